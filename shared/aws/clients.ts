@@ -1,0 +1,67 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Pluggable } from '@smithy/types';
+import { config } from '../runtime/config';
+
+/**
+ * AWS SDK v3 clients, built once per process and per region, shared by every adapter.
+ * The control plane runs in the standby region, but some calls name a region explicitly (RDS in either region;
+ * Route 53 edits are served from us-east-1).
+ *
+ * `useClientPlugin` adds a plugin (SDK middleware) to every client, built or to be built: this is how the local
+ * drill serves these same clients from its simulator. The product never calls it.
+ */
+
+type AnyClient = { middlewareStack: { use(plugin: Pluggable<object, object>): void } };
+
+const plugins: Pluggable<object, object>[] = [];
+const built = new Map<string, AnyClient>();
+
+const memo = <T extends AnyClient>(key: string, create: () => T): T => {
+  let client = built.get(key) as T | undefined;
+  if (!client) {
+    client = create();
+    for (const plugin of plugins) client.middlewareStack.use(plugin);
+    built.set(key, client);
+  }
+  return client;
+};
+
+/** Adds a plugin to every client; returns a function that forgets all clients so later ones are built afresh. */
+export const useClientPlugin = (plugin: Pluggable<object, object>): void => {
+  plugins.push(plugin);
+  for (const client of built.values()) client.middlewareStack.use(plugin);
+};
+
+/** Forgets built clients and plugins (tests and drills that run several times in one process). */
+export const resetClients = (): void => {
+  plugins.length = 0;
+  built.clear();
+};
+
+const region = (name?: string): string => name ?? config().AWS_REGION;
+
+export const clients = {
+  rds: (name?: string) => memo(`rds:${region(name)}`, () => new RDSClient({ region: region(name) })),
+  route53: () =>
+    memo('route53', () => new Route53Client({ region: config().ROUTE53_REGION })),
+  cloudwatch: (name?: string) =>
+    memo(`cloudwatch:${region(name)}`, () => new CloudWatchClient({ region: region(name) })),
+  eventbridge: () => memo('eventbridge', () => new EventBridgeClient({ region: region() })),
+  sfn: () => memo('sfn', () => new SFNClient({ region: region() })),
+  dynamodb: () =>
+    memo('dynamodb', () =>
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: region() }), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    ),
+  secretsManager: () => memo('secretsmanager', () => new SecretsManagerClient({ region: region() })),
+  ssm: () => memo('ssm', () => new SSMClient({ region: region() })),
+};

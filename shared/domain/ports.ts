@@ -1,0 +1,129 @@
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+import type { ActionRecord, Mode, RunContext, RunRecord } from './run';
+
+/**
+ * What use cases touch, as interfaces. Adapters in shared/aws implement them over the AWS SDK; unit tests pass
+ * fakes. Owners: the "control" ports (ledger, events, metrics, workflow, replicaLag) and the "resources" ports
+ * (rds, route53) may grow methods as use cases need them; keep each method one AWS call or one small sequence.
+ */
+
+/** An RDS DB instance as the failover sees it. */
+export interface DbInstanceState {
+  identifier: string;
+  arn?: string;
+  /** RDS DBInstanceStatus: available, backing-up, modifying, rebooting, promoting (not an RDS status; see adapter), … */
+  status: string;
+  /** The instance this one replicates from, when it is a read replica. */
+  replicationSource?: string;
+  backupRetentionPeriod: number;
+  latestRestorableTime?: string;
+}
+
+/** An Aurora global cluster and its members. */
+export interface GlobalClusterState {
+  identifier: string;
+  status: string;
+  members: { clusterArn: string; clusterIdentifier: string; region: string; isWriter: boolean }[];
+  /** Set while a failover or switchover is under way. */
+  failoverState?: { status: string; fromClusterArn?: string; toClusterArn?: string; isDataLossAllowed?: boolean };
+}
+
+export interface DbClusterState {
+  identifier: string;
+  arn: string;
+  status: string;
+  backupRetentionPeriod: number;
+  latestRestorableTime?: string;
+}
+
+export interface RdsPort {
+  describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined>;
+  promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void>;
+  describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined>;
+  describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined>;
+  failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;
+  switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;
+  /** Newest restorable time of backups replicated into `region` from the source instance/cluster ARN, if any. */
+  latestReplicatedBackup(region: string, sourceArn: string): Promise<string | undefined>;
+}
+
+export interface FailoverRecordSet {
+  name: string;
+  type: string;
+  setIdentifier: string;
+  failover: 'PRIMARY' | 'SECONDARY';
+  /** Everything else of the record (TTL, values, alias target, health check id), kept as is on UPSERT. */
+  rest: Record<string, unknown>;
+}
+
+export interface Route53Port {
+  listFailoverRecords(hostedZoneId: string, name: string, type: string): Promise<FailoverRecordSet[]>;
+  /** One change batch; returns the change id. */
+  upsertRecords(hostedZoneId: string, records: FailoverRecordSet[], comment: string): Promise<string>;
+  getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
+}
+
+export interface ReplicaLagPort {
+  /** Newest ReplicaLag (seconds) of an RDS replica; undefined when no datapoint in the window. */
+  rdsReplicaLagSeconds(region: string, replicaIdentifier: string, at: Date): Promise<number | undefined>;
+  /** Newest AuroraGlobalDBRPOLag (converted to seconds) of a secondary cluster. */
+  auroraRpoLagSeconds(region: string, secondaryClusterIdentifier: string, at: Date): Promise<number | undefined>;
+}
+
+export interface LockState {
+  holder: string;
+  epoch: number;
+  acquiredAt: string;
+}
+
+export interface PlanState {
+  /** Which region serves now: after a failover, the standby. */
+  activeRegion: string;
+  lastFailoverAt?: string;
+  lastIncidentId?: string;
+}
+
+export interface LedgerPort {
+  /** Takes the plan's lock for an incident; "already mine" returns the same epoch. Throws LockHeldError. */
+  acquireLock(plan: string, incidentId: string, now: Date): Promise<LockState>;
+  /** Checks the incident still holds the lock at this epoch (fencing); re-takes it if free. Throws LockHeldError. */
+  assertLock(plan: string, incidentId: string, epoch: number, now: Date): Promise<void>;
+  /** Releases if held by the incident; releasing a lock one does not hold is a no-op. */
+  releaseLock(plan: string, incidentId: string): Promise<void>;
+  getPlanState(plan: string): Promise<PlanState | undefined>;
+  putPlanState(plan: string, state: PlanState): Promise<void>;
+  putRun(record: RunRecord): Promise<void>;
+  getRun(plan: string, incidentId: string): Promise<RunRecord | undefined>;
+  listRuns(plan: string, limit: number): Promise<RunRecord[]>;
+  putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void>;
+  getApprovalToken(incidentId: string): Promise<{ plan: string; taskToken: string; requestedAt: string } | undefined>;
+}
+
+export interface EventsPort {
+  /** Puts one Switchback event on the bus. Best effort: never throws (notification never delays recovery). */
+  publish(detailType: string, detail: object): Promise<void>;
+}
+
+export interface MetricsPort {
+  /** Emits recovery metrics (EMF): RtoSeconds, RpoSeconds, phase durations, outcome counts. */
+  recordRun(record: RunRecord): void;
+}
+
+export interface WorkflowPort {
+  /** StartExecution with a deterministic name; an execution that already exists is not an error. */
+  startFailover(name: string, input: object): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  sendApproval(taskToken: string, answer: { approved: boolean; by: string; comment?: string }): Promise<void>;
+}
+
+/** Records mutating calls, made or (dry run) planned. Use cases call `perform` around every mutation. */
+export interface ActionLog {
+  perform(action: Omit<ActionRecord, 'at' | 'dryRun'>, mode: Mode, call: () => Promise<void>): Promise<ActionRecord>;
+}
+
+export interface Deps {
+  clock: Clock;
+  log: Log;
+}
+
+export type { RunContext };

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * The runbook: what a run is, what it carries through the state machine, and what it leaves in the ledger.
+ * These shapes are the contract between the ASL (statemachines/failover.asl.json), the handlers, the notifier,
+ * the CLI and the drill.
+ */
+
+export const MODES = ['live', 'dry-run', 'drill'] as const;
+/** live: act; dry-run: no mutating AWS call, each one it would make is recorded; drill: act, recorded as a drill. */
+export type Mode = (typeof MODES)[number];
+
+export const ACTIONS = ['failover'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** How the run began: a health alarm, or a person (console or `switchback run`). */
+export type Trigger =
+  | { type: 'alarm'; alarmName: string; alarmArn?: string; reason?: string; impactStartedAt: string }
+  | { type: 'manual' };
+
+/**
+ * Execution input, as documented in the README. Manual runs give plan, action, mode, reason, requestedBy;
+ * on-health-alarm also gives incidentId and trigger.
+ */
+export const runInputSchema = z.strictObject({
+  plan: z.string({ error: 'expected the plan name (the "app" of a plan in plans/)' }).min(1),
+  action: z.enum(ACTIONS, { error: `expected one of: ${ACTIONS.join(', ')}` }),
+  mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }).default('live'),
+  reason: z
+    .string({ error: 'expected a short reason, e.g. "game day" or "us-east-1 outage"' })
+    .min(3, { error: 'give a reason of at least 3 characters: it goes into the record and the incident channel' }),
+  requestedBy: z.string({ error: 'expected who asked for this run (a person or a system)' }).min(1),
+  incidentId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'expected letters, digits, "-" or "_" (at most 80)' })
+    .optional(),
+  trigger: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('alarm'),
+        alarmName: z.string().min(1),
+        alarmArn: z.string().optional(),
+        reason: z.string().optional(),
+        impactStartedAt: z.iso.datetime({ error: 'expected an ISO-8601 time' }),
+      }),
+      z.strictObject({ type: z.literal('manual') }),
+    ])
+    .default({ type: 'manual' }),
+});
+export type RunInput = z.output<typeof runInputSchema>;
+
+/** Carried as `$.run` through the whole execution; set by Assess. */
+export interface RunContext {
+  incidentId: string;
+  plan: string;
+  action: Action;
+  mode: Mode;
+  reason: string;
+  requestedBy: string;
+  trigger: Trigger;
+  regions: { primary: string; standby: string };
+  /** Start of impact: the alarm's first breaching datapoint, or the manual start. RTO counts from here. */
+  impactStartedAt: string;
+  /** When Assess began (the end of the detect phase). */
+  startedAt: string;
+  executionArn?: string;
+  /** The lock epoch: a fencing token; every mutating step checks it is still current. */
+  epoch: number;
+}
+
+export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export interface PhaseTiming {
+  name: PhaseName;
+  startedAt: string;
+  endedAt: string;
+  seconds: number;
+}
+
+/** One mutating AWS call, made or (dry run) only planned. */
+export interface ActionRecord {
+  service: 'rds' | 'route53';
+  operation: string;
+  target: string;
+  region: string;
+  at: string;
+  dryRun: boolean;
+}
+
+export type Outcome = 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped';
+
+export interface Budgeted {
+  actualSeconds: number;
+  budgetSeconds: number;
+  withinBudget: boolean;
+}
+
+/** What a run leaves in the ledger and in the "Recovery Completed"/"Recovery Failed" events. */
+export interface RunRecord {
+  run: RunContext;
+  outcome: Outcome;
+  phases: PhaseTiming[];
+  rto?: Budgeted;
+  rpo?: Budgeted;
+  actions: ActionRecord[];
+  warnings: string[];
+  /** For a failed run: the phase it failed in and why. */
+  failure?: { phase: PhaseName | 'unknown'; error: string; cause: string };
+  endedAt: string;
+}
+
+/** EventBridge source and detail-types that Switchback puts on the bus. */
+export const EVENT_SOURCE = 'switchback';
+export const DETAIL_TYPES = {
+  phaseChanged: 'Phase Changed',
+  approvalRequested: 'Approval Requested',
+  recoveryCompleted: 'Recovery Completed',
+  recoveryFailed: 'Recovery Failed',
+  runSkipped: 'Run Skipped',
+} as const;
+
+/** detail of "Phase Changed". */
+export interface PhaseChangedDetail {
+  run: RunContext;
+  phase: PhaseName;
+  status: 'started' | 'succeeded' | 'failed';
+  at: string;
+  /** Short facts for people: "orders-db writable", "2 records flipped in Z…". */
+  facts?: string[];
+}
+
+/** detail of "Approval Requested". */
+export interface ApprovalRequestedDetail {
+  run: RunContext;
+  at: string;
+  reasons: string[];
+  /** Worst replica lag measured, the data that approving may lose. */
+  lagSeconds: number | null;
+  rpoBudgetSeconds: number;
+  timeoutSeconds: number;
+}

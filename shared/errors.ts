@@ -1,0 +1,124 @@
+/**
+ * The one error base class. Every subclass sets `name`: it is what the state machine's `Retry` and `Catch`
+ * match on (`ErrorEquals`), so a name, once published in an ASL file, is part of the contract.
+ */
+export class SwitchbackError extends Error {
+  /** Whether retrying the same call later may succeed (throttling, a transient resource state). */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SwitchbackError';
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** One problem with an input, located by its path (`databases[1].replica.region`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Formats issues as one line each: `  - <path>: <message>`. */
+export const formatIssues = (issues: readonly FieldIssue[]): string =>
+  issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
+
+/** A DR plan that does not parse or does not match the plan schema. */
+export class PlanValidationError extends SwitchbackError {
+  readonly source: string;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(source: string, issues: readonly FieldIssue[]) {
+    super(`Plan ${source} is not valid:\n${formatIssues(issues)}`);
+    this.name = 'PlanValidationError';
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+/** A plan name that no loaded plan has. */
+export class PlanNotFoundError extends SwitchbackError {
+  constructor(plan: string, known: readonly string[]) {
+    super(
+      `No plan named "${plan}". Known plans: ${known.length ? known.join(', ') : '(none loaded)'}. ` +
+        'Fix the "plan" field of the input, or add plans/<name>.yml and redeploy.',
+    );
+    this.name = 'PlanNotFoundError';
+  }
+}
+
+/** A runbook input (manual run or alarm-started run) that does not match the documented shape. */
+export class InvalidRunInputError extends SwitchbackError {
+  readonly issues: readonly FieldIssue[];
+
+  constructor(issues: readonly FieldIssue[]) {
+    super(`Runbook input is not valid:\n${formatIssues(issues)}`);
+    this.name = 'InvalidRunInputError';
+    this.issues = issues;
+  }
+}
+
+/** An event that a handler cannot read; dropped with a log line, never retried. */
+export class MalformedEventError extends SwitchbackError {
+  readonly issues: readonly FieldIssue[];
+
+  constructor(kind: string, issues: readonly FieldIssue[]) {
+    super(`Malformed ${kind}:\n${formatIssues(issues)}`);
+    this.name = 'MalformedEventError';
+    this.issues = issues;
+  }
+}
+
+/** The plan's lock is held by another incident. */
+export class LockHeldError extends SwitchbackError {
+  readonly holder: string;
+
+  constructor(plan: string, holder: string) {
+    super(`Plan ${plan} is locked by incident ${holder}; this run will not act on it.`);
+    this.name = 'LockHeldError';
+    this.holder = holder;
+  }
+}
+
+/** AWS said "slow down" (Throttling, PriorRequestNotComplete, TooManyRequests): the ASL retries with backoff. */
+export class ThrottledError extends SwitchbackError {
+  constructor(service: string, operation: string, cause: unknown) {
+    super(`${service} ${operation} was throttled`, { cause, retryable: true });
+    this.name = 'ThrottledError';
+  }
+}
+
+/** A resource is in a state that passes by itself (an RDS replica that is `backing-up`): retried by the ASL. */
+export class ResourceBusyError extends SwitchbackError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause, retryable: true });
+    this.name = 'ResourceBusyError';
+  }
+}
+
+/** A promotion that AWS refused or that ended in a state that is not writable. */
+export class PromotionFailedError extends SwitchbackError {
+  readonly database: string;
+
+  constructor(database: string, message: string, cause?: unknown) {
+    super(`Promotion of ${database} failed: ${message}`, { cause });
+    this.name = 'PromotionFailedError';
+    this.database = database;
+  }
+}
+
+/** A DNS record the plan names does not exist, or is not a failover record. */
+export class DnsFlipError extends SwitchbackError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'DnsFlipError';
+  }
+}
+
+/** An environment variable is missing or malformed; the function cannot start. */
+export class ConfigError extends SwitchbackError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

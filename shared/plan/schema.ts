@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+/**
+ * The DR plan: one per application, written by the platform team in `plans/<name>.yml`.
+ * Every field a person writes is checked here, and each message says what is expected, because the plan is read
+ * at the worst possible moment.
+ */
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+
+export const regionSchema = z
+  .string({ error: 'expected an AWS region name such as "us-east-1"' })
+  .regex(REGION, { error: (issue) => `"${String(issue.input)}" is not an AWS region name (expected e.g. "us-east-1")` });
+
+const nameSchema = z
+  .string({ error: 'expected a name made of letters, digits and dashes' })
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a valid name (lower-case letters, digits and dashes, starting with a letter, at most 63)`,
+  });
+
+const seconds = (what: string) =>
+  z
+    .number({ error: `expected ${what} as a whole number of seconds` })
+    .int({ error: `expected ${what} as a whole number of seconds` })
+    .positive({ error: `${what} must be greater than 0 seconds` });
+
+const rdsIdentifier = z
+  .string({ error: 'expected an RDS identifier' })
+  .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
+    error: (issue) => `"${String(issue.input)}" is not an RDS identifier (letters, digits, dashes; starts with a letter)`,
+  });
+
+const instanceRef = z.strictObject({ instance: rdsIdentifier, region: regionSchema });
+const clusterRef = z.strictObject({ cluster: rdsIdentifier, region: regionSchema });
+
+export const rdsReadReplicaSchema = z.strictObject({
+  id: nameSchema,
+  kind: z.literal('rds-read-replica'),
+  primary: instanceRef,
+  replica: instanceRef,
+});
+
+export const auroraGlobalSchema = z.strictObject({
+  id: nameSchema,
+  kind: z.literal('aurora-global'),
+  globalCluster: rdsIdentifier,
+  primary: clusterRef,
+  secondary: clusterRef,
+});
+
+export const databaseSchema = z.discriminatedUnion('kind', [rdsReadReplicaSchema, auroraGlobalSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? `unknown database kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}: expected "rds-read-replica" or "aurora-global"`
+      : undefined,
+});
+
+const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'SRV', 'CAA', 'NS', 'PTR', 'SPF', 'NAPTR', 'DS'] as const;
+
+export const failoverRecordSchema = z.strictObject({
+  name: z
+    .string({ error: 'expected a DNS name such as "api.example.com"' })
+    .regex(/^([a-zA-Z0-9_*]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, {
+      error: (issue) => `"${String(issue.input)}" is not a DNS name (expected e.g. "api.example.com")`,
+    }),
+  type: z.enum(RECORD_TYPES, { error: `expected a record type: ${RECORD_TYPES.join(', ')}` }),
+  /** Set identifier of the record that serves the primary region today (Failover: PRIMARY). */
+  primarySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the primary region record' }),
+  /** Set identifier of the record that points at the standby region (Failover: SECONDARY). */
+  standbySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the standby region record' }),
+});
+
+export const hostedZoneSchema = z.strictObject({
+  hostedZoneId: z
+    .string({ error: 'expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
+    .regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, {
+      error: (issue) => `"${String(issue.input)}" is not a hosted zone id (expected e.g. "Z0123456789ABCDEFGHIJ")`,
+    }),
+  records: z.array(failoverRecordSchema).min(1, { error: 'list at least one failover record pair' }),
+});
+
+export const secretRefSchema = z.strictObject({
+  source: z.enum(['secretsmanager', 'ssm'], { error: 'expected "secretsmanager" or "ssm"' }),
+  /** The secret's name or ARN (Secrets Manager) or the parameter name (SSM). Never the secret itself. */
+  name: z
+    .string({ error: 'expected the name of the secret or parameter' })
+    .min(1)
+    .refine((value) => !/^https:\/\/hooks\.slack\.com\//.test(value) && !/^xox[abpr]-/.test(value), {
+      error: 'this looks like the secret itself: store it in Secrets Manager or SSM and give its name here',
+    }),
+});
+
+export const slackSchema = z
+  .strictObject({
+    delivery: z.enum(['webhook', 'bot'], { error: 'expected "webhook" or "bot"' }),
+    secret: secretRefSchema,
+    /** Channel id for bot delivery (a webhook is bound to its channel). */
+    channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a Slack channel id such as "C0123ABCDEF"' }).optional(),
+  })
+  .refine((slack) => slack.delivery !== 'bot' || slack.channel !== undefined, {
+    error: 'bot delivery needs "channel" (the channel id to post in)',
+    path: ['channel'],
+  });
+
+export const planSchema = z
+  .strictObject({
+    app: nameSchema,
+    description: z.string().optional(),
+    regions: z.strictObject({ primary: regionSchema, standby: regionSchema }),
+    budgets: z.strictObject({ rtoSeconds: seconds('the RTO budget'), rpoSeconds: seconds('the RPO budget') }),
+    trigger: z.strictObject({
+      /** CloudWatch alarm names (usually on Route 53 HealthCheckStatus) whose ALARM starts a failover. */
+      alarms: z
+        .array(z.string().min(1, { error: 'expected a CloudWatch alarm name' }))
+        .min(1, { error: 'list at least one CloudWatch alarm name' }),
+      /** After a failover, further alarms are ignored for this long. */
+      coolDownSeconds: seconds('the cool-down').default(3600),
+      /** auto: always proceed; on-lag-over-rpo: ask when replica lag exceeds the RPO budget; always: always ask. */
+      approval: z
+        .enum(['auto', 'on-lag-over-rpo', 'always'], { error: 'expected "auto", "on-lag-over-rpo" or "always"' })
+        .default('on-lag-over-rpo'),
+      /** How long a failover waits for an answer before it gives up (and releases the lock). */
+      approvalTimeoutSeconds: seconds('the approval timeout').default(3600),
+    }),
+    databases: z.array(databaseSchema).min(1, { error: 'list at least one database' }),
+    dns: z.array(hostedZoneSchema).min(1, { error: 'list at least one hosted zone' }),
+    backups: z
+      .strictObject({
+        /** Newest restorable point must be at most this old; defaults to the RPO budget. */
+        maxAgeSeconds: seconds('the backup age limit').optional(),
+        crossRegionCopy: z.boolean({ error: 'expected true or false' }).default(true),
+      })
+      .default({ crossRegionCopy: true }),
+    notifications: z.strictObject({ slack: slackSchema.optional() }).default({}),
+  })
+  .superRefine((plan, ctx) => {
+    if (plan.regions.primary === plan.regions.standby) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', 'standby'],
+        message: `the standby region must differ from the primary region (${plan.regions.primary})`,
+      });
+    }
+    const ids = new Set<string>();
+    plan.databases.forEach((db, index) => {
+      if (ids.has(db.id)) {
+        ctx.addIssue({ code: 'custom', path: ['databases', index, 'id'], message: `duplicate database id "${db.id}"` });
+      }
+      ids.add(db.id);
+      const [primary, standby] =
+        db.kind === 'rds-read-replica' ? [db.primary, db.replica] : [db.primary, db.secondary];
+      const standbyKey = db.kind === 'rds-read-replica' ? 'replica' : 'secondary';
+      if (primary.region !== plan.regions.primary) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databases', index, 'primary', 'region'],
+          message: `expected the plan's primary region ${plan.regions.primary}, got ${primary.region}`,
+        });
+      }
+      if (standby.region !== plan.regions.standby) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databases', index, standbyKey, 'region'],
+          message: `expected the plan's standby region ${plan.regions.standby}, got ${standby.region}`,
+        });
+      }
+    });
+  });
+
+/** A plan as written (defaults not yet applied). */
+export type PlanInput = z.input<typeof planSchema>;
+/** A validated plan with defaults applied. */
+export type Plan = z.output<typeof planSchema>;
+export type Database = Plan['databases'][number];
+export type RdsReadReplica = Extract<Database, { kind: 'rds-read-replica' }>;
+export type AuroraGlobal = Extract<Database, { kind: 'aurora-global' }>;
+export type HostedZone = Plan['dns'][number];
+export type FailoverRecord = HostedZone['records'][number];
+export type SlackSettings = NonNullable<Plan['notifications']['slack']>;
+
+/** The backup age limit in force: the plan's, or its RPO budget. */
+export const backupMaxAgeSeconds = (plan: Plan): number => plan.backups.maxAgeSeconds ?? plan.budgets.rpoSeconds;

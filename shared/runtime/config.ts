@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+
+/**
+ * The environment, parsed once. Nothing else reads `process.env`: a missing or malformed variable fails the
+ * function at start with the variable's name, not halfway through a failover.
+ */
+const envSchema = z.object({
+  /** Folder of the deployed plans (packaged with every function). */
+  PLANS_DIR: z.string().min(1).default('plans'),
+  /** DynamoDB table holding locks, plan state, runs and approvals. */
+  LEDGER_TABLE: z.string().min(1).default('switchback-ledger'),
+  /** EventBridge bus that Switchback's own events go to. */
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  /** ARN of the failover state machine (on-health-alarm starts it). */
+  FAILOVER_STATE_MACHINE_ARN: z.string().default(''),
+  /** Events older than this are dropped as stale (EventBridge retries for up to 24 h). */
+  MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Region of the Route 53 control plane (record edits are served from us-east-1 only). */
+  ROUTE53_REGION: z.string().default('us-east-1'),
+  /** The deployment's region (the standby region of its plans). */
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Base URL of the drill or run reports, linked from notifications. */
+  REPORT_BASE_URL: z.string().default(''),
+  /** CloudWatch metric namespace for recovery metrics. */
+  METRICS_NAMESPACE: z.string().default('Switchback'),
+});
+
+export type Config = Readonly<z.output<typeof envSchema>>;
+
+/** Parses an environment; exported for tests, which pass their own. */
+export const parseConfig = (env: NodeJS.ProcessEnv): Config => {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Environment is not valid: ${lines.join('; ')}`);
+  }
+  return Object.freeze(result.data);
+};
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use and frozen. */
+export const config = (): Config => {
+  cached ??= parseConfig(process.env);
+  return cached;
+};
