@@ -88,12 +88,87 @@ export interface ActionRecord {
   dryRun: boolean;
 }
 
-export type Outcome = 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped';
+export type Outcome = 'in-progress' | 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped';
 
 export interface Budgeted {
   actualSeconds: number;
   budgetSeconds: number;
   withinBudget: boolean;
+}
+
+/** One database's readings at assessment; the items the "Promote Databases" Map iterates over. */
+export interface DatabaseAssessment {
+  /** The plan's database id; promote-database finds the rest in the plan. */
+  id: string;
+  kind: 'rds-read-replica' | 'aurora-global';
+  /** Status of the standby (replica instance or secondary cluster), e.g. "available", "backing-up". */
+  standbyStatus: string;
+  /** True when the standby is already the writer (an earlier attempt promoted it). */
+  alreadyPromoted: boolean;
+  /** Newest replica lag measured, in seconds; null when no datapoint could be read. */
+  lagSeconds: number | null;
+  /** Newest restorable time of the standby's backups and of the cross-region copy, when known. */
+  latestRestorableTime?: string;
+  latestCrossRegionCopy?: string;
+}
+
+/** Output of Assess, carried as `$.assessment`. */
+export interface Assessment {
+  decision: 'proceed' | 'approve' | 'skip';
+  reasons: string[];
+  warnings: string[];
+  decidedAt: string;
+  databases: DatabaseAssessment[];
+  /** The worst lag over all databases (the data at risk); null if any is unknown. */
+  maxLagSeconds: number | null;
+  approvalTimeoutSeconds: number;
+}
+
+/** The answer given to a paused approval (SendTaskSuccess output), carried as `$.approval`. */
+export interface ApprovalAnswer {
+  approved: boolean;
+  by: string;
+  comment?: string;
+  answeredAt: string;
+}
+
+/** Result of Start Promotion / Check Promotion for one database (`$.promotion.result` in the Map). */
+export interface PromotionResult {
+  databaseId: string;
+  kind: 'rds-read-replica' | 'aurora-global';
+  writable: boolean;
+  /** Seconds the Wait state waits before the next check (chosen by the product, see the poll policy). */
+  pollSeconds: number;
+  status: string;
+  startedAt: string;
+  writableAt?: string;
+  /** Replica lag when promotion began: the data this database may have lost (the RPO actual). */
+  lagSecondsAtPromotion: number | null;
+  alreadyPromoted: boolean;
+  /** The new writer: region and instance or cluster identifier. */
+  newPrimary: { region: string; identifier: string };
+  actions: ActionRecord[];
+}
+
+/** Result of Flip DNS / Check DNS Sync (`$.dns.result`). */
+export interface DnsResult {
+  changes: { hostedZoneId: string; changeId: string | null; status: 'PENDING' | 'INSYNC' }[];
+  inSync: boolean;
+  pollSeconds: number;
+  startedAt: string;
+  inSyncAt?: string;
+  /** Zones whose records already had the standby as PRIMARY (an earlier attempt flipped them). */
+  alreadyFlipped: string[];
+  actions: ActionRecord[];
+}
+
+/** Result of Verify Recovery (`$.verification.result`). */
+export interface VerificationResult {
+  startedAt: string;
+  endedAt: string;
+  checks: { name: string; ok: boolean; detail: string }[];
+  /** Problems that do not undo the recovery but need a person (stale backups, no cross-region copy). */
+  warnings: string[];
 }
 
 /** What a run leaves in the ledger and in the "Recovery Completed"/"Recovery Failed" events. */
