@@ -1,1 +1,1 @@
-console.log("hello from cli", process.version, process.argv.slice(2))
+console.log('hello from cli', process.version, process.argv.slice(2));

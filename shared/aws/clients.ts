@@ -19,9 +19,11 @@ import { config } from '../runtime/config';
  * drill serves these same clients from its simulator. The product never calls it.
  */
 
-type AnyClient = { middlewareStack: { use(plugin: Pluggable<object, object>): void } };
+// biome-ignore lint/suspicious/noExplicitAny: a plugin applies to clients of every service, whatever their input types.
+type AnyPlugin = Pluggable<any, any>;
+type AnyClient = { middlewareStack: { use(plugin: AnyPlugin): void } };
 
-const plugins: Pluggable<object, object>[] = [];
+const plugins: AnyPlugin[] = [];
 const built = new Map<string, AnyClient>();
 
 const memo = <T extends AnyClient>(key: string, create: () => T): T => {
@@ -34,8 +36,8 @@ const memo = <T extends AnyClient>(key: string, create: () => T): T => {
   return client;
 };
 
-/** Adds a plugin to every client; returns a function that forgets all clients so later ones are built afresh. */
-export const useClientPlugin = (plugin: Pluggable<object, object>): void => {
+/** Adds a plugin to every client, those built and those to come. */
+export const useClientPlugin = (plugin: AnyPlugin): void => {
   plugins.push(plugin);
   for (const client of built.values()) client.middlewareStack.use(plugin);
 };
@@ -50,8 +52,7 @@ const region = (name?: string): string => name ?? config().AWS_REGION;
 
 export const clients = {
   rds: (name?: string) => memo(`rds:${region(name)}`, () => new RDSClient({ region: region(name) })),
-  route53: () =>
-    memo('route53', () => new Route53Client({ region: config().ROUTE53_REGION })),
+  route53: () => memo('route53', () => new Route53Client({ region: config().ROUTE53_REGION })),
   cloudwatch: (name?: string) =>
     memo(`cloudwatch:${region(name)}`, () => new CloudWatchClient({ region: region(name) })),
   eventbridge: () => memo('eventbridge', () => new EventBridgeClient({ region: region() })),

@@ -6,11 +6,12 @@ import { z } from 'zod';
  * at the worst possible moment.
  */
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+const REGION =
+  /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
 
-export const regionSchema = z
-  .string({ error: 'expected an AWS region name such as "us-east-1"' })
-  .regex(REGION, { error: (issue) => `"${String(issue.input)}" is not an AWS region name (expected e.g. "us-east-1")` });
+export const regionSchema = z.string({ error: 'expected an AWS region name such as "us-east-1"' }).regex(REGION, {
+  error: (issue) => `"${String(issue.input)}" is not an AWS region name (expected e.g. "us-east-1")`,
+});
 
 const nameSchema = z
   .string({ error: 'expected a name made of letters, digits and dashes' })
@@ -25,11 +26,9 @@ const seconds = (what: string) =>
     .int({ error: `expected ${what} as a whole number of seconds` })
     .positive({ error: `${what} must be greater than 0 seconds` });
 
-const rdsIdentifier = z
-  .string({ error: 'expected an RDS identifier' })
-  .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
-    error: (issue) => `"${String(issue.input)}" is not an RDS identifier (letters, digits, dashes; starts with a letter)`,
-  });
+const rdsIdentifier = z.string({ error: 'expected an RDS identifier' }).regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
+  error: (issue) => `"${String(issue.input)}" is not an RDS identifier (letters, digits, dashes; starts with a letter)`,
+});
 
 const instanceRef = z.strictObject({ instance: rdsIdentifier, region: regionSchema });
 const clusterRef = z.strictObject({ cluster: rdsIdentifier, region: regionSchema });
@@ -96,7 +95,10 @@ export const slackSchema = z
     delivery: z.enum(['webhook', 'bot'], { error: 'expected "webhook" or "bot"' }),
     secret: secretRefSchema,
     /** Channel id for bot delivery (a webhook is bound to its channel). */
-    channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a Slack channel id such as "C0123ABCDEF"' }).optional(),
+    channel: z
+      .string()
+      .regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a Slack channel id such as "C0123ABCDEF"' })
+      .optional(),
   })
   .refine((slack) => slack.delivery !== 'bot' || slack.channel !== undefined, {
     error: 'bot delivery needs "channel" (the channel id to post in)',
@@ -148,8 +150,7 @@ export const planSchema = z
         ctx.addIssue({ code: 'custom', path: ['databases', index, 'id'], message: `duplicate database id "${db.id}"` });
       }
       ids.add(db.id);
-      const [primary, standby] =
-        db.kind === 'rds-read-replica' ? [db.primary, db.replica] : [db.primary, db.secondary];
+      const [primary, standby] = db.kind === 'rds-read-replica' ? [db.primary, db.replica] : [db.primary, db.secondary];
       const standbyKey = db.kind === 'rds-read-replica' ? 'replica' : 'secondary';
       if (primary.region !== plan.regions.primary) {
         ctx.addIssue({
