@@ -122,3 +122,60 @@ export class ConfigError extends SwitchbackError {
     this.name = 'ConfigError';
   }
 }
+
+/** An approval answer for a task that no longer waits: it timed out, was answered, or the token is wrong. */
+export class ApprovalNotPendingError extends SwitchbackError {
+  constructor(subject: string, cause?: unknown) {
+    super(
+      `No approval is pending for ${subject}; it may have timed out or been answered. ` +
+        'Check the run with `switchback history` or the Step Functions console.',
+      { cause },
+    );
+    this.name = 'ApprovalNotPendingError';
+  }
+}
+
+/** After promotion and the DNS flip, a database is not the writable primary it should be: the recovery did not stand. */
+export class VerificationFailedError extends SwitchbackError {
+  readonly failures: readonly string[];
+
+  constructor(failures: readonly string[]) {
+    super(`Recovery verification failed:\n${failures.map((failure) => `  - ${failure}`).join('\n')}`);
+    this.name = 'VerificationFailedError';
+    this.failures = failures;
+  }
+}
+
+/**
+ * Slack did not take a notification after a bounded number of retries (5xx, timeouts, rate limits past the time
+ * left). Thrown so that Lambda's asynchronous retries and then the dead-letter queue take over. The message names
+ * the delivery way and the last problem, never the webhook URL or the token.
+ */
+export class NotificationDeliveryError extends SwitchbackError {
+  readonly attempts: number;
+
+  /** @param what - what failed, e.g. "Slack webhook delivery" or "reading the Slack secret" */
+  constructor(what: string, attempts: number, lastProblem: string) {
+    super(`${what} failed after ${attempts} attempt(s); last problem: ${lastProblem}`, {
+      retryable: true,
+    });
+    this.name = 'NotificationDeliveryError';
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * Slack refused a notification for a reason that retrying cannot fix (`invalid_auth`, `token_revoked`,
+ * `channel_not_found`, a webhook's `no_service`, a secret that cannot be read). The notifier reports it once per
+ * incident and does not retry: recovery goes on without Slack.
+ */
+export class NotificationRejectedError extends SwitchbackError {
+  /** Slack's error code (`token_revoked`) or ours (`secret_unavailable`); never contains the secret. */
+  readonly code: string;
+
+  constructor(code: string, fix: string) {
+    super(`Slack refused the notification (${code}): ${fix}`);
+    this.name = 'NotificationRejectedError';
+    this.code = code;
+  }
+}

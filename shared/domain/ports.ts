@@ -98,6 +98,27 @@ export interface LedgerPort {
   listRuns(plan: string, limit: number): Promise<RunRecord[]>;
   putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void>;
   getApprovalToken(incidentId: string): Promise<{ plan: string; taskToken: string; requestedAt: string } | undefined>;
+  /**
+   * Merges the Slack notifier's state of an incident: sets `channel`/`ts` when given and adds `sentKeys`
+   * (keys are never removed, so a stale copy cannot undo a concurrent claim).
+   */
+  putNotificationState(incidentId: string, state: NotificationState): Promise<void>;
+  getNotificationState(incidentId: string): Promise<NotificationState | undefined>;
+  /** Records `key` as sent for the incident; false when it already was (a redelivered event: do not post again). */
+  claimNotification(incidentId: string, key: string): Promise<boolean>;
+}
+
+/** What the Slack notifier remembers per incident: where its thread is and which messages it already sent. */
+export interface NotificationState {
+  channel?: string;
+  ts?: string;
+  sentKeys: string[];
+  /**
+   * The events received so far, each one compact JSON (shared/notify/state.ts), so the message can be rebuilt
+   * from state after any event. Merged like `sentKeys` (a set union, never removed): concurrent deliveries of
+   * different events then cannot drop each other's facts.
+   */
+  events?: string[];
 }
 
 export interface EventsPort {
@@ -113,7 +134,29 @@ export interface MetricsPort {
 export interface WorkflowPort {
   /** StartExecution with a deterministic name; an execution that already exists is not an error. */
   startFailover(name: string, input: object): Promise<{ executionArn: string; alreadyStarted: boolean }>;
-  sendApproval(taskToken: string, answer: { approved: boolean; by: string; comment?: string }): Promise<void>;
+  /** SendTaskSuccess with the answer; `incidentId` only names the run in errors. Throws ApprovalNotPendingError. */
+  sendApproval(
+    taskToken: string,
+    answer: { approved: boolean; by: string; comment?: string },
+    incidentId?: string,
+  ): Promise<void>;
+  /** DescribeExecution; undefined when no such execution exists. */
+  getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined>;
+}
+
+/** A Step Functions execution as the CLI shows it. */
+export interface ExecutionStatus {
+  executionArn: string;
+  name?: string;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE. */
+  status: string;
+  startedAt?: string;
+  stoppedAt?: string;
+  /** Parsed output of a succeeded execution. */
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  redriveCount?: number;
 }
 
 /** Records mutating calls, made or (dry run) planned. Use cases call `perform` around every mutation. */

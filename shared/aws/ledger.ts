@@ -1,0 +1,331 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { LedgerPort, LockState, NotificationState, PlanState } from '../domain/ports';
+import type { RunRecord } from '../domain/run';
+import { LockHeldError } from '../errors';
+import { config } from '../runtime/config';
+import { type Log, logger } from '../runtime/logger';
+import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { clients } from './clients';
+
+/**
+ * The ledger table's keys: one table, string partition key `pk` and sort key `sk`. The one place that says so:
+ * serverless.yml, the test helper and the drill build the table from these.
+ */
+export const LEDGER_KEY_SCHEMA: KeySchemaElement[] = [
+  { AttributeName: 'pk', KeyType: 'HASH' },
+  { AttributeName: 'sk', KeyType: 'RANGE' },
+];
+export const LEDGER_ATTRIBUTE_DEFINITIONS: AttributeDefinition[] = [
+  { AttributeName: 'pk', AttributeType: 'S' },
+  { AttributeName: 'sk', AttributeType: 'S' },
+];
+/**
+ * Epoch seconds after which DynamoDB may delete an item (enable TTL on this attribute). Only approval tokens and
+ * notification state carry it; locks, plan state and run records are the evidence and stay.
+ */
+export const LEDGER_TTL_ATTRIBUTE = 'expiresAt';
+
+/** Approval tokens and Slack state outlive the longest execution by far; 30 days keeps them for post-mortems. */
+const INCIDENT_ITEM_TTL_SECONDS = 30 * 24 * 3600;
+
+/** Attributes the ledger adds to items; stripped before an item is handed back as a domain value. */
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', LEDGER_TTL_ATTRIBUTE] as const;
+
+const planKey = (plan: string) => `PLAN#${plan}`;
+const incidentKey = (incidentId: string) => `INCIDENT#${incidentId}`;
+const LOCK = 'LOCK';
+const STATE = 'STATE';
+const RUN_PREFIX = 'RUN#';
+const APPROVAL = 'APPROVAL';
+const SLACK = 'SLACK';
+
+/** How many times a lock take is retried when the lock changes hands between our write and our read. */
+const LOCK_RACE_ATTEMPTS = 3;
+
+const isConditionFailure = (error: unknown): boolean => awsErrorName(error) === 'ConditionalCheckFailedException';
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const copy = { ...item };
+  for (const name of INTERNAL_ATTRIBUTES) delete copy[name];
+  return copy as T;
+};
+
+const expiresAt = (from: Date): number => Math.floor(from.getTime() / 1000) + INCIDENT_ITEM_TTL_SECONDS;
+
+/**
+ * The ledger on DynamoDB: per-plan lock (with a monotonic epoch used as a fencing token), plan state, run
+ * records, approval tokens and the Slack notifier's state. Every write that decides something (taking the lock,
+ * claiming a notification) is a conditional write, so concurrent or redelivered invocations agree.
+ */
+export class DynamoLedger implements LedgerPort {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  // The Powertools logger by default, or any `Log` (tests pass a silent one).
+  readonly #log: Log | Logger;
+
+  constructor(options: { client?: DynamoDBDocumentClient; tableName?: string; log?: Log } = {}) {
+    this.#client = options.client ?? clients.dynamodb();
+    this.#tableName = options.tableName ?? config().LEDGER_TABLE;
+    this.#log = options.log ?? logger;
+  }
+
+  /**
+   * Takes the plan's lock for an incident with epoch + 1. "Already mine" returns the lock as it is (same epoch).
+   *
+   * @throws LockHeldError when another incident holds the lock
+   */
+  async acquireLock(plan: string, incidentId: string, now: Date): Promise<LockState> {
+    for (let attempt = 1; attempt <= LOCK_RACE_ATTEMPTS; attempt++) {
+      const taken = await this.#takeLockIfFree(plan, incidentId, now);
+      if (taken) return taken;
+      const current = await this.#readLock(plan);
+      if (current?.holder === incidentId) return current;
+      if (current?.holder) throw new LockHeldError(plan, current.holder);
+      // The holder released between our write and our read: the lock is free again, try once more.
+    }
+    throw new LockHeldError(plan, 'another incident (the lock kept changing hands)');
+  }
+
+  /**
+   * Checks that the incident still holds the plan's lock before a mutating step. A free lock is re-taken: that is
+   * a redriven execution resuming after its failure handler released the lock.
+   *
+   * @throws LockHeldError when another incident holds the lock
+   */
+  async assertLock(plan: string, incidentId: string, epoch: number, now: Date): Promise<void> {
+    const current = await this.#readLock(plan);
+    if (current?.holder === incidentId) return;
+    if (current?.holder) throw new LockHeldError(plan, current.holder);
+    const retaken = await this.acquireLock(plan, incidentId, now);
+    this.#log.info('lock re-taken', { plan, incidentId, previousEpoch: epoch, epoch: retaken.epoch });
+  }
+
+  /** Releases the lock if this incident holds it; keeps the epoch so the next holder's is higher. */
+  async releaseLock(plan: string, incidentId: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: planKey(plan), sk: LOCK },
+          UpdateExpression: 'REMOVE #holder, #acquiredAt SET #lastHolder = :me',
+          ConditionExpression: '#holder = :me',
+          ExpressionAttributeNames: { '#holder': 'holder', '#acquiredAt': 'acquiredAt', '#lastHolder': 'lastHolder' },
+          ExpressionAttributeValues: { ':me': incidentId },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
+    }
+  }
+
+  /** The plan's current state (which region serves), if any was recorded. */
+  async getPlanState(plan: string): Promise<PlanState | undefined> {
+    const item = await this.#get(planKey(plan), STATE);
+    return item ? strip<PlanState>(item) : undefined;
+  }
+
+  /** Replaces the plan's state. */
+  async putPlanState(plan: string, state: PlanState): Promise<void> {
+    await this.#put({ ...state, pk: planKey(plan), sk: STATE });
+  }
+
+  /** Writes (or overwrites) a run record; the final write of a run replaces its in-progress one. */
+  async putRun(record: RunRecord): Promise<void> {
+    await this.#put({ ...record, pk: planKey(record.run.plan), sk: `${RUN_PREFIX}${record.run.incidentId}` });
+  }
+
+  /** One run of a plan by incident id. */
+  async getRun(plan: string, incidentId: string): Promise<RunRecord | undefined> {
+    const item = await this.#get(planKey(plan), `${RUN_PREFIX}${incidentId}`);
+    return item ? strip<RunRecord>(item) : undefined;
+  }
+
+  /**
+   * A plan's runs, newest first: incident ids begin with the plan and a UTC timestamp, so sort-key order is
+   * time order.
+   */
+  async listRuns(plan: string, limit: number): Promise<RunRecord[]> {
+    try {
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': planKey(plan), ':prefix': RUN_PREFIX },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (result.Items ?? []).map((item) => strip<RunRecord>(item));
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'Query', error);
+    }
+  }
+
+  /** Stores the task token of a paused approval, so that `switchback approve <incident>` can answer it. */
+  async putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void> {
+    await this.#put({
+      pk: incidentKey(incidentId),
+      sk: APPROVAL,
+      plan,
+      taskToken,
+      requestedAt,
+      [LEDGER_TTL_ATTRIBUTE]: expiresAt(new Date(requestedAt)),
+    });
+  }
+
+  /** The task token of the incident's pending (or past) approval. */
+  async getApprovalToken(
+    incidentId: string,
+  ): Promise<{ plan: string; taskToken: string; requestedAt: string } | undefined> {
+    const item = await this.#get(incidentKey(incidentId), APPROVAL);
+    if (!item) return undefined;
+    return { plan: String(item.plan), taskToken: String(item.taskToken), requestedAt: String(item.requestedAt) };
+  }
+
+  /** Merges the notifier's state: `channel`/`ts` set when given, `sentKeys` and `events` added to (never removed). */
+  async putNotificationState(incidentId: string, state: NotificationState): Promise<void> {
+    const sets = ['#expiresAt = if_not_exists(#expiresAt, :expiresAt)'];
+    const names: Record<string, string> = { '#expiresAt': LEDGER_TTL_ATTRIBUTE };
+    const values: Record<string, unknown> = { ':expiresAt': expiresAt(new Date()) };
+    if (state.channel !== undefined) {
+      sets.push('#channel = :channel');
+      names['#channel'] = 'channel';
+      values[':channel'] = state.channel;
+    }
+    if (state.ts !== undefined) {
+      sets.push('#ts = :ts');
+      names['#ts'] = 'ts';
+      values[':ts'] = state.ts;
+    }
+    let expression = `SET ${sets.join(', ')}`;
+    // String sets, not lists: ADD is a union, so concurrent writers never drop each other's keys or events.
+    // DynamoDB rejects empty sets, hence the guards.
+    const additions: string[] = [];
+    if (state.sentKeys.length > 0) {
+      additions.push('#sentKeys :keys');
+      names['#sentKeys'] = 'sentKeys';
+      values[':keys'] = new Set(state.sentKeys);
+    }
+    if (state.events && state.events.length > 0) {
+      additions.push('#events :events');
+      names['#events'] = 'events';
+      values[':events'] = new Set(state.events);
+    }
+    if (additions.length > 0) expression += ` ADD ${additions.join(', ')}`;
+    await this.#update(incidentKey(incidentId), SLACK, expression, names, values);
+  }
+
+  /** The notifier's state of an incident, if it has any. */
+  async getNotificationState(incidentId: string): Promise<NotificationState | undefined> {
+    const item = await this.#get(incidentKey(incidentId), SLACK);
+    if (!item) return undefined;
+    const state: NotificationState = { sentKeys: [...((item.sentKeys as Set<string> | undefined) ?? [])].sort() };
+    if (typeof item.channel === 'string') state.channel = item.channel;
+    if (typeof item.ts === 'string') state.ts = item.ts;
+    // A string set has no order: the notifier orders events by their own timestamps.
+    if (item.events instanceof Set) state.events = [...(item.events as Set<string>)].sort();
+    return state;
+  }
+
+  /**
+   * Records that the message `key` (e.g. `promote:started`) was sent for an incident. Returns false when it
+   * already was: EventBridge delivers at least once, and a redelivered event must not post twice.
+   */
+  async claimNotification(incidentId: string, key: string): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: incidentKey(incidentId), sk: SLACK },
+          UpdateExpression: 'ADD #sentKeys :keys SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(#sentKeys) OR NOT contains(#sentKeys, :key)',
+          ExpressionAttributeNames: { '#sentKeys': 'sentKeys', '#expiresAt': LEDGER_TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':keys': new Set([key]), ':key': key, ':expiresAt': expiresAt(new Date()) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
+    }
+  }
+
+  /** Takes the lock if nobody holds it; undefined when someone does (possibly this incident). */
+  async #takeLockIfFree(plan: string, incidentId: string, now: Date): Promise<LockState | undefined> {
+    try {
+      const result = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: planKey(plan), sk: LOCK },
+          UpdateExpression: 'SET #holder = :me, #acquiredAt = :now, #epoch = if_not_exists(#epoch, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(#holder)',
+          ExpressionAttributeNames: { '#holder': 'holder', '#acquiredAt': 'acquiredAt', '#epoch': 'epoch' },
+          ExpressionAttributeValues: { ':me': incidentId, ':now': now.toISOString(), ':zero': 0, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = result.Attributes ?? {};
+      return { holder: String(item.holder), epoch: Number(item.epoch), acquiredAt: String(item.acquiredAt) };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
+    }
+  }
+
+  async #readLock(plan: string): Promise<LockState | undefined> {
+    const item = await this.#get(planKey(plan), LOCK);
+    if (!item || typeof item.holder !== 'string') return undefined;
+    return { holder: item.holder, epoch: Number(item.epoch), acquiredAt: String(item.acquiredAt) };
+  }
+
+  async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      // Strongly consistent: the lock and the claims are read right after conditional writes.
+      const result = await this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: { pk, sk }, ConsistentRead: true }),
+      );
+      return result.Item;
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'GetItem', error);
+    }
+  }
+
+  async #put(item: Record<string, unknown>): Promise<void> {
+    try {
+      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item }));
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  async #update(
+    pk: string,
+    sk: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk, sk },
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
+    }
+  }
+}

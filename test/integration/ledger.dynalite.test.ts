@@ -1,0 +1,329 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoLedger } from '../../shared/aws/ledger';
+import type { RunRecord } from '../../shared/domain/run';
+import { LockHeldError } from '../../shared/errors';
+import type { Log } from '../../shared/runtime/logger';
+import { type LocalLedger, startLedger } from '../support/dynalite';
+
+const silent: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const now = new Date('2026-11-25T18:00:00.000Z');
+
+const runRecord = (plan: string, incidentId: string, outcome: RunRecord['outcome'] = 'recovered'): RunRecord => ({
+  run: {
+    incidentId,
+    plan,
+    action: 'failover',
+    mode: 'drill',
+    reason: 'game day',
+    requestedBy: 'sre@example.com',
+    trigger: { type: 'manual' },
+    regions: { primary: 'us-east-1', standby: 'us-west-2' },
+    impactStartedAt: '2026-11-25T18:00:00.000Z',
+    startedAt: '2026-11-25T18:00:30.000Z',
+    epoch: 1,
+  },
+  outcome,
+  phases: [{ name: 'detect', startedAt: '2026-11-25T18:00:00.000Z', endedAt: '2026-11-25T18:00:30.000Z', seconds: 30 }],
+  actions: [],
+  warnings: [],
+  endedAt: '2026-11-25T18:05:00.000Z',
+});
+
+describe('DynamoLedger (dynalite)', () => {
+  let local: LocalLedger;
+  let ledger: DynamoLedger;
+
+  beforeAll(async () => {
+    local = await startLedger();
+    ledger = new DynamoLedger({ client: local.client, tableName: local.tableName, log: silent });
+  });
+
+  afterAll(async () => {
+    await local.stop();
+  });
+
+  describe('lock', () => {
+    it('takes a fresh lock with epoch 1 when no lock item exists', async () => {
+      // Act
+      const lock = await ledger.acquireLock('fresh', 'fresh-20261125T180000Z-a', now);
+
+      // Assess
+      expect(lock).toEqual({ holder: 'fresh-20261125T180000Z-a', epoch: 1, acquiredAt: now.toISOString() });
+    });
+
+    it('returns the same epoch when the incident already holds the lock', async () => {
+      // Prepare
+      const first = await ledger.acquireLock('mine', 'mine-1', now);
+
+      // Act
+      const again = await ledger.acquireLock('mine', 'mine-1', new Date(now.getTime() + 60_000));
+
+      // Assess
+      expect(again).toEqual(first);
+    });
+
+    it('throws LockHeldError naming the holder when another incident holds the lock', async () => {
+      // Prepare
+      await ledger.acquireLock('held', 'held-1', now);
+
+      // Act
+      const attempt = ledger.acquireLock('held', 'held-2', now);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(LockHeldError);
+      await expect(ledger.acquireLock('held', 'held-2', now)).rejects.toMatchObject({
+        name: 'LockHeldError',
+        holder: 'held-1',
+      });
+    });
+
+    it('gives a higher epoch when the lock is re-acquired after a release', async () => {
+      // Prepare
+      const first = await ledger.acquireLock('cycle', 'cycle-1', now);
+      await ledger.releaseLock('cycle', 'cycle-1');
+
+      // Act
+      const second = await ledger.acquireLock('cycle', 'cycle-2', now);
+
+      // Assess
+      expect(second.holder).toBe('cycle-2');
+      expect(second.epoch).toBe(first.epoch + 1);
+    });
+
+    it('keeps the lock when an incident that does not hold it releases it', async () => {
+      // Prepare
+      await ledger.acquireLock('foreign', 'foreign-1', now);
+
+      // Act
+      await ledger.releaseLock('foreign', 'foreign-2');
+
+      // Assess
+      await expect(ledger.acquireLock('foreign', 'foreign-2', now)).rejects.toThrow(LockHeldError);
+    });
+
+    it('keeps the epoch on the lock item when the lock is released', async () => {
+      // Prepare
+      const lock = await ledger.acquireLock('keep', 'keep-1', now);
+
+      // Act
+      await ledger.releaseLock('keep', 'keep-1');
+
+      // Assess
+      const item = await local.client.send(
+        new GetCommand({ TableName: local.tableName, Key: { pk: 'PLAN#keep', sk: 'LOCK' } }),
+      );
+      expect(item.Item).toMatchObject({ epoch: lock.epoch, lastHolder: 'keep-1' });
+      expect(item.Item?.holder).toBeUndefined();
+    });
+
+    it('lets exactly one of two concurrent incidents win when both acquire a free lock', async () => {
+      // Act
+      const results = await Promise.allSettled([
+        ledger.acquireLock('race', 'race-a', now),
+        ledger.acquireLock('race', 'race-b', now),
+      ]);
+
+      // Assess
+      const won = results.filter((result) => result.status === 'fulfilled');
+      const lost = results.filter((result) => result.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(LockHeldError);
+      expect((won[0] as PromiseFulfilledResult<{ epoch: number }>).value.epoch).toBe(1);
+    });
+
+    it('passes assertLock when the incident holds the lock', async () => {
+      // Prepare
+      const lock = await ledger.acquireLock('assert', 'assert-1', now);
+
+      // Act
+      const check = ledger.assertLock('assert', 'assert-1', lock.epoch, now);
+
+      // Assess
+      await expect(check).resolves.toBeUndefined();
+    });
+
+    it('re-takes the lock with a higher epoch when assertLock finds it free (a redriven run)', async () => {
+      // Prepare
+      const lock = await ledger.acquireLock('redrive', 'redrive-1', now);
+      await ledger.releaseLock('redrive', 'redrive-1');
+
+      // Act
+      await ledger.assertLock('redrive', 'redrive-1', lock.epoch, now);
+
+      // Assess
+      await expect(ledger.acquireLock('redrive', 'redrive-1', now)).resolves.toMatchObject({
+        holder: 'redrive-1',
+        epoch: lock.epoch + 1,
+      });
+    });
+
+    it('throws LockHeldError from assertLock when another incident holds the lock', async () => {
+      // Prepare
+      await ledger.acquireLock('fenced', 'fenced-new', now);
+
+      // Act
+      const check = ledger.assertLock('fenced', 'fenced-old', 1, now);
+
+      // Assess
+      await expect(check).rejects.toMatchObject({ name: 'LockHeldError', holder: 'fenced-new' });
+    });
+  });
+
+  describe('plan state', () => {
+    it('returns undefined when the plan has no state yet', async () => {
+      // Act
+      const state = await ledger.getPlanState('stateless');
+
+      // Assess
+      expect(state).toBeUndefined();
+    });
+
+    it('returns what was put when the plan state is read back', async () => {
+      // Prepare
+      const state = { activeRegion: 'us-west-2', lastFailoverAt: now.toISOString(), lastIncidentId: 'orders-1' };
+
+      // Act
+      await ledger.putPlanState('orders', state);
+
+      // Assess
+      await expect(ledger.getPlanState('orders')).resolves.toEqual(state);
+    });
+  });
+
+  describe('runs', () => {
+    it('returns the stored record when a run is read by incident id', async () => {
+      // Prepare
+      const record = runRecord('payments', 'payments-20261125T180000Z-aaaa');
+
+      // Act
+      await ledger.putRun(record);
+
+      // Assess
+      await expect(ledger.getRun('payments', 'payments-20261125T180000Z-aaaa')).resolves.toEqual(record);
+      await expect(ledger.getRun('payments', 'payments-unknown')).resolves.toBeUndefined();
+    });
+
+    it('overwrites the in-progress record when the final record is put', async () => {
+      // Prepare
+      await ledger.putRun(runRecord('billing', 'billing-20261125T180000Z-aaaa', 'in-progress'));
+
+      // Act
+      await ledger.putRun(runRecord('billing', 'billing-20261125T180000Z-aaaa', 'failed'));
+
+      // Assess
+      await expect(ledger.getRun('billing', 'billing-20261125T180000Z-aaaa')).resolves.toMatchObject({
+        outcome: 'failed',
+      });
+    });
+
+    it('lists newest first, up to the limit and only runs of the plan, when several runs exist', async () => {
+      // Prepare
+      const ids = ['shop-20261101T090000Z-aaaa', 'shop-20261125T180000Z-cccc', 'shop-20261110T120000Z-bbbb'];
+      for (const id of ids) await ledger.putRun(runRecord('shop', id));
+      await ledger.putRun(runRecord('shopfront', 'shopfront-20261126T000000Z-dddd'));
+      await ledger.acquireLock('shop', ids[0] as string, now);
+      await ledger.putPlanState('shop', { activeRegion: 'us-west-2' });
+
+      // Act
+      const runs = await ledger.listRuns('shop', 2);
+
+      // Assess
+      expect(runs.map((record) => record.run.incidentId)).toEqual([
+        'shop-20261125T180000Z-cccc',
+        'shop-20261110T120000Z-bbbb',
+      ]);
+    });
+  });
+
+  describe('approval tokens', () => {
+    it('returns the token with its plan when an approval was requested', async () => {
+      // Prepare
+      await ledger.putApprovalToken('orders-2', 'orders', 'token-abc', now.toISOString());
+
+      // Act
+      const token = await ledger.getApprovalToken('orders-2');
+
+      // Assess
+      expect(token).toEqual({ plan: 'orders', taskToken: 'token-abc', requestedAt: now.toISOString() });
+    });
+
+    it('returns undefined when no approval was requested for the incident', async () => {
+      // Act
+      const token = await ledger.getApprovalToken('orders-none');
+
+      // Assess
+      expect(token).toBeUndefined();
+    });
+  });
+
+  describe('notifications', () => {
+    it('claims a key once and refuses it when the same event is delivered again', async () => {
+      // Act
+      const first = await ledger.claimNotification('inc-1', 'promote:started');
+      const again = await ledger.claimNotification('inc-1', 'promote:started');
+      const other = await ledger.claimNotification('inc-1', 'promote:succeeded');
+
+      // Assess
+      expect([first, again, other]).toEqual([true, false, true]);
+      await expect(ledger.getNotificationState('inc-1')).resolves.toEqual({
+        sentKeys: ['promote:started', 'promote:succeeded'],
+      });
+    });
+
+    it('lets exactly one of two concurrent claims of the same key win', async () => {
+      // Act
+      const results = await Promise.all([
+        ledger.claimNotification('inc-race', 'dns:started'),
+        ledger.claimNotification('inc-race', 'dns:started'),
+      ]);
+
+      // Assess
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('merges channel, thread and keys when the state is put after claims', async () => {
+      // Prepare
+      await ledger.claimNotification('inc-2', 'detect:started');
+
+      // Act
+      await ledger.putNotificationState('inc-2', { channel: 'C123', ts: '1732557600.000100', sentKeys: [] });
+      await ledger.putNotificationState('inc-2', { sentKeys: ['approval:requested'] });
+
+      // Assess
+      await expect(ledger.getNotificationState('inc-2')).resolves.toEqual({
+        channel: 'C123',
+        ts: '1732557600.000100',
+        sentKeys: ['approval:requested', 'detect:started'],
+      });
+      await expect(ledger.claimNotification('inc-2', 'approval:requested')).resolves.toBe(false);
+    });
+
+    it('keeps the events of concurrent puts as a union when two deliveries write at once', async () => {
+      // Prepare
+      const first = '{"detailType":"Phase Changed","phase":"promote","status":"started"}';
+      const second = '{"detailType":"Phase Changed","phase":"dns","status":"started"}';
+
+      // Act
+      await Promise.all([
+        ledger.putNotificationState('inc-events', { sentKeys: ['promote:started'], events: [first] }),
+        ledger.putNotificationState('inc-events', { sentKeys: ['dns:started'], events: [second] }),
+      ]);
+      await ledger.putNotificationState('inc-events', { sentKeys: [], events: [first] });
+
+      // Assess
+      const state = await ledger.getNotificationState('inc-events');
+      expect(state?.events).toHaveLength(2);
+      expect(state?.events).toEqual(expect.arrayContaining([first, second]));
+      expect(state?.sentKeys).toEqual(['dns:started', 'promote:started']);
+    });
+
+    it('returns undefined when nothing was sent for the incident', async () => {
+      // Act
+      const state = await ledger.getNotificationState('inc-silent');
+
+      // Assess
+      expect(state).toBeUndefined();
+    });
+  });
+});
