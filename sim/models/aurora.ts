@@ -1,0 +1,376 @@
+import type { DBCluster, DBClusterAutomatedBackup, Filter, GlobalCluster } from '@aws-sdk/client-rds';
+import type { Scheduler } from '../clock';
+import { awsError } from '../errors';
+import type { Random } from '../random';
+import type { TimingModel } from '../timing';
+import type { Regions } from './health';
+import { HISTORY_MS } from './rds';
+
+/**
+ * Aurora global databases: a global cluster whose writer cluster is in the primary region and a secondary cluster
+ * in the standby region; FailoverGlobalCluster (AllowDataLoss: RPO = lag at failure) and SwitchoverGlobalCluster
+ * (RPO 0, needs the primary reachable) make the secondary the writer after the modelled time, with
+ * GlobalCluster.FailoverState set meanwhile (Aurora User Guide, "Disaster recovery for Aurora global databases").
+ */
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+export interface AuroraCluster {
+  identifier: string;
+  region: string;
+  arn: string;
+  resourceId: string;
+  createdMs: number;
+  restorePhaseMs: number;
+}
+
+export interface GlobalOperation {
+  kind: 'failover' | 'switchover';
+  fromArn: string;
+  toArn: string;
+  startedMs: number;
+  doneMs: number;
+  /** Secondary lag when the operation began, ms: the data a failover loses (0 for a switchover). */
+  dataLossMs: number;
+}
+
+export interface AuroraFaults {
+  /** Fixed AuroraGlobalDBRPOLag in ms, instead of the seeded < 1 s. */
+  lagMs?: number;
+  /** LatestRestorableTime stuck this many seconds before the drill start. */
+  staleBackupsSeconds?: number;
+}
+
+export class AuroraGlobal {
+  /** Members in creation order; the writer is `writerArn`. */
+  readonly members: AuroraCluster[];
+  writerArn: string;
+  readonly operations: GlobalOperation[] = [];
+
+  constructor(
+    readonly identifier: string,
+    readonly arn: string,
+    readonly resourceId: string,
+    primary: AuroraCluster,
+    secondary: AuroraCluster,
+    /** Seeded durations, ms. */
+    readonly failoverMs: number,
+    readonly switchoverMs: number,
+    readonly faults: AuroraFaults,
+  ) {
+    this.members = [primary, secondary];
+    this.writerArn = primary.arn;
+  }
+
+  /** The operation in progress at `atMs`, if any. */
+  operationAt(atMs: number): GlobalOperation | undefined {
+    return this.operations.find((op) => op.startedMs <= atMs && atMs < op.doneMs);
+  }
+
+  /** The writer's ARN at `atMs`: operations complete on their own when their time comes. */
+  writerAt(atMs: number): string {
+    let writer = this.writerArn;
+    for (const op of this.operations) if (op.doneMs <= atMs) writer = op.toArn;
+    return writer;
+  }
+}
+
+export class AuroraModel {
+  readonly globals: AuroraGlobal[] = [];
+
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly timing: TimingModel,
+    private readonly random: Random,
+    private readonly regions: Regions,
+    private readonly account: string,
+    private readonly t0Ms: number,
+  ) {}
+
+  /** Adds a global cluster with its two members. Draws both operation durations from the stream. */
+  addGlobal(
+    identifier: string,
+    primary: { cluster: string; region: string },
+    secondary: { cluster: string; region: string },
+    faults: AuroraFaults,
+  ): AuroraGlobal {
+    const { aurora } = this.timing;
+    const failoverMs = Math.round(this.random.jitter(aurora.failoverSeconds, aurora.jitter) * 1000);
+    const switchoverMs = Math.round(this.random.jitter(aurora.switchoverSeconds, aurora.jitter) * 1000);
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    const cluster = (ref: { cluster: string; region: string }): AuroraCluster => {
+      const arn = `arn:aws:rds:${ref.region}:${this.account}:cluster:${ref.cluster}`;
+      return {
+        identifier: ref.cluster,
+        region: ref.region,
+        arn,
+        resourceId: `cluster-${this.random.hexAt(`cluster:${arn}`, 0, 26).toUpperCase()}`,
+        createdMs: this.t0Ms - 90 * DAY_MS,
+        restorePhaseMs: Math.floor(this.random.next() * cadenceMs),
+      };
+    };
+    const global = new AuroraGlobal(
+      identifier,
+      `arn:aws:rds::${this.account}:global-cluster:${identifier}`,
+      `cluster-${this.random.hexAt(`global:${identifier}`, 0, 26)}`,
+      cluster(primary),
+      cluster(secondary),
+      failoverMs,
+      switchoverMs,
+      faults,
+    );
+    this.globals.push(global);
+    return global;
+  }
+
+  /** The global cluster that has a member `identifier` in `region`. */
+  findCluster(region: string, identifier: string): { global: AuroraGlobal; cluster: AuroraCluster } | undefined {
+    for (const global of this.globals) {
+      const cluster = global.members.find(
+        (m) => m.region === region && (m.identifier === identifier || m.arn === identifier),
+      );
+      if (cluster) return { global, cluster };
+    }
+    return undefined;
+  }
+
+  /**
+   * AuroraGlobalDBRPOLag of a secondary in ms at `atMs`: seeded per minute (< 1 s) or fixed by the scenario;
+   * frozen at its last value while the writer's region is down or once an operation has begun.
+   */
+  lagMsAt(global: AuroraGlobal, atMs: number): number {
+    const writer = global.members.find((m) => m.arn === global.writerAt(atMs));
+    let effective = atMs;
+    const outage = writer ? this.regions.outageAt(writer.region, atMs) : undefined;
+    if (outage) effective = Math.min(effective, outage.fromMs - 1);
+    const started = global.operations.find((op) => op.startedMs <= effective);
+    if (started) effective = started.startedMs - 1;
+    if (global.faults.lagMs !== undefined) return global.faults.lagMs;
+    return Math.round(
+      this.random.betweenAt(
+        `aurora-lag:${global.arn}`,
+        Math.floor(effective / MINUTE_MS),
+        this.timing.aurora.lagMinMs,
+        this.timing.aurora.lagMaxMs,
+      ),
+    );
+  }
+
+  /** AuroraGlobalDBRPOLag datapoint of `cluster` for a minute: published while it is a secondary. */
+  rpoLagSample(global: AuroraGlobal, cluster: AuroraCluster, minuteStartMs: number): number | undefined {
+    if (minuteStartMs < this.t0Ms - HISTORY_MS) return undefined;
+    if (global.writerAt(minuteStartMs) === cluster.arn) return undefined;
+    if (global.operationAt(minuteStartMs)) return undefined;
+    return this.lagMsAt(global, minuteStartMs);
+  }
+
+  /** DescribeGlobalClusters: one (GlobalClusterNotFoundFault if absent) or all. */
+  describeGlobal(identifier?: string): GlobalCluster[] {
+    const now = this.clock.now();
+    let list = this.globals;
+    if (identifier !== undefined) {
+      list = list.filter((g) => g.identifier === identifier || g.arn === identifier);
+      if (list.length === 0) {
+        throw awsError('RDSClient', {
+          code: 'GlobalClusterNotFoundFault',
+          message: `Global cluster ${identifier} not found.`,
+          status: 404,
+        });
+      }
+    }
+    return list.map((global) => this.toGlobalCluster(global, now));
+  }
+
+  /**
+   * FailoverGlobalCluster. With AllowDataLoss, an unplanned failover; otherwise (or with Switchover) a switchover,
+   * as the API documents. Refuses when the target is not a secondary member or an operation is under way.
+   */
+  failover(identifier: string, target: string, allowDataLoss: boolean, switchover: boolean): GlobalCluster {
+    return this.begin(identifier, target, allowDataLoss && !switchover ? 'failover' : 'switchover');
+  }
+
+  /** SwitchoverGlobalCluster. */
+  switchover(identifier: string, target: string): GlobalCluster {
+    return this.begin(identifier, target, 'switchover');
+  }
+
+  /** DescribeDBClusters in `region`: one (DBClusterNotFoundFault if absent) or all. */
+  describeClusters(region: string, identifier?: string): DBCluster[] {
+    const now = this.clock.now();
+    const out: DBCluster[] = [];
+    for (const global of this.globals) {
+      for (const cluster of global.members) {
+        if (cluster.region !== region) continue;
+        if (identifier !== undefined && cluster.identifier !== identifier && cluster.arn !== identifier) continue;
+        out.push(this.toDbCluster(global, cluster, now));
+      }
+    }
+    if (identifier !== undefined && out.length === 0) {
+      throw awsError('RDSClient', {
+        code: 'DBClusterNotFoundFault',
+        message: `DBCluster ${identifier} not found.`,
+        status: 404,
+      });
+    }
+    return out;
+  }
+
+  /** DescribeDBClusterAutomatedBackups in `region`: the automated backups of the clusters there. */
+  describeClusterBackups(
+    region: string,
+    input: { DBClusterIdentifier?: string; DbClusterResourceId?: string; Filters?: Filter[] },
+  ): DBClusterAutomatedBackup[] {
+    const now = this.clock.now();
+    const out: DBClusterAutomatedBackup[] = [];
+    for (const global of this.globals) {
+      for (const cluster of global.members) {
+        if (cluster.region !== region) continue;
+        if (input.DBClusterIdentifier && input.DBClusterIdentifier !== cluster.identifier) continue;
+        if (input.DbClusterResourceId && input.DbClusterResourceId !== cluster.resourceId) continue;
+        const latest = this.latestRestorableAt(global, cluster, now);
+        out.push({
+          Engine: 'aurora-postgresql',
+          EngineVersion: '16.4',
+          DBClusterIdentifier: cluster.identifier,
+          DBClusterArn: cluster.arn,
+          DbClusterResourceId: cluster.resourceId,
+          Region: cluster.region,
+          RestoreWindow: {
+            EarliestTime: new Date(Math.max(cluster.createdMs, now - 7 * DAY_MS)),
+            LatestTime: new Date(latest),
+          },
+          Status: 'active',
+          ClusterCreateTime: new Date(cluster.createdMs),
+          BackupRetentionPeriod: 7,
+          StorageEncrypted: true,
+          DBClusterAutomatedBackupsArn: `arn:aws:rds:${cluster.region}:${this.account}:cluster-auto-backup:cluster-ab-${cluster.resourceId.slice(8).toLowerCase()}`,
+        });
+      }
+    }
+    let list = out;
+    for (const filter of input.Filters ?? []) {
+      const values = filter.Values ?? [];
+      if (filter.Name === 'db-cluster-id') {
+        list = list.filter(
+          (b) => values.includes(b.DBClusterIdentifier ?? '') || values.includes(b.DBClusterArn ?? ''),
+        );
+      } else if (filter.Name === 'db-cluster-resource-id') {
+        list = list.filter((b) => values.includes(b.DbClusterResourceId ?? ''));
+      } else if (filter.Name === 'status') list = list.filter((b) => values.includes(b.Status ?? ''));
+    }
+    return list;
+  }
+
+  /** Aurora keeps LatestRestorableTime on the same cadence as RDS (within 5 min), or stuck when stale. */
+  latestRestorableAt(global: AuroraGlobal, cluster: AuroraCluster, atMs: number): number {
+    if (global.faults.staleBackupsSeconds !== undefined) return this.t0Ms - global.faults.staleBackupsSeconds * 1000;
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    return atMs - ((((atMs - cluster.restorePhaseMs) % cadenceMs) + cadenceMs) % cadenceMs);
+  }
+
+  private begin(identifier: string, target: string, kind: GlobalOperation['kind']): GlobalCluster {
+    const now = this.clock.now();
+    const global = this.globals.find((g) => g.identifier === identifier || g.arn === identifier);
+    if (!global) {
+      throw awsError('RDSClient', {
+        code: 'GlobalClusterNotFoundFault',
+        message: `Global cluster ${identifier} not found.`,
+        status: 404,
+      });
+    }
+    const to = global.members.find((m) => m.arn === target || m.identifier === target);
+    if (!to) {
+      throw awsError('RDSClient', {
+        code: 'DBClusterNotFoundFault',
+        message: `DBCluster ${target} is not a member of global cluster ${identifier}.`,
+        status: 404,
+      });
+    }
+    if (global.operationAt(now)) {
+      throw awsError('RDSClient', {
+        code: 'InvalidGlobalClusterStateFault',
+        message: `Global cluster ${identifier} is already failing over.`,
+      });
+    }
+    const writerArn = global.writerAt(now);
+    if (writerArn === to.arn) {
+      throw awsError('RDSClient', {
+        code: 'InvalidGlobalClusterStateFault',
+        message: `DBCluster ${to.identifier} is already the primary cluster of global cluster ${identifier}.`,
+      });
+    }
+    const from = global.members.find((m) => m.arn === writerArn);
+    if (kind === 'switchover' && from && this.regions.isDown(from.region, now)) {
+      throw awsError('RDSClient', {
+        code: 'InvalidGlobalClusterStateFault',
+        message: `The primary cluster ${from.identifier} is unavailable: a switchover needs it; use FailoverGlobalCluster with AllowDataLoss.`,
+      });
+    }
+    const lagMs = this.lagMsAt(global, now);
+    const durationMs = kind === 'failover' ? global.failoverMs : global.switchoverMs + lagMs;
+    global.operations.push({
+      kind,
+      fromArn: writerArn,
+      toArn: to.arn,
+      startedMs: now,
+      doneMs: now + durationMs,
+      dataLossMs: kind === 'failover' ? lagMs : 0,
+    });
+    return this.toGlobalCluster(global, now);
+  }
+
+  private toGlobalCluster(global: AuroraGlobal, now: number): GlobalCluster {
+    const writer = global.writerAt(now);
+    const op = global.operationAt(now);
+    return {
+      GlobalClusterIdentifier: global.identifier,
+      GlobalClusterResourceId: global.resourceId,
+      GlobalClusterArn: global.arn,
+      Status: op ? (op.kind === 'failover' ? 'failing-over' : 'switching-over') : 'available',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      GlobalClusterMembers: global.members.map((m) => ({
+        DBClusterArn: m.arn,
+        Readers: m.arn === writer ? global.members.filter((o) => o.arn !== writer).map((o) => o.arn) : [],
+        IsWriter: m.arn === writer,
+        SynchronizationStatus: this.regions.isDown(m.region, now) ? 'pending-resync' : 'connected',
+      })),
+      FailoverState: op
+        ? {
+            Status: 'failing-over',
+            FromDbClusterArn: op.fromArn,
+            ToDbClusterArn: op.toArn,
+            IsDataLossAllowed: op.kind === 'failover',
+          }
+        : undefined,
+    };
+  }
+
+  private toDbCluster(global: AuroraGlobal, cluster: AuroraCluster, now: number): DBCluster {
+    const op = global.operationAt(now);
+    const status = op && (op.toArn === cluster.arn || op.fromArn === cluster.arn) ? 'failing-over' : 'available';
+    return {
+      DBClusterIdentifier: cluster.identifier,
+      DBClusterArn: cluster.arn,
+      DbClusterResourceId: cluster.resourceId,
+      Status: status,
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      EngineMode: 'provisioned',
+      BackupRetentionPeriod: 7,
+      EarliestRestorableTime: new Date(Math.max(cluster.createdMs, now - 7 * DAY_MS)),
+      LatestRestorableTime: new Date(this.latestRestorableAt(global, cluster, now)),
+      ClusterCreateTime: new Date(cluster.createdMs),
+      Endpoint: `${cluster.identifier}.cluster-c${cluster.resourceId.slice(8, 20).toLowerCase()}.${cluster.region}.rds.amazonaws.com`,
+      ReaderEndpoint: `${cluster.identifier}.cluster-ro-c${cluster.resourceId.slice(8, 20).toLowerCase()}.${cluster.region}.rds.amazonaws.com`,
+      Port: 5432,
+      MultiAZ: true,
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      DBClusterMembers: [],
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import type { Scheduler } from '../clock';
+import type { Random } from '../random';
+import type { TimingModel } from '../timing';
+
+/**
+ * Regions (up or down over virtual time) and the Route 53 health checks that watch each region's endpoint.
+ */
+
+/** A region outage: from `fromMs` until `toMs` (open-ended when absent), epoch ms. */
+export interface Outage {
+  region: string;
+  fromMs: number;
+  toMs?: number;
+}
+
+/** Which regions are down when. Outages are known up front (scenario) or added while the drill runs. */
+export class Regions {
+  private readonly outages: Outage[] = [];
+
+  constructor(
+    private readonly clock: Scheduler,
+    readonly names: readonly string[],
+  ) {}
+
+  /** Declares an outage of `region` from `fromMs` (default now) until `toMs` (default: never ends). */
+  addOutage(outage: Outage): void {
+    if (!this.names.includes(outage.region)) {
+      throw new RangeError(`region ${outage.region} is not one of the world's regions (${this.names.join(', ')})`);
+    }
+    if (outage.toMs !== undefined && outage.toMs <= outage.fromMs) {
+      throw new RangeError(`outage of ${outage.region} must end after it starts`);
+    }
+    this.outages.push(outage);
+    this.outages.sort((a, b) => a.fromMs - b.fromMs);
+  }
+
+  /** All outages, in start order. */
+  list(): readonly Outage[] {
+    return this.outages;
+  }
+
+  /** Whether `region` is down at `atMs` (default now). */
+  isDown(region: string, atMs = this.clock.now()): boolean {
+    return this.outageAt(region, atMs) !== undefined;
+  }
+
+  /** The outage of `region` that covers `atMs`, if any. */
+  outageAt(region: string, atMs = this.clock.now()): Outage | undefined {
+    return this.outages.find(
+      (outage) =>
+        outage.region === region && outage.fromMs <= atMs && (outage.toMs === undefined || atMs < outage.toMs),
+    );
+  }
+
+  /** The first outage of `region` that starts at or after `fromMs`, if any. */
+  firstOutage(region: string, fromMs = Number.NEGATIVE_INFINITY): Outage | undefined {
+    return this.outages.find((outage) => outage.region === region && outage.fromMs >= fromMs);
+  }
+}
+
+/** One evaluation of a health check: all checkers at that instant. */
+export interface HealthSample {
+  atMs: number;
+  /** Share of checkers that saw the endpoint answer. */
+  healthyShare: number;
+  /** The health check's status after this evaluation (threshold applied). */
+  healthy: boolean;
+}
+
+/** A Route 53 health check on one region's endpoint. */
+export class HealthCheck {
+  healthy = true;
+  readonly samples: HealthSample[] = [];
+  private consecutive = 0;
+
+  constructor(
+    readonly id: string,
+    readonly region: string,
+    /** The endpoint it checks, e.g. "us-east-1.api.orders.example.com". */
+    readonly endpoint: string,
+    /** Virtual time of the first check, epoch ms (a seeded phase within one interval). */
+    readonly firstCheckMs: number,
+  ) {}
+
+  /**
+   * Applies one check. Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy":
+   * each checker changes its view after `failureThreshold` consecutive results of the other kind, and the check is
+   * healthy when more than 18% of checkers say so. All checkers see the same endpoint here, so they agree.
+   */
+  evaluate(atMs: number, endpointUp: boolean, timing: TimingModel['healthCheck']): HealthSample {
+    const healthyShare = endpointUp ? 1 : 0;
+    const passes = healthyShare > timing.healthyCheckerShare;
+    if (passes === this.healthy) {
+      this.consecutive = 0;
+    } else {
+      this.consecutive += 1;
+      if (this.consecutive >= timing.failureThreshold) {
+        this.healthy = passes;
+        this.consecutive = 0;
+      }
+    }
+    const sample = { atMs, healthyShare, healthy: this.healthy };
+    this.samples.push(sample);
+    return sample;
+  }
+
+  /** Status at `atMs` from the samples so far (healthy before the first sample). */
+  healthyAt(atMs: number): boolean {
+    let healthy = true;
+    for (const sample of this.samples) {
+      if (sample.atMs > atMs) break;
+      healthy = sample.healthy;
+    }
+    return healthy;
+  }
+
+  /** The newest sample at or before `atMs`, if any. */
+  lastSampleAt(atMs: number): HealthSample | undefined {
+    let last: HealthSample | undefined;
+    for (const sample of this.samples) {
+      if (sample.atMs > atMs) break;
+      last = sample;
+    }
+    return last;
+  }
+
+  /**
+   * The HealthCheckStatus datapoint (Minimum statistic) of the period [fromMs, toMs): 0 if the check was unhealthy
+   * at any sample of it, else 1. Periods with no sample take the status at their start.
+   */
+  minimumStatus(fromMs: number, toMs: number): number {
+    let min = this.healthyAt(fromMs) ? 1 : 0;
+    for (const sample of this.samples) {
+      if (sample.atMs >= toMs) break;
+      if (sample.atMs >= fromMs && !sample.healthy) min = 0;
+    }
+    return min;
+  }
+}
+
+/** The health checks of the world, one per region, evaluated every interval from a seeded phase. */
+export class HealthChecks {
+  readonly byRegion = new Map<string, HealthCheck>();
+  private readonly pending = new Map<string, () => void>();
+
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly timing: TimingModel,
+    private readonly regions: Regions,
+    random: Random,
+    endpoints: ReadonlyMap<string, string>,
+  ) {
+    const intervalMs = timing.healthCheck.intervalSeconds * 1000;
+    for (const region of regions.names) {
+      const id = random.uuidAt('health-check', regions.names.indexOf(region));
+      const phase = Math.floor(random.next() * intervalMs);
+      this.byRegion.set(
+        region,
+        new HealthCheck(id, region, endpoints.get(region) ?? `${region}.endpoint`, clock.now() + phase),
+      );
+    }
+  }
+
+  /** Starts the periodic checks. */
+  start(): void {
+    for (const check of this.byRegion.values()) this.scheduleCheck(check, check.firstCheckMs);
+  }
+
+  /** Stops the periodic checks (the drill is over). */
+  stop(): void {
+    for (const cancel of this.pending.values()) cancel();
+    this.pending.clear();
+  }
+
+  /** The health check with this id, if any. */
+  byId(id: string): HealthCheck | undefined {
+    return [...this.byRegion.values()].find((check) => check.id === id);
+  }
+
+  /** The health check of `region`; throws if the world has none there. */
+  of(region: string): HealthCheck {
+    const check = this.byRegion.get(region);
+    if (!check) throw new RangeError(`no health check for region ${region}`);
+    return check;
+  }
+
+  private scheduleCheck(check: HealthCheck, atMs: number): void {
+    this.pending.set(
+      check.id,
+      this.clock.schedule(atMs, () => {
+        check.evaluate(atMs, !this.regions.isDown(check.region, atMs), this.timing.healthCheck);
+        this.scheduleCheck(check, atMs + this.timing.healthCheck.intervalSeconds * 1000);
+      }),
+    );
+  }
+}

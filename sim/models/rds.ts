@@ -1,0 +1,424 @@
+import type { DBInstance, DBInstanceAutomatedBackup, Filter } from '@aws-sdk/client-rds';
+import type { Scheduler } from '../clock';
+import { awsError } from '../errors';
+import type { Random } from '../random';
+import type { TimingModel } from '../timing';
+import type { Regions } from './health';
+
+/**
+ * RDS instances: a primary in the primary region and its cross-region read replica in the standby region, with
+ * replication lag, `backing-up` windows, PromoteReadReplica (modifying -> rebooting -> available: the instance
+ * reboots, RDS User Guide "Promoting a read replica"), point-in-time restore freshness and automated backups
+ * replicated to the standby region. Statuses are functions of virtual time, so reading them never changes them.
+ */
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** How far back metric and backup history reaches before the drill starts. */
+export const HISTORY_MS = 3 * 3600_000;
+
+export interface Window {
+  fromMs: number;
+  toMs: number;
+}
+
+export interface Promotion {
+  startedMs: number;
+  rebootMs: number;
+  doneMs: number;
+  outcome: 'available' | 'incompatible-parameters';
+  /** Replica lag when promotion began: the writes the new primary does not have (seconds). */
+  lagSecondsAtStart: number;
+  backupRetentionPeriod: number;
+}
+
+/** What the scenario sets on an RDS pair. */
+export interface RdsFaults {
+  /** Fixed replica lag in seconds, instead of the seeded 1-3 s. */
+  lagSeconds?: number;
+  /** How promotion ends: "available" (default) or a failed state such as "incompatible-parameters". */
+  promotionOutcome?: Promotion['outcome'];
+  /** `backing-up` windows of the replica (absolute virtual ms). */
+  backingUp?: Window[];
+  /** A `backing-up` window of this many seconds that begins at the first PromoteReadReplica call. */
+  backingUpOnFirstPromoteSeconds?: number;
+  /** LatestRestorableTime stuck this many seconds before the drill start (stale backups). */
+  staleBackupsSeconds?: number;
+  /** Whether automated backups are replicated to the standby region (default true). */
+  crossRegionCopy?: boolean;
+}
+
+export class RdsInstance {
+  readonly arn: string;
+  readonly resourceId: string;
+  readonly endpoint: string;
+  promotion: Promotion | undefined;
+  readonly backingUp: Window[] = [];
+  backingUpOnFirstPromoteSeconds: number | undefined;
+  /** ARN of the replicated automated backups in the standby region, when replication is on (primary only). */
+  replicatedBackupsArn: string | undefined;
+  /** ARN of this instance's own automated backups. */
+  readonly automatedBackupsArn: string;
+
+  constructor(
+    readonly identifier: string,
+    readonly region: string,
+    account: string,
+    random: Random,
+    readonly createdMs: number,
+    /** Source primary's ARN for a replica. */
+    readonly sourceArn: string | undefined,
+    readonly initialBackupRetentionPeriod: number,
+    /** Offset of the log-upload cadence, ms (seeded). */
+    readonly restorePhaseMs: number,
+    /** Promotion duration, ms (seeded at world construction). */
+    readonly promoteDurationMs: number,
+    readonly faults: RdsFaults,
+  ) {
+    this.arn = `arn:aws:rds:${region}:${account}:db:${identifier}`;
+    this.resourceId = `db-${random.hexAt(`dbi:${this.arn}`, 0, 26).toUpperCase()}`;
+    this.endpoint = `${identifier}.c${random.hexAt(`endpoint:${account}:${region}`, 0, 12)}.${region}.rds.amazonaws.com`;
+    this.automatedBackupsArn = `arn:aws:rds:${region}:${account}:auto-backup:ab-${random.hexAt(`ab:${this.arn}`, 0, 32)}`;
+    this.backingUp.push(...(faults.backingUp ?? []));
+    this.backingUpOnFirstPromoteSeconds = faults.backingUpOnFirstPromoteSeconds;
+  }
+
+  /** RDS DBInstanceStatus at `atMs`. */
+  statusAt(atMs: number): string {
+    const promotion = this.promotion;
+    if (promotion && atMs >= promotion.startedMs) {
+      if (atMs < promotion.rebootMs) return 'modifying';
+      if (promotion.outcome !== 'available') return promotion.outcome;
+      if (atMs < promotion.doneMs) return 'rebooting';
+      return 'available';
+    }
+    if (this.backingUp.some((w) => w.fromMs <= atMs && atMs < w.toMs)) return 'backing-up';
+    return 'available';
+  }
+
+  /** The source ARN while this instance is a replica; a successful promotion detaches it when the reboot begins. */
+  sourceAt(atMs: number): string | undefined {
+    const promotion = this.promotion;
+    if (promotion && promotion.outcome === 'available' && atMs >= promotion.rebootMs) return undefined;
+    return this.sourceArn;
+  }
+
+  /** True once a successful promotion has completed. */
+  writableAt(atMs: number): boolean {
+    if (!this.sourceArn) return true;
+    const promotion = this.promotion;
+    return promotion !== undefined && promotion.outcome === 'available' && atMs >= promotion.doneMs;
+  }
+
+  backupRetentionAt(atMs: number): number {
+    const promotion = this.promotion;
+    if (promotion && promotion.outcome === 'available' && atMs >= promotion.doneMs) {
+      return promotion.backupRetentionPeriod;
+    }
+    return this.initialBackupRetentionPeriod;
+  }
+
+  /**
+   * LatestRestorableTime at `atMs`: RDS uploads logs on a cadence, so it trails now by less than the cadence
+   * ("typically within 5 min", RDS User Guide); stuck at a fixed time when backups are stale; absent without
+   * backups; for a promoted replica, no earlier than the end of its promotion.
+   */
+  latestRestorableAt(atMs: number, cadenceMs: number, driftStartMs: number): number | undefined {
+    if (this.backupRetentionAt(atMs) === 0) return undefined;
+    if (this.faults.staleBackupsSeconds !== undefined) return driftStartMs - this.faults.staleBackupsSeconds * 1000;
+    const onCadence = atMs - ((((atMs - this.restorePhaseMs) % cadenceMs) + cadenceMs) % cadenceMs);
+    const promotion = this.promotion;
+    if (this.sourceArn && promotion) return Math.max(promotion.doneMs, onCadence);
+    return onCadence;
+  }
+}
+
+/** The RDS instances of the world and the operations on them. */
+export class RdsModel {
+  readonly instances: RdsInstance[] = [];
+
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly timing: TimingModel,
+    private readonly random: Random,
+    private readonly regions: Regions,
+    private readonly account: string,
+    /** Drill start, epoch ms. */
+    private readonly t0Ms: number,
+  ) {}
+
+  /** Adds a primary and its cross-region read replica. Draws the replica's promotion duration from the stream. */
+  addPair(
+    primary: { identifier: string; region: string },
+    replica: { identifier: string; region: string },
+    faults: RdsFaults,
+  ): { primary: RdsInstance; replica: RdsInstance } {
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    const promoteMs = Math.round(
+      this.random.jitter(this.timing.rds.promoteSeconds, this.timing.rds.promoteJitter) * 1000,
+    );
+    const created = this.t0Ms - 90 * DAY_MS;
+    const p = new RdsInstance(
+      primary.identifier,
+      primary.region,
+      this.account,
+      this.random,
+      created,
+      undefined,
+      7,
+      Math.floor(this.random.next() * cadenceMs),
+      0,
+      { staleBackupsSeconds: faults.staleBackupsSeconds },
+    );
+    const r = new RdsInstance(
+      replica.identifier,
+      replica.region,
+      this.account,
+      this.random,
+      created,
+      p.arn,
+      0,
+      Math.floor(this.random.next() * cadenceMs),
+      promoteMs,
+      faults,
+    );
+    if (faults.crossRegionCopy !== false) {
+      p.replicatedBackupsArn = `arn:aws:rds:${replica.region}:${this.account}:auto-backup:ab-${this.random.hexAt(`ab-copy:${p.arn}`, 0, 32)}`;
+    }
+    this.instances.push(p, r);
+    return { primary: p, replica: r };
+  }
+
+  /** The instance `identifier` (or ARN) in `region`, if any. */
+  find(region: string, identifier: string): RdsInstance | undefined {
+    return this.instances.find((i) => i.region === region && (i.identifier === identifier || i.arn === identifier));
+  }
+
+  /** The replica whose source is `primaryArn`, if any. */
+  replicaOf(primaryArn: string): RdsInstance | undefined {
+    return this.instances.find((i) => i.sourceArn === primaryArn);
+  }
+
+  /**
+   * Replica lag in seconds at `atMs`: seeded per minute (or the scenario's fixed value); frozen at its last value
+   * while the source's region is down or once promotion has begun (replication has stopped).
+   */
+  lagSecondsAt(replica: RdsInstance, atMs: number): number {
+    const source = this.instances.find((i) => i.arn === replica.sourceArn);
+    let effective = atMs;
+    const outage = source ? this.regions.outageAt(source.region, atMs) : undefined;
+    if (outage) effective = Math.min(effective, outage.fromMs - 1);
+    if (replica.promotion && replica.promotion.startedMs <= effective) effective = replica.promotion.startedMs - 1;
+    if (replica.faults.lagSeconds !== undefined) return replica.faults.lagSeconds;
+    const minute = Math.floor(effective / MINUTE_MS);
+    return Math.round(
+      this.random.betweenAt(
+        `replica-lag:${replica.arn}`,
+        minute,
+        this.timing.rds.replicaLagMinSeconds,
+        this.timing.rds.replicaLagMaxSeconds,
+      ),
+    );
+  }
+
+  /** ReplicaLag datapoint for a minute: published only while the instance is a replica. */
+  replicaLagSample(replica: RdsInstance, minuteStartMs: number): number | undefined {
+    if (minuteStartMs < this.t0Ms - HISTORY_MS) return undefined;
+    if (!replica.sourceAt(minuteStartMs)) return undefined;
+    return this.lagSecondsAt(replica, minuteStartMs);
+  }
+
+  /** DescribeDBInstances in `region`: one instance (DBInstanceNotFound if absent) or all. */
+  describe(region: string, identifier?: string, filters?: Filter[]): DBInstance[] {
+    const now = this.clock.now();
+    let list = this.instances.filter((i) => i.region === region);
+    if (identifier !== undefined) {
+      list = list.filter((i) => i.identifier === identifier || i.arn === identifier);
+      if (list.length === 0) {
+        throw awsError('RDSClient', {
+          code: 'DBInstanceNotFound',
+          message: `DBInstance ${identifier} not found.`,
+          status: 404,
+        });
+      }
+    }
+    for (const filter of filters ?? []) {
+      const values = filter.Values ?? [];
+      if (filter.Name === 'db-instance-id')
+        list = list.filter((i) => values.includes(i.identifier) || values.includes(i.arn));
+      else if (filter.Name === 'dbi-resource-id') list = list.filter((i) => values.includes(i.resourceId));
+    }
+    return list.map((i) => this.toDbInstance(i, now));
+  }
+
+  /**
+   * PromoteReadReplica. Refuses like RDS: not a replica, not `available` (backing-up, modifying). Starts the
+   * promotion with its seeded duration and returns the instance as RDS does (status "modifying").
+   */
+  promote(region: string, identifier: string, backupRetentionPeriod: number | undefined): DBInstance {
+    const now = this.clock.now();
+    const instance = this.find(region, identifier);
+    if (!instance) {
+      throw awsError('RDSClient', {
+        code: 'DBInstanceNotFound',
+        message: `DBInstance ${identifier} not found.`,
+        status: 404,
+      });
+    }
+    const promotion = instance.promotion;
+    const promoted = promotion?.outcome === 'available' && now >= promotion.doneMs;
+    if (!instance.sourceArn || promoted) {
+      throw awsError('RDSClient', { code: 'InvalidDBInstanceState', message: 'DB Instance is not a read replica.' });
+    }
+    if (instance.backingUpOnFirstPromoteSeconds !== undefined) {
+      instance.backingUp.push({ fromMs: now, toMs: now + instance.backingUpOnFirstPromoteSeconds * 1000 });
+      instance.backingUpOnFirstPromoteSeconds = undefined;
+    }
+    const status = instance.statusAt(now);
+    if (status !== 'available') {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBInstanceState',
+        message: `DB instance ${instance.identifier} is not in available state (current state: ${status}).`,
+      });
+    }
+    const durationMs = instance.promoteDurationMs;
+    instance.promotion = {
+      startedMs: now,
+      rebootMs: now + Math.round(durationMs * (1 - this.timing.rds.promoteRebootShare)),
+      doneMs: now + durationMs,
+      outcome: instance.faults.promotionOutcome ?? 'available',
+      lagSecondsAtStart: this.lagSecondsAt(instance, now),
+      // PromoteReadReplica API: BackupRetentionPeriod defaults to 1.
+      backupRetentionPeriod: backupRetentionPeriod ?? 1,
+    };
+    return this.toDbInstance(instance, now);
+  }
+
+  /** DescribeDBInstanceAutomatedBackups in `region`: own backups ("active") and replicated ones ("replicating"). */
+  describeAutomatedBackups(
+    region: string,
+    input: {
+      DBInstanceIdentifier?: string;
+      DbiResourceId?: string;
+      DBInstanceAutomatedBackupsArn?: string;
+      Filters?: Filter[];
+    },
+  ): DBInstanceAutomatedBackup[] {
+    const now = this.clock.now();
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    const backups: DBInstanceAutomatedBackup[] = [];
+    for (const instance of this.instances) {
+      const retention = instance.backupRetentionAt(now);
+      if (retention === 0) continue;
+      const earliest = Math.max(instance.createdMs, now - retention * DAY_MS);
+      const base = {
+        DBInstanceArn: instance.arn,
+        DbiResourceId: instance.resourceId,
+        Region: instance.region,
+        DBInstanceIdentifier: instance.identifier,
+        AllocatedStorage: 100,
+        Port: 5432,
+        InstanceCreateTime: new Date(instance.createdMs),
+        MasterUsername: 'postgres',
+        Engine: 'postgres',
+        EngineVersion: '16.4',
+        LicenseModel: 'postgresql-license',
+        Encrypted: true,
+        StorageType: 'gp3',
+        IAMDatabaseAuthenticationEnabled: false,
+        BackupRetentionPeriod: retention,
+        BackupTarget: 'region',
+      };
+      if (instance.region === region) {
+        const latest = instance.latestRestorableAt(now, cadenceMs, this.t0Ms);
+        backups.push({
+          ...base,
+          Status: 'active',
+          RestoreWindow: {
+            EarliestTime: new Date(earliest),
+            LatestTime: latest === undefined ? undefined : new Date(latest),
+          },
+          DBInstanceAutomatedBackupsArn: instance.automatedBackupsArn,
+          DBInstanceAutomatedBackupsReplications: instance.replicatedBackupsArn
+            ? [{ DBInstanceAutomatedBackupsArn: instance.replicatedBackupsArn }]
+            : [],
+        });
+      }
+      const replica = this.replicaOf(instance.arn);
+      if (instance.replicatedBackupsArn && replica?.region === region) {
+        // The copy stops when the source region goes down: what is there stays, nothing newer arrives.
+        const outage = this.regions.outageAt(instance.region, now);
+        const sourceNow = outage ? outage.fromMs : now;
+        const sourceLatest = instance.latestRestorableAt(sourceNow, cadenceMs, this.t0Ms) ?? sourceNow;
+        backups.push({
+          ...base,
+          Status: 'replicating',
+          RestoreWindow: {
+            EarliestTime: new Date(earliest),
+            LatestTime: new Date(sourceLatest - this.timing.rds.crossRegionCopyLagSeconds * 1000),
+          },
+          DBInstanceAutomatedBackupsArn: instance.replicatedBackupsArn,
+        });
+      }
+    }
+    let list = backups;
+    const explicit = input.DBInstanceIdentifier ?? input.DbiResourceId ?? input.DBInstanceAutomatedBackupsArn;
+    if (input.DBInstanceIdentifier) list = list.filter((b) => b.DBInstanceIdentifier === input.DBInstanceIdentifier);
+    if (input.DbiResourceId) list = list.filter((b) => b.DbiResourceId === input.DbiResourceId);
+    if (input.DBInstanceAutomatedBackupsArn) {
+      list = list.filter((b) => b.DBInstanceAutomatedBackupsArn === input.DBInstanceAutomatedBackupsArn);
+    }
+    for (const filter of input.Filters ?? []) {
+      const values = filter.Values ?? [];
+      if (filter.Name === 'db-instance-id') {
+        list = list.filter(
+          (b) => values.includes(b.DBInstanceIdentifier ?? '') || values.includes(b.DBInstanceArn ?? ''),
+        );
+      } else if (filter.Name === 'dbi-resource-id') list = list.filter((b) => values.includes(b.DbiResourceId ?? ''));
+      else if (filter.Name === 'status') list = list.filter((b) => values.includes(b.Status ?? ''));
+    }
+    if (explicit !== undefined && list.length === 0) {
+      throw awsError('RDSClient', {
+        code: 'DBInstanceAutomatedBackupNotFound',
+        message: `No automated backup found for ${explicit}.`,
+        status: 404,
+      });
+    }
+    return list;
+  }
+
+  private toDbInstance(instance: RdsInstance, now: number): DBInstance {
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    const latest = instance.latestRestorableAt(now, cadenceMs, this.t0Ms);
+    const source = instance.sourceAt(now);
+    const replica = this.replicaOf(instance.arn);
+    const replicaIsAttached = replica !== undefined && replica.sourceAt(now) !== undefined;
+    return {
+      DBInstanceIdentifier: instance.identifier,
+      DBInstanceClass: 'db.r6g.large',
+      Engine: 'postgres',
+      EngineVersion: '16.4',
+      DBInstanceStatus: instance.statusAt(now),
+      MasterUsername: 'postgres',
+      Endpoint: { Address: instance.endpoint, Port: 5432, HostedZoneId: 'Z2R2ITUGPM61AM' },
+      AllocatedStorage: 100,
+      InstanceCreateTime: new Date(instance.createdMs),
+      PreferredBackupWindow: '07:00-07:30',
+      BackupRetentionPeriod: instance.backupRetentionAt(now),
+      AvailabilityZone: `${instance.region}a`,
+      MultiAZ: false,
+      ReadReplicaSourceDBInstanceIdentifier: source,
+      ReadReplicaDBInstanceIdentifiers: replicaIsAttached ? [replica.arn] : [],
+      LatestRestorableTime: latest === undefined ? undefined : new Date(latest),
+      StorageType: 'gp3',
+      StorageEncrypted: true,
+      DbiResourceId: instance.resourceId,
+      DBInstanceArn: instance.arn,
+      DeletionProtection: true,
+      DBInstanceAutomatedBackupsReplications: instance.replicatedBackupsArn
+        ? [{ DBInstanceAutomatedBackupsArn: instance.replicatedBackupsArn }]
+        : undefined,
+    };
+  }
+}

@@ -1,0 +1,383 @@
+import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { PutEventsCommandInput, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import type {
+  DescribeDBClusterAutomatedBackupsCommandInput,
+  DescribeDBInstanceAutomatedBackupsCommandInput,
+  FailoverGlobalClusterCommandInput,
+} from '@aws-sdk/client-rds';
+import type {
+  ChangeResourceRecordSetsCommandInput,
+  ListResourceRecordSetsCommandInput,
+} from '@aws-sdk/client-route-53';
+import type {
+  DescribeExecutionCommandInput,
+  SendTaskFailureCommandInput,
+  SendTaskSuccessCommandInput,
+  StartExecutionCommandInput,
+} from '@aws-sdk/client-sfn';
+import type { Pluggable } from '@smithy/types';
+import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
+import type { OutageService, World } from './world';
+
+/**
+ * The SDK plugin that serves the product's AWS SDK v3 clients from the simulated world, so the handlers run
+ * unchanged in a drill: `useClientPlugin(createSimPlugin(world))` (shared/aws/clients.ts).
+ *
+ * It intercepts each command in the `build` step, after the SDK has resolved the client's region (the signing
+ * region) and before the retry middleware and any HTTP: outputs are shaped like the SDK's (Dates, `$metadata`), and
+ * errors are the SDK's own exception classes. Consequences worth knowing:
+ * - the SDK's built-in retries do not apply (as with aws-sdk-client-mock): errors reach the adapters at once, and
+ *   the product's own retries (ASL Retry) handle them; this also keeps the SDK's random backoff out of the drill;
+ * - the SDK still resolves credentials before the `build` step: give the drill process static fake credentials
+ *   (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), which the loopback DynamoDB needs anyway.
+ * DynamoDB commands pass through untouched (to the local DynamoDB), tracked as work in flight when the clock can.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: the plugin serves clients of every service, whatever their input types.
+type AnyPluggable = Pluggable<any, any>;
+
+interface CallContext {
+  world: World;
+  region: string;
+  input: unknown;
+}
+
+type Operation = (call: CallContext) => Promise<object> | object;
+
+const MUTATING: Record<string, { service: 'rds' | 'route53'; target: (input: Record<string, unknown>) => string }> = {
+  PromoteReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  FailoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
+  SwitchoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
+  ChangeResourceRecordSets: { service: 'route53', target: (input) => String(input.HostedZoneId) },
+};
+
+const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
+  RDSClient: 'rds',
+  CloudWatchClient: 'cloudwatch',
+  EventBridgeClient: 'eventbridge',
+  SFNClient: 'sfn',
+  SecretsManagerClient: 'secretsmanager',
+  SSMClient: 'ssm',
+};
+
+const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
+
+const rdsOperations: Record<string, Operation> = {
+  DescribeDBInstances: ({ world, region, input }) => {
+    const { DBInstanceIdentifier, Filters } = asRecord(input) as { DBInstanceIdentifier?: string; Filters?: [] };
+    return { DBInstances: world.rds.describe(region, DBInstanceIdentifier, Filters) };
+  },
+  PromoteReadReplica: ({ world, region, input }) => {
+    const { DBInstanceIdentifier, BackupRetentionPeriod } = asRecord(input) as {
+      DBInstanceIdentifier: string;
+      BackupRetentionPeriod?: number;
+    };
+    return { DBInstance: world.rds.promote(region, DBInstanceIdentifier, BackupRetentionPeriod) };
+  },
+  DescribeGlobalClusters: ({ world, input }) => ({
+    GlobalClusters: world.aurora.describeGlobal(asRecord(input).GlobalClusterIdentifier as string | undefined),
+  }),
+  DescribeDBClusters: ({ world, region, input }) => ({
+    DBClusters: world.aurora.describeClusters(region, asRecord(input).DBClusterIdentifier as string | undefined),
+  }),
+  FailoverGlobalCluster: ({ world, input }) => {
+    const request = input as FailoverGlobalClusterCommandInput;
+    return {
+      GlobalCluster: world.aurora.failover(
+        request.GlobalClusterIdentifier ?? '',
+        request.TargetDbClusterIdentifier ?? '',
+        request.AllowDataLoss === true,
+        request.Switchover === true,
+      ),
+    };
+  },
+  SwitchoverGlobalCluster: ({ world, input }) => {
+    const { GlobalClusterIdentifier, TargetDbClusterIdentifier } = asRecord(input) as Record<string, string>;
+    return { GlobalCluster: world.aurora.switchover(GlobalClusterIdentifier ?? '', TargetDbClusterIdentifier ?? '') };
+  },
+  DescribeDBInstanceAutomatedBackups: ({ world, region, input }) => ({
+    DBInstanceAutomatedBackups: world.rds.describeAutomatedBackups(
+      region,
+      input as DescribeDBInstanceAutomatedBackupsCommandInput,
+    ),
+  }),
+  DescribeDBClusterAutomatedBackups: ({ world, region, input }) => ({
+    DBClusterAutomatedBackups: world.aurora.describeClusterBackups(
+      region,
+      input as DescribeDBClusterAutomatedBackupsCommandInput,
+    ),
+  }),
+};
+
+const route53Operations: Record<string, Operation> = {
+  ListResourceRecordSets: ({ world, input }) => world.route53.list(input as ListResourceRecordSetsCommandInput),
+  ChangeResourceRecordSets: ({ world, input }) => {
+    const request = input as ChangeResourceRecordSetsCommandInput;
+    return {
+      ChangeInfo: world.route53.change(
+        request.HostedZoneId ?? '',
+        request.ChangeBatch?.Changes ?? [],
+        request.ChangeBatch?.Comment,
+      ),
+    };
+  },
+  GetChange: ({ world, input }) => ({ ChangeInfo: world.route53.getChange(String(asRecord(input).Id)) }),
+  GetHealthCheckStatus: ({ world, input }) => ({
+    HealthCheckObservations: world.route53.healthCheckStatus(String(asRecord(input).HealthCheckId)),
+  }),
+};
+
+const cloudWatchOperations: Record<string, Operation> = {
+  GetMetricData: ({ world, region, input }) => {
+    const request = input as GetMetricDataCommandInput;
+    const startMs = request.StartTime ? new Date(request.StartTime).getTime() : Number.NaN;
+    const endMs = request.EndTime ? new Date(request.EndTime).getTime() : Number.NaN;
+    if (!(startMs < endMs)) {
+      throw awsError('CloudWatchClient', {
+        code: 'InvalidParameterValue',
+        message: 'The parameter StartTime must be less than the parameter EndTime.',
+      });
+    }
+    const now = world.clock.now();
+    const ascending = request.ScanBy === 'TimestampAscending';
+    return {
+      MetricDataResults: (request.MetricDataQueries ?? [])
+        .filter((query) => query.ReturnData !== false)
+        .map((query) => world.metrics.query(region, query, startMs, endMs, now, ascending)),
+      Messages: [],
+    };
+  },
+  DescribeAlarms: ({ world, region, input }) => {
+    const { AlarmNames, AlarmNamePrefix, StateValue } = asRecord(input) as {
+      AlarmNames?: string[];
+      AlarmNamePrefix?: string;
+      StateValue?: string;
+    };
+    return {
+      MetricAlarms: world.alarms.describe(region, AlarmNames, AlarmNamePrefix, StateValue),
+      CompositeAlarms: [],
+    };
+  },
+};
+
+const eventBridgeOperations: Record<string, Operation> = {
+  PutEvents: ({ world, region, input }) => {
+    const entries = (input as PutEventsCommandInput).Entries ?? [];
+    if (entries.length === 0 || entries.length > 10) {
+      throw awsError('EventBridgeClient', {
+        code: 'ValidationException',
+        message: `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10 (got ${entries.length})`,
+      });
+    }
+    const results: PutEventsResultEntry[] = entries.map((entry) => {
+      if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required.' };
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(entry.Detail);
+      } catch {
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+      }
+      const id = world.random.uuidAt('put-events', world.bus.events.length);
+      world.bus.publish(
+        {
+          version: '0',
+          id,
+          'detail-type': entry.DetailType,
+          source: entry.Source,
+          account: world.account,
+          time: new Date(entry.Time ?? world.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          region,
+          resources: entry.Resources ?? [],
+          detail,
+        },
+        'put-events',
+      );
+      return { EventId: id };
+    });
+    return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
+  },
+};
+
+const sfnOperations: Record<string, Operation> = {
+  StartExecution: async ({ world, input }) => {
+    const request = input as StartExecutionCommandInput;
+    return world.stepFunctions.startExecution({
+      stateMachineArn: request.stateMachineArn ?? '',
+      name: request.name,
+      input: request.input,
+    });
+  },
+  SendTaskSuccess: async ({ world, input }) => {
+    const request = input as SendTaskSuccessCommandInput;
+    await world.stepFunctions.sendTaskSuccess({ taskToken: request.taskToken ?? '', output: request.output ?? '' });
+    return {};
+  },
+  SendTaskFailure: async ({ world, input }) => {
+    const request = input as SendTaskFailureCommandInput;
+    await world.stepFunctions.sendTaskFailure({
+      taskToken: request.taskToken ?? '',
+      error: request.error,
+      cause: request.cause,
+    });
+    return {};
+  },
+  DescribeExecution: async ({ world, input }) =>
+    world.stepFunctions.describeExecution({
+      executionArn: (input as DescribeExecutionCommandInput).executionArn ?? '',
+    }),
+};
+
+const secretsManagerOperations: Record<string, Operation> = {
+  GetSecretValue: ({ world, region, input }) => {
+    const id = String(asRecord(input).SecretId);
+    const name = id.startsWith('arn:') ? (id.split(':secret:')[1] ?? '').replace(/-[A-Za-z0-9]{6}$/, '') : id;
+    const value = world.secrets.secret(name);
+    if (value === undefined) {
+      throw awsError('SecretsManagerClient', {
+        code: 'ResourceNotFoundException',
+        message: "Secrets Manager can't find the specified secret.",
+      });
+    }
+    return {
+      ARN: `arn:aws:secretsmanager:${region}:${world.account}:secret:${name}-${world.random.hexAt(`secret:${name}`, 0, 6)}`,
+      Name: name,
+      VersionId: world.random.uuidAt(`secret-version:${name}`),
+      SecretString: value,
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: new Date(world.t0Ms - 86_400_000),
+    };
+  },
+};
+
+const ssmOperations: Record<string, Operation> = {
+  GetParameter: ({ world, region, input }) => {
+    const { Name, WithDecryption } = asRecord(input) as { Name?: string; WithDecryption?: boolean };
+    const name = String(Name);
+    const parameter = world.secrets.parameter(name);
+    if (!parameter) throw awsError('SSMClient', { code: 'ParameterNotFound', message: `Parameter ${name} not found.` });
+    // Without WithDecryption, SSM returns a SecureString's ciphertext: a notifier that forgets it gets garbage.
+    const value =
+      parameter.secure && WithDecryption !== true
+        ? `AQICAH${Buffer.from(`sim-ciphertext:${name}`).toString('base64')}`
+        : parameter.value;
+    return {
+      Parameter: {
+        Name: name,
+        Type: parameter.secure ? 'SecureString' : 'String',
+        Value: value,
+        Version: 1,
+        LastModifiedDate: new Date(world.t0Ms - 86_400_000),
+        ARN: `arn:aws:ssm:${region}:${world.account}:parameter/${name.replace(/^\//, '')}`,
+        DataType: 'text',
+      },
+    };
+  },
+};
+
+const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
+  RDSClient: rdsOperations,
+  Route53Client: route53Operations,
+  CloudWatchClient: cloudWatchOperations,
+  EventBridgeClient: eventBridgeOperations,
+  SFNClient: sfnOperations,
+  SecretsManagerClient: secretsManagerOperations,
+  SSMClient: ssmOperations,
+};
+
+interface SmithyContext {
+  clientName?: string;
+  commandName?: string;
+  endpointV2?: { url?: URL };
+  signing_region?: string;
+  __smithy_context?: {
+    selectedHttpAuthScheme?: { httpAuthOption?: { signingProperties?: { region?: unknown } } };
+  };
+}
+
+/**
+ * The client's region, as the SDK resolved it for this call: the signing region (set by the auth-scheme
+ * middleware from the client's `region`), else the region in the resolved endpoint's host name.
+ */
+export const regionOfContext = (context: SmithyContext): string | undefined => {
+  const signing = context.__smithy_context?.selectedHttpAuthScheme?.httpAuthOption?.signingProperties?.region;
+  if (typeof signing === 'string' && signing) return signing;
+  if (context.signing_region) return context.signing_region;
+  const host = context.endpointV2?.url?.hostname ?? '';
+  return /\.([a-z]{2}(-[a-z]+)+-\d)\.amazonaws\.com$/.exec(host)?.[1];
+};
+
+export interface SimPluginOptions {
+  /**
+   * Registers work in flight (a DynamoDB call to the local server) so the virtual clock waits for it. Defaults to
+   * `world.clock.track` when the world's clock is a VirtualClock.
+   */
+  track?: <T>(promise: Promise<T>, label: string) => Promise<T>;
+}
+
+/**
+ * The plugin for `useClientPlugin`: serves RDS, Route 53, CloudWatch, EventBridge, Step Functions (via
+ * `world.stepFunctions`), Secrets Manager and SSM from `world`; passes DynamoDB through; throws
+ * UnsupportedCommandError for anything else. Mutating calls are recorded in `world.actions`.
+ */
+export const createSimPlugin = (world: World, options: SimPluginOptions = {}): AnyPluggable => {
+  const clockTrack = (world.clock as { track?: SimPluginOptions['track'] }).track;
+  const track: NonNullable<SimPluginOptions['track']> =
+    options.track ?? (clockTrack ? clockTrack.bind(world.clock) : (promise) => promise);
+  let requests = 0;
+
+  return {
+    applyToStack: (stack) => {
+      stack.add(
+        (next, context) => async (args) => {
+          const { clientName = '', commandName = '' } = context as SmithyContext;
+          if (clientName.startsWith('DynamoDB')) return track(next(args), `${clientName} ${commandName}`);
+          const operations = OPERATIONS[clientName as SimClientName];
+          const operationName = commandName.replace(/Command$/, '');
+          const operation = operations?.[operationName];
+          if (!operation) throw new UnsupportedCommandError(clientName || 'unknown client', commandName);
+          const client = clientName as SimClientName;
+          const region = regionOfContext(context as SmithyContext);
+          if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
+          const requestId = world.random.uuidAt('request', requests++);
+          const mutating = MUTATING[operationName];
+          const record = (outcome: string) =>
+            mutating &&
+            world.recordAction({
+              service: mutating.service,
+              operation: operationName,
+              target: mutating.target(asRecord(args.input)),
+              region,
+              outcome,
+            });
+          try {
+            const outageService = OUTAGE_SERVICE[client];
+            if (outageService && world.isServiceDown(outageService, region)) {
+              const timeoutMs = world.timing.rds.downRegionTimeoutSeconds * 1000;
+              await new Promise<void>((resolve) => world.clock.schedule(world.clock.now() + timeoutMs, resolve));
+              throw regionDownError(outageService, region, timeoutMs);
+            }
+            const output = await operation({ world, region, input: args.input });
+            record('accepted');
+            return {
+              response: {},
+              output: {
+                ...output,
+                $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 },
+              },
+            };
+          } catch (error) {
+            record(error instanceof Error ? error.name : 'Error');
+            if (error instanceof Error && '$metadata' in error) {
+              const metadata = (error as { $metadata: Record<string, unknown> }).$metadata;
+              if (metadata.httpStatusCode !== undefined) metadata.requestId = requestId;
+            }
+            throw error;
+          }
+        },
+        { step: 'build', priority: 'high', name: 'switchbackSimulator', override: true },
+      );
+    },
+  };
+};

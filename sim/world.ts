@@ -1,0 +1,517 @@
+import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import type { Plan } from '../shared/plan/schema';
+import type { Scheduler } from './clock';
+import { awsError, SimError } from './errors';
+import { AuroraModel } from './models/aurora';
+import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
+import { EventBus } from './models/eventbridge';
+import { HealthChecks, Regions } from './models/health';
+import { HISTORY_MS, RdsModel } from './models/rds';
+import { normalizeName, Route53Model } from './models/route53';
+import { Random } from './random';
+import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
+
+/**
+ * The simulated two-region AWS of a local drill, built from a validated plan, a scenario and a seed.
+ *
+ * What the drill runner calls:
+ * - `createWorld({ plan, scenario, seed, clock })` with a `VirtualClock` (sim/clock.ts) installed first; the world
+ *   starts its health checks and alarm evaluations at once;
+ * - `useClientPlugin(createSimPlugin(world))` (sim/sdk-plugin.ts) so every SDK client of the product is served here;
+ * - `world.bus.subscribe(pattern, handler)` to deliver "CloudWatch Alarm State Change" (and the product's own
+ *   events) to the real handlers, after the modelled EventBridge latency;
+ * - `world.stepFunctions = { startExecution, sendTaskSuccess, sendTaskFailure, describeExecution }` to run the
+ *   state machine when a handler calls StartExecution (the default only records);
+ * - `world.secrets.put(...)` for the Slack notifier's secret;
+ * - `world.timing`, `world.lambdaDurationMs(key, n)` for the latencies the runner adds;
+ * - afterwards: `world.actions`, `world.bus.events`, `world.alarms.transitions()`, `world.resolve(name)`,
+ *   `world.groundTruth()`, `world.criticalPathLowerBound()`, and `world.stop()`.
+ *
+ * The SDK resolves credentials before the simulator answers: the drill process needs static fake credentials
+ * (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), as the local DynamoDB does. All times are virtual epoch ms.
+ */
+
+/** The AWS account id of the simulated world. */
+export const SIM_ACCOUNT = '123456789012';
+
+/** Regional services whose endpoints a region outage can take down. */
+export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm';
+
+/** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
+export interface ScenarioSpec {
+  name: string;
+  description: string;
+  /** Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. */
+  outages: { region: 'primary' | 'standby'; atSeconds: number; untilSeconds?: number }[];
+  /** Services whose calls to a down region fail (after the connect timeout). Default: RDS only. */
+  outageAffects?: OutageService[];
+  rds?: {
+    /** Fixed replica lag, seconds. */
+    lagSeconds?: number;
+    /** How every RDS promotion ends. */
+    promotionOutcome?: 'available' | 'incompatible-parameters';
+    /** The replica is `backing-up` for `seconds`, from `atSeconds` after the start, or from the first promote call. */
+    backingUp?: { atSeconds?: number; seconds: number };
+  };
+  aurora?: { lagMs?: number };
+  backups?: { staleSeconds?: number; crossRegionCopy?: boolean };
+  route53?: { changeFaults?: ('Throttling' | 'PriorRequestNotComplete')[] };
+  timing?: TimingOverrides;
+}
+
+/** One mutating call that reached the simulator, in call order. */
+export interface SimAction {
+  atMs: number;
+  at: string;
+  service: 'rds' | 'route53';
+  operation: string;
+  target: string;
+  region: string;
+  /** "accepted", or the name of the error it answered. */
+  outcome: string;
+}
+
+/** Step Functions as the drill runner provides it; the SDK plugin delegates SFN commands here. */
+export interface SimStepFunctions {
+  /**
+   * Starts an execution. The same name with the same input returns the existing execution (Step Functions
+   * Developer Guide: idempotent); the same name with a different input throws ExecutionAlreadyExists
+   * (build it with `awsError('SFNClient', { code: 'ExecutionAlreadyExists', ... })`).
+   */
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }): Promise<{
+    executionArn: string;
+    startDate: Date;
+  }>;
+  sendTaskSuccess(request: { taskToken: string; output: string }): Promise<void>;
+  sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }): Promise<void>;
+  describeExecution(request: { executionArn: string }): Promise<Omit<DescribeExecutionOutput, '$metadata'>>;
+}
+
+/** Executions and task answers seen by the default Step Functions, which records but runs nothing. */
+export interface RecordedExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  startDate: Date;
+}
+
+/** The default `world.stepFunctions`: records starts (with AWS's idempotency rules) and task answers. */
+export class RecordingStepFunctions implements SimStepFunctions {
+  readonly executions: RecordedExecution[] = [];
+  readonly taskAnswers: { taskToken: string; outcome: 'success' | 'failure'; payload: string; at: Date }[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
+    const name = request.name ?? `execution-${this.executions.length + 1}`;
+    const input = request.input ?? '{}';
+    const existing = this.executions.find((e) => e.stateMachineArn === request.stateMachineArn && e.name === name);
+    if (existing) {
+      if (existing.input !== input) {
+        throw awsError('SFNClient', {
+          code: 'ExecutionAlreadyExists',
+          message: `Execution Already Exists: '${existing.executionArn}'`,
+        });
+      }
+      return { executionArn: existing.executionArn, startDate: existing.startDate };
+    }
+    const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const execution = {
+      executionArn,
+      stateMachineArn: request.stateMachineArn,
+      name,
+      input,
+      startDate: new Date(this.now()),
+    };
+    this.executions.push(execution);
+    return { executionArn, startDate: execution.startDate };
+  }
+
+  async sendTaskSuccess(request: { taskToken: string; output: string }) {
+    this.taskAnswers.push({
+      taskToken: request.taskToken,
+      outcome: 'success',
+      payload: request.output,
+      at: new Date(this.now()),
+    });
+  }
+
+  async sendTaskFailure(request: { taskToken: string; error?: string; cause?: string }) {
+    this.taskAnswers.push({
+      taskToken: request.taskToken,
+      outcome: 'failure',
+      payload: JSON.stringify({ error: request.error, cause: request.cause }),
+      at: new Date(this.now()),
+    });
+  }
+
+  async describeExecution(request: { executionArn: string }) {
+    const execution = this.executions.find((e) => e.executionArn === request.executionArn);
+    if (!execution) {
+      throw awsError('SFNClient', {
+        code: 'ExecutionDoesNotExist',
+        message: `Execution Does Not Exist: '${request.executionArn}'`,
+      });
+    }
+    return {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: 'RUNNING' as const,
+      startDate: execution.startDate,
+      input: execution.input,
+    };
+  }
+}
+
+/** Secrets Manager secrets and SSM parameters of the world (the Slack notifier reads its secret here). */
+export class SimSecrets {
+  private readonly secrets = new Map<string, string>();
+  private readonly parameters = new Map<string, { value: string; secure: boolean }>();
+
+  /** Stores a secret (Secrets Manager, by name) or a parameter (SSM; a SecureString unless `secure` is false). */
+  put(source: 'secretsmanager' | 'ssm', name: string, value: string, secure = true): void {
+    if (source === 'secretsmanager') this.secrets.set(name, value);
+    else this.parameters.set(name, { value, secure });
+  }
+
+  secret(name: string): string | undefined {
+    return this.secrets.get(name);
+  }
+
+  parameter(name: string): { value: string; secure: boolean } | undefined {
+    return this.parameters.get(name);
+  }
+}
+
+/** The critical path's lower bound under the world's model: no polling, no orchestration delay. */
+export interface CriticalPathBound {
+  /** When the primary region went down (the real start of the outage). */
+  outageAt: string;
+  /** When the alarm went to ALARM. */
+  alarmAt: string;
+  /**
+   * The alarm's first breaching datapoint (its reasonData startDate): the product's impactStartedAt, from which
+   * it counts RTO. Later than `outageAt`: the product cannot see the outage before its first failed checks.
+   */
+  impactStartedAt: string;
+  /** Outage start to ALARM. */
+  detectionSeconds: number;
+  promotionSeconds: number;
+  dnsSeconds: number;
+  verifySeconds: number;
+  /** Outage start to recovered: detection + promotion + DNS + verification. */
+  totalSeconds: number;
+  /** The same bound counted from `impactStartedAt`, like the product's measured RTO: compare RTO with this one. */
+  totalFromImpactSeconds: number;
+}
+
+/** What really happened in the world, to compare the product's measurements against. */
+export interface GroundTruth {
+  outageStartedAt?: string;
+  firstAlarmAt?: string;
+  /** Per plan database: the replication lag when the primary region went down (the data at risk), seconds. */
+  dataAtRiskSeconds: Record<string, number | null>;
+  /** Per plan database: when its standby became writable, if it did. */
+  writableAt: Record<string, string | null>;
+  /** Alarm transitions, in order. */
+  alarmTransitions: { alarmName: string; at: string; from: string; to: string }[];
+}
+
+export interface WorldOptions {
+  plan: Plan;
+  scenario: ScenarioSpec;
+  seed: number;
+  clock: Scheduler;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The zone apex of a set of record names: their common suffix, at least one label shorter than any of them. */
+const zoneApex = (names: string[]): string => {
+  const split = names.map((n) => normalizeName(n).slice(0, -1).split('.').reverse());
+  const first = split[0] ?? [];
+  let common = 0;
+  while (common < first.length && split.every((labels) => labels[common] === first[common])) common += 1;
+  const shortest = Math.min(...split.map((labels) => labels.length));
+  const take = Math.max(Math.min(common, shortest - 1), Math.min(2, common));
+  return `${first.slice(0, take).reverse().join('.')}.`;
+};
+
+export class World {
+  readonly plan: Plan;
+  readonly scenario: ScenarioSpec;
+  readonly seed: number;
+  readonly clock: Scheduler;
+  readonly timing: TimingModel;
+  readonly random: Random;
+  readonly account = SIM_ACCOUNT;
+  /** Virtual time at which the world was built: the scenario's T0. */
+  readonly t0Ms: number;
+  readonly regions: Regions;
+  readonly healthChecks: HealthChecks;
+  readonly rds: RdsModel;
+  readonly aurora: AuroraModel;
+  readonly route53: Route53Model;
+  readonly metrics = new Metrics();
+  readonly alarms: Alarms;
+  readonly bus: EventBus;
+  /** Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets). */
+  readonly actions: SimAction[] = [];
+  readonly secrets = new SimSecrets();
+  /** Replace with the runner's implementation; the default records and runs nothing. */
+  stepFunctions: SimStepFunctions;
+  private readonly outageAffects: ReadonlySet<string>;
+
+  constructor(options: WorldOptions) {
+    const { plan, scenario, seed, clock } = options;
+    this.plan = plan;
+    this.scenario = scenario;
+    this.seed = seed;
+    this.clock = clock;
+    this.t0Ms = clock.now();
+    this.timing = resolveTiming(scenario.timing);
+    this.random = new Random(seed);
+    this.outageAffects = new Set(scenario.outageAffects ?? ['rds']);
+    this.stepFunctions = new RecordingStepFunctions(() => clock.now());
+    const { primary, standby } = plan.regions;
+    this.regions = new Regions(clock, [primary, standby]);
+    for (const outage of scenario.outages) {
+      this.regions.addOutage({
+        region: outage.region === 'primary' ? primary : standby,
+        fromMs: this.t0Ms + outage.atSeconds * 1000,
+        toMs: outage.untilSeconds === undefined ? undefined : this.t0Ms + outage.untilSeconds * 1000,
+      });
+    }
+    const endpoints = new Map([primary, standby].map((region) => [region, `${plan.app}.${region}.endpoint.sim`]));
+    // Fixed draw order from here on: health checks, then databases in plan order.
+    this.healthChecks = new HealthChecks(clock, this.timing, this.regions, this.random, endpoints);
+    this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
+    this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
+    this.bus = new EventBus(clock, () => this.timing.events.deliveryMs);
+    this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account);
+    this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
+    this.buildDatabases();
+    this.buildDns();
+    this.buildMetricsAndAlarms();
+    this.route53.changeFaults.push(...(scenario.route53?.changeFaults ?? []));
+  }
+
+  /** Starts the periodic processes (health checks, alarm evaluation). `createWorld` calls it. */
+  start(): void {
+    this.healthChecks.start();
+    this.alarms.start();
+  }
+
+  /** Stops the periodic processes, so that no timer of the world remains. */
+  stop(): void {
+    this.healthChecks.stop();
+    this.alarms.stop();
+  }
+
+  /** Whether calls to `service` in `region` fail now (the region is down and the scenario says it affects it). */
+  isServiceDown(service: OutageService, region: string): boolean {
+    return this.outageAffects.has(service) && this.regions.isDown(region);
+  }
+
+  /** What DNS answers now for `name` (see Route53Model.resolve). */
+  resolve(name: string, type?: string) {
+    return this.route53.resolve(name, type);
+  }
+
+  /** Records a mutating call (the SDK plugin does this). */
+  recordAction(action: Omit<SimAction, 'atMs' | 'at'>): void {
+    const atMs = this.clock.now();
+    this.actions.push({ atMs, at: iso(atMs), ...action });
+  }
+
+  /** A seeded Lambda duration for invocation `index` of `key` (e.g. the function name), ms. */
+  lambdaDurationMs(key: string, index: number): number {
+    const { minDurationMs, maxDurationMs } = this.timing.lambda;
+    return Math.round(this.random.betweenAt(`lambda:${key}`, index, minDurationMs, maxDurationMs));
+  }
+
+  /**
+   * The fastest recovery the model allows: detection (primary outage start to the first ALARM of a plan alarm),
+   * plus the slowest promotion, plus the Route 53 INSYNC delay, plus verification (0): no polling, no
+   * orchestration. `totalSeconds` counts from the outage; `totalFromImpactSeconds` from the alarm's first
+   * breaching datapoint, the origin of the product's RTO. Throws if the primary has had no outage or no alarm yet.
+   */
+  criticalPathLowerBound(): CriticalPathBound {
+    const outage = this.regions.firstOutage(this.plan.regions.primary);
+    if (!outage) throw new SimError('criticalPathLowerBound: the scenario has no outage of the primary region.');
+    const alarm = this.alarms
+      .transitions()
+      .find((t) => t.to === 'ALARM' && t.atMs >= outage.fromMs && this.plan.trigger.alarms.includes(t.alarmName));
+    if (!alarm) throw new SimError('criticalPathLowerBound: no plan alarm has gone to ALARM since the outage began.');
+    const promotionMs = Math.max(
+      0,
+      ...this.rds.instances.filter((i) => i.sourceArn).map((i) => i.promoteDurationMs),
+      ...this.aurora.globals.map((g) => g.failoverMs),
+    );
+    const detectionSeconds = (alarm.atMs - outage.fromMs) / 1000;
+    const promotionSeconds = promotionMs / 1000;
+    const dnsSeconds = this.timing.route53.changeInSyncSeconds;
+    return {
+      outageAt: iso(outage.fromMs),
+      alarmAt: iso(alarm.atMs),
+      impactStartedAt: iso(alarm.startDateMs),
+      detectionSeconds,
+      promotionSeconds,
+      dnsSeconds,
+      verifySeconds: 0,
+      totalSeconds: detectionSeconds + promotionSeconds + dnsSeconds,
+      totalFromImpactSeconds: (alarm.atMs - alarm.startDateMs) / 1000 + promotionSeconds + dnsSeconds,
+    };
+  }
+
+  /** What really happened: outage, first alarm, data at risk per database, when each standby became writable. */
+  groundTruth(): GroundTruth {
+    const now = this.clock.now();
+    const outage = this.regions.firstOutage(this.plan.regions.primary);
+    const transitions = this.alarms.transitions();
+    const firstAlarm = transitions.find((t) => t.to === 'ALARM');
+    const dataAtRiskSeconds: Record<string, number | null> = {};
+    const writableAt: Record<string, string | null> = {};
+    for (const db of this.plan.databases) {
+      if (db.kind === 'rds-read-replica') {
+        const replica = this.rds.find(db.replica.region, db.replica.instance);
+        dataAtRiskSeconds[db.id] = replica && outage ? this.rds.lagSecondsAt(replica, outage.fromMs) : null;
+        const promotion = replica?.promotion;
+        writableAt[db.id] =
+          promotion && promotion.outcome === 'available' && promotion.doneMs <= now ? iso(promotion.doneMs) : null;
+      } else {
+        const found = this.aurora.findCluster(db.secondary.region, db.secondary.cluster);
+        dataAtRiskSeconds[db.id] = found && outage ? this.aurora.lagMsAt(found.global, outage.fromMs) / 1000 : null;
+        const op = found?.global.operations.find((o) => o.toArn === found.cluster.arn && o.doneMs <= now);
+        writableAt[db.id] = op ? iso(op.doneMs) : null;
+      }
+    }
+    return {
+      outageStartedAt: outage ? iso(outage.fromMs) : undefined,
+      firstAlarmAt: firstAlarm ? iso(firstAlarm.atMs) : undefined,
+      dataAtRiskSeconds,
+      writableAt,
+      alarmTransitions: transitions.map((t) => ({ alarmName: t.alarmName, at: iso(t.atMs), from: t.from, to: t.to })),
+    };
+  }
+
+  private buildDatabases(): void {
+    const backups = this.scenario.backups ?? {};
+    for (const db of this.plan.databases) {
+      if (db.kind === 'rds-read-replica') {
+        const rds = this.scenario.rds ?? {};
+        const backingUp = rds.backingUp;
+        this.rds.addPair(
+          { identifier: db.primary.instance, region: db.primary.region },
+          { identifier: db.replica.instance, region: db.replica.region },
+          {
+            lagSeconds: rds.lagSeconds,
+            promotionOutcome: rds.promotionOutcome,
+            backingUp:
+              backingUp?.atSeconds !== undefined
+                ? [
+                    {
+                      fromMs: this.t0Ms + backingUp.atSeconds * 1000,
+                      toMs: this.t0Ms + (backingUp.atSeconds + backingUp.seconds) * 1000,
+                    },
+                  ]
+                : [],
+            backingUpOnFirstPromoteSeconds:
+              backingUp && backingUp.atSeconds === undefined ? backingUp.seconds : undefined,
+            staleBackupsSeconds: backups.staleSeconds,
+            crossRegionCopy: backups.crossRegionCopy,
+          },
+        );
+      } else {
+        this.aurora.addGlobal(
+          db.globalCluster,
+          { cluster: db.primary.cluster, region: db.primary.region },
+          { cluster: db.secondary.cluster, region: db.secondary.region },
+          { lagMs: this.scenario.aurora?.lagMs, staleBackupsSeconds: backups.staleSeconds },
+        );
+      }
+    }
+  }
+
+  private buildDns(): void {
+    const { primary, standby } = this.plan.regions;
+    for (const hostedZone of this.plan.dns) {
+      const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
+      for (const record of hostedZone.records) {
+        const name = normalizeName(record.name);
+        for (const [region, setIdentifier, failover] of [
+          [primary, record.primarySetIdentifier, 'PRIMARY'],
+          [standby, record.standbySetIdentifier, 'SECONDARY'],
+        ] as const) {
+          const value = this.regionalValue(record.type, name, region);
+          this.route53.registerEndpoint(value, region);
+          this.route53.seedRecord(zone.id, {
+            Name: name,
+            Type: record.type,
+            SetIdentifier: setIdentifier,
+            Failover: failover,
+            TTL: this.timing.route53.recordTtlSeconds,
+            ResourceRecords: [{ Value: value }],
+            HealthCheckId: this.healthChecks.of(region).id,
+          });
+        }
+      }
+    }
+  }
+
+  /** A per-region record value: a hostname for CNAME, an address for A/AAAA, a quoted string otherwise. */
+  private regionalValue(type: string, name: string, region: string): string {
+    const index = this.plan.regions.primary === region ? 1 : 2;
+    if (type === 'CNAME') return `${region}.${name.slice(0, -1)}`;
+    if (type === 'A') return `10.${index}.0.10`;
+    if (type === 'AAAA') return `fd00:${index}::10`;
+    return `"${region}"`;
+  }
+
+  private buildMetricsAndAlarms(): void {
+    for (const check of this.healthChecks.byRegion.values()) {
+      this.metrics.register(
+        ROUTE53_METRICS_REGION,
+        'AWS/Route53',
+        'HealthCheckStatus',
+        { HealthCheckId: check.id },
+        (m) =>
+          m + 60_000 <= this.clock.now() && m >= this.t0Ms - HISTORY_MS
+            ? check.minimumStatus(m, m + 60_000)
+            : undefined,
+      );
+    }
+    for (const instance of this.rds.instances) {
+      if (!instance.sourceArn) continue;
+      this.metrics.register(
+        instance.region,
+        'AWS/RDS',
+        'ReplicaLag',
+        { DBInstanceIdentifier: instance.identifier },
+        (m) => this.rds.replicaLagSample(instance, m),
+      );
+    }
+    for (const global of this.aurora.globals) {
+      for (const cluster of global.members) {
+        this.metrics.register(
+          cluster.region,
+          'AWS/RDS',
+          'AuroraGlobalDBRPOLag',
+          { DBClusterIdentifier: cluster.identifier },
+          (m) => this.aurora.rpoLagSample(global, cluster, m),
+        );
+      }
+    }
+    const primaryCheck = this.healthChecks.of(this.plan.regions.primary);
+    for (const name of this.plan.trigger.alarms) this.alarms.add(name, primaryCheck);
+  }
+}
+
+/** Builds the world of a drill and starts its periodic processes. Install the virtual clock first. */
+export const createWorld = (options: WorldOptions): World => {
+  const world = new World(options);
+  world.start();
+  return world;
+};

@@ -1,0 +1,357 @@
+import { Readable } from 'node:stream';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DBInstanceNotFoundFault,
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
+import { UnsupportedCommandError } from '../../../sim/errors';
+import { createSimPlugin, regionOfContext } from '../../../sim/sdk-plugin';
+import type { RecordingStepFunctions } from '../../../sim/world';
+import { type SimHarness, startSim, T0 } from './fixture';
+
+const credentials = { accessKeyId: 'sim', secretAccessKey: 'sim' };
+const ZONE = 'Z0123456789ORDERSAPI';
+
+describe('createSimPlugin', () => {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  let sim: SimHarness;
+
+  beforeAll(() => {
+    // The SDK resolves credentials before the simulator answers; a drill sets fake static ones the same way.
+    process.env.AWS_ACCESS_KEY_ID = 'sim';
+    process.env.AWS_SECRET_ACCESS_KEY = 'sim';
+  });
+
+  afterAll(() => {
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  });
+
+  beforeEach(() => {
+    sim = startSim('region-outage');
+    useClientPlugin(createSimPlugin(sim.world));
+  });
+
+  afterEach(() => {
+    sim.close();
+    resetClients();
+  });
+
+  it('answers a real RDSClient DescribeDBInstances from the region of the client', async () => {
+    // Prepare
+    const client = new RDSClient({ region: 'us-west-2', credentials });
+    client.middlewareStack.use(createSimPlugin(sim.world));
+
+    // Act
+    const output = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db-replica' }));
+
+    // Assess
+    expect(output.$metadata).toMatchObject({ httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 });
+    expect(output.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(output.DBInstances?.[0]).toMatchObject({
+      DBInstanceIdentifier: 'orders-db-replica',
+      DBInstanceStatus: 'available',
+      ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:123456789012:db:orders-db',
+      DBInstanceArn: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
+    });
+    expect(output.DBInstances?.[0]?.InstanceCreateTime).toBeInstanceOf(Date);
+  });
+
+  it('throws the SDK exception class when the instance is not in the client region', async () => {
+    // Prepare
+    const client = clients.rds('us-east-1');
+
+    // Act
+    const call = client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db-replica' }));
+
+    // Assess
+    await expect(call).rejects.toBeInstanceOf(DBInstanceNotFoundFault);
+    await expect(call).rejects.toMatchObject({
+      name: 'DBInstanceNotFoundFault',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('times out calls to RDS in the primary region when that region is down', async () => {
+    // Prepare
+    await sim.advanceTo(90);
+    const client = clients.rds('us-east-1');
+    let outcome: unknown;
+    const started = sim.clock.now();
+
+    // Act
+    client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' })).then(
+      () => {
+        outcome = 'answered';
+      },
+      (error: unknown) => {
+        outcome = error;
+      },
+    );
+    await sim.clock.runUntil(() => outcome !== undefined);
+
+    // Assess
+    expect(outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
+    expect(sim.clock.now() - started).toBe(5000);
+    const standby = await clients.rds('us-west-2').send(new DescribeGlobalClustersCommand({}));
+    expect(standby.GlobalClusters?.[0]?.GlobalClusterIdentifier).toBe('catalog-global');
+  });
+
+  it('records mutating calls in order with their virtual time, region and outcome', async () => {
+    // Prepare
+    await sim.advanceTo(200);
+    const rds = clients.rds('us-west-2');
+
+    // Act
+    await rds.send(
+      new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-db-replica', BackupRetentionPeriod: 7 }),
+    );
+    await expect(
+      rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-db-replica' })),
+    ).rejects.toThrow(/modifying/);
+
+    // Assess
+    expect(sim.world.actions).toEqual([
+      {
+        atMs: T0 + 200_000,
+        at: '2026-01-15T03:03:20.000Z',
+        service: 'rds',
+        operation: 'PromoteReadReplica',
+        target: 'orders-db-replica',
+        region: 'us-west-2',
+        outcome: 'accepted',
+      },
+      expect.objectContaining({ operation: 'PromoteReadReplica', outcome: 'InvalidDBInstanceStateFault' }),
+    ]);
+  });
+
+  it('fails over an Aurora global cluster through the SDK and records the call', async () => {
+    await sim.advanceTo(200);
+
+    const output = await clients.rds('us-west-2').send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: 'catalog-global',
+        TargetDbClusterIdentifier: 'arn:aws:rds:us-west-2:123456789012:cluster:catalog-west',
+        AllowDataLoss: true,
+      }),
+    );
+
+    expect(output.GlobalCluster?.FailoverState?.Status).toBe('failing-over');
+    expect(sim.world.actions).toEqual([
+      expect.objectContaining({
+        service: 'rds',
+        operation: 'FailoverGlobalCluster',
+        target: 'catalog-global',
+        region: 'us-west-2',
+        outcome: 'accepted',
+      }),
+    ]);
+  });
+
+  it('serves Route 53 through the shared clients: list, change, then INSYNC after the modelled delay', async () => {
+    // Prepare
+    const route53 = clients.route53();
+    const listed = await route53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: ZONE,
+        StartRecordName: 'api.orders.example.com',
+        StartRecordType: 'CNAME',
+        MaxItems: 2,
+      }),
+    );
+    const [east, west] = listed.ResourceRecordSets ?? [];
+
+    // Act
+    const change = await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: ZONE,
+        ChangeBatch: {
+          Comment: 'switchback failover',
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: { ...west, Name: west?.Name ?? '', Type: 'CNAME', Failover: 'PRIMARY' },
+            },
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: { ...east, Name: east?.Name ?? '', Type: 'CNAME', Failover: 'SECONDARY' },
+            },
+          ],
+        },
+      }),
+    );
+    await sim.advance(60_000);
+    const status = await route53.send(new GetChangeCommand({ Id: change.ChangeInfo?.Id }));
+
+    // Assess
+    expect(listed.IsTruncated).toBe(true);
+    expect(change.ChangeInfo).toMatchObject({ Status: 'PENDING', Comment: 'switchback failover' });
+    expect(change.ChangeInfo?.SubmittedAt).toBeInstanceOf(Date);
+    expect(status.ChangeInfo?.Status).toBe('INSYNC');
+    expect(sim.world.actions.map((a) => [a.service, a.operation, a.target, a.region])).toEqual([
+      ['route53', 'ChangeResourceRecordSets', ZONE, 'us-east-1'],
+    ]);
+  });
+
+  it('serves GetMetricData with Date timestamps through a CloudWatch client', async () => {
+    await sim.advanceTo(300);
+    const output = await clients
+      .cloudwatch('us-west-2')
+      .send(
+        new GetMetricDataCommand({
+          StartTime: new Date(T0),
+          EndTime: new Date(T0 + 300_000),
+          MetricDataQueries: [
+            {
+              Id: 'lag',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/RDS',
+                  MetricName: 'ReplicaLag',
+                  Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-db-replica' }],
+                },
+                Period: 60,
+                Stat: 'Maximum',
+              },
+            },
+          ],
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(output).toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    const result = (output as { MetricDataResults?: { Timestamps?: Date[]; Values?: number[] }[] })
+      .MetricDataResults?.[0];
+    expect(result?.Timestamps).toHaveLength(5);
+    expect(result?.Timestamps?.[0]).toEqual(new Date(T0 + 240_000));
+  });
+
+  it('puts events on the simulated bus and delivers them to subscribers', async () => {
+    const received: unknown[] = [];
+    sim.world.bus.subscribe({ source: ['switchback'] }, (event) => received.push(event.detail));
+
+    const output = await clients.eventbridge().send(
+      new PutEventsCommand({
+        Entries: [{ Source: 'switchback', DetailType: 'Phase Changed', Detail: '{"phase":"promote"}' }],
+      }),
+    );
+    await sim.advance(1000);
+
+    expect(output.FailedEntryCount).toBe(0);
+    expect(output.Entries?.[0]?.EventId).toBe(sim.world.bus.events[0]?.event.id);
+    expect(sim.world.bus.events[0]).toMatchObject({
+      atMs: T0,
+      via: 'put-events',
+      event: { 'detail-type': 'Phase Changed' },
+    });
+    expect(received).toEqual([{ phase: 'promote' }]);
+  });
+
+  it('delegates StartExecution to the world and rejects a reused name with a different input', async () => {
+    const sfn = clients.sfn();
+    const arn = 'arn:aws:states:us-west-2:123456789012:stateMachine:failover';
+
+    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'inc-1', input: '{"a":1}' }));
+    const again = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'inc-1', input: '{"a":1}' }));
+    const clash = sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'inc-1', input: '{"a":2}' }));
+
+    expect(first.executionArn).toBe('arn:aws:states:us-west-2:123456789012:execution:failover:inc-1');
+    expect(first.startDate).toEqual(new Date(T0));
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(clash).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    expect((sim.world.stepFunctions as RecordingStepFunctions).executions).toHaveLength(1);
+  });
+
+  it('serves the Slack secret from Secrets Manager and SSM, encrypted unless decryption is asked', async () => {
+    sim.world.secrets.put('secretsmanager', 'switchback/orders/slack-webhook', 'https://hooks.example.test/x');
+    sim.world.secrets.put('ssm', '/switchback/slack-token', 'token-value');
+
+    const secret = await clients
+      .secretsManager()
+      .send(new GetSecretValueCommand({ SecretId: 'switchback/orders/slack-webhook' }));
+    const plain = await clients
+      .ssm()
+      .send(new GetParameterCommand({ Name: '/switchback/slack-token', WithDecryption: true }));
+    const cipher = await clients.ssm().send(new GetParameterCommand({ Name: '/switchback/slack-token' }));
+
+    expect(secret.SecretString).toBe('https://hooks.example.test/x');
+    expect(plain.Parameter).toMatchObject({ Type: 'SecureString', Value: 'token-value' });
+    expect(cipher.Parameter?.Value).not.toBe('token-value');
+    await expect(clients.secretsManager().send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  it('fails loudly naming the command when a handler calls something the simulator does not serve', async () => {
+    const call = clients
+      .rds('us-west-2')
+      .send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders-db-replica' }));
+    await expect(call).rejects.toBeInstanceOf(UnsupportedCommandError);
+    await expect(call).rejects.toThrow(/RDSClient DeleteDBInstanceCommand/);
+  });
+
+  it('passes DynamoDB commands through to the HTTP handler untouched', async () => {
+    // Prepare
+    const requests: string[] = [];
+    const dynamo = new DynamoDBClient({
+      region: 'us-west-2',
+      credentials,
+      endpoint: 'http://127.0.0.1:4567',
+      requestHandler: {
+        handle: async (request: { hostname: string; headers: Record<string, string> }) => {
+          requests.push(`${request.hostname} ${request.headers['x-amz-target']} busy=${sim.clock.busy()}`);
+          return {
+            response: {
+              statusCode: 200,
+              headers: { 'content-type': 'application/x-amz-json-1.0' },
+              body: Readable.from([Buffer.from('{"TableNames":["switchback-ledger"]}')]),
+            },
+          };
+        },
+      } as never,
+    });
+    dynamo.middlewareStack.use(createSimPlugin(sim.world));
+
+    // Act
+    const output = await dynamo.send(new ListTablesCommand({}));
+
+    // Assess
+    expect(output.TableNames).toEqual(['switchback-ledger']);
+    expect(requests).toEqual(['127.0.0.1 DynamoDB_20120810.ListTables busy=1']);
+    expect(sim.clock.busy()).toBe(0);
+  });
+});
+
+describe('regionOfContext', () => {
+  it('reads the signing region when the auth scheme has been selected', () => {
+    const context = {
+      __smithy_context: { selectedHttpAuthScheme: { httpAuthOption: { signingProperties: { region: 'eu-west-1' } } } },
+    };
+    expect(regionOfContext(context)).toBe('eu-west-1');
+  });
+
+  it('falls back to the resolved endpoint host when no signing region is known', () => {
+    expect(regionOfContext({ endpointV2: { url: new URL('https://rds.ap-southeast-2.amazonaws.com') } })).toBe(
+      'ap-southeast-2',
+    );
+    expect(regionOfContext({})).toBeUndefined();
+  });
+});
