@@ -86,6 +86,8 @@ export interface ActionRecord {
   region: string;
   at: string;
   dryRun: boolean;
+  /** Set when the call was made and AWS refused it, and the run went on another way (the error's name). */
+  error?: string;
 }
 
 export type Outcome = 'in-progress' | 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped';
@@ -182,6 +184,11 @@ export interface RunRecord {
   warnings: string[];
   /** For a failed run: the phase it failed in and why. */
   failure?: { phase: PhaseName | 'unknown'; error: string; cause: string };
+  /** Why the run proceeded, asked or was skipped (the assessment's reasons), for the record and the channel. */
+  reasons?: string[];
+  /** The answer of the person asked, when approval was requested and answered. */
+  approval?: ApprovalAnswer;
+  /** When the run ended; for a run still under way ('in-progress', 'awaiting-approval'), its last update. */
   endedAt: string;
 }
 
@@ -203,6 +210,22 @@ export interface PhaseChangedDetail {
   at: string;
   /** Short facts for people: "orders-db writable", "2 records flipped in Z…". */
   facts?: string[];
+  /** Worst replica lag measured so far (seconds), when this phase measured it (decide); null when unknown. */
+  lagSeconds?: number | null;
+}
+
+/**
+ * detail of "Recovery Failed": the run record (outcome 'failed', with `failure`) and, when running the execution
+ * again from its failed step can help, how to do so.
+ */
+export interface RecoveryFailedDetail extends RunRecord {
+  redrive?: {
+    executionArn: string;
+    /** `aws stepfunctions redrive-execution --execution-arn <arn>` */
+    command: string;
+    /** Redrive is possible for 14 days after the execution stopped (RedriveExecution API). */
+    until: string;
+  };
 }
 
 /** detail of "Approval Requested". */

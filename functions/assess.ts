@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { RdsAdapter } from '../shared/aws/rds';
+import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { MalformedEventError } from '../shared/errors';
+import { toFieldIssues } from '../shared/plan/load';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import { type AssessFailoverDeps, type AssessResult, assessFailover } from '../shared/usecases/assess-failover';
+
+/** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
+const assessEventSchema = z.object({
+  input: z.unknown(),
+  execution: z.object({ arn: z.string().min(1), name: z.string().min(1), startTime: z.string().optional() }),
+});
+
+let adapters: Omit<AssessFailoverDeps, 'plans'> | undefined;
+// Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
+// test that brings its own (setPlans) is heard.
+const defaultDeps = (): AssessFailoverDeps => {
+  adapters ??= {
+    ledger: new DynamoLedger(),
+    rds: new RdsAdapter(),
+    replicaLag: new CloudWatchReplicaLag(),
+    events: new EventBridgeEvents(),
+    clock: systemClock,
+    log: logger,
+  };
+  return { ...adapters, plans: plans() };
+};
+
+/** "Assess Failover": validate the input, take the lock, measure, decide. Returns `{ run, assessment }`. */
+export const handler = lambdaHandler(async (event: unknown): Promise<AssessResult> => {
+  const parsed = assessEventSchema.safeParse(event);
+  if (!parsed.success)
+    throw new MalformedEventError('Assess Failover task payload', toFieldIssues(parsed.error, event));
+  const { input, execution } = parsed.data;
+  const named = (input ?? {}) as { plan?: unknown; incidentId?: unknown };
+  logger.appendKeys({
+    plan: typeof named.plan === 'string' ? named.plan : undefined,
+    incidentId: typeof named.incidentId === 'string' ? named.incidentId : execution.name,
+    executionArn: execution.arn,
+  });
+  return assessFailover({ input, execution }, defaultDeps());
+});

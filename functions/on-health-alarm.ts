@@ -1,0 +1,50 @@
+import { DynamoLedger } from '../shared/aws/ledger';
+import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { formatIssues } from '../shared/errors';
+import { toFieldIssues } from '../shared/plan/load';
+import { systemClock } from '../shared/runtime/clock';
+import { config } from '../shared/runtime/config';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import {
+  type AlarmIntakeResult,
+  alarmStateChangeSchema,
+  type HandleHealthAlarmDeps,
+  handleHealthAlarm,
+} from '../shared/usecases/handle-health-alarm';
+
+let adapters: Omit<HandleHealthAlarmDeps, 'plans'> | undefined;
+// Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
+// test that brings its own (setPlans) is heard.
+const defaultDeps = (): HandleHealthAlarmDeps => {
+  adapters ??= {
+    ledger: new DynamoLedger(),
+    workflow: new StepFunctionsWorkflow(),
+    clock: systemClock,
+    log: logger,
+    maxEventAgeSeconds: config().MAX_EVENT_AGE_SECONDS,
+  };
+  return { ...adapters, plans: plans() };
+};
+
+/**
+ * EventBridge "CloudWatch Alarm State Change" -> at most one failover execution per incident. Never throws for a
+ * bad event (EventBridge would retry it for 24 h): a malformed one is dropped with a warning.
+ */
+export const handler = lambdaHandler(async (event: unknown): Promise<AlarmIntakeResult> => {
+  const parsed = alarmStateChangeSchema.safeParse(event);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error, event);
+    logger.warn('malformed alarm event dropped', { issues });
+    return { status: 'dropped', reason: `malformed alarm event:\n${formatIssues(issues)}` };
+  }
+  const deps = defaultDeps();
+  const { alarmName } = parsed.data.detail;
+  logger.appendKeys({ alarmName, plan: deps.plans.findByAlarm(alarmName)?.app });
+  const result = await handleHealthAlarm(parsed.data, deps);
+  if (result.status === 'started' || result.status === 'duplicate') {
+    logger.appendKeys({ incidentId: result.incidentId, executionArn: result.executionArn });
+  }
+  return result;
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { EmfMetrics } from '../shared/aws/metrics';
+import { formatIssues } from '../shared/errors';
+import { toFieldIssues } from '../shared/plan/load';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import {
+  type RecordRunFailureDeps,
+  type RunFailureResult,
+  recordRunFailure,
+} from '../shared/usecases/record-run-failure';
+
+/** EventBridge "Step Functions Execution Status Change" for a stopped execution. */
+const executionStoppedEventSchema = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  time: z.string().min(1),
+  detail: z.object({
+    executionArn: z.string().min(1),
+    name: z.string().min(1),
+    status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
+    input: z.string().nullish(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+    startDate: z.number().nullish(),
+    stopDate: z.number().nullish(),
+  }),
+});
+
+let adapters: Omit<RecordRunFailureDeps, 'plans'> | undefined;
+// Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
+// test that brings its own (setPlans) is heard.
+const defaultDeps = (): RecordRunFailureDeps => {
+  adapters ??= {
+    ledger: new DynamoLedger(),
+    metrics: new EmfMetrics(),
+    events: new EventBridgeEvents(),
+    clock: systemClock,
+    log: logger,
+  };
+  return { ...adapters, plans: plans() };
+};
+
+/**
+ * Records a failover execution that failed, timed out or was aborted, releases its lock and says how to redrive
+ * it. An event it cannot read is dropped with a warning, not thrown: EventBridge would retry it for 24 h.
+ */
+export const handler = lambdaHandler(async (event: unknown): Promise<RunFailureResult> => {
+  const parsed = executionStoppedEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error, event);
+    logger.warn('malformed execution status event ignored', { issues });
+    return { status: 'ignored', reason: `malformed execution status event:\n${formatIssues(issues)}` };
+  }
+  const { detail, time } = parsed.data;
+  logger.appendKeys({ executionArn: detail.executionArn, incidentId: detail.name });
+  return recordRunFailure(detail, time, defaultDeps());
+});

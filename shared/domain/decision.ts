@@ -1,0 +1,168 @@
+import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
+import type { PlanState } from './ports';
+import type { Assessment, DatabaseAssessment, Mode, Trigger } from './run';
+
+/**
+ * The Decide step: given the plan, what was measured and what the ledger says, proceed, ask a person, or skip.
+ * Pure: the same readings always give the same decision, so a decision can be explained and tested.
+ */
+
+/** Seconds for people: whole numbers stay whole, others keep one decimal. */
+export const formatSeconds = (seconds: number): string =>
+  `${Number.isInteger(seconds) ? seconds : Math.round(seconds * 10) / 10} s`;
+
+const ageSeconds = (time: string, now: Date): number => (now.getTime() - new Date(time).getTime()) / 1000;
+
+/** Why the plan is not to be failed over again now, or undefined when it may be. */
+export const skipReason = (
+  plan: Plan,
+  planState: PlanState | undefined,
+  trigger: Trigger,
+  now: Date,
+): string | undefined => {
+  if (planState?.activeRegion === plan.regions.standby) {
+    return (
+      `plan ${plan.app} already failed over to ${plan.regions.standby}` +
+      ` at ${planState.lastFailoverAt ?? 'an unrecorded time'} by ${planState.lastIncidentId ?? 'an unrecorded run'}`
+    );
+  }
+  // A person asking explicitly is not a flapping alarm: the cool-down only damps alarm-started runs.
+  if (trigger.type === 'alarm' && planState?.lastFailoverAt) {
+    const since = ageSeconds(planState.lastFailoverAt, now);
+    if (since >= 0 && since < plan.trigger.coolDownSeconds) {
+      return (
+        `plan ${plan.app} is in its cool-down: last failover at ${planState.lastFailoverAt}` +
+        ` (${planState.lastIncidentId ?? 'unrecorded run'}), ${formatSeconds(Math.round(since))} ago,` +
+        ` cool-down ${formatSeconds(plan.trigger.coolDownSeconds)}`
+      );
+    }
+  }
+  return undefined;
+};
+
+/** The worst lag of the databases still to promote; null when any of them is unknown. */
+export const worstLag = (databases: readonly DatabaseAssessment[]): number | null => {
+  let worst = 0;
+  for (const db of databases) {
+    if (db.alreadyPromoted) continue;
+    if (db.lagSeconds === null) return null;
+    worst = Math.max(worst, db.lagSeconds);
+  }
+  return worst;
+};
+
+const backupWarnings = (plan: Plan, databases: readonly DatabaseAssessment[], now: Date): string[] => {
+  const limit = backupMaxAgeSeconds(plan);
+  const warnings: string[] = [];
+  for (const db of databases) {
+    if (db.standbyStatus === 'not-found') {
+      warnings.push(`${db.id} standby not found in ${plan.regions.standby}: its promotion will fail`);
+      continue;
+    }
+    if (!db.latestRestorableTime) {
+      warnings.push(`${db.id} has no restorable time: automated backups of the standby may be off`);
+    } else {
+      const age = Math.round(ageSeconds(db.latestRestorableTime, now));
+      if (age > limit) {
+        warnings.push(`${db.id} newest restorable point is ${formatSeconds(age)} old, limit ${formatSeconds(limit)}`);
+      }
+    }
+    // Once promoted, the old primary's backups are history: a missing copy of them says nothing about this run.
+    if (plan.backups.crossRegionCopy && !db.alreadyPromoted) {
+      if (!db.latestCrossRegionCopy) {
+        warnings.push(`${db.id} has no cross-region backup copy in ${plan.regions.standby} (backups.crossRegionCopy)`);
+      } else {
+        const age = Math.round(ageSeconds(db.latestCrossRegionCopy, now));
+        if (age > limit) {
+          warnings.push(
+            `${db.id} cross-region backup copy is ${formatSeconds(age)} old, limit ${formatSeconds(limit)}`,
+          );
+        }
+      }
+    }
+  }
+  return warnings;
+};
+
+const lagReasons = (plan: Plan, databases: readonly DatabaseAssessment[]): string[] => {
+  const budget = plan.budgets.rpoSeconds;
+  const reasons: string[] = [];
+  for (const db of databases) {
+    if (db.alreadyPromoted) continue;
+    if (db.lagSeconds === null) {
+      reasons.push(`${db.id} replica lag unknown (no datapoint): the data at risk cannot be measured`);
+    } else if (db.lagSeconds > budget) {
+      reasons.push(`${db.id} replica lag ${formatSeconds(db.lagSeconds)} > RPO budget ${formatSeconds(budget)}`);
+    }
+  }
+  return reasons;
+};
+
+/**
+ * Decides whether a run proceeds, waits for approval or is skipped.
+ *
+ * - the plan already runs in its standby region: skip (no failback by accident);
+ * - an alarm-started run within `trigger.coolDownSeconds` of the last failover: skip (a flapping alarm);
+ * - `trigger.approval`: `always` asks; `on-lag-over-rpo` asks when the worst lag exceeds `budgets.rpoSeconds` or
+ *   any lag is unknown; `auto` proceeds;
+ * - dry-run never pauses: "approve" becomes "proceed" with a warning saying what would have been asked;
+ * - stale backups or a missing cross-region copy are warnings, never a stop: the region is down and recovery
+ *   matters more, but a person must know.
+ *
+ * @param plan - the validated plan
+ * @param readings - one reading per database of the plan
+ * @param mode - the run's mode
+ * @param planState - the ledger's state of the plan (undefined: never failed over)
+ * @param now - the decision time
+ * @param trigger - how the run began (the cool-down applies to alarms only)
+ */
+export const decide = (
+  plan: Plan,
+  readings: readonly DatabaseAssessment[],
+  mode: Mode,
+  planState: PlanState | undefined,
+  now: Date,
+  trigger: Trigger = { type: 'manual' },
+): Assessment => {
+  const base = {
+    decidedAt: now.toISOString(),
+    databases: [...readings],
+    maxLagSeconds: worstLag(readings),
+    approvalTimeoutSeconds: plan.trigger.approvalTimeoutSeconds,
+  };
+  const skip = skipReason(plan, planState, trigger, now);
+  if (skip) return { ...base, decision: 'skip', reasons: [skip], warnings: [] };
+
+  const warnings = backupWarnings(plan, readings, now);
+  let asks: string[] = [];
+  let reasons: string[];
+  switch (plan.trigger.approval) {
+    case 'always':
+      asks = [`plan ${plan.app} asks for approval of every failover (trigger.approval: always)`];
+      reasons = asks;
+      break;
+    case 'on-lag-over-rpo': {
+      asks = lagReasons(plan, readings);
+      const worst = base.maxLagSeconds;
+      reasons = asks.length
+        ? asks
+        : [
+            `worst replica lag ${formatSeconds(worst ?? 0)} within RPO budget ${formatSeconds(plan.budgets.rpoSeconds)}`,
+          ];
+      break;
+    }
+    case 'auto':
+      reasons = [`plan ${plan.app} fails over without approval (trigger.approval: auto)`];
+      break;
+  }
+  if (asks.length === 0) return { ...base, decision: 'proceed', reasons, warnings };
+  if (mode === 'dry-run') {
+    return {
+      ...base,
+      decision: 'proceed',
+      reasons,
+      warnings: [...warnings, `would request approval: ${asks.join('; ')}`],
+    };
+  }
+  return { ...base, decision: 'approve', reasons, warnings };
+};

@@ -1,0 +1,83 @@
+import type {
+  ApprovalAnswer,
+  Assessment,
+  DnsResult,
+  PhaseName,
+  PhaseTiming,
+  PromotionResult,
+  RunContext,
+  VerificationResult,
+} from './run';
+
+/**
+ * The phases of a run and how long each took. A phase appears once both its ends are known, so the timings of a
+ * run that stopped half-way are exactly those it reached.
+ */
+
+/** Rounds seconds to milliseconds, the precision of the times they come from. */
+export const roundSeconds = (seconds: number): number => Math.round(seconds * 1000) / 1000;
+
+const elapsed = (from: string, to: string): number =>
+  roundSeconds(Math.max(0, (new Date(to).getTime() - new Date(from).getTime()) / 1000));
+
+const phase = (name: PhaseName, startedAt: string | undefined, endedAt: string | undefined): PhaseTiming[] =>
+  startedAt && endedAt ? [{ name, startedAt, endedAt, seconds: elapsed(startedAt, endedAt) }] : [];
+
+const earliest = (times: readonly (string | undefined)[]): string | undefined =>
+  times.filter((time): time is string => time !== undefined).sort()[0];
+
+const latest = (times: readonly (string | undefined)[]): string | undefined =>
+  times
+    .filter((time): time is string => time !== undefined)
+    .sort()
+    .at(-1);
+
+/** What a run has reached, as the ASL carries it. */
+export interface RunProgress {
+  run: RunContext;
+  assessment?: Assessment;
+  approval?: ApprovalAnswer;
+  promotions?: readonly PromotionResult[];
+  dns?: DnsResult;
+  verification?: VerificationResult;
+}
+
+/**
+ * Phase timings: detect (impact -> run start), decide (run start -> decision, or -> the approval's answer when one
+ * was asked), promote (first promotion start -> last database writable; only when all are writable), dns (flip ->
+ * INSYNC), verify (its own start and end).
+ */
+export const buildPhases = (progress: RunProgress): PhaseTiming[] => {
+  const { run, assessment, approval, promotions, dns, verification } = progress;
+  const allWritable = promotions !== undefined && promotions.length > 0 && promotions.every((p) => p.writableAt);
+  return [
+    ...phase('detect', run.impactStartedAt, run.startedAt),
+    ...phase('decide', run.startedAt, approval?.answeredAt ?? assessment?.decidedAt),
+    ...(allWritable
+      ? phase('promote', earliest(promotions.map((p) => p.startedAt)), latest(promotions.map((p) => p.writableAt)))
+      : []),
+    ...phase('dns', dns?.startedAt, dns?.inSyncAt),
+    ...phase('verify', verification?.startedAt, verification?.endedAt),
+  ];
+};
+
+/**
+ * The phase a terminal error belongs to, by the error's `name` (what the ASL reports as `error`). `States.Timeout`
+ * is the approval wait running out: the only task whose timeout is long enough to be the usual cause.
+ */
+export const FAILURE_PHASES: Readonly<Record<string, PhaseName>> = {
+  PromotionFailedError: 'promote',
+  ResourceBusyError: 'promote',
+  DnsFlipError: 'dns',
+  VerificationFailedError: 'verify',
+  'States.Timeout': 'decide',
+  InvalidRunInputError: 'decide',
+  PlanNotFoundError: 'decide',
+  // The "Reject Input" Fail state of the failover ASL re-labels the two input errors above.
+  InvalidRunInput: 'decide',
+};
+
+/** The phase of a failure by its error name; 'unknown' when the name says nothing about where it happened. */
+export const phaseOfError = (errorName: string | undefined): PhaseName | 'unknown' =>
+  (errorName !== undefined && Object.hasOwn(FAILURE_PHASES, errorName) ? FAILURE_PHASES[errorName] : undefined) ??
+  'unknown';

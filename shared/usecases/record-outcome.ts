@@ -1,0 +1,99 @@
+import type { EventsPort, LedgerPort, MetricsPort } from '../domain/ports';
+import { buildRunRecord } from '../domain/recovery';
+import {
+  type ApprovalAnswer,
+  type Assessment,
+  type Budgeted,
+  DETAIL_TYPES,
+  type DnsResult,
+  type PhaseChangedDetail,
+  type PromotionResult,
+  type RunContext,
+  type VerificationResult,
+} from '../domain/run';
+import type { PlanRegistry } from '../plan/load';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+
+export const RECORDED_OUTCOMES = ['recovered', 'skipped', 'denied'] as const;
+export type RecordedOutcome = (typeof RECORDED_OUTCOMES)[number];
+
+/** What the "Record …" tasks receive: all the run reached, and how it ended. */
+export interface RecordOutcomeEvent {
+  run: RunContext;
+  assessment: Assessment;
+  outcome: RecordedOutcome;
+  promotions?: PromotionResult[];
+  dns?: DnsResult;
+  verification?: VerificationResult;
+  approval?: ApprovalAnswer;
+}
+
+export interface RecordOutcomeResult {
+  outcome: RecordedOutcome;
+  rto?: Budgeted;
+  rpo?: Budgeted;
+}
+
+export interface RecordOutcomeDeps {
+  plans: PlanRegistry;
+  ledger: Pick<LedgerPort, 'putRun' | 'putPlanState'>;
+  metrics: MetricsPort;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+const verifyFacts = (verification: VerificationResult): string[] =>
+  verification.checks.map(
+    (check) => `${check.ok ? 'ok' : 'not ok'}: ${check.name}${check.detail ? ` (${check.detail})` : ''}`,
+  );
+
+/**
+ * The "Record …" step: writes the run record (phases, RTO and RPO against budget, every action, every warning),
+ * and after a real recovery marks the plan as running in its standby region (which arms the cool-down and stops an
+ * automatic failback). Then metrics and the "Recovery Completed" or "Run Skipped" event.
+ */
+export const recordOutcome = async (
+  event: RecordOutcomeEvent,
+  deps: RecordOutcomeDeps,
+): Promise<RecordOutcomeResult> => {
+  const { plans, ledger, metrics, events, clock, log } = deps;
+  const { run, outcome } = event;
+  const plan = plans.get(run.plan);
+  const endedAt = clock.now().toISOString();
+  const record = buildRunRecord(plan, event, outcome, endedAt);
+
+  await ledger.putRun(record);
+  // A dry run changed nothing; a drill really failed over and must be failed back like any failover.
+  if (outcome === 'recovered' && run.mode !== 'dry-run') {
+    await ledger.putPlanState(run.plan, {
+      activeRegion: run.regions.standby,
+      lastFailoverAt: endedAt,
+      lastIncidentId: run.incidentId,
+    });
+  }
+  metrics.recordRun(record);
+  if (outcome === 'recovered') {
+    if (event.verification) {
+      const detail: PhaseChangedDetail = {
+        run,
+        phase: 'verify',
+        status: 'succeeded',
+        at: event.verification.endedAt,
+        facts: verifyFacts(event.verification),
+      };
+      await events.publish(DETAIL_TYPES.phaseChanged, detail);
+    }
+    await events.publish(DETAIL_TYPES.recoveryCompleted, record);
+  } else {
+    await events.publish(DETAIL_TYPES.runSkipped, record);
+  }
+  log.info('run recorded', {
+    outcome,
+    rtoSeconds: record.rto?.actualSeconds,
+    rpoSeconds: record.rpo?.actualSeconds,
+    warnings: record.warnings.length,
+  });
+  return { outcome, ...(record.rto ? { rto: record.rto } : {}), ...(record.rpo ? { rpo: record.rpo } : {}) };
+};

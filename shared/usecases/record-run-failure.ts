@@ -1,0 +1,180 @@
+import { phaseOfError } from '../domain/phases';
+import type { EventsPort, LedgerPort, MetricsPort } from '../domain/ports';
+import {
+  DETAIL_TYPES,
+  MODES,
+  type Mode,
+  type PhaseChangedDetail,
+  type RecoveryFailedDetail,
+  type RunContext,
+  type RunRecord,
+  runInputSchema,
+  type Trigger,
+} from '../domain/run';
+import type { PlanRegistry } from '../plan/load';
+import type { Plan } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+
+/** The part of a "Step Functions Execution Status Change" event the failure handler reads. */
+export interface ExecutionStopped {
+  executionArn: string;
+  name: string;
+  status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  /** The execution input, as the JSON string Step Functions sends. */
+  input?: string | null;
+  error?: string | null;
+  cause?: string | null;
+  /** Epoch milliseconds. */
+  startDate?: number | null;
+  stopDate?: number | null;
+}
+
+export type RunFailureResult =
+  | { status: 'recorded'; incidentId: string; phase: string }
+  | { status: 'duplicate'; incidentId: string }
+  | { status: 'ignored'; reason: string };
+
+export interface RecordRunFailureDeps {
+  plans: PlanRegistry;
+  ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock'>;
+  metrics: MetricsPort;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+/** The cause goes into a DynamoDB item and a Slack message; Step Functions causes can be 32 KiB of stack. */
+export const MAX_CAUSE_LENGTH = 1000;
+/** A failed Standard execution can be redriven from its failed step for 14 days (RedriveExecution API). */
+const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
+const TERMINAL_OUTCOMES = new Set(['recovered', 'skipped', 'denied']);
+// Redriving cannot fix an input that does not validate: a new run with a corrected input can.
+const INPUT_ERRORS = new Set(['InvalidRunInput', 'InvalidRunInputError', 'PlanNotFoundError']);
+
+const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+const parseInput = (input: string | null | undefined): Record<string, unknown> | undefined => {
+  if (!input) return undefined;
+  try {
+    const value: unknown = JSON.parse(input);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const text = (value: unknown, fallback: string): string =>
+  typeof value === 'string' && value.length > 0 ? value : fallback;
+
+/** A run context for a run that failed before Assess recorded one (a bad input): best effort from the input. */
+const contextFromInput = (
+  plan: Plan,
+  raw: Record<string, unknown>,
+  incidentId: string,
+  detail: ExecutionStopped,
+  fallbackAt: string,
+): RunContext => {
+  const parsed = runInputSchema.safeParse(raw);
+  const startedAt = detail.startDate ? new Date(detail.startDate).toISOString() : fallbackAt;
+  const mode: Mode = MODES.includes(raw.mode as Mode) ? (raw.mode as Mode) : 'live';
+  const trigger: Trigger = parsed.success ? parsed.data.trigger : { type: 'manual' };
+  return {
+    incidentId,
+    plan: plan.app,
+    action: 'failover',
+    mode,
+    reason: text(raw.reason, '(no valid reason given)'),
+    requestedBy: text(raw.requestedBy, '(unknown)'),
+    trigger,
+    regions: { ...plan.regions },
+    impactStartedAt: trigger.type === 'alarm' ? trigger.impactStartedAt : startedAt,
+    startedAt,
+    executionArn: detail.executionArn,
+    epoch: 0,
+  };
+};
+
+/**
+ * Records a failover execution that failed, timed out or was aborted. Terminal failures are not caught in the
+ * ASL, so that the execution stays redrivable from its failed step; this is where they are recorded: the run is
+ * marked failed with the phase and error, the lock released, and "Recovery Failed" says how to redrive.
+ *
+ * Idempotent: a redelivered event for a failure already recorded changes nothing. The run record is written last,
+ * so a handler that crashed half-way is completed by the retry.
+ */
+export const recordRunFailure = async (
+  detail: ExecutionStopped,
+  eventTime: string,
+  deps: RecordRunFailureDeps,
+): Promise<RunFailureResult> => {
+  const { plans, ledger, metrics, events, clock, log } = deps;
+  const input = parseInput(detail.input);
+  if (!input || typeof input.plan !== 'string') {
+    log.warn('failed execution has no readable input', { executionArn: detail.executionArn });
+    return { status: 'ignored', reason: 'the execution input is not a runbook input (no "plan")' };
+  }
+  const planName = input.plan;
+  if (!plans.names.includes(planName)) {
+    log.warn('failed execution names no known plan', { executionArn: detail.executionArn, plan: planName });
+    return { status: 'ignored', reason: `no plan named "${planName}" (known: ${plans.names.join(', ') || 'none'})` };
+  }
+  const plan = plans.get(planName);
+  const incidentId = typeof input.incidentId === 'string' ? input.incidentId : detail.name;
+  const endedAt = detail.stopDate ? new Date(detail.stopDate).toISOString() : eventTime;
+
+  // Always safe: releasing a lock the incident does not hold is a no-op.
+  await ledger.releaseLock(plan.app, incidentId);
+  const existing = await ledger.getRun(plan.app, incidentId);
+  const error =
+    detail.error ||
+    (detail.status === 'TIMED_OUT'
+      ? 'States.Timeout'
+      : detail.status === 'ABORTED'
+        ? 'ExecutionAborted'
+        : 'UnknownError');
+  if (existing && TERMINAL_OUTCOMES.has(existing.outcome)) {
+    // The run was recorded (a step after Record failed, e.g. Release Lock): the lock is now released, and the
+    // record of what happened must stand.
+    log.warn('execution failed after its outcome was recorded', { outcome: existing.outcome, error });
+    return { status: 'ignored', reason: `run already recorded as ${existing.outcome}; lock released` };
+  }
+  if (existing?.outcome === 'failed' && existing.endedAt === endedAt && existing.failure?.error === error) {
+    log.info('failure already recorded', { incidentId });
+    return { status: 'duplicate', incidentId };
+  }
+
+  let phase = phaseOfError(error);
+  // An error that names no phase while a person was being asked happened in the decision.
+  if (phase === 'unknown' && existing?.outcome === 'awaiting-approval') phase = 'decide';
+  const run = existing?.run ?? contextFromInput(plan, input, incidentId, detail, clock.now().toISOString());
+  const record: RunRecord = {
+    ...(existing ?? { run, phases: [], actions: [], warnings: [] }),
+    run,
+    outcome: 'failed',
+    failure: { phase, error, cause: truncate(detail.cause ?? '', MAX_CAUSE_LENGTH) },
+    endedAt,
+  };
+  const failed: RecoveryFailedDetail = INPUT_ERRORS.has(error)
+    ? record
+    : {
+        ...record,
+        redrive: {
+          executionArn: detail.executionArn,
+          command: `aws stepfunctions redrive-execution --execution-arn ${detail.executionArn}`,
+          until: new Date(new Date(endedAt).getTime() + REDRIVE_WINDOW_MS).toISOString(),
+        },
+      };
+
+  if (phase !== 'unknown') {
+    const changed: PhaseChangedDetail = { run, phase, status: 'failed', at: endedAt, facts: [error] };
+    await events.publish(DETAIL_TYPES.phaseChanged, changed);
+  }
+  await events.publish(DETAIL_TYPES.recoveryFailed, failed);
+  metrics.recordRun(record);
+  await ledger.putRun(record);
+  log.error('run failed', { phase, error, status: detail.status });
+  return { status: 'recorded', incidentId, phase };
+};

@@ -1,0 +1,376 @@
+import type {
+  DbClusterState,
+  DbInstanceState,
+  EventsPort,
+  ExecutionStatus,
+  FailoverRecordSet,
+  GlobalClusterState,
+  LedgerPort,
+  LockState,
+  MetricsPort,
+  NotificationState,
+  PlanState,
+  RdsPort,
+  ReplicaLagPort,
+  Route53Port,
+  WorkflowPort,
+} from '../../shared/domain/ports';
+import type { RunRecord } from '../../shared/domain/run';
+import { LockHeldError } from '../../shared/errors';
+import type { Clock } from '../../shared/runtime/clock';
+import type { Log } from '../../shared/runtime/logger';
+
+/**
+ * In-memory implementations of the ports, for use-case tests. They behave like the adapters' contracts say
+ * (lock epochs, "already mine", no-op release), keep what they were given for assertions, and copy values in and
+ * out so a test cannot pass by sharing a mutable object with the code under test.
+ */
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** A clock that stands still until told to move. */
+export class FakeClock implements Clock {
+  #now: Date;
+
+  constructor(now: string | Date) {
+    this.#now = new Date(now);
+  }
+
+  now(): Date {
+    return new Date(this.#now);
+  }
+
+  set(now: string | Date): void {
+    this.#now = new Date(now);
+  }
+
+  advance(seconds: number): void {
+    this.#now = new Date(this.#now.getTime() + seconds * 1000);
+  }
+}
+
+/** A log that keeps its lines instead of printing them. */
+export class FakeLog implements Log {
+  readonly lines: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; extra: object[] }[] = [];
+
+  debug(message: string, ...extra: object[]): void {
+    this.lines.push({ level: 'debug', message, extra });
+  }
+
+  info(message: string, ...extra: object[]): void {
+    this.lines.push({ level: 'info', message, extra });
+  }
+
+  warn(message: string, ...extra: object[]): void {
+    this.lines.push({ level: 'warn', message, extra });
+  }
+
+  error(message: string, ...extra: object[]): void {
+    this.lines.push({ level: 'error', message, extra });
+  }
+
+  messages(level: 'debug' | 'info' | 'warn' | 'error'): string[] {
+    return this.lines.filter((line) => line.level === level).map((line) => line.message);
+  }
+}
+
+export class FakeLedger implements LedgerPort {
+  readonly locks = new Map<string, LockState>();
+  /** Last epoch given per plan, kept after release so the next holder's is higher. */
+  readonly epochs = new Map<string, number>();
+  readonly planStates = new Map<string, PlanState>();
+  readonly runs = new Map<string, RunRecord>();
+  readonly approvals = new Map<string, { plan: string; taskToken: string; requestedAt: string }>();
+  readonly notifications = new Map<string, NotificationState>();
+  /** Every run record written, in order. */
+  readonly putRuns: RunRecord[] = [];
+  readonly released: { plan: string; incidentId: string }[] = [];
+
+  async acquireLock(plan: string, incidentId: string, now: Date): Promise<LockState> {
+    const current = this.locks.get(plan);
+    if (current && current.holder !== incidentId) throw new LockHeldError(plan, current.holder);
+    if (current) return copy(current);
+    const lock = { holder: incidentId, epoch: (this.epochs.get(plan) ?? 0) + 1, acquiredAt: now.toISOString() };
+    this.epochs.set(plan, lock.epoch);
+    this.locks.set(plan, lock);
+    return copy(lock);
+  }
+
+  async assertLock(plan: string, incidentId: string, _epoch: number, now: Date): Promise<void> {
+    const current = this.locks.get(plan);
+    if (current && current.holder !== incidentId) throw new LockHeldError(plan, current.holder);
+    if (!current) await this.acquireLock(plan, incidentId, now);
+  }
+
+  async releaseLock(plan: string, incidentId: string): Promise<void> {
+    this.released.push({ plan, incidentId });
+    if (this.locks.get(plan)?.holder === incidentId) this.locks.delete(plan);
+  }
+
+  async getPlanState(plan: string): Promise<PlanState | undefined> {
+    const state = this.planStates.get(plan);
+    return state && copy(state);
+  }
+
+  async putPlanState(plan: string, state: PlanState): Promise<void> {
+    this.planStates.set(plan, copy(state));
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    this.runs.set(`${record.run.plan}/${record.run.incidentId}`, copy(record));
+    this.putRuns.push(copy(record));
+  }
+
+  async getRun(plan: string, incidentId: string): Promise<RunRecord | undefined> {
+    const record = this.runs.get(`${plan}/${incidentId}`);
+    return record && copy(record);
+  }
+
+  async listRuns(plan: string, limit: number): Promise<RunRecord[]> {
+    return [...this.runs.values()]
+      .filter((record) => record.run.plan === plan)
+      .sort((a, b) => b.run.startedAt.localeCompare(a.run.startedAt))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void> {
+    this.approvals.set(incidentId, { plan, taskToken, requestedAt });
+  }
+
+  async getApprovalToken(incidentId: string) {
+    const approval = this.approvals.get(incidentId);
+    return approval && copy(approval);
+  }
+
+  async putNotificationState(incidentId: string, state: NotificationState): Promise<void> {
+    const current = this.notifications.get(incidentId) ?? { sentKeys: [] };
+    this.notifications.set(incidentId, {
+      ...current,
+      ...(state.channel ? { channel: state.channel } : {}),
+      ...(state.ts ? { ts: state.ts } : {}),
+      sentKeys: [...new Set([...current.sentKeys, ...state.sentKeys])],
+    });
+  }
+
+  async getNotificationState(incidentId: string): Promise<NotificationState | undefined> {
+    const state = this.notifications.get(incidentId);
+    return state && copy(state);
+  }
+
+  async claimNotification(incidentId: string, key: string): Promise<boolean> {
+    const current = this.notifications.get(incidentId) ?? { sentKeys: [] };
+    if (current.sentKeys.includes(key)) return false;
+    this.notifications.set(incidentId, { ...current, sentKeys: [...current.sentKeys, key] });
+    return true;
+  }
+}
+
+export class FakeEvents implements EventsPort {
+  readonly published: { detailType: string; detail: object }[] = [];
+
+  async publish(detailType: string, detail: object): Promise<void> {
+    this.published.push({ detailType, detail: copy(detail) });
+  }
+
+  /** The details published with one detail-type, in order. */
+  ofType<T = Record<string, unknown>>(detailType: string): T[] {
+    return this.published.filter((event) => event.detailType === detailType).map((event) => event.detail as T);
+  }
+}
+
+export class FakeMetrics implements MetricsPort {
+  readonly records: RunRecord[] = [];
+
+  recordRun(record: RunRecord): void {
+    this.records.push(copy(record));
+  }
+}
+
+const key = (region: string, identifier: string) => `${region}/${identifier}`;
+
+/** RDS in two regions: instances, clusters and global clusters keyed by region and identifier. */
+export class FakeRds implements RdsPort {
+  readonly instances = new Map<string, DbInstanceState>();
+  readonly clusters = new Map<string, DbClusterState>();
+  readonly globalClusters = new Map<string, GlobalClusterState>();
+  /** Newest replicated backup per `<region>/<source ARN>`. */
+  readonly replicatedBackups = new Map<string, string>();
+  /** Every call, as `<operation> <region> <identifier>`: tests assert which regions were asked. */
+  readonly calls: string[] = [];
+
+  addInstance(region: string, state: DbInstanceState): this {
+    this.instances.set(key(region, state.identifier), copy(state));
+    return this;
+  }
+
+  addCluster(region: string, state: DbClusterState): this {
+    this.clusters.set(key(region, state.identifier), copy(state));
+    return this;
+  }
+
+  addGlobalCluster(state: GlobalClusterState): this {
+    this.globalClusters.set(state.identifier, copy(state));
+    return this;
+  }
+
+  addReplicatedBackup(region: string, sourceArn: string, latest: string): this {
+    this.replicatedBackups.set(key(region, sourceArn), latest);
+    return this;
+  }
+
+  async describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined> {
+    this.calls.push(`describeInstance ${region} ${identifier}`);
+    const state = this.instances.get(key(region, identifier));
+    return state && copy(state);
+  }
+
+  async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
+    this.calls.push(`promoteReadReplica ${region} ${identifier}`);
+    const state = this.instances.get(key(region, identifier));
+    if (state) {
+      this.instances.set(key(region, identifier), {
+        ...state,
+        status: 'modifying',
+        replicationSource: undefined,
+        backupRetentionPeriod,
+      });
+    }
+  }
+
+  async describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
+    this.calls.push(`describeGlobalCluster ${region} ${identifier}`);
+    const state = this.globalClusters.get(identifier);
+    return state && copy(state);
+  }
+
+  async describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined> {
+    this.calls.push(`describeCluster ${region} ${identifier}`);
+    const state = this.clusters.get(key(region, identifier));
+    return state && copy(state);
+  }
+
+  async failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
+    this.calls.push(`failoverGlobalCluster ${region} ${globalCluster}`);
+    this.#makeWriter(globalCluster, targetClusterArn);
+  }
+
+  async switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
+    this.calls.push(`switchoverGlobalCluster ${region} ${globalCluster}`);
+    this.#makeWriter(globalCluster, targetClusterArn);
+  }
+
+  async latestReplicatedBackup(region: string, sourceArn: string): Promise<string | undefined> {
+    this.calls.push(`latestReplicatedBackup ${region} ${sourceArn}`);
+    return this.replicatedBackups.get(key(region, sourceArn));
+  }
+
+  /** The regions any call went to. */
+  regionsCalled(): string[] {
+    return [...new Set(this.calls.map((call) => call.split(' ')[1] ?? ''))];
+  }
+
+  #makeWriter(globalCluster: string, targetClusterArn: string): void {
+    const state = this.globalClusters.get(globalCluster);
+    if (!state) return;
+    state.members = state.members.map((member) => ({ ...member, isWriter: member.clusterArn === targetClusterArn }));
+  }
+}
+
+/** Replica lag per `<region>/<identifier>`; an absent entry reads as "no datapoint". */
+export class FakeLag implements ReplicaLagPort {
+  readonly rds = new Map<string, number>();
+  readonly aurora = new Map<string, number>();
+
+  setRds(region: string, replica: string, seconds: number): this {
+    this.rds.set(key(region, replica), seconds);
+    return this;
+  }
+
+  setAurora(region: string, cluster: string, seconds: number): this {
+    this.aurora.set(key(region, cluster), seconds);
+    return this;
+  }
+
+  async rdsReplicaLagSeconds(region: string, replicaIdentifier: string, _at: Date): Promise<number | undefined> {
+    return this.rds.get(key(region, replicaIdentifier));
+  }
+
+  async auroraRpoLagSeconds(
+    region: string,
+    secondaryClusterIdentifier: string,
+    _at: Date,
+  ): Promise<number | undefined> {
+    return this.aurora.get(key(region, secondaryClusterIdentifier));
+  }
+}
+
+/** Step Functions: executions by name; starting one that exists returns it, as the adapter's contract says. */
+export class FakeWorkflow implements WorkflowPort {
+  readonly executions = new Map<string, { executionArn: string; input: object }>();
+  readonly approvals: { taskToken: string; answer: { approved: boolean; by: string; comment?: string } }[] = [];
+
+  constructor(readonly stateMachineArn = 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-failover') {}
+
+  async startFailover(name: string, input: object): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+    const existing = this.executions.get(name);
+    if (existing) return { executionArn: existing.executionArn, alreadyStarted: true };
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    this.executions.set(name, { executionArn, input: copy(input) });
+    return { executionArn, alreadyStarted: false };
+  }
+
+  async sendApproval(taskToken: string, answer: { approved: boolean; by: string; comment?: string }): Promise<void> {
+    this.approvals.push({ taskToken, answer: copy(answer) });
+  }
+
+  async getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
+    const found = [...this.executions.entries()].find(([, execution]) => execution.executionArn === executionArn);
+    return found && { executionArn, name: found[0], status: 'RUNNING' };
+  }
+}
+
+/** Route 53: failover records per hosted zone, change batches kept in order, change statuses scripted per id. */
+export class FakeRoute53 implements Route53Port {
+  readonly zones = new Map<string, FailoverRecordSet[]>();
+  /** Every change batch sent, in order. */
+  readonly batches: { hostedZoneId: string; records: FailoverRecordSet[]; comment: string }[] = [];
+  /** Statuses GetChange answers per change id, in order; the last one repeats. Unknown ids answer INSYNC. */
+  readonly statuses = new Map<string, ('PENDING' | 'INSYNC')[]>();
+  readonly getChangeCalls: string[] = [];
+
+  addRecords(hostedZoneId: string, ...records: FailoverRecordSet[]): this {
+    this.zones.set(hostedZoneId, [...(this.zones.get(hostedZoneId) ?? []), ...copy(records)]);
+    return this;
+  }
+
+  scriptChange(changeId: string, ...statuses: ('PENDING' | 'INSYNC')[]): this {
+    this.statuses.set(changeId, statuses);
+    return this;
+  }
+
+  async listFailoverRecords(hostedZoneId: string, name: string, type: string): Promise<FailoverRecordSet[]> {
+    return copy((this.zones.get(hostedZoneId) ?? []).filter((r) => r.name === name && r.type === type));
+  }
+
+  async upsertRecords(hostedZoneId: string, records: FailoverRecordSet[], comment: string): Promise<string> {
+    this.batches.push({ hostedZoneId, records: copy(records), comment });
+    const zone = this.zones.get(hostedZoneId) ?? [];
+    for (const record of records) {
+      const index = zone.findIndex(
+        (r) => r.name === record.name && r.type === record.type && r.setIdentifier === record.setIdentifier,
+      );
+      if (index >= 0) zone[index] = copy(record);
+      else zone.push(copy(record));
+    }
+    this.zones.set(hostedZoneId, zone);
+    return `/change/C${this.batches.length}`;
+  }
+
+  async getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
+    this.getChangeCalls.push(changeId);
+    const script = this.statuses.get(changeId);
+    if (!script || script.length === 0) return 'INSYNC';
+    return (script.length > 1 ? script.shift() : script[0]) ?? 'INSYNC';
+  }
+}

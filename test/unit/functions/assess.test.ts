@@ -1,0 +1,133 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeDBClusterAutomatedBackupsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../../functions/assess';
+import { PlanRegistry } from '../../../shared/plan/load';
+import { setPlans } from '../../../shared/runtime/plans';
+import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../support/plan-fixtures';
+
+process.env.AWS_REGION = 'us-west-2';
+
+const rds = mockClient(RDSClient);
+const cloudwatch = mockClient(CloudWatchClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const eventbridge = mockClient(EventBridgeClient);
+const context = { functionName: 'assess', awsRequestId: 'req-1' } as unknown as Context;
+
+const EXECUTION = {
+  arn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:game-day-1',
+  name: 'game-day-1',
+  startTime: '2026-11-25T03:01:29.000Z',
+};
+const input = { plan: 'orders', action: 'failover', mode: 'live', reason: 'game day', requestedBy: 'alice' };
+
+describe('assess handler', () => {
+  beforeEach(() => {
+    rds.reset();
+    cloudwatch.reset();
+    dynamo.reset();
+    eventbridge.reset();
+    setPlans(new PlanRegistry([ordersPlan()]));
+    const recent = new Date(Date.now() - 60_000);
+    dynamo
+      .on(UpdateCommand)
+      .resolves({ Attributes: { holder: 'game-day-1', epoch: 4, acquiredAt: recent.toISOString() } });
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceIdentifier: 'orders-db-replica',
+          DBInstanceStatus: 'available',
+          ReadReplicaSourceDBInstanceIdentifier: ORDERS_PRIMARY_ARN,
+          BackupRetentionPeriod: 7,
+          LatestRestorableTime: recent,
+        },
+      ],
+    });
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'catalog-west',
+          DBClusterArn: CATALOG_WEST_ARN,
+          Status: 'available',
+          LatestRestorableTime: recent,
+        },
+      ],
+    });
+    rds.on(DescribeGlobalClustersCommand).resolves({
+      GlobalClusters: [
+        {
+          GlobalClusterIdentifier: 'catalog-global',
+          Status: 'available',
+          GlobalClusterMembers: [
+            { DBClusterArn: CATALOG_EAST_ARN, IsWriter: true },
+            { DBClusterArn: CATALOG_WEST_ARN, IsWriter: false },
+          ],
+        },
+      ],
+    });
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
+      DBInstanceAutomatedBackups: [{ DBInstanceArn: ORDERS_PRIMARY_ARN, RestoreWindow: { LatestTime: recent } }],
+    });
+    rds.on(DescribeDBClusterAutomatedBackupsCommand).resolves({
+      DBClusterAutomatedBackups: [{ DBClusterArn: CATALOG_EAST_ARN, RestoreWindow: { LatestTime: recent } }],
+    });
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [{ Id: 'lag', Timestamps: [recent], Values: [2] }],
+    });
+  });
+
+  it('returns the run and a proceed assessment when every standby is healthy', async () => {
+    // Act
+    const result = await handler({ input, execution: EXECUTION }, context);
+
+    // Assess
+    expect(result.run).toMatchObject({
+      incidentId: 'game-day-1',
+      plan: 'orders',
+      epoch: 4,
+      executionArn: EXECUTION.arn,
+    });
+    expect(result.assessment).toMatchObject({ decision: 'proceed', maxLagSeconds: 2 });
+    expect(result.assessment.warnings).toEqual([]);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'in-progress' }) });
+    expect(eventbridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+  });
+
+  it('throws InvalidRunInputError naming the field when the manual input is bad', async () => {
+    // Act
+    const assess = handler({ input: { ...input, mode: 'yolo' }, execution: EXECUTION }, context);
+
+    // Assess
+    await expect(assess).rejects.toMatchObject({
+      name: 'InvalidRunInputError',
+      message: expect.stringContaining('mode: expected one of: live, dry-run, drill'),
+    });
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('throws LockHeldError when another incident holds the plan', async () => {
+    // Prepare
+    dynamo
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' }));
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { holder: 'orders-other', epoch: 3, acquiredAt: '2026-11-25T03:00:00.000Z' } });
+
+    // Act / Assess
+    await expect(handler({ input, execution: EXECUTION }, context)).rejects.toMatchObject({ name: 'LockHeldError' });
+  });
+});

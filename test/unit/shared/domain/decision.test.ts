@@ -1,0 +1,248 @@
+import { decide, skipReason, worstLag } from '../../../../shared/domain/decision';
+import type { DatabaseAssessment, Trigger } from '../../../../shared/domain/run';
+import { ordersPlan } from '../../../support/plan-fixtures';
+
+const NOW = new Date('2026-11-25T03:10:00.000Z');
+const ALARM: Trigger = {
+  type: 'alarm',
+  alarmName: 'orders-primary-health',
+  impactStartedAt: '2026-11-25T03:08:00.000Z',
+};
+const MANUAL: Trigger = { type: 'manual' };
+
+/** Healthy readings: small lag, fresh backups and copies. */
+const readings = (overrides: Partial<Record<'orders-db' | 'catalog', Partial<DatabaseAssessment>>> = {}) => [
+  {
+    id: 'orders-db',
+    kind: 'rds-read-replica' as const,
+    standbyStatus: 'available',
+    alreadyPromoted: false,
+    lagSeconds: 2,
+    latestRestorableTime: '2026-11-25T03:07:00.000Z',
+    latestCrossRegionCopy: '2026-11-25T03:05:00.000Z',
+    ...overrides['orders-db'],
+  },
+  {
+    id: 'catalog',
+    kind: 'aurora-global' as const,
+    standbyStatus: 'available',
+    alreadyPromoted: false,
+    lagSeconds: 0.4,
+    latestRestorableTime: '2026-11-25T03:09:00.000Z',
+    latestCrossRegionCopy: '2026-11-25T03:06:00.000Z',
+    ...overrides.catalog,
+  },
+];
+
+describe('decide', () => {
+  it('proceeds without warnings when lag is within the RPO budget and backups are fresh', () => {
+    // Act
+    const assessment = decide(ordersPlan(), readings(), 'live', undefined, NOW, ALARM);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.reasons).toEqual(['worst replica lag 2 s within RPO budget 60 s']);
+    expect(assessment.warnings).toEqual([]);
+    expect(assessment.maxLagSeconds).toBe(2);
+    expect(assessment.decidedAt).toBe(NOW.toISOString());
+    expect(assessment.approvalTimeoutSeconds).toBe(1800);
+    expect(assessment.databases.map((db) => db.id)).toEqual(['orders-db', 'catalog']);
+  });
+
+  it('asks for approval naming the database and numbers when lag is over the RPO budget', () => {
+    // Act
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'live', undefined, NOW);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons).toEqual(['orders-db replica lag 95 s > RPO budget 60 s']);
+    expect(assessment.maxLagSeconds).toBe(95);
+  });
+
+  it('asks for approval when a lag is unknown, and reports the worst lag as unknown', () => {
+    // Act
+    const assessment = decide(ordersPlan(), readings({ catalog: { lagSeconds: null } }), 'live', undefined, NOW);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons).toEqual([
+      'catalog replica lag unknown (no datapoint): the data at risk cannot be measured',
+    ]);
+    expect(assessment.maxLagSeconds).toBeNull();
+  });
+
+  it('proceeds when a database already promoted by an earlier attempt has no lag', () => {
+    // Act
+    const assessment = decide(
+      ordersPlan(),
+      readings({ 'orders-db': { alreadyPromoted: true, lagSeconds: null } }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.maxLagSeconds).toBe(0.4);
+  });
+
+  it('always asks when the approval policy is always, even with no lag', () => {
+    // Act
+    const assessment = decide(ordersPlan({ trigger: { approval: 'always' } }), readings(), 'live', undefined, NOW);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons[0]).toContain('trigger.approval: always');
+  });
+
+  it('proceeds when the approval policy is auto, even with lag over the budget', () => {
+    // Act
+    const assessment = decide(
+      ordersPlan({ trigger: { approval: 'auto' } }),
+      readings({ 'orders-db': { lagSeconds: 500 } }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.reasons[0]).toContain('trigger.approval: auto');
+    expect(assessment.maxLagSeconds).toBe(500);
+  });
+
+  it('never pauses a dry run: approve becomes proceed with a warning saying what would be asked', () => {
+    // Act
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'dry-run', undefined, NOW);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.warnings).toEqual(['would request approval: orders-db replica lag 95 s > RPO budget 60 s']);
+  });
+
+  it('asks in a drill as in a live run', () => {
+    // Act
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'drill', undefined, NOW);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+  });
+
+  it('skips when the plan already runs in its standby region, saying when and by whom', () => {
+    // Prepare
+    const planState = {
+      activeRegion: 'us-west-2',
+      lastFailoverAt: '2026-11-20T10:00:00.000Z',
+      lastIncidentId: 'orders-20261120T095800Z-0badc0de',
+    };
+
+    // Act
+    const assessment = decide(ordersPlan(), readings(), 'live', planState, NOW, MANUAL);
+
+    // Assess
+    expect(assessment.decision).toBe('skip');
+    expect(assessment.reasons).toEqual([
+      'plan orders already failed over to us-west-2 at 2026-11-20T10:00:00.000Z by orders-20261120T095800Z-0badc0de',
+    ]);
+  });
+
+  it('skips an alarm-started run within the cool-down after a failback', () => {
+    // Prepare: failed back to the primary 10 minutes ago, cool-down one hour.
+    const planState = { activeRegion: 'us-east-1', lastFailoverAt: '2026-11-25T03:00:00.000Z', lastIncidentId: 'x' };
+
+    // Act
+    const alarm = decide(ordersPlan(), readings(), 'live', planState, NOW, ALARM);
+    const manual = decide(ordersPlan(), readings(), 'live', planState, NOW, MANUAL);
+
+    // Assess
+    expect(alarm.decision).toBe('skip');
+    expect(alarm.reasons[0]).toContain('cool-down');
+    expect(alarm.reasons[0]).toContain('600 s ago');
+    expect(manual.decision).toBe('proceed');
+  });
+
+  it('does not skip an alarm-started run after the cool-down has passed', () => {
+    // Prepare
+    const planState = { activeRegion: 'us-east-1', lastFailoverAt: '2026-11-25T01:00:00.000Z' };
+
+    // Act
+    const assessment = decide(ordersPlan(), readings(), 'live', planState, NOW, ALARM);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+  });
+
+  it('warns, and still proceeds, when backups are older than the limit or the cross-region copy is missing', () => {
+    // Act
+    const assessment = decide(
+      ordersPlan(),
+      readings({
+        'orders-db': { latestRestorableTime: '2026-11-25T02:55:00.000Z' },
+        catalog: { latestCrossRegionCopy: undefined },
+      }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.warnings).toEqual([
+      'orders-db newest restorable point is 900 s old, limit 600 s',
+      'catalog has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
+    ]);
+  });
+
+  it('uses the RPO budget as the backup age limit when the plan sets none, and skips copies when not required', () => {
+    // Prepare: restorable 120 s ago, RPO 60 s, copies not required.
+    const plan = ordersPlan({ backups: { maxAgeSeconds: undefined, crossRegionCopy: false } });
+
+    // Act
+    const assessment = decide(
+      plan,
+      readings({
+        'orders-db': { latestRestorableTime: '2026-11-25T03:08:00.000Z', latestCrossRegionCopy: undefined },
+      }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.warnings).toEqual(['orders-db newest restorable point is 120 s old, limit 60 s']);
+  });
+
+  it('warns when a standby is not found or has no restorable time', () => {
+    // Act
+    const assessment = decide(
+      ordersPlan({ trigger: { approval: 'auto' } }),
+      readings({
+        'orders-db': { standbyStatus: 'not-found', lagSeconds: null },
+        catalog: { latestRestorableTime: undefined },
+      }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.warnings).toEqual([
+      'orders-db standby not found in us-west-2: its promotion will fail',
+      'catalog has no restorable time: automated backups of the standby may be off',
+    ]);
+  });
+});
+
+describe('skipReason', () => {
+  it('returns undefined when the plan never failed over', () => {
+    // Act / Assess
+    expect(skipReason(ordersPlan(), undefined, ALARM, NOW)).toBeUndefined();
+  });
+});
+
+describe('worstLag', () => {
+  it('returns 0 when every database is already promoted', () => {
+    // Act / Assess
+    expect(worstLag(readings({ 'orders-db': { alreadyPromoted: true }, catalog: { alreadyPromoted: true } }))).toBe(0);
+  });
+});

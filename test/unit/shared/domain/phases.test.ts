@@ -1,0 +1,74 @@
+import { buildPhases, phaseOfError } from '../../../../shared/domain/phases';
+import { assessment, dnsResult, promotions, runContext, verification } from '../../../support/run-fixtures';
+
+describe('buildPhases', () => {
+  it('times every phase of a completed run from the times each step reported', () => {
+    // Act
+    const phases = buildPhases({
+      run: runContext(),
+      assessment: assessment(),
+      promotions: promotions(),
+      dns: dnsResult(),
+      verification: verification(),
+    });
+
+    // Assess
+    expect(phases).toEqual([
+      { name: 'detect', startedAt: '2026-11-25T03:00:00.000Z', endedAt: '2026-11-25T03:01:30.000Z', seconds: 90 },
+      { name: 'decide', startedAt: '2026-11-25T03:01:30.000Z', endedAt: '2026-11-25T03:01:31.000Z', seconds: 1 },
+      { name: 'promote', startedAt: '2026-11-25T03:01:32.000Z', endedAt: '2026-11-25T03:06:32.250Z', seconds: 300.25 },
+      { name: 'dns', startedAt: '2026-11-25T03:06:33.000Z', endedAt: '2026-11-25T03:07:33.000Z', seconds: 60 },
+      { name: 'verify', startedAt: '2026-11-25T03:07:34.000Z', endedAt: '2026-11-25T03:07:40.000Z', seconds: 6 },
+    ]);
+  });
+
+  it('ends the decide phase at the approval answer when a person was asked', () => {
+    // Act
+    const phases = buildPhases({
+      run: runContext(),
+      assessment: assessment({ decision: 'approve' }),
+      approval: { approved: true, by: 'alice', answeredAt: '2026-11-25T03:11:30.500Z' },
+    });
+
+    // Assess
+    expect(phases.map((p) => [p.name, p.seconds])).toEqual([
+      ['detect', 90],
+      ['decide', 600.5],
+    ]);
+  });
+
+  it('leaves out the promote phase while a database is not yet writable', () => {
+    // Prepare
+    const [first, second] = promotions();
+    if (!first || !second) throw new Error('fixture has two promotions');
+
+    // Act
+    const phases = buildPhases({
+      run: runContext(),
+      assessment: assessment(),
+      promotions: [first, { ...second, writable: false, writableAt: undefined }],
+    });
+
+    // Assess
+    expect(phases.map((p) => p.name)).toEqual(['detect', 'decide']);
+  });
+});
+
+describe('phaseOfError', () => {
+  it.each([
+    ['PromotionFailedError', 'promote'],
+    ['ResourceBusyError', 'promote'],
+    ['DnsFlipError', 'dns'],
+    ['VerificationFailedError', 'verify'],
+    ['States.Timeout', 'decide'],
+    ['InvalidRunInputError', 'decide'],
+    ['PlanNotFoundError', 'decide'],
+    ['InvalidRunInput', 'decide'],
+    ['Lambda.Unknown', 'unknown'],
+    ['toString', 'unknown'],
+    [undefined, 'unknown'],
+  ])('maps %s to %s', (error, phase) => {
+    // Act / Assess
+    expect(phaseOfError(error)).toBe(phase);
+  });
+});

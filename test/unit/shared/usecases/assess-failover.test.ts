@@ -1,0 +1,286 @@
+import { DETAIL_TYPES, type PhaseChangedDetail } from '../../../../shared/domain/run';
+import { InvalidRunInputError, LockHeldError, PlanNotFoundError } from '../../../../shared/errors';
+import { PlanRegistry } from '../../../../shared/plan/load';
+import { type AssessEvent, type AssessFailoverDeps, assessFailover } from '../../../../shared/usecases/assess-failover';
+import { FakeClock, FakeEvents, FakeLag, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
+import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+
+const NOW = '2026-11-25T03:01:30.000Z';
+const EXECUTION = {
+  arn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:game-day-1',
+  name: 'game-day-1',
+  startTime: '2026-11-25T03:01:29.000Z',
+};
+
+const manualInput = (overrides: Record<string, unknown> = {}) => ({
+  plan: 'orders',
+  action: 'failover',
+  mode: 'live',
+  reason: 'game day',
+  requestedBy: 'alice',
+  ...overrides,
+});
+
+const event = (input: unknown): AssessEvent => ({ input, execution: EXECUTION });
+
+/** Standbys in us-west-2 that replicate from us-east-1, with fresh backups and copies. */
+const healthyRds = () =>
+  new FakeRds()
+    .addInstance('us-west-2', {
+      identifier: 'orders-db-replica',
+      arn: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
+      status: 'available',
+      replicationSource: ORDERS_PRIMARY_ARN,
+      backupRetentionPeriod: 7,
+      latestRestorableTime: '2026-11-25T03:00:00.000Z',
+    })
+    .addCluster('us-west-2', {
+      identifier: 'catalog-west',
+      arn: CATALOG_WEST_ARN,
+      status: 'available',
+      backupRetentionPeriod: 7,
+      latestRestorableTime: '2026-11-25T03:01:00.000Z',
+    })
+    .addGlobalCluster({
+      identifier: 'catalog-global',
+      status: 'available',
+      members: [
+        { clusterArn: CATALOG_EAST_ARN, clusterIdentifier: 'catalog-east', region: 'us-east-1', isWriter: true },
+        { clusterArn: CATALOG_WEST_ARN, clusterIdentifier: 'catalog-west', region: 'us-west-2', isWriter: false },
+      ],
+    })
+    .addReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN, '2026-11-25T02:58:00.000Z')
+    .addReplicatedBackup('us-west-2', CATALOG_EAST_ARN, '2026-11-25T02:59:00.000Z');
+
+describe('assessFailover', () => {
+  let ledger: FakeLedger;
+  let events: FakeEvents;
+  let rds: FakeRds;
+  let lag: FakeLag;
+  let deps: AssessFailoverDeps;
+
+  beforeEach(() => {
+    ledger = new FakeLedger();
+    events = new FakeEvents();
+    rds = healthyRds();
+    lag = new FakeLag().setRds('us-west-2', 'orders-db-replica', 3).setAurora('us-west-2', 'catalog-west', 0.8);
+    deps = {
+      plans: new PlanRegistry([ordersPlan()]),
+      ledger,
+      rds,
+      replicaLag: lag,
+      events,
+      clock: new FakeClock(NOW),
+      log: new FakeLog(),
+    };
+  });
+
+  it('takes the lock, reads every standby, proceeds and records the run in progress for a manual run', async () => {
+    // Act
+    const { run, assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(run).toEqual({
+      incidentId: 'game-day-1',
+      plan: 'orders',
+      action: 'failover',
+      mode: 'live',
+      reason: 'game day',
+      requestedBy: 'alice',
+      trigger: { type: 'manual' },
+      regions: { primary: 'us-east-1', standby: 'us-west-2' },
+      impactStartedAt: NOW,
+      startedAt: NOW,
+      executionArn: EXECUTION.arn,
+      epoch: 1,
+    });
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.warnings).toEqual([]);
+    expect(assessment.databases).toEqual([
+      {
+        id: 'orders-db',
+        kind: 'rds-read-replica',
+        standbyStatus: 'available',
+        alreadyPromoted: false,
+        lagSeconds: 3,
+        latestRestorableTime: '2026-11-25T03:00:00.000Z',
+        latestCrossRegionCopy: '2026-11-25T02:58:00.000Z',
+      },
+      {
+        id: 'catalog',
+        kind: 'aurora-global',
+        standbyStatus: 'available',
+        alreadyPromoted: false,
+        lagSeconds: 0.8,
+        latestRestorableTime: '2026-11-25T03:01:00.000Z',
+        latestCrossRegionCopy: '2026-11-25T02:59:00.000Z',
+      },
+    ]);
+    expect(ledger.locks.get('orders')?.holder).toBe('game-day-1');
+    expect(ledger.runs.get('orders/game-day-1')).toMatchObject({
+      outcome: 'in-progress',
+      phases: [{ name: 'detect' }, { name: 'decide' }],
+    });
+  });
+
+  it('never calls the primary region', async () => {
+    // Act
+    await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(rds.regionsCalled()).toEqual(['us-west-2']);
+  });
+
+  it('publishes detect succeeded, decide started and decide succeeded when proceeding', async () => {
+    // Act
+    await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
+    expect(phases.map((p) => `${p.phase} ${p.status}`)).toEqual([
+      'detect succeeded',
+      'decide started',
+      'decide succeeded',
+    ]);
+    expect(phases[0]?.facts).toEqual(['started by alice: game day']);
+  });
+
+  it('uses the incident id and impact start of an alarm-started run', async () => {
+    // Prepare
+    const input = manualInput({
+      reason: 'alarm orders-primary-health entered ALARM',
+      requestedBy: 'alarm:orders-primary-health',
+      incidentId: 'orders-20261125T030059Z-1a2b3c4d',
+      trigger: { type: 'alarm', alarmName: 'orders-primary-health', impactStartedAt: '2026-11-25T02:58:00.000Z' },
+    });
+
+    // Act
+    const { run } = await assessFailover(event(input), deps);
+
+    // Assess
+    expect(run.incidentId).toBe('orders-20261125T030059Z-1a2b3c4d');
+    expect(run.impactStartedAt).toBe('2026-11-25T02:58:00.000Z');
+    expect(ledger.runs.get('orders/orders-20261125T030059Z-1a2b3c4d')?.phases[0]?.seconds).toBe(210);
+  });
+
+  it('asks for approval and publishes no decide succeeded when lag is over the RPO budget', async () => {
+    // Prepare
+    lag.setRds('us-west-2', 'orders-db-replica', 95);
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons).toEqual(['orders-db replica lag 95 s > RPO budget 60 s']);
+    expect(events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged).map((p) => p.status)).toEqual([
+      'succeeded',
+      'started',
+    ]);
+  });
+
+  it('asks for approval when a lag has no datapoint', async () => {
+    // Prepare
+    lag.aurora.clear();
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.maxLagSeconds).toBeNull();
+  });
+
+  it('recognises standbys an earlier attempt already promoted and does not read their lag', async () => {
+    // Prepare
+    const replica = rds.instances.get('us-west-2/orders-db-replica');
+    if (replica) replica.replicationSource = undefined;
+    const global = rds.globalClusters.get('catalog-global');
+    if (global) global.members = global.members.map((m) => ({ ...m, isWriter: m.region === 'us-west-2' }));
+    lag.rds.clear();
+    lag.aurora.clear();
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.databases.map((db) => [db.id, db.alreadyPromoted, db.lagSeconds])).toEqual([
+      ['orders-db', true, null],
+      ['catalog', true, null],
+    ]);
+  });
+
+  it('skips, still holding the lock for the ASL to release, when the plan already failed over', async () => {
+    // Prepare
+    ledger.planStates.set('orders', { activeRegion: 'us-west-2', lastFailoverAt: '2026-11-20T00:00:00.000Z' });
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('skip');
+    expect(ledger.locks.get('orders')?.holder).toBe('game-day-1');
+  });
+
+  it('warns and proceeds when the cross-region backup lookup fails', async () => {
+    // Prepare
+    jest.spyOn(rds, 'latestReplicatedBackup').mockRejectedValue(new Error('AccessDenied'));
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.warnings).toEqual([
+      'orders-db has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
+      'catalog has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
+    ]);
+  });
+
+  it('rejects a manual input naming each bad field and the fix', async () => {
+    // Act
+    const error = await assessFailover(event(manualInput({ mode: 'for-real', requestedBy: undefined })), deps).catch(
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidRunInputError);
+    expect((error as InvalidRunInputError).name).toBe('InvalidRunInputError');
+    expect((error as InvalidRunInputError).issues).toEqual([
+      { path: 'mode', message: 'expected one of: live, dry-run, drill' },
+      { path: 'requestedBy', message: 'is required: expected who asked for this run (a person or a system)' },
+    ]);
+    expect(ledger.locks.size).toBe(0);
+  });
+
+  it('rejects an unknown field of a manual input', async () => {
+    // Act / Assess
+    await expect(assessFailover(event(manualInput({ dryRun: true })), deps)).rejects.toThrow(/dryRun: unknown field/);
+  });
+
+  it('throws PlanNotFoundError naming the known plans when the plan is unknown', async () => {
+    // Act / Assess
+    await expect(assessFailover(event(manualInput({ plan: 'billing' })), deps)).rejects.toThrow(PlanNotFoundError);
+    await expect(assessFailover(event(manualInput({ plan: 'billing' })), deps)).rejects.toThrow(/Known plans: orders/);
+  });
+
+  it('throws LockHeldError and records nothing when another incident holds the plan', async () => {
+    // Prepare
+    await ledger.acquireLock('orders', 'orders-20261125T025900Z-99999999', new Date(NOW));
+
+    // Act / Assess
+    await expect(assessFailover(event(manualInput()), deps)).rejects.toThrow(LockHeldError);
+    expect(ledger.runs.size).toBe(0);
+    expect(events.published).toEqual([]);
+  });
+
+  it('returns the same epoch when Lambda retries the same assessment', async () => {
+    // Act
+    const first = await assessFailover(event(manualInput()), deps);
+    const second = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(second.run.epoch).toBe(first.run.epoch);
+  });
+});

@@ -1,0 +1,150 @@
+import { DETAIL_TYPES, type PhaseChangedDetail, type RunRecord } from '../../../../shared/domain/run';
+import { PlanRegistry } from '../../../../shared/plan/load';
+import { type RecordOutcomeDeps, recordOutcome } from '../../../../shared/usecases/record-outcome';
+import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeMetrics } from '../../../support/fakes';
+import { ordersPlan } from '../../../support/plan-fixtures';
+import { assessment, dnsResult, promotions, runContext, verification } from '../../../support/run-fixtures';
+
+const ENDED = '2026-11-25T03:07:41.000Z';
+
+describe('recordOutcome', () => {
+  let ledger: FakeLedger;
+  let events: FakeEvents;
+  let metrics: FakeMetrics;
+  let deps: RecordOutcomeDeps;
+
+  beforeEach(() => {
+    ledger = new FakeLedger();
+    events = new FakeEvents();
+    metrics = new FakeMetrics();
+    deps = {
+      plans: new PlanRegistry([ordersPlan()]),
+      ledger,
+      metrics,
+      events,
+      clock: new FakeClock(ENDED),
+      log: new FakeLog(),
+    };
+  });
+
+  const recovered = (run = runContext()) => ({
+    run,
+    assessment: assessment(),
+    outcome: 'recovered' as const,
+    promotions: promotions(),
+    dns: dnsResult(),
+    verification: verification(),
+  });
+
+  it('records a recovery with RTO and RPO against budget and marks the plan as failed over', async () => {
+    // Act
+    const result = await recordOutcome(recovered(), deps);
+
+    // Assess
+    expect(result).toEqual({
+      outcome: 'recovered',
+      rto: { actualSeconds: 460, budgetSeconds: 900, withinBudget: true },
+      rpo: { actualSeconds: 4.2, budgetSeconds: 60, withinBudget: true },
+    });
+    const record = ledger.runs.get(`orders/${runContext().incidentId}`);
+    expect(record?.outcome).toBe('recovered');
+    expect(record?.phases.map((p) => p.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+    expect(record?.actions).toHaveLength(3);
+    expect(record?.endedAt).toBe(ENDED);
+    expect(ledger.planStates.get('orders')).toEqual({
+      activeRegion: 'us-west-2',
+      lastFailoverAt: ENDED,
+      lastIncidentId: runContext().incidentId,
+    });
+    expect(metrics.records).toEqual([record]);
+  });
+
+  it('publishes verify succeeded and Recovery Completed with the run record', async () => {
+    // Act
+    await recordOutcome(recovered(), deps);
+
+    // Assess
+    expect(events.published.map((e) => e.detailType)).toEqual([
+      DETAIL_TYPES.phaseChanged,
+      DETAIL_TYPES.recoveryCompleted,
+    ]);
+    expect(events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged)[0]).toMatchObject({
+      phase: 'verify',
+      status: 'succeeded',
+      at: '2026-11-25T03:07:40.000Z',
+      facts: ['ok: orders-db writable (available)'],
+    });
+    expect(events.ofType<RunRecord>(DETAIL_TYPES.recoveryCompleted)[0]).toEqual(
+      ledger.runs.get(`orders/${runContext().incidentId}`),
+    );
+  });
+
+  it('records the approval with the recovery when a person approved', async () => {
+    // Prepare
+    const approval = { approved: true, by: 'alice', answeredAt: '2026-11-25T03:05:00.000Z' };
+
+    // Act
+    await recordOutcome({ ...recovered(), approval }, deps);
+
+    // Assess
+    const record = ledger.runs.get(`orders/${runContext().incidentId}`);
+    expect(record?.approval).toEqual(approval);
+    expect(record?.phases.find((p) => p.name === 'decide')?.seconds).toBe(210);
+  });
+
+  it('leaves the plan state alone after a dry run', async () => {
+    // Act
+    await recordOutcome(recovered(runContext({ mode: 'dry-run' })), deps);
+
+    // Assess
+    expect(ledger.planStates.size).toBe(0);
+    expect(events.ofType(DETAIL_TYPES.recoveryCompleted)).toHaveLength(1);
+  });
+
+  it('marks the plan as failed over after a drill, which really failed over', async () => {
+    // Act
+    await recordOutcome(recovered(runContext({ mode: 'drill' })), deps);
+
+    // Assess
+    expect(ledger.planStates.get('orders')?.activeRegion).toBe('us-west-2');
+  });
+
+  it('records a skipped run with its reasons and publishes Run Skipped', async () => {
+    // Prepare
+    const skipped = assessment({ decision: 'skip', reasons: ['plan orders already failed over'], warnings: [] });
+
+    // Act
+    const result = await recordOutcome({ run: runContext(), assessment: skipped, outcome: 'skipped' }, deps);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped' });
+    expect(ledger.planStates.size).toBe(0);
+    expect(events.published.map((e) => e.detailType)).toEqual([DETAIL_TYPES.runSkipped]);
+    expect(events.ofType<RunRecord>(DETAIL_TYPES.runSkipped)[0]).toMatchObject({
+      outcome: 'skipped',
+      reasons: ['plan orders already failed over'],
+    });
+  });
+
+  it('records a denied run with who denied it and publishes Run Skipped', async () => {
+    // Prepare
+    const approval = {
+      approved: false,
+      by: 'bob',
+      comment: 'primary coming back',
+      answeredAt: '2026-11-25T03:04:00.000Z',
+    };
+
+    // Act
+    const result = await recordOutcome(
+      { run: runContext(), assessment: assessment({ decision: 'approve' }), outcome: 'denied', approval },
+      deps,
+    );
+
+    // Assess
+    expect(result).toEqual({ outcome: 'denied' });
+    expect(ledger.planStates.size).toBe(0);
+    expect(events.ofType<RunRecord>(DETAIL_TYPES.runSkipped)[0]).toMatchObject({ outcome: 'denied', approval });
+    expect(metrics.records[0]?.outcome).toBe('denied');
+  });
+});
