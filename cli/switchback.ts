@@ -1,1 +1,126 @@
-console.log('hello from cli', process.version, process.argv.slice(2));
+import { userInfo } from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Command, CommanderError } from 'commander';
+import { z } from 'zod';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { InvalidRunInputError, SwitchbackError } from '../shared/errors';
+import { systemClock } from '../shared/runtime/clock';
+import { registerApprove } from './commands/approve';
+import { registerDrill } from './commands/drill';
+import { registerHistory } from './commands/history';
+import { registerPlan } from './commands/plan';
+import { registerRun } from './commands/run';
+import { type CliDeps, type CliEnv, type CliIo, UsageError } from './context';
+
+/**
+ * The `switchback` command. Exit codes: 0 done, 1 failed (invalid plan, AWS refused, nothing to approve),
+ * 2 usage error (unknown command, missing or malformed option). User errors print one line, never a stack.
+ */
+
+/** The CLI's environment, read once here (the Lambda functions read theirs in shared/runtime/config.ts). */
+const cliEnvSchema = z.object({
+  SWITCHBACK_STATE_MACHINE_ARN: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+});
+
+const readEnv = (env: NodeJS.ProcessEnv): CliEnv => {
+  const parsed = cliEnvSchema.parse(env);
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // Containers may run as a uid with no passwd entry; `--requested-by`/`--by` name the person then.
+  }
+  // An exported but empty variable means "not set".
+  const region = parsed.AWS_REGION || parsed.AWS_DEFAULT_REGION;
+  return {
+    user,
+    ...(region ? { region } : {}),
+    ...(parsed.SWITCHBACK_STATE_MACHINE_ARN ? { stateMachineArn: parsed.SWITCHBACK_STATE_MACHINE_ARN } : {}),
+  };
+};
+
+const io: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Real AWS: clients for the deployment's region, built only by the commands that call AWS. */
+const awsDeps = (env: CliEnv): CliDeps => ({
+  io,
+  env,
+  clock: systemClock,
+  ledger: (target) =>
+    new DynamoLedger({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: target.region }), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      tableName: target.tableName,
+    }),
+  workflow: (target) =>
+    new StepFunctionsWorkflow({
+      client: new SFNClient({ region: target.region }),
+      ...(target.stateMachineArn ? { stateMachineArn: target.stateMachineArn } : {}),
+    }),
+});
+
+/** One line for a user, and the exit code. */
+const describeFailure = (error: unknown): { line: string; exitCode: number } => {
+  if (error instanceof UsageError) return { line: error.message, exitCode: 2 };
+  if (error instanceof InvalidRunInputError) {
+    const fields = error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    return { line: `invalid input: ${fields}`, exitCode: 2 };
+  }
+  if (error instanceof SwitchbackError) return { line: error.message.replace(/\n\s*/g, ' '), exitCode: 1 };
+  if (error instanceof Error) {
+    if (error.name === 'CredentialsProviderError') {
+      return {
+        line: `no AWS credentials: ${error.message} (set AWS_PROFILE or log in with aws sso login)`,
+        exitCode: 1,
+      };
+    }
+    return { line: `${error.name}: ${error.message}`, exitCode: 1 };
+  }
+  return { line: String(error), exitCode: 1 };
+};
+
+/** Builds the program with every command. */
+const buildProgram = (deps: CliDeps): Command => {
+  const program = new Command('switchback')
+    .description('Switchback: disaster-recovery runbooks for two-region AWS applications')
+    .showHelpAfterError('(run "switchback help" for the commands and their options)')
+    .exitOverride();
+  registerPlan(program, deps.io);
+  registerRun(program, deps);
+  registerApprove(program, deps);
+  registerHistory(program, deps);
+  registerDrill(program);
+  // Subcommands do not inherit exitOverride: without it commander would exit(1) on their usage errors.
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+};
+
+const main = async (): Promise<void> => {
+  const deps = awsDeps(readEnv(process.env));
+  try {
+    await buildProgram(deps).parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed its message already; --help and --version exit 0, every other case is usage.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const failure = describeFailure(error);
+    io.err(`switchback: ${failure.line}`);
+    process.exitCode = failure.exitCode;
+  }
+};
+
+void main();

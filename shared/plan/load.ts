@@ -12,22 +12,55 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
     return out ? `${out}.${String(key)}` : String(key);
   }, '');
 
-/** Turns zod issues into field issues with readable paths; a missing field says so. */
-export const toFieldIssues = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message:
-      issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined
-        ? `is required: ${issue.message}`
-        : issue.code === 'unrecognized_keys'
-          ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling against the plan format in the README)`
-          : issue.message,
-  }));
+const isRecord = (value: unknown): value is Record<PropertyKey, unknown> => typeof value === 'object' && value !== null;
+
+/** Whether `path` names a field that is absent from `value` (as opposed to present with the wrong type). */
+const isMissing = (value: unknown, path: readonly PropertyKey[]): boolean => {
+  let current = value;
+  for (const key of path) {
+    if (!isRecord(current)) return true;
+    current = current[key];
+  }
+  return current === undefined;
+};
+
+// zod's own wording ("Invalid input: expected object, received undefined") says nothing a plan author can act on.
+const isZodDefaultMessage = (message: string): boolean => message.startsWith('Invalid input');
+
+/**
+ * Turns zod issues into field issues with readable paths. A missing field says "is required"; an unknown field is
+ * reported at its own path (`trigger.alarm`), so that the path alone points at the line to fix.
+ * `value` is what was validated: it tells a missing field from one of the wrong type.
+ */
+export const toFieldIssues = (error: z.ZodError, value?: unknown): FieldIssue[] =>
+  error.issues.flatMap((issue): FieldIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: 'unknown field: check its spelling against the format in the README, or remove it',
+      }));
+    }
+    const path = formatPath(issue.path);
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && isMissing(value, issue.path)) {
+      return [{ path, message: isZodDefaultMessage(issue.message) ? 'is required' : `is required: ${issue.message}` }];
+    }
+    return [{ path, message: issue.message }];
+  });
 
 /** Validates an already-parsed plan object. `source` names it in errors (a file name). */
 export const parsePlan = (value: unknown, source: string): Plan => {
+  if (!isRecord(value) || Array.isArray(value)) {
+    throw new PlanValidationError(source, [
+      {
+        path: '(root)',
+        message: `expected a plan: a YAML mapping with app, regions, budgets, trigger, databases and dns; got ${
+          value === null || value === undefined ? 'an empty document' : Array.isArray(value) ? 'a list' : typeof value
+        }`,
+      },
+    ]);
+  }
   const result = planSchema.safeParse(value);
-  if (!result.success) throw new PlanValidationError(source, toFieldIssues(result.error));
+  if (!result.success) throw new PlanValidationError(source, toFieldIssues(result.error, value));
   return result.data;
 };
 
@@ -39,7 +72,8 @@ export const parsePlanYaml = (text: string, source: string): Plan => {
       source,
       doc.errors.map((error) => ({
         path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '(yaml)',
-        message: `YAML does not parse: ${error.message.split('\n')[0]}`,
+        // The yaml library repeats the position at the end of its first line; the path already carries it.
+        message: `YAML does not parse: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
     );
   }
@@ -60,15 +94,18 @@ export class PlanRegistry {
         throw new PlanValidationError(plan.app, [{ path: 'app', message: `two plans are named "${plan.app}"` }]);
       }
       this.byApp.set(plan.app, plan);
-      for (const alarm of plan.trigger.alarms) {
+      plan.trigger.alarms.forEach((alarm, index) => {
         const other = this.byAlarm.get(alarm);
         if (other) {
           throw new PlanValidationError(plan.app, [
-            { path: 'trigger.alarms', message: `alarm "${alarm}" is already named by plan "${other.app}"` },
+            {
+              path: `trigger.alarms[${index}]`,
+              message: `alarm "${alarm}" is already named by plan "${other.app}": one alarm can start only one plan`,
+            },
           ]);
         }
         this.byAlarm.set(alarm, plan);
-      }
+      });
     }
   }
 

@@ -24,7 +24,7 @@ const seconds = (what: string) =>
   z
     .number({ error: `expected ${what} as a whole number of seconds` })
     .int({ error: `expected ${what} as a whole number of seconds` })
-    .positive({ error: `${what} must be greater than 0 seconds` });
+    .positive({ error: (issue) => `${what} must be greater than 0 seconds (got ${String(issue.input)})` });
 
 const rdsIdentifier = z.string({ error: 'expected an RDS identifier' }).regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
   error: (issue) => `"${String(issue.input)}" is not an RDS identifier (letters, digits, dashes; starts with a letter)`,
@@ -49,10 +49,13 @@ export const auroraGlobalSchema = z.strictObject({
 });
 
 export const databaseSchema = z.discriminatedUnion('kind', [rdsReadReplicaSchema, auroraGlobalSchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `unknown database kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}: expected "rds-read-replica" or "aurora-global"`
-      : undefined,
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
+    return kind === undefined
+      ? 'expected "rds-read-replica" or "aurora-global"'
+      : `unknown database kind ${JSON.stringify(kind)}: expected "rds-read-replica" or "aurora-global"`;
+  },
 });
 
 const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'SRV', 'CAA', 'NS', 'PTR', 'SPF', 'NAPTR', 'DS'] as const;
@@ -85,7 +88,8 @@ export const secretRefSchema = z.strictObject({
   name: z
     .string({ error: 'expected the name of the secret or parameter' })
     .min(1)
-    .refine((value) => !/^https:\/\/hooks\.slack\.com\//.test(value) && !/^xox[abpr]-/.test(value), {
+    // Webhook URLs and Slack tokens (xoxb-, xoxp-, xoxe-, xapp-, …) are the secret itself, not its name.
+    .refine((value) => !/^https?:\/\/hooks\.slack\.com\//i.test(value) && !/^(xox[a-z]|xapp)-/.test(value), {
       error: 'this looks like the secret itself: store it in Secrets Manager or SSM and give its name here',
     }),
 });
@@ -144,6 +148,16 @@ export const planSchema = z
         message: `the standby region must differ from the primary region (${plan.regions.primary})`,
       });
     }
+    const alarms = new Set<string>();
+    plan.trigger.alarms.forEach((alarm, index) => {
+      if (alarms.has(alarm)) {
+        ctx.addIssue({ code: 'custom', path: ['trigger', 'alarms', index], message: `duplicate alarm "${alarm}"` });
+      }
+      alarms.add(alarm);
+    });
+    // A garbled plan region is reported once, at regions.*; comparing every database with it would only add noise.
+    const primaryKnown = REGION.test(plan.regions.primary);
+    const standbyKnown = REGION.test(plan.regions.standby) && plan.regions.standby !== plan.regions.primary;
     const ids = new Set<string>();
     plan.databases.forEach((db, index) => {
       if (ids.has(db.id)) {
@@ -152,14 +166,14 @@ export const planSchema = z
       ids.add(db.id);
       const [primary, standby] = db.kind === 'rds-read-replica' ? [db.primary, db.replica] : [db.primary, db.secondary];
       const standbyKey = db.kind === 'rds-read-replica' ? 'replica' : 'secondary';
-      if (primary.region !== plan.regions.primary) {
+      if (primaryKnown && primary.region !== plan.regions.primary) {
         ctx.addIssue({
           code: 'custom',
           path: ['databases', index, 'primary', 'region'],
           message: `expected the plan's primary region ${plan.regions.primary}, got ${primary.region}`,
         });
       }
-      if (standby.region !== plan.regions.standby) {
+      if (standbyKnown && standby.region !== plan.regions.standby) {
         ctx.addIssue({
           code: 'custom',
           path: ['databases', index, standbyKey, 'region'],

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import type { Budgeted, RunRecord } from '../../shared/domain/run';
+import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+
+/** DynamoDB returns at most 1 MB per query; 100 runs stay far below it and fit a terminal. */
+const MAX_LIMIT = 100;
+
+export interface HistoryOptions extends TargetOptions {
+  plan: string;
+  limit: string;
+}
+
+/** `45s`, `7m12s`, `1h02m` */
+export const formatSeconds = (seconds: number): string => {
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+  return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
+};
+
+/** `7m12s / 15m00s ✓`, or `-` when the run measured nothing (skipped, denied, failed early). */
+export const formatBudgeted = (value: Budgeted | undefined): string =>
+  value
+    ? `${formatSeconds(value.actualSeconds)} / ${formatSeconds(value.budgetSeconds)} ${value.withinBudget ? '✓' : '✗ over'}`
+    : '-';
+
+/** Lays out rows as aligned columns. */
+const table = (rows: string[][]): string[] => {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+};
+
+/** The history table: newest first, one row per run. */
+export const formatHistory = (records: readonly RunRecord[]): string[] =>
+  table([
+    ['INCIDENT', 'MODE', 'OUTCOME', 'STARTED (UTC)', 'BY', 'RTO / BUDGET', 'RPO / BUDGET'],
+    ...records.map((record) => [
+      record.run.incidentId,
+      record.run.mode,
+      record.outcome,
+      record.run.impactStartedAt.slice(0, 19).replace('T', ' '),
+      record.run.requestedBy,
+      formatBudgeted(record.rto),
+      formatBudgeted(record.rpo),
+    ]),
+  ]);
+
+const parseLimit = (text: string): number => {
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new UsageError(`--limit: expected a whole number from 1 to ${MAX_LIMIT}, got "${text}"`);
+  }
+  return limit;
+};
+
+/**
+ * Prints a plan's runs from the ledger: incident, outcome, RTO and RPO against budget.
+ *
+ * @returns the exit code
+ */
+export const showHistory = async (options: HistoryOptions, deps: CliDeps): Promise<number> => {
+  const limit = parseLimit(options.limit);
+  const target = resolveTarget(options, deps.env);
+  const records = await deps.ledger(target).listRuns(options.plan, limit);
+  if (records.length === 0) {
+    deps.io.out(`No runs recorded for plan "${options.plan}" in ${target.tableName} (${target.region}).`);
+    return 0;
+  }
+  for (const line of formatHistory(records)) deps.io.out(line);
+  return 0;
+};
+
+/** Registers `switchback history`. */
+export const registerHistory = (program: Command, deps: CliDeps): void => {
+  program
+    .command('history')
+    .description("a plan's runs: incident, outcome, RTO and RPO against budget")
+    .requiredOption('--plan <name>', 'the plan (its "app")')
+    .option('--limit <n>', `how many runs, newest first (1-${MAX_LIMIT})`, '20')
+    .option('--region <region>', "Switchback's region (default: $AWS_REGION)")
+    .option('--stage <stage>', 'deployment stage', 'dev')
+    .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
+    .action(async (options: HistoryOptions) => {
+      process.exitCode = await showHistory(options, deps);
+    });
+};

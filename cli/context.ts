@@ -1,0 +1,77 @@
+import type { LedgerPort, WorkflowPort } from '../shared/domain/ports';
+import type { Clock } from '../shared/runtime/clock';
+
+/**
+ * What the `switchback` commands touch, passed in so that each command can be tested with fakes and so that a
+ * command that needs no AWS (`plan validate`) never builds a client.
+ */
+
+/** Where the CLI writes: results to `out`, problems to `err`. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** The deployment a command talks to: its region, ledger table and failover state machine. */
+export interface AwsTarget {
+  region: string;
+  tableName: string;
+  stateMachineArn?: string;
+}
+
+/** The CLI's own environment, read once by cli/switchback.ts. */
+export interface CliEnv {
+  /** Default for `--state-machine-arn`. */
+  stateMachineArn?: string;
+  /** Default for `--region` (AWS_REGION, else AWS_DEFAULT_REGION). */
+  region?: string;
+  /** Who runs the command, for `requestedBy` and approvals (the OS user). */
+  user: string;
+}
+
+export interface CliDeps {
+  io: CliIo;
+  env: CliEnv;
+  clock: Clock;
+  ledger(target: AwsTarget): LedgerPort;
+  workflow(target: AwsTarget): WorkflowPort;
+}
+
+/** A mistake in how the command was called (a missing or malformed option): exit code 2, like commander's. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Options shared by the commands that reach the deployment. */
+export interface TargetOptions {
+  region?: string;
+  stage: string;
+  table?: string;
+  stateMachineArn?: string;
+}
+
+/** The region named in an ARN (`arn:aws:states:us-west-2:…`), if it is one. */
+export const regionOfArn = (arn: string | undefined): string | undefined => arn?.split(':')[3] || undefined;
+
+/**
+ * Resolves the deployment from the options, the environment and the ARN. The region matters: Switchback runs in
+ * the plans' standby region, and a task token can only be answered in the region of its state machine.
+ */
+export const resolveTarget = (options: TargetOptions, env: CliEnv): AwsTarget => {
+  const stateMachineArn = options.stateMachineArn ?? env.stateMachineArn;
+  const region = options.region ?? regionOfArn(stateMachineArn) ?? env.region;
+  if (!region) {
+    throw new UsageError(
+      'no AWS region: give --region <region> (where Switchback is deployed: the standby region) or set AWS_REGION',
+    );
+  }
+  return {
+    region,
+    // The table serverless.yml creates: `${self:service}-${sls:stage}-ledger`.
+    tableName: options.table ?? `switchback-${options.stage}-ledger`,
+    ...(stateMachineArn ? { stateMachineArn } : {}),
+  };
+};

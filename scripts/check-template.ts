@@ -1,0 +1,225 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { PlanRegistry } from '../shared/plan/load';
+
+/**
+ * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the failover
+ * state machine and its functions, the alarm rule with every plan's alarms, the ledger table with point-in-time
+ * recovery, and no wildcard IAM action. Prints each function zip's size. Exit 1, with one line per problem, when
+ * a check fails. Run by `npm run package` after `serverless package`.
+ */
+
+/** The functions the product consists of (serverless.yml `functions`, the ASL's FunctionName suffixes). */
+export const EXPECTED_FUNCTIONS = [
+  'on-health-alarm',
+  'assess',
+  'request-approval',
+  'promote-database',
+  'check-promotion',
+  'flip-dns',
+  'check-dns-sync',
+  'verify-recovery',
+  'record-outcome',
+  'release-lock',
+  'on-run-failed',
+  'notify',
+] as const;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+interface Resource {
+  Type: string;
+  Properties?: JsonObject;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+}
+
+export interface CheckResult {
+  problems: string[];
+  /** What was found, for the report. */
+  passed: string[];
+  /** Function name -> zip file name (the S3 key's last part), for the size report. */
+  zips: Record<string, string>;
+}
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const asArray = (value: Json | undefined): Json[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const strings = (value: Json | undefined): string[] =>
+  asArray(value).filter((item): item is string => typeof item === 'string');
+
+const resourcesOf = (template: Template, type: string): [string, Resource][] =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+/** Every IAM statement anywhere in the template (role policies, Fn::If branches, managed and queue policies). */
+const statementsIn = (value: unknown, found: JsonObject[] = []): JsonObject[] => {
+  if (Array.isArray(value)) {
+    for (const item of value) statementsIn(item, found);
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'Statement') {
+        for (const statement of asArray(item)) if (isObject(statement)) found.push(statement);
+      }
+      statementsIn(item, found);
+    }
+  }
+  return found;
+};
+
+/** An action that grants more than one named API call: `*`, `s3:*`, `rds:Describe*`. */
+const isWildcardAction = (action: string): boolean => action.includes('*') || action.includes('?');
+
+const functionNames = (template: Template): Map<string, string> => {
+  const byLogicalId = new Map<string, string>();
+  for (const [id, resource] of resourcesOf(template, 'AWS::Lambda::Function')) {
+    const name = resource.Properties?.FunctionName;
+    if (typeof name === 'string') byLogicalId.set(id, name);
+  }
+  return byLogicalId;
+};
+
+/** The logical id a rule target points at (`{ "Fn::GetAtt": [id, "Arn"] }`). */
+const targetIds = (rule: Resource): string[] =>
+  asArray(rule.Properties?.Targets).flatMap((target) => {
+    const arn = isObject(target) ? target.Arn : undefined;
+    const getAtt = isObject(arn) ? arn['Fn::GetAtt'] : undefined;
+    return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? [getAtt[0]] : [];
+  });
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && [...a].sort().every((item, index) => item === [...b].sort()[index]);
+
+/**
+ * Checks a packaged template against what Switchback must deploy.
+ *
+ * @param template - .serverless/cloudformation-template-update-stack.json, parsed
+ * @param alarmNames - every plan's trigger alarms (the alarm rule must match exactly these)
+ */
+export const checkTemplate = (template: Template, alarmNames: readonly string[]): CheckResult => {
+  const problems: string[] = [];
+  const passed: string[] = [];
+  const zips: Record<string, string> = {};
+  const functions = functionNames(template);
+  const logicalIdOf = (suffix: string): string | undefined =>
+    [...functions.entries()].find(([, name]) => name.endsWith(`-${suffix}`))?.[0];
+
+  // Functions.
+  for (const name of EXPECTED_FUNCTIONS) {
+    const id = logicalIdOf(name);
+    if (!id) {
+      problems.push(`function "${name}" is missing (serverless.yml functions.${name})`);
+      continue;
+    }
+    const key = (template.Resources[id]?.Properties?.Code as JsonObject | undefined)?.S3Key;
+    if (typeof key === 'string') zips[name] = basename(key);
+  }
+  if (problems.length === 0) passed.push(`${EXPECTED_FUNCTIONS.length} functions`);
+
+  // The failover state machine, with every FunctionName resolved to a function of this template.
+  const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
+  const machine = machines.find(([id]) => id === 'FailoverStateMachine')?.[1];
+  if (!machine) {
+    problems.push(
+      'state machine "FailoverStateMachine" is missing (serverless.yml stepFunctions, id: FailoverStateMachine)',
+    );
+  } else {
+    const definition = machine.Properties?.DefinitionString;
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition ?? '');
+    const invoked = [...text.matchAll(/"FunctionName"\s*:\s*"([^"]+)"/g)].map((match) => match[1] ?? '');
+    const known = new Set(functions.values());
+    const unknown = [...new Set(invoked.filter((name) => !known.has(name)))];
+    if (invoked.length === 0) problems.push('the failover state machine invokes no function');
+    if (unknown.length > 0) {
+      problems.push(`the failover state machine invokes functions this stack lacks: ${unknown.join(', ')}`);
+    }
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless variable left in the ASL, not a template.
+    if (text.includes('${')) problems.push('the failover state machine definition has an unresolved ${…} variable');
+    if (invoked.length > 0 && unknown.length === 0) {
+      passed.push(`state machine FailoverStateMachine (${new Set(invoked).size} task functions)`);
+    }
+  }
+
+  // The alarm rule: every plan's alarms, ALARM state only, to on-health-alarm.
+  const alarmRules = resourcesOf(template, 'AWS::Events::Rule').filter(([, rule]) => {
+    const pattern = rule.Properties?.EventPattern;
+    return isObject(pattern) && strings(pattern.source).includes('aws.cloudwatch');
+  });
+  const alarmRule = alarmRules[0]?.[1];
+  if (!alarmRule) {
+    problems.push('no EventBridge rule on source aws.cloudwatch (on-health-alarm events)');
+  } else {
+    const pattern = alarmRule.Properties?.EventPattern as JsonObject;
+    const detail = isObject(pattern.detail) ? pattern.detail : {};
+    const names = strings(detail.alarmName);
+    const state = isObject(detail.state) ? strings(detail.state.value) : [];
+    if (!sameSet(names, alarmNames)) {
+      problems.push(
+        `the alarm rule matches [${names.join(', ')}] but the plans name [${alarmNames.join(', ')}]: repackage`,
+      );
+    }
+    if (!strings(pattern['detail-type']).includes('CloudWatch Alarm State Change')) {
+      problems.push('the alarm rule does not match detail-type "CloudWatch Alarm State Change"');
+    }
+    if (!sameSet(state, ['ALARM'])) problems.push('the alarm rule must match detail.state.value ["ALARM"] only');
+    const target = logicalIdOf('on-health-alarm');
+    if (!target || !targetIds(alarmRule).includes(target))
+      problems.push('the alarm rule does not target on-health-alarm');
+    if (sameSet(names, alarmNames)) passed.push(`alarm rule on ${names.length} plan alarm(s): ${names.join(', ')}`);
+  }
+
+  // The ledger: the evidence of every run, recoverable to any second of the last 35 days.
+  const tables = resourcesOf(template, 'AWS::DynamoDB::Table');
+  const ledger = tables.find(([id]) => id === 'LedgerTable')?.[1];
+  if (!ledger) {
+    problems.push('the ledger table "LedgerTable" is missing');
+  } else {
+    const properties = ledger.Properties ?? {};
+    const pitr = properties.PointInTimeRecoverySpecification;
+    if (!isObject(pitr) || pitr.PointInTimeRecoveryEnabled !== true) {
+      problems.push('the ledger table has no point-in-time recovery (PointInTimeRecoveryEnabled: true)');
+    } else {
+      passed.push('ledger table with point-in-time recovery');
+    }
+  }
+
+  // Least privilege: no action that names more than one API call.
+  for (const statement of statementsIn(template.Resources)) {
+    // A Deny with a wildcard (the deployment bucket refusing plain HTTP) takes rights away: it is not a grant.
+    if (statement.Effect === 'Deny') continue;
+    if (statement.NotAction !== undefined) problems.push('an IAM statement uses NotAction (it grants everything else)');
+    for (const action of strings(statement.Action)) {
+      if (isWildcardAction(action)) problems.push(`an IAM statement grants the wildcard action "${action}"`);
+    }
+  }
+  if (!problems.some((problem) => problem.includes('IAM statement'))) passed.push('no wildcard IAM action');
+
+  return { problems, passed, zips };
+};
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0).padStart(6)} KiB`;
+
+/** Reads the template next to the zips, checks it, prints the report; returns the exit code. */
+export const main = (root: string): number => {
+  const dir = join(root, '.serverless');
+  const file = join(dir, 'cloudformation-template-update-stack.json');
+  if (!existsSync(file)) {
+    console.error(`✗ ${file} does not exist: run \`serverless package\` first`);
+    return 1;
+  }
+  const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
+  const registry = PlanRegistry.fromDirectory(join(root, 'plans'));
+  const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
+  const result = checkTemplate(template, alarms);
+  for (const line of result.passed) console.log(`✓ ${line}`);
+  for (const [name, zip] of Object.entries(result.zips)) {
+    const path = join(dir, zip);
+    if (existsSync(path)) console.log(`  ${name.padEnd(18)} ${kib(statSync(path).size)}  ${zip}`);
+    else result.problems.push(`the package of ${name} (${zip}) is missing from .serverless/`);
+  }
+  for (const problem of result.problems) console.error(`✗ ${problem}`);
+  return result.problems.length === 0 ? 0 : 1;
+};
+
+if (require.main === module) process.exitCode = main(join(__dirname, '..'));

@@ -1,0 +1,210 @@
+// Values that serverless.yml derives from the plans (and from the ledger's key schema) at package time, through
+// `${file(./scripts/plan-resources.js):<name>}`. The plans are loaded with the product's own loader, so a bad plan
+// fails `serverless package` with the same message, file and field path as `switchback plan validate`.
+// ARNs are CloudFormation `Fn::Sub` strings: `${aws:accountId}` would need AWS credentials at package time.
+const { join } = require('node:path');
+const tsx = require('tsx/cjs/api');
+
+/**
+ * Loads one of our TypeScript modules. serverless runs on plain Node, which cannot resolve our extensionless
+ * TypeScript imports: tsx compiles them. A runner that already compiles TypeScript (jest) resolves them itself.
+ */
+const requireTs = (path) => {
+  try {
+    return require(path);
+  } catch (error) {
+    if (error?.code !== 'MODULE_NOT_FOUND') throw error;
+    return tsx.require(`${path}.ts`, __filename);
+  }
+};
+
+const root = join(__dirname, '..');
+// The functions read the same folder at run time (PLANS_DIR=plans, packaged with every function).
+const plansDir = join(root, 'plans');
+
+/** A message-only error: osls prints a rejection's stack, and a plan author needs the field, not our frames. */
+const planError = (message) => {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+};
+
+let loaded;
+let reported = false;
+
+/** The deployment's plans, loaded once per `serverless` run; every value below comes from them. */
+const loadPlans = () => {
+  if (loaded) return loaded;
+  try {
+    const { PlanRegistry } = requireTs('../shared/plan/load');
+    const registry = PlanRegistry.fromDirectory(plansDir);
+    if (registry.names.length === 0) {
+      throw new Error('plans/ holds no plan (*.yml): add one (see plans/example.yml) before packaging');
+    }
+    loaded = registry.names.map((name) => registry.get(name));
+    return loaded;
+  } catch (error) {
+    // Every variable that needs the plans fails; say why once, and only point back to it after that.
+    if (reported) throw planError('(the same plan error as above)');
+    reported = true;
+    throw planError(
+      `${error instanceof Error ? error.message : String(error)}\n` +
+        'Fix the plan, then check with: npx switchback plan validate plans/*.yml',
+    );
+  }
+};
+
+const sub = (text) => ({ 'Fn::Sub': text });
+const rdsArn = (region, type, id) => sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${type}:${id}`);
+// Global clusters are not regional: their ARN has no region.
+const globalClusterArn = (id) => sub(`arn:\${AWS::Partition}:rds::\${AWS::AccountId}:global-cluster:${id}`);
+const zoneId = (id) => id.replace(/^\/hostedzone\//, '');
+const unique = (values) => [...new Set(values)];
+
+/**
+ * Route 53 compares record names in their normalized form: lower case, no trailing dot, and any character other
+ * than a-z, 0-9, "-", "_" and "." as a backslash and three octal digits ("*" is "\052"). aws-facts.md: Route 53
+ * Developer Guide, "Using IAM policy conditions for fine-grained access control".
+ */
+const normalizeRecordName = (name) =>
+  name
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/[^a-z0-9._-]/g, (char) => `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`);
+
+/** Statements that each grant `actions` on `resources`; none when a list is empty (IAM rejects empty lists). */
+const allow = (actions, resources, condition) =>
+  resources.length === 0
+    ? []
+    : [{ Effect: 'Allow', Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) }];
+
+const instances = (plans) => plans.flatMap((plan) => plan.databases.filter((db) => db.kind === 'rds-read-replica'));
+const globals = (plans) => plans.flatMap((plan) => plan.databases.filter((db) => db.kind === 'aurora-global'));
+
+/** Describe the plans' RDS instances, clusters and global clusters (both regions: Assess reads both sides). */
+const rdsDescribeStatements = (plans) => [
+  ...allow(
+    ['rds:DescribeDBInstances'],
+    instances(plans).flatMap((db) => [
+      rdsArn(db.primary.region, 'db', db.primary.instance),
+      rdsArn(db.replica.region, 'db', db.replica.instance),
+    ]),
+  ),
+  ...allow(
+    ['rds:DescribeDBClusters'],
+    globals(plans).flatMap((db) => [
+      rdsArn(db.primary.region, 'cluster', db.primary.cluster),
+      rdsArn(db.secondary.region, 'cluster', db.secondary.cluster),
+    ]),
+  ),
+  ...allow(
+    ['rds:DescribeGlobalClusters'],
+    globals(plans).map((db) => globalClusterArn(db.globalCluster)),
+  ),
+];
+
+module.exports = {
+  /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
+  alarmNames: () => loadPlans().flatMap((plan) => plan.trigger.alarms),
+
+  /** The plans' app names (scripts/check-template.ts reports them). */
+  planNames: () => loadPlans().map((plan) => plan.app),
+
+  rdsDescribeStatements: () => rdsDescribeStatements(loadPlans()),
+
+  /**
+   * Backups replicated across regions are listed with a filter (`db-instance-id` / `db-cluster-id` = source ARN),
+   * which names no resource that IAM could match, and their own ARNs (`auto-backup:ab-…`) are generated by RDS:
+   * these two read-only describes cannot be narrowed below "any resource" without breaking the backup checks.
+   */
+  rdsBackupStatements: () =>
+    allow(['rds:DescribeDBInstanceAutomatedBackups', 'rds:DescribeDBClusterAutomatedBackups'], ['*']),
+
+  /** Describe, then promote the standby (read replica promote; Aurora global failover or switchover). */
+  rdsPromoteStatements: () => {
+    const plans = loadPlans();
+    return [
+      ...rdsDescribeStatements(plans),
+      ...allow(
+        ['rds:PromoteReadReplica'],
+        instances(plans).map((db) => rdsArn(db.replica.region, 'db', db.replica.instance)),
+      ),
+      // Both actions authorize on the global cluster and on its member clusters.
+      ...allow(
+        ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+        globals(plans).flatMap((db) => [
+          globalClusterArn(db.globalCluster),
+          rdsArn(db.primary.region, 'cluster', db.primary.cluster),
+          rdsArn(db.secondary.region, 'cluster', db.secondary.cluster),
+        ]),
+      ),
+    ];
+  },
+
+  /**
+   * Flip DNS: list the plans' zones, and UPSERT only the plans' record names and types in them (record-level
+   * condition keys, aws-facts.md: Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access
+   * control"). One statement per zone, so that a zone's records cannot be written in another plan's zone.
+   */
+  route53FlipStatements: () => {
+    const zones = loadPlans().flatMap((plan) => plan.dns);
+    return zones.flatMap((zone) => {
+      const arn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/${zoneId(zone.hostedZoneId)}`);
+      return [
+        ...allow(['route53:ListResourceRecordSets'], [arn]),
+        ...allow(['route53:ChangeResourceRecordSets'], [arn], {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(
+              zone.records.map((record) => normalizeRecordName(record.name)),
+            ),
+            'route53:ChangeResourceRecordSetsRecordTypes': unique(zone.records.map((record) => record.type)),
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+          },
+        }),
+      ];
+    });
+  },
+
+  /** 'true' when some plan names a Slack secret: the notifier's secrets policy exists only then (IAM rejects an
+   * empty statement list). A string, because CloudFormation's Fn::Equals compares strings. */
+  hasSlackSecrets: () => String(loadPlans().some((plan) => plan.notifications.slack !== undefined)),
+
+  /** Read the Slack secrets the plans name, and nothing else. */
+  secretStatements: () => {
+    const secrets = loadPlans().flatMap((plan) => {
+      const secret = plan.notifications.slack?.secret;
+      return secret ? [secret] : [];
+    });
+    const secretsManager = secrets
+      .filter((secret) => secret.source === 'secretsmanager')
+      // Secrets Manager appends "-" and 6 random characters to a secret's name in its ARN.
+      .map((secret) =>
+        secret.name.startsWith('arn:')
+          ? secret.name
+          : sub(
+              `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secret.name}-??????`,
+            ),
+      );
+    const ssm = secrets
+      .filter((secret) => secret.source === 'ssm')
+      .map((secret) =>
+        secret.name.startsWith('arn:')
+          ? secret.name
+          : sub(
+              `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${secret.name.replace(/^\//, '')}`,
+            ),
+      );
+    return [
+      ...allow(['secretsmanager:GetSecretValue'], unique(secretsManager)),
+      ...allow(['ssm:GetParameter'], unique(ssm)),
+    ];
+  },
+
+  /** The ledger table's keys, from the adapter that reads and writes it (one place says what they are). */
+  ledgerKeySchema: () => requireTs('../shared/aws/ledger').LEDGER_KEY_SCHEMA,
+  ledgerAttributeDefinitions: () => requireTs('../shared/aws/ledger').LEDGER_ATTRIBUTE_DEFINITIONS,
+  ledgerTtlAttribute: () => requireTs('../shared/aws/ledger').LEDGER_TTL_ATTRIBUTE,
+
+  // Exported for scripts/check-template.ts and tests.
+  normalizeRecordName,
+};

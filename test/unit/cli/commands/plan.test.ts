@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { describePlan, validatePlanFiles } from '../../../../cli/commands/plan';
+import { loadPlanFile } from '../../../../shared/plan/load';
+import { captureIo } from '../support';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const example = join(root, 'plans', 'example.yml');
+const fixtures = join(root, 'test', 'fixtures', 'plans');
+
+describe('describePlan', () => {
+  it('counts databases and records over every hosted zone', () => {
+    expect(describePlan(loadPlanFile(example))).toBe('orders (us-east-1 -> us-west-2), 2 databases, 2 records');
+  });
+
+  it('uses the singular when a plan has one database and one record', () => {
+    expect(describePlan(loadPlanFile(join(fixtures, 'valid', 'payments.yml')))).toBe(
+      'payments (eu-west-1 -> eu-central-1), 1 database, 1 record',
+    );
+  });
+});
+
+describe('validatePlanFiles', () => {
+  it('returns 0 and prints one line per plan when every plan is valid', () => {
+    // Prepare
+    const { io, out, err } = captureIo();
+
+    // Act
+    const code = validatePlanFiles([example, join(fixtures, 'valid', 'payments.yml')], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      `✓ ${example}: orders (us-east-1 -> us-west-2), 2 databases, 2 records`,
+      `✓ ${join(fixtures, 'valid', 'payments.yml')}: payments (eu-west-1 -> eu-central-1), 1 database, 1 record`,
+    ]);
+    expect(err).toEqual([]);
+  });
+
+  it('returns 1 and lists the field path when one plan of several is invalid', () => {
+    // Prepare
+    const { io, out, err } = captureIo();
+    const bad = join(fixtures, 'negative-budget.yml');
+
+    // Act
+    const code = validatePlanFiles([example, bad], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toHaveLength(1);
+    expect(err).toEqual([
+      `✗ ${bad}:`,
+      '  - budgets.rtoSeconds: the RTO budget must be greater than 0 seconds (got -600)',
+      '1 problem found; fix the fields named above.',
+    ]);
+  });
+
+  it('returns 1 and says so when a file does not exist', () => {
+    // Prepare
+    const { io, err } = captureIo();
+
+    // Act
+    const code = validatePlanFiles(['plans/missing.yml'], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err[0]).toBe('✗ plans/missing.yml: cannot read: no such file');
+  });
+
+  it('returns 1 and names the alarm when two valid plans share it', () => {
+    // Prepare
+    const { io, out, err } = captureIo();
+    const dir = join(fixtures, 'duplicate-alarm');
+
+    // Act
+    const code = validatePlanFiles([join(dir, 'payments.yml'), join(dir, 'refunds.yml')], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toHaveLength(2);
+    expect(err[0]).toBe('✗ plans together (plan refunds):');
+    expect(err[1]).toContain('trigger.alarms[0]: alarm "payments-primary-health" is already named by plan "payments"');
+  });
+});

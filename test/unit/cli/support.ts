@@ -1,0 +1,34 @@
+import type { CliDeps, CliEnv } from '../../../cli/context';
+import type { LedgerPort, WorkflowPort } from '../../../shared/domain/ports';
+
+/** Collects what a command prints. */
+export const captureIo = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) } };
+};
+
+/**
+ * CLI dependencies with fakes: only the port methods a test passes exist; calling any other fails the test.
+ * `targets` records the deployment each port was built for.
+ */
+export const fakeDeps = (
+  parts: { ledger?: Partial<LedgerPort>; workflow?: Partial<WorkflowPort>; env?: Partial<CliEnv>; now?: Date } = {},
+) => {
+  const captured = captureIo();
+  const targets: Parameters<CliDeps['ledger']>[0][] = [];
+  const deps: CliDeps = {
+    io: captured.io,
+    env: { user: 'alice', ...parts.env },
+    clock: { now: () => parts.now ?? new Date('2026-11-25T18:05:00.000Z') },
+    ledger: (target) => {
+      targets.push(target);
+      return parts.ledger as LedgerPort;
+    },
+    workflow: (target) => {
+      targets.push(target);
+      return parts.workflow as WorkflowPort;
+    },
+  };
+  return { deps, targets, ...captured };
+};

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+const fixtures = 'test/fixtures/plans';
+
+/** Runs the real `switchback` entry point (node -> tsx) as a user would, with no AWS credentials or region. */
+const switchback = (...args: string[]) => {
+  const result = spawnSync(process.execPath, ['cli/bin/switchback.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 15_000,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+// Each spawn starts node and tsx: about a second, more on a loaded machine.
+jest.setTimeout(20_000);
+
+describe('switchback', () => {
+  it('exits 0 and prints the summary when plan validate is given the example plan', () => {
+    // Act
+    const result = switchback('plan', 'validate', 'plans/example.yml');
+
+    // Assess
+    expect(result.stdout).toBe('✓ plans/example.yml: orders (us-east-1 -> us-west-2), 2 databases, 2 records\n');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 1 and names each bad field when plan validate is given bad plans', () => {
+    // Act
+    const result = switchback(
+      'plan',
+      'validate',
+      'plans/example.yml',
+      `${fixtures}/bad-region.yml`,
+      `${fixtures}/unknown-kind.yml`,
+      `${fixtures}/bad-yaml.txt`,
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✓ plans/example.yml');
+    expect(result.stderr).toContain(
+      `✗ ${fixtures}/bad-region.yml:\n  - regions.primary: "euwest1" is not an AWS region`,
+    );
+    expect(result.stderr).toContain('  - databases[0].kind: unknown database kind "dynamodb-global-table"');
+    expect(result.stderr).toContain('  - line 4, column 1: YAML does not parse');
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('exits 1 and names the alarm when two plans share it', () => {
+    // Act
+    const result = switchback(
+      'plan',
+      'validate',
+      `${fixtures}/duplicate-alarm/payments.yml`,
+      `${fixtures}/duplicate-alarm/refunds.yml`,
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('trigger.alarms[0]: alarm "payments-primary-health" is already named');
+  });
+
+  it('exits 2 when plan validate is given no file', () => {
+    // Act
+    const result = switchback('plan', 'validate');
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("missing required argument 'files'");
+  });
+
+  it('exits 2 when the command is unknown', () => {
+    // Act
+    const result = switchback('failover-now');
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown command 'failover-now'");
+  });
+
+  it('exits 2 naming --mode, before any AWS call, when run is given a bad mode', () => {
+    // Act
+    const result = switchback('run', '--plan', 'orders', '--reason', 'game day', '--mode', 'fast');
+
+    // Assess: no region and no credentials are set, so only local validation can have produced this
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('switchback: invalid input: --mode: expected one of: live, dry-run, drill\n');
+  });
+
+  it('exits 2 naming --region when approve cannot tell where Switchback runs', () => {
+    // Act
+    const result = switchback('approve', 'orders-20261125T180000Z-abcd1234');
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--region');
+  });
+
+  it('prints one line and exits 1, without a stack, when AWS cannot be reached for lack of credentials', () => {
+    // Act
+    const result = switchback('history', '--plan', 'orders', '--region', 'us-west-2');
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^switchback: no AWS credentials: .*\n$/);
+  });
+
+  it('exits 0 when help is asked for', () => {
+    // Act
+    const result = switchback('--help');
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('plan');
+    expect(result.stdout).toContain('history');
+  });
+});

@@ -1,0 +1,225 @@
+import { checkTemplate, EXPECTED_FUNCTIONS, type Template } from '../../../scripts/check-template';
+
+const alarms = ['orders-primary-health', 'payments-primary-health'];
+const logicalId = (name: string) => `${name.replace(/-/g, '')}LambdaFunction`;
+
+/** The smallest template that passes every check; each test breaks one thing. */
+const validTemplate = (): Template => ({
+  Resources: {
+    ...Object.fromEntries(
+      EXPECTED_FUNCTIONS.map((name) => [
+        logicalId(name),
+        {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            FunctionName: `switchback-dev-${name}`,
+            Code: { S3Key: `serverless/switchback/dev/1/${name}.zip` },
+          },
+        },
+      ]),
+    ),
+    FailoverStateMachine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        DefinitionString: JSON.stringify({
+          States: {
+            A: { Parameters: { FunctionName: 'switchback-dev-assess' } },
+            R: { Parameters: { FunctionName: 'switchback-dev-release-lock' } },
+          },
+        }),
+      },
+    },
+    AlarmRule: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: [...alarms].reverse(), state: { value: ['ALARM'] } },
+        },
+        Targets: [{ Arn: { 'Fn::GetAtt': [logicalId('on-health-alarm'), 'Arn'] }, Id: 't' }],
+      },
+    },
+    LedgerTable: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+    },
+    AssessRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Policies: [
+          {
+            PolicyName: 'control',
+            PolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: '*' }],
+            },
+          },
+        ],
+      },
+    },
+    BucketPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: { PolicyDocument: { Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] } },
+    },
+  },
+});
+
+type Mutable = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+const edit = (template: Template): Mutable => template as unknown as Mutable;
+const resource = (template: Template, id: string) => {
+  const found = edit(template).Resources[id];
+  if (!found) throw new Error(`the test template has no ${id}`);
+  return found;
+};
+
+describe('checkTemplate', () => {
+  it('passes and lists every zip when the template has everything', () => {
+    // Act
+    const result = checkTemplate(validTemplate(), alarms);
+
+    // Assess
+    expect(result.problems).toEqual([]);
+    expect(Object.keys(result.zips)).toEqual([...EXPECTED_FUNCTIONS]);
+    expect(result.zips.notify).toBe('notify.zip');
+    expect(result.passed).toContain('no wildcard IAM action');
+  });
+
+  it('names the missing function when one is not in the template', () => {
+    // Prepare
+    const template = validTemplate();
+    delete edit(template).Resources[logicalId('check-dns-sync')];
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual(['function "check-dns-sync" is missing (serverless.yml functions.check-dns-sync)']);
+  });
+
+  it('fails when the state machine is missing', () => {
+    // Prepare
+    const template = validTemplate();
+    delete edit(template).Resources.FailoverStateMachine;
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual([expect.stringContaining('"FailoverStateMachine" is missing')]);
+  });
+
+  it('names an invoked function the stack lacks when the ASL has an unresolved or wrong name', () => {
+    // Prepare
+    const template = validTemplate();
+    // An ASL FunctionName whose serverless variables were not resolved.
+    const unresolved = ['$', '{self:service}-$', '{sls:stage}-assess'].join('');
+    resource(template, 'FailoverStateMachine').Properties.DefinitionString = JSON.stringify({
+      States: { A: { Parameters: { FunctionName: unresolved } } },
+    });
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual([
+      `the failover state machine invokes functions this stack lacks: ${unresolved}`,
+      expect.stringContaining('unresolved'),
+    ]);
+  });
+
+  it("names both lists when the alarm rule does not match the plans' alarms", () => {
+    // Act
+    const result = checkTemplate(validTemplate(), ['orders-primary-health']);
+
+    // Assess
+    expect(result.problems).toEqual([
+      expect.stringMatching(/matches \[payments-primary-health, orders-primary-health\] but the plans name \[orders/),
+    ]);
+  });
+
+  it('fails when the alarm rule also matches OK transitions', () => {
+    // Prepare
+    const template = validTemplate();
+    const pattern = resource(template, 'AlarmRule').Properties.EventPattern as { detail: { state: unknown } };
+    pattern.detail.state = { value: ['ALARM', 'OK'] };
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual(['the alarm rule must match detail.state.value ["ALARM"] only']);
+  });
+
+  it('fails when the alarm rule targets another function', () => {
+    // Prepare
+    const template = validTemplate();
+    resource(template, 'AlarmRule').Properties.Targets = [
+      { Arn: { 'Fn::GetAtt': [logicalId('notify'), 'Arn'] }, Id: 't' },
+    ];
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual(['the alarm rule does not target on-health-alarm']);
+  });
+
+  it('fails when the alarm rule is missing', () => {
+    // Prepare
+    const template = validTemplate();
+    delete edit(template).Resources.AlarmRule;
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual(['no EventBridge rule on source aws.cloudwatch (on-health-alarm events)']);
+  });
+
+  it('fails when the ledger table has no point-in-time recovery', () => {
+    // Prepare
+    const template = validTemplate();
+    resource(template, 'LedgerTable').Properties = {};
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual([expect.stringContaining('no point-in-time recovery')]);
+  });
+
+  it.each(['*', 'rds:*', 'rds:Describe*'])('fails when a role grants the wildcard action %s', (action) => {
+    // Prepare
+    const template = validTemplate();
+    resource(template, 'AssessRole').Properties.Policies = [
+      {
+        'Fn::If': [
+          'SomeCondition',
+          { PolicyName: 'x', PolicyDocument: { Statement: { Effect: 'Allow', Action: action, Resource: '*' } } },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
+    ];
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual([`an IAM statement grants the wildcard action "${action}"`]);
+  });
+
+  it('fails when a statement uses NotAction', () => {
+    // Prepare
+    const template = validTemplate();
+    edit(template).Resources.Extra = {
+      Type: 'AWS::IAM::Policy',
+      Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] } },
+    };
+
+    // Act
+    const result = checkTemplate(template, alarms);
+
+    // Assess
+    expect(result.problems).toEqual(['an IAM statement uses NotAction (it grants everything else)']);
+  });
+});

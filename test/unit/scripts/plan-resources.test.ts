@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { PlanRegistry } from '../../../shared/plan/load';
+
+// The package-time resolver is CommonJS JavaScript (serverless loads it with require).
+const resources = require('../../../scripts/plan-resources.js') as Record<string, (...args: unknown[]) => unknown>;
+
+type Statement = { Action: string[]; Resource: unknown[]; Condition?: Record<string, Record<string, string[]>> };
+
+const shipped = PlanRegistry.fromDirectory(join(__dirname, '..', '..', '..', 'plans'));
+const shippedPlans = shipped.names.map((name) => shipped.get(name));
+
+describe('plan-resources', () => {
+  it("returns every shipped plan's alarms when asked for alarm names", () => {
+    expect(resources.alarmNames?.()).toEqual(shippedPlans.flatMap((plan) => plan.trigger.alarms));
+  });
+
+  it("allows UPSERT only on the plans' record names and types when building the flip-dns policy", () => {
+    // Act
+    const statements = resources.route53FlipStatements?.() as Statement[];
+
+    // Assess
+    const change = statements.filter((statement) => statement.Action.includes('route53:ChangeResourceRecordSets'));
+    const zones = shippedPlans.flatMap((plan) => plan.dns);
+    expect(change).toHaveLength(zones.length);
+    const condition = change[0]?.Condition?.['ForAllValues:StringEquals'];
+    expect(condition?.['route53:ChangeResourceRecordSetsActions']).toEqual(['UPSERT']);
+    expect(condition?.['route53:ChangeResourceRecordSetsNormalizedRecordNames']).toEqual(
+      zones[0]?.records.map((record) => record.name.toLowerCase()),
+    );
+    expect(JSON.stringify(statements)).toContain(`hostedzone/${zones[0]?.hostedZoneId}`);
+  });
+
+  it('grants PromoteReadReplica on the standby replicas only when building the promote policy', () => {
+    // Act
+    const statements = resources.rdsPromoteStatements?.() as Statement[];
+
+    // Assess
+    const promote = statements.find((statement) => statement.Action.includes('rds:PromoteReadReplica'));
+    const replicas = shippedPlans.flatMap((plan) =>
+      plan.databases.flatMap((db) => (db.kind === 'rds-read-replica' ? [db] : [])),
+    );
+    expect(promote?.Resource).toHaveLength(replicas.length);
+    for (const db of replicas) expect(JSON.stringify(promote)).toContain(`${db.replica.region}:`);
+    for (const db of replicas) expect(JSON.stringify(promote)).not.toContain(`db:${db.primary.instance}"`);
+  });
+
+  it('never grants a wildcard action', () => {
+    // Act
+    const all = [
+      resources.rdsDescribeStatements?.(),
+      resources.rdsPromoteStatements?.(),
+      resources.rdsBackupStatements?.(),
+      resources.route53FlipStatements?.(),
+      resources.secretStatements?.(),
+    ].flat() as Statement[];
+
+    // Assess
+    expect(all.flatMap((statement) => statement.Action).filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it("scopes GetSecretValue to the plans' secret names when a plan names a Secrets Manager secret", () => {
+    // Act
+    const statements = resources.secretStatements?.() as Statement[];
+
+    // Assess
+    const names = shippedPlans.flatMap((plan) => {
+      const secret = plan.notifications.slack?.secret;
+      return secret?.source === 'secretsmanager' ? [secret.name] : [];
+    });
+    for (const name of names) expect(JSON.stringify(statements)).toContain(`:secret:${name}-??????`);
+    expect(resources.hasSlackSecrets?.()).toBe(String(names.length > 0 || statements.length > 0));
+  });
+
+  it.each([
+    ['API.Orders.Example.com.', 'api.orders.example.com'],
+    ['*.orders.example.com', '\\052.orders.example.com'],
+  ])('normalizes %s as Route 53 compares it', (name, normalized) => {
+    expect(resources.normalizeRecordName?.(name)).toBe(normalized);
+  });
+
+  it('takes the ledger key schema from the ledger adapter', () => {
+    expect(resources.ledgerKeySchema?.()).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+  });
+});

@@ -1,0 +1,355 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { PlanValidationError } from '../../../../shared/errors';
+import { parsePlan } from '../../../../shared/plan/load';
+import { backupMaxAgeSeconds, type PlanInput } from '../../../../shared/plan/schema';
+
+const examplePath = join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml');
+
+/** A fresh, valid plan object (the shipped example) for each test to break in one place. */
+const examplePlan = (): PlanInput => parse(readFileSync(examplePath, 'utf8')) as PlanInput;
+
+/** Validates and returns the issues, failing the test if the plan is accepted. */
+const issuesOf = (plan: unknown): { path: string; message: string }[] => {
+  try {
+    parsePlan(plan, 'test.yml');
+  } catch (error) {
+    if (error instanceof PlanValidationError) return [...error.issues];
+    throw error;
+  }
+  throw new Error('expected the plan to be rejected, but it was accepted');
+};
+
+type Fields = Record<string, unknown>;
+/** The plan as loose objects, so that a test can break any field (`delete` goes through `Fields`). */
+type Mutable = Fields & {
+  regions: Fields;
+  budgets: Fields;
+  trigger: Fields & { alarms: unknown[] };
+  databases: Fields[];
+  dns: { records: Fields[] }[];
+  notifications: { slack: Fields & { secret: Fields } };
+};
+const mutable = (plan: PlanInput): Mutable => plan as unknown as Mutable;
+
+describe('planSchema', () => {
+  it('accepts the shipped example and applies no surprising defaults when it is valid', () => {
+    // Prepare
+    const plan = examplePlan();
+
+    // Act
+    const parsed = parsePlan(plan, 'example.yml');
+
+    // Assess
+    expect(parsed.app).toBe('orders');
+    expect(parsed.regions).toEqual({ primary: 'us-east-1', standby: 'us-west-2' });
+    expect(parsed.trigger.approvalTimeoutSeconds).toBe(1800);
+    expect(backupMaxAgeSeconds(parsed)).toBe(600);
+  });
+
+  it('applies the documented defaults when optional fields are left out', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    delete plan.trigger.coolDownSeconds;
+    delete plan.trigger.approval;
+    delete plan.trigger.approvalTimeoutSeconds;
+    delete (plan as Fields).backups;
+    delete (plan as Fields).notifications;
+
+    // Act
+    const parsed = parsePlan(plan, 'test.yml');
+
+    // Assess
+    expect(parsed.trigger).toMatchObject({
+      coolDownSeconds: 3600,
+      approval: 'on-lag-over-rpo',
+      approvalTimeoutSeconds: 3600,
+    });
+    expect(parsed.backups).toEqual({ crossRegionCopy: true });
+    expect(backupMaxAgeSeconds(parsed)).toBe(parsed.budgets.rpoSeconds);
+    expect(parsed.notifications).toEqual({});
+  });
+
+  it('names regions.primary when the region is garbled', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.regions.primary = 'us-east1';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess: one issue, not one more per database compared with the garbled region
+    expect(issues).toEqual([{ path: 'regions.primary', message: expect.stringContaining('"us-east1" is not') }]);
+  });
+
+  it('names budgets.rtoSeconds when the budget is negative', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.budgets.rtoSeconds = -900;
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'budgets.rtoSeconds', message: 'the RTO budget must be greater than 0 seconds (got -900)' },
+    ]);
+  });
+
+  it('names budgets.rpoSeconds when the budget is not a whole number', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.budgets.rpoSeconds = '60s';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'budgets.rpoSeconds', message: 'expected the RPO budget as a whole number of seconds' },
+    ]);
+  });
+
+  it('names the database kind when the kind is unknown', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    const catalog = plan.databases[1];
+    if (!catalog) throw new Error('the example plan has two databases');
+    catalog.kind = 'dynamodb-global-table';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'databases[1].kind',
+        message: 'unknown database kind "dynamodb-global-table": expected "rds-read-replica" or "aurora-global"',
+      },
+    ]);
+  });
+
+  it('says "is required" when the database kind is missing', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    delete plan.databases[0]?.kind;
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'databases[0].kind', message: expect.stringMatching(/^is required/) }]);
+  });
+
+  it('reports an unknown field at its own path when a field is misspelt', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.trigger.alarm = 'orders-primary-health';
+    plan.budget = { rtoSeconds: 1 };
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['budget', 'trigger.alarm']);
+    expect(issues[0]?.message).toMatch(/^unknown field/);
+  });
+
+  it('says "is required" when a whole section is missing', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    delete (plan as Fields).budgets;
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'budgets', message: 'is required' }]);
+  });
+
+  it('names regions.standby when the standby region is the primary region', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.regions.standby = 'us-east-1';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'regions.standby', message: 'the standby region must differ from the primary region (us-east-1)' },
+    ]);
+  });
+
+  it('names the replica region when a database is not in the standby region', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    const replica = plan.databases[0]?.replica as Record<string, unknown>;
+    replica.region = 'eu-west-1';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'databases[0].replica.region',
+        message: "expected the plan's standby region us-west-2, got eu-west-1",
+      },
+    ]);
+  });
+
+  it('names the primary region when an Aurora primary cluster is not in the primary region', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    const primary = plan.databases[1]?.primary as Record<string, unknown>;
+    primary.region = 'us-east-2';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'databases[1].primary.region',
+        message: "expected the plan's primary region us-east-1, got us-east-2",
+      },
+    ]);
+  });
+
+  it.each([
+    ['a Slack webhook URL', 'https://hooks.slack.com/services/T000/B000/XXXXXXXX'],
+    ['a bot token', 'xoxb-1234-5678-abcdef'],
+    ['an app-level token', 'xapp-1-A000-1234-abcdef'],
+  ])('rejects the secret name when it is %s', (_what, secret) => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.notifications.slack.secret.name = secret;
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'notifications.slack.secret.name', message: expect.stringContaining('looks like the secret itself') },
+    ]);
+    expect(JSON.stringify(issues)).not.toContain(secret);
+  });
+
+  it('accepts an SSM parameter name when the secret is named, not given', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.notifications.slack.secret = { source: 'ssm', name: '/switchback/orders/slack-webhook' };
+
+    // Act
+    const parsed = parsePlan(plan, 'test.yml');
+
+    // Assess
+    expect(parsed.notifications.slack?.secret).toEqual({ source: 'ssm', name: '/switchback/orders/slack-webhook' });
+  });
+
+  it('names notifications.slack.channel when bot delivery has no channel', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.notifications.slack.delivery = 'bot';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'notifications.slack.channel', message: expect.stringContaining('channel') }]);
+  });
+
+  it('accepts bot delivery when a channel id is given', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.notifications.slack = {
+      delivery: 'bot',
+      channel: 'C0123ABCDEF',
+      secret: { source: 'secretsmanager', name: 'switchback/orders/slack-bot' },
+    };
+
+    // Act
+    const parsed = parsePlan(plan, 'test.yml');
+
+    // Assess
+    expect(parsed.notifications.slack?.channel).toBe('C0123ABCDEF');
+  });
+
+  it('names the second alarm when a plan lists the same alarm twice', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.trigger.alarms = ['orders-primary-health', 'orders-primary-health'];
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'trigger.alarms[1]', message: 'duplicate alarm "orders-primary-health"' }]);
+  });
+
+  it('names the second database when two databases share an id', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    const catalog = plan.databases[1];
+    if (!catalog) throw new Error('the example plan has two databases');
+    catalog.id = 'orders-db';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'databases[1].id', message: 'duplicate database id "orders-db"' }]);
+  });
+
+  it('names the hosted zone id when it is not a Route 53 zone id', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    (plan.dns[0] as unknown as Record<string, unknown>).hostedZoneId = 'orders.example.com';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'dns[0].hostedZoneId', message: expect.stringContaining('not a hosted zone id') }]);
+  });
+
+  it('names the record type when it is not a DNS record type', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    const record = plan.dns[0]?.records[1];
+    if (!record) throw new Error('the example plan has two records');
+    record.type = 'ALIAS';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'dns[0].records[1].type', message: expect.stringContaining('CNAME') }]);
+  });
+
+  it('names trigger.approval when the approval policy is unknown', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.trigger.approval = 'sometimes';
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'trigger.approval', message: 'expected "auto", "on-lag-over-rpo" or "always"' }]);
+  });
+
+  it('names trigger.alarms when no alarm is listed', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.trigger.alarms = [];
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'trigger.alarms', message: 'list at least one CloudWatch alarm name' }]);
+  });
+});
