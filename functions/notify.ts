@@ -1,0 +1,42 @@
+import type { Context } from 'aws-lambda';
+import { clients } from '../shared/aws/clients';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { MalformedEventError } from '../shared/errors';
+import { slackConnector } from '../shared/notify/connector';
+import { type NotifyEvent, parseNotifyEvent } from '../shared/notify/state';
+import { config } from '../shared/runtime/config';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import { type NotifyResult, notifyIncident } from '../shared/usecases/notify-incident';
+
+/** Time kept back from the Lambda timeout for the ledger write after Slack answered. */
+const SAFETY_MARGIN_MS = 2000;
+
+let ledger: DynamoLedger | undefined;
+
+/**
+ * Slack notifier, behind an EventBridge rule on source "switchback" (async: retries, then the DLQ). Never a step
+ * of the failover. An event it cannot read is dropped with a log line: retrying cannot fix it.
+ */
+export const handler = lambdaHandler(async (event: unknown, context: Context): Promise<NotifyResult> => {
+  let parsed: NotifyEvent;
+  try {
+    parsed = parseNotifyEvent(event);
+  } catch (error) {
+    if (!(error instanceof MalformedEventError)) throw error;
+    logger.warn('malformed switchback event dropped', { issues: error.issues });
+    return { status: 'dropped', reason: error.message };
+  }
+  const { run } = parsed.detail;
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
+  const left = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity;
+  ledger ??= new DynamoLedger();
+  return notifyIncident(parsed, {
+    plans: plans(),
+    ledger,
+    log: logger,
+    reportBaseUrl: config().REPORT_BASE_URL,
+    slack: slackConnector({ clients, log: logger, deadline: Date.now() + left - SAFETY_MARGIN_MS }),
+  });
+});

@@ -1,0 +1,311 @@
+import type { Mode, PhaseName } from '../domain/run';
+import type { IncidentView, PhaseView } from './state';
+
+/**
+ * Slack messages, rendered from an IncidentView alone (pure: no clock, no I/O), so any event can rebuild the
+ * whole message. Laid out for a phone: short lines, one fact per line, no tables. Every message has Block Kit
+ * blocks and a plain-text `text` fallback (notifications, screen readers, clients without blocks).
+ */
+
+/** The subset of Block Kit used here; structurally the `@slack/types` blocks of the same names. */
+export type MrkdwnText = { type: 'mrkdwn'; text: string };
+export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: true } }
+  | { type: 'section'; text: MrkdwnText }
+  | { type: 'context'; elements: MrkdwnText[] }
+  | { type: 'divider' };
+
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+export interface RenderLinks {
+  /** Base URL of the run reports (REPORT_BASE_URL); no report link when empty. */
+  reportBaseUrl?: string;
+}
+
+// Block Kit limits (Slack API reference, "Blocks"): header text 150 characters, section text 3000.
+const HEADER_MAX = 150;
+const SECTION_MAX = 3000;
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Slack mrkdwn treats `&`, `<` and `>` as control characters; text from events must not make links or mentions. */
+const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The fallback: no bold or code marks, but still escaped (Slack parses `text` as mrkdwn too). */
+const plainText = (raw: string): string => escapeMrkdwn(raw.replace(/[*`]/g, ''));
+
+/** `95 s`, `4m 12s`, `15m`, `1h 05m`: short for a phone; under two minutes in seconds, as budgets are written. */
+export const formatDuration = (seconds: number): string => {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 120) return `${total} s`;
+  if (total < 3600)
+    return total % 60 === 0 ? `${total / 60}m` : `${Math.floor(total / 60)}m ${String(total % 60).padStart(2, '0')}s`;
+  return `${Math.floor(total / 3600)}h ${String(Math.floor((total % 3600) / 60)).padStart(2, '0')}m`;
+};
+
+/** `18:07:12 UTC` */
+const clockTime = (iso: string): string => `${new Date(iso).toISOString().slice(11, 19)} UTC`;
+
+const MODE_LABEL: Record<Mode, string> = { live: 'LIVE', 'dry-run': 'DRY RUN', drill: 'DRILL' };
+
+const PHASE_ICON: Record<PhaseView['status'], string> = { pending: '⬜', running: '⏳', done: '✅', failed: '❌' };
+
+/** The Step Functions console page of an execution, in the execution's own region (the standby's if unknown). */
+export const executionConsoleUrl = (executionArn: string, fallbackRegion: string): string => {
+  const region = executionArn.split(':')[3] || fallbackRegion;
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+};
+
+/** Where the run report of an incident lives under REPORT_BASE_URL. */
+export const reportUrl = (base: string, plan: string, incidentId: string): string =>
+  `${base.replace(/\/+$/, '')}/${encodeURIComponent(plan)}/${encodeURIComponent(incidentId)}`;
+
+/** `aws stepfunctions redrive-execution …`: a failed Standard execution resumes from the failed step. */
+export const redriveCommand = (executionArn: string): string =>
+  `aws stepfunctions redrive-execution --execution-arn ${executionArn}`;
+
+/** The redrive command from the failure event, or built from the execution ARN. */
+const redriveText = (view: IncidentView): string | undefined =>
+  view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined);
+
+const headline = (view: IncidentView): string => {
+  const { plan } = view.run;
+  switch (view.outcome) {
+    case 'recovered':
+      return view.rto && !view.rto.withinBudget ? `⚠️ ${plan} recovered, over budget` : `✅ ${plan} recovered`;
+    case 'failed':
+      return `❌ ${plan} failover failed`;
+    case 'denied':
+      return `🛑 ${plan} failover denied`;
+    case 'skipped':
+      return `⏭️ ${plan} failover skipped`;
+    case 'awaiting-approval':
+      return `✋ ${plan} failover needs approval`;
+    default: {
+      // The first line is what a phone notification shows: name the step under way.
+      const running = view.phases.filter((phase) => phase.status === 'running').at(-1);
+      if (running) return `🚨 ${plan} failover: ${running.name} running`;
+      const failed = view.phases.find((phase) => phase.status === 'failed');
+      if (failed) return `🚨 ${plan} failover: ${failed.name} failed`;
+      const done = view.phases.filter((phase) => phase.status === 'done' && phase.name !== 'detect').at(-1);
+      return done ? `🚨 ${plan} failover: ${done.name} done` : `🚨 ${plan} failover in progress`;
+    }
+  }
+};
+
+const whoLine = (view: IncidentView): string => {
+  const { trigger, requestedBy, reason } = view.run;
+  if (trigger.type === 'alarm') {
+    return `Alarm ${trigger.alarmName}${trigger.reason ? `: ${trigger.reason}` : ''}`;
+  }
+  return `Started by ${requestedBy}${reason ? `: ${reason}` : ''}`;
+};
+
+const phaseLine = (phase: PhaseView): string => {
+  const icon = PHASE_ICON[phase.status];
+  if (phase.status === 'done') {
+    return `${icon} ${phase.name} ${phase.seconds === undefined ? 'done' : formatDuration(phase.seconds)}`;
+  }
+  if (phase.status === 'failed') {
+    return `${icon} ${phase.name} failed${phase.seconds === undefined ? '' : ` after ${formatDuration(phase.seconds)}`}`;
+  }
+  if (phase.status === 'running' && phase.startedAt) return `${icon} ${phase.name} since ${clockTime(phase.startedAt)}`;
+  return `${icon} ${phase.name}`;
+};
+
+const isTerminal = (view: IncidentView): boolean =>
+  view.outcome === 'recovered' || view.outcome === 'failed' || view.outcome === 'denied' || view.outcome === 'skipped';
+
+/** RTO so far (or final) against its budget. */
+const rtoLine = (view: IncidentView): string => {
+  if (view.rto) {
+    return `RTO ${formatDuration(view.rto.actualSeconds)} of ${formatDuration(view.rto.budgetSeconds)} budget`;
+  }
+  const elapsed = (new Date(view.asOf).getTime() - new Date(view.run.impactStartedAt).getTime()) / 1000;
+  const budget = view.budgets.rtoSeconds;
+  const state = elapsed > budget ? ` (over by ${Math.ceil(elapsed - budget)} s)` : '';
+  return `RTO clock ${formatDuration(elapsed)} of ${formatDuration(budget)} budget${state}`;
+};
+
+/** Replica lag (the data at risk) or, at the end, the RPO actual against its budget. */
+const rpoLine = (view: IncidentView): string => {
+  if (view.rpo) {
+    const over = view.rpo.withinBudget
+      ? ''
+      : ` (over by ${Math.ceil(view.rpo.actualSeconds - view.rpo.budgetSeconds)} s)`;
+    return `RPO ${formatDuration(view.rpo.actualSeconds)} of ${formatDuration(view.rpo.budgetSeconds)} budget${over}`;
+  }
+  const budget = formatDuration(view.budgets.rpoSeconds);
+  if (view.lagSeconds === undefined) return `Replica lag not measured yet (RPO budget ${budget})`;
+  if (view.lagSeconds === null) return `Replica lag unknown (RPO budget ${budget})`;
+  return `Replica lag ${formatDuration(view.lagSeconds)} (RPO budget ${budget})`;
+};
+
+/** The verdict in plain words; undefined while the run goes on. */
+export const verdict = (view: IncidentView): string | undefined => {
+  const dry = view.run.mode === 'dry-run' ? ' Dry run: nothing was changed.' : '';
+  switch (view.outcome) {
+    case 'recovered': {
+      if (!view.rto) return `Recovered.${dry}`;
+      if (view.rto.withinBudget) {
+        return `Recovered within budget: ${formatDuration(view.rto.actualSeconds)} of ${formatDuration(view.rto.budgetSeconds)}.${dry}`;
+      }
+      const over = Math.ceil(view.rto.actualSeconds - view.rto.budgetSeconds);
+      return `Recovered over budget by ${over} s: ${formatDuration(view.rto.actualSeconds)} of ${formatDuration(view.rto.budgetSeconds)}.${dry}`;
+    }
+    case 'failed': {
+      const failure = view.failure;
+      const where = failure ? `Failed at phase ${failure.phase}: ${failure.error}` : 'Failed';
+      const cause = failure?.cause ? `\n${failure.cause}` : '';
+      return `${where}.${cause}`;
+    }
+    case 'denied':
+      return 'Failover denied: no database was promoted and DNS was not changed.';
+    case 'skipped':
+      return 'Skipped: this plan already failed over or is in its cool-down.';
+    default:
+      return undefined;
+  }
+};
+
+/** Raw text with `*bold*` and `code` marks; escaped by the caller like any other text. */
+const approvalSection = (view: IncidentView): string | undefined => {
+  const approval = view.approval;
+  if (view.outcome !== 'awaiting-approval' || !approval) return undefined;
+  const incident = view.run.incidentId;
+  const why = approval.reasons.length ? approval.reasons.join('; ') : 'the plan asks for approval';
+  const risk =
+    approval.lagSeconds === null
+      ? 'Replica lag is unknown: the writes lost cannot be bounded.'
+      : `Approving accepts losing up to ${formatDuration(approval.lagSeconds)} of writes.`;
+  const deadline = new Date(new Date(approval.requestedAt).getTime() + approval.timeoutSeconds * 1000).toISOString();
+  return [
+    '*Approval needed*',
+    `Why: ${why}`,
+    risk,
+    `Approve: \`npx switchback approve ${incident}\``,
+    `Deny: \`npx switchback deny ${incident}\``,
+    `No answer by ${clockTime(deadline)}: the failover stops.`,
+  ].join('\n');
+};
+
+const linksLine = (view: IncidentView, links: RenderLinks): { mrkdwn?: string; plain: string[] } => {
+  const items: { label: string; url: string }[] = [];
+  if (view.run.executionArn) {
+    items.push({ label: 'Execution', url: executionConsoleUrl(view.run.executionArn, view.run.regions.standby) });
+  }
+  if (links.reportBaseUrl) {
+    items.push({ label: 'Run report', url: reportUrl(links.reportBaseUrl, view.run.plan, view.run.incidentId) });
+  }
+  if (!items.length) return { plain: [] };
+  return {
+    mrkdwn: items.map((item) => `<${item.url}|${item.label}>`).join(' · '),
+    plain: items.map((item) => `${item.label}: ${item.url}`),
+  };
+};
+
+const section = (text: string): SlackBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) },
+});
+const context = (text: string): SlackBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, SECTION_MAX) }],
+});
+
+/**
+ * The incident's one message: header, who/what/where, the phase checklist, RTO and RPO against budget, the
+ * approval request or the verdict, and links.
+ *
+ * @param view - the accumulated incident (buildView)
+ * @param links - optional link bases
+ */
+export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {}): SlackMessage => {
+  const { run } = view;
+  const title = clip(headline(view), HEADER_MAX);
+  const about = `${MODE_LABEL[run.mode]} · ${run.regions.primary} → ${run.regions.standby} · incident ${run.incidentId}`;
+  const who = whoLine(view);
+  const checklist = view.phases.map(phaseLine);
+  const figures = [rtoLine(view), rpoLine(view)];
+  const approval = approvalSection(view);
+  const end = isTerminal(view) ? verdict(view) : undefined;
+  // Redrive resumes a failed Standard execution from the failed step within 14 days (aws-facts.md: RedriveExecution API).
+  const command = redriveText(view);
+  const redrive =
+    view.outcome === 'failed'
+      ? command
+        ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
+        : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'
+      : undefined;
+  const warnings = view.warnings.map((warning) => `⚠️ ${warning}`);
+  const link = linksLine(view, links);
+  const latestFacts = view.phases.flatMap((phase) => phase.facts.map((fact) => `${phase.name}: ${fact}`)).slice(-6);
+
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
+    context(`*${MODE_LABEL[run.mode]}* · ${escapeMrkdwn(run.regions.primary)} → ${escapeMrkdwn(run.regions.standby)}`),
+    context(`${escapeMrkdwn(who)}\nIncident \`${escapeMrkdwn(run.incidentId)}\``),
+    section(escapeMrkdwn(checklist.join('\n'))),
+  ];
+  if (latestFacts.length) blocks.push(context(latestFacts.map(escapeMrkdwn).join('\n')));
+  blocks.push(section(figures.join('\n')));
+  const consoleUrl = run.executionArn ? executionConsoleUrl(run.executionArn, run.regions.standby) : undefined;
+  if (approval) {
+    blocks.push(
+      section(`${escapeMrkdwn(approval)}${consoleUrl ? `\nOr in the <${consoleUrl}|Step Functions console>` : ''}`),
+    );
+  }
+  if (end) {
+    const [first, ...rest] = end.split('\n');
+    blocks.push(section(escapeMrkdwn([`*${first}*`, ...rest].join('\n'))));
+  }
+  if (redrive) blocks.push(section(escapeMrkdwn(redrive)));
+  if (warnings.length) blocks.push(context(warnings.map(escapeMrkdwn).join('\n')));
+  if (link.mrkdwn) blocks.push(context(link.mrkdwn));
+
+  // The fallback carries the same facts in plain text: it is what a phone notification or a screen reader shows.
+  const text = [
+    title,
+    about,
+    who,
+    ...checklist,
+    ...figures,
+    ...(approval ? [approval, ...(consoleUrl ? [`Or in the Step Functions console: ${consoleUrl}`] : [])] : []),
+    ...(end ? [end] : []),
+    ...(redrive ? [redrive] : []),
+    ...warnings,
+    ...link.plain,
+  ].join('\n');
+  return { text: plainText(text), blocks };
+};
+
+/**
+ * One short line for the thread under the incident message (bot delivery): what this event changed.
+ *
+ * @param view - the view after the event
+ * @param change - the phase and status the event reported, or the approval request, or the outcome
+ */
+export const renderThreadReply = (
+  view: IncidentView,
+  change: { phase: PhaseName; status: 'started' | 'succeeded' | 'failed' } | { approval: true } | { outcome: true },
+): SlackMessage => {
+  let line: string;
+  if ('phase' in change) {
+    const phase = view.phases.find((candidate) => candidate.name === change.phase) as PhaseView;
+    const facts = phase.facts.length ? ` · ${phase.facts.join(' · ')}` : '';
+    if (change.status === 'started') line = `⏳ ${phase.name} started at ${clockTime(phase.startedAt ?? view.asOf)}`;
+    else if (change.status === 'succeeded') {
+      line = `✅ ${phase.name} done${phase.seconds === undefined ? '' : ` in ${formatDuration(phase.seconds)}`}${facts}`;
+    } else line = `❌ ${phase.name} failed${facts}`;
+  } else if ('approval' in change) {
+    line = approvalSection(view) ?? `✋ Approval requested for ${view.run.incidentId}`;
+  } else {
+    line = verdict(view) ?? headline(view);
+    const command = view.outcome === 'failed' ? redriveText(view) : undefined;
+    if (command) line += `\n\`${command}\``;
+  }
+  return { text: plainText(line), blocks: [section(escapeMrkdwn(line))] };
+};

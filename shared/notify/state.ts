@@ -1,0 +1,385 @@
+import { z } from 'zod';
+import {
+  type ApprovalRequestedDetail,
+  type Budgeted,
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  MODES,
+  type Outcome,
+  PHASES,
+  type PhaseChangedDetail,
+  type PhaseName,
+  type PhaseTiming,
+  type RecoveryFailedDetail,
+  type RunContext,
+  type RunRecord,
+} from '../domain/run';
+import { type FieldIssue, MalformedEventError } from '../errors';
+import { toFieldIssues } from '../plan/load';
+import { secondsBetween } from '../runtime/clock';
+
+/**
+ * The incident as the Slack message shows it, accumulated from Switchback's events. Every event is kept (compact)
+ * in the ledger next to the message's `ts`; the view is folded from all of them, in time order, so the message
+ * can be rebuilt after any event, whatever order EventBridge delivered them in.
+ */
+
+const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' });
+
+/** Loose on purpose: producers may add fields; the notifier needs only these to render a header. */
+const runContextSchema = z.looseObject({
+  incidentId: z.string().min(1),
+  plan: z.string().min(1),
+  action: z.literal('failover').default('failover'),
+  mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }),
+  reason: z.string().default(''),
+  requestedBy: z.string().default('unknown'),
+  trigger: z.discriminatedUnion('type', [
+    z.looseObject({
+      type: z.literal('alarm'),
+      alarmName: z.string(),
+      alarmArn: z.string().optional(),
+      reason: z.string().optional(),
+      impactStartedAt: isoTime,
+    }),
+    z.looseObject({ type: z.literal('manual') }),
+  ]),
+  regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
+  impactStartedAt: isoTime,
+  startedAt: isoTime,
+  executionArn: z.string().optional(),
+  epoch: z.number().default(0),
+});
+
+const phaseName = z.enum(PHASES, { error: `expected one of: ${PHASES.join(', ')}` });
+
+const budgetedSchema = z.looseObject({
+  actualSeconds: z.number(),
+  budgetSeconds: z.number(),
+  withinBudget: z.boolean(),
+});
+
+const phaseChangedSchema = z.looseObject({
+  run: runContextSchema,
+  phase: phaseName,
+  status: z.enum(['started', 'succeeded', 'failed']),
+  at: isoTime,
+  facts: z.array(z.string()).optional(),
+  lagSeconds: z.number().nullable().optional(),
+});
+
+const approvalRequestedSchema = z.looseObject({
+  run: runContextSchema,
+  at: isoTime,
+  reasons: z.array(z.string()).default([]),
+  lagSeconds: z.number().nullable(),
+  rpoBudgetSeconds: z.number(),
+  timeoutSeconds: z.number(),
+});
+
+const runRecordSchema = z.looseObject({
+  run: runContextSchema,
+  outcome: z.enum(['in-progress', 'recovered', 'failed', 'denied', 'awaiting-approval', 'skipped']),
+  phases: z
+    .array(z.looseObject({ name: phaseName, startedAt: isoTime, endedAt: isoTime, seconds: z.number() }))
+    .default([]),
+  rto: budgetedSchema.optional(),
+  rpo: budgetedSchema.optional(),
+  actions: z.array(z.unknown()).default([]),
+  warnings: z.array(z.string()).default([]),
+  failure: z
+    .looseObject({ phase: z.union([phaseName, z.literal('unknown')]), error: z.string(), cause: z.string() })
+    .optional(),
+  endedAt: isoTime,
+  /** Only on "Recovery Failed": how to resume the execution from the failed step. */
+  redrive: z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime }).optional(),
+});
+
+/** An EventBridge event from Switchback's own bus rule: source `switchback`, one of its five detail-types. */
+export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
+  z.looseObject({
+    source: z.literal(EVENT_SOURCE),
+    'detail-type': z.literal(DETAIL_TYPES.phaseChanged),
+    detail: phaseChangedSchema,
+  }),
+  z.looseObject({
+    source: z.literal(EVENT_SOURCE),
+    'detail-type': z.literal(DETAIL_TYPES.approvalRequested),
+    detail: approvalRequestedSchema,
+  }),
+  z.looseObject({
+    source: z.literal(EVENT_SOURCE),
+    'detail-type': z.enum([DETAIL_TYPES.recoveryCompleted, DETAIL_TYPES.recoveryFailed, DETAIL_TYPES.runSkipped]),
+    detail: runRecordSchema,
+  }),
+]);
+
+/** A Switchback event the notifier understands. */
+export type NotifyEvent =
+  | { kind: 'phase'; detail: PhaseChangedDetail }
+  | { kind: 'approval'; detail: ApprovalRequestedDetail }
+  | { kind: 'end'; detail: RecoveryFailedDetail };
+
+/**
+ * Reads an EventBridge event into a NotifyEvent.
+ *
+ * @throws MalformedEventError naming each bad field; the caller drops the event (retrying cannot fix it)
+ */
+export const parseNotifyEvent = (raw: unknown): NotifyEvent => {
+  const result = switchbackEventSchema.safeParse(raw);
+  if (!result.success) {
+    const issues: FieldIssue[] = toFieldIssues(result.error).map((issue) => ({
+      path: issue.path,
+      message:
+        issue.path === 'detail-type'
+          ? `expected one of: ${Object.values(DETAIL_TYPES).join(', ')} (route only source "${EVENT_SOURCE}" events here)`
+          : issue.message,
+    }));
+    throw new MalformedEventError('Switchback event', issues);
+  }
+  const event = result.data;
+  switch (event['detail-type']) {
+    case DETAIL_TYPES.phaseChanged:
+      return { kind: 'phase', detail: event.detail as PhaseChangedDetail };
+    case DETAIL_TYPES.approvalRequested:
+      return { kind: 'approval', detail: event.detail as ApprovalRequestedDetail };
+    default:
+      return { kind: 'end', detail: event.detail as RecoveryFailedDetail };
+  }
+};
+
+/**
+ * The idempotency key of an event's message: one per (incident, phase and status) or per outcome. A redelivered
+ * event has the same key, so it updates the message instead of posting another.
+ */
+export const notificationKey = (event: NotifyEvent): string => {
+  switch (event.kind) {
+    case 'phase':
+      return `phase:${event.detail.phase}:${event.detail.status}`;
+    case 'approval':
+      return `approval:${event.detail.at}`;
+    case 'end':
+      // A redriven run can fail and then recover: each outcome at its own time is a new message.
+      return `outcome:${event.detail.outcome}:${event.detail.endedAt}`;
+  }
+};
+
+/** What one event contributes to the view; kept small because every event of an incident is stored. */
+type Entry =
+  | {
+      k: 'phase';
+      at: string;
+      phase: PhaseName;
+      status: PhaseChangedDetail['status'];
+      facts?: string[];
+      lag?: number | null;
+    }
+  | { k: 'approval'; at: string; reasons: string[]; lag: number | null; rpoBudget: number; timeout: number }
+  | {
+      k: 'end';
+      at: string;
+      outcome: Outcome;
+      phases: PhaseTiming[];
+      rto?: Budgeted;
+      rpo?: Budgeted;
+      failure?: RunRecord['failure'];
+      redrive?: RecoveryFailedDetail['redrive'];
+      warnings: string[];
+    };
+
+// Bounds per stored event: a DynamoDB item holds at most 400 KB, and a phone shows a few short lines anyway.
+const MAX_FACTS = 5;
+const MAX_TEXT = 300;
+const clip = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+
+const toEntry = (event: NotifyEvent): Entry => {
+  switch (event.kind) {
+    case 'phase': {
+      const { at, phase, status, facts, lagSeconds } = event.detail;
+      const entry: Entry = { k: 'phase', at, phase, status };
+      if (facts?.length) entry.facts = facts.slice(0, MAX_FACTS).map(clip);
+      if (lagSeconds !== undefined) entry.lag = lagSeconds;
+      return entry;
+    }
+    case 'approval': {
+      const { at, reasons, lagSeconds, rpoBudgetSeconds, timeoutSeconds } = event.detail;
+      return {
+        k: 'approval',
+        at,
+        reasons: reasons.slice(0, MAX_FACTS).map(clip),
+        lag: lagSeconds,
+        rpoBudget: rpoBudgetSeconds,
+        timeout: timeoutSeconds,
+      };
+    }
+    case 'end': {
+      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive } = event.detail;
+      const entry: Entry = {
+        k: 'end',
+        at: endedAt,
+        outcome,
+        phases: phases.map(({ name, startedAt, endedAt: end, seconds }) => ({
+          name,
+          startedAt,
+          endedAt: end,
+          seconds,
+        })),
+        warnings: warnings.slice(0, MAX_FACTS).map(clip),
+      };
+      if (rto) entry.rto = { ...rto };
+      if (rpo) entry.rpo = { ...rpo };
+      if (failure) entry.failure = { phase: failure.phase, error: clip(failure.error), cause: clip(failure.cause) };
+      if (redrive)
+        entry.redrive = { executionArn: redrive.executionArn, command: redrive.command, until: redrive.until };
+      return entry;
+    }
+  }
+};
+
+/** The stored form of an event: deterministic JSON, so a redelivered event stores the same string (a set union). */
+export const encodeEvent = (event: NotifyEvent): string => JSON.stringify(toEntry(event));
+
+const decodeEntry = (text: string): Entry | undefined => {
+  try {
+    const value = JSON.parse(text) as Partial<Entry> | null;
+    if (value && typeof value.at === 'string' && (value.k === 'phase' || value.k === 'approval' || value.k === 'end')) {
+      return value as Entry;
+    }
+  } catch {
+    // A stored entry that does not parse (written by another version) is left out rather than failing the message.
+  }
+  return undefined;
+};
+
+export type PhaseStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface PhaseView {
+  name: PhaseName;
+  status: PhaseStatus;
+  startedAt?: string;
+  endedAt?: string;
+  seconds?: number;
+  facts: string[];
+}
+
+export interface ApprovalView {
+  requestedAt: string;
+  reasons: string[];
+  lagSeconds: number | null;
+  rpoBudgetSeconds: number;
+  timeoutSeconds: number;
+}
+
+/** Everything the message shows; rendering is a pure function of it. */
+export interface IncidentView {
+  run: RunContext;
+  budgets: { rtoSeconds: number; rpoSeconds: number };
+  phases: PhaseView[];
+  outcome: Outcome;
+  /** Time of the newest event: the message's "now" (rendering never reads a clock). */
+  asOf: string;
+  /** Newest replica lag known, in seconds; null when measured as unknown; undefined when not measured yet. */
+  lagSeconds?: number | null;
+  /** The newest approval request; `outcome` says whether it still waits. */
+  approval?: ApprovalView;
+  rto?: Budgeted;
+  rpo?: Budgeted;
+  failure?: RunRecord['failure'];
+  /** How to resume a failed execution, when the failure event said. */
+  redrive?: RecoveryFailedDetail['redrive'];
+  warnings: string[];
+  endedAt?: string;
+}
+
+const rank = (entry: Entry): number => {
+  if (entry.k === 'phase') return entry.status === 'started' ? 0 : 1;
+  return entry.k === 'approval' ? 2 : 3;
+};
+
+const phaseIndex = (entry: Entry): number => (entry.k === 'phase' ? PHASES.indexOf(entry.phase) : 0);
+
+// Same-millisecond events keep the runbook's order: a phase starts before it ends, and phases run in order.
+const byTime = (a: Entry, b: Entry): number =>
+  new Date(a.at).getTime() - new Date(b.at).getTime() || rank(a) - rank(b) || phaseIndex(a) - phaseIndex(b);
+
+/**
+ * Folds stored events into the view, oldest first; a later event wins (a redriven phase runs again after it
+ * failed). Detect needs no event: it runs from the start of impact to the start of Assess, both in `run`.
+ *
+ * @param run - the run context of the newest event (each event carries it whole)
+ * @param budgets - the plan's RTO and RPO budgets
+ * @param stored - encoded events (encodeEvent), in any order, duplicates allowed
+ */
+export const buildView = (
+  run: RunContext,
+  budgets: { rtoSeconds: number; rpoSeconds: number },
+  stored: readonly string[],
+): IncidentView => {
+  const entries = [...new Set(stored)].map(decodeEntry).filter((entry): entry is Entry => entry !== undefined);
+  entries.sort(byTime);
+
+  const phases = new Map<PhaseName, PhaseView>(PHASES.map((name) => [name, { name, status: 'pending', facts: [] }]));
+  const phase = (name: PhaseName): PhaseView => phases.get(name) as PhaseView;
+  Object.assign(phase('detect'), {
+    status: 'done',
+    startedAt: run.impactStartedAt,
+    endedAt: run.startedAt,
+    seconds: secondsBetween(run.impactStartedAt, run.startedAt),
+  });
+  // Deciding begins with Assess; its "started" event, when it comes, says the same.
+  phase('decide').startedAt = run.startedAt;
+
+  const view: IncidentView = { run, budgets, phases: [], outcome: 'in-progress', asOf: run.startedAt, warnings: [] };
+  for (const entry of entries) {
+    if (new Date(entry.at).getTime() > new Date(view.asOf).getTime()) view.asOf = entry.at;
+    if (entry.k === 'phase') {
+      const current = phase(entry.phase);
+      if (entry.status === 'started') {
+        Object.assign(current, { status: 'running', startedAt: entry.at, endedAt: undefined, seconds: undefined });
+      } else {
+        current.status = entry.status === 'succeeded' ? 'done' : 'failed';
+        current.endedAt = entry.at;
+        current.seconds = current.startedAt ? secondsBetween(current.startedAt, entry.at) : undefined;
+      }
+      for (const fact of entry.facts ?? []) if (!current.facts.includes(fact)) current.facts.push(fact);
+      if (entry.lag !== undefined) view.lagSeconds = entry.lag;
+      // Any phase event after an approval request or an outcome means the run moved on (answered, redriven).
+      view.outcome = 'in-progress';
+    } else if (entry.k === 'approval') {
+      view.approval = {
+        requestedAt: entry.at,
+        reasons: entry.reasons,
+        lagSeconds: entry.lag,
+        rpoBudgetSeconds: entry.rpoBudget,
+        timeoutSeconds: entry.timeout,
+      };
+      view.lagSeconds = entry.lag;
+      view.outcome = 'awaiting-approval';
+    } else {
+      for (const timing of entry.phases) {
+        Object.assign(phase(timing.name), {
+          status: 'done',
+          startedAt: timing.startedAt,
+          endedAt: timing.endedAt,
+          seconds: timing.seconds,
+        });
+      }
+      if (entry.failure && entry.failure.phase !== 'unknown') {
+        const failed = phase(entry.failure.phase);
+        failed.status = 'failed';
+        failed.endedAt ??= entry.at;
+        if (failed.startedAt) failed.seconds = secondsBetween(failed.startedAt, failed.endedAt);
+      }
+      view.outcome = entry.outcome;
+      view.rto = entry.rto;
+      view.rpo = entry.rpo;
+      view.failure = entry.failure;
+      view.redrive = entry.redrive;
+      view.warnings = entry.warnings;
+      view.endedAt = entry.at;
+      if (entry.rpo) view.lagSeconds = entry.rpo.actualSeconds;
+    }
+  }
+  view.phases = PHASES.map(phase);
+  return view;
+};

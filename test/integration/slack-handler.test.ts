@@ -1,0 +1,118 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../functions/notify';
+import { resetClients } from '../../shared/aws/clients';
+import { PlanRegistry } from '../../shared/plan/load';
+import { setPlans } from '../../shared/runtime/plans';
+import { type SlackServer, startSlackServer } from '../../sim/slack-server';
+import { captureOutput, phaseChanged, webhookPlan } from './slack-support';
+
+const secretsManager = mockClient(SecretsManagerClient);
+const dynamodb = mockClient(DynamoDBDocumentClient);
+
+const context = {
+  functionName: 'switchback-dev-notify',
+  awsRequestId: 'request-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+describe('notify handler', () => {
+  let server: SlackServer;
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeAll(async () => {
+    server = await startSlackServer({ preview: false });
+    setPlans(new PlanRegistry([webhookPlan()]));
+  });
+
+  afterAll(async () => {
+    setPlans(undefined);
+    await server.close();
+  });
+
+  beforeEach(() => {
+    server.reset();
+    resetClients();
+    secretsManager.reset();
+    dynamodb.reset();
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: server.webhookUrl });
+    dynamodb.on(GetCommand).resolves({});
+    dynamodb.on(UpdateCommand).resolves({});
+    output = captureOutput();
+  });
+
+  afterEach(() => {
+    const text = output.text();
+    output.restore();
+    expect(text).not.toContain(server.webhookUrl);
+    expect(text).not.toContain(new URL(server.webhookUrl).pathname);
+  });
+
+  it('posts the message with the webhook URL read from the secret the plan names when a phase changes', async () => {
+    // Act
+    const result = await handler(phaseChanged('promote', 'started', 92), context);
+
+    // Assess
+    expect(result).toEqual({ status: 'sent', key: 'phase:promote:started' });
+    expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'switchback/orders/slack' });
+    expect(server.posts).toHaveLength(1);
+    expect(server.posts[0]?.text).toContain('⏳ promote since 03:01:32 UTC');
+    expect(output.lines().find((line) => line.message === 'notification sent')).toMatchObject({
+      incidentId: 'orders-20261125T0300-a1b2',
+      delivery: 'webhook',
+    });
+    expect(dynamodb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'INCIDENT#orders-20261125T0300-a1b2', sk: 'SLACK' },
+    });
+  });
+
+  it('drops the event with a warning naming the field when the event is malformed', async () => {
+    // Prepare
+    const event = phaseChanged('promote', 'started', 92);
+    (event.detail as Record<string, unknown>).phase = 'promotion';
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'dropped' });
+    expect((result as { reason: string }).reason).toContain('detail.phase');
+    expect(server.requests).toHaveLength(0);
+    expect(output.lines().some((line) => line.message === 'malformed switchback event dropped')).toBe(true);
+  });
+
+  it('drops the event when its plan is not deployed here', async () => {
+    // Prepare
+    const event = phaseChanged('promote', 'started', 92);
+    (event.detail.run as { plan: string }).plan = 'payments';
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'dropped' });
+    expect((result as { reason: string }).reason).toContain('No plan named "payments"');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reports a missing secret and returns normally when Secrets Manager has no such secret', async () => {
+    // Prepare
+    secretsManager.on(GetSecretValueCommand).rejects(
+      Object.assign(new Error('Secrets Manager can’t find the specified secret.'), {
+        name: 'ResourceNotFoundException',
+      }),
+    );
+
+    // Act
+    const result = await handler(phaseChanged('promote', 'started', 92), context);
+
+    // Assess
+    expect(result).toEqual({ status: 'rejected', code: 'secret_unavailable' });
+    const report = output.lines().find((line) => line.message === 'slack refused notifications');
+    expect(String(report?.fix)).toContain('ResourceNotFoundException');
+    expect(String(report?.fix)).toContain('Secrets Manager secret "switchback/orders/slack"');
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,252 @@
+import type { LedgerPort, NotificationState } from '../../shared/domain/ports';
+import type { PhaseName, RunContext } from '../../shared/domain/run';
+import type { Timer } from '../../shared/notify/delivery';
+import { parsePlan } from '../../shared/plan/load';
+import type { Plan } from '../../shared/plan/schema';
+import { logger } from '../../shared/runtime/logger';
+
+/** Helpers shared by the Slack integration tests: a plan, a run's events, an in-memory ledger, time and logs. */
+
+export const T0 = Date.parse('2026-11-25T03:00:00.000Z');
+export const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+
+export const EXECUTION_ARN =
+  'arn:aws:states:us-west-2:123456789012:execution:switchback-dev-failover:orders-20261125T0300-a1b2';
+
+export const slackPlan = (slack: Record<string, unknown>): Plan =>
+  parsePlan(
+    {
+      app: 'orders',
+      regions: { primary: 'us-east-1', standby: 'us-west-2' },
+      budgets: { rtoSeconds: 900, rpoSeconds: 60 },
+      trigger: { alarms: ['orders-primary-health'] },
+      databases: [
+        {
+          id: 'orders-db',
+          kind: 'rds-read-replica',
+          primary: { instance: 'orders-db', region: 'us-east-1' },
+          replica: { instance: 'orders-db-replica', region: 'us-west-2' },
+        },
+      ],
+      dns: [
+        {
+          hostedZoneId: 'Z0123456789ORDERSAPI',
+          records: [
+            {
+              name: 'api.orders.example.com',
+              type: 'CNAME',
+              primarySetIdentifier: 'api-us-east-1',
+              standbySetIdentifier: 'api-us-west-2',
+            },
+          ],
+        },
+      ],
+      notifications: { slack },
+    },
+    'orders.yml',
+  );
+
+export const webhookPlan = (): Plan =>
+  slackPlan({ delivery: 'webhook', secret: { source: 'secretsmanager', name: 'switchback/orders/slack' } });
+export const botPlan = (): Plan =>
+  slackPlan({
+    delivery: 'bot',
+    secret: { source: 'ssm', name: '/switchback/orders/slack-token' },
+    channel: 'C0INCIDENT',
+  });
+
+export const runContext = (overrides: Partial<RunContext> = {}): RunContext => ({
+  incidentId: 'orders-20261125T0300-a1b2',
+  plan: 'orders',
+  action: 'failover',
+  mode: 'live',
+  reason: 'health alarm',
+  requestedBy: 'on-health-alarm',
+  trigger: { type: 'alarm', alarmName: 'orders-primary-health', impactStartedAt: at(0) },
+  regions: { primary: 'us-east-1', standby: 'us-west-2' },
+  impactStartedAt: at(0),
+  startedAt: at(90),
+  executionArn: EXECUTION_ARN,
+  epoch: 1,
+  ...overrides,
+});
+
+type Status = 'started' | 'succeeded' | 'failed';
+
+export const phaseChanged = (
+  phase: PhaseName,
+  status: Status,
+  seconds: number,
+  extra: object = {},
+  run = runContext(),
+) => ({
+  version: '0',
+  id: `${phase}-${status}`,
+  source: 'switchback',
+  'detail-type': 'Phase Changed',
+  time: at(seconds),
+  detail: { run, phase, status, at: at(seconds), ...extra },
+});
+
+export const approvalRequested = (seconds: number, lagSeconds: number | null, run = runContext()) => ({
+  source: 'switchback',
+  'detail-type': 'Approval Requested',
+  detail: {
+    run,
+    at: at(seconds),
+    reasons: [`lag ${lagSeconds} s > RPO budget 60 s`],
+    lagSeconds,
+    rpoBudgetSeconds: 60,
+    timeoutSeconds: 1800,
+  },
+});
+
+/** "Recovery Completed" with the given RTO actual against the 900 s budget. */
+export const recoveryCompleted = (rtoSeconds: number, run = runContext()) => ({
+  source: 'switchback',
+  'detail-type': 'Recovery Completed',
+  detail: {
+    run,
+    outcome: 'recovered',
+    phases: [
+      { name: 'detect', startedAt: at(0), endedAt: at(90), seconds: 90 },
+      { name: 'decide', startedAt: at(90), endedAt: at(92), seconds: 2 },
+      { name: 'promote', startedAt: at(92), endedAt: at(rtoSeconds - 100), seconds: rtoSeconds - 192 },
+      { name: 'dns', startedAt: at(rtoSeconds - 100), endedAt: at(rtoSeconds - 10), seconds: 90 },
+      { name: 'verify', startedAt: at(rtoSeconds - 10), endedAt: at(rtoSeconds), seconds: 10 },
+    ],
+    rto: { actualSeconds: rtoSeconds, budgetSeconds: 900, withinBudget: rtoSeconds <= 900 },
+    rpo: { actualSeconds: 12, budgetSeconds: 60, withinBudget: true },
+    actions: [],
+    warnings: [],
+    endedAt: at(rtoSeconds),
+  },
+});
+
+export const recoveryFailed = (seconds: number, run = runContext()) => ({
+  source: 'switchback',
+  'detail-type': 'Recovery Failed',
+  detail: {
+    run,
+    outcome: 'failed',
+    phases: [{ name: 'decide', startedAt: at(90), endedAt: at(92), seconds: 2 }],
+    actions: [],
+    warnings: [],
+    failure: { phase: 'promote', error: 'PromotionFailedError', cause: 'Promotion of orders-db failed: storage-full' },
+    endedAt: at(seconds),
+    redrive: {
+      executionArn: EXECUTION_ARN,
+      command: `aws stepfunctions redrive-execution --execution-arn ${EXECUTION_ARN}`,
+      until: at(seconds + 14 * 86400),
+    },
+  },
+});
+
+/** The events of a recovery that ends within budget, in the order the runbook emits them. */
+export const recoveryEvents = () => [
+  phaseChanged('decide', 'started', 90),
+  phaseChanged('decide', 'succeeded', 92, { lagSeconds: 12 }),
+  phaseChanged('promote', 'started', 92),
+  phaseChanged('promote', 'succeeded', 400, { facts: ['orders-db writable (orders-db-replica in us-west-2)'] }),
+  phaseChanged('dns', 'started', 400),
+  phaseChanged('dns', 'succeeded', 490, { facts: ['2 records flipped in Z0123456789ORDERSAPI'] }),
+  phaseChanged('verify', 'started', 490),
+  phaseChanged('verify', 'succeeded', 500),
+  recoveryCompleted(500),
+];
+
+/** The notifier's part of the ledger, in memory, with DynamoLedger's semantics: sets only grow. */
+export class MemoryNotificationLedger
+  implements Pick<LedgerPort, 'getNotificationState' | 'putNotificationState' | 'claimNotification'>
+{
+  readonly states = new Map<string, { channel?: string; ts?: string; sentKeys: Set<string>; events: Set<string> }>();
+
+  #state(incidentId: string) {
+    let state = this.states.get(incidentId);
+    if (!state) {
+      state = { sentKeys: new Set(), events: new Set() };
+      this.states.set(incidentId, state);
+    }
+    return state;
+  }
+
+  async getNotificationState(incidentId: string): Promise<NotificationState | undefined> {
+    const state = this.states.get(incidentId);
+    if (!state) return undefined;
+    return {
+      ...(state.channel ? { channel: state.channel } : {}),
+      ...(state.ts ? { ts: state.ts } : {}),
+      sentKeys: [...state.sentKeys],
+      events: [...state.events],
+    };
+  }
+
+  async putNotificationState(incidentId: string, update: NotificationState): Promise<void> {
+    const state = this.#state(incidentId);
+    if (update.channel !== undefined) state.channel = update.channel;
+    if (update.ts !== undefined) state.ts = update.ts;
+    for (const key of update.sentKeys) state.sentKeys.add(key);
+    for (const event of update.events ?? []) state.events.add(event);
+  }
+
+  async claimNotification(incidentId: string, key: string): Promise<boolean> {
+    const state = this.#state(incidentId);
+    if (state.sentKeys.has(key)) return false;
+    state.sentKeys.add(key);
+    return true;
+  }
+}
+
+/** Virtual time for the retry loop: sleeps return at once and are recorded; `now` moves by what was slept. */
+export const virtualTimer = (): Timer & { sleeps: number[] } => {
+  let offset = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => Date.now() + offset,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      offset += ms;
+    },
+  };
+};
+
+/**
+ * Captures everything written while a test runs: the Powertools logger (JSON on stdout/stderr, at DEBUG here so
+ * that every line is written) and any console call. `text()` is all of it, to search for secrets.
+ */
+export const captureOutput = () => {
+  const chunks: string[] = [];
+  const record = (...args: unknown[]) => {
+    chunks.push(args.map((arg) => (typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg)))).join(' '));
+  };
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      record(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }),
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      record(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      jest.spyOn(console, method).mockImplementation(record),
+    ),
+    // The middy stack resets the level to the environment's (SILENT in tests) on each warm invocation.
+    jest.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined),
+  ];
+  logger.setLogLevel('DEBUG');
+  return {
+    text: () => chunks.join('\n'),
+    /** Parsed Powertools log lines. */
+    lines: (): Record<string, unknown>[] =>
+      chunks
+        .flatMap((chunk) => chunk.split('\n'))
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    restore: () => {
+      logger.setLogLevel('SILENT');
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+};
