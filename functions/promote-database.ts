@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { RecordingActionLog } from '../shared/aws/action-log';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { RdsAdapter } from '../shared/aws/rds';
+import type { PromotionResult } from '../shared/domain/run';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import { type PromotionDeps, promoteDatabase } from '../shared/usecases/promote-database';
+import { databaseAssessmentSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+/** The "Start Promotion" payload: the run and one item of the assessment's databases. */
+const eventSchema = z.object({ run: runContextSchema, database: databaseAssessmentSchema });
+
+let deps: PromotionDeps | undefined;
+const defaultDeps = (): PromotionDeps => {
+  deps ??= {
+    rds: new RdsAdapter(),
+    ledger: new DynamoLedger(),
+    actions: new RecordingActionLog({ clock: systemClock, log: logger }),
+    clock: systemClock,
+    log: logger,
+  };
+  return deps;
+};
+
+/** "Start Promotion": promote one database's standby (or find it promoted). Returns a PromotionResult. */
+export const handler = lambdaHandler(async (event: unknown): Promise<PromotionResult> => {
+  const { run, database } = parseStepInput('Start Promotion task payload', eventSchema, event);
+  logger.appendKeys({
+    plan: run.plan,
+    incidentId: run.incidentId,
+    executionArn: run.executionArn,
+    database: database.id,
+  });
+  return promoteDatabase({ run, database, plan: plans().get(run.plan) }, defaultDeps());
+});

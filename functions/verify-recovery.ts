@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { RdsAdapter } from '../shared/aws/rds';
+import type { VerificationResult } from '../shared/domain/run';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import {
+  assessmentSchema,
+  parseStepInput,
+  promotionResultSchema,
+  runContextSchema,
+} from '../shared/usecases/step-inputs';
+import { type VerifyRecoveryDeps, verifyRecovery } from '../shared/usecases/verify-recovery';
+
+/** The "Verify Recovery" payload: the run, the assessment and the Map's PromotionResults. */
+const eventSchema = z.object({
+  run: runContextSchema,
+  assessment: assessmentSchema,
+  promotions: z.array(promotionResultSchema),
+});
+
+let deps: VerifyRecoveryDeps | undefined;
+const defaultDeps = (): VerifyRecoveryDeps => {
+  deps ??= { rds: new RdsAdapter(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
+  return deps;
+};
+
+/** "Verify Recovery": new primaries writable, backups on and fresh. Returns a VerificationResult. */
+export const handler = lambdaHandler(async (event: unknown): Promise<VerificationResult> => {
+  const { run, assessment, promotions } = parseStepInput('Verify Recovery task payload', eventSchema, event);
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
+  return verifyRecovery({ run, assessment, promotions, plan: plans().get(run.plan) }, defaultDeps());
+});

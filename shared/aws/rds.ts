@@ -1,0 +1,219 @@
+import {
+  type DBClusterAutomatedBackup,
+  type DBInstanceAutomatedBackup,
+  DescribeDBClusterAutomatedBackupsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand,
+  type RDSClient,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
+import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { clients } from './clients';
+
+/** `arn:aws:rds:us-west-2:123456789012:cluster:catalog-west` -> region and the last part (the identifier). */
+const parseRdsArn = (arn: string): { region: string; identifier: string } => {
+  const parts = arn.split(':');
+  return { region: parts[3] ?? '', identifier: parts.slice(6).join(':') || arn };
+};
+
+const iso = (date: Date | undefined): string | undefined => (date ? date.toISOString() : undefined);
+
+const newest = (times: (Date | undefined)[]): string | undefined => {
+  const known = times.filter((time): time is Date => time instanceof Date);
+  if (known.length === 0) return undefined;
+  return new Date(Math.max(...known.map((time) => time.getTime()))).toISOString();
+};
+
+/**
+ * RdsPort over the RDS API. Every call names its region: the failover path talks to the standby region only
+ * (the global-cluster calls too, which any region of the global cluster serves), so that it never waits on the
+ * region it recovers from. "Not found" answers become `undefined`; throttling becomes ThrottledError
+ * (toSwitchbackError); every other error keeps its AWS name for the use case to judge.
+ */
+export class RdsAdapter implements RdsPort {
+  private readonly client: (region: string) => RDSClient;
+
+  /** @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region). */
+  constructor(deps: { client?: (region: string) => RDSClient } = {}) {
+    this.client = deps.client ?? ((region) => clients.rds(region));
+  }
+
+  async describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined> {
+    try {
+      const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      const instance = out.DBInstances?.[0];
+      if (!instance) return undefined;
+      return {
+        identifier: instance.DBInstanceIdentifier ?? identifier,
+        arn: instance.DBInstanceArn,
+        status: instance.DBInstanceStatus ?? 'unknown',
+        replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier || undefined,
+        backupRetentionPeriod: instance.BackupRetentionPeriod ?? 0,
+        latestRestorableTime: iso(instance.LatestRestorableTime),
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBInstances', error);
+    }
+  }
+
+  async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
+    try {
+      await this.client(region).send(
+        new PromoteReadReplicaCommand({
+          DBInstanceIdentifier: identifier,
+          BackupRetentionPeriod: backupRetentionPeriod,
+        }),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'PromoteReadReplica', error);
+    }
+  }
+
+  async describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
+    try {
+      const out = await this.client(region).send(
+        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier }),
+      );
+      const global = out.GlobalClusters?.[0];
+      if (!global) return undefined;
+      const failover = global.FailoverState;
+      return {
+        identifier: global.GlobalClusterIdentifier ?? identifier,
+        status: global.Status ?? 'unknown',
+        members: (global.GlobalClusterMembers ?? []).flatMap((member) => {
+          if (!member.DBClusterArn) return [];
+          const { region: memberRegion, identifier: clusterIdentifier } = parseRdsArn(member.DBClusterArn);
+          return [
+            {
+              clusterArn: member.DBClusterArn,
+              clusterIdentifier,
+              region: memberRegion,
+              isWriter: member.IsWriter === true,
+            },
+          ];
+        }),
+        failoverState: failover?.Status
+          ? {
+              status: failover.Status,
+              fromClusterArn: failover.FromDbClusterArn,
+              toClusterArn: failover.ToDbClusterArn,
+              isDataLossAllowed: failover.IsDataLossAllowed,
+            }
+          : undefined,
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'GlobalClusterNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeGlobalClusters', error);
+    }
+  }
+
+  async describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined> {
+    try {
+      const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+      const cluster = out.DBClusters?.[0];
+      if (!cluster) return undefined;
+      return {
+        identifier: cluster.DBClusterIdentifier ?? identifier,
+        arn: cluster.DBClusterArn ?? '',
+        status: cluster.Status ?? 'unknown',
+        backupRetentionPeriod: cluster.BackupRetentionPeriod ?? 0,
+        latestRestorableTime: iso(cluster.LatestRestorableTime),
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'DBClusterNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBClusters', error);
+    }
+  }
+
+  /** Unplanned failover: the secondary becomes the writer at once; writes not yet replicated are lost. */
+  async failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
+    try {
+      await this.client(region).send(
+        new FailoverGlobalClusterCommand({
+          GlobalClusterIdentifier: globalCluster,
+          TargetDbClusterIdentifier: targetClusterArn,
+          AllowDataLoss: true,
+        }),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'FailoverGlobalCluster', error);
+    }
+  }
+
+  /** Planned switchover: waits for the secondary to catch up (RPO 0); needs the primary region to answer. */
+  async switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
+    try {
+      await this.client(region).send(
+        new SwitchoverGlobalClusterCommand({
+          GlobalClusterIdentifier: globalCluster,
+          TargetDbClusterIdentifier: targetClusterArn,
+        }),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'SwitchoverGlobalCluster', error);
+    }
+  }
+
+  /**
+   * Backups replicated into `region` from another region's instance or cluster (cross-Region automated backup
+   * replication): the newest `RestoreWindow.LatestTime` of those whose source is `sourceArn`.
+   */
+  async latestReplicatedBackup(region: string, sourceArn: string): Promise<string | undefined> {
+    return sourceArn.includes(':cluster:')
+      ? this.latestClusterBackup(region, sourceArn)
+      : this.latestInstanceBackup(region, sourceArn);
+  }
+
+  private async latestInstanceBackup(region: string, sourceArn: string): Promise<string | undefined> {
+    const backups: DBInstanceAutomatedBackup[] = [];
+    let marker: string | undefined;
+    try {
+      do {
+        const out = await this.client(region).send(
+          new DescribeDBInstanceAutomatedBackupsCommand({
+            Filters: [{ Name: 'db-instance-id', Values: [sourceArn] }],
+            Marker: marker,
+          }),
+        );
+        backups.push(...(out.DBInstanceAutomatedBackups ?? []));
+        marker = out.Marker;
+      } while (marker);
+    } catch (error) {
+      if (awsErrorName(error) === 'DBInstanceAutomatedBackupNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBInstanceAutomatedBackups', error);
+    }
+    // The filter accepts identifiers too; keep only the backups whose source is exactly this ARN.
+    return newest(
+      backups.filter((backup) => backup.DBInstanceArn === sourceArn).map((backup) => backup.RestoreWindow?.LatestTime),
+    );
+  }
+
+  private async latestClusterBackup(region: string, sourceArn: string): Promise<string | undefined> {
+    const backups: DBClusterAutomatedBackup[] = [];
+    let marker: string | undefined;
+    try {
+      do {
+        const out = await this.client(region).send(
+          new DescribeDBClusterAutomatedBackupsCommand({
+            Filters: [{ Name: 'db-cluster-id', Values: [sourceArn] }],
+            Marker: marker,
+          }),
+        );
+        backups.push(...(out.DBClusterAutomatedBackups ?? []));
+        marker = out.Marker;
+      } while (marker);
+    } catch (error) {
+      if (awsErrorName(error) === 'DBClusterAutomatedBackupNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBClusterAutomatedBackups', error);
+    }
+    return newest(
+      backups.filter((backup) => backup.DBClusterArn === sourceArn).map((backup) => backup.RestoreWindow?.LatestTime),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+  type RRType,
+} from '@aws-sdk/client-route-53';
+import type { FailoverRecordSet, Route53Port } from '../domain/ports';
+import { toSwitchbackError } from './aws-errors';
+import { clients } from './clients';
+
+/** Route 53 returns names fully qualified (trailing dot), lower-case, with `*` as `\052`. */
+const normalizeName = (name: string): string => name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
+
+/**
+ * Route53Port over the Route 53 API. Record edits are control-plane calls served from us-east-1 only
+ * (aws-facts.md: Route 53 Developer Guide), hence `clients.route53()` pinned to ROUTE53_REGION; when us-east-1 is
+ * the region that failed, Route 53 Application Recovery Controller routing controls are the data-plane alternative
+ * (on/off switches on five regional endpoints, aws-facts.md: ARC Developer Guide). Throttling and
+ * PriorRequestNotComplete (the same zone changed too soon) become ThrottledError, which the ASL retries with
+ * backoff and jitter (aws-facts.md: Route 53 Developer Guide, "Throttling of API requests").
+ */
+export class Route53Adapter implements Route53Port {
+  private readonly client: () => Route53Client;
+
+  /** @param deps.client - the Route 53 client; defaults to the shared one (built once). */
+  constructor(deps: { client?: () => Route53Client } = {}) {
+    this.client = deps.client ?? (() => clients.route53());
+  }
+
+  /**
+   * The failover records (those with a `Failover` role) named `name` of type `type`, reading from that name on
+   * (StartRecordName/StartRecordType) and following pages while they still hold that name and type.
+   */
+  async listFailoverRecords(hostedZoneId: string, name: string, type: string): Promise<FailoverRecordSet[]> {
+    const wanted = normalizeName(name);
+    const found: FailoverRecordSet[] = [];
+    let start: { name?: string; type?: string; identifier?: string } = { name, type };
+    try {
+      for (;;) {
+        const out = await this.client().send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: hostedZoneId,
+            StartRecordName: start.name,
+            StartRecordType: start.type as RRType | undefined,
+            StartRecordIdentifier: start.identifier,
+          }),
+        );
+        let past = false;
+        for (const record of out.ResourceRecordSets ?? []) {
+          if (normalizeName(record.Name ?? '') !== wanted || record.Type !== type) {
+            // Listing is ordered by name then type: the first other record means ours are all read.
+            past = true;
+            break;
+          }
+          const failover = toFailoverRecord(record);
+          if (failover) found.push(failover);
+        }
+        if (past || !out.IsTruncated) return found;
+        start = { name: out.NextRecordName, type: out.NextRecordType, identifier: out.NextRecordIdentifier };
+      }
+    } catch (error) {
+      throw toSwitchbackError('route53', 'ListResourceRecordSets', error);
+    }
+  }
+
+  /** One ChangeResourceRecordSets batch that UPSERTs every record as given; returns the change id. */
+  async upsertRecords(hostedZoneId: string, records: FailoverRecordSet[], comment: string): Promise<string> {
+    try {
+      const out = await this.client().send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: hostedZoneId,
+          ChangeBatch: {
+            // Route 53 takes at most 256 characters of comment.
+            Comment: comment.slice(0, 256),
+            Changes: records.map((record) => ({
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                ...(record.rest as Partial<ResourceRecordSet>),
+                Name: record.name,
+                Type: record.type as RRType,
+                SetIdentifier: record.setIdentifier,
+                Failover: record.failover,
+              },
+            })),
+          },
+        }),
+      );
+      const id = out.ChangeInfo?.Id;
+      if (!id) throw new Error('ChangeResourceRecordSets answered without a change id');
+      return id;
+    } catch (error) {
+      throw toSwitchbackError('route53', 'ChangeResourceRecordSets', error);
+    }
+  }
+
+  async getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
+    try {
+      const out = await this.client().send(new GetChangeCommand({ Id: changeId }));
+      return out.ChangeInfo?.Status === 'INSYNC' ? 'INSYNC' : 'PENDING';
+    } catch (error) {
+      throw toSwitchbackError('route53', 'GetChange', error);
+    }
+  }
+}
+
+/** A record with a Failover role, split into what the flip changes and everything it must keep. */
+const toFailoverRecord = (record: ResourceRecordSet): FailoverRecordSet | undefined => {
+  const { Name, Type, SetIdentifier, Failover, ...rest } = record;
+  if (!Name || !Type || !SetIdentifier || (Failover !== 'PRIMARY' && Failover !== 'SECONDARY')) return undefined;
+  return { name: Name, type: Type, setIdentifier: SetIdentifier, failover: Failover, rest: { ...rest } };
+};

@@ -1,0 +1,108 @@
+import { pollSeconds } from '../domain/polling';
+import type { RdsPort } from '../domain/ports';
+import type { DatabaseAssessment, PromotionResult, RunContext } from '../domain/run';
+import { PromotionFailedError } from '../errors';
+import type { AuroraGlobal, Plan, RdsReadReplica } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
+import { secondsBetween } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+import { findPlanDatabase, isFailedState, isGlobalFailoverRunning, secondaryMember } from './database-state';
+
+export interface CheckPromotionDeps {
+  rds: RdsPort;
+  clock: Clock;
+  log: Log;
+}
+
+export interface CheckPromotionInput {
+  run: RunContext;
+  plan: Plan;
+  database: DatabaseAssessment;
+  /** The previous Start Promotion / Check Promotion result. */
+  promotion: PromotionResult;
+}
+
+/**
+ * How long after the failover call a global cluster may still show neither a running failover nor the new
+ * writer before we call the failover lost: DescribeGlobalClusters may lag the call that started it.
+ */
+const FAILOVER_SETTLE_SECONDS = 120;
+
+/**
+ * Checks whether a promotion has finished ("Check Promotion" in the failover state machine). RDS: the instance
+ * is `available` and no longer replicates (after PromoteReadReplica it goes modifying -> rebooting -> available,
+ * aws-facts.md: RDS User Guide, "Promoting a read replica"). Aurora: the secondary is the global cluster's writer,
+ * no failover is running, and the cluster is `available`. A state that cannot end writable throws
+ * PromotionFailedError. Sets `writableAt` when it becomes writable, and the next wait from the poll policy.
+ */
+export const checkPromotion = async (
+  input: CheckPromotionInput,
+  deps: CheckPromotionDeps,
+): Promise<PromotionResult> => {
+  const { promotion } = input;
+  if (promotion.writable) return promotion;
+  const database = findPlanDatabase(input.plan, promotion.databaseId);
+  const state =
+    database.kind === 'rds-read-replica'
+      ? await readReplicaState(database, deps)
+      : await readGlobalState(database, promotion, deps);
+  const now = deps.clock.now();
+  deps.log.debug('promotion checked', { database: database.id, writable: state.writable, status: state.status });
+  return {
+    ...promotion,
+    writable: state.writable,
+    status: state.status,
+    writableAt: state.writable ? now.toISOString() : undefined,
+    pollSeconds: pollSeconds('promotion', promotion.startedAt, now),
+  };
+};
+
+const readReplicaState = async (
+  database: RdsReadReplica,
+  deps: CheckPromotionDeps,
+): Promise<{ writable: boolean; status: string }> => {
+  const { region, instance } = database.replica;
+  const state = await deps.rds.describeInstance(region, instance);
+  if (!state) {
+    throw new PromotionFailedError(database.id, `instance "${instance}" disappeared from ${region} while promoting.`);
+  }
+  if (isFailedState(state.status)) {
+    throw new PromotionFailedError(
+      database.id,
+      `instance "${instance}" in ${region} is ${state.status}. Check its events in the RDS console.`,
+    );
+  }
+  return { writable: state.status === 'available' && !state.replicationSource, status: state.status };
+};
+
+const readGlobalState = async (
+  database: AuroraGlobal,
+  promotion: PromotionResult,
+  deps: CheckPromotionDeps,
+): Promise<{ writable: boolean; status: string }> => {
+  const { region, cluster } = database.secondary;
+  const global = await deps.rds.describeGlobalCluster(region, database.globalCluster);
+  const target = secondaryMember(database, global);
+  if (global && isGlobalFailoverRunning(global)) {
+    return { writable: false, status: global.failoverState?.status ?? 'failing-over' };
+  }
+  if (!target.isWriter) {
+    if (secondsBetween(promotion.startedAt, deps.clock.now()) < FAILOVER_SETTLE_SECONDS) {
+      return { writable: false, status: global?.failoverState?.status ?? promotion.status };
+    }
+    throw new PromotionFailedError(
+      database.id,
+      `no failover of "${database.globalCluster}" is running and "${cluster}" is not its writer: the failover was ` +
+        'cancelled or rolled back. Check the global cluster events, then redrive the run.',
+    );
+  }
+  const state = await deps.rds.describeCluster(region, cluster);
+  if (!state) throw new PromotionFailedError(database.id, `cluster "${cluster}" was not found in ${region}.`);
+  if (isFailedState(state.status)) {
+    throw new PromotionFailedError(
+      database.id,
+      `cluster "${cluster}" in ${region} is ${state.status}. Check its events in the RDS console.`,
+    );
+  }
+  return { writable: state.status === 'available', status: state.status };
+};

@@ -1,0 +1,183 @@
+import { pollSeconds } from '../domain/polling';
+import type { ActionLog, EventsPort, FailoverRecordSet, LedgerPort, Route53Port } from '../domain/ports';
+import {
+  type ActionRecord,
+  DETAIL_TYPES,
+  type DnsResult,
+  type PhaseChangedDetail,
+  type PromotionResult,
+  type RunContext,
+} from '../domain/run';
+import { DnsFlipError } from '../errors';
+import type { FailoverRecord, HostedZone, Plan } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+
+export interface FlipDnsDeps {
+  route53: Route53Port;
+  ledger: Pick<LedgerPort, 'assertLock'>;
+  actions: ActionLog;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+  /** Region that serves Route 53 record edits (us-east-1), for the action records. */
+  route53Region: string;
+}
+
+export interface FlipDnsInput {
+  run: RunContext;
+  plan: Plan;
+  promotions: PromotionResult[];
+}
+
+/** Short facts for people about each promoted database, for the "promote succeeded" event. */
+export const promotionFacts = (promotions: readonly PromotionResult[]): string[] =>
+  promotions.map((promotion) => {
+    const where = `${promotion.newPrimary.identifier} in ${promotion.newPrimary.region}`;
+    const how = promotion.alreadyPromoted ? 'already promoted' : `${promotion.actions.length} action(s)`;
+    const lag = promotion.lagSecondsAtPromotion === null ? 'lag unknown' : `lag ${promotion.lagSecondsAtPromotion} s`;
+    const dryRun = promotion.actions.some((action) => action.dryRun) ? ', dry run' : '';
+    return `${promotion.databaseId} writable (${where}; ${how}; ${lag}${dryRun})`;
+  });
+
+/** The time the last database became writable: the end of the promote phase. */
+const promoteEndedAt = (promotions: readonly PromotionResult[], fallback: string): string =>
+  promotions.reduce<string>((latest, promotion) => {
+    const at = promotion.writableAt;
+    return at && at > latest ? at : latest;
+  }, '') || fallback;
+
+/** Publishes a Phase Changed event (best effort: EventsPort never throws). */
+export const publishPhase = (events: EventsPort, detail: PhaseChangedDetail): Promise<void> =>
+  events.publish(DETAIL_TYPES.phaseChanged, detail);
+
+interface ZonePlan {
+  zone: HostedZone;
+  upserts: FailoverRecordSet[];
+  alreadyFlipped: boolean;
+}
+
+/**
+ * Reads one pair's records and returns the UPSERTs that swap the roles (standby PRIMARY, old primary SECONDARY),
+ * keeping every other field of each record as it is; none when the pair is already flipped.
+ */
+const planPair = async (route53: Route53Port, zoneId: string, pair: FailoverRecord): Promise<FailoverRecordSet[]> => {
+  const records = await route53.listFailoverRecords(zoneId, pair.name, pair.type);
+  const find = (setIdentifier: string, role: string): FailoverRecordSet => {
+    const record = records.find((candidate) => candidate.setIdentifier === setIdentifier);
+    if (!record) {
+      throw new DnsFlipError(
+        `Hosted zone ${zoneId} has no failover record ${pair.name} ${pair.type} with set identifier ` +
+          `"${setIdentifier}" (the plan's ${role}); found: ${records.map((r) => `"${r.setIdentifier}"`).join(', ') || 'none'}. ` +
+          "Create it with a Failover routing policy, or fix the plan's dns records.",
+      );
+    }
+    return record;
+  };
+  const standby = find(pair.standbySetIdentifier, 'standbySetIdentifier');
+  const primary = find(pair.primarySetIdentifier, 'primarySetIdentifier');
+  if (standby.failover === 'PRIMARY' && primary.failover === 'SECONDARY') return [];
+  return [
+    { ...standby, failover: 'PRIMARY' },
+    { ...primary, failover: 'SECONDARY' },
+  ];
+};
+
+/** Reads every pair of every zone first (a missing record fails before anything changes), then changes each zone. */
+const changeZones = async (
+  { run, plan }: FlipDnsInput,
+  deps: FlipDnsDeps,
+): Promise<{ zones: ZonePlan[]; changes: DnsResult['changes']; actions: ActionRecord[] }> => {
+  const zones: ZonePlan[] = [];
+  const changes: DnsResult['changes'] = [];
+  const actions: ActionRecord[] = [];
+  for (const zone of plan.dns) {
+    const upserts: FailoverRecordSet[] = [];
+    for (const pair of zone.records) upserts.push(...(await planPair(deps.route53, zone.hostedZoneId, pair)));
+    zones.push({ zone, upserts, alreadyFlipped: upserts.length === 0 });
+  }
+
+  for (const { zone, upserts, alreadyFlipped } of zones) {
+    if (alreadyFlipped) {
+      // Flipped by an earlier attempt of this step; its change may still be propagating, but no id is left to ask.
+      changes.push({ hostedZoneId: zone.hostedZoneId, changeId: null, status: 'INSYNC' });
+      continue;
+    }
+    let changeId: string | null = null;
+    const comment = `Switchback ${run.incidentId}: fail over ${plan.app} to ${run.regions.standby}`;
+    const names = upserts.filter((record) => record.failover === 'PRIMARY').map((r) => `${r.name} ${r.type}`);
+    const action = await deps.actions.perform(
+      {
+        service: 'route53',
+        operation: 'ChangeResourceRecordSets',
+        target: `${zone.hostedZoneId}: ${names.join(', ')}`,
+        region: deps.route53Region,
+      },
+      run.mode,
+      async () => {
+        changeId = await deps.route53.upsertRecords(zone.hostedZoneId, upserts, comment);
+      },
+    );
+    actions.push(action);
+    changes.push({ hostedZoneId: zone.hostedZoneId, changeId, status: action.dryRun ? 'INSYNC' : 'PENDING' });
+  }
+  return { zones, changes, actions };
+};
+
+/**
+ * Flips the plan's Route 53 failover records ("Flip DNS" in the failover state machine): per hosted zone, one
+ * ChangeResourceRecordSets that UPSERTs both records of every pair, the standby becoming PRIMARY and the old primary
+ * SECONDARY, so that Route 53 does not send traffic back by itself when the old primary's health check recovers
+ * (aws-facts.md: Route 53 Developer Guide, failover routing). One batch per zone keeps the call count within
+ * the Route 53 API rate (aws-facts.md: "Throttling of API requests"). A zone whose pairs are all flipped already
+ * makes no call. Everything is read before anything is changed, so a missing record fails the step before any
+ * zone is touched. In a dry run no change is made: the planned actions are recorded and the result is in sync.
+ */
+export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<DnsResult> => {
+  const { run } = input;
+  await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  const startedAt = deps.clock.now().toISOString();
+  // Announced while the records are read and changed, not before: notification never delays recovery.
+  const announced = publishPhase(deps.events, {
+    run,
+    phase: 'promote',
+    status: 'succeeded',
+    at: promoteEndedAt(input.promotions, startedAt),
+    facts: promotionFacts(input.promotions),
+  }).then(() => publishPhase(deps.events, { run, phase: 'dns', status: 'started', at: startedAt }));
+
+  // Even when the flip fails, the promote phase did succeed: let its event leave before the step ends.
+  const { zones, changes, actions } = await changeZones(input, deps).finally(() => announced);
+
+  const now = deps.clock.now();
+  const inSync = changes.every((change) => change.status === 'INSYNC');
+  const result: DnsResult = {
+    changes,
+    inSync,
+    pollSeconds: pollSeconds('dns', startedAt, now),
+    startedAt,
+    inSyncAt: inSync ? now.toISOString() : undefined,
+    alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
+    actions,
+  };
+  deps.log.info('dns flipped', { zones: changes.length, alreadyFlipped: result.alreadyFlipped.length, inSync });
+  if (inSync) {
+    // Check DNS Sync will not run: say here that the phase is over.
+    await publishPhase(deps.events, {
+      run,
+      phase: 'dns',
+      status: 'succeeded',
+      at: result.inSyncAt ?? startedAt,
+      facts: dnsFacts(result),
+    });
+  }
+  return result;
+};
+
+/** Short facts for people about the DNS flip, for the "dns succeeded" event. */
+export const dnsFacts = (dns: DnsResult): string[] =>
+  dns.changes.map((change) => {
+    if (dns.alreadyFlipped.includes(change.hostedZoneId)) return `${change.hostedZoneId} already flipped`;
+    if (change.changeId === null) return `${change.hostedZoneId} flip planned (dry run)`;
+    return `${change.hostedZoneId} flipped (${change.changeId}) ${change.status}`;
+  });

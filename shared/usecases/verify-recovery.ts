@@ -1,0 +1,199 @@
+import type { EventsPort, RdsPort } from '../domain/ports';
+import type { Assessment, PromotionResult, RunContext, VerificationResult } from '../domain/run';
+import { VerificationFailedError } from '../errors';
+import { type AuroraGlobal, backupMaxAgeSeconds, type Database, type Plan, type RdsReadReplica } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
+import { secondsBetween } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+import { isGlobalFailoverRunning } from './database-state';
+import { publishPhase } from './flip-dns';
+
+export interface VerifyRecoveryDeps {
+  rds: RdsPort;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+export interface VerifyRecoveryInput {
+  run: RunContext;
+  plan: Plan;
+  assessment: Assessment;
+  promotions: PromotionResult[];
+}
+
+type Check = VerificationResult['checks'][number];
+
+/** What one database's verification found: checks, warnings (recovery stands) and failures (it does not). */
+interface Findings {
+  checks: Check[];
+  warnings: string[];
+  failures: string[];
+}
+
+/** What the new primary looks like, whatever its kind. */
+interface NewPrimary {
+  found: boolean;
+  writable: boolean;
+  status: string;
+  arn?: string;
+  backupRetentionPeriod: number;
+  latestRestorableTime?: string;
+}
+
+/** `arn:aws:rds:us-west-2:1234:db:orders-db-replica` -> the same account's `arn:aws:rds:us-east-1:1234:db:orders-db`. */
+const siblingArn = (arn: string, region: string, identifier: string): string | undefined => {
+  const parts = arn.split(':');
+  if (parts.length < 7 || parts[0] !== 'arn') return undefined;
+  return [...parts.slice(0, 3), region, ...parts.slice(4, 6), identifier].join(':');
+};
+
+const readRdsPrimary = async (rds: RdsPort, database: RdsReadReplica): Promise<NewPrimary> => {
+  const instance = await rds.describeInstance(database.replica.region, database.replica.instance);
+  if (!instance) return { found: false, writable: false, status: 'not found', backupRetentionPeriod: 0 };
+  return {
+    found: true,
+    writable: instance.status === 'available' && !instance.replicationSource,
+    status: instance.replicationSource ? `${instance.status}, still a read replica` : instance.status,
+    arn: instance.arn,
+    backupRetentionPeriod: instance.backupRetentionPeriod,
+    latestRestorableTime: instance.latestRestorableTime,
+  };
+};
+
+const readAuroraPrimary = async (rds: RdsPort, database: AuroraGlobal): Promise<NewPrimary> => {
+  const { region, cluster } = database.secondary;
+  const [global, state] = await Promise.all([
+    rds.describeGlobalCluster(region, database.globalCluster),
+    rds.describeCluster(region, cluster),
+  ]);
+  if (!state) return { found: false, writable: false, status: 'not found', backupRetentionPeriod: 0 };
+  const member = global?.members.find((m) => m.clusterIdentifier === cluster && m.region === region);
+  const isWriter = member?.isWriter === true && !(global && isGlobalFailoverRunning(global));
+  return {
+    found: true,
+    writable: isWriter && state.status === 'available',
+    status: isWriter ? state.status : `${state.status}, not the writer of ${database.globalCluster}`,
+    arn: state.arn,
+    backupRetentionPeriod: state.backupRetentionPeriod,
+    latestRestorableTime: state.latestRestorableTime,
+  };
+};
+
+const verifyDatabase = async (
+  input: VerifyRecoveryInput,
+  database: Database,
+  deps: VerifyRecoveryDeps,
+): Promise<Findings> => {
+  const { run, plan } = input;
+  const dryRun = run.mode === 'dry-run';
+  const now = deps.clock.now();
+  const maxAge = backupMaxAgeSeconds(plan);
+  const findings: Findings = { checks: [], warnings: [], failures: [] };
+  const check = (name: string, ok: boolean, detail: string) =>
+    findings.checks.push({ name: `${database.id}: ${name}`, ok, detail });
+  const warn = (message: string) => findings.warnings.push(`${database.id}: ${message}`);
+
+  const primary =
+    database.kind === 'rds-read-replica'
+      ? await readRdsPrimary(deps.rds, database)
+      : await readAuroraPrimary(deps.rds, database);
+  const [standbyRegion, standbyName, primaryName] =
+    database.kind === 'rds-read-replica'
+      ? [database.replica.region, database.replica.instance, database.primary.instance]
+      : [database.secondary.region, database.secondary.cluster, database.primary.cluster];
+
+  if (dryRun) {
+    // Nothing was promoted: what can be verified is that the standby is there and ready to be.
+    const ready = primary.found && primary.status.startsWith('available');
+    check('writable', ready, `dry run, not promoted: ${standbyName} in ${standbyRegion} is ${primary.status}`);
+    if (!ready) warn(`standby ${standbyName} in ${standbyRegion} is ${primary.status}: a live run would wait or fail`);
+  } else {
+    check('writable', primary.writable, `${standbyName} in ${standbyRegion} is ${primary.status}`);
+    if (!primary.writable)
+      findings.failures.push(`${database.id}: ${standbyName} in ${standbyRegion} is ${primary.status}`);
+  }
+  if (!primary.found) return findings;
+
+  const backupsOn = primary.backupRetentionPeriod > 0;
+  check('automated backups', backupsOn, `retention ${primary.backupRetentionPeriod} day(s)`);
+  if (!backupsOn) warn(`automated backups are off on ${standbyName}: set a backup retention period (e.g. 7 days)`);
+
+  // RDS keeps LatestRestorableTime within about 5 minutes of now (aws-facts.md: RDS User Guide, point-in-time restore).
+  if (!primary.latestRestorableTime) {
+    check('backup freshness', false, 'no restorable time yet');
+    warn(`${standbyName} has no restorable time yet: point-in-time restore is not possible until its first backup`);
+  } else {
+    const age = Math.round(secondsBetween(primary.latestRestorableTime, now));
+    const fresh = age <= maxAge;
+    check(
+      'backup freshness',
+      fresh,
+      `latest restorable time ${primary.latestRestorableTime} (${age} s old, limit ${maxAge} s)`,
+    );
+    if (!fresh) warn(`latest restorable time of ${standbyName} is ${age} s old, over the ${maxAge} s limit`);
+  }
+
+  if (plan.backups.crossRegionCopy) {
+    // The old primary's backups replicated into the standby region: the restore point left if the promoted data
+    // turns out bad. Their age counts at impact: after that, the failed region stops sending new ones.
+    const sourceArn = primary.arn ? siblingArn(primary.arn, database.primary.region, primaryName) : undefined;
+    const assessed = input.assessment.databases.find((db) => db.id === database.id)?.latestCrossRegionCopy;
+    const latest =
+      (sourceArn ? await deps.rds.latestReplicatedBackup(standbyRegion, sourceArn) : undefined) ?? assessed;
+    if (!latest) {
+      check('cross-region copy', false, `no backup of ${primaryName} replicated into ${standbyRegion}`);
+      warn(`no cross-region copy of ${primaryName}'s backups in ${standbyRegion}: enable automated backup replication`);
+    } else {
+      const age = Math.round(secondsBetween(latest, run.impactStartedAt));
+      const fresh = age <= maxAge;
+      check(
+        'cross-region copy',
+        fresh,
+        `latest replicated restorable time ${latest} (${age} s before impact, limit ${maxAge} s)`,
+      );
+      if (!fresh) warn(`cross-region copy of ${primaryName} was ${age} s old at impact, over the ${maxAge} s limit`);
+    }
+  }
+  return findings;
+};
+
+/**
+ * Verifies the recovery ("Verify Recovery" in the failover state machine): for each database of the plan, the new
+ * primary is available and writable (RDS: no replication source; Aurora: the global cluster's writer), automated
+ * backups are on, the newest restorable time is within the plan's backup age limit, and, when the plan requires a
+ * cross-region copy, one exists. Backup problems are warnings: the recovery stands, the record and the channel
+ * show them. A database that is not writable fails the run with VerificationFailedError.
+ */
+export const verifyRecovery = async (
+  input: VerifyRecoveryInput,
+  deps: VerifyRecoveryDeps,
+): Promise<VerificationResult> => {
+  const { run, plan } = input;
+  const startedAt = deps.clock.now().toISOString();
+  // Announced while verifying, not before: notification never delays recovery.
+  const announced = publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
+
+  const all = await Promise.all(plan.databases.map((database) => verifyDatabase(input, database, deps)));
+  await announced;
+  const checks = all.flatMap((findings) => findings.checks);
+  const warnings = all.flatMap((findings) => findings.warnings);
+  const failures = all.flatMap((findings) => findings.failures);
+  const endedAt = deps.clock.now().toISOString();
+
+  if (failures.length > 0) {
+    deps.log.error('recovery verification failed', { failures: failures.length });
+    await publishPhase(deps.events, { run, phase: 'verify', status: 'failed', at: endedAt, facts: failures });
+    throw new VerificationFailedError(failures);
+  }
+  deps.log.info('recovery verified', { checks: checks.length, warnings: warnings.length });
+  const passed = checks.filter((c) => c.ok).length;
+  await publishPhase(deps.events, {
+    run,
+    phase: 'verify',
+    status: 'succeeded',
+    at: endedAt,
+    facts: [`${passed}/${checks.length} checks passed`, ...warnings],
+  });
+  return { startedAt, endedAt, checks, warnings };
+};

@@ -1,0 +1,79 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../../functions/flip-dns';
+import { PlanRegistry } from '../../../shared/plan/load';
+import { setPlans } from '../../../shared/runtime/plans';
+import { ordersPlan } from '../../support/plan-fixtures';
+import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../support/resource-fixtures';
+
+process.env.AWS_REGION = 'us-west-2';
+
+const route53 = mockClient(Route53Client);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const eventbridge = mockClient(EventBridgeClient);
+const context = { functionName: 'flip-dns', awsRequestId: 'req-1' } as unknown as Context;
+
+describe('flip-dns handler', () => {
+  beforeEach(() => {
+    route53.reset();
+    dynamo.reset();
+    eventbridge.reset();
+    setPlans(new PlanRegistry([ordersPlan()]));
+    const run = ordersRun();
+    dynamo.on(GetCommand).resolves({
+      Item: { pk: 'PLAN#orders', sk: 'LOCK', holder: run.incidentId, epoch: run.epoch, acquiredAt: run.startedAt },
+    });
+    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  });
+
+  afterAll(() => {
+    setPlans(undefined);
+  });
+
+  it('flips the failover records of the plan in one change and returns a pending DnsResult', async () => {
+    // Prepare
+    route53.on(ListResourceRecordSetsCommand).resolves({
+      ResourceRecordSets: [
+        {
+          Name: 'api.orders.example.com.',
+          Type: 'CNAME',
+          SetIdentifier: 'api-us-east-1',
+          Failover: 'PRIMARY',
+          TTL: 60,
+          ResourceRecords: [{ Value: 'east' }],
+        },
+        {
+          Name: 'api.orders.example.com.',
+          Type: 'CNAME',
+          SetIdentifier: 'api-us-west-2',
+          Failover: 'SECONDARY',
+          TTL: 60,
+          ResourceRecords: [{ Value: 'west' }],
+        },
+      ],
+      IsTruncated: false,
+    });
+    route53.on(ChangeResourceRecordSetsCommand).resolves({
+      ChangeInfo: { Id: '/change/C42', Status: 'PENDING', SubmittedAt: new Date() },
+    });
+
+    // Act
+    const result = await handler({ run: ordersRun(), promotions: [ordersDbPromotion(), catalogPromotion()] }, context);
+
+    // Assess
+    expect(route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 1);
+    expect(result).toMatchObject({
+      changes: [{ hostedZoneId: 'Z0123456789ORDERSAPI', changeId: '/change/C42', status: 'PENDING' }],
+      inSync: false,
+      actions: [{ service: 'route53', operation: 'ChangeResourceRecordSets', region: 'us-east-1', dryRun: false }],
+    });
+    expect(eventbridge).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+  });
+});

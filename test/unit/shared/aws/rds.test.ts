@@ -1,0 +1,318 @@
+import {
+  DBInstanceNotFoundFault,
+  DescribeDBClusterAutomatedBackupsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  GlobalClusterNotFoundFault,
+  InvalidDBInstanceStateFault,
+  PromoteReadReplicaCommand,
+  RDSClient,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { RdsAdapter } from '../../../../shared/aws/rds';
+import { ThrottledError } from '../../../../shared/errors';
+
+const rdsMock = mockClient(RDSClient);
+
+const ORDERS_PRIMARY_ARN = 'arn:aws:rds:us-east-1:123456789012:db:orders-db';
+const CATALOG_EAST_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east';
+const CATALOG_WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster:catalog-west';
+
+const adapterFor = () => {
+  const regions: string[] = [];
+  const rds = new RdsAdapter({
+    client: (region) => {
+      regions.push(region);
+      return new RDSClient({ region });
+    },
+  });
+  return { rds, regions };
+};
+
+const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+
+describe('RdsAdapter', () => {
+  beforeEach(() => {
+    rdsMock.reset();
+  });
+
+  describe('describeInstance', () => {
+    it('returns the replica state from the region asked when the instance exists', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db-replica' }).resolves({
+        DBInstances: [
+          {
+            DBInstanceIdentifier: 'orders-db-replica',
+            DBInstanceArn: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
+            DBInstanceStatus: 'backing-up',
+            ReadReplicaSourceDBInstanceIdentifier: ORDERS_PRIMARY_ARN,
+            BackupRetentionPeriod: 3,
+            LatestRestorableTime: new Date('2026-11-25T02:58:00.000Z'),
+          },
+        ],
+      });
+      const { rds, regions } = adapterFor();
+
+      // Act
+      const state = await rds.describeInstance('us-west-2', 'orders-db-replica');
+
+      // Assess
+      expect(regions).toEqual(['us-west-2']);
+      expect(state).toEqual({
+        identifier: 'orders-db-replica',
+        arn: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
+        status: 'backing-up',
+        replicationSource: ORDERS_PRIMARY_ARN,
+        backupRetentionPeriod: 3,
+        latestRestorableTime: '2026-11-25T02:58:00.000Z',
+      });
+    });
+
+    it('returns undefined when RDS answers DBInstanceNotFound', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeDBInstancesCommand)
+        .rejects(new DBInstanceNotFoundFault({ message: 'DBInstance orders-db-replica not found.', $metadata: {} }));
+
+      // Act
+      const state = await adapterFor().rds.describeInstance('us-west-2', 'orders-db-replica');
+
+      // Assess
+      expect(state).toBeUndefined();
+    });
+
+    it('throws ThrottledError when RDS throttles', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBInstancesCommand).rejects(throttling());
+
+      // Act
+      const act = adapterFor().rds.describeInstance('us-west-2', 'orders-db-replica');
+
+      // Assess
+      await expect(act).rejects.toBeInstanceOf(ThrottledError);
+    });
+  });
+
+  describe('promoteReadReplica', () => {
+    it('sends PromoteReadReplica with the backup retention to keep', async () => {
+      // Prepare
+      rdsMock.on(PromoteReadReplicaCommand).resolves({});
+
+      // Act
+      await adapterFor().rds.promoteReadReplica('us-west-2', 'orders-db-replica', 7);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandWith(PromoteReadReplicaCommand, {
+        DBInstanceIdentifier: 'orders-db-replica',
+        BackupRetentionPeriod: 7,
+      });
+    });
+
+    it('keeps the AWS error name when RDS refuses the promotion', async () => {
+      // Prepare
+      rdsMock
+        .on(PromoteReadReplicaCommand)
+        .rejects(new InvalidDBInstanceStateFault({ message: 'not a read replica', $metadata: {} }));
+
+      // Act
+      const act = adapterFor().rds.promoteReadReplica('us-west-2', 'orders-db-replica', 7);
+
+      // Assess
+      await expect(act).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
+    });
+  });
+
+  describe('describeGlobalCluster', () => {
+    it('reads members with their region and identifier from the ARN when the global cluster exists', async () => {
+      // Prepare
+      rdsMock.on(DescribeGlobalClustersCommand).resolves({
+        GlobalClusters: [
+          {
+            GlobalClusterIdentifier: 'catalog-global',
+            Status: 'available',
+            GlobalClusterMembers: [
+              { DBClusterArn: CATALOG_EAST_ARN, IsWriter: true },
+              { DBClusterArn: CATALOG_WEST_ARN, IsWriter: false },
+            ],
+            FailoverState: {
+              Status: 'failing-over',
+              FromDbClusterArn: CATALOG_EAST_ARN,
+              ToDbClusterArn: CATALOG_WEST_ARN,
+              IsDataLossAllowed: true,
+            },
+          },
+        ],
+      });
+
+      // Act
+      const state = await adapterFor().rds.describeGlobalCluster('us-west-2', 'catalog-global');
+
+      // Assess
+      expect(state).toEqual({
+        identifier: 'catalog-global',
+        status: 'available',
+        members: [
+          { clusterArn: CATALOG_EAST_ARN, clusterIdentifier: 'catalog-east', region: 'us-east-1', isWriter: true },
+          { clusterArn: CATALOG_WEST_ARN, clusterIdentifier: 'catalog-west', region: 'us-west-2', isWriter: false },
+        ],
+        failoverState: {
+          status: 'failing-over',
+          fromClusterArn: CATALOG_EAST_ARN,
+          toClusterArn: CATALOG_WEST_ARN,
+          isDataLossAllowed: true,
+        },
+      });
+    });
+
+    it('returns undefined when the global cluster does not exist', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeGlobalClustersCommand)
+        .rejects(new GlobalClusterNotFoundFault({ message: 'not found', $metadata: {} }));
+
+      // Act
+      const state = await adapterFor().rds.describeGlobalCluster('us-west-2', 'catalog-global');
+
+      // Assess
+      expect(state).toBeUndefined();
+    });
+  });
+
+  describe('describeCluster', () => {
+    it('returns the cluster state when the cluster exists', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBClustersCommand).resolves({
+        DBClusters: [
+          {
+            DBClusterIdentifier: 'catalog-west',
+            DBClusterArn: CATALOG_WEST_ARN,
+            Status: 'available',
+            BackupRetentionPeriod: 1,
+            LatestRestorableTime: new Date('2026-11-25T03:04:00.000Z'),
+          },
+        ],
+      });
+
+      // Act
+      const state = await adapterFor().rds.describeCluster('us-west-2', 'catalog-west');
+
+      // Assess
+      expect(state).toEqual({
+        identifier: 'catalog-west',
+        arn: CATALOG_WEST_ARN,
+        status: 'available',
+        backupRetentionPeriod: 1,
+        latestRestorableTime: '2026-11-25T03:04:00.000Z',
+      });
+    });
+  });
+
+  describe('global failover and switchover', () => {
+    it('sends FailoverGlobalCluster with AllowDataLoss to the region asked', async () => {
+      // Prepare
+      rdsMock.on(FailoverGlobalClusterCommand).resolves({});
+      const { rds, regions } = adapterFor();
+
+      // Act
+      await rds.failoverGlobalCluster('us-west-2', 'catalog-global', CATALOG_WEST_ARN);
+
+      // Assess
+      expect(regions).toEqual(['us-west-2']);
+      expect(rdsMock).toHaveReceivedCommandWith(FailoverGlobalClusterCommand, {
+        GlobalClusterIdentifier: 'catalog-global',
+        TargetDbClusterIdentifier: CATALOG_WEST_ARN,
+        AllowDataLoss: true,
+      });
+    });
+
+    it('sends SwitchoverGlobalCluster without data loss', async () => {
+      // Prepare
+      rdsMock.on(SwitchoverGlobalClusterCommand).resolves({});
+
+      // Act
+      await adapterFor().rds.switchoverGlobalCluster('us-west-2', 'catalog-global', CATALOG_WEST_ARN);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandWith(SwitchoverGlobalClusterCommand, {
+        GlobalClusterIdentifier: 'catalog-global',
+        TargetDbClusterIdentifier: CATALOG_WEST_ARN,
+      });
+      expect(rdsMock).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 0);
+    });
+
+    it('throws ThrottledError when the failover call is throttled', async () => {
+      // Prepare
+      rdsMock.on(FailoverGlobalClusterCommand).rejects(throttling());
+
+      // Act
+      const act = adapterFor().rds.failoverGlobalCluster('us-west-2', 'catalog-global', CATALOG_WEST_ARN);
+
+      // Assess
+      await expect(act).rejects.toBeInstanceOf(ThrottledError);
+    });
+  });
+
+  describe('latestReplicatedBackup', () => {
+    it('returns the newest restore window end of the source instance across pages', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeDBInstanceAutomatedBackupsCommand, { Marker: undefined })
+        .resolves({
+          DBInstanceAutomatedBackups: [
+            { DBInstanceArn: ORDERS_PRIMARY_ARN, RestoreWindow: { LatestTime: new Date('2026-11-25T02:50:00.000Z') } },
+            {
+              DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:other',
+              RestoreWindow: { LatestTime: new Date('2026-11-25T02:59:59.000Z') },
+            },
+          ],
+          Marker: 'page-2',
+        })
+        .on(DescribeDBInstanceAutomatedBackupsCommand, { Marker: 'page-2' })
+        .resolves({
+          DBInstanceAutomatedBackups: [
+            { DBInstanceArn: ORDERS_PRIMARY_ARN, RestoreWindow: { LatestTime: new Date('2026-11-25T02:55:00.000Z') } },
+          ],
+        });
+
+      // Act
+      const latest = await adapterFor().rds.latestReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN);
+
+      // Assess
+      expect(latest).toBe('2026-11-25T02:55:00.000Z');
+      expect(rdsMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
+        Filters: [{ Name: 'db-instance-id', Values: [ORDERS_PRIMARY_ARN] }],
+      });
+    });
+
+    it('asks for cluster backups when the source is a cluster', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBClusterAutomatedBackupsCommand).resolves({
+        DBClusterAutomatedBackups: [
+          { DBClusterArn: CATALOG_EAST_ARN, RestoreWindow: { LatestTime: new Date('2026-11-25T02:57:00.000Z') } },
+        ],
+      });
+
+      // Act
+      const latest = await adapterFor().rds.latestReplicatedBackup('us-west-2', CATALOG_EAST_ARN);
+
+      // Assess
+      expect(latest).toBe('2026-11-25T02:57:00.000Z');
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstanceAutomatedBackupsCommand, 0);
+    });
+
+    it('returns undefined when no backup of the source was replicated', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [] });
+
+      // Act
+      const latest = await adapterFor().rds.latestReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN);
+
+      // Assess
+      expect(latest).toBeUndefined();
+    });
+  });
+});

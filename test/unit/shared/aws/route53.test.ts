@@ -1,0 +1,202 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  PriorRequestNotComplete,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Route53Adapter } from '../../../../shared/aws/route53';
+import { ThrottledError } from '../../../../shared/errors';
+
+const route53Mock = mockClient(Route53Client);
+const ZONE = 'Z0123456789ORDERSAPI';
+
+const adapter = () => new Route53Adapter({ client: () => new Route53Client({ region: 'us-east-1' }) });
+
+describe('Route53Adapter', () => {
+  beforeEach(() => {
+    route53Mock.reset();
+  });
+
+  describe('listFailoverRecords', () => {
+    it('returns the failover records of the name and type, following pages, keeping the rest of each record', async () => {
+      // Prepare
+      route53Mock
+        .on(ListResourceRecordSetsCommand, { StartRecordIdentifier: undefined })
+        .resolves({
+          ResourceRecordSets: [
+            {
+              Name: 'api.orders.example.com.',
+              Type: 'CNAME',
+              SetIdentifier: 'api-us-east-1',
+              Failover: 'PRIMARY',
+              TTL: 60,
+              ResourceRecords: [{ Value: 'east.orders.example.com' }],
+              HealthCheckId: 'hc-east',
+            },
+          ],
+          IsTruncated: true,
+          NextRecordName: 'api.orders.example.com.',
+          NextRecordType: 'CNAME',
+          NextRecordIdentifier: 'api-us-west-2',
+          MaxItems: 1,
+        })
+        .on(ListResourceRecordSetsCommand, { StartRecordIdentifier: 'api-us-west-2' })
+        .resolves({
+          ResourceRecordSets: [
+            {
+              Name: 'api.orders.example.com.',
+              Type: 'CNAME',
+              SetIdentifier: 'api-us-west-2',
+              Failover: 'SECONDARY',
+              AliasTarget: { HostedZoneId: 'Z2', DNSName: 'west.elb.amazonaws.com.', EvaluateTargetHealth: true },
+            },
+            { Name: 'api.orders.example.com.', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: '"v=1"' }] },
+          ],
+          IsTruncated: true,
+          NextRecordName: 'b.orders.example.com.',
+          NextRecordType: 'A',
+          MaxItems: 2,
+        });
+
+      // Act
+      const records = await adapter().listFailoverRecords(ZONE, 'api.orders.example.com', 'CNAME');
+
+      // Assess
+      expect(records).toEqual([
+        {
+          name: 'api.orders.example.com.',
+          type: 'CNAME',
+          setIdentifier: 'api-us-east-1',
+          failover: 'PRIMARY',
+          rest: { TTL: 60, ResourceRecords: [{ Value: 'east.orders.example.com' }], HealthCheckId: 'hc-east' },
+        },
+        {
+          name: 'api.orders.example.com.',
+          type: 'CNAME',
+          setIdentifier: 'api-us-west-2',
+          failover: 'SECONDARY',
+          rest: { AliasTarget: { HostedZoneId: 'Z2', DNSName: 'west.elb.amazonaws.com.', EvaluateTargetHealth: true } },
+        },
+      ]);
+      expect(route53Mock).toHaveReceivedCommandTimes(ListResourceRecordSetsCommand, 2);
+      expect(route53Mock).toHaveReceivedNthSpecificCommandWith(1, ListResourceRecordSetsCommand, {
+        HostedZoneId: ZONE,
+        StartRecordName: 'api.orders.example.com',
+        StartRecordType: 'CNAME',
+      });
+    });
+
+    it('leaves out records of the name that have no Failover role', async () => {
+      // Prepare
+      route53Mock.on(ListResourceRecordSetsCommand).resolves({
+        ResourceRecordSets: [
+          { Name: 'api.orders.example.com.', Type: 'CNAME', SetIdentifier: 'api-us-east-1', Weight: 100, TTL: 60 },
+        ],
+        IsTruncated: false,
+      });
+
+      // Act
+      const records = await adapter().listFailoverRecords(ZONE, 'api.orders.example.com', 'CNAME');
+
+      // Assess
+      expect(records).toEqual([]);
+    });
+  });
+
+  describe('upsertRecords', () => {
+    it('sends one change batch that UPSERTs every record with its role and kept fields', async () => {
+      // Prepare
+      route53Mock.on(ChangeResourceRecordSetsCommand).resolves({
+        ChangeInfo: { Id: '/change/C123', Status: 'PENDING', SubmittedAt: new Date() },
+      });
+
+      // Act
+      const changeId = await adapter().upsertRecords(
+        ZONE,
+        [
+          {
+            name: 'api.orders.example.com.',
+            type: 'CNAME',
+            setIdentifier: 'api-us-west-2',
+            failover: 'PRIMARY',
+            rest: { TTL: 60, HealthCheckId: 'hc-west' },
+          },
+          {
+            name: 'api.orders.example.com.',
+            type: 'CNAME',
+            setIdentifier: 'api-us-east-1',
+            failover: 'SECONDARY',
+            rest: { TTL: 60 },
+          },
+        ],
+        'Switchback incident-1',
+      );
+
+      // Assess
+      expect(changeId).toBe('/change/C123');
+      expect(route53Mock).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 1);
+      expect(route53Mock).toHaveReceivedCommandWith(ChangeResourceRecordSetsCommand, {
+        HostedZoneId: ZONE,
+        ChangeBatch: {
+          Comment: 'Switchback incident-1',
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: 'api.orders.example.com.',
+                Type: 'CNAME',
+                SetIdentifier: 'api-us-west-2',
+                Failover: 'PRIMARY',
+                TTL: 60,
+                HealthCheckId: 'hc-west',
+              },
+            },
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: 'api.orders.example.com.',
+                Type: 'CNAME',
+                SetIdentifier: 'api-us-east-1',
+                Failover: 'SECONDARY',
+                TTL: 60,
+              },
+            },
+          ],
+        },
+      });
+    });
+
+    it('throws ThrottledError when Route 53 answers PriorRequestNotComplete', async () => {
+      // Prepare
+      route53Mock
+        .on(ChangeResourceRecordSetsCommand)
+        .rejects(new PriorRequestNotComplete({ message: 'The request was rejected', $metadata: {} }));
+
+      // Act
+      const act = adapter().upsertRecords(ZONE, [], 'Switchback incident-1');
+
+      // Assess
+      await expect(act).rejects.toBeInstanceOf(ThrottledError);
+    });
+  });
+
+  describe('getChangeStatus', () => {
+    it('returns the status GetChange answers', async () => {
+      // Prepare
+      route53Mock
+        .on(GetChangeCommand)
+        .resolvesOnce({ ChangeInfo: { Id: '/change/C123', Status: 'PENDING', SubmittedAt: new Date() } })
+        .resolves({ ChangeInfo: { Id: '/change/C123', Status: 'INSYNC', SubmittedAt: new Date() } });
+      const route53 = adapter();
+
+      // Act
+      const statuses = [await route53.getChangeStatus('/change/C123'), await route53.getChangeStatus('/change/C123')];
+
+      // Assess
+      expect(statuses).toEqual(['PENDING', 'INSYNC']);
+      expect(route53Mock).toHaveReceivedCommandWith(GetChangeCommand, { Id: '/change/C123' });
+    });
+  });
+});

@@ -1,0 +1,227 @@
+import { PromotionFailedError } from '../../../../shared/errors';
+import { type CheckPromotionDeps, checkPromotion } from '../../../../shared/usecases/check-promotion';
+import { FakeClock, FakeLog, FakeRds } from '../../../support/fakes';
+import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import {
+  catalogItem,
+  catalogPromotion,
+  ordersDbItem,
+  ordersDbPromotion,
+  ordersRun,
+} from '../../../support/resource-fixtures';
+
+const STARTED = '2026-11-25T03:01:31.000Z';
+
+const replica = (status: string, replicationSource?: string) => ({
+  identifier: 'orders-db-replica',
+  status,
+  replicationSource,
+  backupRetentionPeriod: 7,
+});
+
+const members = (westIsWriter: boolean) => [
+  { clusterArn: CATALOG_EAST_ARN, clusterIdentifier: 'catalog-east', region: 'us-east-1', isWriter: !westIsWriter },
+  { clusterArn: CATALOG_WEST_ARN, clusterIdentifier: 'catalog-west', region: 'us-west-2', isWriter: westIsWriter },
+];
+
+describe('checkPromotion', () => {
+  const plan = ordersPlan();
+  let rds: FakeRds;
+  let clock: FakeClock;
+  let deps: CheckPromotionDeps;
+
+  beforeEach(() => {
+    rds = new FakeRds();
+    clock = new FakeClock(STARTED);
+    deps = { rds, clock, log: new FakeLog() };
+  });
+
+  describe('an RDS read replica', () => {
+    const promoting = ordersDbPromotion({
+      writable: false,
+      status: 'promoting',
+      writableAt: undefined,
+      pollSeconds: 1,
+    });
+
+    it('is not writable yet and waits longer as time passes when the instance is still rebooting', async () => {
+      // Prepare
+      rds.addInstance('us-west-2', replica('rebooting'));
+      clock.advance(250);
+
+      // Act
+      const result = await checkPromotion(
+        { run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting },
+        deps,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ writable: false, status: 'rebooting', pollSeconds: 3 });
+      expect(result.writableAt).toBeUndefined();
+    });
+
+    it('is not writable while the instance is available but still replicating', async () => {
+      // Prepare
+      rds.addInstance('us-west-2', replica('available', ORDERS_PRIMARY_ARN));
+
+      // Act
+      const result = await checkPromotion(
+        { run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting },
+        deps,
+      );
+
+      // Assess
+      expect(result.writable).toBe(false);
+    });
+
+    it('becomes writable at the time of the check when the instance is available and standalone', async () => {
+      // Prepare
+      rds.addInstance('us-west-2', replica('available'));
+      clock.advance(200);
+
+      // Act
+      const result = await checkPromotion(
+        { run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting },
+        deps,
+      );
+
+      // Assess
+      expect(result).toEqual({
+        ...promoting,
+        writable: true,
+        status: 'available',
+        writableAt: '2026-11-25T03:04:51.000Z',
+        pollSeconds: 2,
+      });
+    });
+
+    it.each(['failed', 'incompatible-parameters', 'storage-full'])(
+      'throws PromotionFailedError when the instance is %s',
+      async (status) => {
+        // Prepare
+        rds.addInstance('us-west-2', replica(status));
+
+        // Act
+        const act = checkPromotion({ run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting }, deps);
+
+        // Assess
+        await expect(act).rejects.toBeInstanceOf(PromotionFailedError);
+        await expect(act).rejects.toThrow(status);
+      },
+    );
+
+    it('throws PromotionFailedError when the instance disappeared', async () => {
+      // Act
+      const act = checkPromotion({ run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting }, deps);
+
+      // Assess
+      await expect(act).rejects.toThrow(/disappeared/);
+    });
+  });
+
+  describe('an Aurora global database', () => {
+    const failingOver = catalogPromotion({
+      writable: false,
+      status: 'failing-over',
+      writableAt: undefined,
+      pollSeconds: 1,
+    });
+
+    it('is not writable while the failover is running', async () => {
+      // Prepare
+      rds.addGlobalCluster({
+        identifier: 'catalog-global',
+        status: 'available',
+        members: members(true),
+        failoverState: { status: 'failing-over', toClusterArn: CATALOG_WEST_ARN },
+      });
+
+      // Act
+      const result = await checkPromotion(
+        { run: ordersRun(), plan, database: catalogItem(), promotion: failingOver },
+        deps,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ writable: false, status: 'failing-over' });
+    });
+
+    it('becomes writable when the secondary is the writer and its cluster is available', async () => {
+      // Prepare
+      rds.addGlobalCluster({ identifier: 'catalog-global', status: 'available', members: members(true) });
+      rds.addCluster('us-west-2', {
+        identifier: 'catalog-west',
+        arn: CATALOG_WEST_ARN,
+        status: 'available',
+        backupRetentionPeriod: 1,
+      });
+      clock.advance(90);
+
+      // Act
+      const result = await checkPromotion(
+        { run: ordersRun(), plan, database: catalogItem(), promotion: failingOver },
+        deps,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ writable: true, status: 'available', writableAt: '2026-11-25T03:03:01.000Z' });
+      expect(rds.regionsCalled()).toEqual(['us-west-2']);
+    });
+
+    it('keeps waiting right after the call when the global cluster does not show the failover yet', async () => {
+      // Prepare
+      rds.addGlobalCluster({ identifier: 'catalog-global', status: 'available', members: members(false) });
+      clock.advance(5);
+
+      // Act
+      const result = await checkPromotion(
+        { run: ordersRun(), plan, database: catalogItem(), promotion: failingOver },
+        deps,
+      );
+
+      // Assess
+      expect(result.writable).toBe(false);
+    });
+
+    it('throws PromotionFailedError when no failover runs long after the call and the secondary is not the writer', async () => {
+      // Prepare
+      rds.addGlobalCluster({ identifier: 'catalog-global', status: 'available', members: members(false) });
+      clock.advance(600);
+
+      // Act
+      const act = checkPromotion({ run: ordersRun(), plan, database: catalogItem(), promotion: failingOver }, deps);
+
+      // Assess
+      await expect(act).rejects.toThrow(/cancelled or rolled back/);
+    });
+
+    it('throws PromotionFailedError when the new writer cluster failed', async () => {
+      // Prepare
+      rds.addGlobalCluster({ identifier: 'catalog-global', status: 'available', members: members(true) });
+      rds.addCluster('us-west-2', {
+        identifier: 'catalog-west',
+        arn: CATALOG_WEST_ARN,
+        status: 'inaccessible-encryption-credentials',
+        backupRetentionPeriod: 1,
+      });
+
+      // Act
+      const act = checkPromotion({ run: ordersRun(), plan, database: catalogItem(), promotion: failingOver }, deps);
+
+      // Assess
+      await expect(act).rejects.toBeInstanceOf(PromotionFailedError);
+    });
+  });
+
+  it('returns a writable promotion unchanged without asking AWS', async () => {
+    // Prepare
+    const done = ordersDbPromotion();
+
+    // Act
+    const result = await checkPromotion({ run: ordersRun(), plan, database: ordersDbItem(), promotion: done }, deps);
+
+    // Assess
+    expect(result).toEqual(done);
+    expect(rds.calls).toEqual([]);
+  });
+});
