@@ -29,7 +29,8 @@ const recordOutcomeEventSchema = z.looseObject({
   promotions: z.array(z.looseObject({ actions: z.array(z.unknown()) })).optional(),
   dns: z.looseObject({ actions: z.array(z.unknown()) }).optional(),
   verification: z.looseObject({ startedAt: z.string(), endedAt: z.string(), warnings: z.array(z.string()) }).optional(),
-  approval: z.looseObject({ approved: z.boolean() }).optional(),
+  // null when no approval was asked (Assess seeds `$.approval` so that Record Recovery can always pass it).
+  approval: z.looseObject({ approved: z.boolean() }).nullish(),
 });
 
 let adapters: Omit<RecordOutcomeDeps, 'plans'> | undefined;
@@ -50,7 +51,7 @@ const defaultDeps = (): RecordOutcomeDeps => {
 export const handler = lambdaHandler(async (event: unknown): Promise<RecordOutcomeResult> => {
   const parsed = recordOutcomeEventSchema.safeParse(event);
   if (!parsed.success) throw new MalformedEventError('Record task payload', toFieldIssues(parsed.error, event));
-  const { run } = parsed.data;
-  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
-  return recordOutcome(parsed.data as unknown as RecordOutcomeEvent, defaultDeps());
+  const { approval, ...rest } = parsed.data;
+  logger.appendKeys({ plan: rest.run.plan, incidentId: rest.run.incidentId, executionArn: rest.run.executionArn });
+  return recordOutcome({ ...rest, ...(approval ? { approval } : {}) } as unknown as RecordOutcomeEvent, defaultDeps());
 });

@@ -59,16 +59,23 @@ const backupWarnings = (plan: Plan, databases: readonly DatabaseAssessment[], no
       warnings.push(`${db.id} standby not found in ${plan.regions.standby}: its promotion will fail`);
       continue;
     }
-    if (!db.latestRestorableTime) {
-      warnings.push(`${db.id} has no restorable time: automated backups of the standby may be off`);
-    } else {
-      const age = Math.round(ageSeconds(db.latestRestorableTime, now));
-      if (age > limit) {
-        warnings.push(`${db.id} newest restorable point is ${formatSeconds(age)} old, limit ${formatSeconds(limit)}`);
+    // A read replica usually has no automated backups of its own (RDS for PostgreSQL replicas never do): before
+    // promotion, the restore point that survives the region is the cross-region copy checked below. The standby's
+    // own restorable time counts once it is the writer; verify-recovery checks it again after promotion.
+    if (db.alreadyPromoted || db.kind === 'aurora-global') {
+      if (!db.latestRestorableTime) {
+        warnings.push(`${db.id} has no restorable time: automated backups of the standby may be off`);
+      } else {
+        const age = Math.round(ageSeconds(db.latestRestorableTime, now));
+        if (age > limit) {
+          warnings.push(`${db.id} newest restorable point is ${formatSeconds(age)} old, limit ${formatSeconds(limit)}`);
+        }
       }
     }
     // Once promoted, the old primary's backups are history: a missing copy of them says nothing about this run.
-    if (plan.backups.crossRegionCopy && !db.alreadyPromoted) {
+    // An Aurora global database's secondary cluster is itself the cross-region copy (storage-level replication,
+    // Aurora User Guide, Global Database): its lag is the measure, checked against the RPO budget.
+    if (plan.backups.crossRegionCopy && !db.alreadyPromoted && db.kind === 'rds-read-replica') {
       if (!db.latestCrossRegionCopy) {
         warnings.push(`${db.id} has no cross-region backup copy in ${plan.regions.standby} (backups.crossRegionCopy)`);
       } else {

@@ -94,7 +94,7 @@ const readAuroraGlobal = async (db: AuroraGlobal, deps: Deps, now: Date): Promis
   const alreadyPromoted =
     writer !== undefined && (writer.clusterIdentifier === cluster || writer.clusterArn === secondary.arn);
   const lag = alreadyPromoted ? undefined : await deps.replicaLag.auroraRpoLagSeconds(region, cluster, now);
-  const copy = alreadyPromoted ? undefined : await replicatedBackup(deps, region, writer?.clusterArn, db.id);
+  // No backup-copy lookup: the secondary cluster is the cross-region copy of an Aurora global database.
   return {
     id: db.id,
     kind: db.kind,
@@ -102,7 +102,6 @@ const readAuroraGlobal = async (db: AuroraGlobal, deps: Deps, now: Date): Promis
     alreadyPromoted,
     lagSeconds: lag ?? null,
     ...(secondary.latestRestorableTime ? { latestRestorableTime: secondary.latestRestorableTime } : {}),
-    ...(copy ? { latestCrossRegionCopy: copy } : {}),
   };
 };
 
@@ -146,7 +145,9 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   const now = clock.now();
   const startedAt = now.toISOString();
 
-  const lock = await ledger.acquireLock(plan.app, incidentId, now);
+  // A dry run changes nothing, so it takes no lock: a rehearsal must never stand in the way of a real failover
+  // that an alarm starts meanwhile. Its epoch 0 is never a real lock's (epochs start at 1).
+  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, incidentId, now);
   const [readings, planState] = await Promise.all([
     Promise.all(plan.databases.map((db) => readDatabase(db, deps, now))),
     ledger.getPlanState(plan.app),

@@ -135,7 +135,7 @@ const changeZones = async (
  */
 export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<DnsResult> => {
   const { run } = input;
-  await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
   const startedAt = deps.clock.now().toISOString();
   // Announced while the records are read and changed, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, {

@@ -129,7 +129,7 @@ const promoteReplica = async (
     throw new PromotionFailedError(database.id, `replica "${instance}" is ${replica.status}, not available. ${hint}`);
   }
 
-  await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
   const retention = replica.backupRetentionPeriod > 0 ? replica.backupRetentionPeriod : DEFAULT_BACKUP_RETENTION_DAYS;
   try {
     const action = await deps.actions.perform(
@@ -182,7 +182,7 @@ const promoteGlobalSecondary = async (
   }
   if (target.isWriter) return { writable: true, status: 'available', alreadyPromoted: true, actions: [] };
 
-  await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
   const failoverAction = {
     service: 'rds',
     operation: 'FailoverGlobalCluster',

@@ -134,7 +134,11 @@ const verifyDatabase = async (
     if (!fresh) warn(`latest restorable time of ${standbyName} is ${age} s old, over the ${maxAge} s limit`);
   }
 
-  if (plan.backups.crossRegionCopy) {
+  if (plan.backups.crossRegionCopy && database.kind === 'aurora-global') {
+    // The promoted secondary was the global database's cross-region copy; the old primary rejoins as the new
+    // secondary once its region is back (Aurora User Guide, "Disaster recovery for Aurora global databases").
+    check('cross-region copy', true, `${standbyName} was the global database's copy in ${standbyRegion}`);
+  } else if (plan.backups.crossRegionCopy) {
     // The old primary's backups replicated into the standby region: the restore point left if the promoted data
     // turns out bad. Their age counts at impact: after that, the failed region stops sending new ones.
     const sourceArn = primary.arn ? siblingArn(primary.arn, database.primary.region, primaryName) : undefined;

@@ -33,7 +33,7 @@ describe('verify-recovery handler', () => {
     setPlans(undefined);
   });
 
-  it('returns the checks and warns about a missing cross-region copy when the new primaries are writable', async () => {
+  it('returns the checks without warnings when the new primaries are writable and their copies fresh', async () => {
     // Prepare
     const recent = new Date(Date.now() - 60_000);
     rds
@@ -90,9 +90,9 @@ describe('verify-recovery handler', () => {
 
     // Assess
     expect(result.checks.filter((c) => c.name.endsWith('writable')).map((c) => c.ok)).toEqual([true, true]);
-    expect(result.warnings).toEqual([
-      "catalog: no cross-region copy of catalog-east's backups in us-west-2: enable automated backup replication",
-    ]);
+    // The Aurora secondary was the global database's cross-region copy: no replicated backup is needed for it.
+    expect(result.warnings).toEqual([]);
+    expect(result.checks.filter((c) => c.name.endsWith('cross-region copy')).map((c) => c.ok)).toEqual([true, true]);
     expect(rds).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
       Filters: [{ Name: 'db-instance-id', Values: [ORDERS_PRIMARY_ARN] }],
     });

@@ -177,8 +177,8 @@ describe('decide', () => {
     const assessment = decide(
       ordersPlan(),
       readings({
-        'orders-db': { latestRestorableTime: '2026-11-25T02:55:00.000Z' },
-        catalog: { latestCrossRegionCopy: undefined },
+        'orders-db': { latestCrossRegionCopy: '2026-11-25T02:55:00.000Z' },
+        catalog: { latestRestorableTime: '2026-11-25T02:55:00.000Z' },
       }),
       'live',
       undefined,
@@ -188,9 +188,39 @@ describe('decide', () => {
     // Assess
     expect(assessment.decision).toBe('proceed');
     expect(assessment.warnings).toEqual([
-      'orders-db newest restorable point is 900 s old, limit 600 s',
-      'catalog has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
+      'orders-db cross-region backup copy is 900 s old, limit 600 s',
+      'catalog newest restorable point is 900 s old, limit 600 s',
     ]);
+  });
+
+  it('warns about a missing cross-region copy of an RDS primary, but not of an Aurora global database', () => {
+    // Act: neither has a replicated backup; the Aurora secondary is itself the copy.
+    const assessment = decide(
+      ordersPlan(),
+      readings({ 'orders-db': { latestCrossRegionCopy: undefined }, catalog: { latestCrossRegionCopy: undefined } }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.warnings).toEqual([
+      'orders-db has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
+    ]);
+  });
+
+  it("does not judge a read replica's own restorable time before it is promoted", () => {
+    // Act: RDS for PostgreSQL replicas keep no automated backups of their own.
+    const assessment = decide(
+      ordersPlan(),
+      readings({ 'orders-db': { latestRestorableTime: undefined } }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.warnings).toEqual([]);
   });
 
   it('uses the RPO budget as the backup age limit when the plan sets none, and skips copies when not required', () => {
@@ -201,7 +231,8 @@ describe('decide', () => {
     const assessment = decide(
       plan,
       readings({
-        'orders-db': { latestRestorableTime: '2026-11-25T03:08:00.000Z', latestCrossRegionCopy: undefined },
+        catalog: { latestRestorableTime: '2026-11-25T03:08:00.000Z' },
+        'orders-db': { latestCrossRegionCopy: undefined },
       }),
       'live',
       undefined,
@@ -209,7 +240,7 @@ describe('decide', () => {
     );
 
     // Assess
-    expect(assessment.warnings).toEqual(['orders-db newest restorable point is 120 s old, limit 60 s']);
+    expect(assessment.warnings).toEqual(['catalog newest restorable point is 120 s old, limit 60 s']);
   });
 
   it('warns when a standby is not found or has no restorable time', () => {

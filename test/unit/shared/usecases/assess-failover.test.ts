@@ -113,7 +113,6 @@ describe('assessFailover', () => {
         alreadyPromoted: false,
         lagSeconds: 0.8,
         latestRestorableTime: '2026-11-25T03:01:00.000Z',
-        latestCrossRegionCopy: '2026-11-25T02:59:00.000Z',
       },
     ]);
     expect(ledger.locks.get('orders')?.holder).toBe('game-day-1');
@@ -234,7 +233,6 @@ describe('assessFailover', () => {
     expect(assessment.decision).toBe('proceed');
     expect(assessment.warnings).toEqual([
       'orders-db has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
-      'catalog has no cross-region backup copy in us-west-2 (backups.crossRegionCopy)',
     ]);
   });
 
@@ -273,6 +271,28 @@ describe('assessFailover', () => {
     await expect(assessFailover(event(manualInput()), deps)).rejects.toThrow(LockHeldError);
     expect(ledger.runs.size).toBe(0);
     expect(events.published).toEqual([]);
+  });
+
+  it('takes no lock in a dry run, so a real failover is never blocked by a rehearsal', async () => {
+    // Act: a dry run while nobody holds the lock, then a real incident takes it
+    const { run } = await assessFailover(event(manualInput({ mode: 'dry-run' })), deps);
+    const lock = await ledger.acquireLock('orders', 'orders-20261125T030200Z-11111111', new Date(NOW));
+
+    // Assess
+    expect(run.epoch).toBe(0);
+    expect(lock.holder).toBe('orders-20261125T030200Z-11111111');
+  });
+
+  it('runs a dry run even while another incident holds the lock', async () => {
+    // Prepare
+    await ledger.acquireLock('orders', 'orders-20261125T025900Z-99999999', new Date(NOW));
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput({ mode: 'dry-run' })), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(ledger.locks.get('orders')?.holder).toBe('orders-20261125T025900Z-99999999');
   });
 
   it('returns the same epoch when Lambda retries the same assessment', async () => {

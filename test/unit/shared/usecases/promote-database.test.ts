@@ -222,8 +222,10 @@ describe('promoteDatabase', () => {
     });
 
     it('records the planned promotion and is writable at once when the run is a dry run', async () => {
-      // Prepare
+      // Prepare: a dry run takes no lock, so another incident holding it does not matter
       rds.addInstance('us-west-2', replica());
+      await ledger.releaseLock('orders', ordersRun().incidentId);
+      await ledger.acquireLock('orders', 'someone-else', clock.now());
 
       // Act
       const result = await promoteDatabase(

@@ -1,0 +1,450 @@
+import { join } from 'node:path';
+import {
+  FailoverGlobalClusterCommand,
+  InvalidDBInstanceStateFault,
+  PromoteReadReplicaCommand,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import { ChangeResourceRecordSetsCommand as Route53ChangeCommand } from '@aws-sdk/client-route-53';
+import { clients, resetClients } from '../../shared/aws/clients';
+import type { DynamoLedger } from '../../shared/aws/ledger';
+import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
+import type { RunRecord } from '../../shared/domain/run';
+import type { LocalExecution, LocalRunner } from '../../sim/local-runner';
+import { type LocalLedger, startLedger } from '../support/dynalite';
+import {
+  alarmRunInput,
+  awsError,
+  CATALOG_WEST_ARN,
+  clearLedger,
+  failoverRunner,
+  HOSTED_ZONE_ID,
+  manualRunInput,
+  mockAws,
+  mutatingCalls,
+  OrdersWorld,
+  type OrdersWorldOptions,
+  putEvents,
+  REPLICA_BACKUP_RETENTION_DAYS,
+  readLockItem,
+  resetMocks,
+  STATE_MACHINE_ARN,
+  serveStepFunctions,
+  stopAll,
+  testLedger,
+  useLocalEnvironment,
+  waitUntil,
+} from '../support/statemachine';
+
+/**
+ * The failover ASL (statemachines/failover.asl.json) run end to end by the local runner: every Task calls the real
+ * handler of functions/<name>.ts, the AWS services are aws-sdk-client-mock over a model of plans/example.yml's
+ * resources, the ledger (lock, plan state, runs, approval tokens) is a real table on dynalite, and a failed
+ * execution reaches functions/on-run-failed.ts as the EventBridge status-change rule would deliver it.
+ */
+
+const mocks = mockAws();
+
+describe('failover state machine', () => {
+  let local: LocalLedger;
+  let restoreEnvironment: () => void;
+  let ledger: DynamoLedger;
+  let runner: LocalRunner;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    local = await startLedger();
+    restoreEnvironment = useLocalEnvironment(local, { PLANS_DIR: join(__dirname, '..', '..', 'plans') });
+    resetClients();
+    ledger = testLedger(local);
+  });
+
+  afterAll(async () => {
+    // The product's DynamoDB client keeps sockets to dynalite open.
+    clients.dynamodb().destroy();
+    restoreEnvironment();
+    await local.stop();
+  });
+
+  beforeEach(async () => {
+    resetMocks(mocks);
+    await clearLedger(local);
+    runner = failoverRunner();
+    serveStepFunctions(mocks, () => runner);
+  });
+
+  afterEach(async () => {
+    await stopAll(runner);
+  });
+
+  /** A fresh incident id in the product's format, unique in this file. */
+  const incident = (): string => {
+    sequence += 1;
+    return `orders-20261125T180000Z-${sequence.toString(16).padStart(8, '0')}`;
+  };
+
+  const impactTwoMinutesAgo = (): string => new Date(Date.now() - 120_000).toISOString();
+
+  const start = (name: string, input: object): string =>
+    runner.startExecution({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(input) }).executionArn;
+
+  const execution = (executionArn: string): LocalExecution => {
+    const found = runner.get(executionArn);
+    if (!found) throw new Error(`no execution ${executionArn}`);
+    return found;
+  };
+
+  const runToEnd = async (name: string, input: object): Promise<LocalExecution> => {
+    const executionArn = start(name, input);
+    await execution(executionArn).done;
+    return execution(executionArn);
+  };
+
+  const record = async (incidentId: string): Promise<RunRecord> => {
+    const found = await ledger.getRun('orders', incidentId);
+    if (!found) throw new Error(`no run record for ${incidentId}`);
+    return found;
+  };
+
+  const detailTypes = (): string[] => putEvents(mocks).map((event) => event.detailType);
+
+  /** The lock is free when another incident can take it, with the next epoch. */
+  const expectLockFree = async (previousEpoch: number): Promise<void> => {
+    const next = await ledger.acquireLock('orders', 'orders-20261125T190000Z-nextnext', new Date());
+    expect(next.epoch).toBe(previousEpoch + 1);
+  };
+
+  const world = (options: OrdersWorldOptions = {}): OrdersWorld => new OrdersWorld(mocks, options);
+
+  const visited = (done: LocalExecution, event: 'entered' | 'retried' | 'failed' = 'entered'): string[] =>
+    done.transitions.filter((transition) => transition.event === event).map((transition) => transition.state);
+
+  describe('recovery', () => {
+    it('promotes both databases, flips DNS once per zone and records RTO and RPO when an alarm starts a run', async () => {
+      // Prepare
+      const fake = world({ replicaLagSeconds: 2, auroraLagMs: 400 });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(visited(done)).toContain('Recovered');
+      const run = await record(incidentId);
+      expect(run.outcome).toBe('recovered');
+      expect(run.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+      expect(run.rto).toEqual({ actualSeconds: expect.any(Number), budgetSeconds: 900, withinBudget: true });
+      expect(run.rto?.actualSeconds).toBeGreaterThanOrEqual(120);
+      expect(run.rpo).toEqual({ actualSeconds: 2, budgetSeconds: 60, withinBudget: true });
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+      expect(mocks.rds).toHaveReceivedCommandWith(PromoteReadReplicaCommand, {
+        DBInstanceIdentifier: 'orders-db-replica',
+        BackupRetentionPeriod: REPLICA_BACKUP_RETENTION_DAYS,
+      });
+      expect(mocks.rds).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 1);
+      expect(mocks.rds).toHaveReceivedCommandWith(FailoverGlobalClusterCommand, {
+        GlobalClusterIdentifier: 'catalog-global',
+        TargetDbClusterIdentifier: CATALOG_WEST_ARN,
+        AllowDataLoss: true,
+      });
+      expect(mocks.rds).toHaveReceivedCommandTimes(SwitchoverGlobalClusterCommand, 0);
+      expect(mocks.route53).toHaveReceivedCommandTimes(Route53ChangeCommand, 1);
+      expect(mocks.route53).toHaveReceivedCommandWith(Route53ChangeCommand, { HostedZoneId: HOSTED_ZONE_ID });
+      expect(fake.failoverRoles()).toEqual({
+        'api-us-east-1': 'SECONDARY',
+        'api-us-west-2': 'PRIMARY',
+        'checkout-us-east-1': 'SECONDARY',
+        'checkout-us-west-2': 'PRIMARY',
+      });
+      // The UPSERT keeps everything else of each record (TTL, target, health check).
+      const batch = mocks.route53.commandCalls(Route53ChangeCommand)[0]?.args[0].input.ChangeBatch?.Changes ?? [];
+      expect(batch).toContainEqual({
+        Action: 'UPSERT',
+        ResourceRecordSet: expect.objectContaining({
+          Name: 'api.orders.example.com.',
+          SetIdentifier: 'api-us-west-2',
+          Failover: 'PRIMARY',
+          TTL: 60,
+          ResourceRecords: [{ Value: 'api-usw2.orders.example.com' }],
+          HealthCheckId: 'hc-api-us-west-2',
+        }),
+      });
+      expect(await ledger.getPlanState('orders')).toMatchObject({
+        activeRegion: 'us-west-2',
+        lastIncidentId: incidentId,
+      });
+      const succeeded = putEvents(mocks)
+        .filter((event) => event.detailType === 'Phase Changed' && event.detail.status === 'succeeded')
+        .map((event) => event.detail.phase);
+      expect(new Set(succeeded)).toEqual(new Set(['detect', 'decide', 'promote', 'dns', 'verify']));
+      expect(detailTypes().filter((type) => type === 'Recovery Completed')).toHaveLength(1);
+      expect(putEvents(mocks).find((event) => event.detailType === 'Recovery Completed')?.detail).toMatchObject({
+        outcome: 'recovered',
+        run: { incidentId },
+      });
+      expect((await readLockItem(local, 'orders'))?.holder).toBeUndefined();
+      await expectLockFree(run.run.epoch);
+    });
+
+    it('switches the Aurora global cluster over instead of failing it over when a person starts the run', async () => {
+      // Prepare
+      world();
+      const name = incident();
+
+      // Act
+      const done = await runToEnd(name, manualRunInput('live'));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect((await record(name)).outcome).toBe('recovered');
+      expect(mocks.rds).toHaveReceivedCommandTimes(SwitchoverGlobalClusterCommand, 1);
+      expect(mocks.rds).toHaveReceivedCommandWith(SwitchoverGlobalClusterCommand, {
+        GlobalClusterIdentifier: 'catalog-global',
+        TargetDbClusterIdentifier: CATALOG_WEST_ARN,
+      });
+      expect(mocks.rds).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 0);
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+    });
+  });
+
+  describe('lag over the RPO budget', () => {
+    /** Starts an alarm run whose replica lags 75 s (budget 60 s) and waits until it asks for approval. */
+    const startPaused = async (): Promise<{ incidentId: string; executionArn: string }> => {
+      world({ replicaLagSeconds: 75 });
+      const incidentId = incident();
+      const executionArn = start(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+      await waitUntil(() => runner.onlyWaitingForTokens, 'the run waits for approval');
+      return { incidentId, executionArn };
+    };
+
+    /** Answers the approval as `switchback approve|deny` does: the token from the ledger, SendTaskSuccess. */
+    const answer = async (incidentId: string, approved: boolean): Promise<void> => {
+      const pending = await ledger.getApprovalToken(incidentId);
+      if (!pending) throw new Error(`no approval token stored for ${incidentId}`);
+      await new StepFunctionsWorkflow({ stateMachineArn: STATE_MACHINE_ARN }).sendApproval(
+        pending.taskToken,
+        { approved, by: 'oncall@example.com', comment: approved ? 'accept 75 s of loss' : 'wait for the primary' },
+        incidentId,
+      );
+    };
+
+    it('pauses at Request Approval with an Approval Requested event and no promotion when lag exceeds the RPO', async () => {
+      // Act
+      const { incidentId, executionArn } = await startPaused();
+
+      // Assess
+      expect(execution(executionArn).status).toBe('RUNNING');
+      expect(runner.pendingTasks()).toEqual([expect.objectContaining({ executionArn, state: 'Request Approval' })]);
+      const requested = putEvents(mocks).filter((event) => event.detailType === 'Approval Requested');
+      expect(requested).toHaveLength(1);
+      expect(requested[0]?.detail).toMatchObject({ lagSeconds: 75, rpoBudgetSeconds: 60, timeoutSeconds: 1800 });
+      expect((await record(incidentId)).outcome).toBe('awaiting-approval');
+      expect(mutatingCalls(mocks)).toEqual({
+        PromoteReadReplica: 0,
+        FailoverGlobalCluster: 0,
+        SwitchoverGlobalCluster: 0,
+        ChangeResourceRecordSets: 0,
+      });
+      expect((await readLockItem(local, 'orders'))?.holder).toBe(incidentId);
+    });
+
+    it('recovers and records the RPO over budget when the run is approved', async () => {
+      // Prepare
+      const { incidentId, executionArn } = await startPaused();
+
+      // Act
+      await answer(incidentId, true);
+      await execution(executionArn).done;
+
+      // Assess
+      expect(execution(executionArn).status).toBe('SUCCEEDED');
+      const run = await record(incidentId);
+      expect(run.outcome).toBe('recovered');
+      expect(run.reasons).toEqual(['orders-db replica lag 75 s > RPO budget 60 s']);
+      expect(run.rpo).toEqual({ actualSeconds: 75, budgetSeconds: 60, withinBudget: false });
+      expect(run.approval).toMatchObject({ approved: true, by: 'oncall@example.com', comment: 'accept 75 s of loss' });
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+      expect(mocks.route53).toHaveReceivedCommandTimes(Route53ChangeCommand, 1);
+      await expectLockFree(run.run.epoch);
+    });
+
+    it('ends denied with no promotion and releases the lock when the run is denied', async () => {
+      // Prepare
+      const { incidentId, executionArn } = await startPaused();
+
+      // Act
+      await answer(incidentId, false);
+      await execution(executionArn).done;
+
+      // Assess
+      const done = execution(executionArn);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(visited(done)).toContain('Failover Denied');
+      const run = await record(incidentId);
+      expect(run.outcome).toBe('denied');
+      expect(run.approval).toMatchObject({ approved: false, by: 'oncall@example.com' });
+      expect(mutatingCalls(mocks)).toEqual({
+        PromoteReadReplica: 0,
+        FailoverGlobalCluster: 0,
+        SwitchoverGlobalCluster: 0,
+        ChangeResourceRecordSets: 0,
+      });
+      expect(await ledger.getPlanState('orders')).toBeUndefined();
+      await expectLockFree(run.run.epoch);
+    });
+  });
+
+  describe('promotion failure', () => {
+    it.each([
+      ['the replica ends in the failed state', { promotedStatuses: ['modifying', 'failed'] }, 'Check Promotion'],
+      [
+        'PromoteReadReplica is refused',
+        {
+          promoteError: new InvalidDBInstanceStateFault({
+            message: 'DB instance orders-db-replica is not a read replica that can be promoted.',
+            $metadata: { httpStatusCode: 400 },
+          }),
+        },
+        'Start Promotion',
+      ],
+    ] as [string, OrdersWorldOptions, string][])(
+      'fails at the promotion, records phase promote and releases the lock when %s',
+      async (_case, options, failedState) => {
+        // Prepare
+        world(options);
+        const incidentId = incident();
+
+        // Act
+        const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+
+        // Assess
+        expect(done).toMatchObject({ status: 'FAILED', error: 'PromotionFailedError' });
+        expect(done.cause).toContain('orders-db');
+        expect(visited(done, 'failed')).toContain(failedState);
+        expect(done.deliveryErrors).toEqual([]);
+        const run = await record(incidentId);
+        expect(run.outcome).toBe('failed');
+        expect(run.failure).toMatchObject({ phase: 'promote', error: 'PromotionFailedError' });
+        expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+        expect(mocks.route53).toHaveReceivedCommandTimes(Route53ChangeCommand, 0);
+        const failed = putEvents(mocks).filter((event) => event.detailType === 'Recovery Failed');
+        expect(failed).toHaveLength(1);
+        expect(failed[0]?.detail).toMatchObject({
+          outcome: 'failed',
+          failure: { phase: 'promote' },
+          redrive: { executionArn: done.executionArn },
+        });
+        expect(await ledger.getPlanState('orders')).toBeUndefined();
+        await expectLockFree(run.run.epoch);
+      },
+    );
+  });
+
+  describe('transient errors', () => {
+    it('retries the promotion while the replica is backing-up and recovers', async () => {
+      // Prepare: assessment and the first promotion attempt see backing-up, the retry sees available.
+      world({ replicaStatuses: ['backing-up', 'backing-up', 'available'] });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(visited(done, 'retried')).toContain('Start Promotion');
+      expect(done.transitions).toContainEqual(
+        expect.objectContaining({ state: 'Start Promotion', event: 'failed', error: 'ResourceBusyError' }),
+      );
+      expect((await record(incidentId)).outcome).toBe('recovered');
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+    });
+
+    it('retries the DNS flip on Throttling and PriorRequestNotComplete and applies one change per zone', async () => {
+      // Prepare
+      const fake = world({
+        changeErrors: [
+          awsError('Throttling', 'Rate exceeded'),
+          awsError(
+            'PriorRequestNotComplete',
+            'The request was rejected because Route 53 was still processing a prior request.',
+          ),
+        ],
+      });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(visited(done, 'retried').filter((state) => state === 'Flip DNS')).toHaveLength(2);
+      expect(mocks.route53).toHaveReceivedCommandTimes(Route53ChangeCommand, 3);
+      expect(fake.appliedChanges.get(HOSTED_ZONE_ID)).toHaveLength(1);
+      expect([...fake.appliedChanges.keys()]).toEqual([HOSTED_ZONE_ID]);
+      const run = await record(incidentId);
+      expect(run.outcome).toBe('recovered');
+      expect(run.actions.filter((action) => action.operation === 'ChangeResourceRecordSets')).toEqual([
+        expect.objectContaining({ service: 'route53', region: 'us-east-1', dryRun: false }),
+      ]);
+      expect(fake.failoverRoles()).toMatchObject({ 'api-us-west-2': 'PRIMARY', 'api-us-east-1': 'SECONDARY' });
+    });
+  });
+
+  describe('dry run', () => {
+    it('sends no mutating command, lists the planned actions and leaves the plan state when mode is dry-run', async () => {
+      // Prepare
+      const fake = world();
+      await ledger.putPlanState('orders', { activeRegion: 'us-east-1' });
+      const name = incident();
+
+      // Act
+      const done = await runToEnd(name, manualRunInput('dry-run'));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(mutatingCalls(mocks)).toEqual({
+        PromoteReadReplica: 0,
+        FailoverGlobalCluster: 0,
+        SwitchoverGlobalCluster: 0,
+        ChangeResourceRecordSets: 0,
+      });
+      const run = await record(name);
+      expect(run.run.mode).toBe('dry-run');
+      expect(run.actions.map(({ operation, target, dryRun }) => ({ operation, target, dryRun }))).toEqual(
+        expect.arrayContaining([
+          { operation: 'PromoteReadReplica', target: 'orders-db-replica', dryRun: true },
+          { operation: 'SwitchoverGlobalCluster', target: 'catalog-global', dryRun: true },
+          { operation: 'ChangeResourceRecordSets', target: expect.stringContaining(HOSTED_ZONE_ID), dryRun: true },
+        ]),
+      );
+      expect(run.actions).toHaveLength(3);
+      expect(await ledger.getPlanState('orders')).toEqual({ activeRegion: 'us-east-1' });
+      expect(fake.failoverRoles()).toMatchObject({ 'api-us-east-1': 'PRIMARY', 'api-us-west-2': 'SECONDARY' });
+      await expectLockFree(run.run.epoch);
+    });
+  });
+
+  describe('bad manual input', () => {
+    it('fails at the first state with InvalidRunInput naming the mode field when mode is "sideways"', async () => {
+      // Prepare
+      world();
+      const name = incident();
+
+      // Act
+      const done = await runToEnd(name, manualRunInput('sideways'));
+
+      // Assess
+      expect(done).toMatchObject({ status: 'FAILED', error: 'InvalidRunInput' });
+      expect(done.cause).toContain('mode');
+      expect(done.cause).toContain('live, dry-run, drill');
+      expect(visited(done)).toEqual(['Assess Failover', 'Reject Input']);
+      expect(mocks.rds.calls()).toHaveLength(0);
+      expect(mocks.route53.calls()).toHaveLength(0);
+      expect(mocks.cloudwatch.calls()).toHaveLength(0);
+      expect(await readLockItem(local, 'orders')).toBeUndefined();
+      expect(await ledger.getPlanState('orders')).toBeUndefined();
+      expect((await record(name)).failure).toMatchObject({ phase: 'decide', error: 'InvalidRunInput' });
+    });
+  });
+});

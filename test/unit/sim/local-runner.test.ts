@@ -1,0 +1,415 @@
+import { install } from '@sinonjs/fake-timers';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { functionNameOf, type LambdaHandler, LocalRunner, type LocalRunnerOptions } from '../../../sim/local-runner';
+
+const ARN = 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-failover';
+const EXECUTION_PREFIX = 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:';
+
+const retryOn = (errors: string[]) => [{ ErrorEquals: errors, IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 }];
+
+/** A small ASL shaped like the product's: Lambda tasks through lambda:invoke with ResultSelector on $.Payload. */
+const lambdaTask = (fn: string, next: string | undefined, extra: object = {}) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke',
+  Parameters: { FunctionName: `\${self:service}-\${sls:stage}-${fn}`, Payload: { 'input.$': '$' } },
+  ResultSelector: { 'result.$': '$.Payload' },
+  ...(next ? { Next: next } : { End: true }),
+  ...extra,
+});
+
+class TypedError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const handlersFrom =
+  (handlers: Record<string, LambdaHandler>) =>
+  async (name: string): Promise<LambdaHandler> => {
+    const handler = handlers[name];
+    if (!handler) throw new Error(`no handler ${name}`);
+    return handler;
+  };
+
+const runner = (
+  definition: object,
+  handlers: Record<string, LambdaHandler>,
+  options: Partial<LocalRunnerOptions> = {},
+) =>
+  new LocalRunner({
+    stateMachineArn: ARN,
+    definition: definition as StateMachineDefinition,
+    waits: 'zero',
+    loadHandler: handlersFrom(handlers),
+    statusChangeTarget: null,
+    ...options,
+  });
+
+describe('functionNameOf', () => {
+  it('returns the short name when FunctionName uses the serverless placeholders', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless placeholders, as in the product ASL.
+    expect(functionNameOf('${self:service}-${sls:stage}-record-outcome')).toBe('record-outcome');
+  });
+
+  it('returns the short name when FunctionName is a deployed function ARN', () => {
+    expect(functionNameOf('arn:aws:lambda:us-west-2:123456789012:function:switchback-prod-check-dns-sync')).toBe(
+      'check-dns-sync',
+    );
+  });
+
+  it('throws a clear error when FunctionName is missing', () => {
+    expect(() => functionNameOf(undefined)).toThrow('FunctionName');
+  });
+});
+
+describe('LocalRunner', () => {
+  it('runs the product failover definition when no definition is given', () => {
+    // Act
+    const local = new LocalRunner({ stateMachineArn: ARN });
+
+    // Assess
+    expect(local.list()).toEqual([]);
+  });
+
+  it('rejects a state machine ARN that is not one', () => {
+    expect(() => new LocalRunner({ stateMachineArn: 'not-an-arn' })).toThrow('arn:aws:states:<region>');
+  });
+
+  it('passes the Payload and a Lambda context to the handler and returns its result as $.Payload', async () => {
+    // Prepare
+    const seen: { event: unknown; functionName: string }[] = [];
+    const local = runner(
+      { StartAt: 'Do It', States: { 'Do It': lambdaTask('do-it', undefined) } },
+      {
+        'do-it': async (event, context) => {
+          seen.push({ event, functionName: context.functionName });
+          return { doubled: ((event as { input: { n: number } }).input.n * 2) as number };
+        },
+      },
+    );
+
+    // Act
+    const { executionArn } = local.startExecution({ stateMachineArn: ARN, name: 'incident-1', input: '{"n":21}' });
+    await local.get(executionArn)?.done;
+
+    // Assess
+    expect(executionArn).toBe(`${EXECUTION_PREFIX}incident-1`);
+    expect(seen).toEqual([{ event: { input: { n: 21 } }, functionName: 'switchback-local-do-it' }]);
+    expect(local.describeExecution({ executionArn })).toMatchObject({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ result: { doubled: 42 } }),
+    });
+  });
+
+  it('replaces the whole input with the result when ResultPath is "$"', async () => {
+    // Prepare
+    const local = runner(
+      {
+        StartAt: 'Assess',
+        States: {
+          Assess: {
+            ...lambdaTask('assess', 'Done'),
+            ResultSelector: { 'run.$': '$.Payload.run', 'decision.$': '$.Payload.decision' },
+            ResultPath: '$',
+          },
+          Done: { Type: 'Choice', Choices: [{ Variable: '$.decision', StringEquals: 'go', Next: 'Gone' }] },
+          Gone: { Type: 'Succeed' },
+        },
+      },
+      { assess: async () => ({ run: { id: 'r1' }, decision: 'go', extra: true }) },
+    );
+
+    // Act
+    const { executionArn } = local.startExecution({ name: 'replace', input: '{"old":1}' });
+    await local.get(executionArn)?.done;
+
+    // Assess
+    expect(local.get(executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ run: { id: 'r1' }, decision: 'go' }),
+    });
+  });
+
+  it('retries a task by its error name when the handler throws a typed error', async () => {
+    // Prepare
+    let calls = 0;
+    const local = runner(
+      { StartAt: 'Flaky', States: { Flaky: lambdaTask('flaky', undefined, { Retry: retryOn(['ThrottledError']) }) } },
+      {
+        flaky: async () => {
+          calls += 1;
+          if (calls < 3) throw new TypedError('ThrottledError', 'slow down');
+          return { ok: true };
+        },
+      },
+    );
+
+    // Act
+    const { executionArn } = local.startExecution({ name: 'retry', input: '{}' });
+    await local.get(executionArn)?.done;
+
+    // Assess
+    expect(calls).toBe(3);
+    expect(local.get(executionArn)?.status).toBe('SUCCEEDED');
+    expect(local.get(executionArn)?.transitions.filter((t) => t.event === 'retried')).toHaveLength(2);
+  });
+
+  it('routes to the Catch target with the error name and message when the handler throws', async () => {
+    // Prepare
+    const local = runner(
+      {
+        StartAt: 'Take Lock',
+        States: {
+          'Take Lock': lambdaTask('take-lock', 'Unreachable', {
+            Catch: [{ ErrorEquals: ['LockHeldError'], ResultPath: '$.error', Next: 'Already Handled' }],
+          }),
+          Unreachable: { Type: 'Fail', Error: 'Unexpected' },
+          'Already Handled': { Type: 'Succeed' },
+        },
+      },
+      {
+        'take-lock': async () => {
+          throw new TypedError('LockHeldError', 'Plan orders is locked by incident x');
+        },
+      },
+    );
+
+    // Act
+    const { executionArn } = local.startExecution({ name: 'caught', input: '{}' });
+    await local.get(executionArn)?.done;
+
+    // Assess
+    expect(local.describeExecution({ executionArn })).toMatchObject({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ error: { Error: 'LockHeldError', Cause: 'Plan orders is locked by incident x' } }),
+    });
+  });
+
+  it('records FAILED with the error name and cause and invokes the status-change target when a task fails', async () => {
+    // Prepare
+    const statusEvents: unknown[] = [];
+    const local = runner(
+      { StartAt: 'Promote', States: { Promote: lambdaTask('promote', undefined) } },
+      {
+        promote: async () => {
+          throw new TypedError('PromotionFailedError', 'Promotion of orders-db failed: incompatible-parameters');
+        },
+        'on-run-failed': async (event) => {
+          statusEvents.push(event);
+          return null;
+        },
+      },
+      { statusChangeTarget: 'on-run-failed' },
+    );
+
+    // Act
+    const { executionArn } = local.startExecution({ name: 'inc-9', input: '{"plan":"orders"}' });
+    await local.get(executionArn)?.done;
+
+    // Assess
+    expect(local.get(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'PromotionFailedError',
+      cause: 'Promotion of orders-db failed: incompatible-parameters',
+    });
+    expect(statusEvents).toEqual([
+      expect.objectContaining({
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        resources: [executionArn],
+        detail: expect.objectContaining({
+          executionArn,
+          stateMachineArn: ARN,
+          name: 'inc-9',
+          status: 'FAILED',
+          input: '{"plan":"orders"}',
+          error: 'PromotionFailedError',
+          cause: 'Promotion of orders-db failed: incompatible-parameters',
+          startDate: expect.any(Number),
+          stopDate: expect.any(Number),
+        }),
+      }),
+    ]);
+  });
+
+  it('returns the same execution when started twice with the same name and input', () => {
+    // Prepare
+    const local = runner({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, {});
+
+    // Act
+    const first = local.startExecution({ name: 'inc-1', input: '{"a":1}' });
+    const second = local.startExecution({ name: 'inc-1', input: '{"a":1}' });
+
+    // Assess
+    expect(second).toEqual(first);
+    expect(local.list()).toHaveLength(1);
+  });
+
+  it('throws ExecutionAlreadyExists when the same name comes with another input', () => {
+    // Prepare
+    const local = runner({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, {});
+    local.startExecution({ name: 'inc-1', input: '{"a":1}' });
+
+    // Act
+    const act = () => local.startExecution({ name: 'inc-1', input: '{"a":2}' });
+
+    // Assess
+    expect(act).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
+  });
+
+  describe('waitForTaskToken', () => {
+    const approvalMachine = {
+      StartAt: 'Request Approval',
+      States: {
+        'Request Approval': {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless placeholders, as in the product ASL.
+            FunctionName: '${self:service}-${sls:stage}-request-approval',
+            Payload: { 'taskToken.$': '$$.Task.Token', 'run.$': '$.run' },
+          },
+          TimeoutSecondsPath: '$.timeoutSeconds',
+          ResultPath: '$.approval',
+          End: true,
+        },
+      },
+    };
+
+    it('pauses until SendTaskSuccess and returns its output when the task is answered', async () => {
+      // Prepare
+      const tokens: string[] = [];
+      const local = runner(approvalMachine, {
+        'request-approval': async (event) => {
+          tokens.push((event as { taskToken: string }).taskToken);
+          return null;
+        },
+      });
+      const { executionArn } = local.startExecution({ name: 'ask', input: '{"run":"r","timeoutSeconds":1800}' });
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // Act
+      const pending = local.pendingTasks();
+      const paused = local.onlyWaitingForTokens;
+      local.sendTaskSuccess({ taskToken: tokens[0] as string, output: '{"approved":true,"by":"alice"}' });
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(pending).toEqual([{ taskToken: tokens[0], executionArn, state: 'Request Approval', delivered: true }]);
+      expect(paused).toBe(true);
+      expect(local.get(executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        output: JSON.stringify({ run: 'r', timeoutSeconds: 1800, approval: { approved: true, by: 'alice' } }),
+      });
+      expect(() => local.sendTaskSuccess({ taskToken: tokens[0] as string, output: '{}' })).toThrow(
+        expect.objectContaining({ name: 'TaskTimedOut' }),
+      );
+    });
+
+    it('fails the task with the given error when SendTaskFailure answers', async () => {
+      // Prepare
+      let token = '';
+      const local = runner(approvalMachine, {
+        'request-approval': async (event) => {
+          token = (event as { taskToken: string }).taskToken;
+          return null;
+        },
+      });
+      const { executionArn } = local.startExecution({ name: 'ask', input: '{"run":"r","timeoutSeconds":60}' });
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // Act
+      local.sendTaskFailure({ taskToken: token, error: 'ApprovalDenied', cause: 'not now' });
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(local.get(executionArn)).toMatchObject({ status: 'FAILED', error: 'ApprovalDenied', cause: 'not now' });
+    });
+
+    it('throws InvalidToken when the token was never issued', () => {
+      const local = runner(approvalMachine, {});
+      expect(() => local.sendTaskSuccess({ taskToken: 'nope', output: '{}' })).toThrow(
+        expect.objectContaining({ name: 'InvalidToken' }),
+      );
+    });
+  });
+
+  describe('in virtual time', () => {
+    let clock: ReturnType<typeof install>;
+    const T0 = Date.UTC(2026, 0, 15, 3, 0, 0);
+
+    beforeEach(() => {
+      clock = install({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    });
+
+    afterEach(() => {
+      clock.uninstall();
+    });
+
+    it('waits and adds modelled latency on the virtual clock when waits are virtual', async () => {
+      // Prepare
+      const local = runner(
+        {
+          StartAt: 'Start',
+          States: {
+            Start: lambdaTask('start', 'Wait A Bit'),
+            'Wait A Bit': { Type: 'Wait', Seconds: 300, Next: 'Finish' },
+            Finish: lambdaTask('finish', undefined),
+          },
+        },
+        {
+          start: async () => ({ at: new Date().toISOString() }),
+          finish: async () => ({ at: new Date().toISOString() }),
+        },
+        { waits: 'virtual', latency: { taskStepMs: () => 142, lambdaMs: () => 58 } },
+      );
+
+      // Act
+      const { executionArn } = local.startExecution({ name: 'slow', input: '{}' });
+      await clock.runAllAsync();
+      await local.get(executionArn)?.done;
+
+      // Assess
+      const execution = local.get(executionArn);
+      expect(execution?.status).toBe('SUCCEEDED');
+      expect(JSON.parse(execution?.output ?? '{}')).toEqual({
+        result: { at: new Date(T0 + 142 + 58 + 300_000 + 142).toISOString() },
+      });
+      expect(execution?.stopDate?.getTime()).toBe(T0 + 2 * 200 + 300_000);
+      expect(execution?.transitions.find((t) => t.state === 'Finish' && t.event === 'entered')?.at).toBe(
+        new Date(T0 + 200 + 300_000).toISOString(),
+      );
+    });
+
+    it('times out a paused task with States.Timeout after TimeoutSecondsPath of virtual time', async () => {
+      // Prepare
+      const local = runner(
+        {
+          StartAt: 'Ask',
+          States: {
+            Ask: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+              Parameters: { FunctionName: 'switchback-dev-ask', Payload: { 'token.$': '$$.Task.Token' } },
+              TimeoutSecondsPath: '$.timeout',
+              End: true,
+            },
+          },
+        },
+        { ask: async () => null },
+        { waits: 'virtual' },
+      );
+
+      // Act
+      const { executionArn } = local.startExecution({ name: 'late', input: '{"timeout":1800}' });
+      await clock.runAllAsync();
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(local.get(executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+      expect(local.get(executionArn)?.stopDate?.getTime()).toBe(T0 + 1_800_000);
+      expect(local.pendingTasks()).toEqual([]);
+    });
+  });
+});

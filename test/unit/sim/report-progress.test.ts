@@ -1,0 +1,59 @@
+import { type DrillProgress, elapsed, ProgressDisplay } from '../../../sim/progress';
+
+const T0 = Date.UTC(2026, 0, 15, 3, 0, 0);
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+const capture = (isTTY: boolean) => {
+  const chunks: string[] = [];
+  return { out: { isTTY, write: (text: string) => chunks.push(text) }, text: () => chunks.join('') };
+};
+
+const events: DrillProgress[] = [
+  { kind: 'start', at: at(0), message: 'scenario region-outage' },
+  { kind: 'milestone', at: at(180), message: 'alarm orders-primary-health is ALARM' },
+  { kind: 'phase', at: at(180), phase: 'promote', status: 'started' },
+  { kind: 'phase', at: at(423), phase: 'promote', status: 'succeeded' },
+];
+
+describe('ProgressDisplay', () => {
+  it('prints one plain line per change with virtual T+mm:ss when the output is not a terminal', () => {
+    // Prepare
+    const { out, text } = capture(false);
+    const display = new ProgressDisplay(out, 'Switchback drill');
+
+    // Act
+    for (const event of events) display.update(event);
+
+    // Assess
+    expect(text().split('\n')).toEqual([
+      'Switchback drill',
+      'T+00:00  scenario region-outage',
+      'T+03:00  alarm orders-primary-health is ALARM',
+      'T+03:00  Promote databases started',
+      'T+07:03  Promote databases succeeded',
+      '',
+    ]);
+  });
+
+  it('redraws the phase lines in place within 80 columns when the output is a terminal', () => {
+    // Prepare
+    const { out, text } = capture(true);
+    const display = new ProgressDisplay(out, 'Switchback drill');
+
+    // Act
+    for (const event of events) display.update(event);
+
+    // Assess
+    const output = text();
+    expect(output).toContain('\x1b[6A');
+    const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d*[AK]`, 'g'), '');
+    expect(plain).toMatch(/✓ {2}Promote databases +T\+03:00 +4m03s/);
+    expect(plain.split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+});
+
+describe('elapsed', () => {
+  it('shows hours when the drill runs past an hour', () => {
+    expect([elapsed(T0, at(65)), elapsed(T0, at(3725))]).toEqual(['T+01:05', 'T+1:02:05']);
+  });
+});

@@ -1,0 +1,167 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunRecord } from '../../../shared/domain/run';
+import { summaryTable } from '../../../sim/progress';
+import { buildReport, criticalPathRatio, type ReportInput, withoutWall, writeReport } from '../../../sim/report';
+import { formatSeconds, renderReportHtml } from '../../../sim/report-html';
+
+const T0 = Date.UTC(2026, 0, 15, 3, 0, 0);
+const iso = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+const record = (overrides: Partial<RunRecord> = {}): RunRecord =>
+  ({
+    run: { incidentId: 'orders-20260115T030100Z', plan: 'orders', impactStartedAt: iso(60) },
+    outcome: 'recovered',
+    phases: [
+      { name: 'detect', startedAt: iso(60), endedAt: iso(150), seconds: 90 },
+      { name: 'decide', startedAt: iso(150), endedAt: iso(151), seconds: 1 },
+      { name: 'promote', startedAt: iso(151), endedAt: iso(400), seconds: 249 },
+      { name: 'dns', startedAt: iso(400), endedAt: iso(462), seconds: 62 },
+      { name: 'verify', startedAt: iso(462), endedAt: iso(463), seconds: 1 },
+    ],
+    rto: { actualSeconds: 403, budgetSeconds: 900, withinBudget: true },
+    rpo: { actualSeconds: 2, budgetSeconds: 60, withinBudget: true },
+    actions: [],
+    warnings: ['cross-region backup copy is 2h old'],
+    endedAt: iso(463),
+    ...overrides,
+  }) as RunRecord;
+
+const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
+  plan: { app: 'orders', budgets: { rtoSeconds: 900, rpoSeconds: 60 } },
+  scenario: 'region-outage',
+  seed: 7,
+  incidentId: 'orders-20260115T030100Z',
+  record: record(),
+  observed: { outcome: 'failed' },
+  actions: [
+    { at: iso(152), service: 'rds', operation: 'PromoteReadReplica', target: 'orders-db-replica', region: 'us-west-2' },
+  ],
+  lowerBoundSeconds: 390,
+  timeline: [
+    { execution: 'x', state: 'Start Promotion', type: 'Task', event: 'entered', at: iso(151), index: 1 },
+    { execution: 'x', state: 'Start Promotion', type: 'Task', event: 'entered', at: iso(151), index: 0 },
+    { execution: 'x', state: 'Assess Failover', type: 'Task', event: 'entered', at: iso(150) },
+  ],
+  events: [{ at: iso(150), detailType: 'Phase Changed', summary: 'decide started' }],
+  warnings: [],
+  wall: { startedAt: '2026-11-25T18:00:00.000Z', durationMs: 812 },
+  ...overrides,
+});
+
+describe('buildReport', () => {
+  it('takes RTO, RPO, phases and warnings from the run record when the product recorded one', () => {
+    // Act
+    const report = buildReport(input());
+
+    // Assess
+    expect(report).toMatchObject({
+      outcome: 'recovered',
+      rto: { actualSeconds: 403, budgetSeconds: 900, withinBudget: true },
+      rpo: { actualSeconds: 2, budgetSeconds: 60, withinBudget: true },
+      warnings: ['cross-region backup copy is 2h old'],
+      criticalPath: { lowerBoundSeconds: 390, overheadSeconds: 13 },
+    });
+    expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+  });
+
+  it('orders the timeline by virtual time and then by Map iteration when branches run at the same instant', () => {
+    const report = buildReport(input());
+    expect(report.timeline.map((t) => `${t.state}${t.index ?? ''}`)).toEqual([
+      'Assess Failover',
+      'Start Promotion0',
+      'Start Promotion1',
+    ]);
+  });
+
+  it('uses the observed outcome and failure when no run record exists', () => {
+    // Act
+    const report = buildReport(
+      input({
+        record: undefined,
+        observed: { outcome: 'failed', failure: { phase: 'unknown', error: 'NoRun', cause: 'no failover started' } },
+      }),
+    );
+
+    // Assess
+    expect(report).toMatchObject({ outcome: 'failed', rto: null, rpo: null, phases: [] });
+    expect(report.failure).toEqual({ phase: 'unknown', error: 'NoRun', cause: 'no failover started' });
+    expect(criticalPathRatio(report)).toBeNull();
+  });
+
+  it('keeps the record outcome awaiting-approval without overhead when the run is paused', () => {
+    const report = buildReport(input({ record: record({ outcome: 'awaiting-approval', rto: undefined }) }));
+    expect(report.outcome).toBe('awaiting-approval');
+    expect(report.criticalPath).toEqual({ lowerBoundSeconds: 390, overheadSeconds: null });
+  });
+
+  it('computes the critical-path ratio as RTO over the lower bound when the run recovered', () => {
+    expect(criticalPathRatio(buildReport(input()))).toBeCloseTo(403 / 390, 6);
+  });
+
+  it('drops only the wall fields when comparing replays', () => {
+    const a = buildReport(input());
+    const b = buildReport(input({ wall: { startedAt: '2026-11-25T19:00:00.000Z', durationMs: 1 } }));
+    expect(withoutWall(a)).toEqual(withoutWall(b));
+    expect(a).not.toEqual(b);
+  });
+});
+
+describe('writeReport', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchback-report-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes <incidentId>.json and a self-contained <incidentId>.html when given a folder', async () => {
+    // Prepare
+    const report = buildReport(input());
+
+    // Act
+    const paths = await writeReport(report, join(dir, 'out'));
+
+    // Assess
+    expect(paths).toEqual({
+      json: join(dir, 'out', 'orders-20260115T030100Z.json'),
+      html: join(dir, 'out', 'orders-20260115T030100Z.html'),
+    });
+    expect(JSON.parse(await readFile(paths.json, 'utf8'))).toEqual(report);
+    const html = await readFile(paths.html, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('RTO budget 15m00s');
+    expect(html).not.toMatch(/(src|href)=|https?:\/\//);
+  });
+});
+
+describe('renderReportHtml', () => {
+  it('draws one bar per phase and escapes text from the run', () => {
+    const report = buildReport(input({ record: record({ warnings: ['<script>alert(1)</script>'] }) }));
+    const html = renderReportHtml(report);
+    expect(html.match(/<rect /g)).toHaveLength(5);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+});
+
+describe('summaryTable', () => {
+  it('shows each phase, RTO and RPO against budget and the verdict', () => {
+    const table = summaryTable(buildReport(input()));
+    expect(table).toMatch(/Promote databases\s+4m09s/);
+    expect(table).toMatch(/RTO\s+6m43s\s+of 15m00s budget\s+within budget/);
+    expect(table).toMatch(/RPO\s+2s\s+of 1m00s budget\s+within budget/);
+    expect(table).toContain('Verdict: RECOVERED');
+    expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+});
+
+describe('formatSeconds', () => {
+  it('formats seconds as minutes and seconds when over a minute', () => {
+    expect([formatSeconds(42.46), formatSeconds(754), formatSeconds(3720)]).toEqual(['42.5s', '12m34s', '1h02m']);
+  });
+});
