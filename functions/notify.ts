@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { clients } from '../shared/aws/clients';
+import { secretsManagerClient, ssmClient } from '../shared/aws/clients';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
 import { slackConnector } from '../shared/notify/connector';
@@ -37,6 +37,10 @@ export const handler = lambdaHandler(async (event: unknown, context: Context): P
     ledger,
     log: logger,
     reportBaseUrl: config().REPORT_BASE_URL,
-    slack: slackConnector({ clients, log: logger, deadline: Date.now() + left - SAFETY_MARGIN_MS }),
+    slack: slackConnector({
+      clients: { secretsManager: secretsManagerClient, ssm: ssmClient },
+      log: logger,
+      deadline: Date.now() + left - SAFETY_MARGIN_MS,
+    }),
   });
 });

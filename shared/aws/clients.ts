@@ -50,19 +50,32 @@ export const resetClients = (): void => {
 
 const region = (name?: string): string => name ?? config().AWS_REGION;
 
+// One factory per service, exported on its own: a function's bundle then carries only the SDK clients it uses
+// (esbuild drops the rest; the SDK packages are free of side effects). A bundled client cold-starts about twice as
+// fast as the unbundled SDK (aws-facts.md, Lambda Node cold start).
+export const rdsClient = (name?: string) => memo(`rds:${region(name)}`, () => new RDSClient({ region: region(name) }));
+export const route53Client = () => memo('route53', () => new Route53Client({ region: config().ROUTE53_REGION }));
+export const cloudwatchClient = (name?: string) =>
+  memo(`cloudwatch:${region(name)}`, () => new CloudWatchClient({ region: region(name) }));
+export const eventbridgeClient = () => memo('eventbridge', () => new EventBridgeClient({ region: region() }));
+export const sfnClient = () => memo('sfn', () => new SFNClient({ region: region() }));
+export const dynamodbClient = () =>
+  memo('dynamodb', () =>
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: region() }), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+  );
+export const secretsManagerClient = () => memo('secretsmanager', () => new SecretsManagerClient({ region: region() }));
+export const ssmClient = () => memo('ssm', () => new SSMClient({ region: region() }));
+
+/** All factories at once, for tests and the simulator (product code imports the one it needs). */
 export const clients = {
-  rds: (name?: string) => memo(`rds:${region(name)}`, () => new RDSClient({ region: region(name) })),
-  route53: () => memo('route53', () => new Route53Client({ region: config().ROUTE53_REGION })),
-  cloudwatch: (name?: string) =>
-    memo(`cloudwatch:${region(name)}`, () => new CloudWatchClient({ region: region(name) })),
-  eventbridge: () => memo('eventbridge', () => new EventBridgeClient({ region: region() })),
-  sfn: () => memo('sfn', () => new SFNClient({ region: region() })),
-  dynamodb: () =>
-    memo('dynamodb', () =>
-      DynamoDBDocumentClient.from(new DynamoDBClient({ region: region() }), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-    ),
-  secretsManager: () => memo('secretsmanager', () => new SecretsManagerClient({ region: region() })),
-  ssm: () => memo('ssm', () => new SSMClient({ region: region() })),
+  rds: rdsClient,
+  route53: route53Client,
+  cloudwatch: cloudwatchClient,
+  eventbridge: eventbridgeClient,
+  sfn: sfnClient,
+  dynamodb: dynamodbClient,
+  secretsManager: secretsManagerClient,
+  ssm: ssmClient,
 };

@@ -5,7 +5,7 @@ import { EVENT_SOURCE } from '../domain/run';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
 import { awsErrorName } from './aws-errors';
-import { clients } from './clients';
+import { eventbridgeClient } from './clients';
 
 /**
  * Longest a PutEvents may take before we give up on it. Notification never delays recovery: a slow bus costs
@@ -26,7 +26,7 @@ export class EventBridgeEvents implements EventsPort {
   readonly #timeoutMs: number;
 
   constructor(options: { client?: EventBridgeClient; eventBusName?: string; log?: Log; timeoutMs?: number } = {}) {
-    this.#client = options.client ?? clients.eventbridge();
+    this.#client = options.client ?? eventbridgeClient();
     this.#eventBusName = options.eventBusName ?? config().EVENT_BUS_NAME;
     this.#log = options.log ?? logger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

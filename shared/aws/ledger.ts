@@ -13,7 +13,7 @@ import { LockHeldError } from '../errors';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { clients } from './clients';
+import { dynamodbClient } from './clients';
 
 /**
  * The ledger table's keys: one table, string partition key `pk` and sort key `sk`. The one place that says so:
@@ -72,7 +72,7 @@ export class DynamoLedger implements LedgerPort {
   readonly #log: Log | Logger;
 
   constructor(options: { client?: DynamoDBDocumentClient; tableName?: string; log?: Log } = {}) {
-    this.#client = options.client ?? clients.dynamodb();
+    this.#client = options.client ?? dynamodbClient();
     this.#tableName = options.tableName ?? config().LEDGER_TABLE;
     this.#log = options.log ?? logger;
   }

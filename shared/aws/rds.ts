@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-rds';
 import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { clients } from './clients';
+import { rdsClient } from './clients';
 
 /** `arn:aws:rds:us-west-2:123456789012:cluster:catalog-west` -> region and the last part (the identifier). */
 const parseRdsArn = (arn: string): { region: string; identifier: string } => {
@@ -40,7 +40,7 @@ export class RdsAdapter implements RdsPort {
 
   /** @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region). */
   constructor(deps: { client?: (region: string) => RDSClient } = {}) {
-    this.client = deps.client ?? ((region) => clients.rds(region));
+    this.client = deps.client ?? ((region) => rdsClient(region));
   }
 
   async describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined> {

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { ReplicaLagPort } from '../domain/ports';
 import { toSwitchbackError } from './aws-errors';
-import { clients } from './clients';
+import { cloudwatchClient } from './clients';
 
 /** How far back a reading may be: RDS publishes these metrics every minute, so 10 minutes tolerates gaps. */
 const WINDOW_MS = 10 * 60 * 1000;
@@ -22,7 +22,7 @@ export class CloudWatchReplicaLag implements ReplicaLagPort {
   readonly #clientFor: (region: string) => CloudWatchClient;
 
   constructor(options: { clientFor?: (region: string) => CloudWatchClient } = {}) {
-    this.#clientFor = options.clientFor ?? ((region) => clients.cloudwatch(region));
+    this.#clientFor = options.clientFor ?? ((region) => cloudwatchClient(region));
   }
 
   /** Newest `ReplicaLag` (seconds) of an RDS read replica in the 10 minutes before `at`. */

@@ -8,14 +8,14 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { FailoverRecordSet, Route53Port } from '../domain/ports';
 import { toSwitchbackError } from './aws-errors';
-import { clients } from './clients';
+import { route53Client } from './clients';
 
 /** Route 53 returns names fully qualified (trailing dot), lower-case, with `*` as `\052`. */
 const normalizeName = (name: string): string => name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
 
 /**
  * Route53Port over the Route 53 API. Record edits are control-plane calls served from us-east-1 only
- * (aws-facts.md: Route 53 Developer Guide), hence `clients.route53()` pinned to ROUTE53_REGION; when us-east-1 is
+ * (aws-facts.md: Route 53 Developer Guide), hence `route53Client()` pinned to ROUTE53_REGION; when us-east-1 is
  * the region that failed, Route 53 Application Recovery Controller routing controls are the data-plane alternative
  * (on/off switches on five regional endpoints, aws-facts.md: ARC Developer Guide). Throttling and
  * PriorRequestNotComplete (the same zone changed too soon) become ThrottledError, which the ASL retries with
@@ -26,7 +26,7 @@ export class Route53Adapter implements Route53Port {
 
   /** @param deps.client - the Route 53 client; defaults to the shared one (built once). */
   constructor(deps: { client?: () => Route53Client } = {}) {
-    this.client = deps.client ?? (() => clients.route53());
+    this.client = deps.client ?? (() => route53Client());
   }
 
   /**

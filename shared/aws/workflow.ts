@@ -10,7 +10,7 @@ import { ApprovalNotPendingError, ConfigError } from '../errors';
 import { type Clock, systemClock } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { clients } from './clients';
+import { sfnClient } from './clients';
 
 /** What Step Functions answers when a task token no longer waits for an answer. */
 const NOT_PENDING_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
@@ -29,7 +29,7 @@ export class StepFunctionsWorkflow implements WorkflowPort {
   readonly #clock: Clock;
 
   constructor(options: { client?: SFNClient; stateMachineArn?: string; clock?: Clock } = {}) {
-    this.#client = options.client ?? clients.sfn();
+    this.#client = options.client ?? sfnClient();
     this.#stateMachineArn = options.stateMachineArn ?? config().FAILOVER_STATE_MACHINE_ARN;
     this.#clock = options.clock ?? systemClock;
   }
