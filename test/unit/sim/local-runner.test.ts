@@ -327,6 +327,33 @@ describe('LocalRunner', () => {
       expect(local.get(executionArn)).toMatchObject({ status: 'FAILED', error: 'ApprovalDenied', cause: 'not now' });
     });
 
+    it('ends ABORTED and tells the status-change target when a paused execution is stopped', async () => {
+      // Prepare
+      const statuses: string[] = [];
+      const local = runner(
+        approvalMachine,
+        {
+          'request-approval': async () => null,
+          'on-run-failed': async (event) => {
+            statuses.push((event as { detail: { status: string } }).detail.status);
+            return null;
+          },
+        },
+        { statusChangeTarget: 'on-run-failed' },
+      );
+      const { executionArn } = local.startExecution({ name: 'stop', input: '{"run":"r","timeoutSeconds":60}' });
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // Act
+      local.stopExecution({ executionArn });
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(local.get(executionArn)?.status).toBe('ABORTED');
+      expect(statuses).toEqual(['ABORTED']);
+      expect(local.pendingTasks()).toEqual([]);
+    });
+
     it('throws InvalidToken when the token was never issued', () => {
       const local = runner(approvalMachine, {});
       expect(() => local.sendTaskSuccess({ taskToken: 'nope', output: '{}' })).toThrow(

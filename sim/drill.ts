@@ -1,0 +1,599 @@
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Pluggable } from '@smithy/types';
+import { resetClients, useClientPlugin } from '../shared/aws/clients';
+import { DynamoLedger, LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../shared/aws/ledger';
+import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import {
+  type ApprovalRequestedDetail,
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  type PhaseChangedDetail,
+  type RunRecord,
+} from '../shared/domain/run';
+import { LockHeldError } from '../shared/errors';
+import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
+import { logger } from '../shared/runtime/logger';
+import { setPlans } from '../shared/runtime/plans';
+import { VirtualClock } from './clock';
+import { LocalRunner } from './local-runner';
+import type { DrillProgress } from './progress';
+import { Random } from './random';
+import {
+  buildReport,
+  type DrillAction,
+  type DrillEvent,
+  type DrillOutcome,
+  type DrillReport,
+  writeReport,
+} from './report';
+import { buildScenario } from './scenarios';
+import { createSimPlugin } from './sdk-plugin';
+import { type SlackServer, startSlackServer } from './slack-server';
+import type { TimingModel } from './timing';
+import { type ScenarioSpec, type SimAction, type SimStepFunctions, World } from './world';
+
+/**
+ * A local drill: a simulated two-region AWS (sim/world.ts) on a virtual clock, a real DynamoDB ledger (dynalite on
+ * loopback), and the product itself: the failover state machine run by sim/local-runner.ts, every handler of
+ * functions/ called in-process, their AWS SDK clients answered by the simulator. The scenario injects the outage;
+ * the health alarm starts the failover as it would in AWS; the report reads what the product recorded.
+ */
+
+export interface DrillOptions {
+  planFile: string;
+  /** Default `region-outage`. */
+  scenario?: string;
+  /** Default 1. */
+  seed?: number;
+  /** Answer a pending approval after a modelled human delay; without it the drill stops at the question. */
+  answer?: 'approve' | 'deny';
+  /** When given, writes `<incidentId>.json` and `.html` there. */
+  outDir?: string;
+  /** A real Slack incoming webhook for the plan's notifications; otherwise a local one prints a preview. */
+  slackWebhookUrl?: string;
+  /** Where the local Slack prints each message's text; `false`: nowhere. Default: stdout. */
+  slackPreview?: false | ((text: string) => void);
+  /** The product's logs on stdout (Powertools, INFO). */
+  verbose?: boolean;
+  onProgress?: (event: DrillProgress) => void;
+  /** Called once the world is built, before time runs (tests schedule probes on `world.clock`). */
+  onWorld?: (world: World) => void;
+}
+
+export interface DrillResult {
+  report: DrillReport;
+  paths?: { json: string; html: string };
+  /** The simulated world as the drill left it (tests inspect DNS answers, calls, events). */
+  world: World;
+  runner: LocalRunner;
+  /** Who holds the plan's lock when the drill ends (null: released, as every finished run must leave it). */
+  lockHolder: string | null;
+}
+
+/** The scenarios' virtual start: a quiet night (the same in every drill, so reports replay exactly). */
+const DRILL_START_MS = Date.UTC(2026, 0, 15, 3, 0, 0);
+/** A person reads the question and answers it: a modelling choice (no published figure), 2 minutes. */
+const HUMAN_ANSWER_MS = 120_000;
+/** How long after the outage the drill keeps watching by default: well past any plan's RTO budget. */
+const DEFAULT_HORIZON_MS = 4 * 3600_000;
+const ACCOUNT = '123456789012';
+const LEDGER_TABLE = 'switchback-drill-ledger';
+/** Real time given to notifications still in flight when the drill ends (they are off the critical path). */
+const NOTIFY_GRACE_REAL_MS = 1000;
+
+// dynalite ships no types; this is the part of its API the drill uses.
+interface DynaliteServer {
+  listen(port: number, host: string, callback: () => void): void;
+  address(): AddressInfo | string | null;
+  close(callback: (error?: Error) => void): void;
+}
+const dynalite: (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => DynaliteServer = require('dynalite');
+
+/**
+ * The drill in progress, as the process-wide SDK middleware sees it. Handlers build their SDK clients once per
+ * process; a second drill in the same process (tests, the benchmark) must reach its own simulator and ledger
+ * through those same clients, so the middleware reads the drill of the moment from here.
+ */
+interface ActiveDrill {
+  simMiddleware: CapturedMiddleware[];
+  dynamoPort: number;
+  clock: VirtualClock;
+}
+let active: ActiveDrill | undefined;
+
+// biome-ignore lint/suspicious/noExplicitAny: SDK middleware is generic over every command's input and output.
+type AnyMiddleware = (next: any, context: any) => (args: any) => Promise<any>;
+interface CapturedMiddleware {
+  middleware: AnyMiddleware;
+  step: string;
+}
+
+/** Takes the middleware out of the simulator's plugin, to run it behind the forwarder below. */
+// biome-ignore lint/suspicious/noExplicitAny: see AnyMiddleware.
+const captureMiddleware = (plugin: Pluggable<any, any>): CapturedMiddleware[] => {
+  const captured: CapturedMiddleware[] = [];
+  const add = (middleware: AnyMiddleware, options: { step?: string } = {}) => {
+    captured.push({ middleware, step: options.step ?? 'initialize' });
+  };
+  plugin.applyToStack({
+    add,
+    addRelativeTo: (middleware: AnyMiddleware) => captured.push({ middleware, step: 'initialize' }),
+    use: (inner: { applyToStack(stack: unknown): void }) => inner.applyToStack({ add }),
+  } as never);
+  return captured;
+};
+
+const compose = (middlewares: CapturedMiddleware[], step: string, next: unknown, context: unknown) =>
+  middlewares
+    .filter((captured) => captured.step === step)
+    .reduceRight((inner, captured) => captured.middleware(inner, context), next as (args: unknown) => Promise<unknown>);
+
+/**
+ * The one plugin the drill adds to every SDK client: the simulator answers AWS calls (its middleware, taken from
+ * `createSimPlugin`, of the active drill), and DynamoDB calls go to the active drill's dynalite, tracked as real
+ * I/O so that the virtual clock waits for them.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see AnyMiddleware.
+const drillPlugin: Pluggable<any, any> = {
+  applyToStack: (stack) => {
+    for (const step of ['initialize', 'serialize', 'build', 'finalizeRequest'] as const) {
+      stack.add(
+        ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
+          // DynamoDB is not simulated: it goes to the drill's dynalite (below).
+          if (!active || context.clientName === 'DynamoDBClient') return next(args);
+          return compose(active.simMiddleware, step, next, context)(args);
+        }) as never,
+        { step, name: `switchbackDrill-${step}`, priority: 'high', override: true } as never,
+      );
+    }
+    // Innermost, around the HTTP call only: the SDK's retry pauses (virtual time) stay outside the tracked work.
+    stack.add(
+      ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
+        const drill = active;
+        if (!drill || context.clientName !== 'DynamoDBClient') return next(args);
+        const request = (args as { request?: { hostname?: string; port?: number } }).request;
+        if (request) {
+          request.hostname = '127.0.0.1';
+          request.port = drill.dynamoPort;
+        }
+        return drill.clock.track(next(args), 'dynamodb');
+      }) as never,
+      { step: 'deserialize', name: 'switchbackDrill-dynamodb', priority: 'low', override: true } as never,
+    );
+  },
+};
+
+const startDynalite = async (): Promise<{ port: number; stop(): Promise<void> }> => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('dynalite did not listen on a TCP port');
+  return {
+    port: address.port,
+    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+};
+
+const createLedgerTable = async (endpoint: string, region: string): Promise<void> => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' },
+  });
+  try {
+    await client.send(new DeleteTableCommand({ TableName: LEDGER_TABLE })).catch(() => undefined);
+    await client.send(
+      new CreateTableCommand({
+        TableName: LEDGER_TABLE,
+        KeySchema: LEDGER_KEY_SCHEMA,
+        AttributeDefinitions: LEDGER_ATTRIBUTE_DEFINITIONS,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+};
+
+/** Sets the environment the product reads (once per process, through shared/runtime/config.ts); returns an undo. */
+const setEnvironment = (values: Record<string, string>): (() => void) => {
+  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+};
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The Slack notifier is wired only when functions/notify.ts exists (it is optional to a drill). */
+const notifierExists = async (): Promise<boolean> => {
+  try {
+    await access(join(__dirname, '..', 'functions', 'notify.ts'));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The product's own record of the run, as `switchback history` would read it. */
+const readRun = (plan: string, incidentId: string): Promise<RunRecord | undefined> =>
+  new DynamoLedger().getRun(plan, incidentId);
+
+/** Who holds the plan's lock: taking it (and giving it back) is the one way the ledger port tells. */
+const probeLock = async (plan: string, now: Date): Promise<string | null> => {
+  const ledger = new DynamoLedger();
+  try {
+    await ledger.acquireLock(plan, 'drill-lock-probe', now);
+  } catch (error) {
+    if (error instanceof LockHeldError) return error.holder;
+    throw error;
+  }
+  await ledger.releaseLock(plan, 'drill-lock-probe');
+  return null;
+};
+
+/** Answers the paused approval the way `switchback approve|deny` does: the token from the ledger, then SendTaskSuccess. */
+const answerApproval = async (incidentId: string, approved: boolean): Promise<void> => {
+  const pending = await new DynamoLedger().getApprovalToken(incidentId);
+  if (!pending) throw new Error(`no approval token stored for incident ${incidentId}`);
+  await new StepFunctionsWorkflow().sendApproval(
+    pending.taskToken,
+    { approved, by: 'drill-operator', comment: approved ? 'approved in a drill' : 'denied in a drill' },
+    incidentId,
+  );
+};
+
+/** A one-line summary of a Switchback event for the report and the progress display. */
+const summarize = (detailType: string, detail: Record<string, unknown>): string => {
+  switch (detailType) {
+    case DETAIL_TYPES.phaseChanged: {
+      const phase = detail as unknown as PhaseChangedDetail;
+      return `${phase.phase} ${phase.status}`;
+    }
+    case DETAIL_TYPES.approvalRequested: {
+      const approval = detail as unknown as ApprovalRequestedDetail;
+      return `replica lag ${approval.lagSeconds ?? 'unknown'}s against an RPO budget of ${approval.rpoBudgetSeconds}s`;
+    }
+    case DETAIL_TYPES.recoveryCompleted: {
+      const record = detail as unknown as RunRecord;
+      return record.rto ? `RTO ${record.rto.actualSeconds}s of ${record.rto.budgetSeconds}s` : String(record.outcome);
+    }
+    case DETAIL_TYPES.recoveryFailed: {
+      const record = detail as unknown as RunRecord;
+      return record.failure ? `${record.failure.error} in ${record.failure.phase}` : 'failed';
+    }
+    default:
+      return Array.isArray(detail.reasons) ? (detail.reasons as string[]).join('; ') : detailType;
+  }
+};
+
+/** Waits in real time (the virtual clock does not move) until `done()` or `maxMs` passed. */
+const realWait = async (done: () => boolean, maxMs: number): Promise<void> => {
+  const until = performance.now() + maxMs;
+  while (!done() && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/**
+ * Runs one drill: see the module comment. Always stops dynalite and the local Slack, uninstalls the clock and
+ * forgets the SDK clients, even when it fails.
+ *
+ * @throws PlanValidationError for a plan that does not validate, UnknownScenarioError for an unknown scenario
+ */
+export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
+  // performance.now() stays real while the virtual clock fakes Date.
+  const wallStart = performance.now();
+  const wallStartedAt = new Date().toISOString();
+  const plan = loadPlanFile(options.planFile);
+  const scenarioName = options.scenario ?? 'region-outage';
+  const seed = options.seed ?? 1;
+  const scenario = buildScenario(scenarioName);
+  const region = plan.regions.standby;
+  const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
+
+  const cleanups: (() => unknown)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch {
+        // Cleaning up must not hide the drill's own error; each step is independent.
+      }
+    }
+  };
+
+  try {
+    const dynamo = await startDynalite();
+    cleanups.push(() => dynamo.stop());
+    const endpoint = `http://127.0.0.1:${dynamo.port}`;
+    // Before the virtual clock: dynalite finishes creating a table on a (then real) timer.
+    await createLedgerTable(endpoint, region);
+
+    const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
+    cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
+    await writeFile(join(plansDir, basename(options.planFile)), JSON.stringify(plan));
+    // Before any product module reads its configuration (it does so once per process).
+    cleanups.push(
+      setEnvironment({
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        LEDGER_TABLE,
+        AWS_ACCESS_KEY_ID: 'drill',
+        AWS_SECRET_ACCESS_KEY: 'drill',
+        AWS_REGION: region,
+        PLANS_DIR: plansDir,
+        FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
+        POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      }),
+    );
+    // The logger was built before (the CLI and this module import it) and the middy stack resets it to its
+    // initial level on every warm invocation: set that initial level (a Powertools method not in its typings).
+    const previousLevel = logger.getLevelName();
+    const setLevel = (level: 'INFO' | 'SILENT' | typeof previousLevel) => {
+      (logger as unknown as { setInitialLogLevel(level: string): void }).setInitialLogLevel(level);
+      logger.setLogLevel(level);
+    };
+    setLevel(options.verbose ? 'INFO' : 'SILENT');
+    cleanups.push(() => setLevel(previousLevel));
+    setPlans(new PlanRegistry([plan]));
+    cleanups.push(() => setPlans(undefined));
+
+    // Retry jitter (the engine's JitterStrategy FULL, the SDK's backoff) draws from Math.random: seed it too.
+    const random = new Random((seed ^ 0x5eed) >>> 0);
+    const realRandom = Math.random;
+    Math.random = () => random.next();
+    cleanups.push(() => {
+      Math.random = realRandom;
+    });
+
+    let slackPreviews: SlackServer | undefined;
+    let webhookUrl = options.slackWebhookUrl;
+    if (!webhookUrl) {
+      slackPreviews = await startSlackServer({ preview: options.slackPreview ?? undefined });
+      cleanups.push(() => slackPreviews?.close());
+      webhookUrl = slackPreviews.webhookUrl;
+    }
+
+    const clock = VirtualClock.install({ startMs: DRILL_START_MS });
+    cleanups.push(() => clock.uninstall());
+    const world = new World({ plan, scenario, seed, clock });
+    cleanups.push(() => world.stop());
+    const { timing } = world;
+    const slack = plan.notifications.slack;
+    if (slack) world.secrets.put(slack.secret.source, slack.secret.name, webhookUrl);
+
+    // Invocation counts per function: each invocation's modelled duration is a keyed draw, whatever the call order.
+    const invocations = new Map<string, number>();
+    const runner = new LocalRunner({
+      stateMachineArn,
+      waits: 'virtual',
+      track: (work) => clock.track(work, 'load handler'),
+      latency: {
+        taskStepMs: () => timing.stepFunctions.stepLatencyMs,
+        lambdaMs: (name) => {
+          const index = invocations.get(name) ?? 0;
+          invocations.set(name, index + 1);
+          return world.lambdaDurationMs(name, index);
+        },
+        eventDeliveryMs: () => timing.events.deliveryMs,
+      },
+    });
+    world.stepFunctions = asSimStepFunctions(runner);
+
+    resetClients();
+    active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamoPort: dynamo.port, clock };
+    cleanups.push(() => {
+      active = undefined;
+      resetClients();
+    });
+    useClientPlugin(drillPlugin);
+
+    const progress = options.onProgress ?? (() => undefined);
+    progress({ kind: 'start', at: iso(clock.now()), message: `scenario ${scenarioName}: ${scenario.description}` });
+
+    world.bus.subscribe(
+      { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+      (event) => {
+        const detail = event.detail as { alarmName?: string; state?: { value?: string } };
+        progress({ kind: 'milestone', at: event.time, message: `alarm ${detail.alarmName} is ${detail.state?.value}` });
+        return runner.invoke('on-health-alarm', event, { viaStateMachine: false });
+      },
+      'on-health-alarm',
+    );
+    world.bus.subscribe(
+      { source: [EVENT_SOURCE] },
+      (event) => {
+        const detail = event.detail as Record<string, unknown>;
+        const at = typeof detail.at === 'string' ? detail.at : event.time;
+        if (event['detail-type'] === DETAIL_TYPES.phaseChanged) {
+          const phase = detail as unknown as PhaseChangedDetail;
+          progress({ kind: 'phase', at, phase: phase.phase, status: phase.status });
+        } else {
+          progress({
+            kind: 'milestone',
+            at,
+            message: `${event['detail-type']}: ${summarize(event['detail-type'], detail)}`,
+          });
+        }
+      },
+      'progress',
+    );
+    // As EventBridge would: asynchronous, never awaited by anything on the failover path.
+    if (await notifierExists()) {
+      world.bus.subscribe(
+        { source: [EVENT_SOURCE] },
+        (event) => runner.invoke('notify', event, { viaStateMachine: false }),
+        'notify',
+      );
+    }
+
+    options.onWorld?.(world);
+    world.start();
+    const horizonMs = DEFAULT_HORIZON_MS;
+    const observeUntilMs = DRILL_START_MS + observeSeconds(scenario, timing) * 1000;
+    let answerSent = false;
+    let answerError: string | undefined;
+    const paused = () => runner.onlyWaitingForTokens;
+    const ended = () => runner.list().length > 0 && runner.idle && clock.now() >= observeUntilMs;
+
+    await clock.runUntil(() => ended() || (paused() && !answerSent), { maxVirtualMs: horizonMs });
+    if (paused() && options.answer) {
+      const incident = runner.pendingTasks()[0];
+      const incidentId = runner.get(incident?.executionArn ?? '')?.name ?? '';
+      answerSent = true;
+      const approved = options.answer === 'approve';
+      progress({ kind: 'milestone', at: iso(clock.now()), message: `waiting for a person to ${options.answer}` });
+      clock.schedule(clock.now() + HUMAN_ANSWER_MS, () => {
+        answerApproval(incidentId, approved).catch((error: unknown) => {
+          answerError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        });
+      });
+      await clock.runUntil(ended, { maxVirtualMs: horizonMs });
+    }
+
+    const execution = runner.list()[0];
+    const incidentId = execution?.name ?? null;
+    const record = incidentId ? await readRun(plan.app, incidentId) : undefined;
+    await realWait(
+      () => world.bus.deliveries.every((delivery) => delivery.outcome !== 'pending'),
+      NOTIFY_GRACE_REAL_MS,
+    );
+
+    const observed = observeOutcome(execution, paused(), horizonMs);
+    if (options.answer && !answerSent) answerError = `--${options.answer} was given but the run asked for no approval`;
+    const warnings = world.bus.deliveries
+      .filter((delivery) => delivery.outcome === 'failed' && delivery.subscriber === 'notify')
+      .map((delivery) => `notification not delivered: ${delivery.error}`);
+    const report = buildReport({
+      plan,
+      scenario: scenarioName,
+      seed,
+      incidentId,
+      record,
+      observed,
+      actions: world.actions.map(toDrillAction),
+      lowerBoundSeconds: lowerBound(world, record),
+      timeline: execution?.transitions ?? [],
+      events: switchbackEvents(world),
+      warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
+      wall: { startedAt: wallStartedAt, durationMs: 0 },
+    });
+    report.wall.durationMs = Math.round(performance.now() - wallStart);
+    const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
+    const lockHolder = await probeLock(plan.app, clock.date());
+    return { report, ...(paths ? { paths } : {}), world, runner, lockHolder };
+  } finally {
+    await cleanup();
+  }
+};
+
+/** The runner as the simulator's Step Functions (the SDK plugin delegates StartExecution etc. to it). */
+const asSimStepFunctions = (runner: LocalRunner): SimStepFunctions => ({
+  startExecution: async (request) => runner.startExecution(request),
+  sendTaskSuccess: async (request) => runner.sendTaskSuccess(request),
+  sendTaskFailure: async (request) => runner.sendTaskFailure(request),
+  describeExecution: async (request) => runner.describeExecution(request),
+});
+
+/**
+ * How long the drill watches the world at least: past the scenario's last outage change plus a full detection
+ * (health checks, then the alarm), so that a flapping primary's second ALARM is seen and handled.
+ */
+const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => {
+  const edges = scenario.outages.flatMap((outage) => [outage.atSeconds, outage.untilSeconds ?? 0]);
+  const detection =
+    timing.healthCheck.intervalSeconds * (timing.healthCheck.failureThreshold + 1) +
+    timing.alarm.periodSeconds * (timing.alarm.evaluationPeriods + 1) +
+    timing.alarm.evaluationDelaySeconds +
+    timing.events.deliveryMs / 1000;
+  return Math.max(0, ...edges) + detection;
+};
+
+const toDrillAction = (action: SimAction): DrillAction => ({
+  at: action.at,
+  service: action.service,
+  operation: action.operation,
+  target: action.target,
+  region: action.region,
+  ...(action.outcome === 'accepted' ? {} : { error: action.outcome }),
+});
+
+/**
+ * The model's fastest recovery, counted from where the product counts its RTO: the impact start it recorded (the
+ * alarm's first breaching datapoint), which comes after the outage itself by part of the detection time. Null when
+ * the scenario never raised the alarm (nothing to compare with).
+ */
+const lowerBound = (world: World, record: RunRecord | undefined): number | null => {
+  let bound: ReturnType<World['criticalPathLowerBound']>;
+  try {
+    bound = world.criticalPathLowerBound();
+  } catch {
+    return null;
+  }
+  const impact = record?.run.impactStartedAt ? Date.parse(record.run.impactStartedAt) : Number.NaN;
+  const uncounted = Number.isFinite(impact) ? Math.max(0, (impact - Date.parse(bound.outageAt)) / 1000) : 0;
+  return bound.totalSeconds - uncounted;
+};
+
+/** The product's own events on the bus, in order. */
+const switchbackEvents = (world: World): DrillEvent[] =>
+  world.bus.events
+    .filter((record) => record.event.source === EVENT_SOURCE)
+    .map((record) => ({
+      at: iso(record.atMs),
+      detailType: record.event['detail-type'],
+      summary: summarize(record.event['detail-type'], record.event.detail as Record<string, unknown>),
+    }));
+
+const observeOutcome = (
+  execution: ReturnType<LocalRunner['list']>[number] | undefined,
+  paused: boolean,
+  horizonMs: number,
+): { outcome: DrillOutcome; failure?: { phase: string; error: string; cause: string } } => {
+  if (!execution) {
+    return {
+      outcome: 'failed',
+      failure: {
+        phase: 'detect',
+        error: 'NoFailoverStarted',
+        cause: `no failover started within ${horizonMs / 1000} s of the scenario's start`,
+      },
+    };
+  }
+  if (execution.status === 'RUNNING') {
+    if (paused) return { outcome: 'awaiting-approval' };
+    return {
+      outcome: 'failed',
+      failure: {
+        phase: 'unknown',
+        error: 'DrillHorizonReached',
+        cause: `the run did not end within ${horizonMs / 1000} s`,
+      },
+    };
+  }
+  if (execution.status === 'SUCCEEDED') {
+    return {
+      outcome: 'failed',
+      failure: {
+        phase: 'unknown',
+        error: 'NotRecovered',
+        cause: 'the run ended without recovering (skipped or already handled)',
+      },
+    };
+  }
+  return {
+    outcome: 'failed',
+    failure: { phase: 'unknown', error: execution.error ?? execution.status, cause: execution.cause ?? '' },
+  };
+};

@@ -1,0 +1,167 @@
+import type { PhaseName } from '../shared/domain/run';
+import type { DrillReport } from './report';
+import { formatSeconds } from './report-html';
+
+/**
+ * Live progress of a drill, phase by phase, in virtual time (T+mm:ss from the start of the scenario), then the
+ * summary table. In a terminal the phase lines update in place and fit 80 columns; otherwise (a pipe, CI) each
+ * change is one plain line.
+ */
+
+/** What the drill tells the progress display. */
+export type DrillProgress =
+  | { kind: 'start'; at: string; message: string }
+  | { kind: 'milestone'; at: string; message: string }
+  | { kind: 'phase'; at: string; phase: PhaseName; status: 'started' | 'succeeded' | 'failed' };
+
+export interface ProgressOutput {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+const PHASE_LABELS: Record<PhaseName, string> = {
+  detect: 'Detect outage',
+  decide: 'Decide',
+  promote: 'Promote databases',
+  dns: 'Flip DNS',
+  verify: 'Verify recovery',
+};
+const ORDER: PhaseName[] = ['detect', 'decide', 'promote', 'dns', 'verify'];
+
+/** `T+mm:ss` (or `T+h:mm:ss`) of virtual time since `startMs`. */
+export const elapsed = (startMs: number, at: string): string => {
+  const seconds = Math.max(0, Math.round((Date.parse(at) - startMs) / 1000));
+  const h = Math.floor(seconds / 3600);
+  const mm = String(Math.floor((seconds % 3600) / 60)).padStart(2, '0');
+  const ss = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `T+${h}:${mm}:${ss}` : `T+${mm}:${ss}`;
+};
+
+const fitWidth = (line: string, width = 80): string => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
+
+interface PhaseState {
+  status: 'started' | 'succeeded' | 'failed';
+  /** Unknown for the first phase when only its end was announced. */
+  startedAt?: string;
+  endedAt?: string;
+}
+
+/** A progress display bound to an output stream and the scenario's virtual start. */
+export class ProgressDisplay {
+  private readonly phases = new Map<PhaseName, PhaseState>();
+  private lastMilestone = '';
+  private drawnLines = 0;
+
+  private startMs = 0;
+
+  constructor(
+    private readonly out: ProgressOutput,
+    title: string,
+  ) {
+    this.out.write(`${fitWidth(title)}\n`);
+  }
+
+  /** Takes one progress event; pass it as the drill's `onProgress`. */
+  readonly update = (event: DrillProgress): void => {
+    if (event.kind === 'start') this.startMs = Date.parse(event.at);
+    if (event.kind === 'milestone' || event.kind === 'start') {
+      this.lastMilestone = `${elapsed(this.startMs, event.at)}  ${event.message}`;
+      if (!this.out.isTTY) this.out.write(`${fitWidth(this.lastMilestone)}\n`);
+    } else {
+      const previous = this.phases.get(event.phase);
+      this.phases.set(event.phase, {
+        status: event.status,
+        // A phase may announce only its end (detect, promote): it began when the phase before it ended.
+        startedAt: previous?.startedAt ?? (event.status === 'started' ? event.at : this.endOfPhaseBefore(event.phase)),
+        endedAt: event.status === 'started' ? undefined : event.at,
+      });
+      if (!this.out.isTTY) {
+        this.out.write(
+          `${fitWidth(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${event.status}`)}\n`,
+        );
+      }
+    }
+    if (this.out.isTTY) this.redraw();
+  };
+
+  /** Prints a line above the live display (a Slack preview), which then redraws below it. */
+  readonly note = (line: string): void => {
+    if (!this.out.isTTY || this.drawnLines === 0) {
+      this.out.write(`${fitWidth(line)}\n`);
+      return;
+    }
+    this.out.write(`\x1b[${this.drawnLines}A\x1b[2K${fitWidth(line)}\n\x1b[J`);
+    this.drawnLines = 0;
+    this.redraw();
+  };
+
+  /** Prints the final table and the report paths. */
+  finish(report: DrillReport, paths?: { json: string; html: string }): void {
+    if (this.out.isTTY) this.redraw();
+    this.out.write(`\n${summaryTable(report)}`);
+    if (paths) this.out.write(`\nReport: ${paths.html}\n        ${paths.json}\n`);
+  }
+
+  private phaseLine(name: PhaseName): string {
+    const state = this.phases.get(name);
+    const label = PHASE_LABELS[name].padEnd(18);
+    if (!state) return `  ·  ${label}`;
+    const mark = state.status === 'started' ? '…' : state.status === 'succeeded' ? '✓' : '✗';
+    const when = elapsed(this.startMs, state.startedAt ?? state.endedAt ?? '');
+    const took =
+      state.endedAt === undefined
+        ? 'running'
+        : state.startedAt === undefined
+          ? 'done'
+          : formatSeconds((Date.parse(state.endedAt) - Date.parse(state.startedAt)) / 1000);
+    return `  ${mark}  ${label} ${when.padEnd(10)} ${took}`;
+  }
+
+  private endOfPhaseBefore(phase: PhaseName): string | undefined {
+    const before = ORDER.slice(0, ORDER.indexOf(phase)).reverse();
+    return before.map((name) => this.phases.get(name)?.endedAt).find((at) => at !== undefined);
+  }
+
+  private redraw(): void {
+    const lines = [...ORDER.map((name) => this.phaseLine(name)), `  ${this.lastMilestone}`].map((line) =>
+      fitWidth(line),
+    );
+    // Move up over the previous drawing and clear each line before writing it again.
+    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';
+    this.out.write(`${up}${lines.map((line) => `\x1b[2K${line}`).join('\n')}\n`);
+    this.drawnLines = lines.length;
+  }
+}
+
+/** The final table: each phase and its duration, RTO and RPO against budget, the verdict. */
+export const summaryTable = (report: DrillReport): string => {
+  const rows: string[] = [];
+  rows.push(`${'Phase'.padEnd(20)}${'Duration'.padStart(10)}`);
+  for (const phase of report.phases) {
+    rows.push(`${(PHASE_LABELS[phase.name] ?? phase.name).padEnd(20)}${formatSeconds(phase.seconds).padStart(10)}`);
+  }
+  if (report.phases.length === 0) rows.push('(no phase recorded)');
+  rows.push('');
+  const budget = (name: string, value: DrillReport['rto']) =>
+    value
+      ? `${name.padEnd(20)}${formatSeconds(value.actualSeconds).padStart(10)}  of ${formatSeconds(value.budgetSeconds)} budget  ${value.withinBudget ? 'within budget' : 'OVER BUDGET'}`
+      : `${name.padEnd(20)}${'-'.padStart(10)}  not recorded`;
+  rows.push(budget('RTO', report.rto));
+  rows.push(budget('RPO', report.rpo));
+  if (report.criticalPath && report.criticalPath.overheadSeconds !== null) {
+    rows.push(
+      `${'Fastest possible'.padEnd(20)}${formatSeconds(report.criticalPath.lowerBoundSeconds).padStart(10)}  (+${formatSeconds(report.criticalPath.overheadSeconds)} orchestration)`,
+    );
+  }
+  rows.push('');
+  const verdict = {
+    recovered: 'RECOVERED',
+    failed: 'FAILED',
+    'awaiting-approval': 'AWAITING APPROVAL (run again with --approve or --deny)',
+    denied: 'DENIED',
+  }[report.outcome];
+  rows.push(`Verdict: ${verdict}`);
+  if (report.failure) rows.push(`Failure: ${report.failure.error} in ${report.failure.phase}: ${report.failure.cause}`);
+  for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
+  return `${rows.map((row) => fitWidth(row)).join('\n')}\n`;
+};

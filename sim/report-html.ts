@@ -1,0 +1,150 @@
+import type { DrillReport } from './report';
+
+/**
+ * The drill report as one self-contained HTML page: inline CSS and SVG, no script, no external URL, so it opens
+ * from a file, an artifact store or an email attachment alike.
+ */
+
+const escapeHtml = (text: unknown): string =>
+  String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/** 754 -> "12m34s", 42.5 -> "42.5s". */
+export const formatSeconds = (seconds: number): string => {
+  if (seconds < 60) return `${Number(seconds.toFixed(1))}s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s).padStart(2, '0')}s`;
+};
+
+const VERDICT: Record<DrillReport['outcome'], { label: string; color: string }> = {
+  recovered: { label: 'Recovered', color: '#1a7f37' },
+  failed: { label: 'Failed', color: '#cf222e' },
+  'awaiting-approval': { label: 'Awaiting approval', color: '#9a6700' },
+  denied: { label: 'Denied', color: '#6e7781' },
+};
+
+const PHASE_COLORS: Record<string, string> = {
+  detect: '#8250df',
+  decide: '#bf8700',
+  promote: '#0969da',
+  dns: '#1a7f37',
+  verify: '#57606a',
+};
+
+/** The phases as bars on a time axis from the start of impact, with the RTO budget as a vertical line. */
+const timelineSvg = (report: DrillReport): string => {
+  if (report.phases.length === 0) return '<p class="muted">No phase was recorded.</p>';
+  const t0 = Math.min(...report.phases.map((phase) => Date.parse(phase.startedAt)));
+  const budget = report.rto?.budgetSeconds ?? 0;
+  const ends = report.phases.map((phase) => (Date.parse(phase.endedAt) - t0) / 1000);
+  const span = Math.max(budget, report.rto?.actualSeconds ?? 0, ...ends) * 1.08 || 1;
+  const [left, width, rowHeight, top] = [90, 600, 28, 24];
+  const x = (seconds: number) => left + (seconds / span) * width;
+  const height = top + report.phases.length * rowHeight + 30;
+  // Round steps (1, 2, 5, 10, … minutes) so the axis reads like a clock.
+  const step = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].find((s) => span / s <= 8) ?? 14_400;
+  const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step);
+  const rows = report.phases.map((phase, i) => {
+    const start = (Date.parse(phase.startedAt) - t0) / 1000;
+    const y = top + i * rowHeight;
+    const barWidth = Math.max(2, x(start + phase.seconds) - x(start));
+    return [
+      `<text x="${left - 8}" y="${y + 17}" text-anchor="end" class="label">${escapeHtml(phase.name)}</text>`,
+      `<rect x="${x(start).toFixed(1)}" y="${y + 5}" width="${barWidth.toFixed(1)}" height="${rowHeight - 10}" rx="3" fill="${PHASE_COLORS[phase.name] ?? '#57606a'}"><title>${escapeHtml(phase.name)}: ${escapeHtml(formatSeconds(phase.seconds))}</title></rect>`,
+      `<text x="${(x(start) + barWidth + 6).toFixed(1)}" y="${y + 17}" class="value">${escapeHtml(formatSeconds(phase.seconds))}</text>`,
+    ].join('');
+  });
+  const axis = ticks.map(
+    (t) =>
+      `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${top}" y2="${height - 24}" class="grid"/>` +
+      `<text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="tick">${escapeHtml(formatSeconds(t))}</text>`,
+  );
+  const budgetLine =
+    budget > 0
+      ? `<line x1="${x(budget).toFixed(1)}" x2="${x(budget).toFixed(1)}" y1="${top - 14}" y2="${height - 24}" class="budget"/>` +
+        `<text x="${x(budget).toFixed(1)}" y="${top - 16}" text-anchor="middle" class="budget-label">RTO budget ${escapeHtml(formatSeconds(budget))}</text>`
+      : '';
+  return `<svg viewBox="0 0 ${left + width + 80} ${height}" width="100%" role="img" aria-label="Phases against the RTO budget">${axis.join('')}${rows.join('')}${budgetLine}</svg>`;
+};
+
+const budgetRow = (name: string, value: DrillReport['rto']): string =>
+  value
+    ? `<tr><th>${name}</th><td>${escapeHtml(formatSeconds(value.actualSeconds))}</td><td>${escapeHtml(formatSeconds(value.budgetSeconds))}</td><td class="${value.withinBudget ? 'ok' : 'bad'}">${value.withinBudget ? 'within budget' : 'over budget'}</td></tr>`
+    : `<tr><th>${name}</th><td colspan="3" class="muted">not recorded</td></tr>`;
+
+const list = (items: string[], empty: string): string =>
+  items.length
+    ? `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`
+    : `<p class="muted">${empty}</p>`;
+
+/** Renders the report page. */
+export const renderReportHtml = (report: DrillReport): string => {
+  const verdict = VERDICT[report.outcome];
+  const actions = report.actions.length
+    ? `<table><tr><th>Time</th><th>Call</th><th>Target</th><th>Region</th><th>Result</th></tr>${report.actions
+        .map(
+          (a) =>
+            `<tr><td>${escapeHtml(a.at)}</td><td>${escapeHtml(`${a.service} ${a.operation}`)}</td><td>${escapeHtml(a.target)}</td><td>${escapeHtml(a.region)}</td><td class="${a.error ? 'bad' : 'ok'}">${escapeHtml(a.error ?? 'ok')}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '<p class="muted">No mutating AWS call was made.</p>';
+  const timeline = report.timeline
+    .map(
+      (t) =>
+        `<tr><td>${escapeHtml(t.at)}</td><td>${escapeHtml(t.state)}${t.index === undefined ? '' : ` [${t.index}]`}</td><td>${escapeHtml(t.event)}</td><td>${escapeHtml(t.error ?? '')}</td></tr>`,
+    )
+    .join('');
+  const critical = report.criticalPath
+    ? `<p>Fastest failover the timing model allows: ${escapeHtml(formatSeconds(report.criticalPath.lowerBoundSeconds))}${
+        report.criticalPath.overheadSeconds === null
+          ? ''
+          : `; orchestration and polling added ${escapeHtml(formatSeconds(report.criticalPath.overheadSeconds))}`
+      }.</p>`
+    : '';
+  const failure = report.failure
+    ? `<section><h2>Failure</h2><p><strong>${escapeHtml(report.failure.error)}</strong> in phase ${escapeHtml(report.failure.phase)}: ${escapeHtml(report.failure.cause)}</p></section>`
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Switchback drill: ${escapeHtml(report.plan)} / ${escapeHtml(report.scenario)} — ${escapeHtml(verdict.label)}</title>
+<style>
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; margin: 2rem auto; max-width: 980px; padding: 0 1rem; }
+h1 { font-size: 1.4rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 1.8rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+.verdict { display: inline-block; padding: .2rem .7rem; border-radius: 1rem; color: #fff; font-weight: 600; background: ${verdict.color}; }
+.muted { color: #6e7781; } .ok { color: #1a7f37; } .bad { color: #cf222e; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+td { font-variant-numeric: tabular-nums; } code { font-size: 12px; }
+svg .label { font-size: 12px; fill: #1f2328; } svg .value, svg .tick { font-size: 11px; fill: #57606a; }
+svg .grid { stroke: #eaeef2; } svg .budget { stroke: #cf222e; stroke-width: 2; stroke-dasharray: 5 4; } svg .budget-label { font-size: 11px; fill: #cf222e; }
+details summary { cursor: pointer; }
+</style>
+</head>
+<body>
+<h1>Switchback drill: ${escapeHtml(report.plan)}</h1>
+<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span></p>
+<section><h2>Recovery against budget</h2>
+<table><tr><th></th><th>Actual</th><th>Budget</th><th></th></tr>${budgetRow('RTO', report.rto)}${budgetRow('RPO', report.rpo)}</table>
+${critical}</section>
+<section><h2>Timeline</h2>${timelineSvg(report)}</section>
+${failure}
+<section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
+<section><h2>Changes made</h2>${actions}</section>
+<section><h2>Events</h2>${list(
+    report.events.map((e) => `${e.at}  ${e.detailType}: ${e.summary}`),
+    'No Switchback event was published.',
+  )}</section>
+<section><details><summary>State machine transitions (${report.timeline.length})</summary>
+<table><tr><th>Time</th><th>State</th><th>Event</th><th>Error</th></tr>${timeline}</table></details></section>
+<p class="muted">Simulated drill; virtual times. Ran ${escapeHtml(report.wall.startedAt)} in ${escapeHtml(report.wall.durationMs)} ms.</p>
+</body>
+</html>
+`;
+};

@@ -1,0 +1,146 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
+import type { Transition } from './local-runner';
+import { renderReportHtml } from './report-html';
+
+/**
+ * The drill report: what the product itself recorded (RTO, RPO, phases, warnings, failure: read from its run
+ * record in the ledger, never recomputed here), what it changed (every mutating AWS call the simulator saw), how
+ * far it was from the fastest failover the timing model allows, and the state machine's own timeline.
+ *
+ * Apart from `wall`, a report is a pure function of plan + scenario + seed: the same inputs give the same JSON.
+ */
+
+export type DrillOutcome = 'recovered' | 'failed' | 'awaiting-approval' | 'denied';
+
+/** One mutating AWS call, in the order the simulator received it. */
+export interface DrillAction {
+  at: string;
+  service: string;
+  operation: string;
+  target: string;
+  region: string;
+  /** The AWS error name, when the call was refused (a throttled DNS change, a promotion refused). */
+  error?: string;
+}
+
+/** One Switchback event put on the bus (source `switchback`). */
+export interface DrillEvent {
+  at: string;
+  detailType: string;
+  /** The phase and status of "Phase Changed", the outcome of "Recovery Completed"/"Recovery Failed". */
+  summary: string;
+}
+
+export interface DrillReport {
+  plan: string;
+  scenario: string;
+  seed: number;
+  /** The execution name of the drill's run (null when no run started). */
+  incidentId: string | null;
+  outcome: DrillOutcome;
+  rto: Budgeted | null;
+  rpo: Budgeted | null;
+  phases: PhaseTiming[];
+  actions: DrillAction[];
+  /** The fastest failover the timing model allows (no polling, no orchestration) vs the product's RTO. */
+  criticalPath: { lowerBoundSeconds: number; overheadSeconds: number | null } | null;
+  warnings: string[];
+  failure?: { phase: string; error: string; cause: string };
+  /** State transitions of the run's execution, at virtual time. */
+  timeline: Transition[];
+  events: DrillEvent[];
+  /** When the drill ran and how long it took on the wall clock: the only fields that differ between replays. */
+  wall: { startedAt: string; durationMs: number };
+}
+
+export interface ReportInput {
+  plan: { app: string; budgets: { rtoSeconds: number; rpoSeconds: number } };
+  scenario: string;
+  seed: number;
+  incidentId: string | null;
+  /** The run record written by the product (record-outcome or on-run-failed), if any. */
+  record: RunRecord | undefined;
+  /** What the drill saw when no final record says otherwise (e.g. paused on approval). */
+  observed: { outcome: DrillOutcome; failure?: { phase: string; error: string; cause: string } };
+  actions: DrillAction[];
+  lowerBoundSeconds: number | null;
+  timeline: Transition[];
+  events: DrillEvent[];
+  /** Drill-side warnings (a notifier that failed, no run within the horizon). */
+  warnings: string[];
+  wall: { startedAt: string; durationMs: number };
+}
+
+const OUTCOMES: Record<string, DrillOutcome> = {
+  recovered: 'recovered',
+  failed: 'failed',
+  denied: 'denied',
+  'awaiting-approval': 'awaiting-approval',
+};
+
+/** Orders transitions by virtual time, then by Map iteration, so concurrent branches list the same way each replay. */
+const byTime = (a: Transition, b: Transition): number => a.at.localeCompare(b.at) || (a.index ?? -1) - (b.index ?? -1);
+
+/** Builds the report from the run record and the simulator's observations. */
+export const buildReport = (input: ReportInput): DrillReport => {
+  const { record } = input;
+  const recorded = record ? OUTCOMES[record.outcome] : undefined;
+  const outcome = recorded ?? input.observed.outcome;
+  const failure = record?.failure ?? (outcome === 'failed' ? input.observed.failure : undefined);
+  const rto = record?.rto ?? null;
+  const report: DrillReport = {
+    plan: input.plan.app,
+    scenario: input.scenario,
+    seed: input.seed,
+    incidentId: input.incidentId,
+    outcome,
+    rto,
+    rpo: record?.rpo ?? null,
+    phases: record?.phases ?? [],
+    actions: input.actions,
+    criticalPath:
+      input.lowerBoundSeconds === null
+        ? null
+        : {
+            lowerBoundSeconds: round(input.lowerBoundSeconds),
+            overheadSeconds: rto && outcome === 'recovered' ? round(rto.actualSeconds - input.lowerBoundSeconds) : null,
+          },
+    warnings: [...(record?.warnings ?? []), ...input.warnings],
+    timeline: [...input.timeline].sort(byTime),
+    events: input.events,
+    wall: input.wall,
+  };
+  if (failure) report.failure = failure;
+  return report;
+};
+
+const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** RTO actual / lower bound: 1.0 is the fastest the model allows. Null when the run did not recover. */
+export const criticalPathRatio = (report: DrillReport): number | null =>
+  report.outcome === 'recovered' && report.rto && report.criticalPath && report.criticalPath.lowerBoundSeconds > 0
+    ? report.rto.actualSeconds / report.criticalPath.lowerBoundSeconds
+    : null;
+
+/** The report's file name stem: the incident id, or plan + scenario + seed when no run started. */
+export const reportName = (report: DrillReport): string =>
+  (report.incidentId ?? `${report.plan}-${report.scenario}-seed-${report.seed}`).replace(/[^A-Za-z0-9_-]/g, '_');
+
+/** The report without its wall-clock fields: what must be identical between two replays of the same seed. */
+export const withoutWall = (report: DrillReport): Omit<DrillReport, 'wall'> => {
+  const { wall: _wall, ...rest } = report;
+  return rest;
+};
+
+/** Writes `<outDir>/<name>.json` and `<outDir>/<name>.html`; returns both paths. */
+export const writeReport = async (report: DrillReport, outDir: string): Promise<{ json: string; html: string }> => {
+  await mkdir(outDir, { recursive: true });
+  const name = reportName(report);
+  const json = join(outDir, `${name}.json`);
+  const html = join(outDir, `${name}.html`);
+  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(html, renderReportHtml(report));
+  return { json, html };
+};

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** `switchback drill` as a user runs it (node -> tsx), with no AWS credentials: the drill needs none. */
+
+const root = join(__dirname, '..', '..');
+
+const switchback = (...args: string[]) => {
+  const result = spawnSync(process.execPath, ['cli/bin/switchback.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 25_000,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+// Each spawn starts node and tsx, then runs a drill: a few seconds on a loaded machine.
+jest.setTimeout(30_000);
+
+describe('switchback drill', () => {
+  let out: string;
+
+  beforeEach(async () => {
+    out = await mkdtemp(join(tmpdir(), 'switchback-drill-cli-'));
+  });
+
+  afterEach(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('prints only the report JSON and writes both report files when --json is given', async () => {
+    // Act
+    const result = switchback('drill', '--json', '--seed', '7', '--out', out);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ plan: 'orders', scenario: 'region-outage', seed: 7, outcome: 'recovered' });
+    expect(report.rto.withinBudget).toBe(true);
+    expect((await readdir(out)).sort()).toEqual([`${report.incidentId}.html`, `${report.incidentId}.json`]);
+  });
+
+  it('exits 2 with one line when --approve and --deny are both given', () => {
+    const result = switchback('drill', '--approve', '--deny', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("option '--approve' cannot be used with option '--deny'");
+  });
+
+  it('exits 2 naming the expected value when the seed is not a whole number', () => {
+    const result = switchback('drill', '--seed', '1.5', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('expected a whole number');
+  });
+
+  it('exits non-zero listing the known scenarios when the scenario is unknown', () => {
+    const result = switchback('drill', '--scenario', 'meteor', '--out', out);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits non-zero with the field and the fix when the plan is not valid', () => {
+    const result = switchback('drill', '--plan', 'test/fixtures/plans/bad-region.yml', '--out', out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Plan bad-region\.yml is not valid: .*region/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 naming the option when the plan file does not exist', () => {
+    const result = switchback('drill', '--plan', 'plans/missing.yml', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('plan file plans/missing.yml does not exist: give --plan <file>');
+  });
+});

@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
+import { criticalPathRatio, withoutWall } from '../../sim/report';
+
+/**
+ * The whole local drill, in-process: the simulated AWS, the real state machine and handlers, the ledger on
+ * dynalite. Each drill replays minutes of virtual time in well under 2 s of wall time.
+ */
+
+const PLAN = join(__dirname, '..', '..', 'plans', 'example.yml');
+const MUTATING_RDS = ['PromoteReadReplica', 'FailoverGlobalCluster', 'SwitchoverGlobalCluster'];
+
+const drill = (scenario: string, options: Partial<DrillOptions> = {}): Promise<DrillResult> =>
+  runDrill({ planFile: PLAN, scenario, seed: 1, slackPreview: false, ...options });
+
+jest.setTimeout(30_000);
+
+describe('runDrill', () => {
+  it('recovers within the RTO and RPO budgets when the primary region goes down', async () => {
+    // Act
+    const { report } = await drill('region-outage');
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.rto).toEqual(expect.objectContaining({ budgetSeconds: 900, withinBudget: true }));
+    expect(report.rpo).toEqual(expect.objectContaining({ budgetSeconds: 60, withinBudget: true }));
+    expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+    expect(report.actions.map((action) => `${action.operation} ${action.target}`)).toEqual([
+      'PromoteReadReplica orders-db-replica',
+      'FailoverGlobalCluster catalog-global',
+      'ChangeResourceRecordSets Z0123456789ORDERSAPI',
+    ]);
+    expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
+    expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
+    expect(report.events.map((event) => event.detailType)).toContain('Recovery Completed');
+  });
+
+  it('stops at the approval question without any promotion call when the replica lags past the RPO budget', async () => {
+    // Act
+    const { report, runner } = await drill('lagging-replica');
+
+    // Assess
+    expect(report.outcome).toBe('awaiting-approval');
+    expect(report.actions.filter((action) => MUTATING_RDS.includes(action.operation))).toEqual([]);
+    expect(runner.pendingTasks()).toEqual([expect.objectContaining({ state: 'Request Approval', delivered: true })]);
+    expect(report.events.map((event) => event.detailType)).toContain('Approval Requested');
+  });
+
+  it('recovers after the person approves when the drill answers --approve', async () => {
+    // Act
+    const { report } = await drill('lagging-replica', { answer: 'approve' });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.rpo).toEqual(expect.objectContaining({ withinBudget: false }));
+    expect(report.actions.map((action) => action.operation)).toEqual(
+      expect.arrayContaining(['PromoteReadReplica', 'FailoverGlobalCluster', 'ChangeResourceRecordSets']),
+    );
+  });
+
+  it('records a denied run without any change when the drill answers --deny', async () => {
+    // Act
+    const { report } = await drill('lagging-replica', { answer: 'deny' });
+
+    // Assess
+    expect(report.outcome).toBe('denied');
+    expect(report.actions).toEqual([]);
+  });
+
+  it('fails in the promote phase, records why and releases the lock when the promotion fails', async () => {
+    // Act
+    const { report, lockHolder } = await drill('promotion-fails');
+
+    // Assess
+    expect(report.outcome).toBe('failed');
+    expect(report.failure).toEqual(expect.objectContaining({ phase: 'promote', error: 'PromotionFailedError' }));
+    expect(report.events.map((event) => event.detailType)).toContain('Recovery Failed');
+    expect(lockHolder).toBeNull();
+  });
+
+  it('recovers and warns about backups when the backups are stale', async () => {
+    // Act
+    const { report } = await drill('stale-backups');
+    const { report: normal } = await drill('region-outage');
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.warnings.length).toBeGreaterThan(normal.warnings.length);
+    expect(report.warnings.join('\n')).toMatch(/backup/i);
+  });
+
+  it('makes exactly one successful change per hosted zone when Route 53 throttles the first attempts', async () => {
+    // Act
+    const { report } = await drill('dns-throttled');
+
+    // Assess
+    const changes = report.actions.filter((action) => action.operation === 'ChangeResourceRecordSets');
+    expect(report.outcome).toBe('recovered');
+    expect(changes.map((change) => change.error ?? 'accepted')).toEqual([
+      'Throttling',
+      'PriorRequestNotComplete',
+      'accepted',
+    ]);
+    expect(changes.filter((change) => !change.error).map((change) => change.target)).toEqual(['Z0123456789ORDERSAPI']);
+  });
+
+  it('fails over exactly once and never fails back when the primary health flaps', async () => {
+    // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip.
+    const samples: { primaryHealthy: boolean; answeredRegion: string | undefined }[] = [];
+    const onWorld = (world: DrillResult['world']) => {
+      world.clock.schedule(world.t0Ms + 500_000, () =>
+        samples.push({
+          primaryHealthy: world.healthChecks.of(world.plan.regions.primary).healthy,
+          answeredRegion: world.resolve('api.orders.example.com')?.region,
+        }),
+      );
+    };
+
+    // Act
+    const { report, runner, world } = await drill('flapping-health', { onWorld });
+
+    // Assess
+    const alarms = world.alarms.transitions().map((transition) => transition.to);
+    expect(alarms.filter((state) => state === 'ALARM').length).toBeGreaterThanOrEqual(2);
+    expect(world.bus.deliveries.filter((d) => d.subscriber === 'on-health-alarm').length).toBeGreaterThanOrEqual(3);
+    expect(runner.list()).toHaveLength(1);
+    expect(report.outcome).toBe('recovered');
+    expect(report.actions.filter((action) => action.operation === 'PromoteReadReplica')).toHaveLength(1);
+    expect(samples).toEqual([{ primaryHealthy: true, answeredRegion: 'us-west-2' }]);
+  });
+
+  it('gives the same report apart from wall-clock fields when replayed with the same seed', async () => {
+    // Act
+    const first = await drill('region-outage', { seed: 7 });
+    const second = await drill('region-outage', { seed: 7 });
+
+    // Assess
+    expect(JSON.stringify(withoutWall(second.report))).toBe(JSON.stringify(withoutWall(first.report)));
+  });
+});
