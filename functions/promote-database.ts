@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
+import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { PromotionResult } from '../shared/domain/run';
@@ -18,6 +19,7 @@ const defaultDeps = (): PromotionDeps => {
   deps ??= {
     rds: new RdsAdapter(),
     ledger: new DynamoLedger(),
+    events: new EventBridgeEvents(),
     actions: new RecordingActionLog({ clock: systemClock, log: logger }),
     clock: systemClock,
     log: logger,

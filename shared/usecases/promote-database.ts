@@ -1,7 +1,14 @@
 import { awsErrorName } from '../aws/aws-errors';
 import { pollSeconds } from '../domain/polling';
-import type { ActionLog, LedgerPort, RdsPort } from '../domain/ports';
-import type { ActionRecord, DatabaseAssessment, PromotionResult, RunContext } from '../domain/run';
+import type { ActionLog, EventsPort, LedgerPort, RdsPort } from '../domain/ports';
+import {
+  type ActionRecord,
+  type DatabaseAssessment,
+  DETAIL_TYPES,
+  type PhaseChangedDetail,
+  type PromotionResult,
+  type RunContext,
+} from '../domain/run';
 import { PromotionFailedError, ResourceBusyError, SwitchbackError } from '../errors';
 import type { AuroraGlobal, Plan, RdsReadReplica } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -18,6 +25,8 @@ import {
 /** What the promotion steps touch. Only `assertLock` of the ledger: the fencing check before any mutation. */
 export interface PromotionDeps {
   rds: RdsPort;
+  /** Where "Start Promotion" announces the promote phase; Check Promotion announces nothing. */
+  events?: EventsPort;
   ledger: Pick<LedgerPort, 'assertLock'>;
   actions: ActionLog;
   clock: Clock;
@@ -70,10 +79,20 @@ export const promoteDatabase = async (input: PromoteDatabaseInput, deps: Promoti
     lagSecondsAtPromotion: input.database.lagSeconds,
     newPrimary: standbyOf(database),
   };
+  // Announced while promoting, not before: notification never delays recovery. With several databases each
+  // announces; the notifier keeps one message per phase.
+  const announced = deps.events?.publish(DETAIL_TYPES.phaseChanged, {
+    run: input.run,
+    phase: 'promote',
+    status: 'started',
+    at: startedAt,
+    facts: [`${database.id}: promoting ${base.newPrimary.identifier} in ${base.newPrimary.region}`],
+  } satisfies PhaseChangedDetail);
   const partial =
     database.kind === 'rds-read-replica'
       ? await promoteReplica(input, database, deps)
       : await promoteGlobalSecondary(input, database, deps);
+  await announced;
   const now = deps.clock.now();
   const writable = partial.writable || input.run.mode === 'dry-run';
   const result: PromotionResult = {

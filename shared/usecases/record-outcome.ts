@@ -6,7 +6,6 @@ import {
   type Budgeted,
   DETAIL_TYPES,
   type DnsResult,
-  type PhaseChangedDetail,
   type PromotionResult,
   type RunContext,
   type VerificationResult,
@@ -44,11 +43,6 @@ export interface RecordOutcomeDeps {
   log: Log;
 }
 
-const verifyFacts = (verification: VerificationResult): string[] =>
-  verification.checks.map(
-    (check) => `${check.ok ? 'ok' : 'not ok'}: ${check.name}${check.detail ? ` (${check.detail})` : ''}`,
-  );
-
 /**
  * The "Record …" step: writes the run record (phases, RTO and RPO against budget, every action, every warning),
  * and after a real recovery marks the plan as running in its standby region (which arms the cool-down and stops an
@@ -74,17 +68,8 @@ export const recordOutcome = async (
     });
   }
   metrics.recordRun(record);
+  // verify-recovery announced the verify phase; the record is the closing event.
   if (outcome === 'recovered') {
-    if (event.verification) {
-      const detail: PhaseChangedDetail = {
-        run,
-        phase: 'verify',
-        status: 'succeeded',
-        at: event.verification.endedAt,
-        facts: verifyFacts(event.verification),
-      };
-      await events.publish(DETAIL_TYPES.phaseChanged, detail);
-    }
     await events.publish(DETAIL_TYPES.recoveryCompleted, record);
   } else {
     await events.publish(DETAIL_TYPES.runSkipped, record);

@@ -9,9 +9,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { RecordingActionLog } from '../../../../shared/aws/action-log';
 import { RdsAdapter } from '../../../../shared/aws/rds';
+import { DETAIL_TYPES } from '../../../../shared/domain/run';
 import { LockHeldError, PromotionFailedError, ResourceBusyError, ThrottledError } from '../../../../shared/errors';
 import { type PromotionDeps, promoteDatabase } from '../../../../shared/usecases/promote-database';
-import { FakeClock, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
+import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
 import { catalogItem, ordersDbItem, ordersRun } from '../../../support/resource-fixtures';
 
@@ -219,6 +220,24 @@ describe('promoteDatabase', () => {
       // Assess
       await expect(act).rejects.toBeInstanceOf(LockHeldError);
       expect(rds.calls).not.toContain('promoteReadReplica us-west-2 orders-db-replica');
+    });
+
+    it('announces the promote phase with the database it promotes', async () => {
+      // Prepare
+      rds.addInstance('us-west-2', replica());
+      const events = new FakeEvents();
+
+      // Act
+      await promoteDatabase({ run: ordersRun(), plan, database: ordersDbItem() }, { ...deps, events });
+
+      // Assess
+      expect(events.ofType(DETAIL_TYPES.phaseChanged)).toEqual([
+        expect.objectContaining({
+          phase: 'promote',
+          status: 'started',
+          facts: ['orders-db: promoting orders-db-replica in us-west-2'],
+        }),
+      ]);
     });
 
     it('records the planned promotion and is writable at once when the run is a dry run', async () => {

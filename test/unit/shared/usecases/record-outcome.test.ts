@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type PhaseChangedDetail, type RunRecord } from '../../../../shared/domain/run';
+import { DETAIL_TYPES, type RunRecord } from '../../../../shared/domain/run';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type RecordOutcomeDeps, recordOutcome } from '../../../../shared/usecases/record-outcome';
 import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeMetrics } from '../../../support/fakes';
@@ -59,21 +59,12 @@ describe('recordOutcome', () => {
     expect(metrics.records).toEqual([record]);
   });
 
-  it('publishes verify succeeded and Recovery Completed with the run record', async () => {
+  it('publishes Recovery Completed with the run record, and no second verify event', async () => {
     // Act
     await recordOutcome(recovered(), deps);
 
-    // Assess
-    expect(events.published.map((e) => e.detailType)).toEqual([
-      DETAIL_TYPES.phaseChanged,
-      DETAIL_TYPES.recoveryCompleted,
-    ]);
-    expect(events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged)[0]).toMatchObject({
-      phase: 'verify',
-      status: 'succeeded',
-      at: '2026-11-25T03:07:40.000Z',
-      facts: ['ok: orders-db writable (available)'],
-    });
+    // Assess: verify-recovery announced the verify phase already
+    expect(events.published.map((e) => e.detailType)).toEqual([DETAIL_TYPES.recoveryCompleted]);
     expect(events.ofType<RunRecord>(DETAIL_TYPES.recoveryCompleted)[0]).toEqual(
       ledger.runs.get(`orders/${runContext().incidentId}`),
     );
