@@ -42,13 +42,14 @@ export const runActions = (progress: RunProgress): ActionRecord[] =>
   );
 
 /**
- * The run record of a run that reached `progress` and ends (or stands) with `outcome` at `endedAt`. RTO and RPO
- * are reported for a recovery only: a skipped or denied run recovered nothing.
+ * The run record of a run that reached `progress` and ends (or stands) with `outcome` at `endedAt`. RTO is
+ * reported for a recovery only: a skipped or denied run recovered nothing. RPO is reported for a recovery (the data
+ * lost) and for a run awaiting approval (the data that approving would lose: what the person is asked to accept).
  */
 export const buildRunRecord = (plan: Plan, progress: RunProgress, outcome: Outcome, endedAt: string): RunRecord => {
   const recovered = outcome === 'recovered';
   const rto = recovered ? recoveryTime(plan, progress) : undefined;
-  const rpo = recovered ? recoveryPoint(plan, progress) : undefined;
+  const rpo = recovered || outcome === 'awaiting-approval' ? recoveryPoint(plan, progress) : undefined;
   return {
     run: progress.run,
     outcome,

@@ -14,7 +14,7 @@ export interface RequestApprovalEvent {
 
 export interface RequestApprovalDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'putApprovalToken' | 'getRun' | 'putRun'>;
+  ledger: Pick<LedgerPort, 'putApprovalToken' | 'putRun'>;
   events: EventsPort;
   clock: Clock;
   log: Log;
@@ -36,12 +36,8 @@ export const requestApproval = async (
 
   // The token first: by the time anyone reads the request, the answer can already be delivered.
   await ledger.putApprovalToken(run.incidentId, run.plan, event.taskToken, at);
-  const existing = await ledger.getRun(run.plan, run.incidentId);
-  await ledger.putRun(
-    existing
-      ? { ...existing, outcome: 'awaiting-approval', endedAt: at }
-      : buildRunRecord(plan, { run, assessment }, 'awaiting-approval', at),
-  );
+  // Rebuilt from what Assess recorded ({ run, assessment }), now with the data at risk as the RPO.
+  await ledger.putRun(buildRunRecord(plan, { run, assessment }, 'awaiting-approval', at));
   const detail: ApprovalRequestedDetail = {
     run,
     at,

@@ -103,4 +103,18 @@ describe('buildRunRecord', () => {
     expect(record.approval).toEqual(approval);
     expect(record.actions).toEqual([]);
   });
+
+  it('reports the data at risk as the RPO, and no RTO, while a run awaits approval', () => {
+    // Act
+    const record = buildRunRecord(
+      ordersPlan(),
+      { run: runContext(), assessment: assessment({ decision: 'approve', maxLagSeconds: 95 }) },
+      'awaiting-approval',
+      '2026-11-25T03:03:00.000Z',
+    );
+
+    // Assess
+    expect(record.rto).toBeUndefined();
+    expect(record.rpo).toEqual({ actualSeconds: 95, budgetSeconds: 60, withinBudget: false });
+  });
 });

@@ -37,7 +37,7 @@ describe('requestApproval', () => {
       outcome: 'in-progress',
       phases: [],
       actions: [],
-      warnings: ['w'],
+      warnings: [],
       endedAt: '2026-11-25T03:01:31.000Z',
     });
 
@@ -51,9 +51,12 @@ describe('requestApproval', () => {
       taskToken: TOKEN,
       requestedAt: '2026-11-25T03:01:32.000Z',
     });
+    // The record is rebuilt from the run and its assessment, with the data at risk as the RPO.
+    const assessment = lagOverRpo();
     expect(ledger.runs.get(`orders/${run.incidentId}`)).toMatchObject({
       outcome: 'awaiting-approval',
-      warnings: ['w'],
+      warnings: assessment.warnings,
+      rpo: { actualSeconds: assessment.maxLagSeconds, budgetSeconds: 60, withinBudget: false },
     });
     expect(events.ofType<ApprovalRequestedDetail>(DETAIL_TYPES.approvalRequested)).toEqual([
       {
