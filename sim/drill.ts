@@ -1,11 +1,9 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Pluggable } from '@smithy/types';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
-import { DynamoLedger, LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../shared/aws/ledger';
+import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import {
   type ApprovalRequestedDetail,
@@ -19,6 +17,7 @@ import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
 import { VirtualClock } from './clock';
+import { startLocalLedger } from './local-ledger';
 import { LocalRunner } from './local-runner';
 import type { DrillProgress } from './progress';
 import { Random } from './random';
@@ -84,18 +83,6 @@ const ACCOUNT = '123456789012';
 const LEDGER_TABLE = 'switchback-drill-ledger';
 /** Real time given to notifications still in flight when the drill ends (they are off the critical path). */
 const NOTIFY_GRACE_REAL_MS = 1000;
-
-// dynalite ships no types; this is the part of its API the drill uses.
-interface DynaliteServer {
-  listen(port: number, host: string, callback: () => void): void;
-  address(): AddressInfo | string | null;
-  close(callback: (error?: Error) => void): void;
-}
-const dynalite: (options: {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}) => DynaliteServer = require('dynalite');
 
 /**
  * The drill in progress, as the process-wide SDK middleware sees it. Handlers build their SDK clients once per
@@ -171,38 +158,6 @@ const drillPlugin: Pluggable<any, any> = {
   },
 };
 
-const startDynalite = async (): Promise<{ port: number; stop(): Promise<void> }> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('dynalite did not listen on a TCP port');
-  return {
-    port: address.port,
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
-};
-
-const createLedgerTable = async (endpoint: string, region: string): Promise<void> => {
-  const client = new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' },
-  });
-  try {
-    await client.send(new DeleteTableCommand({ TableName: LEDGER_TABLE })).catch(() => undefined);
-    await client.send(
-      new CreateTableCommand({
-        TableName: LEDGER_TABLE,
-        KeySchema: LEDGER_KEY_SCHEMA,
-        AttributeDefinitions: LEDGER_ATTRIBUTE_DEFINITIONS,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-};
-
 /** Sets the environment the product reads (once per process, through shared/runtime/config.ts); returns an undo. */
 const setEnvironment = (values: Record<string, string>): (() => void) => {
   const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
@@ -216,16 +171,6 @@ const setEnvironment = (values: Record<string, string>): (() => void) => {
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** The Slack notifier is wired only when functions/notify.ts exists (it is optional to a drill). */
-const notifierExists = async (): Promise<boolean> => {
-  try {
-    await access(join(__dirname, '..', 'functions', 'notify.ts'));
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The product's own record of the run, as `switchback history` would read it. */
 const readRun = (plan: string, incidentId: string): Promise<RunRecord | undefined> =>
@@ -314,11 +259,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   };
 
   try {
-    const dynamo = await startDynalite();
-    cleanups.push(() => dynamo.stop());
-    const endpoint = `http://127.0.0.1:${dynamo.port}`;
     // Before the virtual clock: dynalite finishes creating a table on a (then real) timer.
-    await createLedgerTable(endpoint, region);
+    const dynamo = await startLocalLedger({ tableName: LEDGER_TABLE, region });
+    cleanups.push(() => dynamo.stop());
+    const endpoint = dynamo.endpoint;
 
     const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
     cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
@@ -430,13 +374,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       'progress',
     );
     // As EventBridge would: asynchronous, never awaited by anything on the failover path.
-    if (await notifierExists()) {
-      world.bus.subscribe(
-        { source: [EVENT_SOURCE] },
-        (event) => runner.invoke('notify', event, { viaStateMachine: false }),
-        'notify',
-      );
-    }
+    world.bus.subscribe(
+      { source: [EVENT_SOURCE] },
+      (event) => runner.invoke('notify', event, { viaStateMachine: false }),
+      'notify',
+    );
 
     options.onWorld?.(world);
     world.start();
