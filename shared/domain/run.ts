@@ -68,6 +68,36 @@ export interface RunContext {
   epoch: number;
 }
 
+const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' });
+
+/**
+ * `$.run` as the handlers and the notifier read it. Loose: a field that a newer step adds passes through
+ * untouched instead of failing an execution in flight.
+ */
+export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
+  incidentId: z.string().min(1),
+  plan: z.string().min(1),
+  action: z.literal('failover'),
+  mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }),
+  reason: z.string(),
+  requestedBy: z.string(),
+  trigger: z.discriminatedUnion('type', [
+    z.looseObject({
+      type: z.literal('alarm'),
+      alarmName: z.string().min(1),
+      alarmArn: z.string().optional(),
+      reason: z.string().optional(),
+      impactStartedAt: isoTime,
+    }),
+    z.looseObject({ type: z.literal('manual') }),
+  ]),
+  regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
+  impactStartedAt: isoTime,
+  startedAt: isoTime,
+  executionArn: z.string().optional(),
+  epoch: z.number().int().nonnegative(),
+});
+
 export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify'] as const;
 export type PhaseName = (typeof PHASES)[number];
 

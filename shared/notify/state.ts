@@ -4,7 +4,6 @@ import {
   type Budgeted,
   DETAIL_TYPES,
   EVENT_SOURCE,
-  MODES,
   type Outcome,
   PHASES,
   type PhaseChangedDetail,
@@ -13,6 +12,7 @@ import {
   type RecoveryFailedDetail,
   type RunContext,
   type RunRecord,
+  runContextSchema,
 } from '../domain/run';
 import { type FieldIssue, MalformedEventError } from '../errors';
 import { toFieldIssues } from '../plan/load';
@@ -25,31 +25,6 @@ import { secondsBetween } from '../runtime/clock';
  */
 
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' });
-
-/** Loose on purpose: producers may add fields; the notifier needs only these to render a header. */
-const runContextSchema = z.looseObject({
-  incidentId: z.string().min(1),
-  plan: z.string().min(1),
-  action: z.literal('failover').default('failover'),
-  mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }),
-  reason: z.string().default(''),
-  requestedBy: z.string().default('unknown'),
-  trigger: z.discriminatedUnion('type', [
-    z.looseObject({
-      type: z.literal('alarm'),
-      alarmName: z.string(),
-      alarmArn: z.string().optional(),
-      reason: z.string().optional(),
-      impactStartedAt: isoTime,
-    }),
-    z.looseObject({ type: z.literal('manual') }),
-  ]),
-  regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
-  impactStartedAt: isoTime,
-  startedAt: isoTime,
-  executionArn: z.string().optional(),
-  epoch: z.number().default(0),
-});
 
 const phaseName = z.enum(PHASES, { error: `expected one of: ${PHASES.join(', ')}` });
 

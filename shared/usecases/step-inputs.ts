@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import {
-  type ActionRecord,
-  type Assessment,
-  type DatabaseAssessment,
-  type DnsResult,
-  MODES,
-  type PromotionResult,
-  type RunContext,
-} from '../domain/run';
+import type { ActionRecord, Assessment, DatabaseAssessment, DnsResult, PromotionResult } from '../domain/run';
 import { MalformedEventError } from '../errors';
+
+export { runContextSchema } from '../domain/run';
+
 import { toFieldIssues } from '../plan/load';
 
 /**
@@ -18,30 +13,6 @@ import { toFieldIssues } from '../plan/load';
  */
 
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' });
-
-export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
-  incidentId: z.string().min(1),
-  plan: z.string().min(1),
-  action: z.literal('failover'),
-  mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }),
-  reason: z.string(),
-  requestedBy: z.string(),
-  trigger: z.discriminatedUnion('type', [
-    z.looseObject({
-      type: z.literal('alarm'),
-      alarmName: z.string().min(1),
-      alarmArn: z.string().optional(),
-      reason: z.string().optional(),
-      impactStartedAt: isoTime,
-    }),
-    z.looseObject({ type: z.literal('manual') }),
-  ]),
-  regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
-  impactStartedAt: isoTime,
-  startedAt: isoTime,
-  executionArn: z.string().optional(),
-  epoch: z.number().int().nonnegative(),
-});
 
 const kind = z.enum(['rds-read-replica', 'aurora-global']);
 
