@@ -486,6 +486,8 @@ export class LocalRunner {
         if (entry.executionArn === executionArn && entry.open) {
           entry.open = false;
           entry.closedBecause = 'execution-ended';
+          // Settles the engine's waiting task, whose TimeoutSeconds timer would otherwise outlive the execution.
+          entry.reject(taskError('States.Aborted', 'the execution ended while the task waited for its token'));
         }
       }
       if (FAILED_STATUSES.includes(execution.status)) await this.deliverStatusChange(execution);
