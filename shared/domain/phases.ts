@@ -63,14 +63,13 @@ export const buildPhases = (progress: RunProgress): PhaseTiming[] => {
 
 /**
  * The phase a terminal error belongs to, by the error's `name` (what the ASL reports as `error`). `States.Timeout`
- * is the approval wait running out: the only task whose timeout is long enough to be the usual cause.
+ * is not here: any task can time out, so its phase comes from the run's state (awaiting approval: decide).
  */
 export const FAILURE_PHASES: Readonly<Record<string, PhaseName>> = {
   PromotionFailedError: 'promote',
   ResourceBusyError: 'promote',
   DnsFlipError: 'dns',
   VerificationFailedError: 'verify',
-  'States.Timeout': 'decide',
   InvalidRunInputError: 'decide',
   PlanNotFoundError: 'decide',
   // The "Reject Input" Fail state of the failover ASL re-labels the two input errors above.

@@ -128,6 +128,10 @@ describe('recordRunFailure', () => {
   });
 
   it('attributes an approval that timed out to the decide phase', async () => {
+    // Prepare
+    const record = await ledger.getRun('orders', runContext().incidentId);
+    if (record) await ledger.putRun({ ...record, outcome: 'awaiting-approval' });
+
     // Act
     const result = await recordRunFailure(stopped({ status: 'TIMED_OUT', error: null, cause: null }), EVENT_TIME, deps);
 
@@ -138,6 +142,14 @@ describe('recordRunFailure', () => {
       error: 'States.Timeout',
       cause: '',
     });
+  });
+
+  it('does not blame the decision for a task that timed out after it', async () => {
+    // Act: the run was in progress (not awaiting approval) when a task timed out
+    const result = await recordRunFailure(stopped({ status: 'TIMED_OUT', error: null, cause: null }), EVENT_TIME, deps);
+
+    // Assess
+    expect(result).toMatchObject({ phase: 'unknown' });
   });
 
   it('records an unknown phase without a Phase Changed event when the error names no phase', async () => {
