@@ -17,6 +17,7 @@ import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
 import { VirtualClock } from './clock';
+import { setEnvironment } from './environment';
 import { startLocalLedger } from './local-ledger';
 import { LocalRunner } from './local-runner';
 import type { DrillProgress } from './progress';
@@ -156,18 +157,6 @@ const drillPlugin: Pluggable<any, any> = {
       { step: 'deserialize', name: 'switchbackDrill-dynamodb', priority: 'low', override: true } as never,
     );
   },
-};
-
-/** Sets the environment the product reads (once per process, through shared/runtime/config.ts); returns an undo. */
-const setEnvironment = (values: Record<string, string>): (() => void) => {
-  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -6,8 +6,8 @@ import { DEFAULT_RETRY_POLICY } from '../../shared/notify/delivery';
 import { formatDuration } from '../../shared/notify/render';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import { type DrillReport, withoutWall } from '../../sim/report';
-import { type RecordedRequest, type SlackServer, startSlackServer } from '../../sim/slack-server';
-import { captureOutput } from './slack-support';
+import type { RecordedRequest, SlackServer } from '../../sim/slack-server';
+import { useSlackServer } from './slack-support';
 
 /**
  * The Slack "must show" through the real drill: plans/example.yml fails over in the simulator while the product's
@@ -71,8 +71,7 @@ const expectSameFailover = (actual: DrillReport, expected: DrillReport): void =>
 };
 
 describe('runDrill with Slack notifications', () => {
-  let server: SlackServer;
-  let output: ReturnType<typeof captureOutput>;
+  const slack = useSlackServer();
   let healthy: DrillReport | undefined;
 
   const drill = (options: Partial<DrillOptions> = {}): Promise<DrillResult> =>
@@ -80,7 +79,7 @@ describe('runDrill with Slack notifications', () => {
       planFile: PLAN,
       scenario: 'region-outage',
       seed: SEED,
-      slackWebhookUrl: server.webhookUrl,
+      slackWebhookUrl: slack.server.webhookUrl,
       slackPreview: false,
       // The product's logs on stdout, where the capture reads them.
       verbose: true,
@@ -90,36 +89,19 @@ describe('runDrill with Slack notifications', () => {
   /** The healthy run to compare with, run once (on a healthy server) by whichever test needs it first. */
   const healthyReport = async (): Promise<DrillReport> => {
     healthy ??= (await drill()).report;
-    server.reset();
+    slack.server.reset();
     return healthy;
   };
 
   /** Neither the webhook URL, its path nor its random part is in anything written while the test ran. */
   const expectNoWebhookInOutput = (): void => {
-    const text = output.text();
-    const path = new URL(server.webhookUrl).pathname;
-    expect(output.lines().length).toBeGreaterThan(0);
-    expect(text).not.toContain(server.webhookUrl);
+    const text = slack.output.text();
+    const path = new URL(slack.server.webhookUrl).pathname;
+    expect(slack.output.lines().length).toBeGreaterThan(0);
+    expect(text).not.toContain(slack.server.webhookUrl);
     expect(text).not.toContain(path);
     expect(text).not.toContain(path.split('/').at(-1));
   };
-
-  beforeAll(async () => {
-    server = await startSlackServer({ preview: false });
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
-  beforeEach(() => {
-    server.reset();
-    output = captureOutput();
-  });
-
-  afterEach(() => {
-    output.restore();
-  });
 
   it('posts a Block Kit message with a text fallback for every phase and the verdict when Slack is healthy', async () => {
     // Prepare
@@ -133,9 +115,9 @@ describe('runDrill with Slack notifications', () => {
       // Assess
       expect(report.outcome).toBe('recovered');
       expect(lockHolder).toBeNull();
-      const requests = webhookRequests(server);
+      const requests = webhookRequests(slack.server);
       expect(requests.length).toBeGreaterThanOrEqual(PHASES.length + 1);
-      expect(server.requests).toHaveLength(requests.length);
+      expect(slack.server.requests).toHaveLength(requests.length);
       for (const request of requests) {
         expect(request.status).toBe(200);
         expect(Array.isArray(request.body.blocks)).toBe(true);
@@ -143,7 +125,7 @@ describe('runDrill with Slack notifications', () => {
         expect(typeof request.body.text).toBe('string');
         expect((request.body.text as string).trim()).not.toBe('');
       }
-      const texts = server.posts.map((post) => post.text);
+      const texts = slack.server.posts.map((post) => post.text);
       expect(texts).toHaveLength(requests.length);
       for (const text of texts) expect(text).toContain(report.incidentId);
       for (const phase of PHASES) expect(texts.map(announcedPhase)).toContain(phase);
@@ -160,7 +142,7 @@ describe('runDrill with Slack notifications', () => {
       expectNoWebhookInOutput();
       if (!paths) throw new Error('a drill with outDir writes its report');
       for (const file of [paths.json, paths.html]) {
-        expect(await readFile(file, 'utf8')).not.toContain(new URL(server.webhookUrl).pathname);
+        expect(await readFile(file, 'utf8')).not.toContain(new URL(slack.server.webhookUrl).pathname);
       }
     } finally {
       await rm(outDir, { recursive: true, force: true });
@@ -170,7 +152,7 @@ describe('runDrill with Slack notifications', () => {
   it('fails over exactly as with a healthy Slack when Slack answers 500 to everything', async () => {
     // Prepare
     const expected = await healthyReport();
-    server.always({ status: 500 });
+    slack.server.always({ status: 500 });
 
     // Act
     const { report, lockHolder } = await drill();
@@ -178,16 +160,16 @@ describe('runDrill with Slack notifications', () => {
     // Assess
     expectSameFailover(report, expected);
     expect(lockHolder).toBeNull();
-    const requests = webhookRequests(server);
+    const requests = webhookRequests(slack.server);
     expect(requests.length).toBeGreaterThan(PHASES.length);
     expect(requests.map((request) => request.status)).toEqual(requests.map(() => 500));
-    expect(server.posts).toEqual([]);
+    expect(slack.server.posts).toEqual([]);
     // Retried by the notifier's policy, and given up on: the failover went on meanwhile.
     expect(Math.max(...attemptsPerMessage(requests).map((attempts) => attempts.length))).toBe(
       DEFAULT_RETRY_POLICY.maxAttempts,
     );
     expect(report.warnings).toContainEqual(expect.stringMatching(/^notification not delivered: .*HTTP 500$/));
-    expect(output.lines()).toContainEqual(
+    expect(slack.output.lines()).toContainEqual(
       expect.objectContaining({ message: 'slack call failed', problem: 'HTTP 500' }),
     );
     expectNoWebhookInOutput();
@@ -196,7 +178,7 @@ describe('runDrill with Slack notifications', () => {
   it('fails over exactly as with a healthy Slack when Slack rate limits every post with Retry-After', async () => {
     // Prepare
     const expected = await healthyReport();
-    server.always({ status: 429, retryAfter: 1 });
+    slack.server.always({ status: 429, retryAfter: 1 });
 
     // Act
     const { report, lockHolder } = await drill();
@@ -204,10 +186,10 @@ describe('runDrill with Slack notifications', () => {
     // Assess
     expectSameFailover(report, expected);
     expect(lockHolder).toBeNull();
-    const requests = webhookRequests(server);
+    const requests = webhookRequests(slack.server);
     expect(requests.length).toBeGreaterThan(PHASES.length);
     expect(requests.map((request) => request.status)).toEqual(requests.map(() => 429));
-    expect(server.posts).toEqual([]);
+    expect(slack.server.posts).toEqual([]);
     // The notifier waited out Retry-After (1 s, on the drill's virtual clock) before each new attempt.
     const retried = attemptsPerMessage(requests).filter((attempts) => attempts.length > 1);
     expect(retried.length).toBeGreaterThan(0);
@@ -217,7 +199,7 @@ describe('runDrill with Slack notifications', () => {
         expect(gap).toBeGreaterThanOrEqual(1000);
       }
     }
-    expect(output.lines()).toContainEqual(
+    expect(slack.output.lines()).toContainEqual(
       expect.objectContaining({ message: 'slack call failed', problem: 'rate limited (429)', retryInMs: 1000 }),
     );
     expectNoWebhookInOutput();
@@ -228,7 +210,7 @@ describe('runDrill with Slack notifications', () => {
     const expected = await healthyReport();
     // The server's delay runs on the drill's virtual clock, whose pending timers are dropped when the drill ends:
     // Slack never answers, so only a timeout (the notifier's per request, or its Lambda's) ends each request.
-    server.always({ delayMs: NEVER_MS });
+    slack.server.always({ delayMs: NEVER_MS });
 
     // Act
     const { report, lockHolder, world } = await drill();
@@ -242,8 +224,8 @@ describe('runDrill with Slack notifications', () => {
     // Assess
     expectSameFailover(report, expected);
     expect(lockHolder).toBeNull();
-    expect(webhookRequests(server).length).toBeGreaterThan(PHASES.length);
-    expect(server.posts).toEqual([]);
+    expect(webhookRequests(slack.server).length).toBeGreaterThan(PHASES.length);
+    expect(slack.server.posts).toEqual([]);
     // The drill did not wait for Slack: the notifications were still in flight when the failover report was done.
     expect(pendingAtEnd).toBeGreaterThan(0);
     expect(notifications().length).toBeGreaterThan(PHASES.length);
@@ -252,7 +234,7 @@ describe('runDrill with Slack notifications', () => {
     const ends = notifications().map((delivery) => `${delivery.outcome} ${delivery.error}`);
     expect(ends.filter((end) => /^failed .*last problem: timeout$/.test(end)).length).toBeGreaterThan(0);
     expect(ends.filter((end) => !/^failed (.*last problem: timeout|TimeoutError: .*)$/.test(end))).toEqual([]);
-    expect(output.lines()).toContainEqual(
+    expect(slack.output.lines()).toContainEqual(
       expect.objectContaining({ message: 'slack call failed', problem: 'timeout' }),
     );
     expectNoWebhookInOutput();

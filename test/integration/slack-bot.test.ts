@@ -3,16 +3,15 @@ import { parseNotifyEvent } from '../../shared/notify/state';
 import type { Plan } from '../../shared/plan/schema';
 import { logger } from '../../shared/runtime/logger';
 import { type NotifyIncidentDeps, notifyIncident } from '../../shared/usecases/notify-incident';
-import { type SlackServer, startSlackServer } from '../../sim/slack-server';
 import {
   approvalRequested,
   botPlan,
-  captureOutput,
   MemoryNotificationLedger,
   phaseChanged,
   recoveryEvents,
   recoveryFailed,
   runContext,
+  useSlackServer,
   virtualTimer,
 } from './slack-support';
 
@@ -26,35 +25,18 @@ const POLICY: RetryPolicy = {
 const INCIDENT = runContext().incidentId;
 
 describe('notifyIncident with a bot token', () => {
-  let server: SlackServer;
+  // Every test: the token never reaches any output.
+  const slack = useSlackServer((server) => [server.token]);
   let ledger: MemoryNotificationLedger;
   let timer: ReturnType<typeof virtualTimer>;
-  let output: ReturnType<typeof captureOutput>;
   let plan: Plan;
   let token: string;
 
-  beforeAll(async () => {
-    server = await startSlackServer({ preview: false });
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
   beforeEach(() => {
-    server.reset();
     ledger = new MemoryNotificationLedger();
     timer = virtualTimer();
     plan = botPlan();
-    token = server.token;
-    output = captureOutput();
-  });
-
-  afterEach(() => {
-    const text = output.text();
-    output.restore();
-    // Every test: the token never reaches any output.
-    expect(text).not.toContain(server.token);
+    token = slack.server.token;
   });
 
   const deps = (): Omit<NotifyIncidentDeps, 'plans'> => ({
@@ -69,13 +51,13 @@ describe('notifyIncident with a bot token', () => {
           timer,
           policy: POLICY,
           random: () => 1,
-          slackApiUrl: server.apiUrl,
+          slackApiUrl: slack.server.apiUrl,
         }),
     },
   });
 
   const notify = (raw: unknown) => notifyIncident(parseNotifyEvent(raw), { ...deps(), plans: { get: () => plan } });
-  const routes = () => server.requests.map((request) => request.route);
+  const routes = () => slack.server.requests.map((request) => request.route);
 
   it('posts the incident message once, then updates it and replies in its thread per phase, when a recovery runs', async () => {
     // Prepare
@@ -85,7 +67,7 @@ describe('notifyIncident with a bot token', () => {
     for (const event of events) await notify(event);
 
     // Assess
-    const messages = server.channelMessages();
+    const messages = slack.server.channelMessages();
     const [root, ...replies] = messages;
     expect(root).toMatchObject({ channel: 'C0INCIDENT', via: 'bot', updates: events.length - 1 });
     expect(root?.threadTs).toBeUndefined();
@@ -105,7 +87,7 @@ describe('notifyIncident with a bot token', () => {
     ]);
     expect(await ledger.getNotificationState(INCIDENT)).toMatchObject({ channel: 'C0INCIDENT', ts: root?.ts });
     // The verdict is broadcast to the channel as well as the thread.
-    expect(server.requests.at(-1)?.body.reply_broadcast).toBe(true);
+    expect(slack.server.requests.at(-1)?.body.reply_broadcast).toBe(true);
   });
 
   it('updates the message but adds no thread reply when an event is delivered again', async () => {
@@ -113,7 +95,7 @@ describe('notifyIncident with a bot token', () => {
     const event = phaseChanged('promote', 'started', 92);
     await notify(phaseChanged('decide', 'succeeded', 92));
     await notify(event);
-    server.requests.length = 0;
+    slack.server.requests.length = 0;
 
     // Act
     const result = await notify(event);
@@ -121,7 +103,7 @@ describe('notifyIncident with a bot token', () => {
     // Assess
     expect(result).toEqual({ status: 'already-sent', key: 'phase:promote:started' });
     expect(routes()).toEqual(['chat.update']);
-    expect(server.channelMessages()).toHaveLength(3);
+    expect(slack.server.channelMessages()).toHaveLength(3);
   });
 
   it('asks for approval in the message and broadcasts the request when approval is requested', async () => {
@@ -130,12 +112,12 @@ describe('notifyIncident with a bot token', () => {
     await notify(approvalRequested(91, 95));
 
     // Assess
-    const [root, , reply] = server.channelMessages();
+    const [root, , reply] = slack.server.channelMessages();
     expect(root?.text).toContain('✋ orders failover needs approval');
     expect(root?.text).toContain('Approve: npx switchback approve orders-20261125T0300-a1b2');
     expect(JSON.stringify(root?.blocks)).toContain('|Step Functions console>');
     expect(reply?.text).toContain('Approving accepts losing up to 95 s of writes.');
-    expect(server.requests.at(-1)?.body.reply_broadcast).toBe(true);
+    expect(slack.server.requests.at(-1)?.body.reply_broadcast).toBe(true);
   });
 
   it('puts the failed phase, cause and redrive command in the message and the thread when the run fails', async () => {
@@ -144,7 +126,7 @@ describe('notifyIncident with a bot token', () => {
     await notify(recoveryFailed(300));
 
     // Assess
-    const messages = server.channelMessages();
+    const messages = slack.server.channelMessages();
     expect(messages[0]?.text).toContain('Failed at phase promote: PromotionFailedError.');
     expect(messages.at(-1)?.text).toContain('aws stepfunctions redrive-execution --execution-arn arn:aws:states:');
   });
@@ -152,7 +134,7 @@ describe('notifyIncident with a bot token', () => {
   it('waits for Retry-After and then updates when chat.update answers 429', async () => {
     // Prepare
     await notify(phaseChanged('promote', 'started', 92));
-    server.enqueue({ route: 'chat.update', status: 429, retryAfter: 2 });
+    slack.server.enqueue({ route: 'chat.update', status: 429, retryAfter: 2 });
 
     // Act
     const result = await notify(phaseChanged('promote', 'succeeded', 300));
@@ -160,24 +142,24 @@ describe('notifyIncident with a bot token', () => {
     // Assess
     expect(result.status).toBe('sent');
     expect(timer.sleeps).toEqual([2000]);
-    expect(server.channelMessages()[0]?.updates).toBe(1);
+    expect(slack.server.channelMessages()[0]?.updates).toBe(1);
   });
 
   it('retries and posts once when chat.postMessage answers 500 then succeeds', async () => {
     // Prepare
-    server.enqueue({ route: 'chat.postMessage', status: 500 });
+    slack.server.enqueue({ route: 'chat.postMessage', status: 500 });
 
     // Act
     await notify(phaseChanged('promote', 'started', 92));
 
     // Assess
-    expect(server.requests.map((request) => request.status)).toEqual([500, 200, 200]);
-    expect(server.channelMessages()).toHaveLength(2);
+    expect(slack.server.requests.map((request) => request.status)).toEqual([500, 200, 200]);
+    expect(slack.server.channelMessages()).toHaveLength(2);
   });
 
   it('reports a revoked token once and returns normally, with one request per event, when Slack says token_revoked', async () => {
     // Prepare
-    server.always({ error: 'token_revoked' });
+    slack.server.always({ error: 'token_revoked' });
 
     // Act
     const results = [];
@@ -185,9 +167,9 @@ describe('notifyIncident with a bot token', () => {
 
     // Assess
     expect(results.every((result) => result.status === 'rejected')).toBe(true);
-    expect(server.requests).toHaveLength(4);
+    expect(slack.server.requests).toHaveLength(4);
     expect(timer.sleeps).toEqual([]);
-    const reports = output.lines().filter((line) => line.message === 'slack refused notifications');
+    const reports = slack.output.lines().filter((line) => line.message === 'slack refused notifications');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ level: 'ERROR', code: 'token_revoked', delivery: 'bot' });
     expect(String(reports[0]?.fix)).toContain('SSM parameter "/switchback/orders/slack-token"');
@@ -202,32 +184,32 @@ describe('notifyIncident with a bot token', () => {
 
     // Assess
     expect(result).toEqual({ status: 'rejected', code: 'invalid_auth' });
-    expect(output.text()).not.toContain('xoxb-not-the-right-one');
+    expect(slack.output.text()).not.toContain('xoxb-not-the-right-one');
   });
 
   it('reports channel_not_found with the fix when the bot cannot post in the channel', async () => {
     // Prepare
-    server.always({ error: 'channel_not_found' });
+    slack.server.always({ error: 'channel_not_found' });
 
     // Act
     const result = await notify(phaseChanged('promote', 'started', 92));
 
     // Assess
     expect(result).toEqual({ status: 'rejected', code: 'channel_not_found' });
-    const report = output.lines().find((line) => line.message === 'slack refused notifications');
+    const report = slack.output.lines().find((line) => line.message === 'slack refused notifications');
     expect(String(report?.fix)).toContain('invite the Slack app to channel C0INCIDENT');
   });
 
   it('posts a new incident message when the old one was deleted', async () => {
     // Prepare
     await notify(phaseChanged('promote', 'started', 92));
-    server.enqueue({ route: 'chat.update', error: 'message_not_found' });
+    slack.server.enqueue({ route: 'chat.update', error: 'message_not_found' });
 
     // Act
     await notify(phaseChanged('promote', 'succeeded', 300));
 
     // Assess
-    const roots = server.channelMessages().filter((message) => !message.threadTs);
+    const roots = slack.server.channelMessages().filter((message) => !message.threadTs);
     expect(roots).toHaveLength(2);
     expect((await ledger.getNotificationState(INCIDENT))?.ts).toBe(roots[1]?.ts);
   });

@@ -6,8 +6,7 @@ import { handler } from '../../functions/notify';
 import { resetClients } from '../../shared/aws/clients';
 import { PlanRegistry } from '../../shared/plan/load';
 import { setPlans } from '../../shared/runtime/plans';
-import { type SlackServer, startSlackServer } from '../../sim/slack-server';
-import { captureOutput, phaseChanged, webhookPlan } from './slack-support';
+import { phaseChanged, useSlackServer, webhookPlan, webhookSecrets } from './slack-support';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -19,35 +18,23 @@ const context = {
 } as unknown as Context;
 
 describe('notify handler', () => {
-  let server: SlackServer;
-  let output: ReturnType<typeof captureOutput>;
+  const slack = useSlackServer(webhookSecrets);
 
-  beforeAll(async () => {
-    server = await startSlackServer({ preview: false });
+  beforeAll(() => {
     setPlans(new PlanRegistry([webhookPlan()]));
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     setPlans(undefined);
-    await server.close();
   });
 
   beforeEach(() => {
-    server.reset();
     resetClients();
     secretsManager.reset();
     dynamodb.reset();
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: server.webhookUrl });
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: slack.server.webhookUrl });
     dynamodb.on(GetCommand).resolves({});
     dynamodb.on(UpdateCommand).resolves({});
-    output = captureOutput();
-  });
-
-  afterEach(() => {
-    const text = output.text();
-    output.restore();
-    expect(text).not.toContain(server.webhookUrl);
-    expect(text).not.toContain(new URL(server.webhookUrl).pathname);
   });
 
   it('posts the message with the webhook URL read from the secret the plan names when a phase changes', async () => {
@@ -57,9 +44,9 @@ describe('notify handler', () => {
     // Assess
     expect(result).toEqual({ status: 'sent', key: 'phase:promote:started' });
     expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'switchback/orders/slack' });
-    expect(server.posts).toHaveLength(1);
-    expect(server.posts[0]?.text).toContain('⏳ promote since 03:01:32 UTC');
-    expect(output.lines().find((line) => line.message === 'notification sent')).toMatchObject({
+    expect(slack.server.posts).toHaveLength(1);
+    expect(slack.server.posts[0]?.text).toContain('⏳ promote since 03:01:32 UTC');
+    expect(slack.output.lines().find((line) => line.message === 'notification sent')).toMatchObject({
       incidentId: 'orders-20261125T0300-a1b2',
       delivery: 'webhook',
     });
@@ -79,8 +66,8 @@ describe('notify handler', () => {
     // Assess
     expect(result).toMatchObject({ status: 'dropped' });
     expect((result as { reason: string }).reason).toContain('detail.phase');
-    expect(server.requests).toHaveLength(0);
-    expect(output.lines().some((line) => line.message === 'malformed switchback event dropped')).toBe(true);
+    expect(slack.server.requests).toHaveLength(0);
+    expect(slack.output.lines().some((line) => line.message === 'malformed switchback event dropped')).toBe(true);
   });
 
   it('drops the event when its plan is not deployed here', async () => {
@@ -94,7 +81,7 @@ describe('notify handler', () => {
     // Assess
     expect(result).toMatchObject({ status: 'dropped' });
     expect((result as { reason: string }).reason).toContain('No plan named "payments"');
-    expect(server.requests).toHaveLength(0);
+    expect(slack.server.requests).toHaveLength(0);
   });
 
   it('reports a missing secret and returns normally when Secrets Manager has no such secret', async () => {
@@ -110,9 +97,9 @@ describe('notify handler', () => {
 
     // Assess
     expect(result).toEqual({ status: 'rejected', code: 'secret_unavailable' });
-    const report = output.lines().find((line) => line.message === 'slack refused notifications');
+    const report = slack.output.lines().find((line) => line.message === 'slack refused notifications');
     expect(String(report?.fix)).toContain('ResourceNotFoundException');
     expect(String(report?.fix)).toContain('Secrets Manager secret "switchback/orders/slack"');
-    expect(server.requests).toHaveLength(0);
+    expect(slack.server.requests).toHaveLength(0);
   });
 });

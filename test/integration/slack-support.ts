@@ -1,9 +1,10 @@
 import type { LedgerPort, NotificationState } from '../../shared/domain/ports';
 import type { PhaseName, RunContext } from '../../shared/domain/run';
 import type { Timer } from '../../shared/notify/delivery';
-import { parsePlan } from '../../shared/plan/load';
-import type { Plan } from '../../shared/plan/schema';
+import type { Plan, PlanInput } from '../../shared/plan/schema';
 import { logger } from '../../shared/runtime/logger';
+import { type SlackServer, startSlackServer } from '../../sim/slack-server';
+import { ordersPlan } from '../support/plan-fixtures';
 
 /** Helpers shared by the Slack integration tests: a plan, a run's events, an in-memory ledger, time and logs. */
 
@@ -13,38 +14,9 @@ export const at = (seconds: number): string => new Date(T0 + seconds * 1000).toI
 export const EXECUTION_ARN =
   'arn:aws:states:us-west-2:123456789012:execution:switchback-dev-failover:orders-20261125T0300-a1b2';
 
-export const slackPlan = (slack: Record<string, unknown>): Plan =>
-  parsePlan(
-    {
-      app: 'orders',
-      regions: { primary: 'us-east-1', standby: 'us-west-2' },
-      budgets: { rtoSeconds: 900, rpoSeconds: 60 },
-      trigger: { alarms: ['orders-primary-health'] },
-      databases: [
-        {
-          id: 'orders-db',
-          kind: 'rds-read-replica',
-          primary: { instance: 'orders-db', region: 'us-east-1' },
-          replica: { instance: 'orders-db-replica', region: 'us-west-2' },
-        },
-      ],
-      dns: [
-        {
-          hostedZoneId: 'Z0123456789ORDERSAPI',
-          records: [
-            {
-              name: 'api.orders.example.com',
-              type: 'CNAME',
-              primarySetIdentifier: 'api-us-east-1',
-              standbySetIdentifier: 'api-us-west-2',
-            },
-          ],
-        },
-      ],
-      notifications: { slack },
-    },
-    'orders.yml',
-  );
+/** The orders plan of the test fixtures, notifying Slack with these settings. */
+export const slackPlan = (slack: NonNullable<PlanInput['notifications']>['slack']): Plan =>
+  ordersPlan({ notifications: { slack } });
 
 export const webhookPlan = (): Plan =>
   slackPlan({ delivery: 'webhook', secret: { source: 'secretsmanager', name: 'switchback/orders/slack' } });
@@ -249,4 +221,48 @@ export const captureOutput = () => {
       for (const spy of spies) spy.mockRestore();
     },
   };
+};
+
+/** What a test must never write of a webhook: its URL and the URL's secret path. */
+export const webhookSecrets = (server: SlackServer): string[] => [
+  server.webhookUrl,
+  new URL(server.webhookUrl).pathname,
+];
+
+/** What a Slack suite works with: set by the hooks useSlackServer registers, so read it inside tests. */
+export interface SlackSuite {
+  /** The local Slack server, for the whole suite; reset before each test. */
+  server: SlackServer;
+  /** Everything written during the current test (see captureOutput). */
+  output: ReturnType<typeof captureOutput>;
+}
+
+/**
+ * Registers the hooks the Slack suites share, in the calling describe: one local Slack server for the suite, a
+ * reset server and captured output around each test, and after each test a check that none of `secrets` (the
+ * credentials of that server the test must never write) reached the output.
+ */
+export const useSlackServer = (secrets: (server: SlackServer) => string[] = () => []): SlackSuite => {
+  const suite = {} as SlackSuite;
+
+  beforeAll(async () => {
+    suite.server = await startSlackServer({ preview: false });
+  });
+
+  afterAll(async () => {
+    await suite.server.close();
+  });
+
+  beforeEach(() => {
+    suite.server.reset();
+    suite.output = captureOutput();
+  });
+
+  afterEach(() => {
+    const text = suite.output.text();
+    suite.output.restore();
+    for (const secret of secrets(suite.server)) expect(text).not.toContain(secret);
+  });
+
+  return suite;
 };

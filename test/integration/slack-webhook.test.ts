@@ -4,17 +4,18 @@ import { parseNotifyEvent } from '../../shared/notify/state';
 import type { Plan, SlackSettings } from '../../shared/plan/schema';
 import { logger } from '../../shared/runtime/logger';
 import { type NotifyIncidentDeps, notifyIncident } from '../../shared/usecases/notify-incident';
-import { type SlackServer, startSlackServer } from '../../sim/slack-server';
+import { startSlackServer } from '../../sim/slack-server';
 import {
   approvalRequested,
-  captureOutput,
   MemoryNotificationLedger,
   phaseChanged,
   recoveryCompleted,
   recoveryEvents,
   recoveryFailed,
+  useSlackServer,
   virtualTimer,
   webhookPlan,
+  webhookSecrets,
 } from './slack-support';
 
 const FAST: RetryPolicy = {
@@ -26,36 +27,18 @@ const FAST: RetryPolicy = {
 };
 
 describe('notifyIncident over an incoming webhook', () => {
-  let server: SlackServer;
+  // Every test: neither the webhook URL nor its secret path reaches any output.
+  const slack = useSlackServer(webhookSecrets);
   let ledger: MemoryNotificationLedger;
   let timer: ReturnType<typeof virtualTimer>;
-  let output: ReturnType<typeof captureOutput>;
   let plan: Plan;
   let policy: RetryPolicy;
 
-  beforeAll(async () => {
-    server = await startSlackServer({ preview: false });
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
   beforeEach(() => {
-    server.reset();
     ledger = new MemoryNotificationLedger();
     timer = virtualTimer();
     plan = webhookPlan();
     policy = FAST;
-    output = captureOutput();
-  });
-
-  afterEach(() => {
-    const text = output.text();
-    output.restore();
-    // Every test: neither the webhook URL nor its secret path reaches any output.
-    expect(text).not.toContain(server.webhookUrl);
-    expect(text).not.toContain(new URL(server.webhookUrl).pathname);
   });
 
   const deps = (): Omit<NotifyIncidentDeps, 'plans'> => ({
@@ -64,7 +47,14 @@ describe('notifyIncident over an incoming webhook', () => {
     reportBaseUrl: 'https://reports.example.com/dr',
     slack: {
       connect: async (settings, planName) =>
-        createSlackSender(server.webhookUrl, { settings, plan: planName, log: logger, timer, policy, random: () => 1 }),
+        createSlackSender(slack.server.webhookUrl, {
+          settings,
+          plan: planName,
+          log: logger,
+          timer,
+          policy,
+          random: () => 1,
+        }),
     },
   });
 
@@ -78,18 +68,18 @@ describe('notifyIncident over an incoming webhook', () => {
     for (const event of events) await notify(event);
 
     // Assess
-    expect(server.posts).toHaveLength(events.length);
-    for (const post of server.posts) {
+    expect(slack.server.posts).toHaveLength(events.length);
+    for (const post of slack.server.posts) {
       expect(post.blocks.length).toBeGreaterThan(2);
       expect(post.text).toContain('orders');
     }
-    expect(server.posts[2]?.text).toContain('⏳ promote since 03:01:32 UTC');
-    expect(server.posts[3]?.text).toContain('✅ promote 5m 08s');
-    const last = server.posts.at(-1);
+    expect(slack.server.posts[2]?.text).toContain('⏳ promote since 03:01:32 UTC');
+    expect(slack.server.posts[3]?.text).toContain('✅ promote 5m 08s');
+    const last = slack.server.posts.at(-1);
     expect(last?.text).toContain('Recovered within budget: 8m 20s of 15m.');
     expect(last?.text).toContain('RPO 12 s of 60 s budget');
     expect(JSON.stringify(last?.blocks)).toContain('https://reports.example.com/dr/orders/orders-20261125T0300-a1b2');
-    expect(output.lines().filter((line) => line.message === 'notification sent')).toHaveLength(events.length);
+    expect(slack.output.lines().filter((line) => line.message === 'notification sent')).toHaveLength(events.length);
   });
 
   it('says how far over budget a recovery was when its RTO exceeded the budget', async () => {
@@ -97,7 +87,7 @@ describe('notifyIncident over an incoming webhook', () => {
     await notify(recoveryCompleted(975));
 
     // Assess
-    expect(server.posts[0]?.text).toContain('Recovered over budget by 75 s: 16m 15s of 15m.');
+    expect(slack.server.posts[0]?.text).toContain('Recovered over budget by 75 s: 16m 15s of 15m.');
   });
 
   it('explains the approval, its data-loss risk and how to answer when approval is requested', async () => {
@@ -106,7 +96,7 @@ describe('notifyIncident over an incoming webhook', () => {
     await notify(approvalRequested(91, 95));
 
     // Assess
-    const text = server.posts[1]?.text ?? '';
+    const text = slack.server.posts[1]?.text ?? '';
     expect(text).toContain('Why: lag 95 s &gt; RPO budget 60 s');
     expect(text).toContain('Approving accepts losing up to 95 s of writes.');
     expect(text).toContain('npx switchback approve orders-20261125T0300-a1b2');
@@ -123,7 +113,7 @@ describe('notifyIncident over an incoming webhook', () => {
     await notify(recoveryFailed(300));
 
     // Assess
-    const text = server.posts.at(-1)?.text ?? '';
+    const text = slack.server.posts.at(-1)?.text ?? '';
     expect(text).toContain('Failed at phase promote: PromotionFailedError.');
     expect(text).toContain('Promotion of orders-db failed: storage-full');
     expect(text).toContain('aws stepfunctions redrive-execution --execution-arn arn:aws:states:us-west-2:123456789012');
@@ -140,12 +130,12 @@ describe('notifyIncident over an incoming webhook', () => {
 
     // Assess
     expect(result).toEqual({ status: 'already-sent', key: 'phase:promote:started' });
-    expect(server.posts).toHaveLength(1);
+    expect(slack.server.posts).toHaveLength(1);
   });
 
   it('waits for Retry-After and then delivers when Slack answers 429', async () => {
     // Prepare
-    server.enqueue({ status: 429, retryAfter: 3 });
+    slack.server.enqueue({ status: 429, retryAfter: 3 });
 
     // Act
     const result = await notify(phaseChanged('promote', 'started', 92));
@@ -153,41 +143,41 @@ describe('notifyIncident over an incoming webhook', () => {
     // Assess
     expect(result.status).toBe('sent');
     expect(timer.sleeps).toEqual([3000]);
-    expect(server.requests.map((request) => request.status)).toEqual([429, 200]);
-    expect(server.posts).toHaveLength(1);
+    expect(slack.server.requests.map((request) => request.status)).toEqual([429, 200]);
+    expect(slack.server.posts).toHaveLength(1);
   });
 
   it('retries with backoff and delivers once when Slack answers 500 and then 200', async () => {
     // Prepare
-    server.enqueue({ status: 500 }, { status: 503 });
+    slack.server.enqueue({ status: 500 }, { status: 503 });
 
     // Act
     await notify(phaseChanged('promote', 'started', 92));
 
     // Assess
-    expect(server.requests.map((request) => request.status)).toEqual([500, 503, 200]);
+    expect(slack.server.requests.map((request) => request.status)).toEqual([500, 503, 200]);
     expect(timer.sleeps).toEqual([500, 1000]);
-    expect(server.posts).toHaveLength(1);
+    expect(slack.server.posts).toHaveLength(1);
   });
 
   it('times out a slow answer and delivers on the retry when the server stalls once', async () => {
     // Prepare
     policy = { ...FAST, requestTimeoutMs: 150 };
-    server.enqueue({ delayMs: 1000 });
+    slack.server.enqueue({ delayMs: 1000 });
 
     // Act
     const result = await notify(phaseChanged('promote', 'started', 92));
 
     // Assess
     expect(result.status).toBe('sent');
-    expect(server.requests).toHaveLength(2);
-    expect(server.posts).toHaveLength(1);
-    expect(output.lines().find((line) => line.message === 'slack call failed')?.problem).toBe('timeout');
+    expect(slack.server.requests).toHaveLength(2);
+    expect(slack.server.posts).toHaveLength(1);
+    expect(slack.output.lines().find((line) => line.message === 'slack call failed')?.problem).toBe('timeout');
   });
 
   it('throws a retryable error after a bounded number of attempts and sends on the next delivery when Slack stays down', async () => {
     // Prepare
-    server.always({ status: 500 });
+    slack.server.always({ status: 500 });
     const event = phaseChanged('promote', 'started', 92);
 
     // Act
@@ -196,21 +186,21 @@ describe('notifyIncident over an incoming webhook', () => {
     // Assess
     await expect(failed).rejects.toThrow(NotificationDeliveryError);
     await expect(failed).rejects.toMatchObject({ retryable: true, attempts: 4 });
-    expect(server.requests).toHaveLength(4);
+    expect(slack.server.requests).toHaveLength(4);
     expect(timer.sleeps.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(FAST.totalMs);
 
     // Act: Lambda's async retry, Slack healthy again
-    server.always(undefined);
+    slack.server.always(undefined);
     const retried = await notify(event);
 
     // Assess
     expect(retried.status).toBe('sent');
-    expect(server.posts).toHaveLength(1);
+    expect(slack.server.posts).toHaveLength(1);
   });
 
   it('hands over to Lambda at once when Retry-After is longer than the time left', async () => {
     // Prepare
-    server.enqueue({ status: 429, retryAfter: 60 });
+    slack.server.enqueue({ status: 429, retryAfter: 60 });
 
     // Act
     const result = notify(phaseChanged('promote', 'started', 92));
@@ -218,12 +208,12 @@ describe('notifyIncident over an incoming webhook', () => {
     // Assess
     await expect(result).rejects.toThrow('rate limited (429)');
     expect(timer.sleeps).toEqual([]);
-    expect(server.requests).toHaveLength(1);
+    expect(slack.server.requests).toHaveLength(1);
   });
 
   it('reports a removed webhook once and returns normally when Slack answers 404 no_service', async () => {
     // Prepare
-    server.always({ error: 'no_service' });
+    slack.server.always({ error: 'no_service' });
 
     // Act
     const results = [];
@@ -231,8 +221,8 @@ describe('notifyIncident over an incoming webhook', () => {
 
     // Assess
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(server.requests).toHaveLength(3);
-    const reports = output.lines().filter((line) => line.message === 'slack refused notifications');
+    expect(slack.server.requests).toHaveLength(3);
+    const reports = slack.output.lines().filter((line) => line.message === 'slack refused notifications');
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ level: 'ERROR', code: 'no_service' });
     expect(String(reports[0]?.fix)).toContain('Secrets Manager secret "switchback/orders/slack"');
@@ -247,7 +237,7 @@ describe('notifyIncident over an incoming webhook', () => {
     for (const event of shuffled) await notify(event);
 
     // Assess
-    const last = server.posts.at(-1)?.text ?? '';
+    const last = slack.server.posts.at(-1)?.text ?? '';
     expect(last).toContain('✅ decide 2 s');
     expect(last).toContain('✅ promote 5m 08s');
     expect(last).toContain('✅ dns 90 s');

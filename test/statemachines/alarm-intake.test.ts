@@ -1,26 +1,16 @@
 import { join } from 'node:path';
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { clients, resetClients } from '../../shared/aws/clients';
-import type { DynamoLedger } from '../../shared/aws/ledger';
 import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
 import { setPlans } from '../../shared/runtime/plans';
 import type { AlarmIntakeResult } from '../../shared/usecases/handle-health-alarm';
-import type { LocalExecution, LocalRunner } from '../../sim/local-runner';
-import { type LocalLedger, startLedger } from '../support/dynalite';
 import {
   alarmStateChange,
-  clearLedger,
-  failoverRunner,
   mockAws,
   mutatingCalls,
   OrdersWorld,
-  resetMocks,
   STATE_MACHINE_ARN,
-  serveStepFunctions,
-  stopAll,
-  testLedger,
-  useLocalEnvironment,
+  useFailoverSuite,
   waitUntil,
 } from '../support/statemachine';
 
@@ -36,17 +26,10 @@ const PRIMARY_ALARM = 'orders-primary-health';
 const SECOND_ALARM = 'orders-checkout-health';
 
 describe('failover started by health alarms', () => {
-  let local: LocalLedger;
-  let restoreEnvironment: () => void;
-  let ledger: DynamoLedger;
-  let runner: LocalRunner;
+  const suite = useFailoverSuite(mocks);
   let secondsAgo = 0;
 
-  beforeAll(async () => {
-    local = await startLedger();
-    restoreEnvironment = useLocalEnvironment(local);
-    resetClients();
-    ledger = testLedger(local);
+  beforeAll(() => {
     const example = loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml'));
     setPlans(
       new PlanRegistry([
@@ -55,23 +38,8 @@ describe('failover started by health alarms', () => {
     );
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     setPlans(undefined);
-    // The product's DynamoDB client keeps sockets to dynalite open.
-    clients.dynamodb().destroy();
-    restoreEnvironment();
-    await local.stop();
-  });
-
-  beforeEach(async () => {
-    resetMocks(mocks);
-    await clearLedger(local);
-    runner = failoverRunner();
-    serveStepFunctions(mocks, () => runner);
-  });
-
-  afterEach(async () => {
-    await stopAll(runner);
   });
 
   /** A recent alarm time, different in every test so that each test has its own incident ids. */
@@ -82,23 +50,17 @@ describe('failover started by health alarms', () => {
 
   /** Delivers an EventBridge event to on-health-alarm, as the rule's Lambda target. */
   const deliver = async (event: object): Promise<AlarmIntakeResult> =>
-    (await runner.invoke('on-health-alarm', event, { viaStateMachine: false })) as AlarmIntakeResult;
+    (await suite.runner.invoke('on-health-alarm', event, { viaStateMachine: false })) as AlarmIntakeResult;
 
   const startedIn = (result: AlarmIntakeResult): { incidentId: string; executionArn: string } => {
     if (result.status === 'started' || result.status === 'duplicate') return result;
     throw new Error(`expected an execution, got ${JSON.stringify(result)}`);
   };
 
-  const execution = (executionArn: string): LocalExecution => {
-    const found = runner.get(executionArn);
-    if (!found) throw new Error(`no execution ${executionArn}`);
-    return found;
-  };
-
   const answer = async (incidentId: string, approved: boolean): Promise<void> => {
-    const pending = await ledger.getApprovalToken(incidentId);
+    const pending = await suite.ledger.getApprovalToken(incidentId);
     if (!pending) throw new Error(`no approval token stored for ${incidentId}`);
-    runner.sendTaskSuccess({
+    suite.runner.sendTaskSuccess({
       taskToken: pending.taskToken,
       output: JSON.stringify({ approved, by: 'oncall@example.com', answeredAt: new Date().toISOString() }),
     });
@@ -115,12 +77,12 @@ describe('failover started by health alarms', () => {
     new OrdersWorld(mocks, { replicaLagSeconds: 75 });
     const event = alarmStateChange(PRIMARY_ALARM, recentChange());
     const first = startedIn(await deliver(event));
-    await waitUntil(() => runner.onlyWaitingForTokens, 'the first execution waits for approval');
+    await waitUntil(() => suite.runner.onlyWaitingForTokens, 'the first execution waits for approval');
 
     // Act
     const second = startedIn(await deliver(event));
     await answer(first.incidentId, true);
-    await execution(first.executionArn).done;
+    await suite.execution(first.executionArn).done;
 
     // Assess
     expect(first.incidentId).toMatch(/^orders-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
@@ -130,11 +92,11 @@ describe('failover started by health alarms', () => {
     expect(calls[1]).toEqual(calls[0]);
     expect(calls[0]?.name).toBe(first.incidentId);
     expect(mocks.sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN });
-    expect(runner.list()).toHaveLength(1);
-    expect(execution(first.executionArn).status).toBe('SUCCEEDED');
-    expect((await ledger.getRun('orders', first.incidentId))?.outcome).toBe('recovered');
+    expect(suite.runner.list()).toHaveLength(1);
+    expect(suite.execution(first.executionArn).status).toBe('SUCCEEDED');
+    expect((await suite.ledger.getRun('orders', first.incidentId))?.outcome).toBe('recovered');
     expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
-    expect(await ledger.listRuns('orders', 10)).toHaveLength(1);
+    expect(await suite.ledger.listRuns('orders', 10)).toHaveLength(1);
   });
 
   it('answers duplicate and starts nothing when the alarm event is redelivered after its execution ended', async () => {
@@ -142,9 +104,9 @@ describe('failover started by health alarms', () => {
     new OrdersWorld(mocks, { replicaLagSeconds: 75 });
     const event = alarmStateChange(PRIMARY_ALARM, recentChange());
     const first = startedIn(await deliver(event));
-    await waitUntil(() => runner.onlyWaitingForTokens, 'the first execution waits for approval');
+    await waitUntil(() => suite.runner.onlyWaitingForTokens, 'the first execution waits for approval');
     await answer(first.incidentId, false);
-    await execution(first.executionArn).done;
+    await suite.execution(first.executionArn).done;
 
     // Act
     const redelivered = await deliver(event);
@@ -156,8 +118,8 @@ describe('failover started by health alarms', () => {
       executionArn: first.executionArn,
     });
     expect(startCalls().map((call) => call.name)).toEqual([first.incidentId, first.incidentId]);
-    expect(runner.list()).toHaveLength(1);
-    expect((await ledger.getRun('orders', first.incidentId))?.outcome).toBe('denied');
+    expect(suite.runner.list()).toHaveLength(1);
+    expect((await suite.ledger.getRun('orders', first.incidentId))?.outcome).toBe('denied');
     expect(mutatingCalls(mocks)).toEqual({
       PromoteReadReplica: 0,
       FailoverGlobalCluster: 0,
@@ -170,20 +132,20 @@ describe('failover started by health alarms', () => {
     // Prepare
     new OrdersWorld(mocks, { replicaLagSeconds: 75 });
     const first = startedIn(await deliver(alarmStateChange(PRIMARY_ALARM, recentChange())));
-    await waitUntil(() => runner.onlyWaitingForTokens, 'the first execution waits for approval');
+    await waitUntil(() => suite.runner.onlyWaitingForTokens, 'the first execution waits for approval');
 
     // Act
     const second = startedIn(await deliver(alarmStateChange(SECOND_ALARM, recentChange())));
-    await execution(second.executionArn).done;
+    await suite.execution(second.executionArn).done;
 
     // Assess
     expect(second.incidentId).not.toBe(first.incidentId);
-    const handled = execution(second.executionArn);
+    const handled = suite.execution(second.executionArn);
     expect(handled.status).toBe('SUCCEEDED');
     expect(handled.transitions.map((transition) => transition.state)).toContain('Already Handled');
     expect(JSON.parse(handled.output ?? '{}')).toMatchObject({ error: { Error: 'LockHeldError' } });
-    expect(await ledger.getRun('orders', second.incidentId)).toBeUndefined();
-    expect(execution(first.executionArn).status).toBe('RUNNING');
+    expect(await suite.ledger.getRun('orders', second.incidentId)).toBeUndefined();
+    expect(suite.execution(first.executionArn).status).toBe('RUNNING');
     expect(mutatingCalls(mocks)).toEqual({
       PromoteReadReplica: 0,
       FailoverGlobalCluster: 0,
@@ -193,10 +155,10 @@ describe('failover started by health alarms', () => {
 
     // Act: the first incident goes on and recovers, alone.
     await answer(first.incidentId, true);
-    await execution(first.executionArn).done;
+    await suite.execution(first.executionArn).done;
 
     // Assess
-    expect((await ledger.getRun('orders', first.incidentId))?.outcome).toBe('recovered');
+    expect((await suite.ledger.getRun('orders', first.incidentId))?.outcome).toBe('recovered');
     expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
   });
 
@@ -204,16 +166,16 @@ describe('failover started by health alarms', () => {
     // Prepare
     new OrdersWorld(mocks, { replicaLagSeconds: 2 });
     const first = startedIn(await deliver(alarmStateChange(PRIMARY_ALARM, recentChange())));
-    await execution(first.executionArn).done;
+    await suite.execution(first.executionArn).done;
 
     // Act
     const second = await deliver(alarmStateChange(SECOND_ALARM, recentChange()));
 
     // Assess
-    expect(execution(first.executionArn).status).toBe('SUCCEEDED');
+    expect(suite.execution(first.executionArn).status).toBe('SUCCEEDED');
     expect(second).toEqual({ status: 'ignored', reason: expect.stringContaining('already failed over to us-west-2') });
     expect(startCalls()).toHaveLength(1);
-    expect(runner.list()).toHaveLength(1);
+    expect(suite.runner.list()).toHaveLength(1);
     expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
   });
 });

@@ -6,18 +6,13 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand as Route53ChangeCommand } from '@aws-sdk/client-route-53';
-import { clients, resetClients } from '../../shared/aws/clients';
-import type { DynamoLedger } from '../../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import type { RunRecord } from '../../shared/domain/run';
-import type { LocalExecution, LocalRunner } from '../../sim/local-runner';
-import { type LocalLedger, startLedger } from '../support/dynalite';
+import type { LocalExecution } from '../../sim/local-runner';
 import {
   alarmRunInput,
   awsError,
   CATALOG_WEST_ARN,
-  clearLedger,
-  failoverRunner,
   HOSTED_ZONE_ID,
   manualRunInput,
   mockAws,
@@ -27,12 +22,8 @@ import {
   putEvents,
   REPLICA_BACKUP_RETENTION_DAYS,
   readLockItem,
-  resetMocks,
   STATE_MACHINE_ARN,
-  serveStepFunctions,
-  stopAll,
-  testLedger,
-  useLocalEnvironment,
+  useFailoverSuite,
   waitUntil,
 } from '../support/statemachine';
 
@@ -46,36 +37,8 @@ import {
 const mocks = mockAws();
 
 describe('failover state machine', () => {
-  let local: LocalLedger;
-  let restoreEnvironment: () => void;
-  let ledger: DynamoLedger;
-  let runner: LocalRunner;
+  const suite = useFailoverSuite(mocks, { PLANS_DIR: join(__dirname, '..', '..', 'plans') });
   let sequence = 0;
-
-  beforeAll(async () => {
-    local = await startLedger();
-    restoreEnvironment = useLocalEnvironment(local, { PLANS_DIR: join(__dirname, '..', '..', 'plans') });
-    resetClients();
-    ledger = testLedger(local);
-  });
-
-  afterAll(async () => {
-    // The product's DynamoDB client keeps sockets to dynalite open.
-    clients.dynamodb().destroy();
-    restoreEnvironment();
-    await local.stop();
-  });
-
-  beforeEach(async () => {
-    resetMocks(mocks);
-    await clearLedger(local);
-    runner = failoverRunner();
-    serveStepFunctions(mocks, () => runner);
-  });
-
-  afterEach(async () => {
-    await stopAll(runner);
-  });
 
   /** A fresh incident id in the product's format, unique in this file. */
   const incident = (): string => {
@@ -86,22 +49,17 @@ describe('failover state machine', () => {
   const impactTwoMinutesAgo = (): string => new Date(Date.now() - 120_000).toISOString();
 
   const start = (name: string, input: object): string =>
-    runner.startExecution({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(input) }).executionArn;
-
-  const execution = (executionArn: string): LocalExecution => {
-    const found = runner.get(executionArn);
-    if (!found) throw new Error(`no execution ${executionArn}`);
-    return found;
-  };
+    suite.runner.startExecution({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(input) })
+      .executionArn;
 
   const runToEnd = async (name: string, input: object): Promise<LocalExecution> => {
     const executionArn = start(name, input);
-    await execution(executionArn).done;
-    return execution(executionArn);
+    await suite.execution(executionArn).done;
+    return suite.execution(executionArn);
   };
 
   const record = async (incidentId: string): Promise<RunRecord> => {
-    const found = await ledger.getRun('orders', incidentId);
+    const found = await suite.ledger.getRun('orders', incidentId);
     if (!found) throw new Error(`no run record for ${incidentId}`);
     return found;
   };
@@ -110,7 +68,7 @@ describe('failover state machine', () => {
 
   /** The lock is free when another incident can take it, with the next epoch. */
   const expectLockFree = async (previousEpoch: number): Promise<void> => {
-    const next = await ledger.acquireLock('orders', 'orders-20261125T190000Z-nextnext', new Date());
+    const next = await suite.ledger.acquireLock('orders', 'orders-20261125T190000Z-nextnext', new Date());
     expect(next.epoch).toBe(previousEpoch + 1);
   };
 
@@ -170,7 +128,7 @@ describe('failover state machine', () => {
           HealthCheckId: 'hc-api-us-west-2',
         }),
       });
-      expect(await ledger.getPlanState('orders')).toMatchObject({
+      expect(await suite.ledger.getPlanState('orders')).toMatchObject({
         activeRegion: 'us-west-2',
         lastIncidentId: incidentId,
       });
@@ -183,7 +141,7 @@ describe('failover state machine', () => {
         outcome: 'recovered',
         run: { incidentId },
       });
-      expect((await readLockItem(local, 'orders'))?.holder).toBeUndefined();
+      expect((await readLockItem(suite.local, 'orders'))?.holder).toBeUndefined();
       await expectLockFree(run.run.epoch);
     });
 
@@ -214,13 +172,13 @@ describe('failover state machine', () => {
       world({ replicaLagSeconds: 75 });
       const incidentId = incident();
       const executionArn = start(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
-      await waitUntil(() => runner.onlyWaitingForTokens, 'the run waits for approval');
+      await waitUntil(() => suite.runner.onlyWaitingForTokens, 'the run waits for approval');
       return { incidentId, executionArn };
     };
 
     /** Answers the approval as `switchback approve|deny` does: the token from the ledger, SendTaskSuccess. */
     const answer = async (incidentId: string, approved: boolean): Promise<void> => {
-      const pending = await ledger.getApprovalToken(incidentId);
+      const pending = await suite.ledger.getApprovalToken(incidentId);
       if (!pending) throw new Error(`no approval token stored for ${incidentId}`);
       await new StepFunctionsWorkflow({ stateMachineArn: STATE_MACHINE_ARN }).sendApproval(
         pending.taskToken,
@@ -234,8 +192,10 @@ describe('failover state machine', () => {
       const { incidentId, executionArn } = await startPaused();
 
       // Assess
-      expect(execution(executionArn).status).toBe('RUNNING');
-      expect(runner.pendingTasks()).toEqual([expect.objectContaining({ executionArn, state: 'Request Approval' })]);
+      expect(suite.execution(executionArn).status).toBe('RUNNING');
+      expect(suite.runner.pendingTasks()).toEqual([
+        expect.objectContaining({ executionArn, state: 'Request Approval' }),
+      ]);
       const requested = putEvents(mocks).filter((event) => event.detailType === 'Approval Requested');
       expect(requested).toHaveLength(1);
       expect(requested[0]?.detail).toMatchObject({ lagSeconds: 75, rpoBudgetSeconds: 60, timeoutSeconds: 1800 });
@@ -246,7 +206,7 @@ describe('failover state machine', () => {
         SwitchoverGlobalCluster: 0,
         ChangeResourceRecordSets: 0,
       });
-      expect((await readLockItem(local, 'orders'))?.holder).toBe(incidentId);
+      expect((await readLockItem(suite.local, 'orders'))?.holder).toBe(incidentId);
     });
 
     it('recovers and records the RPO over budget when the run is approved', async () => {
@@ -255,10 +215,10 @@ describe('failover state machine', () => {
 
       // Act
       await answer(incidentId, true);
-      await execution(executionArn).done;
+      await suite.execution(executionArn).done;
 
       // Assess
-      expect(execution(executionArn).status).toBe('SUCCEEDED');
+      expect(suite.execution(executionArn).status).toBe('SUCCEEDED');
       const run = await record(incidentId);
       expect(run.outcome).toBe('recovered');
       expect(run.reasons).toEqual(['orders-db replica lag 75 s > RPO budget 60 s']);
@@ -275,10 +235,10 @@ describe('failover state machine', () => {
 
       // Act
       await answer(incidentId, false);
-      await execution(executionArn).done;
+      await suite.execution(executionArn).done;
 
       // Assess
-      const done = execution(executionArn);
+      const done = suite.execution(executionArn);
       expect(done.status).toBe('SUCCEEDED');
       expect(visited(done)).toContain('Failover Denied');
       const run = await record(incidentId);
@@ -290,7 +250,7 @@ describe('failover state machine', () => {
         SwitchoverGlobalCluster: 0,
         ChangeResourceRecordSets: 0,
       });
-      expect(await ledger.getPlanState('orders')).toBeUndefined();
+      expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
       await expectLockFree(run.run.epoch);
     });
   });
@@ -335,7 +295,7 @@ describe('failover state machine', () => {
           failure: { phase: 'promote' },
           redrive: { executionArn: done.executionArn },
         });
-        expect(await ledger.getPlanState('orders')).toBeUndefined();
+        expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
         await expectLockFree(run.run.epoch);
       },
     );
@@ -395,7 +355,7 @@ describe('failover state machine', () => {
     it('sends no mutating command, lists the planned actions and leaves the plan state when mode is dry-run', async () => {
       // Prepare
       const fake = world();
-      await ledger.putPlanState('orders', { activeRegion: 'us-east-1' });
+      await suite.ledger.putPlanState('orders', { activeRegion: 'us-east-1' });
       const name = incident();
 
       // Act
@@ -419,7 +379,7 @@ describe('failover state machine', () => {
         ]),
       );
       expect(run.actions).toHaveLength(3);
-      expect(await ledger.getPlanState('orders')).toEqual({ activeRegion: 'us-east-1' });
+      expect(await suite.ledger.getPlanState('orders')).toEqual({ activeRegion: 'us-east-1' });
       expect(fake.failoverRoles()).toMatchObject({ 'api-us-east-1': 'PRIMARY', 'api-us-west-2': 'SECONDARY' });
       await expectLockFree(run.run.epoch);
     });
@@ -442,8 +402,8 @@ describe('failover state machine', () => {
       expect(mocks.rds.calls()).toHaveLength(0);
       expect(mocks.route53.calls()).toHaveLength(0);
       expect(mocks.cloudwatch.calls()).toHaveLength(0);
-      expect(await readLockItem(local, 'orders')).toBeUndefined();
-      expect(await ledger.getPlanState('orders')).toBeUndefined();
+      expect(await readLockItem(suite.local, 'orders')).toBeUndefined();
+      expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
       expect((await record(name)).failure).toMatchObject({ phase: 'decide', error: 'InvalidRunInput' });
     });
   });

@@ -36,10 +36,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { clients, resetClients } from '../../shared/aws/clients';
 import { DynamoLedger } from '../../shared/aws/ledger';
 import type { Log } from '../../shared/runtime/logger';
-import { LocalRunner } from '../../sim/local-runner';
-import type { LocalLedger } from './dynalite';
+import { setEnvironment } from '../../sim/environment';
+import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import { type LocalLedger, startLedger } from './dynalite';
 
 /**
  * Helpers for the state-machine tests (test/statemachines): the failover ASL runs in the local runner, every Task
@@ -84,8 +86,8 @@ export const resetMocks = (mocks: AwsMocks): void => {
  *
  * @returns a function that restores the environment as it was
  */
-export const useLocalEnvironment = (ledger: LocalLedger, extra: Record<string, string> = {}): (() => void) => {
-  const values: Record<string, string> = {
+export const useLocalEnvironment = (ledger: LocalLedger, extra: Record<string, string> = {}): (() => void) =>
+  setEnvironment({
     AWS_REGION: STANDBY_REGION,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -96,16 +98,7 @@ export const useLocalEnvironment = (ledger: LocalLedger, extra: Record<string, s
     // Keep EMF metric lines out of the test output (read by Powertools when the Metrics instance is built).
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...extra,
-  };
-  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-};
+  });
 
 /** A ledger adapter over the local table, for the tests' own reads (the product builds its own). */
 export const testLedger = (ledger: LocalLedger): DynamoLedger =>
@@ -150,6 +143,63 @@ export const stopAll = async (runner: LocalRunner): Promise<void> => {
     if (execution.status === 'RUNNING') runner.stopExecution({ executionArn: execution.executionArn });
   }
   await Promise.all(running.map((execution) => execution.done));
+};
+
+/** What a state-machine suite works with: set by the hooks useFailoverSuite registers, so read it inside tests. */
+export interface FailoverSuite {
+  /** The ledger table on dynalite, for the whole suite. */
+  local: LocalLedger;
+  /** A ledger adapter over that table, for the tests' own reads. */
+  ledger: DynamoLedger;
+  /** The local Step Functions of the current test (a new one for every test). */
+  runner: LocalRunner;
+  /** The current runner's execution with that ARN; throws when there is none. */
+  execution(executionArn: string): LocalExecution;
+}
+
+/**
+ * Registers the hooks every state-machine suite needs, in the calling describe: one ledger on dynalite and the
+ * product's environment pointed at it for the suite, then for each test the mocks reset, the ledger emptied, a
+ * fresh failover runner serving the product's Step Functions calls, and every execution ended after it.
+ *
+ * @param environment extra environment variables for the product (see useLocalEnvironment)
+ */
+export const useFailoverSuite = (mocks: AwsMocks, environment: Record<string, string> = {}): FailoverSuite => {
+  let restoreEnvironment: () => void = () => {};
+  const suite = {
+    execution: (executionArn: string): LocalExecution => {
+      const found = suite.runner.get(executionArn);
+      if (!found) throw new Error(`no execution ${executionArn}`);
+      return found;
+    },
+  } as FailoverSuite;
+
+  beforeAll(async () => {
+    suite.local = await startLedger();
+    restoreEnvironment = useLocalEnvironment(suite.local, environment);
+    resetClients();
+    suite.ledger = testLedger(suite.local);
+  });
+
+  afterAll(async () => {
+    // The product's DynamoDB client keeps sockets to dynalite open.
+    clients.dynamodb().destroy();
+    restoreEnvironment();
+    await suite.local.stop();
+  });
+
+  beforeEach(async () => {
+    resetMocks(mocks);
+    await clearLedger(suite.local);
+    suite.runner = failoverRunner();
+    serveStepFunctions(mocks, () => suite.runner);
+  });
+
+  afterEach(async () => {
+    await stopAll(suite.runner);
+  });
+
+  return suite;
 };
 
 /**

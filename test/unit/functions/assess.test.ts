@@ -9,11 +9,11 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/assess';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../support/plan-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
@@ -22,7 +22,7 @@ const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'assess', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('assess');
 
 const EXECUTION = {
   arn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:game-day-1',
@@ -44,7 +44,7 @@ describe('assess handler', () => {
       .resolves({ Attributes: { holder: 'game-day-1', epoch: 4, acquiredAt: recent.toISOString() } });
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptEvents(eventbridge);
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
         {

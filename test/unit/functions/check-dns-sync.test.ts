@@ -1,16 +1,16 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/check-dns-sync';
 import type { DnsResult } from '../../../shared/domain/run';
+import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { ordersRun } from '../../support/resource-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
 
 const route53 = mockClient(Route53Client);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'check-dns-sync', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('check-dns-sync');
 
 const pending: DnsResult = {
   changes: [{ hostedZoneId: 'Z0123456789ORDERSAPI', changeId: '/change/C42', status: 'PENDING' }],
@@ -25,7 +25,7 @@ describe('check-dns-sync handler', () => {
   beforeEach(() => {
     route53.reset();
     eventbridge.reset();
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptEvents(eventbridge);
   });
 
   it('returns the DnsResult in sync and publishes dns succeeded when GetChange answers INSYNC', async () => {

@@ -1,16 +1,16 @@
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/check-promotion';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
 import { ordersDbItem, ordersDbPromotion, ordersRun } from '../../support/resource-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
 
 const rds = mockClient(RDSClient);
-const context = { functionName: 'check-promotion', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('check-promotion');
 
 describe('check-promotion handler', () => {
   beforeEach(() => {

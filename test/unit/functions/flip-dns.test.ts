@@ -4,12 +4,12 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/flip-dns';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { acceptEvents, holdLock, lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
 import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../support/resource-fixtures';
 
@@ -18,7 +18,7 @@ process.env.AWS_REGION = 'us-west-2';
 const route53 = mockClient(Route53Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'flip-dns', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('flip-dns');
 
 describe('flip-dns handler', () => {
   beforeEach(() => {
@@ -26,11 +26,8 @@ describe('flip-dns handler', () => {
     dynamo.reset();
     eventbridge.reset();
     setPlans(new PlanRegistry([ordersPlan()]));
-    const run = ordersRun();
-    dynamo.on(GetCommand).resolves({
-      Item: { pk: 'PLAN#orders', sk: 'LOCK', holder: run.incidentId, epoch: run.epoch, acquiredAt: run.startedAt },
-    });
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    holdLock(dynamo, ordersRun());
+    acceptEvents(eventbridge);
   });
 
   afterAll(() => {

@@ -1,12 +1,12 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/on-health-alarm';
 import { incidentIdFor } from '../../../shared/domain/incident';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
 import { alarmEvent } from '../../support/alarm-events';
+import { lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
 
 const STATE_MACHINE = 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-failover';
@@ -15,7 +15,7 @@ process.env.AWS_REGION = 'us-west-2';
 
 const sfn = mockClient(SFNClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
-const context = { functionName: 'on-health-alarm', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('on-health-alarm');
 const named = (name: string): Error => Object.assign(new Error(name), { name });
 
 /** An alarm event that just happened: the handler runs on the system clock. */

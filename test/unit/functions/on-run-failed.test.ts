@@ -1,10 +1,10 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/on-run-failed';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
 import { runContext } from '../../support/run-fixtures';
 
@@ -13,7 +13,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'on-run-failed', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('on-run-failed');
 
 const statusChange = (detail: Record<string, unknown> = {}) => {
   const run = runContext();
@@ -56,7 +56,7 @@ describe('on-run-failed handler', () => {
     dynamo.on(UpdateCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
     dynamo.on(GetCommand).resolves({});
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptEvents(eventbridge);
   });
 
   it('records the failed run, releases the lock and publishes Recovery Failed', async () => {

@@ -1,10 +1,10 @@
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/promote-database';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { holdLock, lambdaContext } from '../../support/lambda';
 import { ORDERS_PRIMARY_ARN, ordersPlan } from '../../support/plan-fixtures';
 import { ordersDbItem, ordersRun } from '../../support/resource-fixtures';
 
@@ -12,17 +12,14 @@ process.env.AWS_REGION = 'us-west-2';
 
 const rds = mockClient(RDSClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
-const context = { functionName: 'promote-database', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('promote-database');
 
 describe('promote-database handler', () => {
   beforeEach(() => {
     rds.reset();
     dynamo.reset();
     setPlans(new PlanRegistry([ordersPlan()]));
-    const run = ordersRun();
-    dynamo.on(GetCommand).resolves({
-      Item: { pk: 'PLAN#orders', sk: 'LOCK', holder: run.incidentId, epoch: run.epoch, acquiredAt: run.startedAt },
-    });
+    holdLock(dynamo, ordersRun());
   });
 
   afterAll(() => {

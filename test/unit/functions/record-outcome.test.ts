@@ -1,10 +1,10 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/record-outcome';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
 import { assessment, dnsResult, promotions, runContext, verification } from '../../support/run-fixtures';
 
@@ -14,7 +14,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'record-outcome', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('record-outcome');
 
 describe('record-outcome handler', () => {
   beforeEach(() => {
@@ -22,7 +22,7 @@ describe('record-outcome handler', () => {
     eventbridge.reset();
     setPlans(new PlanRegistry([ordersPlan()]));
     dynamo.on(PutCommand).resolves({});
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptEvents(eventbridge);
   });
 
   it('records a recovery, marks the plan failed over and returns RTO and RPO', async () => {

@@ -1,13 +1,13 @@
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/release-lock';
+import { lambdaContext } from '../../support/lambda';
 import { runContext } from '../../support/run-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const context = { functionName: 'release-lock', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('release-lock');
 
 describe('release-lock handler', () => {
   beforeEach(() => {

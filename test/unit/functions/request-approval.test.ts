@@ -1,10 +1,10 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/request-approval';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
 import { assessment, runContext } from '../../support/run-fixtures';
 
@@ -12,7 +12,7 @@ process.env.AWS_REGION = 'us-west-2';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'request-approval', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('request-approval');
 
 describe('request-approval handler', () => {
   beforeEach(() => {
@@ -21,7 +21,7 @@ describe('request-approval handler', () => {
     setPlans(new PlanRegistry([ordersPlan()]));
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptEvents(eventbridge);
   });
 
   it('stores the task token and publishes Approval Requested', async () => {

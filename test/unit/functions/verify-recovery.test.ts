@@ -7,11 +7,11 @@ import {
   DescribeGlobalClustersCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/verify-recovery';
 import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
+import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../support/plan-fixtures';
 import { catalogPromotion, ordersAssessment, ordersDbPromotion, ordersRun } from '../../support/resource-fixtures';
 
@@ -19,14 +19,14 @@ process.env.AWS_REGION = 'us-west-2';
 
 const rds = mockClient(RDSClient);
 const eventbridge = mockClient(EventBridgeClient);
-const context = { functionName: 'verify-recovery', awsRequestId: 'req-1' } as unknown as Context;
+const context = lambdaContext('verify-recovery');
 
 describe('verify-recovery handler', () => {
   beforeEach(() => {
     rds.reset();
     eventbridge.reset();
     setPlans(new PlanRegistry([ordersPlan()]));
-    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptEvents(eventbridge);
   });
 
   afterAll(() => {
