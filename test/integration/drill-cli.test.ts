@@ -1,27 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runSwitchback } from '../support/cli';
 
 /** `switchback drill` as a user runs it (node -> tsx), with no AWS credentials: the drill needs none. */
 
-const root = join(__dirname, '..', '..');
-
-const switchback = (...args: string[]) => {
-  const result = spawnSync(process.execPath, ['cli/bin/switchback.js', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 25_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+const switchback = (...args: string[]) => runSwitchback(args, 25000);
 
 // Each spawn starts node and tsx, then runs a drill: a few seconds on a loaded machine.
 jest.setTimeout(30_000);

@@ -1,25 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { runSwitchback } from '../../support/cli';
 
-const root = join(__dirname, '..', '..', '..');
 const fixtures = 'test/fixtures/plans';
 
-/** Runs the real `switchback` entry point (node -> tsx) as a user would, with no AWS credentials or region. */
-const switchback = (...args: string[]) => {
-  const result = spawnSync(process.execPath, ['cli/bin/switchback.js', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 15_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+const switchback = (...args: string[]) => runSwitchback(args, 15000);
 
 // Each spawn starts node and tsx: about a second, more on a loaded machine.
 jest.setTimeout(20_000);
