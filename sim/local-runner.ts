@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -128,6 +129,16 @@ export const functionNameOf = (functionName: unknown): string => {
 };
 
 const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
+
+/** The function whose invocation the current code runs in (the async context follows the handler through its awaits). */
+const invocation = new AsyncLocalStorage<string>();
+
+/**
+ * The short name of the function (`assess`) whose handler, invoked by a LocalRunner, is running the calling code;
+ * undefined outside any invocation (the drill itself, the CLI). Lambda runs each function under its own role:
+ * this is how the local runtime knows whose role an AWS call would be made with.
+ */
+export const invokedFunction = (): string | undefined => invocation.getStore();
 
 let middyResolvable = false;
 /**
@@ -627,7 +638,8 @@ export class LocalRunner {
     let result: unknown;
     try {
       const fn = await handler;
-      result = await fn(JSON.parse(JSON.stringify(payload)), this.lambdaContext(name));
+      const event = JSON.parse(JSON.stringify(payload));
+      result = await invocation.run(name, () => fn(event, this.lambdaContext(name)));
     } catch (error) {
       throw toTaskError(error);
     }

@@ -1,6 +1,12 @@
 import { install } from '@sinonjs/fake-timers';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { functionNameOf, type LambdaHandler, LocalRunner, type LocalRunnerOptions } from '../../../sim/local-runner';
+import {
+  functionNameOf,
+  invokedFunction,
+  type LambdaHandler,
+  LocalRunner,
+  type LocalRunnerOptions,
+} from '../../../sim/local-runner';
 
 const ARN = 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-failover';
 const EXECUTION_PREFIX = 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:';
@@ -60,6 +66,35 @@ describe('functionNameOf', () => {
 
   it('throws a clear error when FunctionName is missing', () => {
     expect(() => functionNameOf(undefined)).toThrow('FunctionName');
+  });
+});
+
+describe('invokedFunction', () => {
+  it('names the function each concurrent invocation runs in, and none outside them', async () => {
+    // Prepare: two functions whose awaits interleave; each reports whose invocation it runs in after its await.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    const report: LambdaHandler = async () => {
+      await gate;
+      seen.push(invokedFunction() ?? 'none');
+      return null;
+    };
+    const local = runner(
+      { StartAt: 'A', States: { A: lambdaTask('assess', undefined) } },
+      { assess: report, notify: report },
+    );
+
+    // Act
+    const both = Promise.all([local.invoke('assess', {}), local.invoke('notify', {}, { viaStateMachine: false })]);
+    release();
+    await both;
+
+    // Assess
+    expect(seen.sort()).toEqual(['assess', 'notify']);
+    expect(invokedFunction()).toBeUndefined();
   });
 });
 

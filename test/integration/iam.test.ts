@@ -1,0 +1,147 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Allowance,
+  type Call,
+  compareGrants,
+  grantsByFunction,
+  type TemplateLike,
+} from '../../scripts/iam-grants';
+import { useClientPlugin } from '../../shared/aws/clients';
+import { runDrill } from '../../sim/drill';
+import { SCENARIO_NAMES } from '../../sim/scenarios';
+import { type CallRecorder, createCallRecorder } from '../support/aws-calls';
+
+/**
+ * Least privilege, checked against the code: every drill scenario runs the real handlers (for every plan in plans/,
+ * approved and denied where a scenario asks), an SDK plugin records each AWS call as the IAM action and resource it
+ * needs, per function, and the result must match each function's role in the packaged template
+ * (`npm run package` writes it; `npm test` packages before jest). A missing grant fails (AWS would answer
+ * AccessDenied), an unused grant fails unless ALLOWANCES below says why no drill can reach the call, and a function
+ * that no drill runs fails (add a way to drive it here): new functions and scenarios are covered without edits.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+/** `npm run package` packages stage `dev` of service `switchback`. */
+const FUNCTION_PREFIX = 'switchback-dev-';
+/** The template's deployment region (serverless.yml's default); RDS and Route 53 ARNs name their own regions. */
+const DEPLOY_REGION = 'us-west-2';
+
+/** Grants the drill cannot show in use, each with the reason it stays. Keep this list short. */
+const ALLOWANCES: Allowance[] = [
+  {
+    function: '*',
+    action: 'logs:CreateLogStream',
+    reason: 'the Lambda runtime writes the function logs with its role; no handler code calls CloudWatch Logs',
+  },
+  {
+    function: '*',
+    action: 'logs:PutLogEvents',
+    reason: 'the Lambda runtime writes the function logs with its role; no handler code calls CloudWatch Logs',
+  },
+  ...['on-health-alarm', 'on-run-failed', 'notify'].map((name) => ({
+    function: name,
+    action: 'sqs:SendMessage',
+    reason: 'Lambda sends a failed asynchronous invocation to the on-failure destination (the DLQ) with the role',
+  })),
+  ...['promote-database', 'flip-dns'].map((name) => ({
+    function: name,
+    action: 'dynamodb:UpdateItem',
+    reason: 'the lock check re-takes a free lock when a run is redriven; the drill never redrives a run',
+  })),
+  {
+    function: 'promote-database',
+    action: 'rds:SwitchoverGlobalCluster',
+    reason: 'manual runs switch an Aurora global database over; every drill run is started by the alarm',
+  },
+  {
+    function: 'promote-database',
+    action: 'rds:FailoverGlobalCluster',
+    resource: ':cluster:',
+    reason:
+      'AWS authorizes a global failover on the member clusters too, the current primary included; the call names only the target',
+  },
+];
+
+/** Fails with the command to run when the packaged template is missing or older than what it is built from. */
+const readPackagedTemplate = (): TemplateLike => {
+  if (!existsSync(TEMPLATE)) {
+    throw new Error('the packaged template is missing: run `npm run package` first (npm test does)');
+  }
+  const built = statSync(TEMPLATE).mtimeMs;
+  const sources = [
+    'serverless.yml',
+    'scripts/plan-resources.js',
+    ...readdirSync(join(ROOT, 'plans')).map((file) => `plans/${file}`),
+  ];
+  const newer = sources.filter((source) => statSync(join(ROOT, source)).mtimeMs > built);
+  if (newer.length > 0) {
+    throw new Error(`the packaged template is older than ${newer.join(', ')}: run \`npm run package\` again`);
+  }
+  return JSON.parse(readFileSync(TEMPLATE, 'utf8')) as TemplateLike;
+};
+
+const planFiles = readdirSync(join(ROOT, 'plans'))
+  .filter((file) => /\.ya?ml$/.test(file))
+  .map((file) => join(ROOT, 'plans', file));
+
+jest.setTimeout(180_000);
+
+describe('the IAM roles of the packaged template', () => {
+  let recorder: CallRecorder | undefined;
+  let template: TemplateLike;
+
+  beforeAll(async () => {
+    template = readPackagedTemplate();
+    for (const planFile of planFiles) {
+      for (const scenario of SCENARIO_NAMES) {
+        for (const answer of [undefined, 'approve', 'deny'] as const) {
+          const { report } = await runDrill({
+            planFile,
+            scenario,
+            seed: 1,
+            slackPreview: false,
+            ...(answer ? { answer } : {}),
+            onWorld: (world) => {
+              recorder ??= createCallRecorder(world.account);
+              useClientPlugin(recorder.plugin);
+            },
+          });
+          // Only scenarios that stop at the approval question are run again with an answer.
+          if (report.outcome !== 'awaiting-approval') break;
+        }
+      }
+    }
+  });
+
+  it('grant each function exactly the AWS calls its handler makes in the drills', () => {
+    // Prepare
+    const calls = recorder?.byFunction ?? new Map<string, Call[]>();
+    const grants = grantsByFunction(template, FUNCTION_PREFIX, {
+      partition: 'aws',
+      account: '123456789012',
+      region: DEPLOY_REGION,
+    });
+
+    // Act
+    const problems = compareGrants(calls, grants, ALLOWANCES);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('package every handler in functions/ as a function with its own role', () => {
+    // Prepare
+    const handlers = readdirSync(join(ROOT, 'functions'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
+
+    // Act
+    const grants = grantsByFunction(template, FUNCTION_PREFIX, { partition: 'aws', account: '1', region: 'r' });
+
+    // Assess
+    expect([...grants.keys()].sort()).toEqual(handlers.sort());
+    expect(handlers.filter((name) => grants.get(name) === undefined)).toEqual([]);
+  });
+});

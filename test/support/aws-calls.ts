@@ -1,0 +1,136 @@
+import type { Pluggable } from '@smithy/types';
+import type { Call } from '../../scripts/iam-grants';
+import { invokedFunction } from '../../sim/local-runner';
+import { regionOfContext } from '../../sim/sdk-plugin';
+
+/**
+ * An SDK plugin that records every AWS call the product's handlers make, as the IAM action that authorizes it
+ * (`rds:PromoteReadReplica`), per function: the function whose invocation (by the local runner) made the call, so
+ * the role Lambda would sign it with. Calls made outside any invocation (the drill reading its report, the CLI)
+ * are kept apart in `outside`.
+ */
+
+/** IAM's service prefix for each SDK client the product builds (shared/aws/clients.ts). */
+export const IAM_PREFIX: Record<string, string> = {
+  RDSClient: 'rds',
+  Route53Client: 'route53',
+  CloudWatchClient: 'cloudwatch',
+  EventBridgeClient: 'events',
+  SFNClient: 'states',
+  DynamoDBClient: 'dynamodb',
+  // lib-dynamodb's document client names itself; its commands run on the DynamoDB client's stack.
+  DynamoDBDocumentClient: 'dynamodb',
+  SecretsManagerClient: 'secretsmanager',
+  SSMClient: 'ssm',
+};
+
+/** lib-dynamodb's commands and the DynamoDB API call (IAM action) each one makes. */
+const DOCUMENT_COMMANDS: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
+};
+
+/**
+ * The IAM action for one SDK call. A client this table does not know maps to `unknown:<client>`, so that a new
+ * service shows up in the comparison as an action no role grants, instead of passing unseen.
+ */
+export const iamActionOf = (clientName: string, commandName: string): string => {
+  const prefix = IAM_PREFIX[clientName] ?? `unknown:${clientName}`;
+  const operation = commandName.replace(/Command$/, '');
+  return `${prefix}:${clientName === 'DynamoDBDocumentClient' ? (DOCUMENT_COMMANDS[operation] ?? operation) : operation}`;
+};
+
+/**
+ * The ARNs IAM authorizes a call on, for the services whose grants name the plans' resources (RDS, Route 53);
+ * none for calls that IAM authorizes on "*" or that touch only this stack's own resources.
+ */
+export const resourcesOf = (
+  action: string,
+  input: Record<string, unknown>,
+  region: string,
+  account: string,
+): string[] => {
+  const rds = (type: string, id: unknown) =>
+    typeof id !== 'string' ? [] : id.startsWith('arn:') ? [id] : [`arn:aws:rds:${region}:${account}:${type}:${id}`];
+  const globalCluster = (id: unknown) =>
+    typeof id === 'string' ? [`arn:aws:rds::${account}:global-cluster:${id}`] : [];
+  const zone = (id: unknown) =>
+    typeof id === 'string' ? [`arn:aws:route53:::hostedzone/${id.replace(/^\/hostedzone\//, '')}`] : [];
+  switch (action) {
+    case 'rds:DescribeDBInstances':
+    case 'rds:PromoteReadReplica':
+      return rds('db', input.DBInstanceIdentifier);
+    case 'rds:DescribeDBClusters':
+      return rds('cluster', input.DBClusterIdentifier);
+    case 'rds:DescribeGlobalClusters':
+      return globalCluster(input.GlobalClusterIdentifier);
+    case 'rds:FailoverGlobalCluster':
+    case 'rds:SwitchoverGlobalCluster':
+      return [...globalCluster(input.GlobalClusterIdentifier), ...rds('cluster', input.TargetDbClusterIdentifier)];
+    case 'route53:ListResourceRecordSets':
+    case 'route53:ChangeResourceRecordSets':
+      return zone(input.HostedZoneId);
+    case 'route53:GetChange':
+      return typeof input.Id === 'string' ? [`arn:aws:route53:::change/${input.Id.replace(/^\/change\//, '')}`] : [];
+    default:
+      return [];
+  }
+};
+
+export interface CallRecorder {
+  // biome-ignore lint/suspicious/noExplicitAny: the plugin applies to clients of every service.
+  plugin: Pluggable<any, any>;
+  /** Function name -> the calls it made (each action and resource once). */
+  byFunction: Map<string, Call[]>;
+  /** Actions called outside any function invocation (the drill itself). */
+  outside: Set<string>;
+}
+
+/**
+ * A recorder to add with `useClientPlugin(recorder.plugin)`; one recorder collects over many drills.
+ *
+ * @param account - the simulated account id, for the ARNs of the calls
+ */
+export const createCallRecorder = (account: string): CallRecorder => {
+  const byFunction = new Map<string, Call[]>();
+  const seen = new Set<string>();
+  const outside = new Set<string>();
+  return {
+    byFunction,
+    outside,
+    plugin: {
+      applyToStack: (stack) => {
+        stack.add(
+          (next, context) => (args) => {
+            const smithy = context as { clientName?: string; commandName?: string };
+            const action = iamActionOf(smithy.clientName ?? '', smithy.commandName ?? '');
+            const name = invokedFunction();
+            if (name === undefined) {
+              outside.add(action);
+              return next(args);
+            }
+            const region = regionOfContext(context as Parameters<typeof regionOfContext>[0]) ?? 'unknown-region';
+            const resources = resourcesOf(action, (args.input ?? {}) as Record<string, unknown>, region, account);
+            const key = JSON.stringify([name, action, resources]);
+            if (!seen.has(key)) {
+              seen.add(key);
+              byFunction.set(name, [...(byFunction.get(name) ?? []), { action, resources }]);
+            }
+            return next(args);
+          },
+          // After the SDK resolved the endpoint and signing region (serialize, normal priority), before the
+          // simulator answers (build): failed calls are recorded too.
+          { step: 'serialize', priority: 'low', name: 'switchbackCallRecorder', override: true },
+        );
+      },
+    },
+  };
+};
