@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { PlanRegistry } from '../shared/plan/load';
 
 /**
  * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the failover
- * state machine and its functions, the alarm rule with every plan's alarms, the ledger table with point-in-time
- * recovery, and no wildcard IAM action. Prints each function zip's size. Exit 1, with one line per problem, when
+ * state machine and its functions, its definition exactly as statemachines/failover.asl.json has it, the alarm rule
+ * with every plan's alarms and this account only, the ledger table with point-in-time recovery, and no wildcard
+ * IAM action. Prints each function zip's size. Exit 1, with one line per problem, when
  * a check fails. Run by `npm run package` after `serverless package`.
  */
 
@@ -88,6 +90,23 @@ const targetIds = (rule: Resource): string[] =>
     return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? [getAtt[0]] : [];
   });
 
+/** The first path at which two JSON values differ (`States.Recovered.QueryLanguage`); undefined when equal. */
+export const firstDifference = (actual: unknown, expected: unknown, path = ''): string | undefined => {
+  if (isDeepStrictEqual(actual, expected)) return undefined;
+  const bothObjects = [actual, expected].every((value) => typeof value === 'object' && value !== null);
+  if (!bothObjects || Array.isArray(actual) !== Array.isArray(expected)) return path || '(the whole definition)';
+  const keys = [...new Set([...Object.keys(actual as object), ...Object.keys(expected as object)])];
+  for (const key of keys) {
+    const inner = firstDifference(
+      (actual as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+    );
+    if (inner) return inner;
+  }
+  return path || '(the whole definition)';
+};
+
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && [...a].sort().every((item, index) => item === [...b].sort()[index]);
 
@@ -96,8 +115,14 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
  *
  * @param template - .serverless/cloudformation-template-update-stack.json, parsed
  * @param alarmNames - every plan's trigger alarms (the alarm rule must match exactly these)
+ * @param sourceDefinition - statemachines/failover.asl.json as text: the packaged definition must be the same,
+ *   apart from the function names that serverless resolves
  */
-export const checkTemplate = (template: Template, alarmNames: readonly string[]): CheckResult => {
+export const checkTemplate = (
+  template: Template,
+  alarmNames: readonly string[],
+  sourceDefinition: string,
+): CheckResult => {
   const problems: string[] = [];
   const passed: string[] = [];
   const zips: Record<string, string> = {};
@@ -139,6 +164,27 @@ export const checkTemplate = (template: Template, alarmNames: readonly string[])
     if (invoked.length > 0 && unknown.length === 0) {
       passed.push(`state machine FailoverStateMachine (${new Set(invoked).size} task functions)`);
     }
+    // The definition as written and validated (npm run validate:asl): a packager that adds fields (the plugin's
+    // validator writes QueryLanguage into every state, which CloudFormation's schema refuses on Succeed states)
+    // deploys something nobody tested.
+    const assess = [...functions.values()].find((name) => name.endsWith('-assess'));
+    const prefix = assess ? assess.slice(0, -'assess'.length) : '';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the serverless variables in the source ASL.
+    const expected = JSON.parse(sourceDefinition.replaceAll('${self:service}-${sls:stage}-', prefix));
+    let packaged: unknown;
+    try {
+      packaged = JSON.parse(text);
+    } catch {
+      packaged = text;
+    }
+    const difference = firstDifference(packaged, expected);
+    if (difference) {
+      problems.push(
+        `the packaged failover definition differs from statemachines/failover.asl.json at ${difference}: package it untouched (stepFunctions.validate stays off)`,
+      );
+    } else {
+      passed.push('failover definition packaged as statemachines/failover.asl.json has it');
+    }
   }
 
   // The alarm rule: every plan's alarms, ALARM state only, to on-health-alarm.
@@ -163,10 +209,16 @@ export const checkTemplate = (template: Template, alarmNames: readonly string[])
       problems.push('the alarm rule does not match detail-type "CloudWatch Alarm State Change"');
     }
     if (!sameSet(state, ['ALARM'])) problems.push('the alarm rule must match detail.state.value ["ALARM"] only');
+    // An alarm of the same name in another account (forwarded to this bus) must not start a failover here.
+    const accounts = asArray(pattern.account);
+    const onlyThisAccount = accounts.length === 1 && isObject(accounts[0]) && accounts[0].Ref === 'AWS::AccountId';
+    if (!onlyThisAccount) problems.push('the alarm rule must match this account only (account: [!Ref AWS::AccountId])');
     const target = logicalIdOf('on-health-alarm');
     if (!target || !targetIds(alarmRule).includes(target))
       problems.push('the alarm rule does not target on-health-alarm');
-    if (sameSet(names, alarmNames)) passed.push(`alarm rule on ${names.length} plan alarm(s): ${names.join(', ')}`);
+    if (sameSet(names, alarmNames) && onlyThisAccount) {
+      passed.push(`alarm rule on ${names.length} plan alarm(s) of this account: ${names.join(', ')}`);
+    }
   }
 
   // The ledger: the evidence of every run, recoverable to any second of the last 35 days.
@@ -211,7 +263,8 @@ export const main = (root: string): number => {
   const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
   const registry = PlanRegistry.fromDirectory(join(root, 'plans'));
   const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
-  const result = checkTemplate(template, alarms);
+  const definition = readFileSync(join(root, 'statemachines', 'failover.asl.json'), 'utf8');
+  const result = checkTemplate(template, alarms, definition);
   for (const line of result.passed) console.log(`✓ ${line}`);
   for (const [name, zip] of Object.entries(result.zips)) {
     const path = join(dir, zip);

@@ -101,6 +101,35 @@ const rdsDescribeStatements = (plans) => [
   ),
 ];
 
+/** Read the Slack secrets the plans name, and nothing else. */
+const secretStatements = (plans) => {
+  const secrets = plans.flatMap((plan) => {
+    const secret = plan.notifications.slack?.secret;
+    return secret ? [secret] : [];
+  });
+  const secretsManager = secrets
+    .filter((secret) => secret.source === 'secretsmanager')
+    // Secrets Manager appends "-" and 6 random characters to a secret's name in its ARN.
+    .map((secret) =>
+      secret.name.startsWith('arn:')
+        ? secret.name
+        : sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secret.name}-??????`),
+    );
+  const ssm = secrets
+    .filter((secret) => secret.source === 'ssm')
+    .map((secret) =>
+      secret.name.startsWith('arn:')
+        ? secret.name
+        : sub(
+            `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${secret.name.replace(/^\//, '')}`,
+          ),
+    );
+  return [
+    ...allow(['secretsmanager:GetSecretValue'], unique(secretsManager)),
+    ...allow(['ssm:GetParameter'], unique(ssm)),
+  ];
+};
+
 module.exports = {
   /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
   alarmNames: () => loadPlans().flatMap((plan) => plan.trigger.alarms),
@@ -173,41 +202,30 @@ module.exports = {
     });
   },
 
-  /** 'true' when some plan names a Slack secret: the notifier's secrets policy exists only then (IAM rejects an
-   * empty statement list). A string, because CloudFormation's Fn::Equals compares strings. */
-  hasSlackSecrets: () => String(loadPlans().some((plan) => plan.notifications.slack !== undefined)),
-
-  /** Read the Slack secrets the plans name, and nothing else. */
-  secretStatements: () => {
-    const secrets = loadPlans().flatMap((plan) => {
-      const secret = plan.notifications.slack?.secret;
-      return secret ? [secret] : [];
-    });
-    const secretsManager = secrets
-      .filter((secret) => secret.source === 'secretsmanager')
-      // Secrets Manager appends "-" and 6 random characters to a secret's name in its ARN.
-      .map((secret) =>
-        secret.name.startsWith('arn:')
-          ? secret.name
-          : sub(
-              `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secret.name}-??????`,
-            ),
-      );
-    const ssm = secrets
-      .filter((secret) => secret.source === 'ssm')
-      .map((secret) =>
-        secret.name.startsWith('arn:')
-          ? secret.name
-          : sub(
-              `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${secret.name.replace(/^\//, '')}`,
-            ),
-      );
-    return [
-      ...allow(['secretsmanager:GetSecretValue'], unique(secretsManager)),
-      ...allow(['ssm:GetParameter'], unique(ssm)),
-    ];
+  /**
+   * The notifier's policy to read the Slack secrets the plans name, as a resources fragment that serverless merges
+   * into `resources`; empty when no plan names a secret (IAM refuses an empty statement list). Decided here at
+   * package time rather than by a CloudFormation condition, which would compare two constants.
+   */
+  notifySecretsResources: () => {
+    const statements = secretStatements(loadPlans());
+    if (statements.length === 0) return {};
+    return {
+      Resources: {
+        NotifySecretsPolicy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'plan-secrets',
+            Roles: [{ Ref: 'NotifyRole' }],
+            PolicyDocument: { Version: '2012-10-17', Statement: statements },
+          },
+        },
+      },
+    };
   },
 
+  /** Read the Slack secrets the plans name, and nothing else. */
+  secretStatements: () => secretStatements(loadPlans()),
   /** The ledger table's keys, from the adapter that reads and writes it (one place says what they are). */
   ledgerKeySchema: () => requireTs('../shared/aws/ledger').LEDGER_KEY_SCHEMA,
   ledgerAttributeDefinitions: () => requireTs('../shared/aws/ledger').LEDGER_ATTRIBUTE_DEFINITIONS,

@@ -2,6 +2,13 @@ import { checkTemplate, EXPECTED_FUNCTIONS, type Template } from '../../../scrip
 
 const alarms = ['orders-primary-health', 'payments-primary-health'];
 const logicalId = (name: string) => `${name.replace(/-/g, '')}LambdaFunction`;
+/** The source ASL the valid template packages, with serverless's variables in the function names. */
+const SOURCE = JSON.stringify({
+  States: {
+    A: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-assess'].join('') } },
+    R: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-release-lock'].join('') } },
+  },
+});
 
 /** The smallest template that passes every check; each test breaks one thing. */
 const validTemplate = (): Template => ({
@@ -34,6 +41,7 @@ const validTemplate = (): Template => ({
       Properties: {
         EventPattern: {
           source: ['aws.cloudwatch'],
+          account: [{ Ref: 'AWS::AccountId' }],
           'detail-type': ['CloudWatch Alarm State Change'],
           detail: { alarmName: [...alarms].reverse(), state: { value: ['ALARM'] } },
         },
@@ -75,7 +83,7 @@ const resource = (template: Template, id: string) => {
 describe('checkTemplate', () => {
   it('passes and lists every zip when the template has everything', () => {
     // Act
-    const result = checkTemplate(validTemplate(), alarms);
+    const result = checkTemplate(validTemplate(), alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual([]);
@@ -90,7 +98,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources[logicalId('check-dns-sync')];
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual(['function "check-dns-sync" is missing (serverless.yml functions.check-dns-sync)']);
@@ -102,7 +110,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources.FailoverStateMachine;
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual([expect.stringContaining('"FailoverStateMachine" is missing')]);
@@ -118,18 +126,56 @@ describe('checkTemplate', () => {
     });
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual([
       `the failover state machine invokes functions this stack lacks: ${unresolved}`,
       expect.stringContaining('unresolved'),
+      expect.stringContaining('differs from statemachines/failover.asl.json at States.A.Parameters.FunctionName'),
     ]);
+  });
+
+  it('names the first difference when the packager added QueryLanguage to a Succeed state', () => {
+    // Prepare: what serverless-step-functions wrote with stepFunctions.validate: true (cfn-lint E3601).
+    const template = validTemplate();
+    resource(template, 'FailoverStateMachine').Properties.DefinitionString = JSON.stringify({
+      States: {
+        A: { Parameters: { FunctionName: 'switchback-dev-assess' } },
+        R: { Parameters: { FunctionName: 'switchback-dev-release-lock' }, QueryLanguage: 'JSONPath' },
+      },
+    });
+
+    // Act
+    const result = checkTemplate(template, alarms, SOURCE);
+
+    // Assess
+    expect(result.problems).toEqual([
+      'the packaged failover definition differs from statemachines/failover.asl.json at States.R.QueryLanguage: package it untouched (stepFunctions.validate stays off)',
+    ]);
+  });
+
+  it.each([
+    ['has no account filter', undefined],
+    ['names a literal account', ['123456789012']],
+    ['accepts any of two accounts', [{ Ref: 'AWS::AccountId' }, '210987654321']],
+  ])('fails when the alarm rule %s', (_case, account) => {
+    // Prepare
+    const template = validTemplate();
+    const pattern = resource(template, 'AlarmRule').Properties.EventPattern as Record<string, unknown>;
+    if (account === undefined) delete pattern.account;
+    else pattern.account = account;
+
+    // Act
+    const result = checkTemplate(template, alarms, SOURCE);
+
+    // Assess
+    expect(result.problems).toEqual(['the alarm rule must match this account only (account: [!Ref AWS::AccountId])']);
   });
 
   it("names both lists when the alarm rule does not match the plans' alarms", () => {
     // Act
-    const result = checkTemplate(validTemplate(), ['orders-primary-health']);
+    const result = checkTemplate(validTemplate(), ['orders-primary-health'], SOURCE);
 
     // Assess
     expect(result.problems).toEqual([
@@ -144,7 +190,7 @@ describe('checkTemplate', () => {
     pattern.detail.state = { value: ['ALARM', 'OK'] };
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual(['the alarm rule must match detail.state.value ["ALARM"] only']);
@@ -158,7 +204,7 @@ describe('checkTemplate', () => {
     ];
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual(['the alarm rule does not target on-health-alarm']);
@@ -170,7 +216,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources.AlarmRule;
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual(['no EventBridge rule on source aws.cloudwatch (on-health-alarm events)']);
@@ -182,7 +228,7 @@ describe('checkTemplate', () => {
     resource(template, 'LedgerTable').Properties = {};
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual([expect.stringContaining('no point-in-time recovery')]);
@@ -202,7 +248,7 @@ describe('checkTemplate', () => {
     ];
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual([`an IAM statement grants the wildcard action "${action}"`]);
@@ -217,7 +263,7 @@ describe('checkTemplate', () => {
     };
 
     // Act
-    const result = checkTemplate(template, alarms);
+    const result = checkTemplate(template, alarms, SOURCE);
 
     // Assess
     expect(result.problems).toEqual(['an IAM statement uses NotAction (it grants everything else)']);

@@ -68,7 +68,14 @@ describe('plan-resources', () => {
       return secret?.source === 'secretsmanager' ? [secret.name] : [];
     });
     for (const name of names) expect(JSON.stringify(statements)).toContain(`:secret:${name}-??????`);
-    expect(resources.hasSlackSecrets?.()).toBe(String(names.length > 0 || statements.length > 0));
+    const fragment = resources.notifySecretsResources?.() as {
+      Resources?: {
+        NotifySecretsPolicy?: { Properties: { Roles: unknown[]; PolicyDocument: { Statement: unknown } } };
+      };
+    };
+    const policy = fragment.Resources?.NotifySecretsPolicy?.Properties;
+    expect(policy?.Roles).toEqual([{ Ref: 'NotifyRole' }]);
+    expect(policy?.PolicyDocument.Statement).toEqual(statements);
   });
 
   it.each([
