@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Allowance,
@@ -11,6 +11,7 @@ import { useClientPlugin } from '../../shared/aws/clients';
 import { runDrill } from '../../sim/drill';
 import { SCENARIO_NAMES } from '../../sim/scenarios';
 import { type CallRecorder, createCallRecorder } from '../support/aws-calls';
+import { readPackagedTemplate } from '../support/packaged-template';
 
 /**
  * Least privilege, checked against the code: every drill scenario runs the real handlers (for every plan in plans/,
@@ -22,7 +23,6 @@ import { type CallRecorder, createCallRecorder } from '../support/aws-calls';
  */
 
 const ROOT = join(__dirname, '..', '..');
-const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
 /** `npm run package` packages stage `dev` of service `switchback`. */
 const FUNCTION_PREFIX = 'switchback-dev-';
 /** The template's deployment region (serverless.yml's default); RDS and Route 53 ARNs name their own regions. */
@@ -64,24 +64,6 @@ const ALLOWANCES: Allowance[] = [
   },
 ];
 
-/** Fails with the command to run when the packaged template is missing or older than what it is built from. */
-const readPackagedTemplate = (): TemplateLike => {
-  if (!existsSync(TEMPLATE)) {
-    throw new Error('the packaged template is missing: run `npm run package` first (npm test does)');
-  }
-  const built = statSync(TEMPLATE).mtimeMs;
-  const sources = [
-    'serverless.yml',
-    'scripts/plan-resources.js',
-    ...readdirSync(join(ROOT, 'plans')).map((file) => `plans/${file}`),
-  ];
-  const newer = sources.filter((source) => statSync(join(ROOT, source)).mtimeMs > built);
-  if (newer.length > 0) {
-    throw new Error(`the packaged template is older than ${newer.join(', ')}: run \`npm run package\` again`);
-  }
-  return JSON.parse(readFileSync(TEMPLATE, 'utf8')) as TemplateLike;
-};
-
 const planFiles = readdirSync(join(ROOT, 'plans'))
   .filter((file) => /\.ya?ml$/.test(file))
   .map((file) => join(ROOT, 'plans', file));
@@ -93,7 +75,7 @@ describe('the IAM roles of the packaged template', () => {
   let template: TemplateLike;
 
   beforeAll(async () => {
-    template = readPackagedTemplate();
+    template = readPackagedTemplate<TemplateLike>();
     for (const planFile of planFiles) {
       for (const scenario of SCENARIO_NAMES) {
         for (const answer of [undefined, 'approve', 'deny'] as const) {
