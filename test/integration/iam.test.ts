@@ -8,6 +8,8 @@ import {
   type TemplateLike,
 } from '../../scripts/iam-grants';
 import { useClientPlugin } from '../../shared/aws/clients';
+import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
+import { loadPlanFile } from '../../shared/plan/load';
 import { runDrill } from '../../sim/drill';
 import { SCENARIO_NAMES } from '../../sim/scenarios';
 import { type CallRecorder, createCallRecorder } from '../support/aws-calls';
@@ -15,7 +17,7 @@ import { readPackagedTemplate } from '../support/packaged-template';
 
 /**
  * Least privilege, checked against the code: every drill scenario runs the real handlers (for every plan in plans/,
- * approved and denied where a scenario asks), an SDK plugin records each AWS call as the IAM action and resource it
+ * approved and denied where a scenario asks, plus a manual live run and a manual dry run), an SDK plugin records each AWS call as the IAM action and resource it
  * needs, per function, and the result must match each function's role in the packaged template
  * (`npm run package` writes it; `npm test` packages before jest). A missing grant fails (AWS would answer
  * AccessDenied), an unused grant fails unless ALLOWANCES below says why no drill can reach the call, and a function
@@ -50,18 +52,13 @@ const ALLOWANCES: Allowance[] = [
     action: 'dynamodb:UpdateItem',
     reason: 'the lock check re-takes a free lock when a run is redriven; the drill never redrives a run',
   })),
-  {
+  ...['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'].map((action) => ({
     function: 'promote-database',
-    action: 'rds:SwitchoverGlobalCluster',
-    reason: 'manual runs switch an Aurora global database over; every drill run is started by the alarm',
-  },
-  {
-    function: 'promote-database',
-    action: 'rds:FailoverGlobalCluster',
+    action,
     resource: ':cluster:',
     reason:
-      'AWS authorizes a global failover on the member clusters too, the current primary included; the call names only the target',
-  },
+      'AWS authorizes a global failover or switchover on the member clusters too, the current primary included; the call names only the target',
+  })),
 ];
 
 const planFiles = readdirSync(join(ROOT, 'plans'))
@@ -93,6 +90,26 @@ describe('the IAM roles of the packaged template', () => {
           // Only scenarios that stop at the approval question are run again with an answer.
           if (report.outcome !== 'awaiting-approval') break;
         }
+      }
+      // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:
+      // the paths an alarm never takes (an Aurora switchover, a dry run's records).
+      const plan = loadPlanFile(planFile).app;
+      for (const mode of ['live', 'dry-run']) {
+        await runDrill({
+          planFile,
+          scenario: 'region-outage',
+          seed: 1,
+          slackPreview: false,
+          onWorld: (world) => {
+            recorder ??= createCallRecorder(world.account);
+            useClientPlugin(recorder.plugin);
+            const input = { plan, action: 'failover', mode, reason: 'game day', requestedBy: 'iam-test' };
+            world.clock.schedule(world.t0Ms + 1000, () => {
+              // As `switchback run` starts it: through the SDK, outside any function.
+              void new StepFunctionsWorkflow().startFailover(`manual-${mode}`, input);
+            });
+          },
+        });
       }
     }
   });
