@@ -17,11 +17,12 @@ import { readPackagedTemplate } from '../support/packaged-template';
 
 /**
  * Least privilege, checked against the code: every drill scenario runs the real handlers (for every plan in plans/,
- * approved and denied where a scenario asks, plus a manual live run and a manual dry run), an SDK plugin records each AWS call as the IAM action and resource it
- * needs, per function, and the result must match each function's role in the packaged template
- * (`npm run package` writes it; `npm test` packages before jest). A missing grant fails (AWS would answer
- * AccessDenied), an unused grant fails unless ALLOWANCES below says why no drill can reach the call, and a function
- * that no drill runs fails (add a way to drive it here): new functions and scenarios are covered without edits.
+ * approved and denied where a scenario asks, plus a manual live run and a manual dry run), an SDK plugin records
+ * each AWS call as the IAM action and resource it needs, per function, and the result must match each function's
+ * role in the packaged template (`npm run package` writes it; `npm test` packages before jest). A missing grant
+ * fails (AWS would answer AccessDenied), an unused grant fails unless ALLOWANCES below says why no drill can reach
+ * the call, and a function that no drill runs fails (add a way to drive it here): new functions and scenarios are
+ * covered without edits.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,7 +58,7 @@ const ALLOWANCES: Allowance[] = [
     action,
     resource: ':cluster:',
     reason:
-      'AWS authorizes a global failover or switchover on the member clusters too, the current primary included; the call names only the target',
+      "both actions authorize on the global cluster and its member clusters; the call names only the target, and which members AWS checks (the current primary's too?) cannot be tried without AWS, so it stays granted",
   })),
 ];
 
