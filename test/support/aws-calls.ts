@@ -49,8 +49,8 @@ export const iamActionOf = (clientName: string, commandName: string): string => 
 };
 
 /**
- * The ARNs IAM authorizes a call on, for the services whose grants name the plans' resources (RDS, Route 53);
- * none for calls that IAM authorizes on "*" or that touch only this stack's own resources.
+ * The ARNs IAM authorizes a call on, for the services whose grants name the plans' resources (RDS, Route 53, the
+ * Slack secret); none for calls that IAM authorizes on "*" or that touch only this stack's own resources.
  */
 export const resourcesOf = (
   action: string,
@@ -78,6 +78,17 @@ export const resourcesOf = (
     case 'route53:ListResourceRecordSets':
     case 'route53:ChangeResourceRecordSets':
       return zone(input.HostedZoneId);
+    case 'secretsmanager:GetSecretValue': {
+      // A secret's ARN ends in "-" and 6 characters that Secrets Manager chose; any 6 stand in for them here.
+      const id = input.SecretId;
+      if (typeof id !== 'string') return [];
+      return [id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}-A1b2C3`];
+    }
+    case 'ssm:GetParameter': {
+      const name = input.Name;
+      if (typeof name !== 'string') return [];
+      return [name.startsWith('arn:') ? name : `arn:aws:ssm:${region}:${account}:parameter/${name.replace(/^\//, '')}`];
+    }
     case 'route53:GetChange':
       return typeof input.Id === 'string' ? [`arn:aws:route53:::change/${input.Id.replace(/^\/change\//, '')}`] : [];
     default:

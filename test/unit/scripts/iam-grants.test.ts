@@ -181,6 +181,21 @@ describe('the call recorder', () => {
     expect(iamActionOf(client, command)).toBe(action);
   });
 
+  it.each([
+    [
+      'secretsmanager:GetSecretValue',
+      { SecretId: 'switchback/orders/slack' },
+      ':secret:switchback/orders/slack-A1b2C3',
+    ],
+    ['ssm:GetParameter', { Name: '/switchback/orders/slack' }, ':parameter/switchback/orders/slack'],
+  ])('names the secret a %s call reads by its ARN', (action, input, suffix) => {
+    // Act
+    const arns = resourcesOf(action, input, 'us-west-2', '123456789012');
+
+    // Assess
+    expect(arns).toEqual([expect.stringMatching(new RegExp(`^arn:aws:[a-z]+:us-west-2:123456789012${suffix}$`))]);
+  });
+
   it('names the global cluster and the target cluster of a global failover', () => {
     // Act
     const arns = resourcesOf(
