@@ -335,8 +335,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     const progress = options.onProgress ?? (() => undefined);
     progress({ kind: 'start', at: iso(clock.now()), message: `scenario ${scenarioName}: ${scenario.description}` });
 
+    // As serverless.yml's alarm rule: this account's alarm state changes only.
     world.bus.subscribe(
-      { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+      { source: ['aws.cloudwatch'], account: [world.account], 'detail-type': ['CloudWatch Alarm State Change'] },
       (event) => {
         const detail = event.detail as { alarmName?: string; state?: { value?: string } };
         progress({ kind: 'milestone', at: event.time, message: `alarm ${detail.alarmName} is ${detail.state?.value}` });
