@@ -247,7 +247,54 @@ export const checkTemplate = (
   }
   if (!problems.some((problem) => problem.includes('IAM statement'))) passed.push('no wildcard IAM action');
 
+  const alarmProblems = checkAlarmIncidentWrites(template);
+  problems.push(...alarmProblems);
+  if (alarmProblems.length === 0) passed.push('only on-health-alarm writes alarm incidents');
+
   return { problems, passed, zips };
+};
+
+/** The role of the alarm intake: the one principal that may open alarm incidents (ledger keys `ALARM#…`). */
+export const ALARM_INTAKE_ROLE = 'OnHealthAlarmRole';
+const LEDGER_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const ALARM_KEYS = 'ALARM#*';
+
+const leadingKeys = (statement: JsonObject, operator: string): string[] => {
+  const condition = statement.Condition;
+  const test = isObject(condition) ? condition[operator] : undefined;
+  return isObject(test) ? strings(test['dynamodb:LeadingKeys']) : [];
+};
+
+/**
+ * An alarm-typed run is accepted only for an incident the alarm intake opened (shared/usecases/assess-failover.ts):
+ * the intake's role may write alarm incident keys and nothing else of the ledger, and every other role that may
+ * write to the ledger carries a Deny on those keys for every write action.
+ */
+export const checkAlarmIncidentWrites = (template: Template): string[] => {
+  const problems: string[] = [];
+  for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+    const statements = statementsIn(role.Properties);
+    const writes = statements.filter(
+      (statement) =>
+        statement.Effect === 'Allow' && strings(statement.Action).some((action) => LEDGER_WRITES.includes(action)),
+    );
+    if (writes.length === 0) continue;
+    if (id === ALARM_INTAKE_ROLE) {
+      if (writes.some((statement) => !sameSet(leadingKeys(statement, 'ForAllValues:StringLike'), [ALARM_KEYS]))) {
+        problems.push(`${id} may write ledger keys other than alarm incidents (${ALARM_KEYS})`);
+      }
+      continue;
+    }
+    const denied = statements.some(
+      (statement) =>
+        statement.Effect === 'Deny' &&
+        LEDGER_WRITES.every((action) => strings(statement.Action).includes(action)) &&
+        leadingKeys(statement, 'ForAnyValue:StringLike').includes(ALARM_KEYS),
+    );
+    if (!denied)
+      problems.push(`${id} may write alarm incidents: add the denyAlarmIncidentWrites statement of serverless.yml`);
+  }
+  return problems;
 };
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0).padStart(6)} KiB`;

@@ -168,13 +168,14 @@ const readRun = (plan: string, incidentId: string): Promise<RunRecord | undefine
 /** Who holds the plan's lock: taking it (and giving it back) is the one way the ledger port tells. */
 const probeLock = async (plan: string, now: Date): Promise<string | null> => {
   const ledger = new DynamoLedger();
+  const probe = { incidentId: 'drill-lock-probe', executionArn: 'drill-lock-probe' };
   try {
-    await ledger.acquireLock(plan, 'drill-lock-probe', now);
+    await ledger.acquireLock(plan, probe, now);
   } catch (error) {
     if (error instanceof LockHeldError) return error.holder;
     throw error;
   }
-  await ledger.releaseLock(plan, 'drill-lock-probe');
+  await ledger.releaseLock(plan, probe);
   return null;
 };
 

@@ -7,8 +7,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { LedgerPort, LockState, NotificationState, PlanState } from '../domain/ports';
-import type { RunRecord } from '../domain/run';
+import type { LedgerPort, LockOwner, LockState, NotificationState, PlanState } from '../domain/ports';
+import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../domain/run';
 import { LockHeldError } from '../errors';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
@@ -41,6 +41,13 @@ const INTERNAL_ATTRIBUTES = ['pk', 'sk', LEDGER_TTL_ATTRIBUTE] as const;
 
 const planKey = (plan: string) => `PLAN#${plan}`;
 const incidentKey = (incidentId: string) => `INCIDENT#${incidentId}`;
+/**
+ * Alarm incidents live under their own partition-key prefix, so that IAM can say who writes them: only the alarm
+ * intake's role may (serverless.yml, `dynamodb:LeadingKeys`). Exported for that template and its test.
+ */
+export const ALARM_INCIDENT_KEY_PREFIX = 'ALARM#';
+const alarmIncidentKey = (incidentId: string) => `${ALARM_INCIDENT_KEY_PREFIX}${incidentId}`;
+const INTAKE = 'INTAKE';
 const LOCK = 'LOCK';
 const STATE = 'STATE';
 const RUN_PREFIX = 'RUN#';
@@ -51,6 +58,15 @@ const SLACK = 'SLACK';
 const LOCK_RACE_ATTEMPTS = 3;
 
 const isConditionFailure = (error: unknown): boolean => awsErrorName(error) === 'ConditionalCheckFailedException';
+
+const isOwner = (lock: LockState, owner: LockOwner): boolean =>
+  lock.holder === owner.incidentId && lock.execution === owner.executionArn;
+
+/** The lock is someone else's: another incident, or another execution that reuses this incident's id. */
+const heldError = (plan: string, lock: LockState, owner: LockOwner): LockHeldError =>
+  lock.holder === owner.incidentId
+    ? new LockHeldError(plan, `${lock.holder} (another execution: ${lock.execution || 'unknown'})`)
+    : new LockHeldError(plan, lock.holder);
 
 const strip = <T>(item: Record<string, unknown>): T => {
   const copy = { ...item };
@@ -78,53 +94,115 @@ export class DynamoLedger implements LedgerPort {
   }
 
   /**
-   * Takes the plan's lock for an incident with epoch + 1. "Already mine" returns the lock as it is (same epoch).
+   * Takes the plan's lock for an incident and its execution with epoch + 1. "Already mine" (same incident, same
+   * execution) returns the lock as it is (same epoch).
    *
-   * @throws LockHeldError when another incident holds the lock
+   * @throws LockHeldError when another incident, or another execution of the same incident, holds the lock
    */
-  async acquireLock(plan: string, incidentId: string, now: Date): Promise<LockState> {
+  async acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState> {
     for (let attempt = 1; attempt <= LOCK_RACE_ATTEMPTS; attempt++) {
-      const taken = await this.#takeLockIfFree(plan, incidentId, now);
+      const taken = await this.#takeLockIfFree(plan, owner, now);
       if (taken) return taken;
       const current = await this.#readLock(plan);
-      if (current?.holder === incidentId) return current;
-      if (current?.holder) throw new LockHeldError(plan, current.holder);
+      if (current && isOwner(current, owner)) return current;
+      if (current?.holder) throw heldError(plan, current, owner);
       // The holder released between our write and our read: the lock is free again, try once more.
     }
     throw new LockHeldError(plan, 'another incident (the lock kept changing hands)');
   }
 
   /**
-   * Checks that the incident still holds the plan's lock before a mutating step. A free lock is re-taken: that is
-   * a redriven execution resuming after its failure handler released the lock.
+   * Checks that the incident's execution still holds the plan's lock before a mutating step. A free lock is
+   * re-taken: that is a redriven execution (same ARN) resuming after its failure handler released the lock.
    *
-   * @throws LockHeldError when another incident holds the lock
+   * @throws LockHeldError when another incident or another execution holds the lock
    */
-  async assertLock(plan: string, incidentId: string, epoch: number, now: Date): Promise<void> {
+  async assertLock(plan: string, owner: LockOwner, epoch: number, now: Date): Promise<void> {
     const current = await this.#readLock(plan);
-    if (current?.holder === incidentId) return;
-    if (current?.holder) throw new LockHeldError(plan, current.holder);
-    const retaken = await this.acquireLock(plan, incidentId, now);
-    this.#log.info('lock re-taken', { plan, incidentId, previousEpoch: epoch, epoch: retaken.epoch });
+    if (current && isOwner(current, owner)) return;
+    if (current?.holder) throw heldError(plan, current, owner);
+    const retaken = await this.acquireLock(plan, owner, now);
+    this.#log.info('lock re-taken', {
+      plan,
+      incidentId: owner.incidentId,
+      previousEpoch: epoch,
+      epoch: retaken.epoch,
+    });
   }
 
-  /** Releases the lock if this incident holds it; keeps the epoch so the next holder's is higher. */
-  async releaseLock(plan: string, incidentId: string): Promise<void> {
+  /** Releases the lock if this incident's execution holds it; keeps the epoch so the next holder's is higher. */
+  async releaseLock(plan: string, owner: LockOwner): Promise<void> {
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { pk: planKey(plan), sk: LOCK },
-          UpdateExpression: 'REMOVE #holder, #acquiredAt SET #lastHolder = :me',
-          ConditionExpression: '#holder = :me',
-          ExpressionAttributeNames: { '#holder': 'holder', '#acquiredAt': 'acquiredAt', '#lastHolder': 'lastHolder' },
-          ExpressionAttributeValues: { ':me': incidentId },
+          UpdateExpression: 'REMOVE #holder, #execution, #acquiredAt SET #lastHolder = :me',
+          ConditionExpression: '#holder = :me AND #execution = :execution',
+          ExpressionAttributeNames: {
+            '#holder': 'holder',
+            '#execution': 'execution',
+            '#acquiredAt': 'acquiredAt',
+            '#lastHolder': 'lastHolder',
+          },
+          ExpressionAttributeValues: { ':me': owner.incidentId, ':execution': owner.executionArn },
         }),
       );
     } catch (error) {
       if (isConditionFailure(error)) return;
       throw toSwitchbackError('dynamodb', 'UpdateItem', error);
     }
+  }
+
+  /**
+   * Opens an alarm incident: a conditional put, so a redelivered alarm keeps the record of its first delivery.
+   * Only the alarm intake calls this, and only its role may write these keys.
+   */
+  async openAlarmIncident(incident: AlarmIncident): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  /** The alarm incident the intake opened, if any. */
+  async getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined> {
+    const item = await this.#get(alarmIncidentKey(incidentId), INTAKE);
+    return item ? strip<AlarmIncident>(item) : undefined;
+  }
+
+  /**
+   * Appends actions to the run's record (list_append), only when the record exists: Assess writes it before any
+   * step can act. The final record (record-outcome) replaces the list with the complete one.
+   */
+  async appendActions(plan: string, incidentId: string, actions: ActionRecord[]): Promise<void> {
+    if (actions.length === 0) return;
+    await this.#updateRun(
+      plan,
+      incidentId,
+      'SET #actions = list_append(if_not_exists(#actions, :empty), :actions)',
+      { '#actions': 'actions' },
+      { ':empty': [], ':actions': actions },
+    );
+  }
+
+  /** Marks the phase the run has reached (`phaseReached`), only when its record exists. */
+  async markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void> {
+    await this.#updateRun(
+      plan,
+      incidentId,
+      'SET #phaseReached = :phase, #phaseReachedAt = :at',
+      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt' },
+      { ':phase': phase, ':at': at },
+    );
   }
 
   /** The plan's current state (which region serves), if any was recorded. */
@@ -259,22 +337,40 @@ export class DynamoLedger implements LedgerPort {
     }
   }
 
-  /** Takes the lock if nobody holds it; undefined when someone does (possibly this incident). */
-  async #takeLockIfFree(plan: string, incidentId: string, now: Date): Promise<LockState | undefined> {
+  /** Takes the lock if nobody holds it; undefined when someone does (possibly this owner). */
+  async #takeLockIfFree(plan: string, owner: LockOwner, now: Date): Promise<LockState | undefined> {
     try {
       const result = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { pk: planKey(plan), sk: LOCK },
-          UpdateExpression: 'SET #holder = :me, #acquiredAt = :now, #epoch = if_not_exists(#epoch, :zero) + :one',
+          UpdateExpression:
+            'SET #holder = :me, #execution = :execution, #acquiredAt = :now, ' +
+            '#epoch = if_not_exists(#epoch, :zero) + :one',
           ConditionExpression: 'attribute_not_exists(#holder)',
-          ExpressionAttributeNames: { '#holder': 'holder', '#acquiredAt': 'acquiredAt', '#epoch': 'epoch' },
-          ExpressionAttributeValues: { ':me': incidentId, ':now': now.toISOString(), ':zero': 0, ':one': 1 },
+          ExpressionAttributeNames: {
+            '#holder': 'holder',
+            '#execution': 'execution',
+            '#acquiredAt': 'acquiredAt',
+            '#epoch': 'epoch',
+          },
+          ExpressionAttributeValues: {
+            ':me': owner.incidentId,
+            ':execution': owner.executionArn,
+            ':now': now.toISOString(),
+            ':zero': 0,
+            ':one': 1,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
       const item = result.Attributes ?? {};
-      return { holder: String(item.holder), epoch: Number(item.epoch), acquiredAt: String(item.acquiredAt) };
+      return {
+        holder: String(item.holder),
+        execution: String(item.execution),
+        epoch: Number(item.epoch),
+        acquiredAt: String(item.acquiredAt),
+      };
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw toSwitchbackError('dynamodb', 'UpdateItem', error);
@@ -284,7 +380,38 @@ export class DynamoLedger implements LedgerPort {
   async #readLock(plan: string): Promise<LockState | undefined> {
     const item = await this.#get(planKey(plan), LOCK);
     if (!item || typeof item.holder !== 'string') return undefined;
-    return { holder: item.holder, epoch: Number(item.epoch), acquiredAt: String(item.acquiredAt) };
+    return {
+      holder: item.holder,
+      // A lock taken before locks named their execution belongs to no execution: nobody else may take it over.
+      execution: typeof item.execution === 'string' ? item.execution : '',
+      epoch: Number(item.epoch),
+      acquiredAt: String(item.acquiredAt),
+    };
+  }
+
+  async #updateRun(
+    plan: string,
+    incidentId: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: planKey(plan), sk: `${RUN_PREFIX}${incidentId}` },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      // No record: nothing to add to (a run that never got past its input check).
+      if (isConditionFailure(error)) return;
+      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
+    }
   }
 
   async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {

@@ -63,7 +63,8 @@ export const buildPhases = (progress: RunProgress): PhaseTiming[] => {
 
 /**
  * The phase a terminal error belongs to, by the error's `name` (what the ASL reports as `error`). `States.Timeout`
- * is not here: any task can time out, so its phase comes from the run's state (awaiting approval: decide).
+ * and Lambda's errors are not here: any task can time out or crash, so their phase comes from the run's state
+ * (see `failedPhase`).
  */
 export const FAILURE_PHASES: Readonly<Record<string, PhaseName>> = {
   PromotionFailedError: 'promote',
@@ -76,7 +77,14 @@ export const FAILURE_PHASES: Readonly<Record<string, PhaseName>> = {
   InvalidRunInput: 'decide',
 };
 
-/** The phase of a failure by its error name; 'unknown' when the name says nothing about where it happened. */
-export const phaseOfError = (errorName: string | undefined): PhaseName | 'unknown' =>
-  (errorName !== undefined && Object.hasOwn(FAILURE_PHASES, errorName) ? FAILURE_PHASES[errorName] : undefined) ??
-  'unknown';
+/** The phase of a failure by its error name; undefined when the name says nothing about where it happened. */
+export const phaseOfError = (errorName: string | undefined): PhaseName | undefined =>
+  errorName !== undefined && Object.hasOwn(FAILURE_PHASES, errorName) ? FAILURE_PHASES[errorName] : undefined;
+
+/**
+ * The phase a run failed in, always named: the error's own phase when its name says (PromotionFailedError, …);
+ * else the last phase a step of the run began (`phaseReached`, marked by promote, DNS and verify as they start);
+ * else decide: the run never got past Assess or the approval wait (detect ends when the execution starts).
+ */
+export const failedPhase = (errorName: string | undefined, phaseReached: PhaseName | undefined): PhaseName =>
+  phaseOfError(errorName) ?? phaseReached ?? 'decide';

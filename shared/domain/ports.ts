@@ -1,6 +1,6 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
-import type { ActionRecord, Mode, RunContext, RunRecord } from './run';
+import type { ActionRecord, AlarmIncident, Mode, PhaseName, RunContext, RunRecord } from './run';
 
 /**
  * What use cases touch, as interfaces. Adapters in shared/aws implement them over the AWS SDK; unit tests pass
@@ -71,8 +71,19 @@ export interface ReplicaLagPort {
   auroraRpoLagSeconds(region: string, secondaryClusterIdentifier: string, at: Date): Promise<number | undefined>;
 }
 
+/**
+ * Who holds a plan's lock: one incident run by one execution. A second execution that reuses the incident id
+ * (a hand-written input, a second StartExecution under another name) is another owner and is refused.
+ */
+export interface LockOwner {
+  incidentId: string;
+  executionArn: string;
+}
+
 export interface LockState {
   holder: string;
+  /** The execution holding the lock for `holder`. */
+  execution: string;
   epoch: number;
   acquiredAt: string;
 }
@@ -85,12 +96,26 @@ export interface PlanState {
 }
 
 export interface LedgerPort {
-  /** Takes the plan's lock for an incident; "already mine" returns the same epoch. Throws LockHeldError. */
-  acquireLock(plan: string, incidentId: string, now: Date): Promise<LockState>;
-  /** Checks the incident still holds the lock at this epoch (fencing); re-takes it if free. Throws LockHeldError. */
-  assertLock(plan: string, incidentId: string, epoch: number, now: Date): Promise<void>;
-  /** Releases if held by the incident; releasing a lock one does not hold is a no-op. */
-  releaseLock(plan: string, incidentId: string): Promise<void>;
+  /** Takes the plan's lock for an owner; "already mine" returns the same epoch. Throws LockHeldError. */
+  acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState>;
+  /** Checks the owner still holds the lock at this epoch (fencing); re-takes it if free. Throws LockHeldError. */
+  assertLock(plan: string, owner: LockOwner, epoch: number, now: Date): Promise<void>;
+  /** Releases if held by the owner; releasing a lock one does not hold is a no-op. */
+  releaseLock(plan: string, owner: LockOwner): Promise<void>;
+  /**
+   * Opens an alarm incident (the alarm intake only). Idempotent: a redelivered alarm finds the record of its first
+   * delivery and keeps it.
+   */
+  openAlarmIncident(incident: AlarmIncident): Promise<void>;
+  /** The alarm incident the intake opened, if any. */
+  getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined>;
+  /**
+   * Adds mutating calls a step made to the run's record as they happen, so that a run that fails later still
+   * records them. Best effort for the caller: the AWS change was made either way.
+   */
+  appendActions(plan: string, incidentId: string, actions: ActionRecord[]): Promise<void>;
+  /** Marks the phase a run has reached, so that a failure with an error that names no phase is placed. */
+  markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void>;
   getPlanState(plan: string): Promise<PlanState | undefined>;
   putPlanState(plan: string, state: PlanState): Promise<void>;
   putRun(record: RunRecord): Promise<void>;

@@ -20,7 +20,9 @@ export type Trigger =
 
 /**
  * Execution input, as documented in the README. Manual runs give plan, action, mode, reason, requestedBy;
- * on-health-alarm also gives incidentId and trigger.
+ * on-health-alarm also gives incidentId and trigger. An alarm trigger carries no impact time: the input is a claim,
+ * and Assess accepts it only for an incident that the alarm intake opened in the ledger, whose record holds the
+ * impact time (see `AlarmIncident`).
  */
 export const runInputSchema = z.strictObject({
   plan: z.string({ error: 'expected the plan name (the "app" of a plan in plans/)' }).min(1),
@@ -41,7 +43,6 @@ export const runInputSchema = z.strictObject({
         alarmName: z.string().min(1),
         alarmArn: z.string().optional(),
         reason: z.string().optional(),
-        impactStartedAt: z.iso.datetime({ error: 'expected an ISO-8601 time' }),
       }),
       z.strictObject({ type: z.literal('manual') }),
     ])
@@ -63,10 +64,17 @@ export interface RunContext {
   impactStartedAt: string;
   /** When Assess began (the end of the detect phase). */
   startedAt: string;
-  executionArn?: string;
+  /** The execution that runs this incident: the plan's lock is held by the incident *and* this execution. */
+  executionArn: string;
   /** The lock epoch: a fencing token; every mutating step checks it is still current. */
   epoch: number;
 }
+
+/** Who holds the plan's lock for a run: its incident and its execution (shared/domain/ports.ts, LockOwner). */
+export const lockOwnerOf = (run: Pick<RunContext, 'incidentId' | 'executionArn'>) => ({
+  incidentId: run.incidentId,
+  executionArn: run.executionArn,
+});
 
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' });
 
@@ -94,9 +102,27 @@ export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
   regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
   impactStartedAt: isoTime,
   startedAt: isoTime,
-  executionArn: z.string().optional(),
+  executionArn: z.string().min(1),
   epoch: z.number().int().nonnegative(),
 });
+
+/**
+ * An incident opened by the alarm intake (on-health-alarm) before it starts the execution: the proof that an
+ * alarm-typed run was started by an alarm, and the source of its impact time. Only the intake's role may write it
+ * (serverless.yml: `dynamodb:LeadingKeys` conditions).
+ */
+export interface AlarmIncident {
+  incidentId: string;
+  plan: string;
+  alarmName: string;
+  alarmArn?: string;
+  /** `detail.state.timestamp` exactly as CloudWatch sent it. */
+  stateTimestamp: string;
+  /** The alarm's first breaching datapoint, or its state change (shared/domain/incident.ts, impactStartedAt). */
+  impactStartedAt: string;
+  /** When the intake opened the incident. */
+  openedAt: string;
+}
 
 export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify'] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -213,7 +239,9 @@ export interface RunRecord {
   actions: ActionRecord[];
   warnings: string[];
   /** For a failed run: the phase it failed in and why. */
-  failure?: { phase: PhaseName | 'unknown'; error: string; cause: string };
+  failure?: { phase: PhaseName; error: string; cause: string };
+  /** The last phase a step of the run began (marked by the steps as they start): where a failure happened. */
+  phaseReached?: PhaseName;
   /** Why the run proceeded, asked or was skipped (the assessment's reasons), for the record and the channel. */
   reasons?: string[];
   /** The answer of the person asked, when approval was requested and answered. */

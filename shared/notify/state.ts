@@ -339,7 +339,7 @@ export const buildView = (
           seconds: timing.seconds,
         });
       }
-      if (entry.failure && entry.failure.phase !== 'unknown') {
+      if (entry.failure && PHASES.includes(entry.failure.phase as PhaseName)) {
         const failed = phase(entry.failure.phase);
         failed.status = 'failed';
         failed.endedAt ??= entry.at;

@@ -9,8 +9,9 @@ import {
   type RunContext,
   type RunInput,
   runInputSchema,
+  type Trigger,
 } from '../domain/run';
-import { InvalidRunInputError } from '../errors';
+import { InvalidRunInputError, LockHeldError } from '../errors';
 import { type PlanRegistry, toFieldIssues } from '../plan/load';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -29,7 +30,7 @@ export interface AssessResult {
 
 export interface AssessFailoverDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'acquireLock' | 'getPlanState' | 'putRun'>;
+  ledger: Pick<LedgerPort, 'acquireLock' | 'getPlanState' | 'putRun' | 'getRun' | 'getAlarmIncident'>;
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
   replicaLag: ReplicaLagPort;
   events: EventsPort;
@@ -42,6 +43,45 @@ export const parseRunInput = (input: unknown): RunInput => {
   const result = runInputSchema.safeParse(input);
   if (!result.success) throw new InvalidRunInputError(toFieldIssues(result.error, input));
   return result.data;
+};
+
+const MANUAL_HINT =
+  'start a manual run with trigger.type "manual" (or no trigger), as `switchback run` does; alarm runs are ' +
+  'started by the alarm intake (on-health-alarm) only';
+
+/**
+ * The run's trigger, proven. A manual trigger is what it says. An alarm trigger is a claim that Assess accepts only
+ * for an incident the alarm intake opened in the ledger (a record only the intake's role may write), run by the
+ * execution the intake named after it (execution names are unique per state machine for 90 days, aws-facts.md:
+ * Step Functions Developer Guide), for the same plan and alarm; the impact time comes from that record.
+ *
+ * @throws InvalidRunInputError naming `trigger.type` when the claim is not proven
+ */
+export const proveTrigger = async (
+  input: RunInput,
+  executionName: string,
+  ledger: Pick<LedgerPort, 'getAlarmIncident'>,
+): Promise<Trigger> => {
+  if (input.trigger.type === 'manual') return { type: 'manual' };
+  const refuse = (why: string): never => {
+    throw new InvalidRunInputError([
+      { path: 'trigger.type', message: `"alarm" is not accepted: ${why}; ${MANUAL_HINT}` },
+    ]);
+  };
+  const incidentId = input.incidentId ?? executionName;
+  if (incidentId !== executionName) refuse(`the execution ${executionName} is not the one the alarm intake started`);
+  const incident = await ledger.getAlarmIncident(incidentId);
+  if (!incident) return refuse(`no alarm incident ${incidentId} was opened by the alarm intake`);
+  if (incident.plan !== input.plan || incident.alarmName !== input.trigger.alarmName) {
+    refuse(`alarm incident ${incidentId} is alarm ${incident.alarmName} of plan ${incident.plan}`);
+  }
+  return {
+    type: 'alarm',
+    alarmName: incident.alarmName,
+    ...(incident.alarmArn ? { alarmArn: incident.alarmArn } : {}),
+    ...(input.trigger.reason ? { reason: input.trigger.reason } : {}),
+    impactStartedAt: incident.impactStartedAt,
+  };
 };
 
 type Deps = Pick<AssessFailoverDeps, 'rds' | 'replicaLag' | 'log'>;
@@ -125,34 +165,43 @@ const phaseEvent = (
     ...(facts ? { facts } : {}),
   } satisfies PhaseChangedDetail);
 
-const detectFacts = (input: RunInput): string[] =>
-  input.trigger.type === 'alarm'
-    ? [`alarm ${input.trigger.alarmName} entered ALARM`]
+const detectFacts = (input: RunInput, trigger: Trigger): string[] =>
+  trigger.type === 'alarm'
+    ? [`alarm ${trigger.alarmName} entered ALARM`]
     : [`started by ${input.requestedBy}: ${input.reason}`];
 
 /**
  * The "Assess Failover" step: validates the input, takes the plan's lock (its epoch fences every later step),
  * reads each standby's state, lag and backups, decides, and records the run as in progress.
  *
- * @throws InvalidRunInputError naming each bad field; PlanNotFoundError; LockHeldError when another incident
- *   holds the plan (the ASL ends the execution as "Already Handled")
+ * @throws InvalidRunInputError naming each bad field (an unproven alarm trigger names `trigger.type`);
+ *   PlanNotFoundError; LockHeldError when another incident, or another execution of this incident, holds the plan
+ *   (the ASL ends the execution as "Already Handled")
  */
 export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDeps): Promise<AssessResult> => {
   const { plans, ledger, events, clock, log } = deps;
   const input = parseRunInput(event.input);
   const plan: Plan = plans.get(input.plan);
   const incidentId = input.incidentId ?? event.execution.name;
+  const trigger = await proveTrigger(input, event.execution.name, ledger);
   const now = clock.now();
   const startedAt = now.toISOString();
 
-  // A dry run changes nothing, so it takes no lock: a rehearsal must never stand in the way of a real failover
+  // A dry run changes nothing, so it takes no lock: a dry run must never stand in the way of a real failover
   // that an alarm starts meanwhile. Its epoch 0 is never a real lock's (epochs start at 1).
-  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, incidentId, now);
+  const owner = { incidentId, executionArn: event.execution.arn };
+  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, now);
+  // An incident's record belongs to the execution that runs it: another execution reusing the id (a dry run
+  // takes no lock) must not overwrite it.
+  const recorded = await ledger.getRun(plan.app, incidentId);
+  if (recorded && recorded.run.executionArn !== event.execution.arn) {
+    throw new LockHeldError(plan.app, `${incidentId} (another execution: ${recorded.run.executionArn})`);
+  }
   const [readings, planState] = await Promise.all([
     Promise.all(plan.databases.map((db) => readDatabase(db, deps, now))),
     ledger.getPlanState(plan.app),
   ]);
-  const assessment = decide(plan, readings, input.mode, planState, clock.now(), input.trigger);
+  const assessment = decide(plan, readings, input.mode, planState, clock.now(), trigger);
 
   const run: RunContext = {
     incidentId,
@@ -161,9 +210,9 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
     mode: input.mode,
     reason: input.reason,
     requestedBy: input.requestedBy,
-    trigger: input.trigger,
+    trigger,
     regions: { ...plan.regions },
-    impactStartedAt: input.trigger.type === 'alarm' ? input.trigger.impactStartedAt : startedAt,
+    impactStartedAt: trigger.type === 'alarm' ? trigger.impactStartedAt : startedAt,
     startedAt,
     executionArn: event.execution.arn,
     epoch: lock.epoch,
@@ -176,7 +225,7 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
     epoch: lock.epoch,
   });
 
-  await phaseEvent(events, run, 'detect', 'succeeded', startedAt, detectFacts(input));
+  await phaseEvent(events, run, 'detect', 'succeeded', startedAt, detectFacts(input, trigger));
   await phaseEvent(events, run, 'decide', 'started', startedAt);
   if (assessment.decision === 'proceed') {
     await phaseEvent(events, run, 'decide', 'succeeded', assessment.decidedAt, assessment.reasons);

@@ -4,6 +4,7 @@ import {
   type ActionRecord,
   DETAIL_TYPES,
   type DnsResult,
+  lockOwnerOf,
   type PhaseChangedDetail,
   type PromotionResult,
   type RunContext,
@@ -135,7 +136,7 @@ const changeZones = async (
  */
 export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<DnsResult> => {
   const { run } = input;
-  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
   const startedAt = deps.clock.now().toISOString();
   // Announced while the records are read and changed, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, {

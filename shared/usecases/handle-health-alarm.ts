@@ -33,7 +33,7 @@ export type AlarmIntakeResult =
 
 export interface HandleHealthAlarmDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getPlanState'>;
+  ledger: Pick<LedgerPort, 'getPlanState' | 'openAlarmIncident'>;
   workflow: Pick<WorkflowPort, 'startFailover'>;
   clock: Clock;
   log: Log;
@@ -86,6 +86,17 @@ export const handleHealthAlarm = async (
 
   const incidentId = incidentIdFor(plan.app, alarmName, state.timestamp);
   const alarmArn = event.resources[0];
+  // The proof that this run was started by an alarm: Assess accepts `trigger.type: alarm` only for an incident
+  // opened here, and takes the impact time from this record, never from the execution input.
+  await ledger.openAlarmIncident({
+    incidentId,
+    plan: plan.app,
+    alarmName,
+    ...(alarmArn ? { alarmArn } : {}),
+    stateTimestamp: state.timestamp,
+    impactStartedAt: trigger.impactStartedAt,
+    openedAt: now.toISOString(),
+  });
   const input: RunInput = {
     plan: plan.app,
     action: 'failover',
@@ -93,7 +104,7 @@ export const handleHealthAlarm = async (
     reason: `alarm ${alarmName} entered ALARM`,
     requestedBy: `alarm:${alarmName}`,
     incidentId,
-    trigger: { ...trigger, ...(alarmArn ? { alarmArn } : {}) },
+    trigger: { type: 'alarm', alarmName, ...(alarmArn ? { alarmArn } : {}) },
   };
   const { executionArn, alreadyStarted } = await workflow.startFailover(incidentId, input);
   log.info(alreadyStarted ? 'failover already started' : 'failover started', {

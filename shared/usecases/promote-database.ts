@@ -5,6 +5,7 @@ import {
   type ActionRecord,
   type DatabaseAssessment,
   DETAIL_TYPES,
+  lockOwnerOf,
   type PhaseChangedDetail,
   type PromotionResult,
   type RunContext,
@@ -148,7 +149,7 @@ const promoteReplica = async (
     throw new PromotionFailedError(database.id, `replica "${instance}" is ${replica.status}, not available. ${hint}`);
   }
 
-  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
   const retention = replica.backupRetentionPeriod > 0 ? replica.backupRetentionPeriod : DEFAULT_BACKUP_RETENTION_DAYS;
   try {
     const action = await deps.actions.perform(
@@ -201,7 +202,7 @@ const promoteGlobalSecondary = async (
   }
   if (target.isWriter) return { writable: true, status: 'available', alreadyPromoted: true, actions: [] };
 
-  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, run.incidentId, run.epoch, deps.clock.now());
+  if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
   const failoverAction = {
     service: 'rds',
     operation: 'FailoverGlobalCluster',

@@ -1,4 +1,4 @@
-import { phaseOfError } from '../domain/phases';
+import { failedPhase } from '../domain/phases';
 import type { EventsPort, LedgerPort, MetricsPort } from '../domain/ports';
 import {
   DETAIL_TYPES,
@@ -8,7 +8,6 @@ import {
   type RecoveryFailedDetail,
   type RunContext,
   type RunRecord,
-  runInputSchema,
   type Trigger,
 } from '../domain/run';
 import type { PlanRegistry } from '../plan/load';
@@ -37,7 +36,7 @@ export type RunFailureResult =
 
 export interface RecordRunFailureDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock'>;
+  ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock' | 'getAlarmIncident'>;
   metrics: MetricsPort;
   events: EventsPort;
   clock: Clock;
@@ -69,18 +68,25 @@ const parseInput = (input: string | null | undefined): Record<string, unknown> |
 const text = (value: unknown, fallback: string): string =>
   typeof value === 'string' && value.length > 0 ? value : fallback;
 
-/** A run context for a run that failed before Assess recorded one (a bad input): best effort from the input. */
-const contextFromInput = (
+/**
+ * A run context for a run that failed before Assess recorded one (a bad input): best effort from the input. An
+ * alarm trigger is believed only for an incident the alarm intake opened (its impact time from that record).
+ */
+const contextFromInput = async (
   plan: Plan,
   raw: Record<string, unknown>,
   incidentId: string,
   detail: ExecutionStopped,
   fallbackAt: string,
-): RunContext => {
-  const parsed = runInputSchema.safeParse(raw);
+  ledger: Pick<LedgerPort, 'getAlarmIncident'>,
+): Promise<RunContext> => {
   const startedAt = detail.startDate ? new Date(detail.startDate).toISOString() : fallbackAt;
   const mode: Mode = MODES.includes(raw.mode as Mode) ? (raw.mode as Mode) : 'live';
-  const trigger: Trigger = parsed.success ? parsed.data.trigger : { type: 'manual' };
+  const opened = incidentId === detail.name ? await ledger.getAlarmIncident(incidentId) : undefined;
+  const trigger: Trigger =
+    opened && opened.plan === plan.app
+      ? { type: 'alarm', alarmName: opened.alarmName, impactStartedAt: opened.impactStartedAt }
+      : { type: 'manual' };
   return {
     incidentId,
     plan: plan.app,
@@ -125,8 +131,9 @@ export const recordRunFailure = async (
   const incidentId = typeof input.incidentId === 'string' ? input.incidentId : detail.name;
   const endedAt = detail.stopDate ? new Date(detail.stopDate).toISOString() : eventTime;
 
-  // Always safe: releasing a lock the incident does not hold is a no-op.
-  await ledger.releaseLock(plan.app, incidentId);
+  // Always safe: releasing a lock this incident's execution does not hold is a no-op. Bound to the execution, so
+  // that a second execution reusing a running incident's id cannot free that incident's lock by failing.
+  await ledger.releaseLock(plan.app, { incidentId, executionArn: detail.executionArn });
   const existing = await ledger.getRun(plan.app, incidentId);
   const error =
     detail.error ||
@@ -146,12 +153,20 @@ export const recordRunFailure = async (
     return { status: 'duplicate', incidentId };
   }
 
-  let phase = phaseOfError(error);
-  // An error that names no phase while a person was being asked happened in the decision.
-  if (phase === 'unknown' && existing?.outcome === 'awaiting-approval') phase = 'decide';
-  const run = existing?.run ?? contextFromInput(plan, input, incidentId, detail, clock.now().toISOString());
+  // A record another execution wrote (a second execution reusing this incident's id) is not this run's.
+  const own = existing && existing.run.executionArn === detail.executionArn ? existing : undefined;
+  if (existing && !own) {
+    log.warn('failed execution reuses an incident id of another execution', {
+      incidentId,
+      recordedExecution: existing.run.executionArn,
+    });
+    return { status: 'ignored', reason: `incident ${incidentId} belongs to execution ${existing.run.executionArn}` };
+  }
+  const phase = failedPhase(error, own?.phaseReached);
+  const run = own?.run ?? (await contextFromInput(plan, input, incidentId, detail, clock.now().toISOString(), ledger));
+  // The actions are those the steps appended to the record as they made them (ledger.appendActions).
   const record: RunRecord = {
-    ...(existing ?? { run, phases: [], actions: [], warnings: [] }),
+    ...(own ?? { run, phases: [], actions: [], warnings: [] }),
     run,
     outcome: 'failed',
     failure: { phase, error, cause: truncate(detail.cause ?? '', MAX_CAUSE_LENGTH) },
@@ -168,10 +183,8 @@ export const recordRunFailure = async (
         },
       };
 
-  if (phase !== 'unknown') {
-    const changed: PhaseChangedDetail = { run, phase, status: 'failed', at: endedAt, facts: [error] };
-    await events.publish(DETAIL_TYPES.phaseChanged, changed);
-  }
+  const changed: PhaseChangedDetail = { run, phase, status: 'failed', at: endedAt, facts: [error] };
+  await events.publish(DETAIL_TYPES.phaseChanged, changed);
   await events.publish(DETAIL_TYPES.recoveryFailed, failed);
   metrics.recordRun(record);
   await ledger.putRun(record);

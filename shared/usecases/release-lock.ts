@@ -1,5 +1,5 @@
 import type { LedgerPort } from '../domain/ports';
-import type { RunContext } from '../domain/run';
+import { lockOwnerOf, type RunContext } from '../domain/run';
 import type { Log } from '../runtime/logger';
 
 export interface ReleaseLockDeps {
@@ -7,9 +7,9 @@ export interface ReleaseLockDeps {
   log: Log;
 }
 
-/** Releases the plan's lock held by the run's incident; releasing a lock the incident does not hold is a no-op. */
+/** Releases the plan's lock held by the run's incident and execution; releasing a lock one does not hold is a no-op. */
 export const releaseLock = async (event: { run: RunContext }, deps: ReleaseLockDeps): Promise<{ released: true }> => {
-  await deps.ledger.releaseLock(event.run.plan, event.run.incidentId);
+  await deps.ledger.releaseLock(event.run.plan, lockOwnerOf(event.run));
   deps.log.info('lock released', { epoch: event.run.epoch });
   return { released: true };
 };

@@ -4,6 +4,7 @@ import type { RunRecord } from '../../shared/domain/run';
 import { LockHeldError } from '../../shared/errors';
 import type { Log } from '../../shared/runtime/logger';
 import { type LocalLedger, startLedger } from '../support/dynalite';
+import { lockOwner } from '../support/run-fixtures';
 
 const silent: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const now = new Date('2026-11-25T18:00:00.000Z');
@@ -20,6 +21,7 @@ const runRecord = (plan: string, incidentId: string, outcome: RunRecord['outcome
     regions: { primary: 'us-east-1', standby: 'us-west-2' },
     impactStartedAt: '2026-11-25T18:00:00.000Z',
     startedAt: '2026-11-25T18:00:30.000Z',
+    executionArn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:run',
     epoch: 1,
   },
   outcome,
@@ -45,18 +47,23 @@ describe('DynamoLedger (dynalite)', () => {
   describe('lock', () => {
     it('takes a fresh lock with epoch 1 when no lock item exists', async () => {
       // Act
-      const lock = await ledger.acquireLock('fresh', 'fresh-20261125T180000Z-a', now);
+      const lock = await ledger.acquireLock('fresh', lockOwner('fresh-20261125T180000Z-a'), now);
 
       // Assess
-      expect(lock).toEqual({ holder: 'fresh-20261125T180000Z-a', epoch: 1, acquiredAt: now.toISOString() });
+      expect(lock).toEqual({
+        holder: 'fresh-20261125T180000Z-a',
+        execution: lockOwner('fresh-20261125T180000Z-a').executionArn,
+        epoch: 1,
+        acquiredAt: now.toISOString(),
+      });
     });
 
     it('returns the same epoch when the incident already holds the lock', async () => {
       // Prepare
-      const first = await ledger.acquireLock('mine', 'mine-1', now);
+      const first = await ledger.acquireLock('mine', lockOwner('mine-1'), now);
 
       // Act
-      const again = await ledger.acquireLock('mine', 'mine-1', new Date(now.getTime() + 60_000));
+      const again = await ledger.acquireLock('mine', lockOwner('mine-1'), new Date(now.getTime() + 60_000));
 
       // Assess
       expect(again).toEqual(first);
@@ -64,26 +71,42 @@ describe('DynamoLedger (dynalite)', () => {
 
     it('throws LockHeldError naming the holder when another incident holds the lock', async () => {
       // Prepare
-      await ledger.acquireLock('held', 'held-1', now);
+      await ledger.acquireLock('held', lockOwner('held-1'), now);
 
       // Act
-      const attempt = ledger.acquireLock('held', 'held-2', now);
+      const attempt = ledger.acquireLock('held', lockOwner('held-2'), now);
 
       // Assess
       await expect(attempt).rejects.toThrow(LockHeldError);
-      await expect(ledger.acquireLock('held', 'held-2', now)).rejects.toMatchObject({
+      await expect(ledger.acquireLock('held', lockOwner('held-2'), now)).rejects.toMatchObject({
         name: 'LockHeldError',
         holder: 'held-1',
       });
     });
 
-    it('gives a higher epoch when the lock is re-acquired after a release', async () => {
+    it('refuses a second execution of the same incident, in acquire, assert and release', async () => {
       // Prepare
-      const first = await ledger.acquireLock('cycle', 'cycle-1', now);
-      await ledger.releaseLock('cycle', 'cycle-1');
+      const first = await ledger.acquireLock('twice', lockOwner('twice-1'), now);
+      const second = lockOwner('twice-1', 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:other');
 
       // Act
-      const second = await ledger.acquireLock('cycle', 'cycle-2', now);
+      const acquire = ledger.acquireLock('twice', second, now);
+      const assert = ledger.assertLock('twice', second, first.epoch, now);
+      await ledger.releaseLock('twice', second);
+
+      // Assess
+      await expect(acquire).rejects.toThrow(/locked by incident twice-1 \(another execution: arn:.*:twice-1\)/);
+      await expect(assert).rejects.toThrow(LockHeldError);
+      await expect(ledger.acquireLock('twice', lockOwner('twice-1'), now)).resolves.toEqual(first);
+    });
+
+    it('gives a higher epoch when the lock is re-acquired after a release', async () => {
+      // Prepare
+      const first = await ledger.acquireLock('cycle', lockOwner('cycle-1'), now);
+      await ledger.releaseLock('cycle', lockOwner('cycle-1'));
+
+      // Act
+      const second = await ledger.acquireLock('cycle', lockOwner('cycle-2'), now);
 
       // Assess
       expect(second.holder).toBe('cycle-2');
@@ -92,21 +115,21 @@ describe('DynamoLedger (dynalite)', () => {
 
     it('keeps the lock when an incident that does not hold it releases it', async () => {
       // Prepare
-      await ledger.acquireLock('foreign', 'foreign-1', now);
+      await ledger.acquireLock('foreign', lockOwner('foreign-1'), now);
 
       // Act
-      await ledger.releaseLock('foreign', 'foreign-2');
+      await ledger.releaseLock('foreign', lockOwner('foreign-2'));
 
       // Assess
-      await expect(ledger.acquireLock('foreign', 'foreign-2', now)).rejects.toThrow(LockHeldError);
+      await expect(ledger.acquireLock('foreign', lockOwner('foreign-2'), now)).rejects.toThrow(LockHeldError);
     });
 
     it('keeps the epoch on the lock item when the lock is released', async () => {
       // Prepare
-      const lock = await ledger.acquireLock('keep', 'keep-1', now);
+      const lock = await ledger.acquireLock('keep', lockOwner('keep-1'), now);
 
       // Act
-      await ledger.releaseLock('keep', 'keep-1');
+      await ledger.releaseLock('keep', lockOwner('keep-1'));
 
       // Assess
       const item = await local.client.send(
@@ -119,8 +142,8 @@ describe('DynamoLedger (dynalite)', () => {
     it('lets exactly one of two concurrent incidents win when both acquire a free lock', async () => {
       // Act
       const results = await Promise.allSettled([
-        ledger.acquireLock('race', 'race-a', now),
-        ledger.acquireLock('race', 'race-b', now),
+        ledger.acquireLock('race', lockOwner('race-a'), now),
+        ledger.acquireLock('race', lockOwner('race-b'), now),
       ]);
 
       // Assess
@@ -134,10 +157,10 @@ describe('DynamoLedger (dynalite)', () => {
 
     it('passes assertLock when the incident holds the lock', async () => {
       // Prepare
-      const lock = await ledger.acquireLock('assert', 'assert-1', now);
+      const lock = await ledger.acquireLock('assert', lockOwner('assert-1'), now);
 
       // Act
-      const check = ledger.assertLock('assert', 'assert-1', lock.epoch, now);
+      const check = ledger.assertLock('assert', lockOwner('assert-1'), lock.epoch, now);
 
       // Assess
       await expect(check).resolves.toBeUndefined();
@@ -145,14 +168,14 @@ describe('DynamoLedger (dynalite)', () => {
 
     it('re-takes the lock with a higher epoch when assertLock finds it free (a redriven run)', async () => {
       // Prepare
-      const lock = await ledger.acquireLock('redrive', 'redrive-1', now);
-      await ledger.releaseLock('redrive', 'redrive-1');
+      const lock = await ledger.acquireLock('redrive', lockOwner('redrive-1'), now);
+      await ledger.releaseLock('redrive', lockOwner('redrive-1'));
 
       // Act
-      await ledger.assertLock('redrive', 'redrive-1', lock.epoch, now);
+      await ledger.assertLock('redrive', lockOwner('redrive-1'), lock.epoch, now);
 
       // Assess
-      await expect(ledger.acquireLock('redrive', 'redrive-1', now)).resolves.toMatchObject({
+      await expect(ledger.acquireLock('redrive', lockOwner('redrive-1'), now)).resolves.toMatchObject({
         holder: 'redrive-1',
         epoch: lock.epoch + 1,
       });
@@ -160,10 +183,10 @@ describe('DynamoLedger (dynalite)', () => {
 
     it('throws LockHeldError from assertLock when another incident holds the lock', async () => {
       // Prepare
-      await ledger.acquireLock('fenced', 'fenced-new', now);
+      await ledger.acquireLock('fenced', lockOwner('fenced-new'), now);
 
       // Act
-      const check = ledger.assertLock('fenced', 'fenced-old', 1, now);
+      const check = ledger.assertLock('fenced', lockOwner('fenced-old'), 1, now);
 
       // Assess
       await expect(check).rejects.toMatchObject({ name: 'LockHeldError', holder: 'fenced-new' });
@@ -222,7 +245,7 @@ describe('DynamoLedger (dynalite)', () => {
       const ids = ['shop-20261101T090000Z-aaaa', 'shop-20261125T180000Z-cccc', 'shop-20261110T120000Z-bbbb'];
       for (const id of ids) await ledger.putRun(runRecord('shop', id));
       await ledger.putRun(runRecord('shopfront', 'shopfront-20261126T000000Z-dddd'));
-      await ledger.acquireLock('shop', ids[0] as string, now);
+      await ledger.acquireLock('shop', lockOwner(ids[0] as string), now);
       await ledger.putPlanState('shop', { activeRegion: 'us-west-2' });
 
       // Act
@@ -233,6 +256,75 @@ describe('DynamoLedger (dynalite)', () => {
         'shop-20261125T180000Z-cccc',
         'shop-20261110T120000Z-bbbb',
       ]);
+    });
+  });
+
+  describe('alarm incidents', () => {
+    const incident = {
+      incidentId: 'shop-20261125T180000Z-abcd1234',
+      plan: 'shop',
+      alarmName: 'shop-primary-health',
+      stateTimestamp: '2026-11-25T18:00:00.000+0000',
+      impactStartedAt: '2026-11-25T17:58:00.000Z',
+      openedAt: '2026-11-25T18:00:01.000Z',
+    };
+
+    it('keeps the first record when a redelivered alarm opens the same incident again', async () => {
+      // Prepare
+      await ledger.openAlarmIncident(incident);
+
+      // Act
+      await ledger.openAlarmIncident({ ...incident, openedAt: '2026-11-25T18:02:00.000Z' });
+
+      // Assess
+      await expect(ledger.getAlarmIncident(incident.incidentId)).resolves.toEqual(incident);
+      const item = await local.client.send(
+        new GetCommand({ TableName: local.tableName, Key: { pk: `ALARM#${incident.incidentId}`, sk: 'INTAKE' } }),
+      );
+      expect(item.Item?.pk).toBe(`ALARM#${incident.incidentId}`);
+    });
+
+    it('returns undefined for an incident the intake never opened', async () => {
+      // Act
+      const found = await ledger.getAlarmIncident('shop-manual-1');
+
+      // Assess
+      expect(found).toBeUndefined();
+    });
+  });
+
+  describe('progress of a run', () => {
+    const action = {
+      service: 'rds' as const,
+      operation: 'PromoteReadReplica',
+      target: 'shop-db-replica',
+      region: 'us-west-2',
+      at: '2026-11-25T18:01:00.000Z',
+      dryRun: false,
+    };
+
+    it('appends actions and marks the phase on the run record as steps make them', async () => {
+      // Prepare
+      await ledger.putRun(runRecord('progress', 'progress-1', 'in-progress'));
+
+      // Act
+      await ledger.appendActions('progress', 'progress-1', [action]);
+      await ledger.appendActions('progress', 'progress-1', [{ ...action, target: 'other-replica' }]);
+      await ledger.markPhase('progress', 'progress-1', 'promote', '2026-11-25T18:01:00.000Z');
+
+      // Assess
+      const record = await ledger.getRun('progress', 'progress-1');
+      expect(record?.actions.map((a) => a.target)).toEqual(['shop-db-replica', 'other-replica']);
+      expect(record?.phaseReached).toBe('promote');
+    });
+
+    it('writes nothing when the run has no record', async () => {
+      // Act
+      await ledger.appendActions('progress', 'never-assessed', [action]);
+      await ledger.markPhase('progress', 'never-assessed', 'dns', '2026-11-25T18:01:00.000Z');
+
+      // Assess
+      await expect(ledger.getRun('progress', 'never-assessed')).resolves.toBeUndefined();
     });
   });
 

@@ -9,6 +9,7 @@ import { ChangeResourceRecordSetsCommand as Route53ChangeCommand } from '@aws-sd
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import type { RunRecord } from '../../shared/domain/run';
 import type { LocalExecution } from '../../sim/local-runner';
+import { lockOwner } from '../support/run-fixtures';
 import {
   alarmRunInput,
   awsError,
@@ -48,6 +49,19 @@ describe('failover state machine', () => {
 
   const impactTwoMinutesAgo = (): string => new Date(Date.now() - 120_000).toISOString();
 
+  /** Opens the alarm incident as on-health-alarm does, then gives the input it would start the execution with. */
+  const alarmRun = async (incidentId: string): Promise<object> => {
+    await suite.ledger.openAlarmIncident({
+      incidentId,
+      plan: 'orders',
+      alarmName: 'orders-primary-health',
+      stateTimestamp: new Date().toISOString(),
+      impactStartedAt: impactTwoMinutesAgo(),
+      openedAt: new Date().toISOString(),
+    });
+    return alarmRunInput(incidentId);
+  };
+
   const start = (name: string, input: object): string =>
     suite.runner.startExecution({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(input) })
       .executionArn;
@@ -68,7 +82,7 @@ describe('failover state machine', () => {
 
   /** The lock is free when another incident can take it, with the next epoch. */
   const expectLockFree = async (previousEpoch: number): Promise<void> => {
-    const next = await suite.ledger.acquireLock('orders', 'orders-20261125T190000Z-nextnext', new Date());
+    const next = await suite.ledger.acquireLock('orders', lockOwner('orders-20261125T190000Z-nextnext'), new Date());
     expect(next.epoch).toBe(previousEpoch + 1);
   };
 
@@ -84,7 +98,7 @@ describe('failover state machine', () => {
       const incidentId = incident();
 
       // Act
-      const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
 
       // Assess
       expect(done.status).toBe('SUCCEEDED');
@@ -171,7 +185,7 @@ describe('failover state machine', () => {
     const startPaused = async (): Promise<{ incidentId: string; executionArn: string }> => {
       world({ replicaLagSeconds: 75 });
       const incidentId = incident();
-      const executionArn = start(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+      const executionArn = start(incidentId, await alarmRun(incidentId));
       await waitUntil(() => suite.runner.onlyWaitingForTokens, 'the run waits for approval');
       return { incidentId, executionArn };
     };
@@ -276,7 +290,7 @@ describe('failover state machine', () => {
         const incidentId = incident();
 
         // Act
-        const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+        const done = await runToEnd(incidentId, await alarmRun(incidentId));
 
         // Assess
         expect(done).toMatchObject({ status: 'FAILED', error: 'PromotionFailedError' });
@@ -308,7 +322,7 @@ describe('failover state machine', () => {
       const incidentId = incident();
 
       // Act
-      const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
 
       // Assess
       expect(done.status).toBe('SUCCEEDED');
@@ -334,7 +348,7 @@ describe('failover state machine', () => {
       const incidentId = incident();
 
       // Act
-      const done = await runToEnd(incidentId, alarmRunInput(incidentId, impactTwoMinutesAgo()));
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
 
       // Assess
       expect(done.status).toBe('SUCCEEDED');
@@ -405,6 +419,26 @@ describe('failover state machine', () => {
       expect(await readLockItem(suite.local, 'orders')).toBeUndefined();
       expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
       expect((await record(name)).failure).toMatchObject({ phase: 'decide', error: 'InvalidRunInput' });
+    });
+
+    it('refuses a hand-written input that claims an alarm, before any lock or change', async () => {
+      // Prepare: what a person could write by hand to get an alarm run's failover (Aurora with data loss)
+      world({ replicaLagSeconds: 2, auroraLagMs: 400 });
+      const name = incident();
+      const forged = alarmRunInput(name);
+
+      // Act
+      const done = await runToEnd(name, forged);
+
+      // Assess
+      expect(done).toMatchObject({ status: 'FAILED', error: 'InvalidRunInput' });
+      expect(done.cause).toContain('trigger.type: "alarm" is not accepted');
+      expect(visited(done)).toEqual(['Assess Failover', 'Reject Input']);
+      expect(mocks.rds).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 0);
+      expect(await readLockItem(suite.local, 'orders')).toBeUndefined();
+      const failed = await record(name);
+      expect(failed.run.trigger).toEqual({ type: 'manual' });
+      expect(failed.failure).toMatchObject({ phase: 'decide', error: 'InvalidRunInput' });
     });
   });
 });

@@ -6,6 +6,7 @@ import type {
   FailoverRecordSet,
   GlobalClusterState,
   LedgerPort,
+  LockOwner,
   LockState,
   MetricsPort,
   NotificationState,
@@ -15,7 +16,7 @@ import type {
   Route53Port,
   WorkflowPort,
 } from '../../shared/domain/ports';
-import type { RunRecord } from '../../shared/domain/run';
+import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../../shared/domain/run';
 import { LockHeldError } from '../../shared/errors';
 import type { Clock } from '../../shared/runtime/clock';
 import type { Log } from '../../shared/runtime/logger';
@@ -84,27 +85,57 @@ export class FakeLedger implements LedgerPort {
   readonly notifications = new Map<string, NotificationState>();
   /** Every run record written, in order. */
   readonly putRuns: RunRecord[] = [];
-  readonly released: { plan: string; incidentId: string }[] = [];
+  readonly released: { plan: string; incidentId: string; executionArn: string }[] = [];
+  readonly alarmIncidents = new Map<string, AlarmIncident>();
 
-  async acquireLock(plan: string, incidentId: string, now: Date): Promise<LockState> {
+  async acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState> {
     const current = this.locks.get(plan);
-    if (current && current.holder !== incidentId) throw new LockHeldError(plan, current.holder);
+    if (current && !FakeLedger.#owns(current, owner)) throw new LockHeldError(plan, current.holder);
     if (current) return copy(current);
-    const lock = { holder: incidentId, epoch: (this.epochs.get(plan) ?? 0) + 1, acquiredAt: now.toISOString() };
+    const lock = {
+      holder: owner.incidentId,
+      execution: owner.executionArn,
+      epoch: (this.epochs.get(plan) ?? 0) + 1,
+      acquiredAt: now.toISOString(),
+    };
     this.epochs.set(plan, lock.epoch);
     this.locks.set(plan, lock);
     return copy(lock);
   }
 
-  async assertLock(plan: string, incidentId: string, _epoch: number, now: Date): Promise<void> {
+  async assertLock(plan: string, owner: LockOwner, _epoch: number, now: Date): Promise<void> {
     const current = this.locks.get(plan);
-    if (current && current.holder !== incidentId) throw new LockHeldError(plan, current.holder);
-    if (!current) await this.acquireLock(plan, incidentId, now);
+    if (current && !FakeLedger.#owns(current, owner)) throw new LockHeldError(plan, current.holder);
+    if (!current) await this.acquireLock(plan, owner, now);
   }
 
-  async releaseLock(plan: string, incidentId: string): Promise<void> {
-    this.released.push({ plan, incidentId });
-    if (this.locks.get(plan)?.holder === incidentId) this.locks.delete(plan);
+  async releaseLock(plan: string, owner: LockOwner): Promise<void> {
+    this.released.push({ plan, incidentId: owner.incidentId, executionArn: owner.executionArn });
+    const current = this.locks.get(plan);
+    if (current && FakeLedger.#owns(current, owner)) this.locks.delete(plan);
+  }
+
+  async openAlarmIncident(incident: AlarmIncident): Promise<void> {
+    if (!this.alarmIncidents.has(incident.incidentId)) this.alarmIncidents.set(incident.incidentId, copy(incident));
+  }
+
+  async getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined> {
+    const incident = this.alarmIncidents.get(incidentId);
+    return incident && copy(incident);
+  }
+
+  async appendActions(plan: string, incidentId: string, actions: ActionRecord[]): Promise<void> {
+    const record = this.runs.get(`${plan}/${incidentId}`);
+    if (record) record.actions.push(...copy(actions));
+  }
+
+  async markPhase(plan: string, incidentId: string, phase: PhaseName, _at: string): Promise<void> {
+    const record = this.runs.get(`${plan}/${incidentId}`);
+    if (record) record.phaseReached = phase;
+  }
+
+  static #owns(lock: LockState, owner: LockOwner): boolean {
+    return lock.holder === owner.incidentId && lock.execution === owner.executionArn;
   }
 
   async getPlanState(plan: string): Promise<PlanState | undefined> {

@@ -18,6 +18,13 @@ export const acceptEvents = (eventbridge: AwsClientStub<EventBridgeClient>): voi
 /** Makes the ledger's reads answer that `run` holds its plan's lock (the fencing check of the mutating steps). */
 export const holdLock = (dynamo: AwsClientStub<DynamoDBDocumentClient>, run: RunContext): void => {
   dynamo.on(GetCommand).resolves({
-    Item: { pk: `PLAN#${run.plan}`, sk: 'LOCK', holder: run.incidentId, epoch: run.epoch, acquiredAt: run.startedAt },
+    Item: {
+      pk: `PLAN#${run.plan}`,
+      sk: 'LOCK',
+      holder: run.incidentId,
+      execution: run.executionArn,
+      epoch: run.epoch,
+      acquiredAt: run.startedAt,
+    },
   });
 };

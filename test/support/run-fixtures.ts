@@ -107,3 +107,13 @@ export const verification = (): VerificationResult => ({
   checks: [{ name: 'orders-db writable', ok: true, detail: 'available' }],
   warnings: ['orders-db automated backups were off; turned on with 7 days retention'],
 });
+
+/** The execution ARN a test run of `incidentId` has (the same shape as runContext's). */
+export const executionArnOf = (incidentId: string): string =>
+  `arn:aws:states:us-west-2:123456789012:execution:switchback-failover:${incidentId}`;
+
+/** A lock owner: an incident run by its execution (by default the one named after it). */
+export const lockOwner = (incidentId: string, executionArn: string = executionArnOf(incidentId)) => ({
+  incidentId,
+  executionArn,
+});

@@ -259,15 +259,18 @@ export const waitUntil = async (condition: () => boolean, what: string, timeoutM
 export const awsError = (name: string, message: string): Error =>
   new Route53ServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 
-/** The execution input on-health-alarm gives for an alarm (see shared/usecases/handle-health-alarm.ts). */
-export const alarmRunInput = (incidentId: string, impactStartedAt: string, alarmName = 'orders-primary-health') => ({
+/**
+ * The execution input on-health-alarm gives for an alarm (see shared/usecases/handle-health-alarm.ts). Assess
+ * accepts it only once the incident is opened in the ledger (`openAlarmIncident`), as the intake does first.
+ */
+export const alarmRunInput = (incidentId: string, alarmName = 'orders-primary-health') => ({
   plan: 'orders',
   action: 'failover',
   mode: 'live',
   reason: `alarm ${alarmName} entered ALARM`,
   requestedBy: `alarm:${alarmName}`,
   incidentId,
-  trigger: { type: 'alarm', alarmName, impactStartedAt },
+  trigger: { type: 'alarm', alarmName },
 });
 
 /** A manual runbook input, as documented in the README. */

@@ -1,4 +1,9 @@
-import { checkTemplate, EXPECTED_FUNCTIONS, type Template } from '../../../scripts/check-template';
+import {
+  checkAlarmIncidentWrites,
+  checkTemplate,
+  EXPECTED_FUNCTIONS,
+  type Template,
+} from '../../../scripts/check-template';
 
 const alarms = ['orders-primary-health', 'payments-primary-health'];
 const logicalId = (name: string) => `${name.replace(/-/g, '')}LambdaFunction`;
@@ -267,5 +272,59 @@ describe('checkTemplate', () => {
 
     // Assess
     expect(result.problems).toEqual(['an IAM statement uses NotAction (it grants everything else)']);
+  });
+});
+
+describe('checkAlarmIncidentWrites', () => {
+  const ledgerArn = { 'Fn::GetAtt': ['LedgerTable', 'Arn'] };
+  const deny = {
+    Effect: 'Deny',
+    Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    Resource: ledgerArn,
+    Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['ALARM#*'] } },
+  };
+  const role = (...statements: object[]) => ({
+    Type: 'AWS::IAM::Role',
+    Properties: { Policies: [{ PolicyName: 'control', PolicyDocument: { Statement: statements } }] },
+  });
+  const intake = (condition?: object) =>
+    role({
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem'],
+      Resource: ledgerArn,
+      ...(condition ? { Condition: condition } : {}),
+    });
+  const writes = { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ledgerArn };
+  const template = (resources: Record<string, object>): Template => ({ Resources: resources }) as unknown as Template;
+  const onlyAlarmKeys = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ALARM#*'] } };
+
+  it('passes when only the intake writes alarm incidents and every other ledger writer is denied them', () => {
+    // Act
+    const problems = checkAlarmIncidentWrites(
+      template({ OnHealthAlarmRole: intake(onlyAlarmKeys), AssessRole: role(writes, deny) }),
+    );
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('names a role that may write to the ledger without the deny on alarm incidents', () => {
+    // Act
+    const problems = checkAlarmIncidentWrites(
+      template({ OnHealthAlarmRole: intake(onlyAlarmKeys), RecordOutcomeRole: role(writes) }),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'RecordOutcomeRole may write alarm incidents: add the denyAlarmIncidentWrites statement of serverless.yml',
+    ]);
+  });
+
+  it('names the intake role when it may write other ledger keys', () => {
+    // Act
+    const problems = checkAlarmIncidentWrites(template({ OnHealthAlarmRole: intake() }));
+
+    // Assess
+    expect(problems).toEqual(['OnHealthAlarmRole may write ledger keys other than alarm incidents (ALARM#*)']);
   });
 });

@@ -15,6 +15,7 @@ const record = (incidentId: string, overrides: Partial<RunRecord> = {}): RunReco
     regions: { primary: 'us-east-1', standby: 'us-west-2' },
     impactStartedAt: '2026-11-25T18:00:00.000Z',
     startedAt: '2026-11-25T18:00:01.000Z',
+    executionArn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:run',
     epoch: 1,
   },
   outcome: 'recovered',

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoLedger, LEDGER_KEY_SCHEMA } from '../../../../shared/aws/ledger';
 import { ThrottledError } from '../../../../shared/errors';
+import { lockOwner } from '../../../support/run-fixtures';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const named = (name: string): Error => Object.assign(new Error(name), { name });
@@ -29,7 +30,7 @@ describe('DynamoLedger', () => {
     dynamo.on(UpdateCommand).rejects(named('ProvisionedThroughputExceededException'));
 
     // Act
-    const acquire = ledger().acquireLock('orders', 'orders-1', now);
+    const acquire = ledger().acquireLock('orders', lockOwner('orders-1'), now);
 
     // Assess
     await expect(acquire).rejects.toThrow(ThrottledError);
@@ -51,7 +52,7 @@ describe('DynamoLedger', () => {
     dynamo.on(UpdateCommand).rejects(named('ConditionalCheckFailedException'));
 
     // Act
-    const release = ledger().releaseLock('orders', 'orders-2');
+    const release = ledger().releaseLock('orders', lockOwner('orders-2'));
 
     // Assess
     await expect(release).resolves.toBeUndefined();
@@ -60,15 +61,27 @@ describe('DynamoLedger', () => {
   it('reads the lock with a strongly consistent read when the conditional take fails', async () => {
     // Prepare
     dynamo.on(UpdateCommand).rejects(named('ConditionalCheckFailedException'));
-    dynamo
-      .on(GetCommand)
-      .resolves({ Item: { pk: 'PLAN#orders', sk: 'LOCK', holder: 'orders-1', epoch: 4, acquiredAt: 'x' } });
+    dynamo.on(GetCommand).resolves({
+      Item: {
+        pk: 'PLAN#orders',
+        sk: 'LOCK',
+        holder: 'orders-1',
+        execution: lockOwner('orders-1').executionArn,
+        epoch: 4,
+        acquiredAt: 'x',
+      },
+    });
 
     // Act
-    const lock = await ledger().acquireLock('orders', 'orders-1', now);
+    const lock = await ledger().acquireLock('orders', lockOwner('orders-1'), now);
 
     // Assess
-    expect(lock).toEqual({ holder: 'orders-1', epoch: 4, acquiredAt: 'x' });
+    expect(lock).toEqual({
+      holder: 'orders-1',
+      execution: lockOwner('orders-1').executionArn,
+      epoch: 4,
+      acquiredAt: 'x',
+    });
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'ledger',
       Key: { pk: 'PLAN#orders', sk: 'LOCK' },

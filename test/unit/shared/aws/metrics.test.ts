@@ -14,6 +14,7 @@ const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({
     regions: { primary: 'us-east-1', standby: 'us-west-2' },
     impactStartedAt: '2026-11-25T18:00:00.000Z',
     startedAt: '2026-11-25T18:00:45.000Z',
+    executionArn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:run',
     epoch: 3,
   },
   outcome: 'recovered',

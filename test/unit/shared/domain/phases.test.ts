@@ -1,4 +1,4 @@
-import { buildPhases, phaseOfError } from '../../../../shared/domain/phases';
+import { buildPhases, failedPhase, phaseOfError } from '../../../../shared/domain/phases';
 import { assessment, dnsResult, promotions, runContext, verification } from '../../../support/run-fixtures';
 
 describe('buildPhases', () => {
@@ -61,15 +61,31 @@ describe('phaseOfError', () => {
     ['DnsFlipError', 'dns'],
     ['VerificationFailedError', 'verify'],
     // Any task can time out: the phase comes from the run's state (record-run-failure), not the name.
-    ['States.Timeout', 'unknown'],
+    ['States.Timeout', undefined],
     ['InvalidRunInputError', 'decide'],
     ['PlanNotFoundError', 'decide'],
     ['InvalidRunInput', 'decide'],
-    ['Lambda.Unknown', 'unknown'],
-    ['toString', 'unknown'],
-    [undefined, 'unknown'],
+    ['Lambda.Unknown', undefined],
+    ['toString', undefined],
+    [undefined, undefined],
   ])('maps %s to %s', (error, phase) => {
     // Act / Assess
     expect(phaseOfError(error)).toBe(phase);
+  });
+});
+
+describe('failedPhase', () => {
+  it.each([
+    // The error's own phase wins.
+    ['PromotionFailedError', 'dns', 'promote'],
+    // A timeout or a crashed Lambda is placed where the run was.
+    ['States.Timeout', 'dns', 'dns'],
+    ['Lambda.Unknown', 'verify', 'verify'],
+    // Before any step marked a phase: Assess or the approval wait.
+    ['States.Timeout', undefined, 'decide'],
+    [undefined, undefined, 'decide'],
+  ] as const)('places %s with phase reached %s in %s', (error, reached, phase) => {
+    // Act / Assess
+    expect(failedPhase(error, reached)).toBe(phase);
   });
 });

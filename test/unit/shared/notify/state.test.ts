@@ -23,6 +23,7 @@ const run: RunContext = {
   regions: { primary: 'us-east-1', standby: 'us-west-2' },
   impactStartedAt: at(0),
   startedAt: at(5),
+  executionArn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:run',
   epoch: 3,
 };
 

@@ -4,6 +4,7 @@ import { PlanRegistry } from '../../../../shared/plan/load';
 import { type AssessEvent, type AssessFailoverDeps, assessFailover } from '../../../../shared/usecases/assess-failover';
 import { FakeClock, FakeEvents, FakeLag, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import { lockOwner } from '../../../support/run-fixtures';
 
 const NOW = '2026-11-25T03:01:30.000Z';
 const EXECUTION = {
@@ -144,22 +145,130 @@ describe('assessFailover', () => {
     expect(phases[0]?.facts).toEqual(['started by alice: game day']);
   });
 
-  it('uses the incident id and impact start of an alarm-started run', async () => {
-    // Prepare
-    const input = manualInput({
-      reason: 'alarm orders-primary-health entered ALARM',
-      requestedBy: 'alarm:orders-primary-health',
-      incidentId: 'orders-20261125T030059Z-1a2b3c4d',
-      trigger: { type: 'alarm', alarmName: 'orders-primary-health', impactStartedAt: '2026-11-25T02:58:00.000Z' },
+  describe('alarm trigger', () => {
+    const INCIDENT = 'orders-20261125T030059Z-1a2b3c4d';
+    const alarmExecution = {
+      arn: `arn:aws:states:us-west-2:123456789012:execution:switchback-failover:${INCIDENT}`,
+      name: INCIDENT,
+    };
+    const alarmInput = (trigger: Record<string, unknown> = {}) =>
+      manualInput({
+        reason: 'alarm orders-primary-health entered ALARM',
+        requestedBy: 'alarm:orders-primary-health',
+        incidentId: INCIDENT,
+        trigger: { type: 'alarm', alarmName: 'orders-primary-health', ...trigger },
+      });
+    const openIncident = () =>
+      ledger.openAlarmIncident({
+        incidentId: INCIDENT,
+        plan: 'orders',
+        alarmName: 'orders-primary-health',
+        stateTimestamp: '2026-11-25T03:00:59.000+0000',
+        impactStartedAt: '2026-11-25T02:58:00.000Z',
+        openedAt: '2026-11-25T03:01:00.000Z',
+      });
+
+    it('takes the impact start from the incident the alarm intake opened', async () => {
+      // Prepare
+      await openIncident();
+
+      // Act
+      const { run } = await assessFailover({ input: alarmInput(), execution: alarmExecution }, deps);
+
+      // Assess
+      expect(run.incidentId).toBe(INCIDENT);
+      expect(run.trigger).toEqual({
+        type: 'alarm',
+        alarmName: 'orders-primary-health',
+        impactStartedAt: '2026-11-25T02:58:00.000Z',
+      });
+      expect(run.impactStartedAt).toBe('2026-11-25T02:58:00.000Z');
+      expect(ledger.runs.get(`orders/${INCIDENT}`)?.phases[0]?.seconds).toBe(210);
     });
 
+    it('refuses an alarm trigger, naming trigger.type, when no alarm incident was opened', async () => {
+      // Act
+      const assess = assessFailover({ input: alarmInput(), execution: alarmExecution }, deps);
+
+      // Assess
+      await expect(assess).rejects.toThrow(InvalidRunInputError);
+      await expect(assess).rejects.toThrow(
+        /trigger\.type: "alarm" is not accepted: no alarm incident orders-20261125T030059Z-1a2b3c4d was opened by the alarm intake; start a manual run with trigger\.type "manual"/,
+      );
+      expect(ledger.locks.size).toBe(0);
+      expect(ledger.putRuns).toEqual([]);
+    });
+
+    it('refuses an impact time given in the input', async () => {
+      // Prepare
+      await openIncident();
+
+      // Act
+      const assess = assessFailover(
+        { input: alarmInput({ impactStartedAt: '2026-11-25T03:01:29.000Z' }), execution: alarmExecution },
+        deps,
+      );
+
+      // Assess
+      await expect(assess).rejects.toThrow(/trigger\.impactStartedAt: unknown field/);
+    });
+
+    it('refuses an alarm trigger from an execution other than the one the intake started', async () => {
+      // Prepare
+      await openIncident();
+
+      // Act
+      const assess = assessFailover({ input: alarmInput(), execution: EXECUTION }, deps);
+
+      // Assess
+      await expect(assess).rejects.toThrow(
+        /trigger\.type: "alarm" is not accepted: the execution game-day-1 is not the one the alarm intake started/,
+      );
+    });
+
+    it('refuses an alarm trigger that names another alarm than the incident', async () => {
+      // Prepare
+      await openIncident();
+
+      // Act
+      const assess = assessFailover(
+        { input: alarmInput({ alarmName: 'payments-primary-health' }), execution: alarmExecution },
+        deps,
+      );
+
+      // Assess
+      await expect(assess).rejects.toThrow(/is alarm orders-primary-health of plan orders/);
+    });
+  });
+
+  it('refuses a second execution that reuses the incident id of a running one, leaving its lock alone', async () => {
+    // Prepare
+    const first = await assessFailover(event(manualInput({ incidentId: 'game-day-1' })), deps);
+    const second = { arn: `${EXECUTION.arn}-again`, name: 'game-day-1-again' };
+
     // Act
-    const { run } = await assessFailover(event(input), deps);
+    const reuse = assessFailover({ input: manualInput({ incidentId: 'game-day-1' }), execution: second }, deps);
 
     // Assess
-    expect(run.incidentId).toBe('orders-20261125T030059Z-1a2b3c4d');
-    expect(run.impactStartedAt).toBe('2026-11-25T02:58:00.000Z');
-    expect(ledger.runs.get('orders/orders-20261125T030059Z-1a2b3c4d')?.phases[0]?.seconds).toBe(210);
+    await expect(reuse).rejects.toThrow(LockHeldError);
+    expect(ledger.locks.get('orders')).toMatchObject({ holder: 'game-day-1', execution: EXECUTION.arn });
+    expect(ledger.runs.get('orders/game-day-1')?.run.executionArn).toBe(first.run.executionArn);
+  });
+
+  it('refuses a dry run that reuses the incident id of another execution, keeping that record', async () => {
+    // Prepare
+    await assessFailover(event(manualInput({ incidentId: 'game-day-1' })), deps);
+    const second = { arn: `${EXECUTION.arn}-dry`, name: 'game-day-1-dry' };
+
+    // Act
+    const reuse = assessFailover(
+      { input: manualInput({ incidentId: 'game-day-1', mode: 'dry-run' }), execution: second },
+      deps,
+    );
+
+    // Assess
+    await expect(reuse).rejects.toThrow(/another execution: arn:aws:states:.*:game-day-1\)/);
+    expect(ledger.runs.get('orders/game-day-1')?.run.mode).toBe('live');
   });
 
   it('asks for approval and publishes no decide succeeded when lag is over the RPO budget', async () => {
@@ -265,7 +374,7 @@ describe('assessFailover', () => {
 
   it('throws LockHeldError and records nothing when another incident holds the plan', async () => {
     // Prepare
-    await ledger.acquireLock('orders', 'orders-20261125T025900Z-99999999', new Date(NOW));
+    await ledger.acquireLock('orders', lockOwner('orders-20261125T025900Z-99999999'), new Date(NOW));
 
     // Act / Assess
     await expect(assessFailover(event(manualInput()), deps)).rejects.toThrow(LockHeldError);
@@ -276,7 +385,7 @@ describe('assessFailover', () => {
   it('takes no lock in a dry run, so a real failover is never blocked by a rehearsal', async () => {
     // Act: a dry run while nobody holds the lock, then a real incident takes it
     const { run } = await assessFailover(event(manualInput({ mode: 'dry-run' })), deps);
-    const lock = await ledger.acquireLock('orders', 'orders-20261125T030200Z-11111111', new Date(NOW));
+    const lock = await ledger.acquireLock('orders', lockOwner('orders-20261125T030200Z-11111111'), new Date(NOW));
 
     // Assess
     expect(run.epoch).toBe(0);
@@ -285,7 +394,7 @@ describe('assessFailover', () => {
 
   it('runs a dry run even while another incident holds the lock', async () => {
     // Prepare
-    await ledger.acquireLock('orders', 'orders-20261125T025900Z-99999999', new Date(NOW));
+    await ledger.acquireLock('orders', lockOwner('orders-20261125T025900Z-99999999'), new Date(NOW));
 
     // Act
     const { assessment } = await assessFailover(event(manualInput({ mode: 'dry-run' })), deps);

@@ -14,6 +14,7 @@ import { type FlipDnsDeps, flipDns } from '../../../../shared/usecases/flip-dns'
 import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRoute53 } from '../../../support/fakes';
 import { ordersPlan } from '../../../support/plan-fixtures';
 import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../../support/resource-fixtures';
+import { lockOwner } from '../../../support/run-fixtures';
 
 const NOW = '2026-11-25T03:05:01.000Z';
 const API_ZONE = 'Z0123456789ORDERSAPI';
@@ -120,7 +121,7 @@ describe('flipDns', () => {
       actions: new RecordingActionLog({ clock, log }),
       route53Region: 'us-east-1',
     };
-    await ledger.acquireLock('orders', ordersRun().incidentId, clock.now());
+    await ledger.acquireLock('orders', lockOwner(ordersRun().incidentId), clock.now());
   });
 
   it('sends exactly one change per zone that swaps the roles and keeps the record data', async () => {
@@ -258,8 +259,8 @@ describe('flipDns', () => {
   it('throws LockHeldError without changing anything when another incident holds the lock', async () => {
     // Prepare
     route53.addRecords(API_ZONE, apiEast, apiWest, coEast, coWest).addRecords(WEB_ZONE, wwwEast, wwwWest);
-    await ledger.releaseLock('orders', ordersRun().incidentId);
-    await ledger.acquireLock('orders', 'another-incident', clock.now());
+    await ledger.releaseLock('orders', lockOwner(ordersRun().incidentId));
+    await ledger.acquireLock('orders', lockOwner('another-incident'), clock.now());
 
     // Act
     const act = flipDns({ run: ordersRun(), plan, promotions }, deps);

@@ -53,8 +53,34 @@ describe('handleHealthAlarm', () => {
         type: 'alarm',
         alarmName: 'orders-primary-health',
         alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-primary-health',
-        impactStartedAt: '2026-11-25T02:58:00.000Z',
       },
+    });
+  });
+
+  it('opens the alarm incident in the ledger, with its impact time, before it starts the execution', async () => {
+    // Prepare
+    let openedBeforeStart = false;
+    const startFailover = workflow.startFailover.bind(workflow);
+    workflow.startFailover = async (name, input) => {
+      openedBeforeStart = (await ledger.getAlarmIncident(name)) !== undefined;
+      return startFailover(name, input);
+    };
+
+    // Act
+    const result = await handleHealthAlarm(parse(alarmEvent()), deps);
+
+    // Assess
+    const incidentId = incidentIdFor('orders', 'orders-primary-health', '2026-11-25T03:00:59.989+0000');
+    expect(result.status).toBe('started');
+    expect(openedBeforeStart).toBe(true);
+    expect(ledger.alarmIncidents.get(incidentId)).toEqual({
+      incidentId,
+      plan: 'orders',
+      alarmName: 'orders-primary-health',
+      alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-primary-health',
+      stateTimestamp: '2026-11-25T03:00:59.989+0000',
+      impactStartedAt: '2026-11-25T02:58:00.000Z',
+      openedAt: '2026-11-25T03:01:02.000Z',
     });
   });
 

@@ -15,6 +15,7 @@ import { type PromotionDeps, promoteDatabase } from '../../../../shared/usecases
 import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
 import { catalogItem, ordersDbItem, ordersRun } from '../../../support/resource-fixtures';
+import { lockOwner } from '../../../support/run-fixtures';
 
 const NOW = '2026-11-25T03:01:31.000Z';
 const rdsMock = mockClient(RDSClient);
@@ -54,7 +55,7 @@ describe('promoteDatabase', () => {
     clock = new FakeClock(NOW);
     const log = new FakeLog();
     deps = { rds, ledger, actions: new RecordingActionLog({ clock, log }), clock, log };
-    await ledger.acquireLock('orders', ordersRun().incidentId, clock.now());
+    await ledger.acquireLock('orders', lockOwner(ordersRun().incidentId), clock.now());
   });
 
   describe('an RDS read replica', () => {
@@ -211,8 +212,8 @@ describe('promoteDatabase', () => {
     it('throws LockHeldError without promoting when another incident holds the lock', async () => {
       // Prepare
       rds.addInstance('us-west-2', replica());
-      await ledger.releaseLock('orders', ordersRun().incidentId);
-      await ledger.acquireLock('orders', 'someone-else', clock.now());
+      await ledger.releaseLock('orders', lockOwner(ordersRun().incidentId));
+      await ledger.acquireLock('orders', lockOwner('someone-else'), clock.now());
 
       // Act
       const act = promoteDatabase({ run: ordersRun(), plan, database: ordersDbItem() }, deps);
@@ -243,8 +244,8 @@ describe('promoteDatabase', () => {
     it('records the planned promotion and is writable at once when the run is a dry run', async () => {
       // Prepare: a dry run takes no lock, so another incident holding it does not matter
       rds.addInstance('us-west-2', replica());
-      await ledger.releaseLock('orders', ordersRun().incidentId);
-      await ledger.acquireLock('orders', 'someone-else', clock.now());
+      await ledger.releaseLock('orders', lockOwner(ordersRun().incidentId));
+      await ledger.acquireLock('orders', lockOwner('someone-else'), clock.now());
 
       // Act
       const result = await promoteDatabase(

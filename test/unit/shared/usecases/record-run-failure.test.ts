@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/usecases/record-run-failure';
 import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeMetrics } from '../../../support/fakes';
 import { ordersPlan } from '../../../support/plan-fixtures';
-import { runContext } from '../../../support/run-fixtures';
+import { lockOwner, runContext } from '../../../support/run-fixtures';
 
 const EVENT_TIME = '2026-11-25T03:09:00Z';
 const STOP = Date.parse('2026-11-25T03:08:59.500Z');
@@ -56,7 +56,7 @@ describe('recordRunFailure', () => {
       log: new FakeLog(),
     };
     const run = runContext();
-    await ledger.acquireLock('orders', run.incidentId, new Date(run.startedAt));
+    await ledger.acquireLock('orders', lockOwner(run.incidentId), new Date(run.startedAt));
     await ledger.putRun({
       run,
       outcome: 'in-progress',
@@ -144,22 +144,93 @@ describe('recordRunFailure', () => {
     });
   });
 
-  it('does not blame the decision for a task that timed out after it', async () => {
-    // Act: the run was in progress (not awaiting approval) when a task timed out
-    const result = await recordRunFailure(stopped({ status: 'TIMED_OUT', error: null, cause: null }), EVENT_TIME, deps);
+  it('places a task that timed out in the phase the run had reached, never unknown', async () => {
+    // Prepare: Flip DNS began (it marks the phase), then its Lambda timed out
+    await ledger.markPhase('orders', runContext().incidentId, 'dns', '2026-11-25T03:06:33.000Z');
+
+    // Act
+    const result = await recordRunFailure(
+      stopped({ error: 'States.Timeout', cause: 'Task timed out' }),
+      EVENT_TIME,
+      deps,
+    );
 
     // Assess
-    expect(result).toMatchObject({ phase: 'unknown' });
+    expect(result).toMatchObject({ phase: 'dns' });
+    expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.failure?.phase).toBe('dns');
+    const changed = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
+    expect(changed.map((c) => `${c.phase} ${c.status}`)).toEqual(['dns failed']);
   });
 
-  it('records an unknown phase without a Phase Changed event when the error names no phase', async () => {
+  it('places a failure in decide, with a Phase Changed event, when no step had begun', async () => {
     // Act
     const result = await recordRunFailure(stopped({ error: 'Lambda.Unknown' }), EVENT_TIME, deps);
 
     // Assess
-    expect(result).toMatchObject({ phase: 'unknown' });
-    expect(events.ofType(DETAIL_TYPES.phaseChanged)).toEqual([]);
+    expect(result).toMatchObject({ phase: 'decide' });
+    expect(events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged)[0]).toMatchObject({
+      phase: 'decide',
+      status: 'failed',
+    });
     expect(events.ofType(DETAIL_TYPES.recoveryFailed)).toHaveLength(1);
+  });
+
+  it('keeps every action the steps made before the failure in the failed record', async () => {
+    // Prepare: Start Promotion made its call and appended it; Flip DNS failed later
+    const promoted = {
+      service: 'rds' as const,
+      operation: 'PromoteReadReplica',
+      target: 'orders-db-replica',
+      region: 'us-west-2',
+      at: '2026-11-25T03:01:32.000Z',
+      dryRun: false,
+    };
+    await ledger.appendActions('orders', runContext().incidentId, [promoted]);
+    await ledger.markPhase('orders', runContext().incidentId, 'dns', '2026-11-25T03:06:33.000Z');
+
+    // Act
+    await recordRunFailure(stopped({ error: 'DnsFlipError' }), EVENT_TIME, deps);
+
+    // Assess
+    const record = ledger.runs.get(`orders/${runContext().incidentId}`);
+    expect(record?.outcome).toBe('failed');
+    expect(record?.actions).toEqual([promoted]);
+    expect(events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed)[0]?.actions).toEqual([promoted]);
+  });
+
+  it('neither releases the lock nor rewrites the record when another execution reusing the incident id fails', async () => {
+    // Act
+    const result = await recordRunFailure(
+      stopped({ executionArn: `${runContext().executionArn}-copy`, name: 'copy', error: 'Lambda.Unknown' }),
+      EVENT_TIME,
+      deps,
+    );
+
+    // Assess
+    expect(result.status).toBe('ignored');
+    expect(ledger.locks.get('orders')?.holder).toBe(runContext().incidentId);
+    expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.outcome).toBe('in-progress');
+  });
+
+  it('records a claimed alarm trigger as manual when the alarm intake opened no such incident', async () => {
+    // Prepare
+    const input = JSON.stringify({
+      plan: 'orders',
+      action: 'failover',
+      reason: 'looks like an alarm',
+      requestedBy: 'mallory',
+      trigger: { type: 'alarm', alarmName: 'orders-primary-health', impactStartedAt: '2026-11-25T03:01:28.000Z' },
+    });
+
+    // Act
+    await recordRunFailure(
+      stopped({ name: 'forged-1', executionArn: 'arn:forged-1', input, error: 'InvalidRunInput' }),
+      EVENT_TIME,
+      deps,
+    );
+
+    // Assess
+    expect(ledger.runs.get('orders/forged-1')?.run.trigger).toEqual({ type: 'manual' });
   });
 
   it('attributes an aborted execution to the decide phase while it awaited approval', async () => {

@@ -1,6 +1,6 @@
 import { releaseLock } from '../../../../shared/usecases/release-lock';
 import { FakeLedger, FakeLog } from '../../../support/fakes';
-import { runContext } from '../../../support/run-fixtures';
+import { lockOwner, runContext } from '../../../support/run-fixtures';
 
 describe('releaseLock', () => {
   let ledger: FakeLedger;
@@ -12,7 +12,7 @@ describe('releaseLock', () => {
   it('releases the lock the run holds', async () => {
     // Prepare
     const run = runContext();
-    await ledger.acquireLock('orders', run.incidentId, new Date('2026-11-25T03:01:30.000Z'));
+    await ledger.acquireLock('orders', lockOwner(run.incidentId), new Date('2026-11-25T03:01:30.000Z'));
 
     // Act
     const result = await releaseLock({ run }, { ledger, log: new FakeLog() });
@@ -24,7 +24,7 @@ describe('releaseLock', () => {
 
   it('leaves a lock held by another incident alone', async () => {
     // Prepare
-    await ledger.acquireLock('orders', 'someone-else', new Date('2026-11-25T03:01:30.000Z'));
+    await ledger.acquireLock('orders', lockOwner('someone-else'), new Date('2026-11-25T03:01:30.000Z'));
 
     // Act
     await releaseLock({ run: runContext() }, { ledger, log: new FakeLog() });
