@@ -1,4 +1,4 @@
-import type { LedgerPort, WorkflowPort } from '../shared/domain/ports';
+import type { IdentityPort, LedgerPort, WorkflowPort } from '../shared/domain/ports';
 import type { Clock } from '../shared/runtime/clock';
 
 /**
@@ -35,6 +35,8 @@ export interface CliDeps {
   clock: Clock;
   ledger(target: AwsTarget): LedgerPort;
   workflow(target: AwsTarget): WorkflowPort;
+  /** Who the caller's AWS credentials belong to (STS), for approvals. */
+  identity(target: AwsTarget): IdentityPort;
 }
 
 /** A mistake in how the command was called (a missing or malformed option): exit code 2, like commander's. */

@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
+import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { InvalidRunInputError, SwitchbackError } from '../shared/errors';
@@ -66,6 +68,7 @@ const awsDeps = (env: CliEnv): CliDeps => ({
       client: new SFNClient({ region: target.region }),
       ...(target.stateMachineArn ? { stateMachineArn: target.stateMachineArn } : {}),
     }),
+  identity: (target) => new StsIdentity({ client: new STSClient({ region: target.region }) }),
 });
 
 /** One line for a user, and the exit code. */

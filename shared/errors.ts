@@ -179,3 +179,19 @@ export class NotificationRejectedError extends SwitchbackError {
     this.code = code;
   }
 }
+
+/**
+ * The caller's AWS identity could not be established (STS GetCallerIdentity failed): an approval records its
+ * authenticated principal, so none is sent without one.
+ */
+export class IdentityUnknownError extends SwitchbackError {
+  constructor(cause: unknown) {
+    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      `Could not establish your AWS identity (STS GetCallerIdentity: ${detail}); an approval records who answered: ` +
+        'check your AWS credentials (AWS_PROFILE, or log in with aws sso login) and try again.',
+      { cause },
+    );
+    this.name = 'IdentityUnknownError';
+  }
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Pluggable } from '@smithy/types';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
+import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import {
@@ -16,6 +17,7 @@ import { LockHeldError } from '../shared/errors';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
+import { answerApproval as answerPendingApproval } from '../shared/usecases/answer-approval';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { startLocalLedger } from './local-ledger';
@@ -34,7 +36,7 @@ import { buildScenario } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel } from './timing';
-import { type ScenarioSpec, type SimAction, type SimStepFunctions, World } from './world';
+import { DRILL_ACCESS_KEY_ID, type ScenarioSpec, type SimAction, type SimStepFunctions, World } from './world';
 
 /**
  * A local drill: a simulated two-region AWS (sim/world.ts) on a virtual clock, a real DynamoDB ledger (dynalite on
@@ -179,14 +181,14 @@ const probeLock = async (plan: string, now: Date): Promise<string | null> => {
   return null;
 };
 
-/** Answers the paused approval the way `switchback approve|deny` does: the token from the ledger, then SendTaskSuccess. */
+/**
+ * Answers the paused approval the way `switchback approve|deny` does (the same use case): the token from the
+ * ledger, the caller's identity from STS (the simulator answers for the drill's credentials), then SendTaskSuccess.
+ */
 const answerApproval = async (incidentId: string, approved: boolean): Promise<void> => {
-  const pending = await new DynamoLedger().getApprovalToken(incidentId);
-  if (!pending) throw new Error(`no approval token stored for incident ${incidentId}`);
-  await new StepFunctionsWorkflow().sendApproval(
-    pending.taskToken,
-    { approved, by: 'drill-operator', comment: approved ? 'approved in a drill' : 'denied in a drill' },
-    incidentId,
+  await answerPendingApproval(
+    { incidentId, approved, comment: approved ? 'approved in a drill' : 'denied in a drill' },
+    { ledger: new DynamoLedger(), workflow: new StepFunctionsWorkflow(), identity: new StsIdentity() },
   );
 };
 
@@ -262,7 +264,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       setEnvironment({
         AWS_ENDPOINT_URL_DYNAMODB: endpoint,
         LEDGER_TABLE,
-        AWS_ACCESS_KEY_ID: 'drill',
+        AWS_ACCESS_KEY_ID: DRILL_ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY: 'drill',
         AWS_REGION: region,
         PLANS_DIR: plansDir,

@@ -5,6 +5,7 @@ import * as Route53 from '@aws-sdk/client-route-53';
 import * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import * as Sfn from '@aws-sdk/client-sfn';
 import * as Ssm from '@aws-sdk/client-ssm';
+import * as Sts from '@aws-sdk/client-sts';
 
 /**
  * Errors of the simulator itself (bad scenario, a command it does not serve, a stalled drill), and the factory of
@@ -81,6 +82,7 @@ const SERVICES = {
     suffixes: ['Exception', ''],
   },
   SSMClient: { module: Ssm as Record<string, unknown>, base: Ssm.SSMServiceException, suffixes: [''] },
+  STSClient: { module: Sts as Record<string, unknown>, base: Sts.STSServiceException, suffixes: ['Exception', ''] },
 } as const;
 
 export type SimClientName = keyof typeof SERVICES;

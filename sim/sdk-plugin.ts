@@ -40,6 +40,8 @@ interface CallContext {
   world: World;
   region: string;
   input: unknown;
+  /** The access key id the call is signed with (the identity the SDK resolved), when known. */
+  accessKeyId?: string;
 }
 
 type Operation = (call: CallContext) => Promise<object> | object;
@@ -58,6 +60,7 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   SFNClient: 'sfn',
   SecretsManagerClient: 'secretsmanager',
   SSMClient: 'ssm',
+  STSClient: 'sts',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -276,6 +279,22 @@ const ssmOperations: Record<string, Operation> = {
   },
 };
 
+const stsOperations: Record<string, Operation> = {
+  // Answers with the principal the signing key belongs to, as STS does; it needs no permission (STS API reference,
+  // GetCallerIdentity). An unknown key is refused as STS refuses one.
+  GetCallerIdentity: ({ world, accessKeyId }) => {
+    const arn = accessKeyId === undefined ? undefined : world.principals.get(accessKeyId);
+    if (!arn) {
+      throw awsError('STSClient', {
+        code: 'InvalidClientTokenId',
+        message: 'The security token included in the request is invalid.',
+        status: 403,
+      });
+    }
+    return { Arn: arn, Account: arn.split(':')[4], UserId: `AROASIM:${arn.split('/').at(-1)}` };
+  },
+};
+
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,
   Route53Client: route53Operations,
@@ -284,6 +303,7 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   SFNClient: sfnOperations,
   SecretsManagerClient: secretsManagerOperations,
   SSMClient: ssmOperations,
+  STSClient: stsOperations,
 };
 
 interface SmithyContext {
@@ -292,7 +312,11 @@ interface SmithyContext {
   endpointV2?: { url?: URL };
   signing_region?: string;
   __smithy_context?: {
-    selectedHttpAuthScheme?: { httpAuthOption?: { signingProperties?: { region?: unknown } } };
+    selectedHttpAuthScheme?: {
+      httpAuthOption?: { signingProperties?: { region?: unknown } };
+      /** The credentials the call is signed with (resolved by the auth-scheme middleware before `build`). */
+      identity?: { accessKeyId?: unknown };
+    };
   };
 }
 
@@ -318,7 +342,7 @@ export interface SimPluginOptions {
 
 /**
  * The plugin for `useClientPlugin`: serves RDS, Route 53, CloudWatch, EventBridge, Step Functions (via
- * `world.stepFunctions`), Secrets Manager and SSM from `world`; passes DynamoDB through; throws
+ * `world.stepFunctions`), Secrets Manager, SSM and STS (GetCallerIdentity) from `world`; passes DynamoDB through; throws
  * UnsupportedCommandError for anything else. Mutating calls are recorded in `world.actions`.
  */
 export const createSimPlugin = (world: World, options: SimPluginOptions = {}): AnyPluggable => {
@@ -358,7 +382,10 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
               await new Promise<void>((resolve) => world.clock.schedule(world.clock.now() + timeoutMs, resolve));
               throw regionDownError(outageService, region, timeoutMs);
             }
-            const output = await operation({ world, region, input: args.input });
+            const signingKey = (context as SmithyContext).__smithy_context?.selectedHttpAuthScheme?.identity
+              ?.accessKeyId;
+            const accessKeyId = typeof signingKey === 'string' ? signingKey : undefined;
+            const output = await operation({ world, region, input: args.input, accessKeyId });
             record('accepted');
             return {
               response: {},

@@ -33,9 +33,12 @@ import { resolveTiming, type TimingModel, type TimingOverrides } from './timing'
 
 /** The AWS account id of the simulated world. */
 export const SIM_ACCOUNT = '123456789012';
+/** The access key id the drill process signs with (fake static credentials), and the principal it belongs to. */
+export const DRILL_ACCESS_KEY_ID = 'drill';
+export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/switchback-drill-operator/drill`;
 
 /** Regional services whose endpoints a region outage can take down. */
-export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm';
+export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm' | 'sts';
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {
@@ -260,6 +263,11 @@ export class World {
   /** Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets). */
   readonly actions: SimAction[] = [];
   readonly secrets = new SimSecrets();
+  /**
+   * Who each access key id belongs to, as STS GetCallerIdentity answers: the drill's operator by default. A key not
+   * here is refused the way STS refuses an unknown key (InvalidClientTokenId).
+   */
+  readonly principals = new Map<string, string>([[DRILL_ACCESS_KEY_ID, DRILL_OPERATOR_ARN]]);
   /** Replace with the runner's implementation; the default records and runs nothing. */
   stepFunctions: SimStepFunctions;
   private readonly outageAffects: ReadonlySet<string>;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ApprovalNotPendingError } from '../../shared/errors';
+import { answerApproval as sendAnswer } from '../../shared/usecases/answer-approval';
 import { type CliDeps, resolveTarget, type TargetOptions } from '../context';
 
 export interface ApprovalOptions extends TargetOptions {
@@ -9,7 +9,8 @@ export interface ApprovalOptions extends TargetOptions {
 
 /**
  * Answers a failover that waits for approval: finds the task token the paused run left in the ledger and sends
- * the answer to Step Functions.
+ * the answer to Step Functions, recording the caller's IAM identity (STS GetCallerIdentity) as who answered;
+ * `--by` is only a display name beside it.
  *
  * @returns the exit code
  */
@@ -20,27 +21,32 @@ export const answerApproval = async (
   deps: CliDeps,
 ): Promise<number> => {
   const target = resolveTarget(options, deps.env);
-  const pending = await deps.ledger(target).getApprovalToken(incidentId);
-  if (!pending) throw new ApprovalNotPendingError(`incident ${incidentId}`);
-  const by = options.by ?? deps.env.user;
-  await deps
-    .workflow(target)
-    .sendApproval(
-      pending.taskToken,
-      { approved, by, ...(options.comment ? { comment: options.comment } : {}) },
+  const sent = await sendAnswer(
+    {
       incidentId,
-    );
-  deps.io.out(`✓ ${approved ? 'approved' : 'denied'}: failover of ${pending.plan} (incident ${incidentId}) by ${by}`);
+      approved,
+      ...(options.by ? { displayName: options.by } : {}),
+      ...(options.comment ? { comment: options.comment } : {}),
+    },
+    { ledger: deps.ledger(target), workflow: deps.workflow(target), identity: deps.identity(target) },
+  );
+  const as = sent.displayName ? ` (as ${sent.displayName})` : '';
+  deps.io.out(
+    `✓ ${approved ? 'approved' : 'denied'}: failover of ${sent.plan} (incident ${incidentId}) by ${sent.by}${as}`,
+  );
   return 0;
 };
 
 const register = (program: Command, deps: CliDeps, name: 'approve' | 'deny'): void => {
   program
     .command(name)
-    .description(`${name} a failover that waits for approval`)
+    .description(
+      `${name} a failover that waits for approval (in AWS: reads the ledger, calls STS GetCallerIdentity and ` +
+        'Step Functions SendTaskSuccess; your IAM identity is recorded as who answered)',
+    )
     .argument('<incidentId>', 'the incident id (the execution name), as shown in Slack or `switchback history`')
     .option('--comment <text>', 'why: goes into the record')
-    .option('--by <who>', 'who answers (default: the OS user)')
+    .option('--by <name>', 'a display name kept beside your IAM identity, which is what the record names as approver')
     .option('--region <region>', "Switchback's region (default: $AWS_REGION)")
     .option('--stage <stage>', 'deployment stage', 'dev')
     .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')

@@ -6,6 +6,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Pluggable } from '@smithy/types';
 import { config } from '../runtime/config';
@@ -67,6 +68,7 @@ export const dynamodbClient = () =>
   );
 export const secretsManagerClient = () => memo('secretsmanager', () => new SecretsManagerClient({ region: region() }));
 export const ssmClient = () => memo('ssm', () => new SSMClient({ region: region() }));
+export const stsClient = (name?: string) => memo(`sts:${region(name)}`, () => new STSClient({ region: region(name) }));
 
 /** All factories at once, for tests and the simulator (product code imports the one it needs). */
 export const clients = {
@@ -78,4 +80,5 @@ export const clients = {
   dynamodb: dynamodbClient,
   secretsManager: secretsManagerClient,
   ssm: ssmClient,
+  sts: stsClient,
 };

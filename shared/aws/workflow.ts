@@ -64,12 +64,13 @@ export class StepFunctionsWorkflow implements WorkflowPort {
    */
   async sendApproval(
     taskToken: string,
-    answer: { approved: boolean; by: string; comment?: string },
+    answer: { approved: boolean; by: string; displayName?: string; comment?: string },
     incidentId?: string,
   ): Promise<void> {
     const output = {
       approved: answer.approved,
       by: answer.by,
+      displayName: answer.displayName,
       comment: answer.comment,
       answeredAt: this.#clock.now().toISOString(),
     };

@@ -162,11 +162,24 @@ export interface WorkflowPort {
   /** SendTaskSuccess with the answer; `incidentId` only names the run in errors. Throws ApprovalNotPendingError. */
   sendApproval(
     taskToken: string,
-    answer: { approved: boolean; by: string; comment?: string },
+    answer: { approved: boolean; by: string; displayName?: string; comment?: string },
     incidentId?: string,
   ): Promise<void>;
   /** DescribeExecution; undefined when no such execution exists. */
   getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined>;
+}
+
+/** The authenticated AWS principal making a call, as STS GetCallerIdentity names it. */
+export interface CallerIdentity {
+  /** e.g. `arn:aws:sts::123456789012:assumed-role/oncall/alice`. */
+  arn: string;
+  account: string;
+  userId: string;
+}
+
+export interface IdentityPort {
+  /** Who the caller's credentials belong to (STS GetCallerIdentity): what an approval records as its approver. */
+  callerIdentity(): Promise<CallerIdentity>;
 }
 
 /** A Step Functions execution as the CLI shows it. */

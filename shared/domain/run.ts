@@ -185,7 +185,10 @@ export interface Assessment {
 /** The answer given to a paused approval (SendTaskSuccess output), carried as `$.approval`. */
 export interface ApprovalAnswer {
   approved: boolean;
+  /** The authenticated principal that answered (its IAM identity ARN, from STS GetCallerIdentity). */
   by: string;
+  /** A name the answerer gave (`switchback approve --by`), kept beside `by`, never instead of it. */
+  displayName?: string;
   comment?: string;
   answeredAt: string;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import { criticalPathRatio, withoutWall } from '../../sim/report';
+import { DRILL_OPERATOR_ARN } from '../../sim/world';
 
 /**
  * The whole local drill, in-process: the simulated AWS, the real state machine and handlers, the ledger on
@@ -48,10 +49,16 @@ describe('runDrill', () => {
 
   it('recovers after the person approves when the drill answers --approve', async () => {
     // Act
-    const { report } = await drill('lagging-replica', { answer: 'approve' });
+    const { report, world } = await drill('lagging-replica', { answer: 'approve' });
 
     // Assess
     expect(report.outcome).toBe('recovered');
+    // The approver is the principal STS named for the drill's credentials, as `switchback approve` records it.
+    const completed = world.bus.events.find((record) => record.event['detail-type'] === 'Recovery Completed');
+    expect((completed?.event.detail as { approval?: unknown } | undefined)?.approval).toMatchObject({
+      approved: true,
+      by: DRILL_OPERATOR_ARN,
+    });
     expect(report.rpo).toEqual(expect.objectContaining({ withinBudget: false }));
     expect(report.actions.map((action) => action.operation)).toEqual(
       expect.arrayContaining(['PromoteReadReplica', 'FailoverGlobalCluster', 'ChangeResourceRecordSets']),

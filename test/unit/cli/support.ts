@@ -1,5 +1,5 @@
 import type { CliDeps, CliEnv } from '../../../cli/context';
-import type { LedgerPort, WorkflowPort } from '../../../shared/domain/ports';
+import type { IdentityPort, LedgerPort, WorkflowPort } from '../../../shared/domain/ports';
 
 /** Collects what a command prints. */
 export const captureIo = () => {
@@ -13,7 +13,13 @@ export const captureIo = () => {
  * `targets` records the deployment each port was built for.
  */
 export const fakeDeps = (
-  parts: { ledger?: Partial<LedgerPort>; workflow?: Partial<WorkflowPort>; env?: Partial<CliEnv>; now?: Date } = {},
+  parts: {
+    ledger?: Partial<LedgerPort>;
+    workflow?: Partial<WorkflowPort>;
+    identity?: Partial<IdentityPort>;
+    env?: Partial<CliEnv>;
+    now?: Date;
+  } = {},
 ) => {
   const captured = captureIo();
   const targets: Parameters<CliDeps['ledger']>[0][] = [];
@@ -28,6 +34,10 @@ export const fakeDeps = (
     workflow: (target) => {
       targets.push(target);
       return parts.workflow as WorkflowPort;
+    },
+    identity: (target) => {
+      targets.push(target);
+      return parts.identity as IdentityPort;
     },
   };
   return { deps, targets, ...captured };

@@ -19,10 +19,11 @@ import {
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
 import { UnsupportedCommandError } from '../../../sim/errors';
 import { createSimPlugin, regionOfContext } from '../../../sim/sdk-plugin';
-import type { RecordingStepFunctions } from '../../../sim/world';
+import { DRILL_OPERATOR_ARN, type RecordingStepFunctions } from '../../../sim/world';
 import { type SimHarness, startSim, T0 } from './fixture';
 
 const credentials = { accessKeyId: 'sim', secretAccessKey: 'sim' };
@@ -53,6 +54,31 @@ describe('createSimPlugin', () => {
   afterEach(() => {
     sim.close();
     resetClients();
+  });
+
+  it('answers STS GetCallerIdentity with the principal of the key the call is signed with', async () => {
+    // Prepare
+    const client = new STSClient({ region: 'us-west-2', credentials: { accessKeyId: 'drill', secretAccessKey: 'x' } });
+    client.middlewareStack.use(createSimPlugin(sim.world));
+
+    // Act
+    const identity = await client.send(new GetCallerIdentityCommand({}));
+
+    // Assess
+    expect(identity).toMatchObject({ Arn: DRILL_OPERATOR_ARN, Account: '123456789012' });
+  });
+
+  it('refuses GetCallerIdentity signed with a key nobody owns, as STS does', async () => {
+    // Prepare
+    const client = new STSClient({ region: 'us-west-2', credentials });
+    client.middlewareStack.use(createSimPlugin(sim.world));
+
+    // Act
+    const call = client.send(new GetCallerIdentityCommand({}));
+
+    // Assess
+    await expect(call).rejects.toBeInstanceOf(STSServiceException);
+    await expect(call).rejects.toMatchObject({ name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } });
   });
 
   it('answers a real RDSClient DescribeDBInstances from the region of the client', async () => {
