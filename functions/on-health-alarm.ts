@@ -24,6 +24,7 @@ const defaultDeps = (): HandleHealthAlarmDeps => {
     clock: systemClock,
     log: logger,
     maxEventAgeSeconds: config().MAX_EVENT_AGE_SECONDS,
+    maxClockSkewSeconds: config().MAX_CLOCK_SKEW_SECONDS,
   };
   return { ...adapters, plans: plans() };
 };

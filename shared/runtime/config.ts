@@ -16,6 +16,11 @@ const envSchema = z.object({
   FAILOVER_STATE_MACHINE_ARN: z.string().default(''),
   /** Events older than this are dropped as stale (EventBridge retries for up to 24 h). */
   MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(900),
+  /**
+   * Alarm events dated further ahead than this are dropped: CloudWatch, EventBridge and Lambda all keep AWS's
+   * NTP-disciplined time, so a minute covers any honest skew, while an event from the future is forged or broken.
+   */
+  MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().nonnegative().default(60),
   /** Region of the Route 53 control plane (record edits are served from us-east-1 only). */
   ROUTE53_REGION: z.string().default('us-east-1'),
   /** The deployment's region (the standby region of its plans). */

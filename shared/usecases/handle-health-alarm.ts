@@ -39,12 +39,14 @@ export interface HandleHealthAlarmDeps {
   log: Log;
   /** Events older than this are stale: EventBridge retries for up to 24 h (EventBridge User Guide, retry policy). */
   maxEventAgeSeconds: number;
+  /** Events dated further ahead of our clock than this are refused (MAX_CLOCK_SKEW_SECONDS). */
+  maxClockSkewSeconds: number;
 }
 
 /**
  * Turns an alarm's transition into ALARM into at most one failover execution per incident.
  *
- * Stale events are dropped; alarms no plan names, transitions other than into ALARM, plans already failed over
+ * Stale and future-dated events are dropped; alarms no plan names, transitions other than into ALARM, plans already failed over
  * or in their cool-down are ignored. Otherwise StartExecution with name = incident id and an input that depends
  * only on the alarm's transition, so a duplicate delivery is an idempotent StartExecution (Step Functions
  * Developer Guide: same name and input). Never throws for a bad event: EventBridge would retry it for a day.
@@ -56,6 +58,21 @@ export const handleHealthAlarm = async (
   const { plans, ledger, workflow, clock, log } = deps;
   const { alarmName, state, previousState } = event.detail;
   const now = clock.now();
+
+  // A failover started by an event from the future would count its RTO from a time that has not come: refuse it.
+  for (const [field, time] of [
+    ['time', event.time],
+    ['detail.state.timestamp', state.timestamp],
+  ] as const) {
+    const aheadSeconds = ((parseAlarmTime(time)?.getTime() ?? 0) - now.getTime()) / 1000;
+    if (aheadSeconds > deps.maxClockSkewSeconds) {
+      const reason =
+        `event ${field} ${time} is ${Math.round(aheadSeconds)} s in the future, more than the ` +
+        `${deps.maxClockSkewSeconds} s of clock skew allowed (MAX_CLOCK_SKEW_SECONDS): not started`;
+      log.warn('future-dated alarm event dropped', { alarmName, field, eventTime: time, aheadSeconds, reason });
+      return { status: 'dropped', reason };
+    }
+  }
 
   const ageSeconds = (now.getTime() - (parseAlarmTime(event.time)?.getTime() ?? 0)) / 1000;
   if (ageSeconds > deps.maxEventAgeSeconds) {

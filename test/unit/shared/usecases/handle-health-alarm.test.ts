@@ -28,6 +28,7 @@ describe('handleHealthAlarm', () => {
       clock: new FakeClock('2026-11-25T03:01:02.000Z'),
       log,
       maxEventAgeSeconds: 900,
+      maxClockSkewSeconds: 60,
     };
   });
 
@@ -143,6 +144,51 @@ describe('handleHealthAlarm', () => {
     expect(result).toEqual({ status: 'dropped', reason: expect.stringContaining('901 s old, older than 900 s') });
     expect(log.messages('warn')).toContain('stale alarm event dropped');
     expect(workflow.executions.size).toBe(0);
+  });
+
+  it('drops an alarm whose state change is dated beyond the allowed clock skew, saying why in a log line', async () => {
+    // Prepare: the clock reads 02:59:58, the alarm claims to have changed state at 03:00:59.989
+    (deps.clock as FakeClock).set('2026-11-25T02:59:58.000Z');
+
+    // Act
+    const result = await handleHealthAlarm(parse(alarmEvent({ time: '2026-11-25T02:59:58Z' })), deps);
+
+    // Assess
+    const reason =
+      'event detail.state.timestamp 2026-11-25T03:00:59.989+0000 is 62 s in the future, more than the 60 s of ' +
+      'clock skew allowed (MAX_CLOCK_SKEW_SECONDS): not started';
+    expect(result).toEqual({ status: 'dropped', reason });
+    const line = log.lines.find((entry) => entry.message === 'future-dated alarm event dropped');
+    expect(line?.level).toBe('warn');
+    expect(line?.extra[0]).toMatchObject({ field: 'detail.state.timestamp', reason });
+    expect(workflow.executions.size).toBe(0);
+    expect(ledger.alarmIncidents.size).toBe(0);
+  });
+
+  it('drops an event whose time is beyond the allowed clock skew', async () => {
+    // Prepare
+    (deps.clock as FakeClock).set('2026-11-25T03:01:00.000Z');
+
+    // Act
+    const result = await handleHealthAlarm(parse(alarmEvent({ time: '2026-11-25T03:05:00Z' })), deps);
+
+    // Assess
+    expect(result).toEqual({
+      status: 'dropped',
+      reason: expect.stringMatching(/^event time .* is 240 s in the future/),
+    });
+    expect(workflow.executions.size).toBe(0);
+  });
+
+  it('starts the run when the event is ahead of the clock by less than the allowed skew', async () => {
+    // Prepare: 30 s of skew
+    (deps.clock as FakeClock).set('2026-11-25T03:00:30.000Z');
+
+    // Act
+    const result = await handleHealthAlarm(parse(alarmEvent({ time: '2026-11-25T03:01:00Z' })), deps);
+
+    // Assess
+    expect(result.status).toBe('started');
   });
 
   it('ignores the alarm when the plan already failed over', async () => {
