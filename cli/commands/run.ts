@@ -61,7 +61,7 @@ export const buildRunInput = (options: RunOptions, user: string, now: Date): Run
 };
 
 /**
- * Starts the failover runbook by hand (a real failover, a dry run or a drill in AWS).
+ * Starts the failover runbook by hand in AWS: a real failover (live or game-day) or a dry run.
  *
  * @returns the exit code
  */
@@ -92,10 +92,18 @@ export const startRun = async (options: RunOptions, deps: CliDeps): Promise<numb
 export const registerRun = (program: Command, deps: CliDeps): void => {
   program
     .command('run')
-    .description('start the failover runbook in AWS (live, dry-run or drill)')
+    .description(
+      'start the failover runbook in AWS, on the deployment named by --state-machine-arn: live and game-day ' +
+        'promote databases and flip DNS in production; dry-run changes nothing and records what it would do. ' +
+        '(A local simulation that touches no AWS account is `switchback drill`.)',
+    )
     .requiredOption('--plan <name>', 'the plan to run (its "app")')
     .requiredOption('--reason <text>', 'why: goes into the record and the incident channel')
-    .option('--mode <mode>', 'live | dry-run | drill', 'live')
+    .option(
+      '--mode <mode>',
+      'live (fail over now) | game-day (fail over now, recorded as a planned game day) | dry-run (no change)',
+      'live',
+    )
     .option('--requested-by <who>', 'who asks for this run (default: the OS user)')
     .option('--state-machine-arn <arn>', 'the failover state machine (default: $SWITCHBACK_STATE_MACHINE_ARN)')
     .option('--region <region>', "Switchback's region (default: the state machine's, then $AWS_REGION)")

@@ -6,8 +6,12 @@ import { z } from 'zod';
  * the CLI and the drill.
  */
 
-export const MODES = ['live', 'dry-run', 'drill'] as const;
-/** live: act; dry-run: no mutating AWS call, each one it would make is recorded; drill: act, recorded as a drill. */
+export const MODES = ['live', 'dry-run', 'game-day'] as const;
+/**
+ * live: act; dry-run: no mutating AWS call, each one it would make is recorded; game-day: act on production (a real
+ * failover, planned), recorded as a game day. Not to be confused with `switchback drill`, a local simulation that
+ * touches no AWS account: no mode is called "drill".
+ */
 export type Mode = (typeof MODES)[number];
 
 export const ACTIONS = ['failover'] as const;

@@ -49,7 +49,7 @@ export const formatDuration = (seconds: number): string => {
 /** `18:07:12 UTC` */
 const clockTime = (iso: string): string => `${new Date(iso).toISOString().slice(11, 19)} UTC`;
 
-const MODE_LABEL: Record<Mode, string> = { live: 'LIVE', 'dry-run': 'DRY RUN', drill: 'DRILL' };
+const MODE_LABEL: Record<Mode, string> = { live: 'LIVE', 'dry-run': 'DRY RUN', 'game-day': 'GAME DAY (LIVE)' };
 
 const PHASE_ICON: Record<PhaseView['status'], string> = { pending: '⬜', running: '⏳', done: '✅', failed: '❌' };
 

@@ -14,7 +14,7 @@ const runRecord = (plan: string, incidentId: string, outcome: RunRecord['outcome
     incidentId,
     plan,
     action: 'failover',
-    mode: 'drill',
+    mode: 'game-day',
     reason: 'game day',
     requestedBy: 'sre@example.com',
     trigger: { type: 'manual' },

@@ -411,7 +411,7 @@ describe('failover state machine', () => {
       // Assess
       expect(done).toMatchObject({ status: 'FAILED', error: 'InvalidRunInput' });
       expect(done.cause).toContain('mode');
-      expect(done.cause).toContain('live, dry-run, drill');
+      expect(done.cause).toContain('live, dry-run, game-day');
       expect(visited(done)).toEqual(['Assess Failover', 'Reject Input']);
       expect(mocks.rds.calls()).toHaveLength(0);
       expect(mocks.route53.calls()).toHaveLength(0);

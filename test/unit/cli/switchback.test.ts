@@ -63,6 +63,38 @@ describe('switchback', () => {
     expect(result.stderr).toContain("missing required argument 'files'");
   });
 
+  it('says in run --help that live and game-day act on production and that the local simulation is drill', () => {
+    // Act
+    const result = switchback('run', '--help');
+
+    // Assess
+    expect(result.code).toBe(0);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('live and game-day promote databases and flip DNS in production');
+    expect(help).toContain('dry-run changes nothing');
+    expect(help).toContain('touches no AWS account is `switchback drill`');
+    expect(help).not.toMatch(/live \| dry-run \| drill/);
+  });
+
+  it('refuses --mode drill for run, naming the modes there are', () => {
+    // Act
+    const result = switchback(
+      'run',
+      '--plan',
+      'orders',
+      '--reason',
+      'test',
+      '--mode',
+      'drill',
+      '--region',
+      'us-west-2',
+    );
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('switchback: invalid input: --mode: expected one of: live, dry-run, game-day\n');
+  });
+
   it('exits 2 when the command is unknown', () => {
     // Act
     const result = switchback('failover-now');
@@ -78,7 +110,7 @@ describe('switchback', () => {
 
     // Assess: no region and no credentials are set, so only local validation can have produced this
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('switchback: invalid input: --mode: expected one of: live, dry-run, drill\n');
+    expect(result.stderr).toBe('switchback: invalid input: --mode: expected one of: live, dry-run, game-day\n');
   });
 
   it('exits 2 naming --region when approve cannot tell where Switchback runs', () => {

@@ -113,7 +113,7 @@ describe('assess handler', () => {
     // Assess
     await expect(assess).rejects.toMatchObject({
       name: 'InvalidRunInputError',
-      message: expect.stringContaining('mode: expected one of: live, dry-run, drill'),
+      message: expect.stringContaining('mode: expected one of: live, dry-run, game-day'),
     });
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });

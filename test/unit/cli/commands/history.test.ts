@@ -8,7 +8,7 @@ const record = (incidentId: string, overrides: Partial<RunRecord> = {}): RunReco
     incidentId,
     plan: 'orders',
     action: 'failover',
-    mode: 'drill',
+    mode: 'game-day',
     reason: 'game day',
     requestedBy: 'alice',
     trigger: { type: 'manual' },

@@ -9,7 +9,7 @@ const now = new Date('2026-11-25T18:05:00.123Z');
 const options = (overrides: Partial<RunOptions> = {}): RunOptions => ({
   plan: 'orders',
   reason: 'game day',
-  mode: 'drill',
+  mode: 'game-day',
   stage: 'dev',
   stateMachineArn: arn,
   ...overrides,
@@ -50,10 +50,10 @@ describe('buildRunInput', () => {
     expect(input).toEqual({
       plan: 'orders',
       action: 'failover',
-      mode: 'drill',
+      mode: 'game-day',
       reason: 'game day',
       requestedBy: 'alice',
-      incidentId: 'orders-drill-20261125T180500Z',
+      incidentId: 'orders-game-day-20261125T180500Z',
       trigger: { type: 'manual' },
     });
   });
@@ -62,12 +62,12 @@ describe('buildRunInput', () => {
     expect(buildRunInput(options({ requestedBy: 'oncall-bot' }), 'alice', now).requestedBy).toBe('oncall-bot');
   });
 
-  it('names --mode when the mode is not one of live, dry-run, drill', () => {
+  it('names --mode when the mode is not one of live, dry-run, game-day', () => {
     // Act
     const error = inputError(() => buildRunInput(options({ mode: 'fast' }), 'alice', now));
 
     // Assess
-    expect(error.issues).toEqual([{ path: '--mode', message: 'expected one of: live, dry-run, drill' }]);
+    expect(error.issues).toEqual([{ path: '--mode', message: 'expected one of: live, dry-run, game-day' }]);
   });
 
   it('names only --mode when the mode has characters an incident id cannot hold', () => {
@@ -99,11 +99,11 @@ describe('startRun', () => {
     // Assess
     expect(code).toBe(0);
     expect(startFailover).toHaveBeenCalledWith(
-      'orders-drill-20261125T180500Z',
-      expect.objectContaining({ plan: 'orders', mode: 'drill', requestedBy: 'alice' }),
+      'orders-game-day-20261125T180500Z',
+      expect.objectContaining({ plan: 'orders', mode: 'game-day', requestedBy: 'alice' }),
     );
     expect(targets).toEqual([{ region: 'us-west-2', tableName: 'switchback-dev-ledger', stateMachineArn: arn }]);
-    expect(out[0]).toBe('✓ started: failover of orders (mode drill) as incident orders-drill-20261125T180500Z');
+    expect(out[0]).toBe('✓ started: failover of orders (mode game-day) as incident orders-game-day-20261125T180500Z');
     expect(out[2]).toContain('https://us-west-2.console.aws.amazon.com/states/');
   });
 

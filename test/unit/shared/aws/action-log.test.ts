@@ -33,12 +33,12 @@ describe('RecordingActionLog', () => {
     expect(record).toEqual({ ...ACTION, at: '2026-11-25T03:01:31.000Z', dryRun: false });
   });
 
-  it('makes the call when the run is a drill', async () => {
+  it('makes the call when the run is a game day', async () => {
     // Prepare
     const call = jest.fn(async () => undefined);
 
     // Act
-    const record = await actions.perform(ACTION, 'drill', call);
+    const record = await actions.perform(ACTION, 'game-day', call);
 
     // Assess
     expect(call).toHaveBeenCalledTimes(1);

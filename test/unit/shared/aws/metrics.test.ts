@@ -7,7 +7,7 @@ const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({
     incidentId: 'orders-20261125T180000Z-ab12',
     plan: 'orders',
     action: 'failover',
-    mode: 'drill',
+    mode: 'game-day',
     reason: 'game day',
     requestedBy: 'sre@example.com',
     trigger: { type: 'manual' },
@@ -67,7 +67,7 @@ describe('EmfMetrics', () => {
     const [durations] = lines();
     expect(durations).toMatchObject({
       plan: 'orders',
-      mode: 'drill',
+      mode: 'game-day',
       service: 'switchback',
       incidentId: 'orders-20261125T180000Z-ab12',
       RtoSeconds: 410,
@@ -91,7 +91,7 @@ describe('EmfMetrics', () => {
 
     // Assess
     const outcome = lines()[1];
-    expect(outcome).toMatchObject({ plan: 'orders', mode: 'drill', outcome: 'failed', RecoveryOutcome: 1 });
+    expect(outcome).toMatchObject({ plan: 'orders', mode: 'game-day', outcome: 'failed', RecoveryOutcome: 1 });
     expect(outcome?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(
       expect.arrayContaining(['plan', 'mode', 'outcome']),
     );

@@ -122,7 +122,7 @@ describe('decide', () => {
 
   it('asks in a drill as in a live run', () => {
     // Act
-    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'drill', undefined, NOW);
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'game-day', undefined, NOW);
 
     // Assess
     expect(assessment.decision).toBe('approve');

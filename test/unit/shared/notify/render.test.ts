@@ -126,17 +126,17 @@ describe('renderIncidentMessage', () => {
     expect(message.text.split('\n')[0]).toBe('🚨 orders failover: dns done');
   });
 
-  it('says who started it and why, and labels the mode, when a person started a drill', () => {
+  it('says who started it and why, and labels the mode live, when a person started a game day', () => {
     // Prepare
-    const run: RunContext = { ...baseRun, mode: 'drill', trigger: { type: 'manual' }, requestedBy: 'alice' };
+    const run: RunContext = { ...baseRun, mode: 'game-day', trigger: { type: 'manual' }, requestedBy: 'alice' };
 
     // Act
     const message = renderIncidentMessage(viewOf([], run));
 
     // Assess
-    expect(message.text).toContain('DRILL · us-east-1 → us-west-2');
+    expect(message.text).toContain('GAME DAY (LIVE) · us-east-1 → us-west-2');
     expect(message.text).toContain('Started by alice: us-east-1 outage');
-    expect(blockText(message.blocks)).toContain('*DRILL*');
+    expect(blockText(message.blocks)).toContain('*GAME DAY (LIVE)*');
   });
 
   it('explains the approval, its data-loss risk and how to answer when approval is requested', () => {

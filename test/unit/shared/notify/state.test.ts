@@ -16,7 +16,7 @@ const run: RunContext = {
   incidentId: 'orders-1',
   plan: 'orders',
   action: 'failover',
-  mode: 'drill',
+  mode: 'game-day',
   reason: 'game day',
   requestedBy: 'alice',
   trigger: { type: 'manual' },

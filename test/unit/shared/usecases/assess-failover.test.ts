@@ -355,7 +355,7 @@ describe('assessFailover', () => {
     expect(error).toBeInstanceOf(InvalidRunInputError);
     expect((error as InvalidRunInputError).name).toBe('InvalidRunInputError');
     expect((error as InvalidRunInputError).issues).toEqual([
-      { path: 'mode', message: 'expected one of: live, dry-run, drill' },
+      { path: 'mode', message: 'expected one of: live, dry-run, game-day' },
       { path: 'requestedBy', message: 'is required: expected who asked for this run (a person or a system)' },
     ]);
     expect(ledger.locks.size).toBe(0);

@@ -92,9 +92,9 @@ describe('recordOutcome', () => {
     expect(events.ofType(DETAIL_TYPES.recoveryCompleted)).toHaveLength(1);
   });
 
-  it('marks the plan as failed over after a drill, which really failed over', async () => {
+  it('marks the plan as failed over after a game day, which really failed over', async () => {
     // Act
-    await recordOutcome(recovered(runContext({ mode: 'drill' })), deps);
+    await recordOutcome(recovered(runContext({ mode: 'game-day' })), deps);
 
     // Assess
     expect(ledger.planStates.get('orders')?.activeRegion).toBe('us-west-2');

@@ -270,7 +270,7 @@ describe('recordRunFailure', () => {
         name: 'manual-1',
         input,
         error: 'InvalidRunInput',
-        cause: 'mode: expected one of: live, dry-run, drill',
+        cause: 'mode: expected one of: live, dry-run, game-day',
       }),
       EVENT_TIME,
       deps,
