@@ -17,17 +17,21 @@ const eventSchema = z.object({ run: runContextSchema, promotions: z.array(promot
 
 let deps: FlipDnsDeps | undefined;
 const defaultDeps = (): FlipDnsDeps => {
-  deps ??= {
-    // Route 53 record edits are control-plane calls served from us-east-1 (see Route53Adapter): ARC routing
-    // controls are the data-plane alternative when that region is the one in trouble.
-    route53: new Route53Adapter(),
-    route53Region: config().ROUTE53_REGION,
-    ledger: new DynamoLedger(),
-    actions: new RecordingActionLog({ clock: systemClock, log: logger }),
-    events: new EventBridgeEvents(),
-    clock: systemClock,
-    log: logger,
-  };
+  if (!deps) {
+    const ledger = new DynamoLedger();
+    deps = {
+      // Route 53 record edits are control-plane calls served from us-east-1 (see Route53Adapter): ARC routing
+      // controls are the data-plane alternative when that region is the one in trouble.
+      route53: new Route53Adapter(),
+      route53Region: config().ROUTE53_REGION,
+      ledger,
+      // Every record change goes into the run's record as it is made (evidence for a run that fails later).
+      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
+      events: new EventBridgeEvents(),
+      clock: systemClock,
+      log: logger,
+    };
+  }
   return deps;
 };
 

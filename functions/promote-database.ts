@@ -16,14 +16,18 @@ const eventSchema = z.object({ run: runContextSchema, database: databaseAssessme
 
 let deps: PromotionDeps | undefined;
 const defaultDeps = (): PromotionDeps => {
-  deps ??= {
-    rds: new RdsAdapter(),
-    ledger: new DynamoLedger(),
-    events: new EventBridgeEvents(),
-    actions: new RecordingActionLog({ clock: systemClock, log: logger }),
-    clock: systemClock,
-    log: logger,
-  };
+  if (!deps) {
+    const ledger = new DynamoLedger();
+    deps = {
+      rds: new RdsAdapter(),
+      ledger,
+      events: new EventBridgeEvents(),
+      // Every promotion call goes into the run's record as it is made (evidence for a run that fails later).
+      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
+      clock: systemClock,
+      log: logger,
+    };
+  }
   return deps;
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { VerificationResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
@@ -23,7 +24,13 @@ const eventSchema = z.object({
 
 let deps: VerifyRecoveryDeps | undefined;
 const defaultDeps = (): VerifyRecoveryDeps => {
-  deps ??= { rds: new RdsAdapter(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
+  deps ??= {
+    rds: new RdsAdapter(),
+    events: new EventBridgeEvents(),
+    ledger: new DynamoLedger(),
+    clock: systemClock,
+    log: logger,
+  };
   return deps;
 };
 

@@ -199,7 +199,11 @@ export interface ExecutionStatus {
 
 /** Records mutating calls, made or (dry run) planned. Use cases call `perform` around every mutation. */
 export interface ActionLog {
-  perform(action: Omit<ActionRecord, 'at' | 'dryRun'>, mode: Mode, call: () => Promise<void>): Promise<ActionRecord>;
+  perform(
+    action: Omit<ActionRecord, 'at' | 'dryRun'>,
+    run: Pick<RunContext, 'plan' | 'incidentId' | 'mode'>,
+    call: () => Promise<void>,
+  ): Promise<ActionRecord>;
 }
 
 export interface Deps {

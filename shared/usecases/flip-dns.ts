@@ -13,10 +13,11 @@ import { DnsFlipError } from '../errors';
 import type { FailoverRecord, HostedZone, Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import { markPhaseReached } from './mark-phase';
 
 export interface FlipDnsDeps {
   route53: Route53Port;
-  ledger: Pick<LedgerPort, 'assertLock'>;
+  ledger: Pick<LedgerPort, 'assertLock' | 'markPhase'>;
   actions: ActionLog;
   events: EventsPort;
   clock: Clock;
@@ -114,7 +115,7 @@ const changeZones = async (
         target: `${zone.hostedZoneId}: ${names.join(', ')}`,
         region: deps.route53Region,
       },
-      run.mode,
+      run,
       async () => {
         changeId = await deps.route53.upsertRecords(zone.hostedZoneId, upserts, comment);
       },
@@ -136,6 +137,7 @@ const changeZones = async (
  */
 export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<DnsResult> => {
   const { run } = input;
+  await markPhaseReached(deps, run, 'dns', deps.clock.now().toISOString());
   if (run.mode !== 'dry-run') await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
   const startedAt = deps.clock.now().toISOString();
   // Announced while the records are read and changed, not before: notification never delays recovery.

@@ -22,13 +22,17 @@ import {
   secondaryMember,
   standbyOf,
 } from './database-state';
+import { markPhaseReached } from './mark-phase';
 
-/** What the promotion steps touch. Only `assertLock` of the ledger: the fencing check before any mutation. */
+/**
+ * What the promotion steps touch. Of the ledger: `assertLock`, the fencing check before any mutation, and
+ * `markPhase`, the phase the run has reached (Start Promotion marks it).
+ */
 export interface PromotionDeps {
   rds: RdsPort;
   /** Where "Start Promotion" announces the promote phase; Check Promotion announces nothing. */
   events?: EventsPort;
-  ledger: Pick<LedgerPort, 'assertLock'>;
+  ledger: Pick<LedgerPort, 'assertLock' | 'markPhase'>;
   actions: ActionLog;
   clock: Clock;
   log: Log;
@@ -73,6 +77,7 @@ const cannotPromote = (databaseId: string, operation: string, error: unknown, hi
 export const promoteDatabase = async (input: PromoteDatabaseInput, deps: PromotionDeps): Promise<PromotionResult> => {
   const database = findPlanDatabase(input.plan, input.database.id);
   const startedAt = deps.clock.now().toISOString();
+  await markPhaseReached(deps, input.run, 'promote', startedAt);
   const base = {
     databaseId: database.id,
     kind: database.kind,
@@ -154,7 +159,7 @@ const promoteReplica = async (
   try {
     const action = await deps.actions.perform(
       { service: 'rds', operation: 'PromoteReadReplica', target: instance, region },
-      run.mode,
+      run,
       () => deps.rds.promoteReadReplica(region, instance, retention),
     );
     return {
@@ -228,7 +233,7 @@ const promoteGlobalSecondary = async (
   try {
     const action = await deps.actions.perform(
       { service: 'rds', operation: 'SwitchoverGlobalCluster', target: database.globalCluster, region },
-      run.mode,
+      run,
       () => deps.rds.switchoverGlobalCluster(region, database.globalCluster, target.clusterArn),
     );
     return {
@@ -269,7 +274,7 @@ const performOrFail = async (
   hint: string,
 ): Promise<ActionRecord> => {
   try {
-    return await deps.actions.perform(action, run.mode, call);
+    return await deps.actions.perform(action, run, call);
   } catch (error) {
     throw cannotPromote(databaseId, action.operation, error, hint);
   }

@@ -1,4 +1,4 @@
-import type { EventsPort, RdsPort } from '../domain/ports';
+import type { EventsPort, LedgerPort, RdsPort } from '../domain/ports';
 import type { Assessment, PromotionResult, RunContext, VerificationResult } from '../domain/run';
 import { VerificationFailedError } from '../errors';
 import { type AuroraGlobal, backupMaxAgeSeconds, type Database, type Plan, type RdsReadReplica } from '../plan/schema';
@@ -7,10 +7,13 @@ import { secondsBetween } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { isGlobalFailoverRunning } from './database-state';
 import { publishPhase } from './flip-dns';
+import { markPhaseReached } from './mark-phase';
 
 export interface VerifyRecoveryDeps {
   rds: RdsPort;
   events: EventsPort;
+  /** Only to mark the verify phase as reached. */
+  ledger: Pick<LedgerPort, 'markPhase'>;
   clock: Clock;
   log: Log;
 }
@@ -175,6 +178,7 @@ export const verifyRecovery = async (
 ): Promise<VerificationResult> => {
   const { run, plan } = input;
   const startedAt = deps.clock.now().toISOString();
+  await markPhaseReached(deps, run, 'verify', startedAt);
   // Announced while verifying, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
 

@@ -365,6 +365,27 @@ describe('failover state machine', () => {
     });
   });
 
+  describe('failure after changes', () => {
+    it('records every change made before a DNS flip that AWS refused, in the dns phase', async () => {
+      // Prepare: both databases get promoted, then Route 53 refuses the flip with an error that names no phase
+      world({ changeErrors: [awsError('AccessDenied', 'not authorized to perform route53:ChangeResourceRecordSets')] });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect(done).toMatchObject({ status: 'FAILED', error: 'AccessDenied' });
+      const failed = await record(incidentId);
+      expect(failed.outcome).toBe('failed');
+      expect(failed.failure).toMatchObject({ phase: 'dns', error: 'AccessDenied' });
+      expect(failed.actions.map((action) => `${action.operation} ${action.target}`).sort()).toEqual([
+        'FailoverGlobalCluster catalog-global',
+        'PromoteReadReplica orders-db-replica',
+      ]);
+    });
+  });
+
   describe('dry run', () => {
     it('sends no mutating command, lists the planned actions and leaves the plan state when mode is dry-run', async () => {
       // Prepare

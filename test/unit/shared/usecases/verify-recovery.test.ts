@@ -1,7 +1,7 @@
 import { DETAIL_TYPES, type PhaseChangedDetail } from '../../../../shared/domain/run';
 import { VerificationFailedError } from '../../../../shared/errors';
 import { type VerifyRecoveryDeps, verifyRecovery } from '../../../../shared/usecases/verify-recovery';
-import { FakeClock, FakeEvents, FakeLog, FakeRds } from '../../../support/fakes';
+import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
 import {
   catalogItem,
@@ -40,6 +40,7 @@ describe('verifyRecovery', () => {
   const promotions = [ordersDbPromotion(), catalogPromotion()];
   let rds: FakeRds;
   let events: FakeEvents;
+  let ledger: FakeLedger;
   let deps: VerifyRecoveryDeps;
 
   beforeEach(() => {
@@ -56,7 +57,8 @@ describe('verifyRecovery', () => {
       .addReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN, secondsBefore(IMPACT_AT, 120))
       .addReplicatedBackup('us-west-2', CATALOG_EAST_ARN, secondsBefore(IMPACT_AT, 60));
     events = new FakeEvents();
-    deps = { rds, events, clock: new FakeClock(NOW), log: new FakeLog() };
+    ledger = new FakeLedger();
+    deps = { rds, events, ledger, clock: new FakeClock(NOW), log: new FakeLog() };
   });
 
   it('passes every check without warnings when the new primaries are writable and backups fresh', async () => {
