@@ -9,10 +9,19 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type PromotionDeps, promoteDatabase } from '../shared/usecases/promote-database';
-import { databaseAssessmentSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import {
+  approvalAnswerSchema,
+  databaseAssessmentSchema,
+  parseStepInput,
+  runContextSchema,
+} from '../shared/usecases/step-inputs';
 
 /** The "Start Promotion" payload: the run and one item of the assessment's databases. */
-const eventSchema = z.object({ run: runContextSchema, database: databaseAssessmentSchema });
+const eventSchema = z.object({
+  run: runContextSchema,
+  database: databaseAssessmentSchema,
+  approval: approvalAnswerSchema.nullish(),
+});
 
 let deps: PromotionDeps | undefined;
 const defaultDeps = (): PromotionDeps => {
@@ -33,12 +42,12 @@ const defaultDeps = (): PromotionDeps => {
 
 /** "Start Promotion": promote one database's standby (or find it promoted). Returns a PromotionResult. */
 export const handler = lambdaHandler(async (event: unknown): Promise<PromotionResult> => {
-  const { run, database } = parseStepInput('Start Promotion task payload', eventSchema, event);
+  const { run, database, approval } = parseStepInput('Start Promotion task payload', eventSchema, event);
   logger.appendKeys({
     plan: run.plan,
     incidentId: run.incidentId,
     executionArn: run.executionArn,
     database: database.id,
   });
-  return promoteDatabase({ run, database, plan: plans().get(run.plan) }, defaultDeps());
+  return promoteDatabase({ run, database, approval, plan: plans().get(run.plan) }, defaultDeps());
 });

@@ -1,6 +1,6 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
-import type { ActionRecord, AlarmIncident, Mode, PhaseName, RunContext, RunRecord } from './run';
+import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
 
 /**
  * What use cases touch, as interfaces. Adapters in shared/aws implement them over the AWS SDK; unit tests pass

@@ -197,6 +197,11 @@ export interface ApprovalAnswer {
   answeredAt: string;
 }
 
+/** The fact people read about an answered approval: who (the authenticated principal), as whom, and why. */
+export const approvalFact = (answer: ApprovalAnswer): string =>
+  `${answer.approved ? 'approved' : 'denied'} by ${answer.by}` +
+  `${answer.displayName ? ` (as ${answer.displayName})` : ''}${answer.comment ? `: ${answer.comment}` : ''}`;
+
 /** Result of Start Promotion / Check Promotion for one database (`$.promotion.result` in the Map). */
 export interface PromotionResult {
   databaseId: string;
@@ -277,6 +282,8 @@ export interface PhaseChangedDetail {
   facts?: string[];
   /** Worst replica lag measured so far (seconds), when this phase measured it (decide); null when unknown. */
   lagSeconds?: number | null;
+  /** On the decide phase's end after a person was asked: the answer and who gave it (the authenticated principal). */
+  answer?: Pick<ApprovalAnswer, 'approved' | 'by' | 'displayName'>;
 }
 
 /**

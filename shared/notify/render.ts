@@ -228,6 +228,10 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
   const title = clip(headline(view), HEADER_MAX);
   const about = `${MODE_LABEL[run.mode]} · ${run.regions.primary} → ${run.regions.standby} · incident ${run.incidentId}`;
   const who = whoLine(view);
+  const answered = view.answer
+    ? `${view.answer.approved ? 'Approved' : 'Denied'} by ${view.answer.by}` +
+      `${view.answer.displayName ? ` (as ${view.answer.displayName})` : ''}`
+    : undefined;
   const checklist = view.phases.map(phaseLine);
   const figures = [rtoLine(view), rpoLine(view)];
   const approval = approvalSection(view);
@@ -247,7 +251,9 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
     context(`*${MODE_LABEL[run.mode]}* · ${escapeMrkdwn(run.regions.primary)} → ${escapeMrkdwn(run.regions.standby)}`),
-    context(`${escapeMrkdwn(who)}\nIncident \`${escapeMrkdwn(run.incidentId)}\``),
+    context(
+      `${escapeMrkdwn(who)}${answered ? `\n${escapeMrkdwn(answered)}` : ''}\nIncident \`${escapeMrkdwn(run.incidentId)}\``,
+    ),
     section(escapeMrkdwn(checklist.join('\n'))),
   ];
   if (latestFacts.length) blocks.push(context(latestFacts.map(escapeMrkdwn).join('\n')));
@@ -271,6 +277,7 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
     title,
     about,
     who,
+    ...(answered ? [answered] : []),
     ...checklist,
     ...figures,
     ...(approval ? [approval, ...(consoleUrl ? [`Or in the Step Functions console: ${consoleUrl}`] : [])] : []),

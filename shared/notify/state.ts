@@ -34,6 +34,8 @@ const budgetedSchema = z.looseObject({
   withinBudget: z.boolean(),
 });
 
+const answerSchema = z.looseObject({ approved: z.boolean(), by: z.string(), displayName: z.string().optional() });
+
 const phaseChangedSchema = z.looseObject({
   run: runContextSchema,
   phase: phaseName,
@@ -41,6 +43,7 @@ const phaseChangedSchema = z.looseObject({
   at: isoTime,
   facts: z.array(z.string()).optional(),
   lagSeconds: z.number().nullable().optional(),
+  answer: answerSchema.optional(),
 });
 
 const approvalRequestedSchema = z.looseObject({
@@ -66,6 +69,8 @@ const runRecordSchema = z.looseObject({
     .looseObject({ phase: z.union([phaseName, z.literal('unknown')]), error: z.string(), cause: z.string() })
     .optional(),
   endedAt: isoTime,
+  /** The answer of the person asked, when one was (a denied run's record says who denied). */
+  approval: answerSchema.nullish(),
   /** Only on "Recovery Failed": how to resume the execution from the failed step. */
   redrive: z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime }).optional(),
 });
@@ -148,6 +153,7 @@ type Entry =
       status: PhaseChangedDetail['status'];
       facts?: string[];
       lag?: number | null;
+      ans?: AnswerView;
     }
   | { k: 'approval'; at: string; reasons: string[]; lag: number | null; rpoBudget: number; timeout: number }
   | {
@@ -160,7 +166,21 @@ type Entry =
       failure?: RunRecord['failure'];
       redrive?: RecoveryFailedDetail['redrive'];
       warnings: string[];
+      ans?: AnswerView;
     };
+
+/** Who answered an approval, and how: the authenticated principal, and the name they gave, if any. */
+export interface AnswerView {
+  approved: boolean;
+  by: string;
+  displayName?: string;
+}
+
+const answerView = (answer: { approved: boolean; by: string; displayName?: string | undefined }): AnswerView => ({
+  approved: answer.approved,
+  by: clip(answer.by),
+  ...(answer.displayName ? { displayName: clip(answer.displayName) } : {}),
+});
 
 // Bounds per stored event: a DynamoDB item holds at most 400 KB, and a phone shows a few short lines anyway.
 const MAX_FACTS = 5;
@@ -170,10 +190,11 @@ const clip = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0
 const toEntry = (event: NotifyEvent): Entry => {
   switch (event.kind) {
     case 'phase': {
-      const { at, phase, status, facts, lagSeconds } = event.detail;
+      const { at, phase, status, facts, lagSeconds, answer } = event.detail;
       const entry: Entry = { k: 'phase', at, phase, status };
       if (facts?.length) entry.facts = facts.slice(0, MAX_FACTS).map(clip);
       if (lagSeconds !== undefined) entry.lag = lagSeconds;
+      if (answer) entry.ans = answerView(answer);
       return entry;
     }
     case 'approval': {
@@ -188,7 +209,7 @@ const toEntry = (event: NotifyEvent): Entry => {
       };
     }
     case 'end': {
-      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive } = event.detail;
+      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive, approval } = event.detail;
       const entry: Entry = {
         k: 'end',
         at: endedAt,
@@ -206,6 +227,7 @@ const toEntry = (event: NotifyEvent): Entry => {
       if (failure) entry.failure = { phase: failure.phase, error: clip(failure.error), cause: clip(failure.cause) };
       if (redrive)
         entry.redrive = { executionArn: redrive.executionArn, command: redrive.command, until: redrive.until };
+      if (approval) entry.ans = answerView(approval);
       return entry;
     }
   }
@@ -264,6 +286,8 @@ export interface IncidentView {
   redrive?: RecoveryFailedDetail['redrive'];
   warnings: string[];
   endedAt?: string;
+  /** Who answered the approval, once it was answered. */
+  answer?: AnswerView;
 }
 
 const rank = (entry: Entry): number => {
@@ -318,6 +342,7 @@ export const buildView = (
       }
       for (const fact of entry.facts ?? []) if (!current.facts.includes(fact)) current.facts.push(fact);
       if (entry.lag !== undefined) view.lagSeconds = entry.lag;
+      if (entry.ans) view.answer = entry.ans;
       // Any phase event after an approval request or an outcome means the run moved on (answered, redriven).
       view.outcome = 'in-progress';
     } else if (entry.k === 'approval') {
@@ -352,6 +377,7 @@ export const buildView = (
       view.redrive = entry.redrive;
       view.warnings = entry.warnings;
       view.endedAt = entry.at;
+      if (entry.ans) view.answer = entry.ans;
       if (entry.rpo) view.lagSeconds = entry.rpo.actualSeconds;
     }
   }

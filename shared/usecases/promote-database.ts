@@ -3,6 +3,8 @@ import { pollSeconds } from '../domain/polling';
 import type { ActionLog, EventsPort, LedgerPort, RdsPort } from '../domain/ports';
 import {
   type ActionRecord,
+  type ApprovalAnswer,
+  approvalFact,
   type DatabaseAssessment,
   DETAIL_TYPES,
   lockOwnerOf,
@@ -42,6 +44,8 @@ export interface PromoteDatabaseInput {
   run: RunContext;
   plan: Plan;
   database: DatabaseAssessment;
+  /** The answer of the person asked, when the run waited for approval (`$.approval`; null when none was asked). */
+  approval?: ApprovalAnswer | null;
 }
 
 /** A promoted instance keeps point-in-time restore: 7 days when the replica had no retention of its own. */
@@ -86,14 +90,32 @@ export const promoteDatabase = async (input: PromoteDatabaseInput, deps: Promoti
     newPrimary: standbyOf(database),
   };
   // Announced while promoting, not before: notification never delays recovery. With several databases each
-  // announces; the notifier keeps one message per phase.
-  const announced = deps.events?.publish(DETAIL_TYPES.phaseChanged, {
-    run: input.run,
-    phase: 'promote',
-    status: 'started',
-    at: startedAt,
-    facts: [`${database.id}: promoting ${base.newPrimary.identifier} in ${base.newPrimary.region}`],
-  } satisfies PhaseChangedDetail);
+  // announces; the notifier keeps one message per phase. An approved run's decision ended with the answer: say so,
+  // and who gave it (each database sends the same event; the notifier keeps it once).
+  const approval = input.approval?.approved ? input.approval : undefined;
+  const decided = approval
+    ? deps.events?.publish(DETAIL_TYPES.phaseChanged, {
+        run: input.run,
+        phase: 'decide',
+        status: 'succeeded',
+        at: approval.answeredAt,
+        facts: [approvalFact(approval)],
+        answer: {
+          approved: true,
+          by: approval.by,
+          ...(approval.displayName ? { displayName: approval.displayName } : {}),
+        },
+      } satisfies PhaseChangedDetail)
+    : undefined;
+  const announced = Promise.resolve(decided).then(() =>
+    deps.events?.publish(DETAIL_TYPES.phaseChanged, {
+      run: input.run,
+      phase: 'promote',
+      status: 'started',
+      at: startedAt,
+      facts: [`${database.id}: promoting ${base.newPrimary.identifier} in ${base.newPrimary.region}`],
+    } satisfies PhaseChangedDetail),
+  );
   const partial =
     database.kind === 'rds-read-replica'
       ? await promoteReplica(input, database, deps)

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { ActionRecord, Assessment, DatabaseAssessment, DnsResult, PromotionResult } from '../domain/run';
+import type {
+  ActionRecord,
+  ApprovalAnswer,
+  Assessment,
+  DatabaseAssessment,
+  DnsResult,
+  PromotionResult,
+} from '../domain/run';
 import { MalformedEventError } from '../errors';
 
 export { runContextSchema } from '../domain/run';
@@ -44,6 +51,15 @@ export const assessmentSchema: z.ZodType<Assessment> = z.looseObject({
   databases: z.array(databaseAssessmentSchema),
   maxLagSeconds: z.number().nullable(),
   approvalTimeoutSeconds: z.number(),
+});
+
+/** The answer to an approval (`$.approval`): null when none was asked. */
+export const approvalAnswerSchema: z.ZodType<ApprovalAnswer> = z.looseObject({
+  approved: z.boolean(),
+  by: z.string().min(1),
+  displayName: z.string().optional(),
+  comment: z.string().optional(),
+  answeredAt: isoTime,
 });
 
 export const promotionResultSchema: z.ZodType<PromotionResult> = z.looseObject({

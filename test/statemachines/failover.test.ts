@@ -238,6 +238,15 @@ describe('failover state machine', () => {
       expect(run.reasons).toEqual(['orders-db replica lag 75 s > RPO budget 60 s']);
       expect(run.rpo).toEqual({ actualSeconds: 75, budgetSeconds: 60, withinBudget: false });
       expect(run.approval).toMatchObject({ approved: true, by: 'oncall@example.com', comment: 'accept 75 s of loss' });
+      // The channel hears that the decision is over, and who made it, before promotion starts.
+      const phases = putEvents(mocks)
+        .filter((event) => event.detailType === 'Phase Changed')
+        .map((event) => event.detail as { phase: string; status: string; facts?: string[] });
+      const decided = phases.findIndex((event) => event.phase === 'decide' && event.status === 'succeeded');
+      expect(phases[decided]?.facts).toEqual(['approved by oncall@example.com: accept 75 s of loss']);
+      expect(decided).toBeLessThan(
+        phases.findIndex((event) => event.phase === 'promote' && event.status === 'started'),
+      );
       expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
       expect(mocks.route53).toHaveReceivedCommandTimes(Route53ChangeCommand, 1);
       await expectLockFree(run.run.epoch);

@@ -183,6 +183,58 @@ describe('renderIncidentMessage', () => {
     expect(message.text).toContain('Replica lag 95 s (RPO budget 60 s)');
   });
 
+  it('heads the message with the running phase, not decide, and says who approved, once the run was approved', () => {
+    // Prepare
+    const approver = 'arn:aws:sts::123456789012:assumed-role/oncall/alice';
+    const view = viewOf([
+      phase('decide', 'started', 60),
+      {
+        source: 'switchback',
+        'detail-type': 'Approval Requested',
+        detail: {
+          run: baseRun,
+          at: at(61),
+          reasons: ['lag'],
+          lagSeconds: 95,
+          rpoBudgetSeconds: 60,
+          timeoutSeconds: 1800,
+        },
+      },
+      phase('decide', 'succeeded', 180, {
+        facts: [`approved by ${approver} (as Alice): accept`],
+        answer: { approved: true, by: approver, displayName: 'Alice' },
+      }),
+      phase('promote', 'started', 181),
+    ]);
+
+    // Act
+    const message = renderIncidentMessage(view);
+
+    // Assess
+    expect(message.text.split('\n')[0]).toBe('🚨 orders failover: promote running');
+    expect(message.text).not.toContain('decide running');
+    expect(message.text.split('\n')).toContain(`Approved by ${approver} (as Alice)`);
+    expect(JSON.stringify(message.blocks)).toContain(`Approved by ${approver} (as Alice)`);
+  });
+
+  it('says who denied when the denied run is recorded', () => {
+    // Prepare
+    const approver = 'arn:aws:sts::123456789012:assumed-role/oncall/bob';
+    const view = viewOf([
+      ended('Run Skipped', {
+        outcome: 'denied',
+        approval: { approved: false, by: approver, answeredAt: at(200) },
+        endedAt: at(201),
+      }),
+    ]);
+
+    // Act
+    const message = renderIncidentMessage(view);
+
+    // Assess
+    expect(message.text.split('\n')).toContain(`Denied by ${approver}`);
+  });
+
   it('says the data at risk cannot be bounded when the lag is unknown', () => {
     // Prepare
     const view = viewOf([

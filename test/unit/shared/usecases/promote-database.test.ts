@@ -241,6 +241,47 @@ describe('promoteDatabase', () => {
       ]);
     });
 
+    it('says the decision ended and who approved it, before announcing the promotion, when the run was approved', async () => {
+      // Prepare
+      rds.addInstance('us-west-2', replica());
+      const events = new FakeEvents();
+      const approval = {
+        approved: true,
+        by: 'arn:aws:sts::123456789012:assumed-role/oncall/alice',
+        displayName: 'Alice',
+        comment: 'accept 95 s',
+        answeredAt: '2026-11-25T03:05:00.000Z',
+      };
+
+      // Act
+      await promoteDatabase({ run: ordersRun(), plan, database: ordersDbItem(), approval }, { ...deps, events });
+
+      // Assess
+      expect(events.ofType(DETAIL_TYPES.phaseChanged)).toEqual([
+        expect.objectContaining({
+          phase: 'decide',
+          status: 'succeeded',
+          at: '2026-11-25T03:05:00.000Z',
+          facts: ['approved by arn:aws:sts::123456789012:assumed-role/oncall/alice (as Alice): accept 95 s'],
+          answer: { approved: true, by: 'arn:aws:sts::123456789012:assumed-role/oncall/alice', displayName: 'Alice' },
+        }),
+        expect.objectContaining({ phase: 'promote', status: 'started' }),
+      ]);
+    });
+
+    it('marks the promote phase on the run record as it begins', async () => {
+      // Prepare
+      rds.addInstance('us-west-2', replica());
+      const run = ordersRun();
+      await ledger.putRun({ run, outcome: 'in-progress', phases: [], actions: [], warnings: [], endedAt: 'x' });
+
+      // Act
+      await promoteDatabase({ run, plan, database: ordersDbItem(), approval: null }, deps);
+
+      // Assess
+      expect((await ledger.getRun('orders', run.incidentId))?.phaseReached).toBe('promote');
+    });
+
     it('records the planned promotion and is writable at once when the run is a dry run', async () => {
       // Prepare: a dry run takes no lock, so another incident holding it does not matter
       rds.addInstance('us-west-2', replica());
