@@ -146,9 +146,24 @@ const verifyDatabase = async (
     // turns out bad. Their age counts at impact: after that, the failed region stops sending new ones.
     const sourceArn = primary.arn ? siblingArn(primary.arn, database.primary.region, primaryName) : undefined;
     const assessed = input.assessment.databases.find((db) => db.id === database.id)?.latestCrossRegionCopy;
-    const latest =
-      (sourceArn ? await deps.rds.latestReplicatedBackup(standbyRegion, sourceArn) : undefined) ?? assessed;
-    if (!latest) {
+    let lookupFailed: string | undefined;
+    let replicated: string | undefined;
+    try {
+      replicated = sourceArn ? await deps.rds.latestReplicatedBackup(standbyRegion, sourceArn) : undefined;
+    } catch (error) {
+      // After the databases were promoted and DNS flipped, backup evidence is a warning, never a failure of the
+      // run (as in Assess): the recovery stands, and a person looks at the backups.
+      lookupFailed = (error as Error).name || 'Error';
+      deps.log.warn('cross-region backup lookup failed', { database: database.id, errorName: lookupFailed });
+    }
+    const latest = replicated ?? assessed;
+    if (lookupFailed && !latest) {
+      check('cross-region copy', false, `lookup of ${primaryName}'s replicated backups failed (${lookupFailed})`);
+      warn(
+        `could not check the cross-region copy of ${primaryName}'s backups in ${standbyRegion} (${lookupFailed}): ` +
+          'check automated backup replication in the RDS console',
+      );
+    } else if (!latest) {
       check('cross-region copy', false, `no backup of ${primaryName} replicated into ${standbyRegion}`);
       warn(`no cross-region copy of ${primaryName}'s backups in ${standbyRegion}: enable automated backup replication`);
     } else {

@@ -118,6 +118,29 @@ describe('verifyRecovery', () => {
     ]);
   });
 
+  it('warns, and does not fail the run, when the backup lookup errors after the databases were promoted', async () => {
+    // Prepare: RDS refuses the lookup (e.g. throttled past its retries, or access denied)
+    rds.latestReplicatedBackup = async () => {
+      throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    };
+    const assessment = ordersAssessment();
+    for (const db of assessment.databases) delete db.latestCrossRegionCopy;
+
+    // Act
+    const result = await verifyRecovery({ run: ordersRun(), plan, assessment, promotions }, deps);
+
+    // Assess
+    expect(result.warnings).toEqual([
+      "orders-db: could not check the cross-region copy of orders-db's backups in us-west-2 (AccessDeniedException): " +
+        'check automated backup replication in the RDS console',
+    ]);
+    expect(result.checks.find((check) => check.name === 'orders-db: writable')?.ok).toBe(true);
+    expect(events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged).map((e) => e.status)).toEqual([
+      'started',
+      'succeeded',
+    ]);
+  });
+
   it('warns when the cross-region copy was older than the limit at impact', async () => {
     // Prepare
     rds.addReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN, secondsBefore(IMPACT_AT, 3600));
