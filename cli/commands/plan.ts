@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { PlanValidationError } from '../../shared/errors';
+import { planWarnings } from '../../shared/plan/advice';
 import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import type { CliIo } from '../context';
@@ -40,6 +41,8 @@ export const validatePlanFiles = (files: readonly string[], io: CliIo): number =
       const plan = loadPlanFile(file);
       plans.push(plan);
       io.out(`✓ ${file}: ${describePlan(plan)}`);
+      // Valid, but AWS cannot honour it: a warning, not a failure.
+      for (const warning of planWarnings(plan)) io.err(`⚠ ${file}: ${warning.path}: ${warning.message}`);
     } catch (error) {
       invalid += 1;
       reportInvalid(io, file, error);

@@ -133,7 +133,7 @@ export const planSchema = z
     dns: z.array(hostedZoneSchema).min(1, { error: 'list at least one hosted zone' }),
     backups: z
       .strictObject({
-        /** Newest restorable point must be at most this old; defaults to the RPO budget. */
+        /** Newest restorable point must be at most this old; default: see backupMaxAgeSeconds. */
         maxAgeSeconds: seconds('the backup age limit').optional(),
         crossRegionCopy: z.boolean({ error: 'expected true or false' }).default(true),
       })
@@ -194,5 +194,15 @@ export type HostedZone = Plan['dns'][number];
 export type FailoverRecord = HostedZone['records'][number];
 export type SlackSettings = NonNullable<Plan['notifications']['slack']>;
 
-/** The backup age limit in force: the plan's, or its RPO budget. */
-export const backupMaxAgeSeconds = (plan: Plan): number => plan.backups.maxAgeSeconds ?? plan.budgets.rpoSeconds;
+/**
+ * RDS keeps `LatestRestorableTime` about 5 minutes behind now (aws-facts.md: RDS User Guide, "Restoring a DB
+ * instance to a specified time"): a backup age limit below this cannot be met, and every run would warn.
+ */
+export const RESTORABLE_TIME_LAG_SECONDS = 300;
+
+/** The default backup age limit's floor: twice that lag, so that one late log upload does not warn. */
+export const DEFAULT_BACKUP_MAX_AGE_SECONDS = 2 * RESTORABLE_TIME_LAG_SECONDS;
+
+/** The backup age limit in force: the plan's, else the larger of its RPO budget and what RDS can meet (600 s). */
+export const backupMaxAgeSeconds = (plan: Plan): number =>
+  plan.backups.maxAgeSeconds ?? Math.max(plan.budgets.rpoSeconds, DEFAULT_BACKUP_MAX_AGE_SECONDS);

@@ -20,6 +20,24 @@ describe('describePlan', () => {
 });
 
 describe('validatePlanFiles', () => {
+  it('returns 0 and warns, naming the field and the fix, when the backup age limit cannot be met', () => {
+    // Prepare
+    const { io, out, err } = captureIo();
+    const file = join(fixtures, 'unmeetable-backup-age.yml');
+
+    // Act
+    const code = validatePlanFiles([file], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out).toEqual([`✓ ${file}: refunds-backups (eu-west-1 -> eu-central-1), 1 database, 1 record`]);
+    expect(err).toEqual([
+      `⚠ ${file}: backups.maxAgeSeconds: 120 s cannot be met: RDS keeps LatestRestorableTime about 300 s behind ` +
+        'now (aws-facts.md: RDS User Guide), so every run would warn; use at least 600, or leave it out ' +
+        '(default: the larger of budgets.rpoSeconds and 600 s)',
+    ]);
+  });
+
   it('returns 0 and prints one line per plan when every plan is valid', () => {
     // Prepare
     const { io, out, err } = captureIo();

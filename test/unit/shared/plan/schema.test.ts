@@ -67,7 +67,9 @@ describe('planSchema', () => {
       approvalTimeoutSeconds: 3600,
     });
     expect(parsed.backups).toEqual({ crossRegionCopy: true });
-    expect(backupMaxAgeSeconds(parsed)).toBe(parsed.budgets.rpoSeconds);
+    // RDS keeps LatestRestorableTime about 5 minutes behind: the default never asks for fresher than 600 s.
+    expect(parsed.budgets.rpoSeconds).toBeLessThan(600);
+    expect(backupMaxAgeSeconds(parsed)).toBe(600);
     expect(parsed.notifications).toEqual({});
   });
 
@@ -351,5 +353,17 @@ describe('planSchema', () => {
 
     // Assess
     expect(issues).toEqual([{ path: 'trigger.alarms', message: 'list at least one CloudWatch alarm name' }]);
+  });
+});
+
+describe('backupMaxAgeSeconds', () => {
+  it('defaults to the RPO budget when the budget is longer than what RDS can meet', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    plan.budgets.rpoSeconds = 1800;
+    delete (plan as Fields).backups;
+
+    // Act / Assess
+    expect(backupMaxAgeSeconds(parsePlan(plan, 'test.yml'))).toBe(1800);
   });
 });
