@@ -223,8 +223,8 @@ describe('decide', () => {
     expect(assessment.warnings).toEqual([]);
   });
 
-  it('uses the RPO budget as the backup age limit when the plan sets none, and skips copies when not required', () => {
-    // Prepare: restorable 120 s ago, RPO 60 s, copies not required.
+  it('does not warn about a restorable point RDS keeps 2 minutes behind when the plan sets no limit (RPO 60 s)', () => {
+    // Prepare: restorable 120 s ago, RPO 60 s, copies not required: RDS cannot do better (aws-facts.md).
     const plan = ordersPlan({ backups: { maxAgeSeconds: undefined, crossRegionCopy: false } });
 
     // Act
@@ -240,7 +240,27 @@ describe('decide', () => {
     );
 
     // Assess
-    expect(assessment.warnings).toEqual(['catalog newest restorable point is 120 s old, limit 60 s']);
+    expect(assessment.warnings).toEqual([]);
+  });
+
+  it('warns past the default limit of 600 s when the plan sets none and its RPO budget is shorter', () => {
+    // Prepare: restorable 720 s ago
+    const plan = ordersPlan({ backups: { maxAgeSeconds: undefined, crossRegionCopy: false } });
+
+    // Act
+    const assessment = decide(
+      plan,
+      readings({
+        catalog: { latestRestorableTime: '2026-11-25T02:58:00.000Z' },
+        'orders-db': { latestCrossRegionCopy: undefined },
+      }),
+      'live',
+      undefined,
+      NOW,
+    );
+
+    // Assess
+    expect(assessment.warnings).toEqual(['catalog newest restorable point is 720 s old, limit 600 s']);
   });
 
   it('warns when a standby is not found or has no restorable time', () => {
