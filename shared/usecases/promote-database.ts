@@ -90,9 +90,9 @@ export const promoteDatabase = async (input: PromoteDatabaseInput, deps: Promoti
     newPrimary: standbyOf(database),
   };
   // Announced while promoting, not before: notification never delays recovery. With several databases each
-  // announces; the notifier keeps one message per phase. An approved run's decision ended with the answer: say so,
-  // and who gave it (each database sends the same event; the notifier keeps it once).
-  const approval = input.approval?.approved ? input.approval : undefined;
+  // announces; the notifier keeps one message per phase. An approved run's decision ended with the answer: the
+  // plan's first database says so, and who gave it (once per run, not once per database).
+  const approval = input.approval?.approved && input.plan.databases[0]?.id === database.id ? input.approval : undefined;
   const decided = approval
     ? deps.events?.publish(DETAIL_TYPES.phaseChanged, {
         run: input.run,

@@ -269,6 +269,19 @@ describe('promoteDatabase', () => {
       ]);
     });
 
+    it('leaves the decision to the plan first database, so that it is announced once per run', async () => {
+      // Prepare: catalog is the plan's second database
+      const events = new FakeEvents();
+      const approval = { approved: true, by: 'arn:aws:sts::123456789012:assumed-role/oncall/alice', answeredAt: NOW };
+      rds.addGlobalCluster(globalCluster());
+
+      // Act
+      await promoteDatabase({ run: ordersRun(), plan, database: catalogItem(), approval }, { ...deps, events });
+
+      // Assess
+      expect(events.ofType<{ phase: string }>(DETAIL_TYPES.phaseChanged).map((e) => e.phase)).toEqual(['promote']);
+    });
+
     it('marks the promote phase on the run record as it begins', async () => {
       // Prepare
       rds.addInstance('us-west-2', replica());
