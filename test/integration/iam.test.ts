@@ -48,11 +48,6 @@ const ALLOWANCES: Allowance[] = [
     action: 'sqs:SendMessage',
     reason: 'Lambda sends a failed asynchronous invocation to the on-failure destination (the DLQ) with the role',
   })),
-  ...['promote-database', 'flip-dns'].map((name) => ({
-    function: name,
-    action: 'dynamodb:UpdateItem',
-    reason: 'the lock check re-takes a free lock when a run is redriven; the drill never redrives a run',
-  })),
   ...['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'].map((action) => ({
     function: 'promote-database',
     action,
