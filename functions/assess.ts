@@ -3,6 +3,7 @@ import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { Route53Adapter } from '../shared/aws/route53';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/load';
 import { systemClock } from '../shared/runtime/clock';
@@ -11,10 +12,14 @@ import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type AssessFailoverDeps, type AssessResult, assessFailover } from '../shared/usecases/assess-failover';
 
-/** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
+/**
+ * The task's envelope, set by the ASL: "Assess Failover" passes the execution input, "Reassess Failover" the run
+ * and the preflight's wait bound; the runbook input and the run are validated by the use case.
+ */
 const assessEventSchema = z.object({
-  input: z.unknown(),
+  input: z.unknown().optional(),
   execution: z.object({ arn: z.string().min(1), name: z.string().min(1), startTime: z.string().optional() }),
+  resume: z.object({ run: z.unknown(), waitUntil: z.iso.datetime().optional() }).optional(),
 });
 
 let adapters: Omit<AssessFailoverDeps, 'plans'> | undefined;
@@ -24,6 +29,7 @@ const defaultDeps = (): AssessFailoverDeps => {
   adapters ??= {
     ledger: new DynamoLedger(),
     rds: new RdsAdapter(),
+    route53: new Route53Adapter(),
     replicaLag: new CloudWatchReplicaLag(),
     events: new EventBridgeEvents(),
     clock: systemClock,
@@ -37,12 +43,12 @@ export const handler = lambdaHandler(async (event: unknown): Promise<AssessResul
   const parsed = assessEventSchema.safeParse(event);
   if (!parsed.success)
     throw new MalformedEventError('Assess Failover task payload', toFieldIssues(parsed.error, event));
-  const { input, execution } = parsed.data;
-  const named = (input ?? {}) as { plan?: unknown; incidentId?: unknown };
+  const { input, execution, resume } = parsed.data;
+  const named = (resume?.run ?? input ?? {}) as { plan?: unknown; incidentId?: unknown };
   logger.appendKeys({
     plan: typeof named.plan === 'string' ? named.plan : undefined,
     incidentId: typeof named.incidentId === 'string' ? named.incidentId : execution.name,
     executionArn: execution.arn,
   });
-  return assessFailover({ input, execution }, defaultDeps());
+  return assessFailover({ input, execution, ...(resume ? { resume } : {}) }, defaultDeps());
 });

@@ -178,6 +178,15 @@ module.exports = {
     ];
   },
 
+  /** Read the plans' hosted zones (the preflight lists each record pair), and change nothing. */
+  route53ReadStatements: () => {
+    const zones = loadPlans().flatMap((plan) => plan.dns);
+    const arns = unique(zones.map((zone) => zoneId(zone.hostedZoneId))).map((id) =>
+      sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`),
+    );
+    return allow(['route53:ListResourceRecordSets'], arns);
+  },
+
   /**
    * Flip DNS: list the plans' zones, and UPSERT only the plans' record names and types in them (record-level
    * condition keys, aws-facts.md: Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access

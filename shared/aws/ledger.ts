@@ -130,6 +130,11 @@ export class DynamoLedger implements LedgerPort {
     });
   }
 
+  /** Who holds the plan's lock now (a strongly consistent read); undefined when nobody does. */
+  async getLock(plan: string): Promise<LockState | undefined> {
+    return this.#readLock(plan);
+  }
+
   /** Releases the lock if this incident's execution holds it; keeps the epoch so the next holder's is higher. */
   async releaseLock(plan: string, owner: LockOwner): Promise<void> {
     try {

@@ -86,6 +86,7 @@ export class RdsAdapter implements RdsPort {
       return {
         identifier: global.GlobalClusterIdentifier ?? identifier,
         status: global.Status ?? 'unknown',
+        ...(global.EngineVersion ? { engineVersion: global.EngineVersion } : {}),
         members: (global.GlobalClusterMembers ?? []).flatMap((member) => {
           if (!member.DBClusterArn) return [];
           const { region: memberRegion, identifier: clusterIdentifier } = parseRdsArn(member.DBClusterArn);
@@ -122,6 +123,7 @@ export class RdsAdapter implements RdsPort {
         identifier: cluster.DBClusterIdentifier ?? identifier,
         arn: cluster.DBClusterArn ?? '',
         status: cluster.Status ?? 'unknown',
+        ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
         backupRetentionPeriod: cluster.BackupRetentionPeriod ?? 0,
         latestRestorableTime: iso(cluster.LatestRestorableTime),
       };

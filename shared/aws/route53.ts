@@ -7,6 +7,7 @@ import {
   type RRType,
 } from '@aws-sdk/client-route-53';
 import type { FailoverRecordSet, Route53Port } from '../domain/ports';
+import type { RecordSetReading } from '../domain/preflight';
 import { toSwitchbackError } from './aws-errors';
 import { route53Client } from './clients';
 
@@ -34,8 +35,22 @@ export class Route53Adapter implements Route53Port {
    * (StartRecordName/StartRecordType) and following pages while they still hold that name and type.
    */
   async listFailoverRecords(hostedZoneId: string, name: string, type: string): Promise<FailoverRecordSet[]> {
+    const records = await this.listNamed(hostedZoneId, name, type);
+    return records.flatMap((record) => {
+      const failover = toFailoverRecord(record);
+      return failover ? [failover] : [];
+    });
+  }
+
+  /** Every record named `name` of type `type`, whatever its routing policy, as the preflight reads it. */
+  async listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSetReading[]> {
+    const records = await this.listNamed(hostedZoneId, name, type);
+    return records.map(toRecordReading);
+  }
+
+  private async listNamed(hostedZoneId: string, name: string, type: string): Promise<ResourceRecordSet[]> {
     const wanted = normalizeName(name);
-    const found: FailoverRecordSet[] = [];
+    const found: ResourceRecordSet[] = [];
     let start: { name?: string; type?: string; identifier?: string } = { name, type };
     try {
       for (;;) {
@@ -54,8 +69,7 @@ export class Route53Adapter implements Route53Port {
             past = true;
             break;
           }
-          const failover = toFailoverRecord(record);
-          if (failover) found.push(failover);
+          found.push(record);
         }
         if (past || !out.IsTruncated) return found;
         start = { name: out.NextRecordName, type: out.NextRecordType, identifier: out.NextRecordIdentifier };
@@ -111,3 +125,25 @@ const toFailoverRecord = (record: ResourceRecordSet): FailoverRecordSet | undefi
   if (!Name || !Type || !SetIdentifier || (Failover !== 'PRIMARY' && Failover !== 'SECONDARY')) return undefined;
   return { name: Name, type: Type, setIdentifier: SetIdentifier, failover: Failover, rest: { ...rest } };
 };
+
+/** The routing policy of a record, from the field that only that policy sets (Route 53 API, ResourceRecordSet). */
+const routingOf = (record: ResourceRecordSet): string => {
+  if (record.Failover) return 'failover';
+  if (record.Weight !== undefined) return 'weighted';
+  if (record.Region) return 'latency';
+  if (record.GeoLocation) return 'geolocation';
+  if (record.GeoProximityLocation) return 'geoproximity';
+  if (record.MultiValueAnswer !== undefined) return 'multivalue';
+  if (record.CidrRoutingConfig) return 'cidr';
+  return 'simple';
+};
+
+const toRecordReading = (record: ResourceRecordSet): RecordSetReading => ({
+  ...(record.SetIdentifier ? { setIdentifier: record.SetIdentifier } : {}),
+  routing: routingOf(record),
+  ...(record.Failover === 'PRIMARY' || record.Failover === 'SECONDARY' ? { failover: record.Failover } : {}),
+  ...(record.TTL !== undefined ? { ttl: record.TTL } : {}),
+  ...(record.HealthCheckId ? { healthCheckId: record.HealthCheckId } : {}),
+  alias: record.AliasTarget !== undefined,
+  ...(record.AliasTarget ? { evaluateTargetHealth: record.AliasTarget.EvaluateTargetHealth === true } : {}),
+});

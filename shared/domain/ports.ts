@@ -1,5 +1,6 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import type { RecordSetReading } from './preflight';
 import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
 
 /**
@@ -24,6 +25,7 @@ export interface DbInstanceState {
 export interface GlobalClusterState {
   identifier: string;
   status: string;
+  engineVersion?: string;
   members: { clusterArn: string; clusterIdentifier: string; region: string; isWriter: boolean }[];
   /** Set while a failover or switchover is under way. */
   failoverState?: { status: string; fromClusterArn?: string; toClusterArn?: string; isDataLossAllowed?: boolean };
@@ -33,6 +35,7 @@ export interface DbClusterState {
   identifier: string;
   arn: string;
   status: string;
+  engineVersion?: string;
   backupRetentionPeriod: number;
   latestRestorableTime?: string;
 }
@@ -59,6 +62,8 @@ export interface FailoverRecordSet {
 
 export interface Route53Port {
   listFailoverRecords(hostedZoneId: string, name: string, type: string): Promise<FailoverRecordSet[]>;
+  /** Every record of that name and type, whatever its routing policy (the preflight's reading). */
+  listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSetReading[]>;
   /** One change batch; returns the change id. */
   upsertRecords(hostedZoneId: string, records: FailoverRecordSet[], comment: string): Promise<string>;
   getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
@@ -117,6 +122,8 @@ export interface LedgerPort {
   /** Marks the phase a run has reached, so that a failure with an error that names no phase is placed. */
   markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void>;
   getPlanState(plan: string): Promise<PlanState | undefined>;
+  /** Who holds the plan's lock now; undefined when nobody does. */
+  getLock(plan: string): Promise<LockState | undefined>;
   putPlanState(plan: string, state: PlanState): Promise<void>;
   putRun(record: RunRecord): Promise<void>;
   getRun(plan: string, incidentId: string): Promise<RunRecord | undefined>;

@@ -60,6 +60,7 @@ export const buildRunRecord = (plan: Plan, progress: RunProgress, outcome: Outco
     warnings: [...(progress.assessment?.warnings ?? []), ...(progress.verification?.warnings ?? [])],
     ...(progress.assessment ? { reasons: progress.assessment.reasons } : {}),
     ...(progress.approval ? { approval: progress.approval } : {}),
+    ...(progress.assessment?.preflight?.findings.length ? { findings: progress.assessment.preflight.findings } : {}),
     endedAt,
   };
 };

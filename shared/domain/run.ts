@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PreflightFinding } from './preflight';
 
 /**
  * The runbook: what a run is, what it carries through the state machine, and what it leaves in the ledger.
@@ -150,7 +151,7 @@ export interface ActionRecord {
   error?: string;
 }
 
-export type Outcome = 'in-progress' | 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped';
+export type Outcome = 'in-progress' | 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped' | 'blocked';
 
 export interface Budgeted {
   actualSeconds: number;
@@ -176,7 +177,8 @@ export interface DatabaseAssessment {
 
 /** Output of Assess, carried as `$.assessment`. */
 export interface Assessment {
-  decision: 'proceed' | 'approve' | 'skip';
+  /** block: the preflight failed, nothing is changed; wait: a standby is busy, look again after `preflight.retryInSeconds`. */
+  decision: 'proceed' | 'approve' | 'skip' | 'block' | 'wait';
   reasons: string[];
   warnings: string[];
   decidedAt: string;
@@ -184,6 +186,17 @@ export interface Assessment {
   /** The worst lag over all databases (the data at risk); null if any is unknown. */
   maxLagSeconds: number | null;
   approvalTimeoutSeconds: number;
+  /** What the preflight found (shared/domain/preflight.ts); absent on assessments made before it existed. */
+  preflight?: PreflightResult;
+}
+
+/** The preflight's part of an assessment. */
+export interface PreflightResult {
+  findings: PreflightFinding[];
+  /** While only transient findings remain: the run waits until this time at most, then stops. */
+  waitUntil?: string;
+  /** Seconds the "Wait For Standby" state waits before assessing again. */
+  retryInSeconds?: number;
 }
 
 /** The answer given to a paused approval (SendTaskSuccess output), carried as `$.approval`. */
@@ -258,6 +271,8 @@ export interface RunRecord {
   reasons?: string[];
   /** The answer of the person asked, when approval was requested and answered. */
   approval?: ApprovalAnswer;
+  /** What the preflight found; for a blocked run, why nothing was changed. */
+  findings?: PreflightFinding[];
   /** When the run ended; for a run still under way ('in-progress', 'awaiting-approval'), its last update. */
   endedAt: string;
 }
@@ -270,6 +285,7 @@ export const DETAIL_TYPES = {
   recoveryCompleted: 'Recovery Completed',
   recoveryFailed: 'Recovery Failed',
   runSkipped: 'Run Skipped',
+  runBlocked: 'Run Blocked',
 } as const;
 
 /** detail of "Phase Changed". */
@@ -309,4 +325,6 @@ export interface ApprovalRequestedDetail {
   lagSeconds: number | null;
   rpoBudgetSeconds: number;
   timeoutSeconds: number;
+  /** Preflight findings the person is asked to accept (plans with `preflight.onFindings: ask`). */
+  findings?: PreflightFinding[];
 }

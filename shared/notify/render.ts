@@ -82,6 +82,8 @@ const headline = (view: IncidentView): string => {
       return `🛑 ${plan} failover denied`;
     case 'skipped':
       return `⏭️ ${plan} failover skipped`;
+    case 'blocked':
+      return `⛔ ${plan} failover blocked by preflight: nothing changed`;
     case 'awaiting-approval':
       return `✋ ${plan} failover needs approval`;
     default: {
@@ -117,7 +119,11 @@ const phaseLine = (phase: PhaseView): string => {
 };
 
 const isTerminal = (view: IncidentView): boolean =>
-  view.outcome === 'recovered' || view.outcome === 'failed' || view.outcome === 'denied' || view.outcome === 'skipped';
+  view.outcome === 'recovered' ||
+  view.outcome === 'failed' ||
+  view.outcome === 'denied' ||
+  view.outcome === 'skipped' ||
+  view.outcome === 'blocked';
 
 /** RTO so far (or final) against its budget. */
 const rtoLine = (view: IncidentView): string => {
@@ -166,6 +172,13 @@ export const verdict = (view: IncidentView): string | undefined => {
       return 'Failover denied: no database was promoted and DNS was not changed.';
     case 'skipped':
       return 'Skipped: this plan already failed over or is in its cool-down.';
+    case 'blocked': {
+      const findings = view.findings ?? [];
+      return [
+        `Blocked before any change: ${findings.length} preflight check${findings.length === 1 ? '' : 's'} failed. No database was promoted and DNS was not changed.`,
+        ...findings.map((finding) => `• ${finding}`),
+      ].join('\n');
+    }
     default:
       return undefined;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeFinding } from '../domain/preflight';
 import {
   type ApprovalRequestedDetail,
   type Budgeted,
@@ -57,7 +58,7 @@ const approvalRequestedSchema = z.looseObject({
 
 const runRecordSchema = z.looseObject({
   run: runContextSchema,
-  outcome: z.enum(['in-progress', 'recovered', 'failed', 'denied', 'awaiting-approval', 'skipped']),
+  outcome: z.enum(['in-progress', 'recovered', 'failed', 'denied', 'awaiting-approval', 'skipped', 'blocked']),
   phases: z
     .array(z.looseObject({ name: phaseName, startedAt: isoTime, endedAt: isoTime, seconds: z.number() }))
     .default([]),
@@ -67,6 +68,10 @@ const runRecordSchema = z.looseObject({
   warnings: z.array(z.string()).default([]),
   failure: z
     .looseObject({ phase: z.union([phaseName, z.literal('unknown')]), error: z.string(), cause: z.string() })
+    .optional(),
+  /** Only on "Run Blocked": what the preflight found. */
+  findings: z
+    .array(z.looseObject({ resource: z.string(), expected: z.string(), found: z.string(), fix: z.string() }))
     .optional(),
   endedAt: isoTime,
   /** The answer of the person asked, when one was (a denied run's record says who denied). */
@@ -89,7 +94,12 @@ export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
   }),
   z.looseObject({
     source: z.literal(EVENT_SOURCE),
-    'detail-type': z.enum([DETAIL_TYPES.recoveryCompleted, DETAIL_TYPES.recoveryFailed, DETAIL_TYPES.runSkipped]),
+    'detail-type': z.enum([
+      DETAIL_TYPES.recoveryCompleted,
+      DETAIL_TYPES.recoveryFailed,
+      DETAIL_TYPES.runSkipped,
+      DETAIL_TYPES.runBlocked,
+    ]),
     detail: runRecordSchema,
   }),
 ]);
@@ -167,6 +177,7 @@ type Entry =
       redrive?: RecoveryFailedDetail['redrive'];
       warnings: string[];
       ans?: AnswerView;
+      findings?: string[];
     };
 
 /** Who answered an approval, and how: the authenticated principal, and the name they gave, if any. */
@@ -209,7 +220,7 @@ const toEntry = (event: NotifyEvent): Entry => {
       };
     }
     case 'end': {
-      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive, approval } = event.detail;
+      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive, approval, findings } = event.detail;
       const entry: Entry = {
         k: 'end',
         at: endedAt,
@@ -225,6 +236,7 @@ const toEntry = (event: NotifyEvent): Entry => {
       if (rto) entry.rto = { ...rto };
       if (rpo) entry.rpo = { ...rpo };
       if (failure) entry.failure = { phase: failure.phase, error: clip(failure.error), cause: clip(failure.cause) };
+      if (findings?.length) entry.findings = findings.slice(0, MAX_FACTS).map(describeFinding).map(clip);
       if (redrive)
         entry.redrive = { executionArn: redrive.executionArn, command: redrive.command, until: redrive.until };
       if (approval) entry.ans = answerView(approval);
@@ -279,6 +291,8 @@ export interface IncidentView {
   lagSeconds?: number | null;
   /** The newest approval request; `outcome` says whether it still waits. */
   approval?: ApprovalView;
+  /** A blocked run's preflight findings, one line each (resource, expected, found, fix). */
+  findings?: string[];
   rto?: Budgeted;
   rpo?: Budgeted;
   failure?: RunRecord['failure'];
@@ -376,6 +390,7 @@ export const buildView = (
       view.failure = entry.failure;
       view.redrive = entry.redrive;
       view.warnings = entry.warnings;
+      if (entry.findings) view.findings = entry.findings;
       view.endedAt = entry.at;
       if (entry.ans) view.answer = entry.ans;
       if (entry.rpo) view.lagSeconds = entry.rpo.actualSeconds;

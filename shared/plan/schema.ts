@@ -139,6 +139,16 @@ export const planSchema = z
       })
       .default({ crossRegionCopy: true }),
     notifications: z.strictObject({ slack: slackSchema.optional() }).default({}),
+    preflight: z
+      .strictObject({
+        /** block: a failed check stops the run before any change; ask: a person decides, with the findings. */
+        onFindings: z.enum(['block', 'ask'], { error: 'expected "block" or "ask"' }).default('block'),
+        /** How long a run waits for a standby that is busy (backing-up, modifying) before it stops. */
+        maxWaitSeconds: seconds('the preflight wait').default(600),
+        /** How often it looks again meanwhile. */
+        pollSeconds: seconds('the preflight poll interval').default(30),
+      })
+      .default({ onFindings: 'block', maxWaitSeconds: 600, pollSeconds: 30 }),
   })
   .superRefine((plan, ctx) => {
     if (plan.regions.primary === plan.regions.standby) {

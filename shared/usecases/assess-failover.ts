@@ -1,5 +1,16 @@
 import { decide } from '../domain/decision';
-import type { EventsPort, LedgerPort, RdsPort, ReplicaLagPort } from '../domain/ports';
+import type {
+  DbClusterState,
+  DbInstanceState,
+  EventsPort,
+  GlobalClusterState,
+  LedgerPort,
+  RdsPort,
+  ReplicaLagPort,
+  Route53Port,
+} from '../domain/ports';
+import { preflight, type StandbyReading } from '../domain/preflight';
+import { gateOnPreflight } from '../domain/preflight-gate';
 import { buildRunRecord } from '../domain/recovery';
 import {
   type Assessment,
@@ -8,6 +19,7 @@ import {
   type PhaseChangedDetail,
   type RunContext,
   type RunInput,
+  runContextSchema,
   runInputSchema,
   type Trigger,
 } from '../domain/run';
@@ -16,11 +28,17 @@ import { type PlanRegistry, toFieldIssues } from '../plan/load';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import { readPreflight, readStandby } from './read-preflight';
 
 /** What the "Assess Failover" task receives: the execution input as given, and the execution's identity. */
 export interface AssessEvent {
-  input: unknown;
+  input?: unknown;
   execution: { arn: string; name: string; startTime?: string };
+  /**
+   * Set by "Reassess Failover" after "Wait For Standby": the run as first assessed (its lock, start and trigger stay)
+   * and the bound of the preflight's wait.
+   */
+  resume?: { run: unknown; waitUntil?: string };
 }
 
 export interface AssessResult {
@@ -30,8 +48,12 @@ export interface AssessResult {
 
 export interface AssessFailoverDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'acquireLock' | 'getPlanState' | 'putRun' | 'getRun' | 'getAlarmIncident'>;
+  ledger: Pick<
+    LedgerPort,
+    'acquireLock' | 'assertLock' | 'getLock' | 'getPlanState' | 'putRun' | 'getRun' | 'getAlarmIncident'
+  >;
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
+  route53: Pick<Route53Port, 'listRecordSets'>;
   replicaLag: ReplicaLagPort;
   events: EventsPort;
   clock: Clock;
@@ -100,9 +122,13 @@ const replicatedBackup = async (deps: Deps, region: string, sourceArn: string | 
   }
 };
 
-const readReplica = async (db: RdsReadReplica, deps: Deps, now: Date): Promise<DatabaseAssessment> => {
+const readReplica = async (
+  db: RdsReadReplica,
+  state: DbInstanceState | undefined,
+  deps: Deps,
+  now: Date,
+): Promise<DatabaseAssessment> => {
   const { region, instance } = db.replica;
-  const state = await deps.rds.describeInstance(region, instance);
   if (!state) return { id: db.id, kind: db.kind, standbyStatus: 'not-found', alreadyPromoted: false, lagSeconds: null };
   // A replica without a source is a standalone instance: an earlier attempt promoted it.
   const alreadyPromoted = state.replicationSource === undefined;
@@ -121,12 +147,14 @@ const readReplica = async (db: RdsReadReplica, deps: Deps, now: Date): Promise<D
   };
 };
 
-const readAuroraGlobal = async (db: AuroraGlobal, deps: Deps, now: Date): Promise<DatabaseAssessment> => {
+const readAuroraGlobal = async (
+  db: AuroraGlobal,
+  secondary: DbClusterState | undefined,
+  global: GlobalClusterState | undefined,
+  deps: Deps,
+  now: Date,
+): Promise<DatabaseAssessment> => {
   const { region, cluster } = db.secondary;
-  const [global, secondary] = await Promise.all([
-    deps.rds.describeGlobalCluster(region, db.globalCluster),
-    deps.rds.describeCluster(region, cluster),
-  ]);
   if (!secondary) {
     return { id: db.id, kind: db.kind, standbyStatus: 'not-found', alreadyPromoted: false, lagSeconds: null };
   }
@@ -145,9 +173,24 @@ const readAuroraGlobal = async (db: AuroraGlobal, deps: Deps, now: Date): Promis
   };
 };
 
-/** Reads one database's standby, from the standby region only: the live path never waits on the failed region. */
-export const readDatabase = (db: Database, deps: Deps, now: Date): Promise<DatabaseAssessment> =>
-  db.kind === 'rds-read-replica' ? readReplica(db, deps, now) : readAuroraGlobal(db, deps, now);
+/**
+ * Reads one database's standby, from the standby region only: the live path never waits on the failed region.
+ * `standby` is what the preflight already read of it (readStandby), so each standby is described once.
+ */
+export const readDatabase = async (
+  db: Database,
+  deps: Deps,
+  now: Date,
+  standby?: StandbyReading,
+): Promise<DatabaseAssessment> => {
+  const reading = standby ?? (await readStandby(db, deps.rds));
+  if (db.kind === 'rds-read-replica') {
+    return readReplica(db, reading.kind === 'rds-read-replica' ? reading.instance : undefined, deps, now);
+  }
+  return reading.kind === 'aurora-global'
+    ? readAuroraGlobal(db, reading.cluster, reading.global, deps, now)
+    : readAuroraGlobal(db, undefined, undefined, deps, now);
+};
 
 const phaseEvent = (
   events: EventsPort,
@@ -165,14 +208,24 @@ const phaseEvent = (
     ...(facts ? { facts } : {}),
   } satisfies PhaseChangedDetail);
 
-const detectFacts = (input: RunInput, trigger: Trigger): string[] =>
-  trigger.type === 'alarm'
-    ? [`alarm ${trigger.alarmName} entered ALARM`]
-    : [`started by ${input.requestedBy}: ${input.reason}`];
+const detectFacts = (run: RunContext): string[] =>
+  run.trigger.type === 'alarm'
+    ? [`alarm ${run.trigger.alarmName} entered ALARM`]
+    : [`started by ${run.requestedBy}: ${run.reason}`];
+
+/** The run of a resumed assessment, as the first one made it. */
+const parseResumedRun = (run: unknown): RunContext => {
+  const result = runContextSchema.safeParse(run);
+  if (!result.success) throw new InvalidRunInputError(toFieldIssues(result.error, run));
+  return result.data;
+};
 
 /**
  * The "Assess Failover" step: validates the input, takes the plan's lock (its epoch fences every later step),
- * reads each standby's state, lag and backups, decides, and records the run as in progress.
+ * reads each standby's state, lag and backups, runs the preflight (shared/domain/preflight.ts) over the standbys,
+ * the DNS records and other plans' runs, decides, and records the run as in progress. A failed preflight ends in
+ * `block` (nothing changed) or, for a busy standby, `wait`: "Reassess Failover" calls this again with `resume`,
+ * which keeps the run, its lock and its wait bound.
  *
  * @throws InvalidRunInputError naming each bad field (an unproven alarm trigger names `trigger.type`);
  *   PlanNotFoundError; LockHeldError when another incident, or another execution of this incident, holds the plan
@@ -180,53 +233,71 @@ const detectFacts = (input: RunInput, trigger: Trigger): string[] =>
  */
 export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDeps): Promise<AssessResult> => {
   const { plans, ledger, events, clock, log } = deps;
-  const input = parseRunInput(event.input);
-  const plan: Plan = plans.get(input.plan);
-  const incidentId = input.incidentId ?? event.execution.name;
-  const trigger = await proveTrigger(input, event.execution.name, ledger);
   const now = clock.now();
-  const startedAt = now.toISOString();
-
-  // A dry run changes nothing, so it takes no lock: a dry run must never stand in the way of a real failover
-  // that an alarm starts meanwhile. Its epoch 0 is never a real lock's (epochs start at 1).
-  const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, now);
-  // An incident's record belongs to the execution that runs it: another execution reusing the id (a dry run
-  // takes no lock) must not overwrite it.
-  const recorded = await ledger.getRun(plan.app, incidentId);
-  if (recorded && recorded.run.executionArn !== event.execution.arn) {
-    throw new LockHeldError(plan.app, `${incidentId} (another execution: ${recorded.run.executionArn})`);
+  let run: RunContext;
+  let plan: Plan;
+  if (event.resume) {
+    run = parseResumedRun(event.resume.run);
+    plan = plans.get(run.plan);
+    // Still ours? A dry run (epoch 0) holds no lock.
+    const owner = { incidentId: run.incidentId, executionArn: event.execution.arn };
+    if (run.epoch > 0) await ledger.assertLock(plan.app, owner, run.epoch, now);
+  } else {
+    const input = parseRunInput(event.input);
+    plan = plans.get(input.plan);
+    const incidentId = input.incidentId ?? event.execution.name;
+    const trigger = await proveTrigger(input, event.execution.name, ledger);
+    const startedAt = now.toISOString();
+    // A dry run changes nothing, so it takes no lock: a dry run must never stand in the way of a real failover
+    // that an alarm starts meanwhile. Its epoch 0 is never a real lock's (epochs start at 1).
+    const owner = { incidentId, executionArn: event.execution.arn };
+    const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, now);
+    // An incident's record belongs to the execution that runs it: another execution reusing the id (a dry run
+    // takes no lock) must not overwrite it.
+    const recorded = await ledger.getRun(plan.app, incidentId);
+    if (recorded && recorded.run.executionArn !== event.execution.arn) {
+      throw new LockHeldError(plan.app, `${incidentId} (another execution: ${recorded.run.executionArn})`);
+    }
+    run = {
+      incidentId,
+      plan: plan.app,
+      action: input.action,
+      mode: input.mode,
+      reason: input.reason,
+      requestedBy: input.requestedBy,
+      trigger,
+      regions: { ...plan.regions },
+      impactStartedAt: trigger.type === 'alarm' ? trigger.impactStartedAt : startedAt,
+      startedAt,
+      executionArn: event.execution.arn,
+      epoch: lock.epoch,
+    };
   }
-  const [readings, planState] = await Promise.all([
-    Promise.all(plan.databases.map((db) => readDatabase(db, deps, now))),
-    ledger.getPlanState(plan.app),
-  ]);
-  const assessment = decide(plan, readings, input.mode, planState, clock.now(), trigger);
 
-  const run: RunContext = {
-    incidentId,
-    plan: plan.app,
-    action: input.action,
-    mode: input.mode,
-    reason: input.reason,
-    requestedBy: input.requestedBy,
-    trigger,
-    regions: { ...plan.regions },
-    impactStartedAt: trigger.type === 'alarm' ? trigger.impactStartedAt : startedAt,
-    startedAt,
-    executionArn: event.execution.arn,
-    epoch: lock.epoch,
-  };
+  const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
+  const [readings, planState, preflightReadings] = await Promise.all([
+    Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
+    ledger.getPlanState(plan.app),
+    readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys),
+  ]);
+  const decided = decide(plan, readings, run.mode, planState, clock.now(), run.trigger);
+  // A manual run switches Aurora over (promote-database), which needs matching engine versions.
+  const findings = preflight(plan, preflightReadings, { switchover: run.trigger.type === 'manual' });
+  const assessment = gateOnPreflight(plan, decided, findings, run.mode, clock.now(), event.resume?.waitUntil);
+
   await ledger.putRun(buildRunRecord(plan, { run, assessment }, 'in-progress', assessment.decidedAt));
   log.info('failover assessed', {
     decision: assessment.decision,
     maxLagSeconds: assessment.maxLagSeconds,
     warnings: assessment.warnings.length,
-    epoch: lock.epoch,
+    findings: findings.map((finding) => `${finding.check} ${finding.resource}`),
+    epoch: run.epoch,
   });
 
-  await phaseEvent(events, run, 'detect', 'succeeded', startedAt, detectFacts(input, trigger));
-  await phaseEvent(events, run, 'decide', 'started', startedAt);
+  if (!event.resume) {
+    await phaseEvent(events, run, 'detect', 'succeeded', run.startedAt, detectFacts(run));
+    await phaseEvent(events, run, 'decide', 'started', run.startedAt);
+  }
   if (assessment.decision === 'proceed') {
     await phaseEvent(events, run, 'decide', 'succeeded', assessment.decidedAt, assessment.reasons);
   }

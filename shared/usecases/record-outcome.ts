@@ -14,7 +14,7 @@ import type { PlanRegistry } from '../plan/load';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 
-export const RECORDED_OUTCOMES = ['recovered', 'skipped', 'denied'] as const;
+export const RECORDED_OUTCOMES = ['recovered', 'skipped', 'denied', 'blocked'] as const;
 export type RecordedOutcome = (typeof RECORDED_OUTCOMES)[number];
 
 /** What the "Record …" tasks receive: all the run reached, and how it ended. */
@@ -71,6 +71,9 @@ export const recordOutcome = async (
   // verify-recovery announced the verify phase; the record is the closing event.
   if (outcome === 'recovered') {
     await events.publish(DETAIL_TYPES.recoveryCompleted, record);
+  } else if (outcome === 'blocked') {
+    // The findings travel in the record: the channel learns what to fix.
+    await events.publish(DETAIL_TYPES.runBlocked, record);
   } else {
     await events.publish(DETAIL_TYPES.runSkipped, record);
   }
@@ -79,6 +82,7 @@ export const recordOutcome = async (
     rtoSeconds: record.rto?.actualSeconds,
     rpoSeconds: record.rpo?.actualSeconds,
     warnings: record.warnings.length,
+    findings: record.findings?.length ?? 0,
   });
   return { outcome, ...(record.rto ? { rto: record.rto } : {}), ...(record.rpo ? { rpo: record.rpo } : {}) };
 };

@@ -45,6 +45,8 @@ export const requestApproval = async (
     lagSeconds: assessment.maxLagSeconds,
     rpoBudgetSeconds: plan.budgets.rpoSeconds,
     timeoutSeconds: assessment.approvalTimeoutSeconds,
+    // What a person accepts by approving despite a failed preflight (plans with preflight.onFindings: ask).
+    ...(assessment.preflight?.findings.length ? { findings: assessment.preflight.findings } : {}),
   };
   await events.publish(DETAIL_TYPES.approvalRequested, detail);
   log.info('approval requested', { timeoutSeconds: assessment.approvalTimeoutSeconds });

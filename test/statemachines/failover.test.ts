@@ -324,10 +324,70 @@ describe('failover state machine', () => {
     );
   });
 
+  describe('preflight', () => {
+    it('makes no mutating call and records the run blocked with findings when a record of a pair is missing', async () => {
+      // Prepare: the standby record of the api pair was deleted (drift).
+      const fake = world();
+      const index = fake.records.findIndex((r) => r.SetIdentifier === 'api-us-west-2');
+      fake.records.splice(index, 1);
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect({ status: done.status, error: done.error, cause: done.cause }).toEqual({ status: 'SUCCEEDED' });
+      expect(visited(done)).toEqual(expect.arrayContaining(['Record Blocked Run', 'Release Lock', 'Failover Blocked']));
+      expect(visited(done)).not.toContain('Promote Databases');
+      expect(mutatingCalls(mocks)).toEqual({
+        PromoteReadReplica: 0,
+        FailoverGlobalCluster: 0,
+        SwitchoverGlobalCluster: 0,
+        ChangeResourceRecordSets: 0,
+      });
+      const run = await record(incidentId);
+      expect(run.outcome).toBe('blocked');
+      expect(run.actions).toEqual([]);
+      expect(run.findings).toEqual([
+        expect.objectContaining({
+          check: 'record-exists',
+          resource: 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+          fix: expect.stringContaining('create the standby region'),
+        }),
+      ]);
+      expect(detailTypes()).toContain('Run Blocked');
+      expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
+      await expectLockFree(run.run.epoch);
+    });
+
+    it('waits for a backing-up replica before any change, then proceeds once it is available', async () => {
+      // Prepare: the first two assessments see backing-up, the third available.
+      world({ replicaStatuses: ['backing-up', 'backing-up', 'available'] });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(visited(done).filter((state) => state === 'Wait For Standby')).toHaveLength(2);
+      expect(visited(done).filter((state) => state === 'Reassess Failover')).toHaveLength(2);
+      expect(visited(done, 'failed')).not.toContain('Start Promotion');
+      expect((await record(incidentId)).outcome).toBe('recovered');
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+      // Detect and decide-started are announced once, however many times the run looks again.
+      const announced = putEvents(mocks)
+        .filter((event) => event.detailType === 'Phase Changed')
+        .map((event) => `${String(event.detail.phase)} ${String(event.detail.status)}`);
+      expect(announced.filter((phase) => phase === 'detect succeeded')).toHaveLength(1);
+      expect(announced.filter((phase) => phase === 'decide started')).toHaveLength(1);
+    });
+  });
+
   describe('transient errors', () => {
     it('retries the promotion while the replica is backing-up and recovers', async () => {
-      // Prepare: assessment and the first promotion attempt see backing-up, the retry sees available.
-      world({ replicaStatuses: ['backing-up', 'backing-up', 'available'] });
+      // Prepare: assessment sees available, the first promotion attempt backing-up (it began since), the retry available.
+      world({ replicaStatuses: ['available', 'backing-up', 'available'] });
       const incidentId = incident();
 
       // Act

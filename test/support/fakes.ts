@@ -16,6 +16,7 @@ import type {
   Route53Port,
   WorkflowPort,
 } from '../../shared/domain/ports';
+import type { RecordSetReading } from '../../shared/domain/preflight';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../../shared/domain/run';
 import { LockHeldError } from '../../shared/errors';
 import type { Clock } from '../../shared/runtime/clock';
@@ -136,6 +137,11 @@ export class FakeLedger implements LedgerPort {
 
   static #owns(lock: LockState, owner: LockOwner): boolean {
     return lock.holder === owner.incidentId && lock.execution === owner.executionArn;
+  }
+
+  async getLock(plan: string): Promise<LockState | undefined> {
+    const lock = this.locks.get(plan);
+    return lock && copy(lock);
   }
 
   async getPlanState(plan: string): Promise<PlanState | undefined> {
@@ -382,6 +388,19 @@ export class FakeRoute53 implements Route53Port {
 
   async listFailoverRecords(hostedZoneId: string, name: string, type: string): Promise<FailoverRecordSet[]> {
     return copy((this.zones.get(hostedZoneId) ?? []).filter((r) => r.name === name && r.type === type));
+  }
+
+  async listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSetReading[]> {
+    return (this.zones.get(hostedZoneId) ?? [])
+      .filter((r) => r.name === name && r.type === type)
+      .map((r) => ({
+        setIdentifier: r.setIdentifier,
+        routing: 'failover',
+        failover: r.failover,
+        ...(typeof r.rest.TTL === 'number' ? { ttl: r.rest.TTL } : {}),
+        ...(typeof r.rest.HealthCheckId === 'string' ? { healthCheckId: r.rest.HealthCheckId } : {}),
+        alias: r.rest.AliasTarget !== undefined,
+      }));
   }
 
   async upsertRecords(hostedZoneId: string, records: FailoverRecordSet[], comment: string): Promise<string> {

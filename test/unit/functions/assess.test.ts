@@ -8,6 +8,7 @@ import {
   DescribeGlobalClustersCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/assess';
@@ -22,6 +23,7 @@ const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
+const route53 = mockClient(Route53Client);
 const context = lambdaContext('assess');
 
 const EXECUTION = {
@@ -37,6 +39,27 @@ describe('assess handler', () => {
     cloudwatch.reset();
     dynamo.reset();
     eventbridge.reset();
+    route53.reset();
+    route53.on(ListResourceRecordSetsCommand).resolves({
+      ResourceRecordSets: [
+        {
+          Name: 'api.orders.example.com.',
+          Type: 'CNAME',
+          SetIdentifier: 'api-us-east-1',
+          Failover: 'PRIMARY',
+          TTL: 60,
+        },
+        {
+          Name: 'api.orders.example.com.',
+          Type: 'CNAME',
+          SetIdentifier: 'api-us-west-2',
+          Failover: 'SECONDARY',
+          TTL: 60,
+        },
+      ],
+      IsTruncated: false,
+      MaxItems: 300,
+    });
     setPlans(new PlanRegistry([ordersPlan()]));
     const recent = new Date(Date.now() - 60_000);
     dynamo
@@ -104,6 +127,62 @@ describe('assess handler', () => {
     expect(result.assessment.warnings).toEqual([]);
     expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'in-progress' }) });
     expect(eventbridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+  });
+
+  it('blocks, naming the record and the fix, when the standby record is not a failover record', async () => {
+    // Prepare
+    route53.on(ListResourceRecordSetsCommand).resolves({
+      ResourceRecordSets: [
+        {
+          Name: 'api.orders.example.com.',
+          Type: 'CNAME',
+          SetIdentifier: 'api-us-east-1',
+          Failover: 'PRIMARY',
+          TTL: 60,
+        },
+        { Name: 'api.orders.example.com.', Type: 'CNAME', SetIdentifier: 'api-us-west-2', Weight: 10, TTL: 60 },
+      ],
+      IsTruncated: false,
+      MaxItems: 300,
+    });
+
+    // Act
+    const result = await handler({ input, execution: EXECUTION }, context);
+
+    // Assess
+    expect(result.assessment.decision).toBe('block');
+    expect(result.assessment.preflight?.findings).toEqual([
+      expect.objectContaining({
+        check: 'record-failover',
+        resource: 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+        found: 'a weighted record',
+      }),
+    ]);
+  });
+
+  it('resumes a waiting run: keeps its lock and start, and assesses again', async () => {
+    // Prepare
+    const first = await handler({ input, execution: EXECUTION }, context);
+    dynamo
+      .on(GetCommand)
+      .resolves({
+        Item: { holder: 'game-day-1', execution: EXECUTION.arn, epoch: 4, acquiredAt: first.run.startedAt },
+      });
+    dynamo.resetHistory();
+    eventbridge.resetHistory();
+
+    // Act
+    const result = await handler(
+      { execution: EXECUTION, resume: { run: first.run, waitUntil: '2026-11-25T03:11:29.000Z' } },
+      context,
+    );
+
+    // Assess
+    expect(result.run).toEqual(first.run);
+    expect(result.assessment.decision).toBe('proceed');
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+    // Only "decide succeeded": detect and decide-started were announced by the first assessment.
+    expect(eventbridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
   });
 
   it('throws InvalidRunInputError naming the field when the manual input is bad', async () => {

@@ -19,6 +19,52 @@ describe('Route53Adapter', () => {
     route53Mock.reset();
   });
 
+  describe('listRecordSets', () => {
+    it('returns every record of the name and type with its routing policy, TTL and health check', async () => {
+      // Prepare
+      route53Mock.on(ListResourceRecordSetsCommand).resolves({
+        ResourceRecordSets: [
+          {
+            Name: 'api.orders.example.com.',
+            Type: 'CNAME',
+            SetIdentifier: 'api-us-east-1',
+            Failover: 'PRIMARY',
+            TTL: 60,
+            ResourceRecords: [{ Value: 'east.orders.example.com' }],
+            HealthCheckId: 'hc-east',
+          },
+          {
+            Name: 'api.orders.example.com.',
+            Type: 'CNAME',
+            SetIdentifier: 'api-us-west-2',
+            Weight: 0,
+            TTL: 300,
+            ResourceRecords: [{ Value: 'west.orders.example.com' }],
+          },
+          { Name: 'www.orders.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'x' }] },
+        ],
+        IsTruncated: false,
+        MaxItems: 300,
+      });
+
+      // Act
+      const records = await adapter().listRecordSets(ZONE, 'api.orders.example.com', 'CNAME');
+
+      // Assess
+      expect(records).toEqual([
+        {
+          setIdentifier: 'api-us-east-1',
+          routing: 'failover',
+          failover: 'PRIMARY',
+          ttl: 60,
+          healthCheckId: 'hc-east',
+          alias: false,
+        },
+        { setIdentifier: 'api-us-west-2', routing: 'weighted', ttl: 300, alias: false },
+      ]);
+    });
+  });
+
   describe('listFailoverRecords', () => {
     it('returns the failover records of the name and type, following pages, keeping the rest of each record', async () => {
       // Prepare

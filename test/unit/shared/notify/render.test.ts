@@ -324,6 +324,33 @@ describe('renderIncidentMessage', () => {
     expect(message.text).toContain('⚠️ in cool-down until 04:00 UTC');
   });
 
+  it('says the preflight blocked the run, that nothing changed, and each finding with its fix', () => {
+    // Act
+    const message = renderIncidentMessage(
+      viewOf([
+        ended('Run Blocked', {
+          outcome: 'blocked',
+          findings: [
+            {
+              check: 'standby-exists',
+              resource: 'rds:us-west-2:orders-db-replica',
+              expected: 'read replica orders-db-replica of orders-db in us-west-2',
+              found: 'no such DB instance',
+              fix: 'create the cross-region read replica',
+            },
+          ],
+        }),
+      ]),
+    );
+
+    // Assess
+    expect(message.text).toContain('⛔ orders failover blocked by preflight: nothing changed');
+    expect(message.text).toContain('Blocked before any change: 1 preflight check failed.');
+    expect(message.text).toContain(
+      '• rds:us-west-2:orders-db-replica: expected read replica orders-db-replica of orders-db in us-west-2, found no such DB instance. Fix: create the cross-region read replica',
+    );
+  });
+
   it('adds that nothing changed when a dry run recovered', () => {
     // Act
     const message = renderIncidentMessage(

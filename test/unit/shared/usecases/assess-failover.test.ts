@@ -2,7 +2,7 @@ import { DETAIL_TYPES, type PhaseChangedDetail } from '../../../../shared/domain
 import { InvalidRunInputError, LockHeldError, PlanNotFoundError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type AssessEvent, type AssessFailoverDeps, assessFailover } from '../../../../shared/usecases/assess-failover';
-import { FakeClock, FakeEvents, FakeLag, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
+import { FakeClock, FakeEvents, FakeLag, FakeLedger, FakeLog, FakeRds, FakeRoute53 } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
 import { lockOwner } from '../../../support/run-fixtures';
 
@@ -53,7 +53,28 @@ const healthyRds = () =>
     .addReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN, '2026-11-25T02:58:00.000Z')
     .addReplicatedBackup('us-west-2', CATALOG_EAST_ARN, '2026-11-25T02:59:00.000Z');
 
+/** The plan's record pair as it should be: the primary region's record PRIMARY. */
+const healthyRecords = () =>
+  new FakeRoute53().addRecords(
+    'Z0123456789ORDERSAPI',
+    {
+      name: 'api.orders.example.com',
+      type: 'CNAME',
+      setIdentifier: 'api-us-east-1',
+      failover: 'PRIMARY',
+      rest: { TTL: 60, HealthCheckId: 'hc-east' },
+    },
+    {
+      name: 'api.orders.example.com',
+      type: 'CNAME',
+      setIdentifier: 'api-us-west-2',
+      failover: 'SECONDARY',
+      rest: { TTL: 60, HealthCheckId: 'hc-west' },
+    },
+  );
+
 describe('assessFailover', () => {
+  let route53: FakeRoute53;
   let ledger: FakeLedger;
   let events: FakeEvents;
   let rds: FakeRds;
@@ -64,11 +85,13 @@ describe('assessFailover', () => {
     ledger = new FakeLedger();
     events = new FakeEvents();
     rds = healthyRds();
+    route53 = healthyRecords();
     lag = new FakeLag().setRds('us-west-2', 'orders-db-replica', 3).setAurora('us-west-2', 'catalog-west', 0.8);
     deps = {
       plans: new PlanRegistry([ordersPlan()]),
       ledger,
       rds,
+      route53,
       replicaLag: lag,
       events,
       clock: new FakeClock(NOW),
@@ -329,6 +352,105 @@ describe('assessFailover', () => {
     // Assess
     expect(assessment.decision).toBe('skip');
     expect(ledger.locks.get('orders')?.holder).toBe('game-day-1');
+  });
+
+  describe('preflight', () => {
+    it('blocks, naming the missing replica and the fix, and still records the run in progress', async () => {
+      // Prepare
+      rds.instances.delete('us-west-2/orders-db-replica');
+
+      // Act
+      const { assessment } = await assessFailover(event(manualInput()), deps);
+
+      // Assess
+      expect(assessment.decision).toBe('block');
+      expect(assessment.preflight?.findings).toEqual([
+        expect.objectContaining({ check: 'standby-exists', resource: 'rds:us-west-2:orders-db-replica' }),
+      ]);
+      expect(ledger.putRuns.at(-1)).toMatchObject({
+        outcome: 'in-progress',
+        findings: [expect.objectContaining({ check: 'standby-exists' })],
+      });
+      // Deciding is under way: no "decide succeeded" for a blocked run.
+      expect(events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged).map((e) => e.status)).toEqual([
+        'succeeded',
+        'started',
+      ]);
+    });
+
+    it('waits, bounded, when the replica is backing-up', async () => {
+      // Prepare
+      const replica = rds.instances.get('us-west-2/orders-db-replica');
+      if (replica) replica.status = 'backing-up';
+
+      // Act
+      const { assessment } = await assessFailover(event(manualInput()), deps);
+
+      // Assess
+      expect(assessment.decision).toBe('wait');
+      expect(assessment.preflight).toMatchObject({ waitUntil: '2026-11-25T03:11:30.000Z', retryInSeconds: 30 });
+    });
+
+    it("blocks when another plan's run in progress holds a resource of this plan", async () => {
+      // Prepare: billing (wrongly) names orders' replica too, and a billing run holds its lock.
+      const billing = ordersPlan({
+        app: 'billing',
+        trigger: { alarms: ['billing-health'] },
+        dns: [
+          {
+            hostedZoneId: 'Z0123456789BILLING',
+            records: [
+              {
+                name: 'billing.example.com',
+                type: 'A',
+                primarySetIdentifier: 'b-east',
+                standbySetIdentifier: 'b-west',
+              },
+            ],
+          },
+        ],
+      });
+      deps.plans = new PlanRegistry([ordersPlan(), billing]);
+      await ledger.acquireLock(
+        'billing',
+        {
+          incidentId: 'billing-run-7',
+          executionArn: 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:billing-run-7',
+        },
+        new Date(NOW),
+      );
+
+      // Act
+      const { assessment } = await assessFailover(event(manualInput()), deps);
+
+      // Assess
+      expect(assessment.decision).toBe('block');
+      expect(assessment.preflight?.findings).toEqual([
+        expect.objectContaining({
+          check: 'claimed-by-other-run',
+          found: 'plan billing run billing-run-7 in progress',
+          resource: expect.stringContaining('database orders-db-replica (us-west-2)'),
+        }),
+      ]);
+    });
+
+    it('blocks after the bound when a resumed run still finds the replica backing-up', async () => {
+      // Prepare
+      const first = await assessFailover(event(manualInput()), deps);
+      const replica = rds.instances.get('us-west-2/orders-db-replica');
+      if (replica) replica.status = 'backing-up';
+
+      // Act
+      const { run, assessment } = await assessFailover(
+        { execution: EXECUTION, resume: { run: first.run, waitUntil: NOW } },
+        deps,
+      );
+
+      // Assess
+      expect(run).toEqual(first.run);
+      expect(assessment.decision).toBe('block');
+      expect(assessment.reasons[0]).toContain('still failing after waiting 600 s');
+    });
   });
 
   it('warns and proceeds when the cross-region backup lookup fails', async () => {

@@ -117,6 +117,36 @@ describe('recordOutcome', () => {
     });
   });
 
+  it('records a blocked run with its findings and no action, and publishes Run Blocked', async () => {
+    // Prepare
+    const finding = {
+      check: 'record-exists' as const,
+      resource: 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+      expected: 'a failover record',
+      found: 'no record of that name and type',
+      fix: 'create it',
+    };
+    const blocked = assessment({
+      decision: 'block',
+      reasons: ['preflight: 1 check failed: nothing was changed'],
+      warnings: [],
+      preflight: { findings: [finding] },
+    });
+
+    // Act
+    const result = await recordOutcome({ run: runContext(), assessment: blocked, outcome: 'blocked' }, deps);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'blocked' });
+    expect(ledger.planStates.size).toBe(0);
+    expect(events.published.map((e) => e.detailType)).toEqual([DETAIL_TYPES.runBlocked]);
+    expect(events.ofType<RunRecord>(DETAIL_TYPES.runBlocked)[0]).toMatchObject({
+      outcome: 'blocked',
+      actions: [],
+      findings: [finding],
+    });
+  });
+
   it('records a denied run with who denied it and publishes Run Skipped', async () => {
     // Prepare
     const approval = {

@@ -1,0 +1,77 @@
+import { awsErrorName } from '../aws/aws-errors';
+import { sharedResources } from '../domain/plan-resources';
+import type { LedgerPort, RdsPort, Route53Port } from '../domain/ports';
+import type { ClaimReading, PreflightReadings, RecordPairReading, StandbyReading } from '../domain/preflight';
+import type { PlanRegistry } from '../plan/load';
+import type { Database, Plan } from '../plan/schema';
+
+/** What the preflight reads: the standbys (standby region only), the records, other plans' locks. */
+export interface ReadPreflightDeps {
+  plans: PlanRegistry;
+  rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster'>;
+  route53: Pick<Route53Port, 'listRecordSets'>;
+  ledger: Pick<LedgerPort, 'getLock'>;
+}
+
+/**
+ * Reads one database's standby from the standby region only (the global-cluster call too, which any region of the
+ * global cluster serves): the live path never waits on the region it recovers from.
+ */
+export const readStandby = async (db: Database, rds: ReadPreflightDeps['rds']): Promise<StandbyReading> => {
+  if (db.kind === 'rds-read-replica') {
+    return { id: db.id, kind: db.kind, instance: await rds.describeInstance(db.replica.region, db.replica.instance) };
+  }
+  const [cluster, global] = await Promise.all([
+    rds.describeCluster(db.secondary.region, db.secondary.cluster),
+    rds.describeGlobalCluster(db.secondary.region, db.globalCluster),
+  ]);
+  return { id: db.id, kind: db.kind, cluster, global };
+};
+
+const readRecords = async (plan: Plan, route53: ReadPreflightDeps['route53']): Promise<RecordPairReading[]> =>
+  Promise.all(
+    plan.dns.flatMap((zone) =>
+      zone.records.map(async (record) => {
+        const base = { hostedZoneId: zone.hostedZoneId, name: record.name, type: record.type };
+        try {
+          return { ...base, records: await route53.listRecordSets(zone.hostedZoneId, record.name, record.type) };
+        } catch (error) {
+          // A zone that does not exist holds no record: the record checks say so, with the fix.
+          if (awsErrorName(error) === 'NoSuchHostedZone') return { ...base, records: [] };
+          throw error;
+        }
+      }),
+    ),
+  );
+
+/** Runs of other plans in progress (they hold their plan's lock) that name resources of this plan. */
+const readClaims = async (plan: Plan, deps: ReadPreflightDeps): Promise<ClaimReading[]> => {
+  const others = deps.plans.names
+    .filter((name) => name !== plan.app)
+    .map((name) => ({ other: deps.plans.get(name), shared: sharedResources(plan, deps.plans.get(name)) }))
+    .filter(({ shared }) => shared.length > 0);
+  const claims = await Promise.all(
+    others.map(async ({ other, shared }) => {
+      const lock = await deps.ledger.getLock(other.app);
+      return lock ? [{ plan: other.app, incidentId: lock.holder, resources: shared.map(([mine]) => mine.label) }] : [];
+    }),
+  );
+  return claims.flat();
+};
+
+/**
+ * Gathers what the preflight checks (shared/domain/preflight.ts) look at. `standbys` that the caller already read
+ * are reused, so that a standby is described once per assessment.
+ */
+export const readPreflight = async (
+  plan: Plan,
+  deps: ReadPreflightDeps,
+  standbys?: StandbyReading[],
+): Promise<PreflightReadings> => {
+  const [databases, records, claims] = await Promise.all([
+    standbys ?? Promise.all(plan.databases.map((db) => readStandby(db, deps.rds))),
+    readRecords(plan, deps.route53),
+    readClaims(plan, deps),
+  ]);
+  return { databases, records, claims };
+};
