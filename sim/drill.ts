@@ -5,7 +5,10 @@ import type { Pluggable } from '@smithy/types';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
+import { RdsAdapter } from '../shared/aws/rds';
+import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import type { PreflightFinding } from '../shared/domain/preflight';
 import {
   type ApprovalRequestedDetail,
   DETAIL_TYPES,
@@ -18,6 +21,7 @@ import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
 import { answerApproval as answerPendingApproval } from '../shared/usecases/answer-approval';
+import { runPreflight } from '../shared/usecases/read-preflight';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { startLocalLedger } from './local-ledger';
@@ -375,6 +379,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
 
     options.onWorld?.(world);
     world.start();
+    const preflight = await preflightAtStart(plan, clock, progress);
     const horizonMs = DEFAULT_HORIZON_MS;
     const observeUntilMs = DRILL_START_MS + observeSeconds(scenario, timing) * 1000;
     let answerSent = false;
@@ -422,6 +427,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       timeline: execution?.transitions ?? [],
       events: switchbackEvents(world),
       warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
+      preflight,
       wall: { startedAt: wallStartedAt, durationMs: 0 },
     });
     report.wall.durationMs = Math.round(performance.now() - wallStart);
@@ -431,6 +437,42 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   } finally {
     await cleanup();
   }
+};
+
+/**
+ * The preflight at the scenario's start, before the outage: the same checks Assess makes, through the product's
+ * adapters (served by the simulator), for an alarm-started run (an Aurora failover, not a switchover).
+ */
+const preflightAtStart = async (
+  plan: ReturnType<typeof loadPlanFile>,
+  clock: VirtualClock,
+  progress: (event: DrillProgress) => void,
+): Promise<{ at: string; findings: PreflightFinding[] }> => {
+  const at = iso(clock.now());
+  let result: PreflightFinding[] | undefined;
+  let failure: unknown;
+  runPreflight(
+    plan,
+    {
+      plans: new PlanRegistry([plan]),
+      rds: new RdsAdapter(),
+      route53: new Route53Adapter(),
+      ledger: new DynamoLedger(),
+    },
+    { switchover: false },
+  ).then(
+    (findings) => {
+      result = findings;
+    },
+    (error: unknown) => {
+      failure = error ?? new Error('preflight failed');
+    },
+  );
+  await clock.runUntil(() => result !== undefined || failure !== undefined, { maxVirtualMs: 60_000 });
+  if (failure !== undefined || result === undefined) throw failure ?? new Error('the preflight did not finish');
+  const findings = result;
+  progress({ kind: 'preflight', at, findings });
+  return { at, findings };
 };
 
 /** The runner as the simulator's Step Functions (the SDK plugin delegates StartExecution etc. to it). */

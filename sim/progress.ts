@@ -12,7 +12,9 @@ import { formatSeconds } from './report-html';
 export type DrillProgress =
   | { kind: 'start'; at: string; message: string }
   | { kind: 'milestone'; at: string; message: string }
-  | { kind: 'phase'; at: string; phase: PhaseName; status: 'started' | 'succeeded' | 'failed' };
+  | { kind: 'phase'; at: string; phase: PhaseName; status: 'started' | 'succeeded' | 'failed' }
+  /** The preflight before the outage: each finding (resource, found, fix), none when every check passed. */
+  | { kind: 'preflight'; at: string; findings: { resource: string; found: string; fix: string }[] };
 
 export interface ProgressOutput {
   write(text: string): unknown;
@@ -39,6 +41,23 @@ export const elapsed = (startMs: number, at: string): string => {
 
 const fitWidth = (line: string, width = 80): string => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
 
+/** Breaks a long sentence into lines of at most `width` columns (continuation lines indented), whole words kept. */
+export const wrap = (text: string, indent = '', width = 80): string[] => {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    const next = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
+    if (next.length > width && line.trim() !== '') {
+      lines.push(line);
+      line = `${indent}    ${word}`;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines;
+};
+
 interface PhaseState {
   status: 'started' | 'succeeded' | 'failed';
   /** Unknown for the first phase when only its end was announced. */
@@ -63,6 +82,10 @@ export class ProgressDisplay {
 
   /** Takes one progress event; pass it as the drill's `onProgress`. */
   readonly update = (event: DrillProgress): void => {
+    if (event.kind === 'preflight') {
+      for (const line of preflightLines(elapsed(this.startMs, event.at), event.findings)) this.note(line);
+      return;
+    }
     if (event.kind === 'start') this.startMs = Date.parse(event.at);
     if (event.kind === 'milestone' || event.kind === 'start') {
       this.lastMilestone = `${elapsed(this.startMs, event.at)}  ${event.message}`;
@@ -133,6 +156,22 @@ export class ProgressDisplay {
   }
 }
 
+/** One finding for a terminal: what was found, where, and the fix, wrapped to 80 columns. */
+const findingLines = (finding: { resource: string; found: string; fix: string }, indent = ''): string[] => [
+  ...wrap(`Finding: ${finding.found}`, indent),
+  `${indent}  at ${finding.resource}`,
+  ...wrap(`Fix: ${finding.fix}`, `${indent}  `),
+];
+
+/** The preflight's lines: a pass, or each finding. */
+const preflightLines = (when: string, findings: { resource: string; found: string; fix: string }[]): string[] =>
+  findings.length === 0
+    ? [`${when}  Preflight: every check passed (standbys, record pairs, other runs)`]
+    : [
+        `${when}  Preflight: ${findings.length} check${findings.length === 1 ? '' : 's'} failed`,
+        ...findings.flatMap((finding) => findingLines(finding, '         ')),
+      ];
+
 /** The final table: each phase and its duration, RTO and RPO against budget, the verdict. */
 export const summaryTable = (report: DrillReport): string => {
   const rows: string[] = [];
@@ -159,8 +198,10 @@ export const summaryTable = (report: DrillReport): string => {
     failed: 'FAILED',
     'awaiting-approval': 'AWAITING APPROVAL (run again with --approve or --deny)',
     denied: 'DENIED',
+    blocked: 'BLOCKED by preflight: nothing was changed',
   }[report.outcome];
   rows.push(`Verdict: ${verdict}`);
+  for (const finding of report.outcome === 'blocked' ? report.findings : []) rows.push(...findingLines(finding));
   if (report.failure) rows.push(`Failure: ${report.failure.error} in ${report.failure.phase}: ${report.failure.cause}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
   return `${rows.map((row) => fitWidth(row)).join('\n')}\n`;

@@ -26,7 +26,19 @@ const VERDICT: Record<DrillReport['outcome'], { label: string; color: string }> 
   failed: { label: 'Failed', color: '#cf222e' },
   'awaiting-approval': { label: 'Awaiting approval', color: '#9a6700' },
   denied: { label: 'Denied', color: '#6e7781' },
+  blocked: { label: 'Blocked by preflight', color: '#9a6700' },
 };
+
+/** Findings as a table: resource, expected, found, fix. */
+const findingsTable = (findings: DrillReport['findings'], empty: string): string =>
+  findings.length === 0
+    ? `<p class="muted">${escapeHtml(empty)}</p>`
+    : `<table><tr><th>Resource</th><th>Expected</th><th>Found</th><th>Fix</th></tr>${findings
+        .map(
+          (f) =>
+            `<tr><td><code>${escapeHtml(f.resource)}</code></td><td>${escapeHtml(f.expected)}</td><td class="bad">${escapeHtml(f.found)}</td><td>${escapeHtml(f.fix)}</td></tr>`,
+        )
+        .join('')}</table>`;
 
 const PHASE_COLORS: Record<string, string> = {
   detect: '#8250df',
@@ -106,6 +118,13 @@ export const renderReportHtml = (report: DrillReport): string => {
           : `; orchestration and polling added ${escapeHtml(formatSeconds(report.criticalPath.overheadSeconds))}`
       }.</p>`
     : '';
+  const preflight = report.preflight
+    ? `<section><h2>Preflight before the outage</h2>${findingsTable(report.preflight.findings, 'Every check passed.')}</section>`
+    : '';
+  const findings =
+    report.outcome === 'blocked'
+      ? `<section><h2>Why the run stopped before any change</h2>${findingsTable(report.findings, 'No finding recorded.')}</section>`
+      : '';
   const failure = report.failure
     ? `<section><h2>Failure</h2><p><strong>${escapeHtml(report.failure.error)}</strong> in phase ${escapeHtml(report.failure.phase)}: ${escapeHtml(report.failure.cause)}</p></section>`
     : '';
@@ -134,6 +153,8 @@ details summary { cursor: pointer; }
 <table><tr><th></th><th>Actual</th><th>Budget</th><th></th></tr>${budgetRow('RTO', report.rto)}${budgetRow('RPO', report.rpo)}</table>
 ${critical}</section>
 <section><h2>Timeline</h2>${timelineSvg(report)}</section>
+${preflight}
+${findings}
 ${failure}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>

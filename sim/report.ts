@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PreflightFinding } from '../shared/domain/preflight';
 import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Transition } from './local-runner';
 import { renderReportHtml } from './report-html';
@@ -12,7 +13,7 @@ import { renderReportHtml } from './report-html';
  * Apart from `wall`, a report is a pure function of plan + scenario + seed: the same inputs give the same JSON.
  */
 
-export type DrillOutcome = 'recovered' | 'failed' | 'awaiting-approval' | 'denied';
+export type DrillOutcome = 'recovered' | 'failed' | 'awaiting-approval' | 'denied' | 'blocked';
 
 /** One mutating AWS call, in the order the simulator received it. */
 export interface DrillAction {
@@ -47,6 +48,13 @@ export interface DrillReport {
   /** The fastest failover the timing model allows (no polling, no orchestration) vs the product's RTO. */
   criticalPath: { lowerBoundSeconds: number; overheadSeconds: number | null } | null;
   warnings: string[];
+  /**
+   * The preflight the drill ran before injecting the outage (the same checks as Assess, through the same adapters):
+   * what a newcomer sees first.
+   */
+  preflight: { at: string; findings: PreflightFinding[] } | null;
+  /** What the run's own preflight found (Assess): for a blocked run, why nothing was changed. */
+  findings: PreflightFinding[];
   failure?: { phase: string; error: string; cause: string };
   /** State transitions of the run's execution, at virtual time. */
   timeline: Transition[];
@@ -70,6 +78,7 @@ export interface ReportInput {
   events: DrillEvent[];
   /** Drill-side warnings (a notifier that failed, no run within the horizon). */
   warnings: string[];
+  preflight?: { at: string; findings: PreflightFinding[] } | null;
   wall: { startedAt: string; durationMs: number };
 }
 
@@ -78,6 +87,7 @@ const OUTCOMES: Record<string, DrillOutcome> = {
   failed: 'failed',
   denied: 'denied',
   'awaiting-approval': 'awaiting-approval',
+  blocked: 'blocked',
 };
 
 /** Orders transitions by virtual time, then by Map iteration, so concurrent branches list the same way each replay. */
@@ -108,6 +118,8 @@ export const buildReport = (input: ReportInput): DrillReport => {
             overheadSeconds: rto && outcome === 'recovered' ? round(rto.actualSeconds - input.lowerBoundSeconds) : null,
           },
     warnings: [...(record?.warnings ?? []), ...input.warnings],
+    preflight: input.preflight ?? null,
+    findings: record?.findings ?? [],
     timeline: [...input.timeline].sort(byTime),
     events: input.events,
     wall: input.wall,

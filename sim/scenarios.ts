@@ -67,6 +67,29 @@ const SCENARIOS = {
       ],
     }),
   },
+  'standby-missing': {
+    description:
+      "Drift: the plan's RDS read replica was deleted in the standby region; then the primary region goes down. The preflight stops the run before any change.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { standbyMissing: true } }),
+  },
+  'record-missing': {
+    description:
+      "Drift: the standby region's failover record of the first record pair was deleted; then the primary region goes down. The preflight stops the run before any change.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { recordMissing: true } }),
+  },
+  'record-not-failover': {
+    description:
+      "Drift: the standby region's record of the first record pair is a weighted record, not a failover record; then the primary region goes down. The preflight stops the run before any change.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { recordNotFailover: true } }),
+  },
+  'replica-backing-up': {
+    description:
+      "The RDS replica is backing-up from the start for 2 hours, longer than the plan's preflight.maxWaitSeconds; then the primary region goes down. The run waits, bounded, then stops before any change.",
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      rds: { backingUp: { atSeconds: 0, seconds: 2 * 3600 } },
+    }),
+  },
 } satisfies Record<string, ScenarioDefinition>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -59,6 +59,12 @@ export interface ScenarioSpec {
   aurora?: { lagMs?: number };
   backups?: { staleSeconds?: number; crossRegionCopy?: boolean };
   route53?: { changeFaults?: ('Throttling' | 'PriorRequestNotComplete')[] };
+  /**
+   * Drift: the world differs from the plan before anything happens. `standbyMissing`: the first RDS read replica of
+   * the plan does not exist; `recordMissing`: the standby record of the first record pair does not exist;
+   * `recordNotFailover`: that record is a weighted record instead of a failover record.
+   */
+  drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean };
   timing?: TimingOverrides;
 }
 
@@ -407,6 +413,12 @@ export class World {
 
   private buildDatabases(): void {
     const backups = this.scenario.backups ?? {};
+    const firstReplica = this.plan.databases.find((db) => db.kind === 'rds-read-replica');
+    if (this.scenario.drift?.standbyMissing && !firstReplica) {
+      throw new SimError(
+        `scenario ${this.scenario.name} removes an RDS read replica, but plan ${this.plan.app} has none: pick another scenario`,
+      );
+    }
     for (const db of this.plan.databases) {
       if (db.kind === 'rds-read-replica') {
         const rds = this.scenario.rds ?? {};
@@ -432,6 +444,11 @@ export class World {
             crossRegionCopy: backups.crossRegionCopy,
           },
         );
+        if (this.scenario.drift?.standbyMissing && db === firstReplica) {
+          // Deleted (or never created): RDS answers DBInstanceNotFound for it.
+          const replica = this.rds.find(db.replica.region, db.replica.instance);
+          this.rds.instances.splice(this.rds.instances.indexOf(replica as NonNullable<typeof replica>), 1);
+        }
       } else {
         this.aurora.addGlobal(
           db.globalCluster,
@@ -445,6 +462,8 @@ export class World {
 
   private buildDns(): void {
     const { primary, standby } = this.plan.regions;
+    const drift = this.scenario.drift ?? {};
+    const firstRecord = this.plan.dns[0]?.records[0];
     for (const hostedZone of this.plan.dns) {
       const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
       for (const record of hostedZone.records) {
@@ -453,13 +472,16 @@ export class World {
           [primary, record.primarySetIdentifier, 'PRIMARY'],
           [standby, record.standbySetIdentifier, 'SECONDARY'],
         ] as const) {
+          const drifted = record === firstRecord && failover === 'SECONDARY';
+          if (drifted && drift.recordMissing) continue;
           const value = this.regionalValue(record.type, name, region);
           this.route53.registerEndpoint(value, region);
           this.route53.seedRecord(zone.id, {
             Name: name,
             Type: record.type,
             SetIdentifier: setIdentifier,
-            Failover: failover,
+            // A weighted record of weight 0 where the failover record should be: Route 53 keeps it out of answers.
+            ...(drifted && drift.recordNotFailover ? { Weight: 0 } : { Failover: failover }),
             TTL: this.timing.route53.recordTtlSeconds,
             ResourceRecords: [{ Value: value }],
             HealthCheckId: this.healthChecks.of(region).id,

@@ -55,10 +55,8 @@ const backupWarnings = (plan: Plan, databases: readonly DatabaseAssessment[], no
   const limit = backupMaxAgeSeconds(plan);
   const warnings: string[] = [];
   for (const db of databases) {
-    if (db.standbyStatus === 'not-found') {
-      warnings.push(`${db.id} standby not found in ${plan.regions.standby}: its promotion will fail`);
-      continue;
-    }
+    // A missing standby is a preflight finding (shared/domain/preflight.ts) that stops the run: no backup to judge.
+    if (db.standbyStatus === 'not-found') continue;
     // A read replica usually has no automated backups of its own (RDS for PostgreSQL replicas never do): before
     // promotion, the restore point that survives the region is the cross-region copy checked below. The standby's
     // own restorable time counts once it is the writer; verify-recovery checks it again after promotion.

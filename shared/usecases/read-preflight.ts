@@ -1,7 +1,15 @@
 import { awsErrorName } from '../aws/aws-errors';
 import { sharedResources } from '../domain/plan-resources';
 import type { LedgerPort, RdsPort, Route53Port } from '../domain/ports';
-import type { ClaimReading, PreflightReadings, RecordPairReading, StandbyReading } from '../domain/preflight';
+import {
+  type ClaimReading,
+  type PreflightContext,
+  type PreflightFinding,
+  type PreflightReadings,
+  preflight,
+  type RecordPairReading,
+  type StandbyReading,
+} from '../domain/preflight';
 import type { PlanRegistry } from '../plan/load';
 import type { Database, Plan } from '../plan/schema';
 
@@ -75,3 +83,13 @@ export const readPreflight = async (
   ]);
   return { databases, records, claims };
 };
+
+/**
+ * The preflight of a plan now, outside any run: what Assess would find (readiness and the drill run it before
+ * anything happens). A manual run's context (an Aurora switchover) unless told otherwise.
+ */
+export const runPreflight = async (
+  plan: Plan,
+  deps: ReadPreflightDeps,
+  context: PreflightContext = { switchover: true },
+): Promise<PreflightFinding[]> => preflight(plan, await readPreflight(plan, deps), context);

@@ -263,7 +263,7 @@ describe('decide', () => {
     expect(assessment.warnings).toEqual(['catalog newest restorable point is 720 s old, limit 600 s']);
   });
 
-  it('warns when a standby is not found or has no restorable time', () => {
+  it('warns when a standby has no restorable time, and leaves a missing standby to the preflight', () => {
     // Act
     const assessment = decide(
       ordersPlan({ trigger: { approval: 'auto' } }),
@@ -278,7 +278,6 @@ describe('decide', () => {
 
     // Assess
     expect(assessment.warnings).toEqual([
-      'orders-db standby not found in us-west-2: its promotion will fail',
       'catalog has no restorable time: automated backups of the standby may be off',
     ]);
   });
