@@ -2,7 +2,8 @@
 // `${file(./scripts/plan-resources.js):<name>}`. The plans are loaded with the product's own loader, so a bad plan
 // fails `serverless package` with the same message, file and field path as `switchback plan validate`.
 // ARNs are CloudFormation `Fn::Sub` strings: `${aws:accountId}` would need AWS credentials at package time.
-const { join } = require('node:path');
+const { readdirSync } = require('node:fs');
+const { extname, join, relative } = require('node:path');
 const tsx = require('tsx/cjs/api');
 
 /**
@@ -32,16 +33,42 @@ const planError = (message) => {
 let loaded;
 let reported = false;
 
+/**
+ * The plans of a folder, checked as one deployment: each plan valid, no database, record or alarm named twice, one
+ * standby region for all (the deployment lives there), each RTO budget at least the plan's fastest possible
+ * recovery. Throws one message listing every problem with its file and field, and the other place of a conflict.
+ */
+const loadDeployment = (dir) => {
+  const { loadPlanFile, PlanRegistry } = requireTs('../shared/plan/load');
+  const checks = requireTs('../shared/domain/plan-checks');
+  const files = readdirSync(dir)
+    .filter((file) => ['.yml', '.yaml'].includes(extname(file)))
+    .sort();
+  if (files.length === 0) {
+    throw new Error(
+      `${relative(root, dir) || dir} holds no plan (*.yml): add one (see plans/example.yml) before packaging`,
+    );
+  }
+  const entries = files.map((file) => ({
+    source: relative(root, join(dir, file)),
+    plan: loadPlanFile(join(dir, file)),
+  }));
+  const issues = [
+    ...checks.overlapIssues(entries),
+    ...checks.standbyRegionIssues(entries),
+    ...checks.rtoFloorIssues(entries),
+  ];
+  if (issues.length > 0) throw new Error(issues.map(checks.formatPlanIssue).join('\n'));
+  // Plan names unique, each alarm in one plan.
+  new PlanRegistry(entries.map((entry) => entry.plan));
+  return entries.map((entry) => entry.plan);
+};
+
 /** The deployment's plans, loaded once per `serverless` run; every value below comes from them. */
 const loadPlans = () => {
   if (loaded) return loaded;
   try {
-    const { PlanRegistry } = requireTs('../shared/plan/load');
-    const registry = PlanRegistry.fromDirectory(plansDir);
-    if (registry.names.length === 0) {
-      throw new Error('plans/ holds no plan (*.yml): add one (see plans/example.yml) before packaging');
-    }
-    loaded = registry.names.map((name) => registry.get(name));
+    loaded = loadDeployment(plansDir);
     return loaded;
   } catch (error) {
     // Every variable that needs the plans fails; say why once, and only point back to it after that.
@@ -49,7 +76,7 @@ const loadPlans = () => {
     reported = true;
     throw planError(
       `${error instanceof Error ? error.message : String(error)}\n` +
-        'Fix the plan, then check with: npx switchback plan validate plans/*.yml',
+        'Fix the plan, then check with: npx switchback plan validate plans/',
     );
   }
 };
@@ -131,6 +158,8 @@ const secretStatements = (plans) => {
 };
 
 module.exports = {
+  /** For tests: the deployment checks over any folder. */
+  loadDeployment,
   /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
   alarmNames: () => loadPlans().flatMap((plan) => plan.trigger.alarms),
 

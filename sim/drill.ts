@@ -36,7 +36,7 @@ import {
   type DrillReport,
   writeReport,
 } from './report';
-import { buildScenario } from './scenarios';
+import { buildScenario, scenarioPlan } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel } from './timing';
@@ -236,8 +236,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   // performance.now() stays real while the virtual clock fakes Date.
   const wallStart = performance.now();
   const wallStartedAt = new Date().toISOString();
-  const plan = loadPlanFile(options.planFile);
   const scenarioName = options.scenario ?? 'region-outage';
+  const plan = scenarioPlan(scenarioName, loadPlanFile(options.planFile), basename(options.planFile));
   const seed = options.seed ?? 1;
   const scenario = buildScenario(scenarioName);
   const region = plan.regions.standby;

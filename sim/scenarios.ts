@@ -1,3 +1,5 @@
+import { parsePlan } from '../shared/plan/load';
+import type { Plan } from '../shared/plan/schema';
 import { InvalidScenarioError, UnknownScenarioError } from './errors';
 import type { TimingOverrides } from './timing';
 import type { ScenarioSpec } from './world';
@@ -22,6 +24,8 @@ export interface ScenarioOptions {
 interface ScenarioDefinition {
   description: string;
   build(outageAt: number): Omit<ScenarioSpec, 'name' | 'description' | 'timing'>;
+  /** A plan-level scenario: the plan as the scenario changes it, validated again before anything runs. */
+  plan?: (plan: Plan) => unknown;
 }
 
 const SCENARIOS = {
@@ -90,9 +94,35 @@ const SCENARIOS = {
       rds: { backingUp: { atSeconds: 0, seconds: 2 * 3600 } },
     }),
   },
+  'equal-set-identifiers': {
+    description:
+      'Plan-level: the first record pair names the same set identifier for both regions. The plan validation refuses it before anything runs (as `switchback plan validate` does).',
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }] }),
+    plan: (plan) => ({
+      ...plan,
+      dns: plan.dns.map((zone, z) => ({
+        ...zone,
+        records: zone.records.map((record, r) =>
+          z === 0 && r === 0 ? { ...record, standbySetIdentifier: record.primarySetIdentifier } : record,
+        ),
+      })),
+    }),
+  },
 } satisfies Record<string, ScenarioDefinition>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
+
+/**
+ * The plan a scenario drills: the plan itself, or for a plan-level scenario the plan as the scenario changes it,
+ * validated again like any plan.
+ *
+ * @throws PlanValidationError naming the field (with the scenario in the source) when the changed plan is invalid
+ */
+export const scenarioPlan = (name: string, plan: Plan, source: string): Plan => {
+  if (!Object.hasOwn(SCENARIOS, name)) throw new UnknownScenarioError(name, SCENARIO_NAMES);
+  const definition: ScenarioDefinition = SCENARIOS[name as ScenarioName];
+  return definition.plan ? parsePlan(definition.plan(plan), `${source} as scenario ${name} changes it`) : plan;
+};
 
 /** The names of the scenarios, in a stable order. */
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];

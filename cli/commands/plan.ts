@@ -1,4 +1,7 @@
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { overlapIssues, type PlanEntry, rtoFloorIssues } from '../../shared/domain/plan-checks';
 import { PlanValidationError } from '../../shared/errors';
 import { planWarnings } from '../../shared/plan/advice';
 import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
@@ -27,19 +30,43 @@ const reportInvalid = (io: CliIo, subject: string, error: unknown): void => {
   io.err(`✗ ${subject}: cannot read: ${reason ?? (error instanceof Error ? error.message : String(error))}`);
 };
 
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The plan files named: a folder stands for its `*.yml`/`*.yaml` files, in name order. */
+export const expandPlanPaths = (paths: readonly string[]): string[] =>
+  paths.flatMap((path) =>
+    isFolder(path)
+      ? readdirSync(path)
+          .filter((file) => ['.yml', '.yaml'].includes(extname(file)))
+          .sort()
+          .map((file) => join(path, file))
+      : [path],
+  );
+
 /**
- * Validates plan files one by one, then together (names and alarms must be unique across the plans of one
- * deployment). Prints a summary line per valid plan and every issue, with its field path, per invalid one.
+ * Validates plan files (or the plan files of a folder) one by one, then together: names and alarms unique across
+ * the plans, no database, record (zone, name, type, set identifier) or alarm named twice, each RTO budget at least
+ * the plan's fastest possible recovery. Prints a summary line per valid plan and every issue, with its field path
+ * (and, for a conflict, both places).
  *
  * @returns the exit code: 0 when every plan is valid, 1 otherwise
  */
-export const validatePlanFiles = (files: readonly string[], io: CliIo): number => {
+export const validatePlanFiles = (paths: readonly string[], io: CliIo): number => {
+  const files = expandPlanPaths(paths);
   const plans: Plan[] = [];
+  const entries: PlanEntry[] = [];
   let invalid = 0;
   for (const file of files) {
     try {
       const plan = loadPlanFile(file);
       plans.push(plan);
+      entries.push({ source: file, plan });
       io.out(`✓ ${file}: ${describePlan(plan)}`);
       // Valid, but AWS cannot honour it: a warning, not a failure.
       for (const warning of planWarnings(plan)) io.err(`⚠ ${file}: ${warning.path}: ${warning.message}`);
@@ -48,11 +75,28 @@ export const validatePlanFiles = (files: readonly string[], io: CliIo): number =
       reportInvalid(io, file, error);
     }
   }
-  try {
-    new PlanRegistry(plans);
-  } catch (error) {
+  if (files.length === 0) {
     invalid += 1;
-    reportInvalid(io, `plans together${error instanceof PlanValidationError ? ` (plan ${error.source})` : ''}`, error);
+    io.err(`✗ ${paths.join(', ')}: no plan file (*.yml, *.yaml) found`);
+  }
+  const together = [...overlapIssues(entries), ...rtoFloorIssues(entries)];
+  for (const issue of together) {
+    invalid += 1;
+    io.err(`✗ ${issue.source}:`);
+    io.err(`  - ${issue.path}: ${issue.message}`);
+  }
+  // The registry's own checks (plan names, alarms) would repeat an alarm conflict reported above with both places.
+  if (together.length === 0) {
+    try {
+      new PlanRegistry(plans);
+    } catch (error) {
+      invalid += 1;
+      reportInvalid(
+        io,
+        `plans together${error instanceof PlanValidationError ? ` (plan ${error.source})` : ''}`,
+        error,
+      );
+    }
   }
   if (invalid > 0) io.err(`${plural(invalid, 'problem')} found; fix the fields named above.`);
   return invalid === 0 ? 0 : 1;
@@ -63,8 +107,10 @@ export const registerPlan = (program: Command, io: CliIo): void => {
   const plan = program.command('plan').description('work with DR plans');
   plan
     .command('validate')
-    .description('check plan files against the plan schema; exit 0 only if all are valid')
-    .argument('<files...>', 'plan files (YAML), e.g. plans/*.yml')
+    .description(
+      'check plan files against the plan schema, and together (no resource named twice); exit 0 only if all are valid',
+    )
+    .argument('<files...>', 'plan files (YAML) or folders of them, e.g. plans/ or plans/*.yml')
     .action((files: string[]) => {
       process.exitCode = validatePlanFiles(files, io);
     });

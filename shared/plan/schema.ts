@@ -26,9 +26,36 @@ const seconds = (what: string) =>
     .int({ error: `expected ${what} as a whole number of seconds` })
     .positive({ error: (issue) => `${what} must be greater than 0 seconds (got ${String(issue.input)})` });
 
-const rdsIdentifier = z.string({ error: 'expected an RDS identifier' }).regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
-  error: (issue) => `"${String(issue.input)}" is not an RDS identifier (letters, digits, dashes; starts with a letter)`,
-});
+/**
+ * RDS naming constraints for DB instance, cluster and global cluster identifiers (RDS User Guide, "Naming
+ * constraints in Amazon RDS"): 1 to 63 letters, digits or hyphens; first a letter; no hyphen at the end and no two
+ * in a row. Each broken rule is named, so that the author knows what to change.
+ */
+const RDS_IDENTIFIER_RULES: [rule: (value: string) => boolean, broken: string][] = [
+  [(value) => value.length <= 63, 'is longer than 63 characters'],
+  [(value) => /^[a-zA-Z]/.test(value), 'does not start with a letter'],
+  [(value) => /^[a-zA-Z0-9-]*$/.test(value), 'has characters other than letters, digits and hyphens'],
+  [(value) => !value.endsWith('-'), 'ends with a hyphen'],
+  [(value) => !value.includes('--'), 'has two hyphens in a row'],
+];
+
+/**
+ * An RDS identifier, in lower case: RDS stores identifiers in lower case and compares them without regard to case
+ * (`Orders-DB` names the instance `orders-db`), so the plan does the same, in IAM policies and comparisons alike.
+ */
+const rdsIdentifier = z
+  .string({ error: 'expected an RDS identifier' })
+  .min(1, { error: 'expected an RDS identifier' })
+  .superRefine((value, ctx) => {
+    const broken = RDS_IDENTIFIER_RULES.filter(([rule]) => !rule(value)).map(([, what]) => what);
+    if (broken.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not an RDS identifier: it ${broken.join(', and ')} (RDS allows 1-63 letters, digits and hyphens, starting with a letter, no hyphen at the end or two in a row)`,
+      });
+    }
+  })
+  .transform((value) => value.toLowerCase());
 
 const instanceRef = z.strictObject({ instance: rdsIdentifier, region: regionSchema });
 const clusterRef = z.strictObject({ cluster: rdsIdentifier, region: regionSchema });
@@ -164,6 +191,35 @@ export const planSchema = z
         ctx.addIssue({ code: 'custom', path: ['trigger', 'alarms', index], message: `duplicate alarm "${alarm}"` });
       }
       alarms.add(alarm);
+    });
+    // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
+    // (zone, name, type, set identifier) would be flipped twice.
+    const records = new Map<string, string>();
+    plan.dns.forEach((zone, z) => {
+      zone.records.forEach((record, r) => {
+        const at = `dns[${z}].records[${r}]`;
+        if (record.primarySetIdentifier === record.standbySetIdentifier) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', z, 'records', r, 'standbySetIdentifier'],
+            message: `equals ${at}.primarySetIdentifier ("${record.primarySetIdentifier}"): the two records of a failover pair need different set identifiers`,
+          });
+          return;
+        }
+        for (const role of ['primary', 'standby'] as const) {
+          const setIdentifier = record[`${role}SetIdentifier`];
+          const key = `${zone.hostedZoneId.replace(/^\/hostedzone\//, '')}|${record.name.toLowerCase().replace(/\.$/, '')}|${record.type}|${setIdentifier}`;
+          const first = records.get(key);
+          if (first) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dns', z, 'records', r, `${role}SetIdentifier`],
+              message: `record ${record.name} ${record.type} "${setIdentifier}" is already named at ${first}: name each record once`,
+            });
+          }
+          records.set(key, `${at}.${role}SetIdentifier`);
+        }
+      });
     });
     // A garbled plan region is reported once, at regions.*; comparing every database with it would only add noise.
     const primaryKnown = REGION.test(plan.regions.primary);

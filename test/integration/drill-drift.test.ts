@@ -73,6 +73,19 @@ describe('drift scenarios', () => {
     expect(decide?.seconds).toBeLessThan(700);
   });
 
+  it('refuses the plan-level equal-set-identifiers scenario at plan validation, before anything runs', async () => {
+    // Act
+    const run = drill('equal-set-identifiers');
+
+    // Assess
+    await expect(run).rejects.toMatchObject({
+      name: 'PlanValidationError',
+      message: expect.stringContaining(
+        'dns[0].records[0].standbySetIdentifier: equals dns[0].records[0].primarySetIdentifier ("api-us-east-1")',
+      ),
+    });
+  });
+
   it('shows a passing preflight before the outage when nothing drifted, and recovers', async () => {
     // Act
     const { report } = await drill('region-outage');

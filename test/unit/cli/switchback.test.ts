@@ -51,7 +51,9 @@ describe('switchback', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('trigger.alarms[0]: alarm "payments-primary-health" is already named');
+    expect(result.stderr).toContain(
+      'trigger.alarms[0]: alarm payments-primary-health is also named at trigger.alarms[0]',
+    );
   });
 
   it('exits 2 when plan validate is given no file', () => {

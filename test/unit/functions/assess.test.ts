@@ -163,11 +163,9 @@ describe('assess handler', () => {
   it('resumes a waiting run: keeps its lock and start, and assesses again', async () => {
     // Prepare
     const first = await handler({ input, execution: EXECUTION }, context);
-    dynamo
-      .on(GetCommand)
-      .resolves({
-        Item: { holder: 'game-day-1', execution: EXECUTION.arn, epoch: 4, acquiredAt: first.run.startedAt },
-      });
+    dynamo.on(GetCommand).resolves({
+      Item: { holder: 'game-day-1', execution: EXECUTION.arn, epoch: 4, acquiredAt: first.run.startedAt },
+    });
     dynamo.resetHistory();
     eventbridge.resetHistory();
 

@@ -92,3 +92,27 @@ describe('plan-resources', () => {
     ]);
   });
 });
+
+describe('plan-resources deployment checks', () => {
+  const fixtures = join(__dirname, '..', '..', 'fixtures', 'plans');
+
+  it('loads the shipped plans as one deployment', () => {
+    // Act
+    const plans = resources.loadDeployment?.(join(__dirname, '..', '..', '..', 'plans')) as { app: string }[];
+
+    // Assess
+    expect(plans.map((plan) => plan.app)).toEqual(shipped.names);
+  });
+
+  it('refuses plans whose standby regions differ, naming both plans', () => {
+    expect(() => resources.loadDeployment?.(join(fixtures, 'two-standby-regions'))).toThrow(
+      'test/fixtures/plans/two-standby-regions/payments.yml: regions.standby: eu-central-1 differs from us-west-2 (plan orders, test/fixtures/plans/two-standby-regions/orders.yml): one deployment serves the plans of one standby region',
+    );
+  });
+
+  it('refuses two plans that name the same database, naming both places', () => {
+    expect(() => resources.loadDeployment?.(join(fixtures, 'overlap'))).toThrow(
+      'test/fixtures/plans/overlap/settlements.yml: databases[0].replica.instance: database ledger-db-replica (eu-central-1) is also named at databases[0].replica.instance of plan payments (test/fixtures/plans/overlap/payments.yml)',
+    );
+  });
+});

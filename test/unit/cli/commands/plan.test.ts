@@ -84,7 +84,7 @@ describe('validatePlanFiles', () => {
     expect(err[0]).toBe('✗ plans/missing.yml: cannot read: no such file');
   });
 
-  it('returns 1 and names the alarm when two valid plans share it', () => {
+  it('returns 1 and names both places when two valid plans share an alarm', () => {
     // Prepare
     const { io, out, err } = captureIo();
     const dir = join(fixtures, 'duplicate-alarm');
@@ -95,7 +95,72 @@ describe('validatePlanFiles', () => {
     // Assess
     expect(code).toBe(1);
     expect(out).toHaveLength(2);
-    expect(err[0]).toBe('✗ plans together (plan refunds):');
-    expect(err[1]).toContain('trigger.alarms[0]: alarm "payments-primary-health" is already named by plan "payments"');
+    expect(err[0]).toBe(`✗ ${join(dir, 'refunds.yml')}:`);
+    expect(err[1]).toBe(
+      `  - trigger.alarms[0]: alarm payments-primary-health is also named at trigger.alarms[0] of plan payments (${join(dir, 'payments.yml')}): one resource belongs to one plan, once (two runs would act on it)`,
+    );
+  });
+
+  it('validates every plan of a folder and names both places of a shared database and a shared record', () => {
+    // Prepare
+    const { io, out, err } = captureIo();
+    const dir = join(fixtures, 'overlap');
+
+    // Act
+    const code = validatePlanFiles([dir], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toHaveLength(2);
+    const payments = join(dir, 'payments.yml');
+    expect(err).toEqual([
+      `✗ ${join(dir, 'settlements.yml')}:`,
+      `  - databases[0].replica.instance: database ledger-db-replica (eu-central-1) is also named at databases[0].replica.instance of plan payments (${payments}): one resource belongs to one plan, once (two runs would act on it)`,
+      `✗ ${join(dir, 'settlements.yml')}:`,
+      `  - dns[0].records[0].primarySetIdentifier: record API.payments.example.com. A api-eu-west-1 in Z0PAYMENTS12345 is also named at dns[0].records[0].primarySetIdentifier of plan payments (${payments}): one resource belongs to one plan, once (two runs would act on it)`,
+      '2 problems found; fix the fields named above.',
+    ]);
+  });
+
+  it('refuses a record pair whose two set identifiers are equal, naming both fields', () => {
+    // Prepare
+    const { io, err } = captureIo();
+    const file = join(fixtures, 'equal-set-identifiers.yml');
+
+    // Act
+    const code = validatePlanFiles([file], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toContain(
+      '  - dns[0].records[0].standbySetIdentifier: equals dns[0].records[0].primarySetIdentifier ("api"): the two records of a failover pair need different set identifiers',
+    );
+  });
+
+  it("refuses an RTO budget below the plan's own fastest possible recovery, with each term", () => {
+    // Prepare
+    const { io, err } = captureIo();
+    const file = join(fixtures, 'rto-below-floor.yml');
+
+    // Act
+    const code = validatePlanFiles([file], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toContain(
+      "  - budgets.rtoSeconds: 120 s is below this plan's fastest possible recovery, 240 s (detection 60 s + promotion 120 s + DNS 60 s, published AWS figures): raise the budget to at least that",
+    );
+  });
+
+  it('says so when a folder holds no plan file', () => {
+    // Prepare
+    const { io, err } = captureIo();
+
+    // Act
+    const code = validatePlanFiles([join(fixtures, 'valid', '..', '..')], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err[0]).toContain('no plan file (*.yml, *.yaml) found');
   });
 });

@@ -367,3 +367,87 @@ describe('backupMaxAgeSeconds', () => {
     expect(backupMaxAgeSeconds(parsePlan(plan, 'test.yml'))).toBe(1800);
   });
 });
+
+describe('RDS identifiers', () => {
+  const withReplica = (instance: string): Mutable => {
+    const plan = mutable(examplePlan());
+    (plan.databases[0] as Fields).replica = { instance, region: 'us-west-2' };
+    return plan;
+  };
+
+  it.each([
+    ['orders-db-', 'ends with a hyphen'],
+    ['orders--db', 'has two hyphens in a row'],
+    [`o${'r'.repeat(63)}`, 'is longer than 63 characters'],
+    ['1orders', 'does not start with a letter'],
+    ['orders_db', 'has characters other than letters, digits and hyphens'],
+  ])('refuses %s, saying it %s', (instance, rule) => {
+    // Act
+    const issues = issuesOf(withReplica(instance));
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'databases[0].replica.instance',
+        message: expect.stringContaining(`"${instance}" is not an RDS identifier: it ${rule}`),
+      },
+    ]);
+  });
+
+  it('names every rule an identifier breaks', () => {
+    expect(issuesOf(withReplica('9db--')).map((issue) => issue.message)[0]).toContain(
+      'it does not start with a letter, and ends with a hyphen, and has two hyphens in a row',
+    );
+  });
+
+  it('accepts 63 characters', () => {
+    expect(parsePlan(withReplica(`o${'r'.repeat(62)}`), 'test.yml').databases[0]).toBeDefined();
+  });
+
+  it('stores identifiers with capitals in lower case, as RDS does', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    (plan.databases[0] as Fields).replica = { instance: 'Orders-DB-Replica', region: 'us-west-2' };
+    (plan.databases[1] as Fields).globalCluster = 'Catalog-Global';
+
+    // Act
+    const parsed = parsePlan(plan, 'test.yml');
+
+    // Assess
+    expect(parsed.databases[0]).toMatchObject({ replica: { instance: 'orders-db-replica' } });
+    expect(parsed.databases[1]).toMatchObject({ globalCluster: 'catalog-global' });
+  });
+});
+
+describe('record pairs', () => {
+  it('refuses a pair whose two set identifiers are equal, naming both fields', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    (plan.dns[0]?.records[0] as Fields).standbySetIdentifier = 'api-us-east-1';
+
+    // Act / Assess
+    expect(issuesOf(plan)).toEqual([
+      {
+        path: 'dns[0].records[0].standbySetIdentifier',
+        message:
+          'equals dns[0].records[0].primarySetIdentifier ("api-us-east-1"): the two records of a failover pair need different set identifiers',
+      },
+    ]);
+  });
+
+  it('refuses the same record named twice in a plan, naming where it was first', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    const records = plan.dns[0]?.records ?? [];
+    records.push({ ...(records[0] as Fields), name: 'API.orders.example.com.' });
+
+    // Act / Assess
+    expect(issuesOf(plan)).toEqual([
+      expect.objectContaining({
+        path: 'dns[0].records[2].primarySetIdentifier',
+        message: expect.stringContaining('is already named at dns[0].records[0].primarySetIdentifier'),
+      }),
+      expect.objectContaining({ path: 'dns[0].records[2].standbySetIdentifier' }),
+    ]);
+  });
+});
