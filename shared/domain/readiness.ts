@@ -1,0 +1,269 @@
+import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
+import { DNS_PROPAGATION_SECONDS } from './plan-checks';
+import type { PreflightFinding, RecordPairReading } from './preflight';
+import type { RunRecord } from './run';
+
+/**
+ * Readiness: "if the primary region died now, would this plan recover within its budgets?" The preflight's findings
+ * plus the checks that may use other regions' control planes (nothing waits on them), and a projected RTO with
+ * each of its terms. Pure: the readiness use case gathers the readings.
+ */
+
+/** A readiness finding: a preflight finding, or one of the checks only readiness makes. */
+export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
+  check:
+    | PreflightFinding['check']
+    | 'alarm-exists'
+    | 'alarm-watches-health-check'
+    | 'health-check-exists'
+    | 'record-health-check'
+    | 'ttl-within-rto'
+    | 'lag-within-rpo'
+    | 'backups-fresh'
+    | 'projected-rto';
+}
+
+/** A CloudWatch alarm of the plan's trigger, as DescribeAlarms shows it (undefined: no such alarm). */
+export interface AlarmReading {
+  name: string;
+  alarm?: { healthCheckIds: string[]; periodSeconds: number; evaluationPeriods: number };
+}
+
+/** A Route 53 health check the plan's primary records use (undefined config: no such health check). */
+export interface HealthCheckReading {
+  id: string;
+  config?: { intervalSeconds: number; failureThreshold: number };
+}
+
+export interface ReadinessReadings {
+  preflightFindings: PreflightFinding[];
+  records: RecordPairReading[];
+  alarms: AlarmReading[];
+  healthChecks: HealthCheckReading[];
+  /** Replica lag now per database (seconds); null when no datapoint. */
+  lags: { id: string; lagSeconds: number | null }[];
+  /** Backup problems the decision would warn about (stale restorable time, no cross-region copy). */
+  backupWarnings: string[];
+  /** This plan's recorded runs (the ledger), newest first: recovered ones give its own promotion times. */
+  history: RunRecord[];
+}
+
+export interface RtoTerm {
+  seconds: number;
+  /** Where the figure comes from, for people: "health check 30 s x 3 + alarm 60 s x 1", "2 runs of this plan". */
+  source: string;
+}
+
+export interface ProjectedRto {
+  seconds: number;
+  budgetSeconds: number;
+  withinBudget: boolean;
+  terms: { detection: RtoTerm; promotion: RtoTerm; dns: RtoTerm; orchestration: RtoTerm };
+}
+
+export interface PlanReadiness {
+  plan: string;
+  at: string;
+  ready: boolean;
+  findings: ReadinessFinding[];
+  projectedRto: ProjectedRto;
+  /** The worst replica lag now (seconds), null when unknown. */
+  replicaLagSeconds: number | null;
+}
+
+/** Route 53 defaults when a health check cannot be read: 30 s interval, 3 failures (Route 53 Developer Guide). */
+const DEFAULT_HEALTH_CHECK = { intervalSeconds: 30, failureThreshold: 3 };
+/** HealthCheckStatus has 1-minute resolution (Route 53 Developer Guide, "Monitoring health checks using CloudWatch"). */
+const DEFAULT_ALARM = { periodSeconds: 60, evaluationPeriods: 1 };
+/**
+ * Typical promotion when the plan has no history, the figures the drill's timing model also uses (aws-facts.md):
+ * RDS PromoteReadReplica "several minutes or longer" (RDS User Guide), 240 s; Aurora global failover "within a few
+ * minutes" (Aurora User Guide), 120 s.
+ */
+export const PUBLISHED_PROMOTION_SECONDS: Record<Plan['databases'][number]['kind'], number> = {
+  'rds-read-replica': 240,
+  'aurora-global': 120,
+};
+/**
+ * Orchestration: about 12 Lambda steps at the Step Functions p99 of 313 ms each, and one EventBridge to Lambda
+ * delivery at p99 387 ms (aws-facts.md: bitesizedserverless.com), rounded up.
+ */
+export const ORCHESTRATION_SECONDS = 5;
+
+const ttlOf = (reading: RecordPairReading | undefined): number | undefined => {
+  const ttls = (reading?.records ?? []).flatMap((r) => (r.ttl === undefined ? [] : [r.ttl]));
+  return ttls.length ? Math.max(...ttls) : undefined;
+};
+
+const recordReading = (readings: ReadinessReadings, zone: string, name: string, type: string) =>
+  readings.records.find(
+    (r) => r.hostedZoneId === zone && r.name.toLowerCase() === name.toLowerCase() && r.type === type,
+  );
+
+/** The projected RTO of a plan: detection + promotion + DNS + orchestration, each with its source. */
+export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRto => {
+  // Detection: the slowest health check the plan's alarms watch, then the alarm itself.
+  const checks = readings.healthChecks.flatMap((check) => (check.config ? [check.config] : []));
+  const check = checks.length
+    ? checks.reduce((a, b) =>
+        a.intervalSeconds * a.failureThreshold >= b.intervalSeconds * b.failureThreshold ? a : b,
+      )
+    : DEFAULT_HEALTH_CHECK;
+  const alarms = readings.alarms.flatMap((reading) => (reading.alarm ? [reading.alarm] : []));
+  const alarm = alarms.length
+    ? alarms.reduce((a, b) => (a.periodSeconds * a.evaluationPeriods >= b.periodSeconds * b.evaluationPeriods ? a : b))
+    : DEFAULT_ALARM;
+  const detection: RtoTerm = {
+    seconds: check.intervalSeconds * check.failureThreshold + alarm.periodSeconds * alarm.evaluationPeriods,
+    source: `health check ${check.intervalSeconds} s x ${check.failureThreshold}${checks.length ? '' : ' (Route 53 defaults)'} + alarm ${alarm.periodSeconds} s x ${alarm.evaluationPeriods}${alarms.length ? '' : ' (no alarm read)'}`,
+  };
+  // Promotion: this plan's own recoveries when there are some (the slowest), else the published figures.
+  const promoted = readings.history
+    .filter((run) => run.outcome === 'recovered')
+    .flatMap((run) => run.phases.filter((phase) => phase.name === 'promote').map((phase) => phase.seconds));
+  const promotion: RtoTerm = promoted.length
+    ? {
+        seconds: Math.max(...promoted),
+        source: `slowest of ${promoted.length} recorded run${promoted.length === 1 ? '' : 's'} of this plan`,
+      }
+    : {
+        seconds: Math.max(0, ...plan.databases.map((db) => PUBLISHED_PROMOTION_SECONDS[db.kind])),
+        source: 'published figures (no recorded run of this plan)',
+      };
+  // DNS: clients may keep the old answer for the TTL, after the change propagates.
+  const ttl = Math.max(
+    0,
+    ...plan.dns.flatMap((zone) =>
+      zone.records.map((record) => ttlOf(recordReading(readings, zone.hostedZoneId, record.name, record.type)) ?? 0),
+    ),
+  );
+  const dns: RtoTerm = {
+    seconds: ttl + DNS_PROPAGATION_SECONDS,
+    source: `TTL ${ttl} s + propagation ${DNS_PROPAGATION_SECONDS} s`,
+  };
+  const orchestration: RtoTerm = {
+    seconds: ORCHESTRATION_SECONDS,
+    source: 'Step Functions and EventBridge p99 latencies',
+  };
+  const seconds = detection.seconds + promotion.seconds + dns.seconds + orchestration.seconds;
+  return {
+    seconds,
+    budgetSeconds: plan.budgets.rtoSeconds,
+    withinBudget: seconds <= plan.budgets.rtoSeconds,
+    terms: { detection, promotion, dns, orchestration },
+  };
+};
+
+/** The checks only readiness makes: alarms, health checks, TTL, lag, backups. */
+export const readinessChecks = (plan: Plan, readings: ReadinessReadings): ReadinessFinding[] => {
+  const findings: ReadinessFinding[] = [];
+  const primaryChecks = new Set<string>();
+  for (const zone of plan.dns) {
+    for (const record of zone.records) {
+      const reading = recordReading(readings, zone.hostedZoneId, record.name, record.type);
+      const resource = `route53:${zone.hostedZoneId}/${record.name}/${record.type}`;
+      const primary = reading?.records.find((r) => r.setIdentifier === record.primarySetIdentifier);
+      if (primary?.healthCheckId) primaryChecks.add(primary.healthCheckId);
+      else if (primary && !(primary.alias && primary.evaluateTargetHealth)) {
+        findings.push({
+          check: 'record-health-check',
+          resource: `${resource}/${record.primarySetIdentifier}`,
+          expected: 'a health check on the primary region record',
+          found: 'none',
+          fix: "associate the primary region's Route 53 health check with the record, so that its alarm can see the outage",
+        });
+      }
+      const ttl = ttlOf(reading);
+      if (ttl !== undefined && ttl >= plan.budgets.rtoSeconds) {
+        findings.push({
+          check: 'ttl-within-rto',
+          resource,
+          expected: `a TTL well below the RTO budget of ${plan.budgets.rtoSeconds} s (60 s is recommended for failover records)`,
+          found: `TTL ${ttl} s: clients keep the old answer longer than the whole budget`,
+          fix: 'lower the TTL of both records of the pair to 60 s (AWS News blog, Route 53 health check improvements)',
+        });
+      }
+    }
+  }
+  for (const check of readings.healthChecks) {
+    if (!check.config) {
+      findings.push({
+        check: 'health-check-exists',
+        resource: `route53:healthcheck/${check.id}`,
+        expected: 'the health check the primary record names',
+        found: 'no such health check',
+        fix: 'create the health check again and associate it with the primary region record',
+      });
+    }
+  }
+  for (const reading of readings.alarms) {
+    if (!reading.alarm) {
+      findings.push({
+        check: 'alarm-exists',
+        resource: `cloudwatch:alarm/${reading.name}`,
+        expected: 'the CloudWatch alarm named in trigger.alarms',
+        found: 'no such alarm in us-east-1',
+        fix: 'create the alarm on the HealthCheckStatus of the primary region health check (README, "Wiring the Route 53 health-check alarms")',
+      });
+    } else if (primaryChecks.size > 0 && !reading.alarm.healthCheckIds.some((id) => primaryChecks.has(id))) {
+      findings.push({
+        check: 'alarm-watches-health-check',
+        resource: `cloudwatch:alarm/${reading.name}`,
+        expected: `an alarm on the health check of a primary record (${[...primaryChecks].join(', ')})`,
+        found: reading.alarm.healthCheckIds.length
+          ? `it watches ${reading.alarm.healthCheckIds.join(', ')}`
+          : 'it watches no health check',
+        fix: "point the alarm's HealthCheckId dimension at the primary region record's health check",
+      });
+    }
+  }
+  for (const { id, lagSeconds } of readings.lags) {
+    if (lagSeconds === null || lagSeconds > plan.budgets.rpoSeconds) {
+      findings.push({
+        check: 'lag-within-rpo',
+        resource: `database ${id}`,
+        expected: `replica lag within the RPO budget of ${plan.budgets.rpoSeconds} s`,
+        found: lagSeconds === null ? 'no lag datapoint' : `lag ${lagSeconds} s`,
+        fix:
+          lagSeconds === null
+            ? 'check that the standby reports ReplicaLag / AuroraGlobalDBRPOLag in CloudWatch'
+            : 'find why the replica falls behind (write load, instance size), or raise budgets.rpoSeconds if that loss is acceptable',
+      });
+    }
+  }
+  for (const warning of readings.backupWarnings) {
+    findings.push({
+      check: 'backups-fresh',
+      resource: warning.split(' ')[0] ?? plan.app,
+      expected: `backups at most ${backupMaxAgeSeconds(plan)} s old, copied to ${plan.regions.standby}`,
+      found: warning,
+      fix: 'turn on automated backups and their cross-region replication (RDS User Guide), or correct backups.* in the plan',
+    });
+  }
+  return findings;
+};
+
+/** Readiness of one plan: ready only when nothing is found and the projected RTO fits the budget. */
+export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Date): PlanReadiness => {
+  const projectedRto = projectRto(plan, readings);
+  const findings: ReadinessFinding[] = [...readings.preflightFindings, ...readinessChecks(plan, readings)];
+  if (!projectedRto.withinBudget) {
+    const { detection, promotion, dns, orchestration } = projectedRto.terms;
+    findings.push({
+      check: 'projected-rto',
+      resource: `plan ${plan.app}`,
+      expected: `a projected RTO within the budget of ${plan.budgets.rtoSeconds} s`,
+      found: `${projectedRto.seconds} s = detection ${detection.seconds} + promotion ${promotion.seconds} + DNS ${dns.seconds} + orchestration ${orchestration.seconds}`,
+      fix: 'shorten the largest term (health-check interval and threshold, TTL), or raise budgets.rtoSeconds',
+    });
+  }
+  const lags = readings.lags.map((lag) => lag.lagSeconds);
+  return {
+    plan: plan.app,
+    at: at.toISOString(),
+    ready: findings.length === 0,
+    findings,
+    projectedRto,
+    replicaLagSeconds: lags.some((lag) => lag === null) ? null : Math.max(0, ...(lags as number[])),
+  };
+};

@@ -1,0 +1,150 @@
+import type { RecordSetReading } from '../../../../shared/domain/preflight';
+import { assessReadiness, projectRto, type ReadinessReadings } from '../../../../shared/domain/readiness';
+import type { RunRecord } from '../../../../shared/domain/run';
+import { ordersPlan } from '../../../support/plan-fixtures';
+
+const AT = new Date('2026-11-25T03:00:00.000Z');
+
+const record = (setIdentifier: string, failover: 'PRIMARY' | 'SECONDARY', ttl = 60): RecordSetReading => ({
+  setIdentifier,
+  routing: 'failover',
+  failover,
+  ttl,
+  healthCheckId: `hc-${setIdentifier}`,
+  alias: false,
+});
+
+const readings = (overrides: Partial<ReadinessReadings> = {}): ReadinessReadings => ({
+  preflightFindings: [],
+  records: [
+    {
+      hostedZoneId: 'Z0123456789ORDERSAPI',
+      name: 'api.orders.example.com',
+      type: 'CNAME',
+      records: [record('api-us-east-1', 'PRIMARY'), record('api-us-west-2', 'SECONDARY')],
+    },
+  ],
+  alarms: [
+    {
+      name: 'orders-primary-health',
+      alarm: { healthCheckIds: ['hc-api-us-east-1'], periodSeconds: 60, evaluationPeriods: 1 },
+    },
+  ],
+  healthChecks: [{ id: 'hc-api-us-east-1', config: { intervalSeconds: 30, failureThreshold: 3 } }],
+  lags: [
+    { id: 'orders-db', lagSeconds: 2 },
+    { id: 'catalog', lagSeconds: 0.5 },
+  ],
+  backupWarnings: [],
+  history: [],
+  ...overrides,
+});
+
+const recoveredRun = (promoteSeconds: number): RunRecord =>
+  ({
+    outcome: 'recovered',
+    phases: [{ name: 'promote', startedAt: '', endedAt: '', seconds: promoteSeconds }],
+  }) as unknown as RunRecord;
+
+describe('projectRto', () => {
+  it('adds detection, promotion from published figures, DNS and orchestration, each with its source', () => {
+    const projected = projectRto(ordersPlan(), readings());
+    expect(projected.terms).toEqual({
+      detection: { seconds: 150, source: 'health check 30 s x 3 + alarm 60 s x 1' },
+      promotion: { seconds: 240, source: 'published figures (no recorded run of this plan)' },
+      dns: { seconds: 120, source: 'TTL 60 s + propagation 60 s' },
+      orchestration: { seconds: 5, source: 'Step Functions and EventBridge p99 latencies' },
+    });
+    expect(projected).toMatchObject({ seconds: 515, budgetSeconds: 900, withinBudget: true });
+  });
+
+  it("takes promotion from this plan's own recovered runs when there are some (the slowest)", () => {
+    const projected = projectRto(ordersPlan(), readings({ history: [recoveredRun(200), recoveredRun(310)] }));
+    expect(projected.terms.promotion).toEqual({ seconds: 310, source: 'slowest of 2 recorded runs of this plan' });
+  });
+
+  it('falls back to the Route 53 defaults when no health check could be read', () => {
+    const projected = projectRto(ordersPlan(), readings({ healthChecks: [], alarms: [] }));
+    expect(projected.terms.detection.source).toBe(
+      'health check 30 s x 3 (Route 53 defaults) + alarm 60 s x 1 (no alarm read)',
+    );
+  });
+});
+
+describe('assessReadiness', () => {
+  it('is ready when nothing is found and the projection fits the budget', () => {
+    const readiness = assessReadiness(ordersPlan(), readings(), AT);
+    expect(readiness).toMatchObject({ plan: 'orders', ready: true, findings: [], replicaLagSeconds: 2 });
+  });
+
+  it('is not ready when the TTL alone breaks the RTO budget', () => {
+    const slow = readings();
+    const pair = slow.records[0];
+    if (pair) pair.records = [record('api-us-east-1', 'PRIMARY', 900), record('api-us-west-2', 'SECONDARY', 900)];
+    const readiness = assessReadiness(ordersPlan(), slow, AT);
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings.map((f) => f.check)).toEqual(['ttl-within-rto', 'projected-rto']);
+  });
+
+  it('is not ready when a preflight check fails', () => {
+    const finding = {
+      check: 'standby-exists' as const,
+      resource: 'rds:us-west-2:orders-db-replica',
+      expected: 'x',
+      found: 'no such DB instance',
+      fix: 'create it',
+    };
+    expect(assessReadiness(ordersPlan(), readings({ preflightFindings: [finding] }), AT).findings).toEqual([finding]);
+  });
+
+  it('names a missing alarm, an alarm on another health check and a missing health check', () => {
+    const readiness = assessReadiness(
+      ordersPlan({ trigger: { alarms: ['orders-primary-health', 'orders-other'] } }),
+      readings({
+        alarms: [
+          { name: 'orders-primary-health' },
+          { name: 'orders-other', alarm: { healthCheckIds: ['hc-else'], periodSeconds: 60, evaluationPeriods: 1 } },
+        ],
+        healthChecks: [{ id: 'hc-api-us-east-1' }],
+      }),
+      AT,
+    );
+    expect(readiness.findings.map((f) => `${f.check} ${f.resource}`)).toEqual([
+      'health-check-exists route53:healthcheck/hc-api-us-east-1',
+      'alarm-exists cloudwatch:alarm/orders-primary-health',
+      'alarm-watches-health-check cloudwatch:alarm/orders-other',
+    ]);
+  });
+
+  it('is not ready when the lag exceeds the RPO budget or is unknown, or backups are stale', () => {
+    const readiness = assessReadiness(
+      ordersPlan(),
+      readings({
+        lags: [
+          { id: 'orders-db', lagSeconds: 95 },
+          { id: 'catalog', lagSeconds: null },
+        ],
+        backupWarnings: ['orders-db cross-region backup copy is 900 s old, limit 600 s'],
+      }),
+      AT,
+    );
+    expect(readiness.findings.map((f) => `${f.check} ${f.found}`)).toEqual([
+      'lag-within-rpo lag 95 s',
+      'lag-within-rpo no lag datapoint',
+      'backups-fresh orders-db cross-region backup copy is 900 s old, limit 600 s',
+    ]);
+    expect(readiness.replicaLagSeconds).toBeNull();
+  });
+
+  it('names a primary record without a health check', () => {
+    const bare = readings();
+    const pair = bare.records[0];
+    if (pair)
+      pair.records = [
+        { ...record('api-us-east-1', 'PRIMARY'), healthCheckId: undefined },
+        record('api-us-west-2', 'SECONDARY'),
+      ];
+    const readiness = assessReadiness(ordersPlan(), bare, AT);
+    expect(readiness.findings.map((f) => f.check)).toContain('record-health-check');
+  });
+});
