@@ -14,6 +14,7 @@ import { registerApprove } from './commands/approve';
 import { registerDrill } from './commands/drill';
 import { registerHistory } from './commands/history';
 import { registerPlan } from './commands/plan';
+import { registerReadiness } from './commands/readiness';
 import { registerRun } from './commands/run';
 import { type CliDeps, type CliEnv, type CliIo, UsageError } from './context';
 
@@ -102,6 +103,7 @@ const buildProgram = (deps: CliDeps): Command => {
   registerApprove(program, deps);
   registerHistory(program, deps);
   registerDrill(program);
+  registerReadiness(program);
   // Subcommands do not inherit exitOverride: without it commander would exit(1) on their usage errors.
   for (const command of program.commands) {
     command.exitOverride();

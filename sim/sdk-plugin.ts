@@ -125,6 +125,9 @@ const route53Operations: Record<string, Operation> = {
     };
   },
   GetChange: ({ world, input }) => ({ ChangeInfo: world.route53.getChange(String(asRecord(input).Id)) }),
+  GetHealthCheck: ({ world, input }) => ({
+    HealthCheck: world.route53.healthCheck(String(asRecord(input).HealthCheckId)),
+  }),
   GetHealthCheckStatus: ({ world, input }) => ({
     HealthCheckObservations: world.route53.healthCheckStatus(String(asRecord(input).HealthCheckId)),
   }),

@@ -1,6 +1,7 @@
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
+  GetHealthCheckCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
@@ -8,7 +9,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { FailoverRecordSet, Route53Port } from '../domain/ports';
 import type { RecordSetReading } from '../domain/preflight';
-import { toSwitchbackError } from './aws-errors';
+import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { route53Client } from './clients';
 
 /** Route 53 returns names fully qualified (trailing dot), lower-case, with `*` as `\052`. */
@@ -106,6 +107,19 @@ export class Route53Adapter implements Route53Port {
       return id;
     } catch (error) {
       throw toSwitchbackError('route53', 'ChangeResourceRecordSets', error);
+    }
+  }
+
+  /** A health check's interval and failure threshold; undefined when it does not exist (readiness). */
+  async getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined> {
+    try {
+      const out = await this.client().send(new GetHealthCheckCommand({ HealthCheckId: id }));
+      const config = out.HealthCheck?.HealthCheckConfig;
+      // Route 53 defaults: 30 s interval, 3 failures (Route 53 API, HealthCheckConfig).
+      return { intervalSeconds: config?.RequestInterval ?? 30, failureThreshold: config?.FailureThreshold ?? 3 };
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
+      throw toSwitchbackError('route53', 'GetHealthCheck', error);
     }
   }
 

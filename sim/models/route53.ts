@@ -1,6 +1,7 @@
 import type {
   Change,
   ChangeInfo,
+  HealthCheck,
   HealthCheckObservation,
   HealthCheckRegion,
   ListResourceRecordSetsRequest,
@@ -288,6 +289,29 @@ export class Route53Model {
   }
 
   /** GetHealthCheckStatus: one observation per checker region, as Route 53 reports them. */
+  /** GetHealthCheck: an HTTPS check of the region's endpoint, with the timing model's interval and threshold. */
+  healthCheck(id: string): HealthCheck {
+    const check = this.healthChecks.byId(id);
+    if (!check) {
+      throw awsError('Route53Client', {
+        code: 'NoSuchHealthCheck',
+        message: `No health check exists with the specified ID ${id}.`,
+        status: 404,
+      });
+    }
+    return {
+      Id: check.id,
+      CallerReference: `switchback-sim-${check.id}`,
+      HealthCheckVersion: 1,
+      HealthCheckConfig: {
+        Type: 'HTTPS',
+        FullyQualifiedDomainName: check.endpoint,
+        RequestInterval: this.timing.healthCheck.intervalSeconds,
+        FailureThreshold: this.timing.healthCheck.failureThreshold,
+      },
+    };
+  }
+
   healthCheckStatus(id: string): HealthCheckObservation[] {
     const check = this.healthChecks.byId(id);
     if (!check) {

@@ -1,7 +1,9 @@
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
+  GetHealthCheckCommand,
   ListResourceRecordSetsCommand,
+  NoSuchHealthCheck,
   PriorRequestNotComplete,
   Route53Client,
 } from '@aws-sdk/client-route-53';
@@ -17,6 +19,28 @@ const adapter = () => new Route53Adapter({ client: () => new Route53Client({ reg
 describe('Route53Adapter', () => {
   beforeEach(() => {
     route53Mock.reset();
+  });
+
+  describe('getHealthCheck', () => {
+    it('returns the interval and failure threshold, and undefined for a health check that does not exist', async () => {
+      // Prepare
+      route53Mock
+        .on(GetHealthCheckCommand, { HealthCheckId: 'hc-east' })
+        .resolves({
+          HealthCheck: {
+            Id: 'hc-east',
+            CallerReference: 'x',
+            HealthCheckVersion: 1,
+            HealthCheckConfig: { Type: 'HTTPS', RequestInterval: 10, FailureThreshold: 2 },
+          },
+        })
+        .on(GetHealthCheckCommand, { HealthCheckId: 'hc-gone' })
+        .rejects(new NoSuchHealthCheck({ message: 'No health check exists', $metadata: {} }));
+
+      // Act / Assess
+      await expect(adapter().getHealthCheck('hc-east')).resolves.toEqual({ intervalSeconds: 10, failureThreshold: 2 });
+      await expect(adapter().getHealthCheck('hc-gone')).resolves.toBeUndefined();
+    });
   });
 
   describe('listRecordSets', () => {

@@ -1,0 +1,84 @@
+import { decide } from '../domain/decision';
+import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
+import { preflight } from '../domain/preflight';
+import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
+import type { PlanRegistry } from '../plan/load';
+import type { Plan } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+import { readDatabase } from './assess-failover';
+import { readPreflight, readStandby } from './read-preflight';
+
+/** How many of the plan's recorded runs readiness reads for its own promotion times. */
+const HISTORY_RUNS = 20;
+
+export interface CheckReadinessDeps {
+  plans: PlanRegistry;
+  rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
+  route53: Pick<Route53Port, 'listRecordSets'> & {
+    getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined>;
+  };
+  alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
+  replicaLag: ReplicaLagPort;
+  ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
+  clock: Clock;
+  log: Log;
+}
+
+/**
+ * Readiness of one plan now: the preflight Assess would run for an alarm-started failover, plus the checks that may
+ * use other regions' control planes (the alarms in us-east-1, the health checks, the plan's run history), and the
+ * projected RTO (shared/domain/readiness.ts). Reads only: nothing is changed.
+ */
+export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
+  const now = deps.clock.now();
+  const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
+  const [preflightReadings, assessments, alarms, history] = await Promise.all([
+    readPreflight(plan, deps, standbys),
+    Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
+    deps.alarms.describeAlarms(plan.trigger.alarms),
+    deps.ledger.listRuns(plan.app, HISTORY_RUNS),
+  ]);
+  // The health checks of the primary region's records: what the alarms should watch.
+  const healthCheckIds = [
+    ...new Set(
+      plan.dns.flatMap((zone) =>
+        zone.records.flatMap((record) => {
+          const pair = preflightReadings.records.find(
+            (r) => r.hostedZoneId === zone.hostedZoneId && r.name === record.name && r.type === record.type,
+          );
+          const primary = pair?.records.find((r) => r.setIdentifier === record.primarySetIdentifier);
+          return primary?.healthCheckId ? [primary.healthCheckId] : [];
+        }),
+      ),
+    ),
+  ];
+  const healthChecks: HealthCheckReading[] = await Promise.all(
+    healthCheckIds.map(async (id) => {
+      const config = await deps.route53.getHealthCheck(id);
+      return config ? { id, config } : { id };
+    }),
+  );
+  // The decision's backup warnings, as a live failover would see them now (no skip, no approval in the way).
+  const backupWarnings = decide(plan, assessments, 'live', undefined, now).warnings;
+  const readiness = assessReadiness(
+    plan,
+    {
+      preflightFindings: preflight(plan, preflightReadings, { switchover: false }),
+      records: preflightReadings.records,
+      alarms,
+      healthChecks,
+      lags: assessments.filter((db) => !db.alreadyPromoted).map((db) => ({ id: db.id, lagSeconds: db.lagSeconds })),
+      backupWarnings,
+      history,
+    },
+    now,
+  );
+  deps.log.info('readiness checked', {
+    plan: plan.app,
+    ready: readiness.ready,
+    findings: readiness.findings.length,
+    projectedRtoSeconds: readiness.projectedRto.seconds,
+  });
+  return readiness;
+};
