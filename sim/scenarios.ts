@@ -124,6 +124,10 @@ export const scenarioPlan = (name: string, plan: Plan, source: string): Plan => 
   return definition.plan ? parsePlan(definition.plan(plan), `${source} as scenario ${name} changes it`) : plan;
 };
 
+/** Whether a scenario changes the plan itself (it is refused by plan validation before anything runs). */
+export const isPlanLevelScenario = (name: string): boolean =>
+  Object.hasOwn(SCENARIOS, name) && (SCENARIOS[name as ScenarioName] as ScenarioDefinition).plan !== undefined;
+
 /** The names of the scenarios, in a stable order. */
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 

@@ -1,5 +1,5 @@
 import { InvalidScenarioError, UnknownScenarioError } from '../../../sim/errors';
-import { buildScenario, describeScenarios, SCENARIO_NAMES } from '../../../sim/scenarios';
+import { buildScenario, describeScenarios, isPlanLevelScenario, SCENARIO_NAMES } from '../../../sim/scenarios';
 
 describe('buildScenario', () => {
   it('lists the known scenarios when the name is unknown', () => {
@@ -49,5 +49,13 @@ describe('buildScenario', () => {
   it('describes every scenario when asked for the list', () => {
     expect(describeScenarios().map((s) => s.name)).toEqual(SCENARIO_NAMES);
     for (const scenario of describeScenarios()) expect(scenario.description.length).toBeGreaterThan(20);
+  });
+});
+
+describe('isPlanLevelScenario', () => {
+  it('tells a scenario that changes the plan from one that changes the world', () => {
+    expect(isPlanLevelScenario('equal-set-identifiers')).toBe(true);
+    expect(isPlanLevelScenario('record-missing')).toBe(false);
+    expect(isPlanLevelScenario('meteor')).toBe(false);
   });
 });
