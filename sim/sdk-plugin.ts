@@ -17,6 +17,7 @@ import type {
 } from '@aws-sdk/client-sfn';
 import type { Pluggable } from '@smithy/types';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
+import { ROUTE53_CONTROL_REGION } from './models/route53';
 import type { OutageService, World } from './world';
 
 /**
@@ -61,6 +62,7 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   SecretsManagerClient: 'secretsmanager',
   SSMClient: 'ssm',
   STSClient: 'sts',
+  Route53Client: 'route53',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -362,7 +364,9 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
           const operation = operations?.[operationName];
           if (!operation) throw new UnsupportedCommandError(clientName || 'unknown client', commandName);
           const client = clientName as SimClientName;
-          const region = regionOfContext(context as SmithyContext);
+          // Route 53's API answers from us-east-1 whatever region the client was given.
+          const region =
+            client === 'Route53Client' ? ROUTE53_CONTROL_REGION : regionOfContext(context as SmithyContext);
           if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
           const requestId = world.random.uuidAt('request', requests++);
           const mutating = MUTATING[operationName];
@@ -377,6 +381,11 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
             });
           try {
             const outageService = OUTAGE_SERVICE[client];
+            if (outageService === 'route53' && world.isServiceDown(outageService, region)) {
+              // The endpoint takes the connection and never answers; the product's Route 53 client sets no
+              // timeout, so the call waits until its Lambda is stopped.
+              await new Promise<never>(() => undefined);
+            }
             if (outageService && world.isServiceDown(outageService, region)) {
               const timeoutMs = world.timing.rds.downRegionTimeoutSeconds * 1000;
               await new Promise<void>((resolve) => world.clock.schedule(world.clock.now() + timeoutMs, resolve));

@@ -7,7 +7,7 @@ import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
 import { HISTORY_MS, RdsModel } from './models/rds';
-import { normalizeName, Route53Model } from './models/route53';
+import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
 
@@ -38,16 +38,40 @@ export const DRILL_ACCESS_KEY_ID = 'drill';
 export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/switchback-drill-operator/drill`;
 
 /** Regional services whose endpoints a region outage can take down. */
-export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm' | 'sts';
+export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm' | 'sts' | 'route53';
+
+/** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
+export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
+  'rds',
+  'cloudwatch',
+  'eventbridge',
+  'sfn',
+  'secretsmanager',
+  'ssm',
+  'sts',
+  'route53',
+];
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {
   name: string;
   description: string;
-  /** Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. */
-  outages: { region: 'primary' | 'standby'; atSeconds: number; untilSeconds?: number }[];
-  /** Services whose calls to a down region fail (after the connect timeout). Default: RDS only. */
-  outageAffects?: OutageService[];
+  /**
+   * Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. `us-east-1` is
+   * us-east-1 whatever the plan's regions: the region of Route 53's control plane and HealthCheckStatus metric.
+   */
+  outages: { region: 'primary' | 'standby' | 'us-east-1'; atSeconds: number; untilSeconds?: number }[];
+  /**
+   * Services whose calls to a down region get no answer. Default: RDS only (the application and its databases
+   * fail; AWS's regional services there keep answering). `route53` is Route 53's API (control plane, us-east-1);
+   * its DNS answers and health checks are a data plane that no outage here stops.
+   */
+  outageAffects?: readonly OutageService[];
+  /**
+   * An operator starts the failover by hand (as `switchback run` does), this many seconds after the drill start:
+   * for scenarios where no alarm can arrive.
+   */
+  manualStart?: { atSeconds: number; reason: string };
   rds?: {
     /** Fixed replica lag, seconds. */
     lagSeconds?: number;
@@ -284,10 +308,11 @@ export class World {
     this.outageAffects = new Set(scenario.outageAffects ?? ['rds']);
     this.stepFunctions = new RecordingStepFunctions(() => clock.now());
     const { primary, standby } = plan.regions;
-    this.regions = new Regions(clock, [primary, standby]);
+    this.regions = new Regions(clock, [...new Set([primary, standby, ROUTE53_CONTROL_REGION])]);
     for (const outage of scenario.outages) {
+      const names = { primary, standby, 'us-east-1': ROUTE53_CONTROL_REGION };
       this.regions.addOutage({
-        region: outage.region === 'primary' ? primary : standby,
+        region: names[outage.region],
         fromMs: this.t0Ms + outage.atSeconds * 1000,
         toMs: outage.untilSeconds === undefined ? undefined : this.t0Ms + outage.untilSeconds * 1000,
       });
@@ -298,7 +323,10 @@ export class World {
     this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.bus = new EventBus(clock, () => this.timing.events.deliveryMs);
-    this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account);
+    // The alarms live where HealthCheckStatus does (us-east-1): while CloudWatch there is down, none is evaluated.
+    this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account, () =>
+      this.isServiceDown('cloudwatch', ROUTE53_METRICS_REGION),
+    );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
     this.buildDatabases();
     this.buildDns();

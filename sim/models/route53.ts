@@ -21,6 +21,13 @@ import type { HealthChecks } from './health';
  * failover").
  */
 
+/**
+ * Where Route 53's API (record edits, GetChange, health-check reads) is served: us-east-1 only, whatever region the
+ * client names (aws-facts.md: Route 53 Developer Guide, control and data plane; SDK v3 endpoint rules sign it for
+ * us-east-1). DNS answers and health checks are the data plane and do not depend on it.
+ */
+export const ROUTE53_CONTROL_REGION = 'us-east-1';
+
 /** Route 53 names are absolute and case-insensitive: `API.Example.com` -> `api.example.com.` */
 export const normalizeName = (name: string): string => `${name.toLowerCase().replace(/\.$/, '')}.`;
 
