@@ -133,12 +133,12 @@ export const awsError = (client: SimClientName, spec: AwsErrorSpec, requestId = 
 };
 
 /**
- * What a call to a region that is down looks like: no HTTP answer at all, a connect timeout. Shaped like the
- * SDK's NodeHttpHandler timeout (name "TimeoutError", code "ETIMEDOUT"), with no HTTP status.
+ * What a call to a region that is down looks like: no HTTP answer at all, the client's request timeout. Shaped
+ * like the SDK's NodeHttpHandler timeout (name "TimeoutError", code "ETIMEDOUT"), with no HTTP status.
  */
 export const regionDownError = (service: string, region: string, timeoutMs: number): Error =>
   Object.assign(
-    new Error(`connect ETIMEDOUT: ${service}.${region}.amazonaws.com did not answer within ${timeoutMs} ms`),
+    new Error(`${service}.${region}.amazonaws.com did not answer within ${timeoutMs} ms (every attempt timed out)`),
     {
       name: 'TimeoutError',
       code: 'ETIMEDOUT',

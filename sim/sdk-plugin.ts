@@ -16,6 +16,7 @@ import type {
   StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
 import type { Pluggable } from '@smithy/types';
+import { CLIENT_TIMEOUTS, type TimedService } from '../shared/aws/clients';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
 import { ROUTE53_CONTROL_REGION } from './models/route53';
 import type { OutageService, World } from './world';
@@ -63,6 +64,18 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   SSMClient: 'ssm',
   STSClient: 'sts',
   Route53Client: 'route53',
+};
+
+/** The product's client timeouts that apply to each service's calls. */
+const TIMEOUTS_OF: Record<OutageService, TimedService> = {
+  rds: 'rds',
+  cloudwatch: 'cloudwatch',
+  eventbridge: 'eventbridge',
+  sfn: 'sfn',
+  secretsmanager: 'secretsManager',
+  ssm: 'ssm',
+  sts: 'sts',
+  route53: 'route53',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -381,13 +394,12 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
             });
           try {
             const outageService = OUTAGE_SERVICE[client];
-            if (outageService === 'route53' && world.isServiceDown(outageService, region)) {
-              // The endpoint takes the connection and never answers; the product's Route 53 client sets no
-              // timeout, so the call waits until its Lambda is stopped.
-              await new Promise<never>(() => undefined);
-            }
             if (outageService && world.isServiceDown(outageService, region)) {
-              const timeoutMs = world.timing.rds.downRegionTimeoutSeconds * 1000;
+              // The endpoint takes the connection and never answers: the call ends only when the product's own
+              // client gives up, after its request timeout on each attempt (shared/aws/clients.ts). A client
+              // without timeouts would wait here for ever, as it would in AWS.
+              const { maxAttempts, requestTimeoutMs } = CLIENT_TIMEOUTS[TIMEOUTS_OF[outageService]];
+              const timeoutMs = maxAttempts * requestTimeoutMs;
               await new Promise<void>((resolve) => world.clock.schedule(world.clock.now() + timeoutMs, resolve));
               throw regionDownError(outageService, region, timeoutMs);
             }

@@ -25,14 +25,16 @@ describe('runDrill --scenario us-east-1-outage', () => {
     expect(world.resolve('api.orders.example.com')).toMatchObject({ failover: 'SECONDARY' });
   });
 
-  it('promotes the databases, then hangs in Flip DNS until the Lambda times out (the behaviour before issue 10)', async () => {
+  it('stops in Flip DNS with EndpointUnreachableError after bounded retries, recorded and redrivable', async () => {
     // Act
-    const { report } = await drill(EXAMPLE);
+    const { report, runner, lockHolder } = await drill(EXAMPLE);
 
     // Assess
-    expect(report.actions.map((a) => a.operation)).toContain('PromoteReadReplica');
-    expect(report.timeline).toContainEqual(
-      expect.objectContaining({ state: 'Flip DNS', event: 'failed', error: 'States.Timeout' }),
-    );
+    const flips = report.timeline.filter((t) => t.state === 'Flip DNS' && t.event === 'failed');
+    expect(flips.map((t) => t.error)).toEqual(Array(4).fill('EndpointUnreachableError'));
+    expect(flips[0]?.cause).toContain('route53 ListResourceRecordSets');
+    expect(report.failure).toMatchObject({ error: 'EndpointUnreachableError' });
+    expect(runner.list()[0]?.status).toBe('FAILED');
+    expect(lockHolder).toBeNull();
   });
 });
