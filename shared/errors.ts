@@ -110,6 +110,18 @@ export class EndpointUnreachableError extends SwitchbackError {
   }
 }
 
+/**
+ * The plan's DNS switch cannot be made now: its API does not answer (Route 53's control plane in us-east-1 for
+ * `route53-records`, every ARC cluster endpoint for `arc-routing-control`). Thrown before any database changes, so
+ * that the run does not promote databases it could not follow with a DNS switch.
+ */
+export class DnsSwitchUnavailableError extends SwitchbackError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause, retryable: true });
+    this.name = 'DnsSwitchUnavailableError';
+  }
+}
+
 /** A resource is in a state that passes by itself (an RDS replica that is `backing-up`): retried by the ASL. */
 export class ResourceBusyError extends SwitchbackError {
   constructor(message: string, cause?: unknown) {

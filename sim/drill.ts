@@ -446,6 +446,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       events: switchbackEvents(world),
       warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
       wall: { startedAt: wallStartedAt, durationMs: 0 },
+      callsByRegion: countByRegion(world),
     });
     report.wall.durationMs = Math.round(performance.now() - wallStart);
     const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
@@ -479,6 +480,13 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
     timing.alarm.evaluationDelaySeconds +
     timing.events.deliveryMs / 1000;
   return Math.max(0, ...edges) + detection;
+};
+
+/** The calls that reached the simulator, per region, in a stable (sorted) order. */
+const countByRegion = (world: World): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const region of world.calls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
+  return counts;
 };
 
 const toDrillAction = (action: SimAction): DrillAction => ({

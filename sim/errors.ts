@@ -2,6 +2,7 @@ import * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import * as EventBridge from '@aws-sdk/client-eventbridge';
 import * as Rds from '@aws-sdk/client-rds';
 import * as Route53 from '@aws-sdk/client-route-53';
+import * as Route53RecoveryCluster from '@aws-sdk/client-route53-recovery-cluster';
 import * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import * as Sfn from '@aws-sdk/client-sfn';
 import * as Ssm from '@aws-sdk/client-ssm';
@@ -83,6 +84,11 @@ const SERVICES = {
   },
   SSMClient: { module: Ssm as Record<string, unknown>, base: Ssm.SSMServiceException, suffixes: [''] },
   STSClient: { module: Sts as Record<string, unknown>, base: Sts.STSServiceException, suffixes: ['Exception', ''] },
+  Route53RecoveryClusterClient: {
+    module: Route53RecoveryCluster as Record<string, unknown>,
+    base: Route53RecoveryCluster.Route53RecoveryClusterServiceException,
+    suffixes: [''],
+  },
 } as const;
 
 export type SimClientName = keyof typeof SERVICES;

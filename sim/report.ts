@@ -53,6 +53,11 @@ export interface DrillReport {
   events: DrillEvent[];
   /** When the drill ran and how long it took on the wall clock: the only fields that differ between replays. */
   wall: { startedAt: string; durationMs: number };
+  /**
+   * The AWS calls the product made during the drill, counted per region they went to (Route 53's API counts as
+   * us-east-1; the ledger's DynamoDB, local to the deployment, is not counted): which regions the run depended on.
+   */
+  callsByRegion?: Record<string, number>;
 }
 
 export interface ReportInput {
@@ -71,6 +76,7 @@ export interface ReportInput {
   /** Drill-side warnings (a notifier that failed, no run within the horizon). */
   warnings: string[];
   wall: { startedAt: string; durationMs: number };
+  callsByRegion?: Record<string, number>;
 }
 
 const OUTCOMES: Record<string, DrillOutcome> = {
@@ -113,6 +119,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
     wall: input.wall,
   };
   if (failure) report.failure = failure;
+  if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
   return report;
 };
 

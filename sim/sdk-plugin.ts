@@ -48,11 +48,25 @@ interface CallContext {
 
 type Operation = (call: CallContext) => Promise<object> | object;
 
-const MUTATING: Record<string, { service: 'rds' | 'route53'; target: (input: Record<string, unknown>) => string }> = {
+const MUTATING: Record<
+  string,
+  { service: 'rds' | 'route53' | 'route53-recovery-cluster'; target: (input: Record<string, unknown>) => string }
+> = {
   PromoteReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   FailoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   SwitchoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   ChangeResourceRecordSets: { service: 'route53', target: (input) => String(input.HostedZoneId) },
+  UpdateRoutingControlStates: {
+    service: 'route53-recovery-cluster',
+    target: (input) =>
+      ((input.UpdateRoutingControlStateEntries ?? []) as { RoutingControlArn?: string; RoutingControlState?: string }[])
+        .map((entry) => `${entry.RoutingControlArn} ${entry.RoutingControlState}`)
+        .join(', '),
+  },
+  UpdateRoutingControlState: {
+    service: 'route53-recovery-cluster',
+    target: (input) => `${input.RoutingControlArn} ${input.RoutingControlState}`,
+  },
 };
 
 const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
@@ -64,6 +78,7 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   SSMClient: 'ssm',
   STSClient: 'sts',
   Route53Client: 'route53',
+  Route53RecoveryClusterClient: 'arc',
 };
 
 /** The product's client timeouts that apply to each service's calls. */
@@ -76,6 +91,7 @@ const TIMEOUTS_OF: Record<OutageService, TimedService> = {
   ssm: 'ssm',
   sts: 'sts',
   route53: 'route53',
+  arc: 'routingControl',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -310,6 +326,24 @@ const stsOperations: Record<string, Operation> = {
   },
 };
 
+const routingControlOperations: Record<string, Operation> = {
+  GetRoutingControlState: ({ world, input }) => world.arc.get(String(asRecord(input).RoutingControlArn)),
+  UpdateRoutingControlState: ({ world, input }) => {
+    const { RoutingControlArn, RoutingControlState } = asRecord(input) as Record<string, string>;
+    world.arc.update([{ RoutingControlArn, RoutingControlState }]);
+    return {};
+  },
+  UpdateRoutingControlStates: ({ world, input }) => {
+    world.arc.update(
+      (asRecord(input).UpdateRoutingControlStateEntries ?? []) as {
+        RoutingControlArn?: string;
+        RoutingControlState?: string;
+      }[],
+    );
+    return {};
+  },
+};
+
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,
   Route53Client: route53Operations,
@@ -319,6 +353,7 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   SecretsManagerClient: secretsManagerOperations,
   SSMClient: ssmOperations,
   STSClient: stsOperations,
+  Route53RecoveryClusterClient: routingControlOperations,
 };
 
 interface SmithyContext {
@@ -381,6 +416,7 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
           const region =
             client === 'Route53Client' ? ROUTE53_CONTROL_REGION : regionOfContext(context as SmithyContext);
           if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
+          world.calls.push({ atMs: world.clock.now(), client, operation: operationName, region });
           const requestId = world.random.uuidAt('request', requests++);
           const mutating = MUTATING[operationName];
           const record = (outcome: string) =>

@@ -2,6 +2,7 @@ import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import type { Plan } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
 import { awsError, SimError } from './errors';
+import { ArcModel } from './models/arc';
 import { AuroraModel } from './models/aurora';
 import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
@@ -38,7 +39,17 @@ export const DRILL_ACCESS_KEY_ID = 'drill';
 export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/switchback-drill-operator/drill`;
 
 /** Regional services whose endpoints a region outage can take down. */
-export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm' | 'sts' | 'route53';
+export type OutageService =
+  | 'rds'
+  | 'cloudwatch'
+  | 'eventbridge'
+  | 'sfn'
+  | 'secretsmanager'
+  | 'ssm'
+  | 'sts'
+  | 'route53'
+  /** The region's endpoint of a Route 53 ARC cluster (routing control data plane). */
+  | 'arc';
 
 /** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
 export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
@@ -50,6 +61,7 @@ export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
   'ssm',
   'sts',
   'route53',
+  'arc',
 ];
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
@@ -90,12 +102,22 @@ export interface ScenarioSpec {
 export interface SimAction {
   atMs: number;
   at: string;
-  service: 'rds' | 'route53';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster';
   operation: string;
   target: string;
   region: string;
   /** "accepted", or the name of the error it answered. */
   outcome: string;
+}
+
+/** One AWS call that reached the simulator (any service but DynamoDB), in call order. */
+export interface SimCall {
+  atMs: number;
+  /** The SDK client, e.g. "RDSClient". */
+  client: string;
+  operation: string;
+  /** The region the call went to (us-east-1 for Route 53's API). */
+  region: string;
 }
 
 /** Step Functions as the drill runner provides it; the SDK plugin delegates SFN commands here. */
@@ -286,6 +308,10 @@ export class World {
   readonly bus: EventBus;
   /** Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets). */
   readonly actions: SimAction[] = [];
+  /** Every call that reached the simulator (not DynamoDB, which is local), in order: where the product reached. */
+  readonly calls: SimCall[] = [];
+  /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
+  readonly arc = new ArcModel();
   readonly secrets = new SimSecrets();
   /**
    * Who each access key id belongs to, as STS GetCallerIdentity answers: the drill's operator by default. A key not
@@ -328,6 +354,7 @@ export class World {
       this.isServiceDown('cloudwatch', ROUTE53_METRICS_REGION),
     );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
+    this.route53.healthOf = (id) => this.arc.healthOf(id);
     this.buildDatabases();
     this.buildDns();
     this.buildMetricsAndAlarms();
@@ -388,7 +415,9 @@ export class World {
     );
     const detectionSeconds = (alarm.atMs - outage.fromMs) / 1000;
     const promotionSeconds = promotionMs / 1000;
-    const dnsSeconds = this.timing.route53.changeInSyncSeconds;
+    // Routing controls switch DNS without a Route 53 change to propagate (modelled as immediate: sim/models/arc.ts).
+    const dnsSeconds =
+      this.plan.dnsSwitch.method === 'arc-routing-control' ? 0 : this.timing.route53.changeInSyncSeconds;
     return {
       outageAt: iso(outage.fromMs),
       alarmAt: iso(alarm.atMs),
@@ -473,6 +502,20 @@ export class World {
 
   private buildDns(): void {
     const { primary, standby } = this.plan.regions;
+    const dnsSwitch = this.plan.dnsSwitch;
+    // ARC plans: each region's records carry its routing control's health check (set up once, outside the live path).
+    const arcCheck = new Map<string, string>();
+    if (dnsSwitch.method === 'arc-routing-control') {
+      for (const [region, arn] of [
+        [primary, dnsSwitch.routingControls.primary],
+        [standby, dnsSwitch.routingControls.standby],
+      ] as const) {
+        arcCheck.set(
+          region,
+          this.arc.addControl(arn, `arc-${this.random.uuidAt('arc-health-check', arcCheck.size)}`).healthCheckId,
+        );
+      }
+    }
     for (const hostedZone of this.plan.dns) {
       const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
       for (const record of hostedZone.records) {
@@ -490,7 +533,7 @@ export class World {
             Failover: failover,
             TTL: this.timing.route53.recordTtlSeconds,
             ResourceRecords: [{ Value: value }],
-            HealthCheckId: this.healthChecks.of(region).id,
+            HealthCheckId: arcCheck.get(region) ?? this.healthChecks.of(region).id,
           });
         }
       }

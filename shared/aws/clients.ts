@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -68,7 +69,8 @@ export interface ClientTimeouts {
  * Two attempts bound one call at 2 x 5 s plus the SDK's backoff (well under 15 s), which leaves a step's Lambda
  * (60 s in the ASL) time to report a named error (EndpointUnreachableError) that the state machine retries with
  * its own backoff. The ledger (DynamoDB, same region), the secrets and STS (who approves) are smaller still and get 3 s; events keep
- * their 3 s budget (shared/aws/events.ts), since notification never delays recovery.
+ * their 3 s budget (shared/aws/events.ts), since notification never delays recovery. ARC's routing control
+ * endpoints get one short attempt each, five endpoints bounding a switch at 5 x 3 s.
  */
 export const CLIENT_TIMEOUTS = {
   rds: { connectionTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 2 },
@@ -80,6 +82,9 @@ export const CLIENT_TIMEOUTS = {
   secretsManager: { connectionTimeoutMs: 2000, requestTimeoutMs: 3000, maxAttempts: 2 },
   ssm: { connectionTimeoutMs: 2000, requestTimeoutMs: 3000, maxAttempts: 2 },
   sts: { connectionTimeoutMs: 2000, requestTimeoutMs: 3000, maxAttempts: 2 },
+  // One attempt of 1 s + 2 s per ARC cluster endpoint: the adapter moves on to the next of the five endpoints
+  // instead of retrying one that does not answer (ARC Developer Guide: try each regional endpoint in turn).
+  routingControl: { connectionTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 1 },
 } as const satisfies Record<string, ClientTimeouts>;
 
 export type TimedService = keyof typeof CLIENT_TIMEOUTS;
@@ -123,6 +128,12 @@ export const dynamodbClient = () =>
   );
 export const secretsManagerClient = () =>
   memo('secretsmanager', () => new SecretsManagerClient({ region: region(), ...timeoutOptions('secretsManager') }));
+/** A Route 53 ARC cluster's data-plane endpoint in `region` (one client per endpoint URL). */
+export const routingControlClient = (region: string, url: string) =>
+  memo(
+    `routing-control:${url}`,
+    () => new Route53RecoveryClusterClient({ region, endpoint: url, ...timeoutOptions('routingControl') }),
+  );
 export const ssmClient = () => memo('ssm', () => new SSMClient({ region: region(), ...timeoutOptions('ssm') }));
 export const stsClient = (name?: string) =>
   memo(`sts:${region(name)}`, () => new STSClient({ region: region(name), ...timeoutOptions('sts') }));
@@ -138,4 +149,5 @@ export const clients = {
   secretsManager: secretsManagerClient,
   ssm: ssmClient,
   sts: stsClient,
+  routingControl: routingControlClient,
 };

@@ -102,6 +102,8 @@ export class Route53Model {
   /** Scripted answers for the next ChangeResourceRecordSets calls (AWS error codes), consumed in order. */
   readonly changeFaults: string[] = [];
   private readonly regionOfValue = new Map<string, string>();
+  /** Health of checks that are not endpoint checks (ARC's routing control checks); undefined: not one of them. */
+  healthOf: (healthCheckId: string) => boolean | undefined = () => undefined;
 
   constructor(
     private readonly clock: Scheduler,
@@ -342,7 +344,7 @@ export class Route53Model {
     if (records.length === 0) return undefined;
     const healthy = (r: ResourceRecordSet): boolean => {
       if (!r.HealthCheckId) return true;
-      return this.healthChecks.byId(r.HealthCheckId)?.healthy ?? true;
+      return this.healthOf(r.HealthCheckId) ?? this.healthChecks.byId(r.HealthCheckId)?.healthy ?? true;
     };
     const primary = records.find((r) => r.Failover === 'PRIMARY');
     const secondary = records.find((r) => r.Failover === 'SECONDARY');
