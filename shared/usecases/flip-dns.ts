@@ -197,7 +197,9 @@ const changeZones = async (
 };
 
 /**
- * Flips the plan's Route 53 failover records ("Flip DNS" in the failover state machine): per hosted zone, one
+ * Switches DNS to the standby ("Flip DNS" in the failover state machine) by the plan's `dnsSwitch.method`. With
+ * `arc-routing-control`, see switchRoutingControls (no Route 53 call at all). With `route53-records` (the default),
+ * flips the plan's Route 53 failover records: per hosted zone, one
  * ChangeResourceRecordSets that UPSERTs both records of every pair, the standby becoming PRIMARY and the old primary
  * SECONDARY, so that Route 53 does not send traffic back by itself when the old primary's health check recovers
  * (aws-facts.md: Route 53 Developer Guide, failover routing). One batch per zone keeps the call count within
