@@ -3,17 +3,24 @@ import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
+import { RoutingControlAdapter } from '../shared/aws/routing-control';
 import type { DnsResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
 import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { checkDnsSwitch, type DnsSwitchCheck } from '../shared/usecases/check-dns-switch';
 import { type FlipDnsDeps, flipDns } from '../shared/usecases/flip-dns';
 import { parseStepInput, promotionResultSchema, runContextSchema } from '../shared/usecases/step-inputs';
 
-/** The "Flip DNS" payload: the run and the Map's PromotionResults. */
-const eventSchema = z.object({ run: runContextSchema, promotions: z.array(promotionResultSchema) });
+/**
+ * Two payloads, one per state, so that the reads before the promotion and the switch after it run with the same
+ * IAM role (the same records and routing controls): "Check DNS Switch" `{ run, check: true }`, "Flip DNS"
+ * `{ run, promotions }`.
+ */
+const checkSchema = z.object({ run: runContextSchema, check: z.literal(true) });
+const flipSchema = z.object({ run: runContextSchema, promotions: z.array(promotionResultSchema) });
 
 let deps: FlipDnsDeps | undefined;
 const defaultDeps = (): FlipDnsDeps => {
@@ -21,8 +28,9 @@ const defaultDeps = (): FlipDnsDeps => {
     const ledger = new DynamoLedger();
     deps = {
       // Route 53 record edits are control-plane calls served from us-east-1 (see Route53Adapter): ARC routing
-      // controls are the data-plane alternative when that region is the one in trouble.
+      // controls (RoutingControlAdapter) are the data-plane alternative when that region is the one in trouble.
       route53: new Route53Adapter(),
+      routingControls: new RoutingControlAdapter(),
       route53Region: config().ROUTE53_REGION,
       ledger,
       // Every record change goes into the run's record as it is made (evidence for a run that fails later).
@@ -35,9 +43,17 @@ const defaultDeps = (): FlipDnsDeps => {
   return deps;
 };
 
-/** "Flip DNS": make the standby records PRIMARY in every hosted zone of the plan. Returns a DnsResult. */
-export const handler = lambdaHandler(async (event: unknown): Promise<DnsResult> => {
-  const { run, promotions } = parseStepInput('Flip DNS task payload', eventSchema, event);
+/**
+ * "Check DNS Switch": can the plan's DNS switch be made now (before any database changes)? Returns a DnsSwitchCheck.
+ * "Flip DNS": switch DNS to the standby, by the plan's method. Returns a DnsResult.
+ */
+export const handler = lambdaHandler(async (event: unknown): Promise<DnsResult | DnsSwitchCheck> => {
+  if ((event as { check?: unknown } | null)?.check === true) {
+    const { run } = parseStepInput('Check DNS Switch task payload', checkSchema, event);
+    logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
+    return checkDnsSwitch({ run, plan: plans().get(run.plan) }, defaultDeps());
+  }
+  const { run, promotions } = parseStepInput('Flip DNS task payload', flipSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
   return flipDns({ run, promotions, plan: plans().get(run.plan) }, defaultDeps());
 });

@@ -157,6 +157,43 @@ const secretStatements = (plans) => {
   ];
 };
 
+/**
+ * Flip DNS of the `route53-records` plans: list their zones, and UPSERT only their record names and types in them
+ * (record-level condition keys). ARC plans never edit their records during a failover: none of their zones here.
+ */
+const route53FlipStatements = (plans) =>
+  plans
+    .filter((plan) => plan.dnsSwitch.method === 'route53-records')
+    .flatMap((plan) => plan.dns)
+    .flatMap((zone) => {
+      const arn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/${zoneId(zone.hostedZoneId)}`);
+      return [
+        ...allow(['route53:ListResourceRecordSets'], [arn]),
+        ...allow(['route53:ChangeResourceRecordSets'], [arn], {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(
+              zone.records.map((record) => normalizeRecordName(record.name)),
+            ),
+            'route53:ChangeResourceRecordSetsRecordTypes': unique(zone.records.map((record) => record.type)),
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+          },
+        }),
+      ];
+    });
+
+/** Read and set the routing controls of the `arc-routing-control` plans. */
+const arcFlipStatements = (plans) =>
+  allow(
+    ['route53-recovery-cluster:GetRoutingControlState', 'route53-recovery-cluster:UpdateRoutingControlStates'],
+    unique(
+      plans.flatMap((plan) =>
+        plan.dnsSwitch.method === 'arc-routing-control'
+          ? [plan.dnsSwitch.routingControls.primary, plan.dnsSwitch.routingControls.standby]
+          : [],
+      ),
+    ),
+  );
+
 module.exports = {
   /** For tests: the deployment checks over any folder. */
   loadDeployment,
@@ -221,23 +258,36 @@ module.exports = {
    * condition keys, aws-facts.md: Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access
    * control"). One statement per zone, so that a zone's records cannot be written in another plan's zone.
    */
-  route53FlipStatements: () => {
-    const zones = loadPlans().flatMap((plan) => plan.dns);
-    return zones.flatMap((zone) => {
-      const arn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/${zoneId(zone.hostedZoneId)}`);
-      return [
-        ...allow(['route53:ListResourceRecordSets'], [arn]),
-        ...allow(['route53:ChangeResourceRecordSets'], [arn], {
-          'ForAllValues:StringEquals': {
-            'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(
-              zone.records.map((record) => normalizeRecordName(record.name)),
-            ),
-            'route53:ChangeResourceRecordSetsRecordTypes': unique(zone.records.map((record) => record.type)),
-            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
-          },
-        }),
-      ];
+  route53FlipStatements: () => route53FlipStatements(loadPlans()),
+
+  /**
+   * Read and set the ARC routing controls that the `arc-routing-control` plans name, and nothing else (the routing
+   * control data plane; aws-facts.md: ARC Developer Guide). Reading is what "Check DNS Switch" and the read-back need.
+   */
+  arcFlipStatements: () => arcFlipStatements(loadPlans()),
+
+  /**
+   * flip-dns's plan policies, as a resources fragment that serverless merges into `resources`: the records of the
+   * `route53-records` plans and the routing controls of the `arc-routing-control` plans, each policy only when some
+   * plan needs it (IAM refuses an empty statement list). Decided at package time, like notifySecretsResources.
+   */
+  flipDnsPlanResources: () => {
+    const plans = loadPlans();
+    const policy = (name, statements) => ({
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: name,
+        Roles: [{ Ref: 'FlipDnsRole' }],
+        PolicyDocument: { Version: '2012-10-17', Statement: statements },
+      },
     });
+    const records = route53FlipStatements(plans);
+    const controls = arcFlipStatements(plans);
+    const resources = {
+      ...(records.length > 0 ? { FlipDnsRecordsPolicy: policy('plan-records', records) } : {}),
+      ...(controls.length > 0 ? { FlipDnsRoutingControlsPolicy: policy('plan-routing-controls', controls) } : {}),
+    };
+    return Object.keys(resources).length > 0 ? { Resources: resources } : {};
   },
 
   /**

@@ -88,6 +88,40 @@ export class ThrottledError extends SwitchbackError {
   }
 }
 
+/**
+ * An AWS endpoint gave no answer within the client's timeouts (shared/aws/clients.ts), or the network refused or
+ * reset the connection: the region or the service is down or unreachable. Retried by the ASL with backoff up to the
+ * step's deadline; after that the run stops at this step, recorded and redrivable.
+ */
+export class EndpointUnreachableError extends SwitchbackError {
+  readonly service: string;
+  readonly operation: string;
+
+  constructor(service: string, operation: string, cause: unknown) {
+    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      `${service} ${operation} got no answer from its endpoint (${detail}). The service or its region is down or ` +
+        'unreachable; the run can be redriven from this step once it answers.',
+      { cause, retryable: true },
+    );
+    this.name = 'EndpointUnreachableError';
+    this.service = service;
+    this.operation = operation;
+  }
+}
+
+/**
+ * The plan's DNS switch cannot be made now: its API does not answer (Route 53's control plane in us-east-1 for
+ * `route53-records`, every ARC cluster endpoint for `arc-routing-control`). Thrown before any database changes, so
+ * that the run does not promote databases it could not follow with a DNS switch.
+ */
+export class DnsSwitchUnavailableError extends SwitchbackError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause, retryable: true });
+    this.name = 'DnsSwitchUnavailableError';
+  }
+}
+
 /** A resource is in a state that passes by itself (an RDS replica that is `backing-up`): retried by the ASL. */
 export class ResourceBusyError extends SwitchbackError {
   constructor(message: string, cause?: unknown) {

@@ -15,6 +15,7 @@ import {
   EVENT_SOURCE,
   type PhaseChangedDetail,
   type RunRecord,
+  runInputSchema,
 } from '../shared/domain/run';
 import { LockHeldError } from '../shared/errors';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
@@ -377,6 +378,28 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       'notify',
     );
 
+    const manual = scenario.manualStart;
+    if (manual) {
+      // What `switchback run --plan <app> --reason ...` sends: a manual failover input, started in the standby region.
+      clock.schedule(DRILL_START_MS + manual.atSeconds * 1000, () => {
+        progress({
+          kind: 'milestone',
+          at: iso(clock.now()),
+          message: `an operator starts the failover: ${manual.reason}`,
+        });
+        const incidentId = `${plan.app}-live-${iso(clock.now()).slice(0, 19).replace(/[-:]/g, '')}Z`;
+        const input = runInputSchema.parse({
+          plan: plan.app,
+          action: 'failover',
+          mode: 'live',
+          reason: manual.reason,
+          requestedBy: 'drill-operator',
+          incidentId,
+          trigger: { type: 'manual' },
+        });
+        runner.startExecution({ stateMachineArn, name: incidentId, input: JSON.stringify(input) });
+      });
+    }
     options.onWorld?.(world);
     world.start();
     const preflight = await preflightAtStart(plan, clock, progress);
@@ -429,6 +452,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
       preflight,
       wall: { startedAt: wallStartedAt, durationMs: 0 },
+      callsByRegion: countByRegion(world),
     });
     report.wall.durationMs = Math.round(performance.now() - wallStart);
     const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
@@ -488,13 +512,23 @@ const asSimStepFunctions = (runner: LocalRunner): SimStepFunctions => ({
  * (health checks, then the alarm), so that a flapping primary's second ALARM is seen and handled.
  */
 const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => {
-  const edges = scenario.outages.flatMap((outage) => [outage.atSeconds, outage.untilSeconds ?? 0]);
+  const edges = [
+    ...scenario.outages.flatMap((outage) => [outage.atSeconds, outage.untilSeconds ?? 0]),
+    scenario.manualStart?.atSeconds ?? 0,
+  ];
   const detection =
     timing.healthCheck.intervalSeconds * (timing.healthCheck.failureThreshold + 1) +
     timing.alarm.periodSeconds * (timing.alarm.evaluationPeriods + 1) +
     timing.alarm.evaluationDelaySeconds +
     timing.events.deliveryMs / 1000;
   return Math.max(0, ...edges) + detection;
+};
+
+/** The calls that reached the simulator, per region, in a stable (sorted) order. */
+const countByRegion = (world: World): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const region of world.calls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
+  return counts;
 };
 
 const toDrillAction = (action: SimAction): DrillAction => ({

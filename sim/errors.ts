@@ -2,6 +2,7 @@ import * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import * as EventBridge from '@aws-sdk/client-eventbridge';
 import * as Rds from '@aws-sdk/client-rds';
 import * as Route53 from '@aws-sdk/client-route-53';
+import * as Route53RecoveryCluster from '@aws-sdk/client-route53-recovery-cluster';
 import * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import * as Sfn from '@aws-sdk/client-sfn';
 import * as Ssm from '@aws-sdk/client-ssm';
@@ -83,6 +84,11 @@ const SERVICES = {
   },
   SSMClient: { module: Ssm as Record<string, unknown>, base: Ssm.SSMServiceException, suffixes: [''] },
   STSClient: { module: Sts as Record<string, unknown>, base: Sts.STSServiceException, suffixes: ['Exception', ''] },
+  Route53RecoveryClusterClient: {
+    module: Route53RecoveryCluster as Record<string, unknown>,
+    base: Route53RecoveryCluster.Route53RecoveryClusterServiceException,
+    suffixes: [''],
+  },
 } as const;
 
 export type SimClientName = keyof typeof SERVICES;
@@ -133,12 +139,12 @@ export const awsError = (client: SimClientName, spec: AwsErrorSpec, requestId = 
 };
 
 /**
- * What a call to a region that is down looks like: no HTTP answer at all, a connect timeout. Shaped like the
- * SDK's NodeHttpHandler timeout (name "TimeoutError", code "ETIMEDOUT"), with no HTTP status.
+ * What a call to a region that is down looks like: no HTTP answer at all, the client's request timeout. Shaped
+ * like the SDK's NodeHttpHandler timeout (name "TimeoutError", code "ETIMEDOUT"), with no HTTP status.
  */
 export const regionDownError = (service: string, region: string, timeoutMs: number): Error =>
   Object.assign(
-    new Error(`connect ETIMEDOUT: ${service}.${region}.amazonaws.com did not answer within ${timeoutMs} ms`),
+    new Error(`${service}.${region}.amazonaws.com did not answer within ${timeoutMs} ms (every attempt timed out)`),
     {
       name: 'TimeoutError',
       code: 'ETIMEDOUT',

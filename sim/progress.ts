@@ -192,6 +192,10 @@ export const summaryTable = (report: DrillReport): string => {
       `${'Fastest possible'.padEnd(20)}${formatSeconds(report.criticalPath.lowerBoundSeconds).padStart(10)}  (+${formatSeconds(report.criticalPath.overheadSeconds)} orchestration)`,
     );
   }
+  if (report.callsByRegion) {
+    const regions = Object.entries(report.callsByRegion).map(([region, count]) => `${region} ${count}`);
+    rows.push(`${'AWS calls by region'.padEnd(20)}${regions.join(', ') || 'none'}`);
+  }
   rows.push('');
   const verdict = {
     recovered: 'RECOVERED',

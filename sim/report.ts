@@ -61,6 +61,11 @@ export interface DrillReport {
   events: DrillEvent[];
   /** When the drill ran and how long it took on the wall clock: the only fields that differ between replays. */
   wall: { startedAt: string; durationMs: number };
+  /**
+   * The AWS calls the product made during the drill, counted per region they went to (Route 53's API counts as
+   * us-east-1; the ledger's DynamoDB, local to the deployment, is not counted): which regions the run depended on.
+   */
+  callsByRegion?: Record<string, number>;
 }
 
 export interface ReportInput {
@@ -80,6 +85,7 @@ export interface ReportInput {
   warnings: string[];
   preflight?: { at: string; findings: PreflightFinding[] } | null;
   wall: { startedAt: string; durationMs: number };
+  callsByRegion?: Record<string, number>;
 }
 
 const OUTCOMES: Record<string, DrillOutcome> = {
@@ -125,6 +131,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
     wall: input.wall,
   };
   if (failure) report.failure = failure;
+  if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
   return report;
 };
 

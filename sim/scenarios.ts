@@ -2,7 +2,7 @@ import { parsePlan } from '../shared/plan/load';
 import type { Plan } from '../shared/plan/schema';
 import { InvalidScenarioError, UnknownScenarioError } from './errors';
 import type { TimingOverrides } from './timing';
-import type { ScenarioSpec } from './world';
+import { ALL_OUTAGE_SERVICES, type ScenarioSpec } from './world';
 
 /**
  * The named drill scenarios: each a set of faults applied to the simulated world. Times are seconds after the
@@ -28,9 +28,13 @@ interface ScenarioDefinition {
   plan?: (plan: Plan) => unknown;
 }
 
+/** How long an operator takes to start a failover by hand when no alarm arrives: a modelling choice, 5 minutes. */
+const OPERATOR_REACTION_SECONDS = 300;
+
 const SCENARIOS = {
   'region-outage': {
-    description: 'The primary region goes down and stays down; replica lag is normal (1-3 s, Aurora < 1 s).',
+    description:
+      "The application in the primary region goes down and stays down (its endpoints and RDS); AWS's regional services there keep answering; replica lag is normal (1-3 s, Aurora < 1 s).",
     build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }] }),
   },
   'lagging-replica': {
@@ -106,6 +110,17 @@ const SCENARIOS = {
           z === 0 && r === 0 ? { ...record, standbySetIdentifier: record.primarySetIdentifier } : record,
         ),
       })),
+    }),
+  },
+  'us-east-1-outage': {
+    description:
+      'All of us-east-1 goes down and stays down: its RDS, CloudWatch (so the HealthCheckStatus alarms), EventBridge and Route 53 API (record edits, GetChange), which take connections and never answer; Route 53 DNS answers and health checks keep working. No alarm can arrive, so an operator starts the failover by hand 5 minutes in.',
+    build: (at) => ({
+      outages: [{ region: 'us-east-1', atSeconds: at }],
+      outageAffects: ALL_OUTAGE_SERVICES,
+      // Modelling choice, no published figure: the on-call engineer, paged by something outside us-east-1 or by
+      // customers, starts the run by hand 5 minutes after the outage.
+      manualStart: { atSeconds: at + OPERATOR_REACTION_SECONDS, reason: 'us-east-1 is down; no alarm arrived' },
     }),
   },
 } satisfies Record<string, ScenarioDefinition>;

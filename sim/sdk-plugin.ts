@@ -16,7 +16,9 @@ import type {
   StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
 import type { Pluggable } from '@smithy/types';
+import { CLIENT_TIMEOUTS, type TimedService } from '../shared/aws/clients';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
+import { ROUTE53_CONTROL_REGION } from './models/route53';
 import type { OutageService, World } from './world';
 
 /**
@@ -46,11 +48,25 @@ interface CallContext {
 
 type Operation = (call: CallContext) => Promise<object> | object;
 
-const MUTATING: Record<string, { service: 'rds' | 'route53'; target: (input: Record<string, unknown>) => string }> = {
+const MUTATING: Record<
+  string,
+  { service: 'rds' | 'route53' | 'route53-recovery-cluster'; target: (input: Record<string, unknown>) => string }
+> = {
   PromoteReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   FailoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   SwitchoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   ChangeResourceRecordSets: { service: 'route53', target: (input) => String(input.HostedZoneId) },
+  UpdateRoutingControlStates: {
+    service: 'route53-recovery-cluster',
+    target: (input) =>
+      ((input.UpdateRoutingControlStateEntries ?? []) as { RoutingControlArn?: string; RoutingControlState?: string }[])
+        .map((entry) => `${entry.RoutingControlArn} ${entry.RoutingControlState}`)
+        .join(', '),
+  },
+  UpdateRoutingControlState: {
+    service: 'route53-recovery-cluster',
+    target: (input) => `${input.RoutingControlArn} ${input.RoutingControlState}`,
+  },
 };
 
 const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
@@ -61,6 +77,21 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   SecretsManagerClient: 'secretsmanager',
   SSMClient: 'ssm',
   STSClient: 'sts',
+  Route53Client: 'route53',
+  Route53RecoveryClusterClient: 'arc',
+};
+
+/** The product's client timeouts that apply to each service's calls. */
+const TIMEOUTS_OF: Record<OutageService, TimedService> = {
+  rds: 'rds',
+  cloudwatch: 'cloudwatch',
+  eventbridge: 'eventbridge',
+  sfn: 'sfn',
+  secretsmanager: 'secretsManager',
+  ssm: 'ssm',
+  sts: 'sts',
+  route53: 'route53',
+  arc: 'routingControl',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -298,6 +329,24 @@ const stsOperations: Record<string, Operation> = {
   },
 };
 
+const routingControlOperations: Record<string, Operation> = {
+  GetRoutingControlState: ({ world, input }) => world.arc.get(String(asRecord(input).RoutingControlArn)),
+  UpdateRoutingControlState: ({ world, input }) => {
+    const { RoutingControlArn, RoutingControlState } = asRecord(input) as Record<string, string>;
+    world.arc.update([{ RoutingControlArn, RoutingControlState }]);
+    return {};
+  },
+  UpdateRoutingControlStates: ({ world, input }) => {
+    world.arc.update(
+      (asRecord(input).UpdateRoutingControlStateEntries ?? []) as {
+        RoutingControlArn?: string;
+        RoutingControlState?: string;
+      }[],
+    );
+    return {};
+  },
+};
+
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,
   Route53Client: route53Operations,
@@ -307,6 +356,7 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   SecretsManagerClient: secretsManagerOperations,
   SSMClient: ssmOperations,
   STSClient: stsOperations,
+  Route53RecoveryClusterClient: routingControlOperations,
 };
 
 interface SmithyContext {
@@ -365,8 +415,11 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
           const operation = operations?.[operationName];
           if (!operation) throw new UnsupportedCommandError(clientName || 'unknown client', commandName);
           const client = clientName as SimClientName;
-          const region = regionOfContext(context as SmithyContext);
+          // Route 53's API answers from us-east-1 whatever region the client was given.
+          const region =
+            client === 'Route53Client' ? ROUTE53_CONTROL_REGION : regionOfContext(context as SmithyContext);
           if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
+          world.calls.push({ atMs: world.clock.now(), client, operation: operationName, region });
           const requestId = world.random.uuidAt('request', requests++);
           const mutating = MUTATING[operationName];
           const record = (outcome: string) =>
@@ -381,7 +434,11 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
           try {
             const outageService = OUTAGE_SERVICE[client];
             if (outageService && world.isServiceDown(outageService, region)) {
-              const timeoutMs = world.timing.rds.downRegionTimeoutSeconds * 1000;
+              // The endpoint takes the connection and never answers: the call ends only when the product's own
+              // client gives up, after its request timeout on each attempt (shared/aws/clients.ts). A client
+              // without timeouts would wait here for ever, as it would in AWS.
+              const { maxAttempts, requestTimeoutMs } = CLIENT_TIMEOUTS[TIMEOUTS_OF[outageService]];
+              const timeoutMs = maxAttempts * requestTimeoutMs;
               await new Promise<void>((resolve) => world.clock.schedule(world.clock.now() + timeoutMs, resolve));
               throw regionDownError(outageService, region, timeoutMs);
             }

@@ -68,8 +68,6 @@ export interface TimingModel {
      * the facts sheet has no figure; we assume the same 5-minute cadence.
      */
     crossRegionCopyLagSeconds: number;
-    /** A call to a region that is down fails after this connect timeout. Modelling choice. */
-    downRegionTimeoutSeconds: number;
   };
   aurora: {
     /**
@@ -111,7 +109,6 @@ export const DEFAULT_TIMING: TimingModel = Object.freeze({
     replicaLagMaxSeconds: 3,
     restorableCadenceSeconds: 300,
     crossRegionCopyLagSeconds: 300,
-    downRegionTimeoutSeconds: 5,
   },
   aurora: { failoverSeconds: 120, switchoverSeconds: 150, jitter: 0.1, lagMinMs: 100, lagMaxMs: 900 },
   route53: { changeInSyncSeconds: 60, recordTtlSeconds: 60 },

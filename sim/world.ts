@@ -2,12 +2,13 @@ import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import type { Plan } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
 import { awsError, SimError } from './errors';
+import { ArcModel } from './models/arc';
 import { AuroraModel } from './models/aurora';
 import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
 import { HISTORY_MS, RdsModel } from './models/rds';
-import { normalizeName, Route53Model } from './models/route53';
+import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
 
@@ -38,16 +39,51 @@ export const DRILL_ACCESS_KEY_ID = 'drill';
 export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/switchback-drill-operator/drill`;
 
 /** Regional services whose endpoints a region outage can take down. */
-export type OutageService = 'rds' | 'cloudwatch' | 'eventbridge' | 'sfn' | 'secretsmanager' | 'ssm' | 'sts';
+export type OutageService =
+  | 'rds'
+  | 'cloudwatch'
+  | 'eventbridge'
+  | 'sfn'
+  | 'secretsmanager'
+  | 'ssm'
+  | 'sts'
+  | 'route53'
+  /** The region's endpoint of a Route 53 ARC cluster (routing control data plane). */
+  | 'arc';
+
+/** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
+export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
+  'rds',
+  'cloudwatch',
+  'eventbridge',
+  'sfn',
+  'secretsmanager',
+  'ssm',
+  'sts',
+  'route53',
+  'arc',
+];
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {
   name: string;
   description: string;
-  /** Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. */
-  outages: { region: 'primary' | 'standby'; atSeconds: number; untilSeconds?: number }[];
-  /** Services whose calls to a down region fail (after the connect timeout). Default: RDS only. */
-  outageAffects?: OutageService[];
+  /**
+   * Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. `us-east-1` is
+   * us-east-1 whatever the plan's regions: the region of Route 53's control plane and HealthCheckStatus metric.
+   */
+  outages: { region: 'primary' | 'standby' | 'us-east-1'; atSeconds: number; untilSeconds?: number }[];
+  /**
+   * Services whose calls to a down region get no answer. Default: RDS only (the application and its databases
+   * fail; AWS's regional services there keep answering). `route53` is Route 53's API (control plane, us-east-1);
+   * its DNS answers and health checks are a data plane that no outage here stops.
+   */
+  outageAffects?: readonly OutageService[];
+  /**
+   * An operator starts the failover by hand (as `switchback run` does), this many seconds after the drill start:
+   * for scenarios where no alarm can arrive.
+   */
+  manualStart?: { atSeconds: number; reason: string };
   rds?: {
     /** Fixed replica lag, seconds. */
     lagSeconds?: number;
@@ -72,12 +108,22 @@ export interface ScenarioSpec {
 export interface SimAction {
   atMs: number;
   at: string;
-  service: 'rds' | 'route53';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster';
   operation: string;
   target: string;
   region: string;
   /** "accepted", or the name of the error it answered. */
   outcome: string;
+}
+
+/** One AWS call that reached the simulator (any service but DynamoDB), in call order. */
+export interface SimCall {
+  atMs: number;
+  /** The SDK client, e.g. "RDSClient". */
+  client: string;
+  operation: string;
+  /** The region the call went to (us-east-1 for Route 53's API). */
+  region: string;
 }
 
 /** Step Functions as the drill runner provides it; the SDK plugin delegates SFN commands here. */
@@ -268,6 +314,10 @@ export class World {
   readonly bus: EventBus;
   /** Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets). */
   readonly actions: SimAction[] = [];
+  /** Every call that reached the simulator (not DynamoDB, which is local), in order: where the product reached. */
+  readonly calls: SimCall[] = [];
+  /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
+  readonly arc = new ArcModel();
   readonly secrets = new SimSecrets();
   /**
    * Who each access key id belongs to, as STS GetCallerIdentity answers: the drill's operator by default. A key not
@@ -290,10 +340,11 @@ export class World {
     this.outageAffects = new Set(scenario.outageAffects ?? ['rds']);
     this.stepFunctions = new RecordingStepFunctions(() => clock.now());
     const { primary, standby } = plan.regions;
-    this.regions = new Regions(clock, [primary, standby]);
+    this.regions = new Regions(clock, [...new Set([primary, standby, ROUTE53_CONTROL_REGION])]);
     for (const outage of scenario.outages) {
+      const names = { primary, standby, 'us-east-1': ROUTE53_CONTROL_REGION };
       this.regions.addOutage({
-        region: outage.region === 'primary' ? primary : standby,
+        region: names[outage.region],
         fromMs: this.t0Ms + outage.atSeconds * 1000,
         toMs: outage.untilSeconds === undefined ? undefined : this.t0Ms + outage.untilSeconds * 1000,
       });
@@ -304,8 +355,12 @@ export class World {
     this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.bus = new EventBus(clock, () => this.timing.events.deliveryMs);
-    this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account);
+    // The alarms live where HealthCheckStatus does (us-east-1): while CloudWatch there is down, none is evaluated.
+    this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account, () =>
+      this.isServiceDown('cloudwatch', ROUTE53_METRICS_REGION),
+    );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
+    this.route53.healthOf = (id) => this.arc.healthOf(id);
     this.buildDatabases();
     this.buildDns();
     this.buildMetricsAndAlarms();
@@ -366,7 +421,9 @@ export class World {
     );
     const detectionSeconds = (alarm.atMs - outage.fromMs) / 1000;
     const promotionSeconds = promotionMs / 1000;
-    const dnsSeconds = this.timing.route53.changeInSyncSeconds;
+    // Routing controls switch DNS without a Route 53 change to propagate (modelled as immediate: sim/models/arc.ts).
+    const dnsSeconds =
+      this.plan.dnsSwitch.method === 'arc-routing-control' ? 0 : this.timing.route53.changeInSyncSeconds;
     return {
       outageAt: iso(outage.fromMs),
       alarmAt: iso(alarm.atMs),
@@ -464,6 +521,20 @@ export class World {
     const { primary, standby } = this.plan.regions;
     const drift = this.scenario.drift ?? {};
     const firstRecord = this.plan.dns[0]?.records[0];
+    const dnsSwitch = this.plan.dnsSwitch;
+    // ARC plans: each region's records carry its routing control's health check (set up once, outside the live path).
+    const arcCheck = new Map<string, string>();
+    if (dnsSwitch.method === 'arc-routing-control') {
+      for (const [region, arn] of [
+        [primary, dnsSwitch.routingControls.primary],
+        [standby, dnsSwitch.routingControls.standby],
+      ] as const) {
+        arcCheck.set(
+          region,
+          this.arc.addControl(arn, `arc-${this.random.uuidAt('arc-health-check', arcCheck.size)}`).healthCheckId,
+        );
+      }
+    }
     for (const hostedZone of this.plan.dns) {
       const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
       for (const record of hostedZone.records) {
@@ -484,7 +555,7 @@ export class World {
             ...(drifted && drift.recordNotFailover ? { Weight: 0 } : { Failover: failover }),
             TTL: this.timing.route53.recordTtlSeconds,
             ResourceRecords: [{ Value: value }],
-            HealthCheckId: this.healthChecks.of(region).id,
+            HealthCheckId: arcCheck.get(region) ?? this.healthChecks.of(region).id,
           });
         }
       }

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { auditPlan, type PlanAudit } from '../../shared/domain/live-path';
 import { overlapIssues, type PlanEntry, rtoFloorIssues } from '../../shared/domain/plan-checks';
 import { PlanValidationError } from '../../shared/errors';
 import { planWarnings } from '../../shared/plan/advice';
@@ -102,7 +103,57 @@ export const validatePlanFiles = (paths: readonly string[], io: CliIo): number =
   return invalid === 0 ? 0 : 1;
 };
 
-/** Registers `switchback plan validate <files...>`. */
+/** The audit as a table, then the findings, for people. */
+const printAudit = (audit: PlanAudit, io: CliIo): void => {
+  io.out(
+    `Plan ${audit.plan} (${audit.regions.primary} -> ${audit.regions.standby}), DNS switch ${audit.dnsSwitch}: ` +
+      'every AWS call of a failover',
+  );
+  const rows = audit.calls.map((call) => [
+    call.step,
+    call.service,
+    call.operation,
+    call.region,
+    call.plane,
+    call.fallbacks?.length ? `${call.dependsOn} (or ${call.fallbacks.join(', ')})` : call.dependsOn,
+  ]);
+  const header = ['STEP', 'SERVICE', 'OPERATION', 'REGION', 'PLANE', 'DEPENDS ON'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  for (const row of [header, ...rows]) {
+    io.out(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`);
+  }
+  if (audit.findings.length === 0) {
+    io.out(`✓ no call of the live path depends on ${audit.regions.primary} (the primary) or on us-east-1`);
+    return;
+  }
+  io.err(`✗ ${plural(audit.findings.length, 'call')} of the live path depend on the primary region or on us-east-1:`);
+  for (const finding of audit.findings) {
+    io.err(`  - ${finding.why}`);
+    io.err(`    alternative: ${finding.alternative}`);
+  }
+};
+
+/**
+ * Audits one plan's live failover path (see shared/domain/live-path.ts).
+ *
+ * @returns the exit code: 0 when no call depends on the primary region or us-east-1, 1 otherwise or when the
+ *   plan is not valid
+ */
+export const auditPlanFile = (file: string, options: { json?: boolean }, io: CliIo): number => {
+  let plan: Plan;
+  try {
+    plan = loadPlanFile(file);
+  } catch (error) {
+    reportInvalid(io, file, error);
+    return 1;
+  }
+  const audit = auditPlan(plan);
+  if (options.json) io.out(JSON.stringify({ ...audit, ok: audit.findings.length === 0 }, null, 2));
+  else printAudit(audit, io);
+  return audit.findings.length === 0 ? 0 : 1;
+};
+
+/** Registers `switchback plan validate <files...>` and `switchback plan audit <file>`. */
 export const registerPlan = (program: Command, io: CliIo): void => {
   const plan = program.command('plan').description('work with DR plans');
   plan
@@ -113,5 +164,16 @@ export const registerPlan = (program: Command, io: CliIo): void => {
     .argument('<files...>', 'plan files (YAML) or folders of them, e.g. plans/ or plans/*.yml')
     .action((files: string[]) => {
       process.exitCode = validatePlanFiles(files, io);
+    });
+  plan
+    .command('audit')
+    .description(
+      'list every AWS call of the failover per step (service, region, control or data plane, region depended on); ' +
+        'exit 1 when one depends on the primary region or us-east-1',
+    )
+    .argument('<file>', 'a plan file (YAML), e.g. plans/example.yml')
+    .option('--json', 'print the audit as JSON')
+    .action((file: string, options: { json?: boolean }) => {
+      process.exitCode = auditPlanFile(file, options, io);
     });
 };

@@ -70,6 +70,8 @@ export const FAILURE_PHASES: Readonly<Record<string, PhaseName>> = {
   PromotionFailedError: 'promote',
   ResourceBusyError: 'promote',
   DnsFlipError: 'dns',
+  // Raised by "Check DNS Switch" before the promotion: the DNS switch is what could not be made.
+  DnsSwitchUnavailableError: 'dns',
   VerificationFailedError: 'verify',
   InvalidRunInputError: 'decide',
   PlanNotFoundError: 'decide',

@@ -69,6 +69,31 @@ export interface Route53Port {
   getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
 }
 
+/** One regional data-plane endpoint of a Route 53 ARC cluster. */
+export interface ClusterEndpoint {
+  region: string;
+  url: string;
+}
+
+export type RoutingControlState = 'On' | 'Off';
+
+/** Route 53 ARC routing controls, on a cluster's regional endpoints (the data plane). */
+export interface RoutingControlPort {
+  /**
+   * Sets every state in one request (the cluster's safety rules judge the whole batch), on the first endpoint that
+   * answers, trying `endpoints` in order. Returns the region of the endpoint that made the change.
+   */
+  updateStates(
+    endpoints: readonly ClusterEndpoint[],
+    states: readonly { arn: string; state: RoutingControlState }[],
+  ): Promise<{ region: string }>;
+  /** Reads each routing control's state, from the first endpoint that answers, trying `endpoints` in order. */
+  getStates(
+    endpoints: readonly ClusterEndpoint[],
+    arns: readonly string[],
+  ): Promise<{ region: string; states: Record<string, RoutingControlState> }>;
+}
+
 export interface ReplicaLagPort {
   /** Newest ReplicaLag (seconds) of an RDS replica; undefined when no datapoint in the window. */
   rdsReplicaLagSeconds(region: string, replicaIdentifier: string, at: Date): Promise<number | undefined>;

@@ -141,7 +141,7 @@ export interface PhaseTiming {
 
 /** One mutating AWS call, made or (dry run) only planned. */
 export interface ActionRecord {
-  service: 'rds' | 'route53';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster';
   operation: string;
   target: string;
   region: string;
@@ -243,6 +243,8 @@ export interface DnsResult {
   /** Zones whose records already had the standby as PRIMARY (an earlier attempt flipped them). */
   alreadyFlipped: string[];
   actions: ActionRecord[];
+  /** `arc-routing-control` plans: the routing control states read back after the switch. */
+  routingControls?: { arn: string; state: 'On' | 'Off' }[];
 }
 
 /** Result of Verify Recovery (`$.verification.result`). */

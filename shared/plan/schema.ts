@@ -109,6 +109,55 @@ export const hostedZoneSchema = z.strictObject({
   records: z.array(failoverRecordSchema).min(1, { error: 'list at least one failover record pair' }),
 });
 
+const routingControlArn = z
+  .string({ error: 'expected a routing control ARN' })
+  .regex(/^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/[a-z0-9]+\/routingcontrol\/[a-z0-9]+$/, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a routing control ARN (expected arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)`,
+  });
+
+/** One of an ARC cluster's regional data-plane endpoints, as DescribeCluster lists them. */
+const clusterEndpointSchema = z.strictObject({
+  region: regionSchema,
+  url: z
+    .string({ error: 'expected the endpoint URL, e.g. "https://host-aaaaaa.us-west-2.example.aws/v1"' })
+    .regex(/^https:\/\/[^\s/]+(\/\S*)?$/, {
+      error: (issue) => `"${String(issue.input)}" is not an https URL of a cluster endpoint`,
+    }),
+});
+
+/**
+ * How the failover switches DNS.
+ * - `route53-records` (default): edit the failover records (ChangeResourceRecordSets, then GetChange): Route 53's
+ *   control plane, served from us-east-1 only; it cannot switch while us-east-1 is down.
+ * - `arc-routing-control`: turn Route 53 ARC routing controls (the standby On, the primary Off) on the cluster's
+ *   regional data-plane endpoints; the failover records carry the routing controls' health checks, set up once.
+ */
+export const dnsSwitchSchema = z.discriminatedUnion(
+  'method',
+  [
+    z.strictObject({ method: z.literal('route53-records') }),
+    z.strictObject({
+      method: z.literal('arc-routing-control'),
+      /** The cluster's regional endpoints (five in AWS): tried in turn, the standby region's first. */
+      clusterEndpoints: z
+        .array(clusterEndpointSchema)
+        .min(2, { error: 'list the cluster endpoints (a cluster has five): one is no fallback' }),
+      routingControls: z.strictObject({
+        /** Its health check is on the primary region's records: turned Off by a failover. */
+        primary: routingControlArn,
+        /** Its health check is on the standby region's records: turned On by a failover. */
+        standby: routingControlArn,
+      }),
+    }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? 'expected method "route53-records" or "arc-routing-control"' : undefined,
+  },
+);
+export type DnsSwitch = z.output<typeof dnsSwitchSchema>;
+
 export const secretRefSchema = z.strictObject({
   source: z.enum(['secretsmanager', 'ssm'], { error: 'expected "secretsmanager" or "ssm"' }),
   /** The secret's name or ARN (Secrets Manager) or the parameter name (SSM). Never the secret itself. */
@@ -158,6 +207,8 @@ export const planSchema = z
     }),
     databases: z.array(databaseSchema).min(1, { error: 'list at least one database' }),
     dns: z.array(hostedZoneSchema).min(1, { error: 'list at least one hosted zone' }),
+    /** How the DNS switch is made (see dnsSwitchSchema); `route53-records` when absent. */
+    dnsSwitch: dnsSwitchSchema.default({ method: 'route53-records' }),
     backups: z
       .strictObject({
         /** Newest restorable point must be at most this old; default: see backupMaxAgeSeconds. */

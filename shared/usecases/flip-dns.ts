@@ -1,5 +1,14 @@
+import { endpointOrder } from '../domain/dns-switch';
 import { pollSeconds } from '../domain/polling';
-import type { ActionLog, EventsPort, FailoverRecordSet, LedgerPort, Route53Port } from '../domain/ports';
+import type {
+  ActionLog,
+  EventsPort,
+  FailoverRecordSet,
+  LedgerPort,
+  Route53Port,
+  RoutingControlPort,
+  RoutingControlState,
+} from '../domain/ports';
 import {
   type ActionRecord,
   DETAIL_TYPES,
@@ -17,6 +26,8 @@ import { markPhaseReached } from './mark-phase';
 
 export interface FlipDnsDeps {
   route53: Route53Port;
+  /** ARC routing controls (plans with dnsSwitch.method `arc-routing-control`). */
+  routingControls: RoutingControlPort;
   ledger: Pick<LedgerPort, 'assertLock' | 'markPhase'>;
   actions: ActionLog;
   events: EventsPort;
@@ -85,6 +96,65 @@ const planPair = async (route53: Route53Port, zoneId: string, pair: FailoverReco
   ];
 };
 
+/**
+ * Switches the plan's ARC routing controls: the standby On and the primary Off, in one UpdateRoutingControlStates
+ * so that the cluster's safety rules judge the pair together (a rule that keeps at least one control On accepts
+ * it; ARC Developer Guide), on the first cluster endpoint that answers (standby region first, the primary region and
+ * us-east-1 last). Reads the states first (already switched: no call) and after (the switch must read back).
+ */
+const switchRoutingControls = async (
+  { run, plan }: FlipDnsInput,
+  deps: FlipDnsDeps,
+): Promise<Pick<DnsResult, 'changes' | 'actions' | 'alreadyFlipped' | 'routingControls'>> => {
+  const dnsSwitch = plan.dnsSwitch;
+  if (dnsSwitch.method !== 'arc-routing-control') throw new Error('switchRoutingControls needs an ARC plan');
+  const endpoints = endpointOrder(dnsSwitch.clusterEndpoints, run.regions);
+  const { standby, primary } = dnsSwitch.routingControls;
+  const wanted: { arn: string; state: RoutingControlState }[] = [
+    { arn: standby, state: 'On' },
+    { arn: primary, state: 'Off' },
+  ];
+  const arns = wanted.map((entry) => entry.arn);
+  const matches = (states: Record<string, RoutingControlState>) =>
+    wanted.every((entry) => states[entry.arn] === entry.state);
+  const before = await deps.routingControls.getStates(endpoints, arns);
+  const actions: ActionRecord[] = [];
+  const already = matches(before.states);
+  let after = before.states;
+  if (!already) {
+    // The record names the first endpoint tried; the adapter moves on to the next ones when it does not answer.
+    const action = await deps.actions.perform(
+      {
+        service: 'route53-recovery-cluster',
+        operation: 'UpdateRoutingControlStates',
+        target: `${standby} On, ${primary} Off`,
+        region: endpoints[0]?.region ?? run.regions.standby,
+      },
+      run,
+      async () => {
+        const { region } = await deps.routingControls.updateStates(endpoints, wanted);
+        deps.log.info('routing controls switched', { answeredFrom: region });
+      },
+    );
+    actions.push(action);
+    if (!action.dryRun) {
+      after = (await deps.routingControls.getStates(endpoints, arns)).states;
+      if (!matches(after)) {
+        throw new DnsFlipError(
+          `The routing controls of plan ${plan.app} read back ${arns.map((arn) => `${arn} ${after[arn]}`).join(', ')} ` +
+            'after the switch; expected the standby On and the primary Off. Check the cluster and its safety rules.',
+        );
+      }
+    }
+  }
+  return {
+    changes: [],
+    actions,
+    alreadyFlipped: already ? arns : [],
+    routingControls: arns.map((arn) => ({ arn, state: after[arn] ?? 'Off' })),
+  };
+};
+
 /** Reads every pair of every zone first (a missing record fails before anything changes), then changes each zone. */
 const changeZones = async (
   { run, plan }: FlipDnsInput,
@@ -127,7 +197,9 @@ const changeZones = async (
 };
 
 /**
- * Flips the plan's Route 53 failover records ("Flip DNS" in the failover state machine): per hosted zone, one
+ * Switches DNS to the standby ("Flip DNS" in the failover state machine) by the plan's `dnsSwitch.method`. With
+ * `arc-routing-control`, see switchRoutingControls (no Route 53 call at all). With `route53-records` (the default),
+ * flips the plan's Route 53 failover records: per hosted zone, one
  * ChangeResourceRecordSets that UPSERTs both records of every pair, the standby becoming PRIMARY and the old primary
  * SECONDARY, so that Route 53 does not send traffic back by itself when the old primary's health check recovers
  * (aws-facts.md: Route 53 Developer Guide, failover routing). One batch per zone keeps the call count within
@@ -150,20 +222,31 @@ export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<D
   }).then(() => publishPhase(deps.events, { run, phase: 'dns', status: 'started', at: startedAt }));
 
   // Even when the flip fails, the promote phase did succeed: let its event leave before the step ends.
-  const { zones, changes, actions } = await changeZones(input, deps).finally(() => announced);
+  const switched = await (input.plan.dnsSwitch.method === 'arc-routing-control'
+    ? switchRoutingControls(input, deps)
+    : changeZones(input, deps).then(({ zones, changes, actions }) => ({
+        changes,
+        actions,
+        alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
+      }))
+  ).finally(() => announced);
 
   const now = deps.clock.now();
-  const inSync = changes.every((change) => change.status === 'INSYNC');
+  // Routing controls that read back switched are in sync: ARC has no change to wait for (no GetChange).
+  const inSync = switched.changes.every((change) => change.status === 'INSYNC');
   const result: DnsResult = {
-    changes,
+    ...switched,
     inSync,
     pollSeconds: pollSeconds('dns', startedAt, now),
     startedAt,
     inSyncAt: inSync ? now.toISOString() : undefined,
-    alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
-    actions,
   };
-  deps.log.info('dns flipped', { zones: changes.length, alreadyFlipped: result.alreadyFlipped.length, inSync });
+  deps.log.info('dns flipped', {
+    method: input.plan.dnsSwitch.method,
+    zones: switched.changes.length,
+    alreadyFlipped: result.alreadyFlipped.length,
+    inSync,
+  });
   if (inSync) {
     // Check DNS Sync will not run: say here that the phase is over.
     await publishPhase(deps.events, {
@@ -178,9 +261,11 @@ export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<D
 };
 
 /** Short facts for people about the DNS flip, for the "dns succeeded" event. */
-export const dnsFacts = (dns: DnsResult): string[] =>
-  dns.changes.map((change) => {
+export const dnsFacts = (dns: DnsResult): string[] => [
+  ...(dns.routingControls ?? []).map((control) => `routing control ${control.arn.split('/').pop()} ${control.state}`),
+  ...dns.changes.map((change) => {
     if (dns.alreadyFlipped.includes(change.hostedZoneId)) return `${change.hostedZoneId} already flipped`;
     if (change.changeId === null) return `${change.hostedZoneId} flip planned (dry run)`;
     return `${change.hostedZoneId} flipped (${change.changeId}) ${change.status}`;
-  });
+  }),
+];

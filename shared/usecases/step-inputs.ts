@@ -24,7 +24,7 @@ const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time
 const kind = z.enum(['rds-read-replica', 'aurora-global']);
 
 export const actionRecordSchema: z.ZodType<ActionRecord> = z.looseObject({
-  service: z.enum(['rds', 'route53']),
+  service: z.enum(['rds', 'route53', 'route53-recovery-cluster']),
   operation: z.string(),
   target: z.string(),
   region: z.string(),
@@ -90,6 +90,7 @@ export const dnsResultSchema: z.ZodType<DnsResult> = z.looseObject({
   inSyncAt: isoTime.optional(),
   alreadyFlipped: z.array(z.string()),
   actions: z.array(actionRecordSchema),
+  routingControls: z.array(z.looseObject({ arn: z.string().min(1), state: z.enum(['On', 'Off']) })).optional(),
 });
 
 /**

@@ -181,6 +181,8 @@ export class Alarms {
     private readonly random: Random,
     private readonly bus: EventBus,
     private readonly account: string,
+    /** True while CloudWatch in us-east-1 is down: no metric arrives and no alarm is evaluated or announced. */
+    private readonly unavailable: () => boolean = () => false,
   ) {}
 
   /** Adds an alarm named `name` on `check`'s HealthCheckStatus. */
@@ -246,7 +248,7 @@ export class Alarms {
     const periodMs = this.timing.alarm.periodSeconds * 1000;
     const atMs = periodEndMs + this.timing.alarm.evaluationDelaySeconds * 1000;
     this.cancel = this.clock.schedule(atMs, () => {
-      for (const alarm of this.byName.values()) this.evaluate(alarm, periodEndMs, atMs);
+      if (!this.unavailable()) for (const alarm of this.byName.values()) this.evaluate(alarm, periodEndMs, atMs);
       this.scheduleEvaluation(periodEndMs + periodMs);
     });
   }

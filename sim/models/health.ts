@@ -151,8 +151,10 @@ export class HealthChecks {
     endpoints: ReadonlyMap<string, string>,
   ) {
     const intervalMs = timing.healthCheck.intervalSeconds * 1000;
-    for (const region of regions.names) {
-      const id = random.uuidAt('health-check', regions.names.indexOf(region));
+    // One check per application endpoint (the plan's regions), not per region the world knows (us-east-1 may be
+    // there for its control planes alone).
+    for (const [index, region] of [...endpoints.keys()].entries()) {
+      const id = random.uuidAt('health-check', index);
       const phase = Math.floor(random.next() * intervalMs);
       this.byRegion.set(
         region,

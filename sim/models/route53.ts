@@ -22,6 +22,13 @@ import type { HealthChecks } from './health';
  * failover").
  */
 
+/**
+ * Where Route 53's API (record edits, GetChange, health-check reads) is served: us-east-1 only, whatever region the
+ * client names (aws-facts.md: Route 53 Developer Guide, control and data plane; SDK v3 endpoint rules sign it for
+ * us-east-1). DNS answers and health checks are the data plane and do not depend on it.
+ */
+export const ROUTE53_CONTROL_REGION = 'us-east-1';
+
 /** Route 53 names are absolute and case-insensitive: `API.Example.com` -> `api.example.com.` */
 export const normalizeName = (name: string): string => `${name.toLowerCase().replace(/\.$/, '')}.`;
 
@@ -96,6 +103,8 @@ export class Route53Model {
   /** Scripted answers for the next ChangeResourceRecordSets calls (AWS error codes), consumed in order. */
   readonly changeFaults: string[] = [];
   private readonly regionOfValue = new Map<string, string>();
+  /** Health of checks that are not endpoint checks (ARC's routing control checks); undefined: not one of them. */
+  healthOf: (healthCheckId: string) => boolean | undefined = () => undefined;
 
   constructor(
     private readonly clock: Scheduler,
@@ -359,7 +368,7 @@ export class Route53Model {
     if (records.length === 0) return undefined;
     const healthy = (r: ResourceRecordSet): boolean => {
       if (!r.HealthCheckId) return true;
-      return this.healthChecks.byId(r.HealthCheckId)?.healthy ?? true;
+      return this.healthOf(r.HealthCheckId) ?? this.healthChecks.byId(r.HealthCheckId)?.healthy ?? true;
     };
     const primary = records.find((r) => r.Failover === 'PRIMARY');
     const secondary = records.find((r) => r.Failover === 'SECONDARY');

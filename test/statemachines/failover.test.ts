@@ -455,6 +455,51 @@ describe('failover state machine', () => {
     });
   });
 
+  describe('unreachable endpoints', () => {
+    it('retries the DNS flip with backoff when Route 53 does not answer, then recovers with one change', async () => {
+      // Prepare: what the SDK throws when the client's timeouts (shared/aws/clients.ts) expire, no HTTP answer.
+      const timedOut = () =>
+        Object.assign(new Error('a request has exceeded the configured 5000 ms requestTimeout.'), {
+          name: 'TimeoutError',
+          code: 'ETIMEDOUT',
+          $metadata: { attempts: 2 },
+        });
+      const fake = world({ changeErrors: [timedOut(), timedOut()] });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(done.transitions.filter((t) => t.state === 'Flip DNS' && t.event === 'failed')).toEqual([
+        expect.objectContaining({ error: 'EndpointUnreachableError' }),
+        expect.objectContaining({ error: 'EndpointUnreachableError' }),
+      ]);
+      expect(fake.appliedChanges.get(HOSTED_ZONE_ID)).toHaveLength(1);
+      expect((await record(incidentId)).outcome).toBe('recovered');
+    });
+
+    it('stops the run at Flip DNS after three retries, recorded as failed, when Route 53 never answers', async () => {
+      // Prepare
+      const timedOut = () =>
+        Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} });
+      world({ changeErrors: Array.from({ length: 10 }, timedOut) });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('EndpointUnreachableError');
+      expect(visited(done, 'retried').filter((state) => state === 'Flip DNS')).toHaveLength(3);
+      const failed = await record(incidentId);
+      expect(failed).toMatchObject({ outcome: 'failed', failure: { error: 'EndpointUnreachableError' } });
+      expect(detailTypes()).toContain('Recovery Failed');
+    });
+  });
+
   describe('dry run', () => {
     it('sends no mutating command, lists the planned actions and leaves the plan state when mode is dry-run', async () => {
       // Prepare

@@ -22,6 +22,7 @@ export const IAM_PREFIX: Record<string, string> = {
   DynamoDBDocumentClient: 'dynamodb',
   SecretsManagerClient: 'secretsmanager',
   SSMClient: 'ssm',
+  Route53RecoveryClusterClient: 'route53-recovery-cluster',
 };
 
 /** lib-dynamodb's commands and the DynamoDB API call (IAM action) each one makes. */
@@ -88,6 +89,13 @@ export const resourcesOf = (
       const name = input.Name;
       if (typeof name !== 'string') return [];
       return [name.startsWith('arn:') ? name : `arn:aws:ssm:${region}:${account}:parameter/${name.replace(/^\//, '')}`];
+    }
+    case 'route53-recovery-cluster:GetRoutingControlState':
+    case 'route53-recovery-cluster:UpdateRoutingControlState':
+      return typeof input.RoutingControlArn === 'string' ? [input.RoutingControlArn] : [];
+    case 'route53-recovery-cluster:UpdateRoutingControlStates': {
+      const entries = (input.UpdateRoutingControlStateEntries ?? []) as { RoutingControlArn?: unknown }[];
+      return entries.flatMap((entry) => (typeof entry.RoutingControlArn === 'string' ? [entry.RoutingControlArn] : []));
     }
     case 'route53:GetChange':
       return typeof input.Id === 'string' ? [`arn:aws:route53:::change/${input.Id.replace(/^\/change\//, '')}`] : [];

@@ -14,11 +14,13 @@ import type {
   RdsPort,
   ReplicaLagPort,
   Route53Port,
+  RoutingControlPort,
+  RoutingControlState,
   WorkflowPort,
 } from '../../shared/domain/ports';
 import type { RecordSetReading } from '../../shared/domain/preflight';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../../shared/domain/run';
-import { LockHeldError } from '../../shared/errors';
+import { EndpointUnreachableError, LockHeldError } from '../../shared/errors';
 import type { Clock } from '../../shared/runtime/clock';
 import type { Log } from '../../shared/runtime/logger';
 
@@ -422,5 +424,50 @@ export class FakeRoute53 implements Route53Port {
     const script = this.statuses.get(changeId);
     if (!script || script.length === 0) return 'INSYNC';
     return (script.length > 1 ? script.shift() : script[0]) ?? 'INSYNC';
+  }
+}
+
+/**
+ * ARC routing controls on a cluster's endpoints: endpoints in `downRegions` do not answer (EndpointUnreachableError
+ * when none does, as the adapter reports it); a batch that would leave every control Off is refused like a safety
+ * rule would.
+ */
+export class FakeRoutingControls implements RoutingControlPort {
+  readonly states = new Map<string, RoutingControlState>();
+  readonly downRegions = new Set<string>();
+  /** Every call, with the region of the endpoint that answered it. */
+  readonly calls: { operation: 'update' | 'get'; region: string }[] = [];
+
+  set(arn: string, state: RoutingControlState): this {
+    this.states.set(arn, state);
+    return this;
+  }
+
+  private answering(endpoints: readonly { region: string }[], operation: string): string {
+    const up = endpoints.find((endpoint) => !this.downRegions.has(endpoint.region));
+    if (!up) throw new EndpointUnreachableError('route53-recovery-cluster', operation, new Error('TimeoutError'));
+    return up.region;
+  }
+
+  async updateStates(
+    endpoints: readonly { region: string; url: string }[],
+    states: readonly { arn: string; state: RoutingControlState }[],
+  ): Promise<{ region: string }> {
+    const region = this.answering(endpoints, 'UpdateRoutingControlStates');
+    const next = new Map(this.states);
+    for (const entry of states) next.set(entry.arn, entry.state);
+    if (![...next.values()].includes('On')) throw new Error('ConflictException: a safety rule blocks the update');
+    for (const [arn, state] of next) this.states.set(arn, state);
+    this.calls.push({ operation: 'update', region });
+    return { region };
+  }
+
+  async getStates(
+    endpoints: readonly { region: string; url: string }[],
+    arns: readonly string[],
+  ): Promise<{ region: string; states: Record<string, RoutingControlState> }> {
+    const region = this.answering(endpoints, 'GetRoutingControlState');
+    this.calls.push({ operation: 'get', region });
+    return { region, states: Object.fromEntries(arns.map((arn) => [arn, this.states.get(arn) ?? 'Off'])) };
   }
 }

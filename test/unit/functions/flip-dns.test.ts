@@ -34,6 +34,19 @@ describe('flip-dns handler', () => {
     setPlans(undefined);
   });
 
+  it('only reads the records and changes nothing when the payload asks for the DNS switch check', async () => {
+    // Prepare
+    route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [], IsTruncated: false });
+
+    // Act
+    const result = await handler({ run: ordersRun(), check: true }, context);
+
+    // Assess
+    expect(result).toMatchObject({ method: 'route53-records', answeredFrom: 'us-east-1' });
+    expect(route53).toHaveReceivedCommand(ListResourceRecordSetsCommand);
+    expect(route53).not.toHaveReceivedCommand(ChangeResourceRecordSetsCommand);
+  });
+
   it('flips the failover records of the plan in one change and returns a pending DnsResult', async () => {
     // Prepare
     route53.on(ListResourceRecordSetsCommand).resolves({

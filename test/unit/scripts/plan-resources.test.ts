@@ -20,7 +20,9 @@ describe('plan-resources', () => {
 
     // Assess
     const change = statements.filter((statement) => statement.Action.includes('route53:ChangeResourceRecordSets'));
-    const zones = shippedPlans.flatMap((plan) => plan.dns);
+    const zones = shippedPlans
+      .filter((plan) => plan.dnsSwitch.method === 'route53-records')
+      .flatMap((plan) => plan.dns);
     expect(change).toHaveLength(zones.length);
     const condition = change[0]?.Condition?.['ForAllValues:StringEquals'];
     expect(condition?.['route53:ChangeResourceRecordSetsActions']).toEqual(['UPSERT']);
@@ -28,6 +30,40 @@ describe('plan-resources', () => {
       zones[0]?.records.map((record) => record.name.toLowerCase()),
     );
     expect(JSON.stringify(statements)).toContain(`hostedzone/${zones[0]?.hostedZoneId}`);
+  });
+
+  it('grants no record edit on the zones of ARC plans, whose failover never edits records', () => {
+    // Act
+    const statements = JSON.stringify(resources.route53FlipStatements?.());
+
+    // Assess
+    const arcZones = shippedPlans
+      .filter((plan) => plan.dnsSwitch.method === 'arc-routing-control')
+      .flatMap((p) => p.dns);
+    expect(arcZones.length).toBeGreaterThan(0);
+    for (const zone of arcZones) expect(statements).not.toContain(zone.hostedZoneId);
+  });
+
+  it("allows reading and setting only the ARC plans' routing controls when building the ARC flip policy", () => {
+    // Act
+    const statements = resources.arcFlipStatements?.() as Statement[];
+
+    // Assess
+    const controls = shippedPlans.flatMap((plan) =>
+      plan.dnsSwitch.method === 'arc-routing-control'
+        ? [plan.dnsSwitch.routingControls.primary, plan.dnsSwitch.routingControls.standby]
+        : [],
+    );
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: [
+          'route53-recovery-cluster:GetRoutingControlState',
+          'route53-recovery-cluster:UpdateRoutingControlStates',
+        ],
+        Resource: controls,
+      }),
+    ]);
   });
 
   it('grants PromoteReadReplica on the standby replicas only when building the promote policy', () => {

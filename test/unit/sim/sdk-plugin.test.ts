@@ -20,7 +20,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
+import { CLIENT_TIMEOUTS, clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
 import { UnsupportedCommandError } from '../../../sim/errors';
 import { createSimPlugin, regionOfContext } from '../../../sim/sdk-plugin';
 import { DRILL_OPERATOR_ARN, type RecordingStepFunctions } from '../../../sim/world';
@@ -137,7 +137,7 @@ describe('createSimPlugin', () => {
 
     // Assess
     expect(outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
-    expect(sim.clock.now() - started).toBe(5000);
+    expect(sim.clock.now() - started).toBe(CLIENT_TIMEOUTS.rds.maxAttempts * CLIENT_TIMEOUTS.rds.requestTimeoutMs);
     const standby = await clients.rds('us-west-2').send(new DescribeGlobalClustersCommand({}));
     expect(standby.GlobalClusters?.[0]?.GlobalClusterIdentifier).toBe('catalog-global');
   });

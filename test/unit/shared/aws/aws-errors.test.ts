@@ -1,5 +1,5 @@
 import { awsErrorName, isThrottling, toSwitchbackError } from '../../../../shared/aws/aws-errors';
-import { LockHeldError, SwitchbackError, ThrottledError } from '../../../../shared/errors';
+import { EndpointUnreachableError, LockHeldError, SwitchbackError, ThrottledError } from '../../../../shared/errors';
 
 const sdkError = (name: string, extra: object = {}): Error =>
   Object.assign(new Error(`${name} happened`), { name, ...extra });
@@ -22,6 +22,40 @@ describe('toSwitchbackError', () => {
     expect(mapped).toBeInstanceOf(ThrottledError);
     expect(mapped).toMatchObject({ name: 'ThrottledError', retryable: true, cause });
     expect(mapped.message).toBe('route53 ChangeResourceRecordSets was throttled');
+  });
+
+  it.each([
+    ['TimeoutError', { code: 'ETIMEDOUT' }],
+    ['Error', { code: 'ECONNREFUSED' }],
+    ['Error', { code: 'ECONNRESET' }],
+  ])('returns a retryable EndpointUnreachableError naming the call when the SDK throws %s %o', (name, extra) => {
+    // Prepare
+    const cause = sdkError(name, { ...extra, $metadata: { attempts: 2 } });
+
+    // Act
+    const mapped = toSwitchbackError('route53', 'ChangeResourceRecordSets', cause);
+
+    // Assess
+    expect(mapped).toBeInstanceOf(EndpointUnreachableError);
+    expect(mapped).toMatchObject({
+      name: 'EndpointUnreachableError',
+      service: 'route53',
+      operation: 'ChangeResourceRecordSets',
+      retryable: true,
+      cause,
+    });
+    expect(mapped.message).toContain('route53 ChangeResourceRecordSets got no answer');
+  });
+
+  it('keeps an HTTP answer as it is when the service answered with an error status', () => {
+    // Prepare: a 504 from a load balancer is an answer, with its own name and status.
+    const cause = sdkError('TimeoutError', { $metadata: { httpStatusCode: 504 } });
+
+    // Act
+    const mapped = toSwitchbackError('rds', 'DescribeDBInstances', cause);
+
+    // Assess
+    expect(mapped).toBe(cause);
   });
 
   it('returns a ThrottledError when the SDK classifies an unnamed error as throttling', () => {

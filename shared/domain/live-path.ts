@@ -1,0 +1,214 @@
+import type { Plan } from '../plan/schema';
+import { endpointOrder, ROUTE53_CONTROL_PLANE_REGION } from './dns-switch';
+
+/**
+ * The live path of a plan: every AWS call a failover makes, step by step, where it goes, whether it is a control
+ * plane or a data plane call, and which region it cannot do without. `switchback plan audit` prints it and flags
+ * the calls that depend on the region the failover leaves (the primary) or on us-east-1 (Route 53's control
+ * plane, the HealthCheckStatus metric). It is the code's path written down (functions/, shared/aws/): the drill
+ * test checks that every call the simulator sees in a drill is listed here.
+ */
+
+export type Plane = 'control' | 'data';
+
+export interface LiveCall {
+  /** The state machine step (or the detection before it). */
+  step: string;
+  /** The AWS service, as IAM names it (`rds`, `route53`, `route53-recovery-cluster`). */
+  service: string;
+  operation: string;
+  /** Where the call goes. */
+  region: string;
+  plane: Plane;
+  /** The region the call cannot do without (for ARC: the first endpoint tried; the others are fallbacks). */
+  dependsOn: string;
+  /** Other regions that can answer the same call when `dependsOn` does not (ARC's other cluster endpoints). */
+  fallbacks?: string[];
+}
+
+/** A call of the live path that depends on the primary region or on us-east-1, with what to do instead. */
+export interface AuditFinding {
+  call: LiveCall;
+  why: string;
+  alternative: string;
+}
+
+export interface PlanAudit {
+  plan: string;
+  regions: { primary: string; standby: string };
+  dnsSwitch: Plan['dnsSwitch']['method'];
+  calls: LiveCall[];
+  findings: AuditFinding[];
+}
+
+const ALTERNATIVE_DNS =
+  "set dnsSwitch.method to arc-routing-control: ARC routing controls are switched on the cluster's regional " +
+  'endpoints (data plane), none of which has to be us-east-1';
+const ALTERNATIVE_DETECTION =
+  'start the failover from the standby region by hand (`switchback run --plan <app>`) when no alarm arrives; a ' +
+  'standby-region prober with a quorum trigger is not built yet (issue 10, part 2)';
+
+/** The calls of one step, all in the standby region (the deployment's own region). */
+const standbyCalls = (
+  standby: string,
+  step: string,
+  calls: [service: string, operation: string, plane: Plane][],
+): LiveCall[] =>
+  calls.map(([service, operation, plane]) => ({
+    step,
+    service,
+    operation,
+    region: standby,
+    plane,
+    dependsOn: standby,
+  }));
+
+/**
+ * The calls of `plan`'s failover, in order. The databases' calls all go to the standby region: the product reads and
+ * promotes the standby side only (shared/aws/rds.ts; Aurora's global cluster API is served by the secondary's
+ * region as well).
+ */
+export const livePathCalls = (plan: Plan): LiveCall[] => {
+  const { standby } = plan.regions;
+  const us = ROUTE53_CONTROL_PLANE_REGION;
+  const dnsSwitch = plan.dnsSwitch;
+  const slack = plan.notifications.slack?.secret.source;
+  const hasRds = plan.databases.some((db) => db.kind === 'rds-read-replica');
+  const hasAurora = plan.databases.some((db) => db.kind === 'aurora-global');
+  const rdsReads: [string, string, Plane][] = [
+    ...(hasRds ? [['rds', 'DescribeDBInstances', 'control'] as [string, string, Plane]] : []),
+    ...(hasAurora
+      ? [
+          ['rds', 'DescribeGlobalClusters', 'control'] as [string, string, Plane],
+          ['rds', 'DescribeDBClusters', 'control'] as [string, string, Plane],
+        ]
+      : []),
+  ];
+
+  const detection: LiveCall[] = [
+    // Route 53 Developer Guide, "Monitoring health checks using CloudWatch": HealthCheckStatus is in us-east-1 only.
+    {
+      step: 'Detect',
+      service: 'cloudwatch',
+      operation: 'HealthCheckStatus alarm',
+      region: us,
+      plane: 'data',
+      dependsOn: us,
+    },
+    {
+      step: 'Detect',
+      service: 'events',
+      operation: 'forward the alarm event to the standby region',
+      region: us,
+      plane: 'data',
+      dependsOn: us,
+    },
+    ...standbyCalls(standby, 'Start Run', [
+      ['dynamodb', 'UpdateItem', 'data'],
+      ['states', 'StartExecution', 'data'],
+    ]),
+  ];
+
+  let dnsCheck: LiveCall[];
+  let dnsFlip: LiveCall[];
+  if (dnsSwitch.method === 'arc-routing-control') {
+    const [first, ...rest] = endpointOrder(dnsSwitch.clusterEndpoints, plan.regions).map((e) => e.region);
+    const arc = (step: string, operation: string): LiveCall => ({
+      step,
+      service: 'route53-recovery-cluster',
+      operation,
+      region: first ?? standby,
+      plane: 'data',
+      dependsOn: first ?? standby,
+      fallbacks: rest,
+    });
+    dnsCheck = [arc('Check DNS Switch', 'GetRoutingControlState')];
+    dnsFlip = [arc('Flip DNS', 'GetRoutingControlState'), arc('Flip DNS', 'UpdateRoutingControlStates')];
+  } else {
+    const route53 = (step: string, operation: string): LiveCall => ({
+      step,
+      service: 'route53',
+      operation,
+      region: us,
+      plane: 'control',
+      dependsOn: us,
+    });
+    dnsCheck = [route53('Check DNS Switch', 'ListResourceRecordSets')];
+    dnsFlip = [
+      route53('Flip DNS', 'ListResourceRecordSets'),
+      route53('Flip DNS', 'ChangeResourceRecordSets'),
+      route53('Check DNS Sync', 'GetChange'),
+    ];
+  }
+
+  return [
+    ...detection,
+    ...standbyCalls(standby, 'Assess Failover', [
+      ['dynamodb', 'UpdateItem', 'data'],
+      ...rdsReads,
+      ['cloudwatch', 'GetMetricData', 'data'],
+      ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),
+    ]),
+    ...dnsCheck,
+    ...standbyCalls(standby, 'Promote Databases', [
+      ...(hasRds ? [['rds', 'PromoteReadReplica', 'control'] as [string, string, Plane]] : []),
+      // A run started by a person tries a switchover (RPO 0) first, then the failover.
+      ...(hasAurora
+        ? [
+            ['rds', 'SwitchoverGlobalCluster', 'control'] as [string, string, Plane],
+            ['rds', 'FailoverGlobalCluster', 'control'] as [string, string, Plane],
+          ]
+        : []),
+      ...rdsReads,
+    ]),
+    ...dnsFlip,
+    ...standbyCalls(standby, 'Verify Recovery', [
+      ...rdsReads,
+      ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),
+    ]),
+    ...standbyCalls(standby, 'Record Recovery', [
+      ['dynamodb', 'UpdateItem', 'data'],
+      ['events', 'PutEvents', 'data'],
+      // Recovery metrics are EMF log lines (shared/aws/metrics.ts): no PutMetricData call.
+      ['logs', 'EMF metrics in the function log', 'data'],
+    ]),
+    // Every step publishes its phase on the bus; the notifier reads the Slack secret. Neither is waited on.
+    ...standbyCalls(standby, 'Notify', [
+      ['events', 'PutEvents', 'data'],
+      ...(slack
+        ? [[slack, slack === 'ssm' ? 'GetParameter' : 'GetSecretValue', 'data'] as [string, string, Plane]]
+        : []),
+    ]),
+  ];
+};
+
+/**
+ * The plan's live path and the calls on it that depend on the primary region or on us-east-1. A plan whose primary
+ * is us-east-1 counts both once. An ARC call is flagged only when every cluster endpoint is in those regions.
+ */
+export const auditPlan = (plan: Plan): PlanAudit => {
+  const risky = new Set([plan.regions.primary, ROUTE53_CONTROL_PLANE_REGION]);
+  const calls = livePathCalls(plan);
+  const findings: AuditFinding[] = [];
+  for (const call of calls) {
+    const regions = [call.dependsOn, ...(call.fallbacks ?? [])];
+    if (!regions.every((region) => risky.has(region))) continue;
+    const which =
+      call.dependsOn === plan.regions.primary && call.dependsOn === ROUTE53_CONTROL_PLANE_REGION
+        ? `${call.dependsOn}, the primary region and the home of Route 53's control plane`
+        : call.dependsOn === plan.regions.primary
+          ? `${call.dependsOn}, the primary region`
+          : `${call.dependsOn} (Route 53's control plane and the HealthCheckStatus metric live there only)`;
+    findings.push({
+      call,
+      why: `${call.service} ${call.operation} in step "${call.step}" depends on ${which}`,
+      alternative:
+        call.step === 'Detect'
+          ? ALTERNATIVE_DETECTION
+          : call.service === 'route53-recovery-cluster'
+            ? "list the cluster's endpoints in the other regions too (a cluster has five)"
+            : ALTERNATIVE_DNS,
+    });
+  }
+  return { plan: plan.app, regions: plan.regions, dnsSwitch: plan.dnsSwitch.method, calls, findings };
+};

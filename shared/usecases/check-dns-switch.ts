@@ -1,0 +1,78 @@
+import { endpointOrder } from '../domain/dns-switch';
+import type { Route53Port, RoutingControlPort } from '../domain/ports';
+import type { RunContext } from '../domain/run';
+import { DnsSwitchUnavailableError, EndpointUnreachableError } from '../errors';
+import type { Plan } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+
+export interface CheckDnsSwitchDeps {
+  route53: Route53Port;
+  routingControls: RoutingControlPort;
+  clock: Clock;
+  log: Log;
+}
+
+export interface CheckDnsSwitchInput {
+  run: RunContext;
+  plan: Plan;
+}
+
+/** What "Check DNS Switch" found: the switch's API answered, from where. */
+export interface DnsSwitchCheck {
+  method: Plan['dnsSwitch']['method'];
+  /** Region of the endpoint that answered (us-east-1 for Route 53's API). */
+  answeredFrom: string;
+  checkedAt: string;
+}
+
+const ROUTE53_DOWN =
+  "Route 53's API (its control plane, served from us-east-1 only) does not answer ListResourceRecordSets, so the " +
+  'failover records cannot be changed now.';
+
+/**
+ * "Check DNS Switch", before any database changes: can the plan's DNS switch be made now? It reads what the switch
+ * will write, through the same API: the first failover record pair of each hosted zone (`route53-records`), or the
+ * two routing controls on the cluster's endpoints (`arc-routing-control`). When that API does not answer within the
+ * clients' timeouts it throws DnsSwitchUnavailableError, which says why and that no database was changed: the run
+ * stops there (after the ASL's bounded retries), recorded and redrivable, instead of promoting databases that no
+ * DNS change could follow.
+ */
+export const checkDnsSwitch = async ({ run, plan }: CheckDnsSwitchInput, deps: CheckDnsSwitchDeps) => {
+  const dnsSwitch = plan.dnsSwitch;
+  try {
+    let answeredFrom: string;
+    if (dnsSwitch.method === 'arc-routing-control') {
+      const endpoints = endpointOrder(dnsSwitch.clusterEndpoints, run.regions);
+      const read = await deps.routingControls.getStates(endpoints, [
+        dnsSwitch.routingControls.standby,
+        dnsSwitch.routingControls.primary,
+      ]);
+      answeredFrom = read.region;
+    } else {
+      for (const zone of plan.dns) {
+        const [pair] = zone.records;
+        if (pair) await deps.route53.listFailoverRecords(zone.hostedZoneId, pair.name, pair.type);
+      }
+      answeredFrom = 'us-east-1';
+    }
+    const check: DnsSwitchCheck = { method: dnsSwitch.method, answeredFrom, checkedAt: deps.clock.now().toISOString() };
+    deps.log.info('dns switch reachable', { ...check });
+    return check;
+  } catch (error) {
+    if (!(error instanceof EndpointUnreachableError)) throw error;
+    const why =
+      dnsSwitch.method === 'arc-routing-control'
+        ? `No endpoint of the ARC cluster answers (${error.operation}), so the routing controls cannot be switched now.`
+        : ROUTE53_DOWN;
+    const fix =
+      dnsSwitch.method === 'arc-routing-control'
+        ? 'Redrive this run once an endpoint answers.'
+        : "Redrive this run once Route 53's API answers, or give the plan dnsSwitch.method arc-routing-control, whose " +
+          'data plane does not depend on us-east-1.';
+    throw new DnsSwitchUnavailableError(
+      `Plan ${plan.app} switches DNS with ${dnsSwitch.method}: ${why} No database was changed. ${fix}`,
+      error,
+    );
+  }
+};

@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { auditPlan, livePathCalls } from '../../../../shared/domain/live-path';
+import { loadPlanFile } from '../../../../shared/plan/load';
+import type { Plan } from '../../../../shared/plan/schema';
+import { ordersPlan } from '../../../support/plan-fixtures';
+
+const PLANS = join(__dirname, '..', '..', '..', '..', 'plans');
+const recordsPlan = (): Plan => loadPlanFile(join(PLANS, 'example.yml'));
+const arcPlan = (): Plan => loadPlanFile(join(PLANS, 'example-arc.yml'));
+
+const named = (audit: ReturnType<typeof auditPlan>) =>
+  audit.findings.map((finding) => `${finding.call.step}: ${finding.call.operation}`);
+
+describe('auditPlan', () => {
+  it('names ChangeResourceRecordSets and the ARC alternative when a route53-records plan fails over from us-east-1', () => {
+    // Act
+    const audit = auditPlan(recordsPlan());
+
+    // Assess
+    expect(named(audit)).toEqual([
+      'Detect: HealthCheckStatus alarm',
+      'Detect: forward the alarm event to the standby region',
+      'Check DNS Switch: ListResourceRecordSets',
+      'Flip DNS: ListResourceRecordSets',
+      'Flip DNS: ChangeResourceRecordSets',
+      'Check DNS Sync: GetChange',
+    ]);
+    const change = audit.findings.find((finding) => finding.call.operation === 'ChangeResourceRecordSets');
+    expect(change).toMatchObject({
+      call: { service: 'route53', region: 'us-east-1', plane: 'control', dependsOn: 'us-east-1' },
+      alternative: expect.stringContaining('dnsSwitch.method to arc-routing-control'),
+    });
+  });
+
+  it('flags only detection when the plan switches DNS with ARC routing controls', () => {
+    // Act
+    const audit = auditPlan(arcPlan());
+
+    // Assess
+    expect(named(audit)).toEqual([
+      'Detect: HealthCheckStatus alarm',
+      'Detect: forward the alarm event to the standby region',
+    ]);
+    expect(audit.calls.filter((call) => call.service === 'route53')).toEqual([]);
+    expect(audit.calls.find((call) => call.operation === 'UpdateRoutingControlStates')).toMatchObject({
+      region: 'us-west-2',
+      plane: 'data',
+      fallbacks: ['eu-west-1', 'ap-southeast-2', 'ap-northeast-1', 'us-east-1'],
+    });
+  });
+
+  it('still flags the Route 53 edits in us-east-1 when neither plan region is us-east-1', () => {
+    // Prepare
+    const plan = loadPlanFile(join(__dirname, '..', '..', '..', 'fixtures', 'plans', 'valid', 'payments.yml'));
+
+    // Act
+    const audit = auditPlan(plan);
+
+    // Assess
+    expect(plan.regions.primary).not.toBe('us-east-1');
+    expect(audit.findings.map((finding) => finding.call.operation)).toContain('ChangeResourceRecordSets');
+    expect(audit.findings.every((finding) => finding.why.includes('us-east-1'))).toBe(true);
+  });
+
+  it('flags the ARC calls when every cluster endpoint the plan lists is in the primary region or us-east-1', () => {
+    // Prepare
+    const plan = ordersPlan({
+      regions: { primary: 'eu-west-1', standby: 'eu-central-1' },
+      databases: [
+        {
+          id: 'orders-db',
+          kind: 'rds-read-replica',
+          primary: { instance: 'orders-db', region: 'eu-west-1' },
+          replica: { instance: 'orders-db-replica', region: 'eu-central-1' },
+        },
+      ],
+      dnsSwitch: {
+        method: 'arc-routing-control',
+        clusterEndpoints: ['eu-west-1', 'us-east-1'].map((region) => ({
+          region,
+          url: `https://host-aaaaaa.${region}.example.aws/v1`,
+        })),
+        routingControls: {
+          primary: 'arn:aws:route53-recovery-control::123456789012:controlpanel/0a1b/routingcontrol/east1',
+          standby: 'arn:aws:route53-recovery-control::123456789012:controlpanel/0a1b/routingcontrol/west1',
+        },
+      },
+    });
+
+    // Act
+    const audit = auditPlan(plan);
+
+    // Assess
+    const arc = audit.findings.filter((finding) => finding.call.service === 'route53-recovery-cluster');
+    expect(arc).toHaveLength(3);
+    expect(arc[0]?.alternative).toContain("list the cluster's endpoints in the other regions");
+  });
+});
+
+describe('livePathCalls', () => {
+  it('lists no call to the primary region, since every database call goes to the standby side', () => {
+    // Act
+    const calls = livePathCalls(recordsPlan());
+
+    // Assess
+    expect(calls.filter((call) => call.service === 'rds').map((call) => call.region)).toEqual(
+      expect.arrayContaining(['us-west-2']),
+    );
+    expect(calls.filter((call) => call.service === 'rds' && call.region !== 'us-west-2')).toEqual([]);
+  });
+});
