@@ -7,8 +7,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { LedgerPort, LockOwner, LockState, NotificationState, PlanState } from '../domain/ports';
+import type { LedgerPort, LockOwner, LockState, NotificationState } from '../domain/ports';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../domain/run';
+import type { Topology } from '../domain/topology';
 import { LockHeldError } from '../errors';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
@@ -29,7 +30,7 @@ export const LEDGER_ATTRIBUTE_DEFINITIONS: AttributeDefinition[] = [
 ];
 /**
  * Epoch seconds after which DynamoDB may delete an item (enable TTL on this attribute). Only approval tokens and
- * notification state carry it; locks, plan state and run records are the evidence and stay.
+ * notification state carry it; locks, topologies and run records are the evidence and stay.
  */
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAt';
 
@@ -77,7 +78,7 @@ const strip = <T>(item: Record<string, unknown>): T => {
 const expiresAt = (from: Date): number => Math.floor(from.getTime() / 1000) + INCIDENT_ITEM_TTL_SECONDS;
 
 /**
- * The ledger on DynamoDB: per-plan lock (with a monotonic epoch used as a fencing token), plan state, run
+ * The ledger on DynamoDB: per-plan lock (with a monotonic epoch used as a fencing token), topology, run
  * records, approval tokens and the Slack notifier's state. Every write that decides something (taking the lock,
  * claiming a notification) is a conditional write, so concurrent or redelivered invocations agree.
  */
@@ -210,15 +211,20 @@ export class DynamoLedger implements LedgerPort {
     );
   }
 
-  /** The plan's current state (which region serves), if any was recorded. */
-  async getPlanState(plan: string): Promise<PlanState | undefined> {
+  /**
+   * The plan's current topology (active region, each database's writer, standby and old primary), if a runbook
+   * recorded one. An item written before topologies existed holds only the active region and the last failover.
+   */
+  async getTopology(plan: string): Promise<Topology | undefined> {
     const item = await this.#get(planKey(plan), STATE);
-    return item ? strip<PlanState>(item) : undefined;
+    if (!item) return undefined;
+    const topology = strip<Topology>(item);
+    return { ...topology, databases: topology.databases ?? [] };
   }
 
-  /** Replaces the plan's state. */
-  async putPlanState(plan: string, state: PlanState): Promise<void> {
-    await this.#put({ ...state, pk: planKey(plan), sk: STATE });
+  /** Replaces the plan's topology (the runbook that changes it holds the plan's lock). */
+  async putTopology(plan: string, topology: Topology): Promise<void> {
+    await this.#put({ ...topology, pk: planKey(plan), sk: STATE });
   }
 
   /** Writes (or overwrites) a run record; the final write of a run replaces its in-progress one. */

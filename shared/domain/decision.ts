@@ -1,6 +1,6 @@
 import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
-import type { PlanState } from './ports';
 import type { Assessment, DatabaseAssessment, Mode, Trigger } from './run';
+import { failoverRefusal, type Topology } from './topology';
 
 /**
  * The Decide step: given the plan, what was measured and what the ledger says, proceed, ask a person, or skip.
@@ -13,26 +13,17 @@ export const formatSeconds = (seconds: number): string =>
 
 const ageSeconds = (time: string, now: Date): number => (now.getTime() - new Date(time).getTime()) / 1000;
 
-/** Why the plan is not to be failed over again now, or undefined when it may be. */
-export const skipReason = (
-  plan: Plan,
-  planState: PlanState | undefined,
-  trigger: Trigger,
-  now: Date,
-): string | undefined => {
-  if (planState?.activeRegion === plan.regions.standby) {
-    return (
-      `plan ${plan.app} already failed over to ${plan.regions.standby}` +
-      ` at ${planState.lastFailoverAt ?? 'an unrecorded time'} by ${planState.lastIncidentId ?? 'an unrecorded run'}`
-    );
-  }
+/** Why the plan is not to be failed over now (a rule on its current topology, then the cool-down), or undefined. */
+export const skipReason = (plan: Plan, topology: Topology, trigger: Trigger, now: Date): string | undefined => {
+  const refusal = failoverRefusal(plan, topology);
+  if (refusal) return refusal;
   // A person asking explicitly is not a flapping alarm: the cool-down only damps alarm-started runs.
-  if (trigger.type === 'alarm' && planState?.lastFailoverAt) {
-    const since = ageSeconds(planState.lastFailoverAt, now);
+  if (trigger.type === 'alarm' && topology.lastFailoverAt) {
+    const since = ageSeconds(topology.lastFailoverAt, now);
     if (since >= 0 && since < plan.trigger.coolDownSeconds) {
       return (
-        `plan ${plan.app} is in its cool-down: last failover at ${planState.lastFailoverAt}` +
-        ` (${planState.lastIncidentId ?? 'unrecorded run'}), ${formatSeconds(Math.round(since))} ago,` +
+        `plan ${plan.app} is in its cool-down: last failover at ${topology.lastFailoverAt}` +
+        ` (${topology.lastIncidentId ?? 'unrecorded run'}), ${formatSeconds(Math.round(since))} ago,` +
         ` cool-down ${formatSeconds(plan.trigger.coolDownSeconds)}`
       );
     }
@@ -117,7 +108,7 @@ const lagReasons = (plan: Plan, databases: readonly DatabaseAssessment[]): strin
  * @param plan - the validated plan
  * @param readings - one reading per database of the plan
  * @param mode - the run's mode
- * @param planState - the ledger's state of the plan (undefined: never failed over)
+ * @param topology - the plan's current topology (shared/domain/topology.ts)
  * @param now - the decision time
  * @param trigger - how the run began (the cool-down applies to alarms only)
  */
@@ -125,7 +116,7 @@ export const decide = (
   plan: Plan,
   readings: readonly DatabaseAssessment[],
   mode: Mode,
-  planState: PlanState | undefined,
+  topology: Topology,
   now: Date,
   trigger: Trigger = { type: 'manual' },
 ): Assessment => {
@@ -135,7 +126,7 @@ export const decide = (
     maxLagSeconds: worstLag(readings),
     approvalTimeoutSeconds: plan.trigger.approvalTimeoutSeconds,
   };
-  const skip = skipReason(plan, planState, trigger, now);
+  const skip = skipReason(plan, topology, trigger, now);
   if (skip) return { ...base, decision: 'skip', reasons: [skip], warnings: [] };
 
   const warnings = backupWarnings(plan, readings, now);

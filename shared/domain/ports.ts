@@ -2,6 +2,7 @@ import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import type { RecordSetReading } from './preflight';
 import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
+import type { Topology } from './topology';
 
 /**
  * What use cases touch, as interfaces. Adapters in shared/aws implement them over the AWS SDK; unit tests pass
@@ -118,13 +119,6 @@ export interface LockState {
   acquiredAt: string;
 }
 
-export interface PlanState {
-  /** Which region serves now: after a failover, the standby. */
-  activeRegion: string;
-  lastFailoverAt?: string;
-  lastIncidentId?: string;
-}
-
 export interface LedgerPort {
   /** Takes the plan's lock for an owner; "already mine" returns the same epoch. Throws LockHeldError. */
   acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState>;
@@ -146,10 +140,12 @@ export interface LedgerPort {
   appendActions(plan: string, incidentId: string, actions: ActionRecord[]): Promise<void>;
   /** Marks the phase a run has reached, so that a failure with an error that names no phase is placed. */
   markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void>;
-  getPlanState(plan: string): Promise<PlanState | undefined>;
+  /** The plan's topology as last recorded; undefined when no runbook changed it (the plan file's holds). */
+  getTopology(plan: string): Promise<Topology | undefined>;
   /** Who holds the plan's lock now; undefined when nobody does. */
   getLock(plan: string): Promise<LockState | undefined>;
-  putPlanState(plan: string, state: PlanState): Promise<void>;
+  /** Records the plan's topology; only the holder of the plan's lock changes it. */
+  putTopology(plan: string, topology: Topology): Promise<void>;
   putRun(record: RunRecord): Promise<void>;
   getRun(plan: string, incidentId: string): Promise<RunRecord | undefined>;
   listRuns(plan: string, limit: number): Promise<RunRecord[]>;

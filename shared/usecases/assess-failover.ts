@@ -23,6 +23,7 @@ import {
   runInputSchema,
   type Trigger,
 } from '../domain/run';
+import { currentTopology } from '../domain/topology';
 import { InvalidRunInputError, LockHeldError } from '../errors';
 import { type PlanRegistry, toFieldIssues } from '../plan/load';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
@@ -50,7 +51,7 @@ export interface AssessFailoverDeps {
   plans: PlanRegistry;
   ledger: Pick<
     LedgerPort,
-    'acquireLock' | 'assertLock' | 'getLock' | 'getPlanState' | 'putRun' | 'getRun' | 'getAlarmIncident'
+    'acquireLock' | 'assertLock' | 'getLock' | 'getTopology' | 'putRun' | 'getRun' | 'getAlarmIncident'
   >;
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
   route53: Pick<Route53Port, 'listRecordSets'>;
@@ -275,12 +276,12 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   }
 
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  const [readings, planState, preflightReadings] = await Promise.all([
+  const [readings, stored, preflightReadings] = await Promise.all([
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
-    ledger.getPlanState(plan.app),
+    ledger.getTopology(plan.app),
     readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys),
   ]);
-  const decided = decide(plan, readings, run.mode, planState, clock.now(), run.trigger);
+  const decided = decide(plan, readings, run.mode, currentTopology(plan, stored), clock.now(), run.trigger);
   // A manual run switches Aurora over (promote-database), which needs matching engine versions.
   const findings = preflight(plan, preflightReadings, { switchover: run.trigger.type === 'manual' });
   const assessment = gateOnPreflight(plan, decided, findings, run.mode, clock.now(), event.resume?.waitUntil);

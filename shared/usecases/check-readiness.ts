@@ -2,6 +2,7 @@ import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import { preflight } from '../domain/preflight';
 import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
+import { planTopology } from '../domain/topology';
 import type { PlanRegistry } from '../plan/load';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -60,7 +61,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
     }),
   );
   // The decision's backup warnings, as a live failover would see them now (no skip, no approval in the way).
-  const backupWarnings = decide(plan, assessments, 'live', undefined, now).warnings;
+  const backupWarnings = decide(plan, assessments, 'live', planTopology(plan), now).warnings;
   const readiness = assessReadiness(
     plan,
     {

@@ -3,6 +3,7 @@ import { skipReason } from '../domain/decision';
 import { impactStartedAt, incidentIdFor, parseAlarmTime } from '../domain/incident';
 import type { LedgerPort, WorkflowPort } from '../domain/ports';
 import type { RunInput } from '../domain/run';
+import { currentTopology } from '../domain/topology';
 import type { PlanRegistry } from '../plan/load';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
@@ -33,7 +34,7 @@ export type AlarmIntakeResult =
 
 export interface HandleHealthAlarmDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getPlanState' | 'openAlarmIncident'>;
+  ledger: Pick<LedgerPort, 'getTopology' | 'openAlarmIncident'>;
   workflow: Pick<WorkflowPort, 'startFailover'>;
   clock: Clock;
   log: Log;
@@ -95,7 +96,7 @@ export const handleHealthAlarm = async (
   }
 
   const trigger = { type: 'alarm' as const, alarmName, impactStartedAt: impactStartedAt(state) };
-  const skip = skipReason(plan, await ledger.getPlanState(plan.app), trigger, now);
+  const skip = skipReason(plan, currentTopology(plan, await ledger.getTopology(plan.app)), trigger, now);
   if (skip) {
     log.info('alarm ignored for plan state', { alarmName, plan: plan.app, reason: skip });
     return { status: 'ignored', reason: skip };

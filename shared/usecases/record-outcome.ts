@@ -10,6 +10,7 @@ import {
   type RunContext,
   type VerificationResult,
 } from '../domain/run';
+import { currentTopology, topologyAfterFailover } from '../domain/topology';
 import type { PlanRegistry } from '../plan/load';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
@@ -36,7 +37,7 @@ export interface RecordOutcomeResult {
 
 export interface RecordOutcomeDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'putRun' | 'putPlanState'>;
+  ledger: Pick<LedgerPort, 'putRun' | 'getTopology' | 'putTopology'>;
   metrics: MetricsPort;
   events: EventsPort;
   clock: Clock;
@@ -45,8 +46,9 @@ export interface RecordOutcomeDeps {
 
 /**
  * The "Record …" step: writes the run record (phases, RTO and RPO against budget, every action, every warning),
- * and after a real recovery marks the plan as running in its standby region (which arms the cool-down and stops an
- * automatic failback). Then metrics and the "Recovery Completed" or "Run Skipped" event.
+ * and after a real recovery records the new topology: the standby region serves, each standby writes with no
+ * standby of its own, the old primary's state unknown until fenced (this arms the cool-down and stops an automatic
+ * failback). Then metrics and the "Recovery Completed" or "Run Skipped" event.
  */
 export const recordOutcome = async (
   event: RecordOutcomeEvent,
@@ -61,11 +63,11 @@ export const recordOutcome = async (
   await ledger.putRun(record);
   // A dry run changed nothing; a drill really failed over and must be failed back like any failover.
   if (outcome === 'recovered' && run.mode !== 'dry-run') {
-    await ledger.putPlanState(run.plan, {
-      activeRegion: run.regions.standby,
-      lastFailoverAt: endedAt,
-      lastIncidentId: run.incidentId,
-    });
+    const before = currentTopology(plan, await ledger.getTopology(run.plan));
+    await ledger.putTopology(
+      run.plan,
+      topologyAfterFailover(before, { toRegion: run.regions.standby, at: endedAt, incidentId: run.incidentId }),
+    );
   }
   metrics.recordRun(record);
   // verify-recovery announced the verify phase; the record is the closing event.

@@ -1,6 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoLedger } from '../../shared/aws/ledger';
 import type { RunRecord } from '../../shared/domain/run';
+import type { Topology } from '../../shared/domain/topology';
 import { LockHeldError } from '../../shared/errors';
 import type { Log } from '../../shared/runtime/logger';
 import { type LocalLedger, startLedger } from '../support/dynalite';
@@ -193,24 +194,53 @@ describe('DynamoLedger (dynalite)', () => {
     });
   });
 
-  describe('plan state', () => {
-    it('returns undefined when the plan has no state yet', async () => {
+  describe('topology', () => {
+    it('returns undefined when no runbook recorded a topology for the plan', async () => {
       // Act
-      const state = await ledger.getPlanState('stateless');
+      const topology = await ledger.getTopology('stateless');
 
       // Assess
-      expect(state).toBeUndefined();
+      expect(topology).toBeUndefined();
     });
 
-    it('returns what was put when the plan state is read back', async () => {
+    it('returns what was put, null standby included, when the topology is read back', async () => {
       // Prepare
-      const state = { activeRegion: 'us-west-2', lastFailoverAt: now.toISOString(), lastIncidentId: 'orders-1' };
+      const topology: Topology = {
+        activeRegion: 'us-west-2',
+        databases: [
+          {
+            id: 'orders-db',
+            kind: 'rds-read-replica',
+            writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+            standby: null,
+            oldPrimary: { region: 'us-east-1', identifier: 'orders-db', state: 'fenced', since: now.toISOString() },
+          },
+        ],
+        lastFailoverAt: now.toISOString(),
+        lastIncidentId: 'orders-1',
+      };
 
       // Act
-      await ledger.putPlanState('orders', state);
+      await ledger.putTopology('orders', topology);
 
       // Assess
-      await expect(ledger.getPlanState('orders')).resolves.toEqual(state);
+      await expect(ledger.getTopology('orders')).resolves.toEqual(topology);
+    });
+
+    it('reads an item written before databases were recorded as a topology with no database roles', async () => {
+      // Prepare: the shape earlier versions wrote (active region and last failover only)
+      await local.client.send(
+        new PutCommand({
+          TableName: local.tableName,
+          Item: { pk: 'PLAN#legacy', sk: 'STATE', activeRegion: 'us-west-2', lastIncidentId: 'legacy-1' },
+        }),
+      );
+
+      // Act
+      const topology = await ledger.getTopology('legacy');
+
+      // Assess
+      expect(topology).toEqual({ activeRegion: 'us-west-2', databases: [], lastIncidentId: 'legacy-1' });
     });
   });
 
@@ -246,7 +276,7 @@ describe('DynamoLedger (dynalite)', () => {
       for (const id of ids) await ledger.putRun(runRecord('shop', id));
       await ledger.putRun(runRecord('shopfront', 'shopfront-20261126T000000Z-dddd'));
       await ledger.acquireLock('shop', lockOwner(ids[0] as string), now);
-      await ledger.putPlanState('shop', { activeRegion: 'us-west-2' });
+      await ledger.putTopology('shop', { activeRegion: 'us-west-2', databases: [] });
 
       // Act
       const runs = await ledger.listRuns('shop', 2);

@@ -142,9 +142,13 @@ describe('failover state machine', () => {
           HealthCheckId: 'hc-api-us-west-2',
         }),
       });
-      expect(await suite.ledger.getPlanState('orders')).toMatchObject({
+      expect(await suite.ledger.getTopology('orders')).toMatchObject({
         activeRegion: 'us-west-2',
         lastIncidentId: incidentId,
+        databases: [
+          { id: 'orders-db', writer: { identifier: 'orders-db-replica' }, standby: null },
+          { id: 'catalog', writer: { identifier: 'catalog-west' }, standby: null },
+        ],
       });
       const succeeded = putEvents(mocks)
         .filter((event) => event.detailType === 'Phase Changed' && event.detail.status === 'succeeded')
@@ -273,7 +277,7 @@ describe('failover state machine', () => {
         SwitchoverGlobalCluster: 0,
         ChangeResourceRecordSets: 0,
       });
-      expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
+      expect(await suite.ledger.getTopology('orders')).toBeUndefined();
       await expectLockFree(run.run.epoch);
     });
   });
@@ -318,7 +322,7 @@ describe('failover state machine', () => {
           failure: { phase: 'promote' },
           redrive: { executionArn: done.executionArn },
         });
-        expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
+        expect(await suite.ledger.getTopology('orders')).toBeUndefined();
         await expectLockFree(run.run.epoch);
       },
     );
@@ -356,7 +360,7 @@ describe('failover state machine', () => {
         }),
       ]);
       expect(detailTypes()).toContain('Run Blocked');
-      expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
+      expect(await suite.ledger.getTopology('orders')).toBeUndefined();
       await expectLockFree(run.run.epoch);
     });
 
@@ -504,7 +508,7 @@ describe('failover state machine', () => {
     it('sends no mutating command, lists the planned actions and leaves the plan state when mode is dry-run', async () => {
       // Prepare
       const fake = world();
-      await suite.ledger.putPlanState('orders', { activeRegion: 'us-east-1' });
+      await suite.ledger.putTopology('orders', { activeRegion: 'us-east-1', databases: [] });
       const name = incident();
 
       // Act
@@ -528,7 +532,7 @@ describe('failover state machine', () => {
         ]),
       );
       expect(run.actions).toHaveLength(3);
-      expect(await suite.ledger.getPlanState('orders')).toEqual({ activeRegion: 'us-east-1' });
+      expect(await suite.ledger.getTopology('orders')).toEqual({ activeRegion: 'us-east-1', databases: [] });
       expect(fake.failoverRoles()).toMatchObject({ 'api-us-east-1': 'PRIMARY', 'api-us-west-2': 'SECONDARY' });
       await expectLockFree(run.run.epoch);
     });
@@ -552,7 +556,7 @@ describe('failover state machine', () => {
       expect(mocks.route53.calls()).toHaveLength(0);
       expect(mocks.cloudwatch.calls()).toHaveLength(0);
       expect(await readLockItem(suite.local, 'orders')).toBeUndefined();
-      expect(await suite.ledger.getPlanState('orders')).toBeUndefined();
+      expect(await suite.ledger.getTopology('orders')).toBeUndefined();
       expect((await record(name)).failure).toMatchObject({ phase: 'decide', error: 'InvalidRunInput' });
     });
 

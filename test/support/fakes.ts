@@ -10,7 +10,6 @@ import type {
   LockState,
   MetricsPort,
   NotificationState,
-  PlanState,
   RdsPort,
   ReplicaLagPort,
   Route53Port,
@@ -20,6 +19,7 @@ import type {
 } from '../../shared/domain/ports';
 import type { RecordSetReading } from '../../shared/domain/preflight';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../../shared/domain/run';
+import type { Topology } from '../../shared/domain/topology';
 import { EndpointUnreachableError, LockHeldError } from '../../shared/errors';
 import type { Clock } from '../../shared/runtime/clock';
 import type { Log } from '../../shared/runtime/logger';
@@ -82,7 +82,7 @@ export class FakeLedger implements LedgerPort {
   readonly locks = new Map<string, LockState>();
   /** Last epoch given per plan, kept after release so the next holder's is higher. */
   readonly epochs = new Map<string, number>();
-  readonly planStates = new Map<string, PlanState>();
+  readonly topologies = new Map<string, Topology>();
   readonly runs = new Map<string, RunRecord>();
   readonly approvals = new Map<string, { plan: string; taskToken: string; requestedAt: string }>();
   readonly notifications = new Map<string, NotificationState>();
@@ -146,13 +146,13 @@ export class FakeLedger implements LedgerPort {
     return lock && copy(lock);
   }
 
-  async getPlanState(plan: string): Promise<PlanState | undefined> {
-    const state = this.planStates.get(plan);
-    return state && copy(state);
+  async getTopology(plan: string): Promise<Topology | undefined> {
+    const topology = this.topologies.get(plan);
+    return topology && copy(topology);
   }
 
-  async putPlanState(plan: string, state: PlanState): Promise<void> {
-    this.planStates.set(plan, copy(state));
+  async putTopology(plan: string, topology: Topology): Promise<void> {
+    this.topologies.set(plan, copy(topology));
   }
 
   async putRun(record: RunRecord): Promise<void> {

@@ -41,7 +41,7 @@ describe('DynamoLedger', () => {
     dynamo.on(PutCommand).rejects(named('ResourceNotFoundException'));
 
     // Act
-    const put = ledger().putPlanState('orders', { activeRegion: 'us-west-2' });
+    const put = ledger().putTopology('orders', { activeRegion: 'us-west-2', databases: [] });
 
     // Assess
     await expect(put).rejects.toMatchObject({ name: 'ResourceNotFoundException' });

@@ -1,5 +1,6 @@
 import { decide, skipReason, worstLag } from '../../../../shared/domain/decision';
 import type { DatabaseAssessment, Trigger } from '../../../../shared/domain/run';
+import { planTopology, type Topology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { ordersPlan } from '../../../support/plan-fixtures';
 
 const NOW = new Date('2026-11-25T03:10:00.000Z');
@@ -9,6 +10,8 @@ const ALARM: Trigger = {
   impactStartedAt: '2026-11-25T03:08:00.000Z',
 };
 const MANUAL: Trigger = { type: 'manual' };
+/** The plan file's own topology, with ledger fields such as the last failover laid over it. */
+const topology = (overrides: Partial<Topology> = {}): Topology => ({ ...planTopology(ordersPlan()), ...overrides });
 
 /** Healthy readings: small lag, fresh backups and copies. */
 const readings = (overrides: Partial<Record<'orders-db' | 'catalog', Partial<DatabaseAssessment>>> = {}) => [
@@ -37,7 +40,7 @@ const readings = (overrides: Partial<Record<'orders-db' | 'catalog', Partial<Dat
 describe('decide', () => {
   it('proceeds without warnings when lag is within the RPO budget and backups are fresh', () => {
     // Act
-    const assessment = decide(ordersPlan(), readings(), 'live', undefined, NOW, ALARM);
+    const assessment = decide(ordersPlan(), readings(), 'live', topology(), NOW, ALARM);
 
     // Assess
     expect(assessment.decision).toBe('proceed');
@@ -51,7 +54,7 @@ describe('decide', () => {
 
   it('asks for approval naming the database and numbers when lag is over the RPO budget', () => {
     // Act
-    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'live', undefined, NOW);
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'live', topology(), NOW);
 
     // Assess
     expect(assessment.decision).toBe('approve');
@@ -61,7 +64,7 @@ describe('decide', () => {
 
   it('asks for approval when a lag is unknown, and reports the worst lag as unknown', () => {
     // Act
-    const assessment = decide(ordersPlan(), readings({ catalog: { lagSeconds: null } }), 'live', undefined, NOW);
+    const assessment = decide(ordersPlan(), readings({ catalog: { lagSeconds: null } }), 'live', topology(), NOW);
 
     // Assess
     expect(assessment.decision).toBe('approve');
@@ -77,7 +80,7 @@ describe('decide', () => {
       ordersPlan(),
       readings({ 'orders-db': { alreadyPromoted: true, lagSeconds: null } }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -88,7 +91,7 @@ describe('decide', () => {
 
   it('always asks when the approval policy is always, even with no lag', () => {
     // Act
-    const assessment = decide(ordersPlan({ trigger: { approval: 'always' } }), readings(), 'live', undefined, NOW);
+    const assessment = decide(ordersPlan({ trigger: { approval: 'always' } }), readings(), 'live', topology(), NOW);
 
     // Assess
     expect(assessment.decision).toBe('approve');
@@ -101,7 +104,7 @@ describe('decide', () => {
       ordersPlan({ trigger: { approval: 'auto' } }),
       readings({ 'orders-db': { lagSeconds: 500 } }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -113,7 +116,7 @@ describe('decide', () => {
 
   it('never pauses a dry run: approve becomes proceed with a warning saying what would be asked', () => {
     // Act
-    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'dry-run', undefined, NOW);
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'dry-run', topology(), NOW);
 
     // Assess
     expect(assessment.decision).toBe('proceed');
@@ -122,7 +125,7 @@ describe('decide', () => {
 
   it('asks in a drill as in a live run', () => {
     // Act
-    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'game-day', undefined, NOW);
+    const assessment = decide(ordersPlan(), readings({ 'orders-db': { lagSeconds: 95 } }), 'game-day', topology(), NOW);
 
     // Assess
     expect(assessment.decision).toBe('approve');
@@ -130,11 +133,11 @@ describe('decide', () => {
 
   it('skips when the plan already runs in its standby region, saying when and by whom', () => {
     // Prepare
-    const planState = {
-      activeRegion: 'us-west-2',
-      lastFailoverAt: '2026-11-20T10:00:00.000Z',
-      lastIncidentId: 'orders-20261120T095800Z-0badc0de',
-    };
+    const planState = topologyAfterFailover(topology(), {
+      toRegion: 'us-west-2',
+      at: '2026-11-20T10:00:00.000Z',
+      incidentId: 'orders-20261120T095800Z-0badc0de',
+    });
 
     // Act
     const assessment = decide(ordersPlan(), readings(), 'live', planState, NOW, MANUAL);
@@ -142,13 +145,14 @@ describe('decide', () => {
     // Assess
     expect(assessment.decision).toBe('skip');
     expect(assessment.reasons).toEqual([
-      'plan orders already failed over to us-west-2 at 2026-11-20T10:00:00.000Z by orders-20261120T095800Z-0badc0de',
+      'plan orders already failed over to us-west-2 at 2026-11-20T10:00:00.000Z by orders-20261120T095800Z-0badc0de:' +
+        ' us-west-2 serves; run reprotect, then failback, to return to us-east-1',
     ]);
   });
 
   it('skips an alarm-started run within the cool-down after a failback', () => {
     // Prepare: failed back to the primary 10 minutes ago, cool-down one hour.
-    const planState = { activeRegion: 'us-east-1', lastFailoverAt: '2026-11-25T03:00:00.000Z', lastIncidentId: 'x' };
+    const planState = topology({ lastFailoverAt: '2026-11-25T03:00:00.000Z', lastIncidentId: 'x' });
 
     // Act
     const alarm = decide(ordersPlan(), readings(), 'live', planState, NOW, ALARM);
@@ -163,7 +167,7 @@ describe('decide', () => {
 
   it('does not skip an alarm-started run after the cool-down has passed', () => {
     // Prepare
-    const planState = { activeRegion: 'us-east-1', lastFailoverAt: '2026-11-25T01:00:00.000Z' };
+    const planState = topology({ lastFailoverAt: '2026-11-25T01:00:00.000Z' });
 
     // Act
     const assessment = decide(ordersPlan(), readings(), 'live', planState, NOW, ALARM);
@@ -181,7 +185,7 @@ describe('decide', () => {
         catalog: { latestRestorableTime: '2026-11-25T02:55:00.000Z' },
       }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -199,7 +203,7 @@ describe('decide', () => {
       ordersPlan(),
       readings({ 'orders-db': { latestCrossRegionCopy: undefined }, catalog: { latestCrossRegionCopy: undefined } }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -215,7 +219,7 @@ describe('decide', () => {
       ordersPlan(),
       readings({ 'orders-db': { latestRestorableTime: undefined } }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -235,7 +239,7 @@ describe('decide', () => {
         'orders-db': { latestCrossRegionCopy: undefined },
       }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -255,7 +259,7 @@ describe('decide', () => {
         'orders-db': { latestCrossRegionCopy: undefined },
       }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -272,7 +276,7 @@ describe('decide', () => {
         catalog: { latestRestorableTime: undefined },
       }),
       'live',
-      undefined,
+      topology(),
       NOW,
     );
 
@@ -286,7 +290,7 @@ describe('decide', () => {
 describe('skipReason', () => {
   it('returns undefined when the plan never failed over', () => {
     // Act / Assess
-    expect(skipReason(ordersPlan(), undefined, ALARM, NOW)).toBeUndefined();
+    expect(skipReason(ordersPlan(), topology(), ALARM, NOW)).toBeUndefined();
   });
 });
 

@@ -344,7 +344,12 @@ describe('assessFailover', () => {
 
   it('skips, still holding the lock for the ASL to release, when the plan already failed over', async () => {
     // Prepare
-    ledger.planStates.set('orders', { activeRegion: 'us-west-2', lastFailoverAt: '2026-11-20T00:00:00.000Z' });
+    // A topology item written before databases were recorded: the active region alone decides.
+    ledger.topologies.set('orders', {
+      activeRegion: 'us-west-2',
+      databases: [],
+      lastFailoverAt: '2026-11-20T00:00:00.000Z',
+    });
 
     // Act
     const { assessment } = await assessFailover(event(manualInput()), deps);

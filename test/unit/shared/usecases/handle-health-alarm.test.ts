@@ -1,4 +1,5 @@
 import { incidentIdFor } from '../../../../shared/domain/incident';
+import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import {
   alarmStateChangeSchema,
@@ -193,11 +194,14 @@ describe('handleHealthAlarm', () => {
 
   it('ignores the alarm when the plan already failed over', async () => {
     // Prepare
-    ledger.planStates.set('orders', {
-      activeRegion: 'us-west-2',
-      lastFailoverAt: '2026-11-20T00:00:00.000Z',
-      lastIncidentId: 'orders-20261119T235800Z-00000000',
-    });
+    ledger.topologies.set(
+      'orders',
+      topologyAfterFailover(planTopology(ordersPlan()), {
+        toRegion: 'us-west-2',
+        at: '2026-11-20T00:00:00.000Z',
+        incidentId: 'orders-20261119T235800Z-00000000',
+      }),
+    );
 
     // Act
     const result = await handleHealthAlarm(parse(alarmEvent()), deps);
@@ -209,7 +213,7 @@ describe('handleHealthAlarm', () => {
 
   it('ignores the alarm within the cool-down after a failback', async () => {
     // Prepare
-    ledger.planStates.set('orders', { activeRegion: 'us-east-1', lastFailoverAt: '2026-11-25T02:30:00.000Z' });
+    ledger.topologies.set('orders', { ...planTopology(ordersPlan()), lastFailoverAt: '2026-11-25T02:30:00.000Z' });
 
     // Act
     const result = await handleHealthAlarm(parse(alarmEvent()), deps);

@@ -51,10 +51,28 @@ describe('recordOutcome', () => {
     expect(record?.phases.map((p) => p.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
     expect(record?.actions).toHaveLength(3);
     expect(record?.endedAt).toBe(ENDED);
-    expect(ledger.planStates.get('orders')).toEqual({
+    expect(ledger.topologies.get('orders')).toEqual({
       activeRegion: 'us-west-2',
+      databases: [
+        {
+          id: 'orders-db',
+          kind: 'rds-read-replica',
+          writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+          standby: null,
+          oldPrimary: { region: 'us-east-1', identifier: 'orders-db', state: 'unknown', since: ENDED },
+        },
+        {
+          id: 'catalog',
+          kind: 'aurora-global',
+          writer: { region: 'us-west-2', identifier: 'catalog-west' },
+          standby: null,
+          oldPrimary: { region: 'us-east-1', identifier: 'catalog-east', state: 'unknown', since: ENDED },
+        },
+      ],
       lastFailoverAt: ENDED,
       lastIncidentId: runContext().incidentId,
+      updatedAt: ENDED,
+      updatedBy: runContext().incidentId,
     });
     expect(metrics.records).toEqual([record]);
   });
@@ -88,7 +106,7 @@ describe('recordOutcome', () => {
     await recordOutcome(recovered(runContext({ mode: 'dry-run' })), deps);
 
     // Assess
-    expect(ledger.planStates.size).toBe(0);
+    expect(ledger.topologies.size).toBe(0);
     expect(events.ofType(DETAIL_TYPES.recoveryCompleted)).toHaveLength(1);
   });
 
@@ -97,7 +115,7 @@ describe('recordOutcome', () => {
     await recordOutcome(recovered(runContext({ mode: 'game-day' })), deps);
 
     // Assess
-    expect(ledger.planStates.get('orders')?.activeRegion).toBe('us-west-2');
+    expect(ledger.topologies.get('orders')?.activeRegion).toBe('us-west-2');
   });
 
   it('records a skipped run with its reasons and publishes Run Skipped', async () => {
@@ -109,7 +127,7 @@ describe('recordOutcome', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'skipped' });
-    expect(ledger.planStates.size).toBe(0);
+    expect(ledger.topologies.size).toBe(0);
     expect(events.published.map((e) => e.detailType)).toEqual([DETAIL_TYPES.runSkipped]);
     expect(events.ofType<RunRecord>(DETAIL_TYPES.runSkipped)[0]).toMatchObject({
       outcome: 'skipped',
@@ -138,7 +156,7 @@ describe('recordOutcome', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'blocked' });
-    expect(ledger.planStates.size).toBe(0);
+    expect(ledger.topologies.size).toBe(0);
     expect(events.published.map((e) => e.detailType)).toEqual([DETAIL_TYPES.runBlocked]);
     expect(events.ofType<RunRecord>(DETAIL_TYPES.runBlocked)[0]).toMatchObject({
       outcome: 'blocked',
@@ -164,7 +182,7 @@ describe('recordOutcome', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'denied' });
-    expect(ledger.planStates.size).toBe(0);
+    expect(ledger.topologies.size).toBe(0);
     expect(events.ofType<RunRecord>(DETAIL_TYPES.runSkipped)[0]).toMatchObject({ outcome: 'denied', approval });
     expect(metrics.records[0]?.outcome).toBe('denied');
   });

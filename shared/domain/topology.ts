@@ -1,0 +1,138 @@
+import type { Database, Plan } from '../plan/schema';
+
+/**
+ * The plan's current topology: which region serves, and per database which copy writes, which one stands by, and
+ * what became of the old primary. The plan file says what exists; the topology (kept in the ledger) says what
+ * each thing is now. Every runbook reads it; none assumes the file's `primary` is the writer.
+ */
+
+/**
+ * What is known of a database's old primary after its writer moved:
+ * unknown (not yet looked at), unreachable (its region does not answer), fenced (verified unable to take the
+ * application's writes), rejoined (Aurora: it came back as a secondary of the global cluster), replaced (a new
+ * standby took its place; it is kept, snapshotted, or deleted as the plan says).
+ */
+export const OLD_PRIMARY_STATES = ['unknown', 'unreachable', 'fenced', 'rejoined', 'replaced'] as const;
+export type OldPrimaryState = (typeof OLD_PRIMARY_STATES)[number];
+
+/** One copy of a database: an RDS instance or an Aurora cluster, in a region. */
+export interface DatabaseCopy {
+  region: string;
+  /** The DB instance identifier (RDS) or DB cluster identifier (Aurora). */
+  identifier: string;
+}
+
+export interface DatabaseTopology {
+  id: string;
+  kind: Database['kind'];
+  writer: DatabaseCopy;
+  /** The copy a failover would promote; null when the database is unprotected (after a failover, before reprotect). */
+  standby: DatabaseCopy | null;
+  /** The writer before the last change of writer, while it matters (until it is replaced or rejoined). */
+  oldPrimary?: DatabaseCopy & { state: OldPrimaryState; since: string };
+}
+
+export interface Topology {
+  /** Which region serves the application now. */
+  activeRegion: string;
+  databases: DatabaseTopology[];
+  /** The last failover that moved the active region (arms the alarm cool-down). */
+  lastFailoverAt?: string;
+  lastIncidentId?: string;
+  /** When and by which run the topology last changed; absent for the plan file's own topology. */
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+const copyOf = (region: string, identifier: string): DatabaseCopy => ({ region, identifier });
+
+const fileRoles = (db: Database): { writer: DatabaseCopy; standby: DatabaseCopy } =>
+  db.kind === 'rds-read-replica'
+    ? {
+        writer: copyOf(db.primary.region, db.primary.instance),
+        standby: copyOf(db.replica.region, db.replica.instance),
+      }
+    : {
+        writer: copyOf(db.primary.region, db.primary.cluster),
+        standby: copyOf(db.secondary.region, db.secondary.cluster),
+      };
+
+/** The topology the plan file describes: the primary region serves and every database has its standby. */
+export const planTopology = (plan: Plan): Topology => ({
+  activeRegion: plan.regions.primary,
+  databases: plan.databases.map((db) => ({ id: db.id, kind: db.kind, ...fileRoles(db) })),
+});
+
+/**
+ * The plan's topology now: the ledger's, or the plan file's when the ledger has none. A database the ledger does
+ * not know (added to the plan later) takes its roles from the file.
+ */
+export const currentTopology = (plan: Plan, stored: Topology | undefined): Topology => {
+  if (!stored) return planTopology(plan);
+  const known = new Map((stored.databases ?? []).map((db) => [db.id, db]));
+  return {
+    ...stored,
+    databases: plan.databases.map((db) => known.get(db.id) ?? { id: db.id, kind: db.kind, ...fileRoles(db) }),
+  };
+};
+
+/**
+ * The topology after a failover: each database's standby writes, it has no standby, and its old primary's state is
+ * unknown until the fence runbook looks; the standby region serves.
+ */
+export const topologyAfterFailover = (
+  topology: Topology,
+  change: { toRegion: string; at: string; incidentId: string },
+): Topology => ({
+  activeRegion: change.toRegion,
+  databases: topology.databases.map((db) =>
+    db.standby
+      ? {
+          id: db.id,
+          kind: db.kind,
+          writer: db.standby,
+          standby: null,
+          oldPrimary: { ...db.writer, state: 'unknown', since: change.at },
+        }
+      : db,
+  ),
+  lastFailoverAt: change.at,
+  lastIncidentId: change.incidentId,
+  updatedAt: change.at,
+  updatedBy: change.incidentId,
+});
+
+/** Whether every database has a standby (a failover or failback has something to promote). */
+export const isProtected = (topology: Topology): boolean => topology.databases.every((db) => db.standby !== null);
+
+/**
+ * Why the failover runbook may not run on this topology, or undefined when it may. The failover promotes the
+ * plan file's standbys into the plan's standby region; it runs only while the plan's primary region serves and
+ * each database's standby is the one the file names. After a failover the way back is reprotect, then failback.
+ */
+export const failoverRefusal = (plan: Plan, topology: Topology): string | undefined => {
+  const since =
+    `${topology.lastFailoverAt ?? topology.updatedAt ?? 'an unrecorded time'}` +
+    ` by ${topology.lastIncidentId ?? topology.updatedBy ?? 'an unrecorded run'}`;
+  if (topology.activeRegion !== plan.regions.primary) {
+    return (
+      `plan ${plan.app} already failed over to ${topology.activeRegion} at ${since}:` +
+      ` ${topology.activeRegion} serves; run reprotect, then failback, to return to ${plan.regions.primary}`
+    );
+  }
+  const expected = planTopology(plan);
+  for (const db of topology.databases) {
+    const want = expected.databases.find((candidate) => candidate.id === db.id)?.standby;
+    if (!db.standby) return `database ${db.id} has no standby (writer ${describeCopy(db.writer)}): run reprotect first`;
+    if (want && (db.standby.identifier !== want.identifier || db.standby.region !== want.region)) {
+      return (
+        `database ${db.id} stands by as ${describeCopy(db.standby)}, not the plan's ${describeCopy(want)}:` +
+        ' the failover promotes the plan file standby only'
+      );
+    }
+  }
+  return undefined;
+};
+
+/** `orders-db-replica (us-west-2)` */
+export const describeCopy = (copy: DatabaseCopy): string => `${copy.identifier} (${copy.region})`;

@@ -1,0 +1,141 @@
+import {
+  currentTopology,
+  failoverRefusal,
+  isProtected,
+  planTopology,
+  topologyAfterFailover,
+} from '../../../../shared/domain/topology';
+import { ordersPlan } from '../../../support/plan-fixtures';
+
+const AT = '2026-11-25T03:10:00.000Z';
+
+describe('planTopology', () => {
+  it('makes each primary the writer and each replica or secondary the standby when read from the plan file', () => {
+    // Act
+    const topology = planTopology(ordersPlan());
+
+    // Assess
+    expect(topology).toEqual({
+      activeRegion: 'us-east-1',
+      databases: [
+        {
+          id: 'orders-db',
+          kind: 'rds-read-replica',
+          writer: { region: 'us-east-1', identifier: 'orders-db' },
+          standby: { region: 'us-west-2', identifier: 'orders-db-replica' },
+        },
+        {
+          id: 'catalog',
+          kind: 'aurora-global',
+          writer: { region: 'us-east-1', identifier: 'catalog-east' },
+          standby: { region: 'us-west-2', identifier: 'catalog-west' },
+        },
+      ],
+    });
+    expect(isProtected(topology)).toBe(true);
+  });
+});
+
+describe('currentTopology', () => {
+  it('returns the plan file topology when the ledger has none', () => {
+    expect(currentTopology(ordersPlan(), undefined)).toEqual(planTopology(ordersPlan()));
+  });
+
+  it('keeps the ledger roles and fills a database the ledger does not know from the file', () => {
+    // Prepare: the ledger knows only orders-db, and it failed over
+    const after = topologyAfterFailover(planTopology(ordersPlan()), {
+      toRegion: 'us-west-2',
+      at: AT,
+      incidentId: 'i-1',
+    });
+    const stored = { ...after, databases: after.databases.filter((db) => db.id === 'orders-db') };
+
+    // Act
+    const topology = currentTopology(ordersPlan(), stored);
+
+    // Assess
+    expect(topology.databases.map((db) => [db.id, db.writer.identifier, db.standby?.identifier ?? null])).toEqual([
+      ['orders-db', 'orders-db-replica', null],
+      ['catalog', 'catalog-east', 'catalog-west'],
+    ]);
+  });
+});
+
+describe('topologyAfterFailover', () => {
+  it('makes each standby the writer with no standby, and records the old primary as unknown', () => {
+    // Act
+    const topology = topologyAfterFailover(planTopology(ordersPlan()), {
+      toRegion: 'us-west-2',
+      at: AT,
+      incidentId: 'orders-1',
+    });
+
+    // Assess
+    expect(topology.activeRegion).toBe('us-west-2');
+    expect(topology.databases[0]).toEqual({
+      id: 'orders-db',
+      kind: 'rds-read-replica',
+      writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+      standby: null,
+      oldPrimary: { region: 'us-east-1', identifier: 'orders-db', state: 'unknown', since: AT },
+    });
+    expect(topology).toMatchObject({ lastFailoverAt: AT, lastIncidentId: 'orders-1', updatedBy: 'orders-1' });
+    expect(isProtected(topology)).toBe(false);
+  });
+});
+
+describe('failoverRefusal', () => {
+  it('allows a failover when the primary region serves and every standby is the plan file one', () => {
+    expect(failoverRefusal(ordersPlan(), planTopology(ordersPlan()))).toBeUndefined();
+  });
+
+  it('refuses, naming the way back, when the standby region already serves', () => {
+    // Prepare
+    const failedOver = topologyAfterFailover(planTopology(ordersPlan()), {
+      toRegion: 'us-west-2',
+      at: AT,
+      incidentId: 'orders-1',
+    });
+
+    // Act
+    const reason = failoverRefusal(ordersPlan(), failedOver);
+
+    // Assess
+    expect(reason).toBe(
+      `plan orders already failed over to us-west-2 at ${AT} by orders-1:` +
+        ' us-west-2 serves; run reprotect, then failback, to return to us-east-1',
+    );
+  });
+
+  it('refuses when a database in the primary region has no standby', () => {
+    // Prepare
+    const file = planTopology(ordersPlan());
+    const unprotected = {
+      ...file,
+      databases: file.databases.map((db) => (db.id === 'catalog' ? { ...db, standby: null } : db)),
+    };
+
+    // Act
+    const reason = failoverRefusal(ordersPlan(), unprotected);
+
+    // Assess
+    expect(reason).toBe('database catalog has no standby (writer catalog-east (us-east-1)): run reprotect first');
+  });
+
+  it('refuses when a standby is not the one the failover would promote', () => {
+    // Prepare
+    const file = planTopology(ordersPlan());
+    const other = {
+      ...file,
+      databases: file.databases.map((db) =>
+        db.id === 'orders-db' ? { ...db, standby: { region: 'us-west-2', identifier: 'orders-db-replica-2' } } : db,
+      ),
+    };
+
+    // Act
+    const reason = failoverRefusal(ordersPlan(), other);
+
+    // Assess
+    expect(reason).toContain('orders-db stands by as orders-db-replica-2 (us-west-2)');
+  });
+});
