@@ -16,6 +16,7 @@ import { registerHistory } from './commands/history';
 import { registerPlan } from './commands/plan';
 import { registerReadiness } from './commands/readiness';
 import { registerRun } from './commands/run';
+import { registerStatus } from './commands/status';
 import { type CliDeps, type CliEnv, type CliIo, UsageError } from './context';
 
 /**
@@ -102,6 +103,7 @@ const buildProgram = (deps: CliDeps): Command => {
   registerRun(program, deps);
   registerApprove(program, deps);
   registerHistory(program, deps);
+  registerStatus(program, deps);
   registerDrill(program);
   registerReadiness(program);
   // Subcommands do not inherit exitOverride: without it commander would exit(1) on their usage errors.

@@ -17,8 +17,10 @@ import {
   type RunRecord,
   runInputSchema,
 } from '../shared/domain/run';
+import { currentTopology, type Topology } from '../shared/domain/topology';
 import { LockHeldError } from '../shared/errors';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
+import type { Plan } from '../shared/plan/schema';
 import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
 import { answerApproval as answerPendingApproval } from '../shared/usecases/answer-approval';
@@ -171,6 +173,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** The product's own record of the run, as `switchback history` would read it. */
 const readRun = (plan: string, incidentId: string): Promise<RunRecord | undefined> =>
   new DynamoLedger().getRun(plan, incidentId);
+
+/** The plan's topology as every runbook reads it: the ledger's, or the plan file's when none is recorded. */
+const readTopology = async (plan: Plan): Promise<Topology> =>
+  currentTopology(plan, await new DynamoLedger().getTopology(plan.app));
 
 /** Who holds the plan's lock: taking it (and giving it back) is the one way the ledger port tells. */
 const probeLock = async (plan: string, now: Date): Promise<string | null> => {
@@ -400,6 +406,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         runner.startExecution({ stateMachineArn, name: incidentId, input: JSON.stringify(input) });
       });
     }
+    const topologyBefore = await readTopology(plan);
     options.onWorld?.(world);
     world.start();
     const preflight = await preflightAtStart(plan, clock, progress);
@@ -428,6 +435,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     const execution = runner.list()[0];
     const incidentId = execution?.name ?? null;
     const record = incidentId ? await readRun(plan.app, incidentId) : undefined;
+    const topologyAfter = await readTopology(plan);
     await realWait(
       () => world.bus.deliveries.every((delivery) => delivery.outcome !== 'pending'),
       NOTIFY_GRACE_REAL_MS,
@@ -451,6 +459,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       events: switchbackEvents(world),
       warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
       preflight,
+      topology: { before: topologyBefore, after: topologyAfter },
       wall: { startedAt: wallStartedAt, durationMs: 0 },
       callsByRegion: countByRegion(world),
     });

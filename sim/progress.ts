@@ -1,4 +1,5 @@
 import type { PhaseName } from '../shared/domain/run';
+import type { Topology } from '../shared/domain/topology';
 import type { DrillReport } from './report';
 import { formatSeconds } from './report-html';
 
@@ -196,6 +197,12 @@ export const summaryTable = (report: DrillReport): string => {
     const regions = Object.entries(report.callsByRegion).map(([region, count]) => `${region} ${count}`);
     rows.push(`${'AWS calls by region'.padEnd(20)}${regions.join(', ') || 'none'}`);
   }
+  rows.push('');
+  const protectedCount = (topology: Topology) => topology.databases.filter((db) => db.standby !== null).length;
+  const topologyText = (topology: Topology) =>
+    `${topology.activeRegion} serves, ${protectedCount(topology)}/${topology.databases.length} with a standby`;
+  rows.push(`${'Topology before'.padEnd(20)}${topologyText(report.topology.before)}`);
+  rows.push(`${'Topology after'.padEnd(20)}${topologyText(report.topology.after)}`);
   rows.push('');
   const verdict = {
     recovered: 'RECOVERED',

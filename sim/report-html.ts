@@ -1,3 +1,4 @@
+import { describeCopy, type Topology } from '../shared/domain/topology';
 import type { DrillReport } from './report';
 
 /**
@@ -94,6 +95,15 @@ const list = (items: string[], empty: string): string =>
     ? `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`
     : `<p class="muted">${empty}</p>`;
 
+const topologyTable = (label: string, topology: Topology): string =>
+  `<h3>${escapeHtml(label)}: ${escapeHtml(topology.activeRegion)} serves</h3>` +
+  `<table><tr><th>Database</th><th>Writer</th><th>Standby</th><th>Old primary</th></tr>${topology.databases
+    .map(
+      (db) =>
+        `<tr><td>${escapeHtml(db.id)}</td><td>${escapeHtml(describeCopy(db.writer))}</td><td class="${db.standby ? 'ok' : 'bad'}">${escapeHtml(db.standby ? describeCopy(db.standby) : 'none')}</td><td>${escapeHtml(db.oldPrimary ? `${describeCopy(db.oldPrimary)}: ${db.oldPrimary.state}` : '-')}</td></tr>`,
+    )
+    .join('')}</table>`;
+
 /** Renders the report page. */
 export const renderReportHtml = (report: DrillReport): string => {
   const verdict = VERDICT[report.outcome];
@@ -155,6 +165,7 @@ ${critical}</section>
 <section><h2>Timeline</h2>${timelineSvg(report)}</section>
 ${preflight}
 ${findings}
+<section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>
 ${failure}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreflightFinding } from '../shared/domain/preflight';
 import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
+import type { Topology } from '../shared/domain/topology';
 import type { Transition } from './local-runner';
 import { renderReportHtml } from './report-html';
 
@@ -59,6 +60,8 @@ export interface DrillReport {
   /** State transitions of the run's execution, at virtual time. */
   timeline: Transition[];
   events: DrillEvent[];
+  /** The plan's topology as the ledger held it before the drill's first run and after its last. */
+  topology: { before: Topology; after: Topology };
   /** When the drill ran and how long it took on the wall clock: the only fields that differ between replays. */
   wall: { startedAt: string; durationMs: number };
   /**
@@ -84,6 +87,7 @@ export interface ReportInput {
   /** Drill-side warnings (a notifier that failed, no run within the horizon). */
   warnings: string[];
   preflight?: { at: string; findings: PreflightFinding[] } | null;
+  topology: { before: Topology; after: Topology };
   wall: { startedAt: string; durationMs: number };
   callsByRegion?: Record<string, number>;
 }
@@ -128,6 +132,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
     findings: record?.findings ?? [],
     timeline: [...input.timeline].sort(byTime),
     events: input.events,
+    topology: input.topology,
     wall: input.wall,
   };
   if (failure) report.failure = failure;

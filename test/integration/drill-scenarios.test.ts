@@ -34,6 +34,25 @@ describe('runDrill', () => {
     expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
     expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
     expect(report.events.map((event) => event.detailType)).toContain('Recovery Completed');
+    expect(report.topology.before).toMatchObject({
+      activeRegion: 'us-east-1',
+      databases: [
+        { id: 'orders-db', writer: { identifier: 'orders-db' }, standby: { identifier: 'orders-db-replica' } },
+        { id: 'catalog', writer: { identifier: 'catalog-east' }, standby: { identifier: 'catalog-west' } },
+      ],
+    });
+    expect(report.topology.after).toMatchObject({
+      activeRegion: 'us-west-2',
+      databases: [
+        {
+          id: 'orders-db',
+          writer: { identifier: 'orders-db-replica' },
+          standby: null,
+          oldPrimary: { state: 'unknown' },
+        },
+        { id: 'catalog', writer: { identifier: 'catalog-west' }, standby: null, oldPrimary: { state: 'unknown' } },
+      ],
+    });
   });
 
   it('stops at the approval question without any promotion call when the replica lags past the RPO budget', async () => {

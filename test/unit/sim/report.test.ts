@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../../shared/domain/run';
+import type { Topology } from '../../../shared/domain/topology';
 import { summaryTable } from '../../../sim/progress';
 import { buildReport, criticalPathRatio, type ReportInput, withoutWall, writeReport } from '../../../sim/report';
 import { formatSeconds, renderReportHtml } from '../../../sim/report-html';
@@ -28,6 +29,18 @@ const record = (overrides: Partial<RunRecord> = {}): RunRecord =>
     ...overrides,
   }) as RunRecord;
 
+const TOPOLOGY: Topology = {
+  activeRegion: 'us-east-1',
+  databases: [
+    {
+      id: 'orders-db',
+      kind: 'rds-read-replica',
+      writer: { region: 'us-east-1', identifier: 'orders-db' },
+      standby: { region: 'us-west-2', identifier: 'orders-db-replica' },
+    },
+  ],
+};
+
 const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
   plan: { app: 'orders', budgets: { rtoSeconds: 900, rpoSeconds: 60 } },
   scenario: 'region-outage',
@@ -46,6 +59,7 @@ const input = (overrides: Partial<ReportInput> = {}): ReportInput => ({
   ],
   events: [{ at: iso(150), detailType: 'Phase Changed', summary: 'decide started' }],
   warnings: [],
+  topology: { before: TOPOLOGY, after: { ...TOPOLOGY, activeRegion: 'us-west-2' } },
   wall: { startedAt: '2026-11-25T18:00:00.000Z', durationMs: 812 },
   ...overrides,
 });
@@ -147,6 +161,32 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
   });
+
+  it('shows the topology before and after, with the standby of each database', () => {
+    // Prepare
+    const after: Topology = {
+      activeRegion: 'us-west-2',
+      databases: [
+        {
+          id: 'orders-db',
+          kind: 'rds-read-replica',
+          writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+          standby: null,
+          oldPrimary: { region: 'us-east-1', identifier: 'orders-db', state: 'fenced', since: iso(500) },
+        },
+      ],
+    };
+
+    // Act
+    const html = renderReportHtml(buildReport(input({ topology: { before: TOPOLOGY, after } })));
+
+    // Assess
+    expect(html).toContain('<h3>Before: us-east-1 serves</h3>');
+    expect(html).toContain('<h3>After: us-west-2 serves</h3>');
+    expect(html).toContain('orders-db-replica (us-west-2)</td>');
+    expect(html).toContain('<td class="bad">none</td>');
+    expect(html).toContain('orders-db (us-east-1): fenced');
+  });
 });
 
 describe('summaryTable', () => {
@@ -156,6 +196,8 @@ describe('summaryTable', () => {
     expect(table).toMatch(/RTO\s+6m43s\s+of 15m00s budget\s+within budget/);
     expect(table).toMatch(/RPO\s+2s\s+of 1m00s budget\s+within budget/);
     expect(table).toContain('Verdict: RECOVERED');
+    expect(table).toMatch(/Topology before\s+us-east-1 serves, 1\/1 with a standby/);
+    expect(table).toMatch(/Topology after\s+us-west-2 serves, 1\/1 with a standby/);
     expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 });

@@ -1,0 +1,138 @@
+import type { Command } from 'commander';
+import {
+  currentTopology,
+  type DatabaseTopology,
+  describeCopy,
+  failoverRefusal,
+  isProtected,
+  type Topology,
+} from '../../shared/domain/topology';
+import { loadPlanFile } from '../../shared/plan/load';
+import type { Plan } from '../../shared/plan/schema';
+import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+
+export interface StatusOptions extends TargetOptions {
+  plan: string;
+  planFile?: string;
+  json?: boolean;
+}
+
+/** What `status --json` prints: the topology, whether it is protected, and what a failover would say now. */
+export interface StatusView {
+  plan: string;
+  /** `ledger`: recorded by a runbook; `plan-file`: nothing recorded, the plan file's own topology. */
+  source: 'ledger' | 'plan-file';
+  topology: Topology;
+  protected: boolean;
+  /** Why a failover would be refused now; absent when it would run (only known with the plan file). */
+  failoverRefused?: string;
+}
+
+const oldPrimaryText = (db: DatabaseTopology): string =>
+  db.oldPrimary ? `${describeCopy(db.oldPrimary)}: ${db.oldPrimary.state} since ${db.oldPrimary.since}` : '-';
+
+/** Lays out rows as aligned columns. */
+const table = (rows: string[][]): string[] => {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+};
+
+/** The status for people: which region serves, then one row per database. */
+export const formatStatus = (view: StatusView): string[] => {
+  const { topology } = view;
+  const since = topology.updatedAt ? ` since ${topology.updatedAt} (${topology.updatedBy ?? 'unrecorded run'})` : '';
+  const lines = [
+    `Plan ${view.plan}: ${topology.activeRegion} serves${since}` +
+      (view.source === 'plan-file' ? ' (no runbook recorded a change: the plan file topology)' : ''),
+  ];
+  if (topology.databases.length > 0) {
+    lines.push(
+      ...table([
+        ['DATABASE', 'KIND', 'WRITER', 'STANDBY', 'OLD PRIMARY'],
+        ...topology.databases.map((db) => [
+          db.id,
+          db.kind,
+          describeCopy(db.writer),
+          db.standby ? describeCopy(db.standby) : 'none',
+          oldPrimaryText(db),
+        ]),
+      ]),
+    );
+  }
+  lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: run reprotect.');
+  if (view.failoverRefused) lines.push(`A failover now would be skipped: ${view.failoverRefused}`);
+  return lines;
+};
+
+/** Builds the view from the ledger's topology and, when given, the plan file. */
+export const statusView = (name: string, stored: Topology | undefined, plan: Plan | undefined): StatusView => {
+  const topology = plan ? currentTopology(plan, stored) : (stored as Topology);
+  const refused = plan ? failoverRefusal(plan, topology) : undefined;
+  return {
+    plan: name,
+    source: stored ? 'ledger' : 'plan-file',
+    topology,
+    protected: isProtected(topology),
+    ...(refused ? { failoverRefused: refused } : {}),
+  };
+};
+
+const readPlanFile = (file: string): Plan => {
+  try {
+    return loadPlanFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--plan-file: no such file ${file}`);
+    throw error;
+  }
+};
+
+/**
+ * Prints a plan's current topology from the ledger: which region serves, each database's writer, standby and old
+ * primary. With `--plan-file` it also says what a failover would do now, and shows the file's topology when no
+ * runbook recorded one.
+ *
+ * @returns the exit code
+ */
+export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise<number> => {
+  const plan = options.planFile ? readPlanFile(options.planFile) : undefined;
+  if (plan && plan.app !== options.plan) {
+    throw new UsageError(`--plan-file: ${options.planFile} is the plan of "${plan.app}", not "${options.plan}"`);
+  }
+  const target = resolveTarget(options, deps.env);
+  const stored = await deps.ledger(target).getTopology(options.plan);
+  if (!stored && !plan) {
+    deps.io.out(
+      `No topology recorded for plan "${options.plan}" in ${target.tableName} (${target.region}): no runbook changed it,` +
+        ' so the plan file topology holds (give --plan-file <file> to list it).',
+    );
+    return 0;
+  }
+  const view = statusView(options.plan, stored, plan);
+  if (options.json) deps.io.out(JSON.stringify(view, null, 2));
+  else for (const line of formatStatus(view)) deps.io.out(line);
+  return 0;
+};
+
+/** Registers `switchback status`. */
+export const registerStatus = (program: Command, deps: CliDeps): void => {
+  program
+    .command('status')
+    .description("a plan's current topology: the active region, each database's writer, standby and old primary")
+    .requiredOption('--plan <name>', 'the plan (its "app")')
+    .option(
+      '--plan-file <file>',
+      'the plan file: shows its topology when none is recorded, and whether a failover would run',
+    )
+    .option('--json', 'print the topology as JSON')
+    .option('--region <region>', "Switchback's region (default: $AWS_REGION)")
+    .option('--stage <stage>', 'deployment stage', 'dev')
+    .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
+    .action(async (options: StatusOptions) => {
+      process.exitCode = await showStatus(options, deps);
+    });
+};

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { formatStatus, showStatus, statusView } from '../../../../cli/commands/status';
+import { UsageError } from '../../../../cli/context';
+import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
+import { loadPlanFile } from '../../../../shared/plan/load';
+import { projectRoot } from '../../../support/cli';
+import { fakeDeps } from '../support';
+
+const PLAN_FILE = join(projectRoot, 'plans', 'example.yml');
+const AT = '2026-11-25T18:07:12.000Z';
+const failedOver = () =>
+  topologyAfterFailover(planTopology(loadPlanFile(PLAN_FILE)), {
+    toRegion: 'us-west-2',
+    at: AT,
+    incidentId: 'orders-20261125T180000Z-aaaa',
+  });
+const target = { region: 'us-west-2' };
+
+describe('formatStatus', () => {
+  it('shows the active region, each database role and that a reprotect is due after a failover', () => {
+    // Act
+    const lines = formatStatus(statusView('orders', failedOver(), loadPlanFile(PLAN_FILE)));
+
+    // Assess
+    expect(lines[0]).toBe(`Plan orders: us-west-2 serves since ${AT} (orders-20261125T180000Z-aaaa)`);
+    expect(lines[1]).toMatch(/^DATABASE\s+KIND\s+WRITER\s+STANDBY\s+OLD PRIMARY$/);
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^orders-db\\s+rds-read-replica\\s+orders-db-replica \\(us-west-2\\)\\s+none\\s+orders-db \\(us-east-1\\): unknown since ${AT}$`,
+      ),
+    );
+    expect(lines).toContain('Not protected: run reprotect.');
+    expect(lines.at(-1)).toContain('A failover now would be skipped: plan orders already failed over to us-west-2');
+  });
+});
+
+describe('showStatus', () => {
+  it('prints the ledger topology as JSON when --json is given', async () => {
+    // Prepare
+    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => failedOver() } });
+
+    // Act
+    const code = await showStatus({ plan: 'orders', stage: 'dev', json: true, ...target }, deps);
+
+    // Assess
+    expect(code).toBe(0);
+    const view = JSON.parse(out.join('\n'));
+    expect(view).toMatchObject({ plan: 'orders', source: 'ledger', protected: false });
+    expect(view.topology.activeRegion).toBe('us-west-2');
+    expect(view.topology.databases[1]).toMatchObject({ id: 'catalog', writer: { identifier: 'catalog-west' } });
+  });
+
+  it('shows the plan file topology, protected, when nothing is recorded and the plan file is given', async () => {
+    // Prepare
+    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => undefined } });
+
+    // Act
+    await showStatus({ plan: 'orders', planFile: PLAN_FILE, stage: 'dev', ...target }, deps);
+
+    // Assess
+    expect(out[0]).toBe('Plan orders: us-east-1 serves (no runbook recorded a change: the plan file topology)');
+    expect(out).toContain('Protected: every database has a standby.');
+    expect(out.join('\n')).not.toContain('would be skipped');
+  });
+
+  it('says no topology is recorded, naming the table, when nothing is stored and no plan file is given', async () => {
+    // Prepare
+    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => undefined } });
+
+    // Act
+    await showStatus({ plan: 'orders', stage: 'prod', ...target }, deps);
+
+    // Assess
+    expect(out).toEqual([
+      'No topology recorded for plan "orders" in switchback-prod-ledger (us-west-2): no runbook changed it,' +
+        ' so the plan file topology holds (give --plan-file <file> to list it).',
+    ]);
+  });
+
+  it('refuses a plan file of another plan with one line naming --plan-file', async () => {
+    // Prepare
+    const { deps } = fakeDeps({ ledger: { getTopology: async () => undefined } });
+
+    // Act
+    const status = showStatus({ plan: 'billing', planFile: PLAN_FILE, stage: 'dev', ...target }, deps);
+
+    // Assess
+    await expect(status).rejects.toThrow(UsageError);
+    await expect(status).rejects.toThrow(/^--plan-file: .*example\.yml is the plan of "orders", not "billing"$/);
+  });
+
+  it('names a missing plan file in one line', async () => {
+    // Prepare
+    const { deps } = fakeDeps({ ledger: { getTopology: async () => undefined } });
+
+    // Act
+    const status = showStatus({ plan: 'orders', planFile: 'nowhere.yml', stage: 'dev', ...target }, deps);
+
+    // Assess
+    await expect(status).rejects.toThrow('--plan-file: no such file nowhere.yml');
+  });
+});
