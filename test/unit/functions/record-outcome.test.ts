@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/record-outcome';
 import { PlanRegistry } from '../../../shared/plan/load';
@@ -22,6 +22,7 @@ describe('record-outcome handler', () => {
     eventbridge.reset();
     setPlans(new PlanRegistry([ordersPlan()]));
     dynamo.on(PutCommand).resolves({});
+    dynamo.on(GetCommand).resolves({});
     acceptEvents(eventbridge);
   });
 
