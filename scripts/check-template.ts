@@ -25,7 +25,13 @@ export const EXPECTED_FUNCTIONS = [
   'release-lock',
   'on-run-failed',
   'notify',
+  'assess-fence',
+  'fence-database',
+  'record-fence',
 ] as const;
+
+/** The runbooks' state machines (serverless.yml stepFunctions ids), one per statemachines/<runbook>.asl.json. */
+export const EXPECTED_STATE_MACHINES = ['FailoverStateMachine', 'FenceStateMachine'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -142,27 +148,25 @@ export const checkTemplate = (
   }
   if (problems.length === 0) passed.push(`${EXPECTED_FUNCTIONS.length} functions`);
 
-  // The failover state machine, with every FunctionName resolved to a function of this template.
+  // Each runbook's state machine, with every FunctionName resolved to a function of this template.
   const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
-  const machine = machines.find(([id]) => id === 'FailoverStateMachine')?.[1];
-  if (!machine) {
-    problems.push(
-      'state machine "FailoverStateMachine" is missing (serverless.yml stepFunctions, id: FailoverStateMachine)',
-    );
-  } else {
+  for (const machineId of EXPECTED_STATE_MACHINES) {
+    const machine = machines.find(([id]) => id === machineId)?.[1];
+    const label = `the state machine ${machineId}`;
+    if (!machine) {
+      problems.push(`state machine "${machineId}" is missing (serverless.yml stepFunctions, id: ${machineId})`);
+      continue;
+    }
     const definition = machine.Properties?.DefinitionString;
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition ?? '');
     const invoked = [...text.matchAll(/"FunctionName"\s*:\s*"([^"]+)"/g)].map((match) => match[1] ?? '');
     const known = new Set(functions.values());
     const unknown = [...new Set(invoked.filter((name) => !known.has(name)))];
-    if (invoked.length === 0) problems.push('the failover state machine invokes no function');
-    if (unknown.length > 0) {
-      problems.push(`the failover state machine invokes functions this stack lacks: ${unknown.join(', ')}`);
-    }
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a serverless variable left in the ASL, not a template.
-    if (text.includes('${')) problems.push('the failover state machine definition has an unresolved ${…} variable');
+    if (invoked.length === 0) problems.push(`${label} invokes no function`);
+    if (unknown.length > 0) problems.push(`${label} invokes functions this stack lacks: ${unknown.join(', ')}`);
+    if (text.includes('${')) problems.push(`${label} definition has an unresolved \${…} variable`);
     if (invoked.length > 0 && unknown.length === 0) {
-      passed.push(`state machine FailoverStateMachine (${new Set(invoked).size} task functions)`);
+      passed.push(`state machine ${machineId} (${new Set(invoked).size} task functions)`);
     }
     // The definition as written and validated (npm run validate:asl): a packager that adds fields (the plugin's
     // validator writes QueryLanguage into every state, which CloudFormation's schema refuses on Succeed states)

@@ -254,6 +254,21 @@ module.exports = {
   },
 
   /**
+   * Fence: describe, and stop the plans' RDS primaries (the old primaries after a failover). Aurora is only
+   * described: its old primary rejoins the global cluster as a secondary by itself.
+   */
+  rdsFenceStatements: () => {
+    const plans = loadPlans();
+    return [
+      ...rdsDescribeStatements(plans),
+      ...allow(
+        ['rds:StopDBInstance'],
+        instances(plans).map((db) => rdsArn(db.primary.region, 'db', db.primary.instance)),
+      ),
+    ];
+  },
+
+  /**
    * Flip DNS: list the plans' zones, and UPSERT only the plans' record names and types in them (record-level
    * condition keys, aws-facts.md: Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access
    * control"). One statement per zone, so that a zone's records cannot be written in another plan's zone.

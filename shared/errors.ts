@@ -229,3 +229,11 @@ export class IdentityUnknownError extends SwitchbackError {
     this.name = 'IdentityUnknownError';
   }
 }
+
+/** An old primary in a state the fence runbook cannot act on or wait out (e.g. `incompatible-parameters`). */
+export class FenceRefusedError extends SwitchbackError {
+  constructor(databaseId: string, detail: string) {
+    super(`cannot fence ${databaseId}: ${detail}`);
+    this.name = 'FenceRefusedError';
+  }
+}

@@ -28,6 +28,7 @@ const PHASE_LABELS: Record<PhaseName, string> = {
   promote: 'Promote databases',
   dns: 'Flip DNS',
   verify: 'Verify recovery',
+  fence: 'Fence old primary',
 };
 const ORDER: PhaseName[] = ['detect', 'decide', 'promote', 'dns', 'verify'];
 

@@ -53,6 +53,7 @@ const MUTATING: Record<
   { service: 'rds' | 'route53' | 'route53-recovery-cluster'; target: (input: Record<string, unknown>) => string }
 > = {
   PromoteReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  StopDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   FailoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   SwitchoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   ChangeResourceRecordSets: { service: 'route53', target: (input) => String(input.HostedZoneId) },
@@ -108,6 +109,9 @@ const rdsOperations: Record<string, Operation> = {
     };
     return { DBInstance: world.rds.promote(region, DBInstanceIdentifier, BackupRetentionPeriod) };
   },
+  StopDBInstance: ({ world, region, input }) => ({
+    DBInstance: world.rds.stopInstance(region, String(asRecord(input).DBInstanceIdentifier)),
+  }),
   DescribeGlobalClusters: ({ world, input }) => ({
     GlobalClusters: world.aurora.describeGlobal(asRecord(input).GlobalClusterIdentifier as string | undefined),
   }),

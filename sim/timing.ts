@@ -68,6 +68,11 @@ export interface TimingModel {
      * the facts sheet has no figure; we assume the same 5-minute cadence.
      */
     crossRegionCopyLagSeconds: number;
+    /**
+     * StopDBInstance, `stopping` to `stopped`. Modelling choice: the facts sheet has no figure (the RDS User Guide,
+     * "Stopping an Amazon RDS DB instance temporarily", gives none either).
+     */
+    stopSeconds: number;
   };
   aurora: {
     /**
@@ -109,6 +114,7 @@ export const DEFAULT_TIMING: TimingModel = Object.freeze({
     replicaLagMaxSeconds: 3,
     restorableCadenceSeconds: 300,
     crossRegionCopyLagSeconds: 300,
+    stopSeconds: 120,
   },
   aurora: { failoverSeconds: 120, switchoverSeconds: 150, jitter: 0.1, lagMinMs: 100, lagMaxMs: 900 },
   route53: { changeInSyncSeconds: 60, recordTtlSeconds: 60 },

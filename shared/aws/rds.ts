@@ -9,6 +9,7 @@ import {
   FailoverGlobalClusterCommand,
   PromoteReadReplicaCommand,
   type RDSClient,
+  StopDBInstanceCommand,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
@@ -72,6 +73,14 @@ export class RdsAdapter implements RdsPort {
       );
     } catch (error) {
       throw toSwitchbackError('rds', 'PromoteReadReplica', error);
+    }
+  }
+
+  async stopInstance(region: string, identifier: string): Promise<void> {
+    try {
+      await this.client(region).send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+    } catch (error) {
+      throw toSwitchbackError('rds', 'StopDBInstance', error);
     }
   }
 

@@ -44,6 +44,8 @@ export interface DbClusterState {
 export interface RdsPort {
   describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined>;
   promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void>;
+  /** StopDBInstance: the instance stops taking connections (RDS starts it again by itself after 7 days). */
+  stopInstance(region: string, identifier: string): Promise<void>;
   describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined>;
   describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined>;
   failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void>;

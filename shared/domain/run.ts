@@ -15,7 +15,11 @@ export const MODES = ['live', 'dry-run', 'game-day'] as const;
  */
 export type Mode = (typeof MODES)[number];
 
-export const ACTIONS = ['failover'] as const;
+/**
+ * The runbooks. Each has its own state machine (statemachines/<action>.asl.json) that accepts only its own action:
+ * failover (promote the standbys, flip DNS), fence (keep the old primary from taking writes).
+ */
+export const ACTIONS = ['failover', 'fence'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** How the run began: a health alarm, or a person (console or `switchback run`). */
@@ -90,7 +94,7 @@ const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time
 export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
   incidentId: z.string().min(1),
   plan: z.string().min(1),
-  action: z.literal('failover'),
+  action: z.enum(ACTIONS),
   mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }),
   reason: z.string(),
   requestedBy: z.string(),
@@ -129,8 +133,13 @@ export interface AlarmIncident {
   openedAt: string;
 }
 
-export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify'] as const;
+export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify', 'fence'] as const;
 export type PhaseName = (typeof PHASES)[number];
+/** The phases each runbook goes through, in order: what a run's record and its Slack message list. */
+export const RUNBOOK_PHASES: Record<Action, readonly PhaseName[]> = {
+  failover: ['detect', 'decide', 'promote', 'dns', 'verify'],
+  fence: ['decide', 'fence'],
+};
 
 export interface PhaseTiming {
   name: PhaseName;

@@ -11,6 +11,7 @@ import {
   type PhaseName,
   type PhaseTiming,
   type RecoveryFailedDetail,
+  RUNBOOK_PHASES,
   type RunContext,
   type RunRecord,
   runContextSchema,
@@ -396,6 +397,6 @@ export const buildView = (
       if (entry.rpo) view.lagSeconds = entry.rpo.actualSeconds;
     }
   }
-  view.phases = PHASES.map(phase);
+  view.phases = RUNBOOK_PHASES[run.action].map(phase);
   return view;
 };

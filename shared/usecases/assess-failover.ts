@@ -61,10 +61,21 @@ export interface AssessFailoverDeps {
   log: Log;
 }
 
-/** Validates a runbook input; every problem is named by its field, e.g. `mode: expected one of: live, …`. */
-export const parseRunInput = (input: unknown): RunInput => {
+/**
+ * Validates a runbook input for the runbook `action` (each state machine runs one); every problem is named by its
+ * field, e.g. `mode: expected one of: live, …`.
+ */
+export const parseRunInput = (input: unknown, action: RunInput['action'] = 'failover'): RunInput => {
   const result = runInputSchema.safeParse(input);
   if (!result.success) throw new InvalidRunInputError(toFieldIssues(result.error, input));
+  if (result.data.action !== action) {
+    throw new InvalidRunInputError([
+      {
+        path: 'action',
+        message: `this state machine runs "${action}"; start "${result.data.action}" from switchback-<stage>-${result.data.action}`,
+      },
+    ]);
+  }
   return result.data;
 };
 

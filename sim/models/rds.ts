@@ -54,6 +54,8 @@ export class RdsInstance {
   readonly resourceId: string;
   readonly endpoint: string;
   promotion: Promotion | undefined;
+  /** StopDBInstance: `stopping` from `startedMs`, `stopped` from `doneMs`. */
+  stop: { startedMs: number; doneMs: number } | undefined;
   readonly backingUp: Window[] = [];
   backingUpOnFirstPromoteSeconds: number | undefined;
   /** ARN of the replicated automated backups in the standby region, when replication is on (primary only). */
@@ -86,6 +88,7 @@ export class RdsInstance {
 
   /** RDS DBInstanceStatus at `atMs`. */
   statusAt(atMs: number): string {
+    if (this.stop && atMs >= this.stop.startedMs) return atMs < this.stop.doneMs ? 'stopping' : 'stopped';
     const promotion = this.promotion;
     if (promotion && atMs >= promotion.startedMs) {
       if (atMs < promotion.rebootMs) return 'modifying';
@@ -106,6 +109,8 @@ export class RdsInstance {
 
   /** True once a successful promotion has completed. */
   writableAt(atMs: number): boolean {
+    // A stopping instance takes no new connections; a stopped one answers nothing.
+    if (this.stop && atMs >= this.stop.startedMs) return false;
     if (!this.sourceArn) return true;
     const promotion = this.promotion;
     return promotion !== undefined && promotion.outcome === 'available' && atMs >= promotion.doneMs;
@@ -292,6 +297,38 @@ export class RdsModel {
       // PromoteReadReplica API: BackupRetentionPeriod defaults to 1.
       backupRetentionPeriod: backupRetentionPeriod ?? 1,
     };
+    return this.toDbInstance(instance, now);
+  }
+
+  /**
+   * StopDBInstance. Refuses like RDS ("Stopping an Amazon RDS DB instance temporarily", limitations): an instance
+   * that is not `available`, one that is a read replica, and one that still has a read replica attached.
+   */
+  stopInstance(region: string, identifier: string): DBInstance {
+    const now = this.clock.now();
+    const instance = this.find(region, identifier);
+    if (!instance) {
+      throw awsError('RDSClient', {
+        code: 'DBInstanceNotFound',
+        message: `DBInstance ${identifier} not found.`,
+        status: 404,
+      });
+    }
+    const status = instance.statusAt(now);
+    if (status !== 'available') {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBInstanceState',
+        message: `Instance ${instance.identifier} is not in available state (current state: ${status}).`,
+      });
+    }
+    const attached = this.replicaOf(instance.arn);
+    if (instance.sourceAt(now) || attached?.sourceAt(now)) {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBInstanceState',
+        message: `Cannot stop instance ${instance.identifier}: it is a read replica or has a read replica.`,
+      });
+    }
+    instance.stop = { startedMs: now, doneMs: now + this.timing.rds.stopSeconds * 1000 };
     return this.toDbInstance(instance, now);
   }
 

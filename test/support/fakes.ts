@@ -264,6 +264,12 @@ export class FakeRds implements RdsPort {
     return state && copy(state);
   }
 
+  async stopInstance(region: string, identifier: string): Promise<void> {
+    this.calls.push(`stopInstance ${region} ${identifier}`);
+    const state = this.instances.get(key(region, identifier));
+    if (state) this.instances.set(key(region, identifier), { ...state, status: 'stopping' });
+  }
+
   async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
     this.calls.push(`promoteReadReplica ${region} ${identifier}`);
     const state = this.instances.get(key(region, identifier));

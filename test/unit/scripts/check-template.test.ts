@@ -41,6 +41,14 @@ const validTemplate = (): Template => ({
         }),
       },
     },
+    FenceStateMachine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        DefinitionString: JSON.stringify({
+          States: { F: { Parameters: { FunctionName: 'switchback-dev-fence-database' } } },
+        }),
+      },
+    },
     AlarmRule: {
       Type: 'AWS::Events::Rule',
       Properties: {
@@ -121,6 +129,18 @@ describe('checkTemplate', () => {
     expect(result.problems).toEqual([expect.stringContaining('"FailoverStateMachine" is missing')]);
   });
 
+  it('fails when the fence runbook state machine is missing', () => {
+    // Prepare
+    const template = validTemplate();
+    delete edit(template).Resources.FenceStateMachine;
+
+    // Act
+    const result = checkTemplate(template, alarms, SOURCE);
+
+    // Assess
+    expect(result.problems).toEqual([expect.stringContaining('"FenceStateMachine" is missing')]);
+  });
+
   it('names an invoked function the stack lacks when the ASL has an unresolved or wrong name', () => {
     // Prepare
     const template = validTemplate();
@@ -135,7 +155,7 @@ describe('checkTemplate', () => {
 
     // Assess
     expect(result.problems).toEqual([
-      `the failover state machine invokes functions this stack lacks: ${unresolved}`,
+      `the state machine FailoverStateMachine invokes functions this stack lacks: ${unresolved}`,
       expect.stringContaining('unresolved'),
       expect.stringContaining('differs from statemachines/failover.asl.json at States.A.Parameters.FunctionName'),
     ]);

@@ -10,6 +10,7 @@ import {
   FailoverGlobalClusterCommand,
   PromoteReadReplicaCommand,
   RDSClient,
+  StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import {
   ChangeResourceRecordSetsCommand,
@@ -140,6 +141,38 @@ describe('createSimPlugin', () => {
     expect(sim.clock.now() - started).toBe(CLIENT_TIMEOUTS.rds.maxAttempts * CLIENT_TIMEOUTS.rds.requestTimeoutMs);
     const standby = await clients.rds('us-west-2').send(new DescribeGlobalClustersCommand({}));
     expect(standby.GlobalClusters?.[0]?.GlobalClusterIdentifier).toBe('catalog-global');
+  });
+
+  it('gives no answer to StopDBInstance in a region that is down, and records the attempt', async () => {
+    // Prepare
+    await sim.advanceTo(90);
+    let outcome: unknown;
+
+    // Act
+    clients
+      .rds('us-east-1')
+      .send(new StopDBInstanceCommand({ DBInstanceIdentifier: 'orders-db' }))
+      .then(
+        () => {
+          outcome = 'answered';
+        },
+        (error: unknown) => {
+          outcome = error;
+        },
+      );
+    await sim.clock.runUntil(() => outcome !== undefined);
+
+    // Assess
+    expect(outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
+    expect(sim.world.actions).toEqual([
+      expect.objectContaining({
+        operation: 'StopDBInstance',
+        target: 'orders-db',
+        region: 'us-east-1',
+        outcome: 'TimeoutError',
+      }),
+    ]);
+    expect(sim.world.rds.find('us-east-1', 'orders-db')?.stop).toBeUndefined();
   });
 
   it('records mutating calls in order with their virtual time, region and outcome', async () => {

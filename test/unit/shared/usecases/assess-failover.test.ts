@@ -342,6 +342,16 @@ describe('assessFailover', () => {
     ]);
   });
 
+  it('rejects another runbook action with InvalidRunInputError naming the action, before taking the lock', async () => {
+    // Act
+    const assess = assessFailover(event(manualInput({ action: 'fence' })), deps);
+
+    // Assess
+    await expect(assess).rejects.toThrow(InvalidRunInputError);
+    await expect(assess).rejects.toThrow(/action: this state machine runs "failover"; start "fence" from/);
+    expect(ledger.locks.size).toBe(0);
+  });
+
   it('skips, still holding the lock for the ASL to release, when the plan already failed over', async () => {
     // Prepare
     // A topology item written before databases were recorded: the active region alone decides.

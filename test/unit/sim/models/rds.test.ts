@@ -207,4 +207,27 @@ describe('RdsModel', () => {
       sim.close();
     }
   });
+
+  it('refuses to stop the primary while its replica is attached, then stops it (stopping, stopped) after the promotion', async () => {
+    const sim = startSim('region-outage');
+    try {
+      // A primary with a read replica cannot be stopped (RDS User Guide, stopping a DB instance: limitations).
+      expect(() => sim.world.rds.stopInstance('us-east-1', 'orders-db')).toThrow(/has a read replica/);
+      sim.world.rds.promote(REPLICA.region, REPLICA.id, 7);
+      await sim.advanceTo(600);
+
+      const answer = sim.world.rds.stopInstance('us-east-1', 'orders-db');
+      const stopping = sim.world.rds.describe('us-east-1', 'orders-db')[0]?.DBInstanceStatus;
+      await sim.advanceTo(600 + sim.world.timing.rds.stopSeconds);
+      const stopped = sim.world.rds.describe('us-east-1', 'orders-db')[0]?.DBInstanceStatus;
+
+      expect(answer.DBInstanceStatus).toBe('stopping');
+      expect([stopping, stopped]).toEqual(['stopping', 'stopped']);
+      expect(sim.world.rds.find('us-east-1', 'orders-db')?.writableAt(sim.clock.now())).toBe(false);
+      expect(() => sim.world.rds.stopInstance('us-east-1', 'orders-db')).toThrow(InvalidDBInstanceStateFault);
+      expect(() => sim.world.rds.stopInstance('us-east-1', 'nope')).toThrow(DBInstanceNotFoundFault);
+    } finally {
+      sim.close();
+    }
+  });
 });

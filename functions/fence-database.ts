@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { RecordingActionLog } from '../shared/aws/action-log';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { RdsAdapter } from '../shared/aws/rds';
+import type { FenceResult, FenceTarget } from '../shared/domain/fence';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { type FenceDatabaseDeps, fenceDatabase } from '../shared/usecases/fence/fence-database';
+import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+const copySchema = z.object({ region: z.string().min(1), identifier: z.string().min(1) });
+const targetSchema: z.ZodType<FenceTarget> = z.looseObject({
+  id: z.string().min(1),
+  kind: z.enum(['rds-read-replica', 'aurora-global']),
+  oldPrimary: copySchema,
+  writer: copySchema,
+  globalCluster: z.string().optional(),
+});
+const previousSchema = z.looseObject({
+  databaseId: z.string(),
+  state: z.enum(['fenced', 'rejoined', 'unreachable', 'unknown']),
+  done: z.boolean(),
+  pollSeconds: z.number(),
+  checks: z.number().int().nonnegative(),
+  detail: z.string(),
+  checkedAt: z.string(),
+  verifiedAt: z.string().optional(),
+  actions: z.array(actionRecordSchema),
+});
+/** The "Fence Database" payload: the run, one target and, after a Wait, the previous check. */
+const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: previousSchema.optional() });
+
+let deps: FenceDatabaseDeps | undefined;
+const defaultDeps = (): FenceDatabaseDeps => {
+  if (!deps) {
+    const ledger = new DynamoLedger();
+    deps = {
+      rds: new RdsAdapter(),
+      ledger,
+      events: new EventBridgeEvents(),
+      // The StopDBInstance call goes into the run's record as it is made (evidence for a run that fails later).
+      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
+      clock: systemClock,
+      log: logger,
+    };
+  }
+  return deps;
+};
+
+/** "Fence Database": check one old primary and fence it when needed. Returns a FenceResult. */
+export const handler = lambdaHandler(async (event: unknown): Promise<FenceResult> => {
+  const { run, target, previous } = parseStepInput('Fence Database task payload', eventSchema, event);
+  logger.appendKeys({
+    plan: run.plan,
+    incidentId: run.incidentId,
+    executionArn: run.executionArn,
+    database: target.id,
+  });
+  return fenceDatabase({ run, target, ...(previous ? { previous: previous as FenceResult } : {}) }, defaultDeps());
+});

@@ -1,0 +1,110 @@
+import { type FenceResult, topologyAfterFence } from '../../domain/fence';
+import type { EventsPort, LedgerPort } from '../../domain/ports';
+import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
+import { currentTopology, type Topology } from '../../domain/topology';
+import type { PlanRegistry } from '../../plan/load';
+import type { Clock } from '../../runtime/clock';
+import type { Log } from '../../runtime/logger';
+import type { FenceAssessment } from './assess-fence';
+
+export interface RecordFenceEvent {
+  run: RunContext;
+  assessment: FenceAssessment;
+  /** One result per target (absent when the run was skipped). */
+  results?: FenceResult[];
+}
+
+export interface RecordFenceResult {
+  outcome: 'recovered' | 'skipped' | 'failed';
+  fenced: string[];
+  notFenced: string[];
+  topology: Topology;
+}
+
+export interface RecordFenceDeps {
+  plans: PlanRegistry;
+  ledger: Pick<LedgerPort, 'getTopology' | 'putTopology' | 'putRun'>;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+const VERIFIED = new Set(['fenced', 'rejoined']);
+
+/**
+ * "Record Fence": writes each old primary's state into the topology (fenced or rejoined, with the time it was
+ * verified; unreachable when its region did not answer), then the run record: `recovered` when every old primary
+ * is verified, `failed` (phase fence) naming the ones that are not, `skipped` when there was nothing to fence.
+ * A dry run records what it would have done and leaves the topology as it was.
+ */
+export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps): Promise<RecordFenceResult> => {
+  const { run, assessment } = event;
+  const results = event.results ?? [];
+  const plan = deps.plans.get(run.plan);
+  const endedAt = deps.clock.now().toISOString();
+  const fenced = results.filter((r) => VERIFIED.has(r.state)).map((r) => r.databaseId);
+  const notFenced = results.filter((r) => !VERIFIED.has(r.state));
+  const outcome =
+    assessment.decision === 'skip'
+      ? 'skipped'
+      : notFenced.length === 0 || run.mode === 'dry-run'
+        ? 'recovered'
+        : 'failed';
+
+  let topology = currentTopology(plan, await deps.ledger.getTopology(run.plan));
+  if (run.mode !== 'dry-run' && results.length > 0) {
+    topology = topologyAfterFence(topology, results, { at: endedAt, incidentId: run.incidentId });
+    await deps.ledger.putTopology(run.plan, topology);
+  }
+  const fenceStart = results.map((r) => r.actions[0]?.at ?? r.checkedAt).sort()[0] ?? assessment.decidedAt;
+  const record: RunRecord = {
+    run,
+    outcome,
+    phases: [
+      {
+        name: 'decide',
+        startedAt: run.startedAt,
+        endedAt: assessment.decidedAt,
+        seconds: seconds(run.startedAt, assessment.decidedAt),
+      },
+      ...(results.length > 0
+        ? [{ name: 'fence' as const, startedAt: fenceStart, endedAt, seconds: seconds(fenceStart, endedAt) }]
+        : []),
+    ],
+    actions: results.flatMap((r) => r.actions),
+    warnings: notFenced.map((r) => `${r.databaseId}: ${r.detail}`),
+    reasons: [...assessment.reasons, ...results.map((r) => `${r.databaseId}: ${r.detail}`)],
+    endedAt,
+    ...(outcome === 'failed'
+      ? {
+          failure: {
+            phase: 'fence' as const,
+            error: 'OldPrimaryNotFenced',
+            cause: notFenced.map((r) => `${r.databaseId}: ${r.detail}`).join('; '),
+          },
+        }
+      : {}),
+  };
+  await deps.ledger.putRun(record);
+  if (results.length > 0) {
+    await deps.events.publish(DETAIL_TYPES.phaseChanged, {
+      run,
+      phase: 'fence',
+      status: outcome === 'failed' ? 'failed' : 'succeeded',
+      at: endedAt,
+      facts: results.map((r) => `${r.databaseId}: ${r.detail}`),
+    });
+  }
+  await deps.events.publish(
+    outcome === 'recovered'
+      ? DETAIL_TYPES.recoveryCompleted
+      : outcome === 'failed'
+        ? DETAIL_TYPES.recoveryFailed
+        : DETAIL_TYPES.runSkipped,
+    record,
+  );
+  deps.log.info('fence recorded', { outcome, fenced: fenced.length, notFenced: notFenced.length });
+  return { outcome, fenced, notFenced: notFenced.map((r) => r.databaseId), topology };
+};
+
+const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);

@@ -1,0 +1,297 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  StopDBInstanceCommand,
+} from '@aws-sdk/client-rds';
+import type { RunRecord } from '../../shared/domain/run';
+import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
+import { loadPlanFile } from '../../shared/plan/load';
+import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import {
+  ACCOUNT,
+  CATALOG_EAST_ARN,
+  CATALOG_WEST_ARN,
+  mockAws,
+  ORDERS_PRIMARY_ARN,
+  PRIMARY_REGION,
+  putEvents,
+  STANDBY_REGION,
+  stopAll,
+  useFailoverSuite,
+} from '../support/statemachine';
+
+/**
+ * The fence ASL (statemachines/fence.asl.json) run end to end by the local runner: every Task calls the real
+ * handler of functions/<name>.ts, RDS is aws-sdk-client-mock over a small model of the old primaries (an RDS
+ * instance that stops in a few describes, an Aurora cluster that rejoined as a secondary), and the ledger
+ * (lock, topology, runs) is a real table on dynalite.
+ */
+
+const PLANS_DIR = join(__dirname, '..', '..', 'plans');
+const FENCE_ARN = `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:stateMachine:switchback-fence`;
+const mocks = mockAws();
+
+/** The old primaries as RDS and the global cluster show them. */
+class OldPrimaries {
+  stopCalls = 0;
+  private stoppingDescribesLeft = 2;
+  private stopped = false;
+  constructor(
+    private readonly options: { ordersRegionDown?: boolean; auroraRejoined?: boolean; crashAfterStop?: boolean } = {},
+  ) {
+    const { rds, eventbridge } = mocks;
+    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    const regionDown = () =>
+      Object.assign(new Error('connect ETIMEDOUT rds.us-east-1.amazonaws.com'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+      });
+    rds.on(DescribeDBClustersCommand).callsFake(() => {
+      if (this.options.ordersRegionDown) throw regionDown();
+      return {
+        DBClusters: [{ DBClusterIdentifier: 'catalog-east', DBClusterArn: CATALOG_EAST_ARN, Status: 'available' }],
+      };
+    });
+    rds.on(DescribeDBInstancesCommand).callsFake(() => {
+      if (this.options.ordersRegionDown) throw regionDown();
+      if (this.options.crashAfterStop && this.stopped && this.stopCalls === 1 && this.stoppingDescribesLeft === 2) {
+        this.stoppingDescribesLeft -= 1;
+        throw Object.assign(new Error('the function crashed'), { name: 'Lambda.Unknown' });
+      }
+      let status = 'available';
+      if (this.stopped) {
+        status = this.stoppingDescribesLeft > 0 ? 'stopping' : 'stopped';
+        this.stoppingDescribesLeft = Math.max(0, this.stoppingDescribesLeft - 1);
+      }
+      return {
+        DBInstances: [
+          {
+            DBInstanceIdentifier: 'orders-db',
+            DBInstanceArn: ORDERS_PRIMARY_ARN,
+            DBInstanceStatus: status,
+            BackupRetentionPeriod: 7,
+          },
+        ],
+      };
+    });
+    rds.on(StopDBInstanceCommand).callsFake(() => {
+      this.stopCalls += 1;
+      this.stopped = true;
+      return { DBInstance: { DBInstanceIdentifier: 'orders-db', DBInstanceStatus: 'stopping' } };
+    });
+    rds.on(DescribeGlobalClustersCommand).resolves({
+      GlobalClusters: [
+        {
+          GlobalClusterIdentifier: 'catalog-global',
+          Status: 'available',
+          GlobalClusterMembers: [
+            { DBClusterArn: CATALOG_WEST_ARN, IsWriter: true },
+            ...(this.options.auroraRejoined === false ? [] : [{ DBClusterArn: CATALOG_EAST_ARN, IsWriter: false }]),
+          ],
+        },
+      ],
+    });
+  }
+}
+
+describe('fence state machine', () => {
+  const suite = useFailoverSuite(mocks, { PLANS_DIR });
+  const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));
+  const failedOverAt = '2026-11-25T03:09:00.000Z';
+  let runner: LocalRunner;
+  let sequence = 0;
+
+  beforeEach(async () => {
+    runner = new LocalRunner({
+      definition: JSON.parse(readFileSync(join(__dirname, '..', '..', 'statemachines', 'fence.asl.json'), 'utf8')),
+      stateMachineArn: FENCE_ARN,
+      waits: 'zero',
+    });
+    await suite.ledger.putTopology(
+      'orders',
+      topologyAfterFailover(planTopology(plan), {
+        toRegion: STANDBY_REGION,
+        at: failedOverAt,
+        incidentId: 'orders-20261125T030300Z-0000abcd',
+      }),
+    );
+  });
+
+  afterEach(async () => {
+    await stopAll(runner);
+  });
+
+  const fenceInput = (mode = 'live') => ({
+    plan: 'orders',
+    action: 'fence',
+    mode,
+    reason: 'us-east-1 is back',
+    requestedBy: 'alice@example.com',
+  });
+
+  const runFence = async (mode = 'live'): Promise<{ done: LocalExecution; name: string }> => {
+    sequence += 1;
+    const name = `orders-fence-20261125T0400${String(sequence).padStart(2, '0')}Z`;
+    const { executionArn } = runner.startExecution({
+      stateMachineArn: FENCE_ARN,
+      name,
+      input: JSON.stringify(fenceInput(mode)),
+    });
+    const execution = runner.get(executionArn) as LocalExecution;
+    await execution.done;
+    return { done: execution, name };
+  };
+
+  const record = async (incidentId: string): Promise<RunRecord> => {
+    const found = await suite.ledger.getRun('orders', incidentId);
+    if (!found) throw new Error(`no run record for ${incidentId}`);
+    return found;
+  };
+
+  const oldPrimaries = async (): Promise<Record<string, unknown>> => {
+    const topology = (await suite.ledger.getTopology('orders')) as Topology;
+    return Object.fromEntries(topology.databases.map((db) => [db.id, db.oldPrimary?.state]));
+  };
+
+  it('stops the old RDS primary, verifies the Aurora one rejoined, and records both fenced', async () => {
+    // Prepare
+    const world = new OldPrimaries();
+
+    // Act
+    const { done, name } = await runFence();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Fenced' });
+    expect(world.stopCalls).toBe(1);
+    expect(mocks.rds.commandCalls(StopDBInstanceCommand)[0]?.args[0].input).toEqual({
+      DBInstanceIdentifier: 'orders-db',
+    });
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'fenced', catalog: 'rejoined' });
+    const topology = (await suite.ledger.getTopology('orders')) as Topology;
+    expect(topology.databases[0]?.oldPrimary?.since).not.toBe(failedOverAt);
+    const run = await record(name);
+    expect(run.outcome).toBe('recovered');
+    expect(run.run.action).toBe('fence');
+    expect(run.actions).toEqual([
+      expect.objectContaining({
+        operation: 'StopDBInstance',
+        target: 'orders-db',
+        region: PRIMARY_REGION,
+        dryRun: false,
+      }),
+    ]);
+    expect(run.phases.map((phase) => phase.name)).toEqual(['decide', 'fence']);
+    const phases = putEvents(mocks).filter((event) => event.detailType === 'Phase Changed');
+    expect(phases.map((event) => `${event.detail.phase} ${event.detail.status}`)).toEqual(
+      expect.arrayContaining(['decide succeeded', 'fence started', 'fence succeeded']),
+    );
+    const next = await suite.ledger.acquireLock(
+      'orders',
+      { incidentId: 'orders-next', executionArn: 'arn:next' },
+      new Date(),
+    );
+    expect(next.holder).toBe('orders-next');
+  });
+
+  it('makes no second StopDBInstance when a crash after the stop is followed by another fence run', async () => {
+    // Prepare: the first run's check after StopDBInstance fails (no retry matches), the execution fails.
+    const world = new OldPrimaries({ crashAfterStop: true });
+    const first = await runFence();
+    expect(first.done.status).toBe('FAILED');
+    expect(world.stopCalls).toBe(1);
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'unknown', catalog: 'unknown' });
+
+    // Act: fence again (on-run-failed released the lock)
+    const { done, name } = await runFence();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(world.stopCalls).toBe(1);
+    expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 1);
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'fenced', catalog: 'rejoined' });
+    expect((await record(name)).actions).toEqual([]);
+  });
+
+  it('sends no StopDBInstance in a dry run, records the planned stop and leaves the topology', async () => {
+    // Prepare
+    const world = new OldPrimaries();
+
+    // Act
+    const { done, name } = await runFence('dry-run');
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(world.stopCalls).toBe(0);
+    expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 0);
+    expect((await record(name)).actions).toEqual([
+      expect.objectContaining({ operation: 'StopDBInstance', target: 'orders-db', dryRun: true }),
+    ]);
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'unknown', catalog: 'unknown' });
+  });
+
+  it('records the old primary unreachable, without waiting, when its region does not answer', async () => {
+    // Prepare
+    const world = new OldPrimaries({ ordersRegionDown: true, auroraRejoined: false });
+    mocks.rds.on(DescribeGlobalClustersCommand).resolves({
+      GlobalClusters: [
+        {
+          GlobalClusterIdentifier: 'catalog-global',
+          GlobalClusterMembers: [{ DBClusterArn: CATALOG_WEST_ARN, IsWriter: true }],
+        },
+      ],
+    });
+
+    // Act
+    const { done, name } = await runFence();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Not Fenced Yet' });
+    expect(world.stopCalls).toBe(0);
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'unreachable', catalog: 'unreachable' });
+    const run = await record(name);
+    expect(run.outcome).toBe('failed');
+    expect(run.failure).toMatchObject({ phase: 'fence', error: 'OldPrimaryNotFenced' });
+    expect(run.failure?.cause).toContain('orders-db: us-east-1 did not answer');
+  });
+
+  it('skips with nothing changed when no old primary awaits fencing', async () => {
+    // Prepare
+    new OldPrimaries();
+    await suite.ledger.putTopology('orders', planTopology(plan));
+
+    // Act
+    const { done, name } = await runFence();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Nothing To Fence' });
+    expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 0);
+    expect((await record(name)).outcome).toBe('skipped');
+  });
+
+  it('rejects a failover input with one line naming the action', async () => {
+    // Prepare
+    new OldPrimaries();
+    sequence += 1;
+    const { executionArn } = runner.startExecution({
+      stateMachineArn: FENCE_ARN,
+      name: `orders-fence-wrong-${sequence}`,
+      input: JSON.stringify({ ...fenceInput(), action: 'failover' }),
+    });
+    const execution = runner.get(executionArn) as LocalExecution;
+
+    // Act
+    await execution.done;
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidRunInput' });
+    expect(execution.cause).toContain('action: this state machine runs "fence"; start "failover" from');
+    expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 0);
+  });
+});
