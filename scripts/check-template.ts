@@ -30,8 +30,18 @@ export const EXPECTED_FUNCTIONS = [
   'record-fence',
 ] as const;
 
-/** The runbooks' state machines (serverless.yml stepFunctions ids), one per statemachines/<runbook>.asl.json. */
-export const EXPECTED_STATE_MACHINES = ['FailoverStateMachine', 'FenceStateMachine'] as const;
+/** The runbooks' state machines: serverless.yml stepFunctions id -> runbook (statemachines/<runbook>.asl.json). */
+export const EXPECTED_STATE_MACHINES = { FailoverStateMachine: 'failover', FenceStateMachine: 'fence' } as const;
+export type StateMachineId = keyof typeof EXPECTED_STATE_MACHINES;
+
+/** Every runbook's source ASL as text, by state machine id. */
+export const readSourceDefinitions = (root: string): Record<StateMachineId, string> => {
+  const read = (runbook: string) => readFileSync(join(root, 'statemachines', `${runbook}.asl.json`), 'utf8');
+  return {
+    FailoverStateMachine: read(EXPECTED_STATE_MACHINES.FailoverStateMachine),
+    FenceStateMachine: read(EXPECTED_STATE_MACHINES.FenceStateMachine),
+  };
+};
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -121,13 +131,13 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
  *
  * @param template - .serverless/cloudformation-template-update-stack.json, parsed
  * @param alarmNames - every plan's trigger alarms (the alarm rule must match exactly these)
- * @param sourceDefinition - statemachines/failover.asl.json as text: the packaged definition must be the same,
- *   apart from the function names that serverless resolves
+ * @param sourceDefinitions - each runbook's statemachines/<runbook>.asl.json as text, by state machine id: the
+ *   packaged definition must be the same, apart from the function names that serverless resolves
  */
 export const checkTemplate = (
   template: Template,
   alarmNames: readonly string[],
-  sourceDefinition: string,
+  sourceDefinitions: Readonly<Record<StateMachineId, string>>,
 ): CheckResult => {
   const problems: string[] = [];
   const passed: string[] = [];
@@ -150,7 +160,7 @@ export const checkTemplate = (
 
   // Each runbook's state machine, with every FunctionName resolved to a function of this template.
   const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
-  for (const machineId of EXPECTED_STATE_MACHINES) {
+  for (const [machineId, runbook] of Object.entries(EXPECTED_STATE_MACHINES) as [StateMachineId, string][]) {
     const machine = machines.find(([id]) => id === machineId)?.[1];
     const label = `the state machine ${machineId}`;
     if (!machine) {
@@ -174,7 +184,7 @@ export const checkTemplate = (
     const assess = [...functions.values()].find((name) => name.endsWith('-assess'));
     const prefix = assess ? assess.slice(0, -'assess'.length) : '';
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the serverless variables in the source ASL.
-    const expected = JSON.parse(sourceDefinition.replaceAll('${self:service}-${sls:stage}-', prefix));
+    const expected = JSON.parse(sourceDefinitions[machineId].replaceAll('${self:service}-${sls:stage}-', prefix));
     let packaged: unknown;
     try {
       packaged = JSON.parse(text);
@@ -184,10 +194,10 @@ export const checkTemplate = (
     const difference = firstDifference(packaged, expected);
     if (difference) {
       problems.push(
-        `the packaged failover definition differs from statemachines/failover.asl.json at ${difference}: package it untouched (stepFunctions.validate stays off)`,
+        `the packaged ${runbook} definition differs from statemachines/${runbook}.asl.json at ${difference}: package it untouched (stepFunctions.validate stays off)`,
       );
     } else {
-      passed.push('failover definition packaged as statemachines/failover.asl.json has it');
+      passed.push(`${runbook} definition packaged as statemachines/${runbook}.asl.json has it`);
     }
   }
 
@@ -314,8 +324,7 @@ export const main = (root: string): number => {
   const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
   const registry = PlanRegistry.fromDirectory(join(root, 'plans'));
   const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
-  const definition = readFileSync(join(root, 'statemachines', 'failover.asl.json'), 'utf8');
-  const result = checkTemplate(template, alarms, definition);
+  const result = checkTemplate(template, alarms, readSourceDefinitions(root));
   for (const line of result.passed) console.log(`✓ ${line}`);
   for (const [name, zip] of Object.entries(result.zips)) {
     const path = join(dir, zip);

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Pluggable } from '@smithy/types';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -35,6 +37,7 @@ import {
   buildReport,
   type DrillAction,
   type DrillEvent,
+  type DrillLeg,
   type DrillOutcome,
   type DrillReport,
   writeReport,
@@ -249,6 +252,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const scenario = buildScenario(scenarioName);
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
+  const fenceStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`;
 
   const cleanups: (() => unknown)[] = [];
   const cleanup = async () => {
@@ -322,21 +326,27 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
 
     // Invocation counts per function: each invocation's modelled duration is a keyed draw, whatever the call order.
     const invocations = new Map<string, number>();
-    const runner = new LocalRunner({
-      stateMachineArn,
-      waits: 'virtual',
-      track: (work) => clock.track(work, 'load handler'),
-      latency: {
-        taskStepMs: () => timing.stepFunctions.stepLatencyMs,
-        lambdaMs: (name) => {
-          const index = invocations.get(name) ?? 0;
-          invocations.set(name, index + 1);
-          return world.lambdaDurationMs(name, index);
+    const runnerFor = (arn: string, definition?: StateMachineDefinition) =>
+      new LocalRunner({
+        stateMachineArn: arn,
+        ...(definition ? { definition } : {}),
+        waits: 'virtual',
+        track: (work) => clock.track(work, 'load handler'),
+        latency: {
+          taskStepMs: () => timing.stepFunctions.stepLatencyMs,
+          lambdaMs: (name) => {
+            const index = invocations.get(name) ?? 0;
+            invocations.set(name, index + 1);
+            return world.lambdaDurationMs(name, index);
+          },
+          eventDeliveryMs: () => timing.events.deliveryMs,
         },
-        eventDeliveryMs: () => timing.events.deliveryMs,
-      },
-    });
-    world.stepFunctions = asSimStepFunctions(runner);
+      });
+    const runner = runnerFor(stateMachineArn);
+    // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
+    const runbookRunners = new Map([[fenceStateMachineArn, runnerFor(fenceStateMachineArn, loadDefinition('fence'))]]);
+    world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
+    const allRunners = () => [runner, ...runbookRunners.values()];
 
     resetClients();
     active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamoPort: dynamo.port, clock };
@@ -407,6 +417,25 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       });
     }
     const topologyBefore = await readTopology(plan);
+    for (const [index, runbook] of (scenario.runbooks ?? []).entries()) {
+      // As `switchback` or the console starts it: StartExecution through the SDK, outside any function.
+      clock.schedule(DRILL_START_MS + runbook.atSeconds * 1000, () => {
+        progress({
+          kind: 'milestone',
+          at: iso(clock.now()),
+          message: `an operator starts the ${runbook.action} runbook`,
+        });
+        const name = `${plan.app}-${runbook.action}-${index + 1}`;
+        const input = {
+          plan: plan.app,
+          action: runbook.action,
+          mode: 'live',
+          reason: `drill: ${scenarioName}`,
+          requestedBy: 'drill-operator',
+        };
+        void new StepFunctionsWorkflow({ stateMachineArn: fenceStateMachineArn }).startFailover(name, input);
+      });
+    }
     options.onWorld?.(world);
     world.start();
     const preflight = await preflightAtStart(plan, clock, progress);
@@ -415,7 +444,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     let answerSent = false;
     let answerError: string | undefined;
     const paused = () => runner.onlyWaitingForTokens;
-    const ended = () => runner.list().length > 0 && runner.idle && clock.now() >= observeUntilMs;
+    const ended = () =>
+      runner.list().length > 0 && allRunners().every((each) => each.idle) && clock.now() >= observeUntilMs;
 
     await clock.runUntil(() => ended() || (paused() && !answerSent), { maxVirtualMs: horizonMs });
     if (paused() && options.answer) {
@@ -436,6 +466,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     const incidentId = execution?.name ?? null;
     const record = incidentId ? await readRun(plan.app, incidentId) : undefined;
     const topologyAfter = await readTopology(plan);
+    const legs = await readLegs(plan.app, allRunners());
     await realWait(
       () => world.bus.deliveries.every((delivery) => delivery.outcome !== 'pending'),
       NOTIFY_GRACE_REAL_MS,
@@ -460,6 +491,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
       preflight,
       topology: { before: topologyBefore, after: topologyAfter },
+      legs,
       wall: { startedAt: wallStartedAt, durationMs: 0 },
       callsByRegion: countByRegion(world),
     });
@@ -508,13 +540,46 @@ const preflightAtStart = async (
   return { at, findings };
 };
 
-/** The runner as the simulator's Step Functions (the SDK plugin delegates StartExecution etc. to it). */
-const asSimStepFunctions = (runner: LocalRunner): SimStepFunctions => ({
-  startExecution: async (request) => runner.startExecution(request),
-  sendTaskSuccess: async (request) => runner.sendTaskSuccess(request),
-  sendTaskFailure: async (request) => runner.sendTaskFailure(request),
-  describeExecution: async (request) => runner.describeExecution(request),
-});
+/**
+ * The runners as the simulator's Step Functions (the SDK plugin delegates StartExecution etc. to them): each
+ * runbook's state machine by its ARN, the failover's for the rest (task tokens are the failover's approvals).
+ */
+const asSimStepFunctions = (runner: LocalRunner, runbooks: Map<string, LocalRunner>): SimStepFunctions => {
+  const byExecution = (executionArn: string) =>
+    [...runbooks.values()].find((each) => each.get(executionArn) !== undefined) ?? runner;
+  return {
+    startExecution: async (request) => (runbooks.get(request.stateMachineArn) ?? runner).startExecution(request),
+    sendTaskSuccess: async (request) => runner.sendTaskSuccess(request),
+    sendTaskFailure: async (request) => runner.sendTaskFailure(request),
+    describeExecution: async (request) => byExecution(request.executionArn).describeExecution(request),
+  };
+};
+
+/** A runbook's ASL as the runner takes it. */
+const loadDefinition = (runbook: string): StateMachineDefinition =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'statemachines', `${runbook}.asl.json`), 'utf8'));
+
+/** One entry per run of any runbook, in start order, as the product recorded it. */
+const readLegs = async (plan: string, runners: LocalRunner[]): Promise<DrillLeg[]> => {
+  const executions = runners
+    .flatMap((each) => each.list())
+    .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
+  const legs: DrillLeg[] = [];
+  for (const execution of executions) {
+    const record = await readRun(plan, execution.name);
+    legs.push({
+      action: record?.run.action ?? 'unknown',
+      incidentId: execution.name,
+      outcome: record?.outcome ?? execution.status.toLowerCase(),
+      startedAt: record?.run.startedAt ?? execution.startDate.toISOString(),
+      ...(record?.endedAt ? { endedAt: record.endedAt } : {}),
+      rto: record?.rto ?? null,
+      rpo: record?.rpo ?? null,
+      ...(record?.failure ? { failure: record.failure } : {}),
+    });
+  }
+  return legs;
+};
 
 /**
  * How long the drill watches the world at least: past the scenario's last outage change plus a full detection
@@ -524,6 +589,7 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
   const edges = [
     ...scenario.outages.flatMap((outage) => [outage.atSeconds, outage.untilSeconds ?? 0]),
     scenario.manualStart?.atSeconds ?? 0,
+    ...(scenario.runbooks ?? []).map((runbook) => runbook.atSeconds),
   ];
   const detection =
     timing.healthCheck.intervalSeconds * (timing.healthCheck.failureThreshold + 1) +

@@ -35,6 +35,18 @@ export interface DrillEvent {
   summary: string;
 }
 
+/** One run of a runbook (failover, fence, …) in the drill, as the product recorded it. */
+export interface DrillLeg {
+  action: string;
+  incidentId: string;
+  outcome: string;
+  startedAt: string;
+  endedAt?: string;
+  rto: Budgeted | null;
+  rpo: Budgeted | null;
+  failure?: { phase: string; error: string; cause: string };
+}
+
 export interface DrillReport {
   plan: string;
   scenario: string;
@@ -62,6 +74,8 @@ export interface DrillReport {
   events: DrillEvent[];
   /** The plan's topology as the ledger held it before the drill's first run and after its last. */
   topology: { before: Topology; after: Topology };
+  /** Every runbook run of the drill, in start order (the failover first). */
+  legs: DrillLeg[];
   /** When the drill ran and how long it took on the wall clock: the only fields that differ between replays. */
   wall: { startedAt: string; durationMs: number };
   /**
@@ -88,6 +102,7 @@ export interface ReportInput {
   warnings: string[];
   preflight?: { at: string; findings: PreflightFinding[] } | null;
   topology: { before: Topology; after: Topology };
+  legs?: DrillLeg[];
   wall: { startedAt: string; durationMs: number };
   callsByRegion?: Record<string, number>;
 }
@@ -133,6 +148,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
     timeline: [...input.timeline].sort(byTime),
     events: input.events,
     topology: input.topology,
+    legs: input.legs ?? [],
     wall: input.wall,
   };
   if (failure) report.failure = failure;

@@ -65,6 +65,14 @@ const SCENARIOS = {
       route53: { changeFaults: ['Throttling', 'PriorRequestNotComplete'] },
     }),
   },
+  'old-primary-returns': {
+    description:
+      'The primary region goes down, the standby takes over, and 15 minutes later the region returns; 20 minutes after the outage an operator runs the fence runbook: the old RDS primary is stopped, the old Aurora primary must have rejoined as a secondary.',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
+      runbooks: [{ action: 'fence', atSeconds: at + 1200 }],
+    }),
+  },
   'flapping-health': {
     description:
       'The primary flaps: down for 4 minutes, up for 4, then down again, so the alarm goes ALARM, OK, ALARM. One failover, no failback.',

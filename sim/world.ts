@@ -102,6 +102,8 @@ export interface ScenarioSpec {
    */
   drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean };
   timing?: TimingOverrides;
+  /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
+  runbooks?: { action: 'fence'; atSeconds: number }[];
 }
 
 /** One mutating call that reached the simulator, in call order. */

@@ -105,6 +105,7 @@ export class RdsAdapter implements RdsPort {
               clusterIdentifier,
               region: memberRegion,
               isWriter: member.IsWriter === true,
+              ...(member.SynchronizationStatus ? { synchronizationStatus: member.SynchronizationStatus } : {}),
             },
           ];
         }),

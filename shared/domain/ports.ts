@@ -27,7 +27,14 @@ export interface GlobalClusterState {
   identifier: string;
   status: string;
   engineVersion?: string;
-  members: { clusterArn: string; clusterIdentifier: string; region: string; isWriter: boolean }[];
+  members: {
+    clusterArn: string;
+    clusterIdentifier: string;
+    region: string;
+    isWriter: boolean;
+    /** connected, or pending-resync while the member's region is away (DescribeGlobalClusters). */
+    synchronizationStatus?: string;
+  }[];
   /** Set while a failover or switchover is under way. */
   failoverState?: { status: string; fromClusterArn?: string; toClusterArn?: string; isDataLossAllowed?: boolean };
 }

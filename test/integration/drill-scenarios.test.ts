@@ -130,6 +130,40 @@ describe('runDrill', () => {
     expect(changes.filter((change) => !change.error).map((change) => change.target)).toEqual(['Z0123456789ORDERSAPI']);
   });
 
+  it('fences the returning old primary: the RDS one stopped, the Aurora one rejoined, no DNS answer for it', async () => {
+    // Prepare: DNS and the old primary at T+24:00, once the fence run (from T+21:00) has ended.
+    const samples: { answeredRegion: string | undefined; oldPrimaryWritable: boolean | undefined }[] = [];
+    const onWorld = (world: DrillResult['world']) => {
+      world.clock.schedule(world.t0Ms + 24 * 60_000, () =>
+        samples.push({
+          answeredRegion: world.resolve('api.orders.example.com')?.region,
+          oldPrimaryWritable: world.rds.find('us-east-1', 'orders-db')?.writableAt(world.clock.now()),
+        }),
+      );
+    };
+
+    // Act
+    const { report, lockHolder } = await drill('old-primary-returns', { onWorld });
+
+    // Assess
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'recovered'],
+    ]);
+    expect(report.actions.filter((action) => action.operation === 'StopDBInstance')).toEqual([
+      expect.objectContaining({ target: 'orders-db', region: 'us-east-1' }),
+    ]);
+    const fence = report.legs[1];
+    expect(report.topology.after.databases.map((db) => [db.id, db.oldPrimary?.state])).toEqual([
+      ['orders-db', 'fenced'],
+      ['catalog', 'rejoined'],
+    ]);
+    const verifiedAt = report.topology.after.databases[0]?.oldPrimary?.since ?? '';
+    expect(verifiedAt > (fence?.startedAt ?? '')).toBe(true);
+    expect(samples).toEqual([{ answeredRegion: 'us-west-2', oldPrimaryWritable: false }]);
+    expect(lockHolder).toBeNull();
+  });
+
   it('fails over exactly once and never fails back when the primary health flaps', async () => {
     // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip.
     const samples: { primaryHealthy: boolean; answeredRegion: string | undefined }[] = [];

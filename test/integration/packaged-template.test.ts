@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkTemplate, type Template } from '../../scripts/check-template';
+import { checkTemplate, readSourceDefinitions, type Template } from '../../scripts/check-template';
 import { PlanRegistry } from '../../shared/plan/load';
 import { readPackagedTemplate } from '../support/packaged-template';
 
@@ -17,10 +16,9 @@ describe('the packaged template', () => {
     // Prepare
     const registry = PlanRegistry.fromDirectory(join(ROOT, 'plans'));
     const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
-    const source = readFileSync(join(ROOT, 'statemachines', 'failover.asl.json'), 'utf8');
 
     // Act
-    const result = checkTemplate(template, alarms, source);
+    const result = checkTemplate(template, alarms, readSourceDefinitions(ROOT));
 
     // Assess
     expect(result.problems).toEqual([]);

@@ -87,16 +87,18 @@ export const fenceDatabase = async (input: FenceDatabaseInput, deps: FenceDataba
 
     const global = await deps.rds.describeGlobalCluster(target.writer.region, target.globalCluster ?? '');
     const member = global?.members.find((m) => m.clusterIdentifier === target.oldPrimary.identifier);
-    if (member && !member.isWriter) {
+    // A non-writer member is read-only; it counts as rejoined once it replicates again (not pending-resync).
+    if (member && !member.isWriter && member.synchronizationStatus !== 'pending-resync') {
       return result('rejoined', true, `${old} rejoined ${target.globalCluster} as a secondary (read-only)`, true);
     }
     if (member?.isWriter) {
       throw new FenceRefusedError(target.id, `${old} is the writer of ${target.globalCluster}, not an old primary`);
     }
-    // Not a member: its region is still away, or it was detached. Ask its region (it may not answer).
+    // Not a member, or one still pending resync: its region may be away. Ask its region (it may not answer).
     const cluster = await deps.rds.describeCluster(target.oldPrimary.region, target.oldPrimary.identifier);
     if (!cluster) return result('fenced', true, `${old} no longer exists`, true);
-    return result('unknown', run.mode === 'dry-run', `${old} has not rejoined ${target.globalCluster} yet`);
+    const waiting = member ? 'is not resynchronized with' : 'has not rejoined';
+    return result('unknown', run.mode === 'dry-run', `${old} ${waiting} ${target.globalCluster} yet`);
   } catch (error) {
     if (error instanceof EndpointUnreachableError || isUnreachable(error)) {
       deps.log.warn('old primary region did not answer', { database: target.id, region: target.oldPrimary.region });

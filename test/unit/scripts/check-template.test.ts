@@ -15,6 +15,11 @@ const SOURCE = JSON.stringify({
   },
 });
 
+const FENCE_SOURCE = JSON.stringify({
+  States: { F: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-fence-database'].join('') } } },
+});
+const SOURCES = { FailoverStateMachine: SOURCE, FenceStateMachine: FENCE_SOURCE };
+
 /** The smallest template that passes every check; each test breaks one thing. */
 const validTemplate = (): Template => ({
   Resources: {
@@ -96,7 +101,7 @@ const resource = (template: Template, id: string) => {
 describe('checkTemplate', () => {
   it('passes and lists every zip when the template has everything', () => {
     // Act
-    const result = checkTemplate(validTemplate(), alarms, SOURCE);
+    const result = checkTemplate(validTemplate(), alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([]);
@@ -111,7 +116,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources[logicalId('check-dns-sync')];
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual(['function "check-dns-sync" is missing (serverless.yml functions.check-dns-sync)']);
@@ -123,7 +128,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources.FailoverStateMachine;
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([expect.stringContaining('"FailoverStateMachine" is missing')]);
@@ -135,7 +140,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources.FenceStateMachine;
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([expect.stringContaining('"FenceStateMachine" is missing')]);
@@ -151,7 +156,7 @@ describe('checkTemplate', () => {
     });
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([
@@ -172,7 +177,7 @@ describe('checkTemplate', () => {
     });
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([
@@ -192,7 +197,7 @@ describe('checkTemplate', () => {
     else pattern.account = account;
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual(['the alarm rule must match this account only (account: [!Ref AWS::AccountId])']);
@@ -200,7 +205,7 @@ describe('checkTemplate', () => {
 
   it("names both lists when the alarm rule does not match the plans' alarms", () => {
     // Act
-    const result = checkTemplate(validTemplate(), ['orders-primary-health'], SOURCE);
+    const result = checkTemplate(validTemplate(), ['orders-primary-health'], SOURCES);
 
     // Assess
     expect(result.problems).toEqual([
@@ -215,7 +220,7 @@ describe('checkTemplate', () => {
     pattern.detail.state = { value: ['ALARM', 'OK'] };
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual(['the alarm rule must match detail.state.value ["ALARM"] only']);
@@ -229,7 +234,7 @@ describe('checkTemplate', () => {
     ];
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual(['the alarm rule does not target on-health-alarm']);
@@ -241,7 +246,7 @@ describe('checkTemplate', () => {
     delete edit(template).Resources.AlarmRule;
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual(['no EventBridge rule on source aws.cloudwatch (on-health-alarm events)']);
@@ -253,7 +258,7 @@ describe('checkTemplate', () => {
     resource(template, 'LedgerTable').Properties = {};
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([expect.stringContaining('no point-in-time recovery')]);
@@ -273,7 +278,7 @@ describe('checkTemplate', () => {
     ];
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual([`an IAM statement grants the wildcard action "${action}"`]);
@@ -288,7 +293,7 @@ describe('checkTemplate', () => {
     };
 
     // Act
-    const result = checkTemplate(template, alarms, SOURCE);
+    const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
     expect(result.problems).toEqual(['an IAM statement uses NotAction (it grants everything else)']);
