@@ -254,16 +254,24 @@ module.exports = {
   },
 
   /**
-   * Fence: describe, and stop the plans' RDS primaries (the old primaries after a failover). Aurora is only
-   * described: its old primary rejoins the global cluster as a secondary by itself.
+   * Fence: describe and stop the plans' RDS primaries (the old primaries after a failover, in the primary region);
+   * Aurora is only described (the global cluster, and the old primary cluster in its own region): its old primary
+   * rejoins the global cluster as a secondary by itself.
    */
   rdsFenceStatements: () => {
     const plans = loadPlans();
     return [
-      ...rdsDescribeStatements(plans),
       ...allow(
-        ['rds:StopDBInstance'],
+        ['rds:DescribeDBInstances', 'rds:StopDBInstance'],
         instances(plans).map((db) => rdsArn(db.primary.region, 'db', db.primary.instance)),
+      ),
+      ...allow(
+        ['rds:DescribeDBClusters'],
+        globals(plans).map((db) => rdsArn(db.primary.region, 'cluster', db.primary.cluster)),
+      ),
+      ...allow(
+        ['rds:DescribeGlobalClusters'],
+        globals(plans).map((db) => globalClusterArn(db.globalCluster)),
       ),
     ];
   },

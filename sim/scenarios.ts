@@ -67,10 +67,13 @@ const SCENARIOS = {
   },
   'old-primary-returns': {
     description:
-      'The primary region goes down, the standby takes over, and 15 minutes later the region returns; 20 minutes after the outage an operator runs the fence runbook: the old RDS primary is stopped, the old Aurora primary must have rejoined as a secondary.',
+      'The primary region goes down and the standby takes over; an operator runs the fence runbook 10 minutes after the outage (the old region does not answer: unreachable, recorded at once), the region returns at 15 minutes, and the fence run at 20 minutes stops the old RDS primary and finds the old Aurora primary rejoined as a secondary.',
     build: (at) => ({
       outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
-      runbooks: [{ action: 'fence', atSeconds: at + 1200 }],
+      runbooks: [
+        { action: 'fence', atSeconds: at + 600 },
+        { action: 'fence', atSeconds: at + 1200 },
+      ],
     }),
   },
   'flapping-health': {

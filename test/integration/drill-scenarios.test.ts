@@ -148,12 +148,18 @@ describe('runDrill', () => {
     // Assess
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
+      ['fence', 'failed'],
       ['fence', 'recovered'],
     ]);
+    expect(report.legs[1]?.failure).toMatchObject({ error: 'OldPrimaryNotFenced' });
+    expect(report.legs[1]?.failure?.cause).toContain('orders-db: us-east-1 did not answer');
+    // The first fence, while the region was down, took seconds (the modelled connect timeout), not minutes.
+    const first = report.legs[1];
+    expect(Date.parse(first?.endedAt ?? '') - Date.parse(first?.startedAt ?? '')).toBeLessThan(30_000);
     expect(report.actions.filter((action) => action.operation === 'StopDBInstance')).toEqual([
       expect.objectContaining({ target: 'orders-db', region: 'us-east-1' }),
     ]);
-    const fence = report.legs[1];
+    const fence = report.legs[2];
     expect(report.topology.after.databases.map((db) => [db.id, db.oldPrimary?.state])).toEqual([
       ['orders-db', 'fenced'],
       ['catalog', 'rejoined'],
