@@ -65,17 +65,6 @@ const SCENARIOS = {
       route53: { changeFaults: ['Throttling', 'PriorRequestNotComplete'] },
     }),
   },
-  'old-primary-returns': {
-    description:
-      'The primary region goes down and the standby takes over; an operator runs the fence runbook 10 minutes after the outage (the old region does not answer: unreachable, recorded at once), the region returns at 15 minutes, and the fence run at 20 minutes stops the old RDS primary and finds the old Aurora primary rejoined as a secondary.',
-    build: (at) => ({
-      outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
-      runbooks: [
-        { action: 'fence', atSeconds: at + 600 },
-        { action: 'fence', atSeconds: at + 1200 },
-      ],
-    }),
-  },
   'flapping-health': {
     description:
       'The primary flaps: down for 4 minutes, up for 4, then down again, so the alarm goes ALARM, OK, ALARM. One failover, no failback.',
@@ -132,6 +121,17 @@ const SCENARIOS = {
       // Modelling choice, no published figure: the on-call engineer, paged by something outside us-east-1 or by
       // customers, starts the run by hand 5 minutes after the outage.
       manualStart: { atSeconds: at + OPERATOR_REACTION_SECONDS, reason: 'us-east-1 is down; no alarm arrived' },
+    }),
+  },
+  'old-primary-returns': {
+    description:
+      'The primary region goes down and the standby takes over; an operator runs the fence runbook 10 minutes after the outage (the old region does not answer: unreachable, recorded at once), the region returns at 15 minutes, and the fence run at 20 minutes stops the old RDS primary and finds the old Aurora primary rejoined as a secondary.',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
+      runbooks: [
+        { action: 'fence', atSeconds: at + 600 },
+        { action: 'fence', atSeconds: at + 1200 },
+      ],
     }),
   },
 } satisfies Record<string, ScenarioDefinition>;
