@@ -64,7 +64,7 @@ export const formatStatus = (view: StatusView): string[] => {
       ]),
     );
   }
-  lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: run reprotect.');
+  lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: a database has no standby.');
   if (view.failoverRefused) lines.push(`A failover now would be skipped: ${view.failoverRefused}`);
   return lines;
 };

@@ -117,13 +117,14 @@ export const failoverRefusal = (plan: Plan, topology: Topology): string | undefi
   if (topology.activeRegion !== plan.regions.primary) {
     return (
       `plan ${plan.app} already failed over to ${topology.activeRegion} at ${since}:` +
-      ` ${topology.activeRegion} serves; run reprotect, then failback, to return to ${plan.regions.primary}`
+      ` ${topology.activeRegion} serves; the way back is a new standby (reprotect) and a planned failback (not built yet) to ${plan.regions.primary}`
     );
   }
   const expected = planTopology(plan);
   for (const db of topology.databases) {
     const want = expected.databases.find((candidate) => candidate.id === db.id)?.standby;
-    if (!db.standby) return `database ${db.id} has no standby (writer ${describeCopy(db.writer)}): run reprotect first`;
+    if (!db.standby)
+      return `database ${db.id} has no standby (writer ${describeCopy(db.writer)}): give it a standby first`;
     if (want && (db.standby.identifier !== want.identifier || db.standby.region !== want.region)) {
       return (
         `database ${db.id} stands by as ${describeCopy(db.standby)}, not the plan's ${describeCopy(want)}:` +

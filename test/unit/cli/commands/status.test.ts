@@ -29,7 +29,7 @@ describe('formatStatus', () => {
         `^orders-db\\s+rds-read-replica\\s+orders-db-replica \\(us-west-2\\)\\s+none\\s+orders-db \\(us-east-1\\): unknown since ${AT}$`,
       ),
     );
-    expect(lines).toContain('Not protected: run reprotect.');
+    expect(lines).toContain('Not protected: a database has no standby.');
     expect(lines.at(-1)).toContain('A failover now would be skipped: plan orders already failed over to us-west-2');
   });
 });

@@ -103,7 +103,7 @@ describe('failoverRefusal', () => {
     // Assess
     expect(reason).toBe(
       `plan orders already failed over to us-west-2 at ${AT} by orders-1:` +
-        ' us-west-2 serves; run reprotect, then failback, to return to us-east-1',
+        ' us-west-2 serves; the way back is a new standby (reprotect) and a planned failback (not built yet) to us-east-1',
     );
   });
 
@@ -119,7 +119,7 @@ describe('failoverRefusal', () => {
     const reason = failoverRefusal(ordersPlan(), unprotected);
 
     // Assess
-    expect(reason).toBe('database catalog has no standby (writer catalog-east (us-east-1)): run reprotect first');
+    expect(reason).toBe('database catalog has no standby (writer catalog-east (us-east-1)): give it a standby first');
   });
 
   it('refuses when a standby is not the one the failover would promote', () => {
