@@ -217,7 +217,8 @@ export class DynamoLedger implements LedgerPort {
    */
   async getTopology(plan: string): Promise<Topology | undefined> {
     const item = await this.#get(planKey(plan), STATE);
-    if (!item) return undefined;
+    // An item without an active region is no topology (nothing a runbook wrote): the plan file's holds.
+    if (!item || typeof item.activeRegion !== 'string') return undefined;
     const topology = strip<Topology>(item);
     return { ...topology, databases: topology.databases ?? [] };
   }
