@@ -403,6 +403,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     options.onWorld?.(world);
     world.start();
     const preflight = await preflightAtStart(plan, clock, progress);
+    world.preflightCalls = world.calls.length;
     const horizonMs = DEFAULT_HORIZON_MS;
     const observeUntilMs = DRILL_START_MS + observeSeconds(scenario, timing) * 1000;
     let answerSent = false;
@@ -527,7 +528,7 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
 /** The calls that reached the simulator, per region, in a stable (sorted) order. */
 const countByRegion = (world: World): Record<string, number> => {
   const counts: Record<string, number> = {};
-  for (const region of world.calls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
+  for (const region of world.liveCalls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
   return counts;
 };
 

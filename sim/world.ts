@@ -316,6 +316,12 @@ export class World {
   readonly actions: SimAction[] = [];
   /** Every call that reached the simulator (not DynamoDB, which is local), in order: where the product reached. */
   readonly calls: SimCall[] = [];
+  /** How many of `calls` the drill's own preflight made before the scenario began (a readiness-like look, not the live path). */
+  preflightCalls = 0;
+  /** The calls of the scenario itself, after the drill's preflight: the product's live path and its detection. */
+  get liveCalls(): SimCall[] {
+    return this.calls.slice(this.preflightCalls);
+  }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel();
   readonly secrets = new SimSecrets();
