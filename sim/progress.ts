@@ -154,13 +154,8 @@ export const summaryTable = (report: DrillReport): string => {
     );
   }
   rows.push('');
-  const verdict = {
-    recovered: 'RECOVERED',
-    failed: 'FAILED',
-    'awaiting-approval': 'AWAITING APPROVAL (run again with --approve or --deny)',
-    denied: 'DENIED',
-  }[report.outcome];
-  rows.push(`Verdict: ${verdict}`);
+  const hint = report.outcome === 'awaiting-approval' ? ' (run again with --approve or --deny)' : '';
+  rows.push(`Verdict: ${report.verdict}${hint}`);
   if (report.failure) rows.push(`Failure: ${report.failure.error} in ${report.failure.phase}: ${report.failure.cause}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
   return `${rows.map((row) => fitWidth(row)).join('\n')}\n`;

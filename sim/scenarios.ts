@@ -1,6 +1,9 @@
 import { InvalidScenarioError, UnknownScenarioError } from './errors';
+import { SCENARIO_NAMES, SCENARIOS, type ScenarioDefinition, type ScenarioName } from './scenario-catalog';
 import type { TimingOverrides } from './timing';
 import type { ScenarioSpec } from './world';
+
+export { describeScenarios, SCENARIO_NAMES, type ScenarioName } from './scenario-catalog';
 
 /**
  * The named drill scenarios: each a set of faults applied to the simulated world. Times are seconds after the
@@ -18,65 +21,6 @@ export interface ScenarioOptions {
   /** Timing overrides (sim/timing.ts), e.g. `{ healthCheck: { intervalSeconds: 10 } }`. */
   timing?: TimingOverrides;
 }
-
-interface ScenarioDefinition {
-  description: string;
-  build(outageAt: number): Omit<ScenarioSpec, 'name' | 'description' | 'timing'>;
-}
-
-const SCENARIOS = {
-  'region-outage': {
-    description: 'The primary region goes down and stays down; replica lag is normal (1-3 s, Aurora < 1 s).',
-    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }] }),
-  },
-  'lagging-replica': {
-    description:
-      "The primary region goes down while the RDS replica lags 95 s, above the example plan's 60 s RPO: data loss needs a decision.",
-    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], rds: { lagSeconds: 95 } }),
-  },
-  'promotion-fails': {
-    description: 'The primary region goes down and the RDS replica promotion ends in incompatible-parameters.',
-    build: (at) => ({
-      outages: [{ region: 'primary', atSeconds: at }],
-      rds: { promotionOutcome: 'incompatible-parameters' },
-    }),
-  },
-  'stale-backups': {
-    description:
-      'The primary region goes down; the latest restorable time is 6 hours old and no backups are copied across regions.',
-    build: (at) => ({
-      outages: [{ region: 'primary', atSeconds: at }],
-      backups: { staleSeconds: 6 * 3600, crossRegionCopy: false },
-    }),
-  },
-  'dns-throttled': {
-    description:
-      'The primary region goes down; the first DNS change answers Throttling, the next PriorRequestNotComplete, then it succeeds (Route 53 Developer Guide, "Throttling of API requests").',
-    build: (at) => ({
-      outages: [{ region: 'primary', atSeconds: at }],
-      route53: { changeFaults: ['Throttling', 'PriorRequestNotComplete'] },
-    }),
-  },
-  'flapping-health': {
-    description:
-      'The primary flaps: down for 4 minutes, up for 4, then down again, so the alarm goes ALARM, OK, ALARM. One failover, no failback.',
-    build: (at) => ({
-      outages: [
-        { region: 'primary', atSeconds: at, untilSeconds: at + 240 },
-        { region: 'primary', atSeconds: at + 480 },
-      ],
-    }),
-  },
-} satisfies Record<string, ScenarioDefinition>;
-
-export type ScenarioName = keyof typeof SCENARIOS;
-
-/** The names of the scenarios, in a stable order. */
-export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
-
-/** The description of every scenario (for `switchback drill --list`). */
-export const describeScenarios = (): { name: ScenarioName; description: string }[] =>
-  SCENARIO_NAMES.map((name) => ({ name, description: SCENARIOS[name].description }));
 
 const KNOWN_OPTIONS = ['outageAtSeconds', 'backingUpSeconds', 'timing'];
 

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeScenarios } from '../../sim/scenario-catalog';
 import { UsageError } from '../context';
+import { DRILL_EXIT_CODES, drillExitCode } from '../drill-exit-codes';
 
 /**
  * `switchback drill`: a local drill against the simulated two-region AWS. The real state machine and handlers run
@@ -26,7 +28,7 @@ const parseSeed = (value: string): number => {
   return Number(value);
 };
 
-/** Runs the drill for the parsed options; returns the exit code (0 whenever the drill ran, whatever the verdict). */
+/** Runs the drill for the parsed options; returns the exit code for its verdict (DRILL_EXIT_CODES). */
 export const runDrillCommand = async (options: DrillCommandOptions): Promise<number> => {
   if (options.approve && options.deny) {
     throw new UsageError('give at most one of --approve and --deny');
@@ -69,8 +71,23 @@ export const runDrillCommand = async (options: DrillCommandOptions): Promise<num
   } else {
     display?.finish(report, paths);
   }
-  return 0;
+  return drillExitCode(report);
 };
+
+/** Shown after the options of `switchback drill --help`: the scenarios and the exit codes. */
+const drillHelp = (): string =>
+  [
+    '',
+    'Scenarios (--scenario; `switchback drill --list` prints them alone):',
+    ...describeScenarios().map((scenario) => `  ${scenario.name.padEnd(17)} ${scenario.summary}`),
+    '',
+    'Exit codes:',
+    `  ${DRILL_EXIT_CODES.withinBudgets}  recovered within the RTO and RPO budgets`,
+    `  ${DRILL_EXIT_CODES.error}  the drill could not run (a bad or missing plan, an unknown scenario, a stuck drill)`,
+    `  ${DRILL_EXIT_CODES.usage}  bad flags`,
+    `  ${DRILL_EXIT_CODES.overBudget}  recovered, but over the RTO or RPO budget`,
+    `  ${DRILL_EXIT_CODES.notRecovered}  not recovered: failed, denied, or stopped at an unanswered approval`,
+  ].join('\n');
 
 /** Registers `switchback drill`. */
 export const registerDrill = (program: Command): void => {
@@ -94,6 +111,7 @@ export const registerDrill = (program: Command): void => {
         ),
       )
       .option('--verbose', "show the product's logs")
+      .addHelpText('after', drillHelp)
       .action(async (options: DrillCommandOptions) => {
         process.exitCode = await runDrillCommand(options);
       }),

@@ -1,14 +1,14 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSwitchback } from '../support/cli';
 
 /** `switchback drill` as a user runs it (node -> tsx), with no AWS credentials: the drill needs none. */
 
-const switchback = (...args: string[]) => runSwitchback(args, 25000);
+const switchback = (...args: string[]) => runSwitchback(args, 50_000);
 
 // Each spawn starts node and tsx, then runs a drill: a few seconds on a loaded machine.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('switchback drill', () => {
   let out: string;
@@ -31,6 +31,21 @@ describe('switchback drill', () => {
     expect(report).toMatchObject({ plan: 'orders', scenario: 'region-outage', seed: 7, outcome: 'recovered' });
     expect(report.rto.withinBudget).toBe(true);
     expect((await readdir(out)).sort()).toEqual([`${report.incidentId}.html`, `${report.incidentId}.json`]);
+  });
+
+  it('says by how much the RTO budget was missed and exits 3 when the recovery is over budget', async () => {
+    // Act
+    const result = switchback('drill', '--plan', 'test/fixtures/plans/tight-rto.yml', '--out', out);
+
+    // Assess
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/RTO\s+\S+\s+of 1m00s budget\s+OVER BUDGET/);
+    expect(result.stdout).toMatch(/^Verdict: recovered, \d+ s over the RTO budget$/m);
+    expect(result.stdout).not.toMatch(/RECOVERED/);
+    const [json] = (await readdir(out)).filter((file) => file.endsWith('.json'));
+    const report = JSON.parse(await readFile(join(out, json ?? ''), 'utf8'));
+    expect(report.verdict).toMatch(/^recovered, \d+ s over the RTO budget$/);
+    expect(report.withinBudgets).toBe(false);
   });
 
   it('exits 2 with one line when --approve and --deny are both given', () => {
