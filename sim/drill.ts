@@ -34,7 +34,7 @@ import {
   type DrillReport,
   writeReport,
 } from './report';
-import { buildScenario } from './scenarios';
+import { buildScenario, SCENARIO_NAMES, type ScenarioName } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel } from './timing';
@@ -83,8 +83,21 @@ export interface DrillResult {
   lockHolder: string | null;
 }
 
-/** The scenarios' virtual start: a quiet night (the same in every drill, so reports replay exactly). */
+/** The scenarios' virtual start: a quiet night, moved by whole minutes per scenario and seed (drillStartMs). */
 const DRILL_START_MS = Date.UTC(2026, 0, 15, 3, 0, 0);
+/** Distinct start minutes (2^22, about 8 years): seeds 0 to 699050 of every scenario each get their own. */
+const START_SLOTS = 2 ** 22;
+
+/**
+ * Where a drill's virtual time starts. The incident id is derived from the alarm's time (shared/domain/incident.ts),
+ * so drills of different scenarios or seeds must start at different times to get their own ids (and report
+ * files); the same scenario and seed always start at the same time, so a rerun replays exactly. Whole minutes
+ * keep every alignment (CloudWatch evaluates alarms on minute boundaries), hence the same timings.
+ */
+export const drillStartMs = (scenario: string, seed: number): number => {
+  const index = Math.max(0, SCENARIO_NAMES.indexOf(scenario as ScenarioName));
+  return DRILL_START_MS + ((seed * SCENARIO_NAMES.length + index) % START_SLOTS) * 60_000;
+};
 /** A person reads the question and answers it: a modelling choice (no published figure), 2 minutes. */
 const HUMAN_ANSWER_MS = 120_000;
 /** How long after the outage the drill keeps watching by default: well past any plan's RTO budget. */
@@ -345,6 +358,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const scenarioName = options.scenario ?? 'region-outage';
   const seed = options.seed ?? 1;
   const scenario = buildScenario(scenarioName);
+  const startMs = drillStartMs(scenarioName, seed);
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
 
@@ -418,7 +432,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         globalThis.fetch = realFetch;
       });
 
-      const clock = VirtualClock.install({ startMs: DRILL_START_MS });
+      const clock = VirtualClock.install({ startMs });
       cleanups.push(() => clock.uninstall());
       where.clock = clock;
       const world = new World({ plan, scenario, seed, clock });
@@ -478,7 +492,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           const at = typeof detail.at === 'string' ? detail.at : event.time;
           if (event['detail-type'] === DETAIL_TYPES.phaseChanged) {
             const phase = detail as unknown as PhaseChangedDetail;
-            progress({ kind: 'phase', at, phase: phase.phase, status: phase.status });
+            progress({ kind: 'phase', at, phase: phase.phase, status: phase.status, facts: phase.facts ?? [] });
           } else {
             progress({
               kind: 'milestone',
@@ -500,7 +514,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       world.start();
       where.stage = 'running the scenario';
       const horizonMs = DEFAULT_HORIZON_MS;
-      const observeUntilMs = DRILL_START_MS + observeSeconds(scenario, timing) * 1000;
+      const observeUntilMs = startMs + observeSeconds(scenario, timing) * 1000;
       let answerSent = false;
       let answerError: string | undefined;
       // Every event put on the bus has reached its rules' targets (as in AWS): the last ones are often the failure.
