@@ -264,12 +264,17 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
  * still in flight are aborted and new ones fail at once, so that no notifier outlives its drill (and none logs
  * after the report).
  */
-const cutOffFetch = (realFetch: typeof fetch) => {
+const cutOffFetch = (realFetch: typeof fetch, localSlackApiUrl?: string) => {
   const ended = new AbortController();
   const drillFetch = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     if (ended.signal.aborted) return Promise.reject(ended.signal.reason);
     const signals = init?.signal ? [init.signal, ended.signal] : [ended.signal];
-    return realFetch(input, { ...init, signal: AbortSignal.any(signals) });
+    const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+    const target =
+      localSlackApiUrl && url.startsWith(SLACK_WEB_API)
+        ? `${localSlackApiUrl}${url.slice(SLACK_WEB_API.length)}`
+        : input;
+    return realFetch(target, { ...init, signal: AbortSignal.any(signals) });
   };
   return {
     fetch: drillFetch as typeof fetch,
@@ -288,6 +293,9 @@ const drainNotifications = async (clock: VirtualClock, world: World, graceRealMs
     if (!world.bus.quiet) await clock.realDelay(5);
   }
 };
+
+/** Slack's Web API base, as @slack/web-api calls it. */
+const SLACK_WEB_API = 'https://slack.com/api/';
 
 /** Where a drill is, for the wall-clock guard's message. */
 interface DrillWhereabouts {
@@ -354,7 +362,19 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   // performance.now() stays real while the virtual clock fakes Date.
   const wallStart = performance.now();
   const wallStartedAt = new Date().toISOString();
-  const plan = loadPlanFile(options.planFile);
+  const loaded = loadPlanFile(options.planFile);
+  // A real incoming webhook given for a bot plan: the drill posts through the webhook (a webhook URL is no token).
+  const slackSettings = loaded.notifications.slack;
+  const plan =
+    options.slackWebhookUrl && slackSettings?.delivery === 'bot'
+      ? {
+          ...loaded,
+          notifications: {
+            ...loaded.notifications,
+            slack: { delivery: 'webhook' as const, secret: slackSettings.secret },
+          },
+        }
+      : loaded;
   const scenarioName = options.scenario ?? 'region-outage';
   const seed = options.seed ?? 1;
   const scenario = buildScenario(scenarioName);
@@ -426,7 +446,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         webhookUrl = slackPreviews.webhookUrl;
       }
       const realFetch = globalThis.fetch;
-      const notifyFetch = cutOffFetch(realFetch);
+      // A bot posts through Slack's Web API: in a drill, the local Slack serves it (as the simulator serves AWS).
+      const notifyFetch = cutOffFetch(realFetch, slackPreviews?.apiUrl);
       globalThis.fetch = notifyFetch.fetch;
       cleanups.push(() => {
         globalThis.fetch = realFetch;
@@ -439,7 +460,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       cleanups.push(() => world.stop());
       const { timing } = world;
       const slack = plan.notifications.slack;
-      if (slack) world.secrets.put(slack.secret.source, slack.secret.name, webhookUrl);
+      if (slack) {
+        // The secret the plan names holds what its delivery needs: the local Slack's bot token, or a webhook URL.
+        const secret = slack.delivery === 'bot' && slackPreviews ? slackPreviews.token : webhookUrl;
+        world.secrets.put(slack.secret.source, slack.secret.name, secret);
+      }
 
       // Invocation counts per function: each invocation's modelled duration is a keyed draw, whatever the call order.
       const invocations = new Map<string, number>();

@@ -229,3 +229,44 @@ describe('runDrill with Slack notifications', () => {
     expectNoWebhookInOutput();
   });
 });
+
+describe('runDrill with a bot-delivery plan', () => {
+  const BOT_PLAN = join(__dirname, '..', 'fixtures', 'plans', 'bot-slack.yml');
+  const slack = useSlackServer();
+
+  it('previews the incident message and its thread from the local Slack, as a webhook plan does', async () => {
+    // Prepare
+    const previews: string[] = [];
+
+    // Act
+    const { report } = await runDrill({
+      planFile: BOT_PLAN,
+      scenario: 'region-outage',
+      seed: SEED,
+      slackPreview: (text) => previews.push(text.split('\n')[0] ?? ''),
+    });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED))).toEqual([]);
+    expect(previews[0]).toBe('🚨 orders-bot failover in progress');
+    expect(previews.filter((line) => line.startsWith('(updated) '))).not.toEqual([]);
+    expect(previews).toContain('(updated) ✅ orders-bot recovered');
+  });
+
+  it('posts through the given webhook when a bot plan is drilled with --slack-webhook-url', async () => {
+    // Act
+    const { report } = await runDrill({
+      planFile: BOT_PLAN,
+      scenario: 'region-outage',
+      seed: SEED,
+      slackWebhookUrl: slack.server.webhookUrl,
+      slackPreview: false,
+    });
+
+    // Assess
+    expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED))).toEqual([]);
+    expect(webhookRequests(slack.server).length).toBeGreaterThan(PHASES.length);
+    expect(slack.server.posts.at(-1)?.text).toMatch(/^✅ orders-bot recovered/);
+  });
+});
