@@ -1,4 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSwitchback } from '../support/cli';
@@ -78,5 +80,38 @@ describe('switchback drill', () => {
     const result = switchback('drill', '--plan', 'plans/missing.yml', '--out', out);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('plan file plans/missing.yml does not exist: give --plan <file>');
+  });
+});
+
+describe('switchback drill with a Slack that never answers', () => {
+  let out: string;
+  let silent: Server;
+  let url: string;
+
+  beforeEach(async () => {
+    out = await mkdtemp(join(tmpdir(), 'switchback-drill-cli-'));
+    // Accepts connections and reads requests, never answers.
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/services/T000/B000/silent`;
+  });
+
+  afterEach(async () => {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('ends when its report is printed, with no notifier log line after it', () => {
+    // Act
+    const result = switchback('drill', '--slack-webhook-url', url, '--out', out);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.at(-2)).toMatch(/^Report: /);
+    expect(lines.at(-1)?.trim()).toMatch(/\.json$/);
+    expect(result.stdout).toMatch(/^Warning: notification not delivered: /m);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/"level":|slack call failed/);
   });
 });
