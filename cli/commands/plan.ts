@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { PlanValidationError } from '../../shared/errors';
 import { planWarnings } from '../../shared/plan/advice';
-import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
+import { loadPlanFile, PlanFileError, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import type { CliIo } from '../context';
 
@@ -22,9 +22,11 @@ const reportInvalid = (io: CliIo, subject: string, error: unknown): void => {
     for (const issue of error.issues) io.err(`  - ${issue.path || '(root)'}: ${issue.message}`);
     return;
   }
-  const code = (error as { code?: unknown }).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a plan file' : undefined;
-  io.err(`✗ ${subject}: cannot read: ${reason ?? (error instanceof Error ? error.message : String(error))}`);
+  if (error instanceof PlanFileError) {
+    io.err(`✗ ${error.message}`);
+    return;
+  }
+  io.err(`✗ ${subject}: ${error instanceof Error ? error.message : String(error)}`);
 };
 
 /**

@@ -67,6 +67,8 @@ describe('switchback drill', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\w+Error\b/);
+    expect(result.stdout).toBe('');
   });
 
   it('exits non-zero with the field and the fix when the plan is not valid', () => {
@@ -76,10 +78,13 @@ describe('switchback drill', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('exits 2 naming the option when the plan file does not exist', () => {
+  it('exits 1 with one line naming the file and the fix when the plan file does not exist', () => {
     const result = switchback('drill', '--plan', 'plans/missing.yml', '--out', out);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('plan file plans/missing.yml does not exist: give --plan <file>');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'switchback: plan file plans/missing.yml does not exist: give the path of a plan file, e.g. plans/example.yml\n',
+    );
+    expect(result.stdout).toBe('');
   });
 });
 
