@@ -23,6 +23,11 @@ const PROJECT = join(__dirname, '..');
 const PLAN = join(PROJECT, 'plans', 'example.yml');
 /** Real time one drill may take in the soak before it counts as stuck (a drill takes well under 2 s). */
 const DRILL_WALL_TIMEOUT_MS = 30_000;
+/**
+ * Real time one `switchback drill` process may take before the soak kills it: past the command's own guard
+ * (120 s), so that the guard's message, not the kill, reports a stuck drill.
+ */
+const PROCESS_KILL_MS = 150_000;
 
 /** How each scenario must end when nobody answers an approval. */
 const EXPECTED: Record<string, DrillOutcome> = {
@@ -108,13 +113,13 @@ const asProcess = (scenario: string, seed: number): Promise<RunResult> =>
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, DRILL_WALL_TIMEOUT_MS * 2);
+    }, PROCESS_KILL_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
       const wallMs = performance.now() - started;
       const result: RunResult = { scenario, seed, mode: 'process', wallMs };
       if (killed) {
-        result.problem = `killed after ${(DRILL_WALL_TIMEOUT_MS * 2) / 1000} s`;
+        result.problem = `killed after ${PROCESS_KILL_MS / 1000} s`;
       } else {
         try {
           const report = JSON.parse(stdout) as DrillReport;
@@ -218,7 +223,20 @@ const main = async (): Promise<void> => {
   const shares = Array.from({ length: parallel }, (_, worker) =>
     Array.from({ length: seeds }, (_, index) => index + 1).filter((seed) => seed % parallel === worker),
   ).filter((share) => share.length > 0);
-  await Promise.all(shares.map((share) => inProcessWorker(share, (result) => inProcessResults.push(result))));
+  const total = seeds * SCENARIO_NAMES.length;
+  await Promise.all(
+    shares.map((share) =>
+      inProcessWorker(share, (result) => {
+        inProcessResults.push(result);
+        if (inProcessResults.length % 100 === 0 || inProcessResults.length === total) {
+          const failed = inProcessResults.filter((run) => run.problem).length;
+          out(
+            `  ${inProcessResults.length}/${total} drills, ${failed} failures, ${seconds(performance.now() - started)}`,
+          );
+        }
+      }),
+    ),
+  );
   for (const scenario of SCENARIO_NAMES) {
     summarize(
       `  ${scenario.padEnd(16)} in-process`,
