@@ -194,9 +194,10 @@ const drillPlugin: Pluggable<any, any> = {
 /**
  * Dates a DynamoDB answer in the drill's time, as AWS's answers agree with a client whose clock is right.
  * dynalite stamps the real date, months away from the virtual one. The SDK reads that as clock skew: it takes
- * the server's date as its new clock offset and retries every error answer that moved the offset by more than
- * 4 minutes, a ConditionalCheckFailed included, after a backoff on the (virtual) timers. Inside `runUntil` that
- * is a needless retry; after it (the lock check that ends a drill) nothing moves virtual time and the drill hung.
+ * the server's date as its new clock offset and, when that offset is 4 minutes or more and changed since the last
+ * answer (virtual time moved, or the real second turned), retries the error answer, a ConditionalCheckFailed
+ * included, after a backoff on the (virtual) timers. Inside `runUntil` that is a needless retry; after it (the lock
+ * check that ends a drill) nothing moved virtual time and the drill hung.
  */
 const serverDateInVirtualTime = <T>(output: T, clock: VirtualClock): T => {
   const response = (output as { response?: { headers?: Record<string, string> } }).response;
