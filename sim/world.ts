@@ -38,31 +38,9 @@ export const SIM_ACCOUNT = '123456789012';
 export const DRILL_ACCESS_KEY_ID = 'drill';
 export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/switchback-drill-operator/drill`;
 
-/** Regional services whose endpoints a region outage can take down. */
-export type OutageService =
-  | 'rds'
-  | 'cloudwatch'
-  | 'eventbridge'
-  | 'sfn'
-  | 'secretsmanager'
-  | 'ssm'
-  | 'sts'
-  | 'route53'
-  /** The region's endpoint of a Route 53 ARC cluster (routing control data plane). */
-  | 'arc';
+import type { OutageService } from './outage-services';
 
-/** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
-export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
-  'rds',
-  'cloudwatch',
-  'eventbridge',
-  'sfn',
-  'secretsmanager',
-  'ssm',
-  'sts',
-  'route53',
-  'arc',
-];
+export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {

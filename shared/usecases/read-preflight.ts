@@ -1,5 +1,4 @@
 import { awsErrorName } from '../aws/aws-errors';
-import { EndpointUnreachableError } from '../errors';
 import { sharedResources } from '../domain/plan-resources';
 import type { LedgerPort, RdsPort, Route53Port } from '../domain/ports';
 import {
@@ -11,6 +10,7 @@ import {
   type RecordPairReading,
   type StandbyReading,
 } from '../domain/preflight';
+import { EndpointUnreachableError } from '../errors';
 import type { PlanRegistry } from '../plan/load';
 import type { Database, Plan } from '../plan/schema';
 
