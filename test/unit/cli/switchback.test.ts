@@ -162,6 +162,12 @@ describe('switchback', () => {
       'stale-backups',
       'dns-throttled',
       'flapping-health',
+      'standby-missing',
+      'record-missing',
+      'record-not-failover',
+      'replica-backing-up',
+      'equal-set-identifiers',
+      'us-east-1-outage',
     ]);
     expect(result.stdout).toMatch(
       /^lagging-replica\s+the primary goes down while the RDS replica lags past the RPO budget/m,
