@@ -24,6 +24,9 @@ import { type CliDeps, type CliEnv, type CliIo, UsageError } from './context';
  * 2 usage error (unknown command, missing or malformed option). User errors print one line, never a stack.
  */
 
+/** The version of this switchback, from its package.json. */
+const packageVersion: string = (require('../package.json') as { version: string }).version;
+
 /** The CLI's environment, read once here (the Lambda functions read theirs in shared/runtime/config.ts). */
 const cliEnvSchema = z.object({
   SWITCHBACK_STATE_MACHINE_ARN: z.string().optional(),
@@ -73,6 +76,21 @@ const awsDeps = (env: CliEnv): CliDeps => ({
   identity: (target) => new StsIdentity({ client: new STSClient({ region: target.region }) }),
 });
 
+const oneLine = (text: string): string => text.replace(/\n\s*/g, ' ');
+
+/** A file-system error code in words, with the fix. */
+const systemProblem = (code: string): string =>
+  ({
+    ENOENT: 'it does not exist; check the path',
+    EISDIR: 'it is a folder where a file is needed; give a file',
+    ENOTDIR: 'part of the path is a file where a folder is needed; give a folder',
+    EEXIST: 'a file of that name is in the way; give a folder',
+    EACCES: 'permission denied; check its permissions or give another path',
+    EPERM: 'permission denied; check its permissions or give another path',
+    EROFS: 'the file system is read-only; give another path',
+    ENOSPC: 'the disk is full; free some space or give another path',
+  })[code] ?? `${code}; check the path`;
+
 /** One line for a user, and the exit code. */
 const describeFailure = (error: unknown): { line: string; exitCode: number } => {
   if (error instanceof UsageError) return { line: error.message, exitCode: 2 };
@@ -80,7 +98,7 @@ const describeFailure = (error: unknown): { line: string; exitCode: number } => 
     const fields = error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
     return { line: `invalid input: ${fields}`, exitCode: 2 };
   }
-  if (error instanceof SwitchbackError) return { line: error.message.replace(/\n\s*/g, ' '), exitCode: 1 };
+  if (error instanceof SwitchbackError) return { line: oneLine(error.message), exitCode: 1 };
   if (error instanceof Error) {
     if (error.name === 'CredentialsProviderError') {
       return {
@@ -88,15 +106,22 @@ const describeFailure = (error: unknown): { line: string; exitCode: number } => 
         exitCode: 1,
       };
     }
-    return { line: `${error.name}: ${error.message}`, exitCode: 1 };
+    // A file the user named (--out, a path) that cannot be used: say which and why, in words.
+    const system = error as { code?: unknown; path?: unknown; syscall?: unknown };
+    if (typeof system.code === 'string' && typeof system.path === 'string') {
+      return { line: `cannot use ${system.path}: ${systemProblem(system.code)}`, exitCode: 1 };
+    }
+    // The simulator's errors (an unknown scenario, a stuck drill) and any other: the message, never the class name.
+    return { line: oneLine(error.message), exitCode: 1 };
   }
-  return { line: String(error), exitCode: 1 };
+  return { line: oneLine(String(error)), exitCode: 1 };
 };
 
 /** Builds the program with every command. */
 const buildProgram = (deps: CliDeps): Command => {
   const program = new Command('switchback')
     .description('Switchback: disaster-recovery runbooks for two-region AWS applications')
+    .version(packageVersion, '-V, --version', 'print the version of switchback')
     .showHelpAfterError('(run "switchback help" for the commands and their options)')
     .exitOverride();
   registerPlan(program, deps.io);

@@ -244,7 +244,21 @@ module.exports = {
     ];
   },
 
-  /** Read the plans' hosted zones (the preflight lists each record pair), and change nothing. */
+  /**
+   * Assess's preflight on the live path lists the record pairs of `route53-records` plans only: an
+   * `arc-routing-control` plan's failover never calls Route 53's API (us-east-1), so its zones are not granted here.
+   */
+  assessRoute53ReadStatements: () => {
+    const zones = loadPlans()
+      .filter((plan) => plan.dnsSwitch.method === 'route53-records')
+      .flatMap((plan) => plan.dns);
+    const arns = unique(zones.map((zone) => zoneId(zone.hostedZoneId))).map((id) =>
+      sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`),
+    );
+    return allow(['route53:ListResourceRecordSets'], arns);
+  },
+
+  /** Read the plans' hosted zones (readiness lists each record pair), and change nothing. */
   route53ReadStatements: () => {
     const zones = loadPlans().flatMap((plan) => plan.dns);
     const arns = unique(zones.map((zone) => zoneId(zone.hostedZoneId))).map((id) =>

@@ -58,6 +58,8 @@ export class VirtualClock implements Scheduler {
   private readonly inFlight = new Map<number, { label: string; done: Promise<unknown> }>();
   private nextTrackId = 0;
   private installed = true;
+  private stopped: Error | undefined;
+  private wakeUp: (() => void) | undefined;
 
   private constructor(options: VirtualClockOptions) {
     // Captured before the fake is installed: these keep real time even if a caller fakes more than we do.
@@ -131,11 +133,24 @@ export class VirtualClock implements Scheduler {
     return this.inFlight.size;
   }
 
+  /** The labels of the tracked work in flight (what a stuck drill waits on). */
+  inFlightLabels(): string[] {
+    return [...this.inFlight.values()].map((work) => work.label);
+  }
+
+  /** Waits `ms` of real time (virtual time does not move meanwhile). */
+  realDelay(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.realSetTimeout(resolve, ms);
+    });
+  }
+
   /** Waits (in real time) until nothing is tracked for `settleTurns` consecutive macrotask turns. */
   async settle(): Promise<void> {
     const started = performance.now();
     let quiet = 0;
     while (quiet < this.settleTurns) {
+      if (this.stopped) throw this.stopped;
       if (this.inFlight.size > 0) {
         quiet = 0;
         const left = this.maxRealWaitMs - (performance.now() - started);
@@ -168,6 +183,7 @@ export class VirtualClock implements Scheduler {
     try {
       for (;;) {
         await this.settle();
+        if (this.stopped) throw this.stopped;
         // Finish the current instant first: the predicate sees time only between instants, never halfway.
         if (this.dueNow()) {
           this.fake.next();
@@ -183,6 +199,15 @@ export class VirtualClock implements Scheduler {
     } finally {
       cancelDeadline();
     }
+  }
+
+  /**
+   * Stops the simulation: `runUntil` and `settle`, now and later, reject with `error` at once (a drill's
+   * wall-clock guard stops the drill it gave up on, so that nothing of it keeps running).
+   */
+  stop(error: Error): void {
+    this.stopped = error;
+    this.wakeUp?.();
   }
 
   /** Restores real time and timers. Pending virtual timers are dropped. */
@@ -204,11 +229,14 @@ export class VirtualClock implements Scheduler {
 
   private waitForAnyInFlight(maxMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = this.realSetTimeout(resolve, maxMs);
-      void Promise.race([...this.inFlight.values()].map((work) => work.done)).then(() => {
+      const wake = () => {
         this.realClearTimeout(timer);
+        this.wakeUp = undefined;
         resolve();
-      });
+      };
+      const timer = this.realSetTimeout(wake, maxMs);
+      this.wakeUp = wake;
+      void Promise.race([...this.inFlight.values()].map((work) => work.done)).then(wake);
     });
   }
 }

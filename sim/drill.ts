@@ -21,6 +21,7 @@ import {
 } from '../shared/domain/run';
 import { currentTopology, type Topology } from '../shared/domain/topology';
 import { LockHeldError } from '../shared/errors';
+import { DEFAULT_RETRY_POLICY } from '../shared/notify/delivery';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import type { Plan } from '../shared/plan/schema';
 import { logger } from '../shared/runtime/logger';
@@ -29,6 +30,7 @@ import { answerApproval as answerPendingApproval } from '../shared/usecases/answ
 import { runPreflight } from '../shared/usecases/read-preflight';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
+import { DrillStuckError } from './errors';
 import { startLocalLedger } from './local-ledger';
 import { LocalRunner } from './local-runner';
 import type { DrillProgress } from './progress';
@@ -42,7 +44,7 @@ import {
   type DrillReport,
   writeReport,
 } from './report';
-import { buildScenario, scenarioPlan } from './scenarios';
+import { buildScenario, SCENARIO_NAMES, type ScenarioName, scenarioPlan } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel } from './timing';
@@ -74,6 +76,11 @@ export interface DrillOptions {
   onProgress?: (event: DrillProgress) => void;
   /** Called once the world is built, before time runs (tests schedule probes on `world.clock`). */
   onWorld?: (world: World) => void;
+  /**
+   * Real milliseconds the whole drill may take before it is stopped with a DrillStuckError that names where it
+   * was stuck. Default 120000 (a drill takes well under 2 s on a quiet machine).
+   */
+  wallTimeoutMs?: number;
 }
 
 export interface DrillResult {
@@ -86,8 +93,21 @@ export interface DrillResult {
   lockHolder: string | null;
 }
 
-/** The scenarios' virtual start: a quiet night (the same in every drill, so reports replay exactly). */
+/** The scenarios' virtual start: a quiet night, moved by whole minutes per scenario and seed (drillStartMs). */
 const DRILL_START_MS = Date.UTC(2026, 0, 15, 3, 0, 0);
+/** Distinct start minutes (2^22, about 8 years): seeds 0 to 322637 of every scenario (13) each get their own. */
+const START_SLOTS = 2 ** 22;
+
+/**
+ * Where a drill's virtual time starts. The incident id is derived from the alarm's time (shared/domain/incident.ts),
+ * so drills of different scenarios or seeds must start at different times to get their own ids (and report
+ * files); the same scenario and seed always start at the same time, so a rerun replays exactly. Whole minutes
+ * keep every alignment (CloudWatch evaluates alarms on minute boundaries), hence the same timings.
+ */
+export const drillStartMs = (scenario: string, seed: number): number => {
+  const index = Math.max(0, SCENARIO_NAMES.indexOf(scenario as ScenarioName));
+  return DRILL_START_MS + ((seed * SCENARIO_NAMES.length + index) % START_SLOTS) * 60_000;
+};
 /** A person reads the question and answers it: a modelling choice (no published figure), 2 minutes. */
 const HUMAN_ANSWER_MS = 120_000;
 /** How long after the outage the drill keeps watching by default: well past any plan's RTO budget. */
@@ -96,6 +116,13 @@ const ACCOUNT = '123456789012';
 const LEDGER_TABLE = 'switchback-drill-ledger';
 /** Real time given to notifications still in flight when the drill ends (they are off the critical path). */
 const NOTIFY_GRACE_REAL_MS = 1000;
+/** Default wall-clock guard of a drill (real time). */
+const DEFAULT_WALL_TIMEOUT_MS = 120_000;
+/**
+ * Virtual time after the end of a drill in which notifications that Slack never answered are given up: the
+ * notifier's whole retry budget (shared/notify/delivery.ts), so each ends as it would in Lambda.
+ */
+const NOTIFY_CUT_OFF_MS = DEFAULT_RETRY_POLICY.totalMs + 1000;
 
 /**
  * The drill in progress, as the process-wide SDK middleware sees it. Handlers build their SDK clients once per
@@ -164,11 +191,28 @@ const drillPlugin: Pluggable<any, any> = {
           request.hostname = '127.0.0.1';
           request.port = drill.dynamoPort;
         }
-        return drill.clock.track(next(args), 'dynamodb');
+        return drill.clock.track(
+          next(args).then((output) => serverDateInVirtualTime(output, drill.clock)),
+          'dynamodb',
+        );
       }) as never,
       { step: 'deserialize', name: 'switchbackDrill-dynamodb', priority: 'low', override: true } as never,
     );
   },
+};
+
+/**
+ * Dates a DynamoDB answer in the drill's time, as AWS's answers agree with a client whose clock is right.
+ * dynalite stamps the real date, months away from the virtual one. The SDK reads that as clock skew: it takes
+ * the server's date as its new clock offset and, when that offset is 4 minutes or more and changed since the last
+ * answer (virtual time moved, or the real second turned), retries the error answer, a ConditionalCheckFailed
+ * included, after a backoff on the (virtual) timers. Inside `runUntil` that is a needless retry; after it (the lock
+ * check that ends a drill) nothing moved virtual time and the drill hung.
+ */
+const serverDateInVirtualTime = <T>(output: T, clock: VirtualClock): T => {
+  const response = (output as { response?: { headers?: Record<string, string> } }).response;
+  if (response?.headers) response.headers.date = clock.date().toUTCString();
+  return output;
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -230,10 +274,97 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
   }
 };
 
-/** Waits in real time (the virtual clock does not move) until `done()` or `maxMs` passed. */
-const realWait = async (done: () => boolean, maxMs: number): Promise<void> => {
-  const until = performance.now() + maxMs;
-  while (!done() && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
+/**
+ * `fetch` for the drill's notifications (the Slack SDKs call the global one): when the drill ends, requests
+ * still in flight are aborted and new ones fail at once, so that no notifier outlives its drill (and none logs
+ * after the report).
+ */
+const cutOffFetch = (realFetch: typeof fetch, localSlackApiUrl?: string) => {
+  const ended = new AbortController();
+  const drillFetch = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    if (ended.signal.aborted) return Promise.reject(ended.signal.reason);
+    const signals = init?.signal ? [init.signal, ended.signal] : [ended.signal];
+    const url = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
+    const target =
+      localSlackApiUrl && url.startsWith(SLACK_WEB_API)
+        ? `${localSlackApiUrl}${url.slice(SLACK_WEB_API.length)}`
+        : input;
+    return realFetch(target, { ...init, signal: AbortSignal.any(signals) });
+  };
+  return {
+    fetch: drillFetch as typeof fetch,
+    cutOff: () => ended.abort(new Error('the drill ended before Slack answered')),
+  };
+};
+
+/**
+ * Lets the notifications in flight end: virtual time runs while one waits on a timer (its Lambda's modelled
+ * duration, a retry's backoff), and real time up to `graceRealMs` while one waits on Slack's answer.
+ */
+const drainNotifications = async (clock: VirtualClock, world: World, graceRealMs: number): Promise<void> => {
+  const until = performance.now() + graceRealMs;
+  while (!world.bus.quiet && performance.now() < until) {
+    await clock.runUntil(() => world.bus.quiet, { maxVirtualMs: NOTIFY_CUT_OFF_MS });
+    if (!world.bus.quiet) await clock.realDelay(5);
+  }
+};
+
+/** Slack's Web API base, as @slack/web-api calls it. */
+const SLACK_WEB_API = 'https://slack.com/api/';
+
+/** Where a drill is, for the wall-clock guard's message. */
+interface DrillWhereabouts {
+  stage: string;
+  clock?: VirtualClock;
+  runner?: LocalRunner;
+}
+
+/** The state each execution is in (entered, not yet left), for the guard's message. */
+const currentStates = (runner: LocalRunner | undefined): string[] =>
+  (runner?.list() ?? []).map((execution) => {
+    const open = new Map<string, number>();
+    for (const transition of execution.transitions) {
+      const key = `${transition.state}#${transition.index ?? ''}`;
+      const depth =
+        (open.get(key) ?? 0) + (transition.event === 'entered' ? 1 : transition.event === 'retried' ? 0 : -1);
+      open.set(key, Math.max(0, depth));
+    }
+    const states = [...open.entries()].filter(([, depth]) => depth > 0).map(([key]) => key.split('#')[0]);
+    return `${execution.name} ${execution.status}${states.length > 0 ? ` in state "${[...new Set(states)].join('", "')}"` : ''}`;
+  });
+
+const describeWhereabouts = (where: DrillWhereabouts): string => {
+  const parts = [`stuck ${where.stage}`];
+  if (where.clock) parts.push(`virtual time ${where.clock.date().toISOString()}`);
+  const executions = currentStates(where.runner);
+  parts.push(executions.length > 0 ? `execution ${executions.join('; ')}` : 'no execution started');
+  const work = where.clock?.inFlightLabels() ?? [];
+  if (work.length > 0) parts.push(`waiting on ${work.join(', ')}`);
+  return parts.join('; ');
+};
+
+/**
+ * Runs `body` under a real-time guard: past `timeoutMs` it rejects with a DrillStuckError naming the stage, the
+ * virtual time, each execution's current state and the work in flight. The real timer is taken before the
+ * drill fakes the timers.
+ */
+const withWallGuard = async <T>(timeoutMs: number, where: DrillWhereabouts, body: () => Promise<T>): Promise<T> => {
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = realSetTimeout(() => {
+      const error = new DrillStuckError(timeoutMs, describeWhereabouts(where));
+      // The drill given up on stops too: its clock rejects at once instead of simulating on after the error.
+      where.clock?.stop(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([body(), guard]);
+  } finally {
+    realClearTimeout(timer);
+  }
 };
 
 /**
@@ -247,9 +378,22 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const wallStart = performance.now();
   const wallStartedAt = new Date().toISOString();
   const scenarioName = options.scenario ?? 'region-outage';
-  const plan = scenarioPlan(scenarioName, loadPlanFile(options.planFile), basename(options.planFile));
+  const loaded = scenarioPlan(scenarioName, loadPlanFile(options.planFile), basename(options.planFile));
+  // A real incoming webhook given for a bot plan: the drill posts through the webhook (a webhook URL is no token).
+  const slackSettings = loaded.notifications.slack;
+  const plan =
+    options.slackWebhookUrl && slackSettings?.delivery === 'bot'
+      ? {
+          ...loaded,
+          notifications: {
+            ...loaded.notifications,
+            slack: { delivery: 'webhook' as const, secret: slackSettings.secret },
+          },
+        }
+      : loaded;
   const seed = options.seed ?? 1;
   const scenario = buildScenario(scenarioName);
+  const startMs = drillStartMs(scenarioName, seed);
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
   const fenceStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`;
@@ -265,240 +409,291 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     }
   };
 
+  const where: DrillWhereabouts = { stage: 'starting the local ledger' };
   try {
-    // Before the virtual clock: dynalite finishes creating a table on a (then real) timer.
-    const dynamo = await startLocalLedger({ tableName: LEDGER_TABLE, region });
-    cleanups.push(() => dynamo.stop());
-    const endpoint = dynamo.endpoint;
+    return await withWallGuard(options.wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS, where, async () => {
+      // Before the virtual clock: dynalite finishes creating a table on a (then real) timer.
+      const dynamo = await startLocalLedger({ tableName: LEDGER_TABLE, region });
+      cleanups.push(() => dynamo.stop());
+      const endpoint = dynamo.endpoint;
 
-    const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
-    cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
-    await writeFile(join(plansDir, basename(options.planFile)), JSON.stringify(plan));
-    // Before any product module reads its configuration (it does so once per process).
-    cleanups.push(
-      setEnvironment({
-        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-        LEDGER_TABLE,
-        AWS_ACCESS_KEY_ID: DRILL_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY: 'drill',
-        AWS_REGION: region,
-        PLANS_DIR: plansDir,
-        FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
-        POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      }),
-    );
-    // The logger was built before (the CLI and this module import it) and the middy stack resets it to its
-    // initial level on every warm invocation: set that initial level (a Powertools method not in its typings).
-    const previousLevel = logger.getLevelName();
-    const setLevel = (level: 'INFO' | 'SILENT' | typeof previousLevel) => {
-      (logger as unknown as { setInitialLogLevel(level: string): void }).setInitialLogLevel(level);
-      logger.setLogLevel(level);
-    };
-    setLevel(options.verbose ? 'INFO' : 'SILENT');
-    cleanups.push(() => setLevel(previousLevel));
-    setPlans(new PlanRegistry([plan]));
-    cleanups.push(() => setPlans(undefined));
+      const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
+      cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
+      await writeFile(join(plansDir, basename(options.planFile)), JSON.stringify(plan));
+      // Before any product module reads its configuration (it does so once per process).
+      cleanups.push(
+        setEnvironment({
+          AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+          LEDGER_TABLE,
+          AWS_ACCESS_KEY_ID: DRILL_ACCESS_KEY_ID,
+          AWS_SECRET_ACCESS_KEY: 'drill',
+          AWS_REGION: region,
+          PLANS_DIR: plansDir,
+          FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
+          POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        }),
+      );
+      // The logger was built before (the CLI and this module import it) and the middy stack resets it to its
+      // initial level on every warm invocation: set that initial level (a Powertools method not in its typings).
+      const previousLevel = logger.getLevelName();
+      const setLevel = (level: 'INFO' | 'SILENT' | typeof previousLevel) => {
+        (logger as unknown as { setInitialLogLevel(level: string): void }).setInitialLogLevel(level);
+        logger.setLogLevel(level);
+      };
+      setLevel(options.verbose ? 'INFO' : 'SILENT');
+      cleanups.push(() => setLevel(previousLevel));
+      setPlans(new PlanRegistry([plan]));
+      cleanups.push(() => setPlans(undefined));
 
-    // Retry jitter (the engine's JitterStrategy FULL, the SDK's backoff) draws from Math.random: seed it too.
-    const random = new Random((seed ^ 0x5eed) >>> 0);
-    const realRandom = Math.random;
-    Math.random = () => random.next();
-    cleanups.push(() => {
-      Math.random = realRandom;
-    });
-
-    let slackPreviews: SlackServer | undefined;
-    let webhookUrl = options.slackWebhookUrl;
-    if (!webhookUrl) {
-      slackPreviews = await startSlackServer({ preview: options.slackPreview ?? undefined });
-      cleanups.push(() => slackPreviews?.close());
-      webhookUrl = slackPreviews.webhookUrl;
-    }
-
-    const clock = VirtualClock.install({ startMs: DRILL_START_MS });
-    cleanups.push(() => clock.uninstall());
-    const world = new World({ plan, scenario, seed, clock });
-    cleanups.push(() => world.stop());
-    const { timing } = world;
-    const slack = plan.notifications.slack;
-    if (slack) world.secrets.put(slack.secret.source, slack.secret.name, webhookUrl);
-
-    // Invocation counts per function: each invocation's modelled duration is a keyed draw, whatever the call order.
-    const invocations = new Map<string, number>();
-    const runnerFor = (arn: string, definition?: StateMachineDefinition) =>
-      new LocalRunner({
-        stateMachineArn: arn,
-        ...(definition ? { definition } : {}),
-        waits: 'virtual',
-        track: (work) => clock.track(work, 'load handler'),
-        latency: {
-          taskStepMs: () => timing.stepFunctions.stepLatencyMs,
-          lambdaMs: (name) => {
-            const index = invocations.get(name) ?? 0;
-            invocations.set(name, index + 1);
-            return world.lambdaDurationMs(name, index);
-          },
-          eventDeliveryMs: () => timing.events.deliveryMs,
-        },
+      // Retry jitter (the engine's JitterStrategy FULL, the SDK's backoff) draws from Math.random: seed it too.
+      const random = new Random((seed ^ 0x5eed) >>> 0);
+      const realRandom = Math.random;
+      Math.random = () => random.next();
+      cleanups.push(() => {
+        Math.random = realRandom;
       });
-    const runner = runnerFor(stateMachineArn);
-    // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
-    const runbookRunners = new Map([[fenceStateMachineArn, runnerFor(fenceStateMachineArn, loadDefinition('fence'))]]);
-    world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
-    const allRunners = () => [runner, ...runbookRunners.values()];
 
-    resetClients();
-    active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamoPort: dynamo.port, clock };
-    cleanups.push(() => {
-      active = undefined;
+      let slackPreviews: SlackServer | undefined;
+      let webhookUrl = options.slackWebhookUrl;
+      if (!webhookUrl) {
+        slackPreviews = await startSlackServer({ preview: options.slackPreview ?? undefined });
+        cleanups.push(() => slackPreviews?.close());
+        webhookUrl = slackPreviews.webhookUrl;
+      }
+      const realFetch = globalThis.fetch;
+      // A bot posts through Slack's Web API: in a drill, the local Slack serves it (as the simulator serves AWS).
+      const notifyFetch = cutOffFetch(realFetch, slackPreviews?.apiUrl);
+      globalThis.fetch = notifyFetch.fetch;
+      cleanups.push(() => {
+        globalThis.fetch = realFetch;
+      });
+
+      const clock = VirtualClock.install({ startMs });
+      cleanups.push(() => clock.uninstall());
+      where.clock = clock;
+      const world = new World({ plan, scenario, seed, clock });
+      cleanups.push(() => world.stop());
+      const { timing } = world;
+      const slack = plan.notifications.slack;
+      if (slack) {
+        // The secret the plan names holds what its delivery needs: the local Slack's bot token, or a webhook URL.
+        const secret = slack.delivery === 'bot' && slackPreviews ? slackPreviews.token : webhookUrl;
+        world.secrets.put(slack.secret.source, slack.secret.name, secret);
+      }
+
+      // Invocation counts per function: each invocation's modelled duration is a keyed draw, whatever the call order.
+      const invocations = new Map<string, number>();
+      const runnerFor = (arn: string, definition?: StateMachineDefinition) =>
+        new LocalRunner({
+          stateMachineArn: arn,
+          ...(definition ? { definition } : {}),
+          waits: 'virtual',
+          track: (work) => clock.track(work, 'load handler'),
+          latency: {
+            taskStepMs: () => timing.stepFunctions.stepLatencyMs,
+            lambdaMs: (name) => {
+              const index = invocations.get(name) ?? 0;
+              invocations.set(name, index + 1);
+              return world.lambdaDurationMs(name, index);
+            },
+            eventDeliveryMs: () => timing.events.deliveryMs,
+          },
+        });
+      const runner = runnerFor(stateMachineArn);
+      // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
+      const runbookRunners = new Map([
+        [fenceStateMachineArn, runnerFor(fenceStateMachineArn, loadDefinition('fence'))],
+      ]);
+      world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
+      const allRunners = () => [runner, ...runbookRunners.values()];
+      where.runner = runner;
+
       resetClients();
-    });
-    useClientPlugin(drillPlugin);
+      active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamoPort: dynamo.port, clock };
+      cleanups.push(() => {
+        active = undefined;
+        resetClients();
+      });
+      useClientPlugin(drillPlugin);
 
-    const progress = options.onProgress ?? (() => undefined);
-    progress({ kind: 'start', at: iso(clock.now()), message: `scenario ${scenarioName}: ${scenario.description}` });
+      const progress = options.onProgress ?? (() => undefined);
+      progress({ kind: 'start', at: iso(clock.now()), message: `scenario ${scenarioName}: ${scenario.description}` });
 
-    // As serverless.yml's alarm rule: this account's alarm state changes only.
-    world.bus.subscribe(
-      { source: ['aws.cloudwatch'], account: [world.account], 'detail-type': ['CloudWatch Alarm State Change'] },
-      (event) => {
-        const detail = event.detail as { alarmName?: string; state?: { value?: string } };
-        progress({ kind: 'milestone', at: event.time, message: `alarm ${detail.alarmName} is ${detail.state?.value}` });
-        return runner.invoke('on-health-alarm', event, { viaStateMachine: false });
-      },
-      'on-health-alarm',
-    );
-    world.bus.subscribe(
-      { source: [EVENT_SOURCE] },
-      (event) => {
-        const detail = event.detail as Record<string, unknown>;
-        const at = typeof detail.at === 'string' ? detail.at : event.time;
-        if (event['detail-type'] === DETAIL_TYPES.phaseChanged) {
-          const phase = detail as unknown as PhaseChangedDetail;
-          progress({ kind: 'phase', at, phase: phase.phase, status: phase.status });
-        } else {
+      // As serverless.yml's alarm rule: this account's alarm state changes only.
+      const unsubscribeAlarms = world.bus.subscribe(
+        { source: ['aws.cloudwatch'], account: [world.account], 'detail-type': ['CloudWatch Alarm State Change'] },
+        (event) => {
+          const detail = event.detail as { alarmName?: string; state?: { value?: string } };
           progress({
             kind: 'milestone',
-            at,
-            message: `${event['detail-type']}: ${summarize(event['detail-type'], detail)}`,
+            at: event.time,
+            message: `alarm ${detail.alarmName} is ${detail.state?.value}`,
           });
-        }
-      },
-      'progress',
-    );
-    // As EventBridge would: asynchronous, never awaited by anything on the failover path.
-    world.bus.subscribe(
-      { source: [EVENT_SOURCE] },
-      (event) => runner.invoke('notify', event, { viaStateMachine: false }),
-      'notify',
-    );
+          return runner.invoke('on-health-alarm', event, { viaStateMachine: false });
+        },
+        'on-health-alarm',
+      );
+      const unsubscribeProgress = world.bus.subscribe(
+        { source: [EVENT_SOURCE] },
+        (event) => {
+          const detail = event.detail as Record<string, unknown>;
+          const at = typeof detail.at === 'string' ? detail.at : event.time;
+          if (event['detail-type'] === DETAIL_TYPES.phaseChanged) {
+            const phase = detail as unknown as PhaseChangedDetail;
+            progress({ kind: 'phase', at, phase: phase.phase, status: phase.status, facts: phase.facts ?? [] });
+          } else {
+            progress({
+              kind: 'milestone',
+              at,
+              message: `${event['detail-type']}: ${summarize(event['detail-type'], detail)}`,
+            });
+          }
+        },
+        'progress',
+      );
+      // As EventBridge would: asynchronous, never awaited by anything on the failover path.
+      world.bus.subscribe(
+        { source: [EVENT_SOURCE] },
+        (event) => runner.invoke('notify', event, { viaStateMachine: false }),
+        'notify',
+      );
 
-    const manual = scenario.manualStart;
-    if (manual) {
-      // What `switchback run --plan <app> --reason ...` sends: a manual failover input, started in the standby region.
-      clock.schedule(DRILL_START_MS + manual.atSeconds * 1000, () => {
-        progress({
-          kind: 'milestone',
-          at: iso(clock.now()),
-          message: `an operator starts the failover: ${manual.reason}`,
+      const manual = scenario.manualStart;
+      if (manual) {
+        // What `switchback run --plan <app> --reason ...` sends: a manual failover input, started in the standby region.
+        clock.schedule(startMs + manual.atSeconds * 1000, () => {
+          progress({
+            kind: 'milestone',
+            at: iso(clock.now()),
+            message: `an operator starts the failover: ${manual.reason}`,
+          });
+          const incidentId = `${plan.app}-live-${iso(clock.now()).slice(0, 19).replace(/[-:]/g, '')}Z`;
+          const input = runInputSchema.parse({
+            plan: plan.app,
+            action: 'failover',
+            mode: 'live',
+            reason: manual.reason,
+            requestedBy: 'drill-operator',
+            incidentId,
+            trigger: { type: 'manual' },
+          });
+          runner.startExecution({ stateMachineArn, name: incidentId, input: JSON.stringify(input) });
         });
-        const incidentId = `${plan.app}-live-${iso(clock.now()).slice(0, 19).replace(/[-:]/g, '')}Z`;
-        const input = runInputSchema.parse({
-          plan: plan.app,
-          action: 'failover',
-          mode: 'live',
-          reason: manual.reason,
-          requestedBy: 'drill-operator',
-          incidentId,
-          trigger: { type: 'manual' },
+      }
+      for (const [index, runbook] of (scenario.runbooks ?? []).entries()) {
+        // As `switchback` or the console starts it: StartExecution through the SDK, outside any function.
+        clock.schedule(startMs + runbook.atSeconds * 1000, () => {
+          progress({
+            kind: 'milestone',
+            at: iso(clock.now()),
+            message: `an operator starts the ${runbook.action} runbook`,
+          });
+          const name = `${plan.app}-${runbook.action}-${index + 1}`;
+          const input = {
+            plan: plan.app,
+            action: runbook.action,
+            mode: 'live',
+            reason: `drill: ${scenarioName}`,
+            requestedBy: 'drill-operator',
+          };
+          void new StepFunctionsWorkflow({ stateMachineArn: fenceStateMachineArn }).startFailover(name, input);
         });
-        runner.startExecution({ stateMachineArn, name: incidentId, input: JSON.stringify(input) });
+      }
+      options.onWorld?.(world);
+      world.start();
+      const horizonMs = DEFAULT_HORIZON_MS;
+      /** Runs the clock until `work` settles: a call that waits on a (virtual) timer, an SDK retry, still ends. */
+      const drive = async <T>(work: Promise<T>): Promise<T> => {
+        let settled = false;
+        const watched = work.finally(() => {
+          settled = true;
+        });
+        watched.catch(() => undefined);
+        await clock.runUntil(() => settled, { maxVirtualMs: horizonMs });
+        return watched;
+      };
+      where.stage = 'running the preflight';
+      const preflight = await preflightAtStart(plan, clock, progress);
+      world.preflightCalls = world.calls.length;
+      where.stage = 'reading the topology';
+      const topologyBefore = await drive(readTopology(plan));
+      where.stage = 'running the scenario';
+      const observeUntilMs = startMs + observeSeconds(scenario, timing) * 1000;
+      let answerSent = false;
+      let answerError: string | undefined;
+      // Every event put on the bus has reached its rules' targets (as in AWS): the last ones are often the failure.
+      const delivered = () => world.bus.undelivered === 0;
+      const paused = () => runner.onlyWaitingForTokens;
+      const ended = () =>
+        runner.list().length > 0 &&
+        allRunners().every((each) => each.idle) &&
+        clock.now() >= observeUntilMs &&
+        delivered();
+
+      await clock.runUntil(() => ended() || (paused() && !answerSent && delivered()), { maxVirtualMs: horizonMs });
+      if (paused() && options.answer) {
+        const incident = runner.pendingTasks()[0];
+        const incidentId = runner.get(incident?.executionArn ?? '')?.name ?? '';
+        answerSent = true;
+        const approved = options.answer === 'approve';
+        progress({ kind: 'milestone', at: iso(clock.now()), message: `waiting for a person to ${options.answer}` });
+        clock.schedule(clock.now() + HUMAN_ANSWER_MS, () => {
+          answerApproval(incidentId, approved).catch((error: unknown) => {
+            answerError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          });
+        });
+        where.stage = `running the scenario after the ${options.answer} answer`;
+        await clock.runUntil(ended, { maxVirtualMs: horizonMs });
+      }
+
+      where.stage = 'reading the run record';
+      const execution = runner.list()[0];
+      const incidentId = execution?.name ?? null;
+      const record = incidentId ? await drive(readRun(plan.app, incidentId)) : undefined;
+      const topologyAfter = await drive(readTopology(plan));
+      const legs = await drive(readLegs(plan.app, allRunners()));
+      const observed = observeOutcome(execution, paused(), horizonMs);
+
+      // The world stops here: what follows only lets the notifications already sent end, so nothing outlives the drill.
+      where.stage = 'waiting for notifications in flight';
+      world.stop();
+      unsubscribeAlarms();
+      unsubscribeProgress();
+      await drainNotifications(clock, world, NOTIFY_GRACE_REAL_MS);
+      notifyFetch.cutOff();
+      await clock.runUntil(() => world.bus.quiet, { maxVirtualMs: NOTIFY_CUT_OFF_MS });
+
+      if (options.answer && !answerSent)
+        answerError = `--${options.answer} was given but the run asked for no approval`;
+      const warnings = world.bus.deliveries
+        .filter((delivery) => delivery.outcome !== 'succeeded' && delivery.subscriber === 'notify')
+        .map((delivery) => `notification not delivered: ${delivery.error ?? 'still in flight when the drill ended'}`);
+      where.stage = 'writing the report';
+      const report = buildReport({
+        plan,
+        scenario: scenarioName,
+        seed,
+        incidentId,
+        record,
+        observed,
+        actions: world.actions.map(toDrillAction),
+        lowerBoundSeconds: lowerBound(world, record),
+        timeline: execution?.transitions ?? [],
+        events: switchbackEvents(world),
+        warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
+        preflight,
+        topology: { before: topologyBefore, after: topologyAfter },
+        legs,
+        wall: { startedAt: wallStartedAt, durationMs: 0 },
+        callsByRegion: countByRegion(world),
       });
-    }
-    const topologyBefore = await readTopology(plan);
-    for (const [index, runbook] of (scenario.runbooks ?? []).entries()) {
-      // As `switchback` or the console starts it: StartExecution through the SDK, outside any function.
-      clock.schedule(DRILL_START_MS + runbook.atSeconds * 1000, () => {
-        progress({
-          kind: 'milestone',
-          at: iso(clock.now()),
-          message: `an operator starts the ${runbook.action} runbook`,
-        });
-        const name = `${plan.app}-${runbook.action}-${index + 1}`;
-        const input = {
-          plan: plan.app,
-          action: runbook.action,
-          mode: 'live',
-          reason: `drill: ${scenarioName}`,
-          requestedBy: 'drill-operator',
-        };
-        void new StepFunctionsWorkflow({ stateMachineArn: fenceStateMachineArn }).startFailover(name, input);
-      });
-    }
-    options.onWorld?.(world);
-    world.start();
-    const preflight = await preflightAtStart(plan, clock, progress);
-    const horizonMs = DEFAULT_HORIZON_MS;
-    const observeUntilMs = DRILL_START_MS + observeSeconds(scenario, timing) * 1000;
-    let answerSent = false;
-    let answerError: string | undefined;
-    const paused = () => runner.onlyWaitingForTokens;
-    const ended = () =>
-      runner.list().length > 0 && allRunners().every((each) => each.idle) && clock.now() >= observeUntilMs;
-
-    await clock.runUntil(() => ended() || (paused() && !answerSent), { maxVirtualMs: horizonMs });
-    if (paused() && options.answer) {
-      const incident = runner.pendingTasks()[0];
-      const incidentId = runner.get(incident?.executionArn ?? '')?.name ?? '';
-      answerSent = true;
-      const approved = options.answer === 'approve';
-      progress({ kind: 'milestone', at: iso(clock.now()), message: `waiting for a person to ${options.answer}` });
-      clock.schedule(clock.now() + HUMAN_ANSWER_MS, () => {
-        answerApproval(incidentId, approved).catch((error: unknown) => {
-          answerError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        });
-      });
-      await clock.runUntil(ended, { maxVirtualMs: horizonMs });
-    }
-
-    const execution = runner.list()[0];
-    const incidentId = execution?.name ?? null;
-    const record = incidentId ? await readRun(plan.app, incidentId) : undefined;
-    const topologyAfter = await readTopology(plan);
-    const legs = await readLegs(plan.app, allRunners());
-    await realWait(
-      () => world.bus.deliveries.every((delivery) => delivery.outcome !== 'pending'),
-      NOTIFY_GRACE_REAL_MS,
-    );
-
-    const observed = observeOutcome(execution, paused(), horizonMs);
-    if (options.answer && !answerSent) answerError = `--${options.answer} was given but the run asked for no approval`;
-    const warnings = world.bus.deliveries
-      .filter((delivery) => delivery.outcome === 'failed' && delivery.subscriber === 'notify')
-      .map((delivery) => `notification not delivered: ${delivery.error}`);
-    const report = buildReport({
-      plan,
-      scenario: scenarioName,
-      seed,
-      incidentId,
-      record,
-      observed,
-      actions: world.actions.map(toDrillAction),
-      lowerBoundSeconds: lowerBound(world, record),
-      timeline: execution?.transitions ?? [],
-      events: switchbackEvents(world),
-      warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
-      preflight,
-      topology: { before: topologyBefore, after: topologyAfter },
-      legs,
-      wall: { startedAt: wallStartedAt, durationMs: 0 },
-      callsByRegion: countByRegion(world),
+      report.wall.durationMs = Math.round(performance.now() - wallStart);
+      const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
+      where.stage = 'checking that the run released the plan lock';
+      const lockHolder = await drive(probeLock(plan.app, clock.date()));
+      return { report, ...(paths ? { paths } : {}), world, runner, lockHolder };
     });
-    report.wall.durationMs = Math.round(performance.now() - wallStart);
-    const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
-    const lockHolder = await probeLock(plan.app, clock.date());
-    return { report, ...(paths ? { paths } : {}), world, runner, lockHolder };
   } finally {
     await cleanup();
   }
@@ -602,7 +797,7 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
 /** The calls that reached the simulator, per region, in a stable (sorted) order. */
 const countByRegion = (world: World): Record<string, number> => {
   const counts: Record<string, number> = {};
-  for (const region of world.calls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
+  for (const region of world.liveCalls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
   return counts;
 };
 

@@ -62,6 +62,14 @@ export class SimStallError extends SimError {
   }
 }
 
+/** A drill that did not end within its wall-clock guard: names the stage, the state and the work it was stuck on. */
+export class DrillStuckError extends SimError {
+  constructor(timeoutMs: number, whereabouts: string) {
+    super(`The drill did not end within ${timeoutMs / 1000} s of real time: ${whereabouts}.`);
+    this.name = 'DrillStuckError';
+  }
+}
+
 /** The services whose exceptions the simulator can build; the key is the SDK client's name. */
 const SERVICES = {
   RDSClient: { module: Rds as Record<string, unknown>, base: Rds.RDSServiceException, suffixes: ['Fault', ''] },

@@ -13,7 +13,14 @@ import { formatSeconds } from './report-html';
 export type DrillProgress =
   | { kind: 'start'; at: string; message: string }
   | { kind: 'milestone'; at: string; message: string }
-  | { kind: 'phase'; at: string; phase: PhaseName; status: 'started' | 'succeeded' | 'failed' }
+  | {
+      kind: 'phase';
+      at: string;
+      phase: PhaseName;
+      status: 'started' | 'succeeded' | 'failed';
+      /** The product's facts for people, e.g. "orders-db: promoting orders-db-replica in us-west-2". */
+      facts?: string[];
+    }
   /** The preflight before the outage: each finding (resource, found, fix), none when every check passed. */
   | { kind: 'preflight'; at: string; findings: { resource: string; found: string; fix: string }[] };
 
@@ -70,6 +77,8 @@ interface PhaseState {
 /** A progress display bound to an output stream and the scenario's virtual start. */
 export class ProgressDisplay {
   private readonly phases = new Map<PhaseName, PhaseState>();
+  /** Phase announcements already shown: a retried step announces again, and that is not news. */
+  private readonly shown = new Set<string>();
   private lastMilestone = '';
   private drawnLines = 0;
 
@@ -93,7 +102,17 @@ export class ProgressDisplay {
       this.lastMilestone = `${elapsed(this.startMs, event.at)}  ${event.message}`;
       if (!this.out.isTTY) this.out.write(`${fitWidth(this.lastMilestone)}\n`);
     } else {
+      // Each database announces its own promotion: name it. Otherwise a phase says each status once.
+      const subject =
+        event.phase === 'promote' && event.status === 'started'
+          ? (event.facts?.[0] ?? '').replace(': promoting ', ' -> ')
+          : '';
+      const key = `${event.phase} ${event.status} ${subject}`;
+      if (this.shown.has(key)) return;
+      this.shown.add(key);
       const previous = this.phases.get(event.phase);
+      // A retried step may announce "started" again after its phase ended: the phase stays ended.
+      if (previous && previous.status !== 'started' && event.status === 'started') return;
       this.phases.set(event.phase, {
         status: event.status,
         // A phase may announce only its end (detect, promote): it began when the phase before it ended.
@@ -101,8 +120,9 @@ export class ProgressDisplay {
         endedAt: event.status === 'started' ? undefined : event.at,
       });
       if (!this.out.isTTY) {
+        const about = subject ? `: ${subject}` : '';
         this.out.write(
-          `${fitWidth(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${event.status}`)}\n`,
+          `${fitWidth(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${event.status}${about}`)}\n`,
         );
       }
     }
@@ -205,14 +225,8 @@ export const summaryTable = (report: DrillReport): string => {
   rows.push(`${'Topology before'.padEnd(20)}${topologyText(report.topology.before)}`);
   rows.push(`${'Topology after'.padEnd(20)}${topologyText(report.topology.after)}`);
   rows.push('');
-  const verdict = {
-    recovered: 'RECOVERED',
-    failed: 'FAILED',
-    'awaiting-approval': 'AWAITING APPROVAL (run again with --approve or --deny)',
-    denied: 'DENIED',
-    blocked: 'BLOCKED by preflight: nothing was changed',
-  }[report.outcome];
-  rows.push(`Verdict: ${verdict}`);
+  const hint = report.outcome === 'awaiting-approval' ? ' (run again with --approve or --deny)' : '';
+  rows.push(`Verdict: ${report.verdict}${hint}`);
   for (const finding of report.outcome === 'blocked' ? report.findings : []) rows.push(...findingLines(finding));
   if (report.failure) rows.push(`Failure: ${report.failure.error} in ${report.failure.phase}: ${report.failure.cause}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);

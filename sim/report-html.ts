@@ -41,6 +41,8 @@ const findingsTable = (findings: DrillReport['findings'], empty: string): string
         )
         .join('')}</table>`;
 
+const OVER_BUDGET_COLOR = '#bc4c00';
+
 const PHASE_COLORS: Record<string, string> = {
   detect: '#8250df',
   decide: '#bf8700',
@@ -106,7 +108,12 @@ const topologyTable = (label: string, topology: Topology): string =>
 
 /** Renders the report page. */
 export const renderReportHtml = (report: DrillReport): string => {
-  const verdict = VERDICT[report.outcome];
+  const badge = VERDICT[report.outcome];
+  // A recovery that missed a budget is not shown green: the badge says by how much, in the verdict's words.
+  const verdict =
+    report.outcome === 'recovered' && report.withinBudgets === false
+      ? { label: report.verdict, color: OVER_BUDGET_COLOR }
+      : { label: report.verdict, color: badge.color };
   const actions = report.actions.length
     ? `<table><tr><th>Time</th><th>Call</th><th>Target</th><th>Region</th><th>Result</th></tr>${report.actions
         .map(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { PreflightFinding } from '../shared/domain/preflight';
 import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
+import { recoveryVerdict } from '../shared/domain/verdict';
 import type { Transition } from './local-runner';
 import { renderReportHtml } from './report-html';
 
@@ -54,6 +55,13 @@ export interface DrillReport {
   /** The execution name of the drill's run (null when no run started). */
   incidentId: string | null;
   outcome: DrillOutcome;
+  /**
+   * The outcome in words, against the budgets: "recovered within the RTO and RPO budgets", "recovered, 305 s over
+   * the RTO budget", "failed in promote: PromotionFailedError", "awaiting approval", "denied".
+   */
+  verdict: string;
+  /** False when the run recovered but missed its RTO or RPO budget; null when it did not recover. */
+  withinBudgets: boolean | null;
   rto: Budgeted | null;
   rpo: Budgeted | null;
   phases: PhaseTiming[];
@@ -125,14 +133,18 @@ export const buildReport = (input: ReportInput): DrillReport => {
   const outcome = recorded ?? input.observed.outcome;
   const failure = record?.failure ?? (outcome === 'failed' ? input.observed.failure : undefined);
   const rto = record?.rto ?? null;
+  const rpo = record?.rpo ?? null;
+  const recovery = outcome === 'recovered' ? recoveryVerdict({ rto, rpo }) : undefined;
   const report: DrillReport = {
     plan: input.plan.app,
     scenario: input.scenario,
     seed: input.seed,
     incidentId: input.incidentId,
     outcome,
+    verdict: recovery?.text ?? otherVerdict(outcome, failure),
+    withinBudgets: recovery ? recovery.withinBudgets : null,
     rto,
-    rpo: record?.rpo ?? null,
+    rpo,
     phases: record?.phases ?? [],
     actions: input.actions,
     criticalPath:
@@ -154,6 +166,22 @@ export const buildReport = (input: ReportInput): DrillReport => {
   if (failure) report.failure = failure;
   if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
   return report;
+};
+
+/** The verdict of a run that did not recover. */
+const otherVerdict = (outcome: DrillOutcome, failure: DrillReport['failure']): string => {
+  switch (outcome) {
+    case 'failed':
+      return failure ? `failed in ${failure.phase}: ${failure.error}` : 'failed';
+    case 'awaiting-approval':
+      return 'awaiting approval: nothing was promoted';
+    case 'denied':
+      return 'denied: nothing was changed';
+    case 'blocked':
+      return 'blocked by the preflight: nothing was changed';
+    default:
+      return outcome;
+  }
 };
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

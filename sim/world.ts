@@ -38,31 +38,9 @@ export const SIM_ACCOUNT = '123456789012';
 export const DRILL_ACCESS_KEY_ID = 'drill';
 export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/switchback-drill-operator/drill`;
 
-/** Regional services whose endpoints a region outage can take down. */
-export type OutageService =
-  | 'rds'
-  | 'cloudwatch'
-  | 'eventbridge'
-  | 'sfn'
-  | 'secretsmanager'
-  | 'ssm'
-  | 'sts'
-  | 'route53'
-  /** The region's endpoint of a Route 53 ARC cluster (routing control data plane). */
-  | 'arc';
+import type { OutageService } from './outage-services';
 
-/** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
-export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
-  'rds',
-  'cloudwatch',
-  'eventbridge',
-  'sfn',
-  'secretsmanager',
-  'ssm',
-  'sts',
-  'route53',
-  'arc',
-];
+export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {
@@ -318,6 +296,12 @@ export class World {
   readonly actions: SimAction[] = [];
   /** Every call that reached the simulator (not DynamoDB, which is local), in order: where the product reached. */
   readonly calls: SimCall[] = [];
+  /** How many of `calls` the drill's own preflight made before the scenario began (a readiness-like look, not the live path). */
+  preflightCalls = 0;
+  /** The calls of the scenario itself, after the drill's preflight: the product's live path and its detection. */
+  get liveCalls(): SimCall[] {
+    return this.calls.slice(this.preflightCalls);
+  }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel();
   readonly secrets = new SimSecrets();

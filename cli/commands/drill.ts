@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeScenarios, SCENARIO_NAMES } from '../../sim/scenario-catalog';
 import { UsageError } from '../context';
+import { DRILL_EXIT_CODES, drillExitCode } from '../drill-exit-codes';
+import { resolvePlanFile } from '../plan-arg';
 
 /**
  * `switchback drill`: a local drill against the simulated two-region AWS. The real state machine and handlers run
@@ -9,6 +11,7 @@ import { UsageError } from '../context';
 
 export interface DrillCommandOptions {
   plan: string;
+  list?: boolean;
   scenario: string;
   seed: number;
   json?: boolean;
@@ -26,34 +29,39 @@ const parseSeed = (value: string): number => {
   return Number(value);
 };
 
-/** Runs the drill for the parsed options; returns the exit code (0 whenever the drill ran, whatever the verdict). */
+/** Runs the drill for the parsed options; returns the exit code for its verdict (DRILL_EXIT_CODES). */
 export const runDrillCommand = async (options: DrillCommandOptions): Promise<number> => {
+  if (options.list) {
+    for (const scenario of describeScenarios())
+      process.stdout.write(`${scenario.name.padEnd(17)} ${scenario.summary}\n`);
+    return DRILL_EXIT_CODES.withinBudgets;
+  }
   if (options.approve && options.deny) {
     throw new UsageError('give at most one of --approve and --deny');
   }
   if (options.slackWebhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.slackWebhookUrl)) {
     throw new UsageError('--slack-webhook-url must be an http(s) URL, e.g. https://hooks.slack.com/services/…');
   }
-  if (!existsSync(options.plan)) {
-    throw new UsageError(`plan file ${options.plan} does not exist: give --plan <file> (default plans/example.yml)`);
+  if (!describeScenarios().some((scenario) => scenario.name === options.scenario)) {
+    const { UnknownScenarioError } = await import('../../sim/errors');
+    throw new UnknownScenarioError(options.scenario, SCENARIO_NAMES);
   }
+  // A plan file or a plan's name, as in every command; a bad plan fails here, before anything starts.
+  const planFile = resolvePlanFile(options.plan);
   // Loaded only when a drill runs: it brings the simulator, the engine and every handler.
-  const [{ runDrill }, { ProgressDisplay }, { loadPlanFile }] = await Promise.all([
+  const [{ runDrill }, { ProgressDisplay }] = await Promise.all([
     import('../../sim/drill'),
     import('../../sim/progress'),
-    import('../../shared/plan/load'),
   ]);
-  // Fail on a bad plan before anything starts, with the loader's field errors.
-  loadPlanFile(options.plan);
   const answer = options.approve ? 'approve' : options.deny ? 'deny' : undefined;
   const display = options.json
     ? undefined
     : new ProgressDisplay(
         process.stdout,
-        `Switchback drill: ${options.plan}, scenario ${options.scenario}, seed ${options.seed}`,
+        `Switchback drill: ${planFile}, scenario ${options.scenario}, seed ${options.seed}`,
       );
   const { report, paths } = await runDrill({
-    planFile: options.plan,
+    planFile,
     scenario: options.scenario,
     seed: options.seed,
     ...(answer ? { answer } : {}),
@@ -69,21 +77,43 @@ export const runDrillCommand = async (options: DrillCommandOptions): Promise<num
   } else {
     display?.finish(report, paths);
   }
-  return 0;
+  return drillExitCode(report);
 };
+
+/** Shown after the options of `switchback drill --help`: the scenarios and the exit codes. */
+const drillHelp = (): string =>
+  [
+    '',
+    'Scenarios (--scenario; `switchback drill --list` prints them alone):',
+    ...describeScenarios().map((scenario) => `  ${scenario.name.padEnd(17)} ${scenario.summary}`),
+    '',
+    'Exit codes:',
+    `  ${DRILL_EXIT_CODES.withinBudgets}  recovered within the RTO and RPO budgets`,
+    `  ${DRILL_EXIT_CODES.error}  the drill could not run (a bad or missing plan, an unknown scenario, a stuck drill)`,
+    `  ${DRILL_EXIT_CODES.usage}  bad flags`,
+    `  ${DRILL_EXIT_CODES.overBudget}  recovered, but over the RTO or RPO budget`,
+    `  ${DRILL_EXIT_CODES.notRecovered}  not recovered: failed, denied, blocked by the preflight, or stopped at an unanswered approval`,
+  ].join('\n');
 
 /** Registers `switchback drill`. */
 export const registerDrill = (program: Command): void => {
   program.addCommand(
     new Command('drill')
       .description('run a local drill: simulated outage, real state machine and handlers, RTO/RPO against budget')
-      .option('--plan <file>', 'the DR plan to drill', 'plans/example.yml')
+      .option(
+        '--plan <file|name>',
+        "the DR plan to drill: a plan file, or a plan's name in plans/",
+        'plans/example.yml',
+      )
       .option(
         '--scenario <name>',
-        'what goes wrong (region-outage, lagging-replica, promotion-fails, …)',
+        `what goes wrong: ${describeScenarios()
+          .map((scenario) => scenario.name)
+          .join(', ')} (see below)`,
         'region-outage',
       )
       .option('--seed <n>', 'seed of every random draw: the same seed replays the same drill', parseSeed, 1)
+      .option('--list', 'list the scenarios, each with what goes wrong, and exit')
       .option('--json', 'print only the report JSON on stdout')
       .option('--out <dir>', 'folder for the JSON and HTML reports', 'drill-reports')
       .addOption(new Option('--approve', 'approve the failover when it asks for approval').conflicts('deny'))
@@ -94,6 +124,7 @@ export const registerDrill = (program: Command): void => {
         ),
       )
       .option('--verbose', "show the product's logs")
+      .addHelpText('after', drillHelp)
       .action(async (options: DrillCommandOptions) => {
         process.exitCode = await runDrillCommand(options);
       }),

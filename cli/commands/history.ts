@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Budgeted, RunRecord } from '../../shared/domain/run';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+import { resolvePlanArg } from '../plan-arg';
 
 /** DynamoDB returns at most 1 MB per query; 100 runs stay far below it and fit a terminal. */
 const MAX_LIMIT = 100;
@@ -80,7 +81,11 @@ export const registerHistory = (program: Command, deps: CliDeps): void => {
   program
     .command('history')
     .description("a plan's runs: incident, outcome, RTO and RPO against budget")
-    .requiredOption('--plan <name>', 'the plan (its "app")')
+    .requiredOption(
+      '--plan <file|name>',
+      'the plan: a plan file, or a plan\'s name (its "app")',
+      (value: string) => resolvePlanArg(value).app,
+    )
     .option('--limit <n>', `how many runs, newest first (1-${MAX_LIMIT})`, '20')
     .option('--region <region>', "Switchback's region (default: $AWS_REGION)")
     .option('--stage <stage>', 'deployment stage', 'dev')

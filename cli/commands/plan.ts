@@ -5,7 +5,7 @@ import { auditPlan, type PlanAudit } from '../../shared/domain/live-path';
 import { overlapIssues, type PlanEntry, rtoFloorIssues } from '../../shared/domain/plan-checks';
 import { PlanValidationError } from '../../shared/errors';
 import { planWarnings } from '../../shared/plan/advice';
-import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
+import { loadPlanFile, PlanFileError, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import type { CliIo } from '../context';
 
@@ -26,9 +26,11 @@ const reportInvalid = (io: CliIo, subject: string, error: unknown): void => {
     for (const issue of error.issues) io.err(`  - ${issue.path || '(root)'}: ${issue.message}`);
     return;
   }
-  const code = (error as { code?: unknown }).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a plan file' : undefined;
-  io.err(`✗ ${subject}: cannot read: ${reason ?? (error instanceof Error ? error.message : String(error))}`);
+  if (error instanceof PlanFileError) {
+    io.err(`✗ ${error.message}`);
+    return;
+  }
+  io.err(`✗ ${subject}: ${error instanceof Error ? error.message : String(error)}`);
 };
 
 const isFolder = (path: string): boolean => {

@@ -3,6 +3,7 @@ import { type RunInput, runInputSchema } from '../../shared/domain/run';
 import { InvalidRunInputError } from '../../shared/errors';
 import { toFieldIssues } from '../../shared/plan/load';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+import { resolvePlanArg } from '../plan-arg';
 
 /** Step Functions execution names (and incident ids) hold at most 80 characters. */
 const MAX_NAME_LENGTH = 80;
@@ -97,7 +98,11 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
         'promote databases and flip DNS in production; dry-run changes nothing and records what it would do. ' +
         '(A local simulation that touches no AWS account is `switchback drill`.)',
     )
-    .requiredOption('--plan <name>', 'the plan to run (its "app")')
+    .requiredOption(
+      '--plan <file|name>',
+      'the plan: a plan file, or a plan\'s name (its "app")',
+      (value: string) => resolvePlanArg(value).app,
+    )
     .requiredOption('--reason <text>', 'why: goes into the record and the incident channel')
     .option(
       '--mode <mode>',

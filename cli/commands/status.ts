@@ -7,7 +7,7 @@ import {
   isProtected,
   type Topology,
 } from '../../shared/domain/topology';
-import { loadPlanFile } from '../../shared/plan/load';
+import { loadPlanFile, PlanFileError } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
 
@@ -86,7 +86,7 @@ const readPlanFile = (file: string): Plan => {
   try {
     return loadPlanFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--plan-file: no such file ${file}`);
+    if (error instanceof PlanFileError) throw new UsageError(`--plan-file: ${error.message}`);
     throw error;
   }
 };

@@ -133,7 +133,11 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
       plane: 'control',
       dependsOn: us,
     });
-    dnsCheck = [route53('Check DNS Switch', 'ListResourceRecordSets')];
+    // Assess's preflight reads the record pairs too (skipped with a warning when Route 53's API does not answer).
+    dnsCheck = [
+      route53('Assess Failover', 'ListResourceRecordSets'),
+      route53('Check DNS Switch', 'ListResourceRecordSets'),
+    ];
     dnsFlip = [
       route53('Flip DNS', 'ListResourceRecordSets'),
       route53('Flip DNS', 'ChangeResourceRecordSets'),

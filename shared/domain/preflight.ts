@@ -72,6 +72,12 @@ export interface ClaimReading {
 export interface PreflightReadings {
   databases: StandbyReading[];
   records: RecordPairReading[];
+  /**
+   * Why the records were not read in this run, when they were not (a live failover of an ARC plan does not call
+   * Route 53's us-east-1 API; Route 53's API did not answer). The record checks are then skipped and the reason is a
+   * warning: readiness checks the records outside the live path, and Check DNS Switch decides whether DNS can move.
+   */
+  recordsNotRead?: string;
   claims: ClaimReading[];
 }
 
@@ -332,7 +338,7 @@ export const preflight = (plan: Plan, readings: PreflightReadings, context: Pref
       findings.push(...checkAuroraSecondary(db, cluster, global, context));
     }
   }
-  for (const zone of plan.dns) {
+  for (const zone of readings.recordsNotRead === undefined ? plan.dns : []) {
     for (const record of zone.records) {
       const reading = readings.records.find(
         (r) =>

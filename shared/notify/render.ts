@@ -1,4 +1,5 @@
 import type { Mode, PhaseName } from '../domain/run';
+import { recoveryVerdict } from '../domain/verdict';
 import type { IncidentView, PhaseView } from './state';
 
 /**
@@ -75,7 +76,9 @@ const headline = (view: IncidentView): string => {
   const { plan } = view.run;
   switch (view.outcome) {
     case 'recovered':
-      return view.rto && !view.rto.withinBudget ? `⚠️ ${plan} recovered, over budget` : `✅ ${plan} recovered`;
+      return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
+        ? `✅ ${plan} recovered`
+        : `⚠️ ${plan} recovered, over budget`;
     case 'failed':
       return `❌ ${plan} failover failed`;
     case 'denied':
@@ -156,11 +159,11 @@ export const verdict = (view: IncidentView): string | undefined => {
   switch (view.outcome) {
     case 'recovered': {
       if (!view.rto) return `Recovered.${dry}`;
-      if (view.rto.withinBudget) {
-        return `Recovered within budget: ${formatDuration(view.rto.actualSeconds)} of ${formatDuration(view.rto.budgetSeconds)}.${dry}`;
-      }
-      const over = Math.ceil(view.rto.actualSeconds - view.rto.budgetSeconds);
-      return `Recovered over budget by ${over} s: ${formatDuration(view.rto.actualSeconds)} of ${formatDuration(view.rto.budgetSeconds)}.${dry}`;
+      const rto = `${formatDuration(view.rto.actualSeconds)} of ${formatDuration(view.rto.budgetSeconds)}`;
+      const judged = recoveryVerdict({ rto: view.rto, rpo: view.rpo });
+      if (judged.withinBudgets) return `Recovered within budget: ${rto}.${dry}`;
+      // The drill's words: "recovered, 76 s over the RTO budget" (and the RPO's, when that was missed too).
+      return `R${judged.text.slice(1)}: RTO ${rto}.${dry}`;
     }
     case 'failed': {
       const failure = view.failure;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type FieldIssue, PlanNotFoundError, PlanValidationError } from '../errors';
+import { type FieldIssue, PlanNotFoundError, PlanValidationError, SwitchbackError } from '../errors';
 import { type Plan, planSchema } from './schema';
 
 /** `['databases', 1, 'replica', 'region']` -> `databases[1].replica.region` */
@@ -64,6 +64,43 @@ export const parsePlan = (value: unknown, source: string): Plan => {
   return result.data;
 };
 
+/** A plan file that cannot be read: names the file, what is wrong with the path, and what to give instead. */
+export class PlanFileError extends SwitchbackError {
+  readonly file: string;
+
+  constructor(file: string, problem: string, options: { cause?: unknown } = {}) {
+    super(`plan file ${file} ${problem}`, options);
+    this.name = 'PlanFileError';
+    this.file = file;
+  }
+}
+
+/** What a plan path's file-system error means for a person, and the fix. */
+const fileProblem = (file: string, error: unknown): string => {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'does not exist: give the path of a plan file, e.g. plans/example.yml';
+    case 'EISDIR':
+      return `is a folder, not a plan file: give one file in it, e.g. ${join(file, 'example.yml')}`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read (permission denied): check its permissions';
+    case 'ENOTDIR':
+      return 'has a file where its path needs a folder: check the path';
+    case 'ENAMETOOLONG':
+      return 'has a name too long for the file system: check the path';
+    default:
+      return `cannot be read (${typeof code === 'string' ? code : 'unknown error'}): check the path`;
+  }
+};
+
+/**
+ * YAML aliases (`*name`) repeat whole subtrees: a few lines can expand into billions of nodes (an "alias bomb").
+ * The yaml library stops such a document with a ReferenceError; a plan never needs that many.
+ */
+const MAX_ALIAS_COUNT = 100;
+
 /** Parses plan YAML text; YAML syntax errors are reported with their line and column. */
 export const parsePlanYaml = (text: string, source: string): Plan => {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -77,11 +114,37 @@ export const parsePlanYaml = (text: string, source: string): Plan => {
       })),
     );
   }
-  return parsePlan(doc.toJS(), source);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const aliases = error instanceof ReferenceError && /alias/i.test(error.message);
+    throw new PlanValidationError(source, [
+      {
+        path: '(yaml)',
+        message: aliases
+          ? `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias nodes): write the values out instead of repeating anchors`
+          : `YAML cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      },
+    ]);
+  }
+  return parsePlan(value, source);
 };
 
-/** Reads and validates one plan file. */
-export const loadPlanFile = (file: string): Plan => parsePlanYaml(readFileSync(file, 'utf8'), basename(file));
+/**
+ * Reads and validates one plan file.
+ *
+ * @throws PlanFileError when the path cannot be read as a file; PlanValidationError when the plan is not valid
+ */
+export const loadPlanFile = (file: string): Plan => {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PlanFileError(file, fileProblem(file, error), { cause: error });
+  }
+  return parsePlanYaml(text, basename(file));
+};
 
 /** The plans of one deployment, found by name or by alarm name. */
 export class PlanRegistry {

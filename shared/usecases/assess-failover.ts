@@ -290,9 +290,12 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   const [readings, stored, preflightReadings] = await Promise.all([
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
     ledger.getTopology(plan.app),
-    readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys),
+    readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, { live: true }),
   ]);
-  const decided = decide(plan, readings, run.mode, currentTopology(plan, stored), clock.now(), run.trigger);
+  const undecided = decide(plan, readings, run.mode, currentTopology(plan, stored), clock.now(), run.trigger);
+  const decided = preflightReadings.recordsNotRead
+    ? { ...undecided, warnings: [...undecided.warnings, preflightReadings.recordsNotRead] }
+    : undecided;
   // A manual run switches Aurora over (promote-database), which needs matching engine versions.
   const findings = preflight(plan, preflightReadings, { switchover: run.trigger.type === 'manual' });
   const assessment = gateOnPreflight(plan, decided, findings, run.mode, clock.now(), event.resume?.waitUntil);

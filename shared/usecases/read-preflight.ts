@@ -10,6 +10,7 @@ import {
   type RecordPairReading,
   type StandbyReading,
 } from '../domain/preflight';
+import { EndpointUnreachableError } from '../errors';
 import type { PlanRegistry } from '../plan/load';
 import type { Database, Plan } from '../plan/schema';
 
@@ -75,13 +76,43 @@ export const readPreflight = async (
   plan: Plan,
   deps: ReadPreflightDeps,
   standbys?: StandbyReading[],
+  options: { live?: boolean } = {},
 ): Promise<PreflightReadings> => {
   const [databases, records, claims] = await Promise.all([
     standbys ?? Promise.all(plan.databases.map((db) => readStandby(db, deps.rds))),
-    readRecords(plan, deps.route53),
+    readRecordsOnPath(plan, deps.route53, options.live === true),
     readClaims(plan, deps),
   ]);
-  return { databases, records, claims };
+  return { databases, ...records, claims };
+};
+
+/**
+ * The records, as the live path may read them. Route 53's API is a control plane served from us-east-1 only: a live
+ * failover of an `arc-routing-control` plan never calls it (the switch does not edit records; readiness checks them),
+ * and when it does not answer, the record checks are skipped with the reason rather than failing Assess: Check DNS
+ * Switch then stops a `route53-records` run before any database change, redrivable.
+ */
+const readRecordsOnPath = async (
+  plan: Plan,
+  route53: ReadPreflightDeps['route53'],
+  live: boolean,
+): Promise<Pick<PreflightReadings, 'records' | 'recordsNotRead'>> => {
+  if (live && plan.dnsSwitch.method === 'arc-routing-control') {
+    return {
+      records: [],
+      recordsNotRead:
+        "record checks skipped: an arc-routing-control plan's live failover does not read Route 53's API (us-east-1); readiness checks the records",
+    };
+  }
+  try {
+    return { records: await readRecords(plan, route53) };
+  } catch (error) {
+    if (!live || !(error instanceof EndpointUnreachableError)) throw error;
+    return {
+      records: [],
+      recordsNotRead: `record checks skipped: Route 53's API (us-east-1) did not answer ${error.operation}; Check DNS Switch decides whether DNS can be switched`,
+    };
+  }
 };
 
 /**

@@ -63,6 +63,7 @@ export class EventBus {
   /** Every delivery to a subscriber, in order. */
   readonly deliveries: Delivery[] = [];
   private readonly subscribers: Subscriber[] = [];
+  private scheduled = 0;
 
   constructor(
     private readonly clock: Scheduler,
@@ -90,8 +91,22 @@ export class EventBus {
     for (const subscriber of this.subscribers) {
       if (!matchesPattern(subscriber.pattern, event)) continue;
       const deliverAt = atMs + this.deliveryMs();
-      this.clock.schedule(deliverAt, () => this.deliver(subscriber, event, deliverAt));
+      this.scheduled += 1;
+      this.clock.schedule(deliverAt, () => {
+        this.scheduled -= 1;
+        this.deliver(subscriber, event, deliverAt);
+      });
     }
+  }
+
+  /** Deliveries due but not yet made: events on the bus that have not reached a matching subscriber yet. */
+  get undelivered(): number {
+    return this.scheduled;
+  }
+
+  /** True when every event has reached its subscribers and every subscriber's handler has ended. */
+  get quiet(): boolean {
+    return this.scheduled === 0 && this.deliveries.every((delivery) => delivery.outcome !== 'pending');
   }
 
   /** Events whose fields match `pattern`. */

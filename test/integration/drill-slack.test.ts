@@ -46,12 +46,6 @@ const attemptsPerMessage = (requests: RecordedRequest[]): RecordedRequest[][] =>
   return [...groups.values()];
 };
 
-/** Waits in real time (the drill has restored the real clock) until `done()` or `maxMs` passed. */
-const waitFor = async (done: () => boolean, maxMs: number): Promise<void> => {
-  const until = performance.now() + maxMs;
-  while (!done() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-};
-
 /**
  * The failover is the same run as the healthy one: every report field but `wall` (wall clock) and the drill's own
  * "notification not delivered" warnings, which are the only trace Slack may leave.
@@ -205,38 +199,74 @@ describe('runDrill with Slack notifications', () => {
     expectNoWebhookInOutput();
   });
 
-  it('fails over exactly as with a healthy Slack when Slack answers slower than the per-request timeout', async () => {
+  it('fails over exactly as with a healthy Slack, and ends every notification with the drill, when Slack never answers', async () => {
     // Prepare
     const expected = await healthyReport();
     // The server's delay runs on the drill's virtual clock, whose pending timers are dropped when the drill ends:
-    // Slack never answers, so only a timeout (the notifier's per request, or its Lambda's) ends each request.
+    // Slack never answers.
     slack.server.always({ delayMs: NEVER_MS });
 
     // Act
     const { report, lockHolder, world } = await drill();
-    const notifications = () => world.bus.deliveries.filter((delivery) => delivery.subscriber === 'notify');
-    const pendingAtEnd = notifications().filter((delivery) => delivery.outcome === 'pending').length;
-    await waitFor(
-      () => notifications().every((delivery) => delivery.outcome !== 'pending'),
-      DEFAULT_RETRY_POLICY.requestTimeoutMs * 2,
-    );
+    const notifications = world.bus.deliveries.filter((delivery) => delivery.subscriber === 'notify');
+    const linesAtEnd = slack.output.lines().length;
+    const requestsAtEnd = slack.server.requests.length;
+    // Longer than the notifier's per-request timeout (real time, AbortSignal.timeout): anything left would show.
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_RETRY_POLICY.requestTimeoutMs + 500));
 
     // Assess
     expectSameFailover(report, expected);
     expect(lockHolder).toBeNull();
-    expect(webhookRequests(slack.server).length).toBeGreaterThan(PHASES.length);
+    expect(webhookRequests(slack.server).length).toBeGreaterThan(0);
     expect(slack.server.posts).toEqual([]);
-    // The drill did not wait for Slack: the notifications were still in flight when the failover report was done.
-    expect(pendingAtEnd).toBeGreaterThan(0);
-    expect(notifications().length).toBeGreaterThan(PHASES.length);
-    // Each notification ended without a post: cut by the notifier's per-request timeout (on the real clock, as
-    // AbortSignal.timeout is), or first by the Lambda timeout (on the drill's virtual clock, through middy).
-    const ends = notifications().map((delivery) => `${delivery.outcome} ${delivery.error}`);
-    expect(ends.filter((end) => /^failed .*last problem: timeout$/.test(end)).length).toBeGreaterThan(0);
-    expect(ends.filter((end) => !/^failed (.*last problem: timeout|TimeoutError: .*)$/.test(end))).toEqual([]);
-    expect(slack.output.lines()).toContainEqual(
-      expect.objectContaining({ message: 'slack call failed', problem: 'timeout' }),
-    );
+    // Every event reached the notifier, and every notification had ended when the drill returned.
+    expect(notifications.length).toBe(report.events.length);
+    expect(notifications.filter((delivery) => delivery.outcome === 'pending')).toEqual([]);
+    expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED)).length).toBeGreaterThan(0);
+    // Nothing of the notifier outlived the drill: no log line and no request after it returned.
+    expect(slack.output.lines().length).toBe(linesAtEnd);
+    expect(slack.server.requests.length).toBe(requestsAtEnd);
     expectNoWebhookInOutput();
+  });
+});
+
+describe('runDrill with a bot-delivery plan', () => {
+  const BOT_PLAN = join(__dirname, '..', 'fixtures', 'plans', 'bot-slack.yml');
+  const slack = useSlackServer();
+
+  it('previews the incident message and its thread from the local Slack, as a webhook plan does', async () => {
+    // Prepare
+    const previews: string[] = [];
+
+    // Act
+    const { report } = await runDrill({
+      planFile: BOT_PLAN,
+      scenario: 'region-outage',
+      seed: SEED,
+      slackPreview: (text) => previews.push(text.split('\n')[0] ?? ''),
+    });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED))).toEqual([]);
+    expect(previews[0]).toBe('🚨 orders-bot failover in progress');
+    expect(previews.filter((line) => line.startsWith('(updated) '))).not.toEqual([]);
+    expect(previews).toContain('(updated) ✅ orders-bot recovered');
+  });
+
+  it('posts through the given webhook when a bot plan is drilled with --slack-webhook-url', async () => {
+    // Act
+    const { report } = await runDrill({
+      planFile: BOT_PLAN,
+      scenario: 'region-outage',
+      seed: SEED,
+      slackWebhookUrl: slack.server.webhookUrl,
+      slackPreview: false,
+    });
+
+    // Assess
+    expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED))).toEqual([]);
+    expect(webhookRequests(slack.server).length).toBeGreaterThan(PHASES.length);
+    expect(slack.server.posts.at(-1)?.text).toMatch(/^✅ orders-bot recovered/);
   });
 });

@@ -87,7 +87,7 @@ describe('notifyIncident over an incoming webhook', () => {
     await notify(recoveryCompleted(975));
 
     // Assess
-    expect(slack.server.posts[0]?.text).toContain('Recovered over budget by 75 s: 16m 15s of 15m.');
+    expect(slack.server.posts[0]?.text).toContain('Recovered, 75 s over the RTO budget: RTO 16m 15s of 15m.');
   });
 
   it('explains the approval, its data-loss risk and how to answer when approval is requested', async () => {

@@ -2,10 +2,10 @@ import { runSwitchback } from '../../support/cli';
 
 const fixtures = 'test/fixtures/plans';
 
-const switchback = (...args: string[]) => runSwitchback(args, 15000);
+const switchback = (...args: string[]) => runSwitchback(args, 40_000);
 
 // Each spawn starts node and tsx: about a second, more on a loaded machine.
-jest.setTimeout(20_000);
+jest.setTimeout(45_000);
 
 describe('switchback', () => {
   it('exits 0 and prints the summary when plan validate is given the example plan', () => {
@@ -141,5 +141,79 @@ describe('switchback', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('plan');
     expect(result.stdout).toContain('history');
+  });
+
+  it('prints the version from package.json when --version is given', () => {
+    const result = switchback('--version');
+    expect(result.stdout).toBe(`${require('../../../package.json').version}\n`);
+    expect(result.code).toBe(0);
+  });
+
+  it('lists every scenario with one line of what goes wrong when drill --list is given', () => {
+    const result = switchback('drill', '--list');
+    const names = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[0]);
+    expect(names).toEqual([
+      'region-outage',
+      'lagging-replica',
+      'promotion-fails',
+      'stale-backups',
+      'dns-throttled',
+      'flapping-health',
+      'standby-missing',
+      'record-missing',
+      'record-not-failover',
+      'replica-backing-up',
+      'equal-set-identifiers',
+      'us-east-1-outage',
+      'old-primary-returns',
+    ]);
+    expect(result.stdout).toMatch(/^old-primary-returns\s+the old primary region returns after the failover/m);
+    expect(result.stdout).toMatch(
+      /^lagging-replica\s+the primary goes down while the RDS replica lags past the RPO budget/m,
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('lists every scenario and the exit codes when drill --help is given', () => {
+    const result = switchback('drill', '--help');
+    for (const name of [
+      'region-outage',
+      'lagging-replica',
+      'promotion-fails',
+      'stale-backups',
+      'dns-throttled',
+      'flapping-health',
+    ]) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    }
+    expect(result.stdout).toMatch(/^ {2}3 {2}recovered, but over the RTO or RPO budget$/m);
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 1 with one line naming the folder and a file to give when --plan is a folder', () => {
+    const result = switchback('drill', '--plan', 'plans');
+    expect(result.stderr).toBe(
+      'switchback: plan file plans is a folder, not a plan file: give one file in it, e.g. plans/example.yml\n',
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it('exits 1 with one line, no class name and no stack, when a plan is a YAML alias bomb', () => {
+    const result = switchback('history', '--plan', `${fixtures}/alias-bomb.yml`, '--region', 'us-west-2');
+    expect(result.stderr).toBe(
+      'switchback: Plan alias-bomb.yml is not valid: - (yaml): YAML aliases expand too far (more than 100 alias nodes): write the values out instead of repeating anchors\n',
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it('exits 1 naming the path and the fix when drill --out is a file', () => {
+    const result = switchback('drill', '--json', '--out', 'package.json');
+    expect(result.stderr).toBe(
+      'switchback: cannot use package.json: a file of that name is in the way; give a folder\n',
+    );
+    expect(result.code).toBe(1);
   });
 });

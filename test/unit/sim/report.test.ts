@@ -195,10 +195,54 @@ describe('summaryTable', () => {
     expect(table).toMatch(/Promote databases\s+4m09s/);
     expect(table).toMatch(/RTO\s+6m43s\s+of 15m00s budget\s+within budget/);
     expect(table).toMatch(/RPO\s+2s\s+of 1m00s budget\s+within budget/);
-    expect(table).toContain('Verdict: RECOVERED');
+    expect(table).toContain('Verdict: recovered within the RTO and RPO budgets');
     expect(table).toMatch(/Topology before\s+us-east-1 serves, 1\/1 with a standby/);
     expect(table).toMatch(/Topology after\s+us-west-2 serves, 1\/1 with a standby/);
     expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+});
+
+describe('the verdict', () => {
+  const overRto = () =>
+    buildReport(
+      input({
+        record: record({
+          rto: { actualSeconds: 365, budgetSeconds: 60, withinBudget: false },
+          rpo: { actualSeconds: 95, budgetSeconds: 60, withinBudget: false },
+        }),
+      }),
+    );
+
+  it('says by how much each budget was missed in the JSON, the table and the HTML badge when a recovery is over budget', () => {
+    // Act
+    const report = overRto();
+    const table = summaryTable(report);
+    const html = renderReportHtml(report);
+
+    // Assess
+    expect(report).toMatchObject({
+      outcome: 'recovered',
+      verdict: 'recovered, 305 s over the RTO budget and 35 s over the RPO budget',
+      withinBudgets: false,
+    });
+    expect(table).toContain('Verdict: recovered, 305 s over the RTO budget and 35 s over the RPO budget');
+    expect(table).not.toMatch(/RECOVERED|within budget/);
+    expect(html).toContain(
+      '<span class="verdict">recovered, 305 s over the RTO budget and 35 s over the RPO budget</span>',
+    );
+    expect(html).toMatch(/\.verdict \{[^}]*background: #bc4c00; \}/);
+  });
+
+  it('names the phase and error of a failed run, and has no budget judgement', () => {
+    // Act
+    const report = buildReport(
+      input({
+        record: record({ outcome: 'failed', failure: { phase: 'promote', error: 'PromotionFailedError', cause: 'x' } }),
+      }),
+    );
+
+    // Assess
+    expect(report).toMatchObject({ verdict: 'failed in promote: PromotionFailedError', withinBudgets: null });
   });
 });
 

@@ -81,7 +81,9 @@ describe('validatePlanFiles', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(err[0]).toBe('✗ plans/missing.yml: cannot read: no such file');
+    expect(err[0]).toBe(
+      '✗ plan file plans/missing.yml does not exist: give the path of a plan file, e.g. plans/example.yml',
+    );
   });
 
   it('returns 1 and names both places when two valid plans share an alarm', () => {

@@ -97,6 +97,8 @@ describe('showStatus', () => {
     const status = showStatus({ plan: 'orders', planFile: 'nowhere.yml', stage: 'dev', ...target }, deps);
 
     // Assess
-    await expect(status).rejects.toThrow('--plan-file: no such file nowhere.yml');
+    await expect(status).rejects.toThrow(
+      '--plan-file: plan file nowhere.yml does not exist: give the path of a plan file, e.g. plans/example.yml',
+    );
   });
 });

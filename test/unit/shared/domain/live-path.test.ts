@@ -20,6 +20,7 @@ describe('auditPlan', () => {
     expect(named(audit)).toEqual([
       'Detect: HealthCheckStatus alarm',
       'Detect: forward the alarm event to the standby region',
+      'Assess Failover: ListResourceRecordSets',
       'Check DNS Switch: ListResourceRecordSets',
       'Flip DNS: ListResourceRecordSets',
       'Flip DNS: ChangeResourceRecordSets',

@@ -270,6 +270,13 @@ describe('preflight checks', () => {
       expect(checks).toEqual(['standby-exists', 'record-exists', 'record-exists', 'claimed-by-other-run']);
     });
 
+    it('skips the record checks, and only them, when the records were not read on the live path', () => {
+      const readings = { ...healthyReadings(), records: [], recordsNotRead: 'record checks skipped: not read' };
+      readings.databases[0] = { id: 'orders-db', kind: 'rds-read-replica', instance: undefined };
+      const checks = preflight(plan, readings, { switchover: false }).map((f) => f.check);
+      expect(checks).toEqual(['standby-exists']);
+    });
+
     it('describes a finding in one line with resource, expected, found and fix', () => {
       const [finding] = checkReadReplica(ordersDb, undefined);
       expect(describeFinding(finding as NonNullable<typeof finding>)).toMatch(

@@ -271,13 +271,31 @@ describe('renderIncidentMessage', () => {
     expect(blockText(message.blocks)).toContain('*Recovered within budget: 8m 20s of 15m.*');
   });
 
-  it('says "recovered over budget by N s" when the RTO exceeded its budget', () => {
+  it('says "recovered, N s over the RTO budget" when the RTO exceeded its budget', () => {
     // Act
     const message = renderIncidentMessage(viewOf([completed(975.4)]));
 
     // Assess
     expect(message.blocks[0]).toMatchObject({ text: { text: '⚠️ orders recovered, over budget' } });
-    expect(message.text).toContain('Recovered over budget by 76 s: 16m 15s of 15m.');
+    expect(message.text).toContain('Recovered, 76 s over the RTO budget: RTO 16m 15s of 15m.');
+  });
+
+  it('says "recovered, N s over the RPO budget", never "within budget", when only the RPO exceeded its budget', () => {
+    // Prepare
+    const overRpo = ended('Recovery Completed', {
+      outcome: 'recovered',
+      rto: { actualSeconds: 500, budgetSeconds: 900, withinBudget: true },
+      rpo: { actualSeconds: 95, budgetSeconds: 60, withinBudget: false },
+      endedAt: at(500),
+    });
+
+    // Act
+    const message = renderIncidentMessage(viewOf([overRpo]));
+
+    // Assess
+    expect(message.blocks[0]).toMatchObject({ text: { text: '⚠️ orders recovered, over budget' } });
+    expect(message.text).toContain('Recovered, 35 s over the RPO budget: RTO 8m 20s of 15m.');
+    expect(message.text).not.toContain('within budget');
   });
 
   it('names the phase, the cause and the redrive command when the run failed', () => {

@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlanNotFoundError, PlanValidationError } from '../../../../shared/errors';
-import { formatPath, loadPlanFile, PlanRegistry, parsePlan, parsePlanYaml } from '../../../../shared/plan/load';
+import {
+  formatPath,
+  loadPlanFile,
+  PlanFileError,
+  PlanRegistry,
+  parsePlan,
+  parsePlanYaml,
+} from '../../../../shared/plan/load';
 import type { Plan } from '../../../../shared/plan/schema';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -88,6 +96,68 @@ describe('loadPlanFile', () => {
     // Assess
     expect(error.source).toBe(file);
     expect(error.issues.map((issue) => issue.path)).toContain(path);
+  });
+});
+
+describe('loadPlanFile errors a person can act on', () => {
+  /** Runs `act` and returns what it throws. */
+  const thrown = (act: () => unknown): unknown => {
+    try {
+      act();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected an error, but nothing was thrown');
+  };
+
+  it('says the path is a folder and names a file to give when the plan path is a folder', () => {
+    // Act
+    const error = thrown(() => loadPlanFile(join(root, 'plans')));
+
+    // Assess
+    expect(error).toBeInstanceOf(PlanFileError);
+    expect((error as Error).message).toBe(
+      `plan file ${join(root, 'plans')} is a folder, not a plan file: give one file in it, e.g. ${join(root, 'plans', 'example.yml')}`,
+    );
+    expect((error as Error).message).not.toMatch(/EISDIR|\n/);
+  });
+
+  it('says the file does not exist and what to give when the plan path is missing', () => {
+    // Act
+    const error = thrown(() => loadPlanFile('plans/missing.yml'));
+
+    // Assess
+    expect(error).toBeInstanceOf(PlanFileError);
+    expect((error as Error).message).toBe(
+      'plan file plans/missing.yml does not exist: give the path of a plan file, e.g. plans/example.yml',
+    );
+  });
+
+  it('refuses a YAML alias bomb with one line naming the file and the fix', () => {
+    // Act
+    const error = validationError(() => loadPlanFile(join(fixtures, 'alias-bomb.yml')));
+
+    // Assess
+    expect(error.source).toBe('alias-bomb.yml');
+    expect(error.issues).toEqual([
+      {
+        path: '(yaml)',
+        message:
+          'YAML aliases expand too far (more than 100 alias nodes): write the values out instead of repeating anchors',
+      },
+    ]);
+    expect(error.message).not.toMatch(/ReferenceError|Excessive/);
+  });
+
+  it('still reads a plan that uses a few anchors and aliases', () => {
+    // Prepare
+    const text = `${readFileSync(join(root, 'plans', 'example.yml'), 'utf8')}\nx-common: &region us-west-2\n`;
+
+    // Act
+    const error = validationError(() => parsePlanYaml(`${text}x-again: *region\n`, 'anchors.yml'));
+
+    // Assess: only the two unknown fields are wrong; the aliases themselves are fine.
+    expect(error.issues.map((issue) => issue.path)).toEqual(['x-common', 'x-again']);
   });
 });
 

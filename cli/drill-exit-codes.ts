@@ -1,0 +1,19 @@
+/** `switchback drill` exit codes (README, "Drills"; `switchback drill --help`). */
+export const DRILL_EXIT_CODES = {
+  /** The run recovered within its RTO and RPO budgets. */
+  withinBudgets: 0,
+  /** The drill could not run: a bad plan, an unknown scenario, a drill that got stuck. */
+  error: 1,
+  /** Bad flags. */
+  usage: 2,
+  /** The run recovered but missed its RTO or RPO budget. */
+  overBudget: 3,
+  /** The run did not recover: it failed, was denied, or stopped at an approval nobody answered. */
+  notRecovered: 4,
+} as const;
+
+/** The exit code for a drill's report, so that a pipeline can gate on the RTO and RPO budgets. */
+export const drillExitCode = (report: { outcome: string; withinBudgets: boolean | null }): number => {
+  if (report.outcome !== 'recovered') return DRILL_EXIT_CODES.notRecovered;
+  return report.withinBudgets === false ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
+};

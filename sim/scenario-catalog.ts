@@ -1,0 +1,147 @@
+import type { Plan } from '../shared/plan/schema';
+import { ALL_OUTAGE_SERVICES } from './outage-services';
+import type { ScenarioSpec } from './world';
+
+/**
+ * The catalog of drill scenarios: names, what goes wrong in one line and in full, and the faults each applies.
+ * No runtime import, so that the CLI can list the scenarios (`--help`, `--list`) without loading the simulator.
+ */
+
+export interface ScenarioDefinition {
+  /** One line of what goes wrong, for `switchback drill --list` and `--help`. */
+  summary: string;
+  description: string;
+  build(outageAt: number): Omit<ScenarioSpec, 'name' | 'description' | 'timing'>;
+  /** A plan-level scenario: the plan as the scenario changes it, validated again before anything runs. */
+  plan?: (plan: Plan) => unknown;
+}
+
+/** How long an operator takes to start a failover by hand when no alarm arrives: a modelling choice, 5 minutes. */
+const OPERATOR_REACTION_SECONDS = 300;
+
+export const SCENARIOS = {
+  'region-outage': {
+    summary: 'the primary region goes down and stays down',
+    description:
+      "The application in the primary region goes down and stays down (its endpoints and RDS); AWS's regional services there keep answering; replica lag is normal (1-3 s, Aurora < 1 s).",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }] }),
+  },
+  'lagging-replica': {
+    summary: 'the primary goes down while the RDS replica lags past the RPO budget: approval needed',
+    description:
+      "The primary region goes down while the RDS replica lags 95 s, above the example plan's 60 s RPO: data loss needs a decision.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], rds: { lagSeconds: 95 } }),
+  },
+  'promotion-fails': {
+    summary: 'the primary goes down and the RDS replica promotion fails',
+    description: 'The primary region goes down and the RDS replica promotion ends in incompatible-parameters.',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      rds: { promotionOutcome: 'incompatible-parameters' },
+    }),
+  },
+  'stale-backups': {
+    summary: 'the primary goes down; backups are 6 hours old and not copied across regions',
+    description:
+      'The primary region goes down; the latest restorable time is 6 hours old and no backups are copied across regions.',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      backups: { staleSeconds: 6 * 3600, crossRegionCopy: false },
+    }),
+  },
+  'dns-throttled': {
+    summary: 'the primary goes down; Route 53 throttles the first DNS changes',
+    description:
+      'The primary region goes down; the first DNS change answers Throttling, the next PriorRequestNotComplete, then it succeeds (Route 53 Developer Guide, "Throttling of API requests").',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      route53: { changeFaults: ['Throttling', 'PriorRequestNotComplete'] },
+    }),
+  },
+  'flapping-health': {
+    summary: 'the primary goes down, comes back, goes down again: one failover, no failback',
+    description:
+      'The primary flaps: down for 4 minutes, up for 4, then down again, so the alarm goes ALARM, OK, ALARM. One failover, no failback.',
+    build: (at) => ({
+      outages: [
+        { region: 'primary', atSeconds: at, untilSeconds: at + 240 },
+        { region: 'primary', atSeconds: at + 480 },
+      ],
+    }),
+  },
+  'standby-missing': {
+    summary: 'drift: the RDS read replica was deleted; the preflight stops the run before any change',
+    description:
+      "Drift: the plan's RDS read replica was deleted in the standby region; then the primary region goes down. The preflight stops the run before any change.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { standbyMissing: true } }),
+  },
+  'record-missing': {
+    summary: "drift: the standby's failover record was deleted; the preflight stops the run",
+    description:
+      "Drift: the standby region's failover record of the first record pair was deleted; then the primary region goes down. The preflight stops the run before any change.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { recordMissing: true } }),
+  },
+  'record-not-failover': {
+    summary: "drift: the standby's record is weighted, not failover; the preflight stops the run",
+    description:
+      "Drift: the standby region's record of the first record pair is a weighted record, not a failover record; then the primary region goes down. The preflight stops the run before any change.",
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { recordNotFailover: true } }),
+  },
+  'replica-backing-up': {
+    summary: 'the replica stays backing-up past the bounded wait; the run stops before any change',
+    description:
+      "The RDS replica is backing-up from the start for 2 hours, longer than the plan's preflight.maxWaitSeconds; then the primary region goes down. The run waits, bounded, then stops before any change.",
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      rds: { backingUp: { atSeconds: 0, seconds: 2 * 3600 } },
+    }),
+  },
+  'equal-set-identifiers': {
+    summary: 'plan-level: a record pair with one set identifier twice; refused by plan validation',
+    description:
+      'Plan-level: the first record pair names the same set identifier for both regions. The plan validation refuses it before anything runs (as `switchback plan validate` does).',
+    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }] }),
+    plan: (plan) => ({
+      ...plan,
+      dns: plan.dns.map((zone, z) => ({
+        ...zone,
+        records: zone.records.map((record, r) =>
+          z === 0 && r === 0 ? { ...record, standbySetIdentifier: record.primarySetIdentifier } : record,
+        ),
+      })),
+    }),
+  },
+  'us-east-1-outage': {
+    summary: "all of us-east-1 goes down, Route 53's API and the health-check alarms with it",
+    description:
+      'All of us-east-1 goes down and stays down: its RDS, CloudWatch (so the HealthCheckStatus alarms), EventBridge and Route 53 API (record edits, GetChange), which take connections and never answer; Route 53 DNS answers and health checks keep working. No alarm can arrive, so an operator starts the failover by hand 5 minutes in.',
+    build: (at) => ({
+      outages: [{ region: 'us-east-1', atSeconds: at }],
+      outageAffects: ALL_OUTAGE_SERVICES,
+      // Modelling choice, no published figure: the on-call engineer, paged by something outside us-east-1 or by
+      // customers, starts the run by hand 5 minutes after the outage.
+      manualStart: { atSeconds: at + OPERATOR_REACTION_SECONDS, reason: 'us-east-1 is down; no alarm arrived' },
+    }),
+  },
+  'old-primary-returns': {
+    summary: 'the old primary region returns after the failover; the fence runbook stops the old primary',
+    description:
+      'The primary region goes down and the standby takes over; an operator runs the fence runbook 10 minutes after the outage (the old region does not answer: unreachable, recorded at once), the region returns at 15 minutes, and the fence run at 20 minutes stops the old RDS primary and finds the old Aurora primary rejoined as a secondary.',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
+      runbooks: [
+        { action: 'fence', atSeconds: at + 600 },
+        { action: 'fence', atSeconds: at + 1200 },
+      ],
+    }),
+  },
+} satisfies Record<string, ScenarioDefinition>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+/** The names of the scenarios, in a stable order. */
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+/** Every scenario's one-line summary and full description (for `switchback drill --list` and `--help`). */
+export const describeScenarios = (): { name: ScenarioName; summary: string; description: string }[] =>
+  SCENARIO_NAMES.map((name) => ({ name, summary: SCENARIOS[name].summary, description: SCENARIOS[name].description }));

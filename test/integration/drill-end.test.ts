@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamodbClient } from '../../shared/aws/clients';
+import type { VirtualClock } from '../../sim/clock';
+import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
+import { DrillStuckError } from '../../sim/errors';
+
+/**
+ * A drill always ends: the ledger's answers are dated in the drill's time (a real date made the SDK retry on a
+ * timer that nothing moved once the run was over), a drill that stops making progress fails with where it was
+ * stuck, and every event the product published reaches the notifier before the report is made.
+ */
+
+const PLAN = join(__dirname, '..', '..', 'plans', 'example.yml');
+
+const drill = (scenario: string, options: Partial<DrillOptions> = {}): Promise<DrillResult> =>
+  runDrill({ planFile: PLAN, scenario, seed: 1, slackPreview: false, ...options });
+
+jest.setTimeout(30_000);
+
+describe('runDrill ending', () => {
+  it('answers a failed conditional write at the first attempt when virtual time moved since the last answer', async () => {
+    // Prepare: one write early, one refused write two virtual minutes later, through the product's own client.
+    const attempts: (number | undefined)[] = [];
+    const put = (condition?: string) =>
+      dynamodbClient().send(
+        new PutCommand({
+          TableName: process.env.LEDGER_TABLE,
+          Item: { pk: 'TEST#clock', sk: 'probe' },
+          ...(condition ? { ConditionExpression: condition } : {}),
+        }),
+      );
+    const onWorld = (world: DrillResult['world']) => {
+      world.clock.schedule(world.t0Ms + 30_000, () => {
+        void put();
+      });
+      world.clock.schedule(world.t0Ms + 150_000, () => {
+        put('attribute_not_exists(pk)').catch((error: { $metadata?: { attempts?: number } }) => {
+          attempts.push(error.$metadata?.attempts);
+        });
+      });
+    };
+
+    // Act
+    await drill('region-outage', { onWorld });
+
+    // Assess: the SDK saw no clock skew, so it did not retry (a retry waits on a virtual timer).
+    expect(attempts).toEqual([1]);
+  });
+
+  it('ends every lagging-replica drill of seeds 1 to 12 at the approval question with the lock held by the run', async () => {
+    // Act
+    const results: string[] = [];
+    for (let seed = 1; seed <= 12; seed++) {
+      const { report, lockHolder } = await drill('lagging-replica', { seed, wallTimeoutMs: 10_000 });
+      results.push(`${report.outcome} ${lockHolder === report.incidentId}`);
+    }
+
+    // Assess
+    expect(new Set(results)).toEqual(new Set(['awaiting-approval true']));
+  });
+
+  it('fails loudly with the stage, the state and the work in flight when the drill stops making progress', async () => {
+    // Prepare: once the run is in its promote phase, real I/O that never finishes holds the virtual clock.
+    const onWorld = (world: DrillResult['world']) => {
+      world.clock.schedule(world.t0Ms + 240_000, () => {
+        (world.clock as VirtualClock).track(new Promise(() => undefined), 'a call that never answers');
+      });
+    };
+
+    // Act
+    const started = performance.now();
+    const failure = await drill('region-outage', { onWorld, wallTimeoutMs: 1500 }).catch((error: unknown) => error);
+    const tookMs = performance.now() - started;
+
+    // Assess
+    expect(failure).toBeInstanceOf(DrillStuckError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/did not end within 1\.5 s of real time: stuck running the scenario/);
+    expect(message).toMatch(/virtual time \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    expect(message).toMatch(/execution orders-\S+ RUNNING in state "[A-Z][A-Za-z ]+"/);
+    expect(message).toContain('waiting on a call that never answers');
+    expect(tookMs).toBeLessThan(10_000);
+    // The stuck drill was cleaned up: the next one runs normally.
+    const { report } = await drill('region-outage');
+    expect(report.outcome).toBe('recovered');
+  });
+
+  it('delivers every event the product put on its bus to the notifier, the failure last, when the promotion fails', async () => {
+    // Prepare
+    const previews: string[] = [];
+
+    // Act
+    const { report, world } = await drill('promotion-fails', { slackPreview: (text) => previews.push(text) });
+
+    // Assess
+    const published = world.bus.events.filter((record) => record.event.source === 'switchback');
+    const notified = world.bus.deliveries.filter((delivery) => delivery.subscriber === 'notify');
+    expect(published.length).toBeGreaterThanOrEqual(7);
+    expect(notified.map((delivery) => delivery.eventId)).toEqual(published.map((record) => record.event.id));
+    expect(notified.every((delivery) => delivery.outcome === 'succeeded')).toBe(true);
+    expect(report.events.at(-1)?.detailType).toBe('Recovery Failed');
+    expect(previews.at(-1)?.split('\n')[0]).toMatch(/failed/);
+  });
+});

@@ -1,0 +1,18 @@
+import { DRILL_EXIT_CODES, drillExitCode } from '../../../cli/drill-exit-codes';
+
+describe('drillExitCode', () => {
+  it('is 0 when the run recovered within its budgets', () => {
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: true })).toBe(0);
+  });
+
+  it('is 3 when the run recovered over its RTO or RPO budget', () => {
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: false })).toBe(DRILL_EXIT_CODES.overBudget);
+    expect(DRILL_EXIT_CODES.overBudget).toBe(3);
+  });
+
+  it('is 4 when the run did not recover', () => {
+    for (const outcome of ['failed', 'denied', 'awaiting-approval']) {
+      expect(drillExitCode({ outcome, withinBudgets: null })).toBe(4);
+    }
+  });
+});
