@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type DrillResult, runDrill } from '../../sim/drill';
+import { type DrillResult, drillStartMs, runDrill } from '../../sim/drill';
 import type { DrillProgress } from '../../sim/progress';
 
 /**
@@ -51,7 +51,7 @@ describe('drift scenarios', () => {
       expect(lockHolder).toBeNull();
       // The drill showed the same finding before injecting the outage (T+00:00, the outage is at T+01:00).
       expect(report.preflight).toEqual({
-        at: '2026-01-15T03:00:00.000Z',
+        at: new Date(drillStartMs(scenario, 1)).toISOString(),
         findings: [expect.objectContaining({ check, resource })],
       });
       const shown = progress.findIndex((event) => event.kind === 'preflight');
