@@ -50,8 +50,9 @@ describe('drift scenarios', () => {
       expect(report.events.map((event) => event.detailType)).toContain('Run Blocked');
       expect(lockHolder).toBeNull();
       // The drill showed the same finding before injecting the outage (T+00:00, the outage is at T+01:00).
+      const start = progress.find((event) => event.kind === 'start');
       expect(report.preflight).toEqual({
-        at: '2026-01-15T03:00:00.000Z',
+        at: start?.at,
         findings: [expect.objectContaining({ check, resource })],
       });
       const shown = progress.findIndex((event) => event.kind === 'preflight');

@@ -53,6 +53,8 @@ describe('auditPlanFile', () => {
     // Assess
     expect(code).toBe(1);
     expect(out).toEqual([]);
-    expect(err).toEqual(['✗ plans/missing.yml: cannot read: no such file']);
+    expect(err).toEqual([
+      '✗ plan file plans/missing.yml does not exist: give the path of a plan file, e.g. plans/example.yml',
+    ]);
   });
 });
