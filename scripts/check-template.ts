@@ -25,6 +25,7 @@ export const EXPECTED_FUNCTIONS = [
   'release-lock',
   'on-run-failed',
   'notify',
+  'readiness',
 ] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -69,8 +69,11 @@ export interface DrillOptions {
   /** The product's logs on stdout (Powertools, INFO). */
   verbose?: boolean;
   onProgress?: (event: DrillProgress) => void;
-  /** Called once the world is built, before time runs (tests schedule probes on `world.clock`). */
-  onWorld?: (world: World) => void;
+  /**
+   * Called once the world is built, before time runs (tests schedule probes on `world.clock`, or invoke a function
+   * that no event of the drill invokes, such as the scheduled readiness, through `runner`).
+   */
+  onWorld?: (world: World, runner: LocalRunner) => void;
   /**
    * Real milliseconds the whole drill may take before it is stopped with a DrillStuckError that names where it
    * was stuck. Default 120000 (a drill takes well under 2 s on a quiet machine).
@@ -563,7 +566,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           runner.startExecution({ stateMachineArn, name: incidentId, input: JSON.stringify(input) });
         });
       }
-      options.onWorld?.(world);
+      options.onWorld?.(world, runner);
       world.start();
       where.stage = 'running the preflight';
       const preflight = await preflightAtStart(plan, clock, progress);
