@@ -1,5 +1,6 @@
 import type { IdentityPort, LedgerPort, WorkflowPort } from '../shared/domain/ports';
 import type { Clock } from '../shared/runtime/clock';
+import type { CheckReadinessDeps } from '../shared/usecases/check-readiness';
 
 /**
  * What the `switchback` commands touch, passed in so that each command can be tested with fakes and so that a
@@ -37,6 +38,8 @@ export interface CliDeps {
   workflow(target: AwsTarget): WorkflowPort;
   /** Who the caller's AWS credentials belong to (STS), for approvals. */
   identity(target: AwsTarget): IdentityPort;
+  /** The readings readiness takes (the plans' resources in their regions, the alarms, the ledger's run history). */
+  readiness(target: AwsTarget): Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>;
 }
 
 /** A mistake in how the command was called (a missing or malformed option): exit code 2, like commander's. */

@@ -5,8 +5,12 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
+import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
+import { RdsAdapter } from '../shared/aws/rds';
+import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { InvalidRunInputError, SwitchbackError } from '../shared/errors';
 import { systemClock } from '../shared/runtime/clock';
@@ -74,6 +78,15 @@ const awsDeps = (env: CliEnv): CliDeps => ({
       ...(target.stateMachineArn ? { stateMachineArn: target.stateMachineArn } : {}),
     }),
   identity: (target) => new StsIdentity({ client: new STSClient({ region: target.region }) }),
+  // Each adapter builds its clients in the regions it reads (RDS and CloudWatch per plan region, Route 53 and the
+  // health alarms in us-east-1); the ledger is the deployment's.
+  readiness: (target) => ({
+    rds: new RdsAdapter(),
+    route53: new Route53Adapter(),
+    alarms: new CloudWatchAlarms(),
+    replicaLag: new CloudWatchReplicaLag(),
+    ledger: awsDeps(env).ledger(target),
+  }),
 });
 
 const oneLine = (text: string): string => text.replace(/\n\s*/g, ' ');
@@ -130,7 +143,7 @@ const buildProgram = (deps: CliDeps): Command => {
   registerHistory(program, deps);
   registerStatus(program, deps);
   registerDrill(program);
-  registerReadiness(program);
+  registerReadiness(program, deps);
   // Subcommands do not inherit exitOverride: without it commander would exit(1) on their usage errors.
   for (const command of program.commands) {
     command.exitOverride();

@@ -1,14 +1,17 @@
 import type { Context } from 'aws-lambda';
 import { secretsManagerClient, ssmClient } from '../shared/aws/clients';
 import { DynamoLedger } from '../shared/aws/ledger';
+import type { ReadinessChange } from '../shared/domain/readiness';
 import { MalformedEventError } from '../shared/errors';
 import { slackConnector } from '../shared/notify/connector';
+import { isReadinessChangedEvent, parseReadinessChanged } from '../shared/notify/readiness';
 import { type NotifyEvent, parseNotifyEvent } from '../shared/notify/state';
 import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type NotifyResult, notifyIncident } from '../shared/usecases/notify-incident';
+import { notifyReadiness } from '../shared/usecases/notify-readiness';
 
 /** Time kept back from the Lambda timeout for the ledger write after Slack answered. */
 const SAFETY_MARGIN_MS = 2000;
@@ -17,9 +20,29 @@ let ledger: DynamoLedger | undefined;
 
 /**
  * Slack notifier, behind an EventBridge rule on source "switchback" (async: retries, then the DLQ). Never a step
- * of the failover. An event it cannot read is dropped with a log line: retrying cannot fix it.
+ * of the failover. Incident events update the incident's message; a "Readiness Changed" event is one message. An event it cannot read is dropped with a log line: retrying cannot fix it.
  */
 export const handler = lambdaHandler(async (event: unknown, context: Context): Promise<NotifyResult> => {
+  const left = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity;
+  ledger ??= new DynamoLedger();
+  const slack = () =>
+    slackConnector({
+      clients: { secretsManager: secretsManagerClient, ssm: ssmClient },
+      log: logger,
+      deadline: Date.now() + left - SAFETY_MARGIN_MS,
+    });
+  if (isReadinessChangedEvent(event)) {
+    let change: ReadinessChange;
+    try {
+      change = parseReadinessChanged(event);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      logger.warn('malformed switchback event dropped', { issues: error.issues });
+      return { status: 'dropped', reason: error.message };
+    }
+    logger.appendKeys({ plan: change.plan });
+    return notifyReadiness(change, { plans: plans(), ledger, log: logger, slack: slack() });
+  }
   let parsed: NotifyEvent;
   try {
     parsed = parseNotifyEvent(event);
@@ -30,17 +53,11 @@ export const handler = lambdaHandler(async (event: unknown, context: Context): P
   }
   const { run } = parsed.detail;
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
-  const left = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity;
-  ledger ??= new DynamoLedger();
   return notifyIncident(parsed, {
     plans: plans(),
     ledger,
     log: logger,
     reportBaseUrl: config().REPORT_BASE_URL,
-    slack: slackConnector({
-      clients: { secretsManager: secretsManagerClient, ssm: ssmClient },
-      log: logger,
-      deadline: Date.now() + left - SAFETY_MARGIN_MS,
-    }),
+    slack: slack(),
   });
 });

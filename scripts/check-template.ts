@@ -28,6 +28,7 @@ export const EXPECTED_FUNCTIONS = [
   'assess-fence',
   'fence-database',
   'record-fence',
+  'readiness',
 ] as const;
 
 /** The runbooks' state machines: serverless.yml stepFunctions id -> runbook (statemachines/<runbook>.asl.json). */

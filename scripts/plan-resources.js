@@ -87,6 +87,14 @@ const rdsArn = (region, type, id) => sub(`arn:\${AWS::Partition}:rds:${region}:\
 const globalClusterArn = (id) => sub(`arn:\${AWS::Partition}:rds::\${AWS::AccountId}:global-cluster:${id}`);
 const zoneId = (id) => id.replace(/^\/hostedzone\//, '');
 const unique = (values) => [...new Set(values)];
+/** shared/aws/alarms.ts: the health-check alarms live in us-east-1. */
+const HEALTH_ALARM_REGION = 'us-east-1';
+/** A plan name as a CloudFormation logical id part: `orders-api` -> `OrdersApi`. */
+const readinessLogicalId = (app) =>
+  app
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 
 /**
  * Route 53 compares record names in their normalized form: lower case, no trailing dot, and any character other
@@ -347,6 +355,74 @@ module.exports = {
         },
       },
     };
+  },
+
+  /**
+   * Readiness reads the plans' trigger alarms, which live in us-east-1 with the Route 53 health-check metrics
+   * (shared/aws/alarms.ts HEALTH_ALARM_REGION): DescribeAlarms on those alarms only.
+   */
+  readinessAlarmStatements: () =>
+    allow(
+      ['cloudwatch:DescribeAlarms'],
+      unique(loadPlans().flatMap((plan) => plan.trigger.alarms)).map((name) =>
+        sub(`arn:\${AWS::Partition}:cloudwatch:${HEALTH_ALARM_REGION}:\${AWS::AccountId}:alarm:${name}`),
+      ),
+    ),
+
+  /**
+   * Per plan: an EventBridge Scheduler schedule that invokes the readiness function with `{ "plan": "<app>" }` every
+   * `readiness.scheduleMinutes` (default 15), and a CloudWatch alarm on the plan's PlanReady metric (EMF from that
+   * function, shared/aws/metrics.ts). The alarm treats missing data as breaching over two schedule periods, so a
+   * schedule or function that stopped running is seen as not ready too. Merged into `resources`.
+   */
+  readinessResources: () => {
+    const resources = {};
+    for (const plan of loadPlans()) {
+      const id = readinessLogicalId(plan.app);
+      if (resources[`ReadinessSchedule${id}`]) {
+        throw planError(`plans "${plan.app}" and another plan give the same CloudFormation id ${id}: rename one`);
+      }
+      const minutes = plan.readiness.scheduleMinutes;
+      resources[`ReadinessSchedule${id}`] = {
+        Type: 'AWS::Scheduler::Schedule',
+        Properties: {
+          Description: `Switchback readiness of plan ${plan.app}`,
+          ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          State: 'ENABLED',
+          Target: {
+            Arn: { 'Fn::GetAtt': ['ReadinessLambdaFunction', 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': ['ReadinessSchedulerRole', 'Arn'] },
+            Input: JSON.stringify({ plan: plan.app }),
+            // A readiness result is stale by the next run: no point retrying past it.
+            RetryPolicy: { MaximumEventAgeInSeconds: Math.max(60, minutes * 60), MaximumRetryAttempts: 2 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+          },
+        },
+      };
+      resources[`ReadinessAlarm${id}`] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: sub(`\${AWS::StackName}-readiness-${plan.app}`),
+          AlarmDescription: `Plan ${plan.app} is not ready to fail over (switchback readiness --plan ${plan.app} says why)`,
+          // serverless.yml provider.environment.METRICS_NAMESPACE (test/integration/packaged-template.test.ts).
+          Namespace: 'Switchback',
+          MetricName: 'PlanReady',
+          Dimensions: [
+            // Powertools adds its service name as a dimension of every metric it emits.
+            { Name: 'service', Value: 'switchback' },
+            { Name: 'plan', Value: plan.app },
+          ],
+          Statistic: 'Minimum',
+          Period: Math.min(2 * minutes * 60, 86400),
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        },
+      };
+    }
+    return { Resources: resources };
   },
 
   /** Read the Slack secrets the plans name, and nothing else. */

@@ -74,8 +74,11 @@ export interface DrillOptions {
   /** The product's logs on stdout (Powertools, INFO). */
   verbose?: boolean;
   onProgress?: (event: DrillProgress) => void;
-  /** Called once the world is built, before time runs (tests schedule probes on `world.clock`). */
-  onWorld?: (world: World) => void;
+  /**
+   * Called once the world is built, before time runs (tests schedule probes on `world.clock`, or invoke a function
+   * that no event of the drill invokes, such as the scheduled readiness, through `runner`).
+   */
+  onWorld?: (world: World, runner: LocalRunner) => void;
   /**
    * Real milliseconds the whole drill may take before it is stopped with a DrillStuckError that names where it
    * was stuck. Default 120000 (a drill takes well under 2 s on a quiet machine).
@@ -600,7 +603,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           void new StepFunctionsWorkflow({ stateMachineArn: fenceStateMachineArn }).startFailover(name, input);
         });
       }
-      options.onWorld?.(world);
+      options.onWorld?.(world, runner);
       world.start();
       const horizonMs = DEFAULT_HORIZON_MS;
       /** Runs the clock until `work` settles: a call that waits on a (virtual) timer, an SDK retry, still ends. */

@@ -1,22 +1,55 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { PlanReadiness } from '../../shared/domain/readiness';
-import { UsageError } from '../context';
+import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
+import type { Plan } from '../../shared/plan/schema';
+import { checkReadiness } from '../../shared/usecases/check-readiness';
+import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
 
 /**
- * `switchback readiness --local`: would this plan recover within its budgets if its primary region died now? Runs
- * the readiness check against the simulator (no AWS account needed) and prints per plan `ready`, the findings and
- * the projected RTO with its terms; writes an HTML readiness report beside the drill reports.
+ * `switchback readiness`: would each plan recover within its budgets if its primary region died now? Against the
+ * deployment's AWS account (the plans' resources, the ledger's run history) or, with `--local`, against the
+ * simulator (no AWS account needed). Prints per plan `ready`, the findings and the projected RTO with its terms;
+ * writes an HTML readiness report beside the drill reports.
  */
 
-export interface ReadinessCommandOptions {
-  plan: string;
+export interface ReadinessCommandOptions extends TargetOptions {
+  /** A plan name (looked up in `--plans`) or a plan file; every plan of `--plans` when absent. */
+  plan?: string;
+  plans: string;
   json?: boolean;
   local?: boolean;
   out: string;
 }
+
+const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile();
+
+/** The plans the command checks: the file given, the plan of that name in the plans folder, or all of them. */
+export const resolvePlans = (options: Pick<ReadinessCommandOptions, 'plan' | 'plans'>): Plan[] => {
+  if (options.plan && (isFile(options.plan) || /\.ya?ml$/.test(options.plan))) {
+    if (!isFile(options.plan)) {
+      throw new UsageError(
+        `plan file ${options.plan} does not exist: give --plan <file> or the name of a plan in ${options.plans}`,
+      );
+    }
+    return [loadPlanFile(options.plan)];
+  }
+  if (!existsSync(options.plans)) {
+    throw new UsageError(
+      `plans folder ${options.plans} does not exist: give --plans <dir> (default plans) or --plan <file>`,
+    );
+  }
+  const registry = PlanRegistry.fromDirectory(options.plans);
+  if (!options.plan) return registry.names.map((name) => registry.get(name));
+  if (!registry.names.includes(options.plan)) {
+    throw new UsageError(
+      `no plan named "${options.plan}" in ${options.plans} (plans: ${registry.names.join(', ') || 'none'}): give --plan <name> or <file>`,
+    );
+  }
+  return [registry.get(options.plan)];
+};
 
 /** The readiness of a plan for a terminal. */
 export const formatReadiness = (readiness: PlanReadiness): string => {
@@ -36,44 +69,65 @@ export const formatReadiness = (readiness: PlanReadiness): string => {
   return `${lines.join('\n')}\n`;
 };
 
-/** Runs the command; returns the exit code: 0 when the plan is ready, 1 when it is not. */
-export const runReadinessCommand = async (options: ReadinessCommandOptions): Promise<number> => {
-  if (!options.local) {
-    throw new UsageError(
-      'only --local is available: switchback readiness --local [--plan FILE] checks a plan against the simulator',
-    );
+/** Readiness of each plan against the deployment's AWS account, with the CLI's AWS clients (read only). */
+const checkAgainstAws = async (
+  plans: Plan[],
+  options: ReadinessCommandOptions,
+  deps: CliDeps,
+): Promise<PlanReadiness[]> => {
+  const target = resolveTarget(options, deps.env);
+  const adapters = deps.readiness(target);
+  const registry = new PlanRegistry(plans);
+  const results: PlanReadiness[] = [];
+  for (const plan of plans) {
+    results.push(await checkReadiness(plan, { ...adapters, plans: registry, clock: deps.clock, log: SILENT }));
   }
-  if (!existsSync(options.plan)) {
-    throw new UsageError(`plan file ${options.plan} does not exist: give --plan <file> (default plans/example.yml)`);
-  }
-  const [{ runLocalReadiness }, { renderReadinessHtml }] = await Promise.all([
-    import('../../sim/readiness'),
-    import('../../sim/readiness-html'),
-  ]);
-  const readiness = await runLocalReadiness({ planFile: options.plan });
-  await mkdir(options.out, { recursive: true });
-  const html = join(options.out, `readiness-${readiness.plan}.html`);
-  await writeFile(html, renderReadinessHtml([readiness]));
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify([readiness], null, 2)}\n`);
+  return results;
+};
+
+/** The use case logs for Lambda; on a terminal its result is the output. */
+const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** Runs the command; returns the exit code: 0 when every plan is ready, 1 when one is not. */
+export const runReadinessCommand = async (options: ReadinessCommandOptions, deps: CliDeps): Promise<number> => {
+  let results: PlanReadiness[];
+  if (options.local) {
+    if (!options.plan) options.plan = 'plans/example.yml';
+    if (!isFile(options.plan)) {
+      throw new UsageError(`plan file ${options.plan} does not exist: give --plan <file> (default plans/example.yml)`);
+    }
+    const { runLocalReadiness } = await import('../../sim/readiness');
+    results = [await runLocalReadiness({ planFile: options.plan })];
   } else {
-    process.stdout.write(formatReadiness(readiness));
-    process.stdout.write(`Report: ${html}\n`);
+    results = await checkAgainstAws(resolvePlans(options), options, deps);
   }
-  return readiness.ready ? 0 : 1;
+  const { renderReadinessHtml } = await import('../../sim/readiness-html');
+  await mkdir(options.out, { recursive: true });
+  const html = join(options.out, results.length === 1 ? `readiness-${results[0]?.plan}.html` : 'readiness.html');
+  await writeFile(html, renderReadinessHtml(results));
+  if (options.json) {
+    deps.io.out(JSON.stringify(results, null, 2));
+  } else {
+    for (const readiness of results) deps.io.out(formatReadiness(readiness).trimEnd());
+    deps.io.out(`Report: ${html}`);
+  }
+  return results.every((readiness) => readiness.ready) ? 0 : 1;
 };
 
 /** Registers `switchback readiness`. */
-export const registerReadiness = (program: Command): void => {
-  program.addCommand(
-    new Command('readiness')
-      .description('would each plan recover within its budgets if its primary region died now? (--local: simulator)')
-      .option('--plan <file>', 'the DR plan to check', 'plans/example.yml')
-      .option('--local', 'check against the simulated two-region AWS (no AWS account needed)')
-      .option('--json', 'print only the readiness JSON on stdout')
-      .option('--out <dir>', 'folder for the HTML readiness report', 'drill-reports')
-      .action(async (options: ReadinessCommandOptions) => {
-        process.exitCode = await runReadinessCommand(options);
-      }),
-  );
+export const registerReadiness = (program: Command, deps: CliDeps): void => {
+  program
+    .command('readiness')
+    .description('would each plan recover within its budgets if its primary region died now? (--local: simulator)')
+    .option('--plan <name|file>', 'a plan name (in --plans) or a plan file (default: every plan in --plans)')
+    .option('--plans <dir>', 'the folder of the deployed plans', 'plans')
+    .option('--local', 'check against the simulated two-region AWS (no AWS account needed; --plan is a file)')
+    .option('--json', 'print only the readiness JSON on stdout')
+    .option('--out <dir>', 'folder for the HTML readiness report', 'drill-reports')
+    .option('--region <region>', "Switchback's region, for its ledger (default: $AWS_REGION)")
+    .option('--stage <stage>', 'deployment stage', 'dev')
+    .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
+    .action(async (options: ReadinessCommandOptions) => {
+      process.exitCode = await runReadinessCommand(options, deps);
+    });
 };

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LedgerPort, LockOwner, LockState, NotificationState } from '../domain/ports';
+import type { PlanReadiness } from '../domain/readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../domain/run';
 import type { Topology } from '../domain/topology';
 import { LockHeldError } from '../errors';
@@ -48,6 +49,12 @@ const incidentKey = (incidentId: string) => `INCIDENT#${incidentId}`;
  */
 export const ALARM_INCIDENT_KEY_PREFIX = 'ALARM#';
 const alarmIncidentKey = (incidentId: string) => `${ALARM_INCIDENT_KEY_PREFIX}${incidentId}`;
+/**
+ * Readiness runs live under their own partition-key prefix, one partition per plan, sort key the run's time: the
+ * readiness function's role may write these keys and no others (serverless.yml, `dynamodb:LeadingKeys`).
+ */
+export const READINESS_KEY_PREFIX = 'READINESS#';
+const readinessKey = (plan: string) => `${READINESS_KEY_PREFIX}${plan}`;
 const INTAKE = 'INTAKE';
 const LOCK = 'LOCK';
 const STATE = 'STATE';
@@ -255,6 +262,33 @@ export class DynamoLedger implements LedgerPort {
         }),
       );
       return (result.Items ?? []).map((item) => strip<RunRecord>(item));
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'Query', error);
+    }
+  }
+
+  /**
+   * Keeps one readiness run of a plan (sort key: its time, ISO 8601 UTC, so sort-key order is time order). The same
+   * plan checked twice at the same instant keeps the later result.
+   */
+  async putReadiness(readiness: PlanReadiness): Promise<void> {
+    await this.#put({ ...readiness, pk: readinessKey(readiness.plan), sk: readiness.at });
+  }
+
+  /** A plan's readiness runs, newest first (`limit` 1: the latest). */
+  async listReadiness(plan: string, limit: number): Promise<PlanReadiness[]> {
+    try {
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': readinessKey(plan) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      );
+      return (result.Items ?? []).map((item) => strip<PlanReadiness>(item));
     } catch (error) {
       throw toSwitchbackError('dynamodb', 'Query', error);
     }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsPort } from '../domain/ports';
+import type { PlanReadiness } from '../domain/readiness';
 import type { PhaseName, RunRecord } from '../domain/run';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
@@ -40,6 +41,30 @@ export class EmfMetrics implements MetricsPort {
       this.#metrics.clearMetrics();
       this.#metrics.clearDimensions();
       this.#metrics.clearMetadata();
+    }
+  }
+
+  /**
+   * Emits and flushes one readiness run of a plan, dimension `plan`: PlanReady (1 ready, 0 not; the template's
+   * alarm per plan watches it), ProjectedRtoSeconds and, when a lag was measured, ReplicaLagSeconds. Never throws.
+   */
+  recordReadiness(readiness: PlanReadiness): void {
+    const metrics = this.#metrics;
+    try {
+      metrics.addDimensions({ plan: readiness.plan });
+      metrics.addMetric('PlanReady', MetricUnit.Count, readiness.ready ? 1 : 0);
+      if (Number.isFinite(readiness.projectedRto.seconds)) {
+        metrics.addMetric('ProjectedRtoSeconds', MetricUnit.Seconds, readiness.projectedRto.seconds);
+      }
+      if (readiness.replicaLagSeconds !== null && Number.isFinite(readiness.replicaLagSeconds)) {
+        metrics.addMetric('ReplicaLagSeconds', MetricUnit.Seconds, readiness.replicaLagSeconds);
+      }
+      metrics.publishStoredMetrics();
+    } catch (error) {
+      this.#log.warn('metrics not recorded', { errorName: error instanceof Error ? error.name : typeof error });
+      metrics.clearMetrics();
+      metrics.clearDimensions();
+      metrics.clearMetadata();
     }
   }
 

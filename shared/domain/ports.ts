@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import type { RecordSetReading } from './preflight';
+import type { PlanReadiness } from './readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
 import type { Topology } from './topology';
 
@@ -158,6 +159,10 @@ export interface LedgerPort {
   putRun(record: RunRecord): Promise<void>;
   getRun(plan: string, incidentId: string): Promise<RunRecord | undefined>;
   listRuns(plan: string, limit: number): Promise<RunRecord[]>;
+  /** Keeps one readiness run of a plan (time-ordered per plan). */
+  putReadiness(readiness: PlanReadiness): Promise<void>;
+  /** A plan's readiness runs, newest first. */
+  listReadiness(plan: string, limit: number): Promise<PlanReadiness[]>;
   putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void>;
   getApprovalToken(incidentId: string): Promise<{ plan: string; taskToken: string; requestedAt: string } | undefined>;
   /**
@@ -191,6 +196,8 @@ export interface EventsPort {
 export interface MetricsPort {
   /** Emits recovery metrics (EMF): RtoSeconds, RpoSeconds, phase durations, outcome counts. */
   recordRun(record: RunRecord): void;
+  /** Emits a plan's readiness: PlanReady 0/1, ProjectedRtoSeconds, ReplicaLagSeconds (when known). */
+  recordReadiness(readiness: PlanReadiness): void;
 }
 
 export interface WorkflowPort {

@@ -267,3 +267,39 @@ export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Dat
     replicaLagSeconds: lags.some((lag) => lag === null) ? null : Math.max(0, ...(lags as number[])),
   };
 };
+
+/** What changed between two readiness runs of a plan, for the one message people get when it changes. */
+export interface ReadinessChange {
+  plan: string;
+  at: string;
+  /** The readiness before (null: no earlier run recorded) and now. */
+  wasReady: boolean | null;
+  ready: boolean;
+  /** Findings present now and not before, and present before and gone now (compared by check and resource). */
+  appeared: ReadinessFinding[];
+  cleared: ReadinessFinding[];
+}
+
+const findingKey = (finding: ReadinessFinding): string => `${finding.check}|${finding.resource}`;
+
+/**
+ * The change people are told about: readiness flipped (ready to not ready, or back). A first run that is not ready
+ * counts as a change (nobody has been told yet); a first run that is ready, or a run whose readiness is the same as
+ * before (even with other findings), is not. Undefined: nothing to say.
+ */
+export const readinessChange = (
+  previous: PlanReadiness | undefined,
+  current: PlanReadiness,
+): ReadinessChange | undefined => {
+  if (previous ? previous.ready === current.ready : current.ready) return undefined;
+  const before = new Set((previous?.findings ?? []).map(findingKey));
+  const now = new Set(current.findings.map(findingKey));
+  return {
+    plan: current.plan,
+    at: current.at,
+    wasReady: previous ? previous.ready : null,
+    ready: current.ready,
+    appeared: current.findings.filter((finding) => !before.has(findingKey(finding))),
+    cleared: (previous?.findings ?? []).filter((finding) => !now.has(findingKey(finding))),
+  };
+};

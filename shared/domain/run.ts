@@ -297,6 +297,8 @@ export const DETAIL_TYPES = {
   recoveryFailed: 'Recovery Failed',
   runSkipped: 'Run Skipped',
   runBlocked: 'Run Blocked',
+  /** A plan's readiness flipped (shared/domain/readiness.ts ReadinessChange); no incident, no run. */
+  readinessChanged: 'Readiness Changed',
 } as const;
 
 /** detail of "Phase Changed". */

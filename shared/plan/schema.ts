@@ -227,6 +227,22 @@ export const planSchema = z
         pollSeconds: seconds('the preflight poll interval').default(30),
       })
       .default({ onFindings: 'block', maxWaitSeconds: 600, pollSeconds: 30 }),
+    readiness: z
+      .strictObject({
+        /**
+         * How often the deployed readiness function checks the plan (an EventBridge Scheduler `rate(N minutes)`;
+         * the scheduler's finest rate is one minute).
+         */
+        scheduleMinutes: z
+          .number({ error: 'expected readiness.scheduleMinutes as a whole number of minutes' })
+          .int({ error: 'expected readiness.scheduleMinutes as a whole number of minutes' })
+          .min(1, {
+            error: 'readiness.scheduleMinutes must be at least 1 (EventBridge Scheduler runs at most once a minute)',
+          })
+          .max(1440, { error: 'readiness.scheduleMinutes must be at most 1440 (once a day)' })
+          .default(15),
+      })
+      .default({ scheduleMinutes: 15 }),
   })
   .superRefine((plan, ctx) => {
     if (plan.regions.primary === plan.regions.standby) {

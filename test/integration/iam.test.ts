@@ -88,6 +88,23 @@ describe('the IAM roles of the packaged template', () => {
           if (report.outcome !== 'awaiting-approval') break;
         }
       }
+      // The scheduled readiness of the plan (EventBridge Scheduler invokes it with the plan's name), in a healthy
+      // world and in each drift scenario (findings change what it reads).
+      for (const scenario of ['region-outage', 'standby-missing', 'record-missing'] as const) {
+        await runDrill({
+          planFile,
+          scenario,
+          seed: 1,
+          slackPreview: false,
+          onWorld: (world, runner) => {
+            recorder ??= createCallRecorder(world.account);
+            useClientPlugin(recorder.plugin);
+            world.clock.schedule(world.t0Ms + 500, () => {
+              void runner.invoke('readiness', { plan: loadPlanFile(planFile).app }, { viaStateMachine: false });
+            });
+          },
+        });
+      }
       // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:
       // the paths an alarm never takes (an Aurora switchover, a dry run's records).
       const plan = loadPlanFile(planFile).app;

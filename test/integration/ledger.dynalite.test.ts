@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoLedger } from '../../shared/aws/ledger';
+import type { PlanReadiness } from '../../shared/domain/readiness';
 import type { RunRecord } from '../../shared/domain/run';
 import type { Topology } from '../../shared/domain/topology';
 import { LockHeldError } from '../../shared/errors';
@@ -285,6 +286,51 @@ describe('DynamoLedger (dynalite)', () => {
       expect(runs.map((record) => record.run.incidentId)).toEqual([
         'shop-20261125T180000Z-cccc',
         'shop-20261110T120000Z-bbbb',
+      ]);
+    });
+  });
+
+  describe('readiness runs', () => {
+    const run = (plan: string, at: string, ready: boolean): PlanReadiness => ({
+      plan,
+      at,
+      ready,
+      findings: [],
+      projectedRto: {
+        seconds: 515,
+        budgetSeconds: 900,
+        withinBudget: true,
+        terms: {
+          detection: { seconds: 150, source: 'd' },
+          promotion: { seconds: 240, source: 'p' },
+          dns: { seconds: 120, source: 'n' },
+          orchestration: { seconds: 5, source: 'o' },
+        },
+      },
+      replicaLagSeconds: null,
+    });
+
+    it("keeps each run of a plan, newest first, apart from other plans' and from its failover runs", async () => {
+      // Prepare
+      await ledger.putReadiness(run('readied', '2026-11-25T18:00:00.000Z', true));
+      await ledger.putReadiness(run('readied', '2026-11-25T18:30:00.000Z', false));
+      await ledger.putReadiness(run('readied', '2026-11-25T18:15:00.000Z', true));
+      await ledger.putReadiness(run('other', '2026-11-25T19:00:00.000Z', true));
+      await ledger.putRun(runRecord('readied', 'readied-20261125T180000Z-aaaa'));
+
+      // Act
+      const all = await ledger.listReadiness('readied', 10);
+      const [latest] = await ledger.listReadiness('readied', 1);
+
+      // Assess
+      expect(all.map((r) => r.at)).toEqual([
+        '2026-11-25T18:30:00.000Z',
+        '2026-11-25T18:15:00.000Z',
+        '2026-11-25T18:00:00.000Z',
+      ]);
+      expect(latest).toEqual(run('readied', '2026-11-25T18:30:00.000Z', false));
+      expect((await ledger.listRuns('readied', 10)).map((r) => r.run.incidentId)).toEqual([
+        'readied-20261125T180000Z-aaaa',
       ]);
     });
   });

@@ -44,4 +44,87 @@ describe('the packaged template', () => {
     expect(typeof definition).toBe('string');
     expect(definition as string).not.toContain('QueryLanguage');
   });
+
+  describe('readiness', () => {
+    interface ScheduleProperties {
+      ScheduleExpression: string;
+      Target: { Arn: unknown; RoleArn: unknown; Input: string };
+    }
+    interface AlarmProperties {
+      Dimensions: { Name: string; Value: string }[];
+      [key: string]: unknown;
+    }
+    const registry = PlanRegistry.fromDirectory(join(ROOT, 'plans'));
+    const ofType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
+    const statements = (roleId: string) =>
+      (
+        (template.Resources[roleId]?.Properties?.Policies ?? []) as {
+          PolicyDocument: { Statement: { Effect: string; Action: string[]; Condition?: unknown }[] };
+        }[]
+      ).flatMap((policy) => policy.PolicyDocument.Statement);
+
+    it("schedules the readiness function for every plan at the plan's interval, with the scheduler's own role", () => {
+      // Act
+      const schedules = ofType('AWS::Scheduler::Schedule').map(
+        (schedule) => schedule.Properties as unknown as ScheduleProperties,
+      );
+
+      // Assess
+      expect(schedules.map((schedule) => JSON.parse(schedule.Target.Input).plan).sort()).toEqual(
+        [...registry.names].sort(),
+      );
+      for (const schedule of schedules) {
+        const plan = registry.get(JSON.parse(schedule.Target.Input).plan);
+        expect(schedule.ScheduleExpression).toBe(`rate(${plan.readiness.scheduleMinutes} minutes)`);
+        expect(schedule.Target.Arn).toEqual({ 'Fn::GetAtt': ['ReadinessLambdaFunction', 'Arn'] });
+        expect(schedule.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['ReadinessSchedulerRole', 'Arn'] });
+      }
+      const invoke = statements('ReadinessSchedulerRole').filter((s) => s.Action.includes('lambda:InvokeFunction'));
+      expect(JSON.stringify(invoke)).toContain('-readiness');
+      expect(JSON.stringify(invoke)).not.toMatch(/-(assess|notify|promote-database|flip-dns)/);
+    });
+
+    it('gives the readiness role no write but its own ledger keys and its event', () => {
+      // Act
+      const writes = statements('ReadinessRole').filter(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          statement.Action.some((action) => !/:(Describe|Get|List|Query)/.test(action) && !action.startsWith('logs:')),
+      );
+
+      // Assess
+      expect(writes.map((statement) => [statement.Action, statement.Condition ?? null])).toEqual([
+        [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['READINESS#*'] } }],
+        [['events:PutEvents'], null],
+      ]);
+    });
+
+    it("alarms per plan when PlanReady falls below 1, in the functions' metric namespace", () => {
+      // Prepare
+      const fn = template.Resources.ReadinessLambdaFunction?.Properties as {
+        Environment: { Variables: Record<string, string> };
+      };
+
+      // Act
+      const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties as unknown as AlarmProperties);
+
+      // Assess
+      expect(alarms.map((alarm) => alarm.Dimensions.find((d) => d.Name === 'plan')?.Value).sort()).toEqual(
+        [...registry.names].sort(),
+      );
+      for (const alarm of alarms) {
+        expect(alarm).toMatchObject({
+          Namespace: fn.Environment.Variables.METRICS_NAMESPACE,
+          MetricName: 'PlanReady',
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        });
+        expect(alarm.Dimensions).toContainEqual({
+          Name: 'service',
+          Value: fn.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+        });
+      }
+    });
+  });
 });

@@ -63,12 +63,14 @@ describe('switchback readiness --local', () => {
     expect(readFileSync(join(out, 'readiness-orders.html'), 'utf8')).toContain('Projected RTO <strong>515 s</strong>');
   });
 
-  it('refuses to run without --local, saying how to run it', () => {
+  it('names the deployed plans in one line when --plan (without --local) names none of them', () => {
     // Act
-    const result = runSwitchback(['readiness'], 20_000);
+    const result = runSwitchback(['readiness', '--plan', 'payments'], 20_000);
 
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('only --local is available');
+    expect(result.stderr.trim()).toMatch(
+      /^switchback: no plan named "payments" in plans \(plans: [a-z, -]*orders[a-z, -]*\): give --plan <name> or <file>$/,
+    );
   });
 });

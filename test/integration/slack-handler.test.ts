@@ -102,4 +102,80 @@ describe('notify handler', () => {
     expect(String(report?.fix)).toContain('Secrets Manager secret "switchback/orders/slack"');
     expect(slack.server.requests).toHaveLength(0);
   });
+
+  describe('Readiness Changed', () => {
+    const finding = {
+      check: 'standby-exists',
+      resource: 'rds:us-west-2:orders-db-replica',
+      expected: 'a read replica of orders-db',
+      found: 'no such DB instance',
+      fix: 'create the read replica orders-db-replica in us-west-2',
+    };
+    const readinessChanged = (detail: Record<string, unknown>) => ({
+      version: '0',
+      id: 'readiness-1',
+      source: 'switchback',
+      'detail-type': 'Readiness Changed',
+      account: '123456789012',
+      time: '2026-11-25T03:15:00Z',
+      region: 'us-west-2',
+      resources: [],
+      detail: {
+        plan: 'orders',
+        at: '2026-11-25T03:15:00.000Z',
+        wasReady: true,
+        ready: false,
+        appeared: [finding],
+        cleared: [],
+        ...detail,
+      },
+    });
+
+    it('posts one message saying the plan is not ready and which findings appeared, with the fix', async () => {
+      // Act
+      const result = await handler(readinessChanged({}), context);
+
+      // Assess
+      expect(result).toEqual({ status: 'sent', key: 'readiness:2026-11-25T03:15:00.000Z' });
+      expect(slack.server.posts).toHaveLength(1);
+      const text = JSON.stringify(slack.server.posts[0]);
+      expect(text).toContain('orders is NOT ready to fail over');
+      expect(text).toContain('rds:us-west-2:orders-db-replica');
+      expect(text).toContain('create the read replica orders-db-replica in us-west-2');
+      expect(dynamodb).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: { pk: 'INCIDENT#readiness-orders', sk: 'SLACK' },
+      });
+    });
+
+    it('says which findings cleared when the plan is ready again', async () => {
+      // Act
+      await handler(readinessChanged({ wasReady: false, ready: true, appeared: [], cleared: [finding] }), context);
+
+      // Assess
+      const text = JSON.stringify(slack.server.posts[0]);
+      expect(text).toContain('orders is ready to fail over again');
+      expect(text).toContain('Cleared (1)');
+    });
+
+    it('posts nothing for a redelivered change', async () => {
+      // Prepare
+      dynamodb.on(GetCommand).resolves({ Item: { sentKeys: new Set(['readiness:2026-11-25T03:15:00.000Z']) } });
+
+      // Act
+      const result = await handler(readinessChanged({}), context);
+
+      // Assess
+      expect(result).toEqual({ status: 'already-sent', key: 'readiness:2026-11-25T03:15:00.000Z' });
+      expect(slack.server.requests).toHaveLength(0);
+    });
+
+    it('drops a change event without its plan, naming the field', async () => {
+      // Act
+      const result = await handler(readinessChanged({ plan: undefined }), context);
+
+      // Assess
+      expect(result).toMatchObject({ status: 'dropped', reason: expect.stringContaining('detail.plan') });
+      expect(slack.server.requests).toHaveLength(0);
+    });
+  });
 });

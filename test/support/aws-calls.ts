@@ -97,6 +97,12 @@ export const resourcesOf = (
       const entries = (input.UpdateRoutingControlStateEntries ?? []) as { RoutingControlArn?: unknown }[];
       return entries.flatMap((entry) => (typeof entry.RoutingControlArn === 'string' ? [entry.RoutingControlArn] : []));
     }
+    case 'cloudwatch:DescribeAlarms':
+      return Array.isArray(input.AlarmNames)
+        ? input.AlarmNames.map((name) => `arn:aws:cloudwatch:${region}:${account}:alarm:${String(name)}`)
+        : [];
+    case 'route53:GetHealthCheck':
+      return typeof input.HealthCheckId === 'string' ? [`arn:aws:route53:::healthcheck/${input.HealthCheckId}`] : [];
     case 'route53:GetChange':
       return typeof input.Id === 'string' ? [`arn:aws:route53:::change/${input.Id.replace(/^\/change\//, '')}`] : [];
     default:

@@ -18,6 +18,7 @@ import type {
   WorkflowPort,
 } from '../../shared/domain/ports';
 import type { RecordSetReading } from '../../shared/domain/preflight';
+import type { PlanReadiness } from '../../shared/domain/readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../../shared/domain/run';
 import type { Topology } from '../../shared/domain/topology';
 import { EndpointUnreachableError, LockHeldError } from '../../shared/errors';
@@ -90,6 +91,8 @@ export class FakeLedger implements LedgerPort {
   readonly putRuns: RunRecord[] = [];
   readonly released: { plan: string; incidentId: string; executionArn: string }[] = [];
   readonly alarmIncidents = new Map<string, AlarmIncident>();
+  /** Readiness runs per plan, keyed by time as the table keys them. */
+  readonly readiness = new Map<string, Map<string, PlanReadiness>>();
 
   async acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState> {
     const current = this.locks.get(plan);
@@ -173,6 +176,19 @@ export class FakeLedger implements LedgerPort {
       .map(copy);
   }
 
+  async putReadiness(readiness: PlanReadiness): Promise<void> {
+    const runs = this.readiness.get(readiness.plan) ?? new Map<string, PlanReadiness>();
+    runs.set(readiness.at, copy(readiness));
+    this.readiness.set(readiness.plan, runs);
+  }
+
+  async listReadiness(plan: string, limit: number): Promise<PlanReadiness[]> {
+    return [...(this.readiness.get(plan)?.values() ?? [])]
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, limit)
+      .map(copy);
+  }
+
   async putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void> {
     this.approvals.set(incidentId, { plan, taskToken, requestedAt });
   }
@@ -220,6 +236,12 @@ export class FakeEvents implements EventsPort {
 
 export class FakeMetrics implements MetricsPort {
   readonly records: RunRecord[] = [];
+
+  readonly readiness: PlanReadiness[] = [];
+
+  recordReadiness(readiness: PlanReadiness): void {
+    this.readiness.push(copy(readiness));
+  }
 
   recordRun(record: RunRecord): void {
     this.records.push(copy(record));

@@ -17,6 +17,7 @@ export const fakeDeps = (
     ledger?: Partial<LedgerPort>;
     workflow?: Partial<WorkflowPort>;
     identity?: Partial<IdentityPort>;
+    readiness?: ReturnType<CliDeps['readiness']>;
     env?: Partial<CliEnv>;
     now?: Date;
   } = {},
@@ -38,6 +39,11 @@ export const fakeDeps = (
     identity: (target) => {
       targets.push(target);
       return parts.identity as IdentityPort;
+    },
+    readiness: (target) => {
+      targets.push(target);
+      if (!parts.readiness) throw new Error('this test gave no readiness adapters');
+      return parts.readiness;
     },
   };
   return { deps, targets, ...captured };

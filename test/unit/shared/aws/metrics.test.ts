@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EmfMetrics, phaseMetricName } from '../../../../shared/aws/metrics';
+import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import type { RunRecord } from '../../../../shared/domain/run';
 
 const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({
@@ -169,5 +170,64 @@ describe('phaseMetricName', () => {
 
     // Assess
     expect(names).toEqual(['DetectSeconds', 'DnsSeconds', 'VerifySeconds']);
+  });
+
+  describe('recordReadiness', () => {
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    const readiness = (overrides: Partial<PlanReadiness> = {}): PlanReadiness => ({
+      plan: 'orders',
+      at: '2026-11-25T18:00:00.000Z',
+      ready: false,
+      findings: [],
+      projectedRto: {
+        seconds: 515,
+        budgetSeconds: 900,
+        withinBudget: true,
+        terms: {
+          detection: { seconds: 150, source: 's' },
+          promotion: { seconds: 240, source: 's' },
+          dns: { seconds: 120, source: 's' },
+          orchestration: { seconds: 5, source: 's' },
+        },
+      },
+      replicaLagSeconds: 2.5,
+      ...overrides,
+    });
+
+    it('emits PlanReady 0, ProjectedRtoSeconds and ReplicaLagSeconds with the plan (and service) dimension', () => {
+      // Prepare
+      const { metrics, lines } = captureEmf({ POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' });
+
+      // Act
+      new EmfMetrics({ metrics }).recordReadiness(readiness());
+
+      // Assess
+      expect(lines()).toHaveLength(1);
+      const [line] = lines();
+      expect(line).toMatchObject({
+        plan: 'orders',
+        service: 'switchback',
+        PlanReady: 0,
+        ProjectedRtoSeconds: 515,
+        ReplicaLagSeconds: 2.5,
+      });
+      // The template's alarm names exactly these dimensions (scripts/plan-resources.js readinessResources).
+      expect([...(line?._aws.CloudWatchMetrics[0]?.Dimensions[0] ?? [])].sort()).toEqual(['plan', 'service']);
+    });
+
+    it('emits PlanReady 1 and no ReplicaLagSeconds when the plan is ready and no lag was measured', () => {
+      // Prepare
+      const { metrics, lines } = captureEmf({ POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' });
+
+      // Act
+      new EmfMetrics({ metrics }).recordReadiness(readiness({ ready: true, replicaLagSeconds: null }));
+
+      // Assess
+      expect(lines()[0]).toMatchObject({ PlanReady: 1 });
+      expect(lines()[0]).not.toHaveProperty('ReplicaLagSeconds');
+    });
   });
 });

@@ -85,6 +85,37 @@ describe('planSchema', () => {
     expect(issues).toEqual([{ path: 'regions.primary', message: expect.stringContaining('"us-east1" is not') }]);
   });
 
+  it('checks readiness every 15 minutes unless the plan says otherwise', () => {
+    // Prepare
+    const plan = mutable(examplePlan());
+    delete plan.readiness;
+    const every5 = { ...mutable(examplePlan()), readiness: { scheduleMinutes: 5 } };
+
+    // Act
+    const byDefault = parsePlan(plan, 'test.yml');
+    const custom = parsePlan(every5, 'test.yml');
+
+    // Assess
+    expect(byDefault.readiness).toEqual({ scheduleMinutes: 15 });
+    expect(custom.readiness).toEqual({ scheduleMinutes: 5 });
+  });
+
+  it('names readiness.scheduleMinutes when it is below the scheduler minimum', () => {
+    // Prepare
+    const plan = { ...mutable(examplePlan()), readiness: { scheduleMinutes: 0 } };
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'readiness.scheduleMinutes',
+        message: 'readiness.scheduleMinutes must be at least 1 (EventBridge Scheduler runs at most once a minute)',
+      },
+    ]);
+  });
+
   it('names budgets.rtoSeconds when the budget is negative', () => {
     // Prepare
     const plan = mutable(examplePlan());
