@@ -16,7 +16,7 @@ import {
   runContextSchema,
 } from '../domain/run';
 import { type FieldIssue, MalformedEventError } from '../errors';
-import { toFieldIssues } from '../plan/load';
+import { toFieldIssues } from '../plan/validate';
 import { secondsBetween } from '../runtime/clock';
 
 /**
