@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { RunContext } from '../shared/domain/run';
 import { MalformedEventError } from '../shared/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeFinding } from '../domain/preflight';
 import {
   type ApprovalRequestedDetail,

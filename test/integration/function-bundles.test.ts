@@ -10,9 +10,18 @@ describe('function bundles', () => {
     .filter((file) => file.endsWith('.ts'))
     .map((file) => join(dir, file));
   let packagesByBundle: Map<string, Set<string>>;
+  let inputsByBundle: Map<string, string[]>;
 
   beforeAll(async () => {
     const result = await build({ ...LAMBDA_BUILD, entryPoints: entries, outdir: 'out', write: false, metafile: true });
+    inputsByBundle = new Map(
+      Object.entries(result.metafile.outputs).map(([output, { inputs }]) => [
+        output,
+        Object.entries(inputs)
+          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+          .map(([input]) => input.replaceAll('\\', '/')),
+      ]),
+    );
     packagesByBundle = new Map(
       Object.entries(result.metafile.outputs).map(([output, { inputs }]) => [
         output,
@@ -34,5 +43,14 @@ describe('function bundles', () => {
   it('carries no YAML parser in any function: plans are compiled to JSON at package time', () => {
     const withYaml = [...packagesByBundle].filter(([, packages]) => packages.has('yaml')).map(([output]) => output);
     expect(withYaml).toEqual([]);
+  });
+
+  it("carries only zod's English messages, not its other locales (a namespace import lets esbuild drop them)", () => {
+    const locales = [...inputsByBundle].flatMap(([output, inputs]) =>
+      inputs
+        .filter((input) => /node_modules\/zod\/.*\/locales\/(?!en\.)/.test(input))
+        .map((input) => `${output}: ${input}`),
+    );
+    expect(locales).toEqual([]);
   });
 });
