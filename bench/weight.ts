@@ -20,6 +20,10 @@ export const BASELINE_CLIENTS: Readonly<Record<string, { imports: string; constr
   '@aws-sdk/client-eventbridge': { imports: 'EventBridgeClient', construct: 'new EventBridgeClient({})' },
   '@aws-sdk/client-rds': { imports: 'RDSClient', construct: 'new RDSClient({})' },
   '@aws-sdk/client-route-53': { imports: 'Route53Client', construct: 'new Route53Client({})' },
+  '@aws-sdk/client-route53-recovery-cluster': {
+    imports: 'Route53RecoveryClusterClient',
+    construct: 'new Route53RecoveryClusterClient({})',
+  },
   '@aws-sdk/client-secrets-manager': { imports: 'SecretsManagerClient', construct: 'new SecretsManagerClient({})' },
   '@aws-sdk/client-sfn': { imports: 'SFNClient', construct: 'new SFNClient({})' },
   '@aws-sdk/client-ssm': { imports: 'SSMClient', construct: 'new SSMClient({})' },
