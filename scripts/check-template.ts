@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { PlanRegistry } from '../shared/plan/load';
+import { loadPlanDirectory } from '../shared/plan/load';
 
 /**
  * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the failover
@@ -323,7 +323,7 @@ export const main = (root: string): number => {
     return 1;
   }
   const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
-  const registry = PlanRegistry.fromDirectory(join(root, 'plans'));
+  const registry = loadPlanDirectory(join(root, 'plans'));
   const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
   const result = checkTemplate(template, alarms, readSourceDefinitions(root));
   for (const line of result.passed) console.log(`✓ ${line}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { Pluggable } from '@smithy/types';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
@@ -422,7 +422,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
 
       const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
       cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
-      await writeFile(join(plansDir, basename(options.planFile)), JSON.stringify(plan));
+      // As packaged: the plan compiled to JSON (shared/plan/compile.ts), the form the functions load.
+      await writeFile(
+        join(plansDir, `${basename(options.planFile, extname(options.planFile))}.json`),
+        JSON.stringify(plan),
+      );
       // Before any product module reads its configuration (it does so once per process).
       cleanups.push(
         setEnvironment({

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { skipReason } from '../domain/decision';
 import { impactStartedAt, incidentIdFor, parseAlarmTime } from '../domain/incident';
 import type { LedgerPort, WorkflowPort } from '../domain/ports';
 import type { RunInput } from '../domain/run';
 import { currentTopology } from '../domain/topology';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 

@@ -11,7 +11,7 @@ import {
   type VerificationResult,
 } from '../domain/run';
 import { currentTopology, topologyAfterFailover } from '../domain/topology';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 

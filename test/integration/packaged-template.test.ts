@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { checkTemplate, readSourceDefinitions, type Template } from '../../scripts/check-template';
-import { PlanRegistry } from '../../shared/plan/load';
+import { loadPlanDirectory } from '../../shared/plan/load';
 import { readPackagedTemplate } from '../support/packaged-template';
 
 /** The template `npm run package` wrote, as it would be deployed. */
@@ -14,7 +14,7 @@ describe('the packaged template', () => {
 
   it('passes every template check', () => {
     // Prepare
-    const registry = PlanRegistry.fromDirectory(join(ROOT, 'plans'));
+    const registry = loadPlanDirectory(join(ROOT, 'plans'));
     const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
 
     // Act
@@ -54,7 +54,7 @@ describe('the packaged template', () => {
       Dimensions: { Name: string; Value: string }[];
       [key: string]: unknown;
     }
-    const registry = PlanRegistry.fromDirectory(join(ROOT, 'plans'));
+    const registry = loadPlanDirectory(join(ROOT, 'plans'));
     const ofType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
     const statements = (roleId: string) =>
       (

@@ -3,7 +3,7 @@ import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type PhaseChangedDetail, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import { InvalidRunInputError } from '../../errors';
-import type { PlanRegistry } from '../../plan/load';
+import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';

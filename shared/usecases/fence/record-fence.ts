@@ -2,7 +2,7 @@ import { type FenceResult, topologyAfterFence } from '../../domain/fence';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
-import type { PlanRegistry } from '../../plan/load';
+import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import type { FenceAssessment } from './assess-fence';
