@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -9,6 +10,7 @@ import {
 } from '@aws-sdk/client-rds';
 import type { RunRecord } from '../../shared/domain/run';
 import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
+import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
 import {
@@ -99,7 +101,10 @@ class OldPrimaries {
 }
 
 describe('fence state machine', () => {
-  const suite = useFailoverSuite(mocks, { PLANS_DIR });
+  // The functions load the plans as packaged: plans/*.yml compiled to JSON.
+  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  compilePlans(PLANS_DIR, compiledPlans);
+  const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
   const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));
   const failedOverAt = '2026-11-25T03:09:00.000Z';
   let runner: LocalRunner;
