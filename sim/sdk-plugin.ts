@@ -1,9 +1,14 @@
 import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { PutEventsCommandInput, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type {
+  CreateDBInstanceCommandInput,
+  DeleteDBClusterCommandInput,
+  DeleteDBInstanceCommandInput,
   DescribeDBClusterAutomatedBackupsCommandInput,
   DescribeDBInstanceAutomatedBackupsCommandInput,
   FailoverGlobalClusterCommandInput,
+  RestoreDBClusterToPointInTimeCommandInput,
+  RestoreDBInstanceToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
 import type {
   ChangeResourceRecordSetsCommandInput,
@@ -67,6 +72,11 @@ const MUTATING: Record<
     service: 'route53-recovery-cluster',
     target: (input) => `${input.RoutingControlArn} ${input.RoutingControlState}`,
   },
+  RestoreDBInstanceToPointInTime: { service: 'rds', target: (input) => String(input.TargetDBInstanceIdentifier) },
+  RestoreDBClusterToPointInTime: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
+  CreateDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  DeleteDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  DeleteDBCluster: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
 };
 
 const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
@@ -99,8 +109,27 @@ const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as R
 const rdsOperations: Record<string, Operation> = {
   DescribeDBInstances: ({ world, region, input }) => {
     const { DBInstanceIdentifier, Filters } = asRecord(input) as { DBInstanceIdentifier?: string; Filters?: [] };
-    return { DBInstances: world.rds.describe(region, DBInstanceIdentifier, Filters) };
+    const restored = DBInstanceIdentifier ? world.restores.findInstance(region, DBInstanceIdentifier) : undefined;
+    if (restored) return { DBInstances: [world.restores.describeInstance(restored)] };
+    const planned = world.rds.describe(region, DBInstanceIdentifier, Filters);
+    const extra = DBInstanceIdentifier === undefined ? world.restores.describeInstances(region, Filters) : [];
+    return { DBInstances: [...planned, ...extra] };
   },
+  RestoreDBInstanceToPointInTime: ({ world, region, input }) => ({
+    DBInstance: world.restores.restoreInstance(region, input as RestoreDBInstanceToPointInTimeCommandInput),
+  }),
+  RestoreDBClusterToPointInTime: ({ world, region, input }) => ({
+    DBCluster: world.restores.restoreCluster(region, input as RestoreDBClusterToPointInTimeCommandInput),
+  }),
+  CreateDBInstance: ({ world, region, input }) => ({
+    DBInstance: world.restores.createInstance(region, input as CreateDBInstanceCommandInput),
+  }),
+  DeleteDBInstance: ({ world, region, input }) => ({
+    DBInstance: world.restores.deleteInstance(region, input as DeleteDBInstanceCommandInput),
+  }),
+  DeleteDBCluster: ({ world, region, input }) => ({
+    DBCluster: world.restores.deleteCluster(region, input as DeleteDBClusterCommandInput),
+  }),
   PromoteReadReplica: ({ world, region, input }) => {
     const { DBInstanceIdentifier, BackupRetentionPeriod } = asRecord(input) as {
       DBInstanceIdentifier: string;
@@ -111,9 +140,15 @@ const rdsOperations: Record<string, Operation> = {
   DescribeGlobalClusters: ({ world, input }) => ({
     GlobalClusters: world.aurora.describeGlobal(asRecord(input).GlobalClusterIdentifier as string | undefined),
   }),
-  DescribeDBClusters: ({ world, region, input }) => ({
-    DBClusters: world.aurora.describeClusters(region, asRecord(input).DBClusterIdentifier as string | undefined),
-  }),
+  DescribeDBClusters: ({ world, region, input }) => {
+    const identifier = asRecord(input).DBClusterIdentifier as string | undefined;
+    const restored = identifier ? world.restores.findCluster(region, identifier) : undefined;
+    if (restored) return { DBClusters: [world.restores.describeCluster(restored)] };
+    const planned = world.aurora.describeClusters(region, identifier);
+    return {
+      DBClusters: identifier === undefined ? [...planned, ...world.restores.describeClusters(region)] : planned,
+    };
+  },
   FailoverGlobalCluster: ({ world, input }) => {
     const request = input as FailoverGlobalClusterCommandInput;
     return {

@@ -8,6 +8,7 @@ import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
 import { HISTORY_MS, RdsModel } from './models/rds';
+import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
@@ -79,6 +80,8 @@ export interface ScenarioSpec {
    * `recordNotFailover`: that record is a weighted record instead of a failover record.
    */
   drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean };
+  /** How point-in-time restores end and the storage they restore (sim/models/restore.ts). */
+  restore?: RestoreFaults;
   timing?: TimingOverrides;
 }
 
@@ -286,11 +289,16 @@ export class World {
   readonly healthChecks: HealthChecks;
   readonly rds: RdsModel;
   readonly aurora: AuroraModel;
+  /** Point-in-time restores (restore tests' throwaway instances and clusters). */
+  readonly restores: RestoreModel;
   readonly route53: Route53Model;
   readonly metrics = new Metrics();
   readonly alarms: Alarms;
   readonly bus: EventBus;
-  /** Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets). */
+  /**
+   * Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets,
+   * the restores, CreateDBInstance and the deletes).
+   */
   readonly actions: SimAction[] = [];
   /** Every call that reached the simulator (not DynamoDB, which is local), in order: where the product reached. */
   readonly calls: SimCall[] = [];
@@ -338,6 +346,15 @@ export class World {
     this.healthChecks = new HealthChecks(clock, this.timing, this.regions, this.random, endpoints);
     this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
+    this.restores = new RestoreModel(
+      clock,
+      this.timing,
+      this.random,
+      this.account,
+      this.rds,
+      this.aurora,
+      scenario.restore,
+    );
     this.bus = new EventBus(clock, () => this.timing.events.deliveryMs);
     // The alarms live where HealthCheckStatus does (us-east-1): while CloudWatch there is down, none is evaluated.
     this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account, () =>
