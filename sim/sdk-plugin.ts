@@ -89,6 +89,7 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   STSClient: 'sts',
   Route53Client: 'route53',
   Route53RecoveryClusterClient: 'arc',
+  LambdaClient: 'lambda',
 };
 
 /** The product's client timeouts that apply to each service's calls. */
@@ -102,6 +103,7 @@ const TIMEOUTS_OF: Record<OutageService, TimedService> = {
   sts: 'sts',
   route53: 'route53',
   arc: 'routingControl',
+  lambda: 'lambda',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -382,6 +384,38 @@ const routingControlOperations: Record<string, Operation> = {
   },
 };
 
+const lambdaOperations: Record<string, Operation> = {
+  // Invoke (RequestResponse): the function's answer as JSON bytes; an error it throws is a FunctionError "Unhandled"
+  // with the error's name and message, as Lambda reports it (status 200, the call itself succeeded).
+  Invoke: async ({ world, input }) => {
+    const { FunctionName, Payload } = asRecord(input) as { FunctionName?: string; Payload?: Uint8Array | string };
+    const name = String(FunctionName ?? '').replace(/^arn:aws[a-z-]*:lambda:[^:]+:\d+:function:/, '');
+    const fn = world.functions.get(name);
+    if (!fn) {
+      throw awsError('LambdaClient', {
+        code: 'ResourceNotFoundException',
+        message: `Function not found: arn:aws:lambda:${world.plan.regions.standby}:${world.account}:function:${name}`,
+        status: 404,
+      });
+    }
+    const text = typeof Payload === 'string' ? Payload : new TextDecoder().decode(Payload ?? new Uint8Array());
+    const payload: unknown = text ? JSON.parse(text) : undefined;
+    world.functions.invocations.push({ name, payload, atMs: world.clock.now() });
+    const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value ?? null));
+    try {
+      return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encode(await fn(payload)) };
+    } catch (error) {
+      const named = error instanceof Error ? error : new Error(String(error));
+      return {
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        ExecutedVersion: '$LATEST',
+        Payload: encode({ errorType: named.name, errorMessage: named.message }),
+      };
+    }
+  },
+};
+
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,
   Route53Client: route53Operations,
@@ -392,6 +426,7 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   SSMClient: ssmOperations,
   STSClient: stsOperations,
   Route53RecoveryClusterClient: routingControlOperations,
+  LambdaClient: lambdaOperations,
 };
 
 interface SmithyContext {

@@ -47,6 +47,8 @@ export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
 export interface ScenarioSpec {
   name: string;
   description: string;
+  /** Which runbook the drill runs: the failover (started by the health alarm, default) or a restore test. */
+  runbook?: 'failover' | 'restore-test';
   /**
    * Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. `us-east-1` is
    * us-east-1 whatever the plan's regions: the region of Route 53's control plane and HealthCheckStatus metric.
@@ -221,6 +223,23 @@ export class SimSecrets {
   }
 }
 
+/** What a team-owned function (a restore test's validation hook) answers: its result, or an error it throws. */
+export type SimFunction = (payload: unknown) => unknown;
+
+/** The plans' own Lambda functions in the world (Invoke answers from here; an unknown name is ResourceNotFound). */
+export class SimFunctions {
+  private readonly byName = new Map<string, SimFunction>();
+  readonly invocations: { name: string; payload: unknown; atMs: number }[] = [];
+
+  put(name: string, fn: SimFunction): void {
+    this.byName.set(name, fn);
+  }
+
+  get(name: string): SimFunction | undefined {
+    return this.byName.get(name);
+  }
+}
+
 /** The critical path's lower bound under the world's model: no polling, no orchestration delay. */
 export interface CriticalPathBound {
   /** When the primary region went down (the real start of the outage). */
@@ -316,6 +335,8 @@ export class World {
    * here is refused the way STS refuses an unknown key (InvalidClientTokenId).
    */
   readonly principals = new Map<string, string>([[DRILL_ACCESS_KEY_ID, DRILL_OPERATOR_ARN]]);
+  /** The plans' own functions (validation hooks); empty unless the drill puts some. */
+  readonly functions = new SimFunctions();
   /** Replace with the runner's implementation; the default records and runs nothing. */
   stepFunctions: SimStepFunctions;
   private readonly outageAffects: ReadonlySet<string>;

@@ -359,6 +359,14 @@ export class RestoreModel {
     };
   }
 
+  /** Restored resources that exist and whose deletion nobody asked for: what a finished test must leave empty. */
+  undeleted(): string[] {
+    const now = this.clock.now();
+    return [...this.instances, ...this.clusters]
+      .filter((r) => r.deleteRequestedMs === undefined && this.statusAt(r, now) !== undefined)
+      .map((r) => r.identifier);
+  }
+
   private pointInTime(
     restoreTime: Date | undefined,
     useLatest: boolean | undefined,
