@@ -30,7 +30,8 @@ import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
 import { startLocalLedger } from './local-ledger';
-import { LocalRunner, loadRestoreTestDefinition } from './local-runner';
+import { type LambdaHandler, LocalRunner, loadRestoreTestDefinition, type Transition } from './local-runner';
+import type { RestoreFaults } from './models/restore';
 import type { DrillProgress } from './progress';
 import { Random } from './random';
 import {
@@ -81,6 +82,15 @@ export interface DrillOptions {
    * was stuck. Default 120000 (a drill takes well under 2 s on a quiet machine).
    */
   wallTimeoutMs?: number;
+  /** Restore-test scenarios: how restores end (tests: never available, a failed status). */
+  restoreFaults?: RestoreFaults;
+  /**
+   * Restore-test scenarios: how many times the test is started with the same execution name (the test id), each
+   * by a fresh runner once the previous one ended, as a redrive re-enters a failed execution. Default 1.
+   */
+  restoreRuns?: number;
+  /** Finds a function's handler (tests wrap the real ones to inject a failure); default functions/<name>.ts. */
+  loadHandler?: (name: string) => Promise<LambdaHandler>;
 }
 
 export interface DrillResult {
@@ -390,6 +400,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const seed = options.seed ?? 1;
   const scenario = buildScenario(scenarioName);
   const startMs = drillStartMs(scenarioName, seed);
+  if (options.restoreFaults) scenario.restore = { ...scenario.restore, ...options.restoreFaults };
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
 
@@ -737,36 +748,46 @@ const runRestoreTestDrill = async (context: {
   timing: TimingModel;
   invocations: Map<string, number>;
   wallStartedAt: string;
+  runs: number;
+  loadHandler?: (name: string) => Promise<LambdaHandler>;
 }): Promise<DrillReport> => {
   const { world, clock, plan, timing, invocations } = context;
   const hook = plan.backups.restoreTest?.validationHook;
   if (hook) world.functions.put(hook.replace(/^arn:.*:function:/, ''), drillValidationHook);
-  const runner = new LocalRunner({
-    definition: loadRestoreTestDefinition(),
-    stateMachineArn: `arn:aws:states:${plan.regions.standby}:${world.account}:stateMachine:switchback-drill-restore-test`,
-    waits: 'virtual',
-    statusChangeTarget: null,
-    track: (work) => clock.track(work, 'load handler'),
-    latency: {
-      taskStepMs: () => timing.stepFunctions.stepLatencyMs,
-      lambdaMs: (name) => {
-        const index = invocations.get(name) ?? 0;
-        invocations.set(name, index + 1);
-        return world.lambdaDurationMs(name, index);
+  const newRunner = () =>
+    new LocalRunner({
+      ...(context.loadHandler ? { loadHandler: context.loadHandler } : {}),
+      definition: loadRestoreTestDefinition(),
+      stateMachineArn: `arn:aws:states:${plan.regions.standby}:${world.account}:stateMachine:switchback-drill-restore-test`,
+      waits: 'virtual',
+      statusChangeTarget: null,
+      track: (work) => clock.track(work, 'load handler'),
+      latency: {
+        taskStepMs: () => timing.stepFunctions.stepLatencyMs,
+        lambdaMs: (name) => {
+          const index = invocations.get(name) ?? 0;
+          invocations.set(name, index + 1);
+          return world.lambdaDurationMs(name, index);
+        },
       },
-    },
-  });
+    });
   const testId = `${plan.app}-restore-${iso(DRILL_START_MS)
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z')}`;
-  clock.schedule(world.t0Ms + RESTORE_TEST_START_MS, () => {
-    runner.startExecution({
-      name: testId,
-      input: JSON.stringify({ plan: plan.app, action: 'restore-test', requestedBy: 'drill' }),
+  const timeline: Transition[] = [];
+  let execution: ReturnType<LocalRunner['list']>[number] | undefined;
+  for (let run = 0; run < context.runs; run++) {
+    const runner = newRunner();
+    clock.schedule(clock.now() + RESTORE_TEST_START_MS, () => {
+      runner.startExecution({
+        name: testId,
+        input: JSON.stringify({ plan: plan.app, action: 'restore-test', requestedBy: 'drill' }),
+      });
     });
-  });
-  await clock.runUntil(() => runner.list().length > 0 && runner.idle, { maxVirtualMs: 2 * 86_400_000 });
-  const execution = runner.list()[0];
+    await clock.runUntil(() => runner.list().length > 0 && runner.idle, { maxVirtualMs: 2 * 86_400_000 });
+    execution = runner.list()[0];
+    timeline.push(...(execution?.transitions ?? []));
+  }
   const records: RestoreTestRecord[] = (await new DynamoRestoreTestLedger().listRestoreTests(plan.app, 100))
     .filter((r) => r.testId === testId)
     .sort((a, b) => a.databaseId.localeCompare(b.databaseId));
@@ -790,12 +811,17 @@ const runRestoreTestDrill = async (context: {
     },
     actions: world.actions.map(toDrillAction),
     lowerBoundSeconds: null,
-    timeline: execution?.transitions ?? [],
+    timeline,
     events: switchbackEvents(world),
     warnings,
     wall: { startedAt: context.wallStartedAt, durationMs: 0 },
   });
   report.restoreTests = records;
+  if (execution && execution.status !== 'SUCCEEDED') {
+    report.warnings.push(
+      `restore-test execution ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trim(),
+    );
+  }
   return report;
 };
 
