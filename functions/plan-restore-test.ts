@@ -4,7 +4,8 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
-import { planRestoreTest } from '../shared/usecases/restore-test/plan-restore-test';
+import { defaultRestoreDeps } from '../shared/usecases/restore-test/deps';
+import { beginRestoreTest } from '../shared/usecases/restore-test/plan-restore-test';
 import { parseStepInput } from '../shared/usecases/step-inputs';
 
 /** The runbook input (README, "Runbook input") plus the execution name, which is the test id. */
@@ -18,14 +19,14 @@ const eventSchema = z.object({
   testId: z.string().min(1),
 });
 
-/** "Plan Restore Tests": which databases, the test id, its start and deadline. */
+/** "Plan Restore Tests": which databases, the test id, its start and deadline; then sweep earlier leftovers. */
 export const handler = lambdaHandler(async (event: unknown) => {
   const { input, testId } = parseStepInput('restore-test input', eventSchema, event);
   logger.appendKeys({ plan: input.plan, testId });
   try {
-    return planRestoreTest(
+    return await beginRestoreTest(
       { plan: plans().get(input.plan), testId, database: input.database, requestedBy: input.requestedBy },
-      { now: systemClock.now() },
+      { ...defaultRestoreDeps(), clock: systemClock },
     );
   } catch (error) {
     // A plan without restore-test settings or an unknown database: bad input, one line, never retried.

@@ -376,6 +376,13 @@ export class World {
       this.aurora,
       scenario.restore,
     );
+    if (scenario.restore?.leftovers) {
+      this.restores.seedLeftovers(plan.regions.standby, [
+        { Key: 'switchback:restore-test', Value: 'an-earlier-test' },
+        { Key: 'switchback:plan', Value: plan.app },
+        { Key: 'switchback:delete-after', Value: new Date(this.t0Ms - 3600_000).toISOString() },
+      ]);
+    }
     this.bus = new EventBus(clock, () => this.timing.events.deliveryMs);
     // The alarms live where HealthCheckStatus does (us-east-1): while CloudWatch there is down, none is evaluated.
     this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account, () =>

@@ -230,7 +230,8 @@ export const restoreTestSchema = z.strictObject({
     .number({ error: 'expected a whole number of days' })
     .int({ error: 'expected a whole number of days' })
     .min(1, { error: 'maxAgeDays must be at least 1 day' })
-    .max(90, { error: 'maxAgeDays must be at most 90 days' })
+    // Its alarm looks back maxAgeDays daily periods, and CloudWatch evaluates at most 7 days.
+    .max(7, { error: 'maxAgeDays must be at most 7 days (the alarm that watches it looks back at most 7 days)' })
     .default(7),
   /** A test (restore, validation, cleanup) that has not finished by then is stopped and cleaned up. */
   timeoutMinutes: z

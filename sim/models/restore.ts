@@ -28,6 +28,11 @@ export interface RestoreFaults {
   outcome?: RestoreOutcome;
   /** Allocated storage of the restored databases, GiB (default: the source backup's, 100 GiB for Aurora). */
   allocatedStorageGiB?: number;
+  /**
+   * Throwaways an earlier test left behind (its region did not answer at cleanup), created a day before the drill
+   * with a deadline tag already past: an instance and an Aurora cluster, in the standby region.
+   */
+  leftovers?: boolean;
 }
 
 const DEFAULT_AURORA_STORAGE_GIB = 100;
@@ -94,6 +99,36 @@ export class RestoreModel {
     private readonly aurora: AuroraModel,
     readonly faults: RestoreFaults = {},
   ) {}
+
+  /** Seeds the scenario's leftovers (see RestoreFaults.leftovers) in `region`. */
+  seedLeftovers(region: string, tags: Tag[]): void {
+    const created = this.clock.now() - 86_400_000;
+    const base = { region, createdMs: created, readyMs: created + 900_000, outcome: 'available' as const, tags };
+    const id = 'sbrt-leftover-0000000000';
+    this.instances.push({
+      ...base,
+      identifier: id,
+      arn: `arn:aws:rds:${region}:${this.account}:db:${id}`,
+      resourceId: 'db-LEFTOVER',
+      endpoint: `${id}.leftover.${region}.rds.amazonaws.com`,
+      engine: 'postgres',
+      instanceClass: 'db.t4g.medium',
+      allocatedStorageGiB: 100,
+      securityGroups: [],
+    });
+    const cluster = 'sbrt-leftover-cluster-0000000000';
+    this.clusters.push({
+      ...base,
+      identifier: cluster,
+      arn: `arn:aws:rds:${region}:${this.account}:cluster:${cluster}`,
+      resourceId: 'cluster-LEFTOVER',
+      endpoint: `${cluster}.cluster-leftover.${region}.rds.amazonaws.com`,
+      sourceIdentifier: 'unknown',
+      restoreTimeMs: created,
+      allocatedStorageGiB: 100,
+      securityGroups: [],
+    });
+  }
 
   /** Status of a restored resource at `atMs`; undefined once it is gone. */
   statusAt(resource: Lifecycle, atMs: number): string | undefined {

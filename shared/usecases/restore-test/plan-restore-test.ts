@@ -1,6 +1,9 @@
+import { awsErrorName } from '../../aws/aws-errors';
 import { databasesToTest, restoreTestSettings } from '../../domain/restore-test';
 import type { Plan } from '../../plan/schema';
 import type { RestoreTestRun } from './context';
+import type { RestoreStepDeps } from './start-restore';
+import { sweepRestores } from './sweep-restores';
 
 /**
  * "Plan Restore Tests": which databases this test restores, when it began and by when it must be over. The test id
@@ -31,4 +34,23 @@ export const planRestoreTest = (
     // null rather than absent: the state machine passes it to every database's iteration by path.
     validationHook: settings.validationHook ?? null,
   };
+};
+
+/**
+ * "Plan Restore Tests" as the state machine runs it: the plan of the test, then the sweep of earlier tests'
+ * leftovers past their deadline in the standby region. A sweep that fails is reported, not thrown: it must not stop
+ * the test (the next test sweeps again).
+ */
+export const beginRestoreTest = async (
+  input: Parameters<typeof planRestoreTest>[0],
+  deps: RestoreStepDeps,
+): Promise<ReturnType<typeof planRestoreTest> & { sweep: { swept: string[]; error?: string } }> => {
+  const planned = planRestoreTest(input, { now: deps.clock.now() });
+  try {
+    const { swept } = await sweepRestores({ region: planned.run.region }, deps);
+    return { ...planned, sweep: { swept } };
+  } catch (error) {
+    deps.log.warn('sweep of leftover throwaways failed', { errorName: awsErrorName(error) });
+    return { ...planned, sweep: { swept: [], error: awsErrorName(error) } };
+  }
 };
