@@ -66,8 +66,13 @@ describe('restore-test state machine', () => {
     expect(report.warnings).toEqual([]);
   });
 
-  it('records a failed restore with its cause and still deletes the throwaway', async () => {
-    const { report, world } = await runDrill({ planFile: PLAN, scenario: 'restore-fails', slackPreview: false });
+  it('records a failed restore with its cause, posts it to Slack, and still deletes the throwaway', async () => {
+    const slack: string[] = [];
+    const { report, world } = await runDrill({
+      planFile: PLAN,
+      scenario: 'restore-fails',
+      slackPreview: (text) => slack.push(text),
+    });
 
     const tests = byDatabase(report.restoreTests);
     expect(tests['orders-db']).toMatchObject({
@@ -78,6 +83,10 @@ describe('restore-test state machine', () => {
     expect(tests['orders-db']?.secondsToAvailable).toBeUndefined();
     expect(world.restores.undeleted()).toEqual([]);
     expect(report.events.map((e) => e.detailType)).toEqual(['Restore Test Failed', 'Restore Test Failed']);
+    expect(slack.map((text) => text.split(':')[0]).sort()).toEqual(['Restore test FAILED', 'Restore test FAILED']);
+    expect(slack.find((text) => text.includes('orders/orders-db'))).toMatch(
+      /incompatible-option-group; throwaway deleted at/,
+    );
   });
 
   it('stops waiting at the deadline for a restore that never becomes available, and deletes it', async () => {
