@@ -789,9 +789,7 @@ const runRestoreTestDrill = async (context: {
     timeline.push(...(execution?.transitions ?? []));
   }
   // The last record's event is still on its way to the notifier (EventBridge delivery, then Slack).
-  const settleUntil = clock.now() + 10_000;
-  await clock.runUntil(() => clock.now() >= settleUntil, { maxVirtualMs: 10_000 });
-  await realWait(() => world.bus.deliveries.every((delivery) => delivery.outcome !== 'pending'), NOTIFY_GRACE_REAL_MS);
+  await drainNotifications(clock, world, NOTIFY_GRACE_REAL_MS);
   const records: RestoreTestRecord[] = (await new DynamoRestoreTestLedger().listRestoreTests(plan.app, 100))
     .filter((r) => r.testId === testId)
     .sort((a, b) => a.databaseId.localeCompare(b.databaseId));
