@@ -168,6 +168,8 @@ describe('switchback', () => {
       'replica-backing-up',
       'equal-set-identifiers',
       'us-east-1-outage',
+      'restore-test',
+      'restore-fails',
     ]);
     expect(result.stdout).toMatch(
       /^lagging-replica\s+the primary goes down while the RDS replica lags past the RPO budget/m,
