@@ -1,15 +1,19 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { runDrill } from '../sim/drill';
 import { criticalPathRatio, type DrillReport } from '../sim/report';
 import { SCENARIO_NAMES } from '../sim/scenarios';
+import { buildBundles, median, medianInits, targetLine } from './weight';
 
 /**
- * `npm run bench`: how fast a drill replays (wall time), how close the product's failover comes to the fastest
- * one the timing model allows (critical-path ratio = RTO actual / lower bound), and how big each Lambda bundle is.
- * Targets: a default drill under 2 s of wall time, and a ratio of at most 1.02 (orchestration and polling add at
- * most 2% to the unavoidable detection, promotion and DNS time).
+ * `npm run bench [section...]`: how fast a drill replays (wall time), how close the product's failover comes to the
+ * fastest one the timing model allows (critical-path ratio = RTO actual / lower bound), and what each Lambda carries
+ * above the AWS SDK floor (bundle KiB and module-init time against a bundle that only constructs its SDK clients).
+ * Targets: a default drill under 2 s of wall time; a ratio of at most 1.02 (orchestration and polling add at most 2%
+ * to the unavoidable detection, promotion and DNS time); per function at most 150 KiB above its floor and a module
+ * init at most 1.2x the floor's (median of INIT_RUNS fresh processes, as a ratio within one run: the machine is
+ * shared and noisy). Sections: drill, weight (all by default).
  */
 
 const PLAN = join(__dirname, '..', 'plans', 'example.yml');
@@ -17,47 +21,18 @@ const DEFAULT_SCENARIO = 'region-outage';
 const RUNS = 5;
 const TARGET_RATIO = 1.02;
 const TARGET_WALL_MS = 2000;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
+const TARGET_ABOVE_FLOOR_KIB = 150;
+const TARGET_INIT_RATIO = 1.2;
+/** Fresh processes per bundle for the init median; BENCH_INIT_RUNS lowers it for a quick look (printed either way). */
+const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 10);
+const SECTIONS = ['drill', 'weight'] as const;
 
 const drill = async (scenario: string, seed = 1): Promise<DrillReport> =>
   (await runDrill({ planFile: PLAN, scenario, seed, slackPreview: false })).report;
 
-/** Bundles each functions/*.ts as serverless-esbuild would (minified, node22), in memory; returns bytes. */
-const bundleSizes = async (): Promise<{ name: string; bytes: number }[]> => {
-  const dir = join(__dirname, '..', 'functions');
-  const files = readdirSync(dir)
-    .filter((file) => file.endsWith('.ts'))
-    .sort();
-  return Promise.all(
-    files.map(async (file) => {
-      const result = await build({
-        entryPoints: [join(dir, file)],
-        bundle: true,
-        minify: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'cjs',
-        write: false,
-        logLevel: 'silent',
-      });
-      return {
-        name: file.replace(/\.ts$/, ''),
-        bytes: result.outputFiles.reduce((sum, out) => sum + out.contents.length, 0),
-      };
-    }),
-  );
-};
+type Out = (line?: string) => void;
 
-const main = async (): Promise<void> => {
-  const out = (line = '') => process.stdout.write(`${line}\n`);
-
+const drillSection = async (out: Out): Promise<void> => {
   const walls: number[] = [];
   let defaultReport: DrillReport | undefined;
   for (let run = 0; run < RUNS; run++) {
@@ -67,7 +42,7 @@ const main = async (): Promise<void> => {
   }
   const wall = median(walls);
   out(`drill wall time (${DEFAULT_SCENARIO}, seed 1): median ${wall} ms of ${RUNS} runs [${walls.join(', ')} ms]`);
-  out(`  target < ${TARGET_WALL_MS} ms: ${wall < TARGET_WALL_MS ? 'met' : 'NOT MET'}`);
+  out(`  ${targetLine(`< ${TARGET_WALL_MS} ms`, wall < TARGET_WALL_MS)}`);
   out();
 
   out(
@@ -82,15 +57,70 @@ const main = async (): Promise<void> => {
   }
   out();
 
-  out('function bundle sizes (esbuild, bundled, minified, node22):');
-  for (const { name, bytes } of await bundleSizes()) {
-    out(`  ${name.padEnd(18)}${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
-  }
-  out();
-
   const ratio = defaultReport ? criticalPathRatio(defaultReport) : null;
   out(`critical-path ratio: ${ratio === null ? 'n/a' : ratio.toFixed(3)}`);
-  out(`  target <= ${TARGET_RATIO}: ${ratio !== null && ratio <= TARGET_RATIO ? 'met' : 'NOT MET'}`);
+  out(`  ${targetLine(`<= ${TARGET_RATIO}`, ratio !== null && ratio <= TARGET_RATIO)}`);
+  out();
+};
+
+const weightSection = async (out: Out): Promise<void> => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchback-bench-'));
+  try {
+    const { functions, baselines } = await buildBundles(join(__dirname, '..', 'functions'), dir);
+    const inits = medianInits(
+      [...functions.map((fn) => fn.file), ...[...baselines.values()].map((b) => b.file)],
+      INIT_RUNS,
+    );
+    out(
+      `function weight above the SDK floor (esbuild as serverless.yml: minified, keepNames, node22; init = require()`,
+    );
+    out(
+      `in a fresh process, median of ${INIT_RUNS}, interleaved; floor = a bundle that only constructs the same SDK clients):`,
+    );
+    out(
+      `  ${'function'.padEnd(18)}${'KiB'.padStart(8)}${'floor'.padStart(8)}${'above'.padStart(8)}${'init ms'.padStart(9)}${'floor'.padStart(8)}${'ratio'.padStart(7)}  SDK clients`,
+    );
+    let weightMet = true;
+    let initMet = true;
+    const lines: string[] = [];
+    for (const fn of functions) {
+      const floor = baselines.get(fn.clients.join('+'));
+      if (!floor) throw new Error(`no floor bundle for ${fn.name}`);
+      const aboveKiB = (fn.bytes - floor.bytes) / 1024;
+      const init = inits.get(fn.file) ?? Number.NaN;
+      const floorInit = inits.get(floor.file) ?? Number.NaN;
+      const ratio = init / floorInit;
+      weightMet &&= aboveKiB <= TARGET_ABOVE_FLOOR_KIB;
+      initMet &&= ratio <= TARGET_INIT_RATIO;
+      out(
+        `  ${fn.name.padEnd(18)}${(fn.bytes / 1024).toFixed(0).padStart(8)}${(floor.bytes / 1024).toFixed(0).padStart(8)}${aboveKiB.toFixed(0).padStart(8)}${init.toFixed(0).padStart(9)}${floorInit.toFixed(0).padStart(8)}${ratio.toFixed(2).padStart(7)}  ${fn.clients.map((c) => c.replace('@aws-sdk/', '')).join(', ')}`,
+      );
+      lines.push(
+        `  ${fn.name.padEnd(18)}above floor ${targetLine(`<= ${TARGET_ABOVE_FLOOR_KIB} KiB`, aboveKiB <= TARGET_ABOVE_FLOOR_KIB)}; init ${targetLine(`<= ${TARGET_INIT_RATIO}x`, ratio <= TARGET_INIT_RATIO)}`,
+      );
+    }
+    out();
+    for (const line of lines) out(line);
+    out(`weight above the SDK floor, every function: ${targetLine(`<= ${TARGET_ABOVE_FLOOR_KIB} KiB`, weightMet)}`);
+    out(`module init vs floor, every function: ${targetLine(`<= ${TARGET_INIT_RATIO}x`, initMet)}`);
+    out();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const main = async (): Promise<void> => {
+  const out: Out = (line = '') => process.stdout.write(`${line}\n`);
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown bench section "${unknown[0]}": use one or more of ${SECTIONS.join(', ')} (all by default)`,
+    );
+  }
+  const wanted = asked.length > 0 ? asked : SECTIONS;
+  if (wanted.includes('drill')) await drillSection(out);
+  if (wanted.includes('weight')) await weightSection(out);
 };
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command, CommanderError } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';

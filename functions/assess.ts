@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { Route53Adapter } from '../shared/aws/route53';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/load';
+import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { Route53Adapter } from '../shared/aws/route53';
 import type { DnsResult } from '../shared/domain/run';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { PromotionResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';

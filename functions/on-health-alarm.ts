@@ -1,7 +1,7 @@
 import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { formatIssues } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/load';
+import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
 import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';

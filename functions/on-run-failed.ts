@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { formatIssues } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/load';
+import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -7,7 +7,7 @@ import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { Route53Adapter } from '../shared/aws/route53';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/load';
+import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

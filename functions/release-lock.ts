@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { RunContext } from '../shared/domain/run';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/load';
+import { toFieldIssues } from '../shared/plan/validate';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type ReleaseLockDeps, releaseLock } from '../shared/usecases/release-lock';

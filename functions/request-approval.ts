@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/load';
+import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { PlanRegistry } from '../shared/plan/load';
+import { loadPlanDirectory } from '../shared/plan/load';
 
 /**
  * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the failover
@@ -309,7 +309,7 @@ export const main = (root: string): number => {
     return 1;
   }
   const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
-  const registry = PlanRegistry.fromDirectory(join(root, 'plans'));
+  const registry = loadPlanDirectory(join(root, 'plans'));
   const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
   const definition = readFileSync(join(root, 'statemachines', 'failover.asl.json'), 'utf8');
   const result = checkTemplate(template, alarms, definition);

@@ -20,7 +20,7 @@ const requireTs = (path) => {
 };
 
 const root = join(__dirname, '..');
-// The functions read the same folder at run time (PLANS_DIR=plans, packaged with every function).
+// The functions read these plans at run time compiled to JSON (scripts/compile-plans.js, PLANS_DIR=build/plans).
 const plansDir = join(root, 'plans');
 
 /** A message-only error: osls prints a rejection's stack, and a plan author needs the field, not our frames. */

@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { Pluggable } from '@smithy/types';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
 import { StsIdentity } from '../shared/aws/identity';
@@ -425,7 +425,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
 
       const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
       cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
-      await writeFile(join(plansDir, basename(options.planFile)), JSON.stringify(plan));
+      // As packaged: the plan compiled to JSON (shared/plan/compile.ts), the form the functions load.
+      await writeFile(
+        join(plansDir, `${basename(options.planFile, extname(options.planFile))}.json`),
+        JSON.stringify(plan),
+      );
       // Before any product module reads its configuration (it does so once per process).
       cleanups.push(
         setEnvironment({

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { PlanReadiness } from '../../shared/domain/readiness';
-import { loadPlanFile, PlanRegistry } from '../../shared/plan/load';
+import { loadPlanDirectory, loadPlanFile, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import { checkReadiness } from '../../shared/usecases/check-readiness';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
@@ -41,7 +41,7 @@ export const resolvePlans = (options: Pick<ReadinessCommandOptions, 'plan' | 'pl
       `plans folder ${options.plans} does not exist: give --plans <dir> (default plans) or --plan <file>`,
     );
   }
-  const registry = PlanRegistry.fromDirectory(options.plans);
+  const registry = loadPlanDirectory(options.plans);
   if (!options.plan) return registry.names.map((name) => registry.get(name));
   if (!registry.names.includes(options.plan)) {
     throw new UsageError(

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReadinessChange, ReadinessFinding } from '../domain/readiness';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../domain/run';
 import { MalformedEventError } from '../errors';
-import { toFieldIssues } from '../plan/load';
+import { toFieldIssues } from '../plan/validate';
 import type { SlackMessage } from './render';
 
 /** Findings listed in one message; the rest are counted ("and 3 more"): the readiness report has them all. */

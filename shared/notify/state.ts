@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeFinding } from '../domain/preflight';
 import {
   type ApprovalRequestedDetail,
@@ -16,7 +16,7 @@ import {
   runContextSchema,
 } from '../domain/run';
 import { type FieldIssue, MalformedEventError } from '../errors';
-import { toFieldIssues } from '../plan/load';
+import { toFieldIssues } from '../plan/validate';
 import { secondsBetween } from '../runtime/clock';
 
 /**

@@ -1,68 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { type FieldIssue, PlanNotFoundError, PlanValidationError, SwitchbackError } from '../errors';
-import { type Plan, planSchema } from './schema';
+import { PlanValidationError, SwitchbackError } from '../errors';
+import { PlanRegistry } from './registry';
+import type { Plan } from './schema';
+import { parsePlan } from './validate';
 
-/** `['databases', 1, 'replica', 'region']` -> `databases[1].replica.region` */
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
-
-const isRecord = (value: unknown): value is Record<PropertyKey, unknown> => typeof value === 'object' && value !== null;
-
-/** Whether `path` names a field that is absent from `value` (as opposed to present with the wrong type). */
-const isMissing = (value: unknown, path: readonly PropertyKey[]): boolean => {
-  let current = value;
-  for (const key of path) {
-    if (!isRecord(current)) return true;
-    current = current[key];
-  }
-  return current === undefined;
-};
-
-// zod's own wording ("Invalid input: expected object, received undefined") says nothing a plan author can act on.
-const isZodDefaultMessage = (message: string): boolean => message.startsWith('Invalid input');
-
-/**
- * Turns zod issues into field issues with readable paths. A missing field says "is required"; an unknown field is
- * reported at its own path (`trigger.alarm`), so that the path alone points at the line to fix.
- * `value` is what was validated: it tells a missing field from one of the wrong type.
- */
-export const toFieldIssues = (error: z.ZodError, value?: unknown): FieldIssue[] =>
-  error.issues.flatMap((issue): FieldIssue[] => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: formatPath([...issue.path, key]),
-        message: 'unknown field: check its spelling against the format in the README, or remove it',
-      }));
-    }
-    const path = formatPath(issue.path);
-    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && isMissing(value, issue.path)) {
-      return [{ path, message: isZodDefaultMessage(issue.message) ? 'is required' : `is required: ${issue.message}` }];
-    }
-    return [{ path, message: issue.message }];
-  });
-
-/** Validates an already-parsed plan object. `source` names it in errors (a file name). */
-export const parsePlan = (value: unknown, source: string): Plan => {
-  if (!isRecord(value) || Array.isArray(value)) {
-    throw new PlanValidationError(source, [
-      {
-        path: '(root)',
-        message: `expected a plan: a YAML mapping with app, regions, budgets, trigger, databases and dns; got ${
-          value === null || value === undefined ? 'an empty document' : Array.isArray(value) ? 'a list' : typeof value
-        }`,
-      },
-    ]);
-  }
-  const result = planSchema.safeParse(value);
-  if (!result.success) throw new PlanValidationError(source, toFieldIssues(result.error, value));
-  return result.data;
-};
+// Plans as their authors write them (YAML), for the CLI, the drill and the package step. The functions never load
+// this module: they read the compiled plans through ./registry.
+export { PlanRegistry } from './registry';
+export { formatPath, parsePlan, toFieldIssues } from './validate';
 
 /** A plan file that cannot be read: names the file, what is wrong with the path, and what to give instead. */
 export class PlanFileError extends SwitchbackError {
@@ -101,8 +48,8 @@ const fileProblem = (file: string, error: unknown): string => {
  */
 const MAX_ALIAS_COUNT = 100;
 
-/** Parses plan YAML text; YAML syntax errors are reported with their line and column. */
-export const parsePlanYaml = (text: string, source: string): Plan => {
+/** Parses plan YAML text to plain data, without validating it; YAML syntax errors carry their line and column. */
+export const readPlanYaml = (text: string, source: string): unknown => {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new PlanValidationError(
@@ -114,9 +61,8 @@ export const parsePlanYaml = (text: string, source: string): Plan => {
       })),
     );
   }
-  let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const aliases = error instanceof ReferenceError && /alias/i.test(error.message);
     throw new PlanValidationError(source, [
@@ -128,8 +74,10 @@ export const parsePlanYaml = (text: string, source: string): Plan => {
       },
     ]);
   }
-  return parsePlan(value, source);
 };
+
+/** Parses plan YAML text; YAML syntax errors are reported with their line and column. */
+export const parsePlanYaml = (text: string, source: string): Plan => parsePlan(readPlanYaml(text, source), source);
 
 /**
  * Reads and validates one plan file.
@@ -146,53 +94,12 @@ export const loadPlanFile = (file: string): Plan => {
   return parsePlanYaml(text, basename(file));
 };
 
-/** The plans of one deployment, found by name or by alarm name. */
-export class PlanRegistry {
-  private readonly byApp = new Map<string, Plan>();
-  private readonly byAlarm = new Map<string, Plan>();
+/** The plan files (`*.yml`, `*.yaml`) of a folder, sorted. */
+export const planFilesIn = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((file) => ['.yml', '.yaml'].includes(extname(file)))
+    .sort()
+    .map((file) => join(dir, file));
 
-  constructor(plans: readonly Plan[]) {
-    for (const plan of plans) {
-      if (this.byApp.has(plan.app)) {
-        throw new PlanValidationError(plan.app, [{ path: 'app', message: `two plans are named "${plan.app}"` }]);
-      }
-      this.byApp.set(plan.app, plan);
-      plan.trigger.alarms.forEach((alarm, index) => {
-        const other = this.byAlarm.get(alarm);
-        if (other) {
-          throw new PlanValidationError(plan.app, [
-            {
-              path: `trigger.alarms[${index}]`,
-              message: `alarm "${alarm}" is already named by plan "${other.app}": one alarm can start only one plan`,
-            },
-          ]);
-        }
-        this.byAlarm.set(alarm, plan);
-      });
-    }
-  }
-
-  /** Loads every `*.yml`/`*.yaml` file of a folder; any invalid plan fails the whole load. */
-  static fromDirectory(dir: string): PlanRegistry {
-    const files = readdirSync(dir)
-      .filter((file) => ['.yml', '.yaml'].includes(extname(file)))
-      .sort();
-    return new PlanRegistry(files.map((file) => loadPlanFile(join(dir, file))));
-  }
-
-  get names(): string[] {
-    return [...this.byApp.keys()];
-  }
-
-  /** The plan named `app`; throws PlanNotFoundError naming the known plans. */
-  get(app: string): Plan {
-    const plan = this.byApp.get(app);
-    if (!plan) throw new PlanNotFoundError(app, this.names);
-    return plan;
-  }
-
-  /** The plan whose trigger names this alarm, if any. */
-  findByAlarm(alarmName: string): Plan | undefined {
-    return this.byAlarm.get(alarmName);
-  }
-}
+/** Loads every `*.yml`/`*.yaml` file of a folder; any invalid plan fails the whole load. */
+export const loadPlanDirectory = (dir: string): PlanRegistry => new PlanRegistry(planFilesIn(dir).map(loadPlanFile));

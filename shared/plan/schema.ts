@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The DR plan: one per application, written by the platform team in `plans/<name>.yml`.

@@ -1,16 +1,16 @@
-import { PlanRegistry } from '../plan/load';
+import { PlanRegistry } from '../plan/registry';
 import { config } from './config';
 
 /**
- * The plans of this deployment, packaged with every function in `PLANS_DIR`. Loaded on first use and kept for
- * the life of the process: plans change only with a deploy, and an invalid plan fails the first invocation with
- * the file and field to fix.
+ * The plans of this deployment, compiled to JSON at package time (shared/plan/compile.ts) and packaged with every
+ * function in `PLANS_DIR`. Loaded on first use and kept for the life of the process: plans change only with a
+ * deploy, and a plan that fails validation fails the first invocation with the file and field to fix.
  */
 let registry: PlanRegistry | undefined;
 
-/** The deployment's plan registry, loaded once from `config().PLANS_DIR`. */
+/** The deployment's plan registry, loaded once from the compiled plans in `config().PLANS_DIR`. */
 export const plans = (): PlanRegistry => {
-  registry ??= PlanRegistry.fromDirectory(config().PLANS_DIR);
+  registry ??= PlanRegistry.fromCompiledDirectory(config().PLANS_DIR);
   return registry;
 };
 

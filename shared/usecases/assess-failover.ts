@@ -24,8 +24,9 @@ import {
   type Trigger,
 } from '../domain/run';
 import { InvalidRunInputError, LockHeldError } from '../errors';
-import { type PlanRegistry, toFieldIssues } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
+import { toFieldIssues } from '../plan/validate';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { readPreflight, readStandby } from './read-preflight';

@@ -3,7 +3,7 @@ import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import { preflight } from '../domain/preflight';
 import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';

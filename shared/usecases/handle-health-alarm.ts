@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { skipReason } from '../domain/decision';
 import { impactStartedAt, incidentIdFor, parseAlarmTime } from '../domain/incident';
 import type { LedgerPort, WorkflowPort } from '../domain/ports';
 import type { RunInput } from '../domain/run';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 

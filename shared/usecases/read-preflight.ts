@@ -11,7 +11,7 @@ import {
   type StandbyReading,
 } from '../domain/preflight';
 import { EndpointUnreachableError } from '../errors';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Database, Plan } from '../plan/schema';
 
 /** What the preflight reads: the standbys (standby region only), the records, other plans' locks. */

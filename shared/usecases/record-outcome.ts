@@ -10,7 +10,7 @@ import {
   type RunContext,
   type VerificationResult,
 } from '../domain/run';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 

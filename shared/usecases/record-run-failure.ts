@@ -10,7 +10,7 @@ import {
   type RunRecord,
   type Trigger,
 } from '../domain/run';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';

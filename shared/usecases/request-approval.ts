@@ -1,7 +1,7 @@
 import type { EventsPort, LedgerPort } from '../domain/ports';
 import { buildRunRecord } from '../domain/recovery';
 import { type ApprovalRequestedDetail, type Assessment, DETAIL_TYPES, type RunContext } from '../domain/run';
-import type { PlanRegistry } from '../plan/load';
+import type { PlanRegistry } from '../plan/registry';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   ActionRecord,
   ApprovalAnswer,
@@ -11,7 +11,7 @@ import { MalformedEventError } from '../errors';
 
 export { runContextSchema } from '../domain/run';
 
-import { toFieldIssues } from '../plan/load';
+import { toFieldIssues } from '../plan/validate';
 
 /**
  * Schemas of what the failover state machine hands the resource steps (promote-database, check-promotion,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTemplate, type Template } from '../../scripts/check-template';
-import { PlanRegistry } from '../../shared/plan/load';
+import { loadPlanDirectory } from '../../shared/plan/load';
 import { readPackagedTemplate } from '../support/packaged-template';
 
 /** The template `npm run package` wrote, as it would be deployed. */
@@ -15,7 +15,7 @@ describe('the packaged template', () => {
 
   it('passes every template check', () => {
     // Prepare
-    const registry = PlanRegistry.fromDirectory(join(ROOT, 'plans'));
+    const registry = loadPlanDirectory(join(ROOT, 'plans'));
     const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
     const source = readFileSync(join(ROOT, 'statemachines', 'failover.asl.json'), 'utf8');
 
@@ -56,7 +56,7 @@ describe('the packaged template', () => {
       Dimensions: { Name: string; Value: string }[];
       [key: string]: unknown;
     }
-    const registry = PlanRegistry.fromDirectory(join(ROOT, 'plans'));
+    const registry = loadPlanDirectory(join(ROOT, 'plans'));
     const ofType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
     const statements = (roleId: string) =>
       (

@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FailoverGlobalClusterCommand,
@@ -8,6 +10,7 @@ import {
 import { ChangeResourceRecordSetsCommand as Route53ChangeCommand } from '@aws-sdk/client-route-53';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import type { RunRecord } from '../../shared/domain/run';
+import { compilePlans } from '../../shared/plan/compile';
 import type { LocalExecution } from '../../sim/local-runner';
 import { lockOwner } from '../support/run-fixtures';
 import {
@@ -38,7 +41,10 @@ import {
 const mocks = mockAws();
 
 describe('failover state machine', () => {
-  const suite = useFailoverSuite(mocks, { PLANS_DIR: join(__dirname, '..', '..', 'plans') });
+  // The functions load the plans as packaged: plans/*.yml compiled to JSON.
+  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  compilePlans(join(__dirname, '..', '..', 'plans'), compiledPlans);
+  const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
   let sequence = 0;
 
   /** A fresh incident id in the product's format, unique in this file. */

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { PlanRegistry } from '../../../shared/plan/load';
+import { loadPlanDirectory } from '../../../shared/plan/load';
 
 // The package-time resolver is CommonJS JavaScript (serverless loads it with require).
 const resources = require('../../../scripts/plan-resources.js') as Record<string, (...args: unknown[]) => unknown>;
 
 type Statement = { Action: string[]; Resource: unknown[]; Condition?: Record<string, Record<string, string[]>> };
 
-const shipped = PlanRegistry.fromDirectory(join(__dirname, '..', '..', '..', 'plans'));
+const shipped = loadPlanDirectory(join(__dirname, '..', '..', '..', 'plans'));
 const shippedPlans = shipped.names.map((name) => shipped.get(name));
 
 describe('plan-resources', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PlanNotFoundError, PlanValidationError } from '../../../../shared/errors';
 import {
   formatPath,
+  loadPlanDirectory,
   loadPlanFile,
   PlanFileError,
   PlanRegistry,
@@ -205,7 +206,7 @@ describe('PlanRegistry', () => {
 
   it('names the alarm and the other plan when two plans name the same alarm', () => {
     // Act
-    const error = validationError(() => PlanRegistry.fromDirectory(join(fixtures, 'duplicate-alarm')));
+    const error = validationError(() => loadPlanDirectory(join(fixtures, 'duplicate-alarm')));
 
     // Assess
     expect(error.source).toBe('refunds');
@@ -219,7 +220,7 @@ describe('PlanRegistry', () => {
 
   it('loads every plan of a folder when all are valid', () => {
     // Act
-    const registry = PlanRegistry.fromDirectory(join(root, 'plans'));
+    const registry = loadPlanDirectory(join(root, 'plans'));
 
     // Assess
     expect(registry.names).toContain('orders');
@@ -227,7 +228,7 @@ describe('PlanRegistry', () => {
 
   it('fails the whole load when one plan of the folder is invalid', () => {
     // Act
-    const act = () => PlanRegistry.fromDirectory(fixtures);
+    const act = () => loadPlanDirectory(fixtures);
 
     // Assess
     expect(act).toThrow(PlanValidationError);

@@ -1,22 +1,30 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlanRegistry } from '../../../../shared/plan/load';
+import { compilePlans } from '../../../../shared/plan/compile';
+import { PlanRegistry } from '../../../../shared/plan/registry';
 import { plans, setPlans } from '../../../../shared/runtime/plans';
 import { ordersPlan } from '../../../support/plan-fixtures';
 
-process.env.PLANS_DIR = join(__dirname, '..', '..', '..', '..', 'plans');
+// As packaged: PLANS_DIR holds the plans compiled to JSON, and the YAML sources beside them are not what is read.
+const packaged = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+const source = join(__dirname, '..', '..', '..', '..', 'plans');
+compilePlans(source, packaged);
+copyFileSync(join(source, 'example.yml'), join(packaged, 'not-loaded.yml'));
+process.env.PLANS_DIR = packaged;
 
 describe('plans', () => {
   beforeEach(() => {
     setPlans(undefined);
   });
 
-  it('loads the deployment plans from PLANS_DIR once and keeps them', () => {
+  it('loads the compiled deployment plans from PLANS_DIR once and keeps them', () => {
     // Act
     const first = plans();
     const second = plans();
 
     // Assess
-    expect(first.names).toContain('orders');
+    expect(first.names.sort()).toEqual(['orders', 'storefront']);
     expect(second).toBe(first);
   });
 

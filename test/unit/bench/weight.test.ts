@@ -1,0 +1,80 @@
+import { baselineSource, median, sdkClientsOf, targetLine } from '../../../bench/weight';
+
+describe('sdkClientsOf', () => {
+  it('lists the SDK client packages that left code in the bundle, once each and sorted', () => {
+    // Prepare
+    const metafile = {
+      outputs: {
+        'out/fn.js': {
+          bytes: 0,
+          imports: [],
+          exports: [],
+          inputs: {
+            'node_modules/@aws-sdk/client-rds/dist-cjs/index.js': { bytesInOutput: 900 },
+            'node_modules/@aws-sdk/client-rds/dist-cjs/commands/X.js': { bytesInOutput: 10 },
+            'node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js': { bytesInOutput: 50 },
+            'node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js': { bytesInOutput: 70 },
+            'node_modules/@aws-sdk/core/dist-cjs/index.js': { bytesInOutput: 70 },
+            'shared/aws/clients.ts': { bytesInOutput: 30 },
+          },
+        },
+      },
+    };
+
+    // Act
+    const clients = sdkClientsOf(metafile);
+
+    // Assess
+    expect(clients).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-rds', '@aws-sdk/lib-dynamodb']);
+  });
+
+  it('leaves out a client package that esbuild parsed but tree-shook away when it left no bytes', () => {
+    const metafile = {
+      outputs: {
+        'out/fn.js': {
+          bytes: 0,
+          imports: [],
+          exports: [],
+          inputs: {
+            'node_modules/@aws-sdk/client-sfn/dist-cjs/index.js': { bytesInOutput: 0 },
+            'node_modules/@aws-sdk/client-sts/dist-cjs/index.js': { bytesInOutput: 12 },
+          },
+        },
+      },
+    };
+
+    expect(sdkClientsOf(metafile)).toEqual(['@aws-sdk/client-sts']);
+  });
+});
+
+describe('baselineSource', () => {
+  it('constructs one client per package and the DynamoDB client that the document client wraps', () => {
+    const source = baselineSource(['@aws-sdk/client-rds', '@aws-sdk/lib-dynamodb']);
+
+    expect(source).toContain("import { RDSClient } from '@aws-sdk/client-rds';");
+    expect(source).toContain("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
+    expect(source).toContain("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
+    expect(source).toContain('DynamoDBDocumentClient.from(new DynamoDBClient({}))');
+    expect(source).toContain('new RDSClient({})');
+  });
+
+  it('refuses a client package it has no floor for, naming it', () => {
+    expect(() => baselineSource(['@aws-sdk/client-kinesis'])).toThrow(
+      'no baseline client for @aws-sdk/client-kinesis: add its client class to BASELINE_CLIENTS',
+    );
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value of an odd list and the mean of the middle two of an even one', () => {
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('targetLine', () => {
+  it('says met or NOT MET after the target', () => {
+    expect(targetLine('<= 1.2x', true)).toBe('target <= 1.2x: met');
+    expect(targetLine('<= 150 KiB', false)).toBe('target <= 150 KiB: NOT MET');
+  });
+});
