@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretsManagerClient, ssmClient } from '../shared/aws/clients';
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { ReadinessChange } from '../shared/domain/readiness';

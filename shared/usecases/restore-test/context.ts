@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What every restore-test step receives about the test (built by plan-restore-test, carried by the state machine),

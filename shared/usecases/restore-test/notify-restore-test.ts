@@ -2,7 +2,7 @@ import type { LedgerPort } from '../../domain/ports';
 import type { RestoreTestRecord } from '../../domain/restore-test';
 import type { SlackSender } from '../../notify/delivery';
 import type { SlackMessage } from '../../notify/render';
-import type { PlanRegistry } from '../../plan/load';
+import type { PlanRegistry } from '../../plan/registry';
 import type { SlackSettings } from '../../plan/schema';
 import type { Log } from '../../runtime/logger';
 
