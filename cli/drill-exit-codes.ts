@@ -13,7 +13,17 @@ export const DRILL_EXIT_CODES = {
 } as const;
 
 /** The exit code for a drill's report, so that a pipeline can gate on the RTO and RPO budgets. */
-export const drillExitCode = (report: { outcome: string; withinBudgets: boolean | null }): number => {
+export const drillExitCode = (report: {
+  outcome: string;
+  withinBudgets: boolean | null;
+  restoreTests?: { passed: boolean; withinRto?: boolean }[];
+}): number => {
+  // A restore-test drill: a failed test is "not recovered" (from backup), a restore slower than the RTO over budget.
+  if (report.outcome === 'tested') {
+    const tests = report.restoreTests ?? [];
+    if (tests.length === 0 || tests.some((t) => !t.passed)) return DRILL_EXIT_CODES.notRecovered;
+    return tests.some((t) => t.withinRto === false) ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
+  }
   if (report.outcome !== 'recovered') return DRILL_EXIT_CODES.notRecovered;
   return report.withinBudgets === false ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
 };

@@ -19,6 +19,7 @@ import { registerDrill } from './commands/drill';
 import { registerHistory } from './commands/history';
 import { registerPlan } from './commands/plan';
 import { registerReadiness } from './commands/readiness';
+import { registerRestoreTest } from './commands/restore-test';
 import { registerRun } from './commands/run';
 import { registerStatus } from './commands/status';
 import { type CliDeps, type CliEnv, type CliIo, UsageError } from './context';
@@ -139,6 +140,7 @@ const buildProgram = (deps: CliDeps): Command => {
     .exitOverride();
   registerPlan(program, deps.io);
   registerRun(program, deps);
+  registerRestoreTest(program, deps);
   registerApprove(program, deps);
   registerHistory(program, deps);
   registerStatus(program, deps);

@@ -202,9 +202,205 @@ const arcFlipStatements = (plans) =>
     ),
   );
 
+/** The plans that schedule restore tests. */
+const restoreTestPlans = (plans) => plans.filter((plan) => plan.backups.restoreTest);
+/** Identifiers of Switchback's throwaways (shared/domain/restore-test.ts RESTORE_PREFIX): the only ones restore roles touch. */
+const RESTORE_PREFIX = 'sbrt-';
+const restoreArns = (plans, type) =>
+  unique(restoreTestPlans(plans).map((plan) => plan.regions.standby)).map((region) =>
+    rdsArn(region, type, `${RESTORE_PREFIX}*`),
+  );
+const logicalId = (text) =>
+  text
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
 module.exports = {
   /** For tests: the deployment checks over any folder. */
   loadDeployment,
+  /**
+   * Start Restore: find the newest restorable point (replicated automated backups, listed by source: the same
+   * "any resource" as rdsBackupStatements; the Aurora secondaries), then restore it into a throwaway whose identifier
+   * carries the restore prefix, in the plan's subnet group. Tags are set at creation (AddTagsToResource).
+   */
+  restoreStartStatements: () => {
+    const plans = restoreTestPlans(loadPlans());
+    const subnetGroups = unique(
+      plans.map((plan) => JSON.stringify([plan.regions.standby, plan.backups.restoreTest.subnetGroup])),
+    ).map((key) => {
+      const [region, name] = JSON.parse(key);
+      return rdsArn(region, 'subgrp', name);
+    });
+    const secondaries = globals(plans).map((db) => rdsArn(db.secondary.region, 'cluster', db.secondary.cluster));
+    const standbyRegions = unique(plans.map((plan) => plan.regions.standby));
+    return [
+      ...allow(['rds:DescribeDBInstanceAutomatedBackups'], plans.length ? ['*'] : []),
+      ...allow(['rds:DescribeDBClusters'], [...secondaries, ...restoreArns(plans, 'cluster')]),
+      ...allow(['rds:DescribeDBInstances'], restoreArns(plans, 'db')),
+      ...allow(
+        ['rds:RestoreDBInstanceToPointInTime'],
+        instances(plans).length
+          ? [
+              ...restoreArns(plans, 'db'),
+              ...standbyRegions.map((region) => rdsArn(region, 'auto-backup', '*')),
+              ...subnetGroups,
+            ]
+          : [],
+      ),
+      ...allow(
+        ['rds:RestoreDBClusterToPointInTime'],
+        secondaries.length ? [...restoreArns(plans, 'cluster'), ...secondaries, ...subnetGroups] : [],
+      ),
+      ...allow(['rds:AddTagsToResource'], [...restoreArns(plans, 'db'), ...restoreArns(plans, 'cluster')]),
+    ];
+  },
+
+  /** Check Restore: read the throwaways; add the instance to a restored Aurora cluster. Prefix only. */
+  restoreCheckStatements: () => {
+    const plans = restoreTestPlans(loadPlans());
+    return [
+      ...allow(['rds:DescribeDBInstances'], restoreArns(plans, 'db')),
+      ...allow(['rds:DescribeDBClusters'], restoreArns(plans, 'cluster')),
+      ...allow(
+        ['rds:CreateDBInstance'],
+        globals(plans).length ? [...restoreArns(plans, 'db'), ...restoreArns(plans, 'cluster')] : [],
+      ),
+      ...allow(['rds:AddTagsToResource'], globals(plans).length ? restoreArns(plans, 'db') : []),
+    ];
+  },
+
+  /** Clean Up Restore and the sweeper: delete throwaways (prefix only); the sweeper also lists them. */
+  restoreDeleteStatements: () => {
+    const plans = restoreTestPlans(loadPlans());
+    return [
+      ...allow(['rds:DescribeDBInstances'], restoreArns(plans, 'db')),
+      ...allow(['rds:DescribeDBClusters'], restoreArns(plans, 'cluster')),
+      ...allow(['rds:DeleteDBInstance'], restoreArns(plans, 'db')),
+      ...allow(['rds:DeleteDBCluster'], restoreArns(plans, 'cluster')),
+    ];
+  },
+
+  /** The sweep at the start of each test (Plan Restore Tests): delete expired throwaways, prefix only. */
+  restoreSweepStatements: () => {
+    const plans = restoreTestPlans(loadPlans());
+    return [
+      ...allow(['rds:DeleteDBInstance'], restoreArns(plans, 'db')),
+      ...allow(['rds:DeleteDBCluster'], restoreArns(plans, 'cluster')),
+    ];
+  },
+
+  /** Validate Restore: invoke the plans' validation hooks, and nothing else. */
+  restoreHookStatements: () => {
+    const hooks = restoreTestPlans(loadPlans()).flatMap((plan) => {
+      const hook = plan.backups.restoreTest.validationHook;
+      if (!hook) return [];
+      return [
+        hook.startsWith('arn:')
+          ? hook
+          : sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${hook}`),
+      ];
+    });
+    return allow(['lambda:InvokeFunction'], hooks);
+  },
+
+  /**
+   * Per plan with restore tests: its EventBridge Scheduler schedule (default weekly) that starts the restore-test
+   * state machine, and per database two alarms on RestoreTestPassed: a test failed (the daily minimum is 0), and no
+   * test passed within maxAgeDays (no datapoint of 1 in that many days; missing data breaches).
+   */
+  restoreTestResources: () => {
+    const plans = restoreTestPlans(loadPlans());
+    if (plans.length === 0) return {};
+    const resources = {};
+    for (const plan of plans) {
+      const settings = plan.backups.restoreTest;
+      resources[`${logicalId(plan.app)}RestoreTestSchedule`] = {
+        Type: 'AWS::Scheduler::Schedule',
+        Properties: {
+          Name: sub(`\${AWS::StackName}-restore-test-${plan.app}`),
+          Description: `Restore test of plan ${plan.app}'s backups`,
+          ScheduleExpression: settings.schedule,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: { Ref: 'RestoreTestStateMachine' },
+            RoleArn: { 'Fn::GetAtt': ['RestoreTestSchedulerRole', 'Arn'] },
+            Input: JSON.stringify({ plan: plan.app, action: 'restore-test', requestedBy: 'schedule' }),
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+          },
+        },
+      };
+      for (const db of plan.databases) {
+        const dimensions = [
+          { Name: 'plan', Value: plan.app },
+          { Name: 'database', Value: db.id },
+        ];
+        const base = {
+          Namespace: 'Switchback',
+          MetricName: 'RestoreTestPassed',
+          Dimensions: dimensions,
+          ComparisonOperator: 'LessThanThreshold',
+          Threshold: 1,
+        };
+        resources[`${logicalId(`${plan.app}-${db.id}`)}RestoreTestFailedAlarm`] = {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            ...base,
+            AlarmName: sub(`\${AWS::StackName}-restore-test-failed-${plan.app}-${db.id}`),
+            AlarmDescription: `A restore test of ${plan.app}/${db.id} failed (see switchback history and the ledger).`,
+            Statistic: 'Minimum',
+            Period: 86400,
+            EvaluationPeriods: 1,
+            TreatMissingData: 'notBreaching',
+          },
+        };
+        resources[`${logicalId(`${plan.app}-${db.id}`)}RestoreTestStaleAlarm`] = {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            ...base,
+            AlarmName: sub(`\${AWS::StackName}-restore-test-stale-${plan.app}-${db.id}`),
+            AlarmDescription: `No restore test of ${plan.app}/${db.id} passed within ${settings.maxAgeDays} days.`,
+            Statistic: 'Maximum',
+            Period: 86400,
+            // CloudWatch evaluates at most 7 days of daily periods: maxAgeDays is capped at 7 by the plan schema.
+            EvaluationPeriods: settings.maxAgeDays,
+            DatapointsToAlarm: settings.maxAgeDays,
+            TreatMissingData: 'breaching',
+          },
+        };
+      }
+    }
+    resources.RestoreTestSchedulerRole = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'start-restore-test',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['states:StartExecution'], Resource: { Ref: 'RestoreTestStateMachine' } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    return { Resources: resources };
+  },
+
   /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
   alarmNames: () => loadPlans().flatMap((plan) => plan.trigger.alarms),
 

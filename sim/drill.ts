@@ -8,9 +8,11 @@ import { resetClients, useClientPlugin } from '../shared/aws/clients';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
+import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import type { PreflightFinding } from '../shared/domain/preflight';
+import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import {
   type ApprovalRequestedDetail,
   DETAIL_TYPES,
@@ -32,7 +34,8 @@ import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
 import { startLocalLedger } from './local-ledger';
-import { LocalRunner } from './local-runner';
+import { type LambdaHandler, LocalRunner, loadRestoreTestDefinition, type Transition } from './local-runner';
+import type { RestoreFaults } from './models/restore';
 import type { DrillProgress } from './progress';
 import { Random } from './random';
 import {
@@ -84,6 +87,15 @@ export interface DrillOptions {
    * was stuck. Default 120000 (a drill takes well under 2 s on a quiet machine).
    */
   wallTimeoutMs?: number;
+  /** Restore-test scenarios: how restores end (tests: never available, a failed status). */
+  restoreFaults?: RestoreFaults;
+  /**
+   * Restore-test scenarios: how many times the test is started with the same execution name (the test id), each
+   * by a fresh runner once the previous one ended, as a redrive re-enters a failed execution. Default 1.
+   */
+  restoreRuns?: number;
+  /** Finds a function's handler (tests wrap the real ones to inject a failure); default functions/<name>.ts. */
+  loadHandler?: (name: string) => Promise<LambdaHandler>;
 }
 
 export interface DrillResult {
@@ -397,6 +409,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const seed = options.seed ?? 1;
   const scenario = buildScenario(scenarioName);
   const startMs = drillStartMs(scenarioName, seed);
+  if (options.restoreFaults) scenario.restore = { ...scenario.restore, ...options.restoreFaults };
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
   const fenceStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`;
@@ -609,6 +622,27 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       }
       options.onWorld?.(world, runner);
       world.start();
+      // A restore test touches no failover resource: the failover's preflight is not its business.
+      if (scenario.runbook === 'restore-test') {
+        where.stage = 'running the restore test';
+        const report = await runRestoreTestDrill({
+          world,
+          clock,
+          plan,
+          scenarioName,
+          seed,
+          timing,
+          invocations,
+          wallStartedAt,
+          runs: options.restoreRuns ?? 1,
+          ...(options.loadHandler ? { loadHandler: options.loadHandler } : {}),
+        });
+        report.wall.durationMs = Math.round(performance.now() - wallStart);
+        const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
+        world.stop();
+        const lockHolder = await probeLock(plan.app, clock.date());
+        return { report, ...(paths ? { paths } : {}), world, runner, lockHolder };
+      }
       const horizonMs = DEFAULT_HORIZON_MS;
       /** Runs the clock until `work` settles: a call that waits on a (virtual) timer, an SDK retry, still ends. */
       const drive = async <T>(work: Promise<T>): Promise<T> => {
@@ -781,6 +815,111 @@ const readLegs = async (plan: string, runners: LocalRunner[]): Promise<DrillLeg[
     });
   }
   return legs;
+};
+
+/** A restore test's modelled human-free start: a second after the drill begins, as the schedule would. */
+const RESTORE_TEST_START_MS = 1000;
+/** The team's validation hook in a drill: it finds the restored endpoint and answers passed (row counts match). */
+const drillValidationHook = (payload: unknown) => {
+  const endpoint = (payload as { endpoint?: { address?: string } } | undefined)?.endpoint?.address;
+  if (!endpoint) throw new Error('no endpoint given');
+  return { passed: true, detail: `row counts match on ${endpoint}` };
+};
+
+/**
+ * The restore-test runbook (statemachines/restore-test.asl.json) as the schedule starts it, on the drill's world:
+ * every Task runs the real handler, RDS answers from the simulator's restore model, the evidence goes to the
+ * drill's ledger. The report carries one `restoreTests` entry per database, and a warning for any throwaway left.
+ */
+const runRestoreTestDrill = async (context: {
+  world: World;
+  clock: VirtualClock;
+  plan: ReturnType<typeof loadPlanFile>;
+  scenarioName: string;
+  seed: number;
+  timing: TimingModel;
+  invocations: Map<string, number>;
+  wallStartedAt: string;
+  runs: number;
+  loadHandler?: (name: string) => Promise<LambdaHandler>;
+}): Promise<DrillReport> => {
+  const { world, clock, plan, timing, invocations } = context;
+  const hook = plan.backups.restoreTest?.validationHook;
+  if (hook) world.functions.put(hook.replace(/^arn:.*:function:/, ''), drillValidationHook);
+  const newRunner = () =>
+    new LocalRunner({
+      ...(context.loadHandler ? { loadHandler: context.loadHandler } : {}),
+      definition: loadRestoreTestDefinition(),
+      stateMachineArn: `arn:aws:states:${plan.regions.standby}:${world.account}:stateMachine:switchback-drill-restore-test`,
+      waits: 'virtual',
+      statusChangeTarget: null,
+      track: (work) => clock.track(work, 'load handler'),
+      latency: {
+        taskStepMs: () => timing.stepFunctions.stepLatencyMs,
+        lambdaMs: (name) => {
+          const index = invocations.get(name) ?? 0;
+          invocations.set(name, index + 1);
+          return world.lambdaDurationMs(name, index);
+        },
+      },
+    });
+  const testId = `${plan.app}-restore-${iso(DRILL_START_MS)
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')}`;
+  const timeline: Transition[] = [];
+  let execution: ReturnType<LocalRunner['list']>[number] | undefined;
+  for (let run = 0; run < context.runs; run++) {
+    const runner = newRunner();
+    clock.schedule(clock.now() + RESTORE_TEST_START_MS, () => {
+      runner.startExecution({
+        name: testId,
+        input: JSON.stringify({ plan: plan.app, action: 'restore-test', requestedBy: 'drill' }),
+      });
+    });
+    await clock.runUntil(() => runner.list().length > 0 && runner.idle, { maxVirtualMs: 2 * 86_400_000 });
+    execution = runner.list()[0];
+    timeline.push(...(execution?.transitions ?? []));
+  }
+  // The last record's event is still on its way to the notifier (EventBridge delivery, then Slack).
+  await drainNotifications(clock, world, NOTIFY_GRACE_REAL_MS);
+  const records: RestoreTestRecord[] = (await new DynamoRestoreTestLedger().listRestoreTests(plan.app, 100))
+    .filter((r) => r.testId === testId)
+    .sort((a, b) => a.databaseId.localeCompare(b.databaseId));
+  const warnings = world.restores.undeleted().map((id) => `throwaway ${id} was not deleted`);
+  const failed = records.filter((r) => !r.passed);
+  // A restore test changes no topology: the same before and after.
+  const topology = await readTopology(plan);
+  const report = buildReport({
+    topology: { before: topology, after: topology },
+    plan,
+    scenario: context.scenarioName,
+    seed: context.seed,
+    incidentId: testId,
+    record: undefined,
+    observed: {
+      outcome: 'tested',
+      ...(execution?.status !== 'SUCCEEDED'
+        ? {
+            failure: { phase: 'restore-test', error: execution?.error ?? 'NotFinished', cause: execution?.cause ?? '' },
+          }
+        : failed[0]?.failure
+          ? { failure: { phase: 'restore-test', error: failed[0].failure.error, cause: failed[0].failure.cause } }
+          : {}),
+    },
+    actions: world.actions.map(toDrillAction),
+    lowerBoundSeconds: null,
+    timeline,
+    events: switchbackEvents(world),
+    warnings,
+    wall: { startedAt: context.wallStartedAt, durationMs: 0 },
+  });
+  report.restoreTests = records;
+  if (execution && execution.status !== 'SUCCEEDED') {
+    report.warnings.push(
+      `restore-test execution ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trim(),
+    );
+  }
+  return report;
 };
 
 /**

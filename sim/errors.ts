@@ -1,5 +1,6 @@
 import * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import * as EventBridge from '@aws-sdk/client-eventbridge';
+import * as Lambda from '@aws-sdk/client-lambda';
 import * as Rds from '@aws-sdk/client-rds';
 import * as Route53 from '@aws-sdk/client-route-53';
 import * as Route53RecoveryCluster from '@aws-sdk/client-route53-recovery-cluster';
@@ -97,6 +98,7 @@ const SERVICES = {
     base: Route53RecoveryCluster.Route53RecoveryClusterServiceException,
     suffixes: [''],
   },
+  LambdaClient: { module: Lambda as Record<string, unknown>, base: Lambda.LambdaServiceException, suffixes: [''] },
 } as const;
 
 export type SimClientName = keyof typeof SERVICES;

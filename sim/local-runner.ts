@@ -181,6 +181,10 @@ export const loadFunctionHandler = async (name: string): Promise<LambdaHandler> 
 export const loadFailoverDefinition = (): StateMachineDefinition =>
   JSON.parse(readFileSync(join(__dirname, '..', 'statemachines', 'failover.asl.json'), 'utf8'));
 
+/** Reads the product's restore-test state machine. */
+export const loadRestoreTestDefinition = (): StateMachineDefinition =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'statemachines', 'restore-test.asl.json'), 'utf8'));
+
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const FAILED_STATUSES: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];

@@ -11,7 +11,9 @@ export type OutageService =
   | 'sts'
   | 'route53'
   /** The region's endpoint of a Route 53 ARC cluster (routing control data plane). */
-  | 'arc';
+  | 'arc'
+  /** Lambda Invoke (a restore test's validation hook, the team's function). */
+  | 'lambda';
 
 /** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
 export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
@@ -24,4 +26,5 @@ export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
   'sts',
   'route53',
   'arc',
+  'lambda',
 ];

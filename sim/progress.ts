@@ -225,6 +225,20 @@ export const summaryTable = (report: DrillReport): string => {
   rows.push(`${'Topology before'.padEnd(20)}${topologyText(report.topology.before)}`);
   rows.push(`${'Topology after'.padEnd(20)}${topologyText(report.topology.after)}`);
   rows.push('');
+  for (const test of report.restoreTests ?? []) {
+    const available =
+      test.secondsToAvailable === undefined
+        ? 'not available'
+        : `available in ${formatSeconds(test.secondsToAvailable)}`;
+    const point =
+      test.restorePointAgeSeconds === undefined
+        ? ''
+        : `, restore point ${formatSeconds(test.restorePointAgeSeconds)} old`;
+    const cleaned = test.cleanedUpAt ? `, deleted at ${test.cleanedUpAt}` : ', NOT deleted';
+    rows.push(
+      `${`Restore ${test.databaseId}`.padEnd(20)}${(test.passed ? 'PASSED' : 'FAILED').padStart(10)}  (${available}${point}${cleaned}${test.failure ? `; ${test.failure.error}: ${test.failure.cause}` : ''})`,
+    );
+  }
   const hint = report.outcome === 'awaiting-approval' ? ' (run again with --approve or --deny)' : '';
   rows.push(`Verdict: ${report.verdict}${hint}`);
   for (const finding of report.outcome === 'blocked' ? report.findings : []) rows.push(...findingLines(finding));

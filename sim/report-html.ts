@@ -28,6 +28,7 @@ const VERDICT: Record<DrillReport['outcome'], { label: string; color: string }> 
   'awaiting-approval': { label: 'Awaiting approval', color: '#9a6700' },
   denied: { label: 'Denied', color: '#6e7781' },
   blocked: { label: 'Blocked by preflight', color: '#9a6700' },
+  tested: { label: 'Restore tested', color: '#0969da' },
 };
 
 /** Findings as a table: resource, expected, found, fix. */

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreflightFinding } from '../shared/domain/preflight';
+import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
 import { recoveryVerdict } from '../shared/domain/verdict';
@@ -15,7 +16,7 @@ import { renderReportHtml } from './report-html';
  * Apart from `wall`, a report is a pure function of plan + scenario + seed: the same inputs give the same JSON.
  */
 
-export type DrillOutcome = 'recovered' | 'failed' | 'awaiting-approval' | 'denied' | 'blocked';
+export type DrillOutcome = 'recovered' | 'failed' | 'awaiting-approval' | 'denied' | 'blocked' | 'tested';
 
 /** One mutating AWS call, in the order the simulator received it. */
 export interface DrillAction {
@@ -91,6 +92,8 @@ export interface DrillReport {
    * us-east-1; the ledger's DynamoDB, local to the deployment, is not counted): which regions the run depended on.
    */
   callsByRegion?: Record<string, number>;
+  /** A restore-test drill's evidence, one entry per database (scenarios restore-test, restore-fails). */
+  restoreTests?: RestoreTestRecord[];
 }
 
 export interface ReportInput {
@@ -121,6 +124,7 @@ const OUTCOMES: Record<string, DrillOutcome> = {
   denied: 'denied',
   'awaiting-approval': 'awaiting-approval',
   blocked: 'blocked',
+  tested: 'tested',
 };
 
 /** Orders transitions by virtual time, then by Map iteration, so concurrent branches list the same way each replay. */

@@ -135,6 +135,18 @@ export const SCENARIOS = {
       ],
     }),
   },
+  'restore-test': {
+    summary: "restore-test runbook: each database's newest backup restored, validated and deleted",
+    description:
+      "No outage: the restore-test runbook restores each database's newest backup in the standby region into a throwaway, waits until it is available, validates it and deletes it.",
+    build: () => ({ outages: [], runbook: 'restore-test', restore: { leftovers: true } }),
+  },
+  'restore-fails': {
+    summary: 'restore-test runbook: the restore fails; the throwaway is still deleted and the failure recorded',
+    description:
+      'No outage: a restore test whose restore ends in incompatible-option-group; the throwaway is still deleted and the failure recorded.',
+    build: () => ({ outages: [], runbook: 'restore-test', restore: { outcome: 'incompatible-option-group' } }),
+  },
 } satisfies Record<string, ScenarioDefinition>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

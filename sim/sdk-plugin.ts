@@ -1,9 +1,14 @@
 import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { PutEventsCommandInput, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type {
+  CreateDBInstanceCommandInput,
+  DeleteDBClusterCommandInput,
+  DeleteDBInstanceCommandInput,
   DescribeDBClusterAutomatedBackupsCommandInput,
   DescribeDBInstanceAutomatedBackupsCommandInput,
   FailoverGlobalClusterCommandInput,
+  RestoreDBClusterToPointInTimeCommandInput,
+  RestoreDBInstanceToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
 import type {
   ChangeResourceRecordSetsCommandInput,
@@ -68,6 +73,11 @@ const MUTATING: Record<
     service: 'route53-recovery-cluster',
     target: (input) => `${input.RoutingControlArn} ${input.RoutingControlState}`,
   },
+  RestoreDBInstanceToPointInTime: { service: 'rds', target: (input) => String(input.TargetDBInstanceIdentifier) },
+  RestoreDBClusterToPointInTime: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
+  CreateDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  DeleteDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  DeleteDBCluster: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
 };
 
 const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
@@ -80,6 +90,7 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   STSClient: 'sts',
   Route53Client: 'route53',
   Route53RecoveryClusterClient: 'arc',
+  LambdaClient: 'lambda',
 };
 
 /** The product's client timeouts that apply to each service's calls. */
@@ -93,6 +104,7 @@ const TIMEOUTS_OF: Record<OutageService, TimedService> = {
   sts: 'sts',
   route53: 'route53',
   arc: 'routingControl',
+  lambda: 'lambda',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -100,8 +112,27 @@ const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as R
 const rdsOperations: Record<string, Operation> = {
   DescribeDBInstances: ({ world, region, input }) => {
     const { DBInstanceIdentifier, Filters } = asRecord(input) as { DBInstanceIdentifier?: string; Filters?: [] };
-    return { DBInstances: world.rds.describe(region, DBInstanceIdentifier, Filters) };
+    const restored = DBInstanceIdentifier ? world.restores.findInstance(region, DBInstanceIdentifier) : undefined;
+    if (restored) return { DBInstances: [world.restores.describeInstance(restored)] };
+    const planned = world.rds.describe(region, DBInstanceIdentifier, Filters);
+    const extra = DBInstanceIdentifier === undefined ? world.restores.describeInstances(region, Filters) : [];
+    return { DBInstances: [...planned, ...extra] };
   },
+  RestoreDBInstanceToPointInTime: ({ world, region, input }) => ({
+    DBInstance: world.restores.restoreInstance(region, input as RestoreDBInstanceToPointInTimeCommandInput),
+  }),
+  RestoreDBClusterToPointInTime: ({ world, region, input }) => ({
+    DBCluster: world.restores.restoreCluster(region, input as RestoreDBClusterToPointInTimeCommandInput),
+  }),
+  CreateDBInstance: ({ world, region, input }) => ({
+    DBInstance: world.restores.createInstance(region, input as CreateDBInstanceCommandInput),
+  }),
+  DeleteDBInstance: ({ world, region, input }) => ({
+    DBInstance: world.restores.deleteInstance(region, input as DeleteDBInstanceCommandInput),
+  }),
+  DeleteDBCluster: ({ world, region, input }) => ({
+    DBCluster: world.restores.deleteCluster(region, input as DeleteDBClusterCommandInput),
+  }),
   PromoteReadReplica: ({ world, region, input }) => {
     const { DBInstanceIdentifier, BackupRetentionPeriod } = asRecord(input) as {
       DBInstanceIdentifier: string;
@@ -115,9 +146,15 @@ const rdsOperations: Record<string, Operation> = {
   DescribeGlobalClusters: ({ world, input }) => ({
     GlobalClusters: world.aurora.describeGlobal(asRecord(input).GlobalClusterIdentifier as string | undefined),
   }),
-  DescribeDBClusters: ({ world, region, input }) => ({
-    DBClusters: world.aurora.describeClusters(region, asRecord(input).DBClusterIdentifier as string | undefined),
-  }),
+  DescribeDBClusters: ({ world, region, input }) => {
+    const identifier = asRecord(input).DBClusterIdentifier as string | undefined;
+    const restored = identifier ? world.restores.findCluster(region, identifier) : undefined;
+    if (restored) return { DBClusters: [world.restores.describeCluster(restored)] };
+    const planned = world.aurora.describeClusters(region, identifier);
+    return {
+      DBClusters: identifier === undefined ? [...planned, ...world.restores.describeClusters(region)] : planned,
+    };
+  },
   FailoverGlobalCluster: ({ world, input }) => {
     const request = input as FailoverGlobalClusterCommandInput;
     return {
@@ -351,6 +388,38 @@ const routingControlOperations: Record<string, Operation> = {
   },
 };
 
+const lambdaOperations: Record<string, Operation> = {
+  // Invoke (RequestResponse): the function's answer as JSON bytes; an error it throws is a FunctionError "Unhandled"
+  // with the error's name and message, as Lambda reports it (status 200, the call itself succeeded).
+  Invoke: async ({ world, input }) => {
+    const { FunctionName, Payload } = asRecord(input) as { FunctionName?: string; Payload?: Uint8Array | string };
+    const name = String(FunctionName ?? '').replace(/^arn:aws[a-z-]*:lambda:[^:]+:\d+:function:/, '');
+    const fn = world.functions.get(name);
+    if (!fn) {
+      throw awsError('LambdaClient', {
+        code: 'ResourceNotFoundException',
+        message: `Function not found: arn:aws:lambda:${world.plan.regions.standby}:${world.account}:function:${name}`,
+        status: 404,
+      });
+    }
+    const text = typeof Payload === 'string' ? Payload : new TextDecoder().decode(Payload ?? new Uint8Array());
+    const payload: unknown = text ? JSON.parse(text) : undefined;
+    world.functions.invocations.push({ name, payload, atMs: world.clock.now() });
+    const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value ?? null));
+    try {
+      return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encode(await fn(payload)) };
+    } catch (error) {
+      const named = error instanceof Error ? error : new Error(String(error));
+      return {
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        ExecutedVersion: '$LATEST',
+        Payload: encode({ errorType: named.name, errorMessage: named.message }),
+      };
+    }
+  },
+};
+
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,
   Route53Client: route53Operations,
@@ -361,6 +430,7 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   SSMClient: ssmOperations,
   STSClient: stsOperations,
   Route53RecoveryClusterClient: routingControlOperations,
+  LambdaClient: lambdaOperations,
 };
 
 interface SmithyContext {

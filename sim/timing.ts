@@ -88,6 +88,26 @@ export interface TimingModel {
     lagMinMs: number;
     lagMaxMs: number;
   };
+  restore: {
+    /**
+     * RestoreDBInstanceToPointInTime (RDS, from replicated automated backups), start to available, before storage:
+     * RDS User Guide, "Replicating automated backups to another AWS Region": "duration grows with storage and log
+     * replay" (aws-facts.md, Databases); no published figure, so the 600 s base is a modelling choice.
+     */
+    instanceBaseSeconds: number;
+    /** Added per GiB of allocated storage (the same source: grows with storage). Modelling choice: 3 s/GiB. */
+    instanceSecondsPerGiB: number;
+    /** RestoreDBClusterToPointInTime (Aurora), start to available: same source and choice as the RDS base. */
+    clusterBaseSeconds: number;
+    /** Added per GiB of the cluster volume. Modelling choice: 1 s/GiB (Aurora restores the shared volume). */
+    clusterSecondsPerGiB: number;
+    /** CreateDBInstance in a restored Aurora cluster, start to available. Modelling choice. */
+    auroraInstanceSeconds: number;
+    /** DeleteDBInstance/DeleteDBCluster without a final snapshot, `deleting` to gone. Modelling choice. */
+    deleteSeconds: number;
+    /** Seeded spread of the restore durations (± share). Modelling choice. */
+    jitter: number;
+  };
   route53: {
     /**
      * PENDING to INSYNC. Route 53 API, GetChange: propagation "designed for <= 60 s" (observed 60-130 s in public
@@ -117,6 +137,15 @@ export const DEFAULT_TIMING: TimingModel = Object.freeze({
     stopSeconds: 120,
   },
   aurora: { failoverSeconds: 120, switchoverSeconds: 150, jitter: 0.1, lagMinMs: 100, lagMaxMs: 900 },
+  restore: {
+    instanceBaseSeconds: 600,
+    instanceSecondsPerGiB: 3,
+    clusterBaseSeconds: 600,
+    clusterSecondsPerGiB: 1,
+    auroraInstanceSeconds: 420,
+    deleteSeconds: 240,
+    jitter: 0.1,
+  },
   route53: { changeInSyncSeconds: 60, recordTtlSeconds: 60 },
 }) as TimingModel;
 

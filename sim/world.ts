@@ -8,6 +8,7 @@ import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
 import { HISTORY_MS, RdsModel } from './models/rds';
+import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
@@ -46,6 +47,8 @@ export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
 export interface ScenarioSpec {
   name: string;
   description: string;
+  /** Which runbook the drill runs: the failover (started by the health alarm, default) or a restore test. */
+  runbook?: 'failover' | 'restore-test';
   /**
    * Region outages, in seconds after the drill start; `untilSeconds` absent means it never ends. `us-east-1` is
    * us-east-1 whatever the plan's regions: the region of Route 53's control plane and HealthCheckStatus metric.
@@ -79,6 +82,8 @@ export interface ScenarioSpec {
    * `recordNotFailover`: that record is a weighted record instead of a failover record.
    */
   drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean };
+  /** How point-in-time restores end and the storage they restore (sim/models/restore.ts). */
+  restore?: RestoreFaults;
   timing?: TimingOverrides;
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
   runbooks?: { action: 'fence'; atSeconds: number }[];
@@ -220,6 +225,23 @@ export class SimSecrets {
   }
 }
 
+/** What a team-owned function (a restore test's validation hook) answers: its result, or an error it throws. */
+export type SimFunction = (payload: unknown) => unknown;
+
+/** The plans' own Lambda functions in the world (Invoke answers from here; an unknown name is ResourceNotFound). */
+export class SimFunctions {
+  private readonly byName = new Map<string, SimFunction>();
+  readonly invocations: { name: string; payload: unknown; atMs: number }[] = [];
+
+  put(name: string, fn: SimFunction): void {
+    this.byName.set(name, fn);
+  }
+
+  get(name: string): SimFunction | undefined {
+    return this.byName.get(name);
+  }
+}
+
 /** The critical path's lower bound under the world's model: no polling, no orchestration delay. */
 export interface CriticalPathBound {
   /** When the primary region went down (the real start of the outage). */
@@ -288,11 +310,16 @@ export class World {
   readonly healthChecks: HealthChecks;
   readonly rds: RdsModel;
   readonly aurora: AuroraModel;
+  /** Point-in-time restores (restore tests' throwaway instances and clusters). */
+  readonly restores: RestoreModel;
   readonly route53: Route53Model;
   readonly metrics = new Metrics();
   readonly alarms: Alarms;
   readonly bus: EventBus;
-  /** Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets). */
+  /**
+   * Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets,
+   * the restores, CreateDBInstance and the deletes).
+   */
   readonly actions: SimAction[] = [];
   /** Every call that reached the simulator (not DynamoDB, which is local), in order: where the product reached. */
   readonly calls: SimCall[] = [];
@@ -310,6 +337,8 @@ export class World {
    * here is refused the way STS refuses an unknown key (InvalidClientTokenId).
    */
   readonly principals = new Map<string, string>([[DRILL_ACCESS_KEY_ID, DRILL_OPERATOR_ARN]]);
+  /** The plans' own functions (validation hooks); empty unless the drill puts some. */
+  readonly functions = new SimFunctions();
   /** Replace with the runner's implementation; the default records and runs nothing. */
   stepFunctions: SimStepFunctions;
   private readonly outageAffects: ReadonlySet<string>;
@@ -340,6 +369,22 @@ export class World {
     this.healthChecks = new HealthChecks(clock, this.timing, this.regions, this.random, endpoints);
     this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
+    this.restores = new RestoreModel(
+      clock,
+      this.timing,
+      this.random,
+      this.account,
+      this.rds,
+      this.aurora,
+      scenario.restore,
+    );
+    if (scenario.restore?.leftovers) {
+      this.restores.seedLeftovers(plan.regions.standby, [
+        { Key: 'switchback:restore-test', Value: 'an-earlier-test' },
+        { Key: 'switchback:plan', Value: plan.app },
+        { Key: 'switchback:delete-after', Value: new Date(this.t0Ms - 3600_000).toISOString() },
+      ]);
+    }
     this.bus = new EventBus(clock, () => this.timing.events.deliveryMs);
     // The alarms live where HealthCheckStatus does (us-east-1): while CloudWatch there is down, none is evaluated.
     this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account, () =>

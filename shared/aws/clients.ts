@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -85,6 +86,9 @@ export const CLIENT_TIMEOUTS = {
   // One attempt of 1 s + 2 s per ARC cluster endpoint: the adapter moves on to the next of the five endpoints
   // instead of retrying one that does not answer (ARC Developer Guide: try each regional endpoint in turn).
   routingControl: { connectionTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 1 },
+  // A restore test's validation hook is the team's own Lambda, invoked once: it may read the restored database for
+  // minutes (its step allows 900 s); never retried, since a hook may not be safe to run twice.
+  lambda: { connectionTimeoutMs: 2000, requestTimeoutMs: 870_000, maxAttempts: 1 },
 } as const satisfies Record<string, ClientTimeouts>;
 
 export type TimedService = keyof typeof CLIENT_TIMEOUTS;
@@ -137,6 +141,9 @@ export const routingControlClient = (region: string, url: string) =>
 export const ssmClient = () => memo('ssm', () => new SSMClient({ region: region(), ...timeoutOptions('ssm') }));
 export const stsClient = (name?: string) =>
   memo(`sts:${region(name)}`, () => new STSClient({ region: region(name), ...timeoutOptions('sts') }));
+/** Invokes the plans' own functions (a restore test's validation hook), in the deployment's region. */
+export const lambdaClient = () =>
+  memo('lambda', () => new LambdaClient({ region: region(), ...timeoutOptions('lambda') }));
 
 /** All factories at once, for tests and the simulator (product code imports the one it needs). */
 export const clients = {
@@ -150,4 +157,5 @@ export const clients = {
   ssm: ssmClient,
   sts: stsClient,
   routingControl: routingControlClient,
+  lambda: lambdaClient,
 };

@@ -1,6 +1,7 @@
 import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';
+import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
 
 /**
@@ -20,6 +21,7 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'ttl-within-rto'
     | 'lag-within-rpo'
     | 'backups-fresh'
+    | 'restore-test'
     | 'projected-rto';
 }
 
@@ -46,6 +48,8 @@ export interface ReadinessReadings {
   backupWarnings: string[];
   /** This plan's recorded runs (the ledger), newest first: recovered ones give its own promotion times. */
   history: RunRecord[];
+  /** This plan's restore-test records (the ledger), when the readiness use case read them; absent: not checked. */
+  restoreTests?: RestoreTestRecord[];
 }
 
 export interface RtoTerm {
@@ -155,7 +159,7 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
 };
 
 /** The checks only readiness makes: alarms, health checks, TTL, lag, backups. */
-export const readinessChecks = (plan: Plan, readings: ReadinessReadings): ReadinessFinding[] => {
+export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Date): ReadinessFinding[] => {
   const findings: ReadinessFinding[] = [];
   const primaryChecks = new Set<string>();
   for (const zone of plan.dns) {
@@ -240,13 +244,25 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings): Readin
       fix: 'turn on automated backups and their cross-region replication (RDS User Guide), or correct backups.* in the plan',
     });
   }
+  // Restore tests age: judged at the readiness time (`at`), given by assessReadiness.
+  if (readings.restoreTests && at) {
+    for (const found of checkRestoreTests(plan, readings.restoreTests, at).findings) {
+      findings.push({
+        check: 'restore-test',
+        resource: `restore tests of plan ${plan.app}`,
+        expected: `per database a passing restore test within backups.restoreTest.maxAgeDays, restored within the RTO budget of ${plan.budgets.rtoSeconds} s`,
+        found,
+        fix: `run \`switchback restore-test --plan ${plan.app}\` and fix what it reports (add backups.restoreTest to the plan if it has none)`,
+      });
+    }
+  }
   return findings;
 };
 
 /** Readiness of one plan: ready only when nothing is found and the projected RTO fits the budget. */
 export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Date): PlanReadiness => {
   const projectedRto = projectRto(plan, readings);
-  const findings: ReadinessFinding[] = [...readings.preflightFindings, ...readinessChecks(plan, readings)];
+  const findings: ReadinessFinding[] = [...readings.preflightFindings, ...readinessChecks(plan, readings, at)];
   if (!projectedRto.withinBudget) {
     const { detection, promotion, dns, orchestration } = projectedRto.terms;
     findings.push({

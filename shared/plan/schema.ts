@@ -185,6 +185,63 @@ export const slackSchema = z
     path: ['channel'],
   });
 
+/**
+ * The scheduled restore test of a plan's backups (statemachines/restore-test.asl.json): where the throwaway goes and
+ * what it is given. The security group should let nothing in: the test reads the restored data only through the
+ * validation hook, which runs inside the VPC.
+ */
+export const restoreTestSchema = z.strictObject({
+  /** EventBridge Scheduler expression; weekly by default. */
+  schedule: z
+    .string({ error: 'expected an EventBridge Scheduler expression such as "rate(7 days)" or "cron(0 3 ? * SUN *)"' })
+    .regex(/^(rate\(\d+ (minutes?|hours?|days?)\)|cron\(\S+( \S+){5}\))$/, {
+      error: (issue) =>
+        `"${String(issue.input)}" is not a schedule expression (expected e.g. "rate(7 days)" or "cron(0 3 ? * SUN *)")`,
+    })
+    .default('rate(7 days)'),
+  /** Instance class of the throwaway; without it RDS uses the source's (Aurora: db.t4g.medium). */
+  instanceClass: z
+    .string({ error: 'expected an instance class such as "db.t4g.micro"' })
+    .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
+      error: (issue) => `"${String(issue.input)}" is not a DB instance class (expected e.g. "db.t4g.micro")`,
+    })
+    .optional(),
+  /** DB subnet group (in the standby region) the throwaway is placed in. */
+  subnetGroup: z
+    .string({ error: 'expected the name of a DB subnet group in the standby region' })
+    .regex(/^[a-zA-Z0-9 ._-]{1,255}$/, {
+      error: (issue) => `"${String(issue.input)}" is not a DB subnet group name (letters, digits, spaces, . _ -)`,
+    }),
+  /** Security group of the throwaway: one that lets nothing in. */
+  securityGroup: z
+    .string({ error: 'expected a security group id such as "sg-0123456789abcdef0"' })
+    .regex(/^sg-[0-9a-f]{8,17}$/, {
+      error: (issue) => `"${String(issue.input)}" is not a security group id (expected e.g. "sg-0123456789abcdef0")`,
+    }),
+  /** A Lambda function the team owns, invoked with the restored endpoint; it answers { passed, detail }. */
+  validationHook: z
+    .string({ error: 'expected a Lambda function name or ARN' })
+    .regex(/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/, {
+      error: (issue) => `"${String(issue.input)}" is not a Lambda function name or ARN`,
+    })
+    .optional(),
+  /** A passing restore test must be at most this old; older, the plan is flagged and the alarm fires. */
+  maxAgeDays: z
+    .number({ error: 'expected a whole number of days' })
+    .int({ error: 'expected a whole number of days' })
+    .min(1, { error: 'maxAgeDays must be at least 1 day' })
+    // Its alarm looks back maxAgeDays daily periods, and CloudWatch evaluates at most 7 days.
+    .max(7, { error: 'maxAgeDays must be at most 7 days (the alarm that watches it looks back at most 7 days)' })
+    .default(7),
+  /** A test (restore, validation, cleanup) that has not finished by then is stopped and cleaned up. */
+  timeoutMinutes: z
+    .number({ error: 'expected a whole number of minutes' })
+    .int({ error: 'expected a whole number of minutes' })
+    .min(30, { error: 'timeoutMinutes must be at least 30 (a restore takes ten minutes or more)' })
+    .max(1440, { error: 'timeoutMinutes must be at most 1440 (one day)' })
+    .default(240),
+});
+
 export const planSchema = z
   .strictObject({
     app: nameSchema,
@@ -214,6 +271,8 @@ export const planSchema = z
         /** Newest restorable point must be at most this old; default: see backupMaxAgeSeconds. */
         maxAgeSeconds: seconds('the backup age limit').optional(),
         crossRegionCopy: z.boolean({ error: 'expected true or false' }).default(true),
+        /** Restore tests of the backups (optional: without it, no restore test is scheduled). */
+        restoreTest: restoreTestSchema.optional(),
       })
       .default({ crossRegionCopy: true }),
     notifications: z.strictObject({ slack: slackSchema.optional() }).default({}),
@@ -325,6 +384,7 @@ export type RdsReadReplica = Extract<Database, { kind: 'rds-read-replica' }>;
 export type AuroraGlobal = Extract<Database, { kind: 'aurora-global' }>;
 export type HostedZone = Plan['dns'][number];
 export type FailoverRecord = HostedZone['records'][number];
+export type RestoreTestSettings = z.output<typeof restoreTestSchema>;
 export type SlackSettings = NonNullable<Plan['notifications']['slack']>;
 
 /**

@@ -1,3 +1,4 @@
+import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
 import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import { preflight } from '../domain/preflight';
@@ -10,6 +11,8 @@ import type { Log } from '../runtime/logger';
 import { readDatabase } from './assess-failover';
 import { readPreflight, readStandby } from './read-preflight';
 
+/** How many restore-test records readiness reads: a year of weekly tests for a few databases. */
+const HISTORY_RESTORE_TESTS = 200;
 /** How many of the plan's recorded runs readiness reads for its own promotion times. */
 const HISTORY_RUNS = 20;
 
@@ -22,6 +25,8 @@ export interface CheckReadinessDeps {
   alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
   replicaLag: ReplicaLagPort;
   ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
+  /** The plan's restore-test records; without it, restore tests are not part of the readiness. */
+  restoreTests?: Pick<RestoreTestLedgerPort, 'listRestoreTests'>;
   clock: Clock;
   log: Log;
 }
@@ -34,11 +39,12 @@ export interface CheckReadinessDeps {
 export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
   const now = deps.clock.now();
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  const [preflightReadings, assessments, alarms, history] = await Promise.all([
+  const [preflightReadings, assessments, alarms, history, restoreTests] = await Promise.all([
     readPreflight(plan, deps, standbys),
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
     deps.alarms.describeAlarms(plan.trigger.alarms),
     deps.ledger.listRuns(plan.app, HISTORY_RUNS),
+    deps.restoreTests?.listRestoreTests(plan.app, HISTORY_RESTORE_TESTS),
   ]);
   // The health checks of the primary region's records: what the alarms should watch.
   const healthCheckIds = [
@@ -72,6 +78,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       lags: assessments.filter((db) => !db.alreadyPromoted).map((db) => ({ id: db.id, lagSeconds: db.lagSeconds })),
       backupWarnings,
       history,
+      ...(restoreTests ? { restoreTests } : {}),
     },
     now,
   );

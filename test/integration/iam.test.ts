@@ -48,6 +48,20 @@ const ALLOWANCES: Allowance[] = [
     action: 'sqs:SendMessage',
     reason: 'Lambda sends a failed asynchronous invocation to the on-failure destination (the DLQ) with the role',
   })),
+  ...['start-restore', 'check-restore'].map((name) => ({
+    function: name,
+    action: 'rds:AddTagsToResource',
+    resource: ':sbrt-',
+    reason:
+      'RDS authorizes the Tags of a restore or CreateDBInstance as rds:AddTagsToResource on the new resource; the SDK makes no separate call',
+  })),
+  {
+    function: 'start-restore',
+    action: 'rds:DescribeDBInstances',
+    resource: ':db:sbrt-',
+    reason:
+      'a redriven Start Restore that finds its RDS throwaway reads its restore-point tag; in the drill the first run deletes the instance before a second run starts (test/statemachines/restore-test.test.ts drives this path)',
+  },
   ...['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'].map((action) => ({
     function: 'promote-database',
     action,
@@ -105,6 +119,19 @@ describe('the IAM roles of the packaged template', () => {
           },
         });
       }
+      // A restore test started twice under the same test id, as a redrive re-enters: the second adopts the
+      // throwaway it finds (Start Restore describes it) and finds it already deleting (Clean Up describes it).
+      await runDrill({
+        planFile,
+        scenario: 'restore-test',
+        seed: 1,
+        slackPreview: false,
+        restoreRuns: 2,
+        onWorld: (world) => {
+          recorder ??= createCallRecorder(world.account);
+          useClientPlugin(recorder.plugin);
+        },
+      });
       // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:
       // the paths an alarm never takes (an Aurora switchover, a dry run's records).
       const plan = loadPlanFile(planFile).app;

@@ -65,9 +65,10 @@ describe('the packaged template', () => {
 
     it("schedules the readiness function for every plan at the plan's interval, with the scheduler's own role", () => {
       // Act
-      const schedules = ofType('AWS::Scheduler::Schedule').map(
-        (schedule) => schedule.Properties as unknown as ScheduleProperties,
-      );
+      // The restore tests have their own schedules (their target is the restore-test state machine).
+      const schedules = ofType('AWS::Scheduler::Schedule')
+        .filter((schedule) => !JSON.stringify(schedule.Properties).includes('RestoreTestStateMachine'))
+        .map((schedule) => schedule.Properties as unknown as ScheduleProperties);
 
       // Assess
       expect(schedules.map((schedule) => JSON.parse(schedule.Target.Input).plan).sort()).toEqual(
@@ -106,7 +107,10 @@ describe('the packaged template', () => {
       };
 
       // Act
-      const alarms = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties as unknown as AlarmProperties);
+      // The restore tests' alarms watch RestoreTestPassed, not PlanReady.
+      const alarms = ofType('AWS::CloudWatch::Alarm')
+        .filter((alarm) => (alarm.Properties as { MetricName?: string }).MetricName !== 'RestoreTestPassed')
+        .map((alarm) => alarm.Properties as unknown as AlarmProperties);
 
       // Assess
       expect(alarms.map((alarm) => alarm.Dimensions.find((d) => d.Name === 'plan')?.Value).sort()).toEqual(

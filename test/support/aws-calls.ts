@@ -23,6 +23,7 @@ export const IAM_PREFIX: Record<string, string> = {
   SecretsManagerClient: 'secretsmanager',
   SSMClient: 'ssm',
   Route53RecoveryClusterClient: 'route53-recovery-cluster',
+  LambdaClient: 'lambda',
 };
 
 /** lib-dynamodb's commands and the DynamoDB API call (IAM action) each one makes. */
@@ -46,6 +47,8 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
 export const iamActionOf = (clientName: string, commandName: string): string => {
   const prefix = IAM_PREFIX[clientName] ?? `unknown:${clientName}`;
   const operation = commandName.replace(/Command$/, '');
+  // Lambda's Invoke API is authorized as lambda:InvokeFunction.
+  if (clientName === 'LambdaClient' && operation === 'Invoke') return 'lambda:InvokeFunction';
   return `${prefix}:${clientName === 'DynamoDBDocumentClient' ? (DOCUMENT_COMMANDS[operation] ?? operation) : operation}`;
 };
 
@@ -68,9 +71,31 @@ export const resourcesOf = (
   switch (action) {
     case 'rds:DescribeDBInstances':
     case 'rds:PromoteReadReplica':
+    case 'rds:DeleteDBInstance':
       return rds('db', input.DBInstanceIdentifier);
     case 'rds:DescribeDBClusters':
+    case 'rds:DeleteDBCluster':
       return rds('cluster', input.DBClusterIdentifier);
+    // A restore authorizes on the new resource, its source and the subnet group it is placed in.
+    case 'rds:RestoreDBInstanceToPointInTime':
+      return [
+        ...rds('db', input.TargetDBInstanceIdentifier),
+        ...rds('auto-backup', input.SourceDBInstanceAutomatedBackupsArn),
+        ...rds('subgrp', input.DBSubnetGroupName),
+      ];
+    case 'rds:RestoreDBClusterToPointInTime':
+      return [
+        ...rds('cluster', input.DBClusterIdentifier),
+        ...rds('cluster', input.SourceDBClusterIdentifier),
+        ...rds('subgrp', input.DBSubnetGroupName),
+      ];
+    case 'rds:CreateDBInstance':
+      return [...rds('db', input.DBInstanceIdentifier), ...rds('cluster', input.DBClusterIdentifier)];
+    case 'lambda:InvokeFunction': {
+      const name = input.FunctionName;
+      if (typeof name !== 'string') return [];
+      return [name.startsWith('arn:') ? name : `arn:aws:lambda:${region}:${account}:function:${name}`];
+    }
     case 'rds:DescribeGlobalClusters':
       return globalCluster(input.GlobalClusterIdentifier);
     case 'rds:FailoverGlobalCluster':

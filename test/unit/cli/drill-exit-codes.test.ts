@@ -16,3 +16,25 @@ describe('drillExitCode', () => {
     }
   });
 });
+
+describe('drillExitCode for a restore-test drill', () => {
+  const tested = (restoreTests: { passed: boolean; withinRto?: boolean }[]) => ({
+    outcome: 'tested',
+    withinBudgets: null,
+    restoreTests,
+  });
+
+  it('is 0 when every restore test passed within the RTO, 3 when one was slower, 4 when one failed', () => {
+    expect(drillExitCode(tested([{ passed: true, withinRto: true }]))).toBe(0);
+    expect(
+      drillExitCode(
+        tested([
+          { passed: true, withinRto: true },
+          { passed: true, withinRto: false },
+        ]),
+      ),
+    ).toBe(3);
+    expect(drillExitCode(tested([{ passed: true, withinRto: true }, { passed: false }]))).toBe(4);
+    expect(drillExitCode(tested([]))).toBe(4);
+  });
+});

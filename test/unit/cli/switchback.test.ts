@@ -169,6 +169,8 @@ describe('switchback', () => {
       'equal-set-identifiers',
       'us-east-1-outage',
       'old-primary-returns',
+      'restore-test',
+      'restore-fails',
     ]);
     expect(result.stdout).toMatch(/^old-primary-returns\s+the old primary region returns after the failover/m);
     expect(result.stdout).toMatch(

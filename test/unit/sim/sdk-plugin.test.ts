@@ -4,12 +4,12 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DBInstanceNotFoundFault,
-  DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   PromoteReadReplicaCommand,
   RDSClient,
+  RebootDBInstanceCommand,
   StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import {
@@ -362,9 +362,9 @@ describe('createSimPlugin', () => {
   it('fails loudly naming the command when a handler calls something the simulator does not serve', async () => {
     const call = clients
       .rds('us-west-2')
-      .send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'orders-db-replica' }));
+      .send(new RebootDBInstanceCommand({ DBInstanceIdentifier: 'orders-db-replica' }));
     await expect(call).rejects.toBeInstanceOf(UnsupportedCommandError);
-    await expect(call).rejects.toThrow(/RDSClient DeleteDBInstanceCommand/);
+    await expect(call).rejects.toThrow(/RDSClient RebootDBInstanceCommand/);
   });
 
   it('passes DynamoDB commands through to the HTTP handler untouched', async () => {

@@ -1,5 +1,6 @@
 import type { RecordSetReading } from '../../../../shared/domain/preflight';
 import { assessReadiness, projectRto, type ReadinessReadings } from '../../../../shared/domain/readiness';
+import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import type { RunRecord } from '../../../../shared/domain/run';
 import { ordersPlan } from '../../../support/plan-fixtures';
 
@@ -146,5 +147,46 @@ describe('assessReadiness', () => {
       ];
     const readiness = assessReadiness(ordersPlan(), bare, AT);
     expect(readiness.findings.map((f) => f.check)).toContain('record-health-check');
+  });
+});
+
+describe('assessReadiness with restore tests', () => {
+  const restoreTestPlan = () =>
+    ordersPlan({
+      backups: { restoreTest: { subnetGroup: 'rt', securityGroup: 'sg-0a1b2c3d4e5f60789', maxAgeDays: 7 } },
+    });
+  const passed = (databaseId: string, startedAt: string, secondsToAvailable: number) =>
+    ({ plan: 'orders', databaseId, startedAt, passed: true, secondsToAvailable }) as RestoreTestRecord;
+
+  it('flags a database whose newest passing restore test is too old or slower than the RTO budget', () => {
+    const readiness = assessReadiness(
+      restoreTestPlan(),
+      readings({
+        restoreTests: [
+          passed('orders-db', '2026-11-10T03:00:00.000Z', 600),
+          passed('catalog', '2026-11-24T03:00:00.000Z', 1000),
+        ],
+      }),
+      AT,
+    );
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings.filter((f) => f.check === 'restore-test').map((f) => f.found)).toEqual([
+      'orders-db: no passing restore test within 7 days (newest 2026-11-10T03:00:00.000Z)',
+      'catalog: restoring from backup took 1000 s, over the RTO budget of 900 s',
+    ]);
+  });
+
+  it('is ready when every database passed a recent restore test within the RTO budget', () => {
+    const readiness = assessReadiness(
+      restoreTestPlan(),
+      readings({
+        restoreTests: [
+          passed('orders-db', '2026-11-24T03:00:00.000Z', 600),
+          passed('catalog', '2026-11-24T03:00:00.000Z', 700),
+        ],
+      }),
+      AT,
+    );
+    expect(readiness.findings.filter((f) => f.check === 'restore-test')).toEqual([]);
   });
 });

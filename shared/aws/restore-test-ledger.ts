@@ -1,0 +1,62 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RestoreTestRecord } from '../domain/restore-test';
+import { config } from '../runtime/config';
+import { toSwitchbackError } from './aws-errors';
+import { dynamodbClient } from './clients';
+
+const planKey = (plan: string) => `PLAN#${plan}`;
+/** Sort key prefix of restore-test records: `RESTORETEST#<startedAt>#<testId>#<database>`, so key order is time order. */
+const PREFIX = 'RESTORETEST#';
+
+/** What restore tests keep in the ledger: one record per database per test, the evidence. */
+export interface RestoreTestLedgerPort {
+  putRestoreTest(record: RestoreTestRecord): Promise<void>;
+  /** A plan's restore-test records, newest first. */
+  listRestoreTests(plan: string, limit: number): Promise<RestoreTestRecord[]>;
+}
+
+/** Restore-test records in the ledger table (the same table and keys as shared/aws/ledger.ts). */
+export class DynamoRestoreTestLedger implements RestoreTestLedgerPort {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: { client?: DynamoDBDocumentClient; tableName?: string } = {}) {
+    this.#client = options.client ?? dynamodbClient();
+    this.#tableName = options.tableName ?? config().LEDGER_TABLE;
+  }
+
+  /** Writes (or, on a redrive, overwrites) the record of one database's test. */
+  async putRestoreTest(record: RestoreTestRecord): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...record,
+            pk: planKey(record.plan),
+            sk: `${PREFIX}${record.startedAt}#${record.testId}#${record.databaseId}`,
+          },
+        }),
+      );
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  async listRestoreTests(plan: string, limit: number): Promise<RestoreTestRecord[]> {
+    try {
+      const out = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': planKey(plan), ':prefix': PREFIX },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as RestoreTestRecord);
+    } catch (error) {
+      throw toSwitchbackError('dynamodb', 'Query', error);
+    }
+  }
+}
