@@ -82,6 +82,25 @@ const tagMap = (tags: Tag[] | undefined): Record<string, string> =>
  * RestorePort over the RDS API of the standby region. The throwaway is private (not publicly accessible), in the
  * plan's subnet group and security group, without deletion protection, and deleted without a final snapshot.
  */
+
+/**
+ * A create call that an earlier attempt (a retry, a redrive) may already have made: its "already exists" fault is
+ * the success this step needs, any other error is named by service and operation.
+ */
+const startOnce = async (
+  operation: string,
+  existsFault: string,
+  send: () => Promise<unknown>,
+): Promise<'started' | 'exists'> => {
+  try {
+    await send();
+    return 'started';
+  } catch (error) {
+    if (awsErrorName(error) === existsFault) return 'exists';
+    throw toSwitchbackError('rds', operation, error);
+  }
+};
+
 export class RdsRestoreAdapter implements RestorePort {
   private readonly client: (region: string) => RDSClient;
 
@@ -125,8 +144,8 @@ export class RdsRestoreAdapter implements RestorePort {
     restoreTime: string,
     target: RestoreTarget,
   ): Promise<'started' | 'exists'> {
-    try {
-      await this.client(region).send(
+    return startOnce('RestoreDBInstanceToPointInTime', 'DBInstanceAlreadyExistsFault', () =>
+      this.client(region).send(
         new RestoreDBInstanceToPointInTimeCommand({
           SourceDBInstanceAutomatedBackupsArn: source,
           TargetDBInstanceIdentifier: target.identifier,
@@ -139,12 +158,8 @@ export class RdsRestoreAdapter implements RestorePort {
           DeletionProtection: false,
           Tags: tagList(target.tags),
         }),
-      );
-      return 'started';
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceAlreadyExistsFault') return 'exists';
-      throw toSwitchbackError('rds', 'RestoreDBInstanceToPointInTime', error);
-    }
+      ),
+    );
   }
 
   async restoreCluster(
@@ -153,8 +168,8 @@ export class RdsRestoreAdapter implements RestorePort {
     restoreTime: string,
     target: RestoreTarget,
   ): Promise<'started' | 'exists'> {
-    try {
-      await this.client(region).send(
+    return startOnce('RestoreDBClusterToPointInTime', 'DBClusterAlreadyExistsFault', () =>
+      this.client(region).send(
         new RestoreDBClusterToPointInTimeCommand({
           SourceDBClusterIdentifier: source,
           DBClusterIdentifier: target.identifier,
@@ -166,12 +181,8 @@ export class RdsRestoreAdapter implements RestorePort {
           DeletionProtection: false,
           Tags: tagList(target.tags),
         }),
-      );
-      return 'started';
-    } catch (error) {
-      if (awsErrorName(error) === 'DBClusterAlreadyExistsFault') return 'exists';
-      throw toSwitchbackError('rds', 'RestoreDBClusterToPointInTime', error);
-    }
+      ),
+    );
   }
 
   async createClusterInstance(
@@ -180,8 +191,8 @@ export class RdsRestoreAdapter implements RestorePort {
     engine: string,
     target: Omit<RestoreTarget, 'subnetGroup' | 'securityGroup'>,
   ): Promise<'started' | 'exists'> {
-    try {
-      await this.client(region).send(
+    return startOnce('CreateDBInstance', 'DBInstanceAlreadyExistsFault', () =>
+      this.client(region).send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: target.identifier,
           DBClusterIdentifier: cluster,
@@ -190,12 +201,8 @@ export class RdsRestoreAdapter implements RestorePort {
           PubliclyAccessible: false,
           Tags: tagList(target.tags),
         }),
-      );
-      return 'started';
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceAlreadyExistsFault') return 'exists';
-      throw toSwitchbackError('rds', 'CreateDBInstance', error);
-    }
+      ),
+    );
   }
 
   async describeInstance(region: string, identifier: string): Promise<RestoredResource | undefined> {
