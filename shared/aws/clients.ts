@@ -138,7 +138,8 @@ export const routingControlClient = (region: string, url: string) =>
     `routing-control:${url}`,
     () => new Route53RecoveryClusterClient({ region, endpoint: url, ...timeoutOptions('routingControl') }),
   );
-export const ssmClient = () => memo('ssm', () => new SSMClient({ region: region(), ...timeoutOptions('ssm') }));
+export const ssmClient = (name?: string) =>
+  memo(`ssm:${region(name)}`, () => new SSMClient({ region: region(name), ...timeoutOptions('ssm') }));
 export const stsClient = (name?: string) =>
   memo(`sts:${region(name)}`, () => new STSClient({ region: region(name), ...timeoutOptions('sts') }));
 /** Invokes the plans' own functions (a restore test's validation hook), in the deployment's region. */

@@ -242,6 +242,14 @@ export interface ExecutionStatus {
 }
 
 /** Records mutating calls, made or (dry run) planned. Use cases call `perform` around every mutation. */
+/** SSM Parameter Store: a parameter the application reads (the failback's write pause). */
+export interface ParameterPort {
+  /** PutParameter (String, overwrite). */
+  putParameter(region: string, name: string, value: string): Promise<void>;
+  /** The parameter's value, or undefined when it does not exist. */
+  getParameter(region: string, name: string): Promise<string | undefined>;
+}
+
 export interface ActionLog {
   perform(
     action: Omit<ActionRecord, 'at' | 'dryRun'>,

@@ -17,9 +17,10 @@ export type Mode = (typeof MODES)[number];
 
 /**
  * The runbooks. Each has its own state machine (statemachines/<action>.asl.json) that accepts only its own action:
- * failover (promote the standbys, flip DNS), fence (keep the old primary from taking writes).
+ * failover (promote the standbys, flip DNS), fence (keep the old primary from taking writes), failback (the planned
+ * return to the plan's primary region, with no data loss).
  */
-export const ACTIONS = ['failover', 'fence'] as const;
+export const ACTIONS = ['failover', 'fence', 'failback'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** How the run began: a health alarm, or a person (console or `switchback run`). */
@@ -139,6 +140,7 @@ export type PhaseName = (typeof PHASES)[number];
 export const RUNBOOK_PHASES: Record<Action, readonly PhaseName[]> = {
   failover: ['detect', 'decide', 'promote', 'dns', 'verify'],
   fence: ['decide', 'fence'],
+  failback: ['decide', 'promote', 'dns', 'verify'],
 };
 
 export interface PhaseTiming {
@@ -150,7 +152,7 @@ export interface PhaseTiming {
 
 /** One mutating AWS call, made or (dry run) only planned. */
 export interface ActionRecord {
-  service: 'rds' | 'route53' | 'route53-recovery-cluster';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
   operation: string;
   target: string;
   region: string;

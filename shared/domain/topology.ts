@@ -39,6 +39,8 @@ export interface Topology {
   /** The last failover that moved the active region (arms the alarm cool-down). */
   lastFailoverAt?: string;
   lastIncidentId?: string;
+  /** The last failback that brought the plan's primary region back. */
+  lastFailbackAt?: string;
   /** When and by which run the topology last changed; absent for the plan file's own topology. */
   updatedAt?: string;
   updatedBy?: string;

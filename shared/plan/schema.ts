@@ -286,6 +286,32 @@ export const planSchema = z
         pollSeconds: seconds('the preflight poll interval').default(30),
       })
       .default({ onFindings: 'block', maxWaitSeconds: 600, pollSeconds: 30 }),
+    failback: z
+      .strictObject({
+        /**
+         * A write pause the application honours, set before the failback waits for zero replica lag and lifted when
+         * the failback ends (or stops before any change): an SSM parameter the application reads.
+         */
+        writePause: z
+          .strictObject({
+            ssmParameter: z
+              .string({ error: 'expected the name of an SSM parameter the application reads, e.g. "/orders/writes"' })
+              .regex(/^\/?[a-zA-Z0-9_.\-/]{1,1011}$/, {
+                error: (issue) =>
+                  `"${String(issue.input)}" is not an SSM parameter name (letters, digits, "_", ".", "-" and "/")`,
+              }),
+            pausedValue: z.string().min(1, { error: 'expected the value that pauses writes' }).default('paused'),
+            resumedValue: z.string().min(1, { error: 'expected the value that resumes writes' }).default('open'),
+            /** The parameter's region; default: the plan's standby region (where Switchback runs). */
+            region: regionSchema.optional(),
+          })
+          .optional(),
+        /** How long a failback waits for replica lag to reach 0 before it stops with nothing changed. */
+        maxLagWaitSeconds: seconds('the failback lag wait').default(300),
+        /** How often it reads the lag meanwhile. */
+        pollSeconds: seconds('the failback lag poll interval').default(30),
+      })
+      .default({ maxLagWaitSeconds: 300, pollSeconds: 30 }),
     readiness: z
       .strictObject({
         /**

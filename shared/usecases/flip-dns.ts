@@ -60,6 +60,9 @@ const promoteEndedAt = (promotions: readonly PromotionResult[], fallback: string
     return at && at > latest ? at : latest;
   }, '') || fallback;
 
+/** A failback moves DNS back to the plan's primary region; every other runbook that flips DNS moves it to the standby. */
+const isFailback = (run: Pick<RunContext, 'action'>): boolean => run.action === 'failback';
+
 /** Publishes a Phase Changed event (best effort: EventsPort never throws). */
 export const publishPhase = (events: EventsPort, detail: PhaseChangedDetail): Promise<void> =>
   events.publish(DETAIL_TYPES.phaseChanged, detail);
@@ -74,7 +77,12 @@ interface ZonePlan {
  * Reads one pair's records and returns the UPSERTs that swap the roles (standby PRIMARY, old primary SECONDARY),
  * keeping every other field of each record as it is; none when the pair is already flipped.
  */
-const planPair = async (route53: Route53Port, zoneId: string, pair: FailoverRecord): Promise<FailoverRecordSet[]> => {
+const planPair = async (
+  route53: Route53Port,
+  zoneId: string,
+  pair: FailoverRecord,
+  back: boolean,
+): Promise<FailoverRecordSet[]> => {
   const records = await route53.listFailoverRecords(zoneId, pair.name, pair.type);
   const find = (setIdentifier: string, role: string): FailoverRecordSet => {
     const record = records.find((candidate) => candidate.setIdentifier === setIdentifier);
@@ -89,6 +97,14 @@ const planPair = async (route53: Route53Port, zoneId: string, pair: FailoverReco
   };
   const standby = find(pair.standbySetIdentifier, 'standbySetIdentifier');
   const primary = find(pair.primarySetIdentifier, 'primarySetIdentifier');
+  if (back) {
+    // A failback gives the plan's primary region its PRIMARY record back.
+    if (primary.failover === 'PRIMARY' && standby.failover === 'SECONDARY') return [];
+    return [
+      { ...primary, failover: 'PRIMARY' },
+      { ...standby, failover: 'SECONDARY' },
+    ];
+  }
   if (standby.failover === 'PRIMARY' && primary.failover === 'SECONDARY') return [];
   return [
     { ...standby, failover: 'PRIMARY' },
@@ -109,7 +125,10 @@ const switchRoutingControls = async (
   const dnsSwitch = plan.dnsSwitch;
   if (dnsSwitch.method !== 'arc-routing-control') throw new Error('switchRoutingControls needs an ARC plan');
   const endpoints = endpointOrder(dnsSwitch.clusterEndpoints, run.regions);
-  const { standby, primary } = dnsSwitch.routingControls;
+  // A failback turns them the other way: the primary region's control On, the standby's Off.
+  const { standby: toStandby, primary: toPrimary } = dnsSwitch.routingControls;
+  const back = isFailback(run);
+  const [standby, primary] = back ? [toPrimary, toStandby] : [toStandby, toPrimary];
   const wanted: { arn: string; state: RoutingControlState }[] = [
     { arn: standby, state: 'On' },
     { arn: primary, state: 'Off' },
@@ -142,7 +161,7 @@ const switchRoutingControls = async (
       if (!matches(after)) {
         throw new DnsFlipError(
           `The routing controls of plan ${plan.app} read back ${arns.map((arn) => `${arn} ${after[arn]}`).join(', ')} ` +
-            'after the switch; expected the standby On and the primary Off. Check the cluster and its safety rules.',
+            `after the switch; expected ${standby} On and ${primary} Off. Check the cluster and its safety rules.`,
         );
       }
     }
@@ -165,7 +184,9 @@ const changeZones = async (
   const actions: ActionRecord[] = [];
   for (const zone of plan.dns) {
     const upserts: FailoverRecordSet[] = [];
-    for (const pair of zone.records) upserts.push(...(await planPair(deps.route53, zone.hostedZoneId, pair)));
+    for (const pair of zone.records) {
+      upserts.push(...(await planPair(deps.route53, zone.hostedZoneId, pair, isFailback(run))));
+    }
     zones.push({ zone, upserts, alreadyFlipped: upserts.length === 0 });
   }
 
@@ -176,7 +197,9 @@ const changeZones = async (
       continue;
     }
     let changeId: string | null = null;
-    const comment = `Switchback ${run.incidentId}: fail over ${plan.app} to ${run.regions.standby}`;
+    const comment = isFailback(run)
+      ? `Switchback ${run.incidentId}: fail ${plan.app} back to ${run.regions.primary}`
+      : `Switchback ${run.incidentId}: fail over ${plan.app} to ${run.regions.standby}`;
     const names = upserts.filter((record) => record.failover === 'PRIMARY').map((r) => `${r.name} ${r.type}`);
     const action = await deps.actions.perform(
       {

@@ -24,7 +24,7 @@ const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time
 const kind = z.enum(['rds-read-replica', 'aurora-global']);
 
 export const actionRecordSchema: z.ZodType<ActionRecord> = z.looseObject({
-  service: z.enum(['rds', 'route53', 'route53-recovery-cluster']),
+  service: z.enum(['rds', 'route53', 'route53-recovery-cluster', 'ssm']),
   operation: z.string(),
   target: z.string(),
   region: z.string(),

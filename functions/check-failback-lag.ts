@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { RdsAdapter } from '../shared/aws/rds';
+import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import type { LagDecision } from '../shared/domain/failback';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import { type CheckFailbackLagDeps, checkFailbackLag } from '../shared/usecases/failback/check-failback-lag';
+import { failbackTargetSchema } from '../shared/usecases/failback/step-inputs';
+import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+/** The "Check Failback Lag" payload: the run, the targets and, after a Wait, the previous check's bound. */
+const eventSchema = z.object({
+  run: runContextSchema,
+  targets: z.array(failbackTargetSchema),
+  previous: z.looseObject({ waitUntil: z.string(), checks: z.number().int().nonnegative() }).nullish(),
+});
+
+let adapters: Omit<CheckFailbackLagDeps, 'plans'> | undefined;
+const defaultDeps = (): CheckFailbackLagDeps => {
+  adapters ??= {
+    rds: new RdsAdapter(),
+    replicaLag: new CloudWatchReplicaLag(),
+    events: new EventBridgeEvents(),
+    clock: systemClock,
+    log: logger,
+  };
+  return { ...adapters, plans: plans() };
+};
+
+/** "Check Failback Lag": read each standby's lag; proceed, wait or block. Returns a LagDecision. */
+export const handler = lambdaHandler(async (event: unknown): Promise<LagDecision> => {
+  const { run, targets, previous } = parseStepInput('Check Failback Lag task payload', eventSchema, event);
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
+  return checkFailbackLag({ run, targets, ...(previous ? { previous } : {}) }, defaultDeps());
+});

@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { RdsAdapter } from '../shared/aws/rds';
+import { Route53Adapter } from '../shared/aws/route53';
+import type { VerificationResult } from '../shared/domain/run';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import { failbackResultSchema } from '../shared/usecases/failback/step-inputs';
+import { type VerifyFailbackDeps, verifyFailback } from '../shared/usecases/failback/verify-failback';
+import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+/** The "Verify Failback" payload: the run and one result per database. */
+const eventSchema = z.object({ run: runContextSchema, results: z.array(failbackResultSchema) });
+
+let adapters: Omit<VerifyFailbackDeps, 'plans'> | undefined;
+const defaultDeps = (): VerifyFailbackDeps => {
+  adapters ??= {
+    rds: new RdsAdapter(),
+    route53: new Route53Adapter(),
+    events: new EventBridgeEvents(),
+    ledger: new DynamoLedger(),
+    clock: systemClock,
+    log: logger,
+  };
+  return { ...adapters, plans: plans() };
+};
+
+/** "Verify Failback": the writers in the primary region write, and its records are PRIMARY again. */
+export const handler = lambdaHandler(async (event: unknown): Promise<VerificationResult> => {
+  const { run, results } = parseStepInput('Verify Failback task payload', eventSchema, event);
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
+  return verifyFailback({ run, results }, defaultDeps());
+});
