@@ -96,6 +96,8 @@ export interface LagReading {
   lagSeconds: number | null;
   /** Aurora: the secondary's synchronization status (a switchover needs it `connected`). */
   synchronizationStatus?: string;
+  /** RDS: the standby no longer replicates, an earlier attempt of this failback promoted it (its lag is history). */
+  alreadyPromoted?: boolean;
 }
 
 /**
@@ -105,7 +107,7 @@ export interface LagReading {
  */
 export const lagCleared = (reading: LagReading): boolean =>
   reading.kind === 'rds-read-replica'
-    ? reading.lagSeconds === 0
+    ? reading.lagSeconds === 0 || reading.alreadyPromoted === true
     : reading.synchronizationStatus === undefined || reading.synchronizationStatus === 'connected';
 
 /** The "Check Failback Lag" decision: proceed, wait (until `waitUntil`), or block when the bound has passed. */
@@ -124,7 +126,15 @@ export interface LagDecision {
 /** Decides from the readings and the bound: every lag cleared, proceed; else wait until `waitUntil`, then block. */
 export const decideLag = (
   readings: LagReading[],
-  bound: { now: Date; waitUntil: string; pollSeconds: number; checks: number; targets: FailbackTarget[] },
+  bound: {
+    now: Date;
+    waitUntil: string;
+    pollSeconds: number;
+    checks: number;
+    /** The most checks the bound allows (maxLagWaitSeconds / pollSeconds, plus the first). */
+    maxChecks: number;
+    targets: FailbackTarget[];
+  },
 ): LagDecision => {
   const pending = readings.filter((reading) => !lagCleared(reading));
   const base = {
@@ -135,7 +145,11 @@ export const decideLag = (
     checkedAt: bound.now.toISOString(),
   };
   if (pending.length === 0) return { ...base, decision: 'proceed', findings: [] };
-  if (bound.now.getTime() < Date.parse(bound.waitUntil)) return { ...base, decision: 'wait', findings: [] };
+  // Bounded by time and by checks: each Wait lasts pollSeconds, so the checks bound the wait even on a clock that
+  // does not move (a state-machine test's zero-length waits).
+  if (bound.now.getTime() < Date.parse(bound.waitUntil) && bound.checks < bound.maxChecks) {
+    return { ...base, decision: 'wait', findings: [] };
+  }
   return {
     ...base,
     decision: 'block',

@@ -7,7 +7,7 @@ import type { Log } from '../../runtime/logger';
 
 export interface CheckFailbackLagDeps {
   plans: PlanRegistry;
-  rds: Pick<RdsPort, 'describeGlobalCluster'>;
+  rds: Pick<RdsPort, 'describeGlobalCluster' | 'describeInstance'>;
   replicaLag: ReplicaLagPort;
   events: EventsPort;
   clock: Clock;
@@ -41,6 +41,7 @@ export const checkFailbackLag = async (
     waitUntil,
     pollSeconds: settings.pollSeconds,
     checks: (previous?.checks ?? 0) + 1,
+    maxChecks: Math.ceil(settings.maxLagWaitSeconds / settings.pollSeconds) + 1,
     targets,
   });
   deps.log.info('failback lag checked', { decision: decision.decision, checks: decision.checks });
@@ -67,6 +68,13 @@ const readLag = async (target: FailbackTarget, deps: CheckFailbackLagDeps, now: 
   const { region, identifier } = target.to;
   if (target.kind === 'rds-read-replica') {
     const lag = await deps.replicaLag.rdsReplicaLagSeconds(region, identifier, now);
+    if (lag === undefined) {
+      // No datapoint: an instance that no longer replicates was promoted by an earlier attempt of this failback.
+      const instance = await deps.rds.describeInstance(region, identifier);
+      if (instance && !instance.replicationSource) {
+        return { databaseId: target.id, kind: target.kind, lagSeconds: null, alreadyPromoted: true };
+      }
+    }
     return { databaseId: target.id, kind: target.kind, lagSeconds: lag ?? null };
   }
   const [global, lag] = await Promise.all([

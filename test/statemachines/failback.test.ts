@@ -1,0 +1,538 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type DescribeDBInstancesCommandInput,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds';
+import {
+  ChangeResourceRecordSetsCommand,
+  type ChangeResourceRecordSetsCommandInput,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ListResourceRecordSetsCommandInput,
+  type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
+import {
+  GetParameterCommand,
+  PutParameterCommand,
+  type PutParameterCommandInput,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { RunRecord } from '../../shared/domain/run';
+import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
+import { compilePlans } from '../../shared/plan/compile';
+import { loadPlanFile } from '../../shared/plan/load';
+import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import {
+  ACCOUNT,
+  CATALOG_EAST_ARN,
+  CATALOG_WEST_ARN,
+  mockAws,
+  ORDERS_REPLICA_ARN,
+  PRIMARY_REGION,
+  putEvents,
+  STANDBY_REGION,
+  stopAll,
+  useFailoverSuite,
+} from '../support/statemachine';
+
+/**
+ * The failback ASL (statemachines/failback.asl.json) run end to end by the local runner: every Task calls the real
+ * handler of functions/<name>.ts; RDS, Route 53, CloudWatch and SSM are aws-sdk-client-mock over a small model of a
+ * failed-over, re-protected "orders" plan (writers in us-west-2, standbys in us-east-1: orders-db-east replicating
+ * from orders-db-replica, catalog-east a secondary of catalog-global); the ledger is a real table on dynalite.
+ */
+
+const PLANS_DIR = join(__dirname, '..', '..', 'plans');
+const FAILBACK_ARN = `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:stateMachine:switchback-failback`;
+const ORDERS_EAST_ARN = `arn:aws:rds:${PRIMARY_REGION}:${ACCOUNT}:db:orders-db-east`;
+const mocks = mockAws();
+const ssm = mockClient(SSMClient);
+
+/** An error that the ASL retries (a Lambda service error): the same step runs again with the same input. */
+const crash = () => Object.assign(new Error('the function died after the call'), { name: 'Lambda.ServiceException' });
+
+interface WorldOptions {
+  /** ReplicaLag of orders-db-east, one value per GetMetricData; the last repeats. Default [0]. */
+  rdsLag?: number[];
+  /** Die once right after each of these calls was accepted (the change is made; the step runs again). */
+  crashAfter?: ('PutParameter' | 'PromoteReadReplica' | 'SwitchoverGlobalCluster' | 'ChangeResourceRecordSets')[];
+}
+
+const record = (name: string, setIdentifier: string, failover: 'PRIMARY' | 'SECONDARY'): ResourceRecordSet => ({
+  Name: `${name}.`,
+  Type: 'CNAME',
+  SetIdentifier: setIdentifier,
+  Failover: failover,
+  TTL: 60,
+  ResourceRecords: [{ Value: `${setIdentifier}.orders.example.com` }],
+});
+
+/** The failed-over, re-protected world, as AWS would answer. */
+class FailedOverWorld {
+  parameter: string | undefined = 'open';
+  readonly parameterHistory: string[] = [];
+  private promotedDescribes = -1;
+  private switchoverDescribesLeft = -1;
+  private lagReads = 0;
+  private readonly crashes: Set<string>;
+  readonly records: ResourceRecordSet[] = [
+    record('api.orders.example.com', 'api-us-east-1', 'SECONDARY'),
+    record('api.orders.example.com', 'api-us-west-2', 'PRIMARY'),
+    record('checkout.orders.example.com', 'checkout-us-east-1', 'SECONDARY'),
+    record('checkout.orders.example.com', 'checkout-us-west-2', 'PRIMARY'),
+  ];
+
+  constructor(private readonly options: WorldOptions = {}) {
+    this.crashes = new Set(options.crashAfter ?? []);
+    const { rds, route53, cloudwatch, eventbridge } = mocks;
+    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: '/orders/writes', Value: this.parameter } }));
+    ssm.on(PutParameterCommand).callsFake((input: PutParameterCommandInput) => {
+      this.parameter = input.Value;
+      this.parameterHistory.push(String(input.Value));
+      this.crashOnce('PutParameter');
+      return { Version: this.parameterHistory.length };
+    });
+    cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+      const metric = input.MetricDataQueries?.[0]?.MetricStat?.Metric?.MetricName;
+      if (metric === 'ReplicaLag' && this.promotedDescribes >= 0) return { MetricDataResults: [] };
+      const lags = this.options.rdsLag ?? [0];
+      const value = metric === 'ReplicaLag' ? (lags[Math.min(this.lagReads++, lags.length - 1)] ?? 0) : 300;
+      return { MetricDataResults: [{ Id: 'lag', Timestamps: [new Date()], Values: [value] }] };
+    });
+    rds.on(DescribeDBInstancesCommand).callsFake((input: DescribeDBInstancesCommandInput) => this.describeEast(input));
+    rds.on(PromoteReadReplicaCommand).callsFake(() => {
+      this.promotedDescribes = 0;
+      this.crashOnce('PromoteReadReplica');
+      return { DBInstance: { DBInstanceIdentifier: 'orders-db-east', DBInstanceStatus: 'modifying' } };
+    });
+    rds.on(DescribeGlobalClustersCommand).callsFake(() => this.describeGlobal());
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [{ DBClusterIdentifier: 'catalog-east', DBClusterArn: CATALOG_EAST_ARN, Status: 'available' }],
+    });
+    rds.on(SwitchoverGlobalClusterCommand).callsFake(() => {
+      this.switchoverDescribesLeft = 1;
+      this.crashOnce('SwitchoverGlobalCluster');
+      return { GlobalCluster: { GlobalClusterIdentifier: 'catalog-global', Status: 'switching-over' } };
+    });
+    route53.on(ListResourceRecordSetsCommand).callsFake((input: ListResourceRecordSetsCommandInput) => ({
+      ResourceRecordSets: this.records.filter((r) => r.Name === `${input.StartRecordName?.replace(/\.$/, '')}.`),
+      IsTruncated: false,
+    }));
+    route53.on(ChangeResourceRecordSetsCommand).callsFake((input: ChangeResourceRecordSetsCommandInput) => {
+      for (const change of input.ChangeBatch?.Changes ?? []) {
+        const set = change.ResourceRecordSet as ResourceRecordSet;
+        const index = this.records.findIndex((r) => r.SetIdentifier === set.SetIdentifier);
+        this.records[index] = { ...set, Name: set.Name?.endsWith('.') ? set.Name : `${set.Name}.` };
+      }
+      this.crashOnce('ChangeResourceRecordSets');
+      return { ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() } };
+    });
+    route53
+      .on(GetChangeCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
+  }
+
+  roles(): Record<string, string | undefined> {
+    return Object.fromEntries(this.records.map((r) => [r.SetIdentifier, r.Failover]));
+  }
+
+  private crashOnce(operation: string): void {
+    if (this.crashes.delete(operation)) throw crash();
+  }
+
+  private describeEast(input: DescribeDBInstancesCommandInput) {
+    if (input.DBInstanceIdentifier !== 'orders-db-east') throw new Error(`unexpected ${input.DBInstanceIdentifier}`);
+    let status = 'available';
+    let standalone = false;
+    if (this.promotedDescribes >= 0) {
+      // RDS User Guide, "Promoting a read replica": modifying, then the reboot, then available and standalone.
+      status = ['modifying', 'rebooting', 'available'][Math.min(this.promotedDescribes, 2)] ?? 'available';
+      standalone = status !== 'modifying';
+      this.promotedDescribes += 1;
+    }
+    return {
+      DBInstances: [
+        {
+          DBInstanceIdentifier: 'orders-db-east',
+          DBInstanceArn: ORDERS_EAST_ARN,
+          DBInstanceStatus: status,
+          BackupRetentionPeriod: 7,
+          ...(standalone ? {} : { ReadReplicaSourceDBInstanceIdentifier: ORDERS_REPLICA_ARN }),
+        },
+      ],
+    };
+  }
+
+  private describeGlobal() {
+    const switching = this.switchoverDescribesLeft > 0;
+    if (switching) this.switchoverDescribesLeft -= 1;
+    const eastWrites = this.switchoverDescribesLeft === 0;
+    return {
+      GlobalClusters: [
+        {
+          GlobalClusterIdentifier: 'catalog-global',
+          Status: switching ? 'switching-over' : 'available',
+          GlobalClusterMembers: [
+            { DBClusterArn: CATALOG_WEST_ARN, IsWriter: !eastWrites && !switching, SynchronizationStatus: 'connected' },
+            { DBClusterArn: CATALOG_EAST_ARN, IsWriter: eastWrites, SynchronizationStatus: 'connected' },
+          ],
+          ...(switching
+            ? {
+                FailoverState: {
+                  Status: 'failing-over',
+                  FromDbClusterArn: CATALOG_WEST_ARN,
+                  ToDbClusterArn: CATALOG_EAST_ARN,
+                  IsDataLossAllowed: false,
+                },
+              }
+            : {}),
+        },
+      ],
+    };
+  }
+}
+
+describe('failback state machine', () => {
+  // The functions load the plans as packaged: plans/*.yml compiled to JSON.
+  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  compilePlans(PLANS_DIR, compiledPlans);
+  const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
+  const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));
+  let runner: LocalRunner;
+  let sequence = 0;
+
+  /** After the failover (writers in us-west-2), re-protected into us-east-1. */
+  const reprotected = (): Topology => {
+    const failedOver = topologyAfterFailover(planTopology(plan), {
+      toRegion: STANDBY_REGION,
+      at: '2026-11-25T03:09:00.000Z',
+      incidentId: 'orders-20261125T030300Z-0000abcd',
+    });
+    return {
+      ...failedOver,
+      databases: failedOver.databases.map((db) => {
+        const { oldPrimary: _old, ...rest } = db;
+        return {
+          ...rest,
+          standby: {
+            region: PRIMARY_REGION,
+            identifier: db.kind === 'aurora-global' ? 'catalog-east' : 'orders-db-east',
+          },
+        };
+      }),
+    };
+  };
+
+  beforeEach(async () => {
+    ssm.reset();
+    runner = new LocalRunner({
+      definition: JSON.parse(readFileSync(join(__dirname, '..', '..', 'statemachines', 'failback.asl.json'), 'utf8')),
+      stateMachineArn: FAILBACK_ARN,
+      waits: 'zero',
+    });
+    await suite.ledger.putTopology('orders', reprotected());
+  });
+
+  afterEach(async () => {
+    await stopAll(runner);
+  });
+
+  const runFailback = async (mode = 'live'): Promise<{ done: LocalExecution; name: string }> => {
+    sequence += 1;
+    const name = `orders-failback-20261126T0900${String(sequence).padStart(2, '0')}Z`;
+    const { executionArn } = runner.startExecution({
+      stateMachineArn: FAILBACK_ARN,
+      name,
+      input: JSON.stringify({
+        plan: 'orders',
+        action: 'failback',
+        mode,
+        reason: 'us-east-1 healthy for a week',
+        requestedBy: 'alice@example.com',
+      }),
+    });
+    const execution = runner.get(executionArn) as LocalExecution;
+    await execution.done;
+    return { done: execution, name };
+  };
+
+  const runRecord = async (incidentId: string): Promise<RunRecord> => {
+    const found = await suite.ledger.getRun('orders', incidentId);
+    if (!found) throw new Error(`no run record for ${incidentId}`);
+    return found;
+  };
+
+  const mutating = () => ({
+    PutParameter: ssm.commandCalls(PutParameterCommand).length,
+    PromoteReadReplica: mocks.rds.commandCalls(PromoteReadReplicaCommand).length,
+    SwitchoverGlobalCluster: mocks.rds.commandCalls(SwitchoverGlobalClusterCommand).length,
+    FailoverGlobalCluster: mocks.rds.commandCalls(FailoverGlobalClusterCommand).length,
+    ChangeResourceRecordSets: mocks.route53.commandCalls(ChangeResourceRecordSetsCommand).length,
+  });
+
+  it('moves RDS and Aurora back with no data loss, DNS back, writes paused then resumed, and records it', async () => {
+    // Prepare
+    const world = new FailedOverWorld();
+
+    // Act
+    const { done, name } = await runFailback();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Failed Back' });
+    expect(mutating()).toEqual({
+      PutParameter: 2,
+      PromoteReadReplica: 1,
+      SwitchoverGlobalCluster: 1,
+      FailoverGlobalCluster: 0,
+      ChangeResourceRecordSets: 1,
+    });
+    expect(world.parameterHistory).toEqual(['paused', 'open']);
+    expect(mocks.rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toMatchObject({
+      DBInstanceIdentifier: 'orders-db-east',
+    });
+    expect(mocks.rds.commandCalls(SwitchoverGlobalClusterCommand)[0]?.args[0].input).toEqual({
+      GlobalClusterIdentifier: 'catalog-global',
+      TargetDbClusterIdentifier: CATALOG_EAST_ARN,
+    });
+    expect(world.roles()).toEqual({
+      'api-us-east-1': 'PRIMARY',
+      'api-us-west-2': 'SECONDARY',
+      'checkout-us-east-1': 'PRIMARY',
+      'checkout-us-west-2': 'SECONDARY',
+    });
+    const topology = (await suite.ledger.getTopology('orders')) as Topology;
+    expect(topology.activeRegion).toBe(PRIMARY_REGION);
+    expect(topology.databases).toEqual([
+      expect.objectContaining({
+        id: 'orders-db',
+        writer: { region: PRIMARY_REGION, identifier: 'orders-db-east' },
+        standby: null,
+        oldPrimary: expect.objectContaining({
+          region: STANDBY_REGION,
+          identifier: 'orders-db-replica',
+          state: 'unknown',
+        }),
+      }),
+      {
+        id: 'catalog',
+        kind: 'aurora-global',
+        writer: { region: PRIMARY_REGION, identifier: 'catalog-east' },
+        standby: { region: STANDBY_REGION, identifier: 'catalog-west' },
+      },
+    ]);
+    const run = await runRecord(name);
+    expect(run.outcome).toBe('recovered');
+    expect(run.run.action).toBe('failback');
+    expect(run.rpo).toMatchObject({ actualSeconds: 0, withinBudget: true });
+    expect(run.rto?.budgetSeconds).toBe(plan.budgets.rtoSeconds);
+    expect(run.phases.map((phase) => phase.name)).toEqual(['decide', 'promote', 'dns', 'verify']);
+    expect(run.actions.map((action) => `${action.operation} ${action.target}`)).toEqual([
+      'PutParameter /orders/writes=paused',
+      'PromoteReadReplica orders-db-east',
+      'SwitchoverGlobalCluster catalog-global',
+      expect.stringMatching(/^ChangeResourceRecordSets Z0123456789ORDERSAPI/),
+      'PutParameter /orders/writes=open',
+    ]);
+    expect(run.reasons).toEqual(
+      expect.arrayContaining([
+        'orders-db: RPO 0 s, ReplicaLag of orders-db-east read 0 s before PromoteReadReplica',
+        'catalog: RPO 0 s, SwitchoverGlobalCluster waits until catalog-east has caught up',
+      ]),
+    );
+    const phases = putEvents(mocks).filter((event) => event.detailType === 'Phase Changed');
+    expect(phases.map((event) => `${event.detail.phase} ${event.detail.status}`)).toEqual(
+      expect.arrayContaining([
+        'decide succeeded',
+        'promote started',
+        'promote succeeded',
+        'dns succeeded',
+        'verify succeeded',
+      ]),
+    );
+    expect(putEvents(mocks).map((event) => event.detailType)).toContain('Recovery Completed');
+    const next = await suite.ledger.acquireLock('orders', { incidentId: 'next', executionArn: 'arn:next' }, new Date());
+    expect(next.holder).toBe('next');
+  });
+
+  it('waits for the replica lag to reach 0 before it promotes anything', async () => {
+    // Prepare
+    new FailedOverWorld({ rdsLag: [3, 1, 0] });
+
+    // Act
+    const { done, name } = await runFailback();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.filter((t) => t.state === 'Wait For Lag' && t.event === 'entered')).toHaveLength(2);
+    expect((await runRecord(name)).rpo?.actualSeconds).toBe(0);
+  });
+
+  it('stops with nothing promoted and writes resumed when the lag never reaches 0 within the bound', async () => {
+    // Prepare
+    const world = new FailedOverWorld({ rdsLag: [2] });
+
+    // Act
+    const { done, name } = await runFailback();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Failback Blocked' });
+    // maxLagWaitSeconds 300 / pollSeconds 30: the first check and ten more
+    expect(done.transitions.filter((t) => t.state === 'Wait For Lag' && t.event === 'entered')).toHaveLength(10);
+    expect(mutating()).toMatchObject({
+      PromoteReadReplica: 0,
+      SwitchoverGlobalCluster: 0,
+      ChangeResourceRecordSets: 0,
+    });
+    expect(world.parameterHistory).toEqual(['paused', 'open']);
+    const run = await runRecord(name);
+    expect(run.outcome).toBe('blocked');
+    expect(run.findings).toEqual([
+      expect.objectContaining({ resource: 'rds:us-east-1:orders-db-east', expected: 'replica lag 0 s' }),
+    ]);
+    expect(((await suite.ledger.getTopology('orders')) as Topology).activeRegion).toBe(STANDBY_REGION);
+  });
+
+  it('refuses a topology that is not re-protected, with findings and no change at all', async () => {
+    // Prepare
+    new FailedOverWorld();
+    await suite.ledger.putTopology(
+      'orders',
+      topologyAfterFailover(planTopology(plan), {
+        toRegion: STANDBY_REGION,
+        at: '2026-11-25T03:09:00.000Z',
+        incidentId: 'x',
+      }),
+    );
+
+    // Act
+    const { done, name } = await runFailback();
+
+    // Assess
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Failback Blocked' });
+    expect(mutating()).toEqual({
+      PutParameter: 0,
+      PromoteReadReplica: 0,
+      SwitchoverGlobalCluster: 0,
+      FailoverGlobalCluster: 0,
+      ChangeResourceRecordSets: 0,
+    });
+    const run = await runRecord(name);
+    expect(run.outcome).toBe('blocked');
+    expect(run.findings?.map((finding) => finding.found)).toEqual([
+      'no standby (not re-protected)',
+      'no standby (not re-protected)',
+    ]);
+    expect(run.findings?.[0]?.fix).toContain('reprotect');
+  });
+
+  it('makes each change once when the step dies right after each change and runs again', async () => {
+    // Prepare
+    const world = new FailedOverWorld({
+      crashAfter: ['PutParameter', 'PromoteReadReplica', 'SwitchoverGlobalCluster', 'ChangeResourceRecordSets'],
+    });
+
+    // Act
+    const { done, name } = await runFailback();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(mutating()).toEqual({
+      PutParameter: 2,
+      PromoteReadReplica: 1,
+      SwitchoverGlobalCluster: 1,
+      FailoverGlobalCluster: 0,
+      ChangeResourceRecordSets: 1,
+    });
+    expect(world.parameterHistory).toEqual(['paused', 'open']);
+    expect(((await suite.ledger.getTopology('orders')) as Topology).activeRegion).toBe(PRIMARY_REGION);
+    expect((await runRecord(name)).outcome).toBe('recovered');
+  });
+
+  it('runs again after a failed execution without repeating the promotion it made', async () => {
+    // Prepare: the check after PromoteReadReplica fails the execution (an error no retry matches).
+    const world = new FailedOverWorld();
+    let failNext = true;
+    mocks.rds.on(DescribeDBInstancesCommand).callsFake((input: DescribeDBInstancesCommandInput) => {
+      const answer = (world as unknown as { describeEast(i: DescribeDBInstancesCommandInput): unknown }).describeEast(
+        input,
+      );
+      if (failNext && mocks.rds.commandCalls(PromoteReadReplicaCommand).length === 1) {
+        failNext = false;
+        throw Object.assign(new Error('the function crashed'), { name: 'Lambda.Unknown' });
+      }
+      return answer;
+    });
+    const first = await runFailback();
+    expect(first.done.status).toBe('FAILED');
+
+    // Act: the lock was released by on-run-failed in AWS; here the test releases it as that function would.
+    await suite.ledger.releaseLock('orders', { incidentId: first.name, executionArn: first.done.executionArn });
+    const { done, name } = await runFailback();
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+    expect(((await suite.ledger.getTopology('orders')) as Topology).activeRegion).toBe(PRIMARY_REGION);
+    const run = await runRecord(name);
+    expect(run.outcome).toBe('recovered');
+    expect(run.actions.map((action) => action.operation)).not.toContain('PromoteReadReplica');
+  });
+
+  it('sends no mutating call in a dry run, records the planned ones and leaves the topology', async () => {
+    // Prepare
+    new FailedOverWorld();
+
+    // Act
+    const { done, name } = await runFailback('dry-run');
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    expect(mutating()).toEqual({
+      PutParameter: 0,
+      PromoteReadReplica: 0,
+      SwitchoverGlobalCluster: 0,
+      FailoverGlobalCluster: 0,
+      ChangeResourceRecordSets: 0,
+    });
+    const run = await runRecord(name);
+    expect(run.actions.map((action) => `${action.operation} ${action.dryRun}`)).toEqual([
+      'PutParameter true',
+      'PromoteReadReplica true',
+      'SwitchoverGlobalCluster true',
+      'ChangeResourceRecordSets true',
+    ]);
+    expect(await suite.ledger.getTopology('orders')).toEqual(reprotected());
+  });
+
+  it('rejects a failover input with one line naming the action', async () => {
+    // Prepare
+    new FailedOverWorld();
+    const { executionArn } = runner.startExecution({
+      stateMachineArn: FAILBACK_ARN,
+      name: 'orders-failback-wrong',
+      input: JSON.stringify({ plan: 'orders', action: 'failover', reason: 'wrong one', requestedBy: 'alice' }),
+    });
+    const execution = runner.get(executionArn) as LocalExecution;
+
+    // Act
+    await execution.done;
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidRunInput' });
+    expect(execution.cause).toContain('action: this state machine runs "failback"; start "failover" from');
+    expect(mutating().PutParameter).toBe(0);
+  });
+});
