@@ -55,7 +55,10 @@ type Operation = (call: CallContext) => Promise<object> | object;
 
 const MUTATING: Record<
   string,
-  { service: 'rds' | 'route53' | 'route53-recovery-cluster'; target: (input: Record<string, unknown>) => string }
+  {
+    service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
+    target: (input: Record<string, unknown>) => string;
+  }
 > = {
   PromoteReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   StopDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
@@ -78,6 +81,7 @@ const MUTATING: Record<
   CreateDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   DeleteDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   DeleteDBCluster: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
+  PutParameter: { service: 'ssm', target: (input) => `${String(input.Name)}=${String(input.Value)}` },
 };
 
 const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
@@ -330,6 +334,24 @@ const secretsManagerOperations: Record<string, Operation> = {
 };
 
 const ssmOperations: Record<string, Operation> = {
+  // SSM API, PutParameter: an existing parameter is replaced only with Overwrite (else ParameterAlreadyExists).
+  PutParameter: ({ world, input }) => {
+    const { Name, Value, Overwrite, Type } = asRecord(input) as {
+      Name?: string;
+      Value?: string;
+      Overwrite?: boolean;
+      Type?: string;
+    };
+    const name = String(Name);
+    if (world.secrets.parameter(name) && Overwrite !== true) {
+      throw awsError('SSMClient', {
+        code: 'ParameterAlreadyExists',
+        message: `The parameter ${name} already exists: set Overwrite to replace it.`,
+      });
+    }
+    world.putParameter(name, String(Value), Type === 'SecureString');
+    return { Version: 1, Tier: 'Standard' };
+  },
   GetParameter: ({ world, region, input }) => {
     const { Name, WithDecryption } = asRecord(input) as { Name?: string; WithDecryption?: boolean };
     const name = String(Name);

@@ -1,5 +1,5 @@
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
-import type { Plan } from '../shared/plan/schema';
+import type { Plan, RdsReadReplica } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
 import { awsError, SimError } from './errors';
 import { ArcModel } from './models/arc';
@@ -42,6 +42,12 @@ export const DRILL_OPERATOR_ARN = `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/swit
 import type { OutageService } from './outage-services';
 
 export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
+
+/**
+ * The identifier of the read replica that a reprotect created in the primary region for a `reprotected` start: the
+ * old primary's name with `-standby` (the old primary is kept, stopped, beside it).
+ */
+export const reprotectedStandby = (primaryInstance: string): string => `${primaryInstance}-standby`;
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {
@@ -86,14 +92,21 @@ export interface ScenarioSpec {
   restore?: RestoreFaults;
   timing?: TimingOverrides;
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
-  runbooks?: { action: 'fence'; atSeconds: number }[];
+  runbooks?: { action: 'fence' | 'failback'; atSeconds: number }[];
+  /**
+   * How the world starts. `plan` (default): as the plan file says. `reprotected`: after an earlier failover that was
+   * fenced and re-protected: the standby region writes, the old RDS primary is stopped and a new read replica of the
+   * writer stands by in the primary region (`reprotectedStandby`), the old Aurora primary is a secondary again, the
+   * standby records are PRIMARY; the ledger's topology says the same.
+   */
+  start?: 'plan' | 'reprotected';
 }
 
 /** One mutating call that reached the simulator, in call order. */
 export interface SimAction {
   atMs: number;
   at: string;
-  service: 'rds' | 'route53' | 'route53-recovery-cluster';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
   operation: string;
   target: string;
   region: string;
@@ -421,6 +434,18 @@ export class World {
   }
 
   /** Records a mutating call (the SDK plugin does this). */
+  /**
+   * PutParameter of an SSM parameter. The application honours the plan's failback write pause: while the parameter
+   * reads its paused value it sends no writes, so its RDS replicas catch up (ReplicaLag 0 from the next minute).
+   */
+  putParameter(name: string, value: string, secure: boolean): void {
+    this.secrets.put('ssm', name, value, secure);
+    const pause = this.plan.failback.writePause;
+    if (!pause || pause.ssmParameter !== name) return;
+    if (value === pause.pausedValue) this.rds.writesPausedFromMs ??= this.clock.now();
+    else this.rds.writesPausedFromMs = undefined;
+  }
+
   recordAction(action: Omit<SimAction, 'atMs' | 'at'>): void {
     const atMs = this.clock.now();
     this.actions.push({ atMs, at: iso(atMs), ...action });
@@ -532,20 +557,49 @@ export class World {
             crossRegionCopy: backups.crossRegionCopy,
           },
         );
+        if (this.scenario.start === 'reprotected') this.startReprotected(db);
         if (this.scenario.drift?.standbyMissing && db === firstReplica) {
           // Deleted (or never created): RDS answers DBInstanceNotFound for it.
           const replica = this.rds.find(db.replica.region, db.replica.instance);
           this.rds.instances.splice(this.rds.instances.indexOf(replica as NonNullable<typeof replica>), 1);
         }
       } else {
-        this.aurora.addGlobal(
+        const global = this.aurora.addGlobal(
           db.globalCluster,
           { cluster: db.primary.cluster, region: db.primary.region },
           { cluster: db.secondary.cluster, region: db.secondary.region },
           { lagMs: this.scenario.aurora?.lagMs, staleBackupsSeconds: backups.staleSeconds },
         );
+        // After an earlier managed failover the secondary writes and the old primary rejoined as a secondary.
+        if (this.scenario.start === 'reprotected') global.writerArn = global.members[1]?.arn ?? global.writerArn;
       }
     }
+  }
+
+  /**
+   * An RDS pair as an earlier failover, fence and reprotect leave it, a week before the drill: the replica was
+   * promoted, the old primary stopped, and a new read replica of the writer created in the primary region.
+   */
+  private startReprotected(db: RdsReadReplica): void {
+    const weekAgo = this.t0Ms - 7 * 86_400_000;
+    const replica = this.rds.find(db.replica.region, db.replica.instance);
+    const primary = this.rds.find(db.primary.region, db.primary.instance);
+    if (!replica || !primary) return;
+    replica.promotion = {
+      startedMs: weekAgo,
+      rebootMs: weekAgo + replica.promoteDurationMs / 2,
+      doneMs: weekAgo + replica.promoteDurationMs,
+      outcome: 'available',
+      lagSecondsAtStart: 0,
+      backupRetentionPeriod: 7,
+    };
+    primary.stop = { startedMs: weekAgo + 3_600_000, doneMs: weekAgo + 3_660_000 };
+    this.rds.addReplica(
+      replica,
+      { identifier: reprotectedStandby(db.primary.instance), region: db.primary.region },
+      { lagSeconds: this.scenario.rds?.lagSeconds },
+      weekAgo + 7_200_000,
+    );
   }
 
   private buildDns(): void {
@@ -560,9 +614,12 @@ export class World {
         [primary, dnsSwitch.routingControls.primary],
         [standby, dnsSwitch.routingControls.standby],
       ] as const) {
+        // A re-protected world serves from the standby region: its control is On, the primary's Off.
+        const off = this.scenario.start === 'reprotected' && region === primary;
         arcCheck.set(
           region,
-          this.arc.addControl(arn, `arc-${this.random.uuidAt('arc-health-check', arcCheck.size)}`).healthCheckId,
+          this.arc.addControl(arn, `arc-${this.random.uuidAt('arc-health-check', arcCheck.size)}`, off ? 'Off' : 'On')
+            .healthCheckId,
         );
       }
     }
@@ -570,11 +627,16 @@ export class World {
       const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
       for (const record of hostedZone.records) {
         const name = normalizeName(record.name);
+        // A re-protected world serves from the standby region: its records are PRIMARY.
+        const [primaryRole, standbyRole] =
+          this.scenario.start === 'reprotected'
+            ? (['SECONDARY', 'PRIMARY'] as const)
+            : (['PRIMARY', 'SECONDARY'] as const);
         for (const [region, setIdentifier, failover] of [
-          [primary, record.primarySetIdentifier, 'PRIMARY'],
-          [standby, record.standbySetIdentifier, 'SECONDARY'],
+          [primary, record.primarySetIdentifier, primaryRole],
+          [standby, record.standbySetIdentifier, standbyRole],
         ] as const) {
-          const drifted = record === firstRecord && failover === 'SECONDARY';
+          const drifted = record === firstRecord && region === standby;
           if (drifted && drift.recordMissing) continue;
           const value = this.regionalValue(record.type, name, region);
           this.route53.registerEndpoint(value, region);

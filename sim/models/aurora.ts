@@ -307,6 +307,14 @@ export class AuroraModel {
         message: `The primary cluster ${from.identifier} is unavailable: a switchover needs it; use FailoverGlobalCluster with AllowDataLoss.`,
       });
     }
+    // A switchover moves the writer with no data loss, so both ends must answer: a target whose region is away
+    // (its member pending resync) cannot catch up (Aurora User Guide, "Disaster recovery for Aurora global databases").
+    if (kind === 'switchover' && this.regions.isDown(to.region, now)) {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBClusterStateFault',
+        message: `DBCluster ${to.identifier} is not synchronized with global cluster ${identifier} (pending-resync): a switchover needs it connected.`,
+      });
+    }
     const lagMs = this.lagMsAt(global, now);
     const durationMs = kind === 'failover' ? global.failoverMs : global.switchoverMs + lagMs;
     global.operations.push({

@@ -142,6 +142,11 @@ export class RdsInstance {
 /** The RDS instances of the world and the operations on them. */
 export class RdsModel {
   readonly instances: RdsInstance[] = [];
+  /**
+   * Since when the application sends no writes (the plan's failback write pause is set), epoch ms: a replica that
+   * receives nothing new has caught up, so ReplicaLag reads 0 from the first minute that begins after it.
+   */
+  writesPausedFromMs: number | undefined;
 
   constructor(
     private readonly clock: Scheduler,
@@ -195,6 +200,36 @@ export class RdsModel {
     return { primary: p, replica: r };
   }
 
+  /**
+   * Adds a cross-region read replica of `source` (as CreateDBInstanceReadReplica leaves it once it replicates), for a
+   * world that starts re-protected. Draws its promotion duration from the stream.
+   */
+  addReplica(
+    source: RdsInstance,
+    replica: { identifier: string; region: string },
+    faults: RdsFaults,
+    createdMs: number,
+  ): RdsInstance {
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    const promoteMs = Math.round(
+      this.random.jitter(this.timing.rds.promoteSeconds, this.timing.rds.promoteJitter) * 1000,
+    );
+    const instance = new RdsInstance(
+      replica.identifier,
+      replica.region,
+      this.account,
+      this.random,
+      createdMs,
+      source.arn,
+      0,
+      Math.floor(this.random.next() * cadenceMs),
+      promoteMs,
+      faults,
+    );
+    this.instances.push(instance);
+    return instance;
+  }
+
   /** The instance `identifier` (or ARN) in `region`, if any. */
   find(region: string, identifier: string): RdsInstance | undefined {
     return this.instances.find((i) => i.region === region && (i.identifier === identifier || i.arn === identifier));
@@ -217,6 +252,7 @@ export class RdsModel {
     if (replica.promotion && replica.promotion.startedMs <= effective) effective = replica.promotion.startedMs - 1;
     if (replica.faults.lagSeconds !== undefined) return replica.faults.lagSeconds;
     const minute = Math.floor(effective / MINUTE_MS);
+    if (this.writesPausedFromMs !== undefined && minute * MINUTE_MS >= this.writesPausedFromMs) return 0;
     return Math.round(
       this.random.betweenAt(
         `replica-lag:${replica.arn}`,
