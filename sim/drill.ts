@@ -51,7 +51,14 @@ import { buildScenario, SCENARIO_NAMES, type ScenarioName, scenarioPlan } from '
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel } from './timing';
-import { DRILL_ACCESS_KEY_ID, type ScenarioSpec, type SimAction, type SimStepFunctions, World } from './world';
+import {
+  DRILL_ACCESS_KEY_ID,
+  reprotectedTopology,
+  type ScenarioSpec,
+  type SimAction,
+  type SimStepFunctions,
+  World,
+} from './world';
 
 /**
  * A local drill: a simulated two-region AWS (sim/world.ts) on a virtual clock, a real DynamoDB ledger (dynalite on
@@ -413,6 +420,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
   const fenceStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`;
+  const failbackStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failback`;
+  const runbookArns = { fence: fenceStateMachineArn, failback: failbackStateMachineArn } as const;
 
   const cleanups: (() => unknown)[] = [];
   const cleanup = async () => {
@@ -524,6 +533,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
       const runbookRunners = new Map([
         [fenceStateMachineArn, runnerFor(fenceStateMachineArn, loadDefinition('fence'))],
+        [failbackStateMachineArn, runnerFor(failbackStateMachineArn, loadDefinition('failback'))],
       ]);
       world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
       const allRunners = () => [runner, ...runbookRunners.values()];
@@ -617,7 +627,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
             reason: `drill: ${scenarioName}`,
             requestedBy: 'drill-operator',
           };
-          void new StepFunctionsWorkflow({ stateMachineArn: fenceStateMachineArn }).startFailover(name, input);
+          void new StepFunctionsWorkflow({ stateMachineArn: runbookArns[runbook.action] }).startFailover(name, input);
         });
       }
       options.onWorld?.(world, runner);
@@ -655,9 +665,14 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         return watched;
       };
       where.stage = 'running the preflight';
-      const preflight = await preflightAtStart(plan, clock, progress);
+      // A world that starts re-protected has no failover ahead: the failover's preflight is not its business.
+      const reprotected = scenario.start === 'reprotected';
+      const preflight = reprotected ? null : await preflightAtStart(plan, clock, progress);
       world.preflightCalls = world.calls.length;
       where.stage = 'reading the topology';
+      // The ledger knows what the earlier runbooks left: the same topology as the world.
+      if (reprotected)
+        await drive(new DynamoLedger().putTopology(plan.app, reprotectedTopology(plan, iso(startMs - 7 * 86_400_000))));
       const topologyBefore = await drive(readTopology(plan));
       where.stage = 'running the scenario';
       const observeUntilMs = startMs + observeSeconds(scenario, timing) * 1000;
@@ -667,7 +682,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const delivered = () => world.bus.undelivered === 0;
       const paused = () => runner.onlyWaitingForTokens;
       const ended = () =>
-        runner.list().length > 0 &&
+        allRunners().some((each) => each.list().length > 0) &&
         allRunners().every((each) => each.idle) &&
         clock.now() >= observeUntilMs &&
         delivered();
@@ -689,7 +704,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       }
 
       where.stage = 'reading the run record';
-      const execution = runner.list()[0];
+      // The failover's execution; in a scenario that starts with no failover ahead, the first runbook's.
+      const execution =
+        runner.list()[0] ??
+        allRunners()
+          .flatMap((each) => each.list())
+          .sort((a, b) => a.startDate.getTime() - b.startDate.getTime())[0];
       const incidentId = execution?.name ?? null;
       const record = incidentId ? await drive(readRun(plan.app, incidentId)) : undefined;
       const topologyAfter = await drive(readTopology(plan));

@@ -135,6 +135,23 @@ export const SCENARIOS = {
       ],
     }),
   },
+  failback: {
+    summary: 'failback runbook: back to the primary region with no data loss, from a re-protected topology',
+    description:
+      "The world starts a week after a failover that was fenced and re-protected: the standby region serves, a new RDS read replica and the old Aurora primary stand by in the primary region. An operator runs the failback runbook a minute in: it pauses writes (the plan's write pause), waits for zero replica lag, promotes the RDS replica, switches the Aurora global cluster over, flips DNS back, verifies and resumes writes.",
+    build: () => ({ outages: [], start: 'reprotected', runbooks: [{ action: 'failback', atSeconds: 60 }] }),
+  },
+  'failback-lagging': {
+    summary: 'failback runbook: the replica lag never reaches 0; the failback stops with nothing changed',
+    description:
+      'As failback, but the RDS replica in the primary region is stuck 45 s behind (even with writes paused): the failback waits failback.maxLagWaitSeconds for zero lag, resumes writes and stops (blocked) with nothing promoted.',
+    build: () => ({
+      outages: [],
+      start: 'reprotected',
+      rds: { lagSeconds: 45 },
+      runbooks: [{ action: 'failback', atSeconds: 60 }],
+    }),
+  },
   'restore-test': {
     summary: "restore-test runbook: each database's newest backup restored, validated and deleted",
     description:

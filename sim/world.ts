@@ -1,4 +1,5 @@
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import type { Topology } from '../shared/domain/topology';
 import type { Plan, RdsReadReplica } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
 import { awsError, SimError } from './errors';
@@ -48,6 +49,35 @@ export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
  * old primary's name with `-standby` (the old primary is kept, stopped, beside it).
  */
 export const reprotectedStandby = (primaryInstance: string): string => `${primaryInstance}-standby`;
+
+/**
+ * The ledger's topology for a `reprotected` start: the standby region serves; each RDS database writes on its
+ * promoted replica with the new replica in the primary region standing by (the old primary replaced); each Aurora
+ * database writes on its secondary cluster with the old primary rejoined as its standby.
+ */
+export const reprotectedTopology = (plan: Plan, since: string): Topology => {
+  return {
+    activeRegion: plan.regions.standby,
+    databases: plan.databases.map((db) =>
+      db.kind === 'rds-read-replica'
+        ? {
+            id: db.id,
+            kind: db.kind,
+            writer: { region: db.replica.region, identifier: db.replica.instance },
+            standby: { region: db.primary.region, identifier: reprotectedStandby(db.primary.instance) },
+            oldPrimary: { region: db.primary.region, identifier: db.primary.instance, state: 'replaced', since },
+          }
+        : {
+            id: db.id,
+            kind: db.kind,
+            writer: { region: db.secondary.region, identifier: db.secondary.cluster },
+            standby: { region: db.primary.region, identifier: db.primary.cluster },
+          },
+    ),
+    updatedAt: since,
+    updatedBy: 'the drill (a re-protected start)',
+  };
+};
 
 /** A scenario as data: what goes wrong and when, relative to the drill start. Built by sim/scenarios.ts. */
 export interface ScenarioSpec {

@@ -170,6 +170,53 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   });
 
+  it('fails back to the primary region with RPO 0: writes paused, lag 0, promoted, switched over, DNS back', async () => {
+    // Act
+    const { report, lockHolder, world } = await drill('failback');
+
+    // Assess: DNS, the new writer and the write pause as the drill ended (the world's virtual time stays there)
+    const samples = [
+      {
+        answeredRegion: world.resolve('api.orders.example.com')?.region,
+        eastWritable: world.rds.find('us-east-1', 'orders-db-standby')?.writableAt(world.clock.now()),
+        paused: world.secrets.parameter('/orders/writes')?.value ?? 'none',
+      },
+    ];
+
+    expect(report.legs).toEqual([
+      expect.objectContaining({
+        action: 'failback',
+        outcome: 'recovered',
+        rpo: expect.objectContaining({ actualSeconds: 0 }),
+        rto: expect.objectContaining({ withinBudget: true }),
+      }),
+    ]);
+    expect(report.topology.before.activeRegion).toBe('us-west-2');
+    expect(report.topology.after.activeRegion).toBe('us-east-1');
+    expect(report.actions.map((action) => action.operation)).toEqual([
+      'PutParameter',
+      'PromoteReadReplica',
+      'SwitchoverGlobalCluster',
+      'ChangeResourceRecordSets',
+      'PutParameter',
+    ]);
+    // The promotion came after the write pause, once the standby's ReplicaLag read 0 (a minute later at least).
+    const [pause, promote] = report.actions;
+    expect(Date.parse(promote?.at ?? '') - Date.parse(pause?.at ?? '')).toBeGreaterThanOrEqual(60_000);
+    expect(samples).toEqual([{ answeredRegion: 'us-east-1', eastWritable: true, paused: 'open' }]);
+    expect(lockHolder).toBeNull();
+  });
+
+  it('stops a failback with nothing promoted when the replica lag never reaches 0', async () => {
+    // Act
+    const { report } = await drill('failback-lagging');
+
+    // Assess
+    expect(report.outcome).toBe('blocked');
+    expect(report.actions.map((action) => action.target)).toEqual(['/orders/writes=paused', '/orders/writes=open']);
+    expect(report.topology.after.activeRegion).toBe('us-west-2');
+  });
+
   it('fails over exactly once and never fails back when the primary health flaps', async () => {
     // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip.
     const samples: { primaryHealthy: boolean; answeredRegion: string | undefined }[] = [];

@@ -169,6 +169,8 @@ describe('switchback', () => {
       'equal-set-identifiers',
       'us-east-1-outage',
       'old-primary-returns',
+      'failback',
+      'failback-lagging',
       'restore-test',
       'restore-fails',
     ]);
