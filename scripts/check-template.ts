@@ -28,11 +28,21 @@ export const EXPECTED_FUNCTIONS = [
   'assess-fence',
   'fence-database',
   'record-fence',
+  'assess-failback',
+  'set-write-pause',
+  'check-failback-lag',
+  'fail-back-database',
+  'verify-failback',
+  'record-failback',
   'readiness',
 ] as const;
 
 /** The runbooks' state machines: serverless.yml stepFunctions id -> runbook (statemachines/<runbook>.asl.json). */
-export const EXPECTED_STATE_MACHINES = { FailoverStateMachine: 'failover', FenceStateMachine: 'fence' } as const;
+export const EXPECTED_STATE_MACHINES = {
+  FailoverStateMachine: 'failover',
+  FenceStateMachine: 'fence',
+  FailbackStateMachine: 'failback',
+} as const;
 export type StateMachineId = keyof typeof EXPECTED_STATE_MACHINES;
 
 /** Every runbook's source ASL as text, by state machine id. */
@@ -41,6 +51,7 @@ export const readSourceDefinitions = (root: string): Record<StateMachineId, stri
   return {
     FailoverStateMachine: read(EXPECTED_STATE_MACHINES.FailoverStateMachine),
     FenceStateMachine: read(EXPECTED_STATE_MACHINES.FenceStateMachine),
+    FailbackStateMachine: read(EXPECTED_STATE_MACHINES.FailbackStateMachine),
   };
 };
 

@@ -495,6 +495,74 @@ module.exports = {
   },
 
   /**
+   * Failback, reading: the standbys in the primary region (an RDS standby is named after the plan's primary instance
+   * with a suffix, e.g. `orders-db-standby`, beside the old primary it replaced; an Aurora one is the plan's primary
+   * cluster) and the global clusters.
+   */
+  rdsFailbackReadStatements: () => {
+    const plans = loadPlans();
+    return [
+      ...allow(
+        ['rds:DescribeDBInstances'],
+        instances(plans).map((db) => rdsArn(db.primary.region, 'db', `${db.primary.instance}-*`)),
+      ),
+      ...allow(
+        ['rds:DescribeGlobalClusters'],
+        globals(plans).map((db) => globalClusterArn(db.globalCluster)),
+      ),
+    ];
+  },
+
+  /**
+   * Failback, moving the writers back: promote the RDS standby in the primary region; switch each global cluster
+   * over to its cluster in the primary region (authorized on the global cluster and its member clusters). Never
+   * FailoverGlobalCluster: a failback loses no data.
+   */
+  rdsFailbackStatements: () => {
+    const plans = loadPlans();
+    const standbys = instances(plans).map((db) => rdsArn(db.primary.region, 'db', `${db.primary.instance}-*`));
+    return [
+      ...allow(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], standbys),
+      ...allow(
+        ['rds:DescribeDBClusters'],
+        globals(plans).map((db) => rdsArn(db.primary.region, 'cluster', db.primary.cluster)),
+      ),
+      ...allow(
+        ['rds:DescribeGlobalClusters'],
+        globals(plans).map((db) => globalClusterArn(db.globalCluster)),
+      ),
+      ...allow(
+        ['rds:SwitchoverGlobalCluster'],
+        globals(plans).flatMap((db) => [
+          globalClusterArn(db.globalCluster),
+          rdsArn(db.primary.region, 'cluster', db.primary.cluster),
+          rdsArn(db.secondary.region, 'cluster', db.secondary.cluster),
+        ]),
+      ),
+    ];
+  },
+
+  /**
+   * The failback's write pause: read and set each plan's `failback.writePause` parameter, in its region (default:
+   * the plan's standby region), and no other. With no plan naming one, an explicit Deny (IAM refuses an empty
+   * statement list).
+   */
+  failbackWritePauseStatements: () => {
+    const arns = loadPlans().flatMap((plan) => {
+      const pause = plan.failback.writePause;
+      if (!pause) return [];
+      const region = pause.region ?? plan.regions.standby;
+      return [
+        sub(
+          `arn:\${AWS::Partition}:ssm:${region}:\${AWS::AccountId}:parameter/${pause.ssmParameter.replace(/^\//, '')}`,
+        ),
+      ];
+    });
+    const statements = allow(['ssm:GetParameter', 'ssm:PutParameter'], unique(arns));
+    return statements.length > 0 ? statements : [{ Effect: 'Deny', Action: ['ssm:PutParameter'], Resource: '*' }];
+  },
+
+  /**
    * Flip DNS: list the plans' zones, and UPSERT only the plans' record names and types in them (record-level
    * condition keys, aws-facts.md: Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access
    * control"). One statement per zone, so that a zone's records cannot be written in another plan's zone.

@@ -11,6 +11,7 @@ const MAX_NAME_LENGTH = 80;
 /** The option that sets each field of the runbook input, so that an error names what the user typed. */
 const FLAGS: Record<string, string> = {
   plan: '--plan',
+  action: '--action',
   mode: '--mode',
   reason: '--reason',
   requestedBy: '--requested-by',
@@ -18,6 +19,8 @@ const FLAGS: Record<string, string> = {
 
 export interface RunOptions extends TargetOptions {
   plan: string;
+  /** The runbook: failover (default), fence or failback. */
+  action?: string;
   reason: string;
   mode: string;
   requestedBy?: string;
@@ -43,13 +46,16 @@ export const manualIncidentId = (plan: string, mode: string, now: Date): string 
  * Throws InvalidRunInputError naming the option to fix.
  */
 export const buildRunInput = (options: RunOptions, user: string, now: Date): RunInput => {
+  const action = options.action ?? 'failover';
+  // A failover's id names its mode (as it always has); another runbook's names the runbook too.
+  const label = action === 'failover' ? (options.mode ?? '') : `${action}-${options.mode ?? ''}`;
   const candidate = {
     plan: options.plan,
-    action: 'failover',
+    action,
     mode: options.mode,
     reason: options.reason,
     requestedBy: options.requestedBy ?? user,
-    incidentId: manualIncidentId(options.plan ?? '', options.mode ?? '', now),
+    incidentId: manualIncidentId(options.plan ?? '', label, now),
     trigger: { type: 'manual' },
   };
   const result = runInputSchema.safeParse(candidate);
@@ -60,6 +66,13 @@ export const buildRunInput = (options: RunOptions, user: string, now: Date): Run
   }
   return result.data;
 };
+
+/**
+ * The state machine of a runbook: each runbook has its own (`switchback-<stage>-<action>`), so the failover state
+ * machine's ARN (--state-machine-arn, SWITCHBACK_STATE_MACHINE_ARN) names its siblings; any other ARN is used as given.
+ */
+export const runbookStateMachineArn = (arn: string, action: string): string =>
+  action !== 'failover' && /-failover$/.test(arn) ? arn.replace(/-failover$/, `-${action}`) : arn;
 
 /**
  * Starts the failover runbook by hand in AWS: a real failover (live or game-day) or a dry run.
@@ -76,7 +89,8 @@ export const startRun = async (options: RunOptions, deps: CliDeps): Promise<numb
     );
   }
   const name = input.incidentId ?? manualIncidentId(input.plan, input.mode, deps.clock.now());
-  const started = await deps.workflow(target).startFailover(name, input);
+  const stateMachineArn = runbookStateMachineArn(target.stateMachineArn, input.action);
+  const started = await deps.workflow({ ...target, stateMachineArn }).startFailover(name, input);
   deps.io.out(
     `${started.alreadyStarted ? '= already running' : '✓ started'}: ${input.action} of ${input.plan} ` +
       `(mode ${input.mode}) as incident ${name}`,
@@ -94,8 +108,9 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
   program
     .command('run')
     .description(
-      'start the failover runbook in AWS, on the deployment named by --state-machine-arn: live and game-day ' +
-        'promote databases and flip DNS in production; dry-run changes nothing and records what it would do. ' +
+      'start a runbook in AWS (--action, default failover), on the deployment named by --state-machine-arn (the ' +
+        "failover state machine's ARN names the others): live and game-day change production; dry-run changes " +
+        'nothing and records what it would do. ' +
         '(A local simulation that touches no AWS account is `switchback drill`.)',
     )
     .requiredOption(
@@ -104,6 +119,12 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
       (value: string) => resolvePlanArg(value).app,
     )
     .requiredOption('--reason <text>', 'why: goes into the record and the incident channel')
+    .option(
+      '--action <runbook>',
+      'failover (promote the standbys, flip DNS) | fence (keep the old primaries from taking writes) | failback ' +
+        "(the planned return to the plan's primary region, no data loss; needs a re-protected topology)",
+      'failover',
+    )
     .option(
       '--mode <mode>',
       'live (fail over now) | game-day (fail over now, recorded as a planned game day) | dry-run (no change)',

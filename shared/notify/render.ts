@@ -74,29 +74,37 @@ const redriveText = (view: IncidentView): string | undefined =>
 
 const headline = (view: IncidentView): string => {
   const { plan } = view.run;
+  // Every runbook's message reads like a failover's, under its own name: "orders failback: promote running".
+  const runbook = view.run.action ?? 'failover';
   switch (view.outcome) {
     case 'recovered':
+      if (runbook === 'failback') {
+        const back = `${plan} failed back to ${view.run.regions.primary}`;
+        return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
+          ? `✅ ${back}`
+          : `⚠️ ${back}, over budget`;
+      }
       return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
         ? `✅ ${plan} recovered`
         : `⚠️ ${plan} recovered, over budget`;
     case 'failed':
-      return `❌ ${plan} failover failed`;
+      return `❌ ${plan} ${runbook} failed`;
     case 'denied':
-      return `🛑 ${plan} failover denied`;
+      return `🛑 ${plan} ${runbook} denied`;
     case 'skipped':
-      return `⏭️ ${plan} failover skipped`;
+      return `⏭️ ${plan} ${runbook} skipped`;
     case 'blocked':
-      return `⛔ ${plan} failover blocked by preflight: nothing changed`;
+      return `⛔ ${plan} ${runbook} blocked by preflight: nothing changed`;
     case 'awaiting-approval':
-      return `✋ ${plan} failover needs approval`;
+      return `✋ ${plan} ${runbook} needs approval`;
     default: {
       // The first line is what a phone notification shows: name the step under way.
       const running = view.phases.filter((phase) => phase.status === 'running').at(-1);
-      if (running) return `🚨 ${plan} failover: ${running.name} running`;
+      if (running) return `🚨 ${plan} ${runbook}: ${running.name} running`;
       const failed = view.phases.find((phase) => phase.status === 'failed');
-      if (failed) return `🚨 ${plan} failover: ${failed.name} failed`;
+      if (failed) return `🚨 ${plan} ${runbook}: ${failed.name} failed`;
       const done = view.phases.filter((phase) => phase.status === 'done' && phase.name !== 'detect').at(-1);
-      return done ? `🚨 ${plan} failover: ${done.name} done` : `🚨 ${plan} failover in progress`;
+      return done ? `🚨 ${plan} ${runbook}: ${done.name} done` : `🚨 ${plan} ${runbook} in progress`;
     }
   }
 };
@@ -242,7 +250,10 @@ const context = (text: string): SlackBlock => ({
 export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {}): SlackMessage => {
   const { run } = view;
   const title = clip(headline(view), HEADER_MAX);
-  const about = `${MODE_LABEL[run.mode]} · ${run.regions.primary} → ${run.regions.standby} · incident ${run.incidentId}`;
+  // A failback moves the other way: from the standby region back to the plan's primary.
+  const [from, to] =
+    run.action === 'failback' ? [run.regions.standby, run.regions.primary] : [run.regions.primary, run.regions.standby];
+  const about = `${MODE_LABEL[run.mode]} · ${from} → ${to} · incident ${run.incidentId}`;
   const who = whoLine(view);
   const answered = view.answer
     ? `${view.answer.approved ? 'Approved' : 'Denied'} by ${view.answer.by}` +
@@ -266,7 +277,7 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
 
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
-    context(`*${MODE_LABEL[run.mode]}* · ${escapeMrkdwn(run.regions.primary)} → ${escapeMrkdwn(run.regions.standby)}`),
+    context(`*${MODE_LABEL[run.mode]}* · ${escapeMrkdwn(from)} → ${escapeMrkdwn(to)}`),
     context(
       `${escapeMrkdwn(who)}${answered ? `\n${escapeMrkdwn(answered)}` : ''}\nIncident \`${escapeMrkdwn(run.incidentId)}\``,
     ),

@@ -75,7 +75,8 @@ const planFiles = readdirSync(join(ROOT, 'plans'))
   .filter((file) => /\.ya?ml$/.test(file))
   .map((file) => join(ROOT, 'plans', file));
 
-jest.setTimeout(180_000);
+// Every scenario of the catalog for every plan in plans/, on a machine that may be shared: minutes, not seconds.
+jest.setTimeout(420_000);
 
 describe('the IAM roles of the packaged template', () => {
   let recorder: CallRecorder | undefined;

@@ -18,7 +18,14 @@ const SOURCE = JSON.stringify({
 const FENCE_SOURCE = JSON.stringify({
   States: { F: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-fence-database'].join('') } } },
 });
-const SOURCES = { FailoverStateMachine: SOURCE, FenceStateMachine: FENCE_SOURCE };
+const FAILBACK_SOURCE = JSON.stringify({
+  States: { B: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-fail-back-database'].join('') } } },
+});
+const SOURCES = {
+  FailoverStateMachine: SOURCE,
+  FenceStateMachine: FENCE_SOURCE,
+  FailbackStateMachine: FAILBACK_SOURCE,
+};
 
 /** The smallest template that passes every check; each test breaks one thing. */
 const validTemplate = (): Template => ({
@@ -51,6 +58,14 @@ const validTemplate = (): Template => ({
       Properties: {
         DefinitionString: JSON.stringify({
           States: { F: { Parameters: { FunctionName: 'switchback-dev-fence-database' } } },
+        }),
+      },
+    },
+    FailbackStateMachine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        DefinitionString: JSON.stringify({
+          States: { B: { Parameters: { FunctionName: 'switchback-dev-fail-back-database' } } },
         }),
       },
     },

@@ -144,6 +144,37 @@ describe('startRun', () => {
     await expect(act).rejects.toThrow('--state-machine-arn');
   });
 
+  it('starts the failback state machine beside the failover one when --action failback is given', async () => {
+    // Prepare
+    const startFailover = jest.fn().mockResolvedValue({ executionArn: `${arn}:x`, alreadyStarted: false });
+    const { deps, out, targets } = fakeDeps({ workflow: { startFailover }, now });
+
+    // Act
+    const code = await startRun(options({ action: 'failback', mode: 'live' }), deps);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(targets[0]?.stateMachineArn).toBe(arn.replace(/-failover$/, '-failback'));
+    expect(startFailover).toHaveBeenCalledWith(
+      'orders-failback-live-20261125T180500Z',
+      expect.objectContaining({ action: 'failback', mode: 'live' }),
+    );
+    expect(out[0]).toBe('✓ started: failback of orders (mode live) as incident orders-failback-live-20261125T180500Z');
+  });
+
+  it('names --action when the runbook is not one of them', async () => {
+    // Prepare
+    const startFailover = jest.fn();
+    const { deps } = fakeDeps({ workflow: { startFailover } });
+
+    // Act
+    const act = startRun(options({ action: 'failforward' }), deps);
+
+    // Assess
+    await expect(act).rejects.toThrow(/--action: expected one of: failover, fence, failback/);
+    expect(startFailover).not.toHaveBeenCalled();
+  });
+
   it('uses SWITCHBACK_STATE_MACHINE_ARN when --state-machine-arn is not given', async () => {
     // Prepare
     const startFailover = jest.fn().mockResolvedValue({ executionArn: `${arn}:x`, alreadyStarted: false });

@@ -118,6 +118,33 @@ describe('renderIncidentMessage', () => {
     expect(blockText(message.blocks)).toContain(`<${executionConsoleUrl(ARN, 'us-west-2')}|Execution>`);
   });
 
+  it('renders a failback like a failover, under its own name and from the standby region back', () => {
+    // Prepare
+    const run: RunContext = {
+      ...baseRun,
+      action: 'failback',
+      trigger: { type: 'manual' },
+      requestedBy: 'alice@example.com',
+      reason: 'us-east-1 healthy for a week',
+    };
+    const running = viewOf([phase('decide', 'succeeded', 62, {}, run), phase('promote', 'started', 62, {}, run)], run);
+    const done = viewOf([phase('verify', 'succeeded', 400, {}, run), completed(400, run)], run);
+
+    // Act
+    const during = renderIncidentMessage(running).text.split('\n');
+    const after = renderIncidentMessage(done).text.split('\n');
+
+    // Assess
+    expect(during.slice(0, 3)).toEqual([
+      '🚨 orders failback: promote running',
+      'LIVE · us-west-2 → us-east-1 · incident orders-1',
+      'Started by alice@example.com: us-east-1 healthy for a week',
+    ]);
+    expect(during).toEqual(expect.arrayContaining(['⏳ promote since 03:01:02 UTC', '⬜ dns', '⬜ verify']));
+    expect(during.some((line) => line.includes('detect'))).toBe(false);
+    expect(after[0]).toBe('✅ orders failed back to us-east-1');
+  });
+
   it('names the last finished phase in the first line when no phase is running', () => {
     // Act
     const message = renderIncidentMessage(viewOf([phase('dns', 'started', 100), phase('dns', 'succeeded', 160)]));
