@@ -62,6 +62,19 @@ const ALLOWANCES: Allowance[] = [
     reason:
       'a redriven Start Restore that finds its RDS throwaway reads its restore-point tag; in the drill the first run deletes the instance before a second run starts (test/statemachines/restore-test.test.ts drives this path)',
   },
+  {
+    function: 'fail-back-database',
+    action: 'rds:SwitchoverGlobalCluster',
+    resource: ':cluster:',
+    reason:
+      "authorized on the global cluster and its member clusters; which members AWS checks cannot be tried without AWS (as promote-database's)",
+  },
+  {
+    function: 'check-failback-lag',
+    action: 'rds:DescribeDBInstances',
+    reason:
+      'read only when an RDS standby publishes no ReplicaLag because an earlier attempt promoted it; test/statemachines/failback.test.ts drives this path',
+  },
   ...['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'].map((action) => ({
     function: 'promote-database',
     action,
