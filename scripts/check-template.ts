@@ -28,11 +28,18 @@ export const EXPECTED_FUNCTIONS = [
   'assess-fence',
   'fence-database',
   'record-fence',
+  'assess-reprotect',
+  'reprotect-database',
+  'record-reprotect',
   'readiness',
 ] as const;
 
 /** The runbooks' state machines: serverless.yml stepFunctions id -> runbook (statemachines/<runbook>.asl.json). */
-export const EXPECTED_STATE_MACHINES = { FailoverStateMachine: 'failover', FenceStateMachine: 'fence' } as const;
+export const EXPECTED_STATE_MACHINES = {
+  FailoverStateMachine: 'failover',
+  FenceStateMachine: 'fence',
+  ReprotectStateMachine: 'reprotect',
+} as const;
 export type StateMachineId = keyof typeof EXPECTED_STATE_MACHINES;
 
 /** Every runbook's source ASL as text, by state machine id. */
@@ -41,6 +48,7 @@ export const readSourceDefinitions = (root: string): Record<StateMachineId, stri
   return {
     FailoverStateMachine: read(EXPECTED_STATE_MACHINES.FailoverStateMachine),
     FenceStateMachine: read(EXPECTED_STATE_MACHINES.FenceStateMachine),
+    ReprotectStateMachine: read(EXPECTED_STATE_MACHINES.ReprotectStateMachine),
   };
 };
 

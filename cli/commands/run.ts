@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type RunInput, runInputSchema } from '../../shared/domain/run';
+import { ACTIONS, type RunInput, runInputSchema } from '../../shared/domain/run';
 import { InvalidRunInputError } from '../../shared/errors';
 import { toFieldIssues } from '../../shared/plan/load';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
@@ -11,6 +11,7 @@ const MAX_NAME_LENGTH = 80;
 /** The option that sets each field of the runbook input, so that an error names what the user typed. */
 const FLAGS: Record<string, string> = {
   plan: '--plan',
+  action: '--action',
   mode: '--mode',
   reason: '--reason',
   requestedBy: '--requested-by',
@@ -18,6 +19,8 @@ const FLAGS: Record<string, string> = {
 
 export interface RunOptions extends TargetOptions {
   plan: string;
+  /** The runbook: failover (default), fence or reprotect; each is its own state machine. */
+  action?: string;
   reason: string;
   mode: string;
   requestedBy?: string;
@@ -43,13 +46,16 @@ export const manualIncidentId = (plan: string, mode: string, now: Date): string 
  * Throws InvalidRunInputError naming the option to fix.
  */
 export const buildRunInput = (options: RunOptions, user: string, now: Date): RunInput => {
+  const action = options.action ?? 'failover';
+  // Another runbook's incident id names it too, so that it never equals a failover's started in the same second.
+  const idMode = action === 'failover' ? (options.mode ?? '') : `${action}-${options.mode ?? ''}`;
   const candidate = {
     plan: options.plan,
-    action: 'failover',
+    action,
     mode: options.mode,
     reason: options.reason,
     requestedBy: options.requestedBy ?? user,
-    incidentId: manualIncidentId(options.plan ?? '', options.mode ?? '', now),
+    incidentId: manualIncidentId(options.plan ?? '', idMode, now),
     trigger: { type: 'manual' },
   };
   const result = runInputSchema.safeParse(candidate);
@@ -62,19 +68,39 @@ export const buildRunInput = (options: RunOptions, user: string, now: Date): Run
 };
 
 /**
- * Starts the failover runbook by hand in AWS: a real failover (live or game-day) or a dry run.
- *
- * @returns the exit code
+ * The state machine of `action`: the one given with --state-machine-arn, else the deployment's, derived from the
+ * failover state machine's ARN (serverless.yml names each `<service>-<stage>-<runbook>`).
  */
-export const startRun = async (options: RunOptions, deps: CliDeps): Promise<number> => {
-  const input = buildRunInput(options, deps.env.user, deps.clock.now());
-  const target = resolveTarget(options, deps.env);
-  if (!target.stateMachineArn) {
+export const runbookArn = (action: string, given: string | undefined, failoverArn: string | undefined): string => {
+  if (given) return given;
+  if (!failoverArn) {
     throw new UsageError(
       'no state machine: give --state-machine-arn <arn> or set SWITCHBACK_STATE_MACHINE_ARN ' +
         '(the FailoverStateMachineArn output of the deployment)',
     );
   }
+  if (action === 'failover') return failoverArn;
+  if (!/-failover$/.test(failoverArn)) {
+    throw new UsageError(
+      `--action ${action}: give its state machine with --state-machine-arn (the ${action[0]?.toUpperCase()}${action.slice(1)}StateMachineArn output); ` +
+        `SWITCHBACK_STATE_MACHINE_ARN (${failoverArn}) does not end in "-failover", so it cannot be derived`,
+    );
+  }
+  return failoverArn.replace(/-failover$/, `-${action}`);
+};
+
+/**
+ * Starts a runbook (failover by default, or --action fence / reprotect) by hand in AWS: a real failover (live or game-day) or a dry run.
+ *
+ * @returns the exit code
+ */
+export const startRun = async (options: RunOptions, deps: CliDeps): Promise<number> => {
+  const input = buildRunInput(options, deps.env.user, deps.clock.now());
+  const resolved = resolveTarget(options, deps.env);
+  const target = {
+    ...resolved,
+    stateMachineArn: runbookArn(input.action, options.stateMachineArn, resolved.stateMachineArn),
+  };
   const name = input.incidentId ?? manualIncidentId(input.plan, input.mode, deps.clock.now());
   const started = await deps.workflow(target).startFailover(name, input);
   deps.io.out(
@@ -108,6 +134,11 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
       '--mode <mode>',
       'live (fail over now) | game-day (fail over now, recorded as a planned game day) | dry-run (no change)',
       'live',
+    )
+    .option(
+      '--action <action>',
+      `the runbook: ${ACTIONS.join(' | ')} (fence and reprotect follow a failover; each has its own state machine)`,
+      'failover',
     )
     .option('--requested-by <who>', 'who asks for this run (default: the OS user)')
     .option('--state-machine-arn <arn>', 'the failover state machine (default: $SWITCHBACK_STATE_MACHINE_ARN)')

@@ -18,7 +18,14 @@ const SOURCE = JSON.stringify({
 const FENCE_SOURCE = JSON.stringify({
   States: { F: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-fence-database'].join('') } } },
 });
-const SOURCES = { FailoverStateMachine: SOURCE, FenceStateMachine: FENCE_SOURCE };
+const REPROTECT_SOURCE = JSON.stringify({
+  States: { P: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-reprotect-database'].join('') } } },
+});
+const SOURCES = {
+  FailoverStateMachine: SOURCE,
+  FenceStateMachine: FENCE_SOURCE,
+  ReprotectStateMachine: REPROTECT_SOURCE,
+};
 
 /** The smallest template that passes every check; each test breaks one thing. */
 const validTemplate = (): Template => ({
@@ -51,6 +58,14 @@ const validTemplate = (): Template => ({
       Properties: {
         DefinitionString: JSON.stringify({
           States: { F: { Parameters: { FunctionName: 'switchback-dev-fence-database' } } },
+        }),
+      },
+    },
+    ReprotectStateMachine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        DefinitionString: JSON.stringify({
+          States: { P: { Parameters: { FunctionName: 'switchback-dev-reprotect-database' } } },
         }),
       },
     },
