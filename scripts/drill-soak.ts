@@ -45,6 +45,7 @@ const EXPECTED: Record<string, DrillOutcome> = {
   // before any database change (plans/example-arc.yml recovers).
   'us-east-1-outage': 'failed',
   'old-primary-returns': 'recovered',
+  reprotect: 'recovered',
   'restore-test': 'tested',
   // The restore fails; the test itself ran, cleaned up and recorded the failure.
   'restore-fails': 'tested',

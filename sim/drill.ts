@@ -412,7 +412,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   if (options.restoreFaults) scenario.restore = { ...scenario.restore, ...options.restoreFaults };
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
-  const fenceStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`;
+  // The runbooks a scenario starts by hand after the failover, each its own state machine (as serverless.yml names them).
+  const runbookArns = {
+    fence: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`,
+    reprotect: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-reprotect`,
+  } as const;
 
   const cleanups: (() => unknown)[] = [];
   const cleanup = async () => {
@@ -522,9 +526,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         });
       const runner = runnerFor(stateMachineArn);
       // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
-      const runbookRunners = new Map([
-        [fenceStateMachineArn, runnerFor(fenceStateMachineArn, loadDefinition('fence'))],
-      ]);
+      const runbookRunners = new Map(
+        Object.entries(runbookArns).map(([action, arn]) => [arn, runnerFor(arn, loadDefinition(action))] as const),
+      );
       world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
       const allRunners = () => [runner, ...runbookRunners.values()];
       where.runner = runner;
@@ -617,7 +621,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
             reason: `drill: ${scenarioName}`,
             requestedBy: 'drill-operator',
           };
-          void new StepFunctionsWorkflow({ stateMachineArn: fenceStateMachineArn }).startFailover(name, input);
+          void new StepFunctionsWorkflow({ stateMachineArn: runbookArns[runbook.action] }).startFailover(name, input);
         });
       }
       options.onWorld?.(world, runner);

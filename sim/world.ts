@@ -86,7 +86,7 @@ export interface ScenarioSpec {
   restore?: RestoreFaults;
   timing?: TimingOverrides;
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
-  runbooks?: { action: 'fence'; atSeconds: number }[];
+  runbooks?: { action: 'fence' | 'reprotect'; atSeconds: number }[];
 }
 
 /** One mutating call that reached the simulator, in call order. */

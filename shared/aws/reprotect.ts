@@ -27,6 +27,8 @@ export interface ReprotectInstance {
   instanceClass?: string;
   /** The Aurora cluster it belongs to, for a cluster instance. */
   cluster?: string;
+  /** DeleteDBInstance refuses while it is on. */
+  deletionProtection: boolean;
 }
 
 /** An Aurora cluster as the reprotect runbook reads it. */
@@ -121,6 +123,7 @@ export class RdsReprotectAdapter implements ReprotectPort {
         arn: instance.DBInstanceArn ?? '',
         status: instance.DBInstanceStatus ?? 'unknown',
         encrypted: instance.StorageEncrypted === true,
+        deletionProtection: instance.DeletionProtection === true,
         ...(instance.ReadReplicaSourceDBInstanceIdentifier
           ? { replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier }
           : {}),

@@ -149,14 +149,20 @@ export const reprotectDatabase = async (
     }
     // 3. The old primary: kept (stopped, fenced) unless the plan asks to delete it, after its snapshot.
     let fate: 'kept' | 'deleting' = 'kept';
+    let keptBecause = '';
     if (target.deleteOldPrimary) {
       const instance = await rds.describeInstance(target.oldPrimary.region, target.oldPrimary.identifier);
-      if (instance && instance.status !== 'deleting' && !planned('DeleteDBInstance', target.oldPrimary.identifier)) {
-        await act('DeleteDBInstance', target.oldPrimary.identifier, target.oldPrimary.region, () =>
-          rds.deleteInstance(target.oldPrimary.region, target.oldPrimary.identifier, target.names.finalSnapshot),
-        );
+      if (instance?.deletionProtection) {
+        // Turning protection off is a decision for a person, not for this runbook: keep it and say why.
+        keptBecause = ' (deletion protection is on: turn it off, then delete it or run reprotect again)';
+      } else {
+        if (instance && instance.status !== 'deleting' && !planned('DeleteDBInstance', target.oldPrimary.identifier)) {
+          await act('DeleteDBInstance', target.oldPrimary.identifier, target.oldPrimary.region, () =>
+            rds.deleteInstance(target.oldPrimary.region, target.oldPrimary.identifier, target.names.finalSnapshot),
+          );
+        }
+        fate = 'deleting';
       }
-      fate = 'deleting';
     }
     if (dryRun)
       return result('planned', `would make ${describeCopy(standby)} a read replica of ${describeCopy(target.writer)}`);
@@ -164,7 +170,9 @@ export const reprotectDatabase = async (
       'protected',
       `${describeCopy(standby)} replicates from ${describeCopy(target.writer)}` +
         (snapshot ? `; ${old} snapshotted as ${snapshot}` : `; ${old} no longer exists`) +
-        (fate === 'deleting' ? `; ${old} deleting (final snapshot ${target.names.finalSnapshot})` : `; ${old} kept`),
+        (fate === 'deleting'
+          ? `; ${old} deleting (final snapshot ${target.names.finalSnapshot})`
+          : `; ${old} kept${keptBecause}`),
       { standby, oldPrimary: fate },
     );
   }
