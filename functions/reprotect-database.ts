@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
+import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { RdsReprotectAdapter } from '../shared/aws/reprotect';
 import type { ReprotectResult, ReprotectTarget } from '../shared/domain/reprotect';
 import { systemClock } from '../shared/runtime/clock';
@@ -28,6 +29,7 @@ const targetSchema: z.ZodType<ReprotectTarget> = z.looseObject({
   kmsKeyId: z.string().optional(),
   instanceClass: z.string().optional(),
   deleteOldPrimary: z.boolean(),
+  maxLagSeconds: z.number().nonnegative(),
 });
 const previousSchema = z.looseObject({
   databaseId: z.string(),
@@ -50,6 +52,7 @@ const defaultDeps = (): ReprotectDatabaseDeps => {
     const ledger = new DynamoLedger();
     deps = {
       rds: new RdsReprotectAdapter(),
+      lag: new CloudWatchReplicaLag(),
       ledger,
       events: new EventBridgeEvents(),
       // Each create or delete goes into the run's record as it is made (evidence for a run that fails later).

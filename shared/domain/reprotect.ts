@@ -34,6 +34,8 @@ export interface ReprotectTarget {
   kmsKeyId?: string;
   instanceClass?: string;
   deleteOldPrimary: boolean;
+  /** RDS: the new replica protects only once its lag is within the plan's RPO budget (it starts far behind). */
+  maxLagSeconds: number;
 }
 
 /** What one "Reprotect Database" step found or did; `done` ends its polling. */
@@ -231,6 +233,7 @@ export const decideReprotect = (
       ...(kmsKeyId && (reading?.writer?.encrypted ?? true) ? { kmsKeyId } : {}),
       ...(instanceClass ? { instanceClass } : {}),
       deleteOldPrimary: db.kind === 'rds-read-replica' && settings?.deleteOldPrimary === true,
+      maxLagSeconds: plan.budgets.rpoSeconds,
     });
   }
   return findings.length > 0

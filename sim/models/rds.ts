@@ -173,6 +173,8 @@ export interface RdsSnapshot {
 export class RdsModel {
   readonly instances: RdsInstance[] = [];
   readonly snapshots: RdsSnapshot[] = [];
+  /** Called with each replica CreateDBInstanceReadReplica makes (the world registers its ReplicaLag metric). */
+  onReplicaCreated: ((replica: RdsInstance) => void) | undefined;
 
   constructor(
     private readonly clock: Scheduler,
@@ -493,6 +495,7 @@ export class RdsModel {
     replica.kmsKeyId = input.KmsKeyId;
     replica.deletionProtection = input.DeletionProtection === true;
     this.instances.push(replica);
+    this.onReplicaCreated?.(replica);
     return this.toDbInstance(replica, now);
   }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateDBClusterCommand,
@@ -58,11 +59,20 @@ class Databases {
   readonly replicas = new Map<string, { describes: number; source: string }>();
   readonly clusters = new Map<string, number>();
   readonly clusterInstances = new Map<string, number>();
+  /** ReplicaLag of the new replica, one value per read: far behind at first, then caught up. */
+  readonly lagReadings = [400, 2];
   private crashed = false;
 
   constructor(private readonly options: { auroraRejoined?: boolean; oldRegionDown?: boolean; crash?: Crash } = {}) {
-    const { rds, eventbridge } = mocks;
+    const { rds, eventbridge, cloudwatch } = mocks;
     eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    cloudwatch.on(GetMetricDataCommand).callsFake(() => {
+      const value =
+        this.lagReadings.length > 1 ? (this.lagReadings.shift() as number) : (this.lagReadings[0] as number);
+      return {
+        MetricDataResults: [{ Id: 'lag', StatusCode: 'Complete', Timestamps: [new Date()], Values: [value] }],
+      };
+    });
     const regionDown = () =>
       Object.assign(new Error('connect ETIMEDOUT rds.us-east-1.amazonaws.com'), {
         name: 'TimeoutError',
@@ -360,6 +370,9 @@ describe('reprotect state machine', () => {
       `CreateDBInstanceReadReplica ${replicaId} us-east-1`,
     ]);
     expect(run.phases.map((phase) => phase.name)).toEqual(['decide', 'reprotect']);
+    // It waited while the new replica was far behind (ReplicaLag 400 s > the 60 s RPO budget), then protected.
+    expect(mocks.cloudwatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 2);
+    expect(run.reasons).toEqual(expect.arrayContaining([expect.stringContaining('(lag 2 s)')]));
     expect(run.phases[1]?.seconds).toBeGreaterThanOrEqual(0);
     const phases = putEvents(mocks).filter((event) => event.detailType === 'Phase Changed');
     expect(phases.map((event) => `${event.detail.phase} ${event.detail.status}`)).toEqual(

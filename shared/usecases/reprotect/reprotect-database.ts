@@ -1,5 +1,5 @@
 import type { ReprotectPort } from '../../aws/reprotect';
-import type { ActionLog, EventsPort, LedgerPort } from '../../domain/ports';
+import type { ActionLog, EventsPort, LedgerPort, ReplicaLagPort } from '../../domain/ports';
 import {
   REPROTECT_MAX_CHECKS,
   type ReprotectResult,
@@ -14,6 +14,7 @@ import type { Log } from '../../runtime/logger';
 
 export interface ReprotectDatabaseDeps {
   rds: ReprotectPort;
+  lag: Pick<ReplicaLagPort, 'rdsReplicaLagSeconds'>;
   ledger: Pick<LedgerPort, 'assertLock'>;
   events: EventsPort;
   actions: ActionLog;
@@ -116,6 +117,7 @@ export const reprotectDatabase = async (
       if (status === 'available') snapshot = target.names.snapshot;
     }
     // 2. The new standby: a cross-region read replica of the writer.
+    let lagSeconds: number | undefined;
     const writer = await rds.describeInstance(target.writer.region, target.writer.identifier);
     if (!writer) throw new ReprotectRefusedError(target.id, `the writer ${describeCopy(target.writer)} does not exist`);
     const replica = await rds.describeInstance(target.region, target.names.standby);
@@ -146,6 +148,14 @@ export const reprotectDatabase = async (
           `${describeCopy(standby)} is ${replica.status}, replication ${replica.replication ?? 'not started'}`,
         );
       }
+      // A new replica starts far behind (the writes since its snapshot): it protects once within the RPO budget.
+      const lag = await deps.lag.rdsReplicaLagSeconds(target.region, target.names.standby, deps.clock.now());
+      if (lag === undefined || lag > target.maxLagSeconds) {
+        return wait(
+          `${describeCopy(standby)} replicates, lag ${lag === undefined ? 'not published yet' : `${lag} s`} (RPO budget ${target.maxLagSeconds} s)`,
+        );
+      }
+      lagSeconds = lag;
     }
     // 3. The old primary: kept (stopped, fenced) unless the plan asks to delete it, after its snapshot.
     let fate: 'kept' | 'deleting' = 'kept';
@@ -168,7 +178,7 @@ export const reprotectDatabase = async (
       return result('planned', `would make ${describeCopy(standby)} a read replica of ${describeCopy(target.writer)}`);
     return result(
       'protected',
-      `${describeCopy(standby)} replicates from ${describeCopy(target.writer)}` +
+      `${describeCopy(standby)} replicates from ${describeCopy(target.writer)} (lag ${lagSeconds ?? '?'} s)` +
         (snapshot ? `; ${old} snapshotted as ${snapshot}` : `; ${old} no longer exists`) +
         (fate === 'deleting'
           ? `; ${old} deleting (final snapshot ${target.names.finalSnapshot})`
