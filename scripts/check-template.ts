@@ -28,6 +28,9 @@ export const EXPECTED_FUNCTIONS = [
   'assess-fence',
   'fence-database',
   'record-fence',
+  'assess-reprotect',
+  'reprotect-database',
+  'record-reprotect',
   'assess-failback',
   'set-write-pause',
   'check-failback-lag',
@@ -41,6 +44,7 @@ export const EXPECTED_FUNCTIONS = [
 export const EXPECTED_STATE_MACHINES = {
   FailoverStateMachine: 'failover',
   FenceStateMachine: 'fence',
+  ReprotectStateMachine: 'reprotect',
   FailbackStateMachine: 'failback',
 } as const;
 export type StateMachineId = keyof typeof EXPECTED_STATE_MACHINES;
@@ -51,6 +55,7 @@ export const readSourceDefinitions = (root: string): Record<StateMachineId, stri
   return {
     FailoverStateMachine: read(EXPECTED_STATE_MACHINES.FailoverStateMachine),
     FenceStateMachine: read(EXPECTED_STATE_MACHINES.FenceStateMachine),
+    ReprotectStateMachine: read(EXPECTED_STATE_MACHINES.ReprotectStateMachine),
     FailbackStateMachine: read(EXPECTED_STATE_MACHINES.FailbackStateMachine),
   };
 };

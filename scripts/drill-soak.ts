@@ -45,6 +45,7 @@ const EXPECTED: Record<string, DrillOutcome> = {
   // before any database change (plans/example-arc.yml recovers).
   'us-east-1-outage': 'failed',
   'old-primary-returns': 'recovered',
+  reprotect: 'recovered',
   failback: 'recovered',
   // The RDS standby stays 45 s behind: the failback waits its bound and stops with nothing changed.
   'failback-lagging': 'blocked',

@@ -113,6 +113,36 @@ const allow = (actions, resources, condition) =>
     ? []
     : [{ Effect: 'Allow', Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) }];
 
+/**
+ * The reprotect runbook's derived names (shared/domain/reprotect.ts, reprotectName): `<base>-<role>-<6 hex>`, the
+ * base cut so that the whole fits 63 characters. As IAM patterns: the base (cut the same way) and `-<role>-*`.
+ */
+const derivedPattern = (base, role) =>
+  `${base
+    .slice(0, 63 - role.length - 8)
+    .replace(/-+$/, '')
+    .replace(/--+/g, '-')}-${role}-*`;
+/**
+ * After a failover the writer is the plan's standby copy and the new standby goes into the plan's
+ * `reprotect.region`, else the old primary's region (the plan's primary). The reverse direction (after a failback)
+ * is the failback runbook's to grant.
+ */
+const reprotectPairs = (plans) =>
+  plans.flatMap((plan) =>
+    plan.databases.map((db) => {
+      const writer = db.kind === 'rds-read-replica' ? db.replica : db.secondary;
+      const old = db.primary;
+      const writerId = db.kind === 'rds-read-replica' ? writer.instance : writer.cluster;
+      const oldId = db.kind === 'rds-read-replica' ? old.instance : old.cluster;
+      return {
+        db,
+        writer: { region: writer.region, id: writerId },
+        old: { region: old.region, id: oldId },
+        target: db.reprotect?.region ?? old.region,
+      };
+    }),
+  );
+
 const instances = (plans) => plans.flatMap((plan) => plan.databases.filter((db) => db.kind === 'rds-read-replica'));
 const globals = (plans) => plans.flatMap((plan) => plan.databases.filter((db) => db.kind === 'aurora-global'));
 
@@ -469,6 +499,111 @@ module.exports = {
       sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`),
     );
     return allow(['route53:ListResourceRecordSets'], arns);
+  },
+
+  /**
+   * Assess Reprotect: read each database's writer (the plan's standby copy after a failover), whether the old
+   * primary's region answers (its old primary), and the Aurora global clusters.
+   */
+  rdsReprotectAssessStatements: () => {
+    const pairs = reprotectPairs(loadPlans());
+    const rds = pairs.filter((pair) => pair.db.kind === 'rds-read-replica');
+    const aurora = pairs.filter((pair) => pair.db.kind === 'aurora-global');
+    return [
+      ...allow(
+        ['rds:DescribeDBInstances'],
+        rds.flatMap((pair) => [
+          rdsArn(pair.writer.region, 'db', pair.writer.id),
+          rdsArn(pair.old.region, 'db', pair.old.id),
+        ]),
+      ),
+      ...allow(
+        ['rds:DescribeDBClusters'],
+        aurora.flatMap((pair) => [
+          rdsArn(pair.writer.region, 'cluster', pair.writer.id),
+          rdsArn(pair.old.region, 'cluster', pair.old.id),
+        ]),
+      ),
+      ...allow(
+        ['rds:DescribeGlobalClusters'],
+        unique(aurora.map((pair) => pair.db.globalCluster)).map(globalClusterArn),
+      ),
+    ];
+  },
+
+  /**
+   * Reprotect Database. RDS: snapshot the old primary (its snapshot, named `<old>-pre-*`), create the cross-region
+   * read replica (`<writer>-rp-*`, authorized on the replica and on its source) with the plan's KMS key of that
+   * region (RDS uses the key for the caller: kms:CreateGrant and kms:DescribeKey), and delete the old primary only
+   * for the plans that ask (`reprotect.deleteOldPrimary`), with its final snapshot (`<old>-final-*`). Aurora: read
+   * the global cluster and its members; a new secondary cluster (`<writer>-sc-*`) and its instance join it.
+   */
+  rdsReprotectStatements: () => {
+    const pairs = reprotectPairs(loadPlans());
+    const rds = pairs.filter((pair) => pair.db.kind === 'rds-read-replica');
+    const aurora = pairs.filter((pair) => pair.db.kind === 'aurora-global');
+    const replica = (pair) => rdsArn(pair.target, 'db', derivedPattern(pair.writer.id, 'rp'));
+    const snapshot = (pair, role) => rdsArn(pair.old.region, 'snapshot', derivedPattern(pair.old.id, role));
+    const secondary = (pair) => derivedPattern(pair.writer.id, 'sc');
+    const keys = unique(pairs.flatMap((pair) => Object.values(pair.db.reprotect?.kmsKeys ?? {})));
+    const deleting = rds.filter((pair) => pair.db.reprotect?.deleteOldPrimary === true);
+    return [
+      ...allow(
+        ['rds:DescribeDBInstances'],
+        rds.flatMap((pair) => [
+          rdsArn(pair.writer.region, 'db', pair.writer.id),
+          rdsArn(pair.old.region, 'db', pair.old.id),
+          replica(pair),
+        ]),
+      ),
+      ...allow(
+        ['rds:DescribeDBSnapshots'],
+        rds.map((pair) => snapshot(pair, 'pre')),
+      ),
+      ...allow(
+        ['rds:CreateDBSnapshot'],
+        rds.flatMap((pair) => [rdsArn(pair.old.region, 'db', pair.old.id), snapshot(pair, 'pre')]),
+      ),
+      ...allow(
+        ['rds:CreateDBInstanceReadReplica'],
+        rds.flatMap((pair) => [rdsArn(pair.writer.region, 'db', pair.writer.id), replica(pair)]),
+      ),
+      ...allow(
+        ['rds:DeleteDBInstance'],
+        deleting.flatMap((pair) => [rdsArn(pair.old.region, 'db', pair.old.id), snapshot(pair, 'final')]),
+      ),
+      ...allow(['kms:CreateGrant', 'kms:DescribeKey'], keys),
+      ...allow(
+        ['rds:DescribeGlobalClusters'],
+        unique(aurora.map((pair) => pair.db.globalCluster)).map(globalClusterArn),
+      ),
+      ...allow(
+        ['rds:DescribeDBClusters'],
+        aurora.flatMap((pair) => [
+          rdsArn(pair.writer.region, 'cluster', pair.writer.id),
+          rdsArn(pair.old.region, 'cluster', pair.old.id),
+          rdsArn(pair.target, 'cluster', secondary(pair)),
+        ]),
+      ),
+      ...allow(
+        ['rds:CreateDBCluster'],
+        aurora.flatMap((pair) => [
+          rdsArn(pair.target, 'cluster', secondary(pair)),
+          globalClusterArn(pair.db.globalCluster),
+        ]),
+      ),
+      ...allow(
+        ['rds:CreateDBInstance'],
+        aurora.flatMap((pair) => [
+          rdsArn(pair.target, 'cluster', secondary(pair)),
+          rdsArn(pair.target, 'db', secondary(pair)),
+        ]),
+      ),
+      ...allow(
+        ['rds:DescribeDBInstances'],
+        aurora.map((pair) => rdsArn(pair.target, 'db', secondary(pair))),
+      ),
+    ];
   },
 
   /**

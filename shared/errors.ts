@@ -237,3 +237,11 @@ export class FenceRefusedError extends SwitchbackError {
     this.name = 'FenceRefusedError';
   }
 }
+
+/** A database the reprotect runbook cannot go on with (a name taken by something else, a replica that failed). */
+export class ReprotectRefusedError extends SwitchbackError {
+  constructor(databaseId: string, detail: string) {
+    super(`cannot re-protect ${databaseId}: ${detail}`);
+    this.name = 'ReprotectRefusedError';
+  }
+}

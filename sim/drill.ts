@@ -419,9 +419,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   if (options.restoreFaults) scenario.restore = { ...scenario.restore, ...options.restoreFaults };
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
-  const fenceStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`;
-  const failbackStateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failback`;
-  const runbookArns = { fence: fenceStateMachineArn, failback: failbackStateMachineArn } as const;
+  // The runbooks a scenario starts by hand after the failover, each its own state machine (as serverless.yml names them).
+  const runbookArns = {
+    fence: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`,
+    reprotect: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-reprotect`,
+    failback: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failback`,
+  } as const;
 
   const cleanups: (() => unknown)[] = [];
   const cleanup = async () => {
@@ -531,10 +534,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         });
       const runner = runnerFor(stateMachineArn);
       // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
-      const runbookRunners = new Map([
-        [fenceStateMachineArn, runnerFor(fenceStateMachineArn, loadDefinition('fence'))],
-        [failbackStateMachineArn, runnerFor(failbackStateMachineArn, loadDefinition('failback'))],
-      ]);
+      const runbookRunners = new Map(
+        Object.entries(runbookArns).map(([action, arn]) => [arn, runnerFor(arn, loadDefinition(action))] as const),
+      );
       world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
       const allRunners = () => [runner, ...runbookRunners.values()];
       where.runner = runner;

@@ -36,6 +36,7 @@ const PHASE_LABELS: Record<PhaseName, string> = {
   dns: 'Flip DNS',
   verify: 'Verify recovery',
   fence: 'Fence old primary',
+  reprotect: 'Re-protect (new standby)',
 };
 const ORDER: PhaseName[] = ['detect', 'decide', 'promote', 'dns', 'verify'];
 

@@ -135,6 +135,19 @@ export const SCENARIOS = {
       ],
     }),
   },
+  reprotect: {
+    summary:
+      'after the failover and the fence, the reprotect runbook gives each new primary a standby in the old region',
+    description:
+      'The primary region goes down and the standby takes over; the region returns at 15 minutes; an operator runs the fence runbook at 20 minutes and the reprotect runbook at 25: the old RDS primary is snapshotted, a new cross-region read replica of the new primary is created in the old region and waited for until it replicates (its lag starts high and falls), and the old Aurora primary, which rejoined the global cluster, becomes its standby.',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
+      runbooks: [
+        { action: 'fence', atSeconds: at + 1200 },
+        { action: 'reprotect', atSeconds: at + 1500 },
+      ],
+    }),
+  },
   failback: {
     summary: 'failback runbook: back to the primary region with no data loss, from a re-protected topology',
     description:

@@ -1,7 +1,9 @@
 import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { PutEventsCommandInput, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type {
+  CreateDBClusterCommandInput,
   CreateDBInstanceCommandInput,
+  CreateDBInstanceReadReplicaCommandInput,
   DeleteDBClusterCommandInput,
   DeleteDBInstanceCommandInput,
   DescribeDBClusterAutomatedBackupsCommandInput,
@@ -81,6 +83,9 @@ const MUTATING: Record<
   CreateDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   DeleteDBInstance: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   DeleteDBCluster: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
+  CreateDBSnapshot: { service: 'rds', target: (input) => String(input.DBSnapshotIdentifier) },
+  CreateDBInstanceReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
+  CreateDBCluster: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
   PutParameter: { service: 'ssm', target: (input) => `${String(input.Name)}=${String(input.Value)}` },
 };
 
@@ -118,6 +123,8 @@ const rdsOperations: Record<string, Operation> = {
     const { DBInstanceIdentifier, Filters } = asRecord(input) as { DBInstanceIdentifier?: string; Filters?: [] };
     const restored = DBInstanceIdentifier ? world.restores.findInstance(region, DBInstanceIdentifier) : undefined;
     if (restored) return { DBInstances: [world.restores.describeInstance(restored)] };
+    const clusterInstance = DBInstanceIdentifier ? world.aurora.findInstance(region, DBInstanceIdentifier) : undefined;
+    if (clusterInstance) return { DBInstances: [world.aurora.toDbInstance(clusterInstance, world.clock.now())] };
     const planned = world.rds.describe(region, DBInstanceIdentifier, Filters);
     const extra = DBInstanceIdentifier === undefined ? world.restores.describeInstances(region, Filters) : [];
     return { DBInstances: [...planned, ...extra] };
@@ -128,11 +135,32 @@ const rdsOperations: Record<string, Operation> = {
   RestoreDBClusterToPointInTime: ({ world, region, input }) => ({
     DBCluster: world.restores.restoreCluster(region, input as RestoreDBClusterToPointInTimeCommandInput),
   }),
-  CreateDBInstance: ({ world, region, input }) => ({
-    DBInstance: world.restores.createInstance(region, input as CreateDBInstanceCommandInput),
+  // An instance of a global database's cluster (a new secondary), else of a restored cluster.
+  CreateDBInstance: ({ world, region, input }) => {
+    const request = input as CreateDBInstanceCommandInput;
+    return world.aurora.findCluster(region, String(request.DBClusterIdentifier ?? ''))
+      ? { DBInstance: world.aurora.createInstance(region, request) }
+      : { DBInstance: world.restores.createInstance(region, request) };
+  },
+  // A restore test's throwaway, else one of the RDS model's instances (the plan's are deletion-protected).
+  DeleteDBInstance: ({ world, region, input }) => {
+    const request = input as DeleteDBInstanceCommandInput;
+    return world.restores.findInstance(region, String(request.DBInstanceIdentifier ?? ''))
+      ? { DBInstance: world.restores.deleteInstance(region, request) }
+      : { DBInstance: world.rds.deleteInstance(region, request) };
+  },
+  CreateDBSnapshot: ({ world, region, input }) => {
+    const { DBInstanceIdentifier, DBSnapshotIdentifier } = asRecord(input) as Record<string, string>;
+    return { DBSnapshot: world.rds.createSnapshot(region, DBInstanceIdentifier ?? '', DBSnapshotIdentifier ?? '') };
+  },
+  DescribeDBSnapshots: ({ world, region, input }) => ({
+    DBSnapshots: world.rds.describeSnapshots(region, asRecord(input).DBSnapshotIdentifier as string | undefined),
   }),
-  DeleteDBInstance: ({ world, region, input }) => ({
-    DBInstance: world.restores.deleteInstance(region, input as DeleteDBInstanceCommandInput),
+  CreateDBInstanceReadReplica: ({ world, region, input }) => ({
+    DBInstance: world.rds.createReadReplica(region, input as CreateDBInstanceReadReplicaCommandInput),
+  }),
+  CreateDBCluster: ({ world, region, input }) => ({
+    DBCluster: world.aurora.createSecondary(region, input as CreateDBClusterCommandInput),
   }),
   DeleteDBCluster: ({ world, region, input }) => ({
     DBCluster: world.restores.deleteCluster(region, input as DeleteDBClusterCommandInput),

@@ -73,6 +73,26 @@ export interface TimingModel {
      * "Stopping an Amazon RDS DB instance temporarily", gives none either).
      */
     stopSeconds: number;
+    /**
+     * CreateDBSnapshot, `creating` to `available`. RDS User Guide, "Creating a DB snapshot": the first snapshot of
+     * an instance holds all its data, later ones are incremental; no published duration: 600 s is a modelling choice.
+     */
+    snapshotSeconds: number;
+    /**
+     * CreateDBInstanceReadReplica across regions, `creating` to `available`. RDS User Guide, "Creating a read
+     * replica": RDS takes a snapshot of the source and begins replication, and a long-running transaction slows it;
+     * no published duration: 1200 s is a modelling choice.
+     */
+    replicaCreateSeconds: number;
+    /**
+     * The new replica's lag when it becomes available (the writes made since its snapshot), falling linearly to the
+     * usual seeded lag over `replicaCatchUpSeconds`. Same source ("its volumes continue to load data blocks"):
+     * modelling choices.
+     */
+    replicaInitialLagSeconds: number;
+    replicaCatchUpSeconds: number;
+    /** DeleteDBInstance (with a final snapshot), `deleting` to gone. Modelling choice, as restore.deleteSeconds. */
+    deleteSeconds: number;
   };
   aurora: {
     /**
@@ -87,6 +107,13 @@ export interface TimingModel {
     /** AuroraGlobalDBRPOLag range, ms. Aurora User Guide, Global Database: lag "typically < 1 s". */
     lagMinMs: number;
     lagMaxMs: number;
+    /**
+     * CreateDBCluster joined to a global cluster (a new secondary), `creating` to `available`, and its first
+     * instance. Aurora User Guide, "Adding an AWS Region to an Amazon Aurora global database": replication begins
+     * when the cluster's primary instance is available; no published duration: modelling choices (as restores).
+     */
+    secondaryClusterSeconds: number;
+    secondaryInstanceSeconds: number;
   };
   restore: {
     /**
@@ -135,8 +162,21 @@ export const DEFAULT_TIMING: TimingModel = Object.freeze({
     restorableCadenceSeconds: 300,
     crossRegionCopyLagSeconds: 300,
     stopSeconds: 120,
+    snapshotSeconds: 600,
+    replicaCreateSeconds: 1200,
+    replicaInitialLagSeconds: 900,
+    replicaCatchUpSeconds: 600,
+    deleteSeconds: 240,
   },
-  aurora: { failoverSeconds: 120, switchoverSeconds: 150, jitter: 0.1, lagMinMs: 100, lagMaxMs: 900 },
+  aurora: {
+    failoverSeconds: 120,
+    switchoverSeconds: 150,
+    jitter: 0.1,
+    lagMinMs: 100,
+    lagMaxMs: 900,
+    secondaryClusterSeconds: 600,
+    secondaryInstanceSeconds: 420,
+  },
   restore: {
     instanceBaseSeconds: 600,
     instanceSecondsPerGiB: 3,

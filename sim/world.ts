@@ -8,7 +8,7 @@ import { AuroraModel } from './models/aurora';
 import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
-import { HISTORY_MS, RdsModel } from './models/rds';
+import { HISTORY_MS, type RdsInstance, RdsModel } from './models/rds';
 import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
 import { Random } from './random';
@@ -122,7 +122,7 @@ export interface ScenarioSpec {
   restore?: RestoreFaults;
   timing?: TimingOverrides;
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
-  runbooks?: { action: 'fence' | 'failback'; atSeconds: number }[];
+  runbooks?: { action: 'fence' | 'reprotect' | 'failback'; atSeconds: number }[];
   /**
    * How the world starts. `plan` (default): as the plan file says. `reprotected`: after an earlier failover that was
    * fenced and re-protected: the standby region writes, the old RDS primary is stopped and a new read replica of the
@@ -707,8 +707,7 @@ export class World {
             : undefined,
       );
     }
-    for (const instance of this.rds.instances) {
-      if (!instance.sourceArn) continue;
+    const publishLag = (instance: RdsInstance) =>
       this.metrics.register(
         instance.region,
         'AWS/RDS',
@@ -716,7 +715,9 @@ export class World {
         { DBInstanceIdentifier: instance.identifier },
         (m) => this.rds.replicaLagSample(instance, m),
       );
-    }
+    for (const instance of this.rds.instances) if (instance.sourceArn) publishLag(instance);
+    // A replica made later (CreateDBInstanceReadReplica) publishes ReplicaLag too, once it is available.
+    this.rds.onReplicaCreated = publishLag;
     for (const global of this.aurora.globals) {
       for (const cluster of global.members) {
         this.metrics.register(

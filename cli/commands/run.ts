@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type RunInput, runInputSchema } from '../../shared/domain/run';
+import { ACTIONS, type RunInput, runInputSchema } from '../../shared/domain/run';
 import { InvalidRunInputError } from '../../shared/errors';
 import { toFieldIssues } from '../../shared/plan/load';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
@@ -19,7 +19,7 @@ const FLAGS: Record<string, string> = {
 
 export interface RunOptions extends TargetOptions {
   plan: string;
-  /** The runbook: failover (default), fence or failback. */
+  /** The runbook: failover (default), fence or reprotect; each is its own state machine. */
   action?: string;
   reason: string;
   mode: string;
@@ -47,15 +47,15 @@ export const manualIncidentId = (plan: string, mode: string, now: Date): string 
  */
 export const buildRunInput = (options: RunOptions, user: string, now: Date): RunInput => {
   const action = options.action ?? 'failover';
-  // A failover's id names its mode (as it always has); another runbook's names the runbook too.
-  const label = action === 'failover' ? (options.mode ?? '') : `${action}-${options.mode ?? ''}`;
+  // Another runbook's incident id names it too, so that it never equals a failover's started in the same second.
+  const idMode = action === 'failover' ? (options.mode ?? '') : `${action}-${options.mode ?? ''}`;
   const candidate = {
     plan: options.plan,
     action,
     mode: options.mode,
     reason: options.reason,
     requestedBy: options.requestedBy ?? user,
-    incidentId: manualIncidentId(options.plan ?? '', label, now),
+    incidentId: manualIncidentId(options.plan ?? '', idMode, now),
     trigger: { type: 'manual' },
   };
   const result = runInputSchema.safeParse(candidate);
@@ -68,29 +68,41 @@ export const buildRunInput = (options: RunOptions, user: string, now: Date): Run
 };
 
 /**
- * The state machine of a runbook: each runbook has its own (`switchback-<stage>-<action>`), so the failover state
- * machine's ARN (--state-machine-arn, SWITCHBACK_STATE_MACHINE_ARN) names its siblings; any other ARN is used as given.
+ * The state machine of `action`: the one given with --state-machine-arn, else the deployment's, derived from the
+ * failover state machine's ARN (serverless.yml names each `<service>-<stage>-<runbook>`).
  */
-export const runbookStateMachineArn = (arn: string, action: string): string =>
-  action !== 'failover' && /-failover$/.test(arn) ? arn.replace(/-failover$/, `-${action}`) : arn;
-
-/**
- * Starts the failover runbook by hand in AWS: a real failover (live or game-day) or a dry run.
- *
- * @returns the exit code
- */
-export const startRun = async (options: RunOptions, deps: CliDeps): Promise<number> => {
-  const input = buildRunInput(options, deps.env.user, deps.clock.now());
-  const target = resolveTarget(options, deps.env);
-  if (!target.stateMachineArn) {
+export const runbookArn = (action: string, given: string | undefined, failoverArn: string | undefined): string => {
+  if (given) return given;
+  if (!failoverArn) {
     throw new UsageError(
       'no state machine: give --state-machine-arn <arn> or set SWITCHBACK_STATE_MACHINE_ARN ' +
         '(the FailoverStateMachineArn output of the deployment)',
     );
   }
+  if (action === 'failover') return failoverArn;
+  if (!/-failover$/.test(failoverArn)) {
+    throw new UsageError(
+      `--action ${action}: give its state machine with --state-machine-arn (the ${action[0]?.toUpperCase()}${action.slice(1)}StateMachineArn output); ` +
+        `SWITCHBACK_STATE_MACHINE_ARN (${failoverArn}) does not end in "-failover", so it cannot be derived`,
+    );
+  }
+  return failoverArn.replace(/-failover$/, `-${action}`);
+};
+
+/**
+ * Starts a runbook (failover by default, or --action fence / reprotect) by hand in AWS: a real failover (live or game-day) or a dry run.
+ *
+ * @returns the exit code
+ */
+export const startRun = async (options: RunOptions, deps: CliDeps): Promise<number> => {
+  const input = buildRunInput(options, deps.env.user, deps.clock.now());
+  const resolved = resolveTarget(options, deps.env);
+  const target = {
+    ...resolved,
+    stateMachineArn: runbookArn(input.action, options.stateMachineArn, resolved.stateMachineArn),
+  };
   const name = input.incidentId ?? manualIncidentId(input.plan, input.mode, deps.clock.now());
-  const stateMachineArn = runbookStateMachineArn(target.stateMachineArn, input.action);
-  const started = await deps.workflow({ ...target, stateMachineArn }).startFailover(name, input);
+  const started = await deps.workflow(target).startFailover(name, input);
   deps.io.out(
     `${started.alreadyStarted ? '= already running' : '✓ started'}: ${input.action} of ${input.plan} ` +
       `(mode ${input.mode}) as incident ${name}`,
@@ -108,9 +120,8 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
   program
     .command('run')
     .description(
-      'start a runbook in AWS (--action, default failover), on the deployment named by --state-machine-arn (the ' +
-        "failover state machine's ARN names the others): live and game-day change production; dry-run changes " +
-        'nothing and records what it would do. ' +
+      'start the failover runbook in AWS, on the deployment named by --state-machine-arn: live and game-day ' +
+        'promote databases and flip DNS in production; dry-run changes nothing and records what it would do. ' +
         '(A local simulation that touches no AWS account is `switchback drill`.)',
     )
     .requiredOption(
@@ -120,15 +131,14 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
     )
     .requiredOption('--reason <text>', 'why: goes into the record and the incident channel')
     .option(
-      '--action <runbook>',
-      'failover (promote the standbys, flip DNS) | fence (keep the old primaries from taking writes) | failback ' +
-        "(the planned return to the plan's primary region, no data loss; needs a re-protected topology)",
-      'failover',
-    )
-    .option(
       '--mode <mode>',
       'live (fail over now) | game-day (fail over now, recorded as a planned game day) | dry-run (no change)',
       'live',
+    )
+    .option(
+      '--action <action>',
+      `the runbook: ${ACTIONS.join(' | ')} (fence, reprotect and failback follow a failover; each has its own state machine)`,
+      'failover',
     )
     .option('--requested-by <who>', 'who asks for this run (default: the OS user)')
     .option('--state-machine-arn <arn>', 'the failover state machine (default: $SWITCHBACK_STATE_MACHINE_ARN)')

@@ -18,6 +18,13 @@ export const PREFLIGHT_CHECKS = [
   'record-set-identifiers',
   'record-roles',
   'claimed-by-other-run',
+  // The reprotect runbook's checks (shared/domain/reprotect.ts).
+  'topology-failed-over',
+  'no-standby-yet',
+  'old-primary-fenced',
+  'old-region-answers',
+  'kms-key',
+  'instance-class',
 ] as const;
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
 

@@ -17,10 +17,10 @@ export type Mode = (typeof MODES)[number];
 
 /**
  * The runbooks. Each has its own state machine (statemachines/<action>.asl.json) that accepts only its own action:
- * failover (promote the standbys, flip DNS), fence (keep the old primary from taking writes), failback (the planned
- * return to the plan's primary region, with no data loss).
+ * failover (promote the standbys, flip DNS), fence (keep the old primary from taking writes), reprotect (give the
+ * new primary a standby again), failback (the planned return to the plan's primary region, with no data loss).
  */
-export const ACTIONS = ['failover', 'fence', 'failback'] as const;
+export const ACTIONS = ['failover', 'fence', 'reprotect', 'failback'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** How the run began: a health alarm, or a person (console or `switchback run`). */
@@ -134,12 +134,13 @@ export interface AlarmIncident {
   openedAt: string;
 }
 
-export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify', 'fence'] as const;
+export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify', 'fence', 'reprotect'] as const;
 export type PhaseName = (typeof PHASES)[number];
 /** The phases each runbook goes through, in order: what a run's record and its Slack message list. */
 export const RUNBOOK_PHASES: Record<Action, readonly PhaseName[]> = {
   failover: ['detect', 'decide', 'promote', 'dns', 'verify'],
   fence: ['decide', 'fence'],
+  reprotect: ['decide', 'reprotect'],
   failback: ['decide', 'promote', 'dns', 'verify'],
 };
 

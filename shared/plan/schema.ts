@@ -60,11 +60,64 @@ const rdsIdentifier = z
 const instanceRef = z.strictObject({ instance: rdsIdentifier, region: regionSchema });
 const clusterRef = z.strictObject({ cluster: rdsIdentifier, region: regionSchema });
 
+/** A KMS key ARN: a cross-region replica is encrypted with a key of its own region, named by ARN (IAM grants on it). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d):\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+
+/**
+ * How the reprotect runbook gives the new primary a standby again (statemachines/reprotect.asl.json). All optional:
+ * without it the standby goes into the old primary's region, and an encrypted database cannot be re-protected
+ * (the run refuses, naming `kmsKeys`).
+ */
+export const reprotectSchema = z
+  .strictObject({
+    /** Where the new standby goes; the old primary's region when absent. */
+    region: regionSchema.optional(),
+    /**
+     * The KMS key per region to encrypt a new standby with, where the source is encrypted: a cross-region replica
+     * of an encrypted instance needs a key of the replica's region (RDS User Guide, "Creating a read replica in a
+     * different AWS Region"). Keyed by region, so that both directions (after a failback too) are covered.
+     */
+    kmsKeys: z
+      .record(
+        regionSchema,
+        z
+          .string({ error: 'expected a KMS key ARN such as "arn:aws:kms:us-east-1:123456789012:key/1234abcd-…"' })
+          .regex(KMS_KEY_ARN, {
+            error: (issue) =>
+              `"${String(issue.input)}" is not a KMS key ARN (expected arn:aws:kms:<region>:<account>:key/<key id>; an alias cannot be granted in IAM)`,
+          }),
+      )
+      .optional(),
+    /** Instance class of a new Aurora secondary's instance (RDS replicas take the source's when absent). */
+    instanceClass: z
+      .string({ error: 'expected an instance class such as "db.r6g.large"' })
+      .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
+        error: (issue) => `"${String(issue.input)}" is not a DB instance class (expected e.g. "db.r6g.large")`,
+      })
+      .optional(),
+    /** RDS: delete the old primary once the new standby replicates (after its snapshot, with a final snapshot). */
+    deleteOldPrimary: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .superRefine((settings, ctx) => {
+    for (const [region, arn] of Object.entries(settings.kmsKeys ?? {})) {
+      const keyRegion = KMS_KEY_ARN.exec(arn)?.[1];
+      if (keyRegion && keyRegion !== region) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kmsKeys', region],
+          message: `the key is in ${keyRegion}, not ${region}: a replica in ${region} needs a key of ${region}`,
+        });
+      }
+    }
+  });
+export type ReprotectSettings = z.output<typeof reprotectSchema>;
+
 export const rdsReadReplicaSchema = z.strictObject({
   id: nameSchema,
   kind: z.literal('rds-read-replica'),
   primary: instanceRef,
   replica: instanceRef,
+  reprotect: reprotectSchema.optional(),
 });
 
 export const auroraGlobalSchema = z.strictObject({
@@ -73,6 +126,7 @@ export const auroraGlobalSchema = z.strictObject({
   globalCluster: rdsIdentifier,
   primary: clusterRef,
   secondary: clusterRef,
+  reprotect: reprotectSchema.optional(),
 });
 
 export const databaseSchema = z.discriminatedUnion('kind', [rdsReadReplicaSchema, auroraGlobalSchema], {

@@ -1,4 +1,12 @@
-import type { DBCluster, DBClusterAutomatedBackup, Filter, GlobalCluster } from '@aws-sdk/client-rds';
+import type {
+  CreateDBClusterCommandInput,
+  CreateDBInstanceCommandInput,
+  DBCluster,
+  DBClusterAutomatedBackup,
+  DBInstance,
+  Filter,
+  GlobalCluster,
+} from '@aws-sdk/client-rds';
 import type { Scheduler } from '../clock';
 import { awsError } from '../errors';
 import type { Random } from '../random';
@@ -23,6 +31,19 @@ export interface AuroraCluster {
   resourceId: string;
   createdMs: number;
   restorePhaseMs: number;
+  /** A secondary added by CreateDBCluster: `creating` until then. */
+  availableMs?: number;
+  kmsKeyId?: string;
+}
+
+/** An instance of a secondary cluster added by CreateDBInstance (the plan's own clusters' instances are not modelled). */
+export interface AuroraInstance {
+  identifier: string;
+  region: string;
+  clusterIdentifier: string;
+  instanceClass: string;
+  createdMs: number;
+  availableMs: number;
 }
 
 export interface GlobalOperation {
@@ -78,6 +99,7 @@ export class AuroraGlobal {
 
 export class AuroraModel {
   readonly globals: AuroraGlobal[] = [];
+  readonly instances: AuroraInstance[] = [];
 
   constructor(
     private readonly clock: Scheduler,
@@ -193,6 +215,119 @@ export class AuroraModel {
   /** SwitchoverGlobalCluster. */
   switchover(identifier: string, target: string): GlobalCluster {
     return this.begin(identifier, target, 'switchover');
+  }
+
+  /**
+   * CreateDBCluster with GlobalClusterIdentifier: a new secondary cluster in `region`, `creating` for
+   * timing.aurora.secondaryClusterSeconds. It replicates once its first instance is available (Aurora User Guide,
+   * "Adding an AWS Region to an Amazon Aurora global database"). Refuses like RDS: a taken name
+   * (DBClusterAlreadyExistsFault), an unknown global cluster, a region that already has a member, and an encrypted
+   * global database without a KmsKeyId of the new region.
+   */
+  createSecondary(region: string, input: CreateDBClusterCommandInput): DBCluster {
+    const now = this.clock.now();
+    const identifier = String(input.DBClusterIdentifier ?? '');
+    const global = this.globals.find((g) => g.identifier === input.GlobalClusterIdentifier);
+    if (!global) {
+      throw awsError('RDSClient', {
+        code: 'GlobalClusterNotFoundFault',
+        message: `Global cluster ${input.GlobalClusterIdentifier} not found.`,
+        status: 404,
+      });
+    }
+    if (this.findCluster(region, identifier)) {
+      throw awsError('RDSClient', { code: 'DBClusterAlreadyExistsFault', message: 'DB Cluster already exists' });
+    }
+    if (global.members.some((m) => m.region === region)) {
+      throw awsError('RDSClient', {
+        code: 'InvalidGlobalClusterStateFault',
+        message: `Global cluster ${global.identifier} already has a member in ${region}.`,
+      });
+    }
+    // The modelled global databases are encrypted (StorageEncrypted true).
+    if (!input.KmsKeyId) {
+      throw awsError('RDSClient', {
+        code: 'InvalidParameterCombination',
+        message: `A KMS key of ${region} is required to add a secondary cluster to the encrypted global cluster ${global.identifier}.`,
+      });
+    }
+    const arn = `arn:aws:rds:${region}:${this.account}:cluster:${identifier}`;
+    const cluster: AuroraCluster = {
+      identifier,
+      region,
+      arn,
+      resourceId: `cluster-${this.random.hexAt(`cluster:${arn}`, 0, 26).toUpperCase()}`,
+      createdMs: now,
+      restorePhaseMs: Math.floor(this.random.next() * this.timing.rds.restorableCadenceSeconds * 1000),
+      availableMs: now + this.timing.aurora.secondaryClusterSeconds * 1000,
+      kmsKeyId: input.KmsKeyId,
+    };
+    global.members.push(cluster);
+    return this.toDbCluster(global, cluster, now);
+  }
+
+  /** CreateDBInstance in a cluster of a global database: the cluster must be available; the name free. */
+  createInstance(region: string, input: CreateDBInstanceCommandInput): DBInstance {
+    const now = this.clock.now();
+    const identifier = String(input.DBInstanceIdentifier ?? '');
+    const found = this.findCluster(region, String(input.DBClusterIdentifier ?? ''));
+    if (!found) {
+      throw awsError('RDSClient', {
+        code: 'DBClusterNotFoundFault',
+        message: `DBCluster ${input.DBClusterIdentifier} not found.`,
+        status: 404,
+      });
+    }
+    if (this.findInstance(region, identifier)) {
+      throw awsError('RDSClient', {
+        code: 'DBInstanceAlreadyExists',
+        message: `DB instance already exists: ${identifier}`,
+      });
+    }
+    if (found.cluster.availableMs !== undefined && now < found.cluster.availableMs) {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBClusterStateFault',
+        message: `DB cluster ${found.cluster.identifier} is not in available state (current state: creating).`,
+      });
+    }
+    const instance: AuroraInstance = {
+      identifier,
+      region,
+      clusterIdentifier: found.cluster.identifier,
+      instanceClass: input.DBInstanceClass ?? 'db.r6g.large',
+      createdMs: now,
+      availableMs: now + this.timing.aurora.secondaryInstanceSeconds * 1000,
+    };
+    this.instances.push(instance);
+    return this.toDbInstance(instance, now);
+  }
+
+  /** An instance added by CreateDBInstance, if any. */
+  findInstance(region: string, identifier: string): AuroraInstance | undefined {
+    return this.instances.find((i) => i.region === region && i.identifier === identifier);
+  }
+
+  toDbInstance(instance: AuroraInstance, now: number): DBInstance {
+    return {
+      DBInstanceIdentifier: instance.identifier,
+      DBInstanceArn: `arn:aws:rds:${instance.region}:${this.account}:db:${instance.identifier}`,
+      DBInstanceClass: instance.instanceClass,
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      DBInstanceStatus: now < instance.availableMs ? 'creating' : 'available',
+      DBClusterIdentifier: instance.clusterIdentifier,
+      InstanceCreateTime: new Date(instance.createdMs),
+      StorageEncrypted: true,
+      DeletionProtection: false,
+    };
+  }
+
+  /** Whether a member replicates: the plan's clusters do; a new secondary once its first instance is available. */
+  private replicatesAt(cluster: AuroraCluster, now: number): boolean {
+    if (cluster.availableMs === undefined) return true;
+    return this.instances.some(
+      (i) => i.region === cluster.region && i.clusterIdentifier === cluster.identifier && now >= i.availableMs,
+    );
   }
 
   /** DescribeDBClusters in `region`: one (DBClusterNotFoundFault if absent) or all. */
@@ -344,7 +479,8 @@ export class AuroraModel {
         DBClusterArn: m.arn,
         Readers: m.arn === writer ? global.members.filter((o) => o.arn !== writer).map((o) => o.arn) : [],
         IsWriter: m.arn === writer,
-        SynchronizationStatus: this.regions.isDown(m.region, now) ? 'pending-resync' : 'connected',
+        SynchronizationStatus:
+          this.regions.isDown(m.region, now) || !this.replicatesAt(m, now) ? 'pending-resync' : 'connected',
       })),
       FailoverState: op
         ? {
@@ -359,7 +495,12 @@ export class AuroraModel {
 
   private toDbCluster(global: AuroraGlobal, cluster: AuroraCluster, now: number): DBCluster {
     const op = global.operationAt(now);
-    const status = op && (op.toArn === cluster.arn || op.fromArn === cluster.arn) ? 'failing-over' : 'available';
+    const creating = cluster.availableMs !== undefined && now < cluster.availableMs;
+    const status = creating
+      ? 'creating'
+      : op && (op.toArn === cluster.arn || op.fromArn === cluster.arn)
+        ? 'failing-over'
+        : 'available';
     return {
       DBClusterIdentifier: cluster.identifier,
       DBClusterArn: cluster.arn,

@@ -1,4 +1,11 @@
-import type { DBInstance, DBInstanceAutomatedBackup, Filter } from '@aws-sdk/client-rds';
+import type {
+  CreateDBInstanceReadReplicaCommandInput,
+  DBInstance,
+  DBInstanceAutomatedBackup,
+  DBSnapshot,
+  DeleteDBInstanceCommandInput,
+  Filter,
+} from '@aws-sdk/client-rds';
 import type { Scheduler } from '../clock';
 import { awsError } from '../errors';
 import type { Random } from '../random';
@@ -56,6 +63,13 @@ export class RdsInstance {
   promotion: Promotion | undefined;
   /** StopDBInstance: `stopping` from `startedMs`, `stopped` from `doneMs`. */
   stop: { startedMs: number; doneMs: number } | undefined;
+  /** A replica made by CreateDBInstanceReadReplica: `creating` until `availableMs`, then catching up. */
+  creation: { availableMs: number; initialLagSeconds: number; catchUpMs: number } | undefined;
+  /** DeleteDBInstance: `deleting` from `startedMs`, gone from `doneMs`. */
+  deletion: { startedMs: number; doneMs: number } | undefined;
+  kmsKeyId: string | undefined;
+  /** The plan's instances are created with deletion protection; a replica made by CreateDBInstanceReadReplica is not. */
+  deletionProtection = true;
   readonly backingUp: Window[] = [];
   backingUpOnFirstPromoteSeconds: number | undefined;
   /** ARN of the replicated automated backups in the standby region, when replication is on (primary only). */
@@ -88,6 +102,8 @@ export class RdsInstance {
 
   /** RDS DBInstanceStatus at `atMs`. */
   statusAt(atMs: number): string {
+    if (this.deletion && atMs >= this.deletion.startedMs) return 'deleting';
+    if (this.creation && atMs < this.creation.availableMs) return 'creating';
     if (this.stop && atMs >= this.stop.startedMs) return atMs < this.stop.doneMs ? 'stopping' : 'stopped';
     const promotion = this.promotion;
     if (promotion && atMs >= promotion.startedMs) {
@@ -105,6 +121,11 @@ export class RdsInstance {
     const promotion = this.promotion;
     if (promotion && promotion.outcome === 'available' && atMs >= promotion.rebootMs) return undefined;
     return this.sourceArn;
+  }
+
+  /** True once DeleteDBInstance has run its course: the instance is no longer listed. */
+  goneAt(atMs: number): boolean {
+    return this.deletion !== undefined && atMs >= this.deletion.doneMs;
   }
 
   /** True once a successful promotion has completed. */
@@ -140,8 +161,20 @@ export class RdsInstance {
 }
 
 /** The RDS instances of the world and the operations on them. */
+/** A manual DB snapshot (CreateDBSnapshot, or the final snapshot of DeleteDBInstance). */
+export interface RdsSnapshot {
+  identifier: string;
+  region: string;
+  instance: RdsInstance;
+  startedMs: number;
+  doneMs: number;
+}
+
 export class RdsModel {
   readonly instances: RdsInstance[] = [];
+  readonly snapshots: RdsSnapshot[] = [];
+  /** Called with each replica CreateDBInstanceReadReplica makes (the world registers its ReplicaLag metric). */
+  onReplicaCreated: ((replica: RdsInstance) => void) | undefined;
   /**
    * Since when the application sends no writes (the plan's failback write pause is set), epoch ms: a replica that
    * receives nothing new has caught up, so ReplicaLag reads 0 from the first minute that begins after it.
@@ -230,9 +263,12 @@ export class RdsModel {
     return instance;
   }
 
-  /** The instance `identifier` (or ARN) in `region`, if any. */
+  /** The instance `identifier` (or ARN) in `region`, if any (a deleted one is gone). */
   find(region: string, identifier: string): RdsInstance | undefined {
-    return this.instances.find((i) => i.region === region && (i.identifier === identifier || i.arn === identifier));
+    const now = this.clock.now();
+    return this.instances.find(
+      (i) => i.region === region && (i.identifier === identifier || i.arn === identifier) && !i.goneAt(now),
+    );
   }
 
   /** The replica whose source is `primaryArn`, if any. */
@@ -252,28 +288,39 @@ export class RdsModel {
     if (replica.promotion && replica.promotion.startedMs <= effective) effective = replica.promotion.startedMs - 1;
     if (replica.faults.lagSeconds !== undefined) return replica.faults.lagSeconds;
     const minute = Math.floor(effective / MINUTE_MS);
-    if (this.writesPausedFromMs !== undefined && minute * MINUTE_MS >= this.writesPausedFromMs) return 0;
-    return Math.round(
-      this.random.betweenAt(
-        `replica-lag:${replica.arn}`,
-        minute,
-        this.timing.rds.replicaLagMinSeconds,
-        this.timing.rds.replicaLagMaxSeconds,
-      ),
-    );
+    // The plan's failback write pause: the application sends nothing new, so no lag from ongoing writes.
+    const paused = this.writesPausedFromMs !== undefined && minute * MINUTE_MS >= this.writesPausedFromMs;
+    const seeded = paused
+      ? 0
+      : Math.round(
+          this.random.betweenAt(
+            `replica-lag:${replica.arn}`,
+            minute,
+            this.timing.rds.replicaLagMinSeconds,
+            this.timing.rds.replicaLagMaxSeconds,
+          ),
+        );
+    // A new replica starts behind by the writes made since its snapshot and catches up (RDS User Guide,
+    // "Creating a read replica"): the lag falls from its initial value to the usual seeded lag.
+    const creation = replica.creation;
+    if (!creation) return seeded;
+    const caughtUp = Math.min(1, Math.max(0, (effective - creation.availableMs) / creation.catchUpMs));
+    return Math.max(seeded, Math.round(creation.initialLagSeconds * (1 - caughtUp)));
   }
 
   /** ReplicaLag datapoint for a minute: published only while the instance is a replica. */
   replicaLagSample(replica: RdsInstance, minuteStartMs: number): number | undefined {
     if (minuteStartMs < this.t0Ms - HISTORY_MS) return undefined;
     if (!replica.sourceAt(minuteStartMs)) return undefined;
+    if (replica.creation && minuteStartMs < replica.creation.availableMs) return undefined;
+    if (replica.goneAt(minuteStartMs)) return undefined;
     return this.lagSecondsAt(replica, minuteStartMs);
   }
 
   /** DescribeDBInstances in `region`: one instance (DBInstanceNotFound if absent) or all. */
   describe(region: string, identifier?: string, filters?: Filter[]): DBInstance[] {
     const now = this.clock.now();
-    let list = this.instances.filter((i) => i.region === region);
+    let list = this.instances.filter((i) => i.region === region && !i.goneAt(now));
     if (identifier !== undefined) {
       list = list.filter((i) => i.identifier === identifier || i.arn === identifier);
       if (list.length === 0) {
@@ -366,6 +413,195 @@ export class RdsModel {
     }
     instance.stop = { startedMs: now, doneMs: now + this.timing.rds.stopSeconds * 1000 };
     return this.toDbInstance(instance, now);
+  }
+
+  private notFound(identifier: string): Error {
+    return awsError('RDSClient', {
+      code: 'DBInstanceNotFound',
+      message: `DBInstance ${identifier} not found.`,
+      status: 404,
+    });
+  }
+
+  /**
+   * CreateDBSnapshot in the instance's region: `creating` for timing.rds.snapshotSeconds, then `available`. Refuses
+   * like RDS: a taken name (DBSnapshotAlreadyExists), an instance that is neither available nor stopped.
+   */
+  createSnapshot(region: string, instanceId: string, snapshotId: string): DBSnapshot {
+    const now = this.clock.now();
+    const instance = this.find(region, instanceId);
+    if (!instance) throw this.notFound(instanceId);
+    if (this.snapshots.some((snap) => snap.region === region && snap.identifier === snapshotId)) {
+      throw awsError('RDSClient', {
+        code: 'DBSnapshotAlreadyExists',
+        message: `Cannot create the snapshot because a snapshot with the identifier ${snapshotId} already exists.`,
+      });
+    }
+    const status = instance.statusAt(now);
+    if (status !== 'available' && status !== 'stopped') {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBInstanceState',
+        message: `Cannot snapshot ${instance.identifier}: it is ${status}.`,
+      });
+    }
+    const snapshot = {
+      identifier: snapshotId,
+      region,
+      instance,
+      startedMs: now,
+      doneMs: now + this.timing.rds.snapshotSeconds * 1000,
+    };
+    this.snapshots.push(snapshot);
+    return this.toDbSnapshot(snapshot, now);
+  }
+
+  /** DescribeDBSnapshots in `region`: one (DBSnapshotNotFound if absent) or all. */
+  describeSnapshots(region: string, identifier?: string): DBSnapshot[] {
+    const now = this.clock.now();
+    const list = this.snapshots.filter(
+      (snap) => snap.region === region && (identifier === undefined || snap.identifier === identifier),
+    );
+    if (identifier !== undefined && list.length === 0) {
+      throw awsError('RDSClient', {
+        code: 'DBSnapshotNotFound',
+        message: `DBSnapshot ${identifier} not found.`,
+        status: 404,
+      });
+    }
+    return list.map((snap) => this.toDbSnapshot(snap, now));
+  }
+
+  /**
+   * CreateDBInstanceReadReplica in `region` (the replica's), of the source named by ARN (any region) or by
+   * identifier (same region). Refuses like RDS: a taken name (DBInstanceAlreadyExists), a source that does not exist
+   * or is not available, and a cross-region replica of an encrypted source without a KmsKeyId of the replica's
+   * region (RDS API, CreateDBInstanceReadReplica, KmsKeyId: "If you create an encrypted read replica in a different
+   * AWS Region, then you must specify a KMS key identifier for the destination AWS Region").
+   */
+  createReadReplica(region: string, input: CreateDBInstanceReadReplicaCommandInput): DBInstance {
+    const now = this.clock.now();
+    const identifier = String(input.DBInstanceIdentifier ?? '');
+    const sourceId = String(input.SourceDBInstanceIdentifier ?? '');
+    if (this.find(region, identifier)) {
+      throw awsError('RDSClient', {
+        code: 'DBInstanceAlreadyExists',
+        message: `DB instance already exists: ${identifier}`,
+      });
+    }
+    const sourceRegion = sourceId.startsWith('arn:') ? (sourceId.split(':')[3] ?? '') : region;
+    const source = this.find(sourceRegion, sourceId);
+    if (!source) throw this.notFound(sourceId);
+    const status = source.statusAt(now);
+    if (status !== 'available' || !source.writableAt(now)) {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBInstanceState',
+        message: `DB instance ${source.identifier} is not in available state (current state: ${status}).`,
+      });
+    }
+    // Every modelled instance is encrypted (StorageEncrypted true).
+    if (sourceRegion !== region && !input.KmsKeyId) {
+      throw awsError('RDSClient', {
+        code: 'InvalidParameterCombination',
+        message:
+          'A KMS key identifier for the destination AWS Region is required to create an encrypted read replica in a different AWS Region.',
+      });
+    }
+    const keyRegion = input.KmsKeyId?.startsWith('arn:') ? input.KmsKeyId.split(':')[3] : region;
+    if (keyRegion !== region) {
+      throw awsError('RDSClient', {
+        code: 'KMSKeyNotAccessibleFault',
+        message: `The specified KMS key ${input.KmsKeyId} is not in ${region}.`,
+      });
+    }
+    const cadenceMs = this.timing.rds.restorableCadenceSeconds * 1000;
+    const replica = new RdsInstance(
+      identifier,
+      region,
+      this.account,
+      this.random,
+      now,
+      source.arn,
+      0,
+      Math.floor(this.random.next() * cadenceMs),
+      Math.round(this.random.jitter(this.timing.rds.promoteSeconds, this.timing.rds.promoteJitter) * 1000),
+      {},
+    );
+    replica.creation = {
+      availableMs: now + this.timing.rds.replicaCreateSeconds * 1000,
+      initialLagSeconds: this.timing.rds.replicaInitialLagSeconds,
+      catchUpMs: this.timing.rds.replicaCatchUpSeconds * 1000,
+    };
+    replica.kmsKeyId = input.KmsKeyId;
+    replica.deletionProtection = input.DeletionProtection === true;
+    this.instances.push(replica);
+    this.onReplicaCreated?.(replica);
+    return this.toDbInstance(replica, now);
+  }
+
+  /**
+   * DeleteDBInstance: `deleting`, gone after timing.rds.deleteSeconds; a final snapshot unless SkipFinalSnapshot.
+   * Refuses like RDS: an instance with deletion protection, a final snapshot name that is taken or missing, an
+   * instance already deleting.
+   */
+  deleteInstance(region: string, input: DeleteDBInstanceCommandInput): DBInstance {
+    const now = this.clock.now();
+    const identifier = String(input.DBInstanceIdentifier ?? '');
+    const instance = this.find(region, identifier);
+    if (!instance) throw this.notFound(identifier);
+    if (instance.deletionProtection) {
+      throw awsError('RDSClient', {
+        code: 'InvalidParameterCombination',
+        message: 'Cannot delete protected DB Instance, please disable deletion protection and try again.',
+      });
+    }
+    if (instance.deletion) {
+      throw awsError('RDSClient', {
+        code: 'InvalidDBInstanceState',
+        message: `Instance ${identifier} is already being deleted.`,
+      });
+    }
+    if (!input.SkipFinalSnapshot) {
+      const finalId = input.FinalDBSnapshotIdentifier;
+      if (!finalId) {
+        throw awsError('RDSClient', {
+          code: 'InvalidParameterCombination',
+          message: 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.',
+        });
+      }
+      if (this.snapshots.some((snap) => snap.region === region && snap.identifier === finalId)) {
+        throw awsError('RDSClient', {
+          code: 'DBSnapshotAlreadyExists',
+          message: `Cannot create the snapshot because a snapshot with the identifier ${finalId} already exists.`,
+        });
+      }
+      this.snapshots.push({
+        identifier: finalId,
+        region,
+        instance,
+        startedMs: now,
+        doneMs: now + this.timing.rds.snapshotSeconds * 1000,
+      });
+    }
+    instance.deletion = { startedMs: now, doneMs: now + this.timing.rds.deleteSeconds * 1000 };
+    return this.toDbInstance(instance, now);
+  }
+
+  private toDbSnapshot(snapshot: RdsSnapshot, now: number): DBSnapshot {
+    return {
+      DBSnapshotIdentifier: snapshot.identifier,
+      DBInstanceIdentifier: snapshot.instance.identifier,
+      DBSnapshotArn: `arn:aws:rds:${snapshot.region}:${this.account}:snapshot:${snapshot.identifier}`,
+      SnapshotCreateTime: new Date(snapshot.startedMs),
+      Engine: 'postgres',
+      AllocatedStorage: 100,
+      Status: now < snapshot.doneMs ? 'creating' : 'available',
+      PercentProgress: Math.min(
+        100,
+        Math.floor(((now - snapshot.startedMs) / (snapshot.doneMs - snapshot.startedMs)) * 100),
+      ),
+      SnapshotType: 'manual',
+      Encrypted: true,
+    };
   }
 
   /** DescribeDBInstanceAutomatedBackups in `region`: own backups ("active") and replicated ones ("replicating"). */
@@ -482,13 +718,18 @@ export class RdsModel {
       AvailabilityZone: `${instance.region}a`,
       MultiAZ: false,
       ReadReplicaSourceDBInstanceIdentifier: source,
+      // A replica that is available replicates (DescribeDBInstances StatusInfos "read replication").
+      ...(source && instance.statusAt(now) === 'available'
+        ? { StatusInfos: [{ StatusType: 'read replication', Status: 'replicating', Normal: true }] }
+        : {}),
+      ...(instance.kmsKeyId ? { KmsKeyId: instance.kmsKeyId } : {}),
       ReadReplicaDBInstanceIdentifiers: replicaIsAttached ? [replica.arn] : [],
       LatestRestorableTime: latest === undefined ? undefined : new Date(latest),
       StorageType: 'gp3',
       StorageEncrypted: true,
       DbiResourceId: instance.resourceId,
       DBInstanceArn: instance.arn,
-      DeletionProtection: true,
+      DeletionProtection: instance.deletionProtection,
       DBInstanceAutomatedBackupsReplications: instance.replicatedBackupsArn
         ? [{ DBInstanceAutomatedBackupsArn: instance.replicatedBackupsArn }]
         : undefined,

@@ -170,6 +170,49 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   });
 
+  it('re-protects after the fence: one snapshot, one encrypted replica in the old region that catches up, Aurora rejoined', async () => {
+    // Act
+    const { report, world, lockHolder } = await drill('reprotect');
+
+    // Assess
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+    ]);
+    const made = report.actions.filter((action) =>
+      ['CreateDBSnapshot', 'CreateDBInstanceReadReplica', 'CreateDBCluster', 'DeleteDBInstance'].includes(
+        action.operation,
+      ),
+    );
+    expect(made.map((action) => `${action.operation} ${action.region}`)).toEqual([
+      'CreateDBSnapshot us-east-1',
+      'CreateDBInstanceReadReplica us-east-1',
+    ]);
+    const standby = report.topology.after.databases[0]?.standby;
+    expect(standby?.region).toBe('us-east-1');
+    expect(standby?.identifier).toMatch(/^orders-db-replica-rp-[0-9a-f]{6}$/);
+    expect(report.topology.after.databases[0]?.oldPrimary?.state).toBe('replaced');
+    expect(report.topology.after.databases[1]?.standby).toEqual({ region: 'us-east-1', identifier: 'catalog-east' });
+    // The new replica replicates from the new primary, encrypted with the plan's key of its region, and its lag
+    // fell from the modelled catch-up value to the usual few seconds.
+    const replica = world.rds.find('us-east-1', standby?.identifier ?? '');
+    const writer = world.rds.find('us-west-2', 'orders-db-replica');
+    expect(replica?.sourceArn).toBe(writer?.arn);
+    expect(replica?.kmsKeyId).toMatch(/^arn:aws:kms:us-east-1:/);
+    const availableMs = replica?.creation?.availableMs ?? 0;
+    if (!replica) throw new Error('no replica');
+    expect(world.rds.lagSecondsAt(replica, availableMs)).toBe(world.timing.rds.replicaInitialLagSeconds);
+    expect(world.rds.lagSecondsAt(replica, world.clock.now())).toBeLessThanOrEqual(
+      world.timing.rds.replicaLagMaxSeconds,
+    );
+    // The snapshot was available before the replica was asked for.
+    const snapshot = world.rds.snapshots.find((snap) => snap.region === 'us-east-1');
+    const replicaCall = report.actions.find((action) => action.operation === 'CreateDBInstanceReadReplica');
+    expect(snapshot?.doneMs).toBeLessThanOrEqual(Date.parse(replicaCall?.at ?? ''));
+    expect(lockHolder).toBeNull();
+  });
+
   it('fails back to the primary region with RPO 0: writes paused, lag 0, promoted, switched over, DNS back', async () => {
     // Act
     const { report, lockHolder, world } = await drill('failback');

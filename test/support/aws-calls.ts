@@ -71,8 +71,10 @@ export const resourcesOf = (
   switch (action) {
     case 'rds:DescribeDBInstances':
     case 'rds:PromoteReadReplica':
-    case 'rds:DeleteDBInstance':
       return rds('db', input.DBInstanceIdentifier);
+    // With a final snapshot, the delete authorizes on the snapshot it makes too.
+    case 'rds:DeleteDBInstance':
+      return [...rds('db', input.DBInstanceIdentifier), ...rds('snapshot', input.FinalDBSnapshotIdentifier)];
     case 'rds:DescribeDBClusters':
     case 'rds:DeleteDBCluster':
       return rds('cluster', input.DBClusterIdentifier);
@@ -91,6 +93,15 @@ export const resourcesOf = (
       ];
     case 'rds:CreateDBInstance':
       return [...rds('db', input.DBInstanceIdentifier), ...rds('cluster', input.DBClusterIdentifier)];
+    // A cross-region replica authorizes on the new replica and on its source (named by ARN).
+    case 'rds:CreateDBInstanceReadReplica':
+      return [...rds('db', input.DBInstanceIdentifier), ...rds('db', input.SourceDBInstanceIdentifier)];
+    case 'rds:CreateDBSnapshot':
+      return [...rds('db', input.DBInstanceIdentifier), ...rds('snapshot', input.DBSnapshotIdentifier)];
+    case 'rds:DescribeDBSnapshots':
+      return rds('snapshot', input.DBSnapshotIdentifier);
+    case 'rds:CreateDBCluster':
+      return [...rds('cluster', input.DBClusterIdentifier), ...globalCluster(input.GlobalClusterIdentifier)];
     case 'lambda:InvokeFunction': {
       const name = input.FunctionName;
       if (typeof name !== 'string') return [];

@@ -169,6 +169,7 @@ describe('switchback', () => {
       'equal-set-identifiers',
       'us-east-1-outage',
       'old-primary-returns',
+      'reprotect',
       'failback',
       'failback-lagging',
       'restore-test',

@@ -18,12 +18,16 @@ const SOURCE = JSON.stringify({
 const FENCE_SOURCE = JSON.stringify({
   States: { F: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-fence-database'].join('') } } },
 });
+const REPROTECT_SOURCE = JSON.stringify({
+  States: { P: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-reprotect-database'].join('') } } },
+});
 const FAILBACK_SOURCE = JSON.stringify({
   States: { B: { Parameters: { FunctionName: ['$', '{self:service}-$', '{sls:stage}-fail-back-database'].join('') } } },
 });
 const SOURCES = {
   FailoverStateMachine: SOURCE,
   FenceStateMachine: FENCE_SOURCE,
+  ReprotectStateMachine: REPROTECT_SOURCE,
   FailbackStateMachine: FAILBACK_SOURCE,
 };
 
@@ -58,6 +62,14 @@ const validTemplate = (): Template => ({
       Properties: {
         DefinitionString: JSON.stringify({
           States: { F: { Parameters: { FunctionName: 'switchback-dev-fence-database' } } },
+        }),
+      },
+    },
+    ReprotectStateMachine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        DefinitionString: JSON.stringify({
+          States: { P: { Parameters: { FunctionName: 'switchback-dev-reprotect-database' } } },
         }),
       },
     },

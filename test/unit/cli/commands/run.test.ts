@@ -147,10 +147,10 @@ describe('startRun', () => {
   it('starts the failback state machine beside the failover one when --action failback is given', async () => {
     // Prepare
     const startFailover = jest.fn().mockResolvedValue({ executionArn: `${arn}:x`, alreadyStarted: false });
-    const { deps, out, targets } = fakeDeps({ workflow: { startFailover }, now });
+    const { deps, out, targets } = fakeDeps({ workflow: { startFailover }, now, env: { stateMachineArn: arn } });
 
     // Act
-    const code = await startRun(options({ action: 'failback', mode: 'live' }), deps);
+    const code = await startRun(options({ action: 'failback', mode: 'live', stateMachineArn: undefined }), deps);
 
     // Assess
     expect(code).toBe(0);
@@ -171,7 +171,7 @@ describe('startRun', () => {
     const act = startRun(options({ action: 'failforward' }), deps);
 
     // Assess
-    await expect(act).rejects.toThrow(/--action: expected one of: failover, fence, failback/);
+    await expect(act).rejects.toThrow(/--action: expected one of: failover, fence, reprotect, failback/);
     expect(startFailover).not.toHaveBeenCalled();
   });
 

@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
+import type { ReprotectResult } from '../shared/domain/reprotect';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
+import type { ReprotectAssessment } from '../shared/usecases/reprotect/assess-reprotect';
+import {
+  type RecordReprotectDeps,
+  type RecordReprotectResult,
+  recordReprotect,
+} from '../shared/usecases/reprotect/record-reprotect';
+import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+/** The "Record Reprotect" payload: the run, its assessment and one result per target. */
+const eventSchema = z.object({
+  run: runContextSchema,
+  assessment: z.looseObject({
+    decision: z.enum(['proceed', 'block']),
+    reasons: z.array(z.string()),
+    decidedAt: z.string(),
+    findings: z.array(z.looseObject({ check: z.string(), resource: z.string() })),
+  }),
+  results: z.array(z.looseObject({ databaseId: z.string(), state: z.string() })).optional(),
+});
+
+let adapters: Omit<RecordReprotectDeps, 'plans'> | undefined;
+const defaultDeps = (): RecordReprotectDeps => {
+  adapters ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
+  return { ...adapters, plans: plans() };
+};
+
+/** "Record Reprotect": the new standbys into the topology, the run record, the closing event. */
+export const handler = lambdaHandler(async (event: unknown): Promise<RecordReprotectResult> => {
+  const parsed = parseStepInput('Record Reprotect task payload', eventSchema, event);
+  logger.appendKeys({
+    plan: parsed.run.plan,
+    incidentId: parsed.run.incidentId,
+    executionArn: parsed.run.executionArn,
+  });
+  return recordReprotect(
+    {
+      run: parsed.run,
+      assessment: parsed.assessment as unknown as ReprotectAssessment,
+      ...(parsed.results ? { results: parsed.results as unknown as ReprotectResult[] } : {}),
+    },
+    defaultDeps(),
+  );
+});

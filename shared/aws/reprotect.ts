@@ -1,0 +1,241 @@
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBInstanceReadReplicaCommand,
+  CreateDBSnapshotCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import type { GlobalClusterState } from '../domain/ports';
+import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { rdsClient } from './clients';
+import { RdsAdapter } from './rds';
+
+/** An RDS instance as the reprotect runbook reads it. */
+export interface ReprotectInstance {
+  identifier: string;
+  arn: string;
+  status: string;
+  encrypted: boolean;
+  /** The instance it replicates from (an ARN for a cross-region replica), while it is a read replica. */
+  replicationSource?: string;
+  /** DescribeDBInstances StatusInfos "read replication": replicating, error, stopped, terminated. */
+  replication?: string;
+  instanceClass?: string;
+  /** The Aurora cluster it belongs to, for a cluster instance. */
+  cluster?: string;
+  /** DeleteDBInstance refuses while it is on. */
+  deletionProtection: boolean;
+}
+
+/** An Aurora cluster as the reprotect runbook reads it. */
+export interface ReprotectCluster {
+  identifier: string;
+  arn: string;
+  status: string;
+  encrypted: boolean;
+  engine: string;
+  engineVersion?: string;
+}
+
+/** A new cross-region read replica of an RDS instance. */
+export interface ReadReplicaRequest {
+  identifier: string;
+  /** The source instance's ARN (a cross-region replica names its source by ARN; its region is the source region). */
+  sourceArn: string;
+  /** A key of the replica's region; required by RDS when the source is encrypted. */
+  kmsKeyId?: string;
+  instanceClass?: string;
+}
+
+/** A new secondary cluster of an Aurora global database, and its first instance. */
+export interface SecondaryClusterRequest {
+  identifier: string;
+  globalCluster: string;
+  engine: string;
+  engineVersion?: string;
+  kmsKeyId?: string;
+}
+
+/** What the reprotect runbook asks of RDS (shared/usecases/reprotect/). */
+export interface ReprotectPort {
+  describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined>;
+  describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined>;
+  describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined>;
+  /** The snapshot's status (creating, available, …), undefined when there is none of that name. */
+  describeSnapshot(region: string, identifier: string): Promise<string | undefined>;
+  /** Each create returns `exists` when the name is taken already (a retry or redrive of the same run). */
+  createSnapshot(region: string, instance: string, snapshot: string): Promise<'started' | 'exists'>;
+  createReadReplica(region: string, request: ReadReplicaRequest): Promise<'started' | 'exists'>;
+  createSecondaryCluster(region: string, request: SecondaryClusterRequest): Promise<'started' | 'exists'>;
+  createClusterInstance(
+    region: string,
+    request: { identifier: string; cluster: string; engine: string; instanceClass: string },
+  ): Promise<'started' | 'exists'>;
+  /** DeleteDBInstance with a final snapshot; `gone` when there is nothing (left) to delete. */
+  deleteInstance(region: string, identifier: string, finalSnapshot: string): Promise<'deleting' | 'gone'>;
+}
+
+/**
+ * A create call that an earlier attempt (a retry, a redrive) may already have made: its "already exists" fault is
+ * the success this step needs (the names are derived, so the resource is the one this runbook started).
+ */
+const startOnce = async (
+  operation: string,
+  existsFault: string,
+  send: () => Promise<unknown>,
+): Promise<'started' | 'exists'> => {
+  try {
+    await send();
+    return 'started';
+  } catch (error) {
+    if (awsErrorName(error) === existsFault) return 'exists';
+    throw toSwitchbackError('rds', operation, error);
+  }
+};
+
+/**
+ * ReprotectPort over the RDS API. Each call names its region: a cross-region replica or secondary cluster is
+ * created in the region it goes into (the target), its source named by ARN. For CreateDBInstanceReadReplica the
+ * SDK's RDS middleware (@aws-sdk/middleware-sdk-rds) sees a source ARN of another region and adds the presigned
+ * URL (`PreSignedUrl`, signed for the source region) that the RDS API asks of a cross-region replica.
+ */
+export class RdsReprotectAdapter implements ReprotectPort {
+  private readonly client: (region: string) => RDSClient;
+  private readonly rds: RdsAdapter;
+
+  constructor(deps: { client?: (region: string) => RDSClient } = {}) {
+    this.client = deps.client ?? ((region) => rdsClient(region));
+    this.rds = new RdsAdapter({ client: this.client });
+  }
+
+  async describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined> {
+    try {
+      const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      const instance = out.DBInstances?.[0];
+      if (!instance) return undefined;
+      const replication = instance.StatusInfos?.find((info) => info.StatusType === 'read replication')?.Status;
+      return {
+        identifier: instance.DBInstanceIdentifier ?? identifier,
+        arn: instance.DBInstanceArn ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted === true,
+        deletionProtection: instance.DeletionProtection === true,
+        ...(instance.ReadReplicaSourceDBInstanceIdentifier
+          ? { replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier }
+          : {}),
+        ...(replication ? { replication } : {}),
+        ...(instance.DBInstanceClass ? { instanceClass: instance.DBInstanceClass } : {}),
+        ...(instance.DBClusterIdentifier ? { cluster: instance.DBClusterIdentifier } : {}),
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBInstances', error);
+    }
+  }
+
+  async describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined> {
+    try {
+      const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+      const cluster = out.DBClusters?.[0];
+      if (!cluster) return undefined;
+      return {
+        identifier: cluster.DBClusterIdentifier ?? identifier,
+        arn: cluster.DBClusterArn ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted === true,
+        engine: cluster.Engine ?? 'aurora-postgresql',
+        ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'DBClusterNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBClusters', error);
+    }
+  }
+
+  describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
+    return this.rds.describeGlobalCluster(region, identifier);
+  }
+
+  async describeSnapshot(region: string, identifier: string): Promise<string | undefined> {
+    try {
+      const out = await this.client(region).send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }));
+      const snapshot = out.DBSnapshots?.[0];
+      return snapshot ? (snapshot.Status ?? 'unknown') : undefined;
+    } catch (error) {
+      if (awsErrorName(error) === 'DBSnapshotNotFoundFault') return undefined;
+      throw toSwitchbackError('rds', 'DescribeDBSnapshots', error);
+    }
+  }
+
+  createSnapshot(region: string, instance: string, snapshot: string): Promise<'started' | 'exists'> {
+    return startOnce('CreateDBSnapshot', 'DBSnapshotAlreadyExistsFault', () =>
+      this.client(region).send(
+        new CreateDBSnapshotCommand({ DBInstanceIdentifier: instance, DBSnapshotIdentifier: snapshot }),
+      ),
+    );
+  }
+
+  createReadReplica(region: string, request: ReadReplicaRequest): Promise<'started' | 'exists'> {
+    return startOnce('CreateDBInstanceReadReplica', 'DBInstanceAlreadyExistsFault', () =>
+      this.client(region).send(
+        new CreateDBInstanceReadReplicaCommand({
+          DBInstanceIdentifier: request.identifier,
+          SourceDBInstanceIdentifier: request.sourceArn,
+          ...(request.kmsKeyId ? { KmsKeyId: request.kmsKeyId } : {}),
+          ...(request.instanceClass ? { DBInstanceClass: request.instanceClass } : {}),
+          PubliclyAccessible: false,
+        }),
+      ),
+    );
+  }
+
+  createSecondaryCluster(region: string, request: SecondaryClusterRequest): Promise<'started' | 'exists'> {
+    return startOnce('CreateDBCluster', 'DBClusterAlreadyExistsFault', () =>
+      this.client(region).send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: request.identifier,
+          GlobalClusterIdentifier: request.globalCluster,
+          Engine: request.engine,
+          ...(request.engineVersion ? { EngineVersion: request.engineVersion } : {}),
+          ...(request.kmsKeyId ? { KmsKeyId: request.kmsKeyId, StorageEncrypted: true } : {}),
+        }),
+      ),
+    );
+  }
+
+  createClusterInstance(
+    region: string,
+    request: { identifier: string; cluster: string; engine: string; instanceClass: string },
+  ): Promise<'started' | 'exists'> {
+    return startOnce('CreateDBInstance', 'DBInstanceAlreadyExistsFault', () =>
+      this.client(region).send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: request.identifier,
+          DBClusterIdentifier: request.cluster,
+          Engine: request.engine,
+          DBInstanceClass: request.instanceClass,
+        }),
+      ),
+    );
+  }
+
+  async deleteInstance(region: string, identifier: string, finalSnapshot: string): Promise<'deleting' | 'gone'> {
+    try {
+      await this.client(region).send(
+        new DeleteDBInstanceCommand({
+          DBInstanceIdentifier: identifier,
+          SkipFinalSnapshot: false,
+          FinalDBSnapshotIdentifier: finalSnapshot,
+        }),
+      );
+      return 'deleting';
+    } catch (error) {
+      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return 'gone';
+      throw toSwitchbackError('rds', 'DeleteDBInstance', error);
+    }
+  }
+}

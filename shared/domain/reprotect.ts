@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import type { Plan } from '../plan/schema';
+import type { PreflightFinding } from './preflight';
+import type { ActionRecord } from './run';
+import { type DatabaseCopy, type DatabaseTopology, describeCopy, type Topology } from './topology';
+
+/**
+ * The reprotect runbook's pure rules: when a plan may be re-protected, what each database's new standby is called,
+ * how long to wait between checks, and the topology afterwards. After a failover the new primary (the topology's
+ * writer) has no standby; reprotect gives it one again, in the old primary's region (or the plan's
+ * `reprotect.region`): RDS a new cross-region read replica (the old primary snapshotted first, deleted only when
+ * the plan says so); Aurora the old primary when it rejoined the global cluster as a secondary, else a new
+ * secondary cluster.
+ */
+
+/** One database to re-protect, as "Assess Reprotect" hands it to "Reprotect Database". */
+export interface ReprotectTarget {
+  id: string;
+  kind: DatabaseTopology['kind'];
+  writer: DatabaseCopy;
+  oldPrimary: DatabaseCopy;
+  /** Where the new standby goes. */
+  region: string;
+  /**
+   * The derived names (deterministic per failover, so a retry, a redrive or a new run after a crash finds what an
+   * earlier attempt started, and never creates a second one): the new standby (RDS instance or Aurora cluster),
+   * the Aurora cluster's instance, the old primary's snapshot and its final snapshot.
+   */
+  names: { standby: string; clusterInstance?: string; snapshot: string; finalSnapshot: string };
+  /** Aurora: the global cluster; the old primary is a reader member of it (rejoined) or a new cluster joins it. */
+  globalCluster?: string;
+  /** Aurora: whether the old primary rejoined the global cluster (it becomes the standby) or a new cluster is made. */
+  path: 'rds-replica' | 'aurora-rejoined' | 'aurora-new-secondary';
+  kmsKeyId?: string;
+  instanceClass?: string;
+  deleteOldPrimary: boolean;
+  /** RDS: the new replica protects only once its lag is within the plan's RPO budget (it starts far behind). */
+  maxLagSeconds: number;
+}
+
+/** What one "Reprotect Database" step found or did; `done` ends its polling. */
+export interface ReprotectResult {
+  databaseId: string;
+  /** protected: the new standby replicates; planned: a dry run's plan; waiting: see `detail`; timed-out: gave up. */
+  state: 'protected' | 'planned' | 'waiting' | 'timed-out';
+  done: boolean;
+  pollSeconds: number;
+  checks: number;
+  /** The first check's time (the reprotect phase's start for this database). */
+  startedAt: string;
+  checkedAt: string;
+  detail: string;
+  /** The new standby, once it replicates. */
+  standby?: DatabaseCopy;
+  /** The old primary's snapshot (RDS), once available. */
+  snapshot?: string;
+  /** The old primary's fate: kept (stopped), deleting (with a final snapshot), or it is the standby now. */
+  oldPrimary?: 'kept' | 'deleting' | 'standby';
+  actions: ActionRecord[];
+}
+
+/** The first wait between checks; each later one doubles, up to the cap (a replica takes minutes to hours). */
+export const REPROTECT_FIRST_POLL_SECONDS = 30;
+export const REPROTECT_MAX_POLL_SECONDS = 300;
+/** Checks before a step gives up: with the backoff, about 24 hours (a large database's replica can take hours). */
+export const REPROTECT_MAX_CHECKS = 300;
+
+/** Seconds to wait before check number `checks + 1`: 30, 60, 120, 240, then 300. */
+export const reprotectPollSeconds = (checks: number): number =>
+  Math.min(REPROTECT_MAX_POLL_SECONDS, REPROTECT_FIRST_POLL_SECONDS * 2 ** Math.max(0, checks - 1));
+
+/** RDS identifiers: at most 63 characters, letters, digits and single hyphens, no hyphen at the end. */
+const MAX_IDENTIFIER = 63;
+
+/**
+ * A derived RDS identifier: `<base>-<role>-<6 hex of the failover and database>`, the base cut so the whole fits
+ * 63 characters. It never equals the base (the old primary, which still exists, keeps its name).
+ */
+export const reprotectName = (base: string, role: string, seed: string): string => {
+  const hash = createHash('sha256').update(seed).digest('hex').slice(0, 6);
+  const suffix = `-${role}-${hash}`;
+  const head = base
+    .slice(0, MAX_IDENTIFIER - suffix.length)
+    .replace(/-+$/, '')
+    .replace(/--+/g, '-');
+  return `${head}${suffix}`;
+};
+
+/** The seed of a database's derived names: the failover that made the current writer, and the database. */
+const nameSeed = (topology: Topology, db: DatabaseTopology): string =>
+  `${topology.lastIncidentId ?? topology.updatedBy ?? 'plan'}|${db.id}|${db.writer.region}|${db.writer.identifier}`;
+
+/** What "Assess Reprotect" read of one database before deciding. */
+export interface ReprotectReading {
+  id: string;
+  /** The writer (new primary) answered: encrypted? (undefined when it could not be read) */
+  writer?: { encrypted: boolean; exists: boolean };
+  /** The old primary's region answered (false: it timed out or refused connections). */
+  oldRegionAnswers: boolean;
+  /** Aurora: the old primary is a reader member of the global cluster that replicates (connected). */
+  rejoined?: boolean;
+}
+
+/** The verdict of "Assess Reprotect": proceed with these targets, skip, or block with findings. */
+export interface ReprotectDecision {
+  decision: 'proceed' | 'block';
+  targets: ReprotectTarget[];
+  findings: PreflightFinding[];
+}
+
+const planPath = (plan: Plan, id: string): string => `databases[${plan.databases.findIndex((db) => db.id === id)}]`;
+
+/**
+ * Which databases reprotect acts on, and why it may not: the plan must have failed over (the topology's active
+ * region is not the plan's primary, or a database has an old primary), no database may have a standby already,
+ * each old primary must be fenced (or rejoined) and its region must answer (its snapshot, a replica there), and an
+ * encrypted writer needs a KMS key of the new standby's region in the plan.
+ */
+export const decideReprotect = (
+  plan: Plan,
+  topology: Topology,
+  readings: readonly ReprotectReading[],
+): ReprotectDecision => {
+  const findings: PreflightFinding[] = [];
+  const targets: ReprotectTarget[] = [];
+  const failedOver =
+    topology.activeRegion !== plan.regions.primary || topology.databases.some((db) => db.oldPrimary !== undefined);
+  if (!failedOver) {
+    return {
+      decision: 'block',
+      targets: [],
+      findings: [
+        {
+          check: 'topology-failed-over',
+          resource: `plan:${plan.app}`,
+          expected: 'a failed-over topology (a writer without a standby)',
+          found: `${topology.activeRegion} serves and every database has its standby`,
+          fix: 'nothing to re-protect: reprotect follows a failover (see `switchback status --plan NAME`)',
+        },
+      ],
+    };
+  }
+  for (const db of topology.databases) {
+    const settings = plan.databases.find((each) => each.id === db.id)?.reprotect;
+    const at = planPath(plan, db.id);
+    const reading = readings.find((each) => each.id === db.id);
+    if (db.standby) {
+      findings.push({
+        check: 'no-standby-yet',
+        resource: `database:${db.id}`,
+        expected: 'no standby (a failed-over writer)',
+        found: `standby ${describeCopy(db.standby)} already protects writer ${describeCopy(db.writer)}`,
+        fix: 'nothing to re-protect for this database; a failback is the next step',
+      });
+      continue;
+    }
+    if (!db.oldPrimary) {
+      findings.push({
+        check: 'topology-failed-over',
+        resource: `database:${db.id}`,
+        expected: 'an old primary recorded by the failover',
+        found: `writer ${describeCopy(db.writer)} has neither a standby nor an old primary`,
+        fix: 'name the standby region in the plan (reprotect.region) and record the topology (switchback status)',
+      });
+      continue;
+    }
+    const region = settings?.region ?? db.oldPrimary.region;
+    if (db.oldPrimary.state === 'unknown' || db.oldPrimary.state === 'unreachable') {
+      findings.push({
+        check: 'old-primary-fenced',
+        resource: `database:${db.id}`,
+        expected: 'the old primary fenced (or rejoined as a secondary)',
+        found: `old primary ${describeCopy(db.oldPrimary)} is ${db.oldPrimary.state}`,
+        fix: 'fence it first: switchback run --action fence --plan NAME',
+      });
+    }
+    if (!reading?.oldRegionAnswers) {
+      findings.push({
+        check: 'old-region-answers',
+        resource: `rds:${db.oldPrimary.region}:${db.oldPrimary.identifier}`,
+        expected: `${db.oldPrimary.region} answers (the old primary is snapshotted, the standby goes there)`,
+        found: `${db.oldPrimary.region} did not answer`,
+        fix: `run reprotect again once ${db.oldPrimary.region} answers`,
+      });
+    }
+    if (reading?.writer && !reading.writer.exists) {
+      findings.push({
+        check: 'standby-exists',
+        resource: `rds:${db.writer.region}:${db.writer.identifier}`,
+        expected: 'the writer the topology names',
+        found: 'it does not exist',
+        fix: 'check the topology (switchback status --plan NAME) against the account',
+      });
+    }
+    const rejoined = db.kind === 'aurora-global' && reading?.rejoined === true;
+    const kmsKeyId = settings?.kmsKeys?.[region];
+    if (!rejoined && reading?.writer?.encrypted && !kmsKeyId) {
+      findings.push({
+        check: 'kms-key',
+        resource: `rds:${db.writer.region}:${db.writer.identifier}`,
+        expected: `a KMS key of ${region} for the encrypted new standby`,
+        found: `the writer is encrypted and the plan names no key for ${region}`,
+        fix: `set ${at}.reprotect.kmsKeys.${region} to a KMS key ARN in ${region}`,
+      });
+    }
+    const instanceClass = settings?.instanceClass;
+    if (db.kind === 'aurora-global' && !rejoined && !instanceClass) {
+      findings.push({
+        check: 'instance-class',
+        resource: `database:${db.id}`,
+        expected: 'an instance class for the new secondary cluster',
+        found: 'the old primary did not rejoin and the plan names no instance class',
+        fix: `set ${at}.reprotect.instanceClass (e.g. "db.r6g.large")`,
+      });
+    }
+    const seed = nameSeed(topology, db);
+    const standbyName = reprotectName(db.writer.identifier, db.kind === 'aurora-global' ? 'sc' : 'rp', seed);
+    const globalCluster = plan.databases.find((each) => each.id === db.id);
+    targets.push({
+      id: db.id,
+      kind: db.kind,
+      writer: db.writer,
+      oldPrimary: { region: db.oldPrimary.region, identifier: db.oldPrimary.identifier },
+      region,
+      names: {
+        standby: standbyName,
+        ...(db.kind === 'aurora-global' ? { clusterInstance: reprotectName(standbyName, 'i1', seed) } : {}),
+        snapshot: reprotectName(db.oldPrimary.identifier, 'pre', seed),
+        finalSnapshot: reprotectName(db.oldPrimary.identifier, 'final', seed),
+      },
+      ...(globalCluster?.kind === 'aurora-global' ? { globalCluster: globalCluster.globalCluster } : {}),
+      path: db.kind === 'rds-read-replica' ? 'rds-replica' : rejoined ? 'aurora-rejoined' : 'aurora-new-secondary',
+      ...(kmsKeyId && (reading?.writer?.encrypted ?? true) ? { kmsKeyId } : {}),
+      ...(instanceClass ? { instanceClass } : {}),
+      deleteOldPrimary: db.kind === 'rds-read-replica' && settings?.deleteOldPrimary === true,
+      maxLagSeconds: plan.budgets.rpoSeconds,
+    });
+  }
+  return findings.length > 0
+    ? { decision: 'block', targets: [], findings }
+    : { decision: 'proceed', targets, findings };
+};
+
+/**
+ * The topology once every database is re-protected: each new standby, and the old primary `replaced` (RDS, a new
+ * Aurora secondary) or gone from the topology because it is the standby now (an Aurora primary that rejoined).
+ */
+export const topologyAfterReprotect = (
+  topology: Topology,
+  results: readonly ReprotectResult[],
+  change: { at: string; incidentId: string },
+): Topology => {
+  const byId = new Map(results.map((result) => [result.databaseId, result]));
+  return {
+    ...topology,
+    databases: topology.databases.map((db) => {
+      const result = byId.get(db.id);
+      if (!result?.standby || result.state !== 'protected') return db;
+      const { oldPrimary, ...rest } = db;
+      if (result.oldPrimary === 'standby' || !oldPrimary) return { ...rest, standby: result.standby };
+      return {
+        ...rest,
+        standby: result.standby,
+        oldPrimary: { ...oldPrimary, state: 'replaced' as const, since: result.checkedAt },
+      };
+    }),
+    updatedAt: change.at,
+    updatedBy: change.incidentId,
+  };
+};

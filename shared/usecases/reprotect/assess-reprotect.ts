@@ -1,0 +1,174 @@
+import { isUnreachable } from '../../aws/aws-errors';
+import type { ReprotectPort } from '../../aws/reprotect';
+import type { EventsPort, LedgerPort } from '../../domain/ports';
+import type { PreflightFinding } from '../../domain/preflight';
+import { decideReprotect, type ReprotectReading, type ReprotectTarget } from '../../domain/reprotect';
+import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
+import { currentTopology, type DatabaseTopology, describeCopy, type Topology } from '../../domain/topology';
+import { EndpointUnreachableError, InvalidRunInputError } from '../../errors';
+import type { PlanRegistry } from '../../plan/registry';
+import type { Plan } from '../../plan/schema';
+import type { Clock } from '../../runtime/clock';
+import type { Log } from '../../runtime/logger';
+import { type AssessEvent, parseRunInput } from '../assess-failover';
+
+export interface ReprotectAssessment {
+  decision: 'proceed' | 'block';
+  reasons: string[];
+  decidedAt: string;
+  /** The topology the run read (the record and the report show it before the reprotect). */
+  topology: Topology;
+  targets: ReprotectTarget[];
+  findings: PreflightFinding[];
+}
+
+export interface AssessReprotectResult {
+  run: RunContext;
+  assessment: ReprotectAssessment;
+}
+
+export interface AssessReprotectDeps {
+  plans: PlanRegistry;
+  rds: Pick<ReprotectPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster'>;
+  ledger: Pick<LedgerPort, 'acquireLock' | 'getTopology' | 'putRun'>;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+const unreachable = (error: unknown): boolean => error instanceof EndpointUnreachableError || isUnreachable(error);
+
+/** Reads what the decision needs of one database: its writer, its old primary's region, its global cluster. */
+const readDatabase = async (
+  plan: Plan,
+  db: DatabaseTopology,
+  rds: AssessReprotectDeps['rds'],
+): Promise<ReprotectReading> => {
+  const reading: ReprotectReading = { id: db.id, oldRegionAnswers: false };
+  if (db.standby || !db.oldPrimary) return { ...reading, oldRegionAnswers: true };
+  const old = db.oldPrimary;
+  if (db.kind === 'rds-read-replica') {
+    const writer = await rds.describeInstance(db.writer.region, db.writer.identifier);
+    reading.writer = { exists: writer !== undefined, encrypted: writer?.encrypted ?? false };
+    try {
+      await rds.describeInstance(old.region, old.identifier);
+      reading.oldRegionAnswers = true;
+    } catch (error) {
+      if (!unreachable(error)) throw error;
+    }
+    return reading;
+  }
+  const writer = await rds.describeCluster(db.writer.region, db.writer.identifier);
+  reading.writer = { exists: writer !== undefined, encrypted: writer?.encrypted ?? false };
+  const declared = plan.databases.find((each) => each.id === db.id);
+  const globalId = declared?.kind === 'aurora-global' ? declared.globalCluster : '';
+  const global = await rds.describeGlobalCluster(db.writer.region, globalId);
+  const member = global?.members.find((m) => m.clusterIdentifier === old.identifier && m.region === old.region);
+  reading.rejoined = member !== undefined && !member.isWriter && member.synchronizationStatus !== 'pending-resync';
+  try {
+    await rds.describeCluster(old.region, old.identifier);
+    reading.oldRegionAnswers = true;
+  } catch (error) {
+    if (!unreachable(error)) throw error;
+  }
+  return reading;
+};
+
+const describeTarget = (target: ReprotectTarget): string => {
+  const where = `${target.region}`;
+  if (target.path === 'aurora-rejoined') {
+    return `${target.id}: the old primary ${describeCopy(target.oldPrimary)} rejoined ${target.globalCluster}: it becomes the standby`;
+  }
+  if (target.path === 'aurora-new-secondary') {
+    return `${target.id}: new secondary cluster ${target.names.standby} (${where}) in ${target.globalCluster}`;
+  }
+  return (
+    `${target.id}: snapshot ${target.names.snapshot} of ${describeCopy(target.oldPrimary)}, then read replica ` +
+    `${target.names.standby} (${where}) of ${describeCopy(target.writer)}` +
+    (target.deleteOldPrimary ? `, then delete ${target.oldPrimary.identifier} (final snapshot)` : '')
+  );
+};
+
+/**
+ * "Assess Reprotect": validates the input (action `reprotect`, started by hand), takes the plan's lock (not in a dry
+ * run), reads the topology and, per database, the writer, whether the old primary's region answers and (Aurora)
+ * whether the old primary rejoined the global cluster; then decides (shared/domain/reprotect.ts): proceed with one
+ * target per database, or block with findings that name the fix. Nothing is changed here.
+ *
+ * @throws InvalidRunInputError naming each bad field; PlanNotFoundError; LockHeldError
+ */
+export const assessReprotect = async (
+  event: AssessEvent,
+  deps: AssessReprotectDeps,
+): Promise<AssessReprotectResult> => {
+  const { plans, ledger, events, clock, log, rds } = deps;
+  const input = parseRunInput(event.input, 'reprotect');
+  const plan = plans.get(input.plan);
+  const incidentId = input.incidentId ?? event.execution.name;
+  const startedAt = clock.now().toISOString();
+  if (input.trigger.type !== 'manual') {
+    throw new InvalidRunInputError([
+      { path: 'trigger.type', message: 'the reprotect runbook is started by hand only: leave trigger out (manual)' },
+    ]);
+  }
+  if (input.mode === 'game-day') {
+    throw new InvalidRunInputError([
+      { path: 'mode', message: 'reprotect runs "live" or "dry-run" (a game day composes it; give mode live)' },
+    ]);
+  }
+  const owner = { incidentId, executionArn: event.execution.arn };
+  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, clock.now());
+  const topology = currentTopology(plan, await ledger.getTopology(plan.app));
+  const readings: ReprotectReading[] = [];
+  for (const db of topology.databases) readings.push(await readDatabase(plan, db, rds));
+  const verdict = decideReprotect(plan, topology, readings);
+  const assessment: ReprotectAssessment = {
+    decision: verdict.decision,
+    reasons:
+      verdict.decision === 'proceed'
+        ? verdict.targets.map(describeTarget)
+        : verdict.findings.map((finding) => `${finding.resource}: ${finding.found}: ${finding.fix}`),
+    decidedAt: clock.now().toISOString(),
+    topology,
+    targets: verdict.targets,
+    findings: verdict.findings,
+  };
+  const run: RunContext = {
+    incidentId,
+    plan: plan.app,
+    action: 'reprotect',
+    mode: input.mode,
+    reason: input.reason,
+    requestedBy: input.requestedBy,
+    trigger: { type: 'manual' },
+    regions: { ...plan.regions },
+    impactStartedAt: startedAt,
+    startedAt,
+    executionArn: event.execution.arn,
+    epoch: lock.epoch,
+  };
+  const record: RunRecord = {
+    run,
+    outcome: 'in-progress',
+    phases: [],
+    actions: [],
+    warnings: [],
+    reasons: assessment.reasons,
+    endedAt: assessment.decidedAt,
+  };
+  await ledger.putRun(record);
+  log.info('reprotect assessed', {
+    decision: assessment.decision,
+    targets: verdict.targets.length,
+    findings: verdict.findings.length,
+    epoch: lock.epoch,
+  });
+  await events.publish(DETAIL_TYPES.phaseChanged, {
+    run,
+    phase: 'decide',
+    status: assessment.decision === 'proceed' ? 'succeeded' : 'failed',
+    at: assessment.decidedAt,
+    facts: assessment.reasons,
+  });
+  return { run, assessment };
+};
