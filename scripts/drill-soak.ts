@@ -49,6 +49,7 @@ const EXPECTED: Record<string, DrillOutcome> = {
   failback: 'recovered',
   // The RDS standby stays 45 s behind: the failback waits its bound and stops with nothing changed.
   'failback-lagging': 'blocked',
+  'game-day': 'recovered',
   'restore-test': 'tested',
   // The restore fails; the test itself ran, cleaned up and recorded the failure.
   'restore-fails': 'tested',

@@ -600,11 +600,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
             at: iso(clock.now()),
             message: `an operator starts the failover: ${manual.reason}`,
           });
-          const incidentId = `${plan.app}-live-${iso(clock.now()).slice(0, 19).replace(/[-:]/g, '')}Z`;
+          const mode = manual.mode ?? 'live';
+          const incidentId = `${plan.app}-${mode}-${iso(clock.now()).slice(0, 19).replace(/[-:]/g, '')}Z`;
           const input = runInputSchema.parse({
             plan: plan.app,
             action: 'failover',
-            mode: 'live',
+            mode,
             reason: manual.reason,
             requestedBy: 'drill-operator',
             incidentId,
@@ -630,6 +631,48 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
             requestedBy: 'drill-operator',
           };
           void new StepFunctionsWorkflow({ stateMachineArn: runbookArns[runbook.action] }).startFailover(name, input);
+        });
+      }
+      // A game day: each runbook of the lifecycle starts once the previous execution ended and its window passed.
+      const lifecycle = scenario.lifecycle ?? [];
+      let lifecycleLeft = lifecycle.length;
+      const topologyAfterLeg = new Map<string, Topology>();
+      const startLeg = (index: number) => {
+        const leg = lifecycle[index];
+        if (!leg) return;
+        const name = `${plan.app}-game-day-${index + 1}-${leg.action}`;
+        progress({ kind: 'milestone', at: iso(clock.now()), message: `an operator starts the ${leg.action} runbook` });
+        const input = {
+          plan: plan.app,
+          action: leg.action,
+          // The game day is the failover's mode; the runbooks that follow run live (reprotect takes no other).
+          mode: 'live',
+          reason: `drill: ${scenarioName}`,
+          requestedBy: 'drill-operator',
+        };
+        void new StepFunctionsWorkflow({ stateMachineArn: runbookArns[leg.action] })
+          .startFailover(name, input)
+          .then(({ executionArn }) => afterLeg(executionArn, index + 1));
+      };
+      const afterLeg = async (executionArn: string, next: number): Promise<void> => {
+        const execution = allRunners()
+          .map((each) => each.get(executionArn))
+          .find((found) => found !== undefined);
+        await execution?.done;
+        if (execution) topologyAfterLeg.set(execution.name, await readTopology(plan));
+        if (next > 0) lifecycleLeft -= 1;
+        if (execution?.status !== 'SUCCEEDED') {
+          lifecycleLeft = 0;
+          return;
+        }
+        const leg = lifecycle[next];
+        if (leg) clock.schedule(clock.now() + leg.afterSeconds * 1000, () => startLeg(next));
+      };
+      if (lifecycle.length > 0 && manual) {
+        // The game day's failover is the first leg: the lifecycle follows once it ended.
+        clock.schedule(startMs + manual.atSeconds * 1000 + 1, () => {
+          const failover = runner.list()[0];
+          if (failover) void afterLeg(failover.executionArn, 0);
         });
       }
       options.onWorld?.(world, runner);
@@ -685,6 +728,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const paused = () => runner.onlyWaitingForTokens;
       const ended = () =>
         allRunners().some((each) => each.list().length > 0) &&
+        lifecycleLeft === 0 &&
         allRunners().every((each) => each.idle) &&
         clock.now() >= observeUntilMs &&
         delivered();
@@ -715,7 +759,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const incidentId = execution?.name ?? null;
       const record = incidentId ? await drive(readRun(plan.app, incidentId)) : undefined;
       const topologyAfter = await drive(readTopology(plan));
-      const legs = await drive(readLegs(plan.app, allRunners()));
+      const legs = await drive(readLegs(plan.app, allRunners(), topologyAfterLeg));
       const observed = observeOutcome(execution, paused(), horizonMs);
 
       // The world stops here: what follows only lets the notifications already sent end, so nothing outlives the drill.
@@ -818,7 +862,11 @@ const loadDefinition = (runbook: string): StateMachineDefinition =>
   JSON.parse(readFileSync(join(__dirname, '..', 'statemachines', `${runbook}.asl.json`), 'utf8'));
 
 /** One entry per run of any runbook, in start order, as the product recorded it. */
-const readLegs = async (plan: string, runners: LocalRunner[]): Promise<DrillLeg[]> => {
+const readLegs = async (
+  plan: string,
+  runners: LocalRunner[],
+  topologyAfter: ReadonlyMap<string, Topology> = new Map(),
+): Promise<DrillLeg[]> => {
   const executions = runners
     .flatMap((each) => each.list())
     .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
@@ -834,6 +882,7 @@ const readLegs = async (plan: string, runners: LocalRunner[]): Promise<DrillLeg[
       rto: record?.rto ?? null,
       rpo: record?.rpo ?? null,
       ...(record?.failure ? { failure: record.failure } : {}),
+      ...(topologyAfter.has(execution.name) ? { topologyAfter: topologyAfter.get(execution.name) } : {}),
     });
   }
   return legs;

@@ -107,6 +107,45 @@ const topologyTable = (label: string, topology: Topology): string =>
     )
     .join('')}</table>`;
 
+/** Seconds as "5 min 4 s". */
+const span = (from: string, to: string | undefined): string => {
+  if (!to) return 'running';
+  const seconds = Math.round((Date.parse(to) - Date.parse(from)) / 1000);
+  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+};
+
+/**
+ * The lifecycle of a drill that ran several runbooks (a game day): one row per leg on one time line, in start order,
+ * with its outcome, RTO and RPO, and the topology before and after it.
+ */
+const lifecycleSection = (report: DrillReport): string => {
+  if (report.legs.length < 2) return '';
+  let before = report.topology.before;
+  const rows = report.legs
+    .map((leg, index) => {
+      const after = leg.topologyAfter ?? before;
+      const budget = (b: DrillReport['legs'][number]['rto']) =>
+        b ? `${Math.round(b.actualSeconds)} s of ${b.budgetSeconds} s` : '-';
+      const row =
+        `<tr><td>${index + 1}</td><td>${escapeHtml(leg.action)}</td><td class="${leg.outcome === 'recovered' ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</td>` +
+        `<td>${escapeHtml(leg.startedAt)}</td><td>${escapeHtml(span(leg.startedAt, leg.endedAt))}</td>` +
+        `<td>${escapeHtml(budget(leg.rto))}</td><td>${escapeHtml(budget(leg.rpo))}</td>` +
+        `<td>${escapeHtml(topologyLine(before))}</td><td>${escapeHtml(topologyLine(after))}</td></tr>`;
+      before = after;
+      return row;
+    })
+    .join('');
+  return `<section><h2>Lifecycle</h2><table><tr><th>#</th><th>Runbook</th><th>Outcome</th><th>Started</th><th>Took</th><th>RTO</th><th>RPO</th><th>Topology before</th><th>Topology after</th></tr>${rows}</table></section>`;
+};
+
+/** `us-east-1 serves; orders-db: writer orders-db (us-east-1), standby none` */
+const topologyLine = (topology: Topology): string =>
+  `${topology.activeRegion} serves; ${topology.databases
+    .map(
+      (db) => `${db.id}: writer ${describeCopy(db.writer)}, standby ${db.standby ? describeCopy(db.standby) : 'none'}`,
+    )
+    .join('; ')}`;
+
 /** Renders the report page. */
 export const renderReportHtml = (report: DrillReport): string => {
   const badge = VERDICT[report.outcome];
@@ -170,6 +209,7 @@ details summary { cursor: pointer; }
 <section><h2>Recovery against budget</h2>
 <table><tr><th></th><th>Actual</th><th>Budget</th><th></th></tr>${budgetRow('RTO', report.rto)}${budgetRow('RPO', report.rpo)}</table>
 ${critical}</section>
+${lifecycleSection(report)}
 <section><h2>Timeline</h2>${timelineSvg(report)}</section>
 ${preflight}
 ${findings}

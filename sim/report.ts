@@ -47,6 +47,8 @@ export interface DrillLeg {
   rto: Budgeted | null;
   rpo: Budgeted | null;
   failure?: { phase: string; error: string; cause: string };
+  /** The plan's topology when this leg's execution ended (a game day's lifecycle records it per leg). */
+  topologyAfter?: Topology;
 }
 
 export interface DrillReport {

@@ -165,6 +165,20 @@ export const SCENARIOS = {
       runbooks: [{ action: 'failback', atSeconds: 60 }],
     }),
   },
+  'game-day': {
+    summary: 'game day: planned failover, verification window, fence, reprotect and failback, one report',
+    description:
+      'No outage: an operator starts a planned failover (mode game-day: Aurora switches over, no data loss) a minute in; after a 10-minute verification window the fence runbook stops the old RDS primary and finds the old Aurora primary rejoined; the reprotect runbook then gives each database a standby in the original region; 5 minutes later the failback runbook pauses writes, waits for zero lag, moves every writer back and flips DNS back (the Aurora switchover leaves its old writer as the secondary; the old RDS writer is left to fence). One drill, one report, one leg per runbook.',
+    build: () => ({
+      outages: [],
+      manualStart: { atSeconds: 60, reason: 'game day: planned failover', mode: 'game-day' },
+      lifecycle: [
+        { action: 'fence', afterSeconds: 600 },
+        { action: 'reprotect', afterSeconds: 60 },
+        { action: 'failback', afterSeconds: 300 },
+      ],
+    }),
+  },
   'restore-test': {
     summary: "restore-test runbook: each database's newest backup restored, validated and deleted",
     description:

@@ -100,7 +100,12 @@ export interface ScenarioSpec {
    * An operator starts the failover by hand (as `switchback run` does), this many seconds after the drill start:
    * for scenarios where no alarm can arrive.
    */
-  manualStart?: { atSeconds: number; reason: string };
+  manualStart?: { atSeconds: number; reason: string; mode?: 'live' | 'game-day' };
+  /**
+   * A game day: after the manual failover, each runbook in turn, `afterSeconds` after the previous one's execution
+   * ended (the first: the verification window after the failover), all in one drill with one report.
+   */
+  lifecycle?: { action: 'fence' | 'reprotect' | 'failback'; afterSeconds: number }[];
   rds?: {
     /** Fixed replica lag, seconds. */
     lagSeconds?: number;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import { criticalPathRatio, withoutWall } from '../../sim/report';
+import { renderReportHtml } from '../../sim/report-html';
 import { DRILL_OPERATOR_ARN } from '../../sim/world';
 
 /**
@@ -247,6 +248,42 @@ describe('runDrill', () => {
     const [pause, promote] = report.actions;
     expect(Date.parse(promote?.at ?? '') - Date.parse(pause?.at ?? '')).toBeGreaterThanOrEqual(60_000);
     expect(samples).toEqual([{ answeredRegion: 'us-east-1', eastWritable: true, paused: 'open' }]);
+    expect(lockHolder).toBeNull();
+  });
+
+  it('runs a game day as one drill: planned failover, fence, reprotect, failback, back in the primary region with RPO 0', async () => {
+    // Act
+    const { report, lockHolder } = await drill('game-day');
+
+    // Assess
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+      ['failback', 'recovered'],
+    ]);
+    // Every leg names its action, outcome, RTO and RPO (null for the runbooks that recover nothing: fence, reprotect).
+    for (const leg of report.legs) {
+      expect(Object.keys(leg)).toEqual(expect.arrayContaining(['action', 'outcome', 'rto', 'rpo']));
+    }
+    expect(report.legs[3]?.rpo?.actualSeconds).toBe(0);
+    // Each leg starts after the previous one ended (the verification window after the failover: 10 minutes).
+    const [failover, fence] = report.legs;
+    expect(Date.parse(fence?.startedAt ?? '') - Date.parse(failover?.endedAt ?? '')).toBeGreaterThanOrEqual(600_000);
+    expect(report.legs.map((leg) => leg.topologyAfter?.activeRegion)).toEqual([
+      'us-west-2',
+      'us-west-2',
+      'us-west-2',
+      'us-east-1',
+    ]);
+    expect(report.topology.after.activeRegion).toBe('us-east-1');
+    const catalog = report.topology.after.databases.find((db) => db.id === 'catalog');
+    expect(catalog?.standby?.region).toBe('us-west-2');
+    // The planned failover switched Aurora over (no data loss), never failed it over.
+    expect(report.actions.map((action) => action.operation)).not.toContain('FailoverGlobalCluster');
+    const html = renderReportHtml(report);
+    expect(html).toContain('<h2>Lifecycle</h2>');
+    expect(html).toContain('us-east-1 serves; orders-db: writer orders-db-replica-rp-');
     expect(lockHolder).toBeNull();
   });
 

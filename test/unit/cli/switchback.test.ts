@@ -172,6 +172,7 @@ describe('switchback', () => {
       'reprotect',
       'failback',
       'failback-lagging',
+      'game-day',
       'restore-test',
       'restore-fails',
     ]);
