@@ -161,7 +161,8 @@ const switchRoutingControls = async (
       if (!matches(after)) {
         throw new DnsFlipError(
           `The routing controls of plan ${plan.app} read back ${arns.map((arn) => `${arn} ${after[arn]}`).join(', ')} ` +
-            `after the switch; expected ${standby} On and ${primary} Off. Check the cluster and its safety rules.`,
+            `after the switch; expected the ${back ? 'primary' : 'standby'} On and the ${back ? 'standby' : 'primary'} Off. ` +
+            'Check the cluster and its safety rules.',
         );
       }
     }

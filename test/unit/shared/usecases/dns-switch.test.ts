@@ -161,6 +161,19 @@ describe('flipDns with arc-routing-control', () => {
     });
   });
 
+  it('turns the primary On and the standby Off when the run is a failback', async () => {
+    // Prepare: the standby region serves (an earlier failover switched the controls).
+    controls.set(EAST, 'Off');
+
+    // Act
+    const result = await flipDns({ run: { ...ordersRun(), action: 'failback' }, plan: arcPlan(), promotions }, deps);
+
+    // Assess
+    expect(controls.states.get(EAST)).toBe('On');
+    expect(controls.states.get(WEST)).toBe('Off');
+    expect(result.actions).toEqual([expect.objectContaining({ target: `${EAST} On, ${WEST} Off` })]);
+  });
+
   it('makes no update when the routing controls are already switched (a retried step)', async () => {
     // Prepare
     controls.set(EAST, 'Off');
