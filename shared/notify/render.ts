@@ -73,30 +73,33 @@ const redriveText = (view: IncidentView): string | undefined =>
   view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined);
 
 const headline = (view: IncidentView): string => {
-  const { plan } = view.run;
+  const { plan, action } = view.run;
+  // Each runbook names itself: "orders failover: promote running", "orders reprotect: reprotect running".
+  const runbook = action;
   switch (view.outcome) {
     case 'recovered':
+      if (action !== 'failover') return `✅ ${plan} ${runbook} done`;
       return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
         ? `✅ ${plan} recovered`
         : `⚠️ ${plan} recovered, over budget`;
     case 'failed':
-      return `❌ ${plan} failover failed`;
+      return `❌ ${plan} ${runbook} failed`;
     case 'denied':
-      return `🛑 ${plan} failover denied`;
+      return `🛑 ${plan} ${runbook} denied`;
     case 'skipped':
-      return `⏭️ ${plan} failover skipped`;
+      return `⏭️ ${plan} ${runbook} skipped`;
     case 'blocked':
-      return `⛔ ${plan} failover blocked by preflight: nothing changed`;
+      return `⛔ ${plan} ${runbook} blocked by preflight: nothing changed`;
     case 'awaiting-approval':
-      return `✋ ${plan} failover needs approval`;
+      return `✋ ${plan} ${runbook} needs approval`;
     default: {
       // The first line is what a phone notification shows: name the step under way.
       const running = view.phases.filter((phase) => phase.status === 'running').at(-1);
-      if (running) return `🚨 ${plan} failover: ${running.name} running`;
+      if (running) return `🚨 ${plan} ${runbook}: ${running.name} running`;
       const failed = view.phases.find((phase) => phase.status === 'failed');
-      if (failed) return `🚨 ${plan} failover: ${failed.name} failed`;
+      if (failed) return `🚨 ${plan} ${runbook}: ${failed.name} failed`;
       const done = view.phases.filter((phase) => phase.status === 'done' && phase.name !== 'detect').at(-1);
-      return done ? `🚨 ${plan} failover: ${done.name} done` : `🚨 ${plan} failover in progress`;
+      return done ? `🚨 ${plan} ${runbook}: ${done.name} done` : `🚨 ${plan} ${runbook} in progress`;
     }
   }
 };
