@@ -73,17 +73,18 @@ const redriveText = (view: IncidentView): string | undefined =>
   view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined);
 
 const headline = (view: IncidentView): string => {
-  const { plan } = view.run;
-  // Every runbook's message reads like a failover's, under its own name: "orders failback: promote running".
-  const runbook = view.run.action ?? 'failover';
+  const { plan, action } = view.run;
+  // Each runbook names itself: "orders failover: promote running", "orders failback: promote running".
+  const runbook = action;
   switch (view.outcome) {
     case 'recovered':
-      if (runbook === 'failback') {
+      if (action === 'failback') {
         const back = `${plan} failed back to ${view.run.regions.primary}`;
         return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
           ? `✅ ${back}`
           : `⚠️ ${back}, over budget`;
       }
+      if (action !== 'failover') return `✅ ${plan} ${runbook} done`;
       return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
         ? `✅ ${plan} recovered`
         : `⚠️ ${plan} recovered, over budget`;

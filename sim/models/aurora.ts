@@ -302,6 +302,16 @@ export class AuroraModel {
     return this.toDbInstance(instance, now);
   }
 
+  /**
+   * Takes a member out of its global cluster, as RemoveFromGlobalCluster does (a person detaching the old primary,
+   * e.g. to keep it apart): it no longer rejoins, so a reprotect has to add a new secondary.
+   */
+  detach(globalIdentifier: string, clusterIdentifier: string): void {
+    const global = this.globals.find((g) => g.identifier === globalIdentifier);
+    const index = global?.members.findIndex((m) => m.identifier === clusterIdentifier) ?? -1;
+    if (global && index >= 0) global.members.splice(index, 1);
+  }
+
   /** An instance added by CreateDBInstance, if any. */
   findInstance(region: string, identifier: string): AuroraInstance | undefined {
     return this.instances.find((i) => i.region === region && i.identifier === identifier);

@@ -62,6 +62,12 @@ const ALLOWANCES: Allowance[] = [
     reason:
       'a redriven Start Restore that finds its RDS throwaway reads its restore-point tag; in the drill the first run deletes the instance before a second run starts (test/statemachines/restore-test.test.ts drives this path)',
   },
+  ...['kms:CreateGrant', 'kms:DescribeKey'].map((action) => ({
+    function: 'reprotect-database',
+    action,
+    reason:
+      "RDS uses the KMS key of an encrypted new replica or secondary with the caller's permissions (CreateDBInstanceReadReplica, CreateDBCluster with KmsKeyId); the SDK makes no KMS call",
+  })),
   {
     function: 'fail-back-database',
     action: 'rds:SwitchoverGlobalCluster',
@@ -144,6 +150,24 @@ describe('the IAM roles of the packaged template', () => {
         onWorld: (world) => {
           recorder ??= createCallRecorder(world.account);
           useClientPlugin(recorder.plugin);
+        },
+      });
+      // A reprotect whose old Aurora primary was taken out of the global cluster after the fence (it cannot rejoin):
+      // the path that adds a new secondary cluster and its instance.
+      await runDrill({
+        planFile,
+        scenario: 'reprotect',
+        seed: 1,
+        slackPreview: false,
+        onWorld: (world) => {
+          recorder ??= createCallRecorder(world.account);
+          useClientPlugin(recorder.plugin);
+          const plan = loadPlanFile(planFile);
+          world.clock.schedule(world.t0Ms + 1500_000, () => {
+            for (const db of plan.databases) {
+              if (db.kind === 'aurora-global') world.aurora.detach(db.globalCluster, db.primary.cluster);
+            }
+          });
         },
       });
       // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:

@@ -186,4 +186,39 @@ describe('startRun', () => {
     // Assess
     expect(targets[0]?.stateMachineArn).toBe(arn);
   });
+
+  it('starts the reprotect state machine, derived from SWITCHBACK_STATE_MACHINE_ARN, with --action reprotect', async () => {
+    // Prepare
+    const startFailover = jest.fn().mockResolvedValue({ executionArn: 'x', alreadyStarted: false });
+    const { deps, targets, out } = fakeDeps({ workflow: { startFailover }, env: { stateMachineArn: arn }, now });
+
+    // Act
+    await startRun(options({ stateMachineArn: undefined, action: 'reprotect', mode: 'dry-run' }), deps);
+
+    // Assess
+    expect(targets[0]?.stateMachineArn).toBe(
+      'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-reprotect',
+    );
+    expect(startFailover).toHaveBeenCalledWith(
+      'orders-reprotect-dry-run-20261125T180500Z',
+      expect.objectContaining({ plan: 'orders', action: 'reprotect', mode: 'dry-run' }),
+    );
+    expect(out[0]).toBe(
+      '✓ started: reprotect of orders (mode dry-run) as incident orders-reprotect-dry-run-20261125T180500Z',
+    );
+  });
+
+  it('names --action when the runbook is unknown, and calls no AWS', async () => {
+    // Prepare
+    const startFailover = jest.fn();
+    const { deps } = fakeDeps({ workflow: { startFailover } });
+
+    // Act
+    const act = startRun(options({ action: 'meteor' }), deps);
+
+    // Assess
+    await expect(act).rejects.toThrow(InvalidRunInputError);
+    await expect(act).rejects.toThrow('--action');
+    expect(startFailover).not.toHaveBeenCalled();
+  });
 });

@@ -153,6 +153,26 @@ describe('renderIncidentMessage', () => {
     expect(message.text.split('\n')[0]).toBe('🚨 orders failover: dns done');
   });
 
+  it('names the reprotect runbook, its phase and its end, instead of calling it a failover', () => {
+    // Prepare
+    const run: RunContext = { ...baseRun, action: 'reprotect', trigger: { type: 'manual' }, requestedBy: 'alice' };
+
+    // Act
+    const running = renderIncidentMessage(viewOf([phase('reprotect', 'started', 100, {}, run)], run));
+    const done = renderIncidentMessage(
+      viewOf(
+        [phase('reprotect', 'succeeded', 500, {}, run), ended('Recovery Completed', { outcome: 'recovered' }, run)],
+        run,
+      ),
+    );
+    const blocked = renderIncidentMessage(viewOf([ended('Run Blocked', { outcome: 'blocked' }, run)], run));
+
+    // Assess
+    expect(running.text.split('\n')[0]).toBe('🚨 orders reprotect: reprotect running');
+    expect(done.text.split('\n')[0]).toBe('✅ orders reprotect done');
+    expect(blocked.text.split('\n')[0]).toBe('⛔ orders reprotect blocked by preflight: nothing changed');
+  });
+
   it('says who started it and why, and labels the mode live, when a person started a game day', () => {
     // Prepare
     const run: RunContext = { ...baseRun, mode: 'game-day', trigger: { type: 'manual' }, requestedBy: 'alice' };

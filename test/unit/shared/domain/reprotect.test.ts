@@ -1,0 +1,215 @@
+import {
+  decideReprotect,
+  type ReprotectReading,
+  type ReprotectResult,
+  reprotectName,
+  reprotectPollSeconds,
+  topologyAfterReprotect,
+} from '../../../../shared/domain/reprotect';
+import { planTopology, type Topology, topologyAfterFailover } from '../../../../shared/domain/topology';
+import { ordersPlan, ordersPlanInput } from '../../../support/plan-fixtures';
+
+const KEY = 'arn:aws:kms:us-east-1:123456789012:key/0b7e5a4c-3f21-4d8e-9a61-5c2f0e8d7b13';
+
+/** The orders plan with reprotect settings on both databases. */
+const plan = (settings: { orders?: object; catalog?: object } = {}) => {
+  const input = ordersPlanInput();
+  const [orders, catalog] = input.databases;
+  return ordersPlan({
+    databases: [
+      { ...orders, reprotect: { kmsKeys: { 'us-east-1': KEY }, ...settings.orders } },
+      {
+        ...catalog,
+        reprotect: { instanceClass: 'db.r6g.large', kmsKeys: { 'us-east-1': KEY }, ...settings.catalog },
+      },
+    ] as typeof input.databases,
+  });
+};
+
+/** After a failover (incident `inc-1`) and a fence: RDS fenced, Aurora rejoined. */
+const fenced = (): Topology => {
+  const after = topologyAfterFailover(planTopology(plan()), {
+    toRegion: 'us-west-2',
+    at: '2026-11-25T03:09:00.000Z',
+    incidentId: 'inc-1',
+  });
+  return {
+    ...after,
+    databases: after.databases.map((db) =>
+      db.oldPrimary ? { ...db, oldPrimary: { ...db.oldPrimary, state: 'fenced', since: 'x' } } : db,
+    ),
+  };
+};
+
+const readings = (overrides: Partial<ReprotectReading> = {}): ReprotectReading[] => [
+  { id: 'orders-db', writer: { exists: true, encrypted: true }, oldRegionAnswers: true, ...overrides },
+  { id: 'catalog', writer: { exists: true, encrypted: true }, oldRegionAnswers: true, rejoined: true, ...overrides },
+];
+
+describe('reprotectName', () => {
+  it('derives the same name for the same failover and database, never the base itself', () => {
+    // Act
+    const first = reprotectName('orders-db-replica', 'rp', 'inc-1|orders-db');
+    const again = reprotectName('orders-db-replica', 'rp', 'inc-1|orders-db');
+    const other = reprotectName('orders-db-replica', 'rp', 'inc-2|orders-db');
+
+    // Assess
+    expect(first).toMatch(/^orders-db-replica-rp-[0-9a-f]{6}$/);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+  });
+
+  it('cuts a long base so the name fits 63 characters with no hyphen at the cut', () => {
+    // Act: the cut falls right after a hyphen ("a...a-" is 53 characters)
+    const name = reprotectName(`${'a'.repeat(52)}-bbbbbbbbbb`, 'rp', 'seed');
+
+    // Assess
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^a{52}-rp-[0-9a-f]{6}$/);
+    expect(name).not.toContain('--');
+  });
+});
+
+describe('reprotectPollSeconds', () => {
+  it('waits 30 s, then doubles up to 300 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 50].map(reprotectPollSeconds)).toEqual([30, 60, 120, 240, 300, 300, 300]);
+  });
+});
+
+describe('decideReprotect', () => {
+  it('proceeds with a replica for RDS and the rejoined Aurora primary, names derived from the failover', () => {
+    // Act
+    const decision = decideReprotect(plan(), fenced(), readings());
+
+    // Assess
+    expect(decision.decision).toBe('proceed');
+    expect(decision.findings).toEqual([]);
+    expect(decision.targets).toEqual([
+      expect.objectContaining({
+        id: 'orders-db',
+        path: 'rds-replica',
+        region: 'us-east-1',
+        writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+        oldPrimary: { region: 'us-east-1', identifier: 'orders-db' },
+        kmsKeyId: KEY,
+        deleteOldPrimary: false,
+        maxLagSeconds: 60,
+        names: expect.objectContaining({
+          standby: reprotectName('orders-db-replica', 'rp', 'inc-1|orders-db|us-west-2|orders-db-replica'),
+          snapshot: expect.stringMatching(/^orders-db-pre-[0-9a-f]{6}$/),
+        }),
+      }),
+      expect.objectContaining({ id: 'catalog', path: 'aurora-rejoined', globalCluster: 'catalog-global' }),
+    ]);
+  });
+
+  it('goes into the region the plan names and plans a new Aurora secondary when the old primary did not rejoin', () => {
+    // Prepare
+    const settings = {
+      orders: { region: 'us-east-2', kmsKeys: { 'us-east-2': KEY.replace('us-east-1', 'us-east-2') } },
+    };
+
+    // Act
+    const decision = decideReprotect(plan(settings), fenced(), readings({ rejoined: false }));
+
+    // Assess
+    expect(decision.targets.map((target) => [target.id, target.path, target.region])).toEqual([
+      ['orders-db', 'rds-replica', 'us-east-2'],
+      ['catalog', 'aurora-new-secondary', 'us-east-1'],
+    ]);
+  });
+
+  it('blocks naming the plan field when an encrypted writer has no KMS key for the new standby region', () => {
+    // Act
+    const decision = decideReprotect(plan({ orders: { kmsKeys: {} } }), fenced(), readings());
+
+    // Assess
+    expect(decision.decision).toBe('block');
+    expect(decision.targets).toEqual([]);
+    expect(decision.findings).toEqual([
+      expect.objectContaining({
+        check: 'kms-key',
+        fix: expect.stringContaining('databases[0].reprotect.kmsKeys.us-east-1'),
+      }),
+    ]);
+  });
+
+  it('blocks when the old region does not answer, the old primary is not fenced, or Aurora needs an instance class', () => {
+    // Prepare
+    const topology = fenced();
+    const unfenced: Topology = {
+      ...topology,
+      databases: topology.databases.map((db) =>
+        db.oldPrimary ? { ...db, oldPrimary: { ...db.oldPrimary, state: 'unreachable' } } : db,
+      ),
+    };
+    const noClass = plan({ catalog: { instanceClass: undefined } });
+
+    // Act
+    const decision = decideReprotect(noClass, unfenced, readings({ oldRegionAnswers: false, rejoined: false }));
+
+    // Assess
+    expect(decision.findings.map((finding) => `${finding.resource} ${finding.check}`)).toEqual([
+      'database:orders-db old-primary-fenced',
+      'rds:us-east-1:orders-db old-region-answers',
+      'database:catalog old-primary-fenced',
+      'rds:us-east-1:catalog-east old-region-answers',
+      'database:catalog instance-class',
+    ]);
+    expect(decision.findings.at(-1)?.fix).toContain('databases[1].reprotect.instanceClass');
+  });
+
+  it('blocks when the plan has not failed over, and when a database has its standby already', () => {
+    // Act
+    const notFailedOver = decideReprotect(plan(), planTopology(plan()), readings());
+    const protectedAgain = decideReprotect(
+      plan(),
+      { ...fenced(), databases: fenced().databases.map((db) => ({ ...db, standby: db.oldPrimary ?? null })) },
+      readings(),
+    );
+
+    // Assess
+    expect(notFailedOver.findings.map((finding) => finding.check)).toEqual(['topology-failed-over']);
+    expect(protectedAgain.findings.map((finding) => finding.check)).toEqual(['no-standby-yet', 'no-standby-yet']);
+  });
+});
+
+describe('topologyAfterReprotect', () => {
+  it('sets each new standby: the RDS old primary replaced, the rejoined Aurora primary now the standby', () => {
+    // Prepare
+    const result = (databaseId: string, extra: Partial<ReprotectResult>): ReprotectResult => ({
+      databaseId,
+      state: 'protected',
+      done: true,
+      pollSeconds: 30,
+      checks: 3,
+      startedAt: '2026-11-25T05:00:00.000Z',
+      checkedAt: '2026-11-25T05:30:00.000Z',
+      detail: '',
+      actions: [],
+      ...extra,
+    });
+
+    // Act
+    const after = topologyAfterReprotect(
+      fenced(),
+      [
+        result('orders-db', {
+          standby: { region: 'us-east-1', identifier: 'orders-db-replica-rp-abc123' },
+          oldPrimary: 'kept',
+        }),
+        result('catalog', { standby: { region: 'us-east-1', identifier: 'catalog-east' }, oldPrimary: 'standby' }),
+      ],
+      { at: '2026-11-25T05:31:00.000Z', incidentId: 'rp-1' },
+    );
+
+    // Assess
+    expect(after.databases[0]).toMatchObject({
+      standby: { region: 'us-east-1', identifier: 'orders-db-replica-rp-abc123' },
+      oldPrimary: { identifier: 'orders-db', state: 'replaced', since: '2026-11-25T05:30:00.000Z' },
+    });
+    expect(after.databases[1]?.standby).toEqual({ region: 'us-east-1', identifier: 'catalog-east' });
+    expect(after.databases[1]?.oldPrimary).toBeUndefined();
+    expect(after).toMatchObject({ activeRegion: 'us-west-2', updatedBy: 'rp-1', lastIncidentId: 'inc-1' });
+  });
+});
