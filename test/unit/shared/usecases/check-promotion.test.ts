@@ -2,11 +2,7 @@ import { PromotionFailedError } from '../../../../shared/errors';
 import { type CheckPromotionDeps, checkPromotion, checkPromotions } from '../../../../shared/usecases/check-promotion';
 import { FakeClock, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
-import {
-  catalogPromotion,
-  ordersDbPromotion,
-  ordersRun,
-} from '../../../support/resource-fixtures';
+import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../../support/resource-fixtures';
 
 const STARTED = '2026-11-25T03:01:31.000Z';
 
@@ -48,10 +44,7 @@ describe('checkPromotion', () => {
       clock.advance(250);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, promotion: promoting },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       expect(result).toMatchObject({ writable: false, status: 'rebooting', pollSeconds: 3 });
@@ -63,10 +56,7 @@ describe('checkPromotion', () => {
       rds.addInstance('us-west-2', replica('available', ORDERS_PRIMARY_ARN));
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, promotion: promoting },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       expect(result.writable).toBe(false);
@@ -78,10 +68,7 @@ describe('checkPromotion', () => {
       clock.advance(200);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, promotion: promoting },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       expect(result).toEqual({
@@ -136,10 +123,7 @@ describe('checkPromotion', () => {
       });
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, promotion: failingOver },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       expect(result).toMatchObject({ writable: false, status: 'failing-over' });
@@ -157,10 +141,7 @@ describe('checkPromotion', () => {
       clock.advance(90);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, promotion: failingOver },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       expect(result).toMatchObject({ writable: true, status: 'available', writableAt: '2026-11-25T03:03:01.000Z' });
@@ -173,10 +154,7 @@ describe('checkPromotion', () => {
       clock.advance(5);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, promotion: failingOver },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       expect(result.writable).toBe(false);
