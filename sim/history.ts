@@ -49,6 +49,44 @@ const statesOf = (
 };
 
 /**
+ * Counts an execution's history as its transitions arrive (the local runner stops an execution at the quota, as Step
+ * Functions does); `countHistory` counts a finished list.
+ */
+export class HistoryCounter {
+  private readonly states: Map<string, AnyState & { parent?: string }>;
+  /** Map iterations: each distinct item index seen inside a Map, once per entry of that Map. */
+  private readonly iterations = new Map<string, Set<number>>();
+  /** States whose error a Catch took: the engine then logs an exit, for which AWS logs TaskStateExited only. */
+  private readonly caught = new Set<string>();
+  /** Events so far, ExecutionStarted included (not the closing event). */
+  events = 1;
+  stateTransitions = 0;
+
+  constructor(definition: StateMachineDefinition) {
+    this.states = statesOf(definition as unknown as { States: Record<string, AnyState> });
+  }
+
+  add(transition: Transition): void {
+    const state = this.states.get(transition.state);
+    const type = state?.Type ?? transition.type;
+    const key = `${transition.state}#${transition.index ?? ''}`;
+    if (state?.parent !== undefined && transition.index !== undefined) {
+      const seen = this.iterations.get(state.parent) ?? new Set<number>();
+      seen.add(transition.index);
+      this.iterations.set(state.parent, seen);
+    }
+    if (transition.event === 'caught') this.caught.add(key);
+    if (transition.event === 'exited' && this.caught.delete(key)) this.events += 1;
+    else this.events += eventsOf(type, transition, state?.Resource);
+    if (transition.event === 'entered') this.stateTransitions += 1;
+    if (type === 'Map' && (transition.event === 'exited' || transition.event === 'failed')) {
+      this.events += 2 * (this.iterations.get(transition.state)?.size ?? 0);
+      this.iterations.delete(transition.state);
+    }
+  }
+}
+
+/**
  * The history events and state transitions of one execution, derived from its transitions (see the module
  * comment). An execution still RUNNING has no closing event yet.
  */
@@ -56,32 +94,12 @@ export const countHistory = (
   definition: StateMachineDefinition,
   execution: Pick<LocalExecution, 'status' | 'transitions'>,
 ): HistoryCount => {
-  const states = statesOf(definition as unknown as { States: Record<string, AnyState> });
-  let events = execution.status === 'RUNNING' ? 1 : 2;
-  let stateTransitions = 0;
-  // Map iterations: each distinct item index seen inside a Map, once per entry of that Map.
-  const iterations = new Map<string, Set<number>>();
-  // States whose error a Catch took: the engine then logs an exit, for which AWS logs TaskStateExited only.
-  const caught = new Set<string>();
-  for (const transition of execution.transitions) {
-    const key = `${transition.state}#${transition.index ?? ''}`;
-    const state = states.get(transition.state);
-    const type = state?.Type ?? transition.type;
-    if (state?.parent !== undefined && transition.index !== undefined) {
-      const seen = iterations.get(state.parent) ?? new Set<number>();
-      seen.add(transition.index);
-      iterations.set(state.parent, seen);
-    }
-    if (transition.event === 'caught') caught.add(key);
-    if (transition.event === 'exited' && caught.delete(key)) events += 1;
-    else events += eventsOf(type, transition, state?.Resource);
-    if (transition.event === 'entered') stateTransitions += 1;
-    if (type === 'Map' && (transition.event === 'exited' || transition.event === 'failed')) {
-      events += 2 * (iterations.get(transition.state)?.size ?? 0);
-      iterations.delete(transition.state);
-    }
-  }
-  return { events, stateTransitions };
+  const counter = new HistoryCounter(definition);
+  for (const transition of execution.transitions) counter.add(transition);
+  return {
+    events: counter.events + (execution.status === 'RUNNING' ? 0 : 1),
+    stateTransitions: counter.stateTransitions,
+  };
 };
 
 const eventsOf = (type: string, transition: Transition, resource: string | undefined): number => {
