@@ -1,23 +1,17 @@
 import * as z from 'zod';
 import { RdsAdapter } from '../shared/aws/rds';
-import type { PromotionResult } from '../shared/domain/run';
+import type { PromotionsProgress } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
-import { type CheckPromotionDeps, checkPromotion } from '../shared/usecases/check-promotion';
-import {
-  databaseAssessmentSchema,
-  parseStepInput,
-  promotionResultSchema,
-  runContextSchema,
-} from '../shared/usecases/step-inputs';
+import { type CheckPromotionDeps, checkPromotions } from '../shared/usecases/check-promotion';
+import { parseStepInput, promotionResultSchema, runContextSchema } from '../shared/usecases/step-inputs';
 
-/** The "Check Promotion" payload: the run, the database item and the previous PromotionResult. */
+/** The "Check Promotions" payload: the run and every database's previous PromotionResult. */
 const eventSchema = z.object({
   run: runContextSchema,
-  database: databaseAssessmentSchema,
-  promotion: promotionResultSchema,
+  promotions: z.array(promotionResultSchema).min(1),
 });
 
 let deps: CheckPromotionDeps | undefined;
@@ -26,14 +20,9 @@ const defaultDeps = (): CheckPromotionDeps => {
   return deps;
 };
 
-/** "Check Promotion": is the promoted database writable yet? Returns the updated PromotionResult. */
-export const handler = lambdaHandler(async (event: unknown): Promise<PromotionResult> => {
-  const { run, database, promotion } = parseStepInput('Check Promotion task payload', eventSchema, event);
-  logger.appendKeys({
-    plan: run.plan,
-    incidentId: run.incidentId,
-    executionArn: run.executionArn,
-    database: database.id,
-  });
-  return checkPromotion({ run, database, promotion, plan: plans().get(run.plan) }, defaultDeps());
+/** "Check Promotions": are the promoted databases writable yet? Returns each one's PromotionResult and the next wait. */
+export const handler = lambdaHandler(async (event: unknown): Promise<PromotionsProgress> => {
+  const { run, promotions } = parseStepInput('Check Promotions task payload', eventSchema, event);
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
+  return checkPromotions({ run, promotions, plan: plans().get(run.plan) }, defaultDeps());
 });

@@ -50,7 +50,7 @@ import {
 import { buildScenario, SCENARIO_NAMES, type ScenarioName, scenarioPlan } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
-import type { TimingModel } from './timing';
+import type { TimingModel, TimingOverrides } from './timing';
 import {
   DRILL_ACCESS_KEY_ID,
   reprotectedTopology,
@@ -73,6 +73,8 @@ export interface DrillOptions {
   scenario?: string;
   /** Default 1. */
   seed?: number;
+  /** Timing overrides on top of the scenario's (sim/timing.ts), e.g. `{ rds: { promoteSeconds: 3600 } }`. */
+  timing?: TimingOverrides;
   /** Answer a pending approval after a modelled human delay; without it the drill stops at the question. */
   answer?: 'approve' | 'deny';
   /** When given, writes `<incidentId>.json` and `.html` there. */
@@ -414,7 +416,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         }
       : loaded;
   const seed = options.seed ?? 1;
-  const scenario = buildScenario(scenarioName);
+  const scenario = buildScenario(scenarioName, options.timing ? { timing: options.timing } : {});
   const startMs = drillStartMs(scenarioName, seed);
   if (options.restoreFaults) scenario.restore = { ...scenario.restore, ...options.restoreFaults };
   const region = plan.regions.standby;

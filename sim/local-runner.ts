@@ -17,6 +17,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { HISTORY_EVENT_LIMIT, HistoryCounter } from './history';
 
 /**
  * Runs the product's state machine (statemachines/failover.asl.json) in-process with aws-local-stepfunctions,
@@ -112,6 +113,11 @@ export interface LocalRunnerOptions {
   statusChangeTarget?: string | null;
   /** Called for each state transition as it is logged (live progress). */
   onTransition?: (transition: Transition) => void;
+  /**
+   * History events (counted as Step Functions would log them, sim/history.ts) past which an execution fails, as a
+   * Standard execution does at its quota. Default 25,000 (aws-facts.md, Orchestration: Step Functions quotas).
+   */
+  historyEventLimit?: number;
 }
 
 /** The short function name of a task's `FunctionName`: `${self:service}-${sls:stage}-assess` -> `assess`. */
@@ -272,6 +278,8 @@ export class LocalRunner {
   private readonly aborts = new Map<string, () => void>();
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+  /** Executions stopped because their history reached the quota. */
+  private readonly overQuota = new Set<string>();
   private readonly region: string;
   private readonly account: string;
   private readonly stateMachineName: string;
@@ -516,6 +524,11 @@ export class LocalRunner {
       execution.status = 'TIMED_OUT';
       execution.error = 'States.Timeout';
       execution.cause = 'The execution ran longer than the state machine TimeoutSeconds';
+    } else if (error instanceof ExecutionAbortedError && this.overQuota.has(execution.executionArn)) {
+      // Step Functions fails an execution whose history reaches the quota; the error name is a modelling choice.
+      execution.status = 'FAILED';
+      execution.error = 'States.Runtime';
+      execution.cause = `The execution reached the maximum number of history events (${this.historyEventLimit()})`;
     } else if (error instanceof ExecutionAbortedError) {
       execution.status = 'ABORTED';
     } else {
@@ -535,6 +548,7 @@ export class LocalRunner {
       StateRetried: 'retried',
       StateCaught: 'caught',
     };
+    const history = new HistoryCounter(this.definition);
     for await (const event of events) {
       const kind = kinds[event.type];
       const state = event.state as { name: string; type: string } | undefined;
@@ -554,7 +568,17 @@ export class LocalRunner {
       }
       execution.transitions.push(transition);
       this.options.onTransition?.(transition);
+      history.add(transition);
+      // +1: the ExecutionFailed event that ends it.
+      if (history.events + 1 > this.historyEventLimit() && !this.overQuota.has(execution.executionArn)) {
+        this.overQuota.add(execution.executionArn);
+        this.aborts.get(execution.executionArn)?.();
+      }
     }
+  }
+
+  private historyEventLimit(): number {
+    return this.options.historyEventLimit ?? HISTORY_EVENT_LIMIT;
   }
 
   /** A `.waitForTaskToken` task that timed out (States.Timeout) no longer accepts an answer. */

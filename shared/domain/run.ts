@@ -227,7 +227,7 @@ export const approvalFact = (answer: ApprovalAnswer): string =>
   `${answer.approved ? 'approved' : 'denied'} by ${answer.by}` +
   `${answer.displayName ? ` (as ${answer.displayName})` : ''}${answer.comment ? `: ${answer.comment}` : ''}`;
 
-/** Result of Start Promotion / Check Promotion for one database (`$.promotion.result` in the Map). */
+/** Result of Start Promotion (the Map) or Check Promotions for one database. */
 export interface PromotionResult {
   databaseId: string;
   kind: 'rds-read-replica' | 'aurora-global';
@@ -243,6 +243,14 @@ export interface PromotionResult {
   /** The new writer: region and instance or cluster identifier. */
   newPrimary: { region: string; identifier: string };
   actions: ActionRecord[];
+}
+
+/** Where the promotions stand (`$.promotions`): every database's result, all writable yet, the next wait. */
+export interface PromotionsProgress {
+  databases: PromotionResult[];
+  writable: boolean;
+  /** Seconds "Wait For Promotions" waits before the next check (the poll policy, from the earliest start). */
+  pollSeconds: number;
 }
 
 /** Result of Flip DNS / Check DNS Sync (`$.dns.result`). */

@@ -1,6 +1,6 @@
 import { pollSeconds } from '../domain/polling';
 import type { RdsPort } from '../domain/ports';
-import type { DatabaseAssessment, PromotionResult, RunContext } from '../domain/run';
+import type { PromotionResult, PromotionsProgress, RunContext } from '../domain/run';
 import { PromotionFailedError } from '../errors';
 import type { AuroraGlobal, Plan, RdsReadReplica } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -17,9 +17,15 @@ export interface CheckPromotionDeps {
 export interface CheckPromotionInput {
   run: RunContext;
   plan: Plan;
-  database: DatabaseAssessment;
-  /** The previous Start Promotion / Check Promotion result. */
+  /** The previous Start Promotion / Check Promotions result of one database. */
   promotion: PromotionResult;
+}
+
+export interface CheckPromotionsInput {
+  run: RunContext;
+  plan: Plan;
+  /** Every database's previous Start Promotion / Check Promotions result. */
+  promotions: readonly PromotionResult[];
 }
 
 /**
@@ -29,7 +35,28 @@ export interface CheckPromotionInput {
 const FAILOVER_SETTLE_SECONDS = 120;
 
 /**
- * Checks whether a promotion has finished ("Check Promotion" in the failover state machine). RDS: the instance
+ * Checks every database's promotion at once ("Check Promotions" in the failover state machine): the ones not yet
+ * writable are read in parallel, the writable ones are not read again. One task per poll for the whole plan keeps
+ * the execution's history from growing with the number of databases (shared/domain/polling.ts). The next wait
+ * counts from the earliest promotion start. Throws PromotionFailedError as soon as one promotion cannot end writable.
+ */
+export const checkPromotions = async (
+  input: CheckPromotionsInput,
+  deps: CheckPromotionDeps,
+): Promise<PromotionsProgress> => {
+  const databases = await Promise.all(
+    input.promotions.map((promotion) => checkPromotion({ run: input.run, plan: input.plan, promotion }, deps)),
+  );
+  const startedAt = input.promotions.map((p) => p.startedAt).sort()[0] ?? deps.clock.now().toISOString();
+  return {
+    databases,
+    writable: databases.every((database) => database.writable),
+    pollSeconds: pollSeconds('promotion', startedAt, deps.clock.now()),
+  };
+};
+
+/**
+ * Checks whether one promotion has finished (for "Check Promotions"). RDS: the instance
  * is `available` and no longer replicates (after PromoteReadReplica it goes modifying -> rebooting -> available,
  * aws-facts.md: RDS User Guide, "Promoting a read replica"). Aurora: the secondary is the global cluster's writer,
  * no failover is running, and the cluster is `available`. A state that cannot end writable throws

@@ -290,7 +290,7 @@ describe('failover state machine', () => {
 
   describe('promotion failure', () => {
     it.each([
-      ['the replica ends in the failed state', { promotedStatuses: ['modifying', 'failed'] }, 'Check Promotion'],
+      ['the replica ends in the failed state', { promotedStatuses: ['modifying', 'failed'] }, 'Check Promotions'],
       [
         'PromoteReadReplica is refused',
         {

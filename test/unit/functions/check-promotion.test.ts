@@ -5,7 +5,7 @@ import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
 import { lambdaContext } from '../../support/lambda';
 import { ordersPlan } from '../../support/plan-fixtures';
-import { ordersDbItem, ordersDbPromotion, ordersRun } from '../../support/resource-fixtures';
+import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../support/resource-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
 
@@ -22,7 +22,7 @@ describe('check-promotion handler', () => {
     setPlans(undefined);
   });
 
-  it('returns the promotion as writable when the promoted instance is available and standalone', async () => {
+  it('returns every promotion writable when the promoted instance is available and standalone', async () => {
     // Prepare
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
@@ -32,11 +32,41 @@ describe('check-promotion handler', () => {
     const promotion = ordersDbPromotion({ writable: false, status: 'rebooting', writableAt: undefined });
 
     // Act
-    const result = await handler({ run: ordersRun(), database: ordersDbItem(), promotion }, context);
+    const result = await handler({ run: ordersRun(), promotions: [promotion, catalogPromotion()] }, context);
 
     // Assess
-    expect(result).toMatchObject({ databaseId: 'orders-db', writable: true, status: 'available' });
-    expect(result.writableAt).toEqual(expect.any(String));
+    expect(result.writable).toBe(true);
+    expect(result.databases[0]).toMatchObject({ databaseId: 'orders-db', writable: true, status: 'available' });
+    expect(result.databases[0]?.writableAt).toEqual(expect.any(String));
+    expect(result.databases[1]).toEqual(catalogPromotion());
+    // The catalog was already writable: only the pending database is read.
+    expect(rds).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 1);
     expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db-replica' });
+  });
+
+  it('returns not writable and the next wait when one promotion is still rebooting', async () => {
+    // Prepare
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        { DBInstanceIdentifier: 'orders-db-replica', DBInstanceStatus: 'rebooting', BackupRetentionPeriod: 7 },
+      ],
+    });
+    const promotion = ordersDbPromotion({ writable: false, status: 'modifying', writableAt: undefined });
+
+    // Act
+    const result = await handler({ run: ordersRun(), promotions: [catalogPromotion(), promotion] }, context);
+
+    // Assess
+    expect(result).toMatchObject({ writable: false, pollSeconds: expect.any(Number) });
+    expect(result.databases[1]).toMatchObject({ databaseId: 'orders-db', writable: false, status: 'rebooting' });
+  });
+
+  it('names the field when the payload has no promotions', async () => {
+    // Act
+    const act = handler({ run: ordersRun(), promotions: [] }, context);
+
+    // Assess
+    await expect(act).rejects.toThrow(/promotions/);
+    expect(rds).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 0);
   });
 });

@@ -51,7 +51,7 @@ describe('promote-database handler', () => {
     expect(result).toMatchObject({
       databaseId: 'orders-db',
       writable: false,
-      pollSeconds: 1,
+      pollSeconds: 2,
       newPrimary: { region: 'us-west-2', identifier: 'orders-db-replica' },
       actions: [{ operation: 'PromoteReadReplica', dryRun: false }],
     });

@@ -268,6 +268,52 @@ describe('LocalRunner', () => {
     ]);
   });
 
+  it('fails the execution with States.Runtime and tells the status-change target when its history reaches the quota', async () => {
+    // Prepare: a poll loop that never ends (Wait 2 + Task 5 + Choice 2 events per poll)
+    const statusEvents: { detail: { status: string } }[] = [];
+    let checks = 0;
+    const local = runner(
+      {
+        StartAt: 'Check',
+        States: {
+          Check: lambdaTask('check', 'Done?', { ResultPath: '$.check' }),
+          'Done?': {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.check.result.done', BooleanEquals: true, Next: 'Finished' }],
+            Default: 'Pause',
+          },
+          Pause: { Type: 'Wait', Seconds: 1, Next: 'Check' },
+          Finished: { Type: 'Succeed' },
+        },
+      },
+      {
+        check: async () => {
+          checks += 1;
+          return { done: false };
+        },
+        'on-run-failed': async (event) => {
+          statusEvents.push(event as { detail: { status: string } });
+          return null;
+        },
+      },
+      { statusChangeTarget: 'on-run-failed', historyEventLimit: 100 },
+    );
+
+    // Act
+    const { executionArn } = local.startExecution({ name: 'inc-quota', input: '{}' });
+    await local.get(executionArn)?.done;
+
+    // Assess: ExecutionStarted + 11 polls (99 events) reach the limit with ExecutionFailed
+    expect(local.get(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The execution reached the maximum number of history events (100)',
+    });
+    expect(checks).toBeGreaterThanOrEqual(11);
+    expect(checks).toBeLessThanOrEqual(12);
+    expect(statusEvents.map((event) => event.detail.status)).toEqual(['FAILED']);
+  });
+
   it('returns the same execution when started twice with the same name and input', () => {
     // Prepare
     const local = runner({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, {});

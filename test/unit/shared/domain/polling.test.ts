@@ -1,96 +1,103 @@
-import { POLL_BOUNDS, pollSeconds } from '../../../../shared/domain/polling';
+import { POLL_BOUNDS, POLL_FRACTION, pollSeconds } from '../../../../shared/domain/polling';
 
 const START = '2026-11-25T03:00:00.000Z';
 const secondsAfter = (seconds: number) => new Date(new Date(START).getTime() + seconds * 1000);
 
-/** Polls a promotion that becomes writable at `doneAfter` s; returns the polls made and when the last one ran. */
-const simulate = (doneAfter: number, stepSeconds = 0) => {
+/**
+ * Polls something that is done `doneAfter` s after START, each check `stepSeconds` after its wait (the Lambda step);
+ * returns the polls made and when the first check that saw it done ran.
+ */
+const simulate = (target: 'promotion' | 'dns', doneAfter: number, stepSeconds = 0.4) => {
   let elapsed = 0;
   let polls = 0;
   while (elapsed < doneAfter) {
-    elapsed += pollSeconds('promotion', START, secondsAfter(elapsed)) + stepSeconds;
+    elapsed += pollSeconds(target, START, secondsAfter(elapsed)) + stepSeconds;
     polls += 1;
   }
   return { polls, noticedAfter: elapsed };
 };
 
+/** History events of one poll: Wait (2), Lambda Task (5), Choice (2); sim/history.ts. */
+const EVENTS_PER_POLL = 9;
+
 describe('pollSeconds', () => {
-  it('waits the minimum of 1 s when the promotion has just started', () => {
+  it('waits the floor (2 s for a promotion, 1 s for DNS) when the phase has just started', () => {
     // Act
-    const wait = pollSeconds('promotion', START, secondsAfter(0));
+    const waits = [pollSeconds('promotion', START, secondsAfter(0)), pollSeconds('dns', START, secondsAfter(0))];
 
     // Assess
-    expect(wait).toBe(1);
+    expect(waits).toEqual([2, 1]);
   });
 
-  it('waits about 1% of the elapsed time when between the bounds', () => {
+  it('waits 1.2% of the elapsed time, rounded up to a whole second, when between the bounds', () => {
     // Act
-    const waits = [150, 250, 301].map((seconds) => pollSeconds('promotion', START, secondsAfter(seconds)));
+    const waits = [250, 1000, 3600].map((seconds) => pollSeconds('promotion', START, secondsAfter(seconds)));
+
+    // Assess: 3, 12, 43.2 -> 44
+    expect(waits).toEqual([3, 12, 44]);
+  });
+
+  it('never waits more than 120 s however long the phase takes', () => {
+    // Act
+    const waits = [5 * 3600, 48 * 3600].map((seconds) => pollSeconds('promotion', START, secondsAfter(seconds)));
 
     // Assess
-    expect(waits).toEqual([2, 3, 4]);
+    expect(waits).toEqual([120, 120]);
+    expect(POLL_BOUNDS.dns.max).toBe(120);
   });
 
-  it('never waits more than 5 s for a promotion however long it takes', () => {
-    // Act
-    const wait = pollSeconds('promotion', START, secondsAfter(3 * 3600));
-
-    // Assess
-    expect(wait).toBe(POLL_BOUNDS.promotion.max);
-  });
-
-  it('never waits more than 3 s for DNS', () => {
-    // Act
-    const waits = [0, 150, 600].map((seconds) => pollSeconds('dns', START, secondsAfter(seconds)));
-
-    // Assess
-    expect(waits).toEqual([1, 2, 3]);
-  });
-
-  it('waits the minimum when startedAt is in the future or unreadable', () => {
+  it('waits the floor when startedAt is in the future or unreadable', () => {
     // Act
     const future = pollSeconds('promotion', '2026-11-25T04:00:00.000Z', secondsAfter(10));
     const garbled = pollSeconds('dns', 'not a time', secondsAfter(10));
 
     // Assess
-    expect([future, garbled]).toEqual([1, 1]);
+    expect([future, garbled]).toEqual([2, 1]);
   });
 
   it('returns whole seconds within the bounds at every elapsed time when polled', () => {
     // Act
-    const waits = Array.from({ length: 4000 }, (_, seconds) =>
-      pollSeconds('promotion', START, secondsAfter(seconds / 2)),
-    );
+    const waits = Array.from({ length: 4000 }, (_, i) => pollSeconds('promotion', START, secondsAfter(i * 7.3)));
 
     // Assess
     for (const wait of waits) {
       expect(Number.isInteger(wait)).toBe(true);
-      expect(wait).toBeGreaterThanOrEqual(1);
-      expect(wait).toBeLessThanOrEqual(5);
+      expect(wait).toBeGreaterThanOrEqual(POLL_BOUNDS.promotion.min);
+      expect(wait).toBeLessThanOrEqual(POLL_BOUNDS.promotion.max);
     }
   });
 
-  it('keeps a 30-minute promotion of 4 databases under the 25,000-event history limit when polled to the end', () => {
-    // Prepare: about 9 history events per poll (Choice, Wait, Task states), see shared/domain/polling.ts
-    const eventsPerPoll = 9;
+  it('keeps a 60-minute promotion and a 15-minute DNS change within a quarter of the 25,000-event quota', () => {
+    // Act: one poll loop for all databases (statemachines/failover.asl.json), then one for DNS
+    const promotion = simulate('promotion', 3600);
+    const dns = simulate('dns', 900);
 
-    // Act
-    const { polls } = simulate(30 * 60);
-
-    // Assess
-    expect(polls * eventsPerPoll * 4).toBeLessThan(25_000 - 1_000);
+    // Assess: the polls alone, leaving room for the fixed states (about 200 events with 10 databases)
+    expect((promotion.polls + dns.polls) * EVENTS_PER_POLL).toBeLessThanOrEqual(6250 - 400);
   });
 
-  it('notices a promotion within 1% of its duration (or the 1 s minimum) when it ends between polls', () => {
+  it('grows the polls with the logarithm of the duration when the promotion takes longer', () => {
     // Act
-    const overshoots = [45, 100, 240, 400, 600, 1800].map((doneAfter) => ({
-      doneAfter,
-      overshoot: simulate(doneAfter).noticedAfter - doneAfter,
-    }));
+    const [one, two, four] = [3600, 7200, 14400].map((doneAfter) => simulate('promotion', doneAfter).polls);
+
+    // Assess: doubling a long promotion adds about ln 2 / 1.2% = 58 polls, not as many again
+    expect((two as number) - (one as number)).toBeLessThan(70);
+    expect((four as number) - (two as number)).toBeLessThan(70);
+  });
+
+  it('notices a phase within 1.2% of its duration (plus the 1 s rounding) or the floor when it ends between polls', () => {
+    // Act
+    const cases = [45, 100, 240, 600, 900, 1800, 3600, 7200].flatMap((doneAfter) =>
+      (['promotion', 'dns'] as const).map((target) => ({
+        target,
+        doneAfter,
+        overshoot: simulate(target, doneAfter, 0).noticedAfter - doneAfter,
+      })),
+    );
 
     // Assess
-    for (const { doneAfter, overshoot } of overshoots) {
-      expect(overshoot).toBeLessThanOrEqual(Math.max(1, Math.ceil(doneAfter * 0.01)));
+    for (const { target, doneAfter, overshoot } of cases) {
+      expect(overshoot).toBeLessThanOrEqual(Math.max(POLL_BOUNDS[target].min, doneAfter * POLL_FRACTION + 1));
     }
   });
 });

@@ -1,14 +1,8 @@
 import { PromotionFailedError } from '../../../../shared/errors';
-import { type CheckPromotionDeps, checkPromotion } from '../../../../shared/usecases/check-promotion';
+import { type CheckPromotionDeps, checkPromotion, checkPromotions } from '../../../../shared/usecases/check-promotion';
 import { FakeClock, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
-import {
-  catalogItem,
-  catalogPromotion,
-  ordersDbItem,
-  ordersDbPromotion,
-  ordersRun,
-} from '../../../support/resource-fixtures';
+import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../../support/resource-fixtures';
 
 const STARTED = '2026-11-25T03:01:31.000Z';
 
@@ -50,10 +44,7 @@ describe('checkPromotion', () => {
       clock.advance(250);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       expect(result).toMatchObject({ writable: false, status: 'rebooting', pollSeconds: 3 });
@@ -65,10 +56,7 @@ describe('checkPromotion', () => {
       rds.addInstance('us-west-2', replica('available', ORDERS_PRIMARY_ARN));
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       expect(result.writable).toBe(false);
@@ -80,10 +68,7 @@ describe('checkPromotion', () => {
       clock.advance(200);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       expect(result).toEqual({
@@ -91,7 +76,8 @@ describe('checkPromotion', () => {
         writable: true,
         status: 'available',
         writableAt: '2026-11-25T03:04:51.000Z',
-        pollSeconds: 2,
+        // 1.2% of the 200 s elapsed, rounded up (shared/domain/polling.ts)
+        pollSeconds: 3,
       });
     });
 
@@ -102,7 +88,7 @@ describe('checkPromotion', () => {
         rds.addInstance('us-west-2', replica(status));
 
         // Act
-        const act = checkPromotion({ run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting }, deps);
+        const act = checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
         // Assess
         await expect(act).rejects.toBeInstanceOf(PromotionFailedError);
@@ -112,7 +98,7 @@ describe('checkPromotion', () => {
 
     it('throws PromotionFailedError when the instance disappeared', async () => {
       // Act
-      const act = checkPromotion({ run: ordersRun(), plan, database: ordersDbItem(), promotion: promoting }, deps);
+      const act = checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
 
       // Assess
       await expect(act).rejects.toThrow(/disappeared/);
@@ -137,10 +123,7 @@ describe('checkPromotion', () => {
       });
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, database: catalogItem(), promotion: failingOver },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       expect(result).toMatchObject({ writable: false, status: 'failing-over' });
@@ -158,10 +141,7 @@ describe('checkPromotion', () => {
       clock.advance(90);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, database: catalogItem(), promotion: failingOver },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       expect(result).toMatchObject({ writable: true, status: 'available', writableAt: '2026-11-25T03:03:01.000Z' });
@@ -174,10 +154,7 @@ describe('checkPromotion', () => {
       clock.advance(5);
 
       // Act
-      const result = await checkPromotion(
-        { run: ordersRun(), plan, database: catalogItem(), promotion: failingOver },
-        deps,
-      );
+      const result = await checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       expect(result.writable).toBe(false);
@@ -189,7 +166,7 @@ describe('checkPromotion', () => {
       clock.advance(600);
 
       // Act
-      const act = checkPromotion({ run: ordersRun(), plan, database: catalogItem(), promotion: failingOver }, deps);
+      const act = checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       await expect(act).rejects.toThrow(/cancelled or rolled back/);
@@ -206,7 +183,7 @@ describe('checkPromotion', () => {
       });
 
       // Act
-      const act = checkPromotion({ run: ordersRun(), plan, database: catalogItem(), promotion: failingOver }, deps);
+      const act = checkPromotion({ run: ordersRun(), plan, promotion: failingOver }, deps);
 
       // Assess
       await expect(act).rejects.toBeInstanceOf(PromotionFailedError);
@@ -218,10 +195,68 @@ describe('checkPromotion', () => {
     const done = ordersDbPromotion();
 
     // Act
-    const result = await checkPromotion({ run: ordersRun(), plan, database: ordersDbItem(), promotion: done }, deps);
+    const result = await checkPromotion({ run: ordersRun(), plan, promotion: done }, deps);
 
     // Assess
     expect(result).toEqual(done);
     expect(rds.calls).toEqual([]);
+  });
+});
+
+describe('checkPromotions', () => {
+  const plan = ordersPlan();
+  let rds: FakeRds;
+  let clock: FakeClock;
+  let deps: CheckPromotionDeps;
+
+  beforeEach(() => {
+    rds = new FakeRds();
+    clock = new FakeClock(STARTED);
+    deps = { rds, clock, log: new FakeLog() };
+  });
+
+  const pending = ordersDbPromotion({ writable: false, status: 'modifying', writableAt: undefined, pollSeconds: 2 });
+
+  it('is writable only when every database is, and reads only the pending ones', async () => {
+    // Prepare
+    rds.addInstance('us-west-2', replica('available'));
+    clock.advance(120);
+
+    // Act
+    const result = await checkPromotions({ run: ordersRun(), plan, promotions: [pending, catalogPromotion()] }, deps);
+
+    // Assess
+    expect(result.writable).toBe(true);
+    expect(result.databases.map((db) => [db.databaseId, db.writable])).toEqual([
+      ['orders-db', true],
+      ['catalog', true],
+    ]);
+    expect(rds.calls.map((call) => call.split(' ')[0])).toEqual(['describeInstance']);
+  });
+
+  it('is not writable and waits 1.2% of the time since the earliest start when one database still reboots', async () => {
+    // Prepare: the catalog started 1000 s before now, orders-db later
+    rds.addInstance('us-west-2', replica('rebooting'));
+    clock.advance(1000);
+    const later = { ...pending, startedAt: '2026-11-25T03:15:00.000Z' };
+
+    // Act
+    const result = await checkPromotions({ run: ordersRun(), plan, promotions: [later, catalogPromotion()] }, deps);
+
+    // Assess
+    expect(result).toMatchObject({ writable: false, pollSeconds: 12 });
+    expect(result.databases[0]).toMatchObject({ databaseId: 'orders-db', writable: false, status: 'rebooting' });
+  });
+
+  it('throws PromotionFailedError naming the database when one promotion fails', async () => {
+    // Prepare
+    rds.addInstance('us-west-2', replica('incompatible-parameters'));
+
+    // Act
+    const act = checkPromotions({ run: ordersRun(), plan, promotions: [catalogPromotion(), pending] }, deps);
+
+    // Assess
+    await expect(act).rejects.toThrow(/orders-db/);
+    await expect(act).rejects.toBeInstanceOf(PromotionFailedError);
   });
 });

@@ -76,7 +76,7 @@ describe('promoteDatabase', () => {
         databaseId: 'orders-db',
         kind: 'rds-read-replica',
         writable: false,
-        pollSeconds: 1,
+        pollSeconds: 2,
         status: 'promoting',
         startedAt: NOW,
         lagSecondsAtPromotion: 4,
