@@ -10,6 +10,7 @@ import { HealthChecks, Regions } from './models/health';
 import { HISTORY_MS, RdsModel } from './models/rds';
 import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
+import { type WiringDrift, WiringModel } from './models/wiring';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
 
@@ -81,7 +82,7 @@ export interface ScenarioSpec {
    * the plan does not exist; `recordMissing`: the standby record of the first record pair does not exist;
    * `recordNotFailover`: that record is a weighted record instead of a failover record.
    */
-  drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean };
+  drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean; wiring?: WiringDrift };
   /** How point-in-time restores end and the storage they restore (sim/models/restore.ts). */
   restore?: RestoreFaults;
   timing?: TimingOverrides;
@@ -331,6 +332,8 @@ export class World {
   }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel();
+  /** Switchback's own rules, state machines and dead-letter queue in the standby region (readiness reads them). */
+  readonly wiring: WiringModel;
   readonly secrets = new SimSecrets();
   /**
    * Who each access key id belongs to, as STS GetCallerIdentity answers: the drill's operator by default. A key not
@@ -392,6 +395,7 @@ export class World {
     );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
     this.route53.healthOf = (id) => this.arc.healthOf(id);
+    this.wiring = new WiringModel(standby, this.account, scenario.drift?.wiring);
     this.buildDatabases();
     this.buildDns();
     this.buildMetricsAndAlarms();

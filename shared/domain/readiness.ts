@@ -3,6 +3,7 @@ import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
+import { type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
 
 /**
  * Readiness: "if the primary region died now, would this plan recover within its budgets?" The preflight's findings
@@ -22,7 +23,8 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'lag-within-rpo'
     | 'backups-fresh'
     | 'restore-test'
-    | 'projected-rto';
+    | 'projected-rto'
+    | WiringCheck;
 }
 
 /** A CloudWatch alarm of the plan's trigger, as DescribeAlarms shows it (undefined: no such alarm). */
@@ -50,6 +52,8 @@ export interface ReadinessReadings {
   history: RunRecord[];
   /** This plan's restore-test records (the ledger), when the readiness use case read them; absent: not checked. */
   restoreTests?: RestoreTestRecord[];
+  /** Switchback's own rules, state machines and dead-letter queue, when the use case was given them to read. */
+  wiring?: WiringReadings;
 }
 
 export interface RtoTerm {
@@ -158,7 +162,7 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
   };
 };
 
-/** The checks only readiness makes: alarms, health checks, TTL, lag, backups. */
+/** The checks only readiness makes: alarms, health checks, TTL, lag, backups, restore tests, Switchback's wiring. */
 export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Date): ReadinessFinding[] => {
   const findings: ReadinessFinding[] = [];
   const primaryChecks = new Set<string>();
@@ -256,6 +260,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
       });
     }
   }
+  if (readings.wiring) findings.push(...wiringChecks(readings.wiring));
   return findings;
 };
 

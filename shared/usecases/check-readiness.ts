@@ -1,9 +1,11 @@
 import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
+import type { SwitchbackWiring } from '../aws/wiring';
 import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import { preflight } from '../domain/preflight';
 import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
 import { planTopology } from '../domain/topology';
+import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -27,9 +29,21 @@ export interface CheckReadinessDeps {
   ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
   /** The plan's restore-test records; without it, restore tests are not part of the readiness. */
   restoreTests?: Pick<RestoreTestLedgerPort, 'listRestoreTests'>;
+  /** Switchback's own wiring to check (its rules, state machines, dead-letter queue); without it, not checked. */
+  wiring?: { targets: WiringTargets; reader: Pick<SwitchbackWiring, 'readRule' | 'readStateMachine' | 'readQueue'> };
   clock: Clock;
   log: Log;
 }
+
+/** Reads every rule, state machine and queue at once; each read answers (found, missing or error), none throws. */
+const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['wiring']>): Promise<WiringReadings> => {
+  const [rules, stateMachines, queues] = await Promise.all([
+    Promise.all(targets.rules.map(async (rule) => ({ rule, reading: await reader.readRule(rule) }))),
+    Promise.all(targets.stateMachineArns.map(async (arn) => ({ arn, reading: await reader.readStateMachine(arn) }))),
+    Promise.all(targets.deadLetterQueueUrls.map(async (url) => ({ url, reading: await reader.readQueue(url) }))),
+  ]);
+  return { rules, stateMachines, queues };
+};
 
 /**
  * Readiness of one plan now: the preflight Assess would run for an alarm-started failover, plus the checks that may
@@ -39,12 +53,13 @@ export interface CheckReadinessDeps {
 export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
   const now = deps.clock.now();
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  const [preflightReadings, assessments, alarms, history, restoreTests] = await Promise.all([
+  const [preflightReadings, assessments, alarms, history, restoreTests, wiring] = await Promise.all([
     readPreflight(plan, deps, standbys),
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
     deps.alarms.describeAlarms(plan.trigger.alarms),
     deps.ledger.listRuns(plan.app, HISTORY_RUNS),
     deps.restoreTests?.listRestoreTests(plan.app, HISTORY_RESTORE_TESTS),
+    deps.wiring ? readWiring(deps.wiring) : undefined,
   ]);
   // The health checks of the primary region's records: what the alarms should watch.
   const healthCheckIds = [
@@ -79,6 +94,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       backupWarnings,
       history,
       ...(restoreTests ? { restoreTests } : {}),
+      ...(wiring ? { wiring } : {}),
     },
     now,
   );
