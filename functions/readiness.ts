@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { EventBridgeEvents } from '../shared/aws/events';
+import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { RdsAdapter } from '../shared/aws/rds';
@@ -39,6 +40,9 @@ const defaultDeps = (): RecordReadinessDeps => {
       },
       reader: new SwitchbackWiring(),
     },
+    ...(Object.keys(config().FUNCTION_ROLE_ARNS).length
+      ? { permissions: { roles: config().FUNCTION_ROLE_ARNS, simulator: new IamPolicySimulator() } }
+      : {}),
     metrics: new EmfMetrics(),
     events: new EventBridgeEvents(),
     clock: systemClock,

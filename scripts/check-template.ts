@@ -292,6 +292,10 @@ export const checkTemplate = (
   problems.push(...wiringProblems);
   if (wiringProblems.length === 0) passed.push('readiness checks every rule, state machine and queue of the stack');
 
+  const actionProblems = checkAlarmActions(template);
+  problems.push(...actionProblems);
+  if (actionProblems.length === 0) passed.push('every PlanReady and restore-test alarm notifies the alerts topic');
+
   const alarmProblems = checkAlarmIncidentWrites(template);
   problems.push(...alarmProblems);
   if (alarmProblems.length === 0) passed.push('only on-health-alarm writes alarm incidents');
@@ -378,6 +382,30 @@ export const checkReadinessWiring = (template: Template): string[] => {
   const queueArns = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => refText({ 'Fn::GetAtt': [id, 'Arn'] }));
   if (!sameSet(granted('sqs:GetQueueAttributes'), queueArns)) {
     problems.push("the readiness role must grant sqs:GetQueueAttributes on exactly the stack's queues");
+  }
+  return problems;
+};
+
+/** The metrics whose alarms must reach people: a plan not ready, a restore test failed or stale. */
+const NOTIFYING_METRICS = ['PlanReady', 'RestoreTestPassed'];
+
+/**
+ * An alarm nobody hears is no alarm: every PlanReady and RestoreTestPassed alarm must name an SNS topic of this
+ * template in its AlarmActions and OKActions (when it clears, people hear that too).
+ */
+export const checkAlarmActions = (template: Template): string[] => {
+  const topics = new Set(resourcesOf(template, 'AWS::SNS::Topic').map(([id]) => id));
+  const problems: string[] = [];
+  for (const [id, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+    if (!NOTIFYING_METRICS.includes(String(alarm.Properties?.MetricName))) continue;
+    for (const field of ['AlarmActions', 'OKActions']) {
+      const actions = asArray(alarm.Properties?.[field]);
+      const toTopic = actions.some(
+        (action) => isObject(action) && typeof action.Ref === 'string' && topics.has(action.Ref),
+      );
+      if (!toTopic)
+        problems.push(`the alarm ${id} has no ${field} to an SNS topic of this stack: nobody would hear it`);
+    }
   }
   return problems;
 };

@@ -35,6 +35,7 @@ import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
 import { startLocalLedger } from './local-ledger';
 import { type LambdaHandler, LocalRunner, loadRestoreTestDefinition, type Transition } from './local-runner';
+import { roleEnvironment } from './models/iam';
 import type { RestoreFaults } from './models/restore';
 import { simWiringTargets, wiringEnvironment } from './models/wiring';
 import type { DrillProgress } from './progress';
@@ -453,6 +454,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
           // The drill deployment's wiring, as serverless.yml gives it to the readiness function.
           ...wiringEnvironment(simWiringTargets(region, ACCOUNT)),
+          ...roleEnvironment(ACCOUNT),
           POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
           POWERTOOLS_METRICS_DISABLED: 'true',
         }),

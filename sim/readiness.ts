@@ -1,5 +1,6 @@
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
+import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
@@ -15,6 +16,7 @@ import { checkReadiness } from '../shared/usecases/check-readiness';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { startLocalLedger } from './local-ledger';
+import { simRoleArns } from './models/iam';
 import { simWiringTargets } from './models/wiring';
 import { createSimPlugin } from './sdk-plugin';
 import { World } from './world';
@@ -91,6 +93,7 @@ export const runLocalReadiness = async (options: LocalReadinessOptions): Promise
         ledger: new DynamoLedger(),
         restoreTests,
         wiring: { targets: simWiringTargets(plan.regions.standby, world.account), reader: new SwitchbackWiring() },
+        permissions: { roles: simRoleArns(world.account), simulator: new IamPolicySimulator() },
         clock: { now: () => clock.date() },
         log: logger,
       });

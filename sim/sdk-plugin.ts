@@ -437,7 +437,10 @@ const sqsOperations: Record<string, Operation> = {
   },
 };
 
-const iamOperations: Record<string, Operation> = {};
+const iamOperations: Record<string, Operation> = {
+  SimulatePrincipalPolicy: ({ world, input }) =>
+    world.iam.simulatePrincipalPolicy(input as Parameters<World['iam']['simulatePrincipalPolicy']>[0]),
+};
 
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,

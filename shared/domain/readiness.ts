@@ -3,6 +3,7 @@ import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
+import { type PermissionReading, permissionChecks } from './step-permissions';
 import { type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
 
 /**
@@ -24,6 +25,7 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'backups-fresh'
     | 'restore-test'
     | 'projected-rto'
+    | 'role-permission'
     | WiringCheck;
 }
 
@@ -54,6 +56,8 @@ export interface ReadinessReadings {
   restoreTests?: RestoreTestRecord[];
   /** Switchback's own rules, state machines and dead-letter queue, when the use case was given them to read. */
   wiring?: WiringReadings;
+  /** IAM's policy simulation of each step's role on this plan's resources, when the use case ran it. */
+  permissions?: PermissionReading[];
 }
 
 export interface RtoTerm {
@@ -162,7 +166,7 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
   };
 };
 
-/** The checks only readiness makes: alarms, health checks, TTL, lag, backups, restore tests, Switchback's wiring. */
+/** The checks only readiness makes: alarms, health checks, TTL, lag, backups, restore tests, wiring, IAM. */
 export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Date): ReadinessFinding[] => {
   const findings: ReadinessFinding[] = [];
   const primaryChecks = new Set<string>();
@@ -261,6 +265,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
     }
   }
   if (readings.wiring) findings.push(...wiringChecks(readings.wiring));
+  if (readings.permissions) findings.push(...permissionChecks(plan, readings.permissions));
   return findings;
 };
 

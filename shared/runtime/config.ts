@@ -48,6 +48,21 @@ const envSchema = z.object({
   WIRING_RULES: commaList,
   WIRING_STATE_MACHINE_ARNS: commaList,
   WIRING_DEAD_LETTER_QUEUE_URLS: commaList,
+  /**
+   * The runbook steps' roles that readiness simulates (serverless.yml): `function=roleArn,...`. Empty: not checked.
+   */
+  FUNCTION_ROLE_ARNS: commaList.transform((pairs, context) => {
+    const roles: Record<string, string> = {};
+    for (const pair of pairs) {
+      const [name, arn] = pair.split('=');
+      if (!name || !arn?.startsWith('arn:')) {
+        context.addIssue({ code: 'custom', message: `expected function=roleArn, got "${pair}"` });
+        continue;
+      }
+      roles[name] = arn;
+    }
+    return roles;
+  }),
 });
 
 export type Config = Readonly<z.output<typeof envSchema>>;

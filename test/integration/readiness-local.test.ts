@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlanReadiness } from '../../shared/domain/readiness';
@@ -108,6 +108,53 @@ describe('runLocalReadiness', () => {
         'about 2 message(s) waiting',
       ],
     ]);
+  });
+
+  it("names each step's role that IAM's simulator says may not act on the plan (an SCP denying PromoteReadReplica)", async () => {
+    // Act
+    const readiness = await runLocalReadiness({
+      planFile: PLAN,
+      restoreTests: RECENT_TESTS,
+      drift: { iam: { deniedByOrganizations: ['rds:PromoteReadReplica'] } },
+    });
+
+    // Assess
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings).toEqual([
+      {
+        check: 'role-permission',
+        resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-promote-database',
+        expected:
+          'rds:PromoteReadReplica allowed on arn:aws:rds:us-west-2:123456789012:db:orders-db-replica (the promote-database step of plan orders)',
+        found: "explicitDeny by the organization's SCPs",
+        fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
+      },
+    ]);
+  });
+
+  it('names the calls the deployed roles do not grant for a plan that is not in plans/ (deploy it again)', async () => {
+    // Prepare: the example plan with a replica the deployment's roles were never given.
+    const dir = mkdtempSync(join(tmpdir(), 'switchback-readiness-plan-'));
+    const planFile = join(dir, 'billing.yml');
+    writeFileSync(planFile, readFileSync(PLAN, 'utf8').replaceAll('orders-db-replica', 'billing-db-replica'));
+
+    // Act
+    const readiness = await runLocalReadiness({ planFile, restoreTests: RECENT_TESTS });
+
+    // Assess
+    const denied = readiness.findings.filter((finding) => finding.check === 'role-permission');
+    expect(denied.map((finding) => `${finding.resource.split('/').at(-1)} ${finding.expected.split(' ')[0]}`)).toEqual([
+      'switchback-drill-assess rds:DescribeDBInstances',
+      'switchback-drill-promote-database rds:DescribeDBInstances',
+      'switchback-drill-promote-database rds:PromoteReadReplica',
+      'switchback-drill-check-promotion rds:DescribeDBInstances',
+      'switchback-drill-verify-recovery rds:DescribeDBInstances',
+    ]);
+    expect(denied[0]).toMatchObject({
+      expected: expect.stringContaining(':db:billing-db-replica'),
+      found: 'implicitDeny',
+      fix: expect.stringContaining('deploy again with this plan in plans/'),
+    });
   });
 
   it('is not ready when the standby record is not a failover record', async () => {

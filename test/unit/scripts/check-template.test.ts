@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  checkAlarmActions,
   checkAlarmIncidentWrites,
   checkTemplate,
   EXPECTED_FUNCTIONS,
@@ -496,5 +497,41 @@ describe('readSourceDefinitions', () => {
     // Assess
     expect(Object.keys(sources)).toEqual(['FailoverStateMachine', 'FenceStateMachine', 'RestoreTestStateMachine']);
     expect(JSON.parse(sources.RestoreTestStateMachine ?? '')).toHaveProperty('StartAt');
+  });
+});
+
+describe('checkAlarmActions', () => {
+  const alarm = (actions: { Ref: string }[]) => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: { MetricName: 'PlanReady', AlarmActions: actions, OKActions: actions },
+  });
+  const topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+
+  it('passes when each PlanReady alarm notifies a topic of the stack when it fires and when it clears', () => {
+    expect(
+      checkAlarmActions({ Resources: { AlertsTopic: topic, ReadinessAlarmOrders: alarm([{ Ref: 'AlertsTopic' }]) } }),
+    ).toEqual([]);
+  });
+
+  it('names an alarm without actions, and one whose action is not a topic of the stack', () => {
+    // Act
+    const problems = checkAlarmActions({
+      Resources: {
+        AlertsTopic: topic,
+        ReadinessAlarmOrders: alarm([]),
+        OrdersDbRestoreTestFailedAlarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { MetricName: 'RestoreTestPassed', AlarmActions: ['arn:aws:sns:us-west-2:1:elsewhere'] },
+        },
+      },
+    } as Template);
+
+    // Assess
+    expect(problems).toEqual([
+      'the alarm ReadinessAlarmOrders has no AlarmActions to an SNS topic of this stack: nobody would hear it',
+      'the alarm ReadinessAlarmOrders has no OKActions to an SNS topic of this stack: nobody would hear it',
+      'the alarm OrdersDbRestoreTestFailedAlarm has no AlarmActions to an SNS topic of this stack: nobody would hear it',
+      'the alarm OrdersDbRestoreTestFailedAlarm has no OKActions to an SNS topic of this stack: nobody would hear it',
+    ]);
   });
 });

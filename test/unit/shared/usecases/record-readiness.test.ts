@@ -166,4 +166,43 @@ describe('recordReadiness', () => {
       ['restore-test', 'orders-db: no passing restore test within 7 days'],
     ]);
   });
+
+  it("simulates each step's role on this plan's resources, and a simulation IAM does not answer is 'could not check'", async () => {
+    // Prepare
+    const asked: string[] = [];
+    deps.permissions = {
+      roles: {
+        'promote-database': 'arn:aws:iam::123456789012:role/promote',
+        'flip-dns': 'arn:aws:iam::123456789012:role/flip',
+      },
+      simulator: {
+        simulate: async (roleArn, action, resources) => {
+          asked.push(`${roleArn.split('/')[1]} ${action} ${resources.length}`);
+          if (roleArn.endsWith('/flip')) throw new Error('iam did not answer');
+          return resources.map((resource) => ({ action, resource, decision: 'allowed' }));
+        },
+      },
+    };
+
+    // Act
+    const { readiness } = await recordReadiness(ordersPlan(), deps);
+
+    // Assess
+    // The roles are simulated side by side; one role's calls in turn, stopping at its first failure.
+    expect(asked.filter((call) => call.startsWith('promote'))).toEqual([
+      'promote rds:DescribeDBInstances 1',
+      'promote rds:PromoteReadReplica 1',
+      'promote rds:DescribeGlobalClusters 1',
+      'promote rds:FailoverGlobalCluster 2',
+      'promote rds:SwitchoverGlobalCluster 2',
+    ]);
+    expect(asked.filter((call) => call.startsWith('flip'))).toEqual(['flip route53:ListResourceRecordSets 1']);
+    expect(readiness.findings).toEqual([
+      expect.objectContaining({
+        check: 'could-not-check',
+        resource: 'iam:arn:aws:iam::123456789012:role/flip',
+        found: 'Error: iam did not answer',
+      }),
+    ]);
+  });
 });
