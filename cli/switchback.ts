@@ -10,6 +10,7 @@ import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { InvalidRunInputError, SwitchbackError } from '../shared/errors';
@@ -87,6 +88,12 @@ const awsDeps = (env: CliEnv): CliDeps => ({
     alarms: new CloudWatchAlarms(),
     replicaLag: new CloudWatchReplicaLag(),
     ledger: awsDeps(env).ledger(target),
+    restoreTests: new DynamoRestoreTestLedger({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: target.region }), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      tableName: target.tableName,
+    }),
   }),
 });
 

@@ -1,14 +1,18 @@
 import * as z from 'zod';
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { EventBridgeEvents } from '../shared/aws/events';
+import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { Route53Adapter } from '../shared/aws/route53';
+import { SwitchbackWiring } from '../shared/aws/wiring';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
+import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
@@ -27,6 +31,18 @@ const defaultDeps = (): RecordReadinessDeps => {
     alarms: new CloudWatchAlarms(),
     replicaLag: new CloudWatchReplicaLag(),
     ledger: new DynamoLedger(),
+    restoreTests: new DynamoRestoreTestLedger(),
+    wiring: {
+      targets: {
+        rules: config().WIRING_RULES,
+        stateMachineArns: config().WIRING_STATE_MACHINE_ARNS,
+        deadLetterQueueUrls: config().WIRING_DEAD_LETTER_QUEUE_URLS,
+      },
+      reader: new SwitchbackWiring(),
+    },
+    ...(Object.keys(config().FUNCTION_ROLE_ARNS).length
+      ? { permissions: { roles: config().FUNCTION_ROLE_ARNS, simulator: new IamPolicySimulator() } }
+      : {}),
     metrics: new EmfMetrics(),
     events: new EventBridgeEvents(),
     clock: systemClock,

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadPlanDirectory } from '../shared/plan/load';
 
 /**
- * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the failover
- * state machine and its functions, its definition exactly as statemachines/failover.asl.json has it, the alarm rule
+ * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the functions, one
+ * state machine per statemachines/<runbook>.asl.json with that definition exactly, the alarm rule
  * with every plan's alarms and this account only, the ledger table with point-in-time recovery, and no wildcard
  * IAM action. Prints each function zip's size. Exit 1, with one line per problem, when
  * a check fails. Run by `npm run package` after `serverless package`.
@@ -40,25 +40,34 @@ export const EXPECTED_FUNCTIONS = [
   'readiness',
 ] as const;
 
-/** The runbooks' state machines: serverless.yml stepFunctions id -> runbook (statemachines/<runbook>.asl.json). */
-export const EXPECTED_STATE_MACHINES = {
-  FailoverStateMachine: 'failover',
-  FenceStateMachine: 'fence',
-  ReprotectStateMachine: 'reprotect',
-  FailbackStateMachine: 'failback',
-} as const;
-export type StateMachineId = keyof typeof EXPECTED_STATE_MACHINES;
+/** A runbook's state machine id in serverless.yml (`stepFunctions.stateMachines.<x>.id`): restore-test -> RestoreTestStateMachine. */
+export const stateMachineIdOf = (runbook: string): string =>
+  `${runbook
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}StateMachine`;
 
-/** Every runbook's source ASL as text, by state machine id. */
-export const readSourceDefinitions = (root: string): Record<StateMachineId, string> => {
-  const read = (runbook: string) => readFileSync(join(root, 'statemachines', `${runbook}.asl.json`), 'utf8');
-  return {
-    FailoverStateMachine: read(EXPECTED_STATE_MACHINES.FailoverStateMachine),
-    FenceStateMachine: read(EXPECTED_STATE_MACHINES.FenceStateMachine),
-    ReprotectStateMachine: read(EXPECTED_STATE_MACHINES.ReprotectStateMachine),
-    FailbackStateMachine: read(EXPECTED_STATE_MACHINES.FailbackStateMachine),
-  };
-};
+/**
+ * Every runbook's source ASL as text (each `statemachines/<runbook>.asl.json`), by state machine id: a runbook
+ * added there is checked without an edit here.
+ */
+export const readSourceDefinitions = (root: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(join(root, 'statemachines'))
+      .filter((file) => file.endsWith('.asl.json'))
+      .sort()
+      .map((file) => [
+        stateMachineIdOf(file.slice(0, -'.asl.json'.length)),
+        readFileSync(join(root, 'statemachines', file), 'utf8'),
+      ]),
+  );
+
+/** The runbook of a state machine id (RestoreTestStateMachine -> restore-test), for messages. */
+const runbookOf = (id: string): string =>
+  id
+    .replace(/StateMachine$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -154,7 +163,7 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
 export const checkTemplate = (
   template: Template,
   alarmNames: readonly string[],
-  sourceDefinitions: Readonly<Record<StateMachineId, string>>,
+  sourceDefinitions: Readonly<Record<string, string>>,
 ): CheckResult => {
   const problems: string[] = [];
   const passed: string[] = [];
@@ -177,11 +186,21 @@ export const checkTemplate = (
 
   // Each runbook's state machine, with every FunctionName resolved to a function of this template.
   const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
-  for (const [machineId, runbook] of Object.entries(EXPECTED_STATE_MACHINES) as [StateMachineId, string][]) {
+  for (const [id] of machines) {
+    if (!(id in sourceDefinitions)) {
+      problems.push(
+        `state machine "${id}" has no source statemachines/${runbookOf(id)}.asl.json: add it, or remove the state machine`,
+      );
+    }
+  }
+  for (const [machineId, source] of Object.entries(sourceDefinitions)) {
+    const runbook = runbookOf(machineId);
     const machine = machines.find(([id]) => id === machineId)?.[1];
     const label = `the state machine ${machineId}`;
     if (!machine) {
-      problems.push(`state machine "${machineId}" is missing (serverless.yml stepFunctions, id: ${machineId})`);
+      problems.push(
+        `state machine "${machineId}" is missing (serverless.yml stepFunctions, id: ${machineId}, definition statemachines/${runbook}.asl.json)`,
+      );
       continue;
     }
     const definition = machine.Properties?.DefinitionString;
@@ -201,7 +220,7 @@ export const checkTemplate = (
     const assess = [...functions.values()].find((name) => name.endsWith('-assess'));
     const prefix = assess ? assess.slice(0, -'assess'.length) : '';
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the serverless variables in the source ASL.
-    const expected = JSON.parse(sourceDefinitions[machineId].replaceAll('${self:service}-${sls:stage}-', prefix));
+    const expected = JSON.parse(source.replaceAll('${self:service}-${sls:stage}-', prefix));
     let packaged: unknown;
     try {
       packaged = JSON.parse(text);
@@ -278,11 +297,126 @@ export const checkTemplate = (
   }
   if (!problems.some((problem) => problem.includes('IAM statement'))) passed.push('no wildcard IAM action');
 
+  const wiringProblems = checkReadinessWiring(template);
+  problems.push(...wiringProblems);
+  if (wiringProblems.length === 0) passed.push('readiness checks every rule, state machine and queue of the stack');
+
+  const actionProblems = checkAlarmActions(template);
+  problems.push(...actionProblems);
+  if (actionProblems.length === 0) passed.push('every PlanReady and restore-test alarm notifies the alerts topic');
+
   const alarmProblems = checkAlarmIncidentWrites(template);
   problems.push(...alarmProblems);
   if (alarmProblems.length === 0) passed.push('only on-health-alarm writes alarm incidents');
 
   return { problems, passed, zips };
+};
+
+/** A CloudFormation value as text: a string, `Ref`, `Fn::GetAtt` or `Fn::Sub` (for comparing, not resolving). */
+const refText = (value: Json | undefined): string =>
+  typeof value === 'string' ? value : isObject(value) ? JSON.stringify(value) : String(value);
+
+/**
+ * The readiness function is told Switchback's own wiring (serverless.yml, its WIRING_* environment) and its role
+ * may describe it: each must be exactly what the stack deploys, every EventBridge rule (`bus|name` for a custom
+ * bus), every state machine and every queue, so that a rule or runbook added later is not silently left unchecked.
+ */
+export const checkReadinessWiring = (template: Template): string[] => {
+  const problems: string[] = [];
+  const readiness = resourcesOf(template, 'AWS::Lambda::Function').find(([, fn]) =>
+    String(fn.Properties?.FunctionName ?? '').endsWith('-readiness'),
+  )?.[1];
+  const environment = readiness?.Properties?.Environment;
+  const variables = isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
+  const busName = (value: Json | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const getAtt = isObject(value) ? value['Fn::GetAtt'] : undefined;
+    const id = Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+    const name = id ? template.Resources[id]?.Properties?.Name : value;
+    return typeof name === 'string' ? name : refText(value);
+  };
+  const deployedRules = resourcesOf(template, 'AWS::Events::Rule').map(([, rule]) => {
+    const bus = busName(rule.Properties?.EventBusName);
+    const name = String(rule.Properties?.Name ?? '');
+    return bus && bus !== 'default' ? `${bus}|${name}` : name;
+  });
+  const toldRules = String(variables.WIRING_RULES ?? '')
+    .split(',')
+    .filter(Boolean);
+  if (!sameSet(toldRules, deployedRules)) {
+    problems.push(
+      `the readiness function's WIRING_RULES [${toldRules.join(', ')}] are not the stack's rules [${deployedRules.join(', ')}]: update serverless.yml functions.readiness.environment`,
+    );
+  }
+  const join = variables.WIRING_STATE_MACHINE_ARNS;
+  const joined = isObject(join) && Array.isArray(join['Fn::Join']) ? join['Fn::Join'][1] : undefined;
+  const toldMachines = asArray(joined).map(refText);
+  const deployedMachines = resourcesOf(template, 'AWS::StepFunctions::StateMachine').map(([id]) =>
+    refText({ Ref: id }),
+  );
+  if (!sameSet(toldMachines, deployedMachines)) {
+    problems.push(
+      `the readiness function's WIRING_STATE_MACHINE_ARNS [${toldMachines.join(', ')}] are not the stack's state machines [${deployedMachines.join(', ')}]`,
+    );
+  }
+  const toldQueues = asArray(variables.WIRING_DEAD_LETTER_QUEUE_URLS).map(refText);
+  const deployedQueues = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => refText({ Ref: id }));
+  if (!sameSet(toldQueues, deployedQueues)) {
+    problems.push(
+      `the readiness function's WIRING_DEAD_LETTER_QUEUE_URLS [${toldQueues.join(', ')}] are not the stack's queues [${deployedQueues.join(', ')}]`,
+    );
+  }
+  // Its role may describe exactly those.
+  const roleId = (() => {
+    const role = readiness?.Properties?.Role;
+    const getAtt = isObject(role) ? role['Fn::GetAtt'] : undefined;
+    return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+  })();
+  const granted = (action: string): string[] =>
+    statementsIn(roleId ? template.Resources[roleId]?.Properties : undefined)
+      .filter((statement) => statement.Effect === 'Allow' && strings(statement.Action).includes(action))
+      .flatMap((statement) => asArray(statement.Resource).map(refText));
+  const ruleArns = granted('events:DescribeRule');
+  const ungrantedRules = deployedRules.filter(
+    (rule) => !ruleArns.some((arn) => arn.endsWith(`:rule/${rule.replace('|', '/')}"}`)),
+  );
+  if (ungrantedRules.length > 0 || ruleArns.length !== deployedRules.length) {
+    problems.push(
+      `the readiness role must grant events:DescribeRule on exactly the stack's rules (not granted: ${ungrantedRules.join(', ') || 'none'}; ${ruleArns.length} granted)`,
+    );
+  }
+  if (!sameSet(granted('states:DescribeStateMachine'), deployedMachines)) {
+    problems.push("the readiness role must grant states:DescribeStateMachine on exactly the stack's state machines");
+  }
+  const queueArns = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => refText({ 'Fn::GetAtt': [id, 'Arn'] }));
+  if (!sameSet(granted('sqs:GetQueueAttributes'), queueArns)) {
+    problems.push("the readiness role must grant sqs:GetQueueAttributes on exactly the stack's queues");
+  }
+  return problems;
+};
+
+/** The metrics whose alarms must reach people: a plan not ready, a restore test failed or stale. */
+const NOTIFYING_METRICS = ['PlanReady', 'RestoreTestPassed'];
+
+/**
+ * An alarm nobody hears is no alarm: every PlanReady and RestoreTestPassed alarm must name an SNS topic of this
+ * template in its AlarmActions and OKActions (when it clears, people hear that too).
+ */
+export const checkAlarmActions = (template: Template): string[] => {
+  const topics = new Set(resourcesOf(template, 'AWS::SNS::Topic').map(([id]) => id));
+  const problems: string[] = [];
+  for (const [id, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+    if (!NOTIFYING_METRICS.includes(String(alarm.Properties?.MetricName))) continue;
+    for (const field of ['AlarmActions', 'OKActions']) {
+      const actions = asArray(alarm.Properties?.[field]);
+      const toTopic = actions.some(
+        (action) => isObject(action) && typeof action.Ref === 'string' && topics.has(action.Ref),
+      );
+      if (!toTopic)
+        problems.push(`the alarm ${id} has no ${field} to an SNS topic of this stack: nobody would hear it`);
+    }
+  }
+  return problems;
 };
 
 /** The role of the alarm intake: the one principal that may open alarm incidents (ledger keys `ALARM#…`). */

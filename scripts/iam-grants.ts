@@ -6,7 +6,7 @@
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export interface TemplateLike {
   Resources: Record<string, { Type: string; Properties?: JsonObject }>;
@@ -21,6 +21,8 @@ export interface Grant {
    * action counts for it, since the drill's stand-ins have other names.
    */
   resource: string | null;
+  /** The statement's Condition, when it has one (the simulator evaluates it; the comparison with calls does not). */
+  condition?: JsonObject;
 }
 
 /** One AWS call a function made: its IAM action and, where IAM authorizes per resource, the resource's ARN. */
@@ -131,7 +133,11 @@ export const grantsByFunction = (
         asArray(statement.Action).flatMap((action) =>
           typeof action !== 'string'
             ? []
-            : asArray(statement.Resource).map((resource) => ({ action, resource: resourcePattern(resource, pseudo) })),
+            : asArray(statement.Resource).map((resource) => ({
+                action,
+                resource: resourcePattern(resource, pseudo),
+                ...(isObject(statement.Condition) ? { condition: statement.Condition } : {}),
+              })),
         ),
       ),
     );

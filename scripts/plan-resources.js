@@ -372,6 +372,9 @@ module.exports = {
           Dimensions: dimensions,
           ComparisonOperator: 'LessThanThreshold',
           Threshold: 1,
+          // serverless.yml AlertsTopic: a failed or stale restore test reaches people, and so does its recovery.
+          AlarmActions: [{ Ref: 'AlertsTopic' }],
+          OKActions: [{ Ref: 'AlertsTopic' }],
         };
         resources[`${logicalId(`${plan.app}-${db.id}`)}RestoreTestFailedAlarm`] = {
           Type: 'AWS::CloudWatch::Alarm',
@@ -772,7 +775,8 @@ module.exports = {
    * Per plan: an EventBridge Scheduler schedule that invokes the readiness function with `{ "plan": "<app>" }` every
    * `readiness.scheduleMinutes` (default 15), and a CloudWatch alarm on the plan's PlanReady metric (EMF from that
    * function, shared/aws/metrics.ts). The alarm treats missing data as breaching over two schedule periods, so a
-   * schedule or function that stopped running is seen as not ready too. Merged into `resources`.
+   * schedule or function that stopped running is seen as not ready too; it notifies the AlertsTopic. Merged into
+   * `resources`.
    */
   readinessResources: () => {
     const resources = {};
@@ -818,6 +822,9 @@ module.exports = {
           Threshold: 1,
           ComparisonOperator: 'LessThanThreshold',
           TreatMissingData: 'breaching',
+          // People hear when a plan stops being ready and when it is ready again (serverless.yml AlertsTopic).
+          AlarmActions: [{ Ref: 'AlertsTopic' }],
+          OKActions: [{ Ref: 'AlertsTopic' }],
         },
       };
     }

@@ -35,7 +35,9 @@ import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
 import { startLocalLedger } from './local-ledger';
 import { type LambdaHandler, LocalRunner, loadRestoreTestDefinition, type Transition } from './local-runner';
+import { roleEnvironment } from './models/iam';
 import type { RestoreFaults } from './models/restore';
+import { simWiringTargets, wiringEnvironment } from './models/wiring';
 import type { DrillProgress } from './progress';
 import { Random } from './random';
 import {
@@ -464,6 +466,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           AWS_REGION: region,
           PLANS_DIR: plansDir,
           FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
+          // The drill deployment's wiring, as serverless.yml gives it to the readiness function.
+          ...wiringEnvironment(simWiringTargets(region, ACCOUNT)),
+          ...roleEnvironment(ACCOUNT),
           POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
           POWERTOOLS_METRICS_DISABLED: 'true',
         }),

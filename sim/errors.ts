@@ -1,11 +1,13 @@
 import * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import * as EventBridge from '@aws-sdk/client-eventbridge';
+import * as Iam from '@aws-sdk/client-iam';
 import * as Lambda from '@aws-sdk/client-lambda';
 import * as Rds from '@aws-sdk/client-rds';
 import * as Route53 from '@aws-sdk/client-route-53';
 import * as Route53RecoveryCluster from '@aws-sdk/client-route53-recovery-cluster';
 import * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import * as Sfn from '@aws-sdk/client-sfn';
+import * as Sqs from '@aws-sdk/client-sqs';
 import * as Ssm from '@aws-sdk/client-ssm';
 import * as Sts from '@aws-sdk/client-sts';
 
@@ -99,6 +101,8 @@ const SERVICES = {
     suffixes: [''],
   },
   LambdaClient: { module: Lambda as Record<string, unknown>, base: Lambda.LambdaServiceException, suffixes: [''] },
+  SQSClient: { module: Sqs as Record<string, unknown>, base: Sqs.SQSServiceException, suffixes: [''] },
+  IAMClient: { module: Iam as Record<string, unknown>, base: Iam.IAMServiceException, suffixes: ['Exception', ''] },
 } as const;
 
 export type SimClientName = keyof typeof SERVICES;
@@ -141,7 +145,7 @@ export const awsError = (client: SimClientName, spec: AwsErrorSpec, requestId = 
     : new (service.base as unknown as ExceptionCtor)({ name: spec.code, $fault: fault, ...options });
   const fields = error as unknown as Record<string, unknown>;
   fields.$fault = fault;
-  if (client === 'RDSClient' || client === 'Route53Client' || client === 'CloudWatchClient') {
+  if (client === 'RDSClient' || client === 'Route53Client' || client === 'CloudWatchClient' || client === 'IAMClient') {
     fields.Code = spec.code;
     fields.Type = fault === 'server' ? 'Receiver' : 'Sender';
   }

@@ -13,7 +13,11 @@ export type OutageService =
   /** The region's endpoint of a Route 53 ARC cluster (routing control data plane). */
   | 'arc'
   /** Lambda Invoke (a restore test's validation hook, the team's function). */
-  | 'lambda';
+  | 'lambda'
+  /** SQS (readiness reads the dead-letter queue's depth). */
+  | 'sqs'
+  /** IAM's policy simulation (readiness): IAM's one endpoint is in us-east-1. */
+  | 'iam';
 
 /** Every service a region outage can take down (a whole-region outage such as `us-east-1-outage`). */
 export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
@@ -27,4 +31,6 @@ export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
   'route53',
   'arc',
   'lambda',
+  'sqs',
+  'iam',
 ];

@@ -1,10 +1,14 @@
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
+import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { Route53Adapter } from '../shared/aws/route53';
+import { SwitchbackWiring } from '../shared/aws/wiring';
 import type { PlanReadiness } from '../shared/domain/readiness';
+import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import type { Plan } from '../shared/plan/schema';
 import { logger } from '../shared/runtime/logger';
@@ -12,6 +16,8 @@ import { checkReadiness } from '../shared/usecases/check-readiness';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { startLocalLedger } from './local-ledger';
+import { simRoleArns } from './models/iam';
+import { simWiringTargets } from './models/wiring';
 import { createSimPlugin } from './sdk-plugin';
 import { World } from './world';
 
@@ -30,6 +36,11 @@ export interface LocalReadinessOptions {
   /** Drift applied to the simulated world (the drill's drift scenarios), to see readiness turn red. */
   drift?: NonNullable<ConstructorParameters<typeof World>[0]['scenario']['drift']>;
   seed?: number;
+  /**
+   * Restore tests already in the ledger, as earlier runs left them (a fresh simulator has none, so each database
+   * of a plan with backups.restoreTest is flagged until one passes).
+   */
+  restoreTests?: readonly RestoreTestRecord[];
 }
 
 export const runLocalReadiness = async (options: LocalReadinessOptions): Promise<PlanReadiness> => {
@@ -70,18 +81,27 @@ export const runLocalReadiness = async (options: LocalReadinessOptions): Promise
     cleanups.push(() => resetClients());
     useClientPlugin(createSimPlugin(world));
 
+    const restoreTests = new DynamoRestoreTestLedger();
+    const check = async () => {
+      for (const record of options.restoreTests ?? []) await restoreTests.putRestoreTest(record);
+      return checkReadiness(plan, {
+        plans: new PlanRegistry([plan]),
+        rds: new RdsAdapter(),
+        route53: new Route53Adapter(),
+        alarms: new CloudWatchAlarms(),
+        replicaLag: new CloudWatchReplicaLag(),
+        ledger: new DynamoLedger(),
+        restoreTests,
+        wiring: { targets: simWiringTargets(plan.regions.standby, world.account), reader: new SwitchbackWiring() },
+        permissions: { roles: simRoleArns(world.account), simulator: new IamPolicySimulator() },
+        clock: { now: () => clock.date() },
+        log: logger,
+      });
+    };
+
     let result: PlanReadiness | undefined;
     let failure: unknown;
-    checkReadiness(plan, {
-      plans: new PlanRegistry([plan]),
-      rds: new RdsAdapter(),
-      route53: new Route53Adapter(),
-      alarms: new CloudWatchAlarms(),
-      replicaLag: new CloudWatchReplicaLag(),
-      ledger: new DynamoLedger(),
-      clock: { now: () => clock.date() },
-      log: logger,
-    }).then(
+    check().then(
       (readiness) => {
         result = readiness;
       },

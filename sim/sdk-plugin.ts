@@ -100,6 +100,8 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   Route53Client: 'route53',
   Route53RecoveryClusterClient: 'arc',
   LambdaClient: 'lambda',
+  SQSClient: 'sqs',
+  IAMClient: 'iam',
 };
 
 /** The product's client timeouts that apply to each service's calls. */
@@ -114,6 +116,8 @@ const TIMEOUTS_OF: Record<OutageService, TimedService> = {
   route53: 'route53',
   arc: 'routingControl',
   lambda: 'lambda',
+  sqs: 'sqs',
+  iam: 'iam',
 };
 
 const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as Record<string, unknown>;
@@ -271,6 +275,10 @@ const cloudWatchOperations: Record<string, Operation> = {
 };
 
 const eventBridgeOperations: Record<string, Operation> = {
+  DescribeRule: ({ world, region, input }) => {
+    const { Name, EventBusName } = asRecord(input) as { Name?: string; EventBusName?: string };
+    return world.wiring.describeRule(region, String(Name), EventBusName ?? 'default');
+  },
   PutEvents: ({ world, region, input }) => {
     const entries = (input as PutEventsCommandInput).Entries ?? [];
     if (entries.length === 0 || entries.length > 10) {
@@ -311,6 +319,8 @@ const eventBridgeOperations: Record<string, Operation> = {
 };
 
 const sfnOperations: Record<string, Operation> = {
+  DescribeStateMachine: ({ world, region, input }) =>
+    world.wiring.describeStateMachine(region, String(asRecord(input).stateMachineArn)),
   StartExecution: async ({ world, input }) => {
     const request = input as StartExecutionCommandInput;
     return world.stepFunctions.startExecution({
@@ -470,6 +480,18 @@ const lambdaOperations: Record<string, Operation> = {
   },
 };
 
+const sqsOperations: Record<string, Operation> = {
+  GetQueueAttributes: ({ world, region, input }) => {
+    const { QueueUrl, AttributeNames } = asRecord(input) as { QueueUrl?: string; AttributeNames?: string[] };
+    return world.wiring.getQueueAttributes(region, String(QueueUrl), AttributeNames);
+  },
+};
+
+const iamOperations: Record<string, Operation> = {
+  SimulatePrincipalPolicy: ({ world, input }) =>
+    world.iam.simulatePrincipalPolicy(input as Parameters<World['iam']['simulatePrincipalPolicy']>[0]),
+};
+
 const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   RDSClient: rdsOperations,
   Route53Client: route53Operations,
@@ -481,6 +503,8 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   STSClient: stsOperations,
   Route53RecoveryClusterClient: routingControlOperations,
   LambdaClient: lambdaOperations,
+  SQSClient: sqsOperations,
+  IAMClient: iamOperations,
 };
 
 interface SmithyContext {

@@ -8,9 +8,11 @@ import { AuroraModel } from './models/aurora';
 import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
+import { type IamDrift, IamModel } from './models/iam';
 import { HISTORY_MS, type RdsInstance, RdsModel } from './models/rds';
 import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
+import { type WiringDrift, WiringModel } from './models/wiring';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
 
@@ -122,7 +124,13 @@ export interface ScenarioSpec {
    * the plan does not exist; `recordMissing`: the standby record of the first record pair does not exist;
    * `recordNotFailover`: that record is a weighted record instead of a failover record.
    */
-  drift?: { standbyMissing?: boolean; recordMissing?: boolean; recordNotFailover?: boolean };
+  drift?: {
+    standbyMissing?: boolean;
+    recordMissing?: boolean;
+    recordNotFailover?: boolean;
+    wiring?: WiringDrift;
+    iam?: IamDrift;
+  };
   /** How point-in-time restores end and the storage they restore (sim/models/restore.ts). */
   restore?: RestoreFaults;
   timing?: TimingOverrides;
@@ -379,6 +387,10 @@ export class World {
   }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel();
+  /** Switchback's own rules, state machines and dead-letter queue in the standby region (readiness reads them). */
+  readonly wiring: WiringModel;
+  /** IAM's policy simulator over the deployment's roles as serverless.yml gives them (readiness). */
+  readonly iam: IamModel;
   readonly secrets = new SimSecrets();
   /**
    * Who each access key id belongs to, as STS GetCallerIdentity answers: the drill's operator by default. A key not
@@ -440,6 +452,8 @@ export class World {
     );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
     this.route53.healthOf = (id) => this.arc.healthOf(id);
+    this.wiring = new WiringModel(standby, this.account, scenario.drift?.wiring);
+    this.iam = new IamModel(this.account, standby, scenario.drift?.iam);
     this.buildDatabases();
     this.buildDns();
     this.buildMetricsAndAlarms();

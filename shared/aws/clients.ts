@@ -1,12 +1,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -89,6 +91,10 @@ export const CLIENT_TIMEOUTS = {
   // A restore test's validation hook is the team's own Lambda, invoked once: it may read the restored database for
   // minutes (its step allows 900 s); never retried, since a hook may not be safe to run twice.
   lambda: { connectionTimeoutMs: 2000, requestTimeoutMs: 870_000, maxAttempts: 1 },
+  // Readiness only (nothing waits on it): the dead-letter queue's depth, and IAM's policy simulation, whose one
+  // endpoint is in us-east-1 and evaluates many policies per call.
+  sqs: { connectionTimeoutMs: 2000, requestTimeoutMs: 3000, maxAttempts: 2 },
+  iam: { connectionTimeoutMs: 2000, requestTimeoutMs: 10_000, maxAttempts: 2 },
 } as const satisfies Record<string, ClientTimeouts>;
 
 export type TimedService = keyof typeof CLIENT_TIMEOUTS;
@@ -146,6 +152,15 @@ export const stsClient = (name?: string) =>
 export const lambdaClient = () =>
   memo('lambda', () => new LambdaClient({ region: region(), ...timeoutOptions('lambda') }));
 
+/** The dead-letter queue's depth (readiness), in the deployment's region. */
+export const sqsClient = () => memo('sqs', () => new SQSClient({ region: region(), ...timeoutOptions('sqs') }));
+/**
+ * IAM is a global service whose control plane (and so its one endpoint) is in us-east-1 (IAM User Guide,
+ * "Resilience in IAM"): readiness may use it, since nothing waits on readiness.
+ */
+export const IAM_REGION = 'us-east-1';
+export const iamClient = () => memo('iam', () => new IAMClient({ region: IAM_REGION, ...timeoutOptions('iam') }));
+
 /** All factories at once, for tests and the simulator (product code imports the one it needs). */
 export const clients = {
   rds: rdsClient,
@@ -159,4 +174,6 @@ export const clients = {
   sts: stsClient,
   routingControl: routingControlClient,
   lambda: lambdaClient,
+  sqs: sqsClient,
+  iam: iamClient,
 };

@@ -3,6 +3,8 @@ import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
+import { type PermissionReading, permissionChecks } from './step-permissions';
+import { type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
 
 /**
  * Readiness: "if the primary region died now, would this plan recover within its budgets?" The preflight's findings
@@ -22,7 +24,9 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'lag-within-rpo'
     | 'backups-fresh'
     | 'restore-test'
-    | 'projected-rto';
+    | 'projected-rto'
+    | 'role-permission'
+    | WiringCheck;
 }
 
 /** A CloudWatch alarm of the plan's trigger, as DescribeAlarms shows it (undefined: no such alarm). */
@@ -50,6 +54,10 @@ export interface ReadinessReadings {
   history: RunRecord[];
   /** This plan's restore-test records (the ledger), when the readiness use case read them; absent: not checked. */
   restoreTests?: RestoreTestRecord[];
+  /** Switchback's own rules, state machines and dead-letter queue, when the use case was given them to read. */
+  wiring?: WiringReadings;
+  /** IAM's policy simulation of each step's role on this plan's resources, when the use case ran it. */
+  permissions?: PermissionReading[];
 }
 
 export interface RtoTerm {
@@ -158,7 +166,7 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
   };
 };
 
-/** The checks only readiness makes: alarms, health checks, TTL, lag, backups. */
+/** The checks only readiness makes: alarms, health checks, TTL, lag, backups, restore tests, wiring, IAM. */
 export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Date): ReadinessFinding[] => {
   const findings: ReadinessFinding[] = [];
   const primaryChecks = new Set<string>();
@@ -256,6 +264,8 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
       });
     }
   }
+  if (readings.wiring) findings.push(...wiringChecks(readings.wiring));
+  if (readings.permissions) findings.push(...permissionChecks(plan, readings.permissions));
   return findings;
 };
 

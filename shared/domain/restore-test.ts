@@ -169,14 +169,23 @@ export const checkRestoreTests = (
   }
   const findings: string[] = [];
   const oldest = now.getTime() - settings.maxAgeDays * 86_400_000;
+  const ageDays = (at: string) => Math.floor((now.getTime() - Date.parse(at)) / 86_400_000);
   for (const db of plan.databases) {
-    const passing = records
-      .filter((r) => r.plan === plan.app && r.databaseId === db.id && r.passed)
+    const tests = records
+      .filter((r) => r.plan === plan.app && r.databaseId === db.id)
       .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
-    const newest = passing[0];
+    // The latest test failing is news even when an older one passed: the backups may have broken since.
+    const latest = tests[0];
+    if (latest && !latest.passed) {
+      const why = latest.failure ? `${latest.failure.error}: ${latest.failure.cause}` : 'validation did not pass';
+      findings.push(
+        `${db.id}: the latest restore test (${latest.startedAt}, ${ageDays(latest.startedAt)} days ago) failed: ${why}`,
+      );
+    }
+    const newest = tests.find((r) => r.passed);
     if (!newest || Date.parse(newest.startedAt) < oldest) {
       findings.push(
-        `${db.id}: no passing restore test within ${settings.maxAgeDays} days${newest ? ` (newest ${newest.startedAt})` : ''}`,
+        `${db.id}: no passing restore test within ${settings.maxAgeDays} days${newest ? ` (newest ${newest.startedAt}, ${ageDays(newest.startedAt)} days old)` : ''}`,
       );
       continue;
     }

@@ -5,6 +5,17 @@ import { ConfigError } from '../errors';
  * The environment, parsed once. Nothing else reads `process.env`: a missing or malformed variable fails the
  * function at start with the variable's name, not halfway through a failover.
  */
+/** A comma-separated list, empty items dropped (`a,b` -> ['a', 'b'], unset -> []). */
+const commaList = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 const envSchema = z.object({
   /** Folder of the deployed plans (packaged with every function). */
   PLANS_DIR: z.string().min(1).default('plans'),
@@ -29,6 +40,29 @@ const envSchema = z.object({
   REPORT_BASE_URL: z.string().default(''),
   /** CloudWatch metric namespace for recovery metrics. */
   METRICS_NAMESPACE: z.string().default('Switchback'),
+  /**
+   * Switchback's own wiring that readiness checks (serverless.yml, the readiness function's environment), each a
+   * comma-separated list: the EventBridge rules (`name` or `bus|name`), the state machine ARNs, the dead-letter
+   * queue URLs. Empty: that part is not checked.
+   */
+  WIRING_RULES: commaList,
+  WIRING_STATE_MACHINE_ARNS: commaList,
+  WIRING_DEAD_LETTER_QUEUE_URLS: commaList,
+  /**
+   * The runbook steps' roles that readiness simulates (serverless.yml): `function=roleArn,...`. Empty: not checked.
+   */
+  FUNCTION_ROLE_ARNS: commaList.transform((pairs, context) => {
+    const roles: Record<string, string> = {};
+    for (const pair of pairs) {
+      const [name, arn] = pair.split('=');
+      if (!name || !arn?.startsWith('arn:')) {
+        context.addIssue({ code: 'custom', message: `expected function=roleArn, got "${pair}"` });
+        continue;
+      }
+      roles[name] = arn;
+    }
+    return roles;
+  }),
 });
 
 export type Config = Readonly<z.output<typeof envSchema>>;

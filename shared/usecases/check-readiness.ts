@@ -1,9 +1,13 @@
+import type { IamPolicySimulator } from '../aws/iam-simulator';
 import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
+import type { SwitchbackWiring } from '../aws/wiring';
 import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import { preflight } from '../domain/preflight';
 import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
+import { type PermissionReading, stepPermissions } from '../domain/step-permissions';
 import { planTopology } from '../domain/topology';
+import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -27,9 +31,70 @@ export interface CheckReadinessDeps {
   ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
   /** The plan's restore-test records; without it, restore tests are not part of the readiness. */
   restoreTests?: Pick<RestoreTestLedgerPort, 'listRestoreTests'>;
+  /** Switchback's own wiring to check (its rules, state machines, dead-letter queue); without it, not checked. */
+  wiring?: { targets: WiringTargets; reader: Pick<SwitchbackWiring, 'readRule' | 'readStateMachine' | 'readQueue'> };
+  /**
+   * IAM policy simulation of each step's deployed role (function name -> role ARN) on this plan's resources;
+   * without it, not checked.
+   */
+  permissions?: { roles: Readonly<Record<string, string>>; simulator: Pick<IamPolicySimulator, 'simulate'> };
   clock: Clock;
   log: Log;
 }
+
+/**
+ * Asks IAM, for each step's role, whether it may make the calls its step needs on this plan's resources (one
+ * simulation per role and action). A failed simulation is that role's "could not check", never a crash.
+ */
+const readPermissions = async (
+  plan: Plan,
+  { roles, simulator }: NonNullable<CheckReadinessDeps['permissions']>,
+): Promise<PermissionReading[]> => {
+  const byRole = new Map<string, PermissionReading>();
+  const arnParts = (arn: string) => arn.split(':');
+  const jobs = Object.entries(roles).map(async ([fn, roleArn]) => {
+    const [, partition = 'aws', , , account = ''] = arnParts(roleArn);
+    const needed = stepPermissions(plan, account, partition).filter((need) => need.function === fn);
+    const groups = new Map<
+      string,
+      { action: string; resources: string[]; context: (typeof needed)[number]['context'] }
+    >();
+    for (const need of needed) {
+      const key = `${need.action}|${JSON.stringify(need.context ?? [])}`;
+      const group = groups.get(key) ?? { action: need.action, resources: [], context: need.context };
+      group.resources.push(need.resource);
+      groups.set(key, group);
+    }
+    const reading: PermissionReading = { function: fn, roleArn, decisions: [] };
+    byRole.set(fn, reading);
+    try {
+      for (const group of groups.values()) {
+        reading.decisions?.push(...(await simulator.simulate(roleArn, group.action, group.resources, group.context)));
+      }
+    } catch (error) {
+      byRole.set(fn, {
+        function: fn,
+        roleArn,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  });
+  await Promise.all(jobs);
+  return Object.keys(roles).flatMap((fn) => {
+    const reading = byRole.get(fn);
+    return reading ? [reading] : [];
+  });
+};
+
+/** Reads every rule, state machine and queue at once; each read answers (found, missing or error), none throws. */
+const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['wiring']>): Promise<WiringReadings> => {
+  const [rules, stateMachines, queues] = await Promise.all([
+    Promise.all(targets.rules.map(async (rule) => ({ rule, reading: await reader.readRule(rule) }))),
+    Promise.all(targets.stateMachineArns.map(async (arn) => ({ arn, reading: await reader.readStateMachine(arn) }))),
+    Promise.all(targets.deadLetterQueueUrls.map(async (url) => ({ url, reading: await reader.readQueue(url) }))),
+  ]);
+  return { rules, stateMachines, queues };
+};
 
 /**
  * Readiness of one plan now: the preflight Assess would run for an alarm-started failover, plus the checks that may
@@ -39,12 +104,14 @@ export interface CheckReadinessDeps {
 export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
   const now = deps.clock.now();
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  const [preflightReadings, assessments, alarms, history, restoreTests] = await Promise.all([
+  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions] = await Promise.all([
     readPreflight(plan, deps, standbys),
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
     deps.alarms.describeAlarms(plan.trigger.alarms),
     deps.ledger.listRuns(plan.app, HISTORY_RUNS),
     deps.restoreTests?.listRestoreTests(plan.app, HISTORY_RESTORE_TESTS),
+    deps.wiring ? readWiring(deps.wiring) : undefined,
+    deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
   ]);
   // The health checks of the primary region's records: what the alarms should watch.
   const healthCheckIds = [
@@ -79,6 +146,8 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       backupWarnings,
       history,
       ...(restoreTests ? { restoreTests } : {}),
+      ...(wiring ? { wiring } : {}),
+      ...(permissions ? { permissions } : {}),
     },
     now,
   );

@@ -9,6 +9,7 @@ import {
 } from '../../scripts/iam-grants';
 import { useClientPlugin } from '../../shared/aws/clients';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
+import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../shared/plan/load';
 import { runDrill } from '../../sim/drill';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../../sim/scenarios';
@@ -204,6 +205,32 @@ describe('the IAM roles of the packaged template', () => {
 
     // Act
     const problems = compareGrants(calls, grants, ALLOWANCES);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it("list in stepPermissions exactly the calls each step makes on the plans' resources (what readiness simulates)", () => {
+    // Prepare
+    const onPlanResource = (resource: string) =>
+      /:rds:|:route53:::hostedzone\/|\/routingcontrol\//.test(resource) && !resource.includes(':sbrt-');
+    const calls = new Map<string, Call[]>(
+      STEP_FUNCTIONS.map((name) => [
+        name,
+        (recorder?.byFunction.get(name) ?? []).flatMap((call) => {
+          const resources = (call.resources ?? []).filter(onPlanResource);
+          return resources.length ? [{ action: call.action, resources }] : [];
+        }),
+      ]),
+    );
+    const needed = planFiles.flatMap((file) => stepPermissions(loadPlanFile(file), '123456789012'));
+
+    // Act
+    const problems = compareGrants(
+      calls,
+      new Map(STEP_FUNCTIONS.map((name) => [name, needed.filter((need) => need.function === name)])),
+      [],
+    );
 
     // Assess
     expect(problems).toEqual([]);

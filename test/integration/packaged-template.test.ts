@@ -90,7 +90,11 @@ describe('the packaged template', () => {
       const writes = statements('ReadinessRole').filter(
         (statement) =>
           statement.Effect === 'Allow' &&
-          statement.Action.some((action) => !/:(Describe|Get|List|Query)/.test(action) && !action.startsWith('logs:')),
+          // SimulatePrincipalPolicy evaluates policies and changes nothing.
+          statement.Action.some(
+            (action) =>
+              !/:(Describe|Get|List|Query|SimulatePrincipalPolicy)/.test(action) && !action.startsWith('logs:'),
+          ),
       );
 
       // Assess
@@ -128,7 +132,30 @@ describe('the packaged template', () => {
           Name: 'service',
           Value: fn.Environment.Variables.POWERTOOLS_SERVICE_NAME,
         });
+        // Somebody hears it, when it fires and when it clears.
+        expect(alarm).toMatchObject({ AlarmActions: [{ Ref: 'AlertsTopic' }], OKActions: [{ Ref: 'AlertsTopic' }] });
       }
+      expect(template.Resources.AlertsTopic?.Type).toBe('AWS::SNS::Topic');
+    });
+
+    it('subscribes the alert address to the alerts topic only when one is given at deploy time', () => {
+      // Act
+      const subscription = template.Resources.AlertsEmailSubscription as
+        | { Type: string; Condition?: string; Properties?: Record<string, unknown> }
+        | undefined;
+      const conditions = (template as unknown as { Conditions?: Record<string, unknown> }).Conditions;
+
+      // Assess
+      expect(subscription).toMatchObject({
+        Type: 'AWS::SNS::Subscription',
+        Condition: 'HasAlertEmail',
+        Properties: { TopicArn: { Ref: 'AlertsTopic' }, Protocol: 'email', Endpoint: { Ref: 'AlertEmail' } },
+      });
+      expect(conditions?.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlertEmail' }, ''] }] });
+      expect((template as unknown as { Parameters?: Record<string, unknown> }).Parameters?.AlertEmail).toMatchObject({
+        Type: 'String',
+        Default: '',
+      });
     });
   });
 });

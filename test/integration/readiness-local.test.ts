@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PlanReadiness } from '../../shared/domain/readiness';
+import type { RestoreTestRecord } from '../../shared/domain/restore-test';
 import { runLocalReadiness } from '../../sim/readiness';
 import { runSwitchback } from '../support/cli';
 
@@ -11,12 +13,35 @@ import { runSwitchback } from '../support/cli';
 
 const PLAN = join(__dirname, '..', '..', 'plans', 'example.yml');
 
+/** A restore test of the example plan's database as the ledger keeps it (the simulator starts 2026-01-15T03:00Z). */
+const restoreTest = (databaseId: string, startedAt: string, passed = true): RestoreTestRecord => ({
+  plan: 'orders',
+  testId: `orders-restore-${startedAt}`,
+  databaseId,
+  kind: databaseId === 'catalog' ? 'aurora-global' : 'rds-read-replica',
+  identifier: `sbrt-${databaseId}-0123456789`,
+  region: 'us-west-2',
+  requestedBy: 'schedule',
+  startedAt,
+  secondsToAvailable: 600,
+  validation: { passed },
+  passed,
+  ...(passed ? {} : { failure: { error: 'RestoreFailedError', cause: 'InvalidRestoreFault: no replicated backup' } }),
+  cleanedUpAt: startedAt,
+  rtoBudgetSeconds: 900,
+  recordedAt: startedAt,
+});
+const RECENT_TESTS = [
+  restoreTest('orders-db', '2026-01-12T03:00:00.000Z'),
+  restoreTest('catalog', '2026-01-12T03:00:00.000Z'),
+];
+
 jest.setTimeout(60_000);
 
 describe('runLocalReadiness', () => {
   it('finds the example plan ready, with the projected RTO and each term from the simulated health check and alarm', async () => {
     // Act
-    const readiness = await runLocalReadiness({ planFile: PLAN });
+    const readiness = await runLocalReadiness({ planFile: PLAN, restoreTests: RECENT_TESTS });
 
     // Assess
     expect(readiness).toMatchObject({ plan: 'orders', ready: true, findings: [] });
@@ -39,6 +64,99 @@ describe('runLocalReadiness', () => {
     );
   });
 
+  it("flags each database whose restore test in the ledger failed or is older than the plan's maxAgeDays", async () => {
+    // Act
+    const readiness = await runLocalReadiness({
+      planFile: PLAN,
+      restoreTests: [
+        restoreTest('orders-db', '2026-01-14T03:00:00.000Z', false),
+        restoreTest('catalog', '2026-01-01T03:00:00.000Z'),
+      ],
+    });
+
+    // Assess
+    expect(readiness.ready).toBe(false);
+    expect(
+      readiness.findings.filter((finding) => finding.check === 'restore-test').map((finding) => finding.found),
+    ).toEqual([
+      'orders-db: the latest restore test (2026-01-14T03:00:00.000Z, 1 days ago) failed: RestoreFailedError: InvalidRestoreFault: no replicated backup',
+      'orders-db: no passing restore test within 7 days',
+      'catalog: no passing restore test within 7 days (newest 2026-01-01T03:00:00.000Z, 14 days old)',
+    ]);
+  });
+
+  it("names Switchback's own wiring when a rule is disabled, a state machine gone and the DLQ holds messages", async () => {
+    // Act
+    const readiness = await runLocalReadiness({
+      planFile: PLAN,
+      restoreTests: RECENT_TESTS,
+      drift: { wiring: { ruleDisabled: true, stateMachineMissing: true, deadLetters: 2 } },
+    });
+
+    // Assess
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings.map((finding) => [finding.check, finding.resource, finding.found])).toEqual([
+      ['rule-enabled', 'events:rule/default/switchback-drill-on-health-alarm-rule-1', 'state DISABLED'],
+      [
+        'state-machine-present',
+        'states:arn:aws:states:us-west-2:123456789012:stateMachine:switchback-drill-failover',
+        'no such state machine',
+      ],
+      [
+        'dead-letter-queue-empty',
+        'sqs:https://sqs.us-west-2.amazonaws.com/123456789012/switchback-drill-dlq',
+        'about 2 message(s) waiting',
+      ],
+    ]);
+  });
+
+  it("names each step's role that IAM's simulator says may not act on the plan (an SCP denying PromoteReadReplica)", async () => {
+    // Act
+    const readiness = await runLocalReadiness({
+      planFile: PLAN,
+      restoreTests: RECENT_TESTS,
+      drift: { iam: { deniedByOrganizations: ['rds:PromoteReadReplica'] } },
+    });
+
+    // Assess
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings).toEqual([
+      {
+        check: 'role-permission',
+        resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-promote-database',
+        expected:
+          'rds:PromoteReadReplica allowed on arn:aws:rds:us-west-2:123456789012:db:orders-db-replica (the promote-database step of plan orders)',
+        found: "explicitDeny by the organization's SCPs",
+        fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
+      },
+    ]);
+  });
+
+  it('names the calls the deployed roles do not grant for a plan that is not in plans/ (deploy it again)', async () => {
+    // Prepare: the example plan with a replica the deployment's roles were never given.
+    const dir = mkdtempSync(join(tmpdir(), 'switchback-readiness-plan-'));
+    const planFile = join(dir, 'billing.yml');
+    writeFileSync(planFile, readFileSync(PLAN, 'utf8').replaceAll('orders-db-replica', 'billing-db-replica'));
+
+    // Act
+    const readiness = await runLocalReadiness({ planFile, restoreTests: RECENT_TESTS });
+
+    // Assess
+    const denied = readiness.findings.filter((finding) => finding.check === 'role-permission');
+    expect(denied.map((finding) => `${finding.resource.split('/').at(-1)} ${finding.expected.split(' ')[0]}`)).toEqual([
+      'switchback-drill-assess rds:DescribeDBInstances',
+      'switchback-drill-promote-database rds:DescribeDBInstances',
+      'switchback-drill-promote-database rds:PromoteReadReplica',
+      'switchback-drill-check-promotion rds:DescribeDBInstances',
+      'switchback-drill-verify-recovery rds:DescribeDBInstances',
+    ]);
+    expect(denied[0]).toMatchObject({
+      expected: expect.stringContaining(':db:billing-db-replica'),
+      found: 'implicitDeny',
+      fix: expect.stringContaining('deploy again with this plan in plans/'),
+    });
+  });
+
   it('is not ready when the standby record is not a failover record', async () => {
     // Act
     const readiness = await runLocalReadiness({ planFile: PLAN, drift: { recordNotFailover: true } });
@@ -57,9 +175,14 @@ describe('switchback readiness --local', () => {
     const result = runSwitchback(['readiness', '--local', '--json', '--out', out], 50_000);
 
     // Assess
-    expect(result.code).toBe(0);
-    const [readiness] = JSON.parse(result.stdout) as { ready: boolean; projectedRto: { seconds: number } }[];
-    expect(readiness).toMatchObject({ ready: true, findings: [], projectedRto: { seconds: 515 } });
+    // A fresh simulator has no restore test on record: not ready (exit 1) until one passes, everything else ready.
+    expect(result.code).toBe(1);
+    const [readiness] = JSON.parse(result.stdout) as PlanReadiness[];
+    expect(readiness).toMatchObject({ ready: false, projectedRto: { seconds: 515 } });
+    expect(readiness?.findings.map((finding) => finding.found)).toEqual([
+      'orders-db: no passing restore test within 7 days',
+      'catalog: no passing restore test within 7 days',
+    ]);
     expect(readFileSync(join(out, 'readiness-orders.html'), 'utf8')).toContain('Projected RTO <strong>515 s</strong>');
   });
 

@@ -24,6 +24,8 @@ export const IAM_PREFIX: Record<string, string> = {
   SSMClient: 'ssm',
   Route53RecoveryClusterClient: 'route53-recovery-cluster',
   LambdaClient: 'lambda',
+  SQSClient: 'sqs',
+  IAMClient: 'iam',
 };
 
 /** lib-dynamodb's commands and the DynamoDB API call (IAM action) each one makes. */
@@ -71,6 +73,7 @@ export const resourcesOf = (
   switch (action) {
     case 'rds:DescribeDBInstances':
     case 'rds:PromoteReadReplica':
+    case 'rds:StopDBInstance':
       return rds('db', input.DBInstanceIdentifier);
     // With a final snapshot, the delete authorizes on the snapshot it makes too.
     case 'rds:DeleteDBInstance':

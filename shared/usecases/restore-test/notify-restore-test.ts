@@ -1,5 +1,6 @@
 import type { LedgerPort } from '../../domain/ports';
 import type { RestoreTestRecord } from '../../domain/restore-test';
+import { NotificationRejectedError } from '../../errors';
 import type { SlackSender } from '../../notify/delivery';
 import type { SlackMessage } from '../../notify/render';
 import type { PlanRegistry } from '../../plan/registry';
@@ -30,26 +31,41 @@ export const renderRestoreTestFailed = (record: RestoreTestRecord): SlackMessage
 };
 
 /**
- * Posts a failed restore test to the plan's Slack channel, once per test and database (a redelivered event is
- * claimed already). Passed tests post nothing: the ledger, metrics and alarms carry them.
+ * Posts a failed restore test to the plan's Slack channel, once per test and database. Delivery is retried as the
+ * failover's notifier retries it: the sender's retry policy within this invocation (shared/notify/delivery.ts),
+ * then Lambda's asynchronous retries, since the message is recorded as sent only once Slack took it (a redelivered
+ * event finds it recorded and posts nothing). Slack refusing for good (revoked token, unknown channel) is logged
+ * and not retried. Passed tests post nothing: the ledger, metrics and alarms carry them.
  */
 export const notifyRestoreTestFailed = async (
   record: RestoreTestRecord,
   deps: {
     plans: PlanRegistry;
-    ledger: Pick<LedgerPort, 'claimNotification'>;
+    ledger: Pick<LedgerPort, 'getNotificationState' | 'claimNotification'>;
     slack: { connect(settings: SlackSettings, plan: string): Promise<SlackSender> };
     log: Log;
   },
-): Promise<{ status: 'sent' | 'already-sent' | 'no-slack' }> => {
+): Promise<{ status: 'sent' | 'already-sent' | 'no-slack' } | { status: 'rejected'; code: string }> => {
   const settings = deps.plans.get(record.plan).notifications.slack;
   if (!settings) return { status: 'no-slack' };
-  const claim = `restore-test:${record.testId}:${record.databaseId}`;
-  if (!(await deps.ledger.claimNotification(claim, 'failed'))) return { status: 'already-sent' };
+  const thread = `restore-test:${record.testId}:${record.databaseId}`;
+  const key = 'failed';
+  if ((await deps.ledger.getNotificationState(thread))?.sentKeys.includes(key)) return { status: 'already-sent' };
   const message = renderRestoreTestFailed(record);
-  const sender = await deps.slack.connect(settings, record.plan);
-  if (sender.kind === 'webhook') await sender.send(message);
-  else await sender.post(settings.channel as string, message);
+  try {
+    const sender = await deps.slack.connect(settings, record.plan);
+    if (sender.kind === 'webhook') await sender.send(message);
+    else await sender.post(settings.channel as string, message);
+  } catch (error) {
+    if (!(error instanceof NotificationRejectedError)) throw error;
+    deps.log.error('slack refused notifications', {
+      code: error.code,
+      fix: error.message,
+      delivery: settings.delivery,
+    });
+    return { status: 'rejected', code: error.code };
+  }
+  await deps.ledger.claimNotification(thread, key);
   deps.log.info('restore test failure posted', { database: record.databaseId });
   return { status: 'sent' };
 };

@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import {
+  checkAlarmActions,
   checkAlarmIncidentWrites,
   checkTemplate,
   EXPECTED_FUNCTIONS,
+  readSourceDefinitions,
   type Template,
 } from '../../../scripts/check-template';
 
@@ -31,6 +34,24 @@ const SOURCES = {
   FailbackStateMachine: FAILBACK_SOURCE,
 };
 
+const ALARM_RULE_ARN = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub variables.
+  'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/switchback-dev-on-health-alarm-rule-1',
+};
+/** The readiness function's wiring environment and role, as serverless.yml gives them. */
+const readinessWiring = () => ({
+  Environment: {
+    Variables: {
+      WIRING_RULES: 'switchback-dev-on-health-alarm-rule-1',
+      WIRING_STATE_MACHINE_ARNS: {
+        'Fn::Join': [',', [{ Ref: 'FailoverStateMachine' }, { Ref: 'FenceStateMachine' }]],
+      },
+      WIRING_DEAD_LETTER_QUEUE_URLS: { Ref: 'DeadLetterQueue' },
+    },
+  },
+  Role: { 'Fn::GetAtt': ['ReadinessRole', 'Arn'] },
+});
+
 /** The smallest template that passes every check; each test breaks one thing. */
 const validTemplate = (): Template => ({
   Resources: {
@@ -42,10 +63,37 @@ const validTemplate = (): Template => ({
           Properties: {
             FunctionName: `switchback-dev-${name}`,
             Code: { S3Key: `serverless/switchback/dev/1/${name}.zip` },
+            ...(name === 'readiness' ? readinessWiring() : {}),
           },
         },
       ]),
     ),
+    DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'switchback-dev-dlq' } },
+    ReadinessRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Policies: [
+          {
+            PolicyName: 'control',
+            PolicyDocument: {
+              Statement: [
+                { Effect: 'Allow', Action: ['events:DescribeRule'], Resource: [ALARM_RULE_ARN] },
+                {
+                  Effect: 'Allow',
+                  Action: ['states:DescribeStateMachine'],
+                  Resource: [{ Ref: 'FailoverStateMachine' }, { Ref: 'FenceStateMachine' }],
+                },
+                {
+                  Effect: 'Allow',
+                  Action: ['sqs:GetQueueAttributes'],
+                  Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
     FailoverStateMachine: {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
@@ -84,6 +132,7 @@ const validTemplate = (): Template => ({
     AlarmRule: {
       Type: 'AWS::Events::Rule',
       Properties: {
+        Name: 'switchback-dev-on-health-alarm-rule-1',
         EventPattern: {
           source: ['aws.cloudwatch'],
           account: [{ Ref: 'AWS::AccountId' }],
@@ -157,8 +206,12 @@ describe('checkTemplate', () => {
     // Act
     const result = checkTemplate(template, alarms, SOURCES);
 
-    // Assess
-    expect(result.problems).toEqual([expect.stringContaining('"FailoverStateMachine" is missing')]);
+    // Assess: readiness's wiring no longer matches the stack either.
+    expect(result.problems).toEqual([
+      expect.stringContaining('"FailoverStateMachine" is missing'),
+      expect.stringContaining('WIRING_STATE_MACHINE_ARNS'),
+      expect.stringContaining('states:DescribeStateMachine'),
+    ]);
   });
 
   it('fails when the fence runbook state machine is missing', () => {
@@ -170,7 +223,85 @@ describe('checkTemplate', () => {
     const result = checkTemplate(template, alarms, SOURCES);
 
     // Assess
-    expect(result.problems).toEqual([expect.stringContaining('"FenceStateMachine" is missing')]);
+    expect(result.problems).toEqual([
+      expect.stringContaining('"FenceStateMachine" is missing'),
+      expect.stringContaining('WIRING_STATE_MACHINE_ARNS'),
+      expect.stringContaining('states:DescribeStateMachine'),
+    ]);
+  });
+
+  it('checks every runbook in the sources, not only failover: a restore-test source without its state machine', () => {
+    // Act
+    const result = checkTemplate(validTemplate(), alarms, { ...SOURCES, RestoreTestStateMachine: FENCE_SOURCE });
+
+    // Assess
+    expect(result.problems).toEqual([
+      'state machine "RestoreTestStateMachine" is missing (serverless.yml stepFunctions, id: RestoreTestStateMachine, definition statemachines/restore-test.asl.json)',
+    ]);
+  });
+
+  it('names a packaged restore-test definition that differs from its source', () => {
+    // Prepare
+    const template = validTemplate();
+    edit(template).Resources.RestoreTestStateMachine = {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        DefinitionString: JSON.stringify({
+          States: { F: { Parameters: { FunctionName: 'switchback-dev-fence-database' }, QueryLanguage: 'JSONPath' } },
+        }),
+      },
+    };
+    const variables = (resource(template, logicalId('readiness')).Properties as ReturnType<typeof readinessWiring>)
+      .Environment.Variables;
+    variables.WIRING_STATE_MACHINE_ARNS = {
+      'Fn::Join': [
+        ',',
+        [{ Ref: 'FailoverStateMachine' }, { Ref: 'FenceStateMachine' }, { Ref: 'RestoreTestStateMachine' }],
+      ],
+    };
+    const statements = (
+      resource(template, 'ReadinessRole').Properties.Policies as {
+        PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] };
+      }[]
+    )[0]?.PolicyDocument.Statement;
+    statements?.[1]?.Resource.push({ Ref: 'RestoreTestStateMachine' });
+
+    // Act
+    const result = checkTemplate(template, alarms, { ...SOURCES, RestoreTestStateMachine: FENCE_SOURCE });
+
+    // Assess
+    expect(result.problems).toEqual([
+      'the packaged restore-test definition differs from statemachines/restore-test.asl.json at States.F.QueryLanguage: package it untouched (stepFunctions.validate stays off)',
+    ]);
+  });
+
+  it('names a state machine of the template that has no source ASL', () => {
+    // Act
+    const result = checkTemplate(validTemplate(), alarms, { FailoverStateMachine: SOURCE });
+
+    // Assess
+    expect(result.problems).toEqual([
+      'state machine "FenceStateMachine" has no source statemachines/fence.asl.json: add it, or remove the state machine',
+    ]);
+  });
+
+  it('names a rule the stack deploys that readiness is not told about, and one its role may not describe', () => {
+    // Prepare
+    const template = validTemplate();
+    edit(template).Resources.NotifyRule = {
+      Type: 'AWS::Events::Rule',
+      Properties: { Name: 'switchback-dev-notify-rule-1', EventBusName: { 'Fn::GetAtt': ['EventBus', 'Name'] } },
+    };
+    edit(template).Resources.EventBus = { Type: 'AWS::Events::EventBus', Properties: { Name: 'switchback-dev' } };
+
+    // Act
+    const result = checkTemplate(template, alarms, SOURCES);
+
+    // Assess
+    expect(result.problems).toEqual([
+      "the readiness function's WIRING_RULES [switchback-dev-on-health-alarm-rule-1] are not the stack's rules [switchback-dev-on-health-alarm-rule-1, switchback-dev|switchback-dev-notify-rule-1]: update serverless.yml functions.readiness.environment",
+      "the readiness role must grant events:DescribeRule on exactly the stack's rules (not granted: switchback-dev|switchback-dev-notify-rule-1; 1 granted)",
+    ]);
   });
 
   it('names an invoked function the stack lacks when the ASL has an unresolved or wrong name', () => {
@@ -275,8 +406,12 @@ describe('checkTemplate', () => {
     // Act
     const result = checkTemplate(template, alarms, SOURCES);
 
-    // Assess
-    expect(result.problems).toEqual(['no EventBridge rule on source aws.cloudwatch (on-health-alarm events)']);
+    // Assess: and readiness is told of a rule the stack no longer has.
+    expect(result.problems).toEqual([
+      'no EventBridge rule on source aws.cloudwatch (on-health-alarm events)',
+      expect.stringContaining('WIRING_RULES'),
+      expect.stringContaining('events:DescribeRule'),
+    ]);
   });
 
   it('fails when the ledger table has no point-in-time recovery', () => {
@@ -378,5 +513,52 @@ describe('checkAlarmIncidentWrites', () => {
 
     // Assess
     expect(problems).toEqual(['OnHealthAlarmRole may write ledger keys other than alarm incidents (ALARM#*)']);
+  });
+});
+
+describe('readSourceDefinitions', () => {
+  it('reads every runbook in statemachines/, keyed by its serverless.yml state machine id', () => {
+    // Act
+    const sources = readSourceDefinitions(join(__dirname, '..', '..', '..'));
+
+    // Assess
+    expect(Object.keys(sources)).toEqual(['FailoverStateMachine', 'FenceStateMachine', 'RestoreTestStateMachine']);
+    expect(JSON.parse(sources.RestoreTestStateMachine ?? '')).toHaveProperty('StartAt');
+  });
+});
+
+describe('checkAlarmActions', () => {
+  const alarm = (actions: { Ref: string }[]) => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: { MetricName: 'PlanReady', AlarmActions: actions, OKActions: actions },
+  });
+  const topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+
+  it('passes when each PlanReady alarm notifies a topic of the stack when it fires and when it clears', () => {
+    expect(
+      checkAlarmActions({ Resources: { AlertsTopic: topic, ReadinessAlarmOrders: alarm([{ Ref: 'AlertsTopic' }]) } }),
+    ).toEqual([]);
+  });
+
+  it('names an alarm without actions, and one whose action is not a topic of the stack', () => {
+    // Act
+    const problems = checkAlarmActions({
+      Resources: {
+        AlertsTopic: topic,
+        ReadinessAlarmOrders: alarm([]),
+        OrdersDbRestoreTestFailedAlarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { MetricName: 'RestoreTestPassed', AlarmActions: ['arn:aws:sns:us-west-2:1:elsewhere'] },
+        },
+      },
+    } as Template);
+
+    // Assess
+    expect(problems).toEqual([
+      'the alarm ReadinessAlarmOrders has no AlarmActions to an SNS topic of this stack: nobody would hear it',
+      'the alarm ReadinessAlarmOrders has no OKActions to an SNS topic of this stack: nobody would hear it',
+      'the alarm OrdersDbRestoreTestFailedAlarm has no AlarmActions to an SNS topic of this stack: nobody would hear it',
+      'the alarm OrdersDbRestoreTestFailedAlarm has no OKActions to an SNS topic of this stack: nobody would hear it',
+    ]);
   });
 });

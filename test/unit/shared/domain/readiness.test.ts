@@ -171,7 +171,7 @@ describe('assessReadiness with restore tests', () => {
     );
     expect(readiness.ready).toBe(false);
     expect(readiness.findings.filter((f) => f.check === 'restore-test').map((f) => f.found)).toEqual([
-      'orders-db: no passing restore test within 7 days (newest 2026-11-10T03:00:00.000Z)',
+      'orders-db: no passing restore test within 7 days (newest 2026-11-10T03:00:00.000Z, 15 days old)',
       'catalog: restoring from backup took 1000 s, over the RTO budget of 900 s',
     ]);
   });

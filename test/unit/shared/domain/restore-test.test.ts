@@ -98,9 +98,33 @@ describe('checkRestoreTests', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.findings).toEqual([
-      'orders-db: no passing restore test within 7 days (newest 2026-01-10T00:00:00Z)',
+      'orders-db: no passing restore test within 7 days (newest 2026-01-10T00:00:00Z, 10 days old)',
       'catalog: restoring from backup took 1200 s, over the RTO budget of 900 s',
     ]);
+  });
+
+  it('flags a database whose latest test failed, with its age and failure, even when an older one passed', () => {
+    // Prepare
+    const failed = {
+      ...passing('orders-db', '2026-01-17T00:00:00Z'),
+      passed: false,
+      failure: { error: 'RestoreFailedError', cause: 'no replicated automated backup' },
+    } as RestoreTestRecord;
+
+    // Act
+    const result = checkRestoreTests(
+      plan(),
+      [failed, passing('orders-db', '2026-01-15T00:00:00Z'), passing('catalog', '2026-01-19T00:00:00Z')],
+      now,
+    );
+
+    // Assess
+    expect(result).toEqual({
+      ok: false,
+      findings: [
+        'orders-db: the latest restore test (2026-01-17T00:00:00Z, 3 days ago) failed: RestoreFailedError: no replicated automated backup',
+      ],
+    });
   });
 
   it('flags a plan without restore tests', () => {

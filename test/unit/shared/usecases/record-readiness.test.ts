@@ -1,4 +1,5 @@
 import type { ReadinessChange } from '../../../../shared/domain/readiness';
+import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import { DETAIL_TYPES } from '../../../../shared/domain/run';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type RecordReadinessDeps, recordReadiness } from '../../../../shared/usecases/record-readiness';
@@ -89,5 +90,119 @@ describe('recordReadiness', () => {
     expect(change).toMatchObject({ wasReady: false, ready: true, appeared: [] });
     expect(change?.cleared.map((finding) => finding.check)).toContain('standby-exists');
     expect(events.ofType(DETAIL_TYPES.readinessChanged)).toHaveLength(2);
+  });
+
+  it("checks Switchback's wiring when given it: each rule, state machine and queue read, a disabled rule not ready", async () => {
+    // Prepare
+    const read: string[] = [];
+    deps.wiring = {
+      targets: {
+        rules: ['switchback-dev-on-health-alarm-rule-1'],
+        stateMachineArns: ['arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover'],
+        deadLetterQueueUrls: ['https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq'],
+      },
+      reader: {
+        readRule: async (rule) => {
+          read.push(rule);
+          return { found: { state: 'DISABLED' } };
+        },
+        readStateMachine: async (arn) => {
+          read.push(arn);
+          return { found: { status: 'ACTIVE' } };
+        },
+        readQueue: async (url) => {
+          read.push(url);
+          return { found: { messages: 0 } };
+        },
+      },
+    };
+
+    // Act
+    const { readiness } = await recordReadiness(ordersPlan(), deps);
+
+    // Assess
+    expect(read).toEqual([
+      'switchback-dev-on-health-alarm-rule-1',
+      'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover',
+      'https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq',
+    ]);
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings).toEqual([
+      expect.objectContaining({
+        check: 'rule-enabled',
+        resource: 'events:rule/default/switchback-dev-on-health-alarm-rule-1',
+      }),
+    ]);
+  });
+
+  it("flags the plan when the ledger's latest restore test of a database failed, with its age", async () => {
+    // Prepare
+    const plan = ordersPlan({
+      backups: { restoreTest: { subnetGroup: 'orders-restore', securityGroup: 'sg-0a1b2c3d4e5f60789', maxAgeDays: 7 } },
+    });
+    const test = (databaseId: string, startedAt: string, passed: boolean) =>
+      ({ plan: 'orders', databaseId, startedAt, passed, secondsToAvailable: 600 }) as RestoreTestRecord;
+    const asked: [string, number][] = [];
+    deps.restoreTests = {
+      listRestoreTests: async (name, limit) => {
+        asked.push([name, limit]);
+        return [
+          test('orders-db', '2026-11-24T03:00:00.000Z', false),
+          test('catalog', '2026-11-24T03:00:00.000Z', true),
+        ];
+      },
+    };
+
+    // Act
+    const { readiness } = await recordReadiness(plan, deps);
+
+    // Assess
+    expect(asked).toEqual([['orders', 200]]);
+    expect(readiness.findings.map((finding) => [finding.check, finding.found])).toEqual([
+      [
+        'restore-test',
+        'orders-db: the latest restore test (2026-11-24T03:00:00.000Z, 1 days ago) failed: validation did not pass',
+      ],
+      ['restore-test', 'orders-db: no passing restore test within 7 days'],
+    ]);
+  });
+
+  it("simulates each step's role on this plan's resources, and a simulation IAM does not answer is 'could not check'", async () => {
+    // Prepare
+    const asked: string[] = [];
+    deps.permissions = {
+      roles: {
+        'promote-database': 'arn:aws:iam::123456789012:role/promote',
+        'flip-dns': 'arn:aws:iam::123456789012:role/flip',
+      },
+      simulator: {
+        simulate: async (roleArn, action, resources) => {
+          asked.push(`${roleArn.split('/')[1]} ${action} ${resources.length}`);
+          if (roleArn.endsWith('/flip')) throw new Error('iam did not answer');
+          return resources.map((resource) => ({ action, resource, decision: 'allowed' }));
+        },
+      },
+    };
+
+    // Act
+    const { readiness } = await recordReadiness(ordersPlan(), deps);
+
+    // Assess
+    // The roles are simulated side by side; one role's calls in turn, stopping at its first failure.
+    expect(asked.filter((call) => call.startsWith('promote'))).toEqual([
+      'promote rds:DescribeDBInstances 1',
+      'promote rds:PromoteReadReplica 1',
+      'promote rds:DescribeGlobalClusters 1',
+      'promote rds:FailoverGlobalCluster 2',
+      'promote rds:SwitchoverGlobalCluster 2',
+    ]);
+    expect(asked.filter((call) => call.startsWith('flip'))).toEqual(['flip route53:ListResourceRecordSets 1']);
+    expect(readiness.findings).toEqual([
+      expect.objectContaining({
+        check: 'could-not-check',
+        resource: 'iam:arn:aws:iam::123456789012:role/flip',
+        found: 'Error: iam did not answer',
+      }),
+    ]);
   });
 });

@@ -1,0 +1,114 @@
+import {
+  normalizeRecordName,
+  type PermissionReading,
+  permissionChecks,
+  stepPermissions,
+} from '../../../../shared/domain/step-permissions';
+import { ordersPlan } from '../../../support/plan-fixtures';
+
+const ROLE = 'arn:aws:iam::123456789012:role/switchback-prod-PromoteDatabaseRole-AbC';
+const REPLICA = 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica';
+
+describe('stepPermissions', () => {
+  it("names each step's calls on the plan's own resources, the record change with its record-level context", () => {
+    // Act
+    const needed = stepPermissions(ordersPlan(), '123456789012');
+
+    // Assess
+    expect(needed).toContainEqual({
+      function: 'promote-database',
+      action: 'rds:PromoteReadReplica',
+      resource: REPLICA,
+    });
+    expect(needed).toContainEqual({
+      function: 'fence-database',
+      action: 'rds:StopDBInstance',
+      resource: 'arn:aws:rds:us-east-1:123456789012:db:orders-db',
+    });
+    expect(needed).toContainEqual({
+      function: 'promote-database',
+      action: 'rds:FailoverGlobalCluster',
+      resource: 'arn:aws:rds::123456789012:global-cluster:catalog-global',
+    });
+    const change = needed.find((need) => need.action === 'route53:ChangeResourceRecordSets');
+    expect(change).toMatchObject({
+      function: 'flip-dns',
+      resource: 'arn:aws:route53:::hostedzone/Z0123456789ORDERSAPI',
+      context: expect.arrayContaining([
+        { key: 'route53:ChangeResourceRecordSetsActions', values: ['UPSERT'] },
+        { key: 'route53:ChangeResourceRecordSetsRecordTypes', values: ['CNAME'] },
+      ]),
+    });
+  });
+
+  it('normalizes record names as Route 53 compares them', () => {
+    expect(normalizeRecordName('*.API.Orders.example.com.')).toBe('\\052.api.orders.example.com');
+  });
+});
+
+describe('permissionChecks', () => {
+  const reading = (decisions: PermissionReading['decisions']): PermissionReading => ({
+    function: 'promote-database',
+    roleArn: ROLE,
+    decisions,
+  });
+
+  it('finds nothing when IAM allows every call', () => {
+    expect(
+      permissionChecks(ordersPlan(), [
+        reading([{ action: 'rds:PromoteReadReplica', resource: REPLICA, decision: 'allowed' }]),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('names the role, action, resource and the fix for an implicit deny, a boundary and an SCP', () => {
+    // Act
+    const findings = permissionChecks(ordersPlan(), [
+      reading([
+        { action: 'rds:PromoteReadReplica', resource: REPLICA, decision: 'implicitDeny' },
+        { action: 'rds:DescribeDBInstances', resource: REPLICA, decision: 'implicitDeny', allowedByBoundary: false },
+        {
+          action: 'rds:FailoverGlobalCluster',
+          resource: 'arn:aws:rds::123456789012:global-cluster:catalog-global',
+          decision: 'explicitDeny',
+          allowedByOrganizations: false,
+        },
+      ]),
+    ]);
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        check: 'role-permission',
+        resource: `iam:${ROLE}`,
+        expected: `rds:PromoteReadReplica allowed on ${REPLICA} (the promote-database step of plan orders)`,
+        found: 'implicitDeny',
+        fix: 'deploy again with this plan in plans/ (npm run package, then npx serverless deploy): the promote-database role is then granted rds:PromoteReadReplica',
+      },
+      expect.objectContaining({
+        found: 'implicitDeny by the permissions boundary',
+        fix: "allow rds:DescribeDBInstances in the role's permissions boundary",
+      }),
+      expect.objectContaining({
+        found: "explicitDeny by the organization's SCPs",
+        fix: "have the organization's administrators exempt this role from the SCP that denies rds:FailoverGlobalCluster",
+      }),
+    ]);
+  });
+
+  it('says "could not check" for a role whose simulation failed', () => {
+    // Act
+    const findings = permissionChecks(ordersPlan(), [
+      { function: 'flip-dns', roleArn: ROLE, error: 'EndpointUnreachableError: iam did not answer' },
+    ]);
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({
+        check: 'could-not-check',
+        resource: `iam:${ROLE}`,
+        found: 'EndpointUnreachableError: iam did not answer',
+      }),
+    ]);
+  });
+});
