@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runDrill } from '../sim/drill';
 import { criticalPathRatio, type DrillReport } from '../sim/report';
 import { SCENARIO_NAMES } from '../sim/scenarios';
+import { runStormProcess, stormReport } from './storm';
 import { buildBundles, median, medianInits, targetLine } from './weight';
 
 /**
@@ -13,7 +14,9 @@ import { buildBundles, median, medianInits, targetLine } from './weight';
  * Targets: a default drill under 2 s of wall time; a ratio of at most 1.02 (orchestration and polling add at most 2%
  * to the unavoidable detection, promotion and DNS time); per function at most 150 KiB above its floor and a module
  * init at most 1.2x the floor's (median of INIT_RUNS fresh processes, as a ratio within one run: the machine is
- * shared and noisy). Sections: drill, weight (all by default).
+ * shared and noisy). The alarm storm (bench/storm.ts): STORM_DELIVERIES alarm deliveries for one plan through the real
+ * intake against dynalite, sequentially and with STORM_IN_FLIGHT in flight, each run in a fresh process.
+ * Sections: drill, weight, storm (all by default).
  */
 
 const PLAN = join(__dirname, '..', 'plans', 'example.yml');
@@ -25,7 +28,10 @@ const TARGET_ABOVE_FLOOR_KIB = 150;
 const TARGET_INIT_RATIO = 1.2;
 /** Fresh processes per bundle for the init median; BENCH_INIT_RUNS lowers it for a quick look (printed either way). */
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 10);
-const SECTIONS = ['drill', 'weight'] as const;
+const SECTIONS = ['drill', 'weight', 'storm'] as const;
+const STORM_SEED = 1;
+const STORM_DELIVERIES = 10_000;
+const STORM_IN_FLIGHT = 50;
 
 const drill = async (scenario: string, seed = 1): Promise<DrillReport> =>
   (await runDrill({ planFile: PLAN, scenario, seed, slackPreview: false })).report;
@@ -109,6 +115,14 @@ const weightSection = async (out: Out): Promise<void> => {
   }
 };
 
+const stormSection = (out: Out): void => {
+  const runs = [1, STORM_IN_FLIGHT].map((concurrency) =>
+    runStormProcess({ seed: STORM_SEED, count: STORM_DELIVERIES, concurrency }),
+  );
+  for (const line of stormReport(runs)) out(line);
+  out();
+};
+
 const main = async (): Promise<void> => {
   const out: Out = (line = '') => process.stdout.write(`${line}\n`);
   const asked = process.argv.slice(2);
@@ -121,6 +135,7 @@ const main = async (): Promise<void> => {
   const wanted = asked.length > 0 ? asked : SECTIONS;
   if (wanted.includes('drill')) await drillSection(out);
   if (wanted.includes('weight')) await weightSection(out);
+  if (wanted.includes('storm')) stormSection(out);
 };
 
 main().catch((error: unknown) => {
