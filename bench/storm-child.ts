@@ -14,9 +14,10 @@ import { generateStorm, type StormKind, type StormResult } from './storm';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-failover';
 
 const main = async (): Promise<void> => {
-  const [seed, count, concurrency] = process.argv.slice(2).map(Number);
+  const [seed, count, concurrency] = process.argv.slice(2, 5).map(Number);
+  const memo = process.argv[5] !== 'no-memo';
   if (seed === undefined || count === undefined || concurrency === undefined || !(concurrency >= 1)) {
-    throw new Error('usage: storm-child.ts <seed> <deliveries> <in flight>');
+    throw new Error('usage: storm-child.ts <seed> <deliveries> <in flight> [no-memo]');
   }
   // Before any product module is loaded: the logger reads its level when it is built, the configuration is read
   // once per process, and the DynamoDB client reads its endpoint when it is built (on the first delivery).
@@ -37,7 +38,33 @@ const main = async (): Promise<void> => {
   const { RecordingStepFunctions } = await import('../sim/world');
   const { loadFunctionHandler } = await import('../sim/local-runner');
   // functions/on-health-alarm.ts, loaded as the drill loads it (middy is ESM only).
-  const handler = await loadFunctionHandler('on-health-alarm');
+  const lambda = await loadFunctionHandler('on-health-alarm');
+  const { alarmStateChangeSchema, handleHealthAlarm } = await import('../shared/usecases/handle-health-alarm');
+  const { SeenStateChanges } = await import('../shared/domain/seen-state-changes');
+  const { DynamoLedger } = await import('../shared/aws/ledger');
+  const { StepFunctionsWorkflow } = await import('../shared/aws/workflow');
+  const { EmfMetrics } = await import('../shared/aws/metrics');
+  const { systemClock } = await import('../shared/runtime/clock');
+  const { config } = await import('../shared/runtime/config');
+  const { logger } = await import('../shared/runtime/logger');
+  const { plans } = await import('../shared/runtime/plans');
+  // Without the container's memory: every delivery as if it were the first one a new container sees, through the
+  // same use case and adapters as the handler (functions/on-health-alarm.ts) builds them.
+  const adapters = {
+    ledger: new DynamoLedger(),
+    workflow: new StepFunctionsWorkflow(),
+    metrics: new EmfMetrics(),
+    clock: systemClock,
+    log: logger,
+    maxEventAgeSeconds: config().MAX_EVENT_AGE_SECONDS,
+    maxClockSkewSeconds: config().MAX_CLOCK_SKEW_SECONDS,
+  };
+  const coldContainer = async (event: unknown): Promise<unknown> => {
+    const parsed = alarmStateChangeSchema.safeParse(event);
+    if (!parsed.success) return { status: 'dropped' };
+    return handleHealthAlarm(parsed.data, { ...adapters, plans: plans(), seen: new SeenStateChanges() });
+  };
+  const handler = memo ? lambda : coldContainer;
 
   const plan = loadPlanFile(join(__dirname, '..', 'plans', 'example.yml'));
   setPlans(new PlanRegistry([plan]));
@@ -87,6 +114,7 @@ const main = async (): Promise<void> => {
   };
 
   const startedAt = performance.now();
+  const cpuBefore = process.cpuUsage();
   let nextIndex = 0;
   const worker = async (): Promise<void> => {
     while (nextIndex < deliveries.length) {
@@ -96,20 +124,32 @@ const main = async (): Promise<void> => {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wallMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
 
   const byKind: Record<StormKind, number> = { plan: 0, 'unknown-alarm': 0, malformed: 0 };
+  // Which delivery of a state change is "the first" is decided by the race, not by the feed order: in flight, a
+  // later one may claim it. Per state change, the delivery that made the most calls did the work; the others are
+  // its duplicates.
+  const callsByChange = new Map<string, number[]>();
+  deliveries.forEach((delivery, index) => {
+    byKind[delivery.kind] += 1;
+    if (delivery.stateChange === undefined) return;
+    const calls = callsByChange.get(delivery.stateChange) ?? [];
+    calls.push(callsOf[index] ?? 0);
+    callsByChange.set(delivery.stateChange, calls);
+  });
   let duplicates = 0;
   let duplicateCalls = 0;
   let maxCallsPerDuplicate = 0;
-  deliveries.forEach((delivery, index) => {
-    byKind[delivery.kind] += 1;
-    if (!delivery.duplicate) return;
-    duplicates += 1;
-    duplicateCalls += callsOf[index] ?? 0;
-    maxCallsPerDuplicate = Math.max(maxCallsPerDuplicate, callsOf[index] ?? 0);
-  });
+  for (const calls of callsByChange.values()) {
+    const [, ...others] = [...calls].sort((a, b) => b - a);
+    duplicates += others.length;
+    duplicateCalls += others.reduce((sum, n) => sum + n, 0);
+    maxCallsPerDuplicate = Math.max(maxCallsPerDuplicate, ...others, 0);
+  }
   const result: StormResult = {
     concurrency,
+    memo,
     deliveries: deliveries.length,
     duplicates,
     outOfOrder: deliveries.filter((delivery) => delivery.outOfOrder).length,
@@ -121,6 +161,7 @@ const main = async (): Promise<void> => {
     duplicateCalls,
     maxCallsPerDuplicate,
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
   await ledger.stop();
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -172,6 +172,8 @@ export const generateStorm = (options: StormOptions): StormDelivery[] => {
 /** What one run of the storm measured (bench/storm-child.ts prints it as JSON). */
 export interface StormResult {
   concurrency: number;
+  /** The real handler, one container's memory of state changes (true); or every delivery a new container (false). */
+  memo: boolean;
   deliveries: number;
   duplicates: number;
   outOfOrder: number;
@@ -182,14 +184,21 @@ export interface StormResult {
   /** AWS calls by `Client.Command`. */
   calls: Record<string, number>;
   totalCalls: number;
-  /** AWS calls made while handling deliveries that repeat a state change. */
+  /** AWS calls made by the deliveries of a state change other than the one that did its work (the most calls). */
   duplicateCalls: number;
   maxCallsPerDuplicate: number;
   wallMs: number;
+  /** CPU time of the process (user + system, the dynalite server included) while the deliveries were handled. */
+  cpuMs: number;
 }
 
 /** Runs one storm in a fresh Node process (a cold intake with its own dynalite) and returns what it measured. */
-export const runStormProcess = (options: { seed: number; count: number; concurrency: number }): StormResult => {
+export const runStormProcess = (options: {
+  seed: number;
+  count: number;
+  concurrency: number;
+  memo: boolean;
+}): StormResult => {
   const result = spawnSync(
     process.execPath,
     [
@@ -199,6 +208,7 @@ export const runStormProcess = (options: { seed: number; count: number; concurre
       String(options.seed),
       String(options.count),
       String(options.concurrency),
+      options.memo ? 'memo' : 'no-memo',
     ],
     { encoding: 'utf8', cwd: join(__dirname, '..'), maxBuffer: 16 * 1024 * 1024 },
   );
@@ -226,7 +236,7 @@ const value = (met: boolean, shown: string): string => `${met ? 'met' : 'NOT MET
 export const stormReport = (runs: readonly StormResult[]): string[] => {
   const lines: string[] = [];
   for (const run of runs) {
-    const label = run.concurrency === 1 ? 'sequential' : `${run.concurrency} in flight`;
+    const label = `${run.concurrency === 1 ? 'sequential' : `${run.concurrency} in flight`}${run.memo ? '' : ', every delivery a new container (no memory)'}`;
     lines.push(
       `alarm storm, ${label}: ${run.deliveries} deliveries (${run.byKind.plan} of the plan's alarm, ` +
         `${run.byKind['unknown-alarm']} unknown alarms, ${run.byKind.malformed} malformed; ${run.duplicates} ` +
@@ -246,6 +256,9 @@ export const stormReport = (runs: readonly StormResult[]): string[] => {
         `${callsPerDuplicate(run).toFixed(2)} per duplicate, at most ${run.maxCallsPerDuplicate}`,
     );
     const rate = eventsPerSecond(run);
+    lines.push(
+      `  CPU ${run.cpuMs.toFixed(0)} ms (this process, dynalite included): ${(run.deliveries / (run.cpuMs / 1000)).toFixed(0)} deliveries per CPU second`,
+    );
     lines.push(
       `  target executions == ${STORM_TARGETS.executions}: ${value(run.executions === STORM_TARGETS.executions, String(run.executions))}`,
     );

@@ -1,5 +1,7 @@
 import { DynamoLedger } from '../shared/aws/ledger';
+import { EmfMetrics } from '../shared/aws/metrics';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { SeenStateChanges } from '../shared/domain/seen-state-changes';
 import { formatIssues } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
@@ -21,6 +23,8 @@ const defaultDeps = (): HandleHealthAlarmDeps => {
   adapters ??= {
     ledger: new DynamoLedger(),
     workflow: new StepFunctionsWorkflow(),
+    metrics: new EmfMetrics(),
+    seen: new SeenStateChanges<AlarmIntakeResult>(),
     clock: systemClock,
     log: logger,
     maxEventAgeSeconds: config().MAX_EVENT_AGE_SECONDS,
@@ -31,13 +35,16 @@ const defaultDeps = (): HandleHealthAlarmDeps => {
 
 /**
  * EventBridge "CloudWatch Alarm State Change" -> at most one failover execution per incident. Never throws for a
- * bad event (EventBridge would retry it for 24 h): a malformed one is dropped with a warning.
+ * bad event (EventBridge would retry it for 24 h): a malformed one is dropped with a warning naming the field and
+ * counted (AlarmEventsRejected, reason malformed). The adapters and the memo of state changes taken in live as
+ * long as the container.
  */
 export const handler = lambdaHandler(async (event: unknown): Promise<AlarmIntakeResult> => {
   const parsed = alarmStateChangeSchema.safeParse(event);
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error, event);
     logger.warn('malformed alarm event dropped', { issues });
+    defaultDeps().metrics.countRejectedAlarmEvent('malformed');
     return { status: 'dropped', reason: `malformed alarm event:\n${formatIssues(issues)}` };
   }
   const deps = defaultDeps();

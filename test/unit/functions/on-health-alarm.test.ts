@@ -93,6 +93,30 @@ describe('on-health-alarm handler', () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
+  it('counts a malformed event it drops as AlarmEventsRejected with reason malformed', async () => {
+    // Prepare: Powertools writes EMF lines to stdout; metrics are on, as in Lambda.
+    const event = freshEvent();
+    const malformed = { ...event, detail: { ...event.detail, state: { ...event.detail.state, timestamp: 'soon' } } };
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    try {
+      await handler(malformed, context);
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess
+    const emf = written.flatMap((text) => text.split('\n')).filter((line) => line.includes('AlarmEventsRejected'));
+    expect(emf.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ reason: 'malformed', AlarmEventsRejected: 1 }),
+    ]);
+  });
+
   it('drops a stale event redelivered hours later', async () => {
     // Prepare
     const event = alarmEvent({ time: new Date(Date.now() - 2 * 3600_000).toISOString() });
