@@ -1,5 +1,5 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/on-health-alarm';
 import { incidentIdFor } from '../../../shared/domain/incident';
@@ -58,6 +58,31 @@ describe('on-health-alarm handler', () => {
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE, name: incidentId });
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
     expect(input).toMatchObject({ plan: 'orders', mode: 'live', incidentId, trigger: { type: 'alarm' } });
+  });
+
+  it('answers a redelivery from the container memory with no AWS call, and forgets it when the plans are replaced', async () => {
+    // Prepare
+    const event = freshEvent();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-west-2:123456789012:execution:x:y' });
+    await handler(event, context);
+    const callsAfterFirst = dynamo.calls().length + sfn.calls().length;
+
+    // Act
+    const redelivered = await handler(event, context);
+    const callsAfterRedelivery = dynamo.calls().length + sfn.calls().length;
+    setPlans(new PlanRegistry([ordersPlan()]));
+    dynamo.on(PutCommand).rejects(named('ConditionalCheckFailedException'));
+    const afterNewPlans = await handler(event, context);
+
+    // Assess
+    expect(redelivered).toMatchObject({
+      status: 'duplicate',
+      executionArn: 'arn:aws:states:us-west-2:123456789012:execution:x:y',
+    });
+    expect(callsAfterRedelivery).toBe(callsAfterFirst);
+    expect(afterNewPlans).toMatchObject({ status: 'duplicate', reason: expect.stringContaining('earlier delivery') });
+    expect(dynamo.calls().length + sfn.calls().length).toBe(callsAfterRedelivery + 1);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
   });
 
   it('reports a duplicate when the execution already exists', async () => {
