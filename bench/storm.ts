@@ -265,8 +265,12 @@ export const stormReport = (runs: readonly StormResult[]): string[] => {
     lines.push(
       `  target calls per duplicate <= ${STORM_TARGETS.callsPerDuplicate}: ${value(run.maxCallsPerDuplicate <= STORM_TARGETS.callsPerDuplicate, `at most ${run.maxCallsPerDuplicate}, mean ${callsPerDuplicate(run).toFixed(2)}`)}`,
     );
+    // With no memory every delivery waits on a DynamoDB round trip: in AWS those run in as many containers as
+    // are in flight, so this run's rate says nothing about the intake's own speed, and is no target.
     lines.push(
-      `  target events/s >= ${STORM_TARGETS.eventsPerSecond}: ${value(rate >= STORM_TARGETS.eventsPerSecond, rate.toFixed(0))}`,
+      run.memo
+        ? `  target events/s >= ${STORM_TARGETS.eventsPerSecond}: ${value(rate >= STORM_TARGETS.eventsPerSecond, rate.toFixed(0))}`
+        : `  events/s ${rate.toFixed(0)} (no target: every delivery waits on a conditional put to dynalite)`,
     );
   }
   return lines;

@@ -61,6 +61,16 @@ describe('generateStorm', () => {
 });
 
 describe('stormReport', () => {
+  it('prints no events/s target for a run with no container memory', () => {
+    // Act
+    const lines = stormReport([result({ memo: false, concurrency: 50, wallMs: 62_965 })]);
+
+    // Assess
+    expect(lines[0]).toContain('every delivery a new container (no memory)');
+    expect(lines.some((line) => line.includes('target events/s'))).toBe(false);
+    expect(lines).toContain('  events/s 159 (no target: every delivery waits on a conditional put to dynalite)');
+  });
+
   it('prints met target lines when one execution, at most one call per duplicate and 5,000 events/s are reached', () => {
     // Act
     const lines = stormReport([result({ wallMs: 1_000 })]);
