@@ -7,6 +7,7 @@ import { loadFailoverDefinition } from '../sim/local-runner';
 import { criticalPathRatio, type DrillReport } from '../sim/report';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../sim/scenarios';
 import { LONG_PROMOTION_DATABASES, runLongPromotion, TARGET_HISTORY_EVENTS } from './long-promotion';
+import { runStormProcess, stormReport } from './storm';
 import { buildBundles, median, medianInits, targetLine } from './weight';
 
 /**
@@ -18,7 +19,9 @@ import { buildBundles, median, medianInits, targetLine } from './weight';
  * init at most 1.2x the floor's (median of INIT_RUNS fresh processes, as a ratio within one run: the machine is
  * shared and noisy). The long-promotion section drills a plan with 10 databases whose promotions take 60 minutes
  * and a DNS change that takes 15 minutes to reach INSYNC: at most 6,250 Step Functions history events (a quarter of
- * the 25,000 quota) and an RTO ratio of at most 1.02. Sections: drill, long-promotion, weight (all by default).
+ * the 25,000 quota) and an RTO ratio of at most 1.02. The alarm storm (bench/storm.ts): STORM_DELIVERIES alarm deliveries for one plan through the real
+ * intake against dynalite, sequentially and with STORM_IN_FLIGHT in flight, and in flight with no container memory,
+ * each run in a fresh process. Sections: drill, long-promotion, weight, storm (all by default).
  */
 
 const PLAN = join(__dirname, '..', 'plans', 'example.yml');
@@ -30,7 +33,10 @@ const TARGET_ABOVE_FLOOR_KIB = 150;
 const TARGET_INIT_RATIO = 1.2;
 /** Fresh processes per bundle for the init median; BENCH_INIT_RUNS lowers it for a quick look (printed either way). */
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 10);
-const SECTIONS = ['drill', 'long-promotion', 'weight'] as const;
+const SECTIONS = ['drill', 'long-promotion', 'weight', 'storm'] as const;
+const STORM_SEED = 1;
+const STORM_DELIVERIES = 10_000;
+const STORM_IN_FLIGHT = 50;
 
 const drill = async (scenario: string, seed = 1): Promise<DrillReport> =>
   (await runDrill({ planFile: PLAN, scenario, seed, slackPreview: false })).report;
@@ -150,6 +156,18 @@ const weightSection = async (out: Out): Promise<void> => {
   }
 };
 
+const stormSection = (out: Out): void => {
+  // The real handler sequentially and in flight; then in flight with no container memory, the cost of a
+  // duplicate that reaches a container that never saw its state change (Lambda runs up to 50 of them here).
+  const runs = [
+    { concurrency: 1, memo: true },
+    { concurrency: STORM_IN_FLIGHT, memo: true },
+    { concurrency: STORM_IN_FLIGHT, memo: false },
+  ].map((run) => runStormProcess({ seed: STORM_SEED, count: STORM_DELIVERIES, ...run }));
+  for (const line of stormReport(runs)) out(line);
+  out();
+};
+
 const main = async (): Promise<void> => {
   const out: Out = (line = '') => process.stdout.write(`${line}\n`);
   const asked = process.argv.slice(2);
@@ -163,6 +181,7 @@ const main = async (): Promise<void> => {
   if (wanted.includes('drill')) await drillSection(out);
   if (wanted.includes('long-promotion')) await longPromotionSection(out);
   if (wanted.includes('weight')) await weightSection(out);
+  if (wanted.includes('storm')) stormSection(out);
 };
 
 main().catch((error: unknown) => {

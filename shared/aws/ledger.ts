@@ -55,6 +55,9 @@ const alarmIncidentKey = (incidentId: string) => `${ALARM_INCIDENT_KEY_PREFIX}${
  */
 export const READINESS_KEY_PREFIX = 'READINESS#';
 const readinessKey = (plan: string) => `${READINESS_KEY_PREFIX}${plan}`;
+/** The plan's current alarm incident (the alarm intake's, under the alarm prefix that only its role may write). */
+const planIncidentKey = (plan: string) => `${ALARM_INCIDENT_KEY_PREFIX}${plan}`;
+const PLAN_INCIDENT = 'PLAN_INCIDENT';
 const INTAKE = 'INTAKE';
 const LOCK = 'LOCK';
 const STATE = 'STATE';
@@ -182,6 +185,63 @@ export class DynamoLedger implements LedgerPort {
       );
     } catch (error) {
       if (isConditionFailure(error)) return;
+      throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  /**
+   * Claims an alarm's state change for this delivery: one conditional put keyed by the state change (the incident
+   * id), which is both the dedupe of redeliveries and the incident's record. A claim left unsettled since before
+   * `staleBefore` is taken over: its delivery died between the claim and the start (a crash, a timeout, a throttled
+   * StartExecution whose error made Lambda retry the event).
+   *
+   * @returns true when this delivery holds the claim, false when an earlier delivery does or settled it
+   */
+  async claimAlarmIncident(incident: AlarmIncident, staleBefore: Date): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(#settled) AND #openedAt < :staleBefore)',
+          ExpressionAttributeNames: { '#settled': 'settled', '#openedAt': 'openedAt' },
+          ExpressionAttributeValues: { ':staleBefore': staleBefore.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  /** Records how the intake settled a state change it claimed (`settled`): a settled claim is never taken over. */
+  async settleAlarmIncident(incident: AlarmIncident): Promise<void> {
+    await this.#put({ ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE });
+  }
+
+  /**
+   * Makes `incidentId` the plan's current alarm incident, unless another incident of the plan began (its alarm
+   * changed to ALARM) after `coolDownStart`: a flap of that incident. The same incident may claim it again (a
+   * retried delivery writes the same values).
+   *
+   * @returns true when `incidentId` is the plan's current incident, false when another one began in the cool-down
+   */
+  async claimPlanIncident(plan: string, incidentId: string, changedAt: Date, coolDownStart: Date): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { pk: planIncidentKey(plan), sk: PLAN_INCIDENT, plan, incidentId, changedAt: changedAt.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk) OR #changedAt <= :coolDownStart OR #incidentId = :incidentId',
+          ExpressionAttributeNames: { '#changedAt': 'changedAt', '#incidentId': 'incidentId' },
+          ExpressionAttributeValues: { ':coolDownStart': coolDownStart.toISOString(), ':incidentId': incidentId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw toSwitchbackError('dynamodb', 'PutItem', error);
     }
   }

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricsPort } from '../domain/ports';
+import type { AlarmRejection, MetricsPort } from '../domain/ports';
 import type { PlanReadiness } from '../domain/readiness';
 import type { PhaseName, RunRecord } from '../domain/run';
 import { config } from '../runtime/config';
@@ -65,6 +65,23 @@ export class EmfMetrics implements MetricsPort {
       metrics.clearMetrics();
       metrics.clearDimensions();
       metrics.clearMetadata();
+    }
+  }
+
+  /**
+   * Counts one alarm event the intake rejected (AlarmEventsRejected, dimension `reason`), so that events lost to
+   * a broken rule or a renamed alarm show on a graph and can be alarmed on. Never throws.
+   */
+  countRejectedAlarmEvent(reason: AlarmRejection): void {
+    const metrics = this.#metrics;
+    try {
+      metrics.addDimensions({ reason });
+      metrics.addMetric('AlarmEventsRejected', MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    } catch (error) {
+      this.#log.warn('metrics not recorded', { errorName: error instanceof Error ? error.name : typeof error });
+      metrics.clearMetrics();
+      metrics.clearDimensions();
     }
   }
 

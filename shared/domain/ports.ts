@@ -141,6 +141,18 @@ export interface LedgerPort {
    * delivery and keeps it.
    */
   openAlarmIncident(incident: AlarmIncident): Promise<void>;
+  /**
+   * Claims an alarm's state change (the alarm intake only): false when an earlier delivery claimed or settled it.
+   * An unsettled claim opened before `staleBefore` is taken over (its delivery died before it settled).
+   */
+  claimAlarmIncident(incident: AlarmIncident, staleBefore: Date): Promise<boolean>;
+  /** Records how the intake settled a claimed state change (`settled`); a settled claim is never taken over. */
+  settleAlarmIncident(incident: AlarmIncident): Promise<void>;
+  /**
+   * Makes `incidentId` (its alarm changed to ALARM at `changedAt`) the plan's current alarm incident, unless another
+   * incident began after `coolDownStart`: false then (a flap within the cool-down).
+   */
+  claimPlanIncident(plan: string, incidentId: string, changedAt: Date, coolDownStart: Date): Promise<boolean>;
   /** The alarm incident the intake opened, if any. */
   getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined>;
   /**
@@ -193,11 +205,16 @@ export interface EventsPort {
   publish(detailType: string, detail: object): Promise<void>;
 }
 
+/** Why the alarm intake rejected an event: the EMF dimension of AlarmEventsRejected. */
+export type AlarmRejection = 'malformed' | 'unknown-alarm' | 'stale' | 'future-dated';
+
 export interface MetricsPort {
   /** Emits recovery metrics (EMF): RtoSeconds, RpoSeconds, phase durations, outcome counts. */
   recordRun(record: RunRecord): void;
   /** Emits a plan's readiness: PlanReady 0/1, ProjectedRtoSeconds, ReplicaLagSeconds (when known). */
   recordReadiness(readiness: PlanReadiness): void;
+  /** Counts an alarm event the intake rejected (EMF AlarmEventsRejected, dimension `reason`). */
+  countRejectedAlarmEvent(reason: AlarmRejection): void;
 }
 
 export interface WorkflowPort {

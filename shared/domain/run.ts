@@ -132,6 +132,13 @@ export interface AlarmIncident {
   impactStartedAt: string;
   /** When the intake opened the incident. */
   openedAt: string;
+  /**
+   * How the intake settled the state change it claimed: `started` its execution, or `ignored` it (`reason`: the
+   * plan's state, a run in progress, the cool-down). Absent while the claim is being acted on.
+   */
+  settled?: 'started' | 'ignored';
+  /** Why a state change was ignored (settled `ignored`). */
+  reason?: string;
 }
 
 export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify', 'fence', 'reprotect'] as const;

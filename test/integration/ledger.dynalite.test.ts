@@ -360,6 +360,59 @@ describe('DynamoLedger (dynalite)', () => {
       expect(item.Item?.pk).toBe(`ALARM#${incident.incidentId}`);
     });
 
+    it('lets one delivery claim a state change, refuses the others while the claim is young or settled', async () => {
+      // Prepare
+      const claimed = { ...incident, incidentId: 'shop-20261125T180000Z-claim001' };
+      const staleBefore = new Date('2026-11-25T17:59:31.000Z');
+
+      // Act
+      const first = await ledger.claimAlarmIncident(claimed, staleBefore);
+      const young = await ledger.claimAlarmIncident({ ...claimed, openedAt: '2026-11-25T18:00:05.000Z' }, staleBefore);
+      await ledger.settleAlarmIncident({ ...claimed, settled: 'started' });
+      const settled = await ledger.claimAlarmIncident(claimed, new Date('2026-11-26T00:00:00.000Z'));
+
+      // Assess
+      expect([first, young, settled]).toEqual([true, false, false]);
+      await expect(ledger.getAlarmIncident(claimed.incidentId)).resolves.toEqual({ ...claimed, settled: 'started' });
+    });
+
+    it('lets a redelivery take over a claim left unsettled since before the stale time', async () => {
+      // Prepare: the claimant died between its claim (18:00:01) and the start.
+      const abandoned = { ...incident, incidentId: 'shop-20261125T180000Z-claim002' };
+      await ledger.claimAlarmIncident(abandoned, new Date(0));
+
+      // Act
+      const retry = await ledger.claimAlarmIncident(
+        { ...abandoned, openedAt: '2026-11-25T18:01:10.000Z' },
+        new Date('2026-11-25T18:00:40.000Z'),
+      );
+
+      // Assess
+      expect(retry).toBe(true);
+      expect((await ledger.getAlarmIncident(abandoned.incidentId))?.openedAt).toBe('2026-11-25T18:01:10.000Z');
+    });
+
+    it("keeps the plan's incident for the cool-down: a flap is refused, a retry of it and a later one are not", async () => {
+      // Prepare
+      const began = new Date('2026-11-25T18:00:00.000Z');
+      const coolDownStart = (at: Date) => new Date(at.getTime() - 3600_000);
+      await ledger.claimPlanIncident('flappy', 'flappy-1', began, coolDownStart(began));
+
+      // Act
+      const flapAt = new Date('2026-11-25T18:10:00.000Z');
+      const flap = await ledger.claimPlanIncident('flappy', 'flappy-2', flapAt, coolDownStart(flapAt));
+      const retry = await ledger.claimPlanIncident('flappy', 'flappy-1', began, coolDownStart(began));
+      const laterAt = new Date('2026-11-25T19:00:00.000Z');
+      const later = await ledger.claimPlanIncident('flappy', 'flappy-3', laterAt, coolDownStart(laterAt));
+
+      // Assess
+      expect([flap, retry, later]).toEqual([false, true, true]);
+      const item = await local.client.send(
+        new GetCommand({ TableName: local.tableName, Key: { pk: 'ALARM#flappy', sk: 'PLAN_INCIDENT' } }),
+      );
+      expect(item.Item).toMatchObject({ incidentId: 'flappy-3', changedAt: laterAt.toISOString() });
+    });
+
     it('returns undefined for an incident the intake never opened', async () => {
       // Act
       const found = await ledger.getAlarmIncident('shop-manual-1');

@@ -6,6 +6,7 @@ import { setPlans } from '../../shared/runtime/plans';
 import type { AlarmIntakeResult } from '../../shared/usecases/handle-health-alarm';
 import {
   alarmStateChange,
+  manualRunInput,
   mockAws,
   mutatingCalls,
   OrdersWorld,
@@ -53,7 +54,9 @@ describe('failover started by health alarms', () => {
     (await suite.runner.invoke('on-health-alarm', event, { viaStateMachine: false })) as AlarmIntakeResult;
 
   const startedIn = (result: AlarmIntakeResult): { incidentId: string; executionArn: string } => {
-    if (result.status === 'started' || result.status === 'duplicate') return result;
+    if ((result.status === 'started' || result.status === 'duplicate') && result.executionArn) {
+      return { incidentId: result.incidentId, executionArn: result.executionArn };
+    }
     throw new Error(`expected an execution, got ${JSON.stringify(result)}`);
   };
 
@@ -87,9 +90,9 @@ describe('failover started by health alarms', () => {
     // Assess
     expect(first.incidentId).toMatch(/^orders-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     expect(second).toMatchObject({ incidentId: first.incidentId, executionArn: first.executionArn });
+    // The second delivery was answered from the container's memory of the first: no second StartExecution.
     const calls = startCalls();
-    expect(calls).toHaveLength(2);
-    expect(calls[1]).toEqual(calls[0]);
+    expect(calls).toHaveLength(1);
     expect(calls[0]?.name).toBe(first.incidentId);
     expect(mocks.sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN });
     expect(suite.runner.list()).toHaveLength(1);
@@ -116,8 +119,9 @@ describe('failover started by health alarms', () => {
       status: 'duplicate',
       incidentId: first.incidentId,
       executionArn: first.executionArn,
+      reason: expect.stringContaining('already taken in'),
     });
-    expect(startCalls().map((call) => call.name)).toEqual([first.incidentId, first.incidentId]);
+    expect(startCalls().map((call) => call.name)).toEqual([first.incidentId]);
     expect(suite.runner.list()).toHaveLength(1);
     expect((await suite.ledger.getRun('orders', first.incidentId))?.outcome).toBe('denied');
     expect(mutatingCalls(mocks)).toEqual({
@@ -128,23 +132,29 @@ describe('failover started by health alarms', () => {
     });
   });
 
-  it('ends the execution of a second alarm as Already Handled while the first incident holds the lock', async () => {
+  it('starts no execution for a second alarm while the first incident runs, and the lock ends any other run as Already Handled', async () => {
     // Prepare
     new OrdersWorld(mocks, { replicaLagSeconds: 75 });
     const first = startedIn(await deliver(alarmStateChange(PRIMARY_ALARM, recentChange())));
     await waitUntil(() => suite.runner.onlyWaitingForTokens, 'the first execution waits for approval');
 
-    // Act
-    const second = startedIn(await deliver(alarmStateChange(SECOND_ALARM, recentChange())));
+    // Act: a second alarm of the plan, then a run started by hand while the first one holds the lock.
+    const flap = await deliver(alarmStateChange(SECOND_ALARM, recentChange()));
+    const second = suite.runner.startExecution({
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'orders-by-hand',
+      input: JSON.stringify(manualRunInput('live')),
+    });
     await suite.execution(second.executionArn).done;
 
     // Assess
-    expect(second.incidentId).not.toBe(first.incidentId);
+    expect(flap).toEqual({ status: 'ignored', reason: expect.stringContaining(`(incident ${first.incidentId})`) });
+    expect(startCalls().map((call) => call.name)).toEqual([first.incidentId]);
     const handled = suite.execution(second.executionArn);
     expect(handled.status).toBe('SUCCEEDED');
     expect(handled.transitions.map((transition) => transition.state)).toContain('Already Handled');
     expect(JSON.parse(handled.output ?? '{}')).toMatchObject({ error: { Error: 'LockHeldError' } });
-    expect(await suite.ledger.getRun('orders', second.incidentId)).toBeUndefined();
+    expect(await suite.ledger.listRuns('orders', 10)).toHaveLength(1);
     expect(suite.execution(first.executionArn).status).toBe('RUNNING');
     expect(mutatingCalls(mocks)).toEqual({
       PromoteReadReplica: 0,

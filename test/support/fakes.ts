@@ -1,4 +1,5 @@
 import type {
+  AlarmRejection,
   DbClusterState,
   DbInstanceState,
   EventsPort,
@@ -119,6 +120,27 @@ export class FakeLedger implements LedgerPort {
     this.released.push({ plan, incidentId: owner.incidentId, executionArn: owner.executionArn });
     const current = this.locks.get(plan);
     if (current && FakeLedger.#owns(current, owner)) this.locks.delete(plan);
+  }
+
+  /** The plan's current alarm incident, as claimPlanIncident keeps it. */
+  readonly planIncidents = new Map<string, { incidentId: string; changedAt: string }>();
+
+  async claimAlarmIncident(incident: AlarmIncident, staleBefore: Date): Promise<boolean> {
+    const existing = this.alarmIncidents.get(incident.incidentId);
+    if (existing && (existing.settled || existing.openedAt >= staleBefore.toISOString())) return false;
+    this.alarmIncidents.set(incident.incidentId, copy(incident));
+    return true;
+  }
+
+  async settleAlarmIncident(incident: AlarmIncident): Promise<void> {
+    this.alarmIncidents.set(incident.incidentId, copy(incident));
+  }
+
+  async claimPlanIncident(plan: string, incidentId: string, changedAt: Date, coolDownStart: Date): Promise<boolean> {
+    const current = this.planIncidents.get(plan);
+    if (current && current.changedAt > coolDownStart.toISOString() && current.incidentId !== incidentId) return false;
+    this.planIncidents.set(plan, { incidentId, changedAt: changedAt.toISOString() });
+    return true;
   }
 
   async openAlarmIncident(incident: AlarmIncident): Promise<void> {
@@ -245,6 +267,12 @@ export class FakeMetrics implements MetricsPort {
 
   recordRun(record: RunRecord): void {
     this.records.push(copy(record));
+  }
+
+  readonly rejectedAlarmEvents: AlarmRejection[] = [];
+
+  countRejectedAlarmEvent(reason: AlarmRejection): void {
+    this.rejectedAlarmEvents.push(reason);
   }
 }
 

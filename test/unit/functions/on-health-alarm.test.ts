@@ -1,5 +1,5 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/on-health-alarm';
 import { incidentIdFor } from '../../../shared/domain/incident';
@@ -60,6 +60,31 @@ describe('on-health-alarm handler', () => {
     expect(input).toMatchObject({ plan: 'orders', mode: 'live', incidentId, trigger: { type: 'alarm' } });
   });
 
+  it('answers a redelivery from the container memory with no AWS call, and forgets it when the plans are replaced', async () => {
+    // Prepare
+    const event = freshEvent();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-west-2:123456789012:execution:x:y' });
+    await handler(event, context);
+    const callsAfterFirst = dynamo.calls().length + sfn.calls().length;
+
+    // Act
+    const redelivered = await handler(event, context);
+    const callsAfterRedelivery = dynamo.calls().length + sfn.calls().length;
+    setPlans(new PlanRegistry([ordersPlan()]));
+    dynamo.on(PutCommand).rejects(named('ConditionalCheckFailedException'));
+    const afterNewPlans = await handler(event, context);
+
+    // Assess
+    expect(redelivered).toMatchObject({
+      status: 'duplicate',
+      executionArn: 'arn:aws:states:us-west-2:123456789012:execution:x:y',
+    });
+    expect(callsAfterRedelivery).toBe(callsAfterFirst);
+    expect(afterNewPlans).toMatchObject({ status: 'duplicate', reason: expect.stringContaining('earlier delivery') });
+    expect(dynamo.calls().length + sfn.calls().length).toBe(callsAfterRedelivery + 1);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
   it('reports a duplicate when the execution already exists', async () => {
     // Prepare
     sfn.on(StartExecutionCommand).rejects(named('ExecutionAlreadyExists'));
@@ -91,6 +116,30 @@ describe('on-health-alarm handler', () => {
     // Assess
     expect(result).toEqual({ status: 'dropped', reason: expect.stringContaining('detail.alarmName: is required') });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('counts a malformed event it drops as AlarmEventsRejected with reason malformed', async () => {
+    // Prepare: Powertools writes EMF lines to stdout; metrics are on, as in Lambda.
+    const event = freshEvent();
+    const malformed = { ...event, detail: { ...event.detail, state: { ...event.detail.state, timestamp: 'soon' } } };
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    try {
+      await handler(malformed, context);
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess
+    const emf = written.flatMap((text) => text.split('\n')).filter((line) => line.includes('AlarmEventsRejected'));
+    expect(emf.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ reason: 'malformed', AlarmEventsRejected: 1 }),
+    ]);
   });
 
   it('drops a stale event redelivered hours later', async () => {

@@ -144,6 +144,21 @@ describe('EmfMetrics when Powertools rejects a value', () => {
     expect(lines()[0]).toMatchObject({ RpoSeconds: 2.5, PromoteSeconds: 240 });
   });
 
+  it('counts a rejected alarm event as AlarmEventsRejected with its reason as a dimension', () => {
+    // Prepare
+    const { metrics, lines } = captureEmf({ POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' });
+
+    // Act
+    new EmfMetrics({ metrics }).countRejectedAlarmEvent('unknown-alarm');
+
+    // Assess
+    const [line] = lines();
+    expect(line).toMatchObject({ reason: 'unknown-alarm', AlarmEventsRejected: 1 });
+    const directive = line?._aws.CloudWatchMetrics[0];
+    expect(directive?.Dimensions[0]).toEqual(expect.arrayContaining(['reason']));
+    expect(directive?.Metrics).toEqual([{ Name: 'AlarmEventsRejected', Unit: 'Count' }]);
+  });
+
   it('warns and returns instead of throwing when Powertools throws', () => {
     // Prepare
     const { metrics, lines } = captureEmf({ POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' });
