@@ -9,8 +9,9 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
     ],
   },
-  // middy 7 ships ESM only: let swc transform it, and point at its entry (it exports only an `import` condition).
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // middy 7 and commander 15 ship ESM only: let swc transform them; point at middy's entry (it exports only an
+  // `import` condition).
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|commander)/)'],
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
