@@ -70,12 +70,7 @@ const ioOf = (streams: CliStreams): CliIo => ({
 });
 
 /** Real AWS: clients for the deployment's region, built only by the commands that call AWS. */
-const awsDeps = (
-  env: CliEnv,
-  streams: CliStreams,
-  io: CliIo,
-  setExitCode: (code: number) => void,
-): CliDeps => ({
+const awsDeps = (env: CliEnv, streams: CliStreams, io: CliIo, setExitCode: (code: number) => void): CliDeps => ({
   io,
   stdout: streams.stdout,
   env,

@@ -58,10 +58,7 @@ export const runDrillCommand = async (
   const answer = options.approve ? 'approve' : options.deny ? 'deny' : undefined;
   const display = options.json
     ? undefined
-    : new ProgressDisplay(
-        stdout,
-        `Switchback drill: ${planFile}, scenario ${options.scenario}, seed ${options.seed}`,
-      );
+    : new ProgressDisplay(stdout, `Switchback drill: ${planFile}, scenario ${options.scenario}, seed ${options.seed}`);
   const { report, paths } = await runDrill({
     planFile,
     scenario: options.scenario,
