@@ -1,6 +1,10 @@
+const { availableParallelism } = require('node:os');
+
 /** Jest with swc: no type-checking here (`npm run typecheck` does that). */
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default, one worker fewer than the cores, runs a 2-core machine in band: use both cores there.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
@@ -15,5 +19,6 @@ module.exports = {
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
+  globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };
