@@ -19,6 +19,7 @@ module.exports = {
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };
