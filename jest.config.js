@@ -5,6 +5,9 @@ module.exports = {
   testEnvironment: 'node',
   // Jest's default, one worker fewer than the cores, runs a 2-core machine in band: use both cores there.
   maxWorkers: Math.max(2, availableParallelism() - 1),
+  // The suites run on virtual time: a timeout only catches a hang. Jest's 5 s default fails tests that merely share
+  // a loaded machine (two workers, and the type check beside them); suites that need longer set their own.
+  testTimeout: 30_000,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
