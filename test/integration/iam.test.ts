@@ -75,7 +75,8 @@ const planFiles = readdirSync(join(ROOT, 'plans'))
   .filter((file) => /\.ya?ml$/.test(file))
   .map((file) => join(ROOT, 'plans', file));
 
-jest.setTimeout(180_000);
+// About 40 whole drills: a minute on an idle 2-core machine, several when other work shares it; this only catches a hang.
+jest.setTimeout(600_000);
 
 describe('the IAM roles of the packaged template', () => {
   let recorder: CallRecorder | undefined;
