@@ -1,6 +1,13 @@
+const { availableParallelism } = require('node:os');
+
 /** Jest with swc: no type-checking here (`npm run typecheck` does that). */
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default, one worker fewer than the cores, runs a 2-core machine in band: use both cores there.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // The suites run on virtual time: a timeout only catches a hang. Jest's 5 s default fails tests that merely share
+  // a loaded machine (two workers, and the type check beside them); suites that need longer set their own.
+  testTimeout: 30_000,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
@@ -9,10 +16,13 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
     ],
   },
-  // middy 7 ships ESM only: let swc transform it, and point at its entry (it exports only an `import` condition).
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // middy 7 and commander 15 ship ESM only: let swc transform them; point at middy's entry (it exports only an
+  // `import` condition).
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|commander)/)'],
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
+  globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };

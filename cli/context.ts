@@ -20,7 +20,7 @@ export interface AwsTarget {
   stateMachineArn?: string;
 }
 
-/** The CLI's own environment, read once by cli/switchback.ts. */
+/** The CLI's own environment, read once by cli/program.ts (`main`). */
 export interface CliEnv {
   /** Default for `--state-machine-arn`. */
   stateMachineArn?: string;
@@ -32,6 +32,8 @@ export interface CliEnv {
 
 export interface CliDeps {
   io: CliIo;
+  /** What `io.out` writes to, for output that redraws itself on a terminal (a drill's progress). */
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   env: CliEnv;
   clock: Clock;
   ledger(target: AwsTarget): LedgerPort;
@@ -40,6 +42,8 @@ export interface CliDeps {
   identity(target: AwsTarget): IdentityPort;
   /** The readings readiness takes (the plans' resources in their regions, the alarms, the ledger's run history). */
   readiness(target: AwsTarget): Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>;
+  /** Records the command's exit code (`main` in cli/program.ts returns it). */
+  setExitCode(code: number): void;
 }
 
 /** A mistake in how the command was called (a missing or malformed option): exit code 2, like commander's. */

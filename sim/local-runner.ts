@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -270,6 +271,29 @@ interface TokenEntry {
 
 const validated = new Set<string>();
 
+/**
+ * The environment variable through which a test run shares which definitions already passed the engine's
+ * validation (test/global-setup.ts validates the product's state machines once, before the suites start): one
+ * SHA-256 per engine-ready definition, comma-separated. Only a definition with exactly that content skips validation.
+ */
+export const VALIDATED_DEFINITIONS_ENV = 'SWITCHBACK_SIM_VALIDATED_ASL';
+
+const digestOf = (engineReady: string): string => createHash('sha256').update(engineReady).digest('hex');
+
+/**
+ * Validates a definition as the engine does when it builds a state machine (asl-validator, paths and ARNs checked),
+ * after the same adaptation as LocalRunner's; returns its digest for VALIDATED_DEFINITIONS_ENV. Throws when invalid.
+ */
+export const validateForEngine = (definition: StateMachineDefinition): string => {
+  const key = JSON.stringify(adaptForEngine(definition));
+  new StateMachine(JSON.parse(key) as StateMachineDefinition);
+  validated.add(key);
+  return digestOf(key);
+};
+
+const validatedInThisRun = (key: string): boolean =>
+  validated.has(key) || (process.env[VALIDATED_DEFINITIONS_ENV] ?? '').split(',').includes(digestOf(key));
+
 /** The local Step Functions: see the module comment. */
 export class LocalRunner {
   private readonly definition: StateMachineDefinition;
@@ -298,8 +322,8 @@ export class LocalRunner {
     this.definition = options.definition ?? loadFailoverDefinition();
     const runnable = adaptForEngine(this.definition);
     const key = JSON.stringify(runnable);
-    // Validation costs ~100 ms per construction; a definition that passed once need not pay it again.
-    this.machine = new StateMachine(runnable, { validationOptions: { noValidate: validated.has(key) } });
+    // Validation costs 250-600 ms of CPU per construction; a definition that passed once need not pay it again.
+    this.machine = new StateMachine(runnable, { validationOptions: { noValidate: validatedInThisRun(key) } });
     validated.add(key);
   }
 

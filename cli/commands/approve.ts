@@ -51,7 +51,7 @@ const register = (program: Command, deps: CliDeps, name: 'approve' | 'deny'): vo
     .option('--stage <stage>', 'deployment stage', 'dev')
     .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
     .action(async (incidentId: string, options: ApprovalOptions) => {
-      process.exitCode = await answerApproval(incidentId, name === 'approve', options, deps);
+      deps.setExitCode(await answerApproval(incidentId, name === 'approve', options, deps));
     });
 };
 

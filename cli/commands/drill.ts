@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeScenarios, SCENARIO_NAMES } from '../../sim/scenario-catalog';
-import { UsageError } from '../context';
+import { type CliDeps, UsageError } from '../context';
 import { DRILL_EXIT_CODES, drillExitCode } from '../drill-exit-codes';
 import { resolvePlanFile } from '../plan-arg';
 
@@ -30,10 +30,12 @@ const parseSeed = (value: string): number => {
 };
 
 /** Runs the drill for the parsed options; returns the exit code for its verdict (DRILL_EXIT_CODES). */
-export const runDrillCommand = async (options: DrillCommandOptions): Promise<number> => {
+export const runDrillCommand = async (
+  options: DrillCommandOptions,
+  { io, stdout }: Pick<CliDeps, 'io' | 'stdout'>,
+): Promise<number> => {
   if (options.list) {
-    for (const scenario of describeScenarios())
-      process.stdout.write(`${scenario.name.padEnd(17)} ${scenario.summary}\n`);
+    for (const scenario of describeScenarios()) io.out(`${scenario.name.padEnd(17)} ${scenario.summary}`);
     return DRILL_EXIT_CODES.withinBudgets;
   }
   if (options.approve && options.deny) {
@@ -56,10 +58,7 @@ export const runDrillCommand = async (options: DrillCommandOptions): Promise<num
   const answer = options.approve ? 'approve' : options.deny ? 'deny' : undefined;
   const display = options.json
     ? undefined
-    : new ProgressDisplay(
-        process.stdout,
-        `Switchback drill: ${planFile}, scenario ${options.scenario}, seed ${options.seed}`,
-      );
+    : new ProgressDisplay(stdout, `Switchback drill: ${planFile}, scenario ${options.scenario}, seed ${options.seed}`);
   const { report, paths } = await runDrill({
     planFile,
     scenario: options.scenario,
@@ -73,7 +72,7 @@ export const runDrillCommand = async (options: DrillCommandOptions): Promise<num
     ...(display ? { onProgress: display.update } : {}),
   });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    io.out(JSON.stringify(report, null, 2));
   } else {
     display?.finish(report, paths);
   }
@@ -96,7 +95,7 @@ const drillHelp = (): string =>
   ].join('\n');
 
 /** Registers `switchback drill`. */
-export const registerDrill = (program: Command): void => {
+export const registerDrill = (program: Command, deps: Pick<CliDeps, 'io' | 'stdout' | 'setExitCode'>): void => {
   program.addCommand(
     new Command('drill')
       .description('run a local drill: simulated outage, real state machine and handlers, RTO/RPO against budget')
@@ -126,7 +125,7 @@ export const registerDrill = (program: Command): void => {
       .option('--verbose', "show the product's logs")
       .addHelpText('after', drillHelp)
       .action(async (options: DrillCommandOptions) => {
-        process.exitCode = await runDrillCommand(options);
+        deps.setExitCode(await runDrillCommand(options, deps));
       }),
   );
 };

@@ -91,6 +91,6 @@ export const registerHistory = (program: Command, deps: CliDeps): void => {
     .option('--stage <stage>', 'deployment stage', 'dev')
     .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
     .action(async (options: HistoryOptions) => {
-      process.exitCode = await showHistory(options, deps);
+      deps.setExitCode(await showHistory(options, deps));
     });
 };

@@ -7,7 +7,7 @@ import { PlanValidationError } from '../../shared/errors';
 import { planWarnings } from '../../shared/plan/advice';
 import { loadPlanFile, PlanFileError, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
-import type { CliIo } from '../context';
+import type { CliDeps, CliIo } from '../context';
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
@@ -156,7 +156,8 @@ export const auditPlanFile = (file: string, options: { json?: boolean }, io: Cli
 };
 
 /** Registers `switchback plan validate <files...>` and `switchback plan audit <file>`. */
-export const registerPlan = (program: Command, io: CliIo): void => {
+export const registerPlan = (program: Command, deps: Pick<CliDeps, 'io' | 'setExitCode'>): void => {
+  const { io } = deps;
   const plan = program.command('plan').description('work with DR plans');
   plan
     .command('validate')
@@ -165,7 +166,7 @@ export const registerPlan = (program: Command, io: CliIo): void => {
     )
     .argument('<files...>', 'plan files (YAML) or folders of them, e.g. plans/ or plans/*.yml')
     .action((files: string[]) => {
-      process.exitCode = validatePlanFiles(files, io);
+      deps.setExitCode(validatePlanFiles(files, io));
     });
   plan
     .command('audit')
@@ -176,6 +177,6 @@ export const registerPlan = (program: Command, io: CliIo): void => {
     .argument('<file>', 'a plan file (YAML), e.g. plans/example.yml')
     .option('--json', 'print the audit as JSON')
     .action((file: string, options: { json?: boolean }) => {
-      process.exitCode = auditPlanFile(file, options, io);
+      deps.setExitCode(auditPlanFile(file, options, io));
     });
 };

@@ -128,6 +128,6 @@ export const registerReadiness = (program: Command, deps: CliDeps): void => {
     .option('--stage <stage>', 'deployment stage', 'dev')
     .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
     .action(async (options: ReadinessCommandOptions) => {
-      process.exitCode = await runReadinessCommand(options, deps);
+      deps.setExitCode(await runReadinessCommand(options, deps));
     });
 };

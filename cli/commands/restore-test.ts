@@ -115,6 +115,6 @@ export const registerRestoreTest = (program: Command, deps: CliDeps): void => {
     .option('--region <region>', "Switchback's region (default: the state machine's, then $AWS_REGION)")
     .option('--stage <stage>', 'deployment stage', 'dev')
     .action(async (options: RestoreTestOptions) => {
-      process.exitCode = await startRestoreTest(options, deps);
+      deps.setExitCode(await startRestoreTest(options, deps));
     });
 };

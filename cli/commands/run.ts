@@ -145,6 +145,6 @@ export const registerRun = (program: Command, deps: CliDeps): void => {
     .option('--region <region>', "Switchback's region (default: the state machine's, then $AWS_REGION)")
     .option('--stage <stage>', 'deployment stage', 'dev')
     .action(async (options: RunOptions) => {
-      process.exitCode = await startRun(options, deps);
+      deps.setExitCode(await startRun(options, deps));
     });
 };

@@ -133,6 +133,6 @@ export const registerStatus = (program: Command, deps: CliDeps): void => {
     .option('--stage <stage>', 'deployment stage', 'dev')
     .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
     .action(async (options: StatusOptions) => {
-      process.exitCode = await showStatus(options, deps);
+      deps.setExitCode(await showStatus(options, deps));
     });
 };

@@ -3,13 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSwitchback } from '../support/cli';
+import { runSwitchback, runSwitchbackInProcess } from '../support/cli';
 
-/** `switchback drill` as a user runs it (node -> tsx), with no AWS credentials: the drill needs none. */
+/**
+ * `switchback drill` as a user runs it, with no AWS credentials: the drill needs none. In-process (cli/program.ts,
+ * what the process runs), except where the process is what is tested: that it ends once its report is printed.
+ */
 
-const switchback = (...args: string[]) => runSwitchback(args, 50_000);
+const switchback = (...args: string[]) => runSwitchbackInProcess(args);
 
-// Each spawn starts node and tsx, then runs a drill: a few seconds on a loaded machine.
+// A drill takes a second or two in-process; a spawn starts node and tsx first: a few seconds on a loaded machine.
 jest.setTimeout(60_000);
 
 describe('switchback drill', () => {
@@ -25,7 +28,7 @@ describe('switchback drill', () => {
 
   it('prints only the report JSON and writes both report files when --json is given', async () => {
     // Act
-    const result = switchback('drill', '--json', '--seed', '7', '--out', out);
+    const result = await switchback('drill', '--json', '--seed', '7', '--out', out);
 
     // Assess
     expect(result.code).toBe(0);
@@ -37,7 +40,7 @@ describe('switchback drill', () => {
 
   it('says by how much the RTO budget was missed and exits 3 when the recovery is over budget', async () => {
     // Act
-    const result = switchback('drill', '--plan', 'test/fixtures/plans/tight-rto.yml', '--out', out);
+    const result = await switchback('drill', '--plan', 'test/fixtures/plans/tight-rto.yml', '--out', out);
 
     // Assess
     expect(result.code).toBe(3);
@@ -50,20 +53,20 @@ describe('switchback drill', () => {
     expect(report.withinBudgets).toBe(false);
   });
 
-  it('exits 2 with one line when --approve and --deny are both given', () => {
-    const result = switchback('drill', '--approve', '--deny', '--out', out);
+  it('exits 2 with one line when --approve and --deny are both given', async () => {
+    const result = await switchback('drill', '--approve', '--deny', '--out', out);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("option '--approve' cannot be used with option '--deny'");
   });
 
-  it('exits 2 naming the expected value when the seed is not a whole number', () => {
-    const result = switchback('drill', '--seed', '1.5', '--out', out);
+  it('exits 2 naming the expected value when the seed is not a whole number', async () => {
+    const result = await switchback('drill', '--seed', '1.5', '--out', out);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('expected a whole number');
   });
 
-  it('exits non-zero listing the known scenarios when the scenario is unknown', () => {
-    const result = switchback('drill', '--scenario', 'meteor', '--out', out);
+  it('exits non-zero listing the known scenarios when the scenario is unknown', async () => {
+    const result = await switchback('drill', '--scenario', 'meteor', '--out', out);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -71,15 +74,15 @@ describe('switchback drill', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('exits non-zero with the field and the fix when the plan is not valid', () => {
-    const result = switchback('drill', '--plan', 'test/fixtures/plans/bad-region.yml', '--out', out);
+  it('exits non-zero with the field and the fix when the plan is not valid', async () => {
+    const result = await switchback('drill', '--plan', 'test/fixtures/plans/bad-region.yml', '--out', out);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Plan bad-region\.yml is not valid: .*region/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('exits 1 with one line naming the file and the fix when the plan file does not exist', () => {
-    const result = switchback('drill', '--plan', 'plans/missing.yml', '--out', out);
+  it('exits 1 with one line naming the file and the fix when the plan file does not exist', async () => {
+    const result = await switchback('drill', '--plan', 'plans/missing.yml', '--out', out);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'switchback: plan file plans/missing.yml does not exist: give the path of a plan file, e.g. plans/example.yml\n',
@@ -108,8 +111,8 @@ describe('switchback drill with a Slack that never answers', () => {
   });
 
   it('ends when its report is printed, with no notifier log line after it', () => {
-    // Act
-    const result = switchback('drill', '--slack-webhook-url', url, '--out', out);
+    // Act: a process, since what is tested is that it ends (no socket or timer keeps it alive)
+    const result = runSwitchback(['drill', '--slack-webhook-url', url, '--out', out], 50_000);
 
     // Assess
     expect(result.code).toBe(0);

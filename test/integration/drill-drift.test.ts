@@ -13,6 +13,19 @@ const PLAN = join(__dirname, '..', '..', 'plans', 'example.yml');
 const drill = (scenario: string, progress: DrillProgress[] = []): Promise<DrillResult> =>
   runDrill({ planFile: PLAN, scenario, seed: 1, slackPreview: false, onProgress: (event) => progress.push(event) });
 
+/** Each scenario's drill with its progress events, run once per file whichever test asks first (tests only read). */
+const drills = new Map<string, Promise<{ result: DrillResult; progress: DrillProgress[] }>>();
+const sharedDrill = (scenario: string) => {
+  const shared =
+    drills.get(scenario) ??
+    (async () => {
+      const progress: DrillProgress[] = [];
+      return { result: await drill(scenario, progress), progress };
+    })();
+  drills.set(scenario, shared);
+  return shared;
+};
+
 jest.setTimeout(60_000);
 
 describe('drift scenarios', () => {
@@ -34,11 +47,11 @@ describe('drift scenarios', () => {
   ])(
     '%s ends blocked with no mutating call and a finding naming the resource and the fix',
     async (scenario, check, resource, fix) => {
-      // Prepare
-      const progress: DrillProgress[] = [];
-
       // Act
-      const { report, world, lockHolder } = await drill(scenario, progress);
+      const {
+        result: { report, world, lockHolder },
+        progress,
+      } = await sharedDrill(scenario);
 
       // Assess
       expect(report.outcome).toBe('blocked');
@@ -64,7 +77,9 @@ describe('drift scenarios', () => {
 
   it('waits for the busy replica no longer than the plan allows (preflight.maxWaitSeconds, 600 s by default)', async () => {
     // Act
-    const { report } = await drill('replica-backing-up');
+    const {
+      result: { report },
+    } = await sharedDrill('replica-backing-up');
 
     // Assess
     const reassessed = report.timeline.filter((t) => t.state === 'Reassess Failover' && t.event === 'entered');

@@ -70,17 +70,18 @@ describe('runDrill ending', () => {
 
     // Act
     const started = performance.now();
-    const failure = await drill('region-outage', { onWorld, wallTimeoutMs: 1500 }).catch((error: unknown) => error);
+    // The guard covers the whole drill: leave the run time to reach its promote phase on a loaded machine.
+    const failure = await drill('region-outage', { onWorld, wallTimeoutMs: 4000 }).catch((error: unknown) => error);
     const tookMs = performance.now() - started;
 
     // Assess
     expect(failure).toBeInstanceOf(DrillStuckError);
     const message = (failure as Error).message;
-    expect(message).toMatch(/did not end within 1\.5 s of real time: stuck running the scenario/);
+    expect(message).toMatch(/did not end within 4 s of real time: stuck running the scenario/);
     expect(message).toMatch(/virtual time \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
     expect(message).toMatch(/execution orders-\S+ RUNNING in state "[A-Z][A-Za-z ]+"/);
     expect(message).toContain('waiting on a call that never answers');
-    expect(tookMs).toBeLessThan(10_000);
+    expect(tookMs).toBeLessThan(15_000);
     // The stuck drill was cleaned up: the next one runs normally.
     const { report } = await drill('region-outage');
     expect(report.outcome).toBe('recovered');

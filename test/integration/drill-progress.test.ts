@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type DrillOptions, runDrill } from '../../sim/drill';
+import { runDrill } from '../../sim/drill';
 import { ProgressDisplay } from '../../sim/progress';
 import { withoutWall } from '../../sim/report';
 
@@ -13,12 +13,24 @@ const OTHER_PLAN = join(__dirname, '..', 'fixtures', 'plans', 'tight-rto.yml');
 
 jest.setTimeout(60_000);
 
-const progressLines = async (scenario: string, options: Partial<DrillOptions> = {}): Promise<string[]> => {
+/** A drill with its progress display attached (a pipe, not a terminal): the report and the progress lines. */
+const drillWithProgress = async (planFile: string, scenario: string, seed: number) => {
   let text = '';
   const display = new ProgressDisplay({ write: (chunk: string) => (text += chunk), isTTY: false }, 'title');
-  await runDrill({ planFile: PLAN, scenario, seed: 1, slackPreview: false, onProgress: display.update, ...options });
-  return text.split('\n').filter((line) => line.startsWith('T+'));
+  const { report } = await runDrill({ planFile, scenario, seed, slackPreview: false, onProgress: display.update });
+  return { report, lines: text.split('\n').filter((line) => line.startsWith('T+')) };
 };
+
+/** Drills that several tests read (the display only watches), each run once per file whichever test asks first. */
+const shared = new Map<string, ReturnType<typeof drillWithProgress>>();
+const sharedDrill = (planFile: string, scenario: string, seed: number) => {
+  const key = `${planFile} ${scenario} ${seed}`;
+  const drill = shared.get(key) ?? drillWithProgress(planFile, scenario, seed);
+  shared.set(key, drill);
+  return drill;
+};
+
+const progressLines = async (scenario: string): Promise<string[]> => (await sharedDrill(PLAN, scenario, 1)).lines;
 
 const seconds = (line: string): number => {
   const [, mm, ss] = /^T\+(\d+):(\d+)/.exec(line) ?? [];
@@ -56,7 +68,10 @@ describe('drill progress', () => {
 
 describe('drill incident ids', () => {
   const idOf = async (planFile: string, scenario: string, seed: number) =>
-    (await runDrill({ planFile, scenario, seed, slackPreview: false })).report;
+    (await sharedDrill(planFile, scenario, seed)).report;
+  /** A drill of its own, for a replay that must really run twice. */
+  const freshReport = async (planFile: string, scenario: string, seed: number) =>
+    (await drillWithProgress(planFile, scenario, seed)).report;
 
   it('gives drills of different scenarios, seeds and plans their own incident ids', async () => {
     // Act
@@ -74,8 +89,8 @@ describe('drill incident ids', () => {
 
   it('gives the same incident id and the same report apart from wall time when the same plan, scenario and seed rerun', async () => {
     // Act
-    const first = await idOf(PLAN, 'dns-throttled', 4);
-    const second = await idOf(PLAN, 'dns-throttled', 4);
+    const first = await freshReport(PLAN, 'dns-throttled', 4);
+    const second = await freshReport(PLAN, 'dns-throttled', 4);
 
     // Assess
     expect(second.incidentId).toBe(first.incidentId);

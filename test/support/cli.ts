@@ -1,14 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { main } from '../../cli/program';
 
 /** The project root, where `cli/bin/switchback.js` is run from. */
 export const projectRoot = join(__dirname, '..', '..');
 
+export interface SwitchbackResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /**
- * Runs the real `switchback` entry point (node -> tsx) as a user would, with no AWS credentials or region.
+ * Runs the real `switchback` entry point (node -> tsx) as a user would, with no AWS credentials or region: for what
+ * only a process shows (its exit status, stdout apart from stderr, that it ends, an environment without credentials).
  * `timeoutMs` bounds the spawn: a few seconds on a loaded machine, more for a drill.
  */
-export const runSwitchback = (args: string[], timeoutMs: number) => {
+export const runSwitchback = (args: string[], timeoutMs: number): SwitchbackResult => {
   const result = spawnSync(process.execPath, ['cli/bin/switchback.js', ...args], {
     cwd: projectRoot,
     encoding: 'utf8',
@@ -22,4 +30,37 @@ export const runSwitchback = (args: string[], timeoutMs: number) => {
     },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+/**
+ * Runs `switchback` in this process (cli/program.ts `main`, what the process runs) with an environment that names
+ * no region or state machine, from the project root as `runSwitchback` does: the same arguments give the same
+ * output and exit code, without starting node and tsx for each. Only for commands that fail or finish before any
+ * AWS call: credentials come from this process's environment.
+ */
+export const runSwitchbackInProcess = async (args: string[]): Promise<SwitchbackResult> => {
+  if (process.cwd() !== projectRoot) {
+    throw new Error(`run the tests from the project root (${projectRoot}): plan paths are relative to it`);
+  }
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    args,
+    {},
+    {
+      stdout: {
+        write: (text: string) => {
+          stdout += text;
+          return true;
+        },
+      },
+      stderr: {
+        write: (text: string) => {
+          stderr += text;
+          return true;
+        },
+      },
+    },
+  );
+  return { code, stdout, stderr };
 };

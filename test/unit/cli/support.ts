@@ -24,8 +24,11 @@ export const fakeDeps = (
 ) => {
   const captured = captureIo();
   const targets: Parameters<CliDeps['ledger']>[0][] = [];
+  const exitCodes: number[] = [];
   const deps: CliDeps = {
     io: captured.io,
+    stdout: { write: (text: string) => captured.out.push(text) },
+    setExitCode: (code) => exitCodes.push(code),
     env: { user: 'alice', ...parts.env },
     clock: { now: () => parts.now ?? new Date('2026-11-25T18:05:00.000Z') },
     ledger: (target) => {
@@ -46,5 +49,5 @@ export const fakeDeps = (
       return parts.readiness;
     },
   };
-  return { deps, targets, ...captured };
+  return { deps, targets, exitCodes, ...captured };
 };

@@ -1,16 +1,17 @@
-import { runSwitchback } from '../../support/cli';
+import { runSwitchback, runSwitchbackInProcess } from '../../support/cli';
 
 const fixtures = 'test/fixtures/plans';
 
-const switchback = (...args: string[]) => runSwitchback(args, 40_000);
+/** In-process: cli/program.ts as the process runs it; the process itself is tested in `the switchback process`. */
+const switchback = (...args: string[]) => runSwitchbackInProcess(args);
 
-// Each spawn starts node and tsx: about a second, more on a loaded machine.
+// In-process commands take milliseconds; each spawn starts node and tsx: a second or more on a loaded machine.
 jest.setTimeout(45_000);
 
 describe('switchback', () => {
-  it('exits 0 and prints the summary when plan validate is given the example plan', () => {
+  it('exits 0 and prints the summary when plan validate is given the example plan', async () => {
     // Act
-    const result = switchback('plan', 'validate', 'plans/example.yml');
+    const result = await switchback('plan', 'validate', 'plans/example.yml');
 
     // Assess
     expect(result.stdout).toBe('✓ plans/example.yml: orders (us-east-1 -> us-west-2), 2 databases, 2 records\n');
@@ -18,31 +19,9 @@ describe('switchback', () => {
     expect(result.code).toBe(0);
   });
 
-  it('exits 1 and names each bad field when plan validate is given bad plans', () => {
+  it('exits 1 and names the alarm when two plans share it', async () => {
     // Act
-    const result = switchback(
-      'plan',
-      'validate',
-      'plans/example.yml',
-      `${fixtures}/bad-region.yml`,
-      `${fixtures}/unknown-kind.yml`,
-      `${fixtures}/bad-yaml.txt`,
-    );
-
-    // Assess
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('✓ plans/example.yml');
-    expect(result.stderr).toContain(
-      `✗ ${fixtures}/bad-region.yml:\n  - regions.primary: "euwest1" is not an AWS region`,
-    );
-    expect(result.stderr).toContain('  - databases[0].kind: unknown database kind "dynamodb-global-table"');
-    expect(result.stderr).toContain('  - line 4, column 1: YAML does not parse');
-    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
-  });
-
-  it('exits 1 and names the alarm when two plans share it', () => {
-    // Act
-    const result = switchback(
+    const result = await switchback(
       'plan',
       'validate',
       `${fixtures}/duplicate-alarm/payments.yml`,
@@ -56,18 +35,18 @@ describe('switchback', () => {
     );
   });
 
-  it('exits 2 when plan validate is given no file', () => {
+  it('exits 2 when plan validate is given no file', async () => {
     // Act
-    const result = switchback('plan', 'validate');
+    const result = await switchback('plan', 'validate');
 
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("missing required argument 'files'");
   });
 
-  it('says in run --help that live and game-day act on production and that the local simulation is drill', () => {
+  it('says in run --help that live and game-day act on production and that the local simulation is drill', async () => {
     // Act
-    const result = switchback('run', '--help');
+    const result = await switchback('run', '--help');
 
     // Assess
     expect(result.code).toBe(0);
@@ -78,9 +57,9 @@ describe('switchback', () => {
     expect(help).not.toMatch(/live \| dry-run \| drill/);
   });
 
-  it('refuses --mode drill for run, naming the modes there are', () => {
+  it('refuses --mode drill for run, naming the modes there are', async () => {
     // Act
-    const result = switchback(
+    const result = await switchback(
       'run',
       '--plan',
       'orders',
@@ -97,45 +76,56 @@ describe('switchback', () => {
     expect(result.stderr).toBe('switchback: invalid input: --mode: expected one of: live, dry-run, game-day\n');
   });
 
-  it('exits 2 when the command is unknown', () => {
+  it('exits 2 when the command is unknown', async () => {
     // Act
-    const result = switchback('failover-now');
+    const result = await switchback('failover-now');
 
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command 'failover-now'");
   });
 
-  it('exits 2 naming --mode, before any AWS call, when run is given a bad mode', () => {
+  it("returns the exit code and writes to the given streams, leaving the process's exit code and output alone", async () => {
+    // Prepare
+    const before = process.exitCode;
+    const stdoutWrite = jest.spyOn(process.stdout, 'write');
+    const stderrWrite = jest.spyOn(process.stderr, 'write');
+
     // Act
-    const result = switchback('run', '--plan', 'orders', '--reason', 'game day', '--mode', 'fast');
+    const failed = await switchback('run', '--plan', 'orders', '--reason', 'test', '--mode', 'fast');
+    const help = await switchback('drill', '--help');
+
+    // Assess
+    expect([failed.code, help.code]).toEqual([2, 0]);
+    expect(help.stdout).toContain('Exit codes:');
+    expect(process.exitCode).toBe(before);
+    expect(stdoutWrite).not.toHaveBeenCalled();
+    expect(stderrWrite).not.toHaveBeenCalled();
+    stdoutWrite.mockRestore();
+    stderrWrite.mockRestore();
+  });
+
+  it('exits 2 naming --mode, before any AWS call, when run is given a bad mode', async () => {
+    // Act
+    const result = await switchback('run', '--plan', 'orders', '--reason', 'game day', '--mode', 'fast');
 
     // Assess: no region and no credentials are set, so only local validation can have produced this
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('switchback: invalid input: --mode: expected one of: live, dry-run, game-day\n');
   });
 
-  it('exits 2 naming --region when approve cannot tell where Switchback runs', () => {
+  it('exits 2 naming --region when approve cannot tell where Switchback runs', async () => {
     // Act
-    const result = switchback('approve', 'orders-20261125T180000Z-abcd1234');
+    const result = await switchback('approve', 'orders-20261125T180000Z-abcd1234');
 
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--region');
   });
 
-  it('prints one line and exits 1, without a stack, when AWS cannot be reached for lack of credentials', () => {
+  it('exits 0 when help is asked for', async () => {
     // Act
-    const result = switchback('history', '--plan', 'orders', '--region', 'us-west-2');
-
-    // Assess
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^switchback: no AWS credentials: .*\n$/);
-  });
-
-  it('exits 0 when help is asked for', () => {
-    // Act
-    const result = switchback('--help');
+    const result = await switchback('--help');
 
     // Assess
     expect(result.code).toBe(0);
@@ -143,14 +133,14 @@ describe('switchback', () => {
     expect(result.stdout).toContain('history');
   });
 
-  it('prints the version from package.json when --version is given', () => {
-    const result = switchback('--version');
+  it('prints the version from package.json when --version is given', async () => {
+    const result = await switchback('--version');
     expect(result.stdout).toBe(`${require('../../../package.json').version}\n`);
     expect(result.code).toBe(0);
   });
 
-  it('lists every scenario with one line of what goes wrong when drill --list is given', () => {
-    const result = switchback('drill', '--list');
+  it('lists every scenario with one line of what goes wrong when drill --list is given', async () => {
+    const result = await switchback('drill', '--list');
     const names = result.stdout
       .trim()
       .split('\n')
@@ -183,8 +173,8 @@ describe('switchback', () => {
     expect(result.code).toBe(0);
   });
 
-  it('lists every scenario and the exit codes when drill --help is given', () => {
-    const result = switchback('drill', '--help');
+  it('lists every scenario and the exit codes when drill --help is given', async () => {
+    const result = await switchback('drill', '--help');
     for (const name of [
       'region-outage',
       'lagging-replica',
@@ -199,27 +189,64 @@ describe('switchback', () => {
     expect(result.code).toBe(0);
   });
 
-  it('exits 1 with one line naming the folder and a file to give when --plan is a folder', () => {
-    const result = switchback('drill', '--plan', 'plans');
+  it('exits 1 with one line naming the folder and a file to give when --plan is a folder', async () => {
+    const result = await switchback('drill', '--plan', 'plans');
     expect(result.stderr).toBe(
       'switchback: plan file plans is a folder, not a plan file: give one file in it, e.g. plans/example.yml\n',
     );
     expect(result.code).toBe(1);
   });
 
-  it('exits 1 with one line, no class name and no stack, when a plan is a YAML alias bomb', () => {
-    const result = switchback('history', '--plan', `${fixtures}/alias-bomb.yml`, '--region', 'us-west-2');
+  it('exits 1 with one line, no class name and no stack, when a plan is a YAML alias bomb', async () => {
+    const result = await switchback('history', '--plan', `${fixtures}/alias-bomb.yml`, '--region', 'us-west-2');
     expect(result.stderr).toBe(
       'switchback: Plan alias-bomb.yml is not valid: - (yaml): YAML aliases expand too far (more than 100 alias nodes): write the values out instead of repeating anchors\n',
     );
     expect(result.code).toBe(1);
   });
 
-  it('exits 1 naming the path and the fix when drill --out is a file', () => {
-    const result = switchback('drill', '--json', '--out', 'package.json');
+  it('exits 1 naming the path and the fix when drill --out is a file', async () => {
+    const result = await switchback('drill', '--json', '--out', 'package.json');
     expect(result.stderr).toBe(
       'switchback: cannot use package.json: a file of that name is in the way; give a folder\n',
     );
     expect(result.code).toBe(1);
+  });
+});
+
+/** What only the process shows: its exit status, stdout apart from stderr, no credentials in its environment. */
+describe('the switchback process', () => {
+  it('exits 1 and names each bad field when plan validate is given bad plans', () => {
+    // Act
+    const result = runSwitchback(
+      [
+        'plan',
+        'validate',
+        'plans/example.yml',
+        `${fixtures}/bad-region.yml`,
+        `${fixtures}/unknown-kind.yml`,
+        `${fixtures}/bad-yaml.txt`,
+      ],
+      40_000,
+    );
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✓ plans/example.yml');
+    expect(result.stderr).toContain(
+      `✗ ${fixtures}/bad-region.yml:\n  - regions.primary: "euwest1" is not an AWS region`,
+    );
+    expect(result.stderr).toContain('  - databases[0].kind: unknown database kind "dynamodb-global-table"');
+    expect(result.stderr).toContain('  - line 4, column 1: YAML does not parse');
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('prints one line and exits 1, without a stack, when AWS cannot be reached for lack of credentials', () => {
+    // Act
+    const result = runSwitchback(['history', '--plan', 'orders', '--region', 'us-west-2'], 40_000);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^switchback: no AWS credentials: .*\n$/);
   });
 });

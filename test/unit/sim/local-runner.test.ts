@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import { install } from '@sinonjs/fake-timers';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
+  adaptForEngine,
   functionNameOf,
   invokedFunction,
   type LambdaHandler,
   LocalRunner,
   type LocalRunnerOptions,
+  VALIDATED_DEFINITIONS_ENV,
+  validateForEngine,
 } from '../../../sim/local-runner';
 
 const ARN = 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-failover';
@@ -51,6 +55,45 @@ const runner = (
     statusChangeTarget: null,
     ...options,
   });
+
+describe('the validation of definitions shared by a test run', () => {
+  /** A definition the engine refuses: its Next names no state. Each test gets its own, so none was validated. */
+  const invalid = (state: string) =>
+    ({ StartAt: state, States: { [state]: { Type: 'Pass', Next: 'Nowhere' } } }) as unknown as StateMachineDefinition;
+  const digest = (definition: StateMachineDefinition) =>
+    createHash('sha256')
+      .update(JSON.stringify(adaptForEngine(definition)))
+      .digest('hex');
+  const recorded = process.env[VALIDATED_DEFINITIONS_ENV];
+
+  afterEach(() => {
+    if (recorded === undefined) delete process.env[VALIDATED_DEFINITIONS_ENV];
+    else process.env[VALIDATED_DEFINITIONS_ENV] = recorded;
+  });
+
+  it('returns the digest of a valid definition and throws the engine error for an invalid one', () => {
+    const valid = { StartAt: 'Only', States: { Only: { Type: 'Pass', End: true } } } as StateMachineDefinition;
+    expect(validateForEngine(valid)).toBe(digest(valid));
+    expect(() => validateForEngine(invalid('Unrecorded'))).toThrow('State machine definition is invalid');
+  });
+
+  it('validates a definition whose content matches no recorded digest, even when digests are recorded', () => {
+    // Prepare
+    process.env[VALIDATED_DEFINITIONS_ENV] = [digest(invalid('Other')), 'not-a-digest'].join(',');
+
+    // Act, Assess
+    expect(() => runner(invalid('Checked'), {})).toThrow('State machine definition is invalid');
+  });
+
+  it('skips the validation of exactly the content whose digest the run recorded', () => {
+    // Prepare: the digest recorded as if the global setup had validated this content (it cannot: it is invalid)
+    const definition = invalid('Recorded');
+    process.env[VALIDATED_DEFINITIONS_ENV] = digest(definition);
+
+    // Act, Assess: the engine is not asked, so it does not refuse
+    expect(() => runner(definition, {})).not.toThrow();
+  });
+});
 
 describe('functionNameOf', () => {
   it('returns the short name when FunctionName uses the serverless placeholders', () => {
