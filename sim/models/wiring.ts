@@ -15,7 +15,7 @@ const PREFIX = 'switchback-drill';
 /** The wiring of the drill's deployment in `region`: the names the readiness function is given. */
 export const simWiringTargets = (region: string, account: string): WiringTargets => ({
   rules: [`${PREFIX}-on-health-alarm-rule-1`, `${PREFIX}-on-run-failed-rule-1`, `${PREFIX}|${PREFIX}-notify-rule-1`],
-  stateMachineArns: ['failover', 'fence', 'restore-test'].map(
+  stateMachineArns: ['failover', 'fence', 'reprotect', 'failback', 'restore-test'].map(
     (runbook) => `arn:aws:states:${region}:${account}:stateMachine:${PREFIX}-${runbook}`,
   ),
   deadLetterQueueUrls: [`https://sqs.${region}.amazonaws.com/${account}/${PREFIX}-dlq`],

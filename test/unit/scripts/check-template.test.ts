@@ -44,7 +44,15 @@ const readinessWiring = () => ({
     Variables: {
       WIRING_RULES: 'switchback-dev-on-health-alarm-rule-1',
       WIRING_STATE_MACHINE_ARNS: {
-        'Fn::Join': [',', [{ Ref: 'FailoverStateMachine' }, { Ref: 'FenceStateMachine' }]],
+        'Fn::Join': [
+          ',',
+          [
+            { Ref: 'FailoverStateMachine' },
+            { Ref: 'FenceStateMachine' },
+            { Ref: 'ReprotectStateMachine' },
+            { Ref: 'FailbackStateMachine' },
+          ],
+        ],
       },
       WIRING_DEAD_LETTER_QUEUE_URLS: { Ref: 'DeadLetterQueue' },
     },
@@ -81,7 +89,12 @@ const validTemplate = (): Template => ({
                 {
                   Effect: 'Allow',
                   Action: ['states:DescribeStateMachine'],
-                  Resource: [{ Ref: 'FailoverStateMachine' }, { Ref: 'FenceStateMachine' }],
+                  Resource: [
+                    { Ref: 'FailoverStateMachine' },
+                    { Ref: 'FenceStateMachine' },
+                    { Ref: 'ReprotectStateMachine' },
+                    { Ref: 'FailbackStateMachine' },
+                  ],
                 },
                 {
                   Effect: 'Allow',
@@ -256,7 +269,13 @@ describe('checkTemplate', () => {
     variables.WIRING_STATE_MACHINE_ARNS = {
       'Fn::Join': [
         ',',
-        [{ Ref: 'FailoverStateMachine' }, { Ref: 'FenceStateMachine' }, { Ref: 'RestoreTestStateMachine' }],
+        [
+          { Ref: 'FailoverStateMachine' },
+          { Ref: 'FenceStateMachine' },
+          { Ref: 'ReprotectStateMachine' },
+          { Ref: 'FailbackStateMachine' },
+          { Ref: 'RestoreTestStateMachine' },
+        ],
       ],
     };
     const statements = (
@@ -277,7 +296,8 @@ describe('checkTemplate', () => {
 
   it('names a state machine of the template that has no source ASL', () => {
     // Act
-    const result = checkTemplate(validTemplate(), alarms, { FailoverStateMachine: SOURCE });
+    const { FenceStateMachine: _fence, ...withoutFence } = SOURCES;
+    const result = checkTemplate(validTemplate(), alarms, withoutFence);
 
     // Assess
     expect(result.problems).toEqual([
@@ -522,7 +542,13 @@ describe('readSourceDefinitions', () => {
     const sources = readSourceDefinitions(join(__dirname, '..', '..', '..'));
 
     // Assess
-    expect(Object.keys(sources)).toEqual(['FailoverStateMachine', 'FenceStateMachine', 'RestoreTestStateMachine']);
+    expect(Object.keys(sources)).toEqual([
+      'FailbackStateMachine',
+      'FailoverStateMachine',
+      'FenceStateMachine',
+      'ReprotectStateMachine',
+      'RestoreTestStateMachine',
+    ]);
     expect(JSON.parse(sources.RestoreTestStateMachine ?? '')).toHaveProperty('StartAt');
   });
 });
