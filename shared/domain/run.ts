@@ -359,3 +359,41 @@ export interface ApprovalRequestedDetail {
   /** Preflight findings the person is asked to accept (plans with `preflight.onFindings: ask`). */
   findings?: PreflightFinding[];
 }
+
+/**
+ * The context of a runbook started by hand (fence, reprotect, failback): no alarm, so impact starts when the run
+ * does; the plan's regions as the file names them; the lock's epoch as its fencing token.
+ */
+export const manualRunContext = (args: {
+  incidentId: string;
+  plan: { app: string; regions: { primary: string; standby: string } };
+  action: Action;
+  input: { mode: Mode; reason: string; requestedBy: string };
+  startedAt: string;
+  executionArn: string;
+  epoch: number;
+}): RunContext => ({
+  incidentId: args.incidentId,
+  plan: args.plan.app,
+  action: args.action,
+  mode: args.input.mode,
+  reason: args.input.reason,
+  requestedBy: args.input.requestedBy,
+  trigger: { type: 'manual' },
+  regions: { ...args.plan.regions },
+  impactStartedAt: args.startedAt,
+  startedAt: args.startedAt,
+  executionArn: args.executionArn,
+  epoch: args.epoch,
+});
+
+/** A run's first record, written by its Assess step: in progress, with the reasons of its decision. */
+export const openingRecord = (run: RunContext, assessment: { reasons: string[]; decidedAt: string }): RunRecord => ({
+  run,
+  outcome: 'in-progress',
+  phases: [],
+  actions: [],
+  warnings: [],
+  reasons: assessment.reasons,
+  endedAt: assessment.decidedAt,
+});

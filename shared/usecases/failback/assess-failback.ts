@@ -1,7 +1,7 @@
 import { type FailbackTarget, failbackPlan } from '../../domain/failback';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import type { PreflightFinding } from '../../domain/preflight';
-import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
+import { DETAIL_TYPES, manualRunContext, openingRecord, type RunContext } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import { InvalidRunInputError, LockHeldError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
@@ -71,29 +71,16 @@ export const assessFailback = async (event: AssessEvent, deps: AssessFailbackDep
     topology,
     writePause: plan.failback.writePause !== undefined,
   };
-  const run: RunContext = {
+  const run = manualRunContext({
     incidentId,
-    plan: plan.app,
+    plan,
     action: 'failback',
-    mode: input.mode,
-    reason: input.reason,
-    requestedBy: input.requestedBy,
-    trigger: { type: 'manual' },
-    regions: { ...plan.regions },
-    impactStartedAt: startedAt,
+    input,
     startedAt,
     executionArn: event.execution.arn,
     epoch: lock.epoch,
-  };
-  const record: RunRecord = {
-    run,
-    outcome: 'in-progress',
-    phases: [],
-    actions: [],
-    warnings: [],
-    reasons: assessment.reasons,
-    endedAt: assessment.decidedAt,
-  };
+  });
+  const record = openingRecord(run, assessment);
   await ledger.putRun(record);
   log.info('failback assessed', { decision: assessment.decision, targets: decided.targets.length, epoch: lock.epoch });
   await events.publish(DETAIL_TYPES.phaseChanged, {

@@ -1,6 +1,12 @@
 import { type FenceTarget, fenceTargets } from '../../domain/fence';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
-import { DETAIL_TYPES, type PhaseChangedDetail, type RunContext, type RunRecord } from '../../domain/run';
+import {
+  DETAIL_TYPES,
+  manualRunContext,
+  openingRecord,
+  type PhaseChangedDetail,
+  type RunContext,
+} from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import { InvalidRunInputError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
@@ -70,29 +76,16 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     topology,
     targets,
   };
-  const run: RunContext = {
+  const run = manualRunContext({
     incidentId,
-    plan: plan.app,
+    plan,
     action: 'fence',
-    mode: input.mode,
-    reason: input.reason,
-    requestedBy: input.requestedBy,
-    trigger: { type: 'manual' },
-    regions: { ...plan.regions },
-    impactStartedAt: startedAt,
+    input,
     startedAt,
     executionArn: event.execution.arn,
     epoch: lock.epoch,
-  };
-  const record: RunRecord = {
-    run,
-    outcome: 'in-progress',
-    phases: [],
-    actions: [],
-    warnings: [],
-    reasons: assessment.reasons,
-    endedAt: assessment.decidedAt,
-  };
+  });
+  const record = openingRecord(run, assessment);
   await ledger.putRun(record);
   log.info('fence assessed', { decision: assessment.decision, targets: targets.length, epoch: lock.epoch });
   await phaseEvent(events, {

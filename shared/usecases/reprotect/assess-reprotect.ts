@@ -3,7 +3,7 @@ import type { ReprotectPort } from '../../aws/reprotect';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import type { PreflightFinding } from '../../domain/preflight';
 import { decideReprotect, type ReprotectReading, type ReprotectTarget } from '../../domain/reprotect';
-import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
+import { DETAIL_TYPES, manualRunContext, openingRecord, type RunContext } from '../../domain/run';
 import { currentTopology, type DatabaseTopology, describeCopy, type Topology } from '../../domain/topology';
 import { EndpointUnreachableError, InvalidRunInputError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
@@ -133,29 +133,16 @@ export const assessReprotect = async (
     targets: verdict.targets,
     findings: verdict.findings,
   };
-  const run: RunContext = {
+  const run = manualRunContext({
     incidentId,
-    plan: plan.app,
+    plan,
     action: 'reprotect',
-    mode: input.mode,
-    reason: input.reason,
-    requestedBy: input.requestedBy,
-    trigger: { type: 'manual' },
-    regions: { ...plan.regions },
-    impactStartedAt: startedAt,
+    input,
     startedAt,
     executionArn: event.execution.arn,
     epoch: lock.epoch,
-  };
-  const record: RunRecord = {
-    run,
-    outcome: 'in-progress',
-    phases: [],
-    actions: [],
-    warnings: [],
-    reasons: assessment.reasons,
-    endedAt: assessment.decidedAt,
-  };
+  });
+  const record = openingRecord(run, assessment);
   await ledger.putRun(record);
   log.info('reprotect assessed', {
     decision: assessment.decision,
