@@ -5,6 +5,7 @@ import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
+import { publishRunbookEnd } from '../publish-runbook-end';
 import type { FenceAssessment } from './assess-fence';
 
 export interface RecordFenceEvent {
@@ -85,23 +86,11 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
         }
       : {}),
   };
-  await deps.ledger.putRun(record);
-  if (results.length > 0) {
-    await deps.events.publish(DETAIL_TYPES.phaseChanged, {
-      run,
-      phase: 'fence',
-      status: outcome === 'failed' ? 'failed' : 'succeeded',
-      at: endedAt,
-      facts: results.map((r) => `${r.databaseId}: ${r.detail}`),
-    });
-  }
-  await deps.events.publish(
-    outcome === 'recovered'
-      ? DETAIL_TYPES.recoveryCompleted
-      : outcome === 'failed'
-        ? DETAIL_TYPES.recoveryFailed
-        : DETAIL_TYPES.runSkipped,
+  await publishRunbookEnd(
+    deps,
     record,
+    { phase: 'fence', facts: results.map((r) => `${r.databaseId}: ${r.detail}`) },
+    DETAIL_TYPES.runSkipped,
   );
   deps.log.info('fence recorded', { outcome, fenced: fenced.length, notFenced: notFenced.length });
   return { outcome, fenced, notFenced: notFenced.map((r) => r.databaseId), topology };

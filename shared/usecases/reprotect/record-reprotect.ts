@@ -5,6 +5,7 @@ import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
+import { publishRunbookEnd } from '../publish-runbook-end';
 import type { ReprotectAssessment } from './assess-reprotect';
 
 export interface RecordReprotectEvent {
@@ -84,23 +85,11 @@ export const recordReprotect = async (
         }
       : {}),
   };
-  await deps.ledger.putRun(record);
-  if (results.length > 0) {
-    await deps.events.publish(DETAIL_TYPES.phaseChanged, {
-      run,
-      phase: 'reprotect',
-      status: outcome === 'failed' ? 'failed' : 'succeeded',
-      at: endedAt,
-      facts: results.map((r) => `${r.databaseId}: ${r.detail}`),
-    });
-  }
-  await deps.events.publish(
-    outcome === 'recovered'
-      ? DETAIL_TYPES.recoveryCompleted
-      : outcome === 'failed'
-        ? DETAIL_TYPES.recoveryFailed
-        : DETAIL_TYPES.runBlocked,
+  await publishRunbookEnd(
+    deps,
     record,
+    { phase: 'reprotect', facts: results.map((r) => `${r.databaseId}: ${r.detail}`) },
+    DETAIL_TYPES.runBlocked,
   );
   deps.log.info('reprotect recorded', { outcome, protected: done.length, notProtected: notDone.length });
   return {

@@ -1,0 +1,33 @@
+import type { EventsPort, LedgerPort } from '../domain/ports';
+import { DETAIL_TYPES, type PhaseName, type RunRecord } from '../domain/run';
+
+/**
+ * The end of a manual runbook (fence, reprotect): its record stored, then its work phase's event (when any database
+ * was worked on) and the event of its outcome. `notDone` is the event of a run that changed nothing: fence skips,
+ * reprotect is blocked.
+ */
+export const publishRunbookEnd = async (
+  deps: { ledger: Pick<LedgerPort, 'putRun'>; events: EventsPort },
+  record: RunRecord,
+  work: { phase: PhaseName; facts: string[] },
+  notDone: typeof DETAIL_TYPES.runSkipped | typeof DETAIL_TYPES.runBlocked,
+): Promise<void> => {
+  await deps.ledger.putRun(record);
+  if (work.facts.length > 0) {
+    await deps.events.publish(DETAIL_TYPES.phaseChanged, {
+      run: record.run,
+      phase: work.phase,
+      status: record.outcome === 'failed' ? 'failed' : 'succeeded',
+      at: record.endedAt,
+      facts: work.facts,
+    });
+  }
+  await deps.events.publish(
+    record.outcome === 'recovered'
+      ? DETAIL_TYPES.recoveryCompleted
+      : record.outcome === 'failed'
+        ? DETAIL_TYPES.recoveryFailed
+        : notDone,
+    record,
+  );
+};
