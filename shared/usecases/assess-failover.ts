@@ -110,6 +110,10 @@ export const proveTrigger = async (
   if (incident.plan !== input.plan || incident.alarmName !== input.trigger.alarmName) {
     refuse(`alarm incident ${incidentId} is alarm ${incident.alarmName} of plan ${incident.plan}`);
   }
+  // The intake settles `started` only after StartExecution, so an unsettled claim may be this run's; `ignored` never is.
+  if (incident.settled === 'ignored') {
+    refuse(`the alarm intake ignored alarm incident ${incidentId} (${incident.reason ?? 'no reason recorded'})`);
+  }
   return {
     type: 'alarm',
     alarmName: incident.alarmName,

@@ -222,6 +222,52 @@ describe('assessFailover', () => {
       expect(ledger.putRuns).toEqual([]);
     });
 
+    it('refuses an alarm trigger, naming trigger.type, when the intake settled the incident as ignored', async () => {
+      // Prepare
+      await openIncident();
+      await ledger.settleAlarmIncident({
+        incidentId: INCIDENT,
+        plan: 'orders',
+        alarmName: 'orders-primary-health',
+        stateTimestamp: '2026-11-25T03:00:59.000+0000',
+        impactStartedAt: '2026-11-25T02:58:00.000Z',
+        openedAt: '2026-11-25T03:01:00.000Z',
+        settled: 'ignored',
+        reason: 'a run of plan orders is in progress (incident orders-earlier)',
+      });
+
+      // Act
+      const assess = assessFailover({ input: alarmInput(), execution: alarmExecution }, deps);
+
+      // Assess
+      await expect(assess).rejects.toThrow(InvalidRunInputError);
+      await expect(assess).rejects.toThrow(
+        /trigger\.type: "alarm" is not accepted: the alarm intake ignored alarm incident orders-20261125T030059Z-1a2b3c4d \(a run of plan orders is in progress \(incident orders-earlier\)\)/,
+      );
+      expect(ledger.locks.size).toBe(0);
+      expect(ledger.putRuns).toEqual([]);
+    });
+
+    it('accepts an alarm trigger whose incident the intake settled as started', async () => {
+      // Prepare
+      await openIncident();
+      await ledger.settleAlarmIncident({
+        incidentId: INCIDENT,
+        plan: 'orders',
+        alarmName: 'orders-primary-health',
+        stateTimestamp: '2026-11-25T03:00:59.000+0000',
+        impactStartedAt: '2026-11-25T02:58:00.000Z',
+        openedAt: '2026-11-25T03:01:00.000Z',
+        settled: 'started',
+      });
+
+      // Act
+      const { run } = await assessFailover({ input: alarmInput(), execution: alarmExecution }, deps);
+
+      // Assess
+      expect(run.trigger.type).toBe('alarm');
+    });
+
     it('refuses an impact time given in the input', async () => {
       // Prepare
       await openIncident();
