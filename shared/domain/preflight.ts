@@ -40,14 +40,21 @@ export interface PreflightFinding {
 }
 
 /** What the adapters read about one database's standby. */
-export type StandbyReading =
+export type StandbyReading = (
   | { id: string; kind: 'rds-read-replica'; instance: DbInstanceState | undefined }
   | {
       id: string;
       kind: 'aurora-global';
       cluster: DbClusterState | undefined;
       global: GlobalClusterState | undefined;
-    };
+    }
+) & {
+  /**
+   * The describe failed (readiness only: Assess lets the error stop the step, which the state machine retries):
+   * the standby is neither passed nor reported missing; readiness reports it as "could not check".
+   */
+  error?: string;
+};
 
 /** One record as Route 53 lists it, reduced to what the checks look at. */
 export interface RecordSetReading {
@@ -67,6 +74,8 @@ export interface RecordPairReading {
   name: string;
   type: string;
   records: RecordSetReading[];
+  /** Route 53 did not answer for this pair (readiness only): its checks are skipped, readiness says "could not check". */
+  error?: string;
 }
 
 /** Another plan's run in progress (it holds that plan's lock) on resources this plan also names. */
@@ -333,6 +342,11 @@ export const preflight = (plan: Plan, readings: PreflightReadings, context: Pref
   let allPromoted = true;
   for (const db of plan.databases) {
     const reading = readings.databases.find((r) => r.id === db.id);
+    if (reading?.error !== undefined) {
+      // Not read: not known to be promoted, and no finding about a standby nobody saw.
+      allPromoted = false;
+      continue;
+    }
     if (db.kind === 'rds-read-replica') {
       const instance = reading?.kind === 'rds-read-replica' ? reading.instance : undefined;
       if (!instance || instance.replicationSource !== undefined) allPromoted = false;
@@ -353,7 +367,7 @@ export const preflight = (plan: Plan, readings: PreflightReadings, context: Pref
           r.name.toLowerCase() === record.name.toLowerCase() &&
           r.type === record.type,
       ) ?? { hostedZoneId: zone.hostedZoneId, name: record.name, type: record.type, records: [] };
-      findings.push(...checkRecordPair(zone, record, reading, allPromoted));
+      if (reading.error === undefined) findings.push(...checkRecordPair(zone, record, reading, allPromoted));
     }
   }
   findings.push(...checkClaims(readings.claims));

@@ -4,7 +4,7 @@ import type { PreflightFinding, RecordPairReading } from './preflight';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
 import { type PermissionReading, permissionChecks } from './step-permissions';
-import { type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
+import { couldNotCheck, type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
 
 /**
  * Readiness: "if the primary region died now, would this plan recover within its budgets?" The preflight's findings
@@ -41,6 +41,13 @@ export interface HealthCheckReading {
   config?: { intervalSeconds: number; failureThreshold: number };
 }
 
+/** A read that failed (AWS refused, throttled or did not answer): the resource, the call and the error. */
+export interface UnreadReading {
+  resource: string;
+  call: string;
+  error: string;
+}
+
 export interface ReadinessReadings {
   preflightFindings: PreflightFinding[];
   records: RecordPairReading[];
@@ -58,6 +65,11 @@ export interface ReadinessReadings {
   wiring?: WiringReadings;
   /** IAM's policy simulation of each step's role on this plan's resources, when the use case ran it. */
   permissions?: PermissionReading[];
+  /**
+   * The reads that failed (a standby, a record pair, an alarm, a health check, the ledger): each is a "could not
+   * check" finding, never a pass; what it would have shown is left out of the other checks.
+   */
+  unread?: UnreadReading[];
 }
 
 export interface RtoTerm {
@@ -264,6 +276,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
       });
     }
   }
+  for (const { resource, call, error } of readings.unread ?? []) findings.push(couldNotCheck(resource, call, error));
   if (readings.wiring) findings.push(...wiringChecks(readings.wiring));
   if (readings.permissions) findings.push(...permissionChecks(plan, readings.permissions));
   return findings;

@@ -40,12 +40,20 @@ export const parseRuleTarget = (rule: string): { eventBusName: string; name: str
     : { eventBusName: rule.slice(0, separator), name: rule.slice(separator + 1) };
 };
 
-const couldNotCheck = (resource: string, call: string, error: string): WiringFinding => ({
+/**
+ * The finding for a read that failed: it names the resource, the call and the error, and it is never a pass (a
+ * plan with one is not ready). Every readiness reading that can fail ends here, so one rule holds for all.
+ */
+export const couldNotCheck = (
+  resource: string,
+  call: string,
+  error: string,
+): { check: typeof COULD_NOT_CHECK; resource: string; expected: string; found: string; fix: string } => ({
   check: COULD_NOT_CHECK,
   resource,
   expected: `an answer to ${call}`,
   found: error,
-  fix: `check that the readiness role may call ${call} and that the service answers in this region; the next run checks again`,
+  fix: `check that the readiness role may call ${call} and that the service answers (the error says which); the next run checks again`,
 });
 
 /** One finding per rule not enabled, state machine absent or not active, queue with messages, or reading that failed. */

@@ -3,8 +3,16 @@ import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
 import type { SwitchbackWiring } from '../aws/wiring';
 import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
+import type { StandbyReading } from '../domain/preflight';
 import { preflight } from '../domain/preflight';
-import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
+import {
+  type AlarmReading,
+  assessReadiness,
+  type HealthCheckReading,
+  type PlanReadiness,
+  type UnreadReading,
+} from '../domain/readiness';
+import type { DatabaseAssessment } from '../domain/run';
 import { type PermissionReading, stepPermissions } from '../domain/step-permissions';
 import { planTopology } from '../domain/topology';
 import type { WiringReadings, WiringTargets } from '../domain/wiring';
@@ -13,7 +21,7 @@ import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { readDatabase } from './assess-failover';
-import { readPreflight, readStandby } from './read-preflight';
+import { describeError, readPreflight, readStandby } from './read-preflight';
 
 /** How many restore-test records readiness reads: a year of weekly tests for a few databases. */
 const HISTORY_RESTORE_TESTS = 200;
@@ -96,23 +104,104 @@ const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['w
   return { rules, stateMachines, queues };
 };
 
+/** Where a standby is, as the preflight's findings name it (`rds:<region>:<identifier>`). */
+const standbyResource = (db: Plan['databases'][number]): { resource: string; call: string } =>
+  db.kind === 'rds-read-replica'
+    ? { resource: `rds:${db.replica.region}:${db.replica.instance}`, call: 'rds:DescribeDBInstances' }
+    : {
+        resource: `rds:${db.secondary.region}:${db.secondary.cluster}`,
+        call: 'rds:DescribeDBClusters and rds:DescribeGlobalClusters',
+      };
+
 /**
  * Readiness of one plan now: the preflight Assess would run for an alarm-started failover, plus the checks that may
  * use other regions' control planes (the alarms in us-east-1, the health checks, the plan's run history), and the
- * projected RTO (shared/domain/readiness.ts). Reads only: nothing is changed.
+ * projected RTO (shared/domain/readiness.ts). Reads only: nothing is changed. A read that fails (AWS refuses,
+ * throttles or does not answer) is a "could not check" finding naming the resource, the call and the error: never a
+ * crash of the run, never a pass.
  */
 export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
   const now = deps.clock.now();
-  const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
+  const unread: UnreadReading[] = [];
+  /** The read's answer, or `failed` after noting the failure. */
+  const failed = Symbol('failed');
+  const attempt = async <T>(resource: string, call: string, read: () => Promise<T>): Promise<T | typeof failed> => {
+    try {
+      return await read();
+    } catch (error) {
+      unread.push({ resource, call, error: describeError(error) });
+      return failed;
+    }
+  };
+  const standbys: StandbyReading[] = await Promise.all(
+    plan.databases.map(async (db) => {
+      const { resource, call } = standbyResource(db);
+      try {
+        return await readStandby(db, deps.rds);
+      } catch (error) {
+        unread.push({ resource, call, error: describeError(error) });
+        return db.kind === 'rds-read-replica'
+          ? { id: db.id, kind: db.kind, instance: undefined, error: describeError(error) }
+          : { id: db.id, kind: db.kind, cluster: undefined, global: undefined, error: describeError(error) };
+      }
+    }),
+  );
+  // Another plan's lock that cannot be read is a claim nobody can rule out.
+  const ledger = {
+    getLock: async (name: string) => {
+      const lock = await attempt(`the ledger's lock of plan ${name}`, 'dynamodb:GetItem', () =>
+        deps.ledger.getLock(name),
+      );
+      return lock === failed ? undefined : lock;
+    },
+  };
   const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions] = await Promise.all([
-    readPreflight(plan, deps, standbys),
-    Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
-    deps.alarms.describeAlarms(plan.trigger.alarms),
-    deps.ledger.listRuns(plan.app, HISTORY_RUNS),
-    deps.restoreTests?.listRestoreTests(plan.app, HISTORY_RESTORE_TESTS),
+    readPreflight(plan, { plans: deps.plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, {
+      keepRecordErrors: true,
+    }),
+    Promise.all(
+      plan.databases.map((db, index) => {
+        const standby = standbys[index];
+        if (standby?.error !== undefined) return failed;
+        return attempt(`database ${db.id}`, 'its replica lag and backups (cloudwatch:GetMetricData, rds)', () =>
+          readDatabase(db, deps, now, standby),
+        );
+      }),
+    ),
+    // One call for every alarm of the trigger: when it fails, each alarm is one that could not be checked.
+    deps.alarms.describeAlarms(plan.trigger.alarms).catch((error: unknown): typeof failed => {
+      for (const name of plan.trigger.alarms) {
+        unread.push({
+          resource: `cloudwatch:alarm/${name}`,
+          call: 'cloudwatch:DescribeAlarms',
+          error: describeError(error),
+        });
+      }
+      return failed;
+    }),
+    attempt(`the ledger's runs of plan ${plan.app}`, 'dynamodb:Query', () =>
+      deps.ledger.listRuns(plan.app, HISTORY_RUNS),
+    ),
+    deps.restoreTests
+      ? attempt(`the ledger's restore tests of plan ${plan.app}`, 'dynamodb:Query', () =>
+          (deps.restoreTests as NonNullable<CheckReadinessDeps['restoreTests']>).listRestoreTests(
+            plan.app,
+            HISTORY_RESTORE_TESTS,
+          ),
+        )
+      : undefined,
     deps.wiring ? readWiring(deps.wiring) : undefined,
     deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
   ]);
+  for (const pair of preflightReadings.records) {
+    if (pair.error !== undefined) {
+      unread.push({
+        resource: `route53:${pair.hostedZoneId}/${pair.name}/${pair.type}`,
+        call: 'route53:ListResourceRecordSets',
+        error: pair.error,
+      });
+    }
+  }
   // The health checks of the primary region's records: what the alarms should watch.
   const healthCheckIds = [
     ...new Set(
@@ -127,27 +216,33 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       ),
     ),
   ];
-  const healthChecks: HealthCheckReading[] = await Promise.all(
-    healthCheckIds.map(async (id) => {
-      const config = await deps.route53.getHealthCheck(id);
-      return config ? { id, config } : { id };
-    }),
-  );
+  const healthChecks: HealthCheckReading[] = (
+    await Promise.all(
+      healthCheckIds.map(async (id) => {
+        const config = await attempt(`route53:healthcheck/${id}`, 'route53:GetHealthCheck', () =>
+          deps.route53.getHealthCheck(id),
+        );
+        return config === failed ? [] : [config ? { id, config } : { id }];
+      }),
+    )
+  ).flat();
+  const read = assessments.filter((db): db is DatabaseAssessment => db !== failed);
   // The decision's backup warnings, as a live failover would see them now (no skip, no approval in the way).
-  const backupWarnings = decide(plan, assessments, 'live', planTopology(plan), now).warnings;
+  const backupWarnings = decide(plan, read, 'live', planTopology(plan), now).warnings;
   const readiness = assessReadiness(
     plan,
     {
       preflightFindings: preflight(plan, preflightReadings, { switchover: false }),
       records: preflightReadings.records,
-      alarms,
+      alarms: alarms === failed ? [] : alarms,
       healthChecks,
-      lags: assessments.filter((db) => !db.alreadyPromoted).map((db) => ({ id: db.id, lagSeconds: db.lagSeconds })),
+      lags: read.filter((db) => !db.alreadyPromoted).map((db) => ({ id: db.id, lagSeconds: db.lagSeconds })),
       backupWarnings,
-      history,
-      ...(restoreTests ? { restoreTests } : {}),
+      history: history === failed ? [] : history,
+      ...(restoreTests && restoreTests !== failed ? { restoreTests } : {}),
       ...(wiring ? { wiring } : {}),
       ...(permissions ? { permissions } : {}),
+      unread,
     },
     now,
   );

@@ -37,7 +37,16 @@ export const readStandby = async (db: Database, rds: ReadPreflightDeps['rds']): 
   return { id: db.id, kind: db.kind, cluster, global };
 };
 
-const readRecords = async (plan: Plan, route53: ReadPreflightDeps['route53']): Promise<RecordPairReading[]> =>
+/** An error as one line for a finding: its name and message. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** `keepErrors`: a pair Route 53 did not answer for is returned with its error (readiness) instead of thrown. */
+const readRecords = async (
+  plan: Plan,
+  route53: ReadPreflightDeps['route53'],
+  keepErrors = false,
+): Promise<RecordPairReading[]> =>
   Promise.all(
     plan.dns.flatMap((zone) =>
       zone.records.map(async (record) => {
@@ -47,6 +56,7 @@ const readRecords = async (plan: Plan, route53: ReadPreflightDeps['route53']): P
         } catch (error) {
           // A zone that does not exist holds no record: the record checks say so, with the fix.
           if (awsErrorName(error) === 'NoSuchHostedZone') return { ...base, records: [] };
+          if (keepErrors) return { ...base, records: [], error: describeError(error) };
           throw error;
         }
       }),
@@ -76,11 +86,13 @@ export const readPreflight = async (
   plan: Plan,
   deps: ReadPreflightDeps,
   standbys?: StandbyReading[],
-  options: { live?: boolean } = {},
+  options: { live?: boolean; keepRecordErrors?: boolean } = {},
 ): Promise<PreflightReadings> => {
   const [databases, records, claims] = await Promise.all([
     standbys ?? Promise.all(plan.databases.map((db) => readStandby(db, deps.rds))),
-    readRecordsOnPath(plan, deps.route53, options.live === true),
+    options.keepRecordErrors
+      ? readRecords(plan, deps.route53, true).then((pairs) => ({ records: pairs }))
+      : readRecordsOnPath(plan, deps.route53, options.live === true),
     readClaims(plan, deps),
   ]);
   return { databases, ...records, claims };

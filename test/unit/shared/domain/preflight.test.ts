@@ -277,6 +277,34 @@ describe('preflight checks', () => {
       expect(checks).toEqual(['standby-exists']);
     });
 
+    it('leaves a standby or a record pair that could not be read to the caller, without a finding about it', () => {
+      const readings = healthyReadings();
+      readings.databases[0] = { id: 'orders-db', kind: 'rds-read-replica', instance: undefined, error: 'Throttling' };
+      readings.records = [{ ...pair([]), error: 'TimeoutError: no answer' }];
+      expect(preflight(plan, readings, { switchover: false })).toEqual([]);
+    });
+
+    it('does not accept flipped records while a standby could not be read (not known to be promoted)', () => {
+      const readings = healthyReadings();
+      // Aurora promoted (the standby is the writer), the replica unread: the flip is not explained.
+      readings.databases[1] = {
+        id: 'catalog',
+        kind: 'aurora-global',
+        cluster: secondary(),
+        global: globalCluster({
+          members: [
+            { clusterArn: CATALOG_EAST_ARN, clusterIdentifier: 'catalog-east', region: 'us-east-1', isWriter: false },
+            { clusterArn: CATALOG_WEST_ARN, clusterIdentifier: 'catalog-west', region: 'us-west-2', isWriter: true },
+          ],
+        }),
+      };
+      readings.databases[0] = { id: 'orders-db', kind: 'rds-read-replica', instance: undefined, error: 'Throttling' };
+      readings.records = [
+        pair([failoverRecord('api-us-east-1', 'SECONDARY'), failoverRecord('api-us-west-2', 'PRIMARY')]),
+      ];
+      expect(preflight(plan, readings, { switchover: false }).map((f) => f.check)).toEqual(['record-roles']);
+    });
+
     it('describes a finding in one line with resource, expected, found and fix', () => {
       const [finding] = checkReadReplica(ordersDb, undefined);
       expect(describeFinding(finding as NonNullable<typeof finding>)).toMatch(
