@@ -40,8 +40,11 @@ export interface CliDeps {
   workflow(target: AwsTarget): WorkflowPort;
   /** Who the caller's AWS credentials belong to (STS), for approvals. */
   identity(target: AwsTarget): IdentityPort;
-  /** The readings readiness takes (the plans' resources in their regions, the alarms, the ledger's run history). */
-  readiness(target: AwsTarget): Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>;
+  /**
+   * The readings readiness takes, the scheduled function's own (the plans' resources in their regions, the alarms,
+   * the ledger's history, and the wiring and roles that `functionName`, the deployed readiness function, is given).
+   */
+  readiness(target: AwsTarget, functionName: string): Promise<Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>>;
   /** Records the command's exit code (`main` in cli/program.ts returns it). */
   setExitCode(code: number): void;
 }

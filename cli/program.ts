@@ -6,13 +6,9 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command, CommanderError } from 'commander';
 import * as z from 'zod';
-import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
-import { RdsAdapter } from '../shared/aws/rds';
-import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
-import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { InvalidRunInputError, SwitchbackError } from '../shared/errors';
 import { systemClock } from '../shared/runtime/clock';
@@ -20,7 +16,7 @@ import { registerApprove } from './commands/approve';
 import { registerDrill } from './commands/drill';
 import { registerHistory } from './commands/history';
 import { registerPlan } from './commands/plan';
-import { registerReadiness } from './commands/readiness';
+import { awsReadinessDeps, registerReadiness } from './commands/readiness';
 import { registerRestoreTest } from './commands/restore-test';
 import { registerRun } from './commands/run';
 import { registerStatus } from './commands/status';
@@ -90,21 +86,17 @@ const awsDeps = (env: CliEnv, streams: CliStreams, io: CliIo, setExitCode: (code
       ...(target.stateMachineArn ? { stateMachineArn: target.stateMachineArn } : {}),
     }),
   identity: (target) => new StsIdentity({ client: new STSClient({ region: target.region }) }),
-  // Each adapter builds its clients in the regions it reads (RDS and CloudWatch per plan region, Route 53 and the
-  // health alarms in us-east-1); the ledger is the deployment's.
-  readiness: (target) => ({
-    rds: new RdsAdapter(),
-    route53: new Route53Adapter(),
-    alarms: new CloudWatchAlarms(),
-    replicaLag: new CloudWatchReplicaLag(),
-    ledger: awsDeps(env, streams, io, setExitCode).ledger(target),
-    restoreTests: new DynamoRestoreTestLedger({
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: target.region }), {
-        marshallOptions: { removeUndefinedValues: true },
+  // The scheduled function's readings (shared/aws/readiness-adapters.ts), on the targets it was deployed with.
+  readiness: (target, functionName) =>
+    awsReadinessDeps(target, functionName, {
+      ledger: awsDeps(env, streams, io, setExitCode).ledger(target),
+      restoreTests: new DynamoRestoreTestLedger({
+        client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: target.region }), {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+        tableName: target.tableName,
       }),
-      tableName: target.tableName,
     }),
-  }),
 });
 
 const oneLine = (text: string): string => text.replace(/\n\s*/g, ' ');

@@ -1,14 +1,9 @@
 import * as z from 'zod';
-import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { EventBridgeEvents } from '../shared/aws/events';
-import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
-import { RdsAdapter } from '../shared/aws/rds';
-import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
-import { Route53Adapter } from '../shared/aws/route53';
-import { SwitchbackWiring } from '../shared/aws/wiring';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/validate';
 import { systemClock } from '../shared/runtime/clock';
@@ -21,33 +16,23 @@ import { type RecordReadinessDeps, recordReadiness } from '../shared/usecases/re
 /** The input each plan's EventBridge Scheduler schedule sends (serverless.yml, scripts/plan-resources.js). */
 const readinessEventSchema = z.looseObject({ plan: z.string().min(1, { error: 'expected the plan name' }) });
 
-let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
-// Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
-// test that brings its own (setPlans) is heard.
-const defaultDeps = (): RecordReadinessDeps => {
-  adapters ??= {
-    rds: new RdsAdapter(),
-    route53: new Route53Adapter(),
-    alarms: new CloudWatchAlarms(),
-    replicaLag: new CloudWatchReplicaLag(),
-    ledger: new DynamoLedger(),
-    restoreTests: new DynamoRestoreTestLedger(),
-    wiring: {
-      targets: {
-        rules: config().WIRING_RULES,
-        stateMachineArns: config().WIRING_STATE_MACHINE_ARNS,
-        deadLetterQueueUrls: config().WIRING_DEAD_LETTER_QUEUE_URLS,
-      },
-      reader: new SwitchbackWiring(),
-    },
-    ...(Object.keys(config().FUNCTION_ROLE_ARNS).length
-      ? { permissions: { roles: config().FUNCTION_ROLE_ARNS, simulator: new IamPolicySimulator() } }
-      : {}),
+/** Built once per process: the same readings as `switchback readiness` (shared/aws/readiness-adapters.ts). */
+const buildAdapters = (): Omit<RecordReadinessDeps, 'plans'> => {
+  const ledger = new DynamoLedger();
+  return {
+    ...readinessAdapters(readinessTargetsOf(config()), { ledger, restoreTests: new DynamoRestoreTestLedger() }),
+    ledger,
     metrics: new EmfMetrics(),
     events: new EventBridgeEvents(),
     clock: systemClock,
     log: logger,
   };
+};
+
+let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
+// The plans are looked up on every call, so that a drill or a test that brings its own (setPlans) is heard.
+const defaultDeps = (): RecordReadinessDeps => {
+  adapters ??= buildAdapters();
   return { ...adapters, plans: plans() };
 };
 

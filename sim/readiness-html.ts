@@ -17,7 +17,7 @@ export const renderReadinessHtml = (plans: readonly PlanReadiness[]): string => 
         ? `<table><tr><th>Check</th><th>Resource</th><th>Expected</th><th>Found</th><th>Fix</th></tr>${readiness.findings
             .map(
               (f) =>
-                `<tr><td>${escapeHtml(f.check)}</td><td><code>${escapeHtml(f.resource)}</code></td><td>${escapeHtml(f.expected)}</td><td class="bad">${escapeHtml(f.found)}</td><td>${escapeHtml(f.fix)}</td></tr>`,
+                `<tr><td>${escapeHtml(f.check)}${f.warning ? ' (warning)' : ''}</td><td><code>${escapeHtml(f.resource)}</code></td><td>${escapeHtml(f.expected)}</td><td class="${f.warning ? 'muted' : 'bad'}">${escapeHtml(f.found)}</td><td>${escapeHtml(f.fix)}</td></tr>`,
             )
             .join('')}</table>`
         : '<p class="muted">Every check passed.</p>';

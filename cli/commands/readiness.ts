@@ -2,11 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { readDeployedTargets } from '../../shared/aws/deployed-targets';
+import { type ReadinessTargets, readinessAdapters } from '../../shared/aws/readiness-adapters';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import { loadPlanDirectory, loadPlanFile, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
-import { checkReadiness } from '../../shared/usecases/check-readiness';
-import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+import { type CheckReadinessDeps, checkReadiness } from '../../shared/usecases/check-readiness';
+import { describeError } from '../../shared/usecases/read-preflight';
+import { type AwsTarget, type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
 
 /**
  * `switchback readiness`: would each plan recover within its budgets if its primary region died now? Against the
@@ -22,7 +25,41 @@ export interface ReadinessCommandOptions extends TargetOptions {
   json?: boolean;
   local?: boolean;
   out: string;
+  /** The deployed readiness function whose wiring and roles are checked (default `switchback-<stage>-readiness`). */
+  function?: string;
 }
+
+const NO_TARGETS: ReadinessTargets = {
+  wiring: { rules: [], stateMachineArns: [], deadLetterQueueUrls: [] },
+  roles: {},
+};
+
+/**
+ * The scheduled function's readings against AWS, on the wiring and roles the deployed function `functionName` is
+ * given (its environment, read with GetFunctionConfiguration): the CLI checks what the schedule checks. When that
+ * read fails, the other checks still run and the wiring and roles are one "could not check" finding, never a pass.
+ */
+export const awsReadinessDeps = async (
+  target: AwsTarget,
+  functionName: string,
+  stores: Pick<CheckReadinessDeps, 'ledger' | 'restoreTests'>,
+  readTargets: typeof readDeployedTargets = readDeployedTargets,
+): Promise<Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>> => {
+  try {
+    return readinessAdapters(await readTargets(functionName, target.region), stores, { region: target.region });
+  } catch (error) {
+    return {
+      ...readinessAdapters(NO_TARGETS, stores, { region: target.region }),
+      notRead: [
+        {
+          resource: `lambda:${target.region}:function:${functionName} (Switchback's wiring and the runbook roles it names)`,
+          call: 'lambda:GetFunctionConfiguration',
+          error: describeError(error),
+        },
+      ],
+    };
+  }
+};
 
 const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile();
 
@@ -63,7 +100,9 @@ export const formatReadiness = (readiness: PlanReadiness): string => {
     `  replica lag now: ${readiness.replicaLagSeconds === null ? 'unknown' : `${readiness.replicaLagSeconds} s`}`,
   ];
   for (const finding of readiness.findings) {
-    lines.push(`  finding: ${finding.resource}: expected ${finding.expected}, found ${finding.found}`);
+    lines.push(
+      `  ${finding.warning ? 'warning (not blocking)' : 'finding'}: ${finding.resource}: expected ${finding.expected}, found ${finding.found}`,
+    );
     lines.push(`    fix: ${finding.fix}`);
   }
   return `${lines.join('\n')}\n`;
@@ -76,7 +115,7 @@ const checkAgainstAws = async (
   deps: CliDeps,
 ): Promise<PlanReadiness[]> => {
   const target = resolveTarget(options, deps.env);
-  const adapters = deps.readiness(target);
+  const adapters = await deps.readiness(target, options.function ?? `switchback-${options.stage}-readiness`);
   const registry = new PlanRegistry(plans);
   const results: PlanReadiness[] = [];
   for (const plan of plans) {
@@ -127,6 +166,10 @@ export const registerReadiness = (program: Command, deps: CliDeps): void => {
     .option('--region <region>', "Switchback's region, for its ledger (default: $AWS_REGION)")
     .option('--stage <stage>', 'deployment stage', 'dev')
     .option('--table <name>', 'ledger table (default: switchback-<stage>-ledger)')
+    .option(
+      '--function <name>',
+      'the deployed readiness function, whose wiring and roles are checked (default: switchback-<stage>-readiness)',
+    )
     .action(async (options: ReadinessCommandOptions) => {
       deps.setExitCode(await runReadinessCommand(options, deps));
     });

@@ -27,6 +27,8 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'projected-rto'
     | 'role-permission'
     | WiringCheck;
+  /** A warning: shown with the findings, but it does not make the plan not ready. */
+  warning?: true;
 }
 
 /** A CloudWatch alarm of the plan's trigger, as DescribeAlarms shows it (undefined: no such alarm). */
@@ -266,13 +268,28 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
   }
   // Restore tests age: judged at the readiness time (`at`), given by assessReadiness.
   if (readings.restoreTests && at) {
-    for (const found of checkRestoreTests(plan, readings.restoreTests, at).findings) {
+    const restoreTests = checkRestoreTests(plan, readings.restoreTests, at);
+    const expected = `per database a passing restore test within backups.restoreTest.maxAgeDays, restored within the RTO budget of ${plan.budgets.rtoSeconds} s`;
+    for (const found of restoreTests.findings) {
       findings.push({
         check: 'restore-test',
         resource: `restore tests of plan ${plan.app}`,
-        expected: `per database a passing restore test within backups.restoreTest.maxAgeDays, restored within the RTO budget of ${plan.budgets.rtoSeconds} s`,
+        expected,
         found,
         fix: `run \`switchback restore-test --plan ${plan.app}\` and fix what it reports (add backups.restoreTest to the plan if it has none)`,
+      });
+    }
+    // Never tested: a fresh deployment whose weekly schedule has not run yet (the wiring check sees a schedule that
+    // is missing or disabled). A failover promotes the standbys and never restores a backup, so this alone does not
+    // make the plan not ready; a test that failed or grew stale does.
+    for (const id of restoreTests.untested) {
+      findings.push({
+        check: 'restore-test',
+        resource: `restore tests of plan ${plan.app}`,
+        expected,
+        found: `${id}: no restore test on record yet (the plan's restore-test schedule has not run)`,
+        fix: `run \`switchback restore-test --plan ${plan.app}\` now, or let the schedule (${plan.backups.restoreTest?.schedule ?? 'backups.restoreTest.schedule'}) run it`,
+        warning: true,
       });
     }
   }
@@ -282,7 +299,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
   return findings;
 };
 
-/** Readiness of one plan: ready only when nothing is found and the projected RTO fits the budget. */
+/** Readiness of one plan: ready only when nothing but warnings is found and the projected RTO fits the budget. */
 export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Date): PlanReadiness => {
   const projectedRto = projectRto(plan, readings);
   const findings: ReadinessFinding[] = [...readings.preflightFindings, ...readinessChecks(plan, readings, at)];
@@ -300,7 +317,7 @@ export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Dat
   return {
     plan: plan.app,
     at: at.toISOString(),
-    ready: findings.length === 0,
+    ready: findings.every((finding) => finding.warning),
     findings,
     projectedRto,
     replicaLagSeconds: lags.some((lag) => lag === null) ? null : Math.max(0, ...(lags as number[])),

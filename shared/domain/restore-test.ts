@@ -151,12 +151,18 @@ export const buildRestoreTestRecord = (input: {
 export interface RestoreTestReadiness {
   ok: boolean;
   findings: string[];
+  /**
+   * The databases with no restore test on record at all: a deployment whose schedule has not run yet (readiness
+   * says so as a warning; once a test is recorded, a failed or stale one is a finding).
+   */
+  untested: string[];
 }
 
 /**
  * The readiness check of a plan's restore tests (pure; the readiness report calls it with the ledger's records):
  * flagged when a database has no passing test within `maxAgeDays`, or when its newest passing restore took longer
- * than the plan's RTO budget. A plan without `backups.restoreTest` is flagged too: its backups are unproven.
+ * than the plan's RTO budget. A plan without `backups.restoreTest` is flagged too: its backups are unproven. A
+ * database with no test on record at all is `untested` rather than flagged (its schedule has not run yet).
  */
 export const checkRestoreTests = (
   plan: Plan,
@@ -165,15 +171,24 @@ export const checkRestoreTests = (
 ): RestoreTestReadiness => {
   const settings = plan.backups.restoreTest;
   if (!settings) {
-    return { ok: false, findings: [`${plan.app}: no backups.restoreTest: its backups have never been restored`] };
+    return {
+      ok: false,
+      findings: [`${plan.app}: no backups.restoreTest: its backups have never been restored`],
+      untested: [],
+    };
   }
   const findings: string[] = [];
+  const untested: string[] = [];
   const oldest = now.getTime() - settings.maxAgeDays * 86_400_000;
   const ageDays = (at: string) => Math.floor((now.getTime() - Date.parse(at)) / 86_400_000);
   for (const db of plan.databases) {
     const tests = records
       .filter((r) => r.plan === plan.app && r.databaseId === db.id)
       .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+    if (tests.length === 0) {
+      untested.push(db.id);
+      continue;
+    }
     // The latest test failing is news even when an older one passed: the backups may have broken since.
     const latest = tests[0];
     if (latest && !latest.passed) {
@@ -195,5 +210,5 @@ export const checkRestoreTests = (
       );
     }
   }
-  return { ok: findings.length === 0, findings };
+  return { ok: findings.length === 0, findings, untested };
 };

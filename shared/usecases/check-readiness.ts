@@ -46,6 +46,8 @@ export interface CheckReadinessDeps {
    * without it, not checked.
    */
   permissions?: { roles: Readonly<Record<string, string>>; simulator: Pick<IamPolicySimulator, 'simulate'> };
+  /** Reads the caller made for these checks and that failed (the CLI reading the deployment's targets). */
+  notRead?: readonly UnreadReading[];
   clock: Clock;
   log: Log;
 }
@@ -122,7 +124,7 @@ const standbyResource = (db: Plan['databases'][number]): { resource: string; cal
  */
 export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
   const now = deps.clock.now();
-  const unread: UnreadReading[] = [];
+  const unread: UnreadReading[] = [...(deps.notRead ?? [])];
   /** The read's answer, or `failed` after noting the failure. */
   const failed = Symbol('failed');
   const attempt = async <T>(resource: string, call: string, read: () => Promise<T>): Promise<T | typeof failed> => {

@@ -17,7 +17,7 @@ export const fakeDeps = (
     ledger?: Partial<LedgerPort>;
     workflow?: Partial<WorkflowPort>;
     identity?: Partial<IdentityPort>;
-    readiness?: ReturnType<CliDeps['readiness']>;
+    readiness?: Awaited<ReturnType<CliDeps['readiness']>>;
     env?: Partial<CliEnv>;
     now?: Date;
   } = {},
@@ -25,6 +25,7 @@ export const fakeDeps = (
   const captured = captureIo();
   const targets: Parameters<CliDeps['ledger']>[0][] = [];
   const exitCodes: number[] = [];
+  const readinessFunctions: string[] = [];
   const deps: CliDeps = {
     io: captured.io,
     stdout: { write: (text: string) => captured.out.push(text) },
@@ -43,11 +44,12 @@ export const fakeDeps = (
       targets.push(target);
       return parts.identity as IdentityPort;
     },
-    readiness: (target) => {
+    readiness: async (target, functionName) => {
       targets.push(target);
+      readinessFunctions.push(functionName);
       if (!parts.readiness) throw new Error('this test gave no readiness adapters');
       return parts.readiness;
     },
   };
-  return { deps, targets, exitCodes, ...captured };
+  return { deps, targets, readinessFunctions, exitCodes, ...captured };
 };

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { resolvePlans, runReadinessCommand } from '../../../../cli/commands/readiness';
+import { awsReadinessDeps, resolvePlans, runReadinessCommand } from '../../../../cli/commands/readiness';
+import type { ReadinessTargets } from '../../../../shared/aws/readiness-adapters';
 import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import { FakeLedger } from '../../../support/fakes';
 import { ordersPlanInput } from '../../../support/plan-fixtures';
@@ -28,6 +29,7 @@ describe('switchback readiness (against AWS)', () => {
       deps,
       out: printed,
       targets,
+      readinessFunctions,
     } = fakeDeps({
       readiness: { ...world, ledger: new FakeLedger() },
       env: { region: 'us-west-2' },
@@ -40,6 +42,7 @@ describe('switchback readiness (against AWS)', () => {
     // Assess
     expect(code).toBe(0);
     expect(targets).toEqual([{ region: 'us-west-2', tableName: 'switchback-prod-ledger' }]);
+    expect(readinessFunctions).toEqual(['switchback-prod-readiness']);
     const [readiness] = JSON.parse(printed.join('\n')) as PlanReadiness[];
     expect(readiness).toMatchObject({ plan: 'orders', ready: true, findings: [], at: NOW });
     expect(readiness?.projectedRto.terms.detection.source).toBe('health check 30 s x 3 + alarm 60 s x 1');
@@ -65,6 +68,78 @@ describe('switchback readiness (against AWS)', () => {
     expect(text).toContain('✗ orders: NOT READY');
     expect(text).toContain('rds:us-west-2:orders-db-replica');
     expect(text).toMatch(/fix: .*orders-db-replica/);
+  });
+
+  it('checks the wiring and the roles of the readiness function named by --function', async () => {
+    // Prepare
+    const { dir, out } = plansFolder();
+    const { deps, readinessFunctions } = fakeDeps({
+      readiness: { ...readinessWorld(), ledger: new FakeLedger() },
+      env: { region: 'us-west-2' },
+      now: new Date(NOW),
+    });
+
+    // Act
+    await runReadinessCommand({ plans: dir, out, stage: 'dev', json: true, function: 'dr-readiness' }, deps);
+
+    // Assess
+    expect(readinessFunctions).toEqual(['dr-readiness']);
+  });
+
+  it("builds the scheduled function's readings on the wiring and roles the deployed function is given", async () => {
+    // Prepare
+    const deployed: ReadinessTargets = {
+      wiring: {
+        rules: ['switchback-dev-on-health-alarm-rule-1'],
+        stateMachineArns: ['arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover'],
+        deadLetterQueueUrls: ['https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq'],
+      },
+      roles: { assess: 'arn:aws:iam::123456789012:role/switchback-dev-assess' },
+    };
+    const asked: [string, string][] = [];
+
+    // Act
+    const readings = await awsReadinessDeps(
+      { region: 'us-west-2', tableName: 'switchback-dev-ledger' },
+      'switchback-dev-readiness',
+      { ledger: new FakeLedger() },
+      async (name, region) => {
+        asked.push([name, region]);
+        return deployed;
+      },
+    );
+
+    // Assess
+    expect(asked).toEqual([['switchback-dev-readiness', 'us-west-2']]);
+    expect(readings.wiring?.targets).toEqual(deployed.wiring);
+    expect(readings.permissions?.roles).toEqual(deployed.roles);
+    expect(readings.notRead).toBeUndefined();
+  });
+
+  it("reports the deployment's targets it could not read as 'could not check', and checks the rest", async () => {
+    // Act
+    const readings = await awsReadinessDeps(
+      { region: 'us-west-2', tableName: 'switchback-dev-ledger' },
+      'switchback-dev-readiness',
+      { ledger: new FakeLedger() },
+      async () => {
+        throw Object.assign(new Error('Function not found: switchback-dev-readiness'), {
+          name: 'ResourceNotFoundException',
+        });
+      },
+    );
+
+    // Assess
+    expect(readings.notRead).toEqual([
+      {
+        resource:
+          "lambda:us-west-2:function:switchback-dev-readiness (Switchback's wiring and the runbook roles it names)",
+        call: 'lambda:GetFunctionConfiguration',
+        error: 'ResourceNotFoundException: Function not found: switchback-dev-readiness',
+      },
+    ]);
+    expect(readings.wiring?.targets).toEqual({ rules: [], stateMachineArns: [], deadLetterQueueUrls: [] });
+    expect(readings.permissions).toBeUndefined();
   });
 
   it('names the plans it has when --plan names none of them', () => {

@@ -189,4 +189,37 @@ describe('assessReadiness with restore tests', () => {
     );
     expect(readiness.findings.filter((f) => f.check === 'restore-test')).toEqual([]);
   });
+
+  it('warns, without making the plan not ready, about a database with no restore test on record yet (a fresh deployment)', () => {
+    const readiness = assessReadiness(
+      restoreTestPlan(),
+      readings({ restoreTests: [passed('catalog', '2026-11-24T03:00:00.000Z', 700)] }),
+      AT,
+    );
+    expect(readiness.ready).toBe(true);
+    expect(readiness.findings).toEqual([
+      expect.objectContaining({
+        check: 'restore-test',
+        found: "orders-db: no restore test on record yet (the plan's restore-test schedule has not run)",
+        fix: expect.stringMatching(
+          /^run `switchback restore-test --plan orders` now, or let the schedule \(.+\) run it$/,
+        ),
+        warning: true,
+      }),
+    ]);
+  });
+
+  it('is not ready when a warning comes with a finding: only warnings leave a plan ready', () => {
+    const readiness = assessReadiness(
+      restoreTestPlan(),
+      readings({ restoreTests: [], lags: [{ id: 'orders-db', lagSeconds: 600 }] }),
+      AT,
+    );
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings.map((f) => [f.check, f.warning ?? false])).toEqual([
+      ['lag-within-rpo', false],
+      ['restore-test', true],
+      ['restore-test', true],
+    ]);
+  });
 });

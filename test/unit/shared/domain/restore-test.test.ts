@@ -87,7 +87,7 @@ describe('checkRestoreTests', () => {
       [passing('orders-db', '2026-01-19T00:00:00Z'), passing('catalog', '2026-01-18T00:00:00Z')],
       now,
     );
-    expect(result).toEqual({ ok: true, findings: [] });
+    expect(result).toEqual({ ok: true, findings: [], untested: [] });
   });
 
   it('flags a database whose newest passing test is too old, missing, or slower than the RTO budget', () => {
@@ -124,6 +124,7 @@ describe('checkRestoreTests', () => {
       findings: [
         'orders-db: the latest restore test (2026-01-17T00:00:00Z, 3 days ago) failed: RestoreFailedError: no replicated automated backup',
       ],
+      untested: [],
     });
   });
 
@@ -131,7 +132,13 @@ describe('checkRestoreTests', () => {
     expect(checkRestoreTests(ordersPlan(), [], now)).toEqual({
       ok: false,
       findings: ['orders: no backups.restoreTest: its backups have never been restored'],
+      untested: [],
     });
+  });
+
+  it('lists a database with no test on record at all as untested, not as a finding', () => {
+    const result = checkRestoreTests(plan(), [passing('catalog', '2026-01-19T00:00:00Z')], now);
+    expect(result).toEqual({ ok: true, findings: [], untested: ['orders-db'] });
   });
 });
 

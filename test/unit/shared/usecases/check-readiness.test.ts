@@ -198,6 +198,22 @@ describe('checkReadiness', () => {
     expect(readiness.projectedRto.terms.promotion.source).toBe('published figures (no recorded run of this plan)');
   });
 
+  it("reports the reads its caller could not make (the deployment's targets) as 'could not check'", async () => {
+    // Prepare
+    deps.notRead = [
+      { resource: 'lambda:us-west-2:function:x', call: 'lambda:GetFunctionConfiguration', error: 'E: m' },
+    ];
+
+    // Act
+    const readiness = await checkReadiness(ordersPlan(), deps);
+
+    // Assess
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings).toEqual([
+      expect.objectContaining({ check: 'could-not-check', resource: 'lambda:us-west-2:function:x', found: 'E: m' }),
+    ]);
+  });
+
   it("reports a restore-test history it could not read as 'could not check'", async () => {
     // Prepare
     deps.restoreTests = {

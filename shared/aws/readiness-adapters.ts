@@ -1,0 +1,76 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { WiringTargets } from '../domain/wiring';
+import type { Config } from '../runtime/config';
+import type { CheckReadinessDeps } from '../usecases/check-readiness';
+import { CloudWatchAlarms } from './alarms';
+import { timeoutOptions } from './clients';
+import { IamPolicySimulator } from './iam-simulator';
+import { RdsAdapter } from './rds';
+import { CloudWatchReplicaLag } from './replica-lag';
+import { Route53Adapter } from './route53';
+import { SwitchbackWiring } from './wiring';
+
+/**
+ * The readings readiness takes in AWS, built in one place for the scheduled function (functions/readiness.ts) and
+ * for `switchback readiness` (cli/commands/readiness.ts), so that both run the same checks: the plans' resources,
+ * the alarms and health checks, Switchback's own wiring and the IAM simulation of the runbook roles.
+ */
+
+/** What readiness checks of the deployment itself: its wiring, and the runbook roles to simulate. */
+export interface ReadinessTargets {
+  wiring: WiringTargets;
+  /** Function name -> role ARN (serverless.yml FUNCTION_ROLE_ARNS). */
+  roles: Readonly<Record<string, string>>;
+}
+
+/** The targets as the readiness function's environment names them (shared/runtime/config.ts). */
+export const readinessTargetsOf = (
+  config: Pick<
+    Config,
+    'WIRING_RULES' | 'WIRING_STATE_MACHINE_ARNS' | 'WIRING_DEAD_LETTER_QUEUE_URLS' | 'FUNCTION_ROLE_ARNS'
+  >,
+): ReadinessTargets => ({
+  wiring: {
+    rules: config.WIRING_RULES,
+    stateMachineArns: config.WIRING_STATE_MACHINE_ARNS,
+    deadLetterQueueUrls: config.WIRING_DEAD_LETTER_QUEUE_URLS,
+  },
+  roles: config.FUNCTION_ROLE_ARNS,
+});
+
+/** The adapters readiness reads with; `ledger` and `restoreTests` are the deployment's (the caller builds them). */
+export const readinessAdapters = (
+  targets: ReadinessTargets,
+  stores: Pick<CheckReadinessDeps, 'ledger' | 'restoreTests'>,
+  options: { region?: string } = {},
+): Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'> => {
+  const { region } = options;
+  // In the function, the shared clients of its region; from the CLI, clients of the deployment's region.
+  const once = <T>(create: () => T): (() => T) => {
+    let client: T | undefined;
+    return () => {
+      client ??= create();
+      return client;
+    };
+  };
+  const reader = region
+    ? new SwitchbackWiring({
+        events: once(() => new EventBridgeClient({ region, ...timeoutOptions('eventbridge') })),
+        sfn: once(() => new SFNClient({ region, ...timeoutOptions('sfn') })),
+        sqs: once(() => new SQSClient({ region, ...timeoutOptions('sqs') })),
+      })
+    : new SwitchbackWiring();
+  return {
+    rds: new RdsAdapter(),
+    route53: new Route53Adapter(),
+    alarms: new CloudWatchAlarms(),
+    replicaLag: new CloudWatchReplicaLag(),
+    ...stores,
+    wiring: { targets: targets.wiring, reader },
+    ...(Object.keys(targets.roles).length
+      ? { permissions: { roles: targets.roles, simulator: new IamPolicySimulator() } }
+      : {}),
+  };
+};
