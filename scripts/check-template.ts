@@ -299,7 +299,9 @@ export const checkTemplate = (
 
   const wiringProblems = checkReadinessWiring(template);
   problems.push(...wiringProblems);
-  if (wiringProblems.length === 0) passed.push('readiness checks every rule, state machine and queue of the stack');
+  if (wiringProblems.length === 0) {
+    passed.push('readiness checks every rule, state machine, schedule and queue of the stack');
+  }
 
   const actionProblems = checkAlarmActions(template);
   problems.push(...actionProblems);
@@ -319,7 +321,8 @@ const refText = (value: Json | undefined): string =>
 /**
  * The readiness function is told Switchback's own wiring (serverless.yml, its WIRING_* environment) and its role
  * may describe it: each must be exactly what the stack deploys, every EventBridge rule (`bus|name` for a custom
- * bus), every state machine and every queue, so that a rule or runbook added later is not silently left unchecked.
+ * bus), every state machine, every schedule (with the target it must have) and every queue, so that a rule, runbook
+ * or schedule added later is not silently left unchecked.
  */
 export const checkReadinessWiring = (template: Template): string[] => {
   const problems: string[] = [];
@@ -391,6 +394,59 @@ export const checkReadinessWiring = (template: Template): string[] => {
   const queueArns = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => refText({ 'Fn::GetAtt': [id, 'Arn'] }));
   if (!sameSet(granted('sqs:GetQueueAttributes'), queueArns)) {
     problems.push("the readiness role must grant sqs:GetQueueAttributes on exactly the stack's queues");
+  }
+  // The schedules: told by name with the target each must have, and readable by exactly those names.
+  const deployedSchedules = resourcesOf(template, 'AWS::Scheduler::Schedule').map(([id, schedule]) => {
+    const name = schedule.Properties?.Name;
+    const target = schedule.Properties?.Target;
+    return {
+      id,
+      name: isObject(name) && typeof name['Fn::Sub'] === 'string' ? name['Fn::Sub'] : refText(name),
+      target: isObject(target) ? refText(target.Arn) : 'none',
+    };
+  });
+  const toldSchedules = (() => {
+    const outer = variables.WIRING_SCHEDULES;
+    const pairs = isObject(outer) && Array.isArray(outer['Fn::Join']) ? asArray(outer['Fn::Join'][1]) : [];
+    return pairs.flatMap((pair) => {
+      const parts = isObject(pair) && Array.isArray(pair['Fn::Join']) ? asArray(pair['Fn::Join'][1]) : [];
+      const [name, target] = parts;
+      return isObject(name) && typeof name['Fn::Sub'] === 'string' ? [{ name: name['Fn::Sub'], target }] : [];
+    });
+  })();
+  for (const schedule of deployedSchedules) {
+    const told = toldSchedules.find((candidate) => candidate.name === schedule.name);
+    if (!told) {
+      problems.push(
+        `the readiness function's WIRING_SCHEDULES do not name the schedule ${schedule.id} (${schedule.name}): scripts/plan-resources.js wiringSchedules`,
+      );
+      continue;
+    }
+    // The readiness function's own ARN is told as a string (its own GetAtt would be circular).
+    const toldTarget = refText(told.target);
+    const sameTarget =
+      toldTarget === schedule.target ||
+      (schedule.target === refText({ 'Fn::GetAtt': ['ReadinessLambdaFunction', 'Arn'] }) &&
+        toldTarget.endsWith(`:function:\${AWS::StackName}-readiness"}`));
+    if (!sameTarget) {
+      problems.push(
+        `the readiness function is told that schedule ${schedule.name} targets ${toldTarget}, but the template targets ${schedule.target}`,
+      );
+    }
+  }
+  if (toldSchedules.length !== deployedSchedules.length) {
+    problems.push(
+      `the readiness function's WIRING_SCHEDULES name ${toldSchedules.length} schedules, the template has ${deployedSchedules.length}`,
+    );
+  }
+  const scheduleArns = granted('scheduler:GetSchedule');
+  const ungrantedSchedules = deployedSchedules.filter(
+    (schedule) => !scheduleArns.some((arn) => arn.endsWith(`:schedule/default/${schedule.name}"}`)),
+  );
+  if (ungrantedSchedules.length > 0 || scheduleArns.length !== deployedSchedules.length) {
+    problems.push(
+      `the readiness role must grant scheduler:GetSchedule on exactly the stack's schedules (not granted: ${ungrantedSchedules.map((s) => s.name).join(', ') || 'none'}; ${scheduleArns.length} granted)`,
+    );
   }
   return problems;
 };

@@ -234,6 +234,26 @@ const arcFlipStatements = (plans) =>
 
 /** The plans that schedule restore tests. */
 const restoreTestPlans = (plans) => plans.filter((plan) => plan.backups.restoreTest);
+
+/**
+ * The EventBridge Scheduler schedules of the stack (group `default`): per plan its readiness schedule, which invokes
+ * the readiness function, and with backups.restoreTest its restore-test schedule, which starts the restore-test
+ * state machine. One list: the resources below are named from it, and readiness is told it (WIRING_SCHEDULES) and
+ * may read exactly it (scheduler:GetSchedule).
+ */
+const wiringSchedules = (plans) =>
+  plans.flatMap((plan) => [
+    {
+      name: `\${AWS::StackName}-readiness-${plan.app}`,
+      // A string, not GetAtt: the readiness function's own environment names it (no circular reference).
+      target: sub(
+        `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${AWS::StackName}-readiness`,
+      ),
+    },
+    ...(plan.backups.restoreTest
+      ? [{ name: `\${AWS::StackName}-restore-test-${plan.app}`, target: { Ref: 'RestoreTestStateMachine' } }]
+      : []),
+  ]);
 /** Identifiers of Switchback's throwaways (shared/domain/restore-test.ts RESTORE_PREFIX): the only ones restore roles touch. */
 const RESTORE_PREFIX = 'sbrt-';
 const restoreArns = (plans, type) =>
@@ -349,7 +369,7 @@ module.exports = {
       resources[`${logicalId(plan.app)}RestoreTestSchedule`] = {
         Type: 'AWS::Scheduler::Schedule',
         Properties: {
-          Name: sub(`\${AWS::StackName}-restore-test-${plan.app}`),
+          Name: sub(wiringSchedules([plan])[1].name),
           Description: `Restore test of plan ${plan.app}'s backups`,
           ScheduleExpression: settings.schedule,
           FlexibleTimeWindow: { Mode: 'OFF' },
@@ -433,6 +453,28 @@ module.exports = {
     };
     return { Resources: resources };
   },
+
+  /** The readiness function's WIRING_SCHEDULES: each schedule `name=targetArn`, comma-separated. */
+  wiringSchedulesEnvironment: () => {
+    const schedules = wiringSchedules(loadPlans());
+    if (schedules.length === 0) return '';
+    return {
+      'Fn::Join': [
+        ',',
+        schedules.map((schedule) => ({
+          'Fn::Join': ['=', [sub(schedule.name), schedule.target]],
+        })),
+      ],
+    };
+  },
+  /** The readiness role reads exactly the stack's schedules. */
+  readinessScheduleStatements: () =>
+    allow(
+      ['scheduler:GetSchedule'],
+      wiringSchedules(loadPlans()).map((schedule) =>
+        sub(`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/default/${schedule.name}`),
+      ),
+    ),
 
   /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
   alarmNames: () => loadPlans().flatMap((plan) => plan.trigger.alarms),
@@ -789,6 +831,8 @@ module.exports = {
       resources[`ReadinessSchedule${id}`] = {
         Type: 'AWS::Scheduler::Schedule',
         Properties: {
+          // Named, so that readiness can read it (GetSchedule takes a name): wiringSchedules.
+          Name: sub(wiringSchedules([plan])[0].name),
           Description: `Switchback readiness of plan ${plan.app}`,
           ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
           FlexibleTimeWindow: { Mode: 'OFF' },

@@ -467,7 +467,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           PLANS_DIR: plansDir,
           FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
           // The drill deployment's wiring, as serverless.yml gives it to the readiness function.
-          ...wiringEnvironment(simWiringTargets(region, ACCOUNT)),
+          ...wiringEnvironment(simWiringTargets(region, ACCOUNT, [plan])),
           ...roleEnvironment(ACCOUNT),
           POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
           POWERTOOLS_METRICS_DISABLED: 'true',

@@ -5,6 +5,7 @@ import * as Lambda from '@aws-sdk/client-lambda';
 import * as Rds from '@aws-sdk/client-rds';
 import * as Route53 from '@aws-sdk/client-route-53';
 import * as Route53RecoveryCluster from '@aws-sdk/client-route53-recovery-cluster';
+import * as Scheduler from '@aws-sdk/client-scheduler';
 import * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import * as Sfn from '@aws-sdk/client-sfn';
 import * as Sqs from '@aws-sdk/client-sqs';
@@ -102,6 +103,11 @@ const SERVICES = {
   },
   LambdaClient: { module: Lambda as Record<string, unknown>, base: Lambda.LambdaServiceException, suffixes: [''] },
   SQSClient: { module: Sqs as Record<string, unknown>, base: Sqs.SQSServiceException, suffixes: [''] },
+  SchedulerClient: {
+    module: Scheduler as Record<string, unknown>,
+    base: Scheduler.SchedulerServiceException,
+    suffixes: [''],
+  },
   IAMClient: { module: Iam as Record<string, unknown>, base: Iam.IAMServiceException, suffixes: ['Exception', ''] },
 } as const;
 

@@ -16,6 +16,8 @@ export type OutageService =
   | 'lambda'
   /** SQS (readiness reads the dead-letter queue's depth). */
   | 'sqs'
+  /** EventBridge Scheduler (readiness reads the readiness and restore-test schedules). */
+  | 'scheduler'
   /** IAM's policy simulation (readiness): IAM's one endpoint is in us-east-1. */
   | 'iam';
 
@@ -32,5 +34,6 @@ export const ALL_OUTAGE_SERVICES: readonly OutageService[] = [
   'arc',
   'lambda',
   'sqs',
+  'scheduler',
   'iam',
 ];

@@ -1,12 +1,7 @@
-import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
-import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
-import { RdsAdapter } from '../shared/aws/rds';
-import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
+import { readinessAdapters } from '../shared/aws/readiness-adapters';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
-import { Route53Adapter } from '../shared/aws/route53';
-import { SwitchbackWiring } from '../shared/aws/wiring';
 import type { PlanReadiness } from '../shared/domain/readiness';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
@@ -84,16 +79,14 @@ export const runLocalReadiness = async (options: LocalReadinessOptions): Promise
     const restoreTests = new DynamoRestoreTestLedger();
     const check = async () => {
       for (const record of options.restoreTests ?? []) await restoreTests.putRestoreTest(record);
+      // The scheduled function's readings (shared/aws/readiness-adapters.ts), on the drill deployment's targets.
+      const targets = {
+        wiring: simWiringTargets(plan.regions.standby, world.account, [plan]),
+        roles: simRoleArns(world.account),
+      };
       return checkReadiness(plan, {
         plans: new PlanRegistry([plan]),
-        rds: new RdsAdapter(),
-        route53: new Route53Adapter(),
-        alarms: new CloudWatchAlarms(),
-        replicaLag: new CloudWatchReplicaLag(),
-        ledger: new DynamoLedger(),
-        restoreTests,
-        wiring: { targets: simWiringTargets(plan.regions.standby, world.account), reader: new SwitchbackWiring() },
-        permissions: { roles: simRoleArns(world.account), simulator: new IamPolicySimulator() },
+        ...readinessAdapters(targets, { ledger: new DynamoLedger(), restoreTests }),
         clock: { now: () => clock.date() },
         log: logger,
       });

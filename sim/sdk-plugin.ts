@@ -101,6 +101,7 @@ const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
   Route53RecoveryClusterClient: 'arc',
   LambdaClient: 'lambda',
   SQSClient: 'sqs',
+  SchedulerClient: 'scheduler',
   IAMClient: 'iam',
 };
 
@@ -117,6 +118,7 @@ const TIMEOUTS_OF: Record<OutageService, TimedService> = {
   arc: 'routingControl',
   lambda: 'lambda',
   sqs: 'sqs',
+  scheduler: 'scheduler',
   iam: 'iam',
 };
 
@@ -487,6 +489,13 @@ const sqsOperations: Record<string, Operation> = {
   },
 };
 
+const schedulerOperations: Record<string, Operation> = {
+  GetSchedule: ({ world, region, input }) => {
+    const { Name, GroupName } = asRecord(input) as { Name?: string; GroupName?: string };
+    return world.wiring.getSchedule(region, String(Name), GroupName ?? 'default');
+  },
+};
+
 const iamOperations: Record<string, Operation> = {
   SimulatePrincipalPolicy: ({ world, input }) =>
     world.iam.simulatePrincipalPolicy(input as Parameters<World['iam']['simulatePrincipalPolicy']>[0]),
@@ -504,6 +513,7 @@ const OPERATIONS: Record<SimClientName, Record<string, Operation>> = {
   Route53RecoveryClusterClient: routingControlOperations,
   LambdaClient: lambdaOperations,
   SQSClient: sqsOperations,
+  SchedulerClient: schedulerOperations,
   IAMClient: iamOperations,
 };
 

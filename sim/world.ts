@@ -452,7 +452,7 @@ export class World {
     );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
     this.route53.healthOf = (id) => this.arc.healthOf(id);
-    this.wiring = new WiringModel(standby, this.account, scenario.drift?.wiring);
+    this.wiring = new WiringModel(standby, this.account, scenario.drift?.wiring, [plan]);
     this.iam = new IamModel(this.account, standby, scenario.drift?.iam);
     this.buildDatabases();
     this.buildDns();

@@ -30,7 +30,7 @@ export interface ReadinessCommandOptions extends TargetOptions {
 }
 
 const NO_TARGETS: ReadinessTargets = {
-  wiring: { rules: [], stateMachineArns: [], deadLetterQueueUrls: [] },
+  wiring: { rules: [], stateMachineArns: [], deadLetterQueueUrls: [], schedules: [] },
   roles: {},
 };
 

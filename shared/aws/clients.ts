@@ -6,6 +6,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -94,6 +95,8 @@ export const CLIENT_TIMEOUTS = {
   // Readiness only (nothing waits on it): the dead-letter queue's depth, and IAM's policy simulation, whose one
   // endpoint is in us-east-1 and evaluates many policies per call.
   sqs: { connectionTimeoutMs: 2000, requestTimeoutMs: 3000, maxAttempts: 2 },
+  // Readiness only: the schedules' state and target (EventBridge Scheduler, the deployment's region).
+  scheduler: { connectionTimeoutMs: 2000, requestTimeoutMs: 3000, maxAttempts: 2 },
   iam: { connectionTimeoutMs: 2000, requestTimeoutMs: 10_000, maxAttempts: 2 },
 } as const satisfies Record<string, ClientTimeouts>;
 
@@ -154,6 +157,9 @@ export const lambdaClient = () =>
 
 /** The dead-letter queue's depth (readiness), in the deployment's region. */
 export const sqsClient = () => memo('sqs', () => new SQSClient({ region: region(), ...timeoutOptions('sqs') }));
+/** The readiness and restore-test schedules (readiness), in the deployment's region. */
+export const schedulerClient = () =>
+  memo('scheduler', () => new SchedulerClient({ region: region(), ...timeoutOptions('scheduler') }));
 /**
  * IAM is a global service whose control plane (and so its one endpoint) is in us-east-1 (IAM User Guide,
  * "Resilience in IAM"): readiness may use it, since nothing waits on readiness.
@@ -175,5 +181,6 @@ export const clients = {
   routingControl: routingControlClient,
   lambda: lambdaClient,
   sqs: sqsClient,
+  scheduler: schedulerClient,
   iam: iamClient,
 };

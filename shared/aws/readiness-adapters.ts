@@ -1,7 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { WiringTargets } from '../domain/wiring';
+import { parseScheduleTargets, type WiringTargets } from '../domain/wiring';
 import type { Config } from '../runtime/config';
 import type { CheckReadinessDeps } from '../usecases/check-readiness';
 import { CloudWatchAlarms } from './alarms';
@@ -29,13 +30,18 @@ export interface ReadinessTargets {
 export const readinessTargetsOf = (
   config: Pick<
     Config,
-    'WIRING_RULES' | 'WIRING_STATE_MACHINE_ARNS' | 'WIRING_DEAD_LETTER_QUEUE_URLS' | 'FUNCTION_ROLE_ARNS'
+    | 'WIRING_RULES'
+    | 'WIRING_STATE_MACHINE_ARNS'
+    | 'WIRING_DEAD_LETTER_QUEUE_URLS'
+    | 'WIRING_SCHEDULES'
+    | 'FUNCTION_ROLE_ARNS'
   >,
 ): ReadinessTargets => ({
   wiring: {
     rules: config.WIRING_RULES,
     stateMachineArns: config.WIRING_STATE_MACHINE_ARNS,
     deadLetterQueueUrls: config.WIRING_DEAD_LETTER_QUEUE_URLS,
+    schedules: parseScheduleTargets(config.WIRING_SCHEDULES),
   },
   roles: config.FUNCTION_ROLE_ARNS,
 });
@@ -60,6 +66,7 @@ export const readinessAdapters = (
         events: once(() => new EventBridgeClient({ region, ...timeoutOptions('eventbridge') })),
         sfn: once(() => new SFNClient({ region, ...timeoutOptions('sfn') })),
         sqs: once(() => new SQSClient({ region, ...timeoutOptions('sqs') })),
+        scheduler: once(() => new SchedulerClient({ region, ...timeoutOptions('scheduler') })),
       })
     : new SwitchbackWiring();
   return {

@@ -1,9 +1,10 @@
 import { DescribeRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseRuleTarget, type Reading } from '../domain/wiring';
 import { awsErrorName } from './aws-errors';
-import { eventbridgeClient, sfnClient, sqsClient } from './clients';
+import { eventbridgeClient, schedulerClient, sfnClient, sqsClient } from './clients';
 
 /** The error names each service answers for "no such resource" (the SDK's modelled exceptions). */
 const NOT_FOUND = new Set(['ResourceNotFoundException', 'StateMachineDoesNotExist', 'QueueDoesNotExist']);
@@ -28,12 +29,29 @@ export class SwitchbackWiring {
   readonly #events: () => EventBridgeClient;
   readonly #sfn: () => SFNClient;
   readonly #sqs: () => SQSClient;
+  readonly #scheduler: () => SchedulerClient;
 
   /** @param options - the clients; default to the shared ones of the deployment's region. */
-  constructor(options: { events?: () => EventBridgeClient; sfn?: () => SFNClient; sqs?: () => SQSClient } = {}) {
+  constructor(
+    options: {
+      events?: () => EventBridgeClient;
+      sfn?: () => SFNClient;
+      sqs?: () => SQSClient;
+      scheduler?: () => SchedulerClient;
+    } = {},
+  ) {
     this.#events = options.events ?? eventbridgeClient;
     this.#sfn = options.sfn ?? sfnClient;
     this.#sqs = options.sqs ?? sqsClient;
+    this.#scheduler = options.scheduler ?? schedulerClient;
+  }
+
+  /** An EventBridge Scheduler schedule of the default group: its State and its target's ARN. */
+  readSchedule(name: string): Promise<Reading<{ state: string; targetArn: string }>> {
+    return read(async () => {
+      const out = await this.#scheduler().send(new GetScheduleCommand({ Name: name }));
+      return { state: out.State ?? 'UNKNOWN', targetArn: out.Target?.Arn ?? 'none' };
+    });
   }
 
   /** A rule (`name` on the default bus, or `bus|name`): its State (ENABLED, DISABLED, ...). */

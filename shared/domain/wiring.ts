@@ -2,14 +2,21 @@ import type { PreflightFinding } from './preflight';
 
 /**
  * Switchback's own wiring, as readiness checks it: the EventBridge rules it deploys are enabled (a disabled alarm
- * rule means no failover starts), its state machines exist, and its dead-letter queue is empty (a message there is
- * an alarm, a schedule or a notification that was never handled). Pure: the readiness use case gathers the readings.
+ * rule means no failover starts), its state machines exist, its EventBridge Scheduler schedules (each plan's
+ * readiness and restore test) are enabled and target what they should, and its dead-letter queue is empty (a message
+ * there is an alarm, a schedule or a notification that was never handled). Pure: the readiness use case gathers the
+ * readings.
  */
 
 /** A check readiness could not make (the service did not answer): not a pass, and it says which call failed. */
 export const COULD_NOT_CHECK = 'could-not-check';
 
-export type WiringCheck = 'rule-enabled' | 'state-machine-present' | 'dead-letter-queue-empty' | typeof COULD_NOT_CHECK;
+export type WiringCheck =
+  | 'rule-enabled'
+  | 'state-machine-present'
+  | 'schedule-enabled'
+  | 'dead-letter-queue-empty'
+  | typeof COULD_NOT_CHECK;
 
 export interface WiringFinding extends Omit<PreflightFinding, 'check'> {
   check: WiringCheck;
@@ -21,7 +28,21 @@ export interface WiringTargets {
   rules: readonly string[];
   stateMachineArns: readonly string[];
   deadLetterQueueUrls: readonly string[];
+  /** EventBridge Scheduler schedules (group `default`) and the ARN each must target. */
+  schedules: readonly ScheduleTarget[];
 }
+
+export interface ScheduleTarget {
+  name: string;
+  targetArn: string;
+}
+
+/** `name=targetArn` pairs, as the readiness function's WIRING_SCHEDULES gives them (serverless.yml). */
+export const parseScheduleTargets = (pairs: readonly string[]): ScheduleTarget[] =>
+  pairs.flatMap((pair) => {
+    const separator = pair.indexOf('=');
+    return separator > 0 ? [{ name: pair.slice(0, separator), targetArn: pair.slice(separator + 1) }] : [];
+  });
 
 /** A reading: what the service said, or the error that kept it from saying (`error`: could not check). */
 export type Reading<T> = { found: T } | { missing: true } | { error: string };
@@ -30,6 +51,7 @@ export interface WiringReadings {
   rules: { rule: string; reading: Reading<{ state: string }> }[];
   stateMachines: { arn: string; reading: Reading<{ status: string }> }[];
   queues: { url: string; reading: Reading<{ messages: number }> }[];
+  schedules: { schedule: ScheduleTarget; reading: Reading<{ state: string; targetArn: string }> }[];
 }
 
 /** `bus|name` or `name` (the default bus), as CloudFormation's Ref of an AWS::Events::Rule gives it. */
@@ -88,6 +110,31 @@ export const wiringChecks = (readings: WiringReadings): WiringFinding[] => {
         fix: 'deploy the stack again (npx serverless deploy): it creates the state machine',
       });
     }
+  }
+  for (const { schedule, reading } of readings.schedules) {
+    const resource = `scheduler:schedule/default/${schedule.name}`;
+    if ('error' in reading) {
+      findings.push(couldNotCheck(resource, 'scheduler:GetSchedule', reading.error));
+      continue;
+    }
+    const problems =
+      'missing' in reading
+        ? ['no such schedule']
+        : [
+            ...(reading.found.state === 'ENABLED' ? [] : [`state ${reading.found.state}`]),
+            ...(reading.found.targetArn === schedule.targetArn ? [] : [`target ${reading.found.targetArn}`]),
+          ];
+    if (problems.length === 0) continue;
+    findings.push({
+      check: 'schedule-enabled',
+      resource,
+      expected: `the schedule Switchback deployed, ENABLED, targeting ${schedule.targetArn}`,
+      found: problems.join(', '),
+      fix:
+        'missing' in reading || reading.found.targetArn !== schedule.targetArn
+          ? 'deploy the stack again (npx serverless deploy): it creates the schedule with its target'
+          : 'enable it (EventBridge Scheduler console, or deploy the stack again: the template sets State ENABLED)',
+    });
   }
   for (const { url, reading } of readings.queues) {
     const resource = `sqs:${url}`;

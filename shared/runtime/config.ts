@@ -48,6 +48,8 @@ const envSchema = z.object({
   WIRING_RULES: commaList,
   WIRING_STATE_MACHINE_ARNS: commaList,
   WIRING_DEAD_LETTER_QUEUE_URLS: commaList,
+  /** The EventBridge Scheduler schedules, each `name=targetArn` (scripts/plan-resources.js wiringSchedules). */
+  WIRING_SCHEDULES: commaList,
   /**
    * The runbook steps' roles that readiness simulates (serverless.yml): `function=roleArn,...`. Empty: not checked.
    */

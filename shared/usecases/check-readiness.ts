@@ -40,7 +40,10 @@ export interface CheckReadinessDeps {
   /** The plan's restore-test records; without it, restore tests are not part of the readiness. */
   restoreTests?: Pick<RestoreTestLedgerPort, 'listRestoreTests'>;
   /** Switchback's own wiring to check (its rules, state machines, dead-letter queue); without it, not checked. */
-  wiring?: { targets: WiringTargets; reader: Pick<SwitchbackWiring, 'readRule' | 'readStateMachine' | 'readQueue'> };
+  wiring?: {
+    targets: WiringTargets;
+    reader: Pick<SwitchbackWiring, 'readRule' | 'readStateMachine' | 'readQueue' | 'readSchedule'>;
+  };
   /**
    * IAM policy simulation of each step's deployed role (function name -> role ARN) on this plan's resources;
    * without it, not checked.
@@ -96,14 +99,17 @@ const readPermissions = async (
   });
 };
 
-/** Reads every rule, state machine and queue at once; each read answers (found, missing or error), none throws. */
+/** Reads every rule, state machine, queue and schedule at once; each read answers (found, missing or error), none throws. */
 const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['wiring']>): Promise<WiringReadings> => {
-  const [rules, stateMachines, queues] = await Promise.all([
+  const [rules, stateMachines, queues, schedules] = await Promise.all([
     Promise.all(targets.rules.map(async (rule) => ({ rule, reading: await reader.readRule(rule) }))),
     Promise.all(targets.stateMachineArns.map(async (arn) => ({ arn, reading: await reader.readStateMachine(arn) }))),
     Promise.all(targets.deadLetterQueueUrls.map(async (url) => ({ url, reading: await reader.readQueue(url) }))),
+    Promise.all(
+      targets.schedules.map(async (schedule) => ({ schedule, reading: await reader.readSchedule(schedule.name) })),
+    ),
   ]);
-  return { rules, stateMachines, queues };
+  return { rules, stateMachines, queues, schedules };
 };
 
 /** Where a standby is, as the preflight's findings name it (`rds:<region>:<identifier>`). */

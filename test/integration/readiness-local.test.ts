@@ -97,12 +97,12 @@ describe('runLocalReadiness', () => {
     ]);
   });
 
-  it("names Switchback's own wiring when a rule is disabled, a state machine gone and the DLQ holds messages", async () => {
+  it("names Switchback's own wiring when a rule or schedule is disabled, a state machine gone and the DLQ holds messages", async () => {
     // Act
     const readiness = await runLocalReadiness({
       planFile: PLAN,
       restoreTests: RECENT_TESTS,
-      drift: { wiring: { ruleDisabled: true, stateMachineMissing: true, deadLetters: 2 } },
+      drift: { wiring: { ruleDisabled: true, stateMachineMissing: true, deadLetters: 2, scheduleDisabled: true } },
     });
 
     // Assess
@@ -114,6 +114,7 @@ describe('runLocalReadiness', () => {
         'states:arn:aws:states:us-west-2:123456789012:stateMachine:switchback-drill-failover',
         'no such state machine',
       ],
+      ['schedule-enabled', 'scheduler:schedule/default/switchback-drill-readiness-orders', 'state DISABLED'],
       [
         'dead-letter-queue-empty',
         'sqs:https://sqs.us-west-2.amazonaws.com/123456789012/switchback-drill-dlq',

@@ -25,6 +25,7 @@ export const IAM_PREFIX: Record<string, string> = {
   Route53RecoveryClusterClient: 'route53-recovery-cluster',
   LambdaClient: 'lambda',
   SQSClient: 'sqs',
+  SchedulerClient: 'scheduler',
   IAMClient: 'iam',
 };
 

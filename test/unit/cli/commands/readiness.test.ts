@@ -93,6 +93,7 @@ describe('switchback readiness (against AWS)', () => {
         rules: ['switchback-dev-on-health-alarm-rule-1'],
         stateMachineArns: ['arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover'],
         deadLetterQueueUrls: ['https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq'],
+        schedules: [],
       },
       roles: { assess: 'arn:aws:iam::123456789012:role/switchback-dev-assess' },
     };
@@ -138,7 +139,12 @@ describe('switchback readiness (against AWS)', () => {
         error: 'ResourceNotFoundException: Function not found: switchback-dev-readiness',
       },
     ]);
-    expect(readings.wiring?.targets).toEqual({ rules: [], stateMachineArns: [], deadLetterQueueUrls: [] });
+    expect(readings.wiring?.targets).toEqual({
+      rules: [],
+      stateMachineArns: [],
+      deadLetterQueueUrls: [],
+      schedules: [],
+    });
     expect(readings.permissions).toBeUndefined();
   });
 

@@ -15,6 +15,8 @@ describe('readDeployedTargets', () => {
           WIRING_RULES: 'switchback-dev-on-health-alarm-rule-1,switchback-dev|switchback-dev-notify-rule-1',
           WIRING_STATE_MACHINE_ARNS: 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover',
           WIRING_DEAD_LETTER_QUEUE_URLS: 'https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq',
+          WIRING_SCHEDULES:
+            'switchback-dev-readiness-orders=arn:aws:lambda:us-west-2:123456789012:function:switchback-dev-readiness',
           FUNCTION_ROLE_ARNS: 'assess=arn:aws:iam::123456789012:role/a,flip-dns=arn:aws:iam::123456789012:role/f',
         },
       },
@@ -29,6 +31,12 @@ describe('readDeployedTargets', () => {
         rules: ['switchback-dev-on-health-alarm-rule-1', 'switchback-dev|switchback-dev-notify-rule-1'],
         stateMachineArns: ['arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover'],
         deadLetterQueueUrls: ['https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq'],
+        schedules: [
+          {
+            name: 'switchback-dev-readiness-orders',
+            targetArn: 'arn:aws:lambda:us-west-2:123456789012:function:switchback-dev-readiness',
+          },
+        ],
       },
       roles: { assess: 'arn:aws:iam::123456789012:role/a', 'flip-dns': 'arn:aws:iam::123456789012:role/f' },
     });

@@ -92,7 +92,7 @@ describe('recordReadiness', () => {
     expect(events.ofType(DETAIL_TYPES.readinessChanged)).toHaveLength(2);
   });
 
-  it("checks Switchback's wiring when given it: each rule, state machine and queue read, a disabled rule not ready", async () => {
+  it("checks Switchback's wiring when given it: each rule, state machine, queue and schedule read, a disabled rule not ready", async () => {
     // Prepare
     const read: string[] = [];
     deps.wiring = {
@@ -100,6 +100,12 @@ describe('recordReadiness', () => {
         rules: ['switchback-dev-on-health-alarm-rule-1'],
         stateMachineArns: ['arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover'],
         deadLetterQueueUrls: ['https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq'],
+        schedules: [
+          {
+            name: 'switchback-dev-readiness-orders',
+            targetArn: 'arn:aws:lambda:us-west-2:123456789012:function:switchback-dev-readiness',
+          },
+        ],
       },
       reader: {
         readRule: async (rule) => {
@@ -114,6 +120,15 @@ describe('recordReadiness', () => {
           read.push(url);
           return { found: { messages: 0 } };
         },
+        readSchedule: async (name) => {
+          read.push(name);
+          return {
+            found: {
+              state: 'ENABLED',
+              targetArn: 'arn:aws:lambda:us-west-2:123456789012:function:switchback-dev-readiness',
+            },
+          };
+        },
       },
     };
 
@@ -125,6 +140,7 @@ describe('recordReadiness', () => {
       'switchback-dev-on-health-alarm-rule-1',
       'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-dev-failover',
       'https://sqs.us-west-2.amazonaws.com/123456789012/switchback-dev-dlq',
+      'switchback-dev-readiness-orders',
     ]);
     expect(readiness.ready).toBe(false);
     expect(readiness.findings).toEqual([

@@ -1,9 +1,47 @@
 import { simWiringTargets, WiringModel } from '../../../../sim/models/wiring';
+import { ordersPlan } from '../../../support/plan-fixtures';
 
 const ACCOUNT = '123456789012';
 const targets = simWiringTargets('us-west-2', ACCOUNT);
 
 describe('WiringModel', () => {
+  it("answers GetSchedule for each plan's readiness and restore-test schedule, in the deployment region only", () => {
+    // Prepare
+    const plan = ordersPlan({
+      backups: { restoreTest: { subnetGroup: 'rt', securityGroup: 'sg-0a1b2c3d4e5f60789', maxAgeDays: 7 } },
+    });
+    const model = new WiringModel('us-west-2', ACCOUNT, {}, [plan]);
+
+    // Act
+    const readiness = model.getSchedule('us-west-2', 'switchback-drill-readiness-orders');
+    const restore = model.getSchedule('us-west-2', 'switchback-drill-restore-test-orders');
+
+    // Assess
+    expect(simWiringTargets('us-west-2', ACCOUNT, [plan]).schedules.map((schedule) => schedule.name)).toEqual([
+      'switchback-drill-readiness-orders',
+      'switchback-drill-restore-test-orders',
+    ]);
+    expect(readiness).toMatchObject({
+      State: 'ENABLED',
+      Target: { Arn: `arn:aws:lambda:us-west-2:${ACCOUNT}:function:switchback-drill-readiness` },
+    });
+    expect(restore.Target.Arn).toBe(`arn:aws:states:us-west-2:${ACCOUNT}:stateMachine:switchback-drill-restore-test`);
+    expect(() => model.getSchedule('us-east-1', 'switchback-drill-readiness-orders')).toThrow(
+      expect.objectContaining({ name: 'ResourceNotFoundException' }),
+    );
+  });
+
+  it('drifts: the first schedule disabled', () => {
+    // Prepare
+    const model = new WiringModel('us-west-2', ACCOUNT, { scheduleDisabled: true }, [ordersPlan()]);
+
+    // Act
+    const schedule = model.getSchedule('us-west-2', 'switchback-drill-readiness-orders');
+
+    // Assess
+    expect(schedule.State).toBe('DISABLED');
+  });
+
   it('answers for the deployment region only, as regional services do', () => {
     // Prepare
     const model = new WiringModel('us-west-2', ACCOUNT);
