@@ -166,9 +166,10 @@ export const SCENARIOS = {
     }),
   },
   'game-day': {
-    summary: 'game day: planned failover, verification window, fence, reprotect and failback, one report',
+    summary:
+      'game day: planned failover, verification window, fence, reprotect, failback, then fence and reprotect the other way; one report',
     description:
-      'No outage: an operator starts a planned failover (mode game-day: Aurora switches over, no data loss) a minute in; after a 10-minute verification window the fence runbook stops the old RDS primary and finds the old Aurora primary rejoined; the reprotect runbook then gives each database a standby in the original region; 5 minutes later the failback runbook pauses writes, waits for zero lag, moves every writer back and flips DNS back (the Aurora switchover leaves its old writer as the secondary; the old RDS writer is left to fence). One drill, one report, one leg per runbook.',
+      'No outage: an operator starts a planned failover (mode game-day: Aurora switches over, no data loss) a minute in; after a 10-minute verification window the fence runbook stops the old RDS primary and finds the old Aurora primary rejoined; the reprotect runbook then gives each database a standby in the original region; 5 minutes later the failback runbook pauses writes, waits for zero lag, moves every writer back and flips DNS back (the Aurora switchover leaves its old writer as the secondary); a minute later the fence runbook stops the old RDS writer in the standby region and the reprotect runbook gives the RDS database a new replica there, so the original region serves and every database is protected again. One drill, one report, one leg per runbook.',
     build: () => ({
       outages: [],
       manualStart: { atSeconds: 60, reason: 'game day: planned failover', mode: 'game-day' },
@@ -176,6 +177,8 @@ export const SCENARIOS = {
         { action: 'fence', afterSeconds: 600 },
         { action: 'reprotect', afterSeconds: 60 },
         { action: 'failback', afterSeconds: 300 },
+        { action: 'fence', afterSeconds: 60 },
+        { action: 'reprotect', afterSeconds: 60 },
       ],
     }),
   },

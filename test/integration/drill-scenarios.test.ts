@@ -268,6 +268,8 @@ describe('runDrill', () => {
       ['fence', 'recovered'],
       ['reprotect', 'recovered'],
       ['failback', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
     ]);
     // Every leg names its action, outcome, RTO and RPO (null for the runbooks that recover nothing: fence, reprotect).
     for (const leg of report.legs) {
@@ -282,10 +284,15 @@ describe('runDrill', () => {
       'us-west-2',
       'us-west-2',
       'us-east-1',
+      'us-east-1',
+      'us-east-1',
     ]);
     expect(report.topology.after.activeRegion).toBe('us-east-1');
-    const catalog = report.topology.after.databases.find((db) => db.id === 'catalog');
-    expect(catalog?.standby?.region).toBe('us-west-2');
+    // Protected again in the other direction: every database has a standby replicating in us-west-2.
+    expect(report.topology.after.databases.map((db) => [db.id, db.writer.region, db.standby?.region])).toEqual([
+      ['orders-db', 'us-east-1', 'us-west-2'],
+      ['catalog', 'us-east-1', 'us-west-2'],
+    ]);
     // The planned failover switched Aurora over (no data loss), never failed it over.
     expect(report.actions.map((action) => action.operation)).not.toContain('FailoverGlobalCluster');
     const html = renderReportHtml(report);
