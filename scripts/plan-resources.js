@@ -621,7 +621,8 @@ module.exports = {
   },
 
   /**
-   * Fence: describe and stop the plans' RDS primaries (the old primaries after a failover, in the primary region);
+   * Fence: describe and stop the plans' RDS primaries (the old primaries after a failover, in the primary region) and
+   * their replicas (the old writers after a failback, in the standby region, before reprotect replaces them);
    * Aurora is only described (the global cluster, and the old primary cluster in its own region): its old primary
    * rejoins the global cluster as a secondary by itself.
    */
@@ -630,7 +631,10 @@ module.exports = {
     return [
       ...allow(
         ['rds:DescribeDBInstances', 'rds:StopDBInstance'],
-        instances(plans).map((db) => rdsArn(db.primary.region, 'db', db.primary.instance)),
+        instances(plans).flatMap((db) => [
+          rdsArn(db.primary.region, 'db', db.primary.instance),
+          rdsArn(db.replica.region, 'db', db.replica.instance),
+        ]),
       ),
       ...allow(
         ['rds:DescribeDBClusters'],

@@ -307,6 +307,8 @@ export class LocalRunner {
   private readonly region: string;
   private readonly account: string;
   private readonly stateMachineName: string;
+  /** Called with each execution this runner starts (the drill watches a game day's legs end with it). */
+  onStart?: (execution: LocalExecution) => void;
   private requestCount = 0;
   private tokenCount = 0;
   private inFlight = 0;
@@ -373,6 +375,7 @@ export class LocalRunner {
     };
     this.executions.set(executionArn, execution);
     execution.done = this.run(execution, parsed);
+    this.onStart?.(execution);
     return { executionArn, startDate };
   }
 
