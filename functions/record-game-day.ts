@@ -12,7 +12,7 @@ import {
 } from '../shared/usecases/game-day/record-game-day';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 
-/** The "Record Game Day" payload: the run, its assessment, and the error of the leg that stopped it (if one did). */
+/** The "Record Game Day" payload: the run and its assessment (the legs' records are read from the ledger). */
 const eventSchema = z.object({
   run: runContextSchema,
   assessment: z.looseObject({
@@ -23,7 +23,6 @@ const eventSchema = z.object({
     legs: z.array(z.looseObject({ name: z.string(), action: z.string() })),
     toStart: z.array(z.looseObject({ name: z.string() })),
   }),
-  error: z.optional(z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 
 let deps: RecordGameDayDeps | undefined;
@@ -44,7 +43,6 @@ export const handler = lambdaHandler(async (event: unknown): Promise<RecordGameD
     {
       run: parsed.run,
       assessment: parsed.assessment as unknown as GameDayAssessment,
-      ...(parsed.error ? { error: parsed.error } : {}),
     },
     defaultDeps(),
   );

@@ -39,6 +39,7 @@ import {
   type LocalExecution,
   LocalRunner,
   loadRestoreTestDefinition,
+  outsideInvocation,
   type Transition,
 } from './local-runner';
 import { roleEnvironment } from './models/iam';
@@ -656,8 +657,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const watchLegs = (execution: LocalExecution) => {
         if (watched.has(execution.executionArn)) return;
         watched.add(execution.executionArn);
-        void execution.done.then(async () => {
-          topologyAfterLeg.set(execution.name, await readTopology(plan));
+        // The drill's own read, not the call of the function that started the execution (a game day's Start Leg).
+        outsideInvocation(() => {
+          void execution.done.then(async () => {
+            topologyAfterLeg.set(execution.name, await readTopology(plan));
+          });
         });
       };
       for (const each of allRunners()) each.onStart = watchLegs;

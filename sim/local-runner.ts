@@ -147,6 +147,12 @@ const invocation = new AsyncLocalStorage<string>();
  */
 export const invokedFunction = (): string | undefined => invocation.getStore();
 
+/**
+ * Runs `work` outside any function's invocation: what the drill itself does (reading the ledger for its report) is
+ * not a call of the function whose code happened to start an execution.
+ */
+export const outsideInvocation = <T>(work: () => T): T => invocation.exit(work);
+
 let middyResolvable = false;
 /**
  * middy 7 ships ESM only and exports only an `import` condition, so `require('@middy/core')` (what tsx turns the

@@ -20,6 +20,8 @@ export interface GameDayAssessment {
   legs: GameDayLeg[];
   /** The legs this run starts: all of them, or in a dry run the failover's dry run alone. */
   toStart: GameDayLeg[];
+  /** How many legs this run starts (the state machine's loop bound). */
+  legCount: number;
   /** True when an earlier execution of this game day (same incident id) started legs: this one resumes it. */
   resumed: boolean;
 }
@@ -71,7 +73,8 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
   try {
     const topology = currentTopology(plan, await ledger.getTopology(plan.app));
     const earlier = await ledger.getRun(plan.app, incidentId);
-    const resumed = earlier?.run.action === 'game-day' && (earlier.legs ?? []).some((l) => l.outcome !== 'not-started');
+    // The same game day started again (after a failure, or twice): its legs that ended are found, not run again.
+    const resumed = earlier?.run.action === 'game-day' && earlier.outcome !== 'blocked';
     const refusal = resumed ? undefined : failoverRefusal(plan, topology);
     const findings: PreflightFinding[] = refusal
       ? [
@@ -105,6 +108,7 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
       findings,
       legs,
       toStart: findings.length > 0 ? [] : toStart,
+      legCount: findings.length > 0 ? 0 : toStart.length,
       resumed,
     };
     const run = manualRunContext({

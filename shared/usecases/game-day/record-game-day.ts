@@ -9,8 +9,6 @@ import type { GameDayAssessment } from './assess-game-day';
 export interface RecordGameDayEvent {
   run: RunContext;
   assessment: GameDayAssessment;
-  /** Set when a leg stopped the game day (the Map's caught error). */
-  error?: { Error?: string; Cause?: string };
 }
 
 export interface RecordGameDayResult {
@@ -31,7 +29,7 @@ const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to
  * "Record Game Day": the game day's one record, from its legs' own records: each leg's outcome, times, RTO and RPO;
  * the game day's RTO is its failover's (the planned outage), its RPO the worst of its failover's and failback's (the
  * data at risk in the two moves). Recovered when every leg it started did its work; blocked when refused before the
- * first leg (or a leg refused); failed, with the leg and the fix, when a leg failed.
+ * first leg. A leg that stopped fails the execution before this step (on-run-failed records it, with the redrive).
  */
 export const recordGameDay = async (
   event: RecordGameDayEvent,
@@ -53,12 +51,7 @@ export const recordGameDay = async (
       ...(planned ? { planned: true } : {}),
     });
   }
-  const outcome =
-    assessment.decision === 'block'
-      ? 'blocked'
-      : event.error
-        ? 'failed'
-        : gameDayOutcome(legs, assessment.toStart.length);
+  const outcome = assessment.decision === 'block' ? 'blocked' : gameDayOutcome(legs, assessment.toStart.length);
   const failover = legs.find((leg) => leg.action === 'failover');
   const rpos = legs.filter((leg) => leg.action === 'failover' || leg.action === 'failback').flatMap((l) => l.rpo ?? []);
   const worstRpo = rpos.sort((a, b) => b.actualSeconds - a.actualSeconds)[0];
@@ -86,15 +79,6 @@ export const recordGameDay = async (
     endedAt,
     legs,
     ...(assessment.findings.length > 0 ? { findings: assessment.findings } : {}),
-    ...(event.error
-      ? {
-          failure: {
-            phase: 'decide' as const,
-            error: event.error.Error ?? 'GameDayLegStoppedError',
-            cause: event.error.Cause ?? 'a leg stopped the game day',
-          },
-        }
-      : {}),
   };
   await publishRunbookEnd(deps, record, { phase: 'decide', facts: [] }, DETAIL_TYPES.runBlocked);
   deps.log.info('game day recorded', { outcome, legs: legs.length });
