@@ -37,6 +37,10 @@ export const EXPECTED_FUNCTIONS = [
   'fail-back-database',
   'verify-failback',
   'record-failback',
+  'assess-game-day',
+  'start-game-day-leg',
+  'check-game-day-leg',
+  'record-game-day',
   'readiness',
 ] as const;
 

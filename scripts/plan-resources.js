@@ -123,23 +123,34 @@ const derivedPattern = (base, role) =>
     .replace(/-+$/, '')
     .replace(/--+/g, '-')}-${role}-*`;
 /**
- * After a failover the writer is the plan's standby copy and the new standby goes into the plan's
- * `reprotect.region`, else the old primary's region (the plan's primary). The reverse direction (after a failback)
- * is the failback runbook's to grant.
+ * Both directions of reprotect. After a failover the writer is the plan's standby copy and the new standby goes into
+ * the plan's `reprotect.region`, else the old primary's region (the plan's primary). After a failback an RDS
+ * database writes in the primary region again, on the replica the first reprotect made (`<replica>-rp-*`), and its
+ * new standby goes back to the standby region, as a replica of that writer (`<replica>-rp-*-rp-*`), the plan's
+ * replica being the old primary to snapshot. (An Aurora switchover leaves its old writer as the secondary: no
+ * second direction.)
  */
 const reprotectPairs = (plans) =>
   plans.flatMap((plan) =>
-    plan.databases.map((db) => {
+    plan.databases.flatMap((db) => {
       const writer = db.kind === 'rds-read-replica' ? db.replica : db.secondary;
       const old = db.primary;
       const writerId = db.kind === 'rds-read-replica' ? writer.instance : writer.cluster;
       const oldId = db.kind === 'rds-read-replica' ? old.instance : old.cluster;
-      return {
+      const afterFailover = {
         db,
         writer: { region: writer.region, id: writerId },
         old: { region: old.region, id: oldId },
         target: db.reprotect?.region ?? old.region,
       };
+      if (db.kind !== 'rds-read-replica') return [afterFailover];
+      const afterFailback = {
+        db,
+        writer: { region: afterFailover.target, id: derivedPattern(writerId, 'rp') },
+        old: { region: writer.region, id: writerId },
+        target: writer.region,
+      };
+      return [afterFailover, afterFailback];
     }),
   );
 
@@ -652,7 +663,8 @@ module.exports = {
   },
 
   /**
-   * Fence: describe and stop the plans' RDS primaries (the old primaries after a failover, in the primary region);
+   * Fence: describe and stop the plans' RDS primaries (the old primaries after a failover, in the primary region) and
+   * their replicas (the old writers after a failback, in the standby region, before reprotect replaces them);
    * Aurora is only described (the global cluster, and the old primary cluster in its own region): its old primary
    * rejoins the global cluster as a secondary by itself.
    */
@@ -661,7 +673,10 @@ module.exports = {
     return [
       ...allow(
         ['rds:DescribeDBInstances', 'rds:StopDBInstance'],
-        instances(plans).map((db) => rdsArn(db.primary.region, 'db', db.primary.instance)),
+        instances(plans).flatMap((db) => [
+          rdsArn(db.primary.region, 'db', db.primary.instance),
+          rdsArn(db.replica.region, 'db', db.replica.instance),
+        ]),
       ),
       ...allow(
         ['rds:DescribeDBClusters'],

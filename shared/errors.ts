@@ -245,3 +245,11 @@ export class ReprotectRefusedError extends SwitchbackError {
     this.name = 'ReprotectRefusedError';
   }
 }
+
+/** A game day's leg ended without doing its work (blocked, failed, aborted): the game day stops where it stands. */
+export class GameDayLegStoppedError extends SwitchbackError {
+  constructor(leg: string, detail: string) {
+    super(`game day leg ${leg} stopped: ${detail}`);
+    this.name = 'GameDayLegStoppedError';
+  }
+}

@@ -34,7 +34,14 @@ import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
 import { startLocalLedger } from './local-ledger';
-import { type LambdaHandler, LocalRunner, loadRestoreTestDefinition, type Transition } from './local-runner';
+import {
+  type LambdaHandler,
+  type LocalExecution,
+  LocalRunner,
+  loadRestoreTestDefinition,
+  outsideInvocation,
+  type Transition,
+} from './local-runner';
 import { roleEnvironment } from './models/iam';
 import type { RestoreFaults } from './models/restore';
 import { simWiringTargets, wiringEnvironment } from './models/wiring';
@@ -428,6 +435,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     fence: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-fence`,
     reprotect: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-reprotect`,
     failback: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failback`,
+    'game-day': `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-game-day`,
   } as const;
 
   const cleanups: (() => unknown)[] = [];
@@ -466,6 +474,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           AWS_REGION: region,
           PLANS_DIR: plansDir,
           FAILOVER_STATE_MACHINE_ARN: stateMachineArn,
+          FENCE_STATE_MACHINE_ARN: runbookArns.fence,
+          REPROTECT_STATE_MACHINE_ARN: runbookArns.reprotect,
+          FAILBACK_STATE_MACHINE_ARN: runbookArns.failback,
           // The drill deployment's wiring, as serverless.yml gives it to the readiness function.
           ...wiringEnvironment(simWiringTargets(region, ACCOUNT, [plan])),
           ...roleEnvironment(ACCOUNT),
@@ -640,48 +651,20 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           void new StepFunctionsWorkflow({ stateMachineArn: runbookArns[runbook.action] }).startFailover(name, input);
         });
       }
-      // A game day: each runbook of the lifecycle starts once the previous execution ended and its window passed.
-      const lifecycle = scenario.lifecycle ?? [];
-      let lifecycleLeft = lifecycle.length;
+      // Each runbook's topology when its execution ended (a game day's legs): the report draws the lifecycle from it.
       const topologyAfterLeg = new Map<string, Topology>();
-      const startLeg = (index: number) => {
-        const leg = lifecycle[index];
-        if (!leg) return;
-        const name = `${plan.app}-game-day-${index + 1}-${leg.action}`;
-        progress({ kind: 'milestone', at: iso(clock.now()), message: `an operator starts the ${leg.action} runbook` });
-        const input = {
-          plan: plan.app,
-          action: leg.action,
-          // The game day is the failover's mode; the runbooks that follow run live (reprotect takes no other).
-          mode: 'live',
-          reason: `drill: ${scenarioName}`,
-          requestedBy: 'drill-operator',
-        };
-        void new StepFunctionsWorkflow({ stateMachineArn: runbookArns[leg.action] })
-          .startFailover(name, input)
-          .then(({ executionArn }) => afterLeg(executionArn, index + 1));
-      };
-      const afterLeg = async (executionArn: string, next: number): Promise<void> => {
-        const execution = allRunners()
-          .map((each) => each.get(executionArn))
-          .find((found) => found !== undefined);
-        await execution?.done;
-        if (execution) topologyAfterLeg.set(execution.name, await readTopology(plan));
-        if (next > 0) lifecycleLeft -= 1;
-        if (execution?.status !== 'SUCCEEDED') {
-          lifecycleLeft = 0;
-          return;
-        }
-        const leg = lifecycle[next];
-        if (leg) clock.schedule(clock.now() + leg.afterSeconds * 1000, () => startLeg(next));
-      };
-      if (lifecycle.length > 0 && manual) {
-        // The game day's failover is the first leg: the lifecycle follows once it ended.
-        clock.schedule(startMs + manual.atSeconds * 1000 + 1, () => {
-          const failover = runner.list()[0];
-          if (failover) void afterLeg(failover.executionArn, 0);
+      const watched = new Set<string>();
+      const watchLegs = (execution: LocalExecution) => {
+        if (watched.has(execution.executionArn)) return;
+        watched.add(execution.executionArn);
+        // The drill's own read, not the call of the function that started the execution (a game day's Start Leg).
+        outsideInvocation(() => {
+          void execution.done.then(async () => {
+            topologyAfterLeg.set(execution.name, await readTopology(plan));
+          });
         });
-      }
+      };
+      for (const each of allRunners()) each.onStart = watchLegs;
       options.onWorld?.(world, runner);
       world.start();
       // A restore test touches no failover resource: the failover's preflight is not its business.
@@ -735,7 +718,6 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const paused = () => runner.onlyWaitingForTokens;
       const ended = () =>
         allRunners().some((each) => each.list().length > 0) &&
-        lifecycleLeft === 0 &&
         allRunners().every((each) => each.idle) &&
         clock.now() >= observeUntilMs &&
         delivered();
@@ -757,8 +739,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       }
 
       where.stage = 'reading the run record';
-      // The failover's execution; in a scenario that starts with no failover ahead, the first runbook's.
+      // The game day's execution (one incident, one record); else the failover's; in a scenario that starts with no
+      // failover ahead, the first runbook's.
+      const gameDay = runbookRunners.get(runbookArns['game-day'])?.list()[0];
       const execution =
+        gameDay ??
         runner.list()[0] ??
         allRunners()
           .flatMap((each) => each.list())
@@ -874,8 +859,10 @@ const readLegs = async (
   runners: LocalRunner[],
   topologyAfter: ReadonlyMap<string, Topology> = new Map(),
 ): Promise<DrillLeg[]> => {
+  // A game day is the incident, not a leg: its legs are the runbooks it started.
   const executions = runners
     .flatMap((each) => each.list())
+    .filter((execution) => !execution.stateMachineArn.endsWith(':stateMachine:switchback-drill-game-day'))
     .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
   const legs: DrillLeg[] = [];
   for (const execution of executions) {

@@ -147,6 +147,12 @@ const invocation = new AsyncLocalStorage<string>();
  */
 export const invokedFunction = (): string | undefined => invocation.getStore();
 
+/**
+ * Runs `work` outside any function's invocation: what the drill itself does (reading the ledger for its report) is
+ * not a call of the function whose code happened to start an execution.
+ */
+export const outsideInvocation = <T>(work: () => T): T => invocation.exit(work);
+
 let middyResolvable = false;
 /**
  * middy 7 ships ESM only and exports only an `import` condition, so `require('@middy/core')` (what tsx turns the
@@ -307,6 +313,8 @@ export class LocalRunner {
   private readonly region: string;
   private readonly account: string;
   private readonly stateMachineName: string;
+  /** Called with each execution this runner starts (the drill watches a game day's legs end with it). */
+  onStart?: (execution: LocalExecution) => void;
   private requestCount = 0;
   private tokenCount = 0;
   private inFlight = 0;
@@ -373,6 +381,7 @@ export class LocalRunner {
     };
     this.executions.set(executionArn, execution);
     execution.done = this.run(execution, parsed);
+    this.onStart?.(execution);
     return { executionArn, startDate };
   }
 

@@ -114,37 +114,85 @@ const span = (from: string, to: string | undefined): string => {
   return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
 };
 
+/** A region's colour in the lifecycle picture: the plan's primary blue, the other orange, a third purple. */
+const REGION_COLORS = ['#0969da', '#bc4c00', '#8250df'];
+
+/** `+1:05` (hours and minutes after the lifecycle's start). */
+const clockOffset = (seconds: number): string =>
+  `+${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}`;
+
 /**
- * The lifecycle of a drill that ran several runbooks (a game day): one row per leg on one time line, in start order,
- * with its outcome, RTO and RPO, and the topology before and after it.
+ * The lifecycle of a drill that ran several runbooks (a game day), as one picture on the virtual clock: one band per
+ * runbook where it ran, its outcome, duration, RTO and RPO beside it, and under each the topology it left (before the
+ * first, the topology the drill began with): per database, the writer's region and the standby's (or none).
  */
-const lifecycleSection = (report: DrillReport): string => {
-  if (report.legs.length < 2) return '';
-  let before = report.topology.before;
-  const rows = report.legs
-    .map((leg, index) => {
-      const after = leg.topologyAfter ?? before;
-      const budget = (b: DrillReport['legs'][number]['rto']) =>
-        b ? `${Math.round(b.actualSeconds)} s of ${b.budgetSeconds} s` : '-';
-      const row =
-        `<tr><td>${index + 1}</td><td>${escapeHtml(leg.action)}</td><td class="${leg.outcome === 'recovered' ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</td>` +
-        `<td>${escapeHtml(leg.startedAt)}</td><td>${escapeHtml(span(leg.startedAt, leg.endedAt))}</td>` +
-        `<td>${escapeHtml(budget(leg.rto))}</td><td>${escapeHtml(budget(leg.rpo))}</td>` +
-        `<td>${escapeHtml(topologyLine(before))}</td><td>${escapeHtml(topologyLine(after))}</td></tr>`;
-      before = after;
-      return row;
+const lifecycleSvg = (report: DrillReport): string => {
+  const legs = report.legs;
+  const t0 = Math.min(...legs.map((leg) => Date.parse(leg.startedAt)));
+  const t1 = Math.max(...legs.map((leg) => Date.parse(leg.endedAt ?? leg.startedAt)));
+  const total = Math.max(1, (t1 - t0) / 1000);
+  const [width, left, right, top, rowHeight] = [940, 250, 16, 34, 50];
+  const chart = width - left - right;
+  const x = (ms: number) => left + ((ms - t0) / 1000 / total) * chart;
+  const regions = [report.topology.before.activeRegion];
+  const colorOf = (region: string): string => {
+    if (!regions.includes(region)) regions.push(region);
+    return REGION_COLORS[regions.indexOf(region) % REGION_COLORS.length] as string;
+  };
+  /** One line of the topology: who serves, then per database its writer's region -> its standby's region. */
+  const topologyText = (y: number, label: string, topology: Topology): string => {
+    const parts = topology.databases.map((db) => {
+      const standby = db.standby
+        ? `<tspan fill="${colorOf(db.standby.region)}">${escapeHtml(db.standby.region)}</tspan>`
+        : '<tspan class="none">no standby</tspan>';
+      return `<tspan font-weight="600">${escapeHtml(db.id)}</tspan> <tspan fill="${colorOf(db.writer.region)}">${escapeHtml(db.writer.region)}</tspan> → ${standby}`;
+    });
+    return (
+      `<text class="topo" x="${left}" y="${y}">${escapeHtml(label)} <tspan fill="${colorOf(topology.activeRegion)}" font-weight="600">${escapeHtml(topology.activeRegion)} serves</tspan>` +
+      `${parts.map((part) => ` · ${part}`).join('')}</text>`
+    );
+  };
+  const step = [300, 600, 900, 1800, 3600, 7200].find((each) => total / each <= 8) ?? 14_400;
+  const ticks = Array.from({ length: Math.floor(total / step) + 1 }, (_, i) => i * step);
+  const height = top + (legs.length + 1) * rowHeight + 24;
+  const axisY = height - 18;
+  const grid = ticks
+    .map((tick) => {
+      const at = left + (tick / total) * chart;
+      return `<line class="grid" x1="${at}" y1="${top - 14}" x2="${at}" y2="${axisY - 10}"/><text class="tick" x="${at}" y="${axisY}" text-anchor="middle">${clockOffset(tick)}</text>`;
     })
     .join('');
-  return `<section><h2>Lifecycle</h2><table><tr><th>#</th><th>Runbook</th><th>Outcome</th><th>Started</th><th>Took</th><th>RTO</th><th>RPO</th><th>Topology before</th><th>Topology after</th></tr>${rows}</table></section>`;
+  const before = `<text class="label" x="8" y="${top + 4}" font-weight="600">Before</text>${topologyText(top + 4, 'topology:', report.topology.before)}`;
+  let previous = report.topology.before;
+  const rows = legs
+    .map((leg, index) => {
+      const y = top + (index + 1) * rowHeight;
+      const start = Date.parse(leg.startedAt);
+      const end = Date.parse(leg.endedAt ?? leg.startedAt);
+      const ok = leg.outcome === 'recovered' || leg.outcome === 'skipped';
+      const budget = (name: string, b: DrillReport['legs'][number]['rto']) =>
+        b ? ` · ${name} ${formatSeconds(b.actualSeconds)}` : '';
+      const after = leg.topologyAfter ?? previous;
+      previous = after;
+      const band = Math.max(4, x(end) - x(start));
+      return (
+        `<text class="label" x="8" y="${y - 10}"><tspan font-weight="600">${index + 1}. ${escapeHtml(leg.action)}</tspan> <tspan class="${ok ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</tspan></text>` +
+        `<text class="value" x="8" y="${y + 5}">${escapeHtml(clockOffset((start - t0) / 1000))}, ${escapeHtml(span(leg.startedAt, leg.endedAt))}${escapeHtml(budget('RTO', leg.rto))}${escapeHtml(budget('RPO', leg.rpo))}</text>` +
+        `<rect x="${x(start)}" y="${y - 24}" width="${band}" height="14" rx="3" fill="${ok ? '#2da44e' : '#cf222e'}"><title>${escapeHtml(`${leg.action} ${leg.incidentId}: ${leg.outcome}, ${leg.startedAt} to ${leg.endedAt ?? 'running'}`)}</title></rect>` +
+        topologyText(y + 5, 'after:', after)
+      );
+    })
+    .join('');
+  return (
+    `<svg role="img" aria-label="Lifecycle: each runbook on the virtual clock, with the topology before and after it" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">` +
+    `<text class="value" x="${left}" y="12">virtual clock from ${escapeHtml(new Date(t0).toISOString())}; per database: writer region → standby region</text>` +
+    `${grid}${before}${rows}</svg>`
+  );
 };
 
-/** `us-east-1 serves; orders-db: writer orders-db (us-east-1), standby none` */
-const topologyLine = (topology: Topology): string =>
-  `${topology.activeRegion} serves; ${topology.databases
-    .map(
-      (db) => `${db.id}: writer ${describeCopy(db.writer)}, standby ${db.standby ? describeCopy(db.standby) : 'none'}`,
-    )
-    .join('; ')}`;
+/** The lifecycle section: the picture, for drills that ran more than one runbook. */
+const lifecycleSection = (report: DrillReport): string =>
+  report.legs.length < 2 ? '' : `<section><h2>Lifecycle</h2>${lifecycleSvg(report)}</section>`;
 
 /** Renders the report page. */
 export const renderReportHtml = (report: DrillReport): string => {
@@ -199,6 +247,7 @@ h1 { font-size: 1.4rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-t
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
 td { font-variant-numeric: tabular-nums; } code { font-size: 12px; }
 svg .label { font-size: 12px; fill: #1f2328; } svg .value, svg .tick { font-size: 11px; fill: #57606a; }
+svg .topo { font-size: 11.5px; fill: #1f2328; } svg .none { fill: #cf222e; font-weight: 600; } svg .ok { fill: #1a7f37; } svg .bad { fill: #cf222e; font-weight: 600; }
 svg .grid { stroke: #eaeef2; } svg .budget { stroke: #cf222e; stroke-width: 2; stroke-dasharray: 5 4; } svg .budget-label { font-size: 11px; fill: #cf222e; }
 details summary { cursor: pointer; }
 </style>

@@ -166,17 +166,12 @@ export const SCENARIOS = {
     }),
   },
   'game-day': {
-    summary: 'game day: planned failover, verification window, fence, reprotect and failback, one report',
+    summary: 'game-day runbook: planned failover, verification window, fence, reprotect, failback, re-protected again',
     description:
-      'No outage: an operator starts a planned failover (mode game-day: Aurora switches over, no data loss) a minute in; after a 10-minute verification window the fence runbook stops the old RDS primary and finds the old Aurora primary rejoined; the reprotect runbook then gives each database a standby in the original region; 5 minutes later the failback runbook pauses writes, waits for zero lag, moves every writer back and flips DNS back (the Aurora switchover leaves its old writer as the secondary; the old RDS writer is left to fence). One drill, one report, one leg per runbook.',
+      "No outage: an operator starts the game-day runbook a minute in. It starts each leg as its own runbook and waits for its end: a planned failover (mode game-day: Aurora switches over, no data loss); after the plan's 10-minute verification window the fence runbook stops the old RDS primary and finds the old Aurora primary rejoined; reprotect gives each database a standby in the original region; the failback pauses writes, waits for zero lag, moves every writer back and flips DNS back (the Aurora switchover leaves its old writer as the secondary); then fence stops the old RDS writer in the standby region and reprotect gives the RDS database a new replica there. The original region serves and every database is protected again. One incident, one record, one report, one leg per runbook.",
     build: () => ({
       outages: [],
-      manualStart: { atSeconds: 60, reason: 'game day: planned failover', mode: 'game-day' },
-      lifecycle: [
-        { action: 'fence', afterSeconds: 600 },
-        { action: 'reprotect', afterSeconds: 60 },
-        { action: 'failback', afterSeconds: 300 },
-      ],
+      runbooks: [{ action: 'game-day', atSeconds: 60 }],
     }),
   },
   'restore-test': {

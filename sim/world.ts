@@ -103,11 +103,6 @@ export interface ScenarioSpec {
    * for scenarios where no alarm can arrive.
    */
   manualStart?: { atSeconds: number; reason: string; mode?: 'live' | 'game-day' };
-  /**
-   * A game day: after the manual failover, each runbook in turn, `afterSeconds` after the previous one's execution
-   * ended (the first: the verification window after the failover), all in one drill with one report.
-   */
-  lifecycle?: { action: 'fence' | 'reprotect' | 'failback'; afterSeconds: number }[];
   rds?: {
     /** Fixed replica lag, seconds. */
     lagSeconds?: number;
@@ -135,7 +130,7 @@ export interface ScenarioSpec {
   restore?: RestoreFaults;
   timing?: TimingOverrides;
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
-  runbooks?: { action: 'fence' | 'reprotect' | 'failback'; atSeconds: number }[];
+  runbooks?: { action: 'fence' | 'reprotect' | 'failback' | 'game-day'; atSeconds: number }[];
   /**
    * How the world starts. `plan` (default): as the plan file says. `reprotected`: after an earlier failover that was
    * fenced and re-protected: the standby region writes, the old RDS primary is stopped and a new read replica of the

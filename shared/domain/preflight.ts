@@ -25,6 +25,8 @@ export const PREFLIGHT_CHECKS = [
   'old-region-answers',
   'kms-key',
   'instance-class',
+  // The game-day runbook's (shared/usecases/game-day/assess-game-day.ts): it starts from a plan that is home.
+  'topology-home',
 ] as const;
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
 

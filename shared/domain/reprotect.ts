@@ -112,7 +112,8 @@ const planPath = (plan: Plan, id: string): string => `databases[${plan.databases
 
 /**
  * Which databases reprotect acts on, and why it may not: the plan must have failed over (the topology's active
- * region is not the plan's primary, or a database has an old primary), no database may have a standby already,
+ * region is not the plan's primary, or a database has an old primary) and at least one database must lack a standby
+ * (a database that has one is skipped: re-protection is judged per database); for the others,
  * each old primary must be fenced (or rejoined) and its region must answer (its snapshot, a replica there), and an
  * encrypted writer needs a KMS key of the new standby's region in the plan.
  */
@@ -140,20 +141,26 @@ export const decideReprotect = (
       ],
     };
   }
-  for (const db of topology.databases) {
+  // Per database: one that has a standby already is skipped (after a failback an Aurora switchover leaves its old
+  // writer as the secondary, while the RDS database waits for its new replica); the others are re-protected.
+  const unprotected = topology.databases.filter((db) => !db.standby);
+  if (unprotected.length === 0) {
+    return {
+      decision: 'block',
+      targets: [],
+      findings: topology.databases.map((db) => ({
+        check: 'no-standby-yet',
+        resource: `database:${db.id}`,
+        expected: 'a writer without a standby',
+        found: `standby ${describeCopy(db.standby as DatabaseCopy)} already protects writer ${describeCopy(db.writer)}`,
+        fix: 'nothing to re-protect: every database has its standby (see `switchback status --plan NAME`)',
+      })),
+    };
+  }
+  for (const db of unprotected) {
     const settings = plan.databases.find((each) => each.id === db.id)?.reprotect;
     const at = planPath(plan, db.id);
     const reading = readings.find((each) => each.id === db.id);
-    if (db.standby) {
-      findings.push({
-        check: 'no-standby-yet',
-        resource: `database:${db.id}`,
-        expected: 'no standby (a failed-over writer)',
-        found: `standby ${describeCopy(db.standby)} already protects writer ${describeCopy(db.writer)}`,
-        fix: 'nothing to re-protect for this database; a failback is the next step',
-      });
-      continue;
-    }
     if (!db.oldPrimary) {
       findings.push({
         check: 'topology-failed-over',
@@ -164,7 +171,10 @@ export const decideReprotect = (
       });
       continue;
     }
-    const region = settings?.region ?? db.oldPrimary.region;
+    // After a failback the writer is home again: its standby goes back where the old writer served (the other
+    // region); after a failover, into the plan's reprotect.region, else the old primary's region.
+    const home = db.writer.region === plan.regions.primary;
+    const region = home ? db.oldPrimary.region : (settings?.region ?? db.oldPrimary.region);
     if (db.oldPrimary.state === 'unknown' || db.oldPrimary.state === 'unreachable') {
       findings.push({
         check: 'old-primary-fenced',

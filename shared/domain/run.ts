@@ -18,9 +18,10 @@ export type Mode = (typeof MODES)[number];
 /**
  * The runbooks. Each has its own state machine (statemachines/<action>.asl.json) that accepts only its own action:
  * failover (promote the standbys, flip DNS), fence (keep the old primary from taking writes), reprotect (give the
- * new primary a standby again), failback (the planned return to the plan's primary region, with no data loss).
+ * new primary a standby again), failback (the planned return to the plan's primary region, with no data loss), and
+ * game-day (a planned failover, a verification window and a failback, as one incident: it starts the others).
  */
-export const ACTIONS = ['failover', 'fence', 'reprotect', 'failback'] as const;
+export const ACTIONS = ['failover', 'fence', 'reprotect', 'failback', 'game-day'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** How the run began: a health alarm, or a person (console or `switchback run`). */
@@ -149,6 +150,8 @@ export const RUNBOOK_PHASES: Record<Action, readonly PhaseName[]> = {
   fence: ['decide', 'fence'],
   reprotect: ['decide', 'reprotect'],
   failback: ['decide', 'promote', 'dns', 'verify'],
+  // The game day's work is its legs, each a run of its own with its own phases (RunRecord.legs).
+  'game-day': ['decide'],
 };
 
 export interface PhaseTiming {
@@ -304,6 +307,22 @@ export interface RunRecord {
   findings?: PreflightFinding[];
   /** When the run ended; for a run still under way ('in-progress', 'awaiting-approval'), its last update. */
   endedAt: string;
+  /** A game day: each runbook it ran (or, in a dry run, planned), in order, with its own run's outcome. */
+  legs?: LegRecord[];
+}
+
+/** One leg of a game day, as its record keeps it: the runbook's own run (its incident id) and how it ended. */
+export interface LegRecord {
+  action: Exclude<Action, 'game-day'>;
+  /** The leg's execution name, which is its run's incident id. */
+  incidentId: string;
+  outcome: Outcome | 'not-started';
+  startedAt?: string;
+  endedAt?: string;
+  rto?: Budgeted;
+  rpo?: Budgeted;
+  /** A dry run's leg that was planned, not started (it needs the topology the failover would have left). */
+  planned?: boolean;
 }
 
 /** EventBridge source and detail-types that Switchback puts on the bus. */

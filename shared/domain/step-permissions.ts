@@ -58,11 +58,10 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
         add(fn, ['rds:DescribeDBInstances'], replica);
       }
       add('promote-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replica);
-      add(
-        'fence-database',
-        ['rds:DescribeDBInstances', 'rds:StopDBInstance'],
-        rds(db.primary.region, 'db', db.primary.instance),
-      );
+      // The old primary after a failover; the old writer (the plan's replica) after a failback.
+      for (const old of [rds(db.primary.region, 'db', db.primary.instance), replica]) {
+        add('fence-database', ['rds:DescribeDBInstances', 'rds:StopDBInstance'], old);
+      }
     } else {
       const secondary = rds(db.secondary.region, 'cluster', db.secondary.cluster);
       const global = `arn:${partition}:rds::${account}:global-cluster:${db.globalCluster}`;

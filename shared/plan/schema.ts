@@ -366,6 +366,25 @@ export const planSchema = z
         pollSeconds: seconds('the failback lag poll interval').default(30),
       })
       .default({ maxLagWaitSeconds: 300, pollSeconds: 30 }),
+    /** The game-day runbook (statemachines/game-day.asl.json): a planned failover, a verification window, a failback. */
+    gameDay: z._default(
+      z.strictObject({
+        /**
+         * How long the game day serves from the standby region after the planned failover (people verify the
+         * application there) before it fences, re-protects and fails back.
+         */
+        verificationWindowSeconds: z._default(
+          z
+            .int({ error: 'expected gameDay.verificationWindowSeconds as a whole number of seconds, e.g. 600' })
+            .check(
+              z.gte(0, { error: 'gameDay.verificationWindowSeconds must be 0 or more' }),
+              z.lte(86_400, { error: 'gameDay.verificationWindowSeconds must be at most 86400 (a day)' }),
+            ),
+          600,
+        ),
+      }),
+      { verificationWindowSeconds: 600 },
+    ),
     readiness: z
       .strictObject({
         /**

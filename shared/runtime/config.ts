@@ -25,6 +25,10 @@ const envSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   /** ARN of the failover state machine (on-health-alarm starts it). */
   FAILOVER_STATE_MACHINE_ARN: z.string().default(''),
+  /** ARNs of the other runbooks' state machines (the game day starts each leg on its own). */
+  FENCE_STATE_MACHINE_ARN: z.string().default(''),
+  REPROTECT_STATE_MACHINE_ARN: z.string().default(''),
+  FAILBACK_STATE_MACHINE_ARN: z.string().default(''),
   /** Events older than this are dropped as stale (EventBridge retries for up to 24 h). */
   MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(900),
   /**
@@ -85,4 +89,28 @@ let cached: Config | undefined;
 export const config = (): Config => {
   cached ??= parseConfig(process.env);
   return cached;
+};
+
+/**
+ * The four runbooks' state machine ARNs (the game day starts each leg on its own state machine).
+ *
+ * @throws ConfigError naming the variable that is not set
+ */
+export const runbookStateMachineArns = (
+  current: Config = config(),
+): Record<'failover' | 'fence' | 'reprotect' | 'failback', string> => {
+  const arns = {
+    failover: current.FAILOVER_STATE_MACHINE_ARN,
+    fence: current.FENCE_STATE_MACHINE_ARN,
+    reprotect: current.REPROTECT_STATE_MACHINE_ARN,
+    failback: current.FAILBACK_STATE_MACHINE_ARN,
+  };
+  for (const [action, arn] of Object.entries(arns)) {
+    if (!arn) {
+      throw new ConfigError(
+        `${action.toUpperCase()}_STATE_MACHINE_ARN is not set: set it to the ${action} state machine ARN (serverless.yml sets it for the game-day functions)`,
+      );
+    }
+  }
+  return arns;
 };

@@ -258,7 +258,7 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   });
 
-  it('runs a game day as one drill: planned failover, fence, reprotect, failback, back in the primary region with RPO 0', async () => {
+  it('runs the game-day runbook as one drill: planned failover, fence, reprotect, failback, fence, reprotect, back home and protected with RPO 0', async () => {
     // Act
     const { report, lockHolder } = await drill('game-day');
 
@@ -268,6 +268,8 @@ describe('runDrill', () => {
       ['fence', 'recovered'],
       ['reprotect', 'recovered'],
       ['failback', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
     ]);
     // Every leg names its action, outcome, RTO and RPO (null for the runbooks that recover nothing: fence, reprotect).
     for (const leg of report.legs) {
@@ -282,15 +284,34 @@ describe('runDrill', () => {
       'us-west-2',
       'us-west-2',
       'us-east-1',
+      'us-east-1',
+      'us-east-1',
     ]);
     expect(report.topology.after.activeRegion).toBe('us-east-1');
-    const catalog = report.topology.after.databases.find((db) => db.id === 'catalog');
-    expect(catalog?.standby?.region).toBe('us-west-2');
+    // Protected again in the other direction: every database has a standby replicating in us-west-2.
+    expect(report.topology.after.databases.map((db) => [db.id, db.writer.region, db.standby?.region])).toEqual([
+      ['orders-db', 'us-east-1', 'us-west-2'],
+      ['catalog', 'us-east-1', 'us-west-2'],
+    ]);
     // The planned failover switched Aurora over (no data loss), never failed it over.
     expect(report.actions.map((action) => action.operation)).not.toContain('FailoverGlobalCluster');
     const html = renderReportHtml(report);
-    expect(html).toContain('<h2>Lifecycle</h2>');
-    expect(html).toContain('us-east-1 serves; orders-db: writer orders-db-replica-rp-');
+    // The lifecycle is one picture: a band per runbook on the virtual clock, the topology before and after each.
+    const lifecycle = /<h2>Lifecycle<\/h2>(<svg[\s\S]*?<\/svg>)/.exec(html)?.[1] ?? '';
+    expect(lifecycle.match(/<rect /g)).toHaveLength(6);
+    expect(lifecycle.match(/>after: </g)).toHaveLength(6);
+    expect(lifecycle).toContain('>Before</text>');
+    expect(html).not.toContain('<th>Topology before</th>');
+    // One incident: the report is the game day's, its legs the runbooks it started.
+    expect(report.incidentId).toBe('orders-game-day-1');
+    expect(report.legs.map((leg) => leg.incidentId)).toEqual([
+      'orders-game-day-1-1-failover',
+      'orders-game-day-1-2-fence',
+      'orders-game-day-1-3-reprotect',
+      'orders-game-day-1-4-failback',
+      'orders-game-day-1-5-fence',
+      'orders-game-day-1-6-reprotect',
+    ]);
     expect(lockHolder).toBeNull();
   });
 

@@ -172,6 +172,49 @@ describe('decideReprotect', () => {
     expect(notFailedOver.findings.map((finding) => finding.check)).toEqual(['topology-failed-over']);
     expect(protectedAgain.findings.map((finding) => finding.check)).toEqual(['no-standby-yet', 'no-standby-yet']);
   });
+  it('re-protects only the databases without a standby, in the other direction after a failback', () => {
+    // Prepare: back home after a failback; the Aurora switchover left its old writer as the secondary, the RDS
+    // writer (the replica the first reprotect made) has no standby and its old writer in us-west-2 is fenced.
+    const WEST_KEY = 'arn:aws:kms:us-west-2:123456789012:key/7d2c9e41-8a5b-4f06-b3e7-1c9a4d6f2e58';
+    const twoKeys = plan({ orders: { kmsKeys: { 'us-east-1': KEY, 'us-west-2': WEST_KEY } } });
+    const home: Topology = {
+      ...planTopology(twoKeys),
+      databases: [
+        {
+          id: 'orders-db',
+          kind: 'rds-read-replica',
+          writer: { region: 'us-east-1', identifier: 'orders-db-replica-rp-6e8a51' },
+          standby: null,
+          oldPrimary: { region: 'us-west-2', identifier: 'orders-db-replica', state: 'fenced', since: 'x' },
+        },
+        {
+          id: 'catalog',
+          kind: 'aurora-global',
+          writer: { region: 'us-east-1', identifier: 'catalog-east' },
+          standby: { region: 'us-west-2', identifier: 'catalog-west' },
+        },
+      ],
+      lastIncidentId: 'inc-2',
+    };
+
+    // Act
+    const decision = decideReprotect(twoKeys, home, readings());
+    const oneKey = decideReprotect(plan(), home, readings());
+
+    // Assess
+    expect(decision.decision).toBe('proceed');
+    expect(decision.targets).toHaveLength(1);
+    expect(decision.targets[0]).toMatchObject({
+      id: 'orders-db',
+      region: 'us-west-2',
+      kmsKeyId: WEST_KEY,
+      oldPrimary: { region: 'us-west-2', identifier: 'orders-db-replica' },
+    });
+    expect(decision.targets[0]?.names.standby).toMatch(/^orders-db-replica-rp-6e8a51-rp-[0-9a-f]{6}$/);
+    expect(oneKey.findings.map((finding) => `${finding.check} ${finding.fix}`)).toEqual([
+      'kms-key set databases[0].reprotect.kmsKeys.us-west-2 to a KMS key ARN in us-west-2',
+    ]);
+  });
 });
 
 describe('topologyAfterReprotect', () => {

@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import { EventBridgeEvents } from '../shared/aws/events';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import type { GameDayAssessment } from '../shared/usecases/game-day/assess-game-day';
+import {
+  type RecordGameDayDeps,
+  type RecordGameDayResult,
+  recordGameDay,
+} from '../shared/usecases/game-day/record-game-day';
+import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+/** The "Record Game Day" payload: the run and its assessment (the legs' records are read from the ledger). */
+const eventSchema = z.object({
+  run: runContextSchema,
+  assessment: z.looseObject({
+    decision: z.enum(['proceed', 'block']),
+    reasons: z.array(z.string()),
+    decidedAt: z.string(),
+    findings: z.array(z.looseObject({ check: z.string(), resource: z.string() })),
+    legs: z.array(z.looseObject({ name: z.string(), action: z.string() })),
+    toStart: z.array(z.looseObject({ name: z.string() })),
+  }),
+});
+
+let deps: RecordGameDayDeps | undefined;
+const defaultDeps = (): RecordGameDayDeps => {
+  deps ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
+  return deps;
+};
+
+/** "Record Game Day": the game day's one record from its legs' records, and its closing event. */
+export const handler = lambdaHandler(async (event: unknown): Promise<RecordGameDayResult> => {
+  const parsed = parseStepInput('Record Game Day task payload', eventSchema, event);
+  logger.appendKeys({
+    plan: parsed.run.plan,
+    incidentId: parsed.run.incidentId,
+    executionArn: parsed.run.executionArn,
+  });
+  return recordGameDay(
+    {
+      run: parsed.run,
+      assessment: parsed.assessment as unknown as GameDayAssessment,
+    },
+    defaultDeps(),
+  );
+});

@@ -1,0 +1,65 @@
+import { type GameDayLeg, LEG_POLL_SECONDS, type LegAction, legDone } from '../../domain/game-day';
+import type { LedgerPort, WorkflowPort } from '../../domain/ports';
+import type { Outcome, RunContext } from '../../domain/run';
+import { GameDayLegStoppedError } from '../../errors';
+import type { Clock } from '../../runtime/clock';
+import type { Log } from '../../runtime/logger';
+
+export interface CheckGameDayLegEvent {
+  run: RunContext;
+  leg: GameDayLeg;
+}
+
+export interface CheckGameDayLegResult {
+  /** not-started: the leg's execution does not exist yet; running: look again; done: its run did its work. */
+  state: 'not-started' | 'running' | 'done';
+  outcome?: Outcome;
+  pollSeconds: number;
+  checkedAt: string;
+}
+
+export interface CheckGameDayLegDeps {
+  workflows: Record<LegAction, Pick<WorkflowPort, 'getExecutionStatus'>>;
+  stateMachineArns: Record<LegAction, string>;
+  ledger: Pick<LedgerPort, 'getRun'>;
+  clock: Clock;
+  log: Log;
+}
+
+/**
+ * "Check Leg": where the leg's execution stands (DescribeExecution) and, once it ended, how its run ended (its
+ * record in the ledger): not started yet, still running, or done. The first look of every leg comes before its start,
+ * so that a resumed game day never starts or waits for a leg again that an earlier attempt started.
+ *
+ * @throws GameDayLegStoppedError when the leg's execution failed, timed out or was aborted, or its run ended without
+ *   doing its work (blocked, denied): the game day stops there, and the record names the leg
+ */
+export const checkGameDayLeg = async (
+  event: CheckGameDayLegEvent,
+  deps: CheckGameDayLegDeps,
+): Promise<CheckGameDayLegResult> => {
+  const { run, leg } = event;
+  const arn = `${deps.stateMachineArns[leg.action].replace(':stateMachine:', ':execution:')}:${leg.name}`;
+  const status = await deps.workflows[leg.action].getExecutionStatus(arn);
+  const checkedAt = deps.clock.now().toISOString();
+  const base = { pollSeconds: LEG_POLL_SECONDS, checkedAt };
+  if (!status) return { ...base, state: 'not-started' };
+  if (status.status === 'RUNNING') return { ...base, state: 'running' };
+  if (status.status !== 'SUCCEEDED') {
+    throw new GameDayLegStoppedError(
+      leg.name,
+      `its execution ended ${status.status}${status.error ? ` (${status.error}: ${status.cause ?? ''})` : ''}; ` +
+        `redrive it (aws stepfunctions redrive-execution --execution-arn ${arn}), then start the game day again with incidentId ${run.incidentId}`,
+    );
+  }
+  const record = await deps.ledger.getRun(run.plan, leg.name);
+  if (!legDone(record?.outcome)) {
+    throw new GameDayLegStoppedError(
+      leg.name,
+      `its run ended ${record?.outcome ?? 'with no record'}` +
+        `${record?.findings?.length ? `: ${record.findings.map((f) => `${f.resource}: ${f.found}: ${f.fix}`).join('; ')}` : ''}`,
+    );
+  }
+  deps.log.info('game day leg done', { leg: leg.name, outcome: record?.outcome });
+  return { ...base, state: 'done', ...(record?.outcome ? { outcome: record.outcome } : {}) };
+};

@@ -1,0 +1,86 @@
+import { gameDayOutcome } from '../../domain/game-day';
+import type { EventsPort, LedgerPort } from '../../domain/ports';
+import { DETAIL_TYPES, type LegRecord, type RunContext, type RunRecord } from '../../domain/run';
+import type { Clock } from '../../runtime/clock';
+import type { Log } from '../../runtime/logger';
+import { publishRunbookEnd } from '../publish-runbook-end';
+import type { GameDayAssessment } from './assess-game-day';
+
+export interface RecordGameDayEvent {
+  run: RunContext;
+  assessment: GameDayAssessment;
+}
+
+export interface RecordGameDayResult {
+  outcome: RunRecord['outcome'];
+  legs: LegRecord[];
+}
+
+export interface RecordGameDayDeps {
+  ledger: Pick<LedgerPort, 'getRun' | 'putRun'>;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+
+/**
+ * "Record Game Day": the game day's one record, from its legs' own records: each leg's outcome, times, RTO and RPO;
+ * the game day's RTO is its failover's (the planned outage), its RPO the worst of its failover's and failback's (the
+ * data at risk in the two moves). Recovered when every leg it started did its work; blocked when refused before the
+ * first leg. A leg that stopped fails the execution before this step (on-run-failed records it, with the redrive).
+ */
+export const recordGameDay = async (
+  event: RecordGameDayEvent,
+  deps: RecordGameDayDeps,
+): Promise<RecordGameDayResult> => {
+  const { run, assessment } = event;
+  const endedAt = deps.clock.now().toISOString();
+  const legs: LegRecord[] = [];
+  for (const leg of assessment.legs) {
+    const record = await deps.ledger.getRun(run.plan, leg.name);
+    const planned = !assessment.toStart.some((each) => each.name === leg.name);
+    legs.push({
+      action: leg.action,
+      incidentId: leg.name,
+      outcome: record?.outcome ?? 'not-started',
+      ...(record ? { startedAt: record.run.startedAt, endedAt: record.endedAt } : {}),
+      ...(record?.rto ? { rto: record.rto } : {}),
+      ...(record?.rpo ? { rpo: record.rpo } : {}),
+      ...(planned ? { planned: true } : {}),
+    });
+  }
+  const outcome = assessment.decision === 'block' ? 'blocked' : gameDayOutcome(legs, assessment.toStart.length);
+  const failover = legs.find((leg) => leg.action === 'failover');
+  const rpos = legs.filter((leg) => leg.action === 'failover' || leg.action === 'failback').flatMap((l) => l.rpo ?? []);
+  const worstRpo = rpos.sort((a, b) => b.actualSeconds - a.actualSeconds)[0];
+  const record: RunRecord = {
+    run,
+    outcome,
+    phases: [
+      {
+        name: 'decide',
+        startedAt: run.startedAt,
+        endedAt: assessment.decidedAt,
+        seconds: seconds(run.startedAt, assessment.decidedAt),
+      },
+    ],
+    ...(failover?.rto ? { rto: failover.rto } : {}),
+    ...(worstRpo ? { rpo: worstRpo } : {}),
+    actions: [],
+    warnings: legs
+      .filter((leg) => leg.outcome === 'not-started' && !leg.planned)
+      .map((leg) => `${leg.incidentId}: not started`),
+    reasons: [
+      ...assessment.reasons,
+      ...legs.map((leg) => `${leg.incidentId}: ${leg.planned ? 'planned only' : leg.outcome}`),
+    ],
+    endedAt,
+    legs,
+    ...(assessment.findings.length > 0 ? { findings: assessment.findings } : {}),
+  };
+  await publishRunbookEnd(deps, record, { phase: 'decide', facts: [] }, DETAIL_TYPES.runBlocked);
+  deps.log.info('game day recorded', { outcome, legs: legs.length });
+  return { outcome, legs };
+};
