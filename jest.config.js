@@ -6,8 +6,10 @@ module.exports = {
   // Jest's default, one worker fewer than the cores, runs a 2-core machine in band: use both cores there.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // The suites run on virtual time: a timeout only catches a hang. Jest's 5 s default fails tests that merely share
-  // a loaded machine (two workers, and the type check beside them); suites that need longer set their own.
-  testTimeout: 30_000,
+  // a loaded machine (two workers, and packaging and the type check beside them: npm test starts them together; a
+  // file's first drill, which loads every handler, took over 30 s wall at a load average of 25); suites that need
+  // longer set their own.
+  testTimeout: 120_000,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {

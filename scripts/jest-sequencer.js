@@ -9,11 +9,20 @@ const Sequencer = require('@jest/test-sequencer').default;
 /** Whether a test file runs whole paths: drills, state machines, the packaged template. */
 const runsWholePaths = (test) => /[\\/]test[\\/](integration|statemachines)[\\/]/.test(test.path);
 
+/**
+ * Whether a test file does nothing but wait for `npm test`'s packaging (scripts/test.js starts jest beside it) and
+ * then check the template: it goes last in either order, so that it does not hold a worker idle while packaging runs
+ * (its recorded time, mostly waiting, would otherwise put it first).
+ */
+const onlyChecksTemplate = (test) => /[\\/]packaged-template\.test\.ts$/.test(test.path);
+
 class WholePathsFirstSequencer extends Sequencer {
   sort(tests) {
     const sorted = super.sort(tests);
-    if (sorted.some((test) => test.duration != null)) return sorted;
-    return [...sorted.filter(runsWholePaths), ...sorted.filter((test) => !runsWholePaths(test))];
+    const order = sorted.some((test) => test.duration != null)
+      ? sorted
+      : [...sorted.filter(runsWholePaths), ...sorted.filter((test) => !runsWholePaths(test))];
+    return [...order.filter((test) => !onlyChecksTemplate(test)), ...order.filter(onlyChecksTemplate)];
   }
 }
 

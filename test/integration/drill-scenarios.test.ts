@@ -22,7 +22,8 @@ const regionOutageDrill = (): Promise<DrillResult> => {
   return regionOutage;
 };
 
-jest.setTimeout(30_000);
+// Whole drills: the first also loads every handler (over 30 s wall on a loaded machine); this only catches a hang.
+jest.setTimeout(120_000);
 
 describe('runDrill', () => {
   it('recovers within the RTO and RPO budgets when the primary region goes down', async () => {

@@ -33,8 +33,8 @@ describe('function bundles', () => {
         ),
       ]),
     );
-    // esbuild bundles all twelve in one pass: a few seconds, more on a loaded machine.
-  }, 60_000);
+    // esbuild bundles every handler in one pass: a few seconds idle, over a minute on a loaded machine.
+  }, 180_000);
 
   it('builds one bundle per function', () => {
     expect(packagesByBundle.size).toBe(entries.length);

@@ -14,7 +14,7 @@ import { loadPlanFile } from '../../shared/plan/load';
 import { runDrill } from '../../sim/drill';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../../sim/scenarios';
 import { type CallRecorder, createCallRecorder } from '../support/aws-calls';
-import { readPackagedTemplate } from '../support/packaged-template';
+import { packagedTemplate } from '../support/packaged-template';
 
 /**
  * Least privilege, checked against the code: every drill scenario runs the real handlers (for every plan in plans/,
@@ -103,7 +103,6 @@ describe('the IAM roles of the packaged template', () => {
   let template: TemplateLike;
 
   beforeAll(async () => {
-    template = readPackagedTemplate<TemplateLike>();
     for (const planFile of planFiles) {
       // A plan-level scenario is refused by plan validation before any handler runs: it makes no call.
       for (const scenario of SCENARIO_NAMES.filter((name) => !isPlanLevelScenario(name))) {
@@ -192,6 +191,8 @@ describe('the IAM roles of the packaged template', () => {
         });
       }
     }
+    // Read last: `npm test` packages while the drills run.
+    template = await packagedTemplate<TemplateLike>();
   });
 
   it('grant each function exactly the AWS calls its handler makes in the drills', () => {

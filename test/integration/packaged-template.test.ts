@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { checkTemplate, readSourceDefinitions, type Template } from '../../scripts/check-template';
 import { loadPlanDirectory } from '../../shared/plan/load';
-import { readPackagedTemplate } from '../support/packaged-template';
+import { packagedTemplate } from '../support/packaged-template';
 
 /** The template `npm run package` wrote, as it would be deployed. */
 
@@ -10,7 +10,12 @@ const ROOT = join(__dirname, '..', '..');
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 describe('the packaged template', () => {
-  const template = readPackagedTemplate<Template & { Resources: Resources }>();
+  let template: Template & { Resources: Resources };
+
+  // `npm test` starts jest while it packages: wait for the template (at once outside npm test).
+  beforeAll(async () => {
+    template = await packagedTemplate<Template & { Resources: Resources }>();
+  }, 16 * 60_000);
 
   it('passes every template check', () => {
     // Prepare

@@ -38,8 +38,10 @@ import {
   CATALOG_WEST_ARN,
   mockAws,
   ORDERS_REPLICA_ARN,
+  ordersRunRecord,
   PRIMARY_REGION,
   putEvents,
+  runOrdersRunbook,
   STANDBY_REGION,
   stopAll,
   useFailoverSuite,
@@ -251,27 +253,14 @@ describe('failback state machine', () => {
   const runFailback = async (mode = 'live'): Promise<{ done: LocalExecution; name: string }> => {
     sequence += 1;
     const name = `orders-failback-20261126T0900${String(sequence).padStart(2, '0')}Z`;
-    const { executionArn } = runner.startExecution({
-      stateMachineArn: FAILBACK_ARN,
-      name,
-      input: JSON.stringify({
-        plan: 'orders',
-        action: 'failback',
-        mode,
-        reason: 'us-east-1 healthy for a week',
-        requestedBy: 'alice@example.com',
-      }),
+    return runOrdersRunbook(runner, FAILBACK_ARN, name, {
+      action: 'failback',
+      mode,
+      reason: 'us-east-1 healthy for a week',
     });
-    const execution = runner.get(executionArn) as LocalExecution;
-    await execution.done;
-    return { done: execution, name };
   };
 
-  const runRecord = async (incidentId: string): Promise<RunRecord> => {
-    const found = await suite.ledger.getRun('orders', incidentId);
-    if (!found) throw new Error(`no run record for ${incidentId}`);
-    return found;
-  };
+  const runRecord = (incidentId: string): Promise<RunRecord> => ordersRunRecord(suite.ledger, incidentId);
 
   const mutating = () => ({
     PutParameter: ssm.commandCalls(PutParameterCommand).length,

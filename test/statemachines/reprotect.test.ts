@@ -29,8 +29,10 @@ import {
   mockAws,
   ORDERS_PRIMARY_ARN,
   ORDERS_REPLICA_ARN,
+  ordersRunRecord,
   PRIMARY_REGION,
   putEvents,
+  runOrdersRunbook,
   STANDBY_REGION,
   stopAll,
   useFailoverSuite,
@@ -286,27 +288,10 @@ describe('reprotect state machine', () => {
   const runReprotect = async (mode = 'live'): Promise<{ done: LocalExecution; name: string }> => {
     sequence += 1;
     const name = `orders-reprotect-20261125T0500${String(sequence).padStart(2, '0')}Z`;
-    const { executionArn } = runner.startExecution({
-      stateMachineArn: REPROTECT_ARN,
-      name,
-      input: JSON.stringify({
-        plan: 'orders',
-        action: 'reprotect',
-        mode,
-        reason: 'us-east-1 is back',
-        requestedBy: 'alice@example.com',
-      }),
-    });
-    const execution = runner.get(executionArn) as LocalExecution;
-    await execution.done;
-    return { done: execution, name };
+    return runOrdersRunbook(runner, REPROTECT_ARN, name, { action: 'reprotect', mode, reason: 'us-east-1 is back' });
   };
 
-  const record = async (incidentId: string): Promise<RunRecord> => {
-    const found = await suite.ledger.getRun('orders', incidentId);
-    if (!found) throw new Error(`no run record for ${incidentId}`);
-    return found;
-  };
+  const record = (incidentId: string): Promise<RunRecord> => ordersRunRecord(suite.ledger, incidentId);
 
   const topology = async (): Promise<Topology> => (await suite.ledger.getTopology('orders')) as Topology;
 

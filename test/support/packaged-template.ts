@@ -1,8 +1,18 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = join(__dirname, '..', '..');
 const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+
+/**
+ * Set by `npm test` (scripts/test.js), which starts jest while `npm run package` still runs: the path of a file that
+ * says `pending` until packaging ends, then `passed` or `failed`. The suites that read the template wait for it.
+ */
+export const PACKAGE_STATUS_ENV = 'SWITCHBACK_PACKAGE_STATUS';
+
+/** How long a suite waits for packaging: `npm run package` takes seconds idle, minutes on a loaded machine. */
+const PACKAGE_WAIT_MS = 15 * 60_000;
 
 /**
  * The template `npm run package` wrote (`npm test` packages before jest). Throws, with the command to run, when it
@@ -24,4 +34,26 @@ export const readPackagedTemplate = <T>(): T => {
     throw new Error(`the packaged template is older than ${newer.join(', ')}: run \`npm run package\` again`);
   }
   return JSON.parse(readFileSync(TEMPLATE, 'utf8')) as T;
+};
+
+/**
+ * The packaged template once `npm test`'s packaging has ended (at once outside `npm test`), checked as
+ * `readPackagedTemplate` checks it. Throws when packaging failed or has not ended within `waitMs`.
+ */
+export const packagedTemplate = async <T>(waitMs = PACKAGE_WAIT_MS): Promise<T> => {
+  const statusFile = process.env[PACKAGE_STATUS_ENV];
+  if (statusFile) {
+    const deadline = Date.now() + waitMs;
+    for (let status = readFileSync(statusFile, 'utf8').trim(); status !== 'passed'; ) {
+      if (status === 'failed') {
+        throw new Error('`npm run package` failed (see its stage in the npm test output): no template to check');
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`\`npm run package\` had not ended after ${waitMs / 1000} s (${statusFile}: ${status})`);
+      }
+      await sleep(200);
+      status = readFileSync(statusFile, 'utf8').trim();
+    }
+  }
+  return readPackagedTemplate<T>();
 };

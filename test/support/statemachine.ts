@@ -38,6 +38,7 @@ import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clients, resetClients } from '../../shared/aws/clients';
 import { DynamoLedger } from '../../shared/aws/ledger';
+import type { RunRecord } from '../../shared/domain/run';
 import type { Log } from '../../shared/runtime/logger';
 import { setEnvironment } from '../../sim/environment';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
@@ -208,6 +209,33 @@ export const useFailoverSuite = (mocks: AwsMocks, environment: Record<string, st
  * a closed execution, or with another input, answers ExecutionAlreadyExists (aws-facts.md, Orchestration:
  * "StartExecution with the same name and input is idempotent"; names unique for 90 days).
  */
+/**
+ * Runs a runbook (fence, reprotect, failback) of plan orders as a person starts it (`switchback run`, alice) on
+ * `runner`, and waits for its end.
+ */
+export const runOrdersRunbook = async (
+  runner: LocalRunner,
+  stateMachineArn: string,
+  name: string,
+  input: { action: string; mode: string; reason: string },
+): Promise<{ done: LocalExecution; name: string }> => {
+  const { executionArn } = runner.startExecution({
+    stateMachineArn,
+    name,
+    input: JSON.stringify({ plan: 'orders', ...input, requestedBy: 'alice@example.com' }),
+  });
+  const execution = runner.get(executionArn) as LocalExecution;
+  await execution.done;
+  return { done: execution, name };
+};
+
+/** The run record of plan orders that incident wrote; throws, naming the incident, when there is none. */
+export const ordersRunRecord = async (ledger: DynamoLedger, incidentId: string): Promise<RunRecord> => {
+  const found = await ledger.getRun('orders', incidentId);
+  if (!found) throw new Error(`no run record for ${incidentId}`);
+  return found;
+};
+
 export const serveStepFunctions = (mocks: AwsMocks, runner: () => LocalRunner): void => {
   mocks.sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => {
     const local = runner();

@@ -65,4 +65,29 @@ describe('WholePathsFirstSequencer', () => {
     // Assess
     expect(order.map((test) => test.path)).toEqual(Object.keys(seconds));
   });
+
+  it('starts the packaged-template suite last, in either order: it only waits for packaging, then checks', () => {
+    // Prepare
+    const files = { ...FILES, '/repo/test/integration/packaged-template.test.ts': 8000 };
+    const withTimings = new WholePathsFirstSequencer({} as never);
+    jest
+      .spyOn(withTimings as unknown as { time(test: Test): number | undefined }, 'time')
+      .mockImplementation((test) => (test.path.endsWith('packaged-template.test.ts') ? 90 : 1));
+
+    // Act
+    const clean = new WholePathsFirstSequencer({} as never).sort(testsOf(files, '/nonexistent/jest-cache')) as Test[];
+    const timed = withTimings.sort(testsOf(files, '/nonexistent/jest-cache')) as Test[];
+
+    // Assess
+    expect(clean.map((test) => test.path)).toEqual([
+      '/repo/test/integration/iam.test.ts',
+      '/repo/test/statemachines/fence.test.ts',
+      '/repo/test/integration/drill-end.test.ts',
+      '/repo/test/unit/shared/big.test.ts',
+      '/repo/test/unit/cli/small.test.ts',
+      '/repo/test/integration/packaged-template.test.ts',
+    ]);
+    expect(timed.at(-1)?.path).toBe('/repo/test/integration/packaged-template.test.ts');
+    expect(timed).toHaveLength(6);
+  });
 });

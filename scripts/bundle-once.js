@@ -1,0 +1,103 @@
+// osls plugin (serverless.yml `plugins`, listed before serverless-esbuild): bundles every function in ONE esbuild
+// build. serverless-esbuild runs one build per handler, and each parses, bundles and minifies the AWS SDK, zod and
+// shared/ again: for our 25 functions that is about 55 s of CPU (most of `npm run package`), against about 13 s for
+// one build with every handler as an entry point. The bundles are the same bytes (without code splitting esbuild
+// bundles each entry point on its own): test/unit/scripts/bundle-once.test.ts checks it. Only serverless-esbuild's
+// bundle step is replaced; its options (custom.esbuild), output folder, zipping and artifacts stay its own.
+'use strict';
+
+/** The serverless-esbuild release whose bundle step this replaces: another must be checked before it is trusted. */
+const WRITTEN_FOR = /^1\.57\./;
+
+/** serverless-esbuild's own options in custom.esbuild, which it strips before calling esbuild (its bundle.js). */
+const PLUGIN_OPTIONS = [
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+];
+
+/**
+ * The esbuild options serverless-esbuild would give each function's build, for all entries at once: the same
+ * options, every entry point, and an outbase of the service folder so that `functions/x.ts` lands where it would
+ * (`<buildDir>/functions/x.js`).
+ */
+const oneBuildOptions = (buildOptions, entries, buildDirPath, serviceDir) => {
+  const esbuildOptions = Object.fromEntries(
+    Object.entries(buildOptions).filter(([name]) => !PLUGIN_OPTIONS.includes(name)),
+  );
+  const exclude = [buildOptions.exclude ?? []].flat().filter((item) => typeof item === 'string');
+  const external = [buildOptions.external ?? []].flat().filter((item) => typeof item === 'string');
+  return {
+    ...esbuildOptions,
+    external: [...external, ...(exclude.includes('*') ? [] : exclude)],
+    entryPoints: entries,
+    absWorkingDir: serviceDir,
+    outbase: serviceDir,
+    outdir: buildDirPath,
+    ...(buildOptions.outputFileExtension && buildOptions.outputFileExtension !== '.js'
+      ? { outExtension: { '.js': buildOptions.outputFileExtension } }
+      : {}),
+  };
+};
+
+/** serverless-esbuild's bundle step, as one esbuild build: sets what its pack step reads (buildResults). */
+const bundleOnce = async (plugin, esbuild) => {
+  plugin.prepare();
+  const { buildOptions, buildDirPath } = plugin;
+  if (buildOptions.plugins) {
+    throw new Error('bundle-once does not pass custom.esbuild.plugins on: remove ./scripts/bundle-once to use them');
+  }
+  const extension = buildOptions.outputFileExtension ?? '.js';
+  const entries = [...new Set(plugin.functionEntries.map(({ entry }) => entry))];
+  const result = await esbuild.build(oneBuildOptions(buildOptions, entries, buildDirPath, plugin.serviceDirPath));
+  const bundlePathOf = (entry) => entry.slice(0, entry.lastIndexOf('.')) + extension;
+  plugin.buildCache = Object.fromEntries(
+    entries.map((entry) => [entry, { bundlePath: bundlePathOf(entry), entry, result }]),
+  );
+  plugin.buildResults = plugin.functionEntries
+    .filter(({ func }) => func !== null)
+    .map(({ entry, func, functionAlias }) => ({ bundlePath: bundlePathOf(entry), func, functionAlias }));
+};
+
+class BundleOnce {
+  constructor(serverless) {
+    this.hooks = {
+      // Runs before serverless-esbuild's hook for the same event (plugins run in the order serverless.yml lists).
+      'before:package:createDeploymentArtifacts': () => {
+        const plugin = serverless.pluginManager.plugins.find(
+          (candidate) => candidate.constructor.name === 'EsbuildServerlessPlugin',
+        );
+        if (!plugin) {
+          throw new Error('bundle-once replaces serverless-esbuild bundle step: list serverless-esbuild in plugins');
+        }
+        const { version } = require('serverless-esbuild/package.json');
+        if (!WRITTEN_FOR.test(version)) {
+          throw new Error(
+            `bundle-once was written for serverless-esbuild 1.57.x, found ${version}: check its bundle step (dist/bundle.js) still sets buildResults as bundleOnce does, then update WRITTEN_FOR`,
+          );
+        }
+        plugin.bundle = () => bundleOnce(plugin, require('esbuild'));
+      },
+    };
+  }
+}
+
+module.exports = BundleOnce;
+module.exports.oneBuildOptions = oneBuildOptions;
+module.exports.bundleOnce = bundleOnce;
