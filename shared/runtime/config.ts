@@ -25,6 +25,8 @@ const envSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   /** ARN of the failover state machine (on-health-alarm starts it). */
   FAILOVER_STATE_MACHINE_ARN: z.string().default(''),
+  /** ARN of the fence state machine (start-fence starts it after a failover and on its retry schedule). */
+  FENCE_STATE_MACHINE_ARN: z.string().default(''),
   /** Events older than this are dropped as stale (EventBridge retries for up to 24 h). */
   MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(900),
   /**
