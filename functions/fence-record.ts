@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
-import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import type { DnsFenceResult, RecordFenceTarget } from '../shared/domain/fence';
@@ -43,7 +42,6 @@ const defaultDeps = (): FenceRecordDeps => {
     deps = {
       route53: new Route53Adapter(),
       ledger,
-      events: new EventBridgeEvents(),
       // The record change goes into the run's record as it is made (evidence for a run that fails later).
       actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
       clock: systemClock,

@@ -1,6 +1,6 @@
 import { isUnreachable } from '../../aws/aws-errors';
 import type { DnsFenceResult, RecordFenceTarget } from '../../domain/fence';
-import type { ActionLog, EventsPort, LedgerPort, Route53Port } from '../../domain/ports';
+import type { ActionLog, LedgerPort, Route53Port } from '../../domain/ports';
 import { type ActionRecord, lockOwnerOf, type RunContext } from '../../domain/run';
 import { EndpointUnreachableError } from '../../errors';
 import type { Clock } from '../../runtime/clock';
@@ -15,7 +15,6 @@ const FENCED_TTL_SECONDS = 60;
 export interface FenceRecordDeps {
   route53: Pick<Route53Port, 'listFailoverRecords' | 'upsertRecords' | 'getChangeStatus'>;
   ledger: Pick<LedgerPort, 'assertLock'>;
-  events: EventsPort;
   actions: ActionLog;
   clock: Clock;
   log: Log;
