@@ -327,9 +327,15 @@ describe('runDrill', () => {
 
   it('runs a game day as one drill: planned failover, fence, reprotect, failback, back in the primary region with RPO 0', async () => {
     // Act
-    const { report, lockHolder } = await drill('game-day');
+    const { report, lockHolder, world } = await drill('game-day');
 
     // Assess
+    // The fence pointed the old region's records at the maintenance target; the failback gave them their own values
+    // back as they became PRIMARY again: DNS answers the primary region, not the maintenance page.
+    expect(report.topology.after.dnsFences?.map((fence) => fence.region)).toEqual(['us-east-1', 'us-east-1']);
+    for (const name of ['api.orders.example.com', 'checkout.orders.example.com']) {
+      expect(world.resolve(name)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
+    }
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
       ['fence', 'recovered'],
