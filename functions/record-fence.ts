@@ -23,6 +23,7 @@ const eventSchema = z.object({
     decidedAt: z.string(),
   }),
   results: z.array(z.looseObject({ databaseId: z.string(), state: z.string() })).optional(),
+  recordResults: z.optional(z.array(z.looseObject({ key: z.string(), state: z.string() }))),
 });
 
 let adapters: Omit<RecordFenceDeps, 'plans'> | undefined;
@@ -44,6 +45,9 @@ export const handler = lambdaHandler(async (event: unknown): Promise<RecordFence
       run: parsed.run,
       assessment: parsed.assessment as unknown as FenceAssessment,
       ...(parsed.results ? { results: parsed.results as unknown as RecordFenceEvent['results'] } : {}),
+      ...(parsed.recordResults
+        ? { recordResults: parsed.recordResults as unknown as RecordFenceEvent['recordResults'] }
+        : {}),
     },
     defaultDeps(),
   );

@@ -33,6 +33,7 @@ import { runPreflight } from '../shared/usecases/read-preflight';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
+import { type FenceProbe, fenceEvidence, probeFence } from './fence-watch';
 import { startLocalLedger } from './local-ledger';
 import {
   type LambdaHandler,
@@ -665,6 +666,31 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         });
       };
       for (const each of allRunners()) each.onStart = watchLegs;
+      const fenceProbes: FenceProbe[] = [];
+      const retry = scenario.fenceRetry;
+      if (retry) {
+        // As serverless.yml deploys it: start-fence on its schedule (an EventBridge scheduled event), all plans.
+        const untilMs = startMs + observeSeconds(scenario, world.timing) * 1000;
+        for (let at = startMs + retry.everySeconds * 1000; at <= untilMs; at += retry.everySeconds * 1000) {
+          clock.schedule(at, () => {
+            const event = {
+              version: '0',
+              id: world.random.uuidAt('fence-retry', at),
+              'detail-type': 'Scheduled Event',
+              source: 'aws.events',
+              account: world.account,
+              time: iso(clock.now()),
+              region,
+              resources: [`arn:aws:events:${region}:${ACCOUNT}:rule/switchback-drill-fence-retry`],
+              detail: {},
+            };
+            void runner.invoke('start-fence', event, { viaStateMachine: false });
+          });
+        }
+        for (let at = startMs; at <= untilMs; at += retry.probeEverySeconds * 1000) {
+          clock.schedule(at, () => fenceProbes.push(...probeFence(world, plan, plan.regions.primary)));
+        }
+      }
       options.onWorld?.(world, runner);
       world.start();
       // A restore test touches no failover resource: the failover's preflight is not its business.
@@ -786,6 +812,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         legs,
         wall: { startedAt: wallStartedAt, durationMs: 0 },
         callsByRegion: countByRegion(world),
+        ...(retry ? { fence: fenceEvidence(plan, topologyAfter, fenceProbes) } : {}),
       });
       report.wall.durationMs = Math.round(performance.now() - wallStart);
       const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;

@@ -5,6 +5,7 @@ import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
 import { recoveryVerdict } from '../shared/domain/verdict';
+import type { FenceEvidence } from './fence-watch';
 import type { Transition } from './local-runner';
 import { renderReportHtml } from './report-html';
 
@@ -96,6 +97,8 @@ export interface DrillReport {
   callsByRegion?: Record<string, number>;
   /** A restore-test drill's evidence, one entry per database (scenarios restore-test, restore-fails). */
   restoreTests?: RestoreTestRecord[];
+  /** The fence's evidence (scenarios with the fence retry): when verified, and DNS answers and writes after it. */
+  fence?: FenceEvidence;
 }
 
 export interface ReportInput {
@@ -118,6 +121,7 @@ export interface ReportInput {
   legs?: DrillLeg[];
   wall: { startedAt: string; durationMs: number };
   callsByRegion?: Record<string, number>;
+  fence?: FenceEvidence;
 }
 
 const OUTCOMES: Record<string, DrillOutcome> = {
@@ -171,6 +175,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
   };
   if (failure) report.failure = failure;
   if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
+  if (input.fence) report.fence = input.fence;
   return report;
 };
 

@@ -124,15 +124,16 @@ export const SCENARIOS = {
     }),
   },
   'old-primary-returns': {
-    summary: 'the old primary region returns after the failover; the fence runbook stops the old primary',
+    summary:
+      'the old primary region returns after the failover; the fence retry stops the old primary, DNS never answers it',
     description:
-      'The primary region goes down and the standby takes over; an operator runs the fence runbook 10 minutes after the outage (the old region does not answer: unreachable, recorded at once), the region returns at 15 minutes, and the fence run at 20 minutes stops the old RDS primary and finds the old Aurora primary rejoined as a secondary.',
+      "The primary region goes down and the standby takes over; the failover's last step starts the fence: the old region's records are pointed at their maintenance target at once (Route 53's API answers), its databases do not answer (unreachable, recorded in seconds). The fence retry (every 5 minutes) tries again until the region returns at 15 minutes, then stops the old RDS primary and finds the old Aurora primary rejoined, and stops starting runs. At 30 minutes the new primary's endpoint fails too: DNS answers the maintenance target, never the old region, and no write reaches the old primary (probed every minute).",
     build: (at) => ({
-      outages: [{ region: 'primary', atSeconds: at, untilSeconds: at + 900 }],
-      runbooks: [
-        { action: 'fence', atSeconds: at + 600 },
-        { action: 'fence', atSeconds: at + 1200 },
+      outages: [
+        { region: 'primary', atSeconds: at, untilSeconds: at + 900 },
+        { region: 'standby', atSeconds: at + 1800 },
       ],
+      fenceRetry: { everySeconds: 300, probeEverySeconds: 60 },
     }),
   },
   reprotect: {

@@ -129,6 +129,11 @@ export interface ScenarioSpec {
   /** How point-in-time restores end and the storage they restore (sim/models/restore.ts). */
   restore?: RestoreFaults;
   timing?: TimingOverrides;
+  /**
+   * The fence retry schedule as deployed (start-fence every `everySeconds`), and the application's probes of DNS and
+   * writes every `probeEverySeconds`, whose evidence goes into the report's `fence`.
+   */
+  fenceRetry?: { everySeconds: number; probeEverySeconds: number };
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
   runbooks?: { action: 'fence' | 'reprotect' | 'failback' | 'game-day'; atSeconds: number }[];
   /**

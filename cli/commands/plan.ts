@@ -106,13 +106,15 @@ export const validatePlanFiles = (paths: readonly string[], io: CliIo): number =
 };
 
 /** The audit as a table, then the findings, for people. */
+const ROUTE53_REGION = 'us-east-1';
+
 const printAudit = (audit: PlanAudit, io: CliIo): void => {
   io.out(
     `Plan ${audit.plan} (${audit.regions.primary} -> ${audit.regions.standby}), DNS switch ${audit.dnsSwitch}: ` +
       'every AWS call of a failover',
   );
   const rows = audit.calls.map((call) => [
-    call.step,
+    call.afterRecovery ? `${call.step} (after recovery)` : call.step,
     call.service,
     call.operation,
     call.region,
@@ -123,6 +125,13 @@ const printAudit = (audit: PlanAudit, io: CliIo): void => {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   for (const row of [header, ...rows]) {
     io.out(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`);
+  }
+  if (
+    audit.calls.some((call) => call.afterRecovery && call.service === 'route53' && call.dependsOn === ROUTE53_REGION)
+  ) {
+    io.out(
+      "  (after recovery) the fence's record edits go through Route 53's control plane in us-east-1: while it is down the fence retry makes them later; recovery does not wait on them",
+    );
   }
   if (audit.findings.length === 0) {
     io.out(`✓ no call of the live path depends on ${audit.regions.primary} (the primary) or on us-east-1`);

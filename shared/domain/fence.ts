@@ -1,5 +1,6 @@
+import type { Plan, RecordFence } from '../plan/schema';
 import type { ActionRecord } from './run';
-import type { DatabaseCopy, DatabaseTopology, OldPrimaryState, Topology } from './topology';
+import type { DatabaseCopy, DatabaseTopology, DnsFence, OldPrimaryState, Topology } from './topology';
 
 /**
  * The fence runbook's pure rules: which old primaries still need fencing, and what a reading of one means.
@@ -62,15 +63,114 @@ export const rdsFenceStatus = (status: string | undefined): 'fenced' | 'stopping
   return 'busy';
 };
 
-/** The topology once the fence results are in: each old primary's state, and since when. */
+/** One record of the old region to keep out of DNS: the plan's record pair, the old region's set identifier. */
+export interface RecordFenceTarget {
+  /** `zone|name|type|setIdentifier`, the key of the topology's `dnsFences`. */
+  key: string;
+  hostedZoneId: string;
+  name: string;
+  type: string;
+  setIdentifier: string;
+  /** The old region, whose record this is. */
+  region: string;
+  fence: RecordFence;
+}
+
+/** What one "Fence Record" step found or did; `done` ends its polling (as FenceResult for a database). */
+export interface DnsFenceResult {
+  key: string;
+  /** fenced: the record answers the maintenance target and the change is INSYNC; unreachable: Route 53's API did not answer. */
+  state: 'fenced' | 'unreachable' | 'unknown';
+  done: boolean;
+  pollSeconds: number;
+  checks: number;
+  detail: string;
+  checkedAt: string;
+  verifiedAt?: string;
+  /** The change that points the record at the maintenance target, until it is INSYNC. */
+  changeId?: string;
+  /** The values the record answered before the fence. */
+  replaced: string[];
+  actions: ActionRecord[];
+}
+
+/** `Z123|api.example.com|CNAME|api-us-east-1` */
+export const recordKey = (hostedZoneId: string, name: string, type: string, setIdentifier: string): string =>
+  `${hostedZoneId.replace(/^\/hostedzone\//, '')}|${name.toLowerCase().replace(/\.$/, '')}|${type}|${setIdentifier}`;
+
+/** The region an old primary is in, while one awaits fencing or is fenced (every database left the same region). */
+export const oldRegionOf = (topology: Topology): string | undefined =>
+  topology.databases.find((db) => db.oldPrimary && db.oldPrimary.region !== topology.activeRegion)?.oldPrimary?.region;
+
+/**
+ * The records of the old region that the plan fences (`dns[].records[].fence`) and the topology does not list as
+ * fenced yet. The old region's record is the one with that region's set identifier: the primary's when the plan's
+ * primary region is the old one, else the standby's.
+ */
+export const recordFenceTargets = (plan: Plan, topology: Topology): RecordFenceTarget[] => {
+  const region = oldRegionOf(topology);
+  if (!region || (region !== plan.regions.primary && region !== plan.regions.standby)) return [];
+  const fenced = new Set((topology.dnsFences ?? []).filter((f) => f.region === region).map((f) => f.record));
+  return plan.dns.flatMap((zone) =>
+    zone.records.flatMap((record) => {
+      if (!record.fence) return [];
+      const setIdentifier = region === plan.regions.primary ? record.primarySetIdentifier : record.standbySetIdentifier;
+      const key = recordKey(zone.hostedZoneId, record.name, record.type, setIdentifier);
+      if (fenced.has(key)) return [];
+      return [
+        {
+          key,
+          hostedZoneId: zone.hostedZoneId.replace(/^\/hostedzone\//, ''),
+          name: record.name,
+          type: record.type,
+          setIdentifier,
+          region,
+          fence: record.fence,
+        },
+      ];
+    }),
+  );
+};
+
+/** The plan's record pairs that have no fence: after a failover, the old region's record can answer again. */
+export const unfencedRecordNames = (plan: Plan): string[] =>
+  plan.dns.flatMap((zone) =>
+    zone.records.filter((record) => !record.fence).map((record) => `${record.name} ${record.type}`),
+  );
+
+/** Whether the topology still has an old primary or a record of the plan to fence (what the fence retry looks at). */
+export const needsFence = (plan: Plan, topology: Topology): boolean =>
+  fenceTargets(topology, {}).length > 0 || recordFenceTargets(plan, topology).length > 0;
+
+/** The topology once the fence results are in: each old primary's state, and since when; the fenced records. */
 export const topologyAfterFence = (
   topology: Topology,
   results: readonly FenceResult[],
   change: { at: string; incidentId: string },
+  records: readonly DnsFenceResult[] = [],
+  targets: readonly RecordFenceTarget[] = [],
 ): Topology => {
   const byId = new Map(results.map((result) => [result.databaseId, result]));
+  const regionOf = new Map(targets.map((target) => [target.key, target.region]));
+  const fencedNow: DnsFence[] = records.flatMap((result) => {
+    const region = regionOf.get(result.key);
+    return result.state === 'fenced' && region
+      ? [
+          {
+            record: result.key,
+            region,
+            state: 'fenced' as const,
+            since: result.verifiedAt ?? result.checkedAt,
+            replaced: result.replaced,
+          },
+        ]
+      : [];
+  });
+  const keep = (topology.dnsFences ?? []).filter((f) => !fencedNow.some((now) => now.record === f.record));
+  const dnsFences = [...keep, ...fencedNow];
   return {
     ...topology,
+    ...(dnsFences.length > 0 ? { dnsFences } : {}),
     databases: topology.databases.map((db) => {
       const result = byId.get(db.id);
       if (!result || !db.oldPrimary || result.state === 'unknown') return db;

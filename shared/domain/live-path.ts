@@ -24,6 +24,11 @@ export interface LiveCall {
   dependsOn: string;
   /** Other regions that can answer the same call when `dependsOn` does not (ARC's other cluster endpoints). */
   fallbacks?: string[];
+  /**
+   * Made after recovery is recorded and the lock released (the fence the failover starts, its retry): listed, never
+   * a finding, since nothing of the recovery waits on it; a call that does not answer leaves the fence to the retry.
+   */
+  afterRecovery?: true;
 }
 
 /** A call of the live path that depends on the primary region or on us-east-1, with what to do instead. */
@@ -145,44 +150,94 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
     ];
   }
 
+  return [...detection, ...recoveryCalls(), ...fenceCalls(plan)];
+
+  function recoveryCalls(): LiveCall[] {
+    return [
+      ...standbyCalls(standby, 'Assess Failover', [
+        ['dynamodb', 'UpdateItem', 'data'],
+        ...rdsReads,
+        ['cloudwatch', 'GetMetricData', 'data'],
+        ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),
+      ]),
+      ...dnsCheck,
+      ...standbyCalls(standby, 'Promote Databases', [
+        ...(hasRds ? [['rds', 'PromoteReadReplica', 'control'] as [string, string, Plane]] : []),
+        // A run started by a person tries a switchover (RPO 0) first, then the failover.
+        ...(hasAurora
+          ? [
+              ['rds', 'SwitchoverGlobalCluster', 'control'] as [string, string, Plane],
+              ['rds', 'FailoverGlobalCluster', 'control'] as [string, string, Plane],
+            ]
+          : []),
+        ...rdsReads,
+      ]),
+      ...dnsFlip,
+      ...standbyCalls(standby, 'Verify Recovery', [
+        ...rdsReads,
+        ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),
+      ]),
+      ...standbyCalls(standby, 'Record Recovery', [
+        ['dynamodb', 'UpdateItem', 'data'],
+        ['events', 'PutEvents', 'data'],
+        // Recovery metrics are EMF log lines (shared/aws/metrics.ts): no PutMetricData call.
+        ['logs', 'EMF metrics in the function log', 'data'],
+      ]),
+      // Every step publishes its phase on the bus; the notifier reads the Slack secret. Neither is waited on.
+      ...standbyCalls(standby, 'Notify', [
+        ['events', 'PutEvents', 'data'],
+        ...(slack
+          ? [[slack, slack === 'ssm' ? 'GetParameter' : 'GetSecretValue', 'data'] as [string, string, Plane]]
+          : []),
+      ]),
+    ];
+  }
+};
+
+/**
+ * The fence the failover starts once it recovered (and the fence retry, every 5 minutes, repeats): the old
+ * primaries are read and stopped in the region the failover left, and the old region's records are edited through
+ * Route 53's control plane in us-east-1 (plan `dns[].records[].fence`, method maintenance-target). None of it is on
+ * the recovery's path.
+ */
+const fenceCalls = (plan: Plan): LiveCall[] => {
+  const { primary, standby } = plan.regions;
+  const at = (step: string, service: string, operation: string, region: string, plane: Plane): LiveCall => ({
+    step,
+    service,
+    operation,
+    region,
+    plane,
+    dependsOn: region,
+    afterRecovery: true,
+  });
+  const hasRds = plan.databases.some((db) => db.kind === 'rds-read-replica');
+  const hasAurora = plan.databases.some((db) => db.kind === 'aurora-global');
+  const fencesRecords = plan.dns.some((zone) => zone.records.some((record) => record.fence));
+  const us = ROUTE53_CONTROL_PLANE_REGION;
   return [
-    ...detection,
-    ...standbyCalls(standby, 'Assess Failover', [
-      ['dynamodb', 'UpdateItem', 'data'],
-      ...rdsReads,
-      ['cloudwatch', 'GetMetricData', 'data'],
-      ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),
-    ]),
-    ...dnsCheck,
-    ...standbyCalls(standby, 'Promote Databases', [
-      ...(hasRds ? [['rds', 'PromoteReadReplica', 'control'] as [string, string, Plane]] : []),
-      // A run started by a person tries a switchover (RPO 0) first, then the failover.
-      ...(hasAurora
-        ? [
-            ['rds', 'SwitchoverGlobalCluster', 'control'] as [string, string, Plane],
-            ['rds', 'FailoverGlobalCluster', 'control'] as [string, string, Plane],
-          ]
-        : []),
-      ...rdsReads,
-    ]),
-    ...dnsFlip,
-    ...standbyCalls(standby, 'Verify Recovery', [
-      ...rdsReads,
-      ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),
-    ]),
-    ...standbyCalls(standby, 'Record Recovery', [
-      ['dynamodb', 'UpdateItem', 'data'],
-      ['events', 'PutEvents', 'data'],
-      // Recovery metrics are EMF log lines (shared/aws/metrics.ts): no PutMetricData call.
-      ['logs', 'EMF metrics in the function log', 'data'],
-    ]),
-    // Every step publishes its phase on the bus; the notifier reads the Slack secret. Neither is waited on.
-    ...standbyCalls(standby, 'Notify', [
-      ['events', 'PutEvents', 'data'],
-      ...(slack
-        ? [[slack, slack === 'ssm' ? 'GetParameter' : 'GetSecretValue', 'data'] as [string, string, Plane]]
-        : []),
-    ]),
+    at('Start Fence', 'states', 'StartExecution', standby, 'data'),
+    at('Assess Fence', 'events', 'PutEvents', standby, 'data'),
+    ...(hasRds
+      ? [
+          at('Fence Database', 'rds', 'DescribeDBInstances', primary, 'control'),
+          at('Fence Database', 'rds', 'StopDBInstance', primary, 'control'),
+        ]
+      : []),
+    ...(hasAurora
+      ? [
+          at('Fence Database', 'rds', 'DescribeGlobalClusters', standby, 'control'),
+          at('Fence Database', 'rds', 'DescribeDBClusters', primary, 'control'),
+        ]
+      : []),
+    ...(fencesRecords
+      ? [
+          at('Fence Record', 'route53', 'ListResourceRecordSets', us, 'control'),
+          at('Fence Record', 'route53', 'ChangeResourceRecordSets', us, 'control'),
+          at('Fence Record', 'route53', 'GetChange', us, 'control'),
+        ]
+      : []),
+    at('Record Fence', 'events', 'PutEvents', standby, 'data'),
   ];
 };
 
@@ -195,6 +250,7 @@ export const auditPlan = (plan: Plan): PlanAudit => {
   const calls = livePathCalls(plan);
   const findings: AuditFinding[] = [];
   for (const call of calls) {
+    if (call.afterRecovery) continue;
     const regions = [call.dependsOn, ...(call.fallbacks ?? [])];
     if (!regions.every((region) => risky.has(region))) continue;
     const which =

@@ -24,10 +24,20 @@ export type Mode = (typeof MODES)[number];
 export const ACTIONS = ['failover', 'fence', 'reprotect', 'failback', 'game-day'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** How the run began: a health alarm, or a person (console or `switchback run`). */
+/**
+ * Who starts a fence runbook on its own: the failover, once it recovered (its last step), or the scheduled fence
+ * retry (start-fence on its schedule) while an old primary or a record is not fenced.
+ */
+export const AUTOMATIC_STARTERS = ['failover', 'fence-retry'] as const;
+
+/**
+ * How the run began: a health alarm, a person (console or `switchback run`), or Switchback itself (`automatic`: the
+ * fence runbook only, started by the failover or the fence retry; every other runbook refuses it).
+ */
 export type Trigger =
   | { type: 'alarm'; alarmName: string; alarmArn?: string; reason?: string; impactStartedAt: string }
-  | { type: 'manual' };
+  | { type: 'manual' }
+  | { type: 'automatic'; by: (typeof AUTOMATIC_STARTERS)[number] };
 
 /**
  * Execution input, as documented in the README. Manual runs give plan, action, mode, reason, requestedBy;
@@ -56,6 +66,10 @@ export const runInputSchema = z.strictObject({
         reason: z.string().optional(),
       }),
       z.strictObject({ type: z.literal('manual') }),
+      z.strictObject({
+        type: z.literal('automatic'),
+        by: z.enum(AUTOMATIC_STARTERS, { error: `expected one of: ${AUTOMATIC_STARTERS.join(', ')}` }),
+      }),
     ])
     .default({ type: 'manual' }),
 });
@@ -109,6 +123,7 @@ export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
       impactStartedAt: isoTime,
     }),
     z.looseObject({ type: z.literal('manual') }),
+    z.looseObject({ type: z.literal('automatic'), by: z.enum(AUTOMATIC_STARTERS) }),
   ]),
   regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
   impactStartedAt: isoTime,

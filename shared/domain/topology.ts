@@ -32,10 +32,24 @@ export interface DatabaseTopology {
   oldPrimary?: DatabaseCopy & { state: OldPrimaryState; since: string };
 }
 
+/**
+ * One failover record of the old region, kept out of DNS by the fence runbook (plan: `dns[].records[].fence`):
+ * `record` is `zone|name|type|setIdentifier`; `replaced` holds the values it answered before (to restore them).
+ */
+export interface DnsFence {
+  record: string;
+  region: string;
+  state: 'fenced';
+  since: string;
+  replaced: string[];
+}
+
 export interface Topology {
   /** Which region serves the application now. */
   activeRegion: string;
   databases: DatabaseTopology[];
+  /** The old region's records the fence runbook verified out of DNS (absent: none). */
+  dnsFences?: DnsFence[];
   /** The last failover that moved the active region (arms the alarm cool-down). */
   lastFailoverAt?: string;
   lastIncidentId?: string;

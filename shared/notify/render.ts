@@ -115,6 +115,9 @@ const whoLine = (view: IncidentView): string => {
   if (trigger.type === 'alarm') {
     return `Alarm ${trigger.alarmName}${trigger.reason ? `: ${trigger.reason}` : ''}`;
   }
+  if (trigger.type === 'automatic') {
+    return `Started by Switchback (${trigger.by === 'failover' ? 'after the failover' : 'fence retry schedule'})`;
+  }
   return `Started by ${requestedBy}${reason ? `: ${reason}` : ''}`;
 };
 

@@ -141,18 +141,60 @@ export const databaseSchema = z.discriminatedUnion('kind', [rdsReadReplicaSchema
 
 const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'SRV', 'CAA', 'NS', 'PTR', 'SPF', 'NAPTR', 'DS'] as const;
 
-export const failoverRecordSchema = z.strictObject({
-  name: z
-    .string({ error: 'expected a DNS name such as "api.example.com"' })
-    .regex(/^([a-zA-Z0-9_*]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, {
-      error: (issue) => `"${String(issue.input)}" is not a DNS name (expected e.g. "api.example.com")`,
-    }),
-  type: z.enum(RECORD_TYPES, { error: `expected a record type: ${RECORD_TYPES.join(', ')}` }),
-  /** Set identifier of the record that serves the primary region today (Failover: PRIMARY). */
-  primarySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the primary region record' }),
-  /** Set identifier of the record that points at the standby region (Failover: SECONDARY). */
-  standbySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the standby region record' }),
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DNS_NAME = /^([a-zA-Z0-9_*]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/;
+
+/** Which maintenance target values a record type can carry (Route 53 API, ResourceRecord value formats). */
+const MAINTENANCE_VALUE: Partial<Record<string, { test: (value: string) => boolean; expected: string }>> = {
+  A: { test: (value) => IPV4.test(value), expected: 'an IPv4 address such as "192.0.2.10"' },
+  AAAA: { test: (value) => value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value), expected: 'an IPv6 address' },
+  CNAME: { test: (value) => DNS_NAME.test(value), expected: 'a DNS name such as "maintenance.example.com"' },
+};
+
+/**
+ * How the fence runbook keeps the old region's record of a pair out of DNS after a failover, so that when the new
+ * primary's health check fails, Route 53 does not answer the old region (failover routing switches back by itself,
+ * aws-facts.md: Route 53 Developer Guide, failover routing).
+ * - `maintenance-target`: the old region's record is pointed at `value` (a maintenance page), keeping its failover
+ *   role and health check. A record edit: Route 53's control plane, served from us-east-1 only; while us-east-1 is
+ *   down it cannot be made, and the fence retry makes it later (`switchback plan audit` lists it).
+ */
+export const recordFenceSchema = z.strictObject({
+  method: z.literal('maintenance-target'),
+  /** The value the old region's record answers instead (an A/AAAA address or a CNAME target). */
+  value: z.string({ error: 'expected the maintenance target, e.g. "maintenance.example.com"' }).check(z.minLength(1)),
 });
+export type RecordFence = z.output<typeof recordFenceSchema>;
+
+export const failoverRecordSchema = z
+  .strictObject({
+    name: z
+      .string({ error: 'expected a DNS name such as "api.example.com"' })
+      .regex(/^([a-zA-Z0-9_*]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, {
+        error: (issue) => `"${String(issue.input)}" is not a DNS name (expected e.g. "api.example.com")`,
+      }),
+    type: z.enum(RECORD_TYPES, { error: `expected a record type: ${RECORD_TYPES.join(', ')}` }),
+    /** Set identifier of the record that serves the primary region today (Failover: PRIMARY). */
+    primarySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the primary region record' }),
+    /** Set identifier of the record that points at the standby region (Failover: SECONDARY). */
+    standbySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the standby region record' }),
+    /** How the old region's record is kept out of DNS after a failover; absent: it is not (a warning in the fence run). */
+    fence: z.optional(recordFenceSchema),
+  })
+  .check(
+    z.refine(
+      (record) => {
+        if (!record.fence) return true;
+        const allowed = MAINTENANCE_VALUE[record.type];
+        return allowed?.test(record.fence.value.replace(/\.$/, '')) === true;
+      },
+      {
+        path: ['fence', 'value'],
+        message:
+          'the maintenance target must suit the record type: an IPv4 address for A, an IPv6 address for AAAA, a DNS name for CNAME (maintenance-target fences A, AAAA and CNAME records only)',
+      },
+    ),
+  );
 
 export const hostedZoneSchema = z.strictObject({
   hostedZoneId: z
@@ -330,6 +372,15 @@ export const planSchema = z
       })
       .default({ crossRegionCopy: true }),
     notifications: z.strictObject({ slack: slackSchema.optional() }).default({}),
+    /**
+     * Fencing the old primary after a failover (statemachines/fence.asl.json). `duringFailover`: the failover starts
+     * the fence runbook as its last step, once it recovered and released the lock (never on the RTO path); whatever
+     * it leaves unfenced, the fence retry (start-fence, every 5 minutes) takes up until it is fenced.
+     */
+    fence: z._default(
+      z.strictObject({ duringFailover: z._default(z.boolean({ error: 'expected true or false' }), true) }),
+      { duringFailover: true },
+    ),
     preflight: z
       .strictObject({
         /** block: a failed check stops the run before any change; ask: a person decides, with the findings. */

@@ -98,6 +98,11 @@ export const proveTrigger = async (
   ledger: Pick<LedgerPort, 'getAlarmIncident'>,
 ): Promise<Trigger> => {
   if (input.trigger.type === 'manual') return { type: 'manual' };
+  if (input.trigger.type === 'automatic') {
+    throw new InvalidRunInputError([
+      { path: 'trigger.type', message: `"automatic" starts the fence runbook only; ${MANUAL_HINT}` },
+    ]);
+  }
   const refuse = (why: string): never => {
     throw new InvalidRunInputError([
       { path: 'trigger.type', message: `"alarm" is not accepted: ${why}; ${MANUAL_HINT}` },

@@ -1,4 +1,5 @@
 import { endpointOrder } from '../domain/dns-switch';
+import { recordKey } from '../domain/fence';
 import { pollSeconds } from '../domain/polling';
 import type {
   ActionLog,
@@ -28,7 +29,7 @@ export interface FlipDnsDeps {
   route53: Route53Port;
   /** ARC routing controls (plans with dnsSwitch.method `arc-routing-control`). */
   routingControls: RoutingControlPort;
-  ledger: Pick<LedgerPort, 'assertLock' | 'markPhase'>;
+  ledger: Pick<LedgerPort, 'assertLock' | 'markPhase' | 'getTopology'>;
   actions: ActionLog;
   events: EventsPort;
   clock: Clock;
@@ -82,6 +83,7 @@ const planPair = async (
   zoneId: string,
   pair: FailoverRecord,
   back: boolean,
+  fenced: ReadonlyMap<string, string[]> = new Map(),
 ): Promise<FailoverRecordSet[]> => {
   const records = await route53.listFailoverRecords(zoneId, pair.name, pair.type);
   const find = (setIdentifier: string, role: string): FailoverRecordSet => {
@@ -95,21 +97,36 @@ const planPair = async (
     }
     return record;
   };
-  const standby = find(pair.standbySetIdentifier, 'standbySetIdentifier');
-  const primary = find(pair.primarySetIdentifier, 'primarySetIdentifier');
-  if (back) {
-    // A failback gives the plan's primary region its PRIMARY record back.
-    if (primary.failover === 'PRIMARY' && standby.failover === 'SECONDARY') return [];
-    return [
-      { ...primary, failover: 'PRIMARY' },
-      { ...standby, failover: 'SECONDARY' },
-    ];
-  }
-  if (standby.failover === 'PRIMARY' && primary.failover === 'SECONDARY') return [];
+  const standby = unfence(find(pair.standbySetIdentifier, 'standbySetIdentifier'), zoneId, pair, fenced);
+  const primary = unfence(find(pair.primarySetIdentifier, 'primarySetIdentifier'), zoneId, pair, fenced);
+  const [next, other] = back ? [primary, standby] : [standby, primary];
+  // The record that becomes PRIMARY again answers its own values, not the fence's maintenance target.
+  if (next.record.failover === 'PRIMARY' && other.record.failover === 'SECONDARY' && !next.restored) return [];
   return [
-    { ...standby, failover: 'PRIMARY' },
-    { ...primary, failover: 'SECONDARY' },
+    { ...next.record, failover: 'PRIMARY' },
+    { ...other.record, failover: 'SECONDARY' },
   ];
+};
+
+/**
+ * A record the fence pointed at its maintenance target (topology `dnsFences`), with the values it answered before
+ * put back; any other record as it is. `restored` says whether it changed.
+ */
+const unfence = (
+  record: FailoverRecordSet,
+  zoneId: string,
+  pair: FailoverRecord,
+  fenced: ReadonlyMap<string, string[]>,
+): { record: FailoverRecordSet; restored: boolean } => {
+  const replaced = fenced.get(recordKey(zoneId, pair.name, pair.type, record.setIdentifier));
+  const values = ((record.rest.ResourceRecords ?? []) as { Value?: string }[]).map((value) => value.Value);
+  if (!replaced?.length || !pair.fence || values.length !== 1 || values[0] !== pair.fence.value) {
+    return { record, restored: false };
+  }
+  return {
+    record: { ...record, rest: { ...record.rest, ResourceRecords: replaced.map((value) => ({ Value: value })) } },
+    restored: true,
+  };
 };
 
 /**
@@ -183,10 +200,15 @@ const changeZones = async (
   const zones: ZonePlan[] = [];
   const changes: DnsResult['changes'] = [];
   const actions: ActionRecord[] = [];
+  // Records the fence kept out of DNS: the one that serves again gets its own values back.
+  const fencing = plan.dns.some((zone) => zone.records.some((record) => record.fence));
+  const fenced = new Map(
+    (fencing ? ((await deps.ledger.getTopology(plan.app))?.dnsFences ?? []) : []).map((f) => [f.record, f.replaced]),
+  );
   for (const zone of plan.dns) {
     const upserts: FailoverRecordSet[] = [];
     for (const pair of zone.records) {
-      upserts.push(...(await planPair(deps.route53, zone.hostedZoneId, pair, isFailback(run))));
+      upserts.push(...(await planPair(deps.route53, zone.hostedZoneId, pair, isFailback(run), fenced)));
     }
     zones.push({ zone, upserts, alreadyFlipped: upserts.length === 0 });
   }

@@ -1,3 +1,5 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import { criticalPathRatio, withoutWall } from '../../sim/report';
@@ -35,10 +37,18 @@ describe('runDrill', () => {
     expect(report.rto).toEqual(expect.objectContaining({ budgetSeconds: 900, withinBudget: true }));
     expect(report.rpo).toEqual(expect.objectContaining({ budgetSeconds: 60, withinBudget: true }));
     expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+    // The failover's changes, then its fence (started after recovery): the old region's two records pointed at the
+    // maintenance target; its databases do not answer (recorded unreachable, see topology.after).
     expect(report.actions.map((action) => `${action.operation} ${action.target}`)).toEqual([
       'PromoteReadReplica orders-db-replica',
       'FailoverGlobalCluster catalog-global',
       'ChangeResourceRecordSets Z0123456789ORDERSAPI',
+      'ChangeResourceRecordSets Z0123456789ORDERSAPI',
+      'ChangeResourceRecordSets Z0123456789ORDERSAPI',
+    ]);
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'failed'],
     ]);
     expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
     expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
@@ -57,11 +67,37 @@ describe('runDrill', () => {
           id: 'orders-db',
           writer: { identifier: 'orders-db-replica' },
           standby: null,
-          oldPrimary: { state: 'unknown' },
+          oldPrimary: { state: 'unreachable' },
         },
-        { id: 'catalog', writer: { identifier: 'catalog-west' }, standby: null, oldPrimary: { state: 'unknown' } },
+        { id: 'catalog', writer: { identifier: 'catalog-west' }, standby: null, oldPrimary: { state: 'unreachable' } },
       ],
     });
+    expect(report.topology.after.dnsFences?.map((fence) => fence.record)).toEqual([
+      'Z0123456789ORDERSAPI|api.orders.example.com|CNAME|api-us-east-1',
+      'Z0123456789ORDERSAPI|checkout.orders.example.com|CNAME|checkout-us-east-1',
+    ]);
+  });
+
+  it('keeps the fence off the RTO path: the same RTO with the fence during the failover and without it', async () => {
+    // Prepare: the example plan with fence.duringFailover off
+    const dir = await mkdtemp(join(tmpdir(), 'switchback-fence-off-'));
+    const planFile = join(dir, 'example.yml');
+    await writeFile(planFile, `${await readFile(PLAN, 'utf8')}\nfence: { duringFailover: false }\n`);
+
+    // Act
+    const withFence = (await regionOutageDrill()).report;
+    const without = (await drill('region-outage', { planFile })).report;
+
+    // Assess: the fence ran in one and not the other; recovery took exactly as long
+    expect(withFence.legs.map((leg) => leg.action)).toEqual(['failover', 'fence']);
+    expect(without.legs.map((leg) => leg.action)).toEqual(['failover']);
+    expect(withFence.rto?.actualSeconds).toBeGreaterThan(0);
+    expect(withFence.rto).toEqual(without.rto);
+    expect(withFence.phases).toEqual(without.phases);
+    // The fence started only after the failover's recovery was recorded.
+    const failoverEnd = withFence.legs[0]?.endedAt ?? '';
+    expect((withFence.legs[1]?.startedAt ?? '') > failoverEnd).toBe(true);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('stops at the approval question without any promotion call when the replica lags past the RPO budget', async () => {
@@ -129,7 +165,11 @@ describe('runDrill', () => {
     const { report } = await drill('dns-throttled');
 
     // Assess
-    const changes = report.actions.filter((action) => action.operation === 'ChangeResourceRecordSets');
+    // The failover's own changes (its fence, started after it ended, changes the old region's records once more).
+    const failoverEnd = report.legs[0]?.endedAt ?? '';
+    const changes = report.actions.filter(
+      (action) => action.operation === 'ChangeResourceRecordSets' && action.at <= failoverEnd,
+    );
     expect(report.outcome).toBe('recovered');
     expect(changes.map((change) => change.error ?? 'accepted')).toEqual([
       'Throttling',
@@ -139,44 +179,69 @@ describe('runDrill', () => {
     expect(changes.filter((change) => !change.error).map((change) => change.target)).toEqual(['Z0123456789ORDERSAPI']);
   });
 
-  it('fences the returning old primary: the RDS one stopped, the Aurora one rejoined, no DNS answer for it', async () => {
-    // Prepare: DNS and the old primary at T+24:00, once the fence run (from T+21:00) has ended.
-    const samples: { answeredRegion: string | undefined; oldPrimaryWritable: boolean | undefined }[] = [];
-    const onWorld = (world: DrillResult['world']) => {
-      world.clock.schedule(world.t0Ms + 24 * 60_000, () =>
-        samples.push({
-          answeredRegion: world.resolve('api.orders.example.com')?.region,
-          oldPrimaryWritable: world.rds.find('us-east-1', 'orders-db')?.writableAt(world.clock.now()),
-        }),
-      );
-    };
-
+  it('fences the returning old primary: records during the failover, the databases by the retry, then no DNS answer or write reaches it', async () => {
     // Act
-    const { report, lockHolder } = await drill('old-primary-returns', { onWorld });
+    const { report, lockHolder } = await drill('old-primary-returns');
 
-    // Assess
-    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
-      ['failover', 'recovered'],
-      ['fence', 'failed'],
-      ['fence', 'recovered'],
+    // Assess: the failover's fence (region down), two retries while it is down, the retry that fences; then none
+    expect(report.outcome).toBe('recovered');
+    expect(report.legs.map((leg) => [leg.action, leg.incidentId, leg.outcome])).toEqual([
+      ['failover', report.incidentId, 'recovered'],
+      ['fence', `${report.incidentId}-fence`, 'failed'],
+      ['fence', 'orders-fence-retry-20260115T0341Z', 'failed'],
+      ['fence', 'orders-fence-retry-20260115T0346Z', 'failed'],
+      ['fence', 'orders-fence-retry-20260115T0351Z', 'recovered'],
     ]);
-    expect(report.legs[1]?.failure).toMatchObject({ error: 'OldPrimaryNotFenced' });
     expect(report.legs[1]?.failure?.cause).toContain('orders-db: us-east-1 did not answer');
-    // The first fence, while the region was down, took seconds (the modelled connect timeout), not minutes.
-    const first = report.legs[1];
-    expect(Date.parse(first?.endedAt ?? '') - Date.parse(first?.startedAt ?? '')).toBeLessThan(30_000);
+    // Each attempt while the region was down took seconds (the modelled connect timeouts), not minutes.
+    for (const leg of report.legs.slice(2, 4)) {
+      expect(Date.parse(leg.endedAt ?? '') - Date.parse(leg.startedAt)).toBeLessThan(30_000);
+    }
     expect(report.actions.filter((action) => action.operation === 'StopDBInstance')).toEqual([
       expect.objectContaining({ target: 'orders-db', region: 'us-east-1' }),
     ]);
-    const fence = report.legs[2];
+    // The records were fenced once, by the failover's fence; the retries changed no record again.
+    expect(report.actions.filter((action) => action.operation === 'ChangeResourceRecordSets')).toHaveLength(3);
     expect(report.topology.after.databases.map((db) => [db.id, db.oldPrimary?.state])).toEqual([
       ['orders-db', 'fenced'],
       ['catalog', 'rejoined'],
     ]);
-    const verifiedAt = report.topology.after.databases[0]?.oldPrimary?.since ?? '';
-    expect(verifiedAt > (fence?.startedAt ?? '')).toBe(true);
-    expect(samples).toEqual([{ answeredRegion: 'us-west-2', oldPrimaryWritable: false }]);
+    expect(report.fence).toMatchObject({
+      oldRegion: 'us-east-1',
+      verifiedAt: report.topology.after.databases[0]?.oldPrimary?.since,
+      recordsWithoutFence: [],
+      afterFence: { dnsAnswersToOldRegion: 0, writesToOldPrimary: 0 },
+    });
+    expect(report.fence?.records).toHaveLength(2);
+    // Probes every minute from the verification to the end, through the new primary's own outage at 30 minutes:
+    // DNS then answers the maintenance target, not the old region.
+    expect(report.fence?.afterFence.probes).toBeGreaterThanOrEqual(20);
+    expect(report.fence?.afterFence.answers).toContain(
+      'api.orders.example.com CNAME -> maintenance.orders.example.com',
+    );
+    expect(report.fence?.verdict).toContain('0 DNS answers and 0 writes reached us-east-1');
     expect(lockHolder).toBeNull();
+  });
+
+  it('without a record fence, DNS answers the old region again when the new primary fails (what the fence prevents)', async () => {
+    // Prepare: the example plan with its record fences taken out
+    const dir = await mkdtemp(join(tmpdir(), 'switchback-no-record-fence-'));
+    const planFile = join(dir, 'example.yml');
+    const text = await readFile(PLAN, 'utf8');
+    await writeFile(planFile, text.replace(/^\s*fence: \{ method: maintenance-target.*$/gm, ''));
+
+    // Act
+    const { report } = await drill('old-primary-returns', { planFile });
+
+    // Assess: the databases are fenced, but the old region's records answer again once the new primary fails
+    expect(report.fence?.recordsWithoutFence).toEqual([
+      'api.orders.example.com CNAME',
+      'checkout.orders.example.com CNAME',
+    ]);
+    expect(report.fence?.afterFence.dnsAnswersToOldRegion).toBeGreaterThan(0);
+    // The old primaries are stopped or rejoined (read-only), so no write reaches them.
+    expect(report.fence?.afterFence.writesToOldPrimary).toBe(0);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('re-protects after the fence: one snapshot, one encrypted replica in the old region that catches up, Aurora rejoined', async () => {
@@ -184,8 +249,10 @@ describe('runDrill', () => {
     const { report, world, lockHolder } = await drill('reprotect');
 
     // Assess
+    // The failover's own fence attempt finds the region down (failed: unreachable); the operator's fence fences.
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
+      ['fence', 'failed'],
       ['fence', 'recovered'],
       ['reprotect', 'recovered'],
     ]);
@@ -261,9 +328,15 @@ describe('runDrill', () => {
 
   it('runs the game-day runbook as one drill: planned failover, fence, reprotect, failback, fence, reprotect, back home and protected with RPO 0', async () => {
     // Act
-    const { report, lockHolder } = await drill('game-day');
+    const { report, lockHolder, world } = await drill('game-day');
 
     // Assess
+    // The fence pointed the old region's records at the maintenance target; the failback gave them their own values
+    // back as they became PRIMARY again: DNS answers the primary region, not the maintenance page.
+    expect(report.topology.after.dnsFences?.map((fence) => fence.region)).toEqual(['us-east-1', 'us-east-1']);
+    for (const name of ['api.orders.example.com', 'checkout.orders.example.com']) {
+      expect(world.resolve(name)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
+    }
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
       ['fence', 'recovered'],

@@ -72,7 +72,7 @@ describe('the packaged template', () => {
       // Act
       // The restore tests have their own schedules (their target is the restore-test state machine).
       const schedules = ofType('AWS::Scheduler::Schedule')
-        .filter((schedule) => !JSON.stringify(schedule.Properties).includes('RestoreTestStateMachine'))
+        .filter((schedule) => JSON.stringify(schedule.Properties).includes('ReadinessLambdaFunction'))
         .map((schedule) => schedule.Properties as unknown as ScheduleProperties);
 
       // Assess
@@ -88,6 +88,23 @@ describe('the packaged template', () => {
       const invoke = statements('ReadinessSchedulerRole').filter((s) => s.Action.includes('lambda:InvokeFunction'));
       expect(JSON.stringify(invoke)).toContain('-readiness');
       expect(JSON.stringify(invoke)).not.toMatch(/-(assess|notify|promote-database|flip-dns)/);
+    });
+
+    it('schedules the fence retry every 5 minutes, with a role that invokes start-fence only', () => {
+      // Act
+      const [retry, ...others] = ofType('AWS::Scheduler::Schedule')
+        .filter((schedule) => JSON.stringify(schedule.Properties).includes('StartDashfenceLambdaFunction'))
+        .map((schedule) => schedule.Properties as unknown as ScheduleProperties);
+      const invoke = statements('FenceRetrySchedulerRole').filter((s) => s.Action.includes('lambda:InvokeFunction'));
+
+      // Assess
+      expect(others).toEqual([]);
+      expect(retry?.ScheduleExpression).toBe('rate(5 minutes)');
+      expect(retry?.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['FenceRetrySchedulerRole', 'Arn'] });
+      expect(JSON.stringify(invoke)).toContain('-start-fence');
+      expect(JSON.stringify(invoke)).not.toMatch(/-(assess|notify|promote-database|flip-dns|fence-record)/);
+      const start = statements('StartFenceRole').filter((s) => s.Action.includes('states:StartExecution'));
+      expect(start).toEqual([expect.objectContaining({ Resource: { Ref: 'FenceStateMachine' } })]);
     });
 
     it('gives the readiness role no write but its own ledger keys and its event', () => {

@@ -8,6 +8,12 @@ import {
   DescribeGlobalClustersCommand,
   StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
 import type { RunRecord } from '../../shared/domain/run';
 import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
 import { compilePlans } from '../../shared/plan/compile';
@@ -17,6 +23,7 @@ import {
   ACCOUNT,
   CATALOG_EAST_ARN,
   CATALOG_WEST_ARN,
+  HOSTED_ZONE_ID,
   mockAws,
   ORDERS_PRIMARY_ARN,
   PRIMARY_REGION,
@@ -36,6 +43,75 @@ import {
 const PLANS_DIR = join(__dirname, '..', '..', 'plans');
 const FENCE_ARN = `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:stateMachine:switchback-fence`;
 const mocks = mockAws();
+
+const MAINTENANCE = 'maintenance.orders.example.com';
+
+/**
+ * The failover records after the failover: the standby's PRIMARY, the old region's SECONDARY (with its health check),
+ * as ListResourceRecordSets shows them; a change is PENDING for one GetChange, then INSYNC.
+ */
+class Records {
+  changeCalls = 0;
+  private pendingReads = new Map<string, number>();
+  readonly records: ResourceRecordSet[] = ['api', 'checkout'].flatMap((host) => [
+    {
+      Name: `${host}.orders.example.com.`,
+      Type: 'CNAME',
+      SetIdentifier: `${host}-us-east-1`,
+      Failover: 'SECONDARY',
+      TTL: 60,
+      HealthCheckId: `hc-${host}-east`,
+      ResourceRecords: [{ Value: `${host}.us-east-1.orders.example.com` }],
+    },
+    {
+      Name: `${host}.orders.example.com.`,
+      Type: 'CNAME',
+      SetIdentifier: `${host}-us-west-2`,
+      Failover: 'PRIMARY',
+      TTL: 60,
+      HealthCheckId: `hc-${host}-west`,
+      ResourceRecords: [{ Value: `${host}.us-west-2.orders.example.com` }],
+    },
+  ]);
+
+  constructor(options: { crashAfterChange?: boolean; route53Down?: boolean } = {}) {
+    const { route53 } = mocks;
+    const down = () =>
+      Object.assign(new Error('connect ETIMEDOUT route53.amazonaws.com'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+    route53.on(ListResourceRecordSetsCommand).callsFake((input: { StartRecordName?: string }) => {
+      if (options.route53Down) throw down();
+      const wanted = `${String(input.StartRecordName).replace(/\.$/, '')}.`;
+      return { ResourceRecordSets: structuredClone(this.records.filter((r) => r.Name === wanted)), IsTruncated: false };
+    });
+    route53.on(ChangeResourceRecordSetsCommand).callsFake((input) => {
+      if (options.route53Down) throw down();
+      this.changeCalls += 1;
+      for (const change of input.ChangeBatch?.Changes ?? []) {
+        const next = change.ResourceRecordSet as ResourceRecordSet;
+        const index = this.records.findIndex((r) => r.SetIdentifier === next.SetIdentifier);
+        this.records[index] = structuredClone(next);
+      }
+      const id = `/change/C${this.changeCalls}`;
+      this.pendingReads.set(id, 1);
+      return { ChangeInfo: { Id: id, Status: 'PENDING', SubmittedAt: new Date() } };
+    });
+    route53.on(GetChangeCommand).callsFake((input: { Id?: string }) => {
+      if (options.crashAfterChange && this.changeCalls === 2 && !this.crashed) {
+        this.crashed = true;
+        throw Object.assign(new Error('the function crashed'), { name: 'Lambda.Unknown' });
+      }
+      const left = this.pendingReads.get(String(input.Id)) ?? 0;
+      this.pendingReads.set(String(input.Id), left - 1);
+      return { ChangeInfo: { Id: input.Id, Status: left > 0 ? 'PENDING' : 'INSYNC', SubmittedAt: new Date() } };
+    });
+  }
+
+  private crashed = false;
+
+  value(setIdentifier: string): string | undefined {
+    return this.records.find((r) => r.SetIdentifier === setIdentifier)?.ResourceRecords?.[0]?.Value;
+  }
+}
 
 /** The old primaries as RDS and the global cluster show them. */
 class OldPrimaries {
@@ -165,6 +241,7 @@ describe('fence state machine', () => {
   it('stops the old RDS primary, verifies the Aurora one rejoined, and records both fenced', async () => {
     // Prepare
     const world = new OldPrimaries();
+    const dns = new Records();
 
     // Act
     const { done, name } = await runFence();
@@ -189,7 +266,31 @@ describe('fence state machine', () => {
         region: PRIMARY_REGION,
         dryRun: false,
       }),
+      ...['api', 'checkout'].map(() =>
+        expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: false }),
+      ),
     ]);
+    // The old region's records answer the maintenance target, keeping their failover role and health check.
+    expect(dns.changeCalls).toBe(2);
+    expect(dns.records.find((r) => r.SetIdentifier === 'api-us-east-1')).toMatchObject({
+      Failover: 'SECONDARY',
+      HealthCheckId: 'hc-api-east',
+      TTL: 60,
+      ResourceRecords: [{ Value: MAINTENANCE }],
+    });
+    expect(dns.value('api-us-west-2')).toBe('api.us-west-2.orders.example.com');
+    expect(topology.dnsFences).toEqual(
+      ['api', 'checkout'].map((host) =>
+        expect.objectContaining({
+          record: `${HOSTED_ZONE_ID}|${host}.orders.example.com|CNAME|${host}-us-east-1`,
+          region: PRIMARY_REGION,
+          state: 'fenced',
+          replaced: [`${host}.us-east-1.orders.example.com`],
+        }),
+      ),
+    );
+    // Verified when GetChange said INSYNC, after one PENDING read.
+    expect(mocks.route53).toHaveReceivedCommandTimes(GetChangeCommand, 4);
     expect(run.phases.map((phase) => phase.name)).toEqual(['decide', 'fence']);
     const phases = putEvents(mocks).filter((event) => event.detailType === 'Phase Changed');
     expect(phases.map((event) => `${event.detail.phase} ${event.detail.status}`)).toEqual(
@@ -206,6 +307,7 @@ describe('fence state machine', () => {
   it('makes no second StopDBInstance when a crash after the stop is followed by another fence run', async () => {
     // Prepare: the first run's check after StopDBInstance fails (no retry matches), the execution fails.
     const world = new OldPrimaries({ crashAfterStop: true });
+    new Records();
     const first = await runFence();
     expect(first.done.status).toBe('FAILED');
     expect(world.stopCalls).toBe(1);
@@ -219,12 +321,34 @@ describe('fence state machine', () => {
     expect(world.stopCalls).toBe(1);
     expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 1);
     expect(await oldPrimaries()).toEqual({ 'orders-db': 'fenced', catalog: 'rejoined' });
-    expect((await record(name)).actions).toEqual([]);
+    expect((await record(name)).actions.filter((action) => action.operation === 'StopDBInstance')).toEqual([]);
+  });
+
+  it('makes no second record change when a crash after the change is followed by another fence run', async () => {
+    // Prepare: the first run's GetChange after the second record's change fails (no retry matches).
+    new OldPrimaries();
+    const dns = new Records({ crashAfterChange: true });
+    const first = await runFence();
+    expect(first.done.status).toBe('FAILED');
+    expect(dns.changeCalls).toBe(2);
+
+    // Act: fence again (on-run-failed released the lock)
+    const { done, name } = await runFence();
+
+    // Assess: both records already answer the maintenance target: nothing is changed again
+    expect(done.status).toBe('SUCCEEDED');
+    expect(dns.changeCalls).toBe(2);
+    expect(mocks.route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 2);
+    const run = await record(name);
+    expect(run.outcome).toBe('recovered');
+    expect(run.actions.filter((action) => action.operation === 'ChangeResourceRecordSets')).toEqual([]);
+    expect(((await suite.ledger.getTopology('orders')) as Topology).dnsFences).toHaveLength(2);
   });
 
   it('sends no StopDBInstance in a dry run, records the planned stop and leaves the topology', async () => {
     // Prepare
     const world = new OldPrimaries();
+    const dns = new Records();
 
     // Act
     const { done, name } = await runFence('dry-run');
@@ -235,13 +359,20 @@ describe('fence state machine', () => {
     expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 0);
     expect((await record(name)).actions).toEqual([
       expect.objectContaining({ operation: 'StopDBInstance', target: 'orders-db', dryRun: true }),
+      expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: true }),
+      expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: true }),
     ]);
+    expect(dns.changeCalls).toBe(0);
+    expect(mocks.route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 0);
+    expect(dns.value('api-us-east-1')).toBe('api.us-east-1.orders.example.com');
     expect(await oldPrimaries()).toEqual({ 'orders-db': 'unknown', catalog: 'unknown' });
+    expect(((await suite.ledger.getTopology('orders')) as Topology).dnsFences).toBeUndefined();
   });
 
   it('records the old primary unreachable, without waiting, when its region does not answer', async () => {
     // Prepare
     const world = new OldPrimaries({ ordersRegionDown: true, auroraRejoined: false });
+    new Records({ route53Down: true });
     mocks.rds.on(DescribeGlobalClustersCommand).resolves({
       GlobalClusters: [
         {
@@ -263,11 +394,14 @@ describe('fence state machine', () => {
     expect(run.outcome).toBe('failed');
     expect(run.failure).toMatchObject({ phase: 'fence', error: 'OldPrimaryNotFenced' });
     expect(run.failure?.cause).toContain('orders-db: us-east-1 did not answer');
+    expect(run.failure?.cause).toContain("Route 53's API (us-east-1) did not answer: api.orders.example.com CNAME");
+    expect(((await suite.ledger.getTopology('orders')) as Topology).dnsFences).toBeUndefined();
   });
 
   it('skips with nothing changed when no old primary awaits fencing', async () => {
     // Prepare
     new OldPrimaries();
+    new Records();
     await suite.ledger.putTopology('orders', planTopology(plan));
 
     // Act
@@ -277,6 +411,7 @@ describe('fence state machine', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(done.transitions.at(-1)).toMatchObject({ state: 'Nothing To Fence' });
     expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 0);
+    expect(mocks.route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 0);
     expect((await record(name)).outcome).toBe('skipped');
   });
 

@@ -1,4 +1,10 @@
-import { type FenceTarget, fenceTargets } from '../../domain/fence';
+import {
+  type FenceTarget,
+  fenceTargets,
+  type RecordFenceTarget,
+  recordFenceTargets,
+  unfencedRecordNames,
+} from '../../domain/fence';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import {
   DETAIL_TYPES,
@@ -21,6 +27,10 @@ export interface FenceAssessment {
   /** The topology the run read (the record and the report show it before the fence). */
   topology: Topology;
   targets: FenceTarget[];
+  /** The old region's records to keep out of DNS (the plan's `dns[].records[].fence`). */
+  records: RecordFenceTarget[];
+  /** What the run cannot fence: record pairs the plan gives no fence. */
+  warnings: string[];
 }
 
 export interface AssessFenceResult {
@@ -51,9 +61,13 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
   const plan = plans.get(input.plan);
   const incidentId = input.incidentId ?? event.execution.name;
   const startedAt = clock.now().toISOString();
-  if (input.trigger.type !== 'manual') {
+  if (input.trigger.type === 'alarm') {
     throw new InvalidRunInputError([
-      { path: 'trigger.type', message: 'the fence runbook is started by hand only: leave trigger out (manual)' },
+      {
+        path: 'trigger.type',
+        message:
+          'the fence runbook is started by hand, by the failover or by the fence retry, never by an alarm: leave trigger out (manual)',
+      },
     ]);
   }
   const owner = { incidentId, executionArn: event.execution.arn };
@@ -63,18 +77,33 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     plan.databases.flatMap((db) => (db.kind === 'aurora-global' ? [[db.id, db.globalCluster]] : [])),
   );
   const targets = fenceTargets(topology, globalClusters);
+  const records = recordFenceTargets(plan, topology);
+  const proceed = targets.length > 0 || records.length > 0;
+  const unfenced = unfencedRecordNames(plan);
   const assessment: FenceAssessment = {
-    decision: targets.length > 0 ? 'proceed' : 'skip',
-    reasons:
-      targets.length > 0
-        ? targets.map(
+    decision: proceed ? 'proceed' : 'skip',
+    reasons: proceed
+      ? [
+          ...targets.map(
             (target) =>
               `${target.id}: old primary ${target.oldPrimary.identifier} (${target.oldPrimary.region}) to fence`,
-          )
-        : [`plan ${plan.app}: no old primary awaits fencing (${topology.activeRegion} serves)`],
+          ),
+          ...records.map(
+            (record) =>
+              `${record.name} ${record.type} "${record.setIdentifier}" (${record.region}): to point at ${record.fence.value}`,
+          ),
+        ]
+      : [`plan ${plan.app}: no old primary or record awaits fencing (${topology.activeRegion} serves)`],
     decidedAt: clock.now().toISOString(),
     topology,
     targets,
+    records,
+    warnings:
+      proceed && unfenced.length > 0
+        ? [
+            `no fence in the plan for ${unfenced.join(', ')}: when the new primary's health check fails, Route 53 answers the old region again (add dns[].records[].fence)`,
+          ]
+        : [],
   };
   const run = manualRunContext({
     incidentId,
@@ -87,7 +116,12 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
   });
   const record = openingRecord(run, assessment);
   await ledger.putRun(record);
-  log.info('fence assessed', { decision: assessment.decision, targets: targets.length, epoch: lock.epoch });
+  log.info('fence assessed', {
+    decision: assessment.decision,
+    targets: targets.length,
+    records: records.length,
+    epoch: lock.epoch,
+  });
   await phaseEvent(events, {
     run,
     phase: 'decide',

@@ -1,4 +1,4 @@
-import { type FenceResult, topologyAfterFence } from '../../domain/fence';
+import { type DnsFenceResult, type FenceResult, topologyAfterFence } from '../../domain/fence';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
@@ -13,12 +13,17 @@ export interface RecordFenceEvent {
   assessment: FenceAssessment;
   /** One result per target (absent when the run was skipped). */
   results?: FenceResult[];
+  /** One result per record of the old region (absent when the run was skipped). */
+  recordResults?: DnsFenceResult[];
 }
 
 export interface RecordFenceResult {
   outcome: 'recovered' | 'skipped' | 'failed';
   fenced: string[];
   notFenced: string[];
+  /** Records of the old region verified out of DNS, and those that are not yet. */
+  recordsFenced: string[];
+  recordsNotFenced: string[];
   topology: Topology;
 }
 
@@ -41,23 +46,37 @@ const VERIFIED = new Set(['fenced', 'rejoined']);
 export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps): Promise<RecordFenceResult> => {
   const { run, assessment } = event;
   const results = event.results ?? [];
+  const recordResults = event.recordResults ?? [];
   const plan = deps.plans.get(run.plan);
   const endedAt = deps.clock.now().toISOString();
   const fenced = results.filter((r) => VERIFIED.has(r.state)).map((r) => r.databaseId);
   const notFenced = results.filter((r) => !VERIFIED.has(r.state));
+  const recordsFenced = recordResults.filter((r) => r.state === 'fenced');
+  const recordsNotFenced = recordResults.filter((r) => r.state !== 'fenced');
+  const unverified = [
+    ...notFenced.map((r) => `${r.databaseId}: ${r.detail}`),
+    ...recordsNotFenced.map((r) => r.detail),
+  ];
   const outcome =
     assessment.decision === 'skip'
       ? 'skipped'
-      : notFenced.length === 0 || run.mode === 'dry-run'
+      : unverified.length === 0 || run.mode === 'dry-run'
         ? 'recovered'
         : 'failed';
 
   let topology = currentTopology(plan, await deps.ledger.getTopology(run.plan));
-  if (run.mode !== 'dry-run' && results.length > 0) {
-    topology = topologyAfterFence(topology, results, { at: endedAt, incidentId: run.incidentId });
+  if (run.mode !== 'dry-run' && results.length + recordResults.length > 0) {
+    topology = topologyAfterFence(
+      topology,
+      results,
+      { at: endedAt, incidentId: run.incidentId },
+      recordResults,
+      assessment.records ?? [],
+    );
     await deps.ledger.putTopology(run.plan, topology);
   }
-  const fenceStart = results.map((r) => r.actions[0]?.at ?? r.checkedAt).sort()[0] ?? assessment.decidedAt;
+  const all = [...results, ...recordResults];
+  const fenceStart = all.map((r) => r.actions[0]?.at ?? r.checkedAt).sort()[0] ?? assessment.decidedAt;
   const record: RunRecord = {
     run,
     outcome,
@@ -68,20 +87,24 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
         endedAt: assessment.decidedAt,
         seconds: seconds(run.startedAt, assessment.decidedAt),
       },
-      ...(results.length > 0
+      ...(all.length > 0
         ? [{ name: 'fence' as const, startedAt: fenceStart, endedAt, seconds: seconds(fenceStart, endedAt) }]
         : []),
     ],
-    actions: results.flatMap((r) => r.actions),
-    warnings: notFenced.map((r) => `${r.databaseId}: ${r.detail}`),
-    reasons: [...assessment.reasons, ...results.map((r) => `${r.databaseId}: ${r.detail}`)],
+    actions: all.flatMap((r) => r.actions),
+    warnings: [...(assessment.warnings ?? []), ...unverified],
+    reasons: [
+      ...assessment.reasons,
+      ...results.map((r) => `${r.databaseId}: ${r.detail}`),
+      ...recordResults.map((r) => r.detail),
+    ],
     endedAt,
     ...(outcome === 'failed'
       ? {
           failure: {
             phase: 'fence' as const,
             error: 'OldPrimaryNotFenced',
-            cause: notFenced.map((r) => `${r.databaseId}: ${r.detail}`).join('; '),
+            cause: unverified.join('; '),
           },
         }
       : {}),
@@ -89,11 +112,27 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
   await publishRunbookEnd(
     deps,
     record,
-    { phase: 'fence', facts: results.map((r) => `${r.databaseId}: ${r.detail}`) },
+    {
+      phase: 'fence',
+      facts: [...results.map((r) => `${r.databaseId}: ${r.detail}`), ...recordResults.map((r) => r.detail)],
+    },
     DETAIL_TYPES.runSkipped,
   );
-  deps.log.info('fence recorded', { outcome, fenced: fenced.length, notFenced: notFenced.length });
-  return { outcome, fenced, notFenced: notFenced.map((r) => r.databaseId), topology };
+  deps.log.info('fence recorded', {
+    outcome,
+    fenced: fenced.length,
+    notFenced: notFenced.length,
+    recordsFenced: recordsFenced.length,
+    recordsNotFenced: recordsNotFenced.length,
+  });
+  return {
+    outcome,
+    fenced,
+    notFenced: notFenced.map((r) => r.databaseId),
+    recordsFenced: recordsFenced.map((r) => r.key),
+    recordsNotFenced: recordsNotFenced.map((r) => r.key),
+    topology,
+  };
 };
 
 const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);

@@ -107,6 +107,25 @@ describe('livePathCalls', () => {
     expect(calls.filter((call) => call.service === 'rds').map((call) => call.region)).toEqual(
       expect.arrayContaining(['us-west-2']),
     );
-    expect(calls.filter((call) => call.service === 'rds' && call.region !== 'us-west-2')).toEqual([]);
+    expect(
+      calls.filter((call) => call.service === 'rds' && call.region !== 'us-west-2' && !call.afterRecovery),
+    ).toEqual([]);
+  });
+
+  it("lists the fence's calls after recovery, and never as a finding", () => {
+    // Act
+    const audit = auditPlan(recordsPlan());
+    const after = audit.calls.filter((call) => call.afterRecovery);
+
+    // Assess: the old primaries are read and stopped in the region the failover left
+    expect(after.map((call) => `${call.step} ${call.operation} ${call.region}`)).toEqual(
+      expect.arrayContaining([
+        'Start Fence StartExecution us-west-2',
+        'Fence Database StopDBInstance us-east-1',
+        'Fence Database DescribeDBInstances us-east-1',
+        'Fence Record ChangeResourceRecordSets us-east-1',
+      ]),
+    );
+    expect(audit.findings.filter((finding) => finding.call.afterRecovery)).toEqual([]);
   });
 });

@@ -1,0 +1,62 @@
+import * as z from 'zod';
+import { RecordingActionLog } from '../shared/aws/action-log';
+import { DynamoLedger } from '../shared/aws/ledger';
+import { Route53Adapter } from '../shared/aws/route53';
+import type { DnsFenceResult, RecordFenceTarget } from '../shared/domain/fence';
+import { systemClock } from '../shared/runtime/clock';
+import { lambdaHandler } from '../shared/runtime/handler';
+import { logger } from '../shared/runtime/logger';
+import { type FenceRecordDeps, fenceRecord } from '../shared/usecases/fence/fence-record';
+import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+const targetSchema = z.looseObject({
+  key: nonEmpty(),
+  hostedZoneId: nonEmpty(),
+  name: nonEmpty(),
+  type: nonEmpty(),
+  setIdentifier: nonEmpty(),
+  region: nonEmpty(),
+  fence: z.looseObject({ method: z.literal('maintenance-target'), value: nonEmpty() }),
+});
+const previousSchema = z.looseObject({
+  key: z.string(),
+  state: z.enum(['fenced', 'unreachable', 'unknown']),
+  done: z.boolean(),
+  pollSeconds: z.number(),
+  checks: z.int().check(z.gte(0)),
+  detail: z.string(),
+  checkedAt: z.string(),
+  verifiedAt: z.optional(z.string()),
+  changeId: z.optional(z.string()),
+  replaced: z.array(z.string()),
+  actions: z.array(actionRecordSchema),
+});
+/** The "Fence Record" payload: the run, one record of the old region and, after a Wait, the previous check. */
+const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: z.optional(previousSchema) });
+
+let deps: FenceRecordDeps | undefined;
+const defaultDeps = (): FenceRecordDeps => {
+  if (!deps) {
+    const ledger = new DynamoLedger();
+    deps = {
+      route53: new Route53Adapter(),
+      ledger,
+      // The record change goes into the run's record as it is made (evidence for a run that fails later).
+      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
+      clock: systemClock,
+      log: logger,
+    };
+  }
+  return deps;
+};
+
+/** "Fence Record": check one record of the old region and point it at its maintenance target when needed. */
+export const handler = lambdaHandler(async (event: unknown): Promise<DnsFenceResult> => {
+  const { run, target, previous } = parseStepInput('Fence Record task payload', eventSchema, event);
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn, record: target.key });
+  return fenceRecord(
+    { run, target: target as RecordFenceTarget, ...(previous ? { previous: previous as DnsFenceResult } : {}) },
+    defaultDeps(),
+  );
+});

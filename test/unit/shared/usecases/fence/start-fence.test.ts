@@ -1,0 +1,148 @@
+import type { WorkflowPort } from '../../../../../shared/domain/ports';
+import { planTopology, topologyAfterFailover } from '../../../../../shared/domain/topology';
+import { PlanRegistry } from '../../../../../shared/plan/registry';
+import { startFence } from '../../../../../shared/usecases/fence/start-fence';
+import { FakeClock, FakeLedger, FakeLog } from '../../../../support/fakes';
+import { ordersPlan } from '../../../../support/plan-fixtures';
+
+class FakeFence implements Pick<WorkflowPort, 'startFailover'> {
+  readonly started: { name: string; input: Record<string, unknown> }[] = [];
+  async startFailover(name: string, input: object) {
+    this.started.push({ name, input: input as Record<string, unknown> });
+    return { executionArn: `arn:fence:${name}`, alreadyStarted: false };
+  }
+}
+
+describe('startFence', () => {
+  const plan = ordersPlan();
+  const failedOver = topologyAfterFailover(planTopology(plan), {
+    toRegion: 'us-west-2',
+    at: '2026-11-25T03:09:00.000Z',
+    incidentId: 'orders-20261125T030300Z-0000abcd',
+  });
+  let ledger: FakeLedger;
+  let fence: FakeFence;
+  const deps = (registry = new PlanRegistry([plan])) => ({
+    plans: registry,
+    ledger,
+    fence,
+    clock: new FakeClock('2026-11-25T03:41:07.000Z'),
+    log: new FakeLog(),
+  });
+
+  beforeEach(() => {
+    ledger = new FakeLedger();
+    fence = new FakeFence();
+  });
+
+  it('starts the fence runbook after a failover, named after its incident, with an automatic trigger', async () => {
+    // Prepare
+    await ledger.putTopology('orders', failedOver);
+
+    // Act
+    const outcomes = await startFence({ incidentId: 'orders-20261125T030300Z-0000abcd', plan: 'orders' }, deps());
+
+    // Assess
+    expect(outcomes).toEqual([expect.objectContaining({ plan: 'orders', started: true })]);
+    expect(fence.started).toEqual([
+      {
+        name: 'orders-20261125T030300Z-0000abcd-fence',
+        input: expect.objectContaining({
+          plan: 'orders',
+          action: 'fence',
+          mode: 'live',
+          trigger: { type: 'automatic', by: 'failover' },
+        }),
+      },
+    ]);
+  });
+
+  it('starts one retry per plan and minute while an old primary is not fenced', async () => {
+    // Prepare
+    await ledger.putTopology('orders', failedOver);
+
+    // Act
+    await startFence({}, deps());
+
+    // Assess
+    expect(fence.started.map((each) => [each.name, each.input.trigger])).toEqual([
+      ['orders-fence-retry-20261125T0341Z', { type: 'automatic', by: 'fence-retry' }],
+    ]);
+  });
+
+  it('starts nothing once every old primary is verified and the plan fences no record', async () => {
+    // Prepare
+    await ledger.putTopology('orders', {
+      ...failedOver,
+      databases: failedOver.databases.map((db) =>
+        db.oldPrimary ? { ...db, oldPrimary: { ...db.oldPrimary, state: 'fenced' as const } } : db,
+      ),
+    });
+
+    // Act
+    const outcomes = await startFence({}, deps());
+
+    // Assess
+    expect(fence.started).toEqual([]);
+    expect(outcomes).toEqual([{ plan: 'orders', started: false, reason: 'nothing awaits fencing' }]);
+  });
+
+  it('still starts a retry while a record of the old region is not fenced, though the databases are', async () => {
+    // Prepare
+    const fenced = ordersPlan({
+      dns: [
+        {
+          hostedZoneId: 'Z0123456789ORDERSAPI',
+          records: [
+            {
+              name: 'api.orders.example.com',
+              type: 'CNAME',
+              primarySetIdentifier: 'api-us-east-1',
+              standbySetIdentifier: 'api-us-west-2',
+              fence: { method: 'maintenance-target', value: 'maintenance.orders.example.com' },
+            },
+          ],
+        },
+      ],
+    });
+    const dbsFenced = {
+      ...failedOver,
+      databases: failedOver.databases.map((db) =>
+        db.oldPrimary ? { ...db, oldPrimary: { ...db.oldPrimary, state: 'fenced' as const } } : db,
+      ),
+    };
+    await ledger.putTopology('orders', dbsFenced);
+
+    // Act
+    await startFence({}, deps(new PlanRegistry([fenced])));
+    await ledger.putTopology('orders', {
+      ...dbsFenced,
+      dnsFences: [
+        {
+          record: 'Z0123456789ORDERSAPI|api.orders.example.com|CNAME|api-us-east-1',
+          region: 'us-east-1',
+          state: 'fenced',
+          since: '2026-11-25T03:40:00.000Z',
+          replaced: ['us-east-1.api.orders.example.com'],
+        },
+      ],
+    });
+    await startFence({}, deps(new PlanRegistry([fenced])));
+
+    // Assess: one run while the record was unfenced, none after
+    expect(fence.started).toHaveLength(1);
+  });
+
+  it('starts nothing after a failover when the plan turns fence.duringFailover off', async () => {
+    // Prepare
+    await ledger.putTopology('orders', failedOver);
+    const off = ordersPlan({ fence: { duringFailover: false } });
+
+    // Act
+    const outcomes = await startFence({ incidentId: 'x-1', plan: 'orders' }, deps(new PlanRegistry([off])));
+
+    // Assess
+    expect(fence.started).toEqual([]);
+    expect(outcomes[0]?.reason).toContain('fence.duringFailover is off');
+  });
+});
