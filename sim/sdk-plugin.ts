@@ -58,7 +58,7 @@ type Operation = (call: CallContext) => Promise<object> | object;
 const MUTATING: Record<
   string,
   {
-    service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
+    service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm' | 'cloudwatch';
     target: (input: Record<string, unknown>) => string;
   }
 > = {

@@ -149,7 +149,7 @@ export interface ScenarioSpec {
 export interface SimAction {
   atMs: number;
   at: string;
-  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm' | 'cloudwatch';
   operation: string;
   target: string;
   region: string;
