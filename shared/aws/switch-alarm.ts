@@ -40,13 +40,16 @@ export class CloudWatchSwitchAlarm implements SwitchAlarmPort {
     }
   }
 
-  async state(region: string, alarmName: string): Promise<SwitchAlarmState | undefined> {
+  async state(region: string, alarmName: string): Promise<{ value: SwitchAlarmState; since: string } | undefined> {
     try {
       const out = await this.#clientFor(region).send(
         new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm'] }),
       );
-      const value = out.MetricAlarms?.find((alarm) => alarm.AlarmName === alarmName)?.StateValue;
-      return STATES.find((state) => state === value);
+      const alarm = out.MetricAlarms?.find((candidate) => candidate.AlarmName === alarmName);
+      const value = STATES.find((state) => state === alarm?.StateValue);
+      if (!alarm || !value) return undefined;
+      const since = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
+      return { value, since: (since ? new Date(since) : new Date(0)).toISOString() };
     } catch (error) {
       throw toSwitchbackError('cloudwatch', 'DescribeAlarms', error);
     }

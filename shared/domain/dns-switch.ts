@@ -46,3 +46,15 @@ export const wantedSwitchAlarmState = (back: boolean): 'ALARM' | 'OK' => (back ?
 export const ALARM_SWITCH_DELAY = { alarmPeriodSeconds: 60, healthCheckReadSeconds: 30 } as const;
 export const ALARM_SWITCH_DELAY_SECONDS =
   ALARM_SWITCH_DELAY.alarmPeriodSeconds + ALARM_SWITCH_DELAY.healthCheckReadSeconds;
+
+/**
+ * Whether a switch alarm's DNS switch is done: the alarm is in the wanted state, and has been for Route 53's read of
+ * its data stream (ALARM_SWITCH_DELAY.healthCheckReadSeconds). The health check's own status is read through Route
+ * 53's API in us-east-1 only, which the live path does not call: the stated delay stands in for it.
+ */
+export const switchAlarmInSync = (
+  alarm: { wanted: 'ALARM' | 'OK'; state: string; since: string },
+  now: Date,
+): boolean =>
+  alarm.state === alarm.wanted &&
+  now.getTime() - Date.parse(alarm.since) >= ALARM_SWITCH_DELAY.healthCheckReadSeconds * 1000;

@@ -114,8 +114,8 @@ export type SwitchAlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export interface SwitchAlarmPort {
   /** Publishes the plan's PrimaryOut datapoint now: 1 (primary out: fail over) or 0 (primary in: fail back). */
   publish(region: string, plan: string, primaryOut: boolean): Promise<void>;
-  /** The alarm's state; undefined when no such alarm exists in `region`. */
-  state(region: string, alarmName: string): Promise<SwitchAlarmState | undefined>;
+  /** The alarm's state and when it took it (ISO time); undefined when no such alarm exists in `region`. */
+  state(region: string, alarmName: string): Promise<{ value: SwitchAlarmState; since: string } | undefined>;
 }
 
 export interface ReplicaLagPort {

@@ -276,7 +276,14 @@ export interface DnsResult {
    * `alarm-health-check` plans: the switch alarm (in the standby region), the state that says DNS is switched, and
    * the state last read; Check DNS Sync reads it again until the two match.
    */
-  switchAlarm?: { name: string; region: string; wanted: 'ALARM' | 'OK'; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' };
+  switchAlarm?: {
+    name: string;
+    region: string;
+    wanted: 'ALARM' | 'OK';
+    state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+    /** When the alarm took `state` (DescribeAlarms StateTransitionedTimestamp). */
+    since: string;
+  };
 }
 
 /** Result of Verify Recovery (`$.verification.result`). */

@@ -53,8 +53,8 @@ export const checkDnsSwitch = async ({ run, plan }: CheckDnsSwitchInput, deps: C
       answeredFrom = read.region;
     } else if (dnsSwitch.method === 'alarm-health-check') {
       answeredFrom = plan.regions.standby;
-      const state = await deps.switchAlarm.state(answeredFrom, dnsSwitch.alarmName);
-      if (state === undefined) {
+      const alarm = await deps.switchAlarm.state(answeredFrom, dnsSwitch.alarmName);
+      if (alarm === undefined) {
         throw new DnsSwitchUnavailableError(
           `Plan ${plan.app} switches DNS with the CloudWatch alarm "${dnsSwitch.alarmName}", which does not exist in ` +
             `${answeredFrom}: publishing "primary out" would move no DNS answer. No database was changed. Create the ` +

@@ -1,3 +1,4 @@
+import { switchAlarmInSync } from '../domain/dns-switch';
 import { pollSeconds } from '../domain/polling';
 import type { EventsPort, Route53Port, SwitchAlarmPort } from '../domain/ports';
 import type { DnsResult, RunContext } from '../domain/run';
@@ -33,22 +34,22 @@ const readSwitchAlarm = async (
   deps: CheckDnsSyncDeps,
 ): Promise<NonNullable<DnsResult['switchAlarm']>> => {
   if (alarm.state === alarm.wanted) return alarm;
-  const state = await deps.switchAlarm.state(alarm.region, alarm.name);
-  if (state === undefined) {
+  const read = await deps.switchAlarm.state(alarm.region, alarm.name);
+  if (read === undefined) {
     throw new DnsFlipError(
       `The switch alarm "${alarm.name}" no longer exists in ${alarm.region}: DNS does not follow what was published. ` +
         'Create it again (README, "DNS switch on a CloudWatch alarm") and redrive this run.',
     );
   }
   const waited = (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000;
-  if (state !== alarm.wanted && waited > SWITCH_ALARM_DEADLINE_SECONDS) {
+  if (read.value !== alarm.wanted && waited > SWITCH_ALARM_DEADLINE_SECONDS) {
     throw new DnsFlipError(
-      `The switch alarm "${alarm.name}" in ${alarm.region} still reads ${state} ${Math.round(waited)} s after the ` +
+      `The switch alarm "${alarm.name}" in ${alarm.region} still reads ${read.value} ${Math.round(waited)} s after the ` +
         `switch was published (expected ${alarm.wanted}): it does not watch the metric Switchback publishes. Check its ` +
         'namespace, metric, dimension and threshold against the README ("DNS switch on a CloudWatch alarm"), then redrive.',
     );
   }
-  return { ...alarm, state };
+  return { ...alarm, state: read.value, since: read.since };
 };
 
 /**
@@ -73,7 +74,7 @@ export const checkDnsSync = async (input: CheckDnsSyncInput, deps: CheckDnsSyncD
   const switchAlarm = dns.switchAlarm && (await readSwitchAlarm(dns.switchAlarm, dns.startedAt, deps));
   const now = deps.clock.now();
   const inSync =
-    changes.every((change) => change.status === 'INSYNC') && (!switchAlarm || switchAlarm.state === switchAlarm.wanted);
+    changes.every((change) => change.status === 'INSYNC') && (!switchAlarm || switchAlarmInSync(switchAlarm, now));
   const result: DnsResult = {
     ...dns,
     ...(switchAlarm ? { switchAlarm } : {}),

@@ -1,4 +1,4 @@
-import { endpointOrder, SWITCH_METRIC, wantedSwitchAlarmState } from '../domain/dns-switch';
+import { endpointOrder, SWITCH_METRIC, switchAlarmInSync, wantedSwitchAlarmState } from '../domain/dns-switch';
 import { pollSeconds } from '../domain/polling';
 import type {
   ActionLog,
@@ -205,13 +205,15 @@ const publishSwitchMetric = async (
     );
   }
   const actions: ActionRecord[] = [];
-  if (before === wanted) {
+  const switchAlarm = { name: dnsSwitch.alarmName, region, wanted, state: before.value, since: before.since };
+  if (before.value === wanted) {
+    // Switched by an earlier attempt: in sync once Route 53 has had the time to read it.
     return {
       changes: [],
       actions,
       alreadyFlipped: [dnsSwitch.alarmName],
-      switchAlarm: { name: dnsSwitch.alarmName, region, wanted, state: before },
-      inSync: true,
+      switchAlarm,
+      inSync: switchAlarmInSync(switchAlarm, deps.clock.now()),
     };
   }
   const action = await deps.actions.perform(
@@ -229,7 +231,7 @@ const publishSwitchMetric = async (
     changes: [],
     actions,
     alreadyFlipped: [],
-    switchAlarm: { name: dnsSwitch.alarmName, region, wanted, state: before },
+    switchAlarm,
     // A dry run publishes nothing: there is nothing to wait for.
     inSync: action.dryRun,
   };

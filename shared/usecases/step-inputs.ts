@@ -97,6 +97,7 @@ export const dnsResultSchema: z.ZodType<DnsResult> = z.looseObject({
       region: z.string().check(z.minLength(1)),
       wanted: z.enum(['ALARM', 'OK']),
       state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+      since: isoTime,
     }),
   ),
 });

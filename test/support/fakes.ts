@@ -535,13 +535,14 @@ export class FakeRoutingControls implements RoutingControlPort {
  * like CloudWatch once the minute is evaluated, sets the alarm ALARM (1) or OK (0) when `evaluateOnPublish` is on.
  */
 export class FakeSwitchAlarm implements SwitchAlarmPort {
-  readonly alarms = new Map<string, SwitchAlarmState>();
+  readonly alarms = new Map<string, { value: SwitchAlarmState; since: string }>();
   readonly published: { region: string; plan: string; primaryOut: boolean }[] = [];
   readonly downRegions = new Set<string>();
-  evaluateOnPublish = false;
+  /** When set, `publish` moves the alarms of its region at once, stamped with this clock's time. */
+  evaluateWith: { now(): Date } | undefined;
 
-  set(region: string, name: string, state: SwitchAlarmState): this {
-    this.alarms.set(`${region}/${name}`, state);
+  set(region: string, name: string, value: SwitchAlarmState, since = '2026-01-01T00:00:00.000Z'): this {
+    this.alarms.set(`${region}/${name}`, { value, since });
     return this;
   }
 
@@ -553,13 +554,16 @@ export class FakeSwitchAlarm implements SwitchAlarmPort {
   async publish(region: string, plan: string, primaryOut: boolean): Promise<void> {
     this.reachable(region, 'PutMetricData');
     this.published.push({ region, plan, primaryOut });
-    if (!this.evaluateOnPublish) return;
+    const clock = this.evaluateWith;
+    if (!clock) return;
     for (const key of this.alarms.keys()) {
-      if (key.startsWith(`${region}/`)) this.alarms.set(key, primaryOut ? 'ALARM' : 'OK');
+      if (key.startsWith(`${region}/`)) {
+        this.alarms.set(key, { value: primaryOut ? 'ALARM' : 'OK', since: clock.now().toISOString() });
+      }
     }
   }
 
-  async state(region: string, alarmName: string): Promise<SwitchAlarmState | undefined> {
+  async state(region: string, alarmName: string): Promise<{ value: SwitchAlarmState; since: string } | undefined> {
     this.reachable(region, 'DescribeAlarms');
     return this.alarms.get(`${region}/${alarmName}`);
   }
