@@ -710,9 +710,10 @@ export class World {
       const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
       for (const record of hostedZone.records) {
         const name = normalizeName(record.name);
-        // A re-protected world serves from the standby region: its records are PRIMARY.
+        // A re-protected world serves from the standby region: its records are PRIMARY. A switch alarm's failover
+        // leaves the roles as they are (the alarm, latched ALARM, keeps the primary's record out of the answers).
         const [primaryRole, standbyRole] =
-          this.scenario.start === 'reprotected'
+          this.scenario.start === 'reprotected' && !this.switchAlarm
             ? (['SECONDARY', 'PRIMARY'] as const)
             : (['PRIMARY', 'SECONDARY'] as const);
         for (const [region, setIdentifier, failover] of [

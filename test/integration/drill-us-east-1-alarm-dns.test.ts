@@ -80,4 +80,21 @@ describe('runDrill --scenario us-east-1-outage with an alarm-health-check plan (
     expect(world.resolve(NAME)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
     expect(lockHolder).toBeNull();
   });
+
+  it('returns DNS to the primary region in a failback by publishing primary in (0)', async () => {
+    // Act: a world a week after a failover (switch alarm ALARM, the standby serving), failed back
+    const { report, world } = await runDrill({ planFile: PLAN, scenario: 'failback', seed: 1, slackPreview: false });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.actions).toContainEqual(
+      expect.objectContaining({
+        operation: 'PutMetricData',
+        region: 'us-west-2',
+        target: expect.stringContaining('=0'),
+      }),
+    );
+    expect(world.switchAlarm?.state).toBe('OK');
+    expect(world.resolve(NAME)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
+  });
 });
