@@ -76,6 +76,7 @@ describe('plan-resources', () => {
         Effect: 'Allow',
         Action: ['cloudwatch:DescribeAlarms'],
         Resource: [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a template
           { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:us-west-2:${AWS::AccountId}:alarm:ledger-primary-out' },
         ],
       },
