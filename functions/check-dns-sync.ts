@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { Route53Adapter } from '../shared/aws/route53';
+import { CloudWatchSwitchAlarm } from '../shared/aws/switch-alarm';
 import type { DnsResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
@@ -13,11 +14,17 @@ const eventSchema = z.object({ run: runContextSchema, dns: dnsResultSchema });
 
 let deps: CheckDnsSyncDeps | undefined;
 const defaultDeps = (): CheckDnsSyncDeps => {
-  deps ??= { route53: new Route53Adapter(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
+  deps ??= {
+    route53: new Route53Adapter(),
+    switchAlarm: new CloudWatchSwitchAlarm(),
+    events: new EventBridgeEvents(),
+    clock: systemClock,
+    log: logger,
+  };
   return deps;
 };
 
-/** "Check DNS Sync": have the Route 53 changes reached every server? Returns the updated DnsResult. */
+/** "Check DNS Sync": have the Route 53 changes reached every server (or the switch alarm its state)? Returns the updated DnsResult. */
 export const handler = lambdaHandler(async (event: unknown): Promise<DnsResult> => {
   const { run, dns } = parseStepInput('Check DNS Sync task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });

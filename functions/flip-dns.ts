@@ -4,6 +4,7 @@ import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { RoutingControlAdapter } from '../shared/aws/routing-control';
+import { CloudWatchSwitchAlarm } from '../shared/aws/switch-alarm';
 import type { DnsResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
 import { config } from '../shared/runtime/config';
@@ -31,6 +32,8 @@ const defaultDeps = (): FlipDnsDeps => {
       // controls (RoutingControlAdapter) are the data-plane alternative when that region is the one in trouble.
       route53: new Route53Adapter(),
       routingControls: new RoutingControlAdapter(),
+      // The switch alarm's metric, in the standby region's CloudWatch (data plane): alarm-health-check plans.
+      switchAlarm: new CloudWatchSwitchAlarm(),
       route53Region: config().ROUTE53_REGION,
       ledger,
       // Every record change goes into the run's record as it is made (evidence for a run that fails later).

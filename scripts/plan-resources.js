@@ -268,6 +268,35 @@ const arcFlipStatements = (plans) =>
     ),
   );
 
+/** shared/domain/dns-switch.ts SWITCH_METRIC.namespace: the only namespace Switchback publishes a switch to. */
+const SWITCH_METRIC_NAMESPACE = 'Switchback/DnsSwitch';
+/** The switch alarms of the `alarm-health-check` plans, in each plan's standby region. */
+const switchAlarmArns = (plans) =>
+  unique(
+    plans.flatMap((plan) =>
+      plan.dnsSwitch.method === 'alarm-health-check' ? [`${plan.regions.standby}:${plan.dnsSwitch.alarmName}`] : [],
+    ),
+  ).map((key) => {
+    const [region, ...name] = key.split(':');
+    return sub(`arn:\${AWS::Partition}:cloudwatch:${region}:\${AWS::AccountId}:alarm:${name.join(':')}`);
+  });
+
+/**
+ * Read the switch alarms of the `alarm-health-check` plans, and publish the switch metric: PutMetricData has no
+ * resource-level permission (IAM authorizes it on "*"), so a condition holds it to Switchback's namespace.
+ */
+const alarmSwitchStatements = (plans) => {
+  const alarms = switchAlarmArns(plans);
+  return alarms.length === 0
+    ? []
+    : [
+        ...allow(['cloudwatch:DescribeAlarms'], alarms),
+        ...allow(['cloudwatch:PutMetricData'], ['*'], {
+          StringEquals: { 'cloudwatch:namespace': SWITCH_METRIC_NAMESPACE },
+        }),
+      ];
+};
+
 /** The plans that schedule restore tests. */
 const restoreTestPlans = (plans) => plans.filter((plan) => plan.backups.restoreTest);
 
@@ -801,9 +830,15 @@ module.exports = {
   arcFlipStatements: () => arcFlipStatements(loadPlans()),
 
   /**
+   * Read the switch alarms that the `alarm-health-check` plans name (in their standby regions), and publish
+   * PutMetricData to Switchback's switch namespace only (`cloudwatch:namespace` condition).
+   */
+  alarmSwitchStatements: () => alarmSwitchStatements(loadPlans()),
+
+  /**
    * flip-dns's plan policies, as a resources fragment that serverless merges into `resources`: the records of the
-   * `route53-records` plans and the routing controls of the `arc-routing-control` plans, each policy only when some
-   * plan needs it (IAM refuses an empty statement list). Decided at package time, like notifySecretsResources.
+   * `route53-records` plans, the routing controls of the `arc-routing-control` plans and the switch alarms of the
+   * `alarm-health-check` plans (read by check-dns-sync too), each policy only when some plan needs it (IAM refuses an empty statement list). Decided at package time, like notifySecretsResources.
    */
   flipDnsPlanResources: () => {
     const plans = loadPlans();
@@ -817,9 +852,24 @@ module.exports = {
     });
     const records = route53FlipStatements(plans);
     const controls = arcFlipStatements(plans);
+    const switchAlarms = alarmSwitchStatements(plans);
+    const alarmReads = allow(['cloudwatch:DescribeAlarms'], switchAlarmArns(plans));
     const resources = {
       ...(records.length > 0 ? { FlipDnsRecordsPolicy: policy('plan-records', records) } : {}),
       ...(controls.length > 0 ? { FlipDnsRoutingControlsPolicy: policy('plan-routing-controls', controls) } : {}),
+      ...(switchAlarms.length > 0 ? { FlipDnsSwitchAlarmsPolicy: policy('plan-switch-alarms', switchAlarms) } : {}),
+      // Check DNS Sync reads the switch alarm back until it is in the wanted state.
+      ...(alarmReads.length > 0
+        ? {
+            CheckDnsSyncSwitchAlarmsPolicy: {
+              ...policy('plan-switch-alarms', alarmReads),
+              Properties: {
+                ...policy('plan-switch-alarms', alarmReads).Properties,
+                Roles: [{ Ref: 'CheckDnsSyncRole' }],
+              },
+            },
+          }
+        : {}),
     };
     return Object.keys(resources).length > 0 ? { Resources: resources } : {};
   },

@@ -24,6 +24,7 @@ import type {
 } from '@aws-sdk/client-sfn';
 import type { Pluggable } from '@smithy/types';
 import { CLIENT_TIMEOUTS, type TimedService } from '../shared/aws/clients';
+import { SWITCH_METRIC } from '../shared/domain/dns-switch';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
 import { ROUTE53_CONTROL_REGION } from './models/route53';
 import type { OutageService, World } from './world';
@@ -58,7 +59,7 @@ type Operation = (call: CallContext) => Promise<object> | object;
 const MUTATING: Record<
   string,
   {
-    service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
+    service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm' | 'cloudwatch';
     target: (input: Record<string, unknown>) => string;
   }
 > = {
@@ -87,6 +88,13 @@ const MUTATING: Record<
   CreateDBInstanceReadReplica: { service: 'rds', target: (input) => String(input.DBInstanceIdentifier) },
   CreateDBCluster: { service: 'rds', target: (input) => String(input.DBClusterIdentifier) },
   PutParameter: { service: 'ssm', target: (input) => `${String(input.Name)}=${String(input.Value)}` },
+  PutMetricData: {
+    service: 'cloudwatch',
+    target: (input) =>
+      ((input.MetricData ?? []) as { MetricName?: string; Value?: number }[])
+        .map((datum) => `${String(input.Namespace)} ${datum.MetricName}=${datum.Value}`)
+        .join(', '),
+  },
 };
 
 const OUTAGE_SERVICE: Partial<Record<SimClientName, OutageService>> = {
@@ -270,9 +278,36 @@ const cloudWatchOperations: Record<string, Operation> = {
       StateValue?: string;
     };
     return {
-      MetricAlarms: world.alarms.describe(region, AlarmNames, AlarmNamePrefix, StateValue),
+      MetricAlarms: [
+        ...world.alarms.describe(region, AlarmNames, AlarmNamePrefix, StateValue),
+        ...(world.switchAlarm?.describe(region, AlarmNames) ?? []).filter(
+          (alarm) =>
+            (!AlarmNamePrefix || alarm.AlarmName?.startsWith(AlarmNamePrefix)) &&
+            (!StateValue || alarm.StateValue === StateValue),
+        ),
+      ],
       CompositeAlarms: [],
     };
+  },
+  // Metrics of other plans or namespaces are stored by CloudWatch and watched by nothing here: accepted, ignored.
+  PutMetricData: ({ world, region, input }) => {
+    const { Namespace, MetricData } = asRecord(input) as {
+      Namespace?: string;
+      MetricData?: { MetricName?: string; Value?: number; Dimensions?: { Name?: string; Value?: string }[] }[];
+    };
+    if (!MetricData?.length || MetricData.length > 1000) {
+      throw awsError('CloudWatchClient', {
+        code: 'InvalidParameterValue',
+        message: 'The parameter MetricData must contain between 1 and 1000 items.',
+      });
+    }
+    for (const datum of MetricData) {
+      const plan = datum.Dimensions?.find((d) => d.Name === SWITCH_METRIC.dimension)?.Value;
+      if (world.switchAlarm && region === world.switchAlarm.region) {
+        world.switchAlarm.put(Namespace, datum.MetricName, plan, datum.Value);
+      }
+    }
+    return {};
   },
 };
 

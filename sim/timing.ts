@@ -143,6 +143,12 @@ export interface TimingModel {
     changeInSyncSeconds: number;
     /** TTL of the failover records. AWS News blog, Route 53 health check improvements: 60 s recommended. */
     recordTtlSeconds: number;
+    /**
+     * How long after a CloudWatch alarm's evaluation a Route 53 health check on it (CLOUDWATCH_METRIC) follows.
+     * Modelling choice (30 s, an endpoint check's default interval): the Route 53 Developer Guide says the checkers
+     * read the alarm's data stream but gives no figure (shared/domain/dns-switch.ts ALARM_SWITCH_DELAY).
+     */
+    alarmHealthCheckSeconds: number;
   };
 }
 
@@ -186,7 +192,7 @@ export const DEFAULT_TIMING: TimingModel = Object.freeze({
     deleteSeconds: 240,
     jitter: 0.1,
   },
-  route53: { changeInSyncSeconds: 60, recordTtlSeconds: 60 },
+  route53: { changeInSyncSeconds: 60, recordTtlSeconds: 60, alarmHealthCheckSeconds: 30 },
 }) as TimingModel;
 
 /** A partial timing model: any field may be given, the rest stays as the defaults. */

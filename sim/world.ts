@@ -12,6 +12,7 @@ import { type IamDrift, IamModel } from './models/iam';
 import { HISTORY_MS, type RdsInstance, RdsModel } from './models/rds';
 import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
+import { SwitchAlarmModel } from './models/switch-alarm';
 import { type WiringDrift, WiringModel } from './models/wiring';
 import { Random } from './random';
 import { resolveTiming, type TimingModel, type TimingOverrides } from './timing';
@@ -149,7 +150,7 @@ export interface ScenarioSpec {
 export interface SimAction {
   atMs: number;
   at: string;
-  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm' | 'cloudwatch';
   operation: string;
   target: string;
   region: string;
@@ -387,6 +388,8 @@ export class World {
   }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel();
+  /** The switch alarm and its Route 53 health check (plans whose dnsSwitch.method is `alarm-health-check`). */
+  switchAlarm: SwitchAlarmModel | undefined;
   /** Switchback's own rules, state machines and dead-letter queue in the standby region (readiness reads them). */
   readonly wiring: WiringModel;
   /** IAM's policy simulator over the deployment's roles as serverless.yml gives them (readiness). */
@@ -451,7 +454,8 @@ export class World {
       this.isServiceDown('cloudwatch', ROUTE53_METRICS_REGION),
     );
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
-    this.route53.healthOf = (id) => this.arc.healthOf(id);
+    this.route53.healthOf = (id) =>
+      this.arc.healthOf(id) ?? (id === this.switchAlarm?.healthCheckId ? this.switchAlarm.healthy : undefined);
     this.wiring = new WiringModel(standby, this.account, scenario.drift?.wiring, [plan]);
     this.iam = new IamModel(this.account, standby, scenario.drift?.iam);
     this.buildDatabases();
@@ -464,12 +468,14 @@ export class World {
   start(): void {
     this.healthChecks.start();
     this.alarms.start();
+    this.switchAlarm?.start();
   }
 
   /** Stops the periodic processes, so that no timer of the world remains. */
   stop(): void {
     this.healthChecks.stop();
     this.alarms.stop();
+    this.switchAlarm?.stop();
   }
 
   /** Whether calls to `service` in `region` fail now (the region is down and the scenario says it affects it). */
@@ -527,8 +533,13 @@ export class World {
     const detectionSeconds = (alarm.atMs - outage.fromMs) / 1000;
     const promotionSeconds = promotionMs / 1000;
     // Routing controls switch DNS without a Route 53 change to propagate (modelled as immediate: sim/models/arc.ts).
+    // A switch alarm: at best the datapoint lands just before its period ends, then evaluation and Route 53's read.
     const dnsSeconds =
-      this.plan.dnsSwitch.method === 'arc-routing-control' ? 0 : this.timing.route53.changeInSyncSeconds;
+      this.plan.dnsSwitch.method === 'arc-routing-control'
+        ? 0
+        : this.plan.dnsSwitch.method === 'alarm-health-check'
+          ? this.timing.alarm.evaluationDelaySeconds + this.timing.route53.alarmHealthCheckSeconds
+          : this.timing.route53.changeInSyncSeconds;
     return {
       outageAt: iso(outage.fromMs),
       alarmAt: iso(alarm.atMs),
@@ -672,13 +683,37 @@ export class World {
         );
       }
     }
+    // Alarm plans: the primary region's records carry the health check on the switch alarm, the standby's none
+    // (both set up once, outside the live path). A re-protected world was failed over: primary out.
+    if (dnsSwitch.method === 'alarm-health-check') {
+      this.switchAlarm = new SwitchAlarmModel(
+        this.clock,
+        this.plan.app,
+        standby,
+        dnsSwitch.alarmName,
+        `alarm-${this.random.uuidAt('switch-alarm-health-check', 0)}`,
+        this.account,
+        {
+          periodMs: this.timing.alarm.periodSeconds * 1000,
+          evaluationDelayMs: this.timing.alarm.evaluationDelaySeconds * 1000,
+          healthCheckReadMs: this.timing.route53.alarmHealthCheckSeconds * 1000,
+        },
+        () => this.isServiceDown('cloudwatch', standby),
+        this.scenario.start === 'reprotected',
+      );
+    }
+    const switchCheck = (region: string): string | undefined => {
+      if (!this.switchAlarm) return arcCheck.get(region) ?? this.healthChecks.of(region).id;
+      return region === primary ? this.switchAlarm.healthCheckId : undefined;
+    };
     for (const hostedZone of this.plan.dns) {
       const zone = this.route53.addZone(hostedZone.hostedZoneId, zoneApex(hostedZone.records.map((r) => r.name)));
       for (const record of hostedZone.records) {
         const name = normalizeName(record.name);
-        // A re-protected world serves from the standby region: its records are PRIMARY.
+        // A re-protected world serves from the standby region: its records are PRIMARY. A switch alarm's failover
+        // leaves the roles as they are (the alarm, latched ALARM, keeps the primary's record out of the answers).
         const [primaryRole, standbyRole] =
-          this.scenario.start === 'reprotected'
+          this.scenario.start === 'reprotected' && !this.switchAlarm
             ? (['SECONDARY', 'PRIMARY'] as const)
             : (['PRIMARY', 'SECONDARY'] as const);
         for (const [region, setIdentifier, failover] of [
@@ -697,7 +732,7 @@ export class World {
             ...(drifted && drift.recordNotFailover ? { Weight: 0 } : { Failover: failover }),
             TTL: this.timing.route53.recordTtlSeconds,
             ResourceRecords: [{ Value: value }],
-            HealthCheckId: arcCheck.get(region) ?? this.healthChecks.of(region).id,
+            ...(switchCheck(region) ? { HealthCheckId: switchCheck(region) } : {}),
           });
         }
       }

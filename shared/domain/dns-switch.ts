@@ -21,3 +21,40 @@ export const endpointOrder = (
   // Array.prototype.sort is stable: equal ranks keep the plan's order.
   return [...endpoints].sort((a, b) => rank(a) - rank(b));
 };
+
+/**
+ * The metric of `alarm-health-check` plans: Switchback publishes 1 ("primary out") on a failover and 0 ("primary
+ * in") on a failback, with PutMetricData in the standby region; the plan's alarm there watches it, and the Route 53
+ * health check on the primary region's records watches the alarm. A fixed namespace, so that IAM can hold
+ * PutMetricData to it (condition key `cloudwatch:namespace`).
+ */
+export const SWITCH_METRIC = { namespace: 'Switchback/DnsSwitch', name: 'PrimaryOut', dimension: 'plan' } as const;
+
+/** The alarm state that says DNS is switched: ALARM after a failover (primary out), OK after a failback. */
+export const wantedSwitchAlarmState = (back: boolean): 'ALARM' | 'OK' => (back ? 'OK' : 'ALARM');
+
+/**
+ * How long an `alarm-health-check` switch takes to show in DNS answers, before the record TTL, as the README and
+ * readiness's projected RTO state it:
+ * - the alarm: Route 53 supports standard-resolution metrics only (Route 53 API, `AlarmIdentifier`), so the alarm's
+ *   period is at least 60 s, and the datapoint published in a minute is evaluated when that minute has ended: up
+ *   to one period;
+ * - Route 53's health checkers then read the alarm's data stream (Route 53 Developer Guide, "How Route 53
+ *   determines whether a health check is healthy"); AWS publishes no figure for that delay, so we state 30 s, the
+ *   default interval of an endpoint health check (modelling choice; the drill's timing model uses the same).
+ */
+export const ALARM_SWITCH_DELAY = { alarmPeriodSeconds: 60, healthCheckReadSeconds: 30 } as const;
+export const ALARM_SWITCH_DELAY_SECONDS =
+  ALARM_SWITCH_DELAY.alarmPeriodSeconds + ALARM_SWITCH_DELAY.healthCheckReadSeconds;
+
+/**
+ * Whether a switch alarm's DNS switch is done: the alarm is in the wanted state, and has been for Route 53's read of
+ * its data stream (ALARM_SWITCH_DELAY.healthCheckReadSeconds). The health check's own status is read through Route
+ * 53's API in us-east-1 only, which the live path does not call: the stated delay stands in for it.
+ */
+export const switchAlarmInSync = (
+  alarm: { wanted: 'ALARM' | 'OK'; state: string; since: string },
+  now: Date,
+): boolean =>
+  alarm.state === alarm.wanted &&
+  now.getTime() - Date.parse(alarm.since) >= ALARM_SWITCH_DELAY.healthCheckReadSeconds * 1000;

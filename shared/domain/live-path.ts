@@ -48,7 +48,8 @@ export interface PlanAudit {
 
 const ALTERNATIVE_DNS =
   "set dnsSwitch.method to arc-routing-control: ARC routing controls are switched on the cluster's regional " +
-  'endpoints (data plane), none of which has to be us-east-1';
+  'endpoints (data plane), none of which has to be us-east-1; or, without an ARC cluster, to alarm-health-check: ' +
+  'a Route 53 health check on an alarm in the standby region, driven by PutMetricData there';
 const ALTERNATIVE_DETECTION =
   'start the failover from the standby region by hand (`switchback run --plan <app>`) when no alarm arrives; a ' +
   'standby-region prober with a quorum trigger is not built yet (issue 10, part 2)';
@@ -129,6 +130,20 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
     });
     dnsCheck = [arc('Check DNS Switch', 'GetRoutingControlState')];
     dnsFlip = [arc('Flip DNS', 'GetRoutingControlState'), arc('Flip DNS', 'UpdateRoutingControlStates')];
+  } else if (dnsSwitch.method === 'alarm-health-check') {
+    // The switch alarm and its metric live in the standby region; Route 53's health checkers read the alarm's data
+    // stream there (a data plane, no call of ours), and DNS answers follow.
+    dnsCheck = standbyCalls(standby, 'Check DNS Switch', [['cloudwatch', 'DescribeAlarms', 'control']]);
+    dnsFlip = [
+      ...standbyCalls(standby, 'Flip DNS', [
+        ['cloudwatch', 'DescribeAlarms', 'control'],
+        ['cloudwatch', 'PutMetricData', 'data'],
+      ]),
+      ...standbyCalls(standby, 'Check DNS Sync', [
+        ['cloudwatch', 'DescribeAlarms', 'control'],
+        ['route53', 'health check reads the switch alarm (CLOUDWATCH_METRIC)', 'data'],
+      ]),
+    ];
   } else {
     const route53 = (step: string, operation: string): LiveCall => ({
       step,

@@ -105,6 +105,19 @@ export interface RoutingControlPort {
   ): Promise<{ region: string; states: Record<string, RoutingControlState> }>;
 }
 
+export type SwitchAlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/**
+ * The DNS switch of `alarm-health-check` plans, in the standby region's CloudWatch (a data-plane write and a read):
+ * the metric Switchback publishes, and the alarm that a Route 53 health check watches.
+ */
+export interface SwitchAlarmPort {
+  /** Publishes the plan's PrimaryOut datapoint now: 1 (primary out: fail over) or 0 (primary in: fail back). */
+  publish(region: string, plan: string, primaryOut: boolean): Promise<void>;
+  /** The alarm's state and when it took it (ISO time); undefined when no such alarm exists in `region`. */
+  state(region: string, alarmName: string): Promise<{ value: SwitchAlarmState; since: string } | undefined>;
+}
+
 export interface ReplicaLagPort {
   /** Newest ReplicaLag (seconds) of an RDS replica; undefined when no datapoint in the window. */
   rdsReplicaLagSeconds(region: string, replicaIdentifier: string, at: Date): Promise<number | undefined>;

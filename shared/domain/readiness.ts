@@ -1,4 +1,5 @@
 import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
+import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
@@ -163,10 +164,15 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
       zone.records.map((record) => ttlOf(recordReading(readings, zone.hostedZoneId, record.name, record.type)) ?? 0),
     ),
   );
-  const dns: RtoTerm = {
-    seconds: ttl + DNS_PROPAGATION_SECONDS,
-    source: `TTL ${ttl} s + propagation ${DNS_PROPAGATION_SECONDS} s`,
-  };
+  // A switch alarm adds its own delay instead of a record change's propagation: one alarm period, then Route 53's
+  // read of the alarm (shared/domain/dns-switch.ts ALARM_SWITCH_DELAY, stated in the README).
+  const dns: RtoTerm =
+    plan.dnsSwitch.method === 'alarm-health-check'
+      ? {
+          seconds: ttl + ALARM_SWITCH_DELAY_SECONDS,
+          source: `TTL ${ttl} s + switch alarm period ${ALARM_SWITCH_DELAY.alarmPeriodSeconds} s + Route 53 read of the alarm ${ALARM_SWITCH_DELAY.healthCheckReadSeconds} s`,
+        }
+      : { seconds: ttl + DNS_PROPAGATION_SECONDS, source: `TTL ${ttl} s + propagation ${DNS_PROPAGATION_SECONDS} s` };
   const orchestration: RtoTerm = {
     seconds: ORCHESTRATION_SECONDS,
     source: 'Step Functions and EventBridge p99 latencies',

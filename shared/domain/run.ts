@@ -178,7 +178,7 @@ export interface PhaseTiming {
 
 /** One mutating AWS call, made or (dry run) only planned. */
 export interface ActionRecord {
-  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm';
+  service: 'rds' | 'route53' | 'route53-recovery-cluster' | 'ssm' | 'cloudwatch';
   operation: string;
   target: string;
   region: string;
@@ -290,6 +290,18 @@ export interface DnsResult {
   actions: ActionRecord[];
   /** `arc-routing-control` plans: the routing control states read back after the switch. */
   routingControls?: { arn: string; state: 'On' | 'Off' }[];
+  /**
+   * `alarm-health-check` plans: the switch alarm (in the standby region), the state that says DNS is switched, and
+   * the state last read; Check DNS Sync reads it again until the two match.
+   */
+  switchAlarm?: {
+    name: string;
+    region: string;
+    wanted: 'ALARM' | 'OK';
+    state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+    /** When the alarm took `state` (DescribeAlarms StateTransitionedTimestamp). */
+    since: string;
+  };
 }
 
 /** Result of Verify Recovery (`$.verification.result`). */

@@ -92,6 +92,14 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
         { key: 'route53:ChangeResourceRecordSetsActions', values: ['UPSERT'] },
       ]);
     }
+  } else if (plan.dnsSwitch.method === 'alarm-health-check') {
+    // PutMetricData names no resource (IAM authorizes it on "*", held to Switchback's namespace by a condition):
+    // only the switch alarm's read is on the plan's own resources.
+    add(
+      'flip-dns',
+      ['cloudwatch:DescribeAlarms'],
+      `arn:${partition}:cloudwatch:${plan.regions.standby}:${account}:alarm:${plan.dnsSwitch.alarmName}`,
+    );
   } else {
     for (const control of [plan.dnsSwitch.routingControls.primary, plan.dnsSwitch.routingControls.standby]) {
       add(

@@ -223,11 +223,28 @@ const clusterEndpointSchema = z.strictObject({
 });
 
 /**
+ * A CloudWatch alarm name as PutMetricAlarm accepts it (1-255 characters) that can stand in an IAM resource ARN
+ * (no "*", "?" or ":", which IAM would read as wildcards or ARN separators).
+ */
+const switchAlarmName = z
+  .string({ error: 'expected the name of the CloudWatch alarm, e.g. "orders-primary-out"' })
+  .check(
+    z.refine((value) => /^[A-Za-z0-9._\-/ #+=@()[\]]{1,255}$/.test(value), {
+      message:
+        'expected an alarm name of 1-255 letters, digits, spaces and . _ - / # + = @ ( ) [ ] (no "*", "?" or ":", which IAM policies cannot name)',
+    }),
+  );
+
+/**
  * How the failover switches DNS.
  * - `route53-records` (default): edit the failover records (ChangeResourceRecordSets, then GetChange): Route 53's
  *   control plane, served from us-east-1 only; it cannot switch while us-east-1 is down.
  * - `arc-routing-control`: turn Route 53 ARC routing controls (the standby On, the primary Off) on the cluster's
  *   regional data-plane endpoints; the failover records carry the routing controls' health checks, set up once.
+ * - `alarm-health-check`: publish "primary out" (PutMetricData, the standby region's CloudWatch data plane) to a
+ *   metric whose alarm, in the standby region, a Route 53 health check (CLOUDWATCH_METRIC) on the primary region's
+ *   records watches: the alarm goes ALARM, the health check unhealthy, and Route 53 answers the standby's record.
+ *   No ARC cluster; set up once outside the live path (README, "DNS switch on a CloudWatch alarm").
  */
 export const dnsSwitchSchema = z.discriminatedUnion(
   'method',
@@ -246,10 +263,20 @@ export const dnsSwitchSchema = z.discriminatedUnion(
         standby: routingControlArn,
       }),
     }),
+    z.strictObject({
+      method: z.literal('alarm-health-check'),
+      /**
+       * The alarm in the standby region on Switchback's PrimaryOut metric of this plan, which the primary region
+       * records' Route 53 health check watches (AlarmIdentifier: this name, the standby region).
+       */
+      alarmName: switchAlarmName,
+    }),
   ],
   {
     error: (issue) =>
-      issue.code === 'invalid_union' ? 'expected method "route53-records" or "arc-routing-control"' : undefined,
+      issue.code === 'invalid_union'
+        ? 'expected method "route53-records", "arc-routing-control" or "alarm-health-check"'
+        : undefined,
   },
 );
 export type DnsSwitch = z.output<typeof dnsSwitchSchema>;
@@ -468,6 +495,15 @@ export const planSchema = z
       }
       alarms.add(alarm);
     });
+    // The switch alarm goes ALARM because a failover published "primary out": were it a trigger too, the failover
+    // would announce itself as a new outage.
+    if (plan.dnsSwitch.method === 'alarm-health-check' && alarms.has(plan.dnsSwitch.alarmName)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dnsSwitch', 'alarmName'],
+        message: `"${plan.dnsSwitch.alarmName}" is also in trigger.alarms: the DNS switch alarm goes ALARM when a failover publishes "primary out", so it must not start one; give it a name of its own`,
+      });
+    }
     // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
     // (zone, name, type, set identifier) would be flipped twice.
     const records = new Map<string, string>();

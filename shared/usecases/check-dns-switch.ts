@@ -1,5 +1,5 @@
 import { endpointOrder } from '../domain/dns-switch';
-import type { Route53Port, RoutingControlPort } from '../domain/ports';
+import type { Route53Port, RoutingControlPort, SwitchAlarmPort } from '../domain/ports';
 import type { RunContext } from '../domain/run';
 import { DnsSwitchUnavailableError, EndpointUnreachableError } from '../errors';
 import type { Plan } from '../plan/schema';
@@ -9,6 +9,7 @@ import type { Log } from '../runtime/logger';
 export interface CheckDnsSwitchDeps {
   route53: Route53Port;
   routingControls: RoutingControlPort;
+  switchAlarm: SwitchAlarmPort;
   clock: Clock;
   log: Log;
 }
@@ -21,7 +22,7 @@ export interface CheckDnsSwitchInput {
 /** What "Check DNS Switch" found: the switch's API answered, from where. */
 export interface DnsSwitchCheck {
   method: Plan['dnsSwitch']['method'];
-  /** Region of the endpoint that answered (us-east-1 for Route 53's API). */
+  /** Region of the endpoint that answered (us-east-1 for Route 53's API, the standby region's CloudWatch for a switch alarm). */
   answeredFrom: string;
   checkedAt: string;
 }
@@ -32,8 +33,9 @@ const ROUTE53_DOWN =
 
 /**
  * "Check DNS Switch", before any database changes: can the plan's DNS switch be made now? It reads what the switch
- * will write, through the same API: the first failover record pair of each hosted zone (`route53-records`), or the
- * two routing controls on the cluster's endpoints (`arc-routing-control`). When that API does not answer within the
+ * will write, through the same API: the first failover record pair of each hosted zone (`route53-records`), the
+ * two routing controls on the cluster's endpoints (`arc-routing-control`), or the switch alarm in the standby
+ * region (`alarm-health-check`; a missing alarm stops the run here too, since publishing would move nothing). When that API does not answer within the
  * clients' timeouts it throws DnsSwitchUnavailableError, which says why and that no database was changed: the run
  * stops there (after the ASL's bounded retries), recorded and redrivable, instead of promoting databases that no
  * DNS change could follow.
@@ -49,6 +51,17 @@ export const checkDnsSwitch = async ({ run, plan }: CheckDnsSwitchInput, deps: C
         dnsSwitch.routingControls.primary,
       ]);
       answeredFrom = read.region;
+    } else if (dnsSwitch.method === 'alarm-health-check') {
+      answeredFrom = plan.regions.standby;
+      const alarm = await deps.switchAlarm.state(answeredFrom, dnsSwitch.alarmName);
+      if (alarm === undefined) {
+        throw new DnsSwitchUnavailableError(
+          `Plan ${plan.app} switches DNS with the CloudWatch alarm "${dnsSwitch.alarmName}", which does not exist in ` +
+            `${answeredFrom}: publishing "primary out" would move no DNS answer. No database was changed. Create the ` +
+            'alarm and its Route 53 health check (README, "DNS switch on a CloudWatch alarm") or fix ' +
+            'dnsSwitch.alarmName, then redrive this run.',
+        );
+      }
     } else {
       for (const zone of plan.dns) {
         const [pair] = zone.records;
@@ -64,12 +77,17 @@ export const checkDnsSwitch = async ({ run, plan }: CheckDnsSwitchInput, deps: C
     const why =
       dnsSwitch.method === 'arc-routing-control'
         ? `No endpoint of the ARC cluster answers (${error.operation}), so the routing controls cannot be switched now.`
-        : ROUTE53_DOWN;
+        : dnsSwitch.method === 'alarm-health-check'
+          ? `CloudWatch in ${plan.regions.standby} does not answer (${error.operation}), so "primary out" cannot be ` +
+            "published now; Route 53 keeps the health check's last known status meanwhile, so DNS stays where it is."
+          : ROUTE53_DOWN;
     const fix =
-      dnsSwitch.method === 'arc-routing-control'
-        ? 'Redrive this run once an endpoint answers.'
-        : "Redrive this run once Route 53's API answers, or give the plan dnsSwitch.method arc-routing-control, whose " +
-          'data plane does not depend on us-east-1.';
+      dnsSwitch.method === 'route53-records'
+        ? "Redrive this run once Route 53's API answers, or give the plan dnsSwitch.method arc-routing-control or " +
+          'alarm-health-check, neither of which depends on us-east-1.'
+        : dnsSwitch.method === 'alarm-health-check'
+          ? `Redrive this run once CloudWatch in ${plan.regions.standby} answers.`
+          : 'Redrive this run once an endpoint answers.';
     throw new DnsSwitchUnavailableError(
       `Plan ${plan.app} switches DNS with ${dnsSwitch.method}: ${why} No database was changed. ${fix}`,
       error,

@@ -1,12 +1,15 @@
+import { switchAlarmInSync } from '../domain/dns-switch';
 import { pollSeconds } from '../domain/polling';
-import type { EventsPort, Route53Port } from '../domain/ports';
+import type { EventsPort, Route53Port, SwitchAlarmPort } from '../domain/ports';
 import type { DnsResult, RunContext } from '../domain/run';
+import { DnsFlipError } from '../errors';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { dnsFacts, publishPhase } from './flip-dns';
 
 export interface CheckDnsSyncDeps {
   route53: Route53Port;
+  switchAlarm: SwitchAlarmPort;
   events: EventsPort;
   clock: Clock;
   log: Log;
@@ -19,10 +22,43 @@ export interface CheckDnsSyncInput {
 }
 
 /**
+ * How long a switch alarm may take to reach the wanted state after "primary out" was published: ten standard
+ * periods of 60 s, far beyond the one period plus Route 53's read that it takes (README, "DNS switch on a CloudWatch
+ * alarm"). Past it the alarm does not watch what Switchback publishes (wrong metric, dimension or threshold).
+ */
+export const SWITCH_ALARM_DEADLINE_SECONDS = 600;
+
+const readSwitchAlarm = async (
+  alarm: NonNullable<DnsResult['switchAlarm']>,
+  startedAt: string,
+  deps: CheckDnsSyncDeps,
+): Promise<NonNullable<DnsResult['switchAlarm']>> => {
+  if (alarm.state === alarm.wanted) return alarm;
+  const read = await deps.switchAlarm.state(alarm.region, alarm.name);
+  if (read === undefined) {
+    throw new DnsFlipError(
+      `The switch alarm "${alarm.name}" no longer exists in ${alarm.region}: DNS does not follow what was published. ` +
+        'Create it again (README, "DNS switch on a CloudWatch alarm") and redrive this run.',
+    );
+  }
+  const waited = (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000;
+  if (read.value !== alarm.wanted && waited > SWITCH_ALARM_DEADLINE_SECONDS) {
+    throw new DnsFlipError(
+      `The switch alarm "${alarm.name}" in ${alarm.region} still reads ${read.value} ${Math.round(waited)} s after the ` +
+        `switch was published (expected ${alarm.wanted}): it does not watch the metric Switchback publishes. Check its ` +
+        'namespace, metric, dimension and threshold against the README ("DNS switch on a CloudWatch alarm"), then redrive.',
+    );
+  }
+  return { ...alarm, state: read.value, since: read.since };
+};
+
+/**
  * Asks Route 53 whether the DNS flip has reached every authoritative server ("Check DNS Sync" in the failover
  * state machine): GetChange for each change still PENDING. Route 53 designs for <= 60 s (aws-facts.md: Route 53
  * API, GetChange), but 60-130 s is typical and incidents have seen more than 10 minutes, so this only reports,
- * and the state machine keeps waiting. When all are INSYNC it sets `inSyncAt` and publishes "dns succeeded".
+ * and the state machine keeps waiting. For an `alarm-health-check` plan it reads the switch alarm back instead, until
+ * it is in the wanted state (ALARM after a failover, OK after a failback). When all are in sync it sets `inSyncAt`
+ * and publishes "dns succeeded".
  */
 export const checkDnsSync = async (input: CheckDnsSyncInput, deps: CheckDnsSyncDeps): Promise<DnsResult> => {
   const { run, dns } = input;
@@ -35,16 +71,22 @@ export const checkDnsSync = async (input: CheckDnsSyncInput, deps: CheckDnsSyncD
     }
     changes.push({ ...change, status: await deps.route53.getChangeStatus(change.changeId) });
   }
+  const switchAlarm = dns.switchAlarm && (await readSwitchAlarm(dns.switchAlarm, dns.startedAt, deps));
   const now = deps.clock.now();
-  const inSync = changes.every((change) => change.status === 'INSYNC');
+  const inSync =
+    changes.every((change) => change.status === 'INSYNC') && (!switchAlarm || switchAlarmInSync(switchAlarm, now));
   const result: DnsResult = {
     ...dns,
+    ...(switchAlarm ? { switchAlarm } : {}),
     changes,
     inSync,
     pollSeconds: pollSeconds('dns', dns.startedAt, now),
     inSyncAt: inSync ? now.toISOString() : undefined,
   };
-  deps.log.debug('dns sync checked', { pending: changes.filter((c) => c.status === 'PENDING').length });
+  deps.log.debug('dns sync checked', {
+    pending: changes.filter((c) => c.status === 'PENDING').length,
+    switchAlarm: switchAlarm?.state,
+  });
   if (inSync) {
     await publishPhase(deps.events, {
       run,

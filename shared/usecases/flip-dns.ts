@@ -1,4 +1,4 @@
-import { endpointOrder } from '../domain/dns-switch';
+import { endpointOrder, SWITCH_METRIC, switchAlarmInSync, wantedSwitchAlarmState } from '../domain/dns-switch';
 import { recordKey } from '../domain/fence';
 import { pollSeconds } from '../domain/polling';
 import type {
@@ -9,6 +9,7 @@ import type {
   Route53Port,
   RoutingControlPort,
   RoutingControlState,
+  SwitchAlarmPort,
 } from '../domain/ports';
 import {
   type ActionRecord,
@@ -29,6 +30,8 @@ export interface FlipDnsDeps {
   route53: Route53Port;
   /** ARC routing controls (plans with dnsSwitch.method `arc-routing-control`). */
   routingControls: RoutingControlPort;
+  /** The switch alarm's metric and state (plans with dnsSwitch.method `alarm-health-check`). */
+  switchAlarm: SwitchAlarmPort;
   ledger: Pick<LedgerPort, 'assertLock' | 'markPhase' | 'getTopology'>;
   actions: ActionLog;
   events: EventsPort;
@@ -192,6 +195,65 @@ const switchRoutingControls = async (
   };
 };
 
+/**
+ * Publishes "primary out" (1; a failback: "primary in", 0) on the plan's PrimaryOut metric in the standby region, whose
+ * alarm the Route 53 health check on the primary region's records watches. Reads the alarm first: already in the
+ * wanted state (ALARM for a failover, OK for a failback), nothing is published. The alarm changes state only once
+ * the datapoint's minute has been evaluated, so the result is not in sync yet: Check DNS Sync reads the alarm back
+ * until it is (README, "DNS switch on a CloudWatch alarm": the delay this adds).
+ */
+const publishSwitchMetric = async (
+  { run, plan }: FlipDnsInput,
+  deps: FlipDnsDeps,
+): Promise<Pick<DnsResult, 'changes' | 'actions' | 'alreadyFlipped' | 'switchAlarm' | 'inSync'>> => {
+  const dnsSwitch = plan.dnsSwitch;
+  if (dnsSwitch.method !== 'alarm-health-check')
+    throw new Error('publishSwitchMetric needs an alarm-health-check plan');
+  // The alarm lives where Switchback is deployed and the metric is published: the plan's standby region.
+  const region = plan.regions.standby;
+  const back = isFailback(run);
+  const wanted = wantedSwitchAlarmState(back);
+  const before = await deps.switchAlarm.state(region, dnsSwitch.alarmName);
+  if (before === undefined) {
+    throw new DnsFlipError(
+      `Plan ${plan.app} switches DNS with the CloudWatch alarm "${dnsSwitch.alarmName}", which does not exist in ` +
+        `${region}. Create it on ${SWITCH_METRIC.namespace} ${SWITCH_METRIC.name} (${SWITCH_METRIC.dimension}=${plan.app}) ` +
+        'as the README shows ("DNS switch on a CloudWatch alarm"), or fix dnsSwitch.alarmName.',
+    );
+  }
+  const actions: ActionRecord[] = [];
+  const switchAlarm = { name: dnsSwitch.alarmName, region, wanted, state: before.value, since: before.since };
+  if (before.value === wanted) {
+    // Switched by an earlier attempt: in sync once Route 53 has had the time to read it.
+    return {
+      changes: [],
+      actions,
+      alreadyFlipped: [dnsSwitch.alarmName],
+      switchAlarm,
+      inSync: switchAlarmInSync(switchAlarm, deps.clock.now()),
+    };
+  }
+  const action = await deps.actions.perform(
+    {
+      service: 'cloudwatch',
+      operation: 'PutMetricData',
+      target: `${SWITCH_METRIC.namespace} ${SWITCH_METRIC.name} ${SWITCH_METRIC.dimension}=${plan.app}: ${back ? '0 (primary in)' : '1 (primary out)'}`,
+      region,
+    },
+    run,
+    () => deps.switchAlarm.publish(region, plan.app, !back),
+  );
+  actions.push(action);
+  return {
+    changes: [],
+    actions,
+    alreadyFlipped: [],
+    switchAlarm,
+    // A dry run publishes nothing: there is nothing to wait for.
+    inSync: action.dryRun,
+  };
+};
+
 /** Reads every pair of every zone first (a missing record fails before anything changes), then changes each zone. */
 const changeZones = async (
   { run, plan }: FlipDnsInput,
@@ -268,27 +330,34 @@ export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<D
   }).then(() => publishPhase(deps.events, { run, phase: 'dns', status: 'started', at: startedAt }));
 
   // Even when the flip fails, the promote phase did succeed: let its event leave before the step ends.
-  const switched = await (input.plan.dnsSwitch.method === 'arc-routing-control'
+  const method = input.plan.dnsSwitch.method;
+  const switched: Pick<DnsResult, 'changes' | 'actions' | 'alreadyFlipped' | 'routingControls' | 'switchAlarm'> & {
+    inSync?: boolean;
+  } = await (method === 'arc-routing-control'
     ? switchRoutingControls(input, deps)
-    : changeZones(input, deps).then(({ zones, changes, actions }) => ({
-        changes,
-        actions,
-        alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
-      }))
+    : method === 'alarm-health-check'
+      ? publishSwitchMetric(input, deps)
+      : changeZones(input, deps).then(({ zones, changes, actions }) => ({
+          changes,
+          actions,
+          alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
+        }))
   ).finally(() => announced);
 
   const now = deps.clock.now();
-  // Routing controls that read back switched are in sync: ARC has no change to wait for (no GetChange).
-  const inSync = switched.changes.every((change) => change.status === 'INSYNC');
+  // Routing controls that read back switched are in sync: ARC has no change to wait for (no GetChange). A switch
+  // alarm is in sync once it reads the wanted state.
+  const { inSync: switchedInSync, ...outcome } = switched;
+  const inSync = (switchedInSync ?? true) && switched.changes.every((change) => change.status === 'INSYNC');
   const result: DnsResult = {
-    ...switched,
+    ...outcome,
     inSync,
     pollSeconds: pollSeconds('dns', startedAt, now),
     startedAt,
     inSyncAt: inSync ? now.toISOString() : undefined,
   };
   deps.log.info('dns flipped', {
-    method: input.plan.dnsSwitch.method,
+    method,
     zones: switched.changes.length,
     alreadyFlipped: result.alreadyFlipped.length,
     inSync,
@@ -309,6 +378,11 @@ export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<D
 /** Short facts for people about the DNS flip, for the "dns succeeded" event. */
 export const dnsFacts = (dns: DnsResult): string[] => [
   ...(dns.routingControls ?? []).map((control) => `routing control ${control.arn.split('/').pop()} ${control.state}`),
+  ...(dns.switchAlarm
+    ? [
+        `switch alarm ${dns.switchAlarm.name} ${dns.switchAlarm.state}${dns.alreadyFlipped.includes(dns.switchAlarm.name) ? ' (already switched)' : ''}`,
+      ]
+    : []),
   ...dns.changes.map((change) => {
     if (dns.alreadyFlipped.includes(change.hostedZoneId)) return `${change.hostedZoneId} already flipped`;
     if (change.changeId === null) return `${change.hostedZoneId} flip planned (dry run)`;

@@ -100,7 +100,8 @@ export const readPreflight = async (
 
 /**
  * The records, as the live path may read them. Route 53's API is a control plane served from us-east-1 only: a live
- * failover of an `arc-routing-control` plan never calls it (the switch does not edit records; readiness checks them),
+ * failover of an `arc-routing-control` or `alarm-health-check` plan never calls it (the switch does not edit records;
+ * readiness checks them),
  * and when it does not answer, the record checks are skipped with the reason rather than failing Assess: Check DNS
  * Switch then stops a `route53-records` run before any database change, redrivable.
  */
@@ -109,11 +110,10 @@ const readRecordsOnPath = async (
   route53: ReadPreflightDeps['route53'],
   live: boolean,
 ): Promise<Pick<PreflightReadings, 'records' | 'recordsNotRead'>> => {
-  if (live && plan.dnsSwitch.method === 'arc-routing-control') {
+  if (live && plan.dnsSwitch.method !== 'route53-records') {
     return {
       records: [],
-      recordsNotRead:
-        "record checks skipped: an arc-routing-control plan's live failover does not read Route 53's API (us-east-1); readiness checks the records",
+      recordsNotRead: `record checks skipped: an ${plan.dnsSwitch.method} plan's live failover does not read Route 53's API (us-east-1); readiness checks the records`,
     };
   }
   try {

@@ -24,7 +24,7 @@ const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time
 const kind = z.enum(['rds-read-replica', 'aurora-global']);
 
 export const actionRecordSchema: z.ZodType<ActionRecord> = z.looseObject({
-  service: z.enum(['rds', 'route53', 'route53-recovery-cluster', 'ssm']),
+  service: z.enum(['rds', 'route53', 'route53-recovery-cluster', 'ssm', 'cloudwatch']),
   operation: z.string(),
   target: z.string(),
   region: z.string(),
@@ -91,6 +91,15 @@ export const dnsResultSchema: z.ZodType<DnsResult> = z.looseObject({
   alreadyFlipped: z.array(z.string()),
   actions: z.array(actionRecordSchema),
   routingControls: z.array(z.looseObject({ arn: z.string().min(1), state: z.enum(['On', 'Off']) })).optional(),
+  switchAlarm: z.optional(
+    z.looseObject({
+      name: z.string().check(z.minLength(1)),
+      region: z.string().check(z.minLength(1)),
+      wanted: z.enum(['ALARM', 'OK']),
+      state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+      since: isoTime,
+    }),
+  ),
 });
 
 /**

@@ -21,7 +21,7 @@ const SERVICE_OF: Record<string, string> = {
 
 jest.setTimeout(60_000);
 
-describe.each(['example.yml', 'example-arc.yml'])('the live path of plans/%s', (file) => {
+describe.each(['example.yml', 'example-arc.yml', 'example-alarm-dns.yml'])('the live path of plans/%s', (file) => {
   it.each(['region-outage', 'us-east-1-outage'])(
     'lists every call the product makes in the %s drill, with its region',
     async (scenario) => {

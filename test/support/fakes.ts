@@ -16,6 +16,8 @@ import type {
   Route53Port,
   RoutingControlPort,
   RoutingControlState,
+  SwitchAlarmPort,
+  SwitchAlarmState,
   WorkflowPort,
 } from '../../shared/domain/ports';
 import type { RecordSetReading } from '../../shared/domain/preflight';
@@ -525,5 +527,44 @@ export class FakeRoutingControls implements RoutingControlPort {
     const region = this.answering(endpoints, 'GetRoutingControlState');
     this.calls.push({ operation: 'get', region });
     return { region, states: Object.fromEntries(arns.map((arn) => [arn, this.states.get(arn) ?? 'Off'])) };
+  }
+}
+
+/**
+ * The switch alarm of `alarm-health-check` plans: alarms by region and name; `publish` records the datapoint and,
+ * like CloudWatch once the minute is evaluated, sets the alarm ALARM (1) or OK (0) when `evaluateOnPublish` is on.
+ */
+export class FakeSwitchAlarm implements SwitchAlarmPort {
+  readonly alarms = new Map<string, { value: SwitchAlarmState; since: string }>();
+  readonly published: { region: string; plan: string; primaryOut: boolean }[] = [];
+  readonly downRegions = new Set<string>();
+  /** When set, `publish` moves the alarms of its region at once, stamped with this clock's time. */
+  evaluateWith: { now(): Date } | undefined;
+
+  set(region: string, name: string, value: SwitchAlarmState, since = '2026-01-01T00:00:00.000Z'): this {
+    this.alarms.set(`${region}/${name}`, { value, since });
+    return this;
+  }
+
+  private reachable(region: string, operation: string): void {
+    if (this.downRegions.has(region))
+      throw new EndpointUnreachableError('cloudwatch', operation, new Error('TimeoutError'));
+  }
+
+  async publish(region: string, plan: string, primaryOut: boolean): Promise<void> {
+    this.reachable(region, 'PutMetricData');
+    this.published.push({ region, plan, primaryOut });
+    const clock = this.evaluateWith;
+    if (!clock) return;
+    for (const key of this.alarms.keys()) {
+      if (key.startsWith(`${region}/`)) {
+        this.alarms.set(key, { value: primaryOut ? 'ALARM' : 'OK', since: clock.now().toISOString() });
+      }
+    }
+  }
+
+  async state(region: string, alarmName: string): Promise<{ value: SwitchAlarmState; since: string } | undefined> {
+    this.reachable(region, 'DescribeAlarms');
+    return this.alarms.get(`${region}/${alarmName}`);
   }
 }

@@ -36,7 +36,7 @@ describe('resolvePlanFile', () => {
     expect(() => resolvePlanFile('payments', plansDir)).toThrow(
       new PlanFileError(
         '"payments"',
-        `does not exist, and no plan in ${plansDir}/ is named "payments" (plans there: storefront, orders): give a plan file or a plan's name`,
+        `does not exist, and no plan in ${plansDir}/ is named "payments" (plans there: ledger, storefront, orders): give a plan file or a plan's name`,
       ),
     );
   });

@@ -66,6 +66,44 @@ describe('plan-resources', () => {
     ]);
   });
 
+  it("allows reading only the alarm plans' switch alarms in their standby regions, and PutMetricData only to Switchback/DnsSwitch", () => {
+    // Act
+    const statements = resources.alarmSwitchStatements?.() as Statement[];
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms'],
+        Resource: [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a template
+          { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:us-west-2:${AWS::AccountId}:alarm:ledger-primary-out' },
+        ],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['cloudwatch:PutMetricData'],
+        Resource: ['*'],
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'Switchback/DnsSwitch' } },
+      },
+    ]);
+  });
+
+  it('gives check-dns-sync only DescribeAlarms on the switch alarms, in a policy of its own', () => {
+    // Act
+    const fragment = resources.flipDnsPlanResources?.() as {
+      Resources: Record<string, { Properties: { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } } }>;
+    };
+
+    // Assess
+    const policy = fragment.Resources.CheckDnsSyncSwitchAlarmsPolicy;
+    expect(policy?.Properties.Roles).toEqual([{ Ref: 'CheckDnsSyncRole' }]);
+    expect(policy?.Properties.PolicyDocument.Statement.map((statement) => statement.Action)).toEqual([
+      ['cloudwatch:DescribeAlarms'],
+    ]);
+    expect(fragment.Resources.FlipDnsSwitchAlarmsPolicy?.Properties.Roles).toEqual([{ Ref: 'FlipDnsRole' }]);
+  });
+
   it('grants PromoteReadReplica on the standby replicas only when building the promote policy', () => {
     // Act
     const statements = resources.rdsPromoteStatements?.() as Statement[];

@@ -50,6 +50,38 @@ describe('auditPlan', () => {
     });
   });
 
+  it('flags only detection when the plan switches DNS with a health check on an alarm in the standby region', () => {
+    // Act
+    const audit = auditPlan(loadPlanFile(join(PLANS, 'example-alarm-dns.yml')));
+
+    // Assess
+    expect(named(audit)).toEqual([
+      'Detect: HealthCheckStatus alarm',
+      'Detect: forward the alarm event to the standby region',
+    ]);
+    expect(audit.calls.filter((call) => call.region === 'us-east-1' && call.step !== 'Detect')).toEqual([]);
+    expect(
+      audit.calls
+        .filter((call) => call.service === 'cloudwatch' && /DNS/.test(call.step))
+        .map((call) => [call.step, call.operation, call.region, call.plane]),
+    ).toEqual([
+      ['Check DNS Switch', 'DescribeAlarms', 'us-west-2', 'control'],
+      ['Flip DNS', 'DescribeAlarms', 'us-west-2', 'control'],
+      ['Flip DNS', 'PutMetricData', 'us-west-2', 'data'],
+      ['Check DNS Sync', 'DescribeAlarms', 'us-west-2', 'control'],
+    ]);
+  });
+
+  it('names both data-plane alternatives for a route53-records plan', () => {
+    // Act
+    const audit = auditPlan(recordsPlan());
+
+    // Assess
+    expect(
+      audit.findings.find((finding) => finding.call.operation === 'ChangeResourceRecordSets')?.alternative,
+    ).toMatch(/arc-routing-control.*alarm-health-check/);
+  });
+
   it('still flags the Route 53 edits in us-east-1 when neither plan region is us-east-1', () => {
     // Prepare
     const plan = loadPlanFile(join(__dirname, '..', '..', '..', 'fixtures', 'plans', 'valid', 'payments.yml'));

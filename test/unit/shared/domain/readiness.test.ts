@@ -59,6 +59,21 @@ describe('projectRto', () => {
     expect(projected).toMatchObject({ seconds: 515, budgetSeconds: 900, withinBudget: true });
   });
 
+  it('adds the switch alarm period and Route 53 read of the alarm to DNS instead of propagation for an alarm-health-check plan', () => {
+    // Prepare
+    const plan = ordersPlan({ dnsSwitch: { method: 'alarm-health-check', alarmName: 'orders-primary-out' } });
+
+    // Act
+    const projected = projectRto(plan, readings());
+
+    // Assess
+    expect(projected.terms.dns).toEqual({
+      seconds: 150,
+      source: 'TTL 60 s + switch alarm period 60 s + Route 53 read of the alarm 30 s',
+    });
+    expect(projected.seconds).toBe(545);
+  });
+
   it("takes promotion from this plan's own recovered runs when there are some (the slowest)", () => {
     const projected = projectRto(ordersPlan(), readings({ history: [recoveredRun(200), recoveredRun(310)] }));
     expect(projected.terms.promotion).toEqual({ seconds: 310, source: 'slowest of 2 recorded runs of this plan' });

@@ -30,7 +30,11 @@ describe('compilePlans', () => {
     const written = compilePlans(join(root, 'plans'), out);
 
     // Assess
-    expect(written).toEqual([join(out, 'example-arc.json'), join(out, 'example.json')]);
+    expect(written).toEqual([
+      join(out, 'example-alarm-dns.json'),
+      join(out, 'example-arc.json'),
+      join(out, 'example.json'),
+    ]);
     const compiled = PlanRegistry.fromCompiledDirectory(out);
     const yaml = loadPlanDirectory(join(root, 'plans'));
     expect(compiled.names).toEqual(yaml.names);
@@ -73,7 +77,7 @@ describe('compilePlans', () => {
 
     // Assess
     expect(existsSync(join(out, 'retired.json'))).toBe(false);
-    expect(readdirSync(out).sort()).toEqual(['example-arc.json', 'example.json']);
+    expect(readdirSync(out).sort()).toEqual(['example-alarm-dns.json', 'example-arc.json', 'example.json']);
   });
 });
 

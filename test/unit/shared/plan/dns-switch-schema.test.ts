@@ -35,7 +35,7 @@ describe('planSchema dnsSwitch', () => {
     expect(plan.dnsSwitch).toMatchObject({ method: 'arc-routing-control', clusterEndpoints: expect.any(Array) });
   });
 
-  it('names the field and the two methods when the method is unknown', () => {
+  it('names the field and the three methods when the method is unknown', () => {
     // Prepare
     const plan = { ...read('example.yml'), dnsSwitch: { method: 'carrier-pigeon' } };
 
@@ -44,7 +44,10 @@ describe('planSchema dnsSwitch', () => {
 
     // Assess
     expect(issues).toEqual([
-      { path: 'dnsSwitch.method', message: expect.stringContaining('"route53-records" or "arc-routing-control"') },
+      {
+        path: 'dnsSwitch.method',
+        message: expect.stringContaining('"route53-records", "arc-routing-control" or "alarm-health-check"'),
+      },
     ]);
   });
 
@@ -60,6 +63,53 @@ describe('planSchema dnsSwitch', () => {
     // Assess
     expect(issues).toEqual([
       { path: 'dnsSwitch.routingControls.standby', message: expect.stringContaining('is not a routing control ARN') },
+    ]);
+  });
+
+  it('accepts the alarm example plan with the name of its switch alarm', () => {
+    // Act
+    const plan = parsePlan(read('example-alarm-dns.yml'), 'example-alarm-dns.yml');
+
+    // Assess
+    expect(plan.dnsSwitch).toEqual({ method: 'alarm-health-check', alarmName: 'ledger-primary-out' });
+  });
+
+  it('names dnsSwitch.alarmName when an alarm-health-check plan gives none', () => {
+    // Prepare
+    const plan = { ...read('example-alarm-dns.yml'), dnsSwitch: { method: 'alarm-health-check' } };
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'dnsSwitch.alarmName', message: expect.stringContaining('expected the name of the CloudWatch alarm') },
+    ]);
+  });
+
+  it('refuses an alarm name that an IAM policy cannot name, saying which characters are allowed', () => {
+    // Prepare
+    const plan = { ...read('example-alarm-dns.yml'), dnsSwitch: { method: 'alarm-health-check', alarmName: 'a:b*' } };
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([{ path: 'dnsSwitch.alarmName', message: expect.stringContaining('no "*", "?" or ":"') }]);
+  });
+
+  it('refuses a switch alarm that is also a trigger alarm, naming dnsSwitch.alarmName', () => {
+    // Prepare
+    const source = read('example-alarm-dns.yml');
+    const trigger = source.trigger as { alarms: string[] };
+    const plan = { ...source, trigger: { ...trigger, alarms: [...trigger.alarms, 'ledger-primary-out'] } };
+
+    // Act
+    const issues = issuesOf(plan);
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'dnsSwitch.alarmName', message: expect.stringContaining('is also in trigger.alarms') },
     ]);
   });
 });

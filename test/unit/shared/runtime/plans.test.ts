@@ -24,7 +24,7 @@ describe('plans', () => {
     const second = plans();
 
     // Assess
-    expect(first.names.sort()).toEqual(['orders', 'storefront']);
+    expect(first.names.sort()).toEqual(['ledger', 'orders', 'storefront']);
     expect(second).toBe(first);
   });
 

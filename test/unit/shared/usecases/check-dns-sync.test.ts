@@ -1,7 +1,7 @@
 import { DETAIL_TYPES, type DnsResult, type PhaseChangedDetail } from '../../../../shared/domain/run';
 import { ThrottledError } from '../../../../shared/errors';
 import { type CheckDnsSyncDeps, checkDnsSync } from '../../../../shared/usecases/check-dns-sync';
-import { FakeClock, FakeEvents, FakeLog, FakeRoute53 } from '../../../support/fakes';
+import { FakeClock, FakeEvents, FakeLog, FakeRoute53, FakeSwitchAlarm } from '../../../support/fakes';
 import { ordersRun } from '../../../support/resource-fixtures';
 
 const FLIPPED_AT = '2026-11-25T03:05:01.000Z';
@@ -29,7 +29,7 @@ describe('checkDnsSync', () => {
     route53 = new FakeRoute53();
     events = new FakeEvents();
     clock = new FakeClock(FLIPPED_AT);
-    deps = { route53, events, clock, log: new FakeLog() };
+    deps = { route53, switchAlarm: new FakeSwitchAlarm(), events, clock, log: new FakeLog() };
   });
 
   it('stays out of sync while a change is PENDING and becomes in sync when all are INSYNC', async () => {

@@ -4,7 +4,15 @@ import { DnsFlipError, DnsSwitchUnavailableError, EndpointUnreachableError } fro
 import type { Plan } from '../../../../shared/plan/schema';
 import { checkDnsSwitch } from '../../../../shared/usecases/check-dns-switch';
 import { type FlipDnsDeps, flipDns } from '../../../../shared/usecases/flip-dns';
-import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRoute53, FakeRoutingControls } from '../../../support/fakes';
+import {
+  FakeClock,
+  FakeEvents,
+  FakeLedger,
+  FakeLog,
+  FakeRoute53,
+  FakeRoutingControls,
+  FakeSwitchAlarm,
+} from '../../../support/fakes';
 import { ordersPlan } from '../../../support/plan-fixtures';
 import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../../support/resource-fixtures';
 import { lockOwner } from '../../../support/run-fixtures';
@@ -56,6 +64,7 @@ describe('checkDnsSwitch', () => {
   const deps = (route53: FakeRoute53, routingControls = new FakeRoutingControls()) => ({
     route53,
     routingControls,
+    switchAlarm: new FakeSwitchAlarm(),
     clock: new FakeClock(NOW),
     log: new FakeLog(),
   });
@@ -117,6 +126,7 @@ describe('flipDns with arc-routing-control', () => {
     deps = {
       route53,
       routingControls: controls,
+      switchAlarm: new FakeSwitchAlarm(),
       ledger,
       events: new FakeEvents(),
       clock,

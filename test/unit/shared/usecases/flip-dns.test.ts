@@ -11,7 +11,15 @@ import type { FailoverRecordSet } from '../../../../shared/domain/ports';
 import { DETAIL_TYPES, type PhaseChangedDetail } from '../../../../shared/domain/run';
 import { DnsFlipError, LockHeldError, ThrottledError } from '../../../../shared/errors';
 import { type FlipDnsDeps, flipDns } from '../../../../shared/usecases/flip-dns';
-import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRoute53, FakeRoutingControls } from '../../../support/fakes';
+import {
+  FakeClock,
+  FakeEvents,
+  FakeLedger,
+  FakeLog,
+  FakeRoute53,
+  FakeRoutingControls,
+  FakeSwitchAlarm,
+} from '../../../support/fakes';
 import { ordersPlan } from '../../../support/plan-fixtures';
 import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../../support/resource-fixtures';
 import { lockOwner } from '../../../support/run-fixtures';
@@ -121,6 +129,7 @@ describe('flipDns', () => {
       actions: new RecordingActionLog({ clock, log }),
       route53Region: 'us-east-1',
       routingControls: new FakeRoutingControls(),
+      switchAlarm: new FakeSwitchAlarm(),
     };
     await ledger.acquireLock('orders', lockOwner(ordersRun().incidentId), clock.now());
   });
