@@ -387,7 +387,8 @@ describe('runDrill', () => {
       'orders-game-day-1-6-reprotect',
     ]);
     expect(lockHolder).toBeNull();
-  });
+    // Six runbooks on the simulator: 11-30 s of real time on a loaded machine.
+  }, 120_000);
 
   it('stops a failback with nothing promoted when the replica lag never reaches 0', async () => {
     // Act

@@ -162,6 +162,9 @@ describe('runLocalReadiness', () => {
       'switchback-drill-promote-database rds:PromoteReadReplica',
       'switchback-drill-check-promotion rds:DescribeDBInstances',
       'switchback-drill-verify-recovery rds:DescribeDBInstances',
+      // Fence stops the plan's replica too once it is the old writer after a failback.
+      'switchback-drill-fence-database rds:DescribeDBInstances',
+      'switchback-drill-fence-database rds:StopDBInstance',
     ]);
     expect(denied[0]).toMatchObject({
       expected: expect.stringContaining(':db:billing-db-replica'),

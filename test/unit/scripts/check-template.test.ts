@@ -546,6 +546,7 @@ describe('readSourceDefinitions', () => {
       'FailbackStateMachine',
       'FailoverStateMachine',
       'FenceStateMachine',
+      'GameDayStateMachine',
       'ReprotectStateMachine',
       'RestoreTestStateMachine',
     ]);
