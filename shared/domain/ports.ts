@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import type { RecordSetReading } from './preflight';
+import type { SignalState } from './quorum';
 import type { PlanReadiness } from './readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
 import type { Topology } from './topology';
@@ -153,6 +154,11 @@ export interface LedgerPort {
    * incident began after `coolDownStart`: false then (a flap within the cool-down).
    */
   claimPlanIncident(plan: string, incidentId: string, changedAt: Date, coolDownStart: Date): Promise<boolean>;
+  /**
+   * Records a trigger signal's state change for the plan (the alarm intake only, plans with a quorum) and returns
+   * every signal's recorded state; undefined when a newer change of that signal was recorded already.
+   */
+  recordSignal(plan: string, signal: SignalState): Promise<SignalState[] | undefined>;
   /** The alarm incident the intake opened, if any. */
   getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined>;
   /**
