@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import type { RecordSetReading } from './preflight';
+import type { ProbeResult } from './prober';
 import type { SignalState } from './quorum';
 import type { PlanReadiness } from './readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
@@ -287,3 +288,18 @@ export interface Deps {
 }
 
 export type { RunContext };
+
+/** HTTP requests to a plan's health endpoints (the standby prober). */
+export interface HealthEndpointPort {
+  /**
+   * One GET of `url`, abandoned after `timeoutMs`: ok when it answers `expectStatus` in time. Never throws: a
+   * timeout, a refused connection or another status is a failed probe, with what happened in `error`.
+   */
+  probe(url: string, expectStatus: number, timeoutMs: number): Promise<ProbeResult>;
+}
+
+/** The prober's metric, put in the deployment's (the standby) region. */
+export interface ProberMetricsPort {
+  /** PutMetricData `Switchback/PrimaryReachable` (dimension `plan`): 1 reachable, 0 not. Throws on failure. */
+  putPrimaryReachable(plan: string, reachable: boolean, at: Date): Promise<void>;
+}
