@@ -79,3 +79,10 @@ export const describeQuorum = (verdict: QuorumVerdict, total: number): string =>
   `${verdict.inAlarm.length} of ${total} signal${total === 1 ? '' : 's'} in ALARM` +
   (verdict.inAlarm.length ? ` (${verdict.inAlarm.map((state) => state.alarmName).join(', ')})` : '') +
   `, quorum ${verdict.quorum}`;
+
+/**
+ * The alarm states the deployment's alarm rule lets through to the intake: ALARM only, as before signals, unless a
+ * plan has a quorum; then OK and INSUFFICIENT_DATA too, so that a signal that left ALARM stops counting.
+ */
+export const intakeAlarmStates = (plans: readonly Plan[]): string[] =>
+  plans.some(usesQuorum) ? ['ALARM', 'OK', 'INSUFFICIENT_DATA'] : ['ALARM'];
