@@ -1,4 +1,4 @@
-import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { GetMetricDataCommandInput, PutMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { PutEventsCommandInput, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type {
   CreateDBClusterCommandInput,
@@ -268,9 +268,21 @@ const cloudWatchOperations: Record<string, Operation> = {
       StateValue?: string;
     };
     return {
-      MetricAlarms: world.alarms.describe(region, AlarmNames, AlarmNamePrefix, StateValue),
+      MetricAlarms: [
+        ...world.alarms.describe(region, AlarmNames, AlarmNamePrefix, StateValue),
+        ...(world.prober?.describe(region, AlarmNames) ?? []).filter(
+          (alarm) =>
+            (!AlarmNamePrefix || alarm.AlarmName?.startsWith(AlarmNamePrefix)) &&
+            (!StateValue || alarm.StateValue === StateValue),
+        ),
+      ],
       CompositeAlarms: [],
     };
+  },
+  /** CloudWatch takes any metric; the simulator keeps the standby prober's (sim/models/prober.ts). */
+  PutMetricData: ({ world, region, input }) => {
+    world.prober?.putMetricData(region, input as PutMetricDataCommandInput);
+    return {};
   },
 };
 
