@@ -44,7 +44,8 @@ describe('the packaged template', () => {
     );
 
     // Act
-    const names = (rule?.Properties?.EventPattern as { detail: { alarmName: string[] } }).detail.alarmName;
+    const pattern = rule?.Properties?.EventPattern as { detail?: { alarmName?: string[] } } | undefined;
+    const names = pattern?.detail?.alarmName ?? [];
 
     // Assess
     expect(probers.length).toBeGreaterThan(0);
