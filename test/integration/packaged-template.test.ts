@@ -97,9 +97,9 @@ describe('the packaged template', () => {
 
     it("schedules the readiness function for every plan at the plan's interval, with the scheduler's own role", () => {
       // Act
-      // The restore tests have their own schedules (their target is the restore-test state machine).
+      // The restore tests and the probers have their own schedules.
       const schedules = ofType('AWS::Scheduler::Schedule')
-        .filter((schedule) => !JSON.stringify(schedule.Properties).includes('RestoreTestStateMachine'))
+        .filter((schedule) => JSON.stringify(schedule.Properties).includes('ReadinessLambdaFunction'))
         .map((schedule) => schedule.Properties as unknown as ScheduleProperties);
 
       // Assess
@@ -143,9 +143,9 @@ describe('the packaged template', () => {
       };
 
       // Act
-      // The restore tests' alarms watch RestoreTestPassed, not PlanReady.
+      // The restore tests' and the probers' alarms watch other metrics.
       const alarms = ofType('AWS::CloudWatch::Alarm')
-        .filter((alarm) => (alarm.Properties as { MetricName?: string }).MetricName !== 'RestoreTestPassed')
+        .filter((alarm) => (alarm.Properties as { MetricName?: string }).MetricName === 'PlanReady')
         .map((alarm) => alarm.Properties as unknown as AlarmProperties);
 
       // Assess
