@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CloudWatchAlarms } from '../shared/aws/alarms';
+import { cloudwatchClient } from '../shared/aws/clients';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -29,6 +30,8 @@ const defaultDeps = (): RecordReadinessDeps => {
     rds: new RdsAdapter(),
     route53: new Route53Adapter(),
     alarms: new CloudWatchAlarms(),
+    // The probers' alarms live in this (the standby) region.
+    proberAlarms: new CloudWatchAlarms({ client: () => cloudwatchClient() }),
     replicaLag: new CloudWatchReplicaLag(),
     ledger: new DynamoLedger(),
     restoreTests: new DynamoRestoreTestLedger(),

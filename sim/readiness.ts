@@ -1,5 +1,5 @@
 import { CloudWatchAlarms } from '../shared/aws/alarms';
-import { resetClients, useClientPlugin } from '../shared/aws/clients';
+import { cloudwatchClient, resetClients, useClientPlugin } from '../shared/aws/clients';
 import { IamPolicySimulator } from '../shared/aws/iam-simulator';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
@@ -89,6 +89,7 @@ export const runLocalReadiness = async (options: LocalReadinessOptions): Promise
         rds: new RdsAdapter(),
         route53: new Route53Adapter(),
         alarms: new CloudWatchAlarms(),
+        proberAlarms: new CloudWatchAlarms({ client: () => cloudwatchClient() }),
         replicaLag: new CloudWatchReplicaLag(),
         ledger: new DynamoLedger(),
         restoreTests,

@@ -4,12 +4,18 @@ import type { SwitchbackWiring } from '../aws/wiring';
 import { decide } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import { preflight } from '../domain/preflight';
-import { type AlarmReading, assessReadiness, type HealthCheckReading, type PlanReadiness } from '../domain/readiness';
+import {
+  type AlarmReading,
+  assessReadiness,
+  type HealthCheckReading,
+  type PlanReadiness,
+  type ProberAlarmReading,
+} from '../domain/readiness';
 import { type PermissionReading, stepPermissions } from '../domain/step-permissions';
 import { planTopology } from '../domain/topology';
 import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
-import type { Plan } from '../plan/schema';
+import { type Plan, proberAlarmName } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { readDatabase } from './assess-failover';
@@ -27,6 +33,8 @@ export interface CheckReadinessDeps {
     getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined>;
   };
   alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
+  /** The standby prober's alarms, in the deployment's (standby) region; without it, not checked. */
+  proberAlarms?: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
   replicaLag: ReplicaLagPort;
   ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
   /** The plan's restore-test records; without it, restore tests are not part of the readiness. */
@@ -86,6 +94,21 @@ const readPermissions = async (
   });
 };
 
+/** The plan's prober alarm (a plan with trigger.prober): found, missing, or why it could not be read. */
+const readProberAlarm = async (
+  plan: Plan,
+  reader: CheckReadinessDeps['proberAlarms'],
+): Promise<ProberAlarmReading | undefined> => {
+  if (!plan.trigger.prober || !reader) return undefined;
+  const name = proberAlarmName(plan);
+  try {
+    const [reading] = await reader.describeAlarms([name]);
+    return { name, exists: reading?.alarm !== undefined };
+  } catch (error) {
+    return { name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+};
+
 /** Reads every rule, state machine and queue at once; each read answers (found, missing or error), none throws. */
 const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['wiring']>): Promise<WiringReadings> => {
   const [rules, stateMachines, queues] = await Promise.all([
@@ -104,15 +127,17 @@ const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['w
 export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
   const now = deps.clock.now();
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions] = await Promise.all([
-    readPreflight(plan, deps, standbys),
-    Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
-    deps.alarms.describeAlarms(plan.trigger.alarms),
-    deps.ledger.listRuns(plan.app, HISTORY_RUNS),
-    deps.restoreTests?.listRestoreTests(plan.app, HISTORY_RESTORE_TESTS),
-    deps.wiring ? readWiring(deps.wiring) : undefined,
-    deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
-  ]);
+  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions, prober] =
+    await Promise.all([
+      readPreflight(plan, deps, standbys),
+      Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
+      deps.alarms.describeAlarms(plan.trigger.alarms),
+      deps.ledger.listRuns(plan.app, HISTORY_RUNS),
+      deps.restoreTests?.listRestoreTests(plan.app, HISTORY_RESTORE_TESTS),
+      deps.wiring ? readWiring(deps.wiring) : undefined,
+      deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
+      readProberAlarm(plan, deps.proberAlarms),
+    ]);
   // The health checks of the primary region's records: what the alarms should watch.
   const healthCheckIds = [
     ...new Set(
@@ -148,6 +173,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       ...(restoreTests ? { restoreTests } : {}),
       ...(wiring ? { wiring } : {}),
       ...(permissions ? { permissions } : {}),
+      ...(prober ? { prober } : {}),
     },
     now,
   );
