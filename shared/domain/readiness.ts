@@ -138,7 +138,7 @@ const detectionTerm = (plan: Plan, alarmDetection: RtoTerm): RtoTerm => {
     seconds: chosen.seconds,
     source:
       quorum > 1
-        ? `quorum ${quorum} of ${signals.length} signals: the ${quorum}th fastest, ${chosen.source}`
+        ? `quorum ${quorum} of ${signals.length} signals, waiting for ${chosen.source}`
         : `fastest of ${signals.length} signals: ${chosen.source}`,
   };
 };
