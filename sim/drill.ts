@@ -1081,7 +1081,7 @@ const lowerBound = (world: World, record: RunRecord | undefined): number | null 
  * with where and when each signal went to ALARM in the world.
  */
 const detectionOf = (plan: Plan, world: World, record: RunRecord | undefined): DrillReport['detection'] | undefined => {
-  if (!record || record.run.action !== 'failover') return undefined;
+  if (record?.run.action !== 'failover') return undefined;
   const trigger = record.run.trigger;
   if (trigger.type !== 'alarm') return { by: 'operator', signals: [] };
   const names = trigger.signals?.map((signal) => signal.alarmName) ?? [trigger.alarmName];
