@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { intakeAlarmStates, planSignals } from '../shared/domain/quorum';
 import { loadPlanDirectory } from '../shared/plan/load';
+import { type Plan, proberAlarmName } from '../shared/plan/schema';
 
 /**
  * Checks the CloudFormation template that `serverless package` wrote, before anyone deploys it: the functions, one
@@ -44,6 +46,7 @@ export const EXPECTED_FUNCTIONS = [
   'check-game-day-leg',
   'record-game-day',
   'readiness',
+  'probe-primary',
 ] as const;
 
 /** A runbook's state machine id in serverless.yml (`stepFunctions.stateMachines.<x>.id`): restore-test -> RestoreTestStateMachine. */
@@ -162,14 +165,17 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
  * Checks a packaged template against what Switchback must deploy.
  *
  * @param template - .serverless/cloudformation-template-update-stack.json, parsed
- * @param alarmNames - every plan's trigger alarms (the alarm rule must match exactly these)
+ * @param alarmNames - every plan's trigger signals: its alarms and its prober's alarm (the alarm rule must match
+ *   exactly these)
  * @param sourceDefinitions - each runbook's statemachines/<runbook>.asl.json as text, by state machine id: the
  *   packaged definition must be the same, apart from the function names that serverless resolves
+ * @param alarmStates - the alarm states the rule must let through (shared/domain/quorum.ts intakeAlarmStates)
  */
 export const checkTemplate = (
   template: Template,
   alarmNames: readonly string[],
   sourceDefinitions: Readonly<Record<string, string>>,
+  alarmStates: readonly string[] = ['ALARM'],
 ): CheckResult => {
   const problems: string[] = [];
   const passed: string[] = [];
@@ -264,7 +270,11 @@ export const checkTemplate = (
     if (!strings(pattern['detail-type']).includes('CloudWatch Alarm State Change')) {
       problems.push('the alarm rule does not match detail-type "CloudWatch Alarm State Change"');
     }
-    if (!sameSet(state, ['ALARM'])) problems.push('the alarm rule must match detail.state.value ["ALARM"] only');
+    if (!sameSet(state, alarmStates)) {
+      problems.push(
+        `the alarm rule must match detail.state.value ${JSON.stringify(alarmStates)} only${alarmStates.length > 1 ? ' (a plan has a trigger.quorum)' : ''}`,
+      );
+    }
     // An alarm of the same name in another account (forwarded to this bus) must not start a failover here.
     const accounts = asArray(pattern.account);
     const onlyThisAccount = accounts.length === 1 && isObject(accounts[0]) && accounts[0].Ref === 'AWS::AccountId';
@@ -481,6 +491,77 @@ export const checkAlarmActions = (template: Template): string[] => {
   return problems;
 };
 
+/** A plan's standby prober as the template must deploy it (scripts/plan-resources.js proberResources). */
+export interface ExpectedProber {
+  plan: string;
+  alarmName: string;
+  intervalSeconds: number;
+  failuresToAlarm: number;
+}
+
+/**
+ * Each plan's prober: a schedule that invokes probe-primary with the plan at the plan's interval, with a role that
+ * may invoke probe-primary only, and an alarm of that name on Switchback/PrimaryReachable for that plan, evaluated
+ * over `failuresToAlarm` periods of the interval. Schedules and alarms of probers no plan has are problems too.
+ */
+export const checkProbers = (template: Template, probers: readonly ExpectedProber[]): string[] => {
+  const problems: string[] = [];
+  const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule').filter(([, schedule]) =>
+    JSON.stringify(schedule.Properties?.Target ?? {}).includes('ProbeDashprimaryLambdaFunction'),
+  );
+  const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
+    ([, alarm]) => alarm.Properties?.MetricName === 'PrimaryReachable',
+  );
+  for (const prober of probers) {
+    const schedule = schedules.find(([, each]) => {
+      const input = (each.Properties?.Target as JsonObject | undefined)?.Input;
+      return typeof input === 'string' && (JSON.parse(input) as { plan?: string }).plan === prober.plan;
+    })?.[1];
+    const minutes = prober.intervalSeconds / 60;
+    if (!schedule) {
+      problems.push(`plan ${prober.plan} has a trigger.prober but no prober schedule: repackage`);
+    } else {
+      if (schedule.Properties?.ScheduleExpression !== `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`) {
+        problems.push(`the prober schedule of plan ${prober.plan} does not run every ${prober.intervalSeconds} s`);
+      }
+      const role = (schedule.Properties?.Target as JsonObject | undefined)?.RoleArn;
+      if (JSON.stringify(role) !== JSON.stringify({ 'Fn::GetAtt': ['ProberSchedulerRole', 'Arn'] })) {
+        problems.push(`the prober schedule of plan ${prober.plan} must use ProberSchedulerRole`);
+      }
+    }
+    const alarm = alarms.find(([, each]) => each.Properties?.AlarmName === prober.alarmName)?.[1]?.Properties;
+    if (!alarm) {
+      problems.push(`plan ${prober.plan} has a trigger.prober but no alarm ${prober.alarmName}: repackage`);
+    } else if (
+      alarm.Namespace !== 'Switchback' ||
+      JSON.stringify(alarm.Dimensions) !== JSON.stringify([{ Name: 'plan', Value: prober.plan }]) ||
+      alarm.Period !== prober.intervalSeconds ||
+      alarm.EvaluationPeriods !== prober.failuresToAlarm ||
+      alarm.ComparisonOperator !== 'LessThanThreshold' ||
+      alarm.Threshold !== 1
+    ) {
+      problems.push(
+        `the alarm ${prober.alarmName} must watch Switchback/PrimaryReachable of plan ${prober.plan} < 1 over ${prober.failuresToAlarm} periods of ${prober.intervalSeconds} s`,
+      );
+    }
+  }
+  if (schedules.length !== probers.length) {
+    problems.push(`${schedules.length} prober schedules for ${probers.length} plans with a trigger.prober`);
+  }
+  if (alarms.length !== probers.length) {
+    problems.push(`${alarms.length} prober alarms for ${probers.length} plans with a trigger.prober`);
+  }
+  // The role's grants (its trust policy's statements name a Principal: they grant nothing to the role).
+  const invoke = statementsIn(template.Resources.ProberSchedulerRole ?? {}).filter(
+    (statement) => statement.Principal === undefined,
+  );
+  const invoked = JSON.stringify(invoke.map((statement) => statement.Resource));
+  if (probers.length > 0 && (!invoked.includes('-probe-primary') || invoke.length !== 1)) {
+    problems.push('ProberSchedulerRole must grant lambda:InvokeFunction on probe-primary and nothing else');
+  }
+  return problems;
+};
+
 /** The role of the alarm intake: the one principal that may open alarm incidents (ledger keys `ALARM#…`). */
 export const ALARM_INTAKE_ROLE = 'OnHealthAlarmRole';
 const LEDGER_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -526,6 +607,21 @@ export const checkAlarmIncidentWrites = (template: Template): string[] => {
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0).padStart(6)} KiB`;
 
+/** The probers the plans ask for, as checkProbers expects them. */
+export const expectedProbers = (plans: readonly Plan[]): ExpectedProber[] =>
+  plans.flatMap((plan) =>
+    plan.trigger.prober
+      ? [
+          {
+            plan: plan.app,
+            alarmName: proberAlarmName(plan),
+            intervalSeconds: plan.trigger.prober.intervalSeconds,
+            failuresToAlarm: plan.trigger.prober.failuresToAlarm,
+          },
+        ]
+      : [],
+  );
+
 /** Reads the template next to the zips, checks it, prints the report; returns the exit code. */
 export const main = (root: string): number => {
   const dir = join(root, '.serverless');
@@ -536,8 +632,13 @@ export const main = (root: string): number => {
   }
   const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
   const registry = loadPlanDirectory(join(root, 'plans'));
-  const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
-  const result = checkTemplate(template, alarms, readSourceDefinitions(root));
+  const plans = registry.names.map((name) => registry.get(name));
+  const alarms = plans.flatMap((plan) => planSignals(plan).map((signal) => signal.alarmName));
+  const result = checkTemplate(template, alarms, readSourceDefinitions(root), intakeAlarmStates(plans));
+  const proberProblems = checkProbers(template, expectedProbers(plans));
+  result.problems.push(...proberProblems);
+  if (proberProblems.length === 0)
+    result.passed.push(`prober schedule and alarm of ${expectedProbers(plans).length} plan(s)`);
   for (const line of result.passed) console.log(`✓ ${line}`);
   for (const [name, zip] of Object.entries(result.zips)) {
     const path = join(dir, zip);

@@ -542,7 +542,17 @@ module.exports = {
     ),
 
   /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
-  alarmNames: () => loadPlans().flatMap((plan) => plan.trigger.alarms),
+  alarmNames: () =>
+    loadPlans().flatMap((plan) =>
+      requireTs('../shared/domain/quorum')
+        .planSignals(plan)
+        .map((signal) => signal.alarmName),
+    ),
+  /**
+   * The alarm states the on-health-alarm rule lets through: ALARM only, unless a plan has a quorum (its signals
+   * leaving ALARM must be heard too, shared/domain/quorum.ts intakeAlarmStates).
+   */
+  alarmStates: () => requireTs('../shared/domain/quorum').intakeAlarmStates(loadPlans()),
 
   /** The plans' app names (scripts/check-template.ts reports them). */
   planNames: () => loadPlans().map((plan) => plan.app),
@@ -903,10 +913,73 @@ module.exports = {
   readinessAlarmStatements: () =>
     allow(
       ['cloudwatch:DescribeAlarms'],
-      unique(loadPlans().flatMap((plan) => plan.trigger.alarms)).map((name) =>
-        sub(`arn:\${AWS::Partition}:cloudwatch:${HEALTH_ALARM_REGION}:\${AWS::AccountId}:alarm:${name}`),
-      ),
+      [
+        ...unique(loadPlans().flatMap((plan) => plan.trigger.alarms)).map((name) =>
+          sub(`arn:\${AWS::Partition}:cloudwatch:${HEALTH_ALARM_REGION}:\${AWS::AccountId}:alarm:${name}`),
+        ),
+        // The probers' alarms live in the deployment's own region (the standby), next to their metric.
+        ...loadPlans()
+          .filter((plan) => plan.trigger.prober)
+          .map((plan) =>
+            sub(
+              `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${requireTs('../shared/plan/schema').proberAlarmName(plan)}`,
+            ),
+          ),
+      ],
     ),
+
+  /**
+   * Per plan with a `trigger.prober`: an EventBridge Scheduler schedule that invokes probe-primary with
+   * `{ "plan": "<app>" }` every `intervalSeconds` (the scheduler's finest rate is a minute), and the prober's alarm on
+   * `Switchback/PrimaryReachable` (dimension plan), in this (the standby) region: ALARM after `failuresToAlarm`
+   * periods in a row whose best probe failed (Maximum < 1). Missing data (a prober that did not run) is neither an
+   * outage nor health: the alarm keeps its state, and readiness reports it. The alarm has no action: its state
+   * changes reach on-health-alarm through the alarm rule of this region (alarmNames). Merged into `resources`.
+   */
+  proberResources: () => {
+    const resources = {};
+    const { proberAlarmName } = requireTs('../shared/plan/schema');
+    for (const plan of loadPlans()) {
+      const prober = plan.trigger.prober;
+      if (!prober) continue;
+      const id = readinessLogicalId(plan.app);
+      const minutes = prober.intervalSeconds / 60;
+      resources[`ProberSchedule${id}`] = {
+        Type: 'AWS::Scheduler::Schedule',
+        Properties: {
+          Description: `Switchback standby prober of plan ${plan.app}'s primary (${plan.regions.primary})`,
+          ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          State: 'ENABLED',
+          Target: {
+            Arn: { 'Fn::GetAtt': ['ProbeDashprimaryLambdaFunction', 'Arn'] },
+            RoleArn: { 'Fn::GetAtt': ['ProberSchedulerRole', 'Arn'] },
+            Input: JSON.stringify({ plan: plan.app }),
+            // A probe is stale by the next one: no retry past the interval.
+            RetryPolicy: { MaximumEventAgeInSeconds: prober.intervalSeconds, MaximumRetryAttempts: 0 },
+          },
+        },
+      };
+      resources[`ProberAlarm${id}`] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: proberAlarmName(plan),
+          AlarmDescription: `The standby prober of plan ${plan.app} cannot reach the primary's health endpoints (a trigger signal of the plan)`,
+          Namespace: 'Switchback',
+          MetricName: 'PrimaryReachable',
+          Dimensions: [{ Name: 'plan', Value: plan.app }],
+          Statistic: 'Maximum',
+          Period: prober.intervalSeconds,
+          EvaluationPeriods: prober.failuresToAlarm,
+          DatapointsToAlarm: prober.failuresToAlarm,
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'missing',
+        },
+      };
+    }
+    return { Resources: resources };
+  },
 
   /**
    * Per plan: an EventBridge Scheduler schedule that invokes the readiness function with `{ "plan": "<app>" }` every

@@ -12,6 +12,7 @@ import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import type { PreflightFinding } from '../shared/domain/preflight';
+import { signalKind } from '../shared/domain/quorum';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import {
   type ApprovalRequestedDetail,
@@ -43,6 +44,7 @@ import {
   outsideInvocation,
   type Transition,
 } from './local-runner';
+import { ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { roleEnvironment } from './models/iam';
 import type { RestoreFaults } from './models/restore';
 import { simWiringTargets, wiringEnvironment } from './models/wiring';
@@ -525,6 +527,15 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       where.clock = clock;
       const world = new World({ plan, scenario, seed, clock });
       cleanups.push(() => world.stop());
+      // The prober's requests to the primary's health endpoints go to the simulated application; the rest as before.
+      const prober = world.prober;
+      if (prober) {
+        const notifyOrSlack = globalThis.fetch;
+        globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+          const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+          return prober.serves(url) ? prober.fetch(url, init) : notifyOrSlack(input, init);
+        }) as typeof fetch;
+      }
       const { timing } = world;
       const slack = plan.notifications.slack;
       if (slack) {
@@ -614,6 +625,14 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       if (manual) {
         // What `switchback run --plan <app> --reason ...` sends: a manual failover input, started in the standby region.
         clock.schedule(startMs + manual.atSeconds * 1000, () => {
+          if (manual.unlessStarted && runner.list().length > 0) {
+            progress({
+              kind: 'milestone',
+              at: iso(clock.now()),
+              message: 'the operator finds the failover already running: no manual start',
+            });
+            return;
+          }
           progress({
             kind: 'milestone',
             at: iso(clock.now()),
@@ -690,6 +709,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         for (let at = startMs; at <= untilMs; at += retry.probeEverySeconds * 1000) {
           clock.schedule(at, () => fenceProbes.push(...probeFence(world, plan, plan.regions.primary)));
         }
+      }
+      // EventBridge Scheduler invokes the prober as it would the deployed function (asynchronously, not awaited).
+      if (world.prober) {
+        world.prober.target = (event) => runner.invoke('probe-primary', event, { viaStateMachine: false });
       }
       options.onWorld?.(world, runner);
       world.start();
@@ -814,6 +837,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         callsByRegion: countByRegion(world),
         ...(retry ? { fence: fenceEvidence(plan, topologyAfter, fenceProbes) } : {}),
       });
+      const detection = detectionOf(plan, world, record);
+      if (detection) report.detection = detection;
       report.wall.durationMs = Math.round(performance.now() - wallStart);
       const paths = options.outDir ? await writeReport(report, options.outDir) : undefined;
       where.stage = 'checking that the run released the plan lock';
@@ -1063,6 +1088,33 @@ const lowerBound = (world: World, record: RunRecord | undefined): number | null 
   const impact = record?.run.impactStartedAt ? Date.parse(record.run.impactStartedAt) : Number.NaN;
   const uncounted = Number.isFinite(impact) ? Math.max(0, (impact - Date.parse(bound.outageAt)) / 1000) : 0;
   return bound.totalSeconds - uncounted;
+};
+
+/**
+ * What started the failover, from the run's record (its trigger, and the quorum's signals when the plan has one),
+ * with where and when each signal went to ALARM in the world.
+ */
+const detectionOf = (plan: Plan, world: World, record: RunRecord | undefined): DrillReport['detection'] | undefined => {
+  if (record?.run.action !== 'failover') return undefined;
+  const trigger = record.run.trigger;
+  if (trigger.type !== 'alarm') return { by: 'operator', signals: [] };
+  const names = trigger.signals?.map((signal) => signal.alarmName) ?? [trigger.alarmName];
+  const startedAt = Date.parse(record.run.startedAt);
+  const signals = names.map((alarmName) => {
+    const kind = signalKind(plan, alarmName);
+    const transition = world
+      .signalTransitions()
+      .filter((t) => t.alarmName === alarmName && t.to === 'ALARM' && t.atMs <= startedAt)
+      .pop();
+    return {
+      alarmName,
+      kind,
+      region: kind === 'prober' ? plan.regions.standby : ROUTE53_METRICS_REGION,
+      at: transition ? iso(transition.atMs) : record.run.impactStartedAt,
+    };
+  });
+  const first = signals[0];
+  return { by: signals.length > 1 ? 'quorum' : (first?.kind ?? 'alarm'), signals };
 };
 
 /** The product's own events on the bus, in order. */

@@ -215,6 +215,13 @@ export const summaryTable = (report: DrillReport): string => {
       `${'Fastest possible'.padEnd(20)}${formatSeconds(report.criticalPath.lowerBoundSeconds).padStart(10)}  (+${formatSeconds(report.criticalPath.overheadSeconds)} orchestration)`,
     );
   }
+  if (report.detection) {
+    const { by, signals } = report.detection;
+    const which = signals.map((signal) => `${signal.alarmName} (${signal.region}, ${signal.at.slice(11, 19)})`);
+    rows.push(
+      `${'Detected by'.padEnd(20)}${by === 'operator' ? 'an operator (manual start)' : `${by}: ${which.join(', ')}`}`,
+    );
+  }
   if (report.callsByRegion) {
     const regions = Object.entries(report.callsByRegion).map(([region, count]) => `${region} ${count}`);
     rows.push(`${'AWS calls by region'.padEnd(20)}${regions.join(', ') || 'none'}`);

@@ -88,6 +88,15 @@ export interface DrillReport {
   topology: { before: Topology; after: Topology };
   /** Every runbook run of the drill, in start order (the failover first). */
   legs: DrillLeg[];
+  /**
+   * What started the failover: `prober` (the standby prober's alarm, in the standby region), `alarm` (an alarm of
+   * trigger.alarms), a `quorum` of them, or an `operator` by hand; the signal(s) and when each went to ALARM.
+   * Absent when no failover ran.
+   */
+  detection?: {
+    by: 'prober' | 'alarm' | 'quorum' | 'operator';
+    signals: { alarmName: string; kind: 'alarm' | 'prober'; region: string; at: string }[];
+  };
   /** When the drill ran and how long it took on the wall clock: the only fields that differ between replays. */
   wall: { startedAt: string; durationMs: number };
   /**

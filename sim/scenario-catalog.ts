@@ -114,13 +114,17 @@ export const SCENARIOS = {
   'us-east-1-outage': {
     summary: "all of us-east-1 goes down, Route 53's API and the health-check alarms with it",
     description:
-      'All of us-east-1 goes down and stays down: its RDS, CloudWatch (so the HealthCheckStatus alarms), EventBridge and Route 53 API (record edits, GetChange), which take connections and never answer; Route 53 DNS answers and health checks keep working. No alarm can arrive, so an operator starts the failover by hand 5 minutes in.',
+      'All of us-east-1 goes down and stays down: its RDS, CloudWatch (so the HealthCheckStatus alarms), EventBridge and Route 53 API (record edits, GetChange), which take connections and never answer; Route 53 DNS answers and health checks keep working. No HealthCheckStatus alarm can arrive: a plan with a standby prober (trigger.prober) detects the outage from the standby region; otherwise an operator starts the failover by hand 5 minutes in.',
     build: (at) => ({
       outages: [{ region: 'us-east-1', atSeconds: at }],
       outageAffects: ALL_OUTAGE_SERVICES,
       // Modelling choice, no published figure: the on-call engineer, paged by something outside us-east-1 or by
       // customers, starts the run by hand 5 minutes after the outage.
-      manualStart: { atSeconds: at + OPERATOR_REACTION_SECONDS, reason: 'us-east-1 is down; no alarm arrived' },
+      manualStart: {
+        atSeconds: at + OPERATOR_REACTION_SECONDS,
+        reason: 'us-east-1 is down; no alarm arrived',
+        unlessStarted: true,
+      },
     }),
   },
   'old-primary-returns': {

@@ -1,4 +1,4 @@
-import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { GetMetricDataCommandInput, PutMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { PutEventsCommandInput, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import type {
   CreateDBClusterCommandInput,
@@ -280,7 +280,10 @@ const cloudWatchOperations: Record<string, Operation> = {
     return {
       MetricAlarms: [
         ...world.alarms.describe(region, AlarmNames, AlarmNamePrefix, StateValue),
-        ...(world.switchAlarm?.describe(region, AlarmNames) ?? []).filter(
+        ...[
+          ...(world.switchAlarm?.describe(region, AlarmNames) ?? []),
+          ...(world.prober?.describe(region, AlarmNames) ?? []),
+        ].filter(
           (alarm) =>
             (!AlarmNamePrefix || alarm.AlarmName?.startsWith(AlarmNamePrefix)) &&
             (!StateValue || alarm.StateValue === StateValue),
@@ -289,7 +292,8 @@ const cloudWatchOperations: Record<string, Operation> = {
       CompositeAlarms: [],
     };
   },
-  // Metrics of other plans or namespaces are stored by CloudWatch and watched by nothing here: accepted, ignored.
+  // CloudWatch takes any metric: the simulator keeps the DNS switch alarm's (sim/models/switch-alarm.ts) and the
+  // standby prober's (sim/models/prober.ts); other plans' or namespaces' are stored and watched by nothing here.
   PutMetricData: ({ world, region, input }) => {
     const { Namespace, MetricData } = asRecord(input) as {
       Namespace?: string;
@@ -307,6 +311,7 @@ const cloudWatchOperations: Record<string, Operation> = {
         world.switchAlarm.put(Namespace, datum.MetricName, plan, datum.Value);
       }
     }
+    world.prober?.putMetricData(region, input as PutMetricDataCommandInput);
     return {};
   },
 };

@@ -5,10 +5,11 @@ import type { Scheduler } from './clock';
 import { awsError, SimError } from './errors';
 import { ArcModel } from './models/arc';
 import { AuroraModel } from './models/aurora';
-import { Alarms, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
+import { Alarms, type AlarmTransition, Metrics, ROUTE53_METRICS_REGION } from './models/cloudwatch';
 import { EventBus } from './models/eventbridge';
 import { HealthChecks, Regions } from './models/health';
 import { type IamDrift, IamModel } from './models/iam';
+import { ProberModel } from './models/prober';
 import { HISTORY_MS, type RdsInstance, RdsModel } from './models/rds';
 import { type RestoreFaults, RestoreModel } from './models/restore';
 import { normalizeName, ROUTE53_CONTROL_REGION, Route53Model } from './models/route53';
@@ -103,7 +104,13 @@ export interface ScenarioSpec {
    * An operator starts the failover by hand (as `switchback run` does), this many seconds after the drill start:
    * for scenarios where no alarm can arrive.
    */
-  manualStart?: { atSeconds: number; reason: string; mode?: 'live' | 'game-day' };
+  manualStart?: {
+    atSeconds: number;
+    reason: string;
+    mode?: 'live' | 'game-day';
+    /** The operator starts nothing when a failover is already running by then (detected without them). */
+    unlessStarted?: boolean;
+  };
   rds?: {
     /** Fixed replica lag, seconds. */
     lagSeconds?: number;
@@ -372,6 +379,8 @@ export class World {
   readonly route53: Route53Model;
   readonly metrics = new Metrics();
   readonly alarms: Alarms;
+  /** The standby prober of a plan with `trigger.prober` (sim/models/prober.ts); undefined without one. */
+  readonly prober?: ProberModel;
   readonly bus: EventBus;
   /**
    * Every mutating call (PromoteReadReplica, FailoverGlobalCluster, SwitchoverGlobalCluster, ChangeResourceRecordSets,
@@ -453,6 +462,19 @@ export class World {
     this.alarms = new Alarms(clock, this.timing, this.random, this.bus, this.account, () =>
       this.isServiceDown('cloudwatch', ROUTE53_METRICS_REGION),
     );
+    if (plan.trigger.prober) {
+      this.prober = new ProberModel(
+        clock,
+        this.timing,
+        this.random,
+        this.bus,
+        this.account,
+        plan,
+        this.regions,
+        () => this.isServiceDown('cloudwatch', standby),
+        plan.trigger.prober,
+      );
+    }
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
     this.route53.healthOf = (id) =>
       this.arc.healthOf(id) ?? (id === this.switchAlarm?.healthCheckId ? this.switchAlarm.healthy : undefined);
@@ -469,6 +491,7 @@ export class World {
     this.healthChecks.start();
     this.alarms.start();
     this.switchAlarm?.start();
+    this.prober?.start();
   }
 
   /** Stops the periodic processes, so that no timer of the world remains. */
@@ -476,6 +499,15 @@ export class World {
     this.healthChecks.stop();
     this.alarms.stop();
     this.switchAlarm?.stop();
+    this.prober?.stop();
+  }
+
+  /** Every transition of the plan's signals (its alarms and its prober's alarm), in time order. */
+  signalTransitions(): AlarmTransition[] {
+    return [
+      ...this.alarms.transitions().filter((t) => this.plan.trigger.alarms.includes(t.alarmName)),
+      ...(this.prober?.transitions ?? []),
+    ].sort((a, b) => a.atMs - b.atMs);
   }
 
   /** Whether calls to `service` in `region` fail now (the region is down and the scenario says it affects it). */
@@ -521,9 +553,7 @@ export class World {
   criticalPathLowerBound(): CriticalPathBound {
     const outage = this.regions.firstOutage(this.plan.regions.primary);
     if (!outage) throw new SimError('criticalPathLowerBound: the scenario has no outage of the primary region.');
-    const alarm = this.alarms
-      .transitions()
-      .find((t) => t.to === 'ALARM' && t.atMs >= outage.fromMs && this.plan.trigger.alarms.includes(t.alarmName));
+    const alarm = this.signalTransitions().find((t) => t.to === 'ALARM' && t.atMs >= outage.fromMs);
     if (!alarm) throw new SimError('criticalPathLowerBound: no plan alarm has gone to ALARM since the outage began.');
     const promotionMs = Math.max(
       0,
@@ -557,7 +587,7 @@ export class World {
   groundTruth(): GroundTruth {
     const now = this.clock.now();
     const outage = this.regions.firstOutage(this.plan.regions.primary);
-    const transitions = this.alarms.transitions();
+    const transitions = this.signalTransitions();
     const firstAlarm = transitions.find((t) => t.to === 'ALARM');
     const dataAtRiskSeconds: Record<string, number | null> = {};
     const writableAt: Record<string, string | null> = {};

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LedgerPort, LockOwner, LockState, NotificationState } from '../domain/ports';
+import type { SignalState } from '../domain/quorum';
 import type { PlanReadiness } from '../domain/readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../domain/run';
 import type { Topology } from '../domain/topology';
@@ -58,6 +59,9 @@ const readinessKey = (plan: string) => `${READINESS_KEY_PREFIX}${plan}`;
 /** The plan's current alarm incident (the alarm intake's, under the alarm prefix that only its role may write). */
 const planIncidentKey = (plan: string) => `${ALARM_INCIDENT_KEY_PREFIX}${plan}`;
 const PLAN_INCIDENT = 'PLAN_INCIDENT';
+/** The plan's trigger signals' latest state changes, one attribute per signal (the intake's, under the alarm prefix). */
+const SIGNALS = 'SIGNALS';
+const SIGNAL_ATTRIBUTE_PREFIX = 'signal:';
 const INTAKE = 'INTAKE';
 const LOCK = 'LOCK';
 const STATE = 'STATE';
@@ -243,6 +247,38 @@ export class DynamoLedger implements LedgerPort {
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  /**
+   * Records a signal's state change in the plan's signals item: one UpdateItem that sets that signal's attribute,
+   * unless the item holds a newer change of it (a late or redelivered event never rolls a signal back), and returns
+   * every signal's state after the update.
+   *
+   * @returns the plan's signal states, or undefined when a newer change of this signal was recorded already
+   */
+  async recordSignal(plan: string, signal: SignalState): Promise<SignalState[] | undefined> {
+    try {
+      const out = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: planIncidentKey(plan), sk: SIGNALS },
+          UpdateExpression: 'SET #signal = :signal',
+          ConditionExpression: 'attribute_not_exists(#signal) OR #signal.#changedAt <= :changedAt',
+          ExpressionAttributeNames: {
+            '#signal': `${SIGNAL_ATTRIBUTE_PREFIX}${signal.alarmName}`,
+            '#changedAt': 'changedAt',
+          },
+          ExpressionAttributeValues: { ':signal': signal, ':changedAt': signal.changedAt },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Object.entries(out.Attributes ?? {})
+        .filter(([name]) => name.startsWith(SIGNAL_ATTRIBUTE_PREFIX))
+        .map(([, value]) => value as SignalState);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
     }
   }
 

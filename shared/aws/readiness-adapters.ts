@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -6,7 +7,7 @@ import { parseScheduleTargets, type WiringTargets } from '../domain/wiring';
 import type { Config } from '../runtime/config';
 import type { CheckReadinessDeps } from '../usecases/check-readiness';
 import { CloudWatchAlarms } from './alarms';
-import { timeoutOptions } from './clients';
+import { cloudwatchClient, timeoutOptions } from './clients';
 import { IamPolicySimulator } from './iam-simulator';
 import { RdsAdapter } from './rds';
 import { CloudWatchReplicaLag } from './replica-lag';
@@ -73,6 +74,12 @@ export const readinessAdapters = (
     rds: new RdsAdapter(),
     route53: new Route53Adapter(),
     alarms: new CloudWatchAlarms(),
+    // The probers' alarms live in the deployment's (the standby) region.
+    proberAlarms: new CloudWatchAlarms({
+      client: region
+        ? once(() => new CloudWatchClient({ region, ...timeoutOptions('cloudwatch') }))
+        : () => cloudwatchClient(),
+    }),
     replicaLag: new CloudWatchReplicaLag(),
     ...stores,
     wiring: { targets: targets.wiring, reader },

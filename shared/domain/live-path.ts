@@ -51,8 +51,8 @@ const ALTERNATIVE_DNS =
   'endpoints (data plane), none of which has to be us-east-1; or, without an ARC cluster, to alarm-health-check: ' +
   'a Route 53 health check on an alarm in the standby region, driven by PutMetricData there';
 const ALTERNATIVE_DETECTION =
-  'start the failover from the standby region by hand (`switchback run --plan <app>`) when no alarm arrives; a ' +
-  'standby-region prober with a quorum trigger is not built yet (issue 10, part 2)';
+  "add a standby prober (trigger.prober): it probes the primary's health endpoints from the standby region and " +
+  'raises its own alarm there; or start the failover from the standby region by hand (`switchback run --plan <app>`)';
 
 /** The calls of one step, all in the standby region (the deployment's own region). */
 const standbyCalls = (
@@ -91,7 +91,18 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
       : []),
   ];
 
+  // The standby prober (trigger.prober): scheduled, run and alarmed in the standby region. Its requests go to the
+  // primary's health endpoints, but they are what it measures, not a dependency: no answer is the signal.
+  const prober: LiveCall[] = plan.trigger.prober
+    ? standbyCalls(standby, 'Detect (prober)', [
+        ['scheduler', 'invoke probe-primary on its schedule', 'data'],
+        ['cloudwatch', 'PutMetricData', 'data'],
+        ['cloudwatch', 'PrimaryReachable alarm', 'data'],
+        ['events', 'alarm state change to on-health-alarm', 'data'],
+      ])
+    : [];
   const detection: LiveCall[] = [
+    ...prober,
     // Route 53 Developer Guide, "Monitoring health checks using CloudWatch": HealthCheckStatus is in us-east-1 only.
     {
       step: 'Detect',
@@ -264,8 +275,12 @@ export const auditPlan = (plan: Plan): PlanAudit => {
   const risky = new Set([plan.regions.primary, ROUTE53_CONTROL_PLANE_REGION]);
   const calls = livePathCalls(plan);
   const findings: AuditFinding[] = [];
+  // The Route 53 alarm's path is not the only detection when the plan has a prober whose signal alone can start a
+  // failover (no quorum, or a quorum the signals outside those regions meet): then it is one signal among others.
+  const proberDetects = plan.trigger.prober !== undefined && (plan.trigger.quorum ?? 1) <= 1;
   for (const call of calls) {
     if (call.afterRecovery) continue;
+    if (call.step === 'Detect' && proberDetects) continue;
     const regions = [call.dependsOn, ...(call.fallbacks ?? [])];
     if (!regions.every((region) => risky.has(region))) continue;
     const which =

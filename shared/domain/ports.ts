@@ -1,6 +1,8 @@
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import type { RecordSetReading } from './preflight';
+import type { ProbeResult } from './prober';
+import type { SignalState } from './quorum';
 import type { PlanReadiness } from './readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunContext, RunRecord } from './run';
 import type { Topology } from './topology';
@@ -166,6 +168,11 @@ export interface LedgerPort {
    * incident began after `coolDownStart`: false then (a flap within the cool-down).
    */
   claimPlanIncident(plan: string, incidentId: string, changedAt: Date, coolDownStart: Date): Promise<boolean>;
+  /**
+   * Records a trigger signal's state change for the plan (the alarm intake only, plans with a quorum) and returns
+   * every signal's recorded state; undefined when a newer change of that signal was recorded already.
+   */
+  recordSignal(plan: string, signal: SignalState): Promise<SignalState[] | undefined>;
   /** The alarm incident the intake opened, if any. */
   getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined>;
   /**
@@ -294,3 +301,18 @@ export interface Deps {
 }
 
 export type { RunContext };
+
+/** HTTP requests to a plan's health endpoints (the standby prober). */
+export interface HealthEndpointPort {
+  /**
+   * One GET of `url`, abandoned after `timeoutMs`: ok when it answers `expectStatus` in time. Never throws: a
+   * timeout, a refused connection or another status is a failed probe, with what happened in `error`.
+   */
+  probe(url: string, expectStatus: number, timeoutMs: number): Promise<ProbeResult>;
+}
+
+/** The prober's metric, put in the deployment's (the standby) region. */
+export interface ProberMetricsPort {
+  /** PutMetricData `Switchback/PrimaryReachable` (dimension `plan`): 1 reachable, 0 not. Throws on failure. */
+  putPrimaryReachable(plan: string, reachable: boolean, at: Date): Promise<void>;
+}

@@ -2,6 +2,7 @@ import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';
+import { proberDetectionSeconds } from './prober';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
 import { type PermissionReading, permissionChecks } from './step-permissions';
@@ -27,10 +28,14 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'restore-test'
     | 'projected-rto'
     | 'role-permission'
+    | 'prober-alarm-exists'
     | WiringCheck;
   /** A warning: shown with the findings, but it does not make the plan not ready. */
   warning?: true;
 }
+
+/** The standby prober's alarm as DescribeAlarms in the standby region shows it, or why it could not be read. */
+export type ProberAlarmReading = { name: string; exists: boolean } | { name: string; error: string };
 
 /** A CloudWatch alarm of the plan's trigger, as DescribeAlarms shows it (undefined: no such alarm). */
 export interface AlarmReading {
@@ -73,6 +78,8 @@ export interface ReadinessReadings {
    * check" finding, never a pass; what it would have shown is left out of the other checks.
    */
   unread?: UnreadReading[];
+  /** The plan's prober alarm (trigger.prober), when the use case read it. */
+  prober?: ProberAlarmReading;
 }
 
 export interface RtoTerm {
@@ -127,6 +134,30 @@ const recordReading = (readings: ReadinessReadings, zone: string, name: string, 
     (r) => r.hostedZoneId === zone && r.name.toLowerCase() === name.toLowerCase() && r.type === type,
   );
 
+/**
+ * Detection with the plan's signals: each alarm of trigger.alarms takes `alarmDetection`, the standby prober
+ * `intervalSeconds x failuresToAlarm + intervalSeconds` (proberDetectionSeconds); the failover starts when the
+ * quorum-th fastest signal fires (the fastest without a quorum). A plan without a prober keeps `alarmDetection`.
+ */
+const detectionTerm = (plan: Plan, alarmDetection: RtoTerm): RtoTerm => {
+  const prober = plan.trigger.prober;
+  if (!prober) return alarmDetection;
+  const proberTerm: RtoTerm = {
+    seconds: proberDetectionSeconds(prober),
+    source: `prober ${prober.intervalSeconds} s x ${prober.failuresToAlarm} + alarm period ${prober.intervalSeconds} s`,
+  };
+  const signals = [...plan.trigger.alarms.map(() => alarmDetection), proberTerm].sort((a, b) => a.seconds - b.seconds);
+  const quorum = Math.min(plan.trigger.quorum ?? 1, signals.length);
+  const chosen = signals[quorum - 1] ?? proberTerm;
+  return {
+    seconds: chosen.seconds,
+    source:
+      quorum > 1
+        ? `quorum ${quorum} of ${signals.length} signals, waiting for ${chosen.source}`
+        : `fastest of ${signals.length} signals: ${chosen.source}`,
+  };
+};
+
 /** The projected RTO of a plan: detection + promotion + DNS + orchestration, each with its source. */
 export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRto => {
   // Detection: the slowest health check the plan's alarms watch, then the alarm itself.
@@ -140,10 +171,11 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
   const alarm = alarms.length
     ? alarms.reduce((a, b) => (a.periodSeconds * a.evaluationPeriods >= b.periodSeconds * b.evaluationPeriods ? a : b))
     : DEFAULT_ALARM;
-  const detection: RtoTerm = {
+  const alarmDetection: RtoTerm = {
     seconds: check.intervalSeconds * check.failureThreshold + alarm.periodSeconds * alarm.evaluationPeriods,
     source: `health check ${check.intervalSeconds} s x ${check.failureThreshold}${checks.length ? '' : ' (Route 53 defaults)'} + alarm ${alarm.periodSeconds} s x ${alarm.evaluationPeriods}${alarms.length ? '' : ' (no alarm read)'}`,
   };
+  const detection = detectionTerm(plan, alarmDetection);
   // Promotion: this plan's own recoveries when there are some (the slowest), else the published figures.
   const promoted = readings.history
     .filter((run) => run.outcome === 'recovered')
@@ -227,6 +259,18 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
         fix: 'create the health check again and associate it with the primary region record',
       });
     }
+  }
+  const prober = readings.prober;
+  if (prober && 'error' in prober) {
+    findings.push(couldNotCheck(`cloudwatch:alarm/${prober.name}`, 'cloudwatch:DescribeAlarms', prober.error));
+  } else if (prober && !prober.exists) {
+    findings.push({
+      check: 'prober-alarm-exists',
+      resource: `cloudwatch:alarm/${prober.name}`,
+      expected: "the standby prober's alarm on Switchback/PrimaryReachable in the standby region (trigger.prober)",
+      found: 'no such alarm: the prober cannot start a failover',
+      fix: 'deploy Switchback again (serverless deploy): packaging creates the alarm for every plan with a trigger.prober',
+    });
   }
   for (const reading of readings.alarms) {
     if (!reading.alarm) {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { PreflightFinding } from './preflight';
+import type { SignalState } from './quorum';
 
 /**
  * The runbook: what a run is, what it carries through the state machine, and what it leaves in the ledger.
@@ -35,7 +36,15 @@ export const AUTOMATIC_STARTERS = ['failover', 'fence-retry'] as const;
  * fence runbook only, started by the failover or the fence retry; every other runbook refuses it).
  */
 export type Trigger =
-  | { type: 'alarm'; alarmName: string; alarmArn?: string; reason?: string; impactStartedAt: string }
+  | {
+      type: 'alarm';
+      alarmName: string;
+      alarmArn?: string;
+      reason?: string;
+      impactStartedAt: string;
+      /** The signals in ALARM when a plan's quorum was met (the one that completed it last), with when each fired. */
+      signals?: SignalState[];
+    }
   | { type: 'manual' }
   | { type: 'automatic'; by: (typeof AUTOMATIC_STARTERS)[number] };
 
@@ -155,6 +164,11 @@ export interface AlarmIncident {
   settled?: 'started' | 'ignored';
   /** Why a state change was ignored (settled `ignored`). */
   reason?: string;
+  /**
+   * A plan with a quorum: the signals in ALARM when this change met it, each with when it fired; `impactStartedAt`
+   * is then the earliest first breaching datapoint among them.
+   */
+  signals?: SignalState[];
 }
 
 export const PHASES = ['detect', 'decide', 'promote', 'dns', 'verify', 'fence', 'reprotect'] as const;

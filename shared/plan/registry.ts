@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PlanNotFoundError, PlanValidationError } from '../errors';
-import type { Plan } from './schema';
+import { type Plan, proberAlarmName } from './schema';
 import { parsePlan } from './validate';
 
 /** The extension of a compiled plan: the plan's YAML document as JSON, one file per plan. */
@@ -46,6 +46,8 @@ export class PlanRegistry {
         }
         this.byAlarm.set(alarm, plan);
       });
+      // The prober's alarm is one of the plan's signals too (its name is derived from the plan's name, unique here).
+      if (plan.trigger.prober) this.byAlarm.set(proberAlarmName(plan), plan);
     }
   }
 

@@ -365,6 +365,71 @@ export const restoreTestSchema = z.strictObject({
     .default(240),
 });
 
+/** EventBridge Scheduler runs at most once a minute; CloudWatch alarm periods of a minute or more are whole minutes. */
+const PROBER_MAX_INTERVAL_SECONDS = 3600;
+/** The prober function's timeout (serverless.yml probe-primary `timeout: 20`): every probe must end well before it. */
+export const PROBER_MAX_TIMEOUT_MS = 10_000;
+
+/**
+ * The standby prober (issue 10, part 2): a function deployed with Switchback in the standby region that requests the
+ * primary's health endpoints every `intervalSeconds`, publishes `Switchback/PrimaryReachable` there, and an alarm in
+ * the standby region on it (`failuresToAlarm` failed probes in a row). Written with zod/mini's forms only.
+ */
+const proberSchema = z.strictObject({
+  endpoints: z
+    .array(
+      z.strictObject({
+        url: z
+          .string({
+            error:
+              'expected the URL of a health endpoint of the primary region, e.g. "https://us-east-1.api.example.com/health"',
+          })
+          .check(
+            z.refine((url) => /^https?:\/\/[^/\s]+/.test(url) && URL.canParse(url), {
+              message:
+                'expected an http(s) URL of a health endpoint of the primary region, e.g. "https://us-east-1.api.example.com/health"',
+            }),
+          ),
+        expectStatus: z._default(
+          z
+            .int({ error: 'expected the HTTP status a healthy endpoint answers, e.g. 200' })
+            .check(
+              z.gte(100, { error: 'expectStatus must be an HTTP status (100-599)' }),
+              z.lte(599, { error: 'expectStatus must be an HTTP status (100-599)' }),
+            ),
+          200,
+        ),
+      }),
+    )
+    .check(z.minLength(1, { error: 'list at least one health endpoint of the primary region' })),
+  intervalSeconds: z._default(
+    z.int({ error: 'expected trigger.prober.intervalSeconds as a whole number of seconds' }).check(
+      z.refine((s) => s >= 60 && s <= PROBER_MAX_INTERVAL_SECONDS && s % 60 === 0, {
+        message: `intervalSeconds must be a whole number of minutes from 60 to ${PROBER_MAX_INTERVAL_SECONDS} (EventBridge Scheduler runs at most once a minute)`,
+      }),
+    ),
+    60,
+  ),
+  timeoutMs: z._default(
+    z.int({ error: 'expected trigger.prober.timeoutMs as a whole number of milliseconds' }).check(
+      z.gte(100, { error: 'timeoutMs must be at least 100 ms' }),
+      z.lte(PROBER_MAX_TIMEOUT_MS, {
+        error: `timeoutMs must be at most ${PROBER_MAX_TIMEOUT_MS} ms (the prober function's own timeout is 20 s)`,
+      }),
+    ),
+    3000,
+  ),
+  failuresToAlarm: z._default(
+    z
+      .int({ error: 'expected trigger.prober.failuresToAlarm as a whole number of probes' })
+      .check(
+        z.gte(1, { error: 'failuresToAlarm must be at least 1' }),
+        z.lte(10, { error: 'failuresToAlarm must be at most 10 (a longer wait only delays the failover)' }),
+      ),
+    3,
+  ),
+});
+
 export const planSchema = z
   .strictObject({
     app: nameSchema,
@@ -384,6 +449,17 @@ export const planSchema = z
         .default('on-lag-over-rpo'),
       /** How long a failover waits for an answer before it gives up (and releases the lock). */
       approvalTimeoutSeconds: seconds('the approval timeout').default(3600),
+      /** The standby-region prober of the primary's health endpoints (absent: none is deployed). */
+      prober: z.optional(proberSchema),
+      /**
+       * How many of the plan's signals (each alarm of `alarms`, and the prober's alarm) must be in ALARM together to
+       * start a failover. Absent: any one of them starts it, as without a quorum.
+       */
+      quorum: z.optional(
+        z
+          .int({ error: 'expected trigger.quorum as a whole number of signals' })
+          .check(z.gte(1, { error: 'trigger.quorum must be at least 1' })),
+      ),
     }),
     databases: z.array(databaseSchema).min(1, { error: 'list at least one database' }),
     dns: z.array(hostedZoneSchema).min(1, { error: 'list at least one hosted zone' }),
@@ -504,6 +580,23 @@ export const planSchema = z
         message: `"${plan.dnsSwitch.alarmName}" is also in trigger.alarms: the DNS switch alarm goes ALARM when a failover publishes "primary out", so it must not start one; give it a name of its own`,
       });
     }
+    const signals = plan.trigger.alarms.length + (plan.trigger.prober ? 1 : 0);
+    if (plan.trigger.quorum !== undefined && plan.trigger.quorum > signals) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trigger', 'quorum'],
+        message:
+          `a quorum of ${plan.trigger.quorum} cannot be met by the plan's ${signals} signal${signals === 1 ? '' : 's'} ` +
+          `(${signals === 1 ? 'the alarm' : 'trigger.alarms'}${plan.trigger.prober ? ' and the prober' : ''}): lower it or add signals`,
+      });
+    }
+    if (plan.trigger.prober && alarms.has(proberAlarmName(plan))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trigger', 'alarms'],
+        message: `"${proberAlarmName(plan)}" is the prober's own alarm, a signal already: do not list it in trigger.alarms`,
+      });
+    }
     // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
     // (zone, name, type, set identifier) would be flipped twice.
     const records = new Map<string, string>();
@@ -585,3 +678,12 @@ export const DEFAULT_BACKUP_MAX_AGE_SECONDS = 2 * RESTORABLE_TIME_LAG_SECONDS;
 /** The backup age limit in force: the plan's, else the larger of its RPO budget and what RDS can meet (600 s). */
 export const backupMaxAgeSeconds = (plan: Plan): number =>
   plan.backups.maxAgeSeconds ?? Math.max(plan.budgets.rpoSeconds, DEFAULT_BACKUP_MAX_AGE_SECONDS);
+
+/** The standby prober's settings, when the plan has one. */
+export type ProberSettings = z.output<typeof proberSchema>;
+
+/**
+ * The name of the alarm on the plan's `Switchback/PrimaryReachable` metric, in the standby region
+ * (scripts/plan-resources.js proberResources): one per plan, so the alarm intake finds the plan by it.
+ */
+export const proberAlarmName = (plan: Pick<Plan, 'app'>): string => `switchback-prober-${plan.app}`;

@@ -125,6 +125,7 @@ export const proveTrigger = async (
     ...(incident.alarmArn ? { alarmArn: incident.alarmArn } : {}),
     ...(input.trigger.reason ? { reason: input.trigger.reason } : {}),
     impactStartedAt: incident.impactStartedAt,
+    ...(incident.signals ? { signals: incident.signals } : {}),
   };
 };
 

@@ -10,6 +10,7 @@ import {
   assessReadiness,
   type HealthCheckReading,
   type PlanReadiness,
+  type ProberAlarmReading,
   type UnreadReading,
 } from '../domain/readiness';
 import type { DatabaseAssessment } from '../domain/run';
@@ -17,7 +18,7 @@ import { type PermissionReading, stepPermissions } from '../domain/step-permissi
 import { planTopology } from '../domain/topology';
 import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
-import type { Plan } from '../plan/schema';
+import { type Plan, proberAlarmName } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { readDatabase } from './assess-failover';
@@ -35,6 +36,8 @@ export interface CheckReadinessDeps {
     getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined>;
   };
   alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
+  /** The standby prober's alarms, in the deployment's (standby) region; without it, not checked. */
+  proberAlarms?: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
   replicaLag: ReplicaLagPort;
   ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
   /** The plan's restore-test records; without it, restore tests are not part of the readiness. */
@@ -97,6 +100,21 @@ const readPermissions = async (
     const reading = byRole.get(fn);
     return reading ? [reading] : [];
   });
+};
+
+/** The plan's prober alarm (a plan with trigger.prober): found, missing, or why it could not be read. */
+const readProberAlarm = async (
+  plan: Plan,
+  reader: CheckReadinessDeps['proberAlarms'],
+): Promise<ProberAlarmReading | undefined> => {
+  if (!plan.trigger.prober || !reader) return undefined;
+  const name = proberAlarmName(plan);
+  try {
+    const [reading] = await reader.describeAlarms([name]);
+    return { name, exists: reading?.alarm !== undefined };
+  } catch (error) {
+    return { name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
 };
 
 /** Reads every rule, state machine, queue and schedule at once; each read answers (found, missing or error), none throws. */
@@ -163,44 +181,46 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       return lock === failed ? undefined : lock;
     },
   };
-  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions] = await Promise.all([
-    readPreflight(plan, { plans: deps.plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, {
-      keepRecordErrors: true,
-    }),
-    Promise.all(
-      plan.databases.map((db, index) => {
-        const standby = standbys[index];
-        if (standby?.error !== undefined) return failed;
-        return attempt(`database ${db.id}`, 'its replica lag and backups (cloudwatch:GetMetricData, rds)', () =>
-          readDatabase(db, deps, now, standby),
-        );
+  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions, prober] =
+    await Promise.all([
+      readPreflight(plan, { plans: deps.plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, {
+        keepRecordErrors: true,
       }),
-    ),
-    // One call for every alarm of the trigger: when it fails, each alarm is one that could not be checked.
-    deps.alarms.describeAlarms(plan.trigger.alarms).catch((error: unknown): typeof failed => {
-      for (const name of plan.trigger.alarms) {
-        unread.push({
-          resource: `cloudwatch:alarm/${name}`,
-          call: 'cloudwatch:DescribeAlarms',
-          error: describeError(error),
-        });
-      }
-      return failed;
-    }),
-    attempt(`the ledger's runs of plan ${plan.app}`, 'dynamodb:Query', () =>
-      deps.ledger.listRuns(plan.app, HISTORY_RUNS),
-    ),
-    deps.restoreTests
-      ? attempt(`the ledger's restore tests of plan ${plan.app}`, 'dynamodb:Query', () =>
-          (deps.restoreTests as NonNullable<CheckReadinessDeps['restoreTests']>).listRestoreTests(
-            plan.app,
-            HISTORY_RESTORE_TESTS,
-          ),
-        )
-      : undefined,
-    deps.wiring ? readWiring(deps.wiring) : undefined,
-    deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
-  ]);
+      Promise.all(
+        plan.databases.map((db, index) => {
+          const standby = standbys[index];
+          if (standby?.error !== undefined) return failed;
+          return attempt(`database ${db.id}`, 'its replica lag and backups (cloudwatch:GetMetricData, rds)', () =>
+            readDatabase(db, deps, now, standby),
+          );
+        }),
+      ),
+      // One call for every alarm of the trigger: when it fails, each alarm is one that could not be checked.
+      deps.alarms.describeAlarms(plan.trigger.alarms).catch((error: unknown): typeof failed => {
+        for (const name of plan.trigger.alarms) {
+          unread.push({
+            resource: `cloudwatch:alarm/${name}`,
+            call: 'cloudwatch:DescribeAlarms',
+            error: describeError(error),
+          });
+        }
+        return failed;
+      }),
+      attempt(`the ledger's runs of plan ${plan.app}`, 'dynamodb:Query', () =>
+        deps.ledger.listRuns(plan.app, HISTORY_RUNS),
+      ),
+      deps.restoreTests
+        ? attempt(`the ledger's restore tests of plan ${plan.app}`, 'dynamodb:Query', () =>
+            (deps.restoreTests as NonNullable<CheckReadinessDeps['restoreTests']>).listRestoreTests(
+              plan.app,
+              HISTORY_RESTORE_TESTS,
+            ),
+          )
+        : undefined,
+      deps.wiring ? readWiring(deps.wiring) : undefined,
+      deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
+      readProberAlarm(plan, deps.proberAlarms),
+    ]);
   for (const pair of preflightReadings.records) {
     if (pair.error !== undefined) {
       unread.push({
@@ -251,6 +271,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       ...(wiring ? { wiring } : {}),
       ...(permissions ? { permissions } : {}),
       unread,
+      ...(prober ? { prober } : {}),
     },
     now,
   );

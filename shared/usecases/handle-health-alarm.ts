@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { formatSeconds, skipReason } from '../domain/decision';
 import { impactStartedAt, incidentIdFor, parseAlarmTime } from '../domain/incident';
 import type { LedgerPort, MetricsPort, WorkflowPort } from '../domain/ports';
+import { describeQuorum, evaluateQuorum, planSignals, signalKind, usesQuorum } from '../domain/quorum';
 import type { AlarmIncident, RunInput } from '../domain/run';
 import type { SeenStateChanges } from '../domain/seen-state-changes';
 import { currentTopology } from '../domain/topology';
@@ -47,7 +48,7 @@ export interface HandleHealthAlarmDeps {
   plans: PlanRegistry;
   ledger: Pick<
     LedgerPort,
-    'getTopology' | 'getLock' | 'claimAlarmIncident' | 'settleAlarmIncident' | 'claimPlanIncident'
+    'getTopology' | 'getLock' | 'claimAlarmIncident' | 'settleAlarmIncident' | 'claimPlanIncident' | 'recordSignal'
   >;
   workflow: Pick<WorkflowPort, 'startFailover'>;
   metrics: Pick<MetricsPort, 'countRejectedAlarmEvent'>;
@@ -113,6 +114,10 @@ export const handleHealthAlarm = async (
     });
     metrics.countRejectedAlarmEvent('unknown-alarm');
     return { status: 'ignored', reason };
+  }
+  // A plan with a quorum hears its signals leave ALARM too: a signal that recovered no longer counts.
+  if (usesQuorum(plan) && state.value !== 'ALARM' && previousState?.value === 'ALARM') {
+    return recordSignalLeft(event, plan, deps);
   }
   if (state.value !== 'ALARM' || previousState?.value === 'ALARM') {
     log.info('not a transition into ALARM', { alarmName, plan: plan.app, from: previousState?.value, to: state.value });
@@ -182,6 +187,37 @@ const takeIn = async (
     log.info('alarm ignored for plan state', { alarmName, plan: plan.app, incidentId, reason });
     return { status: 'ignored', reason };
   };
+  if (usesQuorum(plan)) {
+    // One signal's change into ALARM: record it with the plan's signals, then start only when the quorum is met.
+    const states = await ledger.recordSignal(plan.app, {
+      alarmName,
+      kind: signalKind(plan, alarmName),
+      state: 'ALARM',
+      stateTimestamp: state.timestamp,
+      changedAt: (parseAlarmTime(state.timestamp) ?? now).toISOString(),
+      impactStartedAt: trigger.impactStartedAt,
+    });
+    if (!states) {
+      return ignore(
+        `alarm ${alarmName} changed state after ${state.timestamp} already: this older change counts no more`,
+      );
+    }
+    const verdict = evaluateQuorum(plan, states);
+    const total = planSignals(plan).length;
+    if (!verdict.met) {
+      return ignore(
+        `${describeQuorum(verdict, total)}: waiting for ${verdict.quorum - verdict.inAlarm.length} more of ` +
+          `${verdict.waitingFor.join(', ')} (trigger.quorum)`,
+      );
+    }
+    incident.signals = verdict.inAlarm;
+    // RTO counts from the first breaching datapoint of any signal of the quorum, not from the one that completed it.
+    if (verdict.impactStartedAt) {
+      incident.impactStartedAt = verdict.impactStartedAt;
+      trigger.impactStartedAt = verdict.impactStartedAt;
+    }
+    log.info('trigger quorum met', { alarmName, plan: plan.app, incidentId, quorum: describeQuorum(verdict, total) });
+  }
   const skip = skipReason(plan, currentTopology(plan, await ledger.getTopology(plan.app)), trigger, now);
   if (skip) return ignore(skip);
   const lock = await ledger.getLock(plan.app);
@@ -202,7 +238,9 @@ const takeIn = async (
     plan: plan.app,
     action: 'failover',
     mode: 'live',
-    reason: `alarm ${alarmName} entered ALARM`,
+    reason: incident.signals
+      ? `signals ${incident.signals.map((signal) => signal.alarmName).join(', ')} in ALARM (trigger.quorum ${plan.trigger.quorum})`
+      : `alarm ${alarmName} entered ALARM`,
     requestedBy: `alarm:${alarmName}`,
     incidentId,
     trigger: { type: 'alarm', alarmName, ...(alarmArn ? { alarmArn } : {}) },
@@ -218,4 +256,35 @@ const takeIn = async (
   return alreadyStarted
     ? { status: 'duplicate', incidentId, executionArn, reason: `execution ${incidentId} was already started` }
     : { status: 'started', incidentId, executionArn };
+};
+
+/**
+ * A plan with a quorum: one signal's change out of ALARM (to OK or INSUFFICIENT_DATA). Recorded so that it no
+ * longer counts towards the quorum; it starts and stops nothing. A redelivery this container saw costs no call, any
+ * other one conditional update that keeps the newer change.
+ */
+const recordSignalLeft = async (
+  event: AlarmStateChange,
+  plan: Plan,
+  deps: HandleHealthAlarmDeps,
+): Promise<AlarmIntakeResult> => {
+  const { alarmName, state, previousState } = event.detail;
+  const key = `left:${incidentIdFor(plan.app, alarmName, state.timestamp)}`;
+  const first = deps.seen.get(key);
+  if (first) return first;
+  const reason = `alarm ${alarmName} went from ${previousState?.value ?? 'unknown'} to ${state.value}: recorded, it no longer counts towards plan ${plan.app}'s quorum (trigger.quorum)`;
+  const answer = deps.ledger
+    .recordSignal(plan.app, {
+      alarmName,
+      kind: signalKind(plan, alarmName),
+      state: 'OK',
+      stateTimestamp: state.timestamp,
+      changedAt: (parseAlarmTime(state.timestamp) ?? deps.clock.now()).toISOString(),
+    })
+    .then((): AlarmIntakeResult => {
+      deps.log.info('signal left ALARM', { alarmName, plan: plan.app, to: state.value });
+      return { status: 'ignored', reason };
+    });
+  deps.seen.remember(key, answer);
+  return answer;
 };

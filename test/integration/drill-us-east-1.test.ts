@@ -22,8 +22,10 @@ describe('runDrill --scenario us-east-1-outage', () => {
       // Act
       const { report, runner, lockHolder, world } = await drill(RECORDS_PLAN);
 
-      // Assess
+      // Assess: no prober in this plan, so the operator starts it by hand
       expect(world.alarms.transitions()).toEqual([]);
+      expect(world.prober).toBeUndefined();
+      expect(report.detection).toEqual({ by: 'operator', signals: [] });
       expect(report.outcome).toBe('failed');
       expect(report.failure).toMatchObject({ phase: 'dns', error: 'DnsSwitchUnavailableError' });
       expect(report.failure?.cause).toContain("Route 53's API (its control plane, served from us-east-1 only)");
@@ -52,6 +54,54 @@ describe('runDrill --scenario us-east-1-outage', () => {
       );
       expect(report.actions.map((action) => action.operation)).not.toContain('ChangeResourceRecordSets');
       expect(world.resolve('www.storefront.example.com')).toMatchObject({ failover: 'SECONDARY', region: 'us-west-2' });
+    });
+
+    it('is detected by the standby prober, with no manual start and no Route 53 alarm', async () => {
+      // Act
+      const { report, world, runner } = await drill(ARC_PLAN);
+
+      // Assess: the Route 53 alarm (us-east-1) never fired; the prober's alarm (us-west-2) did, and started the run
+      expect(world.alarms.transitions()).toEqual([]);
+      expect(world.prober?.transitions.map((t) => t.to)).toEqual(['ALARM']);
+      expect(report.detection).toEqual({
+        by: 'prober',
+        signals: [
+          { alarmName: 'switchback-prober-storefront', kind: 'prober', region: 'us-west-2', at: expect.any(String) },
+        ],
+      });
+      expect(runner.list()).toHaveLength(1);
+      expect(report.events.map((event) => event.summary).join('\n')).not.toContain('operator');
+      // Before the outage every probe put 1; after it, 0 (each probe waited its 3 s timeout), all in us-west-2.
+      const outageAt = world.regions.firstOutage('us-east-1')?.fromMs ?? 0;
+      const points = world.prober?.datapoints ?? [];
+      expect(points.filter((p) => p.atMs < outageAt).every((p) => p.value === 1)).toBe(true);
+      expect(points.filter((p) => p.atMs >= outageAt).every((p) => p.value === 0)).toBe(true);
+      expect(points.filter((p) => p.atMs >= outageAt).length).toBeGreaterThanOrEqual(3);
+      expect(new Set(points.map((p) => p.region))).toEqual(new Set(['us-west-2']));
+      // Detection within the prober's own bound (interval x failures + one interval) after the outage.
+      const alarmAt = world.prober?.transitions[0]?.atMs ?? Number.POSITIVE_INFINITY;
+      expect((alarmAt - outageAt) / 1000).toBeLessThanOrEqual(240);
+      expect(report.rto).toMatchObject({ withinBudget: true });
+    });
+
+    it('starts no probe and raises no prober alarm while the standby region itself is down', async () => {
+      // Prepare: the standby region (its scheduler, Lambda and CloudWatch) down a minute in, after the drill's preflight
+      let downFromMs = 0;
+      const onWorld: DrillOptions['onWorld'] = (world) => {
+        downFromMs = world.t0Ms + 60_000;
+        world.regions.addOutage({ region: 'us-west-2', fromMs: downFromMs });
+      };
+
+      // Act
+      const { world, report } = await drill(ARC_PLAN, { onWorld });
+
+      // Assess
+      const during = world.prober?.invocations.filter((invocation) => invocation.atMs >= downFromMs) ?? [];
+      expect(during.length).toBeGreaterThan(0);
+      expect(during.every((invocation) => !invocation.ran)).toBe(true);
+      expect(world.prober?.datapoints.filter((point) => point.atMs >= downFromMs)).toEqual([]);
+      expect(world.prober?.transitions).toEqual([]);
+      expect(report.detection?.by).not.toBe('prober');
     });
 
     it('switches on the next cluster endpoint when the standby region endpoint does not answer', async () => {

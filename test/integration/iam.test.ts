@@ -44,6 +44,12 @@ const ALLOWANCES: Allowance[] = [
     action: 'logs:PutLogEvents',
     reason: 'the Lambda runtime writes the function logs with its role; no handler code calls CloudWatch Logs',
   },
+  {
+    function: 'on-health-alarm',
+    action: 'dynamodb:UpdateItem',
+    reason:
+      "records a trigger signal's state for plans with a trigger.quorum only (shared/usecases/handle-health-alarm.ts); no shipped plan has one (their primary is us-east-1, where a quorum of their signals would block the failover); test/unit/shared/usecases/handle-health-alarm-quorum.test.ts drives it",
+  },
   ...['on-health-alarm', 'on-run-failed', 'notify'].map((name) => ({
     function: name,
     action: 'sqs:SendMessage',

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { checkTemplate, readSourceDefinitions, type Template } from '../../scripts/check-template';
+import {
+  checkProbers,
+  checkTemplate,
+  expectedProbers,
+  readSourceDefinitions,
+  type Template,
+} from '../../scripts/check-template';
+import { intakeAlarmStates, planSignals } from '../../shared/domain/quorum';
 import { loadPlanDirectory } from '../../shared/plan/load';
 import { packagedTemplate } from '../support/packaged-template';
 
@@ -20,13 +27,38 @@ describe('the packaged template', () => {
   it('passes every template check', () => {
     // Prepare
     const registry = loadPlanDirectory(join(ROOT, 'plans'));
-    const alarms = registry.names.flatMap((name) => registry.get(name).trigger.alarms);
+    const plans = registry.names.map((name) => registry.get(name));
+    const alarms = plans.flatMap((plan) => planSignals(plan).map((signal) => signal.alarmName));
 
     // Act
-    const result = checkTemplate(template, alarms, readSourceDefinitions(ROOT));
+    const result = checkTemplate(template, alarms, readSourceDefinitions(ROOT), intakeAlarmStates(plans));
+    const proberProblems = checkProbers(template, expectedProbers(plans));
 
     // Assess
     expect(result.problems).toEqual([]);
+    expect(proberProblems).toEqual([]);
+  });
+
+  it("deploys each plan's standby prober: its alarm, in this region, is one of the alarm rule's names", () => {
+    // Prepare
+    const registry = loadPlanDirectory(join(ROOT, 'plans'));
+    const probers = expectedProbers(registry.names.map((name) => registry.get(name)));
+    const rule = Object.values(template.Resources).find(
+      (resource) =>
+        resource.Type === 'AWS::Events::Rule' && JSON.stringify(resource.Properties).includes('aws.cloudwatch'),
+    );
+
+    // Act
+    const pattern = rule?.Properties?.EventPattern as { detail?: { alarmName?: string[] } } | undefined;
+    const names = pattern?.detail?.alarmName ?? [];
+
+    // Assess
+    expect(probers.length).toBeGreaterThan(0);
+    for (const prober of probers) expect(names).toContain(prober.alarmName);
+    expect(checkProbers(template, [])).toEqual([
+      `${probers.length} prober schedules for 0 plans with a trigger.prober`,
+      `${probers.length} prober alarms for 0 plans with a trigger.prober`,
+    ]);
   });
 
   it("matches alarm events of the deployment's own account only", () => {
@@ -70,7 +102,7 @@ describe('the packaged template', () => {
 
     it("schedules the readiness function for every plan at the plan's interval, with the scheduler's own role", () => {
       // Act
-      // The restore tests have their own schedules (their target is the restore-test state machine).
+      // The restore tests and the probers have their own schedules.
       const schedules = ofType('AWS::Scheduler::Schedule')
         .filter((schedule) => JSON.stringify(schedule.Properties).includes('ReadinessLambdaFunction'))
         .map((schedule) => schedule.Properties as unknown as ScheduleProperties);
@@ -133,9 +165,9 @@ describe('the packaged template', () => {
       };
 
       // Act
-      // The restore tests' alarms watch RestoreTestPassed, not PlanReady.
+      // The restore tests' and the probers' alarms watch other metrics.
       const alarms = ofType('AWS::CloudWatch::Alarm')
-        .filter((alarm) => (alarm.Properties as { MetricName?: string }).MetricName !== 'RestoreTestPassed')
+        .filter((alarm) => (alarm.Properties as { MetricName?: string }).MetricName === 'PlanReady')
         .map((alarm) => alarm.Properties as unknown as AlarmProperties);
 
       // Assess

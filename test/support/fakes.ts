@@ -21,6 +21,7 @@ import type {
   WorkflowPort,
 } from '../../shared/domain/ports';
 import type { RecordSetReading } from '../../shared/domain/preflight';
+import type { SignalState } from '../../shared/domain/quorum';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import type { ActionRecord, AlarmIncident, PhaseName, RunRecord } from '../../shared/domain/run';
 import type { Topology } from '../../shared/domain/topology';
@@ -143,6 +144,18 @@ export class FakeLedger implements LedgerPort {
     if (current && current.changedAt > coolDownStart.toISOString() && current.incidentId !== incidentId) return false;
     this.planIncidents.set(plan, { incidentId, changedAt: changedAt.toISOString() });
     return true;
+  }
+
+  /** Each plan's trigger signals, as recordSignal keeps them. */
+  readonly signals = new Map<string, Map<string, SignalState>>();
+
+  async recordSignal(plan: string, signal: SignalState): Promise<SignalState[] | undefined> {
+    const states = this.signals.get(plan) ?? new Map<string, SignalState>();
+    this.signals.set(plan, states);
+    const recorded = states.get(signal.alarmName);
+    if (recorded && recorded.changedAt > signal.changedAt) return undefined;
+    states.set(signal.alarmName, copy(signal));
+    return copy([...states.values()]);
   }
 
   async openAlarmIncident(incident: AlarmIncident): Promise<void> {

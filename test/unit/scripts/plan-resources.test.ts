@@ -10,8 +10,13 @@ const shipped = loadPlanDirectory(join(__dirname, '..', '..', '..', 'plans'));
 const shippedPlans = shipped.names.map((name) => shipped.get(name));
 
 describe('plan-resources', () => {
-  it("returns every shipped plan's alarms when asked for alarm names", () => {
-    expect(resources.alarmNames?.()).toEqual(shippedPlans.flatMap((plan) => plan.trigger.alarms));
+  it("returns every shipped plan's alarms, and its prober's alarm, when asked for alarm names", () => {
+    expect(resources.alarmNames?.()).toEqual(
+      shippedPlans.flatMap((plan) => [
+        ...plan.trigger.alarms,
+        ...(plan.trigger.prober ? [`switchback-prober-${plan.app}`] : []),
+      ]),
+    );
   });
 
   it("allows UPSERT only on the plans' record names and types when building the flip-dns policy", () => {

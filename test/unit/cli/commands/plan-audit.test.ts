@@ -26,7 +26,7 @@ describe('auditPlanFile', () => {
     expect(err.join('\n')).toContain('alternative: set dnsSwitch.method to arc-routing-control');
   });
 
-  it('prints the audit as JSON with ok false, and only detection flagged, for the ARC plan', () => {
+  it('prints the audit as JSON with ok true and exits 0 for the ARC plan, whose standby prober detects without us-east-1', () => {
     // Prepare
     const { io, out } = captureIo();
 
@@ -35,12 +35,13 @@ describe('auditPlanFile', () => {
 
     // Assess
     const audit = JSON.parse(out.join('\n'));
-    expect(code).toBe(1);
-    expect(audit).toMatchObject({ plan: 'storefront', dnsSwitch: 'arc-routing-control', ok: false });
-    expect(audit.findings.map((finding: { call: { step: string } }) => finding.call.step)).toEqual([
-      'Detect',
-      'Detect',
-    ]);
+    expect(code).toBe(0);
+    expect(audit).toMatchObject({ plan: 'storefront', dnsSwitch: 'arc-routing-control', ok: true, findings: [] });
+    expect(
+      audit.calls
+        .filter((call: { step: string; region: string }) => call.step === 'Detect (prober)')
+        .map((call: { region: string }) => call.region),
+    ).toEqual(['us-west-2', 'us-west-2', 'us-west-2', 'us-west-2']);
   });
 
   it('returns 1 with one line naming the file when the plan file does not exist', () => {

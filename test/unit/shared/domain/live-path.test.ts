@@ -33,15 +33,56 @@ describe('auditPlan', () => {
     });
   });
 
-  it('flags only detection when the plan switches DNS with ARC routing controls', () => {
+  it('flags only detection when the plan switches DNS with ARC routing controls but has no prober', () => {
+    // Prepare
+    const plan = arcPlan();
+    const { prober: _prober, ...trigger } = plan.trigger;
+
     // Act
-    const audit = auditPlan(arcPlan());
+    const audit = auditPlan({ ...plan, trigger });
 
     // Assess
     expect(named(audit)).toEqual([
       'Detect: HealthCheckStatus alarm',
       'Detect: forward the alarm event to the standby region',
     ]);
+    expect(audit.findings[0]?.alternative).toContain('trigger.prober');
+  });
+
+  it("flags nothing when the ARC plan's standby prober detects alone, and lists the prober's calls in the standby region", () => {
+    // Act
+    const audit = auditPlan(arcPlan());
+
+    // Assess
+    expect(named(audit)).toEqual([]);
+    expect(audit.calls.filter((call) => call.step === 'Detect (prober)')).toEqual(
+      [
+        'invoke probe-primary on its schedule',
+        'PutMetricData',
+        'PrimaryReachable alarm',
+        'alarm state change to on-health-alarm',
+      ].map((operation) =>
+        expect.objectContaining({ operation, region: 'us-west-2', plane: 'data', dependsOn: 'us-west-2' }),
+      ),
+    );
+  });
+
+  it('flags the Route 53 alarm again when a quorum needs more than the prober', () => {
+    // Prepare
+    const plan = arcPlan();
+
+    // Act
+    const audit = auditPlan({ ...plan, trigger: { ...plan.trigger, quorum: 2 } });
+
+    // Assess
+    expect(named(audit)).toContain('Detect: HealthCheckStatus alarm');
+  });
+
+  it('lists the ARC calls in the standby region with the other endpoints as fallbacks', () => {
+    // Act
+    const audit = auditPlan(arcPlan());
+
+    // Assess
     expect(audit.calls.filter((call) => call.service === 'route53')).toEqual([]);
     expect(audit.calls.find((call) => call.operation === 'UpdateRoutingControlStates')).toMatchObject({
       region: 'us-west-2',
