@@ -306,19 +306,27 @@ const restoreTestPlans = (plans) => plans.filter((plan) => plan.backups.restoreT
  * state machine. One list: the resources below are named from it, and readiness is told it (WIRING_SCHEDULES) and
  * may read exactly it (scheduler:GetSchedule).
  */
-const wiringSchedules = (plans) =>
-  plans.flatMap((plan) => [
-    {
-      name: `\${AWS::StackName}-readiness-${plan.app}`,
-      // A string, not GetAtt: the readiness function's own environment names it (no circular reference).
-      target: sub(
-        `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${AWS::StackName}-readiness`,
-      ),
-    },
+const functionArn = (name) =>
+  sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${AWS::StackName}-${name}`);
+const wiringSchedules = (plans) => [
+  ...plans.flatMap((plan) => [
+    // A string, not GetAtt: the readiness function's own environment names it (no circular reference).
+    { name: `\${AWS::StackName}-readiness-${plan.app}`, target: functionArn('readiness') },
     ...(plan.backups.restoreTest
       ? [{ name: `\${AWS::StackName}-restore-test-${plan.app}`, target: { Ref: 'RestoreTestStateMachine' } }]
       : []),
-  ]);
+    ...(plan.trigger.prober
+      ? [
+          {
+            name: `\${AWS::StackName}-prober-${plan.app}`,
+            target: { 'Fn::GetAtt': ['ProbeDashprimaryLambdaFunction', 'Arn'] },
+          },
+        ]
+      : []),
+  ]),
+  // The fence retry (serverless.yml FenceRetrySchedule): one for the stack.
+  { name: `\${AWS::StackName}-fence-retry`, target: { 'Fn::GetAtt': ['StartDashfenceLambdaFunction', 'Arn'] } },
+];
 /** Identifiers of Switchback's throwaways (shared/domain/restore-test.ts RESTORE_PREFIX): the only ones restore roles touch. */
 const RESTORE_PREFIX = 'sbrt-';
 const restoreArns = (plans, type) =>
@@ -947,6 +955,7 @@ module.exports = {
       resources[`ProberSchedule${id}`] = {
         Type: 'AWS::Scheduler::Schedule',
         Properties: {
+          Name: sub(wiringSchedules([plan]).find((schedule) => schedule.name.endsWith(`-prober-${plan.app}`)).name),
           Description: `Switchback standby prober of plan ${plan.app}'s primary (${plan.regions.primary})`,
           ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
           FlexibleTimeWindow: { Mode: 'OFF' },

@@ -26,6 +26,7 @@ import type { Pluggable } from '@smithy/types';
 import { CLIENT_TIMEOUTS, type TimedService } from '../shared/aws/clients';
 import { SWITCH_METRIC } from '../shared/domain/dns-switch';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
+import { invokedFunction } from './local-runner';
 import { ROUTE53_CONTROL_REGION } from './models/route53';
 import type { OutageService, World } from './world';
 
@@ -617,7 +618,14 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
           const region =
             client === 'Route53Client' ? ROUTE53_CONTROL_REGION : regionOfContext(context as SmithyContext);
           if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
-          world.calls.push({ atMs: world.clock.now(), client, operation: operationName, region });
+          const fn = invokedFunction();
+          world.calls.push({
+            atMs: world.clock.now(),
+            client,
+            operation: operationName,
+            region,
+            ...(fn ? { fn } : {}),
+          });
           const requestId = world.random.uuidAt('request', requests++);
           const mutating = MUTATING[operationName];
           const record = (outcome: string) =>

@@ -173,7 +173,21 @@ export interface SimCall {
   operation: string;
   /** The region the call went to (us-east-1 for Route 53's API). */
   region: string;
+  /** The function that made it (undefined: the drill itself, or a rule/alarm model outside any function). */
+  fn?: string;
 }
+
+/**
+ * The fence runbook's functions: the failover starts it after recovery (its last step), and the fence retry on a
+ * schedule; nothing of the recovery waits on them (shared/domain/live-path.ts lists them `afterRecovery`).
+ */
+const AFTER_RECOVERY_FUNCTIONS = new Set([
+  'start-fence',
+  'assess-fence',
+  'fence-database',
+  'fence-record',
+  'record-fence',
+]);
 
 /** Step Functions as the drill runner provides it; the SDK plugin delegates SFN commands here. */
 export interface SimStepFunctions {
@@ -391,9 +405,12 @@ export class World {
   readonly calls: SimCall[] = [];
   /** How many of `calls` the drill's own preflight made before the scenario began (a readiness-like look, not the live path). */
   preflightCalls = 0;
-  /** The calls of the scenario itself, after the drill's preflight: the product's live path and its detection. */
+  /**
+   * The calls of the scenario itself, after the drill's preflight: the product's live path and its detection, not
+   * the fence runbook that the failover starts once it recovered (it reaches for the failed region on purpose).
+   */
   get liveCalls(): SimCall[] {
-    return this.calls.slice(this.preflightCalls);
+    return this.calls.slice(this.preflightCalls).filter((call) => !AFTER_RECOVERY_FUNCTIONS.has(call.fn ?? ''));
   }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel();

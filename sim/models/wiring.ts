@@ -19,23 +19,29 @@ const stateMachineArn = (region: string, account: string, runbook: string) =>
 
 /**
  * The schedules of the drill's deployment for `plans`, named and targeted as scripts/plan-resources.js names them:
- * per plan its readiness schedule (the readiness function) and, with backups.restoreTest, its restore test.
+ * per plan its readiness schedule (the readiness function), with backups.restoreTest its restore test, with
+ * trigger.prober its prober; and the stack's fence retry.
  */
-const simSchedules = (region: string, account: string, plans: readonly Plan[]): ScheduleTarget[] =>
-  plans.flatMap((plan) => [
-    {
-      name: `${PREFIX}-readiness-${plan.app}`,
-      targetArn: `arn:aws:lambda:${region}:${account}:function:${PREFIX}-readiness`,
-    },
-    ...(plan.backups.restoreTest
-      ? [{ name: `${PREFIX}-restore-test-${plan.app}`, targetArn: stateMachineArn(region, account, 'restore-test') }]
-      : []),
-  ]);
+const simSchedules = (region: string, account: string, plans: readonly Plan[]): ScheduleTarget[] => {
+  const functionArn = (name: string) => `arn:aws:lambda:${region}:${account}:function:${PREFIX}-${name}`;
+  return [
+    ...plans.flatMap((plan) => [
+      { name: `${PREFIX}-readiness-${plan.app}`, targetArn: functionArn('readiness') },
+      ...(plan.backups.restoreTest
+        ? [{ name: `${PREFIX}-restore-test-${plan.app}`, targetArn: stateMachineArn(region, account, 'restore-test') }]
+        : []),
+      ...(plan.trigger.prober
+        ? [{ name: `${PREFIX}-prober-${plan.app}`, targetArn: functionArn('probe-primary') }]
+        : []),
+    ]),
+    { name: `${PREFIX}-fence-retry`, targetArn: functionArn('start-fence') },
+  ];
+};
 
 /** The wiring of the drill's deployment of `plans` in `region`: the names the readiness function is given. */
 export const simWiringTargets = (region: string, account: string, plans: readonly Plan[] = []): WiringTargets => ({
   rules: [`${PREFIX}-on-health-alarm-rule-1`, `${PREFIX}-on-run-failed-rule-1`, `${PREFIX}|${PREFIX}-notify-rule-1`],
-  stateMachineArns: ['failover', 'fence', 'reprotect', 'failback', 'restore-test'].map((runbook) =>
+  stateMachineArns: ['failover', 'fence', 'reprotect', 'failback', 'game-day', 'restore-test'].map((runbook) =>
     stateMachineArn(region, account, runbook),
   ),
   deadLetterQueueUrls: [`https://sqs.${region}.amazonaws.com/${account}/${PREFIX}-dlq`],

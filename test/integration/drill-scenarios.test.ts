@@ -333,7 +333,13 @@ describe('runDrill', () => {
     // Assess
     // The fence pointed the old region's records at the maintenance target; the failback gave them their own values
     // back as they became PRIMARY again: DNS answers the primary region, not the maintenance page.
-    expect(report.topology.after.dnsFences?.map((fence) => fence.region)).toEqual(['us-east-1', 'us-east-1']);
+    // The game day's second fence (after the failback) kept the now-standby us-west-2 records out of DNS the same way.
+    expect(report.topology.after.dnsFences?.map((fence) => fence.region)).toEqual([
+      'us-east-1',
+      'us-east-1',
+      'us-west-2',
+      'us-west-2',
+    ]);
     for (const name of ['api.orders.example.com', 'checkout.orders.example.com']) {
       expect(world.resolve(name)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
     }
