@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { CloudWatchAlarms } from '../shared/aws/alarms';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { IamPolicySimulator } from '../shared/aws/iam-simulator';
@@ -17,9 +16,12 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type RecordReadinessDeps, recordReadiness } from '../shared/usecases/record-readiness';
+import * as z from '../shared/zod';
 
 /** The input each plan's EventBridge Scheduler schedule sends (serverless.yml, scripts/plan-resources.js). */
-const readinessEventSchema = z.looseObject({ plan: z.string().min(1, { error: 'expected the plan name' }) });
+const readinessEventSchema = z.looseObject({
+  plan: z.string().check(z.minLength(1, { error: 'expected the plan name' })),
+});
 
 let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
 // Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
