@@ -18,6 +18,8 @@ export const BASELINE_CLIENTS: Readonly<Record<string, { imports: string; constr
     construct: 'DynamoDBDocumentClient.from(new DynamoDBClient({}))',
   },
   '@aws-sdk/client-eventbridge': { imports: 'EventBridgeClient', construct: 'new EventBridgeClient({})' },
+  '@aws-sdk/client-iam': { imports: 'IAMClient', construct: 'new IAMClient({})' },
+  '@aws-sdk/client-lambda': { imports: 'LambdaClient', construct: 'new LambdaClient({})' },
   '@aws-sdk/client-rds': { imports: 'RDSClient', construct: 'new RDSClient({})' },
   '@aws-sdk/client-route-53': { imports: 'Route53Client', construct: 'new Route53Client({})' },
   '@aws-sdk/client-route53-recovery-cluster': {
@@ -26,6 +28,7 @@ export const BASELINE_CLIENTS: Readonly<Record<string, { imports: string; constr
   },
   '@aws-sdk/client-secrets-manager': { imports: 'SecretsManagerClient', construct: 'new SecretsManagerClient({})' },
   '@aws-sdk/client-sfn': { imports: 'SFNClient', construct: 'new SFNClient({})' },
+  '@aws-sdk/client-sqs': { imports: 'SQSClient', construct: 'new SQSClient({})' },
   '@aws-sdk/client-ssm': { imports: 'SSMClient', construct: 'new SSMClient({})' },
   '@aws-sdk/client-sts': { imports: 'STSClient', construct: 'new STSClient({})' },
 };

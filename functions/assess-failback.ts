@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
@@ -12,11 +11,16 @@ import {
   type AssessFailbackResult,
   assessFailback,
 } from '../shared/usecases/failback/assess-failback';
+import * as z from '../shared/zod';
 
 /** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
 const eventSchema = z.object({
   input: z.unknown(),
-  execution: z.object({ arn: z.string().min(1), name: z.string().min(1), startTime: z.string().optional() }),
+  execution: z.object({
+    arn: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
+    startTime: z.optional(z.string()),
+  }),
 });
 
 let adapters: Omit<AssessFailbackDeps, 'plans'> | undefined;

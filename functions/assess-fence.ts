@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
@@ -8,11 +7,16 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type AssessFenceDeps, type AssessFenceResult, assessFence } from '../shared/usecases/fence/assess-fence';
+import * as z from '../shared/zod';
 
 /** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
 const eventSchema = z.object({
   input: z.unknown(),
-  execution: z.object({ arn: z.string().min(1), name: z.string().min(1), startTime: z.string().optional() }),
+  execution: z.object({
+    arn: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
+    startTime: z.optional(z.string()),
+  }),
 });
 
 let adapters: Omit<AssessFenceDeps, 'plans'> | undefined;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
@@ -12,6 +11,7 @@ import {
   type AssessGameDayResult,
   assessGameDay,
 } from '../shared/usecases/game-day/assess-game-day';
+import * as z from '../shared/zod';
 
 /** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
 const eventSchema = z.object({

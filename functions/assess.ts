@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
@@ -11,15 +10,20 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type AssessFailoverDeps, type AssessResult, assessFailover } from '../shared/usecases/assess-failover';
+import * as z from '../shared/zod';
 
 /**
  * The task's envelope, set by the ASL: "Assess Failover" passes the execution input, "Reassess Failover" the run
  * and the preflight's wait bound; the runbook input and the run are validated by the use case.
  */
 const assessEventSchema = z.object({
-  input: z.unknown().optional(),
-  execution: z.object({ arn: z.string().min(1), name: z.string().min(1), startTime: z.string().optional() }),
-  resume: z.object({ run: z.unknown(), waitUntil: z.iso.datetime().optional() }).optional(),
+  input: z.optional(z.unknown()),
+  execution: z.object({
+    arn: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
+    startTime: z.optional(z.string()),
+  }),
+  resume: z.optional(z.object({ run: z.unknown(), waitUntil: z.optional(z.iso.datetime()) })),
 });
 
 let adapters: Omit<AssessFailoverDeps, 'plans'> | undefined;

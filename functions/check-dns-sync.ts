@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { Route53Adapter } from '../shared/aws/route53';
 import { CloudWatchSwitchAlarm } from '../shared/aws/switch-alarm';
@@ -8,6 +7,7 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type CheckDnsSyncDeps, checkDnsSync } from '../shared/usecases/check-dns-sync';
 import { dnsResultSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Check DNS Sync" payload: the run and the previous DnsResult. */
 const eventSchema = z.object({ run: runContextSchema, dns: dnsResultSchema });

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
@@ -10,12 +9,13 @@ import { plans } from '../shared/runtime/plans';
 import { type CheckFailbackLagDeps, checkFailbackLag } from '../shared/usecases/failback/check-failback-lag';
 import { failbackTargetSchema } from '../shared/usecases/failback/step-inputs';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Check Failback Lag" payload: the run, the targets and, after a Wait, the previous check's bound. */
 const eventSchema = z.object({
   run: runContextSchema,
   targets: z.array(failbackTargetSchema),
-  previous: z.looseObject({ waitUntil: z.string(), checks: z.number().int().nonnegative() }).nullish(),
+  previous: z.nullish(z.looseObject({ waitUntil: z.string(), checks: z.number().check(z.int(), z.nonnegative()) })),
 });
 
 let adapters: Omit<CheckFailbackLagDeps, 'plans'> | undefined;

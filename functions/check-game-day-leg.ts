@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import type { GameDayLeg } from '../shared/domain/game-day';
@@ -13,6 +12,7 @@ import {
 } from '../shared/usecases/game-day/check-game-day-leg';
 import { legSchema } from '../shared/usecases/game-day/step-inputs';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const eventSchema = z.object({ run: runContextSchema, leg: legSchema });
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { PromotionsProgress } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
@@ -7,11 +6,12 @@ import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type CheckPromotionDeps, checkPromotions } from '../shared/usecases/check-promotion';
 import { parseStepInput, promotionResultSchema, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Check Promotions" payload: the run and every database's previous PromotionResult. */
 const eventSchema = z.object({
   run: runContextSchema,
-  promotions: z.array(promotionResultSchema).min(1),
+  promotions: z.array(promotionResultSchema).check(z.minLength(1)),
 });
 
 let deps: CheckPromotionDeps | undefined;

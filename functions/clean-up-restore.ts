@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { cleanUpRestore } from '../shared/usecases/restore-test/clean-up-restore';
 import { restoreTestDatabaseSchema, restoreTestRunSchema } from '../shared/usecases/restore-test/context';
 import { defaultRestoreDeps } from '../shared/usecases/restore-test/deps';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const eventSchema = z.object({ run: restoreTestRunSchema, database: restoreTestDatabaseSchema });
 

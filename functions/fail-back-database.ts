@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -10,13 +9,14 @@ import { logger } from '../shared/runtime/logger';
 import { type FailBackDatabaseDeps, failBackDatabase } from '../shared/usecases/failback/fail-back-database';
 import { failbackResultSchema, failbackTargetSchema } from '../shared/usecases/failback/step-inputs';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Fail Back Database" payload: the run, one target, the lag readings and, after a Wait, the previous check. */
 const eventSchema = z.object({
   run: runContextSchema,
   target: failbackTargetSchema,
-  readings: z.array(z.looseObject({ databaseId: z.string(), lagSeconds: z.number().nullable() })),
-  previous: failbackResultSchema.optional(),
+  readings: z.array(z.looseObject({ databaseId: z.string(), lagSeconds: z.nullable(z.number()) })),
+  previous: z.optional(failbackResultSchema),
 });
 
 let deps: FailBackDatabaseDeps | undefined;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -9,28 +8,29 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type FenceDatabaseDeps, fenceDatabase } from '../shared/usecases/fence/fence-database';
 import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
-const copySchema = z.object({ region: z.string().min(1), identifier: z.string().min(1) });
+const copySchema = z.object({ region: z.string().check(z.minLength(1)), identifier: z.string().check(z.minLength(1)) });
 const targetSchema: z.ZodType<FenceTarget> = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind: z.enum(['rds-read-replica', 'aurora-global']),
   oldPrimary: copySchema,
   writer: copySchema,
-  globalCluster: z.string().optional(),
+  globalCluster: z.optional(z.string()),
 });
 const previousSchema = z.looseObject({
   databaseId: z.string(),
   state: z.enum(['fenced', 'rejoined', 'unreachable', 'unknown']),
   done: z.boolean(),
   pollSeconds: z.number(),
-  checks: z.number().int().nonnegative(),
+  checks: z.number().check(z.int(), z.nonnegative()),
   detail: z.string(),
   checkedAt: z.string(),
-  verifiedAt: z.string().optional(),
+  verifiedAt: z.optional(z.string()),
   actions: z.array(actionRecordSchema),
 });
 /** The "Fence Database" payload: the run, one target and, after a Wait, the previous check. */
-const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: previousSchema.optional() });
+const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: z.optional(previousSchema) });
 
 let deps: FenceDatabaseDeps | undefined;
 const defaultDeps = (): FenceDatabaseDeps => {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
@@ -8,6 +7,7 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type FenceRecordDeps, fenceRecord } from '../shared/usecases/fence/fence-record';
 import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const targetSchema = z.looseObject({

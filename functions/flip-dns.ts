@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -14,6 +13,7 @@ import { plans } from '../shared/runtime/plans';
 import { checkDnsSwitch, type DnsSwitchCheck } from '../shared/usecases/check-dns-switch';
 import { type FlipDnsDeps, flipDns } from '../shared/usecases/flip-dns';
 import { parseStepInput, promotionResultSchema, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /**
  * Two payloads, one per state, so that the reads before the promotion and the switch after it run with the same

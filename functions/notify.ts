@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { secretsManagerClient, ssmClient } from '../shared/aws/clients';
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { ReadinessChange } from '../shared/domain/readiness';
@@ -17,15 +16,16 @@ import { notifyReadiness } from '../shared/usecases/notify-readiness';
 import { notifyRestoreTestFailed } from '../shared/usecases/restore-test/notify-restore-test';
 import { RESTORE_TEST_DETAIL_TYPES } from '../shared/usecases/restore-test/record-restore-test';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The fields of a restore test's record that its Slack message reads (record-restore-test writes them all). */
 const restoreTestEventSchema = z.object({
   detail: z.looseObject({
-    plan: z.string().min(1),
-    testId: z.string().min(1),
-    databaseId: z.string().min(1),
-    region: z.string().min(1),
-    identifier: z.string().min(1),
+    plan: z.string().check(z.minLength(1)),
+    testId: z.string().check(z.minLength(1)),
+    databaseId: z.string().check(z.minLength(1)),
+    region: z.string().check(z.minLength(1)),
+    identifier: z.string().check(z.minLength(1)),
     validation: z.looseObject({}),
   }),
 });

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
@@ -13,21 +12,22 @@ import {
   type RunFailureResult,
   recordRunFailure,
 } from '../shared/usecases/record-run-failure';
+import * as z from '../shared/zod';
 
 /** EventBridge "Step Functions Execution Status Change" for a stopped execution. */
 const executionStoppedEventSchema = z.object({
   source: z.literal('aws.states'),
   'detail-type': z.literal('Step Functions Execution Status Change'),
-  time: z.string().min(1),
+  time: z.string().check(z.minLength(1)),
   detail: z.object({
-    executionArn: z.string().min(1),
-    name: z.string().min(1),
+    executionArn: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
     status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
-    input: z.string().nullish(),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
-    startDate: z.number().nullish(),
-    stopDate: z.number().nullish(),
+    input: z.nullish(z.string()),
+    error: z.nullish(z.string()),
+    cause: z.nullish(z.string()),
+    startDate: z.nullish(z.number()),
+    stopDate: z.nullish(z.number()),
   }),
 });
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { InvalidRunInputError } from '../shared/errors';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
@@ -7,16 +6,17 @@ import { plans } from '../shared/runtime/plans';
 import { defaultRestoreDeps } from '../shared/usecases/restore-test/deps';
 import { beginRestoreTest } from '../shared/usecases/restore-test/plan-restore-test';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The runbook input (README, "Runbook input") plus the execution name, which is the test id. */
 const eventSchema = z.object({
   input: z.object({
-    plan: z.string({ error: 'expected the plan name' }).min(1),
+    plan: z.string({ error: 'expected the plan name' }).check(z.minLength(1)),
     action: z.literal('restore-test', { error: 'expected action "restore-test"' }),
-    database: z.string().min(1).optional(),
-    requestedBy: z.string().min(1).default('schedule'),
+    database: z.optional(z.string().check(z.minLength(1))),
+    requestedBy: z._default(z.string().check(z.minLength(1)), 'schedule'),
   }),
-  testId: z.string().min(1),
+  testId: z.string().check(z.minLength(1)),
 });
 
 /** "Plan Restore Tests": which databases, the test id, its start and deadline; then sweep earlier leftovers. */

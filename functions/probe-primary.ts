@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { FetchHealthEndpoints } from '../shared/aws/health-endpoint';
 import { CloudWatchProberMetrics } from '../shared/aws/prober-metrics';
 import { MalformedEventError } from '../shared/errors';
@@ -8,6 +7,7 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type ProbeOutcome, type ProbePrimaryDeps, probePrimary } from '../shared/usecases/probe-primary';
+import * as z from '../shared/zod';
 
 /** The input each plan's prober schedule sends (scripts/plan-resources.js proberResources). */
 const probeEventSchema = z.looseObject({ plan: z.string().check(z.minLength(1, { error: 'expected the plan name' })) });

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -15,12 +14,13 @@ import {
   parseStepInput,
   runContextSchema,
 } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Start Promotion" payload: the run and one item of the assessment's databases. */
 const eventSchema = z.object({
   run: runContextSchema,
   database: databaseAssessmentSchema,
-  approval: approvalAnswerSchema.nullish(),
+  approval: z.nullish(approvalAnswerSchema),
 });
 
 let deps: PromotionDeps | undefined;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
@@ -12,9 +11,12 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type RecordReadinessDeps, recordReadiness } from '../shared/usecases/record-readiness';
+import * as z from '../shared/zod';
 
 /** The input each plan's EventBridge Scheduler schedule sends (serverless.yml, scripts/plan-resources.js). */
-const readinessEventSchema = z.looseObject({ plan: z.string().min(1, { error: 'expected the plan name' }) });
+const readinessEventSchema = z.looseObject({
+  plan: z.string().check(z.minLength(1, { error: 'expected the plan name' })),
+});
 
 /** Built once per process: the same readings as `switchback readiness` (shared/aws/readiness-adapters.ts). */
 const buildAdapters = (): Omit<RecordReadinessDeps, 'plans'> => {

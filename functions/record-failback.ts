@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { systemClock } from '../shared/runtime/clock';
@@ -13,6 +12,7 @@ import {
 } from '../shared/usecases/failback/record-failback';
 import { failbackResultSchema } from '../shared/usecases/failback/step-inputs';
 import { dnsResultSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Record Failback" payload: the run, its assessment, the outcome and what each step returned. */
 const eventSchema = z.object({
@@ -24,12 +24,12 @@ const eventSchema = z.object({
     findings: z.array(z.looseObject({})),
     decidedAt: z.string(),
   }),
-  pause: z.looseObject({ actions: z.array(z.looseObject({})) }).nullish(),
-  lag: z.looseObject({ checkedAt: z.string(), findings: z.array(z.looseObject({})) }).nullish(),
-  results: z.array(failbackResultSchema).nullish(),
-  dns: dnsResultSchema.nullish(),
-  verification: z.looseObject({ startedAt: z.string(), endedAt: z.string() }).nullish(),
-  resume: z.looseObject({ actions: z.array(z.looseObject({})) }).nullish(),
+  pause: z.nullish(z.looseObject({ actions: z.array(z.looseObject({})) })),
+  lag: z.nullish(z.looseObject({ checkedAt: z.string(), findings: z.array(z.looseObject({})) })),
+  results: z.nullish(z.array(failbackResultSchema)),
+  dns: z.nullish(dnsResultSchema),
+  verification: z.nullish(z.looseObject({ startedAt: z.string(), endedAt: z.string() })),
+  resume: z.nullish(z.looseObject({ actions: z.array(z.looseObject({})) })),
 });
 
 let adapters: Omit<RecordFailbackDeps, 'plans'> | undefined;

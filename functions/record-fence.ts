@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { systemClock } from '../shared/runtime/clock';
@@ -13,6 +12,7 @@ import {
   recordFence,
 } from '../shared/usecases/fence/record-fence';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Record Fence" payload: the run, its assessment and one result per target. */
 const eventSchema = z.object({
@@ -22,7 +22,7 @@ const eventSchema = z.object({
     reasons: z.array(z.string()),
     decidedAt: z.string(),
   }),
-  results: z.array(z.looseObject({ databaseId: z.string(), state: z.string() })).optional(),
+  results: z.optional(z.array(z.looseObject({ databaseId: z.string(), state: z.string() }))),
   recordResults: z.optional(z.array(z.looseObject({ key: z.string(), state: z.string() }))),
 });
 

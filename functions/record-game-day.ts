@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { systemClock } from '../shared/runtime/clock';
@@ -11,6 +10,7 @@ import {
   recordGameDay,
 } from '../shared/usecases/game-day/record-game-day';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Record Game Day" payload: the run and its assessment (the legs' records are read from the ledger). */
 const eventSchema = z.object({

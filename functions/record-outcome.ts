@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
@@ -15,22 +14,25 @@ import {
   type RecordOutcomeResult,
   recordOutcome,
 } from '../shared/usecases/record-outcome';
+import * as z from '../shared/zod';
 
 /** The ASL builds this payload from earlier results; the check is for the fields the record cannot do without. */
 const recordOutcomeEventSchema = z.looseObject({
   run: z.looseObject({
-    incidentId: z.string().min(1),
-    plan: z.string().min(1),
+    incidentId: z.string().check(z.minLength(1)),
+    plan: z.string().check(z.minLength(1)),
     impactStartedAt: z.string(),
     startedAt: z.string(),
   }),
   assessment: z.looseObject({ decision: z.string(), reasons: z.array(z.string()), warnings: z.array(z.string()) }),
   outcome: z.enum(RECORDED_OUTCOMES, { error: `expected one of: ${RECORDED_OUTCOMES.join(', ')}` }),
-  promotions: z.array(z.looseObject({ actions: z.array(z.unknown()) })).optional(),
-  dns: z.looseObject({ actions: z.array(z.unknown()) }).optional(),
-  verification: z.looseObject({ startedAt: z.string(), endedAt: z.string(), warnings: z.array(z.string()) }).optional(),
+  promotions: z.optional(z.array(z.looseObject({ actions: z.array(z.unknown()) }))),
+  dns: z.optional(z.looseObject({ actions: z.array(z.unknown()) })),
+  verification: z.optional(
+    z.looseObject({ startedAt: z.string(), endedAt: z.string(), warnings: z.array(z.string()) }),
+  ),
   // null when no approval was asked (Assess seeds `$.approval` so that Record Recovery can always pass it).
-  approval: z.looseObject({ approved: z.boolean() }).nullish(),
+  approval: z.nullish(z.looseObject({ approved: z.boolean() })),
 });
 
 let adapters: Omit<RecordOutcomeDeps, 'plans'> | undefined;

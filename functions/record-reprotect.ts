@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { ReprotectResult } from '../shared/domain/reprotect';
@@ -13,6 +12,7 @@ import {
   recordReprotect,
 } from '../shared/usecases/reprotect/record-reprotect';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Record Reprotect" payload: the run, its assessment and one result per target. */
 const eventSchema = z.object({
@@ -23,7 +23,7 @@ const eventSchema = z.object({
     decidedAt: z.string(),
     findings: z.array(z.looseObject({ check: z.string(), resource: z.string() })),
   }),
-  results: z.array(z.looseObject({ databaseId: z.string(), state: z.string() })).optional(),
+  results: z.optional(z.array(z.looseObject({ databaseId: z.string(), state: z.string() }))),
 });
 
 let adapters: Omit<RecordReprotectDeps, 'plans'> | undefined;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
@@ -13,15 +12,16 @@ import {
 import { defaultRecordDeps } from '../shared/usecases/restore-test/deps';
 import { recordRestoreTest } from '../shared/usecases/restore-test/record-restore-test';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const eventSchema = z.object({
   run: restoreTestRunSchema,
   database: restoreTestDatabaseSchema,
   // As the state machine keeps each step's result: $.restore.state, $.validation.result, $.cleanup.result.
-  restore: z.object({ state: restoreStateSchema }).optional(),
-  validation: z.object({ result: validationResultSchema }).optional(),
-  cleanup: z.object({ result: cleanupResultSchema }).optional(),
-  error: caughtErrorSchema.optional(),
+  restore: z.optional(z.object({ state: restoreStateSchema })),
+  validation: z.optional(z.object({ result: validationResultSchema })),
+  cleanup: z.optional(z.object({ result: cleanupResultSchema })),
+  error: z.optional(caughtErrorSchema),
 });
 
 /** "Record Restore Test": the evidence of one database's test into the ledger, metrics and an event. */

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { RunContext } from '../shared/domain/run';
 import { MalformedEventError } from '../shared/errors';
@@ -6,9 +5,14 @@ import { toFieldIssues } from '../shared/plan/validate';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type ReleaseLockDeps, releaseLock } from '../shared/usecases/release-lock';
+import * as z from '../shared/zod';
 
 const releaseLockEventSchema = z.object({
-  run: z.looseObject({ incidentId: z.string().min(1), plan: z.string().min(1), epoch: z.number() }),
+  run: z.looseObject({
+    incidentId: z.string().check(z.minLength(1)),
+    plan: z.string().check(z.minLength(1)),
+    epoch: z.number(),
+  }),
 });
 
 let deps: ReleaseLockDeps | undefined;

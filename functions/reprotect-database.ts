@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
@@ -10,41 +9,42 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type ReprotectDatabaseDeps, reprotectDatabase } from '../shared/usecases/reprotect/reprotect-database';
 import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
-const copySchema = z.object({ region: z.string().min(1), identifier: z.string().min(1) });
+const copySchema = z.object({ region: z.string().check(z.minLength(1)), identifier: z.string().check(z.minLength(1)) });
 const targetSchema: z.ZodType<ReprotectTarget> = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind: z.enum(['rds-read-replica', 'aurora-global']),
   writer: copySchema,
   oldPrimary: copySchema,
-  region: z.string().min(1),
+  region: z.string().check(z.minLength(1)),
   names: z.looseObject({
-    standby: z.string().min(1),
-    clusterInstance: z.string().min(1).optional(),
-    snapshot: z.string().min(1),
-    finalSnapshot: z.string().min(1),
+    standby: z.string().check(z.minLength(1)),
+    clusterInstance: z.optional(z.string().check(z.minLength(1))),
+    snapshot: z.string().check(z.minLength(1)),
+    finalSnapshot: z.string().check(z.minLength(1)),
   }),
-  globalCluster: z.string().optional(),
+  globalCluster: z.optional(z.string()),
   path: z.enum(['rds-replica', 'aurora-rejoined', 'aurora-new-secondary']),
-  kmsKeyId: z.string().optional(),
-  instanceClass: z.string().optional(),
+  kmsKeyId: z.optional(z.string()),
+  instanceClass: z.optional(z.string()),
   deleteOldPrimary: z.boolean(),
-  maxLagSeconds: z.number().nonnegative(),
+  maxLagSeconds: z.number().check(z.nonnegative()),
 });
 const previousSchema = z.looseObject({
   databaseId: z.string(),
   state: z.enum(['protected', 'planned', 'waiting', 'timed-out']),
   done: z.boolean(),
   pollSeconds: z.number(),
-  checks: z.number().int().nonnegative(),
+  checks: z.number().check(z.int(), z.nonnegative()),
   startedAt: z.string(),
   checkedAt: z.string(),
   detail: z.string(),
-  snapshot: z.string().optional(),
+  snapshot: z.optional(z.string()),
   actions: z.array(actionRecordSchema),
 });
 /** The "Reprotect Database" payload: the run, one target and, after a Wait, the previous check. */
-const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: previousSchema.optional() });
+const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: z.optional(previousSchema) });
 
 let deps: ReprotectDatabaseDeps | undefined;
 const defaultDeps = (): ReprotectDatabaseDeps => {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
@@ -12,11 +11,16 @@ import {
   type RequestApprovalEvent,
   requestApproval,
 } from '../shared/usecases/request-approval';
+import * as z from '../shared/zod';
 
 /** The ASL builds this payload from Assess's result; the check is for the fields this step cannot do without. */
 const requestApprovalEventSchema = z.object({
-  taskToken: z.string().min(1),
-  run: z.looseObject({ incidentId: z.string().min(1), plan: z.string().min(1), epoch: z.number() }),
+  taskToken: z.string().check(z.minLength(1)),
+  run: z.looseObject({
+    incidentId: z.string().check(z.minLength(1)),
+    plan: z.string().check(z.minLength(1)),
+    epoch: z.number(),
+  }),
   assessment: z.looseObject({ reasons: z.array(z.string()), approvalTimeoutSeconds: z.number() }),
 });
 

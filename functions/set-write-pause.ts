@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { SsmParameters } from '../shared/aws/parameters';
@@ -12,6 +11,7 @@ import {
   type WritePauseResult,
 } from '../shared/usecases/failback/set-write-pause';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Pause Writes" / "Resume Writes" payload. */
 const eventSchema = z.object({ run: runContextSchema, paused: z.boolean() });

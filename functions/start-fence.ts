@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { systemClock } from '../shared/runtime/clock';
@@ -8,6 +7,7 @@ import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { type StartFenceDeps, type StartFenceOutcome, startFence } from '../shared/usecases/fence/start-fence';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /**
  * Either the failover's last step (`{ run }`: its incident and plan) or the retry schedule's event (anything else:

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import type { GameDayLeg } from '../shared/domain/game-day';
 import { systemClock } from '../shared/runtime/clock';
@@ -12,6 +11,7 @@ import {
 } from '../shared/usecases/game-day/start-game-day-leg';
 import { legSchema } from '../shared/usecases/game-day/step-inputs';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const eventSchema = z.object({ run: runContextSchema, leg: legSchema });
 

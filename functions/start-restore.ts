@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
@@ -6,6 +5,7 @@ import { restoreTestDatabaseSchema, restoreTestRunSchema } from '../shared/useca
 import { defaultRestoreDeps } from '../shared/usecases/restore-test/deps';
 import { startRestore } from '../shared/usecases/restore-test/start-restore';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const eventSchema = z.object({ run: restoreTestRunSchema, database: restoreTestDatabaseSchema });
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { LambdaValidationHook } from '../shared/aws/validation-hook';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
@@ -9,12 +8,13 @@ import {
 } from '../shared/usecases/restore-test/context';
 import { validateRestore } from '../shared/usecases/restore-test/validate-restore';
 import { parseStepInput } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 const eventSchema = z.object({
   run: restoreTestRunSchema,
   database: restoreTestDatabaseSchema,
   restore: restoreStateSchema,
-  validationHook: z.string().min(1),
+  validationHook: z.string().check(z.minLength(1)),
 });
 
 let hook: LambdaValidationHook | undefined;

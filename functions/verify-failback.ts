@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
@@ -11,6 +10,7 @@ import { plans } from '../shared/runtime/plans';
 import { failbackResultSchema } from '../shared/usecases/failback/step-inputs';
 import { type VerifyFailbackDeps, verifyFailback } from '../shared/usecases/failback/verify-failback';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import * as z from '../shared/zod';
 
 /** The "Verify Failback" payload: the run and one result per database. */
 const eventSchema = z.object({ run: runContextSchema, results: z.array(failbackResultSchema) });

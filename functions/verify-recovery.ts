@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
@@ -14,6 +13,7 @@ import {
   runContextSchema,
 } from '../shared/usecases/step-inputs';
 import { type VerifyRecoveryDeps, verifyRecovery } from '../shared/usecases/verify-recovery';
+import * as z from '../shared/zod';
 
 /** The "Verify Recovery" payload: the run, the assessment and the Map's PromotionResults. */
 const eventSchema = z.object({

@@ -345,7 +345,7 @@ const drainNotifications = async (clock: VirtualClock, world: World, graceRealMs
   }
 };
 
-/** Slack's Web API base, as @slack/web-api calls it. */
+/** Slack's Web API base, as the notifier calls it (shared/notify/delivery.ts). */
 const SLACK_WEB_API = 'https://slack.com/api/';
 
 /** Where a drill is, for the wall-clock guard's message. */

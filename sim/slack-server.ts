@@ -72,7 +72,7 @@ export interface SlackServer {
   url: string;
   /** The incoming webhook URL (a secret, like a real one). */
   webhookUrl: string;
-  /** The Web API base for WebClient's `slackApiUrl` (ends with `/api/`). */
+  /** The Web API base for the sender's `slackApiUrl` (ends with `/api/`). */
   apiUrl: string;
   /** The bot token the Web API accepts (a secret). */
   token: string;
@@ -123,7 +123,7 @@ const parseBody = (raw: string, contentType: string | undefined): Record<string,
   }
   const body: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    // WebClient sends objects (blocks) as JSON strings and booleans as "true"/"false" inside the form.
+    // A form-encoded client (Slack's SDK) sends objects (blocks) as JSON strings and booleans as "true"/"false".
     body[key] = /^[[{]/.test(value) ? safeJson(value) : BOOLEAN_FIELDS.has(key) ? value === 'true' : value;
   }
   return body;

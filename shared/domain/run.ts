@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { PreflightFinding } from './preflight';
 import type { SignalState } from './quorum';
 
@@ -55,32 +55,34 @@ export type Trigger =
  * impact time (see `AlarmIncident`).
  */
 export const runInputSchema = z.strictObject({
-  plan: z.string({ error: 'expected the plan name (the "app" of a plan in plans/)' }).min(1),
+  plan: z.string({ error: 'expected the plan name (the "app" of a plan in plans/)' }).check(z.minLength(1)),
   action: z.enum(ACTIONS, { error: `expected one of: ${ACTIONS.join(', ')}` }),
-  mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }).default('live'),
-  reason: z
-    .string({ error: 'expected a short reason, e.g. "game day" or "us-east-1 outage"' })
-    .min(3, { error: 'give a reason of at least 3 characters: it goes into the record and the incident channel' }),
-  requestedBy: z.string({ error: 'expected who asked for this run (a person or a system)' }).min(1),
-  incidentId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'expected letters, digits, "-" or "_" (at most 80)' })
-    .optional(),
-  trigger: z
-    .discriminatedUnion('type', [
+  mode: z._default(z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }), 'live'),
+  reason: z.string({ error: 'expected a short reason, e.g. "game day" or "us-east-1 outage"' }).check(
+    z.minLength(3, {
+      error: 'give a reason of at least 3 characters: it goes into the record and the incident channel',
+    }),
+  ),
+  requestedBy: z.string({ error: 'expected who asked for this run (a person or a system)' }).check(z.minLength(1)),
+  incidentId: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'expected letters, digits, "-" or "_" (at most 80)' })),
+  ),
+  trigger: z._default(
+    z.discriminatedUnion('type', [
       z.strictObject({
         type: z.literal('alarm'),
-        alarmName: z.string().min(1),
-        alarmArn: z.string().optional(),
-        reason: z.string().optional(),
+        alarmName: z.string().check(z.minLength(1)),
+        alarmArn: z.optional(z.string()),
+        reason: z.optional(z.string()),
       }),
       z.strictObject({ type: z.literal('manual') }),
       z.strictObject({
         type: z.literal('automatic'),
         by: z.enum(AUTOMATIC_STARTERS, { error: `expected one of: ${AUTOMATIC_STARTERS.join(', ')}` }),
       }),
-    ])
-    .default({ type: 'manual' }),
+    ]),
+    { type: 'manual' },
+  ),
 });
 export type RunInput = z.output<typeof runInputSchema>;
 
@@ -117,8 +119,8 @@ const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time
  * untouched instead of failing an execution in flight.
  */
 export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
-  incidentId: z.string().min(1),
-  plan: z.string().min(1),
+  incidentId: z.string().check(z.minLength(1)),
+  plan: z.string().check(z.minLength(1)),
   action: z.enum(ACTIONS),
   mode: z.enum(MODES, { error: `expected one of: ${MODES.join(', ')}` }),
   reason: z.string(),
@@ -126,19 +128,19 @@ export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
   trigger: z.discriminatedUnion('type', [
     z.looseObject({
       type: z.literal('alarm'),
-      alarmName: z.string().min(1),
-      alarmArn: z.string().optional(),
-      reason: z.string().optional(),
+      alarmName: z.string().check(z.minLength(1)),
+      alarmArn: z.optional(z.string()),
+      reason: z.optional(z.string()),
       impactStartedAt: isoTime,
     }),
     z.looseObject({ type: z.literal('manual') }),
     z.looseObject({ type: z.literal('automatic'), by: z.enum(AUTOMATIC_STARTERS) }),
   ]),
-  regions: z.looseObject({ primary: z.string().min(1), standby: z.string().min(1) }),
+  regions: z.looseObject({ primary: z.string().check(z.minLength(1)), standby: z.string().check(z.minLength(1)) }),
   impactStartedAt: isoTime,
   startedAt: isoTime,
-  executionArn: z.string().min(1),
-  epoch: z.number().int().nonnegative(),
+  executionArn: z.string().check(z.minLength(1)),
+  epoch: z.number().check(z.int(), z.nonnegative()),
 });
 
 /**

@@ -1,13 +1,3 @@
-import {
-  type FetchFunction,
-  LogLevel,
-  type Logger as SlackLogger,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebClient,
-} from '@slack/web-api';
-import { IncomingWebhook, IncomingWebhookHTTPError } from '@slack/webhook';
 import { NotificationDeliveryError, NotificationRejectedError } from '../errors';
 import type { SlackSettings } from '../plan/schema';
 import type { Log } from '../runtime/logger';
@@ -15,14 +5,16 @@ import type { SlackMessage } from './render';
 
 /**
  * Delivery to Slack, two ways: an incoming webhook (a new message per update) or a bot token (chat.postMessage
- * once, then chat.update and thread replies). Both share one retry policy, bounded in attempts and in total time,
- * because notification must never hold a Lambda (or anything else) long:
+ * once, then chat.update and thread replies). Both are one JSON POST over fetch: @slack/web-api and @slack/webhook
+ * added 76 KiB to the notify bundle (its weight above the SDK floor 211 KiB, over the 150 KiB goal; README,
+ * "Dependencies"), and their own retries, queues and loggers are switched off here anyway. Both share one retry
+ * policy, bounded in attempts and in total time, because notification must never hold a Lambda (or anything else)
+ * long:
  * - 429: wait for Retry-After, if that fits in the time left;
  * - 5xx, timeouts, network errors: exponential backoff with jitter, a few times;
  * - errors that retrying cannot fix (revoked token, unknown channel, removed webhook): NotificationRejectedError
  *   at once, no retry;
  * - out of attempts or time: NotificationDeliveryError, so Lambda's async retries and the DLQ take over.
- * The SDKs' own retries are switched off: they know neither the time left nor this policy.
  * No error or log line made here contains the webhook URL or the token.
  */
 
@@ -118,27 +110,39 @@ interface CallContext {
   timedOut: boolean;
 }
 
+/** Slack answered with an HTTP error status; a webhook's body is Slack's error code. */
+class SlackHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`Slack answered HTTP ${status}`);
+    this.name = 'SlackHttpError';
+  }
+}
+
+/** The Web API answered `{ ok: false, error }` (HTTP 200). */
+class SlackPlatformError extends Error {
+  constructor(readonly code: string) {
+    super(`Slack answered ${code}`);
+    this.name = 'SlackPlatformError';
+  }
+}
+
 const classify = (error: unknown, call: CallContext): Verdict => {
-  if (error instanceof IncomingWebhookHTTPError) {
-    if (error.statusCode === 429) {
+  if (error instanceof SlackHttpError) {
+    if (error.status === 429) {
       return { type: 'wait', ms: (call.retryAfterSeconds ?? 1) * 1000, problem: 'rate limited (429)' };
     }
-    if (error.statusCode >= 500) return { type: 'retry', problem: `HTTP ${error.statusCode}` };
-    return { type: 'final', code: safeCode(error.body, `http_${error.statusCode}`) };
+    if (error.status >= 500) return { type: 'retry', problem: `HTTP ${error.status}` };
+    return { type: 'final', code: safeCode(error.body, `http_${error.status}`) };
   }
-  if (error instanceof WebAPIRateLimitedError) {
-    return { type: 'wait', ms: error.retryAfter * 1000, problem: 'rate limited (429)' };
-  }
-  if (error instanceof WebAPIPlatformError) {
-    const code = safeCode(error.data.error, 'unknown_error');
+  if (error instanceof SlackPlatformError) {
+    const code = safeCode(error.code, 'unknown_error');
     if (code === 'ratelimited') return { type: 'wait', ms: (call.retryAfterSeconds ?? 1) * 1000, problem: code };
     return TRANSIENT_PLATFORM_ERRORS.has(code) ? { type: 'retry', problem: code } : { type: 'final', code };
   }
-  if (error instanceof WebAPIHTTPError) {
-    if (error.statusCode >= 500) return { type: 'retry', problem: `HTTP ${error.statusCode}` };
-    return { type: 'final', code: `http_${error.statusCode}` };
-  }
-  // Request errors (no response): a timeout of ours, a reset connection, DNS. The SDK's message may quote the URL.
+  // Request errors (no response, or one that is not Slack's): a timeout of ours, a reset connection, DNS.
   return { type: 'retry', problem: call.timedOut ? 'timeout' : 'request error' };
 };
 
@@ -153,7 +157,7 @@ export interface SenderOptions {
   deadline?: number;
   /** Random source for the jitter (tests pin it). */
   random?: () => number;
-  /** The Slack Web API base URL (tests and drills point it at a local server). */
+  /** The Slack Web API base URL, ending in `/` (tests and drills point it at a local server). */
   slackApiUrl?: string;
   /** The fetch to use underneath (defaults to the global one). */
   fetch?: typeof globalThis.fetch;
@@ -248,16 +252,10 @@ export interface BotSender {
 
 export type SlackSender = WebhookSender | BotSender;
 
-/** A Slack SDK logger that says nothing: the SDKs' debug lines quote request URLs and bodies. */
-const silentSlackLogger: SlackLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+/** Slack's Web API base. */
+export const SLACK_API_URL = 'https://slack.com/api/';
+
+const JSON_CONTENT = 'application/json; charset=utf-8';
 
 /**
  * Builds the sender for a plan's Slack settings and the secret read for them.
@@ -268,33 +266,43 @@ const silentSlackLogger: SlackLogger = {
 export const createSlackSender = (secret: string, options: SenderOptions): SlackSender => {
   const transport = new Transport(options);
   if (options.settings.delivery === 'webhook') {
-    const webhook = new IncomingWebhook(secret, {
-      fetch: transport.fetch as unknown as FetchFunction,
-      timeout: 0,
-      retryConfig: { retries: 0 },
-    });
-    return {
-      kind: 'webhook',
-      send: async (message) => {
-        await transport.run('webhook post', () => webhook.send({ text: message.text, blocks: message.blocks }));
-      },
+    // Slack answers 200 "ok", or an error status with its error code as the body (incoming webhooks, "Handling errors").
+    const post = async (message: SlackMessage): Promise<void> => {
+      const response = await transport.fetch(secret, {
+        method: 'POST',
+        headers: { 'content-type': JSON_CONTENT },
+        body: JSON.stringify({ text: message.text, blocks: message.blocks }),
+      });
+      const body = await response.text();
+      if (response.status !== 200) throw new SlackHttpError(response.status, body);
     };
+    return { kind: 'webhook', send: (message) => transport.run('webhook post', () => post(message)) };
   }
-  const client = new WebClient(secret, {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    fetch: transport.fetch as unknown as FetchFunction,
-    timeout: 0,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger: silentSlackLogger,
-  });
+  const apiUrl = options.slackApiUrl ?? SLACK_API_URL;
+  // The Web API takes a JSON body with the token as a bearer header; it answers 200 `{ ok, error?, ... }`, or an HTTP
+  // error status (429 with Retry-After, 5xx) (Slack API docs, "Using the Slack Web API").
+  const call = async (method: string, args: Record<string, unknown>): Promise<{ channel?: string; ts?: string }> => {
+    const response = await transport.fetch(`${apiUrl}${method}`, {
+      method: 'POST',
+      headers: { 'content-type': JSON_CONTENT, authorization: `Bearer ${secret}` },
+      body: JSON.stringify(args),
+    });
+    const body = await response.text();
+    if (response.status !== 200) throw new SlackHttpError(response.status, '');
+    const answer = JSON.parse(body) as { ok?: unknown; error?: unknown; channel?: unknown; ts?: unknown };
+    if (answer.ok !== true) throw new SlackPlatformError(typeof answer.error === 'string' ? answer.error : '');
+    return {
+      ...(typeof answer.channel === 'string' ? { channel: answer.channel } : {}),
+      ...(typeof answer.ts === 'string' ? { ts: answer.ts } : {}),
+    };
+  };
   return {
     kind: 'bot',
     post: async (channel, message, thread) => {
       const { text, blocks } = message;
       const result = thread
         ? await transport.run('chat.postMessage (reply)', () =>
-            client.chat.postMessage({
+            call('chat.postMessage', {
               channel,
               text,
               blocks,
@@ -302,13 +310,13 @@ export const createSlackSender = (secret: string, options: SenderOptions): Slack
               reply_broadcast: thread.broadcast ?? false,
             }),
           )
-        : await transport.run('chat.postMessage', () => client.chat.postMessage({ channel, text, blocks }));
+        : await transport.run('chat.postMessage', () => call('chat.postMessage', { channel, text, blocks }));
       if (!result.ts) throw new NotificationDeliveryError('Slack chat.postMessage', 1, 'no ts in the answer');
       return { channel: result.channel ?? channel, ts: result.ts };
     },
     update: async (channel, ts, message) => {
       await transport.run('chat.update', () =>
-        client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
+        call('chat.update', { channel, ts, text: message.text, blocks: message.blocks }),
       );
     },
   };

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import type { ReadinessChange, ReadinessFinding } from '../domain/readiness';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../domain/run';
 import { MalformedEventError } from '../errors';
 import { toFieldIssues } from '../plan/validate';
+import * as z from '../zod';
 import type { SlackMessage } from './render';
 
 /** Findings listed in one message; the rest are counted ("and 3 more"): the readiness report has them all. */
@@ -21,9 +21,9 @@ const readinessChangedSchema = z.looseObject({
   source: z.literal(EVENT_SOURCE),
   'detail-type': z.literal(DETAIL_TYPES.readinessChanged),
   detail: z.looseObject({
-    plan: z.string().min(1),
+    plan: z.string().check(z.minLength(1)),
     at: z.iso.datetime(),
-    wasReady: z.boolean().nullable(),
+    wasReady: z.nullable(z.boolean()),
     ready: z.boolean(),
     appeared: z.array(findingSchema),
     cleared: z.array(findingSchema),

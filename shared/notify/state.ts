@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { describeFinding } from '../domain/preflight';
 import {
   type ApprovalRequestedDetail,
@@ -19,6 +18,7 @@ import {
 import { type FieldIssue, MalformedEventError } from '../errors';
 import { toFieldIssues } from '../plan/validate';
 import { secondsBetween } from '../runtime/clock';
+import * as z from '../zod';
 
 /**
  * The incident as the Slack message shows it, accumulated from Switchback's events. Every event is kept (compact)
@@ -36,23 +36,23 @@ const budgetedSchema = z.looseObject({
   withinBudget: z.boolean(),
 });
 
-const answerSchema = z.looseObject({ approved: z.boolean(), by: z.string(), displayName: z.string().optional() });
+const answerSchema = z.looseObject({ approved: z.boolean(), by: z.string(), displayName: z.optional(z.string()) });
 
 const phaseChangedSchema = z.looseObject({
   run: runContextSchema,
   phase: phaseName,
   status: z.enum(['started', 'succeeded', 'failed']),
   at: isoTime,
-  facts: z.array(z.string()).optional(),
-  lagSeconds: z.number().nullable().optional(),
-  answer: answerSchema.optional(),
+  facts: z.optional(z.array(z.string())),
+  lagSeconds: z.optional(z.nullable(z.number())),
+  answer: z.optional(answerSchema),
 });
 
 const approvalRequestedSchema = z.looseObject({
   run: runContextSchema,
   at: isoTime,
-  reasons: z.array(z.string()).default([]),
-  lagSeconds: z.number().nullable(),
+  reasons: z._default(z.array(z.string()), []),
+  lagSeconds: z.nullable(z.number()),
   rpoBudgetSeconds: z.number(),
   timeoutSeconds: z.number(),
 });
@@ -60,25 +60,26 @@ const approvalRequestedSchema = z.looseObject({
 const runRecordSchema = z.looseObject({
   run: runContextSchema,
   outcome: z.enum(['in-progress', 'recovered', 'failed', 'denied', 'awaiting-approval', 'skipped', 'blocked']),
-  phases: z
-    .array(z.looseObject({ name: phaseName, startedAt: isoTime, endedAt: isoTime, seconds: z.number() }))
-    .default([]),
-  rto: budgetedSchema.optional(),
-  rpo: budgetedSchema.optional(),
-  actions: z.array(z.unknown()).default([]),
-  warnings: z.array(z.string()).default([]),
-  failure: z
-    .looseObject({ phase: z.union([phaseName, z.literal('unknown')]), error: z.string(), cause: z.string() })
-    .optional(),
+  phases: z._default(
+    z.array(z.looseObject({ name: phaseName, startedAt: isoTime, endedAt: isoTime, seconds: z.number() })),
+    [],
+  ),
+  rto: z.optional(budgetedSchema),
+  rpo: z.optional(budgetedSchema),
+  actions: z._default(z.array(z.unknown()), []),
+  warnings: z._default(z.array(z.string()), []),
+  failure: z.optional(
+    z.looseObject({ phase: z.union([phaseName, z.literal('unknown')]), error: z.string(), cause: z.string() }),
+  ),
   /** Only on "Run Blocked": what the preflight found. */
-  findings: z
-    .array(z.looseObject({ resource: z.string(), expected: z.string(), found: z.string(), fix: z.string() }))
-    .optional(),
+  findings: z.optional(
+    z.array(z.looseObject({ resource: z.string(), expected: z.string(), found: z.string(), fix: z.string() })),
+  ),
   endedAt: isoTime,
   /** The answer of the person asked, when one was (a denied run's record says who denied). */
-  approval: answerSchema.nullish(),
+  approval: z.nullish(answerSchema),
   /** Only on "Recovery Failed": how to resume the execution from the failed step. */
-  redrive: z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime }).optional(),
+  redrive: z.optional(z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime })),
 });
 
 /** An EventBridge event from Switchback's own bus rule: source `switchback`, one of its five detail-types. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * The DR plan: one per application, written by the platform team in `plans/<name>.yml`.
@@ -9,22 +9,26 @@ import * as z from 'zod';
 const REGION =
   /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
 
-export const regionSchema = z.string({ error: 'expected an AWS region name such as "us-east-1"' }).regex(REGION, {
-  error: (issue) => `"${String(issue.input)}" is not an AWS region name (expected e.g. "us-east-1")`,
-});
+export const regionSchema = z.string({ error: 'expected an AWS region name such as "us-east-1"' }).check(
+  z.regex(REGION, {
+    error: (issue) => `"${String(issue.input)}" is not an AWS region name (expected e.g. "us-east-1")`,
+  }),
+);
 
-const nameSchema = z
-  .string({ error: 'expected a name made of letters, digits and dashes' })
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, {
+const nameSchema = z.string({ error: 'expected a name made of letters, digits and dashes' }).check(
+  z.regex(/^[a-z][a-z0-9-]{0,62}$/, {
     error: (issue) =>
       `"${String(issue.input)}" is not a valid name (lower-case letters, digits and dashes, starting with a letter, at most 63)`,
-  });
+  }),
+);
 
 const seconds = (what: string) =>
   z
     .number({ error: `expected ${what} as a whole number of seconds` })
-    .int({ error: `expected ${what} as a whole number of seconds` })
-    .positive({ error: (issue) => `${what} must be greater than 0 seconds (got ${String(issue.input)})` });
+    .check(
+      z.int({ error: `expected ${what} as a whole number of seconds` }),
+      z.positive({ error: (issue) => `${what} must be greater than 0 seconds (got ${String(issue.input)})` }),
+    );
 
 /**
  * RDS naming constraints for DB instance, cluster and global cluster identifiers (RDS User Guide, "Naming
@@ -43,19 +47,21 @@ const RDS_IDENTIFIER_RULES: [rule: (value: string) => boolean, broken: string][]
  * An RDS identifier, in lower case: RDS stores identifiers in lower case and compares them without regard to case
  * (`Orders-DB` names the instance `orders-db`), so the plan does the same, in IAM policies and comparisons alike.
  */
-const rdsIdentifier = z
-  .string({ error: 'expected an RDS identifier' })
-  .min(1, { error: 'expected an RDS identifier' })
-  .superRefine((value, ctx) => {
-    const broken = RDS_IDENTIFIER_RULES.filter(([rule]) => !rule(value)).map(([, what]) => what);
-    if (broken.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value}" is not an RDS identifier: it ${broken.join(', and ')} (RDS allows 1-63 letters, digits and hyphens, starting with a letter, no hyphen at the end or two in a row)`,
-      });
-    }
-  })
-  .transform((value) => value.toLowerCase());
+const rdsIdentifier = z.pipe(
+  z.string({ error: 'expected an RDS identifier' }).check(
+    z.minLength(1, { error: 'expected an RDS identifier' }),
+    z.superRefine((value, ctx) => {
+      const broken = RDS_IDENTIFIER_RULES.filter(([rule]) => !rule(value)).map(([, what]) => what);
+      if (broken.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" is not an RDS identifier: it ${broken.join(', and ')} (RDS allows 1-63 letters, digits and hyphens, starting with a letter, no hyphen at the end or two in a row)`,
+        });
+      }
+    }),
+  ),
+  z.transform((value) => value.toLowerCase()),
+);
 
 const instanceRef = z.strictObject({ instance: rdsIdentifier, region: regionSchema });
 const clusterRef = z.strictObject({ cluster: rdsIdentifier, region: regionSchema });
@@ -71,45 +77,48 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d):\d{12}:key\/[A-
 export const reprotectSchema = z
   .strictObject({
     /** Where the new standby goes; the old primary's region when absent. */
-    region: regionSchema.optional(),
+    region: z.optional(regionSchema),
     /**
      * The KMS key per region to encrypt a new standby with, where the source is encrypted: a cross-region replica
      * of an encrypted instance needs a key of the replica's region (RDS User Guide, "Creating a read replica in a
      * different AWS Region"). Keyed by region, so that both directions (after a failback too) are covered.
      */
-    kmsKeys: z
-      .record(
+    kmsKeys: z.optional(
+      z.record(
         regionSchema,
-        z
-          .string({ error: 'expected a KMS key ARN such as "arn:aws:kms:us-east-1:123456789012:key/1234abcd-…"' })
-          .regex(KMS_KEY_ARN, {
+        z.string({ error: 'expected a KMS key ARN such as "arn:aws:kms:us-east-1:123456789012:key/1234abcd-…"' }).check(
+          z.regex(KMS_KEY_ARN, {
             error: (issue) =>
               `"${String(issue.input)}" is not a KMS key ARN (expected arn:aws:kms:<region>:<account>:key/<key id>; an alias cannot be granted in IAM)`,
           }),
-      )
-      .optional(),
+        ),
+      ),
+    ),
     /** Instance class of a new Aurora secondary's instance (RDS replicas take the source's when absent). */
-    instanceClass: z
-      .string({ error: 'expected an instance class such as "db.r6g.large"' })
-      .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
-        error: (issue) => `"${String(issue.input)}" is not a DB instance class (expected e.g. "db.r6g.large")`,
-      })
-      .optional(),
+    instanceClass: z.optional(
+      z.string({ error: 'expected an instance class such as "db.r6g.large"' }).check(
+        z.regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
+          error: (issue) => `"${String(issue.input)}" is not a DB instance class (expected e.g. "db.r6g.large")`,
+        }),
+      ),
+    ),
     /** RDS: delete the old primary once the new standby replicates (after its snapshot, with a final snapshot). */
-    deleteOldPrimary: z.boolean({ error: 'expected true or false' }).default(false),
+    deleteOldPrimary: z._default(z.boolean({ error: 'expected true or false' }), false),
   })
-  .superRefine((settings, ctx) => {
-    for (const [region, arn] of Object.entries(settings.kmsKeys ?? {})) {
-      const keyRegion = KMS_KEY_ARN.exec(arn)?.[1];
-      if (keyRegion && keyRegion !== region) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['kmsKeys', region],
-          message: `the key is in ${keyRegion}, not ${region}: a replica in ${region} needs a key of ${region}`,
-        });
+  .check(
+    z.superRefine((settings, ctx) => {
+      for (const [region, arn] of Object.entries(settings.kmsKeys ?? {})) {
+        const keyRegion = KMS_KEY_ARN.exec(arn)?.[1];
+        if (keyRegion && keyRegion !== region) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['kmsKeys', region],
+            message: `the key is in ${keyRegion}, not ${region}: a replica in ${region} needs a key of ${region}`,
+          });
+        }
       }
-    }
-  });
+    }),
+  );
 export type ReprotectSettings = z.output<typeof reprotectSchema>;
 
 export const rdsReadReplicaSchema = z.strictObject({
@@ -117,7 +126,7 @@ export const rdsReadReplicaSchema = z.strictObject({
   kind: z.literal('rds-read-replica'),
   primary: instanceRef,
   replica: instanceRef,
-  reprotect: reprotectSchema.optional(),
+  reprotect: z.optional(reprotectSchema),
 });
 
 export const auroraGlobalSchema = z.strictObject({
@@ -126,7 +135,7 @@ export const auroraGlobalSchema = z.strictObject({
   globalCluster: rdsIdentifier,
   primary: clusterRef,
   secondary: clusterRef,
-  reprotect: reprotectSchema.optional(),
+  reprotect: z.optional(reprotectSchema),
 });
 
 export const databaseSchema = z.discriminatedUnion('kind', [rdsReadReplicaSchema, auroraGlobalSchema], {
@@ -168,16 +177,20 @@ export type RecordFence = z.output<typeof recordFenceSchema>;
 
 export const failoverRecordSchema = z
   .strictObject({
-    name: z
-      .string({ error: 'expected a DNS name such as "api.example.com"' })
-      .regex(/^([a-zA-Z0-9_*]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/, {
+    name: z.string({ error: 'expected a DNS name such as "api.example.com"' }).check(
+      z.regex(DNS_NAME, {
         error: (issue) => `"${String(issue.input)}" is not a DNS name (expected e.g. "api.example.com")`,
       }),
+    ),
     type: z.enum(RECORD_TYPES, { error: `expected a record type: ${RECORD_TYPES.join(', ')}` }),
     /** Set identifier of the record that serves the primary region today (Failover: PRIMARY). */
-    primarySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the primary region record' }),
+    primarySetIdentifier: z
+      .string()
+      .check(z.minLength(1, { error: 'expected the set identifier of the primary region record' })),
     /** Set identifier of the record that points at the standby region (Failover: SECONDARY). */
-    standbySetIdentifier: z.string().min(1, { error: 'expected the set identifier of the standby region record' }),
+    standbySetIdentifier: z
+      .string()
+      .check(z.minLength(1, { error: 'expected the set identifier of the standby region record' })),
     /** How the old region's record is kept out of DNS after a failover; absent: it is not (a warning in the fence run). */
     fence: z.optional(recordFenceSchema),
   })
@@ -197,29 +210,29 @@ export const failoverRecordSchema = z
   );
 
 export const hostedZoneSchema = z.strictObject({
-  hostedZoneId: z
-    .string({ error: 'expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
-    .regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, {
+  hostedZoneId: z.string({ error: 'expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }).check(
+    z.regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, {
       error: (issue) => `"${String(issue.input)}" is not a hosted zone id (expected e.g. "Z0123456789ABCDEFGHIJ")`,
     }),
-  records: z.array(failoverRecordSchema).min(1, { error: 'list at least one failover record pair' }),
+  ),
+  records: z.array(failoverRecordSchema).check(z.minLength(1, { error: 'list at least one failover record pair' })),
 });
 
-const routingControlArn = z
-  .string({ error: 'expected a routing control ARN' })
-  .regex(/^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/[a-z0-9]+\/routingcontrol\/[a-z0-9]+$/, {
+const routingControlArn = z.string({ error: 'expected a routing control ARN' }).check(
+  z.regex(/^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/[a-z0-9]+\/routingcontrol\/[a-z0-9]+$/, {
     error: (issue) =>
       `"${String(issue.input)}" is not a routing control ARN (expected arn:aws:route53-recovery-control::<account>:controlpanel/<id>/routingcontrol/<id>)`,
-  });
+  }),
+);
 
 /** One of an ARC cluster's regional data-plane endpoints, as DescribeCluster lists them. */
 const clusterEndpointSchema = z.strictObject({
   region: regionSchema,
-  url: z
-    .string({ error: 'expected the endpoint URL, e.g. "https://host-aaaaaa.us-west-2.example.aws/v1"' })
-    .regex(/^https:\/\/[^\s/]+(\/\S*)?$/, {
+  url: z.string({ error: 'expected the endpoint URL, e.g. "https://host-aaaaaa.us-west-2.example.aws/v1"' }).check(
+    z.regex(/^https:\/\/[^\s/]+(\/\S*)?$/, {
       error: (issue) => `"${String(issue.input)}" is not an https URL of a cluster endpoint`,
     }),
+  ),
 });
 
 /**
@@ -255,7 +268,7 @@ export const dnsSwitchSchema = z.discriminatedUnion(
       /** The cluster's regional endpoints (five in AWS): tried in turn, the standby region's first. */
       clusterEndpoints: z
         .array(clusterEndpointSchema)
-        .min(2, { error: 'list the cluster endpoints (a cluster has five): one is no fallback' }),
+        .check(z.minLength(2, { error: 'list the cluster endpoints (a cluster has five): one is no fallback' })),
       routingControls: z.strictObject({
         /** Its health check is on the primary region's records: turned Off by a failover. */
         primary: routingControlArn,
@@ -284,13 +297,12 @@ export type DnsSwitch = z.output<typeof dnsSwitchSchema>;
 export const secretRefSchema = z.strictObject({
   source: z.enum(['secretsmanager', 'ssm'], { error: 'expected "secretsmanager" or "ssm"' }),
   /** The secret's name or ARN (Secrets Manager) or the parameter name (SSM). Never the secret itself. */
-  name: z
-    .string({ error: 'expected the name of the secret or parameter' })
-    .min(1)
-    // Webhook URLs and Slack tokens (xoxb-, xoxp-, xoxe-, xapp-, …) are the secret itself, not its name.
-    .refine((value) => !/^https?:\/\/hooks\.slack\.com\//i.test(value) && !/^(xox[a-z]|xapp)-/.test(value), {
+  name: z.string({ error: 'expected the name of the secret or parameter' }).check(
+    z.minLength(1),
+    z.refine((value) => !/^https?:\/\/hooks\.slack\.com\//i.test(value) && !/^(xox[a-z]|xapp)-/.test(value), {
       error: 'this looks like the secret itself: store it in Secrets Manager or SSM and give its name here',
     }),
+  ),
 });
 
 export const slackSchema = z
@@ -298,15 +310,16 @@ export const slackSchema = z
     delivery: z.enum(['webhook', 'bot'], { error: 'expected "webhook" or "bot"' }),
     secret: secretRefSchema,
     /** Channel id for bot delivery (a webhook is bound to its channel). */
-    channel: z
-      .string()
-      .regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a Slack channel id such as "C0123ABCDEF"' })
-      .optional(),
+    channel: z.optional(
+      z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a Slack channel id such as "C0123ABCDEF"' })),
+    ),
   })
-  .refine((slack) => slack.delivery !== 'bot' || slack.channel !== undefined, {
-    error: 'bot delivery needs "channel" (the channel id to post in)',
-    path: ['channel'],
-  });
+  .check(
+    z.refine((slack) => slack.delivery !== 'bot' || slack.channel !== undefined, {
+      error: 'bot delivery needs "channel" (the channel id to post in)',
+      path: ['channel'],
+    }),
+  );
 
 /**
  * The scheduled restore test of a plan's backups (statemachines/restore-test.asl.json): where the throwaway goes and
@@ -315,54 +328,67 @@ export const slackSchema = z
  */
 export const restoreTestSchema = z.strictObject({
   /** EventBridge Scheduler expression; weekly by default. */
-  schedule: z
-    .string({ error: 'expected an EventBridge Scheduler expression such as "rate(7 days)" or "cron(0 3 ? * SUN *)"' })
-    .regex(/^(rate\(\d+ (minutes?|hours?|days?)\)|cron\(\S+( \S+){5}\))$/, {
-      error: (issue) =>
-        `"${String(issue.input)}" is not a schedule expression (expected e.g. "rate(7 days)" or "cron(0 3 ? * SUN *)")`,
-    })
-    .default('rate(7 days)'),
+  schedule: z._default(
+    z
+      .string({ error: 'expected an EventBridge Scheduler expression such as "rate(7 days)" or "cron(0 3 ? * SUN *)"' })
+      .check(
+        z.regex(/^(rate\(\d+ (minutes?|hours?|days?)\)|cron\(\S+( \S+){5}\))$/, {
+          error: (issue) =>
+            `"${String(issue.input)}" is not a schedule expression (expected e.g. "rate(7 days)" or "cron(0 3 ? * SUN *)")`,
+        }),
+      ),
+    'rate(7 days)',
+  ),
   /** Instance class of the throwaway; without it RDS uses the source's (Aurora: db.t4g.medium). */
-  instanceClass: z
-    .string({ error: 'expected an instance class such as "db.t4g.micro"' })
-    .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
-      error: (issue) => `"${String(issue.input)}" is not a DB instance class (expected e.g. "db.t4g.micro")`,
-    })
-    .optional(),
+  instanceClass: z.optional(
+    z.string({ error: 'expected an instance class such as "db.t4g.micro"' }).check(
+      z.regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, {
+        error: (issue) => `"${String(issue.input)}" is not a DB instance class (expected e.g. "db.t4g.micro")`,
+      }),
+    ),
+  ),
   /** DB subnet group (in the standby region) the throwaway is placed in. */
-  subnetGroup: z
-    .string({ error: 'expected the name of a DB subnet group in the standby region' })
-    .regex(/^[a-zA-Z0-9 ._-]{1,255}$/, {
+  subnetGroup: z.string({ error: 'expected the name of a DB subnet group in the standby region' }).check(
+    z.regex(/^[a-zA-Z0-9 ._-]{1,255}$/, {
       error: (issue) => `"${String(issue.input)}" is not a DB subnet group name (letters, digits, spaces, . _ -)`,
     }),
+  ),
   /** Security group of the throwaway: one that lets nothing in. */
-  securityGroup: z
-    .string({ error: 'expected a security group id such as "sg-0123456789abcdef0"' })
-    .regex(/^sg-[0-9a-f]{8,17}$/, {
+  securityGroup: z.string({ error: 'expected a security group id such as "sg-0123456789abcdef0"' }).check(
+    z.regex(/^sg-[0-9a-f]{8,17}$/, {
       error: (issue) => `"${String(issue.input)}" is not a security group id (expected e.g. "sg-0123456789abcdef0")`,
     }),
+  ),
   /** A Lambda function the team owns, invoked with the restored endpoint; it answers { passed, detail }. */
-  validationHook: z
-    .string({ error: 'expected a Lambda function name or ARN' })
-    .regex(/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/, {
-      error: (issue) => `"${String(issue.input)}" is not a Lambda function name or ARN`,
-    })
-    .optional(),
+  validationHook: z.optional(
+    z.string({ error: 'expected a Lambda function name or ARN' }).check(
+      z.regex(/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/, {
+        error: (issue) => `"${String(issue.input)}" is not a Lambda function name or ARN`,
+      }),
+    ),
+  ),
   /** A passing restore test must be at most this old; older, the plan is flagged and the alarm fires. */
-  maxAgeDays: z
-    .number({ error: 'expected a whole number of days' })
-    .int({ error: 'expected a whole number of days' })
-    .min(1, { error: 'maxAgeDays must be at least 1 day' })
-    // Its alarm looks back maxAgeDays daily periods, and CloudWatch evaluates at most 7 days.
-    .max(7, { error: 'maxAgeDays must be at most 7 days (the alarm that watches it looks back at most 7 days)' })
-    .default(7),
+  maxAgeDays: z._default(
+    z
+      .number({ error: 'expected a whole number of days' })
+      .check(
+        z.int({ error: 'expected a whole number of days' }),
+        z.gte(1, { error: 'maxAgeDays must be at least 1 day' }),
+        z.lte(7, { error: 'maxAgeDays must be at most 7 days (the alarm that watches it looks back at most 7 days)' }),
+      ),
+    7,
+  ),
   /** A test (restore, validation, cleanup) that has not finished by then is stopped and cleaned up. */
-  timeoutMinutes: z
-    .number({ error: 'expected a whole number of minutes' })
-    .int({ error: 'expected a whole number of minutes' })
-    .min(30, { error: 'timeoutMinutes must be at least 30 (a restore takes ten minutes or more)' })
-    .max(1440, { error: 'timeoutMinutes must be at most 1440 (one day)' })
-    .default(240),
+  timeoutMinutes: z._default(
+    z
+      .number({ error: 'expected a whole number of minutes' })
+      .check(
+        z.int({ error: 'expected a whole number of minutes' }),
+        z.gte(30, { error: 'timeoutMinutes must be at least 30 (a restore takes ten minutes or more)' }),
+        z.lte(1440, { error: 'timeoutMinutes must be at most 1440 (one day)' }),
+      ),
+    240,
+  ),
 });
 
 /** EventBridge Scheduler runs at most once a minute; CloudWatch alarm periods of a minute or more are whole minutes. */
@@ -433,22 +459,23 @@ const proberSchema = z.strictObject({
 export const planSchema = z
   .strictObject({
     app: nameSchema,
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     regions: z.strictObject({ primary: regionSchema, standby: regionSchema }),
     budgets: z.strictObject({ rtoSeconds: seconds('the RTO budget'), rpoSeconds: seconds('the RPO budget') }),
     trigger: z.strictObject({
       /** CloudWatch alarm names (usually on Route 53 HealthCheckStatus) whose ALARM starts a failover. */
       alarms: z
-        .array(z.string().min(1, { error: 'expected a CloudWatch alarm name' }))
-        .min(1, { error: 'list at least one CloudWatch alarm name' }),
+        .array(z.string().check(z.minLength(1, { error: 'expected a CloudWatch alarm name' })))
+        .check(z.minLength(1, { error: 'list at least one CloudWatch alarm name' })),
       /** After a failover, further alarms are ignored for this long. */
-      coolDownSeconds: seconds('the cool-down').default(3600),
+      coolDownSeconds: z._default(seconds('the cool-down'), 3600),
       /** auto: always proceed; on-lag-over-rpo: ask when replica lag exceeds the RPO budget; always: always ask. */
-      approval: z
-        .enum(['auto', 'on-lag-over-rpo', 'always'], { error: 'expected "auto", "on-lag-over-rpo" or "always"' })
-        .default('on-lag-over-rpo'),
+      approval: z._default(
+        z.enum(['auto', 'on-lag-over-rpo', 'always'], { error: 'expected "auto", "on-lag-over-rpo" or "always"' }),
+        'on-lag-over-rpo',
+      ),
       /** How long a failover waits for an answer before it gives up (and releases the lock). */
-      approvalTimeoutSeconds: seconds('the approval timeout').default(3600),
+      approvalTimeoutSeconds: z._default(seconds('the approval timeout'), 3600),
       /** The standby-region prober of the primary's health endpoints (absent: none is deployed). */
       prober: z.optional(proberSchema),
       /**
@@ -461,20 +488,21 @@ export const planSchema = z
           .check(z.gte(1, { error: 'trigger.quorum must be at least 1' })),
       ),
     }),
-    databases: z.array(databaseSchema).min(1, { error: 'list at least one database' }),
-    dns: z.array(hostedZoneSchema).min(1, { error: 'list at least one hosted zone' }),
+    databases: z.array(databaseSchema).check(z.minLength(1, { error: 'list at least one database' })),
+    dns: z.array(hostedZoneSchema).check(z.minLength(1, { error: 'list at least one hosted zone' })),
     /** How the DNS switch is made (see dnsSwitchSchema); `route53-records` when absent. */
-    dnsSwitch: dnsSwitchSchema.default({ method: 'route53-records' }),
-    backups: z
-      .strictObject({
+    dnsSwitch: z._default(dnsSwitchSchema, { method: 'route53-records' }),
+    backups: z._default(
+      z.strictObject({
         /** Newest restorable point must be at most this old; default: see backupMaxAgeSeconds. */
-        maxAgeSeconds: seconds('the backup age limit').optional(),
-        crossRegionCopy: z.boolean({ error: 'expected true or false' }).default(true),
+        maxAgeSeconds: z.optional(seconds('the backup age limit')),
+        crossRegionCopy: z._default(z.boolean({ error: 'expected true or false' }), true),
         /** Restore tests of the backups (optional: without it, no restore test is scheduled). */
-        restoreTest: restoreTestSchema.optional(),
-      })
-      .default({ crossRegionCopy: true }),
-    notifications: z.strictObject({ slack: slackSchema.optional() }).default({}),
+        restoreTest: z.optional(restoreTestSchema),
+      }),
+      { crossRegionCopy: true },
+    ),
+    notifications: z._default(z.strictObject({ slack: z.optional(slackSchema) }), {}),
     /**
      * Fencing the old primary after a failover (statemachines/fence.asl.json). `duringFailover`: the failover starts
      * the fence runbook as its last step, once it recovered and released the lock (never on the RTO path); whatever
@@ -484,42 +512,52 @@ export const planSchema = z
       z.strictObject({ duringFailover: z._default(z.boolean({ error: 'expected true or false' }), true) }),
       { duringFailover: true },
     ),
-    preflight: z
-      .strictObject({
+    preflight: z._default(
+      z.strictObject({
         /** block: a failed check stops the run before any change; ask: a person decides, with the findings. */
-        onFindings: z.enum(['block', 'ask'], { error: 'expected "block" or "ask"' }).default('block'),
+        onFindings: z._default(z.enum(['block', 'ask'], { error: 'expected "block" or "ask"' }), 'block'),
         /** How long a run waits for a standby that is busy (backing-up, modifying) before it stops. */
-        maxWaitSeconds: seconds('the preflight wait').default(600),
+        maxWaitSeconds: z._default(seconds('the preflight wait'), 600),
         /** How often it looks again meanwhile. */
-        pollSeconds: seconds('the preflight poll interval').default(30),
-      })
-      .default({ onFindings: 'block', maxWaitSeconds: 600, pollSeconds: 30 }),
-    failback: z
-      .strictObject({
+        pollSeconds: z._default(seconds('the preflight poll interval'), 30),
+      }),
+      { onFindings: 'block', maxWaitSeconds: 600, pollSeconds: 30 },
+    ),
+    failback: z._default(
+      z.strictObject({
         /**
          * A write pause the application honours, set before the failback waits for zero replica lag and lifted when
          * the failback ends (or stops before any change): an SSM parameter the application reads.
          */
-        writePause: z
-          .strictObject({
+        writePause: z.optional(
+          z.strictObject({
             ssmParameter: z
               .string({ error: 'expected the name of an SSM parameter the application reads, e.g. "/orders/writes"' })
-              .regex(/^\/?[a-zA-Z0-9_.\-/]{1,1011}$/, {
-                error: (issue) =>
-                  `"${String(issue.input)}" is not an SSM parameter name (letters, digits, "_", ".", "-" and "/")`,
-              }),
-            pausedValue: z.string().min(1, { error: 'expected the value that pauses writes' }).default('paused'),
-            resumedValue: z.string().min(1, { error: 'expected the value that resumes writes' }).default('open'),
+              .check(
+                z.regex(/^\/?[a-zA-Z0-9_.\-/]{1,1011}$/, {
+                  error: (issue) =>
+                    `"${String(issue.input)}" is not an SSM parameter name (letters, digits, "_", ".", "-" and "/")`,
+                }),
+              ),
+            pausedValue: z._default(
+              z.string().check(z.minLength(1, { error: 'expected the value that pauses writes' })),
+              'paused',
+            ),
+            resumedValue: z._default(
+              z.string().check(z.minLength(1, { error: 'expected the value that resumes writes' })),
+              'open',
+            ),
             /** The parameter's region; default: the plan's standby region (where Switchback runs). */
-            region: regionSchema.optional(),
-          })
-          .optional(),
+            region: z.optional(regionSchema),
+          }),
+        ),
         /** How long a failback waits for replica lag to reach 0 before it stops with nothing changed. */
-        maxLagWaitSeconds: seconds('the failback lag wait').default(300),
+        maxLagWaitSeconds: z._default(seconds('the failback lag wait'), 300),
         /** How often it reads the lag meanwhile. */
-        pollSeconds: seconds('the failback lag poll interval').default(30),
-      })
-      .default({ maxLagWaitSeconds: 300, pollSeconds: 30 }),
+        pollSeconds: z._default(seconds('the failback lag poll interval'), 30),
+      }),
+      { maxLagWaitSeconds: 300, pollSeconds: 30 },
+    ),
     /** The game-day runbook (statemachines/game-day.asl.json): a planned failover, a verification window, a failback. */
     gameDay: z._default(
       z.strictObject({
@@ -539,120 +577,130 @@ export const planSchema = z
       }),
       { verificationWindowSeconds: 600 },
     ),
-    readiness: z
-      .strictObject({
+    readiness: z._default(
+      z.strictObject({
         /**
          * How often the deployed readiness function checks the plan (an EventBridge Scheduler `rate(N minutes)`;
          * the scheduler's finest rate is one minute).
          */
-        scheduleMinutes: z
-          .number({ error: 'expected readiness.scheduleMinutes as a whole number of minutes' })
-          .int({ error: 'expected readiness.scheduleMinutes as a whole number of minutes' })
-          .min(1, {
-            error: 'readiness.scheduleMinutes must be at least 1 (EventBridge Scheduler runs at most once a minute)',
-          })
-          .max(1440, { error: 'readiness.scheduleMinutes must be at most 1440 (once a day)' })
-          .default(15),
-      })
-      .default({ scheduleMinutes: 15 }),
+        scheduleMinutes: z._default(
+          z.number({ error: 'expected readiness.scheduleMinutes as a whole number of minutes' }).check(
+            z.int({ error: 'expected readiness.scheduleMinutes as a whole number of minutes' }),
+            z.gte(1, {
+              error: 'readiness.scheduleMinutes must be at least 1 (EventBridge Scheduler runs at most once a minute)',
+            }),
+            z.lte(1440, { error: 'readiness.scheduleMinutes must be at most 1440 (once a day)' }),
+          ),
+          15,
+        ),
+      }),
+      { scheduleMinutes: 15 },
+    ),
   })
-  .superRefine((plan, ctx) => {
-    if (plan.regions.primary === plan.regions.standby) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['regions', 'standby'],
-        message: `the standby region must differ from the primary region (${plan.regions.primary})`,
-      });
-    }
-    const alarms = new Set<string>();
-    plan.trigger.alarms.forEach((alarm, index) => {
-      if (alarms.has(alarm)) {
-        ctx.addIssue({ code: 'custom', path: ['trigger', 'alarms', index], message: `duplicate alarm "${alarm}"` });
+  .check(
+    z.superRefine((plan, ctx) => {
+      if (plan.regions.primary === plan.regions.standby) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions', 'standby'],
+          message: `the standby region must differ from the primary region (${plan.regions.primary})`,
+        });
       }
-      alarms.add(alarm);
-    });
-    // The switch alarm goes ALARM because a failover published "primary out": were it a trigger too, the failover
-    // would announce itself as a new outage.
-    if (plan.dnsSwitch.method === 'alarm-health-check' && alarms.has(plan.dnsSwitch.alarmName)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dnsSwitch', 'alarmName'],
-        message: `"${plan.dnsSwitch.alarmName}" is also in trigger.alarms: the DNS switch alarm goes ALARM when a failover publishes "primary out", so it must not start one; give it a name of its own`,
-      });
-    }
-    const signals = plan.trigger.alarms.length + (plan.trigger.prober ? 1 : 0);
-    if (plan.trigger.quorum !== undefined && plan.trigger.quorum > signals) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['trigger', 'quorum'],
-        message:
-          `a quorum of ${plan.trigger.quorum} cannot be met by the plan's ${signals} signal${signals === 1 ? '' : 's'} ` +
-          `(${signals === 1 ? 'the alarm' : 'trigger.alarms'}${plan.trigger.prober ? ' and the prober' : ''}): lower it or add signals`,
-      });
-    }
-    if (plan.trigger.prober && alarms.has(proberAlarmName(plan))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['trigger', 'alarms'],
-        message: `"${proberAlarmName(plan)}" is the prober's own alarm, a signal already: do not list it in trigger.alarms`,
-      });
-    }
-    // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
-    // (zone, name, type, set identifier) would be flipped twice.
-    const records = new Map<string, string>();
-    plan.dns.forEach((zone, z) => {
-      zone.records.forEach((record, r) => {
-        const at = `dns[${z}].records[${r}]`;
-        if (record.primarySetIdentifier === record.standbySetIdentifier) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['dns', z, 'records', r, 'standbySetIdentifier'],
-            message: `equals ${at}.primarySetIdentifier ("${record.primarySetIdentifier}"): the two records of a failover pair need different set identifiers`,
-          });
-          return;
+      const alarms = new Set<string>();
+      plan.trigger.alarms.forEach((alarm, index) => {
+        if (alarms.has(alarm)) {
+          ctx.addIssue({ code: 'custom', path: ['trigger', 'alarms', index], message: `duplicate alarm "${alarm}"` });
         }
-        for (const role of ['primary', 'standby'] as const) {
-          const setIdentifier = record[`${role}SetIdentifier`];
-          const key = `${zone.hostedZoneId.replace(/^\/hostedzone\//, '')}|${record.name.toLowerCase().replace(/\.$/, '')}|${record.type}|${setIdentifier}`;
-          const first = records.get(key);
-          if (first) {
+        alarms.add(alarm);
+      });
+      // The switch alarm goes ALARM because a failover published "primary out": were it a trigger too, the failover
+      // would announce itself as a new outage.
+      if (plan.dnsSwitch.method === 'alarm-health-check' && alarms.has(plan.dnsSwitch.alarmName)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dnsSwitch', 'alarmName'],
+          message: `"${plan.dnsSwitch.alarmName}" is also in trigger.alarms: the DNS switch alarm goes ALARM when a failover publishes "primary out", so it must not start one; give it a name of its own`,
+        });
+      }
+      const signals = plan.trigger.alarms.length + (plan.trigger.prober ? 1 : 0);
+      if (plan.trigger.quorum !== undefined && plan.trigger.quorum > signals) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trigger', 'quorum'],
+          message:
+            `a quorum of ${plan.trigger.quorum} cannot be met by the plan's ${signals} signal${signals === 1 ? '' : 's'} ` +
+            `(${signals === 1 ? 'the alarm' : 'trigger.alarms'}${plan.trigger.prober ? ' and the prober' : ''}): lower it or add signals`,
+        });
+      }
+      if (plan.trigger.prober && alarms.has(proberAlarmName(plan))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trigger', 'alarms'],
+          message: `"${proberAlarmName(plan)}" is the prober's own alarm, a signal already: do not list it in trigger.alarms`,
+        });
+      }
+      // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
+      // (zone, name, type, set identifier) would be flipped twice.
+      const records = new Map<string, string>();
+      plan.dns.forEach((zone, z) => {
+        zone.records.forEach((record, r) => {
+          const at = `dns[${z}].records[${r}]`;
+          if (record.primarySetIdentifier === record.standbySetIdentifier) {
             ctx.addIssue({
               code: 'custom',
-              path: ['dns', z, 'records', r, `${role}SetIdentifier`],
-              message: `record ${record.name} ${record.type} "${setIdentifier}" is already named at ${first}: name each record once`,
+              path: ['dns', z, 'records', r, 'standbySetIdentifier'],
+              message: `equals ${at}.primarySetIdentifier ("${record.primarySetIdentifier}"): the two records of a failover pair need different set identifiers`,
             });
+            return;
           }
-          records.set(key, `${at}.${role}SetIdentifier`);
+          for (const role of ['primary', 'standby'] as const) {
+            const setIdentifier = record[`${role}SetIdentifier`];
+            const key = `${zone.hostedZoneId.replace(/^\/hostedzone\//, '')}|${record.name.toLowerCase().replace(/\.$/, '')}|${record.type}|${setIdentifier}`;
+            const first = records.get(key);
+            if (first) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['dns', z, 'records', r, `${role}SetIdentifier`],
+                message: `record ${record.name} ${record.type} "${setIdentifier}" is already named at ${first}: name each record once`,
+              });
+            }
+            records.set(key, `${at}.${role}SetIdentifier`);
+          }
+        });
+      });
+      // A garbled plan region is reported once, at regions.*; comparing every database with it would only add noise.
+      const primaryKnown = REGION.test(plan.regions.primary);
+      const standbyKnown = REGION.test(plan.regions.standby) && plan.regions.standby !== plan.regions.primary;
+      const ids = new Set<string>();
+      plan.databases.forEach((db, index) => {
+        if (ids.has(db.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['databases', index, 'id'],
+            message: `duplicate database id "${db.id}"`,
+          });
+        }
+        ids.add(db.id);
+        const [primary, standby] =
+          db.kind === 'rds-read-replica' ? [db.primary, db.replica] : [db.primary, db.secondary];
+        const standbyKey = db.kind === 'rds-read-replica' ? 'replica' : 'secondary';
+        if (primaryKnown && primary.region !== plan.regions.primary) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['databases', index, 'primary', 'region'],
+            message: `expected the plan's primary region ${plan.regions.primary}, got ${primary.region}`,
+          });
+        }
+        if (standbyKnown && standby.region !== plan.regions.standby) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['databases', index, standbyKey, 'region'],
+            message: `expected the plan's standby region ${plan.regions.standby}, got ${standby.region}`,
+          });
         }
       });
-    });
-    // A garbled plan region is reported once, at regions.*; comparing every database with it would only add noise.
-    const primaryKnown = REGION.test(plan.regions.primary);
-    const standbyKnown = REGION.test(plan.regions.standby) && plan.regions.standby !== plan.regions.primary;
-    const ids = new Set<string>();
-    plan.databases.forEach((db, index) => {
-      if (ids.has(db.id)) {
-        ctx.addIssue({ code: 'custom', path: ['databases', index, 'id'], message: `duplicate database id "${db.id}"` });
-      }
-      ids.add(db.id);
-      const [primary, standby] = db.kind === 'rds-read-replica' ? [db.primary, db.replica] : [db.primary, db.secondary];
-      const standbyKey = db.kind === 'rds-read-replica' ? 'replica' : 'secondary';
-      if (primaryKnown && primary.region !== plan.regions.primary) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['databases', index, 'primary', 'region'],
-          message: `expected the plan's primary region ${plan.regions.primary}, got ${primary.region}`,
-        });
-      }
-      if (standbyKnown && standby.region !== plan.regions.standby) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['databases', index, standbyKey, 'region'],
-          message: `expected the plan's standby region ${plan.regions.standby}, got ${standby.region}`,
-        });
-      }
-    });
-  });
+    }),
+  );
 
 /** A plan as written (defaults not yet applied). */
 export type PlanInput = z.input<typeof planSchema>;

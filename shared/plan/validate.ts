@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import { type FieldIssue, PlanValidationError } from '../errors';
+import type * as z from '../zod';
 import { type Plan, planSchema } from './schema';
 
 // Plan validation without the YAML parser: the functions load plans compiled to JSON at package time

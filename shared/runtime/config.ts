@@ -1,49 +1,49 @@
-import * as z from 'zod';
 import { ConfigError } from '../errors';
+import * as z from '../zod';
 
 /**
  * The environment, parsed once. Nothing else reads `process.env`: a missing or malformed variable fails the
  * function at start with the variable's name, not halfway through a failover.
  */
 /** A comma-separated list, empty items dropped (`a,b` -> ['a', 'b'], unset -> []). */
-const commaList = z
-  .string()
-  .default('')
-  .transform((text) =>
+const commaList = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((text) =>
     text
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  );
+  ),
+);
 
 const envSchema = z.object({
   /** Folder of the deployed plans (packaged with every function). */
-  PLANS_DIR: z.string().min(1).default('plans'),
+  PLANS_DIR: z._default(z.string().check(z.minLength(1)), 'plans'),
   /** DynamoDB table holding locks, plan state, runs and approvals. */
-  LEDGER_TABLE: z.string().min(1).default('switchback-ledger'),
+  LEDGER_TABLE: z._default(z.string().check(z.minLength(1)), 'switchback-ledger'),
   /** EventBridge bus that Switchback's own events go to. */
-  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), 'default'),
   /** ARN of the failover state machine (on-health-alarm starts it). */
-  FAILOVER_STATE_MACHINE_ARN: z.string().default(''),
+  FAILOVER_STATE_MACHINE_ARN: z._default(z.string(), ''),
   /** ARNs of the other runbooks' state machines (the game day starts each leg on its own). */
-  FENCE_STATE_MACHINE_ARN: z.string().default(''),
-  REPROTECT_STATE_MACHINE_ARN: z.string().default(''),
-  FAILBACK_STATE_MACHINE_ARN: z.string().default(''),
+  FENCE_STATE_MACHINE_ARN: z._default(z.string(), ''),
+  REPROTECT_STATE_MACHINE_ARN: z._default(z.string(), ''),
+  FAILBACK_STATE_MACHINE_ARN: z._default(z.string(), ''),
   /** Events older than this are dropped as stale (EventBridge retries for up to 24 h). */
-  MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(900),
+  MAX_EVENT_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
   /**
    * Alarm events dated further ahead than this are dropped: CloudWatch, EventBridge and Lambda all keep AWS's
    * NTP-disciplined time, so a minute covers any honest skew, while an event from the future is forged or broken.
    */
-  MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().nonnegative().default(60),
+  MAX_CLOCK_SKEW_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 60),
   /** Region of the Route 53 control plane (record edits are served from us-east-1 only). */
-  ROUTE53_REGION: z.string().default('us-east-1'),
+  ROUTE53_REGION: z._default(z.string(), 'us-east-1'),
   /** The deployment's region (the standby region of its plans). */
-  AWS_REGION: z.string().default('us-east-1'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** Base URL of the drill or run reports, linked from notifications. */
-  REPORT_BASE_URL: z.string().default(''),
+  REPORT_BASE_URL: z._default(z.string(), ''),
   /** CloudWatch metric namespace for recovery metrics. */
-  METRICS_NAMESPACE: z.string().default('Switchback'),
+  METRICS_NAMESPACE: z._default(z.string(), 'Switchback'),
   /**
    * Switchback's own wiring that readiness checks (serverless.yml, the readiness function's environment), each a
    * comma-separated list: the EventBridge rules (`name` or `bus|name`), the state machine ARNs, the dead-letter
@@ -57,18 +57,21 @@ const envSchema = z.object({
   /**
    * The runbook steps' roles that readiness simulates (serverless.yml): `function=roleArn,...`. Empty: not checked.
    */
-  FUNCTION_ROLE_ARNS: commaList.transform((pairs, context) => {
-    const roles: Record<string, string> = {};
-    for (const pair of pairs) {
-      const [name, arn] = pair.split('=');
-      if (!name || !arn?.startsWith('arn:')) {
-        context.addIssue({ code: 'custom', message: `expected function=roleArn, got "${pair}"` });
-        continue;
+  FUNCTION_ROLE_ARNS: z.pipe(
+    commaList,
+    z.transform((pairs, context) => {
+      const roles: Record<string, string> = {};
+      for (const pair of pairs) {
+        const [name, arn] = pair.split('=');
+        if (!name || !arn?.startsWith('arn:')) {
+          context.issues.push({ code: 'custom', message: `expected function=roleArn, got "${pair}"`, input: pair });
+          continue;
+        }
+        roles[name] = arn;
       }
-      roles[name] = arn;
-    }
-    return roles;
-  }),
+      return roles;
+    }),
+  ),
 });
 
 export type Config = Readonly<z.output<typeof envSchema>>;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { formatSeconds, skipReason } from '../domain/decision';
 import { impactStartedAt, incidentIdFor, parseAlarmTime } from '../domain/incident';
 import type { LedgerPort, MetricsPort, WorkflowPort } from '../domain/ports';
@@ -10,23 +9,26 @@ import type { PlanRegistry } from '../plan/registry';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import * as z from '../zod';
 
-const alarmTime = z.string().refine((time) => parseAlarmTime(time) !== undefined, { error: 'expected a time' });
+const alarmTime = z
+  .string()
+  .check(z.refine((time) => parseAlarmTime(time) !== undefined, { error: 'expected a time' }));
 
 /** The EventBridge "CloudWatch Alarm State Change" event, as much of it as the intake reads. */
 export const alarmStateChangeSchema = z.object({
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   time: alarmTime,
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
   detail: z.object({
-    alarmName: z.string().min(1),
+    alarmName: z.string().check(z.minLength(1)),
     state: z.object({
-      value: z.string().min(1),
+      value: z.string().check(z.minLength(1)),
       timestamp: alarmTime,
-      reasonData: z.string().optional(),
+      reasonData: z.optional(z.string()),
     }),
-    previousState: z.object({ value: z.string().min(1) }).optional(),
+    previousState: z.optional(z.object({ value: z.string().check(z.minLength(1)) })),
   }),
 });
 export type AlarmStateChange = z.output<typeof alarmStateChangeSchema>;

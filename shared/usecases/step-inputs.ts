@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type {
   ActionRecord,
   ApprovalAnswer,
@@ -8,6 +7,7 @@ import type {
   PromotionResult,
 } from '../domain/run';
 import { MalformedEventError } from '../errors';
+import * as z from '../zod';
 
 export { runContextSchema } from '../domain/run';
 
@@ -30,17 +30,17 @@ export const actionRecordSchema: z.ZodType<ActionRecord> = z.looseObject({
   region: z.string(),
   at: isoTime,
   dryRun: z.boolean(),
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 
 export const databaseAssessmentSchema: z.ZodType<DatabaseAssessment> = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind,
   standbyStatus: z.string(),
   alreadyPromoted: z.boolean(),
-  lagSeconds: z.number().nullable(),
-  latestRestorableTime: isoTime.optional(),
-  latestCrossRegionCopy: isoTime.optional(),
+  lagSeconds: z.nullable(z.number()),
+  latestRestorableTime: z.optional(isoTime),
+  latestCrossRegionCopy: z.optional(isoTime),
 });
 
 export const assessmentSchema: z.ZodType<Assessment> = z.looseObject({
@@ -49,48 +49,50 @@ export const assessmentSchema: z.ZodType<Assessment> = z.looseObject({
   warnings: z.array(z.string()),
   decidedAt: isoTime,
   databases: z.array(databaseAssessmentSchema),
-  maxLagSeconds: z.number().nullable(),
+  maxLagSeconds: z.nullable(z.number()),
   approvalTimeoutSeconds: z.number(),
 });
 
 /** The answer to an approval (`$.approval`): null when none was asked. */
 export const approvalAnswerSchema: z.ZodType<ApprovalAnswer> = z.looseObject({
   approved: z.boolean(),
-  by: z.string().min(1),
-  displayName: z.string().optional(),
-  comment: z.string().optional(),
+  by: z.string().check(z.minLength(1)),
+  displayName: z.optional(z.string()),
+  comment: z.optional(z.string()),
   answeredAt: isoTime,
 });
 
 export const promotionResultSchema: z.ZodType<PromotionResult> = z.looseObject({
-  databaseId: z.string().min(1),
+  databaseId: z.string().check(z.minLength(1)),
   kind,
   writable: z.boolean(),
-  pollSeconds: z.number().int().positive(),
+  pollSeconds: z.number().check(z.int(), z.positive()),
   status: z.string(),
   startedAt: isoTime,
-  writableAt: isoTime.optional(),
-  lagSecondsAtPromotion: z.number().nullable(),
+  writableAt: z.optional(isoTime),
+  lagSecondsAtPromotion: z.nullable(z.number()),
   alreadyPromoted: z.boolean(),
-  newPrimary: z.looseObject({ region: z.string().min(1), identifier: z.string().min(1) }),
+  newPrimary: z.looseObject({ region: z.string().check(z.minLength(1)), identifier: z.string().check(z.minLength(1)) }),
   actions: z.array(actionRecordSchema),
 });
 
 export const dnsResultSchema: z.ZodType<DnsResult> = z.looseObject({
   changes: z.array(
     z.looseObject({
-      hostedZoneId: z.string().min(1),
-      changeId: z.string().min(1).nullable(),
+      hostedZoneId: z.string().check(z.minLength(1)),
+      changeId: z.nullable(z.string().check(z.minLength(1))),
       status: z.enum(['PENDING', 'INSYNC']),
     }),
   ),
   inSync: z.boolean(),
-  pollSeconds: z.number().int().positive(),
+  pollSeconds: z.number().check(z.int(), z.positive()),
   startedAt: isoTime,
-  inSyncAt: isoTime.optional(),
+  inSyncAt: z.optional(isoTime),
   alreadyFlipped: z.array(z.string()),
   actions: z.array(actionRecordSchema),
-  routingControls: z.array(z.looseObject({ arn: z.string().min(1), state: z.enum(['On', 'Off']) })).optional(),
+  routingControls: z.optional(
+    z.array(z.looseObject({ arn: z.string().check(z.minLength(1)), state: z.enum(['On', 'Off']) })),
+  ),
   switchAlarm: z.optional(
     z.looseObject({
       name: z.string().check(z.minLength(1)),

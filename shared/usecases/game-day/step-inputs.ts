@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 
 /** One leg as "Assess Game Day" planned it: the item of the "Run Legs" Map that Start Leg and Check Leg receive. */
 export const legSchema = z.looseObject({

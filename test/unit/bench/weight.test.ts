@@ -1,4 +1,6 @@
-import { baselineSource, median, sdkClientsOf, targetLine } from '../../../bench/weight';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASELINE_CLIENTS, baselineSource, median, sdkClientsOf, targetLine } from '../../../bench/weight';
 
 describe('sdkClientsOf', () => {
   it('lists the SDK client packages that left code in the bundle, once each and sorted', () => {
@@ -56,6 +58,24 @@ describe('baselineSource', () => {
     expect(source).toContain("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
     expect(source).toContain('DynamoDBDocumentClient.from(new DynamoDBClient({}))');
     expect(source).toContain('new RDSClient({})');
+  });
+
+  it('has a floor for every SDK client package the product depends on', () => {
+    // Prepare: a function that starts using one of them must not stop the bench's weight section.
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const sdkPackages = Object.keys(manifest.dependencies).filter((name) =>
+      /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/.test(name),
+    );
+
+    // Act
+    const missing = sdkPackages.filter((name) => !(name in BASELINE_CLIENTS));
+
+    // Assess
+    expect(sdkPackages.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+    expect(() => baselineSource(sdkPackages)).not.toThrow();
   });
 
   it('refuses a client package it has no floor for, naming it', () => {

@@ -53,6 +53,33 @@ describe('parseAlarmTime', () => {
     expect(parseAlarmTime('2026-11-25T05:04:05.000+0200')?.toISOString()).toBe('2026-11-25T03:04:05.000Z');
     expect(parseAlarmTime('not a time')).toBeUndefined();
   });
+
+  it('answers a time it read before with a Date of its own when a caller changed the one it got', () => {
+    // Prepare: the intake remembers each time it parsed (a storm repeats a few thousand times)
+    const time = '2026-11-25T03:04:05.000+0000';
+    const first = parseAlarmTime(time);
+    first?.setFullYear(1999);
+
+    // Act
+    const again = parseAlarmTime(time);
+
+    // Assess
+    expect(again?.toISOString()).toBe('2026-11-25T03:04:05.000Z');
+    expect(again).not.toBe(first);
+  });
+
+  it('still reads every time right after more distinct times than it remembers', () => {
+    // Prepare: past its bound the memory starts over
+    const times = Array.from({ length: 3000 }, (_, second) => new Date(Date.UTC(2026, 10, 25, 3, 0, second)));
+
+    // Act
+    const read = times.map((at) => parseAlarmTime(at.toISOString().replace('Z', '+0000'))?.getTime());
+    const readAgain = parseAlarmTime(times[0]?.toISOString() ?? '')?.getTime();
+
+    // Assess
+    expect(read).toEqual(times.map((at) => at.getTime()));
+    expect(readAgain).toBe(times[0]?.getTime());
+  });
 });
 
 describe('impactStartedAt', () => {
