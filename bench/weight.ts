@@ -26,6 +26,7 @@ export const BASELINE_CLIENTS: Readonly<Record<string, { imports: string; constr
     imports: 'Route53RecoveryClusterClient',
     construct: 'new Route53RecoveryClusterClient({})',
   },
+  '@aws-sdk/client-scheduler': { imports: 'SchedulerClient', construct: 'new SchedulerClient({})' },
   '@aws-sdk/client-secrets-manager': { imports: 'SecretsManagerClient', construct: 'new SecretsManagerClient({})' },
   '@aws-sdk/client-sfn': { imports: 'SFNClient', construct: 'new SFNClient({})' },
   '@aws-sdk/client-sqs': { imports: 'SQSClient', construct: 'new SQSClient({})' },

@@ -20,6 +20,7 @@ describe('WiringModel', () => {
     expect(simWiringTargets('us-west-2', ACCOUNT, [plan]).schedules.map((schedule) => schedule.name)).toEqual([
       'switchback-drill-readiness-orders',
       'switchback-drill-restore-test-orders',
+      'switchback-drill-fence-retry',
     ]);
     expect(readiness).toMatchObject({
       State: 'ENABLED',
