@@ -98,6 +98,8 @@ const headline = (view: IncidentView): string => {
       return `⛔ ${plan} ${runbook} blocked by preflight: nothing changed`;
     case 'awaiting-approval':
       return `✋ ${plan} ${runbook} needs approval`;
+    case 'deferred':
+      return `⏳ ${plan} ${runbook} waits for ${view.deferral?.region ?? 'the old region'} to answer`;
     default: {
       // The first line is what a phone notification shows: name the step under way.
       const running = view.phases.filter((phase) => phase.status === 'running').at(-1);
@@ -138,7 +140,8 @@ const isTerminal = (view: IncidentView): boolean =>
   view.outcome === 'failed' ||
   view.outcome === 'denied' ||
   view.outcome === 'skipped' ||
-  view.outcome === 'blocked';
+  view.outcome === 'blocked' ||
+  view.outcome === 'deferred';
 
 /** RTO so far (or final) against its budget. */
 const rtoLine = (view: IncidentView): string => {
@@ -185,6 +188,16 @@ export const verdict = (view: IncidentView): string | undefined => {
     }
     case 'denied':
       return 'Failover denied: no database was promoted and DNS was not changed.';
+    case 'deferred': {
+      const deferral = view.deferral;
+      const region = deferral?.region ?? 'the old region';
+      const every = deferral ? `every ${deferral.retryMinutes} minutes` : 'on its schedule';
+      return [
+        `Deferred, nothing to do: ${region} does not answer yet. The fence retry runs ${every}, fences as soon as ${region} answers, verifies it and records when.`,
+        ...(deferral?.fenced ?? []).map((item) => `• fenced: ${item}`),
+        ...(deferral?.waiting ?? []).map((item) => `• waiting: ${item}`),
+      ].join('\n');
+    }
     case 'skipped':
       return 'Skipped: this plan already failed over or is in its cool-down.';
     case 'blocked': {
