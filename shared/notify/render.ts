@@ -72,6 +72,15 @@ export const redriveCommand = (executionArn: string): string =>
 const redriveText = (view: IncidentView): string | undefined =>
   view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined);
 
+/**
+ * A fence run by hand that could not verify everything ends its execution normally ("Not Fenced Yet"), and Step
+ * Functions redrives only failed, timed-out or aborted executions: the way on is a new fence run, not a redrive.
+ */
+const fenceAgainText = (view: IncidentView): string | undefined =>
+  view.run.action === 'fence' && view.failure?.error === 'OldPrimaryNotFenced'
+    ? `Run fence again once the old region answers (the fence retry also does, every few minutes):\n\`npx switchback run --plan ${view.run.plan} --action fence --reason "old region answers"\``
+    : undefined;
+
 const headline = (view: IncidentView): string => {
   const { plan, action } = view.run;
   // Each runbook names itself: "orders failover: promote running", "orders failback: promote running".
@@ -283,11 +292,12 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
   // Redrive resumes a failed Standard execution from the failed step within 14 days (aws-facts.md: RedriveExecution API).
   const command = redriveText(view);
   const redrive =
-    view.outcome === 'failed'
-      ? command
-        ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
-        : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'
-      : undefined;
+    view.outcome !== 'failed'
+      ? undefined
+      : (fenceAgainText(view) ??
+        (command
+          ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
+          : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'));
   const warnings = view.warnings.map((warning) => `⚠️ ${warning}`);
   const link = linksLine(view, links);
   const latestFacts = view.phases.flatMap((phase) => phase.facts.map((fact) => `${phase.name}: ${fact}`)).slice(-6);
@@ -355,8 +365,10 @@ export const renderThreadReply = (
     line = approvalSection(view) ?? `✋ Approval requested for ${view.run.incidentId}`;
   } else {
     line = verdict(view) ?? headline(view);
-    const command = view.outcome === 'failed' ? redriveText(view) : undefined;
-    if (command) line += `\n\`${command}\``;
+    const again = view.outcome === 'failed' ? fenceAgainText(view) : undefined;
+    const command = view.outcome === 'failed' && !again ? redriveText(view) : undefined;
+    if (again) line += `\n${again}`;
+    else if (command) line += `\n\`${command}\``;
   }
   return { text: plainText(line), blocks: [section(escapeMrkdwn(line))] };
 };
