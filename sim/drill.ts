@@ -928,6 +928,7 @@ const readLegs = async (
       rto: record?.rto ?? null,
       rpo: record?.rpo ?? null,
       ...(record?.failure ? { failure: record.failure } : {}),
+      ...(record?.deferral ? { deferral: record.deferral } : {}),
       ...(topologyAfter.has(execution.name) ? { topologyAfter: topologyAfter.get(execution.name) } : {}),
     });
   }

@@ -170,15 +170,17 @@ const lifecycleSvg = (report: DrillReport): string => {
       const start = Date.parse(leg.startedAt);
       const end = Date.parse(leg.endedAt ?? leg.startedAt);
       const ok = leg.outcome === 'recovered' || leg.outcome === 'skipped';
+      // Deferred: an automatic fence waiting for the old region, not a failure (amber, not red).
+      const fill = ok ? '#2da44e' : leg.outcome === 'deferred' ? '#bf8700' : '#cf222e';
       const budget = (name: string, b: DrillReport['legs'][number]['rto']) =>
         b ? ` · ${name} ${formatSeconds(b.actualSeconds)}` : '';
       const after = leg.topologyAfter ?? previous;
       previous = after;
       const band = Math.max(4, x(end) - x(start));
       return (
-        `<text class="label" x="8" y="${y - 10}"><tspan font-weight="600">${index + 1}. ${escapeHtml(leg.action)}</tspan> <tspan class="${ok ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</tspan></text>` +
+        `<text class="label" x="8" y="${y - 10}"><tspan font-weight="600">${index + 1}. ${escapeHtml(leg.action)}</tspan> <tspan class="${ok || leg.outcome === 'deferred' ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</tspan></text>` +
         `<text class="value" x="8" y="${y + 5}">${escapeHtml(clockOffset((start - t0) / 1000))}, ${escapeHtml(span(leg.startedAt, leg.endedAt))}${escapeHtml(budget('RTO', leg.rto))}${escapeHtml(budget('RPO', leg.rpo))}</text>` +
-        `<rect x="${x(start)}" y="${y - 24}" width="${band}" height="14" rx="3" fill="${ok ? '#2da44e' : '#cf222e'}"><title>${escapeHtml(`${leg.action} ${leg.incidentId}: ${leg.outcome}, ${leg.startedAt} to ${leg.endedAt ?? 'running'}`)}</title></rect>` +
+        `<rect x="${x(start)}" y="${y - 24}" width="${band}" height="14" rx="3" fill="${fill}"><title>${escapeHtml(`${leg.action} ${leg.incidentId}: ${leg.outcome}, ${leg.startedAt} to ${leg.endedAt ?? 'running'}`)}</title></rect>` +
         topologyText(y + 5, 'after:', after)
       );
     })

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreflightFinding } from '../shared/domain/preflight';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
-import type { Budgeted, PhaseTiming, RunRecord } from '../shared/domain/run';
+import type { Budgeted, FenceDeferral, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
 import { recoveryVerdict } from '../shared/domain/verdict';
 import type { FenceEvidence } from './fence-watch';
@@ -48,6 +48,8 @@ export interface DrillLeg {
   rto: Budgeted | null;
   rpo: Budgeted | null;
   failure?: { phase: string; error: string; cause: string };
+  /** A deferred fence: what it fenced, what waits for the old region, and whether it changed anything. */
+  deferral?: FenceDeferral;
   /** The plan's topology when this leg's execution ended (a game day's lifecycle records it per leg). */
   topologyAfter?: Topology;
 }

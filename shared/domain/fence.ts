@@ -36,6 +36,9 @@ export interface FenceResult {
   actions: ActionRecord[];
 }
 
+/** How often the fence retry runs: serverless.yml's FenceRetrySchedule, `rate(5 minutes)` (what people are told). */
+export const FENCE_RETRY_MINUTES = 5;
+
 /** The old-primary states that still call for a fence. */
 const TO_FENCE: ReadonlySet<OldPrimaryState> = new Set(['unknown', 'unreachable']);
 
@@ -183,3 +186,15 @@ export const topologyAfterFence = (
     updatedBy: change.incidentId,
   };
 };
+
+/**
+ * How a fence run that did not verify everything ends. A run started by Switchback (after the failover, or the fence
+ * retry) that found the old region not answering is `deferred`: nobody has anything to fix, the retry fences once
+ * the region answers. A run a person started stays `failed` (they asked for it and want the reason), and so does any
+ * result that is not "did not answer" (a stop still under way after the checks, a refusal): those need a look.
+ */
+export const unverifiedFenceOutcome = (
+  trigger: { type: string },
+  unverified: readonly Pick<FenceResult | DnsFenceResult, 'state'>[],
+): 'deferred' | 'failed' =>
+  trigger.type === 'automatic' && unverified.every((result) => result.state === 'unreachable') ? 'deferred' : 'failed';

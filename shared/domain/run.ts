@@ -204,7 +204,19 @@ export interface ActionRecord {
   error?: string;
 }
 
-export type Outcome = 'in-progress' | 'recovered' | 'failed' | 'denied' | 'awaiting-approval' | 'skipped' | 'blocked';
+/**
+ * `deferred`: an automatic fence (after the failover, or the fence retry) that could not reach the old region. Not a
+ * failure: what answered is fenced, the rest waits for the fence retry, which runs until the region answers.
+ */
+export type Outcome =
+  | 'in-progress'
+  | 'recovered'
+  | 'failed'
+  | 'denied'
+  | 'awaiting-approval'
+  | 'skipped'
+  | 'blocked'
+  | 'deferred';
 
 export interface Budgeted {
   actualSeconds: number;
@@ -352,6 +364,25 @@ export interface RunRecord {
   endedAt: string;
   /** A game day: each runbook it ran (or, in a dry run, planned), in order, with its own run's outcome. */
   legs?: LegRecord[];
+  /** A deferred fence: what it fenced, what waits for the old region, and whether this run changed anything. */
+  deferral?: FenceDeferral;
+}
+
+/** What a deferred fence run leaves for people (RunRecord.deferral). */
+export interface FenceDeferral {
+  /** The old region that did not answer. */
+  region: string;
+  /** Old primaries and records verified fenced (this run or before). */
+  fenced: string[];
+  /** Old primaries and records not fenced yet, each with why. */
+  waiting: string[];
+  /** How often the fence retry runs. */
+  retryMinutes: number;
+  /**
+   * False when this run found what the previous one did (nothing newly fenced, the same old primaries unreachable):
+   * a fence retry like that tells nobody anything new, and the notifier keeps quiet about it.
+   */
+  changed: boolean;
 }
 
 /** One leg of a game day, as its record keeps it: the runbook's own run (its incident id) and how it ended. */
@@ -377,6 +408,8 @@ export const DETAIL_TYPES = {
   recoveryFailed: 'Recovery Failed',
   runSkipped: 'Run Skipped',
   runBlocked: 'Run Blocked',
+  /** An automatic fence that could not reach the old region: recorded, left to the fence retry. */
+  runDeferred: 'Run Deferred',
   /** A plan's readiness flipped (shared/domain/readiness.ts ReadinessChange); no incident, no run. */
   readinessChanged: 'Readiness Changed',
 } as const;
@@ -430,7 +463,7 @@ export const manualRunContext = (args: {
   incidentId: string;
   plan: { app: string; regions: { primary: string; standby: string } };
   action: Action;
-  input: { mode: Mode; reason: string; requestedBy: string };
+  input: { mode: Mode; reason: string; requestedBy: string; trigger?: RunInput['trigger'] };
   startedAt: string;
   executionArn: string;
   epoch: number;
@@ -441,7 +474,9 @@ export const manualRunContext = (args: {
   mode: args.input.mode,
   reason: args.input.reason,
   requestedBy: args.input.requestedBy,
-  trigger: { type: 'manual' },
+  // The fence runbook may be started by Switchback itself (automatic); the notifier and the record need to know.
+  trigger:
+    args.input.trigger?.type === 'automatic' ? { type: 'automatic', by: args.input.trigger.by } : { type: 'manual' },
   regions: { ...args.plan.regions },
   impactStartedAt: args.startedAt,
   startedAt: args.startedAt,

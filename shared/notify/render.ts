@@ -72,6 +72,15 @@ export const redriveCommand = (executionArn: string): string =>
 const redriveText = (view: IncidentView): string | undefined =>
   view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined);
 
+/**
+ * A fence run by hand that could not verify everything ends its execution normally ("Not Fenced Yet"), and Step
+ * Functions redrives only failed, timed-out or aborted executions: the way on is a new fence run, not a redrive.
+ */
+const fenceAgainText = (view: IncidentView): string | undefined =>
+  view.run.action === 'fence' && view.failure?.error === 'OldPrimaryNotFenced'
+    ? `Run fence again once the old region answers (the fence retry also does, every few minutes):\n\`npx switchback run --plan ${view.run.plan} --action fence --reason "old region answers"\``
+    : undefined;
+
 const headline = (view: IncidentView): string => {
   const { plan, action } = view.run;
   // Each runbook names itself: "orders failover: promote running", "orders failback: promote running".
@@ -98,6 +107,8 @@ const headline = (view: IncidentView): string => {
       return `⛔ ${plan} ${runbook} blocked by preflight: nothing changed`;
     case 'awaiting-approval':
       return `✋ ${plan} ${runbook} needs approval`;
+    case 'deferred':
+      return `⏳ ${plan} ${runbook} waits for ${view.deferral?.region ?? 'the old region'} to answer`;
     default: {
       // The first line is what a phone notification shows: name the step under way.
       const running = view.phases.filter((phase) => phase.status === 'running').at(-1);
@@ -138,7 +149,8 @@ const isTerminal = (view: IncidentView): boolean =>
   view.outcome === 'failed' ||
   view.outcome === 'denied' ||
   view.outcome === 'skipped' ||
-  view.outcome === 'blocked';
+  view.outcome === 'blocked' ||
+  view.outcome === 'deferred';
 
 /** RTO so far (or final) against its budget. */
 const rtoLine = (view: IncidentView): string => {
@@ -185,6 +197,16 @@ export const verdict = (view: IncidentView): string | undefined => {
     }
     case 'denied':
       return 'Failover denied: no database was promoted and DNS was not changed.';
+    case 'deferred': {
+      const deferral = view.deferral;
+      const region = deferral?.region ?? 'the old region';
+      const every = deferral ? `every ${deferral.retryMinutes} minutes` : 'on its schedule';
+      return [
+        `Deferred, nothing to do: ${region} does not answer yet. The fence retry runs ${every}, fences as soon as ${region} answers, verifies it and records when.`,
+        ...(deferral?.fenced ?? []).map((item) => `• fenced: ${item}`),
+        ...(deferral?.waiting ?? []).map((item) => `• waiting: ${item}`),
+      ].join('\n');
+    }
     case 'skipped':
       return 'Skipped: this plan already failed over or is in its cool-down.';
     case 'blocked': {
@@ -270,11 +292,12 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
   // Redrive resumes a failed Standard execution from the failed step within 14 days (aws-facts.md: RedriveExecution API).
   const command = redriveText(view);
   const redrive =
-    view.outcome === 'failed'
-      ? command
-        ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
-        : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'
-      : undefined;
+    view.outcome !== 'failed'
+      ? undefined
+      : (fenceAgainText(view) ??
+        (command
+          ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
+          : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'));
   const warnings = view.warnings.map((warning) => `⚠️ ${warning}`);
   const link = linksLine(view, links);
   const latestFacts = view.phases.flatMap((phase) => phase.facts.map((fact) => `${phase.name}: ${fact}`)).slice(-6);
@@ -342,8 +365,10 @@ export const renderThreadReply = (
     line = approvalSection(view) ?? `✋ Approval requested for ${view.run.incidentId}`;
   } else {
     line = verdict(view) ?? headline(view);
-    const command = view.outcome === 'failed' ? redriveText(view) : undefined;
-    if (command) line += `\n\`${command}\``;
+    const again = view.outcome === 'failed' ? fenceAgainText(view) : undefined;
+    const command = view.outcome === 'failed' && !again ? redriveText(view) : undefined;
+    if (again) line += `\n${again}`;
+    else if (command) line += `\n\`${command}\``;
   }
   return { text: plainText(line), blocks: [section(escapeMrkdwn(line))] };
 };

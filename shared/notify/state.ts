@@ -4,6 +4,7 @@ import {
   type Budgeted,
   DETAIL_TYPES,
   EVENT_SOURCE,
+  type FenceDeferral,
   type Outcome,
   PHASES,
   type PhaseChangedDetail,
@@ -59,7 +60,16 @@ const approvalRequestedSchema = z.looseObject({
 
 const runRecordSchema = z.looseObject({
   run: runContextSchema,
-  outcome: z.enum(['in-progress', 'recovered', 'failed', 'denied', 'awaiting-approval', 'skipped', 'blocked']),
+  outcome: z.enum([
+    'in-progress',
+    'recovered',
+    'failed',
+    'denied',
+    'awaiting-approval',
+    'skipped',
+    'blocked',
+    'deferred',
+  ]),
   phases: z._default(
     z.array(z.looseObject({ name: phaseName, startedAt: isoTime, endedAt: isoTime, seconds: z.number() })),
     [],
@@ -78,11 +88,21 @@ const runRecordSchema = z.looseObject({
   endedAt: isoTime,
   /** The answer of the person asked, when one was (a denied run's record says who denied). */
   approval: z.nullish(answerSchema),
+  /** Only on "Run Deferred": what the fence fenced, what waits for the old region, and whether anything changed. */
+  deferral: z.optional(
+    z.looseObject({
+      region: z.string(),
+      fenced: z.array(z.string()),
+      waiting: z.array(z.string()),
+      retryMinutes: z.number(),
+      changed: z.boolean(),
+    }),
+  ),
   /** Only on "Recovery Failed": how to resume the execution from the failed step. */
   redrive: z.optional(z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime })),
 });
 
-/** An EventBridge event from Switchback's own bus rule: source `switchback`, one of its five detail-types. */
+/** An EventBridge event from Switchback's own bus rule: source `switchback`, one of the run detail-types below. */
 export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
   z.looseObject({
     source: z.literal(EVENT_SOURCE),
@@ -101,6 +121,7 @@ export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
       DETAIL_TYPES.recoveryFailed,
       DETAIL_TYPES.runSkipped,
       DETAIL_TYPES.runBlocked,
+      DETAIL_TYPES.runDeferred,
     ]),
     detail: runRecordSchema,
   }),
@@ -180,6 +201,7 @@ type Entry =
       warnings: string[];
       ans?: AnswerView;
       findings?: string[];
+      deferral?: Pick<FenceDeferral, 'region' | 'fenced' | 'waiting' | 'retryMinutes'>;
     };
 
 /** Who answered an approval, and how: the authenticated principal, and the name they gave, if any. */
@@ -222,7 +244,8 @@ const toEntry = (event: NotifyEvent): Entry => {
       };
     }
     case 'end': {
-      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive, approval, findings } = event.detail;
+      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive, approval, findings, deferral } =
+        event.detail;
       const entry: Entry = {
         k: 'end',
         at: endedAt,
@@ -242,6 +265,14 @@ const toEntry = (event: NotifyEvent): Entry => {
       if (redrive)
         entry.redrive = { executionArn: redrive.executionArn, command: redrive.command, until: redrive.until };
       if (approval) entry.ans = answerView(approval);
+      if (deferral) {
+        entry.deferral = {
+          region: deferral.region,
+          fenced: deferral.fenced.slice(0, MAX_FACTS).map(clip),
+          waiting: deferral.waiting.slice(0, MAX_FACTS).map(clip),
+          retryMinutes: deferral.retryMinutes,
+        };
+      }
       return entry;
     }
   }
@@ -304,6 +335,8 @@ export interface IncidentView {
   endedAt?: string;
   /** Who answered the approval, once it was answered. */
   answer?: AnswerView;
+  /** A deferred fence: what it fenced and what waits for the old region. */
+  deferral?: Extract<Entry, { k: 'end' }>['deferral'];
 }
 
 const rank = (entry: Entry): number => {
@@ -394,6 +427,7 @@ export const buildView = (
       view.warnings = entry.warnings;
       if (entry.findings) view.findings = entry.findings;
       view.endedAt = entry.at;
+      view.deferral = entry.deferral;
       if (entry.ans) view.answer = entry.ans;
       if (entry.rpo) view.lagSeconds = entry.rpo.actualSeconds;
     }

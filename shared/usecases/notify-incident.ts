@@ -22,7 +22,24 @@ export type NotifyResult =
   | { status: 'already-sent'; key: string }
   | { status: 'no-slack' }
   | { status: 'dropped'; reason: string }
+  | { status: 'quiet'; reason: string }
   | { status: 'rejected'; code: string };
+
+/**
+ * Why an event needs no Slack message. A fence that Switchback started (after the failover, or the fence retry
+ * every few minutes) tells the channel only how it ended, not each of its phases; and a retry that found the old
+ * region still not answering, with nothing fenced since the last word, says nothing at all: one message while the
+ * region is down, the next when it is fenced or a real error fails the run.
+ */
+const quietReason = (event: NotifyEvent): string | undefined => {
+  const { trigger } = event.detail.run;
+  if (trigger.type !== 'automatic') return undefined;
+  if (event.kind === 'phase') return `phase of an automatic fence (${trigger.by}): only its end is posted`;
+  if (event.kind === 'end' && event.detail.outcome === 'deferred' && event.detail.deferral?.changed === false) {
+    return 'fence retry deferred again: the old region still does not answer and nothing changed';
+  }
+  return undefined;
+};
 
 /** Slack's answers to chat.update when the incident message is gone: post a new one instead. */
 const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
@@ -72,6 +89,11 @@ export const notifyIncident = async (event: NotifyEvent, deps: NotifyIncidentDep
     if (!(error instanceof PlanNotFoundError)) throw error;
     log.error('event for an unknown plan dropped', { errorMessage: error.message });
     return { status: 'dropped', reason: error.message };
+  }
+  const quiet = quietReason(event);
+  if (quiet) {
+    log.info('notification not needed', { reason: quiet });
+    return { status: 'quiet', reason: quiet };
   }
   const settings = plan.notifications.slack;
   if (!settings) {

@@ -17,6 +17,7 @@ export const publishRunbookEnd = async (
     await deps.events.publish(DETAIL_TYPES.phaseChanged, {
       run: record.run,
       phase: work.phase,
+      // A deferred fence did not fail: what answered is done, the rest waits for the retry.
       status: record.outcome === 'failed' ? 'failed' : 'succeeded',
       at: record.endedAt,
       facts: work.facts,
@@ -27,7 +28,9 @@ export const publishRunbookEnd = async (
       ? DETAIL_TYPES.recoveryCompleted
       : record.outcome === 'failed'
         ? DETAIL_TYPES.recoveryFailed
-        : notDone,
+        : record.outcome === 'deferred'
+          ? DETAIL_TYPES.runDeferred
+          : notDone,
     record,
   );
 };

@@ -46,10 +46,13 @@ describe('runDrill', () => {
       'ChangeResourceRecordSets Z0123456789ORDERSAPI',
       'ChangeResourceRecordSets Z0123456789ORDERSAPI',
     ]);
+    // The fence the failover started cannot reach us-east-1: deferred to the retry, not failed.
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
-      ['fence', 'failed'],
+      ['fence', 'deferred'],
     ]);
+    expect(report.legs[1]?.failure).toBeUndefined();
+    expect(report.legs[1]?.deferral).toMatchObject({ region: 'us-east-1', retryMinutes: 5, changed: true });
     expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
     expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
     expect(report.events.map((event) => event.detailType)).toContain('Recovery Completed');
@@ -187,12 +190,18 @@ describe('runDrill', () => {
     expect(report.outcome).toBe('recovered');
     expect(report.legs.map((leg) => [leg.action, leg.incidentId, leg.outcome])).toEqual([
       ['failover', report.incidentId, 'recovered'],
-      ['fence', `${report.incidentId}-fence`, 'failed'],
-      ['fence', 'orders-fence-retry-20260115T0341Z', 'failed'],
-      ['fence', 'orders-fence-retry-20260115T0346Z', 'failed'],
+      ['fence', `${report.incidentId}-fence`, 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0341Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0346Z', 'deferred'],
       ['fence', 'orders-fence-retry-20260115T0351Z', 'recovered'],
     ]);
-    expect(report.legs[1]?.failure?.cause).toContain('orders-db: us-east-1 did not answer');
+    expect(report.legs.map((leg) => leg.failure)).toEqual(report.legs.map(() => undefined));
+    // The failover's fence fenced the records and says what waits; the retries found nothing new (no Slack post).
+    expect(report.legs[1]?.deferral?.fenced).toHaveLength(2);
+    expect(report.legs[1]?.deferral?.waiting).toContainEqual(
+      expect.stringContaining('orders-db: us-east-1 did not answer'),
+    );
+    expect(report.legs.slice(1, 4).map((leg) => leg.deferral?.changed)).toEqual([true, false, false]);
     // Each attempt while the region was down took seconds (the modelled connect timeouts), not minutes.
     for (const leg of report.legs.slice(2, 4)) {
       expect(Date.parse(leg.endedAt ?? '') - Date.parse(leg.startedAt)).toBeLessThan(30_000);
@@ -249,10 +258,10 @@ describe('runDrill', () => {
     const { report, world, lockHolder } = await drill('reprotect');
 
     // Assess
-    // The failover's own fence attempt finds the region down (failed: unreachable); the operator's fence fences.
+    // The failover's own fence attempt finds the region down (deferred: unreachable); the operator's fence fences.
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
-      ['fence', 'failed'],
+      ['fence', 'deferred'],
       ['fence', 'recovered'],
       ['reprotect', 'recovered'],
     ]);

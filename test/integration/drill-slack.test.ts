@@ -267,6 +267,16 @@ describe('runDrill with a bot-delivery plan', () => {
     // Assess
     expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED))).toEqual([]);
     expect(webhookRequests(slack.server).length).toBeGreaterThan(PHASES.length);
-    expect(slack.server.posts.at(-1)?.text).toMatch(/^✅ orders-bot recovered/);
+    const texts = slack.server.posts.map((post) => post.text);
+    expect(texts.filter((text) => text.startsWith('✅ orders-bot recovered'))).toHaveLength(1);
+    // The fence the failover started cannot reach us-east-1 (still down): one message saying it waits for the
+    // retry, last, and no failure nor redrive for anyone to act on.
+    expect(texts.at(-1)).toMatch(/^⏳ orders-bot fence waits for us-east-1 to answer/);
+    expect(texts.at(-1)).toContain('The fence retry runs every 5 minutes');
+    expect(texts.filter((text) => text.includes('orders-bot fence'))).toHaveLength(1);
+    for (const text of texts) {
+      expect(text).not.toMatch(/^❌/);
+      expect(text).not.toContain('redrive');
+    }
   });
 });

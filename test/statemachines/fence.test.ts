@@ -214,13 +214,16 @@ describe('fence state machine', () => {
     requestedBy: 'alice@example.com',
   });
 
-  const runFence = async (mode = 'live'): Promise<{ done: LocalExecution; name: string }> => {
+  const runFence = async (
+    mode = 'live',
+    trigger?: { type: 'automatic'; by: 'failover' | 'fence-retry' },
+  ): Promise<{ done: LocalExecution; name: string }> => {
     sequence += 1;
     const name = `orders-fence-20261125T0400${String(sequence).padStart(2, '0')}Z`;
     const { executionArn } = runner.startExecution({
       stateMachineArn: FENCE_ARN,
       name,
-      input: JSON.stringify(fenceInput(mode)),
+      input: JSON.stringify({ ...fenceInput(mode), ...(trigger ? { trigger, requestedBy: 'switchback' } : {}) }),
     });
     const execution = runner.get(executionArn) as LocalExecution;
     await execution.done;
@@ -369,7 +372,7 @@ describe('fence state machine', () => {
     expect(((await suite.ledger.getTopology('orders')) as Topology).dnsFences).toBeUndefined();
   });
 
-  it('records the old primary unreachable, without waiting, when its region does not answer', async () => {
+  it('records the old primary unreachable and the run failed when a fence run by hand finds its region not answering', async () => {
     // Prepare
     const world = new OldPrimaries({ ordersRegionDown: true, auroraRejoined: false });
     new Records({ route53Down: true });
@@ -396,6 +399,78 @@ describe('fence state machine', () => {
     expect(run.failure?.cause).toContain('orders-db: us-east-1 did not answer');
     expect(run.failure?.cause).toContain("Route 53's API (us-east-1) did not answer: api.orders.example.com CNAME");
     expect(((await suite.ledger.getTopology('orders')) as Topology).dnsFences).toBeUndefined();
+  });
+
+  it('ends deferred, not failed, when the fence started by the failover finds the old region not answering', async () => {
+    // Prepare: us-east-1 is down (RDS and Route 53's API time out); the Aurora old primary has not rejoined.
+    const world = new OldPrimaries({ ordersRegionDown: true, auroraRejoined: false });
+    new Records({ route53Down: true });
+    mocks.rds.on(DescribeGlobalClustersCommand).resolves({
+      GlobalClusters: [
+        {
+          GlobalClusterIdentifier: 'catalog-global',
+          GlobalClusterMembers: [{ DBClusterArn: CATALOG_WEST_ARN, IsWriter: true }],
+        },
+      ],
+    });
+
+    // Act: as start-fence starts it after the failover, then as the retry schedule does while the region stays down
+    const first = await runFence('live', { type: 'automatic', by: 'failover' });
+    const retry = await runFence('live', { type: 'automatic', by: 'fence-retry' });
+
+    // Assess
+    expect(first.done.status).toBe('SUCCEEDED');
+    expect(first.done.transitions.at(-1)).toMatchObject({ state: 'Fence Deferred' });
+    expect(world.stopCalls).toBe(0);
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'unreachable', catalog: 'unreachable' });
+    const run = await record(first.name);
+    expect(run.outcome).toBe('deferred');
+    expect(run.failure).toBeUndefined();
+    expect(run.run.trigger).toEqual({ type: 'automatic', by: 'failover' });
+    expect(run.deferral).toMatchObject({ region: PRIMARY_REGION, fenced: [], retryMinutes: 5, changed: true });
+    expect(run.deferral?.waiting).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('orders-db: us-east-1 did not answer'),
+        expect.stringContaining("Route 53's API (us-east-1) did not answer: api.orders.example.com CNAME"),
+      ]),
+    );
+    expect(run.warnings.filter((warning) => warning.includes('did not answer'))).toEqual([]);
+    // The retry found nothing new: recorded deferred too, marked unchanged so that the notifier keeps quiet.
+    expect(retry.done.transitions.at(-1)).toMatchObject({ state: 'Fence Deferred' });
+    const again = await record(retry.name);
+    expect(again.outcome).toBe('deferred');
+    expect(again.deferral?.changed).toBe(false);
+    const ends = putEvents(mocks).filter((event) =>
+      ['Run Deferred', 'Recovery Failed', 'Recovery Completed'].includes(event.detailType),
+    );
+    expect(ends.map((event) => event.detailType)).toEqual(['Run Deferred', 'Run Deferred']);
+    // Each run announced its fence phase once, not once per database.
+    const started = putEvents(mocks).filter(
+      (event) =>
+        event.detailType === 'Phase Changed' && event.detail.phase === 'fence' && event.detail.status === 'started',
+    );
+    expect(started).toHaveLength(2);
+  });
+
+  it('fails loudly when a fence started by the failover is refused, whatever the region does', async () => {
+    // Prepare: the old primary is the writer of its global cluster: not an old primary, a bad topology or plan.
+    new OldPrimaries({ auroraRejoined: false });
+    new Records();
+    mocks.rds.on(DescribeGlobalClustersCommand).resolves({
+      GlobalClusters: [
+        {
+          GlobalClusterIdentifier: 'catalog-global',
+          GlobalClusterMembers: [{ DBClusterArn: CATALOG_EAST_ARN, IsWriter: true }],
+        },
+      ],
+    });
+
+    // Act
+    const { done } = await runFence('live', { type: 'automatic', by: 'failover' });
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('FenceRefusedError');
   });
 
   it('skips with nothing changed when no old primary awaits fencing', async () => {

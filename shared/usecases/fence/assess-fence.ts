@@ -129,5 +129,7 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     at: assessment.decidedAt,
     facts: assessment.reasons,
   });
+  // Once per run, here: from each of the Map's parallel "Fence Database" steps it would post the same message twice.
+  if (proceed) await phaseEvent(events, { run, phase: 'fence', status: 'started', at: assessment.decidedAt });
   return { run, assessment };
 };

@@ -1,7 +1,7 @@
 import { isUnreachable } from '../../aws/aws-errors';
 import { type FenceResult, type FenceTarget, rdsFenceStatus } from '../../domain/fence';
 import type { ActionLog, EventsPort, LedgerPort, RdsPort } from '../../domain/ports';
-import { type ActionRecord, DETAIL_TYPES, lockOwnerOf, type RunContext } from '../../domain/run';
+import { type ActionRecord, lockOwnerOf, type RunContext } from '../../domain/run';
 import { describeCopy } from '../../domain/topology';
 import { EndpointUnreachableError, FenceRefusedError } from '../../errors';
 import type { Clock } from '../../runtime/clock';
@@ -53,10 +53,6 @@ export const fenceDatabase = async (input: FenceDatabaseInput, deps: FenceDataba
     actions,
   });
   const old = describeCopy(target.oldPrimary);
-  if (checks === 1) {
-    await deps.events.publish(DETAIL_TYPES.phaseChanged, { run, phase: 'fence', status: 'started', at: now });
-  }
-
   try {
     if (target.kind === 'rds-read-replica') {
       const instance = await deps.rds.describeInstance(target.oldPrimary.region, target.oldPrimary.identifier);

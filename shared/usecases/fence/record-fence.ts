@@ -1,6 +1,12 @@
-import { type DnsFenceResult, type FenceResult, topologyAfterFence } from '../../domain/fence';
+import {
+  type DnsFenceResult,
+  FENCE_RETRY_MINUTES,
+  type FenceResult,
+  topologyAfterFence,
+  unverifiedFenceOutcome,
+} from '../../domain/fence';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
-import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
+import { DETAIL_TYPES, type FenceDeferral, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
@@ -18,7 +24,7 @@ export interface RecordFenceEvent {
 }
 
 export interface RecordFenceResult {
-  outcome: 'recovered' | 'skipped' | 'failed';
+  outcome: 'recovered' | 'skipped' | 'failed' | 'deferred';
   fenced: string[];
   notFenced: string[];
   /** Records of the old region verified out of DNS, and those that are not yet. */
@@ -40,8 +46,10 @@ const VERIFIED = new Set(['fenced', 'rejoined']);
 /**
  * "Record Fence": writes each old primary's state into the topology (fenced or rejoined, with the time it was
  * verified; unreachable when its region did not answer), then the run record: `recovered` when every old primary
- * is verified, `failed` (phase fence) naming the ones that are not, `skipped` when there was nothing to fence.
- * A dry run records what it would have done and leaves the topology as it was.
+ * is verified, `skipped` when there was nothing to fence; when some are not: `deferred` for a run Switchback started
+ * that found the old region not answering (what it fenced and what waits for the fence retry, no failure), else
+ * `failed` (phase fence) naming the ones that are not (unverifiedFenceOutcome). A dry run records what it would
+ * have done and leaves the topology as it was.
  */
 export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps): Promise<RecordFenceResult> => {
   const { run, assessment } = event;
@@ -62,7 +70,7 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
       ? 'skipped'
       : unverified.length === 0 || run.mode === 'dry-run'
         ? 'recovered'
-        : 'failed';
+        : unverifiedFenceOutcome(run.trigger, [...notFenced, ...recordsNotFenced]);
 
   let topology = currentTopology(plan, await deps.ledger.getTopology(run.plan));
   if (run.mode !== 'dry-run' && results.length + recordResults.length > 0) {
@@ -92,13 +100,15 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
         : []),
     ],
     actions: all.flatMap((r) => r.actions),
-    warnings: [...(assessment.warnings ?? []), ...unverified],
+    // A deferral lists what waits in `deferral.waiting`; a warning is for what needs a person.
+    warnings: [...(assessment.warnings ?? []), ...(outcome === 'deferred' ? [] : unverified)],
     reasons: [
       ...assessment.reasons,
       ...results.map((r) => `${r.databaseId}: ${r.detail}`),
       ...recordResults.map((r) => r.detail),
     ],
     endedAt,
+    ...(outcome === 'deferred' ? { deferral: deferralOf(event, unverified) } : {}),
     ...(outcome === 'failed'
       ? {
           failure: {
@@ -132,6 +142,33 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
     recordsFenced: recordsFenced.map((r) => r.key),
     recordsNotFenced: recordsNotFenced.map((r) => r.key),
     topology,
+  };
+};
+
+const VERIFIED_RECORD = (result: DnsFenceResult): boolean => result.state === 'fenced';
+
+/**
+ * A deferred run's summary. It changed something when the failover started it (the first word on the fence), when
+ * it fenced anything, or when an old primary it could not reach was not already recorded unreachable.
+ */
+const deferralOf = (event: RecordFenceEvent, waiting: string[]): FenceDeferral => {
+  const results = event.results ?? [];
+  const recordResults = event.recordResults ?? [];
+  const before = new Map(event.assessment.topology.databases.map((db) => [db.id, db.oldPrimary?.state]));
+  const fenced = [
+    ...results.filter((r) => VERIFIED.has(r.state)).map((r) => `${r.databaseId}: ${r.detail}`),
+    ...recordResults.filter(VERIFIED_RECORD).map((r) => r.detail),
+  ];
+  const newlyUnreachable = results.some((r) => r.state === 'unreachable' && before.get(r.databaseId) !== 'unreachable');
+  const trigger = event.run.trigger;
+  const region =
+    event.assessment.targets[0]?.oldPrimary.region ?? event.assessment.records[0]?.region ?? event.run.regions.primary;
+  return {
+    region,
+    fenced,
+    waiting,
+    retryMinutes: FENCE_RETRY_MINUTES,
+    changed: (trigger.type === 'automatic' && trigger.by === 'failover') || fenced.length > 0 || newlyUnreachable,
   };
 };
 
