@@ -1,5 +1,6 @@
 import { RdsAdapter } from '../shared/aws/rds';
 import type { PromotionsProgress } from '../shared/domain/run';
+import { planAtTopology } from '../shared/domain/topology';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
@@ -24,5 +25,8 @@ const defaultDeps = (): CheckPromotionDeps => {
 export const handler = lambdaHandler(async (event: unknown): Promise<PromotionsProgress> => {
   const { run, promotions } = parseStepInput('Check Promotions task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
-  return checkPromotions({ run, promotions, plan: plans().get(run.plan) }, defaultDeps());
+  return checkPromotions(
+    { run, promotions, plan: planAtTopology(plans().get(run.plan), run.databases) },
+    defaultDeps(),
+  );
 });

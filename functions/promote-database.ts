@@ -3,6 +3,7 @@ import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { PromotionResult } from '../shared/domain/run';
+import { planAtTopology } from '../shared/domain/topology';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
@@ -49,5 +50,8 @@ export const handler = lambdaHandler(async (event: unknown): Promise<PromotionRe
     executionArn: run.executionArn,
     database: database.id,
   });
-  return promoteDatabase({ run, database, approval, plan: plans().get(run.plan) }, defaultDeps());
+  return promoteDatabase(
+    { run, database, approval, plan: planAtTopology(plans().get(run.plan), run.databases) },
+    defaultDeps(),
+  );
 });

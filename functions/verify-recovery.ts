@@ -2,6 +2,7 @@ import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { VerificationResult } from '../shared/domain/run';
+import { planAtTopology } from '../shared/domain/topology';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
@@ -38,5 +39,8 @@ const defaultDeps = (): VerifyRecoveryDeps => {
 export const handler = lambdaHandler(async (event: unknown): Promise<VerificationResult> => {
   const { run, assessment, promotions } = parseStepInput('Verify Recovery task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
-  return verifyRecovery({ run, assessment, promotions, plan: plans().get(run.plan) }, defaultDeps());
+  return verifyRecovery(
+    { run, assessment, promotions, plan: planAtTopology(plans().get(run.plan), run.databases) },
+    defaultDeps(),
+  );
 });

@@ -737,7 +737,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         const lockHolder = await probeLock(plan.app, clock.date());
         return { report, ...(paths ? { paths } : {}), world, runner, lockHolder };
       }
-      const horizonMs = DEFAULT_HORIZON_MS;
+      // A scenario that starts runbooks one after another (game-day-twice) gets the horizon after its last start.
+      const runbookStarts = (scenario.runbooks ?? []).map((runbook) => runbook.atSeconds);
+      const horizonMs =
+        DEFAULT_HORIZON_MS +
+        (runbookStarts.length > 1 ? (Math.max(...runbookStarts) - Math.min(...runbookStarts)) * 1000 : 0);
       /** Runs the clock until `work` settles: a call that waits on a (virtual) timer, an SDK retry, still ends. */
       const drive = async <T>(work: Promise<T>): Promise<T> => {
         let settled = false;

@@ -16,6 +16,9 @@ export interface ScenarioDefinition {
   plan?: (plan: Plan) => unknown;
 }
 
+/** When the game-day-twice scenario starts its second game day after the first: well after the first has ended. */
+const SECOND_GAME_DAY_AFTER_SECONDS = 3 * 3600;
+
 /** How long an operator takes to start a failover by hand when no alarm arrives: a modelling choice, 5 minutes. */
 const OPERATOR_REACTION_SECONDS = 300;
 
@@ -177,6 +180,18 @@ export const SCENARIOS = {
     build: () => ({
       outages: [],
       runbooks: [{ action: 'game-day', atSeconds: 60 }],
+    }),
+  },
+  'game-day-twice': {
+    summary: 'game-day runbook twice on the same plan: the second runs on the copies the first left',
+    description:
+      'As game-day, then a second game day three hours after the first started (it takes about two) on the same plan. After the first, the RDS database writes on the replica the first reprotect made and stands by on the one the second reprotect made: the second game day fails over, fences, re-protects and fails back from those copies (the topology in the ledger names them, not the plan file). Both recover with no data loss; the original region serves and every database is protected again.',
+    build: () => ({
+      outages: [],
+      runbooks: [
+        { action: 'game-day', atSeconds: 60 },
+        { action: 'game-day', atSeconds: 60 + SECOND_GAME_DAY_AFTER_SECONDS },
+      ],
     }),
   },
   'restore-test': {

@@ -1,6 +1,7 @@
 import * as z from '../zod';
 import type { PreflightFinding } from './preflight';
 import type { SignalState } from './quorum';
+import type { RunDatabaseCopies } from './topology';
 
 /**
  * The runbook: what a run is, what it carries through the state machine, and what it leaves in the ledger.
@@ -104,6 +105,11 @@ export interface RunContext {
   executionArn: string;
   /** The lock epoch: a fencing token; every mutating step checks it is still current. */
   epoch: number;
+  /**
+   * Failover: each database's writer and standby as the topology named them when Assess began (the plan file's on
+   * a fresh deployment); every later step names these copies (topology.ts, planAtTopology).
+   */
+  databases?: RunDatabaseCopies[];
 }
 
 /** Who holds the plan's lock for a run: its incident and its execution (shared/domain/ports.ts, LockOwner). */
@@ -113,6 +119,11 @@ export const lockOwnerOf = (run: Pick<RunContext, 'incidentId' | 'executionArn'>
 });
 
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' });
+
+const databaseCopySchema = z.object({
+  region: z.string().check(z.minLength(1)),
+  identifier: z.string().check(z.minLength(1)),
+});
 
 /**
  * `$.run` as the handlers and the notifier read it. Loose: a field that a newer step adds passes through
@@ -141,6 +152,15 @@ export const runContextSchema: z.ZodType<RunContext> = z.looseObject({
   startedAt: isoTime,
   executionArn: z.string().check(z.minLength(1)),
   epoch: z.number().check(z.int(), z.nonnegative()),
+  databases: z.optional(
+    z.array(
+      z.object({
+        id: z.string().check(z.minLength(1)),
+        writer: databaseCopySchema,
+        standby: databaseCopySchema,
+      }),
+    ),
+  ),
 });
 
 /**

@@ -54,12 +54,20 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
   for (const db of plan.databases) {
     if (db.kind === 'rds-read-replica') {
       const replica = rds(db.replica.region, 'db', db.replica.instance);
-      for (const fn of ['assess', 'check-promotion', 'verify-recovery'] as const) {
-        add(fn, ['rds:DescribeDBInstances'], replica);
+      // After a game day the copies are replicas reprotect made (shared/domain/reprotect.ts, reprotectName): the
+      // writer in the primary region (`<replica>-rp-*`) and its standby back in the standby region
+      // (`<replica>-rp-*-rp-*`). Their names are known only to the topology: here as the role's patterns.
+      const made = rds(db.primary.region, 'db', `${db.replica.instance}-rp-*`);
+      const madeBack = rds(db.replica.region, 'db', `${db.replica.instance}-rp-*-rp-*`);
+      for (const standby of [replica, madeBack]) {
+        for (const fn of ['assess', 'check-promotion', 'verify-recovery'] as const) {
+          add(fn, ['rds:DescribeDBInstances'], standby);
+        }
+        add('promote-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], standby);
       }
-      add('promote-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replica);
-      // The old primary after a failover; the old writer (the plan's replica) after a failback.
-      for (const old of [rds(db.primary.region, 'db', db.primary.instance), replica]) {
+      // The old primary after a failover; the old writer (the plan's replica) after a failback; and after a game
+      // day the replicas reprotect made, in either region.
+      for (const old of [rds(db.primary.region, 'db', db.primary.instance), replica, made, madeBack]) {
         add('fence-database', ['rds:DescribeDBInstances', 'rds:StopDBInstance'], old);
       }
     } else {

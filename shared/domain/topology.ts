@@ -122,9 +122,11 @@ export const topologyAfterFailover = (
 export const isProtected = (topology: Topology): boolean => topology.databases.every((db) => db.standby !== null);
 
 /**
- * Why the failover runbook may not run on this topology, or undefined when it may. The failover promotes the
- * plan file's standbys into the plan's standby region; it runs only while the plan's primary region serves and
- * each database's standby is the one the file names. After a failover the way back is reprotect, then failback.
+ * Why the failover runbook may not run on this topology, or undefined when it may. The failover promotes each
+ * database's current standby into the plan's standby region; it runs only while the plan's primary region serves and
+ * every database writes there and stands by in the plan's standby region (the file's copies, or the ones reprotect
+ * and failback made since: the names come from the topology, see planAtTopology). After a failover the way back is
+ * reprotect, then failback.
  */
 export const failoverRefusal = (plan: Plan, topology: Topology): string | undefined => {
   const since =
@@ -133,22 +135,64 @@ export const failoverRefusal = (plan: Plan, topology: Topology): string | undefi
   if (topology.activeRegion !== plan.regions.primary) {
     return (
       `plan ${plan.app} already failed over to ${topology.activeRegion} at ${since}:` +
-      ` ${topology.activeRegion} serves; the way back is a new standby (reprotect) and a planned failback (not built yet) to ${plan.regions.primary}`
+      ` ${topology.activeRegion} serves; the way back is a new standby (reprotect) and a planned failback to ${plan.regions.primary}`
     );
   }
   const expected = planTopology(plan);
   for (const db of topology.databases) {
-    const want = expected.databases.find((candidate) => candidate.id === db.id)?.standby;
+    const want = expected.databases.find((candidate) => candidate.id === db.id);
     if (!db.standby)
-      return `database ${db.id} has no standby (writer ${describeCopy(db.writer)}): give it a standby first`;
-    if (want && (db.standby.identifier !== want.identifier || db.standby.region !== want.region)) {
+      return `database ${db.id} has no standby (writer ${describeCopy(db.writer)}): give it a standby first (reprotect)`;
+    if (want && (db.standby.region !== want.standby?.region || db.writer.region !== want.writer.region)) {
       return (
-        `database ${db.id} stands by as ${describeCopy(db.standby)}, not the plan's ${describeCopy(want)}:` +
-        ' the failover promotes the plan file standby only'
+        `database ${db.id} writes as ${describeCopy(db.writer)} and stands by as ${describeCopy(db.standby)}:` +
+        ` the failover moves writers from ${want.writer.region} to ${want.standby?.region}; fail back first`
       );
     }
   }
   return undefined;
+};
+
+/** One database's copies as a run found them in the topology when it started (`$.run.databases`). */
+export interface RunDatabaseCopies {
+  id: string;
+  writer: DatabaseCopy;
+  standby: DatabaseCopy;
+}
+
+/** The copies a failover from this topology works on: every database that has a standby. */
+export const runDatabaseCopies = (topology: Topology): RunDatabaseCopies[] =>
+  topology.databases.flatMap((db) => (db.standby ? [{ id: db.id, writer: db.writer, standby: db.standby }] : []));
+
+/**
+ * The plan as a failover from these copies sees it: each database's primary and standby named as the topology has
+ * them (after a game day the RDS writer is the replica reprotect made, and its standby a newer one), so that every
+ * failover step (Assess, preflight, promote, check, verify) names the current copies, not the file's. A database
+ * whose copies are missing, or lie in other regions than the file's (a topology the failover refuses), keeps the
+ * file's names. Without copies (a run started before they were recorded) the plan is the file's.
+ */
+export const planAtTopology = (plan: Plan, copies: readonly RunDatabaseCopies[] | undefined): Plan => {
+  if (!copies || copies.length === 0) return plan;
+  const byId = new Map(copies.map((copy) => [copy.id, copy]));
+  return {
+    ...plan,
+    databases: plan.databases.map((db): Database => {
+      const copy = byId.get(db.id);
+      const file = fileRoles(db);
+      if (!copy || copy.writer.region !== file.writer.region || copy.standby.region !== file.standby.region) return db;
+      return db.kind === 'rds-read-replica'
+        ? {
+            ...db,
+            primary: { ...db.primary, instance: copy.writer.identifier },
+            replica: { ...db.replica, instance: copy.standby.identifier },
+          }
+        : {
+            ...db,
+            primary: { ...db.primary, cluster: copy.writer.identifier },
+            secondary: { ...db.secondary, cluster: copy.standby.identifier },
+          };
+    }),
+  };
 };
 
 /** `orders-db-replica (us-west-2)` */

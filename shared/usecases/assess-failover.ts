@@ -23,7 +23,7 @@ import {
   runInputSchema,
   type Trigger,
 } from '../domain/run';
-import { currentTopology } from '../domain/topology';
+import { currentTopology, planAtTopology, runDatabaseCopies } from '../domain/topology';
 import { InvalidRunInputError, LockHeldError } from '../errors';
 import type { PlanRegistry } from '../plan/registry';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
@@ -297,13 +297,17 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
     };
   }
 
+  // The topology, not the file, names the copies: after a game day the RDS writer and standby are the replicas
+  // reprotect made. The run carries them so that every later step (and a resumed assessment) names the same ones.
+  const topology = currentTopology(plan, await ledger.getTopology(plan.app));
+  run = { ...run, databases: run.databases ?? runDatabaseCopies(topology) };
+  plan = planAtTopology(plan, run.databases);
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  const [readings, stored, preflightReadings] = await Promise.all([
+  const [readings, preflightReadings] = await Promise.all([
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
-    ledger.getTopology(plan.app),
     readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, { live: true }),
   ]);
-  const undecided = decide(plan, readings, run.mode, currentTopology(plan, stored), clock.now(), run.trigger);
+  const undecided = decide(plan, readings, run.mode, topology, clock.now(), run.trigger);
   const decided = preflightReadings.recordsNotRead
     ? { ...undecided, warnings: [...undecided.warnings, preflightReadings.recordsNotRead] }
     : undecided;

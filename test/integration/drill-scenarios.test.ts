@@ -405,6 +405,43 @@ describe('runDrill', () => {
     // Six runbooks on the simulator: 11-30 s of real time on a loaded machine.
   }, 120_000);
 
+  it('runs a second game day on the copies the first left: both recovered, RPO 0 on both failbacks, back home and protected', async () => {
+    // Act
+    const { report, lockHolder, world } = await drill('game-day-twice');
+
+    // Assess
+    const legs = report.legs.map((leg) => [leg.incidentId, leg.outcome]);
+    const expected = ['failover', 'fence', 'reprotect', 'failback', 'fence', 'reprotect'];
+    expect(legs).toEqual(
+      [1, 2].flatMap((day) =>
+        expected.map((action, index) => [`orders-game-day-${day}-${index + 1}-${action}`, 'recovered']),
+      ),
+    );
+    const failbacks = report.legs.filter((leg) => leg.action === 'failback');
+    expect(failbacks.map((leg) => leg.rpo?.actualSeconds)).toEqual([0, 0]);
+    // The second failover promoted the standby the first game day's last reprotect made, not the plan file's
+    // replica (fenced by then): the topology named it.
+    const promoted = report.actions
+      .filter((action) => action.operation === 'PromoteReadReplica')
+      .map((action) => action.target);
+    expect(promoted).toHaveLength(4);
+    expect(promoted[0]).toBe('orders-db-replica');
+    expect(promoted[2]).toMatch(/^orders-db-replica-rp-[0-9a-f]{6}-rp-[0-9a-f]{6}$/);
+    const firstAfter = report.legs[5]?.topologyAfter?.databases.find((db) => db.id === 'orders-db');
+    expect(promoted[2]).toBe(firstAfter?.standby?.identifier);
+    // Home and protected again: us-east-1 serves, every database has a standby in us-west-2, DNS answers us-east-1.
+    expect(report.topology.after.activeRegion).toBe('us-east-1');
+    expect(report.topology.after.databases.map((db) => [db.id, db.writer.region, db.standby?.region])).toEqual([
+      ['orders-db', 'us-east-1', 'us-west-2'],
+      ['catalog', 'us-east-1', 'us-west-2'],
+    ]);
+    expect(report.topology.after.databases[0]?.writer.identifier).toBe(promoted[3]);
+    for (const name of ['api.orders.example.com', 'checkout.orders.example.com']) {
+      expect(world.resolve(name)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
+    }
+    expect(lockHolder).toBeNull();
+  }, 240_000);
+
   it('stops a failback with nothing promoted when the replica lag never reaches 0', async () => {
     // Act
     const { report } = await drill('failback-lagging');

@@ -133,16 +133,16 @@ describe('runLocalReadiness', () => {
 
     // Assess
     expect(readiness.ready).toBe(false);
-    expect(readiness.findings).toEqual([
-      {
+    // The plan's replica, and the standby reprotect makes back in us-west-2 (a later game day promotes it).
+    expect(readiness.findings).toEqual(
+      ['orders-db-replica', 'orders-db-replica-rp-*-rp-*'].map((name) => ({
         check: 'role-permission',
         resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-promote-database',
-        expected:
-          'rds:PromoteReadReplica allowed on arn:aws:rds:us-west-2:123456789012:db:orders-db-replica (the promote-database step of plan orders)',
+        expected: `rds:PromoteReadReplica allowed on arn:aws:rds:us-west-2:123456789012:db:${name} (the promote-database step of plan orders)`,
         found: "explicitDeny by the organization's SCPs",
         fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
-      },
-    ]);
+      })),
+    );
   });
 
   it('names the calls the deployed roles do not grant for a plan that is not in plans/ (deploy it again)', async () => {
@@ -156,15 +156,32 @@ describe('runLocalReadiness', () => {
 
     // Assess
     const denied = readiness.findings.filter((finding) => finding.check === 'role-permission');
-    expect(denied.map((finding) => `${finding.resource.split('/').at(-1)} ${finding.expected.split(' ')[0]}`)).toEqual([
-      'switchback-drill-assess rds:DescribeDBInstances',
-      'switchback-drill-promote-database rds:DescribeDBInstances',
-      'switchback-drill-promote-database rds:PromoteReadReplica',
-      'switchback-drill-check-promotion rds:DescribeDBInstances',
-      'switchback-drill-verify-recovery rds:DescribeDBInstances',
-      // Fence stops the plan's replica too once it is the old writer after a failback.
-      'switchback-drill-fence-database rds:DescribeDBInstances',
-      'switchback-drill-fence-database rds:StopDBInstance',
+    // Each step on the plan's replica and on the replicas reprotect makes from it (a later game day runs on them).
+    const west = 'arn:aws:rds:us-west-2:123456789012:db:billing-db-replica';
+    const east = 'arn:aws:rds:us-east-1:123456789012:db:billing-db-replica';
+    const both = (role: string, action: string) => [
+      `switchback-drill-${role} ${action} ${west}`,
+      `switchback-drill-${role} ${action} ${west}-rp-*-rp-*`,
+    ];
+    expect(
+      denied.map(
+        (finding) =>
+          `${finding.resource.split('/').at(-1)} ${finding.expected.split(' ')[0]} ${finding.expected.split(' ')[3]}`,
+      ),
+    ).toEqual([
+      ...both('assess', 'rds:DescribeDBInstances'),
+      ...both('promote-database', 'rds:DescribeDBInstances'),
+      ...both('promote-database', 'rds:PromoteReadReplica'),
+      ...both('check-promotion', 'rds:DescribeDBInstances'),
+      ...both('verify-recovery', 'rds:DescribeDBInstances'),
+      // Fence stops the plan's replica too once it is the old writer after a failback, and after a game day the
+      // replicas reprotect made, in either region.
+      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+        (arn) => `switchback-drill-fence-database rds:DescribeDBInstances ${arn}`,
+      ),
+      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+        (arn) => `switchback-drill-fence-database rds:StopDBInstance ${arn}`,
+      ),
     ]);
     expect(denied[0]).toMatchObject({
       expected: expect.stringContaining(':db:billing-db-replica'),

@@ -288,6 +288,76 @@ describe('failover state machine', () => {
     });
   });
 
+  describe('on the topology a game day left', () => {
+    // The RDS writer is the replica the first reprotect made, its standby the one the second made; the plan
+    // file's orders-db-replica is the fenced old writer. Aurora switched back: its file roles.
+    const writer = 'orders-db-replica-rp-01269b';
+    const standby = 'orders-db-replica-rp-01269b-rp-d2323f';
+    const afterGameDay = async (): Promise<void> => {
+      await suite.ledger.putTopology('orders', {
+        activeRegion: 'us-east-1',
+        databases: [
+          {
+            id: 'orders-db',
+            kind: 'rds-read-replica',
+            writer: { region: 'us-east-1', identifier: writer },
+            standby: { region: 'us-west-2', identifier: standby },
+            oldPrimary: { region: 'us-west-2', identifier: 'orders-db-replica', state: 'replaced', since: AT },
+          },
+          {
+            id: 'catalog',
+            kind: 'aurora-global',
+            writer: { region: 'us-east-1', identifier: 'catalog-east' },
+            standby: { region: 'us-west-2', identifier: 'catalog-west' },
+          },
+        ],
+        lastFailbackAt: AT,
+        updatedAt: AT,
+        updatedBy: 'orders-game-day-1-6-reprotect',
+      });
+    };
+    const AT = '2026-11-25T12:00:00.000Z';
+
+    it('promotes the standby the topology names, not the plan file replica, and records it as the writer', async () => {
+      // Prepare
+      world({ rdsCopies: { standby, writer } });
+      await afterGameDay();
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect((await record(incidentId)).outcome).toBe('recovered');
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+      expect(mocks.rds).toHaveReceivedCommandWith(PromoteReadReplicaCommand, { DBInstanceIdentifier: standby });
+      const orders = (await suite.ledger.getTopology('orders'))?.databases.find((db) => db.id === 'orders-db');
+      expect(orders).toMatchObject({
+        writer: { region: 'us-west-2', identifier: standby },
+        standby: null,
+        oldPrimary: { region: 'us-east-1', identifier: writer, state: 'unknown' },
+      });
+    });
+
+    it('promotes once when the step dies right after PromoteReadReplica and is retried', async () => {
+      // Prepare
+      world({ rdsCopies: { standby, writer }, crashAfterPromote: true });
+      await afterGameDay();
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(visited(done, 'retried')).toContain('Start Promotion');
+      expect(mocks.rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+      expect(mocks.rds).toHaveReceivedCommandWith(PromoteReadReplicaCommand, { DBInstanceIdentifier: standby });
+      expect((await record(incidentId)).outcome).toBe('recovered');
+    });
+  });
+
   describe('promotion failure', () => {
     it.each([
       ['the replica ends in the failed state', { promotedStatuses: ['modifying', 'failed'] }, 'Check Promotions'],

@@ -373,6 +373,13 @@ export interface OrdersWorldOptions {
   promoteError?: Error;
   /** ChangeResourceRecordSets rejects with these errors, in order, before it accepts a batch. */
   changeErrors?: Error[];
+  /**
+   * The RDS copies as a game day leaves them (the replicas reprotect made): the standby in us-west-2 and the writer
+   * in us-east-1 it replicates from. Default: the plan file's orders-db-replica and orders-db.
+   */
+  rdsCopies?: { standby: string; writer: string };
+  /** The function dies once right after PromoteReadReplica took effect (Lambda.ServiceException: the ASL retries). */
+  crashAfterPromote?: boolean;
 }
 
 const normalize = (name: string | undefined): string => (name ?? '').replace(/\.$/, '').toLowerCase();
@@ -399,6 +406,7 @@ export class OrdersWorld {
   private replicaDescribes = 0;
   private promotedDescribes = 0;
   private replicaPromoted = false;
+  private crashed = false;
   private auroraWriter: 'east' | 'west' = 'east';
   /** DescribeGlobalClusters answers left that still show the failover running. */
   private failoverDescribesLeft = 0;
@@ -445,7 +453,11 @@ export class OrdersWorld {
     rds.on(PromoteReadReplicaCommand).callsFake(() => {
       if (this.options.promoteError) throw this.options.promoteError;
       this.replicaPromoted = true;
-      return { DBInstance: { DBInstanceIdentifier: 'orders-db-replica', DBInstanceStatus: 'modifying' } };
+      if (this.options.crashAfterPromote && !this.crashed) {
+        this.crashed = true;
+        throw Object.assign(new Error('the function died after the call'), { name: 'Lambda.ServiceException' });
+      }
+      return { DBInstance: { DBInstanceIdentifier: this.standbyId, DBInstanceStatus: 'modifying' } };
     });
     rds.on(DescribeGlobalClustersCommand).callsFake(() => this.describeGlobalCluster());
     rds.on(DescribeDBClustersCommand).callsFake(() => ({
@@ -521,8 +533,12 @@ export class OrdersWorld {
     }));
   }
 
+  private get standbyId(): string {
+    return this.options.rdsCopies?.standby ?? 'orders-db-replica';
+  }
+
   private describeReplica(input: DescribeDBInstancesCommandInput) {
-    if (input.DBInstanceIdentifier !== 'orders-db-replica') {
+    if (input.DBInstanceIdentifier !== this.standbyId) {
       throw new DBInstanceNotFoundFault({
         message: `DBInstance ${input.DBInstanceIdentifier} not found.`,
         $metadata: { httpStatusCode: 404 },
@@ -542,12 +558,18 @@ export class OrdersWorld {
     return {
       DBInstances: [
         {
-          DBInstanceIdentifier: 'orders-db-replica',
-          DBInstanceArn: ORDERS_REPLICA_ARN,
+          DBInstanceIdentifier: this.standbyId,
+          DBInstanceArn: `arn:aws:rds:${STANDBY_REGION}:${ACCOUNT}:db:${this.standbyId}`,
           DBInstanceStatus: status,
           Engine: 'postgres',
           // A cross-region replica names its source by ARN.
-          ...(standalone ? {} : { ReadReplicaSourceDBInstanceIdentifier: ORDERS_PRIMARY_ARN }),
+          ...(standalone
+            ? {}
+            : {
+                ReadReplicaSourceDBInstanceIdentifier: this.options.rdsCopies
+                  ? `arn:aws:rds:${PRIMARY_REGION}:${ACCOUNT}:db:${this.options.rdsCopies.writer}`
+                  : ORDERS_PRIMARY_ARN,
+              }),
           BackupRetentionPeriod: REPLICA_BACKUP_RETENTION_DAYS,
           LatestRestorableTime: new Date(Date.now() - 60_000),
         },

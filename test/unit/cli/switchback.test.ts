@@ -163,6 +163,7 @@ describe('switchback', () => {
       'failback',
       'failback-lagging',
       'game-day',
+      'game-day-twice',
       'restore-test',
       'restore-fails',
     ]);

@@ -109,7 +109,7 @@ describe('plan-resources', () => {
     expect(fragment.Resources.FlipDnsSwitchAlarmsPolicy?.Properties.Roles).toEqual([{ Ref: 'FlipDnsRole' }]);
   });
 
-  it('grants PromoteReadReplica on the standby replicas only when building the promote policy', () => {
+  it('grants PromoteReadReplica on the standby replicas only (the file one and the one reprotect makes back in the standby region) when building the promote policy', () => {
     // Act
     const statements = resources.rdsPromoteStatements?.() as Statement[];
 
@@ -118,8 +118,13 @@ describe('plan-resources', () => {
     const replicas = shippedPlans.flatMap((plan) =>
       plan.databases.flatMap((db) => (db.kind === 'rds-read-replica' ? [db] : [])),
     );
-    expect(promote?.Resource).toHaveLength(replicas.length);
-    for (const db of replicas) expect(JSON.stringify(promote)).toContain(`${db.replica.region}:`);
+    expect(promote?.Resource).toHaveLength(2 * replicas.length);
+    for (const db of replicas) {
+      expect(JSON.stringify(promote)).toContain(`${db.replica.region}:\${AWS::AccountId}:db:${db.replica.instance}"`);
+      expect(JSON.stringify(promote)).toContain(
+        `${db.replica.region}:\${AWS::AccountId}:db:${db.replica.instance}-rp-*-rp-*"`,
+      );
+    }
     for (const db of replicas) expect(JSON.stringify(promote)).not.toContain(`db:${db.primary.instance}"`);
   });
 

@@ -146,7 +146,7 @@ describe('decide', () => {
     expect(assessment.decision).toBe('skip');
     expect(assessment.reasons).toEqual([
       'plan orders already failed over to us-west-2 at 2026-11-20T10:00:00.000Z by orders-20261120T095800Z-0badc0de:' +
-        ' us-west-2 serves; the way back is a new standby (reprotect) and a planned failback (not built yet) to us-east-1',
+        ' us-west-2 serves; the way back is a new standby (reprotect) and a planned failback to us-east-1',
     ]);
   });
 

@@ -2,7 +2,9 @@ import {
   currentTopology,
   failoverRefusal,
   isProtected,
+  planAtTopology,
   planTopology,
+  runDatabaseCopies,
   topologyAfterFailover,
 } from '../../../../shared/domain/topology';
 import { ordersPlan } from '../../../support/plan-fixtures';
@@ -103,7 +105,7 @@ describe('failoverRefusal', () => {
     // Assess
     expect(reason).toBe(
       `plan orders already failed over to us-west-2 at ${AT} by orders-1:` +
-        ' us-west-2 serves; the way back is a new standby (reprotect) and a planned failback (not built yet) to us-east-1',
+        ' us-west-2 serves; the way back is a new standby (reprotect) and a planned failback to us-east-1',
     );
   });
 
@@ -119,23 +121,115 @@ describe('failoverRefusal', () => {
     const reason = failoverRefusal(ordersPlan(), unprotected);
 
     // Assess
-    expect(reason).toBe('database catalog has no standby (writer catalog-east (us-east-1)): give it a standby first');
+    expect(reason).toBe(
+      'database catalog has no standby (writer catalog-east (us-east-1)): give it a standby first (reprotect)',
+    );
   });
 
-  it('refuses when a standby is not the one the failover would promote', () => {
+  it('allows a failover when a standby has another name than the file one in the plan standby region (after a game day)', () => {
     // Prepare
     const file = planTopology(ordersPlan());
-    const other = {
+    const afterGameDay = {
       ...file,
       databases: file.databases.map((db) =>
-        db.id === 'orders-db' ? { ...db, standby: { region: 'us-west-2', identifier: 'orders-db-replica-2' } } : db,
+        db.id === 'orders-db'
+          ? {
+              ...db,
+              writer: { region: 'us-east-1', identifier: 'orders-db-replica-rp-01269b' },
+              standby: { region: 'us-west-2', identifier: 'orders-db-replica-rp-01269b-rp-d2323f' },
+            }
+          : db,
       ),
     };
 
     // Act
-    const reason = failoverRefusal(ordersPlan(), other);
+    const reason = failoverRefusal(ordersPlan(), afterGameDay);
 
     // Assess
-    expect(reason).toContain('orders-db stands by as orders-db-replica-2 (us-west-2)');
+    expect(reason).toBeUndefined();
+  });
+
+  it('refuses when a database writes in the standby region while the primary region serves', () => {
+    // Prepare
+    const file = planTopology(ordersPlan());
+    const reversed = {
+      ...file,
+      databases: file.databases.map((db) =>
+        db.id === 'orders-db'
+          ? {
+              ...db,
+              writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+              standby: { region: 'us-east-1', identifier: 'orders-db-replica-rp-01269b' },
+            }
+          : db,
+      ),
+    };
+
+    // Act
+    const reason = failoverRefusal(ordersPlan(), reversed);
+
+    // Assess
+    expect(reason).toBe(
+      'database orders-db writes as orders-db-replica (us-west-2) and stands by as orders-db-replica-rp-01269b (us-east-1):' +
+        ' the failover moves writers from us-east-1 to us-west-2; fail back first',
+    );
+  });
+});
+
+describe('planAtTopology', () => {
+  const afterGameDay = () => {
+    const file = planTopology(ordersPlan());
+    return {
+      ...file,
+      databases: file.databases.map((db) =>
+        db.id === 'orders-db'
+          ? {
+              ...db,
+              writer: { region: 'us-east-1', identifier: 'orders-db-replica-rp-01269b' },
+              standby: { region: 'us-west-2', identifier: 'orders-db-replica-rp-01269b-rp-d2323f' },
+            }
+          : db,
+      ),
+    };
+  };
+
+  it('names each database copy as the topology has it when the run carries the copies', () => {
+    // Act
+    const plan = planAtTopology(ordersPlan(), runDatabaseCopies(afterGameDay()));
+
+    // Assess
+    const orders = plan.databases.find((db) => db.id === 'orders-db');
+    expect(orders?.kind === 'rds-read-replica' && [orders.primary, orders.replica]).toEqual([
+      expect.objectContaining({ region: 'us-east-1', instance: 'orders-db-replica-rp-01269b' }),
+      expect.objectContaining({ region: 'us-west-2', instance: 'orders-db-replica-rp-01269b-rp-d2323f' }),
+    ]);
+    expect(plan.databases.find((db) => db.id === 'catalog')).toEqual(
+      ordersPlan().databases.find((db) => db.id === 'catalog'),
+    );
+  });
+
+  it('keeps the plan file names when the run carries no copies or the copies lie in other regions', () => {
+    // Prepare
+    const reversed = runDatabaseCopies(afterGameDay()).map((copy) => ({
+      ...copy,
+      writer: copy.standby,
+      standby: copy.writer,
+    }));
+
+    // Act, Assess
+    expect(planAtTopology(ordersPlan(), undefined)).toEqual(ordersPlan());
+    expect(planAtTopology(ordersPlan(), reversed)).toEqual(ordersPlan());
+  });
+
+  it('leaves out of the run copies a database that has no standby', () => {
+    // Prepare
+    const failedOver = topologyAfterFailover(planTopology(ordersPlan()), {
+      toRegion: 'us-west-2',
+      at: AT,
+      incidentId: 'orders-1',
+    });
+
+    // Act, Assess
+    expect(runDatabaseCopies(failedOver)).toEqual([]);
   });
 });

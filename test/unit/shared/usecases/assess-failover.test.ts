@@ -117,6 +117,19 @@ describe('assessFailover', () => {
       startedAt: NOW,
       executionArn: EXECUTION.arn,
       epoch: 1,
+      // No topology recorded (a fresh deployment): the plan file's copies, carried for every later step.
+      databases: [
+        {
+          id: 'orders-db',
+          writer: { region: 'us-east-1', identifier: 'orders-db' },
+          standby: { region: 'us-west-2', identifier: 'orders-db-replica' },
+        },
+        {
+          id: 'catalog',
+          writer: { region: 'us-east-1', identifier: 'catalog-east' },
+          standby: { region: 'us-west-2', identifier: 'catalog-west' },
+        },
+      ],
     });
     expect(assessment.decision).toBe('proceed');
     expect(assessment.warnings).toEqual([]);

@@ -206,8 +206,9 @@ describe('recordReadiness', () => {
     // Assess
     // The roles are simulated side by side; one role's calls in turn, stopping at its first failure.
     expect(asked.filter((call) => call.startsWith('promote'))).toEqual([
-      'promote rds:DescribeDBInstances 1',
-      'promote rds:PromoteReadReplica 1',
+      // The replica and the one reprotect makes back in the standby region (`<replica>-rp-*-rp-*`).
+      'promote rds:DescribeDBInstances 2',
+      'promote rds:PromoteReadReplica 2',
       'promote rds:DescribeGlobalClusters 1',
       'promote rds:FailoverGlobalCluster 2',
       'promote rds:SwitchoverGlobalCluster 2',
