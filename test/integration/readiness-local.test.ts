@@ -142,8 +142,67 @@ describe('runLocalReadiness', () => {
         found: "explicitDeny by the organization's SCPs",
         fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
       },
+      {
+        check: 'role-permission',
+        resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-fail-back-database',
+        expected:
+          'rds:PromoteReadReplica allowed on arn:aws:rds:us-east-1:123456789012:db:orders-db-* (the fail-back-database step of plan orders)',
+        found: "explicitDeny by the organization's SCPs",
+        fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
+      },
     ]);
   });
+
+  it.each([
+    [
+      'reprotect-database',
+      'rds:CreateDBInstanceReadReplica',
+      [
+        'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
+        'arn:aws:rds:us-east-1:123456789012:db:orders-db-replica-rp-*',
+        'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*-rp-*',
+      ],
+    ],
+    [
+      'fail-back-database',
+      'rds:SwitchoverGlobalCluster',
+      [
+        'arn:aws:rds::123456789012:global-cluster:catalog-global',
+        'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east',
+      ],
+    ],
+    [
+      'start-restore',
+      'rds:RestoreDBInstanceToPointInTime',
+      [
+        'arn:aws:rds:us-west-2:123456789012:db:sbrt-*',
+        'arn:aws:rds:us-west-2:123456789012:auto-backup:*',
+        'arn:aws:rds:us-west-2:123456789012:subgrp:orders-restore-tests',
+      ],
+    ],
+  ])(
+    'names the %s role, the action, each resource and the fix when a hand-edited policy took %s out of it',
+    async (fn, action, resources) => {
+      // Act
+      const readiness = await runLocalReadiness({
+        planFile: PLAN,
+        restoreTests: RECENT_TESTS,
+        drift: { iam: { revoked: [{ function: fn, action }] } },
+      });
+
+      // Assess
+      expect(readiness.ready).toBe(false);
+      expect(readiness.findings).toEqual(
+        resources.map((resource) => ({
+          check: 'role-permission',
+          resource: `iam:arn:aws:iam::123456789012:role/switchback-drill-${fn}`,
+          expected: `${action} allowed on ${resource} (the ${fn} step of plan orders)`,
+          found: 'implicitDeny',
+          fix: `deploy again with this plan in plans/ (npm run package, then npx serverless deploy): the ${fn} role is then granted ${action}`,
+        })),
+      );
+    },
+  );
 
   it('names the calls the deployed roles do not grant for a plan that is not in plans/ (deploy it again)', async () => {
     // Prepare: the example plan with a replica the deployment's roles were never given.
@@ -165,6 +224,18 @@ describe('runLocalReadiness', () => {
       // Fence stops the plan's replica too once it is the old writer after a failback.
       'switchback-drill-fence-database rds:DescribeDBInstances',
       'switchback-drill-fence-database rds:StopDBInstance',
+      // Reprotect reads, snapshots and copies the replica, in both directions (after a failover, after a failback).
+      'switchback-drill-assess-reprotect rds:DescribeDBInstances',
+      'switchback-drill-assess-reprotect rds:DescribeDBInstances',
+      'switchback-drill-reprotect-database rds:DescribeDBInstances',
+      'switchback-drill-reprotect-database rds:DescribeDBInstances',
+      'switchback-drill-reprotect-database rds:DescribeDBInstances',
+      'switchback-drill-reprotect-database rds:DescribeDBSnapshots',
+      'switchback-drill-reprotect-database rds:CreateDBSnapshot',
+      'switchback-drill-reprotect-database rds:CreateDBSnapshot',
+      'switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica',
+      'switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica',
+      'switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica',
     ]);
     expect(denied[0]).toMatchObject({
       expected: expect.stringContaining(':db:billing-db-replica'),
