@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { intakeAlarmStates, planSignals } from '../shared/domain/quorum';
+import { STEP_FUNCTIONS } from '../shared/domain/step-permissions';
 import { loadPlanDirectory } from '../shared/plan/load';
 import { type Plan, proberAlarmName } from '../shared/plan/schema';
 
@@ -45,6 +46,12 @@ export const EXPECTED_FUNCTIONS = [
   'start-game-day-leg',
   'check-game-day-leg',
   'record-game-day',
+  'plan-restore-test',
+  'start-restore',
+  'check-restore',
+  'validate-restore',
+  'clean-up-restore',
+  'record-restore-test',
   'readiness',
   'probe-primary',
 ] as const;
@@ -319,6 +326,12 @@ export const checkTemplate = (
     passed.push('readiness checks every rule, state machine, schedule and queue of the stack');
   }
 
+  const simulationProblems = checkRoleSimulation(template);
+  problems.push(...simulationProblems);
+  if (simulationProblems.length === 0) {
+    passed.push(`readiness simulates the ${STEP_FUNCTIONS.length} runbook roles that act on the plans, and only those`);
+  }
+
   const actionProblems = checkAlarmActions(template);
   problems.push(...actionProblems);
   if (actionProblems.length === 0) passed.push('every PlanReady and restore-test alarm notifies the alerts topic');
@@ -333,6 +346,68 @@ export const checkTemplate = (
 /** A CloudFormation value as text: a string, `Ref`, `Fn::GetAtt` or `Fn::Sub` (for comparing, not resolving). */
 const refText = (value: Json | undefined): string =>
   typeof value === 'string' ? value : isObject(value) ? JSON.stringify(value) : String(value);
+
+/**
+ * Readiness asks IAM's policy simulator whether each runbook role that acts on the plans' resources
+ * (shared/domain/step-permissions.ts STEP_FUNCTIONS) still may: its FUNCTION_ROLE_ARNS must name each of those
+ * functions with the role that function really runs with, and its role may call iam:SimulatePrincipalPolicy on
+ * exactly those roles (least privilege: no other role, no "*").
+ */
+export const checkRoleSimulation = (template: Template): string[] => {
+  const problems: string[] = [];
+  const functions = resourcesOf(template, 'AWS::Lambda::Function');
+  const roleOf = (fn: Resource | undefined): string | undefined => {
+    const role = fn?.Properties?.Role;
+    const getAtt = isObject(role) ? role['Fn::GetAtt'] : undefined;
+    return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+  };
+  const functionNamed = (name: string) =>
+    functions.find(([, fn]) => String(fn.Properties?.FunctionName ?? '').endsWith(`-${name}`))?.[1];
+  const readiness = functionNamed('readiness');
+  const environment = readiness?.Properties?.Environment;
+  const variables = isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
+  const joined = variables.FUNCTION_ROLE_ARNS;
+  const pairs = isObject(joined) && Array.isArray(joined['Fn::Join']) ? asArray(joined['Fn::Join'][1]) : [];
+  const told = new Map(
+    pairs.flatMap((pair): [string, string | undefined][] => {
+      const inner = isObject(pair) && Array.isArray(pair['Fn::Join']) ? asArray(pair['Fn::Join'][1]) : [];
+      const [name, arn] = inner;
+      const getAtt = isObject(arn) ? arn['Fn::GetAtt'] : undefined;
+      return typeof name === 'string'
+        ? [[name, Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined]]
+        : [];
+    }),
+  );
+  if (!sameSet([...told.keys()], [...STEP_FUNCTIONS])) {
+    problems.push(
+      `the readiness function's FUNCTION_ROLE_ARNS name [${[...told.keys()].join(', ')}], not the runbook functions of shared/domain/step-permissions.ts [${STEP_FUNCTIONS.join(', ')}]: serverless.yml must take it from scripts/plan-resources.js functionRoleArnsEnvironment`,
+    );
+  }
+  // A function missing from the template is named by the function check; its role is not compared here.
+  const present = STEP_FUNCTIONS.filter((name) => functionNamed(name) !== undefined);
+  for (const name of present) {
+    const role = roleOf(functionNamed(name));
+    if (told.has(name) && told.get(name) !== role) {
+      problems.push(
+        `the readiness function's FUNCTION_ROLE_ARNS give ${name} the role ${told.get(name)}, but the function runs with ${role ?? 'no role'}: name its role <PascalCaseName>Role in serverless.yml`,
+      );
+    }
+  }
+  const granted = statementsIn(
+    roleOf(readiness) ? template.Resources[roleOf(readiness) as string]?.Properties : undefined,
+  )
+    .filter(
+      (statement) => statement.Effect === 'Allow' && strings(statement.Action).includes('iam:SimulatePrincipalPolicy'),
+    )
+    .flatMap((statement) => asArray(statement.Resource).map(refText));
+  const expected = present.map((name) => refText({ 'Fn::GetAtt': [roleOf(functionNamed(name)) ?? name, 'Arn'] }));
+  if (present.length === STEP_FUNCTIONS.length && !sameSet(granted, expected)) {
+    problems.push(
+      `the readiness role must grant iam:SimulatePrincipalPolicy on exactly the roles of ${STEP_FUNCTIONS.join(', ')} (granted on: ${granted.join(', ') || 'none'})`,
+    );
+  }
+  return problems;
+};
 
 /**
  * The readiness function is told Switchback's own wiring (serverless.yml, its WIRING_* environment) and its role

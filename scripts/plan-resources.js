@@ -366,6 +366,13 @@ const logicalId = (text) =>
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
+/** The runbook functions readiness simulates, each with its role's logical id (`probe-primary` -> `ProbePrimaryRole`). */
+const stepRoles = () =>
+  requireTs('../shared/domain/step-permissions').STEP_FUNCTIONS.map((name) => ({
+    name,
+    role: `${logicalId(name)}Role`,
+  }));
+
 module.exports = {
   /** For tests: the deployment checks over any folder. */
   loadDeployment,
@@ -566,6 +573,23 @@ module.exports = {
       ],
     };
   },
+  /**
+   * The roles readiness simulates (shared/domain/step-permissions.ts STEP_FUNCTIONS: every function that calls AWS on
+   * a plan's resources), as `function=roleArn,...` for its FUNCTION_ROLE_ARNS. Each function's role is
+   * `<PascalCaseName>Role` (serverless.yml functions.<name>.role; scripts/check-template.ts checks both agree).
+   */
+  functionRoleArnsEnvironment: () => ({
+    'Fn::Join': [
+      ',',
+      stepRoles().map(({ name, role }) => ({ 'Fn::Join': ['=', [name, { 'Fn::GetAtt': [role, 'Arn'] }]] })),
+    ],
+  }),
+  /** The readiness role may ask IAM's policy simulator about exactly those roles. */
+  simulateRoleStatements: () =>
+    allow(
+      ['iam:SimulatePrincipalPolicy'],
+      stepRoles().map(({ role }) => ({ 'Fn::GetAtt': [role, 'Arn'] })),
+    ),
   /** The readiness role reads exactly the stack's schedules. */
   readinessScheduleStatements: () =>
     allow(

@@ -22,14 +22,33 @@ export interface StepPermission {
   context?: ContextEntry[];
 }
 
-/** The functions whose roles name the plans' own resources (the rest touch only the stack's). */
+/**
+ * The functions whose roles name the plans' own resources, on every runbook (failover, fence, reprotect, failback,
+ * restore test) and the notifier; the rest touch only the stack's (the ledger, the bus, the state machines). One list:
+ * readiness's FUNCTION_ROLE_ARNS and its iam:SimulatePrincipalPolicy grant are made from it
+ * (scripts/plan-resources.js), and the IAM test fails unless it names exactly the functions the drills see calling
+ * AWS on a plan's resources.
+ */
 export const STEP_FUNCTIONS = [
   'assess',
   'promote-database',
   'check-promotion',
   'flip-dns',
+  'check-dns-sync',
   'verify-recovery',
   'fence-database',
+  'fence-record',
+  'assess-reprotect',
+  'reprotect-database',
+  'set-write-pause',
+  'check-failback-lag',
+  'fail-back-database',
+  'verify-failback',
+  'plan-restore-test',
+  'start-restore',
+  'check-restore',
+  'clean-up-restore',
+  'notify',
 ] as const;
 export type StepFunction = (typeof STEP_FUNCTIONS)[number];
 
@@ -44,6 +63,19 @@ export const normalizeRecordName = (name: string): string =>
     .replace(/\.$/, '')
     .replace(/[^a-z0-9._-]/g, (char) => `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`);
 
+/**
+ * A name reprotect derives from `base` (shared/domain/reprotect.ts reprotectName: `<base>-<role>-<6 hex>`, the base
+ * cut to fit 63 characters) as an IAM pattern, as scripts/plan-resources.js grants it.
+ */
+const derivedPattern = (base: string, role: string): string =>
+  `${base
+    .slice(0, 63 - role.length - 8)
+    .replace(/-+$/, '')
+    .replace(/--+/g, '-')}-${role}-*`;
+
+/** The prefix of the restore test's throwaways (shared/domain/restore-test.ts RESTORE_PREFIX). */
+const THROWAWAY = 'sbrt-*';
+
 /** Every permission the steps of `plan` need, on its resources in `account`. */
 export const stepPermissions = (plan: Plan, account: string, partition = 'aws'): StepPermission[] => {
   const found: StepPermission[] = [];
@@ -51,7 +83,19 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
     for (const action of actions) found.push({ function: fn, action, resource, ...(context ? { context } : {}) });
   };
   const rds = (region: string, type: string, id: string) => `arn:${partition}:rds:${region}:${account}:${type}:${id}`;
+  const restore = plan.backups.restoreTest;
+  const standby = plan.regions.standby;
+  if (restore) {
+    add('plan-restore-test', ['rds:DeleteDBInstance'], rds(standby, 'db', THROWAWAY));
+    add('plan-restore-test', ['rds:DeleteDBCluster'], rds(standby, 'cluster', THROWAWAY));
+    add('clean-up-restore', ['rds:DescribeDBClusters', 'rds:DeleteDBCluster'], rds(standby, 'cluster', THROWAWAY));
+    add('clean-up-restore', ['rds:DescribeDBInstances', 'rds:DeleteDBInstance'], rds(standby, 'db', THROWAWAY));
+    add('check-restore', ['rds:DescribeDBInstances'], rds(standby, 'db', THROWAWAY));
+  }
+  const subnetGroup = restore ? [rds(standby, 'subgrp', restore.subnetGroup)] : [];
   for (const db of plan.databases) {
+    // Reprotect after a failover: the writer is the plan's standby copy, the old primary is the plan's primary.
+    const reprotectTarget = db.reprotect?.region ?? db.primary.region;
     if (db.kind === 'rds-read-replica') {
       const replica = rds(db.replica.region, 'db', db.replica.instance);
       // After a game day the copies are replicas reprotect made (shared/domain/reprotect.ts, reprotectName): the
@@ -59,6 +103,42 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
       // (`<replica>-rp-*-rp-*`). Their names are known only to the topology: here as the role's patterns.
       const made = rds(db.primary.region, 'db', `${db.replica.instance}-rp-*`);
       const madeBack = rds(db.replica.region, 'db', `${db.replica.instance}-rp-*-rp-*`);
+      // After a failback the writer is the first reprotect's copy and the plan's replica is the old primary.
+      const directions = [
+        { writer: db.replica, old: db.primary, target: reprotectTarget },
+        {
+          writer: { region: reprotectTarget, instance: derivedPattern(db.replica.instance, 'rp') },
+          old: db.replica,
+          target: db.replica.region,
+        },
+      ];
+      for (const { writer, old, target } of directions) {
+        const writerArn = rds(writer.region, 'db', writer.instance);
+        const oldArn = rds(old.region, 'db', old.instance);
+        const copy = rds(target, 'db', derivedPattern(writer.instance, 'rp'));
+        const snapshot = (role: string) => rds(old.region, 'snapshot', derivedPattern(old.instance, role));
+        add('assess-reprotect', ['rds:DescribeDBInstances'], writerArn);
+        add('assess-reprotect', ['rds:DescribeDBInstances'], oldArn);
+        for (const resource of [writerArn, oldArn, copy])
+          add('reprotect-database', ['rds:DescribeDBInstances'], resource);
+        add('reprotect-database', ['rds:DescribeDBSnapshots'], snapshot('pre'));
+        for (const resource of [oldArn, snapshot('pre')]) add('reprotect-database', ['rds:CreateDBSnapshot'], resource);
+        for (const resource of [writerArn, copy])
+          add('reprotect-database', ['rds:CreateDBInstanceReadReplica'], resource);
+        if (db.reprotect?.deleteOldPrimary) {
+          for (const resource of [oldArn, snapshot('final')])
+            add('reprotect-database', ['rds:DeleteDBInstance'], resource);
+        }
+      }
+      // Failback: the standby in the primary region, named after the plan's primary with a suffix.
+      const failbackStandby = rds(db.primary.region, 'db', `${db.primary.instance}-*`);
+      add('fail-back-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], failbackStandby);
+      add('verify-failback', ['rds:DescribeDBInstances'], failbackStandby);
+      if (restore) {
+        for (const resource of [rds(standby, 'db', THROWAWAY), rds(standby, 'auto-backup', '*'), ...subnetGroup]) {
+          add('start-restore', ['rds:RestoreDBInstanceToPointInTime'], resource);
+        }
+      }
       for (const standby of [replica, madeBack]) {
         for (const fn of ['assess', 'check-promotion', 'verify-recovery'] as const) {
           add(fn, ['rds:DescribeDBInstances'], standby);
@@ -84,30 +164,93 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
       }
       add('fence-database', ['rds:DescribeDBClusters'], rds(db.primary.region, 'cluster', db.primary.cluster));
       add('fence-database', ['rds:DescribeGlobalClusters'], global);
+      // Reprotect: a new secondary cluster (and its instance) joins the global cluster where the old primary cannot.
+      const primaryCluster = rds(db.primary.region, 'cluster', db.primary.cluster);
+      const newCluster = rds(reprotectTarget, 'cluster', derivedPattern(db.secondary.cluster, 'sc'));
+      const newInstance = rds(reprotectTarget, 'db', derivedPattern(db.secondary.cluster, 'sc'));
+      for (const resource of [secondary, primaryCluster]) add('assess-reprotect', ['rds:DescribeDBClusters'], resource);
+      add('assess-reprotect', ['rds:DescribeGlobalClusters'], global);
+      add('reprotect-database', ['rds:DescribeGlobalClusters'], global);
+      for (const resource of [secondary, primaryCluster, newCluster]) {
+        add('reprotect-database', ['rds:DescribeDBClusters'], resource);
+      }
+      for (const resource of [newCluster, global]) add('reprotect-database', ['rds:CreateDBCluster'], resource);
+      for (const resource of [newCluster, newInstance]) add('reprotect-database', ['rds:CreateDBInstance'], resource);
+      add('reprotect-database', ['rds:DescribeDBInstances'], newInstance);
+      // Failback: a switchover back to the plan's primary cluster.
+      add('check-failback-lag', ['rds:DescribeGlobalClusters'], global);
+      add('fail-back-database', ['rds:DescribeDBClusters'], primaryCluster);
+      add('fail-back-database', ['rds:DescribeGlobalClusters'], global);
+      for (const resource of [global, primaryCluster])
+        add('fail-back-database', ['rds:SwitchoverGlobalCluster'], resource);
+      add('verify-failback', ['rds:DescribeGlobalClusters'], global);
+      if (restore) {
+        const throwaway = rds(standby, 'cluster', THROWAWAY);
+        for (const resource of [secondary, throwaway]) add('start-restore', ['rds:DescribeDBClusters'], resource);
+        for (const resource of [throwaway, secondary, ...subnetGroup]) {
+          add('start-restore', ['rds:RestoreDBClusterToPointInTime'], resource);
+        }
+        add('check-restore', ['rds:DescribeDBClusters'], throwaway);
+        for (const resource of [rds(standby, 'db', THROWAWAY), throwaway]) {
+          add('check-restore', ['rds:CreateDBInstance'], resource);
+        }
+      }
     }
+  }
+  const zoneArn = (id: string) => `arn:${partition}:route53:::hostedzone/${id.replace(/^\/hostedzone\//, '')}`;
+  const recordContext = (records: readonly { name: string; type: string }[]): ContextEntry[] => [
+    {
+      key: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
+      values: [...new Set(records.map((record) => normalizeRecordName(record.name)))],
+    },
+    { key: 'route53:ChangeResourceRecordSetsRecordTypes', values: [...new Set(records.map((r) => r.type))] },
+    { key: 'route53:ChangeResourceRecordSetsActions', values: ['UPSERT'] },
+  ];
+  // The fence moves the old region's fenced records, whatever the plan's DNS switch.
+  for (const zone of plan.dns) {
+    const fenced = zone.records.filter((record) => record.fence);
+    if (fenced.length === 0) continue;
+    add('fence-record', ['route53:ListResourceRecordSets'], zoneArn(zone.hostedZoneId));
+    add('fence-record', ['route53:ChangeResourceRecordSets'], zoneArn(zone.hostedZoneId), recordContext(fenced));
+  }
+  const pause = plan.failback.writePause;
+  if (pause) {
+    const parameter = `arn:${partition}:ssm:${pause.region ?? standby}:${account}:parameter/${pause.ssmParameter.replace(/^\//, '')}`;
+    add('set-write-pause', ['ssm:GetParameter', 'ssm:PutParameter'], parameter);
+  }
+  const secret = plan.notifications.slack?.secret;
+  if (secret?.source === 'secretsmanager') {
+    // Secrets Manager appends "-" and 6 random characters to a secret's name in its ARN.
+    add(
+      'notify',
+      ['secretsmanager:GetSecretValue'],
+      secret.name.startsWith('arn:')
+        ? secret.name
+        : `arn:${partition}:secretsmanager:${standby}:${account}:secret:${secret.name}-??????`,
+    );
+  } else if (secret?.source === 'ssm') {
+    add(
+      'notify',
+      ['ssm:GetParameter'],
+      secret.name.startsWith('arn:')
+        ? secret.name
+        : `arn:${partition}:ssm:${standby}:${account}:parameter/${secret.name.replace(/^\//, '')}`,
+    );
   }
   if (plan.dnsSwitch.method === 'route53-records') {
     for (const zone of plan.dns) {
-      const arn = `arn:${partition}:route53:::hostedzone/${zone.hostedZoneId.replace(/^\/hostedzone\//, '')}`;
+      const arn = zoneArn(zone.hostedZoneId);
       add('assess', ['route53:ListResourceRecordSets'], arn);
+      add('verify-failback', ['route53:ListResourceRecordSets'], arn);
       add('flip-dns', ['route53:ListResourceRecordSets'], arn);
-      add('flip-dns', ['route53:ChangeResourceRecordSets'], arn, [
-        {
-          key: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
-          values: [...new Set(zone.records.map((record) => normalizeRecordName(record.name)))],
-        },
-        { key: 'route53:ChangeResourceRecordSetsRecordTypes', values: [...new Set(zone.records.map((r) => r.type))] },
-        { key: 'route53:ChangeResourceRecordSetsActions', values: ['UPSERT'] },
-      ]);
+      add('flip-dns', ['route53:ChangeResourceRecordSets'], arn, recordContext(zone.records));
     }
   } else if (plan.dnsSwitch.method === 'alarm-health-check') {
     // PutMetricData names no resource (IAM authorizes it on "*", held to Switchback's namespace by a condition):
     // only the switch alarm's read is on the plan's own resources.
-    add(
-      'flip-dns',
-      ['cloudwatch:DescribeAlarms'],
-      `arn:${partition}:cloudwatch:${plan.regions.standby}:${account}:alarm:${plan.dnsSwitch.alarmName}`,
-    );
+    const alarm = `arn:${partition}:cloudwatch:${plan.regions.standby}:${account}:alarm:${plan.dnsSwitch.alarmName}`;
+    add('flip-dns', ['cloudwatch:DescribeAlarms'], alarm);
+    add('check-dns-sync', ['cloudwatch:DescribeAlarms'], alarm);
   } else {
     for (const control of [plan.dnsSwitch.routingControls.primary, plan.dnsSwitch.routingControls.standby]) {
       add(
@@ -117,7 +260,14 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
       );
     }
   }
-  return found;
+  // Once each: several databases of a plan share a zone, a global cluster or the throwaways' patterns.
+  const seen = new Set<string>();
+  return found.filter((need) => {
+    const key = JSON.stringify(need);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 };
 
 /** What IAM's policy simulator said about one step's role (or why it could not say). */

@@ -12,8 +12,9 @@ import { awsError } from '../errors';
  * serverless does, for stage `dev`), so the simulation denies what the deployed role would. What it evaluates:
  * Allow statements, their resource patterns, and the condition operators Switchback's roles use (String*, and their
  * ForAllValues / ForAnyValue forms); an operator it does not know never allows (it refuses rather than guesses).
- * Failure modes: an unknown role (NoSuchEntity), IAM's endpoint (us-east-1) down, and actions an organization's
- * SCP denies (drift), which IAM reports as an explicit deny with AllowedByOrganizations false.
+ * Failure modes: an unknown role (NoSuchEntity), IAM's endpoint (us-east-1) down, actions an organization's
+ * SCP denies (drift), which IAM reports as an explicit deny with AllowedByOrganizations false, and grants taken out
+ * of a role after deployment (drift), which IAM reports as an implicit deny.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -155,6 +156,11 @@ export const conditionHolds = (condition: JsonObject, context: ReadonlyMap<strin
 export interface IamDrift {
   /** Actions an SCP of the organization denies to every role (IAM: explicitDeny, AllowedByOrganizations false). */
   deniedByOrganizations?: readonly string[];
+  /**
+   * Grants taken out of a function's role after deployment (a hand-edited policy): `action` no longer allowed to
+   * `function`'s role on any resource (IAM: implicitDeny).
+   */
+  revoked?: readonly { function: string; action: string }[];
 }
 
 export class IamModel {
@@ -173,7 +179,14 @@ export class IamModel {
   #rolesNow(): Map<string, Grant[]> {
     if (!this.#roles) {
       const grants = cachedGrants(this.#account, this.#region);
-      this.#roles = new Map(Object.entries(simRoleArns(this.#account)).map(([fn, arn]) => [arn, grants.get(fn) ?? []]));
+      const revoked = (fn: string, action: string) =>
+        this.#drift.revoked?.some((one) => one.function === fn && one.action === action) ?? false;
+      this.#roles = new Map(
+        Object.entries(simRoleArns(this.#account)).map(([fn, arn]) => [
+          arn,
+          (grants.get(fn) ?? []).filter((grant) => !revoked(fn, grant.action)),
+        ]),
+      );
     }
     return this.#roles;
   }

@@ -134,16 +134,75 @@ describe('runLocalReadiness', () => {
     // Assess
     expect(readiness.ready).toBe(false);
     // The plan's replica, and the standby reprotect makes back in us-west-2 (a later game day promotes it).
-    expect(readiness.findings).toEqual(
-      ['orders-db-replica', 'orders-db-replica-rp-*-rp-*'].map((name) => ({
+    expect(readiness.findings).toEqual([
+      ...['orders-db-replica', 'orders-db-replica-rp-*-rp-*'].map((name) => ({
         check: 'role-permission',
         resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-promote-database',
         expected: `rds:PromoteReadReplica allowed on arn:aws:rds:us-west-2:123456789012:db:${name} (the promote-database step of plan orders)`,
         found: "explicitDeny by the organization's SCPs",
         fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
       })),
-    );
+      {
+        check: 'role-permission',
+        resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-fail-back-database',
+        expected:
+          'rds:PromoteReadReplica allowed on arn:aws:rds:us-east-1:123456789012:db:orders-db-* (the fail-back-database step of plan orders)',
+        found: "explicitDeny by the organization's SCPs",
+        fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
+      },
+    ]);
   });
+
+  it.each([
+    [
+      'reprotect-database',
+      'rds:CreateDBInstanceReadReplica',
+      [
+        'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
+        'arn:aws:rds:us-east-1:123456789012:db:orders-db-replica-rp-*',
+        'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*-rp-*',
+      ],
+    ],
+    [
+      'fail-back-database',
+      'rds:SwitchoverGlobalCluster',
+      [
+        'arn:aws:rds::123456789012:global-cluster:catalog-global',
+        'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east',
+      ],
+    ],
+    [
+      'start-restore',
+      'rds:RestoreDBInstanceToPointInTime',
+      [
+        'arn:aws:rds:us-west-2:123456789012:db:sbrt-*',
+        'arn:aws:rds:us-west-2:123456789012:auto-backup:*',
+        'arn:aws:rds:us-west-2:123456789012:subgrp:orders-restore-tests',
+      ],
+    ],
+  ])(
+    'names the %s role, the action, each resource and the fix when a hand-edited policy took %s out of it',
+    async (fn, action, resources) => {
+      // Act
+      const readiness = await runLocalReadiness({
+        planFile: PLAN,
+        restoreTests: RECENT_TESTS,
+        drift: { iam: { revoked: [{ function: fn, action }] } },
+      });
+
+      // Assess
+      expect(readiness.ready).toBe(false);
+      expect(readiness.findings).toEqual(
+        resources.map((resource) => ({
+          check: 'role-permission',
+          resource: `iam:arn:aws:iam::123456789012:role/switchback-drill-${fn}`,
+          expected: `${action} allowed on ${resource} (the ${fn} step of plan orders)`,
+          found: 'implicitDeny',
+          fix: `deploy again with this plan in plans/ (npm run package, then npx serverless deploy): the ${fn} role is then granted ${action}`,
+        })),
+      );
+    },
+  );
 
   it('names the calls the deployed roles do not grant for a plan that is not in plans/ (deploy it again)', async () => {
     // Prepare: the example plan with a replica the deployment's roles were never given.
@@ -159,6 +218,7 @@ describe('runLocalReadiness', () => {
     // Each step on the plan's replica and on the replicas reprotect makes from it (a later game day runs on them).
     const west = 'arn:aws:rds:us-west-2:123456789012:db:billing-db-replica';
     const east = 'arn:aws:rds:us-east-1:123456789012:db:billing-db-replica';
+    const snapshots = 'arn:aws:rds:us-west-2:123456789012:snapshot:billing-db-replica';
     const both = (role: string, action: string) => [
       `switchback-drill-${role} ${action} ${west}`,
       `switchback-drill-${role} ${action} ${west}-rp-*-rp-*`,
@@ -181,6 +241,17 @@ describe('runLocalReadiness', () => {
       ),
       ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
         (arn) => `switchback-drill-fence-database rds:StopDBInstance ${arn}`,
+      ),
+      // Reprotect reads, snapshots and copies the replica, in both directions (after a failover, after a failback).
+      ...[west, `${east}-rp-*`].map((arn) => `switchback-drill-assess-reprotect rds:DescribeDBInstances ${arn}`),
+      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+        (arn) => `switchback-drill-reprotect-database rds:DescribeDBInstances ${arn}`,
+      ),
+      `switchback-drill-reprotect-database rds:DescribeDBSnapshots ${snapshots}-pre-*`,
+      `switchback-drill-reprotect-database rds:CreateDBSnapshot ${west}`,
+      `switchback-drill-reprotect-database rds:CreateDBSnapshot ${snapshots}-pre-*`,
+      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+        (arn) => `switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica ${arn}`,
       ),
     ]);
     expect(denied[0]).toMatchObject({

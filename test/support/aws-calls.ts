@@ -125,7 +125,8 @@ export const resourcesOf = (
       if (typeof id !== 'string') return [];
       return [id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}-A1b2C3`];
     }
-    case 'ssm:GetParameter': {
+    case 'ssm:GetParameter':
+    case 'ssm:PutParameter': {
       const name = input.Name;
       if (typeof name !== 'string') return [];
       return [name.startsWith('arn:') ? name : `arn:aws:ssm:${region}:${account}:parameter/${name.replace(/^\//, '')}`];

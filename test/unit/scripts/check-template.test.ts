@@ -2,14 +2,22 @@ import { join } from 'node:path';
 import {
   checkAlarmActions,
   checkAlarmIncidentWrites,
+  checkRoleSimulation,
   checkTemplate,
   EXPECTED_FUNCTIONS,
   readSourceDefinitions,
   type Template,
 } from '../../../scripts/check-template';
+import { STEP_FUNCTIONS } from '../../../shared/domain/step-permissions';
 
 const alarms = ['orders-primary-health', 'payments-primary-health'];
 const logicalId = (name: string) => `${name.replace(/-/g, '')}LambdaFunction`;
+/** serverless.yml's role of each function: `probe-primary` -> `ProbePrimaryRole`. */
+const roleId = (name: string) =>
+  `${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}Role`;
 /** The source ASL the valid template packages, with serverless's variables in the function names. */
 const SOURCE = JSON.stringify({
   States: {
@@ -55,6 +63,12 @@ const readinessWiring = () => ({
         ],
       },
       WIRING_DEAD_LETTER_QUEUE_URLS: { Ref: 'DeadLetterQueue' },
+      FUNCTION_ROLE_ARNS: {
+        'Fn::Join': [
+          ',',
+          STEP_FUNCTIONS.map((name) => ({ 'Fn::Join': ['=', [name, { 'Fn::GetAtt': [roleId(name), 'Arn'] }]] })),
+        ],
+      },
     },
   },
   Role: { 'Fn::GetAtt': ['ReadinessRole', 'Arn'] },
@@ -71,6 +85,9 @@ const validTemplate = (): Template => ({
           Properties: {
             FunctionName: `switchback-dev-${name}`,
             Code: { S3Key: `serverless/switchback/dev/1/${name}.zip` },
+            ...((STEP_FUNCTIONS as readonly string[]).includes(name)
+              ? { Role: { 'Fn::GetAtt': [roleId(name), 'Arn'] } }
+              : {}),
             ...(name === 'readiness' ? readinessWiring() : {}),
           },
         },
@@ -100,6 +117,18 @@ const validTemplate = (): Template => ({
                   Effect: 'Allow',
                   Action: ['sqs:GetQueueAttributes'],
                   Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+                },
+              ],
+            },
+          },
+          {
+            PolicyName: 'role-simulation',
+            PolicyDocument: {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: ['iam:SimulatePrincipalPolicy'],
+                  Resource: STEP_FUNCTIONS.map((name) => ({ 'Fn::GetAtt': [roleId(name), 'Arn'] })),
                 },
               ],
             },
@@ -479,6 +508,72 @@ describe('checkTemplate', () => {
 
     // Assess
     expect(result.problems).toEqual(['an IAM statement uses NotAction (it grants everything else)']);
+  });
+});
+
+describe('checkRoleSimulation', () => {
+  type Policy = { PolicyName: string; PolicyDocument: { Statement: { Resource: unknown }[] } };
+  const simulation = (template: Template) =>
+    (resource(template, 'ReadinessRole').Properties.Policies as Policy[]).find(
+      (policy) => policy.PolicyName === 'role-simulation',
+    )?.PolicyDocument.Statement[0] as { Resource: unknown };
+  const told = (template: Template) =>
+    (
+      (resource(template, logicalId('readiness')).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables.FUNCTION_ROLE_ARNS as { 'Fn::Join': [string, unknown[]] }
+    )['Fn::Join'][1];
+
+  it('passes when readiness is told every runbook role that acts on the plans and may simulate exactly those', () => {
+    expect(checkRoleSimulation(validTemplate())).toEqual([]);
+  });
+
+  it('names a runbook role readiness is not told about (the reprotect role left out)', () => {
+    // Prepare
+    const template = validTemplate();
+    const pairs = told(template);
+    pairs.splice(STEP_FUNCTIONS.indexOf('reprotect-database'), 1);
+
+    // Act
+    const problems = checkRoleSimulation(template);
+
+    // Assess
+    expect(problems).toEqual([expect.stringContaining('FUNCTION_ROLE_ARNS name [')]);
+    expect(problems[0]).not.toMatch(/name \[[^\]]*reprotect-database/);
+  });
+
+  it('names a function told with another role than the one it runs with', () => {
+    // Prepare
+    const template = validTemplate();
+    resource(template, logicalId('fail-back-database')).Properties.Role = { 'Fn::GetAtt': ['SharedRole', 'Arn'] };
+
+    // Act
+    const problems = checkRoleSimulation(template);
+
+    // Assess
+    expect(problems).toContainEqual(
+      "the readiness function's FUNCTION_ROLE_ARNS give fail-back-database the role FailBackDatabaseRole, but the function runs with SharedRole: name its role <PascalCaseName>Role in serverless.yml",
+    );
+  });
+
+  it('refuses a readiness role that may simulate any role, or not one of the runbook roles', () => {
+    // Prepare
+    const wildcard = validTemplate();
+    simulation(wildcard).Resource = '*';
+    const missing = validTemplate();
+    simulation(missing).Resource = STEP_FUNCTIONS.filter((name) => name !== 'start-restore').map((name) => ({
+      'Fn::GetAtt': [roleId(name), 'Arn'],
+    }));
+
+    // Act
+    const problems = [...checkRoleSimulation(wildcard), ...checkRoleSimulation(missing)];
+
+    // Assess
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^the readiness role must grant iam:SimulatePrincipalPolicy on exactly .*\(granted on: \*\)$/,
+      ),
+      expect.stringMatching(/^the readiness role must grant iam:SimulatePrincipalPolicy on exactly /),
+    ]);
   });
 });
 

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import {
   normalizeRecordName,
   type PermissionReading,
   permissionChecks,
   stepPermissions,
 } from '../../../../shared/domain/step-permissions';
+import { loadPlanFile } from '../../../../shared/plan/load';
 import { ordersPlan } from '../../../support/plan-fixtures';
 
 const ROLE = 'arn:aws:iam::123456789012:role/switchback-prod-PromoteDatabaseRole-AbC';
@@ -39,6 +41,78 @@ describe('stepPermissions', () => {
         { key: 'route53:ChangeResourceRecordSetsRecordTypes', values: ['CNAME'] },
       ]),
     });
+  });
+
+  it("lists reprotect's calls in both directions, on the names it derives as the roles' patterns", () => {
+    // Act
+    const needed = stepPermissions(ordersPlan(), '123456789012').filter(
+      (need) => need.function === 'reprotect-database',
+    );
+
+    // Assess: after a failover, a copy of the plan's replica in us-east-1; after a failback, a copy of that copy.
+    expect(needed).toEqual(
+      expect.arrayContaining([
+        {
+          function: 'reprotect-database',
+          action: 'rds:CreateDBInstanceReadReplica',
+          resource: 'arn:aws:rds:us-east-1:123456789012:db:orders-db-replica-rp-*',
+        },
+        {
+          function: 'reprotect-database',
+          action: 'rds:CreateDBInstanceReadReplica',
+          resource: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*-rp-*',
+        },
+        {
+          function: 'reprotect-database',
+          action: 'rds:CreateDBSnapshot',
+          resource: 'arn:aws:rds:us-west-2:123456789012:snapshot:orders-db-replica-pre-*',
+        },
+        {
+          function: 'reprotect-database',
+          action: 'rds:CreateDBCluster',
+          resource: 'arn:aws:rds:us-east-1:123456789012:cluster:catalog-west-sc-*',
+        },
+      ]),
+    );
+    expect(needed.some((need) => need.action === 'rds:DeleteDBInstance')).toBe(false);
+  });
+
+  it('lists the restore test, write pause and Slack secret only for a plan that has them, each call once', () => {
+    // Prepare
+    const example = loadPlanFile(join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml'));
+
+    // Act
+    const bare = stepPermissions(ordersPlan(), '123456789012');
+    const full = stepPermissions(example, '123456789012');
+
+    // Assess
+    const optional = ['plan-restore-test', 'start-restore', 'check-restore', 'clean-up-restore', 'notify'];
+    expect(bare.filter((need) => optional.includes(need.function))).toEqual([]);
+    expect(full).toEqual(
+      expect.arrayContaining([
+        {
+          function: 'start-restore',
+          action: 'rds:RestoreDBInstanceToPointInTime',
+          resource: 'arn:aws:rds:us-west-2:123456789012:subgrp:orders-restore-tests',
+        },
+        {
+          function: 'clean-up-restore',
+          action: 'rds:DeleteDBInstance',
+          resource: 'arn:aws:rds:us-west-2:123456789012:db:sbrt-*',
+        },
+        {
+          function: 'notify',
+          action: 'secretsmanager:GetSecretValue',
+          resource: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:switchback/orders/slack-webhook-??????',
+        },
+        {
+          function: 'set-write-pause',
+          action: 'ssm:PutParameter',
+          resource: 'arn:aws:ssm:us-west-2:123456789012:parameter/orders/writes',
+        },
+      ]),
+    );
+    expect(new Set(full.map((need) => JSON.stringify(need))).size).toBe(full.length);
   });
 
   it('normalizes record names as Route 53 compares them', () => {
