@@ -1,5 +1,4 @@
 import { RecordingActionLog } from '../shared/aws/action-log';
-import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import type { FenceResult, FenceTarget } from '../shared/domain/fence';
@@ -39,7 +38,6 @@ const defaultDeps = (): FenceDatabaseDeps => {
     deps = {
       rds: new RdsAdapter(),
       ledger,
-      events: new EventBridgeEvents(),
       // The StopDBInstance call goes into the run's record as it is made (evidence for a run that fails later).
       actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
       clock: systemClock,

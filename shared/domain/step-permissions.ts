@@ -103,31 +103,47 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
       // (`<replica>-rp-*-rp-*`). Their names are known only to the topology: here as the role's patterns.
       const made = rds(db.primary.region, 'db', `${db.replica.instance}-rp-*`);
       const madeBack = rds(db.replica.region, 'db', `${db.replica.instance}-rp-*-rp-*`);
-      // After a failback the writer is the first reprotect's copy and the plan's replica is the old primary.
+      // Reprotect after a failover: the writer is the plan's replica, the old primary the plan's primary; after a
+      // failback the writer is the first reprotect's copy and the plan's replica the old writer. After a game day
+      // the same two directions run on the copies reprotect made (`made` and `madeBack` above).
+      const madeName = derivedPattern(db.replica.instance, 'rp');
+      const madeBackName = derivedPattern(madeName, 'rp');
       const directions = [
-        { writer: db.replica, old: db.primary, target: reprotectTarget },
         {
-          writer: { region: reprotectTarget, instance: derivedPattern(db.replica.instance, 'rp') },
-          old: db.replica,
-          target: db.replica.region,
+          writers: [db.replica.instance, madeBackName],
+          writerRegion: db.replica.region,
+          olds: [db.primary.instance, madeName],
+          oldRegion: db.primary.region,
+          // `<replica>-rp-*` also names the copies made from a later writer (`<replica>-rp-*-rp-*-rp-*`, ...).
+          copy: rds(reprotectTarget, 'db', madeName),
+        },
+        {
+          writers: [madeName],
+          writerRegion: reprotectTarget,
+          olds: [db.replica.instance, madeBackName],
+          oldRegion: db.replica.region,
+          copy: rds(db.replica.region, 'db', madeBackName),
         },
       ];
-      for (const { writer, old, target } of directions) {
-        const writerArn = rds(writer.region, 'db', writer.instance);
-        const oldArn = rds(old.region, 'db', old.instance);
-        const copy = rds(target, 'db', derivedPattern(writer.instance, 'rp'));
-        const snapshot = (role: string) => rds(old.region, 'snapshot', derivedPattern(old.instance, role));
-        add('assess-reprotect', ['rds:DescribeDBInstances'], writerArn);
-        add('assess-reprotect', ['rds:DescribeDBInstances'], oldArn);
-        for (const resource of [writerArn, oldArn, copy])
-          add('reprotect-database', ['rds:DescribeDBInstances'], resource);
-        add('reprotect-database', ['rds:DescribeDBSnapshots'], snapshot('pre'));
-        for (const resource of [oldArn, snapshot('pre')]) add('reprotect-database', ['rds:CreateDBSnapshot'], resource);
-        for (const resource of [writerArn, copy])
-          add('reprotect-database', ['rds:CreateDBInstanceReadReplica'], resource);
-        if (db.reprotect?.deleteOldPrimary) {
-          for (const resource of [oldArn, snapshot('final')])
-            add('reprotect-database', ['rds:DeleteDBInstance'], resource);
+      for (const { writers, writerRegion, olds, oldRegion, copy } of directions) {
+        for (const resource of [...writers.map((writer) => rds(writerRegion, 'db', writer)), copy]) {
+          add('reprotect-database', ['rds:DescribeDBInstances', 'rds:CreateDBInstanceReadReplica'], resource);
+        }
+        for (const writer of writers)
+          add('assess-reprotect', ['rds:DescribeDBInstances'], rds(writerRegion, 'db', writer));
+        for (const old of olds) {
+          const oldArn = rds(oldRegion, 'db', old);
+          const snapshot = (role: string) => rds(oldRegion, 'snapshot', derivedPattern(old, role));
+          add('assess-reprotect', ['rds:DescribeDBInstances'], oldArn);
+          add('reprotect-database', ['rds:DescribeDBInstances'], oldArn);
+          add('reprotect-database', ['rds:DescribeDBSnapshots'], snapshot('pre'));
+          for (const resource of [oldArn, snapshot('pre')])
+            add('reprotect-database', ['rds:CreateDBSnapshot'], resource);
+          if (db.reprotect?.deleteOldPrimary) {
+            for (const resource of [oldArn, snapshot('final')]) {
+              add('reprotect-database', ['rds:DeleteDBInstance'], resource);
+            }
+          }
         }
       }
       // Failback: the standby in the primary region, named after the plan's primary with a suffix.

@@ -191,9 +191,9 @@ describe('runDrill', () => {
     expect(report.legs.map((leg) => [leg.action, leg.incidentId, leg.outcome])).toEqual([
       ['failover', report.incidentId, 'recovered'],
       ['fence', `${report.incidentId}-fence`, 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0341Z', 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0346Z', 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0351Z', 'recovered'],
+      ['fence', 'orders-fence-retry-20260115T0342Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0347Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0352Z', 'recovered'],
     ]);
     expect(report.legs.map((leg) => leg.failure)).toEqual(report.legs.map(() => undefined));
     // The failover's fence fenced the records and says what waits; the retries found nothing new (no Slack post).

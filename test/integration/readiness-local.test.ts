@@ -158,9 +158,10 @@ describe('runLocalReadiness', () => {
       'reprotect-database',
       'rds:CreateDBInstanceReadReplica',
       [
+        // The writers (the plan's replica; after a game day, the copy made back in us-west-2), then the copies.
         'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
-        'arn:aws:rds:us-east-1:123456789012:db:orders-db-replica-rp-*',
         'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*-rp-*',
+        'arn:aws:rds:us-east-1:123456789012:db:orders-db-replica-rp-*',
       ],
     ],
     [
@@ -219,41 +220,52 @@ describe('runLocalReadiness', () => {
     const west = 'arn:aws:rds:us-west-2:123456789012:db:billing-db-replica';
     const east = 'arn:aws:rds:us-east-1:123456789012:db:billing-db-replica';
     const snapshots = 'arn:aws:rds:us-west-2:123456789012:snapshot:billing-db-replica';
+    const eastSnapshots = 'arn:aws:rds:us-east-1:123456789012:snapshot:billing-db-replica';
     const both = (role: string, action: string) => [
       `switchback-drill-${role} ${action} ${west}`,
       `switchback-drill-${role} ${action} ${west}-rp-*-rp-*`,
     ];
+    // In any order: one finding per grant the deployment lacks.
     expect(
-      denied.map(
-        (finding) =>
-          `${finding.resource.split('/').at(-1)} ${finding.expected.split(' ')[0]} ${finding.expected.split(' ')[3]}`,
-      ),
-    ).toEqual([
-      ...both('assess', 'rds:DescribeDBInstances'),
-      ...both('promote-database', 'rds:DescribeDBInstances'),
-      ...both('promote-database', 'rds:PromoteReadReplica'),
-      ...both('check-promotion', 'rds:DescribeDBInstances'),
-      ...both('verify-recovery', 'rds:DescribeDBInstances'),
-      // Fence stops the plan's replica too once it is the old writer after a failback, and after a game day the
-      // replicas reprotect made, in either region.
-      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
-        (arn) => `switchback-drill-fence-database rds:DescribeDBInstances ${arn}`,
-      ),
-      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
-        (arn) => `switchback-drill-fence-database rds:StopDBInstance ${arn}`,
-      ),
-      // Reprotect reads, snapshots and copies the replica, in both directions (after a failover, after a failback).
-      ...[west, `${east}-rp-*`].map((arn) => `switchback-drill-assess-reprotect rds:DescribeDBInstances ${arn}`),
-      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
-        (arn) => `switchback-drill-reprotect-database rds:DescribeDBInstances ${arn}`,
-      ),
-      `switchback-drill-reprotect-database rds:DescribeDBSnapshots ${snapshots}-pre-*`,
-      `switchback-drill-reprotect-database rds:CreateDBSnapshot ${west}`,
-      `switchback-drill-reprotect-database rds:CreateDBSnapshot ${snapshots}-pre-*`,
-      ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
-        (arn) => `switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica ${arn}`,
-      ),
-    ]);
+      denied
+        .map(
+          (finding) =>
+            `${finding.resource.split('/').at(-1)} ${finding.expected.split(' ')[0]} ${finding.expected.split(' ')[3]}`,
+        )
+        .sort(),
+    ).toEqual(
+      [
+        ...both('assess', 'rds:DescribeDBInstances'),
+        ...both('promote-database', 'rds:DescribeDBInstances'),
+        ...both('promote-database', 'rds:PromoteReadReplica'),
+        ...both('check-promotion', 'rds:DescribeDBInstances'),
+        ...both('verify-recovery', 'rds:DescribeDBInstances'),
+        // Fence stops the plan's replica too once it is the old writer after a failback, and after a game day the
+        // replicas reprotect made, in either region.
+        ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+          (arn) => `switchback-drill-fence-database rds:DescribeDBInstances ${arn}`,
+        ),
+        ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+          (arn) => `switchback-drill-fence-database rds:StopDBInstance ${arn}`,
+        ),
+        // Reprotect reads, snapshots and copies the replica, in both directions (after a failover, after a failback),
+        // and after a game day the copies reprotect made, in either region.
+        ...[west, `${west}-rp-*-rp-*`, `${east}-rp-*`].flatMap((arn) => [
+          `switchback-drill-assess-reprotect rds:DescribeDBInstances ${arn}`,
+          `switchback-drill-reprotect-database rds:DescribeDBInstances ${arn}`,
+          `switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica ${arn}`,
+        ]),
+        ...[
+          [west, snapshots],
+          [`${west}-rp-*-rp-*`, `${snapshots}-rp-*-rp-*`],
+          [`${east}-rp-*`, `${eastSnapshots}-rp-*`],
+        ].flatMap(([db, snapshot]) => [
+          `switchback-drill-reprotect-database rds:DescribeDBSnapshots ${snapshot}-pre-*`,
+          `switchback-drill-reprotect-database rds:CreateDBSnapshot ${db}`,
+          `switchback-drill-reprotect-database rds:CreateDBSnapshot ${snapshot}-pre-*`,
+        ]),
+      ].sort(),
+    );
     expect(denied[0]).toMatchObject({
       expected: expect.stringContaining(':db:billing-db-replica'),
       found: 'implicitDeny',

@@ -1,6 +1,6 @@
 import { isUnreachable } from '../../aws/aws-errors';
 import { type FenceResult, type FenceTarget, rdsFenceStatus } from '../../domain/fence';
-import type { ActionLog, EventsPort, LedgerPort, RdsPort } from '../../domain/ports';
+import type { ActionLog, LedgerPort, RdsPort } from '../../domain/ports';
 import { type ActionRecord, lockOwnerOf, type RunContext } from '../../domain/run';
 import { describeCopy } from '../../domain/topology';
 import { EndpointUnreachableError, FenceRefusedError } from '../../errors';
@@ -15,7 +15,6 @@ export const FENCE_MAX_CHECKS = 40;
 export interface FenceDatabaseDeps {
   rds: RdsPort;
   ledger: Pick<LedgerPort, 'assertLock'>;
-  events: EventsPort;
   actions: ActionLog;
   clock: Clock;
   log: Log;
