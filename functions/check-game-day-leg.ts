@@ -1,5 +1,5 @@
 import { DynamoLedger } from '../shared/aws/ledger';
-import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { legWorkflows } from '../shared/aws/workflow';
 import type { GameDayLeg } from '../shared/domain/game-day';
 import { systemClock } from '../shared/runtime/clock';
 import { runbookStateMachineArns } from '../shared/runtime/config';
@@ -20,14 +20,8 @@ let deps: CheckGameDayLegDeps | undefined;
 const defaultDeps = (): CheckGameDayLegDeps => {
   if (!deps) {
     const arns = runbookStateMachineArns();
-    const workflow = (stateMachineArn: string) => new StepFunctionsWorkflow({ stateMachineArn });
     deps = {
-      workflows: {
-        failover: workflow(arns.failover),
-        fence: workflow(arns.fence),
-        reprotect: workflow(arns.reprotect),
-        failback: workflow(arns.failback),
-      },
+      workflows: legWorkflows(arns),
       stateMachineArns: arns,
       ledger: new DynamoLedger(),
       clock: systemClock,

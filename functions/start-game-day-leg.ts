@@ -1,4 +1,4 @@
-import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { legWorkflows } from '../shared/aws/workflow';
 import type { GameDayLeg } from '../shared/domain/game-day';
 import { systemClock } from '../shared/runtime/clock';
 import { runbookStateMachineArns } from '../shared/runtime/config';
@@ -19,14 +19,8 @@ let deps: StartGameDayLegDeps | undefined;
 const defaultDeps = (): StartGameDayLegDeps => {
   if (!deps) {
     const arns = runbookStateMachineArns();
-    const workflow = (stateMachineArn: string) => new StepFunctionsWorkflow({ stateMachineArn });
     deps = {
-      workflows: {
-        failover: workflow(arns.failover),
-        fence: workflow(arns.fence),
-        reprotect: workflow(arns.reprotect),
-        failback: workflow(arns.failback),
-      },
+      workflows: legWorkflows(arns),
       clock: systemClock,
       log: logger,
     };

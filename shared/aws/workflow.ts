@@ -125,3 +125,11 @@ const parseOutput = (output: string): unknown => {
     return output;
   }
 };
+
+/** One StepFunctionsWorkflow per runbook the game day starts as a leg, on the deployment's state machines. */
+export const legWorkflows = (arns: Record<'failover' | 'fence' | 'reprotect' | 'failback', string>) => ({
+  failover: new StepFunctionsWorkflow({ stateMachineArn: arns.failover }),
+  fence: new StepFunctionsWorkflow({ stateMachineArn: arns.fence }),
+  reprotect: new StepFunctionsWorkflow({ stateMachineArn: arns.reprotect }),
+  failback: new StepFunctionsWorkflow({ stateMachineArn: arns.failback }),
+});
