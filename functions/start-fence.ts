@@ -10,11 +10,15 @@ import { parseStepInput } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
 /**
- * Either the failover's last step (`{ run }`: its incident and plan) or the retry schedule's event (anything else:
- * an EventBridge scheduled event, every plan).
+ * Either the last step of a failover or a standalone failback (`{ run }`: its incident, plan and action) or the
+ * retry schedule's event (anything else: an EventBridge scheduled event, every plan).
  */
 const failoverSchema = z.looseObject({
-  run: z.looseObject({ incidentId: z.string().check(z.minLength(1)), plan: z.string().check(z.minLength(1)) }),
+  run: z.looseObject({
+    incidentId: z.string().check(z.minLength(1)),
+    plan: z.string().check(z.minLength(1)),
+    action: z.optional(z.enum(['failover', 'failback'])),
+  }),
 });
 
 let adapters: Omit<StartFenceDeps, 'plans'> | undefined;
@@ -28,7 +32,10 @@ const defaultDeps = (): StartFenceDeps => {
   return { ...adapters, plans: plans() };
 };
 
-/** "Start Fence" (after a failover) and the fence retry (on its schedule): start the fence runbook where needed. */
+/**
+ * "Start Fence" (after a failover or a standalone failback) and the fence retry (on its schedule): start the fence
+ * runbook where needed.
+ */
 export const handler = lambdaHandler(async (event: unknown): Promise<{ outcomes: StartFenceOutcome[] }> => {
   const fromFailover =
     typeof event === 'object' && event !== null && 'run' in event
@@ -36,7 +43,9 @@ export const handler = lambdaHandler(async (event: unknown): Promise<{ outcomes:
       : undefined;
   if (fromFailover) logger.appendKeys({ plan: fromFailover.plan, incidentId: fromFailover.incidentId });
   const outcomes = await startFence(
-    fromFailover ? { incidentId: fromFailover.incidentId, plan: fromFailover.plan } : {},
+    fromFailover
+      ? { incidentId: fromFailover.incidentId, plan: fromFailover.plan, after: fromFailover.action ?? 'failover' }
+      : {},
     defaultDeps(),
   );
   return { outcomes };

@@ -42,6 +42,7 @@ export const EXPECTED_FUNCTIONS = [
   'fail-back-database',
   'verify-failback',
   'record-failback',
+  'start-reprotect-back',
   'assess-game-day',
   'start-game-day-leg',
   'check-game-day-leg',

@@ -198,8 +198,13 @@ export const topologyAfterFailback = (
   change: { at: string; incidentId: string },
 ): Topology => {
   const byId = new Map(results.map((result) => [result.databaseId, result]));
+  // The records of the region that serves again answer their own values (Flip DNS Back restored them): their fences
+  // are over. A fence of the other region's records stays (the fence runbook adds those).
+  const { dnsFences: fences = [], ...rest } = topology;
+  const dnsFences = fences.filter((fence) => fence.region !== primaryRegion);
   return {
-    ...topology,
+    ...rest,
+    ...(dnsFences.length > 0 ? { dnsFences } : {}),
     activeRegion: primaryRegion,
     databases: topology.databases.map((db): DatabaseTopology => {
       const result = byId.get(db.id);
@@ -209,7 +214,39 @@ export const topologyAfterFailback = (
       return { ...base, standby: null, oldPrimary: { ...db.writer, state: 'unknown', since: change.at } };
     }),
     lastFailbackAt: change.at,
+    lastFailbackIncidentId: change.incidentId,
     updatedAt: change.at,
     updatedBy: change.incidentId,
   };
 };
+
+/**
+ * The runbooks a standalone failback starts once it recovered, to re-protect the other way: the fence of the old
+ * writers it left in the other region, then reprotect (a new standby there). Named after the failback's incident,
+ * like a game day's legs (`<incident>-<n>-<runbook>`), so a retried or redriven step finds the execution the first
+ * attempt started and starts nothing twice. At most 80 characters (Step Functions' limit on execution names).
+ */
+export const reprotectBackNames = (incidentId: string): { fence: string; reprotect: string } => {
+  const head = incidentId.slice(0, 80 - '-2-reprotect'.length);
+  return { fence: `${head}-1-fence`, reprotect: `${head}-2-reprotect` };
+};
+
+/** Seconds between two looks at the fence a failback started (a fence of a region that answers takes minutes). */
+export const REPROTECT_BACK_POLL_SECONDS = 30;
+/** Looks at that fence before the failback stops waiting (about an hour): reprotect is then left to a person. */
+export const REPROTECT_BACK_MAX_CHECKS = 120;
+
+/**
+ * What a standalone failback did to re-protect the other way (its record's `reprotectBack`): `started` the reprotect
+ * runbook (`reprotect.execution`), `not-started` (why in `detail`: the fence was deferred or failed, nothing needed
+ * re-protecting), or `waiting` for the fence it started to end.
+ */
+export interface ReprotectBack {
+  state: 'waiting' | 'started' | 'not-started';
+  fence?: { execution: string; outcome?: string };
+  reprotect?: { execution: string; alreadyStarted: boolean };
+  detail: string;
+  checks: number;
+  pollSeconds: number;
+  checkedAt: string;
+}

@@ -20,7 +20,10 @@ export interface GameDayLeg {
   action: LegAction;
   /** The leg's execution name and incident id: `<game day incident>-<index>-<action>`, the same on every attempt. */
   name: string;
-  /** The leg's run mode: the failover `game-day` (a real, planned failover), the others `live`; all `dry-run` in a dry run. */
+  /**
+   * The leg's run mode: the failover and the failback `game-day` (real and planned; the failback then starts no fence
+   * or reprotect of its own), the others `live`; all `dry-run` in a dry run.
+   */
   mode: Mode;
   /** Seconds to wait before the leg starts (the verification window before the first fence); 0 for the others. */
   waitSeconds: number;
@@ -62,7 +65,13 @@ export const gameDayLegs = (
   return steps.map((step, position) => {
     const index = position + 1;
     const name = `${game.incidentId}-${index}-${step.action}`;
-    const mode: Mode = dryRun ? 'dry-run' : step.action === 'failover' ? 'game-day' : 'live';
+    // The failover and the failback run as a game day's (planned, live): a failback in mode game-day leaves the
+    // re-protection the other way to the legs after it, instead of starting its own fence and reprotect.
+    const mode: Mode = dryRun
+      ? 'dry-run'
+      : step.action === 'failover' || step.action === 'failback'
+        ? 'game-day'
+        : 'live';
     return {
       index,
       action: step.action,

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import type { ReprotectBack } from './failback';
 import type { PreflightFinding } from './preflight';
 import type { SignalState } from './quorum';
 import type { RunDatabaseCopies } from './topology';
@@ -27,10 +28,11 @@ export const ACTIONS = ['failover', 'fence', 'reprotect', 'failback', 'game-day'
 export type Action = (typeof ACTIONS)[number];
 
 /**
- * Who starts a fence runbook on its own: the failover, once it recovered (its last step), or the scheduled fence
- * retry (start-fence on its schedule) while an old primary or a record is not fenced.
+ * Who starts a fence runbook on its own: the failover, once it recovered (its last step), a standalone failback once
+ * it recovered (the old writers it left in the other region), or the scheduled fence retry (start-fence on its
+ * schedule) while an old primary or a record is not fenced.
  */
-export const AUTOMATIC_STARTERS = ['failover', 'fence-retry'] as const;
+export const AUTOMATIC_STARTERS = ['failover', 'failback', 'fence-retry'] as const;
 
 /**
  * How the run began: a health alarm, a person (console or `switchback run`), or Switchback itself (`automatic`: the
@@ -386,6 +388,8 @@ export interface RunRecord {
   legs?: LegRecord[];
   /** A deferred fence: what it fenced, what waits for the old region, and whether this run changed anything. */
   deferral?: FenceDeferral;
+  /** A standalone failback: the fence and reprotect it started to re-protect the other way (after its RTO). */
+  reprotectBack?: ReprotectBack;
 }
 
 /** What a deferred fence run leaves for people (RunRecord.deferral). */

@@ -55,6 +55,8 @@ export interface Topology {
   lastIncidentId?: string;
   /** The last failback that brought the plan's primary region back. */
   lastFailbackAt?: string;
+  /** That failback's incident: its record says what it started to re-protect the other way (`reprotectBack`). */
+  lastFailbackIncidentId?: string;
   /** When and by which run the topology last changed; absent for the plan file's own topology. */
   updatedAt?: string;
   updatedBy?: string;

@@ -127,7 +127,8 @@ const whoLine = (view: IncidentView): string => {
     return `Alarm ${trigger.alarmName}${trigger.reason ? `: ${trigger.reason}` : ''}`;
   }
   if (trigger.type === 'automatic') {
-    return `Started by Switchback (${trigger.by === 'failover' ? 'after the failover' : 'fence retry schedule'})`;
+    const after = { failover: 'after the failover', failback: 'after the failback', 'fence-retry': 'fence retry schedule' };
+    return `Started by Switchback (${after[trigger.by]})`;
   }
   return `Started by ${requestedBy}${reason ? `: ${reason}` : ''}`;
 };

@@ -26,8 +26,16 @@ import {
   type PutParameterCommandInput,
   SSMClient,
 } from '@aws-sdk/client-ssm';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandInput,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  StartExecutionCommand,
+  type StartExecutionCommandInput,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { RunRecord } from '../../shared/domain/run';
+import type { Outcome, RunInput, RunRecord } from '../../shared/domain/run';
 import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
 import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
@@ -55,7 +63,14 @@ import {
  */
 
 const PLANS_DIR = join(__dirname, '..', '..', 'plans');
-const FAILBACK_ARN = `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:stateMachine:switchback-failback`;
+const arnOf = (name: string) => `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:stateMachine:switchback-${name}`;
+const FAILBACK_ARN = arnOf('failback');
+const RUNBOOK_ARNS = {
+  FAILOVER_STATE_MACHINE_ARN: arnOf('failover'),
+  FENCE_STATE_MACHINE_ARN: arnOf('fence'),
+  REPROTECT_STATE_MACHINE_ARN: arnOf('reprotect'),
+  FAILBACK_STATE_MACHINE_ARN: FAILBACK_ARN,
+};
 const ORDERS_EAST_ARN = `arn:aws:rds:${PRIMARY_REGION}:${ACCOUNT}:db:orders-db-east`;
 const mocks = mockAws();
 const ssm = mockClient(SSMClient);
@@ -205,11 +220,92 @@ class FailedOverWorld {
   }
 }
 
+/**
+ * The fence and reprotect runbooks a live failback starts once it recovered, as Step Functions shows them: each
+ * execution created once (a name used again answers ExecutionAlreadyExists), the fence RUNNING for the looks the test
+ * gives, then SUCCEEDED with its run record in the ledger; the reprotect is never waited for.
+ */
+class Runbooks {
+  readonly created: { name: string; stateMachineArn: string; input: RunInput }[] = [];
+  private readonly crashed = new Set<string>();
+  private looks = 0;
+
+  constructor(
+    private readonly putRun: (record: RunRecord) => Promise<void>,
+    private readonly options: {
+      /** The outcome the fence's run records (default recovered). */
+      fenceOutcome?: Outcome;
+      /** DescribeExecution answers RUNNING this many times before SUCCEEDED (default 0). */
+      runningLooks?: number;
+      /** Die once (a retried Lambda error) right after StartExecution created the execution of these runbooks. */
+      crashAfterStartOf?: ('fence' | 'reprotect')[];
+      /** The error of that death (default Lambda.ServiceException, which the ASL retries). */
+      crashName?: string;
+    } = {},
+  ) {
+    mocks.sfn.on(StartExecutionCommand).callsFake(async (request: StartExecutionCommandInput) => {
+      const name = request.name ?? '';
+      const input = JSON.parse(request.input ?? '{}') as RunInput;
+      if (this.created.some((each) => each.name === name)) {
+        throw new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: { httpStatusCode: 400 } });
+      }
+      this.created.push({ name, stateMachineArn: request.stateMachineArn ?? '', input });
+      if (input.action === 'fence') await this.putRun(this.record(name, input));
+      if (this.options.crashAfterStartOf?.includes(input.action as 'fence') && !this.crashed.has(name)) {
+        this.crashed.add(name);
+        throw Object.assign(crash(), { name: this.options.crashName ?? 'Lambda.ServiceException' });
+      }
+      return {
+        executionArn: `${request.stateMachineArn?.replace(':stateMachine:', ':execution:')}:${name}`,
+        startDate: new Date(),
+      };
+    });
+    mocks.sfn.on(DescribeExecutionCommand).callsFake((request: DescribeExecutionCommandInput) => {
+      const name = (request.executionArn ?? '').split(':').at(-1) ?? '';
+      if (!this.created.some((each) => each.name === name)) {
+        throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: { httpStatusCode: 400 } });
+      }
+      this.looks += 1;
+      const status = this.looks <= (this.options.runningLooks ?? 0) ? 'RUNNING' : 'SUCCEEDED';
+      return { executionArn: request.executionArn, name, status, startDate: new Date() };
+    });
+  }
+
+  startCalls(name: string): number {
+    return mocks.sfn.commandCalls(StartExecutionCommand).filter((call) => call.args[0].input.name === name).length;
+  }
+
+  private record(name: string, input: RunInput): RunRecord {
+    const at = new Date().toISOString();
+    return {
+      run: {
+        incidentId: name,
+        plan: input.plan,
+        action: input.action,
+        mode: input.mode,
+        reason: input.reason,
+        requestedBy: input.requestedBy,
+        trigger: { type: 'automatic', by: 'failback' },
+        regions: { primary: PRIMARY_REGION, standby: STANDBY_REGION },
+        impactStartedAt: at,
+        startedAt: at,
+        executionArn: `${arnOf('fence').replace(':stateMachine:', ':execution:')}:${name}`,
+        epoch: 1,
+      },
+      outcome: this.options.fenceOutcome ?? 'recovered',
+      phases: [],
+      actions: [],
+      warnings: [],
+      endedAt: at,
+    };
+  }
+}
+
 describe('failback state machine', () => {
   // The functions load the plans as packaged: plans/*.yml compiled to JSON.
   const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
   compilePlans(PLANS_DIR, compiledPlans);
-  const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
+  const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans, ...RUNBOOK_ARNS });
   const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));
   let runner: LocalRunner;
   let sequence = 0;
@@ -236,8 +332,11 @@ describe('failback state machine', () => {
     };
   };
 
+  let runbooks: Runbooks;
+
   beforeEach(async () => {
     ssm.reset();
+    runbooks = new Runbooks((record) => suite.ledger.putRun(record));
     runner = new LocalRunner({
       definition: JSON.parse(readFileSync(join(__dirname, '..', '..', 'statemachines', 'failback.asl.json'), 'utf8')),
       stateMachineArn: FAILBACK_ARN,
@@ -523,5 +622,140 @@ describe('failback state machine', () => {
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidRunInput' });
     expect(execution.cause).toContain('action: this state machine runs "failback"; start "failover" from');
     expect(mutating().PutParameter).toBe(0);
+  });
+
+  describe('re-protecting the other way after a live failback', () => {
+    const states = (done: LocalExecution) => done.transitions.map((transition) => transition.state);
+
+    it('starts the fence, waits for its end, then starts reprotect, all after the record and the lock release', async () => {
+      // Prepare
+      new FailedOverWorld();
+      runbooks = new Runbooks((record) => suite.ledger.putRun(record), { runningLooks: 2 });
+
+      // Act
+      const { done, name } = await runFailback();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(
+        runbooks.created.map((each) => `${each.name.slice(name.length)} ${each.input.action} ${each.input.mode}`),
+      ).toEqual(['-1-fence fence live', '-2-reprotect reprotect live']);
+      expect(runbooks.created.map((each) => each.stateMachineArn)).toEqual([arnOf('fence'), arnOf('reprotect')]);
+      expect(runbooks.created[0]?.input).toMatchObject({ trigger: { type: 'automatic', by: 'failback' } });
+      expect(runbooks.created[1]?.input).toMatchObject({
+        trigger: { type: 'manual' },
+        requestedBy: 'alice@example.com',
+        reason: `re-protect after failback ${name}`,
+      });
+      const order = states(done);
+      expect(order.indexOf('Release Lock')).toBeLessThan(order.indexOf('Start Fence'));
+      expect(order).toContain('Wait For Fence');
+      // Two looks at a running fence, then the one that found it ended.
+      expect(mocks.sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(3);
+      expect(order.at(-1)).toBe('Failed Back');
+      const run = await runRecord(name);
+      expect(run.outcome).toBe('recovered');
+      expect(run.rto?.actualSeconds).toBeGreaterThan(0);
+      expect(run.reprotectBack).toMatchObject({
+        state: 'started',
+        fence: { execution: `${name}-1-fence`, outcome: 'recovered' },
+        reprotect: { execution: `${name}-2-reprotect`, alreadyStarted: false },
+      });
+      expect(run.reprotectBack?.detail).toContain('orders-db');
+      const next = await suite.ledger.acquireLock(
+        'orders',
+        { incidentId: 'next', executionArn: 'arn:next' },
+        new Date(),
+      );
+      expect(next.holder).toBe('next');
+    });
+
+    it('starts each runbook once when its start step dies right after StartExecution and runs again', async () => {
+      // Prepare
+      new FailedOverWorld();
+      runbooks = new Runbooks((record) => suite.ledger.putRun(record), { crashAfterStartOf: ['fence', 'reprotect'] });
+
+      // Act
+      const { done, name } = await runFailback();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(runbooks.created.map((each) => each.name)).toEqual([`${name}-1-fence`, `${name}-2-reprotect`]);
+      expect(runbooks.startCalls(`${name}-1-fence`)).toBe(2);
+      expect(runbooks.startCalls(`${name}-2-reprotect`)).toBe(2);
+      expect((await runRecord(name)).reprotectBack).toMatchObject({
+        state: 'started',
+        reprotect: { execution: `${name}-2-reprotect`, alreadyStarted: true },
+      });
+    });
+
+    it('finds the fence that a Start Fence dying with an error it does not retry had started, and goes on', async () => {
+      // Prepare
+      new FailedOverWorld();
+      runbooks = new Runbooks((record) => suite.ledger.putRun(record), {
+        crashAfterStartOf: ['fence'],
+        crashName: 'Lambda.Unknown',
+      });
+
+      // Act
+      const { done, name } = await runFailback();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(runbooks.startCalls(`${name}-1-fence`)).toBe(1);
+      expect(runbooks.created.map((each) => each.name)).toEqual([`${name}-1-fence`, `${name}-2-reprotect`]);
+      expect((await runRecord(name)).reprotectBack).toMatchObject({
+        state: 'started',
+        fence: { execution: `${name}-1-fence`, outcome: 'recovered' },
+      });
+    });
+
+    it('starts no reprotect when the fence ended deferred, and the record says what to run', async () => {
+      // Prepare
+      new FailedOverWorld();
+      runbooks = new Runbooks((record) => suite.ledger.putRun(record), { fenceOutcome: 'deferred' });
+
+      // Act
+      const { done, name } = await runFailback();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(runbooks.created.map((each) => each.input.action)).toEqual(['fence']);
+      const back = (await runRecord(name)).reprotectBack;
+      expect(back).toMatchObject({
+        state: 'not-started',
+        fence: { execution: `${name}-1-fence`, outcome: 'deferred' },
+      });
+      expect(back?.detail).toContain('switchback run --plan orders --action reprotect');
+    });
+
+    it('starts neither fence nor reprotect in a dry run', async () => {
+      // Prepare
+      new FailedOverWorld();
+
+      // Act
+      const { done, name } = await runFailback('dry-run');
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(mocks.sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      expect(states(done)).not.toContain('Start Fence');
+      expect((await runRecord(name)).reprotectBack).toBeUndefined();
+    });
+
+    it('leaves the fence and reprotect to the game day when it runs as a game day leg (mode game-day)', async () => {
+      // Prepare
+      new FailedOverWorld();
+
+      // Act
+      const { done, name } = await runFailback('game-day');
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect((await runRecord(name)).outcome).toBe('recovered');
+      expect(mocks.sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      expect(states(done)).not.toContain('Start Fence');
+      expect(states(done).at(-1)).toBe('Failed Back');
+    });
   });
 });

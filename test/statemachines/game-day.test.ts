@@ -172,7 +172,7 @@ describe('game-day state machine', () => {
       '-1-failover game-day',
       '-2-fence live',
       '-3-reprotect live',
-      '-4-failback live',
+      '-4-failback game-day',
       '-5-fence live',
       '-6-reprotect live',
     ]);

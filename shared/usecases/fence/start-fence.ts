@@ -1,3 +1,4 @@
+import { reprotectBackNames } from '../../domain/failback';
 import { needsFence } from '../../domain/fence';
 import type { LedgerPort, WorkflowPort } from '../../domain/ports';
 import type { AUTOMATIC_STARTERS } from '../../domain/run';
@@ -6,11 +7,16 @@ import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 
-/** What start-fence was asked: after a failover (its incident), or a tick of the retry schedule (every plan). */
+/**
+ * What start-fence was asked: after a failover or a standalone failback (its incident), or a tick of the retry
+ * schedule (every plan).
+ */
 export interface StartFenceEvent {
-  /** The failover's incident: start the fence of its plan, named after it. Absent: the retry schedule's tick. */
+  /** The run's incident: start the fence of its plan, named after it. Absent: the retry schedule's tick. */
   incidentId?: string;
   plan?: string;
+  /** The runbook that recovered and asks for the fence (default failover). */
+  after?: 'failover' | 'failback';
 }
 
 export interface StartFenceOutcome {
@@ -38,10 +44,11 @@ const minuteStamp = (at: Date): string => `${at.toISOString().slice(0, 16).repla
  * starting runs. Called by the failover as its last step, once it recovered and released the lock (`incidentId`
  * given: that plan only, unless its `fence.duringFailover` is off), and by the retry schedule (every plan). Reads
  * the ledger only; the fence runbook itself takes the lock, so a plan busy with another runbook is fenced at the
- * next tick.
+ * next tick. After a standalone failback (`after: 'failback'`) it fences the old writers the failback left in the
+ * other region, whatever `fence.duringFailover` says (reprotect needs them fenced), as `<incident>-1-fence`.
  */
 export const startFence = async (event: StartFenceEvent, deps: StartFenceDeps): Promise<StartFenceOutcome[]> => {
-  const by: (typeof AUTOMATIC_STARTERS)[number] = event.incidentId ? 'failover' : 'fence-retry';
+  const by: (typeof AUTOMATIC_STARTERS)[number] = event.incidentId ? (event.after ?? 'failover') : 'fence-retry';
   const now = deps.clock.now();
   const apps = event.plan ? [event.plan] : deps.plans.names;
   const outcomes: StartFenceOutcome[] = [];
@@ -56,15 +63,20 @@ export const startFence = async (event: StartFenceEvent, deps: StartFenceDeps): 
       outcomes.push({ plan: app, started: false, reason: 'nothing awaits fencing' });
       continue;
     }
-    const name = by === 'failover' ? `${event.incidentId}-fence` : `${app}-fence-retry-${minuteStamp(now)}`;
+    const name =
+      by === 'failover'
+        ? `${event.incidentId}-fence`
+        : by === 'failback'
+          ? reprotectBackNames(event.incidentId ?? app).fence
+          : `${app}-fence-retry-${minuteStamp(now)}`;
     const input = {
       plan: app,
       action: 'fence',
       mode: 'live',
       reason:
-        by === 'failover'
-          ? `fence after failover ${event.incidentId}`
-          : 'fence retry: an old primary or record is not fenced yet',
+        by === 'fence-retry'
+          ? 'fence retry: an old primary or record is not fenced yet'
+          : `fence after ${by} ${event.incidentId}`,
       requestedBy: 'switchback',
       trigger: { type: 'automatic', by },
     };

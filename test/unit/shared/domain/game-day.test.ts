@@ -13,7 +13,7 @@ describe('gameDayLegs', () => {
       'orders-gd-1-1-failover game-day 0',
       'orders-gd-1-2-fence live 600',
       'orders-gd-1-3-reprotect live 0',
-      'orders-gd-1-4-failback live 0',
+      'orders-gd-1-4-failback game-day 0',
       'orders-gd-1-5-fence live 0',
       'orders-gd-1-6-reprotect live 0',
     ]);

@@ -57,6 +57,43 @@ describe('startFence', () => {
     ]);
   });
 
+  it('starts the fence after a standalone failback as <incident>-1-fence, even with fence.duringFailover off', async () => {
+    // Prepare: back home, the old RDS writer in us-west-2 not looked at yet.
+    const off = ordersPlan({ fence: { duringFailover: false } });
+    await ledger.putTopology('orders', {
+      ...planTopology(off),
+      databases: planTopology(off).databases.map((db) =>
+        db.kind === 'rds-read-replica'
+          ? {
+              ...db,
+              standby: null,
+              oldPrimary: {
+                region: 'us-west-2',
+                identifier: 'orders-db-replica',
+                state: 'unknown' as const,
+                since: '2026-11-26T09:10:00.000Z',
+              },
+            }
+          : db,
+      ),
+    });
+
+    // Act
+    const outcomes = await startFence(
+      { incidentId: 'orders-failback-20261126T0900Z', plan: 'orders', after: 'failback' },
+      deps(new PlanRegistry([off])),
+    );
+
+    // Assess
+    expect(outcomes).toEqual([
+      expect.objectContaining({ plan: 'orders', started: true, execution: 'orders-failback-20261126T0900Z-1-fence' }),
+    ]);
+    expect(fence.started[0]?.input).toMatchObject({
+      reason: 'fence after failback orders-failback-20261126T0900Z',
+      trigger: { type: 'automatic', by: 'failback' },
+    });
+  });
+
   it('starts one retry per plan and minute while an old primary is not fenced', async () => {
     // Prepare
     await ledger.putTopology('orders', failedOver);
