@@ -127,7 +127,11 @@ const whoLine = (view: IncidentView): string => {
     return `Alarm ${trigger.alarmName}${trigger.reason ? `: ${trigger.reason}` : ''}`;
   }
   if (trigger.type === 'automatic') {
-    const after = { failover: 'after the failover', failback: 'after the failback', 'fence-retry': 'fence retry schedule' };
+    const after = {
+      failover: 'after the failover',
+      failback: 'after the failback',
+      'fence-retry': 'fence retry schedule',
+    };
     return `Started by Switchback (${after[trigger.by]})`;
   }
   return `Started by ${requestedBy}${reason ? `: ${reason}` : ''}`;

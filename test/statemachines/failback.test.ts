@@ -21,12 +21,6 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import {
-  GetParameterCommand,
-  PutParameterCommand,
-  type PutParameterCommandInput,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
-import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandInput,
   ExecutionAlreadyExists,
@@ -34,6 +28,12 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
+import {
+  GetParameterCommand,
+  PutParameterCommand,
+  type PutParameterCommandInput,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Outcome, RunInput, RunRecord } from '../../shared/domain/run';
 import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
