@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ReprotectBack } from '../../shared/domain/failback';
 import {
   currentTopology,
   type DatabaseTopology,
@@ -26,6 +27,11 @@ export interface StatusView {
   protected: boolean;
   /** Why a failover would be refused now; absent when it would run (only known with the plan file). */
   failoverRefused?: string;
+  /**
+   * While not protected after a standalone failback: what that failback started to re-protect the other way (its
+   * record's `reprotectBack`), with its incident.
+   */
+  reprotectBack?: ReprotectBack & { failback: string };
 }
 
 const oldPrimaryText = (db: DatabaseTopology): string =>
@@ -65,20 +71,37 @@ export const formatStatus = (view: StatusView): string[] => {
     );
   }
   lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: a database has no standby.');
+  const back = view.reprotectBack;
+  if (back) {
+    const what =
+      back.state === 'started'
+        ? `re-protect started, execution ${back.reprotect?.execution}`
+        : back.state === 'waiting'
+          ? `fencing first, execution ${back.fence?.execution}`
+          : 're-protect not started';
+    lines.push(`After failback ${back.failback}: ${what} (${back.checkedAt}): ${back.detail}`);
+  }
   if (view.failoverRefused) lines.push(`A failover now would be skipped: ${view.failoverRefused}`);
   return lines;
 };
 
 /** Builds the view from the ledger's topology and, when given, the plan file. */
-export const statusView = (name: string, stored: Topology | undefined, plan: Plan | undefined): StatusView => {
+export const statusView = (
+  name: string,
+  stored: Topology | undefined,
+  plan: Plan | undefined,
+  reprotectBack?: StatusView['reprotectBack'],
+): StatusView => {
   const topology = plan ? currentTopology(plan, stored) : (stored as Topology);
   const refused = plan ? failoverRefusal(plan, topology) : undefined;
+  const protectedNow = isProtected(topology);
   return {
     plan: name,
     source: stored ? 'ledger' : 'plan-file',
     topology,
-    protected: isProtected(topology),
+    protected: protectedNow,
     ...(refused ? { failoverRefused: refused } : {}),
+    ...(reprotectBack && !protectedNow ? { reprotectBack } : {}),
   };
 };
 
@@ -94,7 +117,7 @@ const readPlanFile = (file: string): Plan => {
 /**
  * Prints a plan's current topology from the ledger: which region serves, each database's writer, standby and old
  * primary. With `--plan-file` it also says what a failover would do now, and shows the file's topology when no
- * runbook recorded one.
+ * runbook recorded one. While a standalone failback's re-protection is under way, what it started (its record).
  *
  * @returns the exit code
  */
@@ -112,7 +135,13 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
     );
     return 0;
   }
-  const view = statusView(options.plan, stored, plan);
+  // After a standalone failback, until a standby protects every database: what it started to re-protect.
+  const failback = stored?.lastFailbackIncidentId;
+  const back =
+    failback && !isProtected(stored)
+      ? (await deps.ledger(target).getRun(options.plan, failback))?.reprotectBack
+      : undefined;
+  const view = statusView(options.plan, stored, plan, back && failback ? { ...back, failback } : undefined);
   if (options.json) deps.io.out(JSON.stringify(view, null, 2));
   else for (const line of formatStatus(view)) deps.io.out(line);
   return 0;

@@ -50,6 +50,46 @@ describe('showStatus', () => {
     expect(view.topology.databases[1]).toMatchObject({ id: 'catalog', writer: { identifier: 'catalog-west' } });
   });
 
+  it('says what a standalone failback started to re-protect while a database has no standby', async () => {
+    // Prepare: back home after failback orders-failback-1; the RDS database waits for the reprotect it started.
+    const home = planTopology(loadPlanFile(PLAN_FILE));
+    const topology = {
+      ...home,
+      databases: home.databases.map((db) => (db.kind === 'rds-read-replica' ? { ...db, standby: null } : db)),
+      lastFailbackIncidentId: 'orders-failback-1',
+    };
+    const reprotectBack = {
+      state: 'started' as const,
+      fence: { execution: 'orders-failback-1-1-fence', outcome: 'recovered' },
+      reprotect: { execution: 'orders-failback-1-2-reprotect', alreadyStarted: false },
+      detail: 'reprotect orders-failback-1-2-reprotect started: a new standby for orders-db in us-west-2',
+      checks: 3,
+      pollSeconds: 30,
+      checkedAt: AT,
+    };
+    const asked: string[] = [];
+    const { deps, out } = fakeDeps({
+      ledger: {
+        getTopology: async () => topology,
+        getRun: async (_plan: string, incidentId: string) => {
+          asked.push(incidentId);
+          return { reprotectBack } as never;
+        },
+      },
+    });
+
+    // Act
+    await showStatus({ plan: 'orders', stage: 'dev', ...target }, deps);
+
+    // Assess
+    expect(asked).toEqual(['orders-failback-1']);
+    expect(out).toContain('Not protected: a database has no standby.');
+    expect(out.at(-1)).toBe(
+      `After failback orders-failback-1: re-protect started, execution orders-failback-1-2-reprotect (${AT}): ` +
+        'reprotect orders-failback-1-2-reprotect started: a new standby for orders-db in us-west-2',
+    );
+  });
+
   it('shows the plan file topology, protected, when nothing is recorded and the plan file is given', async () => {
     // Prepare
     const { deps, out } = fakeDeps({ ledger: { getTopology: async () => undefined } });
