@@ -603,7 +603,15 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           const at = typeof detail.at === 'string' ? detail.at : event.time;
           if (event['detail-type'] === DETAIL_TYPES.phaseChanged) {
             const phase = detail as unknown as PhaseChangedDetail;
-            progress({ kind: 'phase', at, phase: phase.phase, status: phase.status, facts: phase.facts ?? [] });
+            progress({
+              kind: 'phase',
+              at,
+              phase: phase.phase,
+              status: phase.status,
+              facts: phase.facts ?? [],
+              // A dry run's "recovered" changed nothing: the line says only the phase's status.
+              ...(phase.outcome && phase.run.mode !== 'dry-run' ? { outcome: phase.outcome } : {}),
+            });
           } else {
             progress({
               kind: 'milestone',

@@ -1,4 +1,4 @@
-import type { PhaseName } from '../shared/domain/run';
+import type { Outcome, PhaseName } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
 import type { DrillReport } from './report';
 import { formatSeconds } from './report-html';
@@ -20,6 +20,8 @@ export type DrillProgress =
       status: 'started' | 'succeeded' | 'failed';
       /** The product's facts for people, e.g. "orders-db: promoting orders-db-replica in us-west-2". */
       facts?: string[];
+      /** A fence or reprotect run's outcome, on its work phase's end (not in a dry run). */
+      outcome?: Outcome;
     }
   /** The preflight before the outage: each finding (resource, found, fix), none when every check passed. */
   | { kind: 'preflight'; at: string; findings: { resource: string; found: string; fix: string }[] };
@@ -75,6 +77,18 @@ interface PhaseState {
   endedAt?: string;
 }
 
+/**
+ * What a phase line says happened. The fence's phase ends `succeeded` when nothing failed, also when the old region
+ * did not answer and the fence retry was left to fence it (`deferred`): the line says fenced or not fenced yet.
+ */
+const phaseResult = (event: Extract<DrillProgress, { kind: 'phase' }>): string => {
+  if (event.phase !== 'fence' || event.status === 'started' || !event.outcome) return event.status;
+  if (event.outcome === 'deferred') return 'deferred: not fenced yet, the fence retry goes on';
+  if (event.outcome === 'recovered') return 'succeeded: fenced';
+  if (event.outcome === 'skipped') return 'succeeded: nothing left to fence';
+  return `${event.status}: not fenced`;
+};
+
 /** A progress display bound to an output stream and the scenario's virtual start. */
 export class ProgressDisplay {
   private readonly phases = new Map<PhaseName, PhaseState>();
@@ -108,7 +122,8 @@ export class ProgressDisplay {
         event.phase === 'promote' && event.status === 'started'
           ? (event.facts?.[0] ?? '').replace(': promoting ', ' -> ')
           : '';
-      const key = `${event.phase} ${event.status} ${subject}`;
+      // A deferred fence and the retry that fenced later both end their phase "succeeded": each is news.
+      const key = `${event.phase} ${event.status} ${subject} ${event.outcome ?? ''}`;
       if (this.shown.has(key)) return;
       this.shown.add(key);
       const previous = this.phases.get(event.phase);
@@ -123,7 +138,7 @@ export class ProgressDisplay {
       if (!this.out.isTTY) {
         const about = subject ? `: ${subject}` : '';
         this.out.write(
-          `${fitWidth(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${event.status}${about}`)}\n`,
+          `${fitWidth(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${phaseResult(event)}${about}`)}\n`,
         );
       }
     }

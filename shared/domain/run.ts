@@ -450,6 +450,11 @@ export interface PhaseChangedDetail {
   lagSeconds?: number | null;
   /** On the decide phase's end after a person was asked: the answer and who gave it (the authenticated principal). */
   answer?: Pick<ApprovalAnswer, 'approved' | 'by' | 'displayName'>;
+  /**
+   * On the work phase's end of a fence or reprotect run: how the run ended. A `deferred` fence ends its phase
+   * `succeeded` (nothing failed) though the old region's copies are not fenced yet: this says so.
+   */
+  outcome?: Outcome;
 }
 
 /**

@@ -21,6 +21,7 @@ export const publishRunbookEnd = async (
       status: record.outcome === 'failed' ? 'failed' : 'succeeded',
       at: record.endedAt,
       facts: work.facts,
+      outcome: record.outcome,
     });
   }
   await deps.events.publish(

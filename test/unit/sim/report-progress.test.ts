@@ -35,6 +35,35 @@ describe('ProgressDisplay', () => {
     ]);
   });
 
+  it('says a fence was deferred, not that it succeeded, when the old region did not answer', () => {
+    // Prepare
+    const { out, text } = capture(false);
+    const display = new ProgressDisplay(out, 'Switchback drill');
+    const fence = (seconds: number, outcome: 'deferred' | 'recovered' | 'failed'): DrillProgress => ({
+      kind: 'phase',
+      at: at(seconds),
+      phase: 'fence',
+      status: outcome === 'failed' ? 'failed' : 'succeeded',
+      outcome,
+    });
+
+    // Act
+    display.update({ kind: 'start', at: at(0), message: 'scenario old-primary-returns' });
+    display.update({ kind: 'phase', at: at(430), phase: 'fence', status: 'started' });
+    display.update(fence(431, 'deferred'));
+    display.update(fence(731, 'deferred'));
+    display.update(fence(1031, 'recovered'));
+    display.update(fence(1331, 'failed'));
+
+    // Assess
+    expect(text().split('\n').slice(2, -1)).toEqual([
+      'T+07:10  Fence old primary started',
+      'T+07:11  Fence old primary deferred: not fenced yet, the fence retry goes on',
+      'T+17:11  Fence old primary succeeded: fenced',
+      'T+22:11  Fence old primary failed: not fenced',
+    ]);
+  });
+
   it('redraws the phase lines in place within 80 columns when the output is a terminal', () => {
     // Prepare
     const { out, text } = capture(true);
