@@ -311,6 +311,7 @@ describe('runDrill', () => {
       },
     ];
 
+    // Then, re-protecting the other way, the fence and the reprotect it started, named after its incident.
     expect(report.legs).toEqual([
       expect.objectContaining({
         action: 'failback',
@@ -318,9 +319,30 @@ describe('runDrill', () => {
         rpo: expect.objectContaining({ actualSeconds: 0 }),
         rto: expect.objectContaining({ withinBudget: true }),
       }),
+      expect.objectContaining({ action: 'fence', incidentId: `${report.incidentId}-1-fence`, outcome: 'recovered' }),
+      expect.objectContaining({
+        action: 'reprotect',
+        incidentId: `${report.incidentId}-2-reprotect`,
+        outcome: 'recovered',
+      }),
     ]);
+    // The failback's RTO ends at its verification: the fence and the reprotect after it are not in it.
+    const [failback, fence] = report.legs;
+    expect(Date.parse(failback?.endedAt ?? '')).toBeLessThanOrEqual(Date.parse(fence?.startedAt ?? ''));
+    expect(report.rto?.actualSeconds).toBe(failback?.rto?.actualSeconds);
     expect(report.topology.before.activeRegion).toBe('us-west-2');
     expect(report.topology.after.activeRegion).toBe('us-east-1');
+    // Protected again in the other direction: a standby replicating in us-west-2 for every database.
+    expect(report.topology.after.databases.map((db) => [db.id, db.writer.region, db.standby?.region])).toEqual([
+      ['orders-db', 'us-east-1', 'us-west-2'],
+      ['catalog', 'us-east-1', 'us-west-2'],
+    ]);
+    const replica = report.topology.after.databases[0]?.standby;
+    expect(world.rds.find('us-west-2', replica?.identifier ?? '')?.sourceAt(world.clock.now())).toMatch(
+      /:db:orders-db-standby$/,
+    );
+    // No fence is left on the records of us-east-1, which serves again.
+    expect(report.topology.after.dnsFences?.map((each) => each.region)).toEqual(['us-west-2', 'us-west-2']);
     expect(report.actions.map((action) => action.operation)).toEqual([
       'PutParameter',
       'PromoteReadReplica',
@@ -341,14 +363,10 @@ describe('runDrill', () => {
 
     // Assess
     // The fence pointed the old region's records at the maintenance target; the failback gave them their own values
-    // back as they became PRIMARY again: DNS answers the primary region, not the maintenance page.
-    // The game day's second fence (after the failback) kept the now-standby us-west-2 records out of DNS the same way.
-    expect(report.topology.after.dnsFences?.map((fence) => fence.region)).toEqual([
-      'us-east-1',
-      'us-east-1',
-      'us-west-2',
-      'us-west-2',
-    ]);
+    // back as they became PRIMARY again (DNS answers the primary region, not the maintenance page) and cleared their
+    // fences from the topology. The game day's second fence (after the failback) kept the now-standby us-west-2
+    // records out of DNS the same way.
+    expect(report.topology.after.dnsFences?.map((fence) => fence.region)).toEqual(['us-west-2', 'us-west-2']);
     for (const name of ['api.orders.example.com', 'checkout.orders.example.com']) {
       expect(world.resolve(name)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
     }
