@@ -1,4 +1,5 @@
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import { reprotectName } from '../shared/domain/reprotect';
 import type { Topology } from '../shared/domain/topology';
 import type { Plan, RdsReadReplica } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
@@ -49,10 +50,12 @@ import type { OutageService } from './outage-services';
 export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
 
 /**
- * The identifier of the read replica that a reprotect created in the primary region for a `reprotected` start: the
- * old primary's name with `-standby` (the old primary is kept, stopped, beside it).
+ * The identifier of the read replica that a reprotect created in the primary region for a `reprotected` start, named
+ * as reprotect names it (`<writer>-rp-<6 hex>`, shared/domain/reprotect.ts) so that the runbooks after it (a failback,
+ * then reprotect the other way) work on names the deployed roles grant (the old primary is kept, stopped, beside it).
  */
-export const reprotectedStandby = (primaryInstance: string): string => `${primaryInstance}-standby`;
+export const reprotectedStandby = (replicaInstance: string): string =>
+  reprotectName(replicaInstance, 'rp', `the drill (a re-protected start)|${replicaInstance}`);
 
 /**
  * The ledger's topology for a `reprotected` start: the standby region serves; each RDS database writes on its
@@ -68,7 +71,7 @@ export const reprotectedTopology = (plan: Plan, since: string): Topology => {
             id: db.id,
             kind: db.kind,
             writer: { region: db.replica.region, identifier: db.replica.instance },
-            standby: { region: db.primary.region, identifier: reprotectedStandby(db.primary.instance) },
+            standby: { region: db.primary.region, identifier: reprotectedStandby(db.replica.instance) },
             oldPrimary: { region: db.primary.region, identifier: db.primary.instance, state: 'replaced', since },
           }
         : {
@@ -703,7 +706,7 @@ export class World {
     primary.stop = { startedMs: weekAgo + 3_600_000, doneMs: weekAgo + 3_660_000 };
     this.rds.addReplica(
       replica,
-      { identifier: reprotectedStandby(db.primary.instance), region: db.primary.region },
+      { identifier: reprotectedStandby(db.replica.instance), region: db.primary.region },
       { lagSeconds: this.scenario.rds?.lagSeconds },
       weekAgo + 7_200_000,
     );

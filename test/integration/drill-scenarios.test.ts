@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import { criticalPathRatio, withoutWall } from '../../sim/report';
 import { renderReportHtml } from '../../sim/report-html';
-import { DRILL_OPERATOR_ARN } from '../../sim/world';
+import { DRILL_OPERATOR_ARN, reprotectedStandby } from '../../sim/world';
 
 /**
  * The whole local drill, in-process: the simulated AWS, the real state machine and handlers, the ledger on
@@ -306,7 +306,9 @@ describe('runDrill', () => {
     const samples = [
       {
         answeredRegion: world.resolve('api.orders.example.com')?.region,
-        eastWritable: world.rds.find('us-east-1', 'orders-db-standby')?.writableAt(world.clock.now()),
+        eastWritable: world.rds
+          .find('us-east-1', reprotectedStandby('orders-db-replica'))
+          ?.writableAt(world.clock.now()),
         paused: world.secrets.parameter('/orders/writes')?.value ?? 'none',
       },
     ];
@@ -338,17 +340,24 @@ describe('runDrill', () => {
       ['catalog', 'us-east-1', 'us-west-2'],
     ]);
     const replica = report.topology.after.databases[0]?.standby;
-    expect(world.rds.find('us-west-2', replica?.identifier ?? '')?.sourceAt(world.clock.now())).toMatch(
-      /:db:orders-db-standby$/,
+    expect(world.rds.find('us-west-2', replica?.identifier ?? '')?.sourceAt(world.clock.now())).toBe(
+      `arn:aws:rds:us-east-1:123456789012:db:${reprotectedStandby('orders-db-replica')}`,
     );
     // No fence is left on the records of us-east-1, which serves again.
     expect(report.topology.after.dnsFences?.map((each) => each.region)).toEqual(['us-west-2', 'us-west-2']);
+    // The failback's calls, then the fence's (the old writer stopped, the us-west-2 records kept out of DNS) and the
+    // reprotect's (the old writer snapshotted, a new replica made).
     expect(report.actions.map((action) => action.operation)).toEqual([
       'PutParameter',
       'PromoteReadReplica',
       'SwitchoverGlobalCluster',
       'ChangeResourceRecordSets',
       'PutParameter',
+      'StopDBInstance',
+      'ChangeResourceRecordSets',
+      'ChangeResourceRecordSets',
+      'CreateDBSnapshot',
+      'CreateDBInstanceReadReplica',
     ]);
     // The promotion came after the write pause, once the standby's ReplicaLag read 0 (a minute later at least).
     const [pause, promote] = report.actions;

@@ -1,5 +1,5 @@
 import { InvalidDBClusterStateFault } from '@aws-sdk/client-rds';
-import type { ScenarioSpec } from '../../../sim/world';
+import { reprotectedStandby, type ScenarioSpec } from '../../../sim/world';
 import { startSim, T0 } from './fixture';
 
 const EAST = 'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east';
@@ -22,7 +22,7 @@ describe('a world that starts re-protected', () => {
       // Act
       const writer = sim.world.rds.describe('us-west-2', 'orders-db-replica')[0];
       const old = sim.world.rds.describe('us-east-1', 'orders-db')[0];
-      const standby = sim.world.rds.describe('us-east-1', 'orders-db-standby')[0];
+      const standby = sim.world.rds.describe('us-east-1', reprotectedStandby('orders-db-replica'))[0];
       const global = sim.world.aurora.describeGlobal('catalog-global')[0];
       const records = [...sim.world.route53.zones.values()][0]?.records.map((r) => `${r.SetIdentifier} ${r.Failover}`);
 
@@ -45,7 +45,7 @@ describe('a world that starts re-protected', () => {
     // Prepare
     const sim = startSim(reprotected());
     try {
-      const standby = sim.world.rds.find('us-east-1', 'orders-db-standby');
+      const standby = sim.world.rds.find('us-east-1', reprotectedStandby('orders-db-replica'));
       if (!standby) throw new Error('no standby');
       await sim.advanceTo(30);
       const before = sim.world.rds.lagSecondsAt(standby, sim.clock.now());
@@ -71,7 +71,7 @@ describe('a world that starts re-protected', () => {
     // Prepare
     const sim = startSim(reprotected({ rds: { lagSeconds: 45 } }));
     try {
-      const standby = sim.world.rds.find('us-east-1', 'orders-db-standby');
+      const standby = sim.world.rds.find('us-east-1', reprotectedStandby('orders-db-replica'));
       if (!standby) throw new Error('no standby');
 
       // Act
