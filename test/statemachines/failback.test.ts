@@ -40,6 +40,7 @@ import { planTopology, type Topology, topologyAfterFailover } from '../../shared
 import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import { endedRunRecord } from '../support/run-fixtures';
 import {
   ACCOUNT,
   CATALOG_EAST_ARN,
@@ -250,7 +251,11 @@ class Runbooks {
         throw new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: { httpStatusCode: 400 } });
       }
       this.created.push({ name, stateMachineArn: request.stateMachineArn ?? '', input });
-      if (input.action === 'fence') await this.putRun(this.record(name, input));
+      if (input.action === 'fence') {
+        await this.putRun(
+          endedRunRecord(name, input, this.options.fenceOutcome ?? 'recovered', { type: 'automatic', by: 'failback' }),
+        );
+      }
       if (this.options.crashAfterStartOf?.includes(input.action as 'fence') && !this.crashed.has(name)) {
         this.crashed.add(name);
         throw Object.assign(crash(), { name: this.options.crashName ?? 'Lambda.ServiceException' });
@@ -273,31 +278,6 @@ class Runbooks {
 
   startCalls(name: string): number {
     return mocks.sfn.commandCalls(StartExecutionCommand).filter((call) => call.args[0].input.name === name).length;
-  }
-
-  private record(name: string, input: RunInput): RunRecord {
-    const at = new Date().toISOString();
-    return {
-      run: {
-        incidentId: name,
-        plan: input.plan,
-        action: input.action,
-        mode: input.mode,
-        reason: input.reason,
-        requestedBy: input.requestedBy,
-        trigger: { type: 'automatic', by: 'failback' },
-        regions: { primary: PRIMARY_REGION, standby: STANDBY_REGION },
-        impactStartedAt: at,
-        startedAt: at,
-        executionArn: `${arnOf('fence').replace(':stateMachine:', ':execution:')}:${name}`,
-        epoch: 1,
-      },
-      outcome: this.options.fenceOutcome ?? 'recovered',
-      phases: [],
-      actions: [],
-      warnings: [],
-      endedAt: at,
-    };
   }
 }
 

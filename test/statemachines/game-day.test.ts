@@ -14,6 +14,7 @@ import { planTopology, topologyAfterFailover } from '../../shared/domain/topolog
 import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import { endedRunRecord } from '../support/run-fixtures';
 import { ACCOUNT, mockAws, STANDBY_REGION, stopAll, useFailoverSuite } from '../support/statemachine';
 
 /**
@@ -85,27 +86,8 @@ describe('game-day state machine', () => {
     }
 
     private record(name: string, input: RunInput): RunRecord {
-      const at = new Date().toISOString();
       return {
-        run: {
-          incidentId: name,
-          plan: input.plan,
-          action: input.action,
-          mode: input.mode,
-          reason: input.reason,
-          requestedBy: input.requestedBy,
-          trigger: { type: 'manual' },
-          regions: { primary: 'us-east-1', standby: 'us-west-2' },
-          impactStartedAt: at,
-          startedAt: at,
-          executionArn: `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:execution:x:${name}`,
-          epoch: 1,
-        },
-        outcome: this.options.outcomes?.[input.action] ?? 'recovered',
-        phases: [],
-        actions: [],
-        warnings: [],
-        endedAt: at,
+        ...endedRunRecord(name, input, this.options.outcomes?.[input.action] ?? 'recovered'),
         ...(input.action === 'failback'
           ? { rpo: { actualSeconds: 0, budgetSeconds: 60, withinBudget: true } }
           : input.action === 'failover'

@@ -1,4 +1,14 @@
-import type { Assessment, DnsResult, PromotionResult, RunContext, VerificationResult } from '../../shared/domain/run';
+import type {
+  Assessment,
+  DnsResult,
+  Outcome,
+  PromotionResult,
+  RunContext,
+  RunInput,
+  RunRecord,
+  Trigger,
+  VerificationResult,
+} from '../../shared/domain/run';
 
 /**
  * A failover of the "orders" plan (test/support/plan-fixtures.ts) as the ASL carries it, with round times:
@@ -117,3 +127,37 @@ export const lockOwner = (incidentId: string, executionArn: string = executionAr
   incidentId,
   executionArn,
 });
+
+/**
+ * The record of a runbook's run started as `name` with `input` that ended at once with `outcome`: what a test's model
+ * of Step Functions leaves in the ledger for a run it "ran" (a game day's legs, the fence a failback starts).
+ */
+export const endedRunRecord = (
+  name: string,
+  input: RunInput,
+  outcome: Outcome,
+  trigger: Trigger = { type: 'manual' },
+): RunRecord => {
+  const at = new Date().toISOString();
+  return {
+    run: {
+      incidentId: name,
+      plan: input.plan,
+      action: input.action,
+      mode: input.mode,
+      reason: input.reason,
+      requestedBy: input.requestedBy,
+      trigger,
+      regions: { primary: 'us-east-1', standby: 'us-west-2' },
+      impactStartedAt: at,
+      startedAt: at,
+      executionArn: `arn:aws:states:us-west-2:123456789012:execution:switchback-${input.action}:${name}`,
+      epoch: 1,
+    },
+    outcome,
+    phases: [],
+    actions: [],
+    warnings: [],
+    endedAt: at,
+  };
+};
