@@ -1,7 +1,7 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
-import { readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
+import { arnOwner, readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/validate';
@@ -18,11 +18,15 @@ const readinessEventSchema = z.looseObject({
   plan: z.string().check(z.minLength(1, { error: 'expected the plan name' })),
 });
 
-/** Built once per process: the same readings as `switchback readiness` (shared/aws/readiness-adapters.ts). */
-const buildAdapters = (): Omit<RecordReadinessDeps, 'plans'> => {
+/**
+ * Built once per process: the same readings as `switchback readiness` (shared/aws/readiness-adapters.ts). The roles
+ * it simulates are in the function's own partition and account, read from its ARN.
+ */
+const buildAdapters = (functionArn: string): Omit<RecordReadinessDeps, 'plans'> => {
   const ledger = new DynamoLedger();
+  const targets = readinessTargetsOf(config(), arnOwner(functionArn));
   return {
-    ...readinessAdapters(readinessTargetsOf(config()), { ledger, restoreTests: new DynamoRestoreTestLedger() }),
+    ...readinessAdapters(targets, { ledger, restoreTests: new DynamoRestoreTestLedger() }),
     ledger,
     metrics: new EmfMetrics(),
     events: new EventBridgeEvents(),
@@ -33,17 +37,17 @@ const buildAdapters = (): Omit<RecordReadinessDeps, 'plans'> => {
 
 let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
 // The plans are looked up on every call, so that a drill or a test that brings its own (setPlans) is heard.
-const defaultDeps = (): RecordReadinessDeps => {
-  adapters ??= buildAdapters();
+const defaultDeps = (functionArn: string): RecordReadinessDeps => {
+  adapters ??= buildAdapters(functionArn);
   return { ...adapters, plans: plans() };
 };
 
 /** Scheduled readiness of one plan (`{ "plan": "<app>" }`): checked, kept in the ledger, metrics, a change event. */
-export const handler = lambdaHandler(async (event: unknown) => {
+export const handler = lambdaHandler(async (event: unknown, context) => {
   const parsed = readinessEventSchema.safeParse(event);
   if (!parsed.success) throw new MalformedEventError('readiness schedule input', toFieldIssues(parsed.error, event));
   logger.appendKeys({ plan: parsed.data.plan });
-  const deps = defaultDeps();
+  const deps = defaultDeps(context.invokedFunctionArn);
   const { readiness, change } = await recordReadiness(deps.plans.get(parsed.data.plan), deps);
   return {
     plan: readiness.plan,

@@ -178,12 +178,14 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
  * @param sourceDefinitions - each runbook's statemachines/<runbook>.asl.json as text, by state machine id: the
  *   packaged definition must be the same, apart from the function names that serverless resolves
  * @param alarmStates - the alarm states the rule must let through (shared/domain/quorum.ts intakeAlarmStates)
+ * @param stackName - the stack's name (`<service>-<stage>`), for the size of the functions' environments
  */
 export const checkTemplate = (
   template: Template,
   alarmNames: readonly string[],
   sourceDefinitions: Readonly<Record<string, string>>,
   alarmStates: readonly string[] = ['ALARM'],
+  stackName = 'switchback-dev',
 ): CheckResult => {
   const problems: string[] = [];
   const passed: string[] = [];
@@ -330,7 +332,9 @@ export const checkTemplate = (
   const simulationProblems = checkRoleSimulation(template);
   problems.push(...simulationProblems);
   if (simulationProblems.length === 0) {
-    passed.push(`readiness simulates the ${STEP_FUNCTIONS.length} runbook roles that act on the plans, and only those`);
+    passed.push(
+      `readiness simulates the ${STEP_FUNCTIONS.length} roles that act (on the plans, or starting runbooks, or putting metrics), and only those`,
+    );
   }
 
   const actionProblems = checkAlarmActions(template);
@@ -341,7 +345,140 @@ export const checkTemplate = (
   problems.push(...alarmProblems);
   if (alarmProblems.length === 0) passed.push('only on-health-alarm writes alarm incidents');
 
+  const environments = checkEnvironmentSizes(template, stackName);
+  problems.push(...environments.problems);
+  const [largest] = environments.sizes;
+  if (environments.problems.length === 0 && largest) {
+    passed.push(
+      `every function environment within Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes: the largest, ${largest.function}, can reach ${largest.bytes} (${largest.largest?.name} ${largest.largest?.bytes})`,
+    );
+  }
+
   return { problems, passed, zips };
+};
+
+/**
+ * Lambda refuses a function whose environment variables, keys and values together, exceed 4 KB (Lambda Developer
+ * Guide, "Working with Lambda environment variables"; the deployment would fail at CreateFunction/UpdateFunction).
+ */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/**
+ * The longest a deployed value can be, where the template holds an intrinsic: pseudo parameters at their longest
+ * (partition aws-us-gov, a 14-character region such as ap-southeast-2), and a name CloudFormation generates (a role
+ * without RoleName) as `<stack>-<logical id>-<13 characters>`, cut at IAM's 64 (the form CloudFormation gives
+ * physical ids); other generated names at 64.
+ */
+const LONGEST = {
+  'AWS::Partition': 'aws-us-gov',
+  'AWS::Region': 'ap-southeast-2',
+  'AWS::AccountId': '123456789012',
+  'AWS::URLSuffix': 'amazonaws.com',
+  generatedName: 'x'.repeat(64),
+} as const;
+
+const generatedName = (stackName: string, id: string): string => `${stackName}-${id}-${'X'.repeat(13)}`.slice(0, 64);
+
+/** A value's longest deployed form, with the intrinsic functions the environments use resolved at their longest. */
+const longestValue = (template: Template, value: Json | undefined, stackName: string): string => {
+  const pseudo = (name: string): string | undefined =>
+    name === 'AWS::StackName' ? stackName : LONGEST[name as keyof typeof LONGEST];
+  const named = (id: string, property: string): string => {
+    const given = template.Resources[id]?.Properties?.[property];
+    return given === undefined ? generatedName(stackName, id) : longestValue(template, given, stackName);
+  };
+  const { 'AWS::Partition': partition, 'AWS::Region': region, 'AWS::AccountId': account } = LONGEST;
+  const ref = (id: string): string => {
+    const known = pseudo(id);
+    if (known !== undefined) return known;
+    switch (template.Resources[id]?.Type) {
+      case 'AWS::Lambda::Function':
+        return named(id, 'FunctionName');
+      case 'AWS::StepFunctions::StateMachine':
+        return `arn:${partition}:states:${region}:${account}:stateMachine:${named(id, 'StateMachineName')}`;
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${region}.${LONGEST['AWS::URLSuffix']}/${account}/${named(id, 'QueueName')}`;
+      case 'AWS::Events::EventBus':
+        return named(id, 'Name');
+      case 'AWS::IAM::Role':
+        return named(id, 'RoleName');
+      default:
+        return LONGEST.generatedName;
+    }
+  };
+  const getAtt = (id: string, attribute: string): string => {
+    const type = template.Resources[id]?.Type ?? '';
+    if (attribute !== 'Arn') return LONGEST.generatedName;
+    if (type === 'AWS::IAM::Role') return `arn:${partition}:iam::${account}:role/${named(id, 'RoleName')}`;
+    if (type === 'AWS::Lambda::Function') {
+      return `arn:${partition}:lambda:${region}:${account}:function:${named(id, 'FunctionName')}`;
+    }
+    return `arn:${partition}:${type.split('::')[1]?.toLowerCase() ?? 'x'}:${region}:${account}:${LONGEST.generatedName}`;
+  };
+  const sub = (text: string, variables: JsonObject = {}): string =>
+    text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      if (name in variables) return longestValue(template, variables[name], stackName);
+      const [id, attribute] = name.split('.');
+      return attribute ? getAtt(id as string, attribute) : ref(name);
+    });
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (!isObject(value)) return '';
+  if (typeof value.Ref === 'string') return ref(value.Ref);
+  const att = value['Fn::GetAtt'];
+  if (Array.isArray(att)) return getAtt(String(att[0]), String(att[1]));
+  const subbed = value['Fn::Sub'];
+  if (typeof subbed === 'string') return sub(subbed);
+  if (Array.isArray(subbed)) return sub(String(subbed[0]), isObject(subbed[1]) ? subbed[1] : {});
+  const join = value['Fn::Join'];
+  if (Array.isArray(join)) {
+    return asArray(join[1])
+      .map((item) => longestValue(template, item, stackName))
+      .join(String(join[0]));
+  }
+  // Another intrinsic (Fn::If, Fn::Select, ...): its whole text, a generous bound.
+  return JSON.stringify(value);
+};
+
+/** One function's environment at its longest: its size in bytes (keys and values) and the largest variable. */
+export interface EnvironmentSize {
+  function: string;
+  bytes: number;
+  largest?: { name: string; bytes: number };
+}
+
+/**
+ * The size of each function's environment at its longest deployed form (longestValue) in the stack `stackName`
+ * (serverless: `<service>-<stage>`), largest first, and a problem
+ * for each above Lambda's 4 KB, naming the function, its size, its largest variable and the fix.
+ */
+export const checkEnvironmentSizes = (
+  template: Template,
+  stackName: string,
+): { problems: string[]; sizes: EnvironmentSize[] } => {
+  const sizes = resourcesOf(template, 'AWS::Lambda::Function')
+    .map(([id, fn]): EnvironmentSize => {
+      const environment = fn.Properties?.Environment;
+      const variables = isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
+      const each = Object.entries(variables).map(([name, value]) => ({
+        name,
+        bytes: Buffer.byteLength(name) + Buffer.byteLength(longestValue(template, value, stackName)),
+      }));
+      const largest = [...each].sort((a, b) => b.bytes - a.bytes)[0];
+      return {
+        function: String(fn.Properties?.FunctionName ?? id),
+        bytes: each.reduce((total, variable) => total + variable.bytes, 0),
+        ...(largest ? { largest } : {}),
+      };
+    })
+    .sort((a, b) => b.bytes - a.bytes);
+  const problems = sizes
+    .filter((size) => size.bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES)
+    .map(
+      (size) =>
+        `the environment of ${size.function} can reach ${size.bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} (keys and values together; the deployment would fail): its largest variable is ${size.largest?.name} (${size.largest?.bytes} bytes); pass names instead of ARNs, or split the plans into more deployments`,
+    );
+  return { problems, sizes };
 };
 
 /** A CloudFormation value as text: a string, `Ref`, `Fn::GetAtt` or `Fn::Sub` (for comparing, not resolving). */
@@ -350,7 +487,7 @@ const refText = (value: Json | undefined): string =>
 
 /**
  * Readiness asks IAM's policy simulator whether each runbook role that acts on the plans' resources
- * (shared/domain/step-permissions.ts STEP_FUNCTIONS) still may: its FUNCTION_ROLE_ARNS must name each of those
+ * (shared/domain/step-permissions.ts STEP_FUNCTIONS) still may: its FUNCTION_ROLE_NAMES must name each of those
  * functions with the role that function really runs with, and its role may call iam:SimulatePrincipalPolicy on
  * exactly those roles (least privilege: no other role, no "*").
  */
@@ -367,21 +504,19 @@ export const checkRoleSimulation = (template: Template): string[] => {
   const readiness = functionNamed('readiness');
   const environment = readiness?.Properties?.Environment;
   const variables = isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
-  const joined = variables.FUNCTION_ROLE_ARNS;
+  const joined = variables.FUNCTION_ROLE_NAMES;
   const pairs = isObject(joined) && Array.isArray(joined['Fn::Join']) ? asArray(joined['Fn::Join'][1]) : [];
   const told = new Map(
     pairs.flatMap((pair): [string, string | undefined][] => {
       const inner = isObject(pair) && Array.isArray(pair['Fn::Join']) ? asArray(pair['Fn::Join'][1]) : [];
-      const [name, arn] = inner;
-      const getAtt = isObject(arn) ? arn['Fn::GetAtt'] : undefined;
-      return typeof name === 'string'
-        ? [[name, Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined]]
-        : [];
+      const [name, role] = inner;
+      const ref = isObject(role) ? role.Ref : undefined;
+      return typeof name === 'string' ? [[name, typeof ref === 'string' ? ref : undefined]] : [];
     }),
   );
   if (!sameSet([...told.keys()], [...STEP_FUNCTIONS])) {
     problems.push(
-      `the readiness function's FUNCTION_ROLE_ARNS name [${[...told.keys()].join(', ')}], not the runbook functions of shared/domain/step-permissions.ts [${STEP_FUNCTIONS.join(', ')}]: serverless.yml must take it from scripts/plan-resources.js functionRoleArnsEnvironment`,
+      `the readiness function's FUNCTION_ROLE_NAMES name [${[...told.keys()].join(', ')}], not the runbook functions of shared/domain/step-permissions.ts [${STEP_FUNCTIONS.join(', ')}]: serverless.yml must take it from scripts/plan-resources.js functionRoleNamesEnvironment`,
     );
   }
   // A function missing from the template is named by the function check; its role is not compared here.
@@ -390,7 +525,7 @@ export const checkRoleSimulation = (template: Template): string[] => {
     const role = roleOf(functionNamed(name));
     if (told.has(name) && told.get(name) !== role) {
       problems.push(
-        `the readiness function's FUNCTION_ROLE_ARNS give ${name} the role ${told.get(name)}, but the function runs with ${role ?? 'no role'}: name its role <PascalCaseName>Role in serverless.yml`,
+        `the readiness function's FUNCTION_ROLE_NAMES give ${name} the role ${told.get(name)}, but the function runs with ${role ?? 'no role'}: name its role <PascalCaseName>Role in serverless.yml`,
       );
     }
   }
@@ -710,7 +845,13 @@ export const main = (root: string): number => {
   const registry = loadPlanDirectory(join(root, 'plans'));
   const plans = registry.names.map((name) => registry.get(name));
   const alarms = plans.flatMap((plan) => planSignals(plan).map((signal) => signal.alarmName));
-  const result = checkTemplate(template, alarms, readSourceDefinitions(root), intakeAlarmStates(plans));
+  const state = join(dir, 'serverless-state.json');
+  const service = existsSync(state)
+    ? (JSON.parse(readFileSync(state, 'utf8')) as { service?: { service?: string; provider?: { stage?: string } } })
+        .service
+    : undefined;
+  const stackName = `${service?.service ?? 'switchback'}-${service?.provider?.stage ?? 'dev'}`;
+  const result = checkTemplate(template, alarms, readSourceDefinitions(root), intakeAlarmStates(plans), stackName);
   const proberProblems = checkProbers(template, expectedProbers(plans));
   result.problems.push(...proberProblems);
   if (proberProblems.length === 0)

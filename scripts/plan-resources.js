@@ -114,21 +114,18 @@ const allow = (actions, resources, condition) =>
     : [{ Effect: 'Allow', Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) }];
 
 /**
- * The reprotect runbook's derived names (shared/domain/reprotect.ts, reprotectName): `<base>-<role>-<6 hex>`, the
- * base cut so that the whole fits 63 characters. As IAM patterns: the base (cut the same way) and `-<role>-*`.
+ * The names reprotect gives its copies, as IAM patterns (shared/domain/copy-names.ts, the one source): every copy of a
+ * database, any generation, in either region, is `<plan's replica or secondary>-<rp|sc>-<6 hex>`.
  */
-const derivedPattern = (base, role) =>
-  `${base
-    .slice(0, 63 - role.length - 8)
-    .replace(/-+$/, '')
-    .replace(/--+/g, '-')}-${role}-*`;
+const { copyPattern, snapshotPattern } = requireTs('../shared/domain/copy-names');
+/** The copies of an RDS database (`<replica>-rp-*`). */
+const rdsCopies = (db) => copyPattern(db.replica.instance, 'rp');
 /**
  * Both directions of reprotect. After a failover the writer is the plan's standby copy and the new standby goes into
  * the plan's `reprotect.region`, else the old primary's region (the plan's primary). After a failback an RDS
- * database writes in the primary region again, on the replica the first reprotect made (`<replica>-rp-*`), and its
- * new standby goes back to the standby region, as a replica of that writer (`<replica>-rp-*-rp-*`), the plan's
- * replica being the old primary to snapshot; a later game day runs on those copies (the topology names them, not the
- * file). (An Aurora switchover leaves its old writer as the secondary: no second direction.)
+ * database writes in the primary region again, on a copy reprotect made (`<replica>-rp-*`), and its new standby goes
+ * back to the standby region, as another copy, the plan's replica being the old primary to snapshot; a later game
+ * day runs on those copies (the topology names them, not the file). (An Aurora switchover leaves its old writer as the secondary: no second direction.)
  */
 const reprotectPairs = (plans) =>
   plans.flatMap((plan) =>
@@ -144,8 +141,8 @@ const reprotectPairs = (plans) =>
         target: db.reprotect?.region ?? old.region,
       };
       if (db.kind !== 'rds-read-replica') return [afterFailover];
-      const made = derivedPattern(writerId, 'rp');
-      const madeBack = derivedPattern(made, 'rp');
+      const made = rdsCopies(db);
+      const madeBack = made;
       const afterFailback = {
         db,
         writer: { region: afterFailover.target, id: made },
@@ -175,15 +172,23 @@ const globals = (plans) => plans.flatMap((plan) => plan.databases.filter((db) =>
  */
 /**
  * The RDS standbys a failover reads and promotes, in the plan's standby region: the plan's replica and, after a game
- * day (a failback, then reprotect the other way), the replica reprotect made there from the writer it had made in the
- * primary region (`<replica>-rp-*-rp-*`, see reprotectPairs). The failover names the topology's standby, not the file's.
+ * day (a failback, then reprotect the other way), a copy reprotect made there (`<replica>-rp-*`). The failover names
+ * the topology's standby, not the file's.
  */
 const failoverStandbyArns = (plans) =>
   instances(plans).flatMap((db) => [rdsArn(db.replica.region, 'db', db.replica.instance), reprotectedStandbyArn(db)]);
 
-/** An RDS standby that reprotect made in the plan's standby region (`<replica>-rp-*-rp-*`). */
-const reprotectedStandbyArn = (db) =>
-  rdsArn(db.replica.region, 'db', derivedPattern(derivedPattern(db.replica.instance, 'rp'), 'rp'));
+/**
+ * The RDS standbys a failback reads and promotes, in the plan's primary region: one named after the plan's primary
+ * with a suffix (e.g. `orders-db-standby`, made beside the old primary it replaces), or a copy reprotect made there.
+ */
+const failbackStandbyArns = (db) => [
+  rdsArn(db.primary.region, 'db', `${db.primary.instance}-*`),
+  rdsArn(db.primary.region, 'db', rdsCopies(db)),
+];
+
+/** The copies reprotect made in the plan's standby region. */
+const reprotectedStandbyArn = (db) => rdsArn(db.replica.region, 'db', rdsCopies(db));
 
 /** Describe the standby side; `failover`: the standbys as the topology names them (failoverStandbyArns). */
 const rdsDescribeStatements = (plans, { failover = false } = {}) => [
@@ -575,14 +580,13 @@ module.exports = {
   },
   /**
    * The roles readiness simulates (shared/domain/step-permissions.ts STEP_FUNCTIONS: every function that calls AWS on
-   * a plan's resources), as `function=roleArn,...` for its FUNCTION_ROLE_ARNS. Each function's role is
-   * `<PascalCaseName>Role` (serverless.yml functions.<name>.role; scripts/check-template.ts checks both agree).
+   * a plan's resources), as `function=roleName,...` for its FUNCTION_ROLE_NAMES: names (`Ref` of a role), not ARNs,
+   * so that the environment stays well within Lambda's 4 KB (the function builds each ARN in its own partition and
+   * account). Each function's role is `<PascalCaseName>Role` (serverless.yml functions.<name>.role;
+   * scripts/check-template.ts checks both agree).
    */
-  functionRoleArnsEnvironment: () => ({
-    'Fn::Join': [
-      ',',
-      stepRoles().map(({ name, role }) => ({ 'Fn::Join': ['=', [name, { 'Fn::GetAtt': [role, 'Arn'] }]] })),
-    ],
+  functionRoleNamesEnvironment: () => ({
+    'Fn::Join': [',', stepRoles().map(({ name, role }) => ({ 'Fn::Join': ['=', [name, { Ref: role }]] }))],
   }),
   /** The readiness role may ask IAM's policy simulator about exactly those roles. */
   simulateRoleStatements: () =>
@@ -708,18 +712,18 @@ module.exports = {
 
   /**
    * Reprotect Database. RDS: snapshot the old primary (its snapshot, named `<old>-pre-*`), create the cross-region
-   * read replica (`<writer>-rp-*`, authorized on the replica and on its source) with the plan's KMS key of that
+   * read replica (`<replica>-rp-*`, authorized on the replica and on its source) with the plan's KMS key of that
    * region (RDS uses the key for the caller: kms:CreateGrant and kms:DescribeKey), and delete the old primary only
    * for the plans that ask (`reprotect.deleteOldPrimary`), with its final snapshot (`<old>-final-*`). Aurora: read
-   * the global cluster and its members; a new secondary cluster (`<writer>-sc-*`) and its instance join it.
+   * the global cluster and its members; a new secondary cluster (`<secondary>-sc-*`) and its instance join it.
    */
   rdsReprotectStatements: () => {
     const pairs = reprotectPairs(loadPlans());
     const rds = pairs.filter((pair) => pair.db.kind === 'rds-read-replica');
     const aurora = pairs.filter((pair) => pair.db.kind === 'aurora-global');
-    const replica = (pair) => rdsArn(pair.target, 'db', derivedPattern(pair.writer.id, 'rp'));
-    const snapshot = (pair, role) => rdsArn(pair.old.region, 'snapshot', derivedPattern(pair.old.id, role));
-    const secondary = (pair) => derivedPattern(pair.writer.id, 'sc');
+    const replica = (pair) => rdsArn(pair.target, 'db', rdsCopies(pair.db));
+    const snapshot = (pair, role) => rdsArn(pair.old.region, 'snapshot', snapshotPattern(pair.old.id, role));
+    const secondary = (pair) => copyPattern(pair.db.secondary.cluster, 'sc');
     const keys = unique(pairs.flatMap((pair) => Object.values(pair.db.reprotect?.kmsKeys ?? {})));
     const deleting = rds.filter((pair) => pair.db.reprotect?.deleteOldPrimary === true);
     return [
@@ -798,7 +802,7 @@ module.exports = {
           // After a game day the old primaries are the replicas reprotect made: the writer it made in the primary
           // region (old after the next failover) and the standby it made back in the standby region (old after the
           // next failback). Only the topology's old primary is ever fenced (fence.ts); IAM cannot tell by name.
-          rdsArn(db.primary.region, 'db', derivedPattern(db.replica.instance, 'rp')),
+          rdsArn(db.primary.region, 'db', rdsCopies(db)),
           reprotectedStandbyArn(db),
         ]),
       ),
@@ -814,17 +818,13 @@ module.exports = {
   },
 
   /**
-   * Failback, reading: the standbys in the primary region (an RDS standby is named after the plan's primary instance
-   * with a suffix, e.g. `orders-db-standby`, beside the old primary it replaced; an Aurora one is the plan's primary
-   * cluster) and the global clusters.
+   * Failback, reading: the standbys in the primary region (RDS: failbackStandbyArns; an Aurora one is the plan's
+   * primary cluster) and the global clusters.
    */
   rdsFailbackReadStatements: () => {
     const plans = loadPlans();
     return [
-      ...allow(
-        ['rds:DescribeDBInstances'],
-        instances(plans).map((db) => rdsArn(db.primary.region, 'db', `${db.primary.instance}-*`)),
-      ),
+      ...allow(['rds:DescribeDBInstances'], instances(plans).flatMap(failbackStandbyArns)),
       ...allow(
         ['rds:DescribeGlobalClusters'],
         globals(plans).map((db) => globalClusterArn(db.globalCluster)),
@@ -839,7 +839,7 @@ module.exports = {
    */
   rdsFailbackStatements: () => {
     const plans = loadPlans();
-    const standbys = instances(plans).map((db) => rdsArn(db.primary.region, 'db', `${db.primary.instance}-*`));
+    const standbys = instances(plans).flatMap(failbackStandbyArns);
     return [
       ...allow(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], standbys),
       ...allow(

@@ -482,7 +482,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           FAILBACK_STATE_MACHINE_ARN: runbookArns.failback,
           // The drill deployment's wiring, as serverless.yml gives it to the readiness function.
           ...wiringEnvironment(simWiringTargets(region, ACCOUNT, [plan])),
-          ...roleEnvironment(ACCOUNT),
+          ...roleEnvironment(),
           POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'SILENT',
           POWERTOOLS_METRICS_DISABLED: 'true',
         }),

@@ -1,7 +1,7 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { parseConfig } from '../runtime/config';
 import { timeoutOptions } from './clients';
-import { type ReadinessTargets, readinessTargetsOf } from './readiness-adapters';
+import { arnOwner, type ReadinessTargets, readinessTargetsOf } from './readiness-adapters';
 
 /**
  * The targets the deployed readiness function was given: its environment, read with Lambda's
@@ -14,5 +14,5 @@ export const readDeployedTargets = async (functionName: string, region: string):
   // A small control-plane read: the connection and request bounds of the other control-plane clients (clients.ts).
   const client = new LambdaClient({ region, ...timeoutOptions('sfn') });
   const out = await client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-  return readinessTargetsOf(parseConfig(out.Environment?.Variables ?? {}));
+  return readinessTargetsOf(parseConfig(out.Environment?.Variables ?? {}), arnOwner(out.FunctionArn ?? ''));
 };

@@ -4,6 +4,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseScheduleTargets, type WiringTargets } from '../domain/wiring';
+import { ConfigError } from '../errors';
 import type { Config } from '../runtime/config';
 import type { CheckReadinessDeps } from '../usecases/check-readiness';
 import { CloudWatchAlarms } from './alarms';
@@ -23,11 +24,24 @@ import { SwitchbackWiring } from './wiring';
 /** What readiness checks of the deployment itself: its wiring, and the runbook roles to simulate. */
 export interface ReadinessTargets {
   wiring: WiringTargets;
-  /** Function name -> role ARN (serverless.yml FUNCTION_ROLE_ARNS). */
+  /** Function name -> role ARN. */
   roles: Readonly<Record<string, string>>;
 }
 
-/** The targets as the readiness function's environment names them (shared/runtime/config.ts). */
+/** The partition and account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
+export const arnOwner = (arn: string): { partition: string; account: string } => {
+  const [prefix, partition, , , account] = arn.split(':');
+  if (prefix !== 'arn' || !partition || !account) {
+    throw new ConfigError(`"${arn}" is not an ARN with a partition and an account (arn:aws:lambda:REGION:ACCOUNT:...)`);
+  }
+  return { partition, account };
+};
+
+/**
+ * The targets as the readiness function's environment names them (shared/runtime/config.ts). The roles are told by
+ * name (FUNCTION_ROLE_NAMES, to keep the environment within Lambda's 4 KB); `owner` is the partition and account of
+ * the function itself (the roles are the stack's own, in the same account): its ARN gives them.
+ */
 export const readinessTargetsOf = (
   config: Pick<
     Config,
@@ -35,8 +49,9 @@ export const readinessTargetsOf = (
     | 'WIRING_STATE_MACHINE_ARNS'
     | 'WIRING_DEAD_LETTER_QUEUE_URLS'
     | 'WIRING_SCHEDULES'
-    | 'FUNCTION_ROLE_ARNS'
+    | 'FUNCTION_ROLE_NAMES'
   >,
+  owner: { partition: string; account: string },
 ): ReadinessTargets => ({
   wiring: {
     rules: config.WIRING_RULES,
@@ -44,7 +59,12 @@ export const readinessTargetsOf = (
     deadLetterQueueUrls: config.WIRING_DEAD_LETTER_QUEUE_URLS,
     schedules: parseScheduleTargets(config.WIRING_SCHEDULES),
   },
-  roles: config.FUNCTION_ROLE_ARNS,
+  roles: Object.fromEntries(
+    Object.entries(config.FUNCTION_ROLE_NAMES).map(([fn, role]) => [
+      fn,
+      `arn:${owner.partition}:iam::${owner.account}:role/${role}`,
+    ]),
+  ),
 });
 
 /** The adapters readiness reads with; `ledger` and `restoreTests` are the deployment's (the caller builds them). */

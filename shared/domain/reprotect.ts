@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/schema';
+import { copyInstanceName, copyName, snapshotName } from './copy-names';
 import type { PreflightFinding } from './preflight';
 import type { ActionRecord } from './run';
 import { type DatabaseCopy, type DatabaseTopology, describeCopy, type Topology } from './topology';
@@ -22,9 +22,10 @@ export interface ReprotectTarget {
   /** Where the new standby goes. */
   region: string;
   /**
-   * The derived names (deterministic per failover, so a retry, a redrive or a new run after a crash finds what an
-   * earlier attempt started, and never creates a second one): the new standby (RDS instance or Aurora cluster),
-   * the Aurora cluster's instance, the old primary's snapshot and its final snapshot.
+   * The derived names (shared/domain/copy-names.ts; deterministic per failover, so a retry, a redrive or a new run
+   * after a crash finds what an earlier attempt started, and never creates a second one): the new standby (RDS
+   * instance or Aurora cluster, named from the plan's name for the standby, so it never grows), the Aurora
+   * cluster's instance, the old primary's snapshot and its final snapshot.
    */
   names: { standby: string; clusterInstance?: string; snapshot: string; finalSnapshot: string };
   /** Aurora: the global cluster; the old primary is a reader member of it (rejoined) or a new cluster joins it. */
@@ -68,23 +69,6 @@ export const REPROTECT_MAX_CHECKS = 300;
 /** Seconds to wait before check number `checks + 1`: 30, 60, 120, 240, then 300. */
 export const reprotectPollSeconds = (checks: number): number =>
   Math.min(REPROTECT_MAX_POLL_SECONDS, REPROTECT_FIRST_POLL_SECONDS * 2 ** Math.max(0, checks - 1));
-
-/** RDS identifiers: at most 63 characters, letters, digits and single hyphens, no hyphen at the end. */
-const MAX_IDENTIFIER = 63;
-
-/**
- * A derived RDS identifier: `<base>-<role>-<6 hex of the failover and database>`, the base cut so the whole fits
- * 63 characters. It never equals the base (the old primary, which still exists, keeps its name).
- */
-export const reprotectName = (base: string, role: string, seed: string): string => {
-  const hash = createHash('sha256').update(seed).digest('hex').slice(0, 6);
-  const suffix = `-${role}-${hash}`;
-  const head = base
-    .slice(0, MAX_IDENTIFIER - suffix.length)
-    .replace(/-+$/, '')
-    .replace(/--+/g, '-');
-  return `${head}${suffix}`;
-};
 
 /** The seed of a database's derived names: the failover that made the current writer, and the database. */
 const nameSeed = (topology: Topology, db: DatabaseTopology): string =>
@@ -224,8 +208,17 @@ export const decideReprotect = (
       });
     }
     const seed = nameSeed(topology, db);
-    const standbyName = reprotectName(db.writer.identifier, db.kind === 'aurora-global' ? 'sc' : 'rp', seed);
-    const globalCluster = plan.databases.find((each) => each.id === db.id);
+    const planned = plan.databases.find((each) => each.id === db.id);
+    // Named from the plan's name for the standby, never from the current writer's: the name never grows.
+    const base =
+      planned?.kind === 'rds-read-replica'
+        ? planned.replica.instance
+        : planned?.kind === 'aurora-global'
+          ? planned.secondary.cluster
+          : db.writer.identifier;
+    const taken = [db.writer.identifier, db.oldPrimary.identifier, ...(db.standby ? [db.standby.identifier] : [])];
+    const standbyName = copyName(base, db.kind === 'aurora-global' ? 'sc' : 'rp', seed, taken);
+    const globalCluster = planned;
     targets.push({
       id: db.id,
       kind: db.kind,
@@ -234,9 +227,9 @@ export const decideReprotect = (
       region,
       names: {
         standby: standbyName,
-        ...(db.kind === 'aurora-global' ? { clusterInstance: reprotectName(standbyName, 'i1', seed) } : {}),
-        snapshot: reprotectName(db.oldPrimary.identifier, 'pre', seed),
-        finalSnapshot: reprotectName(db.oldPrimary.identifier, 'final', seed),
+        ...(db.kind === 'aurora-global' ? { clusterInstance: copyInstanceName(standbyName) } : {}),
+        snapshot: snapshotName(db.oldPrimary.identifier, 'pre', seed),
+        finalSnapshot: snapshotName(db.oldPrimary.identifier, 'final', seed),
       },
       ...(globalCluster?.kind === 'aurora-global' ? { globalCluster: globalCluster.globalCluster } : {}),
       path: db.kind === 'rds-read-replica' ? 'rds-replica' : rejoined ? 'aurora-rejoined' : 'aurora-new-secondary',

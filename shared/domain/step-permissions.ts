@@ -1,4 +1,7 @@
 import type { Plan } from '../plan/schema';
+import { copyPattern, snapshotPattern } from './copy-names';
+import { SWITCH_METRIC } from './dns-switch';
+import { PROBER_METRIC } from './prober';
 
 /**
  * What each runbook step's function must be allowed to do on one plan's resources: the calls its handler makes on
@@ -23,11 +26,12 @@ export interface StepPermission {
 }
 
 /**
- * The functions whose roles name the plans' own resources, on every runbook (failover, fence, reprotect, failback,
- * restore test) and the notifier; the rest touch only the stack's (the ledger, the bus, the state machines). One list:
- * readiness's FUNCTION_ROLE_ARNS and its iam:SimulatePrincipalPolicy grant are made from it
- * (scripts/plan-resources.js), and the IAM test fails unless it names exactly the functions the drills see calling
- * AWS on a plan's resources.
+ * The functions whose roles act: on the plans' own resources, on every runbook (failover, fence, reprotect, failback,
+ * restore test) and the notifier; and those that start or follow a runbook or put a metric that moves traffic or
+ * starts one (the alarm intake, the fence start, the game day's legs, the prober). The rest touch only the ledger
+ * and Switchback's bus. One list: readiness's FUNCTION_ROLE_NAMES and its iam:SimulatePrincipalPolicy grant are made
+ * from it (scripts/plan-resources.js), and the IAM test fails unless it names exactly the functions the drills see
+ * making those calls.
  */
 export const STEP_FUNCTIONS = [
   'assess',
@@ -49,6 +53,11 @@ export const STEP_FUNCTIONS = [
   'check-restore',
   'clean-up-restore',
   'notify',
+  'on-health-alarm',
+  'start-fence',
+  'start-game-day-leg',
+  'check-game-day-leg',
+  'probe-primary',
 ] as const;
 export type StepFunction = (typeof STEP_FUNCTIONS)[number];
 
@@ -63,21 +72,28 @@ export const normalizeRecordName = (name: string): string =>
     .replace(/\.$/, '')
     .replace(/[^a-z0-9._-]/g, (char) => `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`);
 
-/**
- * A name reprotect derives from `base` (shared/domain/reprotect.ts reprotectName: `<base>-<role>-<6 hex>`, the base
- * cut to fit 63 characters) as an IAM pattern, as scripts/plan-resources.js grants it.
- */
-const derivedPattern = (base: string, role: string): string =>
-  `${base
-    .slice(0, 63 - role.length - 8)
-    .replace(/-+$/, '')
-    .replace(/--+/g, '-')}-${role}-*`;
-
 /** The prefix of the restore test's throwaways (shared/domain/restore-test.ts RESTORE_PREFIX). */
 const THROWAWAY = 'sbrt-*';
 
-/** Every permission the steps of `plan` need, on its resources in `account`. */
-export const stepPermissions = (plan: Plan, account: string, partition = 'aws'): StepPermission[] => {
+/** The stack's own resources that steps act on: its state machines (readiness's WIRING_STATE_MACHINE_ARNS). */
+export interface StackTargets {
+  stateMachineArns: readonly string[];
+}
+
+/** The runbooks a step starts or follows, by the state machine's name (`<stack>-<runbook>`, serverless.yml). */
+const RUNBOOKS = ['failover', 'fence', 'reprotect', 'failback'] as const;
+
+/**
+ * Every permission the steps of `plan` need, on its resources in `account`, and, given the stack's state machines,
+ * the runbook starts: the alarm intake starts the failover, start-fence the fence, the game day starts each leg's
+ * runbook and follows its execution.
+ */
+export const stepPermissions = (
+  plan: Plan,
+  account: string,
+  partition = 'aws',
+  stack?: StackTargets,
+): StepPermission[] => {
   const found: StepPermission[] = [];
   const add = (fn: StepFunction, actions: readonly string[], resource: string, context?: ContextEntry[]) => {
     for (const action of actions) found.push({ function: fn, action, resource, ...(context ? { context } : {}) });
@@ -98,31 +114,28 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
     const reprotectTarget = db.reprotect?.region ?? db.primary.region;
     if (db.kind === 'rds-read-replica') {
       const replica = rds(db.replica.region, 'db', db.replica.instance);
-      // After a game day the copies are replicas reprotect made (shared/domain/reprotect.ts, reprotectName): the
-      // writer in the primary region (`<replica>-rp-*`) and its standby back in the standby region
-      // (`<replica>-rp-*-rp-*`). Their names are known only to the topology: here as the role's patterns.
-      const made = rds(db.primary.region, 'db', `${db.replica.instance}-rp-*`);
-      const madeBack = rds(db.replica.region, 'db', `${db.replica.instance}-rp-*-rp-*`);
-      // Reprotect after a failover: the writer is the plan's replica, the old primary the plan's primary; after a
-      // failback the writer is the first reprotect's copy and the plan's replica the old writer. After a game day
-      // the same two directions run on the copies reprotect made (`made` and `madeBack` above).
-      const madeName = derivedPattern(db.replica.instance, 'rp');
-      const madeBackName = derivedPattern(madeName, 'rp');
+      // The copies reprotect makes (shared/domain/copy-names.ts): every generation, in either region, is
+      // `<replica>-rp-<6 hex>`, one pattern. After a failback the writer is such a copy in the primary region and
+      // its standby another in the standby region; a later game day runs on those copies (the topology names them).
+      const copies = copyPattern(db.replica.instance, 'rp');
+      const made = rds(db.primary.region, 'db', copies);
+      const madeBack = rds(db.replica.region, 'db', copies);
+      // Reprotect after a failover: the writer is the plan's replica (or a copy), the old primary the plan's primary
+      // (or a copy); after a failback the writer is a copy and the old writer the plan's replica (or a copy).
       const directions = [
         {
-          writers: [db.replica.instance, madeBackName],
+          writers: [db.replica.instance, copies],
           writerRegion: db.replica.region,
-          olds: [db.primary.instance, madeName],
+          olds: [db.primary.instance, copies],
           oldRegion: db.primary.region,
-          // `<replica>-rp-*` also names the copies made from a later writer (`<replica>-rp-*-rp-*-rp-*`, ...).
-          copy: rds(reprotectTarget, 'db', madeName),
+          copy: rds(reprotectTarget, 'db', copies),
         },
         {
-          writers: [madeName],
+          writers: [copies],
           writerRegion: reprotectTarget,
-          olds: [db.replica.instance, madeBackName],
+          olds: [db.replica.instance, copies],
           oldRegion: db.replica.region,
-          copy: rds(db.replica.region, 'db', madeBackName),
+          copy: rds(db.replica.region, 'db', copies),
         },
       ];
       for (const { writers, writerRegion, olds, oldRegion, copy } of directions) {
@@ -133,7 +146,7 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
           add('assess-reprotect', ['rds:DescribeDBInstances'], rds(writerRegion, 'db', writer));
         for (const old of olds) {
           const oldArn = rds(oldRegion, 'db', old);
-          const snapshot = (role: string) => rds(oldRegion, 'snapshot', derivedPattern(old, role));
+          const snapshot = (role: 'pre' | 'final') => rds(oldRegion, 'snapshot', snapshotPattern(old, role));
           add('assess-reprotect', ['rds:DescribeDBInstances'], oldArn);
           add('reprotect-database', ['rds:DescribeDBInstances'], oldArn);
           add('reprotect-database', ['rds:DescribeDBSnapshots'], snapshot('pre'));
@@ -146,10 +159,12 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
           }
         }
       }
-      // Failback: the standby in the primary region, named after the plan's primary with a suffix.
-      const failbackStandby = rds(db.primary.region, 'db', `${db.primary.instance}-*`);
-      add('fail-back-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], failbackStandby);
-      add('verify-failback', ['rds:DescribeDBInstances'], failbackStandby);
+      // Failback: the standby in the primary region, a copy reprotect made there or one named after the plan's
+      // primary with a suffix (e.g. `orders-db-standby`, made beside the old primary it replaces).
+      for (const failbackStandby of [rds(db.primary.region, 'db', `${db.primary.instance}-*`), made]) {
+        add('fail-back-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], failbackStandby);
+        add('verify-failback', ['rds:DescribeDBInstances'], failbackStandby);
+      }
       if (restore) {
         for (const resource of [rds(standby, 'db', THROWAWAY), rds(standby, 'auto-backup', '*'), ...subnetGroup]) {
           add('start-restore', ['rds:RestoreDBInstanceToPointInTime'], resource);
@@ -182,8 +197,8 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
       add('fence-database', ['rds:DescribeGlobalClusters'], global);
       // Reprotect: a new secondary cluster (and its instance) joins the global cluster where the old primary cannot.
       const primaryCluster = rds(db.primary.region, 'cluster', db.primary.cluster);
-      const newCluster = rds(reprotectTarget, 'cluster', derivedPattern(db.secondary.cluster, 'sc'));
-      const newInstance = rds(reprotectTarget, 'db', derivedPattern(db.secondary.cluster, 'sc'));
+      const newCluster = rds(reprotectTarget, 'cluster', copyPattern(db.secondary.cluster, 'sc'));
+      const newInstance = rds(reprotectTarget, 'db', copyPattern(db.secondary.cluster, 'sc'));
       for (const resource of [secondary, primaryCluster]) add('assess-reprotect', ['rds:DescribeDBClusters'], resource);
       add('assess-reprotect', ['rds:DescribeGlobalClusters'], global);
       add('reprotect-database', ['rds:DescribeGlobalClusters'], global);
@@ -275,6 +290,28 @@ export const stepPermissions = (plan: Plan, account: string, partition = 'aws'):
         control,
       );
     }
+  }
+  // PutMetricData names no resource: IAM authorizes it on "*", held to a namespace by the role's condition.
+  const metric = (namespace: string): ContextEntry[] => [{ key: 'cloudwatch:namespace', values: [namespace] }];
+  if (plan.dnsSwitch.method === 'alarm-health-check') {
+    add('flip-dns', ['cloudwatch:PutMetricData'], '*', metric(SWITCH_METRIC.namespace));
+  }
+  if (plan.trigger.prober) add('probe-primary', ['cloudwatch:PutMetricData'], '*', metric(PROBER_METRIC.namespace));
+  const machines = new Map(
+    RUNBOOKS.flatMap((runbook) => {
+      const arn = stack?.stateMachineArns.find((each) => each.endsWith(`-${runbook}`));
+      return arn ? [[runbook, arn] as const] : [];
+    }),
+  );
+  const machine = (runbook: (typeof RUNBOOKS)[number]) => machines.get(runbook);
+  const failover = machine('failover');
+  if (failover) add('on-health-alarm', ['states:StartExecution'], failover);
+  const fence = machine('fence');
+  if (fence) add('start-fence', ['states:StartExecution'], fence);
+  for (const arn of machines.values()) {
+    add('start-game-day-leg', ['states:StartExecution'], arn);
+    // DescribeExecution authorizes on the execution: `...:execution:<state machine name>:<execution name>`.
+    add('check-game-day-leg', ['states:DescribeExecution'], `${arn.replace(':stateMachine:', ':execution:')}:*`);
   }
   // Once each: several databases of a plan share a zone, a global cluster or the throwaways' patterns.
   const seen = new Set<string>();

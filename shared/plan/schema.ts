@@ -1,3 +1,4 @@
+import { rdsIdentifierRules } from '../domain/copy-names';
 import * as z from '../zod';
 
 /**
@@ -30,18 +31,8 @@ const seconds = (what: string) =>
       z.positive({ error: (issue) => `${what} must be greater than 0 seconds (got ${String(issue.input)})` }),
     );
 
-/**
- * RDS naming constraints for DB instance, cluster and global cluster identifiers (RDS User Guide, "Naming
- * constraints in Amazon RDS"): 1 to 63 letters, digits or hyphens; first a letter; no hyphen at the end and no two
- * in a row. Each broken rule is named, so that the author knows what to change.
- */
-const RDS_IDENTIFIER_RULES: [rule: (value: string) => boolean, broken: string][] = [
-  [(value) => value.length <= 63, 'is longer than 63 characters'],
-  [(value) => /^[a-zA-Z]/.test(value), 'does not start with a letter'],
-  [(value) => /^[a-zA-Z0-9-]*$/.test(value), 'has characters other than letters, digits and hyphens'],
-  [(value) => !value.endsWith('-'), 'ends with a hyphen'],
-  [(value) => !value.includes('--'), 'has two hyphens in a row'],
-];
+/** RDS's naming rules, each broken one named, so that the author knows what to change (shared/domain/copy-names.ts). */
+const RDS_IDENTIFIER_RULES = rdsIdentifierRules();
 
 /**
  * An RDS identifier, in lower case: RDS stores identifiers in lower case and compares them without regard to case

@@ -55,19 +55,26 @@ const envSchema = z.object({
   /** The EventBridge Scheduler schedules, each `name=targetArn` (scripts/plan-resources.js wiringSchedules). */
   WIRING_SCHEDULES: commaList,
   /**
-   * The runbook steps' roles that readiness simulates (serverless.yml): `function=roleArn,...`. Empty: not checked.
+   * The runbook steps' roles that readiness simulates (serverless.yml): `function=roleName,...`, names and not ARNs
+   * (Lambda allows 4 KB of environment in all): readinessTargetsOf builds each ARN in the function's own partition
+   * and account. Empty: not checked.
    */
-  FUNCTION_ROLE_ARNS: z.pipe(
+  FUNCTION_ROLE_NAMES: z.pipe(
     commaList,
     z.transform((pairs, context) => {
       const roles: Record<string, string> = {};
       for (const pair of pairs) {
-        const [name, arn] = pair.split('=');
-        if (!name || !arn?.startsWith('arn:')) {
-          context.issues.push({ code: 'custom', message: `expected function=roleArn, got "${pair}"`, input: pair });
+        const [name, role] = pair.split('=');
+        // IAM role names: 1-64 of letters, digits and +=,.@_- (IAM API, CreateRole RoleName).
+        if (!name || !role || !/^[\w+=,.@-]{1,64}$/.test(role)) {
+          context.issues.push({
+            code: 'custom',
+            message: `expected function=roleName (an IAM role name, not an ARN), got "${pair}"`,
+            input: pair,
+          });
           continue;
         }
-        roles[name] = arn;
+        roles[name] = role;
       }
       return roles;
     }),

@@ -14,7 +14,7 @@ import {
   type UnreadReading,
 } from '../domain/readiness';
 import type { DatabaseAssessment } from '../domain/run';
-import { type PermissionReading, stepPermissions } from '../domain/step-permissions';
+import { type PermissionReading, type StackTargets, stepPermissions } from '../domain/step-permissions';
 import { planTopology } from '../domain/topology';
 import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
@@ -59,18 +59,19 @@ export interface CheckReadinessDeps {
 }
 
 /**
- * Asks IAM, for each step's role, whether it may make the calls its step needs on this plan's resources (one
- * simulation per role and action). A failed simulation is that role's "could not check", never a crash.
+ * Asks IAM, for each step's role, whether it may make the calls its step needs on this plan's resources and, given
+ * the stack's state machines (readiness's wiring targets), the runbook starts (one simulation per role and action). A failed simulation is that role's "could not check", never a crash.
  */
 const readPermissions = async (
   plan: Plan,
   { roles, simulator }: NonNullable<CheckReadinessDeps['permissions']>,
+  stack?: StackTargets,
 ): Promise<PermissionReading[]> => {
   const byRole = new Map<string, PermissionReading>();
   const arnParts = (arn: string) => arn.split(':');
   const jobs = Object.entries(roles).map(async ([fn, roleArn]) => {
     const [, partition = 'aws', , , account = ''] = arnParts(roleArn);
-    const needed = stepPermissions(plan, account, partition).filter((need) => need.function === fn);
+    const needed = stepPermissions(plan, account, partition, stack).filter((need) => need.function === fn);
     const groups = new Map<
       string,
       { action: string; resources: string[]; context: (typeof needed)[number]['context'] }
@@ -218,7 +219,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
           )
         : undefined,
       deps.wiring ? readWiring(deps.wiring) : undefined,
-      deps.permissions ? readPermissions(plan, deps.permissions) : undefined,
+      deps.permissions ? readPermissions(plan, deps.permissions, deps.wiring?.targets) : undefined,
       readProberAlarm(plan, deps.proberAlarms),
     ]);
   for (const pair of preflightReadings.records) {

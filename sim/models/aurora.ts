@@ -12,7 +12,7 @@ import { awsError } from '../errors';
 import type { Random } from '../random';
 import type { TimingModel } from '../timing';
 import type { Regions } from './health';
-import { HISTORY_MS } from './rds';
+import { HISTORY_MS, refuseInvalidIdentifier } from './rds';
 
 /**
  * Aurora global databases: a global cluster whose writer cluster is in the primary region and a secondary cluster
@@ -220,13 +220,15 @@ export class AuroraModel {
   /**
    * CreateDBCluster with GlobalClusterIdentifier: a new secondary cluster in `region`, `creating` for
    * timing.aurora.secondaryClusterSeconds. It replicates once its first instance is available (Aurora User Guide,
-   * "Adding an AWS Region to an Amazon Aurora global database"). Refuses like RDS: a taken name
+   * "Adding an AWS Region to an Amazon Aurora global database"). Refuses like RDS: an invalid name
+   * (InvalidParameterValue), a taken name
    * (DBClusterAlreadyExistsFault), an unknown global cluster, a region that already has a member, and an encrypted
    * global database without a KmsKeyId of the new region.
    */
   createSecondary(region: string, input: CreateDBClusterCommandInput): DBCluster {
     const now = this.clock.now();
     const identifier = String(input.DBClusterIdentifier ?? '');
+    refuseInvalidIdentifier('DBClusterIdentifier', identifier);
     const global = this.globals.find((g) => g.identifier === input.GlobalClusterIdentifier);
     if (!global) {
       throw awsError('RDSClient', {
@@ -266,10 +268,11 @@ export class AuroraModel {
     return this.toDbCluster(global, cluster, now);
   }
 
-  /** CreateDBInstance in a cluster of a global database: the cluster must be available; the name free. */
+  /** CreateDBInstance in a cluster of a global database: the cluster must be available; the name valid and free. */
   createInstance(region: string, input: CreateDBInstanceCommandInput): DBInstance {
     const now = this.clock.now();
     const identifier = String(input.DBInstanceIdentifier ?? '');
+    refuseInvalidIdentifier('DBInstanceIdentifier', identifier);
     const found = this.findCluster(region, String(input.DBClusterIdentifier ?? ''));
     if (!found) {
       throw awsError('RDSClient', {

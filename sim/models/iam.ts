@@ -20,18 +20,20 @@ import { awsError } from '../errors';
 const ROOT = join(__dirname, '..', '..');
 /** The drill deployment's role names: `switchback-drill-<function>`. */
 const ROLE_PREFIX = 'switchback-drill-';
-/** serverless.yml's defaults for a package without options: stage dev (the roles do not depend on it). */
-const STAGE = 'dev';
+/**
+ * The drill deployment's stage: `${self:custom.prefix}` is then `switchback-drill`, the prefix of the drill's roles,
+ * state machines and schedules (sim/models/wiring.ts), so a grant on `<prefix>-failover`'s executions names the
+ * drill's.
+ */
+const STAGE = 'drill';
 
-/** The drill deployment's role ARN of each runbook step (the readiness function's FUNCTION_ROLE_ARNS). */
+/** The drill deployment's role ARN of each runbook step (the readiness function's FUNCTION_ROLE_NAMES, as ARNs). */
 export const simRoleArns = (account: string): Record<string, string> =>
   Object.fromEntries(STEP_FUNCTIONS.map((fn) => [fn, `arn:aws:iam::${account}:role/${ROLE_PREFIX}${fn}`]));
 
-/** The readiness function's environment for those roles, as serverless.yml writes it. */
-export const roleEnvironment = (account: string): Record<string, string> => ({
-  FUNCTION_ROLE_ARNS: Object.entries(simRoleArns(account))
-    .map(([fn, arn]) => `${fn}=${arn}`)
-    .join(','),
+/** The readiness function's environment for those roles, as serverless.yml writes it (names, not ARNs). */
+export const roleEnvironment = (): Record<string, string> => ({
+  FUNCTION_ROLE_NAMES: STEP_FUNCTIONS.map((fn) => `${fn}=${ROLE_PREFIX}${fn}`).join(','),
 });
 
 // CloudFormation's short tags, as their long forms (the form of the packaged template).
@@ -111,7 +113,26 @@ const cachedGrants = (account: string, region: string): Map<string, Grant[] | un
 export const serverlessGrants = (account: string, region: string): Map<string, Grant[] | undefined> => {
   const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags }) as { [key: string]: Loose };
   const planResources = require('../../scripts/plan-resources.js') as Record<string, () => Loose>;
-  const fragments = resolveVariables(config.resources ?? [], config, planResources);
+  // A grant on a state machine (`!Ref FailoverStateMachine`) names the drill's: its ARN, as the stack would resolve it.
+  const machines = (config.stepFunctions as { [key: string]: Loose } | undefined)?.stateMachines;
+  const machineArns = new Map(
+    Object.values(machines && typeof machines === 'object' && !Array.isArray(machines) ? machines : {}).flatMap(
+      (machine) => {
+        if (!machine || typeof machine !== 'object' || Array.isArray(machine)) return [];
+        const name = resolveVariables(machine.name ?? null, config, planResources);
+        return typeof machine.id === 'string' && typeof name === 'string'
+          ? [[machine.id, `arn:aws:states:${region}:${account}:stateMachine:${name}`] as const]
+          : [];
+      },
+    ),
+  );
+  const withMachines = (value: Loose): Loose => {
+    if (Array.isArray(value)) return value.map(withMachines);
+    if (value === null || typeof value !== 'object') return value;
+    if (typeof value.Ref === 'string' && machineArns.has(value.Ref)) return machineArns.get(value.Ref) ?? null;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withMachines(item)]));
+  };
+  const fragments = withMachines(resolveVariables(config.resources ?? [], config, planResources));
   const resources: TemplateLike['Resources'] = {};
   for (const fragment of Array.isArray(fragments) ? fragments : [fragments]) {
     if (fragment && typeof fragment === 'object' && !Array.isArray(fragment)) {

@@ -6,6 +6,7 @@ import type {
   DeleteDBInstanceCommandInput,
   Filter,
 } from '@aws-sdk/client-rds';
+import { MAX_RDS_IDENTIFIER, MAX_RDS_SNAPSHOT_IDENTIFIER, rdsIdentifierProblems } from '../../shared/domain/copy-names';
 import type { Scheduler } from '../clock';
 import { awsError } from '../errors';
 import type { Random } from '../random';
@@ -23,6 +24,24 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** How far back metric and backup history reaches before the drill starts. */
+/**
+ * Refuses a name RDS would refuse, with RDS's error: InvalidParameterValue, "The parameter <name> is not a valid
+ * identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not
+ * end with a hyphen or contain two consecutive hyphens." (too long: "... because it is longer than <max>
+ * characters."). Instance and cluster identifiers have at most 63 characters, snapshot identifiers 255.
+ */
+export const refuseInvalidIdentifier = (parameter: string, value: string, max = MAX_RDS_IDENTIFIER): void => {
+  const problems = rdsIdentifierProblems(value, max);
+  if (problems.length === 0) return;
+  const tooLong = problems.length === 1 && problems[0] === `is longer than ${max} characters`;
+  throw awsError('RDSClient', {
+    code: 'InvalidParameterValue',
+    message: tooLong
+      ? `The parameter ${parameter} is not a valid identifier because it is longer than ${max} characters.`
+      : `The parameter ${parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+  });
+};
+
 export const HISTORY_MS = 3 * 3600_000;
 
 export interface Window {
@@ -425,10 +444,11 @@ export class RdsModel {
 
   /**
    * CreateDBSnapshot in the instance's region: `creating` for timing.rds.snapshotSeconds, then `available`. Refuses
-   * like RDS: a taken name (DBSnapshotAlreadyExists), an instance that is neither available nor stopped.
+   * like RDS: an invalid name (InvalidParameterValue), a taken name (DBSnapshotAlreadyExists), an instance that is neither available nor stopped.
    */
   createSnapshot(region: string, instanceId: string, snapshotId: string): DBSnapshot {
     const now = this.clock.now();
+    refuseInvalidIdentifier('DBSnapshotIdentifier', snapshotId, MAX_RDS_SNAPSHOT_IDENTIFIER);
     const instance = this.find(region, instanceId);
     if (!instance) throw this.notFound(instanceId);
     if (this.snapshots.some((snap) => snap.region === region && snap.identifier === snapshotId)) {
@@ -473,7 +493,8 @@ export class RdsModel {
 
   /**
    * CreateDBInstanceReadReplica in `region` (the replica's), of the source named by ARN (any region) or by
-   * identifier (same region). Refuses like RDS: a taken name (DBInstanceAlreadyExists), a source that does not exist
+   * identifier (same region). Refuses like RDS: an invalid name (InvalidParameterValue), a taken name
+   * (DBInstanceAlreadyExists), a source that does not exist
    * or is not available, and a cross-region replica of an encrypted source without a KmsKeyId of the replica's
    * region (RDS API, CreateDBInstanceReadReplica, KmsKeyId: "If you create an encrypted read replica in a different
    * AWS Region, then you must specify a KMS key identifier for the destination AWS Region").
@@ -482,6 +503,7 @@ export class RdsModel {
     const now = this.clock.now();
     const identifier = String(input.DBInstanceIdentifier ?? '');
     const sourceId = String(input.SourceDBInstanceIdentifier ?? '');
+    refuseInvalidIdentifier('DBInstanceIdentifier', identifier);
     if (this.find(region, identifier)) {
       throw awsError('RDSClient', {
         code: 'DBInstanceAlreadyExists',
@@ -568,6 +590,7 @@ export class RdsModel {
           message: 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.',
         });
       }
+      refuseInvalidIdentifier('FinalDBSnapshotIdentifier', finalId, MAX_RDS_SNAPSHOT_IDENTIFIER);
       if (this.snapshots.some((snap) => snap.region === region && snap.identifier === finalId)) {
         throw awsError('RDSClient', {
           code: 'DBSnapshotAlreadyExists',

@@ -4,7 +4,7 @@ import { awsError } from '../errors';
 import type { Random } from '../random';
 import type { TimingModel } from '../timing';
 import type { AuroraModel } from './aurora';
-import type { RdsModel } from './rds';
+import { type RdsModel, refuseInvalidIdentifier } from './rds';
 
 /**
  * Point-in-time restores in the simulated world: RDS `RestoreDBInstanceToPointInTime` from the replicated automated
@@ -181,6 +181,7 @@ export class RestoreModel {
   ): DBInstance {
     const now = this.clock.now();
     const target = input.TargetDBInstanceIdentifier ?? '';
+    refuseInvalidIdentifier('TargetDBInstanceIdentifier', target);
     if (!input.SourceDBInstanceAutomatedBackupsArn) {
       throw combination('This simulator restores from SourceDBInstanceAutomatedBackupsArn only; give the ARN.');
     }
@@ -226,6 +227,7 @@ export class RestoreModel {
     const now = this.clock.now();
     const source = input.SourceDBClusterIdentifier ?? '';
     const target = input.DBClusterIdentifier ?? '';
+    refuseInvalidIdentifier('DBClusterIdentifier', target);
     const found = this.aurora.findCluster(region, source);
     if (!found) throw notFoundCluster(source);
     const latest = this.aurora.latestRestorableAt(found.global, found.cluster, now);
@@ -274,6 +276,7 @@ export class RestoreModel {
   ): DBInstance {
     const now = this.clock.now();
     const target = input.DBInstanceIdentifier ?? '';
+    refuseInvalidIdentifier('DBInstanceIdentifier', target);
     const clusterId = input.DBClusterIdentifier;
     if (!clusterId) throw combination('This simulator creates instances in restored Aurora clusters only.');
     const cluster = this.findCluster(region, clusterId);

@@ -224,18 +224,28 @@ describe('the IAM roles of the packaged template', () => {
       /:rds:|:route53:::hostedzone\/|\/routingcontrol\/|:cloudwatch:[a-z0-9-]+:\d+:alarm:|:secretsmanager:|:ssm:[a-z0-9-]+:\d+:parameter\//.test(
         resource,
       );
+    // And the calls that start or follow a runbook, or put a metric that moves traffic or starts one (on the stack's
+    // state machines, and on "*" held to a namespace; the recorder names no resource for them: checked by action).
+    const ACTING = ['states:StartExecution', 'states:DescribeExecution', 'cloudwatch:PutMetricData'];
     const calls = new Map<string, Call[]>(
       // Readiness is the one asking: what it may read is its own role's business (the test above).
       [...(recorder?.byFunction.entries() ?? [])].flatMap(([name, made]) => {
         if (name === 'readiness') return [];
         const onPlan = made.flatMap((call) => {
+          if (ACTING.includes(call.action)) return [{ action: call.action, resources: call.resources ?? [] }];
           const resources = (call.resources ?? []).filter(onPlanResource);
           return resources.length ? [{ action: call.action, resources }] : [];
         });
         return onPlan.length ? [[name, onPlan] as const] : [];
       }),
     );
-    const needed = planFiles.flatMap((file) => stepPermissions(loadPlanFile(file), '123456789012'));
+    // The drill deployment's state machines, as readiness is told them (WIRING_STATE_MACHINE_ARNS).
+    const stack = {
+      stateMachineArns: ['failover', 'fence', 'reprotect', 'failback', 'game-day', 'restore-test'].map(
+        (runbook) => `arn:aws:states:${DEPLOY_REGION}:123456789012:stateMachine:${FUNCTION_PREFIX}${runbook}`,
+      ),
+    };
+    const needed = planFiles.flatMap((file) => stepPermissions(loadPlanFile(file), '123456789012', 'aws', stack));
 
     // Act
     const problems = compareGrants(

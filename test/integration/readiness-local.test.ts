@@ -133,23 +133,23 @@ describe('runLocalReadiness', () => {
 
     // Assess
     expect(readiness.ready).toBe(false);
-    // The plan's replica, and the standby reprotect makes back in us-west-2 (a later game day promotes it).
+    // The plan's replica, and the standbys reprotect makes back in us-west-2 (a later game day promotes one).
     expect(readiness.findings).toEqual([
-      ...['orders-db-replica', 'orders-db-replica-rp-*-rp-*'].map((name) => ({
+      ...['orders-db-replica', 'orders-db-replica-rp-*'].map((name) => ({
         check: 'role-permission',
         resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-promote-database',
         expected: `rds:PromoteReadReplica allowed on arn:aws:rds:us-west-2:123456789012:db:${name} (the promote-database step of plan orders)`,
         found: "explicitDeny by the organization's SCPs",
         fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
       })),
-      {
+      // The failback's standbys in us-east-1: one named after the primary, or a copy reprotect made there.
+      ...['orders-db-*', 'orders-db-replica-rp-*'].map((name) => ({
         check: 'role-permission',
         resource: 'iam:arn:aws:iam::123456789012:role/switchback-drill-fail-back-database',
-        expected:
-          'rds:PromoteReadReplica allowed on arn:aws:rds:us-east-1:123456789012:db:orders-db-* (the fail-back-database step of plan orders)',
+        expected: `rds:PromoteReadReplica allowed on arn:aws:rds:us-east-1:123456789012:db:${name} (the fail-back-database step of plan orders)`,
         found: "explicitDeny by the organization's SCPs",
         fix: "have the organization's administrators exempt this role from the SCP that denies rds:PromoteReadReplica",
-      },
+      })),
     ]);
   });
 
@@ -158,9 +158,9 @@ describe('runLocalReadiness', () => {
       'reprotect-database',
       'rds:CreateDBInstanceReadReplica',
       [
-        // The writers (the plan's replica; after a game day, the copy made back in us-west-2), then the copies.
+        // The writers (the plan's replica; after a game day, a copy made back in us-west-2), then the copies.
         'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica',
-        'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*-rp-*',
+        'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*',
         'arn:aws:rds:us-east-1:123456789012:db:orders-db-replica-rp-*',
       ],
     ],
@@ -171,6 +171,19 @@ describe('runLocalReadiness', () => {
         'arn:aws:rds::123456789012:global-cluster:catalog-global',
         'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east',
       ],
+    ],
+    // The roles that start or follow a runbook, on the stack's state machines.
+    [
+      'start-fence',
+      'states:StartExecution',
+      ['arn:aws:states:us-west-2:123456789012:stateMachine:switchback-drill-fence'],
+    ],
+    [
+      'check-game-day-leg',
+      'states:DescribeExecution',
+      ['failover', 'fence', 'reprotect', 'failback'].map(
+        (runbook) => `arn:aws:states:us-west-2:123456789012:execution:switchback-drill-${runbook}:*`,
+      ),
     ],
     [
       'start-restore',
@@ -223,7 +236,7 @@ describe('runLocalReadiness', () => {
     const eastSnapshots = 'arn:aws:rds:us-east-1:123456789012:snapshot:billing-db-replica';
     const both = (role: string, action: string) => [
       `switchback-drill-${role} ${action} ${west}`,
-      `switchback-drill-${role} ${action} ${west}-rp-*-rp-*`,
+      `switchback-drill-${role} ${action} ${west}-rp-*`,
     ];
     // In any order: one finding per grant the deployment lacks.
     expect(
@@ -242,22 +255,27 @@ describe('runLocalReadiness', () => {
         ...both('verify-recovery', 'rds:DescribeDBInstances'),
         // Fence stops the plan's replica too once it is the old writer after a failback, and after a game day the
         // replicas reprotect made, in either region.
-        ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+        ...[west, `${east}-rp-*`, `${west}-rp-*`].map(
           (arn) => `switchback-drill-fence-database rds:DescribeDBInstances ${arn}`,
         ),
-        ...[west, `${east}-rp-*`, `${west}-rp-*-rp-*`].map(
+        ...[west, `${east}-rp-*`, `${west}-rp-*`].map(
           (arn) => `switchback-drill-fence-database rds:StopDBInstance ${arn}`,
         ),
+        // Failback promotes the copy reprotect made in us-east-1 (named from the plan's replica, so not granted).
+        ...['rds:DescribeDBInstances', 'rds:PromoteReadReplica'].map(
+          (action) => `switchback-drill-fail-back-database ${action} ${east}-rp-*`,
+        ),
+        `switchback-drill-verify-failback rds:DescribeDBInstances ${east}-rp-*`,
         // Reprotect reads, snapshots and copies the replica, in both directions (after a failover, after a failback),
         // and after a game day the copies reprotect made, in either region.
-        ...[west, `${west}-rp-*-rp-*`, `${east}-rp-*`].flatMap((arn) => [
+        ...[west, `${west}-rp-*`, `${east}-rp-*`].flatMap((arn) => [
           `switchback-drill-assess-reprotect rds:DescribeDBInstances ${arn}`,
           `switchback-drill-reprotect-database rds:DescribeDBInstances ${arn}`,
           `switchback-drill-reprotect-database rds:CreateDBInstanceReadReplica ${arn}`,
         ]),
         ...[
           [west, snapshots],
-          [`${west}-rp-*-rp-*`, `${snapshots}-rp-*-rp-*`],
+          [`${west}-rp-*`, `${snapshots}-rp-*`],
           [`${east}-rp-*`, `${eastSnapshots}-rp-*`],
         ].flatMap(([db, snapshot]) => [
           `switchback-drill-reprotect-database rds:DescribeDBSnapshots ${snapshot}-pre-*`,

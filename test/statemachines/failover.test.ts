@@ -292,7 +292,7 @@ describe('failover state machine', () => {
     // The RDS writer is the replica the first reprotect made, its standby the one the second made; the plan
     // file's orders-db-replica is the fenced old writer. Aurora switched back: its file roles.
     const writer = 'orders-db-replica-rp-01269b';
-    const standby = 'orders-db-replica-rp-01269b-rp-d2323f';
+    const standby = 'orders-db-replica-rp-d2323f';
     const afterGameDay = async (): Promise<void> => {
       await suite.ledger.putTopology('orders', {
         activeRegion: 'us-east-1',

@@ -199,7 +199,7 @@ class Databases {
     rds.on(DescribeGlobalClustersCommand).callsFake(() => {
       const joined = [...this.clusterInstances.entries()]
         .filter(([, describes]) => describes >= 2)
-        .map(([id]) => id.replace(/-i1-[0-9a-f]{6}$/, ''));
+        .map(([id]) => id.replace(/-i1$/, ''));
       return {
         GlobalClusters: [
           {

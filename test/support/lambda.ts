@@ -8,7 +8,11 @@ import type { RunContext } from '../../shared/domain/run';
 
 /** The Lambda context of an invocation of `functionName`: the handlers read only its name and request id. */
 export const lambdaContext = (functionName: string): Context =>
-  ({ functionName, awsRequestId: 'req-1' }) as unknown as Context;
+  ({
+    functionName,
+    awsRequestId: 'req-1',
+    invokedFunctionArn: `arn:aws:lambda:us-west-2:123456789012:function:${functionName}`,
+  }) as unknown as Context;
 
 /** Makes PutEvents accept every entry, as a healthy event bus does. */
 export const acceptEvents = (eventbridge: AwsClientStub<EventBridgeClient>): void => {

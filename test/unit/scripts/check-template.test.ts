@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   checkAlarmActions,
   checkAlarmIncidentWrites,
+  checkEnvironmentSizes,
   checkRoleSimulation,
   checkTemplate,
   EXPECTED_FUNCTIONS,
@@ -63,11 +64,8 @@ const readinessWiring = () => ({
         ],
       },
       WIRING_DEAD_LETTER_QUEUE_URLS: { Ref: 'DeadLetterQueue' },
-      FUNCTION_ROLE_ARNS: {
-        'Fn::Join': [
-          ',',
-          STEP_FUNCTIONS.map((name) => ({ 'Fn::Join': ['=', [name, { 'Fn::GetAtt': [roleId(name), 'Arn'] }]] })),
-        ],
+      FUNCTION_ROLE_NAMES: {
+        'Fn::Join': [',', STEP_FUNCTIONS.map((name) => ({ 'Fn::Join': ['=', [name, { Ref: roleId(name) }]] }))],
       },
     },
   },
@@ -520,7 +518,7 @@ describe('checkRoleSimulation', () => {
   const told = (template: Template) =>
     (
       (resource(template, logicalId('readiness')).Properties.Environment as { Variables: Record<string, unknown> })
-        .Variables.FUNCTION_ROLE_ARNS as { 'Fn::Join': [string, unknown[]] }
+        .Variables.FUNCTION_ROLE_NAMES as { 'Fn::Join': [string, unknown[]] }
     )['Fn::Join'][1];
 
   it('passes when readiness is told every runbook role that acts on the plans and may simulate exactly those', () => {
@@ -537,7 +535,7 @@ describe('checkRoleSimulation', () => {
     const problems = checkRoleSimulation(template);
 
     // Assess
-    expect(problems).toEqual([expect.stringContaining('FUNCTION_ROLE_ARNS name [')]);
+    expect(problems).toEqual([expect.stringContaining('FUNCTION_ROLE_NAMES name [')]);
     expect(problems[0]).not.toMatch(/name \[[^\]]*reprotect-database/);
   });
 
@@ -551,7 +549,7 @@ describe('checkRoleSimulation', () => {
 
     // Assess
     expect(problems).toContainEqual(
-      "the readiness function's FUNCTION_ROLE_ARNS give fail-back-database the role FailBackDatabaseRole, but the function runs with SharedRole: name its role <PascalCaseName>Role in serverless.yml",
+      "the readiness function's FUNCTION_ROLE_NAMES give fail-back-database the role FailBackDatabaseRole, but the function runs with SharedRole: name its role <PascalCaseName>Role in serverless.yml",
     );
   });
 
@@ -574,6 +572,59 @@ describe('checkRoleSimulation', () => {
       ),
       expect.stringMatching(/^the readiness role must grant iam:SimulatePrincipalPolicy on exactly /),
     ]);
+  });
+});
+
+describe('checkEnvironmentSizes', () => {
+  const variables = (template: Template) =>
+    (resource(template, logicalId('readiness')).Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+
+  it('sizes each environment at its longest deployed form: role names as CloudFormation makes them, ARNs at the longest partition and region', () => {
+    // Prepare: one role name and one role ARN, as a stack named switchback-prod deploys them
+    const template = validTemplate();
+    const env = variables(template);
+    for (const name of Object.keys(env)) delete env[name];
+    env.ONE_NAME = { Ref: 'AssessRole' };
+    env.ONE_ARN = { 'Fn::GetAtt': ['AssessRole', 'Arn'] };
+
+    // Act
+    const { problems, sizes } = checkEnvironmentSizes(template, 'switchback-prod');
+
+    // Assess: `switchback-prod-AssessRole-` and 13 characters; the ARN adds arn:aws-us-gov:iam::<account>:role/
+    const name = 'switchback-prod-AssessRole-'.length + 13;
+    const readiness = sizes.find((size) => size.function.endsWith('-readiness'));
+    expect(problems).toEqual([]);
+    expect(readiness?.bytes).toBe(
+      'ONE_NAME'.length + name + 'ONE_ARN'.length + 'arn:aws-us-gov:iam::123456789012:role/'.length + name,
+    );
+    expect(sizes[0]?.bytes).toBeGreaterThanOrEqual(readiness?.bytes ?? 0);
+  });
+
+  it("refuses a function whose environment can exceed Lambda's 4 KB, naming it, its size and its largest variable", () => {
+    // Prepare: the readiness function told 60 roles by ARN (about five plans' worth of the old form)
+    const template = validTemplate();
+    variables(template).FUNCTION_ROLE_ARNS = {
+      'Fn::Join': [
+        ',',
+        Array.from({ length: 60 }, (_, index) => ({
+          'Fn::Join': ['=', [`step-${index}`, { 'Fn::GetAtt': ['AssessRole', 'Arn'] }]],
+        })),
+      ],
+    };
+
+    // Act
+    const { problems } = checkEnvironmentSizes(template, 'switchback-prod');
+    const result = checkTemplate(template, alarms, SOURCES, ['ALARM'], 'switchback-prod');
+
+    // Assess
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^the environment of switchback-dev-readiness can reach \d+ bytes, over Lambda's 4096 \(keys and values together; the deployment would fail\): its largest variable is FUNCTION_ROLE_ARNS \(\d+ bytes\); pass names instead of ARNs/,
+      ),
+    ]);
+    expect(result.problems).toEqual(problems);
+    expect(result.passed.some((line) => line.startsWith('every function environment'))).toBe(false);
   });
 });
 

@@ -122,7 +122,7 @@ describe('plan-resources', () => {
     for (const db of replicas) {
       expect(JSON.stringify(promote)).toContain(`${db.replica.region}:\${AWS::AccountId}:db:${db.replica.instance}"`);
       expect(JSON.stringify(promote)).toContain(
-        `${db.replica.region}:\${AWS::AccountId}:db:${db.replica.instance}-rp-*-rp-*"`,
+        `${db.replica.region}:\${AWS::AccountId}:db:${db.replica.instance}-rp-*"`,
       );
     }
     for (const db of replicas) expect(JSON.stringify(promote)).not.toContain(`db:${db.primary.instance}"`);

@@ -1,8 +1,9 @@
+import { arnMatches } from '../../../../scripts/iam-grants';
+import { copyName, copyPattern } from '../../../../shared/domain/copy-names';
 import {
   decideReprotect,
   type ReprotectReading,
   type ReprotectResult,
-  reprotectName,
   reprotectPollSeconds,
   topologyAfterReprotect,
 } from '../../../../shared/domain/reprotect';
@@ -46,30 +47,6 @@ const readings = (overrides: Partial<ReprotectReading> = {}): ReprotectReading[]
   { id: 'catalog', writer: { exists: true, encrypted: true }, oldRegionAnswers: true, rejoined: true, ...overrides },
 ];
 
-describe('reprotectName', () => {
-  it('derives the same name for the same failover and database, never the base itself', () => {
-    // Act
-    const first = reprotectName('orders-db-replica', 'rp', 'inc-1|orders-db');
-    const again = reprotectName('orders-db-replica', 'rp', 'inc-1|orders-db');
-    const other = reprotectName('orders-db-replica', 'rp', 'inc-2|orders-db');
-
-    // Assess
-    expect(first).toMatch(/^orders-db-replica-rp-[0-9a-f]{6}$/);
-    expect(again).toBe(first);
-    expect(other).not.toBe(first);
-  });
-
-  it('cuts a long base so the name fits 63 characters with no hyphen at the cut', () => {
-    // Act: the cut falls right after a hyphen ("a...a-" is 53 characters)
-    const name = reprotectName(`${'a'.repeat(52)}-bbbbbbbbbb`, 'rp', 'seed');
-
-    // Assess
-    expect(name.length).toBeLessThanOrEqual(63);
-    expect(name).toMatch(/^a{52}-rp-[0-9a-f]{6}$/);
-    expect(name).not.toContain('--');
-  });
-});
-
 describe('reprotectPollSeconds', () => {
   it('waits 30 s, then doubles up to 300 s', () => {
     expect([1, 2, 3, 4, 5, 6, 50].map(reprotectPollSeconds)).toEqual([30, 60, 120, 240, 300, 300, 300]);
@@ -95,7 +72,7 @@ describe('decideReprotect', () => {
         deleteOldPrimary: false,
         maxLagSeconds: 60,
         names: expect.objectContaining({
-          standby: reprotectName('orders-db-replica', 'rp', 'inc-1|orders-db|us-west-2|orders-db-replica'),
+          standby: copyName('orders-db-replica', 'rp', 'inc-1|orders-db|us-west-2|orders-db-replica'),
           snapshot: expect.stringMatching(/^orders-db-pre-[0-9a-f]{6}$/),
         }),
       }),
@@ -210,10 +187,56 @@ describe('decideReprotect', () => {
       kmsKeyId: WEST_KEY,
       oldPrimary: { region: 'us-west-2', identifier: 'orders-db-replica' },
     });
-    expect(decision.targets[0]?.names.standby).toMatch(/^orders-db-replica-rp-6e8a51-rp-[0-9a-f]{6}$/);
+    // Named from the plan's replica, not from the writer (a copy already): the name does not grow.
+    expect(decision.targets[0]?.names.standby).toMatch(/^orders-db-replica-rp-[0-9a-f]{6}$/);
+    expect(decision.targets[0]?.names.standby).not.toBe('orders-db-replica-rp-6e8a51');
     expect(oneKey.findings.map((finding) => `${finding.check} ${finding.fix}`)).toEqual([
       'kms-key set databases[0].reprotect.kmsKeys.us-west-2 to a KMS key ARN in us-west-2',
     ]);
+  });
+});
+
+describe('decideReprotect over repeated game days', () => {
+  it('names every copy from the plan, within 63 characters and the one IAM pattern, over 10 generations', () => {
+    // Prepare: each generation's reprotect runs after a failover or failback (alternating regions) whose old
+    // primary is the previous generation's writer: from the second on, both are copies reprotect made.
+    const WEST_KEY = 'arn:aws:kms:us-west-2:123456789012:key/7d2c9e41-8a5b-4f06-b3e7-1c9a4d6f2e58';
+    const twoKeys = plan({ orders: { kmsKeys: { 'us-east-1': KEY, 'us-west-2': WEST_KEY } } });
+    const other = (region: string) => (region === 'us-east-1' ? 'us-west-2' : 'us-east-1');
+    let writer = { region: 'us-west-2', identifier: 'orders-db-replica' };
+    let old = { region: 'us-east-1', identifier: 'orders-db' };
+    const names: string[] = [];
+
+    // Act
+    for (let generation = 1; generation <= 10; generation += 1) {
+      const topology: Topology = {
+        ...planTopology(twoKeys),
+        activeRegion: writer.region,
+        databases: [
+          {
+            id: 'orders-db',
+            kind: 'rds-read-replica',
+            writer,
+            standby: null,
+            oldPrimary: { ...old, state: 'fenced', since: 'x' },
+          },
+        ],
+        lastIncidentId: `inc-${generation}`,
+      };
+      const [target] = decideReprotect(twoKeys, topology, readings()).targets;
+      const made = target?.names.standby ?? '';
+      names.push(made);
+      expect(target?.region).toBe(other(writer.region));
+      old = writer;
+      writer = { region: other(writer.region), identifier: made };
+    }
+
+    // Assess
+    expect(new Set(names).size).toBe(10);
+    for (const name of names) {
+      expect(name).toMatch(/^orders-db-replica-rp-[0-9a-f]{6}$/);
+      expect(arnMatches(copyPattern('orders-db-replica', 'rp'), name)).toBe(true);
+    }
   });
 });
 

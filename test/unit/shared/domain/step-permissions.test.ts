@@ -43,13 +43,62 @@ describe('stepPermissions', () => {
     });
   });
 
+  it('lists the runbook starts on the stack state machines: the alarm intake, the fence start, the game day legs', () => {
+    // Prepare
+    const machine = (runbook: string) =>
+      `arn:aws:states:us-west-2:123456789012:stateMachine:switchback-prod-${runbook}`;
+    const stack = { stateMachineArns: ['failover', 'fence', 'reprotect', 'failback', 'game-day'].map(machine) };
+
+    // Act
+    const needed = stepPermissions(ordersPlan(), '123456789012', 'aws', stack).filter((need) =>
+      need.action.startsWith('states:'),
+    );
+
+    // Assess: the game day's own state machine is started by no step
+    expect(needed.map((need) => `${need.function} ${need.action} ${need.resource}`)).toEqual([
+      `on-health-alarm states:StartExecution ${machine('failover')}`,
+      `start-fence states:StartExecution ${machine('fence')}`,
+      ...['failover', 'fence', 'reprotect', 'failback'].flatMap((runbook) => [
+        `start-game-day-leg states:StartExecution ${machine(runbook)}`,
+        `check-game-day-leg states:DescribeExecution ${machine(runbook).replace(':stateMachine:', ':execution:')}:*`,
+      ]),
+    ]);
+    expect(stepPermissions(ordersPlan(), '123456789012').some((need) => need.action.startsWith('states:'))).toBe(false);
+  });
+
+  it('lists the prober\'s and the alarm switch\'s PutMetricData on "*" with the namespace their roles are held to', () => {
+    // Prepare
+    const plans = ['example-arc.yml', 'example-alarm-dns.yml'].map((file) =>
+      loadPlanFile(join(__dirname, '..', '..', '..', '..', 'plans', file)),
+    );
+
+    // Act
+    const [arc, alarm] = plans.map((plan) =>
+      stepPermissions(plan, '123456789012').filter((need) => need.action === 'cloudwatch:PutMetricData'),
+    );
+
+    // Assess
+    expect(arc).toEqual([
+      {
+        function: 'probe-primary',
+        action: 'cloudwatch:PutMetricData',
+        resource: '*',
+        context: [{ key: 'cloudwatch:namespace', values: ['Switchback'] }],
+      },
+    ]);
+    expect(alarm?.map((need) => [need.function, need.context?.[0]?.values])).toEqual([
+      ['flip-dns', ['Switchback/DnsSwitch']],
+    ]);
+  });
+
   it("lists reprotect's calls in both directions, on the names it derives as the roles' patterns", () => {
     // Act
     const needed = stepPermissions(ordersPlan(), '123456789012').filter(
       (need) => need.function === 'reprotect-database',
     );
 
-    // Assess: after a failover, a copy of the plan's replica in us-east-1; after a failback, a copy of that copy.
+    // Assess: after a failover, a copy of the plan's replica in us-east-1; after a failback, another in us-west-2:
+    // every copy, any generation, under one pattern named from the plan's replica (never `-rp-*-rp-*`).
     expect(needed).toEqual(
       expect.arrayContaining([
         {
@@ -60,7 +109,7 @@ describe('stepPermissions', () => {
         {
           function: 'reprotect-database',
           action: 'rds:CreateDBInstanceReadReplica',
-          resource: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*-rp-*',
+          resource: 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica-rp-*',
         },
         {
           function: 'reprotect-database',
@@ -69,11 +118,17 @@ describe('stepPermissions', () => {
         },
         {
           function: 'reprotect-database',
+          action: 'rds:CreateDBSnapshot',
+          resource: 'arn:aws:rds:us-east-1:123456789012:snapshot:orders-db-replica-rp-*-pre-*',
+        },
+        {
+          function: 'reprotect-database',
           action: 'rds:CreateDBCluster',
           resource: 'arn:aws:rds:us-east-1:123456789012:cluster:catalog-west-sc-*',
         },
       ]),
     );
+    expect(needed.filter((need) => need.resource.includes('-rp-*-rp-'))).toEqual([]);
     expect(needed.some((need) => need.action === 'rds:DeleteDBInstance')).toBe(false);
   });
 

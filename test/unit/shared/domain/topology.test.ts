@@ -136,7 +136,7 @@ describe('failoverRefusal', () => {
           ? {
               ...db,
               writer: { region: 'us-east-1', identifier: 'orders-db-replica-rp-01269b' },
-              standby: { region: 'us-west-2', identifier: 'orders-db-replica-rp-01269b-rp-d2323f' },
+              standby: { region: 'us-west-2', identifier: 'orders-db-replica-rp-d2323f' },
             }
           : db,
       ),
@@ -186,7 +186,7 @@ describe('planAtTopology', () => {
           ? {
               ...db,
               writer: { region: 'us-east-1', identifier: 'orders-db-replica-rp-01269b' },
-              standby: { region: 'us-west-2', identifier: 'orders-db-replica-rp-01269b-rp-d2323f' },
+              standby: { region: 'us-west-2', identifier: 'orders-db-replica-rp-d2323f' },
             }
           : db,
       ),
@@ -201,7 +201,7 @@ describe('planAtTopology', () => {
     const orders = plan.databases.find((db) => db.id === 'orders-db');
     expect(orders?.kind === 'rds-read-replica' && [orders.primary, orders.replica]).toEqual([
       expect.objectContaining({ region: 'us-east-1', instance: 'orders-db-replica-rp-01269b' }),
-      expect.objectContaining({ region: 'us-west-2', instance: 'orders-db-replica-rp-01269b-rp-d2323f' }),
+      expect.objectContaining({ region: 'us-west-2', instance: 'orders-db-replica-rp-d2323f' }),
     ]);
     expect(plan.databases.find((db) => db.id === 'catalog')).toEqual(
       ordersPlan().databases.find((db) => db.id === 'catalog'),

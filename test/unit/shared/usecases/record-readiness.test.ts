@@ -206,7 +206,7 @@ describe('recordReadiness', () => {
     // Assess
     // The roles are simulated side by side; one role's calls in turn, stopping at its first failure.
     expect(asked.filter((call) => call.startsWith('promote'))).toEqual([
-      // The replica and the one reprotect makes back in the standby region (`<replica>-rp-*-rp-*`).
+      // The replica and the copies reprotect makes back in the standby region (`<replica>-rp-*`).
       'promote rds:DescribeDBInstances 2',
       'promote rds:PromoteReadReplica 2',
       'promote rds:DescribeGlobalClusters 1',

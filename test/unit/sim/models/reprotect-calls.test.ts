@@ -180,4 +180,60 @@ describe('reprotect calls in the simulator', () => {
       sim.close();
     }
   });
+
+  it.each([
+    ['a trailing hyphen', 'orders-db-replica-rp-'],
+    ['two hyphens in a row', 'orders-db-replica--rp-1'],
+    ['a first character that is not a letter', '1orders-db-replica'],
+    ['more than 63 characters', `orders-db-replica-rp-${'a'.repeat(43)}`],
+  ])('refuses a replica, cluster or instance name with %s as RDS does (InvalidParameterValue)', async (_, name) => {
+    const sim = startSim('region-outage');
+    try {
+      // Prepare
+      sim.world.rds.promote('us-west-2', 'orders-db-replica', 7);
+      await sim.advanceTo(600);
+      const refusal = (act: () => unknown) => {
+        try {
+          act();
+        } catch (error) {
+          return `${(error as Error).name}: ${(error as Error).message}`;
+        }
+        return 'accepted';
+      };
+
+      // Act
+      const replica = refusal(() =>
+        sim.world.rds.createReadReplica('us-east-1', {
+          DBInstanceIdentifier: name,
+          SourceDBInstanceIdentifier: WRITER_ARN,
+          KmsKeyId: KEY,
+        }),
+      );
+      const cluster = refusal(() =>
+        sim.world.aurora.createSecondary('us-east-2', {
+          DBClusterIdentifier: name,
+          GlobalClusterIdentifier: 'catalog-global',
+          Engine: 'aurora-postgresql',
+          KmsKeyId: 'arn:aws:kms:us-east-2:123456789012:key/k',
+        }),
+      );
+      const snapshot = refusal(() => sim.world.rds.createSnapshot('us-east-1', 'orders-db', `${name}-pre`));
+
+      // Assess: nothing made, and the error names the parameter and the rule
+      const parameter =
+        name.length > 63 ? 'because it is longer than 63 characters' : 'Identifiers must begin with a letter';
+      expect(replica).toMatch(/^InvalidParameterValue: The parameter DBInstanceIdentifier is not a valid identifier/);
+      expect(replica).toContain(parameter);
+      expect(cluster).toMatch(/^InvalidParameterValue: The parameter DBClusterIdentifier is not a valid identifier/);
+      expect(sim.world.rds.find('us-east-1', name)).toBeUndefined();
+      // A snapshot may have 255 characters: only the character rules refuse it.
+      expect(snapshot).toBe(
+        name.length > 63
+          ? 'accepted'
+          : 'InvalidParameterValue: The parameter DBSnapshotIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.',
+      );
+    } finally {
+      sim.close();
+    }
+  });
 });
