@@ -1,5 +1,5 @@
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
-import { reprotectName } from '../shared/domain/reprotect';
+import { copyName } from '../shared/domain/copy-names';
 import type { Topology } from '../shared/domain/topology';
 import type { Plan, RdsReadReplica } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
@@ -51,11 +51,11 @@ export { ALL_OUTAGE_SERVICES, type OutageService } from './outage-services';
 
 /**
  * The identifier of the read replica that a reprotect created in the primary region for a `reprotected` start, named
- * as reprotect names it (`<writer>-rp-<6 hex>`, shared/domain/reprotect.ts) so that the runbooks after it (a failback,
+ * as reprotect names it (`<plan replica>-rp-<6 hex>`, shared/domain/copy-names.ts) so that the runbooks after it (a failback,
  * then reprotect the other way) work on names the deployed roles grant (the old primary is kept, stopped, beside it).
  */
 export const reprotectedStandby = (replicaInstance: string): string =>
-  reprotectName(replicaInstance, 'rp', `the drill (a re-protected start)|${replicaInstance}`);
+  copyName(replicaInstance, 'rp', `the drill (a re-protected start)|${replicaInstance}`);
 
 /**
  * The ledger's topology for a `reprotected` start: the standby region serves; each RDS database writes on its
