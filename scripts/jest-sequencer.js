@@ -11,10 +11,10 @@ const runsWholePaths = (test) => /[\\/]test[\\/](integration|statemachines)[\\/]
 
 /**
  * Whether a test file does nothing but wait for `npm test`'s packaging (scripts/test.js starts jest beside it) and
- * then check the template: it goes last in either order, so that it does not hold a worker idle while packaging runs
- * (its recorded time, mostly waiting, would otherwise put it first).
+ * then check what it wrote (the template, the function bundles' metafile): it goes last in either order, so that it
+ * does not hold a worker idle while packaging runs (its recorded time, mostly waiting, would otherwise put it first).
  */
-const onlyChecksTemplate = (test) => /[\\/]packaged-template\.test\.ts$/.test(test.path);
+const onlyChecksTemplate = (test) => /[\\/](packaged-template|function-bundles)\.test\.ts$/.test(test.path);
 
 class WholePathsFirstSequencer extends Sequencer {
   sort(tests) {

@@ -36,11 +36,8 @@ export const readPackagedTemplate = <T>(): T => {
   return JSON.parse(readFileSync(TEMPLATE, 'utf8')) as T;
 };
 
-/**
- * The packaged template once `npm test`'s packaging has ended (at once outside `npm test`), checked as
- * `readPackagedTemplate` checks it. Throws when packaging failed or has not ended within `waitMs`.
- */
-export const packagedTemplate = async <T>(waitMs = PACKAGE_WAIT_MS): Promise<T> => {
+/** Resolves once `npm test`'s packaging has ended (at once outside `npm test`); throws when it failed or timed out. */
+const packagingEnded = async (waitMs: number): Promise<void> => {
   const statusFile = process.env[PACKAGE_STATUS_ENV];
   if (statusFile) {
     const deadline = Date.now() + waitMs;
@@ -55,5 +52,48 @@ export const packagedTemplate = async <T>(waitMs = PACKAGE_WAIT_MS): Promise<T> 
       status = readFileSync(statusFile, 'utf8').trim();
     }
   }
+};
+
+/**
+ * The packaged template once `npm test`'s packaging has ended (at once outside `npm test`), checked as
+ * `readPackagedTemplate` checks it. Throws when packaging failed or has not ended within `waitMs`.
+ */
+export const packagedTemplate = async <T>(waitMs = PACKAGE_WAIT_MS): Promise<T> => {
+  await packagingEnded(waitMs);
   return readPackagedTemplate<T>();
+};
+
+/** The part of esbuild's metafile the bundle checks read. */
+export interface BundleMetafile {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>;
+}
+
+/**
+ * The metafile of the function bundles `npm run package` built (scripts/bundle-once.js writes it), once packaging has
+ * ended. Throws, with the command to run, when it is missing or older than serverless.yml, a handler in functions/
+ * or any file it bundled: a test must never pass on stale bundles.
+ */
+export const packagedBundles = async (waitMs = PACKAGE_WAIT_MS): Promise<BundleMetafile> => {
+  await packagingEnded(waitMs);
+  const file = join(ROOT, '.serverless', 'function-bundles.meta.json');
+  if (!existsSync(file)) {
+    throw new Error("the packaged bundles' metafile is missing: run `npm run package` first (npm test does)");
+  }
+  const metafile = JSON.parse(readFileSync(file, 'utf8')) as BundleMetafile;
+  const built = statSync(file).mtimeMs;
+  const sources = [
+    'serverless.yml',
+    ...readdirSync(join(ROOT, 'functions')).map((name) => `functions/${name}`),
+    ...Object.keys(metafile.inputs),
+  ];
+  const newer = sources.filter(
+    (source) => !existsSync(join(ROOT, source)) || statSync(join(ROOT, source)).mtimeMs > built,
+  );
+  if (newer.length > 0) {
+    throw new Error(
+      `the packaged bundles were built before a change to ${newer.slice(0, 5).join(', ')}${newer.length > 5 ? ` and ${newer.length - 5} more` : ''}: run \`npm run package\` again`,
+    );
+  }
+  return metafile;
 };

@@ -69,6 +69,7 @@ describe('bundle-once', () => {
   it('sets the bundle of each function where serverless-esbuild would, one build for a handler two functions share', async () => {
     // Prepare
     const builds: BuildOptions[] = [];
+    const metafile = { inputs: {}, outputs: {} };
     const func = (handler: string) => ({ handler });
     const plugin = {
       prepare: jest.fn(),
@@ -86,13 +87,16 @@ describe('bundle-once', () => {
     await bundleOnce(plugin, {
       build: async (options) => {
         builds.push(options);
-        return {};
+        return { metafile };
       },
     });
 
     // Assess
     expect(plugin.prepare).toHaveBeenCalledTimes(1);
     expect(builds.map((options) => options.entryPoints)).toEqual([['functions/assess.ts', 'functions/notify.ts']]);
+    // The metafile is asked for and kept (the hook writes it for test/integration/function-bundles.test.ts).
+    expect(builds[0]?.metafile).toBe(true);
+    expect(plugin.bundleMetafile).toBe(metafile);
     expect(plugin.buildResults).toEqual([
       { bundlePath: 'functions/assess.js', func: func('functions/assess.handler'), functionAlias: 'assess' },
       { bundlePath: 'functions/notify.js', func: func('functions/notify.handler'), functionAlias: 'notify' },

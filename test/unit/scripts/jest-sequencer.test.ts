@@ -66,13 +66,17 @@ describe('WholePathsFirstSequencer', () => {
     expect(order.map((test) => test.path)).toEqual(Object.keys(seconds));
   });
 
-  it('starts the packaged-template suite last, in either order: it only waits for packaging, then checks', () => {
+  it('starts the packaged-template and function-bundles suites last, in either order: they only wait for packaging, then check', () => {
     // Prepare
-    const files = { ...FILES, '/repo/test/integration/packaged-template.test.ts': 8000 };
+    const files = {
+      ...FILES,
+      '/repo/test/integration/packaged-template.test.ts': 8000,
+      '/repo/test/integration/function-bundles.test.ts': 7000,
+    };
     const withTimings = new WholePathsFirstSequencer({} as never);
     jest
       .spyOn(withTimings as unknown as { time(test: Test): number | undefined }, 'time')
-      .mockImplementation((test) => (test.path.endsWith('packaged-template.test.ts') ? 90 : 1));
+      .mockImplementation((test) => (/(packaged-template|function-bundles)\.test\.ts$/.test(test.path) ? 90 : 1));
 
     // Act
     const clean = new WholePathsFirstSequencer({} as never).sort(testsOf(files, '/nonexistent/jest-cache')) as Test[];
@@ -86,8 +90,14 @@ describe('WholePathsFirstSequencer', () => {
       '/repo/test/unit/shared/big.test.ts',
       '/repo/test/unit/cli/small.test.ts',
       '/repo/test/integration/packaged-template.test.ts',
+      '/repo/test/integration/function-bundles.test.ts',
     ]);
-    expect(timed.at(-1)?.path).toBe('/repo/test/integration/packaged-template.test.ts');
-    expect(timed).toHaveLength(6);
+    expect(
+      timed
+        .slice(-2)
+        .map((test) => test.path)
+        .sort(),
+    ).toEqual(['/repo/test/integration/function-bundles.test.ts', '/repo/test/integration/packaged-template.test.ts']);
+    expect(timed).toHaveLength(7);
   });
 });
