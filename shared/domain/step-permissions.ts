@@ -28,7 +28,7 @@ export interface StepPermission {
 /**
  * The functions whose roles act: on the plans' own resources, on every runbook (failover, fence, reprotect, failback,
  * restore test) and the notifier; and those that start or follow a runbook or put a metric that moves traffic or
- * starts one (the alarm intake, the fence start, the game day's legs, the prober). The rest touch only the ledger
+ * starts one (the alarm intake, the fence start, the reprotect a failback starts, the game day's legs, the prober). The rest touch only the ledger
  * and Switchback's bus. One list: readiness's FUNCTION_ROLE_NAMES and its iam:SimulatePrincipalPolicy grant are made
  * from it (scripts/plan-resources.js), and the IAM test fails unless it names exactly the functions the drills see
  * making those calls.
@@ -55,6 +55,7 @@ export const STEP_FUNCTIONS = [
   'notify',
   'on-health-alarm',
   'start-fence',
+  'start-reprotect-back',
   'start-game-day-leg',
   'check-game-day-leg',
   'probe-primary',
@@ -308,6 +309,12 @@ export const stepPermissions = (
   if (failover) add('on-health-alarm', ['states:StartExecution'], failover);
   const fence = machine('fence');
   if (fence) add('start-fence', ['states:StartExecution'], fence);
+  const reprotect = machine('reprotect');
+  if (fence && reprotect) {
+    // After a standalone failback: wait for the fence it started, then start the reprotect the other way.
+    add('start-reprotect-back', ['states:DescribeExecution'], `${fence.replace(':stateMachine:', ':execution:')}:*`);
+    add('start-reprotect-back', ['states:StartExecution'], reprotect);
+  }
   for (const arn of machines.values()) {
     add('start-game-day-leg', ['states:StartExecution'], arn);
     // DescribeExecution authorizes on the execution: `...:execution:<state machine name>:<execution name>`.
