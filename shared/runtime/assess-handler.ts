@@ -1,14 +1,12 @@
-import { EventBridgeEvents } from '../aws/events';
-import { DynamoLedger } from '../aws/ledger';
 import { MalformedEventError } from '../errors';
 import type { PlanRegistry } from '../plan/registry';
 import { toFieldIssues } from '../plan/validate';
 import type { AssessEvent } from '../usecases/assess-failover';
 import * as z from '../zod';
-import { type Clock, systemClock } from './clock';
 import { lambdaHandler } from './handler';
-import { type Log, logger } from './logger';
+import { logger } from './logger';
 import { plans } from './plans';
+import { type RunbookAdapters, runbookAdapters } from './step-adapters';
 
 /** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
 const assessTaskSchema = z.object({
@@ -21,12 +19,8 @@ const assessTaskSchema = z.object({
 });
 
 /** What every runbook's "Assess" use case receives: the plans, the ledger, the bus, the clock and the log. */
-export interface AssessTaskDeps {
+export interface AssessTaskDeps extends RunbookAdapters {
   plans: PlanRegistry;
-  ledger: DynamoLedger;
-  events: EventBridgeEvents;
-  clock: Clock;
-  log: Log;
 }
 
 /**
@@ -43,7 +37,7 @@ export const assessTaskHandler = <TResult, TExtra extends object = Record<never,
   assess: (event: AssessEvent, deps: AssessTaskDeps & TExtra) => Promise<TResult>,
   extraAdapters: () => TExtra = () => ({}) as TExtra,
 ) => {
-  let adapters: (Omit<AssessTaskDeps, 'plans'> & TExtra) | undefined;
+  const adapters = runbookAdapters(extraAdapters);
   return lambdaHandler(async (event: unknown): Promise<TResult> => {
     const parsed = assessTaskSchema.safeParse(event);
     if (!parsed.success) throw new MalformedEventError(`${task} task payload`, toFieldIssues(parsed.error, event));
@@ -54,13 +48,6 @@ export const assessTaskHandler = <TResult, TExtra extends object = Record<never,
       incidentId: execution.name,
       executionArn: execution.arn,
     });
-    adapters ??= {
-      ledger: new DynamoLedger(),
-      events: new EventBridgeEvents(),
-      clock: systemClock,
-      log: logger,
-      ...extraAdapters(),
-    };
-    return assess({ input, execution }, { ...adapters, plans: plans() });
+    return assess({ input, execution }, { ...adapters(), plans: plans() });
   });
 };
