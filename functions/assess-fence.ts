@@ -1,40 +1,5 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
-import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
-import { systemClock } from '../shared/runtime/clock';
-import { lambdaHandler } from '../shared/runtime/handler';
-import { logger } from '../shared/runtime/logger';
-import { plans } from '../shared/runtime/plans';
-import { type AssessFenceDeps, type AssessFenceResult, assessFence } from '../shared/usecases/fence/assess-fence';
-import * as z from '../shared/zod';
-
-/** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
-const eventSchema = z.object({
-  input: z.unknown(),
-  execution: z.object({
-    arn: z.string().check(z.minLength(1)),
-    name: z.string().check(z.minLength(1)),
-    startTime: z.optional(z.string()),
-  }),
-});
-
-let adapters: Omit<AssessFenceDeps, 'plans'> | undefined;
-const defaultDeps = (): AssessFenceDeps => {
-  adapters ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
-  return { ...adapters, plans: plans() };
-};
+import { assessTaskHandler } from '../shared/runtime/assess-handler';
+import { type AssessFenceResult, assessFence } from '../shared/usecases/fence/assess-fence';
 
 /** "Assess Fence": validate the input, take the lock, list the old primaries to fence. */
-export const handler = lambdaHandler(async (event: unknown): Promise<AssessFenceResult> => {
-  const parsed = eventSchema.safeParse(event);
-  if (!parsed.success) throw new MalformedEventError('Assess Fence task payload', toFieldIssues(parsed.error, event));
-  const { input, execution } = parsed.data;
-  const named = (input ?? {}) as { plan?: unknown };
-  logger.appendKeys({
-    plan: typeof named.plan === 'string' ? named.plan : undefined,
-    incidentId: execution.name,
-    executionArn: execution.arn,
-  });
-  return assessFence({ input, execution }, defaultDeps());
-});
+export const handler = assessTaskHandler<AssessFenceResult>('Assess Fence', assessFence);

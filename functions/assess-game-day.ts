@@ -1,46 +1,5 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
-import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
-import { systemClock } from '../shared/runtime/clock';
-import { lambdaHandler } from '../shared/runtime/handler';
-import { logger } from '../shared/runtime/logger';
-import { plans } from '../shared/runtime/plans';
-import {
-  type AssessGameDayDeps,
-  type AssessGameDayResult,
-  assessGameDay,
-} from '../shared/usecases/game-day/assess-game-day';
-import * as z from '../shared/zod';
-
-/** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
-const eventSchema = z.object({
-  input: z.unknown(),
-  execution: z.object({
-    arn: z.string().check(z.minLength(1)),
-    name: z.string().check(z.minLength(1)),
-    startTime: z.optional(z.string()),
-  }),
-});
-
-let adapters: Omit<AssessGameDayDeps, 'plans'> | undefined;
-const defaultDeps = (): AssessGameDayDeps => {
-  adapters ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
-  return { ...adapters, plans: plans() };
-};
+import { assessTaskHandler } from '../shared/runtime/assess-handler';
+import { type AssessGameDayResult, assessGameDay } from '../shared/usecases/game-day/assess-game-day';
 
 /** "Assess Game Day": validate the input, check the plan is home (lock held while looking), plan the legs. */
-export const handler = lambdaHandler(async (event: unknown): Promise<AssessGameDayResult> => {
-  const parsed = eventSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new MalformedEventError('Assess Game Day task payload', toFieldIssues(parsed.error, event));
-  }
-  const { input, execution } = parsed.data;
-  const named = (input ?? {}) as { plan?: unknown };
-  logger.appendKeys({
-    plan: typeof named.plan === 'string' ? named.plan : undefined,
-    incidentId: execution.name,
-    executionArn: execution.arn,
-  });
-  return assessGameDay({ input, execution }, defaultDeps());
-});
+export const handler = assessTaskHandler<AssessGameDayResult>('Assess Game Day', assessGameDay);

@@ -1,53 +1,8 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsReprotectAdapter } from '../shared/aws/reprotect';
-import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
-import { systemClock } from '../shared/runtime/clock';
-import { lambdaHandler } from '../shared/runtime/handler';
-import { logger } from '../shared/runtime/logger';
-import { plans } from '../shared/runtime/plans';
-import {
-  type AssessReprotectDeps,
-  type AssessReprotectResult,
-  assessReprotect,
-} from '../shared/usecases/reprotect/assess-reprotect';
-import * as z from '../shared/zod';
-
-/** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
-const eventSchema = z.object({
-  input: z.unknown(),
-  execution: z.object({
-    arn: z.string().check(z.minLength(1)),
-    name: z.string().check(z.minLength(1)),
-    startTime: z.optional(z.string()),
-  }),
-});
-
-let adapters: Omit<AssessReprotectDeps, 'plans'> | undefined;
-const defaultDeps = (): AssessReprotectDeps => {
-  adapters ??= {
-    rds: new RdsReprotectAdapter(),
-    ledger: new DynamoLedger(),
-    events: new EventBridgeEvents(),
-    clock: systemClock,
-    log: logger,
-  };
-  return { ...adapters, plans: plans() };
-};
+import { assessTaskHandler } from '../shared/runtime/assess-handler';
+import { assessReprotect } from '../shared/usecases/reprotect/assess-reprotect';
 
 /** "Assess Reprotect": validate the input, take the lock, decide per database (or block with findings). */
-export const handler = lambdaHandler(async (event: unknown): Promise<AssessReprotectResult> => {
-  const parsed = eventSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new MalformedEventError('Assess Reprotect task payload', toFieldIssues(parsed.error, event));
-  }
-  const { input, execution } = parsed.data;
-  const named = (input ?? {}) as { plan?: unknown };
-  logger.appendKeys({
-    plan: typeof named.plan === 'string' ? named.plan : undefined,
-    incidentId: execution.name,
-    executionArn: execution.arn,
-  });
-  return assessReprotect({ input, execution }, defaultDeps());
-});
+export const handler = assessTaskHandler('Assess Reprotect', assessReprotect, () => ({
+  rds: new RdsReprotectAdapter(),
+}));

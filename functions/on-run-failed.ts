@@ -1,17 +1,11 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { formatIssues } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/validate';
-import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
-import {
-  type RecordRunFailureDeps,
-  type RunFailureResult,
-  recordRunFailure,
-} from '../shared/usecases/record-run-failure';
+import { runbookAdapters } from '../shared/runtime/step-adapters';
+import { type RunFailureResult, recordRunFailure } from '../shared/usecases/record-run-failure';
 import * as z from '../shared/zod';
 
 /** EventBridge "Step Functions Execution Status Change" for a stopped execution. */
@@ -31,19 +25,8 @@ const executionStoppedEventSchema = z.object({
   }),
 });
 
-let adapters: Omit<RecordRunFailureDeps, 'plans'> | undefined;
-// Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
-// test that brings its own (setPlans) is heard.
-const defaultDeps = (): RecordRunFailureDeps => {
-  adapters ??= {
-    ledger: new DynamoLedger(),
-    metrics: new EmfMetrics(),
-    events: new EventBridgeEvents(),
-    clock: systemClock,
-    log: logger,
-  };
-  return { ...adapters, plans: plans() };
-};
+const adapters = runbookAdapters(() => ({ metrics: new EmfMetrics() }));
+const defaultDeps = () => ({ ...adapters(), plans: plans() });
 
 /**
  * Records a failover execution that failed, timed out or was aborted, releases its lock and says how to redrive

@@ -1,14 +1,8 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
-import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
-import { logger } from '../shared/runtime/logger';
+import { appendRunKeys } from '../shared/runtime/logger';
+import { runbookAdapters } from '../shared/runtime/step-adapters';
 import type { GameDayAssessment } from '../shared/usecases/game-day/assess-game-day';
-import {
-  type RecordGameDayDeps,
-  type RecordGameDayResult,
-  recordGameDay,
-} from '../shared/usecases/game-day/record-game-day';
+import { type RecordGameDayResult, recordGameDay } from '../shared/usecases/game-day/record-game-day';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
@@ -25,20 +19,12 @@ const eventSchema = z.object({
   }),
 });
 
-let deps: RecordGameDayDeps | undefined;
-const defaultDeps = (): RecordGameDayDeps => {
-  deps ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
-  return deps;
-};
+const defaultDeps = runbookAdapters();
 
 /** "Record Game Day": the game day's one record from its legs' records, and its closing event. */
 export const handler = lambdaHandler(async (event: unknown): Promise<RecordGameDayResult> => {
   const parsed = parseStepInput('Record Game Day task payload', eventSchema, event);
-  logger.appendKeys({
-    plan: parsed.run.plan,
-    incidentId: parsed.run.incidentId,
-    executionArn: parsed.run.executionArn,
-  });
+  appendRunKeys(parsed.run);
   return recordGameDay(
     {
       run: parsed.run,

@@ -1,15 +1,12 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/plan/validate';
-import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { runbookAdapters } from '../shared/runtime/step-adapters';
 import {
   RECORDED_OUTCOMES,
-  type RecordOutcomeDeps,
   type RecordOutcomeEvent,
   type RecordOutcomeResult,
   recordOutcome,
@@ -35,19 +32,8 @@ const recordOutcomeEventSchema = z.looseObject({
   approval: z.nullish(z.looseObject({ approved: z.boolean() })),
 });
 
-let adapters: Omit<RecordOutcomeDeps, 'plans'> | undefined;
-// Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
-// test that brings its own (setPlans) is heard.
-const defaultDeps = (): RecordOutcomeDeps => {
-  adapters ??= {
-    ledger: new DynamoLedger(),
-    metrics: new EmfMetrics(),
-    events: new EventBridgeEvents(),
-    clock: systemClock,
-    log: logger,
-  };
-  return { ...adapters, plans: plans() };
-};
+const adapters = runbookAdapters(() => ({ metrics: new EmfMetrics() }));
+const defaultDeps = () => ({ ...adapters(), plans: plans() });
 
 /** "Record Recovery" / "Record Skipped Run" / "Record Denied Run": the run's evidence. Returns `{ outcome, rto, rpo }`. */
 export const handler = lambdaHandler(async (event: unknown): Promise<RecordOutcomeResult> => {

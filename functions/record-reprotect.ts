@@ -1,16 +1,10 @@
-import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
 import type { ReprotectResult } from '../shared/domain/reprotect';
-import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
-import { logger } from '../shared/runtime/logger';
+import { appendRunKeys } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { runbookAdapters } from '../shared/runtime/step-adapters';
 import type { ReprotectAssessment } from '../shared/usecases/reprotect/assess-reprotect';
-import {
-  type RecordReprotectDeps,
-  type RecordReprotectResult,
-  recordReprotect,
-} from '../shared/usecases/reprotect/record-reprotect';
+import { type RecordReprotectResult, recordReprotect } from '../shared/usecases/reprotect/record-reprotect';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
@@ -26,20 +20,13 @@ const eventSchema = z.object({
   results: z.optional(z.array(z.looseObject({ databaseId: z.string(), state: z.string() }))),
 });
 
-let adapters: Omit<RecordReprotectDeps, 'plans'> | undefined;
-const defaultDeps = (): RecordReprotectDeps => {
-  adapters ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
-  return { ...adapters, plans: plans() };
-};
+const adapters = runbookAdapters();
+const defaultDeps = () => ({ ...adapters(), plans: plans() });
 
 /** "Record Reprotect": the new standbys into the topology, the run record, the closing event. */
 export const handler = lambdaHandler(async (event: unknown): Promise<RecordReprotectResult> => {
   const parsed = parseStepInput('Record Reprotect task payload', eventSchema, event);
-  logger.appendKeys({
-    plan: parsed.run.plan,
-    incidentId: parsed.run.incidentId,
-    executionArn: parsed.run.executionArn,
-  });
+  appendRunKeys(parsed.run);
   return recordReprotect(
     {
       run: parsed.run,

@@ -1,13 +1,11 @@
-import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { RdsReprotectAdapter } from '../shared/aws/reprotect';
 import type { ReprotectResult, ReprotectTarget } from '../shared/domain/reprotect';
-import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
-import { logger } from '../shared/runtime/logger';
-import { type ReprotectDatabaseDeps, reprotectDatabase } from '../shared/usecases/reprotect/reprotect-database';
+import { appendRunKeys } from '../shared/runtime/logger';
+import { recordingStepAdapters } from '../shared/runtime/step-adapters';
+import { reprotectDatabase } from '../shared/usecases/reprotect/reprotect-database';
 import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
@@ -46,33 +44,16 @@ const previousSchema = z.looseObject({
 /** The "Reprotect Database" payload: the run, one target and, after a Wait, the previous check. */
 const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: z.optional(previousSchema) });
 
-let deps: ReprotectDatabaseDeps | undefined;
-const defaultDeps = (): ReprotectDatabaseDeps => {
-  if (!deps) {
-    const ledger = new DynamoLedger();
-    deps = {
-      rds: new RdsReprotectAdapter(),
-      lag: new CloudWatchReplicaLag(),
-      ledger,
-      events: new EventBridgeEvents(),
-      // Each create or delete goes into the run's record as it is made (evidence for a run that fails later).
-      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
-      clock: systemClock,
-      log: logger,
-    };
-  }
-  return deps;
-};
+const defaultDeps = recordingStepAdapters(() => ({
+  rds: new RdsReprotectAdapter(),
+  lag: new CloudWatchReplicaLag(),
+  events: new EventBridgeEvents(),
+}));
 
 /** "Reprotect Database": one pass over one database's reprotect. Returns a ReprotectResult. */
 export const handler = lambdaHandler(async (event: unknown): Promise<ReprotectResult> => {
   const { run, target, previous } = parseStepInput('Reprotect Database task payload', eventSchema, event);
-  logger.appendKeys({
-    plan: run.plan,
-    incidentId: run.incidentId,
-    executionArn: run.executionArn,
-    database: target.id,
-  });
+  appendRunKeys(run, { database: target.id });
   return reprotectDatabase(
     { run, target, ...(previous ? { previous: previous as ReprotectResult } : {}) },
     defaultDeps(),

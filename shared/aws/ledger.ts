@@ -531,29 +531,15 @@ export class DynamoLedger implements LedgerPort {
     };
   }
 
-  async #updateRun(
+  /** Updates a run's record; a run with no record (it never got past its input check) has nothing to add to. */
+  #updateRun(
     plan: string,
     incidentId: string,
     expression: string,
     names: Record<string, string>,
     values: Record<string, unknown>,
   ): Promise<void> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: { pk: planKey(plan), sk: `${RUN_PREFIX}${incidentId}` },
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      // No record: nothing to add to (a run that never got past its input check).
-      if (isConditionFailure(error)) return;
-      throw toSwitchbackError('dynamodb', 'UpdateItem', error);
-    }
+    return this.#update(planKey(plan), `${RUN_PREFIX}${incidentId}`, expression, names, values, { ifExists: true });
   }
 
   async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
@@ -576,12 +562,14 @@ export class DynamoLedger implements LedgerPort {
     }
   }
 
+  /** UpdateItem; with `ifExists`, only an item that exists is updated, and a missing one is left alone. */
   async #update(
     pk: string,
     sk: string,
     expression: string,
     names: Record<string, string>,
     values: Record<string, unknown>,
+    options: { ifExists?: boolean } = {},
   ): Promise<void> {
     try {
       await this.#client.send(
@@ -589,11 +577,13 @@ export class DynamoLedger implements LedgerPort {
           TableName: this.#tableName,
           Key: { pk, sk },
           UpdateExpression: expression,
+          ...(options.ifExists ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
+      if (options.ifExists && isConditionFailure(error)) return;
       throw toSwitchbackError('dynamodb', 'UpdateItem', error);
     }
   }

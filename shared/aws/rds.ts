@@ -13,8 +13,9 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
-import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { toSwitchbackError } from './aws-errors';
 import { rdsClient } from './clients';
+import { readUnlessNotFound } from './rds-calls';
 
 /** `arn:aws:rds:us-west-2:123456789012:cluster:catalog-west` -> region and the last part (the identifier). */
 const parseRdsArn = (arn: string): { region: string; identifier: string } => {
@@ -44,8 +45,8 @@ export class RdsAdapter implements RdsPort {
     this.client = deps.client ?? ((region) => rdsClient(region));
   }
 
-  async describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined> {
-    try {
+  describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined> {
+    return readUnlessNotFound('DescribeDBInstances', 'DBInstanceNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
       const instance = out.DBInstances?.[0];
       if (!instance) return undefined;
@@ -57,10 +58,7 @@ export class RdsAdapter implements RdsPort {
         backupRetentionPeriod: instance.BackupRetentionPeriod ?? 0,
         latestRestorableTime: iso(instance.LatestRestorableTime),
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBInstances', error);
-    }
+    });
   }
 
   async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
@@ -84,8 +82,8 @@ export class RdsAdapter implements RdsPort {
     }
   }
 
-  async describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
-    try {
+  describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
+    return readUnlessNotFound('DescribeGlobalClusters', 'GlobalClusterNotFoundFault', async () => {
       const out = await this.client(region).send(
         new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier }),
       );
@@ -118,14 +116,11 @@ export class RdsAdapter implements RdsPort {
             }
           : undefined,
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'GlobalClusterNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeGlobalClusters', error);
-    }
+    });
   }
 
-  async describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined> {
-    try {
+  describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined> {
+    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
       const cluster = out.DBClusters?.[0];
       if (!cluster) return undefined;
@@ -137,10 +132,7 @@ export class RdsAdapter implements RdsPort {
         backupRetentionPeriod: cluster.BackupRetentionPeriod ?? 0,
         latestRestorableTime: iso(cluster.LatestRestorableTime),
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBClusterNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBClusters', error);
-    }
+    });
   }
 
   /** Unplanned failover: the secondary becomes the writer at once; writes not yet replicated are lost. */
@@ -183,9 +175,10 @@ export class RdsAdapter implements RdsPort {
   }
 
   private async latestInstanceBackup(region: string, sourceArn: string): Promise<string | undefined> {
-    const backups: DBInstanceAutomatedBackup[] = [];
-    let marker: string | undefined;
-    try {
+    const operation = 'DescribeDBInstanceAutomatedBackups';
+    const backups = await readUnlessNotFound(operation, 'DBInstanceAutomatedBackupNotFoundFault', async () => {
+      const pages: DBInstanceAutomatedBackup[] = [];
+      let marker: string | undefined;
       do {
         const out = await this.client(region).send(
           new DescribeDBInstanceAutomatedBackupsCommand({
@@ -193,23 +186,24 @@ export class RdsAdapter implements RdsPort {
             Marker: marker,
           }),
         );
-        backups.push(...(out.DBInstanceAutomatedBackups ?? []));
+        pages.push(...(out.DBInstanceAutomatedBackups ?? []));
         marker = out.Marker;
       } while (marker);
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceAutomatedBackupNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBInstanceAutomatedBackups', error);
-    }
+      return pages;
+    });
     // The filter accepts identifiers too; keep only the backups whose source is exactly this ARN.
     return newest(
-      backups.filter((backup) => backup.DBInstanceArn === sourceArn).map((backup) => backup.RestoreWindow?.LatestTime),
+      (backups ?? [])
+        .filter((backup) => backup.DBInstanceArn === sourceArn)
+        .map((backup) => backup.RestoreWindow?.LatestTime),
     );
   }
 
   private async latestClusterBackup(region: string, sourceArn: string): Promise<string | undefined> {
-    const backups: DBClusterAutomatedBackup[] = [];
-    let marker: string | undefined;
-    try {
+    const operation = 'DescribeDBClusterAutomatedBackups';
+    const backups = await readUnlessNotFound(operation, 'DBClusterAutomatedBackupNotFoundFault', async () => {
+      const pages: DBClusterAutomatedBackup[] = [];
+      let marker: string | undefined;
       do {
         const out = await this.client(region).send(
           new DescribeDBClusterAutomatedBackupsCommand({
@@ -217,15 +211,15 @@ export class RdsAdapter implements RdsPort {
             Marker: marker,
           }),
         );
-        backups.push(...(out.DBClusterAutomatedBackups ?? []));
+        pages.push(...(out.DBClusterAutomatedBackups ?? []));
         marker = out.Marker;
       } while (marker);
-    } catch (error) {
-      if (awsErrorName(error) === 'DBClusterAutomatedBackupNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBClusterAutomatedBackups', error);
-    }
+      return pages;
+    });
     return newest(
-      backups.filter((backup) => backup.DBClusterArn === sourceArn).map((backup) => backup.RestoreWindow?.LatestTime),
+      (backups ?? [])
+        .filter((backup) => backup.DBClusterArn === sourceArn)
+        .map((backup) => backup.RestoreWindow?.LatestTime),
     );
   }
 }

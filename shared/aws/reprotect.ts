@@ -10,9 +10,9 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { GlobalClusterState } from '../domain/ports';
-import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { rdsClient } from './clients';
 import { RdsAdapter } from './rds';
+import { readUnlessNotFound, startOnce } from './rds-calls';
 
 /** An RDS instance as the reprotect runbook reads it. */
 export interface ReprotectInstance {
@@ -80,24 +80,6 @@ export interface ReprotectPort {
 }
 
 /**
- * A create call that an earlier attempt (a retry, a redrive) may already have made: its "already exists" fault is
- * the success this step needs (the names are derived, so the resource is the one this runbook started).
- */
-const startOnce = async (
-  operation: string,
-  existsFault: string,
-  send: () => Promise<unknown>,
-): Promise<'started' | 'exists'> => {
-  try {
-    await send();
-    return 'started';
-  } catch (error) {
-    if (awsErrorName(error) === existsFault) return 'exists';
-    throw toSwitchbackError('rds', operation, error);
-  }
-};
-
-/**
  * ReprotectPort over the RDS API. Each call names its region: a cross-region replica or secondary cluster is
  * created in the region it goes into (the target), its source named by ARN. For CreateDBInstanceReadReplica the
  * SDK's RDS middleware (@aws-sdk/middleware-sdk-rds) sees a source ARN of another region and adds the presigned
@@ -112,8 +94,8 @@ export class RdsReprotectAdapter implements ReprotectPort {
     this.rds = new RdsAdapter({ client: this.client });
   }
 
-  async describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined> {
-    try {
+  describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined> {
+    return readUnlessNotFound('DescribeDBInstances', 'DBInstanceNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
       const instance = out.DBInstances?.[0];
       if (!instance) return undefined;
@@ -131,14 +113,11 @@ export class RdsReprotectAdapter implements ReprotectPort {
         ...(instance.DBInstanceClass ? { instanceClass: instance.DBInstanceClass } : {}),
         ...(instance.DBClusterIdentifier ? { cluster: instance.DBClusterIdentifier } : {}),
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBInstances', error);
-    }
+    });
   }
 
-  async describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined> {
-    try {
+  describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined> {
+    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
       const cluster = out.DBClusters?.[0];
       if (!cluster) return undefined;
@@ -150,25 +129,19 @@ export class RdsReprotectAdapter implements ReprotectPort {
         engine: cluster.Engine ?? 'aurora-postgresql',
         ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBClusterNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBClusters', error);
-    }
+    });
   }
 
   describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
     return this.rds.describeGlobalCluster(region, identifier);
   }
 
-  async describeSnapshot(region: string, identifier: string): Promise<string | undefined> {
-    try {
+  describeSnapshot(region: string, identifier: string): Promise<string | undefined> {
+    return readUnlessNotFound('DescribeDBSnapshots', 'DBSnapshotNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }));
       const snapshot = out.DBSnapshots?.[0];
       return snapshot ? (snapshot.Status ?? 'unknown') : undefined;
-    } catch (error) {
-      if (awsErrorName(error) === 'DBSnapshotNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBSnapshots', error);
-    }
+    });
   }
 
   createSnapshot(region: string, instance: string, snapshot: string): Promise<'started' | 'exists'> {
@@ -224,7 +197,7 @@ export class RdsReprotectAdapter implements ReprotectPort {
   }
 
   async deleteInstance(region: string, identifier: string, finalSnapshot: string): Promise<'deleting' | 'gone'> {
-    try {
+    const deleting = await readUnlessNotFound('DeleteDBInstance', 'DBInstanceNotFoundFault', async () => {
       await this.client(region).send(
         new DeleteDBInstanceCommand({
           DBInstanceIdentifier: identifier,
@@ -232,10 +205,8 @@ export class RdsReprotectAdapter implements ReprotectPort {
           FinalDBSnapshotIdentifier: finalSnapshot,
         }),
       );
-      return 'deleting';
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return 'gone';
-      throw toSwitchbackError('rds', 'DeleteDBInstance', error);
-    }
+      return 'deleting' as const;
+    });
+    return deleting ?? 'gone';
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { rdsClient } from './clients';
+import { readUnlessNotFound, startOnce } from './rds-calls';
 
 /** The newest point a restore can reach, and from what. */
 export interface RestorableSource {
@@ -82,25 +83,6 @@ const tagMap = (tags: Tag[] | undefined): Record<string, string> =>
  * RestorePort over the RDS API of the standby region. The throwaway is private (not publicly accessible), in the
  * plan's subnet group and security group, without deletion protection, and deleted without a final snapshot.
  */
-
-/**
- * A create call that an earlier attempt (a retry, a redrive) may already have made: its "already exists" fault is
- * the success this step needs, any other error is named by service and operation.
- */
-const startOnce = async (
-  operation: string,
-  existsFault: string,
-  send: () => Promise<unknown>,
-): Promise<'started' | 'exists'> => {
-  try {
-    await send();
-    return 'started';
-  } catch (error) {
-    if (awsErrorName(error) === existsFault) return 'exists';
-    throw toSwitchbackError('rds', operation, error);
-  }
-};
-
 export class RdsRestoreAdapter implements RestorePort {
   private readonly client: (region: string) => RDSClient;
 
@@ -108,34 +90,32 @@ export class RdsRestoreAdapter implements RestorePort {
     this.client = deps.client ?? ((region) => rdsClient(region));
   }
 
-  async replicatedBackup(region: string, sourceInstance: string): Promise<RestorableSource | undefined> {
-    try {
-      const out = await this.client(region).send(
-        new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: sourceInstance }),
-      );
-      const replicated = (out.DBInstanceAutomatedBackups ?? []).find(
-        (b) => b.Status === 'replicating' && b.DBInstanceAutomatedBackupsArn && b.RestoreWindow?.LatestTime,
-      );
-      if (!replicated?.DBInstanceAutomatedBackupsArn || !replicated.RestoreWindow?.LatestTime) return undefined;
-      return {
-        source: replicated.DBInstanceAutomatedBackupsArn,
-        latestRestorableTime: replicated.RestoreWindow.LatestTime.toISOString(),
-      };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceAutomatedBackupNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBInstanceAutomatedBackups', error);
-    }
+  replicatedBackup(region: string, sourceInstance: string): Promise<RestorableSource | undefined> {
+    return readUnlessNotFound(
+      'DescribeDBInstanceAutomatedBackups',
+      'DBInstanceAutomatedBackupNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(
+          new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: sourceInstance }),
+        );
+        const replicated = (out.DBInstanceAutomatedBackups ?? []).find(
+          (b) => b.Status === 'replicating' && b.DBInstanceAutomatedBackupsArn && b.RestoreWindow?.LatestTime,
+        );
+        if (!replicated?.DBInstanceAutomatedBackupsArn || !replicated.RestoreWindow?.LatestTime) return undefined;
+        return {
+          source: replicated.DBInstanceAutomatedBackupsArn,
+          latestRestorableTime: replicated.RestoreWindow.LatestTime.toISOString(),
+        };
+      },
+    );
   }
 
-  async clusterRestorable(region: string, cluster: string): Promise<RestorableSource | undefined> {
-    try {
+  clusterRestorable(region: string, cluster: string): Promise<RestorableSource | undefined> {
+    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
       const latest = out.DBClusters?.[0]?.LatestRestorableTime;
       return latest ? { source: cluster, latestRestorableTime: latest.toISOString() } : undefined;
-    } catch (error) {
-      if (awsErrorName(error) === 'DBClusterNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBClusters', error);
-    }
+    });
   }
 
   async restoreInstance(
@@ -205,8 +185,8 @@ export class RdsRestoreAdapter implements RestorePort {
     );
   }
 
-  async describeInstance(region: string, identifier: string): Promise<RestoredResource | undefined> {
-    try {
+  describeInstance(region: string, identifier: string): Promise<RestoredResource | undefined> {
+    return readUnlessNotFound('DescribeDBInstances', 'DBInstanceNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
       const found = out.DBInstances?.[0];
       if (!found) return undefined;
@@ -220,14 +200,11 @@ export class RdsRestoreAdapter implements RestorePort {
         createdAt: found.InstanceCreateTime?.toISOString(),
         tags: tagMap(found.TagList),
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBInstanceNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBInstances', error);
-    }
+    });
   }
 
-  async describeCluster(region: string, identifier: string): Promise<RestoredResource | undefined> {
-    try {
+  describeCluster(region: string, identifier: string): Promise<RestoredResource | undefined> {
+    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
       const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
       const found = out.DBClusters?.[0];
       if (!found) return undefined;
@@ -239,10 +216,7 @@ export class RdsRestoreAdapter implements RestorePort {
         createdAt: found.ClusterCreateTime?.toISOString(),
         tags: tagMap(found.TagList),
       };
-    } catch (error) {
-      if (awsErrorName(error) === 'DBClusterNotFoundFault') return undefined;
-      throw toSwitchbackError('rds', 'DescribeDBClusters', error);
-    }
+    });
   }
 
   async deleteInstance(region: string, identifier: string): Promise<'deleting' | 'gone'> {

@@ -13,3 +13,11 @@ export interface Log {
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
+
+/** Tags this invocation's logs with a run's correlation keys (plan, incident, execution) and `extra` (a database). */
+export const appendRunKeys = (
+  run: { plan: string; incidentId: string; executionArn: string },
+  extra: Record<string, string> = {},
+): void => {
+  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn, ...extra });
+};

@@ -1,31 +1,5 @@
-import type { Scheduler } from '../../../../sim/clock';
 import { SwitchAlarmModel } from '../../../../sim/models/switch-alarm';
-
-/** A hand-driven Scheduler: `advanceTo` runs the due timers in time order. */
-class StepClock implements Scheduler {
-  private timers: { atMs: number; fn: () => void }[] = [];
-  constructor(private nowMs: number) {}
-  now(): number {
-    return this.nowMs;
-  }
-  schedule(atMs: number, fn: () => void) {
-    const timer = { atMs, fn };
-    this.timers.push(timer);
-    return () => {
-      this.timers = this.timers.filter((t) => t !== timer);
-    };
-  }
-  advanceTo(atMs: number): void {
-    for (;;) {
-      const due = this.timers.filter((t) => t.atMs <= atMs).sort((a, b) => a.atMs - b.atMs)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.nowMs = due.atMs;
-      due.fn();
-    }
-    this.nowMs = atMs;
-  }
-}
+import { StepClock } from '../../../support/step-clock';
 
 const T0 = Date.UTC(2026, 0, 15, 3, 0, 0);
 const TIMING = { periodMs: 60_000, evaluationDelayMs: 0, healthCheckReadMs: 30_000 };
