@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { LAMBDA_BUILD } from '../../bench/weight';
 
@@ -11,9 +11,13 @@ describe('function bundles', () => {
     .map((file) => join(dir, file));
   let packagesByBundle: Map<string, Set<string>>;
   let inputsByBundle: Map<string, string[]>;
+  let textByBundle: Map<string, string>;
 
   beforeAll(async () => {
     const result = await build({ ...LAMBDA_BUILD, entryPoints: entries, outdir: 'out', write: false, metafile: true });
+    textByBundle = new Map(
+      result.outputFiles.map((file) => [relative(process.cwd(), file.path).replaceAll('\\', '/'), file.text]),
+    );
     inputsByBundle = new Map(
       Object.entries(result.metafile.outputs).map(([output, { inputs }]) => [
         output,
@@ -53,5 +57,28 @@ describe('function bundles', () => {
         .map((input) => `${output}: ${input}`),
     );
     expect(locales).toEqual([]);
+  });
+
+  it('carries the plan schema only in functions that load plans (shared/runtime/plans.ts)', () => {
+    const schemaWithoutPlans = [...inputsByBundle]
+      .filter(([, inputs]) => inputs.includes('shared/plan/schema.ts') && !inputs.includes('shared/runtime/plans.ts'))
+      .map(([output]) => output);
+    const withPlans = [...inputsByBundle].filter(([, inputs]) => inputs.includes('shared/runtime/plans.ts'));
+    expect(schemaWithoutPlans).toEqual([]);
+    // Guards the filter above: it would pass on paths that never match.
+    expect(withPlans.length).toBeGreaterThan(0);
+    expect(withPlans.every(([, inputs]) => inputs.includes('shared/plan/schema.ts'))).toBe(true);
+  });
+
+  it("carries none of zod's ISO formats and coercions that no schema uses (shared/zod.ts keeps z.iso and z.coerce narrow)", () => {
+    expect(textByBundle.size).toBe(entries.length);
+    // zod names each class in its bundle as a quoted string ("ZodMiniISODate" does not match "ZodMiniISODateTime").
+    const unused = ['ZodMiniISODuration', 'ZodMiniISODate', 'ZodMiniISOTime', 'ZodMiniBigInt', 'ZodMiniDate'];
+    const found = [...textByBundle].flatMap(([output, text]) =>
+      unused.filter((name) => text.includes(`"${name}"`)).map((name) => `${output}: ${name}`),
+    );
+    expect(found).toEqual([]);
+    // The one format the schemas use is there, under the name zod gives it.
+    expect([...textByBundle.values()].some((text) => text.includes('"ZodMiniISODateTime"'))).toBe(true);
   });
 });
