@@ -1,7 +1,7 @@
 import type { IamPolicySimulator } from '../aws/iam-simulator';
 import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
 import type { SwitchbackWiring } from '../aws/wiring';
-import { decide } from '../domain/decision';
+import { backupWarnings as backupWarningsOf } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import type { StandbyReading } from '../domain/preflight';
 import { preflight } from '../domain/preflight';
@@ -15,7 +15,6 @@ import {
 } from '../domain/readiness';
 import type { DatabaseAssessment } from '../domain/run';
 import { type PermissionReading, stepPermissions } from '../domain/step-permissions';
-import { planTopology } from '../domain/topology';
 import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
 import { type Plan, proberAlarmName } from '../plan/schema';
@@ -255,8 +254,8 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
     )
   ).flat();
   const read = assessments.filter((db): db is DatabaseAssessment => db !== failed);
-  // The decision's backup warnings, as a live failover would see them now (no skip, no approval in the way).
-  const backupWarnings = decide(plan, read, 'live', planTopology(plan), now).warnings;
+  // The backup warnings a live failover's decision would give now.
+  const backupWarnings = backupWarningsOf(plan, read, now);
   const readiness = assessReadiness(
     plan,
     {
