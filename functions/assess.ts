@@ -4,7 +4,7 @@ import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { Route53Adapter } from '../shared/aws/route53';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
+import { toFieldIssues } from '../shared/field-issues';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

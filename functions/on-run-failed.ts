@@ -1,6 +1,6 @@
 import { EmfMetrics } from '../shared/aws/metrics';
 import { formatIssues } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
+import { toFieldIssues } from '../shared/field-issues';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';

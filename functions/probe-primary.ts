@@ -1,7 +1,7 @@
 import { FetchHealthEndpoints } from '../shared/aws/health-endpoint';
 import { CloudWatchProberMetrics } from '../shared/aws/prober-metrics';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
+import { toFieldIssues } from '../shared/field-issues';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

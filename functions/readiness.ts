@@ -4,7 +4,7 @@ import { EmfMetrics } from '../shared/aws/metrics';
 import { arnOwner, readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
+import { toFieldIssues } from '../shared/field-issues';
 import { systemClock } from '../shared/runtime/clock';
 import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';

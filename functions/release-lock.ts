@@ -1,7 +1,7 @@
 import { DynamoLedger } from '../shared/aws/ledger';
 import type { RunContext } from '../shared/domain/run';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
+import { toFieldIssues } from '../shared/field-issues';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type ReleaseLockDeps, releaseLock } from '../shared/usecases/release-lock';

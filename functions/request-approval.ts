@@ -1,7 +1,7 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { MalformedEventError } from '../shared/errors';
-import { toFieldIssues } from '../shared/plan/validate';
+import { toFieldIssues } from '../shared/field-issues';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';

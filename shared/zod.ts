@@ -1,5 +1,6 @@
 import { en } from 'zod/locales';
-import { config, type core, type ZodMiniType } from 'zod/mini';
+import { config, type core, ZodMiniISODateTime, ZodMiniNumber, type ZodMiniType } from 'zod/mini';
+import { _coercedNumber, _isoDateTime } from 'zod/v4/core';
 
 /**
  * The one place Lambda code imports zod from: zod/mini, the tree-shakable build of the same schemas (zod's classic
@@ -9,6 +10,21 @@ import { config, type core, type ZodMiniType } from 'zod/mini';
  * `shared/` and `functions/`.
  */
 export * from 'zod/mini';
+
+/**
+ * `z.iso` and `z.coerce` with the members Lambda code uses, built as zod/mini builds them. zod/mini exports both as
+ * namespaces (`export * as iso`), and a namespace reached through this module's `export *` is kept whole by esbuild:
+ * every ISO format and coercion (dates, durations, bigints, with their classes and regexes) lands in each bundle.
+ * Add a member here when a schema needs another.
+ */
+export const iso = {
+  datetime: (params?: string | core.$ZodISODateTimeParams): ZodMiniISODateTime =>
+    _isoDateTime(ZodMiniISODateTime, params),
+};
+export const coerce = {
+  number: <T = unknown>(params?: string | core.$ZodNumberParams): ZodMiniNumber<T> =>
+    _coercedNumber(ZodMiniNumber, params) as ZodMiniNumber<T>,
+};
 
 /** A schema whose output is `Output` (zod's `ZodType`, so that annotations read the same in both builds). */
 export type ZodType<Output = unknown, Input = unknown> = ZodMiniType<Output, Input>;

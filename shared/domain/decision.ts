@@ -42,7 +42,11 @@ export const worstLag = (databases: readonly DatabaseAssessment[]): number | nul
   return worst;
 };
 
-const backupWarnings = (plan: Plan, databases: readonly DatabaseAssessment[], now: Date): string[] => {
+/**
+ * Backup problems a failover warns about (a standby with no restorable time or an old one, no cross-region copy):
+ * never a stop. Readiness reports the same warnings as findings.
+ */
+export const backupWarnings = (plan: Plan, databases: readonly DatabaseAssessment[], now: Date): string[] => {
   const limit = backupMaxAgeSeconds(plan);
   const warnings: string[] = [];
   for (const db of databases) {

@@ -1,7 +1,7 @@
 import type { ReadinessChange, ReadinessFinding } from '../domain/readiness';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../domain/run';
 import { MalformedEventError } from '../errors';
-import { toFieldIssues } from '../plan/validate';
+import { toFieldIssues } from '../field-issues';
 import * as z from '../zod';
 import type { SlackMessage } from './render';
 

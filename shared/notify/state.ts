@@ -17,7 +17,7 @@ import {
   runContextSchema,
 } from '../domain/run';
 import { type FieldIssue, MalformedEventError } from '../errors';
-import { toFieldIssues } from '../plan/validate';
+import { toFieldIssues } from '../field-issues';
 import { secondsBetween } from '../runtime/clock';
 import * as z from '../zod';
 

@@ -6,10 +6,11 @@ import { PlanRegistry } from './registry';
 import type { Plan } from './schema';
 import { parsePlan } from './validate';
 
+export { formatPath, toFieldIssues } from '../field-issues';
 // Plans as their authors write them (YAML), for the CLI, the drill and the package step. The functions never load
 // this module: they read the compiled plans through ./registry.
 export { PlanRegistry } from './registry';
-export { formatPath, parsePlan, toFieldIssues } from './validate';
+export { parsePlan } from './validate';
 
 /** A plan file that cannot be read: names the file, what is wrong with the path, and what to give instead. */
 export class PlanFileError extends SwitchbackError {

@@ -1,6 +1,6 @@
 import { MalformedEventError } from '../errors';
+import { toFieldIssues } from '../field-issues';
 import type { PlanRegistry } from '../plan/registry';
-import { toFieldIssues } from '../plan/validate';
 import type { AssessEvent } from '../usecases/assess-failover';
 import * as z from '../zod';
 import { lambdaHandler } from './handler';

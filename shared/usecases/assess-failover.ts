@@ -25,9 +25,9 @@ import {
 } from '../domain/run';
 import { currentTopology, planAtTopology, runDatabaseCopies } from '../domain/topology';
 import { InvalidRunInputError, LockHeldError } from '../errors';
+import { toFieldIssues } from '../field-issues';
 import type { PlanRegistry } from '../plan/registry';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
-import { toFieldIssues } from '../plan/validate';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { readPreflight, readStandby } from './read-preflight';

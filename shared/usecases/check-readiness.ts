@@ -1,7 +1,7 @@
 import type { IamPolicySimulator } from '../aws/iam-simulator';
 import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
 import type { SwitchbackWiring } from '../aws/wiring';
-import { decide } from '../domain/decision';
+import { backupWarnings as backupWarningsOf } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import type { StandbyReading } from '../domain/preflight';
 import { preflight } from '../domain/preflight';
@@ -256,8 +256,8 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
     )
   ).flat();
   const read = assessments.filter((db): db is DatabaseAssessment => db !== failed);
-  // The decision's backup warnings, as a live failover would see them now (no skip, no approval in the way).
-  const backupWarnings = decide(plan, read, 'live', planTopology(plan), now).warnings;
+  // The backup warnings a live failover's decision would give now.
+  const backupWarnings = backupWarningsOf(plan, read, now);
   const readiness = assessReadiness(
     plan,
     {

@@ -11,7 +11,7 @@ import * as z from '../zod';
 
 export { runContextSchema } from '../domain/run';
 
-import { toFieldIssues } from '../plan/validate';
+import { toFieldIssues } from '../field-issues';
 
 /**
  * Schemas of what the failover state machine hands the resource steps (promote-database, check-promotion,

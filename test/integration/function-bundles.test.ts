@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { build } from 'esbuild';
+import { LAMBDA_BUILD } from '../../bench/weight';
 import { packagedBundles } from '../support/packaged-template';
 
 /**
@@ -59,4 +61,31 @@ describe('function bundles', () => {
     );
     expect(locales).toEqual([]);
   });
+
+  it('carries the plan schema only in functions that load plans (shared/runtime/plans.ts)', () => {
+    const schemaWithoutPlans = [...inputsByBundle]
+      .filter(([, inputs]) => inputs.includes('shared/plan/schema.ts') && !inputs.includes('shared/runtime/plans.ts'))
+      .map(([output]) => output);
+    const withPlans = [...inputsByBundle].filter(([, inputs]) => inputs.includes('shared/runtime/plans.ts'));
+    expect(schemaWithoutPlans).toEqual([]);
+    // Guards the filter above: it would pass on paths that never match.
+    expect(withPlans.length).toBeGreaterThan(0);
+    expect(withPlans.every(([, inputs]) => inputs.includes('shared/plan/schema.ts'))).toBe(true);
+  });
+
+  it("carries none of zod's ISO formats and coercions that no schema uses (shared/zod.ts keeps z.iso and z.coerce narrow)", async () => {
+    // zod's formats share one module, so the metafile cannot tell them apart: build two functions that validate
+    // timestamps (readiness, assess) with the same options and read their text.
+    const picked = ['readiness.ts', 'assess.ts'].map((file) => join(dir, file));
+    const result = await build({ ...LAMBDA_BUILD, entryPoints: picked, outdir: 'out', write: false });
+    expect(result.outputFiles).toHaveLength(picked.length);
+    // zod names each class in its bundle as a quoted string ("ZodMiniISODate" does not match "ZodMiniISODateTime").
+    const unused = ['ZodMiniISODuration', 'ZodMiniISODate', 'ZodMiniISOTime', 'ZodMiniBigInt', 'ZodMiniDate'];
+    const found = result.outputFiles.flatMap((file) =>
+      unused.filter((name) => file.text.includes(`"${name}"`)).map((name) => `${basename(file.path)}: ${name}`),
+    );
+    expect(found).toEqual([]);
+    // The one format the schemas use is there, under the name zod gives it.
+    expect(result.outputFiles.every((file) => file.text.includes('"ZodMiniISODateTime"'))).toBe(true);
+  }, 120_000);
 });

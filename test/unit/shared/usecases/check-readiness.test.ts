@@ -3,8 +3,8 @@ import { EndpointUnreachableError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type CheckReadinessDeps, checkReadiness } from '../../../../shared/usecases/check-readiness';
 import { FakeClock, FakeLedger, FakeLog } from '../../../support/fakes';
-import { ordersPlan } from '../../../support/plan-fixtures';
-import { NOW, readinessWorld } from '../../../support/readiness-fixtures';
+import { ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import { healthyRds, NOW, readinessWorld } from '../../../support/readiness-fixtures';
 
 /** An AWS error as the SDK throws it: its name is the service's error code. */
 const awsError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
@@ -33,6 +33,26 @@ describe('checkReadiness', () => {
 
     // Assess
     expect(readiness).toMatchObject({ plan: 'orders', ready: true, findings: [] });
+  });
+
+  it('reports the backup warnings a live failover would give now as backups-fresh findings', async () => {
+    // Prepare: the cross-region copy of orders-db is older than backups.maxAgeSeconds (600 s)
+    deps.rds = healthyRds().addReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN, '2026-11-25T02:30:00.000Z');
+
+    // Act
+    const readiness = await checkReadiness(ordersPlan(), deps);
+
+    // Assess
+    expect(readiness.ready).toBe(false);
+    expect(readiness.findings).toEqual([
+      {
+        check: 'backups-fresh',
+        resource: 'orders-db',
+        expected: 'backups at most 600 s old, copied to us-west-2',
+        found: 'orders-db cross-region backup copy is 1890 s old, limit 600 s',
+        fix: 'turn on automated backups and their cross-region replication (RDS User Guide), or correct backups.* in the plan',
+      },
+    ]);
   });
 
   it("reports an alarm CloudWatch did not describe as 'could not check', never a pass, and still projects the RTO", async () => {
