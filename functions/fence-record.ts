@@ -1,6 +1,7 @@
 import { RecordingActionLog } from '../shared/aws/action-log';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
+import { RoutingControlAdapter } from '../shared/aws/routing-control';
 import type { DnsFenceResult, RecordFenceTarget } from '../shared/domain/fence';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
@@ -17,7 +18,11 @@ const targetSchema = z.looseObject({
   type: nonEmpty(),
   setIdentifier: nonEmpty(),
   region: nonEmpty(),
-  fence: z.looseObject({ method: z.literal('maintenance-target'), value: nonEmpty() }),
+  fence: z.looseObject({ method: z.enum(['maintenance-target', 'routing-control-off', 'health-check-inverted']) }),
+  routingControl: z.optional(
+    z.looseObject({ arn: nonEmpty(), endpoints: z.array(z.looseObject({ region: nonEmpty(), url: nonEmpty() })) }),
+  ),
+  healthCheckId: z.optional(nonEmpty()),
 });
 const previousSchema = z.looseObject({
   key: z.string(),
@@ -30,6 +35,7 @@ const previousSchema = z.looseObject({
   verifiedAt: z.optional(z.string()),
   changeId: z.optional(z.string()),
   replaced: z.array(z.string()),
+  healthCheck: z.optional(z.looseObject({ id: z.string(), inverted: z.boolean() })),
   actions: z.array(actionRecordSchema),
 });
 /** The "Fence Record" payload: the run, one record of the old region and, after a Wait, the previous check. */
@@ -39,8 +45,11 @@ let deps: FenceRecordDeps | undefined;
 const defaultDeps = (): FenceRecordDeps => {
   if (!deps) {
     const ledger = new DynamoLedger();
+    const route53 = new Route53Adapter();
     deps = {
-      route53: new Route53Adapter(),
+      route53,
+      healthChecks: route53,
+      routingControls: new RoutingControlAdapter(),
       ledger,
       // The record change goes into the run's record as it is made (evidence for a run that fails later).
       actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
@@ -51,7 +60,7 @@ const defaultDeps = (): FenceRecordDeps => {
   return deps;
 };
 
-/** "Fence Record": check one record of the old region and point it at its maintenance target when needed. */
+/** "Fence Record": check one record of the old region and keep it out of DNS by the plan's fence method when needed. */
 export const handler = lambdaHandler(async (event: unknown): Promise<DnsFenceResult> => {
   const { run, target, previous } = parseStepInput('Fence Record task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn, record: target.key });

@@ -27,10 +27,13 @@ let deps: FlipDnsDeps | undefined;
 const defaultDeps = (): FlipDnsDeps => {
   if (!deps) {
     const ledger = new DynamoLedger();
+    const route53 = new Route53Adapter();
     deps = {
       // Route 53 record edits are control-plane calls served from us-east-1 (see Route53Adapter): ARC routing
       // controls (RoutingControlAdapter) are the data-plane alternative when that region is the one in trouble.
-      route53: new Route53Adapter(),
+      route53,
+      // The health checks a `health-check-inverted` fence inverted, restored when their record is PRIMARY again.
+      healthChecks: route53,
       routingControls: new RoutingControlAdapter(),
       // The switch alarm's metric, in the standby region's CloudWatch (data plane): alarm-health-check plans.
       switchAlarm: new CloudWatchSwitchAlarm(),

@@ -134,7 +134,7 @@ export const SCENARIOS = {
     summary:
       'the old primary region returns after the failover; the fence retry stops the old primary, DNS never answers it',
     description:
-      "The primary region goes down and the standby takes over; the failover's last step starts the fence: the old region's records are pointed at their maintenance target at once (Route 53's API answers), its databases do not answer (unreachable, recorded in seconds). The fence retry (every 5 minutes) tries again until the region returns at 15 minutes, then stops the old RDS primary and finds the old Aurora primary rejoined, and stops starting runs. At 30 minutes the new primary's endpoint fails too: DNS answers the maintenance target, never the old region, and no write reaches the old primary (probed every minute).",
+      "The primary region goes down and the standby takes over; the failover's last step starts the fence: the old region's records are pointed at their maintenance target at once (Route 53's API answers), its databases do not answer (unreachable, recorded in seconds). The fence retry (every 5 minutes) tries again until the region returns at 15 minutes, then stops the old RDS primary and finds the old Aurora primary rejoined, and stops starting runs. At 30 minutes the new primary's endpoint fails too: DNS answers the maintenance target (or, where the fence inverted the old region's health check, fails open to the new primary's record), never the old region, and no write reaches the old primary (probed every minute).",
     build: (at) => ({
       outages: [
         { region: 'primary', atSeconds: at, untilSeconds: at + 900 },

@@ -69,6 +69,10 @@ const MUTATING: Record<
   FailoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   SwitchoverGlobalCluster: { service: 'rds', target: (input) => String(input.GlobalClusterIdentifier) },
   ChangeResourceRecordSets: { service: 'route53', target: (input) => String(input.HostedZoneId) },
+  UpdateHealthCheck: {
+    service: 'route53',
+    target: (input) => `healthcheck/${String(input.HealthCheckId)} Inverted=${String(input.Inverted)}`,
+  },
   UpdateRoutingControlStates: {
     service: 'route53-recovery-cluster',
     target: (input) =>
@@ -246,6 +250,11 @@ const route53Operations: Record<string, Operation> = {
   GetChange: ({ world, input }) => ({ ChangeInfo: world.route53.getChange(String(asRecord(input).Id)) }),
   GetHealthCheck: ({ world, input }) => ({
     HealthCheck: world.route53.healthCheck(String(asRecord(input).HealthCheckId)),
+  }),
+  UpdateHealthCheck: ({ world, input }) => ({
+    HealthCheck: world.route53.updateHealthCheck(
+      asRecord(input) as { HealthCheckId?: string; HealthCheckVersion?: number; Inverted?: boolean },
+    ),
   }),
   GetHealthCheckStatus: ({ world, input }) => ({
     HealthCheckObservations: world.route53.healthCheckStatus(String(asRecord(input).HealthCheckId)),

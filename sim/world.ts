@@ -459,7 +459,19 @@ export class World {
     }
     const endpoints = new Map([primary, standby].map((region) => [region, `${plan.app}.${region}.endpoint.sim`]));
     // Fixed draw order from here on: health checks, then databases in plan order.
-    this.healthChecks = new HealthChecks(clock, this.timing, this.regions, this.random, endpoints);
+    // A plan whose record fence inverts health checks names them: the world's checks carry those ids.
+    const inverted = plan.dns
+      .flatMap((zone) => zone.records.map((record) => record.fence))
+      .find((fence) => fence?.method === 'health-check-inverted');
+    const ids = new Map(
+      inverted?.method === 'health-check-inverted'
+        ? [
+            [primary, inverted.primaryHealthCheckId],
+            [standby, inverted.standbyHealthCheckId],
+          ]
+        : [],
+    );
+    this.healthChecks = new HealthChecks(clock, this.timing, this.regions, this.random, endpoints, ids);
     this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.restores = new RestoreModel(

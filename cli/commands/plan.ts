@@ -130,7 +130,12 @@ const printAudit = (audit: PlanAudit, io: CliIo): void => {
     audit.calls.some((call) => call.afterRecovery && call.service === 'route53' && call.dependsOn === ROUTE53_REGION)
   ) {
     io.out(
-      "  (after recovery) the fence's record edits go through Route 53's control plane in us-east-1: while it is down the fence retry makes them later; recovery does not wait on them",
+      "  (after recovery) the fence's record edits and health-check updates go through Route 53's control plane in us-east-1: while it is down the fence retry makes them later; recovery does not wait on them",
+    );
+  }
+  if (audit.calls.some((call) => call.afterRecovery && call.service === 'route53-recovery-cluster')) {
+    io.out(
+      "  (after recovery) the fence keeps the old region's routing control Off on the ARC cluster's regional endpoints (data plane): it needs neither the old region nor us-east-1",
     );
   }
   if (audit.findings.length === 0) {

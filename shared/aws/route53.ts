@@ -6,8 +6,9 @@ import {
   type ResourceRecordSet,
   type Route53Client,
   type RRType,
+  UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
-import type { FailoverRecordSet, Route53Port } from '../domain/ports';
+import type { FailoverRecordSet, HealthCheckInversion, HealthCheckPort, Route53Port } from '../domain/ports';
 import type { RecordSetReading } from '../domain/preflight';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { route53Client } from './clients';
@@ -23,7 +24,7 @@ const normalizeName = (name: string): string => name.replace(/\\052/g, '*').repl
  * PriorRequestNotComplete (the same zone changed too soon) become ThrottledError, which the ASL retries with
  * backoff and jitter (aws-facts.md: Route 53 Developer Guide, "Throttling of API requests").
  */
-export class Route53Adapter implements Route53Port {
+export class Route53Adapter implements Route53Port, HealthCheckPort {
   private readonly client: () => Route53Client;
 
   /** @param deps.client - the Route 53 client; defaults to the shared one (built once). */
@@ -120,6 +121,34 @@ export class Route53Adapter implements Route53Port {
     } catch (error) {
       if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
       throw toSwitchbackError('route53', 'GetHealthCheck', error);
+    }
+  }
+
+  /** A health check's `Inverted` and version (for an UpdateHealthCheck that loses no concurrent edit). */
+  async getInversion(id: string): Promise<HealthCheckInversion | undefined> {
+    try {
+      const out = await this.client().send(new GetHealthCheckCommand({ HealthCheckId: id }));
+      return {
+        inverted: out.HealthCheck?.HealthCheckConfig?.Inverted === true,
+        version: out.HealthCheck?.HealthCheckVersion ?? 1,
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
+      throw toSwitchbackError('route53', 'GetHealthCheck', error);
+    }
+  }
+
+  /**
+   * UpdateHealthCheck with `Inverted` only, at `version` (Route 53 refuses it with HealthCheckVersionMismatch when
+   * someone changed the check since it was read).
+   */
+  async setInverted(id: string, inverted: boolean, version: number): Promise<void> {
+    try {
+      await this.client().send(
+        new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: inverted, HealthCheckVersion: version }),
+      );
+    } catch (error) {
+      throw toSwitchbackError('route53', 'UpdateHealthCheck', error);
     }
   }
 

@@ -1,4 +1,6 @@
 import type { Plan, RecordFence } from '../plan/schema';
+import { endpointOrder } from './dns-switch';
+import type { ClusterEndpoint } from './ports';
 import type { ActionRecord } from './run';
 import type { DatabaseCopy, DatabaseTopology, DnsFence, OldPrimaryState, Topology } from './topology';
 
@@ -77,6 +79,10 @@ export interface RecordFenceTarget {
   /** The old region, whose record this is. */
   region: string;
   fence: RecordFence;
+  /** routing-control-off: the old region's routing control, and the cluster endpoints in the order to try them. */
+  routingControl?: { arn: string; endpoints: ClusterEndpoint[] };
+  /** health-check-inverted: the old region record's health check, as the plan names it. */
+  healthCheckId?: string;
 }
 
 /** What one "Fence Record" step found or did; `done` ends its polling (as FenceResult for a database). */
@@ -94,6 +100,8 @@ export interface DnsFenceResult {
   changeId?: string;
   /** The values the record answered before the fence. */
   replaced: string[];
+  /** health-check-inverted: the record's health check and its `Inverted` before the fence (what a failback restores). */
+  healthCheck?: { id: string; inverted: boolean };
   actions: ActionRecord[];
 }
 
@@ -120,6 +128,12 @@ export const recordFenceTargets = (plan: Plan, topology: Topology): RecordFenceT
       const setIdentifier = region === plan.regions.primary ? record.primarySetIdentifier : record.standbySetIdentifier;
       const key = recordKey(zone.hostedZoneId, record.name, record.type, setIdentifier);
       if (fenced.has(key)) return [];
+      const fence = record.fence;
+      const oldIsPrimary = region === plan.regions.primary;
+      const dnsSwitch = plan.dnsSwitch;
+      // The active region's endpoint first, the old region's and us-east-1's last (endpointOrder's rule, turned to
+      // whichever way the last change of writer went).
+      const active = oldIsPrimary ? plan.regions.standby : plan.regions.primary;
       return [
         {
           key,
@@ -128,11 +142,31 @@ export const recordFenceTargets = (plan: Plan, topology: Topology): RecordFenceT
           type: record.type,
           setIdentifier,
           region,
-          fence: record.fence,
+          fence,
+          ...(fence.method === 'routing-control-off' && dnsSwitch.method === 'arc-routing-control'
+            ? {
+                routingControl: {
+                  arn: oldIsPrimary ? dnsSwitch.routingControls.primary : dnsSwitch.routingControls.standby,
+                  endpoints: endpointOrder(dnsSwitch.clusterEndpoints, { primary: region, standby: active }),
+                },
+              }
+            : {}),
+          ...(fence.method === 'health-check-inverted'
+            ? { healthCheckId: oldIsPrimary ? fence.primaryHealthCheckId : fence.standbyHealthCheckId }
+            : {}),
         },
       ];
     }),
   );
+};
+
+/** What the fence does to one record, in the words of an assessment: "to point at maintenance.example.com". */
+export const recordFenceIntent = (target: RecordFenceTarget): string => {
+  if (target.fence.method === 'maintenance-target') return `to point at ${target.fence.value}`;
+  if (target.fence.method === 'routing-control-off') {
+    return `to keep routing control ${target.routingControl?.arn ?? '(none)'} Off (ARC's data plane)`;
+  }
+  return `to invert health check ${target.healthCheckId ?? '(none)'}`;
 };
 
 /** The plan's record pairs that have no fence: after a failover, the old region's record can answer again. */
@@ -165,6 +199,7 @@ export const topologyAfterFence = (
             state: 'fenced' as const,
             since: result.verifiedAt ?? result.checkedAt,
             replaced: result.replaced,
+            ...(result.healthCheck ? { healthCheck: result.healthCheck } : {}),
           },
         ]
       : [];

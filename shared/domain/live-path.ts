@@ -222,8 +222,10 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
 
 /**
  * The fence the failover starts once it recovered (and the fence retry, every 5 minutes, repeats): the old
- * primaries are read and stopped in the region the failover left, and the old region's records are edited through
- * Route 53's control plane in us-east-1 (plan `dns[].records[].fence`, method maintenance-target). None of it is on
+ * primaries are read and stopped in the region the failover left, and the old region's records are kept out of DNS
+ * by the plan's `dns[].records[].fence.method`: a record edit (maintenance-target) or a health check inverted
+ * (health-check-inverted), both through Route 53's control plane in us-east-1; or the old region's routing control
+ * kept Off (routing-control-off) on ARC's regional endpoints, the data plane, which needs neither. None of it is on
  * the recovery's path.
  */
 const fenceCalls = (plan: Plan): LiveCall[] => {
@@ -239,8 +241,19 @@ const fenceCalls = (plan: Plan): LiveCall[] => {
   });
   const hasRds = plan.databases.some((db) => db.kind === 'rds-read-replica');
   const hasAurora = plan.databases.some((db) => db.kind === 'aurora-global');
-  const fencesRecords = plan.dns.some((zone) => zone.records.some((record) => record.fence));
+  const fences = (method: string) =>
+    plan.dns.some((zone) => zone.records.some((record) => record.fence?.method === method));
   const us = ROUTE53_CONTROL_PLANE_REGION;
+  const dnsSwitch = plan.dnsSwitch;
+  // The fence after a failover turns the primary region's control Off: its endpoint and us-east-1's are tried last.
+  const [first, ...rest] =
+    dnsSwitch.method === 'arc-routing-control'
+      ? endpointOrder(dnsSwitch.clusterEndpoints, plan.regions).map((endpoint) => endpoint.region)
+      : [];
+  const arc = (operation: string): LiveCall => ({
+    ...at('Fence Record', 'route53-recovery-cluster', operation, first ?? standby, 'data'),
+    fallbacks: rest,
+  });
   return [
     at('Start Fence', 'states', 'StartExecution', standby, 'data'),
     at('Assess Fence', 'events', 'PutEvents', standby, 'data'),
@@ -256,12 +269,23 @@ const fenceCalls = (plan: Plan): LiveCall[] => {
           at('Fence Database', 'rds', 'DescribeDBClusters', primary, 'control'),
         ]
       : []),
-    ...(fencesRecords
+    ...(fences('maintenance-target') || fences('health-check-inverted')
+      ? [at('Fence Record', 'route53', 'ListResourceRecordSets', us, 'control')]
+      : []),
+    ...(fences('maintenance-target')
       ? [
-          at('Fence Record', 'route53', 'ListResourceRecordSets', us, 'control'),
           at('Fence Record', 'route53', 'ChangeResourceRecordSets', us, 'control'),
           at('Fence Record', 'route53', 'GetChange', us, 'control'),
         ]
+      : []),
+    ...(fences('health-check-inverted')
+      ? [
+          at('Fence Record', 'route53', 'GetHealthCheck', us, 'control'),
+          at('Fence Record', 'route53', 'UpdateHealthCheck', us, 'control'),
+        ]
+      : []),
+    ...(fences('routing-control-off') && first
+      ? [arc('GetRoutingControlState'), arc('UpdateRoutingControlStates')]
       : []),
     at('Record Fence', 'events', 'PutEvents', standby, 'data'),
   ];

@@ -82,6 +82,19 @@ export interface Route53Port {
   getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'>;
 }
 
+/** A Route 53 health check's `Inverted` setting and version. */
+export interface HealthCheckInversion {
+  inverted: boolean;
+  version: number;
+}
+
+/** Route 53 health checks' `Inverted` (the `health-check-inverted` record fence): Route 53's API, us-east-1. */
+export interface HealthCheckPort {
+  /** Undefined when the health check does not exist. */
+  getInversion(id: string): Promise<HealthCheckInversion | undefined>;
+  setInverted(id: string, inverted: boolean, version: number): Promise<void>;
+}
+
 /** One regional data-plane endpoint of a Route 53 ARC cluster. */
 export interface ClusterEndpoint {
   region: string;

@@ -239,11 +239,35 @@ export const stepPermissions = (
     { key: 'route53:ChangeResourceRecordSetsActions', values: ['UPSERT'] },
   ];
   // The fence moves the old region's fenced records, whatever the plan's DNS switch.
+  // By method: a maintenance target is a record edit; an inverted health check reads the record and updates the
+  // health checks the plan names (and flip-dns puts them back); a routing control is ARC's data plane.
   for (const zone of plan.dns) {
-    const fenced = zone.records.filter((record) => record.fence);
-    if (fenced.length === 0) continue;
-    add('fence-record', ['route53:ListResourceRecordSets'], zoneArn(zone.hostedZoneId));
-    add('fence-record', ['route53:ChangeResourceRecordSets'], zoneArn(zone.hostedZoneId), recordContext(fenced));
+    const byMethod = (method: string) => zone.records.filter((record) => record.fence?.method === method);
+    const edited = byMethod('maintenance-target');
+    const inverted = byMethod('health-check-inverted');
+    if (edited.length > 0 || inverted.length > 0) {
+      add('fence-record', ['route53:ListResourceRecordSets'], zoneArn(zone.hostedZoneId));
+    }
+    if (edited.length > 0) {
+      add('fence-record', ['route53:ChangeResourceRecordSets'], zoneArn(zone.hostedZoneId), recordContext(edited));
+    }
+    for (const record of inverted) {
+      if (record.fence?.method !== 'health-check-inverted') continue;
+      for (const id of [record.fence.primaryHealthCheckId, record.fence.standbyHealthCheckId]) {
+        const check = `arn:${partition}:route53:::healthcheck/${id}`;
+        add('fence-record', ['route53:GetHealthCheck', 'route53:UpdateHealthCheck'], check);
+        add('flip-dns', ['route53:GetHealthCheck', 'route53:UpdateHealthCheck'], check);
+      }
+    }
+    if (plan.dnsSwitch.method === 'arc-routing-control' && byMethod('routing-control-off').length > 0) {
+      for (const control of [plan.dnsSwitch.routingControls.primary, plan.dnsSwitch.routingControls.standby]) {
+        add(
+          'fence-record',
+          ['route53-recovery-cluster:GetRoutingControlState', 'route53-recovery-cluster:UpdateRoutingControlStates'],
+          control,
+        );
+      }
+    }
   }
   const pause = plan.failback.writePause;
   if (pause) {

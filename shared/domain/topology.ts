@@ -42,6 +42,8 @@ export interface DnsFence {
   state: 'fenced';
   since: string;
   replaced: string[];
+  /** health-check-inverted: the record's health check and its `Inverted` before the fence (restored by a failback). */
+  healthCheck?: { id: string; inverted: boolean };
 }
 
 export interface Topology {

@@ -151,6 +151,15 @@ const MAINTENANCE_VALUE: Partial<Record<string, { test: (value: string) => boole
   CNAME: { test: (value) => DNS_NAME.test(value), expected: 'a DNS name such as "maintenance.example.com"' },
 };
 
+/** A Route 53 health check id, as CreateHealthCheck returns it (a UUID). */
+const healthCheckId = (role: 'primary' | 'standby') =>
+  z.string({ error: `expected the id of the ${role} region record's health check` }).check(
+    z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+      error: (issue) =>
+        `"${String(issue.input)}" is not a Route 53 health check id (expected a UUID such as "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", as \`aws route53 list-health-checks\` shows it)`,
+    }),
+  );
+
 /**
  * How the fence runbook keeps the old region's record of a pair out of DNS after a failover, so that when the new
  * primary's health check fails, Route 53 does not answer the old region (failover routing switches back by itself,
@@ -158,12 +167,41 @@ const MAINTENANCE_VALUE: Partial<Record<string, { test: (value: string) => boole
  * - `maintenance-target`: the old region's record is pointed at `value` (a maintenance page), keeping its failover
  *   role and health check. A record edit: Route 53's control plane, served from us-east-1 only; while us-east-1 is
  *   down it cannot be made, and the fence retry makes it later (`switchback plan audit` lists it).
+ * - `routing-control-off` (`arc-routing-control` plans only): the old region's routing control is kept Off and read
+ *   back Off on the cluster's regional endpoints (ARC's data plane, tried in turn, the old region and us-east-1
+ *   last): it needs neither the old region nor us-east-1. The record's health check is the control's.
+ * - `health-check-inverted` (`route53-records` plans only): the old region record's health check is inverted
+ *   (UpdateHealthCheck `Inverted: true`), so that it reads unhealthy while the old region answers, which is when it
+ *   returns. Route 53's control plane (us-east-1), like the maintenance target. The plan names both records' health
+ *   checks (the fence after a failback fences the standby region's), which is all the fence's role may update;
+ *   a failback puts `Inverted` back when the record becomes PRIMARY again.
  */
-export const recordFenceSchema = z.strictObject({
-  method: z.literal('maintenance-target'),
-  /** The value the old region's record answers instead (an A/AAAA address or a CNAME target). */
-  value: z.string({ error: 'expected the maintenance target, e.g. "maintenance.example.com"' }).check(z.minLength(1)),
-});
+export const recordFenceSchema = z.discriminatedUnion(
+  'method',
+  [
+    z.strictObject({
+      method: z.literal('maintenance-target'),
+      /** The value the old region's record answers instead (an A/AAAA address or a CNAME target). */
+      value: z
+        .string({ error: 'expected the maintenance target, e.g. "maintenance.example.com"' })
+        .check(z.minLength(1)),
+    }),
+    z.strictObject({ method: z.literal('routing-control-off') }),
+    z.strictObject({
+      method: z.literal('health-check-inverted'),
+      /** The health check of the record with primarySetIdentifier. */
+      primaryHealthCheckId: healthCheckId('primary'),
+      /** The health check of the record with standbySetIdentifier. */
+      standbyHealthCheckId: healthCheckId('standby'),
+    }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'expected method "maintenance-target", "routing-control-off" (ARC plans) or "health-check-inverted"'
+        : undefined,
+  },
+);
 export type RecordFence = z.output<typeof recordFenceSchema>;
 
 export const failoverRecordSchema = z
@@ -188,7 +226,7 @@ export const failoverRecordSchema = z
   .check(
     z.refine(
       (record) => {
-        if (!record.fence) return true;
+        if (record.fence?.method !== 'maintenance-target') return true;
         const allowed = MAINTENANCE_VALUE[record.type];
         return allowed?.test(record.fence.value.replace(/\.$/, '')) === true;
       },
@@ -630,6 +668,28 @@ export const planSchema = z
           message: `"${proberAlarmName(plan)}" is the prober's own alarm, a signal already: do not list it in trigger.alarms`,
         });
       }
+      // A record fence works through the plan's DNS switch: a routing control exists on ARC plans only, and an
+      // inverted health check on an ARC or alarm plan's record would read healthy exactly while its region is out.
+      plan.dns.forEach((zone, z) => {
+        zone.records.forEach((record, r) => {
+          const method = record.fence?.method;
+          const switchMethod = plan.dnsSwitch.method;
+          if (method === 'routing-control-off' && switchMethod !== 'arc-routing-control') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dns', z, 'records', r, 'fence', 'method'],
+              message: `"routing-control-off" needs dnsSwitch.method "arc-routing-control" (this plan's is "${switchMethod}"): use "maintenance-target" or "health-check-inverted", or switch DNS with ARC routing controls`,
+            });
+          }
+          if (method === 'health-check-inverted' && switchMethod !== 'route53-records') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dns', z, 'records', r, 'fence', 'method'],
+              message: `"health-check-inverted" needs dnsSwitch.method "route53-records" (this plan's is "${switchMethod}"): its records carry the DNS switch's health check, which reads unhealthy while the old region is out, so inverting it would bring the old region back into DNS; use ${switchMethod === 'arc-routing-control' ? '"routing-control-off"' : '"maintenance-target"'}`,
+            });
+          }
+        });
+      });
       // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
       // (zone, name, type, set identifier) would be flipped twice.
       const records = new Map<string, string>();

@@ -5,6 +5,7 @@ import type {
   ActionLog,
   EventsPort,
   FailoverRecordSet,
+  HealthCheckPort,
   LedgerPort,
   Route53Port,
   RoutingControlPort,
@@ -20,6 +21,7 @@ import {
   type PromotionResult,
   type RunContext,
 } from '../domain/run';
+import type { DnsFence } from '../domain/topology';
 import { DnsFlipError } from '../errors';
 import type { FailoverRecord, HostedZone, Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -28,6 +30,8 @@ import { markPhaseReached } from './mark-phase';
 
 export interface FlipDnsDeps {
   route53: Route53Port;
+  /** Health checks the fence inverted (`health-check-inverted`): put back when their record becomes PRIMARY again. */
+  healthChecks?: HealthCheckPort;
   /** ARC routing controls (plans with dnsSwitch.method `arc-routing-control`). */
   routingControls: RoutingControlPort;
   /** The switch alarm's metric and state (plans with dnsSwitch.method `alarm-health-check`). */
@@ -123,7 +127,12 @@ const unfence = (
 ): { record: FailoverRecordSet; restored: boolean } => {
   const replaced = fenced.get(recordKey(zoneId, pair.name, pair.type, record.setIdentifier));
   const values = ((record.rest.ResourceRecords ?? []) as { Value?: string }[]).map((value) => value.Value);
-  if (!replaced?.length || !pair.fence || values.length !== 1 || values[0] !== pair.fence.value) {
+  if (
+    !replaced?.length ||
+    pair.fence?.method !== 'maintenance-target' ||
+    values.length !== 1 ||
+    values[0] !== pair.fence.value
+  ) {
     return { record, restored: false };
   }
   return {
@@ -254,6 +263,46 @@ const publishSwitchMetric = async (
   };
 };
 
+/**
+ * The health checks the fence inverted (topology `dnsFences[].healthCheck`) on the records that become PRIMARY now:
+ * each is read and, unless it already has it, given back its `Inverted` from before the fence (UpdateHealthCheck at
+ * the version read; Route 53's API, us-east-1). A redriven step finds them restored and makes no call.
+ */
+const restoreInvertedHealthChecks = async (
+  { run, plan }: Pick<FlipDnsInput, 'run' | 'plan'>,
+  deps: FlipDnsDeps,
+  dnsFences: readonly DnsFence[],
+): Promise<ActionRecord[]> => {
+  const actions: ActionRecord[] = [];
+  const byRecord = new Map(dnsFences.flatMap((f) => (f.healthCheck ? [[f.record, f.healthCheck] as const] : [])));
+  if (byRecord.size === 0) return actions;
+  const healthChecks = deps.healthChecks;
+  if (!healthChecks) throw new Error('flipDns needs deps.healthChecks to restore the health checks the fence inverted');
+  for (const zone of plan.dns) {
+    for (const pair of zone.records) {
+      if (pair.fence?.method !== 'health-check-inverted') continue;
+      const setIdentifier = isFailback(run) ? pair.primarySetIdentifier : pair.standbySetIdentifier;
+      const check = byRecord.get(recordKey(zone.hostedZoneId, pair.name, pair.type, setIdentifier));
+      if (!check) continue;
+      const now = await healthChecks.getInversion(check.id);
+      if (!now || now.inverted === check.inverted) continue;
+      actions.push(
+        await deps.actions.perform(
+          {
+            service: 'route53',
+            operation: 'UpdateHealthCheck',
+            target: `healthcheck/${check.id} Inverted=${check.inverted}`,
+            region: deps.route53Region,
+          },
+          run,
+          () => healthChecks.setInverted(check.id, check.inverted, now.version),
+        ),
+      );
+    }
+  }
+  return actions;
+};
+
 /** Reads every pair of every zone first (a missing record fails before anything changes), then changes each zone. */
 const changeZones = async (
   { run, plan }: FlipDnsInput,
@@ -264,9 +313,8 @@ const changeZones = async (
   const actions: ActionRecord[] = [];
   // Records the fence kept out of DNS: the one that serves again gets its own values back.
   const fencing = plan.dns.some((zone) => zone.records.some((record) => record.fence));
-  const fenced = new Map(
-    (fencing ? ((await deps.ledger.getTopology(plan.app))?.dnsFences ?? []) : []).map((f) => [f.record, f.replaced]),
-  );
+  const dnsFences = fencing ? ((await deps.ledger.getTopology(plan.app))?.dnsFences ?? []) : [];
+  const fenced = new Map(dnsFences.map((f) => [f.record, f.replaced]));
   for (const zone of plan.dns) {
     const upserts: FailoverRecordSet[] = [];
     for (const pair of zone.records) {
@@ -274,6 +322,9 @@ const changeZones = async (
     }
     zones.push({ zone, upserts, alreadyFlipped: upserts.length === 0 });
   }
+  // Once everything is read, before any record moves: a record that became PRIMARY with its health check still
+  // inverted would read unhealthy while its region answers, and Route 53 would answer the other region.
+  actions.push(...(await restoreInvertedHealthChecks({ run, plan }, deps, dnsFences)));
 
   for (const { zone, upserts, alreadyFlipped } of zones) {
     if (alreadyFlipped) {

@@ -67,11 +67,19 @@ export interface HealthSample {
   healthy: boolean;
 }
 
-/** A Route 53 health check on one region's endpoint. */
+/**
+ * A Route 53 health check on one region's endpoint. `healthy` is what the checkers see; what Route 53 reports (DNS
+ * answers, the HealthCheckStatus metric) is that, inverted while `Inverted` is set (UpdateHealthCheck; Route 53
+ * Developer Guide, "Values that you specify when you create or update health checks": Invert health check status).
+ */
 export class HealthCheck {
   healthy = true;
   readonly samples: HealthSample[] = [];
+  /** HealthCheckVersion: 1 at creation, one more per UpdateHealthCheck. */
+  version = 1;
   private consecutive = 0;
+  /** Each change of `Inverted`, in time order. */
+  private readonly inversions: { atMs: number; inverted: boolean }[] = [];
 
   constructor(
     readonly id: string,
@@ -104,6 +112,32 @@ export class HealthCheck {
     return sample;
   }
 
+  /** The health check's `Inverted` now. */
+  get inverted(): boolean {
+    return this.inversions.at(-1)?.inverted ?? false;
+  }
+
+  /** UpdateHealthCheck's `Inverted`, from `atMs` on. */
+  setInverted(inverted: boolean, atMs: number): void {
+    this.inversions.push({ atMs, inverted });
+    this.version += 1;
+  }
+
+  /** `Inverted` at `atMs`. */
+  invertedAt(atMs: number): boolean {
+    let inverted = false;
+    for (const change of this.inversions) {
+      if (change.atMs > atMs) break;
+      inverted = change.inverted;
+    }
+    return inverted;
+  }
+
+  /** What Route 53 reports now: the checkers' status, inverted while `Inverted` is set. */
+  get reportedHealthy(): boolean {
+    return this.healthy !== this.inverted;
+  }
+
   /** Status at `atMs` from the samples so far (healthy before the first sample). */
   healthyAt(atMs: number): boolean {
     let healthy = true;
@@ -125,14 +159,14 @@ export class HealthCheck {
   }
 
   /**
-   * The HealthCheckStatus datapoint (Minimum statistic) of the period [fromMs, toMs): 0 if the check was unhealthy
-   * at any sample of it, else 1. Periods with no sample take the status at their start.
+   * The HealthCheckStatus datapoint (Minimum statistic) of the period [fromMs, toMs): 0 if the check reported
+   * unhealthy at any sample of it (inversion applied), else 1. Periods with no sample take the status at their start.
    */
   minimumStatus(fromMs: number, toMs: number): number {
-    let min = this.healthyAt(fromMs) ? 1 : 0;
+    let min = this.healthyAt(fromMs) !== this.invertedAt(fromMs) ? 1 : 0;
     for (const sample of this.samples) {
       if (sample.atMs >= toMs) break;
-      if (sample.atMs >= fromMs && !sample.healthy) min = 0;
+      if (sample.atMs >= fromMs && sample.healthy === this.invertedAt(sample.atMs)) min = 0;
     }
     return min;
   }
@@ -149,12 +183,14 @@ export class HealthChecks {
     private readonly regions: Regions,
     random: Random,
     endpoints: ReadonlyMap<string, string>,
+    /** Health check ids a plan names (its `health-check-inverted` record fences), per region; else seeded UUIDs. */
+    ids: ReadonlyMap<string, string> = new Map(),
   ) {
     const intervalMs = timing.healthCheck.intervalSeconds * 1000;
     // One check per application endpoint (the plan's regions), not per region the world knows (us-east-1 may be
     // there for its control planes alone).
     for (const [index, region] of [...endpoints.keys()].entries()) {
-      const id = random.uuidAt('health-check', index);
+      const id = ids.get(region) ?? random.uuidAt('health-check', index);
       const phase = Math.floor(random.next() * intervalMs);
       this.byRegion.set(
         region,

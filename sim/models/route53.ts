@@ -311,14 +311,40 @@ export class Route53Model {
     return {
       Id: check.id,
       CallerReference: `switchback-sim-${check.id}`,
-      HealthCheckVersion: 1,
+      HealthCheckVersion: check.version,
       HealthCheckConfig: {
         Type: 'HTTPS',
         FullyQualifiedDomainName: check.endpoint,
         RequestInterval: this.timing.healthCheck.intervalSeconds,
         FailureThreshold: this.timing.healthCheck.failureThreshold,
+        Inverted: check.inverted,
       },
     };
+  }
+
+  /**
+   * UpdateHealthCheck of `Inverted` (the only field Switchback updates): refused with HealthCheckVersionMismatch
+   * when `HealthCheckVersion` is given and is not the current one, as Route 53 does; takes effect at once in what
+   * Route 53 reports (DNS answers, HealthCheckStatus).
+   */
+  updateHealthCheck(input: { HealthCheckId?: string; HealthCheckVersion?: number; Inverted?: boolean }): HealthCheck {
+    const check = this.healthChecks.byId(String(input.HealthCheckId));
+    if (!check) {
+      throw awsError('Route53Client', {
+        code: 'NoSuchHealthCheck',
+        message: `No health check exists with the specified ID ${String(input.HealthCheckId)}.`,
+        status: 404,
+      });
+    }
+    if (input.HealthCheckVersion !== undefined && input.HealthCheckVersion !== check.version) {
+      throw awsError('Route53Client', {
+        code: 'HealthCheckVersionMismatch',
+        message: `The value of HealthCheckVersion in the request (${input.HealthCheckVersion}) doesn't match the current version (${check.version}).`,
+        status: 409,
+      });
+    }
+    if (input.Inverted !== undefined) check.setInverted(input.Inverted, this.clock.now());
+    return this.healthCheck(check.id);
   }
 
   healthCheckStatus(id: string): HealthCheckObservation[] {
@@ -368,7 +394,7 @@ export class Route53Model {
     if (records.length === 0) return undefined;
     const healthy = (r: ResourceRecordSet): boolean => {
       if (!r.HealthCheckId) return true;
-      return this.healthOf(r.HealthCheckId) ?? this.healthChecks.byId(r.HealthCheckId)?.healthy ?? true;
+      return this.healthOf(r.HealthCheckId) ?? this.healthChecks.byId(r.HealthCheckId)?.reportedHealthy ?? true;
     };
     const primary = records.find((r) => r.Failover === 'PRIMARY');
     const secondary = records.find((r) => r.Failover === 'SECONDARY');

@@ -37,14 +37,15 @@ describe('runDrill', () => {
     expect(report.rto).toEqual(expect.objectContaining({ budgetSeconds: 900, withinBudget: true }));
     expect(report.rpo).toEqual(expect.objectContaining({ budgetSeconds: 60, withinBudget: true }));
     expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
-    // The failover's changes, then its fence (started after recovery): the old region's two records pointed at the
-    // maintenance target; its databases do not answer (recorded unreachable, see topology.after).
+    // The failover's changes, then its fence (started after recovery): the old region's api record pointed at the
+    // maintenance target, its checkout record's health check inverted; its databases do not answer (recorded
+    // unreachable, see topology.after).
     expect(report.actions.map((action) => `${action.operation} ${action.target}`)).toEqual([
       'PromoteReadReplica orders-db-replica',
       'FailoverGlobalCluster catalog-global',
       'ChangeResourceRecordSets Z0123456789ORDERSAPI',
       'ChangeResourceRecordSets Z0123456789ORDERSAPI',
-      'ChangeResourceRecordSets Z0123456789ORDERSAPI',
+      'UpdateHealthCheck healthcheck/3f1c2a8e-6b4d-4e0a-9c7f-1d2e3b4a5c6d Inverted=true',
     ]);
     // The fence the failover started cannot reach us-east-1: deferred to the retry, not failed.
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
@@ -184,7 +185,7 @@ describe('runDrill', () => {
 
   it('fences the returning old primary: records during the failover, the databases by the retry, then no DNS answer or write reaches it', async () => {
     // Act
-    const { report, lockHolder } = await drill('old-primary-returns');
+    const { report, lockHolder, world } = await drill('old-primary-returns');
 
     // Assess: the failover's fence (region down), two retries while it is down, the retry that fences; then none
     expect(report.outcome).toBe('recovered');
@@ -210,7 +211,8 @@ describe('runDrill', () => {
       expect.objectContaining({ target: 'orders-db', region: 'us-east-1' }),
     ]);
     // The records were fenced once, by the failover's fence; the retries changed no record again.
-    expect(report.actions.filter((action) => action.operation === 'ChangeResourceRecordSets')).toHaveLength(3);
+    expect(report.actions.filter((action) => action.operation === 'ChangeResourceRecordSets')).toHaveLength(2);
+    expect(report.actions.filter((action) => action.operation === 'UpdateHealthCheck')).toHaveLength(1);
     expect(report.topology.after.databases.map((db) => [db.id, db.oldPrimary?.state])).toEqual([
       ['orders-db', 'fenced'],
       ['catalog', 'rejoined'],
@@ -222,12 +224,21 @@ describe('runDrill', () => {
       afterFence: { dnsAnswersToOldRegion: 0, writesToOldPrimary: 0 },
     });
     expect(report.fence?.records).toHaveLength(2);
+    // checkout's fence inverted us-east-1's health check: it reads unhealthy now that the region answers again.
+    expect(report.topology.after.dnsFences?.[1]).toMatchObject({
+      healthCheck: { id: '3f1c2a8e-6b4d-4e0a-9c7f-1d2e3b4a5c6d', inverted: false },
+    });
+    const east = world.healthChecks.of('us-east-1');
+    expect([east.healthy, east.inverted, east.reportedHealthy]).toEqual([true, true, false]);
     // Probes every minute from the verification to the end, through the new primary's own outage at 30 minutes:
-    // DNS then answers the maintenance target, not the old region.
+    // DNS never answers the old region: its records read unhealthy (the inverted check, which both of the old
+    // region's records carry in this world), so with the new primary down too Route 53 fails open to the PRIMARY
+    // records, the new primary's, and never to a SECONDARY of the old region.
     expect(report.fence?.afterFence.probes).toBeGreaterThanOrEqual(20);
-    expect(report.fence?.afterFence.answers).toContain(
-      'api.orders.example.com CNAME -> maintenance.orders.example.com',
-    );
+    expect(report.fence?.afterFence.answers).toEqual([
+      'api.orders.example.com CNAME -> us-west-2.api.orders.example.com',
+      'checkout.orders.example.com CNAME -> us-west-2.checkout.orders.example.com',
+    ]);
     expect(report.fence?.verdict).toContain('0 DNS answers and 0 writes reached us-east-1');
     expect(lockHolder).toBeNull();
   });
@@ -237,7 +248,12 @@ describe('runDrill', () => {
     const dir = await mkdtemp(join(tmpdir(), 'switchback-no-record-fence-'));
     const planFile = join(dir, 'example.yml');
     const text = await readFile(PLAN, 'utf8');
-    await writeFile(planFile, text.replace(/^\s*fence: \{ method: maintenance-target.*$/gm, ''));
+    await writeFile(
+      planFile,
+      text
+        .replace(/^\s*fence: \{ method: maintenance-target.*$/gm, '')
+        .replace(/^\s*fence:\n(\s+(method|primaryHealthCheckId|standbyHealthCheckId): .*\n)+/gm, ''),
+    );
 
     // Act
     const { report } = await drill('old-primary-returns', { planFile });
@@ -379,6 +395,19 @@ describe('runDrill', () => {
     for (const name of ['api.orders.example.com', 'checkout.orders.example.com']) {
       expect(world.resolve(name)).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
     }
+    // checkout's fence inverts the old region record's health check: us-east-1's after the failover, put back by the
+    // failback before its record became PRIMARY again, then us-west-2's after the failback.
+    expect(
+      report.actions.filter((action) => action.operation === 'UpdateHealthCheck').map((action) => action.target),
+    ).toEqual([
+      'healthcheck/3f1c2a8e-6b4d-4e0a-9c7f-1d2e3b4a5c6d Inverted=true',
+      'healthcheck/3f1c2a8e-6b4d-4e0a-9c7f-1d2e3b4a5c6d Inverted=false',
+      'healthcheck/8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d Inverted=true',
+    ]);
+    expect([world.healthChecks.of('us-east-1').inverted, world.healthChecks.of('us-west-2').inverted]).toEqual([
+      false,
+      true,
+    ]);
     expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
       ['failover', 'recovered'],
       ['fence', 'recovered'],

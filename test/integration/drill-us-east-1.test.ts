@@ -62,6 +62,36 @@ describe('runDrill --scenario us-east-1-outage', () => {
       expect(world.resolve('www.storefront.example.com')).toMatchObject({ failover: 'SECONDARY', region: 'us-west-2' });
     });
 
+    it("verifies the record fence while us-east-1 is down: the old region's routing control reads Off on ARC's data plane", async () => {
+      // Act
+      const { report, world } = await drill(ARC_PLAN);
+
+      // Assess: the fence the failover started defers the databases (us-east-1 does not answer) but verifies the
+      // record at once, through the us-west-2 endpoint, with no Route 53 call and no call to us-east-1
+      expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+        ['failover', 'recovered'],
+        ['fence', 'deferred'],
+      ]);
+      expect(report.legs[1]?.deferral?.fenced).toEqual([
+        expect.stringContaining('routingcontrol/east0a1b2c3d already reads Off (endpoint in us-west-2)'),
+      ]);
+      const fences = report.topology.after.dnsFences ?? [];
+      expect(fences).toEqual([
+        expect.objectContaining({
+          record: 'Z0123456789STOREFRONT|www.storefront.example.com|CNAME|www-us-east-1',
+          region: 'us-east-1',
+          state: 'fenced',
+        }),
+      ]);
+      const verifiedAt = Date.parse(fences[0]?.since ?? '');
+      expect(world.regions.isDown('us-east-1', verifiedAt)).toBe(true);
+      const fenceRecordCalls = world.calls.filter((call) => call.fn?.includes('fence-record'));
+      expect(fenceRecordCalls.length).toBeGreaterThan(0);
+      expect(new Set(fenceRecordCalls.map((call) => `${call.client} ${call.operation} ${call.region}`))).toEqual(
+        new Set(['Route53RecoveryClusterClient GetRoutingControlState us-west-2']),
+      );
+    });
+
     it('is detected by the standby prober, with no manual start and no Route 53 alarm', async () => {
       // Act
       const { report, world, runner } = await drill(ARC_PLAN);

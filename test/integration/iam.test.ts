@@ -162,6 +162,59 @@ describe('the IAM roles of the packaged template', () => {
           });
         },
       });
+      // The fence of an ARC plan that finds the old region's routing control On (a person turned it back On): it turns
+      // it Off. The drills' DNS switch always leaves that control Off before the fence comes, so "Fence Record" is
+      // driven here as its state machine calls it, in a healthy world: after a failover (the primary region's
+      // control), then after a failback (the standby region's).
+      const arcPlan = loadPlanFile(planFile);
+      const arcSwitch = arcPlan.dnsSwitch;
+      const fencedPair = arcPlan.dns
+        .flatMap((zone) => zone.records.map((record) => ({ zone, record })))
+        .find(({ record }) => record.fence?.method === 'routing-control-off');
+      if (arcSwitch.method === 'arc-routing-control' && fencedPair) {
+        await runDrill({
+          planFile,
+          scenario: 'restore-test',
+          seed: 1,
+          slackPreview: false,
+          onWorld: (world, runner) => {
+            recorder ??= createCallRecorder(world.account);
+            useClientPlugin(recorder.plugin);
+            const incidentId = `${arcPlan.app}-iam-test-fence`;
+            const run = {
+              incidentId,
+              plan: arcPlan.app,
+              action: 'fence',
+              mode: 'live',
+              reason: 'iam test',
+              requestedBy: 'iam-test',
+              trigger: { type: 'manual' },
+              regions: arcPlan.regions,
+              impactStartedAt: new Date(world.t0Ms).toISOString(),
+              startedAt: new Date(world.t0Ms).toISOString(),
+              executionArn: `arn:aws:states:${DEPLOY_REGION}:123456789012:execution:switchback-dev-fence:${incidentId}`,
+              epoch: 1,
+            };
+            const target = (old: 'primary' | 'standby') => ({
+              key: `${fencedPair.zone.hostedZoneId}|${fencedPair.record.name}|${fencedPair.record.type}|${old}`,
+              hostedZoneId: fencedPair.zone.hostedZoneId,
+              name: fencedPair.record.name,
+              type: fencedPair.record.type,
+              setIdentifier: fencedPair.record[`${old}SetIdentifier`],
+              region: arcPlan.regions[old],
+              fence: { method: 'routing-control-off' },
+              routingControl: { arn: arcSwitch.routingControls[old], endpoints: arcSwitch.clusterEndpoints },
+            });
+            world.clock.schedule(world.t0Ms + 500, () => {
+              void (async () => {
+                await runner.invoke('fence-record', { run, target: target('primary') }, { viaStateMachine: false });
+                world.arc.update([{ RoutingControlArn: arcSwitch.routingControls.primary, RoutingControlState: 'On' }]);
+                await runner.invoke('fence-record', { run, target: target('standby') }, { viaStateMachine: false });
+              })();
+            });
+          },
+        });
+      }
       // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:
       // the paths an alarm never takes (an Aurora switchover, a dry run's records).
       const plan = loadPlanFile(planFile).app;
@@ -207,7 +260,7 @@ describe('the IAM roles of the packaged template', () => {
     // Prepare: calls on what a plan names (its databases, records, routing controls, alarms, subnet groups, Slack
     // secret) or on what a runbook makes from it (reprotect's new copies, the restore test's throwaways).
     const onPlanResource = (resource: string) =>
-      /:rds:|:route53:::hostedzone\/|\/routingcontrol\/|:cloudwatch:[a-z0-9-]+:\d+:alarm:|:secretsmanager:|:ssm:[a-z0-9-]+:\d+:parameter\//.test(
+      /:rds:|:route53:::hostedzone\/|:route53:::healthcheck\/|\/routingcontrol\/|:cloudwatch:[a-z0-9-]+:\d+:alarm:|:secretsmanager:|:ssm:[a-z0-9-]+:\d+:parameter\//.test(
         resource,
       );
     // And the calls that start or follow a runbook, or put a metric that moves traffic or starts one (on the stack's

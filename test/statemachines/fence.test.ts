@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -177,11 +177,21 @@ class OldPrimaries {
 }
 
 describe('fence state machine', () => {
-  // The functions load the plans as packaged: plans/*.yml compiled to JSON.
+  // The functions load the plans as packaged: plans/*.yml compiled to JSON. These tests mock Route 53 for record
+  // edits: both of the example's records fenced by maintenance target (its checkout record's inverted health check
+  // is test/unit/shared/usecases/fence/fence-record.test.ts's and the drills').
+  const sourcePlans = mkdtempSync(join(tmpdir(), 'switchback-plan-files-'));
+  writeFileSync(
+    join(sourcePlans, 'example.yml'),
+    readFileSync(join(PLANS_DIR, 'example.yml'), 'utf8').replace(
+      /^(\s*)fence:\n(\s+(method|primaryHealthCheckId|standbyHealthCheckId): .*\n)+/m,
+      '$1fence: { method: maintenance-target, value: maintenance.orders.example.com }\n',
+    ),
+  );
   const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
-  compilePlans(PLANS_DIR, compiledPlans);
+  compilePlans(sourcePlans, compiledPlans);
   const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
-  const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));
+  const plan = loadPlanFile(join(sourcePlans, 'example.yml'));
   const failedOverAt = '2026-11-25T03:09:00.000Z';
   let runner: LocalRunner;
   let sequence = 0;

@@ -6,6 +6,8 @@ import type {
   ExecutionStatus,
   FailoverRecordSet,
   GlobalClusterState,
+  HealthCheckInversion,
+  HealthCheckPort,
   LedgerPort,
   LockOwner,
   LockState,
@@ -499,6 +501,39 @@ export class FakeRoute53 implements Route53Port {
 }
 
 /**
+ * Route 53 health checks' `Inverted` and version: UpdateHealthCheck at a stale version is refused
+ * (HealthCheckVersionMismatch); `unreachable` makes every call fail as Route 53's API (us-east-1) not answering.
+ */
+export class FakeHealthChecks implements HealthCheckPort {
+  readonly checks = new Map<string, HealthCheckInversion>();
+  unreachable = false;
+  /** Every UpdateHealthCheck made, in order. */
+  readonly updates: { id: string; inverted: boolean }[] = [];
+
+  add(id: string, inverted = false, version = 1): this {
+    this.checks.set(id, { inverted, version });
+    return this;
+  }
+
+  async getInversion(id: string): Promise<HealthCheckInversion | undefined> {
+    if (this.unreachable) throw new EndpointUnreachableError('route53', 'GetHealthCheck', new Error('TimeoutError'));
+    const check = this.checks.get(id);
+    return check ? copy(check) : undefined;
+  }
+
+  async setInverted(id: string, inverted: boolean, version: number): Promise<void> {
+    if (this.unreachable) throw new EndpointUnreachableError('route53', 'UpdateHealthCheck', new Error('TimeoutError'));
+    const check = this.checks.get(id);
+    if (!check) throw Object.assign(new Error(`No health check ${id}`), { name: 'NoSuchHealthCheck' });
+    if (check.version !== version) {
+      throw Object.assign(new Error('HealthCheckVersion does not match'), { name: 'HealthCheckVersionMismatch' });
+    }
+    this.checks.set(id, { inverted, version: version + 1 });
+    this.updates.push({ id, inverted });
+  }
+}
+
+/**
  * ARC routing controls on a cluster's endpoints: endpoints in `downRegions` do not answer (EndpointUnreachableError
  * when none does, as the adapter reports it); a batch that would leave every control Off is refused like a safety
  * rule would.
@@ -527,7 +562,10 @@ export class FakeRoutingControls implements RoutingControlPort {
     const region = this.answering(endpoints, 'UpdateRoutingControlStates');
     const next = new Map(this.states);
     for (const entry of states) next.set(entry.arn, entry.state);
-    if (![...next.values()].includes('On')) throw new Error('ConflictException: a safety rule blocks the update');
+    if (![...next.values()].includes('On')) {
+      // As the SDK names the refusal of a safety rule.
+      throw Object.assign(new Error('The update was blocked by a safety rule'), { name: 'ConflictException' });
+    }
     for (const [arn, state] of next) this.states.set(arn, state);
     this.calls.push({ operation: 'update', region });
     return { region };

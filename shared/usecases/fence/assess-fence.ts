@@ -2,6 +2,7 @@ import {
   type FenceTarget,
   fenceTargets,
   type RecordFenceTarget,
+  recordFenceIntent,
   recordFenceTargets,
   unfencedRecordNames,
 } from '../../domain/fence';
@@ -90,7 +91,7 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
           ),
           ...records.map(
             (record) =>
-              `${record.name} ${record.type} "${record.setIdentifier}" (${record.region}): to point at ${record.fence.value}`,
+              `${record.name} ${record.type} "${record.setIdentifier}" (${record.region}): ${recordFenceIntent(record)}`,
           ),
         ]
       : [`plan ${plan.app}: no old primary or record awaits fencing (${topology.activeRegion} serves)`],

@@ -1,4 +1,9 @@
-import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  Route53Client,
+  UpdateHealthCheckCommand,
+} from '@aws-sdk/client-route-53';
 import { CLIENT_TIMEOUTS, clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
 import { createSimPlugin } from '../../../sim/sdk-plugin';
 import { type SimHarness, startSim } from './fixture';
@@ -76,6 +81,25 @@ describe('the simulated us-east-1 outage', () => {
     expect(call.outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
     expect(sim.world.route53.changes).toEqual([]);
     expect(sim.world.actions).toEqual([expect.objectContaining({ region: 'us-east-1', outcome: 'TimeoutError' })]);
+  });
+
+  it('answers an UpdateHealthCheck (a fence inverting a health check) only with the client timeout while us-east-1 is down', async () => {
+    // Prepare
+    sim = startSim('us-east-1-outage');
+    useClientPlugin(createSimPlugin(sim.world));
+    await sim.advanceTo(90);
+    const id = sim.world.healthChecks.of('us-east-1').id;
+
+    // Act
+    const call = watch(clients.route53().send(new UpdateHealthCheckCommand({ HealthCheckId: id, Inverted: true })));
+    await sim.clock.runUntil(() => call.outcome !== undefined);
+
+    // Assess
+    expect(call.outcome).toMatchObject({ name: 'TimeoutError' });
+    expect(sim.world.healthChecks.of('us-east-1').inverted).toBe(false);
+    expect(sim.world.actions).toEqual([
+      expect.objectContaining({ operation: 'UpdateHealthCheck', region: 'us-east-1', outcome: 'TimeoutError' }),
+    ]);
   });
 
   it('serves Route 53 from us-east-1 whatever region the client names', async () => {

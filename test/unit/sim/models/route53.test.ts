@@ -220,4 +220,67 @@ describe('Route53Model', () => {
       sim.close();
     }
   });
+  describe('health checks with Inverted (UpdateHealthCheck)', () => {
+    it('reports an inverted check unhealthy while its endpoint answers, in DNS answers and HealthCheckStatus', async () => {
+      const sim = startSim('flapping-health');
+      try {
+        // Prepare: the roles flipped, us-east-1 healthy again and SECONDARY
+        await sim.advanceTo(200);
+        sim.world.route53.change(ZONE, flipBatch(sim));
+        await sim.advanceTo(300 + 200);
+        const east = sim.world.healthChecks.of('us-east-1');
+        const version = sim.world.route53.healthCheck(east.id).HealthCheckVersion;
+
+        // Act
+        const updated = sim.world.route53.updateHealthCheck({
+          HealthCheckId: east.id,
+          HealthCheckVersion: version,
+          Inverted: true,
+        });
+        const invertedAt = sim.clock.now();
+
+        // Assess: GetHealthCheck says Inverted, at the next version; what Route 53 reports is inverted from then on;
+        // DNS answers the PRIMARY record (us-west-2)
+        expect(updated.HealthCheckConfig?.Inverted).toBe(true);
+        expect(updated.HealthCheckVersion).toBe((version ?? 0) + 1);
+        expect([east.healthy, east.reportedHealthy]).toEqual([true, false]);
+        expect(sim.world.resolve('api.orders.example.com')).toMatchObject({ failover: 'PRIMARY', region: 'us-west-2' });
+        const minute = Math.ceil(invertedAt / 60_000) * 60_000;
+        expect(east.minimumStatus(minute, minute + 60_000)).toBe(0);
+        expect(east.minimumStatus(minute - 600_000, minute - 540_000)).toBe(1);
+      } finally {
+        sim.close();
+      }
+    });
+
+    it('refuses an UpdateHealthCheck at a stale version, and one of a health check that does not exist', () => {
+      const sim = startSim('region-outage');
+      try {
+        const id = sim.world.healthChecks.of('us-east-1').id;
+        sim.world.route53.updateHealthCheck({ HealthCheckId: id, HealthCheckVersion: 1, Inverted: true });
+
+        expect(() =>
+          sim.world.route53.updateHealthCheck({ HealthCheckId: id, HealthCheckVersion: 1, Inverted: false }),
+        ).toThrow(expect.objectContaining({ name: 'HealthCheckVersionMismatch' }));
+        expect(() => sim.world.route53.updateHealthCheck({ HealthCheckId: 'nope', Inverted: true })).toThrow(
+          expect.objectContaining({ name: 'NoSuchHealthCheck' }),
+        );
+        expect(sim.world.healthChecks.of('us-east-1').inverted).toBe(true);
+      } finally {
+        sim.close();
+      }
+    });
+
+    it('takes the health check ids a health-check-inverted fence names in the plan', () => {
+      const sim = startSim('region-outage');
+      try {
+        expect([sim.world.healthChecks.of('us-east-1').id, sim.world.healthChecks.of('us-west-2').id]).toEqual([
+          '3f1c2a8e-6b4d-4e0a-9c7f-1d2e3b4a5c6d',
+          '8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d',
+        ]);
+      } finally {
+        sim.close();
+      }
+    });
+  });
 });
