@@ -15,7 +15,6 @@ import {
 } from '../domain/readiness';
 import type { DatabaseAssessment } from '../domain/run';
 import { type PermissionReading, type StackTargets, stepPermissions } from '../domain/step-permissions';
-import { planTopology } from '../domain/topology';
 import type { WiringReadings, WiringTargets } from '../domain/wiring';
 import type { PlanRegistry } from '../plan/registry';
 import { type Plan, proberAlarmName } from '../plan/schema';
