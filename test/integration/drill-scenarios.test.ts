@@ -361,8 +361,9 @@ describe('runDrill', () => {
     );
     // No fence is left on the records of us-east-1, which serves again.
     expect(report.topology.after.dnsFences?.map((each) => each.region)).toEqual(['us-west-2', 'us-west-2']);
-    // The failback's calls, then the fence's (the old writer stopped, the us-west-2 records kept out of DNS) and the
-    // reprotect's (the old writer snapshotted, a new replica made).
+    // The failback's calls, then the fence's (the old writer stopped, the us-west-2 records kept out of DNS: api
+    // pointed at its maintenance target, checkout's health check inverted) and the reprotect's (the old writer
+    // snapshotted, a new replica made).
     expect(report.actions.map((action) => action.operation)).toEqual([
       'PutParameter',
       'PromoteReadReplica',
@@ -371,7 +372,7 @@ describe('runDrill', () => {
       'PutParameter',
       'StopDBInstance',
       'ChangeResourceRecordSets',
-      'ChangeResourceRecordSets',
+      'UpdateHealthCheck',
       'CreateDBSnapshot',
       'CreateDBInstanceReadReplica',
     ]);
