@@ -43,7 +43,7 @@ describe('stepPermissions', () => {
     });
   });
 
-  it('lists the runbook starts on the stack state machines: the alarm intake, the fence start, the game day legs', () => {
+  it('lists the runbook starts on the stack state machines: the alarm intake, the fence start, the reprotect after a failback, the game day legs', () => {
     // Prepare
     const machine = (runbook: string) =>
       `arn:aws:states:us-west-2:123456789012:stateMachine:switchback-prod-${runbook}`;
@@ -58,6 +58,9 @@ describe('stepPermissions', () => {
     expect(needed.map((need) => `${need.function} ${need.action} ${need.resource}`)).toEqual([
       `on-health-alarm states:StartExecution ${machine('failover')}`,
       `start-fence states:StartExecution ${machine('fence')}`,
+      // After a standalone failback: follows the fence it started, then starts the reprotect the other way.
+      `start-reprotect-back states:DescribeExecution ${machine('fence').replace(':stateMachine:', ':execution:')}:*`,
+      `start-reprotect-back states:StartExecution ${machine('reprotect')}`,
       ...['failover', 'fence', 'reprotect', 'failback'].flatMap((runbook) => [
         `start-game-day-leg states:StartExecution ${machine(runbook)}`,
         `check-game-day-leg states:DescribeExecution ${machine(runbook).replace(':stateMachine:', ':execution:')}:*`,
