@@ -1,11 +1,9 @@
-import { RecordingActionLog } from '../shared/aws/action-log';
-import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { RoutingControlAdapter } from '../shared/aws/routing-control';
 import type { DnsFenceResult, RecordFenceTarget } from '../shared/domain/fence';
-import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { type RecordingStepAdapters, recordingStepAdapters } from '../shared/runtime/step-adapters';
 import { type FenceRecordDeps, fenceRecord } from '../shared/usecases/fence/fence-record';
 import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
@@ -41,24 +39,11 @@ const previousSchema = z.looseObject({
 /** The "Fence Record" payload: the run, one record of the old region and, after a Wait, the previous check. */
 const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: z.optional(previousSchema) });
 
-let deps: FenceRecordDeps | undefined;
-const defaultDeps = (): FenceRecordDeps => {
-  if (!deps) {
-    const ledger = new DynamoLedger();
-    const route53 = new Route53Adapter();
-    deps = {
-      route53,
-      healthChecks: route53,
-      routingControls: new RoutingControlAdapter(),
-      ledger,
-      // The record change goes into the run's record as it is made (evidence for a run that fails later).
-      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
-      clock: systemClock,
-      log: logger,
-    };
-  }
-  return deps;
-};
+/** Route 53 serves the record edits and the health checks; the record change goes into the run's record as it is made. */
+const defaultDeps = recordingStepAdapters((): Omit<FenceRecordDeps, keyof RecordingStepAdapters> => {
+  const route53 = new Route53Adapter();
+  return { route53, healthChecks: route53, routingControls: new RoutingControlAdapter() };
+});
 
 /** "Fence Record": check one record of the old region and keep it out of DNS by the plan's fence method when needed. */
 export const handler = lambdaHandler(async (event: unknown): Promise<DnsFenceResult> => {

@@ -1,15 +1,13 @@
-import { RecordingActionLog } from '../shared/aws/action-log';
 import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { RoutingControlAdapter } from '../shared/aws/routing-control';
 import { CloudWatchSwitchAlarm } from '../shared/aws/switch-alarm';
 import type { DnsResult } from '../shared/domain/run';
-import { systemClock } from '../shared/runtime/clock';
 import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { type RecordingStepAdapters, recordingStepAdapters } from '../shared/runtime/step-adapters';
 import { checkDnsSwitch, type DnsSwitchCheck } from '../shared/usecases/check-dns-switch';
 import { type FlipDnsDeps, flipDns } from '../shared/usecases/flip-dns';
 import { parseStepInput, promotionResultSchema, runContextSchema } from '../shared/usecases/step-inputs';
@@ -23,31 +21,22 @@ import * as z from '../shared/zod';
 const checkSchema = z.object({ run: runContextSchema, check: z.literal(true) });
 const flipSchema = z.object({ run: runContextSchema, promotions: z.array(promotionResultSchema) });
 
-let deps: FlipDnsDeps | undefined;
-const defaultDeps = (): FlipDnsDeps => {
-  if (!deps) {
-    const ledger = new DynamoLedger();
-    const route53 = new Route53Adapter();
-    deps = {
-      // Route 53 record edits are control-plane calls served from us-east-1 (see Route53Adapter): ARC routing
-      // controls (RoutingControlAdapter) are the data-plane alternative when that region is the one in trouble.
-      route53,
-      // The health checks a `health-check-inverted` fence inverted, restored when their record is PRIMARY again.
-      healthChecks: route53,
-      routingControls: new RoutingControlAdapter(),
-      // The switch alarm's metric, in the standby region's CloudWatch (data plane): alarm-health-check plans.
-      switchAlarm: new CloudWatchSwitchAlarm(),
-      route53Region: config().ROUTE53_REGION,
-      ledger,
-      // Every record change goes into the run's record as it is made (evidence for a run that fails later).
-      actions: new RecordingActionLog({ clock: systemClock, log: logger, ledger }),
-      events: new EventBridgeEvents(),
-      clock: systemClock,
-      log: logger,
-    };
-  }
-  return deps;
-};
+// Every record change goes into the run's record as it is made (evidence for a run that fails later).
+const defaultDeps = recordingStepAdapters((): Omit<FlipDnsDeps, keyof RecordingStepAdapters> => {
+  const route53 = new Route53Adapter();
+  return {
+    // Route 53 record edits are control-plane calls served from us-east-1 (see Route53Adapter): ARC routing
+    // controls (RoutingControlAdapter) are the data-plane alternative when that region is the one in trouble.
+    route53,
+    // The health checks a `health-check-inverted` fence inverted, restored when their record is PRIMARY again.
+    healthChecks: route53,
+    routingControls: new RoutingControlAdapter(),
+    // The switch alarm's metric, in the standby region's CloudWatch (data plane): alarm-health-check plans.
+    switchAlarm: new CloudWatchSwitchAlarm(),
+    route53Region: config().ROUTE53_REGION,
+    events: new EventBridgeEvents(),
+  };
+});
 
 /**
  * "Check DNS Switch": can the plan's DNS switch be made now (before any database changes)? Returns a DnsSwitchCheck.
