@@ -5,6 +5,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Whole seconds between two ISO times (or Dates), never negative. */
+/** Seconds (with fractions) between two ISO times (or Dates), never negative. */
 export const secondsBetween = (from: string | Date, to: string | Date): number =>
   Math.max(0, (new Date(to).getTime() - new Date(from).getTime()) / 1000);

@@ -11,7 +11,7 @@ import {
 } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
-import type { Clock } from '../../runtime/clock';
+import { type Clock, secondsBetween } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import type { FailbackAssessment } from './assess-failback';
 import type { WritePauseResult } from './set-write-pause';
@@ -43,12 +43,11 @@ export interface RecordFailbackDeps {
   log: Log;
 }
 
-const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 const phase = (name: PhaseTiming['name'], startedAt: string, endedAt: string): PhaseTiming => ({
   name,
   startedAt,
   endedAt,
-  seconds: seconds(startedAt, endedAt),
+  seconds: secondsBetween(startedAt, endedAt),
 });
 
 /**
@@ -94,7 +93,7 @@ export const recordFailback = async (
           withinBudget: rpoSeconds <= plan.budgets.rpoSeconds,
         };
   const verifiedAt = event.verification?.endedAt ?? endedAt;
-  const rtoSeconds = seconds(run.startedAt, verifiedAt);
+  const rtoSeconds = secondsBetween(run.startedAt, verifiedAt);
   const rto: Budgeted | undefined =
     outcome === 'recovered'
       ? {

@@ -9,7 +9,7 @@ import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type FenceDeferral, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
-import type { Clock } from '../../runtime/clock';
+import { type Clock, secondsBetween } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { publishRunbookEnd } from '../publish-runbook-end';
 import type { FenceAssessment } from './assess-fence';
@@ -93,10 +93,10 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
         name: 'decide',
         startedAt: run.startedAt,
         endedAt: assessment.decidedAt,
-        seconds: seconds(run.startedAt, assessment.decidedAt),
+        seconds: secondsBetween(run.startedAt, assessment.decidedAt),
       },
       ...(all.length > 0
-        ? [{ name: 'fence' as const, startedAt: fenceStart, endedAt, seconds: seconds(fenceStart, endedAt) }]
+        ? [{ name: 'fence' as const, startedAt: fenceStart, endedAt, seconds: secondsBetween(fenceStart, endedAt) }]
         : []),
     ],
     actions: all.flatMap((r) => r.actions),
@@ -171,5 +171,3 @@ const deferralOf = (event: RecordFenceEvent, waiting: string[]): FenceDeferral =
     changed: (trigger.type === 'automatic' && trigger.by === 'failover') || fenced.length > 0 || newlyUnreachable,
   };
 };
-
-const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);

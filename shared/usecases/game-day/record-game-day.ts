@@ -1,7 +1,7 @@
 import { gameDayOutcome } from '../../domain/game-day';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type LegRecord, type RunContext, type RunRecord } from '../../domain/run';
-import type { Clock } from '../../runtime/clock';
+import { type Clock, secondsBetween } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { publishRunbookEnd } from '../publish-runbook-end';
 import type { GameDayAssessment } from './assess-game-day';
@@ -22,8 +22,6 @@ export interface RecordGameDayDeps {
   clock: Clock;
   log: Log;
 }
-
-const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
 /**
  * "Record Game Day": the game day's one record, from its legs' own records: each leg's outcome, times, RTO and RPO;
@@ -63,7 +61,7 @@ export const recordGameDay = async (
         name: 'decide',
         startedAt: run.startedAt,
         endedAt: assessment.decidedAt,
-        seconds: seconds(run.startedAt, assessment.decidedAt),
+        seconds: secondsBetween(run.startedAt, assessment.decidedAt),
       },
     ],
     ...(failover?.rto ? { rto: failover.rto } : {}),

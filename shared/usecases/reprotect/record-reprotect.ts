@@ -3,7 +3,7 @@ import { type ReprotectResult, topologyAfterReprotect } from '../../domain/repro
 import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
-import type { Clock } from '../../runtime/clock';
+import { type Clock, secondsBetween } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { publishRunbookEnd } from '../publish-runbook-end';
 import type { ReprotectAssessment } from './assess-reprotect';
@@ -29,8 +29,6 @@ export interface RecordReprotectDeps {
   clock: Clock;
   log: Log;
 }
-
-const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
 /**
  * "Record Reprotect": writes each new standby into the topology (the old primary `replaced`, or gone from it when
@@ -64,10 +62,10 @@ export const recordReprotect = async (
         name: 'decide',
         startedAt: run.startedAt,
         endedAt: assessment.decidedAt,
-        seconds: seconds(run.startedAt, assessment.decidedAt),
+        seconds: secondsBetween(run.startedAt, assessment.decidedAt),
       },
       ...(results.length > 0
-        ? [{ name: 'reprotect' as const, startedAt: phaseStart, endedAt, seconds: seconds(phaseStart, endedAt) }]
+        ? [{ name: 'reprotect' as const, startedAt: phaseStart, endedAt, seconds: secondsBetween(phaseStart, endedAt) }]
         : []),
     ],
     actions: results.flatMap((r) => r.actions),
