@@ -1,3 +1,4 @@
+import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import type { ReprotectBack } from '../shared/domain/failback';
@@ -44,6 +45,7 @@ const defaultDeps = (): StartReprotectBackDeps => {
       ledger: new DynamoLedger(),
       fence: new StepFunctionsWorkflow({ stateMachineArn: arns.fence }),
       reprotect: new StepFunctionsWorkflow({ stateMachineArn: arns.reprotect }),
+      events: new EventBridgeEvents(),
       fenceStateMachineArn: arns.fence,
       clock: systemClock,
       log: logger,

@@ -1,3 +1,4 @@
+import { fenceTargets } from './fence';
 import type { PreflightFinding } from './preflight';
 import type { PromotionResult } from './run';
 import { type DatabaseCopy, type DatabaseTopology, describeCopy, type Topology } from './topology';
@@ -238,15 +239,39 @@ export const REPROTECT_BACK_MAX_CHECKS = 120;
 
 /**
  * What a standalone failback did to re-protect the other way (its record's `reprotectBack`): `started` the reprotect
- * runbook (`reprotect.execution`), `not-started` (why in `detail`: the fence was deferred or failed, nothing needed
- * re-protecting), or `waiting` for the fence it started to end.
+ * runbook (`reprotect.execution`), `not-started` (why in `detail`, what to run in `command`: the fence failed or was
+ * deferred, nothing needed re-protecting), or `waiting` for the old writers to be fenced, by the fence it started or
+ * by whichever fence run holds the plan's lock.
  */
 export interface ReprotectBack {
   state: 'waiting' | 'started' | 'not-started';
   fence?: { execution: string; outcome?: string };
   reprotect?: { execution: string; alreadyStarted: boolean };
   detail: string;
+  /** Only when not started and a person should act: the command to run (once what `detail` says is done). */
+  command?: string;
   checks: number;
   pollSeconds: number;
   checkedAt: string;
 }
+
+/**
+ * The databases a re-protect the other way would act on (no standby) whose old writer no fence has fenced yet: the
+ * topology decides, whichever fence run fenced them (reprotect refuses an old primary that is not fenced).
+ */
+export const unfencedForReprotect = (topology: Topology): DatabaseTopology[] => {
+  const toFence = new Set(fenceTargets(topology, {}).map((target) => target.id));
+  return topology.databases.filter((db) => db.standby === null && toFence.has(db.id));
+};
+
+/**
+ * One line on what a standalone failback did to re-protect the other way, for its Slack message and `switchback
+ * status`: "Re-protect started: <execution>", "Re-protect not started: <reason>; run <command>", or what it waits for.
+ */
+export const describeReprotectBack = (
+  back: Pick<ReprotectBack, 'state' | 'detail' | 'command'> & { reprotect?: { execution: string } },
+): string => {
+  if (back.state === 'started') return `Re-protect started: ${back.reprotect?.execution ?? back.detail}`;
+  if (back.state === 'waiting') return `Re-protect waits: ${back.detail}`;
+  return `Re-protect not started: ${back.detail}${back.command ? `; run ${back.command}` : ''}`;
+};

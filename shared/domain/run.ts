@@ -434,9 +434,18 @@ export const DETAIL_TYPES = {
   runBlocked: 'Run Blocked',
   /** An automatic fence that could not reach the old region: recorded, left to the fence retry. */
   runDeferred: 'Run Deferred',
+  /** What a standalone failback did to re-protect the other way (ReprotectBackDetail), each time that changes. */
+  reprotectBack: 'Reprotect After Failback',
   /** A plan's readiness flipped (shared/domain/readiness.ts ReadinessChange); no incident, no run. */
   readinessChanged: 'Readiness Changed',
 } as const;
+
+/** detail of "Reprotect After Failback": the failback's run and what it did to re-protect the other way. */
+export interface ReprotectBackDetail {
+  run: RunContext;
+  at: string;
+  reprotectBack: ReprotectBack;
+}
 
 /** detail of "Phase Changed". */
 export interface PhaseChangedDetail {

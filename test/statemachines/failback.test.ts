@@ -35,6 +35,8 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { DynamoLedger } from '../../shared/aws/ledger';
+import { REPROTECT_BACK_MAX_CHECKS } from '../../shared/domain/failback';
 import type { Outcome, RunInput, RunRecord } from '../../shared/domain/run';
 import { planTopology, type Topology, topologyAfterFailover } from '../../shared/domain/topology';
 import { compilePlans } from '../../shared/plan/compile';
@@ -75,6 +77,12 @@ const RUNBOOK_ARNS = {
 const ORDERS_EAST_ARN = `arn:aws:rds:${PRIMARY_REGION}:${ACCOUNT}:db:orders-db-east`;
 const mocks = mockAws();
 const ssm = mockClient(SSMClient);
+
+/** The fence retry's run (start-fence names it after the minute of its tick). */
+const RETRY_OWNER = {
+  incidentId: 'orders-fence-retry-20261126T0915Z',
+  executionArn: `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:execution:switchback-fence:orders-fence-retry-20261126T0915Z`,
+};
 
 /** An error that the ASL retries (a Lambda service error): the same step runs again with the same input. */
 const crash = () => Object.assign(new Error('the function died after the call'), { name: 'Lambda.ServiceException' });
@@ -228,11 +236,14 @@ class FailedOverWorld {
  */
 class Runbooks {
   readonly created: { name: string; stateMachineArn: string; input: RunInput }[] = [];
+  /** Who held the plan's lock when each reprotect execution was created. */
+  readonly lockAtReprotectStart: (string | undefined)[] = [];
   private readonly crashed = new Set<string>();
   private looks = 0;
 
   constructor(
-    private readonly putRun: (record: RunRecord) => Promise<void>,
+    private readonly ledger: Pick<DynamoLedger, 'putRun' | 'getTopology' | 'putTopology' | 'getLock'> &
+      Pick<DynamoLedger, 'acquireLock' | 'releaseLock'>,
     private readonly options: {
       /** The outcome the fence's run records (default recovered). */
       fenceOutcome?: Outcome;
@@ -242,6 +253,12 @@ class Runbooks {
       crashAfterStartOf?: ('fence' | 'reprotect')[];
       /** The error of that death (default Lambda.ServiceException, which the ASL retries). */
       crashName?: string;
+      /**
+       * A fence retry took the plan's lock just before the failback's fence asked for it: that fence ends at once
+       * with no record ("Already Handled"); the retry fences at the look `fencesAtLook` (default 2) and releases
+       * the lock at the next one; `never`: it ends deferred, fencing nothing.
+       */
+      retryHoldsLock?: { fencesAtLook?: number; never?: boolean };
     } = {},
   ) {
     mocks.sfn.on(StartExecutionCommand).callsFake(async (request: StartExecutionCommandInput) => {
@@ -251,10 +268,13 @@ class Runbooks {
         throw new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: { httpStatusCode: 400 } });
       }
       this.created.push({ name, stateMachineArn: request.stateMachineArn ?? '', input });
-      if (input.action === 'fence') {
-        await this.putRun(
-          endedRunRecord(name, input, this.options.fenceOutcome ?? 'recovered', { type: 'automatic', by: 'failback' }),
-        );
+      if (input.action === 'reprotect') this.lockAtReprotectStart.push((await this.ledger.getLock('orders'))?.holder);
+      if (input.action === 'fence' && this.options.retryHoldsLock) {
+        await this.ledger.acquireLock('orders', RETRY_OWNER, new Date());
+      } else if (input.action === 'fence') {
+        const outcome = this.options.fenceOutcome ?? 'recovered';
+        if (outcome === 'recovered') await this.fenceOldWriters();
+        await this.ledger.putRun(endedRunRecord(name, input, outcome, { type: 'automatic', by: 'failback' }));
       }
       if (this.options.crashAfterStartOf?.includes(input.action as 'fence') && !this.crashed.has(name)) {
         this.crashed.add(name);
@@ -265,15 +285,37 @@ class Runbooks {
         startDate: new Date(),
       };
     });
-    mocks.sfn.on(DescribeExecutionCommand).callsFake((request: DescribeExecutionCommandInput) => {
+    mocks.sfn.on(DescribeExecutionCommand).callsFake(async (request: DescribeExecutionCommandInput) => {
       const name = (request.executionArn ?? '').split(':').at(-1) ?? '';
       if (!this.created.some((each) => each.name === name)) {
         throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: { httpStatusCode: 400 } });
       }
       this.looks += 1;
+      await this.retryGoesOn();
       const status = this.looks <= (this.options.runningLooks ?? 0) ? 'RUNNING' : 'SUCCEEDED';
       return { executionArn: request.executionArn, name, status, startDate: new Date() };
     });
+  }
+
+  /** What a fence that fenced records: every old writer the topology has, fenced now. */
+  private async fenceOldWriters(): Promise<void> {
+    const topology = (await this.ledger.getTopology('orders')) as Topology;
+    const at = new Date().toISOString();
+    await this.ledger.putTopology('orders', {
+      ...topology,
+      databases: topology.databases.map((db) =>
+        db.oldPrimary ? { ...db, oldPrimary: { ...db.oldPrimary, state: 'fenced' as const, since: at } } : db,
+      ),
+    });
+  }
+
+  /** The fence retry holding the lock: it fences at its look, then releases the lock at the next. */
+  private async retryGoesOn(): Promise<void> {
+    const retry = this.options.retryHoldsLock;
+    if (!retry) return;
+    const fencesAt = retry.fencesAtLook ?? 2;
+    if (!retry.never && this.looks === fencesAt) await this.fenceOldWriters();
+    if (this.looks === (retry.never ? 1 : fencesAt + 1)) await this.ledger.releaseLock('orders', RETRY_OWNER);
   }
 
   startCalls(name: string): number {
@@ -316,7 +358,7 @@ describe('failback state machine', () => {
 
   beforeEach(async () => {
     ssm.reset();
-    runbooks = new Runbooks((record) => suite.ledger.putRun(record));
+    runbooks = new Runbooks(suite.ledger);
     runner = new LocalRunner({
       definition: JSON.parse(readFileSync(join(__dirname, '..', '..', 'statemachines', 'failback.asl.json'), 'utf8')),
       stateMachineArn: FAILBACK_ARN,
@@ -390,7 +432,8 @@ describe('failback state machine', () => {
         oldPrimary: expect.objectContaining({
           region: STANDBY_REGION,
           identifier: 'orders-db-replica',
-          state: 'unknown',
+          // The failback leaves it "unknown"; the fence it started afterwards fenced it.
+          state: 'fenced',
         }),
       }),
       {
@@ -610,7 +653,7 @@ describe('failback state machine', () => {
     it('starts the fence, waits for its end, then starts reprotect, all after the record and the lock release', async () => {
       // Prepare
       new FailedOverWorld();
-      runbooks = new Runbooks((record) => suite.ledger.putRun(record), { runningLooks: 2 });
+      runbooks = new Runbooks(suite.ledger, { runningLooks: 2 });
 
       // Act
       const { done, name } = await runFailback();
@@ -653,7 +696,7 @@ describe('failback state machine', () => {
     it('starts each runbook once when its start step dies right after StartExecution and runs again', async () => {
       // Prepare
       new FailedOverWorld();
-      runbooks = new Runbooks((record) => suite.ledger.putRun(record), { crashAfterStartOf: ['fence', 'reprotect'] });
+      runbooks = new Runbooks(suite.ledger, { crashAfterStartOf: ['fence', 'reprotect'] });
 
       // Act
       const { done, name } = await runFailback();
@@ -672,7 +715,7 @@ describe('failback state machine', () => {
     it('finds the fence that a Start Fence dying with an error it does not retry had started, and goes on', async () => {
       // Prepare
       new FailedOverWorld();
-      runbooks = new Runbooks((record) => suite.ledger.putRun(record), {
+      runbooks = new Runbooks(suite.ledger, {
         crashAfterStartOf: ['fence'],
         crashName: 'Lambda.Unknown',
       });
@@ -693,7 +736,7 @@ describe('failback state machine', () => {
     it('starts no reprotect when the fence ended deferred, and the record says what to run', async () => {
       // Prepare
       new FailedOverWorld();
-      runbooks = new Runbooks((record) => suite.ledger.putRun(record), { fenceOutcome: 'deferred' });
+      runbooks = new Runbooks(suite.ledger, { fenceOutcome: 'deferred' });
 
       // Act
       const { done, name } = await runFailback();
@@ -705,8 +748,59 @@ describe('failback state machine', () => {
       expect(back).toMatchObject({
         state: 'not-started',
         fence: { execution: `${name}-1-fence`, outcome: 'deferred' },
+        command: 'switchback run --plan orders --action reprotect',
       });
-      expect(back?.detail).toContain('switchback run --plan orders --action reprotect');
+      expect(back?.detail).toContain("orders-db's old writer orders-db-replica (us-west-2) not fenced");
+    });
+
+    it('starts reprotect once the fence retry that took the lock from its fence fenced and let go of the lock', async () => {
+      // Prepare
+      new FailedOverWorld();
+      runbooks = new Runbooks(suite.ledger, { retryHoldsLock: { fencesAtLook: 2 } });
+
+      // Act
+      const { done, name } = await runFailback();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      // Look 1: the retry holds the lock, nothing fenced; look 2: fenced, lock still held; look 3: lock free.
+      expect(mocks.sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(3);
+      expect(runbooks.created.map((each) => each.name)).toEqual([`${name}-1-fence`, `${name}-2-reprotect`]);
+      expect(runbooks.lockAtReprotectStart).toEqual([undefined]);
+      expect((await runRecord(name)).reprotectBack).toMatchObject({
+        state: 'started',
+        fence: { execution: `${name}-1-fence` },
+        reprotect: { execution: `${name}-2-reprotect`, alreadyStarted: false },
+      });
+      // The failback's Slack message heard each change once: waiting, then started.
+      const said = mocks.eventbridge
+        .commandCalls(PutEventsCommand)
+        .flatMap((call) => call.args[0].input.Entries ?? [])
+        .filter((entry) => entry.DetailType === 'Reprotect After Failback')
+        .map((entry) => (JSON.parse(entry.Detail ?? '{}') as { reprotectBack: { state: string } }).reprotectBack.state);
+      expect(said).toEqual(['waiting', 'started']);
+    });
+
+    it('starts nothing and says what to run when the fence retry holding the lock never fences', async () => {
+      // Prepare
+      new FailedOverWorld();
+      runbooks = new Runbooks(suite.ledger, { retryHoldsLock: { never: true } });
+      const looks = REPROTECT_BACK_MAX_CHECKS;
+
+      // Act
+      const { done, name } = await runFailback();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(mocks.sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(looks);
+      expect(runbooks.created.map((each) => each.input.action)).toEqual(['fence']);
+      const back = (await runRecord(name)).reprotectBack;
+      expect(back).toMatchObject({
+        state: 'not-started',
+        checks: looks,
+        command: 'switchback run --plan orders --action reprotect',
+      });
+      expect(back?.detail).toContain(`found the plan's lock held by another run`);
     });
 
     it('starts neither fence nor reprotect in a dry run', async () => {

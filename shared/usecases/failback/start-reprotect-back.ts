@@ -3,10 +3,11 @@ import {
   REPROTECT_BACK_POLL_SECONDS,
   type ReprotectBack,
   reprotectBackNames,
+  unfencedForReprotect,
 } from '../../domain/failback';
-import type { LedgerPort, WorkflowPort } from '../../domain/ports';
-import type { RunContext, RunInput } from '../../domain/run';
-import { currentTopology } from '../../domain/topology';
+import type { EventsPort, LedgerPort, WorkflowPort } from '../../domain/ports';
+import { DETAIL_TYPES, type RunContext, type RunInput } from '../../domain/run';
+import { currentTopology, type DatabaseTopology, describeCopy } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
@@ -23,26 +24,36 @@ export interface StartReprotectBackEvent {
 
 export interface StartReprotectBackDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'getTopology'>;
+  ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'getTopology' | 'getLock'>;
   fence: Pick<WorkflowPort, 'getExecutionStatus'>;
   reprotect: Pick<WorkflowPort, 'startFailover'>;
+  /** The failback's Slack message hears what it did: one event each time that changes. */
+  events: EventsPort;
   /** The fence state machine: the ARN of the execution that "Start Fence" named. */
   fenceStateMachineArn: string;
   clock: Clock;
   log: Log;
 }
 
-/** An outcome of the fence that leaves its old primaries fenced (or had nothing to fence): reprotect may follow. */
-const FENCE_DONE = new Set(['recovered', 'skipped']);
+/** Where the fence that "Start Fence" started stands. */
+type FenceRun =
+  | { state: 'none'; reason: string }
+  | { state: 'not-started'; error: string }
+  | { state: 'running'; execution: string }
+  /** Ended with no record of its own: "Assess Fence" found the plan's lock held by another run ("Already Handled"). */
+  | { state: 'lost-lock'; execution: string }
+  | { state: 'ended'; execution: string; outcome: string };
 
 /**
  * "Start Reprotect" of a standalone failback, after it recovered and released the lock (never on its RTO path):
- * waits for the fence that "Start Fence" started (reprotect refuses an old primary that is not fenced), then starts
- * the reprotect runbook for the region the failback left, as `<incident>-2-reprotect` (an execution of that name that
- * exists already is the one an earlier attempt started: nothing starts twice), and does not wait for it (a new
- * replica takes tens of minutes; its own run records and announces it). Each look that changes what the failback
- * did is written to the failback's record (`reprotectBack`), which `switchback status` shows. Starts nothing when the
- * fence ended deferred or failed (reprotect would refuse): the record says why and what to run.
+ * starts the reprotect runbook for the region the failback left, as `<incident>-2-reprotect`, once the topology says
+ * that every old writer it would act on is fenced, whichever fence run fenced it (the one "Start Fence" started, or a
+ * fence retry that held the plan's lock), and once no run holds the plan's lock (reprotect takes it). An execution of
+ * that name that exists already is the one an earlier attempt started: nothing starts twice. It does not wait for
+ * the reprotect (a new replica takes tens of minutes; its own run records and announces it). While its fence runs,
+ * or another run holds the lock, it waits (bounded); it starts nothing when the fence ended failed or deferred with an
+ * old writer still not fenced (reprotect would refuse). Each look that changes what the failback did is written to
+ * the failback's record (`reprotectBack`, which `switchback status` shows) and published for its Slack message.
  */
 export const startReprotectBack = async (
   event: StartReprotectBackEvent,
@@ -57,53 +68,47 @@ export const startReprotectBack = async (
   if (result.state !== event.previous?.state) {
     const record = await deps.ledger.getRun(run.plan, run.incidentId);
     if (record) await deps.ledger.putRun({ ...record, reprotectBack: result });
+    await deps.events.publish(DETAIL_TYPES.reprotectBack, { run, at: result.checkedAt, reprotectBack: result });
   }
   deps.log.info('reprotect after failback', { state: result.state, checks, detail: result.detail });
   return result;
 
-  async function decide(): Promise<ReprotectBack> {
+  async function fenceRun(): Promise<FenceRun> {
     const outcomes = event.fence.outcomes;
     const fenceStart = outcomes?.find((outcome) => outcome.plan === run.plan);
-    let fence: ReprotectBack['fence'];
+    if (outcomes && !fenceStart?.started) return { state: 'none', reason: fenceStart?.reason ?? 'no fence started' };
     // "Start Fence" may have died after StartExecution: without its answer, look for the fence under its name.
-    if (!outcomes || (fenceStart?.started ?? false)) {
-      const execution = fenceStart?.execution ?? names.fence;
-      const arn = `${deps.fenceStateMachineArn.replace(':stateMachine:', ':execution:')}:${execution}`;
-      const status = await deps.fence.getExecutionStatus(arn);
-      if (!status && !outcomes) {
-        return {
-          ...base,
-          state: 'not-started',
-          detail: `the fence could not be started (${event.fence.Error ?? 'no answer'}): run switchback run --plan ${run.plan} --action fence, then ${byHand}`,
-        };
-      }
-      if (!status || status.status === 'RUNNING') {
-        if (checks >= REPROTECT_BACK_MAX_CHECKS) {
-          return {
+    const execution = fenceStart?.execution ?? names.fence;
+    const arn = `${deps.fenceStateMachineArn.replace(':stateMachine:', ':execution:')}:${execution}`;
+    const status = await deps.fence.getExecutionStatus(arn);
+    if (!status && !outcomes) return { state: 'not-started', error: event.fence.Error ?? 'no answer' };
+    if (!status || status.status === 'RUNNING') return { state: 'running', execution };
+    if (status.status !== 'SUCCEEDED') return { state: 'ended', execution, outcome: status.status.toLowerCase() };
+    const record = await deps.ledger.getRun(run.plan, execution);
+    return record ? { state: 'ended', execution, outcome: record.outcome } : { state: 'lost-lock', execution };
+  }
+
+  async function decide(): Promise<ReprotectBack> {
+    const fence = await fenceRun();
+    const fenceField =
+      fence.state === 'ended'
+        ? { fence: { execution: fence.execution, outcome: fence.outcome } }
+        : fence.state === 'running' || fence.state === 'lost-lock'
+          ? { fence: { execution: fence.execution } }
+          : {};
+    /** Waits for the next look, or gives up (a person runs reprotect) once the looks are used up. */
+    const waitOrGiveUp = (waiting: string): ReprotectBack =>
+      checks >= REPROTECT_BACK_MAX_CHECKS
+        ? {
             ...base,
             state: 'not-started',
-            fence: { execution },
-            detail: `fence ${execution} still runs after ${checks} looks: ${byHand} once it ended`,
-          };
-        }
-        return { ...base, state: 'waiting', fence: { execution }, detail: `waiting for fence ${execution} to end` };
-      }
-      const outcome =
-        status.status === 'SUCCEEDED' ? (await deps.ledger.getRun(run.plan, execution))?.outcome : undefined;
-      fence = { execution, outcome: outcome ?? status.status.toLowerCase() };
-      if (!outcome || !FENCE_DONE.has(outcome)) {
-        const why =
-          outcome === 'deferred'
-            ? 'the old region did not answer; the fence retry fences it when it does'
-            : 'see its record (switchback history)';
-        return {
-          ...base,
-          state: 'not-started',
-          fence,
-          detail: `fence ${execution} ended ${fence.outcome} (${why}): ${byHand} once the old primary is fenced`,
-        };
-      }
-    }
+            ...fenceField,
+            detail: `still ${waiting} after ${checks} looks`,
+            command: byHand,
+          }
+        : { ...base, state: 'waiting', ...fenceField, detail: waiting };
+    // Never while the fence runs: it holds the plan's lock, and a reprotect started now would find it held.
+    if (fence.state === 'running') return waitOrGiveUp(`waiting for fence ${fence.execution} to end`);
     const plan = deps.plans.get(run.plan);
     const topology = currentTopology(plan, await deps.ledger.getTopology(run.plan));
     const unprotected = topology.databases.filter((db) => db.standby === null);
@@ -111,11 +116,49 @@ export const startReprotectBack = async (
       return {
         ...base,
         state: 'not-started',
-        ...(fence ? { fence } : {}),
+        ...fenceField,
         detail:
           'every database has a standby already (an Aurora switchover keeps its old writer): nothing to re-protect',
       };
     }
+    const unfenced = unfencedForReprotect(topology);
+    if (unfenced.length === 0) {
+      const lock = await deps.ledger.getLock(run.plan);
+      if (lock)
+        return waitOrGiveUp(`waiting for ${lock.holder} to release the plan's lock (the old writers are fenced)`);
+      return start(unprotected, fenceField);
+    }
+    const which = unfenced
+      .map((db) => `${db.id}'s old writer ${db.oldPrimary ? describeCopy(db.oldPrimary) : ''}`.trim())
+      .join(', ');
+    if (fence.state === 'lost-lock') {
+      // Another fence run (the fence retry) held the plan's lock: it, or the next retry, may well fence.
+      return waitOrGiveUp(
+        `waiting for ${which} to be fenced: fence ${fence.execution} found the plan's lock held by another run (the fence retry fences it)`,
+      );
+    }
+    const notStarted = (why: string, command = byHand): ReprotectBack => ({
+      ...base,
+      state: 'not-started',
+      ...fenceField,
+      detail: `${which} not fenced: ${why}`,
+      command,
+    });
+    if (fence.state === 'not-started') {
+      return notStarted(
+        `the fence could not be started (${fence.error})`,
+        `switchback run --plan ${run.plan} --action fence, then ${byHand}`,
+      );
+    }
+    if (fence.state === 'none') return notStarted(`no fence was started (${fence.reason})`);
+    const why =
+      fence.outcome === 'deferred'
+        ? 'the old region did not answer; the fence retry fences it when it does'
+        : 'see its record (switchback history)';
+    return notStarted(`fence ${fence.execution} ended ${fence.outcome} (${why}); reprotect refuses it until then`);
+  }
+
+  async function start(unprotected: DatabaseTopology[], fenceField: Pick<ReprotectBack, 'fence'>) {
     const input: RunInput = {
       plan: run.plan,
       action: 'reprotect',
@@ -130,11 +173,11 @@ export const startReprotectBack = async (
     return {
       ...base,
       state: 'started',
-      ...(fence ? { fence } : {}),
+      ...fenceField,
       reprotect: { execution: names.reprotect, alreadyStarted: started.alreadyStarted },
       detail:
         `reprotect ${names.reprotect} started: a new standby for ${unprotected.map((db) => db.id).join(', ')}` +
         `${where ? ` in ${where}` : ''}; it runs on its own, outside the failback's RTO`,
-    };
+    } satisfies ReprotectBack;
   }
 };
