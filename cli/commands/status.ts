@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ReprotectBack } from '../../shared/domain/failback';
+import { describeReprotectBack, type ReprotectBack } from '../../shared/domain/failback';
 import {
   currentTopology,
   type DatabaseTopology,
@@ -72,15 +72,7 @@ export const formatStatus = (view: StatusView): string[] => {
   }
   lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: a database has no standby.');
   const back = view.reprotectBack;
-  if (back) {
-    const what =
-      back.state === 'started'
-        ? `re-protect started, execution ${back.reprotect?.execution}`
-        : back.state === 'waiting'
-          ? `fencing first, execution ${back.fence?.execution}`
-          : 're-protect not started';
-    lines.push(`After failback ${back.failback}: ${what} (${back.checkedAt}): ${back.detail}`);
-  }
+  if (back) lines.push(`After failback ${back.failback} (${back.checkedAt}): ${describeReprotectBack(back)}`);
   if (view.failoverRefused) lines.push(`A failover now would be skipped: ${view.failoverRefused}`);
   return lines;
 };

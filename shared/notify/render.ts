@@ -1,3 +1,4 @@
+import { describeReprotectBack } from '../domain/failback';
 import type { Mode, PhaseName } from '../domain/run';
 import { recoveryVerdict } from '../domain/verdict';
 import type { IncidentView, PhaseView } from './state';
@@ -81,6 +82,17 @@ const fenceAgainText = (view: IncidentView): string | undefined =>
     ? `Run fence again once the old region answers (the fence retry also does, every few minutes):\n\`npx switchback run --plan ${view.run.plan} --action fence --reason "old region answers"\``
     : undefined;
 
+/** A failback's first line also says where its re-protection the other way stands (a phone shows only that line). */
+const reprotectBackHeadline = (view: IncidentView): string => {
+  const state = view.reprotectBack?.state;
+  if (!state) return '';
+  return state === 'started'
+    ? '; re-protect started'
+    : state === 'waiting'
+      ? '; re-protect waits'
+      : '; re-protect not started';
+};
+
 const headline = (view: IncidentView): string => {
   const { plan, action } = view.run;
   // Each runbook names itself: "orders failover: promote running", "orders failback: promote running".
@@ -88,7 +100,7 @@ const headline = (view: IncidentView): string => {
   switch (view.outcome) {
     case 'recovered':
       if (action === 'failback') {
-        const back = `${plan} failed back to ${view.run.regions.primary}`;
+        const back = `${plan} failed back to ${view.run.regions.primary}${reprotectBackHeadline(view)}`;
         return recoveryVerdict({ rto: view.rto, rpo: view.rpo }).withinBudgets
           ? `✅ ${back}`
           : `⚠️ ${back}, over budget`;
@@ -303,6 +315,7 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
         (command
           ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
           : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'));
+  const reprotectBack = view.reprotectBack ? describeReprotectBack(view.reprotectBack) : undefined;
   const warnings = view.warnings.map((warning) => `⚠️ ${warning}`);
   const link = linksLine(view, links);
   const latestFacts = view.phases.flatMap((phase) => phase.facts.map((fact) => `${phase.name}: ${fact}`)).slice(-6);
@@ -328,6 +341,7 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
     blocks.push(section(escapeMrkdwn([`*${first}*`, ...rest].join('\n'))));
   }
   if (redrive) blocks.push(section(escapeMrkdwn(redrive)));
+  if (reprotectBack) blocks.push(section(escapeMrkdwn(reprotectBack)));
   if (warnings.length) blocks.push(context(warnings.map(escapeMrkdwn).join('\n')));
   if (link.mrkdwn) blocks.push(context(link.mrkdwn));
 
@@ -342,6 +356,7 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
     ...(approval ? [approval, ...(consoleUrl ? [`Or in the Step Functions console: ${consoleUrl}`] : [])] : []),
     ...(end ? [end] : []),
     ...(redrive ? [redrive] : []),
+    ...(reprotectBack ? [reprotectBack] : []),
     ...warnings,
     ...link.plain,
   ].join('\n');
@@ -356,10 +371,16 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
  */
 export const renderThreadReply = (
   view: IncidentView,
-  change: { phase: PhaseName; status: 'started' | 'succeeded' | 'failed' } | { approval: true } | { outcome: true },
+  change:
+    | { phase: PhaseName; status: 'started' | 'succeeded' | 'failed' }
+    | { approval: true }
+    | { outcome: true }
+    | { reprotectBack: true },
 ): SlackMessage => {
   let line: string;
-  if ('phase' in change) {
+  if ('reprotectBack' in change) {
+    line = view.reprotectBack ? describeReprotectBack(view.reprotectBack) : headline(view);
+  } else if ('phase' in change) {
     const phase = view.phases.find((candidate) => candidate.name === change.phase) as PhaseView;
     const facts = phase.facts.length ? ` · ${phase.facts.join(' · ')}` : '';
     if (change.status === 'started') line = `⏳ ${phase.name} started at ${clockTime(phase.startedAt ?? view.asOf)}`;

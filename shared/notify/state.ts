@@ -11,6 +11,7 @@ import {
   type PhaseName,
   type PhaseTiming,
   type RecoveryFailedDetail,
+  type ReprotectBackDetail,
   RUNBOOK_PHASES,
   type RunContext,
   type RunRecord,
@@ -102,6 +103,17 @@ const runRecordSchema = z.looseObject({
   redrive: z.optional(z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime })),
 });
 
+const reprotectBackSchema = z.looseObject({
+  run: runContextSchema,
+  at: isoTime,
+  reprotectBack: z.looseObject({
+    state: z.enum(['waiting', 'started', 'not-started']),
+    detail: z.string(),
+    command: z.optional(z.string()),
+    reprotect: z.optional(z.looseObject({ execution: z.string() })),
+  }),
+});
+
 /** An EventBridge event from Switchback's own bus rule: source `switchback`, one of the run detail-types below. */
 export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
   z.looseObject({
@@ -113,6 +125,11 @@ export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
     source: z.literal(EVENT_SOURCE),
     'detail-type': z.literal(DETAIL_TYPES.approvalRequested),
     detail: approvalRequestedSchema,
+  }),
+  z.looseObject({
+    source: z.literal(EVENT_SOURCE),
+    'detail-type': z.literal(DETAIL_TYPES.reprotectBack),
+    detail: reprotectBackSchema,
   }),
   z.looseObject({
     source: z.literal(EVENT_SOURCE),
@@ -131,7 +148,8 @@ export const switchbackEventSchema = z.discriminatedUnion('detail-type', [
 export type NotifyEvent =
   | { kind: 'phase'; detail: PhaseChangedDetail }
   | { kind: 'approval'; detail: ApprovalRequestedDetail }
-  | { kind: 'end'; detail: RecoveryFailedDetail };
+  | { kind: 'end'; detail: RecoveryFailedDetail }
+  | { kind: 'reprotect-back'; detail: ReprotectBackDetail };
 
 /**
  * Reads an EventBridge event into a NotifyEvent.
@@ -156,6 +174,8 @@ export const parseNotifyEvent = (raw: unknown): NotifyEvent => {
       return { kind: 'phase', detail: event.detail as PhaseChangedDetail };
     case DETAIL_TYPES.approvalRequested:
       return { kind: 'approval', detail: event.detail as ApprovalRequestedDetail };
+    case DETAIL_TYPES.reprotectBack:
+      return { kind: 'reprotect-back', detail: event.detail as unknown as ReprotectBackDetail };
     default:
       return { kind: 'end', detail: event.detail as RecoveryFailedDetail };
   }
@@ -174,6 +194,8 @@ export const notificationKey = (event: NotifyEvent): string => {
     case 'end':
       // A redriven run can fail and then recover: each outcome at its own time is a new message.
       return `outcome:${event.detail.outcome}:${event.detail.endedAt}`;
+    case 'reprotect-back':
+      return `reprotect-back:${event.detail.reprotectBack.state}:${event.detail.at}`;
   }
 };
 
@@ -202,7 +224,16 @@ type Entry =
       ans?: AnswerView;
       findings?: string[];
       deferral?: Pick<FenceDeferral, 'region' | 'fenced' | 'waiting' | 'retryMinutes'>;
-    };
+    }
+  | { k: 'back'; at: string; back: ReprotectBackView };
+
+/** What a standalone failback did to re-protect the other way, as its message shows it (describeReprotectBack). */
+export interface ReprotectBackView {
+  state: 'waiting' | 'started' | 'not-started';
+  detail: string;
+  command?: string;
+  reprotect?: { execution: string };
+}
 
 /** Who answered an approval, and how: the authenticated principal, and the name they gave, if any. */
 export interface AnswerView {
@@ -275,6 +306,19 @@ const toEntry = (event: NotifyEvent): Entry => {
       }
       return entry;
     }
+    case 'reprotect-back': {
+      const { state, detail, command, reprotect } = event.detail.reprotectBack;
+      return {
+        k: 'back',
+        at: event.detail.at,
+        back: {
+          state,
+          detail: clip(detail),
+          ...(command ? { command: clip(command) } : {}),
+          ...(reprotect ? { reprotect: { execution: reprotect.execution } } : {}),
+        },
+      };
+    }
   }
 };
 
@@ -284,7 +328,7 @@ export const encodeEvent = (event: NotifyEvent): string => JSON.stringify(toEntr
 const decodeEntry = (text: string): Entry | undefined => {
   try {
     const value = JSON.parse(text) as Partial<Entry> | null;
-    if (value && typeof value.at === 'string' && (value.k === 'phase' || value.k === 'approval' || value.k === 'end')) {
+    if (value && typeof value.at === 'string' && ['phase', 'approval', 'end', 'back'].includes(value.k ?? '')) {
       return value as Entry;
     }
   } catch {
@@ -337,11 +381,13 @@ export interface IncidentView {
   answer?: AnswerView;
   /** A deferred fence: what it fenced and what waits for the old region. */
   deferral?: Extract<Entry, { k: 'end' }>['deferral'];
+  /** A standalone failback, after its end: what it did to re-protect the other way (the newest word). */
+  reprotectBack?: ReprotectBackView;
 }
 
 const rank = (entry: Entry): number => {
   if (entry.k === 'phase') return entry.status === 'started' ? 0 : 1;
-  return entry.k === 'approval' ? 2 : 3;
+  return { approval: 2, end: 3, back: 4 }[entry.k];
 };
 
 const phaseIndex = (entry: Entry): number => (entry.k === 'phase' ? PHASES.indexOf(entry.phase) : 0);
@@ -394,6 +440,9 @@ export const buildView = (
       if (entry.ans) view.answer = entry.ans;
       // Any phase event after an approval request or an outcome means the run moved on (answered, redriven).
       view.outcome = 'in-progress';
+    } else if (entry.k === 'back') {
+      // After the run's end: the outcome stands, the message gains a line.
+      view.reprotectBack = entry.back;
     } else if (entry.k === 'approval') {
       view.approval = {
         requestedAt: entry.at,

@@ -46,6 +46,7 @@ const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_
 
 const change = (event: NotifyEvent): Parameters<typeof renderThreadReply>[1] => {
   if (event.kind === 'phase') return { phase: event.detail.phase, status: event.detail.status };
+  if (event.kind === 'reprotect-back') return { reprotectBack: true };
   return event.kind === 'approval' ? { approval: true } : { outcome: true };
 };
 

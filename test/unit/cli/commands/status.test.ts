@@ -85,8 +85,7 @@ describe('showStatus', () => {
     expect(asked).toEqual(['orders-failback-1']);
     expect(out).toContain('Not protected: a database has no standby.');
     expect(out.at(-1)).toBe(
-      `After failback orders-failback-1: re-protect started, execution orders-failback-1-2-reprotect (${AT}): ` +
-        'reprotect orders-failback-1-2-reprotect started: a new standby for orders-db in us-west-2',
+      `After failback orders-failback-1 (${AT}): Re-protect started: orders-failback-1-2-reprotect`,
     );
   });
 
