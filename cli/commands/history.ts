@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Budgeted, RunRecord } from '../../shared/domain/run';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
 import { resolvePlanArg } from '../plan-arg';
+import { table } from '../table';
 
 /** DynamoDB returns at most 1 MB per query; 100 runs stay far below it and fit a terminal. */
 const MAX_LIMIT = 100;
@@ -24,17 +25,6 @@ export const formatBudgeted = (value: Budgeted | undefined): string =>
   value
     ? `${formatSeconds(value.actualSeconds)} / ${formatSeconds(value.budgetSeconds)} ${value.withinBudget ? '✓' : '✗ over'}`
     : '-';
-
-/** Lays out rows as aligned columns. */
-const table = (rows: string[][]): string[] => {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-};
 
 /** The history table: newest first, one row per run. */
 export const formatHistory = (records: readonly RunRecord[]): string[] =>

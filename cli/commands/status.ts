@@ -11,6 +11,7 @@ import {
 import { loadPlanFile, PlanFileError } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+import { table } from '../table';
 
 export interface StatusOptions extends TargetOptions {
   plan: string;
@@ -36,17 +37,6 @@ export interface StatusView {
 
 const oldPrimaryText = (db: DatabaseTopology): string =>
   db.oldPrimary ? `${describeCopy(db.oldPrimary)}: ${db.oldPrimary.state} since ${db.oldPrimary.since}` : '-';
-
-/** Lays out rows as aligned columns. */
-const table = (rows: string[][]): string[] => {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-};
 
 /** The status for people: which region serves, then one row per database. */
 export const formatStatus = (view: StatusView): string[] => {
