@@ -1,17 +1,12 @@
-import type { LedgerPort } from '../domain/ports';
 import type { ReadinessChange } from '../domain/readiness';
-import { NotificationRejectedError, PlanNotFoundError } from '../errors';
-import type { SlackSender } from '../notify/delivery';
+import { PlanNotFoundError } from '../errors';
+import { type PostOnceDeps, postOnce } from '../notify/post-once';
 import { renderReadinessChange } from '../notify/readiness';
-import type { Plan, SlackSettings } from '../plan/schema';
-import type { Log } from '../runtime/logger';
+import type { Plan } from '../plan/schema';
 import type { NotifyResult } from './notify-incident';
 
-export interface NotifyReadinessDeps {
+export interface NotifyReadinessDeps extends PostOnceDeps {
   plans: { get(name: string): Plan };
-  ledger: Pick<LedgerPort, 'getNotificationState' | 'claimNotification'>;
-  slack: { connect(settings: SlackSettings, plan: string): Promise<SlackSender> };
-  log: Log;
 }
 
 /** The notifier keeps a plan's readiness messages as it keeps an incident's: keyed apart from any incident id. */
@@ -33,28 +28,14 @@ export const notifyReadiness = async (change: ReadinessChange, deps: NotifyReadi
   }
   const settings = plan.notifications.slack;
   if (!settings) return { status: 'no-slack' };
-  const thread = readinessThread(plan.app);
   const key = `readiness:${change.at}`;
-  if ((await deps.ledger.getNotificationState(thread))?.sentKeys.includes(key)) {
-    deps.log.info('notification already sent', { key });
-    return { status: 'already-sent', key };
-  }
-  const message = renderReadinessChange(change);
-  try {
-    const sender = await deps.slack.connect(settings, plan.app);
-    if (sender.kind === 'webhook') await sender.send(message);
-    // The plan schema requires a channel for bot delivery.
-    else await sender.post(settings.channel as string, message);
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    deps.log.error('slack refused notifications', {
-      code: error.code,
-      fix: error.message,
-      delivery: settings.delivery,
-    });
-    return { status: 'rejected', code: error.code };
-  }
-  await deps.ledger.claimNotification(thread, key);
-  deps.log.info('notification sent', { key, delivery: settings.delivery });
-  return { status: 'sent', key };
+  const posted = await postOnce(deps, { settings, plan: plan.app, thread: readinessThread(plan.app), key }, () =>
+    renderReadinessChange(change),
+  );
+  if (posted.status === 'rejected') return posted;
+  deps.log.info(posted.status === 'sent' ? 'notification sent' : 'notification already sent', {
+    key,
+    ...(posted.status === 'sent' ? { delivery: settings.delivery } : {}),
+  });
+  return { status: posted.status, key };
 };

@@ -1,11 +1,7 @@
-import type { LedgerPort } from '../../domain/ports';
 import type { RestoreTestRecord } from '../../domain/restore-test';
-import { NotificationRejectedError } from '../../errors';
-import type { SlackSender } from '../../notify/delivery';
+import { type PostOnceDeps, type PostOnceResult, postOnce } from '../../notify/post-once';
 import type { SlackMessage } from '../../notify/render';
 import type { PlanRegistry } from '../../plan/registry';
-import type { SlackSettings } from '../../plan/schema';
-import type { Log } from '../../runtime/logger';
 
 /** The Slack message of a failed restore test: which database, why, and whether the throwaway was deleted. */
 export const renderRestoreTestFailed = (record: RestoreTestRecord): SlackMessage => {
@@ -39,33 +35,14 @@ export const renderRestoreTestFailed = (record: RestoreTestRecord): SlackMessage
  */
 export const notifyRestoreTestFailed = async (
   record: RestoreTestRecord,
-  deps: {
-    plans: PlanRegistry;
-    ledger: Pick<LedgerPort, 'getNotificationState' | 'claimNotification'>;
-    slack: { connect(settings: SlackSettings, plan: string): Promise<SlackSender> };
-    log: Log;
-  },
-): Promise<{ status: 'sent' | 'already-sent' | 'no-slack' } | { status: 'rejected'; code: string }> => {
+  deps: PostOnceDeps & { plans: PlanRegistry },
+): Promise<PostOnceResult | { status: 'no-slack' }> => {
   const settings = deps.plans.get(record.plan).notifications.slack;
   if (!settings) return { status: 'no-slack' };
   const thread = `restore-test:${record.testId}:${record.databaseId}`;
-  const key = 'failed';
-  if ((await deps.ledger.getNotificationState(thread))?.sentKeys.includes(key)) return { status: 'already-sent' };
-  const message = renderRestoreTestFailed(record);
-  try {
-    const sender = await deps.slack.connect(settings, record.plan);
-    if (sender.kind === 'webhook') await sender.send(message);
-    else await sender.post(settings.channel as string, message);
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    deps.log.error('slack refused notifications', {
-      code: error.code,
-      fix: error.message,
-      delivery: settings.delivery,
-    });
-    return { status: 'rejected', code: error.code };
-  }
-  await deps.ledger.claimNotification(thread, key);
-  deps.log.info('restore test failure posted', { database: record.databaseId });
-  return { status: 'sent' };
+  const posted = await postOnce(deps, { settings, plan: record.plan, thread, key: 'failed' }, () =>
+    renderRestoreTestFailed(record),
+  );
+  if (posted.status === 'sent') deps.log.info('restore test failure posted', { database: record.databaseId });
+  return posted;
 };
