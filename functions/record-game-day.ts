@@ -3,17 +3,14 @@ import { appendRunKeys } from '../shared/runtime/logger';
 import { runbookAdapters } from '../shared/runtime/step-adapters';
 import type { GameDayAssessment } from '../shared/usecases/game-day/assess-game-day';
 import { type RecordGameDayResult, recordGameDay } from '../shared/usecases/game-day/record-game-day';
-import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import { blockableAssessmentFields, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
 /** The "Record Game Day" payload: the run and its assessment (the legs' records are read from the ledger). */
 const eventSchema = z.object({
   run: runContextSchema,
   assessment: z.looseObject({
-    decision: z.enum(['proceed', 'block']),
-    reasons: z.array(z.string()),
-    decidedAt: z.string(),
-    findings: z.array(z.looseObject({ check: z.string(), resource: z.string() })),
+    ...blockableAssessmentFields,
     legs: z.array(z.looseObject({ name: z.string(), action: z.string() })),
     toStart: z.array(z.looseObject({ name: z.string() })),
   }),

@@ -5,18 +5,13 @@ import { plans } from '../shared/runtime/plans';
 import { runbookAdapters } from '../shared/runtime/step-adapters';
 import type { ReprotectAssessment } from '../shared/usecases/reprotect/assess-reprotect';
 import { type RecordReprotectResult, recordReprotect } from '../shared/usecases/reprotect/record-reprotect';
-import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import { blockableAssessmentFields, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
 /** The "Record Reprotect" payload: the run, its assessment and one result per target. */
 const eventSchema = z.object({
   run: runContextSchema,
-  assessment: z.looseObject({
-    decision: z.enum(['proceed', 'block']),
-    reasons: z.array(z.string()),
-    decidedAt: z.string(),
-    findings: z.array(z.looseObject({ check: z.string(), resource: z.string() })),
-  }),
+  assessment: z.looseObject(blockableAssessmentFields),
   results: z.optional(z.array(z.looseObject({ databaseId: z.string(), state: z.string() }))),
 });
 

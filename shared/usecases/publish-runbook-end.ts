@@ -1,5 +1,23 @@
 import type { EventsPort, LedgerPort } from '../domain/ports';
-import { DETAIL_TYPES, type PhaseName, type RunRecord } from '../domain/run';
+import { DETAIL_TYPES, type PhaseName, type PhaseTiming, type RunRecord } from '../domain/run';
+import { type Clock, secondsBetween } from '../runtime/clock';
+import type { Log } from '../runtime/logger';
+
+/** What a runbook's record step is given: the ledger calls it makes, the bus, the clock and the log. */
+export interface RecordStepDeps<Calls extends keyof LedgerPort> {
+  ledger: Pick<LedgerPort, Calls>;
+  events: EventsPort;
+  clock: Clock;
+  log: Log;
+}
+
+/** A phase of a run record, from its start and end. */
+export const phaseTiming = (name: PhaseName, startedAt: string, endedAt: string): PhaseTiming => ({
+  name,
+  startedAt,
+  endedAt,
+  seconds: secondsBetween(startedAt, endedAt),
+});
 
 /**
  * The end of a manual runbook (fence, reprotect): its record stored, then its work phase's event (when any database

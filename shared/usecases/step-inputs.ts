@@ -53,6 +53,17 @@ export const assessmentSchema: z.ZodType<Assessment> = z.looseObject({
   approvalTimeoutSeconds: z.number(),
 });
 
+/**
+ * The fields that a record step reads of a runbook's assessment that may block before any change (reprotect, game
+ * day): spread into each step's own loose object, next to the fields only it reads.
+ */
+export const blockableAssessmentFields = {
+  decision: z.enum(['proceed', 'block']),
+  reasons: z.array(z.string()),
+  decidedAt: z.string(),
+  findings: z.array(z.looseObject({ check: z.string(), resource: z.string() })),
+};
+
 /** The answer to an approval (`$.approval`): null when none was asked. */
 export const approvalAnswerSchema: z.ZodType<ApprovalAnswer> = z.looseObject({
   approved: z.boolean(),

@@ -5,13 +5,10 @@ import {
   topologyAfterFence,
   unverifiedFenceOutcome,
 } from '../../domain/fence';
-import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type FenceDeferral, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
-import { type Clock, secondsBetween } from '../../runtime/clock';
-import type { Log } from '../../runtime/logger';
-import { publishRunbookEnd } from '../publish-runbook-end';
+import { phaseTiming, publishRunbookEnd, type RecordStepDeps } from '../publish-runbook-end';
 import type { FenceAssessment } from './assess-fence';
 
 export interface RecordFenceEvent {
@@ -33,12 +30,8 @@ export interface RecordFenceResult {
   topology: Topology;
 }
 
-export interface RecordFenceDeps {
+export interface RecordFenceDeps extends RecordStepDeps<'getTopology' | 'putTopology' | 'putRun'> {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getTopology' | 'putTopology' | 'putRun'>;
-  events: EventsPort;
-  clock: Clock;
-  log: Log;
 }
 
 const VERIFIED = new Set(['fenced', 'rejoined']);
@@ -89,15 +82,8 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
     run,
     outcome,
     phases: [
-      {
-        name: 'decide',
-        startedAt: run.startedAt,
-        endedAt: assessment.decidedAt,
-        seconds: secondsBetween(run.startedAt, assessment.decidedAt),
-      },
-      ...(all.length > 0
-        ? [{ name: 'fence' as const, startedAt: fenceStart, endedAt, seconds: secondsBetween(fenceStart, endedAt) }]
-        : []),
+      phaseTiming('decide', run.startedAt, assessment.decidedAt),
+      ...(all.length > 0 ? [phaseTiming('fence', fenceStart, endedAt)] : []),
     ],
     actions: all.flatMap((r) => r.actions),
     // A deferral lists what waits in `deferral.waiting`; a warning is for what needs a person.

@@ -1,9 +1,6 @@
 import { gameDayOutcome } from '../../domain/game-day';
-import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { DETAIL_TYPES, type LegRecord, type RunContext, type RunRecord } from '../../domain/run';
-import { type Clock, secondsBetween } from '../../runtime/clock';
-import type { Log } from '../../runtime/logger';
-import { publishRunbookEnd } from '../publish-runbook-end';
+import { phaseTiming, publishRunbookEnd, type RecordStepDeps } from '../publish-runbook-end';
 import type { GameDayAssessment } from './assess-game-day';
 
 export interface RecordGameDayEvent {
@@ -16,12 +13,7 @@ export interface RecordGameDayResult {
   legs: LegRecord[];
 }
 
-export interface RecordGameDayDeps {
-  ledger: Pick<LedgerPort, 'getRun' | 'putRun'>;
-  events: EventsPort;
-  clock: Clock;
-  log: Log;
-}
+export type RecordGameDayDeps = RecordStepDeps<'getRun' | 'putRun'>;
 
 /**
  * "Record Game Day": the game day's one record, from its legs' own records: each leg's outcome, times, RTO and RPO;
@@ -56,14 +48,7 @@ export const recordGameDay = async (
   const record: RunRecord = {
     run,
     outcome,
-    phases: [
-      {
-        name: 'decide',
-        startedAt: run.startedAt,
-        endedAt: assessment.decidedAt,
-        seconds: secondsBetween(run.startedAt, assessment.decidedAt),
-      },
-    ],
+    phases: [phaseTiming('decide', run.startedAt, assessment.decidedAt)],
     ...(failover?.rto ? { rto: failover.rto } : {}),
     ...(worstRpo ? { rpo: worstRpo } : {}),
     actions: [],

@@ -1,11 +1,8 @@
-import type { EventsPort, LedgerPort } from '../../domain/ports';
 import { type ReprotectResult, topologyAfterReprotect } from '../../domain/reprotect';
 import { DETAIL_TYPES, type RunContext, type RunRecord } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
-import { type Clock, secondsBetween } from '../../runtime/clock';
-import type { Log } from '../../runtime/logger';
-import { publishRunbookEnd } from '../publish-runbook-end';
+import { phaseTiming, publishRunbookEnd, type RecordStepDeps } from '../publish-runbook-end';
 import type { ReprotectAssessment } from './assess-reprotect';
 
 export interface RecordReprotectEvent {
@@ -22,12 +19,8 @@ export interface RecordReprotectResult {
   topology: Topology;
 }
 
-export interface RecordReprotectDeps {
+export interface RecordReprotectDeps extends RecordStepDeps<'getTopology' | 'putTopology' | 'putRun'> {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getTopology' | 'putTopology' | 'putRun'>;
-  events: EventsPort;
-  clock: Clock;
-  log: Log;
 }
 
 /**
@@ -58,15 +51,8 @@ export const recordReprotect = async (
     run,
     outcome,
     phases: [
-      {
-        name: 'decide',
-        startedAt: run.startedAt,
-        endedAt: assessment.decidedAt,
-        seconds: secondsBetween(run.startedAt, assessment.decidedAt),
-      },
-      ...(results.length > 0
-        ? [{ name: 'reprotect' as const, startedAt: phaseStart, endedAt, seconds: secondsBetween(phaseStart, endedAt) }]
-        : []),
+      phaseTiming('decide', run.startedAt, assessment.decidedAt),
+      ...(results.length > 0 ? [phaseTiming('reprotect', phaseStart, endedAt)] : []),
     ],
     actions: results.flatMap((r) => r.actions),
     warnings: notDone.map((r) => `${r.databaseId}: ${r.detail}`),
