@@ -1,13 +1,16 @@
 import { type FailbackTarget, failbackPlan } from '../../domain/failback';
-import type { EventsPort, LedgerPort } from '../../domain/ports';
 import type { PreflightFinding } from '../../domain/preflight';
-import { DETAIL_TYPES, manualRunContext, openingRecord, type RunContext } from '../../domain/run';
+import type { RunContext } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
-import { InvalidRunInputError, LockHeldError } from '../../errors';
-import type { PlanRegistry } from '../../plan/registry';
-import type { Clock } from '../../runtime/clock';
-import type { Log } from '../../runtime/logger';
+import { LockHeldError } from '../../errors';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
+import {
+  type AssessStepDeps,
+  openManualRun,
+  publishDecision,
+  requireManualTrigger,
+  takeRunLock,
+} from '../assess-runbook';
 
 export interface FailbackAssessment {
   decision: 'proceed' | 'skip' | 'block';
@@ -26,13 +29,7 @@ export interface AssessFailbackResult {
   assessment: FailbackAssessment;
 }
 
-export interface AssessFailbackDeps {
-  plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'acquireLock' | 'getTopology' | 'putRun' | 'getRun'>;
-  events: EventsPort;
-  clock: Clock;
-  log: Log;
-}
+export type AssessFailbackDeps = AssessStepDeps<'acquireLock' | 'getTopology' | 'putRun' | 'getRun'>;
 
 /**
  * "Assess Failback": validates the input (action `failback`, started by hand), takes the plan's lock (not in a dry
@@ -46,15 +43,11 @@ export const assessFailback = async (event: AssessEvent, deps: AssessFailbackDep
   const { plans, ledger, events, clock, log } = deps;
   const input = parseRunInput(event.input, 'failback');
   const plan = plans.get(input.plan);
-  if (input.trigger.type !== 'manual') {
-    throw new InvalidRunInputError([
-      { path: 'trigger.type', message: 'the failback runbook is started by hand only: leave trigger out (manual)' },
-    ]);
-  }
+  requireManualTrigger(input, 'the failback runbook is started by hand only: leave trigger out (manual)');
   const incidentId = input.incidentId ?? event.execution.name;
   const startedAt = clock.now().toISOString();
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, clock.now());
+  const lock = await takeRunLock(ledger, plan.app, owner, input.mode, clock.now());
   // An incident's record belongs to the execution that runs it (a dry run takes no lock and may reuse an id).
   const recorded = await ledger.getRun(plan.app, incidentId);
   if (recorded && recorded.run.executionArn !== event.execution.arn) {
@@ -71,24 +64,20 @@ export const assessFailback = async (event: AssessEvent, deps: AssessFailbackDep
     topology,
     writePause: plan.failback.writePause !== undefined,
   };
-  const run = manualRunContext({
-    incidentId,
-    plan,
-    action: 'failback',
-    input,
-    startedAt,
-    executionArn: event.execution.arn,
-    epoch: lock.epoch,
-  });
-  const record = openingRecord(run, assessment);
-  await ledger.putRun(record);
+  const run = await openManualRun(
+    ledger,
+    {
+      incidentId,
+      plan,
+      action: 'failback',
+      input,
+      startedAt,
+      executionArn: event.execution.arn,
+      epoch: lock.epoch,
+    },
+    assessment,
+  );
   log.info('failback assessed', { decision: assessment.decision, targets: decided.targets.length, epoch: lock.epoch });
-  await events.publish(DETAIL_TYPES.phaseChanged, {
-    run,
-    phase: 'decide',
-    status: assessment.decision === 'block' ? 'failed' : 'started',
-    at: assessment.decidedAt,
-    facts: assessment.reasons,
-  });
+  await publishDecision(events, run, assessment, assessment.decision === 'block' ? 'failed' : 'started');
   return { run, assessment };
 };

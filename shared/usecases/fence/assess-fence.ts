@@ -7,19 +7,14 @@ import {
   unfencedRecordNames,
 } from '../../domain/fence';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
-import {
-  DETAIL_TYPES,
-  manualRunContext,
-  openingRecord,
-  type PhaseChangedDetail,
-  type RunContext,
-} from '../../domain/run';
+import { DETAIL_TYPES, type PhaseChangedDetail, type RunContext } from '../../domain/run';
 import { currentTopology, type Topology } from '../../domain/topology';
 import { InvalidRunInputError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
+import { openManualRun, takeRunLock } from '../assess-runbook';
 
 export interface FenceAssessment {
   decision: 'proceed' | 'skip';
@@ -72,7 +67,7 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     ]);
   }
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, clock.now());
+  const lock = await takeRunLock(ledger, plan.app, owner, input.mode, clock.now());
   const topology = currentTopology(plan, await ledger.getTopology(plan.app));
   const globalClusters = Object.fromEntries(
     plan.databases.flatMap((db) => (db.kind === 'aurora-global' ? [[db.id, db.globalCluster]] : [])),
@@ -106,17 +101,19 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
           ]
         : [],
   };
-  const run = manualRunContext({
-    incidentId,
-    plan,
-    action: 'fence',
-    input,
-    startedAt,
-    executionArn: event.execution.arn,
-    epoch: lock.epoch,
-  });
-  const record = openingRecord(run, assessment);
-  await ledger.putRun(record);
+  const run = await openManualRun(
+    ledger,
+    {
+      incidentId,
+      plan,
+      action: 'fence',
+      input,
+      startedAt,
+      executionArn: event.execution.arn,
+      epoch: lock.epoch,
+    },
+    assessment,
+  );
   log.info('fence assessed', {
     decision: assessment.decision,
     targets: targets.length,

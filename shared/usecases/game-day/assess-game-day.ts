@@ -1,13 +1,10 @@
 import { type GameDayLeg, gameDayLegs, legsToStart, MAX_GAME_DAY_INCIDENT_ID } from '../../domain/game-day';
-import type { EventsPort, LedgerPort } from '../../domain/ports';
 import type { PreflightFinding } from '../../domain/preflight';
-import { DETAIL_TYPES, manualRunContext, openingRecord, type RunContext } from '../../domain/run';
+import { manualRunContext, openingRecord, type RunContext } from '../../domain/run';
 import { currentTopology, failoverRefusal, type Topology } from '../../domain/topology';
 import { InvalidRunInputError } from '../../errors';
-import type { PlanRegistry } from '../../plan/registry';
-import type { Clock } from '../../runtime/clock';
-import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
+import { type AssessStepDeps, publishDecision, requireManualTrigger, takeRunLock } from '../assess-runbook';
 
 export interface GameDayAssessment {
   decision: 'proceed' | 'block';
@@ -31,13 +28,7 @@ export interface AssessGameDayResult {
   assessment: GameDayAssessment;
 }
 
-export interface AssessGameDayDeps {
-  plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'acquireLock' | 'releaseLock' | 'getTopology' | 'getRun' | 'putRun'>;
-  events: EventsPort;
-  clock: Clock;
-  log: Log;
-}
+export type AssessGameDayDeps = AssessStepDeps<'acquireLock' | 'releaseLock' | 'getTopology' | 'getRun' | 'putRun'>;
 
 /**
  * "Assess Game Day": validates the input (action `game-day`, started by hand, live or dry-run), takes the plan's lock
@@ -53,11 +44,7 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
   const plan = plans.get(input.plan);
   const incidentId = input.incidentId ?? event.execution.name;
   const startedAt = clock.now().toISOString();
-  if (input.trigger.type !== 'manual') {
-    throw new InvalidRunInputError([
-      { path: 'trigger.type', message: 'a game day is started by hand only: leave trigger out (manual)' },
-    ]);
-  }
+  requireManualTrigger(input, 'a game day is started by hand only: leave trigger out (manual)');
   if (incidentId.length > MAX_GAME_DAY_INCIDENT_ID) {
     throw new InvalidRunInputError([
       {
@@ -69,7 +56,7 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
   // A game day is live (its failover is a real, planned one) or a dry run; `game-day` means live here.
   const mode = input.mode === 'dry-run' ? 'dry-run' : 'live';
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, clock.now());
+  const lock = await takeRunLock(ledger, plan.app, owner, mode, clock.now());
   try {
     const topology = currentTopology(plan, await ledger.getTopology(plan.app));
     const earlier = await ledger.getRun(plan.app, incidentId);
@@ -122,13 +109,7 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
     });
     await ledger.putRun({ ...openingRecord(run, assessment), ...(earlier?.legs ? { legs: earlier.legs } : {}) });
     log.info('game day assessed', { decision: assessment.decision, legs: legs.length, resumed, epoch: lock.epoch });
-    await events.publish(DETAIL_TYPES.phaseChanged, {
-      run,
-      phase: 'decide',
-      status: assessment.decision === 'proceed' ? 'succeeded' : 'failed',
-      at: assessment.decidedAt,
-      facts: assessment.reasons,
-    });
+    await publishDecision(events, run, assessment, assessment.decision === 'proceed' ? 'succeeded' : 'failed');
     return { run, assessment };
   } finally {
     // Each leg takes the lock for its own run; the game day holds it only while it looks.

@@ -3,7 +3,7 @@ import type { ReprotectPort } from '../../aws/reprotect';
 import type { EventsPort, LedgerPort } from '../../domain/ports';
 import type { PreflightFinding } from '../../domain/preflight';
 import { decideReprotect, type ReprotectReading, type ReprotectTarget } from '../../domain/reprotect';
-import { DETAIL_TYPES, manualRunContext, openingRecord, type RunContext } from '../../domain/run';
+import type { RunContext } from '../../domain/run';
 import { currentTopology, type DatabaseTopology, describeCopy, type Topology } from '../../domain/topology';
 import { EndpointUnreachableError, InvalidRunInputError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
@@ -11,6 +11,7 @@ import type { Plan } from '../../plan/schema';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
+import { openManualRun, publishDecision, requireManualTrigger, takeRunLock } from '../assess-runbook';
 
 export interface ReprotectAssessment {
   decision: 'proceed' | 'block';
@@ -106,18 +107,14 @@ export const assessReprotect = async (
   const plan = plans.get(input.plan);
   const incidentId = input.incidentId ?? event.execution.name;
   const startedAt = clock.now().toISOString();
-  if (input.trigger.type !== 'manual') {
-    throw new InvalidRunInputError([
-      { path: 'trigger.type', message: 'the reprotect runbook is started by hand only: leave trigger out (manual)' },
-    ]);
-  }
+  requireManualTrigger(input, 'the reprotect runbook is started by hand only: leave trigger out (manual)');
   if (input.mode === 'game-day') {
     throw new InvalidRunInputError([
       { path: 'mode', message: 'reprotect runs "live" or "dry-run" (a game day composes it; give mode live)' },
     ]);
   }
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, clock.now());
+  const lock = await takeRunLock(ledger, plan.app, owner, input.mode, clock.now());
   const topology = currentTopology(plan, await ledger.getTopology(plan.app));
   const readings: ReprotectReading[] = [];
   for (const db of topology.databases) readings.push(await readDatabase(plan, db, rds));
@@ -133,29 +130,25 @@ export const assessReprotect = async (
     targets: verdict.targets,
     findings: verdict.findings,
   };
-  const run = manualRunContext({
-    incidentId,
-    plan,
-    action: 'reprotect',
-    input,
-    startedAt,
-    executionArn: event.execution.arn,
-    epoch: lock.epoch,
-  });
-  const record = openingRecord(run, assessment);
-  await ledger.putRun(record);
+  const run = await openManualRun(
+    ledger,
+    {
+      incidentId,
+      plan,
+      action: 'reprotect',
+      input,
+      startedAt,
+      executionArn: event.execution.arn,
+      epoch: lock.epoch,
+    },
+    assessment,
+  );
   log.info('reprotect assessed', {
     decision: assessment.decision,
     targets: verdict.targets.length,
     findings: verdict.findings.length,
     epoch: lock.epoch,
   });
-  await events.publish(DETAIL_TYPES.phaseChanged, {
-    run,
-    phase: 'decide',
-    status: assessment.decision === 'proceed' ? 'succeeded' : 'failed',
-    at: assessment.decidedAt,
-    facts: assessment.reasons,
-  });
+  await publishDecision(events, run, assessment, assessment.decision === 'proceed' ? 'succeeded' : 'failed');
   return { run, assessment };
 };
