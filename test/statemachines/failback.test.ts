@@ -772,13 +772,13 @@ describe('failback state machine', () => {
         fence: { execution: `${name}-1-fence` },
         reprotect: { execution: `${name}-2-reprotect`, alreadyStarted: false },
       });
-      // The failback's Slack message heard each change once: waiting, then started.
+      // The failback's Slack message heard each change once: waiting for the fence, then for the lock, then started.
       const said = mocks.eventbridge
         .commandCalls(PutEventsCommand)
         .flatMap((call) => call.args[0].input.Entries ?? [])
         .filter((entry) => entry.DetailType === 'Reprotect After Failback')
         .map((entry) => (JSON.parse(entry.Detail ?? '{}') as { reprotectBack: { state: string } }).reprotectBack.state);
-      expect(said).toEqual(['waiting', 'started']);
+      expect(said).toEqual(['waiting', 'waiting', 'started']);
     });
 
     it('starts nothing and says what to run when the fence retry holding the lock never fences', async () => {

@@ -54,6 +54,7 @@ type FenceRun =
  * or another run holds the lock, it waits (bounded); it starts nothing when the fence ended failed or deferred with an
  * old writer still not fenced (reprotect would refuse). Each look that changes what the failback did is written to
  * the failback's record (`reprotectBack`, which `switchback status` shows) and published for its Slack message.
+ * A look that changes neither the state nor the reason writes and publishes nothing.
  */
 export const startReprotectBack = async (
   event: StartReprotectBackEvent,
@@ -65,7 +66,8 @@ export const startReprotectBack = async (
   const base = { checks, pollSeconds: REPROTECT_BACK_POLL_SECONDS, checkedAt: deps.clock.now().toISOString() };
   const byHand = `switchback run --plan ${run.plan} --action reprotect`;
   const result = await decide();
-  if (result.state !== event.previous?.state) {
+  // A new state, or a new reason to wait (the fence ended, then another run's lock): said once, not every look.
+  if (result.state !== event.previous?.state || result.detail !== event.previous?.detail) {
     const record = await deps.ledger.getRun(run.plan, run.incidentId);
     if (record) await deps.ledger.putRun({ ...record, reprotectBack: result });
     await deps.events.publish(DETAIL_TYPES.reprotectBack, { run, at: result.checkedAt, reprotectBack: result });

@@ -88,18 +88,18 @@ describe('startReprotectBack', () => {
     expect((await ledger.getRun('orders', INCIDENT))?.reprotectBack).toMatchObject({ state: 'started' });
   });
 
-  it('waits while another run holds the lock, even with the old writer fenced, and publishes nothing new', async () => {
+  it('waits while another run holds the lock, even with the old writer fenced, and says nothing new on a look like the last', async () => {
     // Prepare
     await ledger.putTopology('orders', afterFailback('fenced'));
     await ledger.acquireLock('orders', { incidentId: 'orders-fence-retry-1', executionArn: 'arn:retry' }, new Date());
-    const previous = { state: 'waiting' as const, checks: 3, pollSeconds: 30, checkedAt: '', detail: '' };
+    const detail = "waiting for orders-fence-retry-1 to release the plan's lock (the old writers are fenced)";
+    const previous = { state: 'waiting' as const, checks: 3, pollSeconds: 30, checkedAt: '', detail };
 
     // Act
     const back = await startReprotectBack({ run, fence: { outcomes: [] }, previous }, deps());
 
     // Assess
-    expect(back).toMatchObject({ state: 'waiting', checks: 4 });
-    expect(back.detail).toContain("waiting for orders-fence-retry-1 to release the plan's lock");
+    expect(back).toMatchObject({ state: 'waiting', checks: 4, detail });
     expect(reprotect.executions.size).toBe(0);
     expect(events.published).toEqual([]);
   });
