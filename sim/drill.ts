@@ -11,6 +11,7 @@ import { RdsAdapter } from '../shared/aws/rds';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { Route53Adapter } from '../shared/aws/route53';
 import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { describeReprotectBack } from '../shared/domain/failback';
 import type { PreflightFinding } from '../shared/domain/preflight';
 import { signalKind } from '../shared/domain/quorum';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
@@ -19,6 +20,7 @@ import {
   DETAIL_TYPES,
   EVENT_SOURCE,
   type PhaseChangedDetail,
+  type ReprotectBackDetail,
   type RunRecord,
   runInputSchema,
 } from '../shared/domain/run';
@@ -305,6 +307,8 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
       const record = detail as unknown as RunRecord;
       return record.failure ? `${record.failure.error} in ${record.failure.phase}` : 'failed';
     }
+    case DETAIL_TYPES.reprotectBack:
+      return describeReprotectBack((detail as unknown as ReprotectBackDetail).reprotectBack);
     default:
       return Array.isArray(detail.reasons) ? (detail.reasons as string[]).join('; ') : detailType;
   }
