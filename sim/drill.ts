@@ -37,7 +37,7 @@ import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { DrillStuckError } from './errors';
 import { type FenceProbe, fenceEvidence, probeFence } from './fence-watch';
-import { startLocalLedger } from './local-ledger';
+import { type LocalLedger, type SdkHttpRequest, startLocalLedger } from './local-ledger';
 import {
   type LambdaHandler,
   type LocalExecution,
@@ -169,7 +169,7 @@ const NOTIFY_CUT_OFF_MS = DEFAULT_RETRY_POLICY.totalMs + 1000;
  */
 interface ActiveDrill {
   simMiddleware: CapturedMiddleware[];
-  dynamoPort: number;
+  dynamo: LocalLedger;
   clock: VirtualClock;
 }
 let active: ActiveDrill | undefined;
@@ -224,13 +224,12 @@ const drillPlugin: Pluggable<any, any> = {
       ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
         const drill = active;
         if (!drill || context.clientName !== 'DynamoDBClient') return next(args);
-        const request = (args as { request?: { hostname?: string; port?: number } }).request;
-        if (request) {
-          request.hostname = '127.0.0.1';
-          request.port = drill.dynamoPort;
-        }
+        const request = (args as { request?: SdkHttpRequest }).request;
+        // The signed request goes to the drill's dynalite in process, as its endpoint would take it over loopback
+        // HTTP (sim/local-ledger.ts): the SDK's serialisation, signing, retries and errors stay as they are.
+        const answer = request ? drill.dynamo.handle(request) : next(args);
         return drill.clock.track(
-          next(args).then((output) => serverDateInVirtualTime(output, drill.clock)),
+          answer.then((output) => serverDateInVirtualTime(output, drill.clock)),
           'dynamodb',
         );
       }) as never,
@@ -576,7 +575,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       where.runner = runner;
 
       resetClients();
-      active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamoPort: dynamo.port, clock };
+      active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamo, clock };
       cleanups.push(() => {
         active = undefined;
         resetClients();

@@ -1,11 +1,27 @@
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../shared/aws/ledger';
 
+/** What dynalite's request listener reads of a request and writes to a response (its index.js, httpHandler). */
+interface ListenerRequest extends EventEmitter {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+interface ListenerResponse {
+  statusCode: number;
+  contentType?: string;
+  setHeader(name: string, value: string | number): void;
+  end(body?: string): void;
+}
+type RequestListener = (request: ListenerRequest, response: ListenerResponse) => void;
+
 // dynalite ships no types; this is the part of its API used here.
 interface DynaliteServer {
   listen(port: number, host: string, callback: () => void): void;
+  listeners(event: 'request'): RequestListener[];
   address(): AddressInfo | string | null;
   close(callback: (error?: Error) => void): void;
 }
@@ -21,11 +37,92 @@ export interface LocalLedger {
   endpoint: string;
   port: number;
   tableName: string;
+  /**
+   * Serves one signed, serialised SDK request (the SDK's HttpRequest, as its HTTP handler receives it) with the same
+   * dynalite request listener the endpoint runs, in this process: no socket, no HTTP parser, the same validation,
+   * the same answers and errors. The drill calls it in place of the HTTP handler.
+   */
+  handle(request: SdkHttpRequest): Promise<{ response: SdkHttpResponse }>;
   /** A Document client on the local endpoint, marshalled like the product's (`removeUndefinedValues`). */
   client: DynamoDBDocumentClient;
   /** Destroys the client and closes dynalite. */
   stop(): Promise<void>;
 }
+
+/** The parts of the SDK's HttpRequest (@smithy/protocol-http) that reach the endpoint. */
+export interface SdkHttpRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** An HttpResponse as the SDK's deserialisers read it; the body as bytes (smithy's collectBody takes them as is). */
+export interface SdkHttpResponse {
+  statusCode: number;
+  reason?: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+const queryString = (query: SdkHttpRequest['query']): string => {
+  const pairs = Object.entries(query ?? {}).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value]).map((each) =>
+      each === null ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(each)}`,
+    ),
+  );
+  return pairs.length > 0 ? `?${pairs.join('&')}` : '';
+};
+
+const bodyText = (body: unknown): string => {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array || ArrayBuffer.isView(body)) {
+    const view = body as ArrayBufferView;
+    return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('utf8');
+  }
+  throw new Error(`the local ledger takes a string or bytes as request body, not ${typeof body}`);
+};
+
+/** The request listener dynalite's server runs, driven without a socket (see LocalLedger.handle). */
+const inProcessHandler =
+  (listener: RequestListener) =>
+  (request: SdkHttpRequest): Promise<{ response: SdkHttpResponse }> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = {};
+      // As Node's HTTP server hands them over: names in lower case, the body's length counted.
+      for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+      const body = bodyText(request.body);
+      headers['content-length'] ??= String(Buffer.byteLength(body));
+      const incoming = Object.assign(new EventEmitter(), {
+        method: request.method,
+        url: `${request.path}${queryString(request.query)}`,
+        headers,
+      });
+      const responseHeaders: Record<string, string> = {};
+      const outgoing: ListenerResponse = {
+        statusCode: 200,
+        setHeader: (name, value) => {
+          responseHeaders[name.toLowerCase()] = String(value);
+        },
+        end: (text = '') => {
+          const bytes = Buffer.from(text, 'utf8');
+          // Bytes of this realm's Uint8Array (a test's module registry has its own): smithy checks `instanceof`.
+          const copy = new Uint8Array(bytes.byteLength);
+          copy.set(bytes);
+          responseHeaders.date ??= new Date().toUTCString();
+          resolve({ response: { statusCode: outgoing.statusCode, headers: responseHeaders, body: copy } });
+        },
+      };
+      try {
+        listener(incoming, outgoing);
+        if (body) incoming.emit('data', Buffer.from(body, 'utf8'));
+        incoming.emit('end');
+      } catch (error) {
+        reject(error);
+      }
+    });
 
 /**
  * Starts dynalite on loopback (a free port) and creates the ledger table with the deployed key schema
@@ -38,6 +135,8 @@ export const startLocalLedger = async (options: { tableName?: string; region?: s
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('dynalite did not listen on a TCP port');
   const endpoint = `http://127.0.0.1:${address.port}`;
+  const listener = server.listeners('request')[0];
+  if (!listener) throw new Error('dynalite has no request listener');
 
   const raw = new DynamoDBClient({
     endpoint,
@@ -58,6 +157,7 @@ export const startLocalLedger = async (options: { tableName?: string; region?: s
     endpoint,
     port: address.port,
     tableName,
+    handle: inProcessHandler(listener),
     client,
     stop: async () => {
       client.destroy();

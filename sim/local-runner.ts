@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -287,18 +287,81 @@ export const VALIDATED_DEFINITIONS_ENV = 'SWITCHBACK_SIM_VALIDATED_ASL';
 const digestOf = (engineReady: string): string => createHash('sha256').update(engineReady).digest('hex');
 
 /**
+ * The engine and validator releases a validation holds for: a definition that passed one release is validated
+ * again under another. Undefined when they cannot be told (then nothing is remembered across processes).
+ */
+const validatorRelease = ((): string | undefined => {
+  try {
+    const engine = require.resolve('aws-local-stepfunctions');
+    const version = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    const engineVersion = version(join(dirname(engine), '..', 'package.json'));
+    const validatorVersion = version(require.resolve('asl-validator/package.json', { paths: [dirname(engine)] }));
+    return `aws-local-stepfunctions@${engineVersion} asl-validator@${validatorVersion}`;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * Definitions that passed the engine's validation in an earlier process (a drill from the CLI, the soak's
+ * workers, a test run): one SHA-256 a line, of the engine-ready definition and the validator release, beside the
+ * project's other caches. Validating the five runbooks costs 2-3 s of CPU (ajv compiles asl-validator's schemas
+ * on every call); the result depends only on that content, so a process need not pay it again. Best effort: a
+ * cache that cannot be read or written only means validating again.
+ */
+export const VALIDATED_CACHE = join(__dirname, '..', 'node_modules', '.cache', 'switchback', 'validated-asl');
+
+const cacheKeyOf = (engineReady: string): string | undefined =>
+  validatorRelease === undefined ? undefined : digestOf(`${validatorRelease}\n${engineReady}`);
+
+/** The line VALIDATED_CACHE holds for a definition that passed (undefined when releases cannot be told). */
+export const validationCacheKey = (definition: StateMachineDefinition): string | undefined =>
+  cacheKeyOf(JSON.stringify(adaptForEngine(definition)));
+
+let validatedEarlier: Set<string> | undefined;
+const passedEarlier = (engineReady: string): boolean => {
+  const key = cacheKeyOf(engineReady);
+  if (key === undefined) return false;
+  if (!validatedEarlier) {
+    try {
+      validatedEarlier = new Set(readFileSync(VALIDATED_CACHE, 'utf8').split('\n').filter(Boolean));
+    } catch {
+      validatedEarlier = new Set();
+    }
+  }
+  return validatedEarlier.has(key);
+};
+
+const rememberPassed = (engineReady: string): void => {
+  const key = cacheKeyOf(engineReady);
+  if (key === undefined || validatedEarlier?.has(key)) return;
+  validatedEarlier?.add(key);
+  try {
+    mkdirSync(dirname(VALIDATED_CACHE), { recursive: true });
+    appendFileSync(VALIDATED_CACHE, `${key}\n`);
+  } catch {
+    // Not remembered: the next process validates it again.
+  }
+};
+
+/**
  * Validates a definition as the engine does when it builds a state machine (asl-validator, paths and ARNs checked),
  * after the same adaptation as LocalRunner's; returns its digest for VALIDATED_DEFINITIONS_ENV. Throws when invalid.
  */
 export const validateForEngine = (definition: StateMachineDefinition): string => {
   const key = JSON.stringify(adaptForEngine(definition));
-  new StateMachine(JSON.parse(key) as StateMachineDefinition);
+  if (!validatedInThisRun(key)) {
+    new StateMachine(JSON.parse(key) as StateMachineDefinition);
+    rememberPassed(key);
+  }
   validated.add(key);
   return digestOf(key);
 };
 
 const validatedInThisRun = (key: string): boolean =>
-  validated.has(key) || (process.env[VALIDATED_DEFINITIONS_ENV] ?? '').split(',').includes(digestOf(key));
+  validated.has(key) ||
+  (process.env[VALIDATED_DEFINITIONS_ENV] ?? '').split(',').includes(digestOf(key)) ||
+  passedEarlier(key);
 
 /** The local Step Functions: see the module comment. */
 export class LocalRunner {
@@ -331,7 +394,9 @@ export class LocalRunner {
     const runnable = adaptForEngine(this.definition);
     const key = JSON.stringify(runnable);
     // Validation costs 250-600 ms of CPU per construction; a definition that passed once need not pay it again.
-    this.machine = new StateMachine(runnable, { validationOptions: { noValidate: validatedInThisRun(key) } });
+    const passed = validatedInThisRun(key);
+    this.machine = new StateMachine(runnable, { validationOptions: { noValidate: passed } });
+    if (!passed) rememberPassed(key);
     validated.add(key);
   }
 
