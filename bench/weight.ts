@@ -134,11 +134,13 @@ export const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
-// Module init as Lambda pays it: read, compile and run the bundle's top level in a fresh process.
+// Module init as Lambda pays it: read, compile and run the bundle's top level in a fresh process. Timed as the CPU
+// time (user + system, all of the process's threads: V8 compiles on background threads too) that `require()` takes,
+// not wall time: on a shared, loaded machine wall time mostly measures how long the process waited for a core.
 const INIT_PROBE =
-  'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  'const c=process.cpuUsage();require(process.argv[1]);const d=process.cpuUsage(c);process.stdout.write(String((d.user+d.system)/1e3))';
 
-/** Milliseconds to `require()` a bundle in a fresh Node process (the one running the bench). */
+/** CPU milliseconds to `require()` a bundle in a fresh Node process (the one running the bench). */
 export const measureInit = (file: string): number => {
   const result = spawnSync(process.execPath, ['-e', INIT_PROBE, file], {
     encoding: 'utf8',
@@ -152,13 +154,26 @@ export const measureInit = (file: string): number => {
 };
 
 /**
- * Median init time of each file over `runs` fresh processes. Runs are interleaved (every file once per round), so
- * a burst of load on a shared machine lands on all of them and their ratios stay comparable.
+ * The order of one sampling round: each floor bundle next to the functions compared with it (`groups`: floor file ->
+ * function files), so that a function and its floor are sampled seconds apart, not a whole round apart; the floor
+ * goes first in even rounds and last in odd ones, so that neither side always runs right after another group.
  */
-export const medianInits = (files: readonly string[], runs: number): Map<string, number> => {
-  const samples = new Map<string, number[]>(files.map((file) => [file, []]));
+export const sampleOrder = (groups: ReadonlyMap<string, readonly string[]>, round: number): string[] =>
+  [...groups].flatMap(([floor, functions]) => (round % 2 === 0 ? [floor, ...functions] : [...functions, floor]));
+
+/** Median init CPU time of each file over `runs` rounds in the order of sampleOrder (`measure` is measureInit). */
+export const medianInits = (
+  groups: ReadonlyMap<string, readonly string[]>,
+  runs: number,
+  measure: (file: string) => number = measureInit,
+): Map<string, number> => {
+  const samples = new Map<string, number[]>();
   for (let round = 0; round < runs; round++) {
-    for (const file of files) samples.get(file)?.push(measureInit(file));
+    for (const file of sampleOrder(groups, round)) {
+      const values = samples.get(file) ?? [];
+      values.push(measure(file));
+      samples.set(file, values);
+    }
   }
   return new Map([...samples].map(([file, values]) => [file, median(values)]));
 };

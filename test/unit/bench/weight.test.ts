@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASELINE_CLIENTS, baselineSource, median, sdkClientsOf, targetLine } from '../../../bench/weight';
+import {
+  BASELINE_CLIENTS,
+  baselineSource,
+  median,
+  medianInits,
+  sampleOrder,
+  sdkClientsOf,
+  targetLine,
+} from '../../../bench/weight';
 
 describe('sdkClientsOf', () => {
   it('lists the SDK client packages that left code in the bundle, once each and sorted', () => {
@@ -96,5 +104,39 @@ describe('targetLine', () => {
   it('says met or NOT MET after the target', () => {
     expect(targetLine('<= 1.2x', true)).toBe('target <= 1.2x: met');
     expect(targetLine('<= 150 KiB', false)).toBe('target <= 150 KiB: NOT MET');
+  });
+});
+
+describe('sampleOrder', () => {
+  const groups = new Map([
+    ['floor-a', ['a1', 'a2']],
+    ['floor-b', ['b1']],
+  ]);
+
+  it('samples each floor next to its own functions, first in even rounds and last in odd ones', () => {
+    expect(sampleOrder(groups, 0)).toEqual(['floor-a', 'a1', 'a2', 'floor-b', 'b1']);
+    expect(sampleOrder(groups, 1)).toEqual(['a1', 'a2', 'floor-a', 'b1', 'floor-b']);
+  });
+});
+
+describe('medianInits', () => {
+  it('takes the median of each file over the rounds, measuring every file once per round in sampleOrder', () => {
+    // Prepare: a load burst in round 2 makes every sample of that round slow; the median ignores it
+    const groups = new Map([['floor', ['fn']]]);
+    const calls: string[] = [];
+    const base: Record<string, number> = { floor: 100, fn: 120 };
+    const measure = (file: string): number => {
+      calls.push(file);
+      const round = Math.floor((calls.length - 1) / 2);
+      return (base[file] ?? 0) * (round === 2 ? 5 : 1) + round;
+    };
+
+    // Act
+    const inits = medianInits(groups, 5, measure);
+
+    // Assess
+    expect(calls).toEqual(['floor', 'fn', 'fn', 'floor', 'floor', 'fn', 'fn', 'floor', 'floor', 'fn']);
+    expect(inits.get('floor')).toBe(103);
+    expect(inits.get('fn')).toBe(123);
   });
 });
