@@ -153,29 +153,40 @@ export const measureInit = (file: string): number => {
   return ms;
 };
 
-/**
- * The order of one sampling round: each floor bundle next to the functions compared with it (`groups`: floor file ->
- * function files), so that a function and its floor are sampled seconds apart, not a whole round apart; the floor
- * goes first in even rounds and last in odd ones, so that neither side always runs right after another group.
- */
-export const sampleOrder = (groups: ReadonlyMap<string, readonly string[]>, round: number): string[] =>
-  [...groups].flatMap(([floor, functions]) => (round % 2 === 0 ? [floor, ...functions] : [...functions, floor]));
+/** A function's module init against its floor's: medians of the CPU ms, and the median of the paired ratios. */
+export type InitComparison = { init: number; floorInit: number; ratio: number };
 
-/** Median init CPU time of each file over `runs` rounds in the order of sampleOrder (`measure` is measureInit). */
-export const medianInits = (
-  groups: ReadonlyMap<string, readonly string[]>,
+/**
+ * Each function's init against its floor's, over `runs` rounds (`pairs`: function file -> floor file). In every round
+ * each function is sampled back to back with its floor, the floor first in even rounds and last in odd ones, and the
+ * pair gives one ratio: a burst of load lands on both sides of a pair, not on one side of a comparison made minutes
+ * apart. `measure` is measureInit.
+ */
+export const pairedInits = (
+  pairs: ReadonlyMap<string, string>,
   runs: number,
   measure: (file: string) => number = measureInit,
-): Map<string, number> => {
-  const samples = new Map<string, number[]>();
+): Map<string, InitComparison> => {
+  const samples = new Map<string, { init: number[]; floorInit: number[]; ratio: number[] }>();
   for (let round = 0; round < runs; round++) {
-    for (const file of sampleOrder(groups, round)) {
-      const values = samples.get(file) ?? [];
-      values.push(measure(file));
+    for (const [file, floor] of pairs) {
+      const floorFirst = round % 2 === 0;
+      const floorBefore = floorFirst ? measure(floor) : Number.NaN;
+      const init = measure(file);
+      const floorInit = floorFirst ? floorBefore : measure(floor);
+      const values = samples.get(file) ?? { init: [], floorInit: [], ratio: [] };
+      values.init.push(init);
+      values.floorInit.push(floorInit);
+      values.ratio.push(init / floorInit);
       samples.set(file, values);
     }
   }
-  return new Map([...samples].map(([file, values]) => [file, median(values)]));
+  return new Map(
+    [...samples].map(([file, values]) => [
+      file,
+      { init: median(values.init), floorInit: median(values.floorInit), ratio: median(values.ratio) },
+    ]),
+  );
 };
 
 /** A target line in the bench's one form: `target <= 150 KiB: met` or `NOT MET`. */

@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BASELINE_CLIENTS,
-  baselineSource,
-  median,
-  medianInits,
-  sampleOrder,
-  sdkClientsOf,
-  targetLine,
-} from '../../../bench/weight';
+import { BASELINE_CLIENTS, baselineSource, median, pairedInits, sdkClientsOf, targetLine } from '../../../bench/weight';
 
 describe('sdkClientsOf', () => {
   it('lists the SDK client packages that left code in the bundle, once each and sorted', () => {
@@ -107,36 +99,41 @@ describe('targetLine', () => {
   });
 });
 
-describe('sampleOrder', () => {
-  const groups = new Map([
-    ['floor-a', ['a1', 'a2']],
-    ['floor-b', ['b1']],
-  ]);
-
-  it('samples each floor next to its own functions, first in even rounds and last in odd ones', () => {
-    expect(sampleOrder(groups, 0)).toEqual(['floor-a', 'a1', 'a2', 'floor-b', 'b1']);
-    expect(sampleOrder(groups, 1)).toEqual(['a1', 'a2', 'floor-a', 'b1', 'floor-b']);
-  });
-});
-
-describe('medianInits', () => {
-  it('takes the median of each file over the rounds, measuring every file once per round in sampleOrder', () => {
-    // Prepare: a load burst in round 2 makes every sample of that round slow; the median ignores it
-    const groups = new Map([['floor', ['fn']]]);
+describe('pairedInits', () => {
+  it('samples each function back to back with its floor, floor first then last in turn, and takes medians', () => {
+    // Prepare: a load burst in round 2 makes both samples of that pair slow; the paired ratio is unchanged
     const calls: string[] = [];
     const base: Record<string, number> = { floor: 100, fn: 120 };
     const measure = (file: string): number => {
       calls.push(file);
       const round = Math.floor((calls.length - 1) / 2);
-      return (base[file] ?? 0) * (round === 2 ? 5 : 1) + round;
+      return (base[file] ?? 0) * (round === 2 ? 5 : 1);
     };
 
     // Act
-    const inits = medianInits(groups, 5, measure);
+    const inits = pairedInits(new Map([['fn', 'floor']]), 5, measure);
 
     // Assess
     expect(calls).toEqual(['floor', 'fn', 'fn', 'floor', 'floor', 'fn', 'fn', 'floor', 'floor', 'fn']);
-    expect(inits.get('floor')).toBe(103);
-    expect(inits.get('fn')).toBe(123);
+    expect(inits.get('fn')).toEqual({ init: 120, floorInit: 100, ratio: 1.2 });
+  });
+
+  it('compares each function with its own floor', () => {
+    // Prepare
+    const base: Record<string, number> = { 'floor-a': 100, a: 110, 'floor-b': 200, b: 300 };
+
+    // Act
+    const inits = pairedInits(
+      new Map([
+        ['a', 'floor-a'],
+        ['b', 'floor-b'],
+      ]),
+      3,
+      (file) => base[file] ?? Number.NaN,
+    );
+
+    // Assess
+    expect(inits.get('a')?.ratio).toBeCloseTo(1.1);
+    expect(inits.get('b')).toEqual({ init: 300, floorInit: 200, ratio: 1.5 });
   });
 });
