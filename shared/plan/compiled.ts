@@ -7,8 +7,8 @@ import type { Plan } from './schema';
  * A compiled plan: what `npm run package` writes for each `plans/*.yml` (shared/plan/compile.ts) and the functions
  * load. The package step validates the plan with the full schema (the errors of `switchback plan validate`) and writes
  * the validated plan, defaults applied, with a digest of each of its fields. Loading it checks those digests instead
- * of running the schema again: the schema and the zod it uses stay out of every function's bundle and cold start
- * (about 36 KiB each), and a file edited after the package step (by hand, or by a stale build) still fails with its
+ * of running the schema again: the schema and the zod only it uses stay out of every function's bundle and cold start
+ * (about 20 KiB each), and a file edited after the package step (by hand, or by a stale build) still fails with its
  * file and the fields that changed, and says to validate and package again.
  */
 export type CompiledPlan = {
