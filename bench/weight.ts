@@ -134,11 +134,13 @@ export const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
-// Module init as Lambda pays it: read, compile and run the bundle's top level in a fresh process.
+// Module init as Lambda pays it: read, compile and run the bundle's top level in a fresh process. Timed as the CPU
+// time (user + system, all of the process's threads: V8 compiles on background threads too) that `require()` takes,
+// not wall time: on a shared, loaded machine wall time mostly measures how long the process waited for a core.
 const INIT_PROBE =
-  'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  'const c=process.cpuUsage();require(process.argv[1]);const d=process.cpuUsage(c);process.stdout.write(String((d.user+d.system)/1e3))';
 
-/** Milliseconds to `require()` a bundle in a fresh Node process (the one running the bench). */
+/** CPU milliseconds to `require()` a bundle in a fresh Node process (the one running the bench). */
 export const measureInit = (file: string): number => {
   const result = spawnSync(process.execPath, ['-e', INIT_PROBE, file], {
     encoding: 'utf8',
@@ -151,16 +153,40 @@ export const measureInit = (file: string): number => {
   return ms;
 };
 
+/** A function's module init against its floor's: medians of the CPU ms, and the median of the paired ratios. */
+export type InitComparison = { init: number; floorInit: number; ratio: number };
+
 /**
- * Median init time of each file over `runs` fresh processes. Runs are interleaved (every file once per round), so
- * a burst of load on a shared machine lands on all of them and their ratios stay comparable.
+ * Each function's init against its floor's, over `runs` rounds (`pairs`: function file -> floor file). In every round
+ * each function is sampled back to back with its floor, the floor first in even rounds and last in odd ones, and the
+ * pair gives one ratio: a burst of load lands on both sides of a pair, not on one side of a comparison made minutes
+ * apart. `measure` is measureInit.
  */
-export const medianInits = (files: readonly string[], runs: number): Map<string, number> => {
-  const samples = new Map<string, number[]>(files.map((file) => [file, []]));
+export const pairedInits = (
+  pairs: ReadonlyMap<string, string>,
+  runs: number,
+  measure: (file: string) => number = measureInit,
+): Map<string, InitComparison> => {
+  const samples = new Map<string, { init: number[]; floorInit: number[]; ratio: number[] }>();
   for (let round = 0; round < runs; round++) {
-    for (const file of files) samples.get(file)?.push(measureInit(file));
+    for (const [file, floor] of pairs) {
+      const floorFirst = round % 2 === 0;
+      const floorBefore = floorFirst ? measure(floor) : Number.NaN;
+      const init = measure(file);
+      const floorInit = floorFirst ? floorBefore : measure(floor);
+      const values = samples.get(file) ?? { init: [], floorInit: [], ratio: [] };
+      values.init.push(init);
+      values.floorInit.push(floorInit);
+      values.ratio.push(init / floorInit);
+      samples.set(file, values);
+    }
   }
-  return new Map([...samples].map(([file, values]) => [file, median(values)]));
+  return new Map(
+    [...samples].map(([file, values]) => [
+      file,
+      { init: median(values.init), floorInit: median(values.floorInit), ratio: median(values.ratio) },
+    ]),
+  );
 };
 
 /** A target line in the bench's one form: `target <= 150 KiB: met` or `NOT MET`. */

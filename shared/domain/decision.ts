@@ -1,4 +1,5 @@
-import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
+import type { Plan } from '../plan/schema';
+import { backupMaxAgeSeconds } from '../plan/settings';
 import type { Assessment, DatabaseAssessment, Mode, Trigger } from './run';
 import { failoverRefusal, type Topology } from './topology';
 

@@ -1,4 +1,5 @@
-import { type Plan, proberAlarmName } from '../plan/schema';
+import type { Plan } from '../plan/schema';
+import { proberAlarmName } from '../plan/settings';
 
 /**
  * A plan's trigger as signals and a quorum (issue 10, part 2): each alarm of `trigger.alarms` and the standby

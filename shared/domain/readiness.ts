@@ -1,4 +1,5 @@
-import { backupMaxAgeSeconds, type Plan } from '../plan/schema';
+import type { Plan } from '../plan/schema';
+import { backupMaxAgeSeconds } from '../plan/settings';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightFinding, RecordPairReading } from './preflight';

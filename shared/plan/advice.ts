@@ -1,5 +1,6 @@
 import type { FieldIssue } from '../errors';
-import { DEFAULT_BACKUP_MAX_AGE_SECONDS, type Plan, RESTORABLE_TIME_LAG_SECONDS } from './schema';
+import type { Plan } from './schema';
+import { DEFAULT_BACKUP_MAX_AGE_SECONDS, RESTORABLE_TIME_LAG_SECONDS } from './settings';
 
 /**
  * Settings of a valid plan that AWS cannot honour: not errors (the plan deploys and runs), but every run would warn

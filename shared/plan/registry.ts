@@ -1,27 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PlanNotFoundError, PlanValidationError } from '../errors';
-import { type Plan, proberAlarmName } from './schema';
-import { parsePlan } from './validate';
+import { COMPILED_PLAN_EXTENSION, parseCompiledPlan } from './compiled';
+import type { Plan } from './schema';
+import { proberAlarmName } from './settings';
 
-/** The extension of a compiled plan: the plan's YAML document as JSON, one file per plan. */
-export const COMPILED_PLAN_EXTENSION = '.json';
-
-/** Validates one compiled plan's text; `source` is its file name. */
-export const parseCompiledPlan = (text: string, source: string): Plan => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new PlanValidationError(source, [
-      {
-        path: '(json)',
-        message: `compiled plan does not parse (${error instanceof Error ? error.message : String(error)}): package again with npm run package`,
-      },
-    ]);
-  }
-  return parsePlan(value, source);
-};
+export { COMPILED_PLAN_EXTENSION } from './compiled';
 
 /** The plans of one deployment, found by name or by alarm name. */
 export class PlanRegistry {
@@ -52,8 +36,8 @@ export class PlanRegistry {
   }
 
   /**
-   * Loads the compiled plans of a folder (`*.json`, written at package time by `compilePlans` from the plans' YAML),
-   * validated again with the same schema: a hand-edited or stale file fails with its file and field.
+   * Loads the compiled plans of a folder (`*.json`, written at package time by `compilePlans` from the plans' YAML,
+   * validated there): a file edited since fails with its file and the changed fields (./compiled.ts).
    */
   static fromCompiledDirectory(dir: string): PlanRegistry {
     const files = readdirSync(dir)

@@ -1,5 +1,14 @@
 import { rdsIdentifierRules } from '../domain/copy-names';
 import * as z from '../zod';
+import { proberAlarmName } from './settings';
+
+// Helpers derived from a validated plan live in ./settings (no schema in their bundle); re-exported for the CLI.
+export {
+  backupMaxAgeSeconds,
+  DEFAULT_BACKUP_MAX_AGE_SECONDS,
+  proberAlarmName,
+  RESTORABLE_TIME_LAG_SECONDS,
+} from './settings';
 
 /**
  * The DR plan: one per application, written by the platform team in `plans/<name>.yml`.
@@ -765,24 +774,5 @@ export type FailoverRecord = HostedZone['records'][number];
 export type RestoreTestSettings = z.output<typeof restoreTestSchema>;
 export type SlackSettings = NonNullable<Plan['notifications']['slack']>;
 
-/**
- * RDS keeps `LatestRestorableTime` about 5 minutes behind now (aws-facts.md: RDS User Guide, "Restoring a DB
- * instance to a specified time"): a backup age limit below this cannot be met, and every run would warn.
- */
-export const RESTORABLE_TIME_LAG_SECONDS = 300;
-
-/** The default backup age limit's floor: twice that lag, so that one late log upload does not warn. */
-export const DEFAULT_BACKUP_MAX_AGE_SECONDS = 2 * RESTORABLE_TIME_LAG_SECONDS;
-
-/** The backup age limit in force: the plan's, else the larger of its RPO budget and what RDS can meet (600 s). */
-export const backupMaxAgeSeconds = (plan: Plan): number =>
-  plan.backups.maxAgeSeconds ?? Math.max(plan.budgets.rpoSeconds, DEFAULT_BACKUP_MAX_AGE_SECONDS);
-
 /** The standby prober's settings, when the plan has one. */
 export type ProberSettings = z.output<typeof proberSchema>;
-
-/**
- * The name of the alarm on the plan's `Switchback/PrimaryReachable` metric, in the standby region
- * (scripts/plan-resources.js proberResources): one per plan, so the alarm intake finds the plan by it.
- */
-export const proberAlarmName = (plan: Pick<Plan, 'app'>): string => `switchback-prober-${plan.app}`;

@@ -1,7 +1,8 @@
 import type { EventsPort, LedgerPort, RdsPort } from '../domain/ports';
 import type { Assessment, PromotionResult, RunContext, VerificationResult } from '../domain/run';
 import { VerificationFailedError } from '../errors';
-import { type AuroraGlobal, backupMaxAgeSeconds, type Database, type Plan, type RdsReadReplica } from '../plan/schema';
+import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
+import { backupMaxAgeSeconds } from '../plan/settings';
 import type { Clock } from '../runtime/clock';
 import { secondsBetween } from '../runtime/clock';
 import type { Log } from '../runtime/logger';

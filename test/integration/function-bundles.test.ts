@@ -62,15 +62,15 @@ describe('function bundles', () => {
     expect(locales).toEqual([]);
   });
 
-  it('carries the plan schema only in functions that load plans (shared/runtime/plans.ts)', () => {
-    const schemaWithoutPlans = [...inputsByBundle]
-      .filter(([, inputs]) => inputs.includes('shared/plan/schema.ts') && !inputs.includes('shared/runtime/plans.ts'))
+  it('carries no plan schema: functions load plans validated at package time, checked by field digests', () => {
+    const withSchema = [...inputsByBundle]
+      .filter(([, inputs]) => inputs.some((input) => /shared\/plan\/(schema|validate)\.ts$/.test(input)))
       .map(([output]) => output);
     const withPlans = [...inputsByBundle].filter(([, inputs]) => inputs.includes('shared/runtime/plans.ts'));
-    expect(schemaWithoutPlans).toEqual([]);
+    expect(withSchema).toEqual([]);
     // Guards the filter above: it would pass on paths that never match.
     expect(withPlans.length).toBeGreaterThan(0);
-    expect(withPlans.every(([, inputs]) => inputs.includes('shared/plan/schema.ts'))).toBe(true);
+    expect(withPlans.every(([, inputs]) => inputs.includes('shared/plan/compiled.ts'))).toBe(true);
   });
 
   it("carries none of zod's ISO formats and coercions that no schema uses (shared/zod.ts keeps z.iso and z.coerce narrow)", async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASELINE_CLIENTS, baselineSource, median, sdkClientsOf, targetLine } from '../../../bench/weight';
+import { BASELINE_CLIENTS, baselineSource, median, pairedInits, sdkClientsOf, targetLine } from '../../../bench/weight';
 
 describe('sdkClientsOf', () => {
   it('lists the SDK client packages that left code in the bundle, once each and sorted', () => {
@@ -96,5 +96,44 @@ describe('targetLine', () => {
   it('says met or NOT MET after the target', () => {
     expect(targetLine('<= 1.2x', true)).toBe('target <= 1.2x: met');
     expect(targetLine('<= 150 KiB', false)).toBe('target <= 150 KiB: NOT MET');
+  });
+});
+
+describe('pairedInits', () => {
+  it('samples each function back to back with its floor, floor first then last in turn, and takes medians', () => {
+    // Prepare: a load burst in round 2 makes both samples of that pair slow; the paired ratio is unchanged
+    const calls: string[] = [];
+    const base: Record<string, number> = { floor: 100, fn: 120 };
+    const measure = (file: string): number => {
+      calls.push(file);
+      const round = Math.floor((calls.length - 1) / 2);
+      return (base[file] ?? 0) * (round === 2 ? 5 : 1);
+    };
+
+    // Act
+    const inits = pairedInits(new Map([['fn', 'floor']]), 5, measure);
+
+    // Assess
+    expect(calls).toEqual(['floor', 'fn', 'fn', 'floor', 'floor', 'fn', 'fn', 'floor', 'floor', 'fn']);
+    expect(inits.get('fn')).toEqual({ init: 120, floorInit: 100, ratio: 1.2 });
+  });
+
+  it('compares each function with its own floor', () => {
+    // Prepare
+    const base: Record<string, number> = { 'floor-a': 100, a: 110, 'floor-b': 200, b: 300 };
+
+    // Act
+    const inits = pairedInits(
+      new Map([
+        ['a', 'floor-a'],
+        ['b', 'floor-b'],
+      ]),
+      3,
+      (file) => base[file] ?? Number.NaN,
+    );
+
+    // Assess
+    expect(inits.get('a')?.ratio).toBeCloseTo(1.1);
+    expect(inits.get('b')).toEqual({ init: 300, floorInit: 200, ratio: 1.5 });
   });
 });

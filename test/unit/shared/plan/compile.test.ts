@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlanValidationError } from '../../../../shared/errors';
@@ -86,16 +86,79 @@ describe('PlanRegistry.fromCompiledDirectory', () => {
     // Prepare
     const out = temp();
     compilePlans(join(root, 'plans'), out);
-    const plan = JSON.parse(readFileSync(join(out, 'example.json'), 'utf8'));
-    plan.regions.standby = 'mars-1';
-    writeFileSync(join(out, 'example.json'), JSON.stringify(plan));
+    const compiled = JSON.parse(readFileSync(join(out, 'example.json'), 'utf8'));
+    compiled.plan.regions.standby = 'mars-1';
+    writeFileSync(join(out, 'example.json'), JSON.stringify(compiled));
 
     // Act
     const error = validationError(() => PlanRegistry.fromCompiledDirectory(out));
 
     // Assess
     expect(error.source).toBe('example.json');
-    expect(error.issues.map((issue) => issue.path)).toContain('regions.standby');
+    expect(error.issues).toEqual([
+      { path: 'regions.standby', message: expect.stringContaining('was changed after the package step validated') },
+    ]);
+    expect(error.message).toContain('npm run package');
+  });
+
+  it('names a field added to or removed from a compiled plan after it was validated', () => {
+    // Prepare
+    const out = temp();
+    compilePlans(join(root, 'plans'), out);
+    const compiled = JSON.parse(readFileSync(join(out, 'example.json'), 'utf8'));
+    compiled.plan.trigger.alarm = 'orders-health';
+    delete compiled.plan.databases[0].replica;
+    compiled.plan.fence = {};
+    writeFileSync(join(out, 'example.json'), JSON.stringify(compiled));
+
+    // Act
+    const error = validationError(() => PlanRegistry.fromCompiledDirectory(out));
+
+    // Assess
+    const byPath = Object.fromEntries(error.issues.map((issue) => [issue.path, issue.message]));
+    expect(byPath['trigger.alarm']).toContain('is not in the plan as validated at package time');
+    expect(byPath.fence).toContain('is not in the plan as validated at package time');
+    expect(byPath['fence.duringFailover']).toContain('was removed after the package step validated the plan');
+    expect(byPath['databases[0].replica.instance']).toContain('was removed');
+    expect(byPath['databases[0].replica.region']).toContain('was removed');
+  });
+
+  it('refuses a compiled plan whose field digests were changed or dropped with it', () => {
+    // Prepare
+    const out = temp();
+    compilePlans(join(root, 'plans'), out);
+    const compiled = JSON.parse(readFileSync(join(out, 'example.json'), 'utf8'));
+    compiled.plan.budgets.rtoSeconds = 1;
+    compiled.fields['budgets.rtoSeconds'] = 'edited';
+    writeFileSync(join(out, 'example.json'), JSON.stringify(compiled));
+    writeFileSync(join(out, 'example-arc.json'), JSON.stringify({ ...compiled, fields: undefined }));
+
+    // Act
+    const error = validationError(() => PlanRegistry.fromCompiledDirectory(out));
+
+    // Assess: the files load in name order, and the first refused is reported
+    expect(error.source).toBe('example-arc.json');
+    expect(error.issues).toEqual([{ path: '(fields)', message: expect.stringContaining('npm run package') }]);
+    rmSync(join(out, 'example-arc.json'));
+    const edited = validationError(() => PlanRegistry.fromCompiledDirectory(out));
+    expect(edited.source).toBe('example.json');
+    expect(edited.issues).toEqual([{ path: 'budgets.rtoSeconds', message: expect.stringContaining('was changed') }]);
+  });
+
+  it('refuses a file that is not a compiled plan of this format, such as an uncompiled plan document', () => {
+    // Prepare
+    const out = temp();
+    compilePlans(join(root, 'plans'), out);
+    const compiled = JSON.parse(readFileSync(join(out, 'example.json'), 'utf8'));
+    writeFileSync(join(out, 'example.json'), JSON.stringify(compiled.plan));
+
+    // Act
+    const error = validationError(() => PlanRegistry.fromCompiledDirectory(out));
+
+    // Assess
+    expect(error.issues).toEqual([
+      { path: '(root)', message: expect.stringContaining('not a compiled plan of this Switchback') },
+    ]);
   });
 
   it('says to package again when a compiled plan is not JSON', () => {
