@@ -10,6 +10,7 @@ import {
   type TemplateLike,
 } from '../../scripts/iam-grants';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
+import { livePathCalls } from '../../shared/domain/live-path';
 import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
@@ -566,6 +567,48 @@ describe('runDrill', () => {
     // Assess
     expect(JSON.stringify(withoutWall(second.report))).toBe(JSON.stringify(withoutWall(first.report)));
   });
+});
+
+/**
+ * `switchback plan audit` is the code's path written down (shared/domain/live-path.ts): every AWS call the product
+ * makes in a drill must be on that list, with the region it went to, or the audit would hide a dependency.
+ * (Here because the IAM check below runs the same drills.)
+ */
+
+const SERVICE_OF: Record<string, string> = {
+  RDSClient: 'rds',
+  Route53Client: 'route53',
+  CloudWatchClient: 'cloudwatch',
+  EventBridgeClient: 'events',
+  SFNClient: 'states',
+  SecretsManagerClient: 'secretsmanager',
+  SSMClient: 'ssm',
+  Route53RecoveryClusterClient: 'route53-recovery-cluster',
+};
+
+describe.each(['example.yml', 'example-arc.yml', 'example-alarm-dns.yml'])('the live path of plans/%s', (file) => {
+  it.each(['region-outage', 'us-east-1-outage'])(
+    'lists every call the product makes in the %s drill, with its region',
+    async (scenario) => {
+      // Prepare
+      const planFile = join(ROOT, 'plans', file);
+      const listed = new Set(
+        livePathCalls(loadPlanFile(planFile)).flatMap((call) =>
+          [call.dependsOn, ...(call.fallbacks ?? [])].map((region) => `${call.service} ${call.operation} ${region}`),
+        ),
+      );
+
+      // Act: the IAM check's drill of this plan and scenario
+      const { world } = await drills.shared(planFile, scenario);
+
+      // Assess
+      const made = new Set(
+        world.liveCalls.map((call) => `${SERVICE_OF[call.client]} ${call.operation} ${call.region}`),
+      );
+      expect(made.size).toBeGreaterThan(0);
+      expect([...made].filter((call) => !listed.has(call))).toEqual([]);
+    },
+  );
 });
 
 /**
