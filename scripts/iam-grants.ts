@@ -1,6 +1,7 @@
 /**
  * Each function's IAM grants as the packaged CloudFormation template gives them, and their comparison with the AWS
- * calls the function was seen to make (test/integration/iam.test.ts records them by running the real handlers in
+ * calls the function was seen to make (the IAM check in test/integration/drill-scenarios.test.ts records them by
+ * running the real handlers in
  * every drill scenario). A call that no grant allows fails (AWS would answer AccessDenied); a grant that no call
  * uses fails too, unless an allowance names it with the reason the drill cannot reach it.
  */
@@ -192,7 +193,7 @@ export const compareGrants = (
     }
     if (made.length === 0) {
       problems.push(
-        `${name}: no drill invoked it or it made no AWS call, so its role cannot be checked: drive it in test/integration/iam.test.ts`,
+        `${name}: no drill invoked it or it made no AWS call, so its role cannot be checked: drive it in the IAM check in test/integration/drill-scenarios.test.ts`,
       );
       continue;
     }

@@ -168,7 +168,8 @@ const globals = (plans) => plans.flatMap((plan) => plan.databases.filter((db) =>
 /**
  * Describe the plans' standby side: the RDS read replicas, the Aurora secondary clusters and the global clusters.
  * Nothing reads the primary region's resources (a run must not wait on the region it recovers from), so no role
- * may describe them (test/integration/iam.test.ts checks it against the calls the handlers make).
+ * may describe them (the IAM check in test/integration/drill-scenarios.test.ts checks it against the calls the handlers
+ * make).
  */
 /**
  * The RDS standbys a failover reads and promotes, in the plan's standby region: the plan's replica and, after a game

@@ -5,7 +5,8 @@ import { PROBER_METRIC } from './prober';
 
 /**
  * What each runbook step's function must be allowed to do on one plan's resources: the calls its handler makes on
- * them (test/integration/iam.test.ts records every call of every handler in the drills and fails unless this list
+ * them (the IAM check in test/integration/drill-scenarios.test.ts records every call of every handler in the drills and
+ * fails unless this list
  * is exactly those calls, and the packaged roles exactly grant them). Readiness asks IAM's policy simulator whether
  * each deployed role still allows them (a permissions boundary, an SCP or a hand-edited policy can take a right away
  * after deployment). Pure: ARNs only.

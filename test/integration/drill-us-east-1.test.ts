@@ -11,8 +11,16 @@ const RECORDS_PLAN = join(PLANS, 'example.yml');
 const ARC_PLAN = join(PLANS, 'example-arc.yml');
 const PROMOTIONS = ['PromoteReadReplica', 'FailoverGlobalCluster', 'SwitchoverGlobalCluster'];
 
-const drill = (planFile: string, options: Partial<DrillOptions> = {}): Promise<DrillResult> =>
-  runDrill({ planFile, scenario: 'us-east-1-outage', seed: 1, slackPreview: false, ...options });
+/** Plain drills (no options) that several tests only read: each run once per plan, whichever test asks first. */
+const plain = new Map<string, Promise<DrillResult>>();
+
+const drill = (planFile: string, options: Partial<DrillOptions> = {}): Promise<DrillResult> => {
+  const run = () => runDrill({ planFile, scenario: 'us-east-1-outage', seed: 1, slackPreview: false, ...options });
+  if (Object.keys(options).length > 0) return run();
+  const result = plain.get(planFile) ?? run();
+  plain.set(planFile, result);
+  return result;
+};
 
 jest.setTimeout(30_000);
 

@@ -8,8 +8,13 @@ import { ordersRun } from '../support/resource-fixtures';
 /**
  * A real TCP endpoint on loopback that takes every connection and never answers: what a Route 53 API endpoint looks
  * like to a client while us-east-1 is down. The real handler, its real adapter and the real shared SDK client
- * (with the timeouts of shared/aws/clients.ts) talk to it over the network; no mock is involved.
+ * (with the timeouts of shared/aws/clients.ts) talk to it over the network; no mock is involved. The client's
+ * timers (its request timeout, the retry's back-off) run on jest's fake clock, moved on while the real sockets
+ * connect: the production timeouts elapse in virtual time, and the test holds no worker idle for them (about 10 s).
  */
+
+/** How far the fake clock moves per turn of the event loop (a turn also lets the real sockets connect). */
+const STEP_MS = 50;
 
 const pending: DnsResult = {
   changes: [{ hostedZoneId: 'Z0123456789ORDERSAPI', changeId: '/change/C42', status: 'PENDING' }],
@@ -49,18 +54,37 @@ describe('a step whose endpoint takes the connection and never answers', () => {
   });
 
   it('fails with EndpointUnreachableError naming the call, after the client timeouts, when Route 53 never answers', async () => {
+    // Prepare: timers and Date fake; the event loop's own turns real, so that sockets connect and answer
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const startedMs = Date.now();
+
     // Act
-    const outcome = await handler({ run: ordersRun(), dns: pending }, lambdaContext('check-dns-sync')).then(
-      () => undefined,
-      (error: Error) => error,
-    );
+    let settled = false;
+    const outcome = handler({ run: ordersRun(), dns: pending }, lambdaContext('check-dns-sync'))
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      )
+      .finally(() => {
+        settled = true;
+      });
+    while (!settled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await jest.advanceTimersByTimeAsync(STEP_MS);
+    }
+    const error = await outcome;
+    const elapsedMs = Date.now() - startedMs;
+    jest.useRealTimers();
 
     // Assess
-    expect(outcome).toMatchObject({ name: 'EndpointUnreachableError', service: 'route53', operation: 'GetChange' });
-    expect(outcome?.message).toContain('TimeoutError');
-    // The client really reached the endpoint, once per attempt, and the bound is what the configuration says.
+    expect(error).toMatchObject({ name: 'EndpointUnreachableError', service: 'route53', operation: 'GetChange' });
+    expect(error?.message).toContain('TimeoutError');
+    // The client really reached the endpoint, once per attempt, each attempt waited its whole request timeout, and
+    // the bound is what the configuration says.
     expect(sockets).toHaveLength(CLIENT_TIMEOUTS.route53.maxAttempts);
     const { maxAttempts, requestTimeoutMs, connectionTimeoutMs } = CLIENT_TIMEOUTS.route53;
+    expect(elapsedMs).toBeGreaterThanOrEqual(maxAttempts * requestTimeoutMs);
+    expect(elapsedMs).toBeLessThanOrEqual(maxAttempts * (requestTimeoutMs + connectionTimeoutMs) + 1000);
     expect(maxAttempts * (requestTimeoutMs + connectionTimeoutMs)).toBeLessThan(15_000);
   }, 30_000);
 });

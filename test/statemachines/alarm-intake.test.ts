@@ -1,3 +1,4 @@
+import 'aws-sdk-client-mock-jest';
 import { join } from 'node:path';
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';

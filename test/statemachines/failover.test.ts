@@ -1,3 +1,4 @@
+import 'aws-sdk-client-mock-jest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

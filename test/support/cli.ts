@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { main } from '../../cli/program';
+import { VALIDATED_DEFINITIONS_ENV } from '../../sim/local-runner';
 
 /** The project root, where `cli/bin/switchback.js` is run from. */
 export const projectRoot = join(__dirname, '..', '..');
@@ -27,6 +28,11 @@ export const runSwitchback = (args: string[], timeoutMs: number): SwitchbackResu
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      // The state machines test/global-setup.ts validated for this run (by content digest): a drill in the process
+      // skips validating them again, as the in-process drills do (no AWS setting, the process still has none).
+      ...(process.env[VALIDATED_DEFINITIONS_ENV]
+        ? { [VALIDATED_DEFINITIONS_ENV]: process.env[VALIDATED_DEFINITIONS_ENV] }
+        : {}),
     },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

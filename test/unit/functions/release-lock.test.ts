@@ -1,3 +1,4 @@
+import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/release-lock';

@@ -164,7 +164,7 @@ describe('compareGrants', () => {
 
     // Assess
     expect(problems).toEqual([
-      'promote: no drill invoked it or it made no AWS call, so its role cannot be checked: drive it in test/integration/iam.test.ts',
+      'promote: no drill invoked it or it made no AWS call, so its role cannot be checked: drive it in the IAM check in test/integration/drill-scenarios.test.ts',
       'readiness: calls rds:DescribeDBInstances but has no role in the template (serverless.yml functions.readiness.role)',
     ]);
   });

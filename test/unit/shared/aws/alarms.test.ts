@@ -1,3 +1,4 @@
+import 'aws-sdk-client-mock-jest';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchAlarms } from '../../../../shared/aws/alarms';

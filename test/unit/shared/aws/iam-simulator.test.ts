@@ -1,3 +1,4 @@
+import 'aws-sdk-client-mock-jest';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { IamPolicySimulator } from '../../../../shared/aws/iam-simulator';
