@@ -15,6 +15,7 @@ import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permis
 import { loadPlanFile } from '../../shared/plan/load';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
+import { type DrillProgress, ProgressDisplay } from '../../sim/progress';
 import { criticalPathRatio, withoutWall } from '../../sim/report';
 import { renderReportHtml } from '../../sim/report-html';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../../sim/scenarios';
@@ -566,6 +567,206 @@ describe('runDrill', () => {
 
     // Assess
     expect(JSON.stringify(withoutWall(second.report))).toBe(JSON.stringify(withoutWall(first.report)));
+  });
+});
+
+/**
+ * Drift scenarios: the world differs from the plan before the outage. The preflight (Assess) must stop every run
+ * before its first change: outcome "blocked", no mutating AWS call, and findings naming the resource and the fix.
+ * The drill shows the preflight before it injects the outage. (The example plan's drills, seed 1: the same drills
+ * as the tests above and the IAM check, with the progress they recorded.)
+ */
+describe('drift scenarios', () => {
+  it.each([
+    ['standby-missing', 'standby-exists', 'rds:us-west-2:orders-db-replica', 'create the cross-region read replica'],
+    [
+      'record-missing',
+      'record-exists',
+      'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+      "create the standby region's failover record api-us-west-2",
+    ],
+    [
+      'record-not-failover',
+      'record-failover',
+      'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+      'replace api-us-west-2 with a failover record',
+    ],
+    ['replica-backing-up', 'standby-promotable', 'rds:us-west-2:orders-db-replica', 'wait until replica'],
+  ])(
+    '%s ends blocked with no mutating call and a finding naming the resource and the fix',
+    async (scenario, check, resource, fix) => {
+      // Act
+      const result = await drill(scenario);
+      const { report, world, lockHolder } = result;
+      const progress = drills.progress(result);
+
+      // Assess
+      expect(report.outcome).toBe('blocked');
+      expect(report.actions).toEqual([]);
+      expect(world.actions).toEqual([]);
+      expect(report.findings).toEqual([
+        expect.objectContaining({ check, resource, fix: expect.stringContaining(fix) }),
+      ]);
+      expect(report.events.map((event) => event.detailType)).toContain('Run Blocked');
+      expect(lockHolder).toBeNull();
+      // The drill showed the same finding before injecting the outage (T+00:00, the outage is at T+01:00).
+      const start = progress.find((event) => event.kind === 'start');
+      expect(report.preflight).toEqual({
+        at: start?.at,
+        findings: [expect.objectContaining({ check, resource })],
+      });
+      const shown = progress.findIndex((event) => event.kind === 'preflight');
+      const alarm = progress.findIndex((event) => event.kind === 'milestone' && event.message.includes('is ALARM'));
+      expect(shown).toBeGreaterThanOrEqual(0);
+      expect(shown).toBeLessThan(alarm);
+    },
+  );
+
+  it('waits for the busy replica no longer than the plan allows (preflight.maxWaitSeconds, 600 s by default)', async () => {
+    // Act
+    const { report } = await drill('replica-backing-up');
+
+    // Assess
+    const reassessed = report.timeline.filter((t) => t.state === 'Reassess Failover' && t.event === 'entered');
+    expect(reassessed.length).toBeGreaterThan(1);
+    const decide = report.phases.find((phase) => phase.name === 'decide');
+    expect(decide?.seconds).toBeGreaterThanOrEqual(600);
+    expect(decide?.seconds).toBeLessThan(700);
+  });
+
+  it('refuses the plan-level equal-set-identifiers scenario at plan validation, before anything runs', async () => {
+    // Act
+    const run = runDrill({ planFile: PLAN, scenario: 'equal-set-identifiers', seed: 1, slackPreview: false });
+
+    // Assess
+    await expect(run).rejects.toMatchObject({
+      name: 'PlanValidationError',
+      message: expect.stringContaining(
+        'dns[0].records[0].standbySetIdentifier: equals dns[0].records[0].primarySetIdentifier ("api-us-east-1")',
+      ),
+    });
+  });
+
+  it('shows a passing preflight before the outage when nothing drifted, and recovers', async () => {
+    // Act
+    const { report } = await drill('region-outage');
+
+    // Assess
+    expect(report.preflight?.findings).toEqual([]);
+    expect(report.findings).toEqual([]);
+    expect(report.outcome).toBe('recovered');
+  });
+});
+
+/**
+ * What a person sees of a drill: the progress lines (a pipe or CI, not a terminal) in time order, each phase
+ * change once, each database named; and an incident id of its own per plan, scenario and seed.
+ */
+
+const OTHER_PLAN = join(ROOT, 'test', 'fixtures', 'plans', 'tight-rto.yml');
+
+/** The progress lines a display in a pipe (not a terminal) shows for these events. */
+const progressLinesOf = (events: DrillProgress[]): string[] => {
+  let text = '';
+  const display = new ProgressDisplay({ write: (chunk: string) => (text += chunk), isTTY: false }, 'title');
+  for (const event of events) display.update(event);
+  return text.split('\n').filter((line) => line.startsWith('T+'));
+};
+
+/** A drill with its progress display attached (a pipe, not a terminal): the report and the progress lines. */
+const drillWithProgress = async (planFile: string, scenario: string, seed: number) => {
+  const events: DrillProgress[] = [];
+  const { report } = await runDrill({
+    planFile,
+    scenario,
+    seed,
+    slackPreview: false,
+    onProgress: (e) => events.push(e),
+  });
+  return { report, lines: progressLinesOf(events) };
+};
+
+/**
+ * Drills that several tests read (the display only watches), each run once per file whichever test asks first:
+ * the example plan's seed-1 drills are the shared ones above, with the progress they recorded.
+ */
+const sharedProgress = new Map<string, ReturnType<typeof drillWithProgress>>();
+const sharedDrill = (planFile: string, scenario: string, seed: number) => {
+  const key = `${planFile} ${scenario} ${seed}`;
+  const run =
+    sharedProgress.get(key) ??
+    (planFile === PLAN && seed === 1
+      ? drill(scenario).then((result) => ({ report: result.report, lines: progressLinesOf(drills.progress(result)) }))
+      : drillWithProgress(planFile, scenario, seed));
+  sharedProgress.set(key, run);
+  return run;
+};
+
+const progressLines = async (scenario: string): Promise<string[]> => (await sharedDrill(PLAN, scenario, 1)).lines;
+
+const seconds = (line: string): number => {
+  const [, mm, ss] = /^T\+(\d+):(\d+)/.exec(line) ?? [];
+  return Number(mm) * 60 + Number(ss);
+};
+
+describe('drill progress', () => {
+  it('names each database whose promotion started', async () => {
+    // Act
+    const lines = await progressLines('region-outage');
+
+    // Assess
+    const started = lines.filter((line) => line.includes('Promote databases started'));
+    expect(started).toHaveLength(2);
+    expect(
+      started.some((line) => line.endsWith('Promote databases started: orders-db -> orders-db-replica in us-west-2')),
+    ).toBe(true);
+    expect(
+      started.some((line) => line.endsWith('Promote databases started: catalog -> catalog-west in us-west-2')),
+    ).toBe(true);
+  });
+
+  it('shows each phase change once and never goes back in time when Route 53 throttles and the flip is retried', async () => {
+    // Act
+    const lines = await progressLines('dns-throttled');
+
+    // Assess
+    const phaseLines = lines.map((line) => line.replace(/^T\+\S+\s+/, ''));
+    expect(phaseLines.filter((line) => line === 'Flip DNS started')).toHaveLength(1);
+    expect(phaseLines.filter((line) => line === 'Promote databases succeeded')).toHaveLength(1);
+    const times = lines.map(seconds);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
+
+describe('drill incident ids', () => {
+  const idOf = async (planFile: string, scenario: string, seed: number) =>
+    (await sharedDrill(planFile, scenario, seed)).report;
+  /** A drill of its own, for a replay that must really run twice. */
+  const freshReport = async (planFile: string, scenario: string, seed: number) =>
+    (await drillWithProgress(planFile, scenario, seed)).report;
+
+  it('gives drills of different scenarios, seeds and plans their own incident ids', async () => {
+    // Act
+    const ids = [
+      (await idOf(PLAN, 'region-outage', 1)).incidentId,
+      (await idOf(PLAN, 'region-outage', 2)).incidentId,
+      (await idOf(PLAN, 'stale-backups', 1)).incidentId,
+      (await idOf(OTHER_PLAN, 'region-outage', 1)).incidentId,
+    ];
+
+    // Assess
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('gives the same incident id and the same report apart from wall time when the same plan, scenario and seed rerun', async () => {
+    // Act
+    const first = await freshReport(PLAN, 'dns-throttled', 4);
+    const second = await freshReport(PLAN, 'dns-throttled', 4);
+
+    // Assess
+    expect(second.incidentId).toBe(first.incidentId);
+    expect(JSON.stringify(withoutWall(second))).toBe(JSON.stringify(withoutWall(first)));
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Call } from '../../scripts/iam-grants';
 import { useClientPlugin } from '../../shared/aws/clients';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
+import type { DrillProgress } from '../../sim/progress';
 import { type CallRecorder, createCallRecorder } from './aws-calls';
 
 /** What may differ between the shared drills of one plan and scenario (all run with seed 1 and no Slack preview). */
@@ -16,6 +17,8 @@ export interface RecordedDrills {
   own(options: DrillOptions): Promise<DrillResult>;
   /** Function name -> the AWS calls its invocations made in every drill run here so far. */
   calls(): Map<string, Call[]>;
+  /** What the drill of this result told its progress display, in order (recorded for every drill run here). */
+  progress(result: DrillResult): DrillProgress[];
 }
 
 /**
@@ -27,9 +30,12 @@ export interface RecordedDrills {
 export const recordedDrills = (): RecordedDrills => {
   let recorder: CallRecorder | undefined;
   const results = new Map<string, Promise<DrillResult>>();
+  const progressOf = new WeakMap<DrillResult, DrillProgress[]>();
 
-  const own = (options: DrillOptions): Promise<DrillResult> =>
-    runDrill({
+  const own = async (options: DrillOptions): Promise<DrillResult> => {
+    // Progress only observes (the drill calls a no-op without it): every drill records it for the tests that read it.
+    const progress: DrillProgress[] = [];
+    const result = await runDrill({
       ...options,
       onWorld: (world, runner) => {
         // The drill forgets every client plugin as it builds its world (sim/drill.ts): add the recorder each time.
@@ -37,7 +43,14 @@ export const recordedDrills = (): RecordedDrills => {
         useClientPlugin(recorder.plugin);
         options.onWorld?.(world, runner);
       },
+      onProgress: (event) => {
+        progress.push(event);
+        options.onProgress?.(event);
+      },
     });
+    progressOf.set(result, progress);
+    return result;
+  };
 
   const shared = (planFile: string, scenario: string, options: SharedDrillOptions = {}): Promise<DrillResult> => {
     const key = JSON.stringify([planFile, scenario, options.answer ?? null, options.restoreRuns ?? 1]);
@@ -49,5 +62,11 @@ export const recordedDrills = (): RecordedDrills => {
     return result;
   };
 
-  return { shared, own, calls: () => recorder?.byFunction ?? new Map<string, Call[]>() };
+  const progress = (result: DrillResult): DrillProgress[] => {
+    const events = progressOf.get(result);
+    if (!events) throw new Error('progress is recorded only for the drills of this recordedDrills()');
+    return events;
+  };
+
+  return { shared, own, calls: () => recorder?.byFunction ?? new Map<string, Call[]>(), progress };
 };
