@@ -43,6 +43,8 @@ export interface RecordedRequest {
   /** The HTTP status answered (0 when the client went away first). */
   status: number;
   receivedAt: number;
+  /** When the exchange ended: the answer sent, or the client gone (its connection closed); unset while open. */
+  closedAt?: number;
 }
 
 /** A message as the channel shows it. */
@@ -286,6 +288,9 @@ export const startSlackServer = async (options: SlackServerOptions = {}): Promis
       receivedAt: Date.now(),
     };
     requests.push(record);
+    response.on('close', () => {
+      record.closedAt = Date.now();
+    });
     // The script is taken now, in arrival order, even when its answer is delayed.
     const script = route === 'unknown' ? undefined : scriptFor(route);
     const respond = () => {

@@ -211,8 +211,13 @@ describe('runDrill with Slack notifications', () => {
     const notifications = world.bus.deliveries.filter((delivery) => delivery.subscriber === 'notify');
     const linesAtEnd = slack.output.lines().length;
     const requestsAtEnd = slack.server.requests.length;
-    // Longer than the notifier's per-request timeout (real time, AbortSignal.timeout): anything left would show.
-    await new Promise((resolve) => setTimeout(resolve, DEFAULT_RETRY_POLICY.requestTimeoutMs + 500));
+    // A request still open when the drill returned would time out later (real time, AbortSignal.timeout) and log:
+    // wait until the server saw every request end, no longer than that timeout, then a little for what it set off.
+    const openUntil = performance.now() + DEFAULT_RETRY_POLICY.requestTimeoutMs + 500;
+    while (slack.server.requests.some((request) => request.closedAt === undefined) && performance.now() < openUntil) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
 
     // Assess
     expectSameFailover(report, expected);
@@ -223,7 +228,8 @@ describe('runDrill with Slack notifications', () => {
     expect(notifications.length).toBe(report.events.length);
     expect(notifications.filter((delivery) => delivery.outcome === 'pending')).toEqual([]);
     expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED)).length).toBeGreaterThan(0);
-    // Nothing of the notifier outlived the drill: no log line and no request after it returned.
+    // Nothing of the notifier outlived the drill: no request left open, no log line and no request after it returned.
+    expect(slack.server.requests.filter((request) => request.closedAt === undefined)).toEqual([]);
     expect(slack.output.lines().length).toBe(linesAtEnd);
     expect(slack.server.requests.length).toBe(requestsAtEnd);
     expectNoWebhookInOutput();
