@@ -76,11 +76,19 @@ export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps
       : {}),
     actions,
   });
+  const change: Step['change'] = async (action, call) => {
+    if (input.run.mode !== 'dry-run') {
+      await deps.ledger.assertLock(input.run.plan, lockOwnerOf(input.run), input.run.epoch, deps.clock.now());
+    }
+    const performed = await deps.actions.perform(action, input.run, call);
+    actions.push(performed);
+    return performed;
+  };
   const step = {
     input,
     deps,
-    actions,
     result,
+    change,
     label: `${target.name} ${target.type} "${target.setIdentifier}" (${target.region})`,
   };
   if (target.fence.method === 'routing-control-off') return fenceWithRoutingControl(step);
@@ -91,8 +99,9 @@ export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps
 interface Step {
   input: FenceRecordInput;
   deps: FenceRecordDeps;
-  actions: ActionRecord[];
   result: Result;
+  /** The one change a check may make: after the lock check (a dry run only plans it), kept in the run's actions. */
+  change: (action: Omit<ActionRecord, 'at' | 'dryRun'>, call: () => Promise<void>) => Promise<ActionRecord>;
   label: string;
 }
 
@@ -103,7 +112,7 @@ interface Step {
  * answers nothing: fenced. Route 53's API is served from us-east-1 only.
  */
 const fenceWithMaintenanceTarget = async (
-  { input: { run, target, previous }, deps, actions, result, label }: Step,
+  { input: { run, target, previous }, deps, change, result, label }: Step,
   value: string,
 ): Promise<DnsFenceResult> => {
   try {
@@ -127,32 +136,26 @@ const fenceWithMaintenanceTarget = async (
       values.length > 0
         ? values
         : [String((record.rest.AliasTarget as { DNSName?: string } | undefined)?.DNSName ?? '')].filter(Boolean);
-    if (run.mode !== 'dry-run') {
-      await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
-    }
     const { AliasTarget: _alias, ResourceRecords: _values, TTL, ...kept } = record.rest;
     let changeId: string | undefined;
-    actions.push(
-      await deps.actions.perform(
-        { service: 'route53', operation: 'ChangeResourceRecordSets', target: target.hostedZoneId, region: 'us-east-1' },
-        run,
-        async () => {
-          changeId = await deps.route53.upsertRecords(
-            target.hostedZoneId,
-            [
-              {
-                ...record,
-                rest: {
-                  ...kept,
-                  TTL: typeof TTL === 'number' ? TTL : FENCED_TTL_SECONDS,
-                  ResourceRecords: [{ Value: value }],
-                },
+    await change(
+      { service: 'route53', operation: 'ChangeResourceRecordSets', target: target.hostedZoneId, region: 'us-east-1' },
+      async () => {
+        changeId = await deps.route53.upsertRecords(
+          target.hostedZoneId,
+          [
+            {
+              ...record,
+              rest: {
+                ...kept,
+                TTL: typeof TTL === 'number' ? TTL : FENCED_TTL_SECONDS,
+                ResourceRecords: [{ Value: value }],
               },
-            ],
-            `Switchback ${run.incidentId}: fence ${target.region}, ${target.name} to its maintenance target`,
-          );
-        },
-      ),
+            },
+          ],
+          `Switchback ${run.incidentId}: fence ${target.region}, ${target.name} to its maintenance target`,
+        );
+      },
     );
     if (run.mode === 'dry-run') return result('unknown', true, `would point ${label} at ${value}`);
     return result('unknown', false, `pointing ${label} at ${value}`, {
@@ -179,7 +182,7 @@ const fenceWithMaintenanceTarget = async (
 const fenceWithRoutingControl = async ({
   input: { run, target },
   deps,
-  actions,
+  change,
   result,
   label,
 }: Step): Promise<DnsFenceResult> => {
@@ -207,17 +210,13 @@ const fenceWithRoutingControl = async ({
         },
       );
     }
-    if (run.mode !== 'dry-run') {
-      await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
-    }
-    const action = await deps.actions.perform(
+    const action = await change(
       {
         service: 'route53-recovery-cluster',
         operation: 'UpdateRoutingControlStates',
         target: `${control.arn} Off`,
         region: control.endpoints[0]?.region ?? run.regions.standby,
       },
-      run,
       async () => {
         const { region } = await deps.routingControls.updateStates(control.endpoints, [
           { arn: control.arn, state: 'Off' },
@@ -225,7 +224,6 @@ const fenceWithRoutingControl = async ({
         deps.log.info('routing control turned off', { record: target.key, answeredFrom: region });
       },
     );
-    actions.push(action);
     if (action.dryRun) return result('unknown', true, `would turn routing control ${control.arn} Off for ${label}`);
     const verified = await off();
     if (verified) {
@@ -261,7 +259,7 @@ const fenceWithRoutingControl = async ({
 const fenceWithInvertedHealthCheck = async ({
   input: { run, target, previous },
   deps,
-  actions,
+  change,
   result,
   label,
 }: Step): Promise<DnsFenceResult> => {
@@ -289,20 +287,15 @@ const fenceWithInvertedHealthCheck = async ({
         healthCheck: original,
       });
     }
-    if (run.mode !== 'dry-run') {
-      await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
-    }
-    const action = await deps.actions.perform(
+    const action = await change(
       {
         service: 'route53',
         operation: 'UpdateHealthCheck',
         target: `healthcheck/${id} Inverted=true`,
         region: 'us-east-1',
       },
-      run,
       () => deps.healthChecks.setInverted(id, true, before.version),
     );
-    actions.push(action);
     if (action.dryRun) return result('unknown', true, `would invert health check ${id} of ${label}`);
     const after = await deps.healthChecks.getInversion(id);
     const healthCheck = { id, inverted: before.inverted };
