@@ -84,11 +84,19 @@ export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps
     actions.push(performed);
     return performed;
   };
+  const unanswered: Step['unanswered'] = (error, detail) => {
+    if (error instanceof EndpointUnreachableError || isUnreachable(error)) {
+      deps.log.warn('record fence endpoint did not answer', { record: target.key, method: target.fence.method });
+      return result('unreachable', true, detail);
+    }
+    throw error;
+  };
   const step = {
     input,
     deps,
     result,
     change,
+    unanswered,
     label: `${target.name} ${target.type} "${target.setIdentifier}" (${target.region})`,
   };
   if (target.fence.method === 'routing-control-off') return fenceWithRoutingControl(step);
@@ -102,6 +110,8 @@ interface Step {
   result: Result;
   /** The one change a check may make: after the lock check (a dry run only plans it), kept in the run's actions. */
   change: (action: Omit<ActionRecord, 'at' | 'dryRun'>, call: () => Promise<void>) => Promise<ActionRecord>;
+  /** An endpoint that did not answer makes the record `unreachable` (the fence retry comes back); anything else throws. */
+  unanswered: (error: unknown, detail: string) => DnsFenceResult;
   label: string;
 }
 
@@ -112,7 +122,7 @@ interface Step {
  * answers nothing: fenced. Route 53's API is served from us-east-1 only.
  */
 const fenceWithMaintenanceTarget = async (
-  { input: { run, target, previous }, deps, change, result, label }: Step,
+  { input: { run, target, previous }, deps, change, unanswered, result, label }: Step,
   value: string,
 ): Promise<DnsFenceResult> => {
   try {
@@ -163,13 +173,7 @@ const fenceWithMaintenanceTarget = async (
       replaced,
     });
   } catch (error) {
-    return unanswered(
-      error,
-      deps,
-      target,
-      result,
-      `Route 53's API (us-east-1) did not answer: ${label} not fenced yet`,
-    );
+    return unanswered(error, `Route 53's API (us-east-1) did not answer: ${label} not fenced yet`);
   }
 };
 
@@ -183,6 +187,7 @@ const fenceWithRoutingControl = async ({
   input: { run, target },
   deps,
   change,
+  unanswered,
   result,
   label,
 }: Step): Promise<DnsFenceResult> => {
@@ -245,7 +250,7 @@ const fenceWithRoutingControl = async ({
         `${label}: the cluster refused to turn routing control ${control.arn} Off (a safety rule: ${error instanceof Error ? error.message : String(error)}); not fenced yet: check that the active region's routing control is On and the cluster's safety rules`,
       );
     }
-    return unanswered(error, deps, target, result, `no cluster endpoint answered: ${label} not fenced yet`);
+    return unanswered(error, `no cluster endpoint answered: ${label} not fenced yet`);
   }
 };
 
@@ -260,6 +265,7 @@ const fenceWithInvertedHealthCheck = async ({
   input: { run, target, previous },
   deps,
   change,
+  unanswered,
   result,
   label,
 }: Step): Promise<DnsFenceResult> => {
@@ -314,27 +320,6 @@ const fenceWithInvertedHealthCheck = async ({
         `${label}: health check ${id} changed while it was being inverted; reading it again`,
       );
     }
-    return unanswered(
-      error,
-      deps,
-      target,
-      result,
-      `Route 53's API (us-east-1) did not answer: ${label} not fenced yet`,
-    );
+    return unanswered(error, `Route 53's API (us-east-1) did not answer: ${label} not fenced yet`);
   }
-};
-
-/** An endpoint that did not answer makes the record `unreachable` (the fence retry comes back); anything else throws. */
-const unanswered = (
-  error: unknown,
-  deps: FenceRecordDeps,
-  target: RecordFenceTarget,
-  result: Result,
-  detail: string,
-): DnsFenceResult => {
-  if (error instanceof EndpointUnreachableError || isUnreachable(error)) {
-    deps.log.warn('record fence endpoint did not answer', { record: target.key, method: target.fence.method });
-    return result('unreachable', true, detail);
-  }
-  throw error;
 };
