@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDrill } from '../sim/drill';
 import { countHistory, HISTORY_EVENT_LIMIT } from '../sim/history';
@@ -21,7 +22,9 @@ import { buildBundles, median, pairedInits, targetLine } from './weight';
  * and a DNS change that takes 15 minutes to reach INSYNC: at most 6,250 Step Functions history events (a quarter of
  * the 25,000 quota) and an RTO ratio of at most 1.02. The alarm storm (bench/storm.ts): STORM_DELIVERIES alarm deliveries for one plan through the real
  * intake against dynalite, sequentially and with STORM_IN_FLIGHT in flight, and in flight with no container memory,
- * each run in a fresh process. Sections: drill, long-promotion, weight, storm (all by default).
+ * each run in a fresh process. The suite section runs `npm test` whole (scripts/test.js: type-check, lint, ASL
+ * validation, packaging and every jest suite side by side) and times it: under 60 s of wall time on a 2-core machine.
+ * Sections: drill, long-promotion, weight, storm, suite (all by default).
  */
 
 const PLAN = join(__dirname, '..', 'plans', 'example.yml');
@@ -33,7 +36,8 @@ const TARGET_ABOVE_FLOOR_KIB = 150;
 const TARGET_INIT_RATIO = 1.2;
 /** Fresh processes per bundle for the init median; BENCH_INIT_RUNS lowers it for a quick look (printed either way). */
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 10);
-const SECTIONS = ['drill', 'long-promotion', 'weight', 'storm'] as const;
+const SECTIONS = ['drill', 'long-promotion', 'weight', 'storm', 'suite'] as const;
+const TARGET_SUITE_MS = 60_000;
 const STORM_SEED = 1;
 const STORM_DELIVERIES = 10_000;
 const STORM_IN_FLIGHT = 50;
@@ -175,6 +179,35 @@ const stormSection = (out: Out): void => {
   out();
 };
 
+/**
+ * Runs `npm test` (scripts/test.js, with the Node running the bench) and times it. Its own summary (each stage's
+ * seconds) is printed; its whole output only when it fails. The load average before the run is printed beside the
+ * time: the target is for an otherwise idle machine, and a loaded one says so.
+ */
+const suiteSection = async (out: Out): Promise<void> => {
+  const load = loadavg()[0] ?? 0;
+  const started = performance.now();
+  const chunks: Buffer[] = [];
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [join(__dirname, '..', 'scripts', 'test.js')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', (exit) => resolve(exit ?? 1));
+  });
+  const wallMs = Math.round(performance.now() - started);
+  const output = Buffer.concat(chunks).toString('utf8');
+  out(
+    `npm test (all of it): ${(wallMs / 1000).toFixed(1)} s wall on ${availableParallelism()} cores, load average ${load.toFixed(2)} before, ${code === 0 ? 'passed' : `FAILED (exit ${code})`}`,
+  );
+  const summary = output.split('---- npm test ----')[1];
+  for (const line of (summary ?? '').trim().split('\n')) if (line) out(`  ${line}`);
+  if (code !== 0) out(output);
+  out(`  ${targetLine(`< ${TARGET_SUITE_MS / 1000} s wall, passing`, code === 0 && wallMs < TARGET_SUITE_MS)}`);
+  out();
+};
+
 const main = async (): Promise<void> => {
   const out: Out = (line = '') => process.stdout.write(`${line}\n`);
   const asked = process.argv.slice(2);
@@ -189,6 +222,7 @@ const main = async (): Promise<void> => {
   if (wanted.includes('long-promotion')) await longPromotionSection(out);
   if (wanted.includes('weight')) await weightSection(out);
   if (wanted.includes('storm')) stormSection(out);
+  if (wanted.includes('suite')) await suiteSection(out);
 };
 
 main().catch((error: unknown) => {
