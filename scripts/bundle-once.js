@@ -9,8 +9,9 @@
 // building every function a second time (about 20 s of esbuild CPU).
 'use strict';
 
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const bundleCache = require('./bundle-cache');
 
 /** Where the packaged bundles' metafile is written, from the service folder (test/support/packaged-template.ts). */
 const METAFILE = join('.serverless', 'function-bundles.meta.json');
@@ -67,9 +68,10 @@ const oneBuildOptions = (buildOptions, entries, buildDirPath, serviceDir) => {
 
 /**
  * serverless-esbuild's bundle step, as one esbuild build: sets what its pack step reads (buildResults), and the
- * build's metafile as `plugin.bundleMetafile`.
+ * build's metafile as `plugin.bundleMetafile`. Given a cache folder (scripts/bundle-cache.js), reuses the bundles it
+ * holds when nothing they were built from has changed (`plugin.bundlesReused`), and keeps a new build's there.
  */
-const bundleOnce = async (plugin, esbuild) => {
+const bundleOnce = async (plugin, esbuild, cacheDir) => {
   plugin.prepare();
   const { buildOptions, buildDirPath } = plugin;
   if (buildOptions.plugins) {
@@ -77,10 +79,11 @@ const bundleOnce = async (plugin, esbuild) => {
   }
   const extension = buildOptions.outputFileExtension ?? '.js';
   const entries = [...new Set(plugin.functionEntries.map(({ entry }) => entry))];
-  const result = await esbuild.build({
-    ...oneBuildOptions(buildOptions, entries, buildDirPath, plugin.serviceDirPath),
-    metafile: true,
-  });
+  const options = { ...oneBuildOptions(buildOptions, entries, buildDirPath, plugin.serviceDirPath), metafile: true };
+  const reused = cacheDir ? reuse(cacheDir, options, esbuild.version) : undefined;
+  const result = reused ? { metafile: reused } : await esbuild.build(options);
+  if (cacheDir && !reused) keep(cacheDir, options, esbuild.version, result.metafile);
+  plugin.bundlesReused = reused !== undefined;
   plugin.bundleMetafile = result.metafile;
   const bundlePathOf = (entry) => entry.slice(0, entry.lastIndexOf('.')) + extension;
   plugin.buildCache = Object.fromEntries(
@@ -89,6 +92,24 @@ const bundleOnce = async (plugin, esbuild) => {
   plugin.buildResults = plugin.functionEntries
     .filter(({ func }) => func !== null)
     .map(({ entry, func, functionAlias }) => ({ bundlePath: bundlePathOf(entry), func, functionAlias }));
+};
+
+/** The cache's bundles, or undefined to build: a cache that cannot be read is only a build more. */
+const reuse = (cacheDir, options, esbuildVersion) => {
+  try {
+    return bundleCache.restore(cacheDir, options, esbuildVersion);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Keeps a build in the cache, best effort: a cache that cannot be written only means building next time. */
+const keep = (cacheDir, options, esbuildVersion, metafile) => {
+  try {
+    bundleCache.save(cacheDir, options, esbuildVersion, metafile);
+  } catch {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 };
 
 class BundleOnce {
@@ -109,7 +130,9 @@ class BundleOnce {
           );
         }
         plugin.bundle = async () => {
-          await bundleOnce(plugin, require('esbuild'));
+          await bundleOnce(plugin, require('esbuild'), process.env[bundleCache.BUNDLE_CACHE_ENV] || undefined);
+          if (plugin.bundlesReused)
+            serverless.cli.log('Reused the function bundles of an earlier build (no input changed)');
           const metafile = join(plugin.serviceDirPath, METAFILE);
           mkdirSync(join(metafile, '..'), { recursive: true });
           writeFileSync(metafile, JSON.stringify(plugin.bundleMetafile));
