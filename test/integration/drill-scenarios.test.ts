@@ -956,7 +956,8 @@ describe('drift scenarios', () => {
  * change once, each database named; and an incident id of its own per plan, scenario and seed.
  */
 
-const OTHER_PLAN = join(ROOT, 'test', 'fixtures', 'plans', 'tight-rto.yml');
+/** Another plan (another app): its seed-1 drills are the IAM check's too. */
+const OTHER_PLAN = join(ROOT, 'plans', 'example-arc.yml');
 
 /** The progress lines a display in a pipe (not a terminal) shows for these events. */
 const progressLinesOf = (events: DrillProgress[]): string[] => {
@@ -981,15 +982,17 @@ const drillWithProgress = async (planFile: string, scenario: string, seed: numbe
 
 /**
  * Drills that several tests read (the display only watches), each run once per file whichever test asks first:
- * the example plan's seed-1 drills are the shared ones above, with the progress they recorded.
+ * the seed-1 drills of the example plan and OTHER_PLAN are the shared ones above, with the progress they recorded.
  */
 const sharedProgress = new Map<string, ReturnType<typeof drillWithProgress>>();
 const sharedDrill = (planFile: string, scenario: string, seed: number) => {
   const key = `${planFile} ${scenario} ${seed}`;
   const run =
     sharedProgress.get(key) ??
-    (planFile === PLAN && seed === 1
-      ? drill(scenario).then((result) => ({ report: result.report, lines: progressLinesOf(drills.progress(result)) }))
+    ((planFile === PLAN || planFile === OTHER_PLAN) && seed === 1
+      ? drills
+          .shared(planFile, scenario)
+          .then((result) => ({ report: result.report, lines: progressLinesOf(drills.progress(result)) }))
       : drillWithProgress(planFile, scenario, seed));
   sharedProgress.set(key, run);
   return run;
