@@ -535,20 +535,23 @@ describe('runDrill', () => {
     expect(report.topology.after.activeRegion).toBe('us-west-2');
   });
 
+  // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip, in
+  // the drill the IAM check runs too (a look changes nothing).
+  const flappingSamples: { primaryHealthy: boolean; answeredRegion: string | undefined }[] = [];
+  drills.observe(PLAN, 'flapping-health', {}, (world) => {
+    world.clock.schedule(world.t0Ms + 500_000, () =>
+      flappingSamples.push({
+        primaryHealthy: world.healthChecks.of(world.plan.regions.primary).healthy,
+        answeredRegion: world.resolve('api.orders.example.com')?.region,
+      }),
+    );
+  });
+
   it('fails over exactly once and never fails back when the primary health flaps', async () => {
-    // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip.
-    const samples: { primaryHealthy: boolean; answeredRegion: string | undefined }[] = [];
-    const onWorld = (world: DrillResult['world']) => {
-      world.clock.schedule(world.t0Ms + 500_000, () =>
-        samples.push({
-          primaryHealthy: world.healthChecks.of(world.plan.regions.primary).healthy,
-          answeredRegion: world.resolve('api.orders.example.com')?.region,
-        }),
-      );
-    };
+    // Prepare: flappingSamples above
 
     // Act
-    const { report, runner, world } = await drill('flapping-health', { onWorld });
+    const { report, runner, world } = await drill('flapping-health');
 
     // Assess
     const alarms = world.alarms.transitions().map((transition) => transition.to);
@@ -557,13 +560,13 @@ describe('runDrill', () => {
     expect(runner.list()).toHaveLength(1);
     expect(report.outcome).toBe('recovered');
     expect(report.actions.filter((action) => action.operation === 'PromoteReadReplica')).toHaveLength(1);
-    expect(samples).toEqual([{ primaryHealthy: true, answeredRegion: 'us-west-2' }]);
+    expect(flappingSamples).toEqual([{ primaryHealthy: true, answeredRegion: 'us-west-2' }]);
   });
 
   it('gives the same report apart from wall-clock fields when replayed with the same seed', async () => {
-    // Act
-    const first = await drill('region-outage', { seed: 7 });
-    const second = await drill('region-outage', { seed: 7 });
+    // Act: the seed-2 drill the incident id test below reads (whichever asks first runs it), then one of its own
+    const first = await sharedDrill(PLAN, 'region-outage', 2);
+    const second = await runDrill({ planFile: PLAN, scenario: 'region-outage', seed: 2, slackPreview: false });
 
     // Assess
     expect(JSON.stringify(withoutWall(second.report))).toBe(JSON.stringify(withoutWall(first.report)));
@@ -737,17 +740,19 @@ describe('runDrill', () => {
       });
     });
 
+    // Prepare: what DNS answered four minutes in, before the run, in the shared drill (a look changes nothing)
+    let answerBeforeRun: unknown;
+    drills.observe(ARC_PLAN, 'us-east-1-outage', {}, (world) => {
+      world.clock.schedule(world.t0Ms + 4 * 60_000, () => {
+        answerBeforeRun = world.resolve('www.storefront.example.com');
+      });
+    });
+
     it('keeps answering DNS for the dead primary until the routing controls switch (ARC records follow the controls)', async () => {
-      // Prepare
-      let answerBeforeRun: unknown;
-      const onWorld: DrillOptions['onWorld'] = (world) => {
-        world.clock.schedule(world.t0Ms + 4 * 60_000, () => {
-          answerBeforeRun = world.resolve('www.storefront.example.com');
-        });
-      };
+      // Prepare: answerBeforeRun above
 
       // Act
-      await drill(ARC_PLAN, { onWorld });
+      await drill(ARC_PLAN);
 
       // Assess
       expect(answerBeforeRun).toMatchObject({ failover: 'PRIMARY', region: 'us-east-1' });
@@ -790,19 +795,21 @@ describe('runDrill', () => {
       expect(world.resolve(NAME)).toMatchObject({ failover: 'SECONDARY', region: 'us-west-2', failedOpen: false });
     });
 
-    it('publishes primary out only after the database is writable, and DNS follows the alarm, not the publish', async () => {
-      // Prepare: what DNS answered at each Switchback action
-      const answers: { operation: string; region?: string }[] = [];
-      const onWorld: DrillOptions['onWorld'] = (world) => {
-        const record = world.recordAction.bind(world);
-        world.recordAction = (action) => {
-          record(action);
-          answers.push({ operation: action.operation, region: world.resolve(NAME)?.region });
-        };
+    // Prepare: what DNS answered at each Switchback action of the shared drill (a look changes nothing)
+    const answers: { operation: string; region?: string }[] = [];
+    drills.observe(PLAN, 'us-east-1-outage', {}, (world) => {
+      const record = world.recordAction.bind(world);
+      world.recordAction = (action) => {
+        record(action);
+        answers.push({ operation: action.operation, region: world.resolve(NAME)?.region });
       };
+    });
+
+    it('publishes primary out only after the database is writable, and DNS follows the alarm, not the publish', async () => {
+      // Prepare: answers above
 
       // Act
-      const { world } = await drill({ onWorld });
+      const { world } = await drill();
 
       // Assess
       expect(answers).toEqual([
@@ -949,7 +956,8 @@ describe('drift scenarios', () => {
  * change once, each database named; and an incident id of its own per plan, scenario and seed.
  */
 
-const OTHER_PLAN = join(ROOT, 'test', 'fixtures', 'plans', 'tight-rto.yml');
+/** Another plan (another app): its seed-1 drills are the IAM check's too. */
+const OTHER_PLAN = join(ROOT, 'plans', 'example-arc.yml');
 
 /** The progress lines a display in a pipe (not a terminal) shows for these events. */
 const progressLinesOf = (events: DrillProgress[]): string[] => {
@@ -974,15 +982,17 @@ const drillWithProgress = async (planFile: string, scenario: string, seed: numbe
 
 /**
  * Drills that several tests read (the display only watches), each run once per file whichever test asks first:
- * the example plan's seed-1 drills are the shared ones above, with the progress they recorded.
+ * the seed-1 drills of the example plan and OTHER_PLAN are the shared ones above, with the progress they recorded.
  */
 const sharedProgress = new Map<string, ReturnType<typeof drillWithProgress>>();
 const sharedDrill = (planFile: string, scenario: string, seed: number) => {
   const key = `${planFile} ${scenario} ${seed}`;
   const run =
     sharedProgress.get(key) ??
-    (planFile === PLAN && seed === 1
-      ? drill(scenario).then((result) => ({ report: result.report, lines: progressLinesOf(drills.progress(result)) }))
+    ((planFile === PLAN || planFile === OTHER_PLAN) && seed === 1
+      ? drills
+          .shared(planFile, scenario)
+          .then((result) => ({ report: result.report, lines: progressLinesOf(drills.progress(result)) }))
       : drillWithProgress(planFile, scenario, seed));
   sharedProgress.set(key, run);
   return run;
@@ -1027,7 +1037,7 @@ describe('drill progress', () => {
 describe('drill incident ids', () => {
   const idOf = async (planFile: string, scenario: string, seed: number) =>
     (await sharedDrill(planFile, scenario, seed)).report;
-  /** A drill of its own, for a replay that must really run twice. */
+  /** A drill of its own, for a replay that must really run again. */
   const freshReport = async (planFile: string, scenario: string, seed: number) =>
     (await drillWithProgress(planFile, scenario, seed)).report;
 
@@ -1046,9 +1056,9 @@ describe('drill incident ids', () => {
   });
 
   it('gives the same incident id and the same report apart from wall time when the same plan, scenario and seed rerun', async () => {
-    // Act
-    const first = await freshReport(PLAN, 'dns-throttled', 4);
-    const second = await freshReport(PLAN, 'dns-throttled', 4);
+    // Act: the shared drill (the IAM check's, recorded), then one of its own, unrecorded
+    const first = await idOf(PLAN, 'dns-throttled', 1);
+    const second = await freshReport(PLAN, 'dns-throttled', 1);
 
     // Assess
     expect(second.incidentId).toBe(first.incidentId);

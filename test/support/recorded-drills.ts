@@ -1,11 +1,22 @@
 import type { Call } from '../../scripts/iam-grants';
 import { useClientPlugin } from '../../shared/aws/clients';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
+import type { LocalRunner } from '../../sim/local-runner';
 import type { DrillProgress } from '../../sim/progress';
+import type { World } from '../../sim/world';
 import { type CallRecorder, createCallRecorder } from './aws-calls';
 
 /** What may differ between the shared drills of one plan and scenario (all run with seed 1 and no Slack preview). */
 export type SharedDrillOptions = Pick<DrillOptions, 'answer' | 'restoreRuns'>;
+
+/**
+ * What a test watches in a shared drill as it runs (what DNS answered at some virtual time, the actions as they are
+ * recorded): called with the world before time runs, as `onWorld` is. It only reads: it must not change the drill's
+ * course, or the other tests of that drill would read a drill unlike the one they name. Reading the world, or a
+ * clock timer that reads it, changes nothing the drill reports (the same report, calls, actions and events, to the
+ * digest, with and without one).
+ */
+export type DrillObserver = (world: World, runner: LocalRunner) => void;
 
 export interface RecordedDrills {
   /**
@@ -13,6 +24,11 @@ export interface RecordedDrills {
    * result (the same report, world and runner) on every later one. Callers only read it.
    */
   shared(planFile: string, scenario: string, options?: SharedDrillOptions): Promise<DrillResult>;
+  /**
+   * Watches the shared drill of this plan, scenario and options when it runs. Call it as the tests are declared
+   * (in a describe block), before any test asks for that drill: it throws once the drill has started.
+   */
+  observe(planFile: string, scenario: string, options: SharedDrillOptions, observer: DrillObserver): void;
   /** A drill of its own, never shared (its `onWorld` makes it unlike any other), recorded as the shared ones are. */
   own(options: DrillOptions): Promise<DrillResult>;
   /** Function name -> the AWS calls its invocations made in every drill run here so far. */
@@ -30,6 +46,7 @@ export interface RecordedDrills {
 export const recordedDrills = (): RecordedDrills => {
   let recorder: CallRecorder | undefined;
   const results = new Map<string, Promise<DrillResult>>();
+  const observers = new Map<string, DrillObserver[]>();
   const progressOf = new WeakMap<DrillResult, DrillProgress[]>();
 
   const own = async (options: DrillOptions): Promise<DrillResult> => {
@@ -52,14 +69,40 @@ export const recordedDrills = (): RecordedDrills => {
     return result;
   };
 
+  // Everything that may change a shared drill's course (observers do not).
+  const keyOf = (planFile: string, scenario: string, options: SharedDrillOptions): string =>
+    JSON.stringify([planFile, scenario, options.answer ?? null, options.restoreRuns ?? 1]);
+
   const shared = (planFile: string, scenario: string, options: SharedDrillOptions = {}): Promise<DrillResult> => {
-    const key = JSON.stringify([planFile, scenario, options.answer ?? null, options.restoreRuns ?? 1]);
+    const key = keyOf(planFile, scenario, options);
     let result = results.get(key);
     if (!result) {
-      result = own({ planFile, scenario, seed: 1, slackPreview: false, ...options });
+      const watching = observers.get(key) ?? [];
+      result = own({
+        planFile,
+        scenario,
+        seed: 1,
+        slackPreview: false,
+        ...options,
+        ...(watching.length > 0
+          ? {
+              onWorld: (world: World, runner: LocalRunner) => {
+                for (const observer of watching) observer(world, runner);
+              },
+            }
+          : {}),
+      });
       results.set(key, result);
     }
     return result;
+  };
+
+  const observe = (planFile: string, scenario: string, options: SharedDrillOptions, observer: DrillObserver) => {
+    const key = keyOf(planFile, scenario, options);
+    if (results.has(key)) {
+      throw new Error(`the shared ${scenario} drill already started: observe it before any test asks for it`);
+    }
+    observers.set(key, [...(observers.get(key) ?? []), observer]);
   };
 
   const progress = (result: DrillResult): DrillProgress[] => {
@@ -68,5 +111,5 @@ export const recordedDrills = (): RecordedDrills => {
     return events;
   };
 
-  return { shared, own, calls: () => recorder?.byFunction ?? new Map<string, Call[]>(), progress };
+  return { shared, observe, own, calls: () => recorder?.byFunction ?? new Map<string, Call[]>(), progress };
 };
