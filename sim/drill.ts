@@ -168,7 +168,7 @@ const NOTIFY_CUT_OFF_MS = DEFAULT_RETRY_POLICY.totalMs + 1000;
  * through those same clients, so the middleware reads the drill of the moment from here.
  */
 interface ActiveDrill {
-  simMiddleware: CapturedMiddleware[];
+  simMiddleware: AnyMiddleware[];
   dynamo: LocalLedger;
   clock: VirtualClock;
 }
@@ -176,30 +176,44 @@ let active: ActiveDrill | undefined;
 
 // biome-ignore lint/suspicious/noExplicitAny: SDK middleware is generic over every command's input and output.
 type AnyMiddleware = (next: any, context: any) => (args: any) => Promise<any>;
-interface CapturedMiddleware {
-  middleware: AnyMiddleware;
-  step: string;
-}
+
+/**
+ * The step of the client's middleware stack where the drill forwards to the simulator's middleware: the one the
+ * simulator's plugin adds its middleware to (sim/sdk-plugin.ts), and only that one. Each middleware on a client's stack
+ * costs every call of it (the SDK resolves the stack again for each command it sends), so the drill adds no
+ * forwarder that forwards nothing.
+ */
+const SIM_STEP = 'build';
 
 /** Takes the middleware out of the simulator's plugin, to run it behind the forwarder below. */
 // biome-ignore lint/suspicious/noExplicitAny: see AnyMiddleware.
-const captureMiddleware = (plugin: Pluggable<any, any>): CapturedMiddleware[] => {
-  const captured: CapturedMiddleware[] = [];
+const captureMiddleware = (plugin: Pluggable<any, any>): AnyMiddleware[] => {
+  const captured: AnyMiddleware[] = [];
   const add = (middleware: AnyMiddleware, options: { step?: string } = {}) => {
-    captured.push({ middleware, step: options.step ?? 'initialize' });
+    if (options.step !== SIM_STEP) {
+      throw new Error(
+        `The drill forwards the simulator's middleware in the ${SIM_STEP} step only, not in ${options.step}`,
+      );
+    }
+    captured.push(middleware);
   };
   plugin.applyToStack({
     add,
-    addRelativeTo: (middleware: AnyMiddleware) => captured.push({ middleware, step: 'initialize' }),
+    addRelativeTo: () => {
+      throw new Error(
+        `The drill forwards the simulator's middleware in the ${SIM_STEP} step only, not relative to another`,
+      );
+    },
     use: (inner: { applyToStack(stack: unknown): void }) => inner.applyToStack({ add }),
   } as never);
   return captured;
 };
 
-const compose = (middlewares: CapturedMiddleware[], step: string, next: unknown, context: unknown) =>
-  middlewares
-    .filter((captured) => captured.step === step)
-    .reduceRight((inner, captured) => captured.middleware(inner, context), next as (args: unknown) => Promise<unknown>);
+const compose = (middlewares: AnyMiddleware[], next: unknown, context: unknown) =>
+  middlewares.reduceRight(
+    (inner, middleware) => middleware(inner, context),
+    next as (args: unknown) => Promise<unknown>,
+  );
 
 /**
  * The one plugin the drill adds to every SDK client: the simulator answers AWS calls (its middleware, taken from
@@ -209,16 +223,14 @@ const compose = (middlewares: CapturedMiddleware[], step: string, next: unknown,
 // biome-ignore lint/suspicious/noExplicitAny: see AnyMiddleware.
 const drillPlugin: Pluggable<any, any> = {
   applyToStack: (stack) => {
-    for (const step of ['initialize', 'serialize', 'build', 'finalizeRequest'] as const) {
-      stack.add(
-        ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
-          // DynamoDB is not simulated: it goes to the drill's dynalite (below).
-          if (!active || context.clientName === 'DynamoDBClient') return next(args);
-          return compose(active.simMiddleware, step, next, context)(args);
-        }) as never,
-        { step, name: `switchbackDrill-${step}`, priority: 'high', override: true } as never,
-      );
-    }
+    stack.add(
+      ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
+        // DynamoDB is not simulated: it goes to the drill's dynalite (below).
+        if (!active || context.clientName === 'DynamoDBClient') return next(args);
+        return compose(active.simMiddleware, next, context)(args);
+      }) as never,
+      { step: SIM_STEP, name: `switchbackDrill-${SIM_STEP}`, priority: 'high', override: true } as never,
+    );
     // Innermost, around the HTTP call only: the SDK's retry pauses (virtual time) stay outside the tracked work.
     stack.add(
       ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
