@@ -36,8 +36,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { clients, resetClients } from '../../shared/aws/clients';
 import { DynamoLedger } from '../../shared/aws/ledger';
+import { dynamodbClient } from '../../shared/aws/sdk/dynamodb';
+import { resetClients } from '../../shared/aws/sdk/registry';
 import type { RunRecord } from '../../shared/domain/run';
 import type { Log } from '../../shared/runtime/logger';
 import { setEnvironment } from '../../sim/environment';
@@ -184,7 +185,7 @@ export const useFailoverSuite = (mocks: AwsMocks, environment: Record<string, st
 
   afterAll(async () => {
     // The product's DynamoDB client keeps sockets to dynalite open.
-    clients.dynamodb().destroy();
+    dynamodbClient().destroy();
     restoreEnvironment();
     await suite.local.stop();
   });
