@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { secretsManagerClient, ssmClient } from '../shared/aws/clients';
 import { DynamoLedger } from '../shared/aws/ledger';
+import { secretsManagerClient } from '../shared/aws/sdk/secrets-manager';
+import { ssmClient } from '../shared/aws/sdk/ssm';
 import type { ReadinessChange } from '../shared/domain/readiness';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import { MalformedEventError } from '../shared/errors';

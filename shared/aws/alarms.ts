@@ -1,7 +1,7 @@
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { AlarmReading } from '../domain/readiness';
 import { toSwitchbackError } from './aws-errors';
-import { cloudwatchClient } from './clients';
+import { cloudwatchClient } from './sdk/cloudwatch';
 
 /**
  * Route 53 health-check metrics (HealthCheckStatus) exist in us-east-1 only (aws-facts.md: Route 53 Developer Guide,

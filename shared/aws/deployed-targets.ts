@@ -1,7 +1,7 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { parseConfig } from '../runtime/config';
-import { timeoutOptions } from './clients';
 import { arnOwner, type ReadinessTargets, readinessTargetsOf } from './readiness-adapters';
+import { timeoutOptions } from './sdk/registry';
 
 /**
  * The targets the deployed readiness function was given: its environment, read with Lambda's

@@ -5,7 +5,7 @@ import { EVENT_SOURCE } from '../domain/run';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
 import { awsErrorName } from './aws-errors';
-import { eventbridgeClient } from './clients';
+import { eventbridgeClient } from './sdk/eventbridge';
 
 /**
  * Longest a PutEvents may take before we give up on it. Notification never delays recovery: a slow bus costs

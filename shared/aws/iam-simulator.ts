@@ -1,7 +1,7 @@
 import { type IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import type { ContextEntry } from '../domain/step-permissions';
 import { toSwitchbackError } from './aws-errors';
-import { iamClient } from './clients';
+import { iamClient } from './sdk/iam';
 
 /** IAM's answer for one action on one resource: allowed, or which kind of deny and where it came from. */
 export interface SimulatedDecision {

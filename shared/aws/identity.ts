@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, type STS
 import type { CallerIdentity, IdentityPort } from '../domain/ports';
 import { IdentityUnknownError } from '../errors';
 import { isThrottling, toSwitchbackError } from './aws-errors';
-import { stsClient } from './clients';
+import { stsClient } from './sdk/sts';
 
 /**
  * Who the caller is, as AWS authenticated it: STS GetCallerIdentity needs no permission and cannot be told a

@@ -16,7 +16,7 @@ import { LockHeldError } from '../errors';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { dynamodbClient } from './clients';
+import { dynamodbClient } from './sdk/dynamodb';
 
 /**
  * The ledger table's keys: one table, string partition key `pk` and sort key `sk`. The one place that says so:

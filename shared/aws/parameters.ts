@@ -1,7 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterPort } from '../domain/ports';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { ssmClient } from './clients';
+import { ssmClient } from './sdk/ssm';
 
 /** SSM parameters the application reads (the failback's write pause), in the region the plan names. */
 export class SsmParameters implements ParameterPort {

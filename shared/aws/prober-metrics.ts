@@ -2,7 +2,7 @@ import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-clo
 import type { ProberMetricsPort } from '../domain/ports';
 import { PROBER_METRIC } from '../domain/prober';
 import { toSwitchbackError } from './aws-errors';
-import { cloudwatchClient } from './clients';
+import { cloudwatchClient } from './sdk/cloudwatch';
 
 /**
  * The prober's metric, put with PutMetricData in the deployment's region (the plans' standby region), where its

@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-rds';
 import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
 import { toSwitchbackError } from './aws-errors';
-import { rdsClient } from './clients';
 import { readUnlessNotFound } from './rds-calls';
+import { rdsClient } from './sdk/rds';
 
 /** `arn:aws:rds:us-west-2:123456789012:cluster:catalog-west` -> region and the last part (the identifier). */
 const parseRdsArn = (arn: string): { region: string; identifier: string } => {

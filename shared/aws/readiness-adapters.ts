@@ -8,11 +8,12 @@ import { ConfigError } from '../errors';
 import type { Config } from '../runtime/config';
 import type { CheckReadinessDeps } from '../usecases/check-readiness';
 import { CloudWatchAlarms } from './alarms';
-import { cloudwatchClient, timeoutOptions } from './clients';
 import { IamPolicySimulator } from './iam-simulator';
 import { RdsAdapter } from './rds';
 import { CloudWatchReplicaLag } from './replica-lag';
 import { Route53Adapter } from './route53';
+import { cloudwatchClient } from './sdk/cloudwatch';
+import { timeoutOptions } from './sdk/registry';
 import { SwitchbackWiring } from './wiring';
 
 /**

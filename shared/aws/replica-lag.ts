@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { ReplicaLagPort } from '../domain/ports';
 import { toSwitchbackError } from './aws-errors';
-import { cloudwatchClient } from './clients';
+import { cloudwatchClient } from './sdk/cloudwatch';
 
 /** How far back a reading may be: RDS publishes these metrics every minute, so 10 minutes tolerates gaps. */
 const WINDOW_MS = 10 * 60 * 1000;

@@ -10,9 +10,9 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { GlobalClusterState } from '../domain/ports';
-import { rdsClient } from './clients';
 import { RdsAdapter } from './rds';
 import { readUnlessNotFound, startOnce } from './rds-calls';
+import { rdsClient } from './sdk/rds';
 
 /** An RDS instance as the reprotect runbook reads it. */
 export interface ReprotectInstance {

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/
 import type { RestoreTestRecord } from '../domain/restore-test';
 import { config } from '../runtime/config';
 import { toSwitchbackError } from './aws-errors';
-import { dynamodbClient } from './clients';
+import { dynamodbClient } from './sdk/dynamodb';
 
 const planKey = (plan: string) => `PLAN#${plan}`;
 /** Sort key prefix of restore-test records: `RESTORETEST#<startedAt>#<testId>#<database>`, so key order is time order. */

@@ -11,8 +11,8 @@ import {
   type Tag,
 } from '@aws-sdk/client-rds';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { rdsClient } from './clients';
 import { readUnlessNotFound, startOnce } from './rds-calls';
+import { rdsClient } from './sdk/rds';
 
 /** The newest point a restore can reach, and from what. */
 export interface RestorableSource {

@@ -11,7 +11,7 @@ import {
 import type { FailoverRecordSet, HealthCheckInversion, HealthCheckPort, Route53Port } from '../domain/ports';
 import type { RecordSetReading } from '../domain/preflight';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { route53Client } from './clients';
+import { route53Client } from './sdk/route53';
 
 /** Route 53 returns names fully qualified (trailing dot), lower-case, with `*` as `\052`. */
 const normalizeName = (name: string): string => name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();

@@ -6,7 +6,7 @@ import {
 import type { ClusterEndpoint, RoutingControlPort, RoutingControlState } from '../domain/ports';
 import { EndpointUnreachableError, SwitchbackError } from '../errors';
 import { isThrottling, isUnreachable, toSwitchbackError } from './aws-errors';
-import { routingControlClient } from './clients';
+import { routingControlClient } from './sdk/routing-control';
 
 const SERVICE = 'route53-recovery-cluster';
 

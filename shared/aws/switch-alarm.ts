@@ -2,7 +2,7 @@ import { type CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } fr
 import { SWITCH_METRIC } from '../domain/dns-switch';
 import type { SwitchAlarmPort, SwitchAlarmState } from '../domain/ports';
 import { toSwitchbackError } from './aws-errors';
-import { cloudwatchClient } from './clients';
+import { cloudwatchClient } from './sdk/cloudwatch';
 
 const STATES: readonly SwitchAlarmState[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 

@@ -1,6 +1,6 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { toSwitchbackError } from './aws-errors';
-import { lambdaClient } from './clients';
+import { lambdaClient } from './sdk/lambda';
 
 /** What a validation hook answers: whether the restored data is right, and a short line why. */
 export interface HookAnswer {

@@ -4,7 +4,10 @@ import { DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseRuleTarget, type Reading } from '../domain/wiring';
 import { awsErrorName } from './aws-errors';
-import { eventbridgeClient, schedulerClient, sfnClient, sqsClient } from './clients';
+import { eventbridgeClient } from './sdk/eventbridge';
+import { schedulerClient } from './sdk/scheduler';
+import { sfnClient } from './sdk/sfn';
+import { sqsClient } from './sdk/sqs';
 
 /** The error names each service answers for "no such resource" (the SDK's modelled exceptions). */
 const NOT_FOUND = new Set(['ResourceNotFoundException', 'StateMachineDoesNotExist', 'QueueDoesNotExist']);

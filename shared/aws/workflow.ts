@@ -10,7 +10,7 @@ import { ApprovalNotPendingError, ConfigError } from '../errors';
 import { type Clock, systemClock } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { sfnClient } from './clients';
+import { sfnClient } from './sdk/sfn';
 
 /** What Step Functions answers when a task token no longer waits for an answer. */
 const NOT_PENDING_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];

@@ -1,5 +1,5 @@
-import { parsePlan } from '../../shared/plan/load';
 import type { Plan, PlanInput } from '../../shared/plan/schema';
+import { parsePlan } from '../../shared/plan/validate';
 
 /**
  * The "orders" plan of plans/example.yml as an object: one RDS read replica and one Aurora global database,

@@ -34,10 +34,11 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { clients, resetClients } from '../../shared/aws/clients';
 import { DynamoLedger } from '../../shared/aws/ledger';
+import { dynamodbClient } from '../../shared/aws/sdk/dynamodb';
+import { resetClients } from '../../shared/aws/sdk/registry';
 import type { RunRecord } from '../../shared/domain/run';
 import type { Log } from '../../shared/runtime/logger';
 import { setEnvironment } from '../../sim/environment';
@@ -105,15 +106,23 @@ export const useLocalEnvironment = (ledger: LocalLedger, extra: Record<string, s
 export const testLedger = (ledger: LocalLedger): DynamoLedger =>
   new DynamoLedger({ client: ledger.client, tableName: ledger.tableName, log: silentLog });
 
-/** Deletes every item of the local ledger table, so that each test starts with no lock, plan state or run. */
+/**
+ * Deletes every item of the local ledger table, so that each test starts with no lock, plan state or run: 25 keys
+ * per BatchWriteItem (its limit) rather than one DeleteItem per key, since each request pays the SDK's signing and
+ * an HTTP round trip to dynalite.
+ */
 export const clearLedger = async (ledger: LocalLedger): Promise<void> => {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await ledger.client.send(
       new ScanCommand({ TableName: ledger.tableName, ExclusiveStartKey: start, ProjectionExpression: 'pk, sk' }),
     );
-    for (const item of page.Items ?? []) {
-      await ledger.client.send(new DeleteCommand({ TableName: ledger.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    let deletes = (page.Items ?? []).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+    while (deletes.length > 0) {
+      const out = await ledger.client.send(
+        new BatchWriteCommand({ RequestItems: { [ledger.tableName]: deletes.slice(0, 25) } }),
+      );
+      deletes = [...deletes.slice(25), ...((out.UnprocessedItems?.[ledger.tableName] ?? []) as typeof deletes)];
     }
     start = page.LastEvaluatedKey;
   } while (start);
@@ -184,7 +193,7 @@ export const useFailoverSuite = (mocks: AwsMocks, environment: Record<string, st
 
   afterAll(async () => {
     // The product's DynamoDB client keeps sockets to dynalite open.
-    clients.dynamodb().destroy();
+    dynamodbClient().destroy();
     restoreEnvironment();
     await suite.local.stop();
   });

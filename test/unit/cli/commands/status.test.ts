@@ -3,10 +3,10 @@ import { formatStatus, showStatus, statusView } from '../../../../cli/commands/s
 import { UsageError } from '../../../../cli/context';
 import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { loadPlanFile } from '../../../../shared/plan/load';
-import { projectRoot } from '../../../support/cli';
 import { fakeDeps } from '../support';
 
-const PLAN_FILE = join(projectRoot, 'plans', 'example.yml');
+// The project's example plan, by absolute path (test/support/cli.ts would load the whole CLI and its clients).
+const PLAN_FILE = join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml');
 const AT = '2026-11-25T18:07:12.000Z';
 const failedOver = () =>
   topologyAfterFailover(planTopology(loadPlanFile(PLAN_FILE)), {

@@ -59,12 +59,11 @@ describe('pollSeconds', () => {
     // Act
     const waits = Array.from({ length: 4000 }, (_, i) => pollSeconds('promotion', START, secondsAfter(i * 7.3)));
 
-    // Assess
-    for (const wait of waits) {
-      expect(Number.isInteger(wait)).toBe(true);
-      expect(wait).toBeGreaterThanOrEqual(POLL_BOUNDS.promotion.min);
-      expect(wait).toBeLessThanOrEqual(POLL_BOUNDS.promotion.max);
-    }
+    // Assess: each check over all 4,000 waits at once (the ones that break it, the smallest, the largest), not
+    // 12,000 single expects, which took half a second
+    expect(waits.filter((wait) => !Number.isInteger(wait))).toEqual([]);
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(POLL_BOUNDS.promotion.min);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(POLL_BOUNDS.promotion.max);
   });
 
   it('keeps a 60-minute promotion and a 15-minute DNS change within a quarter of the 25,000-event quota', () => {

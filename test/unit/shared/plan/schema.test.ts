@@ -7,8 +7,12 @@ import { backupMaxAgeSeconds, type PlanInput } from '../../../../shared/plan/sch
 
 const examplePath = join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml');
 
-/** A fresh, valid plan object (the shipped example) for each test to break in one place. */
-const examplePlan = (): PlanInput => parse(readFileSync(examplePath, 'utf8')) as PlanInput;
+/**
+ * A fresh, valid plan object (the shipped example) for each test to break in one place: the file is parsed once,
+ * and each test gets its own deep copy (the YAML holds only strings, numbers, booleans, lists and maps).
+ */
+const exampleJson = JSON.stringify(parse(readFileSync(examplePath, 'utf8')));
+const examplePlan = (): PlanInput => JSON.parse(exampleJson) as PlanInput;
 
 /** Validates and returns the issues, failing the test if the plan is accepted. */
 const issuesOf = (plan: unknown): { path: string; message: string }[] => {
