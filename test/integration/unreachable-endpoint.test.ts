@@ -11,10 +11,16 @@ import { ordersRun } from '../support/resource-fixtures';
  * (with the timeouts of shared/aws/clients.ts) talk to it over the network; no mock is involved. The client's
  * timers (its request timeout, the retry's back-off) run on jest's fake clock, moved on while the real sockets
  * connect: the production timeouts elapse in virtual time, and the test holds no worker idle for them (about 10 s).
+ * The clock moves only while the client is waiting on the endpoint, never while it waits on real work of its own
+ * (reading its config files, resolving a name, connecting, sending its request): on a loaded machine that real work
+ * takes more turns of the event loop, and a clock moved on every turn would charge them to the timeouts.
  */
 
-/** How far the fake clock moves per turn of the event loop (a turn also lets the real sockets connect). */
+/** How far the fake clock moves per turn of the event loop in which the client is only waiting on the endpoint. */
 const STEP_MS = 50;
+
+/** Real work in flight that the fake clock must not run past: file reads, name lookups, connects. */
+const REAL_WORK = new Set(['FSReqCallback', 'FSReqPromise', 'GetAddrInfoReqWrap', 'ConnectWrap']);
 
 const pending: DnsResult = {
   changes: [{ hostedZoneId: 'Z0123456789ORDERSAPI', changeId: '/change/C42', status: 'PENDING' }],
@@ -27,12 +33,15 @@ const pending: DnsResult = {
 
 describe('a step whose endpoint takes the connection and never answers', () => {
   const sockets: Socket[] = [];
+  /** The sockets whose request has reached the endpoint. */
+  const asked = new Set<Socket>();
   let server: Server;
   const saved = { ...process.env };
 
   beforeAll(async () => {
     server = createServer((socket) => {
       sockets.push(socket);
+      socket.on('data', () => asked.add(socket));
       socket.on('error', () => undefined);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -68,9 +77,12 @@ describe('a step whose endpoint takes the connection and never answers', () => {
       .finally(() => {
         settled = true;
       });
+    const onlyWaiting = () =>
+      !process.getActiveResourcesInfo().some((resource) => REAL_WORK.has(resource)) &&
+      sockets.every((socket) => asked.has(socket));
     while (!settled) {
       await new Promise((resolve) => setImmediate(resolve));
-      await jest.advanceTimersByTimeAsync(STEP_MS);
+      if (onlyWaiting()) await jest.advanceTimersByTimeAsync(STEP_MS);
     }
     const error = await outcome;
     const elapsedMs = Date.now() - startedMs;
