@@ -7,6 +7,9 @@ const { availableParallelism } = require('node:os');
 // Files run in band (one file, or --runInBand) run in this process, without it, and behave the same, only slower.
 const ASYNC_CONTEXT_FRAME = '--experimental-async-context-frame';
 if (!process.execArgv.includes(ASYNC_CONTEXT_FRAME)) process.execArgv.push(ASYNC_CONTEXT_FRAME);
+// Each worker exits at once when jest ends it, unless a test left something open (scripts/jest-worker-exit.js).
+const WORKER_EXIT = require.resolve('./scripts/jest-worker-exit.js');
+if (!process.execArgv.includes(WORKER_EXIT)) process.execArgv.push('--require', WORKER_EXIT);
 
 /** Jest with swc: no type-checking here (`npm run typecheck` does that). */
 module.exports = {
