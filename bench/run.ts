@@ -133,8 +133,10 @@ const weightSection = async (out: Out): Promise<void> => {
     out(
       `sampled back to back with its floor (floor first, then last, in turn), ${INIT_RUNS} pairs; medians, ratio = median of the pairs' ratios:`,
     );
+    // The name column fits the longest function name and a space
+    const nameWidth = Math.max(...functions.map((fn) => fn.name.length)) + 1;
     out(
-      `  ${'function'.padEnd(20)}${'KiB'.padStart(8)}${'floor'.padStart(8)}${'above'.padStart(8)}${'init ms'.padStart(9)}${'floor'.padStart(8)}${'ratio'.padStart(7)}  SDK clients`,
+      `  ${'function'.padEnd(nameWidth)}${'KiB'.padStart(8)}${'floor'.padStart(8)}${'above'.padStart(8)}${'init ms'.padStart(9)}${'floor'.padStart(8)}${'ratio'.padStart(7)}  SDK clients`,
     );
     let weightMet = true;
     let initMet = true;
@@ -151,10 +153,10 @@ const weightSection = async (out: Out): Promise<void> => {
       weightMet &&= aboveKiB <= TARGET_ABOVE_FLOOR_KIB;
       initMet &&= ratio <= TARGET_INIT_RATIO;
       out(
-        `  ${fn.name.padEnd(20)}${(fn.bytes / 1024).toFixed(0).padStart(8)}${(floor.bytes / 1024).toFixed(0).padStart(8)}${aboveKiB.toFixed(0).padStart(8)}${init.toFixed(0).padStart(9)}${floorInit.toFixed(0).padStart(8)}${ratio.toFixed(2).padStart(7)}  ${fn.clients.map((c) => c.replace('@aws-sdk/', '')).join(', ')}`,
+        `  ${fn.name.padEnd(nameWidth)}${(fn.bytes / 1024).toFixed(0).padStart(8)}${(floor.bytes / 1024).toFixed(0).padStart(8)}${aboveKiB.toFixed(0).padStart(8)}${init.toFixed(0).padStart(9)}${floorInit.toFixed(0).padStart(8)}${ratio.toFixed(2).padStart(7)}  ${fn.clients.map((c) => c.replace('@aws-sdk/', '')).join(', ')}`,
       );
       lines.push(
-        `  ${fn.name.padEnd(20)}above floor ${targetLine(`<= ${TARGET_ABOVE_FLOOR_KIB} KiB`, aboveKiB <= TARGET_ABOVE_FLOOR_KIB)}; init ${targetLine(`<= ${TARGET_INIT_RATIO}x`, ratio <= TARGET_INIT_RATIO)}`,
+        `  ${fn.name.padEnd(nameWidth)}above floor ${targetLine(`<= ${TARGET_ABOVE_FLOOR_KIB} KiB`, aboveKiB <= TARGET_ABOVE_FLOOR_KIB)}; init ${targetLine(`<= ${TARGET_INIT_RATIO}x`, ratio <= TARGET_INIT_RATIO)}`,
       );
     }
     out();
