@@ -61,6 +61,7 @@ import {
   type DrillReport,
   writeReport,
 } from './report';
+import { formatSeconds } from './report-html';
 import { buildScenario, SCENARIO_NAMES, type ScenarioName, scenarioPlan } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
 import { type SlackServer, startSlackServer } from './slack-server';
@@ -312,7 +313,9 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
     }
     case DETAIL_TYPES.recoveryCompleted: {
       const record = detail as unknown as RunRecord;
-      return record.rto ? `RTO ${record.rto.actualSeconds}s of ${record.rto.budgetSeconds}s` : String(record.outcome);
+      return record.rto
+        ? `RTO ${formatSeconds(record.rto.actualSeconds)} of ${formatSeconds(record.rto.budgetSeconds)}`
+        : String(record.outcome);
     }
     case DETAIL_TYPES.recoveryFailed: {
       const record = detail as unknown as RunRecord;

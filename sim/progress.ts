@@ -42,9 +42,14 @@ const PHASE_LABELS: Record<PhaseName, string> = {
 };
 const ORDER: PhaseName[] = ['detect', 'decide', 'promote', 'dns', 'verify'];
 
-/** `T+mm:ss` (or `T+h:mm:ss`) of virtual time since `startMs`. */
+/**
+ * `T+mm:ss` (or `T+h:mm:ss`) of virtual time since `startMs`, in whole seconds truncated, never rounded up: an
+ * EventBridge event's `time` has whole seconds (truncated), a step's own `at` has milliseconds, and both must land on
+ * the same second for the lines to stay in order (rounded, a phase ending at 08:05.6 read T+08:06 and the "Recovery
+ * Completed" event put at that moment T+08:05, a line later).
+ */
 export const elapsed = (startMs: number, at: string): string => {
-  const seconds = Math.max(0, Math.round((Date.parse(at) - startMs) / 1000));
+  const seconds = Math.max(0, Math.floor((Date.parse(at) - startMs) / 1000));
   const h = Math.floor(seconds / 3600);
   const mm = String(Math.floor((seconds % 3600) / 60)).padStart(2, '0');
   const ss = String(seconds % 60).padStart(2, '0');

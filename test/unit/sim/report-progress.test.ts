@@ -85,4 +85,13 @@ describe('elapsed', () => {
   it('shows hours when the drill runs past an hour', () => {
     expect([elapsed(T0, at(65)), elapsed(T0, at(3725))]).toEqual(['T+01:05', 'T+1:02:05']);
   });
+
+  it("puts a step's millisecond time and an EventBridge event's whole-second time of the same moment on one second", () => {
+    // Arrange: a phase ends at 485.6 s; the event put at that moment carries EventBridge's time, truncated
+    const phaseEnded = at(485.6);
+    const eventTime = `${phaseEnded.slice(0, 19)}Z`;
+
+    // Act / Assess: both T+08:05, so the event's line never reads earlier than the phase line before it
+    expect([elapsed(T0, phaseEnded), elapsed(T0, eventTime)]).toEqual(['T+08:05', 'T+08:05']);
+  });
 });
