@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER_ATTRIBUTE_DEFINITIONS, LEDGER_KEY_SCHEMA } from '../shared/aws/ledger';
 
@@ -124,13 +124,43 @@ const inProcessHandler =
       }
     });
 
+/** How many times startLocalLedger reads a new table's status before it gives up on it becoming ACTIVE. */
+const ACTIVE_READS = 200;
+
+/**
+ * Waits for a new table to be ACTIVE. dynalite answers CreateTable with the table CREATING, as DynamoDB does, and
+ * makes it ACTIVE on a timer (`createTableMs`, 0 here: a real 1 ms timer, then a write to its store); until then
+ * every item call gets ResourceNotFoundException, as DynamoDB's would. A drill's first ledger call, served in
+ * process (LocalLedger.handle), could come first: 1 drill in 400 of a soak failed so. The SDK's
+ * waitUntilTableExists waits 20 s between reads; this reads again after 1 ms.
+ */
+const untilActive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  // A read takes about a millisecond over loopback: 200 reads wait well past any createTableMs a test sets
+  for (let read = 1; ; read += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (read >= ACTIVE_READS) {
+      throw new Error(`the local ledger table ${tableName} is still ${Table?.TableStatus} after ${read} reads`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+};
+
 /**
  * Starts dynalite on loopback (a free port) and creates the ledger table with the deployed key schema
- * (LEDGER_KEY_SCHEMA, the same one serverless.yml declares). Each call gets its own in-memory store.
+ * (LEDGER_KEY_SCHEMA, the same one serverless.yml declares), and resolves once the table is ACTIVE. Each call gets
+ * its own in-memory store.
  */
-export const startLocalLedger = async (options: { tableName?: string; region?: string } = {}): Promise<LocalLedger> => {
+export const startLocalLedger = async (
+  options: {
+    tableName?: string;
+    region?: string;
+    /** How long dynalite keeps a new table CREATING (0, the default, is its shortest timer). */
+    createTableMs?: number;
+  } = {},
+): Promise<LocalLedger> => {
   const tableName = options.tableName ?? 'switchback-ledger';
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({ createTableMs: options.createTableMs ?? 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('dynalite did not listen on a TCP port');
@@ -151,6 +181,7 @@ export const startLocalLedger = async (options: { tableName?: string; region?: s
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await untilActive(raw, tableName);
   const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 
   return {

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalLedger, startLocalLedger } from '../../../sim/local-ledger';
 
@@ -12,6 +12,28 @@ const outcome = async (call: () => Promise<{ $metadata?: object }>): Promise<unk
     return { error: named.name, message: named.message, status: named.$metadata?.httpStatusCode };
   }
 };
+
+describe('startLocalLedger', () => {
+  it('resolves only once its table is ACTIVE, so that the first item call finds it, however long dynalite creates it', async () => {
+    // Prepare: dynalite keeps the table CREATING for 40 ms (0 in drills, where the window is only a timer's turn:
+    // a drill's first ledger write, served in process, met ResourceNotFoundException in 1 drill of 400 of a soak)
+    const ledger = await startLocalLedger({ tableName: 'ledger-created-test', createTableMs: 40 });
+
+    try {
+      // Act: at once, as a drill makes its first call
+      const described = await ledger.client.send(new DescribeTableCommand({ TableName: 'ledger-created-test' }));
+      const firstPut = await outcome(() =>
+        ledger.client.send(new PutCommand({ TableName: 'ledger-created-test', Item: { pk: 'p', sk: 's' } })),
+      );
+
+      // Assess
+      expect(described.Table?.TableStatus).toBe('ACTIVE');
+      expect(firstPut).toEqual({ output: {} });
+    } finally {
+      await ledger.stop();
+    }
+  });
+});
 
 describe('startLocalLedger handle', () => {
   let ledger: LocalLedger;
