@@ -10,10 +10,18 @@ import {
   startGameDayLeg,
 } from '../shared/usecases/game-day/start-game-day-leg';
 import { legSchema } from '../shared/usecases/game-day/step-inputs';
-import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
+import { parseStepInput } from '../shared/usecases/parse-step-input';
 import * as z from '../shared/zod';
 
-const eventSchema = z.object({ run: runContextSchema, leg: legSchema });
+/**
+ * The leg is what this step acts on; of the game day's `$.run` it reads only the correlation keys it logs. Checking
+ * no more than that keeps the whole run-context schema (and the run-input one beside it) out of this function's
+ * cold start: the leg's own runbook checks its input when it starts.
+ */
+const eventSchema = z.object({
+  run: z.looseObject({ plan: z.string().check(z.minLength(1)), incidentId: z.string().check(z.minLength(1)) }),
+  leg: legSchema,
+});
 
 let deps: StartGameDayLegDeps | undefined;
 const defaultDeps = (): StartGameDayLegDeps => {

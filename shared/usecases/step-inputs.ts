@@ -6,12 +6,9 @@ import type {
   DnsResult,
   PromotionResult,
 } from '../domain/run';
-import { MalformedEventError } from '../errors';
 import * as z from '../zod';
 
 export { runContextSchema } from '../domain/run';
-
-import { toFieldIssues } from '../field-issues';
 
 /**
  * Schemas of what the failover state machine hands the resource steps (promote-database, check-promotion,
@@ -115,14 +112,4 @@ export const dnsResultSchema: z.ZodType<DnsResult> = z.looseObject({
   ),
 });
 
-/**
- * Parses a state machine step's payload; a payload that does not fit throws MalformedEventError naming each field
- * (`promotion.pollSeconds: …`): the ASL or an upstream step changed shape, and the execution stops there.
- *
- * @param step - the step's name, for the message (`'promote-database input'`)
- */
-export const parseStepInput = <T>(step: string, schema: z.ZodType<T>, event: unknown): T => {
-  const result = schema.safeParse(event);
-  if (!result.success) throw new MalformedEventError(step, toFieldIssues(result.error, event));
-  return result.data;
-};
+export { parseStepInput } from './parse-step-input';

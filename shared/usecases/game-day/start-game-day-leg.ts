@@ -5,7 +5,8 @@ import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 
 export interface StartGameDayLegEvent {
-  run: RunContext;
+  /** The game day's run: only its correlation keys are read (the leg carries its own runbook input). */
+  run: Pick<RunContext, 'plan' | 'incidentId'>;
   leg: GameDayLeg;
 }
 
