@@ -100,22 +100,59 @@ describe('targetLine', () => {
 });
 
 describe('pairedInits', () => {
-  it('samples each function back to back with its floor, floor first then last in turn, and takes medians', () => {
-    // Prepare: a load burst in round 2 makes both samples of that pair slow; the paired ratio is unchanged
+  it('samples each function back to back with its floor, floor first then last in turn', () => {
+    // Prepare
     const calls: string[] = [];
     const base: Record<string, number> = { floor: 100, fn: 120 };
     const measure = (file: string): number => {
       calls.push(file);
-      const round = Math.floor((calls.length - 1) / 2);
-      return (base[file] ?? 0) * (round === 2 ? 5 : 1);
+      return base[file] ?? Number.NaN;
     };
 
     // Act
-    const inits = pairedInits(new Map([['fn', 'floor']]), 5, measure);
+    pairedInits(new Map([['fn', 'floor']]), 5, measure);
 
     // Assess
     expect(calls).toEqual(['floor', 'fn', 'fn', 'floor', 'floor', 'fn', 'fn', 'floor', 'floor', 'fn']);
-    expect(inits.get('fn')).toEqual({ init: 120, floorInit: 100, ratio: 1.2 });
+  });
+
+  it("judges on each side's least sample, so load that lands on one side of a pair does not move the ratio", () => {
+    // Prepare: the undisturbed costs are 100 (floor) and 110 (fn); interference only adds CPU time. Rounds 1, 2 and 3
+    // catch the function's side (x1.5, x1.4, x1.3) and round 4 the floor's (x1.2): the median of the five pair ratios
+    // reads 1.43 and crosses a 1.2 target; the least samples still read 110 / 100.
+    const calls: string[] = [];
+    const slow: Record<string, number> = { 'fn@1': 1.5, 'fn@2': 1.4, 'fn@3': 1.3, 'floor@4': 1.2 };
+    const base: Record<string, number> = { floor: 100, fn: 110 };
+    const measure = (file: string): number => {
+      const round = Math.floor(calls.length / 2);
+      calls.push(file);
+      return (base[file] ?? Number.NaN) * (slow[`${file}@${round}`] ?? 1);
+    };
+
+    // Act
+    const fn = pairedInits(new Map([['fn', 'floor']]), 5, measure).get('fn');
+
+    // Assess
+    expect(fn?.init).toBe(110);
+    expect(fn?.floorInit).toBe(100);
+    expect(fn?.ratio).toBeCloseTo(1.1, 10);
+    expect(fn?.pairMedian).toBeCloseTo(1.43, 10);
+  });
+
+  it('reads a function that really is heavier as heavier: the least samples do not hide a real cost', () => {
+    // Prepare: every sample of the function costs 1.3x its floor's, whatever the load does to both
+    let call = 0;
+    const measure = (file: string): number => {
+      const load = 1 + (Math.floor(call++ / 2) % 3) * 0.25;
+      return (file === 'fn' ? 130 : 100) * load;
+    };
+
+    // Act
+    const fn = pairedInits(new Map([['fn', 'floor']]), 6, measure).get('fn');
+
+    // Assess
+    expect(fn?.ratio).toBeCloseTo(1.3, 10);
+    expect(fn?.pairMedian).toBeCloseTo(1.3, 10);
   });
 
   it('compares each function with its own floor', () => {
@@ -134,6 +171,6 @@ describe('pairedInits', () => {
 
     // Assess
     expect(inits.get('a')?.ratio).toBeCloseTo(1.1);
-    expect(inits.get('b')).toEqual({ init: 300, floorInit: 200, ratio: 1.5 });
+    expect(inits.get('b')).toEqual({ init: 300, floorInit: 200, ratio: 1.5, pairMedian: 1.5 });
   });
 });
