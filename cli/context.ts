@@ -36,10 +36,14 @@ export interface CliDeps {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   env: CliEnv;
   clock: Clock;
-  ledger(target: AwsTarget): LedgerPort;
-  workflow(target: AwsTarget): WorkflowPort;
+  /**
+   * The ports to the deployment, built when a command first needs one: only the commands that call AWS load the AWS
+   * SDK (cli/program.ts), so that `plan validate`, `drill` and `--help` start without it.
+   */
+  ledger(target: AwsTarget): Promise<LedgerPort>;
+  workflow(target: AwsTarget): Promise<WorkflowPort>;
   /** Who the caller's AWS credentials belong to (STS), for approvals. */
-  identity(target: AwsTarget): IdentityPort;
+  identity(target: AwsTarget): Promise<IdentityPort>;
   /**
    * The readings readiness takes, the scheduled function's own (the plans' resources in their regions, the alarms,
    * the ledger's history, and the wiring and roles that `functionName`, the deployed readiness function, is given).

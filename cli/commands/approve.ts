@@ -28,7 +28,7 @@ export const answerApproval = async (
       ...(options.by ? { displayName: options.by } : {}),
       ...(options.comment ? { comment: options.comment } : {}),
     },
-    { ledger: deps.ledger(target), workflow: deps.workflow(target), identity: deps.identity(target) },
+    { ledger: await deps.ledger(target), workflow: await deps.workflow(target), identity: await deps.identity(target) },
   );
   const as = sent.displayName ? ` (as ${sent.displayName})` : '';
   deps.io.out(

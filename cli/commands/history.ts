@@ -57,7 +57,7 @@ const parseLimit = (text: string): number => {
 export const showHistory = async (options: HistoryOptions, deps: CliDeps): Promise<number> => {
   const limit = parseLimit(options.limit);
   const target = resolveTarget(options, deps.env);
-  const records = await deps.ledger(target).listRuns(options.plan, limit);
+  const records = await (await deps.ledger(target)).listRuns(options.plan, limit);
   if (records.length === 0) {
     deps.io.out(`No runs recorded for plan "${options.plan}" in ${target.tableName} (${target.region}).`);
     return 0;

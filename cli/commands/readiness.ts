@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readDeployedTargets } from '../../shared/aws/deployed-targets';
-import { type ReadinessTargets, readinessAdapters } from '../../shared/aws/readiness-adapters';
+import type { readDeployedTargets } from '../../shared/aws/deployed-targets';
+import type { ReadinessTargets } from '../../shared/aws/readiness-adapters';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import { loadPlanDirectory, loadPlanFile, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
@@ -43,10 +43,14 @@ export const awsReadinessDeps = async (
   target: AwsTarget,
   functionName: string,
   stores: Pick<CheckReadinessDeps, 'ledger' | 'restoreTests'>,
-  readTargets: typeof readDeployedTargets = readDeployedTargets,
+  readTargets?: typeof readDeployedTargets,
 ): Promise<Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>> => {
+  // Loaded here, not with the CLI: the adapters build a client of every service readiness reads (about 0.6 s of
+  // CPU to load), which no other command needs.
+  const { readinessAdapters } = await import('../../shared/aws/readiness-adapters');
+  const read = readTargets ?? (await import('../../shared/aws/deployed-targets')).readDeployedTargets;
   try {
-    return readinessAdapters(await readTargets(functionName, target.region), stores, { region: target.region });
+    return readinessAdapters(await read(functionName, target.region), stores, { region: target.region });
   } catch (error) {
     return {
       ...readinessAdapters(NO_TARGETS, stores, { region: target.region }),

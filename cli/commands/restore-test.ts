@@ -59,7 +59,7 @@ export const startRestoreTest = async (options: RestoreTestOptions, deps: CliDep
     requestedBy: options.requestedBy ?? deps.env.user,
     ...(options.database ? { database: options.database } : {}),
   };
-  const started = await deps.workflow(target).startFailover(name, input);
+  const started = await (await deps.workflow(target)).startFailover(name, input);
   if (options.json) {
     deps.io.out(
       JSON.stringify({ testId: name, executionArn: started.executionArn, alreadyStarted: started.alreadyStarted }),

@@ -102,7 +102,7 @@ export const startRun = async (options: RunOptions, deps: CliDeps): Promise<numb
     stateMachineArn: runbookArn(input.action, options.stateMachineArn, resolved.stateMachineArn),
   };
   const name = input.incidentId ?? manualIncidentId(input.plan, input.mode, deps.clock.now());
-  const started = await deps.workflow(target).startFailover(name, input);
+  const started = await (await deps.workflow(target)).startFailover(name, input);
   deps.io.out(
     `${started.alreadyStarted ? '= already running' : '✓ started'}: ${input.action} of ${input.plan} ` +
       `(mode ${input.mode}) as incident ${name}`,

@@ -109,7 +109,8 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
     throw new UsageError(`--plan-file: ${options.planFile} is the plan of "${plan.app}", not "${options.plan}"`);
   }
   const target = resolveTarget(options, deps.env);
-  const stored = await deps.ledger(target).getTopology(options.plan);
+  const ledger = await deps.ledger(target);
+  const stored = await ledger.getTopology(options.plan);
   if (!stored && !plan) {
     deps.io.out(
       `No topology recorded for plan "${options.plan}" in ${target.tableName} (${target.region}): no runbook changed it,` +
@@ -120,9 +121,7 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
   // After a standalone failback, until a standby protects every database: what it started to re-protect.
   const failback = stored?.lastFailbackIncidentId;
   const back =
-    failback && !isProtected(stored)
-      ? (await deps.ledger(target).getRun(options.plan, failback))?.reprotectBack
-      : undefined;
+    failback && !isProtected(stored) ? (await ledger.getRun(options.plan, failback))?.reprotectBack : undefined;
   const view = statusView(options.plan, stored, plan, back && failback ? { ...back, failback } : undefined);
   if (options.json) deps.io.out(JSON.stringify(view, null, 2));
   else for (const line of formatStatus(view)) deps.io.out(line);

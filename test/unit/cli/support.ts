@@ -32,15 +32,15 @@ export const fakeDeps = (
     setExitCode: (code) => exitCodes.push(code),
     env: { user: 'alice', ...parts.env },
     clock: { now: () => parts.now ?? new Date('2026-11-25T18:05:00.000Z') },
-    ledger: (target) => {
+    ledger: async (target) => {
       targets.push(target);
       return parts.ledger as LedgerPort;
     },
-    workflow: (target) => {
+    workflow: async (target) => {
       targets.push(target);
       return parts.workflow as WorkflowPort;
     },
-    identity: (target) => {
+    identity: async (target) => {
       targets.push(target);
       return parts.identity as IdentityPort;
     },

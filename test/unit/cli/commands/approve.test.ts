@@ -96,7 +96,7 @@ describe('answerApproval', () => {
       ledger: { getApprovalToken: jest.fn().mockResolvedValue(pending) },
       workflow: { sendApproval },
     });
-    deps.identity = () => new StsIdentity({ client: new STSClient({ region: 'us-west-2' }) });
+    deps.identity = async () => new StsIdentity({ client: new STSClient({ region: 'us-west-2' }) });
 
     // Act
     const act = answerApproval('inc-1', true, { ...target, by: 'cto@example.com' }, deps);
@@ -112,12 +112,12 @@ describe('answerApproval', () => {
     sfn.on(SendTaskSuccessCommand).resolves({});
     sts.on(GetCallerIdentityCommand).resolves({ Arn: ONCALL, Account: '123456789012', UserId: 'AROA:alice' });
     const { deps } = fakeDeps({ ledger: { getApprovalToken: jest.fn().mockResolvedValue(pending) } });
-    deps.workflow = () =>
+    deps.workflow = async () =>
       new StepFunctionsWorkflow({
         client: new SFNClient({ region: 'us-west-2' }),
         clock: { now: () => new Date('2026-11-25T18:06:00.000Z') },
       });
-    deps.identity = () => new StsIdentity({ client: new STSClient({ region: 'us-west-2' }) });
+    deps.identity = async () => new StsIdentity({ client: new STSClient({ region: 'us-west-2' }) });
 
     // Act
     await answerApproval('inc-1', true, { ...target, comment: 'lag is fine', by: 'cto@example.com' }, deps);
