@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 
 // osls loads its plugins with require: CommonJS JavaScript.
-const { bundleOnce, oneBuildOptions } = require('../../../scripts/bundle-once.js') as {
+const { bundleOnce, oneBuildOptions, removeZipLeftovers } = require('../../../scripts/bundle-once.js') as {
+  removeZipLeftovers: (zipNames: string[], pid?: number, dir?: string) => string[];
   bundleOnce: (plugin: unknown, esbuild: { build: (options: BuildOptions) => Promise<unknown> }) => Promise<void>;
   oneBuildOptions: (
     options: Record<string, unknown>,
@@ -149,5 +150,36 @@ describe('bundle-once', () => {
       join(root, 'out', 'functions', 'assess.js'),
     ]);
     expect(together.outputFiles[1]?.text).toContain('LockHeldError');
+  });
+
+  it("removes the folders serverless-esbuild's zip step left for this process's zips, and nothing else", () => {
+    // Prepare: what one package leaves (a folder per zip, with the bundle and the plans), beside look-alikes
+    const dir = mkdtempSync(join(tmpdir(), 'switchback-zip-leftovers-'));
+    const pid = 5063;
+    const leftover = (name: string) => {
+      mkdirSync(join(dir, name, 'functions'), { recursive: true });
+      writeFileSync(join(dir, name, 'functions', 'handler.js'), 'exports.handler = () => {};\n');
+      return name;
+    };
+    const removable = [
+      leftover(`assess-${pid}-1796283927024-2afcf36d`),
+      leftover(`assess-fence-${pid}-1796283927031-420a2cc9`),
+      leftover(`switchback-${pid}-1796283927040-0badc0de`),
+    ];
+    const kept = [
+      leftover(`assess-${pid + 1}-1796283927024-2afcf36d`), // another process's
+      leftover(`unrelated-${pid}-1796283927024-2afcf36d`), // not a zip this package made
+      leftover(`assess-${pid}-1796283927024`), // not serverless-esbuild's pattern
+    ];
+    writeFileSync(join(dir, `verify-recovery-${pid}-1796283927050-12345678`), 'a file, not its folder\n');
+    kept.push(`verify-recovery-${pid}-1796283927050-12345678`);
+
+    // Act
+    const removed = removeZipLeftovers(['switchback', 'assess', 'assess-fence', 'verify-recovery'], pid, dir);
+
+    // Assess
+    expect(removed.sort()).toEqual(removable.sort());
+    expect(readdirSync(dir).sort()).toEqual(kept.sort());
+    rmSync(dir, { recursive: true, force: true });
   });
 });
