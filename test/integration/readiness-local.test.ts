@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../shared/domain/restore-test';
 import { runLocalReadiness } from '../../sim/readiness';
 import { runSwitchback, runSwitchbackInProcess } from '../support/cli';
+import { scratchFolders } from '../support/scratch';
 
 /**
  * Readiness against the simulator: the product's readiness use case and adapters, the simulated AWS as the plan
@@ -39,6 +39,8 @@ const RECENT_TESTS = [
 jest.setTimeout(60_000);
 
 describe('runLocalReadiness', () => {
+  const newPlanFolder = scratchFolders('switchback-readiness-plan-');
+
   it('finds the example plan ready, with the projected RTO and each term from the simulated health check and alarm', async () => {
     // Act
     const readiness = await runLocalReadiness({ planFile: PLAN, restoreTests: RECENT_TESTS });
@@ -220,7 +222,7 @@ describe('runLocalReadiness', () => {
 
   it('names the calls the deployed roles do not grant for a plan that is not in plans/ (deploy it again)', async () => {
     // Prepare: the example plan with a replica the deployment's roles were never given.
-    const dir = mkdtempSync(join(tmpdir(), 'switchback-readiness-plan-'));
+    const dir = newPlanFolder();
     const planFile = join(dir, 'billing.yml');
     writeFileSync(planFile, readFileSync(PLAN, 'utf8').replaceAll('orders-db-replica', 'billing-db-replica'));
 
@@ -301,9 +303,11 @@ describe('runLocalReadiness', () => {
 });
 
 describe('switchback readiness --local', () => {
+  const newReportFolder = scratchFolders('switchback-readiness-');
+
   it('prints per-plan readiness JSON and writes the HTML readiness report', () => {
     // Prepare
-    const out = mkdtempSync(join(tmpdir(), 'switchback-readiness-'));
+    const out = newReportFolder();
 
     // Act
     const result = runSwitchback(['readiness', '--local', '--json', '--out', out], 50_000);

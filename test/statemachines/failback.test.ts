@@ -1,6 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -44,6 +43,7 @@ import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
 import { endedRunRecord } from '../support/run-fixtures';
+import { scratchFolders } from '../support/scratch';
 import {
   ACCOUNT,
   CATALOG_EAST_ARN,
@@ -326,7 +326,7 @@ class Runbooks {
 
 describe('failback state machine', () => {
   // The functions load the plans as packaged: plans/*.yml compiled to JSON.
-  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  const compiledPlans = scratchFolders('switchback-plans-')();
   compilePlans(PLANS_DIR, compiledPlans);
   const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans, ...RUNBOOK_ARNS });
   const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));

@@ -1,6 +1,4 @@
 import 'aws-sdk-client-mock-jest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FailoverGlobalClusterCommand,
@@ -14,6 +12,7 @@ import type { RunRecord } from '../../shared/domain/run';
 import { compilePlans } from '../../shared/plan/compile';
 import type { LocalExecution } from '../../sim/local-runner';
 import { lockOwner } from '../support/run-fixtures';
+import { scratchFolders } from '../support/scratch';
 import {
   alarmRunInput,
   awsError,
@@ -43,7 +42,7 @@ const mocks = mockAws();
 
 describe('failover state machine', () => {
   // The functions load the plans as packaged: plans/*.yml compiled to JSON.
-  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  const compiledPlans = scratchFolders('switchback-plans-')();
   compilePlans(join(__dirname, '..', '..', 'plans'), compiledPlans);
   const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
   let sequence = 0;

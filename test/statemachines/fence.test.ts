@@ -1,6 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -20,6 +19,7 @@ import { planTopology, type Topology, topologyAfterFailover } from '../../shared
 import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import { scratchFolders } from '../support/scratch';
 import {
   ACCOUNT,
   CATALOG_EAST_ARN,
@@ -181,7 +181,7 @@ describe('fence state machine', () => {
   // The functions load the plans as packaged: plans/*.yml compiled to JSON. These tests mock Route 53 for record
   // edits: both of the example's records fenced by maintenance target (its checkout record's inverted health check
   // is test/unit/shared/usecases/fence/fence-record.test.ts's and the drills').
-  const sourcePlans = mkdtempSync(join(tmpdir(), 'switchback-plan-files-'));
+  const sourcePlans = scratchFolders('switchback-plan-files-')();
   writeFileSync(
     join(sourcePlans, 'example.yml'),
     readFileSync(join(PLANS_DIR, 'example.yml'), 'utf8').replace(
@@ -189,7 +189,7 @@ describe('fence state machine', () => {
       '$1fence: { method: maintenance-target, value: maintenance.orders.example.com }\n',
     ),
   );
-  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  const compiledPlans = scratchFolders('switchback-plans-')();
   compilePlans(sourcePlans, compiledPlans);
   const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
   const plan = loadPlanFile(join(sourcePlans, 'example.yml'));

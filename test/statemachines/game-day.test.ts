@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -15,6 +14,7 @@ import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
 import { endedRunRecord } from '../support/run-fixtures';
+import { scratchFolders } from '../support/scratch';
 import { ACCOUNT, mockAws, STANDBY_REGION, stopAll, useFailoverSuite } from '../support/statemachine';
 
 /**
@@ -39,7 +39,7 @@ const mocks = mockAws();
 const crash = () => Object.assign(new Error('the function crashed'), { name: 'Lambda.Unknown' });
 
 describe('game-day state machine', () => {
-  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  const compiledPlans = scratchFolders('switchback-plans-')();
   compilePlans(PLANS_DIR, compiledPlans);
   const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans, ...RUNBOOK_ARNS });
   const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));

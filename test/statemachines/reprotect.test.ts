@@ -1,6 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -23,6 +22,7 @@ import { planTopology, type Topology, topologyAfterFailover } from '../../shared
 import { compilePlans } from '../../shared/plan/compile';
 import { loadPlanFile } from '../../shared/plan/load';
 import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
+import { scratchFolders } from '../support/scratch';
 import {
   ACCOUNT,
   CATALOG_EAST_ARN,
@@ -241,7 +241,7 @@ const mutatingSent = (): string[] =>
 
 describe('reprotect state machine', () => {
   // The functions load the plans as packaged: plans/*.yml compiled to JSON.
-  const compiledPlans = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+  const compiledPlans = scratchFolders('switchback-plans-')();
   compilePlans(PLANS_DIR, compiledPlans);
   const suite = useFailoverSuite(mocks, { PLANS_DIR: compiledPlans });
   const plan = loadPlanFile(join(PLANS_DIR, 'example.yml'));

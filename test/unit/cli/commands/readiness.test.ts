@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { awsReadinessDeps, resolvePlans, runReadinessCommand } from '../../../../cli/commands/readiness';
@@ -8,11 +7,14 @@ import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import { FakeLedger } from '../../../support/fakes';
 import { ordersPlanInput } from '../../../support/plan-fixtures';
 import { NOW, readinessWorld } from '../../../support/readiness-fixtures';
+import { scratchFolders } from '../../../support/scratch';
 import { fakeDeps } from '../support';
+
+const newFolder = scratchFolders('switchback-readiness-cli-');
 
 /** A plans folder with the orders plan, as a deployment has it. */
 const plansFolder = (): { dir: string; file: string; out: string } => {
-  const root = mkdtempSync(join(tmpdir(), 'switchback-readiness-cli-'));
+  const root = newFolder();
   const dir = join(root, 'plans');
   mkdirSync(dir);
   const file = join(dir, 'orders.yml');

@@ -1,14 +1,14 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlanValidationError } from '../../../../shared/errors';
 import { compilePlans } from '../../../../shared/plan/compile';
 import { loadPlanDirectory, loadPlanFile } from '../../../../shared/plan/load';
 import { PlanRegistry } from '../../../../shared/plan/registry';
+import { scratchFolders } from '../../../support/scratch';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'plans');
-const temp = (): string => mkdtempSync(join(tmpdir(), 'switchback-compile-'));
+const temp = scratchFolders('switchback-compile-');
 
 /** Runs `act` and returns the PlanValidationError it throws, failing the test otherwise. */
 const validationError = (act: () => unknown): PlanValidationError => {

@@ -1,13 +1,13 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compilePlans } from '../../../../shared/plan/compile';
 import { PlanRegistry } from '../../../../shared/plan/registry';
 import { plans, setPlans } from '../../../../shared/runtime/plans';
 import { ordersPlan } from '../../../support/plan-fixtures';
+import { scratchFolders } from '../../../support/scratch';
 
 // As packaged: PLANS_DIR holds the plans compiled to JSON, and the YAML sources beside them are not what is read.
-const packaged = mkdtempSync(join(tmpdir(), 'switchback-plans-'));
+const packaged = scratchFolders('switchback-plans-')();
 const source = join(__dirname, '..', '..', '..', '..', 'plans');
 compilePlans(source, packaged);
 copyFileSync(join(source, 'example.yml'), join(packaged, 'not-loaded.yml'));
