@@ -13,8 +13,9 @@ export interface SwitchbackResult {
 }
 
 /**
- * Runs the real `switchback` entry point (node -> tsx) as a user would, with no AWS credentials or region: for what
- * only a process shows (its exit status, stdout apart from stderr, that it ends, an environment without credentials).
+ * Runs the real `switchback` entry point (cli/bin/switchback.js: Node with tsx's hooks) as a user would, with no AWS
+ * credentials or region: for what only a process shows (its exit status, stdout apart from stderr, that it ends, an
+ * environment without credentials).
  * `timeoutMs` bounds the spawn: a few seconds on a loaded machine, more for a drill.
  */
 export const runSwitchback = (args: string[], timeoutMs: number): SwitchbackResult => {
