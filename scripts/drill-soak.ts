@@ -163,7 +163,8 @@ const asProcess = (scenario: string, seed: number): Promise<RunResult> =>
  */
 const inProcessWorker = (seeds: number[], onResult: (result: RunResult) => void): Promise<void> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), __filename, '--worker', seeds.join(',')], {
+    // tsx's hooks in the worker itself (as bench/storm.ts starts its child): tsx's own command would start a second Node.
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--worker', seeds.join(',')], {
       cwd: PROJECT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
