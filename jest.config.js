@@ -13,7 +13,8 @@ if (!process.execArgv.includes(WORKER_EXIT)) process.execArgv.push('--require', 
 
 /** Jest with swc: no type-checking here (`npm run typecheck` does that). */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's Node environment with an ordinary global object per test file (scripts/jest-environment.js).
+  testEnvironment: '<rootDir>/scripts/jest-environment.js',
   // Jest's default, one worker fewer than the cores, runs a 2-core machine in band: use both cores there.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // The suites run on virtual time: a timeout only catches a hang. Jest's 5 s default fails tests that merely share
@@ -36,6 +37,8 @@ module.exports = {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
+  // jest's runtime, reading each installed package's source once per worker instead of once per test file.
+  runtime: '<rootDir>/scripts/jest-runtime.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };
