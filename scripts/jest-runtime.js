@@ -1,14 +1,18 @@
-// jest's runtime (jest.config.js `runtime`), with one change: the source of a module under node_modules is read from
-// disk once per worker, not once per test file.
-//
-// Jest gives each test file a fresh file cache (jest-runner's testWorker: `cacheFS = new Map(...)`), so every file
-// that loads the AWS SDK, the Step Functions engine and dynalite opens, reads and decodes the same thousand-odd
-// files again: about 5.5 s of a whole run's CPU went to that (open, read, Buffer#toString under jest-runtime's
-// FileCache, measured with --cpu-prof). Only the reading is shared: each test file still gets its own module registry
-// and evaluates every module in its own context, as before.
+// jest's runtime (jest.config.js `runtime`), with three changes for the modules of installed packages (under
+// node_modules), which every test file that loads the AWS SDK, the Step Functions engine and dynalite loads again,
+// a thousand-odd files each. Measured with --cpu-prof over a whole run in band, of about 60 s of CPU:
+// - their source is read from disk once per worker, not once per test file: jest gives each test file a fresh file
+//   cache (jest-runner's testWorker: `cacheFS = new Map(...)`), and opening, reading and decoding them again took
+//   about 5.5 s;
+// - their transform result is looked up once per worker: jest's script transformer already keeps it per worker, but
+//   stats each file on every lookup for its cache key (its modification time), about 1.1 s;
+// - the `jest` object each module is handed (jest-runtime builds one per module, some 40 closures, about 1.0 s) is
+//   built only when the module reads it, which test files and our own modules may do and installed packages do not.
+// Each test file still gets its own module registry and evaluates every module in its own context, as before.
 //
 // Installed packages do not change while jest runs. In watch mode they may (an install between runs, in a worker that
-// lives on), so there a source is reused only while its size and modification time are unchanged.
+// lives on): there a source is reused only while its size and modification time are unchanged, and transform results
+// are looked up as jest does.
 'use strict';
 
 const { statSync } = require('node:fs');
@@ -21,6 +25,8 @@ const OWN_CACHE = `${NODE_MODULES}.cache${sep}`;
 
 /** filename -> { source, stamp }: the sources of installed packages this worker has read. */
 const shared = new Map();
+/** filename and transform options -> jest's transform result, for installed packages (not in watch mode). */
+const transformed = new Map();
 
 const isInstalled = (filename) =>
   typeof filename === 'string' && filename.includes(NODE_MODULES) && !filename.includes(OWN_CACHE);
@@ -64,6 +70,58 @@ const shareInstalledSources = (cacheFS, watching) => {
   return cacheFS;
 };
 
+/** What jest's script transformer keys a transform result on besides the file (its getScriptCacheKey). */
+const transformKey = (filename, options) =>
+  [
+    filename,
+    options?.instrument ? 'instrumented' : '',
+    options?.supportsDynamicImport,
+    options?.supportsExportNamespaceFrom,
+    options?.supportsStaticESM,
+    options?.supportsTopLevelAwait,
+  ].join('|');
+
+/** Makes a test file's script transformer look an installed file's transform result up once per worker. */
+const shareInstalledTransforms = (transformer) => {
+  const transform = transformer.transform.bind(transformer);
+  transformer.transform = (filename, options, source) => {
+    if (!isInstalled(filename) || options?.instrument) return transform(filename, options, source);
+    const key = transformKey(filename, options);
+    let result = transformed.get(key);
+    if (result === undefined) {
+      result = transform(filename, options, source);
+      transformed.set(key, result);
+    }
+    return result;
+  };
+  return transformer;
+};
+
+/**
+ * A `jest` object that jest builds on first use: `build` runs when the module first reads, sets, lists or checks one
+ * of its properties, and the object then behaves as the one jest would have handed the module.
+ */
+const lazyJestObject = (build) => {
+  let built;
+  const target = () => {
+    built ??= build();
+    return built;
+  };
+  return new Proxy(
+    {},
+    {
+      get: (_, property) => Reflect.get(target(), property),
+      set: (_, property, value) => Reflect.set(target(), property, value),
+      has: (_, property) => Reflect.has(target(), property),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, property) => Reflect.getOwnPropertyDescriptor(target(), property),
+      defineProperty: (_, property, descriptor) => Reflect.defineProperty(target(), property, descriptor),
+      deleteProperty: (_, property) => Reflect.deleteProperty(target(), property),
+      getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+    },
+  );
+};
+
 class Runtime extends JestRuntime {
   constructor(config, environment, resolver, transformer, cacheFS, coverageOptions, testPath, globalConfig) {
     const watching = Boolean(globalConfig?.watch || globalConfig?.watchAll);
@@ -71,15 +129,20 @@ class Runtime extends JestRuntime {
       config,
       environment,
       resolver,
-      transformer,
+      watching ? transformer : shareInstalledTransforms(transformer),
       shareInstalledSources(cacheFS, watching),
       coverageOptions,
       testPath,
       globalConfig,
     );
+    const jestObjectFor = this.jestGlobals.jestObjectFor.bind(this.jestGlobals);
+    this.jestGlobals.jestObjectFor = (from) =>
+      isInstalled(from) ? lazyJestObject(() => jestObjectFor(from)) : jestObjectFor(from);
   }
 }
 
 module.exports = Runtime;
 module.exports.default = Runtime;
 module.exports.shareInstalledSources = shareInstalledSources;
+module.exports.shareInstalledTransforms = shareInstalledTransforms;
+module.exports.lazyJestObject = lazyJestObject;

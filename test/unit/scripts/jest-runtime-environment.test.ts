@@ -5,9 +5,15 @@ import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import { scratchFolders } from '../../support/scratch';
 
 // jest loads its runtime and test environment with require: CommonJS JavaScript.
-const { shareInstalledSources } = require('../../../scripts/jest-runtime.js') as {
-  shareInstalledSources: (cacheFS: Map<string, string>, watching: boolean) => Map<string, string>;
-};
+interface Transformer {
+  transform(filename: string, options: Record<string, unknown>, source?: string): { code: string };
+}
+const { shareInstalledSources, shareInstalledTransforms, lazyJestObject } =
+  require('../../../scripts/jest-runtime.js') as {
+    shareInstalledSources: (cacheFS: Map<string, string>, watching: boolean) => Map<string, string>;
+    shareInstalledTransforms: <T extends Transformer>(transformer: T) => T;
+    lazyJestObject: <T extends object>(build: () => T) => T;
+  };
 const OrdinaryGlobalEnvironment = require('../../../scripts/jest-environment.js') as typeof NodeEnvironment;
 
 const scratch = scratchFolders('jest-runtime-');
@@ -73,6 +79,78 @@ describe('shareInstalledSources (scripts/jest-runtime.js)', () => {
     expect(unchanged).toBe('module.exports = 1;');
     expect(afterInstall.get(module)).toBeUndefined();
     expect(afterInstall.has(module)).toBe(false);
+  });
+});
+
+describe('shareInstalledTransforms (scripts/jest-runtime.js)', () => {
+  /** A test file's script transformer: records the files it transforms (jest stats each for its cache key). */
+  const transformerOf = (seen: string[]) =>
+    shareInstalledTransforms<Transformer>({
+      transform: (filename: string) => {
+        seen.push(filename);
+        return { code: `/* ${seen.length} */` };
+      },
+    });
+  const CJS = { supportsStaticESM: false, supportsDynamicImport: false };
+
+  it("gives a later test file an installed module's transform result without asking jest's transformer again", () => {
+    // Prepare: the first test file transforms an SDK module and one of ours
+    const seen: string[] = [];
+    const first = transformerOf(seen);
+    const sdk = first.transform('/repo/node_modules/@smithy/core/dist-cjs/index.js', CJS);
+    first.transform('/repo/shared/aws/ledger.ts', CJS);
+
+    // Act: the second test file loads both again
+    const second = transformerOf(seen);
+    const again = second.transform('/repo/node_modules/@smithy/core/dist-cjs/index.js', CJS);
+    second.transform('/repo/shared/aws/ledger.ts', CJS);
+
+    // Assess: ours goes through jest each time (it may change between files in watch mode), the SDK's once
+    expect(again).toBe(sdk);
+    expect(seen).toEqual([
+      '/repo/node_modules/@smithy/core/dist-cjs/index.js',
+      '/repo/shared/aws/ledger.ts',
+      '/repo/shared/aws/ledger.ts',
+    ]);
+  });
+
+  it('keeps results apart for the options jest keys them on, and never shares an instrumented one', () => {
+    // Prepare
+    const seen: string[] = [];
+    const file = '/repo/node_modules/@middy/core/index.js';
+
+    // Act
+    transformerOf(seen).transform(file, CJS);
+    transformerOf(seen).transform(file, { ...CJS, supportsStaticESM: true });
+    transformerOf(seen).transform(file, { ...CJS, instrument: true });
+    transformerOf(seen).transform(file, { ...CJS, instrument: true });
+
+    // Assess
+    expect(seen).toHaveLength(4);
+  });
+});
+
+describe('lazyJestObject (scripts/jest-runtime.js)', () => {
+  it('builds the jest object only when the module first uses it, once, and then behaves as that object', () => {
+    // Prepare
+    let builds = 0;
+    const lazy = lazyJestObject(() => {
+      builds += 1;
+      return { fn: () => 'mocked', isolateModules: 1 } as Record<string, unknown>;
+    });
+    const before = builds;
+
+    // Act
+    const called = (lazy.fn as () => string)();
+    lazy.extra = 2;
+
+    // Assess
+    expect(before).toBe(0);
+    expect(called).toBe('mocked');
+    expect('isolateModules' in lazy).toBe(true);
+    expect(Object.keys(lazy)).toEqual(['fn', 'isolateModules', 'extra']);
+    expect(lazy.extra).toBe(2);
+    expect(builds).toBe(1);
   });
 });
 
