@@ -34,6 +34,10 @@ export const runSwitchback = (args: string[], timeoutMs: number): SwitchbackResu
       ...(process.env[VALIDATED_DEFINITIONS_ENV]
         ? { [VALIDATED_DEFINITIONS_ENV]: process.env[VALIDATED_DEFINITIONS_ENV] }
         : {}),
+      // Node's compile cache of the run (scripts/test.js sets it for every stage): V8's code for the modules the CLI
+      // loads, from an earlier spawn or run, instead of compiling them again (a drill's process: about 0.25 s of its
+      // 2.8 s of CPU). What the process does is the same with or without it.
+      ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
     },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
