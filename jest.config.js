@@ -7,6 +7,12 @@ const { availableParallelism } = require('node:os');
 // Files run in band (one file, or --runInBand) run in this process, without it, and behave the same, only slower.
 const ASYNC_CONTEXT_FRAME = '--experimental-async-context-frame';
 if (!process.execArgv.includes(ASYNC_CONTEXT_FRAME)) process.execArgv.push(ASYNC_CONTEXT_FRAME);
+// --single-threaded-gc: V8 collects on the worker's own thread instead of adding helper threads for parallel and
+// concurrent marking. With two workers (and packaging and the type check) already on a 2-core machine, the helpers
+// only compete for the same cores: four alternating whole jest runs took 2-10% less CPU and 3-10% less wall time with
+// it (CPU 72.6 against 75.6 s, 70.9 against 72.6 s, 70.6 against 78.8 s, 79.1 against 83.4 s).
+const SINGLE_THREADED_GC = '--single-threaded-gc';
+if (!process.execArgv.includes(SINGLE_THREADED_GC)) process.execArgv.push(SINGLE_THREADED_GC);
 // Each worker exits at once when jest ends it, unless a test left something open (scripts/jest-worker-exit.js).
 const WORKER_EXIT = require.resolve('./scripts/jest-worker-exit.js');
 if (!process.execArgv.includes(WORKER_EXIT)) process.execArgv.push('--require', WORKER_EXIT);
