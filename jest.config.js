@@ -43,7 +43,7 @@ module.exports = {
     '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
-  // jest's runtime, reading each installed package's source once per worker instead of once per test file.
+  // jest's runtime, loading installed packages with less repeated work per test file (scripts/jest-runtime.js).
   runtime: '<rootDir>/scripts/jest-runtime.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
