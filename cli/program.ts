@@ -58,10 +58,15 @@ const ioOf = (streams: CliStreams): CliIo => ({
 
 /**
  * The AWS SDK clients and the adapters over them, loaded by the first command that calls AWS (about 0.2 s of CPU):
- * `plan validate`, `drill`, `readiness --local` and `--help` never load them.
+ * `plan validate`, `drill`, `readiness --local` and `--help` never load them. Each client has the timeouts and
+ * attempts the functions' clients have (shared/aws/sdk/registry.ts CLIENT_TIMEOUTS): without them the SDK waits on an
+ * endpoint that takes the connection and never answers for as long as the socket lives, and a person running
+ * `switchback run` or `history` during an outage would see the command hang instead of "dynamodb Query got no answer
+ * from its endpoint".
  */
 const importAws = async () => {
   const [
+    { timeoutOptions },
     { DynamoDBClient },
     { DynamoDBDocumentClient },
     { SFNClient },
@@ -71,6 +76,7 @@ const importAws = async () => {
     { DynamoRestoreTestLedger },
     { StepFunctionsWorkflow },
   ] = await Promise.all([
+    import('../shared/aws/sdk/registry'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
     import('@aws-sdk/client-sfn'),
@@ -81,7 +87,7 @@ const importAws = async () => {
     import('../shared/aws/workflow'),
   ]);
   const documentClient = (target: AwsTarget) =>
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: target.region }), {
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: target.region, ...timeoutOptions('dynamodb') }), {
       marshallOptions: { removeUndefinedValues: true },
     });
   return {
@@ -90,10 +96,11 @@ const importAws = async () => {
       new DynamoRestoreTestLedger({ client: documentClient(target), tableName: target.tableName }),
     workflow: (target: AwsTarget) =>
       new StepFunctionsWorkflow({
-        client: new SFNClient({ region: target.region }),
+        client: new SFNClient({ region: target.region, ...timeoutOptions('sfn') }),
         ...(target.stateMachineArn ? { stateMachineArn: target.stateMachineArn } : {}),
       }),
-    identity: (target: AwsTarget) => new StsIdentity({ client: new STSClient({ region: target.region }) }),
+    identity: (target: AwsTarget) =>
+      new StsIdentity({ client: new STSClient({ region: target.region, ...timeoutOptions('sts') }) }),
   };
 };
 
