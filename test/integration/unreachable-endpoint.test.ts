@@ -67,8 +67,8 @@ const blackHole = async (): Promise<BlackHole> => {
 /**
  * Runs `act` with jest's clock fake (timers and Date; the event loop's own turns real, so that sockets connect and
  * answer), moving the clock on only while the client waits on `endpoint`, until `act` settles or `capMs` of virtual
- * time have passed (a client without timeouts would wait for ever). Returns what it settled with and the virtual ms
- * it took, or `{ settled: false }`.
+ * time have passed (a client without timeouts would wait for ever). Returns what it resolved with and the virtual ms
+ * it took, or `{ settled: false }`; throws what it rejected with.
  */
 const onFakeClock = async <T>(
   endpoint: BlackHole,
@@ -78,10 +78,15 @@ const onFakeClock = async <T>(
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
   try {
     const startedMs = Date.now();
-    let result: { value: T } | undefined;
-    const running = act().then((value) => {
-      result = { value };
-    });
+    let result: { value: T } | { error: unknown } | undefined;
+    act().then(
+      (value) => {
+        result = { value };
+      },
+      (error: unknown) => {
+        result = { error };
+      },
+    );
     const onlyWaiting = () =>
       !process.getActiveResourcesInfo().some((resource) => REAL_WORK.has(resource)) &&
       endpoint.sockets.every((socket) => endpoint.asked.has(socket));
@@ -90,10 +95,9 @@ const onFakeClock = async <T>(
       if (onlyWaiting()) await jest.advanceTimersByTimeAsync(STEP_MS);
     }
     const elapsedMs = Date.now() - startedMs;
-    if (!result) {
-      void running.catch(() => undefined);
-      return { settled: false, elapsedMs };
-    }
+    if (!result) return { settled: false, elapsedMs };
+    // A rejection is the test's failure as it is, not "still waiting".
+    if ('error' in result) throw result.error;
     return { settled: true, value: result.value, elapsedMs };
   } finally {
     jest.useRealTimers();
