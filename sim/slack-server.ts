@@ -90,6 +90,14 @@ export interface SlackServer {
   always(script: SlackResponseScript | undefined): void;
   /** Forgets requests, messages and scripts: a fresh channel for the next test. */
   reset(): void;
+  /**
+   * Serves one request to this server's URLs in this process, as `fetch` would send it over loopback HTTP: the same
+   * routes, answers, scripts, recording and previews, without a socket or an HTTP parser (what a drill's own Slack
+   * does for every notification: sim/drill.ts). The request's `signal` plays the client giving up: it rejects with
+   * the signal's reason, the request is recorded as closed, and it gets no answer, as over HTTP. Recorded headers are
+   * the ones the client set (names in lower case), without those an HTTP client adds (host, content-length...).
+   */
+  handle(url: string | URL, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -129,6 +137,17 @@ const parseBody = (raw: string, contentType: string | undefined): Record<string,
     body[key] = /^[[{]/.test(value) ? safeJson(value) : BOOLEAN_FIELDS.has(key) ? value === 'true' : value;
   }
   return body;
+};
+
+/** A header's value as one string (Node gives repeated headers as a list). */
+const firstHeader = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+/** A fetch body as the text the server would read; what a client may pass besides a string is read as fetch sends it. */
+const requestText = async (body: RequestInit['body']): Promise<string> => {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  return new Response(body).text();
 };
 
 const BOOLEAN_FIELDS = new Set(['reply_broadcast', 'unfurl_links', 'unfurl_media', 'mrkdwn', 'as_user']);
@@ -273,32 +292,32 @@ export const startSlackServer = async (options: SlackServerOptions = {}): Promis
     return 'unknown';
   };
 
-  const server = createServer(async (request, response) => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const raw = await readBody(request);
-    const body = parseBody(raw, request.headers['content-type']);
-    const route = routeOf(request.method, path);
+  /**
+   * One request, whatever carries it: records it, takes its script (in arrival order, even when its answer is
+   * delayed) and answers through `reply`, unless the client is `gone` by then.
+   */
+  const receive = (
+    request: { method: string; path: string; headers: IncomingMessage['headers']; raw: string },
+    transport: { gone(): boolean; reply(record: RecordedRequest, answer: Answer): void },
+  ): RecordedRequest => {
+    const body = parseBody(request.raw, firstHeader(request.headers['content-type']));
+    const route = routeOf(request.method, request.path);
     const record: RecordedRequest = {
       route,
-      method: request.method ?? 'GET',
-      path,
+      method: request.method,
+      path: request.path,
       headers: { ...request.headers },
       body,
       status: 0,
       receivedAt: Date.now(),
     };
     requests.push(record);
-    response.on('close', () => {
-      record.closedAt = Date.now();
-    });
-    // The script is taken now, in arrival order, even when its answer is delayed.
     const script = route === 'unknown' ? undefined : scriptFor(route);
     const respond = () => {
       // A client that gave up (timed out) gets nothing, and its message is not posted. Real Slack may still post
       // it; tests that want that duplicate can program it with a delayed success and a longer client timeout.
-      if (response.destroyed || request.socket.destroyed) return;
-      const reply = answer(route, body, request.headers, script);
-      send(response, record, reply.status, reply.body, reply.headers);
+      if (transport.gone()) return;
+      transport.reply(record, answer(route, body, request.headers, script));
     };
     if (script?.delayMs) {
       const timer = setTimeout(() => {
@@ -307,7 +326,61 @@ export const startSlackServer = async (options: SlackServerOptions = {}): Promis
       }, script.delayMs);
       timers.add(timer);
     } else respond();
+    return record;
+  };
+
+  const server = createServer(async (request, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const raw = await readBody(request);
+    const record = receive(
+      { method: request.method ?? 'GET', path, headers: request.headers, raw },
+      {
+        gone: () => response.destroyed || request.socket.destroyed,
+        reply: (done, reply) => send(response, done, reply.status, reply.body, reply.headers),
+      },
+    );
+    response.on('close', () => {
+      record.closedAt = Date.now();
+    });
   });
+
+  const handle = async (url: string | URL, init: RequestInit = {}): Promise<Response> => {
+    const { pathname } = new URL(url);
+    const headers: IncomingMessage['headers'] = Object.fromEntries(new Headers(init.headers));
+    const raw = await requestText(init.body);
+    const signal = init.signal ?? undefined;
+    return new Promise<Response>((resolve, reject) => {
+      let ended = false;
+      let record: RecordedRequest | undefined;
+      const finish = (done: RecordedRequest | undefined) => {
+        ended = true;
+        signal?.removeEventListener('abort', giveUp);
+        if (done) done.closedAt = Date.now();
+      };
+      const giveUp = () => {
+        if (ended) return;
+        finish(record);
+        reject(signal?.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      };
+      // An aborted fetch sends nothing: the server never sees it.
+      if (signal?.aborted) {
+        giveUp();
+        return;
+      }
+      signal?.addEventListener('abort', giveUp, { once: true });
+      record = receive(
+        { method: (init.method ?? 'GET').toUpperCase(), path: pathname, headers, raw },
+        {
+          gone: () => ended,
+          reply: (done, reply) => {
+            done.status = reply.status;
+            finish(done);
+            resolve(new Response(reply.body, { status: reply.status, headers: reply.headers }));
+          },
+        },
+      );
+    });
+  };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -321,6 +394,7 @@ export const startSlackServer = async (options: SlackServerOptions = {}): Promis
     requests,
     posts,
     channelMessages: () => messages.map((message) => ({ ...message })),
+    handle,
     enqueue: (...scripts) => queue.push(...scripts),
     always: (script) => {
       standing = script;

@@ -55,11 +55,18 @@ const probedDrill = () => {
 // comes before probedDrill(), which must follow it.
 describe('runDrill ending', () => {
   it('delivers every event the product put on its bus to the notifier, the failure last, when the promotion fails', async () => {
-    // Prepare
+    // Prepare: the drill's own local Slack serves each notification in process, so nothing reaches fetch
     const previews: string[] = [];
+    const fetched = jest.spyOn(globalThis, 'fetch');
+    let fetches: unknown[][] = [];
 
     // Act
-    const { report, world } = await drill('promotion-fails', { slackPreview: (text) => previews.push(text) });
+    const { report, world } = await drill('promotion-fails', { slackPreview: (text) => previews.push(text) }).finally(
+      () => {
+        fetches = [...fetched.mock.calls];
+        fetched.mockRestore();
+      },
+    );
 
     // Assess
     const published = world.bus.events.filter((record) => record.event.source === 'switchback');
@@ -69,6 +76,7 @@ describe('runDrill ending', () => {
     expect(notified.every((delivery) => delivery.outcome === 'succeeded')).toBe(true);
     expect(report.events.at(-1)?.detailType).toBe('Recovery Failed');
     expect(previews.at(-1)?.split('\n')[0]).toMatch(/failed/);
+    expect(fetches).toEqual([]);
   });
 
   it('ends every lagging-replica drill of seeds 1 to 3 at the approval question with the lock held by the run', async () => {
