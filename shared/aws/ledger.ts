@@ -92,6 +92,18 @@ const strip = <T>(item: Record<string, unknown>): T => {
 const expiresAt = (from: Date): number => Math.floor(from.getTime() / 1000) + INCIDENT_ITEM_TTL_SECONDS;
 
 /**
+ * The notifier's state as an item holds it. A string set has no order: the notifier orders events by their own
+ * timestamps.
+ */
+const notificationStateOf = (item: Record<string, unknown>): NotificationState => {
+  const state: NotificationState = { sentKeys: [...((item.sentKeys as Set<string> | undefined) ?? [])].sort() };
+  if (typeof item.channel === 'string') state.channel = item.channel;
+  if (typeof item.ts === 'string') state.ts = item.ts;
+  if (item.events instanceof Set) state.events = [...(item.events as Set<string>)].sort();
+  return state;
+};
+
+/**
  * The ledger on DynamoDB: per-plan lock (with a monotonic epoch used as a fencing token), topology, run
  * records, approval tokens and the Slack notifier's state. Every write that decides something (taking the lock,
  * claiming a notification) is a conditional write, so concurrent or redelivered invocations agree.
@@ -411,8 +423,11 @@ export class DynamoLedger implements LedgerPort {
     return { plan: String(item.plan), taskToken: String(item.taskToken), requestedAt: String(item.requestedAt) };
   }
 
-  /** Merges the notifier's state: `channel`/`ts` set when given, `sentKeys` and `events` added to (never removed). */
-  async putNotificationState(incidentId: string, state: NotificationState): Promise<void> {
+  /**
+   * Merges the notifier's state: `channel`/`ts` set when given, `sentKeys` and `events` added to (never removed).
+   * Returns the state after the merge (UpdateItem's ALL_NEW), so the notifier reads it back in the same call.
+   */
+  async putNotificationState(incidentId: string, state: NotificationState): Promise<NotificationState> {
     const sets = ['#expiresAt = if_not_exists(#expiresAt, :expiresAt)'];
     const names: Record<string, string> = { '#expiresAt': LEDGER_TTL_ATTRIBUTE };
     const values: Record<string, unknown> = { ':expiresAt': expiresAt(new Date()) };
@@ -441,19 +456,14 @@ export class DynamoLedger implements LedgerPort {
       values[':events'] = new Set(state.events);
     }
     if (additions.length > 0) expression += ` ADD ${additions.join(', ')}`;
-    await this.#update(incidentKey(incidentId), SLACK, expression, names, values);
+    const item = await this.#update(incidentKey(incidentId), SLACK, expression, names, values, { returnNew: true });
+    return notificationStateOf(item ?? {});
   }
 
   /** The notifier's state of an incident, if it has any. */
   async getNotificationState(incidentId: string): Promise<NotificationState | undefined> {
     const item = await this.#get(incidentKey(incidentId), SLACK);
-    if (!item) return undefined;
-    const state: NotificationState = { sentKeys: [...((item.sentKeys as Set<string> | undefined) ?? [])].sort() };
-    if (typeof item.channel === 'string') state.channel = item.channel;
-    if (typeof item.ts === 'string') state.ts = item.ts;
-    // A string set has no order: the notifier orders events by their own timestamps.
-    if (item.events instanceof Set) state.events = [...(item.events as Set<string>)].sort();
-    return state;
+    return item ? notificationStateOf(item) : undefined;
   }
 
   /**
@@ -532,14 +542,14 @@ export class DynamoLedger implements LedgerPort {
   }
 
   /** Updates a run's record; a run with no record (it never got past its input check) has nothing to add to. */
-  #updateRun(
+  async #updateRun(
     plan: string,
     incidentId: string,
     expression: string,
     names: Record<string, string>,
     values: Record<string, unknown>,
   ): Promise<void> {
-    return this.#update(planKey(plan), `${RUN_PREFIX}${incidentId}`, expression, names, values, { ifExists: true });
+    await this.#update(planKey(plan), `${RUN_PREFIX}${incidentId}`, expression, names, values, { ifExists: true });
   }
 
   async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
@@ -569,10 +579,10 @@ export class DynamoLedger implements LedgerPort {
     expression: string,
     names: Record<string, string>,
     values: Record<string, unknown>,
-    options: { ifExists?: boolean } = {},
-  ): Promise<void> {
+    options: { ifExists?: boolean; returnNew?: boolean } = {},
+  ): Promise<Record<string, unknown> | undefined> {
     try {
-      await this.#client.send(
+      const result = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { pk, sk },
@@ -580,10 +590,12 @@ export class DynamoLedger implements LedgerPort {
           ...(options.ifExists ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ...(options.returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
         }),
       );
+      return result.Attributes;
     } catch (error) {
-      if (options.ifExists && isConditionFailure(error)) return;
+      if (options.ifExists && isConditionFailure(error)) return undefined;
       throw toSwitchbackError('dynamodb', 'UpdateItem', error);
     }
   }

@@ -211,10 +211,11 @@ export interface LedgerPort {
   putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void>;
   getApprovalToken(incidentId: string): Promise<{ plan: string; taskToken: string; requestedAt: string } | undefined>;
   /**
-   * Merges the Slack notifier's state of an incident: sets `channel`/`ts` when given and adds `sentKeys`
-   * (keys are never removed, so a stale copy cannot undo a concurrent claim).
+   * Merges the Slack notifier's state of an incident: sets `channel`/`ts` when given and adds `sentKeys` and
+   * `events` (never removed, so a stale copy cannot undo a concurrent claim). Returns the whole state after the
+   * merge, in the same write: the notifier needs no read before it.
    */
-  putNotificationState(incidentId: string, state: NotificationState): Promise<void>;
+  putNotificationState(incidentId: string, state: NotificationState): Promise<NotificationState>;
   getNotificationState(incidentId: string): Promise<NotificationState | undefined>;
   /** Records `key` as sent for the incident; false when it already was (a redelivered event: do not post again). */
   claimNotification(incidentId: string, key: string): Promise<boolean>;

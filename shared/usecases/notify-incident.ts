@@ -9,7 +9,7 @@ import type { Log } from '../runtime/logger';
 export interface NotifyIncidentDeps {
   /** The deployment's plans (PlanRegistry): the event names its plan, the plan names the Slack settings. */
   plans: { get(name: string): Plan };
-  ledger: Pick<LedgerPort, 'getNotificationState' | 'putNotificationState' | 'claimNotification'>;
+  ledger: Pick<LedgerPort, 'putNotificationState' | 'claimNotification'>;
   /** Reads the plan's secret and returns a sender for it (shared/notify: readSlackSecret + createSlackSender). */
   slack: { connect(settings: SlackSettings, plan: string): Promise<SlackSender> };
   log: Log;
@@ -106,12 +106,12 @@ export const notifyIncident = async (event: NotifyEvent, deps: NotifyIncidentDep
   const key = notificationKey(event);
   const entry = encodeEvent(event);
 
-  const prior = await ledger.getNotificationState(incidentId);
-  // Stored before delivery: if Slack is down now, the next message still shows what this event said.
-  if (!prior?.events?.includes(entry)) await ledger.putNotificationState(incidentId, { sentKeys: [], events: [entry] });
-  const view = buildView(run, plan.budgets, [...(prior?.events ?? []), entry]);
+  // Stored before delivery: if Slack is down now, the next message still shows what this event said. The same write
+  // answers with everything stored for the incident (a redelivered event adds nothing to the set).
+  const stored = await ledger.putNotificationState(incidentId, { sentKeys: [], events: [entry] });
+  const view = buildView(run, plan.budgets, stored.events ?? [entry]);
   const message = renderIncidentMessage(view, { reportBaseUrl: deps.reportBaseUrl });
-  const alreadySent = prior?.sentKeys.includes(key) ?? false;
+  const alreadySent = stored.sentKeys.includes(key);
 
   // A webhook cannot edit what it posted: a redelivered event has nothing left to do.
   if (settings.delivery === 'webhook' && alreadySent) {
@@ -124,7 +124,7 @@ export const notifyIncident = async (event: NotifyEvent, deps: NotifyIncidentDep
     if (sender.kind === 'webhook') {
       await sender.send(message);
     } else {
-      let where = prior?.ts && prior.channel ? { channel: prior.channel, ts: prior.ts } : undefined;
+      let where = stored.ts && stored.channel ? { channel: stored.channel, ts: stored.ts } : undefined;
       if (where) {
         const moved = await updateOrRepost(sender, where, message);
         if (moved.reposted) await ledger.putNotificationState(incidentId, { ...moved, sentKeys: [] });

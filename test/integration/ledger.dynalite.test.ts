@@ -508,15 +508,21 @@ describe('DynamoLedger (dynalite)', () => {
       await ledger.claimNotification('inc-2', 'detect:started');
 
       // Act
-      await ledger.putNotificationState('inc-2', { channel: 'C123', ts: '1732557600.000100', sentKeys: [] });
-      await ledger.putNotificationState('inc-2', { sentKeys: ['approval:requested'] });
+      const first = await ledger.putNotificationState('inc-2', {
+        channel: 'C123',
+        ts: '1732557600.000100',
+        sentKeys: [],
+      });
+      const second = await ledger.putNotificationState('inc-2', { sentKeys: ['approval:requested'] });
 
-      // Assess
-      await expect(ledger.getNotificationState('inc-2')).resolves.toEqual({
+      // Assess: each put answers with the whole state after it, as a read then gives it
+      expect(first).toEqual({ channel: 'C123', ts: '1732557600.000100', sentKeys: ['detect:started'] });
+      expect(second).toEqual({
         channel: 'C123',
         ts: '1732557600.000100',
         sentKeys: ['approval:requested', 'detect:started'],
       });
+      await expect(ledger.getNotificationState('inc-2')).resolves.toEqual(second);
       await expect(ledger.claimNotification('inc-2', 'approval:requested')).resolves.toBe(false);
     });
 
@@ -530,10 +536,11 @@ describe('DynamoLedger (dynalite)', () => {
         ledger.putNotificationState('inc-events', { sentKeys: ['promote:started'], events: [first] }),
         ledger.putNotificationState('inc-events', { sentKeys: ['dns:started'], events: [second] }),
       ]);
-      await ledger.putNotificationState('inc-events', { sentKeys: [], events: [first] });
+      const redelivered = await ledger.putNotificationState('inc-events', { sentKeys: [], events: [first] });
 
       // Assess
       const state = await ledger.getNotificationState('inc-events');
+      expect(redelivered).toEqual(state);
       expect(state?.events).toHaveLength(2);
       expect(state?.events).toEqual(expect.arrayContaining([first, second]));
       expect(state?.sentKeys).toEqual(['dns:started', 'promote:started']);

@@ -153,12 +153,13 @@ export class MemoryNotificationLedger
     };
   }
 
-  async putNotificationState(incidentId: string, update: NotificationState): Promise<void> {
+  async putNotificationState(incidentId: string, update: NotificationState): Promise<NotificationState> {
     const state = this.#state(incidentId);
     if (update.channel !== undefined) state.channel = update.channel;
     if (update.ts !== undefined) state.ts = update.ts;
     for (const key of update.sentKeys) state.sentKeys.add(key);
     for (const event of update.events ?? []) state.events.add(event);
+    return (await this.getNotificationState(incidentId)) as NotificationState;
   }
 
   async claimNotification(incidentId: string, key: string): Promise<boolean> {

@@ -237,14 +237,18 @@ export class FakeLedger implements LedgerPort {
     return approval && copy(approval);
   }
 
-  async putNotificationState(incidentId: string, state: NotificationState): Promise<void> {
+  async putNotificationState(incidentId: string, state: NotificationState): Promise<NotificationState> {
     const current = this.notifications.get(incidentId) ?? { sentKeys: [] };
-    this.notifications.set(incidentId, {
+    const events = [...new Set([...(current.events ?? []), ...(state.events ?? [])])].sort();
+    const merged: NotificationState = {
       ...current,
       ...(state.channel ? { channel: state.channel } : {}),
       ...(state.ts ? { ts: state.ts } : {}),
-      sentKeys: [...new Set([...current.sentKeys, ...state.sentKeys])],
-    });
+      sentKeys: [...new Set([...current.sentKeys, ...state.sentKeys])].sort(),
+      ...(events.length > 0 ? { events } : {}),
+    };
+    this.notifications.set(incidentId, merged);
+    return copy(merged);
   }
 
   async getNotificationState(incidentId: string): Promise<NotificationState | undefined> {

@@ -1,6 +1,6 @@
 import type { RunContext } from '../../../../shared/domain/run';
 import type { SlackMessage } from '../../../../shared/notify/render';
-import { parseNotifyEvent } from '../../../../shared/notify/state';
+import { notificationKey, parseNotifyEvent } from '../../../../shared/notify/state';
 import type { Plan } from '../../../../shared/plan/schema';
 import { logger } from '../../../../shared/runtime/logger';
 import { type NotifyIncidentDeps, notifyIncident } from '../../../../shared/usecases/notify-incident';
@@ -62,8 +62,11 @@ describe('notifyIncident for a fence Switchback started', () => {
     deps = {
       plans: { get: () => plan },
       ledger: {
-        getNotificationState: async () => undefined,
-        putNotificationState: async () => undefined,
+        // A first event of the incident: the ledger answers with just that event stored.
+        putNotificationState: async (_incidentId, update) => ({
+          sentKeys: [],
+          ...(update.events ? { events: update.events } : {}),
+        }),
         claimNotification: async () => true,
       },
       slack: {
@@ -149,8 +152,11 @@ describe('notifyIncident for a fence a person started that could not reach the o
     const result = await notifyIncident(parseNotifyEvent(failed), {
       plans: { get: () => plan },
       ledger: {
-        getNotificationState: async () => undefined,
-        putNotificationState: async () => undefined,
+        // A first event of the incident: the ledger answers with just that event stored.
+        putNotificationState: async (_incidentId, update) => ({
+          sentKeys: [],
+          ...(update.events ? { events: update.events } : {}),
+        }),
         claimNotification: async () => true,
       },
       slack: { connect: async () => ({ kind: 'webhook', send: async (message) => void sent.push(message) }) },
@@ -163,5 +169,54 @@ describe('notifyIncident for a fence a person started that could not reach the o
     expect(sent[0]?.text).toContain('Failed at phase fence: OldPrimaryNotFenced');
     expect(sent[0]?.text).toContain('npx switchback run --plan orders --action fence');
     expect(sent[0]?.text).not.toContain('redrive-execution');
+  });
+});
+
+describe('notifyIncident and the ledger', () => {
+  const plan = {
+    app: 'orders',
+    budgets: { rtoSeconds: 900, rpoSeconds: 60 },
+    notifications: { slack: { delivery: 'webhook', secret: { source: 'ssm', name: '/orders/slack' } } },
+  } as unknown as Plan;
+
+  it('stores the event and reads the incident back in one write, then claims its key: two ledger calls, no read', async () => {
+    // Prepare: a ledger that records its calls, with one event of the incident already stored and sent
+    const calls: string[] = [];
+    const stored = new Set<string>();
+    const sentKeys = new Set<string>();
+    const ledger: NotifyIncidentDeps['ledger'] = {
+      putNotificationState: async (_incidentId, update) => {
+        calls.push(`put ${update.events?.length ?? 0} event(s)`);
+        for (const event of update.events ?? []) stored.add(event);
+        return { sentKeys: [...sentKeys].sort(), events: [...stored].sort() };
+      },
+      claimNotification: async (_incidentId, key) => {
+        calls.push(`claim ${key}`);
+        if (sentKeys.has(key)) return false;
+        sentKeys.add(key);
+        return true;
+      },
+    };
+    const sent: SlackMessage[] = [];
+    const deps: NotifyIncidentDeps = {
+      plans: { get: () => plan },
+      ledger,
+      slack: { connect: async () => ({ kind: 'webhook', send: async (message) => void sent.push(message) }) },
+      log: logger,
+    };
+    const started = parseNotifyEvent(phaseStarted(fenceRun('manual')));
+    const ended = parseNotifyEvent(deferred(fenceRun('manual'), true));
+    await notifyIncident(started, deps);
+    calls.length = 0;
+
+    // Act: the next event, then the same event delivered again
+    const next = await notifyIncident(ended, deps);
+    const again = await notifyIncident(ended, deps);
+
+    // Assess: the redelivered event is not posted again, and no call reads before writing
+    expect([next.status, again.status]).toEqual(['sent', 'already-sent']);
+    expect(calls).toEqual(['put 1 event(s)', `claim ${notificationKey(ended)}`, 'put 1 event(s)']);
+    expect(sent).toHaveLength(2);
+    expect(stored.size).toBe(2);
   });
 });
