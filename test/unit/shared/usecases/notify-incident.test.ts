@@ -4,6 +4,7 @@ import { notificationKey, parseNotifyEvent } from '../../../../shared/notify/sta
 import type { Plan } from '../../../../shared/plan/schema';
 import { logger } from '../../../../shared/runtime/logger';
 import { type NotifyIncidentDeps, notifyIncident } from '../../../../shared/usecases/notify-incident';
+import { FakeLedger } from '../../../support/fakes';
 
 const at = (seconds: number) => new Date(Date.parse('2026-11-25T04:00:00.000Z') + seconds * 1000).toISOString();
 
@@ -180,21 +181,17 @@ describe('notifyIncident and the ledger', () => {
   } as unknown as Plan;
 
   it('stores the event and reads the incident back in one write, then claims its key: two ledger calls, no read', async () => {
-    // Prepare: a ledger that records its calls, with one event of the incident already stored and sent
+    // Prepare: the in-memory ledger, its calls recorded, with one event of the incident already stored and sent
+    const memory = new FakeLedger();
     const calls: string[] = [];
-    const stored = new Set<string>();
-    const sentKeys = new Set<string>();
     const ledger: NotifyIncidentDeps['ledger'] = {
-      putNotificationState: async (_incidentId, update) => {
+      putNotificationState: (incidentId, update) => {
         calls.push(`put ${update.events?.length ?? 0} event(s)`);
-        for (const event of update.events ?? []) stored.add(event);
-        return { sentKeys: [...sentKeys].sort(), events: [...stored].sort() };
+        return memory.putNotificationState(incidentId, update);
       },
-      claimNotification: async (_incidentId, key) => {
+      claimNotification: (incidentId, key) => {
         calls.push(`claim ${key}`);
-        if (sentKeys.has(key)) return false;
-        sentKeys.add(key);
-        return true;
+        return memory.claimNotification(incidentId, key);
       },
     };
     const sent: SlackMessage[] = [];
@@ -217,6 +214,6 @@ describe('notifyIncident and the ledger', () => {
     expect([next.status, again.status]).toEqual(['sent', 'already-sent']);
     expect(calls).toEqual(['put 1 event(s)', `claim ${notificationKey(ended)}`, 'put 1 event(s)']);
     expect(sent).toHaveLength(2);
-    expect(stored.size).toBe(2);
+    expect(memory.notifications.get(ended.detail.run.incidentId)?.events).toHaveLength(2);
   });
 });
