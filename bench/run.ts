@@ -7,6 +7,7 @@ import { countHistory, HISTORY_EVENT_LIMIT } from '../sim/history';
 import { loadFailoverDefinition } from '../sim/local-runner';
 import { criticalPathRatio, type DrillReport } from '../sim/report';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../sim/scenarios';
+import { childCpuSeconds } from './cpu';
 import { LONG_PROMOTION_DATABASES, runLongPromotion, TARGET_HISTORY_EVENTS } from './long-promotion';
 import { runStormProcess, stormReport } from './storm';
 import { buildBundles, median, pairedInits, targetLine } from './weight';
@@ -25,7 +26,7 @@ import { buildBundles, median, pairedInits, targetLine } from './weight';
  * intake against dynalite, sequentially and with STORM_IN_FLIGHT in flight, and in flight with no container memory,
  * each run in a fresh process. The suite section runs `npm test` whole (scripts/test.js: type-check, lint, ASL
  * validation, packaging and every jest suite side by side) twice, first with nothing cached, then again, and times
- * each: under 60 s of wall time on a 2-core machine.
+ * each: under 60 s of wall time on a 2-core machine (the CPU time of its processes is printed beside it, bench/cpu.ts).
  * Sections: drill, long-promotion, weight, storm, suite (all by default).
  */
 
@@ -222,13 +223,19 @@ const suiteSection = async (out: Out): Promise<void> => {
   try {
     for (const run of ['first run, nothing cached', 'run again']) {
       const load = loadavg()[0] ?? 0;
+      const cpuBefore = childCpuSeconds();
       const { wallMs, code, output } = await timeNpmTest({
         ...process.env,
         TMPDIR: temp,
         SLS_SCHEMA_CACHE_BASE_DIR: temp,
       });
+      const cpuAfter = childCpuSeconds();
+      const cpu =
+        cpuBefore === undefined || cpuAfter === undefined
+          ? ''
+          : `, ${(cpuAfter - cpuBefore).toFixed(1)} s CPU (user + system of its processes, esbuild's service process not counted)`;
       out(
-        `npm test (all of it), ${run}: ${(wallMs / 1000).toFixed(1)} s wall on ${availableParallelism()} cores, load average ${load.toFixed(2)} before, ${code === 0 ? 'passed' : `FAILED (exit ${code})`}`,
+        `npm test (all of it), ${run}: ${(wallMs / 1000).toFixed(1)} s wall${cpu} on ${availableParallelism()} cores, load average ${load.toFixed(2)} before, ${code === 0 ? 'passed' : `FAILED (exit ${code})`}`,
       );
       const summary = output.split('---- npm test ----')[1];
       for (const line of (summary ?? '').trim().split('\n')) if (line) out(`  ${line}`);
