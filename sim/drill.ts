@@ -329,25 +329,32 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
 };
 
 /**
- * `fetch` for the drill's notifications (the Slack SDKs call the global one): when the drill ends, requests
- * still in flight are aborted and new ones fail at once, so that no notifier outlives its drill (and none logs
- * after the report). Requests to the drill's own local Slack are served by it in process (SlackServer.handle: the
- * same answers, without a socket), as the drill's DynamoDB is, so that no notification waits on real I/O while
- * virtual time runs: every scenario of every plan took 3% less wall time, its CPU the same within noise. A Slack
- * given with `slackWebhookUrl` is called over HTTP.
+ * `fetch` for the drill's notifications (the notifier calls the global one: shared/notify/delivery.ts): when the
+ * drill ends, requests still in flight are aborted and new ones fail at once, so that no notifier outlives its drill
+ * (and none logs after the report). With a local Slack, Slack's Web API is that Slack, whether the URL comes as a
+ * string, a URL or a Request, so a drill never reaches slack.com. Requests to the drill's own local Slack are served
+ * by it in process (SlackServer.handle: the same answers, without a socket), as the drill's DynamoDB is, so that no
+ * notification waits on real I/O while virtual time runs: every scenario of every plan took 3% less wall time, its
+ * CPU the same within noise. A Slack given with `slackWebhookUrl` is called over HTTP.
  */
-const cutOffFetch = (realFetch: typeof fetch, localSlack?: SlackServer) => {
+export const cutOffFetch = (realFetch: typeof fetch, localSlack?: SlackServer) => {
   const ended = new AbortController();
-  const drillFetch = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
-    if (ended.signal.aborted) return Promise.reject(ended.signal.reason);
+  const drillFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    if (ended.signal.aborted) throw ended.signal.reason;
     const signals = init?.signal ? [init.signal, ended.signal] : [ended.signal];
     const signal = AbortSignal.any(signals);
-    if (input instanceof Request) return realFetch(input, { ...init, signal });
-    const url = String(input);
+    const url = input instanceof Request ? input.url : String(input);
     const target =
       localSlack && url.startsWith(SLACK_WEB_API) ? `${localSlack.apiUrl}${url.slice(SLACK_WEB_API.length)}` : url;
-    if (localSlack && target.startsWith(`${localSlack.url}/`)) return localSlack.handle(target, { ...init, signal });
-    return realFetch(target, { ...init, signal });
+    if (localSlack && target.startsWith(`${localSlack.url}/`)) {
+      // A Request carries its method, headers and body: they go with it, and `init` overrides them, as in fetch.
+      const carried =
+        input instanceof Request
+          ? { method: input.method, headers: input.headers, ...(input.body ? { body: await input.text() } : {}) }
+          : {};
+      return localSlack.handle(target, { ...carried, ...init, signal });
+    }
+    return realFetch(input instanceof Request ? input : target, { ...init, signal });
   };
   return {
     fetch: drillFetch as typeof fetch,
