@@ -305,7 +305,10 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
   switch (detailType) {
     case DETAIL_TYPES.phaseChanged: {
       const phase = detail as unknown as PhaseChangedDetail;
-      return `${phase.phase} ${phase.status}`;
+      // The phases of a runbook other than a failover say whose they are: a fence's "decide succeeded", listed after
+      // a failover's "Recovery Completed", is not the failover deciding again.
+      const action = phase.run?.action;
+      return `${action && action !== 'failover' ? `${action}: ` : ''}${phase.phase} ${phase.status}`;
     }
     case DETAIL_TYPES.approvalRequested: {
       const approval = detail as unknown as ApprovalRequestedDetail;

@@ -82,6 +82,23 @@ describe('runDrill', () => {
     expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
     expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
     expect(report.events.map((event) => event.detailType)).toContain('Recovery Completed');
+    // Each phase change says whose it is when it is not the failover's: the fence decides after the recovery.
+    const phaseChanges = report.events.filter((event) => event.detailType === 'Phase Changed');
+    expect(phaseChanges.map((event) => event.summary)).toEqual([
+      'detect succeeded',
+      'decide started',
+      'decide succeeded',
+      'promote started',
+      'promote started',
+      'promote succeeded',
+      'dns started',
+      'dns succeeded',
+      'verify started',
+      'verify succeeded',
+      'fence: decide succeeded',
+      'fence: fence started',
+      'fence: fence succeeded',
+    ]);
     expect(report.topology.before).toMatchObject({
       activeRegion: 'us-east-1',
       databases: [
