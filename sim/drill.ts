@@ -974,6 +974,7 @@ const readLegs = async (
       ...(record?.failure ? { failure: record.failure } : {}),
       ...(record?.deferral ? { deferral: record.deferral } : {}),
       ...(topologyAfter.has(execution.name) ? { topologyAfter: topologyAfter.get(execution.name) } : {}),
+      ...(record?.phases ? { phases: record.phases } : {}),
     });
   }
   return legs;

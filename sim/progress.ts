@@ -218,7 +218,9 @@ const preflightLines = (when: string, findings: { resource: string; found: strin
 /** The final table: each phase and its duration, RTO and RPO against budget, the verdict. */
 export const summaryTable = (report: DrillReport): string => {
   const rows: string[] = [];
-  rows.push(`${'Phase'.padEnd(20)}${'Duration'.padStart(10)}`);
+  // A game day's phases are its failover leg's, the run its RTO is: the header says so.
+  const whose = report.phasesOf ? ` (${report.phasesOf.action})` : '';
+  rows.push(`${`Phase${whose}`.padEnd(20)}${'Duration'.padStart(10)}`);
   for (const phase of report.phases) {
     rows.push(`${(PHASE_LABELS[phase.name] ?? phase.name).padEnd(20)}${formatSeconds(phase.seconds).padStart(10)}`);
   }

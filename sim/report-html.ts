@@ -261,7 +261,7 @@ details summary { cursor: pointer; }
 <table><tr><th></th><th>Actual</th><th>Budget</th><th></th></tr>${budgetRow('RTO', report.rto)}${budgetRow('RPO', report.rpo)}</table>
 ${critical}</section>
 ${lifecycleSection(report)}
-<section><h2>Timeline</h2>${timelineSvg(report)}</section>
+<section><h2>Timeline${report.phasesOf ? ` of the ${escapeHtml(report.phasesOf.action)} leg ${escapeHtml(report.phasesOf.incidentId)}, whose RTO this is` : ''}</h2>${timelineSvg(report)}</section>
 ${preflight}
 ${findings}
 <section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>

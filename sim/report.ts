@@ -52,6 +52,8 @@ export interface DrillLeg {
   deferral?: FenceDeferral;
   /** The plan's topology when this leg's execution ended (a game day's lifecycle records it per leg). */
   topologyAfter?: Topology;
+  /** The phases this leg's run recorded. */
+  phases?: PhaseTiming[];
 }
 
 export interface DrillReport {
@@ -70,7 +72,13 @@ export interface DrillReport {
   withinBudgets: boolean | null;
   rto: Budgeted | null;
   rpo: Budgeted | null;
+  /** The phases of the run whose RTO this is: the run's own, or for a game day its failover leg's (`phasesOf`). */
   phases: PhaseTiming[];
+  /**
+   * Whose phases `phases` are when they are not the run's own: a game day records only its decide phase, and its RTO
+   * is its failover leg's, so the report shows that leg's phases.
+   */
+  phasesOf?: { action: string; incidentId: string };
   actions: DrillAction[];
   /** The fastest failover the timing model allows (no polling, no orchestration) vs the product's RTO. */
   criticalPath: { lowerBoundSeconds: number; overheadSeconds: number | null } | null;
@@ -156,6 +164,10 @@ export const buildReport = (input: ReportInput): DrillReport => {
   const rto = record?.rto ?? null;
   const rpo = record?.rpo ?? null;
   const recovery = outcome === 'recovered' ? recoveryVerdict({ rto, rpo }) : undefined;
+  // A game day's RTO is its failover leg's (record-game-day): show that leg's phases, saying whose they are.
+  const failoverLegId =
+    record?.run.action === 'game-day' ? record.legs?.find((leg) => leg.action === 'failover')?.incidentId : undefined;
+  const failoverLeg = input.legs?.find((leg) => leg.incidentId === failoverLegId && leg.phases?.length);
   const report: DrillReport = {
     plan: input.plan.app,
     scenario: input.scenario,
@@ -166,7 +178,8 @@ export const buildReport = (input: ReportInput): DrillReport => {
     withinBudgets: recovery ? recovery.withinBudgets : null,
     rto,
     rpo,
-    phases: record?.phases ?? [],
+    phases: failoverLeg?.phases ?? record?.phases ?? [],
+    ...(failoverLeg ? { phasesOf: { action: failoverLeg.action, incidentId: failoverLeg.incidentId } } : {}),
     actions: input.actions,
     criticalPath:
       input.lowerBoundSeconds === null

@@ -82,6 +82,7 @@ describe('runDrill', () => {
     expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
     expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
     expect(report.events.map((event) => event.detailType)).toContain('Recovery Completed');
+    expect(report.phasesOf).toBeUndefined();
     // Each phase change says whose it is when it is not the failover's: the fence decides after the recovery.
     const phaseChanges = report.events.filter((event) => event.detailType === 'Phase Changed');
     expect(phaseChanges.map((event) => event.summary)).toEqual([
@@ -430,6 +431,10 @@ describe('runDrill', () => {
     const { report, lockHolder, world } = await drill('game-day');
 
     // Assess
+    // Its phases are its failover leg's, the run its RTO is (the game day itself records only its decide).
+    expect(report.phasesOf).toEqual({ action: 'failover', incidentId: report.legs[0]?.incidentId });
+    expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+    expect(report.legs[0]?.rto).toEqual(report.rto);
     // The fence pointed the old region's records at the maintenance target; the failback gave them their own values
     // back as they became PRIMARY again (DNS answers the primary region, not the maintenance page) and cleared their
     // fences from the topology. The game day's second fence (after the failback) kept the now-standby us-west-2

@@ -202,6 +202,69 @@ describe('summaryTable', () => {
   });
 });
 
+describe("a game day's report", () => {
+  /** A game day as record-game-day writes it: its decide phase, its failover leg's RTO, and the legs it started. */
+  const gameDay = () => {
+    const failover = record();
+    const gameDayRecord = record({
+      run: { incidentId: 'orders-game-day-1', plan: 'orders', action: 'game-day', impactStartedAt: iso(60) },
+      phases: [{ name: 'decide', startedAt: iso(0), endedAt: iso(0), seconds: 0 }],
+      legs: [
+        { action: 'failover', incidentId: 'orders-game-day-1-1-failover', outcome: 'recovered', rto: failover.rto },
+        { action: 'failback', incidentId: 'orders-game-day-1-2-failback', outcome: 'recovered' },
+      ],
+    } as Partial<RunRecord>);
+    const leg = (action: string, incidentId: string, phases: RunRecord['phases']) => ({
+      action,
+      incidentId,
+      outcome: 'recovered',
+      startedAt: iso(0),
+      rto: null,
+      rpo: null,
+      phases,
+    });
+    return input({
+      scenario: 'game-day',
+      incidentId: 'orders-game-day-1',
+      record: gameDayRecord,
+      legs: [
+        // A leg of another game day (game-day-twice) with the same action comes first: the record names its own.
+        leg('failover', 'orders-game-day-0-1-failover', [
+          { name: 'detect', startedAt: iso(0), endedAt: iso(9), seconds: 9 },
+        ]),
+        leg('failover', 'orders-game-day-1-1-failover', failover.phases),
+        leg('failback', 'orders-game-day-1-2-failback', [
+          { name: 'decide', startedAt: iso(0), endedAt: iso(1), seconds: 1 },
+        ]),
+      ],
+    });
+  };
+
+  it("shows its failover leg's phases, the run whose RTO it reports, and says whose they are", () => {
+    // Act
+    const report = buildReport(gameDay());
+
+    // Assess
+    expect(report.phasesOf).toEqual({ action: 'failover', incidentId: 'orders-game-day-1-1-failover' });
+    expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+    expect(summaryTable(report).split('\n')[0]).toMatch(/^Phase \(failover\)\s+Duration$/);
+    expect(summaryTable(report)).toMatch(/Promote databases\s+4m09s/);
+    expect(renderReportHtml(report)).toContain(
+      '<h2>Timeline of the failover leg orders-game-day-1-1-failover, whose RTO this is</h2>',
+    );
+  });
+
+  it("keeps any other run's own phases, with nothing said of whose they are", () => {
+    // Act
+    const report = buildReport(input());
+
+    // Assess
+    expect(report.phasesOf).toBeUndefined();
+    expect(summaryTable(report).split('\n')[0]).toMatch(/^Phase\s+Duration$/);
+    expect(renderReportHtml(report)).toContain('<h2>Timeline</h2>');
+  });
+});
+
 describe('the verdict', () => {
   const overRto = () =>
     buildReport(
