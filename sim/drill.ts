@@ -350,11 +350,10 @@ export const cutOffFetch = (realFetch: typeof fetch, localSlack?: SlackServer) =
     const target =
       localSlack && url.startsWith(SLACK_WEB_API) ? `${localSlack.apiUrl}${url.slice(SLACK_WEB_API.length)}` : url;
     if (localSlack && target.startsWith(`${localSlack.url}/`)) {
-      // A Request carries its method, headers and body: they go with it, and `init` overrides them, as in fetch.
+      // A Request carries its method, headers and body (handle reads it): they go with it, and `init` overrides them,
+      // as in fetch.
       const carried =
-        input instanceof Request
-          ? { method: input.method, headers: input.headers, ...(input.body ? { body: await input.text() } : {}) }
-          : {};
+        input instanceof Request ? { method: input.method, headers: input.headers, body: input.body } : {};
       return localSlack.handle(target, { ...carried, ...init, signal });
     }
     return realFetch(input instanceof Request ? input : target, { ...init, signal });
