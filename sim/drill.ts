@@ -35,7 +35,7 @@ import { answerApproval as answerPendingApproval } from '../shared/usecases/answ
 import { runPreflight } from '../shared/usecases/read-preflight';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
-import { DrillStuckError } from './errors';
+import { DrillStuckError, SimStallError } from './errors';
 import { type FenceProbe, fenceEvidence, probeFence } from './fence-watch';
 import { type LocalLedger, type SdkHttpRequest, startLocalLedger } from './local-ledger';
 import {
@@ -111,6 +111,11 @@ export interface DrillOptions {
    * was stuck. Default 120000 (a drill takes well under 2 s on a quiet machine).
    */
   wallTimeoutMs?: number;
+  /**
+   * Real milliseconds that work the virtual clock waits on (a call to the drill's DynamoDB, a Lambda handler loading)
+   * may take before the drill is stopped with a DrillStuckError that names where it was stuck. Default 30000.
+   */
+  stallTimeoutMs?: number;
   /** Restore-test scenarios: how restores end (tests: never available, a failed status). */
   restoreFaults?: RestoreFaults;
   /**
@@ -157,6 +162,13 @@ const LEDGER_TABLE = 'switchback-drill-ledger';
 const NOTIFY_GRACE_REAL_MS = 1000;
 /** Default wall-clock guard of a drill (real time). */
 const DEFAULT_WALL_TIMEOUT_MS = 120_000;
+/** Default real time the virtual clock waits on work in flight before the drill is declared stuck. */
+const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+/**
+ * Real time a drill given up on gets to stop (at its next step: its clock rejects, or the check before the clock is
+ * installed) before its cleanups run anyway.
+ */
+const GIVE_UP_GRACE_MS = 2000;
 /**
  * Virtual time after the end of a drill in which notifications that Slack never answered are given up: the
  * notifier's whole retry budget (shared/notify/delivery.ts), so each ends as it would in Lambda.
@@ -384,6 +396,8 @@ interface DrillWhereabouts {
   stage: string;
   clock?: VirtualClock;
   runner?: LocalRunner;
+  /** Set when the guard gave the drill up: the drill stops at its next step instead of going on. */
+  givenUp?: DrillStuckError;
 }
 
 /** The state each execution is in (entered, not yet left), for the guard's message. */
@@ -412,23 +426,52 @@ const describeWhereabouts = (where: DrillWhereabouts): string => {
 
 /**
  * Runs `body` under a real-time guard: past `timeoutMs` it rejects with a DrillStuckError naming the stage, the
- * virtual time, each execution's current state and the work in flight. The real timer is taken before the
- * drill fakes the timers.
+ * virtual time, each execution's current state and the work in flight. A SimStallError from the virtual clock (work
+ * it waited on never finished) becomes a DrillStuckError naming the same. The real timer is taken before the drill
+ * fakes the timers. When the guard fires, the drill is told to stop (its clock rejects at once; before the clock,
+ * the next step throws) and is given GIVE_UP_GRACE_MS to do so, so that the caller's cleanups run after it stopped
+ * touching the process (its timers, fetch, environment), not while it goes on.
  */
 const withWallGuard = async <T>(timeoutMs: number, where: DrillWhereabouts, body: () => Promise<T>): Promise<T> => {
   const realSetTimeout = globalThis.setTimeout;
   const realClearTimeout = globalThis.clearTimeout;
+  const run = body().then(
+    (result) => {
+      // Given up: whatever the drill did in its grace, the guard's error is the answer.
+      if (where.givenUp) throw where.givenUp;
+      return result;
+    },
+    (error: unknown) => {
+      if (!(error instanceof SimStallError) || where.givenUp) throw error;
+      throw new DrillStuckError(
+        `made no progress for ${error.waitedMs / 1000} s of real time: work it waited on did not finish`,
+        describeWhereabouts(where),
+        { cause: error },
+      );
+    },
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = realSetTimeout(() => {
-      const error = new DrillStuckError(timeoutMs, describeWhereabouts(where));
-      // The drill given up on stops too: its clock rejects at once instead of simulating on after the error.
+    timer = realSetTimeout(async () => {
+      const error = new DrillStuckError(
+        `did not end within ${timeoutMs / 1000} s of real time`,
+        describeWhereabouts(where),
+      );
+      where.givenUp = error;
       where.clock?.stop(error);
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        run.catch(() => undefined),
+        new Promise<void>((resolve) => {
+          grace = realSetTimeout(resolve, GIVE_UP_GRACE_MS);
+        }),
+      ]);
+      realClearTimeout(grace);
       reject(error);
     }, timeoutMs);
   });
   try {
-    return await Promise.race([body(), guard]);
+    return await Promise.race([run, guard]);
   } finally {
     realClearTimeout(timer);
   }
@@ -473,7 +516,17 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   } as const;
 
   const cleanups: (() => unknown)[] = [];
+  let cleanedUp = false;
+  /** Undoes a step of the setup when the drill ends; at once if it already ended (a drill given up on, going on). */
+  const onCleanup = (step: () => unknown): void => {
+    if (cleanedUp)
+      void Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
+    else cleanups.push(step);
+  };
   const cleanup = async () => {
+    cleanedUp = true;
     for (const step of cleanups.reverse()) {
       try {
         await step();
@@ -488,18 +541,18 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
     return await withWallGuard(options.wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS, where, async () => {
       // Before the virtual clock: dynalite finishes creating a table on a (then real) timer.
       const dynamo = await startLocalLedger({ tableName: LEDGER_TABLE, region });
-      cleanups.push(() => dynamo.stop());
+      onCleanup(() => dynamo.stop());
       const endpoint = dynamo.endpoint;
 
       const plansDir = await mkdtemp(join(tmpdir(), 'switchback-drill-plans-'));
-      cleanups.push(() => rm(plansDir, { recursive: true, force: true }));
+      onCleanup(() => rm(plansDir, { recursive: true, force: true }));
       // As packaged: the plan compiled to JSON (shared/plan/compile.ts), the form the functions load.
       await writeFile(
         join(plansDir, `${basename(options.planFile, extname(options.planFile))}.json`),
         JSON.stringify(plan),
       );
       // Before any product module reads its configuration (it does so once per process).
-      cleanups.push(
+      onCleanup(
         setEnvironment({
           AWS_ENDPOINT_URL_DYNAMODB: endpoint,
           LEDGER_TABLE,
@@ -526,15 +579,15 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         logger.setLogLevel(level);
       };
       setLevel(options.verbose ? 'INFO' : 'SILENT');
-      cleanups.push(() => setLevel(previousLevel));
+      onCleanup(() => setLevel(previousLevel));
       setPlans(new PlanRegistry([plan]));
-      cleanups.push(() => setPlans(undefined));
+      onCleanup(() => setPlans(undefined));
 
       // Retry jitter (the engine's JitterStrategy FULL, the SDK's backoff) draws from Math.random: seed it too.
       const random = new Random((seed ^ 0x5eed) >>> 0);
       const realRandom = Math.random;
       Math.random = () => random.next();
-      cleanups.push(() => {
+      onCleanup(() => {
         Math.random = realRandom;
       });
 
@@ -542,22 +595,27 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       let webhookUrl = options.slackWebhookUrl;
       if (!webhookUrl) {
         slackPreviews = await startSlackServer({ preview: options.slackPreview ?? undefined });
-        cleanups.push(() => slackPreviews?.close());
+        onCleanup(() => slackPreviews?.close());
         webhookUrl = slackPreviews.webhookUrl;
       }
       const realFetch = globalThis.fetch;
       // A bot posts through Slack's Web API: in a drill, the local Slack serves it (as the simulator serves AWS).
       const notifyFetch = cutOffFetch(realFetch, slackPreviews);
       globalThis.fetch = notifyFetch.fetch;
-      cleanups.push(() => {
+      onCleanup(() => {
         globalThis.fetch = realFetch;
       });
 
-      const clock = VirtualClock.install({ startMs });
-      cleanups.push(() => clock.uninstall());
+      // A drill its guard gave up on (still starting) stops here, before it fakes the process's timers.
+      if (where.givenUp) throw where.givenUp;
+      const clock = VirtualClock.install({
+        startMs,
+        maxRealWaitMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      });
+      onCleanup(() => clock.uninstall());
       where.clock = clock;
       const world = new World({ plan, scenario, seed, clock });
-      cleanups.push(() => world.stop());
+      onCleanup(() => world.stop());
       // The prober's requests to the primary's health endpoints go to the simulated application; the rest as before.
       const prober = world.prober;
       if (prober) {
@@ -604,7 +662,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
 
       resetClients();
       active = { simMiddleware: captureMiddleware(createSimPlugin(world)), dynamo, clock };
-      cleanups.push(() => {
+      onCleanup(() => {
         active = undefined;
         resetClients();
       });

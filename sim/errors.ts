@@ -57,7 +57,10 @@ export class UnsupportedCommandError extends SimError {
 
 /** The virtual clock waited for tracked work (real I/O) that never finished. */
 export class SimStallError extends SimError {
-  constructor(waitedMs: number, labels: readonly string[]) {
+  constructor(
+    readonly waitedMs: number,
+    labels: readonly string[],
+  ) {
     super(
       `The drill stalled: work in flight did not finish within ${waitedMs} ms of real time (${labels.join(', ') || 'unlabelled'}). ` +
         'Track only promises that wait on real I/O, never ones that wait on virtual time (a setTimeout).',
@@ -66,10 +69,14 @@ export class SimStallError extends SimError {
   }
 }
 
-/** A drill that did not end within its wall-clock guard: names the stage, the state and the work it was stuck on. */
+/**
+ * A drill stopped because it stopped making progress: it did not end within its wall-clock guard, or work it waited
+ * on (a call to its DynamoDB, a Lambda handler loading) did not finish in time. Names what happened, the stage, the
+ * state of each execution and the work in flight.
+ */
 export class DrillStuckError extends SimError {
-  constructor(timeoutMs: number, whereabouts: string) {
-    super(`The drill did not end within ${timeoutMs / 1000} s of real time: ${whereabouts}.`);
+  constructor(what: string, whereabouts: string, options?: { cause?: unknown }) {
+    super(`The drill ${what}: ${whereabouts}.`, options);
     this.name = 'DrillStuckError';
   }
 }

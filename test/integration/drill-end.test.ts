@@ -92,6 +92,26 @@ describe('runDrill ending', () => {
     expect(new Set(results)).toEqual(new Set(['awaiting-approval true']));
   });
 
+  it('stops a drill whose guard fires while it is still starting, and leaves the process as it was', async () => {
+    // Prepare: what a drill replaces while it runs
+    const before = { fetch: globalThis.fetch, setTimeout: globalThis.setTimeout, Date: globalThis.Date };
+
+    // Act: the guard fires during the drill's first step (starting its DynamoDB), before it fakes the timers
+    const failure = await drill('region-outage', { wallTimeoutMs: 1 }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(DrillStuckError);
+    expect((failure as Error).message).toBe(
+      'The drill did not end within 0.001 s of real time: stuck starting the local ledger; no execution started.',
+    );
+    // It stopped before faking the timers, and what it had set up was undone before the error reached us.
+    expect({ fetch: globalThis.fetch, setTimeout: globalThis.setTimeout, Date: globalThis.Date }).toEqual(before);
+    expect(process.env.LEDGER_TABLE).toBeUndefined();
+    // Nothing of it runs on: a drill started at once runs undisturbed.
+    const { report } = await drill('region-outage');
+    expect(report.outcome).toBe('recovered');
+  });
+
   it('fails loudly with the stage, the state and the work in flight when the drill stops making progress', async () => {
     // Prepare: once the run is in its promote phase, real I/O that never finishes holds the virtual clock.
     const onWorld = (world: DrillResult['world']) => {
@@ -100,16 +120,17 @@ describe('runDrill ending', () => {
       });
     };
 
-    // Act
+    // Act: the clock gives up on the call after 1 s of real time (30 s by default)
     const started = performance.now();
-    // The guard covers the whole drill: leave the run time to reach its promote phase on a loaded machine.
-    const failure = await drill('region-outage', { onWorld, wallTimeoutMs: 4000 }).catch((error: unknown) => error);
+    const failure = await drill('region-outage', { onWorld, stallTimeoutMs: 1000 }).catch((error: unknown) => error);
     const tookMs = performance.now() - started;
 
     // Assess
     expect(failure).toBeInstanceOf(DrillStuckError);
     const message = (failure as Error).message;
-    expect(message).toMatch(/did not end within 4 s of real time: stuck running the scenario/);
+    expect(message).toMatch(
+      /made no progress for 1 s of real time: work it waited on did not finish: stuck running the scenario/,
+    );
     expect(message).toMatch(/virtual time \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
     expect(message).toMatch(/execution orders-\S+ RUNNING in state "[A-Z][A-Za-z ]+"/);
     expect(message).toContain('waiting on a call that never answers');
