@@ -33,6 +33,7 @@ import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
 import { answerApproval as answerPendingApproval } from '../shared/usecases/answer-approval';
 import { runPreflight } from '../shared/usecases/read-preflight';
+import { RESTORE_TEST_DETAIL_TYPES } from '../shared/usecases/restore-test/record-restore-test';
 import { VirtualClock } from './clock';
 import { setEnvironment } from './environment';
 import { DrillStuckError, SimStallError } from './errors';
@@ -338,6 +339,14 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
     }
     case DETAIL_TYPES.reprotectBack:
       return describeReprotectBack((detail as unknown as ReprotectBackDetail).reprotectBack);
+    case RESTORE_TEST_DETAIL_TYPES.passed:
+    case RESTORE_TEST_DETAIL_TYPES.failed: {
+      const test = detail as unknown as RestoreTestRecord;
+      if (!test.passed) return `${test.databaseId}: ${test.failure?.error ?? 'failed'}`;
+      const time =
+        test.secondsToAvailable === undefined ? 'restored' : `available in ${formatSeconds(test.secondsToAvailable)}`;
+      return `${test.databaseId} ${time}${test.withinRto === false ? ', over the RTO budget' : ''}`;
+    }
     default:
       return Array.isArray(detail.reasons) ? (detail.reasons as string[]).join('; ') : detailType;
   }
@@ -1132,8 +1141,8 @@ const runRestoreTestDrill = async (context: {
     events: switchbackEvents(world),
     warnings,
     wall: { startedAt: context.wallStartedAt, durationMs: 0 },
+    restoreTests: records,
   });
-  report.restoreTests = records;
   if (execution && execution.status !== 'SUCCEEDED') {
     report.warnings.push(
       `restore-test execution ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trim(),

@@ -218,20 +218,23 @@ const preflightLines = (when: string, findings: { resource: string; found: strin
 /** The final table: each phase and its duration, RTO and RPO against budget, the verdict. */
 export const summaryTable = (report: DrillReport): string => {
   const rows: string[] = [];
-  // A game day's phases are its failover leg's, the run its RTO is: the header says so.
-  const whose = report.phasesOf ? ` (${report.phasesOf.action})` : '';
-  rows.push(`${`Phase${whose}`.padEnd(20)}${'Duration'.padStart(10)}`);
-  for (const phase of report.phases) {
-    rows.push(`${(PHASE_LABELS[phase.name] ?? phase.name).padEnd(20)}${formatSeconds(phase.seconds).padStart(10)}`);
+  // A restore test has no failover phases and no run RTO: each database's restore time is its RTO (below).
+  if (report.outcome !== 'tested') {
+    // A game day's phases are its failover leg's, the run its RTO is: the header says so.
+    const whose = report.phasesOf ? ` (${report.phasesOf.action})` : '';
+    rows.push(`${`Phase${whose}`.padEnd(20)}${'Duration'.padStart(10)}`);
+    for (const phase of report.phases) {
+      rows.push(`${(PHASE_LABELS[phase.name] ?? phase.name).padEnd(20)}${formatSeconds(phase.seconds).padStart(10)}`);
+    }
+    if (report.phases.length === 0) rows.push('(no phase recorded)');
+    rows.push('');
+    const budget = (name: string, value: DrillReport['rto']) =>
+      value
+        ? `${name.padEnd(20)}${formatSeconds(value.actualSeconds).padStart(10)}  of ${formatSeconds(value.budgetSeconds)} budget  ${value.withinBudget ? 'within budget' : 'OVER BUDGET'}`
+        : `${name.padEnd(20)}${'-'.padStart(10)}  not recorded`;
+    rows.push(budget('RTO', report.rto));
+    rows.push(budget('RPO', report.rpo));
   }
-  if (report.phases.length === 0) rows.push('(no phase recorded)');
-  rows.push('');
-  const budget = (name: string, value: DrillReport['rto']) =>
-    value
-      ? `${name.padEnd(20)}${formatSeconds(value.actualSeconds).padStart(10)}  of ${formatSeconds(value.budgetSeconds)} budget  ${value.withinBudget ? 'within budget' : 'OVER BUDGET'}`
-      : `${name.padEnd(20)}${'-'.padStart(10)}  not recorded`;
-  rows.push(budget('RTO', report.rto));
-  rows.push(budget('RPO', report.rpo));
   if (report.criticalPath && report.criticalPath.overheadSeconds !== null) {
     rows.push(
       `${'Fastest possible'.padEnd(20)}${formatSeconds(report.criticalPath.lowerBoundSeconds).padStart(10)}  (+${formatSeconds(report.criticalPath.overheadSeconds)} orchestration)`,
@@ -248,7 +251,7 @@ export const summaryTable = (report: DrillReport): string => {
     const regions = Object.entries(report.callsByRegion).map(([region, count]) => `${region} ${count}`);
     rows.push(`${'AWS calls by region'.padEnd(20)}${regions.join(', ') || 'none'}`);
   }
-  rows.push('');
+  if (rows.length > 0) rows.push('');
   const protectedCount = (topology: Topology) => topology.databases.filter((db) => db.standby !== null).length;
   const topologyText = (topology: Topology) =>
     `${topology.activeRegion} serves, ${protectedCount(topology)}/${topology.databases.length} with a standby`;
@@ -259,7 +262,11 @@ export const summaryTable = (report: DrillReport): string => {
     const available =
       test.secondsToAvailable === undefined
         ? 'not available'
-        : `available in ${formatSeconds(test.secondsToAvailable)}`;
+        : `available in ${formatSeconds(test.secondsToAvailable)}${
+            test.withinRto === false
+              ? `, OVER the ${formatSeconds(test.rtoBudgetSeconds)} RTO budget by ${formatSeconds(test.secondsToAvailable - test.rtoBudgetSeconds)}`
+              : ` of ${formatSeconds(test.rtoBudgetSeconds)} RTO budget`
+          }`;
     const point =
       test.restorePointAgeSeconds === undefined
         ? ''
@@ -274,5 +281,6 @@ export const summaryTable = (report: DrillReport): string => {
   for (const finding of report.outcome === 'blocked' ? report.findings : []) rows.push(...findingLines(finding));
   if (report.failure) rows.push(`Failure: ${report.failure.error} in ${report.failure.phase}: ${report.failure.cause}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
-  return `${rows.map((row) => fitWidth(row)).join('\n')}\n`;
+  // Wrapped, never cut: a failure's cause and a warning end with what to do about it.
+  return `${rows.flatMap((row) => wrap(row.trimStart(), row.slice(0, row.length - row.trimStart().length))).join('\n')}\n`;
 };

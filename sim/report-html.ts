@@ -28,7 +28,8 @@ const VERDICT: Record<DrillReport['outcome'], { label: string; color: string }> 
   'awaiting-approval': { label: 'Awaiting approval', color: '#9a6700' },
   denied: { label: 'Denied', color: '#6e7781' },
   blocked: { label: 'Blocked by preflight', color: '#9a6700' },
-  tested: { label: 'Restore tested', color: '#0969da' },
+  // Restored within budget; a failed test is red and a slow one orange, as a recovery is (renderReportHtml).
+  tested: { label: 'Restore tested', color: '#1a7f37' },
 };
 
 /** Findings as a table: resource, expected, found, fix. */
@@ -92,6 +93,39 @@ const budgetRow = (name: string, value: DrillReport['rto']): string =>
   value
     ? `<tr><th>${name}</th><td>${escapeHtml(formatSeconds(value.actualSeconds))}</td><td>${escapeHtml(formatSeconds(value.budgetSeconds))}</td><td class="${value.withinBudget ? 'ok' : 'bad'}">${value.withinBudget ? 'within budget' : 'over budget'}</td></tr>`
     : `<tr><th>${name}</th><td colspan="3" class="muted">not recorded</td></tr>`;
+
+/**
+ * A restore test's evidence per database: the result (with why it failed), the restore time against the RTO budget
+ * (the backup tier's RTO), the restored point and its age (its RPO), the validation and what became of the throwaway.
+ */
+const restoreTestsTable = (tests: NonNullable<DrillReport['restoreTests']>): string =>
+  tests.length === 0
+    ? '<p class="bad">No database was tested.</p>'
+    : `<table><tr><th>Database</th><th>Result</th><th>Restore time</th><th>Restored point</th><th>Validation</th><th>Throwaway</th></tr>${tests
+        .map((test) => {
+          const result = test.passed
+            ? '<td class="ok">passed</td>'
+            : `<td class="bad">FAILED${test.failure ? `: ${escapeHtml(test.failure.error)}: ${escapeHtml(test.failure.cause)}` : ''}</td>`;
+          const time =
+            test.secondsToAvailable === undefined
+              ? '<td class="bad">not available</td>'
+              : `<td class="${test.withinRto === false ? 'bad' : 'ok'}">${escapeHtml(formatSeconds(test.secondsToAvailable))} of ${escapeHtml(formatSeconds(test.rtoBudgetSeconds))} RTO budget${
+                  test.withinRto === false
+                    ? `: over by ${escapeHtml(formatSeconds(test.secondsToAvailable - test.rtoBudgetSeconds))}`
+                    : ''
+                }</td>`;
+          const point = test.restorePointTime
+            ? `${escapeHtml(test.restorePointTime)}${test.restorePointAgeSeconds === undefined ? '' : ` (${escapeHtml(formatSeconds(test.restorePointAgeSeconds))} old)`}`
+            : '-';
+          const validation = test.validation.hook
+            ? `${escapeHtml(test.validation.hook)}: ${test.validation.passed === null ? 'not run' : test.validation.passed ? 'passed' : 'FAILED'}${test.validation.detail ? ` (${escapeHtml(test.validation.detail)})` : ''}`
+            : 'no hook';
+          const throwaway = `<code>${escapeHtml(test.identifier)}</code> ${
+            test.cleanedUpAt ? `deleted ${escapeHtml(test.cleanedUpAt)}` : '<span class="bad">NOT deleted</span>'
+          }`;
+          return `<tr><td>${escapeHtml(test.databaseId)}</td>${result}${time}<td>${point}</td><td>${validation}</td><td>${throwaway}</td></tr>`;
+        })
+        .join('')}</table>`;
 
 const list = (items: string[], empty: string): string =>
   items.length
@@ -200,10 +234,13 @@ const lifecycleSection = (report: DrillReport): string =>
 export const renderReportHtml = (report: DrillReport): string => {
   const badge = VERDICT[report.outcome];
   // A recovery that missed a budget is not shown green: the badge says by how much, in the verdict's words.
+  // A restore test that failed is red (not recovered from backup), one that restored too slowly orange.
   const verdict =
-    report.outcome === 'recovered' && report.withinBudgets === false
+    (report.outcome === 'recovered' || report.outcome === 'tested') && report.withinBudgets === false
       ? { label: report.verdict, color: OVER_BUDGET_COLOR }
-      : { label: report.verdict, color: badge.color };
+      : report.outcome === 'tested' && report.withinBudgets === null
+        ? { label: report.verdict, color: VERDICT.failed.color }
+        : { label: report.verdict, color: badge.color };
   const actions = report.actions.length
     ? `<table><tr><th>Time</th><th>Call</th><th>Target</th><th>Region</th><th>Result</th></tr>${report.actions
         .map(
@@ -225,6 +262,15 @@ export const renderReportHtml = (report: DrillReport): string => {
           : `; orchestration and polling added ${escapeHtml(formatSeconds(report.criticalPath.overheadSeconds))}`
       }.</p>`
     : '';
+  // A restore test has no failover phases and no run RTO: each database's restore is measured against the budget.
+  const budgets =
+    report.outcome === 'tested'
+      ? `<section><h2>Restore tests against budget</h2>${restoreTestsTable(report.restoreTests ?? [])}</section>`
+      : `<section><h2>Recovery against budget</h2>
+<table><tr><th></th><th>Actual</th><th>Budget</th><th></th></tr>${budgetRow('RTO', report.rto)}${budgetRow('RPO', report.rpo)}</table>
+${critical}</section>
+${lifecycleSection(report)}
+<section><h2>Timeline${report.phasesOf ? ` of the ${escapeHtml(report.phasesOf.action)} leg ${escapeHtml(report.phasesOf.incidentId)}, whose RTO this is` : ''}</h2>${timelineSvg(report)}</section>`;
   const preflight = report.preflight
     ? `<section><h2>Preflight before the outage</h2>${findingsTable(report.preflight.findings, 'Every check passed.')}</section>`
     : '';
@@ -257,11 +303,7 @@ details summary { cursor: pointer; }
 <body>
 <h1>Switchback drill: ${escapeHtml(report.plan)}</h1>
 <p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span></p>
-<section><h2>Recovery against budget</h2>
-<table><tr><th></th><th>Actual</th><th>Budget</th><th></th></tr>${budgetRow('RTO', report.rto)}${budgetRow('RPO', report.rpo)}</table>
-${critical}</section>
-${lifecycleSection(report)}
-<section><h2>Timeline${report.phasesOf ? ` of the ${escapeHtml(report.phasesOf.action)} leg ${escapeHtml(report.phasesOf.incidentId)}, whose RTO this is` : ''}</h2>${timelineSvg(report)}</section>
+${budgets}
 ${preflight}
 ${findings}
 <section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>

@@ -7,7 +7,7 @@ import type { Topology } from '../shared/domain/topology';
 import { recoveryVerdict } from '../shared/domain/verdict';
 import type { FenceEvidence } from './fence-watch';
 import type { Transition } from './local-runner';
-import { renderReportHtml } from './report-html';
+import { formatSeconds, renderReportHtml } from './report-html';
 
 /**
  * The drill report: what the product itself recorded (RTO, RPO, phases, warnings, failure: read from its run
@@ -141,6 +141,8 @@ export interface ReportInput {
   wall: { startedAt: string; durationMs: number };
   callsByRegion?: Record<string, number>;
   fence?: FenceEvidence;
+  /** A restore-test drill's records, one per database tested. */
+  restoreTests?: RestoreTestRecord[];
 }
 
 const OUTCOMES: Record<string, DrillOutcome> = {
@@ -163,7 +165,12 @@ export const buildReport = (input: ReportInput): DrillReport => {
   const failure = record?.failure ?? (outcome === 'failed' ? input.observed.failure : undefined);
   const rto = record?.rto ?? null;
   const rpo = record?.rpo ?? null;
-  const recovery = outcome === 'recovered' ? recoveryVerdict({ rto, rpo }) : undefined;
+  const recovery =
+    outcome === 'recovered'
+      ? recoveryVerdict({ rto, rpo })
+      : outcome === 'tested'
+        ? restoreVerdict(input.restoreTests ?? [])
+        : undefined;
   // A game day's RTO is its failover leg's (record-game-day): show that leg's phases, saying whose they are.
   const failoverLegId =
     record?.run.action === 'game-day' ? record.legs?.find((leg) => leg.action === 'failover')?.incidentId : undefined;
@@ -198,9 +205,43 @@ export const buildReport = (input: ReportInput): DrillReport => {
     wall: input.wall,
   };
   if (failure) report.failure = failure;
+  if (input.restoreTests) report.restoreTests = input.restoreTests;
   if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
   if (input.fence) report.fence = input.fence;
   return report;
+};
+
+/**
+ * The verdict of a restore-test drill, from its records: it recovered (from backup) when every database restored, and
+ * within budget when each became available within the plan's RTO budget. A test of no database did not recover.
+ */
+export const restoreVerdict = (
+  tests: readonly Pick<
+    RestoreTestRecord,
+    'databaseId' | 'passed' | 'secondsToAvailable' | 'rtoBudgetSeconds' | 'withinRto'
+  >[],
+): { text: string; withinBudgets: boolean | null } => {
+  if (tests.length === 0) return { text: 'restore test: no database was tested', withinBudgets: null };
+  const failed = tests.filter((test) => !test.passed);
+  if (failed.length > 0) {
+    const which = failed.map((test) => test.databaseId).join(', ');
+    return {
+      text: `restore test failed: ${which} (${failed.length} of ${tests.length} did not restore)`,
+      withinBudgets: null,
+    };
+  }
+  const slow = tests.filter((test) => test.withinRto === false);
+  if (slow.length > 0) {
+    const which = slow.map(
+      (test) =>
+        `${test.databaseId} ${formatSeconds(test.secondsToAvailable ?? 0)} of ${formatSeconds(test.rtoBudgetSeconds)}`,
+    );
+    return { text: `restored, over the RTO budget: ${which.join(', ')}`, withinBudgets: false };
+  }
+  return {
+    text: `restored within the RTO budget: ${tests.length} of ${tests.length} database${tests.length === 1 ? '' : 's'}`,
+    withinBudgets: true,
+  };
 };
 
 /** The verdict of a run that did not recover. */

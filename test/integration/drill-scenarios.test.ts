@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drillExitCode } from '../../cli/drill-exit-codes';
 import {
   type Allowance,
   type Call,
@@ -16,7 +17,7 @@ import { loadPlanFile } from '../../shared/plan/load';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
 import { type DrillProgress, ProgressDisplay } from '../../sim/progress';
-import { criticalPathRatio, withoutWall } from '../../sim/report';
+import { criticalPathRatio, type DrillReport, withoutWall } from '../../sim/report';
 import { renderReportHtml } from '../../sim/report-html';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../../sim/scenarios';
 import { DRILL_OPERATOR_ARN, reprotectedStandby, type World } from '../../sim/world';
@@ -555,6 +556,40 @@ describe('runDrill', () => {
     expect(report.outcome).toBe('blocked');
     expect(report.actions.map((action) => action.target)).toEqual(['/orders/writes=paused', '/orders/writes=open']);
     expect(report.topology.after.activeRegion).toBe('us-west-2');
+  });
+
+  it('tests a restore of every database and says which restored, how fast against the RTO budget, and why one failed', async () => {
+    // Act: restore-fails is the IAM check's drill; restore-test runs once here (the IAM check runs it twice)
+    const tested = (await drill('restore-test')).report;
+    const failed = (await drill('restore-fails')).report;
+
+    // Assess: the example plan's restores take 16m03s and 20m04s against a 15-minute RTO budget
+    const evidence = (report: DrillReport) =>
+      (report.restoreTests ?? []).map((test) => [test.databaseId, test.passed, test.withinRto, !!test.cleanedUpAt]);
+    expect(tested.outcome).toBe('tested');
+    expect(evidence(tested)).toEqual([
+      ['catalog', true, false, true],
+      ['orders-db', true, false, true],
+    ]);
+    expect(tested.verdict).toBe('restored, over the RTO budget: catalog 20m04s of 15m00s, orders-db 16m03s of 15m00s');
+    expect(tested.withinBudgets).toBe(false);
+    expect(drillExitCode(tested)).toBe(3);
+    expect(tested.events.map((event) => event.summary)).toEqual([
+      'orders-db available in 16m03s, over the RTO budget',
+      'catalog available in 20m04s, over the RTO budget',
+    ]);
+    expect(evidence(failed)).toEqual([
+      ['catalog', false, undefined, true],
+      ['orders-db', false, undefined, true],
+    ]);
+    expect(failed.verdict).toBe('restore test failed: catalog, orders-db (2 of 2 did not restore)');
+    expect(failed.withinBudgets).toBeNull();
+    expect(drillExitCode(failed)).toBe(4);
+    expect(failed.restoreTests?.[0]?.failure?.cause).toMatch(/ended in status incompatible-option-group/);
+    expect(failed.events.map((event) => event.summary)).toEqual([
+      'orders-db: RestoreFailedError',
+      'catalog: RestoreFailedError',
+    ]);
   });
 
   // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip, in

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drillExitCode } from '../../../cli/drill-exit-codes';
+import type { RestoreTestRecord } from '../../../shared/domain/restore-test';
 import type { RunRecord } from '../../../shared/domain/run';
 import type { Topology } from '../../../shared/domain/topology';
 import { summaryTable } from '../../../sim/progress';
@@ -200,6 +202,34 @@ describe('summaryTable', () => {
     expect(table).toMatch(/Topology after\s+us-west-2 serves, 1\/1 with a standby/);
     expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
+
+  it("wraps a failure's cause and each warning whole, never cutting off the fix at their end", () => {
+    // Prepare: a cause and a warning well over a line, each ending with what to do
+    const cause =
+      "Plan orders switches DNS with route53-records: Route 53's API (its control plane, served from us-east-1 only) " +
+      'does not answer ListResourceRecordSets. Redrive this run once it answers, or give the plan dnsSwitch.method ' +
+      'arc-routing-control.';
+    const warning = `record checks skipped: Route 53's API (us-east-1) did not answer ListResourceRecordSets; Check DNS Switch decides`;
+    const failed = buildReport(
+      input({
+        record: record({
+          outcome: 'failed',
+          failure: { phase: 'dns', error: 'DnsSwitchUnavailableError', cause },
+          warnings: [warning],
+        } as Partial<RunRecord>),
+      }),
+    );
+
+    // Act
+    const table = summaryTable(failed);
+
+    // Assess: every line fits, and the words of each come back whole, in order
+    const lines = table.split('\n');
+    expect(lines.every((line) => line.length <= 80)).toBe(true);
+    const joined = lines.map((line) => line.trim()).join(' ');
+    expect(joined).toContain(`Failure: DnsSwitchUnavailableError in dns: ${cause}`);
+    expect(joined).toContain(`Warning: ${warning}`);
+  });
 });
 
 describe("a game day's report", () => {
@@ -306,6 +336,86 @@ describe('the verdict', () => {
 
     // Assess
     expect(report).toMatchObject({ verdict: 'failed in promote: PromotionFailedError', withinBudgets: null });
+  });
+});
+
+describe("a restore test's report", () => {
+  /** One database's restore-test record, as record-restore-test writes it (a 900 s RTO budget). */
+  const test = (databaseId: string, overrides: Partial<RestoreTestRecord> = {}): RestoreTestRecord => ({
+    plan: 'orders',
+    testId: 'orders-restore-1',
+    databaseId,
+    kind: 'rds-read-replica',
+    identifier: `sbrt-${databaseId}`,
+    region: 'us-west-2',
+    requestedBy: 'drill',
+    startedAt: iso(0),
+    restorePointTime: iso(-60),
+    restorePointAgeSeconds: 60,
+    availableAt: iso(600),
+    secondsToAvailable: 600,
+    validation: { passed: null },
+    passed: true,
+    cleanedUpAt: iso(700),
+    rtoBudgetSeconds: 900,
+    withinRto: true,
+    recordedAt: iso(700),
+    ...overrides,
+  });
+  const tested = (tests: RestoreTestRecord[]) =>
+    buildReport(input({ record: undefined, observed: { outcome: 'tested' }, restoreTests: tests }));
+
+  it('says whether every database restored within the RTO budget, which were too slow, or which failed', () => {
+    // Act
+    const verdicts = [
+      [test('orders-db'), test('catalog')],
+      [test('orders-db', { secondsToAvailable: 963, withinRto: false }), test('catalog')],
+      [
+        test('orders-db', { passed: false, secondsToAvailable: undefined, withinRto: undefined }),
+        test('catalog', { secondsToAvailable: 1204, withinRto: false }),
+      ],
+      [],
+    ].map((tests) => {
+      const report = tested(tests);
+      return [report.verdict, report.withinBudgets, drillExitCode(report)];
+    });
+
+    // Assess: each as `switchback drill` exits for it
+    expect(verdicts).toEqual([
+      ['restored within the RTO budget: 2 of 2 databases', true, 0],
+      ['restored, over the RTO budget: orders-db 16m03s of 15m00s', false, 3],
+      ['restore test failed: orders-db (1 of 2 did not restore)', null, 4],
+      ['restore test: no database was tested', null, 4],
+    ]);
+  });
+
+  it('shows each database in the table and the HTML, with no failover phases, and the badge red when one failed', () => {
+    // Prepare
+    const failure = {
+      error: 'RestoreFailedError',
+      cause: 'restored instance ended in status incompatible-option-group',
+    };
+    const report = tested([
+      test('orders-db', { passed: false, failure, secondsToAvailable: undefined, withinRto: undefined }),
+      test('catalog', { secondsToAvailable: 963, withinRto: false, cleanedUpAt: undefined }),
+    ]);
+
+    // Act
+    const table = summaryTable(report);
+    const html = renderReportHtml(report);
+
+    // Assess
+    expect(table).not.toMatch(/^(Phase|RTO|RPO)/m);
+    expect(table).toMatch(/^Restore catalog\s+PASSED\s+\(available in 16m03s, OVER the 15m00s RTO budget$/m);
+    expect(table).toMatch(/^Restore orders-db\s+FAILED\s+\(not available, /m);
+    expect(html).toContain('<h2>Restore tests against budget</h2>');
+    expect(html).not.toContain('<h2>Timeline');
+    expect(html).toContain(
+      '<td class="bad">FAILED: RestoreFailedError: restored instance ended in status incompatible-option-group</td>',
+    );
+    expect(html).toContain('<td class="bad">16m03s of 15m00s RTO budget: over by 1m03s</td>');
+    expect(html).toContain('<code>sbrt-catalog</code> <span class="bad">NOT deleted</span>');
+    expect(html).toMatch(/\.verdict \{[^}]*background: #cf222e; \}/);
   });
 });
 
