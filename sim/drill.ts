@@ -124,6 +124,8 @@ export interface DrillOptions {
    * by a fresh runner once the previous one ended, as a redrive re-enters a failed execution. Default 1.
    */
   restoreRuns?: number;
+  /** Restore-test scenarios: test only this database of the plan (`switchback restore-test --database`). */
+  restoreDatabase?: string;
   /** Finds a function's handler (tests wrap the real ones to inject a failure); default functions/<name>.ts. */
   loadHandler?: (name: string) => Promise<LambdaHandler>;
 }
@@ -835,6 +837,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           invocations,
           wallStartedAt,
           runs: options.restoreRuns ?? 1,
+          ...(options.restoreDatabase ? { database: options.restoreDatabase } : {}),
           ...(options.loadHandler ? { loadHandler: options.loadHandler } : {}),
         });
         report.wall.durationMs = Math.round(performance.now() - wallStart);
@@ -1070,6 +1073,7 @@ const runRestoreTestDrill = async (context: {
   invocations: Map<string, number>;
   wallStartedAt: string;
   runs: number;
+  database?: string;
   loadHandler?: (name: string) => Promise<LambdaHandler>;
 }): Promise<DrillReport> => {
   const { world, clock, plan, timing, invocations } = context;
@@ -1102,7 +1106,12 @@ const runRestoreTestDrill = async (context: {
     clock.schedule(clock.now() + RESTORE_TEST_START_MS, () => {
       runner.startExecution({
         name: testId,
-        input: JSON.stringify({ plan: plan.app, action: 'restore-test', requestedBy: 'drill' }),
+        input: JSON.stringify({
+          plan: plan.app,
+          action: 'restore-test',
+          requestedBy: 'drill',
+          ...(context.database ? { database: context.database } : {}),
+        }),
       });
     });
     await clock.runUntil(() => runner.list().length > 0 && runner.idle, { maxVirtualMs: 2 * 86_400_000 });

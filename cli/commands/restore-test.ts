@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+import { drillExitCode } from '../drill-exit-codes';
 
 /**
  * `switchback restore-test`: start a restore test of a plan's backups in AWS (the restore-test state machine), or
@@ -39,7 +40,7 @@ const planFileOf = async (plan: string): Promise<string> => {
   return found;
 };
 
-/** Starts (or, with --local, runs) the restore test. Returns the exit code: 0 when started, or when all passed locally. */
+/** Starts (or, with --local, runs) the restore test. Returns the exit code: 0 when started; --local: see runLocal. */
 export const startRestoreTest = async (options: RestoreTestOptions, deps: CliDeps): Promise<number> => {
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(options.plan) && !options.local) {
     throw new UsageError(`--plan "${options.plan}" is not a plan name (its "app", e.g. orders)`);
@@ -74,11 +75,32 @@ export const startRestoreTest = async (options: RestoreTestOptions, deps: CliDep
   return 0;
 };
 
+/**
+ * `--local`: the restore-test runbook on the simulator, with the input the deployment would get (`--database`
+ * included). Exits as `switchback drill` does for a restore test: 0 when every database restored within the RTO
+ * budget, 3 when one restored but took longer, 4 when one failed or none was tested.
+ */
 const runLocal = async (options: RestoreTestOptions, deps: CliDeps): Promise<number> => {
   const planFile = await planFileOf(options.plan);
+  if (options.database !== undefined) {
+    const [{ loadPlanFile }, { databasesToTest }] = await Promise.all([
+      import('../../shared/plan/load'),
+      import('../../shared/domain/restore-test'),
+    ]);
+    try {
+      databasesToTest(loadPlanFile(planFile), options.database);
+    } catch (error) {
+      throw new UsageError(`--database: ${(error as Error).message}`);
+    }
+  }
   const { runDrill } = await import('../../sim/drill');
-  const { report } = await runDrill({ planFile, scenario: 'restore-test', slackPreview: false });
-  const tests = (report.restoreTests ?? []).filter((t) => !options.database || t.databaseId === options.database);
+  const { report } = await runDrill({
+    planFile,
+    scenario: 'restore-test',
+    slackPreview: false,
+    ...(options.database ? { restoreDatabase: options.database } : {}),
+  });
+  const tests = report.restoreTests ?? [];
   if (options.json) {
     deps.io.out(JSON.stringify({ testId: report.incidentId, restoreTests: tests, warnings: report.warnings }, null, 2));
   } else {
@@ -88,15 +110,21 @@ const runLocal = async (options: RestoreTestOptions, deps: CliDeps): Promise<num
         t.secondsToAvailable === undefined ? 'never available' : `available after ${t.secondsToAvailable} s`;
       deps.io.out(
         `  ${t.passed ? '✓' : '✗'} ${t.databaseId}: ${available} (RTO budget ${t.rtoBudgetSeconds} s${t.withinRto === false ? ', OVER' : ''}), restore point ` +
-          `${t.restorePointAgeSeconds ?? '?'} s old, validation ${t.validation.passed ?? 'none'}, ` +
+          `${t.restorePointAgeSeconds ?? '?'} s old, ${validationText(t.validation)}, ` +
           `deleted ${t.cleanedUpAt ?? 'NOT'}, ${t.instanceHours ?? 0} instance-hours` +
           `${t.failure ? `: ${t.failure.error}: ${t.failure.cause}` : ''}`,
       );
     }
     for (const warning of report.warnings) deps.io.out(`  warning: ${warning}`);
   }
-  return tests.every((t) => t.passed) ? 0 : 1;
+  return drillExitCode(report);
 };
+
+/** What the validation hook said: `validation passed (orders-restore-check)`, or that no hook is set. */
+const validationText = (validation: { hook?: string; passed: boolean | null }): string =>
+  validation.hook
+    ? `validation ${validation.passed === null ? 'not run' : validation.passed ? 'passed' : 'FAILED'} (${validation.hook})`
+    : 'no validation hook';
 
 /** Registers `switchback restore-test`. */
 export const registerRestoreTest = (program: Command, deps: CliDeps): void => {

@@ -592,6 +592,25 @@ describe('runDrill', () => {
     ]);
   });
 
+  it('restores only the database the run names (switchback restore-test --database)', async () => {
+    // Act
+    const { report } = await drill('restore-test', { restoreDatabase: 'catalog' });
+
+    // Assess: an earlier test's leftovers swept (the scenario's), then catalog alone, an Aurora global database whose
+    // throwaway is a cluster and an instance
+    expect(report.restoreTests?.map((test) => test.databaseId)).toEqual(['catalog']);
+    expect(report.actions.map((action) => `${action.operation} ${action.target.replace(/-[0-9a-f]{10}/, '')}`)).toEqual(
+      [
+        'DeleteDBInstance sbrt-leftover',
+        'DeleteDBCluster sbrt-leftover-cluster',
+        'RestoreDBClusterToPointInTime sbrt-catalog',
+        'CreateDBInstance sbrt-catalog-1',
+        'DeleteDBInstance sbrt-catalog-1',
+        'DeleteDBCluster sbrt-catalog',
+      ],
+    );
+  });
+
   // Prepare: look at DNS while the old primary is healthy again (it is up from T+5:00 to T+9:00), after the flip, in
   // the drill the IAM check runs too (a look changes nothing).
   const flappingSamples: { primaryHealthy: boolean; answeredRegion: string | undefined }[] = [];

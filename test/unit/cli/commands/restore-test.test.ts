@@ -58,17 +58,35 @@ describe('switchback restore-test', () => {
     expect(restoreTestName('a'.repeat(70), now)).toHaveLength(80);
   });
 
-  it('runs locally on the simulator and prints the evidence of each database', async () => {
+  const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml');
+  type Printed = { restoreTests: { databaseId: string; passed: boolean; withinRto?: boolean }[] };
+
+  it('runs locally on the simulator, prints the evidence of each database and exits 3 when a restore is over budget', async () => {
     const { deps, out } = fakeDeps({ now });
-    const code = await startRestoreTest(
-      options({ plan: join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml'), local: true, json: true }),
-      deps,
-    );
-    const printed = JSON.parse(out.join('\n')) as { restoreTests: { databaseId: string; passed: boolean }[] };
-    expect(code).toBe(0);
-    expect(printed.restoreTests.map((t) => [t.databaseId, t.passed])).toEqual([
-      ['catalog', true],
-      ['orders-db', true],
+    const code = await startRestoreTest(options({ plan: EXAMPLE, local: true, json: true }), deps);
+    const printed = JSON.parse(out.join('\n')) as Printed;
+    // The example plan's restores (about 16 and 20 minutes) pass but miss its 15-minute RTO: exit 3, as a drill.
+    expect(printed.restoreTests.map((t) => [t.databaseId, t.passed, t.withinRto])).toEqual([
+      ['catalog', true, false],
+      ['orders-db', true, false],
     ]);
+    expect(code).toBe(3);
+  });
+
+  it('restores only the database --database names when run locally, as the deployment would', async () => {
+    const { deps, out } = fakeDeps({ now });
+    await startRestoreTest(options({ plan: EXAMPLE, local: true, json: true, database: 'catalog' }), deps);
+    const printed = JSON.parse(out.join('\n')) as Printed;
+    expect(printed.restoreTests.map((t) => t.databaseId)).toEqual(['catalog']);
+  });
+
+  it('refuses a --database the plan does not have, naming the ones it has, before running anything', async () => {
+    const { deps, out } = fakeDeps({ now });
+    const run = startRestoreTest(options({ plan: EXAMPLE, local: true, database: 'orders' }), deps);
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(
+      '--database: database "orders" is not in plan orders: expected one of orders-db, catalog',
+    );
+    expect(out).toEqual([]);
   });
 });
