@@ -10,6 +10,7 @@ import type { Plan } from '../../shared/plan/schema';
 import { type CheckReadinessDeps, checkReadiness } from '../../shared/usecases/check-readiness';
 import { describeError } from '../../shared/usecases/read-preflight';
 import { type AwsTarget, type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
+import { resolvePlanFile } from '../plan-arg';
 
 /**
  * `switchback readiness`: would each plan recover within its budgets if its primary region died now? Against the
@@ -135,12 +136,10 @@ const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 export const runReadinessCommand = async (options: ReadinessCommandOptions, deps: CliDeps): Promise<number> => {
   let results: PlanReadiness[];
   if (options.local) {
-    if (!options.plan) options.plan = 'plans/example.yml';
-    if (!isFile(options.plan)) {
-      throw new UsageError(`plan file ${options.plan} does not exist: give --plan <file> (default plans/example.yml)`);
-    }
+    // A plan file or a plan's name (in --plans), as in every command; the example plan by default.
+    const planFile = resolvePlanFile(options.plan ?? join('plans', 'example.yml'), options.plans);
     const { runLocalReadiness } = await import('../../sim/readiness');
-    results = [await runLocalReadiness({ planFile: options.plan })];
+    results = [await runLocalReadiness({ planFile })];
   } else {
     results = await checkAgainstAws(resolvePlans(options), options, deps);
   }
@@ -164,7 +163,10 @@ export const registerReadiness = (program: Command, deps: CliDeps): void => {
     .description('would each plan recover within its budgets if its primary region died now? (--local: simulator)')
     .option('--plan <name|file>', 'a plan name (in --plans) or a plan file (default: every plan in --plans)')
     .option('--plans <dir>', 'the folder of the deployed plans', 'plans')
-    .option('--local', 'check against the simulated two-region AWS (no AWS account needed; --plan is a file)')
+    .option(
+      '--local',
+      'check one plan against the simulated two-region AWS (no AWS account needed; default plans/example.yml)',
+    )
     .option('--json', 'print only the readiness JSON on stdout')
     .option('--out <dir>', 'folder for the HTML readiness report', 'drill-reports')
     .option('--region <region>', "Switchback's region, for its ledger (default: $AWS_REGION)")

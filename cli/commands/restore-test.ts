@@ -1,8 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
 import { drillExitCode } from '../drill-exit-codes';
+import { resolvePlanFile } from '../plan-arg';
 
 /**
  * `switchback restore-test`: start a restore test of a plan's backups in AWS (the restore-test state machine), or
@@ -24,20 +23,6 @@ const compactUtc = (at: Date): string => `${at.toISOString().slice(0, 19).replac
 export const restoreTestName = (plan: string, now: Date): string => {
   const suffix = `-restore-test-${compactUtc(now)}`;
   return `${plan.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - suffix.length)}${suffix}`;
-};
-
-/** The plan file for `--local`: a path as given, or the file in plans/ whose app is the name. */
-const planFileOf = async (plan: string): Promise<string> => {
-  if (/\.ya?ml$/.test(plan)) {
-    if (!existsSync(plan))
-      throw new UsageError(`plan file ${plan} does not exist: give --plan <name> or --plan <file>`);
-    return plan;
-  }
-  const { loadPlanFile } = await import('../../shared/plan/load');
-  const files = existsSync('plans') ? readdirSync('plans').filter((f) => /\.ya?ml$/.test(f)) : [];
-  const found = files.map((f) => join('plans', f)).find((file) => loadPlanFile(file).app === plan);
-  if (!found) throw new UsageError(`no plan named "${plan}" in plans/: give --plan <name> or --plan <file>`);
-  return found;
 };
 
 /** Starts (or, with --local, runs) the restore test. Returns the exit code: 0 when started; --local: see runLocal. */
@@ -81,7 +66,8 @@ export const startRestoreTest = async (options: RestoreTestOptions, deps: CliDep
  * budget, 3 when one restored but took longer, 4 when one failed or none was tested.
  */
 const runLocal = async (options: RestoreTestOptions, deps: CliDeps): Promise<number> => {
-  const planFile = await planFileOf(options.plan);
+  // A plan file or a plan's name (in plans/), as in every command.
+  const planFile = resolvePlanFile(options.plan);
   if (options.database !== undefined) {
     const [{ loadPlanFile }, { databasesToTest }] = await Promise.all([
       import('../../shared/plan/load'),

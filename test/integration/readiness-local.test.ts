@@ -309,8 +309,8 @@ describe('switchback readiness --local', () => {
     // Prepare
     const out = newReportFolder();
 
-    // Act
-    const result = runSwitchback(['readiness', '--local', '--json', '--out', out], 50_000);
+    // Act: the plan by its name (its app), found among the plan files of plans/
+    const result = runSwitchback(['readiness', '--local', '--plan', 'orders', '--json', '--out', out], 50_000);
 
     // Assess
     // A fresh simulator has no restore test on record yet: a warning per database, which leaves the plan ready.
@@ -324,6 +324,17 @@ describe('switchback readiness --local', () => {
     const html = readFileSync(join(out, 'readiness-orders.html'), 'utf8');
     expect(html).toContain('Projected RTO <strong>515 s</strong>');
     expect(html).toContain('restore-test (warning)');
+  });
+
+  it('names the plans it knows in one line when --local --plan names no plan file and no plan in plans/', async () => {
+    // Act: in-process (it exits before the simulator starts)
+    const result = await runSwitchbackInProcess(['readiness', '--local', '--plan', 'payments']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^switchback: plan file "payments" does not exist, and no plan in plans\/ is named "payments" \(plans there: [a-z, -]*orders[a-z, -]*\): give a plan file or a plan's name$/,
+    );
   });
 
   it('names the deployed plans in one line when --plan (without --local) names none of them', async () => {
