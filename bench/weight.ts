@@ -154,20 +154,19 @@ export const measureInit = (file: string): number => {
 };
 
 /**
- * A function's module init against its floor's. `init` and `floorInit` are each side's least CPU ms over the samples,
- * `ratio` is init / floorInit: the estimate the target is judged on. `pairMedian` is the median of the per-pair
- * ratios, printed beside it.
+ * A function's module init against its floor's. `ratio` is the median of the per-pair ratios (each function sample
+ * over the floor sample taken next to it): the estimate the target is judged on. `init` and `floorInit` are each
+ * side's least CPU ms over the samples, and `leastRatio` their ratio, printed for comparison.
  *
- * Why the least sample: the probe runs the same bytes through the same code path every time, so its CPU time has a
- * floor set by the work, and interference (another process thrashing the shared caches, the CPU clocking down, page
- * faults) only adds to it. The minimum of N samples converges on that undisturbed cost from above, for both sides
- * alike; a median or mean instead moves with however much of the run the machine was busy, and a busy stretch that
- * catches one side of a pair more than the other moves the ratio. On the 2-core machine this was written on, 20
- * back-to-back pairs of one function gave pair ratios of 0.76-1.58; over three runs of 10 pairs, four functions' pair
- * medians moved by up to 0.13 from run to run and their least-sample ratios by at most 0.03. BenchmarkTools.jl chose
- * the minimum for the same reason (Chen and Revels, "Robust benchmarking in noisy environments", 2016).
+ * Why the pairs' median: this machine's speed drifts over minutes (steal time, clock), and a drift moves both sides
+ * of a pair alike, so each pair's ratio cancels it; the median then resists the heavy tail of single samples. The
+ * least sample assumes the undisturbed cost is a fixed floor that interference only adds to, and the machine does not
+ * hold one: in one run the same floor bundle's least of 10 samples read 89 to 118 ms for the functions that share it.
+ * Measured on identical bundles, 4 runs of 20 pairs for 12 functions (README, "Drills"): the run-to-run spread of
+ * the pairs' median was 0.04-0.10, of the least-sample ratio 0.07-0.21, and with 10 pairs, as the bench used before,
+ * of the least-sample ratio 0.13-0.34 (values from 0.81, which the function's extra work rules out, to 1.28).
  */
-export type InitComparison = { init: number; floorInit: number; ratio: number; pairMedian: number };
+export type InitComparison = { init: number; floorInit: number; leastRatio: number; ratio: number };
 
 /**
  * Each function's init against its floor's, over `runs` rounds (`pairs`: function file -> floor file). In every round
@@ -197,7 +196,7 @@ export const pairedInits = (
     [...samples].map(([file, values]) => {
       const init = Math.min(...values.init);
       const floorInit = Math.min(...values.floorInit);
-      return [file, { init, floorInit, ratio: init / floorInit, pairMedian: median(values.ratio) }];
+      return [file, { init, floorInit, leastRatio: init / floorInit, ratio: median(values.ratio) }];
     }),
   );
 };
