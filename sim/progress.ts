@@ -279,7 +279,12 @@ export const summaryTable = (report: DrillReport): string => {
   const hint = report.outcome === 'awaiting-approval' ? ' (run again with --approve or --deny)' : '';
   rows.push(`Verdict: ${report.verdict}${hint}`);
   for (const finding of report.outcome === 'blocked' ? report.findings : []) rows.push(...findingLines(finding));
-  if (report.failure) rows.push(`Failure: ${report.failure.error} in ${report.failure.phase}: ${report.failure.cause}`);
+  if (report.failure) {
+    const { error, phase, seconds, cause } = report.failure;
+    rows.push(
+      `Failure: ${error} in ${phase}${seconds === undefined ? '' : ` after ${formatSeconds(seconds)}`}: ${cause}`,
+    );
+  }
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
   // Wrapped, never cut: a failure's cause and a warning end with what to do about it.
   return `${rows.flatMap((row) => wrap(row.trimStart(), row.slice(0, row.length - row.trimStart().length))).join('\n')}\n`;

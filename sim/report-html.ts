@@ -53,27 +53,44 @@ const PHASE_COLORS: Record<string, string> = {
   verify: '#57606a',
 };
 
-/** The phases as bars on a time axis from the start of impact, with the RTO budget as a vertical line. */
+/**
+ * The phases as bars on a time axis from the start of impact, with the RTO budget as a vertical line; a failed run's
+ * last bar is the phase it failed in, red, from when it began to the failure (when the record says).
+ */
 const timelineSvg = (report: DrillReport): string => {
-  if (report.phases.length === 0) return '<p class="muted">No phase was recorded.</p>';
-  const t0 = Math.min(...report.phases.map((phase) => Date.parse(phase.startedAt)));
+  const { failure } = report;
+  const bars: { name: string; startedAt: string; seconds: number; failed?: boolean }[] = [
+    ...report.phases,
+    ...(failure?.startedAt !== undefined && failure.seconds !== undefined
+      ? [
+          {
+            name: failure.phase,
+            startedAt: failure.startedAt,
+            seconds: failure.seconds,
+            failed: true,
+          },
+        ]
+      : []),
+  ];
+  if (bars.length === 0) return '<p class="muted">No phase was recorded.</p>';
+  const t0 = Math.min(...bars.map((phase) => Date.parse(phase.startedAt)));
   const budget = report.rto?.budgetSeconds ?? 0;
-  const ends = report.phases.map((phase) => (Date.parse(phase.endedAt) - t0) / 1000);
+  const ends = bars.map((phase) => (Date.parse(phase.startedAt) - t0) / 1000 + phase.seconds);
   const span = Math.max(budget, report.rto?.actualSeconds ?? 0, ...ends) * 1.08 || 1;
   const [left, width, rowHeight, top] = [90, 600, 28, 24];
   const x = (seconds: number) => left + (seconds / span) * width;
-  const height = top + report.phases.length * rowHeight + 30;
+  const height = top + bars.length * rowHeight + 30;
   // Round steps (1, 2, 5, 10, … minutes) so the axis reads like a clock.
   const step = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].find((s) => span / s <= 8) ?? 14_400;
   const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step);
-  const rows = report.phases.map((phase, i) => {
+  const rows = bars.map((phase, i) => {
     const start = (Date.parse(phase.startedAt) - t0) / 1000;
     const y = top + i * rowHeight;
     const barWidth = Math.max(2, x(start + phase.seconds) - x(start));
     return [
       `<text x="${left - 8}" y="${y + 17}" text-anchor="end" class="label">${escapeHtml(phase.name)}</text>`,
-      `<rect x="${x(start).toFixed(1)}" y="${y + 5}" width="${barWidth.toFixed(1)}" height="${rowHeight - 10}" rx="3" fill="${PHASE_COLORS[phase.name] ?? '#57606a'}"><title>${escapeHtml(phase.name)}: ${escapeHtml(formatSeconds(phase.seconds))}</title></rect>`,
-      `<text x="${(x(start) + barWidth + 6).toFixed(1)}" y="${y + 17}" class="value">${escapeHtml(formatSeconds(phase.seconds))}</text>`,
+      `<rect x="${x(start).toFixed(1)}" y="${y + 5}" width="${barWidth.toFixed(1)}" height="${rowHeight - 10}" rx="3" fill="${phase.failed ? '#cf222e' : (PHASE_COLORS[phase.name] ?? '#57606a')}"><title>${escapeHtml(phase.name)}: ${escapeHtml(formatSeconds(phase.seconds))}</title></rect>`,
+      `<text x="${(x(start) + barWidth + 6).toFixed(1)}" y="${y + 17}" class="value">${escapeHtml(formatSeconds(phase.seconds))}${phase.failed ? ', failed' : ''}</text>`,
     ].join('');
   });
   const axis = ticks.map(
@@ -279,7 +296,11 @@ ${lifecycleSection(report)}
       ? `<section><h2>Why the run stopped before any change</h2>${findingsTable(report.findings, 'No finding recorded.')}</section>`
       : '';
   const failure = report.failure
-    ? `<section><h2>Failure</h2><p><strong>${escapeHtml(report.failure.error)}</strong> in phase ${escapeHtml(report.failure.phase)}: ${escapeHtml(report.failure.cause)}</p></section>`
+    ? `<section><h2>Failure</h2><p><strong>${escapeHtml(report.failure.error)}</strong> in phase ${escapeHtml(report.failure.phase)}${
+        report.failure.seconds === undefined || report.failure.startedAt === undefined
+          ? ''
+          : `, ${escapeHtml(formatSeconds(report.failure.seconds))} after it began at ${escapeHtml(report.failure.startedAt)}`
+      }: ${escapeHtml(report.failure.cause)}</p></section>`
     : '';
   return `<!doctype html>
 <html lang="en">

@@ -90,7 +90,8 @@ export interface DrillReport {
   preflight: { at: string; findings: PreflightFinding[] } | null;
   /** What the run's own preflight found (Assess): for a blocked run, why nothing was changed. */
   findings: PreflightFinding[];
-  failure?: { phase: string; error: string; cause: string };
+  /** Why the run failed; when the product recorded it, when the failed phase began and how long it ran until then. */
+  failure?: { phase: string; error: string; cause: string; startedAt?: string; seconds?: number };
   /** State transitions of the run's execution, at virtual time. */
   timeline: Transition[];
   events: DrillEvent[];

@@ -26,6 +26,13 @@ export const formatBudgeted = (value: Budgeted | undefined): string =>
     ? `${formatSeconds(value.actualSeconds)} / ${formatSeconds(value.budgetSeconds)} ${value.withinBudget ? '✓' : '✗ over'}`
     : '-';
 
+/** A run's outcome; for a failed run, where it failed and, when recorded, how long that phase had run. */
+const outcomeText = (record: RunRecord): string => {
+  const { failure } = record;
+  if (record.outcome !== 'failed' || !failure) return record.outcome;
+  return `failed in ${failure.phase}${failure.seconds === undefined ? '' : ` after ${formatSeconds(failure.seconds)}`}`;
+};
+
 /** The history table: newest first, one row per run. */
 export const formatHistory = (records: readonly RunRecord[]): string[] =>
   table([
@@ -33,7 +40,7 @@ export const formatHistory = (records: readonly RunRecord[]): string[] =>
     ...records.map((record) => [
       record.run.incidentId,
       record.run.mode,
-      record.outcome,
+      outcomeText(record),
       record.run.impactStartedAt.slice(0, 19).replace('T', ' '),
       record.run.requestedBy,
       formatBudgeted(record.rto),

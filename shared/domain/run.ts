@@ -372,10 +372,16 @@ export interface RunRecord {
   rpo?: Budgeted;
   actions: ActionRecord[];
   warnings: string[];
-  /** For a failed run: the phase it failed in and why. */
-  failure?: { phase: PhaseName; error: string; cause: string };
+  /**
+   * For a failed run: the phase it failed in and why; and, when known, when that phase began (a step marked it as it
+   * started, or the run's start for decide) and how long it ran until the failure: the evidence of a phase that has
+   * no end in `phases`.
+   */
+  failure?: { phase: PhaseName; error: string; cause: string; startedAt?: string; seconds?: number };
   /** The last phase a step of the run began (marked by the steps as they start): where a failure happened. */
   phaseReached?: PhaseName;
+  /** When that step began. */
+  phaseReachedAt?: string;
   /** Why the run proceeded, asked or was skipped (the assessment's reasons), for the record and the channel. */
   reasons?: string[];
   /** The answer of the person asked, when approval was requested and answered. */

@@ -1,10 +1,11 @@
-import { failedPhase } from '../domain/phases';
+import { failedPhase, roundSeconds } from '../domain/phases';
 import type { EventsPort, LedgerPort, MetricsPort } from '../domain/ports';
 import {
   DETAIL_TYPES,
   MODES,
   type Mode,
   type PhaseChangedDetail,
+  type PhaseName,
   type RecoveryFailedDetail,
   type RunContext,
   type RunRecord,
@@ -104,6 +105,23 @@ const contextFromInput = async (
 };
 
 /**
+ * When the phase a run failed in began, and how long it ran until the failure: from the mark of the step that began
+ * it (`phaseReachedAt`), or the run's start for decide (which begins with the run); nothing when neither is known
+ * (an error that names a phase no step had marked).
+ */
+const failedPhaseTiming = (
+  phase: PhaseName,
+  own: RunRecord | undefined,
+  run: RunContext,
+  endedAt: string,
+): { startedAt?: string; seconds?: number } => {
+  const marked = own?.phaseReached === phase ? own.phaseReachedAt : undefined;
+  const startedAt = marked ?? (phase === 'decide' ? run.startedAt : undefined);
+  if (!startedAt) return {};
+  return { startedAt, seconds: roundSeconds(Math.max(0, (Date.parse(endedAt) - Date.parse(startedAt)) / 1000)) };
+};
+
+/**
  * Records a failover execution that failed, timed out or was aborted. Terminal failures are not caught in the
  * ASL, so that the execution stays redrivable from its failed step; this is where they are recorded: the run is
  * marked failed with the phase and error, the lock released, and "Recovery Failed" says how to redrive.
@@ -169,7 +187,12 @@ export const recordRunFailure = async (
     ...(own ?? { run, phases: [], actions: [], warnings: [] }),
     run,
     outcome: 'failed',
-    failure: { phase, error, cause: truncate(detail.cause ?? '', MAX_CAUSE_LENGTH) },
+    failure: {
+      phase,
+      error,
+      cause: truncate(detail.cause ?? '', MAX_CAUSE_LENGTH),
+      ...failedPhaseTiming(phase, own, run, endedAt),
+    },
     endedAt,
   };
   const failed: RecoveryFailedDetail = INPUT_ERRORS.has(error)

@@ -195,6 +195,14 @@ describe('runDrill', () => {
     expect(report.failure).toEqual(expect.objectContaining({ phase: 'promote', error: 'PromotionFailedError' }));
     expect(report.events.map((event) => event.detailType)).toContain('Recovery Failed');
     expect(lockHolder).toBeNull();
+    // When promote began (the step marked it, after decide) and how long it ran until the failure: about 3 minutes,
+    // the RDS replica's promotion before it failed
+    const decided = Date.parse(report.phases.find((phase) => phase.name === 'decide')?.endedAt ?? '');
+    const began = Date.parse(report.failure?.startedAt ?? '');
+    expect(began - decided).toBeGreaterThanOrEqual(0);
+    expect(began - decided).toBeLessThan(5_000);
+    expect(report.failure?.seconds).toBeGreaterThan(120);
+    expect(report.failure?.seconds).toBeLessThan(300);
   });
 
   it('recovers and warns about backups when the backups are stale', async () => {

@@ -174,9 +174,12 @@ export class FakeLedger implements LedgerPort {
     if (record) record.actions.push(...copy(actions));
   }
 
-  async markPhase(plan: string, incidentId: string, phase: PhaseName, _at: string): Promise<void> {
+  async markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void> {
     const record = this.runs.get(`${plan}/${incidentId}`);
-    if (record) record.phaseReached = phase;
+    if (record) {
+      record.phaseReached = phase;
+      record.phaseReachedAt = at;
+    }
   }
 
   static #owns(lock: LockState, owner: LockOwner): boolean {

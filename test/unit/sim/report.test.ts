@@ -203,6 +203,29 @@ describe('summaryTable', () => {
     expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
+  it('says how long the phase a run failed in ran, in the table, and draws it red in the HTML timeline', () => {
+    // Prepare: promote began at 151 s (Start Promotion marked it) and failed 183 s later
+    const failed = buildReport(
+      input({
+        record: record({
+          outcome: 'failed',
+          phases: record().phases.slice(0, 2),
+          failure: { phase: 'promote', error: 'PromotionFailedError', cause: 'x', startedAt: iso(151), seconds: 183 },
+        } as Partial<RunRecord>),
+      }),
+    );
+
+    // Act
+    const table = summaryTable(failed);
+    const html = renderReportHtml(failed);
+
+    // Assess
+    expect(table).toContain('Failure: PromotionFailedError in promote after 3m03s: x');
+    expect(html).toContain('in phase promote, 3m03s after it began at 2026-01-15T03:02:31.000Z: x');
+    expect(html).toMatch(/<text [^>]*class="label">promote<\/text><rect [^>]*fill="#cf222e">/);
+    expect(html).toContain('>3m03s, failed</text>');
+  });
+
   it("wraps a failure's cause and each warning whole, never cutting off the fix at their end", () => {
     // Prepare: a cause and a warning well over a line, each ending with what to do
     const cause =

@@ -63,6 +63,24 @@ describe('formatHistory', () => {
     expect(lines[2]).toMatch(/skipped .* - {2,}1m15s/);
     expect(lines[1]?.indexOf('recovered')).toBe(lines[0]?.indexOf('OUTCOME'));
   });
+
+  it('says where a failed run failed and how long that phase had run, when the record says', () => {
+    // Act
+    const failed = (failure: RunRecord['failure']) =>
+      formatHistory([record('orders-f', { outcome: 'failed', rto: undefined, rpo: undefined, failure })])[1];
+
+    // Assess
+    expect(
+      failed({
+        phase: 'promote',
+        error: 'PromotionFailedError',
+        cause: 'x',
+        startedAt: '2026-11-25T18:01:00.000Z',
+        seconds: 183,
+      }),
+    ).toMatch(/ failed in promote after 3m03s /);
+    expect(failed({ phase: 'dns', error: 'DnsSwitchUnavailableError', cause: 'x' })).toMatch(/ failed in dns /);
+  });
 });
 
 describe('showHistory', () => {

@@ -75,6 +75,8 @@ describe('recordRunFailure', () => {
     const run = runContext();
     expect(result).toEqual({ status: 'recorded', incidentId: run.incidentId, phase: 'promote' });
     const record = ledger.runs.get(`orders/${run.incidentId}`);
+    // No step marked promote here: the record says where it failed, not since when.
+    expect(record?.failure).toEqual({ phase: 'promote', error: 'PromotionFailedError', cause: stopped().cause });
     expect(record).toMatchObject({
       run,
       outcome: 'failed',
@@ -135,12 +137,14 @@ describe('recordRunFailure', () => {
     // Act
     const result = await recordRunFailure(stopped({ status: 'TIMED_OUT', error: null, cause: null }), EVENT_TIME, deps);
 
-    // Assess
+    // Assess: decide began with the run (03:01:30) and ran until the execution timed out (03:08:59.5)
     expect(result).toMatchObject({ phase: 'decide' });
     expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.failure).toEqual({
       phase: 'decide',
       error: 'States.Timeout',
       cause: '',
+      startedAt: runContext().startedAt,
+      seconds: 449.5,
     });
   });
 
@@ -155,9 +159,13 @@ describe('recordRunFailure', () => {
       deps,
     );
 
-    // Assess
+    // Assess: the phase, and how long it ran from Flip DNS's mark to the failure
     expect(result).toMatchObject({ phase: 'dns' });
-    expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.failure?.phase).toBe('dns');
+    expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.failure).toMatchObject({
+      phase: 'dns',
+      startedAt: '2026-11-25T03:06:33.000Z',
+      seconds: 146.5,
+    });
     const changed = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
     expect(changed.map((c) => `${c.phase} ${c.status}`)).toEqual(['dns failed']);
   });
