@@ -58,6 +58,16 @@ export const elapsed = (startMs: number, at: string): string => {
 
 const fitWidth = (line: string, width = 80): string => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
 
+/**
+ * A line printed once (a title, a note, a line of the log when the output is not a terminal) wrapped at 80 columns,
+ * never cut: a scenario's description and a Slack preview end with what matters. Continuation lines are indented
+ * under the line's own indent. Only the live display, which redraws its rows in place, keeps one row per line.
+ */
+const wrapped = (line: string): string => {
+  const indent = line.slice(0, line.length - line.trimStart().length);
+  return wrap(line.trimStart(), indent).join('\n');
+};
+
 /** Breaks a long sentence into lines of at most `width` columns (continuation lines indented), whole words kept. */
 export const wrap = (text: string, indent = '', width = 80): string[] => {
   const lines: string[] = [];
@@ -108,7 +118,7 @@ export class ProgressDisplay {
     private readonly out: ProgressOutput,
     title: string,
   ) {
-    this.out.write(`${fitWidth(title)}\n`);
+    this.out.write(`${wrapped(title)}\n`);
   }
 
   /** Takes one progress event; pass it as the drill's `onProgress`. */
@@ -120,7 +130,7 @@ export class ProgressDisplay {
     if (event.kind === 'start') this.startMs = Date.parse(event.at);
     if (event.kind === 'milestone' || event.kind === 'start') {
       this.lastMilestone = `${elapsed(this.startMs, event.at)}  ${event.message}`;
-      if (!this.out.isTTY) this.out.write(`${fitWidth(this.lastMilestone)}\n`);
+      if (!this.out.isTTY) this.out.write(`${wrapped(this.lastMilestone)}\n`);
     } else {
       // Each database announces its own promotion: name it. Otherwise a phase says each status once.
       const subject =
@@ -143,7 +153,7 @@ export class ProgressDisplay {
       if (!this.out.isTTY) {
         const about = subject ? `: ${subject}` : '';
         this.out.write(
-          `${fitWidth(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${phaseResult(event)}${about}`)}\n`,
+          `${wrapped(`${elapsed(this.startMs, event.at)}  ${PHASE_LABELS[event.phase]} ${phaseResult(event)}${about}`)}\n`,
         );
       }
     }
@@ -153,10 +163,12 @@ export class ProgressDisplay {
   /** Prints a line above the live display (a Slack preview), which then redraws below it. */
   readonly note = (line: string): void => {
     if (!this.out.isTTY || this.drawnLines === 0) {
-      this.out.write(`${fitWidth(line)}\n`);
+      this.out.write(`${wrapped(line)}\n`);
       return;
     }
-    this.out.write(`\x1b[${this.drawnLines}A\x1b[2K${fitWidth(line)}\n\x1b[J`);
+    // Each line of the note clears the line of the display it is written over; the display is drawn again below.
+    const lines = wrapped(line).split('\n');
+    this.out.write(`\x1b[${this.drawnLines}A${lines.map((each) => `\x1b[2K${each}`).join('\n')}\n\x1b[J`);
     this.drawnLines = 0;
     this.redraw();
   };
@@ -287,5 +299,5 @@ export const summaryTable = (report: DrillReport): string => {
   }
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
   // Wrapped, never cut: a failure's cause and a warning end with what to do about it.
-  return `${rows.flatMap((row) => wrap(row.trimStart(), row.slice(0, row.length - row.trimStart().length))).join('\n')}\n`;
+  return `${rows.map(wrapped).join('\n')}\n`;
 };

@@ -79,6 +79,48 @@ describe('ProgressDisplay', () => {
     expect(plain).toMatch(/✓ {2}Promote databases +T\+03:00 +4m03s/);
     expect(plain.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
+
+  const LONG =
+    'scenario us-east-1-outage: All of us-east-1 goes down and stays down; an operator starts the failover by hand 5 minutes in.';
+  const PREVIEW =
+    '  [slack] Restore test FAILED: orders/orders-db (us-west-2): RestoreFailedError: restored instance ended in status incompatible-option-group.';
+
+  it('wraps a long line it prints once (a milestone, a Slack preview) within 80 columns instead of cutting it', () => {
+    // Prepare
+    const { out, text } = capture(false);
+    const display = new ProgressDisplay(out, 'Switchback drill');
+
+    // Act
+    display.update({ kind: 'start', at: at(0), message: LONG });
+    display.note(PREVIEW);
+
+    // Assess: every line fits, nothing is cut, and a preview's continuation stays under its own indent
+    const lines = text().trimEnd().split('\n');
+    expect(lines.every((line) => line.length <= 80)).toBe(true);
+    const words = (text: string) => text.trim().split(/\s+/).join(' ');
+    expect(words(lines.join(' '))).toBe(words(`Switchback drill T+00:00 ${LONG} ${PREVIEW}`));
+    expect(lines.at(-1)).toMatch(/^ {6}\S/);
+  });
+
+  it('clears each line of the live display that a wrapped note is written over, on a terminal', () => {
+    // Prepare: the live display is drawn
+    const { out, text } = capture(true);
+    const display = new ProgressDisplay(out, 'Switchback drill');
+    for (const event of events) display.update(event);
+    const drawn = text().length;
+
+    // Act
+    display.note(PREVIEW);
+
+    // Assess: up over the display, then each note line cleared before it is written
+    const written = text().slice(drawn);
+    const noteLines = written.slice(0, written.indexOf('\x1b[J')).split('\n').filter(Boolean);
+    expect(noteLines).toHaveLength(2);
+    const ESC = String.fromCharCode(27);
+    expect(noteLines[0]?.startsWith(`${ESC}[6A${ESC}[2K  [slack] `)).toBe(true);
+    expect(noteLines[1]?.startsWith(`${ESC}[2K      `)).toBe(true);
+    expect(noteLines[1]?.charAt(`${ESC}[2K      `.length)).toMatch(/\S/);
+  });
 });
 
 describe('elapsed', () => {
