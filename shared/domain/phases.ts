@@ -90,3 +90,19 @@ export const phaseOfError = (errorName: string | undefined): PhaseName | undefin
  */
 export const failedPhase = (errorName: string | undefined, phaseReached: PhaseName | undefined): PhaseName =>
   phaseOfError(errorName) ?? phaseReached ?? 'decide';
+
+/**
+ * When the phase a run failed in began, and how long it ran until the failure: from the mark of the step that began
+ * it (`phaseReachedAt`), or the run's start for decide (which begins with the run); nothing when neither is known
+ * (an error that names a phase no step had marked).
+ */
+export const failedPhaseTiming = (
+  phase: PhaseName,
+  reached: { phaseReached?: PhaseName; phaseReachedAt?: string } | undefined,
+  run: Pick<RunContext, 'startedAt'>,
+  endedAt: string,
+): { startedAt?: string; seconds?: number } => {
+  const marked = reached?.phaseReached === phase ? reached.phaseReachedAt : undefined;
+  const startedAt = marked ?? (phase === 'decide' ? run.startedAt : undefined);
+  return startedAt ? { startedAt, seconds: elapsed(startedAt, endedAt) } : {};
+};

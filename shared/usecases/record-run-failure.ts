@@ -1,11 +1,10 @@
-import { failedPhase, roundSeconds } from '../domain/phases';
+import { failedPhase, failedPhaseTiming } from '../domain/phases';
 import type { EventsPort, LedgerPort, MetricsPort } from '../domain/ports';
 import {
   DETAIL_TYPES,
   MODES,
   type Mode,
   type PhaseChangedDetail,
-  type PhaseName,
   type RecoveryFailedDetail,
   type RunContext,
   type RunRecord,
@@ -102,23 +101,6 @@ const contextFromInput = async (
     executionArn: detail.executionArn,
     epoch: 0,
   };
-};
-
-/**
- * When the phase a run failed in began, and how long it ran until the failure: from the mark of the step that began
- * it (`phaseReachedAt`), or the run's start for decide (which begins with the run); nothing when neither is known
- * (an error that names a phase no step had marked).
- */
-const failedPhaseTiming = (
-  phase: PhaseName,
-  own: RunRecord | undefined,
-  run: RunContext,
-  endedAt: string,
-): { startedAt?: string; seconds?: number } => {
-  const marked = own?.phaseReached === phase ? own.phaseReachedAt : undefined;
-  const startedAt = marked ?? (phase === 'decide' ? run.startedAt : undefined);
-  if (!startedAt) return {};
-  return { startedAt, seconds: roundSeconds(Math.max(0, (Date.parse(endedAt) - Date.parse(startedAt)) / 1000)) };
 };
 
 /**
