@@ -119,7 +119,56 @@ export interface LocalRunnerOptions {
    * Standard execution does at its quota. Default 25,000 (aws-facts.md, Orchestration: Step Functions quotas).
    */
   historyEventLimit?: number;
+  /**
+   * Bytes (UTF-8 JSON) a state's output may hold before the execution fails with States.DataLimitExceeded, as Step
+   * Functions fails it. Default 262,144: the 256 KiB payload quota (aws-facts.md, Orchestration: Limits).
+   */
+  payloadLimitBytes?: number;
 }
+
+/** Step Functions' quota on a state's input or output: 256 KiB of UTF-8 (aws-facts.md, Orchestration: Limits). */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+/** What the runner reaches into in aws-local-stepfunctions' StateMachine: `execute` and the event logger it gets. */
+interface EngineInternals {
+  execute(
+    input: unknown,
+    options: {
+      runOptions?: { context?: { Execution?: { Id?: string } } };
+      eventLogger: { dispatchStateExitedEvent(state: string, type: string, input: unknown, output: unknown): void };
+    },
+    cleanup: () => void,
+  ): Promise<unknown>;
+}
+
+/**
+ * Shows `onExit` each top-level state's output as the state exits, before the engine moves to the next state: the
+ * engine has no payload quota, and its event log reaches the runner only after the next state may have begun (and
+ * invoked a function AWS would never have reached). States inside a Map or Parallel are not shown one by one; the
+ * Map or Parallel state's own output, which holds theirs, is.
+ */
+const watchStateOutputs = (
+  machine: StateMachine,
+  onExit: (executionArn: string, state: string, output: unknown) => void,
+): void => {
+  const engine = machine as unknown as EngineInternals;
+  if (typeof engine.execute !== 'function') {
+    throw new Error(
+      'aws-local-stepfunctions changed: StateMachine#execute is gone; the payload quota cannot be watched',
+    );
+  }
+  const execute = engine.execute.bind(machine);
+  engine.execute = (input, options, cleanup) => {
+    const executionArn = options.runOptions?.context?.Execution?.Id ?? '';
+    const logger = options.eventLogger;
+    const exited = logger.dispatchStateExitedEvent.bind(logger);
+    logger.dispatchStateExitedEvent = (state, type, stateInput, output) => {
+      exited(state, type, stateInput, output);
+      onExit(executionArn, state, output);
+    };
+    return execute(input, options, cleanup);
+  };
+};
 
 /** The short function name of a task's `FunctionName`: `${self:service}-${sls:stage}-assess` -> `assess`. */
 export const functionNameOf = (functionName: unknown): string => {
@@ -373,6 +422,8 @@ export class LocalRunner {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
   /** Executions stopped because their history reached the quota. */
   private readonly overQuota = new Set<string>();
+  /** Executions stopped because a state's output was over the payload quota: the state and the output's bytes. */
+  private readonly overPayload = new Map<string, { state: string; bytes: number }>();
   private readonly region: string;
   private readonly account: string;
   private readonly stateMachineName: string;
@@ -396,6 +447,7 @@ export class LocalRunner {
     // Validation costs 250-600 ms of CPU per construction; a definition that passed once need not pay it again.
     const passed = validatedInThisRun(key);
     this.machine = new StateMachine(runnable, { validationOptions: { noValidate: passed } });
+    watchStateOutputs(this.machine, (executionArn, state, output) => this.checkPayload(executionArn, state, output));
     if (!passed) rememberPassed(key);
     validated.add(key);
   }
@@ -592,6 +644,8 @@ export class LocalRunner {
         context: context as RunOptions['context'],
       });
       this.aborts.set(executionArn, running.abort);
+      // A state cannot exit before run() returns (the engine awaits each state), but if one could, stop it now.
+      if (this.overPayload.has(executionArn)) running.abort();
       const logging = this.consumeEvents(execution, running.eventLogs);
       try {
         const output = await running.result;
@@ -627,6 +681,12 @@ export class LocalRunner {
       execution.status = 'FAILED';
       execution.error = 'States.Runtime';
       execution.cause = `The execution reached the maximum number of history events (${this.historyEventLimit()})`;
+    } else if (error instanceof ExecutionAbortedError && this.overPayload.has(execution.executionArn)) {
+      // Terminal: no Catch matches it, States.ALL included (Step Functions Developer Guide, error names).
+      const { state, bytes } = this.overPayload.get(execution.executionArn) as { state: string; bytes: number };
+      execution.status = 'FAILED';
+      execution.error = 'States.DataLimitExceeded';
+      execution.cause = `The state "${state}" returned an output of ${bytes} bytes, over the payload quota of ${this.payloadLimitBytes()} bytes`;
     } else if (error instanceof ExecutionAbortedError) {
       execution.status = 'ABORTED';
     } else {
@@ -673,6 +733,22 @@ export class LocalRunner {
         this.aborts.get(execution.executionArn)?.();
       }
     }
+  }
+
+  /**
+   * Step Functions fails the execution (States.DataLimitExceeded) when a state's output is over the payload quota:
+   * the runner stops it there, before the next state begins, and records why (recordFailure).
+   */
+  private checkPayload(executionArn: string, state: string, output: unknown): void {
+    if (this.overPayload.has(executionArn)) return;
+    const bytes = Buffer.byteLength(JSON.stringify(output) ?? 'null');
+    if (bytes <= this.payloadLimitBytes()) return;
+    this.overPayload.set(executionArn, { state, bytes });
+    this.aborts.get(executionArn)?.();
+  }
+
+  private payloadLimitBytes(): number {
+    return this.options.payloadLimitBytes ?? PAYLOAD_LIMIT_BYTES;
   }
 
   private historyEventLimit(): number {

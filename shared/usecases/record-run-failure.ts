@@ -48,8 +48,14 @@ export const MAX_CAUSE_LENGTH = 1000;
 /** A failed Standard execution can be redriven from its failed step for 14 days (RedriveExecution API). */
 const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 const TERMINAL_OUTCOMES = new Set(['recovered', 'skipped', 'denied']);
-// Redriving cannot fix an input that does not validate: a new run with a corrected input can.
-const INPUT_ERRORS = new Set(['InvalidRunInput', 'InvalidRunInputError', 'PlanNotFoundError']);
+// Redriving cannot fix an input that does not validate: a new run with a corrected input can. Nor a state output
+// over Step Functions' 256 KiB payload quota (States.DataLimitExceeded): a redrive reruns the state that made it.
+const NOT_REDRIVABLE = new Set([
+  'InvalidRunInput',
+  'InvalidRunInputError',
+  'PlanNotFoundError',
+  'States.DataLimitExceeded',
+]);
 
 const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -177,7 +183,7 @@ export const recordRunFailure = async (
     },
     endedAt,
   };
-  const failed: RecoveryFailedDetail = INPUT_ERRORS.has(error)
+  const failed: RecoveryFailedDetail = NOT_REDRIVABLE.has(error)
     ? record
     : {
         ...record,

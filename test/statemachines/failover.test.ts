@@ -10,7 +10,7 @@ import { ChangeResourceRecordSetsCommand as Route53ChangeCommand } from '@aws-sd
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import type { RunRecord } from '../../shared/domain/run';
 import { compilePlans } from '../../shared/plan/compile';
-import type { LocalExecution } from '../../sim/local-runner';
+import { type LocalExecution, LocalRunner } from '../../sim/local-runner';
 import { lockOwner } from '../support/run-fixtures';
 import { scratchFolders } from '../support/scratch';
 import {
@@ -577,6 +577,35 @@ describe('failover state machine', () => {
       const failed = await record(incidentId);
       expect(failed).toMatchObject({ outcome: 'failed', failure: { error: 'EndpointUnreachableError' } });
       expect(detailTypes()).toContain('Recovery Failed');
+    });
+  });
+
+  describe('the payload quota', () => {
+    it('records the run failed, releases the lock and offers no redrive when a state output goes over the quota after the DNS flip', async () => {
+      // Prepare: a quota of 3,000 bytes; Flip DNS's output (the run, the promotions and the flip) is about 3 KB
+      world();
+      suite.runner = new LocalRunner({ stateMachineArn: STATE_MACHINE_ARN, waits: 'zero', payloadLimitBytes: 3000 });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess: Step Functions fails the execution there, uncaught; on-run-failed records it as for any failure
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(done.cause).toMatch(
+        /^The state "Flip DNS" returned an output of 3\d{3} bytes, over the payload quota of 3000 bytes$/,
+      );
+      expect(visited(done).at(-1)).toBe('Flip DNS');
+      // The flip was made (one change for the plan's one hosted zone) before its output went over.
+      expect(mocks.route53).toHaveReceivedCommandTimes(Route53ChangeCommand, 1);
+      expect(done.deliveryErrors).toEqual([]);
+      const run = await record(incidentId);
+      expect(run).toMatchObject({ outcome: 'failed', failure: { phase: 'dns', error: 'States.DataLimitExceeded' } });
+      const failed = putEvents(mocks).filter((event) => event.detailType === 'Recovery Failed');
+      expect(failed).toHaveLength(1);
+      // A redrive reruns Flip DNS, whose output is over the quota again.
+      expect(failed[0]?.detail).not.toHaveProperty('redrive');
+      await expectLockFree(run.run.epoch);
     });
   });
 

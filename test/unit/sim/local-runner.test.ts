@@ -357,6 +357,92 @@ describe('LocalRunner', () => {
     expect(statusEvents.map((event) => event.detail.status)).toEqual(['FAILED']);
   });
 
+  describe('the payload quota', () => {
+    /** Pass states whose outputs are exactly the JSON string `result`, then a Lambda task that counts its calls. */
+    const passThenTask = (result: string) => ({
+      StartAt: 'Grow',
+      States: {
+        Grow: { Type: 'Pass', Result: result, Next: 'Wrap' },
+        // A Parallel state so that a Catch with States.ALL stands where the output goes over the quota.
+        Wrap: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+          Next: 'After',
+        },
+        After: lambdaTask('after', undefined),
+        Caught: { Type: 'Succeed' },
+      },
+    });
+
+    const run = async (result: string, payloadLimitBytes: number) => {
+      const statusEvents: { detail: { status: string; error: string | null } }[] = [];
+      let after = 0;
+      const local = runner(
+        passThenTask(result),
+        {
+          after: async () => {
+            after += 1;
+            return {};
+          },
+          'on-run-failed': async (event) => {
+            statusEvents.push(event as (typeof statusEvents)[number]);
+            return null;
+          },
+        },
+        { statusChangeTarget: 'on-run-failed', payloadLimitBytes },
+      );
+      const { executionArn } = local.startExecution({ name: 'inc-payload', input: '{}' });
+      await local.get(executionArn)?.done;
+      const execution = local.get(executionArn);
+      return { execution, after, statusEvents, entered: execution?.transitions.filter((t) => t.event === 'entered') };
+    };
+
+    it('fails the execution with States.DataLimitExceeded at the state whose output is over it, uncaught by States.ALL, before the next state begins', async () => {
+      // Act: Grow's output is 101 bytes ("x" 99 times, quoted); the Parallel state's is [Grow's output], 103 bytes
+      const { execution, after, statusEvents, entered } = await run('x'.repeat(99), 102);
+
+      // Assess: Grow passes (101 <= 102); Wrap's output is over, its States.ALL catcher does not catch it
+      expect(execution).toMatchObject({
+        status: 'FAILED',
+        error: 'States.DataLimitExceeded',
+        cause: 'The state "Wrap" returned an output of 103 bytes, over the payload quota of 102 bytes',
+      });
+      expect(entered?.map((t) => t.state)).toEqual(['Grow', 'Wrap', 'Echo']);
+      expect(after).toBe(0);
+      expect(statusEvents.map((event) => event.detail)).toEqual([
+        expect.objectContaining({ status: 'FAILED', error: 'States.DataLimitExceeded' }),
+      ]);
+    });
+
+    it('counts UTF-8 bytes, not characters, and lets an output of exactly the quota through', async () => {
+      // Act: "é" is 2 bytes in UTF-8: Grow's output is 2 x 49 + 2 = 100 bytes in 51 characters
+      const atQuota = await run('é'.repeat(49), 102);
+      const overQuota = await run('é'.repeat(49), 101);
+
+      // Assess: Wrap's output, [Grow's output], is 102 bytes
+      expect(atQuota.execution?.status).toBe('SUCCEEDED');
+      expect(atQuota.after).toBe(1);
+      expect(overQuota.execution).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(overQuota.execution?.cause).toContain('"Wrap" returned an output of 102 bytes');
+      expect(overQuota.after).toBe(0);
+    });
+
+    it('holds 256 KiB by default', async () => {
+      // Act: an output of 256 KiB + 1 byte, against the default quota
+      const local = runner(passThenTask('x'.repeat(256 * 1024 - 1)), { after: async () => ({}) });
+      const { executionArn } = local.startExecution({ name: 'inc-default', input: '{}' });
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(local.get(executionArn)).toMatchObject({
+        status: 'FAILED',
+        error: 'States.DataLimitExceeded',
+        cause: 'The state "Grow" returned an output of 262145 bytes, over the payload quota of 262144 bytes',
+      });
+    });
+  });
+
   it('returns the same execution when started twice with the same name and input', () => {
     // Prepare
     const local = runner({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, {});
