@@ -142,6 +142,12 @@ interface EngineInternals {
 }
 
 /**
+ * State types whose output is a part of their input (InputPath and OutputPath only), which was the output of the state
+ * before, already measured: two thirds of the states a poll loop enters (Wait, Choice), not measured again.
+ */
+const FILTERS_ONLY = new Set(['Choice', 'Wait', 'Succeed', 'Fail']);
+
+/**
  * Shows `onExit` each top-level state's output as the state exits, before the engine moves to the next state: the
  * engine has no payload quota, and its event log reaches the runner only after the next state may have begun (and
  * invoked a function AWS would never have reached). States inside a Map or Parallel are not shown one by one; the
@@ -164,7 +170,7 @@ const watchStateOutputs = (
     const exited = logger.dispatchStateExitedEvent.bind(logger);
     logger.dispatchStateExitedEvent = (state, type, stateInput, output) => {
       exited(state, type, stateInput, output);
-      onExit(executionArn, state, output);
+      if (!FILTERS_ONLY.has(type)) onExit(executionArn, state, output);
     };
     return execute(input, options, cleanup);
   };
