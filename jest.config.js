@@ -13,6 +13,13 @@ if (!process.execArgv.includes(ASYNC_CONTEXT_FRAME)) process.execArgv.push(ASYNC
 // it (CPU 72.6 against 75.6 s, 70.9 against 72.6 s, 70.6 against 78.8 s, 79.1 against 83.4 s).
 const SINGLE_THREADED_GC = '--single-threaded-gc';
 if (!process.execArgv.includes(SINGLE_THREADED_GC)) process.execArgv.push(SINGLE_THREADED_GC);
+// --max-semi-space-size=64: V8's young generation, where a drill's short-lived objects (SDK requests, the engine's
+// copies of each state, events) are born, grows to 64 MiB per semi-space instead of 16: fewer scavenges, each copying
+// about the same survivors. Measured side by side (both runs at once, so both meet the machine's speed of the moment):
+// two pairs of whole jest runs, 2.5% and 1.7% less CPU; the drill and state machine suites in band, six pairs, 1-9%
+// less (median 6%); about 150 MiB more resident per worker.
+const SEMI_SPACE = '--max-semi-space-size=64';
+if (!process.execArgv.includes(SEMI_SPACE)) process.execArgv.push(SEMI_SPACE);
 // Each worker exits at once when jest ends it, unless a test left something open (scripts/jest-worker-exit.js).
 const WORKER_EXIT = require.resolve('./scripts/jest-worker-exit.js');
 if (!process.execArgv.includes(WORKER_EXIT)) process.execArgv.push('--require', WORKER_EXIT);
