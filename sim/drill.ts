@@ -45,6 +45,7 @@ import {
   LocalRunner,
   loadRestoreTestDefinition,
   outsideInvocation,
+  refuseTimedOutInvocation,
   type Transition,
 } from './local-runner';
 import { ROUTE53_METRICS_REGION } from './models/cloudwatch';
@@ -367,6 +368,7 @@ export const cutOffFetch = (realFetch: typeof fetch, localSlack?: SlackServer) =
   const ended = new AbortController();
   const drillFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     if (ended.signal.aborted) throw ended.signal.reason;
+    refuseTimedOutInvocation('a request to Slack');
     const signals = init?.signal ? [init.signal, ended.signal] : [ended.signal];
     const signal = AbortSignal.any(signals);
     const url = input instanceof Request ? input.url : String(input);

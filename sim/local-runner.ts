@@ -19,6 +19,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { HISTORY_EVENT_LIMIT, HistoryCounter } from './history';
+import { functionTimeoutSeconds } from './serverless-config';
 
 /**
  * Runs the product's state machine (statemachines/failover.asl.json) in-process with aws-local-stepfunctions,
@@ -102,6 +103,11 @@ export interface LocalRunnerOptions {
   latency?: RunnerLatency;
   /** Finds a function's handler by its short name (`assess`); default: functions/<name>.ts, export `handler`. */
   loadHandler?: (name: string) => Promise<LambdaHandler>;
+  /**
+   * Each function's Lambda timeout in ms, after which Lambda ends the invocation and the task fails with
+   * Lambda.Unknown; default: serverless.yml's (`functions.<name>.timeout`, else `provider.timeout`).
+   */
+  functionTimeoutMs?: (name: string) => number;
   /**
    * Marks real (not virtual-time) work in flight, so that a virtual clock does not advance during it.
    * The runner wraps module loading with it; default: no tracking.
@@ -192,15 +198,34 @@ export const functionNameOf = (functionName: unknown): string => {
 
 const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
 
-/** The function whose invocation the current code runs in (the async context follows the handler through its awaits). */
-const invocation = new AsyncLocalStorage<string>();
+/** An invocation in progress: its function, and whether Lambda has ended it at the function's timeout. */
+interface Invocation {
+  name: string;
+  timedOut: boolean;
+}
+
+/** The invocation the current code runs in (the async context follows the handler through its awaits). */
+const invocation = new AsyncLocalStorage<Invocation>();
 
 /**
  * The short name of the function (`assess`) whose handler, invoked by a LocalRunner, is running the calling code;
  * undefined outside any invocation (the drill itself, the CLI). Lambda runs each function under its own role:
  * this is how the local runtime knows whose role an AWS call would be made with.
  */
-export const invokedFunction = (): string | undefined => invocation.getStore();
+export const invokedFunction = (): string | undefined => invocation.getStore()?.name;
+
+/**
+ * Throws when the calling code runs in an invocation that Lambda has ended at its function's timeout. Lambda stops
+ * the function there; a JavaScript promise cannot be stopped, so the simulator's doors refuse it instead: every AWS
+ * call (sim/sdk-plugin.ts) and every notification request (sim/drill.ts) checks this first, and nothing the handler
+ * goes on doing reaches the world.
+ */
+export const refuseTimedOutInvocation = (what: string): void => {
+  const current = invocation.getStore();
+  if (current?.timedOut) {
+    throw new Error(`${current.name} timed out: Lambda ended the invocation before ${what}`);
+  }
+};
 
 /**
  * Runs `work` outside any function's invocation: what the drill itself does (reading the ledger for its report) is
@@ -844,22 +869,36 @@ export class LocalRunner {
       this.handlers.set(name, handler);
     }
     let result: unknown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const fn = await handler;
       const event = JSON.parse(JSON.stringify(payload));
-      result = await invocation.run(name, () => fn(event, this.lambdaContext(name)));
+      const timeoutMs = this.options.functionTimeoutMs?.(name) ?? functionTimeoutSeconds(name) * 1000;
+      const current: Invocation = { name, timedOut: false };
+      // Lambda ends the invocation at the function's timeout, whatever the handler is waiting on (virtual time in a
+      // drill); Step Functions reports it as Lambda.Unknown (Step Functions Developer Guide, best practices: "Unhandled
+      // errors in Lambda are reported as Lambda.Unknown ... These include out-of-memory errors and function timeouts").
+      const ended = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          current.timedOut = true;
+          reject(taskError('Lambda.Unknown', `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`));
+        }, timeoutMs);
+      });
+      const running = invocation.run(current, () => fn(event, this.lambdaContext(name, timeoutMs)));
+      result = await Promise.race([running, ended]);
     } catch (error) {
       throw toTaskError(error);
+    } finally {
+      clearTimeout(timer);
     }
     await sleep(durationMs);
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   }
 
-  private lambdaContext(name: string): LambdaContext {
+  private lambdaContext(name: string, timeoutMs: number): LambdaContext {
     this.requestCount += 1;
     const functionName = `switchback-local-${name}`;
-    // Lambda's default timeout for these functions; only getRemainingTimeInMillis reads it.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + timeoutMs;
     return {
       callbackWaitsForEmptyEventLoop: true,
       functionName,

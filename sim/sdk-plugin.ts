@@ -26,7 +26,7 @@ import type { Pluggable } from '@smithy/types';
 import { CLIENT_TIMEOUTS, type TimedService } from '../shared/aws/clients';
 import { SWITCH_METRIC } from '../shared/domain/dns-switch';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
-import { invokedFunction } from './local-runner';
+import { invokedFunction, refuseTimedOutInvocation } from './local-runner';
 import { ROUTE53_CONTROL_REGION } from './models/route53';
 import type { OutageService, World } from './world';
 
@@ -617,6 +617,7 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
       stack.add(
         (next, context) => async (args) => {
           const { clientName = '', commandName = '' } = context as SmithyContext;
+          refuseTimedOutInvocation(`${clientName} ${commandName}`);
           if (clientName.startsWith('DynamoDB')) return track(next(args), `${clientName} ${commandName}`);
           const operations = OPERATIONS[clientName as SimClientName];
           const operationName = commandName.replace(/Command$/, '');

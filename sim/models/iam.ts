@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
 import { arnMatches, type Grant, grantsByFunction, type JsonObject, type TemplateLike } from '../../scripts/iam-grants';
 import { STEP_FUNCTIONS } from '../../shared/domain/step-permissions';
 import { awsError } from '../errors';
+import { type Loose, readServerlessConfig } from '../serverless-config';
 
 /**
  * IAM's policy simulator (SimulatePrincipalPolicy) for the drill's deployment: each function's role holds the
@@ -17,7 +15,6 @@ import { awsError } from '../errors';
  * of a role after deployment (drift), which IAM reports as an implicit deny.
  */
 
-const ROOT = join(__dirname, '..', '..');
 /** The drill deployment's role names: `switchback-drill-<function>`. */
 const ROLE_PREFIX = 'switchback-drill-';
 /**
@@ -35,25 +32,6 @@ export const simRoleArns = (account: string): Record<string, string> =>
 export const roleEnvironment = (): Record<string, string> => ({
   FUNCTION_ROLE_NAMES: STEP_FUNCTIONS.map((fn) => `${fn}=${ROLE_PREFIX}${fn}`).join(','),
 });
-
-// CloudFormation's short tags, as their long forms (the form of the packaged template).
-const CFN_TAGS = ['Sub', 'GetAtt', 'Join', 'If', 'Equals', 'Select', 'Split', 'Not', 'And', 'Or', 'Base64', 'Ref'];
-const longForm = (name: string, value: unknown) =>
-  name === 'Ref'
-    ? { Ref: value }
-    : { [`Fn::${name}`]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value };
-const customTags: Tags = CFN_TAGS.flatMap(
-  (name): Tags => [
-    { tag: `!${name}`, resolve: (value: string) => longForm(name, value) },
-    ...(['seq', 'map'] as const).map((collection) => ({
-      tag: `!${name}`,
-      collection,
-      resolve: (node: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, node.toJSON()),
-    })),
-  ],
-);
-
-type Loose = null | boolean | number | string | Loose[] | { [key: string]: Loose };
 
 /** Resolves serverless's variables in `value` (those Switchback's serverless.yml uses), recursively. */
 const resolveVariables = (
@@ -111,7 +89,7 @@ const cachedGrants = (account: string, region: string): Map<string, Grant[] | un
 };
 
 export const serverlessGrants = (account: string, region: string): Map<string, Grant[] | undefined> => {
-  const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags }) as { [key: string]: Loose };
+  const config = readServerlessConfig();
   const planResources = require('../../scripts/plan-resources.js') as Record<string, () => Loose>;
   // A grant on a state machine (`!Ref FailoverStateMachine`) names the drill's: its ARN, as the stack would resolve it.
   const machines = (config.stepFunctions as { [key: string]: Loose } | undefined)?.stateMachines;

@@ -1,4 +1,6 @@
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { cutOffFetch } from '../../../sim/drill';
+import { LocalRunner } from '../../../sim/local-runner';
 import { type SlackServer, startSlackServer } from '../../../sim/slack-server';
 
 const TOKEN = 'xoxb-sim-drill-fetch';
@@ -66,5 +68,51 @@ describe("cutOffFetch (a drill's fetch)", () => {
     expect(network.mock.calls.map(([, init]) => init?.signal?.aborted)).toEqual([true, true]);
     await expect(late).rejects.toThrow('the drill ended before Slack answered');
     expect(server.posts).toEqual([]);
+  });
+});
+
+describe("cutOffFetch in an invocation Lambda ended at its function's timeout", () => {
+  it('refuses the request: a notifier that ran out of time posts nothing', async () => {
+    // Prepare: notify times out at 20 ms of real time (waits 'zero': real timers), then its handler posts to Slack
+    const server = await startSlackServer({ token: TOKEN, preview: false });
+    const { fetch: drillFetch } = cutOffFetch(globalThis.fetch, server);
+    let late: unknown;
+    let lateDone!: () => void;
+    const lateSettled = new Promise<void>((resolve) => {
+      lateDone = resolve;
+    });
+    const runner = new LocalRunner({
+      stateMachineArn: 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-test',
+      definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } as StateMachineDefinition,
+      waits: 'zero',
+      statusChangeTarget: null,
+      functionTimeoutMs: () => 20,
+      loadHandler: async () => async () => {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        try {
+          await drillFetch(POST_MESSAGE, post('too late'));
+          late = 'posted';
+        } catch (error) {
+          late = error;
+        } finally {
+          lateDone();
+        }
+      },
+    });
+
+    try {
+      // Act
+      const invoked = runner.invoke('notify', {}, { viaStateMachine: false });
+      await expect(invoked).rejects.toMatchObject({ name: 'Lambda.Unknown' });
+      await lateSettled;
+
+      // Assess
+      expect(late).toMatchObject({
+        message: 'notify timed out: Lambda ended the invocation before a request to Slack',
+      });
+      expect(server.posts).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   type LambdaHandler,
   LocalRunner,
   type LocalRunnerOptions,
+  refuseTimedOutInvocation,
   VALIDATED_DEFINITIONS_ENV,
   validateForEngine,
 } from '../../../sim/local-runner';
@@ -617,6 +618,80 @@ describe('LocalRunner', () => {
       expect(execution?.transitions.find((t) => t.state === 'Finish' && t.event === 'entered')?.at).toBe(
         new Date(T0 + 200 + 300_000).toISOString(),
       );
+    });
+
+    it("ends an invocation at its function's timeout (serverless.yml's): the task fails with Lambda.Unknown and nothing the handler goes on doing gets out", async () => {
+      // Prepare: a function serverless.yml does not define runs with the provider's timeout, 30 s; it waits 45 s of
+      // virtual time, as a handler waits on a client that does not answer, then makes one more call
+      const seen: { remainingMs: number[]; afterTimeout?: string } = { remainingMs: [] };
+      const local = runner(
+        {
+          StartAt: 'Slow',
+          States: {
+            Slow: lambdaTask('slow', undefined, {
+              Retry: [{ ErrorEquals: ['Lambda.ServiceException'], IntervalSeconds: 1, MaxAttempts: 2 }],
+            }),
+          },
+        },
+        {
+          slow: async (_event, context) => {
+            seen.remainingMs.push(context.getRemainingTimeInMillis());
+            await new Promise((resolve) => setTimeout(resolve, 45_000));
+            try {
+              refuseTimedOutInvocation('PromoteReadReplica');
+              seen.afterTimeout = 'made';
+            } catch (error) {
+              seen.afterTimeout = (error as Error).message;
+            }
+            return { done: true };
+          },
+        },
+        { waits: 'virtual' },
+      );
+
+      // Act
+      const { executionArn } = local.startExecution({ name: 'overrun', input: '{}' });
+      await clock.runAllAsync();
+      await local.get(executionArn)?.done;
+
+      // Assess: failed at 30 s, not retried (not a Lambda service error); the late call was refused
+      const execution = local.get(executionArn);
+      expect(execution).toMatchObject({
+        status: 'FAILED',
+        error: 'Lambda.Unknown',
+        cause: 'Task timed out after 30.00 seconds',
+      });
+      expect(execution?.stopDate?.getTime()).toBe(T0 + 30_000);
+      expect(seen.remainingMs).toEqual([30_000]);
+      expect(seen.afterTimeout).toBe('slow timed out: Lambda ended the invocation before PromoteReadReplica');
+    });
+
+    it('gives each function the timeout it is given, and a handler that ends in time its result', async () => {
+      // Prepare: notify's 20 s, as the option gives it; the handler ends at 19 s
+      const remaining: number[] = [];
+      const local = runner(
+        { StartAt: 'Notify', States: { Notify: lambdaTask('notify', undefined) } },
+        {
+          notify: async (_event, context) => {
+            remaining.push(context.getRemainingTimeInMillis());
+            await new Promise((resolve) => setTimeout(resolve, 19_000));
+            remaining.push(context.getRemainingTimeInMillis());
+            refuseTimedOutInvocation('a request to Slack');
+            return { posted: true };
+          },
+        },
+        { waits: 'virtual', functionTimeoutMs: (name) => (name === 'notify' ? 20_000 : 1) },
+      );
+
+      // Act
+      const { executionArn } = local.startExecution({ name: 'in-time', input: '{}' });
+      await clock.runAllAsync();
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(local.get(executionArn)?.status).toBe('SUCCEEDED');
+      expect(JSON.parse(local.get(executionArn)?.output ?? '{}')).toEqual({ result: { posted: true } });
+      expect(remaining).toEqual([20_000, 1_000]);
     });
 
     it('times out a paused task with States.Timeout after TimeoutSecondsPath of virtual time', async () => {

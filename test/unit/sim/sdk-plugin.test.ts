@@ -21,8 +21,10 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { CLIENT_TIMEOUTS, clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
 import { UnsupportedCommandError } from '../../../sim/errors';
+import { LocalRunner } from '../../../sim/local-runner';
 import { createSimPlugin, regionOfContext } from '../../../sim/sdk-plugin';
 import { DRILL_OPERATOR_ARN, type RecordingStepFunctions } from '../../../sim/world';
 import { type SimHarness, startSim, T0 } from './fixture';
@@ -173,6 +175,52 @@ describe('createSimPlugin', () => {
       }),
     ]);
     expect(sim.world.rds.find('us-east-1', 'orders-db')?.stop).toBeUndefined();
+  });
+
+  it('refuses every call an invocation makes after Lambda ended it at its timeout: none reaches the world', async () => {
+    // Prepare: us-east-1 is down at 90 s, so a call there takes 2 attempts of 5 s, past the handler's 5 s timeout;
+    // the handler then goes on to promote the replica in us-west-2
+    await sim.advanceTo(90);
+    const runner = new LocalRunner({
+      stateMachineArn: 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-test',
+      definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } as StateMachineDefinition,
+      waits: 'virtual',
+      statusChangeTarget: null,
+      functionTimeoutMs: () => 5000,
+      loadHandler: async () => async () => {
+        const east = clients
+          .rds('us-east-1')
+          .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }));
+        await east.catch(() => undefined);
+        return clients
+          .rds('us-west-2')
+          .send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-db-replica' }));
+      },
+    });
+    const started = sim.clock.now();
+    let outcome: unknown;
+
+    // Act
+    runner.invoke('promote-database', {}, { viaStateMachine: false }).then(
+      () => {
+        outcome = 'answered';
+      },
+      (error: unknown) => {
+        outcome = error;
+      },
+    );
+    await sim.clock.runUntil(() => outcome !== undefined);
+    const endedAfterMs = sim.clock.now() - started;
+    await sim.advance(20_000);
+
+    // Assess: ended at 5 s; the handler's promotion, 5 s later, was refused before it reached RDS
+    expect(outcome).toMatchObject({ name: 'Lambda.Unknown', message: 'Task timed out after 5.00 seconds' });
+    expect(endedAfterMs).toBe(5000);
+    expect(sim.world.calls.map((call) => `${call.operation} ${call.region}`)).toEqual([
+      'DescribeDBInstances us-east-1',
+    ]);
+    expect(sim.world.actions).toEqual([]);
+    expect(sim.world.rds.find('us-west-2', 'orders-db-replica')?.promotion).toBeUndefined();
   });
 
   it('records mutating calls in order with their virtual time, region and outcome', async () => {
