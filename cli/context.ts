@@ -33,7 +33,7 @@ export interface CliEnv {
 export interface CliDeps {
   io: CliIo;
   /** What `io.out` writes to, for output that redraws itself on a terminal (a drill's progress). */
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: CliEnv;
   clock: Clock;
   /**

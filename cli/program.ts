@@ -47,7 +47,7 @@ const readEnv = (env: NodeJS.ProcessEnv): CliEnv => {
 
 /** Where the CLI writes: the process's stdout and stderr, or a test's capture. */
 export interface CliStreams {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(text: string): unknown };
 }
 

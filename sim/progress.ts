@@ -5,8 +5,8 @@ import { formatSeconds } from './report-html';
 
 /**
  * Live progress of a drill, phase by phase, in virtual time (T+mm:ss from the start of the scenario), then the
- * summary table. In a terminal the phase lines update in place and fit 80 columns; otherwise (a pipe, CI) each
- * change is one plain line.
+ * summary table. In a terminal the phase lines update in place, each cut to the terminal's width; otherwise (a pipe,
+ * CI) each change is one plain line.
  */
 
 /** What the drill tells the progress display. */
@@ -29,6 +29,8 @@ export type DrillProgress =
 export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width (a TTY stream's `columns`, read at each redraw, so it follows a resize); 80 when unknown. */
+  columns?: number;
 }
 
 const PHASE_LABELS: Record<PhaseName, string> = {
@@ -201,8 +203,12 @@ export class ProgressDisplay {
   }
 
   private redraw(): void {
+    // One row per line, cut at the terminal's width: a row the terminal wrapped would take two lines, and moving up
+    // over the drawing would then leave its first line behind.
+    const columns = this.out.columns;
+    const width = typeof columns === 'number' && columns > 0 ? columns : 80;
     const lines = [...ORDER.map((name) => this.phaseLine(name)), `  ${this.lastMilestone}`].map((line) =>
-      fitWidth(line),
+      fitWidth(line, width),
     );
     // Move up over the previous drawing and clear each line before writing it again.
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';

@@ -80,6 +80,37 @@ describe('ProgressDisplay', () => {
     expect(plain.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
+  it("cuts each row of the live display at the terminal's width, wide or narrow, so that it redraws in place", () => {
+    // Prepare: a milestone of 104 columns with its T+ time
+    const milestone =
+      'alarm orders-primary-health is ALARM: the primary region has not answered for 3 minutes of probes';
+    const rows = (columns: number) => {
+      const chunks: string[] = [];
+      const display = new ProgressDisplay(
+        { isTTY: true, columns, write: (text: string) => chunks.push(text) },
+        'title',
+      );
+      display.update({ kind: 'start', at: at(0), message: 'scenario region-outage' });
+      display.update({ kind: 'milestone', at: at(180), message: milestone });
+      const ESC = String.fromCharCode(27);
+      const last = chunks.at(-1) ?? '';
+      return last
+        .replace(new RegExp(`${ESC}\\[\\d*[AK]`, 'g'), '')
+        .split('\n')
+        .filter(Boolean);
+    };
+
+    // Act
+    const wide = rows(200);
+    const narrow = rows(60);
+
+    // Assess: the whole milestone on a wide terminal; on a narrow one every row within 60 columns
+    expect(wide.at(-1)).toBe(`  T+03:00  ${milestone}`);
+    expect(narrow).toHaveLength(6);
+    expect(narrow.every((line) => line.length <= 60)).toBe(true);
+    expect(narrow.at(-1)).toBe(`${`  T+03:00  ${milestone}`.slice(0, 59)}…`);
+  });
+
   const LONG =
     'scenario us-east-1-outage: All of us-east-1 goes down and stays down; an operator starts the failover by hand 5 minutes in.';
   const PREVIEW =
