@@ -1,10 +1,12 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { RunContext } from '../../shared/domain/run';
+import { type LambdaHandler, LocalRunner, type LocalRunnerOptions } from '../../sim/local-runner';
 
-/** Helpers shared by the handler tests (test/unit/functions): the Lambda context and answers many of them need. */
+/** Helpers shared by the handler tests (test/unit/functions) and the local Lambda's tests: the Lambda context, answers many of them need, a one-handler runtime. */
 
 /** The Lambda context of an invocation of `functionName`: the handlers read only its name and request id. */
 export const lambdaContext = (functionName: string): Context =>
@@ -32,3 +34,21 @@ export const holdLock = (dynamo: AwsClientStub<DynamoDBDocumentClient>, run: Run
     },
   });
 };
+
+/**
+ * A local Lambda runtime for one handler, invoked directly (`runner.invoke(name, event, { viaStateMachine: false })`),
+ * whatever its name, with the function timeout given: for tests of what Lambda does around a handler.
+ */
+export const oneHandlerRuntime = (options: {
+  handler: LambdaHandler;
+  timeoutMs: number;
+  waits: NonNullable<LocalRunnerOptions['waits']>;
+}): LocalRunner =>
+  new LocalRunner({
+    stateMachineArn: 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-test',
+    definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } as StateMachineDefinition,
+    waits: options.waits,
+    statusChangeTarget: null,
+    functionTimeoutMs: () => options.timeoutMs,
+    loadHandler: async () => options.handler,
+  });

@@ -1,7 +1,6 @@
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { cutOffFetch } from '../../../sim/drill';
-import { LocalRunner } from '../../../sim/local-runner';
 import { type SlackServer, startSlackServer } from '../../../sim/slack-server';
+import { oneHandlerRuntime } from '../../support/lambda';
 
 const TOKEN = 'xoxb-sim-drill-fetch';
 const POST_MESSAGE = 'https://slack.com/api/chat.postMessage';
@@ -81,13 +80,10 @@ describe("cutOffFetch in an invocation Lambda ended at its function's timeout", 
     const lateSettled = new Promise<void>((resolve) => {
       lateDone = resolve;
     });
-    const runner = new LocalRunner({
-      stateMachineArn: 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-test',
-      definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } as StateMachineDefinition,
+    const runner = oneHandlerRuntime({
       waits: 'zero',
-      statusChangeTarget: null,
-      functionTimeoutMs: () => 20,
-      loadHandler: async () => async () => {
+      timeoutMs: 20,
+      handler: async () => {
         await new Promise((resolve) => setTimeout(resolve, 60));
         try {
           await drillFetch(POST_MESSAGE, post('too late'));

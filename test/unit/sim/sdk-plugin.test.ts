@@ -21,12 +21,11 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { CLIENT_TIMEOUTS, clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
 import { UnsupportedCommandError } from '../../../sim/errors';
-import { LocalRunner } from '../../../sim/local-runner';
 import { createSimPlugin, regionOfContext } from '../../../sim/sdk-plugin';
 import { DRILL_OPERATOR_ARN, type RecordingStepFunctions } from '../../../sim/world';
+import { oneHandlerRuntime } from '../../support/lambda';
 import { type SimHarness, startSim, T0 } from './fixture';
 
 const credentials = { accessKeyId: 'sim', secretAccessKey: 'sim' };
@@ -181,13 +180,10 @@ describe('createSimPlugin', () => {
     // Prepare: us-east-1 is down at 90 s, so a call there takes 2 attempts of 5 s, past the handler's 5 s timeout;
     // the handler then goes on to promote the replica in us-west-2
     await sim.advanceTo(90);
-    const runner = new LocalRunner({
-      stateMachineArn: 'arn:aws:states:us-west-2:123456789012:stateMachine:switchback-test',
-      definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } as StateMachineDefinition,
+    const runner = oneHandlerRuntime({
       waits: 'virtual',
-      statusChangeTarget: null,
-      functionTimeoutMs: () => 5000,
-      loadHandler: async () => async () => {
+      timeoutMs: 5000,
+      handler: async () => {
         const east = clients
           .rds('us-east-1')
           .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }));
