@@ -6,7 +6,10 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { RunContext } from '../../shared/domain/run';
 import { type LambdaHandler, LocalRunner, type LocalRunnerOptions } from '../../sim/local-runner';
 
-/** Helpers shared by the handler tests (test/unit/functions) and the local Lambda's tests: the Lambda context, answers many of them need, a one-handler runtime. */
+/**
+ * Helpers shared by the handler tests (test/unit/functions) and the local Lambda's tests: the Lambda context, answers
+ * many of them need, a one-handler runtime.
+ */
 
 /** The Lambda context of an invocation of `functionName`: the handlers read only its name and request id. */
 export const lambdaContext = (functionName: string): Context =>
