@@ -29,36 +29,35 @@ const customTags: Tags = CFN_TAGS.flatMap(
 
 export type Loose = null | boolean | number | string | Loose[] | { [key: string]: Loose };
 
-/** serverless.yml parsed, its CloudFormation tags in their long forms and its variables left as written. */
-export const readServerlessConfig = (): { [key: string]: Loose } =>
-  parse(readFileSync(SERVERLESS_YML, 'utf8'), { customTags }) as { [key: string]: Loose };
+let parsed: { [key: string]: Loose } | undefined;
+
+/**
+ * serverless.yml parsed, its CloudFormation tags in their long forms and its variables left as written: read once per
+ * process and shared, so callers only read it.
+ */
+export const readServerlessConfig = (): { [key: string]: Loose } => {
+  parsed ??= parse(readFileSync(SERVERLESS_YML, 'utf8'), { customTags }) as { [key: string]: Loose };
+  return parsed;
+};
 
 /** The Serverless Framework's own default when neither the function nor the provider sets a timeout. */
 const FRAMEWORK_DEFAULT_TIMEOUT_SECONDS = 6;
 
-let timeouts: { provider: number; functions: Map<string, number> } | undefined;
-
 const seconds = (value: Loose | undefined): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+
+const objectOf = (value: Loose | undefined): { [key: string]: Loose } | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 
 /**
  * The timeout Lambda gives a function (`functions.<name>.timeout`, else `provider.timeout`), in seconds. A name that
  * serverless.yml does not define (a test's own handler) gets the provider's.
  */
 export const functionTimeoutSeconds = (name: string): number => {
-  if (!timeouts) {
-    const config = readServerlessConfig();
-    const provider = config.provider as { [key: string]: Loose } | undefined;
-    const functions = config.functions as { [key: string]: { [key: string]: Loose } } | undefined;
-    timeouts = {
-      provider: seconds(provider?.timeout) ?? FRAMEWORK_DEFAULT_TIMEOUT_SECONDS,
-      functions: new Map(
-        Object.entries(functions ?? {}).flatMap(([fn, spec]) => {
-          const own = seconds(spec?.timeout);
-          return own === undefined ? [] : [[fn, own] as const];
-        }),
-      ),
-    };
-  }
-  return timeouts.functions.get(name) ?? timeouts.provider;
+  const config = readServerlessConfig();
+  return (
+    seconds(objectOf(objectOf(config.functions)?.[name])?.timeout) ??
+    seconds(objectOf(config.provider)?.timeout) ??
+    FRAMEWORK_DEFAULT_TIMEOUT_SECONDS
+  );
 };
