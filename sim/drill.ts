@@ -43,6 +43,7 @@ import {
   type LambdaHandler,
   type LocalExecution,
   LocalRunner,
+  type LocalRunnerOptions,
   loadRestoreTestDefinition,
   outsideInvocation,
   refuseTimedOutInvocation,
@@ -66,6 +67,7 @@ import {
 import { formatSeconds } from './report-html';
 import { buildScenario, SCENARIO_NAMES, type ScenarioName, scenarioPlan } from './scenarios';
 import { createSimPlugin } from './sdk-plugin';
+import { statusChangeRoute } from './serverless-config';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel, TimingOverrides } from './timing';
 import {
@@ -648,10 +650,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
 
       // Invocation counts per function: each invocation's modelled duration is a keyed draw, whatever the call order.
       const invocations = new Map<string, number>();
-      const runnerFor = (arn: string, definition?: StateMachineDefinition) =>
+      const runnerFor = (arn: string, runbook: string, definition?: StateMachineDefinition) =>
         new LocalRunner({
           stateMachineArn: arn,
           ...(definition ? { definition } : {}),
+          ...statusChangeOf(runbook),
           waits: 'virtual',
           track: (work) => clock.track(work, 'load handler'),
           latency: {
@@ -664,10 +667,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
             eventDeliveryMs: () => timing.events.deliveryMs,
           },
         });
-      const runner = runnerFor(stateMachineArn);
+      const runner = runnerFor(stateMachineArn, 'failover');
       // The other runbooks a scenario runs by hand, each its own state machine (statemachines/<action>.asl.json).
       const runbookRunners = new Map(
-        Object.entries(runbookArns).map(([action, arn]) => [arn, runnerFor(arn, loadDefinition(action))] as const),
+        Object.entries(runbookArns).map(
+          ([action, arn]) => [arn, runnerFor(arn, action, loadDefinition(action))] as const,
+        ),
       );
       world.stepFunctions = asSimStepFunctions(runner, runbookRunners);
       const allRunners = () => [runner, ...runbookRunners.values()];
@@ -1017,6 +1022,18 @@ const asSimStepFunctions = (runner: LocalRunner, runbooks: Map<string, LocalRunn
 };
 
 /** A runbook's ASL as the runner takes it. */
+/**
+ * Whom a state machine's end is told to, as serverless.yml's rules route it (sim/serverless-config.ts): the runner
+ * delivers the "Step Functions Execution Status Change" event only where a rule would, so that a drill never shows a
+ * failure recorded that the deployed rules would leave unheard.
+ */
+const statusChangeOf = (runbook: string): Pick<LocalRunnerOptions, 'statusChangeTarget' | 'statusChangeStatuses'> => {
+  const route = statusChangeRoute(runbook);
+  return route
+    ? { statusChangeTarget: route.target, statusChangeStatuses: route.statuses }
+    : { statusChangeTarget: null };
+};
+
 const loadDefinition = (runbook: string): StateMachineDefinition =>
   JSON.parse(readFileSync(join(__dirname, '..', 'statemachines', `${runbook}.asl.json`), 'utf8'));
 
@@ -1087,7 +1104,7 @@ const runRestoreTestDrill = async (context: {
       definition: loadRestoreTestDefinition(),
       stateMachineArn: `arn:aws:states:${plan.regions.standby}:${world.account}:stateMachine:switchback-drill-restore-test`,
       waits: 'virtual',
-      statusChangeTarget: null,
+      ...statusChangeOf('restore-test'),
       track: (work) => clock.track(work, 'load handler'),
       latency: {
         taskStepMs: () => timing.stepFunctions.stepLatencyMs,

@@ -114,10 +114,13 @@ export interface LocalRunnerOptions {
    */
   track?: <T>(work: Promise<T>) => Promise<T>;
   /**
-   * Function that EventBridge's "Step Functions Execution Status Change" rule (FAILED, TIMED_OUT, ABORTED)
-   * invokes; null: no rule. Default `on-run-failed`.
+   * Function that EventBridge's "Step Functions Execution Status Change" rule invokes; null: no rule routes this
+   * state machine's executions. Default `on-run-failed`. A drill takes both from serverless.yml
+   * (sim/serverless-config.ts statusChangeRoute).
    */
   statusChangeTarget?: string | null;
+  /** The statuses that rule matches. Default FAILED, TIMED_OUT and ABORTED (serverless.yml's on-run-failed rule). */
+  statusChangeStatuses?: readonly string[];
   /** Called for each state transition as it is logged (live progress). */
   onTransition?: (transition: Transition) => void;
   /**
@@ -696,7 +699,9 @@ export class LocalRunner {
           entry.reject(taskError('States.Aborted', 'the execution ended while the task waited for its token'));
         }
       }
-      if (FAILED_STATUSES.includes(execution.status)) await this.deliverStatusChange(execution);
+      if ((this.options.statusChangeStatuses ?? FAILED_STATUSES).includes(execution.status)) {
+        await this.deliverStatusChange(execution);
+      }
     } finally {
       this.inFlight -= 1;
     }

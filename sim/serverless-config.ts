@@ -61,3 +61,38 @@ export const functionTimeoutSeconds = (name: string): number => {
     FRAMEWORK_DEFAULT_TIMEOUT_SECONDS
   );
 };
+
+const listOf = (value: Loose | undefined): Loose[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/** The detail-type Step Functions sends when an execution's status changes (EventBridge events reference). */
+const STATUS_CHANGE = 'Step Functions Execution Status Change';
+
+/**
+ * Where serverless.yml routes the "Step Functions Execution Status Change" events of one state machine, named by its
+ * definition file (`statemachines/<name>.asl.json`): the function whose eventBridge rule matches `aws.states` status
+ * changes of that state machine (its `detail.stateMachineArn` lists `!Ref <id>` of the machine), with the statuses the
+ * rule matches; undefined when no rule routes them (in AWS, nobody hears that machine's executions end).
+ */
+export const statusChangeRoute = (definition: string): { target: string; statuses: string[] } | undefined => {
+  const config = readServerlessConfig();
+  const machines = objectOf(objectOf(config.stepFunctions)?.stateMachines) ?? {};
+  const id = Object.values(machines)
+    .map(objectOf)
+    .find((machine) => machine?.definition === `\${file(./statemachines/${definition}.asl.json)}`)?.id;
+  if (typeof id !== 'string') return undefined;
+  for (const [name, fn] of Object.entries(objectOf(config.functions) ?? {})) {
+    for (const event of listOf(objectOf(fn)?.events)) {
+      const pattern = objectOf(objectOf(objectOf(event)?.eventBridge)?.pattern);
+      const detail = objectOf(pattern?.detail);
+      if (
+        listOf(pattern?.source).includes('aws.states') &&
+        listOf(pattern?.['detail-type']).includes(STATUS_CHANGE) &&
+        listOf(detail?.stateMachineArn).some((arn) => objectOf(arn)?.Ref === id)
+      ) {
+        return { target: name, statuses: listOf(detail?.status).filter((status) => typeof status === 'string') };
+      }
+    }
+  }
+  return undefined;
+};

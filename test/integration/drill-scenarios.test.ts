@@ -556,6 +556,55 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   }, 240_000);
 
+  it('records a game day that stops at a leg as failed, with its redrive: serverless.yml routes its end to on-run-failed', async () => {
+    // Prepare: the RDS replica the first reprotect makes in us-east-1 stays 45 s behind, so the failback leg never
+    // sees zero lag and stops (blocked) with nothing promoted; the game day then fails at that leg.
+    const onWorld = (world: World) => {
+      const createReadReplica = world.rds.createReadReplica.bind(world.rds);
+      world.rds.createReadReplica = (region, input) => {
+        const made = createReadReplica(region, input);
+        const replica = world.rds.find(region, String(input.DBInstanceIdentifier));
+        if (replica) replica.faults.lagSeconds = 45;
+        return made;
+      };
+    };
+
+    // Act
+    const { report, world, lockHolder } = await drill('game-day', { onWorld });
+
+    // Assess
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+      ['failback', 'blocked'],
+    ]);
+    // on-run-failed heard the game day's execution fail (the status-change rule routes it): it recorded the game day
+    // failed at that leg and said how to redrive it. Before the game day was on the rule nobody heard it end: its
+    // record stayed open, and no Recovery Failed was sent.
+    const failed = world.bus.events
+      .map((record) => record.event)
+      .filter((event) => event['detail-type'] === 'Recovery Failed');
+    expect(failed).toHaveLength(1);
+    const detail = failed[0]?.detail as {
+      run: { incidentId: string; action: string };
+      outcome: string;
+      failure: { error: string; cause: string };
+      redrive?: { command: string };
+    };
+    expect(detail.run).toMatchObject({ incidentId: 'orders-game-day-1', action: 'game-day' });
+    expect(detail.outcome).toBe('failed');
+    expect(detail.failure.error).toBe('GameDayLegStoppedError');
+    expect(detail.failure.cause).toContain('orders-game-day-1-4-failback stopped: its run ended blocked');
+    expect(detail.redrive?.command).toMatch(
+      /^aws stepfunctions redrive-execution --execution-arn arn:aws:states:[a-z0-9-]+:\d+:execution:switchback-drill-game-day:orders-game-day-1$/,
+    );
+    // The report is the game day's record as on-run-failed left it.
+    expect(report.outcome).toBe('failed');
+    expect(report.failure).toMatchObject({ error: 'GameDayLegStoppedError' });
+    expect(lockHolder).toBeNull();
+  }, 120_000);
+
   it('stops a failback with nothing promoted when the replica lag never reaches 0', async () => {
     // Act
     const { report } = await drill('failback-lagging');

@@ -312,6 +312,44 @@ describe('LocalRunner', () => {
     ]);
   });
 
+  it('tells the status-change target only of the statuses its rule matches', async () => {
+    // Prepare: a rule that matches FAILED only (serverless.yml's matches FAILED, TIMED_OUT and ABORTED)
+    const statuses: string[] = [];
+    let release: (value: null) => void = () => undefined;
+    const handlers = {
+      promote: async (event: unknown) => {
+        if ((event as { input: { fail?: boolean } }).input.fail) throw new TypedError('PromotionFailedError', 'failed');
+        return new Promise<null>((resolve) => {
+          release = resolve;
+        });
+      },
+      'on-run-failed': async (event: unknown) => {
+        statuses.push((event as { detail: { name: string; status: string } }).detail.status);
+        return null;
+      },
+    };
+    const local = runner({ StartAt: 'Promote', States: { Promote: lambdaTask('promote', undefined) } }, handlers, {
+      statusChangeTarget: 'on-run-failed',
+      statusChangeStatuses: ['FAILED'],
+    });
+
+    // Act: one execution fails, one is stopped while its task runs
+    const failed = local.startExecution({ name: 'fails', input: '{"fail":true}' });
+    const stopped = local.startExecution({ name: 'stopped', input: '{}' });
+    await local.get(failed.executionArn)?.done;
+    await new Promise((resolve) => setImmediate(resolve));
+    local.stopExecution({ executionArn: stopped.executionArn });
+    release(null);
+    await local.get(stopped.executionArn)?.done;
+
+    // Assess
+    expect([local.get(failed.executionArn)?.status, local.get(stopped.executionArn)?.status]).toEqual([
+      'FAILED',
+      'ABORTED',
+    ]);
+    expect(statuses).toEqual(['FAILED']);
+  });
+
   it('fails the execution with States.Runtime and tells the status-change target when its history reaches the quota', async () => {
     // Prepare: a poll loop that never ends (Wait 2 + Task 5 + Choice 2 events per poll)
     const statusEvents: { detail: { status: string } }[] = [];

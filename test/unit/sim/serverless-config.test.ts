@@ -1,4 +1,4 @@
-import { functionTimeoutSeconds } from '../../../sim/serverless-config';
+import { functionTimeoutSeconds, statusChangeRoute } from '../../../sim/serverless-config';
 
 describe('functionTimeoutSeconds (the local Lambda reads serverless.yml)', () => {
   it("gives a function the timeout serverless.yml sets for it, else the provider's", () => {
@@ -19,5 +19,30 @@ describe('functionTimeoutSeconds (the local Lambda reads serverless.yml)', () =>
       'promote-database': 30,
       'a-test-handler': 30,
     });
+  });
+});
+
+describe('statusChangeRoute (whom serverless.yml tells that an execution ended)', () => {
+  it('routes the failures of every runbook a person or an alarm starts, the game day included, to on-run-failed', () => {
+    // Act
+    const routes = Object.fromEntries(
+      ['failover', 'fence', 'reprotect', 'failback', 'game-day'].map((name) => [name, statusChangeRoute(name)]),
+    );
+
+    // Assess: a game day that stops at a leg is recorded failed, with its redrive, as every runbook is
+    const onRunFailed = { target: 'on-run-failed', statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'] };
+    expect(routes).toEqual({
+      failover: onRunFailed,
+      fence: onRunFailed,
+      reprotect: onRunFailed,
+      failback: onRunFailed,
+      'game-day': onRunFailed,
+    });
+  });
+
+  it('routes no restore test and no unknown state machine: a drill then delivers nothing for them', () => {
+    // Act, Assess: a restore test records each database's end itself (Record Restore Test, always reached)
+    expect(statusChangeRoute('restore-test')).toBeUndefined();
+    expect(statusChangeRoute('not-a-state-machine')).toBeUndefined();
   });
 });
