@@ -1,11 +1,17 @@
 import { EmfMetrics } from '../shared/aws/metrics';
+import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
+import { EmfRestoreTestMetrics } from '../shared/aws/restore-test-metrics';
 import { formatIssues } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { runbookAdapters } from '../shared/runtime/step-adapters';
-import { type RunFailureResult, recordRunFailure } from '../shared/usecases/record-run-failure';
+import { parseInput, type RunFailureResult, recordRunFailure } from '../shared/usecases/record-run-failure';
+import {
+  recordUnfinishedRestoreTest,
+  type UnfinishedTestResult,
+} from '../shared/usecases/restore-test/record-unfinished-test';
 import * as z from '../shared/zod';
 
 /** EventBridge "Step Functions Execution Status Change" for a stopped execution. */
@@ -27,12 +33,18 @@ const executionStoppedEventSchema = z.object({
 
 const adapters = runbookAdapters(() => ({ metrics: new EmfMetrics() }));
 const defaultDeps = () => ({ ...adapters(), plans: plans() });
+let restoreTestAdapters: { ledger: DynamoRestoreTestLedger; metrics: EmfRestoreTestMetrics } | undefined;
+const restoreTestDeps = () => {
+  restoreTestAdapters ??= { ledger: new DynamoRestoreTestLedger(), metrics: new EmfRestoreTestMetrics() };
+  return { ...adapters(), ...restoreTestAdapters, plans: plans() };
+};
 
 /**
- * Records a failover execution that failed, timed out or was aborted, releases its lock and says how to redrive
- * it. An event it cannot read is dropped with a warning, not thrown: EventBridge would retry it for 24 h.
+ * Records a runbook execution that failed, timed out or was aborted, releases its lock and says how to redrive it;
+ * for a restore test, records each database's test that the execution ended before recording. An event it cannot
+ * read is dropped with a warning, not thrown: EventBridge would retry it for 24 h.
  */
-export const handler = lambdaHandler(async (event: unknown): Promise<RunFailureResult> => {
+export const handler = lambdaHandler(async (event: unknown): Promise<RunFailureResult | UnfinishedTestResult> => {
   const parsed = executionStoppedEventSchema.safeParse(event);
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error, event);
@@ -41,5 +53,7 @@ export const handler = lambdaHandler(async (event: unknown): Promise<RunFailureR
   }
   const { detail, time } = parsed.data;
   logger.appendKeys({ executionArn: detail.executionArn, incidentId: detail.name });
+  const input = parseInput(detail.input);
+  if (input?.action === 'restore-test') return recordUnfinishedRestoreTest(detail, input, time, restoreTestDeps());
   return recordRunFailure(detail, time, defaultDeps());
 });

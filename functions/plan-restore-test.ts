@@ -17,15 +17,23 @@ const eventSchema = z.object({
     requestedBy: z._default(z.string().check(z.minLength(1)), 'schedule'),
   }),
   testId: z.string().check(z.minLength(1)),
+  /** $$.Execution.StartTime: the test began when its execution did. */
+  startedAt: z.optional(z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time' })),
 });
 
 /** "Plan Restore Tests": which databases, the test id, its start and deadline; then sweep earlier leftovers. */
 export const handler = lambdaHandler(async (event: unknown) => {
-  const { input, testId } = parseStepInput('restore-test input', eventSchema, event);
+  const { input, testId, startedAt } = parseStepInput('restore-test input', eventSchema, event);
   logger.appendKeys({ plan: input.plan, testId });
   try {
     return await beginRestoreTest(
-      { plan: plans().get(input.plan), testId, database: input.database, requestedBy: input.requestedBy },
+      {
+        plan: plans().get(input.plan),
+        testId,
+        database: input.database,
+        requestedBy: input.requestedBy,
+        ...(startedAt ? { startedAt } : {}),
+      },
       { ...defaultRestoreDeps(), clock: systemClock },
     );
   } catch (error) {

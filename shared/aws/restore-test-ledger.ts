@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RestoreTestRecord } from '../domain/restore-test';
 import { config } from '../runtime/config';
-import { toSwitchbackError } from './aws-errors';
+import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { dynamodbClient } from './sdk/dynamodb';
 
 const planKey = (plan: string) => `PLAN#${plan}`;
@@ -11,6 +11,11 @@ const PREFIX = 'RESTORETEST#';
 /** What restore tests keep in the ledger: one record per database per test, the evidence. */
 export interface RestoreTestLedgerPort {
   putRestoreTest(record: RestoreTestRecord): Promise<void>;
+  /**
+   * Writes the record only if none is kept for that test and database (same start, test id and database): true when
+   * written. What a late writer may not overwrite: the record of a test the step itself recorded.
+   */
+  putRestoreTestIfAbsent(record: RestoreTestRecord): Promise<boolean>;
   /** A plan's restore-test records, newest first. */
   listRestoreTests(plan: string, limit: number): Promise<RestoreTestRecord[]>;
 }
@@ -28,19 +33,34 @@ export class DynamoRestoreTestLedger implements RestoreTestLedgerPort {
   /** Writes (or, on a redrive, overwrites) the record of one database's test. */
   async putRestoreTest(record: RestoreTestRecord): Promise<void> {
     try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            ...record,
-            pk: planKey(record.plan),
-            sk: `${PREFIX}${record.startedAt}#${record.testId}#${record.databaseId}`,
-          },
-        }),
-      );
+      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: this.#item(record) }));
     } catch (error) {
       throw toSwitchbackError('dynamodb', 'PutItem', error);
     }
+  }
+
+  async putRestoreTestIfAbsent(record: RestoreTestRecord): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: this.#item(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+      throw toSwitchbackError('dynamodb', 'PutItem', error);
+    }
+  }
+
+  #item(record: RestoreTestRecord): Record<string, unknown> {
+    return {
+      ...record,
+      pk: planKey(record.plan),
+      sk: `${PREFIX}${record.startedAt}#${record.testId}#${record.databaseId}`,
+    };
   }
 
   async listRestoreTests(plan: string, limit: number): Promise<RestoreTestRecord[]> {

@@ -46,6 +46,10 @@ export const restoreTestSettings = (plan: Plan): RestoreTestSettings => {
   return settings;
 };
 
+/** By when a test that started at `startedAt` must be over; after it the sweeper may delete its throwaways. */
+export const restoreTestDeadline = (startedAt: string, settings: Pick<RestoreTestSettings, 'timeoutMinutes'>): string =>
+  new Date(Date.parse(startedAt) + settings.timeoutMinutes * 60_000).toISOString();
+
 /** The databases a test covers: all of the plan's, or the one named. */
 export const databasesToTest = (plan: Plan, databaseId?: string): Database[] => {
   if (databaseId === undefined) return plan.databases;

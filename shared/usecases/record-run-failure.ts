@@ -59,7 +59,8 @@ const NOT_REDRIVABLE = new Set([
 
 const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-const parseInput = (input: string | null | undefined): Record<string, unknown> | undefined => {
+/** The execution input, as the object a runbook takes, or undefined when it is not one. */
+export const parseInput = (input: string | null | undefined): Record<string, unknown> | undefined => {
   if (!input) return undefined;
   try {
     const value: unknown = JSON.parse(input);

@@ -149,6 +149,50 @@ describe('restore-test state machine', () => {
     expect(Date.parse(deletes[1]?.at ?? '')).toBeLessThanOrEqual(Date.parse(firstRestore?.at ?? ''));
   });
 
+  it("records the test of a database whose cleanup failed for good, naming the throwaway left, and keeps the other's record", async () => {
+    // Prepare: catalog's cleanup fails every retry (RDS never answers the delete); orders-db's works, and its test
+    // (an RDS restore, faster than catalog's Aurora cluster and instance) is recorded first.
+    const loadHandler = async (name: string): Promise<LambdaHandler> => {
+      const real = await loadFunctionHandler(name);
+      if (name !== 'clean-up-restore') return real;
+      return async (event, context) => {
+        if ((event as { database: { id: string } }).database.id === 'catalog') {
+          throw Object.assign(new Error('RDS did not answer'), { name: 'TimeoutError' });
+        }
+        return real(event, context);
+      };
+    };
+
+    // Act
+    const { report, world } = await runDrill({
+      planFile: PLAN,
+      scenario: 'restore-test',
+      slackPreview: false,
+      loadHandler,
+    });
+
+    // Assess: the execution failed where no Catch reaches; on-run-failed (the status-change rule routes the restore
+    // test to it) recorded catalog's test failed, saying what happened and which throwaway a later sweep deletes
+    const tests = byDatabase(report.restoreTests);
+    expect(report.restoreTests).toHaveLength(2);
+    const cluster = ours(world.restores.clusters)[0]?.identifier ?? '';
+    expect(world.restores.undeleted().sort()).toEqual([cluster, `${cluster}-1`]);
+    expect(tests.catalog).toMatchObject({ passed: false, failure: { error: 'TimeoutError' } });
+    const deadline = new Date(Date.parse(tests.catalog?.startedAt ?? '') + 240 * 60_000).toISOString();
+    expect(tests.catalog?.failure?.cause).toBe(
+      `the test failed before catalog's test was recorded: RDS did not answer; its throwaway ${cluster}, if one was ` +
+        `made, is deleted by a later test's sweep once past ${deadline}`,
+    );
+    expect(tests.catalog?.cleanedUpAt).toBeUndefined();
+    // orders-db's own record stands: the test's start keys both (Plan Restore Tests takes the execution's), so
+    // on-run-failed's write found it and left it.
+    expect(tests['orders-db']).toMatchObject({ passed: true, validation: { passed: true } });
+    expect(tests['orders-db']?.cleanedUpAt).toBeDefined();
+    expect(tests['orders-db']?.startedAt).toBe(tests.catalog?.startedAt);
+    expect(report.events.map((e) => e.detailType)).toEqual(['Restore Test Passed', 'Restore Test Failed']);
+    expect(report.warnings).toContain('restore-test execution ended FAILED: TimeoutError RDS did not answer');
+  });
+
   it('fails the execution when the cleanup fails (redrivable), and a redrive adopts the throwaway instead of making a second', async () => {
     // Prepare: the first run's cleanup fails every retry; the second run (same execution name, as a redrive
     // re-enters) has working handlers.

@@ -1,5 +1,5 @@
 import { awsErrorName } from '../../aws/aws-errors';
-import { databasesToTest, restoreTestSettings } from '../../domain/restore-test';
+import { databasesToTest, restoreTestDeadline, restoreTestSettings } from '../../domain/restore-test';
 import type { Plan } from '../../plan/schema';
 import type { RestoreTestRun } from './context';
 import type { RestoreStepDeps } from './start-restore';
@@ -10,7 +10,14 @@ import { sweepRestores } from './sweep-restores';
  * is the execution's name, so a redrive keeps it (and with it the throwaways' names).
  */
 export const planRestoreTest = (
-  input: { plan: Plan; testId: string; database?: string; requestedBy: string },
+  input: {
+    plan: Plan;
+    testId: string;
+    database?: string;
+    requestedBy: string;
+    /** When the test's execution started ($$.Execution.StartTime); default now. */
+    startedAt?: string;
+  },
   deps: { now: Date },
 ): {
   run: RestoreTestRun;
@@ -19,8 +26,10 @@ export const planRestoreTest = (
 } => {
   const settings = restoreTestSettings(input.plan);
   const databases = databasesToTest(input.plan, input.database).map((db) => ({ id: db.id, kind: db.kind }));
-  const startedAt = deps.now.toISOString();
-  const deadline = new Date(deps.now.getTime() + settings.timeoutMinutes * 60_000).toISOString();
+  // The execution's start, so that whoever records the test later (on-run-failed, for a test that ended before its
+  // record) keys it as this step does.
+  const startedAt = input.startedAt ?? deps.now.toISOString();
+  const deadline = restoreTestDeadline(startedAt, settings);
   return {
     run: {
       plan: input.plan.app,

@@ -23,13 +23,17 @@ describe('functionTimeoutSeconds (the local Lambda reads serverless.yml)', () =>
 });
 
 describe('statusChangeRoute (whom serverless.yml tells that an execution ended)', () => {
-  it('routes the failures of every runbook a person or an alarm starts, the game day included, to on-run-failed', () => {
+  it('routes the ends of every runbook, the game day and the restore test included, to on-run-failed', () => {
     // Act
     const routes = Object.fromEntries(
-      ['failover', 'fence', 'reprotect', 'failback', 'game-day'].map((name) => [name, statusChangeRoute(name)]),
+      ['failover', 'fence', 'reprotect', 'failback', 'game-day', 'restore-test'].map((name) => [
+        name,
+        statusChangeRoute(name),
+      ]),
     );
 
-    // Assess: a game day that stops at a leg is recorded failed, with its redrive, as every runbook is
+    // Assess: a game day that stops at a leg is recorded failed, with its redrive, as every runbook is; a restore test
+    // that ends before recording a database's test records it failed
     const onRunFailed = { target: 'on-run-failed', statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'] };
     expect(routes).toEqual({
       failover: onRunFailed,
@@ -37,12 +41,12 @@ describe('statusChangeRoute (whom serverless.yml tells that an execution ended)'
       reprotect: onRunFailed,
       failback: onRunFailed,
       'game-day': onRunFailed,
+      'restore-test': onRunFailed,
     });
   });
 
-  it('routes no restore test and no unknown state machine: a drill then delivers nothing for them', () => {
-    // Act, Assess: a restore test records each database's end itself (Record Restore Test, always reached)
-    expect(statusChangeRoute('restore-test')).toBeUndefined();
+  it('routes no state machine serverless.yml does not define: a drill then delivers nothing for it', () => {
+    // Act, Assess
     expect(statusChangeRoute('not-a-state-machine')).toBeUndefined();
   });
 });

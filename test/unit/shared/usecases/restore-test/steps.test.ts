@@ -112,6 +112,25 @@ describe('beginRestoreTest', () => {
     expect(result.databases).toHaveLength(2);
   });
 
+  it('starts the test when its execution started, so that whoever records it later keys it the same', async () => {
+    // Prepare: the step runs a few seconds after the execution began
+    const { port } = fakeRestore();
+
+    // Act
+    const result = await beginRestoreTest(
+      {
+        plan: ordersPlan({ backups: { restoreTest: SETTINGS } }),
+        testId: 't1',
+        requestedBy: 'schedule',
+        startedAt: '2026-01-15T02:59:57.250Z',
+      },
+      { restore: port, clock: clock(), log: silent },
+    );
+
+    // Assess: the deadline counts from that start (timeoutMinutes 240 by default)
+    expect(result.run).toMatchObject({ startedAt: '2026-01-15T02:59:57.250Z', deadline: '2026-01-15T06:59:57.250Z' });
+  });
+
   it('refuses a plan without backups.restoreTest, naming the field to add', async () => {
     const { port } = fakeRestore();
     await expect(
