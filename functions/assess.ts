@@ -3,6 +3,7 @@ import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { Route53Adapter } from '../shared/aws/route53';
+import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
 import { systemClock } from '../shared/runtime/clock';
@@ -35,6 +36,8 @@ const defaultDeps = (): AssessFailoverDeps => {
     rds: new RdsAdapter(),
     route53: new Route53Adapter(),
     replicaLag: new CloudWatchReplicaLag(),
+    // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
+    executions: new StepFunctionsWorkflow({ stateMachineArn: '' }),
     events: new EventBridgeEvents(),
     clock: systemClock,
     log: logger,

@@ -122,6 +122,8 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
     },
     ...standbyCalls(standby, 'Start Run', [
       ['dynamodb', 'UpdateItem', 'data'],
+      // When the plan's lock is held: does its holder's execution still run (shared/usecases/orphaned-lock.ts)?
+      ['states', 'DescribeExecution', 'data'],
       ['states', 'StartExecution', 'data'],
     ]),
   ];
@@ -182,6 +184,7 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
     return [
       ...standbyCalls(standby, 'Assess Failover', [
         ['dynamodb', 'UpdateItem', 'data'],
+        ['states', 'DescribeExecution', 'data'],
         ...rdsReads,
         ['cloudwatch', 'GetMetricData', 'data'],
         ...(hasRds ? [['rds', 'DescribeDBInstanceAutomatedBackups', 'control'] as [string, string, Plane]] : []),

@@ -332,6 +332,11 @@ export const stepPermissions = (
   const machine = (runbook: (typeof RUNBOOKS)[number]) => machines.get(runbook);
   const failover = machine('failover');
   if (failover) add('on-health-alarm', ['states:StartExecution'], failover);
+  // Whether the plan's lock holder still runs (any runbook may hold it): the intake and Assess read its execution.
+  for (const arn of machines.values()) {
+    const executions = `${arn.replace(':stateMachine:', ':execution:')}:*`;
+    for (const fn of ['on-health-alarm', 'assess'] as const) add(fn, ['states:DescribeExecution'], executions);
+  }
   const fence = machine('fence');
   if (fence) add('start-fence', ['states:StartExecution'], fence);
   const reprotect = machine('reprotect');

@@ -8,6 +8,7 @@ import type {
   RdsPort,
   ReplicaLagPort,
   Route53Port,
+  WorkflowPort,
 } from '../domain/ports';
 import { preflight, type StandbyReading } from '../domain/preflight';
 import { gateOnPreflight } from '../domain/preflight-gate';
@@ -30,6 +31,7 @@ import type { PlanRegistry } from '../plan/registry';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import { takeLockOrOrphan } from './orphaned-lock';
 import { readPreflight, readStandby } from './read-preflight';
 
 /** What the "Assess Failover" task receives: the execution input as given, and the execution's identity. */
@@ -52,8 +54,10 @@ export interface AssessFailoverDeps {
   plans: PlanRegistry;
   ledger: Pick<
     LedgerPort,
-    'acquireLock' | 'assertLock' | 'getLock' | 'getTopology' | 'putRun' | 'getRun' | 'getAlarmIncident'
+    'acquireLock' | 'assertLock' | 'getLock' | 'takeOverLock' | 'getTopology' | 'putRun' | 'getRun' | 'getAlarmIncident'
   >;
+  /** Reads a lock holder's execution, to take over a lock whose execution ended without releasing it. */
+  executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
   route53: Pick<Route53Port, 'listRecordSets'>;
   replicaLag: ReplicaLagPort;
@@ -259,6 +263,8 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   const now = clock.now();
   let run: RunContext;
   let plan: Plan;
+  // What was taken over to take the lock (an orphan's), for the run's warnings.
+  let tookOver: string | undefined;
   if (event.resume) {
     run = parseResumedRun(event.resume.run);
     plan = plans.get(run.plan);
@@ -274,7 +280,12 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
     // A dry run changes nothing, so it takes no lock: a dry run must never stand in the way of a real failover
     // that an alarm starts meanwhile. Its epoch 0 is never a real lock's (epochs start at 1).
     const owner = { incidentId, executionArn: event.execution.arn };
-    const lock = input.mode === 'dry-run' ? { epoch: 0 } : await ledger.acquireLock(plan.app, owner, now);
+    const taken =
+      input.mode === 'dry-run'
+        ? { lock: { epoch: 0 }, tookOver: undefined }
+        : await takeLockOrOrphan(plan.app, owner, now, deps);
+    const lock = taken.lock;
+    tookOver = taken.tookOver;
     // An incident's record belongs to the execution that runs it: another execution reusing the id (a dry run
     // takes no lock) must not overwrite it.
     const recorded = await ledger.getRun(plan.app, incidentId);
@@ -308,9 +319,8 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
     readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, { live: true }),
   ]);
   const undecided = decide(plan, readings, run.mode, topology, clock.now(), run.trigger);
-  const decided = preflightReadings.recordsNotRead
-    ? { ...undecided, warnings: [...undecided.warnings, preflightReadings.recordsNotRead] }
-    : undecided;
+  const noted = [preflightReadings.recordsNotRead, tookOver].filter((text) => text !== undefined);
+  const decided = noted.length > 0 ? { ...undecided, warnings: [...undecided.warnings, ...noted] } : undecided;
   // A manual run switches Aurora over (promote-database), which needs matching engine versions.
   const findings = preflight(plan, preflightReadings, { switchover: run.trigger.type === 'manual' });
   const assessment = gateOnPreflight(plan, decided, findings, run.mode, clock.now(), event.resume?.waitUntil);

@@ -10,6 +10,7 @@ import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import * as z from '../zod';
+import { orphanedBy } from './orphaned-lock';
 
 const alarmTime = z
   .string()
@@ -52,7 +53,7 @@ export interface HandleHealthAlarmDeps {
     LedgerPort,
     'getTopology' | 'getLock' | 'claimAlarmIncident' | 'settleAlarmIncident' | 'claimPlanIncident' | 'recordSignal'
   >;
-  workflow: Pick<WorkflowPort, 'startFailover'>;
+  workflow: Pick<WorkflowPort, 'startFailover' | 'getExecutionStatus'>;
   metrics: Pick<MetricsPort, 'countRejectedAlarmEvent'>;
   /** The state changes this container took in (one per container: shared/domain/seen-state-changes.ts). */
   seen: SeenStateChanges<AlarmIntakeResult>;
@@ -224,7 +225,13 @@ const takeIn = async (
   if (skip) return ignore(skip);
   const lock = await ledger.getLock(plan.app);
   if (lock?.holder && lock.holder !== incidentId) {
-    return ignore(`a run of plan ${plan.app} is in progress (incident ${lock.holder}): one execution per incident`);
+    // A holder whose execution ended without releasing the lock (its end never reached on-run-failed) is no run in
+    // progress: start, and Assess takes the lock over (shared/usecases/orphaned-lock.ts).
+    const orphaned = await orphanedBy(lock, workflow, log);
+    if (!orphaned) {
+      return ignore(`a run of plan ${plan.app} is in progress (incident ${lock.holder}): one execution per incident`);
+    }
+    log.warn('lock holder ended without releasing the lock: starting', { holder: lock.holder, orphaned });
   }
   // Measured between the alarm's own state changes, so that a late or redelivered event cannot stretch it.
   const changedAt = parseAlarmTime(state.timestamp) ?? now;

@@ -10,10 +10,12 @@ import {
   grantsByFunction,
   type TemplateLike,
 } from '../../scripts/iam-grants';
+import { DynamoLedger } from '../../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import { livePathCalls } from '../../shared/domain/live-path';
 import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../shared/plan/load';
+import { VirtualClock } from '../../sim/clock';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
 import { type DrillProgress, ProgressDisplay } from '../../sim/progress';
@@ -48,6 +50,41 @@ const drill = (scenario: string, options: Partial<DrillOptions> = {}): Promise<D
   const { answer, ...others } = options;
   if (Object.keys(others).length === 0) return drills.shared(PLAN, scenario, answer ? { answer } : {});
   return runDrill({ planFile: PLAN, scenario, seed: 1, slackPreview: false, ...options });
+};
+
+/** The incident of an earlier failover whose execution no longer exists but whose lock was never released. */
+const ORPHAN = 'earlier-failover';
+const orphanedLockDrills = new Map<string, Promise<DrillResult>>();
+
+/**
+ * A region-outage drill of a plan whose lock is held, from a second in, by an earlier failover whose execution no
+ * longer exists: its end never reached on-run-failed (EventBridge delivers status changes on a best-effort basis),
+ * so nothing released it. Run once per plan, for the scenario test and the IAM check.
+ */
+const orphanedLockDrill = (planFile: string): Promise<DrillResult> => {
+  let result = orphanedLockDrills.get(planFile);
+  if (!result) {
+    const plan = loadPlanFile(planFile);
+    result = drills.own({
+      planFile,
+      scenario: 'region-outage',
+      seed: 1,
+      slackPreview: false,
+      onWorld: (world) => {
+        const owner = {
+          incidentId: `${plan.app}-${ORPHAN}`,
+          executionArn: `arn:aws:states:${plan.regions.standby}:${world.account}:execution:switchback-drill-failover:${plan.app}-${ORPHAN}`,
+        };
+        world.clock.schedule(world.t0Ms + 1000, () => {
+          // Real I/O (the drill's DynamoDB): virtual time waits for it.
+          if (!(world.clock instanceof VirtualClock)) throw new Error('the drill runs on a virtual clock');
+          void world.clock.track(new DynamoLedger().acquireLock(plan.app, owner, new Date()), 'the orphaned lock');
+        });
+      },
+    });
+    orphanedLockDrills.set(planFile, result);
+  }
+  return result;
 };
 
 // Whole drills: the first also loads every handler (over 30 s wall on a loaded machine); this only catches a hang.
@@ -124,6 +161,22 @@ describe('runDrill', () => {
       'Z0123456789ORDERSAPI|api.orders.example.com|CNAME|api-us-east-1',
       'Z0123456789ORDERSAPI|checkout.orders.example.com|CNAME|checkout-us-east-1',
     ]);
+  });
+
+  it('takes over a lock whose execution ended without releasing it, and recovers, saying so', async () => {
+    // Act
+    const { report, lockHolder } = await orphanedLockDrill(PLAN);
+
+    // Assess: the failover was not held off by the orphan; its run took the lock at the next epoch and says whose
+    expect(report.outcome).toBe('recovered');
+    expect(report.rto?.withinBudget).toBe(true);
+    expect(report.warnings).toContainEqual(
+      expect.stringMatching(
+        /^took over the plan's lock from orders-earlier-failover \(epoch 1, taken 20\d\d-[-:.\dTZ]+\), which its execution never released: the execution no longer exists \(its end never reached on-run-failed\)/,
+      ),
+    );
+    expect(report.actions.map((action) => action.operation)).toContain('PromoteReadReplica');
+    expect(lockHolder).toBeNull();
   });
 
   it('keeps the fence off the RTO path: the same RTO with the fence during the failover and without it', async () => {
@@ -1439,6 +1492,9 @@ describe('the IAM roles of the packaged template', () => {
           },
         });
       }
+      // A failover that takes over a lock an earlier execution never released (its end never reached on-run-failed):
+      // Assess reads that execution. The path does not depend on the plan's DNS switch: the example plan's drill.
+      if (planFile === PLAN) await orphanedLockDrill(planFile);
       // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:
       // the paths an alarm never takes (an Aurora switchover, a dry run's records).
       const plan = loadPlanFile(planFile).app;

@@ -43,7 +43,7 @@ describe('stepPermissions', () => {
     });
   });
 
-  it('lists the runbook starts on the stack state machines: the alarm intake, the fence start, the reprotect after a failback, the game day legs', () => {
+  it("lists the runbook starts on the stack state machines: the alarm intake, the lock holder's reads, the fence start, the reprotect after a failback, the game day legs", () => {
     // Prepare
     const machine = (runbook: string) =>
       `arn:aws:states:us-west-2:123456789012:stateMachine:switchback-prod-${runbook}`;
@@ -57,6 +57,12 @@ describe('stepPermissions', () => {
     // Assess: the game day's own state machine is started by no step
     expect(needed.map((need) => `${need.function} ${need.action} ${need.resource}`)).toEqual([
       `on-health-alarm states:StartExecution ${machine('failover')}`,
+      // Whether the plan's lock holder, any runbook's execution, still runs (an orphaned lock is taken over).
+      ...['failover', 'fence', 'reprotect', 'failback'].flatMap((runbook) =>
+        ['on-health-alarm', 'assess'].map(
+          (fn) => `${fn} states:DescribeExecution ${machine(runbook).replace(':stateMachine:', ':execution:')}:*`,
+        ),
+      ),
       `start-fence states:StartExecution ${machine('fence')}`,
       // After a standalone failback: follows the fence it started, then starts the reprotect the other way.
       `start-reprotect-back states:DescribeExecution ${machine('fence').replace(':stateMachine:', ':execution:')}:*`,

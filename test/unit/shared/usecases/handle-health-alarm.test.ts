@@ -331,6 +331,29 @@ describe('handleHealthAlarm', () => {
       expect(workflow.executions.size).toBe(1);
     });
 
+    it("starts a new incident's failover when the lock's holder ended without releasing it (an orphaned lock)", async () => {
+      // Prepare: an earlier incident's execution failed two hours ago, and its end never reached on-run-failed: the
+      // lock still names it, but Step Functions says it is over.
+      const earlier = 'arn:aws:states:us-west-2:123456789012:execution:switchback-failover:orders-earlier';
+      ledger.locks.set('orders', {
+        holder: 'orders-earlier',
+        execution: earlier,
+        epoch: 1,
+        acquiredAt: '2026-11-25T01:00:00.000Z',
+      });
+      workflow.getExecutionStatus = async (executionArn) =>
+        executionArn === earlier
+          ? { executionArn, status: 'FAILED', stoppedAt: '2026-11-25T01:04:00.000Z' }
+          : undefined;
+
+      // Act
+      const answer = await handleHealthAlarm(parse(alarmEvent()), deps);
+
+      // Assess: started (Assess takes the lock over); a holder that runs still stops it (the test above)
+      expect(answer.status).toBe('started');
+      expect(workflow.executions.size).toBe(1);
+    });
+
     it('starts no execution for a flap within the cool-down after the incident opened, and records why', async () => {
       // Prepare: the first run ended without failing over (denied), 10 minutes ago.
       await handleHealthAlarm(parse(alarmEvent()), deps);
