@@ -1,5 +1,6 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
+import { EmfMetrics } from '../shared/aws/metrics';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { Route53Adapter } from '../shared/aws/route53';
@@ -38,6 +39,7 @@ const defaultDeps = (): AssessFailoverDeps => {
     replicaLag: new CloudWatchReplicaLag(),
     // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
     executions: new StepFunctionsWorkflow({ stateMachineArn: '' }),
+    metrics: new EmfMetrics(),
     events: new EventBridgeEvents(),
     clock: systemClock,
     log: logger,

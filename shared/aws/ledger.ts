@@ -128,7 +128,7 @@ export class DynamoLedger implements LedgerPort {
    */
   async acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState> {
     for (let attempt = 1; attempt <= LOCK_RACE_ATTEMPTS; attempt++) {
-      const taken = await this.#takeLock(plan, owner, now);
+      const taken = await this.#takeLockIfFree(plan, owner, now);
       if (taken) return taken;
       const current = await this.#readLock(plan);
       if (current && isOwner(current, owner)) return current;
@@ -155,23 +155,6 @@ export class DynamoLedger implements LedgerPort {
       previousEpoch: epoch,
       epoch: retaken.epoch,
     });
-  }
-
-  /**
-   * Takes the plan's lock from the holder read as `from`, with the next epoch, in one conditional write: only while
-   * that incident's execution still holds it at that epoch, so two takers, or a holder that released meanwhile, never
-   * leave it with two owners.
-   *
-   * @throws LockHeldError when the lock changed since it was read
-   */
-  async takeOverLock(plan: string, from: LockState, owner: LockOwner, now: Date): Promise<LockState> {
-    const taken = await this.#takeLock(plan, owner, now, from);
-    if (taken) return taken;
-    const current = await this.#readLock(plan);
-    if (current && isOwner(current, owner)) return current;
-    throw current?.holder
-      ? heldError(plan, current, owner)
-      : new LockHeldError(plan, 'another incident (the lock changed hands while it was taken over)');
   }
 
   /** Who holds the plan's lock now (a strongly consistent read); undefined when nobody does. */
@@ -507,8 +490,7 @@ export class DynamoLedger implements LedgerPort {
   }
 
   /** Takes the lock if nobody holds it; undefined when someone does (possibly this owner). */
-  /** Takes the lock when nobody holds it, or, given `from`, while that holder still holds it at its epoch. */
-  async #takeLock(plan: string, owner: LockOwner, now: Date, from?: LockState): Promise<LockState | undefined> {
+  async #takeLockIfFree(plan: string, owner: LockOwner, now: Date): Promise<LockState | undefined> {
     try {
       const result = await this.#client.send(
         new UpdateCommand({
@@ -517,9 +499,7 @@ export class DynamoLedger implements LedgerPort {
           UpdateExpression:
             'SET #holder = :me, #execution = :execution, #acquiredAt = :now, ' +
             '#epoch = if_not_exists(#epoch, :zero) + :one',
-          ConditionExpression: from
-            ? '#holder = :from AND #execution = :fromExecution AND #epoch = :fromEpoch'
-            : 'attribute_not_exists(#holder)',
+          ConditionExpression: 'attribute_not_exists(#holder)',
           ExpressionAttributeNames: {
             '#holder': 'holder',
             '#execution': 'execution',
@@ -532,7 +512,6 @@ export class DynamoLedger implements LedgerPort {
             ':now': now.toISOString(),
             ':zero': 0,
             ':one': 1,
-            ...(from ? { ':from': from.holder, ':fromExecution': from.execution, ':fromEpoch': from.epoch } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),

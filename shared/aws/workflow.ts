@@ -104,6 +104,7 @@ export class StepFunctionsWorkflow implements WorkflowPort {
     if (result.error) status.error = result.error;
     if (result.cause) status.cause = result.cause;
     if (result.redriveCount !== undefined) status.redriveCount = result.redriveCount;
+    if (result.input) status.input = result.input;
     return status;
   }
 

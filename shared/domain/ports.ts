@@ -160,11 +160,6 @@ export interface LockState {
 export interface LedgerPort {
   /** Takes the plan's lock for an owner; "already mine" returns the same epoch. Throws LockHeldError. */
   acquireLock(plan: string, owner: LockOwner, now: Date): Promise<LockState>;
-  /**
-   * Takes the plan's lock from `from`, its holder as read, with the next epoch: only while that holder still holds it
-   * at that epoch. For a lock whose execution has ended without releasing it. Throws LockHeldError otherwise.
-   */
-  takeOverLock(plan: string, from: LockState, owner: LockOwner, now: Date): Promise<LockState>;
   /** Checks the owner still holds the lock at this epoch (fencing); re-takes it if free. Throws LockHeldError. */
   assertLock(plan: string, owner: LockOwner, epoch: number, now: Date): Promise<void>;
   /** Releases if held by the owner; releasing a lock one does not hold is a no-op. */
@@ -295,6 +290,8 @@ export interface ExecutionStatus {
   error?: string;
   cause?: string;
   redriveCount?: number;
+  /** The execution's input, the JSON string Step Functions keeps. */
+  input?: string;
 }
 
 /** Records mutating calls, made or (dry run) planned. Use cases call `perform` around every mutation. */

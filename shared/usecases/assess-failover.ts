@@ -5,6 +5,7 @@ import type {
   EventsPort,
   GlobalClusterState,
   LedgerPort,
+  MetricsPort,
   RdsPort,
   ReplicaLagPort,
   Route53Port,
@@ -54,10 +55,15 @@ export interface AssessFailoverDeps {
   plans: PlanRegistry;
   ledger: Pick<
     LedgerPort,
-    'acquireLock' | 'assertLock' | 'getLock' | 'takeOverLock' | 'getTopology' | 'putRun' | 'getRun' | 'getAlarmIncident'
+    'acquireLock' | 'assertLock' | 'getLock' | 'releaseLock' | 'getTopology' | 'putRun' | 'getRun' | 'getAlarmIncident'
   >;
-  /** Reads a lock holder's execution, to take over a lock whose execution ended without releasing it. */
+  /**
+   * Reads a lock holder's execution: a lock whose execution ended without releasing it is settled (its run recorded,
+   * as on-run-failed would) and taken (shared/usecases/orphaned-lock.ts). Without it, such a lock stays held.
+   */
   executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
+  /** An orphaned run's record goes to the metrics, as on-run-failed's does. */
+  metrics: MetricsPort;
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
   route53: Pick<Route53Port, 'listRecordSets'>;
   replicaLag: ReplicaLagPort;

@@ -10,7 +10,7 @@ import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import * as z from '../zod';
-import { orphanedBy } from './orphaned-lock';
+import { orphanOf } from './orphaned-lock';
 
 const alarmTime = z
   .string()
@@ -227,11 +227,11 @@ const takeIn = async (
   if (lock?.holder && lock.holder !== incidentId) {
     // A holder whose execution ended without releasing the lock (its end never reached on-run-failed) is no run in
     // progress: start, and Assess takes the lock over (shared/usecases/orphaned-lock.ts).
-    const orphaned = await orphanedBy(lock, workflow, log);
-    if (!orphaned) {
+    const orphan = await orphanOf(lock, workflow, log);
+    if (!orphan) {
       return ignore(`a run of plan ${plan.app} is in progress (incident ${lock.holder}): one execution per incident`);
     }
-    log.warn('lock holder ended without releasing the lock: starting', { holder: lock.holder, orphaned });
+    log.warn('lock holder ended without releasing the lock: starting', { holder: lock.holder, orphan: orphan.how });
   }
   // Measured between the alarm's own state changes, so that a late or redelivered event cannot stretch it.
   const changedAt = parseAlarmTime(state.timestamp) ?? now;

@@ -51,6 +51,8 @@ const TERMINAL_OUTCOMES = new Set(['recovered', 'skipped', 'denied']);
 // Redriving cannot fix an input that does not validate: a new run with a corrected input can. Nor a state output
 // over Step Functions' 256 KiB payload quota (States.DataLimitExceeded): a redrive reruns the state that made it.
 const NOT_REDRIVABLE = new Set([
+  // An execution Step Functions no longer knows (an orphaned lock's, settled by the next run's Assess).
+  'ExecutionNotFound',
   'InvalidRunInput',
   'InvalidRunInputError',
   'PlanNotFoundError',

@@ -13,6 +13,7 @@ import {
 import { DynamoLedger } from '../../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import { livePathCalls } from '../../shared/domain/live-path';
+import type { RecoveryFailedDetail } from '../../shared/domain/run';
 import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../shared/plan/load';
 import { VirtualClock } from '../../sim/clock';
@@ -75,10 +76,30 @@ const orphanedLockDrill = (planFile: string): Promise<DrillResult> => {
           incidentId: `${plan.app}-${ORPHAN}`,
           executionArn: `arn:aws:states:${plan.regions.standby}:${world.account}:execution:switchback-drill-failover:${plan.app}-${ORPHAN}`,
         };
+        // The earlier run as its Assess left it: the lock, and its record in progress.
+        const orphan = async () => {
+          const ledger = new DynamoLedger();
+          const at = new Date().toISOString();
+          const { epoch } = await ledger.acquireLock(plan.app, owner, new Date());
+          const run = {
+            ...owner,
+            plan: plan.app,
+            action: 'failover' as const,
+            mode: 'live' as const,
+            reason: 'an earlier failover',
+            requestedBy: 'ops@example.com',
+            trigger: { type: 'manual' as const },
+            regions: { ...plan.regions },
+            impactStartedAt: at,
+            startedAt: at,
+            epoch,
+          };
+          await ledger.putRun({ run, outcome: 'in-progress', phases: [], actions: [], warnings: [], endedAt: at });
+        };
         world.clock.schedule(world.t0Ms + 1000, () => {
           // Real I/O (the drill's DynamoDB): virtual time waits for it.
           if (!(world.clock instanceof VirtualClock)) throw new Error('the drill runs on a virtual clock');
-          void world.clock.track(new DynamoLedger().acquireLock(plan.app, owner, new Date()), 'the orphaned lock');
+          void world.clock.track(orphan(), 'the orphaned lock');
         });
       },
     });
@@ -163,19 +184,28 @@ describe('runDrill', () => {
     ]);
   });
 
-  it('takes over a lock whose execution ended without releasing it, and recovers, saying so', async () => {
+  it('settles a lock whose execution ended unheard, records that run, and recovers, saying so', async () => {
     // Act
-    const { report, lockHolder } = await orphanedLockDrill(PLAN);
+    const { report, world, lockHolder } = await orphanedLockDrill(PLAN);
 
-    // Assess: the failover was not held off by the orphan; its run took the lock at the next epoch and says whose
+    // Assess: the failover was not held off by the orphan (before, no failover started at all)
     expect(report.outcome).toBe('recovered');
     expect(report.rto?.withinBudget).toBe(true);
+    expect(report.actions.map((action) => action.operation)).toContain('PromoteReadReplica');
     expect(report.warnings).toContainEqual(
       expect.stringMatching(
-        /^took over the plan's lock from orders-earlier-failover \(epoch 1, taken 20\d\d-[-:.\dTZ]+\), which its execution never released: the execution no longer exists \(its end never reached on-run-failed\)/,
+        /^the plan's lock was held by orders-earlier-failover \(epoch 1, taken 20\d\d-[-:.\dTZ]+\), whose execution no longer exists without releasing it \(its end never reached on-run-failed\): recorded that run's end and released its lock$/,
       ),
     );
-    expect(report.actions.map((action) => action.operation)).toContain('PromoteReadReplica');
+    // The earlier run is recorded as on-run-failed would have: failed, with no redrive (Step Functions no longer
+    // knows its execution)
+    const failed = world.bus.events
+      .map((record) => record.event)
+      .filter((event) => event['detail-type'] === 'Recovery Failed')
+      .map((event) => event.detail as RecoveryFailedDetail);
+    expect(failed.map((detail) => [detail.run.incidentId, detail.failure?.error, detail.redrive])).toEqual([
+      ['orders-earlier-failover', 'ExecutionNotFound', undefined],
+    ]);
     expect(lockHolder).toBeNull();
   });
 

@@ -86,27 +86,6 @@ describe('DynamoLedger (dynalite)', () => {
       });
     });
 
-    it('takes the lock over from the holder read, at the next epoch, and only while that holder still holds it', async () => {
-      // Prepare: an orphan's lock (its execution ended without releasing it), and a reading of it
-      await ledger.acquireLock('orphaned', lockOwner('orphaned-1'), now);
-      const read = await ledger.getLock('orphaned');
-      if (!read) throw new Error('the lock was not taken');
-      const later = new Date(now.getTime() + 3_600_000);
-
-      // Act: two takers of the same reading, one after the other
-      const taken = await ledger.takeOverLock('orphaned', read, lockOwner('orphaned-2'), later);
-      const second = ledger.takeOverLock('orphaned', read, lockOwner('orphaned-3'), later);
-
-      // Assess: the first holds it at the next epoch; the second, whose reading is no longer the lock, is refused
-      expect(taken).toMatchObject({ holder: 'orphaned-2', epoch: read.epoch + 1, acquiredAt: later.toISOString() });
-      await expect(second).rejects.toMatchObject({ name: 'LockHeldError', holder: 'orphaned-2' });
-      expect(await ledger.getLock('orphaned')).toEqual(taken);
-      // The old holder's execution, were it redriven, no longer holds it
-      await expect(ledger.assertLock('orphaned', lockOwner('orphaned-1'), read.epoch, later)).rejects.toThrow(
-        LockHeldError,
-      );
-    });
-
     it('refuses a second execution of the same incident, in acquire, assert and release', async () => {
       // Prepare
       const first = await ledger.acquireLock('twice', lockOwner('twice-1'), now);

@@ -115,23 +115,6 @@ export class FakeLedger implements LedgerPort {
     return copy(lock);
   }
 
-  async takeOverLock(plan: string, from: LockState, owner: LockOwner, now: Date): Promise<LockState> {
-    const current = this.locks.get(plan);
-    if (
-      !current ||
-      current.holder !== from.holder ||
-      current.execution !== from.execution ||
-      current.epoch !== from.epoch
-    ) {
-      throw new LockHeldError(
-        plan,
-        current?.holder ?? 'another incident (the lock changed hands while it was taken over)',
-      );
-    }
-    this.locks.delete(plan);
-    return this.acquireLock(plan, owner, now);
-  }
-
   async assertLock(plan: string, owner: LockOwner, _epoch: number, now: Date): Promise<void> {
     const current = this.locks.get(plan);
     if (current && !FakeLedger.#owns(current, owner)) throw new LockHeldError(plan, current.holder);

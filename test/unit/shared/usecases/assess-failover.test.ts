@@ -2,7 +2,16 @@ import { DETAIL_TYPES, type PhaseChangedDetail } from '../../../../shared/domain
 import { InvalidRunInputError, LockHeldError, PlanNotFoundError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type AssessEvent, type AssessFailoverDeps, assessFailover } from '../../../../shared/usecases/assess-failover';
-import { FakeClock, FakeEvents, FakeLag, FakeLedger, FakeLog, FakeRds, FakeRoute53 } from '../../../support/fakes';
+import {
+  FakeClock,
+  FakeEvents,
+  FakeLag,
+  FakeLedger,
+  FakeLog,
+  FakeMetrics,
+  FakeRds,
+  FakeRoute53,
+} from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
 import { lockOwner } from '../../../support/run-fixtures';
 
@@ -94,6 +103,7 @@ describe('assessFailover', () => {
       route53,
       replicaLag: lag,
       events,
+      metrics: new FakeMetrics(),
       clock: new FakeClock(NOW),
       log: new FakeLog(),
     };

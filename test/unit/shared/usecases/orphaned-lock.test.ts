@@ -1,13 +1,18 @@
 import type { ExecutionStatus } from '../../../../shared/domain/ports';
+import type { RecoveryFailedDetail } from '../../../../shared/domain/run';
 import { LockHeldError } from '../../../../shared/errors';
-import { takeLockOrOrphan } from '../../../../shared/usecases/orphaned-lock';
-import { FakeLedger, FakeLog } from '../../../support/fakes';
-import { lockOwner } from '../../../support/run-fixtures';
+import { PlanRegistry } from '../../../../shared/plan/load';
+import { type TakeLockDeps, takeLockOrOrphan } from '../../../../shared/usecases/orphaned-lock';
+import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeMetrics } from '../../../support/fakes';
+import { ordersPlan } from '../../../support/plan-fixtures';
+import { lockOwner, runContext } from '../../../support/run-fixtures';
 
-const TAKEN = new Date('2026-11-25T03:00:00.000Z');
+const TAKEN = new Date('2026-11-25T03:01:30.000Z');
 const NOW = new Date('2026-11-25T05:00:00.000Z');
-const OLD = lockOwner('orders-20261125T030000Z-old');
-const NEW = lockOwner('orders-20261125T050000Z-new');
+/** The earlier run: its execution holds the lock, its record says in progress. */
+const EARLIER = runContext();
+const OLD = lockOwner(EARLIER.incidentId, EARLIER.executionArn);
+const NEW = lockOwner('orders-20261125T045900Z-5e6f7a8b');
 
 /** DescribeExecution as the test sets it: the holder's status, none (it does not exist), or an error. */
 const executions = (answer: Partial<ExecutionStatus> | undefined | Error) => ({
@@ -17,56 +22,115 @@ const executions = (answer: Partial<ExecutionStatus> | undefined | Error) => ({
   },
 });
 
+/** What Step Functions says of the earlier run's execution that failed: its input, error and times. */
+const ended = (status: string, overrides: Partial<ExecutionStatus> = {}): Partial<ExecutionStatus> => ({
+  name: EARLIER.incidentId,
+  status,
+  input: JSON.stringify({
+    plan: 'orders',
+    action: 'failover',
+    mode: 'live',
+    reason: EARLIER.reason,
+    requestedBy: EARLIER.requestedBy,
+  }),
+  startedAt: '2026-11-25T03:01:29.000Z',
+  stoppedAt: '2026-11-25T03:04:00.000Z',
+  ...overrides,
+});
+
 describe('takeLockOrOrphan', () => {
   let ledger: FakeLedger;
-  let log: FakeLog;
+  let events: FakeEvents;
+  let deps: (reader?: ReturnType<typeof executions>) => TakeLockDeps;
 
   beforeEach(async () => {
     ledger = new FakeLedger();
-    log = new FakeLog();
+    events = new FakeEvents();
+    const base = {
+      plans: new PlanRegistry([ordersPlan()]),
+      ledger,
+      metrics: new FakeMetrics(),
+      events,
+      clock: new FakeClock(NOW.toISOString()),
+      log: new FakeLog(),
+    };
+    deps = (reader) => (reader ? { ...base, executions: reader } : base);
     await ledger.acquireLock('orders', OLD, TAKEN);
+    await ledger.putRun({
+      run: EARLIER,
+      outcome: 'in-progress',
+      phases: [],
+      actions: [],
+      warnings: [],
+      endedAt: '2026-11-25T03:01:31.000Z',
+    });
   });
 
-  it('takes a free lock as acquireLock does, with nothing taken over', async () => {
+  it('takes a free lock as acquireLock does, with nothing settled', async () => {
     // Act
-    const taken = await takeLockOrOrphan('billing', NEW, NOW, { ledger, executions: executions(undefined), log });
+    const taken = await takeLockOrOrphan('billing', NEW, NOW, deps(executions(undefined)));
 
     // Assess
     expect(taken).toEqual({ lock: expect.objectContaining({ holder: NEW.incidentId, epoch: 1 }) });
   });
 
-  it.each([
-    ['FAILED', 'ended FAILED at 2026-11-25T03:04:00.000Z'],
-    ['TIMED_OUT', 'ended TIMED_OUT at 2026-11-25T03:04:00.000Z'],
-    ['ABORTED', 'ended ABORTED at 2026-11-25T03:04:00.000Z'],
-    ['SUCCEEDED', 'ended SUCCEEDED at 2026-11-25T03:04:00.000Z'],
-  ])(
-    'takes over a lock whose execution %s without releasing it, at the next epoch, and says so',
-    async (status, how) => {
-      // Act
-      const taken = await takeLockOrOrphan('orders', NEW, NOW, {
-        ledger,
-        executions: executions({ status, stoppedAt: '2026-11-25T03:04:00.000Z' }),
-        log,
-      });
+  it('records the run of a lock whose execution failed unheard, as on-run-failed would, releases it and takes it', async () => {
+    // Prepare
+    const failed = ended('FAILED', { error: 'PromotionFailedError', cause: 'Promotion of orders-db failed' });
 
-      // Assess
-      expect(taken.lock).toMatchObject({ holder: NEW.incidentId, execution: NEW.executionArn, epoch: 2 });
-      expect(taken.tookOver).toBe(
-        `took over the plan's lock from ${OLD.incidentId} (epoch 1, taken 2026-11-25T03:00:00.000Z), which its ` +
-          `execution never released: the execution ${how} (its end never reached on-run-failed); its run record may ` +
-          'still say in progress',
-      );
-      expect(await ledger.getLock('orders')).toMatchObject({ holder: NEW.incidentId, epoch: 2 });
-    },
-  );
-
-  it('takes over a lock whose execution no longer exists', async () => {
     // Act
-    const taken = await takeLockOrOrphan('orders', NEW, NOW, { ledger, executions: executions(undefined), log });
+    const taken = await takeLockOrOrphan('orders', NEW, NOW, deps(executions(failed)));
+
+    // Assess: the lock at the next epoch, and the warning for the new run
+    expect(taken.lock).toMatchObject({ holder: NEW.incidentId, execution: NEW.executionArn, epoch: 2 });
+    expect(taken.tookOver).toBe(
+      `the plan's lock was held by ${EARLIER.incidentId} (epoch 1, taken 2026-11-25T03:01:30.000Z), whose execution ` +
+        'ended FAILED at 2026-11-25T03:04:00.000Z without releasing it (its end never reached on-run-failed): ' +
+        "recorded that run's end and released its lock",
+    );
+    // The earlier run's record: failed, with its error and the redrive, as on-run-failed writes it
+    const record = await ledger.getRun('orders', EARLIER.incidentId);
+    expect(record).toMatchObject({
+      outcome: 'failed',
+      failure: { phase: 'promote', error: 'PromotionFailedError', cause: 'Promotion of orders-db failed' },
+      endedAt: '2026-11-25T03:04:00.000Z',
+    });
+    const [recoveryFailed] = events.ofType<RecoveryFailedDetail>('Recovery Failed');
+    expect(recoveryFailed?.redrive?.command).toBe(
+      `aws stepfunctions redrive-execution --execution-arn ${EARLIER.executionArn}`,
+    );
+  });
+
+  it.each([
+    ['TIMED_OUT', 'States.Timeout'],
+    ['ABORTED', 'ExecutionAborted'],
+  ])('records a run whose execution %s unheard with %s', async (status, error) => {
+    // Act
+    await takeLockOrOrphan('orders', NEW, NOW, deps(executions(ended(status))));
 
     // Assess
-    expect(taken.tookOver).toContain('the execution no longer exists');
+    expect((await ledger.getRun('orders', EARLIER.incidentId))?.failure?.error).toBe(error);
+    expect(await ledger.getLock('orders')).toMatchObject({ holder: NEW.incidentId, epoch: 2 });
+  });
+
+  it('only releases the lock of a run whose execution succeeded: its record stands', async () => {
+    // Act
+    const taken = await takeLockOrOrphan('orders', NEW, NOW, deps(executions(ended('SUCCEEDED'))));
+
+    // Assess
+    expect(taken.tookOver).toContain('whose execution ended SUCCEEDED at 2026-11-25T03:04:00.000Z');
+    expect((await ledger.getRun('orders', EARLIER.incidentId))?.outcome).toBe('in-progress');
+    expect(events.published).toHaveLength(0);
+  });
+
+  it('records a run whose execution Step Functions no longer knows as ExecutionNotFound, with no redrive', async () => {
+    // Act
+    const taken = await takeLockOrOrphan('orders', NEW, NOW, deps(executions(undefined)));
+
+    // Assess
+    expect(taken.tookOver).toContain('whose execution no longer exists');
+    expect((await ledger.getRun('orders', EARLIER.incidentId))?.failure?.error).toBe('ExecutionNotFound');
+    expect(events.ofType<RecoveryFailedDetail>('Recovery Failed')[0]?.redrive).toBeUndefined();
   });
 
   it.each([
@@ -76,26 +140,26 @@ describe('takeLockOrOrphan', () => {
       'unreadable (DescribeExecution throttled)',
       executions(Object.assign(new Error('slow'), { name: 'ThrottlingException' })),
     ],
-  ])('leaves the lock to a holder whose execution is %s: LockHeldError, as before', async (_, reader) => {
-    // Act
-    const taking = takeLockOrOrphan('orders', NEW, NOW, { ledger, executions: reader, log });
+  ])(
+    'leaves the lock and the record to a holder whose execution is %s: LockHeldError, as before',
+    async (_, reader) => {
+      // Act
+      const taking = takeLockOrOrphan('orders', NEW, NOW, deps(reader));
 
-    // Assess
-    await expect(taking).rejects.toThrow(LockHeldError);
-    expect(await ledger.getLock('orders')).toMatchObject({ holder: OLD.incidentId, epoch: 1 });
-  });
+      // Assess
+      await expect(taking).rejects.toThrow(LockHeldError);
+      expect(await ledger.getLock('orders')).toMatchObject({ holder: OLD.incidentId, epoch: 1 });
+      expect((await ledger.getRun('orders', EARLIER.incidentId))?.outcome).toBe('in-progress');
+    },
+  );
 
-  it('never takes over from another execution of the same incident, nor without a way to read the holder', async () => {
+  it('never settles another execution of the same incident, nor without a way to read the holder', async () => {
     // Prepare
     const sameIncident = lockOwner(OLD.incidentId, `${OLD.executionArn}-again`);
 
     // Act
-    const again = takeLockOrOrphan('orders', sameIncident, NOW, {
-      ledger,
-      executions: executions({ status: 'FAILED' }),
-      log,
-    });
-    const blind = takeLockOrOrphan('orders', NEW, NOW, { ledger, log });
+    const again = takeLockOrOrphan('orders', sameIncident, NOW, deps(executions(ended('FAILED'))));
+    const blind = takeLockOrOrphan('orders', NEW, NOW, deps());
 
     // Assess
     await expect(again).rejects.toThrow(LockHeldError);
