@@ -484,6 +484,8 @@ export interface RecoveryFailedDetail extends RunRecord {
     /** Redrive is possible for 14 days after the execution stopped (RedriveExecution API). */
     until: string;
   };
+  /** Instead of `redrive`, when a redrive cannot get past the failure: why, and what to do instead. */
+  notRedrivable?: string;
 }
 
 /** detail of "Approval Requested". */

@@ -69,9 +69,11 @@ export const reportUrl = (base: string, plan: string, incidentId: string): strin
 export const redriveCommand = (executionArn: string): string =>
   `aws stepfunctions redrive-execution --execution-arn ${executionArn}`;
 
-/** The redrive command from the failure event, or built from the execution ARN. */
+/** The redrive command from the failure event, or built from the execution ARN; none when no redrive can help. */
 const redriveText = (view: IncidentView): string | undefined =>
-  view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined);
+  view.notRedrivable
+    ? undefined
+    : (view.redrive?.command ?? (view.run.executionArn ? redriveCommand(view.run.executionArn) : undefined));
 
 /**
  * A fence run by hand that could not verify everything ends its execution normally ("Not Fenced Yet"), and Step
@@ -312,9 +314,11 @@ export const renderIncidentMessage = (view: IncidentView, links: RenderLinks = {
     view.outcome !== 'failed'
       ? undefined
       : (fenceAgainText(view) ??
-        (command
-          ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
-          : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'));
+        (view.notRedrivable
+          ? `Cannot be redriven: ${view.notRedrivable}.`
+          : command
+            ? `Fix the cause, then redrive${view.redrive ? ` (until ${view.redrive.until.slice(0, 10)})` : ' (within 14 days)'}:\n\`${command}\``
+            : 'Fix the cause, then redrive the execution from the Step Functions console (within 14 days).'));
   const reprotectBack = view.reprotectBack ? describeReprotectBack(view.reprotectBack) : undefined;
   const warnings = view.warnings.map((warning) => `⚠️ ${warning}`);
   const link = linksLine(view, links);
@@ -394,6 +398,7 @@ export const renderThreadReply = (
     const again = view.outcome === 'failed' ? fenceAgainText(view) : undefined;
     const command = view.outcome === 'failed' && !again ? redriveText(view) : undefined;
     if (again) line += `\n${again}`;
+    else if (view.outcome === 'failed' && view.notRedrivable) line += `\nCannot be redriven: ${view.notRedrivable}.`;
     else if (command) line += `\n\`${command}\``;
   }
   return { text: plainText(line), blocks: [section(escapeMrkdwn(line))] };

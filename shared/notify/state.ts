@@ -101,6 +101,8 @@ const runRecordSchema = z.looseObject({
   ),
   /** Only on "Recovery Failed": how to resume the execution from the failed step. */
   redrive: z.optional(z.looseObject({ executionArn: z.string(), command: z.string(), until: isoTime })),
+  /** Only on "Recovery Failed", instead of `redrive`: why no redrive gets past the failure. */
+  notRedrivable: z.optional(z.string()),
 });
 
 const reprotectBackSchema = z.looseObject({
@@ -220,6 +222,7 @@ type Entry =
       rpo?: Budgeted;
       failure?: RunRecord['failure'];
       redrive?: RecoveryFailedDetail['redrive'];
+      noRedrive?: string;
       warnings: string[];
       ans?: AnswerView;
       findings?: string[];
@@ -275,8 +278,20 @@ const toEntry = (event: NotifyEvent): Entry => {
       };
     }
     case 'end': {
-      const { endedAt, outcome, phases, rto, rpo, failure, warnings, redrive, approval, findings, deferral } =
-        event.detail;
+      const {
+        endedAt,
+        outcome,
+        phases,
+        rto,
+        rpo,
+        failure,
+        warnings,
+        redrive,
+        notRedrivable,
+        approval,
+        findings,
+        deferral,
+      } = event.detail;
       const entry: Entry = {
         k: 'end',
         at: endedAt,
@@ -295,6 +310,7 @@ const toEntry = (event: NotifyEvent): Entry => {
       if (findings?.length) entry.findings = findings.slice(0, MAX_FACTS).map(describeFinding).map(clip);
       if (redrive)
         entry.redrive = { executionArn: redrive.executionArn, command: redrive.command, until: redrive.until };
+      if (notRedrivable) entry.noRedrive = clip(notRedrivable);
       if (approval) entry.ans = answerView(approval);
       if (deferral) {
         entry.deferral = {
@@ -375,6 +391,8 @@ export interface IncidentView {
   failure?: RunRecord['failure'];
   /** How to resume a failed execution, when the failure event said. */
   redrive?: RecoveryFailedDetail['redrive'];
+  /** Why no redrive gets past the failure, when the failure event said. */
+  notRedrivable?: string;
   warnings: string[];
   endedAt?: string;
   /** Who answered the approval, once it was answered. */
@@ -473,6 +491,7 @@ export const buildView = (
       view.rpo = entry.rpo;
       view.failure = entry.failure;
       view.redrive = entry.redrive;
+      view.notRedrivable = entry.noRedrive;
       view.warnings = entry.warnings;
       if (entry.findings) view.findings = entry.findings;
       view.endedAt = entry.at;

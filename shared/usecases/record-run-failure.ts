@@ -48,15 +48,23 @@ export const MAX_CAUSE_LENGTH = 1000;
 /** A failed Standard execution can be redriven from its failed step for 14 days (RedriveExecution API). */
 const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
 const TERMINAL_OUTCOMES = new Set(['recovered', 'skipped', 'denied']);
-// Redriving cannot fix an input that does not validate: a new run with a corrected input can. Nor a state output
-// over Step Functions' 256 KiB payload quota (States.DataLimitExceeded): a redrive reruns the state that made it.
-const NOT_REDRIVABLE = new Set([
-  // An execution Step Functions no longer knows (an orphaned lock's, settled by the next run's Assess).
-  'ExecutionNotFound',
-  'InvalidRunInput',
-  'InvalidRunInputError',
-  'PlanNotFoundError',
-  'States.DataLimitExceeded',
+/**
+ * Failures a redrive cannot get past, and what to do instead (said in the record's "Recovery Failed" and on Slack).
+ * Redriving cannot fix an input that does not validate: a new run with a corrected input can. Nor a state output over
+ * Step Functions' 256 KiB payload quota (States.DataLimitExceeded): a redrive reruns the state that made it.
+ */
+const NOT_REDRIVABLE = new Map([
+  [
+    'ExecutionNotFound',
+    'Step Functions no longer knows the execution (an orphaned lock settled by a later run): start a new run',
+  ],
+  ['InvalidRunInput', 'a redrive reruns the same input: start a new run with the input corrected'],
+  ['InvalidRunInputError', 'a redrive reruns the same input: start a new run with the input corrected'],
+  ['PlanNotFoundError', 'a redrive reruns the same input: start a new run naming a deployed plan'],
+  [
+    'States.DataLimitExceeded',
+    "a redrive reruns the state whose output was over Step Functions' 256 KiB payload quota: start a new run once the cause is fixed",
+  ],
 ]);
 
 const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -186,8 +194,9 @@ export const recordRunFailure = async (
     },
     endedAt,
   };
-  const failed: RecoveryFailedDetail = NOT_REDRIVABLE.has(error)
-    ? record
+  const notRedrivable = NOT_REDRIVABLE.get(error);
+  const failed: RecoveryFailedDetail = notRedrivable
+    ? { ...record, notRedrivable }
     : {
         ...record,
         redrive: {

@@ -369,6 +369,28 @@ describe('renderIncidentMessage', () => {
     expect(blocks).toContain(`\`aws stepfunctions redrive-execution --execution-arn ${ARN}\``);
   });
 
+  it('says why a run cannot be redriven, and gives no redrive command, when the failure said no redrive gets past it', () => {
+    // Prepare: an input refused at Assess (on-run-failed says a redrive would rerun the same input)
+    const failed = ended('Recovery Failed', {
+      outcome: 'failed',
+      failure: { phase: 'decide', error: 'InvalidRunInput', cause: 'mode: expected one of: live, dry-run, game-day' },
+      notRedrivable: 'a redrive reruns the same input: start a new run with the input corrected',
+    });
+    const view = viewOf([failed]);
+
+    // Act
+    const message = renderIncidentMessage(view);
+    const reply = renderThreadReply(view, { outcome: true });
+
+    // Assess: the message and the thread's outcome line say so; neither offers the command
+    for (const text of [message.text, reply.text]) {
+      expect(text).toContain(
+        'Cannot be redriven: a redrive reruns the same input: start a new run with the input corrected.',
+      );
+      expect(text).not.toContain('redrive-execution');
+    }
+  });
+
   it('says nothing was changed when the failover was denied', () => {
     // Act
     const message = renderIncidentMessage(viewOf([ended('Recovery Completed', { outcome: 'denied' })]));

@@ -294,7 +294,9 @@ describe('recordRunFailure', () => {
       trigger: { type: 'manual' },
       startedAt: '2026-11-25T03:01:29.000Z',
     });
-    expect(events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed)[0]?.redrive).toBeUndefined();
+    const failed = events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed)[0];
+    expect(failed?.redrive).toBeUndefined();
+    expect(failed?.notRedrivable).toBe('a redrive reruns the same input: start a new run with the input corrected');
   });
 
   it('keeps a recorded recovery and only releases the lock when a step after Record failed', async () => {
