@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { describeReprotectBack, type ReprotectBack } from '../../shared/domain/failback';
+import type { LedgerPort, WorkflowPort } from '../../shared/domain/ports';
 import {
   currentTopology,
   type DatabaseTopology,
@@ -33,7 +34,42 @@ export interface StatusView {
    * record's `reprotectBack`), with its incident.
    */
   reprotectBack?: ReprotectBack & { failback: string };
+  /** Who holds the plan's lock (null: nobody), and how its execution stands, when Step Functions could say. */
+  lock?: LockView | null;
 }
+
+/** The plan's lock as status shows it: its holder, and its execution's status or why that could not be read. */
+export interface LockView {
+  holder: string;
+  epoch: number;
+  acquiredAt: string;
+  execution: string;
+  /** RUNNING, FAILED, ...; `not-found` when Step Functions no longer knows the execution. */
+  executionStatus?: string;
+  stoppedAt?: string;
+  /** Why the execution's status could not be read (the error's name). */
+  unreadable?: string;
+}
+
+const ENDED = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'not-found'];
+
+/** One line on the plan's lock: free, held by a running execution, or held by one that ended without releasing it. */
+export const lockLine = (lock: LockView | null): string => {
+  if (!lock) return 'Lock: free (no run of the plan holds it).';
+  const held = `Lock: held by ${lock.holder} (epoch ${lock.epoch}, since ${lock.acquiredAt})`;
+  if (lock.unreadable) return `${held}; its execution could not be read (${lock.unreadable}).`;
+  if (lock.executionStatus && ENDED.includes(lock.executionStatus)) {
+    const how =
+      lock.executionStatus === 'not-found'
+        ? 'Step Functions no longer knows its execution'
+        : `its execution ended ${lock.executionStatus}${lock.stoppedAt ? ` at ${lock.stoppedAt}` : ''}`;
+    return (
+      `${held}, but ${how} without releasing it (its end never reached on-run-failed): the next failover records ` +
+      'that run and takes the lock; a runbook started by hand stops with LockHeldError until then.'
+    );
+  }
+  return `${held}: its execution is ${lock.executionStatus ?? 'unknown'}.`;
+};
 
 const oldPrimaryText = (db: DatabaseTopology): string =>
   db.oldPrimary ? `${describeCopy(db.oldPrimary)}: ${db.oldPrimary.state} since ${db.oldPrimary.since}` : '-';
@@ -61,6 +97,7 @@ export const formatStatus = (view: StatusView): string[] => {
     );
   }
   lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: a database has no standby.');
+  if (view.lock !== undefined) lines.push(lockLine(view.lock));
   const back = view.reprotectBack;
   if (back) lines.push(`After failback ${back.failback} (${back.checkedAt}): ${describeReprotectBack(back)}`);
   if (view.failoverRefused) lines.push(`A failover now would be skipped: ${view.failoverRefused}`);
@@ -85,6 +122,30 @@ export const statusView = (
     ...(refused ? { failoverRefused: refused } : {}),
     ...(reprotectBack && !protectedNow ? { reprotectBack } : {}),
   };
+};
+
+/** The plan's lock, and its holder's execution as Step Functions tells it (read only when the lock is held). */
+const lockView = async (
+  plan: string,
+  ledger: Pick<LedgerPort, 'getLock'>,
+  workflow: () => Promise<Pick<WorkflowPort, 'getExecutionStatus'>>,
+): Promise<LockView | null> => {
+  const lock = await ledger.getLock(plan);
+  if (!lock?.holder) return null;
+  const view: LockView = {
+    holder: lock.holder,
+    epoch: lock.epoch,
+    acquiredAt: lock.acquiredAt,
+    execution: lock.execution,
+  };
+  try {
+    const status = await (await workflow()).getExecutionStatus(lock.execution);
+    view.executionStatus = status?.status ?? 'not-found';
+    if (status?.stoppedAt) view.stoppedAt = status.stoppedAt;
+  } catch (error) {
+    view.unreadable = (error as Error).name;
+  }
+  return view;
 };
 
 const readPlanFile = (file: string): Plan => {
@@ -122,7 +183,10 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
   const failback = stored?.lastFailbackIncidentId;
   const back =
     failback && !isProtected(stored) ? (await ledger.getRun(options.plan, failback))?.reprotectBack : undefined;
-  const view = statusView(options.plan, stored, plan, back && failback ? { ...back, failback } : undefined);
+  const view = {
+    ...statusView(options.plan, stored, plan, back && failback ? { ...back, failback } : undefined),
+    lock: await lockView(options.plan, ledger, () => deps.workflow(target)),
+  };
   if (options.json) deps.io.out(JSON.stringify(view, null, 2));
   else for (const line of formatStatus(view)) deps.io.out(line);
   return 0;
@@ -132,7 +196,9 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
 export const registerStatus = (program: Command, deps: CliDeps): void => {
   program
     .command('status')
-    .description("a plan's current topology: the active region, each database's writer, standby and old primary")
+    .description(
+      "a plan's current topology: the active region, each database's writer, standby and old primary, and its lock",
+    )
     .requiredOption('--plan <name>', 'the plan (its "app")')
     .option(
       '--plan-file <file>',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { formatStatus, showStatus, statusView } from '../../../../cli/commands/status';
 import { UsageError } from '../../../../cli/context';
+import type { WorkflowPort } from '../../../../shared/domain/ports';
 import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { loadPlanFile } from '../../../../shared/plan/load';
 import { fakeDeps } from '../support';
@@ -37,7 +38,9 @@ describe('formatStatus', () => {
 describe('showStatus', () => {
   it('prints the ledger topology as JSON when --json is given', async () => {
     // Prepare
-    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => failedOver() } });
+    const { deps, out } = fakeDeps({
+      ledger: { getTopology: async () => failedOver(), getLock: async () => undefined },
+    });
 
     // Act
     const code = await showStatus({ plan: 'orders', stage: 'dev', json: true, ...target }, deps);
@@ -48,6 +51,69 @@ describe('showStatus', () => {
     expect(view).toMatchObject({ plan: 'orders', source: 'ledger', protected: false });
     expect(view.topology.activeRegion).toBe('us-west-2');
     expect(view.topology.databases[1]).toMatchObject({ id: 'catalog', writer: { identifier: 'catalog-west' } });
+    expect(view.lock).toBeNull();
+  });
+
+  describe('the plan lock', () => {
+    const EXECUTION = 'arn:aws:states:us-west-2:123456789012:execution:switchback-dev-failover:orders-earlier';
+    const held = {
+      holder: 'orders-earlier',
+      execution: EXECUTION,
+      epoch: 4,
+      acquiredAt: '2026-11-25T17:00:00.000Z',
+    };
+    const statusWith = async (workflow: Partial<WorkflowPort>) => {
+      const { deps, out } = fakeDeps({
+        ledger: { getTopology: async () => failedOver(), getLock: async () => held },
+        workflow,
+      });
+      await showStatus({ plan: 'orders', stage: 'dev', ...target }, deps);
+      return out;
+    };
+
+    it.each([
+      [
+        'running',
+        { status: 'RUNNING' },
+        'Lock: held by orders-earlier (epoch 4, since 2026-11-25T17:00:00.000Z): its execution is RUNNING.',
+      ],
+      [
+        'ended without releasing it',
+        { status: 'FAILED', stoppedAt: '2026-11-25T17:04:00.000Z' },
+        'Lock: held by orders-earlier (epoch 4, since 2026-11-25T17:00:00.000Z), but its execution ended FAILED at ' +
+          '2026-11-25T17:04:00.000Z without releasing it (its end never reached on-run-failed): the next failover ' +
+          'records that run and takes the lock; a runbook started by hand stops with LockHeldError until then.',
+      ],
+      [
+        'unknown to Step Functions',
+        undefined,
+        'Lock: held by orders-earlier (epoch 4, since 2026-11-25T17:00:00.000Z), but Step Functions no longer knows ' +
+          'its execution without releasing it (its end never reached on-run-failed): the next failover records that ' +
+          'run and takes the lock; a runbook started by hand stops with LockHeldError until then.',
+      ],
+    ])('says who holds it and whether its execution is %s', async (_, answer, line) => {
+      // Act
+      const out = await statusWith({
+        getExecutionStatus: async (executionArn: string) => (answer ? { executionArn, ...answer } : undefined),
+      });
+
+      // Assess
+      expect(out).toContain(line);
+    });
+
+    it("says when the holder's execution could not be read, and why", async () => {
+      // Act
+      const out = await statusWith({
+        getExecutionStatus: async () => {
+          throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+        },
+      });
+
+      // Assess
+      expect(out).toContain(
+        'Lock: held by orders-earlier (epoch 4, since 2026-11-25T17:00:00.000Z); its execution could not be read (AccessDeniedException).',
+      );
+    });
   });
 
   it('says what a standalone failback started to re-protect while a database has no standby', async () => {
@@ -71,6 +137,7 @@ describe('showStatus', () => {
     const { deps, out } = fakeDeps({
       ledger: {
         getTopology: async () => topology,
+        getLock: async () => undefined,
         getRun: async (_plan: string, incidentId: string) => {
           asked.push(incidentId);
           return { reprotectBack } as never;
@@ -91,7 +158,7 @@ describe('showStatus', () => {
 
   it('shows the plan file topology, protected, when nothing is recorded and the plan file is given', async () => {
     // Prepare
-    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => undefined } });
+    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => undefined, getLock: async () => undefined } });
 
     // Act
     await showStatus({ plan: 'orders', planFile: PLAN_FILE, stage: 'dev', ...target }, deps);
