@@ -64,8 +64,8 @@ export const lockLine = (lock: LockView | null): string => {
         ? 'Step Functions no longer knows its execution'
         : `its execution ended ${lock.executionStatus}${lock.stoppedAt ? ` at ${lock.stoppedAt}` : ''}`;
     return (
-      `${held}, but ${how} without releasing it (its end never reached on-run-failed): the next failover records ` +
-      'that run and takes the lock; a runbook started by hand stops with LockHeldError until then.'
+      `${held}, but ${how} without releasing it (its end never reached on-run-failed): the next run of the plan ` +
+      'records that run and takes the lock.'
     );
   }
   return `${held}: its execution is ${lock.executionStatus ?? 'unknown'}.`;

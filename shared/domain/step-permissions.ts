@@ -29,13 +29,17 @@ export interface StepPermission {
 /**
  * The functions whose roles act: on the plans' own resources, on every runbook (failover, fence, reprotect, failback,
  * restore test) and the notifier; and those that start or follow a runbook or put a metric that moves traffic or
- * starts one (the alarm intake, the fence start, the reprotect a failback starts, the game day's legs, the prober). The rest touch only the ledger
- * and Switchback's bus. One list: readiness's FUNCTION_ROLE_NAMES and its iam:SimulatePrincipalPolicy grant are made
+ * starts one (the alarm intake, the fence start, the reprotect a failback starts, the game day's legs, the prober), or
+ * read the execution holding the plan's lock (the alarm intake and every Assess). The rest touch only the ledger and
+ * Switchback's bus. One list: readiness's FUNCTION_ROLE_NAMES and its iam:SimulatePrincipalPolicy grant are made
  * from it (scripts/plan-resources.js), and the IAM test fails unless it names exactly the functions the drills see
  * making those calls.
  */
 export const STEP_FUNCTIONS = [
   'assess',
+  'assess-fence',
+  'assess-failback',
+  'assess-game-day',
   'promote-database',
   'check-promotion',
   'flip-dns',
@@ -84,6 +88,16 @@ export interface StackTargets {
 
 /** The runbooks a step starts or follows, by the state machine's name (`<stack>-<runbook>`, serverless.yml). */
 const RUNBOOKS = ['failover', 'fence', 'reprotect', 'failback'] as const;
+
+/** The steps that read the plan's lock holder's execution: the alarm intake, and every Assess that takes the lock. */
+const LOCK_TAKERS = [
+  'on-health-alarm',
+  'assess',
+  'assess-fence',
+  'assess-reprotect',
+  'assess-failback',
+  'assess-game-day',
+] as const;
 
 /**
  * Every permission the steps of `plan` need, on its resources in `account`, and, given the stack's state machines,
@@ -335,7 +349,7 @@ export const stepPermissions = (
   // Whether the plan's lock holder still runs (any runbook may hold it): the intake and Assess read its execution.
   for (const arn of machines.values()) {
     const executions = `${arn.replace(':stateMachine:', ':execution:')}:*`;
-    for (const fn of ['on-health-alarm', 'assess'] as const) add(fn, ['states:DescribeExecution'], executions);
+    for (const fn of LOCK_TAKERS) add(fn, ['states:DescribeExecution'], executions);
   }
   const fence = machine('fence');
   if (fence) add('start-fence', ['states:StartExecution'], fence);

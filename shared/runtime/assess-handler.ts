@@ -1,7 +1,10 @@
+import { EmfMetrics } from '../aws/metrics';
+import { StepFunctionsWorkflow } from '../aws/workflow';
 import { MalformedEventError } from '../errors';
 import { toFieldIssues } from '../field-issues';
 import type { PlanRegistry } from '../plan/registry';
 import type { AssessEvent } from '../usecases/assess-failover';
+import type { TakeLockDeps } from '../usecases/orphaned-lock';
 import * as z from '../zod';
 import { lambdaHandler } from './handler';
 import { logger } from './logger';
@@ -18,10 +21,21 @@ const assessTaskSchema = z.object({
   }),
 });
 
-/** What every runbook's "Assess" use case receives: the plans, the ledger, the bus, the clock and the log. */
+/**
+ * What every runbook's "Assess" use case receives: the plans, the ledger, the bus, the clock and the log; and what
+ * settles a lock whose execution ended without releasing it (shared/usecases/orphaned-lock.ts).
+ */
 export interface AssessTaskDeps extends RunbookAdapters {
   plans: PlanRegistry;
+  orphans: TakeLockDeps;
 }
+
+let orphanAdapters: Pick<TakeLockDeps, 'metrics' | 'executions'> | undefined;
+/** The lock holder's execution (any runbook's: DescribeExecution takes the ARN; starts nothing), and the metrics. */
+const orphanReaders = (): Pick<TakeLockDeps, 'metrics' | 'executions'> => {
+  orphanAdapters ??= { metrics: new EmfMetrics(), executions: new StepFunctionsWorkflow({ stateMachineArn: '' }) };
+  return orphanAdapters;
+};
 
 /**
  * The Lambda of a runbook's "Assess" task (fence, reprotect, failback, game day): the middy stack, the task's
@@ -48,6 +62,7 @@ export const assessTaskHandler = <TResult, TExtra extends object = Record<never,
       incidentId: execution.name,
       executionArn: execution.arn,
     });
-    return assess({ input, execution }, { ...adapters(), plans: plans() });
+    const deps = { ...adapters(), plans: plans() };
+    return assess({ input, execution }, { ...deps, orphans: { ...deps, ...orphanReaders() } });
   });
 };

@@ -10,11 +10,14 @@ import {
 } from '../domain/run';
 import { InvalidRunInputError } from '../errors';
 import type { PlanRegistry } from '../plan/registry';
+import { type TakeLockDeps, takeLockOrOrphan } from './orphaned-lock';
 import type { RecordStepDeps } from './publish-runbook-end';
 
 /** What an "Assess" step of a runbook is given: the plans, the ledger calls it makes, the bus, the clock, the log. */
 export interface AssessStepDeps<Calls extends keyof LedgerPort> extends RecordStepDeps<Calls> {
   plans: PlanRegistry;
+  /** What settles an orphaned lock before the run takes it (takeRunLock); without it, such a lock stays held. */
+  orphans?: TakeLockDeps;
 }
 
 /**
@@ -32,17 +35,24 @@ export const requireManualTrigger = (input: Pick<RunInput, 'trigger'>, message: 
 };
 
 /**
- * Takes the plan's lock for the execution; a dry run changes nothing and takes none (epoch 0).
+ * Takes the plan's lock for the execution; a dry run changes nothing and takes none (epoch 0). Given `orphans`, a
+ * lock whose execution ended without releasing it is settled first (shared/usecases/orphaned-lock.ts), and
+ * `tookOver` says so, for the assessment's reasons.
  *
  * @throws LockHeldError when another run holds it
  */
 export const takeRunLock = async (
-  ledger: Pick<LedgerPort, 'acquireLock'>,
+  deps: { ledger: Pick<LedgerPort, 'acquireLock'>; orphans?: TakeLockDeps },
   plan: string,
   owner: LockOwner,
   mode: Mode,
   now: Date,
-): Promise<{ epoch: number }> => (mode === 'dry-run' ? { epoch: 0 } : ledger.acquireLock(plan, owner, now));
+): Promise<{ epoch: number; tookOver?: string }> => {
+  if (mode === 'dry-run') return { epoch: 0 };
+  if (!deps.orphans) return deps.ledger.acquireLock(plan, owner, now);
+  const { lock, tookOver } = await takeLockOrOrphan(plan, owner, now, deps.orphans);
+  return { epoch: lock.epoch, ...(tookOver ? { tookOver } : {}) };
+};
 
 /** The "decide" phase event of an assessment, its reasons as facts; each runbook says which status it means. */
 export const publishDecision = (

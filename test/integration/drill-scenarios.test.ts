@@ -13,12 +13,13 @@ import {
 import { DynamoLedger } from '../../shared/aws/ledger';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import { livePathCalls } from '../../shared/domain/live-path';
-import type { RecoveryFailedDetail } from '../../shared/domain/run';
+import type { PhaseChangedDetail, RecoveryFailedDetail, RunRecord } from '../../shared/domain/run';
 import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../shared/plan/load';
 import { VirtualClock } from '../../sim/clock';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
+import { outsideInvocation } from '../../sim/local-runner';
 import { type DrillProgress, ProgressDisplay } from '../../sim/progress';
 import { criticalPathRatio, type DrillReport, withoutWall } from '../../sim/report';
 import { renderReportHtml } from '../../sim/report-html';
@@ -58,9 +59,39 @@ const ORPHAN = 'earlier-failover';
 const orphanedLockDrills = new Map<string, Promise<DrillResult>>();
 
 /**
- * A region-outage drill of a plan whose lock is held, from a second in, by an earlier failover whose execution no
- * longer exists: its end never reached on-run-failed (EventBridge delivers status changes on a best-effort basis),
- * so nothing released it. Run once per plan, for the scenario test and the IAM check.
+ * Leaves the plan's lock as an earlier run's Assess would have left it, held with its record in progress, by an
+ * execution Step Functions does not know: its end never reached on-run-failed (EventBridge delivers status changes on
+ * a best-effort basis), so nothing released it. Outside any function's invocation: the calls are no handler's.
+ */
+const leaveOrphan = (world: World, planFile: string, incidentId: string): Promise<void> =>
+  outsideInvocation(async () => {
+    const plan = loadPlanFile(planFile);
+    const owner = {
+      incidentId,
+      executionArn: `arn:aws:states:${plan.regions.standby}:${world.account}:execution:switchback-drill-failover:${incidentId}`,
+    };
+    const ledger = new DynamoLedger();
+    const at = new Date().toISOString();
+    const { epoch } = await ledger.acquireLock(plan.app, owner, new Date());
+    const run = {
+      ...owner,
+      plan: plan.app,
+      action: 'failover' as const,
+      mode: 'live' as const,
+      reason: 'an earlier failover',
+      requestedBy: 'ops@example.com',
+      trigger: { type: 'manual' as const },
+      regions: { ...plan.regions },
+      impactStartedAt: at,
+      startedAt: at,
+      epoch,
+    };
+    await ledger.putRun({ run, outcome: 'in-progress', phases: [], actions: [], warnings: [], endedAt: at });
+  });
+
+/**
+ * A region-outage drill of a plan whose lock is orphaned (leaveOrphan) a second in, before the outage. Run once per
+ * plan, for the scenario test and the IAM check.
  */
 const orphanedLockDrill = (planFile: string): Promise<DrillResult> => {
   let result = orphanedLockDrills.get(planFile);
@@ -72,40 +103,40 @@ const orphanedLockDrill = (planFile: string): Promise<DrillResult> => {
       seed: 1,
       slackPreview: false,
       onWorld: (world) => {
-        const owner = {
-          incidentId: `${plan.app}-${ORPHAN}`,
-          executionArn: `arn:aws:states:${plan.regions.standby}:${world.account}:execution:switchback-drill-failover:${plan.app}-${ORPHAN}`,
-        };
-        // The earlier run as its Assess left it: the lock, and its record in progress.
-        const orphan = async () => {
-          const ledger = new DynamoLedger();
-          const at = new Date().toISOString();
-          const { epoch } = await ledger.acquireLock(plan.app, owner, new Date());
-          const run = {
-            ...owner,
-            plan: plan.app,
-            action: 'failover' as const,
-            mode: 'live' as const,
-            reason: 'an earlier failover',
-            requestedBy: 'ops@example.com',
-            trigger: { type: 'manual' as const },
-            regions: { ...plan.regions },
-            impactStartedAt: at,
-            startedAt: at,
-            epoch,
-          };
-          await ledger.putRun({ run, outcome: 'in-progress', phases: [], actions: [], warnings: [], endedAt: at });
-        };
         world.clock.schedule(world.t0Ms + 1000, () => {
           // Real I/O (the drill's DynamoDB): virtual time waits for it.
           if (!(world.clock instanceof VirtualClock)) throw new Error('the drill runs on a virtual clock');
-          void world.clock.track(orphan(), 'the orphaned lock');
+          void world.clock.track(leaveOrphan(world, planFile, `${plan.app}-${ORPHAN}`), 'the orphaned lock');
         });
       },
     });
     orphanedLockDrills.set(planFile, result);
   }
   return result;
+};
+
+let orphanedGameDay: Promise<DrillResult> | undefined;
+/**
+ * The example plan's game day, with the lock orphaned (leaveOrphan) just before each runbook starts, the game day's
+ * own and each leg's: every runbook's Assess meets one. Run once, for the scenario test and the IAM check.
+ */
+const orphanedLocksGameDay = (): Promise<DrillResult> => {
+  orphanedGameDay ??= drills.own({
+    planFile: PLAN,
+    scenario: 'game-day',
+    seed: 1,
+    slackPreview: false,
+    onWorld: (world) => {
+      const start = world.stepFunctions.startExecution.bind(world.stepFunctions);
+      let orphans = 0;
+      world.stepFunctions.startExecution = async (request) => {
+        orphans += 1;
+        await leaveOrphan(world, PLAN, `orders-orphan-${orphans}`);
+        return start(request);
+      };
+    },
+  });
+  return orphanedGameDay;
 };
 
 // Whole drills: the first also loads every handler (over 30 s wall on a loaded machine); this only catches a hang.
@@ -208,6 +239,54 @@ describe('runDrill', () => {
     ]);
     expect(lockHolder).toBeNull();
   });
+
+  it('settles an orphaned lock in every runbook of a game day, and the game day still ends home and protected', async () => {
+    // Act
+    const { report, world, lockHolder } = await orphanedLocksGameDay();
+
+    // Assess: the game day and its six legs each met an orphan: each settled it and went on
+    expect(report.outcome).toBe('recovered');
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+      ['failback', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+    ]);
+    const settled = world.bus.events
+      .map((record) => record.event)
+      .filter((event) => event['detail-type'] === 'Recovery Failed')
+      .map((event) => event.detail as RecoveryFailedDetail);
+    expect(settled.map((detail) => [detail.run.incidentId, detail.failure?.error])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => [`orders-orphan-${n}`, 'ExecutionNotFound']),
+    );
+    // Each runbook's Assess says what it settled, first among its decide phase's facts; the failover's, among its
+    // run's warnings
+    const settledBy = "the plan's lock was held by";
+    const decided = world.bus.events
+      .map((record) => record.event.detail as PhaseChangedDetail)
+      .filter((detail) => detail.phase === 'decide' && (detail.facts?.[0] ?? '').startsWith(settledBy));
+    expect(decided.map((detail) => detail.run.action)).toEqual([
+      'game-day',
+      'fence',
+      'reprotect',
+      'failback',
+      'fence',
+      'reprotect',
+    ]);
+    const failoverLeg = world.bus.events
+      .map((record) => record.event)
+      .find(
+        (event) =>
+          event['detail-type'] === 'Recovery Completed' && (event.detail as RunRecord).run.action === 'failover',
+      );
+    expect((failoverLeg?.detail as RunRecord | undefined)?.warnings).toContainEqual(
+      expect.stringMatching(/^the plan's lock was held by orders-orphan-2 /),
+    );
+    expect(report.topology.after.activeRegion).toBe('us-east-1');
+    expect(lockHolder).toBeNull();
+  }, 120_000);
 
   it('keeps the fence off the RTO path: the same RTO with the fence during the failover and without it', async () => {
     // Prepare: the example plan with fence.duringFailover off
@@ -1522,9 +1601,14 @@ describe('the IAM roles of the packaged template', () => {
           },
         });
       }
-      // A failover that takes over a lock an earlier execution never released (its end never reached on-run-failed):
-      // Assess reads that execution. The path does not depend on the plan's DNS switch: the example plan's drill.
-      if (planFile === PLAN) await orphanedLockDrill(planFile);
+      // A failover through a lock an earlier execution never released (its end never reached on-run-failed): the
+      // alarm intake and Assess read that execution. The path does not depend on the plan's DNS switch: the example
+      // plan's drills.
+      if (planFile === PLAN) {
+        await orphanedLockDrill(planFile);
+        // And every runbook's Assess meeting one (the game day's, and each leg's).
+        await orphanedLocksGameDay();
+      }
       // Runs started by a person (switchback run, the console), live and dry, a minute before the region fails:
       // the paths an alarm never takes (an Aurora switchover, a dry run's records).
       const plan = loadPlanFile(planFile).app;

@@ -47,7 +47,7 @@ export const assessFailback = async (event: AssessEvent, deps: AssessFailbackDep
   const incidentId = input.incidentId ?? event.execution.name;
   const startedAt = clock.now().toISOString();
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = await takeRunLock(ledger, plan.app, owner, input.mode, clock.now());
+  const lock = await takeRunLock(deps, plan.app, owner, input.mode, clock.now());
   // An incident's record belongs to the execution that runs it (a dry run takes no lock and may reuse an id).
   const recorded = await ledger.getRun(plan.app, incidentId);
   if (recorded && recorded.run.executionArn !== event.execution.arn) {
@@ -64,6 +64,8 @@ export const assessFailback = async (event: AssessEvent, deps: AssessFailbackDep
     topology,
     writePause: plan.failback.writePause !== undefined,
   };
+  // What was settled to take the lock (an orphan's), first among the reasons.
+  if (lock.tookOver) assessment.reasons.unshift(lock.tookOver);
   const run = await openManualRun(
     ledger,
     {

@@ -15,6 +15,7 @@ import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
 import { openManualRun, takeRunLock } from '../assess-runbook';
+import type { TakeLockDeps } from '../orphaned-lock';
 
 export interface FenceAssessment {
   decision: 'proceed' | 'skip';
@@ -36,6 +37,8 @@ export interface AssessFenceResult {
 
 export interface AssessFenceDeps {
   plans: PlanRegistry;
+  /** What settles an orphaned lock before the run takes it (takeRunLock); without it, such a lock stays held. */
+  orphans?: TakeLockDeps;
   ledger: Pick<LedgerPort, 'acquireLock' | 'getTopology' | 'putRun'>;
   events: EventsPort;
   clock: Clock;
@@ -67,7 +70,7 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     ]);
   }
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = await takeRunLock(ledger, plan.app, owner, input.mode, clock.now());
+  const lock = await takeRunLock(deps, plan.app, owner, input.mode, clock.now());
   const topology = currentTopology(plan, await ledger.getTopology(plan.app));
   const globalClusters = Object.fromEntries(
     plan.databases.flatMap((db) => (db.kind === 'aurora-global' ? [[db.id, db.globalCluster]] : [])),
@@ -101,6 +104,8 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
           ]
         : [],
   };
+  // What was settled to take the lock (an orphan's), first among the reasons.
+  if (lock.tookOver) assessment.reasons.unshift(lock.tookOver);
   const run = await openManualRun(
     ledger,
     {

@@ -56,7 +56,7 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
   // A game day is live (its failover is a real, planned one) or a dry run; `game-day` means live here.
   const mode = input.mode === 'dry-run' ? 'dry-run' : 'live';
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = await takeRunLock(ledger, plan.app, owner, mode, clock.now());
+  const lock = await takeRunLock(deps, plan.app, owner, mode, clock.now());
   try {
     const topology = currentTopology(plan, await ledger.getTopology(plan.app));
     const earlier = await ledger.getRun(plan.app, incidentId);
@@ -98,6 +98,8 @@ export const assessGameDay = async (event: AssessEvent, deps: AssessGameDayDeps)
       legCount: findings.length > 0 ? 0 : toStart.length,
       resumed,
     };
+    // What was settled to take the lock (an orphan's), first among the reasons.
+    if (lock.tookOver) assessment.reasons.unshift(lock.tookOver);
     const run = manualRunContext({
       incidentId,
       plan,

@@ -12,6 +12,7 @@ import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
 import { openManualRun, publishDecision, requireManualTrigger, takeRunLock } from '../assess-runbook';
+import type { TakeLockDeps } from '../orphaned-lock';
 
 export interface ReprotectAssessment {
   decision: 'proceed' | 'block';
@@ -30,6 +31,8 @@ export interface AssessReprotectResult {
 
 export interface AssessReprotectDeps {
   plans: PlanRegistry;
+  /** What settles an orphaned lock before the run takes it (takeRunLock); without it, such a lock stays held. */
+  orphans?: TakeLockDeps;
   rds: Pick<ReprotectPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster'>;
   ledger: Pick<LedgerPort, 'acquireLock' | 'getTopology' | 'putRun'>;
   events: EventsPort;
@@ -114,7 +117,7 @@ export const assessReprotect = async (
     ]);
   }
   const owner = { incidentId, executionArn: event.execution.arn };
-  const lock = await takeRunLock(ledger, plan.app, owner, input.mode, clock.now());
+  const lock = await takeRunLock(deps, plan.app, owner, input.mode, clock.now());
   const topology = currentTopology(plan, await ledger.getTopology(plan.app));
   const readings: ReprotectReading[] = [];
   for (const db of topology.databases) readings.push(await readDatabase(plan, db, rds));
@@ -130,6 +133,8 @@ export const assessReprotect = async (
     targets: verdict.targets,
     findings: verdict.findings,
   };
+  // What was settled to take the lock (an orphan's), first among the reasons.
+  if (lock.tookOver) assessment.reasons.unshift(lock.tookOver);
   const run = await openManualRun(
     ledger,
     {

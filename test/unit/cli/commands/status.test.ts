@@ -81,15 +81,15 @@ describe('showStatus', () => {
         'ended without releasing it',
         { status: 'FAILED', stoppedAt: '2026-11-25T17:04:00.000Z' },
         'Lock: held by orders-earlier (epoch 4, since 2026-11-25T17:00:00.000Z), but its execution ended FAILED at ' +
-          '2026-11-25T17:04:00.000Z without releasing it (its end never reached on-run-failed): the next failover ' +
-          'records that run and takes the lock; a runbook started by hand stops with LockHeldError until then.',
+          '2026-11-25T17:04:00.000Z without releasing it (its end never reached on-run-failed): the next run of the ' +
+          'plan records that run and takes the lock.',
       ],
       [
         'unknown to Step Functions',
         undefined,
         'Lock: held by orders-earlier (epoch 4, since 2026-11-25T17:00:00.000Z), but Step Functions no longer knows ' +
-          'its execution without releasing it (its end never reached on-run-failed): the next failover records that ' +
-          'run and takes the lock; a runbook started by hand stops with LockHeldError until then.',
+          'its execution without releasing it (its end never reached on-run-failed): the next run of the plan ' +
+          'records that run and takes the lock.',
       ],
     ])('says who holds it and whether its execution is %s', async (_, answer, line) => {
       // Act

@@ -59,7 +59,7 @@ describe('stepPermissions', () => {
       `on-health-alarm states:StartExecution ${machine('failover')}`,
       // Whether the plan's lock holder, any runbook's execution, still runs (an orphaned lock is taken over).
       ...['failover', 'fence', 'reprotect', 'failback'].flatMap((runbook) =>
-        ['on-health-alarm', 'assess'].map(
+        ['on-health-alarm', 'assess', 'assess-fence', 'assess-reprotect', 'assess-failback', 'assess-game-day'].map(
           (fn) => `${fn} states:DescribeExecution ${machine(runbook).replace(':stateMachine:', ':execution:')}:*`,
         ),
       ),
