@@ -54,6 +54,12 @@ const drill = (scenario: string, options: Partial<DrillOptions> = {}): Promise<D
   return runDrill({ planFile: PLAN, scenario, seed: 1, slackPreview: false, ...options });
 };
 
+/** A game day's six legs, each recovered: its failover, fence and reprotect, then failback, fence and reprotect. */
+const GAME_DAY_RECOVERED = ['failover', 'fence', 'reprotect', 'failback', 'fence', 'reprotect'].map((action) => [
+  action,
+  'recovered',
+]);
+
 /** The incident of an earlier failover whose execution no longer exists but whose lock was never released. */
 const ORPHAN = 'earlier-failover';
 const orphanedLockDrills = new Map<string, Promise<DrillResult>>();
@@ -246,14 +252,7 @@ describe('runDrill', () => {
 
     // Assess: the game day and its six legs each met an orphan: each settled it and went on
     expect(report.outcome).toBe('recovered');
-    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
-      ['failover', 'recovered'],
-      ['fence', 'recovered'],
-      ['reprotect', 'recovered'],
-      ['failback', 'recovered'],
-      ['fence', 'recovered'],
-      ['reprotect', 'recovered'],
-    ]);
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual(GAME_DAY_RECOVERED);
     const settled = world.bus.events
       .map((record) => record.event)
       .filter((event) => event['detail-type'] === 'Recovery Failed')
@@ -627,14 +626,7 @@ describe('runDrill', () => {
       false,
       true,
     ]);
-    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
-      ['failover', 'recovered'],
-      ['fence', 'recovered'],
-      ['reprotect', 'recovered'],
-      ['failback', 'recovered'],
-      ['fence', 'recovered'],
-      ['reprotect', 'recovered'],
-    ]);
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual(GAME_DAY_RECOVERED);
     // Every leg names its action, outcome, RTO and RPO (null for the runbooks that recover nothing: fence, reprotect).
     for (const leg of report.legs) {
       expect(Object.keys(leg)).toEqual(expect.arrayContaining(['action', 'outcome', 'rto', 'rpo']));

@@ -28,6 +28,26 @@ const failingStep =
     };
   };
 
+/**
+ * The real handlers, except the cleanup, which RDS never answers (every retry fails with TimeoutError) for the
+ * databases `stuck` says: the throwaway stays, and the execution fails where no Catch reaches.
+ */
+const cleanupNeverAnswered =
+  (
+    stuck: (database: string) => boolean,
+    others: (name: string, real: LambdaHandler) => LambdaHandler = (_, real) => real,
+  ) =>
+  async (name: string): Promise<LambdaHandler> => {
+    const real = await loadFunctionHandler(name);
+    if (name !== 'clean-up-restore') return others(name, real);
+    return async (event, context) => {
+      if (stuck((event as { database: { id: string } }).database.id)) {
+        throw Object.assign(new Error('RDS did not answer'), { name: 'TimeoutError' });
+      }
+      return real(event, context);
+    };
+  };
+
 /** The throwaways this test made (the restore-test scenario also seeds an earlier test's leftovers). */
 const ours = <T extends { identifier: string }>(list: T[]): T[] =>
   list.filter((r) => !r.identifier.includes('leftover'));
@@ -152,16 +172,7 @@ describe('restore-test state machine', () => {
   it("records the test of a database whose cleanup failed for good, naming the throwaway left, and keeps the other's record", async () => {
     // Prepare: catalog's cleanup fails every retry (RDS never answers the delete); orders-db's works, and its test
     // (an RDS restore, faster than catalog's Aurora cluster and instance) is recorded first.
-    const loadHandler = async (name: string): Promise<LambdaHandler> => {
-      const real = await loadFunctionHandler(name);
-      if (name !== 'clean-up-restore') return real;
-      return async (event, context) => {
-        if ((event as { database: { id: string } }).database.id === 'catalog') {
-          throw Object.assign(new Error('RDS did not answer'), { name: 'TimeoutError' });
-        }
-        return real(event, context);
-      };
-    };
+    const loadHandler = cleanupNeverAnswered((database) => database === 'catalog');
 
     // Act
     const { report, world } = await runDrill({
@@ -197,20 +208,16 @@ describe('restore-test state machine', () => {
     // Prepare: the first run's cleanup fails every retry; the second run (same execution name, as a redrive
     // re-enters) has working handlers.
     let run = 0;
-    const loadHandler = async (name: string): Promise<LambdaHandler> => {
-      const real = await loadFunctionHandler(name);
-      if (name === 'plan-restore-test') {
-        return async (event, context) => {
-          run += 1;
-          return real(event, context);
-        };
-      }
-      if (name !== 'clean-up-restore') return real;
-      return async (event, context) => {
-        if (run === 1) throw Object.assign(new Error('RDS did not answer'), { name: 'TimeoutError' });
-        return real(event, context);
-      };
-    };
+    const loadHandler = cleanupNeverAnswered(
+      () => run === 1,
+      (name, real) =>
+        name === 'plan-restore-test'
+          ? async (event, context) => {
+              run += 1;
+              return real(event, context);
+            }
+          : real,
+    );
 
     // Act
     const { report, world } = await runDrill({
