@@ -226,7 +226,7 @@ const takeIn = async (
   const lock = await ledger.getLock(plan.app);
   if (lock?.holder && lock.holder !== incidentId) {
     // A holder whose execution ended without releasing the lock (its end never reached on-run-failed) is no run in
-    // progress: start, and Assess takes the lock over (shared/usecases/orphaned-lock.ts).
+    // progress: start, and Assess settles it and takes the lock (shared/usecases/orphaned-lock.ts).
     const orphan = await orphanOf(lock, workflow, log);
     if (!orphan) {
       return ignore(`a run of plan ${plan.app} is in progress (incident ${lock.holder}): one execution per incident`);
