@@ -1,6 +1,7 @@
 import { EmfMetrics } from '../shared/aws/metrics';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { EmfRestoreTestMetrics } from '../shared/aws/restore-test-metrics';
+import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { formatIssues } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
 import { lambdaHandler } from '../shared/runtime/handler';
@@ -31,7 +32,11 @@ const executionStoppedEventSchema = z.object({
   }),
 });
 
-const adapters = runbookAdapters(() => ({ metrics: new EmfMetrics() }));
+// Whether Step Functions would redrive the failed execution (DescribeExecution; any runbook's: it takes the ARN).
+const adapters = runbookAdapters(() => ({
+  metrics: new EmfMetrics(),
+  executions: new StepFunctionsWorkflow({ stateMachineArn: '' }),
+}));
 const defaultDeps = () => ({ ...adapters(), plans: plans() });
 let restoreTestAdapters: { ledger: DynamoRestoreTestLedger; metrics: EmfRestoreTestMetrics } | undefined;
 const restoreTestDeps = () => {

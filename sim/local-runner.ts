@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  type ExecutionRedriveStatus,
   InvalidExecutionInput,
   InvalidToken,
   TaskTimedOut,
@@ -570,6 +571,9 @@ export class LocalRunner {
     output?: string;
     error?: string;
     cause?: string;
+    redriveCount: number;
+    redriveStatus: ExecutionRedriveStatus;
+    redriveStatusReason?: string;
   } {
     const execution = this.executions.get(request.executionArn);
     if (!execution) {
@@ -579,7 +583,23 @@ export class LocalRunner {
       });
     }
     const { transitions: _t, deliveryErrors: _d, done: _done, ...described } = execution;
-    return described;
+    return { ...described, redriveCount: 0, ...this.redriveStatus(execution) };
+  }
+
+  /**
+   * Whether RedriveExecution would take the execution, as DescribeExecution says (its redriveStatusReason wording, API
+   * reference): not while it runs, not once it succeeded, not past its history's quota. The 14-day window never
+   * closes within a drill.
+   */
+  private redriveStatus(execution: LocalExecution): {
+    redriveStatus: ExecutionRedriveStatus;
+    redriveStatusReason?: string;
+  } {
+    const not = (reason: string) => ({ redriveStatus: 'NOT_REDRIVABLE' as const, redriveStatusReason: reason });
+    if (execution.status === 'RUNNING') return not('Execution is RUNNING and cannot be redriven');
+    if (execution.status === 'SUCCEEDED') return not('Execution is SUCCEEDED and cannot be redriven');
+    if (this.overQuota.has(execution.executionArn)) return not('Execution history event limit exceeded');
+    return { redriveStatus: 'REDRIVABLE' as const };
   }
 
   /** StopExecution: the execution ends ABORTED (and the status-change rule fires). */

@@ -105,6 +105,8 @@ export class StepFunctionsWorkflow implements WorkflowPort {
     if (result.cause) status.cause = result.cause;
     if (result.redriveCount !== undefined) status.redriveCount = result.redriveCount;
     if (result.input) status.input = result.input;
+    if (result.redriveStatus) status.redriveStatus = result.redriveStatus;
+    if (result.redriveStatusReason) status.redriveStatusReason = result.redriveStatusReason;
     return status;
   }
 

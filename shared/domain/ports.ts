@@ -290,6 +290,9 @@ export interface ExecutionStatus {
   error?: string;
   cause?: string;
   redriveCount?: number;
+  /** REDRIVABLE, NOT_REDRIVABLE or REDRIVABLE_BY_MAP_RUN, and why not when NOT_REDRIVABLE (DescribeExecution). */
+  redriveStatus?: string;
+  redriveStatusReason?: string;
   /** The execution's input, the JSON string Step Functions keeps. */
   input?: string;
 }

@@ -30,10 +30,10 @@ export interface StepPermission {
  * The functions whose roles act: on the plans' own resources, on every runbook (failover, fence, reprotect, failback,
  * restore test) and the notifier; and those that start or follow a runbook or put a metric that moves traffic or
  * starts one (the alarm intake, the fence start, the reprotect a failback starts, the game day's legs, the prober), or
- * read the execution holding the plan's lock (the alarm intake and every Assess). The rest touch only the ledger and
- * Switchback's bus. One list: readiness's FUNCTION_ROLE_NAMES and its iam:SimulatePrincipalPolicy grant are made
- * from it (scripts/plan-resources.js), and the IAM test fails unless it names exactly the functions the drills see
- * making those calls.
+ * read a runbook's execution (the alarm intake and every Assess: the plan's lock holder's; on-run-failed: whether it
+ * can be redriven). The rest touch only the ledger and Switchback's bus. One list: readiness's FUNCTION_ROLE_NAMES
+ * and its iam:SimulatePrincipalPolicy grant are made from it (scripts/plan-resources.js), and the IAM test fails
+ * unless it names exactly the functions the drills see making those calls.
  */
 export const STEP_FUNCTIONS = [
   'assess',
@@ -59,6 +59,7 @@ export const STEP_FUNCTIONS = [
   'clean-up-restore',
   'notify',
   'on-health-alarm',
+  'on-run-failed',
   'start-fence',
   'start-reprotect-back',
   'start-game-day-leg',
@@ -89,9 +90,13 @@ export interface StackTargets {
 /** The runbooks a step starts or follows, by the state machine's name (`<stack>-<runbook>`, serverless.yml). */
 const RUNBOOKS = ['failover', 'fence', 'reprotect', 'failback'] as const;
 
-/** The steps that read the plan's lock holder's execution: the alarm intake, and every Assess that takes the lock. */
-const LOCK_TAKERS = [
+/**
+ * The steps that read a runbook's execution: the alarm intake and every Assess (the plan's lock holder's), and
+ * on-run-failed (whether Step Functions would redrive the failed one).
+ */
+const EXECUTION_READERS = [
   'on-health-alarm',
+  'on-run-failed',
   'assess',
   'assess-fence',
   'assess-reprotect',
@@ -349,7 +354,7 @@ export const stepPermissions = (
   // Whether the plan's lock holder still runs (any runbook may hold it): the intake and Assess read its execution.
   for (const arn of machines.values()) {
     const executions = `${arn.replace(':stateMachine:', ':execution:')}:*`;
-    for (const fn of LOCK_TAKERS) add(fn, ['states:DescribeExecution'], executions);
+    for (const fn of EXECUTION_READERS) add(fn, ['states:DescribeExecution'], executions);
   }
   const fence = machine('fence');
   if (fence) add('start-fence', ['states:StartExecution'], fence);

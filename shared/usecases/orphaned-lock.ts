@@ -68,6 +68,8 @@ const settleOrphan = async (plan: string, held: LockState, orphan: Orphan, deps:
       : 'Step Functions no longer knows the execution (it keeps a closed one 90 days): it ended, and its end never reached on-run-failed',
     startDate: status?.startedAt ? Date.parse(status.startedAt) : null,
     stopDate: status?.stoppedAt ? Date.parse(status.stoppedAt) : null,
+    ...(status?.redriveStatus ? { redriveStatus: status.redriveStatus } : {}),
+    ...(status?.redriveStatusReason ? { redriveStatusReason: status.redriveStatusReason } : {}),
   };
   const result = await recordRunFailure(stopped, deps.clock.now().toISOString(), deps);
   deps.log.warn('orphaned run recorded', { holder: held.holder, result: result.status });

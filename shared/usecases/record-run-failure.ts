@@ -1,5 +1,5 @@
 import { failedPhase, failedPhaseTiming } from '../domain/phases';
-import type { EventsPort, LedgerPort, MetricsPort } from '../domain/ports';
+import type { EventsPort, LedgerPort, MetricsPort, WorkflowPort } from '../domain/ports';
 import {
   DETAIL_TYPES,
   MODES,
@@ -27,6 +27,9 @@ export interface ExecutionStopped {
   /** Epoch milliseconds. */
   startDate?: number | null;
   stopDate?: number | null;
+  /** What DescribeExecution said of a redrive, when the caller already asked (then it is not asked again). */
+  redriveStatus?: string;
+  redriveStatusReason?: string;
 }
 
 export type RunFailureResult =
@@ -36,6 +39,12 @@ export type RunFailureResult =
 
 export interface RecordRunFailureDeps {
   plans: PlanRegistry;
+  /**
+   * Asks Step Functions whether the execution can be redriven (DescribeExecution's redriveStatus): a run past its
+   * history quota, say, cannot. Without it, or when it cannot say, the redrive is offered unless the error alone rules
+   * it out.
+   */
+  executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
   ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock' | 'getAlarmIncident'>;
   metrics: MetricsPort;
   events: EventsPort;
@@ -66,6 +75,28 @@ const NOT_REDRIVABLE = new Map([
     "a redrive reruns the state whose output was over Step Functions' 256 KiB payload quota: start a new run once the cause is fixed",
   ],
 ]);
+
+/**
+ * Why Step Functions would refuse a redrive of the execution, in what to do instead; undefined when it would take one
+ * or cannot say (the redrive is then offered: the command fails harmlessly if Step Functions refuses it after all).
+ */
+const refusedRedrive = async (
+  detail: ExecutionStopped,
+  deps: Pick<RecordRunFailureDeps, 'executions' | 'log'>,
+): Promise<string | undefined> => {
+  let status: Pick<ExecutionStopped, 'redriveStatus' | 'redriveStatusReason'> | undefined = detail.redriveStatus
+    ? detail
+    : undefined;
+  if (!status && deps.executions) {
+    try {
+      status = await deps.executions.getExecutionStatus(detail.executionArn);
+    } catch (error) {
+      deps.log.warn('redrive status unreadable: redrive offered', { errorName: (error as Error).name });
+    }
+  }
+  if (status?.redriveStatus !== 'NOT_REDRIVABLE') return undefined;
+  return `Step Functions will not redrive it (${status.redriveStatusReason ?? 'no reason given'}): start a new run once the cause is fixed`;
+};
 
 const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -194,7 +225,7 @@ export const recordRunFailure = async (
     },
     endedAt,
   };
-  const notRedrivable = NOT_REDRIVABLE.get(error);
+  const notRedrivable = NOT_REDRIVABLE.get(error) ?? (await refusedRedrive(detail, deps));
   const failed: RecoveryFailedDetail = notRedrivable
     ? { ...record, notRedrivable }
     : {

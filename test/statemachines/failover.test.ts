@@ -609,6 +609,31 @@ describe('failover state machine', () => {
     });
   });
 
+  describe('the history quota', () => {
+    it('records the run failed, releases the lock and says Step Functions will not redrive it, when its history reaches the quota', async () => {
+      // Prepare: a quota of 60 history events, which the run reaches while it promotes
+      world();
+      suite.runner = new LocalRunner({ stateMachineArn: STATE_MACHINE_ARN, waits: 'zero', historyEventLimit: 60 });
+      const incidentId = incident();
+
+      // Act
+      const done = await runToEnd(incidentId, await alarmRun(incidentId));
+
+      // Assess: Step Functions fails it, uncatchable; on-run-failed asks whether it can be redriven (it cannot)
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+      expect(done.deliveryErrors).toEqual([]);
+      const run = await record(incidentId);
+      expect(run).toMatchObject({ outcome: 'failed', failure: { error: 'States.Runtime' } });
+      const failed = putEvents(mocks).filter((event) => event.detailType === 'Recovery Failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]?.detail).not.toHaveProperty('redrive');
+      expect(failed[0]?.detail.notRedrivable).toBe(
+        'Step Functions will not redrive it (Execution history event limit exceeded): start a new run once the cause is fixed',
+      );
+      await expectLockFree(run.run.epoch);
+    });
+  });
+
   describe('dry run', () => {
     it('sends no mutating command, lists the planned actions and leaves the plan state when mode is dry-run', async () => {
       // Prepare

@@ -28,6 +28,7 @@ import {
   Route53ServiceException,
 } from '@aws-sdk/client-route-53';
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
   SendTaskSuccessCommand,
   SFNClient,
@@ -261,6 +262,9 @@ export const serveStepFunctions = (mocks: AwsMocks, runner: () => LocalRunner): 
     runner().sendTaskSuccess(input);
     return {};
   });
+  mocks.sfn
+    .on(DescribeExecutionCommand)
+    .callsFake((input: { executionArn: string }) => runner().describeExecution(input));
 };
 
 /** Every event the product put on the bus, in order, with its detail parsed. */

@@ -59,9 +59,15 @@ describe('stepPermissions', () => {
       `on-health-alarm states:StartExecution ${machine('failover')}`,
       // Whether the plan's lock holder, any runbook's execution, still runs (an orphaned lock is taken over).
       ...['failover', 'fence', 'reprotect', 'failback'].flatMap((runbook) =>
-        ['on-health-alarm', 'assess', 'assess-fence', 'assess-reprotect', 'assess-failback', 'assess-game-day'].map(
-          (fn) => `${fn} states:DescribeExecution ${machine(runbook).replace(':stateMachine:', ':execution:')}:*`,
-        ),
+        [
+          'on-health-alarm',
+          'on-run-failed',
+          'assess',
+          'assess-fence',
+          'assess-reprotect',
+          'assess-failback',
+          'assess-game-day',
+        ].map((fn) => `${fn} states:DescribeExecution ${machine(runbook).replace(':stateMachine:', ':execution:')}:*`),
       ),
       `start-fence states:StartExecution ${machine('fence')}`,
       // After a standalone failback: follows the fence it started, then starts the reprotect the other way.

@@ -299,6 +299,57 @@ describe('recordRunFailure', () => {
     expect(failed?.notRedrivable).toBe('a redrive reruns the same input: start a new run with the input corrected');
   });
 
+  it.each([
+    [
+      'Step Functions says it cannot be redriven',
+      {
+        status: 'FAILED',
+        redriveStatus: 'NOT_REDRIVABLE',
+        redriveStatusReason: 'Execution history event limit exceeded',
+      },
+      'Step Functions will not redrive it (Execution history event limit exceeded): start a new run once the cause is fixed',
+    ],
+    ['Step Functions says it can', { status: 'FAILED', redriveStatus: 'REDRIVABLE' }, undefined],
+    ['DescribeExecution fails', new Error('throttled'), undefined],
+  ])('offers the redrive or says why not when %s', async (_, answer, notRedrivable) => {
+    // Prepare
+    deps.executions = {
+      getExecutionStatus: async (executionArn) => {
+        if (answer instanceof Error) throw answer;
+        return { executionArn, ...answer };
+      },
+    };
+
+    // Act
+    await recordRunFailure(stopped({ error: 'States.Runtime', cause: 'history' }), EVENT_TIME, deps);
+
+    // Assess
+    const failed = events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed)[0];
+    expect(failed?.notRedrivable).toBe(notRedrivable);
+    expect(failed?.redrive === undefined).toBe(notRedrivable !== undefined);
+  });
+
+  it('takes the redrive status the caller already read, without asking again', async () => {
+    // Prepare: asking would fail the test
+    deps.executions = {
+      getExecutionStatus: async () => {
+        throw new Error('asked again');
+      },
+    };
+
+    // Act
+    await recordRunFailure(
+      stopped({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution redrivable period exceeded' }),
+      EVENT_TIME,
+      deps,
+    );
+
+    // Assess
+    expect(events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed)[0]?.notRedrivable).toContain(
+      'Execution redrivable period exceeded',
+    );
+  });
+
   it('keeps a recorded recovery and only releases the lock when a step after Record failed', async () => {
     // Prepare
     const record = await ledger.getRun('orders', runContext().incidentId);
