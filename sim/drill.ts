@@ -342,6 +342,16 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
       const record = detail as unknown as RunRecord;
       return record.failure ? `${record.failure.error} in ${record.failure.phase}` : 'failed';
     }
+    case DETAIL_TYPES.runDeferred: {
+      // What waits and what is done, each once: the reasons would list each target twice (the intent, the result).
+      const deferral = (detail as unknown as RunRecord).deferral;
+      if (!deferral) break;
+      return [
+        `${deferral.region} does not answer, the fence retry tries again every ${deferral.retryMinutes} minutes`,
+        ...deferral.waiting.map((item) => `waiting: ${item}`),
+        ...deferral.fenced.map((item) => `fenced: ${item}`),
+      ].join('; ');
+    }
     case DETAIL_TYPES.reprotectBack:
       return describeReprotectBack((detail as unknown as ReprotectBackDetail).reprotectBack);
     case RESTORE_TEST_DETAIL_TYPES.passed:
@@ -352,9 +362,8 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
         test.secondsToAvailable === undefined ? 'restored' : `available in ${formatSeconds(test.secondsToAvailable)}`;
       return `${test.databaseId} ${time}${test.withinRto === false ? ', over the RTO budget' : ''}`;
     }
-    default:
-      return Array.isArray(detail.reasons) ? (detail.reasons as string[]).join('; ') : detailType;
   }
+  return Array.isArray(detail.reasons) ? (detail.reasons as string[]).join('; ') : detailType;
 };
 
 /**

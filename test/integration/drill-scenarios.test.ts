@@ -178,6 +178,17 @@ describe('runDrill', () => {
     ]);
     expect(report.legs[1]?.failure).toBeUndefined();
     expect(report.legs[1]?.deferral).toMatchObject({ region: 'us-east-1', retryMinutes: 5, changed: true });
+    // The deferral's line names each database and record once: what waits for us-east-1, then what is fenced.
+    const deferred = report.events.filter((event) => event.detailType === 'Run Deferred');
+    expect(deferred.map((event) => event.summary.split('; '))).toEqual([
+      [
+        'us-east-1 does not answer, the fence retry tries again every 5 minutes',
+        'waiting: orders-db: us-east-1 did not answer: orders-db (us-east-1) not fenced yet',
+        'waiting: catalog: us-east-1 did not answer: catalog-east (us-east-1) not fenced yet',
+        'fenced: api.orders.example.com CNAME "api-us-east-1" (us-east-1) answers maintenance.orders.example.com (change INSYNC)',
+        'fenced: checkout.orders.example.com CNAME "checkout-us-east-1" (us-east-1): health check 3f1c2a8e-6b4d-4e0a-9c7f-1d2e3b4a5c6d inverted and reads Inverted',
+      ],
+    ]);
     expect(criticalPathRatio(report)).toBeGreaterThanOrEqual(1);
     expect(report.timeline[0]).toMatchObject({ state: 'Assess Failover', event: 'entered' });
     expect(report.events.map((event) => event.detailType)).toContain('Recovery Completed');
