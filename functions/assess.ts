@@ -4,7 +4,7 @@ import { EmfMetrics } from '../shared/aws/metrics';
 import { RdsAdapter } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import { Route53Adapter } from '../shared/aws/route53';
-import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { StepFunctionsExecutions } from '../shared/aws/workflow';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
 import { systemClock } from '../shared/runtime/clock';
@@ -38,7 +38,7 @@ const defaultDeps = (): AssessFailoverDeps => {
     route53: new Route53Adapter(),
     replicaLag: new CloudWatchReplicaLag(),
     // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
-    executions: new StepFunctionsWorkflow({ stateMachineArn: '' }),
+    executions: new StepFunctionsExecutions(),
     metrics: new EmfMetrics(),
     events: new EventBridgeEvents(),
     clock: systemClock,

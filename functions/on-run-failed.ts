@@ -1,7 +1,7 @@
 import { EmfMetrics } from '../shared/aws/metrics';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { EmfRestoreTestMetrics } from '../shared/aws/restore-test-metrics';
-import { StepFunctionsWorkflow } from '../shared/aws/workflow';
+import { StepFunctionsExecutions } from '../shared/aws/workflow';
 import { formatIssues } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
 import { lambdaHandler } from '../shared/runtime/handler';
@@ -35,7 +35,7 @@ const executionStoppedEventSchema = z.object({
 // Whether Step Functions would redrive the failed execution (DescribeExecution; any runbook's: it takes the ARN).
 const adapters = runbookAdapters(() => ({
   metrics: new EmfMetrics(),
-  executions: new StepFunctionsWorkflow({ stateMachineArn: '' }),
+  executions: new StepFunctionsExecutions(),
 }));
 const defaultDeps = () => ({ ...adapters(), plans: plans() });
 let restoreTestAdapters: { ledger: DynamoRestoreTestLedger; metrics: EmfRestoreTestMetrics } | undefined;

@@ -22,16 +22,56 @@ const NOT_PENDING_ERRORS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
 export const executionArnOf = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
+/**
+ * The executions of any state machine, read by ARN (DescribeExecution): what a function needs that only reads a run's
+ * status (a lock holder's, a failed run's) and starts or answers nothing.
+ */
+export class StepFunctionsExecutions implements Pick<WorkflowPort, 'getExecutionStatus'> {
+  readonly #client: SFNClient;
+
+  constructor(options: { client?: SFNClient } = {}) {
+    this.#client = options.client ?? sfnClient();
+  }
+
+  /** The execution's status (DescribeExecution); undefined when it does not exist. */
+  async getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
+    let result: DescribeExecutionCommandOutput;
+    try {
+      result = await this.#client.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if (awsErrorName(error) === 'ExecutionDoesNotExist') return undefined;
+      throw toSwitchbackError('sfn', 'DescribeExecution', error);
+    }
+    const status: ExecutionStatus = {
+      executionArn: result.executionArn ?? executionArn,
+      status: String(result.status),
+    };
+    if (result.name) status.name = result.name;
+    if (result.startDate) status.startedAt = result.startDate.toISOString();
+    if (result.stopDate) status.stoppedAt = result.stopDate.toISOString();
+    if (result.output) status.output = parseOutput(result.output);
+    if (result.error) status.error = result.error;
+    if (result.cause) status.cause = result.cause;
+    if (result.redriveCount !== undefined) status.redriveCount = result.redriveCount;
+    if (result.input) status.input = result.input;
+    if (result.redriveStatus) status.redriveStatus = result.redriveStatus;
+    if (result.redriveStatusReason) status.redriveStatusReason = result.redriveStatusReason;
+    return status;
+  }
+}
+
 /** The failover state machine on Step Functions: start runs, answer approvals, read a run's status. */
 export class StepFunctionsWorkflow implements WorkflowPort {
   readonly #client: SFNClient;
   readonly #stateMachineArn: string;
   readonly #clock: Clock;
+  readonly #executions: StepFunctionsExecutions;
 
   constructor(options: { client?: SFNClient; stateMachineArn?: string; clock?: Clock } = {}) {
     this.#client = options.client ?? sfnClient();
     this.#stateMachineArn = options.stateMachineArn ?? config().FAILOVER_STATE_MACHINE_ARN;
     this.#clock = options.clock ?? systemClock;
+    this.#executions = new StepFunctionsExecutions({ client: this.#client });
   }
 
   /**
@@ -85,29 +125,8 @@ export class StepFunctionsWorkflow implements WorkflowPort {
   }
 
   /** The execution's status (DescribeExecution); undefined when it does not exist. */
-  async getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
-    let result: DescribeExecutionCommandOutput;
-    try {
-      result = await this.#client.send(new DescribeExecutionCommand({ executionArn }));
-    } catch (error) {
-      if (awsErrorName(error) === 'ExecutionDoesNotExist') return undefined;
-      throw toSwitchbackError('sfn', 'DescribeExecution', error);
-    }
-    const status: ExecutionStatus = {
-      executionArn: result.executionArn ?? executionArn,
-      status: String(result.status),
-    };
-    if (result.name) status.name = result.name;
-    if (result.startDate) status.startedAt = result.startDate.toISOString();
-    if (result.stopDate) status.stoppedAt = result.stopDate.toISOString();
-    if (result.output) status.output = parseOutput(result.output);
-    if (result.error) status.error = result.error;
-    if (result.cause) status.cause = result.cause;
-    if (result.redriveCount !== undefined) status.redriveCount = result.redriveCount;
-    if (result.input) status.input = result.input;
-    if (result.redriveStatus) status.redriveStatus = result.redriveStatus;
-    if (result.redriveStatusReason) status.redriveStatusReason = result.redriveStatusReason;
-    return status;
+  getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
+    return this.#executions.getExecutionStatus(executionArn);
   }
 
   #requireStateMachineArn(): string {

@@ -1,5 +1,5 @@
 import { EmfMetrics } from '../aws/metrics';
-import { StepFunctionsWorkflow } from '../aws/workflow';
+import { StepFunctionsExecutions } from '../aws/workflow';
 import { MalformedEventError } from '../errors';
 import { toFieldIssues } from '../field-issues';
 import type { PlanRegistry } from '../plan/registry';
@@ -33,7 +33,7 @@ export interface AssessTaskDeps extends RunbookAdapters {
 let orphanAdapters: Pick<TakeLockDeps, 'metrics' | 'executions'> | undefined;
 /** The lock holder's execution (any runbook's: DescribeExecution takes the ARN; starts nothing), and the metrics. */
 const orphanReaders = (): Pick<TakeLockDeps, 'metrics' | 'executions'> => {
-  orphanAdapters ??= { metrics: new EmfMetrics(), executions: new StepFunctionsWorkflow({ stateMachineArn: '' }) };
+  orphanAdapters ??= { metrics: new EmfMetrics(), executions: new StepFunctionsExecutions() };
   return orphanAdapters;
 };
 

@@ -6,7 +6,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { executionArnOf, StepFunctionsWorkflow } from '../../../../shared/aws/workflow';
+import { executionArnOf, StepFunctionsExecutions, StepFunctionsWorkflow } from '../../../../shared/aws/workflow';
 import { ApprovalNotPendingError, ConfigError, ThrottledError } from '../../../../shared/errors';
 
 const sfn = mockClient(SFNClient);
@@ -155,5 +155,53 @@ describe('StepFunctionsWorkflow', () => {
       // Assess
       expect(status).toBeUndefined();
     });
+  });
+});
+
+describe('StepFunctionsExecutions', () => {
+  beforeEach(() => {
+    sfn.reset();
+  });
+
+  it("reads any runbook's execution by its ARN, with no state machine configured, and starts nothing", async () => {
+    // Prepare
+    const executionArn = 'arn:aws:states:us-west-2:123456789012:execution:switchback-prod-fence:orders-fence-1';
+    sfn.on(DescribeExecutionCommand, { executionArn }).resolves({
+      executionArn,
+      status: 'FAILED',
+      startDate: new Date('2026-11-25T18:00:00.000Z'),
+      stopDate: new Date('2026-11-25T18:02:00.000Z'),
+      error: 'States.Timeout',
+      redriveStatus: 'REDRIVABLE',
+    });
+
+    // Act
+    const status = await new StepFunctionsExecutions({ client: new SFNClient({}) }).getExecutionStatus(executionArn);
+
+    // Assess
+    expect(status).toEqual({
+      executionArn,
+      status: 'FAILED',
+      startedAt: '2026-11-25T18:00:00.000Z',
+      stoppedAt: '2026-11-25T18:02:00.000Z',
+      error: 'States.Timeout',
+      redriveStatus: 'REDRIVABLE',
+    });
+    expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 1);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('throws a ThrottledError naming DescribeExecution when Step Functions throttles the read', async () => {
+    // Prepare
+    sfn.on(DescribeExecutionCommand).rejects(named('ThrottlingException', 'Rate exceeded'));
+
+    // Act
+    const read = new StepFunctionsExecutions({ client: new SFNClient({}) }).getExecutionStatus(
+      executionArnOf(stateMachineArn, 'orders-1'),
+    );
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(ThrottledError);
+    await expect(read).rejects.toThrow(/DescribeExecution/);
   });
 });
