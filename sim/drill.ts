@@ -1072,6 +1072,7 @@ const readLegs = async (
       ...(record?.deferral ? { deferral: record.deferral } : {}),
       ...(topologyAfter.has(execution.name) ? { topologyAfter: topologyAfter.get(execution.name) } : {}),
       ...(record?.phases ? { phases: record.phases } : {}),
+      ...(execution.largestState ? { largestState: execution.largestState } : {}),
     });
   }
   return legs;

@@ -71,6 +71,8 @@ export interface LocalExecution {
   transitions: Transition[];
   /** Errors of the status-change rule's target (on-run-failed), which EventBridge would retry. */
   deliveryErrors: string[];
+  /** The largest output a state of this execution returned, against the payload quota (absent until a state exits). */
+  largestState?: { state: string; bytes: number };
   /** Settles once the execution ended and its status-change event (if any) was handled. */
   done: Promise<void>;
 }
@@ -798,6 +800,8 @@ export class LocalRunner {
   private checkPayload(executionArn: string, state: string, output: unknown): void {
     if (this.overPayload.has(executionArn)) return;
     const bytes = Buffer.byteLength(JSON.stringify(output) ?? 'null');
+    const execution = this.executions.get(executionArn);
+    if (execution && bytes > (execution.largestState?.bytes ?? -1)) execution.largestState = { state, bytes };
     if (bytes <= this.payloadLimitBytes()) return;
     this.overPayload.set(executionArn, { state, bytes });
     this.aborts.get(executionArn)?.();

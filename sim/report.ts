@@ -54,6 +54,11 @@ export interface DrillLeg {
   topologyAfter?: Topology;
   /** The phases this leg's run recorded. */
   phases?: PhaseTiming[];
+  /**
+   * The largest output a state of this leg's execution returned, in bytes, against Step Functions' payload quota
+   * (256 KB): how much room the plan leaves its runbooks.
+   */
+  largestState?: { state: string; bytes: number };
 }
 
 export interface DrillReport {
