@@ -494,6 +494,18 @@ const proberSchema = z.strictObject({
   ),
 });
 
+/**
+ * The most databases, and the most DNS record pairs (across every hosted zone), one plan may list. Every runbook carries
+ * the plan's databases and records through Step Functions in its state, and a state over the payload quota (256 KB)
+ * fails the execution where it stands (States.DataLimitExceeded, which no Catch or redrive gets past), after the
+ * changes before it: a drill's failover of 300 databases promoted them all and switched DNS, then failed at Verify
+ * Recovery. The limits were measured in game-day drills (failover, fence, reprotect, failback) with every identifier
+ * and name at its longest: at 40 databases and 20 record pairs the largest state is the fence's, about 60% of the
+ * quota (test/integration/plan-limits.test.ts); 40 record pairs took it to 92%. A larger application is several plans.
+ */
+export const MAX_DATABASES_PER_PLAN = 40;
+export const MAX_RECORDS_PER_PLAN = 20;
+
 export const planSchema = z
   .strictObject({
     app: nameSchema,
@@ -526,7 +538,13 @@ export const planSchema = z
           .check(z.gte(1, { error: 'trigger.quorum must be at least 1' })),
       ),
     }),
-    databases: z.array(databaseSchema).check(z.minLength(1, { error: 'list at least one database' })),
+    databases: z.array(databaseSchema).check(
+      z.minLength(1, { error: 'list at least one database' }),
+      z.maxLength(MAX_DATABASES_PER_PLAN, {
+        error: (issue) =>
+          `${Array.isArray(issue.input) ? issue.input.length : 'too many'} databases, at most ${MAX_DATABASES_PER_PLAN} per plan: each runbook carries them in one Step Functions state of at most 256 KB; split the application into plans of at most ${MAX_DATABASES_PER_PLAN} databases`,
+      }),
+    ),
     dns: z.array(hostedZoneSchema).check(z.minLength(1, { error: 'list at least one hosted zone' })),
     /** How the DNS switch is made (see dnsSwitchSchema); `route53-records` when absent. */
     dnsSwitch: z._default(dnsSwitchSchema, { method: 'route53-records' }),
@@ -699,6 +717,14 @@ export const planSchema = z
           }
         });
       });
+      const recordCount = plan.dns.reduce((sum, zone) => sum + zone.records.length, 0);
+      if (recordCount > MAX_RECORDS_PER_PLAN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dns'],
+          message: `${recordCount} record pairs across dns[].records, at most ${MAX_RECORDS_PER_PLAN} per plan: each runbook carries them in one Step Functions state of at most 256 KB; split the application into plans of at most ${MAX_RECORDS_PER_PLAN} record pairs`,
+        });
+      }
       // Each record pair is two records in Route 53: one set identifier per region. The same record twice in a plan
       // (zone, name, type, set identifier) would be flipped twice.
       const records = new Map<string, string>();

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PlanValidationError } from '../../../../shared/errors';
 import { parsePlan } from '../../../../shared/plan/load';
-import { backupMaxAgeSeconds, type PlanInput } from '../../../../shared/plan/schema';
+import {
+  backupMaxAgeSeconds,
+  MAX_DATABASES_PER_PLAN,
+  MAX_RECORDS_PER_PLAN,
+  type PlanInput,
+} from '../../../../shared/plan/schema';
+import { planAtSize } from '../../../support/plan-limits';
 
 const examplePath = join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml');
 
@@ -483,6 +489,48 @@ describe('record pairs', () => {
         message: expect.stringContaining('is already named at dns[0].records[0].primarySetIdentifier'),
       }),
       expect.objectContaining({ path: 'dns[0].records[2].standbySetIdentifier' }),
+    ]);
+  });
+});
+
+describe('plan size', () => {
+  /** The example grown to this size, with every identifier and name at its longest, its records in two zones. */
+  const sized = (databases: number, records: number) =>
+    planAtSize(parsePlan(examplePlan(), 'example.yml'), { databases, records, zones: 2 });
+
+  it('accepts a plan at both limits with every identifier and name at its longest', () => {
+    // Act
+    const plan = parsePlan(sized(MAX_DATABASES_PER_PLAN, MAX_RECORDS_PER_PLAN), 'big.yml');
+
+    // Assess
+    expect(plan.databases).toHaveLength(MAX_DATABASES_PER_PLAN);
+    expect(plan.dns.flatMap((zone) => zone.records)).toHaveLength(MAX_RECORDS_PER_PLAN);
+  });
+
+  it('refuses one database more, naming databases, the limit and the fix', () => {
+    // Prepare
+    const plan = sized(MAX_DATABASES_PER_PLAN + 1, MAX_RECORDS_PER_PLAN);
+
+    // Act / Assess
+    expect(issuesOf(plan)).toEqual([
+      {
+        path: 'databases',
+        message: `${MAX_DATABASES_PER_PLAN + 1} databases, at most ${MAX_DATABASES_PER_PLAN} per plan: each runbook carries them in one Step Functions state of at most 256 KB; split the application into plans of at most ${MAX_DATABASES_PER_PLAN} databases`,
+      },
+    ]);
+  });
+
+  it('refuses one record pair more, counted across every hosted zone, naming dns, the limit and the fix', () => {
+    // Prepare
+    const plan = sized(MAX_DATABASES_PER_PLAN, MAX_RECORDS_PER_PLAN + 1);
+
+    // Act / Assess
+    expect(plan.dns.map((zone) => zone.records.length)).toEqual([11, 10]);
+    expect(issuesOf(plan)).toEqual([
+      {
+        path: 'dns',
+        message: `${MAX_RECORDS_PER_PLAN + 1} record pairs across dns[].records, at most ${MAX_RECORDS_PER_PLAN} per plan: each runbook carries them in one Step Functions state of at most 256 KB; split the application into plans of at most ${MAX_RECORDS_PER_PLAN} record pairs`,
+      },
     ]);
   });
 });

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPlanFile } from '../../shared/plan/load';
+import { MAX_DATABASES_PER_PLAN, MAX_RECORDS_PER_PLAN } from '../../shared/plan/schema';
+import { runDrill } from '../../sim/drill';
+import { PAYLOAD_LIMIT_BYTES } from '../../sim/local-runner';
+import { planAtSize } from '../support/plan-limits';
+
+/**
+ * The plan-size limits (shared/plan/schema.ts) are what keeps every runbook's state inside Step Functions' payload
+ * quota: a state over it fails the execution where it stands, after its changes (States.DataLimitExceeded, which no
+ * Catch or redrive gets past). A game day runs each runbook that carries the plan's databases and records (failover,
+ * fence, reprotect, failback); on a plan at both limits with every name at its longest, each must leave a quarter
+ * of the quota free.
+ */
+const HEADROOM = 0.75;
+
+describe('a plan at the size limits', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'switchback-plan-limits-'));
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes through every runbook of a game day with each state under three quarters of the payload quota', async () => {
+    // Prepare
+    const planFile = join(dir, 'at-limits.yml');
+    const plan = planAtSize(loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml')), {
+      databases: MAX_DATABASES_PER_PLAN,
+      records: MAX_RECORDS_PER_PLAN,
+    });
+    // JSON is YAML: the plan file is the plan as data.
+    writeFileSync(planFile, JSON.stringify(plan));
+
+    // Act
+    const { report } = await runDrill({ planFile, scenario: 'game-day', seed: 1, slackPreview: false });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+      ['failback', 'recovered'],
+      ['fence', 'recovered'],
+      ['reprotect', 'recovered'],
+    ]);
+    const states = report.legs.map((leg) => ({ leg: leg.action, ...leg.largestState }));
+    expect(states.every((state) => state.bytes !== undefined && state.state !== undefined)).toBe(true);
+    const over = states.filter((state) => (state.bytes ?? Number.POSITIVE_INFINITY) > HEADROOM * PAYLOAD_LIMIT_BYTES);
+    expect(over).toEqual([]);
+  });
+});
