@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
 
@@ -29,14 +30,64 @@ const customTags: Tags = CFN_TAGS.flatMap(
 
 export type Loose = null | boolean | number | string | Loose[] | { [key: string]: Loose };
 
-let parsed: { [key: string]: Loose } | undefined;
+/**
+ * Where parsed serverless.yml files are kept between processes, beside the project's other caches: parsing the file
+ * (about 90 KB) takes 40-130 ms of CPU, and every process that runs a drill, and every test file of a jest run (each
+ * has its own modules), reads it; reading the parse back takes about a millisecond.
+ */
+export const PARSED_CACHE_DIR = join(__dirname, '..', 'node_modules', '.cache', 'switchback', 'serverless-yml');
+
+/** What decides a parse besides the file's text: this module's source (its tags) and the parser's release. */
+const parserIdentity = (() => {
+  try {
+    const source = readFileSync(__filename, 'utf8');
+    const release = (JSON.parse(readFileSync(require.resolve('yaml/package.json'), 'utf8')) as { version: string })
+      .version;
+    return `${release}\n${source}`;
+  } catch {
+    return undefined;
+  }
+})();
 
 /**
- * serverless.yml parsed, its CloudFormation tags in their long forms and its variables left as written: read once per
- * process and shared, so callers only read it.
+ * serverless.yml's text parsed, its CloudFormation tags in their long forms and its variables left as written. Given
+ * a cache folder, the parse is kept there under the digest of the text, this module's source and the parser's
+ * release, and read back while none of them changed. Best effort: a cache that cannot be read or written only means
+ * parsing again.
  */
+export const parseServerlessConfig = (text: string, cacheDir?: string): { [key: string]: Loose } => {
+  const key =
+    cacheDir && parserIdentity !== undefined
+      ? createHash('sha256').update(parserIdentity).update('\n').update(text).digest('hex')
+      : undefined;
+  const file = key && cacheDir ? join(cacheDir, `${key}.json`) : undefined;
+  if (file) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as { [key: string]: Loose };
+    } catch {
+      // Not kept yet (or unreadable): parse it.
+    }
+  }
+  const config = parse(text, { customTags }) as { [key: string]: Loose };
+  if (file && cacheDir) {
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      // Written aside and renamed into place: a process reading it meanwhile sees no file or the whole file.
+      const next = `${file}.${process.pid}`;
+      writeFileSync(next, JSON.stringify(config));
+      renameSync(next, file);
+    } catch {
+      // Not kept: the next process parses it again.
+    }
+  }
+  return config;
+};
+
+let parsed: { [key: string]: Loose } | undefined;
+
+/** serverless.yml, parsed (parseServerlessConfig) once per process and shared, so callers only read it. */
 export const readServerlessConfig = (): { [key: string]: Loose } => {
-  parsed ??= parse(readFileSync(SERVERLESS_YML, 'utf8'), { customTags }) as { [key: string]: Loose };
+  parsed ??= parseServerlessConfig(readFileSync(SERVERLESS_YML, 'utf8'), PARSED_CACHE_DIR);
   return parsed;
 };
 
