@@ -141,12 +141,16 @@ export interface LocalRunnerOptions {
 /** Step Functions' quota on a state's input or output: 256 KiB of UTF-8 (aws-facts.md, Orchestration: Limits). */
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
+/** Where a run's options carry the runner's watch on its states' outputs (see watchStateOutputs). */
+const WATCH = Symbol('switchback.watchStateOutputs');
+type OutputWatch = (state: string, output: unknown) => void;
+
 /** What the runner reaches into in aws-local-stepfunctions' StateMachine: `execute` and the event logger it gets. */
 interface EngineInternals {
   execute(
     input: unknown,
     options: {
-      runOptions?: { context?: { Execution?: { Id?: string } } };
+      runOptions?: { [WATCH]?: OutputWatch };
       eventLogger: { dispatchStateExitedEvent(state: string, type: string, input: unknown, output: unknown): void };
     },
     cleanup: () => void,
@@ -160,33 +164,39 @@ interface EngineInternals {
 const FILTERS_ONLY = new Set(['Choice', 'Wait', 'Succeed', 'Fail']);
 
 /**
- * Shows `onExit` each top-level state's output as the state exits, before the engine moves to the next state: the
- * engine has no payload quota, and its event log reaches the runner only after the next state may have begun (and
- * invoked a function AWS would never have reached). States inside a Map or Parallel are not shown one by one; the
- * Map or Parallel state's own output, which holds theirs, is.
+ * Shows a run's watch (its run options' WATCH) each state's output as the state exits, before the engine moves to the
+ * next state: the engine has no payload quota, and its event log reaches the runner only after the next state may
+ * have begun (and invoked a function AWS would never have reached). The states inside a Map or a Parallel are shown
+ * too, as they exit: the engine runs each iteration and branch as a state machine of its own, with the run options of
+ * the run that holds it, and Step Functions holds their inputs and outputs to the same quota (a Map whose ResultPath
+ * drops its iterations' outputs still fails on one that is over it). Installed once, on the engine's class.
  */
-const watchStateOutputs = (
-  machine: StateMachine,
-  onExit: (executionArn: string, state: string, output: unknown) => void,
-): void => {
-  const engine = machine as unknown as EngineInternals;
-  if (typeof engine.execute !== 'function') {
-    throw new Error(
-      'aws-local-stepfunctions changed: StateMachine#execute is gone; the payload quota cannot be watched',
-    );
-  }
-  const execute = engine.execute.bind(machine);
-  engine.execute = (input, options, cleanup) => {
-    const executionArn = options.runOptions?.context?.Execution?.Id ?? '';
-    const logger = options.eventLogger;
-    const exited = logger.dispatchStateExitedEvent.bind(logger);
-    logger.dispatchStateExitedEvent = (state, type, stateInput, output) => {
-      exited(state, type, stateInput, output);
-      if (!FILTERS_ONLY.has(type)) onExit(executionArn, state, output);
+const watchStateOutputs = (() => {
+  let installed = false;
+  return (): void => {
+    if (installed) return;
+    const engine = StateMachine.prototype as unknown as EngineInternals;
+    if (typeof engine.execute !== 'function') {
+      throw new Error(
+        'aws-local-stepfunctions changed: StateMachine#execute is gone; the payload quota cannot be watched',
+      );
+    }
+    const execute = engine.execute;
+    engine.execute = function (this: StateMachine, input, options, cleanup) {
+      const watch = options.runOptions?.[WATCH];
+      if (watch) {
+        const logger = options.eventLogger;
+        const exited = logger.dispatchStateExitedEvent.bind(logger);
+        logger.dispatchStateExitedEvent = (state, type, stateInput, output) => {
+          exited(state, type, stateInput, output);
+          if (!FILTERS_ONLY.has(type)) watch(state, output);
+        };
+      }
+      return execute.call(this, input, options, cleanup);
     };
-    return execute(input, options, cleanup);
+    installed = true;
   };
-};
+})();
 
 /** The short function name of a task's `FunctionName`: `${self:service}-${sls:stage}-assess` -> `assess`. */
 export const functionNameOf = (functionName: unknown): string => {
@@ -484,7 +494,7 @@ export class LocalRunner {
     // Validation costs 250-600 ms of CPU per construction; a definition that passed once need not pay it again.
     const passed = validatedInThisRun(key);
     this.machine = new StateMachine(runnable, { validationOptions: { noValidate: passed } });
-    watchStateOutputs(this.machine, (executionArn, state, output) => this.checkPayload(executionArn, state, output));
+    watchStateOutputs();
     if (!passed) rememberPassed(key);
     validated.add(key);
   }
@@ -695,10 +705,15 @@ export class LocalRunner {
           },
         },
       };
-      const running = this.machine.run(input as never, {
-        overrides: this.overrides(),
-        context: context as RunOptions['context'],
-      });
+      const watch: OutputWatch = (state, output) => this.checkPayload(executionArn, state, output);
+      const running = this.machine.run(
+        input as never,
+        {
+          overrides: this.overrides(),
+          context: context as RunOptions['context'],
+          [WATCH]: watch,
+        } as RunOptions,
+      );
       this.aborts.set(executionArn, running.abort);
       // A state cannot exit before run() returns (the engine awaits each state), but if one could, stop it now.
       if (this.overPayload.has(executionArn)) running.abort();

@@ -480,6 +480,57 @@ describe('LocalRunner', () => {
         cause: 'The state "Grow" returned an output of 262145 bytes, over the payload quota of 262144 bytes',
       });
     });
+
+    it('holds the states inside a Map to it too, when the Map drops their outputs: the iteration stops at the state over it', async () => {
+      // Prepare: the iteration's Fetch returns 300 bytes, which the Map's ResultPath null drops from its own output
+      const calls: string[] = [];
+      const local = runner(
+        {
+          StartAt: 'Each',
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemsPath: '$.items',
+              ItemProcessor: {
+                ProcessorConfig: { Mode: 'INLINE' },
+                StartAt: 'Fetch',
+                States: { Fetch: lambdaTask('fetch', 'Store'), Store: lambdaTask('store', undefined) },
+              },
+              ResultPath: null,
+              Next: 'After',
+            },
+            After: lambdaTask('after', undefined),
+          },
+        },
+        {
+          fetch: async () => {
+            calls.push('fetch');
+            return 'x'.repeat(300);
+          },
+          store: async () => {
+            calls.push('store');
+            return {};
+          },
+          after: async () => {
+            calls.push('after');
+            return {};
+          },
+        },
+        { payloadLimitBytes: 200 },
+      );
+
+      // Act
+      const { executionArn } = local.startExecution({ name: 'inc-map', input: '{"items":[1]}' });
+      await local.get(executionArn)?.done;
+
+      // Assess: Fetch's output ({"result":"x...x"}, 313 bytes) fails the run before Store or After begins
+      expect(local.get(executionArn)).toMatchObject({
+        status: 'FAILED',
+        error: 'States.DataLimitExceeded',
+        cause: 'The state "Fetch" returned an output of 313 bytes, over the payload quota of 200 bytes',
+      });
+      expect(calls).toEqual(['fetch']);
+    });
   });
 
   it('returns the same execution when started twice with the same name and input', () => {
