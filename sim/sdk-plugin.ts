@@ -57,6 +57,17 @@ interface CallContext {
 
 type Operation = (call: CallContext) => Promise<object> | object;
 
+/** The most a PutEvents request's entries may add up to (EventBridge User Guide: the total entry size, 256 KB). */
+export const PUT_EVENTS_LIMIT_BYTES = 256 * 1024;
+
+/** A PutEvents entry's size as EventBridge counts it (EventBridge User Guide, "Calculating PutEvents event entry size"). */
+export const putEventsEntryBytes = (entry: NonNullable<PutEventsCommandInput['Entries']>[number]): number =>
+  (entry.Time ? 14 : 0) +
+  [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])].reduce(
+    (sum, text) => sum + (text ? Buffer.byteLength(text) : 0),
+    0,
+  );
+
 const MUTATING: Record<
   string,
   {
@@ -337,6 +348,16 @@ const eventBridgeOperations: Record<string, Operation> = {
       throw awsError('EventBridgeClient', {
         code: 'ValidationException',
         message: `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10 (got ${entries.length})`,
+      });
+    }
+    // EventBridge sizes each entry as its Time (14 bytes), Source, DetailType, Detail and Resources in UTF-8, and refuses
+    // the whole request when they add up to more than 256 KB (EventBridge User Guide, "Calculating PutEvents event
+    // entry size"): nothing of it is put on the bus.
+    const bytes = entries.reduce((sum, entry) => sum + putEventsEntryBytes(entry), 0);
+    if (bytes > PUT_EVENTS_LIMIT_BYTES) {
+      throw awsError('EventBridgeClient', {
+        code: 'ValidationException',
+        message: 'Total size of the entries in the request is over the limit.',
       });
     }
     const results: PutEventsResultEntry[] = entries.map((entry) => {

@@ -368,6 +368,35 @@ describe('createSimPlugin', () => {
     expect(received).toEqual([{ phase: 'promote' }]);
   });
 
+  it('refuses a PutEvents whose entries add up to more than 256 KB, putting none of them, and takes one at exactly 256 KB', async () => {
+    // Prepare: EventBridge counts Source, DetailType and Detail in UTF-8 bytes, and 14 bytes for a Time
+    const entry = (detailBytes: number) => ({
+      Source: 'switchback',
+      DetailType: 'Recovery Completed',
+      Time: new Date(T0),
+      Detail: JSON.stringify({ pad: 'é'.repeat((detailBytes - 10) / 2) }),
+    });
+    const fixed = 'switchback'.length + 'Recovery Completed'.length + 14;
+    const atLimit = entry(256 * 1024 - fixed);
+    const overLimit = entry(256 * 1024 - fixed + 2);
+
+    // Act
+    const taken = await clients.eventbridge().send(new PutEventsCommand({ Entries: [atLimit] }));
+    const refused = await clients
+      .eventbridge()
+      .send(new PutEventsCommand({ Entries: [overLimit] }))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(Buffer.byteLength(atLimit.Detail) + fixed).toBe(256 * 1024);
+    expect(taken.FailedEntryCount).toBe(0);
+    expect(refused).toMatchObject({
+      name: 'ValidationException',
+      message: 'Total size of the entries in the request is over the limit.',
+    });
+    expect(sim.world.bus.events).toHaveLength(1);
+  });
+
   it('delegates StartExecution to the world and rejects a reused name with a different input', async () => {
     const sfn = clients.sfn();
     const arn = 'arn:aws:states:us-west-2:123456789012:stateMachine:failover';
