@@ -5,6 +5,7 @@ import { loadPlanFile } from '../../shared/plan/load';
 import { MAX_DATABASES_PER_PLAN, MAX_RECORDS_PER_PLAN } from '../../shared/plan/schema';
 import { runDrill } from '../../sim/drill';
 import { PAYLOAD_LIMIT_BYTES } from '../../sim/local-runner';
+import { PUT_EVENTS_LIMIT_BYTES, putEventsEntryBytes } from '../../sim/sdk-plugin';
 import { planAtSize } from '../support/plan-limits';
 
 /**
@@ -27,7 +28,7 @@ describe('a plan at the size limits', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('goes through every runbook of a game day with each state under three quarters of the payload quota', async () => {
+  it('goes through every runbook of a game day with each state, and each event it puts, under three quarters of their quotas', async () => {
     // Prepare
     const planFile = join(dir, 'at-limits.yml');
     const plan = planAtSize(loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml')), {
@@ -38,7 +39,7 @@ describe('a plan at the size limits', () => {
     writeFileSync(planFile, JSON.stringify(plan));
 
     // Act
-    const { report } = await runDrill({ planFile, scenario: 'game-day', seed: 1, slackPreview: false });
+    const { report, world } = await runDrill({ planFile, scenario: 'game-day', seed: 1, slackPreview: false });
 
     // Assess
     expect(report.outcome).toBe('recovered');
@@ -54,5 +55,19 @@ describe('a plan at the size limits', () => {
     expect(states.every((state) => state.bytes !== undefined && state.state !== undefined)).toBe(true);
     const over = states.filter((state) => (state.bytes ?? Number.POSITIVE_INFINITY) > HEADROOM * PAYLOAD_LIMIT_BYTES);
     expect(over).toEqual([]);
+    // Every event the runbooks put on the bus (what Slack and subscribers hear) fits PutEvents' entry limit as well.
+    const entries = world.bus.events
+      .filter((record) => record.via === 'put-events')
+      .map((record) => ({
+        detailType: record.event['detail-type'],
+        bytes: putEventsEntryBytes({
+          Source: record.event.source,
+          DetailType: record.event['detail-type'],
+          Detail: JSON.stringify(record.event.detail),
+          Resources: record.event.resources,
+        }),
+      }));
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter((entry) => entry.bytes > HEADROOM * PUT_EVENTS_LIMIT_BYTES)).toEqual([]);
   });
 });
