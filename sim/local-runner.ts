@@ -469,6 +469,8 @@ export class LocalRunner {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
   /** Executions stopped because their history reached the quota. */
   private readonly overQuota = new Set<string>();
+  /** Executions asked to stop (StopExecution, a quota): no Task of theirs starts from then on (runTask). */
+  private readonly stopped = new Set<string>();
   /** Executions stopped because a state's output was over the payload quota: the state and the output's bytes. */
   private readonly overPayload = new Map<string, { state: string; bytes: number }>();
   private readonly region: string;
@@ -709,12 +711,15 @@ export class LocalRunner {
       const running = this.machine.run(
         input as never,
         {
-          overrides: this.overrides(),
+          overrides: this.overrides(executionArn),
           context: context as RunOptions['context'],
           [WATCH]: watch,
         } as RunOptions,
       );
-      this.aborts.set(executionArn, running.abort);
+      this.aborts.set(executionArn, () => {
+        this.stopped.add(executionArn);
+        running.abort();
+      });
       // A state cannot exit before run() returns (the engine awaits each state), but if one could, stop it now.
       if (this.overPayload.has(executionArn)) running.abort();
       const logging = this.consumeEvents(execution, running.eventLogs);
@@ -841,7 +846,7 @@ export class LocalRunner {
     }
   }
 
-  private overrides(): NonNullable<RunOptions['overrides']> {
+  private overrides(executionArn: string): NonNullable<RunOptions['overrides']> {
     const states = allStates(this.definition as unknown as Machine);
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
     const waitTimeOverrides: Record<string, number> = {};
@@ -849,7 +854,7 @@ export class LocalRunner {
     for (const [name, state] of states) {
       if (state.Type === 'Task') {
         taskResourceLocalHandlers[name] = ((input: unknown) =>
-          this.runTask(name, state.Resource ?? '', input)) as never;
+          this.runTask(executionArn, name, state.Resource ?? '', input)) as never;
       }
       if (this.options.waits === 'zero') {
         if (state.Type === 'Wait') waitTimeOverrides[name] = 0;
@@ -861,7 +866,12 @@ export class LocalRunner {
     >;
   }
 
-  private async runTask(state: string, resource: string, input: unknown): Promise<unknown> {
+  private async runTask(executionArn: string, state: string, resource: string, input: unknown): Promise<unknown> {
+    // The engine starts a Map's queued iterations (MaxConcurrency) and a Task's retries on their own timers, even
+    // after the execution was stopped or failed; Step Functions starts nothing once an execution ends.
+    if (this.stopped.has(executionArn) || this.executions.get(executionArn)?.status !== 'RUNNING') {
+      throw taskError('States.Runtime', `"${state}" not started: its execution has ended`);
+    }
     if (resource !== LAMBDA_INVOKE && resource !== LAMBDA_INVOKE_WAIT) {
       throw taskError('States.Runtime', `The local runner serves Lambda tasks only; "${state}" uses ${resource}`);
     }

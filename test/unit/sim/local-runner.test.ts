@@ -531,6 +531,45 @@ describe('LocalRunner', () => {
       });
       expect(calls).toEqual(['fetch']);
     });
+
+    it("starts none of a Map's queued iterations once the execution has failed (the engine would)", async () => {
+      // Prepare: one iteration at a time; the first one's Fetch is over the quota
+      const calls: string[] = [];
+      const local = runner(
+        {
+          StartAt: 'Each',
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemsPath: '$.items',
+              MaxConcurrency: 1,
+              ItemProcessor: {
+                ProcessorConfig: { Mode: 'INLINE' },
+                StartAt: 'Fetch',
+                States: { Fetch: lambdaTask('fetch', undefined) },
+              },
+              ResultPath: null,
+              End: true,
+            },
+          },
+        },
+        {
+          fetch: async (event) => {
+            calls.push(`fetch ${JSON.stringify((event as { input: unknown }).input)}`);
+            return 'x'.repeat(300);
+          },
+        },
+        { payloadLimitBytes: 200 },
+      );
+
+      // Act
+      const { executionArn } = local.startExecution({ name: 'inc-queued', input: '{"items":[1,2,3]}' });
+      await local.get(executionArn)?.done;
+
+      // Assess
+      expect(local.get(executionArn)).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(calls).toEqual(['fetch 1']);
+    });
   });
 
   it('returns the same execution when started twice with the same name and input', () => {
