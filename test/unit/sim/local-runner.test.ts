@@ -481,9 +481,17 @@ describe('LocalRunner', () => {
       });
     });
 
-    it('holds the states inside a Map to it too, when the Map drops their outputs: the iteration stops at the state over it', async () => {
-      // Prepare: the iteration's Fetch returns 300 bytes, which the Map's ResultPath null drops from its own output
+    /**
+     * A Map over `items`, `maxConcurrency` iterations at a time (0: all at once), whose iterations Fetch (300 bytes,
+     * over a 200-byte quota) then Store, with ResultPath null so that the Map's own output stays small; then After.
+     */
+    const mapOverQuota = async (items: number[], maxConcurrency: number) => {
       const calls: string[] = [];
+      const called = (name: string, result: unknown) => async (event: unknown) => {
+        const item = (event as { input?: unknown }).input;
+        calls.push(typeof item === 'number' ? `${name} ${item}` : name);
+        return result;
+      };
       const local = runner(
         {
           StartAt: 'Each',
@@ -491,6 +499,7 @@ describe('LocalRunner', () => {
             Each: {
               Type: 'Map',
               ItemsPath: '$.items',
+              MaxConcurrency: maxConcurrency,
               ItemProcessor: {
                 ProcessorConfig: { Mode: 'INLINE' },
                 StartAt: 'Fetch',
@@ -502,72 +511,33 @@ describe('LocalRunner', () => {
             After: lambdaTask('after', undefined),
           },
         },
-        {
-          fetch: async () => {
-            calls.push('fetch');
-            return 'x'.repeat(300);
-          },
-          store: async () => {
-            calls.push('store');
-            return {};
-          },
-          after: async () => {
-            calls.push('after');
-            return {};
-          },
-        },
+        { fetch: called('fetch', 'x'.repeat(300)), store: called('store', {}), after: called('after', {}) },
         { payloadLimitBytes: 200 },
       );
-
-      // Act
-      const { executionArn } = local.startExecution({ name: 'inc-map', input: '{"items":[1]}' });
+      const { executionArn } = local.startExecution({ name: 'inc-map', input: JSON.stringify({ items }) });
       await local.get(executionArn)?.done;
+      return { execution: local.get(executionArn), calls };
+    };
+
+    it('holds the states inside a Map to it too, when the Map drops their outputs: the iteration stops at the state over it', async () => {
+      // Act
+      const { execution, calls } = await mapOverQuota([1], 0);
 
       // Assess: Fetch's output ({"result":"x...x"}, 313 bytes) fails the run before Store or After begins
-      expect(local.get(executionArn)).toMatchObject({
+      expect(execution).toMatchObject({
         status: 'FAILED',
         error: 'States.DataLimitExceeded',
         cause: 'The state "Fetch" returned an output of 313 bytes, over the payload quota of 200 bytes',
       });
-      expect(calls).toEqual(['fetch']);
+      expect(calls).toEqual(['fetch 1']);
     });
 
     it("starts none of a Map's queued iterations once the execution has failed (the engine would)", async () => {
-      // Prepare: one iteration at a time; the first one's Fetch is over the quota
-      const calls: string[] = [];
-      const local = runner(
-        {
-          StartAt: 'Each',
-          States: {
-            Each: {
-              Type: 'Map',
-              ItemsPath: '$.items',
-              MaxConcurrency: 1,
-              ItemProcessor: {
-                ProcessorConfig: { Mode: 'INLINE' },
-                StartAt: 'Fetch',
-                States: { Fetch: lambdaTask('fetch', undefined) },
-              },
-              ResultPath: null,
-              End: true,
-            },
-          },
-        },
-        {
-          fetch: async (event) => {
-            calls.push(`fetch ${JSON.stringify((event as { input: unknown }).input)}`);
-            return 'x'.repeat(300);
-          },
-        },
-        { payloadLimitBytes: 200 },
-      );
-
-      // Act
-      const { executionArn } = local.startExecution({ name: 'inc-queued', input: '{"items":[1,2,3]}' });
-      await local.get(executionArn)?.done;
+      // Act: one iteration at a time; the first one's Fetch is over the quota
+      const { execution, calls } = await mapOverQuota([1, 2, 3], 1);
 
       // Assess
-      expect(local.get(executionArn)).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
       expect(calls).toEqual(['fetch 1']);
     });
   });
