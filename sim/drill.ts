@@ -964,6 +964,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         legs,
         wall: { startedAt: wallStartedAt, durationMs: 0 },
         callsByRegion: countByRegion(world),
+        throttledCalls: throttledCalls(world),
         ...(retry ? { fence: fenceEvidence(plan, topologyAfter, fenceProbes) } : {}),
       });
       const detection = detectionOf(plan, world, record);
@@ -1215,6 +1216,14 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
 };
 
 /** The calls that reached the simulator, per region, in a stable (sorted) order. */
+/** The requests the simulated services throttled (Route 53's account request rate), per service and operation. */
+const throttledCalls = (world: World): Record<string, number> =>
+  Object.fromEntries(
+    [...world.route53.requestRate.throttled]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([op, n]) => [`Route 53 ${op}`, n]),
+  );
+
 const countByRegion = (world: World): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const region of world.liveCalls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;

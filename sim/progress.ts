@@ -269,6 +269,10 @@ export const summaryTable = (report: DrillReport): string => {
     const regions = Object.entries(report.callsByRegion).map(([region, count]) => `${region} ${count}`);
     rows.push(`${'AWS calls by region'.padEnd(20)}${regions.join(', ') || 'none'}`);
   }
+  if (report.throttledCalls) {
+    const throttled = Object.entries(report.throttledCalls).map(([call, count]) => `${call} ${count}`);
+    rows.push(`${'Throttled by AWS'.padEnd(20)}${throttled.join(', ')}`);
+  }
   if (rows.length > 0) rows.push('');
   const protectedCount = (topology: Topology) => topology.databases.filter((db) => db.standby !== null).length;
   const topologyText = (topology: Topology) =>

@@ -120,6 +120,11 @@ export interface DrillReport {
    * us-east-1; the ledger's DynamoDB, local to the deployment, is not counted): which regions the run depended on.
    */
   callsByRegion?: Record<string, number>;
+  /**
+   * The product's AWS requests that the service throttled for the account's request rate, counted per service and
+   * operation (e.g. "Route 53 GetChange"); absent when none was.
+   */
+  throttledCalls?: Record<string, number>;
   /** A restore-test drill's evidence, one entry per database (scenarios restore-test, restore-fails). */
   restoreTests?: RestoreTestRecord[];
   /** The fence's evidence (scenarios with the fence retry): when verified, and DNS answers and writes after it. */
@@ -146,6 +151,7 @@ export interface ReportInput {
   legs?: DrillLeg[];
   wall: { startedAt: string; durationMs: number };
   callsByRegion?: Record<string, number>;
+  throttledCalls?: Record<string, number>;
   fence?: FenceEvidence;
   /** A restore-test drill's records, one per database tested. */
   restoreTests?: RestoreTestRecord[];
@@ -213,6 +219,8 @@ export const buildReport = (input: ReportInput): DrillReport => {
   if (failure) report.failure = failure;
   if (input.restoreTests) report.restoreTests = input.restoreTests;
   if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
+  if (input.throttledCalls && Object.keys(input.throttledCalls).length > 0)
+    report.throttledCalls = input.throttledCalls;
   if (input.fence) report.fence = input.fence;
   return report;
 };

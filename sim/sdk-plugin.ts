@@ -42,6 +42,7 @@ import type { OutageService, World } from './world';
  * - the SDK still resolves credentials before the `build` step: give the drill process static fake credentials
  *   (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), which the loopback DynamoDB needs anyway.
  * DynamoDB commands pass through untouched (to the local DynamoDB), tracked as work in flight when the clock can.
+ * Each Route 53 request first takes a token of the account's request rate, or is throttled (Route53Model#admitRequest).
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: the plugin serves clients of every service, whatever their input types.
@@ -682,6 +683,8 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
             const signingKey = (context as SmithyContext).__smithy_context?.selectedHttpAuthScheme?.identity
               ?.accessKeyId;
             const accessKeyId = typeof signingKey === 'string' ? signingKey : undefined;
+            // Route 53's API throttles per account (every caller's requests together), before it looks at the request.
+            if (client === 'Route53Client') world.route53.admitRequest(operationName);
             const output = await operation({ world, region, input: args.input, accessKeyId });
             record('accepted');
             return {

@@ -13,6 +13,7 @@ import { awsError } from '../errors';
 import type { Random } from '../random';
 import type { TimingModel } from '../timing';
 import type { HealthChecks } from './health';
+import { type RequestQuota, RequestRateLimits } from './rate-limit';
 
 /**
  * Route 53: hosted zones with failover record pairs, ChangeResourceRecordSets validated like Route 53 (the whole
@@ -28,6 +29,23 @@ import type { HealthChecks } from './health';
  * us-east-1). DNS answers and health checks are the data plane and do not depend on it.
  */
 export const ROUTE53_CONTROL_REGION = 'us-east-1';
+
+/**
+ * Route 53's request-rate quotas, per account (aws-facts.md; Route 53 Developer Guide, "Throttling for Amazon Route 53
+ * API requests"): a token bucket of 50 requests refilled at 10 a second for all the account's requests together, and
+ * one per operation, 50 and 10 unless the guide lists the operation with its own (GetHealthCheckStatus: 4 and 1).
+ * Every caller in the account shares them: the console, other tools, and this product. The change-throughput quota
+ * (record changes a second) is not modelled.
+ */
+export const ROUTE53_REQUEST_QUOTAS: {
+  account: RequestQuota;
+  defaultOperation: RequestQuota;
+  operations: Record<string, RequestQuota>;
+} = {
+  account: { capacity: 50, refillPerSecond: 10 },
+  defaultOperation: { capacity: 50, refillPerSecond: 10 },
+  operations: { GetHealthCheckStatus: { capacity: 4, refillPerSecond: 1 } },
+};
 
 /** Route 53 names are absolute and case-insensitive: `API.Example.com` -> `api.example.com.` */
 export const normalizeName = (name: string): string => `${name.toLowerCase().replace(/\.$/, '')}.`;
@@ -105,13 +123,27 @@ export class Route53Model {
   private readonly regionOfValue = new Map<string, string>();
   /** Health of checks that are not endpoint checks (ARC's routing control checks); undefined: not one of them. */
   healthOf: (healthCheckId: string) => boolean | undefined = () => undefined;
+  /** The account's Route 53 request rate: what every API request takes a token from, and what it throttled. */
+  readonly requestRate: RequestRateLimits;
 
   constructor(
     private readonly clock: Scheduler,
     private readonly timing: TimingModel,
     private readonly random: Random,
     private readonly healthChecks: HealthChecks,
-  ) {}
+  ) {
+    this.requestRate = new RequestRateLimits(ROUTE53_REQUEST_QUOTAS, () => clock.now());
+  }
+
+  /**
+   * One API request of `operation` against the account's request-rate quotas: admitted, or Route 53's Throttling
+   * (HTTP 400, "Rate exceeded"), as the guide words it.
+   */
+  admitRequest(operation: string): void {
+    if (!this.requestRate.admit(operation)) {
+      throw awsError('Route53Client', { code: 'Throttling', message: 'Rate exceeded' });
+    }
+  }
 
   /** Adds a hosted zone; `name` is its apex. */
   addZone(id: string, name: string): Zone {

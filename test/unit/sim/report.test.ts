@@ -203,6 +203,23 @@ describe('summaryTable', () => {
     expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
+  it('names the requests AWS throttled, and says nothing of throttling when none was', () => {
+    // Prepare
+    const throttled = buildReport(
+      input({ throttledCalls: { 'Route 53 GetChange': 3, 'Route 53 ListResourceRecordSets': 1 } }),
+    );
+    const none = buildReport(input({ throttledCalls: {} }));
+
+    // Act
+    const table = summaryTable(throttled);
+
+    // Assess
+    expect(throttled.throttledCalls).toEqual({ 'Route 53 GetChange': 3, 'Route 53 ListResourceRecordSets': 1 });
+    expect(table).toMatch(/Throttled by AWS\s+Route 53 GetChange 3, Route 53 ListResourceRecordSets 1/);
+    expect(none).not.toHaveProperty('throttledCalls');
+    expect(summaryTable(none)).not.toContain('Throttled');
+  });
+
   it('says how long the phase a run failed in ran, in the table, and draws it red in the HTML timeline', () => {
     // Prepare: promote began at 151 s (Start Promotion marked it) and failed 183 s later
     const failed = buildReport(

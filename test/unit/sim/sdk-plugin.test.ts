@@ -315,6 +315,30 @@ describe('createSimPlugin', () => {
     ]);
   });
 
+  it("throttles Route 53 requests past the account's request rate (50 at once, then 10 a second), as Route 53 does", async () => {
+    // Prepare
+    const route53 = clients.route53();
+    const list = () =>
+      route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: ZONE })).then(
+        () => 'ok',
+        (error: Error & { $metadata?: { httpStatusCode?: number } }) =>
+          `${error.name} ${error.message} ${error.$metadata?.httpStatusCode}`,
+      );
+
+    // Act
+    const burst = await Promise.all(Array.from({ length: 55 }, list));
+    await sim.advance(500);
+    const halfASecondLater = await Promise.all(Array.from({ length: 6 }, list));
+
+    // Assess
+    // The requests of a batch reach Route 53 in no set order: which ones are throttled is not the test.
+    expect(burst.sort()).toEqual([...Array(5).fill('Throttling Rate exceeded 400'), ...Array(50).fill('ok')]);
+    expect(halfASecondLater.sort()).toEqual(['Throttling Rate exceeded 400', ...Array(5).fill('ok')]);
+    expect(Object.fromEntries(sim.world.route53.requestRate.throttled)).toEqual({ ListResourceRecordSets: 6 });
+    // Every attempt is a request to us-east-1, throttled or not.
+    expect(sim.world.calls.filter((call) => call.operation === 'ListResourceRecordSets')).toHaveLength(61);
+  });
+
   it('serves GetMetricData with Date timestamps through a CloudWatch client', async () => {
     await sim.advanceTo(300);
     const output = await clients

@@ -1,0 +1,96 @@
+/**
+ * A token bucket, the way AWS APIs describe their request quotas: it holds at most `capacity` tokens (the burst),
+ * refills at `refillPerSecond` up to that capacity, and each request takes one token; a request that finds no token
+ * is refused. Time is the simulated clock's, in epoch milliseconds. A bucket starts full.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private atMs: number;
+
+  constructor(
+    readonly capacity: number,
+    readonly refillPerSecond: number,
+    nowMs: number,
+  ) {
+    if (!(capacity >= 1) || !(refillPerSecond > 0)) {
+      throw new RangeError(
+        `a token bucket needs capacity >= 1 and a refill rate > 0 (got ${capacity}, ${refillPerSecond})`,
+      );
+    }
+    this.tokens = capacity;
+    this.atMs = nowMs;
+  }
+
+  /** The whole tokens in the bucket at `nowMs` (a request needs one). */
+  available(nowMs: number): number {
+    this.refill(nowMs);
+    return Math.floor(this.tokens);
+  }
+
+  /** Takes one token, when there is one at `nowMs`; false (nothing taken) when the bucket is empty. */
+  take(nowMs: number): boolean {
+    this.refill(nowMs);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private refill(nowMs: number): void {
+    if (nowMs > this.atMs) {
+      this.tokens = Math.min(this.capacity, this.tokens + ((nowMs - this.atMs) / 1000) * this.refillPerSecond);
+      this.atMs = nowMs;
+    }
+  }
+}
+
+/** A request quota: a bucket's capacity (burst) and refill rate (sustained requests per second). */
+export interface RequestQuota {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+/**
+ * Request-rate quotas in two levels, as Route 53 applies them: one bucket for every request of the account, and one
+ * per operation (its own quota, or the default). A request takes a token from both, and is throttled when either is
+ * empty, taking none. Counts what it throttled, per operation.
+ */
+export class RequestRateLimits {
+  private readonly account: TokenBucket;
+  private readonly perOperation = new Map<string, TokenBucket>();
+  /** Requests refused, per operation. */
+  readonly throttled = new Map<string, number>();
+
+  constructor(
+    private readonly quotas: {
+      account: RequestQuota;
+      defaultOperation: RequestQuota;
+      operations?: Readonly<Record<string, RequestQuota>>;
+    },
+    private readonly now: () => number,
+  ) {
+    this.account = new TokenBucket(quotas.account.capacity, quotas.account.refillPerSecond, now());
+  }
+
+  /** Whether a request of `operation` is admitted now (tokens taken) or throttled (none taken, counted). */
+  admit(operation: string): boolean {
+    const nowMs = this.now();
+    const bucket = this.bucketOf(operation, nowMs);
+    if (this.account.available(nowMs) < 1 || bucket.available(nowMs) < 1) {
+      this.throttled.set(operation, (this.throttled.get(operation) ?? 0) + 1);
+      return false;
+    }
+    this.account.take(nowMs);
+    bucket.take(nowMs);
+    return true;
+  }
+
+  private bucketOf(operation: string, nowMs: number): TokenBucket {
+    let bucket = this.perOperation.get(operation);
+    if (!bucket) {
+      const quota = this.quotas.operations?.[operation] ?? this.quotas.defaultOperation;
+      bucket = new TokenBucket(quota.capacity, quota.refillPerSecond, nowMs);
+      this.perOperation.set(operation, bucket);
+    }
+    return bucket;
+  }
+}

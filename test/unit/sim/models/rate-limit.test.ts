@@ -1,0 +1,72 @@
+import { RequestRateLimits, TokenBucket } from '../../../../sim/models/rate-limit';
+
+describe('TokenBucket', () => {
+  it('gives its whole capacity at once, then one token per refill interval, never more than its capacity', () => {
+    // Prepare
+    const bucket = new TokenBucket(50, 10, 0);
+
+    // Act
+    const burst = Array.from({ length: 51 }, () => bucket.take(0));
+    const after99ms = bucket.take(99);
+    const after100ms = bucket.take(100);
+    const afterAnHour = bucket.available(3_600_000);
+
+    // Assess
+    expect(burst.filter(Boolean)).toHaveLength(50);
+    expect(burst[50]).toBe(false);
+    expect(after99ms).toBe(false);
+    expect(after100ms).toBe(true);
+    expect(afterAnHour).toBe(50);
+  });
+
+  it('refuses a bucket that could never admit a request, naming both values', () => {
+    expect(() => new TokenBucket(0, 10, 0)).toThrow(/capacity >= 1 and a refill rate > 0 \(got 0, 10\)/);
+    expect(() => new TokenBucket(4, 0, 0)).toThrow(/got 4, 0/);
+  });
+});
+
+describe('RequestRateLimits', () => {
+  const quotas = {
+    account: { capacity: 50, refillPerSecond: 10 },
+    defaultOperation: { capacity: 50, refillPerSecond: 10 },
+    operations: { GetHealthCheckStatus: { capacity: 4, refillPerSecond: 1 } },
+  };
+
+  it("throttles an operation on its own bucket while the account's still has tokens, and takes none from it", () => {
+    // Prepare
+    let now = 0;
+    const limits = new RequestRateLimits(quotas, () => now);
+
+    // Act
+    const status = Array.from({ length: 5 }, () => limits.admit('GetHealthCheckStatus'));
+    const others = Array.from({ length: 46 }, () => limits.admit('GetChange'));
+    now = 1000;
+    const statusAfterASecond = limits.admit('GetHealthCheckStatus');
+
+    // Assess
+    expect(status).toEqual([true, true, true, true, false]);
+    // The throttled request took no account token: 4 + 46 = 50 admitted.
+    expect(others.every(Boolean)).toBe(true);
+    expect(statusAfterASecond).toBe(true);
+    expect(Object.fromEntries(limits.throttled)).toEqual({ GetHealthCheckStatus: 1 });
+  });
+
+  it("throttles every operation once the account's bucket is empty, whatever each operation's own bucket holds", () => {
+    // Prepare
+    let now = 0;
+    const limits = new RequestRateLimits(quotas, () => now);
+    for (let i = 0; i < 50; i += 1) limits.admit(i % 2 ? 'GetChange' : 'ListResourceRecordSets');
+
+    // Act
+    const change = limits.admit('ChangeResourceRecordSets');
+    now = 100;
+    const changeLater = limits.admit('ChangeResourceRecordSets');
+    const next = limits.admit('GetChange');
+
+    // Assess
+    expect(change).toBe(false);
+    expect(changeLater).toBe(true);
+    expect(next).toBe(false);
+    expect(Object.fromEntries(limits.throttled)).toEqual({ ChangeResourceRecordSets: 1, GetChange: 1 });
+  });
+});
