@@ -40,6 +40,7 @@ import { DrillStuckError, SimStallError } from './errors';
 import { type FenceProbe, fenceEvidence, probeFence } from './fence-watch';
 import { type LocalLedger, type SdkHttpRequest, startLocalLedger } from './local-ledger';
 import {
+  invokedFunction,
   type LambdaHandler,
   type LocalExecution,
   LocalRunner,
@@ -66,7 +67,7 @@ import {
 } from './report';
 import { formatSeconds } from './report-html';
 import { buildScenario, SCENARIO_NAMES, type ScenarioName, scenarioPlan } from './scenarios';
-import { createSimPlugin } from './sdk-plugin';
+import { createSimPlugin, SIM_PLACEMENT } from './sdk-plugin';
 import { statusChangeRoute } from './serverless-config';
 import { type SlackServer, startSlackServer } from './slack-server';
 import type { TimingModel, TimingOverrides } from './timing';
@@ -197,33 +198,31 @@ let active: ActiveDrill | undefined;
 type AnyMiddleware = (next: any, context: any) => (args: any) => Promise<any>;
 
 /**
- * The step of the client's middleware stack where the drill forwards to the simulator's middleware: the one the
- * simulator's plugin adds its middleware to (sim/sdk-plugin.ts), and only that one. Each middleware on a client's stack
- * costs every call of it (the SDK resolves the stack again for each command it sends), so the drill adds no
- * forwarder that forwards nothing.
+ * Where the drill forwards to the simulator's middleware on a client's stack: where the simulator's plugin puts its
+ * middleware (sim/sdk-plugin.ts, SIM_PLACEMENT), and only there. Each middleware on a client's stack costs every call
+ * of it (the SDK resolves the stack again for each command it sends), so the drill adds no forwarder that forwards
+ * nothing.
  */
-const SIM_STEP = 'build';
+const SIM_WHERE = `${SIM_PLACEMENT.relation} ${SIM_PLACEMENT.toMiddleware}`;
 
 /** Takes the middleware out of the simulator's plugin, to run it behind the forwarder below. */
 // biome-ignore lint/suspicious/noExplicitAny: see AnyMiddleware.
 const captureMiddleware = (plugin: Pluggable<any, any>): AnyMiddleware[] => {
   const captured: AnyMiddleware[] = [];
-  const add = (middleware: AnyMiddleware, options: { step?: string } = {}) => {
-    if (options.step !== SIM_STEP) {
-      throw new Error(
-        `The drill forwards the simulator's middleware in the ${SIM_STEP} step only, not in ${options.step}`,
-      );
+  const addRelativeTo = (middleware: AnyMiddleware, options: { relation?: string; toMiddleware?: string } = {}) => {
+    const where = `${options.relation} ${options.toMiddleware}`;
+    if (where !== SIM_WHERE) {
+      throw new Error(`The drill forwards the simulator's middleware ${SIM_WHERE} only, not ${where}`);
     }
     captured.push(middleware);
   };
+  const add = (_middleware: AnyMiddleware, options: { step?: string } = {}) => {
+    throw new Error(`The drill forwards the simulator's middleware ${SIM_WHERE} only, not in the ${options.step} step`);
+  };
   plugin.applyToStack({
     add,
-    addRelativeTo: () => {
-      throw new Error(
-        `The drill forwards the simulator's middleware in the ${SIM_STEP} step only, not relative to another`,
-      );
-    },
-    use: (inner: { applyToStack(stack: unknown): void }) => inner.applyToStack({ add }),
+    addRelativeTo,
+    use: (inner: { applyToStack(stack: unknown): void }) => inner.applyToStack({ add, addRelativeTo }),
   } as never);
   return captured;
 };
@@ -242,13 +241,14 @@ const compose = (middlewares: AnyMiddleware[], next: unknown, context: unknown) 
 // biome-ignore lint/suspicious/noExplicitAny: see AnyMiddleware.
 const drillPlugin: Pluggable<any, any> = {
   applyToStack: (stack) => {
-    stack.add(
+    // Each attempt, inside the SDK's retry loop, as the simulator's plugin would add it.
+    stack.addRelativeTo(
       ((next: (args: unknown) => Promise<unknown>, context: { clientName?: string }) => (args: unknown) => {
         // DynamoDB is not simulated: it goes to the drill's dynalite (below).
         if (!active || context.clientName === 'DynamoDBClient') return next(args);
         return compose(active.simMiddleware, next, context)(args);
       }) as never,
-      { step: SIM_STEP, name: `switchbackDrill-${SIM_STEP}`, priority: 'high', override: true } as never,
+      { ...SIM_PLACEMENT, name: 'switchbackDrill-simulator', override: true } as never,
     );
     // Innermost, around the HTTP call only: the SDK's retry pauses (virtual time) stay outside the tracked work.
     stack.add(
@@ -607,10 +607,21 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       setPlans(new PlanRegistry([plan]));
       onCleanup(() => setPlans(undefined));
 
-      // Retry jitter (the engine's JitterStrategy FULL, the SDK's backoff) draws from Math.random: seed it too.
+      // Retry jitter (the engine's JitterStrategy FULL, the SDK's backoff, the notifier's) draws from Math.random:
+      // seed it too, with a stream for each function and one for the engine, so that what one function retries (a
+      // notification Slack refused) does not move another's pauses (an SDK retry of the fence).
       const random = new Random((seed ^ 0x5eed) >>> 0);
+      const streams = new Map<string, Random>();
       const realRandom = Math.random;
-      Math.random = () => random.next();
+      Math.random = () => {
+        const key = invokedFunction() ?? '';
+        let stream = streams.get(key);
+        if (!stream) {
+          stream = random.derive(key);
+          streams.set(key, stream);
+        }
+        return stream.next();
+      };
       onCleanup(() => {
         Math.random = realRandom;
       });

@@ -56,6 +56,11 @@ export class Random {
     return base * (1 + fraction * (2 * this.next() - 1));
   }
 
+  /** Another source, seeded from this one's seed and `key`: a stream of its own for each key. */
+  derive(key: string): Random {
+    return new Random((this.seed ^ hash32(key)) >>> 0);
+  }
+
   /** A number in [0, 1) that depends only on the seed, the key and the index: independent of call order. */
   at(key: string, index = 0): number {
     return mulberry32((this.seed ^ hash32(key) ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0)();

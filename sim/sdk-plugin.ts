@@ -22,7 +22,7 @@ import type {
   SendTaskSuccessCommandInput,
   StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
-import type { Pluggable } from '@smithy/types';
+import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, Pluggable } from '@smithy/types';
 import { CLIENT_TIMEOUTS, type TimedService } from '../shared/aws/clients';
 import { SWITCH_METRIC } from '../shared/domain/dns-switch';
 import { awsError, regionDownError, type SimClientName, UnsupportedCommandError } from './errors';
@@ -34,12 +34,14 @@ import type { OutageService, World } from './world';
  * The SDK plugin that serves the product's AWS SDK v3 clients from the simulated world, so the handlers run
  * unchanged in a drill: `useClientPlugin(createSimPlugin(world))` (shared/aws/clients.ts).
  *
- * It intercepts each command in the `build` step, after the SDK has resolved the client's region (the signing
- * region) and before the retry middleware and any HTTP: outputs are shaped like the SDK's (Dates, `$metadata`), and
- * errors are the SDK's own exception classes. Consequences worth knowing:
- * - the SDK's built-in retries do not apply (as with aws-sdk-client-mock): errors reach the adapters at once, and
- *   the product's own retries (ASL Retry) handle them; this also keeps the SDK's random backoff out of the drill;
- * - the SDK still resolves credentials before the `build` step: give the drill process static fake credentials
+ * It answers each attempt of a command inside the SDK's retry loop, before signing and any HTTP (SIM_PLACEMENT): the
+ * request is serialized, the client's region (the signing region) and credentials are resolved, outputs are shaped
+ * like the SDK's (Dates, `$metadata`), and errors are the SDK's own exception classes. Consequences worth knowing:
+ * - the client's own retry strategy applies, as in Lambda: it retries what the SDK retries (throttling, timeouts,
+ *   5xx answers) up to the client's attempts (shared/aws/sdk/registry.ts), after its backoff on the virtual clock,
+ *   drawn from Math.random (a drill seeds it); each attempt is a call in `world.calls` (and, when it mutates, an
+ *   action); what the attempts do not absorb reaches the adapters, and the product's own retries (ASL Retry);
+ * - the SDK resolves credentials first: give the drill process static fake credentials
  *   (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), which the loopback DynamoDB needs anyway.
  * DynamoDB commands pass through untouched (to the local DynamoDB), tracked as work in flight when the clock can.
  * Each Route 53 request first takes a token of the account's request rate, or is throttled (Route53Model#admitRequest).
@@ -47,6 +49,8 @@ import type { OutageService, World } from './world';
 
 // biome-ignore lint/suspicious/noExplicitAny: the plugin serves clients of every service, whatever their input types.
 type AnyPluggable = Pluggable<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the same, for the next handler of every client's stack.
+type AnyFinalizeHandler = FinalizeHandler<any, any>;
 
 interface CallContext {
   world: World;
@@ -615,6 +619,14 @@ export const regionOfContext = (context: SmithyContext): string | undefined => {
   return /\.([a-z]{2}(-[a-z]+)+-\d)\.amazonaws\.com$/.exec(host)?.[1];
 };
 
+/**
+ * Where the simulator answers on a client's middleware stack: each attempt, inside the SDK's retry loop (the client's
+ * own retry strategy retries what the SDK would: throttling, timeouts, 5xx answers, with its backoff on the virtual
+ * clock, up to the client's attempts), and before signing (a simulated call is not signed; a DynamoDB call passed
+ * through still is).
+ */
+export const SIM_PLACEMENT = { relation: 'before', toMiddleware: 'httpSigningMiddleware' } as const;
+
 export interface SimPluginOptions {
   /**
    * Registers work in flight (a DynamoDB call to the local server) so the virtual clock waits for it. Defaults to
@@ -636,74 +648,76 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
 
   return {
     applyToStack: (stack) => {
-      stack.add(
-        (next, context) => async (args) => {
-          const { clientName = '', commandName = '' } = context as SmithyContext;
-          refuseTimedOutInvocation(`${clientName} ${commandName}`);
-          if (clientName.startsWith('DynamoDB')) return track(next(args), `${clientName} ${commandName}`);
-          const operations = OPERATIONS[clientName as SimClientName];
-          const operationName = commandName.replace(/Command$/, '');
-          const operation = operations?.[operationName];
-          if (!operation) throw new UnsupportedCommandError(clientName || 'unknown client', commandName);
-          const client = clientName as SimClientName;
-          // Route 53's API answers from us-east-1 whatever region the client was given.
-          const region =
-            client === 'Route53Client' ? ROUTE53_CONTROL_REGION : regionOfContext(context as SmithyContext);
-          if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
-          const fn = invokedFunction();
-          world.calls.push({
-            atMs: world.clock.now(),
-            client,
-            operation: operationName,
-            region,
-            ...(fn ? { fn } : {}),
-          });
-          const requestId = world.random.uuidAt('request', requests++);
-          const mutating = MUTATING[operationName];
-          const record = (outcome: string) =>
-            mutating &&
-            world.recordAction({
-              service: mutating.service,
+      stack.addRelativeTo(
+        (next: AnyFinalizeHandler, context: HandlerExecutionContext) =>
+          async (args: FinalizeHandlerArguments<object>) => {
+            const { clientName = '', commandName = '' } = context as SmithyContext;
+            refuseTimedOutInvocation(`${clientName} ${commandName}`);
+            if (clientName.startsWith('DynamoDB')) return track(next(args), `${clientName} ${commandName}`);
+            const operations = OPERATIONS[clientName as SimClientName];
+            const operationName = commandName.replace(/Command$/, '');
+            const operation = operations?.[operationName];
+            if (!operation) throw new UnsupportedCommandError(clientName || 'unknown client', commandName);
+            const client = clientName as SimClientName;
+            // Route 53's API answers from us-east-1 whatever region the client was given.
+            const region =
+              client === 'Route53Client' ? ROUTE53_CONTROL_REGION : regionOfContext(context as SmithyContext);
+            if (!region) throw new UnsupportedCommandError(clientName, `${commandName} (no region resolved)`);
+            const fn = invokedFunction();
+            world.calls.push({
+              atMs: world.clock.now(),
+              client,
               operation: operationName,
-              target: mutating.target(asRecord(args.input)),
               region,
-              outcome,
+              ...(fn ? { fn } : {}),
             });
-          try {
-            const outageService = OUTAGE_SERVICE[client];
-            if (outageService && world.isServiceDown(outageService, region)) {
-              // The endpoint takes the connection and never answers: the call ends only when the product's own
-              // client gives up, after its request timeout on each attempt (shared/aws/clients.ts). A client
-              // without timeouts would wait here for ever, as it would in AWS.
-              const { maxAttempts, requestTimeoutMs } = CLIENT_TIMEOUTS[TIMEOUTS_OF[outageService]];
-              const timeoutMs = maxAttempts * requestTimeoutMs;
-              await new Promise<void>((resolve) => world.clock.schedule(world.clock.now() + timeoutMs, resolve));
-              throw regionDownError(outageService, region, timeoutMs);
+            const requestId = world.random.uuidAt('request', requests++);
+            const mutating = MUTATING[operationName];
+            const record = (outcome: string) =>
+              mutating &&
+              world.recordAction({
+                service: mutating.service,
+                operation: operationName,
+                target: mutating.target(asRecord(args.input)),
+                region,
+                outcome,
+              });
+            try {
+              const outageService = OUTAGE_SERVICE[client];
+              if (outageService && world.isServiceDown(outageService, region)) {
+                // The endpoint takes the connection and never answers: the attempt ends only when the product's own
+                // client gives up, after its request timeout (shared/aws/clients.ts), and the SDK tries again up to
+                // the client's attempts. A client without timeouts would wait here for ever, as it would in AWS.
+                const { requestTimeoutMs } = CLIENT_TIMEOUTS[TIMEOUTS_OF[outageService]];
+                await new Promise<void>((resolve) =>
+                  world.clock.schedule(world.clock.now() + requestTimeoutMs, resolve),
+                );
+                throw regionDownError(outageService, region, requestTimeoutMs);
+              }
+              const signingKey = (context as SmithyContext).__smithy_context?.selectedHttpAuthScheme?.identity
+                ?.accessKeyId;
+              const accessKeyId = typeof signingKey === 'string' ? signingKey : undefined;
+              // Route 53's API throttles per account (every caller's requests together), before it looks at the request.
+              if (client === 'Route53Client') world.route53.admitRequest(operationName);
+              const output = await operation({ world, region, input: args.input, accessKeyId });
+              record('accepted');
+              return {
+                response: {},
+                output: {
+                  ...output,
+                  $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 },
+                },
+              };
+            } catch (error) {
+              record(error instanceof Error ? error.name : 'Error');
+              if (error instanceof Error && '$metadata' in error) {
+                const metadata = (error as { $metadata: Record<string, unknown> }).$metadata;
+                if (metadata.httpStatusCode !== undefined) metadata.requestId = requestId;
+              }
+              throw error;
             }
-            const signingKey = (context as SmithyContext).__smithy_context?.selectedHttpAuthScheme?.identity
-              ?.accessKeyId;
-            const accessKeyId = typeof signingKey === 'string' ? signingKey : undefined;
-            // Route 53's API throttles per account (every caller's requests together), before it looks at the request.
-            if (client === 'Route53Client') world.route53.admitRequest(operationName);
-            const output = await operation({ world, region, input: args.input, accessKeyId });
-            record('accepted');
-            return {
-              response: {},
-              output: {
-                ...output,
-                $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 },
-              },
-            };
-          } catch (error) {
-            record(error instanceof Error ? error.name : 'Error');
-            if (error instanceof Error && '$metadata' in error) {
-              const metadata = (error as { $metadata: Record<string, unknown> }).$metadata;
-              if (metadata.httpStatusCode !== undefined) metadata.requestId = requestId;
-            }
-            throw error;
-          }
-        },
-        { step: 'build', priority: 'high', name: 'switchbackSimulator', override: true },
+          },
+        { ...SIM_PLACEMENT, name: 'switchbackSimulator', override: true },
       );
     },
   };

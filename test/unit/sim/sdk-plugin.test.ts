@@ -16,6 +16,7 @@ import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
   ListResourceRecordSetsCommand,
+  Route53Client,
 } from '@aws-sdk/client-route-53';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -54,6 +55,7 @@ describe('createSimPlugin', () => {
   });
 
   afterEach(() => {
+    jest.restoreAllMocks();
     sim.close();
     resetClients();
   });
@@ -138,13 +140,16 @@ describe('createSimPlugin', () => {
     await sim.clock.runUntil(() => outcome !== undefined);
 
     // Assess
-    expect(outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
-    expect(sim.clock.now() - started).toBe(CLIENT_TIMEOUTS.rds.maxAttempts * CLIENT_TIMEOUTS.rds.requestTimeoutMs);
+    // Each attempt waits the request timeout, with the SDK's backoff for a timeout between them (under 200 ms).
+    const { maxAttempts, requestTimeoutMs } = CLIENT_TIMEOUTS.rds;
+    expect(outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: { attempts: maxAttempts } });
+    expect(sim.clock.now() - started).toBeGreaterThanOrEqual(maxAttempts * requestTimeoutMs);
+    expect(sim.clock.now() - started).toBeLessThan(maxAttempts * requestTimeoutMs + 200);
     const standby = await clients.rds('us-west-2').send(new DescribeGlobalClustersCommand({}));
     expect(standby.GlobalClusters?.[0]?.GlobalClusterIdentifier).toBe('catalog-global');
   });
 
-  it('gives no answer to StopDBInstance in a region that is down, and records the attempt', async () => {
+  it('gives no answer to StopDBInstance in a region that is down, and records each attempt', async () => {
     // Prepare
     await sim.advanceTo(90);
     let outcome: unknown;
@@ -165,14 +170,16 @@ describe('createSimPlugin', () => {
 
     // Assess
     expect(outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
-    expect(sim.world.actions).toEqual([
-      expect.objectContaining({
-        operation: 'StopDBInstance',
-        target: 'orders-db',
-        region: 'us-east-1',
-        outcome: 'TimeoutError',
-      }),
-    ]);
+    expect(sim.world.actions).toEqual(
+      Array(CLIENT_TIMEOUTS.rds.maxAttempts).fill(
+        expect.objectContaining({
+          operation: 'StopDBInstance',
+          target: 'orders-db',
+          region: 'us-east-1',
+          outcome: 'TimeoutError',
+        }),
+      ),
+    );
     expect(sim.world.rds.find('us-east-1', 'orders-db')?.stop).toBeUndefined();
   });
 
@@ -316,8 +323,9 @@ describe('createSimPlugin', () => {
   });
 
   it("throttles Route 53 requests past the account's request rate (50 at once, then 10 a second), as Route 53 does", async () => {
-    // Prepare
-    const route53 = clients.route53();
+    // Prepare: a client that does not retry, to see each answer of Route 53
+    const route53 = new Route53Client({ region: 'us-east-1', credentials, maxAttempts: 1 });
+    route53.middlewareStack.use(createSimPlugin(sim.world));
     const list = () =>
       route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: ZONE })).then(
         () => 'ok',
@@ -337,6 +345,30 @@ describe('createSimPlugin', () => {
     expect(Object.fromEntries(sim.world.route53.requestRate.throttled)).toEqual({ ListResourceRecordSets: 6 });
     // Every attempt is a request to us-east-1, throttled or not.
     expect(sim.world.calls.filter((call) => call.operation === 'ListResourceRecordSets')).toHaveLength(61);
+  });
+
+  it("lets the product's client retry a throttled request after the SDK's backoff, on the virtual clock", async () => {
+    // Prepare: the SDK draws its backoff from Math.random (a drill seeds it): 0.99 of the throttling base of 500 ms
+    jest.spyOn(Math, 'random').mockReturnValue(0.99);
+    const route53 = clients.route53();
+    const started = sim.clock.now();
+    const answers: { attempts?: number; totalRetryDelay?: number }[] = [];
+
+    // Act
+    for (let i = 0; i < 51; i += 1) {
+      void route53
+        .send(new ListResourceRecordSetsCommand({ HostedZoneId: ZONE }))
+        .then(({ $metadata }) => answers.push($metadata));
+    }
+    await sim.clock.runUntil(() => answers.length === 51);
+
+    // Assess: 50 answered at once; the one throttled was tried again after the backoff (495 ms), which this SDK
+    // release waits twice (its retry strategy, then its retry middleware), when tokens had come back
+    expect(answers.filter((metadata) => metadata.attempts === 1)).toHaveLength(50);
+    expect(answers.filter((metadata) => metadata.attempts === 2)).toHaveLength(1);
+    expect(sim.clock.now() - started).toBe(2 * 495);
+    expect(Object.fromEntries(sim.world.route53.requestRate.throttled)).toEqual({ ListResourceRecordSets: 1 });
+    expect(sim.world.calls).toHaveLength(52);
   });
 
   it('serves GetMetricData with Date timestamps through a CloudWatch client', async () => {

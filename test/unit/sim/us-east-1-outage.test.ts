@@ -63,7 +63,7 @@ describe('the simulated us-east-1 outage', () => {
     resetClients();
   });
 
-  it('answers a Route 53 record edit only with the client timeout while us-east-1 is down', async () => {
+  it("answers a Route 53 record edit only with the client timeout on each of the client's attempts while us-east-1 is down", async () => {
     // Prepare
     sim = startSim('us-east-1-outage');
     useClientPlugin(createSimPlugin(sim.world));
@@ -75,12 +75,23 @@ describe('the simulated us-east-1 outage', () => {
     await sim.clock.runUntil(() => call.outcome !== undefined);
 
     // Assess
-    // From when the call reached the simulator: the SDK's own set-up before it (credentials) is real I/O.
+    // From when the call reached the simulator: the SDK's own set-up before it (credentials) is real I/O. Each
+    // attempt waits the request timeout; between attempts, the SDK's backoff for a timeout (under 200 ms before the
+    // second attempt, @smithy's DEFAULT_RETRY_DELAY_BASE of 100 ms doubled).
     const reached = sim.world.calls[0]?.atMs ?? Number.NaN;
-    expect(sim.clock.now() - reached).toBe(maxAttempts * requestTimeoutMs);
-    expect(call.outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
+    const elapsed = sim.clock.now() - reached;
+    expect(maxAttempts).toBe(2);
+    expect(elapsed).toBeGreaterThanOrEqual(maxAttempts * requestTimeoutMs);
+    expect(elapsed).toBeLessThan(maxAttempts * requestTimeoutMs + 200);
+    expect(call.outcome).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: { attempts: 2 } });
+    expect(sim.world.calls.map((c) => [c.operation, c.region])).toEqual([
+      ['ChangeResourceRecordSets', 'us-east-1'],
+      ['ChangeResourceRecordSets', 'us-east-1'],
+    ]);
     expect(sim.world.route53.changes).toEqual([]);
-    expect(sim.world.actions).toEqual([expect.objectContaining({ region: 'us-east-1', outcome: 'TimeoutError' })]);
+    expect(sim.world.actions).toEqual(
+      Array(maxAttempts).fill(expect.objectContaining({ region: 'us-east-1', outcome: 'TimeoutError' })),
+    );
   });
 
   it('answers an UpdateHealthCheck (a fence inverting a health check) only with the client timeout while us-east-1 is down', async () => {
@@ -97,9 +108,11 @@ describe('the simulated us-east-1 outage', () => {
     // Assess
     expect(call.outcome).toMatchObject({ name: 'TimeoutError' });
     expect(sim.world.healthChecks.of('us-east-1').inverted).toBe(false);
-    expect(sim.world.actions).toEqual([
-      expect.objectContaining({ operation: 'UpdateHealthCheck', region: 'us-east-1', outcome: 'TimeoutError' }),
-    ]);
+    expect(sim.world.actions).toEqual(
+      Array(CLIENT_TIMEOUTS.route53.maxAttempts).fill(
+        expect.objectContaining({ operation: 'UpdateHealthCheck', region: 'us-east-1', outcome: 'TimeoutError' }),
+      ),
+    );
   });
 
   it('serves Route 53 from us-east-1 whatever region the client names', async () => {

@@ -4,7 +4,7 @@ import {
   Route53RecoveryClusterClient,
   UpdateRoutingControlStatesCommand,
 } from '@aws-sdk/client-route53-recovery-cluster';
-import { CLIENT_TIMEOUTS } from '../../../../shared/aws/clients';
+import { CLIENT_TIMEOUTS, timeoutOptions } from '../../../../shared/aws/clients';
 import { loadPlanFile } from '../../../../shared/plan/load';
 import { ArcModel } from '../../../../sim/models/arc';
 import { createSimPlugin } from '../../../../sim/sdk-plugin';
@@ -53,6 +53,8 @@ describe('routing control endpoints in the simulated world', () => {
       region,
       credentials,
       endpoint: `https://host-aaaaaa.${region}.example.aws/v1`,
+      // The product's client: one attempt, and its timeouts (shared/aws/sdk/registry.ts).
+      ...timeoutOptions('routingControl'),
     });
     built.middlewareStack.use(createSimPlugin(sim.world));
     return built;
