@@ -61,6 +61,15 @@ export const SCENARIOS = {
       route53: { changeFaults: ['Throttling', 'PriorRequestNotComplete'] },
     }),
   },
+  'route53-api-busy': {
+    summary: "the primary goes down while the account's other tools use up Route 53's API rate",
+    description:
+      'The primary region goes down; from then on the account\'s other callers of Route 53\'s API (a DNS controller, a deployment, scripts) ask for more than its 10 requests a second and take 6 of them: the run gets the other 4, one at a time, and Route 53 throttles every request past that (Route 53 Developer Guide, "Throttling for Amazon Route 53 API requests").',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      route53: { otherCallers: { atSeconds: at, perSecond: 6 } },
+    }),
+  },
   'flapping-health': {
     summary: 'the primary goes down, comes back, goes down again: one failover, no failback',
     description:

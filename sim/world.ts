@@ -125,7 +125,14 @@ export interface ScenarioSpec {
   };
   aurora?: { lagMs?: number };
   backups?: { staleSeconds?: number; crossRegionCopy?: boolean };
-  route53?: { changeFaults?: ('Throttling' | 'PriorRequestNotComplete')[] };
+  route53?: {
+    changeFaults?: ('Throttling' | 'PriorRequestNotComplete')[];
+    /**
+     * Other callers of Route 53's API in the account (the console, other tools) that ask for more than its request
+     * rate from `atSeconds` on: they take `perSecond` of it and leave the rest, without a burst (RequestRateLimits).
+     */
+    otherCallers?: { atSeconds: number; perSecond: number };
+  };
   /**
    * Drift: the world differs from the plan before anything happens. `standbyMissing`: the first RDS read replica of
    * the plan does not exist; `recordMissing`: the standby record of the first record pair does not exist;
@@ -517,6 +524,12 @@ export class World {
     this.buildDns();
     this.buildMetricsAndAlarms();
     this.route53.changeFaults.push(...(scenario.route53?.changeFaults ?? []));
+    const otherCallers = scenario.route53?.otherCallers;
+    if (otherCallers) {
+      clock.schedule(this.t0Ms + otherCallers.atSeconds * 1000, () =>
+        this.route53.requestRate.shareWith(otherCallers.perSecond),
+      );
+    }
   }
 
   /** Starts the periodic processes (health checks, alarm evaluation). `createWorld` calls it. */

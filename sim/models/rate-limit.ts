@@ -8,8 +8,8 @@ export class TokenBucket {
   private atMs: number;
 
   constructor(
-    readonly capacity: number,
-    readonly refillPerSecond: number,
+    private capacity: number,
+    private refillPerSecond: number,
     nowMs: number,
   ) {
     if (!(capacity >= 1) || !(refillPerSecond > 0)) {
@@ -33,6 +33,25 @@ export class TokenBucket {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /**
+   * Other callers of the same quota from `nowMs` on, who want more than it gives (a DNS controller, a deployment, a
+   * script in a retry loop): they keep the bucket empty and take `perSecond` of every second's refill. What is left
+   * to this caller is the rest of the refill, one token at a time as it arrives, with no burst: the bucket is empty
+   * now and holds at most one token from here on. A modelling choice, for callers that share a quota and each ask
+   * for more than it gives.
+   */
+  shareWith(perSecond: number, nowMs: number): void {
+    if (!(perSecond >= 0 && perSecond < this.refillPerSecond)) {
+      throw new RangeError(
+        `other callers can take 0 up to less than the refill rate of ${this.refillPerSecond} a second (got ${perSecond})`,
+      );
+    }
+    this.refill(nowMs);
+    this.tokens = 0;
+    this.capacity = 1;
+    this.refillPerSecond -= perSecond;
   }
 
   private refill(nowMs: number): void {
@@ -82,6 +101,14 @@ export class RequestRateLimits {
     this.account.take(nowMs);
     bucket.take(nowMs);
     return true;
+  }
+
+  /**
+   * The account's other callers (the console, other tools) from now on, asking for more than the account's rate:
+   * they take `perSecond` requests a second of it, and leave the rest without a burst (TokenBucket#shareWith).
+   */
+  shareWith(perSecond: number): void {
+    this.account.shareWith(perSecond, this.now());
   }
 
   private bucketOf(operation: string, nowMs: number): TokenBucket {

@@ -151,6 +151,7 @@ describe('switchback', () => {
       'promotion-fails',
       'stale-backups',
       'dns-throttled',
+      'route53-api-busy',
       'flapping-health',
       'standby-missing',
       'record-missing',

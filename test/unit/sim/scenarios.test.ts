@@ -5,7 +5,7 @@ describe('buildScenario', () => {
   it('lists the known scenarios when the name is unknown', () => {
     expect(() => buildScenario('meteor')).toThrow(UnknownScenarioError);
     expect(() => buildScenario('meteor')).toThrow(
-      'Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica, promotion-fails, stale-backups, dns-throttled, flapping-health, standby-missing, record-missing, record-not-failover, replica-backing-up, equal-set-identifiers, us-east-1-outage, old-primary-returns, reprotect, failback, failback-lagging, game-day, game-day-twice, restore-test, restore-fails.',
+      'Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica, promotion-fails, stale-backups, dns-throttled, route53-api-busy, flapping-health, standby-missing, record-missing, record-not-failover, replica-backing-up, equal-set-identifiers, us-east-1-outage, old-primary-returns, reprotect, failback, failback-lagging, game-day, game-day-twice, restore-test, restore-fails.',
     );
   });
 
@@ -30,6 +30,7 @@ describe('buildScenario', () => {
     expect(buildScenario('promotion-fails').rds).toEqual({ promotionOutcome: 'incompatible-parameters' });
     expect(buildScenario('stale-backups').backups).toEqual({ staleSeconds: 21600, crossRegionCopy: false });
     expect(buildScenario('dns-throttled').route53).toEqual({ changeFaults: ['Throttling', 'PriorRequestNotComplete'] });
+    expect(buildScenario('route53-api-busy').route53).toEqual({ otherCallers: { atSeconds: 60, perSecond: 6 } });
     expect(buildScenario('flapping-health').outages).toEqual([
       { region: 'primary', atSeconds: 60, untilSeconds: 300 },
       { region: 'primary', atSeconds: 540 },

@@ -19,6 +19,23 @@ describe('TokenBucket', () => {
     expect(afterAnHour).toBe(50);
   });
 
+  it('leaves one token at a time of what other callers do not take, once they share it, and refuses a share of all', () => {
+    // Prepare
+    const bucket = new TokenBucket(50, 10, 0);
+
+    // Act
+    bucket.shareWith(6, 0);
+    const atOnce = bucket.take(0);
+    const after250ms = bucket.take(250);
+    const afterASecond = bucket.available(1250);
+
+    // Assess: 4 tokens a second are left, and the bucket holds at most one of them
+    expect(atOnce).toBe(false);
+    expect(after250ms).toBe(true);
+    expect(afterASecond).toBe(1);
+    expect(() => bucket.shareWith(4, 1250)).toThrow(/less than the refill rate of 4 a second \(got 4\)/);
+  });
+
   it('refuses a bucket that could never admit a request, naming both values', () => {
     expect(() => new TokenBucket(0, 10, 0)).toThrow(/capacity >= 1 and a refill rate > 0 \(got 0, 10\)/);
     expect(() => new TokenBucket(4, 0, 0)).toThrow(/got 4, 0/);
