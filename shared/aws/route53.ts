@@ -11,10 +11,18 @@ import {
 import type { FailoverRecordSet, HealthCheckInversion, HealthCheckPort, Route53Port } from '../domain/ports';
 import type { RecordSetReading } from '../domain/preflight';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { PacedReads } from './paced-reads';
 import { route53Client } from './sdk/route53';
 
 /** Route 53 returns names fully qualified (trailing dot), lower-case, with `*` as `\052`. */
 const normalizeName = (name: string): string => name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
+
+/**
+ * The process's Route 53 reads: 5 in flight at most (half the account's 10 a second, which other callers share), and
+ * a throttled read tried again for up to 15 s after its first try (the functions that read most, assess and
+ * preflight, have 30 s, and a read to a us-east-1 that does not answer takes 2 x 5 s: shared/aws/sdk/registry.ts).
+ */
+const ROUTE53_READS = new PacedReads({ maxInFlight: 5, budgetMs: 15_000, firstPauseMs: 500 });
 
 /**
  * Route53Port over the Route 53 API. Record edits are control-plane calls served from us-east-1 only
@@ -26,10 +34,15 @@ const normalizeName = (name: string): string => name.replace(/\\052/g, '*').repl
  */
 export class Route53Adapter implements Route53Port, HealthCheckPort {
   private readonly client: () => Route53Client;
+  private readonly reads: PacedReads;
 
-  /** @param deps.client - the Route 53 client; defaults to the shared one (built once). */
-  constructor(deps: { client?: () => Route53Client } = {}) {
+  /**
+   * @param deps.client - the Route 53 client; defaults to the shared one (built once).
+   * @param deps.reads - how reads are paced; defaults to the process's (ROUTE53_READS).
+   */
+  constructor(deps: { client?: () => Route53Client; reads?: PacedReads } = {}) {
     this.client = deps.client ?? (() => route53Client());
+    this.reads = deps.reads ?? ROUTE53_READS;
   }
 
   /**
@@ -56,13 +69,16 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
     let start: { name?: string; type?: string; identifier?: string } = { name, type };
     try {
       for (;;) {
-        const out = await this.client().send(
-          new ListResourceRecordSetsCommand({
-            HostedZoneId: hostedZoneId,
-            StartRecordName: start.name,
-            StartRecordType: start.type as RRType | undefined,
-            StartRecordIdentifier: start.identifier,
-          }),
+        const page = start;
+        const out = await this.reads.run(() =>
+          this.client().send(
+            new ListResourceRecordSetsCommand({
+              HostedZoneId: hostedZoneId,
+              StartRecordName: page.name,
+              StartRecordType: page.type as RRType | undefined,
+              StartRecordIdentifier: page.identifier,
+            }),
+          ),
         );
         let past = false;
         for (const record of out.ResourceRecordSets ?? []) {
@@ -114,7 +130,7 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
   /** A health check's interval and failure threshold; undefined when it does not exist (readiness). */
   async getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined> {
     try {
-      const out = await this.client().send(new GetHealthCheckCommand({ HealthCheckId: id }));
+      const out = await this.reads.run(() => this.client().send(new GetHealthCheckCommand({ HealthCheckId: id })));
       const config = out.HealthCheck?.HealthCheckConfig;
       // Route 53 defaults: 30 s interval, 3 failures (Route 53 API, HealthCheckConfig).
       return { intervalSeconds: config?.RequestInterval ?? 30, failureThreshold: config?.FailureThreshold ?? 3 };
@@ -127,7 +143,7 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
   /** A health check's `Inverted` and version (for an UpdateHealthCheck that loses no concurrent edit). */
   async getInversion(id: string): Promise<HealthCheckInversion | undefined> {
     try {
-      const out = await this.client().send(new GetHealthCheckCommand({ HealthCheckId: id }));
+      const out = await this.reads.run(() => this.client().send(new GetHealthCheckCommand({ HealthCheckId: id })));
       return {
         inverted: out.HealthCheck?.HealthCheckConfig?.Inverted === true,
         version: out.HealthCheck?.HealthCheckVersion ?? 1,
@@ -154,7 +170,7 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
 
   async getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
     try {
-      const out = await this.client().send(new GetChangeCommand({ Id: changeId }));
+      const out = await this.reads.run(() => this.client().send(new GetChangeCommand({ Id: changeId })));
       return out.ChangeInfo?.Status === 'INSYNC' ? 'INSYNC' : 'PENDING';
     } catch (error) {
       throw toSwitchbackError('route53', 'GetChange', error);

@@ -28,6 +28,25 @@ describe('a plan at the size limits', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("fails over within budget while the account's other tools take 6 of Route 53's 10 requests a second", async () => {
+    // Prepare: Assess, preflight and the DNS switch read each of the 20 record pairs; Route 53 leaves the run 4
+    // requests a second, one at a time (scenario route53-api-busy). The reads are paced (shared/aws/paced-reads.ts).
+    const planFile = join(dir, 'at-limits-busy.yml');
+    const plan = planAtSize(loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml')), {
+      databases: MAX_DATABASES_PER_PLAN,
+      records: MAX_RECORDS_PER_PLAN,
+    });
+    writeFileSync(planFile, JSON.stringify(plan));
+
+    // Act
+    const { report } = await runDrill({ planFile, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.withinBudgets).toBe(true);
+    expect(report.throttledCalls?.['Route 53 ListResourceRecordSets']).toBeGreaterThan(0);
+  });
+
   it('goes through every runbook of a game day with each state, and each event it puts, under three quarters of their quotas', async () => {
     // Prepare
     const planFile = join(dir, 'at-limits.yml');

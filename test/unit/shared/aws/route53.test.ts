@@ -9,6 +9,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
+import { PacedReads } from '../../../../shared/aws/paced-reads';
 import { Route53Adapter } from '../../../../shared/aws/route53';
 import { ThrottledError } from '../../../../shared/errors';
 
@@ -87,6 +88,50 @@ describe('Route53Adapter', () => {
         },
         { setIdentifier: 'api-us-west-2', routing: 'weighted', ttl: 300, alias: false },
       ]);
+    });
+  });
+
+  describe('paced reads', () => {
+    const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: {} });
+
+    it('reads a record pair again when Route 53 throttled it, and only a write gives the state machine the throttle', async () => {
+      // Prepare: no pauses; the SDK's own attempts are the client's (one here)
+      const pauses: number[] = [];
+      const reads = new PacedReads({
+        maxInFlight: 5,
+        budgetMs: 15_000,
+        firstPauseMs: 500,
+        random: () => 1,
+        sleep: async (ms) => {
+          pauses.push(ms);
+        },
+      });
+      const paced = new Route53Adapter({
+        client: () => new Route53Client({ region: 'us-east-1', maxAttempts: 1 }),
+        reads,
+      });
+      route53Mock
+        .on(ListResourceRecordSetsCommand)
+        .rejectsOnce(throttling())
+        .rejectsOnce(throttling())
+        .resolves({
+          ResourceRecordSets: [
+            { Name: 'api.orders.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'east' }] },
+          ],
+        })
+        .on(ChangeResourceRecordSetsCommand)
+        .rejects(throttling());
+
+      // Act
+      const records = await paced.listRecordSets(ZONE, 'api.orders.example.com', 'CNAME');
+      const write = paced.upsertRecords(ZONE, [], 'flip');
+
+      // Assess
+      expect(records).toHaveLength(1);
+      expect(route53Mock).toHaveReceivedCommandTimes(ListResourceRecordSetsCommand, 3);
+      expect(pauses).toEqual([500, 1000]);
+      await expect(write).rejects.toBeInstanceOf(ThrottledError);
+      expect(route53Mock).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 1);
     });
   });
 
