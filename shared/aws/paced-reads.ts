@@ -27,7 +27,8 @@ export class PacedReads {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: PacedReadsOptions) {
-    this.random = options.random ?? Math.random;
+    // Math.random read at each draw, not here: a drill seeds it after this module is loaded.
+    this.random = options.random ?? (() => Math.random());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 

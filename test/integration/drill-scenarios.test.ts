@@ -877,6 +877,17 @@ describe('runDrill', () => {
     // Assess
     expect(JSON.stringify(withoutWall(second.report))).toBe(JSON.stringify(withoutWall(first.report)));
   });
+
+  it('replays a run whose requests Route 53 throttled, with the same retries and pauses', async () => {
+    // Act: the shared drill of the scenario (the throttling test above), then one of its own
+    const first = await drill('route53-api-busy');
+    const second = await runDrill({ planFile: PLAN, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
+
+    // Assess: the SDK's and the paced reads' pauses are drawn from the drill's seeded Math.random
+    expect(first.report.throttledCalls).toBeDefined();
+    expect(JSON.stringify(withoutWall(second.report))).toBe(JSON.stringify(withoutWall(first.report)));
+    expect(second.world.calls).toEqual(first.world.calls);
+  });
 });
 
 {
