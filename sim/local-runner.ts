@@ -20,6 +20,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { HISTORY_EVENT_LIMIT, HistoryCounter } from './history';
+import { installJsonPathShim } from './jsonpath-shim';
 import { functionTimeoutSeconds } from './serverless-config';
 
 /**
@@ -140,6 +141,8 @@ export interface LocalRunnerOptions {
 
 /** Step Functions' quota on a state's input or output: 256 KiB of UTF-8 (aws-facts.md, Orchestration: Limits). */
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+installJsonPathShim();
 
 /** Where a run's options carry the runner's watch on its states' outputs (see watchStateOutputs). */
 const WATCH = Symbol('switchback.watchStateOutputs');
