@@ -19,9 +19,18 @@ const HEADROOM = 0.75;
 
 describe('a plan at the size limits', () => {
   let dir: string;
+  /** The example plan grown to both limits with every name at its longest, as a plan file of the tests' own. */
+  let planFile: string;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'switchback-plan-limits-'));
+    planFile = join(dir, 'at-limits.yml');
+    const plan = planAtSize(loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml')), {
+      databases: MAX_DATABASES_PER_PLAN,
+      records: MAX_RECORDS_PER_PLAN,
+    });
+    // JSON is YAML: the plan file is the plan as data.
+    writeFileSync(planFile, JSON.stringify(plan));
   });
 
   afterAll(() => {
@@ -29,14 +38,8 @@ describe('a plan at the size limits', () => {
   });
 
   it("fails over within budget while the account's other tools take 6 of Route 53's 10 requests a second", async () => {
-    // Prepare: Assess, preflight and the DNS switch read each of the 20 record pairs; Route 53 leaves the run 4
+    // Assess, preflight and the DNS switch read each of the 20 record pairs; Route 53 leaves the run 4
     // requests a second, one at a time (scenario route53-api-busy). The reads are paced (shared/aws/paced-reads.ts).
-    const planFile = join(dir, 'at-limits-busy.yml');
-    const plan = planAtSize(loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml')), {
-      databases: MAX_DATABASES_PER_PLAN,
-      records: MAX_RECORDS_PER_PLAN,
-    });
-    writeFileSync(planFile, JSON.stringify(plan));
 
     // Act
     const { report } = await runDrill({ planFile, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
@@ -48,15 +51,6 @@ describe('a plan at the size limits', () => {
   });
 
   it('goes through every runbook of a game day with each state, and each event it puts, under three quarters of their quotas', async () => {
-    // Prepare
-    const planFile = join(dir, 'at-limits.yml');
-    const plan = planAtSize(loadPlanFile(join(__dirname, '..', '..', 'plans', 'example.yml')), {
-      databases: MAX_DATABASES_PER_PLAN,
-      records: MAX_RECORDS_PER_PLAN,
-    });
-    // JSON is YAML: the plan file is the plan as data.
-    writeFileSync(planFile, JSON.stringify(plan));
-
     // Act
     const { report, world } = await runDrill({ planFile, scenario: 'game-day', seed: 1, slackPreview: false });
 
