@@ -18,11 +18,12 @@ import { route53Client } from './sdk/route53';
 const normalizeName = (name: string): string => name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
 
 /**
- * The process's Route 53 reads: 5 in flight at most (half the account's 10 a second, which other callers share), and
- * a throttled read tried again for up to 15 s after its first try (the functions that read most, assess and
- * preflight, have 30 s, and a read to a us-east-1 that does not answer takes 2 x 5 s: shared/aws/sdk/registry.ts).
+ * How an adapter paces its Route 53 reads: 5 in flight at most (half the account's 10 a second, which other callers
+ * share), and a throttled read tried again for up to 15 s after its first try (the functions that read most, assess
+ * and preflight, have 30 s, and a read to a us-east-1 that does not answer takes 2 x 5 s: shared/aws/sdk/registry.ts).
+ * Each function builds its adapters once per container, so the bound is per function, in Lambda as in a drill.
  */
-const ROUTE53_READS = new PacedReads({ maxInFlight: 5, budgetMs: 15_000, firstPauseMs: 500 });
+const READ_PACING = { maxInFlight: 5, budgetMs: 15_000, firstPauseMs: 500 };
 
 /**
  * Route53Port over the Route 53 API. Record edits are control-plane calls served from us-east-1 only
@@ -38,11 +39,11 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
 
   /**
    * @param deps.client - the Route 53 client; defaults to the shared one (built once).
-   * @param deps.reads - how reads are paced; defaults to the process's (ROUTE53_READS).
+   * @param deps.reads - how reads are paced; defaults to the adapter's own (READ_PACING).
    */
   constructor(deps: { client?: () => Route53Client; reads?: PacedReads } = {}) {
     this.client = deps.client ?? (() => route53Client());
-    this.reads = deps.reads ?? ROUTE53_READS;
+    this.reads = deps.reads ?? new PacedReads(READ_PACING);
   }
 
   /**
