@@ -1,7 +1,7 @@
 import { isThrottling } from './aws-errors';
 
 export interface PacedReadsOptions {
-  /** Reads in flight at once in the process; the next waits for one to end. */
+  /** Reads in flight at once through this instance; the next waits for one to end. */
   maxInFlight: number;
   /** How long after its first try a throttled read may still be tried again, ms. */
   budgetMs: number;
@@ -14,7 +14,7 @@ export interface PacedReadsOptions {
 /**
  * Reads of an API whose request rate the whole account shares (Route 53's: 10 requests a second and a burst of 50 for
  * every caller of the account together, aws-facts.md), made many at once by one handler (a read per record pair).
- * At most `maxInFlight` run at a time in the process, and a read refused for the rate even after the SDK's own
+ * At most `maxInFlight` run at a time through one instance (one per adapter), and a read refused for the rate even after the SDK's own
  * attempts is tried again after a jittered pause that doubles, while it is within `budgetMs` of its first try.
  * Without it, a handler that reads 20 pairs at once fails when any one read is throttled, and each retry of the
  * step sends all 20 again: under a busy account it never gets through (drill scenario route53-api-busy).
