@@ -1,0 +1,110 @@
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { Pluggable } from '@smithy/types';
+import { dynamodbClient, rdsClient, resetClients, useClientPlugin } from '../../../../shared/aws/clients';
+
+/**
+ * The client registry (shared/aws/sdk/registry.ts): clients resolve their middleware once per command class, and a
+ * plugin added later still reaches every built client.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: a plugin of any client.
+type AnyPlugin = Pluggable<any, any>;
+
+/** A plugin that answers every call itself (no network) and counts how often a client's stack is resolved. */
+const answering = (): { plugin: AnyPlugin; resolved: () => number; calls: () => number } => {
+  let resolved = 0;
+  let calls = 0;
+  return {
+    plugin: {
+      applyToStack: (stack) => {
+        stack.add(
+          () => {
+            resolved += 1;
+            return async () => {
+              calls += 1;
+              return { output: { $metadata: {} }, response: {} };
+            };
+          },
+          { step: 'initialize', name: 'answerHere', override: true },
+        );
+      },
+    },
+    resolved: () => resolved,
+    calls: () => calls,
+  };
+};
+
+/** A plugin that counts the calls that pass through it. */
+const counting = (): { plugin: AnyPlugin; calls: () => number } => {
+  let calls = 0;
+  return {
+    plugin: {
+      applyToStack: (stack) => {
+        stack.add(
+          (next) => async (args) => {
+            calls += 1;
+            return next(args);
+          },
+          { step: 'initialize', name: 'countHere', priority: 'high', override: true },
+        );
+      },
+    },
+    calls: () => calls,
+  };
+};
+
+describe('the SDK client registry', () => {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+  beforeAll(() => {
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  });
+
+  afterAll(() => {
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  });
+
+  afterEach(() => resetClients());
+
+  it('resolves a client middleware stack once per command class, not at every call', async () => {
+    // Arrange
+    const answer = answering();
+    useClientPlugin(answer.plugin);
+    const rds = rdsClient('us-west-2');
+
+    // Act
+    await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }));
+    await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'catalog-db' }));
+    await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'catalog' }));
+
+    // Assert: three calls, two command classes
+    expect(answer.calls()).toBe(3);
+    expect(answer.resolved()).toBe(2);
+  });
+
+  it('runs a plugin added after a client has made calls on its next call', async () => {
+    // Arrange: a client that has already resolved (and cached) its stack
+    const answer = answering();
+    useClientPlugin(answer.plugin);
+    const rds = rdsClient('us-west-2');
+    await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }));
+    const later = counting();
+
+    // Act
+    useClientPlugin(later.plugin);
+    await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-db' }));
+
+    // Assert
+    expect(later.calls()).toBe(1);
+    expect(answer.calls()).toBe(2);
+  });
+
+  it('builds the ledger client, which lib-dynamodb wraps, without the middleware cache it refuses', () => {
+    // Act + Assert: lib-dynamodb throws on a client built with cacheMiddleware
+    expect(() => dynamodbClient()).not.toThrow();
+  });
+});
