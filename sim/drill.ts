@@ -1226,14 +1226,19 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
   return Math.max(0, ...edges) + detection;
 };
 
-/** The calls that reached the simulator, per region, in a stable (sorted) order. */
-/** The requests the simulated services throttled (Route 53's account request rate), per service and operation. */
+/**
+ * The requests the simulated services throttled, per service and operation: Route 53's account request rate, and
+ * the ARC cluster endpoints' writes (per endpoint).
+ */
 const throttledCalls = (world: World): Record<string, number> =>
   Object.fromEntries(
-    [...world.route53.requestRate.throttled]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([op, n]) => [`Route 53 ${op}`, n]),
+    [
+      ...[...world.route53.requestRate.throttled].map(([op, n]) => [`Route 53 ${op}`, n] as const),
+      ...[...world.arc.throttled].map(([region, n]) => [`ARC writes to the ${region} cluster endpoint`, n] as const),
+    ].sort(([a], [b]) => a.localeCompare(b)),
   );
+
+/** The calls that reached the simulator, per region, in a stable (sorted) order. */
 
 const countByRegion = (world: World): Record<string, number> => {
   const counts: Record<string, number> = {};

@@ -70,6 +70,15 @@ export const SCENARIOS = {
       route53: { otherCallers: { atSeconds: at, perSecond: 6 } },
     }),
   },
+  'arc-cluster-busy': {
+    summary: 'the primary goes down while other applications fail over through the same ARC cluster',
+    description:
+      "The primary region goes down; from then on the account's other applications fail over through the same ARC cluster at once, and keep its endpoint in the standby region at its quota of 3 mutating calls a second (ARC Developer Guide, \"Quotas for routing control\"): that endpoint throttles the run's switch, which goes to the cluster's next endpoint. Plans that switch DNS with ARC routing controls (plans/example-arc.yml); other plans fail over as in region-outage.",
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      arc: { otherWriters: { atSeconds: at, perSecond: 3 } },
+    }),
+  },
   'flapping-health': {
     summary: 'the primary goes down, comes back, goes down again: one failover, no failback',
     description:

@@ -510,12 +510,15 @@ const stsOperations: Record<string, Operation> = {
 
 const routingControlOperations: Record<string, Operation> = {
   GetRoutingControlState: ({ world, input }) => world.arc.get(String(asRecord(input).RoutingControlArn)),
-  UpdateRoutingControlState: ({ world, input }) => {
+  // Each cluster endpoint takes 3 mutating calls a second (ArcModel#admitWrite), before it looks at the request.
+  UpdateRoutingControlState: ({ world, region, input }) => {
+    world.arc.admitWrite(region);
     const { RoutingControlArn, RoutingControlState } = asRecord(input) as Record<string, string>;
     world.arc.update([{ RoutingControlArn, RoutingControlState }]);
     return {};
   },
-  UpdateRoutingControlStates: ({ world, input }) => {
+  UpdateRoutingControlStates: ({ world, region, input }) => {
+    world.arc.admitWrite(region);
     world.arc.update(
       (asRecord(input).UpdateRoutingControlStateEntries ?? []) as {
         RoutingControlArn?: string;

@@ -133,6 +133,14 @@ export interface ScenarioSpec {
      */
     otherCallers?: { atSeconds: number; perSecond: number };
   };
+  arc?: {
+    /**
+     * Other writers of the ARC cluster endpoint in the standby region (other applications failing over through the
+     * same cluster, which try that endpoint first) from `atSeconds` on: they take `perSecond` of its 3 writes a second
+     * (all of them at 3), leaving the rest without a burst (ArcModel#otherWriters).
+     */
+    otherWriters?: { atSeconds: number; perSecond: number };
+  };
   /**
    * Drift: the world differs from the plan before anything happens. `standbyMissing`: the first RDS read replica of
    * the plan does not exist; `recordMissing`: the standby record of the first record pair does not exist;
@@ -424,7 +432,7 @@ export class World {
     return this.calls.slice(this.preflightCalls).filter((call) => !AFTER_RECOVERY_FUNCTIONS.has(call.fn ?? ''));
   }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
-  readonly arc = new ArcModel();
+  readonly arc = new ArcModel(() => this.clock.now());
   /** The switch alarm and its Route 53 health check (plans whose dnsSwitch.method is `alarm-health-check`). */
   switchAlarm: SwitchAlarmModel | undefined;
   /** Switchback's own rules, state machines and dead-letter queue in the standby region (readiness reads them). */
@@ -528,6 +536,12 @@ export class World {
     if (otherCallers) {
       clock.schedule(this.t0Ms + otherCallers.atSeconds * 1000, () =>
         this.route53.requestRate.shareWith(otherCallers.perSecond),
+      );
+    }
+    const otherWriters = scenario.arc?.otherWriters;
+    if (otherWriters) {
+      clock.schedule(this.t0Ms + otherWriters.atSeconds * 1000, () =>
+        this.arc.otherWriters(standby, otherWriters.perSecond),
       );
     }
   }

@@ -11,8 +11,8 @@ import { routingControlClient } from './sdk/routing-control';
 const SERVICE = 'route53-recovery-cluster';
 
 /**
- * Whether another endpoint may succeed where this one failed: no answer, throttling (3 writes/s per endpoint,
- * aws-facts.md: ARC Developer Guide), or the endpoint's own server error. A refusal of the request itself
+ * Whether another endpoint may succeed where this one failed: no answer, throttling (3 mutating calls a second per
+ * cluster endpoint: ARC Developer Guide, "Quotas for routing control"), or the endpoint's own server error. A refusal of the request itself
  * (a safety rule, ConflictException; a wrong ARN, ResourceNotFoundException; AccessDenied) would be the same anywhere.
  */
 const tryNext = (error: unknown): boolean => {

@@ -39,13 +39,13 @@ export class TokenBucket {
    * Other callers of the same quota from `nowMs` on, who want more than it gives (a DNS controller, a deployment, a
    * script in a retry loop): they keep the bucket empty and take `perSecond` of every second's refill. What is left
    * to this caller is the rest of the refill, one token at a time as it arrives, with no burst: the bucket is empty
-   * now and holds at most one token from here on. A modelling choice, for callers that share a quota and each ask
-   * for more than it gives.
+   * now and holds at most one token from here on; when they take the whole refill, nothing is left and every request
+   * is refused. A modelling choice, for callers that share a quota and each ask for more than it gives.
    */
   shareWith(perSecond: number, nowMs: number): void {
-    if (!(perSecond >= 0 && perSecond < this.refillPerSecond)) {
+    if (!(perSecond >= 0 && perSecond <= this.refillPerSecond)) {
       throw new RangeError(
-        `other callers can take 0 up to less than the refill rate of ${this.refillPerSecond} a second (got ${perSecond})`,
+        `other callers can take 0 up to the refill rate of ${this.refillPerSecond} a second (got ${perSecond})`,
       );
     }
     this.refill(nowMs);

@@ -423,6 +423,31 @@ describe('runDrill', () => {
     expect((report.rto?.actualSeconds ?? 0) - (normal.rto?.actualSeconds ?? 0)).toBeLessThan(60);
   });
 
+  it("switches the routing controls on the cluster's next endpoint when other applications' failovers take all the standby endpoint's writes", async () => {
+    // Act: the ARC plan; the IAM check's drills of arc-cluster-busy and region-outage (one at a time: each installs
+    // the process's virtual clock)
+    const arcPlan = join(ROOT, 'plans', 'example-arc.yml');
+    const { report, world } = await drills.shared(arcPlan, 'arc-cluster-busy');
+    const { report: normal } = await drills.shared(arcPlan, 'region-outage');
+
+    // Assess: the us-west-2 endpoint refused the switch (3 writes a second, all taken), eu-west-1 took it
+    expect(report.outcome).toBe('recovered');
+    expect(report.withinBudgets).toBe(true);
+    expect(report.throttledCalls).toEqual({ 'ARC writes to the us-west-2 cluster endpoint': 1 });
+    expect(normal.throttledCalls).toBeUndefined();
+    const writes = world.liveCalls.filter((call) => call.operation === 'UpdateRoutingControlStates');
+    expect(writes.map((call) => [call.fn, call.region])).toEqual([
+      ['flip-dns', 'us-west-2'],
+      ['flip-dns', 'eu-west-1'],
+    ]);
+    expect(report.actions).toContainEqual(
+      expect.objectContaining({ operation: 'UpdateRoutingControlStates', region: 'eu-west-1' }),
+    );
+    expect(world.resolve('www.storefront.example.com')).toMatchObject({ failover: 'SECONDARY', region: 'us-west-2' });
+    // The next endpoint answers at once: the throttle costs the RTO nothing measurable.
+    expect(report.rto?.actualSeconds).toBe(normal.rto?.actualSeconds);
+  });
+
   it('fences the returning old primary: records during the failover, the databases by the retry, then no DNS answer or write reaches it', async () => {
     // Act
     const { report, lockHolder, world } = await drill('old-primary-returns');
@@ -432,9 +457,9 @@ describe('runDrill', () => {
     expect(report.legs.map((leg) => [leg.action, leg.incidentId, leg.outcome])).toEqual([
       ['failover', report.incidentId, 'recovered'],
       ['fence', `${report.incidentId}-fence`, 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0344Z', 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0349Z', 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0354Z', 'recovered'],
+      ['fence', 'orders-fence-retry-20260115T0346Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0351Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0356Z', 'recovered'],
     ]);
     expect(report.legs.map((leg) => leg.failure)).toEqual(report.legs.map(() => undefined));
     // The failover's fence fenced the records and says what waits; the retries found nothing new (no Slack post).

@@ -152,6 +152,7 @@ describe('switchback', () => {
       'stale-backups',
       'dns-throttled',
       'route53-api-busy',
+      'arc-cluster-busy',
       'flapping-health',
       'standby-missing',
       'record-missing',

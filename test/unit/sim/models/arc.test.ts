@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import {
   GetRoutingControlStateCommand,
   Route53RecoveryClusterClient,
+  ThrottlingException,
   UpdateRoutingControlStatesCommand,
 } from '@aws-sdk/client-route53-recovery-cluster';
 import { CLIENT_TIMEOUTS, timeoutOptions } from '../../../../shared/aws/clients';
 import { loadPlanFile } from '../../../../shared/plan/load';
-import { ArcModel } from '../../../../sim/models/arc';
+import { ARC_CONTROLS_PER_UPDATE, ArcModel } from '../../../../sim/models/arc';
 import { createSimPlugin } from '../../../../sim/sdk-plugin';
 import { type SimHarness, startSim } from '../fixture';
 
@@ -43,6 +44,65 @@ describe('ArcModel', () => {
 
     // Assess
     expect([arc.healthOf('hc-east'), arc.healthOf('hc-west'), arc.healthOf('other')]).toEqual([false, true, undefined]);
+  });
+
+  it('takes 3 mutating calls a second per cluster endpoint and throttles the next, while another endpoint takes it', () => {
+    // Prepare
+    let now = 0;
+    const arc = new ArcModel(() => now);
+    const write = (region: string) => {
+      try {
+        arc.admitWrite(region);
+        return 'taken';
+      } catch (error) {
+        return `${(error as Error).name} ${(error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode}`;
+      }
+    };
+
+    // Act
+    const west = [write('us-west-2'), write('us-west-2'), write('us-west-2'), write('us-west-2')];
+    const europe = write('eu-west-1');
+    now = 333;
+    const after333ms = write('us-west-2');
+    now = 334;
+    const after334ms = write('us-west-2');
+
+    // Assess: a token every third of a second, counted per endpoint
+    expect(west).toEqual(['taken', 'taken', 'taken', 'ThrottlingException 429']);
+    expect(europe).toBe('taken');
+    expect(after333ms).toBe('ThrottlingException 429');
+    expect(after334ms).toBe('taken');
+    expect([...arc.throttled]).toEqual([['us-west-2', 2]]);
+  });
+
+  it('throttles every write of an endpoint whose whole rate other writers take, and no other endpoint', () => {
+    // Prepare
+    let now = 0;
+    const arc = new ArcModel(() => now);
+    arc.otherWriters('us-west-2', 3);
+
+    // Act
+    now = 60_000;
+    const west = () => arc.admitWrite('us-west-2');
+    const europe = () => arc.admitWrite('eu-west-1');
+
+    // Assess
+    expect(west).toThrow(expect.objectContaining({ name: 'ThrottlingException' }));
+    expect(europe).not.toThrow();
+  });
+
+  it('refuses an update of more than 10 routing controls with ServiceLimitExceededException, changing none', () => {
+    // Prepare
+    const arc = new ArcModel();
+    const arns = Array.from({ length: ARC_CONTROLS_PER_UPDATE + 1 }, (_, i) => `${EAST}-${i}`);
+    for (const arn of arns) arc.addControl(arn, `hc-${arn}`);
+
+    // Act
+    const act = () => arc.update(arns.map((arn) => ({ RoutingControlArn: arn, RoutingControlState: 'Off' })));
+
+    // Assess
+    expect(act).toThrow(expect.objectContaining({ name: 'ServiceLimitExceededException' }));
+    expect(arns.map((arn) => arc.get(arn).RoutingControlState)).toEqual(arns.map(() => 'On'));
   });
 });
 
@@ -84,6 +144,38 @@ describe('routing control endpoints in the simulated world', () => {
     expect(sim.world.resolve('www.storefront.example.com')).toMatchObject({ failover: 'SECONDARY' });
     expect(sim.world.actions).toEqual([
       expect.objectContaining({ service: 'route53-recovery-cluster', region: 'us-west-2', outcome: 'accepted' }),
+    ]);
+  });
+
+  it("throttles the product's fourth switch within a second on one endpoint with the SDK's ThrottlingException", async () => {
+    // Prepare
+    await sim.advanceTo(120);
+    const west = client('us-west-2');
+    const swap = (on: string, off: string) =>
+      west.send(
+        new UpdateRoutingControlStatesCommand({
+          UpdateRoutingControlStateEntries: [
+            { RoutingControlArn: on, RoutingControlState: 'On' },
+            { RoutingControlArn: off, RoutingControlState: 'Off' },
+          ],
+        }),
+      );
+
+    // Act
+    await swap(WEST, EAST);
+    await swap(EAST, WEST);
+    await swap(WEST, EAST);
+    const fourth = await swap(EAST, WEST).catch((error: unknown) => error);
+
+    // Assess: one attempt (the product's client), refused before the request is looked at
+    expect(fourth).toBeInstanceOf(ThrottlingException);
+    expect(fourth).toMatchObject({ $metadata: { httpStatusCode: 429 } });
+    expect(sim.world.arc.get(WEST).RoutingControlState).toBe('On');
+    expect(sim.world.actions.map((action) => action.outcome)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'ThrottlingException',
     ]);
   });
 

@@ -19,7 +19,7 @@ describe('TokenBucket', () => {
     expect(afterAnHour).toBe(50);
   });
 
-  it('leaves one token at a time of what other callers do not take, once they share it, and refuses a share of all', () => {
+  it('leaves one token at a time of what other callers do not take, once they share it, and refuses a share of more than all', () => {
     // Prepare
     const bucket = new TokenBucket(50, 10, 0);
 
@@ -33,7 +33,19 @@ describe('TokenBucket', () => {
     expect(atOnce).toBe(false);
     expect(after250ms).toBe(true);
     expect(afterASecond).toBe(1);
-    expect(() => bucket.shareWith(4, 1250)).toThrow(/less than the refill rate of 4 a second \(got 4\)/);
+    expect(() => bucket.shareWith(5, 1250)).toThrow(/up to the refill rate of 4 a second \(got 5\)/);
+  });
+
+  it('admits nothing more once other callers take the whole refill', () => {
+    // Prepare
+    const bucket = new TokenBucket(3, 3, 0);
+
+    // Act
+    bucket.shareWith(3, 0);
+    const taken = [0, 1000, 60_000].map((atMs) => bucket.take(atMs));
+
+    // Assess
+    expect(taken).toEqual([false, false, false]);
   });
 
   it('refuses a bucket that could never admit a request, naming both values', () => {
