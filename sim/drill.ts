@@ -1227,14 +1227,17 @@ const observeSeconds = (scenario: ScenarioSpec, timing: TimingModel): number => 
 };
 
 /**
- * The requests the simulated services throttled, per service and operation: Route 53's account request rate, and
- * the ARC cluster endpoints' writes (per endpoint).
+ * The requests the simulated services throttled, per service and operation: Route 53's account request rate, the
+ * ARC cluster endpoints' writes (per endpoint), and the RDS API's request rate (per Region).
  */
 const throttledCalls = (world: World): Record<string, number> =>
   Object.fromEntries(
     [
       ...[...world.route53.requestRate.throttled].map(([op, n]) => [`Route 53 ${op}`, n] as const),
       ...[...world.arc.throttled].map(([region, n]) => [`ARC writes to the ${region} cluster endpoint`, n] as const),
+      ...world.rds
+        .throttledRequests()
+        .map(({ region, operation, count }) => [`RDS ${operation} in ${region}`, count] as const),
     ].sort(([a], [b]) => a.localeCompare(b)),
   );
 

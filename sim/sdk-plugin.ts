@@ -702,6 +702,8 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
               const accessKeyId = typeof signingKey === 'string' ? signingKey : undefined;
               // Route 53's API throttles per account (every caller's requests together), before it looks at the request.
               if (client === 'Route53Client') world.route53.admitRequest(operationName);
+              // RDS's API throttles per account and Region (Aurora's calls too), before it looks at the request.
+              if (client === 'RDSClient') world.rds.admitRequest(region, operationName);
               const output = await operation({ world, region, input: args.input, accessKeyId });
               record('accepted');
               return {

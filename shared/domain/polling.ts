@@ -20,7 +20,20 @@
  * The floor: an RDS promotion takes "several minutes or longer" (aws-facts.md: RDS User Guide, "Promoting a read
  * replica"), so 2 s; DNS propagation is designed for <= 60 s (aws-facts.md: Route 53 API, GetChange), so 1 s.
  * The 120 s cap only matters after 2.8 hours: a promotion that long is noticed within 2 minutes.
+ *
+ * A poll of the promotions also shares the RDS API's request rate: RDS allows each account, in each Region, a burst of
+ * 300 requests and then 12 a second, for every caller of the account together (RDS User Guide, "Request throttling
+ * for the Amazon RDS API"). A plan at the size limits (40 databases) makes up to 80 RDS reads per poll (an Aurora
+ * database takes two), which at one poll every 2 s was over three times that rate: RDS throttled the run, and would
+ * have throttled the account's other callers, for the first minutes of the promotions. So a poll that makes `rdsReads`
+ * reads waits at least long enough for them to average RDS_POLL_READS_PER_SECOND.
  */
+
+/**
+ * RDS API requests a second that the promotion polls may average: half of RDS's default 12 a second per account
+ * and Region, leaving the other half to the run's other steps and the account's other callers.
+ */
+export const RDS_POLL_READS_PER_SECOND = 6;
 
 /** What is being polled: a database promotion or a Route 53 change. */
 export type PollTarget = 'promotion' | 'dns';
@@ -36,16 +49,18 @@ export const POLL_FRACTION = 0.012;
 
 /**
  * Seconds the next Wait state should wait: 1.2% of the time elapsed since `startedAt`, rounded up to a whole
- * second and clamped to the target's bounds. A `startedAt` in the future or unreadable counts as no time elapsed.
+ * second, and at least what the next poll's RDS reads need to average RDS_POLL_READS_PER_SECOND; clamped to the
+ * target's bounds. A `startedAt` in the future or unreadable counts as no time elapsed.
  *
  * @param target - `'promotion'` (2-120 s) or `'dns'` (1-120 s)
  * @param startedAt - when the promotion or the DNS change began (ISO-8601)
  * @param now - the current time
+ * @param rdsReads - the RDS API requests the next poll makes (the databases it still reads)
  */
-export const pollSeconds = (target: PollTarget, startedAt: string, now: Date): number => {
+export const pollSeconds = (target: PollTarget, startedAt: string, now: Date, rdsReads = 0): number => {
   const { min, max } = POLL_BOUNDS[target];
   const elapsedMs = now.getTime() - new Date(startedAt).getTime();
   const elapsedSeconds = Number.isFinite(elapsedMs) ? Math.max(0, elapsedMs / 1000) : 0;
-  const wait = Math.ceil(elapsedSeconds * POLL_FRACTION);
+  const wait = Math.max(Math.ceil(elapsedSeconds * POLL_FRACTION), Math.ceil(rdsReads / RDS_POLL_READS_PER_SECOND));
   return Math.min(max, Math.max(min, wait));
 };

@@ -38,7 +38,9 @@ const FAILOVER_SETTLE_SECONDS = 120;
  * Checks every database's promotion at once ("Check Promotions" in the failover state machine): the ones not yet
  * writable are read in parallel, the writable ones are not read again. One task per poll for the whole plan keeps
  * the execution's history from growing with the number of databases (shared/domain/polling.ts). The next wait
- * counts from the earliest promotion start. Throws PromotionFailedError as soon as one promotion cannot end writable.
+ * counts from the earliest promotion start, and is long enough for the next poll's RDS reads to stay within the
+ * share of RDS's request rate the polls may use. Throws PromotionFailedError as soon as one promotion cannot end
+ * writable.
  */
 export const checkPromotions = async (
   input: CheckPromotionsInput,
@@ -51,9 +53,21 @@ export const checkPromotions = async (
   return {
     databases,
     writable: databases.every((database) => database.writable),
-    pollSeconds: pollSeconds('promotion', startedAt, deps.clock.now()),
+    pollSeconds: pollSeconds('promotion', startedAt, deps.clock.now(), nextPollReads(input.plan, databases)),
   };
 };
+
+/**
+ * The RDS API requests the next poll makes: one DescribeDBInstances per RDS replica not yet writable, and up to two
+ * per Aurora database (DescribeGlobalClusters, then DescribeDBClusters once its secondary is the writer).
+ */
+const nextPollReads = (plan: Plan, promotions: readonly PromotionResult[]): number =>
+  promotions
+    .filter((promotion) => !promotion.writable)
+    .reduce(
+      (reads, promotion) => reads + (findPlanDatabase(plan, promotion.databaseId).kind === 'rds-read-replica' ? 1 : 2),
+      0,
+    );
 
 /**
  * Checks whether one promotion has finished (for "Check Promotions"). RDS: the instance

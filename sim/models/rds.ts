@@ -12,6 +12,7 @@ import { awsError } from '../errors';
 import type { Random } from '../random';
 import type { TimingModel } from '../timing';
 import type { Regions } from './health';
+import { type RequestQuota, RequestRateLimits } from './rate-limit';
 
 /**
  * RDS instances: a primary in the primary region and its cross-region read replica in the standby region, with
@@ -189,8 +190,17 @@ export interface RdsSnapshot {
   doneMs: number;
 }
 
+/**
+ * The RDS API's request rate, per account and Region, every operation and every caller together (the console, other
+ * tools, this product; Aurora's calls are RDS API calls): a token bucket of 300 requests refilled at 12 a second (RDS
+ * User Guide, "Request throttling for the Amazon RDS API"). Past it, ThrottlingException "Rate exceeded".
+ */
+export const RDS_REQUEST_QUOTA: RequestQuota = { capacity: 300, refillPerSecond: 12 };
+
 export class RdsModel {
   readonly instances: RdsInstance[] = [];
+  /** The RDS API's request rate in each Region (RDS_REQUEST_QUOTA), made on the Region's first request. */
+  private readonly requestRates = new Map<string, RequestRateLimits>();
   readonly snapshots: RdsSnapshot[] = [];
   /** Called with each replica CreateDBInstanceReadReplica makes (the world registers its ReplicaLag metric). */
   onReplicaCreated: ((replica: RdsInstance) => void) | undefined;
@@ -209,6 +219,43 @@ export class RdsModel {
     /** Drill start, epoch ms. */
     private readonly t0Ms: number,
   ) {}
+
+  /**
+   * One RDS API request of `operation` in `region` against the account's request rate there: admitted, or RDS's
+   * ThrottlingException ("Rate exceeded"), counted.
+   */
+  admitRequest(region: string, operation: string): void {
+    if (!this.requestRate(region).admit(operation)) {
+      throw awsError('RDSClient', { code: 'ThrottlingException', message: 'Rate exceeded' });
+    }
+  }
+
+  /** The requests the RDS API refused for the rate, per Region and operation. */
+  throttledRequests(): { region: string; operation: string; count: number }[] {
+    return [...this.requestRates].flatMap(([region, rate]) =>
+      [...rate.throttled].map(([operation, count]) => ({ region, operation, count })),
+    );
+  }
+
+  /**
+   * The account's other callers of the RDS API in `region` from now on, asking for more than its rate: they take
+   * `perSecond` of its 12 requests a second and leave the rest, without a burst (RequestRateLimits#shareWith).
+   */
+  shareRequestRate(region: string, perSecond: number): void {
+    this.requestRate(region).shareWith(perSecond);
+  }
+
+  private requestRate(region: string): RequestRateLimits {
+    let rate = this.requestRates.get(region);
+    if (!rate) {
+      // One bucket for all operations: each operation's own level is given the same quota, so only the shared one binds.
+      rate = new RequestRateLimits({ account: RDS_REQUEST_QUOTA, defaultOperation: RDS_REQUEST_QUOTA }, () =>
+        this.clock.now(),
+      );
+      this.requestRates.set(region, rate);
+    }
+    return rate;
+  }
 
   /** Adds a primary and its cross-region read replica. Draws the replica's promotion duration from the stream. */
   addPair(

@@ -83,7 +83,9 @@ describe('a plan at the size limits', () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.filter((entry) => entry.bytes > HEADROOM * PUT_EVENTS_LIMIT_BYTES)).toEqual([]);
     // Route 53 throttles the account's API requests past its request rate (ROUTE53_REQUEST_QUOTAS): the game day's
-    // busiest second (the fence's Map over every record pair: 42 requests) stays within its burst of 50.
+    // busiest second (the fence's Map over every record pair: 42 requests) stays within its burst of 50. RDS throttles
+    // past 300 and then 12 a second per Region (RDS_REQUEST_QUOTA): the promotion polls, 60 reads each here, are spaced
+    // to average 6 a second (shared/domain/polling.ts); at one every 2 s RDS throttled over 1,000 of them.
     expect(report.throttledCalls).toBeUndefined();
     expect(world.route53.requestRate.throttled.size).toBe(0);
   });

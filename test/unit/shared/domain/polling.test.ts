@@ -1,4 +1,4 @@
-import { POLL_BOUNDS, POLL_FRACTION, pollSeconds } from '../../../../shared/domain/polling';
+import { POLL_BOUNDS, POLL_FRACTION, pollSeconds, RDS_POLL_READS_PER_SECOND } from '../../../../shared/domain/polling';
 
 const START = '2026-11-25T03:00:00.000Z';
 const secondsAfter = (seconds: number) => new Date(new Date(START).getTime() + seconds * 1000);
@@ -35,6 +35,20 @@ describe('pollSeconds', () => {
 
     // Assess: 3, 12, 43.2 -> 44
     expect(waits).toEqual([3, 12, 44]);
+  });
+
+  it("waits long enough for the next poll's RDS reads to average 6 a second, half of RDS's default rate", () => {
+    // Act: a plan at the size limits (40 databases, 80 reads), one with 13 reads, and the example's 3, just started
+    const waits = [80, 13, 3].map((reads) => pollSeconds('promotion', START, secondsAfter(0), reads));
+    // ... and 1000 s in, when 1.2% of the elapsed time (12 s) is the longer wait
+    const later = pollSeconds('promotion', START, secondsAfter(1000), 80);
+
+    // Assess: 80 / 6 = 13.3 -> 14; 13 / 6 -> 3; 3 reads stay at the 2 s floor
+    expect(RDS_POLL_READS_PER_SECOND).toBe(6);
+    expect(waits).toEqual([14, 3, 2]);
+    expect(later).toBe(14);
+    expect(pollSeconds('promotion', START, secondsAfter(5000), 80)).toBe(60);
+    expect(pollSeconds('promotion', START, secondsAfter(0), 10_000)).toBe(POLL_BOUNDS.promotion.max);
   });
 
   it('never waits more than 120 s however long the phase takes', () => {

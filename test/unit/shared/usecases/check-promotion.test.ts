@@ -248,6 +248,45 @@ describe('checkPromotions', () => {
     expect(result.databases[0]).toMatchObject({ databaseId: 'orders-db', writable: false, status: 'rebooting' });
   });
 
+  it('spaces the polls of a large plan so that its RDS reads average at most 6 a second', async () => {
+    // Prepare: 20 RDS replicas and 20 Aurora databases (a plan at the size limits), all promoting, just started
+    const [rdsDb, auroraDb] = [
+      plan.databases.find((db) => db.kind === 'rds-read-replica'),
+      plan.databases.find((db) => db.kind === 'aurora-global'),
+    ];
+    if (rdsDb?.kind !== 'rds-read-replica' || auroraDb?.kind !== 'aurora-global') throw new Error('fixture changed');
+    const databases = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? { ...rdsDb, id: `rds-${i}`, replica: { ...rdsDb.replica, instance: `rds-${i}-replica` } }
+        : { ...auroraDb, id: `aurora-${i}` },
+    );
+    const big = { ...plan, databases };
+    for (const db of databases) {
+      if (db.kind === 'rds-read-replica') {
+        rds.addInstance(db.replica.region, { ...replica('modifying'), identifier: db.replica.instance });
+      }
+    }
+    // Every Aurora database shares the fixture's global cluster, failing over
+    rds.addGlobalCluster({
+      identifier: 'catalog-global',
+      status: 'available',
+      members: members(true),
+      failoverState: { status: 'failing-over', toClusterArn: CATALOG_WEST_ARN },
+    });
+    const promotions = databases.map((db) =>
+      db.kind === 'rds-read-replica'
+        ? { ...pending, databaseId: db.id, startedAt: STARTED }
+        : { ...catalogPromotion(), databaseId: db.id, writable: false, startedAt: STARTED },
+    );
+
+    // Act
+    const result = await checkPromotions({ run: ordersRun(), plan: big, promotions }, deps);
+
+    // Assess: one read per RDS replica and up to two per Aurora database, 60 in all, at 6 a second
+    expect(result.writable).toBe(false);
+    expect(result.pollSeconds).toBe(10);
+  });
+
   it('throws PromotionFailedError naming the database when one promotion fails', async () => {
     // Prepare
     rds.addInstance('us-west-2', replica('incompatible-parameters'));

@@ -4,6 +4,39 @@ import { startSim, T0 } from '../fixture';
 const REPLICA = { region: 'us-west-2', id: 'orders-db-replica' };
 
 describe('RdsModel', () => {
+  it("throttles the account's RDS API requests in a Region past a burst of 300 and 12 a second, and counts them", async () => {
+    // Prepare
+    const sim = startSim('region-outage');
+    try {
+      const request = (region: string, operation: string) => {
+        try {
+          sim.world.rds.admitRequest(region, operation);
+          return 'admitted';
+        } catch (error) {
+          return (error as Error).name;
+        }
+      };
+
+      // Act: 301 at once in us-west-2, one in us-east-1 (its own bucket), then the refill of 1 s
+      const burst = Array.from({ length: 301 }, () => request('us-west-2', 'DescribeDBInstances'));
+      const east = request('us-east-1', 'DescribeDBInstances');
+      await sim.advanceTo(1);
+      const afterASecond = Array.from({ length: 13 }, () => request('us-west-2', 'DescribeGlobalClusters'));
+
+      // Assess
+      expect(burst.filter((answer) => answer === 'admitted')).toHaveLength(300);
+      expect(burst[300]).toBe('ThrottlingException');
+      expect(east).toBe('admitted');
+      expect(afterASecond.filter((answer) => answer === 'admitted')).toHaveLength(12);
+      expect(sim.world.rds.throttledRequests()).toEqual([
+        { region: 'us-west-2', operation: 'DescribeDBInstances', count: 1 },
+        { region: 'us-west-2', operation: 'DescribeGlobalClusters', count: 1 },
+      ]);
+    } finally {
+      sim.close();
+    }
+  });
+
   it('moves the replica through modifying, rebooting and available when promoted', async () => {
     // Prepare
     const sim = startSim('region-outage');
