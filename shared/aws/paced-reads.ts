@@ -34,10 +34,13 @@ export class PacedReads {
 
   /** Runs `read` in its turn; a throttled read is tried again within the budget, any other error is thrown. */
   async run<T>(read: () => Promise<T>): Promise<T> {
-    const started = Date.now();
+    // The budget counts from the read's first try, not from when it was queued behind the reads in flight: a handler
+    // that reads 80 databases at once would otherwise spend the budgets of the last ones waiting for their turn.
+    let started: number | undefined;
     let pauseMs = this.options.firstPauseMs;
     for (;;) {
       await this.turn();
+      started ??= Date.now();
       try {
         return await read();
       } catch (error) {

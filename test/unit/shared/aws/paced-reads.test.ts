@@ -67,6 +67,41 @@ describe('PacedReads', () => {
     await expect(reads.run(async () => 'next')).resolves.toBe('next');
   });
 
+  it("counts a read's budget from its first try, not from while it waited for its turn", async () => {
+    // Prepare: one read at a time; the first holds its turn for 900 ms; the second is throttled once
+    let now = 0;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const reads = new PacedReads({
+      maxInFlight: 1,
+      budgetMs: 1000,
+      firstPauseMs: 500,
+      random: () => 1,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    let tries = 0;
+
+    try {
+      // Act
+      const first = reads.run(async () => {
+        now += 900;
+        return 'first';
+      });
+      const second = reads.run(async () => {
+        tries += 1;
+        if (tries === 1) throw throttled();
+        return 'second';
+      });
+
+      // Assess: 900 ms queued + a 500 ms pause is past the budget only if the wait counted
+      await expect(Promise.all([first, second])).resolves.toEqual(['first', 'second']);
+      expect(tries).toBe(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('gives up on a read still throttled once its next pause would take it past the budget, with the throttling error', async () => {
     // Prepare: the clock moves only by the pauses
     let now = 0;
