@@ -79,6 +79,15 @@ export const SCENARIOS = {
       arc: { otherWriters: { atSeconds: at, perSecond: 3 } },
     }),
   },
+  'rds-api-busy': {
+    summary: "the primary goes down while the account's other tools use up the RDS API's rate",
+    description:
+      'The primary region goes down; from then on the account\'s other callers of the RDS API in the standby region (monitoring, scripts, the console) ask for more than its 12 requests a second and take 10 of them: the run gets the other 2, one at a time, and RDS throttles every request past that (RDS User Guide, "Request throttling for the Amazon RDS API").',
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      rds: { otherCallers: { atSeconds: at, perSecond: 10 } },
+    }),
+  },
   'flapping-health': {
     summary: 'the primary goes down, comes back, goes down again: one failover, no failback',
     description:

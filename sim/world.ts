@@ -118,6 +118,12 @@ export interface ScenarioSpec {
   rds?: {
     /** Fixed replica lag, seconds. */
     lagSeconds?: number;
+    /**
+     * Other callers of the RDS API in the standby region (monitoring, other tools, the console) that ask for more than
+     * its request rate from `atSeconds` on: they take `perSecond` of its 12 requests a second and leave the rest,
+     * without a burst (RdsModel#shareRequestRate).
+     */
+    otherCallers?: { atSeconds: number; perSecond: number };
     /** How every RDS promotion ends. */
     promotionOutcome?: 'available' | 'incompatible-parameters';
     /** The replica is `backing-up` for `seconds`, from `atSeconds` after the start, or from the first promote call. */
@@ -536,6 +542,12 @@ export class World {
     if (otherCallers) {
       clock.schedule(this.t0Ms + otherCallers.atSeconds * 1000, () =>
         this.route53.requestRate.shareWith(otherCallers.perSecond),
+      );
+    }
+    const rdsCallers = scenario.rds?.otherCallers;
+    if (rdsCallers) {
+      clock.schedule(this.t0Ms + rdsCallers.atSeconds * 1000, () =>
+        this.rds.shareRequestRate(standby, rdsCallers.perSecond),
       );
     }
     const otherWriters = scenario.arc?.otherWriters;

@@ -1,4 +1,17 @@
 import { awsErrorName, toSwitchbackError } from './aws-errors';
+import type { PacedReads } from './paced-reads';
+
+/**
+ * How an RDS adapter tries its reads again (PacedReads): the RDS API's request rate is shared by every caller of the
+ * account in a Region (a burst of 300, then 12 a second: RDS User Guide, "Request throttling for the Amazon RDS API"),
+ * so a read throttled even after the SDK's attempts is tried again after a jittered pause from 500 ms that doubles,
+ * for up to 15 s from its first try. Without it, when the account's other callers left the run 2 requests a second,
+ * one throttled read failed Assess, and each retry of the step read every database again: the example plan's
+ * failover failed in Decide (drill scenario rds-api-busy). No bound on the reads in flight, unlike Route 53's: a fence
+ * reads the databases of a region that does not answer, and each read waits out its timeouts, so reading them a few
+ * at a time would take longer than the step may.
+ */
+export const RDS_READ_PACING = { maxInFlight: Number.POSITIVE_INFINITY, budgetMs: 15_000, firstPauseMs: 500 };
 
 /**
  * How the RDS adapters (rds.ts, reprotect.ts, restore.ts) judge an answer: a "not found" fault is an answer, not a
@@ -11,14 +24,16 @@ import { awsErrorName, toSwitchbackError } from './aws-errors';
  *
  * @param operation - the API operation, for the error (`'DescribeDBInstances'`)
  * @param notFoundFault - the error name that means nothing of that name exists (`'DBInstanceNotFoundFault'`)
+ * @param paced - the adapter's read pacing (RDS_READ_PACING): a throttled read is tried again within its budget
  */
 export const readUnlessNotFound = async <T>(
   operation: string,
   notFoundFault: string,
   read: () => Promise<T | undefined>,
+  paced?: PacedReads,
 ): Promise<T | undefined> => {
   try {
-    return await read();
+    return await (paced ? paced.run(read) : read());
   } catch (error) {
     if (awsErrorName(error) === notFoundFault) return undefined;
     throw toSwitchbackError('rds', operation, error);

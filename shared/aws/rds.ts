@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-rds';
 import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
 import { toSwitchbackError } from './aws-errors';
-import { readUnlessNotFound } from './rds-calls';
+import { PacedReads } from './paced-reads';
+import { RDS_READ_PACING, readUnlessNotFound } from './rds-calls';
 import { rdsClient } from './sdk/rds';
 
 /** `arn:aws:rds:us-west-2:123456789012:cluster:catalog-west` -> region and the last part (the identifier). */
@@ -39,26 +40,38 @@ const newest = (times: (Date | undefined)[]): string | undefined => {
  */
 export class RdsAdapter implements RdsPort {
   private readonly client: (region: string) => RDSClient;
+  private readonly reads: PacedReads;
 
-  /** @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region). */
-  constructor(deps: { client?: (region: string) => RDSClient } = {}) {
+  /**
+   * @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region).
+   * @param deps.reads - how reads are paced; defaults to the adapter's own (RDS_READ_PACING).
+   */
+  constructor(deps: { client?: (region: string) => RDSClient; reads?: PacedReads } = {}) {
     this.client = deps.client ?? ((region) => rdsClient(region));
+    this.reads = deps.reads ?? new PacedReads(RDS_READ_PACING);
   }
 
   describeInstance(region: string, identifier: string): Promise<DbInstanceState | undefined> {
-    return readUnlessNotFound('DescribeDBInstances', 'DBInstanceNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
-      const instance = out.DBInstances?.[0];
-      if (!instance) return undefined;
-      return {
-        identifier: instance.DBInstanceIdentifier ?? identifier,
-        arn: instance.DBInstanceArn,
-        status: instance.DBInstanceStatus ?? 'unknown',
-        replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier || undefined,
-        backupRetentionPeriod: instance.BackupRetentionPeriod ?? 0,
-        latestRestorableTime: iso(instance.LatestRestorableTime),
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeDBInstances',
+      'DBInstanceNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(
+          new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+        );
+        const instance = out.DBInstances?.[0];
+        if (!instance) return undefined;
+        return {
+          identifier: instance.DBInstanceIdentifier ?? identifier,
+          arn: instance.DBInstanceArn,
+          status: instance.DBInstanceStatus ?? 'unknown',
+          replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier || undefined,
+          backupRetentionPeriod: instance.BackupRetentionPeriod ?? 0,
+          latestRestorableTime: iso(instance.LatestRestorableTime),
+        };
+      },
+      this.reads,
+    );
   }
 
   async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
@@ -83,56 +96,66 @@ export class RdsAdapter implements RdsPort {
   }
 
   describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
-    return readUnlessNotFound('DescribeGlobalClusters', 'GlobalClusterNotFoundFault', async () => {
-      const out = await this.client(region).send(
-        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier }),
-      );
-      const global = out.GlobalClusters?.[0];
-      if (!global) return undefined;
-      const failover = global.FailoverState;
-      return {
-        identifier: global.GlobalClusterIdentifier ?? identifier,
-        status: global.Status ?? 'unknown',
-        ...(global.EngineVersion ? { engineVersion: global.EngineVersion } : {}),
-        members: (global.GlobalClusterMembers ?? []).flatMap((member) => {
-          if (!member.DBClusterArn) return [];
-          const { region: memberRegion, identifier: clusterIdentifier } = parseRdsArn(member.DBClusterArn);
-          return [
-            {
-              clusterArn: member.DBClusterArn,
-              clusterIdentifier,
-              region: memberRegion,
-              isWriter: member.IsWriter === true,
-              ...(member.SynchronizationStatus ? { synchronizationStatus: member.SynchronizationStatus } : {}),
-            },
-          ];
-        }),
-        failoverState: failover?.Status
-          ? {
-              status: failover.Status,
-              fromClusterArn: failover.FromDbClusterArn,
-              toClusterArn: failover.ToDbClusterArn,
-              isDataLossAllowed: failover.IsDataLossAllowed,
-            }
-          : undefined,
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeGlobalClusters',
+      'GlobalClusterNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(
+          new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier }),
+        );
+        const global = out.GlobalClusters?.[0];
+        if (!global) return undefined;
+        const failover = global.FailoverState;
+        return {
+          identifier: global.GlobalClusterIdentifier ?? identifier,
+          status: global.Status ?? 'unknown',
+          ...(global.EngineVersion ? { engineVersion: global.EngineVersion } : {}),
+          members: (global.GlobalClusterMembers ?? []).flatMap((member) => {
+            if (!member.DBClusterArn) return [];
+            const { region: memberRegion, identifier: clusterIdentifier } = parseRdsArn(member.DBClusterArn);
+            return [
+              {
+                clusterArn: member.DBClusterArn,
+                clusterIdentifier,
+                region: memberRegion,
+                isWriter: member.IsWriter === true,
+                ...(member.SynchronizationStatus ? { synchronizationStatus: member.SynchronizationStatus } : {}),
+              },
+            ];
+          }),
+          failoverState: failover?.Status
+            ? {
+                status: failover.Status,
+                fromClusterArn: failover.FromDbClusterArn,
+                toClusterArn: failover.ToDbClusterArn,
+                isDataLossAllowed: failover.IsDataLossAllowed,
+              }
+            : undefined,
+        };
+      },
+      this.reads,
+    );
   }
 
   describeCluster(region: string, identifier: string): Promise<DbClusterState | undefined> {
-    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
-      const cluster = out.DBClusters?.[0];
-      if (!cluster) return undefined;
-      return {
-        identifier: cluster.DBClusterIdentifier ?? identifier,
-        arn: cluster.DBClusterArn ?? '',
-        status: cluster.Status ?? 'unknown',
-        ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
-        backupRetentionPeriod: cluster.BackupRetentionPeriod ?? 0,
-        latestRestorableTime: iso(cluster.LatestRestorableTime),
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeDBClusters',
+      'DBClusterNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+        const cluster = out.DBClusters?.[0];
+        if (!cluster) return undefined;
+        return {
+          identifier: cluster.DBClusterIdentifier ?? identifier,
+          arn: cluster.DBClusterArn ?? '',
+          status: cluster.Status ?? 'unknown',
+          ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
+          backupRetentionPeriod: cluster.BackupRetentionPeriod ?? 0,
+          latestRestorableTime: iso(cluster.LatestRestorableTime),
+        };
+      },
+      this.reads,
+    );
   }
 
   /** Unplanned failover: the secondary becomes the writer at once; writes not yet replicated are lost. */
@@ -176,21 +199,26 @@ export class RdsAdapter implements RdsPort {
 
   private async latestInstanceBackup(region: string, sourceArn: string): Promise<string | undefined> {
     const operation = 'DescribeDBInstanceAutomatedBackups';
-    const backups = await readUnlessNotFound(operation, 'DBInstanceAutomatedBackupNotFoundFault', async () => {
-      const pages: DBInstanceAutomatedBackup[] = [];
-      let marker: string | undefined;
-      do {
-        const out = await this.client(region).send(
-          new DescribeDBInstanceAutomatedBackupsCommand({
-            Filters: [{ Name: 'db-instance-id', Values: [sourceArn] }],
-            Marker: marker,
-          }),
-        );
-        pages.push(...(out.DBInstanceAutomatedBackups ?? []));
-        marker = out.Marker;
-      } while (marker);
-      return pages;
-    });
+    const backups = await readUnlessNotFound(
+      operation,
+      'DBInstanceAutomatedBackupNotFoundFault',
+      async () => {
+        const pages: DBInstanceAutomatedBackup[] = [];
+        let marker: string | undefined;
+        do {
+          const out = await this.client(region).send(
+            new DescribeDBInstanceAutomatedBackupsCommand({
+              Filters: [{ Name: 'db-instance-id', Values: [sourceArn] }],
+              Marker: marker,
+            }),
+          );
+          pages.push(...(out.DBInstanceAutomatedBackups ?? []));
+          marker = out.Marker;
+        } while (marker);
+        return pages;
+      },
+      this.reads,
+    );
     // The filter accepts identifiers too; keep only the backups whose source is exactly this ARN.
     return newest(
       (backups ?? [])
@@ -201,21 +229,26 @@ export class RdsAdapter implements RdsPort {
 
   private async latestClusterBackup(region: string, sourceArn: string): Promise<string | undefined> {
     const operation = 'DescribeDBClusterAutomatedBackups';
-    const backups = await readUnlessNotFound(operation, 'DBClusterAutomatedBackupNotFoundFault', async () => {
-      const pages: DBClusterAutomatedBackup[] = [];
-      let marker: string | undefined;
-      do {
-        const out = await this.client(region).send(
-          new DescribeDBClusterAutomatedBackupsCommand({
-            Filters: [{ Name: 'db-cluster-id', Values: [sourceArn] }],
-            Marker: marker,
-          }),
-        );
-        pages.push(...(out.DBClusterAutomatedBackups ?? []));
-        marker = out.Marker;
-      } while (marker);
-      return pages;
-    });
+    const backups = await readUnlessNotFound(
+      operation,
+      'DBClusterAutomatedBackupNotFoundFault',
+      async () => {
+        const pages: DBClusterAutomatedBackup[] = [];
+        let marker: string | undefined;
+        do {
+          const out = await this.client(region).send(
+            new DescribeDBClusterAutomatedBackupsCommand({
+              Filters: [{ Name: 'db-cluster-id', Values: [sourceArn] }],
+              Marker: marker,
+            }),
+          );
+          pages.push(...(out.DBClusterAutomatedBackups ?? []));
+          marker = out.Marker;
+        } while (marker);
+        return pages;
+      },
+      this.reads,
+    );
     return newest(
       (backups ?? [])
         .filter((backup) => backup.DBClusterArn === sourceArn)

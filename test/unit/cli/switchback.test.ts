@@ -153,6 +153,7 @@ describe('switchback', () => {
       'dns-throttled',
       'route53-api-busy',
       'arc-cluster-busy',
+      'rds-api-busy',
       'flapping-health',
       'standby-missing',
       'record-missing',

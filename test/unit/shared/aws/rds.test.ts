@@ -14,6 +14,7 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
+import { PacedReads } from '../../../../shared/aws/paced-reads';
 import { RdsAdapter } from '../../../../shared/aws/rds';
 import { ThrottledError } from '../../../../shared/errors';
 
@@ -23,13 +24,23 @@ const ORDERS_PRIMARY_ARN = 'arn:aws:rds:us-east-1:123456789012:db:orders-db';
 const CATALOG_EAST_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east';
 const CATALOG_WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster:catalog-west';
 
-const adapterFor = () => {
+/**
+ * The adapter over the mocked client; its reads are tried once (a budget of 0) unless `retries` gives them a budget
+ * with pauses that take no time.
+ */
+const adapterFor = (retries = false) => {
   const regions: string[] = [];
   const rds = new RdsAdapter({
     client: (region) => {
       regions.push(region);
       return new RDSClient({ region });
     },
+    reads: new PacedReads({
+      maxInFlight: Number.POSITIVE_INFINITY,
+      budgetMs: retries ? 1000 : 0,
+      firstPauseMs: 10,
+      sleep: async () => undefined,
+    }),
   });
   return { rds, regions };
 };
@@ -84,6 +95,21 @@ describe('RdsAdapter', () => {
 
       // Assess
       expect(state).toBeUndefined();
+    });
+
+    it('tries a read that RDS throttled again, and returns what it read', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeDBInstancesCommand)
+        .rejectsOnce(throttling())
+        .resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders-db-replica', DBInstanceStatus: 'available' }] });
+
+      // Act
+      const state = await adapterFor(true).rds.describeInstance('us-west-2', 'orders-db-replica');
+
+      // Assess
+      expect(state).toMatchObject({ identifier: 'orders-db-replica', status: 'available' });
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 2);
     });
 
     it('throws ThrottledError when RDS throttles', async () => {
