@@ -1242,7 +1242,6 @@ const throttledCalls = (world: World): Record<string, number> =>
   );
 
 /** The calls that reached the simulator, per region, in a stable (sorted) order. */
-
 const countByRegion = (world: World): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const region of world.liveCalls.map((call) => call.region).sort()) counts[region] = (counts[region] ?? 0) + 1;
