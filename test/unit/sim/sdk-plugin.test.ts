@@ -26,6 +26,7 @@ import { CLIENT_TIMEOUTS, clients, resetClients, useClientPlugin } from '../../.
 import { UnsupportedCommandError } from '../../../sim/errors';
 import { createSimPlugin, regionOfContext } from '../../../sim/sdk-plugin';
 import { DRILL_OPERATOR_ARN, type RecordingStepFunctions } from '../../../sim/world';
+import { useFakeCredentials } from '../../support/credentials';
 import { oneHandlerRuntime } from '../../support/lambda';
 import { type SimHarness, startSim, T0 } from './fixture';
 
@@ -33,21 +34,8 @@ const credentials = { accessKeyId: 'sim', secretAccessKey: 'sim' };
 const ZONE = 'Z0123456789ORDERSAPI';
 
 describe('createSimPlugin', () => {
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   let sim: SimHarness;
-
-  beforeAll(() => {
-    // The SDK resolves credentials before the simulator answers; a drill sets fake static ones the same way.
-    process.env.AWS_ACCESS_KEY_ID = 'sim';
-    process.env.AWS_SECRET_ACCESS_KEY = 'sim';
-  });
-
-  afterAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-  });
+  useFakeCredentials();
 
   beforeEach(() => {
     sim = startSim('region-outage');

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { CLIENT_TIMEOUTS, clients, resetClients, useClientPlugin } from '../../../shared/aws/clients';
 import { createSimPlugin } from '../../../sim/sdk-plugin';
+import { useFakeCredentials } from '../../support/credentials';
 import { type SimHarness, startSim } from './fixture';
 
 const ZONE = 'Z0123456789ORDERSAPI';
@@ -43,20 +44,8 @@ const flipBatch = (id: string) =>
   });
 
 describe('the simulated us-east-1 outage', () => {
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   let sim: SimHarness;
-
-  beforeAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = 'sim';
-    process.env.AWS_SECRET_ACCESS_KEY = 'sim';
-  });
-
-  afterAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-  });
+  useFakeCredentials();
 
   afterEach(() => {
     sim.close();

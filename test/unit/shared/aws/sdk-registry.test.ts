@@ -1,6 +1,7 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { Pluggable } from '@smithy/types';
 import { dynamodbClient, rdsClient, resetClients, useClientPlugin } from '../../../../shared/aws/clients';
+import { useFakeCredentials } from '../../../support/credentials';
 
 /**
  * The client registry (shared/aws/sdk/registry.ts): clients resolve their middleware once per command class, and a
@@ -54,19 +55,7 @@ const counting = (): { plugin: AnyPlugin; calls: () => number } => {
 };
 
 describe('the SDK client registry', () => {
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-
-  beforeAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
-  });
-
-  afterAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-  });
+  useFakeCredentials('test');
 
   afterEach(() => resetClients());
 

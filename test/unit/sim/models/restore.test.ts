@@ -16,6 +16,7 @@ import {
 import { clients, resetClients, useClientPlugin } from '../../../../shared/aws/clients';
 import { createSimPlugin } from '../../../../sim/sdk-plugin';
 import type { ScenarioSpec } from '../../../../sim/world';
+import { useFakeCredentials } from '../../../support/credentials';
 import { type SimHarness, startSim, T0 } from '../fixture';
 
 const STANDBY = 'us-west-2';
@@ -32,19 +33,8 @@ const spec = (extra: Partial<ScenarioSpec> = {}): ScenarioSpec => ({
 });
 
 describe('RestoreModel (through the SDK plugin)', () => {
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   let sim: SimHarness | undefined;
-
-  beforeAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = 'sim';
-    process.env.AWS_SECRET_ACCESS_KEY = 'sim';
-  });
-  afterAll(() => {
-    process.env.AWS_ACCESS_KEY_ID = saved.id;
-    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-  });
+  useFakeCredentials();
   afterEach(() => {
     sim?.close();
     sim = undefined;
