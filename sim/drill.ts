@@ -146,7 +146,10 @@ export interface DrillResult {
 
 /** The scenarios' virtual start: a quiet night, moved by whole minutes per scenario and seed (drillStartMs). */
 const DRILL_START_MS = Date.UTC(2026, 0, 15, 3, 0, 0);
-/** Distinct start minutes (2^22, about 8 years): seeds 0 to 322637 of every scenario (13) each get their own. */
+/**
+ * Distinct start minutes (2^22, about 8 years): seeds 0 up to 2^22 / (the number of scenarios) - 1 of every scenario
+ * each get their own (182,360 with today's 23).
+ */
 const START_SLOTS = 2 ** 22;
 
 /**
