@@ -266,6 +266,14 @@ export const renderReportHtml = (report: DrillReport): string => {
         )
         .join('')}</table>`
     : '<p class="muted">No mutating AWS call was made.</p>';
+  // Only when AWS refused requests for its request rate: what the drill's services throttled, per call.
+  const throttled = report.throttledCalls
+    ? `<section><h2>Throttled by AWS</h2><p>Requests AWS refused for its request rate; the SDK's retries, the product's own and the state machine's made them again.</p><table><tr><th>Call</th><th>Refused</th></tr>${Object.entries(
+        report.throttledCalls,
+      )
+        .map(([call, count]) => `<tr><td>${escapeHtml(call)}</td><td>${escapeHtml(count)}</td></tr>`)
+        .join('')}</table></section>`
+    : '';
   const timeline = report.timeline
     .map(
       (t) =>
@@ -331,6 +339,7 @@ ${findings}
 ${failure}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>
+${throttled}
 <section><h2>Events</h2>${list(
     report.events.map((e) => `${e.at}  ${e.detailType}: ${e.summary}`),
     'No Switchback event was published.',

@@ -164,6 +164,19 @@ describe('renderReportHtml', () => {
     expect(html).toContain('&lt;script&gt;');
   });
 
+  it('lists what AWS throttled, with counts, only when it throttled something', () => {
+    // Act
+    const throttled = renderReportHtml(
+      buildReport(input({ throttledCalls: { 'RDS DescribeGlobalClusters in us-west-2': 81 } })),
+    );
+    const quiet = renderReportHtml(buildReport(input()));
+
+    // Assess
+    expect(throttled).toContain('<h2>Throttled by AWS</h2>');
+    expect(throttled).toContain('<tr><td>RDS DescribeGlobalClusters in us-west-2</td><td>81</td></tr>');
+    expect(quiet).not.toContain('Throttled by AWS');
+  });
+
   it('shows the topology before and after, with the standby of each database', () => {
     // Prepare
     const after: Topology = {
