@@ -10,8 +10,9 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { GlobalClusterState } from '../domain/ports';
+import { PacedReads } from './paced-reads';
 import { RdsAdapter } from './rds';
-import { readUnlessNotFound, startOnce } from './rds-calls';
+import { RDS_READ_PACING, readUnlessNotFound, startOnce } from './rds-calls';
 import { rdsClient } from './sdk/rds';
 
 /** An RDS instance as the reprotect runbook reads it. */
@@ -88,48 +89,66 @@ export interface ReprotectPort {
 export class RdsReprotectAdapter implements ReprotectPort {
   private readonly client: (region: string) => RDSClient;
   private readonly rds: RdsAdapter;
+  private readonly reads: PacedReads;
 
-  constructor(deps: { client?: (region: string) => RDSClient } = {}) {
+  /**
+   * @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region).
+   * @param deps.reads - how reads are tried again when throttled; defaults to the adapter's own (RDS_READ_PACING).
+   */
+  constructor(deps: { client?: (region: string) => RDSClient; reads?: PacedReads } = {}) {
     this.client = deps.client ?? ((region) => rdsClient(region));
-    this.rds = new RdsAdapter({ client: this.client });
+    this.reads = deps.reads ?? new PacedReads(RDS_READ_PACING);
+    this.rds = new RdsAdapter({ client: this.client, reads: this.reads });
   }
 
   describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined> {
-    return readUnlessNotFound('DescribeDBInstances', 'DBInstanceNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
-      const instance = out.DBInstances?.[0];
-      if (!instance) return undefined;
-      const replication = instance.StatusInfos?.find((info) => info.StatusType === 'read replication')?.Status;
-      return {
-        identifier: instance.DBInstanceIdentifier ?? identifier,
-        arn: instance.DBInstanceArn ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted === true,
-        deletionProtection: instance.DeletionProtection === true,
-        ...(instance.ReadReplicaSourceDBInstanceIdentifier
-          ? { replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier }
-          : {}),
-        ...(replication ? { replication } : {}),
-        ...(instance.DBInstanceClass ? { instanceClass: instance.DBInstanceClass } : {}),
-        ...(instance.DBClusterIdentifier ? { cluster: instance.DBClusterIdentifier } : {}),
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeDBInstances',
+      'DBInstanceNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(
+          new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+        );
+        const instance = out.DBInstances?.[0];
+        if (!instance) return undefined;
+        const replication = instance.StatusInfos?.find((info) => info.StatusType === 'read replication')?.Status;
+        return {
+          identifier: instance.DBInstanceIdentifier ?? identifier,
+          arn: instance.DBInstanceArn ?? '',
+          status: instance.DBInstanceStatus ?? 'unknown',
+          encrypted: instance.StorageEncrypted === true,
+          deletionProtection: instance.DeletionProtection === true,
+          ...(instance.ReadReplicaSourceDBInstanceIdentifier
+            ? { replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier }
+            : {}),
+          ...(replication ? { replication } : {}),
+          ...(instance.DBInstanceClass ? { instanceClass: instance.DBInstanceClass } : {}),
+          ...(instance.DBClusterIdentifier ? { cluster: instance.DBClusterIdentifier } : {}),
+        };
+      },
+      this.reads,
+    );
   }
 
   describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined> {
-    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
-      const cluster = out.DBClusters?.[0];
-      if (!cluster) return undefined;
-      return {
-        identifier: cluster.DBClusterIdentifier ?? identifier,
-        arn: cluster.DBClusterArn ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted === true,
-        engine: cluster.Engine ?? 'aurora-postgresql',
-        ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeDBClusters',
+      'DBClusterNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+        const cluster = out.DBClusters?.[0];
+        if (!cluster) return undefined;
+        return {
+          identifier: cluster.DBClusterIdentifier ?? identifier,
+          arn: cluster.DBClusterArn ?? '',
+          status: cluster.Status ?? 'unknown',
+          encrypted: cluster.StorageEncrypted === true,
+          engine: cluster.Engine ?? 'aurora-postgresql',
+          ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
+        };
+      },
+      this.reads,
+    );
   }
 
   describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
@@ -137,11 +156,18 @@ export class RdsReprotectAdapter implements ReprotectPort {
   }
 
   describeSnapshot(region: string, identifier: string): Promise<string | undefined> {
-    return readUnlessNotFound('DescribeDBSnapshots', 'DBSnapshotNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }));
-      const snapshot = out.DBSnapshots?.[0];
-      return snapshot ? (snapshot.Status ?? 'unknown') : undefined;
-    });
+    return readUnlessNotFound(
+      'DescribeDBSnapshots',
+      'DBSnapshotNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(
+          new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }),
+        );
+        const snapshot = out.DBSnapshots?.[0];
+        return snapshot ? (snapshot.Status ?? 'unknown') : undefined;
+      },
+      this.reads,
+    );
   }
 
   createSnapshot(region: string, instance: string, snapshot: string): Promise<'started' | 'exists'> {

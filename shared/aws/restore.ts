@@ -11,7 +11,8 @@ import {
   type Tag,
 } from '@aws-sdk/client-rds';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
-import { readUnlessNotFound, startOnce } from './rds-calls';
+import { PacedReads } from './paced-reads';
+import { RDS_READ_PACING, readUnlessNotFound, startOnce } from './rds-calls';
 import { rdsClient } from './sdk/rds';
 
 /** The newest point a restore can reach, and from what. */
@@ -85,9 +86,15 @@ const tagMap = (tags: Tag[] | undefined): Record<string, string> =>
  */
 export class RdsRestoreAdapter implements RestorePort {
   private readonly client: (region: string) => RDSClient;
+  private readonly reads: PacedReads;
 
-  constructor(deps: { client?: (region: string) => RDSClient } = {}) {
+  /**
+   * @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region).
+   * @param deps.reads - how reads are tried again when throttled; defaults to the adapter's own (RDS_READ_PACING).
+   */
+  constructor(deps: { client?: (region: string) => RDSClient; reads?: PacedReads } = {}) {
     this.client = deps.client ?? ((region) => rdsClient(region));
+    this.reads = deps.reads ?? new PacedReads(RDS_READ_PACING);
   }
 
   replicatedBackup(region: string, sourceInstance: string): Promise<RestorableSource | undefined> {
@@ -107,15 +114,21 @@ export class RdsRestoreAdapter implements RestorePort {
           latestRestorableTime: replicated.RestoreWindow.LatestTime.toISOString(),
         };
       },
+      this.reads,
     );
   }
 
   clusterRestorable(region: string, cluster: string): Promise<RestorableSource | undefined> {
-    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
-      const latest = out.DBClusters?.[0]?.LatestRestorableTime;
-      return latest ? { source: cluster, latestRestorableTime: latest.toISOString() } : undefined;
-    });
+    return readUnlessNotFound(
+      'DescribeDBClusters',
+      'DBClusterNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
+        const latest = out.DBClusters?.[0]?.LatestRestorableTime;
+        return latest ? { source: cluster, latestRestorableTime: latest.toISOString() } : undefined;
+      },
+      this.reads,
+    );
   }
 
   async restoreInstance(
@@ -186,37 +199,49 @@ export class RdsRestoreAdapter implements RestorePort {
   }
 
   describeInstance(region: string, identifier: string): Promise<RestoredResource | undefined> {
-    return readUnlessNotFound('DescribeDBInstances', 'DBInstanceNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
-      const found = out.DBInstances?.[0];
-      if (!found) return undefined;
-      return {
-        identifier: found.DBInstanceIdentifier ?? identifier,
-        status: found.DBInstanceStatus ?? 'unknown',
-        engine: found.Engine,
-        endpoint: found.Endpoint?.Address
-          ? { address: found.Endpoint.Address, port: found.Endpoint.Port ?? 5432 }
-          : undefined,
-        createdAt: found.InstanceCreateTime?.toISOString(),
-        tags: tagMap(found.TagList),
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeDBInstances',
+      'DBInstanceNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(
+          new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+        );
+        const found = out.DBInstances?.[0];
+        if (!found) return undefined;
+        return {
+          identifier: found.DBInstanceIdentifier ?? identifier,
+          status: found.DBInstanceStatus ?? 'unknown',
+          engine: found.Engine,
+          endpoint: found.Endpoint?.Address
+            ? { address: found.Endpoint.Address, port: found.Endpoint.Port ?? 5432 }
+            : undefined,
+          createdAt: found.InstanceCreateTime?.toISOString(),
+          tags: tagMap(found.TagList),
+        };
+      },
+      this.reads,
+    );
   }
 
   describeCluster(region: string, identifier: string): Promise<RestoredResource | undefined> {
-    return readUnlessNotFound('DescribeDBClusters', 'DBClusterNotFoundFault', async () => {
-      const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
-      const found = out.DBClusters?.[0];
-      if (!found) return undefined;
-      return {
-        identifier: found.DBClusterIdentifier ?? identifier,
-        status: found.Status ?? 'unknown',
-        engine: found.Engine,
-        endpoint: found.Endpoint ? { address: found.Endpoint, port: found.Port ?? 5432 } : undefined,
-        createdAt: found.ClusterCreateTime?.toISOString(),
-        tags: tagMap(found.TagList),
-      };
-    });
+    return readUnlessNotFound(
+      'DescribeDBClusters',
+      'DBClusterNotFoundFault',
+      async () => {
+        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+        const found = out.DBClusters?.[0];
+        if (!found) return undefined;
+        return {
+          identifier: found.DBClusterIdentifier ?? identifier,
+          status: found.Status ?? 'unknown',
+          engine: found.Engine,
+          endpoint: found.Endpoint ? { address: found.Endpoint, port: found.Port ?? 5432 } : undefined,
+          createdAt: found.ClusterCreateTime?.toISOString(),
+          tags: tagMap(found.TagList),
+        };
+      },
+      this.reads,
+    );
   }
 
   async deleteInstance(region: string, identifier: string): Promise<'deleting' | 'gone'> {

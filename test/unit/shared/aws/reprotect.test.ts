@@ -1,5 +1,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
+import { PacedReads } from '../../../../shared/aws/paced-reads';
 import { RdsReprotectAdapter } from '../../../../shared/aws/reprotect';
+import { RdsRestoreAdapter } from '../../../../shared/aws/restore';
 
 /**
  * The reprotect adapter against a real RDS client whose requests stop at the SDK's build step (after the SDK's own
@@ -69,5 +71,61 @@ describe('RdsReprotectAdapter', () => {
     // Assess
     expect(created).toBe('exists');
     expect(status).toBeUndefined();
+  });
+});
+
+/** A client whose first request RDS throttles (after the SDK's one attempt) and whose next ones it answers. */
+const throttledOnceClient = (region: string, sent: string[], answer: object) => {
+  const client = new RDSClient({
+    region,
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  client.middlewareStack.add(
+    (_next, context) => async () => {
+      sent.push(String(context.commandName));
+      if (sent.length === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { output: { $metadata: {}, ...answer }, response: {} };
+    },
+    { step: 'build', name: 'answer', priority: 'low' },
+  );
+  return client;
+};
+
+/** Retries that take no time: a budget of 1 s, pauses that return at once. */
+const quickRetries = () =>
+  new PacedReads({
+    maxInFlight: Number.POSITIVE_INFINITY,
+    budgetMs: 1000,
+    firstPauseMs: 10,
+    sleep: async () => undefined,
+  });
+
+describe('the RDS adapters of the reprotect and the restore test', () => {
+  it('try a read that RDS throttled again, and return what they read', async () => {
+    // Prepare
+    const instance = { DBInstances: [{ DBInstanceIdentifier: 'orders-db', DBInstanceStatus: 'available' }] };
+    const reprotectSent: string[] = [];
+    const restoreSent: string[] = [];
+    const reprotect = new RdsReprotectAdapter({
+      client: (region) => throttledOnceClient(region, reprotectSent, instance),
+      reads: quickRetries(),
+    });
+    const restore = new RdsRestoreAdapter({
+      client: (region) => throttledOnceClient(region, restoreSent, instance),
+      reads: quickRetries(),
+    });
+
+    // Act
+    const reprotected = await reprotect.describeInstance('us-east-1', 'orders-db');
+    const restored = await restore.describeInstance('us-east-1', 'orders-db');
+
+    // Assess
+    expect(reprotected).toMatchObject({ identifier: 'orders-db', status: 'available' });
+    expect(restored).toMatchObject({ identifier: 'orders-db', status: 'available' });
+    expect([reprotectSent, restoreSent]).toEqual([
+      ['DescribeDBInstancesCommand', 'DescribeDBInstancesCommand'],
+      ['DescribeDBInstancesCommand', 'DescribeDBInstancesCommand'],
+    ]);
   });
 });
