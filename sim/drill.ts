@@ -1061,7 +1061,23 @@ const statusChangeOf = (runbook: string): Pick<LocalRunnerOptions, 'statusChange
 const loadDefinition = (runbook: string): StateMachineDefinition =>
   JSON.parse(readFileSync(join(__dirname, '..', 'statemachines', `${runbook}.asl.json`), 'utf8'));
 
-/** One entry per run of any runbook, in start order, as the product recorded it. */
+/** The runbook a drill's state machine runs: `...:stateMachine:switchback-drill-fence` -> `fence`. */
+const runbookOf = (stateMachineArn: string): string =>
+  /:stateMachine:switchback-drill-([a-z-]+)$/.exec(stateMachineArn)?.[1] ?? 'unknown';
+
+/**
+ * The outcome of an execution that recorded no run: `already-handled` when it ended in its "Already Handled" state
+ * (another run held the plan's lock, so this one changed and recorded nothing), else its status.
+ */
+const unrecordedOutcome = (execution: LocalExecution): string =>
+  execution.status === 'SUCCEEDED' && execution.transitions.some((t) => t.state === 'Already Handled')
+    ? 'already-handled'
+    : execution.status.toLowerCase();
+
+/**
+ * One entry per run of any runbook, in start order, as the product recorded it; an execution that recorded no run
+ * is named by its runbook and how it ended.
+ */
 const readLegs = async (
   plan: string,
   runners: LocalRunner[],
@@ -1076,11 +1092,16 @@ const readLegs = async (
   for (const execution of executions) {
     const record = await readRun(plan, execution.name);
     legs.push({
-      action: record?.run.action ?? 'unknown',
+      action: record?.run.action ?? runbookOf(execution.stateMachineArn),
       incidentId: execution.name,
-      outcome: record?.outcome ?? execution.status.toLowerCase(),
+      outcome: record?.outcome ?? unrecordedOutcome(execution),
       startedAt: record?.run.startedAt ?? execution.startDate.toISOString(),
-      ...(record?.endedAt ? { endedAt: record.endedAt } : {}),
+      // A run that recorded nothing ended with its execution.
+      ...(record?.endedAt
+        ? { endedAt: record.endedAt }
+        : !record && execution.stopDate
+          ? { endedAt: execution.stopDate.toISOString() }
+          : {}),
       rto: record?.rto ?? null,
       rpo: record?.rpo ?? null,
       ...(record?.failure ? { failure: record.failure } : {}),

@@ -221,15 +221,17 @@ const lifecycleSvg = (report: DrillReport): string => {
       const start = Date.parse(leg.startedAt);
       const end = Date.parse(leg.endedAt ?? leg.startedAt);
       const ok = leg.outcome === 'recovered' || leg.outcome === 'skipped';
-      // Deferred: an automatic fence waiting for the old region, not a failure (amber, not red).
-      const fill = ok ? '#2da44e' : leg.outcome === 'deferred' ? '#bf8700' : '#cf222e';
+      // Deferred: an automatic fence waiting for the old region, not a failure (amber, not red). Already handled:
+      // another run held the plan's lock, so this one changed nothing (grey).
+      const idle = leg.outcome === 'already-handled';
+      const fill = ok ? '#2da44e' : leg.outcome === 'deferred' ? '#bf8700' : idle ? '#8c959f' : '#cf222e';
       const budget = (name: string, b: DrillReport['legs'][number]['rto']) =>
         b ? ` · ${name} ${formatSeconds(b.actualSeconds)}` : '';
       const after = leg.topologyAfter ?? previous;
       previous = after;
       const band = Math.max(4, x(end) - x(start));
       return (
-        `<text class="label" x="8" y="${y - 10}"><tspan font-weight="600">${index + 1}. ${escapeHtml(leg.action)}</tspan> <tspan class="${ok || leg.outcome === 'deferred' ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</tspan></text>` +
+        `<text class="label" x="8" y="${y - 10}"><tspan font-weight="600">${index + 1}. ${escapeHtml(leg.action)}</tspan> <tspan class="${idle ? 'muted' : ok || leg.outcome === 'deferred' ? 'ok' : 'bad'}">${escapeHtml(leg.outcome)}</tspan></text>` +
         `<text class="value" x="8" y="${y + 5}">${escapeHtml(clockOffset((start - t0) / 1000))}, ${escapeHtml(span(leg.startedAt, leg.endedAt))}${escapeHtml(budget('RTO', leg.rto))}${escapeHtml(budget('RPO', leg.rpo))}</text>` +
         `<rect x="${x(start)}" y="${y - 24}" width="${band}" height="14" rx="3" fill="${fill}"><title>${escapeHtml(`${leg.action} ${leg.incidentId}: ${leg.outcome}, ${leg.startedAt} to ${leg.endedAt ?? 'running'}`)}</title></rect>` +
         topologyText(y + 5, 'after:', after)
@@ -324,7 +326,7 @@ h1 { font-size: 1.4rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-t
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
 td { font-variant-numeric: tabular-nums; } code { font-size: 12px; }
 svg .label { font-size: 12px; fill: #1f2328; } svg .value, svg .tick { font-size: 11px; fill: #57606a; }
-svg .topo { font-size: 11.5px; fill: #1f2328; } svg .none { fill: #cf222e; font-weight: 600; } svg .ok { fill: #1a7f37; } svg .bad { fill: #cf222e; font-weight: 600; }
+svg .topo { font-size: 11.5px; fill: #1f2328; } svg .none { fill: #cf222e; font-weight: 600; } svg .ok { fill: #1a7f37; } svg .bad { fill: #cf222e; font-weight: 600; } svg .muted { fill: #6e7781; }
 svg .grid { stroke: #eaeef2; } svg .budget { stroke: #cf222e; stroke-width: 2; stroke-dasharray: 5 4; } svg .budget-label { font-size: 11px; fill: #cf222e; }
 details summary { cursor: pointer; }
 </style>

@@ -532,6 +532,24 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   });
 
+  it('reports a fence retry that found the fence still running as that runbook, already handled (Route 53 INSYNC in 130 s)', async () => {
+    // Act: INSYNC at the slow end of what users report (sim/timing.ts), so the failover's fence still polls its
+    // record changes when the fence retry's first slot comes
+    const { report } = await drill('old-primary-returns', { timing: { route53: { changeInSyncSeconds: 130 } } });
+
+    // Assess: the retry ended in "Already Handled" (the plan's lock was held) and recorded no run
+    const overlapping = report.legs.filter((leg) => leg.outcome === 'already-handled');
+    expect(overlapping).toEqual([
+      expect.objectContaining({ action: 'fence', incidentId: expect.stringMatching(/^orders-fence-retry-/) }),
+    ]);
+    const first = report.legs.find((leg) => leg.incidentId === `${report.incidentId}-fence`);
+    expect(Date.parse(overlapping[0]?.startedAt ?? '')).toBeLessThan(Date.parse(first?.endedAt ?? ''));
+    // It ended with its execution, at once, long before the fence it found
+    expect(Date.parse(overlapping[0]?.endedAt ?? '')).toBeLessThan(Date.parse(first?.endedAt ?? ''));
+    expect(report.legs.map((leg) => leg.action)).not.toContain('unknown');
+    expect(report.outcome).toBe('recovered');
+  });
+
   it('without a record fence, DNS answers the old region again when the new primary fails (what the fence prevents)', async () => {
     // Prepare: the example plan with its record fences taken out
     const dir = await mkdtemp(join(tmpdir(), 'switchback-no-record-fence-'));
