@@ -1086,7 +1086,7 @@ const readLegs = async (
   // A game day is the incident, not a leg: its legs are the runbooks it started.
   const executions = runners
     .flatMap((each) => each.list())
-    .filter((execution) => !execution.stateMachineArn.endsWith(':stateMachine:switchback-drill-game-day'))
+    .filter((execution) => runbookOf(execution.stateMachineArn) !== 'game-day')
     .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
   const legs: DrillLeg[] = [];
   for (const execution of executions) {

@@ -510,15 +510,12 @@ const stsOperations: Record<string, Operation> = {
 
 const routingControlOperations: Record<string, Operation> = {
   GetRoutingControlState: ({ world, input }) => world.arc.get(String(asRecord(input).RoutingControlArn)),
-  // Each cluster endpoint takes 3 mutating calls a second (ArcModel#admitWrite), before it looks at the request.
-  UpdateRoutingControlState: ({ world, region, input }) => {
-    world.arc.admitWrite(region);
+  UpdateRoutingControlState: ({ world, input }) => {
     const { RoutingControlArn, RoutingControlState } = asRecord(input) as Record<string, string>;
     world.arc.update([{ RoutingControlArn, RoutingControlState }]);
     return {};
   },
-  UpdateRoutingControlStates: ({ world, region, input }) => {
-    world.arc.admitWrite(region);
+  UpdateRoutingControlStates: ({ world, input }) => {
     world.arc.update(
       (asRecord(input).UpdateRoutingControlStateEntries ?? []) as {
         RoutingControlArn?: string;
@@ -704,6 +701,8 @@ export const createSimPlugin = (world: World, options: SimPluginOptions = {}): A
               if (client === 'Route53Client') world.route53.admitRequest(operationName);
               // RDS's API throttles per account and Region (Aurora's calls too), before it looks at the request.
               if (client === 'RDSClient') world.rds.admitRequest(region, operationName);
+              // Each ARC cluster endpoint takes 3 mutating calls a second (ArcModel#admitWrite).
+              if (client === 'Route53RecoveryClusterClient' && mutating) world.arc.admitWrite(region);
               const output = await operation({ world, region, input: args.input, accessKeyId });
               record('accepted');
               return {

@@ -71,7 +71,8 @@ export interface RequestQuota {
 /**
  * Request-rate quotas in two levels, as Route 53 applies them: one bucket for every request of the account, and one
  * per operation (its own quota, or the default). A request takes a token from both, and is throttled when either is
- * empty, taking none. Counts what it throttled, per operation.
+ * empty, taking none. Without a default, an operation with no quota of its own has only the account's bucket (RDS:
+ * one rate for every operation). Counts what it throttled, per operation.
  */
 export class RequestRateLimits {
   private readonly account: TokenBucket;
@@ -82,7 +83,7 @@ export class RequestRateLimits {
   constructor(
     private readonly quotas: {
       account: RequestQuota;
-      defaultOperation: RequestQuota;
+      defaultOperation?: RequestQuota;
       operations?: Readonly<Record<string, RequestQuota>>;
     },
     private readonly now: () => number,
@@ -94,12 +95,12 @@ export class RequestRateLimits {
   admit(operation: string): boolean {
     const nowMs = this.now();
     const bucket = this.bucketOf(operation, nowMs);
-    if (this.account.available(nowMs) < 1 || bucket.available(nowMs) < 1) {
+    if (this.account.available(nowMs) < 1 || (bucket && bucket.available(nowMs) < 1)) {
       this.throttled.set(operation, (this.throttled.get(operation) ?? 0) + 1);
       return false;
     }
     this.account.take(nowMs);
-    bucket.take(nowMs);
+    bucket?.take(nowMs);
     return true;
   }
 
@@ -111,10 +112,12 @@ export class RequestRateLimits {
     this.account.shareWith(perSecond, this.now());
   }
 
-  private bucketOf(operation: string, nowMs: number): TokenBucket {
+  /** The operation's own bucket, made on its first request; undefined when it has no quota of its own. */
+  private bucketOf(operation: string, nowMs: number): TokenBucket | undefined {
     let bucket = this.perOperation.get(operation);
     if (!bucket) {
       const quota = this.quotas.operations?.[operation] ?? this.quotas.defaultOperation;
+      if (!quota) return undefined;
       bucket = new TokenBucket(quota.capacity, quota.refillPerSecond, nowMs);
       this.perOperation.set(operation, bucket);
     }

@@ -248,10 +248,7 @@ export class RdsModel {
   private requestRate(region: string): RequestRateLimits {
     let rate = this.requestRates.get(region);
     if (!rate) {
-      // One bucket for all operations: each operation's own level is given the same quota, so only the shared one binds.
-      rate = new RequestRateLimits({ account: RDS_REQUEST_QUOTA, defaultOperation: RDS_REQUEST_QUOTA }, () =>
-        this.clock.now(),
-      );
+      rate = new RequestRateLimits({ account: RDS_REQUEST_QUOTA }, () => this.clock.now());
       this.requestRates.set(region, rate);
     }
     return rate;
