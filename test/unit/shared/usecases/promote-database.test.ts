@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { RecordingActionLog } from '../../../../shared/aws/action-log';
 import { RdsAdapter } from '../../../../shared/aws/rds';
+import { RDS_READ_PACING } from '../../../../shared/aws/rds-calls';
 import { DETAIL_TYPES } from '../../../../shared/domain/run';
 import { LockHeldError, PromotionFailedError, ResourceBusyError, ThrottledError } from '../../../../shared/errors';
 import { type PromotionDeps, promoteDatabase } from '../../../../shared/usecases/promote-database';
@@ -544,15 +545,23 @@ describe('promoteDatabase', () => {
       });
     });
 
-    it('throws ThrottledError when RDS throttles the describe', async () => {
-      // Prepare
-      rdsMock.on(DescribeDBInstancesCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    it('throws ThrottledError when RDS throttles every try of the describe within the adapter retry budget', async () => {
+      // Prepare: the adapter pauses between tries on timers, for up to its budget; fake ones run it at once.
+      jest.useFakeTimers();
+      try {
+        rdsMock.on(DescribeDBInstancesCommand).rejects(awsError('Throttling', 'Rate exceeded'));
 
-      // Act
-      const act = promoteDatabase({ run: ordersRun(), plan, database: ordersDbItem() }, deps);
+        // Act
+        const act = promoteDatabase({ run: ordersRun(), plan, database: ordersDbItem() }, deps);
+        const assessed = expect(act).rejects.toBeInstanceOf(ThrottledError);
+        await jest.advanceTimersByTimeAsync(RDS_READ_PACING.budgetMs);
 
-      // Assess
-      await expect(act).rejects.toBeInstanceOf(ThrottledError);
+        // Assess
+        await assessed;
+        expect(rdsMock.commandCalls(DescribeDBInstancesCommand).length).toBeGreaterThan(1);
+      } finally {
+        jest.useRealTimers();
+      }
     });
   });
 });
