@@ -37,9 +37,11 @@ describe('a plan at the size limits', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("fails over within budget while the account's other tools take 6 of Route 53's 10 requests a second", async () => {
+  it("fails over within budget, and fences every record, while the account's other tools take 6 of Route 53's 10 requests a second", async () => {
     // Assess, preflight and the DNS switch read each of the 20 record pairs; Route 53 leaves the run 4
     // requests a second, one at a time (scenario route53-api-busy). The reads are paced (shared/aws/paced-reads.ts).
+    // The fence then changes the old region's 20 records at once, one Map iteration each: its record steps retry
+    // a throttled change long enough for all of them to get through (statemachines/fence.asl.json).
 
     // Act
     const { report } = await runDrill({ planFile, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
@@ -48,6 +50,13 @@ describe('a plan at the size limits', () => {
     expect(report.outcome).toBe('recovered');
     expect(report.withinBudgets).toBe(true);
     expect(report.throttledCalls?.['Route 53 ListResourceRecordSets']).toBeGreaterThan(0);
+    expect(report.throttledCalls?.['Route 53 ChangeResourceRecordSets']).toBeGreaterThan(0);
+    // The old region stays down: the fence fences the records and waits for the databases, as without the busy API.
+    expect(report.legs.map((leg) => [leg.action, leg.outcome, leg.failure])).toEqual([
+      ['failover', 'recovered', undefined],
+      ['fence', 'deferred', undefined],
+    ]);
+    expect(report.legs[1]?.deferral?.fenced).toHaveLength(MAX_RECORDS_PER_PLAN);
   });
 
   it('goes through every runbook of a game day with each state, and each event it puts, under three quarters of their quotas', async () => {
