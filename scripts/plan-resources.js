@@ -191,21 +191,71 @@ const failbackStandbyArns = (db) => [
 /** The copies reprotect made in the plan's standby region. */
 const reprotectedStandbyArn = (db) => rdsArn(db.replica.region, 'db', rdsCopies(db));
 
+/**
+ * The `db:*`, `cluster:*` or `global-cluster:*` a handler that reads a whole plan needs when it may read two or more
+ * of a kind in one request: shared/aws/rds.ts sends the reads a handler makes at once as one request per Region (a
+ * `db-instance-id` or `db-cluster-id` filter; a list of the account's global clusters, which take no filter), and IAM
+ * authorizes such a request on every resource of that type in the Region, no narrower (as the sweep's list calls).
+ * Only where one plan has two or more of the kind (in one Region): a plan with one of each reads each by its
+ * identifier, and its roles keep naming each resource.
+ *
+ * @param kind - the databases read: 'rds-read-replica' or 'aurora-global'
+ * @param regionOf - the Region the handler reads a database of that kind in
+ * @param type - 'db', 'cluster' or 'global-cluster'
+ */
+const batchedReadArns = (plans, kind, regionOf, type) =>
+  unique(
+    plans.flatMap((plan) => {
+      const perRegion = new Map();
+      for (const db of plan.databases.filter((candidate) => candidate.kind === kind)) {
+        perRegion.set(regionOf(db), (perRegion.get(regionOf(db)) ?? 0) + 1);
+      }
+      return [...perRegion].filter(([, count]) => count >= 2).map(([region]) => region);
+    }),
+  ).map((region) => (type === 'global-cluster' ? globalClusterArn('*') : rdsArn(region, type, '*')));
+
+/** Read the failback standbys and the global clusters; `batched`: all at once (batchedReadArns). */
+const rdsFailbackReads = (plans, { batched = false } = {}) => [
+  ...allow(
+    ['rds:DescribeDBInstances'],
+    [
+      ...instances(plans).flatMap(failbackStandbyArns),
+      ...(batched ? batchedReadArns(plans, 'rds-read-replica', (db) => db.primary.region, 'db') : []),
+    ],
+  ),
+  ...allow(
+    ['rds:DescribeGlobalClusters'],
+    [
+      ...globals(plans).map((db) => globalClusterArn(db.globalCluster)),
+      ...(batched ? batchedReadArns(plans, 'aurora-global', (db) => db.primary.region, 'global-cluster') : []),
+    ],
+  ),
+];
+
 /** Describe the standby side; `failover`: the standbys as the topology names them (failoverStandbyArns). */
 const rdsDescribeStatements = (plans, { failover = false } = {}) => [
   ...allow(
     ['rds:DescribeDBInstances'],
-    failover
-      ? failoverStandbyArns(plans)
-      : instances(plans).map((db) => rdsArn(db.replica.region, 'db', db.replica.instance)),
+    [
+      ...(failover
+        ? failoverStandbyArns(plans)
+        : instances(plans).map((db) => rdsArn(db.replica.region, 'db', db.replica.instance))),
+      ...batchedReadArns(plans, 'rds-read-replica', (db) => db.replica.region, 'db'),
+    ],
   ),
   ...allow(
     ['rds:DescribeDBClusters'],
-    globals(plans).map((db) => rdsArn(db.secondary.region, 'cluster', db.secondary.cluster)),
+    [
+      ...globals(plans).map((db) => rdsArn(db.secondary.region, 'cluster', db.secondary.cluster)),
+      ...batchedReadArns(plans, 'aurora-global', (db) => db.secondary.region, 'cluster'),
+    ],
   ),
   ...allow(
     ['rds:DescribeGlobalClusters'],
-    globals(plans).map((db) => globalClusterArn(db.globalCluster)),
+    [
+      ...globals(plans).map((db) => globalClusterArn(db.globalCluster)),
+      ...batchedReadArns(plans, 'aurora-global', (db) => db.secondary.region, 'global-cluster'),
+    ],
   ),
 ];
 
@@ -420,6 +470,8 @@ const stepRoles = () =>
 module.exports = {
   /** For tests: the deployment checks over any folder. */
   loadDeployment,
+  /** For tests: the wildcard a plan-wide reader needs for reads sent as one request (over any plans). */
+  batchedReadArns,
   /**
    * Start Restore: find the newest restorable point (replicated automated backups, listed by source: the same
    * "any resource" as rdsBackupStatements; the Aurora secondaries), then restore it into a throwaway whose identifier
@@ -858,18 +910,12 @@ module.exports = {
 
   /**
    * Failback, reading: the standbys in the primary region (RDS: failbackStandbyArns; an Aurora one is the plan's
-   * primary cluster) and the global clusters.
+   * primary cluster) and the global clusters, one at a time (Verify Failback).
    */
-  rdsFailbackReadStatements: () => {
-    const plans = loadPlans();
-    return [
-      ...allow(['rds:DescribeDBInstances'], instances(plans).flatMap(failbackStandbyArns)),
-      ...allow(
-        ['rds:DescribeGlobalClusters'],
-        globals(plans).map((db) => globalClusterArn(db.globalCluster)),
-      ),
-    ];
-  },
+  rdsFailbackReadStatements: () => rdsFailbackReads(loadPlans()),
+
+  /** Check Failback Lag reads them all at once: with two or more of a kind, in one request (batchedReadArns). */
+  rdsFailbackLagStatements: () => rdsFailbackReads(loadPlans(), { batched: true }),
 
   /**
    * Failback, moving the writers back: promote the RDS standby in the primary region; switch each global cluster

@@ -9,6 +9,7 @@ import type {
   DescribeDBClusterAutomatedBackupsCommandInput,
   DescribeDBInstanceAutomatedBackupsCommandInput,
   FailoverGlobalClusterCommandInput,
+  Filter,
   RestoreDBClusterToPointInTimeCommandInput,
   RestoreDBInstanceToPointInTimeCommandInput,
 } from '@aws-sdk/client-rds';
@@ -155,14 +156,20 @@ const asRecord = (input: unknown): Record<string, unknown> => (input ?? {}) as R
 
 const rdsOperations: Record<string, Operation> = {
   DescribeDBInstances: ({ world, region, input }) => {
-    const { DBInstanceIdentifier, Filters } = asRecord(input) as { DBInstanceIdentifier?: string; Filters?: [] };
+    const { DBInstanceIdentifier, Filters } = asRecord(input) as { DBInstanceIdentifier?: string; Filters?: Filter[] };
     const restored = DBInstanceIdentifier ? world.restores.findInstance(region, DBInstanceIdentifier) : undefined;
     if (restored) return { DBInstances: [world.restores.describeInstance(restored)] };
     const clusterInstance = DBInstanceIdentifier ? world.aurora.findInstance(region, DBInstanceIdentifier) : undefined;
     if (clusterInstance) return { DBInstances: [world.aurora.toDbInstance(clusterInstance, world.clock.now())] };
     const planned = world.rds.describe(region, DBInstanceIdentifier, Filters);
     const extra = DBInstanceIdentifier === undefined ? world.restores.describeInstances(region, Filters) : [];
-    return { DBInstances: [...planned, ...extra] };
+    // The Aurora clusters' instances named by a `db-instance-id` filter (a batched read may name one).
+    const named = Filters?.find((filter) => filter.Name === 'db-instance-id')?.Values ?? [];
+    const clusterInstances = named.flatMap((name) => {
+      const instance = world.aurora.findInstance(region, name);
+      return instance ? [world.aurora.toDbInstance(instance, world.clock.now())] : [];
+    });
+    return { DBInstances: [...planned, ...extra, ...clusterInstances] };
   },
   RestoreDBInstanceToPointInTime: ({ world, region, input }) => ({
     DBInstance: world.restores.restoreInstance(region, input as RestoreDBInstanceToPointInTimeCommandInput),
@@ -214,12 +221,22 @@ const rdsOperations: Record<string, Operation> = {
     GlobalClusters: world.aurora.describeGlobal(asRecord(input).GlobalClusterIdentifier as string | undefined),
   }),
   DescribeDBClusters: ({ world, region, input }) => {
-    const identifier = asRecord(input).DBClusterIdentifier as string | undefined;
+    const { DBClusterIdentifier: identifier, Filters } = asRecord(input) as {
+      DBClusterIdentifier?: string;
+      Filters?: Filter[];
+    };
     const restored = identifier ? world.restores.findCluster(region, identifier) : undefined;
     if (restored) return { DBClusters: [world.restores.describeCluster(restored)] };
     const planned = world.aurora.describeClusters(region, identifier);
+    const all = identifier === undefined ? [...planned, ...world.restores.describeClusters(region)] : planned;
+    // `db-cluster-id` takes identifiers and ARNs (the one filter the product sends; RDS has others).
+    const ids = Filters?.find((filter) => filter.Name === 'db-cluster-id')?.Values;
     return {
-      DBClusters: identifier === undefined ? [...planned, ...world.restores.describeClusters(region)] : planned,
+      DBClusters: ids
+        ? all.filter(
+            (cluster) => ids.includes(cluster.DBClusterIdentifier ?? '') || ids.includes(cluster.DBClusterArn ?? ''),
+          )
+        : all,
     };
   },
   FailoverGlobalCluster: ({ world, input }) => {

@@ -23,10 +23,12 @@
  *
  * A poll of the promotions also shares the RDS API's request rate: RDS allows each account, in each Region, a burst of
  * 300 requests and then 12 a second, for every caller of the account together (RDS User Guide, "Request throttling
- * for the Amazon RDS API"). A plan at the size limits (40 databases) makes up to 80 RDS reads per poll (an Aurora
- * database takes two), which at one poll every 2 s was over three times that rate: RDS throttled the run, and would
+ * for the Amazon RDS API"). A plan at the size limits (40 databases) made up to 80 RDS reads per poll (an Aurora
+ * database took two), which at one poll every 2 s was over three times that rate: RDS throttled the run, and would
  * have throttled the account's other callers, for the first minutes of the promotions. So a poll that makes `rdsReads`
- * reads waits at least long enough for them to average RDS_POLL_READS_PER_SECOND.
+ * reads waits at least long enough for them to average RDS_POLL_READS_PER_SECOND. The RDS adapter now reads all of a
+ * poll's databases of one kind in one request (RDS_BATCH_SIZE), so a poll makes at most three, and this bound only
+ * binds for a plan with more databases than a request names.
  */
 
 /**
@@ -34,6 +36,13 @@
  * and Region, leaving the other half to the run's other steps and the account's other callers.
  */
 export const RDS_POLL_READS_PER_SECOND = 6;
+
+/**
+ * Most identifiers one RDS read names when the RDS adapter sends the reads a handler makes at once as one request per
+ * Region (shared/aws/rds.ts): DescribeDBInstances and DescribeDBClusters return at most 100 records a page
+ * (MaxRecords 20-100, RDS API Reference), so a batch fits one page.
+ */
+export const RDS_BATCH_SIZE = 100;
 
 /** What is being polled: a database promotion or a Route 53 change. */
 export type PollTarget = 'promotion' | 'dns';

@@ -125,6 +125,9 @@ export const stepPermissions = (
   if (restore) {
     add('plan-restore-test', ['rds:DeleteDBInstance'], rds(standby, 'db', THROWAWAY));
     add('plan-restore-test', ['rds:DeleteDBCluster'], rds(standby, 'cluster', THROWAWAY));
+    // Its sweep for throwaways left behind lists every instance and cluster: a list authorizes on all of them.
+    add('plan-restore-test', ['rds:DescribeDBInstances'], rds(standby, 'db', '*'));
+    add('plan-restore-test', ['rds:DescribeDBClusters'], rds(standby, 'cluster', '*'));
     add('clean-up-restore', ['rds:DescribeDBClusters', 'rds:DeleteDBCluster'], rds(standby, 'cluster', THROWAWAY));
     add('clean-up-restore', ['rds:DescribeDBInstances', 'rds:DeleteDBInstance'], rds(standby, 'db', THROWAWAY));
     add('check-restore', ['rds:DescribeDBInstances'], rds(standby, 'db', THROWAWAY));
@@ -368,6 +371,26 @@ export const stepPermissions = (
     add('start-game-day-leg', ['states:StartExecution'], arn);
     // DescribeExecution authorizes on the execution: `...:execution:<state machine name>:<execution name>`.
     add('check-game-day-leg', ['states:DescribeExecution'], `${arn.replace(':stateMachine:', ':execution:')}:*`);
+  }
+  // The reads a handler makes for the whole plan at once go to RDS as one request per Region (shared/aws/rds.ts):
+  // with two or more databases of a kind, a filter (or, for global clusters, a list of all), which IAM authorizes on
+  // every resource of that type in the Region.
+  const allOf = (type: string, region: string) =>
+    type === 'global-cluster' ? `arn:${partition}:rds::${account}:global-cluster:*` : rds(region, type, '*');
+  const several = (kind: Plan['databases'][number]['kind']) =>
+    plan.databases.filter((db) => db.kind === kind).length >= 2;
+  if (several('rds-read-replica')) {
+    for (const fn of ['assess', 'check-promotion', 'verify-recovery'] as const) {
+      add(fn, ['rds:DescribeDBInstances'], allOf('db', standby));
+    }
+    add('check-failback-lag', ['rds:DescribeDBInstances'], allOf('db', plan.regions.primary));
+  }
+  if (several('aurora-global')) {
+    for (const fn of ['assess', 'check-promotion', 'verify-recovery'] as const) {
+      add(fn, ['rds:DescribeDBClusters'], allOf('cluster', standby));
+      add(fn, ['rds:DescribeGlobalClusters'], allOf('global-cluster', standby));
+    }
+    add('check-failback-lag', ['rds:DescribeGlobalClusters'], allOf('global-cluster', plan.regions.primary));
   }
   // Once each: several databases of a plan share a zone, a global cluster or the throwaways' patterns.
   const seen = new Set<string>();

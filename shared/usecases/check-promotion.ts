@@ -1,4 +1,4 @@
-import { pollSeconds } from '../domain/polling';
+import { pollSeconds, RDS_BATCH_SIZE } from '../domain/polling';
 import type { RdsPort } from '../domain/ports';
 import type { PromotionResult, PromotionsProgress, RunContext } from '../domain/run';
 import { PromotionFailedError } from '../errors';
@@ -58,16 +58,18 @@ export const checkPromotions = async (
 };
 
 /**
- * The RDS API requests the next poll makes: one DescribeDBInstances per RDS replica not yet writable, and up to two
- * per Aurora database (DescribeGlobalClusters, then DescribeDBClusters once its secondary is the writer).
+ * The RDS API requests the next poll makes. The RDS adapter sends the reads of one kind made at once as one request
+ * per Region, of up to RDS_BATCH_SIZE identifiers (shared/aws/rds.ts), and a plan's standbys are all in its standby
+ * Region: one DescribeDBInstances for the RDS replicas not yet writable; for the Aurora databases, one
+ * DescribeGlobalClusters, then one DescribeDBClusters for those whose secondary is the writer.
  */
-const nextPollReads = (plan: Plan, promotions: readonly PromotionResult[]): number =>
-  promotions
-    .filter((promotion) => !promotion.writable)
-    .reduce(
-      (reads, promotion) => reads + (findPlanDatabase(plan, promotion.databaseId).kind === 'rds-read-replica' ? 1 : 2),
-      0,
-    );
+const nextPollReads = (plan: Plan, promotions: readonly PromotionResult[]): number => {
+  const pending = promotions.filter((promotion) => !promotion.writable);
+  const rds = pending.filter((p) => findPlanDatabase(plan, p.databaseId).kind === 'rds-read-replica').length;
+  const aurora = pending.length - rds;
+  const requests = (count: number) => Math.ceil(count / RDS_BATCH_SIZE);
+  return requests(rds) + (aurora > 0 ? 1 + requests(aurora) : 0);
+};
 
 /**
  * Checks whether one promotion has finished (for "Check Promotions"). RDS: the instance

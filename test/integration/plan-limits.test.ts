@@ -44,7 +44,7 @@ describe('a plan at the size limits', () => {
     // a throttled change long enough for all of them to get through (statemachines/fence.asl.json).
 
     // Act
-    const { report } = await runDrill({ planFile, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
+    const { report, world } = await runDrill({ planFile, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
 
     // Assess
     expect(report.outcome).toBe('recovered');
@@ -57,6 +57,15 @@ describe('a plan at the size limits', () => {
       ['fence', 'deferred', undefined],
     ]);
     expect(report.legs[1]?.deferral?.fenced).toHaveLength(MAX_RECORDS_PER_PLAN);
+    // Assess read the 40 databases' standbys and their replicated backups in one RDS request of each kind (shared/aws/
+    // rds.ts): RDS's request rate is the account's, in each Region, and a request per database took 80 of it.
+    const assessReads = world.calls.filter((call) => call.fn === 'assess' && call.client === 'RDSClient');
+    expect(assessReads.map((call) => call.operation).sort()).toEqual([
+      'DescribeDBClusters',
+      'DescribeDBInstanceAutomatedBackups',
+      'DescribeDBInstances',
+      'DescribeGlobalClusters',
+    ]);
   });
 
   it('goes through every runbook of a game day with each state, and each event it puts, under three quarters of their quotas', async () => {

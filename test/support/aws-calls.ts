@@ -72,14 +72,21 @@ export const resourcesOf = (
   const zone = (id: unknown) =>
     typeof id === 'string' ? [`arn:aws:route53:::hostedzone/${id.replace(/^\/hostedzone\//, '')}`] : [];
   switch (action) {
+    // Without an identifier (a filter, or a list of all), a describe authorizes on every resource of its type.
     case 'rds:DescribeDBInstances':
+      return input.DBInstanceIdentifier === undefined
+        ? [`arn:aws:rds:${region}:${account}:db:*`]
+        : rds('db', input.DBInstanceIdentifier);
+    case 'rds:DescribeDBClusters':
+      return input.DBClusterIdentifier === undefined
+        ? [`arn:aws:rds:${region}:${account}:cluster:*`]
+        : rds('cluster', input.DBClusterIdentifier);
     case 'rds:PromoteReadReplica':
     case 'rds:StopDBInstance':
       return rds('db', input.DBInstanceIdentifier);
     // With a final snapshot, the delete authorizes on the snapshot it makes too.
     case 'rds:DeleteDBInstance':
       return [...rds('db', input.DBInstanceIdentifier), ...rds('snapshot', input.FinalDBSnapshotIdentifier)];
-    case 'rds:DescribeDBClusters':
     case 'rds:DeleteDBCluster':
       return rds('cluster', input.DBClusterIdentifier);
     // A restore authorizes on the new resource, its source and the subnet group it is placed in.
@@ -112,7 +119,7 @@ export const resourcesOf = (
       return [name.startsWith('arn:') ? name : `arn:aws:lambda:${region}:${account}:function:${name}`];
     }
     case 'rds:DescribeGlobalClusters':
-      return globalCluster(input.GlobalClusterIdentifier);
+      return globalCluster(input.GlobalClusterIdentifier ?? '*');
     case 'rds:FailoverGlobalCluster':
     case 'rds:SwitchoverGlobalCluster':
       return [...globalCluster(input.GlobalClusterIdentifier), ...rds('cluster', input.TargetDbClusterIdentifier)];

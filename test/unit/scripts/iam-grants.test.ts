@@ -196,6 +196,25 @@ describe('the call recorder', () => {
     expect(arns).toEqual([expect.stringMatching(new RegExp(`^arn:aws:[a-z]+:us-west-2:123456789012${suffix}$`))]);
   });
 
+  it.each([
+    [
+      'rds:DescribeDBInstances',
+      { Filters: [{ Name: 'db-instance-id', Values: ['a', 'b'] }] },
+      'arn:aws:rds:us-west-2:123456789012:db:*',
+    ],
+    [
+      'rds:DescribeDBClusters',
+      { Filters: [{ Name: 'db-cluster-id', Values: ['a', 'b'] }] },
+      'arn:aws:rds:us-west-2:123456789012:cluster:*',
+    ],
+    ['rds:DescribeGlobalClusters', {}, 'arn:aws:rds::123456789012:global-cluster:*'],
+  ])(
+    'names every resource of its type for a %s call without an identifier (a filter, or a list)',
+    (action, input, arn) => {
+      expect(resourcesOf(action, input, 'us-west-2', '123456789012')).toEqual([arn]);
+    },
+  );
+
   it('names the global cluster and the target cluster of a global failover', () => {
     // Act
     const arns = resourcesOf(

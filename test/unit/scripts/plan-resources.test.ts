@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadPlanDirectory } from '../../../shared/plan/load';
+import { planAtSize } from '../../support/plan-limits';
 
 // The package-time resolver is CommonJS JavaScript (serverless loads it with require).
 const resources = require('../../../scripts/plan-resources.js') as Record<string, (...args: unknown[]) => unknown>;
@@ -126,6 +127,35 @@ describe('plan-resources', () => {
       );
     }
     for (const db of replicas) expect(JSON.stringify(promote)).not.toContain(`db:${db.primary.instance}"`);
+  });
+
+  it("grants a Region's db:*, cluster:* and global-cluster:* only to read plans with two or more of a kind there at once", () => {
+    // Prepare: the example plan (one RDS replica, one Aurora database) and the same plan grown to two of each
+    const example = shipped.get('orders');
+    const grown = planAtSize(example, { databases: 4, records: 2 });
+    const arns = (plans: unknown[], kind: string, type: string) =>
+      JSON.stringify(
+        resources.batchedReadArns?.(
+          plans,
+          kind,
+          (db: { replica?: { region: string }; secondary?: { region: string } }) =>
+            (db.replica ?? db.secondary)?.region,
+          type,
+        ),
+      );
+
+    // Assess: each read by its identifier, or several in one request (shared/aws/rds.ts)
+    expect(arns([example], 'rds-read-replica', 'db')).toBe('[]');
+    expect(arns([example], 'aurora-global', 'global-cluster')).toBe('[]');
+    expect(arns([example, grown], 'rds-read-replica', 'db')).toMatch(
+      /^\[\{"Fn::Sub":"arn:[^"]*:rds:us-west-2:[^"]*:db:\*"\}\]$/,
+    );
+    expect(arns([grown], 'aurora-global', 'cluster')).toMatch(
+      /^\[\{"Fn::Sub":"arn:[^"]*:rds:us-west-2:[^"]*:cluster:\*"\}\]$/,
+    );
+    expect(arns([grown], 'aurora-global', 'global-cluster')).toMatch(
+      /^\[\{"Fn::Sub":"arn:[^"]*:rds::[^"]*:global-cluster:\*"\}\]$/,
+    );
   });
 
   it('never grants a wildcard action', () => {

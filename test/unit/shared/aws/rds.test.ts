@@ -124,6 +124,202 @@ describe('RdsAdapter', () => {
     });
   });
 
+  describe('reads made at once', () => {
+    const instance = (id: string, region = 'us-west-2') => ({
+      DBInstanceIdentifier: id,
+      DBInstanceArn: `arn:aws:rds:${region}:123456789012:db:${id}`,
+      DBInstanceStatus: 'available',
+    });
+
+    it('reads the instances of one region asked at once in one DescribeDBInstances, by a db-instance-id filter', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [instance('b-db'), instance('a-db')] });
+      const { rds } = adapterFor();
+
+      // Act
+      const states = await Promise.all([
+        rds.describeInstance('us-west-2', 'a-db'),
+        rds.describeInstance('us-west-2', 'B-DB'),
+        rds.describeInstance('us-west-2', 'gone-db'),
+        rds.describeInstance('us-west-2', 'a-db'),
+      ]);
+
+      // Assess: one request, each name once; RDS identifiers are not case-sensitive; one it did not list is none
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 1);
+      expect(rdsMock).toHaveReceivedCommandWith(DescribeDBInstancesCommand, {
+        Filters: [{ Name: 'db-instance-id', Values: ['a-db', 'B-DB', 'gone-db'] }],
+        MaxRecords: 100,
+      });
+      expect(states.map((state) => state?.identifier)).toEqual(['a-db', 'b-db', undefined, 'a-db']);
+    });
+
+    it('sends one request per region, and one read alone by its identifier', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'east-db' })
+        .resolves({ DBInstances: [instance('east-db', 'us-east-1')] })
+        .on(DescribeDBInstancesCommand, { Filters: [{ Name: 'db-instance-id', Values: ['a-db', 'b-db'] }] })
+        .resolves({ DBInstances: [instance('a-db'), instance('b-db')] });
+      const { rds, regions } = adapterFor();
+
+      // Act
+      const states = await Promise.all([
+        rds.describeInstance('us-west-2', 'a-db'),
+        rds.describeInstance('us-east-1', 'east-db'),
+        rds.describeInstance('us-west-2', 'b-db'),
+      ]);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 2);
+      expect([...regions].sort()).toEqual(['us-east-1', 'us-west-2']);
+      expect(states.map((state) => state?.arn)).toEqual([
+        'arn:aws:rds:us-west-2:123456789012:db:a-db',
+        'arn:aws:rds:us-east-1:123456789012:db:east-db',
+        'arn:aws:rds:us-west-2:123456789012:db:b-db',
+      ]);
+    });
+
+    it('names at most 100 identifiers a request (a page of DescribeDBInstances), in as many requests as it takes', async () => {
+      // Prepare
+      const ids = Array.from({ length: 150 }, (_, i) => `db-${i}`);
+      rdsMock.on(DescribeDBInstancesCommand).callsFake((input: { Filters: { Values: string[] }[] }) => ({
+        DBInstances: (input.Filters[0]?.Values ?? []).map((id) => instance(id)),
+      }));
+      const { rds } = adapterFor();
+
+      // Act
+      const states = await Promise.all(ids.map((id) => rds.describeInstance('us-west-2', id)));
+
+      // Assess
+      const sent = rdsMock
+        .commandCalls(DescribeDBInstancesCommand)
+        .map((call) => call.args[0].input.Filters?.[0]?.Values);
+      expect(sent.map((values) => values?.length)).toEqual([100, 50]);
+      expect(states.map((state) => state?.identifier)).toEqual(ids);
+    });
+
+    it('reads every page of a batched read', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeDBInstancesCommand, { Marker: undefined })
+        .resolves({ DBInstances: [instance('a-db')], Marker: 'page-2' })
+        .on(DescribeDBInstancesCommand, { Marker: 'page-2' })
+        .resolves({ DBInstances: [instance('b-db')] });
+      const { rds } = adapterFor();
+
+      // Act
+      const states = await Promise.all([
+        rds.describeInstance('us-west-2', 'a-db'),
+        rds.describeInstance('us-west-2', 'b-db'),
+      ]);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 2);
+      expect(states.map((state) => state?.identifier)).toEqual(['a-db', 'b-db']);
+    });
+
+    it('gives every read of a throttled batch ThrottledError, and a later read is a new request', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeDBInstancesCommand)
+        .rejectsOnce(throttling())
+        .resolves({ DBInstances: [instance('a-db')] });
+      const { rds } = adapterFor();
+
+      // Act
+      const first = await Promise.allSettled([
+        rds.describeInstance('us-west-2', 'a-db'),
+        rds.describeInstance('us-west-2', 'b-db'),
+      ]);
+      const later = await rds.describeInstance('us-west-2', 'a-db');
+
+      // Assess
+      expect(first.map((result) => result.status === 'rejected' && result.reason instanceof ThrottledError)).toEqual([
+        true,
+        true,
+      ]);
+      expect(later?.status).toBe('available');
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 2);
+    });
+
+    it('reads the clusters of one region asked at once in one DescribeDBClusters, by a db-cluster-id filter', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBClustersCommand).resolves({
+        DBClusters: [
+          { DBClusterIdentifier: 'catalog-west', DBClusterArn: CATALOG_WEST_ARN, Status: 'available' },
+          { DBClusterIdentifier: 'search-west', Status: 'modifying' },
+        ],
+      });
+      const { rds } = adapterFor();
+
+      // Act
+      const states = await Promise.all([
+        rds.describeCluster('us-west-2', CATALOG_WEST_ARN),
+        rds.describeCluster('us-west-2', 'search-west'),
+      ]);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBClustersCommand, 1);
+      expect(rdsMock).toHaveReceivedCommandWith(DescribeDBClustersCommand, {
+        Filters: [{ Name: 'db-cluster-id', Values: [CATALOG_WEST_ARN, 'search-west'] }],
+      });
+      expect(states.map((state) => state?.status)).toEqual(['available', 'modifying']);
+    });
+
+    it('reads the replicated backups of the sources asked at once in one request, each source its own', async () => {
+      // Prepare
+      const other = 'arn:aws:rds:us-east-1:123456789012:db:billing-db';
+      rdsMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
+        DBInstanceAutomatedBackups: [
+          { DBInstanceArn: ORDERS_PRIMARY_ARN, RestoreWindow: { LatestTime: new Date('2026-11-25T02:50:00.000Z') } },
+          { DBInstanceArn: other, RestoreWindow: { LatestTime: new Date('2026-11-25T02:40:00.000Z') } },
+          { DBInstanceArn: ORDERS_PRIMARY_ARN, RestoreWindow: { LatestTime: new Date('2026-11-25T02:55:00.000Z') } },
+        ],
+      });
+      const { rds } = adapterFor();
+
+      // Act
+      const latest = await Promise.all([
+        rds.latestReplicatedBackup('us-west-2', ORDERS_PRIMARY_ARN),
+        rds.latestReplicatedBackup('us-west-2', other),
+      ]);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeDBInstanceAutomatedBackupsCommand, 1);
+      expect(rdsMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
+        Filters: [{ Name: 'db-instance-id', Values: [ORDERS_PRIMARY_ARN, other] }],
+      });
+      expect(latest).toEqual(['2026-11-25T02:55:00.000Z', '2026-11-25T02:40:00.000Z']);
+    });
+
+    it('lists the global clusters once for several asked at once (RDS takes no filter for them)', async () => {
+      // Prepare
+      rdsMock
+        .on(DescribeGlobalClustersCommand, { Marker: undefined })
+        .resolves({
+          GlobalClusters: [{ GlobalClusterIdentifier: 'catalog-global', Status: 'available' }],
+          Marker: 'next',
+        })
+        .on(DescribeGlobalClustersCommand, { Marker: 'next' })
+        .resolves({ GlobalClusters: [{ GlobalClusterIdentifier: 'search-global', Status: 'failing-over' }] });
+      const { rds } = adapterFor();
+
+      // Act
+      const states = await Promise.all([
+        rds.describeGlobalCluster('us-west-2', 'catalog-global'),
+        rds.describeGlobalCluster('us-west-2', 'search-global'),
+        rds.describeGlobalCluster('us-west-2', 'other-global'),
+      ]);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(DescribeGlobalClustersCommand, 2);
+      expect(rdsMock).not.toHaveReceivedCommandWith(DescribeGlobalClustersCommand, {
+        GlobalClusterIdentifier: expect.anything(),
+      });
+      expect(states.map((state) => state?.status)).toEqual(['available', 'failing-over', undefined]);
+    });
+  });
+
   describe('promoteReadReplica', () => {
     it('sends PromoteReadReplica with the backup retention to keep', async () => {
       // Prepare

@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../../../shared/plan/load';
 import { ordersPlan } from '../../../support/plan-fixtures';
+import { planAtSize } from '../../../support/plan-limits';
 
 const ROLE = 'arn:aws:iam::123456789012:role/switchback-prod-PromoteDatabaseRole-AbC';
 const REPLICA = 'arn:aws:rds:us-west-2:123456789012:db:orders-db-replica';
@@ -183,6 +184,50 @@ describe('stepPermissions', () => {
       ]),
     );
     expect(new Set(full.map((need) => JSON.stringify(need))).size).toBe(full.length);
+  });
+
+  it("lists the whole-plan reads' every-resource grants only for a plan with two or more databases of a kind", () => {
+    // Prepare: the example plan (one RDS replica, one Aurora database) and the same plan with two of each
+    const allOf = (needed: ReturnType<typeof stepPermissions>) =>
+      needed.filter(
+        (need) => /:(db|cluster|global-cluster):\*$/.test(need.resource) && need.function !== 'plan-restore-test',
+      );
+    const example = loadPlanFile(join(__dirname, '..', '..', '..', '..', 'plans', 'example.yml'));
+    const grown = planAtSize(example, { databases: 4, records: 2 });
+
+    // Act
+    const one = allOf(stepPermissions(example, '123456789012'));
+    const several = allOf(stepPermissions(grown, '123456789012'));
+
+    // Assess: each read names its database with one of each; several go in one request per Region (shared/aws/rds.ts)
+    expect(one).toEqual([]);
+    expect(several).toEqual(
+      expect.arrayContaining([
+        {
+          function: 'check-promotion',
+          action: 'rds:DescribeDBInstances',
+          resource: 'arn:aws:rds:us-west-2:123456789012:db:*',
+        },
+        {
+          function: 'assess',
+          action: 'rds:DescribeDBClusters',
+          resource: 'arn:aws:rds:us-west-2:123456789012:cluster:*',
+        },
+        {
+          function: 'verify-recovery',
+          action: 'rds:DescribeGlobalClusters',
+          resource: 'arn:aws:rds::123456789012:global-cluster:*',
+        },
+        {
+          function: 'check-failback-lag',
+          action: 'rds:DescribeDBInstances',
+          resource: 'arn:aws:rds:us-east-1:123456789012:db:*',
+        },
+      ]),
+    );
+    expect(new Set(several.map((need) => need.function))).toEqual(
+      new Set(['assess', 'check-promotion', 'verify-recovery', 'check-failback-lag']),
+    );
   });
 
   it('normalizes record names as Route 53 compares them', () => {
