@@ -18,7 +18,9 @@ export interface PacedReadsOptions {
  * attempts is tried again after a jittered pause that doubles, while it is within `budgetMs` of its first try.
  * Without it, a handler that reads 20 pairs at once fails when any one read is throttled, and each retry of the
  * step sends all 20 again: under a busy account it never gets through (drill scenario route53-api-busy).
- * A read is safe to repeat; writes are not paced here (the state machine retries them).
+ * A read is safe to repeat. So is a request the API throttled, a write too: it was refused before anything was done, so
+ * the RDS adapter sends its writes through here as well (a Map that promotes 40 databases at once, each read and
+ * promote call on its own, had some throttled past the state machine's retries, each retry reading again first).
  */
 export class PacedReads {
   private inFlight = 0;

@@ -7,7 +7,9 @@ import type { PacedReads } from './paced-reads';
  * so a read throttled even after the SDK's attempts is tried again after a jittered pause from 500 ms that doubles,
  * for up to 15 s from its first try. Without it, when the account's other callers left the run 2 requests a second,
  * one throttled read failed Assess, and each retry of the step read every database again: the example plan's
- * failover failed in Decide (drill scenario rds-api-busy). No bound on the reads in flight, unlike Route 53's: a fence
+ * failover failed in Decide (drill scenario rds-api-busy). The RdsAdapter sends its writes the same way (a throttled
+ * request was refused before RDS did anything): with a plan of 10 databases or more, the promotion Map's promote calls
+ * were throttled past the state machine's retries. No bound on the reads in flight, unlike Route 53's: a fence
  * reads the databases of a region that does not answer, and each read waits out its timeouts, so reading them a few
  * at a time would take longer than the step may.
  */

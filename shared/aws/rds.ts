@@ -164,8 +164,9 @@ const toGlobalState = (global: GlobalCluster, identifier: string): GlobalCluster
 /**
  * RdsPort over the RDS API. Every call names its region: the failover path talks to the standby region only
  * (the global-cluster calls too, which any region of the global cluster serves), so that it never waits on the
- * region it recovers from. "Not found" answers become `undefined`; throttling becomes ThrottledError
- * (toSwitchbackError); every other error keeps its AWS name for the use case to judge.
+ * region it recovers from. "Not found" answers become `undefined`; a request RDS throttles, read or write, is tried
+ * again within RDS_READ_PACING's budget, then becomes ThrottledError (toSwitchbackError); every other error keeps its
+ * AWS name for the use case to judge.
  */
 export class RdsAdapter implements RdsPort {
   private readonly client: (region: string) => RDSClient;
@@ -173,7 +174,8 @@ export class RdsAdapter implements RdsPort {
 
   /**
    * @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region).
-   * @param deps.reads - how reads are paced; defaults to the adapter's own (RDS_READ_PACING).
+   * @param deps.reads - how throttled requests are tried again, reads and writes; defaults to the adapter's own
+   *   (RDS_READ_PACING).
    */
   constructor(deps: { client?: (region: string) => RDSClient; reads?: PacedReads } = {}) {
     this.client = deps.client ?? ((region) => rdsClient(region));
@@ -284,11 +286,13 @@ export class RdsAdapter implements RdsPort {
 
   async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
     try {
-      await this.client(region).send(
-        new PromoteReadReplicaCommand({
-          DBInstanceIdentifier: identifier,
-          BackupRetentionPeriod: backupRetentionPeriod,
-        }),
+      await this.reads.run(() =>
+        this.client(region).send(
+          new PromoteReadReplicaCommand({
+            DBInstanceIdentifier: identifier,
+            BackupRetentionPeriod: backupRetentionPeriod,
+          }),
+        ),
       );
     } catch (error) {
       throw toSwitchbackError('rds', 'PromoteReadReplica', error);
@@ -297,7 +301,9 @@ export class RdsAdapter implements RdsPort {
 
   async stopInstance(region: string, identifier: string): Promise<void> {
     try {
-      await this.client(region).send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+      await this.reads.run(() =>
+        this.client(region).send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier })),
+      );
     } catch (error) {
       throw toSwitchbackError('rds', 'StopDBInstance', error);
     }
@@ -320,12 +326,14 @@ export class RdsAdapter implements RdsPort {
   /** Unplanned failover: the secondary becomes the writer at once; writes not yet replicated are lost. */
   async failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
     try {
-      await this.client(region).send(
-        new FailoverGlobalClusterCommand({
-          GlobalClusterIdentifier: globalCluster,
-          TargetDbClusterIdentifier: targetClusterArn,
-          AllowDataLoss: true,
-        }),
+      await this.reads.run(() =>
+        this.client(region).send(
+          new FailoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalCluster,
+            TargetDbClusterIdentifier: targetClusterArn,
+            AllowDataLoss: true,
+          }),
+        ),
       );
     } catch (error) {
       throw toSwitchbackError('rds', 'FailoverGlobalCluster', error);
@@ -335,11 +343,13 @@ export class RdsAdapter implements RdsPort {
   /** Planned switchover: waits for the secondary to catch up (RPO 0); needs the primary region to answer. */
   async switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
     try {
-      await this.client(region).send(
-        new SwitchoverGlobalClusterCommand({
-          GlobalClusterIdentifier: globalCluster,
-          TargetDbClusterIdentifier: targetClusterArn,
-        }),
+      await this.reads.run(() =>
+        this.client(region).send(
+          new SwitchoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalCluster,
+            TargetDbClusterIdentifier: targetClusterArn,
+          }),
+        ),
       );
     } catch (error) {
       throw toSwitchbackError('rds', 'SwitchoverGlobalCluster', error);

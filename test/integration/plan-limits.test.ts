@@ -68,6 +68,21 @@ describe('a plan at the size limits', () => {
     ]);
   });
 
+  it("fails over within budget while the account's other tools take 10 of the RDS API's 12 requests a second", async () => {
+    // Assess reads the 40 databases in a few requests (shared/aws/rds.ts); the promotion Map then reads and promotes
+    // each on its own, 80 requests with 2 a second left to the run: a throttled request, read or promote call, is
+    // tried again in the function (shared/aws/rds-calls.ts), not only by the state machine, which reads again first.
+
+    // Act
+    const { report } = await runDrill({ planFile, scenario: 'rds-api-busy', seed: 1, slackPreview: false });
+
+    // Assess
+    expect(report.outcome).toBe('recovered');
+    expect(report.withinBudgets).toBe(true);
+    expect(report.throttledCalls?.['RDS PromoteReadReplica in us-west-2']).toBeGreaterThan(0);
+    expect(report.throttledCalls?.['RDS FailoverGlobalCluster in us-west-2']).toBeGreaterThan(0);
+  });
+
   it('goes through every runbook of a game day with each state, and each event it puts, under three quarters of their quotas', async () => {
     // Act
     const { report, world } = await runDrill({ planFile, scenario: 'game-day', seed: 1, slackPreview: false });

@@ -335,6 +335,17 @@ describe('RdsAdapter', () => {
       });
     });
 
+    it('tries a promote call that RDS throttled again: a throttled request was refused before anything was done', async () => {
+      // Prepare
+      rdsMock.on(PromoteReadReplicaCommand).rejectsOnce(throttling()).resolves({});
+
+      // Act
+      await adapterFor(true).rds.promoteReadReplica('us-west-2', 'orders-db-replica', 3);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 2);
+    });
+
     it('keeps the AWS error name when RDS refuses the promotion', async () => {
       // Prepare
       rdsMock
@@ -465,6 +476,17 @@ describe('RdsAdapter', () => {
         TargetDbClusterIdentifier: CATALOG_WEST_ARN,
       });
       expect(rdsMock).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 0);
+    });
+
+    it('tries a global failover that RDS throttled again', async () => {
+      // Prepare
+      rdsMock.on(FailoverGlobalClusterCommand).rejectsOnce(throttling()).resolves({});
+
+      // Act
+      await adapterFor(true).rds.failoverGlobalCluster('us-west-2', 'catalog-global', CATALOG_WEST_ARN);
+
+      // Assess
+      expect(rdsMock).toHaveReceivedCommandTimes(FailoverGlobalClusterCommand, 2);
     });
 
     it('throws ThrottledError when the failover call is throttled', async () => {
