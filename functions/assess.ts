@@ -28,13 +28,12 @@ const assessEventSchema = z.object({
   resume: z.optional(z.object({ run: z.unknown(), waitUntil: z.optional(z.iso.datetime()) })),
 });
 
-let adapters: Omit<AssessFailoverDeps, 'plans'> | undefined;
+let adapters: Omit<AssessFailoverDeps, 'plans' | 'rds'> | undefined;
 // Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
 // test that brings its own (setPlans) is heard.
 const defaultDeps = (): AssessFailoverDeps => {
   adapters ??= {
     ledger: new DynamoLedger(),
-    rds: new RdsAdapter(),
     route53: new Route53Adapter(),
     replicaLag: new CloudWatchReplicaLag(),
     // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
@@ -44,7 +43,8 @@ const defaultDeps = (): AssessFailoverDeps => {
     clock: systemClock,
     log: logger,
   };
-  return { ...adapters, plans: plans() };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
+  return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
 };
 
 /** "Assess Failover": validate the input, take the lock, measure, decide. Returns `{ run, assessment }`. */

@@ -18,16 +18,16 @@ const eventSchema = z.object({
   previous: z.nullish(z.looseObject({ waitUntil: z.string(), checks: z.number().check(z.int(), z.nonnegative()) })),
 });
 
-let adapters: Omit<CheckFailbackLagDeps, 'plans'> | undefined;
+let adapters: Omit<CheckFailbackLagDeps, 'plans' | 'rds'> | undefined;
 const defaultDeps = (): CheckFailbackLagDeps => {
   adapters ??= {
-    rds: new RdsAdapter(),
     replicaLag: new CloudWatchReplicaLag(),
     events: new EventBridgeEvents(),
     clock: systemClock,
     log: logger,
   };
-  return { ...adapters, plans: plans() };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
+  return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
 };
 
 /** "Check Failback Lag": read each standby's lag; proceed, wait or block. Returns a LagDecision. */

@@ -15,11 +15,12 @@ const eventSchema = z.object({
   promotions: z.array(promotionResultSchema).check(z.minLength(1)),
 });
 
-let deps: CheckPromotionDeps | undefined;
-const defaultDeps = (): CheckPromotionDeps => {
-  deps ??= { rds: new RdsAdapter(), clock: systemClock, log: logger };
-  return deps;
-};
+// The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
+const defaultDeps = (): CheckPromotionDeps => ({
+  rds: new RdsAdapter({ batch: true }),
+  clock: systemClock,
+  log: logger,
+});
 
 /** "Check Promotions": are the promoted databases writable yet? Returns each one's PromotionResult and the next wait. */
 export const handler = lambdaHandler(async (event: unknown): Promise<PromotionsProgress> => {

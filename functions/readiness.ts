@@ -1,6 +1,7 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
+import { RdsAdapter } from '../shared/aws/rds';
 import { arnOwner, readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { MalformedEventError } from '../shared/errors';
@@ -39,7 +40,8 @@ let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
 // The plans are looked up on every call, so that a drill or a test that brings its own (setPlans) is heard.
 const defaultDeps = (functionArn: string): RecordReadinessDeps => {
   adapters ??= buildAdapters(functionArn);
-  return { ...adapters, plans: plans() };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
+  return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
 };
 
 /** Scheduled readiness of one plan (`{ "plan": "<app>" }`): checked, kept in the ledger, metrics, a change event. */

@@ -23,16 +23,16 @@ const eventSchema = z.object({
   promotions: z.array(promotionResultSchema),
 });
 
-let deps: VerifyRecoveryDeps | undefined;
+let deps: Omit<VerifyRecoveryDeps, 'rds'> | undefined;
 const defaultDeps = (): VerifyRecoveryDeps => {
   deps ??= {
-    rds: new RdsAdapter(),
     events: new EventBridgeEvents(),
     ledger: new DynamoLedger(),
     clock: systemClock,
     log: logger,
   };
-  return deps;
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
+  return { ...deps, rds: new RdsAdapter({ batch: true }) };
 };
 
 /** "Verify Recovery": new primaries writable, backups on and fresh. Returns a VerificationResult. */

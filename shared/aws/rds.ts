@@ -72,7 +72,10 @@ interface Waiting<T> {
  * has no such resource), and the error of a Region's read is the error of each of its reads. Nothing is cached: each
  * load is a new read.
  */
-const regionalBatches = <T>(read: (region: string, identifiers: string[]) => Promise<Found<T>>) => {
+const regionalBatches = <T>(
+  read: (region: string, identifiers: string[]) => Promise<Found<T>>,
+  batching: () => boolean,
+) => {
   let waiting: Waiting<T>[] = [];
   const answer = async (region: string, identifiers: string[], readers: Waiting<T>[]): Promise<void> => {
     try {
@@ -106,6 +109,10 @@ const regionalBatches = <T>(read: (region: string, identifiers: string[]) => Pro
   return {
     load: (key: RegionalKey): Promise<T | undefined> =>
       new Promise<T | undefined>((resolve, reject) => {
+        if (!batching()) {
+          void answer(key.region, [key.identifier], [{ key, resolve, reject }]);
+          return;
+        }
         // The first read of a turn schedules the batch after the promise jobs queued so far (DataLoader's order).
         if (waiting.length === 0) void Promise.resolve().then(() => process.nextTick(dispatch));
         waiting.push({ key, resolve, reject });
@@ -172,74 +179,91 @@ export class RdsAdapter implements RdsPort {
   private readonly client: (region: string) => RDSClient;
   private readonly reads: PacedReads;
 
+  private readonly batch: boolean;
+
   /**
    * @param deps.client - the RDS client of a region; defaults to the shared clients (built once per region).
    * @param deps.reads - how throttled requests are tried again, reads and writes; defaults to the adapter's own
    *   (RDS_READ_PACING).
+   * @param deps.batch - send the reads of one kind made at once as one request per Region (regionalBatches): for the
+   *   handlers that read a whole plan (Assess, Check Promotions, Verify Recovery, Check Failback Lag, readiness), each
+   *   with an adapter of its own per invocation. Lambda runs one invocation at a time in an environment, but a drill
+   *   runs a function's concurrent invocations (a Map's iterations) in one process: an adapter shared by them would
+   *   put reads of different invocations in one request, which AWS never sees. Without it, each read is a request.
    */
-  constructor(deps: { client?: (region: string) => RDSClient; reads?: PacedReads } = {}) {
+  constructor(deps: { client?: (region: string) => RDSClient; reads?: PacedReads; batch?: boolean } = {}) {
     this.client = deps.client ?? ((region) => rdsClient(region));
     this.reads = deps.reads ?? new PacedReads(RDS_READ_PACING);
+    this.batch = deps.batch === true;
   }
 
   /**
    * The instances read at once, per Region: one by its identifier (what IAM can narrow to that instance), several by
    * a `db-instance-id` filter (IAM authorizes the request on `db:*` of the Region: scripts/plan-resources.js).
    */
-  private readonly instances = regionalBatches<DBInstance>(async (region, ids) => {
-    const client = this.client(region);
-    const found = await this.oneOrFiltered(
-      ids,
-      'DBInstanceNotFoundFault',
-      (only) => client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: only })),
-      (Values, Marker) =>
-        client.send(
-          new DescribeDBInstancesCommand({
-            Filters: [{ Name: 'db-instance-id', Values }],
-            MaxRecords: RDS_BATCH_SIZE,
-            Marker,
-          }),
-        ),
-      (out) => out.DBInstances,
-    );
-    return foundBy(found, (instance) => [instance.DBInstanceIdentifier, instance.DBInstanceArn]);
-  });
+  private readonly instances = regionalBatches<DBInstance>(
+    async (region, ids) => {
+      const client = this.client(region);
+      const found = await this.oneOrFiltered(
+        ids,
+        'DBInstanceNotFoundFault',
+        (only) => client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: only })),
+        (Values, Marker) =>
+          client.send(
+            new DescribeDBInstancesCommand({
+              Filters: [{ Name: 'db-instance-id', Values }],
+              MaxRecords: RDS_BATCH_SIZE,
+              Marker,
+            }),
+          ),
+        (out) => out.DBInstances,
+      );
+      return foundBy(found, (instance) => [instance.DBInstanceIdentifier, instance.DBInstanceArn]);
+    },
+    () => this.batch,
+  );
 
   /** The clusters read at once, per Region: one by its identifier, several by a `db-cluster-id` filter (`cluster:*`). */
-  private readonly clusters = regionalBatches<DBCluster>(async (region, ids) => {
-    const client = this.client(region);
-    const found = await this.oneOrFiltered(
-      ids,
-      'DBClusterNotFoundFault',
-      (only) => client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: only })),
-      (Values, Marker) =>
-        client.send(
-          new DescribeDBClustersCommand({
-            Filters: [{ Name: 'db-cluster-id', Values }],
-            MaxRecords: RDS_BATCH_SIZE,
-            Marker,
-          }),
-        ),
-      (out) => out.DBClusters,
-    );
-    return foundBy(found, (cluster) => [cluster.DBClusterIdentifier, cluster.DBClusterArn]);
-  });
+  private readonly clusters = regionalBatches<DBCluster>(
+    async (region, ids) => {
+      const client = this.client(region);
+      const found = await this.oneOrFiltered(
+        ids,
+        'DBClusterNotFoundFault',
+        (only) => client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: only })),
+        (Values, Marker) =>
+          client.send(
+            new DescribeDBClustersCommand({
+              Filters: [{ Name: 'db-cluster-id', Values }],
+              MaxRecords: RDS_BATCH_SIZE,
+              Marker,
+            }),
+          ),
+        (out) => out.DBClusters,
+      );
+      return foundBy(found, (cluster) => [cluster.DBClusterIdentifier, cluster.DBClusterArn]);
+    },
+    () => this.batch,
+  );
 
   /**
    * The global clusters read at once: one by its identifier; several by listing the account's global clusters (RDS
    * takes no filter for them: "This parameter isn't currently supported"), page by page (`global-cluster:*`).
    */
-  private readonly globals = regionalBatches<GlobalCluster>(async (region, ids) => {
-    const client = this.client(region);
-    const found = await this.oneOrFiltered(
-      ids,
-      'GlobalClusterNotFoundFault',
-      (only) => client.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: only })),
-      (_all, Marker) => client.send(new DescribeGlobalClustersCommand({ MaxRecords: RDS_BATCH_SIZE, Marker })),
-      (out) => out.GlobalClusters,
-    );
-    return foundBy(found, (global) => [global.GlobalClusterIdentifier, global.GlobalClusterArn]);
-  });
+  private readonly globals = regionalBatches<GlobalCluster>(
+    async (region, ids) => {
+      const client = this.client(region);
+      const found = await this.oneOrFiltered(
+        ids,
+        'GlobalClusterNotFoundFault',
+        (only) => client.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: only })),
+        (_all, Marker) => client.send(new DescribeGlobalClustersCommand({ MaxRecords: RDS_BATCH_SIZE, Marker })),
+        (out) => out.GlobalClusters,
+      );
+      return foundBy(found, (global) => [global.GlobalClusterIdentifier, global.GlobalClusterArn]);
+    },
+    () => this.batch,
+  );
 
   /**
    * One resource by its identifier (its "not found" fault: none), or several by `filtered`, every page: each request
@@ -389,32 +413,38 @@ export class RdsAdapter implements RdsPort {
    * `db-instance-id` filter names every source ARN, page by page. The filter accepts identifiers too: each source
    * keeps only the backups whose DBInstanceArn is exactly its ARN.
    */
-  private readonly instanceBackups = regionalBatches<DBInstanceAutomatedBackup[]>(async (region, sources) => {
-    const found = await this.pages(
-      (Marker) =>
-        this.client(region).send(
-          new DescribeDBInstanceAutomatedBackupsCommand({
-            Filters: [{ Name: 'db-instance-id', Values: sources }],
-            Marker,
-          }),
-        ),
-      (out) => out.DBInstanceAutomatedBackups,
-    );
-    return new Map(sources.map((source) => [source.toLowerCase(), found.filter((b) => b.DBInstanceArn === source)]));
-  });
+  private readonly instanceBackups = regionalBatches<DBInstanceAutomatedBackup[]>(
+    async (region, sources) => {
+      const found = await this.pages(
+        (Marker) =>
+          this.client(region).send(
+            new DescribeDBInstanceAutomatedBackupsCommand({
+              Filters: [{ Name: 'db-instance-id', Values: sources }],
+              Marker,
+            }),
+          ),
+        (out) => out.DBInstanceAutomatedBackups,
+      );
+      return new Map(sources.map((source) => [source.toLowerCase(), found.filter((b) => b.DBInstanceArn === source)]));
+    },
+    () => this.batch,
+  );
 
   /** The same for clusters: DescribeDBClusterAutomatedBackups with a `db-cluster-id` filter of every source ARN. */
-  private readonly clusterBackups = regionalBatches<DBClusterAutomatedBackup[]>(async (region, sources) => {
-    const found = await this.pages(
-      (Marker) =>
-        this.client(region).send(
-          new DescribeDBClusterAutomatedBackupsCommand({
-            Filters: [{ Name: 'db-cluster-id', Values: sources }],
-            Marker,
-          }),
-        ),
-      (out) => out.DBClusterAutomatedBackups,
-    );
-    return new Map(sources.map((source) => [source.toLowerCase(), found.filter((b) => b.DBClusterArn === source)]));
-  });
+  private readonly clusterBackups = regionalBatches<DBClusterAutomatedBackup[]>(
+    async (region, sources) => {
+      const found = await this.pages(
+        (Marker) =>
+          this.client(region).send(
+            new DescribeDBClusterAutomatedBackupsCommand({
+              Filters: [{ Name: 'db-cluster-id', Values: sources }],
+              Marker,
+            }),
+          ),
+        (out) => out.DBClusterAutomatedBackups,
+      );
+      return new Map(sources.map((source) => [source.toLowerCase(), found.filter((b) => b.DBClusterArn === source)]));
+    },
+    () => this.batch,
+  );
 }

@@ -26,11 +26,12 @@ const CATALOG_WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster:catalog-wes
 
 /**
  * The adapter over the mocked client; its reads are tried once (a budget of 0) unless `retries` gives them a budget
- * with pauses that take no time.
+ * with pauses that take no time; `batch`: the reads made at once go out together.
  */
-const adapterFor = (retries = false) => {
+const adapterFor = (retries = false, batch = false) => {
   const regions: string[] = [];
   const rds = new RdsAdapter({
+    batch,
     client: (region) => {
       regions.push(region);
       return new RDSClient({ region });
@@ -125,6 +126,27 @@ describe('RdsAdapter', () => {
   });
 
   describe('reads made at once', () => {
+    it('sends each read alone without `batch` (a function whose invocations each read one database)', async () => {
+      // Prepare
+      rdsMock.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => ({
+        DBInstances: [{ DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: 'available' }],
+      }));
+      const { rds } = adapterFor();
+
+      // Act
+      const states = await Promise.all([
+        rds.describeInstance('us-west-2', 'a-db'),
+        rds.describeInstance('us-west-2', 'b-db'),
+      ]);
+
+      // Assess
+      expect(rdsMock.commandCalls(DescribeDBInstancesCommand).map((call) => call.args[0].input)).toEqual([
+        { DBInstanceIdentifier: 'a-db' },
+        { DBInstanceIdentifier: 'b-db' },
+      ]);
+      expect(states.map((state) => state?.identifier)).toEqual(['a-db', 'b-db']);
+    });
+
     const instance = (id: string, region = 'us-west-2') => ({
       DBInstanceIdentifier: id,
       DBInstanceArn: `arn:aws:rds:${region}:123456789012:db:${id}`,
@@ -134,7 +156,7 @@ describe('RdsAdapter', () => {
     it('reads the instances of one region asked at once in one DescribeDBInstances, by a db-instance-id filter', async () => {
       // Prepare
       rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [instance('b-db'), instance('a-db')] });
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const states = await Promise.all([
@@ -160,7 +182,7 @@ describe('RdsAdapter', () => {
         .resolves({ DBInstances: [instance('east-db', 'us-east-1')] })
         .on(DescribeDBInstancesCommand, { Filters: [{ Name: 'db-instance-id', Values: ['a-db', 'b-db'] }] })
         .resolves({ DBInstances: [instance('a-db'), instance('b-db')] });
-      const { rds, regions } = adapterFor();
+      const { rds, regions } = adapterFor(false, true);
 
       // Act
       const states = await Promise.all([
@@ -185,7 +207,7 @@ describe('RdsAdapter', () => {
       rdsMock.on(DescribeDBInstancesCommand).callsFake((input: { Filters: { Values: string[] }[] }) => ({
         DBInstances: (input.Filters[0]?.Values ?? []).map((id) => instance(id)),
       }));
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const states = await Promise.all(ids.map((id) => rds.describeInstance('us-west-2', id)));
@@ -205,7 +227,7 @@ describe('RdsAdapter', () => {
         .resolves({ DBInstances: [instance('a-db')], Marker: 'page-2' })
         .on(DescribeDBInstancesCommand, { Marker: 'page-2' })
         .resolves({ DBInstances: [instance('b-db')] });
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const states = await Promise.all([
@@ -224,7 +246,7 @@ describe('RdsAdapter', () => {
         .on(DescribeDBInstancesCommand)
         .rejectsOnce(throttling())
         .resolves({ DBInstances: [instance('a-db')] });
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const first = await Promise.allSettled([
@@ -250,7 +272,7 @@ describe('RdsAdapter', () => {
           { DBClusterIdentifier: 'search-west', Status: 'modifying' },
         ],
       });
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const states = await Promise.all([
@@ -276,7 +298,7 @@ describe('RdsAdapter', () => {
           { DBInstanceArn: ORDERS_PRIMARY_ARN, RestoreWindow: { LatestTime: new Date('2026-11-25T02:55:00.000Z') } },
         ],
       });
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const latest = await Promise.all([
@@ -302,7 +324,7 @@ describe('RdsAdapter', () => {
         })
         .on(DescribeGlobalClustersCommand, { Marker: 'next' })
         .resolves({ GlobalClusters: [{ GlobalClusterIdentifier: 'search-global', Status: 'failing-over' }] });
-      const { rds } = adapterFor();
+      const { rds } = adapterFor(false, true);
 
       // Act
       const states = await Promise.all([
