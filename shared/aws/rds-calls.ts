@@ -1,3 +1,10 @@
+import {
+  type DBCluster,
+  type DBInstance,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
 import type { PacedReads } from './paced-reads';
 
@@ -41,6 +48,32 @@ export const readUnlessNotFound = async <T>(
     throw toSwitchbackError('rds', operation, error);
   }
 };
+
+/**
+ * One DB instance by its identifier, as DescribeDBInstances answers: undefined when RDS has none of that name. The
+ * reprotect and restore-test adapters read it this way, each making of it what its port says.
+ */
+export const readInstance = (
+  client: RDSClient,
+  identifier: string,
+  paced: PacedReads,
+): Promise<DBInstance | undefined> =>
+  readUnlessNotFound(
+    'DescribeDBInstances',
+    'DBInstanceNotFoundFault',
+    async () =>
+      (await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0],
+    paced,
+  );
+
+/** One DB cluster by its identifier, as DescribeDBClusters answers: undefined when RDS has none of that name. */
+export const readCluster = (client: RDSClient, identifier: string, paced: PacedReads): Promise<DBCluster | undefined> =>
+  readUnlessNotFound(
+    'DescribeDBClusters',
+    'DBClusterNotFoundFault',
+    async () => (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }))).DBClusters?.[0],
+    paced,
+  );
 
 /**
  * A create call that an earlier attempt (a retry, a redrive) may already have made: its "already exists" fault is

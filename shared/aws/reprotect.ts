@@ -4,15 +4,13 @@ import {
   CreateDBInstanceReadReplicaCommand,
   CreateDBSnapshotCommand,
   DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { GlobalClusterState } from '../domain/ports';
 import { PacedReads } from './paced-reads';
 import { RdsAdapter } from './rds';
-import { RDS_READ_PACING, readUnlessNotFound, startOnce } from './rds-calls';
+import { RDS_READ_PACING, readCluster, readInstance, readUnlessNotFound, startOnce } from './rds-calls';
 import { rdsClient } from './sdk/rds';
 
 /** An RDS instance as the reprotect runbook reads it. */
@@ -101,54 +99,36 @@ export class RdsReprotectAdapter implements ReprotectPort {
     this.rds = new RdsAdapter({ client: this.client, reads: this.reads });
   }
 
-  describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined> {
-    return readUnlessNotFound(
-      'DescribeDBInstances',
-      'DBInstanceNotFoundFault',
-      async () => {
-        const out = await this.client(region).send(
-          new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
-        );
-        const instance = out.DBInstances?.[0];
-        if (!instance) return undefined;
-        const replication = instance.StatusInfos?.find((info) => info.StatusType === 'read replication')?.Status;
-        return {
-          identifier: instance.DBInstanceIdentifier ?? identifier,
-          arn: instance.DBInstanceArn ?? '',
-          status: instance.DBInstanceStatus ?? 'unknown',
-          encrypted: instance.StorageEncrypted === true,
-          deletionProtection: instance.DeletionProtection === true,
-          ...(instance.ReadReplicaSourceDBInstanceIdentifier
-            ? { replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier }
-            : {}),
-          ...(replication ? { replication } : {}),
-          ...(instance.DBInstanceClass ? { instanceClass: instance.DBInstanceClass } : {}),
-          ...(instance.DBClusterIdentifier ? { cluster: instance.DBClusterIdentifier } : {}),
-        };
-      },
-      this.reads,
-    );
+  async describeInstance(region: string, identifier: string): Promise<ReprotectInstance | undefined> {
+    const instance = await readInstance(this.client(region), identifier, this.reads);
+    if (!instance) return undefined;
+    const replication = instance.StatusInfos?.find((info) => info.StatusType === 'read replication')?.Status;
+    return {
+      identifier: instance.DBInstanceIdentifier ?? identifier,
+      arn: instance.DBInstanceArn ?? '',
+      status: instance.DBInstanceStatus ?? 'unknown',
+      encrypted: instance.StorageEncrypted === true,
+      deletionProtection: instance.DeletionProtection === true,
+      ...(instance.ReadReplicaSourceDBInstanceIdentifier
+        ? { replicationSource: instance.ReadReplicaSourceDBInstanceIdentifier }
+        : {}),
+      ...(replication ? { replication } : {}),
+      ...(instance.DBInstanceClass ? { instanceClass: instance.DBInstanceClass } : {}),
+      ...(instance.DBClusterIdentifier ? { cluster: instance.DBClusterIdentifier } : {}),
+    };
   }
 
-  describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined> {
-    return readUnlessNotFound(
-      'DescribeDBClusters',
-      'DBClusterNotFoundFault',
-      async () => {
-        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
-        const cluster = out.DBClusters?.[0];
-        if (!cluster) return undefined;
-        return {
-          identifier: cluster.DBClusterIdentifier ?? identifier,
-          arn: cluster.DBClusterArn ?? '',
-          status: cluster.Status ?? 'unknown',
-          encrypted: cluster.StorageEncrypted === true,
-          engine: cluster.Engine ?? 'aurora-postgresql',
-          ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
-        };
-      },
-      this.reads,
-    );
+  async describeCluster(region: string, identifier: string): Promise<ReprotectCluster | undefined> {
+    const cluster = await readCluster(this.client(region), identifier, this.reads);
+    if (!cluster) return undefined;
+    return {
+      identifier: cluster.DBClusterIdentifier ?? identifier,
+      arn: cluster.DBClusterArn ?? '',
+      status: cluster.Status ?? 'unknown',
+      encrypted: cluster.StorageEncrypted === true,
+      engine: cluster.Engine ?? 'aurora-postgresql',
+      ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
+    };
   }
 
   describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { PacedReads } from './paced-reads';
-import { RDS_READ_PACING, readUnlessNotFound, startOnce } from './rds-calls';
+import { RDS_READ_PACING, readCluster, readInstance, readUnlessNotFound, startOnce } from './rds-calls';
 import { rdsClient } from './sdk/rds';
 
 /** The newest point a restore can reach, and from what. */
@@ -118,17 +118,9 @@ export class RdsRestoreAdapter implements RestorePort {
     );
   }
 
-  clusterRestorable(region: string, cluster: string): Promise<RestorableSource | undefined> {
-    return readUnlessNotFound(
-      'DescribeDBClusters',
-      'DBClusterNotFoundFault',
-      async () => {
-        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster }));
-        const latest = out.DBClusters?.[0]?.LatestRestorableTime;
-        return latest ? { source: cluster, latestRestorableTime: latest.toISOString() } : undefined;
-      },
-      this.reads,
-    );
+  async clusterRestorable(region: string, cluster: string): Promise<RestorableSource | undefined> {
+    const latest = (await readCluster(this.client(region), cluster, this.reads))?.LatestRestorableTime;
+    return latest ? { source: cluster, latestRestorableTime: latest.toISOString() } : undefined;
   }
 
   async restoreInstance(
@@ -198,50 +190,32 @@ export class RdsRestoreAdapter implements RestorePort {
     );
   }
 
-  describeInstance(region: string, identifier: string): Promise<RestoredResource | undefined> {
-    return readUnlessNotFound(
-      'DescribeDBInstances',
-      'DBInstanceNotFoundFault',
-      async () => {
-        const out = await this.client(region).send(
-          new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
-        );
-        const found = out.DBInstances?.[0];
-        if (!found) return undefined;
-        return {
-          identifier: found.DBInstanceIdentifier ?? identifier,
-          status: found.DBInstanceStatus ?? 'unknown',
-          engine: found.Engine,
-          endpoint: found.Endpoint?.Address
-            ? { address: found.Endpoint.Address, port: found.Endpoint.Port ?? 5432 }
-            : undefined,
-          createdAt: found.InstanceCreateTime?.toISOString(),
-          tags: tagMap(found.TagList),
-        };
-      },
-      this.reads,
-    );
+  async describeInstance(region: string, identifier: string): Promise<RestoredResource | undefined> {
+    const found = await readInstance(this.client(region), identifier, this.reads);
+    if (!found) return undefined;
+    return {
+      identifier: found.DBInstanceIdentifier ?? identifier,
+      status: found.DBInstanceStatus ?? 'unknown',
+      engine: found.Engine,
+      endpoint: found.Endpoint?.Address
+        ? { address: found.Endpoint.Address, port: found.Endpoint.Port ?? 5432 }
+        : undefined,
+      createdAt: found.InstanceCreateTime?.toISOString(),
+      tags: tagMap(found.TagList),
+    };
   }
 
-  describeCluster(region: string, identifier: string): Promise<RestoredResource | undefined> {
-    return readUnlessNotFound(
-      'DescribeDBClusters',
-      'DBClusterNotFoundFault',
-      async () => {
-        const out = await this.client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
-        const found = out.DBClusters?.[0];
-        if (!found) return undefined;
-        return {
-          identifier: found.DBClusterIdentifier ?? identifier,
-          status: found.Status ?? 'unknown',
-          engine: found.Engine,
-          endpoint: found.Endpoint ? { address: found.Endpoint, port: found.Port ?? 5432 } : undefined,
-          createdAt: found.ClusterCreateTime?.toISOString(),
-          tags: tagMap(found.TagList),
-        };
-      },
-      this.reads,
-    );
+  async describeCluster(region: string, identifier: string): Promise<RestoredResource | undefined> {
+    const found = await readCluster(this.client(region), identifier, this.reads);
+    if (!found) return undefined;
+    return {
+      identifier: found.DBClusterIdentifier ?? identifier,
+      status: found.Status ?? 'unknown',
+      engine: found.Engine,
+      endpoint: found.Endpoint ? { address: found.Endpoint, port: found.Port ?? 5432 } : undefined,
+      createdAt: found.ClusterCreateTime?.toISOString(),
+      tags: tagMap(found.TagList),
+    };
   }
 
   async deleteInstance(region: string, identifier: string): Promise<'deleting' | 'gone'> {
