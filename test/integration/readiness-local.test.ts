@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../shared/domain/restore-test';
 import { runLocalReadiness } from '../../sim/readiness';
-import { runSwitchback, runSwitchbackInProcess } from '../support/cli';
+import { runSwitchbackInProcess } from '../support/cli';
 import { scratchFolders } from '../support/scratch';
 
 /**
@@ -305,12 +305,13 @@ describe('runLocalReadiness', () => {
 describe('switchback readiness --local', () => {
   const newReportFolder = scratchFolders('switchback-readiness-');
 
-  it('prints per-plan readiness JSON and writes the HTML readiness report', () => {
+  it('prints per-plan readiness JSON and writes the HTML readiness report', async () => {
     // Prepare
     const out = newReportFolder();
 
-    // Act: the plan by its name (its app), found among the plan files of plans/
-    const result = runSwitchback(['readiness', '--local', '--plan', 'orders', '--json', '--out', out], 50_000);
+    // Act: the plan by its name (its app), found among the plan files of plans/; in-process, as the command's own
+    // code runs it (the process boundary is tested in test/unit/cli/switchback.test.ts and drill-cli.test.ts)
+    const result = await runSwitchbackInProcess(['readiness', '--local', '--plan', 'orders', '--json', '--out', out]);
 
     // Assess
     // A fresh simulator has no restore test on record yet: a warning per database, which leaves the plan ready.

@@ -49,7 +49,8 @@ export const runSwitchback = (args: string[], timeoutMs: number): SwitchbackResu
  * Runs `switchback` in this process (cli/program.ts `main`, what the process runs) with an environment that names
  * no region or state machine, from the project root as `runSwitchback` does: the same arguments give the same
  * output and exit code, without starting node and tsx for each. Only for commands that fail or finish before any
- * AWS call: credentials come from this process's environment.
+ * AWS call, or that run against the simulator (`--local`, `drill`), which sets its own credentials and endpoints:
+ * otherwise credentials would come from this process's environment.
  */
 export const runSwitchbackInProcess = async (args: string[]): Promise<SwitchbackResult> => {
   if (process.cwd() !== projectRoot) {
