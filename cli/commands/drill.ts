@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeScenarios, SCENARIO_NAMES } from '../../sim/scenario-catalog';
 import { type CliDeps, UsageError } from '../context';
@@ -50,6 +51,9 @@ export const runDrillCommand = async (
   }
   // A plan file or a plan's name, as in every command; a bad plan fails here, before anything starts.
   const planFile = resolvePlanFile(options.plan);
+  // The report folder before the drill, not after it: a file in the way, a read-only disk or a missing permission is
+  // told at once, not once the drill has run (the report is written there when it ends).
+  await mkdir(options.out, { recursive: true });
   // Loaded only when a drill runs: it brings the simulator, the engine and every handler.
   const [{ runDrill }, { ProgressDisplay }] = await Promise.all([
     import('../../sim/drill'),
