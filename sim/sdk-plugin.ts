@@ -268,6 +268,68 @@ const rdsOperations: Record<string, Operation> = {
   }),
 };
 
+/**
+ * RDS's Describe* actions answer a page at a time: at most MaxRecords records (20 to 100, 100 when not given), with a
+ * Marker when more are left, which the next request passes to get the records beyond it (RDS API Reference, the
+ * MaxRecords and Marker of each Describe* action). A MaxRecords outside that range is refused. What each lists.
+ */
+const RDS_PAGED: Record<string, string> = {
+  DescribeDBInstances: 'DBInstances',
+  DescribeDBClusters: 'DBClusters',
+  DescribeGlobalClusters: 'GlobalClusters',
+  DescribeDBInstanceAutomatedBackups: 'DBInstanceAutomatedBackups',
+  DescribeDBClusterAutomatedBackups: 'DBClusterAutomatedBackups',
+  DescribeDBSnapshots: 'DBSnapshots',
+};
+export const RDS_DEFAULT_MAX_RECORDS = 100;
+const RDS_MIN_MAX_RECORDS = 20;
+
+/** A page's Marker: opaque to callers, as RDS's are; here the position of the next record. */
+const rdsMarker = (operation: string, next: number): string =>
+  Buffer.from(`${operation}:${next}`).toString('base64url');
+
+const invalidRdsParameter = (message: string): Error =>
+  awsError('RDSClient', { code: 'InvalidParameterValue', message });
+
+/** The record a Marker of `operation` points at; a Marker it did not give is refused. */
+const rdsMarkerPosition = (operation: string, marker: string): number => {
+  const [named, position] = Buffer.from(marker, 'base64url').toString('utf8').split(':');
+  const at = Number(position);
+  if (named !== operation || !Number.isInteger(at) || at < 0) {
+    throw invalidRdsParameter(`The parameter Marker is not valid: it was not given by a ${operation} response`);
+  }
+  return at;
+};
+
+/** `operation` answering one page of what it lists (RDS_PAGED). */
+const pagedRds =
+  (name: string, list: string, operation: Operation): Operation =>
+  async (call) => {
+    const { MaxRecords, Marker } = asRecord(call.input) as { MaxRecords?: number; Marker?: string };
+    if (
+      MaxRecords !== undefined &&
+      (!Number.isInteger(MaxRecords) || MaxRecords < RDS_MIN_MAX_RECORDS || MaxRecords > RDS_DEFAULT_MAX_RECORDS)
+    ) {
+      throw invalidRdsParameter(
+        `Invalid value ${MaxRecords} for MaxRecords. Must be between ${RDS_MIN_MAX_RECORDS} and ${RDS_DEFAULT_MAX_RECORDS}`,
+      );
+    }
+    const from = Marker === undefined ? 0 : rdsMarkerPosition(name, Marker);
+    const answer = (await operation(call)) as Record<string, unknown>;
+    const records = (answer[list] as unknown[] | undefined) ?? [];
+    const to = from + (MaxRecords ?? RDS_DEFAULT_MAX_RECORDS);
+    return {
+      ...answer,
+      [list]: records.slice(from, to),
+      ...(to < records.length ? { Marker: rdsMarker(name, to) } : {}),
+    };
+  };
+
+for (const [name, list] of Object.entries(RDS_PAGED)) {
+  const operation = rdsOperations[name];
+  if (operation) rdsOperations[name] = pagedRds(name, list, operation);
+}
+
 const route53Operations: Record<string, Operation> = {
   ListResourceRecordSets: ({ world, input }) => world.route53.list(input as ListResourceRecordSetsCommandInput),
   ChangeResourceRecordSets: ({ world, input }) => {
