@@ -327,7 +327,9 @@ const pagedRds =
 
 for (const [name, list] of Object.entries(RDS_PAGED)) {
   const operation = rdsOperations[name];
-  if (operation) rdsOperations[name] = pagedRds(name, list, operation);
+  // A name here that the simulator does not serve is a typo: fail at load, not by leaving that action unpaged.
+  if (!operation) throw new Error(`RDS_PAGED names ${name}, which rdsOperations does not serve`);
+  rdsOperations[name] = pagedRds(name, list, operation);
 }
 
 const route53Operations: Record<string, Operation> = {
