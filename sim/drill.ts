@@ -14,6 +14,7 @@ import { StepFunctionsWorkflow } from '../shared/aws/workflow';
 import { describeReprotectBack } from '../shared/domain/failback';
 import type { PreflightFinding } from '../shared/domain/preflight';
 import { signalKind } from '../shared/domain/quorum';
+import type { ReadinessChange } from '../shared/domain/readiness';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import {
   type ApprovalRequestedDetail,
@@ -357,6 +358,13 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
     }
     case DETAIL_TYPES.reprotectBack:
       return describeReprotectBack((detail as unknown as ReprotectBackDetail).reprotectBack);
+    case DETAIL_TYPES.readinessChanged: {
+      const change = detail as unknown as ReadinessChange;
+      const findings = change.appeared.filter((finding) => !finding.warning).map((finding) => finding.check);
+      return change.ready
+        ? `${change.plan} ready`
+        : `${change.plan} not ready${findings.length > 0 ? `: ${[...new Set(findings)].join(', ')}` : ''}`;
+    }
     case RESTORE_TEST_DETAIL_TYPES.passed:
     case RESTORE_TEST_DETAIL_TYPES.failed: {
       const test = detail as unknown as RestoreTestRecord;
@@ -847,6 +855,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         for (let at = startMs; at <= untilMs; at += retry.probeEverySeconds * 1000) {
           clock.schedule(at, () => fenceProbes.push(...probeFence(world, plan, plan.regions.primary)));
         }
+      }
+      // The plan's scheduled readiness, as EventBridge Scheduler invokes the deployed function (asynchronously).
+      if (scenario.readinessAtSeconds !== undefined) {
+        clock.schedule(startMs + scenario.readinessAtSeconds * 1000, () => {
+          void runner.invoke('readiness', { plan: plan.app }, { viaStateMachine: false });
+        });
       }
       // EventBridge Scheduler invokes the prober as it would the deployed function (asynchronously, not awaited).
       if (world.prober) {

@@ -108,14 +108,22 @@ export const SCENARIOS = {
   'record-missing': {
     summary: "drift: the standby's failover record was deleted; the preflight stops the run",
     description:
-      "Drift: the standby region's failover record of the first record pair was deleted; then the primary region goes down. The preflight stops the run before any change.",
-    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { recordMissing: true } }),
+      "Drift: the standby region's failover record of the first record pair was deleted; the plan's scheduled readiness runs; then the primary region goes down. The preflight stops the run before any change (a plan whose failover reads no record, ARC or alarm-health-check, by that readiness's finding).",
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      drift: { recordMissing: true },
+      readinessAtSeconds: 1,
+    }),
   },
   'record-not-failover': {
     summary: "drift: the standby's record is weighted, not failover; the preflight stops the run",
     description:
-      "Drift: the standby region's record of the first record pair is a weighted record, not a failover record; then the primary region goes down. The preflight stops the run before any change.",
-    build: (at) => ({ outages: [{ region: 'primary', atSeconds: at }], drift: { recordNotFailover: true } }),
+      "Drift: the standby region's record of the first record pair is a weighted record, not a failover record; the plan's scheduled readiness runs; then the primary region goes down. The preflight stops the run before any change (a plan whose failover reads no record, ARC or alarm-health-check, by that readiness's finding).",
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      drift: { recordNotFailover: true },
+      readinessAtSeconds: 1,
+    }),
   },
   'replica-backing-up': {
     summary: 'the replica stays backing-up past the bounded wait; the run stops before any change',

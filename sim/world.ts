@@ -167,6 +167,11 @@ export interface ScenarioSpec {
    * writes every `probeEverySeconds`, whose evidence goes into the report's `fence`.
    */
   fenceRetry?: { everySeconds: number; probeEverySeconds: number };
+  /**
+   * When the plan's scheduled readiness runs (EventBridge Scheduler invokes the readiness function, which records its
+   * result in the ledger), in seconds: what a live failover that reads no record goes by.
+   */
+  readinessAtSeconds?: number;
   /** Runbooks a person starts by hand after the failover (StartExecution of its state machine), in seconds. */
   runbooks?: { action: 'fence' | 'reprotect' | 'failback' | 'game-day'; atSeconds: number }[];
   /**
@@ -213,6 +218,12 @@ const AFTER_RECOVERY_FUNCTIONS = new Set([
   'fence-record',
   'record-fence',
 ]);
+
+/**
+ * The scheduled readiness: it checks the plan between incidents, with the control planes of other regions too
+ * (us-east-1's Route 53 API among them); no run waits on it, and a run reads only what it recorded in the ledger.
+ */
+const SCHEDULED_FUNCTIONS = new Set(['readiness']);
 
 /** Step Functions as the drill runner provides it; the SDK plugin delegates SFN commands here. */
 export interface SimStepFunctions {
@@ -432,10 +443,13 @@ export class World {
   preflightCalls = 0;
   /**
    * The calls of the scenario itself, after the drill's preflight: the product's live path and its detection, not
-   * the fence runbook that the failover starts once it recovered (it reaches for the failed region on purpose).
+   * the fence runbook that the failover starts once it recovered (it reaches for the failed region on purpose), nor
+   * the plan's scheduled readiness.
    */
   get liveCalls(): SimCall[] {
-    return this.calls.slice(this.preflightCalls).filter((call) => !AFTER_RECOVERY_FUNCTIONS.has(call.fn ?? ''));
+    return this.calls
+      .slice(this.preflightCalls)
+      .filter((call) => !AFTER_RECOVERY_FUNCTIONS.has(call.fn ?? '') && !SCHEDULED_FUNCTIONS.has(call.fn ?? ''));
   }
   /** Route 53 ARC routing controls (plans whose dnsSwitch.method is `arc-routing-control`). */
   readonly arc = new ArcModel(() => this.clock.now());

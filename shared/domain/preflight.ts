@@ -96,6 +96,11 @@ export interface PreflightReadings {
    * warning: readiness checks the records outside the live path, and Check DNS Switch decides whether DNS can move.
    */
   recordsNotRead?: string;
+  /**
+   * The record findings of the plan's last readiness, when this run did not read the records itself and that
+   * readiness is current (shared/domain/readiness.ts, recordsByReadiness): they stop the run as its own would.
+   */
+  recordFindings?: PreflightFinding[];
   claims: ClaimReading[];
 }
 
@@ -372,6 +377,7 @@ export const preflight = (plan: Plan, readings: PreflightReadings, context: Pref
       if (reading.error === undefined) findings.push(...checkRecordPair(zone, record, reading, allPromoted));
     }
   }
+  if (readings.recordsNotRead !== undefined) findings.push(...(readings.recordFindings ?? []));
   findings.push(...checkClaims(readings.claims));
   return findings;
 };

@@ -2,7 +2,7 @@ import type { Plan } from '../plan/schema';
 import { backupMaxAgeSeconds } from '../plan/settings';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
-import type { PreflightFinding, RecordPairReading } from './preflight';
+import type { PreflightCheck, PreflightFinding, RecordPairReading } from './preflight';
 import { proberDetectionSeconds } from './prober';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
@@ -408,5 +408,77 @@ export const readinessChange = (
     ready: current.ready,
     appeared: current.findings.filter((finding) => !before.has(findingKey(finding))),
     cleared: (previous?.findings ?? []).filter((finding) => !now.has(findingKey(finding))),
+  };
+};
+
+/** The preflight's record checks: the ones a live failover of a plan that does not edit records leaves to readiness. */
+export const RECORD_CHECKS: readonly PreflightCheck[] = [
+  'record-exists',
+  'record-failover',
+  'record-set-identifiers',
+  'record-roles',
+];
+
+/** What a live failover that does not read Route 53's API knows of the plan's records, from its last readiness. */
+export interface RecordsByReadiness {
+  /** The last readiness's record findings, as preflight findings (they stop the run before any change). */
+  findings: PreflightFinding[];
+  /** What the run says of its records, a warning on the run. */
+  note: string;
+}
+
+/**
+ * The records of a plan whose live failover does not call Route 53's API (us-east-1): an `arc-routing-control` or
+ * `alarm-health-check` plan switches DNS without editing records, so it reads none, and readiness checks them on its
+ * schedule. The findings of the plan's last readiness stop the run as the preflight's own would (a standby record
+ * that is missing or not a failover record leaves DNS answering the failed region, whatever the switch does), when
+ * that readiness is current: it ran within two of its scheduled runs (the schedule missed at most one) and after the
+ * topology last changed (`topologyChangedAt`: the last failover or failback; before it, the records had other
+ * roles). An older readiness, or none, stops nothing: the note says that the records went unchecked, and why.
+ */
+export const recordsByReadiness = (
+  plan: Plan,
+  last: PlanReadiness | undefined,
+  now: Date,
+  topologyChangedAt?: string,
+): RecordsByReadiness => {
+  const notRead = `records not read: an ${plan.dnsSwitch.method} plan's live failover does not call Route 53's API (us-east-1)`;
+  const minutes = plan.readiness.scheduleMinutes;
+  if (!last) {
+    return {
+      findings: [],
+      note: `${notRead}, and no readiness of plan ${plan.app} is on record: record checks skipped`,
+    };
+  }
+  const at = Date.parse(last.at);
+  if (topologyChangedAt !== undefined && at < Date.parse(topologyChangedAt)) {
+    return {
+      findings: [],
+      note: `${notRead}, and the plan's last readiness (${last.at}) ran before its topology last changed (${topologyChangedAt}): record checks skipped`,
+    };
+  }
+  if (at < now.getTime() - 2 * minutes * 60_000) {
+    return {
+      findings: [],
+      note: `${notRead}, and the plan's last readiness ran at ${last.at}, more than two of its runs (every ${minutes} min) ago: record checks skipped; check the plan's readiness schedule`,
+    };
+  }
+  const findings = last.findings
+    .filter((finding) => !finding.warning && (RECORD_CHECKS as readonly string[]).includes(finding.check))
+    .map(
+      (finding): PreflightFinding => ({
+        check: finding.check as PreflightCheck,
+        resource: finding.resource,
+        expected: finding.expected,
+        found: `${finding.found} (the plan's readiness at ${last.at})`,
+        fix: `${finding.fix}; then run the plan's readiness again (every ${minutes} min, or invoke the readiness function with {"plan":"${plan.app}"}) and start the failover again`,
+      }),
+    );
+  return {
+    findings,
+    note:
+      findings.length === 0
+        ? `${notRead}: the plan's readiness at ${last.at} found every record pair in place`
+        : `${notRead}: the plan's readiness at ${last.at} found ${findings.length === 1 ? 'a record finding' : `${findings.length} record findings`}`,
   };
 };

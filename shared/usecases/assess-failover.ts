@@ -13,6 +13,7 @@ import type {
 } from '../domain/ports';
 import { preflight, type StandbyReading } from '../domain/preflight';
 import { gateOnPreflight } from '../domain/preflight-gate';
+import { recordsByReadiness } from '../domain/readiness';
 import { buildRunRecord } from '../domain/recovery';
 import {
   type Assessment,
@@ -55,7 +56,15 @@ export interface AssessFailoverDeps {
   plans: PlanRegistry;
   ledger: Pick<
     LedgerPort,
-    'acquireLock' | 'assertLock' | 'getLock' | 'releaseLock' | 'getTopology' | 'putRun' | 'getRun' | 'getAlarmIncident'
+    | 'acquireLock'
+    | 'assertLock'
+    | 'getLock'
+    | 'releaseLock'
+    | 'getTopology'
+    | 'putRun'
+    | 'getRun'
+    | 'getAlarmIncident'
+    | 'listReadiness'
   >;
   /**
    * Reads a lock holder's execution: a lock whose execution ended without releasing it is settled (its run recorded,
@@ -320,9 +329,29 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   run = { ...run, databases: run.databases ?? runDatabaseCopies(topology) };
   plan = planAtTopology(plan, run.databases);
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
+  // The last failover or failback: the records' roles changed then, and a readiness from before it is not current.
+  const movedAt = [topology.lastFailoverAt, topology.lastFailbackAt]
+    .filter((at): at is string => at !== undefined)
+    .sort((a, b) => Date.parse(a) - Date.parse(b))
+    .at(-1);
   const [readings, preflightReadings] = await Promise.all([
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
-    readPreflight(plan, { plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, { live: true }),
+    readPreflight(
+      plan,
+      {
+        plans,
+        rds: deps.rds,
+        route53: deps.route53,
+        ledger,
+        recordsOfReadiness: async (of) => {
+          const [last] = await ledger.listReadiness(of.app, 1);
+          const { findings, note } = recordsByReadiness(of, last, now, movedAt);
+          return { recordsNotRead: note, ...(findings.length > 0 ? { recordFindings: findings } : {}) };
+        },
+      },
+      standbys,
+      { live: true },
+    ),
   ]);
   const undecided = decide(plan, readings, run.mode, topology, clock.now(), run.trigger);
   const noted = [preflightReadings.recordsNotRead, tookOver].filter((text) => text !== undefined);

@@ -20,6 +20,12 @@ export interface ReadPreflightDeps {
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster'>;
   route53: Pick<Route53Port, 'listRecordSets'>;
   ledger: Pick<LedgerPort, 'getLock'>;
+  /**
+   * What the live path of a plan that reads no records knows of them: the record findings of the plan's last
+   * readiness (Assess passes it: recordsByReadiness; readiness and the drill's preflight read the records themselves,
+   * and their bundles leave it out).
+   */
+  recordsOfReadiness?: (plan: Plan) => Promise<Pick<PreflightReadings, 'recordsNotRead' | 'recordFindings'>>;
 }
 
 /**
@@ -86,13 +92,16 @@ export const readPreflight = async (
   plan: Plan,
   deps: ReadPreflightDeps,
   standbys?: StandbyReading[],
-  options: { live?: boolean; keepRecordErrors?: boolean } = {},
+  options: {
+    live?: boolean;
+    keepRecordErrors?: boolean;
+  } = {},
 ): Promise<PreflightReadings> => {
   const [databases, records, claims] = await Promise.all([
     standbys ?? Promise.all(plan.databases.map((db) => readStandby(db, deps.rds))),
     options.keepRecordErrors
       ? readRecords(plan, deps.route53, true).then((pairs) => ({ records: pairs }))
-      : readRecordsOnPath(plan, deps.route53, options.live === true),
+      : readRecordsOnPath(plan, deps, options.live === true),
     readClaims(plan, deps),
   ]);
   return { databases, ...records, claims };
@@ -100,24 +109,25 @@ export const readPreflight = async (
 
 /**
  * The records, as the live path may read them. Route 53's API is a control plane served from us-east-1 only: a live
- * failover of an `arc-routing-control` or `alarm-health-check` plan never calls it (the switch does not edit records;
- * readiness checks them),
- * and when it does not answer, the record checks are skipped with the reason rather than failing Assess: Check DNS
- * Switch then stops a `route53-records` run before any database change, redrivable.
+ * failover of an `arc-routing-control` or `alarm-health-check` plan never calls it (the switch does not edit records)
+ * and goes by the record findings of the plan's last readiness, read from the ledger in the run's own region, when
+ * that readiness is current (`recordsOfReadiness`: Assess gives shared/domain/readiness.ts recordsByReadiness). When Route 53's API does not answer, the record checks are skipped
+ * with the reason rather than failing Assess: Check DNS Switch then stops a `route53-records` run before any database
+ * change, redrivable.
  */
 const readRecordsOnPath = async (
   plan: Plan,
-  route53: ReadPreflightDeps['route53'],
+  deps: Pick<ReadPreflightDeps, 'route53' | 'recordsOfReadiness'>,
   live: boolean,
-): Promise<Pick<PreflightReadings, 'records' | 'recordsNotRead'>> => {
+): Promise<Pick<PreflightReadings, 'records' | 'recordsNotRead' | 'recordFindings'>> => {
   if (live && plan.dnsSwitch.method !== 'route53-records') {
-    return {
-      records: [],
-      recordsNotRead: `record checks skipped: an ${plan.dnsSwitch.method} plan's live failover does not read Route 53's API (us-east-1); readiness checks the records`,
-    };
+    if (!deps.recordsOfReadiness) {
+      throw new Error(`the live preflight of an ${plan.dnsSwitch.method} plan needs the records of its readiness`);
+    }
+    return { records: [], ...(await deps.recordsOfReadiness(plan)) };
   }
   try {
-    return { records: await readRecords(plan, route53) };
+    return { records: await readRecords(plan, deps.route53) };
   } catch (error) {
     if (!live || !(error instanceof EndpointUnreachableError)) throw error;
     return {

@@ -1299,6 +1299,59 @@ describe('drift scenarios', () => {
     },
   );
 
+  // An ARC or alarm-health-check plan's live failover reads no record (Route 53's API is in us-east-1): the plan's
+  // scheduled readiness read them before the outage, and its finding stops the run as the preflight's own would.
+  // Without it, the run promoted the databases and reported a recovery while DNS still answered the failed region.
+  it.each([
+    ['example-arc.yml', 'record-missing', 'record-exists', 'www.storefront.example.com', 'www-us-west-2'],
+    ['example-arc.yml', 'record-not-failover', 'record-failover', 'www.storefront.example.com', 'www-us-west-2'],
+    ['example-alarm-dns.yml', 'record-missing', 'record-exists', 'api.ledger.example.com', 'ledger-us-west-2'],
+    ['example-alarm-dns.yml', 'record-not-failover', 'record-failover', 'api.ledger.example.com', 'ledger-us-west-2'],
+  ])(
+    "%s %s ends blocked by the finding of the plan's scheduled readiness, with no change and DNS as it was",
+    async (file, scenario, check, name, standby) => {
+      // Prepare
+      const planFile = join(ROOT, 'plans', file);
+      const { app } = loadPlanFile(planFile);
+
+      // Act
+      const { report, world, lockHolder } = await drills.shared(planFile, scenario);
+
+      // Assess
+      expect(report.outcome).toBe('blocked');
+      // Nothing changed but the standby prober's metric (the ARC plan's detection, every minute).
+      expect(world.actions.filter((action) => action.operation !== 'PutMetricData')).toEqual([]);
+      expect(report.findings).toEqual([
+        expect.objectContaining({
+          check,
+          resource: expect.stringMatching(new RegExp(`/${name.replaceAll('.', '\\.')}/CNAME/${standby}$`)),
+          found: expect.stringMatching(/\(the plan's readiness at 2026-01-15T\d\d:\d\d:01\.000Z\)$/),
+          fix: expect.stringContaining(
+            `then run the plan's readiness again (every 15 min, or invoke the readiness function with {"plan":"${app}"})`,
+          ),
+        }),
+      ]);
+      expect(report.warnings).toContainEqual(
+        expect.stringMatching(
+          /^records not read: an .* plan's live failover does not call Route 53's API \(us-east-1\): the plan's readiness at .* found a record finding$/,
+        ),
+      );
+      expect(lockHolder).toBeNull();
+      // DNS answers the primary region still: nothing claims a recovery that did not happen.
+      expect(world.route53.resolve(name)?.region).toBe('us-east-1');
+      // The run itself never called Route 53's API (us-east-1): readiness did, on its schedule, before the outage.
+      const assess = world.calls.filter((call) => call.fn === 'assess');
+      expect(assess.length).toBeGreaterThan(0);
+      expect(assess.filter((call) => call.client === 'Route53Client')).toEqual([]);
+      expect(world.calls.some((call) => call.fn === 'readiness' && call.client === 'Route53Client')).toBe(true);
+      // Readiness said so when it ran, before the alarm.
+      const changed = report.events.find((event) => event.detailType === 'Readiness Changed');
+      expect(changed?.summary).toContain(`${app} not ready: `);
+      expect(changed?.summary).toContain(check);
+      expect(Date.parse(changed?.at ?? '')).toBeLessThan(Date.parse(report.detection?.signals[0]?.at ?? ''));
+    },
+  );
+
   it('waits for the busy replica no longer than the plan allows (preflight.maxWaitSeconds, 600 s by default)', async () => {
     // Act
     const { report } = await drill('replica-backing-up');
@@ -1574,9 +1627,10 @@ const ALLOWANCES: Allowance[] = [
 
 /**
  * The drift scenarios whose drill also runs the plan's scheduled readiness check (findings change what it reads);
- * the healthy world's readiness runs in the manual live run's drill below.
+ * the healthy world's readiness runs in the manual live run's drill below, and the record drifts run it themselves
+ * (sim/scenario-catalog.ts).
  */
-const READINESS_SCENARIOS: string[] = ['standby-missing', 'record-missing'];
+const READINESS_SCENARIOS: string[] = ['standby-missing'];
 
 const planFiles = readdirSync(join(ROOT, 'plans'))
   .filter((file) => /\.ya?ml$/.test(file))

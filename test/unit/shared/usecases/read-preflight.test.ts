@@ -1,4 +1,4 @@
-import type { RecordSetReading } from '../../../../shared/domain/preflight';
+import type { PreflightReadings, RecordSetReading } from '../../../../shared/domain/preflight';
 import { EndpointUnreachableError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import type { Plan } from '../../../../shared/plan/schema';
@@ -26,6 +26,11 @@ const deps = (listRecordSets: (zone: string, name: string, type: string) => Prom
   },
   route53: { listRecordSets: jest.fn(listRecordSets) },
   ledger: { getLock: jest.fn().mockResolvedValue(undefined) },
+  recordsOfReadiness: jest.fn(
+    async (_plan: Plan): Promise<Pick<PreflightReadings, 'recordsNotRead' | 'recordFindings'>> => ({
+      recordsNotRead: 'records not read: readiness says',
+    }),
+  ),
 });
 
 describe('readPreflight', () => {
@@ -38,13 +43,43 @@ describe('readPreflight', () => {
 
     // Assess
     expect(d.route53.listRecordSets).not.toHaveBeenCalled();
-    expect(readings.recordsNotRead).toMatch(/arc-routing-control.*readiness checks the records/);
+    expect(readings.recordsNotRead).toBe('records not read: readiness says');
+  });
+
+  it("goes by what the plan's last readiness found of the records on the live path of an arc-routing-control plan", async () => {
+    // Prepare
+    const d = deps(async () => []);
+    const finding = {
+      check: 'record-exists' as const,
+      resource: 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+      expected: 'a failover record',
+      found: 'only api-us-east-1',
+      fix: 'create it',
+    };
+    d.recordsOfReadiness.mockResolvedValue({ recordsNotRead: 'found a record finding', recordFindings: [finding] });
+
+    // Act
+    const readings = await readPreflight(arcPlan(), d, undefined, { live: true });
+
+    // Assess
+    expect(d.recordsOfReadiness).toHaveBeenCalledWith(expect.objectContaining({ app: 'orders' }));
+    expect(d.route53.listRecordSets).not.toHaveBeenCalled();
+    expect(readings.recordFindings).toEqual([finding]);
+    expect(readings.recordsNotRead).toBe('found a record finding');
+  });
+
+  it('refuses a live path of an arc-routing-control plan given no way to know its records', async () => {
+    const { recordsOfReadiness: _, ...d } = deps(async () => []);
+    await expect(readPreflight(arcPlan(), d, undefined, { live: true })).rejects.toThrow(
+      'the live preflight of an arc-routing-control plan needs the records of its readiness',
+    );
   });
 
   it('reads the records of an arc-routing-control plan outside the live path (readiness, the drill preflight)', async () => {
     const d = deps(async () => []);
     const readings = await readPreflight(arcPlan(), d);
     expect(d.route53.listRecordSets).toHaveBeenCalled();
+    expect(d.recordsOfReadiness).not.toHaveBeenCalled();
     expect(readings.recordsNotRead).toBeUndefined();
   });
 

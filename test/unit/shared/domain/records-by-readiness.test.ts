@@ -1,0 +1,154 @@
+import { preflight } from '../../../../shared/domain/preflight';
+import type { PlanReadiness, ReadinessFinding } from '../../../../shared/domain/readiness';
+import { recordsByReadiness } from '../../../../shared/domain/readiness';
+import type { Plan } from '../../../../shared/plan/schema';
+import { ordersPlan } from '../../../support/plan-fixtures';
+
+const NOW = new Date('2026-11-25T03:40:00.000Z');
+
+const arcPlan = (): Plan => ({
+  ...ordersPlan(),
+  dnsSwitch: {
+    method: 'arc-routing-control',
+    clusterEndpoints: [{ region: 'us-west-2', url: 'https://host-aaaaaa.us-west-2.example.com/v1' }],
+    routingControls: {
+      primary: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/east',
+      standby: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/west',
+    },
+  },
+});
+
+const missingRecord: ReadinessFinding = {
+  check: 'record-exists',
+  resource: 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+  expected: 'a failover record api.orders.example.com CNAME with set identifier api-us-west-2',
+  found: 'only api-us-east-1',
+  fix: "create the standby region's failover record api-us-west-2",
+};
+
+const readiness = (at: string, findings: ReadinessFinding[]): PlanReadiness => ({
+  plan: 'orders',
+  at,
+  ready: findings.every((finding) => finding.warning),
+  findings,
+  projectedRto: {
+    seconds: 515,
+    budgetSeconds: 900,
+    withinBudget: true,
+    terms: {
+      detection: { seconds: 150, source: '' },
+      promotion: { seconds: 240, source: '' },
+      dns: { seconds: 120, source: '' },
+      orchestration: { seconds: 5, source: '' },
+    },
+  },
+  replicaLagSeconds: 1,
+});
+
+describe('recordsByReadiness', () => {
+  it("carries a current readiness's record findings as preflight findings, saying whose they are and how to clear them", () => {
+    // Act
+    const { findings, note } = recordsByReadiness(
+      arcPlan(),
+      readiness('2026-11-25T03:30:00.000Z', [missingRecord]),
+      NOW,
+    );
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        check: 'record-exists',
+        resource: missingRecord.resource,
+        expected: missingRecord.expected,
+        found: "only api-us-east-1 (the plan's readiness at 2026-11-25T03:30:00.000Z)",
+        fix: `create the standby region's failover record api-us-west-2; then run the plan's readiness again (every 15 min, or invoke the readiness function with {"plan":"orders"}) and start the failover again`,
+      },
+    ]);
+    expect(note).toBe(
+      "records not read: an arc-routing-control plan's live failover does not call Route 53's API (us-east-1): the plan's readiness at 2026-11-25T03:30:00.000Z found a record finding",
+    );
+  });
+
+  it('leaves out the findings that are not about records, and warnings', () => {
+    // Prepare
+    const others: ReadinessFinding[] = [
+      { ...missingRecord, check: 'ttl-within-rto', found: 'TTL 900 s' },
+      { ...missingRecord, check: 'record-roles', warning: true },
+      { ...missingRecord, check: 'lag-within-rpo', resource: 'rds:us-west-2:orders-db-replica' },
+    ];
+
+    // Act
+    const { findings, note } = recordsByReadiness(arcPlan(), readiness('2026-11-25T03:30:00.000Z', others), NOW);
+
+    // Assess
+    expect(findings).toEqual([]);
+    expect(note).toMatch(/: the plan's readiness at 2026-11-25T03:30:00.000Z found every record pair in place$/);
+  });
+
+  it('goes by a readiness up to two scheduled runs old, and says so of an older one instead of stopping the run', () => {
+    // Prepare: every 15 minutes by default; two runs before NOW is 03:10.
+    const plan = arcPlan();
+
+    // Act
+    const current = recordsByReadiness(plan, readiness('2026-11-25T03:10:00.000Z', [missingRecord]), NOW);
+    const stale = recordsByReadiness(plan, readiness('2026-11-25T03:09:59.000Z', [missingRecord]), NOW);
+    const hourly = recordsByReadiness(
+      { ...plan, readiness: { scheduleMinutes: 60 } },
+      readiness('2026-11-25T02:00:00.000Z', [missingRecord]),
+      NOW,
+    );
+
+    // Assess
+    expect(current.findings).toHaveLength(1);
+    expect(stale.findings).toEqual([]);
+    expect(stale.note).toBe(
+      "records not read: an arc-routing-control plan's live failover does not call Route 53's API (us-east-1), and the plan's last readiness ran at 2026-11-25T03:09:59.000Z, more than two of its runs (every 15 min) ago: record checks skipped; check the plan's readiness schedule",
+    );
+    expect(hourly.findings).toHaveLength(1);
+  });
+
+  it('does not go by a readiness from before the last failover or failback (the records had other roles)', () => {
+    // Act
+    const { findings, note } = recordsByReadiness(
+      arcPlan(),
+      readiness('2026-11-25T03:30:00.000Z', [missingRecord]),
+      NOW,
+      '2026-11-25T03:35:00.000Z',
+    );
+
+    // Assess
+    expect(findings).toEqual([]);
+    expect(note).toMatch(
+      /, and the plan's last readiness \(2026-11-25T03:30:00.000Z\) ran before its topology last changed \(2026-11-25T03:35:00.000Z\): record checks skipped$/,
+    );
+  });
+
+  it('says when no readiness of the plan is on record', () => {
+    expect(recordsByReadiness(arcPlan(), undefined, NOW)).toEqual({
+      findings: [],
+      note: "records not read: an arc-routing-control plan's live failover does not call Route 53's API (us-east-1), and no readiness of plan orders is on record: record checks skipped",
+    });
+  });
+});
+
+describe('preflight with the record findings of readiness', () => {
+  it('stops on them when the run did not read the records, and only then', () => {
+    // Prepare
+    const plan = arcPlan();
+    const [carried] = recordsByReadiness(plan, readiness('2026-11-25T03:30:00.000Z', [missingRecord]), NOW).findings;
+    if (!carried) throw new Error('expected the finding carried from readiness');
+    const base = { databases: [], claims: [] };
+
+    // Act
+    const notRead = preflight(
+      plan,
+      { ...base, records: [], recordsNotRead: 'records not read', recordFindings: [carried] },
+      { switchover: false },
+    );
+
+    // Assess
+    expect(notRead).toContainEqual(carried);
+    const read = preflight(plan, { ...base, records: [], recordFindings: [carried] }, { switchover: false });
+    expect(read).not.toContainEqual(carried);
+  });
+});
