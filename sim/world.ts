@@ -1,3 +1,4 @@
+import type { CloudWatchRegion } from '@aws-sdk/client-route-53';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import { copyName } from '../shared/domain/copy-names';
 import type { Topology } from '../shared/domain/topology';
@@ -546,6 +547,19 @@ export class World {
     this.route53 = new Route53Model(clock, this.timing, this.random, this.healthChecks);
     this.route53.healthOf = (id) =>
       this.arc.healthOf(id) ?? (id === this.switchAlarm?.healthCheckId ? this.switchAlarm.healthy : undefined);
+    this.route53.otherHealthCheck = (id) => {
+      const control = [...this.arc.controls.values()].find((each) => each.healthCheckId === id);
+      if (control) return { Type: 'RECOVERY_CONTROL', RoutingControlArn: control.arn };
+      const alarm = this.switchAlarm;
+      if (alarm && id === alarm.healthCheckId) {
+        return {
+          Type: 'CLOUDWATCH_METRIC',
+          AlarmIdentifier: { Region: alarm.region as CloudWatchRegion, Name: alarm.name },
+          InsufficientDataHealthStatus: 'LastKnownStatus',
+        };
+      }
+      return undefined;
+    };
     this.wiring = new WiringModel(standby, this.account, scenario.drift?.wiring, [plan]);
     this.iam = new IamModel(this.account, standby, scenario.drift?.iam);
     this.buildDatabases();

@@ -228,8 +228,11 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
       const reading = recordReading(readings, zone.hostedZoneId, record.name, record.type);
       const resource = `route53:${zone.hostedZoneId}/${record.name}/${record.type}`;
       const primary = reading?.records.find((r) => r.setIdentifier === record.primarySetIdentifier);
-      if (primary?.healthCheckId) primaryChecks.add(primary.healthCheckId);
-      else if (primary && !(primary.alias && primary.evaluateTargetHealth)) {
+      // A plan that switches DNS by routing controls or an alarm puts their health checks on its records: its trigger
+      // alarms watch the endpoints' health checks, which no record names.
+      if (primary?.healthCheckId) {
+        if (plan.dnsSwitch.method === 'route53-records') primaryChecks.add(primary.healthCheckId);
+      } else if (primary && !(primary.alias && primary.evaluateTargetHealth)) {
         findings.push({
           check: 'record-health-check',
           resource: `${resource}/${record.primarySetIdentifier}`,

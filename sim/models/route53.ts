@@ -123,6 +123,11 @@ export class Route53Model {
   private readonly regionOfValue = new Map<string, string>();
   /** Health of checks that are not endpoint checks (ARC's routing control checks); undefined: not one of them. */
   healthOf: (healthCheckId: string) => boolean | undefined = () => undefined;
+  /**
+   * The configuration of a health check that watches no endpoint (the world sets it): an ARC routing control's
+   * (`RECOVERY_CONTROL`) or a CloudWatch alarm's (`CLOUDWATCH_METRIC`). Route 53 answers GetHealthCheck for those too.
+   */
+  otherHealthCheck: (healthCheckId: string) => HealthCheck['HealthCheckConfig'] | undefined = () => undefined;
   /** The account's Route 53 request rate: what every API request takes a token from, and what it throttled. */
   readonly requestRate: RequestRateLimits;
 
@@ -330,9 +335,15 @@ export class Route53Model {
   }
 
   /** GetHealthCheckStatus: one observation per checker region, as Route 53 reports them. */
-  /** GetHealthCheck: an HTTPS check of the region's endpoint, with the timing model's interval and threshold. */
+  /**
+   * GetHealthCheck: an HTTPS check of the region's endpoint, with the timing model's interval and threshold; or a
+   * routing control's or an alarm's health check (`otherHealthCheck`).
+   */
   healthCheck(id: string): HealthCheck {
     const check = this.healthChecks.byId(id);
+    const other = check ? undefined : this.otherHealthCheck(id);
+    if (other)
+      return { Id: id, CallerReference: `switchback-sim-${id}`, HealthCheckVersion: 1, HealthCheckConfig: other };
     if (!check) {
       throw awsError('Route53Client', {
         code: 'NoSuchHealthCheck',

@@ -2,6 +2,7 @@ import type { RecordSetReading } from '../../../../shared/domain/preflight';
 import { assessReadiness, projectRto, type ReadinessReadings } from '../../../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import type { RunRecord } from '../../../../shared/domain/run';
+import type { Plan } from '../../../../shared/plan/schema';
 import { ordersPlan } from '../../../support/plan-fixtures';
 
 const AT = new Date('2026-11-25T03:00:00.000Z');
@@ -130,6 +131,43 @@ describe('assessReadiness', () => {
       'alarm-exists cloudwatch:alarm/orders-primary-health',
       'alarm-watches-health-check cloudwatch:alarm/orders-other',
     ]);
+  });
+
+  it("does not ask an ARC or alarm-health-check plan's trigger alarm to watch its records' health checks (the switch's)", () => {
+    // Prepare: the records carry the routing control's health check; the alarm watches the endpoint's.
+    const switched = (dnsSwitch: Plan['dnsSwitch']) =>
+      assessReadiness(
+        ordersPlan({ dnsSwitch }),
+        readings({
+          alarms: [
+            {
+              name: 'orders-primary-health',
+              alarm: { healthCheckIds: ['hc-endpoint'], periodSeconds: 60, evaluationPeriods: 1 },
+            },
+          ],
+        }),
+        AT,
+      ).findings.map((f) => f.check);
+
+    // Act
+    const arc = switched({
+      method: 'arc-routing-control',
+      clusterEndpoints: ['us-west-2', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1', 'us-east-1'].map((region) => ({
+        region,
+        url: `https://host-${region}.example.com/v1`,
+      })),
+      routingControls: {
+        primary: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/east',
+        standby: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/west',
+      },
+    });
+    const alarmSwitch = switched({ method: 'alarm-health-check', alarmName: 'orders-primary-out' });
+    const records = switched({ method: 'route53-records' });
+
+    // Assess
+    expect(arc).not.toContain('alarm-watches-health-check');
+    expect(alarmSwitch).not.toContain('alarm-watches-health-check');
+    expect(records).toContain('alarm-watches-health-check');
   });
 
   it('is not ready when the lag exceeds the RPO budget or is unknown, or backups are stale', () => {
