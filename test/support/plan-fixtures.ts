@@ -71,3 +71,19 @@ export const ordersPlan = (overrides: Overrides = {}): Plan => {
 export const ORDERS_PRIMARY_ARN = 'arn:aws:rds:us-east-1:123456789012:db:orders-db';
 export const CATALOG_EAST_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:catalog-east';
 export const CATALOG_WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster:catalog-west';
+
+/** The ARC switch of a test plan: routing controls on a cluster of five regional endpoints. */
+export const ARC_SWITCH: Extract<Plan['dnsSwitch'], { method: 'arc-routing-control' }> = {
+  method: 'arc-routing-control',
+  clusterEndpoints: ['us-west-2', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1', 'us-east-1'].map((region) => ({
+    region,
+    url: `https://host-${region}.example.com/v1`,
+  })),
+  routingControls: {
+    primary: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/east',
+    standby: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/west',
+  },
+};
+
+/** The test plan (ordersPlan) switching DNS with ARC routing controls. */
+export const arcOrdersPlan = (): Plan => ordersPlan({ dnsSwitch: ARC_SWITCH });

@@ -3,7 +3,7 @@ import { assessReadiness, projectRto, type ReadinessReadings } from '../../../..
 import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import type { RunRecord } from '../../../../shared/domain/run';
 import type { Plan } from '../../../../shared/plan/schema';
-import { ordersPlan } from '../../../support/plan-fixtures';
+import { ARC_SWITCH, ordersPlan } from '../../../support/plan-fixtures';
 
 const AT = new Date('2026-11-25T03:00:00.000Z');
 
@@ -150,17 +150,8 @@ describe('assessReadiness', () => {
       ).findings.map((f) => f.check);
 
     // Act
-    const arc = switched({
-      method: 'arc-routing-control',
-      clusterEndpoints: ['us-west-2', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1', 'us-east-1'].map((region) => ({
-        region,
-        url: `https://host-${region}.example.com/v1`,
-      })),
-      routingControls: {
-        primary: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/east',
-        standby: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/west',
-      },
-    });
+    const arc = switched(ARC_SWITCH);
+
     const alarmSwitch = switched({ method: 'alarm-health-check', alarmName: 'orders-primary-out' });
     const records = switched({ method: 'route53-records' });
 

@@ -1,22 +1,11 @@
 import { preflight } from '../../../../shared/domain/preflight';
 import type { PlanReadiness, ReadinessFinding } from '../../../../shared/domain/readiness';
 import { recordsByReadiness } from '../../../../shared/domain/readiness';
-import type { Plan } from '../../../../shared/plan/schema';
-import { ordersPlan } from '../../../support/plan-fixtures';
+import { arcOrdersPlan } from '../../../support/plan-fixtures';
 
 const NOW = new Date('2026-11-25T03:40:00.000Z');
 
-const arcPlan = (): Plan => ({
-  ...ordersPlan(),
-  dnsSwitch: {
-    method: 'arc-routing-control',
-    clusterEndpoints: [{ region: 'us-west-2', url: 'https://host-aaaaaa.us-west-2.example.com/v1' }],
-    routingControls: {
-      primary: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/east',
-      standby: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/west',
-    },
-  },
-});
+const arcPlan = arcOrdersPlan;
 
 const missingRecord: ReadinessFinding = {
   check: 'record-exists',

@@ -3,19 +3,9 @@ import { EndpointUnreachableError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import type { Plan } from '../../../../shared/plan/schema';
 import { readPreflight } from '../../../../shared/usecases/read-preflight';
-import { ordersPlan } from '../../../support/plan-fixtures';
+import { arcOrdersPlan, ordersPlan } from '../../../support/plan-fixtures';
 
-const arcPlan = (): Plan => ({
-  ...ordersPlan(),
-  dnsSwitch: {
-    method: 'arc-routing-control',
-    clusterEndpoints: [{ region: 'us-west-2', url: 'https://host-aaaaaa.us-west-2.example.com/v1' }],
-    routingControls: {
-      primary: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/east',
-      standby: 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc/routingcontrol/west',
-    },
-  },
-});
+const arcPlan = arcOrdersPlan;
 
 const deps = (listRecordSets: (zone: string, name: string, type: string) => Promise<RecordSetReading[]>) => ({
   plans: new PlanRegistry([ordersPlan()]),
