@@ -92,10 +92,7 @@ export const readPreflight = async (
   plan: Plan,
   deps: ReadPreflightDeps,
   standbys?: StandbyReading[],
-  options: {
-    live?: boolean;
-    keepRecordErrors?: boolean;
-  } = {},
+  options: { live?: boolean; keepRecordErrors?: boolean } = {},
 ): Promise<PreflightReadings> => {
   const [databases, records, claims] = await Promise.all([
     standbys ?? Promise.all(plan.databases.map((db) => readStandby(db, deps.rds))),
@@ -111,9 +108,9 @@ export const readPreflight = async (
  * The records, as the live path may read them. Route 53's API is a control plane served from us-east-1 only: a live
  * failover of an `arc-routing-control` or `alarm-health-check` plan never calls it (the switch does not edit records)
  * and goes by the record findings of the plan's last readiness, read from the ledger in the run's own region, when
- * that readiness is current (`recordsOfReadiness`: Assess gives shared/domain/readiness.ts recordsByReadiness). When Route 53's API does not answer, the record checks are skipped
- * with the reason rather than failing Assess: Check DNS Switch then stops a `route53-records` run before any database
- * change, redrivable.
+ * that readiness is current (`recordsOfReadiness`: Assess gives shared/domain/readiness.ts recordsByReadiness).
+ * When Route 53's API does not answer, the record checks are skipped with the reason rather than failing Assess:
+ * Check DNS Switch then stops a `route53-records` run before any database change, redrivable.
  */
 const readRecordsOnPath = async (
   plan: Plan,
