@@ -6,6 +6,7 @@ import type { Topology } from '../../shared/domain/topology';
 import { LockHeldError } from '../../shared/errors';
 import type { Log } from '../../shared/runtime/logger';
 import { type LocalLedger, startLedger } from '../support/dynalite';
+import { planReadiness } from '../support/readiness-fixtures';
 import { lockOwner } from '../support/run-fixtures';
 
 const silent: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -291,24 +292,8 @@ describe('DynamoLedger (dynalite)', () => {
   });
 
   describe('readiness runs', () => {
-    const run = (plan: string, at: string, ready: boolean): PlanReadiness => ({
-      plan,
-      at,
-      ready,
-      findings: [],
-      projectedRto: {
-        seconds: 515,
-        budgetSeconds: 900,
-        withinBudget: true,
-        terms: {
-          detection: { seconds: 150, source: 'd' },
-          promotion: { seconds: 240, source: 'p' },
-          dns: { seconds: 120, source: 'n' },
-          orchestration: { seconds: 5, source: 'o' },
-        },
-      },
-      replicaLagSeconds: null,
-    });
+    const run = (plan: string, at: string, ready: boolean): PlanReadiness =>
+      planReadiness({ plan, at, ready, replicaLagSeconds: null });
 
     it("keeps each run of a plan, newest first, apart from other plans' and from its failover runs", async () => {
       // Prepare

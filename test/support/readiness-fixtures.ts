@@ -1,4 +1,4 @@
-import type { AlarmReading } from '../../shared/domain/readiness';
+import type { AlarmReading, PlanReadiness } from '../../shared/domain/readiness';
 import { FakeLag, FakeRds, FakeRoute53 } from './fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN } from './plan-fixtures';
 
@@ -69,4 +69,25 @@ export const readinessWorld = () => ({
       })),
   },
   replicaLag: new FakeLag().setRds('us-west-2', 'orders-db-replica', 3).setAurora('us-west-2', 'catalog-west', 0.8),
+});
+
+/** A recorded readiness run of the orders plan (not ready, no findings, within its RTO budget), with `overrides`. */
+export const planReadiness = (overrides: Partial<PlanReadiness> = {}): PlanReadiness => ({
+  plan: 'orders',
+  at: '2026-11-25T18:00:00.000Z',
+  ready: false,
+  findings: [],
+  projectedRto: {
+    seconds: 515,
+    budgetSeconds: 900,
+    withinBudget: true,
+    terms: {
+      detection: { seconds: 150, source: 'health check 30 s x 3 + alarm 60 s x 1' },
+      promotion: { seconds: 240, source: 'published figures' },
+      dns: { seconds: 120, source: 'TTL 60 s + propagation 60 s' },
+      orchestration: { seconds: 5, source: 'Step Functions and EventBridge p99 latencies' },
+    },
+  },
+  replicaLagSeconds: 2.5,
+  ...overrides,
 });

@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EmfMetrics, phaseMetricName } from '../../../../shared/aws/metrics';
-import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import type { RunRecord } from '../../../../shared/domain/run';
+import { planReadiness } from '../../../support/readiness-fixtures';
 
 const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({
   run: {
@@ -192,25 +192,7 @@ describe('phaseMetricName', () => {
       jest.restoreAllMocks();
     });
 
-    const readiness = (overrides: Partial<PlanReadiness> = {}): PlanReadiness => ({
-      plan: 'orders',
-      at: '2026-11-25T18:00:00.000Z',
-      ready: false,
-      findings: [],
-      projectedRto: {
-        seconds: 515,
-        budgetSeconds: 900,
-        withinBudget: true,
-        terms: {
-          detection: { seconds: 150, source: 's' },
-          promotion: { seconds: 240, source: 's' },
-          dns: { seconds: 120, source: 's' },
-          orchestration: { seconds: 5, source: 's' },
-        },
-      },
-      replicaLagSeconds: 2.5,
-      ...overrides,
-    });
+    const readiness = planReadiness;
 
     it('emits PlanReady 0, ProjectedRtoSeconds and ReplicaLagSeconds with the plan (and service) dimension', () => {
       // Prepare

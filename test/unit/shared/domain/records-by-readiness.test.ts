@@ -2,6 +2,7 @@ import { preflight } from '../../../../shared/domain/preflight';
 import type { PlanReadiness, ReadinessFinding } from '../../../../shared/domain/readiness';
 import { recordsByReadiness } from '../../../../shared/domain/readiness';
 import { arcOrdersPlan } from '../../../support/plan-fixtures';
+import { planReadiness } from '../../../support/readiness-fixtures';
 
 const NOW = new Date('2026-11-25T03:40:00.000Z');
 
@@ -15,24 +16,8 @@ const missingRecord: ReadinessFinding = {
   fix: "create the standby region's failover record api-us-west-2",
 };
 
-const readiness = (at: string, findings: ReadinessFinding[]): PlanReadiness => ({
-  plan: 'orders',
-  at,
-  ready: findings.every((finding) => finding.warning),
-  findings,
-  projectedRto: {
-    seconds: 515,
-    budgetSeconds: 900,
-    withinBudget: true,
-    terms: {
-      detection: { seconds: 150, source: '' },
-      promotion: { seconds: 240, source: '' },
-      dns: { seconds: 120, source: '' },
-      orchestration: { seconds: 5, source: '' },
-    },
-  },
-  replicaLagSeconds: 1,
-});
+const readiness = (at: string, findings: ReadinessFinding[]): PlanReadiness =>
+  planReadiness({ at, ready: findings.every((finding) => finding.warning), findings });
 
 describe('recordsByReadiness', () => {
   it("carries a current readiness's record findings as preflight findings, saying whose they are and how to clear them", () => {
