@@ -1,3 +1,4 @@
+import type { ReadinessRunSummary } from '../shared/aws/readiness-function';
 import type { IdentityPort, LedgerPort, WorkflowPort } from '../shared/domain/ports';
 import type { Clock } from '../shared/runtime/clock';
 import type { CheckReadinessDeps } from '../shared/usecases/check-readiness';
@@ -49,8 +50,18 @@ export interface CliDeps {
    * the ledger's history, and the wiring and roles that `functionName`, the deployed readiness function, is given).
    */
   readiness(target: AwsTarget, functionName: string): Promise<Omit<CheckReadinessDeps, 'plans' | 'clock' | 'log'>>;
+  /**
+   * The deployed readiness function `functionName`, which runs a plan's readiness as its schedule does and keeps it
+   * in the ledger (`switchback readiness --record`).
+   */
+  readinessFunction(target: AwsTarget, functionName: string): Promise<ReadinessFunctionPort>;
   /** Records the command's exit code (`main` in cli/program.ts returns it). */
   setExitCode(code: number): void;
+}
+
+/** Runs a plan's readiness in the deployed readiness function (shared/aws/readiness-function.ts). */
+export interface ReadinessFunctionPort {
+  run(plan: string): Promise<ReadinessRunSummary>;
 }
 
 /** A mistake in how the command was called (a missing or malformed option): exit code 2, like commander's. */

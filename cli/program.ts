@@ -128,6 +128,11 @@ const awsDeps = (env: CliEnv, streams: CliStreams, io: CliIo, setExitCode: (code
       restoreTests: sdk.restoreTests(target),
     });
   },
+  // Loaded here, not with the other clients: only `readiness --record` invokes a function.
+  readinessFunction: async (target, functionName) => {
+    const { ReadinessFunction } = await import('../shared/aws/readiness-function');
+    return new ReadinessFunction(functionName, { region: target.region });
+  },
 });
 
 const oneLine = (text: string): string => text.replace(/\n\s*/g, ' ');

@@ -3,6 +3,7 @@ import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { RdsAdapter } from '../shared/aws/rds';
 import { arnOwner, readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
+import type { ReadinessRunSummary } from '../shared/aws/readiness-function';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
@@ -44,8 +45,11 @@ const defaultDeps = (functionArn: string): RecordReadinessDeps => {
   return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
 };
 
-/** Scheduled readiness of one plan (`{ "plan": "<app>" }`): checked, kept in the ledger, metrics, a change event. */
-export const handler = lambdaHandler(async (event: unknown, context) => {
+/**
+ * Scheduled readiness of one plan (`{ "plan": "<app>" }`): checked, kept in the ledger, metrics, a change event. Its
+ * answer is what `switchback readiness --record` reads (shared/aws/readiness-function.ts).
+ */
+export const handler = lambdaHandler(async (event: unknown, context): Promise<ReadinessRunSummary> => {
   const parsed = readinessEventSchema.safeParse(event);
   if (!parsed.success) throw new MalformedEventError('readiness schedule input', toFieldIssues(parsed.error, event));
   logger.appendKeys({ plan: parsed.data.plan });

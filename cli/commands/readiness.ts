@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { readDeployedTargets } from '../../shared/aws/deployed-targets';
 import type { ReadinessTargets } from '../../shared/aws/readiness-adapters';
+import type { ReadinessRunSummary } from '../../shared/aws/readiness-function';
 import type { PlanReadiness } from '../../shared/domain/readiness';
+import { SwitchbackError } from '../../shared/errors';
 import { loadPlanDirectory, loadPlanFile, PlanRegistry } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
 import { type CheckReadinessDeps, checkReadiness } from '../../shared/usecases/check-readiness';
@@ -16,7 +18,8 @@ import { resolvePlanFile } from '../plan-arg';
  * `switchback readiness`: would each plan recover within its budgets if its primary region died now? Against the
  * deployment's AWS account (the plans' resources, the ledger's run history) or, with `--local`, against the
  * simulator (no AWS account needed). Prints per plan `ready`, the findings and the projected RTO with its terms;
- * writes an HTML readiness report beside the drill reports.
+ * writes an HTML readiness report beside the drill reports. With `--record`, the deployed readiness function runs
+ * each plan's check as its schedule does and keeps it in the ledger, where a failover's Assess reads it.
  */
 
 export interface ReadinessCommandOptions extends TargetOptions {
@@ -25,6 +28,8 @@ export interface ReadinessCommandOptions extends TargetOptions {
   plans: string;
   json?: boolean;
   local?: boolean;
+  /** Run the check in the deployed readiness function, which keeps it in the ledger (as its schedule does). */
+  record?: boolean;
   out: string;
   /** The deployed readiness function whose wiring and roles are checked (default `switchback-<stage>-readiness`). */
   function?: string;
@@ -129,13 +134,51 @@ const checkAgainstAws = async (
   return results;
 };
 
+/**
+ * Each plan's readiness run by the deployed readiness function (`--record`), as its schedule runs it: checked with the
+ * function's own role and kept in the ledger. What it kept is read back from the ledger and shown whole.
+ */
+const recordInDeployment = async (
+  plans: Plan[],
+  options: ReadinessCommandOptions,
+  deps: CliDeps,
+): Promise<{ results: PlanReadiness[]; runs: ReadinessRunSummary[] }> => {
+  const target = resolveTarget(options, deps.env);
+  const functionName = options.function ?? `switchback-${options.stage}-readiness`;
+  const fn = await deps.readinessFunction(target, functionName);
+  const ledger = await deps.ledger(target);
+  const results: PlanReadiness[] = [];
+  const runs: ReadinessRunSummary[] = [];
+  for (const plan of plans) {
+    const run = await fn.run(plan.app);
+    // The newest few: a schedule's run may have landed between this one and the read.
+    const kept = (await ledger.listReadiness(plan.app, 5)).find((readiness) => readiness.at === run.at);
+    if (!kept) {
+      throw new SwitchbackError(
+        `${functionName} ran plan "${plan.app}" at ${run.at} (${run.ready ? 'ready' : 'not ready'}), but the ledger ${target.tableName} in ${target.region} holds no readiness of that time: give the deployment's --region and --stage (or --table)`,
+      );
+    }
+    results.push(kept);
+    runs.push(run);
+  }
+  return { results, runs };
+};
+
 /** The use case logs for Lambda; on a terminal its result is the output. */
 const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** Runs the command; returns the exit code: 0 when every plan is ready, 1 when one is not. */
 export const runReadinessCommand = async (options: ReadinessCommandOptions, deps: CliDeps): Promise<number> => {
   let results: PlanReadiness[];
-  if (options.local) {
+  let runs: ReadinessRunSummary[] = [];
+  if (options.local && options.record) {
+    throw new UsageError(
+      '--record runs the deployed readiness function, which --local has none of: drop --local to record, or --record to check the simulator',
+    );
+  }
+  if (options.record) {
+    ({ results, runs } = await recordInDeployment(resolvePlans(options), options, deps));
+  } else if (options.local) {
     // A plan file or a plan's name (in --plans), as in every command; the example plan by default.
     const planFile = resolvePlanFile(options.plan ?? join('plans', 'example.yml'), options.plans);
     const { runLocalReadiness } = await import('../../sim/readiness');
@@ -151,6 +194,11 @@ export const runReadinessCommand = async (options: ReadinessCommandOptions, deps
     deps.io.out(JSON.stringify(results, null, 2));
   } else {
     for (const readiness of results) deps.io.out(formatReadiness(readiness).trimEnd());
+    for (const run of runs) {
+      deps.io.out(
+        `Recorded: ${run.plan}'s readiness of ${run.at} is in the ledger, where a failover's Assess reads it${run.changed ? " (readiness changed: the plan's Slack channel hears it)" : ''}`,
+      );
+    }
     deps.io.out(`Report: ${html}`);
   }
   return results.every((readiness) => readiness.ready) ? 0 : 1;
@@ -166,6 +214,10 @@ export const registerReadiness = (program: Command, deps: CliDeps): void => {
     .option(
       '--local',
       'check one plan against the simulated two-region AWS (no AWS account needed; default plans/example.yml)',
+    )
+    .option(
+      '--record',
+      "run the check in the deployed readiness function, which keeps it in the ledger as its schedule does (what a failover's Assess reads)",
     )
     .option('--json', 'print only the readiness JSON on stdout')
     .option('--out <dir>', 'folder for the HTML readiness report', 'drill-reports')

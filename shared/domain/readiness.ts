@@ -474,7 +474,7 @@ export const recordsByReadiness = (
         resource: finding.resource,
         expected: finding.expected,
         found: `${finding.found} (the plan's readiness at ${last.at})`,
-        fix: `${finding.fix}; then run the plan's readiness again (every ${minutes} min, or invoke the readiness function with {"plan":"${plan.app}"}) and start the failover again`,
+        fix: `${finding.fix}; then run the plan's readiness again (every ${minutes} min, or now: switchback readiness --plan ${plan.app} --record) and start the failover again`,
       }),
     );
   return {

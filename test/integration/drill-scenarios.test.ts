@@ -1327,7 +1327,7 @@ describe('drift scenarios', () => {
           resource: expect.stringMatching(new RegExp(`/${name.replaceAll('.', '\\.')}/CNAME/${standby}$`)),
           found: expect.stringMatching(/\(the plan's readiness at 2026-01-15T\d\d:\d\d:01\.000Z\)$/),
           fix: expect.stringContaining(
-            `then run the plan's readiness again (every 15 min, or invoke the readiness function with {"plan":"${app}"})`,
+            `then run the plan's readiness again (every 15 min, or now: switchback readiness --plan ${app} --record)`,
           ),
         }),
       ]);

@@ -1,4 +1,4 @@
-import type { CliDeps, CliEnv } from '../../../cli/context';
+import type { CliDeps, CliEnv, ReadinessFunctionPort } from '../../../cli/context';
 import type { IdentityPort, LedgerPort, WorkflowPort } from '../../../shared/domain/ports';
 
 /** Collects what a command prints. */
@@ -18,6 +18,7 @@ export const fakeDeps = (
     workflow?: Partial<WorkflowPort>;
     identity?: Partial<IdentityPort>;
     readiness?: Awaited<ReturnType<CliDeps['readiness']>>;
+    readinessFunction?: ReadinessFunctionPort;
     env?: Partial<CliEnv>;
     now?: Date;
   } = {},
@@ -49,6 +50,12 @@ export const fakeDeps = (
       readinessFunctions.push(functionName);
       if (!parts.readiness) throw new Error('this test gave no readiness adapters');
       return parts.readiness;
+    },
+    readinessFunction: async (target, functionName) => {
+      targets.push(target);
+      readinessFunctions.push(functionName);
+      if (!parts.readinessFunction) throw new Error('this test gave no readiness function');
+      return parts.readinessFunction;
     },
   };
   return { deps, targets, readinessFunctions, exitCodes, ...captured };

@@ -6,9 +6,27 @@ import type { ReadinessTargets } from '../../../../shared/aws/readiness-adapters
 import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import { FakeLedger } from '../../../support/fakes';
 import { ordersPlanInput } from '../../../support/plan-fixtures';
-import { NOW, readinessWorld } from '../../../support/readiness-fixtures';
+import { NOW, planReadiness, readinessWorld } from '../../../support/readiness-fixtures';
 import { scratchFolders } from '../../../support/scratch';
 import { fakeDeps } from '../support';
+
+/**
+ * A deployed readiness function as the ledger sees it: each run keeps `readiness` (at the run's time) in the ledger,
+ * as functions/readiness.ts does, and answers its summary. Records the plans it was run for.
+ */
+const deployedReadiness = (ledger: FakeLedger, readiness: PlanReadiness, options: { keep?: boolean } = {}) => {
+  const ran: string[] = [];
+  return {
+    ran,
+    fn: {
+      run: async (plan: string) => {
+        ran.push(plan);
+        if (options.keep !== false) await ledger.putReadiness({ ...readiness, plan });
+        return { plan, at: readiness.at, ready: readiness.ready, findings: readiness.findings.length, changed: true };
+      },
+    },
+  };
+};
 
 const newFolder = scratchFolders('switchback-readiness-cli-');
 
@@ -171,5 +189,99 @@ describe('switchback readiness (against AWS)', () => {
 
     // Assess
     await expect(run).rejects.toThrow('no AWS region: give --region <region>');
+  });
+});
+
+describe('switchback readiness --record', () => {
+  const NOT_READY = planReadiness({
+    at: NOW,
+    ready: false,
+    findings: [
+      {
+        check: 'record-exists',
+        resource: 'route53:Z0ORDERS:api.orders.example.com CNAME api-us-west-2',
+        expected: "the standby region's failover record",
+        found: 'no such record',
+        fix: "create the standby region's failover record api-us-west-2",
+      },
+    ],
+  });
+
+  it('runs the check in the deployed readiness function, shows what it kept in the ledger and says Assess reads it', async () => {
+    // Prepare: an older readiness of the plan in the ledger, from the schedule
+    const { dir, out } = plansFolder();
+    const ledger = new FakeLedger();
+    await ledger.putReadiness(planReadiness({ at: '2026-11-25T02:45:00.000Z', ready: true }));
+    const deployed = deployedReadiness(ledger, NOT_READY);
+    const {
+      deps,
+      out: printed,
+      targets,
+      readinessFunctions,
+    } = fakeDeps({ ledger, readinessFunction: deployed.fn, env: { region: 'us-west-2' } });
+
+    // Act
+    const code = await runReadinessCommand({ plan: 'orders', plans: dir, record: true, out, stage: 'prod' }, deps);
+
+    // Assess: exit 1 (not ready), the kept readiness shown whole, not the older one
+    expect(code).toBe(1);
+    expect(deployed.ran).toEqual(['orders']);
+    expect(readinessFunctions).toEqual(['switchback-prod-readiness']);
+    expect(targets.map((target) => target.region)).toEqual(['us-west-2', 'us-west-2']);
+    const text = printed.join('\n');
+    expect(text).toContain('✗ orders: NOT READY');
+    expect(text).toContain('finding: route53:Z0ORDERS:api.orders.example.com CNAME api-us-west-2');
+    expect(text).toContain("fix: create the standby region's failover record api-us-west-2");
+    expect(text).toContain(
+      `Recorded: orders's readiness of ${NOW} is in the ledger, where a failover's Assess reads it (readiness changed: the plan's Slack channel hears it)`,
+    );
+    expect((await ledger.listReadiness('orders', 1))[0]?.at).toBe(NOW);
+  });
+
+  it('prints only the kept readiness as JSON with --json, and runs every plan of --plans without --plan', async () => {
+    // Prepare
+    const { dir, out } = plansFolder();
+    const ledger = new FakeLedger();
+    const deployed = deployedReadiness(ledger, planReadiness({ at: NOW, ready: true }));
+    const { deps, out: printed } = fakeDeps({ ledger, readinessFunction: deployed.fn, env: { region: 'us-west-2' } });
+
+    // Act
+    const code = await runReadinessCommand({ plans: dir, record: true, json: true, out, stage: 'dev' }, deps);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(deployed.ran).toEqual(['orders']);
+    expect(JSON.parse(printed.join('\n'))).toEqual([planReadiness({ at: NOW, ready: true })]);
+  });
+
+  it('says which ledger it read when the run it started is not there (another region or stage)', async () => {
+    // Prepare: the function kept its run in its own ledger, not the one the command reads
+    const { dir, out } = plansFolder();
+    const ledger = new FakeLedger();
+    const deployed = deployedReadiness(ledger, NOT_READY, { keep: false });
+    const { deps } = fakeDeps({ ledger, readinessFunction: deployed.fn, env: { region: 'us-east-2' } });
+
+    // Act
+    const run = runReadinessCommand({ plan: 'orders', plans: dir, record: true, out, stage: 'dev' }, deps);
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      `switchback-dev-readiness ran plan "orders" at ${NOW} (not ready), but the ledger switchback-dev-ledger in us-east-2 holds no readiness of that time: give the deployment's --region and --stage (or --table)`,
+    );
+  });
+
+  it('refuses --record with --local, before running anything', async () => {
+    // Prepare
+    const { dir, out } = plansFolder();
+    const ledger = new FakeLedger();
+    const deployed = deployedReadiness(ledger, NOT_READY);
+    const { deps } = fakeDeps({ ledger, readinessFunction: deployed.fn, env: { region: 'us-west-2' } });
+
+    // Act
+    const run = runReadinessCommand({ plans: dir, record: true, local: true, out, stage: 'dev' }, deps);
+
+    // Assess
+    await expect(run).rejects.toThrow('--record runs the deployed readiness function, which --local has none of');
+    expect(deployed.ran).toEqual([]);
   });
 });

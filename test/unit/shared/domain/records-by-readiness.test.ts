@@ -35,7 +35,7 @@ describe('recordsByReadiness', () => {
         resource: missingRecord.resource,
         expected: missingRecord.expected,
         found: "only api-us-east-1 (the plan's readiness at 2026-11-25T03:30:00.000Z)",
-        fix: `create the standby region's failover record api-us-west-2; then run the plan's readiness again (every 15 min, or invoke the readiness function with {"plan":"orders"}) and start the failover again`,
+        fix: `create the standby region's failover record api-us-west-2; then run the plan's readiness again (every 15 min, or now: switchback readiness --plan orders --record) and start the failover again`,
       },
     ]);
     expect(note).toBe(
