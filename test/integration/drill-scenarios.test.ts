@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runReadinessCommand } from '../../cli/commands/readiness';
 import { drillExitCode } from '../../cli/drill-exit-codes';
 import {
   type Allowance,
@@ -11,6 +12,7 @@ import {
   type TemplateLike,
 } from '../../scripts/iam-grants';
 import { DynamoLedger } from '../../shared/aws/ledger';
+import { ReadinessFunction } from '../../shared/aws/readiness-function';
 import { StepFunctionsWorkflow } from '../../shared/aws/workflow';
 import { livePathCalls } from '../../shared/domain/live-path';
 import type { PhaseChangedDetail, RecoveryFailedDetail, RunRecord } from '../../shared/domain/run';
@@ -27,6 +29,7 @@ import { isPlanLevelScenario, SCENARIO_NAMES } from '../../sim/scenarios';
 import { DRILL_OPERATOR_ARN, reprotectedStandby, type World } from '../../sim/world';
 import { packagedTemplate } from '../support/packaged-template';
 import { recordedDrills } from '../support/recorded-drills';
+import { fakeDeps } from '../unit/cli/support';
 
 /**
  * The whole local drill, in-process: the simulated AWS, the real state machine and handlers, the ledger on
@@ -1351,6 +1354,65 @@ describe('drift scenarios', () => {
       expect(Date.parse(changed?.at ?? '')).toBeLessThan(Date.parse(report.detection?.signals[0]?.at ?? ''));
     },
   );
+
+  it("clears nothing by itself, but `switchback readiness --record` keeps a readiness now that the failover's Assess goes by", async () => {
+    // Prepare: a person runs `switchback readiness --plan <file> --record` a second after the scheduled readiness,
+    // before the outage. The deployed function is the drill's own readiness handler, invoked through the command's
+    // Lambda adapter; the ledger is the drill's.
+    const planFile = join(ROOT, 'plans', 'example-arc.yml');
+    const { app } = loadPlanFile(planFile);
+    const out = await mkdtemp(join(tmpdir(), 'switchback-record-'));
+    const cli = fakeDeps({ env: { region: 'us-west-2' } });
+    let recorded: Promise<number> | undefined;
+
+    // Act
+    const { report } = await drills.own({
+      planFile,
+      scenario: 'record-missing',
+      seed: 1,
+      slackPreview: false,
+      onWorld: (world, runner) => {
+        const lambda = {
+          send: async (command: { input: { Payload?: Uint8Array } }) => {
+            const event = JSON.parse(new TextDecoder().decode(command.input.Payload));
+            const answer = await runner.invoke('readiness', event, { viaStateMachine: false });
+            return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(answer)) };
+          },
+        };
+        cli.deps.readinessFunction = async (target, functionName) =>
+          new ReadinessFunction(functionName, { region: target.region, client: lambda as never });
+        cli.deps.ledger = async () => new DynamoLedger();
+        world.clock.schedule(world.t0Ms + 2000, () => {
+          recorded = outsideInvocation(() =>
+            runReadinessCommand(
+              { plan: planFile, plans: join(ROOT, 'plans'), record: true, out, stage: 'dev' },
+              cli.deps,
+            ),
+          );
+        });
+      },
+    });
+    const code = await recorded;
+    await rm(out, { recursive: true, force: true });
+
+    // Assess: the command showed the finding the function kept, and Assess went by that readiness, the newer one
+    expect(code).toBe(1);
+    const text = cli.out.join('\n');
+    expect(text).toContain(`✗ ${app}: NOT READY`);
+    expect(text).toMatch(/finding: .*\/CNAME\/www-us-west-2/);
+    // Two seconds in: a second after the scheduled readiness (test above: at :01)
+    const at = /Recorded: \S+ readiness of (2026-01-15T\d\d:\d\d:02\.000Z) is in the ledger/.exec(text)?.[1];
+    expect(text).toContain(
+      `Recorded: ${app}'s readiness of ${at} is in the ledger, where a failover's Assess reads it`,
+    );
+    expect(report.outcome).toBe('blocked');
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        check: 'record-exists',
+        found: expect.stringContaining(`(the plan's readiness at ${at})`),
+      }),
+    ]);
+  });
 
   it('waits for the busy replica no longer than the plan allows (preflight.maxWaitSeconds, 600 s by default)', async () => {
     // Act
