@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { SwitchbackError } from '../errors';
 import * as z from '../zod';
 import { timeoutOptions } from './sdk/registry';
@@ -53,13 +53,22 @@ export class ReadinessFunction {
 
   /** @throws ReadinessFunctionError when the function failed or its answer is not a readiness summary */
   async run(plan: string): Promise<ReadinessRunSummary> {
-    const out = await this.client.send(
-      new InvokeCommand({
-        FunctionName: this.functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify({ plan })),
-      }),
-    );
+    let out: InvokeCommandOutput;
+    try {
+      out = await this.client.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(JSON.stringify({ plan })),
+        }),
+      );
+    } catch (error) {
+      // Not retried: Lambda may have started the run (a request that timed out), and a second one would only repeat it.
+      const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new ReadinessFunctionError(
+        `could not invoke the readiness function ${this.functionName} for plan "${plan}": ${name}; check --region and --stage (or --function), and that your credentials allow lambda:InvokeFunction on it`,
+      );
+    }
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
     if (out.FunctionError) {
       throw new ReadinessFunctionError(

@@ -54,6 +54,24 @@ describe('ReadinessFunction', () => {
     );
   });
 
+  it('names the function, the call and what to check when Lambda refuses or cannot be reached', async () => {
+    // Prepare
+    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/alice is not authorized'), {
+      name: 'AccessDeniedException',
+    });
+    lambda.on(InvokeCommand).rejects(denied);
+    const fn = new ReadinessFunction('switchback-prod-readiness', { region: 'us-west-2' });
+
+    // Act
+    const run = fn.run('orders');
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      'could not invoke the readiness function switchback-prod-readiness for plan "orders": AccessDeniedException: User: arn:aws:iam::123456789012:user/alice is not authorized; check --region and --stage (or --function), and that your credentials allow lambda:InvokeFunction on it',
+    );
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+
   it.each([
     ['another function', { statusCode: 200, body: 'ok' }],
     ['no JSON', 'null-ish'],
