@@ -8,7 +8,10 @@ export const DRILL_EXIT_CODES = {
   usage: 2,
   /** The run recovered but missed its RTO or RPO budget. */
   overBudget: 3,
-  /** The run did not recover: it failed, was denied, or stopped at an approval nobody answered. */
+  /**
+   * The run did not recover: it failed, was denied, or stopped at an approval nobody answered; or it says it
+   * recovered while DNS answers another region for one of the plan's records (the drill's DNS check).
+   */
   notRecovered: 4,
 } as const;
 
@@ -17,6 +20,7 @@ export const drillExitCode = (report: {
   outcome: string;
   withinBudgets: boolean | null;
   restoreTests?: { passed: boolean; withinRto?: boolean }[];
+  dns?: { disagreements: string[] };
 }): number => {
   // A restore-test drill: a failed test is "not recovered" (from backup), a restore slower than the RTO over budget.
   if (report.outcome === 'tested') {
@@ -24,6 +28,7 @@ export const drillExitCode = (report: {
     if (tests.length === 0 || tests.some((t) => !t.passed)) return DRILL_EXIT_CODES.notRecovered;
     return tests.some((t) => t.withinRto === false) ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
   }
-  if (report.outcome !== 'recovered') return DRILL_EXIT_CODES.notRecovered;
+  if (report.outcome !== 'recovered' || (report.dns?.disagreements.length ?? 0) > 0)
+    return DRILL_EXIT_CODES.notRecovered;
   return report.withinBudgets === false ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
 };

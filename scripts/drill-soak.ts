@@ -83,6 +83,9 @@ const judge = (scenario: string, report: DrillReport): string | undefined => {
   if (expected && report.outcome !== expected) {
     return `outcome ${report.outcome}, expected ${expected}${report.failure ? ` (${report.failure.error}: ${report.failure.cause})` : ''}`;
   }
+  // The drill's DNS check: a run that says it recovered while users would reach another region (sim/dns-answers.ts).
+  const [disagreement] = report.dns?.disagreements ?? [];
+  if (disagreement) return `DNS check: ${disagreement}`;
   return undefined;
 };
 

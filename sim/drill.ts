@@ -36,6 +36,7 @@ import { answerApproval as answerPendingApproval } from '../shared/usecases/answ
 import { runPreflight } from '../shared/usecases/read-preflight';
 import { RESTORE_TEST_DETAIL_TYPES } from '../shared/usecases/restore-test/record-restore-test';
 import { VirtualClock } from './clock';
+import { checkDns } from './dns-answers';
 import { setEnvironment } from './environment';
 import { DrillStuckError, SimStallError } from './errors';
 import { type FenceProbe, fenceEvidence, probeFence } from './fence-watch';
@@ -994,6 +995,11 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         callsByRegion: countByRegion(world),
         throttledCalls: throttledCalls(world),
         ...(retry ? { fence: fenceEvidence(plan, topologyAfter, fenceProbes) } : {}),
+      });
+      // What users reach, read from the simulated DNS once everything ended, against what the run says.
+      report.dns = checkDns(plan, (name, type) => world.route53.resolve(name, type), {
+        outcome: report.outcome,
+        activeRegion: topologyAfter.activeRegion,
       });
       const detection = detectionOf(plan, world, record);
       if (detection) report.detection = detection;

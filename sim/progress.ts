@@ -279,6 +279,16 @@ export const summaryTable = (report: DrillReport): string => {
     `${topology.activeRegion} serves, ${protectedCount(topology)}/${topology.databases.length} with a standby`;
   rows.push(`${'Topology before'.padEnd(20)}${topologyText(report.topology.before)}`);
   rows.push(`${'Topology after'.padEnd(20)}${topologyText(report.topology.after)}`);
+  if (report.dns && report.dns.answers.length > 0) {
+    // Grouped by region: "us-west-2 (api.orders.example.com CNAME, checkout.orders.example.com CNAME)".
+    const byRegion = new Map<string, string[]>();
+    for (const answer of report.dns.answers) {
+      const where = `${answer.region ?? 'no region'}${answer.failedOpen ? ' (failed open)' : ''}`;
+      byRegion.set(where, [...(byRegion.get(where) ?? []), answer.record]);
+    }
+    const text = [...byRegion].map(([where, records]) => `${where} for ${records.join(', ')}`).join('; ');
+    rows.push(`${'DNS answers'.padEnd(20)}${text}`);
+  }
   rows.push('');
   for (const test of report.restoreTests ?? []) {
     const available =
@@ -307,6 +317,7 @@ export const summaryTable = (report: DrillReport): string => {
       `Failure: ${error} in ${phase}${seconds === undefined ? '' : ` after ${formatSeconds(seconds)}`}: ${cause}`,
     );
   }
+  for (const disagreement of report.dns?.disagreements ?? []) rows.push(`DNS CHECK FAILED: ${disagreement}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
   // Wrapped, never cut: a failure's cause and a warning end with what to do about it.
   return `${rows.map(wrapped).join('\n')}\n`;

@@ -5,6 +5,7 @@ import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import type { Budgeted, FenceDeferral, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
 import { recoveryVerdict } from '../shared/domain/verdict';
+import type { DnsCheck } from './dns-answers';
 import type { FenceEvidence } from './fence-watch';
 import type { Transition } from './local-runner';
 import { formatSeconds, renderReportHtml } from './report-html';
@@ -129,6 +130,12 @@ export interface DrillReport {
   restoreTests?: RestoreTestRecord[];
   /** The fence's evidence (scenarios with the fence retry): when verified, and DNS answers and writes after it. */
   fence?: FenceEvidence;
+  /**
+   * What DNS answers for each record of the plan when the drill ends, and where that disagrees with a run that says
+   * it recovered (sim/dns-answers.ts). A disagreement fails the drill (exit code 4): users do not reach the region
+   * the run says serves.
+   */
+  dns?: DnsCheck;
 }
 
 export interface ReportInput {

@@ -22,7 +22,7 @@ import { VirtualClock } from '../../sim/clock';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
 import { outsideInvocation } from '../../sim/local-runner';
-import { type DrillProgress, ProgressDisplay } from '../../sim/progress';
+import { type DrillProgress, ProgressDisplay, summaryTable } from '../../sim/progress';
 import { criticalPathRatio, type DrillReport, withoutWall } from '../../sim/report';
 import { renderReportHtml } from '../../sim/report-html';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../../sim/scenarios';
@@ -316,6 +316,40 @@ describe('runDrill', () => {
     const failoverEnd = withFence.legs[0]?.endedAt ?? '';
     expect((withFence.legs[1]?.startedAt ?? '') > failoverEnd).toBe(true);
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails its DNS check, exit code 4, when DNS stops answering the standby after the run said it recovered', async () => {
+    // Prepare: at T+08:10, five seconds after the recovery, someone deletes the standby region's failover records
+    // (nothing the product reads after the recovery tells it)
+    const deleteStandbyRecords = (world: World) => {
+      world.clock.schedule(world.t0Ms + 490_000, () => {
+        for (const zone of world.route53.zones.values()) {
+          // The failover made them PRIMARY: the records of the standby region, by set identifier (api-us-west-2)
+          const standby = (record: { SetIdentifier?: string }) => record.SetIdentifier?.endsWith('-us-west-2') === true;
+          zone.records = zone.records.filter((record) => !standby(record));
+          zone.served = zone.served.filter((record) => !standby(record));
+        }
+      });
+    };
+
+    // Act: a drill of its own, not among the recorded drills whose DNS check must pass (the IAM check below)
+    const { report } = await runDrill({
+      planFile: PLAN,
+      scenario: 'region-outage',
+      seed: 1,
+      slackPreview: false,
+      onWorld: deleteStandbyRecords,
+    });
+
+    // Assess: the run's own claim stands, and the drill says it is not what users reach
+    expect(report.outcome).toBe('recovered');
+    expect(report.topology.after.activeRegion).toBe('us-west-2');
+    expect(report.dns?.disagreements).toHaveLength(2);
+    expect(report.dns?.disagreements[0]).toMatch(
+      /^the run says us-west-2 serves, but DNS answers .* for api\.orders\.example\.com CNAME/,
+    );
+    expect(drillExitCode(report)).toBe(4);
+    expect(summaryTable(report)).toContain('DNS CHECK FAILED: the run says us-west-2 serves');
   });
 
   it('stops at the approval question without any promotion call when the replica lags past the RPO budget', async () => {
@@ -1853,6 +1887,20 @@ describe('the IAM roles of the packaged template', () => {
 
     // Assess
     expect(problems).toEqual([]);
+  });
+
+  it('leave DNS answering the region the run says serves, in every drill that says it recovered', async () => {
+    // Act: every drill of this file (the scenarios of every plan, the game days, the manual runs)
+    const results = await drills.all();
+
+    // Assess: the drill's own DNS check (sim/dns-answers.ts) found nothing against any of them
+    const recovered = results.filter(({ report }) => report.outcome === 'recovered');
+    expect(recovered.length).toBeGreaterThan(30);
+    expect(recovered.filter(({ report }) => (report.dns?.answers.length ?? 0) === 0)).toEqual([]);
+    const disagreements = results.flatMap(({ report }) =>
+      (report.dns?.disagreements ?? []).map((text) => `${report.plan} ${report.scenario}: ${text}`),
+    );
+    expect(disagreements).toEqual([]);
   });
 
   it("list in stepPermissions exactly the calls each role makes on the plans' resources (what readiness simulates)", () => {

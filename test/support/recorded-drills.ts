@@ -31,6 +31,8 @@ export interface RecordedDrills {
   observe(planFile: string, scenario: string, options: SharedDrillOptions, observer: DrillObserver): void;
   /** A drill of its own, never shared (its `onWorld` makes it unlike any other), recorded as the shared ones are. */
   own(options: DrillOptions): Promise<DrillResult>;
+  /** Every drill run here so far (shared and own), in start order. */
+  all(): Promise<DrillResult[]>;
   /** Function name -> the AWS calls its invocations made in every drill run here so far. */
   calls(): Map<string, Call[]>;
   /** What the drill of this result told its progress display, in order (recorded for every drill run here). */
@@ -48,8 +50,15 @@ export const recordedDrills = (): RecordedDrills => {
   const results = new Map<string, Promise<DrillResult>>();
   const observers = new Map<string, DrillObserver[]>();
   const progressOf = new WeakMap<DrillResult, DrillProgress[]>();
+  const started: Promise<DrillResult>[] = [];
 
-  const own = async (options: DrillOptions): Promise<DrillResult> => {
+  const own = (options: DrillOptions): Promise<DrillResult> => {
+    const result = runRecorded(options);
+    started.push(result);
+    return result;
+  };
+
+  const runRecorded = async (options: DrillOptions): Promise<DrillResult> => {
     // Progress only observes (the drill calls a no-op without it): every drill records it for the tests that read it.
     const progress: DrillProgress[] = [];
     const result = await runDrill({
@@ -111,5 +120,12 @@ export const recordedDrills = (): RecordedDrills => {
     return events;
   };
 
-  return { shared, observe, own, calls: () => recorder?.byFunction ?? new Map<string, Call[]>(), progress };
+  return {
+    shared,
+    observe,
+    own,
+    all: () => Promise.all(started),
+    calls: () => recorder?.byFunction ?? new Map<string, Call[]>(),
+    progress,
+  };
 };

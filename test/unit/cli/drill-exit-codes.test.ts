@@ -15,6 +15,12 @@ describe('drillExitCode', () => {
       expect(drillExitCode({ outcome, withinBudgets: null })).toBe(4);
     }
   });
+
+  it("is 4 when the run says it recovered within budget but DNS answers another region (the drill's DNS check)", () => {
+    const disagreements = ['the run says us-west-2 serves, but DNS answers us-east-1 for api.orders.example.com CNAME'];
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements } })).toBe(4);
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements: [] } })).toBe(0);
+  });
 });
 
 describe('drillExitCode for a restore-test drill', () => {
