@@ -1,4 +1,5 @@
 import { describeCopy, type Topology } from '../shared/domain/topology';
+import type { DnsCheck } from './dns-answers';
 import type { DrillReport } from './report';
 
 /**
@@ -148,6 +149,17 @@ const list = (items: string[], empty: string): string =>
   items.length
     ? `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`
     : `<p class="muted">${empty}</p>`;
+
+/** What DNS answered for each record when the drill ended, and the DNS check's disagreements (sim/dns-answers.ts). */
+const dnsSection = (dns: DnsCheck): string =>
+  `<section><h2>DNS answers when the drill ended</h2>${dns.disagreements
+    .map((text) => `<p class="bad">DNS check failed: ${escapeHtml(text)}</p>`)
+    .join('')}<table><tr><th>Record</th><th>Region</th><th>Answer</th></tr>${dns.answers
+    .map(
+      (answer) =>
+        `<tr><td><code>${escapeHtml(answer.record)}</code></td><td>${escapeHtml(answer.region ?? 'none')}${answer.failedOpen ? ' <span class="muted">(failed open)</span>' : ''}</td><td><code>${escapeHtml(answer.values.join(', ') || 'no answer')}</code></td></tr>`,
+    )
+    .join('')}</table></section>`;
 
 const topologyTable = (label: string, topology: Topology): string =>
   `<h3>${escapeHtml(label)}: ${escapeHtml(topology.activeRegion)} serves</h3>` +
@@ -338,6 +350,7 @@ ${budgets}
 ${preflight}
 ${findings}
 <section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>
+${report.dns ? dnsSection(report.dns) : ''}
 ${failure}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>
