@@ -345,7 +345,7 @@ details summary { cursor: pointer; }
 </head>
 <body>
 <h1>Switchback drill: ${escapeHtml(report.plan)}</h1>
-<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span></p>
+<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span>${(report.dns?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the DNS check failed: users do not reach ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}</p>
 ${budgets}
 ${preflight}
 ${findings}

@@ -351,6 +351,7 @@ describe('runDrill', () => {
     expect(drillExitCode(report)).toBe(4);
     expect(summaryTable(report)).toContain('DNS CHECK FAILED: the run says us-west-2 serves');
     const html = renderReportHtml(report);
+    expect(html).toContain('but the DNS check failed: users do not reach us-west-2</span>');
     expect(html).toContain('<h2>DNS answers when the drill ended</h2>');
     expect(html).toContain(
       '<p class="bad">DNS check failed: the run says us-west-2 serves, but DNS answers us-east-1 for checkout.orders.example.com CNAME</p>',
