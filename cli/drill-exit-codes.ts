@@ -10,7 +10,8 @@ export const DRILL_EXIT_CODES = {
   overBudget: 3,
   /**
    * The run did not recover: it failed, was denied, or stopped at an approval nobody answered; or it says it
-   * recovered while DNS answers another region for one of the plan's records (the drill's DNS check).
+   * recovered while DNS answers another region for one of the plan's records, or a database's writer takes no
+   * writes there (the drill's DNS and writer checks).
    */
   notRecovered: 4,
 } as const;
@@ -21,6 +22,7 @@ export const drillExitCode = (report: {
   withinBudgets: boolean | null;
   restoreTests?: { passed: boolean; withinRto?: boolean }[];
   dns?: { disagreements: string[] };
+  writers?: { disagreements: string[] };
 }): number => {
   // A restore-test drill: a failed test is "not recovered" (from backup), a restore slower than the RTO over budget.
   if (report.outcome === 'tested') {
@@ -28,7 +30,7 @@ export const drillExitCode = (report: {
     if (tests.length === 0 || tests.some((t) => !t.passed)) return DRILL_EXIT_CODES.notRecovered;
     return tests.some((t) => t.withinRto === false) ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
   }
-  if (report.outcome !== 'recovered' || (report.dns?.disagreements.length ?? 0) > 0)
-    return DRILL_EXIT_CODES.notRecovered;
+  const checksFailed = (report.dns?.disagreements.length ?? 0) + (report.writers?.disagreements.length ?? 0) > 0;
+  if (report.outcome !== 'recovered' || checksFailed) return DRILL_EXIT_CODES.notRecovered;
   return report.withinBudgets === false ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
 };

@@ -83,9 +83,12 @@ const judge = (scenario: string, report: DrillReport): string | undefined => {
   if (expected && report.outcome !== expected) {
     return `outcome ${report.outcome}, expected ${expected}${report.failure ? ` (${report.failure.error}: ${report.failure.cause})` : ''}`;
   }
-  // The drill's DNS check: a run that says it recovered while users would reach another region (sim/dns-answers.ts).
+  // The drill's DNS and writer checks: a run that says it recovered while users would reach another region, or
+  // while a database takes no writes there (sim/dns-answers.ts, sim/writer-check.ts).
   const [disagreement] = report.dns?.disagreements ?? [];
   if (disagreement) return `DNS check: ${disagreement}`;
+  const [writer] = report.writers?.disagreements ?? [];
+  if (writer) return `writer check: ${writer}`;
   return undefined;
 };
 

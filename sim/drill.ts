@@ -25,7 +25,7 @@ import {
   type RunRecord,
   runInputSchema,
 } from '../shared/domain/run';
-import { currentTopology, type Topology } from '../shared/domain/topology';
+import { currentTopology, type DatabaseTopology, type Topology } from '../shared/domain/topology';
 import { LockHeldError } from '../shared/errors';
 import { DEFAULT_RETRY_POLICY } from '../shared/notify/delivery';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
@@ -81,6 +81,7 @@ import {
   type SimStepFunctions,
   World,
 } from './world';
+import { checkWriters } from './writer-check';
 
 /**
  * A local drill: a simulated two-region AWS (sim/world.ts) on a virtual clock, a real DynamoDB ledger (dynalite on
@@ -1001,6 +1002,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         outcome: report.outcome,
         activeRegion: topologyAfter.activeRegion,
       });
+      // And where writes land: each database's writer, as the run names it, in the simulated RDS and Aurora.
+      report.writers = checkWriters(topologyAfter, (database) => writerState(world, database), {
+        outcome: report.outcome,
+      });
       const detection = detectionOf(plan, world, record);
       if (detection) report.detection = detection;
       report.wall.durationMs = Math.round(performance.now() - wallStart);
@@ -1354,6 +1359,23 @@ const switchbackEvents = (world: World): DrillEvent[] =>
       detailType: record.event['detail-type'],
       summary: summarize(record.event['detail-type'], record.event.detail as Record<string, unknown>),
     }));
+
+/** Whether the copy the run names as a database's writer takes writes in the simulated AWS now, and its state. */
+const writerState = (world: World, database: DatabaseTopology): { writable: boolean; state: string } => {
+  const now = world.clock.now();
+  const { region, identifier } = database.writer;
+  if (database.kind === 'aurora-global') {
+    const found = world.aurora.findCluster(region, identifier);
+    if (!found) return { writable: false, state: 'no such Aurora cluster' };
+    const writable = found.global.writerAt(now) === found.cluster.arn;
+    return { writable, state: writable ? "the global cluster's writer" : "not the global cluster's writer" };
+  }
+  const instance = world.rds.find(region, identifier);
+  if (!instance || instance.goneAt(now)) return { writable: false, state: 'no such DB instance' };
+  const status = instance.statusAt(now);
+  if (instance.writableAt(now)) return { writable: true, state: `${status}, writable` };
+  return { writable: false, state: instance.sourceAt(now) ? `${status}, a read replica` : status };
+};
 
 const observeOutcome = (
   execution: ReturnType<LocalRunner['list']>[number] | undefined,

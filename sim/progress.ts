@@ -289,6 +289,15 @@ export const summaryTable = (report: DrillReport): string => {
     const text = [...byRegion].map(([where, records]) => `${where} for ${records.join(', ')}`).join('; ');
     rows.push(`${'DNS answers'.padEnd(20)}${text}`);
   }
+  if (report.writers && report.writers.writers.length > 0) {
+    const writable = report.writers.writers.filter((reading) => reading.writable);
+    const not = report.writers.writers.filter((reading) => !reading.writable);
+    const text = [
+      ...(writable.length ? [`${writable.map((reading) => reading.writer).join(', ')} take writes`] : []),
+      ...not.map((reading) => `${reading.writer} takes none (${reading.state})`),
+    ].join('; ');
+    rows.push(`${'Writers'.padEnd(20)}${text}`);
+  }
   rows.push('');
   for (const test of report.restoreTests ?? []) {
     const available =
@@ -318,6 +327,7 @@ export const summaryTable = (report: DrillReport): string => {
     );
   }
   for (const disagreement of report.dns?.disagreements ?? []) rows.push(`DNS CHECK FAILED: ${disagreement}`);
+  for (const disagreement of report.writers?.disagreements ?? []) rows.push(`WRITER CHECK FAILED: ${disagreement}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
   // Wrapped, never cut: a failure's cause and a warning end with what to do about it.
   return `${rows.map(wrapped).join('\n')}\n`;

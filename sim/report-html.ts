@@ -1,6 +1,7 @@
 import { describeCopy, type Topology } from '../shared/domain/topology';
 import type { DnsCheck } from './dns-answers';
 import type { DrillReport } from './report';
+import type { WriterCheck } from './writer-check';
 
 /**
  * The drill report as one self-contained HTML page: inline CSS and SVG, no script, no external URL, so it opens
@@ -158,6 +159,17 @@ const dnsSection = (dns: DnsCheck): string =>
     .map(
       (answer) =>
         `<tr><td><code>${escapeHtml(answer.record)}</code></td><td>${escapeHtml(answer.region ?? 'none')}${answer.failedOpen ? ' <span class="muted">(failed open)</span>' : ''}</td><td><code>${escapeHtml(answer.values.join(', ') || 'no answer')}</code></td></tr>`,
+    )
+    .join('')}</table></section>`;
+
+/** Each database's writer as the simulator held it when the drill ended, and the writer check's failures. */
+const writersSection = (check: WriterCheck): string =>
+  `<section><h2>Writers when the drill ended</h2>${check.disagreements
+    .map((text) => `<p class="bad">Writer check failed: ${escapeHtml(text)}</p>`)
+    .join('')}<table><tr><th>Database</th><th>Writer</th><th>Takes writes</th><th>State</th></tr>${check.writers
+    .map(
+      (reading) =>
+        `<tr><td>${escapeHtml(reading.database)}</td><td><code>${escapeHtml(reading.writer)}</code></td><td class="${reading.writable ? 'ok' : 'bad'}">${reading.writable ? 'yes' : 'no'}</td><td>${escapeHtml(reading.state)}</td></tr>`,
     )
     .join('')}</table></section>`;
 
@@ -345,12 +357,13 @@ details summary { cursor: pointer; }
 </head>
 <body>
 <h1>Switchback drill: ${escapeHtml(report.plan)}</h1>
-<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span>${(report.dns?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the DNS check failed: users do not reach ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}</p>
+<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span>${(report.dns?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the DNS check failed: users do not reach ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}${(report.writers?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the writer check failed: writes do not land in ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}</p>
 ${budgets}
 ${preflight}
 ${findings}
 <section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>
 ${report.dns ? dnsSection(report.dns) : ''}
+${report.writers ? writersSection(report.writers) : ''}
 ${failure}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>

@@ -9,6 +9,7 @@ import type { DnsCheck } from './dns-answers';
 import type { FenceEvidence } from './fence-watch';
 import type { Transition } from './local-runner';
 import { formatSeconds, renderReportHtml } from './report-html';
+import type { WriterCheck } from './writer-check';
 
 /**
  * The drill report: what the product itself recorded (RTO, RPO, phases, warnings, failure: read from its run
@@ -136,6 +137,11 @@ export interface DrillReport {
    * the run says serves.
    */
   dns?: DnsCheck;
+  /**
+   * Each database's writer as the run names it, as the simulated RDS and Aurora hold it when the drill ends, and where
+   * that disagrees with a run that says it recovered (sim/writer-check.ts): a disagreement fails the drill too.
+   */
+  writers?: WriterCheck;
 }
 
 export interface ReportInput {

@@ -358,6 +358,39 @@ describe('runDrill', () => {
     );
   });
 
+  it('fails its writer check, exit code 4, when the promoted database stops taking writes after the run said it recovered', async () => {
+    // Prepare: at T+08:10, five seconds after the recovery, someone stops the promoted RDS instance
+    const stopPromoted = (world: World) => {
+      world.clock.schedule(world.t0Ms + 490_000, () => {
+        world.rds.stopInstance('us-west-2', 'orders-db-replica');
+      });
+    };
+
+    // Act: a drill of its own, not among the recorded drills whose checks must pass (the IAM check below)
+    const { report } = await runDrill({
+      planFile: PLAN,
+      scenario: 'region-outage',
+      seed: 1,
+      slackPreview: false,
+      onWorld: stopPromoted,
+    });
+
+    // Assess: the run's claim stands; DNS still answers the standby; the writer check says writes do not land there
+    expect(report.outcome).toBe('recovered');
+    expect(report.dns?.disagreements).toEqual([]);
+    expect(report.writers?.disagreements).toEqual([
+      expect.stringMatching(
+        /^the run says us-west-2 serves, but orders-db's writer orders-db-replica \(us-west-2\) takes no writes: stopp(ing|ed)$/,
+      ),
+    ]);
+    expect(report.writers?.writers.find((reading) => reading.database === 'catalog')?.writable).toBe(true);
+    expect(drillExitCode(report)).toBe(4);
+    expect(summaryTable(report)).toContain(
+      "WRITER CHECK FAILED: the run says us-west-2 serves, but orders-db's writer",
+    );
+    expect(renderReportHtml(report)).toContain('but the writer check failed: writes do not land in us-west-2</span>');
+  });
+
   it('stops at the approval question without any promotion call when the replica lags past the RPO budget', async () => {
     // Act
     const { report, runner } = await drill('lagging-replica');
@@ -1895,16 +1928,19 @@ describe('the IAM roles of the packaged template', () => {
     expect(problems).toEqual([]);
   });
 
-  it('leave DNS answering the region the run says serves, in every drill that says it recovered', async () => {
+  it('leave DNS answering, and the writers taking writes in, the region the run says serves, in every drill that says it recovered', async () => {
     // Act: every drill of this file (the scenarios of every plan, the game days, the manual runs)
     const results = await drills.all();
 
-    // Assess: the drill's own DNS check (sim/dns-answers.ts) found nothing against any of them
+    // Assess: the drill's own DNS and writer checks (sim/dns-answers.ts, sim/writer-check.ts) found nothing
     const recovered = results.filter(({ report }) => report.outcome === 'recovered');
     expect(recovered.length).toBeGreaterThan(30);
     expect(recovered.filter(({ report }) => (report.dns?.answers.length ?? 0) === 0)).toEqual([]);
+    expect(recovered.filter(({ report }) => (report.writers?.writers.length ?? 0) === 0)).toEqual([]);
     const disagreements = results.flatMap(({ report }) =>
-      (report.dns?.disagreements ?? []).map((text) => `${report.plan} ${report.scenario}: ${text}`),
+      [...(report.dns?.disagreements ?? []), ...(report.writers?.disagreements ?? [])].map(
+        (text) => `${report.plan} ${report.scenario}: ${text}`,
+      ),
     );
     expect(disagreements).toEqual([]);
   });

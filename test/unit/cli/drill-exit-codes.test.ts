@@ -21,6 +21,14 @@ describe('drillExitCode', () => {
     expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements } })).toBe(4);
     expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements: [] } })).toBe(0);
   });
+
+  it("is 4 when the run says it recovered but a database's writer takes no writes there (the drill's writer check)", () => {
+    const disagreements = [
+      "the run says us-west-2 serves, but orders-db's writer orders-db-replica (us-west-2) takes no writes: stopped",
+    ];
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, writers: { disagreements } })).toBe(4);
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, writers: { disagreements: [] } })).toBe(0);
+  });
 });
 
 describe('drillExitCode for a restore-test drill', () => {

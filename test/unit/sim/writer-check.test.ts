@@ -1,0 +1,67 @@
+import type { Topology } from '../../../shared/domain/topology';
+import { checkWriters } from '../../../sim/writer-check';
+
+/** The topology a failover of the test plan leaves: us-west-2 serves, both databases written there. */
+const failedOver = (): Topology => ({
+  activeRegion: 'us-west-2',
+  databases: [
+    {
+      id: 'orders-db',
+      kind: 'rds-read-replica',
+      writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+      standby: null,
+    },
+    {
+      id: 'catalog',
+      kind: 'aurora-global',
+      writer: { region: 'us-west-2', identifier: 'catalog-west' },
+      standby: null,
+    },
+  ],
+});
+
+describe('checkWriters', () => {
+  it("reads every database's writer, and finds nothing to say when each takes writes in the region that serves", () => {
+    // Act
+    const check = checkWriters(failedOver(), () => ({ writable: true, state: 'available, writable' }), {
+      outcome: 'recovered',
+    });
+
+    // Assess
+    expect(check.writers).toEqual([
+      { database: 'orders-db', writer: 'orders-db-replica (us-west-2)', writable: true, state: 'available, writable' },
+      { database: 'catalog', writer: 'catalog-west (us-west-2)', writable: true, state: 'available, writable' },
+    ]);
+    expect(check.disagreements).toEqual([]);
+  });
+
+  it('names a writer that takes no writes, and one in another region, when the run says it recovered', () => {
+    // Prepare
+    const topology = failedOver();
+    const [orders, catalog] = topology.databases;
+    if (!orders || !catalog) throw new Error('the topology has two databases');
+    catalog.writer = { region: 'us-east-1', identifier: 'catalog-east' };
+    const read = ({ id }: { id: string }) =>
+      id === 'orders-db'
+        ? { writable: false, state: 'available, a read replica' }
+        : { writable: true, state: "the global cluster's writer" };
+
+    // Act
+    const check = checkWriters(topology, read, { outcome: 'recovered' });
+
+    // Assess
+    expect(check.disagreements).toEqual([
+      "the run says us-west-2 serves, but orders-db's writer orders-db-replica (us-west-2) takes no writes: available, a read replica",
+      "the run says us-west-2 serves, but catalog's writer catalog-east (us-east-1) is in another region",
+    ]);
+  });
+
+  it('holds nothing against a run that does not say it recovered', () => {
+    // Act
+    const check = checkWriters(failedOver(), () => ({ writable: false, state: 'stopped' }), { outcome: 'failed' });
+
+    // Assess
+    expect(check.writers.every((reading) => !reading.writable)).toBe(true);
+    expect(check.disagreements).toEqual([]);
+  });
+});
