@@ -1,4 +1,4 @@
-import type { DatabaseTopology, Topology } from '../shared/domain/topology';
+import { type DatabaseTopology, describeCopy, type Topology } from '../shared/domain/topology';
 
 /** The writer the run says each database has, as the simulated RDS and Aurora hold it when the drill ends. */
 export interface WriterReading {
@@ -27,8 +27,7 @@ export const checkWriters = (
 ): WriterCheck => {
   const writers = topology.databases.map((database): WriterReading => {
     const { writable, state } = read(database);
-    const { identifier, region } = database.writer;
-    return { database: database.id, writer: `${identifier} (${region})`, writable, state };
+    return { database: database.id, writer: describeCopy(database.writer), writable, state };
   });
   const disagreements: string[] = [];
   if (claim.outcome === 'recovered') {

@@ -1,24 +1,14 @@
-import type { Topology } from '../../../shared/domain/topology';
+import { planTopology, type Topology, topologyAfterFailover } from '../../../shared/domain/topology';
 import { checkWriters } from '../../../sim/writer-check';
+import { ordersPlan } from '../../support/plan-fixtures';
 
 /** The topology a failover of the test plan leaves: us-west-2 serves, both databases written there. */
-const failedOver = (): Topology => ({
-  activeRegion: 'us-west-2',
-  databases: [
-    {
-      id: 'orders-db',
-      kind: 'rds-read-replica',
-      writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
-      standby: null,
-    },
-    {
-      id: 'catalog',
-      kind: 'aurora-global',
-      writer: { region: 'us-west-2', identifier: 'catalog-west' },
-      standby: null,
-    },
-  ],
-});
+const failedOver = (): Topology =>
+  topologyAfterFailover(planTopology(ordersPlan()), {
+    toRegion: 'us-west-2',
+    at: '2026-11-25T03:10:00.000Z',
+    incidentId: 'orders-failover',
+  });
 
 describe('checkWriters', () => {
   it("reads every database's writer, and finds nothing to say when each takes writes in the region that serves", () => {
