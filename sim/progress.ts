@@ -280,7 +280,7 @@ export const summaryTable = (report: DrillReport): string => {
   rows.push(`${'Topology before'.padEnd(20)}${topologyText(report.topology.before)}`);
   rows.push(`${'Topology after'.padEnd(20)}${topologyText(report.topology.after)}`);
   if (report.dns && report.dns.answers.length > 0) {
-    // Grouped by region: "us-west-2 (api.orders.example.com CNAME, checkout.orders.example.com CNAME)".
+    // Grouped by region: "us-west-2 for api.orders.example.com CNAME, checkout.orders.example.com CNAME".
     const byRegion = new Map<string, string[]>();
     for (const answer of report.dns.answers) {
       const where = `${answer.region ?? 'no region'}${answer.failedOpen ? ' (failed open)' : ''}`;
@@ -293,7 +293,9 @@ export const summaryTable = (report: DrillReport): string => {
     const writable = report.writers.writers.filter((reading) => reading.writable);
     const not = report.writers.writers.filter((reading) => !reading.writable);
     const text = [
-      ...(writable.length ? [`${writable.map((reading) => reading.writer).join(', ')} take writes`] : []),
+      ...(writable.length
+        ? [`${writable.map((reading) => reading.writer).join(', ')} ${writable.length === 1 ? 'takes' : 'take'} writes`]
+        : []),
       ...not.map((reading) => `${reading.writer} takes none (${reading.state})`),
     ].join('; ');
     rows.push(`${'Writers'.padEnd(20)}${text}`);
