@@ -1366,7 +1366,8 @@ const writerState = (world: World, database: DatabaseTopology): { writable: bool
   const { region, identifier } = database.writer;
   if (database.kind === 'aurora-global') {
     const found = world.aurora.findCluster(region, identifier);
-    if (!found) return { writable: false, state: 'no such Aurora cluster' };
+    // The simulator keeps Aurora clusters only as members of their global cluster (a detached one is dropped).
+    if (!found) return { writable: false, state: 'not a member of its global cluster' };
     const writable = found.global.writerAt(now) === found.cluster.arn;
     return { writable, state: writable ? "the global cluster's writer" : "not the global cluster's writer" };
   }
