@@ -136,32 +136,40 @@ const checkAgainstAws = async (
 
 /**
  * Each plan's readiness run by the deployed readiness function (`--record`), as its schedule runs it: checked with the
- * function's own role and kept in the ledger. What it kept is read back from the ledger and shown whole.
+ * function's own role and kept in the ledger. What it kept is read back from the ledger and shown whole. A plan whose
+ * run fails does not stop the others: its error is returned with theirs (thrown when no plan got through).
  */
 const recordInDeployment = async (
   plans: Plan[],
   options: ReadinessCommandOptions,
   deps: CliDeps,
-): Promise<{ results: PlanReadiness[]; runs: ReadinessRunSummary[] }> => {
+): Promise<{ results: PlanReadiness[]; runs: ReadinessRunSummary[]; failed: string[] }> => {
   const target = resolveTarget(options, deps.env);
   const functionName = options.function ?? `switchback-${options.stage}-readiness`;
   const fn = await deps.readinessFunction(target, functionName);
   const ledger = await deps.ledger(target);
   const results: PlanReadiness[] = [];
   const runs: ReadinessRunSummary[] = [];
+  const errors: unknown[] = [];
   for (const plan of plans) {
-    const run = await fn.run(plan.app);
-    // The newest few: a schedule's run may have landed between this one and the read.
-    const kept = (await ledger.listReadiness(plan.app, 5)).find((readiness) => readiness.at === run.at);
-    if (!kept) {
-      throw new SwitchbackError(
-        `${functionName} ran plan "${plan.app}" at ${run.at} (${run.ready ? 'ready' : 'not ready'}), but the ledger ${target.tableName} in ${target.region} holds no readiness of that time: give the deployment's --region and --stage (or --table)`,
-      );
+    try {
+      const run = await fn.run(plan.app);
+      // The newest few: a schedule's run may have landed between this one and the read.
+      const kept = (await ledger.listReadiness(plan.app, 5)).find((readiness) => readiness.at === run.at);
+      if (!kept) {
+        throw new SwitchbackError(
+          `${functionName} ran plan "${plan.app}" at ${run.at} (${run.ready ? 'ready' : 'not ready'}), but the ledger ${target.tableName} in ${target.region} holds no readiness of that time: give the deployment's --region and --stage (or --table)`,
+        );
+      }
+      results.push(kept);
+      runs.push(run);
+    } catch (error) {
+      errors.push(error);
     }
-    results.push(kept);
-    runs.push(run);
   }
-  return { results, runs };
+  if (results.length === 0 && errors.length > 0) throw errors[0];
+  const failed = errors.map((error) => (error instanceof SwitchbackError ? error.message : describeError(error)));
+  return { results, runs, failed };
 };
 
 /** The use case logs for Lambda; on a terminal its result is the output. */
@@ -171,13 +179,14 @@ const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 export const runReadinessCommand = async (options: ReadinessCommandOptions, deps: CliDeps): Promise<number> => {
   let results: PlanReadiness[];
   let runs: ReadinessRunSummary[] = [];
+  let failed: string[] = [];
   if (options.local && options.record) {
     throw new UsageError(
       '--record runs the deployed readiness function, which --local has none of: drop --local to record, or --record to check the simulator',
     );
   }
   if (options.record) {
-    ({ results, runs } = await recordInDeployment(resolvePlans(options), options, deps));
+    ({ results, runs, failed } = await recordInDeployment(resolvePlans(options), options, deps));
   } else if (options.local) {
     // A plan file or a plan's name (in --plans), as in every command; the example plan by default.
     const planFile = resolvePlanFile(options.plan ?? join('plans', 'example.yml'), options.plans);
@@ -201,7 +210,9 @@ export const runReadinessCommand = async (options: ReadinessCommandOptions, deps
     }
     deps.io.out(`Report: ${html}`);
   }
-  return results.every((readiness) => readiness.ready) ? 0 : 1;
+  // On stderr, so that --json stays the readiness JSON alone.
+  for (const line of failed) deps.io.err(`not recorded: ${line}`);
+  return failed.length === 0 && results.every((readiness) => readiness.ready) ? 0 : 1;
 };
 
 /** Registers `switchback readiness`. */

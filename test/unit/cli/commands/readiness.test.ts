@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { awsReadinessDeps, resolvePlans, runReadinessCommand } from '../../../../cli/commands/readiness';
 import type { ReadinessTargets } from '../../../../shared/aws/readiness-adapters';
+import { ReadinessFunctionError } from '../../../../shared/aws/readiness-function';
 import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import { FakeLedger } from '../../../support/fakes';
 import { ordersPlanInput } from '../../../support/plan-fixtures';
@@ -268,6 +269,37 @@ describe('switchback readiness --record', () => {
     await expect(run).rejects.toThrow(
       `switchback-dev-readiness ran plan "orders" at ${NOW} (not ready), but the ledger switchback-dev-ledger in us-east-2 holds no readiness of that time: give the deployment's --region and --stage (or --table)`,
     );
+  });
+
+  it('records the other plans when one fails, says which on stderr, and exits 1', async () => {
+    // Prepare: two plans in the folder, orders and the alarm-health-check example's ledger; the deployment knows only
+    // orders
+    const { dir, out } = plansFolder();
+    copyFileSync(join(__dirname, '..', '..', '..', '..', 'plans', 'example-alarm-dns.yml'), join(dir, 'ledger.yml'));
+    const ledger = new FakeLedger();
+    const deployed = deployedReadiness(ledger, planReadiness({ at: NOW, ready: true }));
+    const fn = {
+      run: async (plan: string) => {
+        if (plan === 'ledger') {
+          throw new ReadinessFunctionError(
+            'the readiness function switchback-dev-readiness failed for plan "ledger": PlanNotFoundError: No plan named "ledger"',
+          );
+        }
+        return deployed.fn.run(plan);
+      },
+    };
+    const { deps, out: printed, err } = fakeDeps({ ledger, readinessFunction: fn, env: { region: 'us-west-2' } });
+
+    // Act
+    const code = await runReadinessCommand({ plans: dir, record: true, out, stage: 'dev' }, deps);
+
+    // Assess: orders recorded and shown, ledger named with its error, exit 1 although orders is ready
+    expect(code).toBe(1);
+    expect(deployed.ran).toEqual(['orders']);
+    expect(printed.join('\n')).toContain(`Recorded: orders's readiness of ${NOW} is in the ledger`);
+    expect(err).toEqual([
+      'not recorded: the readiness function switchback-dev-readiness failed for plan "ledger": PlanNotFoundError: No plan named "ledger"',
+    ]);
   });
 
   it('refuses --record with --local, before running anything', async () => {
