@@ -23,6 +23,7 @@ export const drillExitCode = (report: {
   restoreTests?: { passed: boolean; withinRto?: boolean }[];
   dns?: { disagreements: string[] };
   writers?: { disagreements: string[] };
+  legs?: { dns?: { disagreements: string[] } }[];
 }): number => {
   // A restore-test drill: a failed test is "not recovered" (from backup), a restore slower than the RTO over budget.
   if (report.outcome === 'tested') {
@@ -30,7 +31,11 @@ export const drillExitCode = (report: {
     if (tests.length === 0 || tests.some((t) => !t.passed)) return DRILL_EXIT_CODES.notRecovered;
     return tests.some((t) => t.withinRto === false) ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
   }
-  const checksFailed = (report.dns?.disagreements.length ?? 0) + (report.writers?.disagreements.length ?? 0) > 0;
+  const checksFailed =
+    (report.dns?.disagreements.length ?? 0) +
+      (report.writers?.disagreements.length ?? 0) +
+      (report.legs ?? []).reduce((sum, leg) => sum + (leg.dns?.disagreements.length ?? 0), 0) >
+    0;
   if (report.outcome !== 'recovered' || checksFailed) return DRILL_EXIT_CODES.notRecovered;
   return report.withinBudgets === false ? DRILL_EXIT_CODES.overBudget : DRILL_EXIT_CODES.withinBudgets;
 };

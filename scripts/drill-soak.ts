@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadPlanFile } from '../shared/plan/load';
+import { legDnsDisagreements } from '../sim/dns-answers';
 import { runDrill } from '../sim/drill';
 import type { DrillOutcome, DrillReport } from '../sim/report';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../sim/scenarios';
@@ -99,6 +100,8 @@ const judge = (scenario: string, report: DrillReport): string | undefined => {
   if (disagreement) return `DNS check: ${disagreement}`;
   const [writer] = report.writers?.disagreements ?? [];
   if (writer) return `writer check: ${writer}`;
+  const [leg] = legDnsDisagreements(report);
+  if (leg) return `DNS check ${leg}`;
   return undefined;
 };
 

@@ -27,8 +27,14 @@ export const checkDns = (
   plan: Plan,
   resolve: (name: string, type: string) => Resolution | undefined,
   claim: { outcome: string; activeRegion: string },
-): DnsCheck => {
-  const answers = plan.dns.flatMap((zone) =>
+): DnsCheck => judgeDns(readDnsAnswers(plan, resolve), claim);
+
+/** What DNS answers now for every record of the plan. */
+export const readDnsAnswers = (
+  plan: Plan,
+  resolve: (name: string, type: string) => Resolution | undefined,
+): DnsAnswer[] =>
+  plan.dns.flatMap((zone) =>
     zone.records.map((record): DnsAnswer => {
       const answer = resolve(record.name, record.type);
       return {
@@ -39,6 +45,9 @@ export const checkDns = (
       };
     }),
   );
+
+/** The answers against a run's claim: each record that does not answer the region it says serves, if it recovered. */
+export const judgeDns = (answers: DnsAnswer[], claim: { outcome: string; activeRegion: string }): DnsCheck => {
   const disagreements =
     claim.outcome === 'recovered'
       ? answers
@@ -49,4 +58,20 @@ export const checkDns = (
           )
       : [];
   return { answers, disagreements };
+};
+
+/**
+ * What the drill's DNS check found against each leg's claim when that leg ended (a game day's failover before its
+ * failback), less what it found at the drill's end: `after the failover leg <incident>: the run says ...`.
+ */
+export const legDnsDisagreements = (report: {
+  dns?: DnsCheck;
+  legs: { action: string; incidentId: string; dns?: DnsCheck }[];
+}): string[] => {
+  const atEnd = new Set(report.dns?.disagreements ?? []);
+  return report.legs.flatMap((leg) =>
+    (leg.dns?.disagreements ?? [])
+      .filter((text) => !atEnd.has(text))
+      .map((text) => `after the ${leg.action} leg ${leg.incidentId}: ${text}`),
+  );
 };

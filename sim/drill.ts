@@ -36,7 +36,7 @@ import { answerApproval as answerPendingApproval } from '../shared/usecases/answ
 import { runPreflight } from '../shared/usecases/read-preflight';
 import { RESTORE_TEST_DETAIL_TYPES } from '../shared/usecases/restore-test/record-restore-test';
 import { VirtualClock } from './clock';
-import { checkDns } from './dns-answers';
+import { checkDns, type DnsAnswer, judgeDns, readDnsAnswers } from './dns-answers';
 import { setEnvironment } from './environment';
 import { DrillStuckError, SimStallError } from './errors';
 import { type FenceProbe, fenceEvidence, probeFence } from './fence-watch';
@@ -821,6 +821,8 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       }
       // Each runbook's topology when its execution ended (a game day's legs): the report draws the lifecycle from it.
       const topologyAfterLeg = new Map<string, Topology>();
+      // And what DNS answered at that moment: each leg's claim is checked against it, not only the drill's last.
+      const dnsAfterLeg = new Map<string, DnsAnswer[]>();
       const watched = new Set<string>();
       const watchLegs = (execution: LocalExecution) => {
         if (watched.has(execution.executionArn)) return;
@@ -828,6 +830,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         // The drill's own read, not the call of the function that started the execution (a game day's Start Leg).
         outsideInvocation(() => {
           void execution.done.then(async () => {
+            dnsAfterLeg.set(
+              execution.name,
+              readDnsAnswers(plan, (name, type) => world.route53.resolve(name, type)),
+            );
             topologyAfterLeg.set(execution.name, await readTopology(plan));
           });
         });
@@ -960,6 +966,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const record = incidentId ? await drive(readRun(plan.app, incidentId)) : undefined;
       const topologyAfter = await drive(readTopology(plan));
       const legs = await drive(readLegs(plan.app, allRunners(), topologyAfterLeg));
+      for (const leg of legs) {
+        const answers = dnsAfterLeg.get(leg.incidentId);
+        if (answers && leg.topologyAfter) {
+          leg.dns = judgeDns(answers, { outcome: leg.outcome, activeRegion: leg.topologyAfter.activeRegion });
+        }
+      }
       const observed = observeOutcome(execution, paused(), horizonMs);
 
       // The world stops here: what follows only lets the notifications already sent end, so nothing outlives the drill.

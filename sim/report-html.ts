@@ -1,5 +1,5 @@
 import { describeCopy, type Topology } from '../shared/domain/topology';
-import type { DnsCheck } from './dns-answers';
+import { type DnsCheck, legDnsDisagreements } from './dns-answers';
 import type { DrillReport } from './report';
 import type { WriterCheck } from './writer-check';
 
@@ -152,8 +152,8 @@ const list = (items: string[], empty: string): string =>
     : `<p class="muted">${empty}</p>`;
 
 /** What DNS answered for each record when the drill ended, and the DNS check's disagreements (sim/dns-answers.ts). */
-const dnsSection = (dns: DnsCheck): string =>
-  `<section><h2>DNS answers when the drill ended</h2>${dns.disagreements
+const dnsSection = (dns: DnsCheck, legs: string[]): string =>
+  `<section><h2>DNS answers when the drill ended</h2>${[...dns.disagreements, ...legs]
     .map((text) => `<p class="bad">DNS check failed: ${escapeHtml(text)}</p>`)
     .join('')}<table><tr><th>Record</th><th>Region</th><th>Answer</th></tr>${dns.answers
     .map(
@@ -357,12 +357,12 @@ details summary { cursor: pointer; }
 </head>
 <body>
 <h1>Switchback drill: ${escapeHtml(report.plan)}</h1>
-<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span>${(report.dns?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the DNS check failed: users do not reach ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}${(report.writers?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the writer check failed: writes do not land in ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}</p>
+<p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span>${(report.dns?.disagreements.length ?? 0) + legDnsDisagreements(report).length > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the DNS check failed: users do not reach ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}${(report.writers?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the writer check failed: writes do not land in ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}</p>
 ${budgets}
 ${preflight}
 ${findings}
 <section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>
-${report.dns ? dnsSection(report.dns) : ''}
+${report.dns ? dnsSection(report.dns, legDnsDisagreements(report)) : ''}
 ${report.writers ? writersSection(report.writers) : ''}
 ${failure}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>

@@ -54,6 +54,8 @@ export interface DrillLeg {
   deferral?: FenceDeferral;
   /** The plan's topology when this leg's execution ended (a game day's lifecycle records it per leg). */
   topologyAfter?: Topology;
+  /** What DNS answered when this leg's execution ended, against the leg's own claim (sim/dns-answers.ts). */
+  dns?: DnsCheck;
   /** The phases this leg's run recorded. */
   phases?: PhaseTiming[];
   /**

@@ -19,6 +19,7 @@ import type { PhaseChangedDetail, RecoveryFailedDetail, RunRecord } from '../../
 import { STEP_FUNCTIONS, stepPermissions } from '../../shared/domain/step-permissions';
 import { loadPlanFile } from '../../shared/plan/load';
 import { VirtualClock } from '../../sim/clock';
+import { legDnsDisagreements } from '../../sim/dns-answers';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
 import { outsideInvocation } from '../../sim/local-runner';
@@ -349,6 +350,13 @@ describe('runDrill', () => {
       /^the run says us-west-2 serves, but DNS answers .* for api\.orders\.example\.com CNAME/,
     );
     expect(drillExitCode(report)).toBe(4);
+    // Each leg's DNS is read when it ends: the failover's (T+08:05) before the records went, answering us-west-2;
+    // the deferred fence claims no recovery, so nothing is held against it
+    const [failover, fence] = report.legs;
+    expect(failover?.dns?.answers.map((answer) => answer.region)).toEqual(['us-west-2', 'us-west-2']);
+    expect(failover?.dns?.disagreements).toEqual([]);
+    expect([fence?.outcome, fence?.dns?.disagreements]).toEqual(['deferred', []]);
+    expect(report.dns?.answers.map((answer) => answer.region)).toEqual([null, 'us-east-1']);
     expect(summaryTable(report)).toContain('DNS CHECK FAILED: the run says us-west-2 serves');
     const html = renderReportHtml(report);
     expect(html).toContain('but the DNS check failed: users do not reach us-west-2</span>');
@@ -1937,10 +1945,15 @@ describe('the IAM roles of the packaged template', () => {
     expect(recovered.length).toBeGreaterThan(30);
     expect(recovered.filter(({ report }) => (report.dns?.answers.length ?? 0) === 0)).toEqual([]);
     expect(recovered.filter(({ report }) => (report.writers?.writers.length ?? 0) === 0)).toEqual([]);
+    // Each leg's claim too, when it ended (a game day's failover, fence, reprotect and failback)
+    const legsChecked = results.flatMap(({ report }) => report.legs.filter((leg) => leg.dns !== undefined));
+    expect(legsChecked.length).toBeGreaterThan(100);
     const disagreements = results.flatMap(({ report }) =>
-      [...(report.dns?.disagreements ?? []), ...(report.writers?.disagreements ?? [])].map(
-        (text) => `${report.plan} ${report.scenario}: ${text}`,
-      ),
+      [
+        ...(report.dns?.disagreements ?? []),
+        ...(report.writers?.disagreements ?? []),
+        ...legDnsDisagreements(report),
+      ].map((text) => `${report.plan} ${report.scenario}: ${text}`),
     );
     expect(disagreements).toEqual([]);
   });

@@ -20,6 +20,9 @@ describe('drillExitCode', () => {
     const disagreements = ['the run says us-west-2 serves, but DNS answers us-east-1 for api.orders.example.com CNAME'];
     expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements } })).toBe(4);
     expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements: [] } })).toBe(0);
+    // A leg's own check: a game day's failover leg that ended with DNS on the old region
+    const legs = [{ dns: { disagreements } }, { dns: { disagreements: [] } }];
+    expect(drillExitCode({ outcome: 'recovered', withinBudgets: true, dns: { disagreements: [] }, legs })).toBe(4);
   });
 
   it("is 4 when the run says it recovered but a database's writer takes no writes there (the drill's writer check)", () => {

@@ -1,4 +1,4 @@
-import { checkDns } from '../../../sim/dns-answers';
+import { checkDns, legDnsDisagreements } from '../../../sim/dns-answers';
 import type { Resolution } from '../../../sim/models/route53';
 import { ordersPlan } from '../../support/plan-fixtures';
 
@@ -51,5 +51,36 @@ describe('checkDns', () => {
     // Assess
     expect(check.answers.every((answer) => answer.region === null && answer.values.length === 0)).toBe(true);
     expect(check.disagreements).toEqual([]);
+  });
+});
+
+describe('legDnsDisagreements', () => {
+  const check = (disagreements: string[]) => ({ answers: [], disagreements });
+  const WRONG = 'the run says us-west-2 serves, but DNS answers us-east-1 for api.orders.example.com CNAME';
+
+  it("names the leg whose own claim DNS contradicted when it ended, though the drill's end agrees", () => {
+    // Act: a game day whose failover leg ended with DNS on the old region, repaired by the time it came home
+    const found = legDnsDisagreements({
+      dns: check([]),
+      legs: [
+        { action: 'failover', incidentId: 'orders-game-day-1-1-failover', dns: check([WRONG]) },
+        { action: 'fence', incidentId: 'orders-game-day-1-2-fence', dns: check([]) },
+        { action: 'failback', incidentId: 'orders-game-day-1-4-failback' },
+      ],
+    });
+
+    // Assess
+    expect(found).toEqual([`after the failover leg orders-game-day-1-1-failover: ${WRONG}`]);
+  });
+
+  it("leaves out what the drill's end already says", () => {
+    // Act
+    const found = legDnsDisagreements({
+      dns: check([WRONG]),
+      legs: [{ action: 'failover', incidentId: 'orders-1', dns: check([WRONG]) }],
+    });
+
+    // Assess
+    expect(found).toEqual([]);
   });
 });
