@@ -122,6 +122,13 @@ export const topologyAfterFailover = (
   updatedBy: change.incidentId,
 });
 
+/** When the serving region last moved: the later of the last failover and the last failback (the records' roles changed then). */
+export const lastMovedAt = (topology: Topology): string | undefined =>
+  [topology.lastFailoverAt, topology.lastFailbackAt]
+    .filter((at): at is string => at !== undefined)
+    .sort((a, b) => Date.parse(a) - Date.parse(b))
+    .at(-1);
+
 /** Whether every database has a standby (a failover or failback has something to promote). */
 export const isProtected = (topology: Topology): boolean => topology.databases.every((db) => db.standby !== null);
 

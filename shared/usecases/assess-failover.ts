@@ -26,7 +26,7 @@ import {
   runInputSchema,
   type Trigger,
 } from '../domain/run';
-import { currentTopology, planAtTopology, runDatabaseCopies } from '../domain/topology';
+import { currentTopology, lastMovedAt, planAtTopology, runDatabaseCopies } from '../domain/topology';
 import { InvalidRunInputError, LockHeldError } from '../errors';
 import { toFieldIssues } from '../field-issues';
 import type { PlanRegistry } from '../plan/registry';
@@ -329,11 +329,8 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   run = { ...run, databases: run.databases ?? runDatabaseCopies(topology) };
   plan = planAtTopology(plan, run.databases);
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
-  // The last failover or failback: the records' roles changed then, and a readiness from before it is not current.
-  const movedAt = [topology.lastFailoverAt, topology.lastFailbackAt]
-    .filter((at): at is string => at !== undefined)
-    .sort((a, b) => Date.parse(a) - Date.parse(b))
-    .at(-1);
+  // A readiness from before the last failover or failback is not current: the records had other roles then.
+  const movedAt = lastMovedAt(topology);
   const [readings, preflightReadings] = await Promise.all([
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
     readPreflight(

@@ -2,6 +2,7 @@ import {
   currentTopology,
   failoverRefusal,
   isProtected,
+  lastMovedAt,
   planAtTopology,
   planTopology,
   runDatabaseCopies,
@@ -231,5 +232,20 @@ describe('planAtTopology', () => {
 
     // Act, Assess
     expect(runDatabaseCopies(failedOver)).toEqual([]);
+  });
+});
+
+describe('lastMovedAt', () => {
+  it('is the later of the last failover and the last failback, and undefined before either', () => {
+    const topology = planTopology(ordersPlan());
+    expect(lastMovedAt(topology)).toBeUndefined();
+    expect(lastMovedAt({ ...topology, lastFailoverAt: '2026-11-25T03:00:00.000Z' })).toBe('2026-11-25T03:00:00.000Z');
+    expect(
+      lastMovedAt({
+        ...topology,
+        lastFailoverAt: '2026-11-25T03:00:00.000Z',
+        lastFailbackAt: '2026-11-26T09:00:00.000Z',
+      }),
+    ).toBe('2026-11-26T09:00:00.000Z');
   });
 });
