@@ -1,9 +1,9 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
-import { RdsAdapter } from '../shared/aws/rds';
+import { RdsReader } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
-import { Route53Adapter } from '../shared/aws/route53';
+import { Route53Reader } from '../shared/aws/route53';
 import { StepFunctionsExecutions } from '../shared/aws/workflow';
 import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
@@ -34,7 +34,7 @@ let adapters: Omit<AssessFailoverDeps, 'plans' | 'rds'> | undefined;
 const defaultDeps = (): AssessFailoverDeps => {
   adapters ??= {
     ledger: new DynamoLedger(),
-    route53: new Route53Adapter(),
+    route53: new Route53Reader(),
     replicaLag: new CloudWatchReplicaLag(),
     // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
     executions: new StepFunctionsExecutions(),
@@ -43,8 +43,8 @@ const defaultDeps = (): AssessFailoverDeps => {
     clock: systemClock,
     log: logger,
   };
-  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
-  return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
+  return { ...adapters, rds: new RdsReader({ batch: true }), plans: plans() };
 };
 
 /** "Assess Failover": validate the input, take the lock, measure, decide. Returns `{ run, assessment }`. */

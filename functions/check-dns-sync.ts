@@ -1,5 +1,5 @@
 import { EventBridgeEvents } from '../shared/aws/events';
-import { Route53Adapter } from '../shared/aws/route53';
+import { Route53Reader } from '../shared/aws/route53';
 import { CloudWatchSwitchAlarm } from '../shared/aws/switch-alarm';
 import type { DnsResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
@@ -15,7 +15,7 @@ const eventSchema = z.object({ run: runContextSchema, dns: dnsResultSchema });
 let deps: CheckDnsSyncDeps | undefined;
 const defaultDeps = (): CheckDnsSyncDeps => {
   deps ??= {
-    route53: new Route53Adapter(),
+    route53: new Route53Reader(),
     switchAlarm: new CloudWatchSwitchAlarm(),
     events: new EventBridgeEvents(),
     clock: systemClock,

@@ -1,5 +1,5 @@
 import { EventBridgeEvents } from '../shared/aws/events';
-import { RdsAdapter } from '../shared/aws/rds';
+import { RdsReader } from '../shared/aws/rds';
 import { CloudWatchReplicaLag } from '../shared/aws/replica-lag';
 import type { LagDecision } from '../shared/domain/failback';
 import { systemClock } from '../shared/runtime/clock';
@@ -26,8 +26,8 @@ const defaultDeps = (): CheckFailbackLagDeps => {
     clock: systemClock,
     log: logger,
   };
-  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
-  return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
+  return { ...adapters, rds: new RdsReader({ batch: true }), plans: plans() };
 };
 
 /** "Check Failback Lag": read each standby's lag; proceed, wait or block. Returns a LagDecision. */

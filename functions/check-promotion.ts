@@ -1,4 +1,4 @@
-import { RdsAdapter } from '../shared/aws/rds';
+import { RdsReader } from '../shared/aws/rds';
 import type { PromotionsProgress } from '../shared/domain/run';
 import { planAtTopology } from '../shared/domain/topology';
 import { systemClock } from '../shared/runtime/clock';
@@ -15,9 +15,9 @@ const eventSchema = z.object({
   promotions: z.array(promotionResultSchema).check(z.minLength(1)),
 });
 
-// The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
+// The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
 const defaultDeps = (): CheckPromotionDeps => ({
-  rds: new RdsAdapter({ batch: true }),
+  rds: new RdsReader({ batch: true }),
   clock: systemClock,
   log: logger,
 });

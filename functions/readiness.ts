@@ -1,7 +1,7 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
-import { RdsAdapter } from '../shared/aws/rds';
+import { RdsReader } from '../shared/aws/rds';
 import { arnOwner, readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
 import type { ReadinessRunSummary } from '../shared/aws/readiness-function';
 import { DynamoRestoreTestLedger } from '../shared/aws/restore-test-ledger';
@@ -41,8 +41,8 @@ let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
 // The plans are looked up on every call, so that a drill or a test that brings its own (setPlans) is heard.
 const defaultDeps = (functionArn: string): RecordReadinessDeps => {
   adapters ??= buildAdapters(functionArn);
-  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
-  return { ...adapters, rds: new RdsAdapter({ batch: true }), plans: plans() };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
+  return { ...adapters, rds: new RdsReader({ batch: true }), plans: plans() };
 };
 
 /**

@@ -1,7 +1,7 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
-import { RdsAdapter } from '../shared/aws/rds';
-import { Route53Adapter } from '../shared/aws/route53';
+import { RdsReader } from '../shared/aws/rds';
+import { Route53Reader } from '../shared/aws/route53';
 import type { VerificationResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
@@ -18,8 +18,8 @@ const eventSchema = z.object({ run: runContextSchema, results: z.array(failbackR
 let adapters: Omit<VerifyFailbackDeps, 'plans'> | undefined;
 const defaultDeps = (): VerifyFailbackDeps => {
   adapters ??= {
-    rds: new RdsAdapter(),
-    route53: new Route53Adapter(),
+    rds: new RdsReader(),
+    route53: new Route53Reader(),
     events: new EventBridgeEvents(),
     ledger: new DynamoLedger(),
     clock: systemClock,

@@ -1,6 +1,6 @@
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
-import { RdsAdapter } from '../shared/aws/rds';
+import { RdsReader } from '../shared/aws/rds';
 import type { VerificationResult } from '../shared/domain/run';
 import { planAtTopology } from '../shared/domain/topology';
 import { systemClock } from '../shared/runtime/clock';
@@ -31,8 +31,8 @@ const defaultDeps = (): VerifyRecoveryDeps => {
     clock: systemClock,
     log: logger,
   };
-  // The RDS reads of one invocation go out together, in an adapter of its own (RdsAdapter, `batch`).
-  return { ...deps, rds: new RdsAdapter({ batch: true }) };
+  // The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
+  return { ...deps, rds: new RdsReader({ batch: true }) };
 };
 
 /** "Verify Recovery": new primaries writable, backups on and fresh. Returns a VerificationResult. */

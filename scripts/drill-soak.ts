@@ -43,6 +43,9 @@ const EXPECTED: Record<string, DrillOutcome> = {
   'standby-missing': 'blocked',
   'record-missing': 'blocked',
   'record-not-failover': 'blocked',
+  // Asks a person (the standby's endpoint fails its health check) when the plan switches DNS by editing records; an
+  // ARC or alarm-health-check plan's readiness does not read it, and the failover recovers (expectedOutcome).
+  'standby-unhealthy': 'awaiting-approval',
   'replica-backing-up': 'blocked',
   // A plan that switches DNS through Route 53's API, which us-east-1's outage takes down, stops before any database
   // change; one on ARC routing controls or an alarm's health check recovers (expectedOutcome).
@@ -82,9 +85,8 @@ const parsePositive = (name: string, value: string | undefined, fallback: number
 
 /** How `scenario` must end with the soak's plan. */
 const expectedOutcome = (scenario: string): DrillOutcome | undefined => {
-  if (scenario === 'us-east-1-outage' && loadPlanFile(planFile).dnsSwitch.method !== 'route53-records') {
-    return 'recovered';
-  }
+  const recordsPlan = loadPlanFile(planFile).dnsSwitch.method === 'route53-records';
+  if ((scenario === 'us-east-1-outage' || scenario === 'standby-unhealthy') && !recordsPlan) return 'recovered';
   return EXPECTED[scenario];
 };
 

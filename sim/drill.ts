@@ -150,10 +150,12 @@ export interface DrillResult {
 /** The scenarios' virtual start: a quiet night, moved by whole minutes per scenario and seed (drillStartMs). */
 const DRILL_START_MS = Date.UTC(2026, 0, 15, 3, 0, 0);
 /**
- * Distinct start minutes (2^22, about 8 years): seeds 0 up to 2^22 / (the number of scenarios) - 1 of every scenario
- * each get their own (182,360 with today's 23).
+ * Distinct start minutes (2^22, about 8 years), in strides of 64 per seed, one minute per scenario within it: seeds 0
+ * up to 2^22 / 64 - 1 (65,535) of every scenario each get their own, and a scenario added to the catalog (up to 64)
+ * moves no other scenario's start, so no other drill's timeline.
  */
 const START_SLOTS = 2 ** 22;
+export const START_STRIDE = 64;
 
 /**
  * Where a drill's virtual time starts. The incident id is derived from the alarm's time (shared/domain/incident.ts),
@@ -163,7 +165,7 @@ const START_SLOTS = 2 ** 22;
  */
 export const drillStartMs = (scenario: string, seed: number): number => {
   const index = Math.max(0, SCENARIO_NAMES.indexOf(scenario as ScenarioName));
-  return DRILL_START_MS + ((seed * SCENARIO_NAMES.length + index) % START_SLOTS) * 60_000;
+  return DRILL_START_MS + ((seed * START_STRIDE + index) % START_SLOTS) * 60_000;
 };
 /** A person reads the question and answers it: a modelling choice (no published figure), 2 minutes. */
 const HUMAN_ANSWER_MS = 120_000;
@@ -336,7 +338,9 @@ const summarize = (detailType: string, detail: Record<string, unknown>): string 
     }
     case DETAIL_TYPES.approvalRequested: {
       const approval = detail as unknown as ApprovalRequestedDetail;
-      return `replica lag ${approval.lagSeconds ?? 'unknown'}s against an RPO budget of ${approval.rpoBudgetSeconds}s`;
+      // Why the person is asked (what Slack's approval message says), and the data at stake.
+      const lag = `replica lag ${approval.lagSeconds ?? 'unknown'}s against an RPO budget of ${approval.rpoBudgetSeconds}s`;
+      return approval.reasons.length ? `${approval.reasons.join('; ')} (${lag})` : lag;
     }
     case DETAIL_TYPES.recoveryCompleted: {
       const record = detail as unknown as RunRecord;

@@ -125,6 +125,17 @@ export const SCENARIOS = {
       readinessAtSeconds: 1,
     }),
   },
+  'standby-unhealthy': {
+    summary:
+      "drift: the standby's endpoint fails its Route 53 health check; readiness finds it, the failover asks a person",
+    description:
+      "Drift: the standby region's endpoint fails its Route 53 health check (its application does not answer the checkers; its databases and AWS's services there do); the plan's scheduled readiness runs and finds it; then the primary region goes down. The failover asks a person before any change, whatever the replica lag (trigger.approval on-lag-over-rpo or always; auto only warns): after the switch Route 53 would answer the standby's records only by failing open, and once the fence has changed the old region's, the maintenance target or the old region instead (Route 53 Developer Guide, \"Troubleshooting DNS failover\"). Readiness reads the standby records' health checks of plans that switch DNS by editing records (plans/example.yml); an ARC or alarm-health-check plan's fail over as in region-outage. Approving (--approve) shows why: the run says it recovered, and the drill's DNS check fails (exit 4), for Verify Recovery does not read what DNS answers.",
+    build: (at) => ({
+      outages: [{ region: 'primary', atSeconds: at }],
+      drift: { standbyEndpointUnhealthy: true },
+      readinessAtSeconds: 1,
+    }),
+  },
   'replica-backing-up': {
     summary: 'the replica stays backing-up past the bounded wait; the run stops before any change',
     description:

@@ -151,12 +151,15 @@ export interface ScenarioSpec {
   /**
    * Drift: the world differs from the plan before anything happens. `standbyMissing`: the first RDS read replica of
    * the plan does not exist; `recordMissing`: the standby record of the first record pair does not exist;
-   * `recordNotFailover`: that record is a weighted record instead of a failover record.
+   * `recordNotFailover`: that record is a weighted record instead of a failover record; `standbyEndpointUnhealthy`:
+   * the standby region's endpoint fails its Route 53 health check throughout (its application does not answer the
+   * checkers; its databases and AWS's services there do).
    */
   drift?: {
     standbyMissing?: boolean;
     recordMissing?: boolean;
     recordNotFailover?: boolean;
+    standbyEndpointUnhealthy?: boolean;
     wiring?: WiringDrift;
     iam?: IamDrift;
   };
@@ -507,7 +510,15 @@ export class World {
           ]
         : [],
     );
-    this.healthChecks = new HealthChecks(clock, this.timing, this.regions, this.random, endpoints, ids);
+    this.healthChecks = new HealthChecks(
+      clock,
+      this.timing,
+      this.regions,
+      this.random,
+      endpoints,
+      ids,
+      new Set(scenario.drift?.standbyEndpointUnhealthy ? [standby] : []),
+    );
     this.rds = new RdsModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.aurora = new AuroraModel(clock, this.timing, this.random, this.regions, this.account, this.t0Ms);
     this.restores = new RestoreModel(

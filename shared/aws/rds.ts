@@ -16,7 +16,7 @@ import {
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
 import { RDS_BATCH_SIZE } from '../domain/polling';
-import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort } from '../domain/ports';
+import type { DbClusterState, DbInstanceState, GlobalClusterState, RdsPort, RdsReadPort } from '../domain/ports';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { PacedReads } from './paced-reads';
 import { RDS_READ_PACING, readUnlessNotFound } from './rds-calls';
@@ -169,15 +169,15 @@ const toGlobalState = (global: GlobalCluster, identifier: string): GlobalCluster
 };
 
 /**
- * RdsPort over the RDS API. Every call names its region: the failover path talks to the standby region only
+ * The reads of RdsPort over the RDS API (RdsAdapter adds the changes). Every call names its region: the failover path talks to the standby region only
  * (the global-cluster calls too, which any region of the global cluster serves), so that it never waits on the
  * region it recovers from. "Not found" answers become `undefined`; a request RDS throttles, read or write, is tried
  * again within RDS_READ_PACING's budget, then becomes ThrottledError (toSwitchbackError); every other error keeps its
  * AWS name for the use case to judge.
  */
-export class RdsAdapter implements RdsPort {
-  private readonly client: (region: string) => RDSClient;
-  private readonly reads: PacedReads;
+export class RdsReader implements RdsReadPort {
+  protected readonly client: (region: string) => RDSClient;
+  protected readonly reads: PacedReads;
 
   private readonly batch: boolean;
 
@@ -308,31 +308,6 @@ export class RdsAdapter implements RdsPort {
     });
   }
 
-  async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
-    try {
-      await this.reads.run(() =>
-        this.client(region).send(
-          new PromoteReadReplicaCommand({
-            DBInstanceIdentifier: identifier,
-            BackupRetentionPeriod: backupRetentionPeriod,
-          }),
-        ),
-      );
-    } catch (error) {
-      throw toSwitchbackError('rds', 'PromoteReadReplica', error);
-    }
-  }
-
-  async stopInstance(region: string, identifier: string): Promise<void> {
-    try {
-      await this.reads.run(() =>
-        this.client(region).send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier })),
-      );
-    } catch (error) {
-      throw toSwitchbackError('rds', 'StopDBInstance', error);
-    }
-  }
-
   describeGlobalCluster(region: string, identifier: string): Promise<GlobalClusterState | undefined> {
     return readUnlessNotFound('DescribeGlobalClusters', 'GlobalClusterNotFoundFault', async () => {
       const global = await this.globals.load({ region, identifier });
@@ -345,39 +320,6 @@ export class RdsAdapter implements RdsPort {
       const cluster = await this.clusters.load({ region, identifier });
       return cluster && toClusterState(cluster, identifier);
     });
-  }
-
-  /** Unplanned failover: the secondary becomes the writer at once; writes not yet replicated are lost. */
-  async failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
-    try {
-      await this.reads.run(() =>
-        this.client(region).send(
-          new FailoverGlobalClusterCommand({
-            GlobalClusterIdentifier: globalCluster,
-            TargetDbClusterIdentifier: targetClusterArn,
-            AllowDataLoss: true,
-          }),
-        ),
-      );
-    } catch (error) {
-      throw toSwitchbackError('rds', 'FailoverGlobalCluster', error);
-    }
-  }
-
-  /** Planned switchover: waits for the secondary to catch up (RPO 0); needs the primary region to answer. */
-  async switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
-    try {
-      await this.reads.run(() =>
-        this.client(region).send(
-          new SwitchoverGlobalClusterCommand({
-            GlobalClusterIdentifier: globalCluster,
-            TargetDbClusterIdentifier: targetClusterArn,
-          }),
-        ),
-      );
-    } catch (error) {
-      throw toSwitchbackError('rds', 'SwitchoverGlobalCluster', error);
-    }
   }
 
   /**
@@ -447,4 +389,68 @@ export class RdsAdapter implements RdsPort {
     },
     () => this.batch,
   );
+}
+
+/**
+ * RdsReader and the changes: promotion, stop, global-cluster failover and switchover. Only the steps that change
+ * databases build one; the steps that only read build an RdsReader, whose bundle carries none of the changes' code.
+ */
+export class RdsAdapter extends RdsReader implements RdsPort {
+  async promoteReadReplica(region: string, identifier: string, backupRetentionPeriod: number): Promise<void> {
+    try {
+      await this.reads.run(() =>
+        this.client(region).send(
+          new PromoteReadReplicaCommand({
+            DBInstanceIdentifier: identifier,
+            BackupRetentionPeriod: backupRetentionPeriod,
+          }),
+        ),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'PromoteReadReplica', error);
+    }
+  }
+
+  async stopInstance(region: string, identifier: string): Promise<void> {
+    try {
+      await this.reads.run(() =>
+        this.client(region).send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier })),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'StopDBInstance', error);
+    }
+  }
+
+  /** Unplanned failover: the secondary becomes the writer at once; writes not yet replicated are lost. */
+  async failoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
+    try {
+      await this.reads.run(() =>
+        this.client(region).send(
+          new FailoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalCluster,
+            TargetDbClusterIdentifier: targetClusterArn,
+            AllowDataLoss: true,
+          }),
+        ),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'FailoverGlobalCluster', error);
+    }
+  }
+
+  /** Planned switchover: waits for the secondary to catch up (RPO 0); needs the primary region to answer. */
+  async switchoverGlobalCluster(region: string, globalCluster: string, targetClusterArn: string): Promise<void> {
+    try {
+      await this.reads.run(() =>
+        this.client(region).send(
+          new SwitchoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalCluster,
+            TargetDbClusterIdentifier: targetClusterArn,
+          }),
+        ),
+      );
+    } catch (error) {
+      throw toSwitchbackError('rds', 'SwitchoverGlobalCluster', error);
+    }
+  }
 }

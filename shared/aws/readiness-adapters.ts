@@ -9,9 +9,9 @@ import type { Config } from '../runtime/config';
 import type { CheckReadinessDeps } from '../usecases/check-readiness';
 import { CloudWatchAlarms } from './alarms';
 import { IamPolicySimulator } from './iam-simulator';
-import { RdsAdapter } from './rds';
+import { RdsReader } from './rds';
 import { CloudWatchReplicaLag } from './replica-lag';
-import { Route53Adapter } from './route53';
+import { Route53Reader } from './route53';
 import { cloudwatchClient } from './sdk/cloudwatch';
 import { timeoutOptions } from './sdk/registry';
 import { SwitchbackWiring } from './wiring';
@@ -92,8 +92,8 @@ export const readinessAdapters = (
       })
     : new SwitchbackWiring();
   return {
-    rds: new RdsAdapter(),
-    route53: new Route53Adapter(),
+    rds: new RdsReader(),
+    route53: new Route53Reader(),
     alarms: new CloudWatchAlarms(),
     // The probers' alarms live in the deployment's (the standby) region.
     proberAlarms: new CloudWatchAlarms({

@@ -2,13 +2,20 @@ import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
   GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
   type RRType,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
-import type { FailoverRecordSet, HealthCheckInversion, HealthCheckPort, Route53Port } from '../domain/ports';
+import type {
+  FailoverRecordSet,
+  HealthCheckInversion,
+  HealthCheckPort,
+  Route53Port,
+  Route53ReadPort,
+} from '../domain/ports';
 import type { RecordSetReading } from '../domain/preflight';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
 import { PacedReads } from './paced-reads';
@@ -26,16 +33,16 @@ const normalizeName = (name: string): string => name.replace(/\\052/g, '*').repl
 const READ_PACING = { maxInFlight: 5, budgetMs: 15_000, firstPauseMs: 500 };
 
 /**
- * Route53Port over the Route 53 API. Record edits are control-plane calls served from us-east-1 only
+ * The reads of Route53Port over the Route 53 API, and its health checks' (Route53Adapter adds the changes). Record edits are control-plane calls served from us-east-1 only
  * (aws-facts.md: Route 53 Developer Guide), hence `route53Client()` pinned to ROUTE53_REGION; when us-east-1 is
  * the region that failed, Route 53 Application Recovery Controller routing controls are the data-plane alternative
  * (on/off switches on five regional endpoints, aws-facts.md: ARC Developer Guide). Throttling and
  * PriorRequestNotComplete (the same zone changed too soon) become ThrottledError, which the ASL retries with
  * backoff and jitter (aws-facts.md: Route 53 Developer Guide, "Throttling of API requests").
  */
-export class Route53Adapter implements Route53Port, HealthCheckPort {
-  private readonly client: () => Route53Client;
-  private readonly reads: PacedReads;
+export class Route53Reader implements Route53ReadPort {
+  protected readonly client: () => Route53Client;
+  protected readonly reads: PacedReads;
 
   /**
    * @param deps.client - the Route 53 client; defaults to the shared one (built once).
@@ -98,6 +105,73 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
     }
   }
 
+  /** A health check's interval and failure threshold; undefined when it does not exist (readiness). */
+  async getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined> {
+    try {
+      const out = await this.reads.run(() => this.client().send(new GetHealthCheckCommand({ HealthCheckId: id })));
+      const config = out.HealthCheck?.HealthCheckConfig;
+      // Route 53 defaults: 30 s interval, 3 failures (Route 53 API, HealthCheckConfig).
+      return { intervalSeconds: config?.RequestInterval ?? 30, failureThreshold: config?.FailureThreshold ?? 3 };
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
+      throw toSwitchbackError('route53', 'GetHealthCheck', error);
+    }
+  }
+
+  /**
+   * What Route 53's checkers see of a health check's endpoint now (readiness): how many reported, how many reached
+   * it (a report that starts with "Success"), and a failing report's words; undefined when it does not exist. The
+   * checkers' own view: `Inverted` does not change it.
+   */
+  async getHealthCheckStatus(
+    id: string,
+  ): Promise<{ checkers: number; healthyCheckers: number; failure?: string } | undefined> {
+    try {
+      const out = await this.reads.run(() =>
+        this.client().send(new GetHealthCheckStatusCommand({ HealthCheckId: id })),
+      );
+      const reports = (out.HealthCheckObservations ?? []).map((observation) => observation.StatusReport?.Status ?? '');
+      const failure = reports.find((report) => !report.startsWith('Success'));
+      return {
+        checkers: reports.length,
+        healthyCheckers: reports.filter((report) => report.startsWith('Success')).length,
+        ...(failure ? { failure } : {}),
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
+      throw toSwitchbackError('route53', 'GetHealthCheckStatus', error);
+    }
+  }
+
+  /** A health check's `Inverted` and version (for an UpdateHealthCheck that loses no concurrent edit). */
+  async getInversion(id: string): Promise<HealthCheckInversion | undefined> {
+    try {
+      const out = await this.reads.run(() => this.client().send(new GetHealthCheckCommand({ HealthCheckId: id })));
+      return {
+        inverted: out.HealthCheck?.HealthCheckConfig?.Inverted === true,
+        version: out.HealthCheck?.HealthCheckVersion ?? 1,
+      };
+    } catch (error) {
+      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
+      throw toSwitchbackError('route53', 'GetHealthCheck', error);
+    }
+  }
+
+  async getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
+    try {
+      const out = await this.reads.run(() => this.client().send(new GetChangeCommand({ Id: changeId })));
+      return out.ChangeInfo?.Status === 'INSYNC' ? 'INSYNC' : 'PENDING';
+    } catch (error) {
+      throw toSwitchbackError('route53', 'GetChange', error);
+    }
+  }
+}
+
+/**
+ * Route53Reader and the changes: record UPSERTs and health checks' `Inverted`. Only the steps that change records or
+ * health checks build one; the steps that only read build a Route53Reader, whose bundle carries none of their code.
+ */
+export class Route53Adapter extends Route53Reader implements Route53Port, HealthCheckPort {
   /** One ChangeResourceRecordSets batch that UPSERTs every record as given; returns the change id. */
   async upsertRecords(hostedZoneId: string, records: FailoverRecordSet[], comment: string): Promise<string> {
     try {
@@ -128,33 +202,6 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
     }
   }
 
-  /** A health check's interval and failure threshold; undefined when it does not exist (readiness). */
-  async getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined> {
-    try {
-      const out = await this.reads.run(() => this.client().send(new GetHealthCheckCommand({ HealthCheckId: id })));
-      const config = out.HealthCheck?.HealthCheckConfig;
-      // Route 53 defaults: 30 s interval, 3 failures (Route 53 API, HealthCheckConfig).
-      return { intervalSeconds: config?.RequestInterval ?? 30, failureThreshold: config?.FailureThreshold ?? 3 };
-    } catch (error) {
-      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
-      throw toSwitchbackError('route53', 'GetHealthCheck', error);
-    }
-  }
-
-  /** A health check's `Inverted` and version (for an UpdateHealthCheck that loses no concurrent edit). */
-  async getInversion(id: string): Promise<HealthCheckInversion | undefined> {
-    try {
-      const out = await this.reads.run(() => this.client().send(new GetHealthCheckCommand({ HealthCheckId: id })));
-      return {
-        inverted: out.HealthCheck?.HealthCheckConfig?.Inverted === true,
-        version: out.HealthCheck?.HealthCheckVersion ?? 1,
-      };
-    } catch (error) {
-      if (awsErrorName(error) === 'NoSuchHealthCheck') return undefined;
-      throw toSwitchbackError('route53', 'GetHealthCheck', error);
-    }
-  }
-
   /**
    * UpdateHealthCheck with `Inverted` only, at `version` (Route 53 refuses it with HealthCheckVersionMismatch when
    * someone changed the check since it was read).
@@ -166,15 +213,6 @@ export class Route53Adapter implements Route53Port, HealthCheckPort {
       );
     } catch (error) {
       throw toSwitchbackError('route53', 'UpdateHealthCheck', error);
-    }
-  }
-
-  async getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
-    try {
-      const out = await this.reads.run(() => this.client().send(new GetChangeCommand({ Id: changeId })));
-      return out.ChangeInfo?.Status === 'INSYNC' ? 'INSYNC' : 'PENDING';
-    } catch (error) {
-      throw toSwitchbackError('route53', 'GetChange', error);
     }
   }
 }

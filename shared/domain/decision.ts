@@ -108,7 +108,10 @@ const lagReasons = (plan: Plan, databases: readonly DatabaseAssessment[]): strin
  *   any lag is unknown; `auto` proceeds;
  * - dry-run never pauses: "approve" becomes "proceed" with a warning saying what would have been asked;
  * - stale backups or a missing cross-region copy are warnings, never a stop: the region is down and recovery
- *   matters more, but a person must know.
+ *   matters more, but a person must know;
+ * - `readinessAsks` (what the plan's last readiness found that a person must weigh, such as a standby endpoint that
+ *   fails its health check: standbyHealthByReadiness) ask for approval with `always` and `on-lag-over-rpo`, and are
+ *   warnings with `auto`.
  *
  * @param plan - the validated plan
  * @param readings - one reading per database of the plan
@@ -116,6 +119,7 @@ const lagReasons = (plan: Plan, databases: readonly DatabaseAssessment[]): strin
  * @param topology - the plan's current topology (shared/domain/topology.ts)
  * @param now - the decision time
  * @param trigger - how the run began (the cool-down applies to alarms only)
+ * @param readinessAsks - questions from the plan's last readiness
  */
 export const decide = (
   plan: Plan,
@@ -124,6 +128,7 @@ export const decide = (
   topology: Topology,
   now: Date,
   trigger: Trigger = { type: 'manual' },
+  readinessAsks: readonly string[] = [],
 ): Assessment => {
   const base = {
     decidedAt: now.toISOString(),
@@ -139,11 +144,11 @@ export const decide = (
   let reasons: string[];
   switch (plan.trigger.approval) {
     case 'always':
-      asks = [`plan ${plan.app} asks for approval of every failover (trigger.approval: always)`];
+      asks = [`plan ${plan.app} asks for approval of every failover (trigger.approval: always)`, ...readinessAsks];
       reasons = asks;
       break;
     case 'on-lag-over-rpo': {
-      asks = lagReasons(plan, readings);
+      asks = [...lagReasons(plan, readings), ...readinessAsks];
       const worst = base.maxLagSeconds;
       reasons = asks.length
         ? asks
@@ -154,6 +159,7 @@ export const decide = (
     }
     case 'auto':
       reasons = [`plan ${plan.app} fails over without approval (trigger.approval: auto)`];
+      warnings.push(...readinessAsks);
       break;
   }
   if (asks.length === 0) return { ...base, decision: 'proceed', reasons, warnings };

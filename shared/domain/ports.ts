@@ -64,6 +64,12 @@ export interface RdsPort {
   latestReplicatedBackup(region: string, sourceArn: string): Promise<string | undefined>;
 }
 
+/** The reads of RdsPort: what the steps that change no database need. */
+export type RdsReadPort = Pick<
+  RdsPort,
+  'describeInstance' | 'describeGlobalCluster' | 'describeCluster' | 'latestReplicatedBackup'
+>;
+
 export interface FailoverRecordSet {
   name: string;
   type: string;
@@ -87,6 +93,9 @@ export interface HealthCheckInversion {
   inverted: boolean;
   version: number;
 }
+
+/** The reads of Route53Port: what the steps that change no record need. */
+export type Route53ReadPort = Pick<Route53Port, 'listFailoverRecords' | 'listRecordSets' | 'getChangeStatus'>;
 
 /** Route 53 health checks' `Inverted` (the `health-check-inverted` record fence): Route 53's API, us-east-1. */
 export interface HealthCheckPort {

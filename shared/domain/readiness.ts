@@ -23,6 +23,7 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'alarm-watches-health-check'
     | 'health-check-exists'
     | 'record-health-check'
+    | 'standby-health-check'
     | 'ttl-within-rto'
     | 'lag-within-rpo'
     | 'backups-fresh'
@@ -50,6 +51,29 @@ export interface HealthCheckReading {
   config?: { intervalSeconds: number; failureThreshold: number };
 }
 
+/**
+ * The health check the standby region's records name, as Route 53's checkers see its endpoint now
+ * (GetHealthCheckStatus): what a failover moves traffic to. Undefined status: no such health check.
+ */
+export interface StandbyHealthCheckReading {
+  id: string;
+  /** The standby records that name it, as `route53:<zone>/<name>/<type>/<set identifier>`. */
+  records: string[];
+  status?: {
+    /** The checkers that reported, and those of them that reached the endpoint. */
+    checkers: number;
+    healthyCheckers: number;
+    /** A failing checker's report, as Route 53 words it ("Failure: Connection timed out. ..."). */
+    failure?: string;
+  };
+}
+
+/**
+ * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy (Route 53 Developer
+ * Guide, "How Route 53 determines whether a health check is healthy"; aws-facts.md).
+ */
+export const HEALTHY_CHECKER_SHARE = 0.18;
+
 /** A read that failed (AWS refused, throttled or did not answer): the resource, the call and the error. */
 export interface UnreadReading {
   resource: string;
@@ -62,6 +86,8 @@ export interface ReadinessReadings {
   records: RecordPairReading[];
   alarms: AlarmReading[];
   healthChecks: HealthCheckReading[];
+  /** The standby records' health checks (a route53-records plan's), when the use case read them. */
+  standbyHealthChecks?: StandbyHealthCheckReading[];
   /** Replica lag now per database (seconds); null when no datapoint. */
   lags: { id: string; lagSeconds: number | null }[];
   /** Backup problems the decision would warn about (stale restorable time, no cross-region copy). */
@@ -219,6 +245,29 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
   };
 };
 
+/**
+ * The standby region's endpoint, as Route 53's checkers see it: a failover makes its records PRIMARY. While their
+ * health check fails, Route 53 answers them only by failing open (every record unhealthy: the old region is down),
+ * and answers the old region's record again as soon as that one passes its check, unless the fence has fenced it.
+ * A check no checker has reported on yet is new: Route 53 counts it healthy, and so does readiness.
+ */
+const standbyHealthChecks = (plan: Plan, readings: StandbyHealthCheckReading[]): ReadinessFinding[] =>
+  readings.flatMap(({ id, records, status }): ReadinessFinding[] => {
+    if (status && (status.checkers === 0 || status.healthyCheckers / status.checkers > HEALTHY_CHECKER_SHARE)) {
+      return [];
+    }
+    const endpoint = `the ${plan.regions.standby} endpoint`;
+    return [
+      {
+        check: 'standby-health-check',
+        resource: `route53:healthcheck/${id}`,
+        expected: `${endpoint} healthy to Route 53 (its records' health check), so that a failover moves traffic to an endpoint Route 53 considers up`,
+        found: `${status ? `unhealthy: ${status.healthyCheckers} of ${status.checkers} checkers reach it${status.failure ? ` ("${status.failure}")` : ''}` : 'no such health check'}; named by ${records.join(', ')}`,
+        fix: `${status ? `find why ${endpoint} fails its health check (aws route53 get-health-check-last-failure-reason --health-check-id ${id}) and fix it` : `associate a health check of ${endpoint} with these records`}: after a failover Route 53 would answer them only by failing open, and the old region's again once it answers`,
+      },
+    ];
+  });
+
 /** The checks only readiness makes: alarms, health checks, TTL, lag, backups, restore tests, wiring, IAM. */
 export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Date): ReadinessFinding[] => {
   const findings: ReadinessFinding[] = [];
@@ -264,6 +313,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
       });
     }
   }
+  findings.push(...standbyHealthChecks(plan, readings.standbyHealthChecks ?? []));
   const prober = readings.prober;
   if (prober && 'error' in prober) {
     findings.push(couldNotCheck(`cloudwatch:alarm/${prober.name}`, 'cloudwatch:DescribeAlarms', prober.error));
@@ -414,6 +464,41 @@ export const readinessChange = (
   };
 };
 
+/**
+ * Whether a live failover may go by the plan's last readiness: `current` when it ran within two of its scheduled
+ * runs (the schedule missed at most one) and after the topology last changed (`topologyChangedAt`: the last failover
+ * or failback; before it, the regions had other roles).
+ */
+const readinessAge = (
+  plan: Plan,
+  last: PlanReadiness | undefined,
+  now: Date,
+  topologyChangedAt?: string,
+): 'none' | 'before-move' | 'stale' | 'current' => {
+  if (!last) return 'none';
+  const at = Date.parse(last.at);
+  if (topologyChangedAt !== undefined && at < Date.parse(topologyChangedAt)) return 'before-move';
+  return at < now.getTime() - 2 * plan.readiness.scheduleMinutes * 60_000 ? 'stale' : 'current';
+};
+
+/**
+ * What a person must weigh before a failover of a plan whose last readiness (current: readinessAge) found the standby
+ * region's endpoint failing its health check: the failover would move traffic to an endpoint Route 53 considers down
+ * (and after the fence, Route 53 may answer the fenced record or the old region instead). One question, or none.
+ */
+export const standbyHealthByReadiness = (
+  plan: Plan,
+  last: PlanReadiness | undefined,
+  now: Date,
+  topologyChangedAt?: string,
+): string | undefined => {
+  if (!last || readinessAge(plan, last, now, topologyChangedAt) !== 'current') return undefined;
+  const failing = last.findings.filter((finding) => finding.check === 'standby-health-check' && !finding.warning);
+  if (failing.length === 0) return undefined;
+  const found = failing.map((finding) => `${finding.resource}: ${finding.found.split(';')[0]}`).join('; ');
+  return `the ${plan.regions.standby} endpoint failed its Route 53 health check at the plan's readiness of ${last.at} (${found}): a failover would move traffic to an endpoint Route 53 considers down; approve once it passes`;
+};
+
 /** The preflight's record checks: the ones a live failover of a plan that does not edit records leaves to readiness. */
 export const RECORD_CHECKS: readonly PreflightCheck[] = [
   'record-exists',
@@ -447,20 +532,20 @@ export const recordsByReadiness = (
 ): RecordsByReadiness => {
   const notRead = `records not read: an ${plan.dnsSwitch.method} plan's live failover does not call Route 53's API (us-east-1)`;
   const minutes = plan.readiness.scheduleMinutes;
-  if (!last) {
+  const age = readinessAge(plan, last, now, topologyChangedAt);
+  if (!last || age === 'none') {
     return {
       findings: [],
       note: `${notRead}, and no readiness of plan ${plan.app} is on record: record checks skipped`,
     };
   }
-  const at = Date.parse(last.at);
-  if (topologyChangedAt !== undefined && at < Date.parse(topologyChangedAt)) {
+  if (age === 'before-move') {
     return {
       findings: [],
       note: `${notRead}, and the plan's last readiness (${last.at}) ran before its topology last changed (${topologyChangedAt}): record checks skipped`,
     };
   }
-  if (at < now.getTime() - 2 * minutes * 60_000) {
+  if (age === 'stale') {
     return {
       findings: [],
       note: `${notRead}, and the plan's last readiness ran at ${last.at}, more than two of its runs (every ${minutes} min) ago: record checks skipped; check the plan's readiness schedule`,

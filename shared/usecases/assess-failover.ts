@@ -13,7 +13,7 @@ import type {
 } from '../domain/ports';
 import { preflight, type StandbyReading } from '../domain/preflight';
 import { gateOnPreflight } from '../domain/preflight-gate';
-import { recordsByReadiness } from '../domain/readiness';
+import { recordsByReadiness, standbyHealthByReadiness } from '../domain/readiness';
 import { buildRunRecord } from '../domain/recovery';
 import {
   type Assessment,
@@ -331,7 +331,7 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
   const standbys = await Promise.all(plan.databases.map((db) => readStandby(db, deps.rds)));
   // A readiness from before the last failover or failback is not current: the records had other roles then.
   const movedAt = lastMovedAt(topology);
-  const [readings, preflightReadings] = await Promise.all([
+  const [readings, preflightReadings, standbyHealth] = await Promise.all([
     Promise.all(plan.databases.map((db, index) => readDatabase(db, deps, now, standbys[index]))),
     readPreflight(
       plan,
@@ -349,8 +349,14 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
       standbys,
       { live: true },
     ),
+    // Readiness reads a route53-records plan's standby health check (Route 53's API, us-east-1, which the live path
+    // never calls): what it found last, when current, is a question for a person (standbyHealthByReadiness).
+    plan.dnsSwitch.method === 'route53-records'
+      ? ledger.listReadiness(plan.app, 1).then(([last]) => standbyHealthByReadiness(plan, last, now, movedAt))
+      : undefined,
   ]);
-  const undecided = decide(plan, readings, run.mode, topology, clock.now(), run.trigger);
+  const asks = standbyHealth === undefined ? [] : [standbyHealth];
+  const undecided = decide(plan, readings, run.mode, topology, clock.now(), run.trigger, asks);
   const noted = [preflightReadings.recordsNotRead, tookOver].filter((text) => text !== undefined);
   const decided = noted.length > 0 ? { ...undecided, warnings: [...undecided.warnings, ...noted] } : undecided;
   // A manual run switches Aurora over (promote-database), which needs matching engine versions.

@@ -1,6 +1,6 @@
 import { switchAlarmInSync } from '../domain/dns-switch';
 import { pollSeconds } from '../domain/polling';
-import type { EventsPort, Route53Port, SwitchAlarmPort } from '../domain/ports';
+import type { EventsPort, Route53ReadPort, SwitchAlarmPort } from '../domain/ports';
 import type { DnsResult, RunContext } from '../domain/run';
 import { DnsFlipError } from '../errors';
 import type { Clock } from '../runtime/clock';
@@ -8,7 +8,7 @@ import type { Log } from '../runtime/logger';
 import { dnsFacts, publishPhase } from './flip-dns';
 
 export interface CheckDnsSyncDeps {
-  route53: Route53Port;
+  route53: Route53ReadPort;
   switchAlarm: SwitchAlarmPort;
   events: EventsPort;
   clock: Clock;

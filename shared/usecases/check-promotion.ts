@@ -1,5 +1,5 @@
 import { pollSeconds, RDS_BATCH_SIZE } from '../domain/polling';
-import type { RdsPort } from '../domain/ports';
+import type { RdsReadPort } from '../domain/ports';
 import type { PromotionResult, PromotionsProgress, RunContext } from '../domain/run';
 import { PromotionFailedError } from '../errors';
 import type { AuroraGlobal, Plan, RdsReadReplica } from '../plan/schema';
@@ -9,7 +9,7 @@ import type { Log } from '../runtime/logger';
 import { findPlanDatabase, isFailedState, isGlobalFailoverRunning, secondaryMember } from './database-state';
 
 export interface CheckPromotionDeps {
-  rds: RdsPort;
+  rds: RdsReadPort;
   clock: Clock;
   log: Log;
 }

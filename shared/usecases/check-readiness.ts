@@ -3,7 +3,7 @@ import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
 import type { SwitchbackWiring } from '../aws/wiring';
 import { backupWarnings as backupWarningsOf } from '../domain/decision';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
-import type { StandbyReading } from '../domain/preflight';
+import type { RecordPairReading, StandbyReading } from '../domain/preflight';
 import { preflight } from '../domain/preflight';
 import {
   type AlarmReading,
@@ -11,6 +11,7 @@ import {
   type HealthCheckReading,
   type PlanReadiness,
   type ProberAlarmReading,
+  type StandbyHealthCheckReading,
   type UnreadReading,
 } from '../domain/readiness';
 import type { DatabaseAssessment } from '../domain/run';
@@ -34,6 +35,7 @@ export interface CheckReadinessDeps {
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
   route53: Pick<Route53Port, 'listRecordSets'> & {
     getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined>;
+    getHealthCheckStatus(id: string): Promise<StandbyHealthCheckReading['status'] | undefined>;
   };
   alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
   /** The standby prober's alarms, in the deployment's (standby) region; without it, not checked. */
@@ -129,6 +131,42 @@ const readWiring = async ({ targets, reader }: NonNullable<CheckReadinessDeps['w
     ),
   ]);
   return { rules, stateMachines, queues, schedules };
+};
+
+/**
+ * The health checks the standby region's records name, as Route 53's checkers see them now: a route53-records
+ * plan's only (an ARC plan's standby records carry routing controls' health checks, off until a failover turns them
+ * on; an alarm-health-check plan's carry none). Each health check once, however many records name it; a read that
+ * fails is a "could not check".
+ */
+const readStandbyHealthChecks = async (
+  plan: Plan,
+  records: RecordPairReading[],
+  attempt: <T>(resource: string, call: string, read: () => Promise<T>) => Promise<T | symbol>,
+  route53: CheckReadinessDeps['route53'],
+): Promise<StandbyHealthCheckReading[]> => {
+  const named = new Map<string, string[]>();
+  for (const zone of plan.dnsSwitch.method === 'route53-records' ? plan.dns : []) {
+    for (const { name, type, standbySetIdentifier } of zone.records) {
+      const id = records
+        .find((r) => r.hostedZoneId === zone.hostedZoneId && r.name === name && r.type === type)
+        ?.records.find((r) => r.setIdentifier === standbySetIdentifier)?.healthCheckId;
+      if (id)
+        named.set(id, [
+          ...(named.get(id) ?? []),
+          `route53:${zone.hostedZoneId}/${name}/${type}/${standbySetIdentifier}`,
+        ]);
+    }
+  }
+  const readings = await Promise.all(
+    [...named].map(async ([id, names]) => {
+      const status = await attempt(`route53:healthcheck/${id}`, 'route53:GetHealthCheckStatus', () =>
+        route53.getHealthCheckStatus(id),
+      );
+      return typeof status === 'symbol' ? [] : [{ id, records: names, ...(status ? { status } : {}) }];
+    }),
+  );
+  return readings.flat();
 };
 
 /** Where a standby is, as the preflight's findings name it (`rds:<region>:<identifier>`). */
@@ -255,6 +293,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       }),
     )
   ).flat();
+  const standbyHealthChecks = await readStandbyHealthChecks(plan, preflightReadings.records, attempt, deps.route53);
   const read = assessments.filter((db): db is DatabaseAssessment => db !== failed);
   // The backup warnings a live failover's decision would give now.
   const backupWarnings = backupWarningsOf(plan, read, now);
@@ -265,6 +304,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       records: preflightReadings.records,
       alarms: alarms === failed ? [] : alarms,
       healthChecks,
+      standbyHealthChecks,
       lags: read.filter((db) => !db.alreadyPromoted).map((db) => ({ id: db.id, lagSeconds: db.lagSeconds })),
       backupWarnings,
       history: history === failed ? [] : history,

@@ -1,4 +1,4 @@
-import type { EventsPort, LedgerPort, RdsPort } from '../domain/ports';
+import type { EventsPort, LedgerPort, RdsReadPort } from '../domain/ports';
 import type { Assessment, PromotionResult, RunContext, VerificationResult } from '../domain/run';
 import { VerificationFailedError } from '../errors';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
@@ -11,7 +11,7 @@ import { publishPhase } from './flip-dns';
 import { markPhaseReached } from './mark-phase';
 
 export interface VerifyRecoveryDeps {
-  rds: RdsPort;
+  rds: RdsReadPort;
   events: EventsPort;
   /** Only to mark the verify phase as reached. */
   ledger: Pick<LedgerPort, 'markPhase'>;
@@ -52,7 +52,7 @@ const siblingArn = (arn: string, region: string, identifier: string): string | u
   return [...parts.slice(0, 3), region, ...parts.slice(4, 6), identifier].join(':');
 };
 
-const readRdsPrimary = async (rds: RdsPort, database: RdsReadReplica): Promise<NewPrimary> => {
+const readRdsPrimary = async (rds: RdsReadPort, database: RdsReadReplica): Promise<NewPrimary> => {
   const instance = await rds.describeInstance(database.replica.region, database.replica.instance);
   if (!instance) return { found: false, writable: false, status: 'not found', backupRetentionPeriod: 0 };
   return {
@@ -65,7 +65,7 @@ const readRdsPrimary = async (rds: RdsPort, database: RdsReadReplica): Promise<N
   };
 };
 
-const readAuroraPrimary = async (rds: RdsPort, database: AuroraGlobal): Promise<NewPrimary> => {
+const readAuroraPrimary = async (rds: RdsReadPort, database: AuroraGlobal): Promise<NewPrimary> => {
   const { region, cluster } = database.secondary;
   const [global, state] = await Promise.all([
     rds.describeGlobalCluster(region, database.globalCluster),

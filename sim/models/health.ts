@@ -73,7 +73,7 @@ export interface HealthSample {
  * Developer Guide, "Values that you specify when you create or update health checks": Invert health check status).
  */
 export class HealthCheck {
-  healthy = true;
+  healthy: boolean;
   readonly samples: HealthSample[] = [];
   /** HealthCheckVersion: 1 at creation, one more per UpdateHealthCheck. */
   version = 1;
@@ -88,7 +88,11 @@ export class HealthCheck {
     readonly endpoint: string,
     /** Virtual time of the first check, epoch ms (a seeded phase within one interval). */
     readonly firstCheckMs: number,
-  ) {}
+    /** The status before the first check: false for an endpoint that was failing long before the drill began. */
+    private readonly initiallyHealthy = true,
+  ) {
+    this.healthy = initiallyHealthy;
+  }
 
   /**
    * Applies one check. Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy":
@@ -138,9 +142,9 @@ export class HealthCheck {
     return this.healthy !== this.inverted;
   }
 
-  /** Status at `atMs` from the samples so far (healthy before the first sample). */
+  /** Status at `atMs` from the samples so far (before the first sample, the status the check started with). */
   healthyAt(atMs: number): boolean {
-    let healthy = true;
+    let healthy = this.initiallyHealthy;
     for (const sample of this.samples) {
       if (sample.atMs > atMs) break;
       healthy = sample.healthy;
@@ -185,6 +189,11 @@ export class HealthChecks {
     endpoints: ReadonlyMap<string, string>,
     /** Health check ids a plan names (its `health-check-inverted` record fences), per region; else seeded UUIDs. */
     ids: ReadonlyMap<string, string> = new Map(),
+    /**
+     * Regions whose endpoint fails its health check throughout, its region up or not (the application there does not
+     * answer Route 53's checkers: scaled to zero, a security group that blocks them): unhealthy from the start.
+     */
+    private readonly failingEndpoints: ReadonlySet<string> = new Set(),
   ) {
     const intervalMs = timing.healthCheck.intervalSeconds * 1000;
     // One check per application endpoint (the plan's regions), not per region the world knows (us-east-1 may be
@@ -194,7 +203,13 @@ export class HealthChecks {
       const phase = Math.floor(random.next() * intervalMs);
       this.byRegion.set(
         region,
-        new HealthCheck(id, region, endpoints.get(region) ?? `${region}.endpoint`, clock.now() + phase),
+        new HealthCheck(
+          id,
+          region,
+          endpoints.get(region) ?? `${region}.endpoint`,
+          clock.now() + phase,
+          !failingEndpoints.has(region),
+        ),
       );
     }
   }
@@ -226,7 +241,8 @@ export class HealthChecks {
     this.pending.set(
       check.id,
       this.clock.schedule(atMs, () => {
-        check.evaluate(atMs, !this.regions.isDown(check.region, atMs), this.timing.healthCheck);
+        const endpointUp = !this.failingEndpoints.has(check.region) && !this.regions.isDown(check.region, atMs);
+        check.evaluate(atMs, endpointUp, this.timing.healthCheck);
         this.scheduleCheck(check, atMs + this.timing.healthCheck.intervalSeconds * 1000);
       }),
     );

@@ -414,10 +414,9 @@ export class Route53Model {
       Region: region as HealthCheckRegion,
       IPAddress: `15.177.${index * 8}.${10 + index}`,
       StatusReport: {
-        Status:
-          sample === undefined || sample.healthyShare > 0
-            ? 'Success: HTTP Status Code 200, OK'
-            : 'Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.',
+        Status: (sample === undefined ? check.healthyAt(this.clock.now()) : sample.healthyShare > 0)
+          ? 'Success: HTTP Status Code 200, OK'
+          : 'Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.',
         CheckedTime: new Date(sample?.atMs ?? this.clock.now()),
       },
     }));

@@ -437,6 +437,56 @@ describe('runDrill', () => {
     expect(report.actions).toEqual([]);
   });
 
+  describe('a standby whose endpoint fails its health check (standby-unhealthy)', () => {
+    it("asks a person before any change, with what the plan's scheduled readiness found, DNS as it was", async () => {
+      // Act
+      const { report, world, runner } = await drill('standby-unhealthy');
+
+      // Assess: readiness found it a second in, from Route 53's checkers (GetHealthCheckStatus).
+      const standbyCheck = world.healthChecks.of('us-west-2').id;
+      const changed = world.bus.events.find((record) => record.event['detail-type'] === 'Readiness Changed');
+      expect((changed?.event.detail as { appeared?: unknown[] } | undefined)?.appeared).toContainEqual(
+        expect.objectContaining({
+          check: 'standby-health-check',
+          resource: `route53:healthcheck/${standbyCheck}`,
+          found: expect.stringMatching(/^unhealthy: 0 of 8 checkers reach it \("Failure: Connection timed out\./),
+        }),
+      );
+      // The failover asked, though the replica lag (a few seconds) is within the RPO, and changed nothing.
+      expect(report.outcome).toBe('awaiting-approval');
+      expect(runner.pendingTasks()).toEqual([expect.objectContaining({ state: 'Request Approval', delivered: true })]);
+      const asked = world.bus.events.find((record) => record.event['detail-type'] === 'Approval Requested');
+      expect((asked?.event.detail as { reasons?: string[] } | undefined)?.reasons).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^the us-west-2 endpoint failed its Route 53 health check at the plan's readiness of 2026-01-15T\\d\\d:\\d\\d:01\\.000Z \\(route53:healthcheck/${standbyCheck}: unhealthy: 0 of 8 checkers reach it .*\\): a failover would move traffic to an endpoint Route 53 considers down; approve once it passes$`,
+          ),
+        ),
+      ]);
+      expect(report.actions).toEqual([]);
+      // Both regions' checks fail: Route 53 answers the primary region's records as if all were healthy.
+      expect(report.dns?.answers.map((answer) => [answer.region, answer.failedOpen])).toEqual([
+        ['us-east-1', true],
+        ['us-east-1', true],
+      ]);
+    });
+
+    it('approved, fails over, and the drill shows what the approver took on: DNS answers no serving region, exit 4', async () => {
+      // Act
+      const { report } = await drill('standby-unhealthy', { answer: 'approve' });
+
+      // Assess: the run says it recovered (Verify Recovery does not read what DNS answers), and the drill's own reading
+      // of DNS disagrees: with the standby's records unhealthy, Route 53 answers the fenced record's maintenance
+      // target for one and, for the other, the old region, whose health check the fence inverted while it was down.
+      expect(report.outcome).toBe('recovered');
+      expect(report.dns?.disagreements).toEqual([
+        'the run says us-west-2 serves, but DNS answers maintenance.orders.example.com for api.orders.example.com CNAME',
+        'the run says us-west-2 serves, but DNS answers us-east-1 for checkout.orders.example.com CNAME',
+      ]);
+      expect(drillExitCode(report)).toBe(4);
+    });
+  });
+
   it('fails in the promote phase, records why and releases the lock when the promotion fails', async () => {
     // Act
     const { report, lockHolder } = await drill('promotion-fails');
@@ -565,9 +615,9 @@ describe('runDrill', () => {
     expect(report.legs.map((leg) => [leg.action, leg.incidentId, leg.outcome])).toEqual([
       ['failover', report.incidentId, 'recovered'],
       ['fence', `${report.incidentId}-fence`, 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0348Z', 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0353Z', 'deferred'],
-      ['fence', 'orders-fence-retry-20260115T0358Z', 'recovered'],
+      ['fence', 'orders-fence-retry-20260115T0430Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0435Z', 'deferred'],
+      ['fence', 'orders-fence-retry-20260115T0440Z', 'recovered'],
     ]);
     expect(report.legs.map((leg) => leg.failure)).toEqual(report.legs.map(() => undefined));
     // The failover's fence fenced the records and says what waits; the retries found nothing new (no Slack post).
@@ -1948,9 +1998,15 @@ describe('the IAM roles of the packaged template', () => {
     // Each leg's claim too, when it ended (a game day's failover, fence, reprotect and failback)
     const legsChecked = results.flatMap(({ report }) => report.legs.filter((leg) => leg.dns !== undefined));
     expect(legsChecked.length).toBeGreaterThan(100);
+    // Except the one drill whose disagreement is its point: a failover approved to a standby whose endpoint fails its
+    // health check (its own test above asserts what DNS answers).
+    const approvedToUnhealthy = (report: DrillReport) =>
+      report.scenario === 'standby-unhealthy' &&
+      report.outcome === 'recovered' &&
+      report.events.some((event) => event.detailType === 'Approval Requested');
     const disagreements = results.flatMap(({ report }) =>
       [
-        ...(report.dns?.disagreements ?? []),
+        ...(approvedToUnhealthy(report) ? [] : (report.dns?.disagreements ?? [])),
         ...(report.writers?.disagreements ?? []),
         ...legDnsDisagreements(report),
       ].map((text) => `${report.plan} ${report.scenario}: ${text}`),

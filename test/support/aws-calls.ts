@@ -150,6 +150,7 @@ export const resourcesOf = (
         ? input.AlarmNames.map((name) => `arn:aws:cloudwatch:${region}:${account}:alarm:${String(name)}`)
         : [];
     case 'route53:GetHealthCheck':
+    case 'route53:GetHealthCheckStatus':
     case 'route53:UpdateHealthCheck':
       return typeof input.HealthCheckId === 'string' ? [`arn:aws:route53:::healthcheck/${input.HealthCheckId}`] : [];
     case 'route53:GetChange':

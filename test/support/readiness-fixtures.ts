@@ -60,6 +60,8 @@ export const readinessWorld = () => ({
   rds: healthyRds(),
   route53: Object.assign(records(), {
     getHealthCheck: async (id: string) => (id === 'hc-east' ? { intervalSeconds: 30, failureThreshold: 3 } : undefined),
+    // The standby record's health check: all 8 of Route 53's checkers reach the us-west-2 endpoint.
+    getHealthCheckStatus: async (id: string) => (id === 'hc-west' ? { checkers: 8, healthyCheckers: 8 } : undefined),
   }),
   alarms: {
     describeAlarms: async (names: readonly string[]): Promise<AlarmReading[]> =>

@@ -158,6 +158,7 @@ describe('switchback', () => {
       'standby-missing',
       'record-missing',
       'record-not-failover',
+      'standby-unhealthy',
       'replica-backing-up',
       'equal-set-identifiers',
       'us-east-1-outage',

@@ -10,7 +10,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/assess';
 import { PlanRegistry } from '../../../shared/plan/load';
@@ -68,6 +68,8 @@ describe('assess handler', () => {
       .resolves({ Attributes: { holder: 'game-day-1', epoch: 4, acquiredAt: recent.toISOString() } });
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
+    // The plan's readiness history: none on record (Assess reads the last one for its standby health check).
+    dynamo.on(QueryCommand).resolves({ Items: [] });
     acceptEvents(eventbridge);
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [

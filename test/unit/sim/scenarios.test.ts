@@ -5,7 +5,7 @@ describe('buildScenario', () => {
   it('lists the known scenarios when the name is unknown', () => {
     expect(() => buildScenario('meteor')).toThrow(UnknownScenarioError);
     expect(() => buildScenario('meteor')).toThrow(
-      'Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica, promotion-fails, stale-backups, dns-throttled, route53-api-busy, arc-cluster-busy, rds-api-busy, flapping-health, standby-missing, record-missing, record-not-failover, replica-backing-up, equal-set-identifiers, us-east-1-outage, old-primary-returns, reprotect, failback, failback-lagging, game-day, game-day-twice, restore-test, restore-fails.',
+      'Unknown drill scenario "meteor". Known scenarios: region-outage, lagging-replica, promotion-fails, stale-backups, dns-throttled, route53-api-busy, arc-cluster-busy, rds-api-busy, flapping-health, standby-missing, record-missing, record-not-failover, standby-unhealthy, replica-backing-up, equal-set-identifiers, us-east-1-outage, old-primary-returns, reprotect, failback, failback-lagging, game-day, game-day-twice, restore-test, restore-fails.',
     );
   });
 

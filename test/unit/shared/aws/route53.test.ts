@@ -3,6 +3,7 @@ import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
   GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
   ListResourceRecordSetsCommand,
   NoSuchHealthCheck,
   PriorRequestNotComplete,
@@ -10,8 +11,8 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PacedReads } from '../../../../shared/aws/paced-reads';
-import { Route53Adapter } from '../../../../shared/aws/route53';
-import { ThrottledError } from '../../../../shared/errors';
+import { Route53Adapter, Route53Reader } from '../../../../shared/aws/route53';
+import { EndpointUnreachableError, ThrottledError } from '../../../../shared/errors';
 
 const route53Mock = mockClient(Route53Client);
 const ZONE = 'Z0123456789ORDERSAPI';
@@ -42,6 +43,62 @@ describe('Route53Adapter', () => {
       // Act / Assess
       await expect(adapter().getHealthCheck('hc-east')).resolves.toEqual({ intervalSeconds: 10, failureThreshold: 2 });
       await expect(adapter().getHealthCheck('hc-gone')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('getHealthCheckStatus', () => {
+    const observation = (region: string, status: string) => ({
+      Region: region as 'us-east-1',
+      IPAddress: '15.177.0.10',
+      StatusReport: { Status: status, CheckedTime: new Date('2026-11-25T03:00:00.000Z') },
+    });
+    const reader = () =>
+      new Route53Reader({ client: () => new Route53Client({ region: 'us-east-1', maxAttempts: 1 }) });
+
+    it("counts the checkers that reported and those that reached the endpoint, keeping a failing report's words", async () => {
+      // Prepare
+      const timedOut = 'Failure: Connection timed out. The endpoint or the internet connection is down.';
+      route53Mock.on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-west' }).resolves({
+        HealthCheckObservations: [
+          observation('us-east-1', 'Success: HTTP Status Code 200, OK'),
+          observation('eu-west-1', timedOut),
+          observation('ap-southeast-1', timedOut),
+        ],
+      });
+
+      // Act / Assess
+      await expect(reader().getHealthCheckStatus('hc-west')).resolves.toEqual({
+        checkers: 3,
+        healthyCheckers: 1,
+        failure: timedOut,
+      });
+    });
+
+    it('gives no failure when every checker reached it, and undefined for a health check that does not exist', async () => {
+      // Prepare
+      route53Mock
+        .on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-west' })
+        .resolves({ HealthCheckObservations: [observation('us-east-1', 'Success: HTTP Status Code 200, OK')] })
+        .on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-gone' })
+        .rejects(new NoSuchHealthCheck({ message: 'No health check exists', $metadata: {} }));
+
+      // Act / Assess
+      await expect(reader().getHealthCheckStatus('hc-west')).resolves.toEqual({ checkers: 1, healthyCheckers: 1 });
+      await expect(reader().getHealthCheckStatus('hc-gone')).resolves.toBeUndefined();
+    });
+
+    it('names the call when Route 53 does not answer', async () => {
+      // Prepare
+      route53Mock
+        .on(GetHealthCheckStatusCommand)
+        .rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError', $metadata: {} }));
+
+      // Act
+      const read = reader().getHealthCheckStatus('hc-west');
+
+      // Assess
+      await expect(read).rejects.toBeInstanceOf(EndpointUnreachableError);
+      await expect(read).rejects.toThrow(/GetHealthCheckStatus/);
     });
   });
 

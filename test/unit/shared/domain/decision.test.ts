@@ -300,3 +300,44 @@ describe('worstLag', () => {
     expect(worstLag(readings({ 'orders-db': { alreadyPromoted: true }, catalog: { alreadyPromoted: true } }))).toBe(0);
   });
 });
+
+describe('decide with a question from readiness', () => {
+  // What standbyHealthByReadiness asks when the plan's last readiness found the standby's endpoint failing.
+  const ASK = 'the us-west-2 endpoint failed its Route 53 health check';
+
+  it('asks for approval with on-lag-over-rpo though every lag is within the RPO, and says why', () => {
+    // Act
+    const assessment = decide(ordersPlan(), readings(), 'live', topology(), NOW, MANUAL, [ASK]);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons).toEqual([ASK]);
+  });
+
+  it('asks with always, after the plan asking for every failover', () => {
+    // Act
+    const plan = ordersPlan({ trigger: { approval: 'always' } });
+    const assessment = decide(plan, readings(), 'live', topology(), NOW, MANUAL, [ASK]);
+
+    // Assess
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons).toEqual([
+      'plan orders asks for approval of every failover (trigger.approval: always)',
+      ASK,
+    ]);
+  });
+
+  it('only warns with auto, and a dry run says what it would have asked', () => {
+    // Act
+    const auto = decide(ordersPlan({ trigger: { approval: 'auto' } }), readings(), 'live', topology(), NOW, MANUAL, [
+      ASK,
+    ]);
+    const dryRun = decide(ordersPlan(), readings(), 'dry-run', topology(), NOW, MANUAL, [ASK]);
+
+    // Assess
+    expect(auto.decision).toBe('proceed');
+    expect(auto.warnings).toEqual([ASK]);
+    expect(dryRun.decision).toBe('proceed');
+    expect(dryRun.warnings).toEqual([`would request approval: ${ASK}`]);
+  });
+});

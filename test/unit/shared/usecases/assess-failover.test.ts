@@ -13,6 +13,7 @@ import {
   FakeRoute53,
 } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import { planReadiness } from '../../../support/readiness-fixtures';
 import { lockOwner } from '../../../support/run-fixtures';
 
 const NOW = '2026-11-25T03:01:30.000Z';
@@ -377,6 +378,52 @@ describe('assessFailover', () => {
       'succeeded',
       'started',
     ]);
+  });
+
+  it("asks for approval when the plan's last readiness found the standby's endpoint failing its health check", async () => {
+    // Prepare: the readiness of 03:00, within two of the plan's 15-minute runs of NOW (03:01:30).
+    await ledger.putReadiness(
+      planReadiness({
+        at: '2026-11-25T03:00:00.000Z',
+        findings: [
+          {
+            check: 'standby-health-check',
+            resource: 'route53:healthcheck/hc-west',
+            expected: 'the us-west-2 endpoint healthy to Route 53',
+            found:
+              'unhealthy: 0 of 8 checkers reach it; named by route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+            fix: 'find why',
+          },
+        ],
+      }),
+    );
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess: the replica lag (3 s) alone would not have asked.
+    expect(assessment.decision).toBe('approve');
+    expect(assessment.reasons).toEqual([
+      "the us-west-2 endpoint failed its Route 53 health check at the plan's readiness of 2026-11-25T03:00:00.000Z (route53:healthcheck/hc-west: unhealthy: 0 of 8 checkers reach it): a failover would move traffic to an endpoint Route 53 considers down; approve once it passes",
+    ]);
+  });
+
+  it('proceeds when the readiness that found it ran more than two of its runs ago (its schedule may have stopped)', async () => {
+    // Prepare: 31.5 minutes before NOW, the plan's readiness running every 15 minutes.
+    const failing = {
+      check: 'standby-health-check' as const,
+      resource: 'route53:healthcheck/hc-west',
+      expected: 'x',
+      found: 'unhealthy: 0 of 8 checkers reach it',
+      fix: 'y',
+    };
+    await ledger.putReadiness(planReadiness({ at: '2026-11-25T02:30:00.000Z', findings: [failing] }));
+
+    // Act
+    const stale = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(stale.assessment.decision).toBe('proceed');
   });
 
   it('asks for approval when a lag has no datapoint', async () => {

@@ -3,8 +3,8 @@ import { EndpointUnreachableError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type CheckReadinessDeps, checkReadiness } from '../../../../shared/usecases/check-readiness';
 import { FakeClock, FakeLedger, FakeLog } from '../../../support/fakes';
-import { ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
-import { healthyRds, NOW, readinessWorld } from '../../../support/readiness-fixtures';
+import { ARC_SWITCH, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import { healthyRds, NOW, readinessWorld, records } from '../../../support/readiness-fixtures';
 
 /** An AWS error as the SDK throws it: its name is the service's error code. */
 const awsError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
@@ -253,5 +253,126 @@ describe('checkReadiness', () => {
         found: 'ResourceNotFoundException: Requested resource not found',
       }),
     ]);
+  });
+
+  describe("the standby records' health check", () => {
+    it('finds a standby endpoint that no checker reaches, naming the record and what the checkers saw', async () => {
+      // Prepare
+      const failure = 'Failure: Connection timed out. The endpoint or the internet connection is down.';
+      deps.route53.getHealthCheckStatus = async (id) =>
+        id === 'hc-west' ? { checkers: 8, healthyCheckers: 0, failure } : undefined;
+
+      // Act
+      const readiness = await checkReadiness(ordersPlan(), deps);
+
+      // Assess
+      expect(readiness.ready).toBe(false);
+      expect(readiness.findings).toEqual([
+        expect.objectContaining({
+          check: 'standby-health-check',
+          resource: 'route53:healthcheck/hc-west',
+          found: `unhealthy: 0 of 8 checkers reach it ("${failure}"); named by route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2`,
+        }),
+      ]);
+    });
+
+    it("reports a status Route 53 did not give as 'could not check', not as a healthy or missing check", async () => {
+      // Prepare
+      deps.route53.getHealthCheckStatus = async () => {
+        throw awsError('Throttling', 'Rate exceeded');
+      };
+
+      // Act
+      const readiness = await checkReadiness(ordersPlan(), deps);
+
+      // Assess
+      expect(readiness.ready).toBe(false);
+      expect(readiness.findings).toEqual([
+        expect.objectContaining({
+          check: 'could-not-check',
+          resource: 'route53:healthcheck/hc-west',
+          expected: 'an answer to route53:GetHealthCheckStatus',
+          found: 'Throttling: Rate exceeded',
+        }),
+      ]);
+    });
+
+    it('reads each health check once, however many standby records name it', async () => {
+      // Prepare: a second record pair whose standby record names the same health check.
+      const plan = ordersPlan({
+        dns: [
+          {
+            hostedZoneId: 'Z0123456789ORDERSAPI',
+            records: [
+              {
+                name: 'api.orders.example.com',
+                type: 'CNAME',
+                primarySetIdentifier: 'api-us-east-1',
+                standbySetIdentifier: 'api-us-west-2',
+              },
+              {
+                name: 'www.orders.example.com',
+                type: 'CNAME',
+                primarySetIdentifier: 'www-us-east-1',
+                standbySetIdentifier: 'www-us-west-2',
+              },
+            ],
+          },
+        ],
+      });
+      const route53 = Object.assign(
+        records().addRecords(
+          'Z0123456789ORDERSAPI',
+          {
+            name: 'www.orders.example.com',
+            type: 'CNAME',
+            setIdentifier: 'www-us-east-1',
+            failover: 'PRIMARY',
+            rest: { TTL: 60, HealthCheckId: 'hc-east' },
+          },
+          {
+            name: 'www.orders.example.com',
+            type: 'CNAME',
+            setIdentifier: 'www-us-west-2',
+            failover: 'SECONDARY',
+            rest: { TTL: 60, HealthCheckId: 'hc-west' },
+          },
+        ),
+        { getHealthCheck: deps.route53.getHealthCheck },
+      );
+      const asked: string[] = [];
+      deps.route53 = Object.assign(route53, {
+        getHealthCheckStatus: async (id: string) => {
+          asked.push(id);
+          return { checkers: 8, healthyCheckers: 0 };
+        },
+      });
+
+      // Act
+      const readiness = await checkReadiness(plan, { ...deps, plans: new PlanRegistry([plan]) });
+
+      // Assess
+      expect(asked).toEqual(['hc-west']);
+      expect(readiness.findings.map((finding) => finding.found)).toEqual([
+        'unhealthy: 0 of 8 checkers reach it; named by route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2, route53:Z0123456789ORDERSAPI/www.orders.example.com/CNAME/www-us-west-2',
+      ]);
+    });
+
+    it("does not read an ARC plan's: its standby records carry routing controls' health checks, off until a failover", async () => {
+      // Prepare
+      const plan = ordersPlan({ dnsSwitch: ARC_SWITCH });
+      const asked: string[] = [];
+      deps.route53.getHealthCheckStatus = async (id) => {
+        asked.push(id);
+        return { checkers: 8, healthyCheckers: 0 };
+      };
+
+      // Act
+      const readiness = await checkReadiness(plan, { ...deps, plans: new PlanRegistry([plan]) });
+
+      // Assess
+      expect(asked).toEqual([]);
+      expect(readiness.findings.map((finding) => finding.check)).not.toContain('standby-health-check');
+    });
   });
 });

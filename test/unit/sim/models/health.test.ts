@@ -1,6 +1,31 @@
 import { startSim, T0 } from '../fixture';
 
 describe('HealthChecks', () => {
+  it("fails the standby endpoint's check from the start when the scenario says its endpoint never answers", async () => {
+    // Prepare: drift, the standby's endpoint fails its health check before the drill begins (standby-unhealthy).
+    const sim = startSim('standby-unhealthy');
+    try {
+      const standby = sim.world.healthChecks.of('us-west-2');
+
+      // Act / Assess: before any check ran, Route 53 already reports it unhealthy, everywhere it reports.
+      expect(standby.samples).toEqual([]);
+      expect(standby.reportedHealthy).toBe(false);
+      expect(standby.minimumStatus(T0 - 60_000, T0)).toBe(0);
+      const before = sim.world.route53.healthCheckStatus(standby.id);
+      expect(before).toHaveLength(8);
+      expect(before.every((observation) => observation.StatusReport?.Status?.startsWith('Failure'))).toBe(true);
+
+      // Its checks keep failing, the region up; the primary's passes until its outage (3 minutes in).
+      await sim.advanceTo(120);
+      expect(standby.samples.length).toBeGreaterThan(0);
+      expect(standby.samples.every((sample) => sample.healthyShare === 0 && !sample.healthy)).toBe(true);
+      expect(sim.world.regions.isDown('us-west-2')).toBe(false);
+      expect(sim.world.healthChecks.of('us-east-1').healthy).toBe(true);
+    } finally {
+      sim.close();
+    }
+  });
+
   it('turns unhealthy at the third consecutive failed check when the region goes down', async () => {
     // Prepare
     const sim = startSim('region-outage');
