@@ -495,8 +495,9 @@ export const standbyHealthByReadiness = (
   if (!last || readinessAge(plan, last, now, topologyChangedAt) !== 'current') return undefined;
   const failing = last.findings.filter((finding) => finding.check === 'standby-health-check' && !finding.warning);
   if (failing.length === 0) return undefined;
-  const found = failing.map((finding) => `${finding.resource}: ${finding.found.split(';')[0]}`).join('; ');
-  return `the ${plan.regions.standby} endpoint failed its Route 53 health check at the plan's readiness of ${last.at} (${found}): a failover would move traffic to an endpoint Route 53 considers down; approve once it passes`;
+  // Short enough for a Slack message's line (300 characters): the checkers' count, not their report.
+  const found = failing.map((finding) => `${finding.resource}: ${finding.found.split(/ \(|;/)[0]}`).join('; ');
+  return `a failover would move traffic to the ${plan.regions.standby} endpoint, which failed its Route 53 health check at the plan's readiness of ${last.at} (${found}); approve once it passes`;
 };
 
 /** The preflight's record checks: the ones a live failover of a plan that does not edit records leaves to readiness. */

@@ -303,7 +303,7 @@ describe('worstLag', () => {
 
 describe('decide with a question from readiness', () => {
   // What standbyHealthByReadiness asks when the plan's last readiness found the standby's endpoint failing.
-  const ASK = 'the us-west-2 endpoint failed its Route 53 health check';
+  const ASK = 'a failover would move traffic to the us-west-2 endpoint, which failed its Route 53 health check';
 
   it('asks for approval with on-lag-over-rpo though every lag is within the RPO, and says why', () => {
     // Act

@@ -96,7 +96,7 @@ describe('standbyHealthByReadiness', () => {
 
     // Assess
     expect(ask).toBe(
-      "the us-west-2 endpoint failed its Route 53 health check at the plan's readiness of 2026-11-25T03:30:00.000Z (route53:healthcheck/hc-west: unhealthy: 0 of 8 checkers reach it): a failover would move traffic to an endpoint Route 53 considers down; approve once it passes",
+      "a failover would move traffic to the us-west-2 endpoint, which failed its Route 53 health check at the plan's readiness of 2026-11-25T03:30:00.000Z (route53:healthcheck/hc-west: unhealthy: 0 of 8 checkers reach it); approve once it passes",
     );
   });
 
