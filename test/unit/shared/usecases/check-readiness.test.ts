@@ -3,7 +3,7 @@ import { EndpointUnreachableError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type CheckReadinessDeps, checkReadiness } from '../../../../shared/usecases/check-readiness';
 import { FakeClock, FakeLedger, FakeLog } from '../../../support/fakes';
-import { ARC_SWITCH, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import { ARC_SWITCH, ORDERS_PRIMARY_ARN, ordersPlan, ordersPlanInput } from '../../../support/plan-fixtures';
 import { healthyRds, NOW, readinessWorld, records } from '../../../support/readiness-fixtures';
 
 /** An AWS error as the SDK throws it: its name is the service's error code. */
@@ -299,40 +299,27 @@ describe('checkReadiness', () => {
 
     it('reads each health check once, however many standby records name it', async () => {
       // Prepare: a second record pair whose standby record names the same health check.
+      const [zone] = ordersPlanInput().dns;
+      const www = { name: 'www.orders.example.com', type: 'CNAME' as const };
       const plan = ordersPlan({
-        dns: [
-          {
-            hostedZoneId: 'Z0123456789ORDERSAPI',
-            records: [
+        dns: zone
+          ? [
               {
-                name: 'api.orders.example.com',
-                type: 'CNAME',
-                primarySetIdentifier: 'api-us-east-1',
-                standbySetIdentifier: 'api-us-west-2',
+                ...zone,
+                records: [
+                  ...zone.records,
+                  { ...www, primarySetIdentifier: 'www-us-east-1', standbySetIdentifier: 'www-us-west-2' },
+                ],
               },
-              {
-                name: 'www.orders.example.com',
-                type: 'CNAME',
-                primarySetIdentifier: 'www-us-east-1',
-                standbySetIdentifier: 'www-us-west-2',
-              },
-            ],
-          },
-        ],
+            ]
+          : [],
       });
       const route53 = Object.assign(
         records().addRecords(
           'Z0123456789ORDERSAPI',
+          { ...www, setIdentifier: 'www-us-east-1', failover: 'PRIMARY', rest: { TTL: 60, HealthCheckId: 'hc-east' } },
           {
-            name: 'www.orders.example.com',
-            type: 'CNAME',
-            setIdentifier: 'www-us-east-1',
-            failover: 'PRIMARY',
-            rest: { TTL: 60, HealthCheckId: 'hc-east' },
-          },
-          {
-            name: 'www.orders.example.com',
-            type: 'CNAME',
+            ...www,
             setIdentifier: 'www-us-west-2',
             failover: 'SECONDARY',
             rest: { TTL: 60, HealthCheckId: 'hc-west' },
