@@ -34,7 +34,7 @@ import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schem
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 import { takeLockOrOrphan } from './orphaned-lock';
-import { readPreflight, readStandby } from './read-preflight';
+import { describeError, readPreflight, readStandby } from './read-preflight';
 
 /** What the "Assess Failover" task receives: the execution input as given, and the execution's identity. */
 export interface AssessEvent {
@@ -255,6 +255,12 @@ const detectFacts = (run: RunContext): string[] =>
     ? [`alarm ${run.trigger.alarmName} entered ALARM`]
     : [`started by ${run.requestedBy}: ${run.reason}`];
 
+/** What the plan's last readiness says of the standby's health check: a question for a person, or why it is unread. */
+interface StandbyHealth {
+  ask?: string | undefined;
+  note?: string;
+}
+
 /** The run of a resumed assessment, as the first one made it. */
 const parseResumedRun = (run: unknown): RunContext => {
   const result = runContextSchema.safeParse(run);
@@ -350,14 +356,22 @@ export const assessFailover = async (event: AssessEvent, deps: AssessFailoverDep
       { live: true },
     ),
     // Readiness reads a route53-records plan's standby health check (Route 53's API, us-east-1, which the live path
-    // never calls): what it found last, when current, is a question for a person (standbyHealthByReadiness).
+    // never calls): what it found last, when current, is a question for a person (standbyHealthByReadiness). An
+    // advisory read: when the ledger does not answer it, the run goes on and says so.
     plan.dnsSwitch.method === 'route53-records'
-      ? ledger.listReadiness(plan.app, 1).then(([last]) => standbyHealthByReadiness(plan, last, now, movedAt))
-      : undefined,
+      ? ledger.listReadiness(plan.app, 1).then(
+          ([last]): StandbyHealth => ({ ask: standbyHealthByReadiness(plan, last, now, movedAt) }),
+          (error: unknown): StandbyHealth => ({
+            note: `the plan's last readiness could not be read (${describeError(error)}): the standby's health check was not weighed`,
+          }),
+        )
+      : ({} as StandbyHealth),
   ]);
-  const asks = standbyHealth === undefined ? [] : [standbyHealth];
+  const asks = standbyHealth.ask === undefined ? [] : [standbyHealth.ask];
   const undecided = decide(plan, readings, run.mode, topology, clock.now(), run.trigger, asks);
-  const noted = [preflightReadings.recordsNotRead, tookOver].filter((text) => text !== undefined);
+  const noted = [preflightReadings.recordsNotRead, tookOver, standbyHealth.note].filter(
+    (text): text is string => text !== undefined,
+  );
   const decided = noted.length > 0 ? { ...undecided, warnings: [...undecided.warnings, ...noted] } : undecided;
   // A manual run switches Aurora over (promote-database), which needs matching engine versions.
   const findings = preflight(plan, preflightReadings, { switchover: run.trigger.type === 'manual' });

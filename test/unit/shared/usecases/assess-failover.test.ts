@@ -426,6 +426,24 @@ describe('assessFailover', () => {
     expect(stale.assessment.decision).toBe('proceed');
   });
 
+  it('goes on, saying so, when the ledger does not give the last readiness: the standby health is a question, not a gate', async () => {
+    // Prepare
+    ledger.listReadiness = async () => {
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+    };
+
+    // Act
+    const { assessment } = await assessFailover(event(manualInput()), deps);
+
+    // Assess
+    expect(assessment.decision).toBe('proceed');
+    expect(assessment.warnings).toContain(
+      "the plan's last readiness could not be read (ProvisionedThroughputExceededException: Rate of requests exceeds the allowed throughput.): the standby's health check was not weighed",
+    );
+  });
+
   it('asks for approval when a lag has no datapoint', async () => {
     // Prepare
     lag.aurora.clear();
