@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { describeReprotectBack, type ReprotectBack } from '../../shared/domain/failback';
 import type { LedgerPort, WorkflowPort } from '../../shared/domain/ports';
+import { type PlanReadiness, standbyHealthByReadiness } from '../../shared/domain/readiness';
 import {
   currentTopology,
   type DatabaseTopology,
   describeCopy,
   failoverRefusal,
   isProtected,
+  lastMovedAt,
   type Topology,
 } from '../../shared/domain/topology';
 import { loadPlanFile, PlanFileError } from '../../shared/plan/load';
@@ -36,7 +38,19 @@ export interface StatusView {
   reprotectBack?: ReprotectBack & { failback: string };
   /** Who holds the plan's lock (null: nobody), and how its execution stands, when Step Functions could say. */
   lock?: LockView | null;
+  /** The plan's last readiness in the ledger (null: none on record), or why it could not be read. */
+  readiness?: ReadinessView | null;
+  /**
+   * What a failover now would ask a person, from that readiness (only known with the plan file): a standby whose
+   * endpoint failed its health check (shared/domain/readiness.ts standbyHealthByReadiness).
+   */
+  failoverAsks?: string[];
 }
+
+/** The plan's last readiness as status shows it: when, ready or not, and what it found (warnings apart). */
+export type ReadinessView =
+  | { at: string; ready: boolean; findings: { check: string; resource: string; warning?: true }[] }
+  | { error: string };
 
 /** The plan's lock as status shows it: its holder, and its execution's status or why that could not be read. */
 export interface LockView {
@@ -71,6 +85,16 @@ export const lockLine = (lock: LockView | null): string => {
   return `${held}: its execution is ${lock.executionStatus ?? 'unknown'}.`;
 };
 
+/** One line on the plan's last readiness: ready or not, when, and the checks that failed. */
+export const readinessLine = (plan: string, readiness: ReadinessView | null): string => {
+  if (!readiness) return "Readiness: none on record (the plan's readiness schedule has not run).";
+  if ('error' in readiness) return `Readiness: could not be read (${readiness.error}).`;
+  const findings = readiness.findings.filter((finding) => !finding.warning);
+  if (readiness.ready) return `Readiness: ready at ${readiness.at}.`;
+  const named = findings.map((finding) => `${finding.check} ${finding.resource}`).join(', ');
+  return `Readiness: NOT READY at ${readiness.at}: ${named} (switchback readiness --plan ${plan} shows why and the fix).`;
+};
+
 const oldPrimaryText = (db: DatabaseTopology): string =>
   db.oldPrimary ? `${describeCopy(db.oldPrimary)}: ${db.oldPrimary.state} since ${db.oldPrimary.since}` : '-';
 
@@ -98,9 +122,11 @@ export const formatStatus = (view: StatusView): string[] => {
   }
   lines.push(view.protected ? 'Protected: every database has a standby.' : 'Not protected: a database has no standby.');
   if (view.lock !== undefined) lines.push(lockLine(view.lock));
+  if (view.readiness !== undefined) lines.push(readinessLine(view.plan, view.readiness));
   const back = view.reprotectBack;
   if (back) lines.push(`After failback ${back.failback} (${back.checkedAt}): ${describeReprotectBack(back)}`);
   if (view.failoverRefused) lines.push(`A failover now would be skipped: ${view.failoverRefused}`);
+  else for (const ask of view.failoverAsks ?? []) lines.push(`A failover now would ask for approval: ${ask}`);
   return lines;
 };
 
@@ -123,6 +149,20 @@ export const statusView = (
     ...(reprotectBack && !protectedNow ? { reprotectBack } : {}),
   };
 };
+
+/** A readiness run, or why it could not be read, as status keeps it (the findings named, not their texts). */
+const readinessView = (readiness: PlanReadiness | { error: string }): ReadinessView =>
+  'error' in readiness
+    ? readiness
+    : {
+        at: readiness.at,
+        ready: readiness.ready,
+        findings: readiness.findings.map(({ check, resource, warning }) => ({
+          check,
+          resource,
+          ...(warning ? { warning } : {}),
+        })),
+      };
 
 /** The plan's lock, and its holder's execution as Step Functions tells it (read only when the lock is held). */
 const lockView = async (
@@ -183,9 +223,24 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
   const failback = stored?.lastFailbackIncidentId;
   const back =
     failback && !isProtected(stored) ? (await ledger.getRun(options.plan, failback))?.reprotectBack : undefined;
-  const view = {
-    ...statusView(options.plan, stored, plan, back && failback ? { ...back, failback } : undefined),
-    lock: await lockView(options.plan, ledger, () => deps.workflow(target)),
+  const base = statusView(options.plan, stored, plan, back && failback ? { ...back, failback } : undefined);
+  const [lock, readiness] = await Promise.all([
+    lockView(options.plan, ledger, () => deps.workflow(target)),
+    ledger.listReadiness(options.plan, 1).then(
+      ([last]) => last,
+      (error: unknown) => ({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+    ),
+  ]);
+  // What Assess would ask now, from the same readiness (the plan file gives its regions and schedule).
+  const ask =
+    plan && readiness && !('error' in readiness)
+      ? standbyHealthByReadiness(plan, readiness, new Date(), lastMovedAt(base.topology))
+      : undefined;
+  const view: StatusView = {
+    ...base,
+    lock,
+    readiness: readiness ? readinessView(readiness) : null,
+    ...(ask ? { failoverAsks: [ask] } : {}),
   };
   if (options.json) deps.io.out(JSON.stringify(view, null, 2));
   else for (const line of formatStatus(view)) deps.io.out(line);

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { formatStatus, showStatus, statusView } from '../../../../cli/commands/status';
 import { UsageError } from '../../../../cli/context';
 import type { WorkflowPort } from '../../../../shared/domain/ports';
+import type { PlanReadiness } from '../../../../shared/domain/readiness';
 import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { loadPlanFile } from '../../../../shared/plan/load';
+import { planReadiness } from '../../../support/readiness-fixtures';
 import { fakeDeps } from '../support';
 
 // The project's example plan, by absolute path (test/support/cli.ts would load the whole CLI and its clients).
@@ -39,7 +41,7 @@ describe('showStatus', () => {
   it('prints the ledger topology as JSON when --json is given', async () => {
     // Prepare
     const { deps, out } = fakeDeps({
-      ledger: { getTopology: async () => failedOver(), getLock: async () => undefined },
+      ledger: { getTopology: async () => failedOver(), getLock: async () => undefined, listReadiness: async () => [] },
     });
 
     // Act
@@ -64,7 +66,7 @@ describe('showStatus', () => {
     };
     const statusWith = async (workflow: Partial<WorkflowPort>) => {
       const { deps, out } = fakeDeps({
-        ledger: { getTopology: async () => failedOver(), getLock: async () => held },
+        ledger: { getTopology: async () => failedOver(), getLock: async () => held, listReadiness: async () => [] },
         workflow,
       });
       await showStatus({ plan: 'orders', stage: 'dev', ...target }, deps);
@@ -138,6 +140,7 @@ describe('showStatus', () => {
       ledger: {
         getTopology: async () => topology,
         getLock: async () => undefined,
+        listReadiness: async () => [],
         getRun: async (_plan: string, incidentId: string) => {
           asked.push(incidentId);
           return { reprotectBack } as never;
@@ -158,7 +161,9 @@ describe('showStatus', () => {
 
   it('shows the plan file topology, protected, when nothing is recorded and the plan file is given', async () => {
     // Prepare
-    const { deps, out } = fakeDeps({ ledger: { getTopology: async () => undefined, getLock: async () => undefined } });
+    const { deps, out } = fakeDeps({
+      ledger: { getTopology: async () => undefined, getLock: async () => undefined, listReadiness: async () => [] },
+    });
 
     // Act
     await showStatus({ plan: 'orders', planFile: PLAN_FILE, stage: 'dev', ...target }, deps);
@@ -206,5 +211,102 @@ describe('showStatus', () => {
     await expect(status).rejects.toThrow(
       '--plan-file: plan file nowhere.yml does not exist: give the path of a plan file, e.g. plans/example.yml',
     );
+  });
+
+  describe("the plan's last readiness", () => {
+    const failing = {
+      check: 'standby-health-check' as const,
+      resource: 'route53:healthcheck/8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d',
+      expected: 'the us-west-2 endpoint healthy to Route 53',
+      found:
+        'unhealthy: 0 of 8 checkers reach it; named by route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME/api-us-west-2',
+      fix: 'find why',
+    };
+    const warning = {
+      ...failing,
+      check: 'restore-test' as const,
+      resource: 'restore tests of plan orders',
+      warning: true as const,
+    };
+    const statusWith = async (
+      listReadiness: () => Promise<PlanReadiness[]>,
+      options: { planFile?: string; json?: boolean } = {},
+    ) => {
+      const { deps, out } = fakeDeps({
+        ledger: { getTopology: async () => undefined, getLock: async () => undefined, listReadiness },
+      });
+      await showStatus({ plan: 'orders', planFile: PLAN_FILE, stage: 'dev', ...target, ...options }, deps);
+      return out;
+    };
+
+    it('names what the last readiness found, and what a failover now would ask, from the plan file', async () => {
+      // Prepare: a readiness a minute ago, within two of the plan's 15-minute runs.
+      const at = new Date(Date.now() - 60_000).toISOString();
+
+      // Act
+      const out = await statusWith(async () => [planReadiness({ at, ready: false, findings: [failing, warning] })]);
+
+      // Assess
+      expect(out).toContain(
+        `Readiness: NOT READY at ${at}: standby-health-check ${failing.resource} (switchback readiness --plan orders shows why and the fix).`,
+      );
+      expect(out.at(-1)).toBe(
+        `A failover now would ask for approval: a failover would move traffic to the us-west-2 endpoint, which failed its Route 53 health check at the plan's readiness of ${at} (${failing.resource}: unhealthy: 0 of 8 checkers reach it); approve once it passes`,
+      );
+    });
+
+    it('keeps it in the JSON, and asks nothing without the plan file or once the readiness is stale', async () => {
+      // Prepare
+      const at = new Date(Date.now() - 60_000).toISOString();
+      const stale = new Date(Date.now() - 3 * 3600_000).toISOString();
+
+      // Act
+      const json = JSON.parse(
+        (await statusWith(async () => [planReadiness({ at, ready: false, findings: [failing] })], { json: true })).join(
+          '\n',
+        ),
+      );
+      const noPlanFile = await (async () => {
+        const { deps, out } = fakeDeps({
+          ledger: {
+            getTopology: async () => failedOver(),
+            getLock: async () => undefined,
+            listReadiness: async () => [planReadiness({ at, ready: false, findings: [failing] })],
+          },
+        });
+        await showStatus({ plan: 'orders', stage: 'dev', ...target }, deps);
+        return out;
+      })();
+      const staleOut = await statusWith(async () => [planReadiness({ at: stale, ready: false, findings: [failing] })]);
+
+      // Assess
+      expect(json.readiness).toEqual({
+        at,
+        ready: false,
+        findings: [{ check: failing.check, resource: failing.resource }],
+      });
+      expect(json.failoverAsks).toEqual([
+        expect.stringMatching(/^a failover would move traffic to the us-west-2 endpoint/),
+      ]);
+      expect(noPlanFile.join('\n')).not.toContain('would ask for approval');
+      expect(staleOut.join('\n')).toContain(`Readiness: NOT READY at ${stale}`);
+      expect(staleOut.join('\n')).not.toContain('would ask for approval');
+    });
+
+    it('says when the plan is ready, when none is on record, and when the ledger could not say', async () => {
+      // Act
+      const ready = await statusWith(async () => [planReadiness({ at: AT, ready: true, findings: [warning] })]);
+      const none = await statusWith(async () => []);
+      const unread = await statusWith(async () => {
+        throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' });
+      });
+
+      // Assess
+      expect(ready).toContain(`Readiness: ready at ${AT}.`);
+      expect(none).toContain("Readiness: none on record (the plan's readiness schedule has not run).");
+      expect(unread).toContain(
+        'Readiness: could not be read (ResourceNotFoundException: Requested resource not found).',
+      );
+    });
   });
 });
