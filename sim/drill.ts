@@ -297,6 +297,16 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const readRun = (plan: string, incidentId: string): Promise<RunRecord | undefined> =>
   new DynamoLedger().getRun(plan, incidentId);
 
+/**
+ * The plan's newest readiness recorded at or before `beforeMs` (the outage), as the ledger keeps it: what the scheduled
+ * readiness found before anything went wrong.
+ */
+const readReadinessBefore = async (plan: string, beforeMs: number): Promise<DrillReport['readiness']> => {
+  const runs = await new DynamoLedger().listReadiness(plan, 10);
+  const last = runs.find((run) => Date.parse(run.at) <= beforeMs);
+  return last && { at: last.at, ready: last.ready, findings: last.findings };
+};
+
 /** The plan's topology as every runbook reads it: the ledger's, or the plan file's when none is recorded. */
 const readTopology = async (plan: Plan): Promise<Topology> =>
   currentTopology(plan, await new DynamoLedger().getTopology(plan.app));
@@ -970,6 +980,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const record = incidentId ? await drive(readRun(plan.app, incidentId)) : undefined;
       const topologyAfter = await drive(readTopology(plan));
       const legs = await drive(readLegs(plan.app, allRunners(), topologyAfterLeg));
+      const outageMs = world.regions.list()[0]?.fromMs ?? clock.now();
+      const readiness =
+        scenario.readinessAtSeconds === undefined ? undefined : await drive(readReadinessBefore(plan.app, outageMs));
       for (const leg of legs) {
         const answers = dnsAfterLeg.get(leg.incidentId);
         if (answers && leg.topologyAfter) {
@@ -1006,6 +1019,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         events: switchbackEvents(world),
         warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
         preflight,
+        ...(readiness ? { readiness } : {}),
         topology: { before: topologyBefore, after: topologyAfter },
         legs,
         wall: { startedAt: wallStartedAt, durationMs: 0 },

@@ -278,6 +278,16 @@ export const summaryTable = (report: DrillReport): string => {
   const protectedCount = (topology: Topology) => topology.databases.filter((db) => db.standby !== null).length;
   const topologyText = (topology: Topology) =>
     `${topology.activeRegion} serves, ${protectedCount(topology)}/${topology.databases.length} with a standby`;
+  if (report.readiness) {
+    // The scheduled readiness before the outage: what a failover that reads no record, or asks a person, went by.
+    const { at, ready, findings } = report.readiness;
+    const found = findings
+      .filter((finding) => !finding.warning)
+      .map((finding) => `${finding.check} ${finding.resource}`);
+    rows.push(
+      `${'Readiness'.padEnd(20)}${ready ? 'ready' : `NOT READY: ${found.join(', ')}`} (at ${at.slice(11, 19)}, before the outage)`,
+    );
+  }
   rows.push(`${'Topology before'.padEnd(20)}${topologyText(report.topology.before)}`);
   rows.push(`${'Topology after'.padEnd(20)}${topologyText(report.topology.after)}`);
   if (report.dns && report.dns.answers.length > 0) {

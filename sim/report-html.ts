@@ -35,7 +35,10 @@ const VERDICT: Record<DrillReport['outcome'], { label: string; color: string }> 
 };
 
 /** Findings as a table: resource, expected, found, fix. */
-const findingsTable = (findings: DrillReport['findings'], empty: string): string =>
+const findingsTable = (
+  findings: readonly { resource: string; expected: string; found: string; fix: string }[],
+  empty: string,
+): string =>
   findings.length === 0
     ? `<p class="muted">${escapeHtml(empty)}</p>`
     : `<table><tr><th>Resource</th><th>Expected</th><th>Found</th><th>Fix</th></tr>${findings
@@ -325,6 +328,13 @@ ${lifecycleSection(report)}
   const preflight = report.preflight
     ? `<section><h2>Preflight before the outage</h2>${findingsTable(report.preflight.findings, 'Every check passed.')}</section>`
     : '';
+  // What the plan's scheduled readiness found before the outage (the findings that make it not ready; warnings apart).
+  const readiness = report.readiness
+    ? `<section><h2>Readiness before the outage</h2><p>${report.readiness.ready ? 'Ready' : '<span class="bad">Not ready</span>'} at ${escapeHtml(report.readiness.at)}.</p>${findingsTable(
+        report.readiness.findings.filter((finding) => !finding.warning),
+        'No finding.',
+      )}</section>`
+    : '';
   const findings =
     report.outcome === 'blocked'
       ? `<section><h2>Why the run stopped before any change</h2>${findingsTable(report.findings, 'No finding recorded.')}</section>`
@@ -360,6 +370,7 @@ details summary { cursor: pointer; }
 <p>Scenario <code>${escapeHtml(report.scenario)}</code>, seed ${escapeHtml(report.seed)}${report.incidentId ? `, incident <code>${escapeHtml(report.incidentId)}</code>` : ''} &nbsp; <span class="verdict">${escapeHtml(verdict.label)}</span>${(report.dns?.disagreements.length ?? 0) + legDnsDisagreements(report).length > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the DNS check failed: users do not reach ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}${(report.writers?.disagreements.length ?? 0) > 0 ? ` <span class="verdict" style="background: ${VERDICT.failed.color}">but the writer check failed: writes do not land in ${escapeHtml(report.topology.after.activeRegion)}</span>` : ''}</p>
 ${budgets}
 ${preflight}
+${readiness}
 ${findings}
 <section><h2>Topology</h2>${topologyTable('Before', report.topology.before)}${topologyTable('After', report.topology.after)}</section>
 ${report.dns ? dnsSection(report.dns, legDnsDisagreements(report)) : ''}

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreflightFinding } from '../shared/domain/preflight';
+import type { ReadinessFinding } from '../shared/domain/readiness';
 import type { RestoreTestRecord } from '../shared/domain/restore-test';
 import type { Budgeted, FenceDeferral, PhaseTiming, RunRecord } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
@@ -97,6 +98,11 @@ export interface DrillReport {
    * what a newcomer sees first.
    */
   preflight: { at: string; findings: PreflightFinding[] } | null;
+  /**
+   * The plan's scheduled readiness that ran before the outage (scenarios with `readinessAtSeconds`), as the readiness
+   * function kept it in the ledger: what the failover's Assess went by. Absent when no readiness ran.
+   */
+  readiness?: { at: string; ready: boolean; findings: ReadinessFinding[] };
   /** What the run's own preflight found (Assess): for a blocked run, why nothing was changed. */
   findings: PreflightFinding[];
   /** Why the run failed; when the product recorded it, when the failed phase began and how long it ran until then. */
@@ -162,6 +168,7 @@ export interface ReportInput {
   /** Drill-side warnings (a notifier that failed, no run within the horizon). */
   warnings: string[];
   preflight?: { at: string; findings: PreflightFinding[] } | null;
+  readiness?: DrillReport['readiness'];
   topology: { before: Topology; after: Topology };
   legs?: DrillLeg[];
   wall: { startedAt: string; durationMs: number };
@@ -224,6 +231,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
           },
     warnings: [...(record?.warnings ?? []), ...input.warnings],
     preflight: input.preflight ?? null,
+    ...(input.readiness ? { readiness: input.readiness } : {}),
     findings: record?.findings ?? [],
     timeline: [...input.timeline].sort(byTime),
     events: input.events,

@@ -442,8 +442,13 @@ describe('runDrill', () => {
       // Act
       const { report, world, runner } = await drill('standby-unhealthy');
 
-      // Assess: readiness found it a second in, from Route 53's checkers (GetHealthCheckStatus).
+      // Assess: readiness found it a second in, from Route 53's checkers (GetHealthCheckStatus), and the report says so.
       const standbyCheck = world.healthChecks.of('us-west-2').id;
+      expect(report.readiness?.at).toMatch(/^2026-01-15T\d\d:\d\d:01\.000Z$/);
+      expect(report.readiness?.ready).toBe(false);
+      expect(report.readiness?.findings.filter((finding) => !finding.warning)).toEqual([
+        expect.objectContaining({ check: 'standby-health-check', resource: `route53:healthcheck/${standbyCheck}` }),
+      ]);
       const changed = world.bus.events.find((record) => record.event['detail-type'] === 'Readiness Changed');
       expect((changed?.event.detail as { appeared?: unknown[] } | undefined)?.appeared).toContainEqual(
         expect.objectContaining({

@@ -204,6 +204,59 @@ describe('renderReportHtml', () => {
   });
 });
 
+describe("a report with the plan's scheduled readiness before the outage", () => {
+  const readiness = {
+    at: '2026-01-15T04:16:01.000Z',
+    ready: false,
+    findings: [
+      {
+        check: 'standby-health-check' as const,
+        resource: 'route53:healthcheck/hc-west',
+        expected: 'the us-west-2 endpoint healthy to Route 53',
+        found: 'unhealthy: 0 of 8 checkers reach it',
+        fix: 'find why the us-west-2 endpoint fails its health check',
+      },
+      {
+        check: 'restore-test' as const,
+        resource: 'restore tests of plan orders',
+        expected: 'a passing restore test',
+        found: 'orders-db: no restore test on record yet',
+        fix: 'run one',
+        warning: true as const,
+      },
+    ],
+  };
+
+  it('names what made it not ready, warnings apart, in the table and in the HTML', () => {
+    // Act
+    const report = buildReport(input({ readiness }));
+    const table = summaryTable(report);
+    const html = renderReportHtml(report);
+
+    // Assess
+    expect(report.readiness).toEqual(readiness);
+    // The table wraps long rows: read it unwrapped.
+    expect(table.replace(/\n\s+/g, ' ')).toContain(
+      'Readiness           NOT READY: standby-health-check route53:healthcheck/hc-west (at 04:16:01, before the outage)',
+    );
+    expect(html).toContain('<h2>Readiness before the outage</h2>');
+    expect(html).toContain('unhealthy: 0 of 8 checkers reach it');
+    expect(html).not.toContain('no restore test on record yet');
+  });
+
+  it('says nothing of readiness when none ran, and "ready" when it found nothing that blocks', () => {
+    // Act
+    const none = buildReport(input());
+    const ready = buildReport(input({ readiness: { ...readiness, ready: true, findings: [] } }));
+
+    // Assess
+    expect(none.readiness).toBeUndefined();
+    expect(summaryTable(none)).not.toContain('Readiness');
+    expect(renderReportHtml(none)).not.toContain('Readiness before the outage');
+    expect(summaryTable(ready)).toContain('Readiness           ready (at 04:16:01, before the outage)');
+  });
+});
+
 describe('summaryTable', () => {
   it('shows each phase, RTO and RPO against budget and the verdict', () => {
     const table = summaryTable(buildReport(input()));
