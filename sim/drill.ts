@@ -1396,8 +1396,11 @@ const writerState = (world: World, database: DatabaseTopology): { writable: bool
   const { region, identifier } = database.writer;
   if (database.kind === 'aurora-global') {
     const found = world.aurora.findCluster(region, identifier);
-    // The simulator keeps Aurora clusters only as members of their global cluster (a detached one is dropped).
-    if (!found) return { writable: false, state: 'not a member of its global cluster' };
+    // Taken out of its global cluster: a standalone cluster, which takes writes, but not the global database's writer.
+    if (!found && world.aurora.findDetached(region, identifier)) {
+      return { writable: true, state: 'a standalone cluster, out of its global cluster' };
+    }
+    if (!found) return { writable: false, state: 'no such cluster' };
     const writable = found.global.writerAt(now) === found.cluster.arn;
     return { writable, state: writable ? "the global cluster's writer" : "not the global cluster's writer" };
   }

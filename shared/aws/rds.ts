@@ -133,6 +133,7 @@ const toClusterState = (cluster: DBCluster, identifier: string): DbClusterState 
   identifier: cluster.DBClusterIdentifier ?? identifier,
   arn: cluster.DBClusterArn ?? '',
   status: cluster.Status ?? 'unknown',
+  ...(cluster.GlobalClusterIdentifier ? { globalCluster: cluster.GlobalClusterIdentifier } : {}),
   ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),
   backupRetentionPeriod: cluster.BackupRetentionPeriod ?? 0,
   latestRestorableTime: iso(cluster.LatestRestorableTime),

@@ -35,6 +35,8 @@ export interface ReprotectCluster {
   identifier: string;
   arn: string;
   status: string;
+  /** The global cluster it is a member of; absent: a standalone cluster (taken out of its global cluster). */
+  globalCluster?: string;
   encrypted: boolean;
   engine: string;
   engineVersion?: string;
@@ -125,6 +127,7 @@ export class RdsReprotectAdapter implements ReprotectPort {
       identifier: cluster.DBClusterIdentifier ?? identifier,
       arn: cluster.DBClusterArn ?? '',
       status: cluster.Status ?? 'unknown',
+      ...(cluster.GlobalClusterIdentifier ? { globalCluster: cluster.GlobalClusterIdentifier } : {}),
       encrypted: cluster.StorageEncrypted === true,
       engine: cluster.Engine ?? 'aurora-postgresql',
       ...(cluster.EngineVersion ? { engineVersion: cluster.EngineVersion } : {}),

@@ -46,6 +46,8 @@ export interface DbClusterState {
   identifier: string;
   arn: string;
   status: string;
+  /** The global cluster it is a member of (DBCluster.GlobalClusterIdentifier); absent: a standalone cluster. */
+  globalCluster?: string;
   engineVersion?: string;
   backupRetentionPeriod: number;
   latestRestorableTime?: string;

@@ -83,6 +83,8 @@ export interface ReprotectReading {
   oldRegionAnswers: boolean;
   /** Aurora: the old primary is a reader member of the global cluster that replicates (connected). */
   rejoined?: boolean;
+  /** Aurora: the old primary is a standalone cluster, out of the global cluster, not stopped: it takes writes. */
+  standalone?: boolean;
 }
 
 /** The verdict of "Assess Reprotect": proceed with these targets, skip, or block with findings. */
@@ -166,6 +168,16 @@ export const decideReprotect = (
         expected: 'the old primary fenced (or rejoined as a secondary)',
         found: `old primary ${describeCopy(db.oldPrimary)} is ${db.oldPrimary.state}`,
         fix: 'fence it first: switchback run --action fence --plan NAME',
+      });
+    }
+    if (reading?.standalone) {
+      // Whatever the fence recorded then: someone took it out of the global cluster since, and it takes writes again.
+      findings.push({
+        check: 'old-primary-fenced',
+        resource: `rds:${db.oldPrimary.region}:${db.oldPrimary.identifier}`,
+        expected: 'the old primary fenced (or rejoined as a secondary)',
+        found: `${describeCopy(db.oldPrimary)} is a standalone cluster, out of the global cluster: it takes writes`,
+        fix: `stop it (aws rds stop-db-cluster --db-cluster-identifier ${db.oldPrimary.identifier} --region ${db.oldPrimary.region}) or delete it, then run reprotect again; a new secondary takes its place`,
       });
     }
     if (!reading?.oldRegionAnswers) {

@@ -97,9 +97,22 @@ export class AuroraGlobal {
   }
 }
 
+/**
+ * A cluster taken out of its global cluster (RemoveFromGlobalCluster): it stays, a standalone cluster that no longer
+ * replicates and takes writes (Aurora User Guide, "Removing a cluster from an Amazon Aurora global database": a
+ * secondary removed becomes a standalone, writable cluster), and never rejoins by itself.
+ */
+export interface DetachedCluster {
+  cluster: AuroraCluster;
+  /** The global cluster it was taken out of (its backups keep their cadence). */
+  from: AuroraGlobal;
+  detachedMs: number;
+}
+
 export class AuroraModel {
   readonly globals: AuroraGlobal[] = [];
   readonly instances: AuroraInstance[] = [];
+  readonly detached: DetachedCluster[] = [];
 
   constructor(
     private readonly clock: Scheduler,
@@ -307,12 +320,32 @@ export class AuroraModel {
 
   /**
    * Takes a member out of its global cluster, as RemoveFromGlobalCluster does (a person detaching the old primary,
-   * e.g. to keep it apart): it no longer rejoins, so a reprotect has to add a new secondary.
+   * e.g. to keep it apart): it stays as a standalone cluster that takes writes (DetachedCluster) and never rejoins.
+   * The writer cannot be taken out here (Aurora removes the primary only as the last member).
    */
   detach(globalIdentifier: string, clusterIdentifier: string): void {
     const global = this.globals.find((g) => g.identifier === globalIdentifier);
     const index = global?.members.findIndex((m) => m.identifier === clusterIdentifier) ?? -1;
-    if (global && index >= 0) global.members.splice(index, 1);
+    const cluster = global?.members[index];
+    if (!global || !cluster) return;
+    if (global.writerAt(this.clock.now()) === cluster.arn) {
+      throw new RangeError(`${clusterIdentifier} is the writer of ${globalIdentifier}: detach a secondary`);
+    }
+    global.members.splice(index, 1);
+    this.detached.push({ cluster, from: global, detachedMs: this.clock.now() });
+  }
+
+  /** Deletes a standalone cluster (DeleteDBCluster of a detached one): it is gone. */
+  deleteDetached(region: string, identifier: string): void {
+    const index = this.detached.findIndex((d) => d.cluster.region === region && d.cluster.identifier === identifier);
+    if (index >= 0) this.detached.splice(index, 1);
+  }
+
+  /** The standalone cluster `identifier` in `region`, if one was detached. */
+  findDetached(region: string, identifier: string): DetachedCluster | undefined {
+    return this.detached.find(
+      (d) => d.cluster.region === region && (d.cluster.identifier === identifier || d.cluster.arn === identifier),
+    );
   }
 
   /** An instance added by CreateDBInstance, if any. */
@@ -353,6 +386,13 @@ export class AuroraModel {
         if (identifier !== undefined && cluster.identifier !== identifier && cluster.arn !== identifier) continue;
         out.push(this.toDbCluster(global, cluster, now));
       }
+    }
+    for (const { cluster, from } of this.detached) {
+      if (cluster.region !== region) continue;
+      if (identifier !== undefined && cluster.identifier !== identifier && cluster.arn !== identifier) continue;
+      // Standalone: no global cluster, available, its own writer.
+      const { GlobalClusterIdentifier: _global, ...standalone } = this.toDbCluster(from, cluster, now);
+      out.push({ ...standalone, Status: 'available' });
     }
     if (identifier !== undefined && out.length === 0) {
       throw awsError('RDSClient', {
@@ -518,6 +558,8 @@ export class AuroraModel {
       DBClusterIdentifier: cluster.identifier,
       DBClusterArn: cluster.arn,
       DbClusterResourceId: cluster.resourceId,
+      // A member names its global cluster (DescribeDBClusters, DBCluster.GlobalClusterIdentifier).
+      GlobalClusterIdentifier: global.identifier,
       Status: status,
       Engine: 'aurora-postgresql',
       EngineVersion: '16.4',

@@ -763,6 +763,45 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   });
 
+  it('refuses to re-protect, changing nothing, when someone took the old Aurora primary out of the global cluster after the fence', async () => {
+    // Prepare: at 25 minutes, after the operator's fence found it rejoined, catalog-east is removed from catalog-global
+    // (RemoveFromGlobalCluster): a standalone cluster that takes writes, which the simulator keeps, as Aurora does.
+    const onWorld: DrillOptions['onWorld'] = (world) => {
+      world.clock.schedule(world.t0Ms + 1500_000, () => world.aurora.detach('catalog-global', 'catalog-east'));
+    };
+
+    // Act
+    const { report, world } = await drills.own({
+      planFile: PLAN,
+      scenario: 'reprotect',
+      seed: 1,
+      slackPreview: false,
+      onWorld,
+    });
+
+    // Assess
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'recovered'],
+      ['fence', 'deferred'],
+      ['fence', 'recovered'],
+      ['reprotect', 'blocked'],
+    ]);
+    // The blocked run's record, as the bus carried it (Run Blocked): its finding.
+    const blocked = world.bus.events.find((record) => record.event['detail-type'] === 'Run Blocked');
+    expect((blocked?.event.detail as RunRecord | undefined)?.findings).toEqual([
+      expect.objectContaining({
+        check: 'old-primary-fenced',
+        resource: 'rds:us-east-1:catalog-east',
+        found: 'catalog-east (us-east-1) is a standalone cluster, out of the global cluster: it takes writes',
+      }),
+    ]);
+    expect(report.actions.filter((action) => action.at > (report.legs[3]?.startedAt ?? ''))).toEqual([]);
+    // What the reprotect read: the cluster is there, with no global cluster, available.
+    const [standalone] = world.aurora.describeClusters('us-east-1', 'catalog-east');
+    expect(standalone).toMatchObject({ DBClusterIdentifier: 'catalog-east', Status: 'available' });
+    expect(standalone?.GlobalClusterIdentifier).toBeUndefined();
+  });
+
   it('fails back to the primary region with RPO 0: writes paused, lag 0, promoted, switched over, DNS back', async () => {
     // Act
     const { report, lockHolder, world } = await drill('failback');
@@ -1878,8 +1917,8 @@ describe('the IAM roles of the packaged template', () => {
           if (report.outcome !== 'awaiting-approval') break;
         }
       }
-      // A reprotect whose old Aurora primary was taken out of the global cluster after the fence (it cannot rejoin):
-      // the path that adds a new secondary cluster and its instance.
+      // A reprotect whose old Aurora primary was taken out of the global cluster after the fence and deleted (it cannot
+      // rejoin): the path that adds a new secondary cluster and its instance.
       await drills.own({
         planFile,
         scenario: 'reprotect',
@@ -1889,7 +1928,9 @@ describe('the IAM roles of the packaged template', () => {
           const plan = loadPlanFile(planFile);
           world.clock.schedule(world.t0Ms + 1500_000, () => {
             for (const db of plan.databases) {
-              if (db.kind === 'aurora-global') world.aurora.detach(db.globalCluster, db.primary.cluster);
+              if (db.kind !== 'aurora-global') continue;
+              world.aurora.detach(db.globalCluster, db.primary.cluster);
+              world.aurora.deleteDetached(db.primary.region, db.primary.cluster);
             }
           });
         },

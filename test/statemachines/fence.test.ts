@@ -120,7 +120,13 @@ class OldPrimaries {
   private stoppingDescribesLeft = 2;
   private stopped = false;
   constructor(
-    private readonly options: { ordersRegionDown?: boolean; auroraRejoined?: boolean; crashAfterStop?: boolean } = {},
+    private readonly options: {
+      ordersRegionDown?: boolean;
+      auroraRejoined?: boolean;
+      /** The Aurora old primary was taken out of the global cluster: a standalone cluster, which takes writes. */
+      auroraStandalone?: boolean;
+      crashAfterStop?: boolean;
+    } = {},
   ) {
     const { rds, eventbridge } = mocks;
     eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
@@ -132,7 +138,14 @@ class OldPrimaries {
     rds.on(DescribeDBClustersCommand).callsFake(() => {
       if (this.options.ordersRegionDown) throw regionDown();
       return {
-        DBClusters: [{ DBClusterIdentifier: 'catalog-east', DBClusterArn: CATALOG_EAST_ARN, Status: 'available' }],
+        DBClusters: [
+          {
+            DBClusterIdentifier: 'catalog-east',
+            DBClusterArn: CATALOG_EAST_ARN,
+            Status: 'available',
+            ...(this.options.auroraStandalone ? {} : { GlobalClusterIdentifier: 'catalog-global' }),
+          },
+        ],
       };
     });
     rds.on(DescribeDBInstancesCommand).callsFake(() => {
@@ -169,7 +182,9 @@ class OldPrimaries {
           Status: 'available',
           GlobalClusterMembers: [
             { DBClusterArn: CATALOG_WEST_ARN, IsWriter: true },
-            ...(this.options.auroraRejoined === false ? [] : [{ DBClusterArn: CATALOG_EAST_ARN, IsWriter: false }]),
+            ...(this.options.auroraRejoined === false || this.options.auroraStandalone
+              ? []
+              : [{ DBClusterArn: CATALOG_EAST_ARN, IsWriter: false }]),
           ],
         },
       ],
@@ -316,6 +331,26 @@ describe('fence state machine', () => {
       new Date(),
     );
     expect(next.holder).toBe('orders-next');
+  });
+
+  it('does not count an Aurora old primary taken out of the global cluster as fenced: it takes writes, and says what to do', async () => {
+    // Prepare
+    const world = new OldPrimaries({ auroraStandalone: true });
+    new Records();
+
+    // Act
+    const { done, name } = await runFence();
+
+    // Assess: the RDS old primary stopped; the standalone cluster not fenced, and not waited for (no person, no end).
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Not Fenced Yet' });
+    expect(world.stopCalls).toBe(1);
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'fenced', catalog: 'unknown' });
+    const run = await record(name);
+    expect(run.failure?.cause).toContain(
+      'catalog-east (us-east-1) is a standalone cluster (out of catalog-global): it takes writes and will not rejoin by itself; stop it (aws rds stop-db-cluster --db-cluster-identifier catalog-east --region us-east-1), delete it, or add it back to catalog-global',
+    );
+    expect(mocks.rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(1);
   });
 
   it('makes no second StopDBInstance when a crash after the stop is followed by another fence run', async () => {

@@ -66,7 +66,17 @@ class Databases {
   readonly lagReadings = [400, 2];
   private crashed = false;
 
-  constructor(private readonly options: { auroraRejoined?: boolean; oldRegionDown?: boolean; crash?: Crash } = {}) {
+  /**
+   * `oldAurora`: the Aurora old primary rejoined the global cluster (the default); or it did not: someone deleted it,
+   * or took it out of the global cluster (a standalone cluster, which takes writes).
+   */
+  constructor(
+    private readonly options: {
+      oldAurora?: 'rejoined' | 'deleted' | 'standalone';
+      oldRegionDown?: boolean;
+      crash?: Crash;
+    } = {},
+  ) {
     const { rds, eventbridge, cloudwatch } = mocks;
     eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     cloudwatch.on(GetMetricDataCommand).callsFake(() => {
@@ -167,7 +177,18 @@ class Databases {
       const id = input.DBClusterIdentifier;
       if (id === 'catalog-east') {
         if (this.options.oldRegionDown) throw regionDown();
-        return { DBClusters: [{ DBClusterIdentifier: id, DBClusterArn: CATALOG_EAST_ARN, Status: 'available' }] };
+        const old = this.options.oldAurora ?? 'rejoined';
+        if (old === 'deleted') throw new DBClusterNotFoundFault({ message: `DBCluster ${id} not found.`, ...meta });
+        return {
+          DBClusters: [
+            {
+              DBClusterIdentifier: id,
+              DBClusterArn: CATALOG_EAST_ARN,
+              Status: 'available',
+              ...(old === 'rejoined' ? { GlobalClusterIdentifier: 'catalog-global' } : {}),
+            },
+          ],
+        };
       }
       if (id === 'catalog-west') {
         return {
@@ -176,6 +197,7 @@ class Databases {
               DBClusterIdentifier: id,
               DBClusterArn: CATALOG_WEST_ARN,
               Status: 'available',
+              GlobalClusterIdentifier: 'catalog-global',
               StorageEncrypted: true,
               Engine: 'aurora-postgresql',
               EngineVersion: '16.4',
@@ -208,9 +230,9 @@ class Databases {
             Status: 'available',
             GlobalClusterMembers: [
               { DBClusterArn: CATALOG_WEST_ARN, IsWriter: true },
-              ...(this.options.auroraRejoined === false
-                ? []
-                : [{ DBClusterArn: CATALOG_EAST_ARN, IsWriter: false, SynchronizationStatus: 'connected' }]),
+              ...((this.options.oldAurora ?? 'rejoined') === 'rejoined'
+                ? [{ DBClusterArn: CATALOG_EAST_ARN, IsWriter: false, SynchronizationStatus: 'connected' }]
+                : []),
               ...joined.map((id) => ({
                 DBClusterArn: `arn:aws:rds:${PRIMARY_REGION}:${ACCOUNT}:cluster:${id}`,
                 IsWriter: false,
@@ -368,9 +390,9 @@ describe('reprotect state machine', () => {
     expect(next.holder).toBe('next');
   });
 
-  it('joins a new Aurora secondary cluster and its instance when the old primary did not rejoin', async () => {
+  it('joins a new Aurora secondary cluster and its instance when the old primary did not rejoin (deleted)', async () => {
     // Prepare
-    const world = new Databases({ auroraRejoined: false });
+    const world = new Databases({ oldAurora: 'deleted' });
 
     // Act
     const { done, name } = await runReprotect();
@@ -425,7 +447,7 @@ describe('reprotect state machine', () => {
 
   it('makes no second cluster when a crash after CreateDBCluster is followed by another run', async () => {
     // Prepare
-    new Databases({ auroraRejoined: false, crash: 'after-cluster' });
+    new Databases({ oldAurora: 'deleted', crash: 'after-cluster' });
     const first = await runReprotect();
     expect(first.done.status).toBe('FAILED');
     await releaseAfterFailure(first.name, first.done);
@@ -441,7 +463,7 @@ describe('reprotect state machine', () => {
 
   it('sends no mutating command in a dry run, records each planned call and leaves the topology', async () => {
     // Prepare
-    new Databases({ auroraRejoined: false });
+    new Databases({ oldAurora: 'deleted' });
     const before = await topology();
 
     // Act
@@ -459,6 +481,29 @@ describe('reprotect state machine', () => {
       'CreateDBInstance true',
     ]);
     expect(await topology()).toEqual(before);
+  });
+
+  it('refuses (blocked, nothing changed) when the old Aurora primary was taken out of the global cluster and takes writes', async () => {
+    // Prepare: the fence found it rejoined; someone removed it from catalog-global since (RemoveFromGlobalCluster).
+    new Databases({ oldAurora: 'standalone' });
+
+    // Act
+    const { done, name } = await runReprotect();
+
+    // Assess
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Refused' });
+    expect(mutatingSent()).toEqual([]);
+    const run = await record(name);
+    expect(run.outcome).toBe('blocked');
+    expect(run.findings).toEqual([
+      {
+        check: 'old-primary-fenced',
+        resource: 'rds:us-east-1:catalog-east',
+        expected: 'the old primary fenced (or rejoined as a secondary)',
+        found: 'catalog-east (us-east-1) is a standalone cluster, out of the global cluster: it takes writes',
+        fix: 'stop it (aws rds stop-db-cluster --db-cluster-identifier catalog-east --region us-east-1) or delete it, then run reprotect again; a new secondary takes its place',
+      },
+    ]);
   });
 
   it('refuses (blocked, nothing changed) with a finding naming the region when the old region does not answer', async () => {

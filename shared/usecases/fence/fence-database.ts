@@ -31,7 +31,9 @@ export interface FenceDatabaseInput {
  * "Fence Database": one check (and, when needed, one fencing action) of one old primary. RDS: a stopped instance
  * is fenced; an available one is stopped (StopDBInstance, after the lock check; planned only in a dry run); a
  * stopping one is waited for. Aurora: the old primary cluster must be a non-writer member of the global cluster
- * (it rejoined as a secondary, read-only); until then it is waited for. A region that does not answer makes the
+ * (it rejoined as a secondary, read-only); until then it is waited for, unless it is a standalone cluster (taken out
+ * of the global cluster: it takes writes and never rejoins by itself), which is not fenced until a person stops it,
+ * deletes it or adds it back. A region that does not answer makes the
  * old primary `unreachable`: recorded, never waited on, so the fence never delays anything.
  * State is read first on every call, so a redriven or repeated step makes no second StopDBInstance.
  */
@@ -92,6 +94,17 @@ export const fenceDatabase = async (input: FenceDatabaseInput, deps: FenceDataba
     // Not a member, or one still pending resync: its region may be away. Ask its region (it may not answer).
     const cluster = await deps.rds.describeCluster(target.oldPrimary.region, target.oldPrimary.identifier);
     if (!cluster) return result('fenced', true, `${old} no longer exists`, true);
+    // Taken out of the global cluster (RemoveFromGlobalCluster): a standalone cluster takes writes and never rejoins
+    // by itself, so waiting here changes nothing: not fenced, with what a person can do (the fence retry looks again).
+    // Stopped, it takes none.
+    if (!member && cluster.globalCluster === undefined) {
+      if (cluster.status === 'stopped') return result('fenced', true, `${old} is a standalone cluster, stopped`, true);
+      return result(
+        'unknown',
+        true,
+        `${old} is a standalone cluster (out of ${target.globalCluster}): it takes writes and will not rejoin by itself; stop it (aws rds stop-db-cluster --db-cluster-identifier ${target.oldPrimary.identifier} --region ${target.oldPrimary.region}), delete it, or add it back to ${target.globalCluster}`,
+      );
+    }
     const waiting = member ? 'is not resynchronized with' : 'has not rejoined';
     return result('unknown', run.mode === 'dry-run', `${old} ${waiting} ${target.globalCluster} yet`);
   } catch (error) {

@@ -70,8 +70,12 @@ const readDatabase = async (
   const member = global?.members.find((m) => m.clusterIdentifier === old.identifier && m.region === old.region);
   reading.rejoined = member !== undefined && !member.isWriter && member.synchronizationStatus !== 'pending-resync';
   try {
-    await rds.describeCluster(old.region, old.identifier);
+    const cluster = await rds.describeCluster(old.region, old.identifier);
     reading.oldRegionAnswers = true;
+    // Out of the global cluster and not stopped: a standalone cluster that takes writes (someone took it out).
+    if (!member && cluster && cluster.globalCluster === undefined && cluster.status !== 'stopped') {
+      reading.standalone = true;
+    }
   } catch (error) {
     if (!unreachable(error)) throw error;
   }
