@@ -115,4 +115,31 @@ describe('AuroraModel', () => {
       sim.close();
     }
   });
+
+  it('keeps a secondary taken out of its global cluster as a standalone cluster, until it is deleted; never the writer', () => {
+    // Prepare
+    const sim = startSim('region-outage');
+    try {
+      // Act
+      sim.world.aurora.detach('catalog-global', 'catalog-west');
+
+      // Assess: out of the global cluster's members, still described in its region, with no global cluster.
+      const [global] = sim.world.aurora.describeGlobal('catalog-global');
+      expect(global?.GlobalClusterMembers?.map((member) => member.DBClusterArn)).toEqual([EAST]);
+      const [west] = sim.world.aurora.describeClusters('us-west-2', 'catalog-west');
+      expect(west).toMatchObject({ DBClusterIdentifier: 'catalog-west', Status: 'available' });
+      expect(west?.GlobalClusterIdentifier).toBeUndefined();
+      expect(sim.world.aurora.describeClusters('us-east-1', 'catalog-east')[0]?.GlobalClusterIdentifier).toBe(
+        'catalog-global',
+      );
+      expect(sim.world.aurora.findDetached('us-west-2', 'catalog-west')?.from.identifier).toBe('catalog-global');
+      expect(() => sim.world.aurora.detach('catalog-global', 'catalog-east')).toThrow(
+        /is the writer of catalog-global/,
+      );
+      sim.world.aurora.deleteDetached('us-west-2', 'catalog-west');
+      expect(() => sim.world.aurora.describeClusters('us-west-2', 'catalog-west')).toThrow(DBClusterNotFoundFault);
+    } finally {
+      sim.close();
+    }
+  });
 });
