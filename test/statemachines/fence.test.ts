@@ -125,6 +125,8 @@ class OldPrimaries {
       auroraRejoined?: boolean;
       /** The Aurora old primary was taken out of the global cluster: a standalone cluster, which takes writes. */
       auroraStandalone?: boolean;
+      /** That standalone cluster, stopped by a person: it takes none. */
+      auroraStandaloneStopped?: boolean;
       crashAfterStop?: boolean;
     } = {},
   ) {
@@ -142,7 +144,7 @@ class OldPrimaries {
           {
             DBClusterIdentifier: 'catalog-east',
             DBClusterArn: CATALOG_EAST_ARN,
-            Status: 'available',
+            Status: this.options.auroraStandaloneStopped ? 'stopped' : 'available',
             ...(this.options.auroraStandalone ? {} : { GlobalClusterIdentifier: 'catalog-global' }),
           },
         ],
@@ -351,6 +353,20 @@ describe('fence state machine', () => {
       'catalog-east (us-east-1) is a standalone cluster (out of catalog-global): it takes writes and will not rejoin by itself; stop it (aws rds stop-db-cluster --db-cluster-identifier catalog-east --region us-east-1), delete it, or add it back to catalog-global',
     );
     expect(mocks.rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(1);
+  });
+
+  it('counts that standalone cluster fenced once a person stopped it: it takes no writes', async () => {
+    // Prepare
+    new OldPrimaries({ auroraStandalone: true, auroraStandaloneStopped: true });
+    new Records();
+
+    // Act
+    const { done, name } = await runFence();
+
+    // Assess
+    expect(done.transitions.at(-1)).toMatchObject({ state: 'Fenced' });
+    expect(await oldPrimaries()).toEqual({ 'orders-db': 'fenced', catalog: 'fenced' });
+    expect((await record(name)).outcome).toBe('recovered');
   });
 
   it('makes no second StopDBInstance when a crash after the stop is followed by another fence run', async () => {
