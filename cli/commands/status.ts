@@ -234,7 +234,7 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
   // What Assess would ask now, from the same readiness (the plan file gives its regions and schedule).
   const ask =
     plan && readiness && !('error' in readiness)
-      ? standbyHealthByReadiness(plan, readiness, new Date(), lastMovedAt(base.topology))
+      ? standbyHealthByReadiness(plan, readiness, deps.clock.now(), lastMovedAt(base.topology))
       : undefined;
   const view: StatusView = {
     ...base,

@@ -240,8 +240,8 @@ describe('showStatus', () => {
     };
 
     it('names what the last readiness found, and what a failover now would ask, from the plan file', async () => {
-      // Prepare: a readiness a minute ago, within two of the plan's 15-minute runs.
-      const at = new Date(Date.now() - 60_000).toISOString();
+      // Prepare: a readiness a minute before the CLI's clock (18:05), within two of the plan's 15-minute runs.
+      const at = '2026-11-25T18:04:00.000Z';
 
       // Act
       const out = await statusWith(async () => [planReadiness({ at, ready: false, findings: [failing, warning] })]);
@@ -257,8 +257,9 @@ describe('showStatus', () => {
 
     it('keeps it in the JSON, and asks nothing without the plan file or once the readiness is stale', async () => {
       // Prepare
-      const at = new Date(Date.now() - 60_000).toISOString();
-      const stale = new Date(Date.now() - 3 * 3600_000).toISOString();
+      const at = '2026-11-25T18:04:00.000Z';
+      // Three hours before the CLI's clock: more than two of the plan's 15-minute runs ago.
+      const stale = '2026-11-25T15:05:00.000Z';
 
       // Act
       const json = JSON.parse(
