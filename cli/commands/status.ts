@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/topology';
 import { loadPlanFile, PlanFileError } from '../../shared/plan/load';
 import type { Plan } from '../../shared/plan/schema';
+import { describeError } from '../../shared/usecases/read-preflight';
 import { type CliDeps, resolveTarget, type TargetOptions, UsageError } from '../context';
 import { table } from '../table';
 
@@ -228,7 +229,7 @@ export const showStatus = async (options: StatusOptions, deps: CliDeps): Promise
     lockView(options.plan, ledger, () => deps.workflow(target)),
     ledger.listReadiness(options.plan, 1).then(
       ([last]) => last,
-      (error: unknown) => ({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+      (error: unknown) => ({ error: describeError(error) }),
     ),
   ]);
   // What Assess would ask now, from the same readiness (the plan file gives its regions and schedule).

@@ -283,17 +283,19 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       ),
     ),
   ];
-  const healthChecks: HealthCheckReading[] = (
-    await Promise.all(
+  // The primary records' health checks and the standby records' status, read together (the adapter paces them).
+  const [primaryHealthChecks, standbyHealthChecks] = await Promise.all([
+    Promise.all(
       healthCheckIds.map(async (id) => {
         const config = await attempt(`route53:healthcheck/${id}`, 'route53:GetHealthCheck', () =>
           deps.route53.getHealthCheck(id),
         );
         return config === failed ? [] : [config ? { id, config } : { id }];
       }),
-    )
-  ).flat();
-  const standbyHealthChecks = await readStandbyHealthChecks(plan, preflightReadings.records, attempt, deps.route53);
+    ),
+    readStandbyHealthChecks(plan, preflightReadings.records, attempt, deps.route53),
+  ]);
+  const healthChecks: HealthCheckReading[] = primaryHealthChecks.flat();
   const read = assessments.filter((db): db is DatabaseAssessment => db !== failed);
   // The backup warnings a live failover's decision would give now.
   const backupWarnings = backupWarningsOf(plan, read, now);
