@@ -96,6 +96,19 @@ export interface HealthCheckInversion {
   version: number;
 }
 
+/**
+ * What DNS answers: the hosted zone's own (authoritative) name servers, asked directly, as Route 53's DNS data plane
+ * answers users, with no call to Route 53's API (us-east-1) and no resolver's cache in between.
+ */
+export interface DnsAnswerPort {
+  /**
+   * The values the name servers of `name`'s zone answer for `name` and `type`: addresses for A and AAAA, the target
+   * name for CNAME, the record data as text for other types. Empty when they answer that no such record exists.
+   * Throws when no name server answers (timeouts, refusals, no delegation found).
+   */
+  answer(name: string, type: string): Promise<string[]>;
+}
+
 /** The reads of Route53Port: what the steps that change no record need. */
 export type Route53ReadPort = Pick<Route53Port, 'listFailoverRecords' | 'listRecordSets' | 'getChangeStatus'>;
 

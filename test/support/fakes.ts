@@ -2,6 +2,7 @@ import type {
   AlarmRejection,
   DbClusterState,
   DbInstanceState,
+  DnsAnswerPort,
   EventsPort,
   ExecutionStatus,
   FailoverRecordSet,
@@ -499,11 +500,45 @@ export class FakeRoute53 implements Route53Port {
     return `/change/C${this.batches.length}`;
   }
 
+  /** What Route 53's checkers see of a health check (GetHealthCheckStatus); unknown ids: all 8 reach it. */
+  readonly healthStatuses = new Map<string, { checkers: number; healthyCheckers: number; failure?: string } | Error>();
+
+  setHealthStatus(id: string, status: { checkers: number; healthyCheckers: number; failure?: string } | Error): this {
+    this.healthStatuses.set(id, status);
+    return this;
+  }
+
+  async getHealthCheckStatus(
+    id: string,
+  ): Promise<{ checkers: number; healthyCheckers: number; failure?: string } | undefined> {
+    const status = this.healthStatuses.get(id) ?? { checkers: 8, healthyCheckers: 8 };
+    if (status instanceof Error) throw status;
+    return { ...status };
+  }
+
   async getChangeStatus(changeId: string): Promise<'PENDING' | 'INSYNC'> {
     this.getChangeCalls.push(changeId);
     const script = this.statuses.get(changeId);
     if (!script || script.length === 0) return 'INSYNC';
     return (script.length > 1 ? script.shift() : script[0]) ?? 'INSYNC';
+  }
+}
+
+/** What DNS answers per `name TYPE` (DnsAnswerPort); an Error answer is a name server that does not answer. */
+export class FakeDns implements DnsAnswerPort {
+  readonly answers = new Map<string, string[] | Error>();
+  readonly asked: string[] = [];
+
+  set(name: string, type: string, answer: string[] | Error): this {
+    this.answers.set(`${name} ${type}`, answer);
+    return this;
+  }
+
+  async answer(name: string, type: string): Promise<string[]> {
+    this.asked.push(`${name} ${type}`);
+    const answer = this.answers.get(`${name} ${type}`) ?? [];
+    if (answer instanceof Error) throw answer;
+    return [...answer];
   }
 }
 

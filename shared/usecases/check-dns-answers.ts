@@ -1,0 +1,175 @@
+import {
+  ANSWER_COMPARED_TYPES,
+  type DnsAnswerReading,
+  judgeDnsAnswer,
+  type RecordTarget,
+  recordLabel,
+  recordTarget,
+} from '../domain/dns-answers';
+import type { DnsAnswerPort, FailoverRecordSet, Route53ReadPort } from '../domain/ports';
+import type { VerificationResult } from '../domain/run';
+import type { Plan } from '../plan/schema';
+import type { Log } from '../runtime/logger';
+
+/**
+ * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy (Route 53 Developer
+ * Guide, "How Route 53 determines whether a health check is healthy"; aws-facts.md). Readiness judges with the same
+ * share (HEALTHY_CHECKER_SHARE), which this module does not import: its bundle stays out of the verify steps'.
+ */
+const HEALTHY_SHARE = 0.18;
+
+export interface DnsAnswerDeps {
+  route53: Pick<Route53ReadPort, 'listFailoverRecords'> & {
+    getHealthCheckStatus(
+      id: string,
+    ): Promise<{ checkers: number; healthyCheckers: number; failure?: string } | undefined>;
+  };
+  dns: DnsAnswerPort;
+  log: Log;
+}
+
+type Check = VerificationResult['checks'][number];
+
+/** What the DNS check found: checks, warnings (could not compare: a person looks) and failures (users do not reach it). */
+export interface DnsAnswerFindings {
+  checks: Check[];
+  warnings: string[];
+  failures: string[];
+}
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** A record's target with an alias resolved: the values DNS answers for it. */
+const resolveTarget = async (
+  target: RecordTarget,
+  type: string,
+  dns: DnsAnswerPort,
+): Promise<{ values: string[]; alias?: string }> =>
+  'alias' in target ? { values: await dns.answer(target.alias, type), alias: target.alias } : target;
+
+/**
+ * What users reach through each record pair of a `route53-records` plan once it is switched: toward `standby` after a
+ * failover, toward `primary` after a failback. For each pair it reads the records (Route 53's API), asks the zone's
+ * name servers (DNS, no API) and, when the serving record has a health check, what Route 53's checkers see of it:
+ * - DNS answers another record, or nothing: a failure (the records are switched, users are not);
+ * - DNS answers the serving record while its health check fails: a failure, for Route 53 answers it only because no
+ *   record of the pair is healthy (it fails open), and answers the other record once that one's check passes, or the
+ *   fence changes it (Route 53 Developer Guide, "How health checks work in simple Amazon Route 53 configurations");
+ * - a read that fails: a warning (could not compare), never a pass.
+ * Plans that switch DNS with ARC routing controls or a switch alarm read no record on their failover path (it runs
+ * without Route 53's API in us-east-1): their answers are not checked here.
+ */
+export const checkDnsAnswers = async (
+  plan: Plan,
+  toward: 'standby' | 'primary',
+  deps: DnsAnswerDeps,
+): Promise<DnsAnswerFindings> => {
+  const findings: DnsAnswerFindings = { checks: [], warnings: [], failures: [] };
+  if (plan.dnsSwitch.method !== 'route53-records') return findings;
+  const region = { serving: plan.regions[toward], other: plan.regions[toward === 'standby' ? 'primary' : 'standby'] };
+  const pairs = plan.dns.flatMap((zone) => zone.records.map((pair) => ({ zone: zone.hostedZoneId, pair })));
+  // Records often share a health check (one per regional endpoint): each is read once. GetHealthCheckStatus has a
+  // quota of its own, 1 request a second for the whole account (Route 53 Developer Guide, "Throttling for Amazon
+  // Route 53 API requests").
+  const statuses = new Map<string, ReturnType<DnsAnswerDeps['route53']['getHealthCheckStatus']>>();
+  const healthCheckStatus = (id: string) => {
+    let status = statuses.get(id);
+    if (!status) {
+      status = deps.route53.getHealthCheckStatus(id);
+      statuses.set(id, status);
+    }
+    return status;
+  };
+  const results = await Promise.all(
+    pairs.map(async ({ zone, pair }): Promise<DnsAnswerFindings> => {
+      const found: DnsAnswerFindings = { checks: [], warnings: [], failures: [] };
+      const label = recordLabel(pair.name, pair.type);
+      const name = `dns answer ${label}`;
+      if (!ANSWER_COMPARED_TYPES.has(pair.type)) {
+        deps.log.info('dns answer not compared', { record: label });
+        return found;
+      }
+      const [servingSet, otherSet] =
+        toward === 'standby'
+          ? [pair.standbySetIdentifier, pair.primarySetIdentifier]
+          : [pair.primarySetIdentifier, pair.standbySetIdentifier];
+      const couldNot = (check: string, what: string, error: unknown) => {
+        const text = errorText(error);
+        deps.log.warn('dns answer not compared', { record: label, what, error: text });
+        found.checks.push({ name: check, ok: false, detail: `not compared: ${what} failed (${text})` });
+        found.warnings.push(
+          `could not compare what DNS answers for ${label}: ${what} failed (${text}); check with dig`,
+        );
+      };
+      let records: FailoverRecordSet[];
+      try {
+        records = await deps.route53.listFailoverRecords(zone, pair.name, pair.type);
+      } catch (error) {
+        couldNot(name, "reading the records (Route 53's API)", error);
+        return found;
+      }
+      const serving = records.find((record) => record.setIdentifier === servingSet);
+      const other = records.find((record) => record.setIdentifier === otherSet);
+      if (!serving) {
+        found.checks.push({ name, ok: false, detail: `no record "${servingSet}" of ${label} in ${zone}` });
+        found.failures.push(`${label}: no record "${servingSet}" in ${zone}: DNS cannot answer ${region.serving}`);
+        return found;
+      }
+      let reading: DnsAnswerReading;
+      try {
+        const [answered, servingTarget, otherTarget] = await Promise.all([
+          deps.dns.answer(pair.name, pair.type),
+          resolveTarget(recordTarget(serving), pair.type, deps.dns),
+          other ? resolveTarget(recordTarget(other), pair.type, deps.dns) : undefined,
+        ]);
+        reading = {
+          name: pair.name,
+          type: pair.type,
+          serving: { setIdentifier: servingSet, region: region.serving, ...servingTarget },
+          ...(otherTarget ? { other: { setIdentifier: otherSet, region: region.other, ...otherTarget } } : {}),
+          answered,
+        };
+      } catch (error) {
+        couldNot(name, `asking ${label}'s name servers`, error);
+        return found;
+      }
+      const verdict = judgeDnsAnswer(reading);
+      found.checks.push({ name, ok: verdict.ok, detail: verdict.detail });
+      const healthCheckId = serving.rest.HealthCheckId;
+      if (!verdict.ok) {
+        found.failures.push(
+          `${verdict.detail}: the records are switched, what users reach is not; ` +
+            (reading.answered.length === 0
+              ? `check that the domain delegates to hosted zone ${zone}'s name servers`
+              : `make ${region.serving}'s endpoint pass its Route 53 health check${typeof healthCheckId === 'string' ? ` (${healthCheckId})` : ''}, then check with dig ${pair.name} ${pair.type}`),
+        );
+        return found;
+      }
+      if (typeof healthCheckId !== 'string') return found;
+      try {
+        const status = await healthCheckStatus(healthCheckId);
+        if (!status || status.checkers === 0) return found;
+        const healthy = status.healthyCheckers / status.checkers > HEALTHY_SHARE;
+        const seen = `${status.healthyCheckers} of ${status.checkers} checkers reach it${status.failure ? ` ("${status.failure}")` : ''}`;
+        found.checks.push({ name: `health check ${label}`, ok: healthy, detail: `${healthCheckId}: ${seen}` });
+        if (!healthy) {
+          found.failures.push(
+            `${label}: DNS answers ${region.serving} only because no record of the pair is healthy (Route 53 fails open): ` +
+              `health check ${healthCheckId} fails (${seen}); once ${region.other}'s record passes or is fenced, ` +
+              `DNS answers that instead: make ${region.serving}'s endpoint pass its health check`,
+          );
+        }
+      } catch (error) {
+        couldNot(`health check ${label}`, `reading health check ${healthCheckId}`, error);
+      }
+      return found;
+    }),
+  );
+  for (const result of results) {
+    findings.checks.push(...result.checks);
+    findings.warnings.push(...result.warnings);
+    findings.failures.push(...result.failures);
+  }
+  return findings;
+};
