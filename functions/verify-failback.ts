@@ -1,3 +1,4 @@
+import { dnsAnswers } from '../shared/aws/dns-answers';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsReader } from '../shared/aws/rds';
@@ -15,7 +16,7 @@ import * as z from '../shared/zod';
 /** The "Verify Failback" payload: the run and one result per database. */
 const eventSchema = z.object({ run: runContextSchema, results: z.array(failbackResultSchema) });
 
-let adapters: Omit<VerifyFailbackDeps, 'plans'> | undefined;
+let adapters: Omit<VerifyFailbackDeps, 'plans' | 'dns'> | undefined;
 const defaultDeps = (): VerifyFailbackDeps => {
   adapters ??= {
     rds: new RdsReader(),
@@ -25,10 +26,12 @@ const defaultDeps = (): VerifyFailbackDeps => {
     clock: systemClock,
     log: logger,
   };
-  return { ...adapters, plans: plans() };
+  return { ...adapters, plans: plans(), dns: dnsAnswers() };
 };
 
-/** "Verify Failback": the writers in the primary region write, and its records are PRIMARY again. */
+/**
+ * "Verify Failback": the writers in the primary region write, its records are PRIMARY again, and DNS answers them.
+ */
 export const handler = lambdaHandler(async (event: unknown): Promise<VerificationResult> => {
   const { run, results } = parseStepInput('Verify Failback task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });

@@ -1,6 +1,8 @@
+import { dnsAnswers } from '../shared/aws/dns-answers';
 import { EventBridgeEvents } from '../shared/aws/events';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsReader } from '../shared/aws/rds';
+import { Route53Reader } from '../shared/aws/route53';
 import type { VerificationResult } from '../shared/domain/run';
 import { planAtTopology } from '../shared/domain/topology';
 import { systemClock } from '../shared/runtime/clock';
@@ -23,19 +25,23 @@ const eventSchema = z.object({
   promotions: z.array(promotionResultSchema),
 });
 
-let deps: Omit<VerifyRecoveryDeps, 'rds'> | undefined;
+let deps: Omit<VerifyRecoveryDeps, 'rds' | 'dns'> | undefined;
 const defaultDeps = (): VerifyRecoveryDeps => {
   deps ??= {
+    route53: new Route53Reader(),
     events: new EventBridgeEvents(),
     ledger: new DynamoLedger(),
     clock: systemClock,
     log: logger,
   };
   // The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
-  return { ...deps, rds: new RdsReader({ batch: true }) };
+  return { ...deps, rds: new RdsReader({ batch: true }), dns: dnsAnswers() };
 };
 
-/** "Verify Recovery": new primaries writable, backups on and fresh. Returns a VerificationResult. */
+/**
+ * "Verify Recovery": new primaries writable, backups on and fresh, and (route53-records plans) DNS answering the
+ * standby region. Returns a VerificationResult.
+ */
 export const handler = lambdaHandler(async (event: unknown): Promise<VerificationResult> => {
   const { run, assessment, promotions } = parseStepInput('Verify Recovery task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });

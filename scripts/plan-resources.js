@@ -749,7 +749,7 @@ module.exports = {
   },
 
   /**
-   * Assess's preflight on the live path lists the record pairs of `route53-records` plans only: an
+   * Assess's preflight and Verify Recovery read the record pairs of `route53-records` plans only on the live path: an
    * `arc-routing-control` plan's failover never calls Route 53's API (us-east-1), so its zones are not granted here.
    */
   assessRoute53ReadStatements: () => {

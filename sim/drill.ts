@@ -5,6 +5,7 @@ import { basename, extname, join } from 'node:path';
 import type { Pluggable } from '@smithy/types';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { resetClients, useClientPlugin } from '../shared/aws/clients';
+import { resetDnsAnswers, useDnsAnswers } from '../shared/aws/dns-answers';
 import { StsIdentity } from '../shared/aws/identity';
 import { DynamoLedger } from '../shared/aws/ledger';
 import { RdsAdapter } from '../shared/aws/rds';
@@ -678,6 +679,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       where.clock = clock;
       const world = new World({ plan, scenario, seed, clock });
       onCleanup(() => world.stop());
+      // What the steps ask DNS (Verify Recovery, Verify Failback): the simulated Route 53's data plane, which answers
+      // in every outage the drill models (its name servers are not in any one region).
+      useDnsAnswers({ answer: async (name, type) => world.resolve(name, type)?.values ?? [] });
+      onCleanup(() => resetDnsAnswers());
       // The prober's requests to the primary's health endpoints go to the simulated application; the rest as before.
       const prober = world.prober;
       if (prober) {

@@ -171,10 +171,14 @@ export const livePathCalls = (plan: Plan): LiveCall[] => {
       route53('Assess Failover', 'ListResourceRecordSets'),
       route53('Check DNS Switch', 'ListResourceRecordSets'),
     ];
+    // Verify Recovery reads the records and the serving record's health check to judge what DNS answers (it asks
+    // the zone's name servers too: Route 53's DNS, no API, answered from every region); a read that fails is a warning.
     dnsFlip = [
       route53('Flip DNS', 'ListResourceRecordSets'),
       route53('Flip DNS', 'ChangeResourceRecordSets'),
       route53('Check DNS Sync', 'GetChange'),
+      route53('Verify Recovery', 'ListResourceRecordSets'),
+      route53('Verify Recovery', 'GetHealthCheckStatus'),
     ];
   }
 

@@ -319,10 +319,14 @@ export const stepPermissions = (
   if (plan.dnsSwitch.method === 'route53-records') {
     for (const zone of plan.dns) {
       const arn = zoneArn(zone.hostedZoneId);
-      add('assess', ['route53:ListResourceRecordSets'], arn);
-      add('verify-failback', ['route53:ListResourceRecordSets'], arn);
-      add('flip-dns', ['route53:ListResourceRecordSets'], arn);
+      for (const fn of ['assess', 'verify-recovery', 'verify-failback', 'flip-dns'] as const) {
+        add(fn, ['route53:ListResourceRecordSets'], arn);
+      }
       add('flip-dns', ['route53:ChangeResourceRecordSets'], arn, recordContext(zone.records));
+    }
+    // The serving record's health check, whatever its id (the records name it, not the plan): what DNS answers.
+    for (const fn of ['verify-recovery', 'verify-failback'] as const) {
+      add(fn, ['route53:GetHealthCheckStatus'], `arn:${partition}:route53:::healthcheck/*`);
     }
   } else if (plan.dnsSwitch.method === 'alarm-health-check') {
     // PutMetricData names no resource (IAM authorizes it on "*", held to Switchback's namespace by a condition):

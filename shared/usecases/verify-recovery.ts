@@ -1,4 +1,4 @@
-import type { EventsPort, LedgerPort, RdsReadPort } from '../domain/ports';
+import type { DnsAnswerPort, EventsPort, LedgerPort, RdsReadPort } from '../domain/ports';
 import type { Assessment, PromotionResult, RunContext, VerificationResult } from '../domain/run';
 import { VerificationFailedError } from '../errors';
 import type { AuroraGlobal, Database, Plan, RdsReadReplica } from '../plan/schema';
@@ -6,12 +6,17 @@ import { backupMaxAgeSeconds } from '../plan/settings';
 import type { Clock } from '../runtime/clock';
 import { secondsBetween } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import { checkDnsAnswers, type DnsAnswerDeps } from './check-dns-answers';
 import { isGlobalFailoverRunning } from './database-state';
 import { publishPhase } from './flip-dns';
 import { markPhaseReached } from './mark-phase';
 
 export interface VerifyRecoveryDeps {
   rds: RdsReadPort;
+  /** The records and their health checks (Route 53's API), read to judge what DNS answers. */
+  route53: DnsAnswerDeps['route53'];
+  /** What the records' zones answer (DNS, no API). */
+  dns: DnsAnswerPort;
   events: EventsPort;
   /** Only to mark the verify phase as reached. */
   ledger: Pick<LedgerPort, 'markPhase'>;
@@ -186,7 +191,10 @@ const verifyDatabase = async (
  * primary is available and writable (RDS: no replication source; Aurora: the global cluster's writer), automated
  * backups are on, the newest restorable time is within the plan's backup age limit, and, when the plan requires a
  * cross-region copy, one exists. Backup problems are warnings: the recovery stands, the record and the channel
- * show them. A database that is not writable fails the run with VerificationFailedError.
+ * show them. A database that is not writable fails the run with VerificationFailedError; so does, in a live run of a
+ * `route53-records` plan, a record pair whose name DNS does not answer with the standby region's record, or answers
+ * with it only because Route 53 fails open (checkDnsAnswers): the records are switched, but users do not reach the
+ * standby. A dry run switched nothing: it reads no answer.
  */
 export const verifyRecovery = async (
   input: VerifyRecoveryInput,
@@ -198,7 +206,11 @@ export const verifyRecovery = async (
   // Announced while verifying, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
 
-  const all = await Promise.all(plan.databases.map((database) => verifyDatabase(input, database, deps)));
+  const [dns, ...all] = await Promise.all([
+    run.mode === 'dry-run' ? undefined : checkDnsAnswers(plan, 'standby', deps),
+    ...plan.databases.map((database) => verifyDatabase(input, database, deps)),
+  ]);
+  if (dns) all.push(dns);
   await announced;
   const checks = all.flatMap((findings) => findings.checks);
   const warnings = all.flatMap((findings) => findings.warnings);

@@ -479,18 +479,32 @@ describe('runDrill', () => {
       ]);
     });
 
-    it('approved, fails over, and the drill shows what the approver took on: DNS answers no serving region, exit 4', async () => {
+    it('approved, promotes and switches, then Verify Recovery fails the run: DNS answers the standby only by failing open, exit 4', async () => {
       // Act
-      const { report } = await drill('standby-unhealthy', { answer: 'approve' });
+      const { report, lockHolder } = await drill('standby-unhealthy', { answer: 'approve' });
 
-      // Assess: the run says it recovered (Verify Recovery does not read what DNS answers), and the drill's own reading
-      // of DNS disagrees: with the standby's records unhealthy, Route 53 answers the fenced record's maintenance
-      // target for one and, for the other, the old region, whose health check the fence inverted while it was down.
-      expect(report.outcome).toBe('recovered');
-      expect(report.dns?.disagreements).toEqual([
-        'the run says us-west-2 serves, but DNS answers maintenance.orders.example.com for api.orders.example.com CNAME',
-        'the run says us-west-2 serves, but DNS answers us-east-1 for checkout.orders.example.com CNAME',
+      // Assess: the databases were promoted and the records switched, but the run does not claim a recovery. DNS
+      // answers the standby's records only because both regions' health checks fail (Route 53 fails open), which
+      // lasts until the old region's check passes or the fence changes its record: Verify Recovery reads the answer
+      // and the serving record's health check, and says what to fix.
+      expect(report.outcome).toBe('failed');
+      expect(report.failure).toEqual(expect.objectContaining({ phase: 'verify', error: 'VerificationFailedError' }));
+      expect(report.actions.map((action) => action.operation)).toEqual(
+        expect.arrayContaining(['PromoteReadReplica', 'ChangeResourceRecordSets']),
+      );
+      for (const name of ['api', 'checkout']) {
+        expect(report.failure?.cause).toContain(
+          `${name}.orders.example.com CNAME: DNS answers us-west-2 only because no record of the pair is healthy (Route 53 fails open)`,
+        );
+      }
+      expect(report.failure?.cause).toContain("make us-west-2's endpoint pass its health check");
+      // The drill's own reading of DNS agrees: the standby, failed open; the run claims nothing for it to dispute.
+      expect(report.dns?.answers.map((answer) => [answer.region, answer.failedOpen])).toEqual([
+        ['us-west-2', true],
+        ['us-west-2', true],
       ]);
+      expect(report.dns?.disagreements).toEqual([]);
+      expect(lockHolder).toBeNull();
       expect(drillExitCode(report)).toBe(4);
     });
   });
@@ -2047,15 +2061,9 @@ describe('the IAM roles of the packaged template', () => {
     // Each leg's claim too, when it ended (a game day's failover, fence, reprotect and failback)
     const legsChecked = results.flatMap(({ report }) => report.legs.filter((leg) => leg.dns !== undefined));
     expect(legsChecked.length).toBeGreaterThan(100);
-    // Except the one drill whose disagreement is its point: a failover approved to a standby whose endpoint fails its
-    // health check (its own test above asserts what DNS answers).
-    const approvedToUnhealthy = (report: DrillReport) =>
-      report.scenario === 'standby-unhealthy' &&
-      report.outcome === 'recovered' &&
-      report.events.some((event) => event.detailType === 'Approval Requested');
     const disagreements = results.flatMap(({ report }) =>
       [
-        ...(approvedToUnhealthy(report) ? [] : (report.dns?.disagreements ?? [])),
+        ...(report.dns?.disagreements ?? []),
         ...(report.writers?.disagreements ?? []),
         ...legDnsDisagreements(report),
       ].map((text) => `${report.plan} ${report.scenario}: ${text}`),

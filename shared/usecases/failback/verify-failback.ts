@@ -1,11 +1,12 @@
 import type { FailbackResult } from '../../domain/failback';
-import type { EventsPort, LedgerPort, RdsPort, Route53Port } from '../../domain/ports';
+import type { DnsAnswerPort, EventsPort, LedgerPort, RdsPort } from '../../domain/ports';
 import type { RunContext, VerificationResult } from '../../domain/run';
 import { describeCopy } from '../../domain/topology';
 import { VerificationFailedError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
+import { checkDnsAnswers, type DnsAnswerDeps, type DnsAnswerFindings } from '../check-dns-answers';
 import { isGlobalFailoverRunning } from '../database-state';
 import { publishPhase } from '../flip-dns';
 import { markPhaseReached } from '../mark-phase';
@@ -13,7 +14,10 @@ import { markPhaseReached } from '../mark-phase';
 export interface VerifyFailbackDeps {
   plans: PlanRegistry;
   rds: Pick<RdsPort, 'describeInstance' | 'describeGlobalCluster'>;
-  route53: Pick<Route53Port, 'listFailoverRecords'>;
+  /** The records, and the serving record's health check (what DNS answers is judged by it). */
+  route53: DnsAnswerDeps['route53'];
+  /** What the records' zones answer (DNS, no API). */
+  dns: DnsAnswerPort;
   events: EventsPort;
   ledger: Pick<LedgerPort, 'markPhase'>;
   clock: Clock;
@@ -31,7 +35,8 @@ type Check = VerificationResult['checks'][number];
  * "Verify Failback": reads back what the failback changed. Each database's writer in the plan's primary region
  * writes (RDS: `available` and no longer a replica; Aurora: the global cluster's writer, no switchover running);
  * with `route53-records`, each pair's record for the primary region is PRIMARY again (ARC plans: Flip DNS read the
- * routing controls back already). A dry run changed nothing and checks nothing.
+ * routing controls back already), and what DNS answers for it is that record, not by failing open (checkDnsAnswers:
+ * a read that fails is a warning). A dry run changed nothing and checks nothing.
  *
  * @throws VerificationFailedError naming each failed check
  */
@@ -44,6 +49,7 @@ export const verifyFailback = async (
   await markPhaseReached(deps, run, 'verify', startedAt);
   await publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
   const checks: Check[] = [];
+  let dns: DnsAnswerFindings | undefined;
   if (run.mode !== 'dry-run') {
     const plan = deps.plans.get(run.plan);
     for (const result of results) checks.push(await checkWriter(result, deps));
@@ -59,20 +65,27 @@ export const verifyFailback = async (
           });
         }
       }
+      dns = await checkDnsAnswers(plan, 'primary', deps);
     }
   }
-  const failures = checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+  const failures = [
+    ...checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`),
+    ...(dns?.failures ?? []),
+  ];
+  // What DNS answers is checked after the records' roles; a read that failed there is a warning, not a failure.
+  checks.push(...(dns?.checks ?? []));
+  const warnings = dns?.warnings ?? [];
   const endedAt = deps.clock.now().toISOString();
   await publishPhase(deps.events, {
     run,
     phase: 'verify',
     status: failures.length > 0 ? 'failed' : 'succeeded',
     at: endedAt,
-    facts: checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`),
+    facts: [...checks.map((check) => `${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`), ...warnings],
   });
   if (failures.length > 0) throw new VerificationFailedError(failures);
-  deps.log.info('failback verified', { checks: checks.length });
-  return { startedAt, endedAt, checks, warnings: [] };
+  deps.log.info('failback verified', { checks: checks.length, warnings: warnings.length });
+  return { startedAt, endedAt, checks, warnings };
 };
 
 const checkWriter = async (result: FailbackResult, deps: VerifyFailbackDeps): Promise<Check> => {

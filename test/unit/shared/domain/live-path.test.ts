@@ -25,6 +25,8 @@ describe('auditPlan', () => {
       'Flip DNS: ListResourceRecordSets',
       'Flip DNS: ChangeResourceRecordSets',
       'Check DNS Sync: GetChange',
+      'Verify Recovery: ListResourceRecordSets',
+      'Verify Recovery: GetHealthCheckStatus',
     ]);
     const change = audit.findings.find((finding) => finding.call.operation === 'ChangeResourceRecordSets');
     expect(change).toMatchObject({

@@ -1,8 +1,14 @@
 import { DETAIL_TYPES, type PhaseChangedDetail } from '../../../../shared/domain/run';
 import { VerificationFailedError } from '../../../../shared/errors';
 import { type VerifyRecoveryDeps, verifyRecovery } from '../../../../shared/usecases/verify-recovery';
-import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeRds } from '../../../support/fakes';
-import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
+import { FakeClock, FakeDns, FakeEvents, FakeLedger, FakeLog, FakeRds, FakeRoute53 } from '../../../support/fakes';
+import {
+  arcOrdersPlan,
+  CATALOG_EAST_ARN,
+  CATALOG_WEST_ARN,
+  ORDERS_PRIMARY_ARN,
+  ordersPlan,
+} from '../../../support/plan-fixtures';
 import {
   catalogItem,
   catalogPromotion,
@@ -35,12 +41,34 @@ const westIsWriter = (westWriter = true) => ({
   ],
 });
 
+/** The plan's record pair after the DNS flip: the standby region's record PRIMARY, each with its health check. */
+const switchedRecords = () =>
+  new FakeRoute53().addRecords(
+    'Z0123456789ORDERSAPI',
+    {
+      name: 'api.orders.example.com',
+      type: 'CNAME',
+      setIdentifier: 'api-us-east-1',
+      failover: 'SECONDARY',
+      rest: { TTL: 60, ResourceRecords: [{ Value: 'api-east.orders.example.com' }], HealthCheckId: 'hc-east' },
+    },
+    {
+      name: 'api.orders.example.com',
+      type: 'CNAME',
+      setIdentifier: 'api-us-west-2',
+      failover: 'PRIMARY',
+      rest: { TTL: 60, ResourceRecords: [{ Value: 'api-west.orders.example.com' }], HealthCheckId: 'hc-west' },
+    },
+  );
+
 describe('verifyRecovery', () => {
   const plan = ordersPlan();
   const promotions = [ordersDbPromotion(), catalogPromotion()];
   let rds: FakeRds;
   let events: FakeEvents;
   let ledger: FakeLedger;
+  let route53: FakeRoute53;
+  let dns: FakeDns;
   let deps: VerifyRecoveryDeps;
 
   beforeEach(() => {
@@ -58,7 +86,9 @@ describe('verifyRecovery', () => {
       .addReplicatedBackup('us-west-2', CATALOG_EAST_ARN, secondsBefore(IMPACT_AT, 60));
     events = new FakeEvents();
     ledger = new FakeLedger();
-    deps = { rds, events, ledger, clock: new FakeClock(NOW), log: new FakeLog() };
+    route53 = switchedRecords();
+    dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api-west.orders.example.com']);
+    deps = { rds, route53, dns, events, ledger, clock: new FakeClock(NOW), log: new FakeLog() };
   });
 
   it('passes every check without warnings when the new primaries are writable and backups fresh', async () => {
@@ -76,7 +106,14 @@ describe('verifyRecovery', () => {
       'catalog: automated backups true',
       'catalog: backup freshness true',
       'catalog: cross-region copy true',
+      'dns answer api.orders.example.com CNAME true',
+      'health check api.orders.example.com CNAME true',
     ]);
+    expect(result.checks.slice(-2).map((c) => c.detail)).toEqual([
+      `DNS answers us-west-2's record "api-us-west-2" (api-west.orders.example.com) for api.orders.example.com CNAME`,
+      'hc-west: 8 of 8 checkers reach it',
+    ]);
+    expect(dns.asked).toEqual(['api.orders.example.com CNAME']);
     expect(result).toMatchObject({ startedAt: NOW, endedAt: NOW });
     expect(rds.regionsCalled()).toEqual(['us-west-2']);
   });
@@ -88,7 +125,7 @@ describe('verifyRecovery', () => {
     // Assess
     const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
     expect(phases.map((p) => `${p.phase} ${p.status}`)).toEqual(['verify started', 'verify succeeded']);
-    expect(phases[1]?.facts).toEqual(['8/8 checks passed']);
+    expect(phases[1]?.facts).toEqual(['10/10 checks passed']);
   });
 
   it('warns without failing when the newest restorable time is older than the backup age limit', async () => {
@@ -249,5 +286,142 @@ describe('verifyRecovery', () => {
       },
     ]);
     expect(result.warnings).toEqual([]);
+    // Nothing was switched: what DNS answers says nothing of the run.
+    expect(dns.asked).toEqual([]);
+    expect(result.checks.filter((c) => c.name.startsWith('dns'))).toEqual([]);
+  });
+
+  describe('what DNS answers (route53-records plans, live runs)', () => {
+    it("fails the run when DNS still answers the old region's record: the records are switched, users are not", async () => {
+      // Prepare: the standby's endpoint fails its health check while the old region's passes (a manual failover).
+      dns.set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com.']);
+      route53.setHealthStatus('hc-west', {
+        checkers: 8,
+        healthyCheckers: 0,
+        failure: 'Failure: Connection timed out.',
+      });
+
+      // Act
+      const error = await verifyRecovery(
+        { run: ordersRun(), plan, assessment: ordersAssessment(), promotions },
+        deps,
+      ).catch((caught: unknown) => caught);
+
+      // Assess: the answer, named as the old region's record, and what to do.
+      expect(error).toBeInstanceOf(VerificationFailedError);
+      expect((error as VerificationFailedError).failures).toEqual([
+        `DNS answers us-east-1's record "api-us-east-1" (api-east.orders.example.com) for api.orders.example.com CNAME, not us-west-2's record "api-us-west-2" (api-west.orders.example.com): the records are switched, what users reach is not; make us-west-2's endpoint pass its Route 53 health check (hc-west), then check with dig api.orders.example.com CNAME`,
+      ]);
+      const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
+      expect(phases.at(-1)).toMatchObject({ status: 'failed', facts: (error as VerificationFailedError).failures });
+    });
+
+    it('fails the run when DNS answers the standby only because no record of the pair is healthy', async () => {
+      // Prepare: DNS answers the standby's record, which Route 53 does while both checks fail (it fails open).
+      route53.setHealthStatus('hc-west', { checkers: 8, healthyCheckers: 1, failure: 'Failure: HTTP 503' });
+
+      // Act
+      const error = await verifyRecovery(
+        { run: ordersRun(), plan, assessment: ordersAssessment(), promotions },
+        deps,
+      ).catch((caught: unknown) => caught);
+
+      // Assess: 1 of 8 is 12.5%, not more than Route 53's 18%.
+      expect((error as VerificationFailedError).failures).toEqual([
+        `api.orders.example.com CNAME: DNS answers us-west-2 only because no record of the pair is healthy (Route 53 fails open): health check hc-west fails (1 of 8 checkers reach it ("Failure: HTTP 503")); once us-east-1's record passes or is fenced, DNS answers that instead: make us-west-2's endpoint pass its health check`,
+      ]);
+    });
+
+    it('fails with the delegation to check when the name servers answer no such record', async () => {
+      // Prepare: the domain delegates to another zone than the plan's, which has no such name.
+      dns.set('api.orders.example.com', 'CNAME', []);
+
+      // Act
+      const error = await verifyRecovery(
+        { run: ordersRun(), plan, assessment: ordersAssessment(), promotions },
+        deps,
+      ).catch((caught: unknown) => caught);
+
+      // Assess
+      expect((error as VerificationFailedError).failures).toEqual([
+        `DNS answers nothing (no such record) for api.orders.example.com CNAME, not us-west-2's record "api-us-west-2" (api-west.orders.example.com): the records are switched, what users reach is not; check that the domain delegates to hosted zone Z0123456789ORDERSAPI's name servers`,
+      ]);
+    });
+
+    it('fails when the serving record is missing', async () => {
+      // Prepare
+      route53.zones.set(
+        'Z0123456789ORDERSAPI',
+        (route53.zones.get('Z0123456789ORDERSAPI') ?? []).filter((r) => r.setIdentifier !== 'api-us-west-2'),
+      );
+
+      // Act
+      const error = await verifyRecovery(
+        { run: ordersRun(), plan, assessment: ordersAssessment(), promotions },
+        deps,
+      ).catch((caught: unknown) => caught);
+
+      // Assess
+      expect((error as VerificationFailedError).failures).toEqual([
+        'api.orders.example.com CNAME: no record "api-us-west-2" in Z0123456789ORDERSAPI: DNS cannot answer us-west-2',
+      ]);
+    });
+
+    it.each([
+      ['the name servers do not answer', () => dns.set('api.orders.example.com', 'CNAME', new Error('ETIMEOUT'))],
+      [
+        "Route 53's API does not answer",
+        () => jest.spyOn(route53, 'listFailoverRecords').mockRejectedValue(new Error('TimeoutError')),
+      ],
+    ])('warns, and does not fail the run, when %s: could not compare is never a pass', async (_, prepare) => {
+      // Prepare
+      prepare();
+
+      // Act
+      const result = await verifyRecovery({ run: ordersRun(), plan, assessment: ordersAssessment(), promotions }, deps);
+
+      // Assess
+      expect(result.checks).toContainEqual(
+        expect.objectContaining({ name: 'dns answer api.orders.example.com CNAME', ok: false }),
+      );
+      expect(result.warnings).toEqual([
+        expect.stringMatching(
+          /^could not compare what DNS answers for api\.orders\.example\.com CNAME: .* failed \(Error: .*\); check with dig$/,
+        ),
+      ]);
+    });
+
+    it('warns when the health check status cannot be read, after DNS answered the standby', async () => {
+      // Prepare
+      route53.setHealthStatus('hc-west', new Error('Throttling'));
+
+      // Act
+      const result = await verifyRecovery({ run: ordersRun(), plan, assessment: ordersAssessment(), promotions }, deps);
+
+      // Assess
+      expect(result.checks.slice(-2)).toEqual([
+        expect.objectContaining({ name: 'dns answer api.orders.example.com CNAME', ok: true }),
+        expect.objectContaining({ name: 'health check api.orders.example.com CNAME', ok: false }),
+      ]);
+      expect(result.warnings).toEqual([
+        'could not compare what DNS answers for api.orders.example.com CNAME: reading health check hc-west failed (Error: Throttling); check with dig',
+      ]);
+    });
+
+    it('reads no record and asks no DNS for a plan that switches with ARC routing controls (no us-east-1 API)', async () => {
+      // Prepare
+      const listed = jest.spyOn(route53, 'listFailoverRecords');
+
+      // Act
+      const result = await verifyRecovery(
+        { run: ordersRun(), plan: arcOrdersPlan(), assessment: ordersAssessment(), promotions },
+        deps,
+      );
+
+      // Assess
+      expect(listed).not.toHaveBeenCalled();
+      expect(dns.asked).toEqual([]);
+      expect(result.checks).toHaveLength(8);
+    });
   });
 });
