@@ -140,9 +140,11 @@ export const checkDnsAnswers = async (
       if (!verdict.ok) {
         found.failures.push(
           `${verdict.detail}: the records are switched, what users reach is not; ` +
-            (reading.answered.length === 0
+            // Without a health check Route 53 answers the PRIMARY record whatever happens: another answer comes
+            // from another zone than the plan's.
+            (reading.answered.length === 0 || typeof healthCheckId !== 'string'
               ? `check that the domain delegates to hosted zone ${zone}'s name servers`
-              : `make ${region.serving}'s endpoint pass its Route 53 health check${typeof healthCheckId === 'string' ? ` (${healthCheckId})` : ''}, then check with dig ${pair.name} ${pair.type}`),
+              : `make ${region.serving}'s endpoint pass its Route 53 health check (${healthCheckId}), then check with dig ${pair.name} ${pair.type}`),
         );
         return found;
       }
