@@ -26,7 +26,17 @@ export interface DnsAnswerDeps {
   };
   dns: DnsAnswerPort;
   log: Log;
+  /** Waits between looks (checkDnsAnswersSettled); defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * How long a verify step looks again at answers that are not yet the serving record's before it fails the run: each
+ * of Route 53's checkers reports its last look at an endpoint, one every 30 s by default (Route 53 API,
+ * HealthCheckConfig RequestInterval), so an endpoint that has just come up (its database promoted a minute ago) is
+ * seen by them within 30 s. Both verify functions have 50 s (serverless.yml), their states 60 s.
+ */
+export const DNS_SETTLE = { everySeconds: 10, forSeconds: 30 } as const;
 
 type Check = VerificationResult['checks'][number];
 
@@ -172,6 +182,28 @@ export const checkDnsAnswers = async (
     findings.checks.push(...result.checks);
     findings.warnings.push(...result.warnings);
     findings.failures.push(...result.failures);
+  }
+  return findings;
+};
+
+/**
+ * checkDnsAnswers (or what it found already: `first`), and while it finds failures, again every
+ * DNS_SETTLE.everySeconds for at most DNS_SETTLE.forSeconds: what it found last. A read that failed (a warning) is not
+ * a reason to look again.
+ */
+export const checkDnsAnswersSettled = async (
+  plan: Plan,
+  toward: 'standby' | 'primary',
+  deps: DnsAnswerDeps,
+  first?: DnsAnswerFindings,
+): Promise<DnsAnswerFindings> => {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let findings = first ?? (await checkDnsAnswers(plan, toward, deps));
+  for (let waited = 0; findings.failures.length > 0 && waited < DNS_SETTLE.forSeconds; ) {
+    deps.log.info('dns answers not yet switched: looking again', { failures: findings.failures.length, waited });
+    await sleep(DNS_SETTLE.everySeconds * 1000);
+    waited += DNS_SETTLE.everySeconds;
+    findings = await checkDnsAnswers(plan, toward, deps);
   }
   return findings;
 };

@@ -6,7 +6,7 @@ import { backupMaxAgeSeconds } from '../plan/settings';
 import type { Clock } from '../runtime/clock';
 import { secondsBetween } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
-import { checkDnsAnswers, type DnsAnswerDeps } from './check-dns-answers';
+import { checkDnsAnswers, checkDnsAnswersSettled, type DnsAnswerDeps } from './check-dns-answers';
 import { isGlobalFailoverRunning } from './database-state';
 import { publishPhase } from './flip-dns';
 import { markPhaseReached } from './mark-phase';
@@ -17,6 +17,8 @@ export interface VerifyRecoveryDeps {
   route53: DnsAnswerDeps['route53'];
   /** What the records' zones answer (DNS, no API). */
   dns: DnsAnswerPort;
+  /** Waits before DNS answers are looked at again (DNS_SETTLE); defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
   events: EventsPort;
   /** Only to mark the verify phase as reached. */
   ledger: Pick<LedgerPort, 'markPhase'>;
@@ -193,8 +195,8 @@ const verifyDatabase = async (
  * cross-region copy, one exists. Backup problems are warnings: the recovery stands, the record and the channel
  * show them. A database that is not writable fails the run with VerificationFailedError; so does, in a live run of a
  * `route53-records` plan, a record pair whose name DNS does not answer with the standby region's record, or answers
- * with it only because Route 53 fails open (checkDnsAnswers): the records are switched, but users do not reach the
- * standby. A dry run switched nothing: it reads no answer.
+ * with it only because Route 53 fails open (checkDnsAnswers), still after DNS_SETTLE: the records are switched, but
+ * users do not reach the standby. A dry run switched nothing: it reads no answer.
  */
 export const verifyRecovery = async (
   input: VerifyRecoveryInput,
@@ -206,10 +208,14 @@ export const verifyRecovery = async (
   // Announced while verifying, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
 
-  const [dns, ...all] = await Promise.all([
+  const [first, ...all] = await Promise.all([
     run.mode === 'dry-run' ? undefined : checkDnsAnswers(plan, 'standby', deps),
     ...plan.databases.map((database) => verifyDatabase(input, database, deps)),
   ]);
+  // Answers that are not yet the standby's while every database stands: the standby's endpoint may have just come
+  // up (its database was promoted a minute ago), so look again for a while before failing the run (DNS_SETTLE).
+  const settles = first && first.failures.length > 0 && all.every((findings) => findings.failures.length === 0);
+  const dns = settles ? await checkDnsAnswersSettled(plan, 'standby', deps, first) : first;
   if (dns) all.push(dns);
   await announced;
   const checks = all.flatMap((findings) => findings.checks);

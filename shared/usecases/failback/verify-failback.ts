@@ -6,7 +6,12 @@ import { VerificationFailedError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
-import { checkDnsAnswers, type DnsAnswerDeps, type DnsAnswerFindings } from '../check-dns-answers';
+import {
+  checkDnsAnswers,
+  checkDnsAnswersSettled,
+  type DnsAnswerDeps,
+  type DnsAnswerFindings,
+} from '../check-dns-answers';
 import { isGlobalFailoverRunning } from '../database-state';
 import { publishPhase } from '../flip-dns';
 import { markPhaseReached } from '../mark-phase';
@@ -18,6 +23,8 @@ export interface VerifyFailbackDeps {
   route53: DnsAnswerDeps['route53'];
   /** What the records' zones answer (DNS, no API). */
   dns: DnsAnswerPort;
+  /** Waits before DNS answers are looked at again (DNS_SETTLE); defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
   events: EventsPort;
   ledger: Pick<LedgerPort, 'markPhase'>;
   clock: Clock;
@@ -35,8 +42,8 @@ type Check = VerificationResult['checks'][number];
  * "Verify Failback": reads back what the failback changed. Each database's writer in the plan's primary region
  * writes (RDS: `available` and no longer a replica; Aurora: the global cluster's writer, no switchover running);
  * with `route53-records`, each pair's record for the primary region is PRIMARY again (ARC plans: Flip DNS read the
- * routing controls back already), and what DNS answers for it is that record, not by failing open (checkDnsAnswers:
- * a read that fails is a warning). A dry run changed nothing and checks nothing.
+ * routing controls back already), and what DNS answers for it is that record, not by failing open (checkDnsAnswers,
+ * looked at again for DNS_SETTLE; a read that fails is a warning). A dry run changed nothing and checks nothing.
  *
  * @throws VerificationFailedError naming each failed check
  */
@@ -65,7 +72,8 @@ export const verifyFailback = async (
           });
         }
       }
-      dns = await checkDnsAnswers(plan, 'primary', deps);
+      // Looked at again for a while only when everything else stands (DNS_SETTLE).
+      dns = await (checks.every((check) => check.ok) ? checkDnsAnswersSettled : checkDnsAnswers)(plan, 'primary', deps);
     }
   }
   const failures = [

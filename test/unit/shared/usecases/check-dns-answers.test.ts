@@ -43,7 +43,7 @@ describe('checkDnsAnswers', () => {
     dns = new FakeDns()
       .set('api.orders.example.com', 'CNAME', ['api.us-west-2.orders.example.com'])
       .set('checkout.orders.example.com', 'CNAME', ['checkout.us-west-2.orders.example.com']);
-    deps = { route53, dns, log: new FakeLog() };
+    deps = { route53, dns, log: new FakeLog(), sleep: async () => {} };
   });
 
   it('reads a health check the records share once: GetHealthCheckStatus has a quota of 1 request a second', async () => {

@@ -69,6 +69,8 @@ describe('verifyRecovery', () => {
   let ledger: FakeLedger;
   let route53: FakeRoute53;
   let dns: FakeDns;
+  /** The pauses before DNS answers were looked at again, ms. */
+  let slept: number[];
   let deps: VerifyRecoveryDeps;
 
   beforeEach(() => {
@@ -88,7 +90,11 @@ describe('verifyRecovery', () => {
     ledger = new FakeLedger();
     route53 = switchedRecords();
     dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api-west.orders.example.com']);
-    deps = { rds, route53, dns, events, ledger, clock: new FakeClock(NOW), log: new FakeLog() };
+    slept = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+    };
+    deps = { rds, route53, dns, sleep, events, ledger, clock: new FakeClock(NOW), log: new FakeLog() };
   });
 
   it('passes every check without warnings when the new primaries are writable and backups fresh', async () => {
@@ -314,6 +320,44 @@ describe('verifyRecovery', () => {
       ]);
       const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
       expect(phases.at(-1)).toMatchObject({ status: 'failed', facts: (error as VerificationFailedError).failures });
+      // Looked at again every 10 s for 30 s before failing: the endpoint might have just come up.
+      expect(slept).toEqual([10_000, 10_000, 10_000]);
+      expect(dns.asked).toHaveLength(4);
+    });
+
+    it("passes when DNS answers the standby's record on a second look: its endpoint had just come up", async () => {
+      // Prepare: the first look finds the old region's record; 10 s later the standby's endpoint passes.
+      dns.set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com']);
+      deps.sleep = async (ms) => {
+        slept.push(ms);
+        dns.set('api.orders.example.com', 'CNAME', ['api-west.orders.example.com']);
+      };
+
+      // Act
+      const result = await verifyRecovery({ run: ordersRun(), plan, assessment: ordersAssessment(), promotions }, deps);
+
+      // Assess
+      expect(slept).toEqual([10_000]);
+      expect(result.checks).toContainEqual(
+        expect.objectContaining({ name: 'dns answer api.orders.example.com CNAME', ok: true }),
+      );
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('does not look again when a database does not stand: the run fails at once', async () => {
+      // Prepare
+      dns.set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com']);
+      rds.addInstance('us-west-2', promotedReplica({ replicationSource: ORDERS_PRIMARY_ARN }));
+
+      // Act
+      const error = await verifyRecovery(
+        { run: ordersRun(), plan, assessment: ordersAssessment(), promotions },
+        deps,
+      ).catch((caught: unknown) => caught);
+
+      // Assess: both failures named, no pause.
+      expect((error as VerificationFailedError).failures).toHaveLength(2);
+      expect(slept).toEqual([]);
     });
 
     it('fails the run when DNS answers the standby only because no record of the pair is healthy', async () => {

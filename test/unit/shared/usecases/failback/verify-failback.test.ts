@@ -53,12 +53,14 @@ describe('verifyFailback', () => {
   let dns: FakeDns;
   let events: FakeEvents;
   let deps: VerifyFailbackDeps;
+  let slept: number[];
   const run = () => ({ ...ordersRun(), action: 'failback' as const });
 
   beforeEach(() => {
     route53 = switchedBack();
     dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com']);
     events = new FakeEvents();
+    slept = [];
     deps = {
       plans: new PlanRegistry([ordersPlan()]),
       rds: new FakeRds().addInstance('us-east-1', {
@@ -69,6 +71,9 @@ describe('verifyFailback', () => {
       }),
       route53,
       dns,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
       events,
       ledger: new FakeLedger(),
       clock: new FakeClock(NOW),
@@ -104,6 +109,7 @@ describe('verifyFailback', () => {
     ]);
     const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
     expect(phases.at(-1)?.status).toBe('failed');
+    expect(slept).toEqual([10_000, 10_000, 10_000]);
   });
 
   it('passes with a warning, in the record and the phase, when the name servers do not answer', async () => {
