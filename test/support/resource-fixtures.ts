@@ -1,3 +1,4 @@
+import type { FailoverRecordSet } from '../../shared/domain/ports';
 import type {
   Assessment,
   DatabaseAssessment,
@@ -114,3 +115,25 @@ export const catalogPromotion = (overrides: Partial<PromotionResult> = {}): Prom
   ],
   ...overrides,
 });
+
+/**
+ * The failover record pair of `name` (a CNAME of the orders zone, Z0123456789ORDERSAPI) with `serving`'s record
+ * PRIMARY: each region's record answers `<host>.<region>.orders.example.com` and, unless `healthChecks` is false,
+ * carries the health check `hc-<region>`.
+ */
+export const recordPair = (
+  name: string,
+  serving: 'us-east-1' | 'us-west-2',
+  options: { healthChecks?: boolean } = {},
+): FailoverRecordSet[] =>
+  ['us-east-1', 'us-west-2'].map((region) => ({
+    name,
+    type: 'CNAME',
+    setIdentifier: `${name.split('.')[0]}-${region}`,
+    failover: region === serving ? 'PRIMARY' : 'SECONDARY',
+    rest: {
+      TTL: 60,
+      ResourceRecords: [{ Value: `${name.split('.')[0]}.${region}.orders.example.com` }],
+      ...(options.healthChecks === false ? {} : { HealthCheckId: `hc-${region}` }),
+    },
+  }));

@@ -1,22 +1,9 @@
 import { checkDnsAnswers, type DnsAnswerDeps } from '../../../../shared/usecases/check-dns-answers';
 import { FakeDns, FakeLog, FakeRoute53 } from '../../../support/fakes';
 import { ordersPlan } from '../../../support/plan-fixtures';
+import { recordPair } from '../../../support/resource-fixtures';
 
 const ZONE = 'Z0123456789ORDERSAPI';
-
-/** A switched pair of `name`: us-west-2's record PRIMARY; `healthCheck` on both when given. */
-const pair = (name: string, healthCheck?: (region: string) => string) =>
-  ['us-east-1', 'us-west-2'].map((region) => ({
-    name,
-    type: 'CNAME',
-    setIdentifier: `${name.split('.')[0]}-${region}`,
-    failover: region === 'us-west-2' ? ('PRIMARY' as const) : ('SECONDARY' as const),
-    rest: {
-      TTL: 60,
-      ResourceRecords: [{ Value: `${name.split('.')[0]}.${region}.orders.example.com` }],
-      ...(healthCheck ? { HealthCheckId: healthCheck(region) } : {}),
-    },
-  }));
 
 const twoPairPlan = () =>
   ordersPlan({
@@ -50,8 +37,8 @@ describe('checkDnsAnswers', () => {
     // Prepare: one health check per regional endpoint, on every record of that region.
     route53.addRecords(
       ZONE,
-      ...pair('api.orders.example.com', (region) => `hc-${region}`),
-      ...pair('checkout.orders.example.com', (region) => `hc-${region}`),
+      ...recordPair('api.orders.example.com', 'us-west-2'),
+      ...recordPair('checkout.orders.example.com', 'us-west-2'),
     );
     const read = jest.spyOn(route53, 'getHealthCheckStatus');
 
@@ -71,7 +58,11 @@ describe('checkDnsAnswers', () => {
 
   it('points at the delegation, not a health check, when a record without one is not what DNS answers', async () => {
     // Prepare: no health checks (Route 53 answers the PRIMARY whatever happens), and DNS answers something else.
-    route53.addRecords(ZONE, ...pair('api.orders.example.com'), ...pair('checkout.orders.example.com'));
+    route53.addRecords(
+      ZONE,
+      ...recordPair('api.orders.example.com', 'us-west-2', { healthChecks: false }),
+      ...recordPair('checkout.orders.example.com', 'us-west-2', { healthChecks: false }),
+    );
     dns.set('checkout.orders.example.com', 'CNAME', ['parked.registrar.example.net']);
 
     // Act
@@ -91,10 +82,8 @@ describe('checkDnsAnswers', () => {
     // Prepare: switched back, us-east-1's records PRIMARY again, and DNS answering them.
     route53.addRecords(
       ZONE,
-      ...[...pair('api.orders.example.com'), ...pair('checkout.orders.example.com')].map((record) => ({
-        ...record,
-        failover: record.failover === 'PRIMARY' ? ('SECONDARY' as const) : ('PRIMARY' as const),
-      })),
+      ...recordPair('api.orders.example.com', 'us-east-1', { healthChecks: false }),
+      ...recordPair('checkout.orders.example.com', 'us-east-1', { healthChecks: false }),
     );
     dns
       .set('api.orders.example.com', 'CNAME', ['api.us-east-1.orders.example.com'])

@@ -17,6 +17,7 @@ import {
   ordersDbItem,
   ordersDbPromotion,
   ordersRun,
+  recordPair,
 } from '../../../support/resource-fixtures';
 
 const NOW = '2026-11-25T03:07:00.000Z';
@@ -40,26 +41,6 @@ const westIsWriter = (westWriter = true) => ({
     { clusterArn: CATALOG_WEST_ARN, clusterIdentifier: 'catalog-west', region: 'us-west-2', isWriter: westWriter },
   ],
 });
-
-/** The plan's record pair after the DNS flip: the standby region's record PRIMARY, each with its health check. */
-const switchedRecords = () =>
-  new FakeRoute53().addRecords(
-    'Z0123456789ORDERSAPI',
-    {
-      name: 'api.orders.example.com',
-      type: 'CNAME',
-      setIdentifier: 'api-us-east-1',
-      failover: 'SECONDARY',
-      rest: { TTL: 60, ResourceRecords: [{ Value: 'api-east.orders.example.com' }], HealthCheckId: 'hc-east' },
-    },
-    {
-      name: 'api.orders.example.com',
-      type: 'CNAME',
-      setIdentifier: 'api-us-west-2',
-      failover: 'PRIMARY',
-      rest: { TTL: 60, ResourceRecords: [{ Value: 'api-west.orders.example.com' }], HealthCheckId: 'hc-west' },
-    },
-  );
 
 describe('verifyRecovery', () => {
   const plan = ordersPlan();
@@ -88,8 +69,11 @@ describe('verifyRecovery', () => {
       .addReplicatedBackup('us-west-2', CATALOG_EAST_ARN, secondsBefore(IMPACT_AT, 60));
     events = new FakeEvents();
     ledger = new FakeLedger();
-    route53 = switchedRecords();
-    dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api-west.orders.example.com']);
+    route53 = new FakeRoute53().addRecords(
+      'Z0123456789ORDERSAPI',
+      ...recordPair('api.orders.example.com', 'us-west-2'),
+    );
+    dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api.us-west-2.orders.example.com']);
     slept = [];
     const sleep = async (ms: number) => {
       slept.push(ms);
@@ -116,8 +100,8 @@ describe('verifyRecovery', () => {
       'health check api.orders.example.com CNAME true',
     ]);
     expect(result.checks.slice(-2).map((c) => c.detail)).toEqual([
-      `DNS answers us-west-2's record "api-us-west-2" (api-west.orders.example.com) for api.orders.example.com CNAME`,
-      'hc-west: 8 of 8 checkers reach it',
+      `DNS answers us-west-2's record "api-us-west-2" (api.us-west-2.orders.example.com) for api.orders.example.com CNAME`,
+      'hc-us-west-2: 8 of 8 checkers reach it',
     ]);
     expect(dns.asked).toEqual(['api.orders.example.com CNAME']);
     expect(result).toMatchObject({ startedAt: NOW, endedAt: NOW });
@@ -300,8 +284,8 @@ describe('verifyRecovery', () => {
   describe('what DNS answers (route53-records plans, live runs)', () => {
     it("fails the run when DNS still answers the old region's record: the records are switched, users are not", async () => {
       // Prepare: the standby's endpoint fails its health check while the old region's passes (a manual failover).
-      dns.set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com.']);
-      route53.setHealthStatus('hc-west', {
+      dns.set('api.orders.example.com', 'CNAME', ['api.us-east-1.orders.example.com.']);
+      route53.setHealthStatus('hc-us-west-2', {
         checkers: 8,
         healthyCheckers: 0,
         failure: 'Failure: Connection timed out.',
@@ -316,7 +300,7 @@ describe('verifyRecovery', () => {
       // Assess: the answer, named as the old region's record, and what to do.
       expect(error).toBeInstanceOf(VerificationFailedError);
       expect((error as VerificationFailedError).failures).toEqual([
-        `DNS answers us-east-1's record "api-us-east-1" (api-east.orders.example.com) for api.orders.example.com CNAME, not us-west-2's record "api-us-west-2" (api-west.orders.example.com): the records are switched, what users reach is not; make us-west-2's endpoint pass its Route 53 health check (hc-west), then check with dig api.orders.example.com CNAME`,
+        `DNS answers us-east-1's record "api-us-east-1" (api.us-east-1.orders.example.com) for api.orders.example.com CNAME, not us-west-2's record "api-us-west-2" (api.us-west-2.orders.example.com): the records are switched, what users reach is not; make us-west-2's endpoint pass its Route 53 health check (hc-us-west-2), then check with dig api.orders.example.com CNAME`,
       ]);
       const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
       expect(phases.at(-1)).toMatchObject({ status: 'failed', facts: (error as VerificationFailedError).failures });
@@ -327,10 +311,10 @@ describe('verifyRecovery', () => {
 
     it("passes when DNS answers the standby's record on a second look: its endpoint had just come up", async () => {
       // Prepare: the first look finds the old region's record; 10 s later the standby's endpoint passes.
-      dns.set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com']);
+      dns.set('api.orders.example.com', 'CNAME', ['api.us-east-1.orders.example.com']);
       deps.sleep = async (ms) => {
         slept.push(ms);
-        dns.set('api.orders.example.com', 'CNAME', ['api-west.orders.example.com']);
+        dns.set('api.orders.example.com', 'CNAME', ['api.us-west-2.orders.example.com']);
       };
 
       // Act
@@ -346,7 +330,7 @@ describe('verifyRecovery', () => {
 
     it('does not look again when a database does not stand: the run fails at once', async () => {
       // Prepare
-      dns.set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com']);
+      dns.set('api.orders.example.com', 'CNAME', ['api.us-east-1.orders.example.com']);
       rds.addInstance('us-west-2', promotedReplica({ replicationSource: ORDERS_PRIMARY_ARN }));
 
       // Act
@@ -362,7 +346,7 @@ describe('verifyRecovery', () => {
 
     it('fails the run when DNS answers the standby only because no record of the pair is healthy', async () => {
       // Prepare: DNS answers the standby's record, which Route 53 does while both checks fail (it fails open).
-      route53.setHealthStatus('hc-west', { checkers: 8, healthyCheckers: 1, failure: 'Failure: HTTP 503' });
+      route53.setHealthStatus('hc-us-west-2', { checkers: 8, healthyCheckers: 1, failure: 'Failure: HTTP 503' });
 
       // Act
       const error = await verifyRecovery(
@@ -372,7 +356,7 @@ describe('verifyRecovery', () => {
 
       // Assess: 1 of 8 is 12.5%, not more than Route 53's 18%.
       expect((error as VerificationFailedError).failures).toEqual([
-        `api.orders.example.com CNAME: DNS answers us-west-2 only because no record of the pair is healthy (Route 53 fails open): health check hc-west fails (1 of 8 checkers reach it ("Failure: HTTP 503")); once us-east-1's record passes or is fenced, DNS answers that instead: make us-west-2's endpoint pass its health check`,
+        `api.orders.example.com CNAME: DNS answers us-west-2 only because no record of the pair is healthy (Route 53 fails open): health check hc-us-west-2 fails (1 of 8 checkers reach it ("Failure: HTTP 503")); once us-east-1's record passes or is fenced, DNS answers that instead: make us-west-2's endpoint pass its health check`,
       ]);
     });
 
@@ -388,7 +372,7 @@ describe('verifyRecovery', () => {
 
       // Assess
       expect((error as VerificationFailedError).failures).toEqual([
-        `DNS answers nothing (no such record) for api.orders.example.com CNAME, not us-west-2's record "api-us-west-2" (api-west.orders.example.com): the records are switched, what users reach is not; check that the domain delegates to hosted zone Z0123456789ORDERSAPI's name servers`,
+        `DNS answers nothing (no such record) for api.orders.example.com CNAME, not us-west-2's record "api-us-west-2" (api.us-west-2.orders.example.com): the records are switched, what users reach is not; check that the domain delegates to hosted zone Z0123456789ORDERSAPI's name servers`,
       ]);
     });
 
@@ -437,7 +421,7 @@ describe('verifyRecovery', () => {
 
     it('warns when the health check status cannot be read, after DNS answered the standby', async () => {
       // Prepare
-      route53.setHealthStatus('hc-west', new Error('Throttling'));
+      route53.setHealthStatus('hc-us-west-2', new Error('Throttling'));
 
       // Act
       const result = await verifyRecovery({ run: ordersRun(), plan, assessment: ordersAssessment(), promotions }, deps);
@@ -448,7 +432,7 @@ describe('verifyRecovery', () => {
         expect.objectContaining({ name: 'health check api.orders.example.com CNAME', ok: false }),
       ]);
       expect(result.warnings).toEqual([
-        'could not compare what DNS answers for api.orders.example.com CNAME: reading health check hc-west failed (Error: Throttling); check with dig',
+        'could not compare what DNS answers for api.orders.example.com CNAME: reading health check hc-us-west-2 failed (Error: Throttling); check with dig',
       ]);
     });
 

@@ -5,7 +5,7 @@ import { PlanRegistry } from '../../../../../shared/plan/registry';
 import { type VerifyFailbackDeps, verifyFailback } from '../../../../../shared/usecases/failback/verify-failback';
 import { FakeClock, FakeDns, FakeEvents, FakeLedger, FakeLog, FakeRds, FakeRoute53 } from '../../../../support/fakes';
 import { arcOrdersPlan, ordersPlan } from '../../../../support/plan-fixtures';
-import { ordersRun } from '../../../../support/resource-fixtures';
+import { ordersRun, recordPair } from '../../../../support/resource-fixtures';
 
 const NOW = '2026-11-26T10:00:00.000Z';
 
@@ -28,26 +28,6 @@ const result = (): FailbackResult => ({
   detail: 'orders-db-fb writes',
 });
 
-/** The plan's record pair after the switch back: the primary region's record PRIMARY again. */
-const switchedBack = () =>
-  new FakeRoute53().addRecords(
-    'Z0123456789ORDERSAPI',
-    {
-      name: 'api.orders.example.com',
-      type: 'CNAME',
-      setIdentifier: 'api-us-east-1',
-      failover: 'PRIMARY',
-      rest: { TTL: 60, ResourceRecords: [{ Value: 'api-east.orders.example.com' }], HealthCheckId: 'hc-east' },
-    },
-    {
-      name: 'api.orders.example.com',
-      type: 'CNAME',
-      setIdentifier: 'api-us-west-2',
-      failover: 'SECONDARY',
-      rest: { TTL: 60, ResourceRecords: [{ Value: 'api-west.orders.example.com' }], HealthCheckId: 'hc-west' },
-    },
-  );
-
 describe('verifyFailback', () => {
   let route53: FakeRoute53;
   let dns: FakeDns;
@@ -57,8 +37,11 @@ describe('verifyFailback', () => {
   const run = () => ({ ...ordersRun(), action: 'failback' as const });
 
   beforeEach(() => {
-    route53 = switchedBack();
-    dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api-east.orders.example.com']);
+    route53 = new FakeRoute53().addRecords(
+      'Z0123456789ORDERSAPI',
+      ...recordPair('api.orders.example.com', 'us-east-1'),
+    );
+    dns = new FakeDns().set('api.orders.example.com', 'CNAME', ['api.us-east-1.orders.example.com']);
     events = new FakeEvents();
     slept = [];
     deps = {
@@ -97,7 +80,7 @@ describe('verifyFailback', () => {
 
   it("fails when DNS answers the standby region's record though the records are switched back", async () => {
     // Prepare: the primary region's endpoint does not pass its health check yet.
-    dns.set('api.orders.example.com', 'CNAME', ['api-west.orders.example.com']);
+    dns.set('api.orders.example.com', 'CNAME', ['api.us-west-2.orders.example.com']);
 
     // Act
     const error = await verifyFailback({ run: run(), results: [result()] }, deps).catch((caught: unknown) => caught);
@@ -105,7 +88,7 @@ describe('verifyFailback', () => {
     // Assess
     expect(error).toBeInstanceOf(VerificationFailedError);
     expect((error as VerificationFailedError).failures).toEqual([
-      `DNS answers us-west-2's record "api-us-west-2" (api-west.orders.example.com) for api.orders.example.com CNAME, not us-east-1's record "api-us-east-1" (api-east.orders.example.com): the records are switched, what users reach is not; make us-east-1's endpoint pass its Route 53 health check (hc-east), then check with dig api.orders.example.com CNAME`,
+      `DNS answers us-west-2's record "api-us-west-2" (api.us-west-2.orders.example.com) for api.orders.example.com CNAME, not us-east-1's record "api-us-east-1" (api.us-east-1.orders.example.com): the records are switched, what users reach is not; make us-east-1's endpoint pass its Route 53 health check (hc-us-east-1), then check with dig api.orders.example.com CNAME`,
     ]);
     const phases = events.ofType<PhaseChangedDetail>(DETAIL_TYPES.phaseChanged);
     expect(phases.at(-1)?.status).toBe('failed');
