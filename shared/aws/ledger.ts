@@ -315,14 +315,17 @@ export class DynamoLedger implements LedgerPort {
     );
   }
 
-  /** Marks the phase the run has reached (`phaseReached`), only when its record exists. */
+  /**
+   * Marks the phase the run has reached (`phaseReached`) and adds its start to `phaseStarts`, only when its record
+   * exists. A phase marked again (a Map's other items, a retry, a redrive) adds a start; readers keep the first.
+   */
   async markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void> {
     await this.#updateRun(
       plan,
       incidentId,
-      'SET #phaseReached = :phase, #phaseReachedAt = :at',
-      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt' },
-      { ':phase': phase, ':at': at },
+      'SET #phaseReached = :phase, #phaseReachedAt = :at, #phaseStarts = list_append(if_not_exists(#phaseStarts, :empty), :start)',
+      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt', '#phaseStarts': 'phaseStarts' },
+      { ':phase': phase, ':at': at, ':empty': [], ':start': [{ phase, at }] },
     );
   }
 

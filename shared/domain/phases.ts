@@ -92,6 +92,37 @@ export const failedPhase = (errorName: string | undefined, phaseReached: PhaseNa
   phaseOfError(errorName) ?? phaseReached ?? 'decide';
 
 /**
+ * The phases a failed run went through before the one it failed in, from the marks its steps left as each phase
+ * began (`phaseStarts`, the first mark of each): a phase ended when the next one began, for the steps follow each
+ * other with no wait between them (the gap is a state transition, well under a second, counted in the earlier
+ * phase). Decide begins with the run. Without such marks, or for a phase they do not cover (detect), the timings
+ * the record already holds stand; those of the failed phase and after it are left out (the failure has its own).
+ */
+export const phasesBeforeFailure = (
+  recorded: readonly PhaseTiming[],
+  run: Pick<RunContext, 'startedAt'>,
+  marks: readonly { phase: PhaseName; at: string }[] | undefined,
+  failed: PhaseName,
+): PhaseTiming[] => {
+  const first = new Map<PhaseName, string>([['decide', run.startedAt]]);
+  for (const mark of marks ?? []) {
+    const known = first.get(mark.phase);
+    if (known === undefined || mark.at < known) first.set(mark.phase, mark.at);
+  }
+  const starts = [...first].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const failedAt = starts.findIndex(([name]) => name === failed);
+  const derived = new Map<PhaseName, PhaseTiming>();
+  starts.slice(0, failedAt < 0 ? starts.length - 1 : failedAt).forEach(([name, startedAt], i) => {
+    const next = starts[i + 1];
+    if (next) derived.set(name, phase(name, startedAt, next[1])[0] as PhaseTiming);
+  });
+  const kept = recorded.filter((timing) => !derived.has(timing.name) && timing.name !== failed);
+  return [...kept, ...derived.values()].sort((a, b) =>
+    a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0,
+  );
+};
+
+/**
  * When the phase a run failed in began, and how long it ran until the failure: from the mark of the step that began
  * it (`phaseReachedAt`), or the run's start for decide (which begins with the run); nothing when neither is known
  * (an error that names a phase no step had marked).

@@ -382,6 +382,11 @@ export interface RunRecord {
   phaseReached?: PhaseName;
   /** When that step began. */
   phaseReachedAt?: string;
+  /**
+   * Each mark of a phase a step began, in the order they were made (a phase marked more than once, by a Map's items,
+   * a retry or a redrive, counts from its first): a failed run's record derives the phases it went through from them.
+   */
+  phaseStarts?: { phase: PhaseName; at: string }[];
   /** Why the run proceeded, asked or was skipped (the assessment's reasons), for the record and the channel. */
   reasons?: string[];
   /** The answer of the person asked, when approval was requested and answered. */

@@ -1,4 +1,4 @@
-import { failedPhase, failedPhaseTiming } from '../domain/phases';
+import { failedPhase, failedPhaseTiming, phasesBeforeFailure } from '../domain/phases';
 import type { EventsPort, LedgerPort, MetricsPort, WorkflowPort } from '../domain/ports';
 import {
   DETAIL_TYPES,
@@ -216,6 +216,8 @@ export const recordRunFailure = async (
   const record: RunRecord = {
     ...(own ?? { run, phases: [], actions: [], warnings: [] }),
     run,
+    // The phases it went through (promote and DNS before a failure in verify), from the marks of its steps.
+    phases: phasesBeforeFailure(own?.phases ?? [], run, own?.phaseStarts, phase),
     outcome: 'failed',
     failure: {
       phase,

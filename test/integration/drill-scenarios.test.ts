@@ -498,6 +498,11 @@ describe('runDrill', () => {
         );
       }
       expect(report.failure?.cause).toContain("make us-west-2's endpoint pass its health check");
+      // The record keeps the phases it went through, from its steps' marks: decide lasted until the approval (2
+      // minutes after the alarm), then promote and DNS; verify failed after looking again for 30 s.
+      expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns']);
+      expect(report.phases.find((phase) => phase.name === 'decide')?.seconds).toBeGreaterThanOrEqual(120);
+      expect(report.failure?.seconds).toBe(30);
       // The drill's own reading of DNS agrees: the standby, failed open; the run claims nothing for it to dispute.
       expect(report.dns?.answers.map((answer) => [answer.region, answer.failedOpen])).toEqual([
         ['us-west-2', true],

@@ -425,11 +425,16 @@ describe('DynamoLedger (dynalite)', () => {
       await ledger.appendActions('progress', 'progress-1', [action]);
       await ledger.appendActions('progress', 'progress-1', [{ ...action, target: 'other-replica' }]);
       await ledger.markPhase('progress', 'progress-1', 'promote', '2026-11-25T18:01:00.000Z');
+      await ledger.markPhase('progress', 'progress-1', 'dns', '2026-11-25T18:05:00.000Z');
 
       // Assess
       const record = await ledger.getRun('progress', 'progress-1');
       expect(record?.actions.map((a) => a.target)).toEqual(['shop-db-replica', 'other-replica']);
-      expect(record?.phaseReached).toBe('promote');
+      expect(record?.phaseReached).toBe('dns');
+      expect(record?.phaseStarts).toEqual([
+        { phase: 'promote', at: '2026-11-25T18:01:00.000Z' },
+        { phase: 'dns', at: '2026-11-25T18:05:00.000Z' },
+      ]);
     });
 
     it('writes nothing when the run has no record', async () => {

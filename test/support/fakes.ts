@@ -180,6 +180,7 @@ export class FakeLedger implements LedgerPort {
     if (record) {
       record.phaseReached = phase;
       record.phaseReachedAt = at;
+      record.phaseStarts = [...(record.phaseStarts ?? []), { phase, at }];
     }
   }
 

@@ -1,4 +1,4 @@
-import { buildPhases, failedPhase, phaseOfError } from '../../../../shared/domain/phases';
+import { buildPhases, failedPhase, phaseOfError, phasesBeforeFailure } from '../../../../shared/domain/phases';
 import { assessment, dnsResult, promotions, runContext, verification } from '../../../support/run-fixtures';
 
 describe('buildPhases', () => {
@@ -87,5 +87,69 @@ describe('failedPhase', () => {
   ] as const)('places %s with phase reached %s in %s', (error, reached, phase) => {
     // Act / Assess
     expect(failedPhase(error, reached)).toBe(phase);
+  });
+});
+
+describe('phasesBeforeFailure', () => {
+  const run = { startedAt: '2026-11-25T03:01:30.000Z' };
+  const detect = {
+    name: 'detect' as const,
+    startedAt: '2026-11-25T03:00:00.000Z',
+    endedAt: run.startedAt,
+    seconds: 90,
+  };
+
+  it("replaces the decide Assess recorded with one that ends when promote began: an approval's wait counts", () => {
+    // Prepare: Assess recorded decide at its decision (0.5 s); a person approved two minutes later.
+    const recorded = [
+      detect,
+      { name: 'decide' as const, startedAt: run.startedAt, endedAt: '2026-11-25T03:01:30.500Z', seconds: 0.5 },
+    ];
+
+    // Act
+    const phases = phasesBeforeFailure(
+      recorded,
+      run,
+      [{ phase: 'promote', at: '2026-11-25T03:03:30.000Z' }],
+      'promote',
+    );
+
+    // Assess
+    expect(phases.map((p) => [p.name, p.seconds])).toEqual([
+      ['detect', 90],
+      ['decide', 120],
+    ]);
+  });
+
+  it('counts a phase marked again (a retry, a redrive) from its first mark, and leaves out the failed phase', () => {
+    // Act
+    const phases = phasesBeforeFailure(
+      [detect],
+      run,
+      [
+        { phase: 'promote', at: '2026-11-25T03:02:00.000Z' },
+        { phase: 'dns', at: '2026-11-25T03:06:00.000Z' },
+        { phase: 'verify', at: '2026-11-25T03:07:00.000Z' },
+        { phase: 'dns', at: '2026-11-25T04:00:00.000Z' },
+        { phase: 'verify', at: '2026-11-25T04:01:00.000Z' },
+      ],
+      'verify',
+    );
+
+    // Assess
+    expect(phases.map((p) => [p.name, p.seconds])).toEqual([
+      ['detect', 90],
+      ['decide', 30],
+      ['promote', 240],
+      ['dns', 60],
+    ]);
+  });
+
+  it('derives nothing without marks: the record keeps what it had', () => {
+    // Act
+    const phases = phasesBeforeFailure([detect], run, undefined, 'decide');
+
+    // Assess
+    expect(phases).toEqual([detect]);
   });
 });

@@ -170,6 +170,33 @@ describe('recordRunFailure', () => {
     expect(changed.map((c) => `${c.phase} ${c.status}`)).toEqual(['dns failed']);
   });
 
+  it('records the phases a run went through before it failed in verify, from the marks its steps left', async () => {
+    // Prepare: Promote Databases (a Map item per database), Flip DNS and Verify Recovery each marked their phase.
+    const { incidentId } = runContext();
+    await ledger.markPhase('orders', incidentId, 'promote', '2026-11-25T03:02:00.000Z');
+    await ledger.markPhase('orders', incidentId, 'promote', '2026-11-25T03:02:00.400Z');
+    await ledger.markPhase('orders', incidentId, 'dns', '2026-11-25T03:06:00.000Z');
+    await ledger.markPhase('orders', incidentId, 'verify', '2026-11-25T03:07:00.000Z');
+
+    // Act
+    await recordRunFailure(
+      stopped({ error: 'VerificationFailedError', cause: 'Recovery verification failed' }),
+      EVENT_TIME,
+      deps,
+    );
+
+    // Assess: detect as recorded; decide from the run's start to promote's first mark; each phase until the next
+    // began; verify as the failure, from its mark.
+    const record = ledger.runs.get(`orders/${incidentId}`);
+    expect(record?.phases.map((p) => [p.name, p.startedAt, p.seconds])).toEqual([
+      ['detect', '2026-11-25T03:00:00.000Z', 90],
+      ['decide', '2026-11-25T03:01:30.000Z', 30],
+      ['promote', '2026-11-25T03:02:00.000Z', 240],
+      ['dns', '2026-11-25T03:06:00.000Z', 60],
+    ]);
+    expect(record?.failure).toMatchObject({ phase: 'verify', startedAt: '2026-11-25T03:07:00.000Z', seconds: 119.5 });
+  });
+
   it('places a failure in decide, with a Phase Changed event, when no step had begun', async () => {
     // Act
     const result = await recordRunFailure(stopped({ error: 'Lambda.Unknown' }), EVENT_TIME, deps);
