@@ -323,9 +323,9 @@ export class DynamoLedger implements LedgerPort {
     await this.#updateRun(
       plan,
       incidentId,
-      'SET #phaseReached = :phase, #phaseReachedAt = :at, #phaseStarts = list_append(if_not_exists(#phaseStarts, :empty), :start)',
-      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt', '#phaseStarts': 'phaseStarts' },
-      { ':phase': phase, ':at': at, ':empty': [], ':start': [{ phase, at }] },
+      'SET #phaseReached = :phase, #phaseReachedAt = :at, phaseStarts = list_append(if_not_exists(phaseStarts, :e), :s)',
+      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt' },
+      { ':phase': phase, ':at': at, ':e': [], ':s': [{ phase, at }] },
     );
   }
 
