@@ -311,6 +311,15 @@ export const summaryTable = (report: DrillReport): string => {
     ].join('; ');
     rows.push(`${'Writers'.padEnd(20)}${text}`);
   }
+  if (report.checks && report.checks.length > 0) {
+    // What the run's verify step checked (its record): the failed ones by name.
+    const failed = report.checks.filter((check) => !check.ok);
+    rows.push(
+      `${'Verified'.padEnd(20)}${report.checks.length - failed.length} of ${report.checks.length} checks passed${
+        failed.length ? `; failed: ${failed.map((check) => check.name).join(', ')}` : ''
+      }`,
+    );
+  }
   rows.push('');
   for (const test of report.restoreTests ?? []) {
     const available =

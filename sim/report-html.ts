@@ -176,6 +176,15 @@ const writersSection = (check: WriterCheck): string =>
     )
     .join('')}</table></section>`;
 
+/** What the run's verify step checked (its record's `checks`): a failed check that stood is also a warning. */
+const checksSection = (checks: readonly { name: string; ok: boolean; detail: string }[]): string =>
+  `<section><h2>Verified</h2><p>${checks.filter((check) => check.ok).length} of ${checks.length} checks passed.</p><table><tr><th>Check</th><th>Result</th><th>Found</th></tr>${checks
+    .map(
+      (check) =>
+        `<tr><td>${escapeHtml(check.name)}</td><td class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'passed' : 'failed'}</td><td>${escapeHtml(check.detail)}</td></tr>`,
+    )
+    .join('')}</table></section>`;
+
 const topologyTable = (label: string, topology: Topology): string =>
   `<h3>${escapeHtml(label)}: ${escapeHtml(topology.activeRegion)} serves</h3>` +
   `<table><tr><th>Database</th><th>Writer</th><th>Standby</th><th>Old primary</th></tr>${topology.databases
@@ -376,6 +385,7 @@ ${findings}
 ${report.dns ? dnsSection(report.dns, legDnsDisagreements(report)) : ''}
 ${report.writers ? writersSection(report.writers) : ''}
 ${failure}
+${report.checks ? checksSection(report.checks) : ''}
 <section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>
 ${throttled}

@@ -93,6 +93,8 @@ export interface DrillReport {
   /** The fastest failover the timing model allows (no polling, no orchestration) vs the product's RTO. */
   criticalPath: { lowerBoundSeconds: number; overheadSeconds: number | null } | null;
   warnings: string[];
+  /** What the run's verify step checked, as its record keeps it (a recovered run's). */
+  checks?: { name: string; ok: boolean; detail: string }[];
   /**
    * The preflight the drill ran before injecting the outage (the same checks as Assess, through the same adapters):
    * what a newcomer sees first.
@@ -240,6 +242,7 @@ export const buildReport = (input: ReportInput): DrillReport => {
     wall: input.wall,
   };
   if (failure) report.failure = failure;
+  if (record?.checks) report.checks = record.checks;
   if (input.restoreTests) report.restoreTests = input.restoreTests;
   if (input.callsByRegion) report.callsByRegion = input.callsByRegion;
   if (input.throttledCalls && Object.keys(input.throttledCalls).length > 0)

@@ -58,6 +58,7 @@ export const buildRunRecord = (plan: Plan, progress: RunProgress, outcome: Outco
     ...(rpo ? { rpo } : {}),
     actions: runActions(progress),
     warnings: [...(progress.assessment?.warnings ?? []), ...(progress.verification?.warnings ?? [])],
+    ...(progress.verification ? { checks: progress.verification.checks } : {}),
     ...(progress.assessment ? { reasons: progress.assessment.reasons } : {}),
     ...(progress.approval ? { approval: progress.approval } : {}),
     ...(progress.assessment?.preflight?.findings.length ? { findings: progress.assessment.preflight.findings } : {}),

@@ -378,6 +378,11 @@ export interface RunRecord {
    * no end in `phases`.
    */
   failure?: { phase: PhaseName; error: string; cause: string; startedAt?: string; seconds?: number };
+  /**
+   * What the verify step checked once the run recovered, each with what it found: the new primaries writable, backups
+   * on and fresh, and what DNS answers. A failed check that did not undo the recovery is also a warning.
+   */
+  checks?: VerificationResult['checks'];
   /** The last phase a step of the run began (marked by the steps as they start): where a failure happened. */
   phaseReached?: PhaseName;
   /** When that step began. */

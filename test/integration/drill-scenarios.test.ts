@@ -165,6 +165,14 @@ describe('runDrill', () => {
     expect(report.rto).toEqual(expect.objectContaining({ budgetSeconds: 900, withinBudget: true }));
     expect(report.rpo).toEqual(expect.objectContaining({ budgetSeconds: 60, withinBudget: true }));
     expect(report.phases.map((phase) => phase.name)).toEqual(['detect', 'decide', 'promote', 'dns', 'verify']);
+    // The record keeps what Verify Recovery checked: both databases, and for each record pair what DNS answers and
+    // the serving record's health check, every one passed.
+    expect(report.checks?.filter((check) => !check.ok)).toEqual([]);
+    expect(report.checks?.filter((check) => check.name.startsWith('dns answer')).map((check) => check.detail)).toEqual([
+      `DNS answers us-west-2's record "api-us-west-2" (us-west-2.api.orders.example.com) for api.orders.example.com CNAME`,
+      `DNS answers us-west-2's record "checkout-us-west-2" (us-west-2.checkout.orders.example.com) for checkout.orders.example.com CNAME`,
+    ]);
+    expect(report.checks).toHaveLength(12);
     // The failover's changes, then its fence (started after recovery): the old region's api record pointed at the
     // maintenance target, its checkout record's health check inverted; its databases do not answer (recorded
     // unreachable, see topology.after).

@@ -83,6 +83,7 @@ describe('buildRunRecord', () => {
       'ChangeResourceRecordSets',
     ]);
     expect(record.warnings).toEqual([...assessment().warnings, ...verification().warnings]);
+    expect(record.checks).toEqual(verification().checks);
     expect(record.reasons).toEqual(assessment().reasons);
     expect(record.endedAt).toBe('2026-11-25T03:07:41.000Z');
   });
@@ -102,6 +103,7 @@ describe('buildRunRecord', () => {
     expect(record.rpo).toBeUndefined();
     expect(record.approval).toEqual(approval);
     expect(record.actions).toEqual([]);
+    expect(record.checks).toBeUndefined();
   });
 
   it('reports the data at risk as the RPO, and no RTO, while a run awaits approval', () => {
