@@ -1318,6 +1318,10 @@ const throttledCalls = (world: World): Record<string, number> =>
   Object.fromEntries(
     [
       ...[...world.route53.requestRate.throttled].map(([op, n]) => [`Route 53 ${op}`, n] as const),
+      ...[...world.route53.busyRefusals].map(
+        ([zone, n]) =>
+          [`Route 53 changes to ${zone} while it processed the last (PriorRequestNotComplete)`, n] as const,
+      ),
       ...[...world.arc.throttled].map(([region, n]) => [`ARC writes to the ${region} cluster endpoint`, n] as const),
       ...world.rds
         .throttledRequests()

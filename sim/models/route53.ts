@@ -115,12 +115,24 @@ export interface Resolution {
   failedOpen: boolean;
 }
 
+/**
+ * How long Route 53 takes to process an accepted change batch before it takes the next one for the same zone: a
+ * request that arrives sooner is rejected with PriorRequestNotComplete (Route 53 API Reference, ChangeResourceRecordSets
+ * errors: "If Amazon Route 53 can't process a request before the next request arrives, it will reject subsequent
+ * requests for the same hosted zone"). AWS publishes no figure: a modelling choice.
+ */
+export const ZONE_CHANGE_PROCESSING_MS = 200;
+
 export class Route53Model {
   readonly zones = new Map<string, Zone>();
   readonly changes: ChangeRecord[] = [];
   /** Scripted answers for the next ChangeResourceRecordSets calls (AWS error codes), consumed in order. */
   readonly changeFaults: string[] = [];
   private readonly regionOfValue = new Map<string, string>();
+  /** Per zone: until when the last accepted change is still being processed (PriorRequestNotComplete before then). */
+  private readonly busyUntil = new Map<string, number>();
+  /** Per zone: the changes refused with PriorRequestNotComplete (the drill's report counts them as throttled). */
+  readonly busyRefusals = new Map<string, number>();
   /** Health of checks that are not endpoint checks (ARC's routing control checks); undefined: not one of them. */
   healthOf: (healthCheckId: string) => boolean | undefined = () => undefined;
   /**
@@ -233,6 +245,14 @@ export class Route53Model {
       });
     }
     const zone = this.zone(hostedZoneId);
+    const busyUntil = this.busyUntil.get(zone.id) ?? 0;
+    if (this.clock.now() < busyUntil) {
+      this.busyRefusals.set(zone.id, (this.busyRefusals.get(zone.id) ?? 0) + 1);
+      throw awsError('Route53Client', {
+        code: 'PriorRequestNotComplete',
+        message: 'The request was rejected because Route 53 was still processing a prior request.',
+      });
+    }
     if (changes.length === 0) {
       throw awsError('Route53Client', {
         code: 'InvalidInput',
@@ -313,6 +333,7 @@ export class Route53Model {
       changes: structuredClone(changes),
     };
     this.changes.push(record);
+    this.busyUntil.set(zone.id, this.clock.now() + ZONE_CHANGE_PROCESSING_MS);
     const snapshot = structuredClone(next);
     this.clock.schedule(record.inSyncMs, () => {
       zone.served = snapshot;

@@ -156,6 +156,22 @@ describe('Route53Model', () => {
     }
   });
 
+  it('answers PriorRequestNotComplete to a change of the same zone while it still processes the last one', async () => {
+    const sim = startSim('region-outage');
+    try {
+      const batch = flipBatch(sim);
+      expect(sim.world.route53.change(ZONE, batch).Status).toBe('PENDING');
+      // The same instant: the zone is still processing the change it accepted (ZONE_CHANGE_PROCESSING_MS, 200 ms).
+      expect(() => sim.world.route53.change(ZONE, batch)).toThrow(
+        expect.objectContaining({ name: 'PriorRequestNotComplete' }),
+      );
+      await sim.advanceTo(1);
+      expect(sim.world.route53.change(ZONE, batch).Status).toBe('PENDING');
+    } finally {
+      sim.close();
+    }
+  });
+
   it('answers SECONDARY when the primary is unhealthy and fails open to PRIMARY when both are', async () => {
     const spec: ScenarioSpec = {
       name: 'both-down',
