@@ -4,8 +4,8 @@ import type { FailoverRecordSet } from './ports';
  * What DNS answers for a record pair against the record that should serve it: after a failover the standby region's,
  * after a failback the primary region's. Route 53 answers a failover record only while its health check passes;
  * when the serving record's check fails it answers the other record (or, if that fails too, the PRIMARY anyway:
- * Route 53 Developer Guide, "How health checks work in simple Amazon Route 53 configurations"). A switched record is
- * not yet a switched answer: this reads the answer.
+ * Route 53 Developer Guide, "How Amazon Route 53 chooses records when health checking is configured"). A switched
+ * record is not yet a switched answer: this reads the answer.
  */
 
 /** A DNS name or target as compared: lower case, without the trailing dot. */

@@ -65,7 +65,8 @@ const resolveTarget = async (
  * - DNS answers another record, or nothing: a failure (the records are switched, users are not);
  * - DNS answers the serving record while its health check fails: a failure, for Route 53 answers it only because no
  *   record of the pair is healthy (it fails open), and answers the other record once that one's check passes, or the
- *   fence changes it (Route 53 Developer Guide, "How health checks work in simple Amazon Route 53 configurations");
+ *   fence changes it (Route 53 Developer Guide, "How Amazon Route 53 chooses records when health checking is
+ *   configured");
  * - a read that fails: a warning (could not compare), never a pass.
  * Plans that switch DNS with ARC routing controls or a switch alarm read no record on their failover path (it runs
  * without Route 53's API in us-east-1): their answers are not checked here.
