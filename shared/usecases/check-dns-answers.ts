@@ -47,6 +47,28 @@ export interface DnsAnswerFindings {
   failures: string[];
 }
 
+/**
+ * The record pairs read in one verify step, by zone, name and type: its looks (and Verify Failback's role check) share
+ * them, for the records do not change while it verifies; each look asks DNS and the health checks again.
+ */
+export type RecordReads = Map<string, Promise<FailoverRecordSet[]>>;
+
+/** A record pair's records, read once per RecordReads (ListResourceRecordSets, Route 53's API in us-east-1). */
+export const readRecordPair = (
+  reads: RecordReads,
+  route53: DnsAnswerDeps['route53'],
+  zone: string,
+  pair: { name: string; type: string },
+): Promise<FailoverRecordSet[]> => {
+  const key = `${zone} ${pair.name} ${pair.type}`;
+  let read = reads.get(key);
+  if (!read) {
+    read = route53.listFailoverRecords(zone, pair.name, pair.type);
+    reads.set(key, read);
+  }
+  return read;
+};
+
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -75,6 +97,7 @@ export const checkDnsAnswers = async (
   plan: Plan,
   toward: 'standby' | 'primary',
   deps: DnsAnswerDeps,
+  reads: RecordReads = new Map(),
 ): Promise<DnsAnswerFindings> => {
   const findings: DnsAnswerFindings = { checks: [], warnings: [], failures: [] };
   if (plan.dnsSwitch.method !== 'route53-records') return findings;
@@ -115,7 +138,7 @@ export const checkDnsAnswers = async (
       };
       let records: FailoverRecordSet[];
       try {
-        records = await deps.route53.listFailoverRecords(zone, pair.name, pair.type);
+        records = await readRecordPair(reads, deps.route53, zone, pair);
       } catch (error) {
         couldNot(name, "reading the records (Route 53's API)", error);
         return found;
@@ -189,22 +212,23 @@ export const checkDnsAnswers = async (
 
 /**
  * checkDnsAnswers (or what it found already: `first`), and while it finds failures, again every
- * DNS_SETTLE.everySeconds for at most DNS_SETTLE.forSeconds: what it found last. A read that failed (a warning) is not
- * a reason to look again.
+ * DNS_SETTLE.everySeconds for at most DNS_SETTLE.forSeconds: what it found last. The records are read once (`reads`);
+ * a read that failed (a warning) is not a reason to look again.
  */
 export const checkDnsAnswersSettled = async (
   plan: Plan,
   toward: 'standby' | 'primary',
   deps: DnsAnswerDeps,
   first?: DnsAnswerFindings,
+  reads: RecordReads = new Map(),
 ): Promise<DnsAnswerFindings> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let findings = first ?? (await checkDnsAnswers(plan, toward, deps));
+  let findings = first ?? (await checkDnsAnswers(plan, toward, deps, reads));
   for (let waited = 0; findings.failures.length > 0 && waited < DNS_SETTLE.forSeconds; ) {
     deps.log.info('dns answers not yet switched: looking again', { failures: findings.failures.length, waited });
     await sleep(DNS_SETTLE.everySeconds * 1000);
     waited += DNS_SETTLE.everySeconds;
-    findings = await checkDnsAnswers(plan, toward, deps);
+    findings = await checkDnsAnswers(plan, toward, deps, reads);
   }
   return findings;
 };

@@ -6,7 +6,7 @@ import { backupMaxAgeSeconds } from '../plan/settings';
 import type { Clock } from '../runtime/clock';
 import { secondsBetween } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
-import { checkDnsAnswers, checkDnsAnswersSettled, type DnsAnswerDeps } from './check-dns-answers';
+import { checkDnsAnswers, checkDnsAnswersSettled, type DnsAnswerDeps, type RecordReads } from './check-dns-answers';
 import { isGlobalFailoverRunning } from './database-state';
 import { publishPhase } from './flip-dns';
 import { markPhaseReached } from './mark-phase';
@@ -208,14 +208,15 @@ export const verifyRecovery = async (
   // Announced while verifying, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
 
+  const reads: RecordReads = new Map();
   const [first, ...all] = await Promise.all([
-    run.mode === 'dry-run' ? undefined : checkDnsAnswers(plan, 'standby', deps),
+    run.mode === 'dry-run' ? undefined : checkDnsAnswers(plan, 'standby', deps, reads),
     ...plan.databases.map((database) => verifyDatabase(input, database, deps)),
   ]);
   // Answers that are not yet the standby's while every database stands: the standby's endpoint may have just come
   // up (its database was promoted a minute ago), so look again for a while before failing the run (DNS_SETTLE).
   const settles = first && first.failures.length > 0 && all.every((findings) => findings.failures.length === 0);
-  const dns = settles ? await checkDnsAnswersSettled(plan, 'standby', deps, first) : first;
+  const dns = settles ? await checkDnsAnswersSettled(plan, 'standby', deps, first, reads) : first;
   if (dns) all.push(dns);
   await announced;
   const checks = all.flatMap((findings) => findings.checks);

@@ -11,6 +11,8 @@ import {
   checkDnsAnswersSettled,
   type DnsAnswerDeps,
   type DnsAnswerFindings,
+  type RecordReads,
+  readRecordPair,
 } from '../check-dns-answers';
 import { isGlobalFailoverRunning } from '../database-state';
 import { publishPhase } from '../flip-dns';
@@ -61,9 +63,11 @@ export const verifyFailback = async (
     const plan = deps.plans.get(run.plan);
     for (const result of results) checks.push(await checkWriter(result, deps));
     if (plan.dnsSwitch.method === 'route53-records') {
+      // Each pair's records are read once, for its role here and for what DNS answers below.
+      const reads: RecordReads = new Map();
       for (const zone of plan.dns) {
         for (const pair of zone.records) {
-          const records = await deps.route53.listFailoverRecords(zone.hostedZoneId, pair.name, pair.type);
+          const records = await readRecordPair(reads, deps.route53, zone.hostedZoneId, pair);
           const role = records.find((r) => r.setIdentifier === pair.primarySetIdentifier)?.failover ?? 'missing';
           checks.push({
             name: `dns ${pair.name} ${pair.type}`,
@@ -73,7 +77,9 @@ export const verifyFailback = async (
         }
       }
       // Looked at again for a while only when everything else stands (DNS_SETTLE).
-      dns = await (checks.every((check) => check.ok) ? checkDnsAnswersSettled : checkDnsAnswers)(plan, 'primary', deps);
+      dns = checks.every((check) => check.ok)
+        ? await checkDnsAnswersSettled(plan, 'primary', deps, undefined, reads)
+        : await checkDnsAnswers(plan, 'primary', deps, reads);
     }
   }
   const failures = [

@@ -65,6 +65,9 @@ describe('verifyFailback', () => {
   });
 
   it("passes when the writer writes, the primary region's record is PRIMARY and DNS answers it", async () => {
+    // Prepare
+    const listed = jest.spyOn(route53, 'listFailoverRecords');
+
     // Act
     const verified = await verifyFailback({ run: run(), results: [result()] }, deps);
 
@@ -76,6 +79,8 @@ describe('verifyFailback', () => {
       'health check api.orders.example.com CNAME true',
     ]);
     expect(verified.warnings).toEqual([]);
+    // The pair's records are read once, for its role and for what DNS answers.
+    expect(listed).toHaveBeenCalledTimes(1);
   });
 
   it("fails when DNS answers the standby region's record though the records are switched back", async () => {
