@@ -1,10 +1,10 @@
 import { Route53Adapter } from '../shared/aws/route53';
 import { RoutingControlAdapter } from '../shared/aws/routing-control';
-import type { DnsFenceResult, RecordFenceTarget } from '../shared/domain/fence';
+import type { DnsFenceBatchResult, RecordFenceTarget } from '../shared/domain/fence';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { type RecordingStepAdapters, recordingStepAdapters } from '../shared/runtime/step-adapters';
-import { type FenceRecordDeps, fenceRecord } from '../shared/usecases/fence/fence-record';
+import { type FenceRecordDeps, fenceRecordBatch } from '../shared/usecases/fence/fence-record';
 import { actionRecordSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
@@ -36,8 +36,15 @@ const previousSchema = z.looseObject({
   healthCheck: z.optional(z.looseObject({ id: z.string(), inverted: z.boolean() })),
   actions: z.array(actionRecordSchema),
 });
-/** The "Fence Record" payload: the run, one record of the old region and, after a Wait, the previous check. */
-const eventSchema = z.object({ run: runContextSchema, target: targetSchema, previous: z.optional(previousSchema) });
+/**
+ * The "Fence Record Batch" payload: the run, one batch of the old region's records (a zone's maintenance-target
+ * records, or one record of another method) and, after a Wait, the previous check of the batch.
+ */
+const eventSchema = z.object({
+  run: runContextSchema,
+  targets: z.array(targetSchema).check(z.minLength(1)),
+  previous: z.optional(z.looseObject({ done: z.boolean(), pollSeconds: z.number(), records: z.array(previousSchema) })),
+});
 
 /** Route 53 serves the record edits and the health checks; the record change goes into the run's record as it is made. */
 const defaultDeps = recordingStepAdapters((): Omit<FenceRecordDeps, keyof RecordingStepAdapters> => {
@@ -45,12 +52,21 @@ const defaultDeps = recordingStepAdapters((): Omit<FenceRecordDeps, keyof Record
   return { route53, healthChecks: route53, routingControls: new RoutingControlAdapter() };
 });
 
-/** "Fence Record": check one record of the old region and keep it out of DNS by the plan's fence method when needed. */
-export const handler = lambdaHandler(async (event: unknown): Promise<DnsFenceResult> => {
-  const { run, target, previous } = parseStepInput('Fence Record task payload', eventSchema, event);
-  logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn, record: target.key });
-  return fenceRecord(
-    { run, target: target as RecordFenceTarget, ...(previous ? { previous: previous as DnsFenceResult } : {}) },
+/** "Fence Record Batch": check one batch of the old region's records and keep them out of DNS by the plan's fence methods. */
+export const handler = lambdaHandler(async (event: unknown): Promise<DnsFenceBatchResult> => {
+  const { run, targets, previous } = parseStepInput('Fence Record Batch task payload', eventSchema, event);
+  logger.appendKeys({
+    plan: run.plan,
+    incidentId: run.incidentId,
+    executionArn: run.executionArn,
+    records: targets.map((target) => target.key),
+  });
+  return fenceRecordBatch(
+    {
+      run,
+      targets: targets as RecordFenceTarget[],
+      ...(previous ? { previous: previous as DnsFenceBatchResult } : {}),
+    },
     defaultDeps(),
   );
 });

@@ -14,7 +14,7 @@ import {
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
-/** The "Record Fence" payload: the run, its assessment and one result per target. */
+/** The "Record Fence" payload: the run, its assessment, one result per target and the records' results per batch. */
 const eventSchema = z.object({
   run: runContextSchema,
   assessment: z.looseObject({
@@ -23,7 +23,8 @@ const eventSchema = z.object({
     decidedAt: z.string(),
   }),
   results: z.optional(z.array(z.looseObject({ databaseId: z.string(), state: z.string() }))),
-  recordResults: z.optional(z.array(z.looseObject({ key: z.string(), state: z.string() }))),
+  // One list per batch of records ("Fence Records" runs a batch per zone), flattened below.
+  recordResults: z.optional(z.array(z.array(z.looseObject({ key: z.string(), state: z.string() })))),
 });
 
 let adapters: Omit<RecordFenceDeps, 'plans'> | undefined;
@@ -46,7 +47,7 @@ export const handler = lambdaHandler(async (event: unknown): Promise<RecordFence
       assessment: parsed.assessment as unknown as FenceAssessment,
       ...(parsed.results ? { results: parsed.results as unknown as RecordFenceEvent['results'] } : {}),
       ...(parsed.recordResults
-        ? { recordResults: parsed.recordResults as unknown as RecordFenceEvent['recordResults'] }
+        ? { recordResults: parsed.recordResults.flat() as unknown as RecordFenceEvent['recordResults'] }
         : {}),
     },
     defaultDeps(),

@@ -85,7 +85,7 @@ export interface RecordFenceTarget {
   healthCheckId?: string;
 }
 
-/** What one "Fence Record" step found or did; `done` ends its polling (as FenceResult for a database). */
+/** What one check of one record found or did, in its batch's result; `done` once it needs no more checks. */
 export interface DnsFenceResult {
   key: string;
   /** fenced: the record answers the maintenance target and the change is INSYNC; unreachable: Route 53's API did not answer. */
@@ -104,6 +104,42 @@ export interface DnsFenceResult {
   healthCheck?: { id: string; inverted: boolean };
   actions: ActionRecord[];
 }
+
+/**
+ * What one "Fence Record Batch" step found or did for its batch of records; `done` (every record done) ends its
+ * polling. Its records go to "Record Fence" as the other steps' results do.
+ */
+export interface DnsFenceBatchResult {
+  done: boolean;
+  pollSeconds: number;
+  records: DnsFenceResult[];
+}
+
+/**
+ * The record fence targets in the batches the fence's Map runs side by side: a hosted zone's maintenance-target
+ * records together, changed in one change batch (Route 53 refuses a change to a zone that still processes the last
+ * one, PriorRequestNotComplete, so one edit per record at once would be refused), and each record of another method
+ * (a routing control, a health check: no zone change) in a batch of its own. In the targets' order.
+ */
+export const recordFenceBatches = (targets: readonly RecordFenceTarget[]): RecordFenceTarget[][] => {
+  const batches: RecordFenceTarget[][] = [];
+  const byZone = new Map<string, RecordFenceTarget[]>();
+  for (const target of targets) {
+    if (target.fence.method !== 'maintenance-target') {
+      batches.push([target]);
+      continue;
+    }
+    const batch = byZone.get(target.hostedZoneId);
+    if (batch) {
+      batch.push(target);
+    } else {
+      const created = [target];
+      byZone.set(target.hostedZoneId, created);
+      batches.push(created);
+    }
+  }
+  return batches;
+};
 
 /** `Z123|api.example.com|CNAME|api-us-east-1` */
 export const recordKey = (hostedZoneId: string, name: string, type: string, setIdentifier: string): string =>

@@ -258,7 +258,7 @@ const fenceCalls = (plan: Plan): LiveCall[] => {
       ? endpointOrder(dnsSwitch.clusterEndpoints, plan.regions).map((endpoint) => endpoint.region)
       : [];
   const arc = (operation: string): LiveCall => ({
-    ...at('Fence Record', 'route53-recovery-cluster', operation, first ?? standby, 'data'),
+    ...at('Fence Record Batch', 'route53-recovery-cluster', operation, first ?? standby, 'data'),
     fallbacks: rest,
   });
   return [
@@ -277,18 +277,18 @@ const fenceCalls = (plan: Plan): LiveCall[] => {
         ]
       : []),
     ...(fences('maintenance-target') || fences('health-check-inverted')
-      ? [at('Fence Record', 'route53', 'ListResourceRecordSets', us, 'control')]
+      ? [at('Fence Record Batch', 'route53', 'ListResourceRecordSets', us, 'control')]
       : []),
     ...(fences('maintenance-target')
       ? [
-          at('Fence Record', 'route53', 'ChangeResourceRecordSets', us, 'control'),
-          at('Fence Record', 'route53', 'GetChange', us, 'control'),
+          at('Fence Record Batch', 'route53', 'ChangeResourceRecordSets', us, 'control'),
+          at('Fence Record Batch', 'route53', 'GetChange', us, 'control'),
         ]
       : []),
     ...(fences('health-check-inverted')
       ? [
-          at('Fence Record', 'route53', 'GetHealthCheck', us, 'control'),
-          at('Fence Record', 'route53', 'UpdateHealthCheck', us, 'control'),
+          at('Fence Record Batch', 'route53', 'GetHealthCheck', us, 'control'),
+          at('Fence Record Batch', 'route53', 'UpdateHealthCheck', us, 'control'),
         ]
       : []),
     ...(fences('routing-control-off') && first

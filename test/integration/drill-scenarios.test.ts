@@ -2005,9 +2005,9 @@ describe('the IAM roles of the packaged template', () => {
             });
             world.clock.schedule(world.t0Ms + 500, () => {
               void (async () => {
-                await runner.invoke('fence-record', { run, target: target('primary') }, { viaStateMachine: false });
+                await runner.invoke('fence-record', { run, targets: [target('primary')] }, { viaStateMachine: false });
                 world.arc.update([{ RoutingControlArn: arcSwitch.routingControls.primary, RoutingControlState: 'On' }]);
-                await runner.invoke('fence-record', { run, target: target('standby') }, { viaStateMachine: false });
+                await runner.invoke('fence-record', { run, targets: [target('standby')] }, { viaStateMachine: false });
               })();
             });
           },

@@ -40,8 +40,9 @@ describe('a plan at the size limits', () => {
   it("fails over within budget, and fences every record, while the account's other tools take 6 of Route 53's 10 requests a second", async () => {
     // Assess, preflight and the DNS switch read each of the 20 record pairs; Route 53 leaves the run 4
     // requests a second, one at a time (scenario route53-api-busy). The reads are paced (shared/aws/paced-reads.ts).
-    // The fence then changes the old region's 20 records at once, one Map iteration each: its record steps retry
-    // a throttled change long enough for all of them to get through (statemachines/fence.asl.json).
+    // The fence then fences the old region's 20 records at once: the zone's 10 maintenance-target records in one
+    // change batch, the 10 inverted health checks one Map iteration each; its record steps retry a throttled request
+    // long enough for all of them to get through (statemachines/fence.asl.json).
 
     // Act
     const { report, world } = await runDrill({ planFile, scenario: 'route53-api-busy', seed: 1, slackPreview: false });
@@ -116,16 +117,17 @@ describe('a plan at the size limits', () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.filter((entry) => entry.bytes > HEADROOM * PUT_EVENTS_LIMIT_BYTES)).toEqual([]);
     // Route 53 throttles the account's API requests past its request rate (ROUTE53_REQUEST_QUOTAS): the game day's
-    // busiest second (the fence's Map over every record pair: 42 requests) stays within its burst of 50. RDS throttles
+    // busiest second (the fence's, 33 requests) stays within its burst of 50. RDS throttles
     // past 300 and then 12 a second per Region (RDS_REQUEST_QUOTA): the promotion polls, 60 reads each here, are spaced
     // to average 6 a second (shared/domain/polling.ts); at one every 2 s RDS throttled over 1,000 of them.
     expect(world.route53.requestRate.throttled.size).toBe(0);
-    // What is refused is the fence's: it edits each record in a change batch of its own, all at once, and Route 53
-    // refuses a change to a zone that still processes the last one (PriorRequestNotComplete); the state machine tries
-    // each again (ThrottledError, 12 attempts up to 60 s apart) and every record is fenced, later. One batch per zone
-    // would not be refused: not done yet.
-    expect(Object.keys(report.throttledCalls ?? {})).toEqual([
-      'Route 53 changes to Z0123456789ORDERSAPI while it processed the last (PriorRequestNotComplete)',
-    ]);
+    // Nothing is refused: Route 53 refuses a change to a zone that still processes the last one
+    // (PriorRequestNotComplete), and each fence changes the zone's 10 maintenance-target records in one change batch
+    // (recordFenceBatches), one change per fence leg, where one batch per record, all at once, was refused 43 times.
+    expect(report.throttledCalls ?? {}).toEqual({});
+    const recordChanges = world.calls.filter(
+      (call) => call.fn === 'fence-record' && call.operation === 'ChangeResourceRecordSets',
+    );
+    expect(recordChanges).toHaveLength(2);
   });
 });

@@ -97,7 +97,7 @@ class Records {
       return { ChangeInfo: { Id: id, Status: 'PENDING', SubmittedAt: new Date() } };
     });
     route53.on(GetChangeCommand).callsFake((input: { Id?: string }) => {
-      if (options.crashAfterChange && this.changeCalls === 2 && !this.crashed) {
+      if (options.crashAfterChange && this.changeCalls === 1 && !this.crashed) {
         this.crashed = true;
         throw Object.assign(new Error('the function crashed'), { name: 'Lambda.Unknown' });
       }
@@ -297,12 +297,16 @@ describe('fence state machine', () => {
         region: PRIMARY_REGION,
         dryRun: false,
       }),
-      ...['api', 'checkout'].map(() =>
-        expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: false }),
-      ),
+      expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: false }),
     ]);
-    // The old region's records answer the maintenance target, keeping their failover role and health check.
-    expect(dns.changeCalls).toBe(2);
+    // The old region's records answer the maintenance target, keeping their failover role and health check: both
+    // records of the zone in one change batch (a second change to the zone while it processes the first is refused).
+    expect(dns.changeCalls).toBe(1);
+    const [change] = mocks.route53.commandCalls(ChangeResourceRecordSetsCommand);
+    expect(change?.args[0].input.ChangeBatch?.Changes?.map((c) => c.ResourceRecordSet?.SetIdentifier)).toEqual([
+      'api-us-east-1',
+      'checkout-us-east-1',
+    ]);
     expect(dns.records.find((r) => r.SetIdentifier === 'api-us-east-1')).toMatchObject({
       Failover: 'SECONDARY',
       HealthCheckId: 'hc-api-east',
@@ -320,8 +324,8 @@ describe('fence state machine', () => {
         }),
       ),
     );
-    // Verified when GetChange said INSYNC, after one PENDING read.
-    expect(mocks.route53).toHaveReceivedCommandTimes(GetChangeCommand, 4);
+    // Verified when GetChange said INSYNC, after one PENDING read: one read of the one change for both records.
+    expect(mocks.route53).toHaveReceivedCommandTimes(GetChangeCommand, 2);
     expect(run.phases.map((phase) => phase.name)).toEqual(['decide', 'fence']);
     const phases = putEvents(mocks).filter((event) => event.detailType === 'Phase Changed');
     expect(phases.map((event) => `${event.detail.phase} ${event.detail.status}`)).toEqual(
@@ -390,20 +394,20 @@ describe('fence state machine', () => {
   });
 
   it('makes no second record change when a crash after the change is followed by another fence run', async () => {
-    // Prepare: the first run's GetChange after the second record's change fails (no retry matches).
+    // Prepare: the first run's GetChange after the records' change fails (no retry matches).
     new OldPrimaries();
     const dns = new Records({ crashAfterChange: true });
     const first = await runFence();
     expect(first.done.status).toBe('FAILED');
-    expect(dns.changeCalls).toBe(2);
+    expect(dns.changeCalls).toBe(1);
 
     // Act: fence again (on-run-failed released the lock)
     const { done, name } = await runFence();
 
     // Assess: both records already answer the maintenance target: nothing is changed again
     expect(done.status).toBe('SUCCEEDED');
-    expect(dns.changeCalls).toBe(2);
-    expect(mocks.route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 2);
+    expect(dns.changeCalls).toBe(1);
+    expect(mocks.route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 1);
     const run = await record(name);
     expect(run.outcome).toBe('recovered');
     expect(run.actions.filter((action) => action.operation === 'ChangeResourceRecordSets')).toEqual([]);
@@ -424,7 +428,6 @@ describe('fence state machine', () => {
     expect(mocks.rds).toHaveReceivedCommandTimes(StopDBInstanceCommand, 0);
     expect((await record(name)).actions).toEqual([
       expect.objectContaining({ operation: 'StopDBInstance', target: 'orders-db', dryRun: true }),
-      expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: true }),
       expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: HOSTED_ZONE_ID, dryRun: true }),
     ]);
     expect(dns.changeCalls).toBe(0);

@@ -2,6 +2,7 @@ import {
   type FenceTarget,
   fenceTargets,
   type RecordFenceTarget,
+  recordFenceBatches,
   recordFenceIntent,
   recordFenceTargets,
   unfencedRecordNames,
@@ -24,8 +25,11 @@ export interface FenceAssessment {
   /** The topology the run read (the record and the report show it before the fence). */
   topology: Topology;
   targets: FenceTarget[];
-  /** The old region's records to keep out of DNS (the plan's `dns[].records[].fence`). */
-  records: RecordFenceTarget[];
+  /**
+   * The old region's records to keep out of DNS (the plan's `dns[].records[].fence`), in the batches the fence
+   * changes them in (recordFenceBatches: a zone's maintenance-target records together).
+   */
+  recordBatches: RecordFenceTarget[][];
   /** What the run cannot fence: record pairs the plan gives no fence. */
   warnings: string[];
 }
@@ -96,7 +100,7 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     decidedAt: clock.now().toISOString(),
     topology,
     targets,
-    records,
+    recordBatches: recordFenceBatches(records),
     warnings:
       proceed && unfenced.length > 0
         ? [

@@ -1,6 +1,13 @@
 import { awsErrorName, isUnreachable } from '../../aws/aws-errors';
-import type { DnsFenceResult, RecordFenceTarget } from '../../domain/fence';
-import type { ActionLog, HealthCheckPort, LedgerPort, Route53Port, RoutingControlPort } from '../../domain/ports';
+import type { DnsFenceBatchResult, DnsFenceResult, RecordFenceTarget } from '../../domain/fence';
+import type {
+  ActionLog,
+  FailoverRecordSet,
+  HealthCheckPort,
+  LedgerPort,
+  Route53Port,
+  RoutingControlPort,
+} from '../../domain/ports';
 import { type ActionRecord, lockOwnerOf, type RunContext } from '../../domain/run';
 import { EndpointUnreachableError } from '../../errors';
 import type { Clock } from '../../runtime/clock';
@@ -31,6 +38,14 @@ export interface FenceRecordInput {
   previous?: DnsFenceResult;
 }
 
+export interface FenceRecordBatchInput {
+  run: RunContext;
+  /** One batch of recordFenceBatches: a hosted zone's maintenance-target records, or one record of another method. */
+  targets: RecordFenceTarget[];
+  /** The previous check of the batch, when the ASL loops back after a Wait. */
+  previous?: DnsFenceBatchResult;
+}
+
 const valuesOf = (rest: Record<string, unknown>): string[] =>
   ((rest.ResourceRecords ?? []) as { Value?: string }[]).map((record) => record.Value ?? '');
 
@@ -46,18 +61,14 @@ type Extra = {
 type Result = (state: DnsFenceResult['state'], done: boolean, detail: string, extra?: Extra) => DnsFenceResult;
 
 /**
- * "Fence Record": one check (and, when needed, one change) of one record of the old region, by the plan's
- * `dns[].records[].fence.method`: the record pointed at its maintenance target (fenceWithMaintenanceTarget), the
- * old region's routing control kept Off (fenceWithRoutingControl), or the record's health check inverted
- * (fenceWithInvertedHealthCheck). Each reads first (already fenced: verified, no second change), changes only after
- * the lock check (only planned in a dry run), and reads back what it changed: the time it verified is recorded.
- * What does not answer makes the record `unreachable` (recorded, never waited on: the fence retry comes back); a
- * refusal that no retry will change (a safety rule, a health check the record does not carry) ends the step
- * `unknown` with the reason, not fenced yet.
+ * How one check of a record reads: its count (the step gives up after FENCE_MAX_CHECKS), the time, what the earlier
+ * checks kept (the values it replaced, the health check before), and the record's actions, which a change adds to.
  */
-export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps): Promise<DnsFenceResult> => {
-  const { target, previous } = input;
-  const now = deps.clock.now().toISOString();
+const resultFor = (
+  target: RecordFenceTarget,
+  previous: DnsFenceResult | undefined,
+  now: string,
+): { result: Result; actions: ActionRecord[] } => {
   const checks = (previous?.checks ?? 0) + 1;
   const actions: ActionRecord[] = [...(previous?.actions ?? [])];
   const result: Result = (state, done, detail, extra = {}) => ({
@@ -76,32 +87,88 @@ export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps
       : {}),
     actions,
   });
-  const change: Step['change'] = async (action, call) => {
-    if (input.run.mode !== 'dry-run') {
-      await deps.ledger.assertLock(input.run.plan, lockOwnerOf(input.run), input.run.epoch, deps.clock.now());
+  return { result, actions };
+};
+
+/** The one change a check may make: after the lock check (a dry run only plans it), kept in `actions`. */
+const changeWith =
+  (run: RunContext, deps: FenceRecordDeps, actions: ActionRecord[]): Step['change'] =>
+  async (action, call) => {
+    if (run.mode !== 'dry-run') {
+      await deps.ledger.assertLock(run.plan, lockOwnerOf(run), run.epoch, deps.clock.now());
     }
-    const performed = await deps.actions.perform(action, input.run, call);
+    const performed = await deps.actions.perform(action, run, call);
     actions.push(performed);
     return performed;
   };
-  const unanswered: Step['unanswered'] = (error, detail) => {
-    if (error instanceof EndpointUnreachableError || isUnreachable(error)) {
-      deps.log.warn('record fence endpoint did not answer', { record: target.key, method: target.fence.method });
-      return result('unreachable', true, detail);
+
+const labelOf = (target: RecordFenceTarget): string =>
+  `${target.name} ${target.type} "${target.setIdentifier}" (${target.region})`;
+
+/** Whether an error means the endpoint did not answer (the record is `unreachable`), logged once per record. */
+const didNotAnswer = (error: unknown, target: RecordFenceTarget, deps: FenceRecordDeps): boolean => {
+  if (!(error instanceof EndpointUnreachableError || isUnreachable(error))) return false;
+  deps.log.warn('record fence endpoint did not answer', { record: target.key, method: target.fence.method });
+  return true;
+};
+
+/**
+ * "Fence Record Batch": one check of one batch of the old region's records (recordFenceBatches). A hosted zone's
+ * maintenance-target records are fenced together, in one change batch (fenceWithMaintenanceTargets): Route 53 refuses
+ * a change to a zone that still processes the last one (PriorRequestNotComplete), so one edit per record, all at once,
+ * would be refused and retried. A record of another method is a batch of its own (fenceRecord). Records a previous
+ * check finished are kept as they were; the batch is done when every record is.
+ */
+export const fenceRecordBatch = async (
+  input: FenceRecordBatchInput,
+  deps: FenceRecordDeps,
+): Promise<DnsFenceBatchResult> => {
+  const previous = new Map((input.previous?.records ?? []).map((record) => [record.key, record]));
+  const open = input.targets.filter((target) => !previous.get(target.key)?.done);
+  const checked = new Map<string, DnsFenceResult>();
+  const maintenance = open.filter((target) => target.fence.method === 'maintenance-target');
+  if (maintenance.length > 0) {
+    for (const record of await fenceWithMaintenanceTargets(input.run, maintenance, previous, deps)) {
+      checked.set(record.key, record);
     }
+  }
+  for (const target of open.filter((candidate) => candidate.fence.method !== 'maintenance-target')) {
+    const prior = previous.get(target.key);
+    checked.set(target.key, await fenceRecord({ run: input.run, target, ...(prior ? { previous: prior } : {}) }, deps));
+  }
+  const records = input.targets.flatMap((target) => {
+    const record = checked.get(target.key) ?? previous.get(target.key);
+    return record ? [record] : [];
+  });
+  return { done: records.every((record) => record.done), pollSeconds: RECORD_FENCE_POLL_SECONDS, records };
+};
+
+/**
+ * One check (and, when needed, one change) of one record of the old region, by the plan's
+ * `dns[].records[].fence.method`: the record pointed at its maintenance target (fenceWithMaintenanceTargets), the
+ * old region's routing control kept Off (fenceWithRoutingControl), or the record's health check inverted
+ * (fenceWithInvertedHealthCheck). Each reads first (already fenced: verified, no second change), changes only after
+ * the lock check (only planned in a dry run), and reads back what it changed: the time it verified is recorded.
+ * What does not answer makes the record `unreachable` (recorded, never waited on: the fence retry comes back); a
+ * refusal that no retry will change (a safety rule, a health check the record does not carry) ends the step
+ * `unknown` with the reason, not fenced yet.
+ */
+export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps): Promise<DnsFenceResult> => {
+  const { run, target, previous } = input;
+  if (target.fence.method === 'maintenance-target') {
+    const previousChecks = new Map(previous ? [[target.key, previous]] : []);
+    const [record] = await fenceWithMaintenanceTargets(run, [target], previousChecks, deps);
+    if (!record) throw new Error(`no result for ${target.key}`);
+    return record;
+  }
+  const { result, actions } = resultFor(target, previous, deps.clock.now().toISOString());
+  const unanswered: Step['unanswered'] = (error, detail) => {
+    if (didNotAnswer(error, target, deps)) return result('unreachable', true, detail);
     throw error;
   };
-  const step = {
-    input,
-    deps,
-    result,
-    change,
-    unanswered,
-    label: `${target.name} ${target.type} "${target.setIdentifier}" (${target.region})`,
-  };
+  const step = { input, deps, result, change: changeWith(run, deps, actions), unanswered, label: labelOf(target) };
   if (target.fence.method === 'routing-control-off') return fenceWithRoutingControl(step);
-  if (target.fence.method === 'health-check-inverted') return fenceWithInvertedHealthCheck(step);
-  return fenceWithMaintenanceTarget(step, target.fence.value);
+  return fenceWithInvertedHealthCheck(step);
 };
 
 interface Step {
@@ -116,65 +183,126 @@ interface Step {
 }
 
 /**
- * The record is read first: one that already answers only the maintenance target is fenced; otherwise it is
- * UPSERTed with the maintenance target as its only value, keeping its set identifier, failover role and health
- * check, and the step polls GetChange until INSYNC, the time it records as verified. A record that no longer exists
- * answers nothing: fenced. Route 53's API is served from us-east-1 only.
+ * A hosted zone's maintenance-target records, in one check. Each record is read first: one that already answers
+ * only its maintenance target is fenced, one that no longer exists answers nothing (fenced); the others are UPSERTed
+ * together, in one change batch, each with its maintenance target as its only value, keeping its set identifier,
+ * failover role and health check. Later checks read the change (GetChange, once) until it is INSYNC, the time each
+ * record records as verified. The change is made after the lock check (a dry run only plans it) and kept in the
+ * actions of the first record it changes: one call, one action. Route 53's API is served from us-east-1 only: when
+ * it does not answer, every record not yet checked is `unreachable`.
  */
-const fenceWithMaintenanceTarget = async (
-  { input: { run, target, previous }, deps, change, unanswered, result, label }: Step,
-  value: string,
-): Promise<DnsFenceResult> => {
+const fenceWithMaintenanceTargets = async (
+  run: RunContext,
+  targets: RecordFenceTarget[],
+  previous: ReadonlyMap<string, DnsFenceResult>,
+  deps: FenceRecordDeps,
+): Promise<DnsFenceResult[]> => {
+  const now = deps.clock.now().toISOString();
+  const rows = targets.map((target) => ({
+    target,
+    prior: previous.get(target.key),
+    label: labelOf(target),
+    value: target.fence.method === 'maintenance-target' ? target.fence.value : '',
+    ...resultFor(target, previous.get(target.key), now),
+  }));
+  const checked = new Map<string, DnsFenceResult>();
   try {
-    if (previous?.changeId) {
-      const status = await deps.route53.getChangeStatus(previous.changeId);
-      if (status === 'INSYNC') {
-        return result('fenced', true, `${label} answers ${value} (change INSYNC)`, { verified: true });
+    const statuses = new Map<string, 'PENDING' | 'INSYNC'>();
+    for (const row of rows) {
+      const changeId = row.prior?.changeId;
+      if (!changeId) continue;
+      const status = statuses.get(changeId) ?? (await deps.route53.getChangeStatus(changeId));
+      statuses.set(changeId, status);
+      checked.set(
+        row.target.key,
+        status === 'INSYNC'
+          ? row.result('fenced', true, `${row.label} answers ${row.value} (change INSYNC)`, { verified: true })
+          : row.result('unknown', false, `${row.label}: change ${changeId} is PENDING`, { changeId }),
+      );
+    }
+    const reads = new Map<string, Promise<FailoverRecordSet[]>>();
+    const changes: { row: (typeof rows)[number]; record: FailoverRecordSet; replaced: string[] }[] = [];
+    for (const row of rows.filter((candidate) => !checked.has(candidate.target.key))) {
+      const { target } = row;
+      const pair = `${target.name}|${target.type}`;
+      if (!reads.has(pair))
+        reads.set(pair, deps.route53.listFailoverRecords(target.hostedZoneId, target.name, target.type));
+      const record = (await reads.get(pair))?.find((candidate) => candidate.setIdentifier === target.setIdentifier);
+      if (!record) {
+        checked.set(
+          target.key,
+          row.result('fenced', true, `${row.label} no longer exists: it answers nothing`, { verified: true }),
+        );
+        continue;
       }
-      return result('unknown', false, `${label}: change ${previous.changeId} is PENDING`, {
-        changeId: previous.changeId,
+      const values = valuesOf(record.rest);
+      if (record.rest.AliasTarget === undefined && values.length === 1 && sameName(values[0] ?? '', row.value)) {
+        checked.set(
+          target.key,
+          row.result('fenced', true, `${row.label} already answers ${row.value}`, { verified: true }),
+        );
+        continue;
+      }
+      const replaced =
+        values.length > 0
+          ? values
+          : [String((record.rest.AliasTarget as { DNSName?: string } | undefined)?.DNSName ?? '')].filter(Boolean);
+      const { AliasTarget: _alias, ResourceRecords: _values, TTL, ...kept } = record.rest;
+      changes.push({
+        row,
+        replaced,
+        record: {
+          ...record,
+          rest: {
+            ...kept,
+            TTL: typeof TTL === 'number' ? TTL : FENCED_TTL_SECONDS,
+            ResourceRecords: [{ Value: row.value }],
+          },
+        },
       });
     }
-    const records = await deps.route53.listFailoverRecords(target.hostedZoneId, target.name, target.type);
-    const record = records.find((candidate) => candidate.setIdentifier === target.setIdentifier);
-    if (!record) return result('fenced', true, `${label} no longer exists: it answers nothing`, { verified: true });
-    const values = valuesOf(record.rest);
-    if (record.rest.AliasTarget === undefined && values.length === 1 && sameName(values[0] ?? '', value)) {
-      return result('fenced', true, `${label} already answers ${value}`, { verified: true });
-    }
-    const replaced =
-      values.length > 0
-        ? values
-        : [String((record.rest.AliasTarget as { DNSName?: string } | undefined)?.DNSName ?? '')].filter(Boolean);
-    const { AliasTarget: _alias, ResourceRecords: _values, TTL, ...kept } = record.rest;
-    let changeId: string | undefined;
-    await change(
-      { service: 'route53', operation: 'ChangeResourceRecordSets', target: target.hostedZoneId, region: 'us-east-1' },
-      async () => {
+    const first = changes[0];
+    if (first) {
+      const zone = first.row.target.hostedZoneId;
+      const names = [...new Set(changes.map((change) => change.row.target.name))].join(', ');
+      let changeId: string | undefined;
+      const action = await changeWith(
+        run,
+        deps,
+        first.row.actions,
+      )({ service: 'route53', operation: 'ChangeResourceRecordSets', target: zone, region: 'us-east-1' }, async () => {
         changeId = await deps.route53.upsertRecords(
-          target.hostedZoneId,
-          [
-            {
-              ...record,
-              rest: {
-                ...kept,
-                TTL: typeof TTL === 'number' ? TTL : FENCED_TTL_SECONDS,
-                ResourceRecords: [{ Value: value }],
-              },
-            },
-          ],
-          `Switchback ${run.incidentId}: fence ${target.region}, ${target.name} to its maintenance target`,
+          zone,
+          changes.map((change) => change.record),
+          `Switchback ${run.incidentId}: fence ${first.row.target.region}, ${names} to the maintenance target`,
         );
-      },
-    );
-    if (run.mode === 'dry-run') return result('unknown', true, `would point ${label} at ${value}`);
-    return result('unknown', false, `pointing ${label} at ${value}`, {
-      ...(changeId ? { changeId } : {}),
-      replaced,
-    });
+      });
+      for (const { row, replaced } of changes) {
+        checked.set(
+          row.target.key,
+          action.dryRun
+            ? row.result('unknown', true, `would point ${row.label} at ${row.value}`)
+            : row.result('unknown', false, `pointing ${row.label} at ${row.value}`, {
+                ...(changeId ? { changeId } : {}),
+                replaced,
+              }),
+        );
+      }
+    }
   } catch (error) {
-    return unanswered(error, `Route 53's API (us-east-1) did not answer: ${label} not fenced yet`);
+    if (!(error instanceof EndpointUnreachableError || isUnreachable(error))) throw error;
+    for (const row of rows.filter((candidate) => !checked.has(candidate.target.key))) {
+      didNotAnswer(error, row.target, deps);
+      checked.set(
+        row.target.key,
+        row.result('unreachable', true, `Route 53's API (us-east-1) did not answer: ${row.label} not fenced yet`),
+      );
+    }
   }
+  return rows.flatMap((row) => {
+    const record = checked.get(row.target.key);
+    return record ? [record] : [];
+  });
 };
 
 /**

@@ -72,7 +72,7 @@ export const recordFence = async (event: RecordFenceEvent, deps: RecordFenceDeps
       results,
       { at: endedAt, incidentId: run.incidentId },
       recordResults,
-      assessment.records ?? [],
+      (assessment.recordBatches ?? []).flat(),
     );
     await deps.ledger.putTopology(run.plan, topology);
   }
@@ -148,7 +148,9 @@ const deferralOf = (event: RecordFenceEvent, waiting: string[]): FenceDeferral =
   const newlyUnreachable = results.some((r) => r.state === 'unreachable' && before.get(r.databaseId) !== 'unreachable');
   const trigger = event.run.trigger;
   const region =
-    event.assessment.targets[0]?.oldPrimary.region ?? event.assessment.records[0]?.region ?? event.run.regions.primary;
+    event.assessment.targets[0]?.oldPrimary.region ??
+    event.assessment.recordBatches[0]?.[0]?.region ??
+    event.run.regions.primary;
   return {
     region,
     fenced,

@@ -201,7 +201,7 @@ describe('livePathCalls', () => {
         'Start Fence StartExecution us-west-2',
         'Fence Database StopDBInstance us-east-1',
         'Fence Database DescribeDBInstances us-east-1',
-        'Fence Record ChangeResourceRecordSets us-east-1',
+        'Fence Record Batch ChangeResourceRecordSets us-east-1',
       ]),
     );
     expect(audit.findings.filter((finding) => finding.call.afterRecovery)).toEqual([]);

@@ -2,7 +2,7 @@ import { RecordingActionLog } from '../../../../../shared/aws/action-log';
 import type { RecordFenceTarget } from '../../../../../shared/domain/fence';
 import type { FailoverRecordSet } from '../../../../../shared/domain/ports';
 import { EndpointUnreachableError } from '../../../../../shared/errors';
-import { type FenceRecordDeps, fenceRecord } from '../../../../../shared/usecases/fence/fence-record';
+import { type FenceRecordDeps, fenceRecord, fenceRecordBatch } from '../../../../../shared/usecases/fence/fence-record';
 import {
   FakeClock,
   FakeHealthChecks,
@@ -295,6 +295,140 @@ describe('fenceRecord', () => {
 
       // Assess
       expect(result).toMatchObject({ state: 'fenced', done: true, verifiedAt: NOW, actions: [] });
+      expect(route53.batches).toEqual([]);
+    });
+  });
+
+  describe('a batch of records (fenceRecordBatch)', () => {
+    /** The example's second record pair, its old region record fenced by maintenance target too. */
+    const checkoutTarget: RecordFenceTarget = {
+      ...maintenanceTarget,
+      key: `${ZONE}|checkout.orders.example.com|CNAME|checkout-us-east-1`,
+      name: 'checkout.orders.example.com',
+      setIdentifier: 'checkout-us-east-1',
+    };
+    const checkoutRecord: FailoverRecordSet = {
+      ...oldRecord(['us-east-1.checkout.orders.example.com']),
+      name: 'checkout.orders.example.com',
+      setIdentifier: 'checkout-us-east-1',
+    };
+
+    it("changes a zone's records in one change batch, with one action, and verifies both with one GetChange per check", async () => {
+      // Prepare
+      route53.addRecords(ZONE, oldRecord(), checkoutRecord);
+      route53.scriptChange('/change/C1', 'PENDING', 'INSYNC');
+      const targets = [maintenanceTarget, checkoutTarget];
+      const assertLock = jest.spyOn(ledger, 'assertLock');
+
+      // Act: the change, then two checks after the Waits
+      const first = await fenceRecordBatch({ run, targets }, deps);
+      const second = await fenceRecordBatch({ run, targets, previous: first }, deps);
+      const third = await fenceRecordBatch({ run, targets, previous: second }, deps);
+
+      // Assess
+      expect(route53.batches).toHaveLength(1);
+      expect(route53.batches[0]?.records.map((record) => record.setIdentifier)).toEqual([
+        'api-us-east-1',
+        'checkout-us-east-1',
+      ]);
+      expect(first).toMatchObject({ done: false, pollSeconds: 15 });
+      expect(first.records.map((record) => [record.key, record.state, record.changeId])).toEqual([
+        [maintenanceTarget.key, 'unknown', '/change/C1'],
+        [checkoutTarget.key, 'unknown', '/change/C1'],
+      ]);
+      expect(first.records.flatMap((record) => record.actions)).toEqual([
+        expect.objectContaining({ operation: 'ChangeResourceRecordSets', target: ZONE, dryRun: false }),
+      ]);
+      expect(first.records[1]?.replaced).toEqual(['us-east-1.checkout.orders.example.com']);
+      expect(second.done).toBe(false);
+      expect(third.done).toBe(true);
+      expect(third.records).toEqual([
+        expect.objectContaining({ state: 'fenced', verifiedAt: NOW, checks: 3 }),
+        expect.objectContaining({ state: 'fenced', verifiedAt: NOW, checks: 3 }),
+      ]);
+      // One read of the one change per check, for both records
+      expect(route53.getChangeCalls).toEqual(['/change/C1', '/change/C1']);
+      // The lock checked once, before the one change
+      expect(assertLock).toHaveBeenCalledTimes(1);
+    });
+
+    it('changes only the records that need it, and keeps a record an earlier check finished as it was', async () => {
+      // Prepare: api already answers the maintenance target; checkout does not
+      route53.addRecords(ZONE, oldRecord(['maintenance.orders.example.com']), checkoutRecord);
+      const targets = [maintenanceTarget, checkoutTarget];
+
+      // Act
+      const first = await fenceRecordBatch({ run, targets }, deps);
+      const second = await fenceRecordBatch({ run, targets, previous: first }, deps);
+
+      // Assess
+      expect(route53.batches.map((batch) => batch.records.map((record) => record.setIdentifier))).toEqual([
+        ['checkout-us-east-1'],
+      ]);
+      expect(first.records[0]).toMatchObject({ state: 'fenced', done: true, checks: 1, actions: [] });
+      expect(first.records[1]?.actions).toHaveLength(1);
+      expect(second.records[0]).toBe(first.records[0]);
+      expect(second).toMatchObject({ done: true, records: [{ checks: 1 }, { state: 'fenced', checks: 2 }] });
+    });
+
+    it("makes every record of the batch unreachable, done, when Route 53's API (us-east-1) does not answer", async () => {
+      // Prepare
+      const unreachable = new EndpointUnreachableError('route53', 'ListResourceRecordSets', new Error('TimeoutError'));
+      deps.route53 = {
+        listFailoverRecords: () => Promise.reject(unreachable),
+        upsertRecords: (...args) => route53.upsertRecords(...args),
+        getChangeStatus: (id) => route53.getChangeStatus(id),
+      };
+
+      // Act
+      const result = await fenceRecordBatch({ run, targets: [maintenanceTarget, checkoutTarget] }, deps);
+
+      // Assess
+      expect(result.done).toBe(true);
+      expect(result.records.map((record) => [record.state, record.detail])).toEqual([
+        [
+          'unreachable',
+          expect.stringContaining('api.orders.example.com CNAME "api-us-east-1" (us-east-1) not fenced yet'),
+        ],
+        [
+          'unreachable',
+          expect.stringContaining('checkout.orders.example.com CNAME "checkout-us-east-1" (us-east-1) not fenced yet'),
+        ],
+      ]);
+      expect(route53.batches).toEqual([]);
+    });
+
+    it('only plans the one change in a dry run', async () => {
+      // Prepare
+      route53.addRecords(ZONE, oldRecord(), checkoutRecord);
+
+      // Act
+      const result = await fenceRecordBatch(
+        { run: { ...run, mode: 'dry-run' }, targets: [maintenanceTarget, checkoutTarget] },
+        deps,
+      );
+
+      // Assess
+      expect(route53.batches).toEqual([]);
+      expect(result.done).toBe(true);
+      expect(result.records.map((record) => record.detail)).toEqual([
+        'would point api.orders.example.com CNAME "api-us-east-1" (us-east-1) at maintenance.orders.example.com',
+        'would point checkout.orders.example.com CNAME "checkout-us-east-1" (us-east-1) at maintenance.orders.example.com',
+      ]);
+      expect(result.records.flatMap((record) => record.actions)).toEqual([
+        expect.objectContaining({ operation: 'ChangeResourceRecordSets', dryRun: true }),
+      ]);
+    });
+
+    it('fences a record of another method in its batch by that method', async () => {
+      // Prepare
+      routingControls.set(EAST_CONTROL, 'On').set(WEST_CONTROL, 'On');
+
+      // Act
+      const result = await fenceRecordBatch({ run, targets: [routingControlTarget] }, deps);
+
+      // Assess
+      expect(result).toMatchObject({ done: true, records: [{ state: 'fenced', key: routingControlTarget.key }] });
       expect(route53.batches).toEqual([]);
     });
   });
