@@ -114,6 +114,11 @@ export const timeoutOptions = (service: TimedService) => {
     // the ledger wraps around it, refuses a client with it (its own middleware changes per call).
     cacheMiddleware: service !== 'dynamodb',
     maxAttempts: timeouts.maxAttempts,
+    // The standard retry mode, whatever the environment says (AWS_RETRY_MODE, a profile's retry_mode): the attempts
+    // and timeouts above, the state machines' Retry and the paced reads are sized for it. The adaptive mode's
+    // client-side rate limiter holds a request after a throttle for as long as its token bucket says, outside the
+    // request timeout, and would hold the failover path's calls by a limit of its own.
+    retryMode: 'standard',
     requestHandler: {
       connectionTimeout: timeouts.connectionTimeoutMs,
       requestTimeout: timeouts.requestTimeoutMs,

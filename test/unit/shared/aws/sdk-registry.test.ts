@@ -1,6 +1,13 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import type { Pluggable } from '@smithy/types';
-import { dynamodbClient, rdsClient, resetClients, useClientPlugin } from '../../../../shared/aws/clients';
+import {
+  CLIENT_TIMEOUTS,
+  clients,
+  dynamodbClient,
+  rdsClient,
+  resetClients,
+  useClientPlugin,
+} from '../../../../shared/aws/clients';
 import { useFakeCredentials } from '../../../support/credentials';
 
 /**
@@ -90,6 +97,34 @@ describe('the SDK client registry', () => {
     // Assert
     expect(later.calls()).toBe(1);
     expect(answer.calls()).toBe(2);
+  });
+
+  it('retries in the standard mode, with its attempts, even when the environment asks for the adaptive mode', async () => {
+    // Prepare: a shell or a function environment with AWS_RETRY_MODE=adaptive
+    const before = process.env.AWS_RETRY_MODE;
+    process.env.AWS_RETRY_MODE = 'adaptive';
+    try {
+      // Act
+      const strategies = await Promise.all(
+        Object.entries(clients).map(async ([service, factory]) => {
+          // Only routing control's factory takes arguments: the cluster endpoint it calls.
+          const client = (factory as (region: string, url: string) => ReturnType<typeof rdsClient>)(
+            'us-west-2',
+            'https://host-a.us-west-2.example.aws/v1',
+          );
+          const strategy = (await client.config.retryStrategy()) as { mode?: string };
+          return [service, strategy.mode, await client.config.maxAttempts()];
+        }),
+      );
+
+      // Assert
+      expect(strategies).toEqual(
+        Object.entries(CLIENT_TIMEOUTS).map(([service, timeouts]) => [service, 'standard', timeouts.maxAttempts]),
+      );
+    } finally {
+      if (before === undefined) delete process.env.AWS_RETRY_MODE;
+      else process.env.AWS_RETRY_MODE = before;
+    }
   });
 
   it('builds the ledger client, which lib-dynamodb wraps, without the middleware cache it refuses', () => {
