@@ -37,7 +37,11 @@ const adapters = runbookAdapters(() => ({
   metrics: new EmfMetrics(),
   executions: new StepFunctionsExecutions(),
 }));
-const defaultDeps = () => ({ ...adapters(), plans: plans() });
+const defaultDeps = () => {
+  const shared = adapters();
+  // A failover that failed in verify is recorded in the topology as it stands (recordFailoverThatHappened).
+  return { ...shared, topology: shared.ledger, plans: plans() };
+};
 let restoreTestAdapters: { ledger: DynamoRestoreTestLedger; metrics: EmfRestoreTestMetrics } | undefined;
 const restoreTestDeps = () => {
   restoreTestAdapters ??= { ledger: new DynamoRestoreTestLedger(), metrics: new EmfRestoreTestMetrics() };

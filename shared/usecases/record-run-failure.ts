@@ -1,3 +1,4 @@
+import { FENCE_RETRY_MINUTES } from '../domain/fence';
 import { failedPhase, failedPhaseTiming, phasesBeforeFailure } from '../domain/phases';
 import type { EventsPort, LedgerPort, MetricsPort, WorkflowPort } from '../domain/ports';
 import {
@@ -10,6 +11,7 @@ import {
   type RunRecord,
   type Trigger,
 } from '../domain/run';
+import { currentTopology, topologyAfterFailover } from '../domain/topology';
 import type { PlanRegistry } from '../plan/registry';
 import type { Plan } from '../plan/schema';
 import type { Clock } from '../runtime/clock';
@@ -46,6 +48,11 @@ export interface RecordRunFailureDeps {
    */
   executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
   ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock' | 'getAlarmIncident'>;
+  /**
+   * Where a failover that failed in verify is recorded as it stands (recordFailoverThatHappened): on-run-failed's
+   * ledger. Without it (an orphaned lock settled by the next run's Assess) the topology is left as it was.
+   */
+  topology?: Pick<LedgerPort, 'getTopology' | 'putTopology'>;
   metrics: MetricsPort;
   events: EventsPort;
   clock: Clock;
@@ -152,6 +159,39 @@ const contextFromInput = async (
 };
 
 /**
+ * A failover that failed in verify had made every change it makes: each database was promoted (the state machine
+ * reaches Flip DNS only once every promotion is done) and the records switched (Verify comes after the change is
+ * INSYNC). The topology is recorded as it stands, as Record Recovery would have recorded it: the standby region
+ * serves, each promoted standby writes, each old primary waits to be fenced. Without it the ledger would still say the
+ * primary region serves with its standbys, and the fence retry would never fence the old primaries, which take writes
+ * again when their region returns. A redrive's Record Recovery records the same topology again (topologyAfterFailover
+ * leaves a database without a standby as it is). Returns what the record says of it, or undefined when nothing moved.
+ */
+const recordFailoverThatHappened = async (
+  plan: Plan,
+  run: RunContext,
+  phase: string,
+  endedAt: string,
+  deps: Pick<RecordRunFailureDeps, 'topology' | 'log'>,
+): Promise<string | undefined> => {
+  const ledger = deps.topology;
+  if (!ledger || run.action !== 'failover' || phase !== 'verify' || run.mode === 'dry-run') return undefined;
+  const before = currentTopology(plan, await ledger.getTopology(plan.app));
+  const toRegion = run.regions.standby;
+  if (before.activeRegion !== toRegion) {
+    await ledger.putTopology(
+      plan.app,
+      topologyAfterFailover(before, { toRegion, at: endedAt, incidentId: run.incidentId }),
+    );
+    deps.log.info('failover recorded in the topology before its verification', { toRegion });
+  }
+  return (
+    `the databases were promoted and DNS switched before verify failed: the topology records ${toRegion} serving, ` +
+    `and the fence retry fences the old primaries in ${run.regions.primary} within ${FENCE_RETRY_MINUTES} minutes`
+  );
+};
+
+/**
  * Records a failover execution that failed, timed out or was aborted. Terminal failures are not caught in the
  * ASL, so that the execution stays redrivable from its failed step; this is where they are recorded: the run is
  * marked failed with the phase and error, the lock released, and "Recovery Failed" says how to redrive.
@@ -212,6 +252,7 @@ export const recordRunFailure = async (
   }
   const phase = failedPhase(error, own?.phaseReached);
   const run = own?.run ?? (await contextFromInput(plan, input, incidentId, detail, clock.now().toISOString(), ledger));
+  const moved = await recordFailoverThatHappened(plan, run, phase, endedAt, deps);
   // The actions are those the steps appended to the record as they made them (ledger.appendActions).
   const record: RunRecord = {
     ...(own ?? { run, phases: [], actions: [], warnings: [] }),
@@ -219,6 +260,7 @@ export const recordRunFailure = async (
     // The phases it went through (promote and DNS before a failure in verify), from the marks of its steps.
     phases: phasesBeforeFailure(own?.phases ?? [], run, own?.phaseStarts, phase),
     outcome: 'failed',
+    ...(moved ? { warnings: [...(own?.warnings ?? []), moved] } : {}),
     failure: {
       phase,
       error,

@@ -517,6 +517,16 @@ describe('runDrill', () => {
         ['us-west-2', true],
       ]);
       expect(report.dns?.disagreements).toEqual([]);
+      // The failover happened, and the record says so: the topology has the standby region serving and each old
+      // primary waiting for the fence retry (on-run-failed), not the primary region with its standbys.
+      expect(report.topology.after.activeRegion).toBe('us-west-2');
+      expect(report.topology.after.databases.map((db) => [db.writer.identifier, db.oldPrimary?.state])).toEqual([
+        ['orders-db-replica', 'unknown'],
+        ['catalog-west', 'unknown'],
+      ]);
+      expect(report.warnings).toContain(
+        'the databases were promoted and DNS switched before verify failed: the topology records us-west-2 serving, and the fence retry fences the old primaries in us-east-1 within 5 minutes',
+      );
       expect(lockHolder).toBeNull();
       expect(drillExitCode(report)).toBe(4);
     });

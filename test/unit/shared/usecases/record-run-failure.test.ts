@@ -197,6 +197,92 @@ describe('recordRunFailure', () => {
     expect(record?.failure).toMatchObject({ phase: 'verify', startedAt: '2026-11-25T03:07:00.000Z', seconds: 119.5 });
   });
 
+  describe('a failover that failed in verify', () => {
+    /** The marks of a run that promoted, switched DNS and began verifying. */
+    const reachVerify = async (): Promise<void> => {
+      const { incidentId } = runContext();
+      await ledger.markPhase('orders', incidentId, 'promote', '2026-11-25T03:02:00.000Z');
+      await ledger.markPhase('orders', incidentId, 'dns', '2026-11-25T03:06:00.000Z');
+      await ledger.markPhase('orders', incidentId, 'verify', '2026-11-25T03:07:00.000Z');
+    };
+    const verifyFailed = stopped({ error: 'VerificationFailedError', cause: 'Recovery verification failed' });
+
+    beforeEach(() => {
+      deps.topology = ledger;
+    });
+
+    it('records the topology as it stands: the standby region serves, each old primary waits for the fence', async () => {
+      // Prepare
+      await reachVerify();
+
+      // Act
+      await recordRunFailure(verifyFailed, EVENT_TIME, deps);
+
+      // Assess: what Record Recovery would have recorded, at the failure's end
+      const topology = ledger.topologies.get('orders');
+      expect(topology).toMatchObject({ activeRegion: 'us-west-2', lastFailoverAt: '2026-11-25T03:08:59.500Z' });
+      expect(topology?.databases.map((db) => [db.id, db.writer.region, db.standby, db.oldPrimary?.state])).toEqual([
+        ['orders-db', 'us-west-2', null, 'unknown'],
+        ['catalog', 'us-west-2', null, 'unknown'],
+      ]);
+      const record = ledger.runs.get(`orders/${runContext().incidentId}`);
+      expect(record?.warnings).toEqual([
+        'a warning from assessment',
+        'the databases were promoted and DNS switched before verify failed: the topology records us-west-2 serving, and the fence retry fences the old primaries in us-east-1 within 5 minutes',
+      ]);
+    });
+
+    it('leaves a topology already recorded so as it is when the failure is told again after a redrive', async () => {
+      // Prepare: the first failure recorded the failover; the old primaries were fenced since
+      await reachVerify();
+      await recordRunFailure(verifyFailed, EVENT_TIME, deps);
+      const fenced = ledger.topologies.get('orders');
+      if (!fenced) throw new Error('no topology recorded');
+      for (const db of fenced.databases) if (db.oldPrimary) db.oldPrimary.state = 'fenced';
+      await ledger.putTopology('orders', fenced);
+
+      // Act: the redriven execution fails in verify again, later
+      await recordRunFailure({ ...verifyFailed, stopDate: STOP + 600_000 }, EVENT_TIME, deps);
+
+      // Assess
+      expect(ledger.topologies.get('orders')).toEqual(fenced);
+    });
+
+    it('changes no topology for a failure before verify, a dry run, or without the topology given', async () => {
+      // Act: a failure in promote
+      await recordRunFailure(stopped(), EVENT_TIME, deps);
+      // Act: a dry run that failed in verify
+      const dry = runContext({ mode: 'dry-run', incidentId: 'orders-dry' });
+      await ledger.putRun({
+        run: dry,
+        outcome: 'in-progress',
+        phases: [],
+        actions: [],
+        warnings: [],
+        endedAt: dry.startedAt,
+      });
+      await ledger.markPhase('orders', dry.incidentId, 'verify', '2026-11-25T03:07:00.000Z');
+      await recordRunFailure(
+        {
+          ...verifyFailed,
+          name: dry.incidentId,
+          input: JSON.stringify({ plan: 'orders', incidentId: dry.incidentId }),
+        },
+        EVENT_TIME,
+        deps,
+      );
+      // Act: a failure in verify settled without the topology (an orphaned lock, by the next run's Assess)
+      deps.topology = undefined;
+      await reachVerify();
+      await recordRunFailure(verifyFailed, EVENT_TIME, deps);
+
+      // Assess
+      expect(ledger.topologies.get('orders')).toBeUndefined();
+      expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.failure?.phase).toBe('verify');
+      expect(ledger.runs.get('orders/orders-dry')?.failure?.phase).toBe('verify');
+    });
+  });
+
   it('places a failure in decide, with a Phase Changed event, when no step had begun', async () => {
     // Act
     const result = await recordRunFailure(stopped({ error: 'Lambda.Unknown' }), EVENT_TIME, deps);
