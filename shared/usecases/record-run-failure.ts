@@ -260,7 +260,8 @@ export const recordRunFailure = async (
     // The phases it went through (promote and DNS before a failure in verify), from the marks of its steps.
     phases: phasesBeforeFailure(own?.phases ?? [], run, own?.phaseStarts, phase),
     outcome: 'failed',
-    ...(moved ? { warnings: [...(own?.warnings ?? []), moved] } : {}),
+    // Once, however often the run failed in verify (a redrive that fails again).
+    ...(moved && !own?.warnings.includes(moved) ? { warnings: [...(own?.warnings ?? []), moved] } : {}),
     failure: {
       phase,
       error,

@@ -264,19 +264,20 @@ const fenceWithMaintenanceTargets = async (
     const first = changes[0];
     if (first) {
       const zone = first.row.target.hostedZoneId;
-      const names = [...new Set(changes.map((change) => change.row.target.name))].join(', ');
+      const names = [...new Set(changes.map((pending) => pending.row.target.name))].join(', ');
       let changeId: string | undefined;
-      const action = await changeWith(
-        run,
-        deps,
-        first.row.actions,
-      )({ service: 'route53', operation: 'ChangeResourceRecordSets', target: zone, region: 'us-east-1' }, async () => {
-        changeId = await deps.route53.upsertRecords(
-          zone,
-          changes.map((change) => change.record),
-          `Switchback ${run.incidentId}: fence ${first.row.target.region}, ${names} to the maintenance target`,
-        );
-      });
+      // One call, one action: kept with the first record it changes.
+      const change = changeWith(run, deps, first.row.actions);
+      const action = await change(
+        { service: 'route53', operation: 'ChangeResourceRecordSets', target: zone, region: 'us-east-1' },
+        async () => {
+          changeId = await deps.route53.upsertRecords(
+            zone,
+            changes.map((pending) => pending.record),
+            `Switchback ${run.incidentId}: fence ${first.row.target.region}, ${names} to the maintenance target`,
+          );
+        },
+      );
       for (const { row, replaced } of changes) {
         checked.set(
           row.target.key,

@@ -246,6 +246,8 @@ describe('recordRunFailure', () => {
 
       // Assess
       expect(ledger.topologies.get('orders')).toEqual(fenced);
+      const warnings = ledger.runs.get(`orders/${runContext().incidentId}`)?.warnings ?? [];
+      expect(warnings.filter((warning) => warning.startsWith('the databases were promoted'))).toHaveLength(1);
     });
 
     it('changes no topology for a failure before verify, a dry run, or without the topology given', async () => {
