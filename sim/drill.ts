@@ -26,7 +26,7 @@ import {
   type RunRecord,
   runInputSchema,
 } from '../shared/domain/run';
-import { currentTopology, type DatabaseTopology, type Topology } from '../shared/domain/topology';
+import { currentTopology, type DatabaseCopy, type DatabaseTopology, type Topology } from '../shared/domain/topology';
 import { LockHeldError } from '../shared/errors';
 import { DEFAULT_RETRY_POLICY } from '../shared/notify/delivery';
 import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
@@ -1038,7 +1038,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         activeRegion: topologyAfter.activeRegion,
       });
       // And where writes land: each database's writer, as the run names it, in the simulated RDS and Aurora.
-      report.writers = checkWriters(topologyAfter, (database) => writerState(world, database), {
+      report.writers = checkWriters(topologyAfter, (database, copy) => writerState(world, database, copy), {
         outcome: report.outcome,
       });
       const detection = detectionOf(plan, world, record);
@@ -1400,9 +1400,25 @@ const switchbackEvents = (world: World): DrillEvent[] =>
     }));
 
 /** Whether the copy the run names as a database's writer takes writes in the simulated AWS now, and its state. */
-const writerState = (world: World, database: DatabaseTopology): { writable: boolean; state: string } => {
+/** Whether a copy of the database (its writer, or its old primary) takes writes in the simulated RDS and Aurora. */
+const writerState = (
+  world: World,
+  database: DatabaseTopology,
+  copy: DatabaseCopy,
+): { writable: boolean; state: string; answering: boolean } => {
+  const reading = copyState(world, database, copy);
+  // Nobody reaches a copy whose region's RDS does not answer; it takes writes again when the region returns.
+  const answering = !world.isServiceDown('rds', copy.region);
+  return { ...reading, answering };
+};
+
+const copyState = (
+  world: World,
+  database: DatabaseTopology,
+  copy: DatabaseCopy,
+): { writable: boolean; state: string } => {
   const now = world.clock.now();
-  const { region, identifier } = database.writer;
+  const { region, identifier } = copy;
   if (database.kind === 'aurora-global') {
     const found = world.aurora.findCluster(region, identifier);
     // Taken out of its global cluster: a standalone cluster, which takes writes, but not the global database's writer.

@@ -3,6 +3,7 @@ import type { Topology } from '../shared/domain/topology';
 import { legDnsDisagreements } from './dns-answers';
 import type { DrillReport } from './report';
 import { formatSeconds } from './report-html';
+import { oldPrimaryWrites } from './writer-check';
 
 /**
  * Live progress of a drill, phase by phase, in virtual time (T+mm:ss from the start of the scenario), then the
@@ -310,6 +311,16 @@ export const summaryTable = (report: DrillReport): string => {
       ...not.map((reading) => `${reading.writer} takes none (${reading.state})`),
     ].join('; ');
     rows.push(`${'Writers'.padEnd(20)}${text}`);
+  }
+  if (report.writers && report.writers.oldPrimaries.length > 0) {
+    // Beside the writers, what the fence is for: an old primary that takes writes is a second writer.
+    const text = report.writers.oldPrimaries
+      .map(
+        (reading) =>
+          `${reading.copy} ${oldPrimaryWrites(reading)} (${reading.fence === 'unknown' ? 'not fenced yet' : reading.fence}: ${reading.state})`,
+      )
+      .join('; ');
+    rows.push(`${'Old primaries'.padEnd(20)}${text}`);
   }
   if (report.checks && report.checks.length > 0) {
     // What the run's verify step checked (its record): the failed ones by name.

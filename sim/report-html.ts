@@ -1,7 +1,7 @@
 import { describeCopy, type Topology } from '../shared/domain/topology';
 import { type DnsCheck, legDnsDisagreements } from './dns-answers';
 import type { DrillReport } from './report';
-import type { WriterCheck } from './writer-check';
+import { oldPrimaryWrites, type WriterCheck } from './writer-check';
 
 /**
  * The drill report as one self-contained HTML page: inline CSS and SVG, no script, no external URL, so it opens
@@ -174,7 +174,16 @@ const writersSection = (check: WriterCheck): string =>
       (reading) =>
         `<tr><td>${escapeHtml(reading.database)}</td><td><code>${escapeHtml(reading.writer)}</code></td><td class="${reading.writable ? 'ok' : 'bad'}">${reading.writable ? 'yes' : 'no'}</td><td>${escapeHtml(reading.state)}</td></tr>`,
     )
-    .join('')}</table></section>`;
+    .join('')}</table>${
+    check.oldPrimaries.length > 0
+      ? `<h3>Old primaries</h3><table><tr><th>Database</th><th>Old primary</th><th>Takes writes</th><th>Recorded</th><th>State</th></tr>${check.oldPrimaries
+          .map(
+            (reading) =>
+              `<tr><td>${escapeHtml(reading.database)}</td><td><code>${escapeHtml(reading.copy)}</code></td><td class="${reading.writable ? 'bad' : 'ok'}">${escapeHtml(oldPrimaryWrites(reading))}</td><td>${escapeHtml(reading.fence === 'unknown' ? 'not fenced yet' : reading.fence)}</td><td>${escapeHtml(reading.state)}</td></tr>`,
+          )
+          .join('')}</table>`
+      : ''
+  }</section>`;
 
 /** What the run's verify step checked (its record's `checks`): a failed check that stood is also a warning. */
 const checksSection = (checks: readonly { name: string; ok: boolean; detail: string }[]): string =>

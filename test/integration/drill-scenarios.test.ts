@@ -527,6 +527,11 @@ describe('runDrill', () => {
       expect(report.warnings).toContain(
         'the databases were promoted and DNS switched before verify failed: the topology records us-west-2 serving, and the fence retry fences the old primaries in us-east-1 within 5 minutes',
       );
+      // What the fence retry is for: the old RDS primary is still available, and takes writes once its region answers.
+      expect(report.writers?.oldPrimaries.map((reading) => [reading.copy, reading.fence, reading.writable])).toEqual([
+        ['orders-db (us-east-1)', 'unknown', true],
+        ['catalog-east (us-east-1)', 'unknown', false],
+      ]);
       expect(lockHolder).toBeNull();
       expect(drillExitCode(report)).toBe(4);
     });
@@ -708,6 +713,11 @@ describe('runDrill', () => {
       'checkout.orders.example.com CNAME -> us-west-2.checkout.orders.example.com',
     ]);
     expect(report.fence?.verdict).toContain('0 DNS answers and 0 writes reached us-east-1');
+    // The drill's own reading agrees with the topology: neither old primary takes writes
+    expect(report.writers?.oldPrimaries.map((reading) => [reading.copy, reading.fence, reading.writable])).toEqual([
+      ['orders-db (us-east-1)', 'fenced', false],
+      ['catalog-east (us-east-1)', 'rejoined', false],
+    ]);
     expect(lockHolder).toBeNull();
   });
 
