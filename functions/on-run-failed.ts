@@ -39,7 +39,7 @@ const adapters = runbookAdapters(() => ({
 }));
 const defaultDeps = () => {
   const shared = adapters();
-  // A failover that failed in verify is recorded in the topology as it stands (recordFailoverThatHappened).
+  // A failover or failback that failed in verify is recorded in the topology as it stands (recordMoveThatHappened).
   return { ...shared, topology: shared.ledger, plans: plans() };
 };
 let restoreTestAdapters: { ledger: DynamoRestoreTestLedger; metrics: EmfRestoreTestMetrics } | undefined;

@@ -195,7 +195,8 @@ export interface FailbackResult extends PromotionResult {
 export const topologyAfterFailback = (
   topology: Topology,
   primaryRegion: string,
-  results: readonly FailbackResult[],
+  /** The databases that moved back (their failback results, or every database once all of them did). */
+  results: readonly Pick<FailbackResult, 'databaseId'>[],
   change: { at: string; incidentId: string },
 ): Topology => {
   const byId = new Map(results.map((result) => [result.databaseId, result]));

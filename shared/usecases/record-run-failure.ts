@@ -1,3 +1,4 @@
+import { topologyAfterFailback } from '../domain/failback';
 import { FENCE_RETRY_MINUTES } from '../domain/fence';
 import { failedPhase, failedPhaseTiming, phasesBeforeFailure } from '../domain/phases';
 import type { EventsPort, LedgerPort, MetricsPort, WorkflowPort } from '../domain/ports';
@@ -49,7 +50,7 @@ export interface RecordRunFailureDeps {
   executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
   ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock' | 'getAlarmIncident'>;
   /**
-   * Where a failover that failed in verify is recorded as it stands (recordFailoverThatHappened): on-run-failed's
+   * Where a failover or failback that failed in verify is recorded as it stands (recordMoveThatHappened): on-run-failed's
    * ledger. Without it (an orphaned lock settled by the next run's Assess) the topology is left as it was.
    */
   topology?: Pick<LedgerPort, 'getTopology' | 'putTopology'>;
@@ -159,15 +160,17 @@ const contextFromInput = async (
 };
 
 /**
- * A failover that failed in verify had made every change it makes: each database was promoted (the state machine
- * reaches Flip DNS only once every promotion is done) and the records switched (Verify comes after the change is
- * INSYNC). The topology is recorded as it stands, as Record Recovery would have recorded it: the standby region
- * serves, each promoted standby writes, each old primary waits to be fenced. Without it the ledger would still say the
- * primary region serves with its standbys, and the fence retry would never fence the old primaries, which take writes
- * again when their region returns. A redrive's Record Recovery records the same topology again (topologyAfterFailover
- * leaves a database without a standby as it is). Returns what the record says of it, or undefined when nothing moved.
+ * A failover or failback that failed in verify had made every change it makes: each database was promoted (the state
+ * machine reaches the DNS switch only once every database writes in the region it moves to) and the records switched
+ * (Verify comes after the change is INSYNC). The topology is recorded as it stands, as Record Recovery or Record
+ * Failback would have recorded it: the region the run moved to serves, each promoted copy writes, each old writer
+ * waits to be fenced (an Aurora one of a failback stands by, as the switchover left it). Without it the ledger would
+ * still say the other region serves, and the fence retry would never fence the old writers, which take writes again
+ * when their region returns. A topology already recorded so is left as it is (a redrive that fails in verify again),
+ * and a redrive's Record step records the same one. Returns what the record says of it, or undefined when the run
+ * is of neither kind or failed before verify.
  */
-const recordFailoverThatHappened = async (
+const recordMoveThatHappened = async (
   plan: Plan,
   run: RunContext,
   phase: string,
@@ -175,19 +178,32 @@ const recordFailoverThatHappened = async (
   deps: Pick<RecordRunFailureDeps, 'topology' | 'log'>,
 ): Promise<string | undefined> => {
   const ledger = deps.topology;
-  if (!ledger || run.action !== 'failover' || phase !== 'verify' || run.mode === 'dry-run') return undefined;
+  const moves = run.action === 'failover' || run.action === 'failback';
+  if (!ledger || !moves || phase !== 'verify' || run.mode === 'dry-run') return undefined;
   const before = currentTopology(plan, await ledger.getTopology(plan.app));
-  const toRegion = run.regions.standby;
+  const change = { at: endedAt, incidentId: run.incidentId };
+  const [toRegion, fromRegion] =
+    run.action === 'failover' ? [run.regions.standby, run.regions.primary] : [run.regions.primary, run.regions.standby];
   if (before.activeRegion !== toRegion) {
     await ledger.putTopology(
       plan.app,
-      topologyAfterFailover(before, { toRegion, at: endedAt, incidentId: run.incidentId }),
+      run.action === 'failover'
+        ? topologyAfterFailover(before, { toRegion, ...change })
+        : topologyAfterFailback(
+            before,
+            toRegion,
+            before.databases.map((db) => ({ databaseId: db.id })),
+            change,
+          ),
     );
-    deps.log.info('failover recorded in the topology before its verification', { toRegion });
+    deps.log.info(`${run.action} recorded in the topology before its verification`, { toRegion });
   }
+  const moved =
+    run.action === 'failover' ? 'the databases were promoted and DNS switched' : 'the databases and DNS moved back';
+  const old = run.action === 'failover' ? 'old primaries' : 'old writers';
   return (
-    `the databases were promoted and DNS switched before verify failed: the topology records ${toRegion} serving, ` +
-    `and the fence retry fences the old primaries in ${run.regions.primary} within ${FENCE_RETRY_MINUTES} minutes`
+    `${moved} before verify failed: the topology records ${toRegion} serving, ` +
+    `and the fence retry fences the ${old} in ${fromRegion} within ${FENCE_RETRY_MINUTES} minutes`
   );
 };
 
@@ -252,7 +268,7 @@ export const recordRunFailure = async (
   }
   const phase = failedPhase(error, own?.phaseReached);
   const run = own?.run ?? (await contextFromInput(plan, input, incidentId, detail, clock.now().toISOString(), ledger));
-  const moved = await recordFailoverThatHappened(plan, run, phase, endedAt, deps);
+  const moved = await recordMoveThatHappened(plan, run, phase, endedAt, deps);
   // The actions are those the steps appended to the record as they made them (ledger.appendActions).
   const record: RunRecord = {
     ...(own ?? { run, phases: [], actions: [], warnings: [] }),

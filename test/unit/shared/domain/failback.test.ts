@@ -1,4 +1,4 @@
-import { type FailbackResult, reprotectBackNames, topologyAfterFailback } from '../../../../shared/domain/failback';
+import { reprotectBackNames, topologyAfterFailback } from '../../../../shared/domain/failback';
 import type { Topology } from '../../../../shared/domain/topology';
 
 const at = '2026-11-26T09:10:00.000Z';
@@ -24,7 +24,7 @@ const failedOver = (dnsFences: Topology['dnsFences']): Topology => ({
   ...(dnsFences ? { dnsFences } : {}),
 });
 
-const movedBack = { databaseId: 'orders-db' } as FailbackResult;
+const movedBack = { databaseId: 'orders-db' };
 
 describe('topologyAfterFailback', () => {
   it('clears the fences of the records of the region that serves again, and keeps the others', () => {

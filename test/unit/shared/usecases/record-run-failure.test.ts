@@ -250,6 +250,67 @@ describe('recordRunFailure', () => {
       expect(warnings.filter((warning) => warning.startsWith('the databases were promoted'))).toHaveLength(1);
     });
 
+    it('records a failback that failed in verify: the primary region serves, the old RDS writer waits for the fence', async () => {
+      // Prepare: re-protected after a failover (us-west-2 serves, each database stands by in us-east-1); a failback
+      // moved both back and switched DNS back, then failed in verify
+      const failback = runContext({ action: 'failback', incidentId: 'orders-failback-1' });
+      await ledger.putTopology('orders', {
+        activeRegion: 'us-west-2',
+        databases: [
+          {
+            id: 'orders-db',
+            kind: 'rds-read-replica',
+            writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
+            standby: { region: 'us-east-1', identifier: 'orders-db-replica-rp-1d4935' },
+          },
+          {
+            id: 'catalog',
+            kind: 'aurora-global',
+            writer: { region: 'us-west-2', identifier: 'catalog-west' },
+            standby: { region: 'us-east-1', identifier: 'catalog-east' },
+          },
+        ],
+      });
+      await ledger.putRun({
+        run: failback,
+        outcome: 'in-progress',
+        phases: [],
+        actions: [],
+        warnings: [],
+        endedAt: failback.startedAt,
+      });
+      await ledger.markPhase('orders', failback.incidentId, 'verify', '2026-11-25T03:07:00.000Z');
+
+      // Act
+      await recordRunFailure(
+        {
+          ...verifyFailed,
+          name: failback.incidentId,
+          input: JSON.stringify({ plan: 'orders', incidentId: failback.incidentId }),
+        },
+        EVENT_TIME,
+        deps,
+      );
+
+      // Assess
+      const topology = ledger.topologies.get('orders');
+      expect(topology?.activeRegion).toBe('us-east-1');
+      expect(
+        topology?.databases.map((db) => [
+          db.id,
+          db.writer.identifier,
+          db.standby?.identifier ?? null,
+          db.oldPrimary?.state,
+        ]),
+      ).toEqual([
+        ['orders-db', 'orders-db-replica-rp-1d4935', null, 'unknown'],
+        ['catalog', 'catalog-east', 'catalog-west', undefined],
+      ]);
+      expect(ledger.runs.get('orders/orders-failback-1')?.warnings).toEqual([
+        'the databases and DNS moved back before verify failed: the topology records us-east-1 serving, and the fence retry fences the old writers in us-west-2 within 5 minutes',
+      ]);
+    });
+
     it('changes no topology for a failure before verify, a dry run, or without the topology given', async () => {
       // Act: a failure in promote
       await recordRunFailure(stopped(), EVENT_TIME, deps);
