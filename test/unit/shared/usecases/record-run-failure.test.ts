@@ -1,4 +1,10 @@
-import { DETAIL_TYPES, type PhaseChangedDetail, type RecoveryFailedDetail } from '../../../../shared/domain/run';
+import {
+  DETAIL_TYPES,
+  type PhaseChangedDetail,
+  type RecoveryFailedDetail,
+  type RunContext,
+} from '../../../../shared/domain/run';
+import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import {
   type ExecutionStopped,
@@ -207,6 +213,21 @@ describe('recordRunFailure', () => {
     };
     const verifyFailed = stopped({ error: 'VerificationFailedError', cause: 'Recovery verification failed' });
 
+    /** Another run of the plan (a failback, a dry run) that reached verify and failed there. */
+    const otherRunFailsInVerify = async (run: RunContext): Promise<void> => {
+      await ledger.putRun({
+        run,
+        outcome: 'in-progress',
+        phases: [],
+        actions: [],
+        warnings: [],
+        endedAt: run.startedAt,
+      });
+      await ledger.markPhase('orders', run.incidentId, 'verify', '2026-11-25T03:07:00.000Z');
+      const input = JSON.stringify({ plan: 'orders', incidentId: run.incidentId });
+      await recordRunFailure({ ...verifyFailed, name: run.incidentId, input }, EVENT_TIME, deps);
+    };
+
     beforeEach(() => {
       deps.topology = ledger;
     });
@@ -251,46 +272,22 @@ describe('recordRunFailure', () => {
     });
 
     it('records a failback that failed in verify: the primary region serves, the old RDS writer waits for the fence', async () => {
-      // Prepare: re-protected after a failover (us-west-2 serves, each database stands by in us-east-1); a failback
-      // moved both back and switched DNS back, then failed in verify
-      const failback = runContext({ action: 'failback', incidentId: 'orders-failback-1' });
-      await ledger.putTopology('orders', {
-        activeRegion: 'us-west-2',
-        databases: [
-          {
-            id: 'orders-db',
-            kind: 'rds-read-replica',
-            writer: { region: 'us-west-2', identifier: 'orders-db-replica' },
-            standby: { region: 'us-east-1', identifier: 'orders-db-replica-rp-1d4935' },
-          },
-          {
-            id: 'catalog',
-            kind: 'aurora-global',
-            writer: { region: 'us-west-2', identifier: 'catalog-west' },
-            standby: { region: 'us-east-1', identifier: 'catalog-east' },
-          },
-        ],
+      // Prepare: re-protected after a failover (us-west-2 serves, each database stands by in us-east-1: the RDS one a
+      // new replica, the Aurora one the old primary, rejoined)
+      const failedOver = topologyAfterFailover(planTopology(ordersPlan()), {
+        toRegion: 'us-west-2',
+        at: '2026-11-24T03:00:00.000Z',
+        incidentId: 'orders-failover',
       });
-      await ledger.putRun({
-        run: failback,
-        outcome: 'in-progress',
-        phases: [],
-        actions: [],
-        warnings: [],
-        endedAt: failback.startedAt,
-      });
-      await ledger.markPhase('orders', failback.incidentId, 'verify', '2026-11-25T03:07:00.000Z');
+      const [orders, catalog] = failedOver.databases;
+      if (!orders || !catalog) throw new Error('the plan has two databases');
+      orders.standby = { region: 'us-east-1', identifier: 'orders-db-replica-rp-1d4935' };
+      catalog.standby = { region: 'us-east-1', identifier: 'catalog-east' };
+      for (const db of failedOver.databases) delete db.oldPrimary;
+      await ledger.putTopology('orders', failedOver);
 
-      // Act
-      await recordRunFailure(
-        {
-          ...verifyFailed,
-          name: failback.incidentId,
-          input: JSON.stringify({ plan: 'orders', incidentId: failback.incidentId }),
-        },
-        EVENT_TIME,
-        deps,
-      );
+      // Act: a failback moved both back and switched DNS back, then failed in verify
+      await otherRunFailsInVerify(runContext({ action: 'failback', incidentId: 'orders-failback-1' }));
 
       // Assess
       const topology = ledger.topologies.get('orders');
@@ -315,25 +312,7 @@ describe('recordRunFailure', () => {
       // Act: a failure in promote
       await recordRunFailure(stopped(), EVENT_TIME, deps);
       // Act: a dry run that failed in verify
-      const dry = runContext({ mode: 'dry-run', incidentId: 'orders-dry' });
-      await ledger.putRun({
-        run: dry,
-        outcome: 'in-progress',
-        phases: [],
-        actions: [],
-        warnings: [],
-        endedAt: dry.startedAt,
-      });
-      await ledger.markPhase('orders', dry.incidentId, 'verify', '2026-11-25T03:07:00.000Z');
-      await recordRunFailure(
-        {
-          ...verifyFailed,
-          name: dry.incidentId,
-          input: JSON.stringify({ plan: 'orders', incidentId: dry.incidentId }),
-        },
-        EVENT_TIME,
-        deps,
-      );
+      await otherRunFailsInVerify(runContext({ mode: 'dry-run', incidentId: 'orders-dry' }));
       // Act: a failure in verify settled without the topology (an orphaned lock, by the next run's Assess)
       deps.topology = undefined;
       await reachVerify();

@@ -87,6 +87,16 @@ describe('fenceRecord', () => {
     };
   });
 
+  /** Route 53's API (us-east-1) does not answer a record read: the read times out. */
+  const readsTimeOut = (): void => {
+    const unreachable = new EndpointUnreachableError('route53', 'ListResourceRecordSets', new Error('TimeoutError'));
+    deps.route53 = {
+      listFailoverRecords: () => Promise.reject(unreachable),
+      upsertRecords: (...args) => route53.upsertRecords(...args),
+      getChangeStatus: (id) => route53.getChangeStatus(id),
+    };
+  };
+
   describe('routing-control-off', () => {
     it('turns the old region routing control Off on the first endpoint that answers and verifies it reads Off when us-east-1 is down', async () => {
       // Prepare: both controls On (the failover left the old one On, e.g. a person turned it back); us-east-1 down
@@ -271,12 +281,7 @@ describe('fenceRecord', () => {
 
     it("is unreachable when Route 53's API (us-east-1) does not answer", async () => {
       // Prepare: the record read times out
-      const unreachable = new EndpointUnreachableError('route53', 'ListResourceRecordSets', new Error('TimeoutError'));
-      deps.route53 = {
-        listFailoverRecords: () => Promise.reject(unreachable),
-        upsertRecords: (...args) => route53.upsertRecords(...args),
-        getChangeStatus: (id) => route53.getChangeStatus(id),
-      };
+      readsTimeOut();
 
       // Act
       const result = await fenceRecord({ run, target: maintenanceTarget }, deps);
@@ -373,12 +378,7 @@ describe('fenceRecord', () => {
 
     it("makes every record of the batch unreachable, done, when Route 53's API (us-east-1) does not answer", async () => {
       // Prepare
-      const unreachable = new EndpointUnreachableError('route53', 'ListResourceRecordSets', new Error('TimeoutError'));
-      deps.route53 = {
-        listFailoverRecords: () => Promise.reject(unreachable),
-        upsertRecords: (...args) => route53.upsertRecords(...args),
-        getChangeStatus: (id) => route53.getChangeStatus(id),
-      };
+      readsTimeOut();
 
       // Act
       const result = await fenceRecordBatch({ run, targets: [maintenanceTarget, checkoutTarget] }, deps);
