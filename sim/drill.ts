@@ -1399,8 +1399,10 @@ const switchbackEvents = (world: World): DrillEvent[] =>
       summary: summarize(record.event['detail-type'], record.event.detail as Record<string, unknown>),
     }));
 
-/** Whether the copy the run names as a database's writer takes writes in the simulated AWS now, and its state. */
-/** Whether a copy of the database (its writer, or its old primary) takes writes in the simulated RDS and Aurora. */
+/**
+ * Whether a copy of the database (the writer the run names, or its old primary) takes writes in the simulated RDS and
+ * Aurora now, its state, and whether its region's RDS answers.
+ */
 const writerState = (
   world: World,
   database: DatabaseTopology,
@@ -1412,6 +1414,7 @@ const writerState = (
   return { ...reading, answering };
 };
 
+/** Whether a copy takes writes in the simulated AWS now, and its state, as the simulator holds it. */
 const copyState = (
   world: World,
   database: DatabaseTopology,
