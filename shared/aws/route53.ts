@@ -9,6 +9,7 @@ import {
   type RRType,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
+import type { HealthCheckStatus } from '../domain/health-checks';
 import type {
   FailoverRecordSet,
   HealthCheckInversion,
@@ -119,13 +120,10 @@ export class Route53Reader implements Route53ReadPort {
   }
 
   /**
-   * What Route 53's checkers see of a health check's endpoint now (readiness): how many reported, how many reached
-   * it (a report that starts with "Success"), and a failing report's words; undefined when it does not exist. The
-   * checkers' own view: `Inverted` does not change it.
+   * What Route 53's checkers see of a health check's endpoint now (readiness, the verify steps): a report that starts
+   * with "Success" reached it; undefined when the health check does not exist.
    */
-  async getHealthCheckStatus(
-    id: string,
-  ): Promise<{ checkers: number; healthyCheckers: number; failure?: string } | undefined> {
+  async getHealthCheckStatus(id: string): Promise<HealthCheckStatus | undefined> {
     try {
       const out = await this.reads.run(() =>
         this.client().send(new GetHealthCheckStatusCommand({ HealthCheckId: id })),

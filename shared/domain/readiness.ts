@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/schema';
 import { backupMaxAgeSeconds } from '../plan/settings';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
+import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from './health-checks';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import type { PreflightCheck, PreflightFinding, RecordPairReading } from './preflight';
 import { proberDetectionSeconds } from './prober';
@@ -59,20 +60,8 @@ export interface StandbyHealthCheckReading {
   id: string;
   /** The standby records that name it, as `route53:<zone>/<name>/<type>/<set identifier>`. */
   records: string[];
-  status?: {
-    /** The checkers that reported, and those of them that reached the endpoint. */
-    checkers: number;
-    healthyCheckers: number;
-    /** A failing checker's report, as Route 53 words it ("Failure: Connection timed out. ..."). */
-    failure?: string;
-  };
+  status?: HealthCheckStatus;
 }
-
-/**
- * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy (Route 53 Developer
- * Guide, "How Route 53 determines whether a health check is healthy"; aws-facts.md).
- */
-export const HEALTHY_CHECKER_SHARE = 0.18;
 
 /** A read that failed (AWS refused, throttled or did not answer): the resource, the call and the error. */
 export interface UnreadReading {

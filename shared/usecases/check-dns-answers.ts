@@ -6,23 +6,15 @@ import {
   recordLabel,
   recordTarget,
 } from '../domain/dns-answers';
+import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from '../domain/health-checks';
 import type { DnsAnswerPort, FailoverRecordSet, Route53ReadPort } from '../domain/ports';
 import type { VerificationResult } from '../domain/run';
 import type { Plan } from '../plan/schema';
 import type { Log } from '../runtime/logger';
 
-/**
- * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy (Route 53 Developer
- * Guide, "How Route 53 determines whether a health check is healthy"; aws-facts.md). Readiness judges with the same
- * share (HEALTHY_CHECKER_SHARE), which this module does not import: its bundle stays out of the verify steps'.
- */
-const HEALTHY_SHARE = 0.18;
-
 export interface DnsAnswerDeps {
   route53: Pick<Route53ReadPort, 'listFailoverRecords'> & {
-    getHealthCheckStatus(
-      id: string,
-    ): Promise<{ checkers: number; healthyCheckers: number; failure?: string } | undefined>;
+    getHealthCheckStatus(id: string): Promise<HealthCheckStatus | undefined>;
   };
   dns: DnsAnswerPort;
   log: Log;
@@ -186,7 +178,7 @@ export const checkDnsAnswers = async (
       try {
         const status = await healthCheckStatus(healthCheckId);
         if (!status || status.checkers === 0) return found;
-        const healthy = status.healthyCheckers / status.checkers > HEALTHY_SHARE;
+        const healthy = status.healthyCheckers / status.checkers > HEALTHY_CHECKER_SHARE;
         const seen = `${status.healthyCheckers} of ${status.checkers} checkers reach it${status.failure ? ` ("${status.failure}")` : ''}`;
         found.checks.push({ name: `health check ${label}`, ok: healthy, detail: `${healthCheckId}: ${seen}` });
         if (!healthy) {

@@ -2,6 +2,7 @@ import type { IamPolicySimulator } from '../aws/iam-simulator';
 import type { RestoreTestLedgerPort } from '../aws/restore-test-ledger';
 import type { SwitchbackWiring } from '../aws/wiring';
 import { backupWarnings as backupWarningsOf } from '../domain/decision';
+import type { HealthCheckStatus } from '../domain/health-checks';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import type { RecordPairReading, StandbyReading } from '../domain/preflight';
 import { preflight } from '../domain/preflight';
@@ -35,7 +36,7 @@ export interface CheckReadinessDeps {
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;
   route53: Pick<Route53Port, 'listRecordSets'> & {
     getHealthCheck(id: string): Promise<{ intervalSeconds: number; failureThreshold: number } | undefined>;
-    getHealthCheckStatus(id: string): Promise<StandbyHealthCheckReading['status'] | undefined>;
+    getHealthCheckStatus(id: string): Promise<HealthCheckStatus | undefined>;
   };
   alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
   /** The standby prober's alarms, in the deployment's (standby) region; without it, not checked. */

@@ -1,3 +1,4 @@
+import type { HealthCheckStatus } from '../../shared/domain/health-checks';
 import type {
   AlarmRejection,
   DbClusterState,
@@ -502,16 +503,14 @@ export class FakeRoute53 implements Route53Port {
   }
 
   /** What Route 53's checkers see of a health check (GetHealthCheckStatus); unknown ids: all 8 reach it. */
-  readonly healthStatuses = new Map<string, { checkers: number; healthyCheckers: number; failure?: string } | Error>();
+  readonly healthStatuses = new Map<string, HealthCheckStatus | Error>();
 
-  setHealthStatus(id: string, status: { checkers: number; healthyCheckers: number; failure?: string } | Error): this {
+  setHealthStatus(id: string, status: HealthCheckStatus | Error): this {
     this.healthStatuses.set(id, status);
     return this;
   }
 
-  async getHealthCheckStatus(
-    id: string,
-  ): Promise<{ checkers: number; healthyCheckers: number; failure?: string } | undefined> {
+  async getHealthCheckStatus(id: string): Promise<HealthCheckStatus | undefined> {
     const status = this.healthStatuses.get(id) ?? { checkers: 8, healthyCheckers: 8 };
     if (status instanceof Error) throw status;
     return { ...status };
