@@ -9,7 +9,6 @@ export interface ResolverLike {
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
   resolveCname(name: string): Promise<string[]>;
-  resolve(name: string, type: string): Promise<unknown[]>;
 }
 
 /** node:dns codes for "the name servers answered: no such record" (NODATA) and "no such name" (NXDOMAIN). */
@@ -19,6 +18,13 @@ const codeOf = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error
     ? String((error as { code: unknown }).code)
     : undefined;
+
+/** The query for each record type whose answers are compared (ANSWER_COMPARED_TYPES). */
+const QUERIES: Readonly<Record<string, (resolver: ResolverLike, name: string) => Promise<string[]>>> = {
+  A: (resolver, name) => resolver.resolve4(name),
+  AAAA: (resolver, name) => resolver.resolve6(name),
+  CNAME: (resolver, name) => resolver.resolveCname(name),
+};
 
 /** No name server answered: a DNS failure, not an answer. */
 export class DnsQueryError extends Error {
@@ -49,22 +55,13 @@ export class AuthoritativeDns implements DnsAnswerPort {
 
   async answer(record: string, type: string): Promise<string[]> {
     const name = dnsName(record);
+    const ask = QUERIES[type];
+    if (!ask) throw new Error(`${name} ${type}: only A, AAAA and CNAME answers are read`);
     const servers = await this.nameServersOf(name);
     const resolver = this.resolver();
     resolver.setServers(servers);
     try {
-      switch (type) {
-        case 'A':
-          return await resolver.resolve4(name);
-        case 'AAAA':
-          return await resolver.resolve6(name);
-        case 'CNAME':
-          return await resolver.resolveCname(name);
-        default:
-          return (await resolver.resolve(name, type)).map((value) =>
-            Array.isArray(value) ? value.join('') : typeof value === 'string' ? value : JSON.stringify(value),
-          );
-      }
+      return await ask(resolver, name);
     } catch (error) {
       if (NO_RECORD.has(codeOf(error) ?? '')) return [];
       throw new DnsQueryError(`${name} ${type}: no answer from ${servers.join(', ')} (${codeOf(error) ?? error})`, {

@@ -102,8 +102,8 @@ export interface HealthCheckInversion {
  */
 export interface DnsAnswerPort {
   /**
-   * The values the name servers of `name`'s zone answer for `name` and `type`: addresses for A and AAAA, the target
-   * name for CNAME, the record data as text for other types. Empty when they answer that no such record exists.
+   * The values the name servers of `name`'s zone answer for `name` and `type` (A, AAAA or CNAME, the types whose
+   * answers are compared): addresses, or the target name. Empty when they answer that no such record exists.
    * Throws when no name server answers (timeouts, refusals, no delegation found).
    */
   answer(name: string, type: string): Promise<string[]>;

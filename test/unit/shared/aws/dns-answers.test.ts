@@ -46,10 +46,6 @@ class FakeResolver implements ResolverLike {
     return this.fromZone(name, 'CNAME');
   }
 
-  async resolve(name: string, type: string): Promise<unknown[]> {
-    return this.fromZone(name, type);
-  }
-
   private fromZone(name: string, type: string): string[] {
     if (!this.servers.includes('205.251.192.1')) throw dnsError('EREFUSED');
     const answer = this.zone[`${name} ${type}`];
@@ -136,5 +132,15 @@ describe('AuthoritativeDns', () => {
       'api.orders.example.com: no zone with name servers found',
       'orders.example.com NS: the resolver did not answer (ESERVFAIL)',
     ]);
+  });
+
+  it('reads only the answers it compares (A, AAAA, CNAME), asking no server for another type', async () => {
+    // Act
+    const error = await build({})
+      .answer('orders.example.com', 'TXT')
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect((error as Error).message).toBe('orders.example.com TXT: only A, AAAA and CNAME answers are read');
   });
 });
