@@ -2,7 +2,7 @@ import type { Plan } from '../plan/schema';
 import { copyInstanceName, copyName, snapshotName } from './copy-names';
 import type { PreflightFinding } from './preflight';
 import type { ActionRecord } from './run';
-import { type DatabaseCopy, type DatabaseTopology, describeCopy, type Topology } from './topology';
+import { type DatabaseCopy, type DatabaseTopology, describeCopy, stopClusterCommand, type Topology } from './topology';
 
 /**
  * The reprotect runbook's pure rules: when a plan may be re-protected, what each database's new standby is called,
@@ -177,7 +177,7 @@ export const decideReprotect = (
         resource: `rds:${db.oldPrimary.region}:${db.oldPrimary.identifier}`,
         expected: 'the old primary fenced (or rejoined as a secondary)',
         found: `${describeCopy(db.oldPrimary)} is a standalone cluster, out of the global cluster: it takes writes`,
-        fix: `stop it (aws rds stop-db-cluster --db-cluster-identifier ${db.oldPrimary.identifier} --region ${db.oldPrimary.region}) or delete it, then run reprotect again; a new secondary takes its place`,
+        fix: `stop it (${stopClusterCommand(db.oldPrimary)}) or delete it, then run reprotect again; a new secondary takes its place`,
       });
     }
     if (!reading?.oldRegionAnswers) {

@@ -22,6 +22,22 @@ export interface DatabaseCopy {
   identifier: string;
 }
 
+/**
+ * An Aurora old primary as its region describes it, when the global cluster does not list it as a member: a
+ * standalone cluster (taken out of the global cluster, RemoveFromGlobalCluster: no GlobalClusterIdentifier) takes
+ * writes and never rejoins by itself, unless it is stopped. Undefined when it is not standalone (or does not exist).
+ */
+export const standaloneCluster = (
+  cluster: { globalCluster?: string; status: string } | undefined,
+): 'stopped' | 'takes-writes' | undefined => {
+  if (!cluster || cluster.globalCluster !== undefined) return undefined;
+  return cluster.status === 'stopped' ? 'stopped' : 'takes-writes';
+};
+
+/** What a person runs to stop an Aurora cluster (a standalone old primary, so that it takes no writes). */
+export const stopClusterCommand = (copy: DatabaseCopy): string =>
+  `aws rds stop-db-cluster --db-cluster-identifier ${copy.identifier} --region ${copy.region}`;
+
 export interface DatabaseTopology {
   id: string;
   kind: Database['kind'];

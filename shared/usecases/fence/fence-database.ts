@@ -2,7 +2,7 @@ import { isUnreachable } from '../../aws/aws-errors';
 import { type FenceResult, type FenceTarget, rdsFenceStatus } from '../../domain/fence';
 import type { ActionLog, LedgerPort, RdsPort } from '../../domain/ports';
 import { type ActionRecord, lockOwnerOf, type RunContext } from '../../domain/run';
-import { describeCopy } from '../../domain/topology';
+import { describeCopy, standaloneCluster, stopClusterCommand } from '../../domain/topology';
 import { EndpointUnreachableError, FenceRefusedError } from '../../errors';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
@@ -97,12 +97,13 @@ export const fenceDatabase = async (input: FenceDatabaseInput, deps: FenceDataba
     // Taken out of the global cluster (RemoveFromGlobalCluster): a standalone cluster takes writes and never rejoins
     // by itself, so waiting here changes nothing: not fenced, with what a person can do (the fence retry looks again).
     // Stopped, it takes none.
-    if (!member && cluster.globalCluster === undefined) {
-      if (cluster.status === 'stopped') return result('fenced', true, `${old} is a standalone cluster, stopped`, true);
+    const standalone = member ? undefined : standaloneCluster(cluster);
+    if (standalone === 'stopped') return result('fenced', true, `${old} is a standalone cluster, stopped`, true);
+    if (standalone === 'takes-writes') {
       return result(
         'unknown',
         true,
-        `${old} is a standalone cluster (out of ${target.globalCluster}): it takes writes and will not rejoin by itself; stop it (aws rds stop-db-cluster --db-cluster-identifier ${target.oldPrimary.identifier} --region ${target.oldPrimary.region}), delete it, or add it back to ${target.globalCluster}`,
+        `${old} is a standalone cluster (out of ${target.globalCluster}): it takes writes and will not rejoin by itself; stop it (${stopClusterCommand(target.oldPrimary)}), delete it, or add it back to ${target.globalCluster}`,
       );
     }
     const waiting = member ? 'is not resynchronized with' : 'has not rejoined';

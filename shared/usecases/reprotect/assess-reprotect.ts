@@ -4,7 +4,13 @@ import type { EventsPort, LedgerPort } from '../../domain/ports';
 import type { PreflightFinding } from '../../domain/preflight';
 import { decideReprotect, type ReprotectReading, type ReprotectTarget } from '../../domain/reprotect';
 import type { RunContext } from '../../domain/run';
-import { currentTopology, type DatabaseTopology, describeCopy, type Topology } from '../../domain/topology';
+import {
+  currentTopology,
+  type DatabaseTopology,
+  describeCopy,
+  standaloneCluster,
+  type Topology,
+} from '../../domain/topology';
 import { EndpointUnreachableError, InvalidRunInputError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Plan } from '../../plan/schema';
@@ -73,9 +79,7 @@ const readDatabase = async (
     const cluster = await rds.describeCluster(old.region, old.identifier);
     reading.oldRegionAnswers = true;
     // Out of the global cluster and not stopped: a standalone cluster that takes writes (someone took it out).
-    if (!member && cluster && cluster.globalCluster === undefined && cluster.status !== 'stopped') {
-      reading.standalone = true;
-    }
+    if (!member && standaloneCluster(cluster) === 'takes-writes') reading.standalone = true;
   } catch (error) {
     if (!unreachable(error)) throw error;
   }
