@@ -32,17 +32,23 @@ let adapters: Omit<AssessFailoverDeps, 'plans' | 'rds'> | undefined;
 // Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
 // test that brings its own (setPlans) is heard.
 const defaultDeps = (): AssessFailoverDeps => {
-  adapters ??= {
-    ledger: new DynamoLedger(),
-    route53: new Route53Reader(),
-    replicaLag: new CloudWatchReplicaLag(),
-    // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
-    executions: new StepFunctionsExecutions(),
-    metrics: new EmfMetrics(),
-    events: new EventBridgeEvents(),
-    clock: systemClock,
-    log: logger,
-  };
+  if (!adapters) {
+    const ledger = new DynamoLedger();
+    adapters = {
+      ledger,
+      // An orphan that failed in verify is recorded in the topology as on-run-failed records it
+      // (recordMoveThatHappened).
+      topology: ledger,
+      route53: new Route53Reader(),
+      replicaLag: new CloudWatchReplicaLag(),
+      // Reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN); starts nothing.
+      executions: new StepFunctionsExecutions(),
+      metrics: new EmfMetrics(),
+      events: new EventBridgeEvents(),
+      clock: systemClock,
+      log: logger,
+    };
+  }
   // The RDS reads of one invocation go out together, in an adapter of its own (RdsReader, `batch`).
   return { ...adapters, rds: new RdsReader({ batch: true }), plans: plans() };
 };

@@ -63,6 +63,8 @@ export const assessTaskHandler = <TResult, TExtra extends object = Record<never,
       executionArn: execution.arn,
     });
     const deps = { ...adapters(), plans: plans() };
-    return assess({ input, execution }, { ...deps, orphans: { ...deps, ...orphanReaders() } });
+    // An orphan that failed in verify is recorded in the topology as on-run-failed records it (recordMoveThatHappened).
+    const orphans = { ...deps, ...orphanReaders(), topology: deps.ledger };
+    return assess({ input, execution }, { ...deps, orphans });
   });
 };

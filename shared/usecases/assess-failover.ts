@@ -71,6 +71,11 @@ export interface AssessFailoverDeps {
    * as on-run-failed would) and taken (shared/usecases/orphaned-lock.ts). Without it, such a lock stays held.
    */
   executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
+  /**
+   * Where an orphaned failover or failback that failed in verify is recorded as it stands, as on-run-failed records it
+   * (recordMoveThatHappened), before this run reads the topology. Without it the topology is left as it was.
+   */
+  topology?: Pick<LedgerPort, 'getTopology' | 'putTopology'>;
   /** An orphaned run's record goes to the metrics, as on-run-failed's does. */
   metrics: MetricsPort;
   rds: Pick<RdsPort, 'describeInstance' | 'describeCluster' | 'describeGlobalCluster' | 'latestReplicatedBackup'>;

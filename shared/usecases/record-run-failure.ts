@@ -50,8 +50,9 @@ export interface RecordRunFailureDeps {
   executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
   ledger: Pick<LedgerPort, 'getRun' | 'putRun' | 'releaseLock' | 'getAlarmIncident'>;
   /**
-   * Where a failover or failback that failed in verify is recorded as it stands (recordMoveThatHappened): on-run-failed's
-   * ledger. Without it (an orphaned lock settled by the next run's Assess) the topology is left as it was.
+   * Where a failover or failback that failed in verify is recorded as it stands (recordMoveThatHappened): the ledger of
+   * on-run-failed, and of every runbook's Assess that settles an orphaned lock (shared/usecases/orphaned-lock.ts).
+   * Without it the topology is left as it was.
    */
   topology?: Pick<LedgerPort, 'getTopology' | 'putTopology'>;
   metrics: MetricsPort;

@@ -10,6 +10,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/assess';
@@ -19,12 +20,15 @@ import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../support/plan-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
+// An orphaned run's record goes to the metrics (EMF lines on stdout): keep the test output about behaviour.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const eventbridge = mockClient(EventBridgeClient);
 const route53 = mockClient(Route53Client);
+const sfn = mockClient(SFNClient);
 const context = lambdaContext('assess');
 
 const EXECUTION = {
@@ -41,6 +45,7 @@ describe('assess handler', () => {
     dynamo.reset();
     eventbridge.reset();
     route53.reset();
+    sfn.reset();
     route53.on(ListResourceRecordSetsCommand).resolves({
       ResourceRecordSets: [
         {
@@ -196,6 +201,72 @@ describe('assess handler', () => {
       message: expect.stringContaining('mode: expected one of: live, dry-run, game-day'),
     });
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('settles a lock whose failover failed in verify unheard, recording the topology before reading it, and takes the lock', async () => {
+    // Prepare: an earlier failover holds the lock; it promoted, switched DNS and failed in verify, and its end never
+    // reached on-run-failed
+    const earlier = 'orders-20261125T020000Z-1a2b3c4d';
+    const earlierArn = `arn:aws:states:us-west-2:123456789012:execution:switchback-failover:${earlier}`;
+    const condition = Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' });
+    dynamo
+      .on(UpdateCommand)
+      .rejectsOnce(condition)
+      .resolves({ Attributes: { holder: 'game-day-1', epoch: 5, acquiredAt: new Date().toISOString() } });
+    dynamo.on(GetCommand, { Key: { pk: 'PLAN#orders', sk: 'LOCK' } }).resolves({
+      Item: { holder: earlier, execution: earlierArn, epoch: 4, acquiredAt: '2026-11-25T02:00:01.000Z' },
+    });
+    dynamo.on(GetCommand, { Key: { pk: 'PLAN#orders', sk: `RUN#${earlier}` } }).resolves({
+      Item: {
+        run: {
+          plan: 'orders',
+          incidentId: earlier,
+          executionArn: earlierArn,
+          action: 'failover',
+          mode: 'live',
+          reason: 'us-east-1 down',
+          requestedBy: 'alarm',
+          trigger: { type: 'manual' },
+          regions: { primary: 'us-east-1', standby: 'us-west-2' },
+          impactStartedAt: '2026-11-25T02:00:00.000Z',
+          startedAt: '2026-11-25T02:00:00.000Z',
+          epoch: 4,
+        },
+        outcome: 'in-progress',
+        phases: [],
+        actions: [],
+        warnings: [],
+        endedAt: '2026-11-25T02:00:01.000Z',
+        phaseReached: 'verify',
+        phaseReachedAt: '2026-11-25T02:09:00.000Z',
+      },
+    });
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: earlierArn,
+      name: earlier,
+      status: 'FAILED',
+      error: 'VerificationFailedError',
+      cause: 'Recovery verification failed',
+      input: JSON.stringify({ plan: 'orders', action: 'failover', mode: 'live', reason: 'us-east-1 down' }),
+      startDate: new Date('2026-11-25T02:00:00.000Z'),
+      stopDate: new Date('2026-11-25T02:10:00.000Z'),
+    });
+
+    // Act
+    const result = await handler({ input, execution: EXECUTION }, context);
+
+    // Assess: the topology written (the standby region serving) before this run's Assess read it, then the lock taken
+    const calls = dynamo.calls().map((call) => call.args[0]);
+    const written = calls.findIndex((command) => command instanceof PutCommand && command.input.Item?.sk === 'STATE');
+    const read = calls.findLastIndex((command) => command instanceof GetCommand && command.input.Key?.sk === 'STATE');
+    expect(calls[written]?.input).toMatchObject({
+      Item: { pk: 'PLAN#orders', activeRegion: 'us-west-2', lastFailoverAt: '2026-11-25T02:10:00.000Z' },
+    });
+    expect(read).toBeGreaterThan(written);
+    expect(result.run.incidentId).toBe('game-day-1');
+    expect(result.assessment.warnings).toEqual(
+      expect.arrayContaining([expect.stringContaining(`the plan's lock was held by ${earlier}`)]),
+    );
   });
 
   it('throws LockHeldError when another incident holds the plan', async () => {

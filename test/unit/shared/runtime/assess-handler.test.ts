@@ -54,6 +54,10 @@ describe('assessTaskHandler', () => {
     expect(call?.event).toEqual({ input: { plan: 'orders', action: 'fence' }, execution: EXECUTION });
     expect(call?.deps.plans).toBe(registry);
     expect(call?.deps.ledger).toBeInstanceOf(DynamoLedger);
+    // An orphaned lock is settled with the same ledger, the topology included: an orphan that failed in verify is
+    // recorded there as on-run-failed records it
+    expect(call?.deps.orphans.ledger).toBe(call?.deps.ledger);
+    expect(call?.deps.orphans.topology).toBe(call?.deps.ledger);
     expect(call?.deps.log).toBe(logger);
     expect(call?.deps.clock.now()).toBeInstanceOf(Date);
     expect(appendKeys).toHaveBeenCalledWith({

@@ -153,6 +153,44 @@ describe('takeLockOrOrphan', () => {
     },
   );
 
+  describe('an orphaned failover that failed in verify (its databases promoted and DNS switched)', () => {
+    const verifyFailed = ended('FAILED', { error: 'VerificationFailedError', cause: 'Recovery verification failed' });
+
+    beforeEach(async () => {
+      await ledger.markPhase('orders', EARLIER.incidentId, 'promote', '2026-11-25T03:02:00.000Z');
+      await ledger.markPhase('orders', EARLIER.incidentId, 'dns', '2026-11-25T03:03:00.000Z');
+      await ledger.markPhase('orders', EARLIER.incidentId, 'verify', '2026-11-25T03:03:30.000Z');
+    });
+
+    it('records the topology as it stands before the lock is taken, as on-run-failed would, given where to', async () => {
+      // Act
+      const taken = await takeLockOrOrphan('orders', NEW, NOW, { ...deps(executions(verifyFailed)), topology: ledger });
+
+      // Assess: the standby region serves, each old primary waits for the fence, and the earlier run says so
+      expect(taken.lock).toMatchObject({ holder: NEW.incidentId, epoch: 2 });
+      const topology = await ledger.getTopology('orders');
+      expect(topology).toMatchObject({ activeRegion: 'us-west-2', lastFailoverAt: '2026-11-25T03:04:00.000Z' });
+      expect(topology?.databases.map((db) => [db.id, db.writer.region, db.oldPrimary?.state])).toEqual([
+        ['orders-db', 'us-west-2', 'unknown'],
+        ['catalog', 'us-west-2', 'unknown'],
+      ]);
+      const record = await ledger.getRun('orders', EARLIER.incidentId);
+      expect(record?.failure?.phase).toBe('verify');
+      expect(record?.warnings).toEqual([
+        'the databases were promoted and DNS switched before verify failed: the topology records us-west-2 serving, and the fence retry fences the old primaries in us-east-1 within 5 minutes',
+      ]);
+    });
+
+    it('leaves the topology as it was without it', async () => {
+      // Act
+      await takeLockOrOrphan('orders', NEW, NOW, deps(executions(verifyFailed)));
+
+      // Assess
+      expect(await ledger.getTopology('orders')).toBeUndefined();
+      expect((await ledger.getRun('orders', EARLIER.incidentId))?.failure?.phase).toBe('verify');
+    });
+  });
+
   it('never settles another execution of the same incident, nor without a way to read the holder', async () => {
     // Prepare
     const sameIncident = lockOwner(OLD.incidentId, `${OLD.executionArn}-again`);
