@@ -23,12 +23,11 @@ const failoverSchema = z.looseObject({
 
 let adapters: Omit<StartFenceDeps, 'plans'> | undefined;
 const defaultDeps = (): StartFenceDeps => {
-  adapters ??= {
-    ledger: new DynamoLedger(),
-    fence: new StepFunctionsWorkflow({ stateMachineArn: config().FENCE_STATE_MACHINE_ARN }),
-    clock: systemClock,
-    log: logger,
-  };
+  if (!adapters) {
+    const fence = new StepFunctionsWorkflow({ stateMachineArn: config().FENCE_STATE_MACHINE_ARN });
+    // The fence workflow also reads a lock holder's execution (any runbook's: DescribeExecution takes the ARN).
+    adapters = { ledger: new DynamoLedger(), fence, executions: fence, clock: systemClock, log: logger };
+  }
   return { ...adapters, plans: plans() };
 };
 

@@ -91,11 +91,12 @@ export interface StackTargets {
 const RUNBOOKS = ['failover', 'fence', 'reprotect', 'failback'] as const;
 
 /**
- * The steps that read a runbook's execution: the alarm intake and every Assess (the plan's lock holder's), and
- * on-run-failed (whether Step Functions would redrive the failed one).
+ * The steps that read a runbook's execution: the alarm intake, every Assess and the fence retry (the plan's lock
+ * holder's), and on-run-failed (whether Step Functions would redrive the failed one).
  */
 const EXECUTION_READERS = [
   'on-health-alarm',
+  'start-fence',
   'on-run-failed',
   'assess',
   'assess-fence',
@@ -358,7 +359,8 @@ export const stepPermissions = (
   const machine = (runbook: (typeof RUNBOOKS)[number]) => machines.get(runbook);
   const failover = machine('failover');
   if (failover) add('on-health-alarm', ['states:StartExecution'], failover);
-  // Whether the plan's lock holder still runs (any runbook may hold it): the intake and Assess read its execution.
+  // Whether the plan's lock holder still runs (any runbook may hold it): the intake, Assess and the fence retry read
+  // its execution.
   for (const arn of machines.values()) {
     const executions = `${arn.replace(':stateMachine:', ':execution:')}:*`;
     for (const fn of EXECUTION_READERS) add(fn, ['states:DescribeExecution'], executions);

@@ -6,6 +6,7 @@ import { currentTopology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
+import { orphanOf } from '../orphaned-lock';
 
 /**
  * What start-fence was asked: after a failover or a standalone failback (its incident), or a tick of the retry
@@ -29,8 +30,14 @@ export interface StartFenceOutcome {
 
 export interface StartFenceDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getTopology'>;
+  ledger: Pick<LedgerPort, 'getTopology' | 'getLock'>;
   fence: Pick<WorkflowPort, 'startFailover'>;
+  /**
+   * Reads the plan's lock holder's execution (DescribeExecution): a plan with nothing to fence whose lock an ended
+   * execution still holds (an orphan, shared/usecases/orphaned-lock.ts) gets a fence run all the same, whose Assess
+   * settles the orphan. Without it, only the topology decides.
+   */
+  executions?: Pick<WorkflowPort, 'getExecutionStatus'>;
   clock: Clock;
   log: Log;
 }
@@ -39,9 +46,28 @@ export interface StartFenceDeps {
 const minuteStamp = (at: Date): string => `${at.toISOString().slice(0, 16).replace(/[-:]/g, '')}Z`;
 
 /**
+ * Why a plan whose topology needs no fence gets a fence run all the same: its lock is held by an execution that ended
+ * without releasing it, or that Step Functions no longer knows (orphanOf). Its end never reached on-run-failed, so
+ * nothing recorded it: a failover or failback that failed in verify had moved the databases and DNS, which the
+ * topology does not say yet, and the lock holds every later run off. The fence run's Assess settles it as on-run-failed
+ * would (the run recorded failed, Recovery Failed told, a move it made recorded in the topology, the lock released),
+ * then fences what that topology leaves. Undefined when the lock is free, its holder runs, or cannot be read.
+ */
+const orphanedLock = async (app: string, deps: StartFenceDeps): Promise<string | undefined> => {
+  if (!deps.executions) return undefined;
+  const held = await deps.ledger.getLock(app);
+  if (!held?.holder) return undefined;
+  const orphan = await orphanOf(held, deps.executions, deps.log);
+  return (
+    orphan &&
+    `the plan's lock is held by ${held.holder}, whose execution ${orphan.how} without releasing it: its Assess records that run`
+  );
+};
+
+/**
  * Starts the fence runbook for each plan that still has an old primary or a record of the old region to fence
- * (the topology in the ledger says so), and for no other: once everything is fenced and verified, the retry stops
- * starting runs. Called by the failover as its last step, once it recovered and released the lock (`incidentId`
+ * (the topology in the ledger says so), or whose lock an ended execution still holds (orphanedLock), and for no other:
+ * once everything is fenced and verified, the retry stops starting runs. Called by the failover as its last step, once it recovered and released the lock (`incidentId`
  * given: that plan only, unless its `fence.duringFailover` is off), and by the retry schedule (every plan). Reads
  * the ledger only; the fence runbook itself takes the lock, so a plan busy with another runbook is fenced at the
  * next tick. After a standalone failback (`after: 'failback'`) it fences the old writers the failback left in the
@@ -59,7 +85,9 @@ export const startFence = async (event: StartFenceEvent, deps: StartFenceDeps): 
       continue;
     }
     const topology = currentTopology(plan, await deps.ledger.getTopology(app));
-    if (!needsFence(plan, topology)) {
+    const fenceNeeded = needsFence(plan, topology);
+    const orphaned = fenceNeeded ? undefined : await orphanedLock(app, deps);
+    if (!fenceNeeded && !orphaned) {
       outcomes.push({ plan: app, started: false, reason: 'nothing awaits fencing' });
       continue;
     }
@@ -73,8 +101,9 @@ export const startFence = async (event: StartFenceEvent, deps: StartFenceDeps): 
       plan: app,
       action: 'fence',
       mode: 'live',
-      reason:
-        by === 'fence-retry'
+      reason: orphaned
+        ? `fence ${by === 'fence-retry' ? 'retry' : `after ${by} ${event.incidentId}`}: ${orphaned}`
+        : by === 'fence-retry'
           ? 'fence retry: an old primary or record is not fenced yet'
           : `fence after ${by} ${event.incidentId}`,
       requestedBy: 'switchback',

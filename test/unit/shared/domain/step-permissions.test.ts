@@ -58,10 +58,12 @@ describe('stepPermissions', () => {
     // Assess: the game day's own state machine is started by no step
     expect(needed.map((need) => `${need.function} ${need.action} ${need.resource}`)).toEqual([
       `on-health-alarm states:StartExecution ${machine('failover')}`,
-      // Whether the plan's lock holder, any runbook's execution, still runs (an orphaned lock is taken over).
+      // Whether the plan's lock holder, any runbook's execution, still runs (an orphaned lock is taken over; the fence
+      // retry starts a fence run to settle one).
       ...['failover', 'fence', 'reprotect', 'failback'].flatMap((runbook) =>
         [
           'on-health-alarm',
+          'start-fence',
           'on-run-failed',
           'assess',
           'assess-fence',

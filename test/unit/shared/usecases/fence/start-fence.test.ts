@@ -1,4 +1,4 @@
-import type { WorkflowPort } from '../../../../../shared/domain/ports';
+import type { ExecutionStatus, WorkflowPort } from '../../../../../shared/domain/ports';
 import { planTopology, topologyAfterFailover } from '../../../../../shared/domain/topology';
 import { PlanRegistry } from '../../../../../shared/plan/registry';
 import { startFence } from '../../../../../shared/usecases/fence/start-fence';
@@ -168,6 +168,69 @@ describe('startFence', () => {
 
     // Assess: one run while the record was unfenced, none after
     expect(fence.started).toHaveLength(1);
+  });
+
+  describe("a plan with nothing to fence whose lock is held (the retry's tick)", () => {
+    const HOLDER = 'orders-20261125T030300Z-0000abcd';
+    const HOLDER_ARN = `arn:aws:states:us-west-2:123456789012:execution:switchback-failover:${HOLDER}`;
+    /** DescribeExecution as the test sets it: the holder's status, or none (Step Functions no longer knows it). */
+    const executions = (status: string | undefined) => ({
+      asked: [] as string[],
+      async getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
+        this.asked.push(executionArn);
+        return status === undefined ? undefined : { executionArn, status };
+      },
+    });
+
+    beforeEach(async () => {
+      await ledger.acquireLock('orders', { incidentId: HOLDER, executionArn: HOLDER_ARN }, new Date());
+    });
+
+    it.each([
+      ['ended FAILED', 'FAILED'],
+      ['no longer exists', undefined],
+    ])('starts a fence run whose Assess settles the lock when its execution %s', async (how, status) => {
+      // Prepare
+      const reader = executions(status);
+
+      // Act
+      const outcomes = await startFence({}, { ...deps(), executions: reader });
+
+      // Assess: the retry's usual run, saying why
+      expect(reader.asked).toEqual([HOLDER_ARN]);
+      expect(fence.started.map((run) => run.name)).toEqual(['orders-fence-retry-20261125T0341Z']);
+      const reason = `fence retry: the plan's lock is held by ${HOLDER}, whose execution ${how} without releasing it: its Assess records that run`;
+      expect(fence.started[0]?.input).toMatchObject({ action: 'fence', reason });
+      expect(outcomes).toEqual([
+        { plan: 'orders', started: true, execution: 'orders-fence-retry-20261125T0341Z', reason },
+      ]);
+    });
+
+    it('starts nothing while the holder runs, nor without a way to read it', async () => {
+      // Act
+      const running = await startFence({}, { ...deps(), executions: executions('RUNNING') });
+      const blind = await startFence({}, deps());
+
+      // Assess
+      expect(fence.started).toEqual([]);
+      expect([...running, ...blind].map((outcome) => outcome.reason)).toEqual([
+        'nothing awaits fencing',
+        'nothing awaits fencing',
+      ]);
+    });
+
+    it('reads no lock for a plan that needs fencing anyway', async () => {
+      // Prepare
+      await ledger.putTopology('orders', failedOver);
+      const reader = executions('FAILED');
+
+      // Act
+      await startFence({}, { ...deps(), executions: reader });
+
+      // Assess
+      expect(reader.asked).toEqual([]);
+      expect(fence.started[0]?.input.reason).toBe('fence retry: an old primary or record is not fenced yet');
+    });
   });
 
   it('starts nothing after a failover when the plan turns fence.duringFailover off', async () => {
