@@ -537,6 +537,65 @@ describe('runDrill', () => {
     });
   });
 
+  it("settles a failover that failed in verify unheard by the fence retry: its record, its move in the topology, its old primaries' fence", async () => {
+    // Prepare: the standby-unhealthy failover, approved, fails in Verify Recovery; its status-change event never
+    // reaches on-run-failed (EventBridge delivers them on a best-effort basis), and the fence retry's next tick, 5
+    // minutes on, is what comes instead.
+    const tick = (world: World) => ({
+      version: '0',
+      id: 'fence-retry-tick',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: world.account,
+      time: new Date().toISOString(),
+      region: 'us-west-2',
+      resources: [`arn:aws:events:us-west-2:${world.account}:rule/switchback-drill-fence-retry`],
+      detail: {},
+    });
+    const unheard: string[] = [];
+
+    // Act
+    const { report, lockHolder } = await drills.own({
+      planFile: PLAN,
+      scenario: 'standby-unhealthy',
+      seed: 1,
+      slackPreview: false,
+      answer: 'approve',
+      onWorld: (world, runner) => {
+        const invoke = runner.invoke.bind(runner);
+        runner.invoke = async (name, payload, options) => {
+          if (name !== 'on-run-failed') return invoke(name, payload, options);
+          unheard.push((payload as { detail: { name: string } }).detail.name);
+          await new Promise((resolve) => setTimeout(resolve, 5 * 60_000));
+          return invoke('start-fence', tick(world), { viaStateMachine: false });
+        };
+      },
+    });
+
+    // Assess: on-run-failed heard nothing; the fence run the retry started settled the orphan in its Assess, as
+    // on-run-failed would have: the failover recorded failed in verify, the topology with the standby region serving
+    expect(unheard).toHaveLength(1);
+    expect(report.incidentId).toBe(unheard[0]);
+    expect(report.outcome).toBe('failed');
+    expect(report.failure).toEqual(expect.objectContaining({ phase: 'verify', error: 'VerificationFailedError' }));
+    expect(report.warnings).toContain(
+      'the databases were promoted and DNS switched before verify failed: the topology records us-west-2 serving, and the fence retry fences the old primaries in us-east-1 within 5 minutes',
+    );
+    expect(report.legs.map((leg) => leg.action)).toEqual(['failover', 'fence']);
+    // The fence read that topology and went for the old primaries: us-east-1 is still down, so it found them
+    // unreachable and deferred them to the next retries (without it, nothing would have fenced them)
+    expect(report.legs.map((leg) => [leg.action, leg.outcome])).toEqual([
+      ['failover', 'failed'],
+      ['fence', 'deferred'],
+    ]);
+    expect(report.topology.after.activeRegion).toBe('us-west-2');
+    expect(report.topology.after.databases.map((db) => [db.id, db.oldPrimary?.state])).toEqual([
+      ['orders-db', 'unreachable'],
+      ['catalog', 'unreachable'],
+    ]);
+    expect(lockHolder).toBeNull();
+  });
+
   it('fails in the promote phase, records why and releases the lock when the promotion fails', async () => {
     // Act
     const { report, lockHolder } = await drill('promotion-fails');
