@@ -539,8 +539,9 @@ describe('runDrill', () => {
 
   it("settles a failover that failed in verify unheard by the fence retry: its record, its move in the topology, its old primaries' fence", async () => {
     // Prepare: the standby-unhealthy failover, approved, fails in Verify Recovery; its status-change event never
-    // reaches on-run-failed (EventBridge delivers them on a best-effort basis), and the fence retry's next tick, 5
-    // minutes on, is what comes instead.
+    // reaches on-run-failed (EventBridge delivers them on a best-effort basis). The fence retry's first tick at least
+    // 5 minutes after the end (it leaves a run that ended sooner to on-run-failed's tries), 7 minutes on here, is
+    // what comes instead.
     const tick = (world: World) => ({
       version: '0',
       id: 'fence-retry-tick',
@@ -566,7 +567,7 @@ describe('runDrill', () => {
         runner.invoke = async (name, payload, options) => {
           if (name !== 'on-run-failed') return invoke(name, payload, options);
           unheard.push((payload as { detail: { name: string } }).detail.name);
-          await new Promise((resolve) => setTimeout(resolve, 5 * 60_000));
+          await new Promise((resolve) => setTimeout(resolve, 7 * 60_000));
           return invoke('start-fence', tick(world), { viaStateMachine: false });
         };
       },

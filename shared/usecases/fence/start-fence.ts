@@ -46,22 +46,33 @@ export interface StartFenceDeps {
 const minuteStamp = (at: Date): string => `${at.toISOString().slice(0, 16).replace(/[-:]/g, '')}Z`;
 
 /**
+ * How long after an execution ended the fence retry leaves its lock to on-run-failed: Lambda tries an asynchronous
+ * invocation that fails twice more, one minute and then two minutes later (Lambda Developer Guide, "How Lambda handles
+ * errors and retries with asynchronous invocation"), each within on-run-failed's 30 s timeout, so its tries are over
+ * within 5 minutes of the status-change event. Before that, a fence run would settle the same run beside it.
+ */
+export const ON_RUN_FAILED_GRACE_SECONDS = 300;
+
+/**
  * Why a plan whose topology needs no fence gets a fence run all the same: its lock is held by an execution that ended
  * without releasing it, or that Step Functions no longer knows (orphanOf). Its end never reached on-run-failed, so
  * nothing recorded it: a failover or failback that failed in verify had moved the databases and DNS, which the
  * topology does not say yet, and the lock holds every later run off. The fence run's Assess settles it as on-run-failed
  * would (the run recorded failed, Recovery Failed told, a move it made recorded in the topology, the lock released),
- * then fences what that topology leaves. Undefined when the lock is free, its holder runs, or cannot be read.
+ * then fences what that topology leaves. Undefined when the lock is free, its holder runs or cannot be read, or ended
+ * less than ON_RUN_FAILED_GRACE_SECONDS ago.
  */
 const orphanedLock = async (app: string, deps: StartFenceDeps): Promise<string | undefined> => {
   if (!deps.executions) return undefined;
   const held = await deps.ledger.getLock(app);
   if (!held?.holder) return undefined;
   const orphan = await orphanOf(held, deps.executions, deps.log);
-  return (
-    orphan &&
-    `the plan's lock is held by ${held.holder}, whose execution ${orphan.how} without releasing it: its Assess records that run`
-  );
+  if (!orphan) return undefined;
+  const stoppedAt = orphan.status?.stoppedAt;
+  if (stoppedAt && deps.clock.now().getTime() - Date.parse(stoppedAt) < ON_RUN_FAILED_GRACE_SECONDS * 1000) {
+    return undefined;
+  }
+  return `the plan's lock is held by ${held.holder}, whose execution ${orphan.how} without releasing it: its Assess records that run`;
 };
 
 /**

@@ -173,12 +173,15 @@ describe('startFence', () => {
   describe("a plan with nothing to fence whose lock is held (the retry's tick)", () => {
     const HOLDER = 'orders-20261125T030300Z-0000abcd';
     const HOLDER_ARN = `arn:aws:states:us-west-2:123456789012:execution:switchback-failover:${HOLDER}`;
-    /** DescribeExecution as the test sets it: the holder's status, or none (Step Functions no longer knows it). */
-    const executions = (status: string | undefined) => ({
+    /**
+     * DescribeExecution as the test sets it: the holder's status (and when it stopped), or none (Step Functions no
+     * longer knows it).
+     */
+    const executions = (status: string | undefined, stoppedAt?: string) => ({
       asked: [] as string[],
       async getExecutionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
         this.asked.push(executionArn);
-        return status === undefined ? undefined : { executionArn, status };
+        return status === undefined ? undefined : { executionArn, status, ...(stoppedAt ? { stoppedAt } : {}) };
       },
     });
 
@@ -204,6 +207,19 @@ describe('startFence', () => {
       expect(outcomes).toEqual([
         { plan: 'orders', started: true, execution: 'orders-fence-retry-20261125T0341Z', reason },
       ]);
+    });
+
+    it("leaves a run that ended less than 5 minutes ago to on-run-failed's tries, and settles it after", async () => {
+      // Act: the tick at 03:41:07, the holder stopped at 03:37:00, then at 03:36:00
+      const recent = await startFence({}, { ...deps(), executions: executions('FAILED', '2026-11-25T03:37:00.000Z') });
+      const older = await startFence({}, { ...deps(), executions: executions('FAILED', '2026-11-25T03:36:00.000Z') });
+
+      // Assess
+      expect(recent).toEqual([{ plan: 'orders', started: false, reason: 'nothing awaits fencing' }]);
+      expect(older[0]).toMatchObject({ started: true });
+      expect(older[0]?.reason).toContain(
+        'whose execution ended FAILED at 2026-11-25T03:36:00.000Z without releasing it',
+      );
     });
 
     it('starts nothing while the holder runs, nor without a way to read it', async () => {
