@@ -318,14 +318,17 @@ export class DynamoLedger implements LedgerPort {
   /**
    * Marks the phase the run has reached (`phaseReached`) and adds its start to `phaseStarts`, only when its record
    * exists. A phase marked again (a Map's other items, a retry, a redrive) adds a start; readers keep the first.
+   * A step that begins a phase is running, so the record says `in-progress`: after an approval, not the
+   * `awaiting-approval` that Request Approval wrote (the run's last record until it ends); after a redrive, not the
+   * failure on-run-failed recorded (which keeps its `failure` until the run ends again).
    */
   async markPhase(plan: string, incidentId: string, phase: PhaseName, at: string): Promise<void> {
     await this.#updateRun(
       plan,
       incidentId,
-      'SET #phaseReached = :phase, #phaseReachedAt = :at, phaseStarts = list_append(if_not_exists(phaseStarts, :e), :s)',
-      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt' },
-      { ':phase': phase, ':at': at, ':e': [], ':s': [{ phase, at }] },
+      'SET #phaseReached = :phase, #phaseReachedAt = :at, phaseStarts = list_append(if_not_exists(phaseStarts, :e), :s), #outcome = :running',
+      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt', '#outcome': 'outcome' },
+      { ':phase': phase, ':at': at, ':e': [], ':s': [{ phase, at }], ':running': 'in-progress' },
     );
   }
 

@@ -437,6 +437,19 @@ describe('DynamoLedger (dynalite)', () => {
       ]);
     });
 
+    it('says the run is in progress once a step begins a phase after the approval it waited for', async () => {
+      // Prepare: Request Approval's record, then the person approved
+      await ledger.putRun(runRecord('progress', 'approved-1', 'awaiting-approval'));
+
+      // Act: Start Promotion begins the promote phase
+      await ledger.markPhase('progress', 'approved-1', 'promote', '2026-11-25T18:03:00.000Z');
+
+      // Assess
+      const record = await ledger.getRun('progress', 'approved-1');
+      expect(record?.outcome).toBe('in-progress');
+      expect(record?.phaseReached).toBe('promote');
+    });
+
     it('writes nothing when the run has no record', async () => {
       // Act
       await ledger.appendActions('progress', 'never-assessed', [action]);

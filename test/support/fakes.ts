@@ -182,6 +182,7 @@ export class FakeLedger implements LedgerPort {
       record.phaseReached = phase;
       record.phaseReachedAt = at;
       record.phaseStarts = [...(record.phaseStarts ?? []), { phase, at }];
+      record.outcome = 'in-progress';
     }
   }
 
