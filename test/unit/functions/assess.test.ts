@@ -18,6 +18,7 @@ import { PlanRegistry } from '../../../shared/plan/load';
 import { setPlans } from '../../../shared/runtime/plans';
 import { acceptEvents, lambdaContext } from '../../support/lambda';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../support/plan-fixtures';
+import { runContext } from '../../support/run-fixtures';
 
 process.env.AWS_REGION = 'us-west-2';
 // An orphaned run's record goes to the metrics (EMF lines on stdout): keep the test output about behaviour.
@@ -206,39 +207,25 @@ describe('assess handler', () => {
   it('settles a lock whose failover failed in verify unheard, recording the topology before reading it, and takes the lock', async () => {
     // Prepare: an earlier failover holds the lock; it promoted, switched DNS and failed in verify, and its end never
     // reached on-run-failed
-    const earlier = 'orders-20261125T020000Z-1a2b3c4d';
-    const earlierArn = `arn:aws:states:us-west-2:123456789012:execution:switchback-failover:${earlier}`;
+    const { incidentId: earlier, executionArn: earlierArn } = runContext();
     const condition = Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' });
     dynamo
       .on(UpdateCommand)
       .rejectsOnce(condition)
       .resolves({ Attributes: { holder: 'game-day-1', epoch: 5, acquiredAt: new Date().toISOString() } });
     dynamo.on(GetCommand, { Key: { pk: 'PLAN#orders', sk: 'LOCK' } }).resolves({
-      Item: { holder: earlier, execution: earlierArn, epoch: 4, acquiredAt: '2026-11-25T02:00:01.000Z' },
+      Item: { holder: earlier, execution: earlierArn, epoch: 4, acquiredAt: '2026-11-25T03:01:30.000Z' },
     });
     dynamo.on(GetCommand, { Key: { pk: 'PLAN#orders', sk: `RUN#${earlier}` } }).resolves({
       Item: {
-        run: {
-          plan: 'orders',
-          incidentId: earlier,
-          executionArn: earlierArn,
-          action: 'failover',
-          mode: 'live',
-          reason: 'us-east-1 down',
-          requestedBy: 'alarm',
-          trigger: { type: 'manual' },
-          regions: { primary: 'us-east-1', standby: 'us-west-2' },
-          impactStartedAt: '2026-11-25T02:00:00.000Z',
-          startedAt: '2026-11-25T02:00:00.000Z',
-          epoch: 4,
-        },
+        run: runContext(),
         outcome: 'in-progress',
         phases: [],
         actions: [],
         warnings: [],
-        endedAt: '2026-11-25T02:00:01.000Z',
+        endedAt: '2026-11-25T03:01:31.000Z',
         phaseReached: 'verify',
-        phaseReachedAt: '2026-11-25T02:09:00.000Z',
+        phaseReachedAt: '2026-11-25T03:09:00.000Z',
       },
     });
     sfn.on(DescribeExecutionCommand).resolves({
@@ -247,9 +234,9 @@ describe('assess handler', () => {
       status: 'FAILED',
       error: 'VerificationFailedError',
       cause: 'Recovery verification failed',
-      input: JSON.stringify({ plan: 'orders', action: 'failover', mode: 'live', reason: 'us-east-1 down' }),
-      startDate: new Date('2026-11-25T02:00:00.000Z'),
-      stopDate: new Date('2026-11-25T02:10:00.000Z'),
+      input: JSON.stringify({ plan: 'orders', action: 'failover', mode: 'live', reason: runContext().reason }),
+      startDate: new Date('2026-11-25T03:01:29.000Z'),
+      stopDate: new Date('2026-11-25T03:10:00.000Z'),
     });
 
     // Act
@@ -260,7 +247,7 @@ describe('assess handler', () => {
     const written = calls.findIndex((command) => command instanceof PutCommand && command.input.Item?.sk === 'STATE');
     const read = calls.findLastIndex((command) => command instanceof GetCommand && command.input.Key?.sk === 'STATE');
     expect(calls[written]?.input).toMatchObject({
-      Item: { pk: 'PLAN#orders', activeRegion: 'us-west-2', lastFailoverAt: '2026-11-25T02:10:00.000Z' },
+      Item: { pk: 'PLAN#orders', activeRegion: 'us-west-2', lastFailoverAt: '2026-11-25T03:10:00.000Z' },
     });
     expect(read).toBeGreaterThan(written);
     expect(result.run.incidentId).toBe('game-day-1');
