@@ -78,11 +78,12 @@ const orphanedLock = async (app: string, deps: StartFenceDeps): Promise<string |
 /**
  * Starts the fence runbook for each plan that still has an old primary or a record of the old region to fence
  * (the topology in the ledger says so), or whose lock an ended execution still holds (orphanedLock), and for no other:
- * once everything is fenced and verified, the retry stops starting runs. Called by the failover as its last step, once it recovered and released the lock (`incidentId`
- * given: that plan only, unless its `fence.duringFailover` is off), and by the retry schedule (every plan). Reads
- * the ledger only; the fence runbook itself takes the lock, so a plan busy with another runbook is fenced at the
- * next tick. After a standalone failback (`after: 'failback'`) it fences the old writers the failback left in the
- * other region, whatever `fence.duringFailover` says (reprotect needs them fenced), as `<incident>-1-fence`.
+ * once everything is fenced and verified, the retry stops starting runs. Called by the failover as its last step,
+ * once it recovered and released the lock (`incidentId` given: that plan only, unless its `fence.duringFailover` is
+ * off), and by the retry schedule (every plan). Reads the ledger, and a held lock's execution, only; the fence
+ * runbook itself takes the lock, so a plan busy with another runbook is fenced at the next tick. After a standalone
+ * failback (`after: 'failback'`) it fences the old writers the failback left in the other region, whatever
+ * `fence.duringFailover` says (reprotect needs them fenced), as `<incident>-1-fence`.
  */
 export const startFence = async (event: StartFenceEvent, deps: StartFenceDeps): Promise<StartFenceOutcome[]> => {
   const by: (typeof AUTOMATIC_STARTERS)[number] = event.incidentId ? (event.after ?? 'failover') : 'fence-retry';
