@@ -209,6 +209,36 @@ const recordMoveThatHappened = async (
 };
 
 /**
+ * What a failover or failback that failed in DNS after its promote phase leaves, said in its record's warnings (and
+ * so on Slack) for the person who redrives it: every database moved (Flip DNS runs only once every promotion is done),
+ * the switch not finished. The topology is left as it was (the redrive's Record step records the move), so nothing
+ * fences the old region meanwhile. A DNS failure before any promotion (Check DNS Switch) moved nothing: no warning.
+ */
+const movedWithoutDns = (
+  run: RunContext,
+  phase: string,
+  marks: readonly { phase: string }[] | undefined,
+): string | undefined => {
+  const promoted = marks?.some((mark) => mark.phase === 'promote') ?? false;
+  if (phase !== 'dns' || !promoted || run.mode === 'dry-run') return undefined;
+  const { primary, standby } = run.regions;
+  if (run.action === 'failover') {
+    return (
+      `the databases were promoted in ${standby} but the DNS switch failed: what it did not switch still answers ` +
+      `${primary}. Redrive to finish it: until then no fence runs, and ` +
+      `writes that reach ${primary}'s old primaries when it answers again are not in the promoted databases`
+    );
+  }
+  if (run.action === 'failback') {
+    return (
+      `the databases were moved back to ${primary} but the DNS switch failed: what it did not switch still answers ` +
+      `${standby}, where writes stay paused. Redrive to finish it`
+    );
+  }
+  return undefined;
+};
+
+/**
  * Records a failover execution that failed, timed out or was aborted. Terminal failures are not caught in the
  * ASL, so that the execution stays redrivable from its failed step; this is where they are recorded: the run is
  * marked failed with the phase and error, the lock released, and "Recovery Failed" says how to redrive.
@@ -270,6 +300,10 @@ export const recordRunFailure = async (
   const phase = failedPhase(error, own?.phaseReached);
   const run = own?.run ?? (await contextFromInput(plan, input, incidentId, detail, clock.now().toISOString(), ledger));
   const moved = await recordMoveThatHappened(plan, run, phase, endedAt, deps);
+  // Once each, however often the run failed there (a redrive that fails again).
+  const told = [moved, movedWithoutDns(run, phase, own?.phaseStarts)].filter(
+    (warning): warning is string => warning !== undefined && !own?.warnings.includes(warning),
+  );
   // The actions are those the steps appended to the record as they made them (ledger.appendActions).
   const record: RunRecord = {
     ...(own ?? { run, phases: [], actions: [], warnings: [] }),
@@ -277,8 +311,7 @@ export const recordRunFailure = async (
     // The phases it went through (promote and DNS before a failure in verify), from the marks of its steps.
     phases: phasesBeforeFailure(own?.phases ?? [], run, own?.phaseStarts, phase),
     outcome: 'failed',
-    // Once, however often the run failed in verify (a redrive that fails again).
-    ...(moved && !own?.warnings.includes(moved) ? { warnings: [...(own?.warnings ?? []), moved] } : {}),
+    ...(told.length > 0 ? { warnings: [...(own?.warnings ?? []), ...told] } : {}),
     failure: {
       phase,
       error,

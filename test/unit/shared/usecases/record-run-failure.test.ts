@@ -135,6 +135,66 @@ describe('recordRunFailure', () => {
     expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.failure?.phase).toBe('dns');
   });
 
+  describe('a failover that failed in DNS', () => {
+    const dnsFailed = stopped({ error: 'DnsFlipError', cause: 'ChangeResourceRecordSets: AccessDenied' });
+    const PROMOTED_IN_WEST =
+      "the databases were promoted in us-west-2 but the DNS switch failed: what it did not switch still answers us-east-1. Redrive to finish it: until then no fence runs, and writes that reach us-east-1's old primaries when it answers again are not in the promoted databases";
+
+    it('warns, once, that the databases were promoted and DNS was not switched, changing no topology', async () => {
+      // Prepare: promote began and ended (Flip DNS runs once every promotion is done), then the switch failed
+      deps.topology = ledger;
+      await ledger.markPhase('orders', runContext().incidentId, 'promote', '2026-11-25T03:02:00.000Z');
+      await ledger.markPhase('orders', runContext().incidentId, 'dns', '2026-11-25T03:06:00.000Z');
+
+      // Act: the failure told, then again after a redrive that failed the same way
+      await recordRunFailure(dnsFailed, EVENT_TIME, deps);
+      await recordRunFailure({ ...dnsFailed, stopDate: STOP + 600_000 }, EVENT_TIME, deps);
+
+      // Assess
+      const record = ledger.runs.get(`orders/${runContext().incidentId}`);
+      expect(record?.failure?.phase).toBe('dns');
+      expect(record?.warnings).toEqual(['a warning from assessment', PROMOTED_IN_WEST]);
+      expect(events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed).at(-1)?.warnings).toContain(
+        PROMOTED_IN_WEST,
+      );
+      expect(ledger.topologies.get('orders')).toBeUndefined();
+    });
+
+    it('says nothing of a promotion when the DNS switch failed before any (Check DNS Switch)', async () => {
+      // Act
+      await recordRunFailure(stopped({ error: 'DnsSwitchUnavailableError' }), EVENT_TIME, deps);
+
+      // Assess
+      const record = ledger.runs.get(`orders/${runContext().incidentId}`);
+      expect(record?.failure?.phase).toBe('dns');
+      expect(record?.warnings).toEqual(['a warning from assessment']);
+    });
+
+    it('warns that a failback moved back without switching DNS, where writes stay paused', async () => {
+      // Prepare
+      const run = runContext({ action: 'failback', incidentId: 'orders-failback-2' });
+      await ledger.putRun({
+        run,
+        outcome: 'in-progress',
+        phases: [],
+        actions: [],
+        warnings: [],
+        endedAt: run.startedAt,
+      });
+      await ledger.markPhase('orders', run.incidentId, 'promote', '2026-11-25T03:02:00.000Z');
+      await ledger.markPhase('orders', run.incidentId, 'dns', '2026-11-25T03:04:00.000Z');
+
+      // Act
+      const input = JSON.stringify({ plan: 'orders', incidentId: run.incidentId });
+      await recordRunFailure({ ...dnsFailed, name: run.incidentId, input }, EVENT_TIME, deps);
+
+      // Assess
+      expect(ledger.runs.get('orders/orders-failback-2')?.warnings).toEqual([
+        'the databases were moved back to us-east-1 but the DNS switch failed: what it did not switch still answers us-west-2, where writes stay paused. Redrive to finish it',
+      ]);
+    });
+  });
+
   it('attributes an approval that timed out to the decide phase', async () => {
     // Prepare
     const record = await ledger.getRun('orders', runContext().incidentId);
