@@ -225,8 +225,8 @@ const movedWithoutDns = (
   if (run.action === 'failover') {
     return (
       `the databases were promoted in ${standby} but the DNS switch failed: what it did not switch still answers ` +
-      `${primary}. Redrive to finish it: until then no fence runs, and ` +
-      `writes that reach ${primary}'s old primaries when it answers again are not in the promoted databases`
+      `${primary}. Redrive to finish it: until then no fence runs, and writes that reach ${primary}'s old primaries ` +
+      'when it answers again are not in the promoted databases'
     );
   }
   if (run.action === 'failback') {

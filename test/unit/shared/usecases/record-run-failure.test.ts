@@ -3,6 +3,7 @@ import {
   type PhaseChangedDetail,
   type RecoveryFailedDetail,
   type RunContext,
+  type RunRecord,
 } from '../../../../shared/domain/run';
 import { planTopology, topologyAfterFailover } from '../../../../shared/domain/topology';
 import { PlanRegistry } from '../../../../shared/plan/load';
@@ -42,6 +43,16 @@ const stopped = (overrides: Partial<ExecutionStopped> = {}): ExecutionStopped =>
     ...overrides,
   };
 };
+
+/** The record Assess wrote for a run of the plan other than runContext()'s: in progress, nothing done yet. */
+const inProgress = (run: RunContext): RunRecord => ({
+  run,
+  outcome: 'in-progress',
+  phases: [],
+  actions: [],
+  warnings: [],
+  endedAt: run.startedAt,
+});
 
 describe('recordRunFailure', () => {
   let ledger: FakeLedger;
@@ -173,14 +184,7 @@ describe('recordRunFailure', () => {
     it('warns that a failback moved back without switching DNS, where writes stay paused', async () => {
       // Prepare
       const run = runContext({ action: 'failback', incidentId: 'orders-failback-2' });
-      await ledger.putRun({
-        run,
-        outcome: 'in-progress',
-        phases: [],
-        actions: [],
-        warnings: [],
-        endedAt: run.startedAt,
-      });
+      await ledger.putRun(inProgress(run));
       await ledger.markPhase('orders', run.incidentId, 'promote', '2026-11-25T03:02:00.000Z');
       await ledger.markPhase('orders', run.incidentId, 'dns', '2026-11-25T03:04:00.000Z');
 
@@ -275,14 +279,7 @@ describe('recordRunFailure', () => {
 
     /** Another run of the plan (a failback, a dry run) that reached verify and failed there. */
     const otherRunFailsInVerify = async (run: RunContext): Promise<void> => {
-      await ledger.putRun({
-        run,
-        outcome: 'in-progress',
-        phases: [],
-        actions: [],
-        warnings: [],
-        endedAt: run.startedAt,
-      });
+      await ledger.putRun(inProgress(run));
       await ledger.markPhase('orders', run.incidentId, 'verify', '2026-11-25T03:07:00.000Z');
       const input = JSON.stringify({ plan: 'orders', incidentId: run.incidentId });
       await recordRunFailure({ ...verifyFailed, name: run.incidentId, input }, EVENT_TIME, deps);
