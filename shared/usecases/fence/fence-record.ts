@@ -31,7 +31,8 @@ export interface FenceRecordDeps {
   log: Log;
 }
 
-export interface FenceRecordInput {
+/** One record of a batch whose fence is not a zone change, with its previous check (fenceRecord). */
+interface FenceRecordInput {
   run: RunContext;
   target: RecordFenceTarget;
   /** The previous check of this record, when the ASL loops back after a Wait. */
@@ -144,23 +145,17 @@ export const fenceRecordBatch = async (
 };
 
 /**
- * One check (and, when needed, one change) of one record of the old region, by the plan's
- * `dns[].records[].fence.method`: the record pointed at its maintenance target (fenceWithMaintenanceTargets), the
- * old region's routing control kept Off (fenceWithRoutingControl), or the record's health check inverted
- * (fenceWithInvertedHealthCheck). Each reads first (already fenced: verified, no second change), changes only after
+ * One check (and, when needed, one change) of one record of the old region whose fence is not a zone change, by the
+ * plan's `dns[].records[].fence.method`: the old region's routing control kept Off (fenceWithRoutingControl), or the
+ * record's health check inverted (fenceWithInvertedHealthCheck); maintenance-target records are fenced per zone
+ * (fenceWithMaintenanceTargets). Each reads first (already fenced: verified, no second change), changes only after
  * the lock check (only planned in a dry run), and reads back what it changed: the time it verified is recorded.
  * What does not answer makes the record `unreachable` (recorded, never waited on: the fence retry comes back); a
  * refusal that no retry will change (a safety rule, a health check the record does not carry) ends the step
  * `unknown` with the reason, not fenced yet.
  */
-export const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps): Promise<DnsFenceResult> => {
+const fenceRecord = async (input: FenceRecordInput, deps: FenceRecordDeps): Promise<DnsFenceResult> => {
   const { run, target, previous } = input;
-  if (target.fence.method === 'maintenance-target') {
-    const previousChecks = new Map(previous ? [[target.key, previous]] : []);
-    const [record] = await fenceWithMaintenanceTargets(run, [target], previousChecks, deps);
-    if (!record) throw new Error(`no result for ${target.key}`);
-    return record;
-  }
   const { result, actions } = resultFor(target, previous, deps.clock.now().toISOString());
   const unanswered: Step['unanswered'] = (error, detail) => {
     if (didNotAnswer(error, target, deps)) return result('unreachable', true, detail);

@@ -1,8 +1,8 @@
 import { RecordingActionLog } from '../../../../../shared/aws/action-log';
-import type { RecordFenceTarget } from '../../../../../shared/domain/fence';
+import type { DnsFenceResult, RecordFenceTarget } from '../../../../../shared/domain/fence';
 import type { FailoverRecordSet } from '../../../../../shared/domain/ports';
 import { EndpointUnreachableError } from '../../../../../shared/errors';
-import { type FenceRecordDeps, fenceRecord, fenceRecordBatch } from '../../../../../shared/usecases/fence/fence-record';
+import { type FenceRecordDeps, fenceRecordBatch } from '../../../../../shared/usecases/fence/fence-record';
 import {
   FakeClock,
   FakeHealthChecks,
@@ -61,6 +61,28 @@ const oldRecord = (values = ['us-east-1.api.orders.example.com'], healthCheckId 
   failover: 'SECONDARY',
   rest: { TTL: 60, ResourceRecords: values.map((Value) => ({ Value })), HealthCheckId: healthCheckId },
 });
+
+/**
+ * One record's check, as a batch of its own (the Fence Record Batch step), with the previous check of that record:
+ * what the batch found for it.
+ */
+const fenceRecord = async (
+  input: { run: typeof run; target: RecordFenceTarget; previous?: DnsFenceResult },
+  deps: FenceRecordDeps,
+): Promise<DnsFenceResult> => {
+  const { previous } = input;
+  const batch = await fenceRecordBatch(
+    {
+      run: input.run,
+      targets: [input.target],
+      ...(previous ? { previous: { done: previous.done, pollSeconds: 15, records: [previous] } } : {}),
+    },
+    deps,
+  );
+  const [record] = batch.records;
+  if (!record) throw new Error(`the batch has no result for ${input.target.key}`);
+  return record;
+};
 
 describe('fenceRecord', () => {
   let route53: FakeRoute53;
