@@ -326,9 +326,9 @@ export class DynamoLedger implements LedgerPort {
     await this.#updateRun(
       plan,
       incidentId,
-      'SET #phaseReached = :phase, #phaseReachedAt = :at, phaseStarts = list_append(if_not_exists(phaseStarts, :e), :s), #outcome = :running',
-      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt', '#outcome': 'outcome' },
-      { ':phase': phase, ':at': at, ':e': [], ':s': [{ phase, at }], ':running': 'in-progress' },
+      'SET #phaseReached = :phase, #phaseReachedAt = :at, phaseStarts = list_append(if_not_exists(phaseStarts, :e), :s), outcome = :o',
+      { '#phaseReached': 'phaseReached', '#phaseReachedAt': 'phaseReachedAt' },
+      { ':phase': phase, ':at': at, ':e': [], ':s': [{ phase, at }], ':o': 'in-progress' },
     );
   }
 
