@@ -1,5 +1,5 @@
 import { EventBridgeEvents } from '../shared/aws/events';
-import { DynamoLedger } from '../shared/aws/ledger';
+import { DynamoReadinessLedger } from '../shared/aws/ledger';
 import { EmfMetrics } from '../shared/aws/metrics';
 import { RdsReader } from '../shared/aws/rds';
 import { arnOwner, readinessAdapters, readinessTargetsOf } from '../shared/aws/readiness-adapters';
@@ -25,7 +25,7 @@ const readinessEventSchema = z.looseObject({
  * it simulates are in the function's own partition and account, read from its ARN.
  */
 const buildAdapters = (functionArn: string): Omit<RecordReadinessDeps, 'plans'> => {
-  const ledger = new DynamoLedger();
+  const ledger = new DynamoReadinessLedger();
   const targets = readinessTargetsOf(config(), arnOwner(functionArn));
   return {
     ...readinessAdapters(targets, { ledger, restoreTests: new DynamoRestoreTestLedger() }),

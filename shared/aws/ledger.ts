@@ -103,20 +103,127 @@ const notificationStateOf = (item: Record<string, unknown>): NotificationState =
   return state;
 };
 
+/** One ledger table and the client that reads and writes it. */
+interface LedgerTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly name: string;
+}
+
+const ledgerTable = (options: { client?: DynamoDBDocumentClient; tableName?: string }): LedgerTable => ({
+  client: options.client ?? dynamodbClient(),
+  name: options.tableName ?? config().LEDGER_TABLE,
+});
+
+const getItem = async (table: LedgerTable, pk: string, sk: string): Promise<Record<string, unknown> | undefined> => {
+  try {
+    // Strongly consistent: the lock and the claims are read right after conditional writes.
+    const result = await table.client.send(
+      new GetCommand({ TableName: table.name, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return result.Item;
+  } catch (error) {
+    throw toSwitchbackError('dynamodb', 'GetItem', error);
+  }
+};
+
+const putItem = async (table: LedgerTable, item: Record<string, unknown>): Promise<void> => {
+  try {
+    await table.client.send(new PutCommand({ TableName: table.name, Item: item }));
+  } catch (error) {
+    throw toSwitchbackError('dynamodb', 'PutItem', error);
+  }
+};
+
+/** A partition's items newest first (sort-key order is time order), without the ledger's own attributes. */
+const queryNewestFirst = async <T>(
+  table: LedgerTable,
+  pk: string,
+  limit: number,
+  options: { skPrefix?: string; consistent?: boolean } = {},
+): Promise<T[]> => {
+  try {
+    const result = await table.client.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues:
+          options.skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': options.skPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    return (result.Items ?? []).map((item) => strip<T>(item));
+  } catch (error) {
+    throw toSwitchbackError('dynamodb', 'Query', error);
+  }
+};
+
+const readLock = async (table: LedgerTable, plan: string): Promise<LockState | undefined> => {
+  const item = await getItem(table, planKey(plan), LOCK);
+  if (!item || typeof item.holder !== 'string') return undefined;
+  return {
+    holder: item.holder,
+    // A lock taken before locks named their execution belongs to no execution: nobody else may take it over.
+    execution: typeof item.execution === 'string' ? item.execution : '',
+    epoch: Number(item.epoch),
+    acquiredAt: String(item.acquiredAt),
+  };
+};
+
+const listRunItems = (table: LedgerTable, plan: string, limit: number): Promise<RunRecord[]> =>
+  queryNewestFirst<RunRecord>(table, planKey(plan), limit, { skPrefix: RUN_PREFIX });
+
+const putReadinessItem = (table: LedgerTable, readiness: PlanReadiness): Promise<void> =>
+  putItem(table, { ...readiness, pk: readinessKey(readiness.plan), sk: readiness.at });
+
+const listReadinessItems = (table: LedgerTable, plan: string, limit: number): Promise<PlanReadiness[]> =>
+  queryNewestFirst<PlanReadiness>(table, readinessKey(plan), limit, { consistent: true });
+
+/**
+ * The part of the ledger that scheduled readiness uses (functions/readiness.ts): who holds a plan's lock, the plan's
+ * runs, and its readiness runs, read and kept exactly as DynamoLedger reads and keeps them (the same functions). A
+ * class of its own so that the readiness bundle carries these four methods, not the whole ledger, which that bundle
+ * has no other use for (about 6 KiB of its 150 KiB allowance above the SDK floor, `npm run bench -- weight`).
+ */
+export class DynamoReadinessLedger
+  implements Pick<LedgerPort, 'getLock' | 'listRuns' | 'listReadiness' | 'putReadiness'>
+{
+  readonly #table: LedgerTable;
+
+  constructor(options: { client?: DynamoDBDocumentClient; tableName?: string } = {}) {
+    this.#table = ledgerTable(options);
+  }
+
+  getLock(plan: string): Promise<LockState | undefined> {
+    return readLock(this.#table, plan);
+  }
+
+  listRuns(plan: string, limit: number): Promise<RunRecord[]> {
+    return listRunItems(this.#table, plan, limit);
+  }
+
+  putReadiness(readiness: PlanReadiness): Promise<void> {
+    return putReadinessItem(this.#table, readiness);
+  }
+
+  listReadiness(plan: string, limit: number): Promise<PlanReadiness[]> {
+    return listReadinessItems(this.#table, plan, limit);
+  }
+}
+
 /**
  * The ledger on DynamoDB: per-plan lock (with a monotonic epoch used as a fencing token), topology, run
  * records, approval tokens and the Slack notifier's state. Every write that decides something (taking the lock,
  * claiming a notification) is a conditional write, so concurrent or redelivered invocations agree.
  */
 export class DynamoLedger implements LedgerPort {
-  readonly #client: DynamoDBDocumentClient;
-  readonly #tableName: string;
+  readonly #table: LedgerTable;
   // The Powertools logger by default, or any `Log` (tests pass a silent one).
   readonly #log: Log | Logger;
 
   constructor(options: { client?: DynamoDBDocumentClient; tableName?: string; log?: Log } = {}) {
-    this.#client = options.client ?? dynamodbClient();
-    this.#tableName = options.tableName ?? config().LEDGER_TABLE;
+    this.#table = ledgerTable(options);
     this.#log = options.log ?? logger;
   }
 
@@ -130,7 +237,7 @@ export class DynamoLedger implements LedgerPort {
     for (let attempt = 1; attempt <= LOCK_RACE_ATTEMPTS; attempt++) {
       const taken = await this.#takeLockIfFree(plan, owner, now);
       if (taken) return taken;
-      const current = await this.#readLock(plan);
+      const current = await readLock(this.#table, plan);
       if (current && isOwner(current, owner)) return current;
       if (current?.holder) throw heldError(plan, current, owner);
       // The holder released between our write and our read: the lock is free again, try once more.
@@ -145,7 +252,7 @@ export class DynamoLedger implements LedgerPort {
    * @throws LockHeldError when another incident or another execution holds the lock
    */
   async assertLock(plan: string, owner: LockOwner, epoch: number, now: Date): Promise<void> {
-    const current = await this.#readLock(plan);
+    const current = await readLock(this.#table, plan);
     if (current && isOwner(current, owner)) return;
     if (current?.holder) throw heldError(plan, current, owner);
     const retaken = await this.acquireLock(plan, owner, now);
@@ -159,15 +266,15 @@ export class DynamoLedger implements LedgerPort {
 
   /** Who holds the plan's lock now (a strongly consistent read); undefined when nobody does. */
   async getLock(plan: string): Promise<LockState | undefined> {
-    return this.#readLock(plan);
+    return readLock(this.#table, plan);
   }
 
   /** Releases the lock if this incident's execution holds it; keeps the epoch so the next holder's is higher. */
   async releaseLock(plan: string, owner: LockOwner): Promise<void> {
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: { pk: planKey(plan), sk: LOCK },
           UpdateExpression: 'REMOVE #holder, #execution, #acquiredAt SET #lastHolder = :me',
           ConditionExpression: '#holder = :me AND #execution = :execution',
@@ -192,9 +299,9 @@ export class DynamoLedger implements LedgerPort {
    */
   async openAlarmIncident(incident: AlarmIncident): Promise<void> {
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Item: { ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -215,9 +322,9 @@ export class DynamoLedger implements LedgerPort {
    */
   async claimAlarmIncident(incident: AlarmIncident, staleBefore: Date): Promise<boolean> {
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Item: { ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE },
           ConditionExpression:
             'attribute_not_exists(pk) OR (attribute_not_exists(#settled) AND #openedAt < :staleBefore)',
@@ -234,7 +341,7 @@ export class DynamoLedger implements LedgerPort {
 
   /** Records how the intake settled a state change it claimed (`settled`): a settled claim is never taken over. */
   async settleAlarmIncident(incident: AlarmIncident): Promise<void> {
-    await this.#put({ ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE });
+    await putItem(this.#table, { ...incident, pk: alarmIncidentKey(incident.incidentId), sk: INTAKE });
   }
 
   /**
@@ -246,9 +353,9 @@ export class DynamoLedger implements LedgerPort {
    */
   async claimPlanIncident(plan: string, incidentId: string, changedAt: Date, coolDownStart: Date): Promise<boolean> {
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Item: { pk: planIncidentKey(plan), sk: PLAN_INCIDENT, plan, incidentId, changedAt: changedAt.toISOString() },
           ConditionExpression: 'attribute_not_exists(pk) OR #changedAt <= :coolDownStart OR #incidentId = :incidentId',
           ExpressionAttributeNames: { '#changedAt': 'changedAt', '#incidentId': 'incidentId' },
@@ -271,9 +378,9 @@ export class DynamoLedger implements LedgerPort {
    */
   async recordSignal(plan: string, signal: SignalState): Promise<SignalState[] | undefined> {
     try {
-      const out = await this.#client.send(
+      const out = await this.#table.client.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: { pk: planIncidentKey(plan), sk: SIGNALS },
           UpdateExpression: 'SET #signal = :signal',
           ConditionExpression: 'attribute_not_exists(#signal) OR #signal.#changedAt <= :changedAt',
@@ -296,7 +403,7 @@ export class DynamoLedger implements LedgerPort {
 
   /** The alarm incident the intake opened, if any. */
   async getAlarmIncident(incidentId: string): Promise<AlarmIncident | undefined> {
-    const item = await this.#get(alarmIncidentKey(incidentId), INTAKE);
+    const item = await getItem(this.#table, alarmIncidentKey(incidentId), INTAKE);
     return item ? strip<AlarmIncident>(item) : undefined;
   }
 
@@ -337,7 +444,7 @@ export class DynamoLedger implements LedgerPort {
    * recorded one. An item written before topologies existed holds only the active region and the last failover.
    */
   async getTopology(plan: string): Promise<Topology | undefined> {
-    const item = await this.#get(planKey(plan), STATE);
+    const item = await getItem(this.#table, planKey(plan), STATE);
     // An item without an active region is no topology (nothing a runbook wrote): the plan file's holds.
     if (!item || typeof item.activeRegion !== 'string') return undefined;
     const topology = strip<Topology>(item);
@@ -346,17 +453,21 @@ export class DynamoLedger implements LedgerPort {
 
   /** Replaces the plan's topology (the runbook that changes it holds the plan's lock). */
   async putTopology(plan: string, topology: Topology): Promise<void> {
-    await this.#put({ ...topology, pk: planKey(plan), sk: STATE });
+    await putItem(this.#table, { ...topology, pk: planKey(plan), sk: STATE });
   }
 
   /** Writes (or overwrites) a run record; the final write of a run replaces its in-progress one. */
   async putRun(record: RunRecord): Promise<void> {
-    await this.#put({ ...record, pk: planKey(record.run.plan), sk: `${RUN_PREFIX}${record.run.incidentId}` });
+    await putItem(this.#table, {
+      ...record,
+      pk: planKey(record.run.plan),
+      sk: `${RUN_PREFIX}${record.run.incidentId}`,
+    });
   }
 
   /** One run of a plan by incident id. */
   async getRun(plan: string, incidentId: string): Promise<RunRecord | undefined> {
-    const item = await this.#get(planKey(plan), `${RUN_PREFIX}${incidentId}`);
+    const item = await getItem(this.#table, planKey(plan), `${RUN_PREFIX}${incidentId}`);
     return item ? strip<RunRecord>(item) : undefined;
   }
 
@@ -365,20 +476,7 @@ export class DynamoLedger implements LedgerPort {
    * time order.
    */
   async listRuns(plan: string, limit: number): Promise<RunRecord[]> {
-    try {
-      const result = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': planKey(plan), ':prefix': RUN_PREFIX },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (result.Items ?? []).map((item) => strip<RunRecord>(item));
-    } catch (error) {
-      throw toSwitchbackError('dynamodb', 'Query', error);
-    }
+    return listRunItems(this.#table, plan, limit);
   }
 
   /**
@@ -386,31 +484,17 @@ export class DynamoLedger implements LedgerPort {
    * plan checked twice at the same instant keeps the later result.
    */
   async putReadiness(readiness: PlanReadiness): Promise<void> {
-    await this.#put({ ...readiness, pk: readinessKey(readiness.plan), sk: readiness.at });
+    await putReadinessItem(this.#table, readiness);
   }
 
   /** A plan's readiness runs, newest first (`limit` 1: the latest). */
   async listReadiness(plan: string, limit: number): Promise<PlanReadiness[]> {
-    try {
-      const result = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': readinessKey(plan) },
-          ScanIndexForward: false,
-          Limit: limit,
-          ConsistentRead: true,
-        }),
-      );
-      return (result.Items ?? []).map((item) => strip<PlanReadiness>(item));
-    } catch (error) {
-      throw toSwitchbackError('dynamodb', 'Query', error);
-    }
+    return listReadinessItems(this.#table, plan, limit);
   }
 
   /** Stores the task token of a paused approval, so that `switchback approve <incident>` can answer it. */
   async putApprovalToken(incidentId: string, plan: string, taskToken: string, requestedAt: string): Promise<void> {
-    await this.#put({
+    await putItem(this.#table, {
       pk: incidentKey(incidentId),
       sk: APPROVAL,
       plan,
@@ -424,7 +508,7 @@ export class DynamoLedger implements LedgerPort {
   async getApprovalToken(
     incidentId: string,
   ): Promise<{ plan: string; taskToken: string; requestedAt: string } | undefined> {
-    const item = await this.#get(incidentKey(incidentId), APPROVAL);
+    const item = await getItem(this.#table, incidentKey(incidentId), APPROVAL);
     if (!item) return undefined;
     return { plan: String(item.plan), taskToken: String(item.taskToken), requestedAt: String(item.requestedAt) };
   }
@@ -468,7 +552,7 @@ export class DynamoLedger implements LedgerPort {
 
   /** The notifier's state of an incident, if it has any. */
   async getNotificationState(incidentId: string): Promise<NotificationState | undefined> {
-    const item = await this.#get(incidentKey(incidentId), SLACK);
+    const item = await getItem(this.#table, incidentKey(incidentId), SLACK);
     return item ? notificationStateOf(item) : undefined;
   }
 
@@ -478,9 +562,9 @@ export class DynamoLedger implements LedgerPort {
    */
   async claimNotification(incidentId: string, key: string): Promise<boolean> {
     try {
-      await this.#client.send(
+      await this.#table.client.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: { pk: incidentKey(incidentId), sk: SLACK },
           UpdateExpression: 'ADD #sentKeys :keys SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
           ConditionExpression: 'attribute_not_exists(#sentKeys) OR NOT contains(#sentKeys, :key)',
@@ -498,9 +582,9 @@ export class DynamoLedger implements LedgerPort {
   /** Takes the lock if nobody holds it; undefined when someone does (possibly this owner). */
   async #takeLockIfFree(plan: string, owner: LockOwner, now: Date): Promise<LockState | undefined> {
     try {
-      const result = await this.#client.send(
+      const result = await this.#table.client.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: { pk: planKey(plan), sk: LOCK },
           UpdateExpression:
             'SET #holder = :me, #execution = :execution, #acquiredAt = :now, ' +
@@ -535,18 +619,6 @@ export class DynamoLedger implements LedgerPort {
     }
   }
 
-  async #readLock(plan: string): Promise<LockState | undefined> {
-    const item = await this.#get(planKey(plan), LOCK);
-    if (!item || typeof item.holder !== 'string') return undefined;
-    return {
-      holder: item.holder,
-      // A lock taken before locks named their execution belongs to no execution: nobody else may take it over.
-      execution: typeof item.execution === 'string' ? item.execution : '',
-      epoch: Number(item.epoch),
-      acquiredAt: String(item.acquiredAt),
-    };
-  }
-
   /** Updates a run's record; a run with no record (it never got past its input check) has nothing to add to. */
   async #updateRun(
     plan: string,
@@ -556,26 +628,6 @@ export class DynamoLedger implements LedgerPort {
     values: Record<string, unknown>,
   ): Promise<void> {
     await this.#update(planKey(plan), `${RUN_PREFIX}${incidentId}`, expression, names, values, { ifExists: true });
-  }
-
-  async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    try {
-      // Strongly consistent: the lock and the claims are read right after conditional writes.
-      const result = await this.#client.send(
-        new GetCommand({ TableName: this.#tableName, Key: { pk, sk }, ConsistentRead: true }),
-      );
-      return result.Item;
-    } catch (error) {
-      throw toSwitchbackError('dynamodb', 'GetItem', error);
-    }
-  }
-
-  async #put(item: Record<string, unknown>): Promise<void> {
-    try {
-      await this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item }));
-    } catch (error) {
-      throw toSwitchbackError('dynamodb', 'PutItem', error);
-    }
   }
 
   /** UpdateItem; with `ifExists`, only an item that exists is updated, and a missing one is left alone. */
@@ -588,9 +640,9 @@ export class DynamoLedger implements LedgerPort {
     options: { ifExists?: boolean; returnNew?: boolean } = {},
   ): Promise<Record<string, unknown> | undefined> {
     try {
-      const result = await this.#client.send(
+      const result = await this.#table.client.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.#table.name,
           Key: { pk, sk },
           UpdateExpression: expression,
           ...(options.ifExists ? { ConditionExpression: 'attribute_exists(pk)' } : {}),

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoLedger } from '../../shared/aws/ledger';
+import { DynamoLedger, DynamoReadinessLedger } from '../../shared/aws/ledger';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import type { RunRecord } from '../../shared/domain/run';
 import type { Topology } from '../../shared/domain/topology';
@@ -317,6 +317,35 @@ describe('DynamoLedger (dynalite)', () => {
       expect((await ledger.listRuns('readied', 10)).map((r) => r.run.incidentId)).toEqual([
         'readied-20261125T180000Z-aaaa',
       ]);
+    });
+  });
+
+  describe("the readiness function's part of the ledger (DynamoReadinessLedger)", () => {
+    it('reads the lock and the runs the runbooks wrote, and keeps readiness runs the ledger lists, on the same items', async () => {
+      // Prepare
+      const readiness = new DynamoReadinessLedger({ client: local.client, tableName: local.tableName });
+      const owner = lockOwner('partial-20261125T180000Z-a');
+      const lock = await ledger.acquireLock('partial', owner, now);
+      await ledger.putRun(runRecord('partial', 'partial-20261110T120000Z-aaaa'));
+      await ledger.putRun(runRecord('partial', 'partial-20261125T180000Z-bbbb', 'failed'));
+      await ledger.putReadiness(planReadiness({ plan: 'partial', at: '2026-11-25T18:00:00.000Z', ready: true }));
+
+      // Act
+      await readiness.putReadiness(planReadiness({ plan: 'partial', at: '2026-11-25T18:30:00.000Z', ready: false }));
+      const heldLock = await readiness.getLock('partial');
+      const freeLock = await readiness.getLock('nobody-holds-this');
+      const runs = await readiness.listRuns('partial', 1);
+      const readinessRuns = await readiness.listReadiness('partial', 10);
+
+      // Assess
+      expect(heldLock).toEqual(lock);
+      expect(freeLock).toBeUndefined();
+      expect(runs).toEqual([runRecord('partial', 'partial-20261125T180000Z-bbbb', 'failed')]);
+      expect(readinessRuns.map((r) => [r.at, r.ready])).toEqual([
+        ['2026-11-25T18:30:00.000Z', false],
+        ['2026-11-25T18:00:00.000Z', true],
+      ]);
+      expect(await ledger.listReadiness('partial', 1)).toEqual([readinessRuns[0]]);
     });
   });
 
