@@ -214,7 +214,7 @@ const timeNpmTest = async (env: NodeJS.ProcessEnv): Promise<{ wallMs: number; co
  * `node_modules/.cache/switchback`) and the runs get a new, empty temporary folder, where jest and tsx keep theirs
  * (the spawned CLIs' tsx too), and where osls keeps the validator it generates for serverless.yml's schema (which it
  * otherwise keeps in the home folder, about 3.7 s of CPU to generate).
- * Each run's summary (each stage's seconds) is printed, its whole output only when it fails, and the load average
+ * Each run's summary (each stage's wall and CPU seconds) is printed, its whole output only when it fails, and the load average
  * before it: the target is for an otherwise idle machine, and a loaded one says so.
  */
 const suiteSection = async (out: Out): Promise<void> => {
