@@ -6,7 +6,7 @@ import { type BuildOptions, build } from 'esbuild';
 // osls loads its plugins with require: CommonJS JavaScript.
 const { bundleOnce, oneBuildOptions, removeZipLeftovers } = require('../../../scripts/bundle-once.js') as {
   removeZipLeftovers: (zipNames: string[], pid?: number, dir?: string) => string[];
-  bundleOnce: (plugin: unknown, esbuild: { build: (options: BuildOptions) => Promise<unknown> }) => Promise<void>;
+  bundleOnce: (plugin: unknown, esbuild: { buildSync: (options: BuildOptions) => unknown }) => Promise<void>;
   oneBuildOptions: (
     options: Record<string, unknown>,
     entries: string[],
@@ -86,7 +86,7 @@ describe('bundle-once', () => {
 
     // Act
     await bundleOnce(plugin, {
-      build: async (options) => {
+      buildSync: (options) => {
         builds.push(options);
         return { metafile };
       },
