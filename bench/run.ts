@@ -233,7 +233,7 @@ const suiteSection = async (out: Out): Promise<void> => {
       const cpu =
         cpuBefore === undefined || cpuAfter === undefined
           ? ''
-          : `, ${(cpuAfter - cpuBefore).toFixed(1)} s CPU (user + system of its processes, esbuild's service process not counted)`;
+          : `, ${(cpuAfter - cpuBefore).toFixed(1)} s CPU (user + system of its processes)`;
       out(
         `npm test (all of it), ${run}: ${(wallMs / 1000).toFixed(1)} s wall${cpu} on ${availableParallelism()} cores, load average ${load.toFixed(2)} before, ${code === 0 ? 'passed' : `FAILED (exit ${code})`}`,
       );

@@ -5,8 +5,9 @@
 // Each stage's output is printed whole when it ends (never interleaved), every stage runs to its end even when
 // another fails, and the exit code is 1 when any stage failed. Extra arguments go to jest (`npm test -- test/unit`).
 // The summary at the end gives each stage's wall time and the CPU time (user + system) of what it ran, as the shell
-// that runs it counts it: on two cores the stages share, CPU is what tells a slower suite from a slower hour (a
-// process that outlives its parent, as esbuild's service may, is not counted).
+// that runs it counts it: on two cores the stages share, CPU is what tells a slower suite from a slower hour. A
+// process that outlives its parent is not counted: esbuild's service process, which tsx starts in the CLIs some
+// suites spawn (tsx's cached compiles, on a first run only); packaging's build is counted (scripts/bundle-once.js).
 // The stages run their package.json scripts through the shell as `npm run` would, and jest through its own bin, not
 // through npm and npx: each npm start costs 0.3-0.7 s of CPU, 2 s in all, on a machine whose two cores the stages
 // and jest's workers already share.
