@@ -7,7 +7,7 @@
 // The summary at the end gives each stage's wall time and the CPU time (user + system) of what it ran, as the shell
 // that runs it counts it: on two cores the stages share, CPU is what tells a slower suite from a slower hour. A
 // process that outlives its parent is not counted: esbuild's service process, which tsx starts in the CLIs some
-// suites spawn (tsx's cached compiles, on a first run only); packaging's build is counted (scripts/bundle-once.js).
+// suites spawn (tsx's cached compiles, on a first run only); esbuild's builds are counted (ESBUILD_WORKER_THREADS).
 // The stages run their package.json scripts through the shell as `npm run` would, and jest through its own bin, not
 // through npm and npx: each npm start costs 0.3-0.7 s of CPU, 2 s in all, on a machine whose two cores the stages
 // and jest's workers already share.
@@ -48,6 +48,9 @@ const env = {
   NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(cache, 'node-compile-cache'),
   FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
   SWITCHBACK_PACKAGE_STATUS: PACKAGE_STATUS,
+  // esbuild's sync calls (packaging's build, the builds of the bundle tests) in a child each stage waits for, so that
+  // their CPU is counted: with worker threads they go to esbuild's service process, which nothing waits for.
+  ESBUILD_WORKER_THREADS: '0',
   // Packaging reuses the function bundles of an earlier run while nothing they are built from has changed (about
   // 11 s of esbuild CPU each run): scripts/bundle-cache.js.
   SWITCHBACK_BUNDLE_CACHE: process.env.SWITCHBACK_BUNDLE_CACHE ?? join(cache, 'function-bundles'),

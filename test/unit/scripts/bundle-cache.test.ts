@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BuildOptions, build, version } from 'esbuild';
+import { type BuildOptions, buildSync, version } from 'esbuild';
 
 // osls loads its plugins with require: CommonJS JavaScript.
 const { restore, save, packageJsonOf } = require('../../../scripts/bundle-cache.js') as {
@@ -46,7 +46,7 @@ const service = () => {
   const bundle = join(root, '.esbuild', '.build', 'functions', 'release-lock.js');
   /** Builds, keeps the build in the cache, and clears the build folder as packaging does. */
   const buildAndSave = async () => {
-    const { metafile } = await build(options);
+    const { metafile } = buildSync(options);
     if (!metafile) throw new Error('esbuild wrote no metafile');
     save(cache, options, version, metafile);
     const bytes = readFileSync(bundle, 'utf8');

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 
 // osls loads its plugins with require: CommonJS JavaScript.
 const { bundleOnce, oneBuildOptions, removeZipLeftovers } = require('../../../scripts/bundle-once.js') as {
@@ -128,17 +128,15 @@ describe('bundle-once', () => {
     const { outbase: _outbase, ...perFunction } = options;
 
     // Act
-    const together = await build({ ...options, write: false, logLevel: 'silent' });
-    const alone = await Promise.all(
-      entries.map((entry) =>
-        build({
-          ...perFunction,
-          entryPoints: [entry],
-          outdir: join(root, 'out', 'functions'),
-          write: false,
-          logLevel: 'silent',
-        }),
-      ),
+    const together = buildSync({ ...options, write: false, logLevel: 'silent' });
+    const alone = entries.map((entry) =>
+      buildSync({
+        ...perFunction,
+        entryPoints: [entry],
+        outdir: join(root, 'out', 'functions'),
+        write: false,
+        logLevel: 'silent',
+      }),
     );
     rmSync(root, { recursive: true, force: true });
 
