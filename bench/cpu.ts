@@ -28,7 +28,8 @@ let ticksPerSecond: number | undefined;
 /**
  * CPU seconds (user + system) used so far by this process's ended children, or undefined where /proc is not there
  * (not Linux). A process that outlives its parent is not counted: esbuild's service process, which Node leaves to end
- * on its own (tsx's in the CLIs some suites spawn; packaging's build runs in a child that is waited for and counts).
+ * on its own (tsx's, in the CLIs some suites spawn; esbuild's builds run in a child that is waited for, and count, under
+ * ESBUILD_WORKER_THREADS=0, which `npm test` sets).
  */
 export const childCpuSeconds = (): number | undefined => {
   let stat: string;
