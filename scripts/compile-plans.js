@@ -2,7 +2,7 @@
 // JSON in build/plans, which is what the functions load (PLANS_DIR). A bad plan fails the package with the file and
 // field to fix, as `switchback plan validate` says it; the functions never carry a YAML parser.
 const { join } = require('node:path');
-const tsx = require('tsx/cjs/api');
+const { requireTs } = require('./require-ts');
 
 const root = join(__dirname, '..');
 /** Source plans, and where their compiled JSON goes (packaged with every function; PLANS_DIR in serverless.yml). */
@@ -14,7 +14,7 @@ class CompilePlans {
     const log = (message) => serverless.cli.log(message);
     this.hooks = {
       'before:package:initialize': () => {
-        const { compilePlans } = tsx.require('../shared/plan/compile.ts', __filename);
+        const { compilePlans } = requireTs('../shared/plan/compile.ts', __filename);
         try {
           const written = compilePlans(SOURCE_DIR, OUT_DIR);
           if (written.length === 0) throw new Error('plans/ holds no plan (*.yml): add one (see plans/example.yml)');

@@ -4,18 +4,19 @@
 // ARNs are CloudFormation `Fn::Sub` strings: `${aws:accountId}` would need AWS credentials at package time.
 const { readdirSync } = require('node:fs');
 const { extname, join, relative } = require('node:path');
-const tsx = require('tsx/cjs/api');
+const { requireTs: requireTsFile } = require('./require-ts');
 
 /**
  * Loads one of our TypeScript modules. serverless runs on plain Node, which cannot resolve our extensionless
- * TypeScript imports: tsx compiles them. A runner that already compiles TypeScript (jest) resolves them itself.
+ * TypeScript imports: tsx compiles them (scripts/require-ts.js). A runner that already compiles TypeScript (jest)
+ * resolves them itself.
  */
 const requireTs = (path) => {
   try {
     return require(path);
   } catch (error) {
     if (error?.code !== 'MODULE_NOT_FOUND') throw error;
-    return tsx.require(`${path}.ts`, __filename);
+    return requireTsFile(`${path}.ts`, __filename);
   }
 };
 
