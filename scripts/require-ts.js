@@ -23,4 +23,4 @@ const requireTs = (path, from) => {
   return api.require(path, from);
 };
 
-module.exports = { NAMESPACE, requireTs };
+module.exports = { requireTs };

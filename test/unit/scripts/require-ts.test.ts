@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..', '..');
 
 /** Loads shared/domain/copy-names.ts through requireTs (or `how`) in a new Node process; returns its export names. */
-const loadInProcess = (temp: string, how: 'requireTs' | 'tsx.require'): string[] => {
+const loadInNewProcess = (temp: string, how: 'requireTs' | 'tsx.require'): string[] => {
   const load =
     how === 'requireTs'
       ? "require('./scripts/require-ts').requireTs('../shared/domain/copy-names.ts', require('node:path').join(process.cwd(), 'scripts', 'x.js'))"
@@ -46,9 +46,9 @@ describe('requireTs (scripts/require-ts.js)', () => {
 
   it("loads a TypeScript module in plain Node, and a second process reads it from tsx's cache", () => {
     // Act
-    const first = loadInProcess(temp, 'requireTs');
+    const first = loadInNewProcess(temp, 'requireTs');
     const cachedFirst = cacheOf(temp);
-    const second = loadInProcess(temp, 'requireTs');
+    const second = loadInNewProcess(temp, 'requireTs');
 
     // Assess
     expect(first).toContain('copyPattern');
@@ -60,9 +60,9 @@ describe('requireTs (scripts/require-ts.js)', () => {
 
   it("is unlike tsx's own require, which compiles the module again in every process", () => {
     // Act
-    loadInProcess(temp, 'tsx.require');
+    loadInNewProcess(temp, 'tsx.require');
     const cachedFirst = cacheOf(temp);
-    loadInProcess(temp, 'tsx.require');
+    loadInNewProcess(temp, 'tsx.require');
 
     // Assess: a namespace named after the time is a new cache key each time
     expect(cacheOf(temp).size).toBeGreaterThan(cachedFirst.size);
