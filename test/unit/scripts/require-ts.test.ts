@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchFolders } from '../../support/scratch';
 
 // scripts/require-ts.js is how osls's plain-Node plugins load our TypeScript while packaging. What it is for shows only
 // across processes: a second `serverless package` reads the compiled modules from tsx's cache instead of compiling
@@ -34,17 +34,12 @@ const cacheOf = (temp: string): Map<string, number> => {
 };
 
 describe('requireTs (scripts/require-ts.js)', () => {
-  let temp: string;
-
-  beforeEach(() => {
-    temp = mkdtempSync(join(tmpdir(), 'switchback-require-ts-'));
-  });
-
-  afterEach(() => {
-    rmSync(temp, { recursive: true, force: true });
-  });
+  const scratch = scratchFolders('switchback-require-ts-');
 
   it("loads a TypeScript module in plain Node, and a second process reads it from tsx's cache", () => {
+    // Prepare
+    const temp = scratch();
+
     // Act
     const first = loadInNewProcess(temp, 'requireTs');
     const cachedFirst = cacheOf(temp);
@@ -59,6 +54,9 @@ describe('requireTs (scripts/require-ts.js)', () => {
   });
 
   it("is unlike tsx's own require, which compiles the module again in every process", () => {
+    // Prepare
+    const temp = scratch();
+
     // Act
     loadInNewProcess(temp, 'tsx.require');
     const cachedFirst = cacheOf(temp);
