@@ -38,10 +38,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j)sx?$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
-    ],
+    // The same options compile the modules packaging loads (scripts/require-ts.js).
+    '^.+\\.(t|j)sx?$': ['@swc/jest', require('./scripts/swc-options')],
   },
   // middy 7 and commander 15 ship ESM only: let swc transform them; point at middy's entry (it exports only an
   // `import` condition).

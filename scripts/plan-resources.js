@@ -8,7 +8,7 @@ const { requireTs: requireTsFile } = require('./require-ts');
 
 /**
  * Loads one of our TypeScript modules. serverless runs on plain Node, which cannot resolve our extensionless
- * TypeScript imports: tsx compiles them (scripts/require-ts.js). A runner that already compiles TypeScript (jest)
+ * TypeScript imports: swc compiles them (scripts/require-ts.js). A runner that already compiles TypeScript (jest)
  * resolves them itself.
  */
 const requireTs = (path) => {

@@ -1,26 +1,52 @@
-// Loads our TypeScript modules from the plain-Node scripts that osls runs while packaging (scripts/compile-plans.js,
-// scripts/plan-resources.js): serverless runs on plain Node, which cannot resolve our extensionless TypeScript
-// imports, so tsx compiles them.
+// Loads our TypeScript in the plain-Node processes of packaging: the osls plugins (scripts/compile-plans.js,
+// scripts/plan-resources.js), and scripts/check-template.ts (`node --require ./scripts/require-ts.js`). Plain Node
+// cannot resolve our extensionless TypeScript imports; this registers `.ts` with Node's CommonJS loader, compiling
+// each of the project's own files in this process with swc (scripts/swc-options.js, as jest compiles them).
 //
-// Through one tsx registration with a fixed namespace, not tsx's own `require` (tsx/cjs/api): that one registers a
-// namespace named after the time (`Date.now()`), and the namespace is part of the key of tsx's compile cache, so
-// every `serverless package` compiled all 23 modules again, each with esbuild's transformSync, which spawns an
-// esbuild process per call where ESBUILD_WORKER_THREADS=0 (the package script sets it): about 0.7 s of wall time
-// per package. With a fixed namespace, a later package reads the compiled modules from tsx's cache while their
-// source is unchanged. The namespace keeps the hooks to the modules loaded here: nothing else osls loads is compiled.
+// Not tsx, which the CLI uses: tsx compiles each file with esbuild's transformSync, and where ESBUILD_WORKER_THREADS=0
+// (the package script sets it, so that esbuild's build is a child whose CPU is counted) each call starts an esbuild
+// process: 38 of them, about 1.5 s of CPU, in a package with tsx's cache empty (a first `npm test`). swc compiles the
+// same 38 modules in this process in about 40 ms, with nothing to cache: the first package and every later one alike.
 'use strict';
 
-const { register } = require('tsx/cjs/api');
+const Module = require('node:module');
+const { readFileSync } = require('node:fs');
+const { join, sep } = require('node:path');
+const SWC_OPTIONS = require('./swc-options');
 
-/** The namespace of the registration: fixed, so that tsx's cache keys are the same from one package to the next. */
-const NAMESPACE = 'switchback-package';
+const ROOT = join(__dirname, '..') + sep;
+const NODE_MODULES = `${sep}node_modules${sep}`;
 
-let api;
+/** Whether `filename` is the project's own TypeScript (not an installed package's). */
+const isOurs = (filename) => filename.startsWith(ROOT) && !filename.includes(NODE_MODULES, ROOT.length - 1);
 
-/** Loads `path` (a TypeScript file, with its extension) relative to the module `from` (its __filename). */
-const requireTs = (path, from) => {
-  api ??= register({ namespace: NAMESPACE });
-  return api.require(path, from);
+/** Compiles one of our TypeScript files as it loads; any other `.ts` goes to the loader that was there before. */
+const loader = (previous) =>
+  function compileTypeScript(module, filename) {
+    if (!isOurs(filename)) {
+      if (previous) return previous(module, filename);
+      throw new Error(`scripts/require-ts.js compiles only the project's own TypeScript, not ${filename}`);
+    }
+    const { transformSync } = require('@swc/core');
+    const { code } = transformSync(readFileSync(filename, 'utf8'), { ...SWC_OPTIONS, filename });
+    module._compile(code, filename);
+  };
+
+let registered = false;
+
+/** Registers `.ts` with Node's CommonJS loader (once per process). */
+const register = () => {
+  if (registered) return;
+  registered = true;
+  Module._extensions['.ts'] = loader(Module._extensions['.ts']);
 };
+
+/** Loads `path` (a TypeScript file, with or without its extension) relative to the module `from` (its __filename). */
+const requireTs = (path, from) => {
+  register();
+  return Module.createRequire(from)(path);
+};
+
+register();
 
 module.exports = { requireTs };

@@ -1,68 +1,83 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchFolders } from '../../support/scratch';
 
-// scripts/require-ts.js is how osls's plain-Node plugins load our TypeScript while packaging. What it is for shows only
-// across processes: a second `serverless package` reads the compiled modules from tsx's cache instead of compiling
-// them again (each compile an esbuild process where ESBUILD_WORKER_THREADS=0). Each check runs plain Node, as osls
-// does, with a temporary folder of its own, where tsx keeps its cache.
+// scripts/require-ts.js is how the plain-Node processes of packaging (osls's plugins, scripts/check-template.ts) load
+// our TypeScript. What it is for shows only in a process of its own, as osls runs it: it compiles in that process,
+// where tsx's loader starts an esbuild process per module whenever its cache is empty (ESBUILD_WORKER_THREADS=0, as
+// the package script sets it).
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** Loads shared/domain/copy-names.ts through requireTs (or `how`) in a new Node process; returns its export names. */
-const loadInNewProcess = (temp: string, how: 'requireTs' | 'tsx.require'): string[] => {
-  const load =
-    how === 'requireTs'
-      ? "require('./scripts/require-ts').requireTs('../shared/domain/copy-names.ts', require('node:path').join(process.cwd(), 'scripts', 'x.js'))"
-      : "require('tsx/cjs/api').require('./shared/domain/copy-names.ts', require('node:path').join(process.cwd(), 'x.js'))";
-  const result = spawnSync(process.execPath, ['-e', `console.log(Object.keys(${load}).join(','))`], {
+/**
+ * Counts the child processes the code after it starts (esbuild's sync calls go through execFileSync), and the
+ * TypeScript modules it loaded (tsx keys its own with a query).
+ */
+const COUNT_CHILDREN = `
+  const childProcess = require('node:child_process');
+  let children = 0;
+  for (const name of ['spawn', 'spawnSync', 'execFileSync', 'execSync', 'fork']) {
+    const original = childProcess[name];
+    childProcess[name] = (...args) => { children += 1; return original(...args); };
+  }
+  const modules = () => Object.keys(require.cache).filter((key) => /\\.ts($|\\?)/.test(key)).length;
+  process.on('exit', () => console.log(JSON.stringify({ children, modules: modules(), exports: Object.keys(loaded) })));
+`;
+
+/** Loads `load` (an expression) in a new Node process with an empty temporary folder, and tells what it took. */
+const loadInNewProcess = (temp: string, load: string): { children: number; modules: number; exports: string[] } => {
+  const result = spawnSync(process.execPath, ['-e', `${COUNT_CHILDREN}\nconst loaded = ${load};`], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, TMPDIR: temp, ESBUILD_WORKER_THREADS: '0' },
   });
   if (result.status !== 0) throw new Error(`node exited ${result.status}: ${result.stderr}`);
-  return result.stdout.trim().split(',');
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
 };
 
-/** tsx's cache in a temporary folder: each file's name and modification time. */
-const cacheOf = (temp: string): Map<string, number> => {
-  const files = new Map<string, number>();
-  for (const dir of readdirSync(temp).filter((name) => name.startsWith('tsx'))) {
-    for (const name of readdirSync(join(temp, dir))) files.set(name, statSync(join(temp, dir, name)).mtimeMs);
-  }
-  return files;
-};
+const FROM = "require('node:path').join(process.cwd(), 'scripts', 'x.js')";
 
 describe('requireTs (scripts/require-ts.js)', () => {
   const scratch = scratchFolders('switchback-require-ts-');
 
-  it("loads a TypeScript module in plain Node, and a second process reads it from tsx's cache", () => {
-    // Prepare
-    const temp = scratch();
-
-    // Act
-    const first = loadInNewProcess(temp, 'requireTs');
-    const cachedFirst = cacheOf(temp);
-    const second = loadInNewProcess(temp, 'requireTs');
+  it('loads a TypeScript module and its extensionless imports in plain Node, starting no process', () => {
+    // Act: plan schema imports the rest of shared/plan and shared/domain without extensions
+    const loaded = loadInNewProcess(
+      scratch(),
+      `require('./scripts/require-ts').requireTs('../shared/plan/schema.ts', ${FROM})`,
+    );
 
     // Assess
-    expect(first).toContain('copyPattern');
-    expect(second).toEqual(first);
-    expect(cachedFirst.size).toBeGreaterThan(0);
-    // Nothing compiled again: the same cache files, none rewritten.
-    expect(cacheOf(temp)).toEqual(cachedFirst);
+    expect(loaded.exports).toContain('proberAlarmName');
+    expect(loaded.modules).toBeGreaterThan(3);
+    expect(loaded.children).toBe(0);
   });
 
-  it("is unlike tsx's own require, which compiles the module again in every process", () => {
+  it("is unlike tsx's require, which starts an esbuild process per module while its cache is empty", () => {
+    // Act
+    const loaded = loadInNewProcess(scratch(), `require('tsx/cjs/api').require('../shared/plan/schema.ts', ${FROM})`);
+
+    // Assess: one for the module and one for each of its imports
+    expect(loaded.exports).toContain('proberAlarmName');
+    expect(loaded.modules).toBeGreaterThan(3);
+    expect(loaded.children).toBe(loaded.modules);
+  });
+
+  it("compiles only the project's own TypeScript, naming itself when asked for another", () => {
     // Prepare
     const temp = scratch();
+    const outside = join(temp, 'outside.ts');
+    writeFileSync(outside, 'export const answer: number = 42;\n');
 
     // Act
-    loadInNewProcess(temp, 'tsx.require');
-    const cachedFirst = cacheOf(temp);
-    loadInNewProcess(temp, 'tsx.require');
+    const result = spawnSync(
+      process.execPath,
+      ['-e', `require('./scripts/require-ts').requireTs(${JSON.stringify(outside)}, ${FROM})`],
+      { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } },
+    );
 
-    // Assess: a namespace named after the time is a new cache key each time
-    expect(cacheOf(temp).size).toBeGreaterThan(cachedFirst.size);
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`scripts/require-ts.js compiles only the project's own TypeScript, not ${outside}`);
   });
 });
