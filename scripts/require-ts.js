@@ -32,13 +32,15 @@ const loader = (previous) =>
     module._compile(code, filename);
   };
 
-let registered = false;
+/** Marks our loader: one per process, however many times this module is evaluated (jest evaluates it per file). */
+const REGISTERED = Symbol.for('switchback.require-ts');
 
-/** Registers `.ts` with Node's CommonJS loader (once per process). */
+/** Registers `.ts` with Node's CommonJS loader, once per process. */
 const register = () => {
-  if (registered) return;
-  registered = true;
-  Module._extensions['.ts'] = loader(Module._extensions['.ts']);
+  if (Module._extensions['.ts']?.[REGISTERED]) return;
+  const compile = loader(Module._extensions['.ts']);
+  compile[REGISTERED] = true;
+  Module._extensions['.ts'] = compile;
 };
 
 /** Loads `path` (a TypeScript file, with or without its extension) relative to the module `from` (its __filename). */

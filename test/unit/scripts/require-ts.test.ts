@@ -63,6 +63,27 @@ describe('requireTs (scripts/require-ts.js)', () => {
     expect(loaded.children).toBe(loaded.modules);
   });
 
+  it('registers one loader per process, however many times the module is evaluated', () => {
+    // Act: evaluated twice, as jest does for each test file that loads scripts/plan-resources.js
+    const result = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const Module = require('node:module');
+         require('./scripts/require-ts');
+         const first = Module._extensions['.ts'];
+         delete require.cache[require.resolve('./scripts/require-ts')];
+         require('./scripts/require-ts').requireTs('../shared/domain/copy-names.ts', ${FROM});
+         console.log(Module._extensions['.ts'] === first);`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } },
+    );
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('true');
+  });
+
   it("compiles only the project's own TypeScript, naming itself when asked for another", () => {
     // Prepare
     const temp = scratch();
