@@ -4,21 +4,10 @@
 // ARNs are CloudFormation `Fn::Sub` strings: `${aws:accountId}` would need AWS credentials at package time.
 const { readdirSync } = require('node:fs');
 const { extname, join, relative } = require('node:path');
-const { requireTs: requireTsFile } = require('./require-ts');
-
-/**
- * Loads one of our TypeScript modules. serverless runs on plain Node, which cannot resolve our extensionless
- * TypeScript imports: swc compiles them (scripts/require-ts.js). A runner that already compiles TypeScript (jest)
- * resolves them itself.
- */
-const requireTs = (path) => {
-  try {
-    return require(path);
-  } catch (error) {
-    if (error?.code !== 'MODULE_NOT_FOUND') throw error;
-    return requireTsFile(`${path}.ts`, __filename);
-  }
-};
+// Our TypeScript modules are loaded with require, lazily. serverless runs on plain Node, which cannot resolve our
+// extensionless TypeScript imports: scripts/require-ts.js registers `.ts` with Node's loader as it loads (swc compiles
+// them). A runner that already compiles TypeScript (jest) resolves them itself.
+require('./require-ts');
 
 const root = join(__dirname, '..');
 // The functions read these plans at run time compiled to JSON (scripts/compile-plans.js, PLANS_DIR=build/plans).
@@ -40,8 +29,8 @@ let reported = false;
  * recovery. Throws one message listing every problem with its file and field, and the other place of a conflict.
  */
 const loadDeployment = (dir) => {
-  const { loadPlanFile, PlanRegistry } = requireTs('../shared/plan/load');
-  const checks = requireTs('../shared/domain/plan-checks');
+  const { loadPlanFile, PlanRegistry } = require('../shared/plan/load');
+  const checks = require('../shared/domain/plan-checks');
   const files = readdirSync(dir)
     .filter((file) => ['.yml', '.yaml'].includes(extname(file)))
     .sort();
@@ -118,7 +107,7 @@ const allow = (actions, resources, condition) =>
  * The names reprotect gives its copies, as IAM patterns (shared/domain/copy-names.ts, the one source): every copy of a
  * database, any generation, in either region, is `<plan's replica or secondary>-<rp|sc>-<6 hex>`.
  */
-const { copyPattern, snapshotPattern } = requireTs('../shared/domain/copy-names');
+const { copyPattern, snapshotPattern } = require('../shared/domain/copy-names');
 /** The copies of an RDS database (`<replica>-rp-*`). */
 const rdsCopies = (db) => copyPattern(db.replica.instance, 'rp');
 /**
@@ -463,7 +452,7 @@ const logicalId = (text) =>
 
 /** The runbook functions readiness simulates, each with its role's logical id (`probe-primary` -> `ProbePrimaryRole`). */
 const stepRoles = () =>
-  requireTs('../shared/domain/step-permissions').STEP_FUNCTIONS.map((name) => ({
+  require('../shared/domain/step-permissions').STEP_FUNCTIONS.map((name) => ({
     name,
     role: `${logicalId(name)}Role`,
   }));
@@ -698,7 +687,7 @@ module.exports = {
   /** Every plan's trigger alarms: the detail.alarmName filter of the on-health-alarm rule. */
   alarmNames: () =>
     loadPlans().flatMap((plan) =>
-      requireTs('../shared/domain/quorum')
+      require('../shared/domain/quorum')
         .planSignals(plan)
         .map((signal) => signal.alarmName),
     ),
@@ -706,7 +695,7 @@ module.exports = {
    * The alarm states the on-health-alarm rule lets through: ALARM only, unless a plan has a quorum (its signals
    * leaving ALARM must be heard too, shared/domain/quorum.ts intakeAlarmStates).
    */
-  alarmStates: () => requireTs('../shared/domain/quorum').intakeAlarmStates(loadPlans()),
+  alarmStates: () => require('../shared/domain/quorum').intakeAlarmStates(loadPlans()),
 
   /** The plans' app names (scripts/check-template.ts reports them). */
   planNames: () => loadPlans().map((plan) => plan.app),
@@ -1073,7 +1062,7 @@ module.exports = {
           .filter((plan) => plan.trigger.prober)
           .map((plan) =>
             sub(
-              `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${requireTs('../shared/plan/schema').proberAlarmName(plan)}`,
+              `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${require('../shared/plan/schema').proberAlarmName(plan)}`,
             ),
           ),
       ],
@@ -1089,7 +1078,7 @@ module.exports = {
    */
   proberResources: () => {
     const resources = {};
-    const { proberAlarmName } = requireTs('../shared/plan/schema');
+    const { proberAlarmName } = require('../shared/plan/schema');
     for (const plan of loadPlans()) {
       const prober = plan.trigger.prober;
       if (!prober) continue;
@@ -1198,9 +1187,9 @@ module.exports = {
   /** Read the Slack secrets the plans name, and nothing else. */
   secretStatements: () => secretStatements(loadPlans()),
   /** The ledger table's keys, from the adapter that reads and writes it (one place says what they are). */
-  ledgerKeySchema: () => requireTs('../shared/aws/ledger').LEDGER_KEY_SCHEMA,
-  ledgerAttributeDefinitions: () => requireTs('../shared/aws/ledger').LEDGER_ATTRIBUTE_DEFINITIONS,
-  ledgerTtlAttribute: () => requireTs('../shared/aws/ledger').LEDGER_TTL_ATTRIBUTE,
+  ledgerKeySchema: () => require('../shared/aws/ledger').LEDGER_KEY_SCHEMA,
+  ledgerAttributeDefinitions: () => require('../shared/aws/ledger').LEDGER_ATTRIBUTE_DEFINITIONS,
+  ledgerTtlAttribute: () => require('../shared/aws/ledger').LEDGER_TTL_ATTRIBUTE,
 
   // Exported for scripts/check-template.ts and tests.
   normalizeRecordName,
