@@ -53,13 +53,22 @@ describe('function bundles', () => {
     expect(withYaml).toEqual([]);
   });
 
-  it("carries only zod's English messages, not its other locales (a namespace import lets esbuild drop them)", () => {
+  it("carries zod's English messages in every function that validates, and none of its other locales", () => {
     const locales = [...inputsByBundle].flatMap(([output, inputs]) =>
       inputs
         .filter((input) => /node_modules\/zod\/.*\/locales\/(?!en\.)/.test(input))
         .map((input) => `${output}: ${input}`),
     );
     expect(locales).toEqual([]);
+    // shared/zod.ts sets the English error map as it loads: a bundle with zod and no English would answer a plan
+    // author's type mismatch with "Invalid input" alone.
+    const withZod = [...packagesByBundle].filter(([, packages]) => packages.has('zod')).map(([output]) => output);
+    const withoutEnglish = withZod.filter(
+      (output) =>
+        !(inputsByBundle.get(output) ?? []).some((input) => input.endsWith('node_modules/zod/v4/locales/en.js')),
+    );
+    expect(withZod.length).toBeGreaterThan(0);
+    expect(withoutEnglish).toEqual([]);
   });
 
   it('carries no plan schema: functions load plans validated at package time, checked by field digests', () => {
