@@ -20,17 +20,19 @@ export const describePlan = (plan: Plan): string => {
   );
 };
 
-const reportInvalid = (io: CliIo, subject: string, error: unknown): void => {
+/** Prints why `subject` is invalid; returns how many problems it listed (one per field named, at least one). */
+const reportInvalid = (io: CliIo, subject: string, error: unknown): number => {
   if (error instanceof PlanValidationError) {
     io.err(`✗ ${subject}:`);
     for (const issue of error.issues) io.err(`  - ${issue.path || '(root)'}: ${issue.message}`);
-    return;
+    return Math.max(1, error.issues.length);
   }
   if (error instanceof PlanFileError) {
     io.err(`✗ ${error.message}`);
-    return;
+    return 1;
   }
   io.err(`✗ ${subject}: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
 };
 
 const isFolder = (path: string): boolean => {
@@ -74,8 +76,7 @@ export const validatePlanFiles = (paths: readonly string[], io: CliIo): number =
       // Valid, but AWS cannot honour it: a warning, not a failure.
       for (const warning of planWarnings(plan)) io.err(`⚠ ${file}: ${warning.path}: ${warning.message}`);
     } catch (error) {
-      invalid += 1;
-      reportInvalid(io, file, error);
+      invalid += reportInvalid(io, file, error);
     }
   }
   if (files.length === 0) {
@@ -93,8 +94,7 @@ export const validatePlanFiles = (paths: readonly string[], io: CliIo): number =
     try {
       new PlanRegistry(plans);
     } catch (error) {
-      invalid += 1;
-      reportInvalid(
+      invalid += reportInvalid(
         io,
         `plans together${error instanceof PlanValidationError ? ` (plan ${error.source})` : ''}`,
         error,

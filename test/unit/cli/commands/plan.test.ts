@@ -1,11 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describePlan, validatePlanFiles } from '../../../../cli/commands/plan';
 import { loadPlanFile } from '../../../../shared/plan/load';
+import { scratchFolders } from '../../../support/scratch';
 import { captureIo } from '../support';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const example = join(root, 'plans', 'example.yml');
 const fixtures = join(root, 'test', 'fixtures', 'plans');
+const scratch = scratchFolders('switchback-plan-validate-');
 
 describe('describePlan', () => {
   it('counts databases and records over every hosted zone', () => {
@@ -69,6 +72,29 @@ describe('validatePlanFiles', () => {
       `✗ ${bad}:`,
       '  - budgets.rtoSeconds: the RTO budget must be greater than 0 seconds (got -600)',
       '1 problem found; fix the fields named above.',
+    ]);
+  });
+
+  it('counts every field it names: a plan missing five sections is five problems, not one', () => {
+    // Prepare
+    const { io, out, err } = captureIo();
+    const file = join(scratch(), 'half-written.yml');
+    writeFileSync(file, 'app: orders\nregions: { primary: us-east-1 }\n');
+
+    // Act
+    const code = validatePlanFiles([file], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      `✗ ${file}:`,
+      '  - regions.standby: is required: expected an AWS region name such as "us-east-1"',
+      '  - budgets: is required',
+      '  - trigger: is required',
+      '  - databases: is required',
+      '  - dns: is required',
+      '5 problems found; fix the fields named above.',
     ]);
   });
 
