@@ -2,7 +2,8 @@
 // JSON in build/plans, which is what the functions load (PLANS_DIR). A bad plan fails the package with the file and
 // field to fix, as `switchback plan validate` says it; the functions never carry a YAML parser.
 const { join } = require('node:path');
-const { requireTs } = require('./require-ts');
+// Registers `.ts` with Node's loader: osls runs on plain Node (scripts/require-ts.js).
+require('./require-ts');
 
 const root = join(__dirname, '..');
 /** Source plans, and where their compiled JSON goes (packaged with every function; PLANS_DIR in serverless.yml). */
@@ -14,7 +15,7 @@ class CompilePlans {
     const log = (message) => serverless.cli.log(message);
     this.hooks = {
       'before:package:initialize': () => {
-        const { compilePlans } = requireTs('../shared/plan/compile.ts', __filename);
+        const { compilePlans } = require('../shared/plan/compile');
         try {
           const written = compilePlans(SOURCE_DIR, OUT_DIR);
           if (written.length === 0) throw new Error('plans/ holds no plan (*.yml): add one (see plans/example.yml)');

@@ -44,12 +44,5 @@ const register = () => {
   Module._extensions['.ts'] = compile;
 };
 
-/** Loads `path` (a TypeScript file, with or without its extension) relative to the module `from` (its __filename). */
-const requireTs = (path, from) => {
-  register();
-  return Module.createRequire(from)(path);
-};
-
+// Requiring this module registers the loader: then `require('../shared/plan/compile')` loads our TypeScript.
 register();
-
-module.exports = { requireTs };

@@ -37,15 +37,12 @@ const loadInNewProcess = (temp: string, load: string): { children: number; modul
 
 const FROM = "require('node:path').join(process.cwd(), 'scripts', 'x.js')";
 
-describe('requireTs (scripts/require-ts.js)', () => {
+describe('scripts/require-ts.js', () => {
   const scratch = scratchFolders('switchback-require-ts-');
 
   it('loads a TypeScript module and its extensionless imports in plain Node, starting no process', () => {
     // Act: plan schema imports the rest of shared/plan and shared/domain without extensions
-    const loaded = loadInNewProcess(
-      scratch(),
-      `require('./scripts/require-ts').requireTs('../shared/plan/schema.ts', ${FROM})`,
-    );
+    const loaded = loadInNewProcess(scratch(), `(require('./scripts/require-ts'), require('./shared/plan/schema'))`);
 
     // Assess
     expect(loaded.exports).toContain('proberAlarmName');
@@ -73,7 +70,8 @@ describe('requireTs (scripts/require-ts.js)', () => {
          require('./scripts/require-ts');
          const first = Module._extensions['.ts'];
          delete require.cache[require.resolve('./scripts/require-ts')];
-         require('./scripts/require-ts').requireTs('../shared/domain/copy-names.ts', ${FROM});
+         require('./scripts/require-ts');
+         require('./shared/domain/copy-names');
          console.log(Module._extensions['.ts'] === first);`,
       ],
       { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } },
@@ -93,7 +91,7 @@ describe('requireTs (scripts/require-ts.js)', () => {
     // Act
     const result = spawnSync(
       process.execPath,
-      ['-e', `require('./scripts/require-ts').requireTs(${JSON.stringify(outside)}, ${FROM})`],
+      ['-e', `require('./scripts/require-ts'); require(${JSON.stringify(outside)})`],
       { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } },
     );
 
