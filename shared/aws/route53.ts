@@ -9,6 +9,7 @@ import {
   type RRType,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
+import { dnsName } from '../domain/dns-answers';
 import type { HealthCheckStatus } from '../domain/health-checks';
 import type {
   FailoverRecordSet,
@@ -242,4 +243,7 @@ const toRecordReading = (record: ResourceRecordSet): RecordSetReading => ({
   ...(record.HealthCheckId ? { healthCheckId: record.HealthCheckId } : {}),
   alias: record.AliasTarget !== undefined,
   ...(record.AliasTarget ? { evaluateTargetHealth: record.AliasTarget.EvaluateTargetHealth === true } : {}),
+  target: record.AliasTarget
+    ? { alias: dnsName(record.AliasTarget.DNSName ?? '') }
+    : { values: (record.ResourceRecords ?? []).flatMap((value) => (value.Value ? [value.Value] : [])) },
 });

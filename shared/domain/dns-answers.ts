@@ -17,6 +17,32 @@ export const ANSWER_COMPARED_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 
 /** What a record makes DNS answer: its values, or, for an alias record, the name whose answers it returns. */
 export type RecordTarget = { values: string[] } | { alias: string };
 
+/**
+ * A record pair's failover records as the plan's readiness read them (Route 53's API, which readiness may call): what
+ * each makes DNS answer, by set identifier. What the verify steps of a plan whose live path calls no Route 53 API
+ * (`arc-routing-control`, `alarm-health-check`) compare DNS answers with (shared/domain/readiness.ts
+ * recordTargetsByReadiness).
+ */
+export interface RecordPairTargets {
+  hostedZoneId: string;
+  name: string;
+  type: string;
+  records: { setIdentifier: string; failover: 'PRIMARY' | 'SECONDARY'; target: RecordTarget }[];
+}
+
+/** A record pair's records as verify reads them (FailoverRecordSet), from what readiness kept of them. */
+export const recordSetsOf = (pair: RecordPairTargets): FailoverRecordSet[] =>
+  pair.records.map(({ setIdentifier, failover, target }) => ({
+    name: pair.name,
+    type: pair.type,
+    setIdentifier,
+    failover,
+    rest:
+      'alias' in target
+        ? { AliasTarget: { DNSName: target.alias } }
+        : { ResourceRecords: target.values.map((value) => ({ Value: value })) },
+  }));
+
 /** The values of a failover record as ListResourceRecordSets returns it (`rest` keeps ResourceRecords or AliasTarget). */
 export const recordTarget = (record: FailoverRecordSet): RecordTarget => {
   const alias = record.rest.AliasTarget as { DNSName?: unknown } | undefined;

@@ -1,4 +1,5 @@
 import type { AuroraGlobal, FailoverRecord, HostedZone, Plan, RdsReadReplica } from '../plan/schema';
+import type { RecordTarget } from './dns-answers';
 import type { DbClusterState, DbInstanceState, GlobalClusterState } from './ports';
 
 /**
@@ -68,6 +69,8 @@ export interface RecordSetReading {
   healthCheckId?: string;
   alias: boolean;
   evaluateTargetHealth?: boolean;
+  /** What the record makes DNS answer: its values, or an alias's target name (readiness keeps it, verify compares it). */
+  target?: RecordTarget;
 }
 
 /** Every record named like a plan record pair (same zone, name and type), whatever its routing policy. */

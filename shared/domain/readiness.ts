@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/schema';
 import { backupMaxAgeSeconds } from '../plan/settings';
+import { ANSWER_COMPARED_TYPES, type RecordPairTargets } from './dns-answers';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from './health-checks';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
@@ -119,6 +120,13 @@ export interface PlanReadiness {
   projectedRto: ProjectedRto;
   /** The worst replica lag now (seconds), null when unknown. */
   replicaLagSeconds: number | null;
+  /**
+   * A plan whose live path calls no Route 53 API (`arc-routing-control`, `alarm-health-check`): its record pairs'
+   * failover records as read, what each makes DNS answer. The verify steps compare DNS answers with them
+   * (recordTargetsByReadiness). Absent for `route53-records` plans, whose verify reads the records itself, and from
+   * readiness items written before it was kept.
+   */
+  records?: RecordPairTargets[];
 }
 
 /** Route 53 defaults when a health check cannot be read: 30 s interval, 3 failures (Route 53 Developer Guide). */
@@ -414,7 +422,52 @@ export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Dat
     findings,
     projectedRto,
     replicaLagSeconds: lags.some((lag) => lag === null) ? null : Math.max(0, ...(lags as number[])),
+    ...(plan.dnsSwitch.method === 'route53-records' ? {} : { records: recordTargetsOf(plan, readings) }),
   };
+};
+
+/**
+ * What readiness keeps of a plan's record pairs for its verify steps (PlanReadiness.records): each pair whose records
+ * were read and whose answers are compared (ANSWER_COMPARED_TYPES), with its failover records' targets.
+ */
+const recordTargetsOf = (plan: Plan, readings: ReadinessReadings): RecordPairTargets[] =>
+  plan.dns.flatMap((zone) =>
+    zone.records.flatMap((pair): RecordPairTargets[] => {
+      const reading = recordReading(readings, zone.hostedZoneId, pair.name, pair.type);
+      if (!reading || reading.error || !ANSWER_COMPARED_TYPES.has(pair.type)) return [];
+      const records = reading.records.flatMap((record) =>
+        record.routing === 'failover' && record.setIdentifier && record.failover && record.target
+          ? [{ setIdentifier: record.setIdentifier, failover: record.failover, target: record.target }]
+          : [],
+      );
+      return [{ hostedZoneId: zone.hostedZoneId, name: pair.name, type: pair.type, records }];
+    }),
+  );
+
+/**
+ * What the verify steps of a plan whose live path calls no Route 53 API compare DNS answers with: the record pairs as
+ * its last readiness read them, when that readiness is current (it ran within two of its scheduled runs) and kept
+ * them; otherwise why the answers are not compared. A readiness from before the last failover or failback serves:
+ * each record is kept by set identifier, and a switch changes which one DNS answers, not what each answers.
+ */
+export const recordTargetsByReadiness = (
+  plan: Plan,
+  last: PlanReadiness | undefined,
+  now: Date,
+): { at: string; pairs: RecordPairTargets[] } | { notCompared: string } => {
+  const age = readinessAge(plan, last, now);
+  if (!last || age === 'none') return { notCompared: `no readiness of plan ${plan.app} is on record` };
+  if (age === 'stale') {
+    return {
+      notCompared: `the plan's last readiness ran at ${last.at}, more than two of its runs (every ${plan.readiness.scheduleMinutes} min) ago`,
+    };
+  }
+  if (!last.records) {
+    return {
+      notCompared: `the plan's last readiness (${last.at}) kept no record values (written by an older release)`,
+    };
+  }
+  return { at: last.at, pairs: last.records };
 };
 
 /** What changed between two readiness runs of a plan, for the one message people get when it changes. */

@@ -103,7 +103,7 @@ describe('Route53Adapter', () => {
   });
 
   describe('listRecordSets', () => {
-    it('returns every record of the name and type with its routing policy, TTL and health check', async () => {
+    it('returns every record of the name and type with its routing policy, TTL, health check and what it answers', async () => {
       // Prepare
       route53Mock.on(ListResourceRecordSetsCommand).resolves({
         ResourceRecordSets: [
@@ -142,9 +142,43 @@ describe('Route53Adapter', () => {
           ttl: 60,
           healthCheckId: 'hc-east',
           alias: false,
+          target: { values: ['east.orders.example.com'] },
         },
-        { setIdentifier: 'api-us-west-2', routing: 'weighted', ttl: 300, alias: false },
+        {
+          setIdentifier: 'api-us-west-2',
+          routing: 'weighted',
+          ttl: 300,
+          alias: false,
+          target: { values: ['west.orders.example.com'] },
+        },
       ]);
+    });
+
+    it("keeps an alias record's target name as DNS compares it: lower case, without the trailing dot", async () => {
+      // Prepare
+      route53Mock.on(ListResourceRecordSetsCommand).resolves({
+        ResourceRecordSets: [
+          {
+            Name: 'api.orders.example.com.',
+            Type: 'A',
+            SetIdentifier: 'api-us-west-2',
+            Failover: 'SECONDARY',
+            AliasTarget: {
+              HostedZoneId: 'Z1H1FL5HABSF5',
+              DNSName: 'dualstack.Orders-West-123.us-west-2.elb.amazonaws.com.',
+              EvaluateTargetHealth: true,
+            },
+          },
+        ],
+        IsTruncated: false,
+      });
+
+      // Act
+      const [record] = await adapter().listRecordSets(ZONE, 'api.orders.example.com', 'A');
+
+      // Assess
+      expect(record?.target).toEqual({ alias: 'dualstack.orders-west-123.us-west-2.elb.amazonaws.com' });
+      expect(record?.evaluateTargetHealth).toBe(true);
     });
   });
 

@@ -94,6 +94,84 @@ describe('assessReadiness', () => {
     expect(readiness).toMatchObject({ plan: 'orders', ready: true, findings: [], replicaLagSeconds: 2 });
   });
 
+  it("keeps an ARC plan's failover records for its verify steps, and none of a route53-records plan's", () => {
+    // Prepare: what each record answers, a pair of a type whose answers are not compared, and a pair not read.
+    const read = readings();
+    const pair = read.records[0];
+    if (!pair) throw new Error('the fixture has a record pair');
+    pair.records = [
+      { ...record('api-us-east-1', 'PRIMARY'), target: { values: ['api.us-east-1.orders.example.com'] } },
+      { ...record('api-us-west-2', 'SECONDARY'), target: { alias: 'orders-west.elb.amazonaws.com' } },
+      // Not a failover record: DNS never answers it for the pair.
+      {
+        setIdentifier: 'api-weighted',
+        routing: 'weighted',
+        alias: false,
+        target: { values: ['elsewhere.example.com'] },
+      },
+    ];
+    read.records.push(
+      { hostedZoneId: 'Z0123456789ORDERSAPI', name: 'orders.example.com', type: 'TXT', records: [] },
+      {
+        hostedZoneId: 'Z0123456789ORDERSAPI',
+        name: 'www.orders.example.com',
+        type: 'A',
+        records: [],
+        error: 'Throttling',
+      },
+    );
+    const arcPlan = ordersPlan({
+      dnsSwitch: ARC_SWITCH,
+      dns: [
+        {
+          hostedZoneId: 'Z0123456789ORDERSAPI',
+          records: [
+            {
+              name: 'api.orders.example.com',
+              type: 'CNAME',
+              primarySetIdentifier: 'api-us-east-1',
+              standbySetIdentifier: 'api-us-west-2',
+            },
+            {
+              name: 'orders.example.com',
+              type: 'TXT',
+              primarySetIdentifier: 'txt-us-east-1',
+              standbySetIdentifier: 'txt-us-west-2',
+            },
+            {
+              name: 'www.orders.example.com',
+              type: 'A',
+              primarySetIdentifier: 'www-us-east-1',
+              standbySetIdentifier: 'www-us-west-2',
+            },
+          ],
+        },
+      ],
+    });
+
+    // Act
+    const arc = assessReadiness(arcPlan, read, AT);
+    const records = assessReadiness(ordersPlan(), read, AT);
+
+    // Assess
+    expect(arc.records).toEqual([
+      {
+        hostedZoneId: 'Z0123456789ORDERSAPI',
+        name: 'api.orders.example.com',
+        type: 'CNAME',
+        records: [
+          {
+            setIdentifier: 'api-us-east-1',
+            failover: 'PRIMARY',
+            target: { values: ['api.us-east-1.orders.example.com'] },
+          },
+          { setIdentifier: 'api-us-west-2', failover: 'SECONDARY', target: { alias: 'orders-west.elb.amazonaws.com' } },
+        ],
+      },
+    ]);
+    expect(records).not.toHaveProperty('records');
+  });
+
   it('is not ready when the TTL alone breaks the RTO budget', () => {
     const slow = readings();
     const pair = slow.records[0];
