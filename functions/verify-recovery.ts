@@ -39,8 +39,8 @@ const defaultDeps = (): VerifyRecoveryDeps => {
 };
 
 /**
- * "Verify Recovery": new primaries writable, backups on and fresh, and (route53-records plans) DNS answering the
- * standby region. Returns a VerificationResult.
+ * "Verify Recovery": new primaries writable, backups on and fresh, and DNS answering the standby region's record (an
+ * ARC or alarm plan's: as its last readiness read it, from the ledger). Returns a VerificationResult.
  */
 export const handler = lambdaHandler(async (event: unknown): Promise<VerificationResult> => {
   const { run, assessment, promotions } = parseStepInput('Verify Recovery task payload', eventSchema, event);

@@ -1,15 +1,20 @@
 import {
   ANSWER_COMPARED_TYPES,
   type DnsAnswerReading,
+  dnsName,
   judgeDnsAnswer,
+  type RecordPairTargets,
   type RecordTarget,
   recordLabel,
+  recordSetsOf,
   recordTarget,
 } from '../domain/dns-answers';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from '../domain/health-checks';
-import type { DnsAnswerPort, FailoverRecordSet, Route53ReadPort } from '../domain/ports';
+import type { DnsAnswerPort, FailoverRecordSet, LedgerPort, Route53ReadPort } from '../domain/ports';
+import { recordTargetsByReadiness } from '../domain/readiness';
 import type { VerificationResult } from '../domain/run';
 import type { Plan } from '../plan/schema';
+import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
 
 export interface DnsAnswerDeps {
@@ -17,6 +22,12 @@ export interface DnsAnswerDeps {
     getHealthCheckStatus(id: string): Promise<HealthCheckStatus | undefined>;
   };
   dns: DnsAnswerPort;
+  /**
+   * The plan's last readiness (the ledger), read by a plan whose live path calls no Route 53 API: what its records
+   * make DNS answer, as readiness read them (recordTargetsByReadiness).
+   */
+  ledger: Pick<LedgerPort, 'listReadiness'>;
+  clock: Clock;
   log: Log;
   /** Waits between looks (checkDnsAnswersSettled); defaults to a timer. */
   sleep?: (ms: number) => Promise<void>;
@@ -39,11 +50,18 @@ export interface DnsAnswerFindings {
   failures: string[];
 }
 
+/** What readiness kept of a plan's records, or why there is nothing to compare with. */
+type KeptRecords = { at: string; pairs: RecordPairTargets[] } | { notCompared: string };
+
 /**
- * The record pairs read in one verify step, by zone, name and type: its looks (and Verify Failback's role check) share
- * them, for the records do not change while it verifies; each look asks DNS and the health checks again.
+ * The records read in one verify step: each record pair by zone, name and type (Route 53's API), or the plan's last
+ * readiness (a plan whose live path calls no Route 53 API). Its looks (and Verify Failback's role check) share them,
+ * for the records do not change while it verifies; each look asks DNS and the health checks again.
  */
-export type RecordReads = Map<string, Promise<FailoverRecordSet[]>>;
+export class RecordReads {
+  readonly pairs = new Map<string, Promise<FailoverRecordSet[]>>();
+  kept?: Promise<KeptRecords>;
+}
 
 /** A record pair's records, read once per RecordReads (ListResourceRecordSets, Route 53's API in us-east-1). */
 export const readRecordPair = (
@@ -53,16 +71,34 @@ export const readRecordPair = (
   pair: { name: string; type: string },
 ): Promise<FailoverRecordSet[]> => {
   const key = `${zone} ${pair.name} ${pair.type}`;
-  let read = reads.get(key);
+  let read = reads.pairs.get(key);
   if (!read) {
     read = route53.listFailoverRecords(zone, pair.name, pair.type);
-    reads.set(key, read);
+    reads.pairs.set(key, read);
   }
   return read;
 };
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** The plan's records as its last readiness kept them (the ledger, no Route 53 API), read once per RecordReads. */
+const keptRecords = (plan: Plan, deps: DnsAnswerDeps, reads: RecordReads): Promise<KeptRecords> => {
+  reads.kept ??= deps.ledger.listReadiness(plan.app, 1).then(
+    ([last]): KeptRecords => recordTargetsByReadiness(plan, last, deps.clock.now()),
+    (error: unknown): KeptRecords => ({
+      notCompared: `the plan's last readiness could not be read (${errorText(error)})`,
+    }),
+  );
+  return reads.kept;
+};
+
+/** What a plan's switch changed, as a verify failure says it: DNS should follow it. */
+const SWITCHED: Readonly<Record<Plan['dnsSwitch']['method'], string>> = {
+  'route53-records': 'the records are switched',
+  'arc-routing-control': 'the routing controls are switched',
+  'alarm-health-check': 'the switch alarm is set',
+};
 
 /** A record's target with an alias resolved: the values DNS answers for it. */
 const resolveTarget = async (
@@ -82,17 +118,43 @@ const resolveTarget = async (
  *   fence changes it (Route 53 Developer Guide, "How Amazon Route 53 chooses records when health checking is
  *   configured");
  * - a read that fails: a warning (could not compare), never a pass.
- * Plans that switch DNS with ARC routing controls or a switch alarm read no record on their failover path (it runs
- * without Route 53's API in us-east-1): their answers are not checked here.
+ * Plans that switch DNS with ARC routing controls or a switch alarm call no Route 53 API on their live path (it runs
+ * without us-east-1): their records are the ones the plan's last readiness read (recordTargetsByReadiness), and no
+ * health check is read. Without a current readiness that kept them, their answers are not compared: a warning.
  */
 export const checkDnsAnswers = async (
   plan: Plan,
   toward: 'standby' | 'primary',
   deps: DnsAnswerDeps,
-  reads: RecordReads = new Map(),
+  reads: RecordReads = new RecordReads(),
 ): Promise<DnsAnswerFindings> => {
   const findings: DnsAnswerFindings = { checks: [], warnings: [], failures: [] };
-  if (plan.dnsSwitch.method !== 'route53-records') return findings;
+  const method = plan.dnsSwitch.method;
+  let kept: RecordPairTargets[] | undefined;
+  let keptAt: string | undefined;
+  if (method !== 'route53-records') {
+    const found = await keptRecords(plan, deps, reads);
+    if ('notCompared' in found) {
+      const why = `an ${method} plan's verify calls no Route 53 API (us-east-1) and ${found.notCompared}`;
+      deps.log.warn('dns answers not compared', { plan: plan.app, why });
+      findings.checks.push({ name: 'dns answers', ok: false, detail: `not compared: ${why}` });
+      findings.warnings.push(
+        `could not compare what DNS answers for plan ${plan.app}'s records: ${why}; check with dig, and run ` +
+          `the plan's readiness (switchback readiness --plan ${plan.app} --record) so that the next run compares them`,
+      );
+      return findings;
+    }
+    kept = found.pairs;
+    keptAt = found.at;
+  }
+  const recordsOf = (zone: string, pair: { name: string; type: string }): Promise<FailoverRecordSet[] | undefined> => {
+    if (!kept) return readRecordPair(reads, deps.route53, zone, pair);
+    const match = kept.find(
+      (kept) => kept.hostedZoneId === zone && dnsName(kept.name) === dnsName(pair.name) && kept.type === pair.type,
+    );
+    return Promise.resolve(match ? recordSetsOf(match) : undefined);
+  };
+  const asRead = keptAt ? ` (the records as the plan's readiness read them at ${keptAt})` : '';
   const region = { serving: plan.regions[toward], other: plan.regions[toward === 'standby' ? 'primary' : 'standby'] };
   const pairs = plan.dns.flatMap((zone) => zone.records.map((pair) => ({ zone: zone.hostedZoneId, pair })));
   // Records often share a health check (one per regional endpoint): each is read once. GetHealthCheckStatus has a
@@ -130,16 +192,24 @@ export const checkDnsAnswers = async (
       };
       let records: FailoverRecordSet[];
       try {
-        records = await readRecordPair(reads, deps.route53, zone, pair);
+        const read = await recordsOf(zone, pair);
+        if (!read) throw new Error(`the plan's readiness at ${keptAt} did not read them`);
+        records = read;
       } catch (error) {
-        couldNot(name, "reading the records (Route 53's API)", error);
+        couldNot(
+          name,
+          kept ? "reading the records (the plan's readiness)" : "reading the records (Route 53's API)",
+          error,
+        );
         return found;
       }
       const serving = records.find((record) => record.setIdentifier === servingSet);
       const other = records.find((record) => record.setIdentifier === otherSet);
       if (!serving) {
-        found.checks.push({ name, ok: false, detail: `no record "${servingSet}" of ${label} in ${zone}` });
-        found.failures.push(`${label}: no record "${servingSet}" in ${zone}: DNS cannot answer ${region.serving}`);
+        found.checks.push({ name, ok: false, detail: `no record "${servingSet}" of ${label} in ${zone}${asRead}` });
+        found.failures.push(
+          `${label}: no record "${servingSet}" in ${zone}${asRead}: DNS cannot answer ${region.serving}`,
+        );
         return found;
       }
       let reading: DnsAnswerReading;
@@ -161,16 +231,21 @@ export const checkDnsAnswers = async (
         return found;
       }
       const verdict = judgeDnsAnswer(reading);
-      found.checks.push({ name, ok: verdict.ok, detail: verdict.detail });
+      found.checks.push({ name, ok: verdict.ok, detail: `${verdict.detail}${asRead}` });
       const healthCheckId = serving.rest.HealthCheckId;
       if (!verdict.ok) {
         found.failures.push(
-          `${verdict.detail}: the records are switched, what users reach is not; ` +
-            // Without a health check Route 53 answers the PRIMARY record whatever happens: another answer comes
-            // from another zone than the plan's.
-            (reading.answered.length === 0 || typeof healthCheckId !== 'string'
-              ? `check that the domain delegates to hosted zone ${zone}'s name servers`
-              : `make ${region.serving}'s endpoint pass its Route 53 health check (${healthCheckId}), then check with dig ${pair.name} ${pair.type}`),
+          `${verdict.detail}${asRead}: ${SWITCHED[method]}, what users reach is not; ` +
+            (kept
+              ? // The serving record answers once its health check (the routing control's, or the one the switch
+                // alarm fails for the other record) passes: readiness checks that wiring.
+                `check with dig ${pair.name} ${pair.type}, that the domain delegates to hosted zone ${zone}'s name servers, ` +
+                `and that the plan's readiness finds its records in place (switchback readiness --plan ${plan.app})`
+              : // Without a health check Route 53 answers the PRIMARY record whatever happens: another answer comes
+                // from another zone than the plan's.
+                reading.answered.length === 0 || typeof healthCheckId !== 'string'
+                ? `check that the domain delegates to hosted zone ${zone}'s name servers`
+                : `make ${region.serving}'s endpoint pass its Route 53 health check (${healthCheckId}), then check with dig ${pair.name} ${pair.type}`),
         );
         return found;
       }
@@ -212,7 +287,7 @@ export const checkDnsAnswersSettled = async (
   toward: 'standby' | 'primary',
   deps: DnsAnswerDeps,
   first?: DnsAnswerFindings,
-  reads: RecordReads = new Map(),
+  reads: RecordReads = new RecordReads(),
 ): Promise<DnsAnswerFindings> => {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let findings = first ?? (await checkDnsAnswers(plan, toward, deps, reads));

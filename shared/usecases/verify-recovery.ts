@@ -6,7 +6,7 @@ import { backupMaxAgeSeconds } from '../plan/settings';
 import type { Clock } from '../runtime/clock';
 import { secondsBetween } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
-import { checkDnsAnswers, checkDnsAnswersSettled, type DnsAnswerDeps, type RecordReads } from './check-dns-answers';
+import { checkDnsAnswers, checkDnsAnswersSettled, type DnsAnswerDeps, RecordReads } from './check-dns-answers';
 import { isGlobalFailoverRunning } from './database-state';
 import { publishPhase } from './flip-dns';
 import { markPhaseReached } from './mark-phase';
@@ -20,8 +20,8 @@ export interface VerifyRecoveryDeps {
   /** Waits before DNS answers are looked at again (DNS_SETTLE); defaults to a timer. */
   sleep?: (ms: number) => Promise<void>;
   events: EventsPort;
-  /** Only to mark the verify phase as reached. */
-  ledger: Pick<LedgerPort, 'markPhase'>;
+  /** To mark the verify phase as reached, and (DnsAnswerDeps) the plan's last readiness. */
+  ledger: Pick<LedgerPort, 'markPhase' | 'listReadiness'>;
   clock: Clock;
   log: Log;
 }
@@ -193,10 +193,11 @@ const verifyDatabase = async (
  * primary is available and writable (RDS: no replication source; Aurora: the global cluster's writer), automated
  * backups are on, the newest restorable time is within the plan's backup age limit, and, when the plan requires a
  * cross-region copy, one exists. Backup problems are warnings: the recovery stands, the record and the channel
- * show them. A database that is not writable fails the run with VerificationFailedError; so does, in a live run of a
- * `route53-records` plan, a record pair whose name DNS does not answer with the standby region's record, or answers
- * with it only because Route 53 fails open (checkDnsAnswers), still after DNS_SETTLE: the records are switched, but
- * users do not reach the standby. A dry run switched nothing: it reads no answer.
+ * show them. A database that is not writable fails the run with VerificationFailedError; so does, in a live run, a
+ * record pair whose name DNS does not answer with the standby region's record, or (route53-records plans) answers
+ * with it only because Route 53 fails open (checkDnsAnswers), still after DNS_SETTLE: DNS is switched, but users do
+ * not reach the standby. A plan that switches with ARC or an alarm compares with its records as its last readiness
+ * read them. A dry run switched nothing: it reads no answer.
  */
 export const verifyRecovery = async (
   input: VerifyRecoveryInput,
@@ -208,7 +209,7 @@ export const verifyRecovery = async (
   // Announced while verifying, not before: notification never delays recovery.
   const announced = publishPhase(deps.events, { run, phase: 'verify', status: 'started', at: startedAt });
 
-  const reads: RecordReads = new Map();
+  const reads = new RecordReads();
   const [first, ...all] = await Promise.all([
     run.mode === 'dry-run' ? undefined : checkDnsAnswers(plan, 'standby', deps, reads),
     ...plan.databases.map((database) => verifyDatabase(input, database, deps)),

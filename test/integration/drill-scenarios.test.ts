@@ -1314,6 +1314,34 @@ describe('runDrill', () => {
         });
       });
 
+      it("compares what DNS answers with the records the plan's readiness read before the outage, calling no Route 53 API after it", async () => {
+        // Act: the plan's scheduled readiness runs half a second in, while us-east-1 still answers.
+        const { report, world } = await drill(ARC_PLAN, { onWorld: scheduleReadiness(ARC_PLAN) });
+        const without = (await drill(ARC_PLAN)).report;
+
+        // Assess: Verify Recovery compared the answer with the standby record as readiness read it (DNS's data plane
+        // answers from every region); the live path called neither us-east-1 nor Route 53's API.
+        expect(report.outcome).toBe('recovered');
+        expect(report.checks).toContainEqual({
+          name: 'dns answer www.storefront.example.com CNAME',
+          ok: true,
+          detail: expect.stringMatching(
+            /^DNS answers us-west-2's record "www-us-west-2" .* \(the records as the plan's readiness read them at 20\d\d-.*\)$/,
+          ),
+        });
+        expect(JSON.stringify(report)).not.toContain('could not compare what DNS answers');
+        expect(world.liveCalls.filter((call) => call.region === 'us-east-1')).toEqual([]);
+        expect(world.liveCalls.filter((call) => call.client === 'Route53Client')).toEqual([]);
+        // Without a readiness on record, nothing to compare with: a warning that says so, never a pass.
+        expect(without.outcome).toBe('recovered');
+        expect(without.checks).toContainEqual(expect.objectContaining({ name: 'dns answers', ok: false }));
+        expect(without.warnings).toContainEqual(
+          expect.stringContaining(
+            "could not compare what DNS answers for plan storefront's records: an arc-routing-control plan's verify calls no Route 53 API (us-east-1) and no readiness of plan storefront is on record",
+          ),
+        );
+      });
+
       it("verifies the record fence while us-east-1 is down: the old region's routing control reads Off on ARC's data plane", async () => {
         // Act
         const { report, world } = await drill(ARC_PLAN);

@@ -93,3 +93,24 @@ export const planReadiness = (overrides: Partial<PlanReadiness> = {}): PlanReadi
   replicaLagSeconds: 2.5,
   ...overrides,
 });
+
+/**
+ * A recorded readiness run of the orders plan switched by ARC or an alarm (arcOrdersPlan), ran at `at`, that kept its
+ * record pair as read: api-us-east-1 (PRIMARY) and api-us-west-2 (SECONDARY), each a CNAME to its region's endpoint.
+ */
+export const readinessWithRecords = (at: string): PlanReadiness =>
+  planReadiness({
+    at,
+    records: [
+      {
+        hostedZoneId: 'Z0123456789ORDERSAPI',
+        name: 'api.orders.example.com',
+        type: 'CNAME',
+        records: (['us-east-1', 'us-west-2'] as const).map((region) => ({
+          setIdentifier: `api-${region}`,
+          failover: region === 'us-east-1' ? ('PRIMARY' as const) : ('SECONDARY' as const),
+          target: { values: [`api.${region}.orders.example.com`] },
+        })),
+      },
+    ],
+  });

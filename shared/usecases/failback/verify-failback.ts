@@ -11,7 +11,7 @@ import {
   checkDnsAnswersSettled,
   type DnsAnswerDeps,
   type DnsAnswerFindings,
-  type RecordReads,
+  RecordReads,
   readRecordPair,
 } from '../check-dns-answers';
 import { isGlobalFailoverRunning } from '../database-state';
@@ -28,7 +28,8 @@ export interface VerifyFailbackDeps {
   /** Waits before DNS answers are looked at again (DNS_SETTLE); defaults to a timer. */
   sleep?: (ms: number) => Promise<void>;
   events: EventsPort;
-  ledger: Pick<LedgerPort, 'markPhase'>;
+  /** To mark the verify phase as reached, and (DnsAnswerDeps) the plan's last readiness. */
+  ledger: Pick<LedgerPort, 'markPhase' | 'listReadiness'>;
   clock: Clock;
   log: Log;
 }
@@ -44,8 +45,9 @@ type Check = VerificationResult['checks'][number];
  * "Verify Failback": reads back what the failback changed. Each database's writer in the plan's primary region
  * writes (RDS: `available` and no longer a replica; Aurora: the global cluster's writer, no switchover running);
  * with `route53-records`, each pair's record for the primary region is PRIMARY again (ARC plans: Flip DNS read the
- * routing controls back already), and what DNS answers for it is that record, not by failing open (checkDnsAnswers,
- * looked at again for DNS_SETTLE; a read that fails is a warning). A dry run changed nothing and checks nothing.
+ * routing controls back already); and what DNS answers for each pair is the primary region's record, not by failing
+ * open (checkDnsAnswers, looked at again for DNS_SETTLE; a read that fails is a warning; an ARC or alarm plan's
+ * records as its last readiness read them). A dry run changed nothing and checks nothing.
  *
  * @throws VerificationFailedError naming each failed check
  */
@@ -62,9 +64,9 @@ export const verifyFailback = async (
   if (run.mode !== 'dry-run') {
     const plan = deps.plans.get(run.plan);
     for (const result of results) checks.push(await checkWriter(result, deps));
+    // Each pair's records are read once, for its role here and for what DNS answers below.
+    const reads = new RecordReads();
     if (plan.dnsSwitch.method === 'route53-records') {
-      // Each pair's records are read once, for its role here and for what DNS answers below.
-      const reads: RecordReads = new Map();
       for (const zone of plan.dns) {
         for (const pair of zone.records) {
           const records = await readRecordPair(reads, deps.route53, zone.hostedZoneId, pair);
@@ -76,11 +78,12 @@ export const verifyFailback = async (
           });
         }
       }
-      // Looked at again for a while only when everything else stands (DNS_SETTLE).
-      dns = checks.every((check) => check.ok)
-        ? await checkDnsAnswersSettled(plan, 'primary', deps, undefined, reads)
-        : await checkDnsAnswers(plan, 'primary', deps, reads);
     }
+    // Looked at again for a while only when everything else stands (DNS_SETTLE). A plan that switches with ARC or an
+    // alarm: compared with its records as its last readiness read them (checkDnsAnswers).
+    dns = checks.every((check) => check.ok)
+      ? await checkDnsAnswersSettled(plan, 'primary', deps, undefined, reads)
+      : await checkDnsAnswers(plan, 'primary', deps, reads);
   }
   const failures = [
     ...checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`),

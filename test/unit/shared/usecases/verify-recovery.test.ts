@@ -9,6 +9,7 @@ import {
   ORDERS_PRIMARY_ARN,
   ordersPlan,
 } from '../../../support/plan-fixtures';
+import { readinessWithRecords } from '../../../support/readiness-fixtures';
 import {
   catalogItem,
   catalogPromotion,
@@ -438,21 +439,67 @@ describe('verifyRecovery', () => {
         'could not compare what DNS answers for api.orders.example.com CNAME: reading health check hc-us-west-2 failed (Error: Throttling); check with dig',
       ]);
     });
+  });
 
-    it('reads no record and asks no DNS for a plan that switches with ARC routing controls (no us-east-1 API)', async () => {
-      // Prepare
+  describe('what DNS answers (a plan that switches with ARC routing controls: no us-east-1 API)', () => {
+    const arcInput = () => ({ run: ordersRun(), plan: arcOrdersPlan(), assessment: ordersAssessment(), promotions });
+
+    it("compares the answers with the records as the plan's last readiness read them, calling no Route 53 API", async () => {
+      // Prepare: a readiness 7 minutes ago (the plan's runs are every 15 min) kept the records.
+      await ledger.putReadiness(readinessWithRecords('2026-11-25T03:00:00.000Z'));
       const listed = jest.spyOn(route53, 'listFailoverRecords');
+      const healthChecks = jest.spyOn(route53, 'getHealthCheckStatus');
 
       // Act
-      const result = await verifyRecovery(
-        { run: ordersRun(), plan: arcOrdersPlan(), assessment: ordersAssessment(), promotions },
-        deps,
-      );
+      const result = await verifyRecovery(arcInput(), deps);
 
       // Assess
       expect(listed).not.toHaveBeenCalled();
+      expect(healthChecks).not.toHaveBeenCalled();
+      expect(dns.asked).toEqual(['api.orders.example.com CNAME']);
+      expect(result.checks.find((check) => check.name === 'dns answer api.orders.example.com CNAME')).toEqual({
+        name: 'dns answer api.orders.example.com CNAME',
+        ok: true,
+        detail: expect.stringMatching(
+          /answers us-west-2's record "api-us-west-2".* \(the records as the plan's readiness read them at 2026-11-25T03:00:00.000Z\)$/,
+        ),
+      });
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('fails the run, after looking again, when DNS still answers the primary region once the controls are switched', async () => {
+      // Prepare
+      await ledger.putReadiness(readinessWithRecords('2026-11-25T03:00:00.000Z'));
+      dns.set('api.orders.example.com', 'CNAME', ['api.us-east-1.orders.example.com']);
+
+      // Act
+      const verifying = verifyRecovery(arcInput(), deps);
+
+      // Assess
+      await expect(verifying).rejects.toThrow(VerificationFailedError);
+      await expect(verifying).rejects.toThrow(
+        /DNS answers us-east-1's record "api-us-east-1" .* for api\.orders\.example\.com CNAME, not us-west-2's .* \(the records as the plan's readiness read them at 2026-11-25T03:00:00.000Z\): the routing controls are switched, what users reach is not; check with dig api\.orders\.example\.com CNAME/,
+      );
+      expect(slept).toEqual([10_000, 10_000, 10_000]);
+    });
+
+    it('warns, failing nothing and asking no DNS, when no readiness of the plan kept its records', async () => {
+      // Act
+      const result = await verifyRecovery(arcInput(), deps);
+
+      // Assess
       expect(dns.asked).toEqual([]);
-      expect(result.checks).toHaveLength(8);
+      expect(result.checks).toContainEqual({
+        name: 'dns answers',
+        ok: false,
+        detail:
+          "not compared: an arc-routing-control plan's verify calls no Route 53 API (us-east-1) and no readiness of plan orders is on record",
+      });
+      expect(result.warnings).toEqual([
+        "could not compare what DNS answers for plan orders's records: an arc-routing-control plan's verify calls no " +
+          'Route 53 API (us-east-1) and no readiness of plan orders is on record; check with dig, and run the ' +
+          "plan's readiness (switchback readiness --plan orders --record) so that the next run compares them",
+      ]);
     });
   });
 });

@@ -5,6 +5,7 @@ import { PlanRegistry } from '../../../../../shared/plan/registry';
 import { type VerifyFailbackDeps, verifyFailback } from '../../../../../shared/usecases/failback/verify-failback';
 import { FakeClock, FakeDns, FakeEvents, FakeLedger, FakeLog, FakeRds, FakeRoute53 } from '../../../../support/fakes';
 import { arcOrdersPlan, ordersPlan } from '../../../../support/plan-fixtures';
+import { readinessWithRecords } from '../../../../support/readiness-fixtures';
 import { ordersRun, recordPair } from '../../../../support/resource-fixtures';
 
 const NOW = '2026-11-26T10:00:00.000Z';
@@ -116,16 +117,40 @@ describe('verifyFailback', () => {
     expect(phases.at(-1)?.facts).toContain(verified.warnings[0]);
   });
 
-  it('asks no DNS in a dry run, nor for a plan that switches with ARC routing controls', async () => {
-    // Prepare
-    const arc = { ...deps, plans: new PlanRegistry([arcOrdersPlan()]) };
-
+  it('asks no DNS in a dry run', async () => {
     // Act
-    await verifyFailback({ run: { ...run(), mode: 'dry-run' }, results: [result()] }, deps);
-    const verified = await verifyFailback({ run: run(), results: [result()] }, arc);
+    const verified = await verifyFailback({ run: { ...run(), mode: 'dry-run' }, results: [result()] }, deps);
 
     // Assess
     expect(dns.asked).toEqual([]);
-    expect(verified.checks.map((check) => check.name)).toEqual(['orders-db writes in us-east-1']);
+    expect(verified.checks).toEqual([]);
+  });
+
+  it("judges an ARC plan's answers by its records as its last readiness read them, calling no Route 53 API", async () => {
+    // Prepare: the plan's readiness ran 10 minutes ago (every 15 min) and kept its records.
+    const ledger = new FakeLedger();
+    await ledger.putReadiness(readinessWithRecords('2026-11-26T09:50:00.000Z'));
+    const arc = { ...deps, ledger, plans: new PlanRegistry([arcOrdersPlan()]) };
+    const listed = jest.spyOn(route53, 'listFailoverRecords');
+
+    // Act
+    const verified = await verifyFailback({ run: run(), results: [result()] }, arc);
+
+    // Assess: no role check (that reads Route 53's API); the answer is the primary region's record.
+    expect(listed).not.toHaveBeenCalled();
+    expect(dns.asked).toEqual(['api.orders.example.com CNAME']);
+    expect(verified.checks.map((check) => `${check.name} ${check.ok}`)).toEqual([
+      'orders-db writes in us-east-1 true',
+      'dns answer api.orders.example.com CNAME true',
+    ]);
+
+    // Act: DNS still answers the standby region's record.
+    dns.set('api.orders.example.com', 'CNAME', ['api.us-west-2.orders.example.com']);
+    const failing = verifyFailback({ run: run(), results: [result()] }, arc);
+
+    // Assess
+    await expect(failing).rejects.toThrow(
+      /DNS answers us-west-2's record "api-us-west-2" .*: the routing controls are switched, what users reach is not/,
+    );
   });
 });
