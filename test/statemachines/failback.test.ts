@@ -35,6 +35,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { resetDnsAnswers, useDnsAnswers } from '../../shared/aws/dns-answers';
 import type { DynamoLedger } from '../../shared/aws/ledger';
 import { REPROTECT_BACK_MAX_CHECKS } from '../../shared/domain/failback';
 import type { Outcome, RunInput, RunRecord } from '../../shared/domain/run';
@@ -121,6 +122,14 @@ class FailedOverWorld {
 
   constructor(private readonly options: WorldOptions = {}) {
     this.crashes = new Set(options.crashAfter ?? []);
+    // What Route 53's name servers answer for a record pair without health checks: its PRIMARY record (Verify
+    // Failback asks them), instead of this machine's resolver.
+    useDnsAnswers({
+      answer: async (name, type) =>
+        this.records
+          .filter((r) => r.Name === `${name}.` && r.Type === type && r.Failover === 'PRIMARY')
+          .flatMap((r) => (r.ResourceRecords ?? []).flatMap((value) => (value.Value ? [value.Value] : []))),
+    });
     const { rds, route53, cloudwatch, eventbridge } = mocks;
     eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     ssm.on(GetParameterCommand).callsFake(() => ({ Parameter: { Name: '/orders/writes', Value: this.parameter } }));
@@ -370,6 +379,7 @@ describe('failback state machine', () => {
 
   afterEach(async () => {
     await stopAll(runner);
+    resetDnsAnswers();
   });
 
   const runFailback = async (mode = 'live'): Promise<{ done: LocalExecution; name: string }> => {
@@ -450,6 +460,16 @@ describe('failback state machine', () => {
     expect(run.rpo).toMatchObject({ actualSeconds: 0, withinBudget: true });
     expect(run.rto?.budgetSeconds).toBe(plan.budgets.rtoSeconds);
     expect(run.phases.map((phase) => phase.name)).toEqual(['decide', 'promote', 'dns', 'verify']);
+    // What Verify Failback checked is on the record: the writers, the records' roles and what DNS answers.
+    expect(run.checks?.map((check) => `${check.name} ${check.ok}`)).toEqual([
+      'orders-db writes in us-east-1 true',
+      'catalog writes in us-east-1 true',
+      'dns api.orders.example.com CNAME true',
+      'dns checkout.orders.example.com CNAME true',
+      'dns answer api.orders.example.com CNAME true',
+      'dns answer checkout.orders.example.com CNAME true',
+    ]);
+    expect(run.warnings).toEqual([]);
     expect(run.actions.map((action) => `${action.operation} ${action.target}`)).toEqual([
       'PutParameter /orders/writes=paused',
       'PromoteReadReplica orders-db-east',

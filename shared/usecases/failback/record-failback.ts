@@ -125,7 +125,9 @@ export const recordFailback = async (
     ...(rto ? { rto } : {}),
     ...(rpo ? { rpo } : {}),
     actions,
-    warnings: [],
+    // What Verify Failback checked and could not check (a DNS answer not compared): on the record, as a failover's.
+    warnings: event.verification?.warnings ?? [],
+    ...(event.verification ? { checks: event.verification.checks } : {}),
     reasons: [...assessment.reasons, ...rpoReasons, ...results.map((r) => `${r.databaseId}: ${r.detail}`)],
     ...(findings.length > 0 ? { findings } : {}),
     endedAt,
