@@ -163,10 +163,11 @@ export const SCENARIOS = {
   'us-east-1-outage': {
     summary: "all of us-east-1 goes down, Route 53's API and the health-check alarms with it",
     description:
-      'All of us-east-1 goes down and stays down: its RDS, CloudWatch (so the HealthCheckStatus alarms), EventBridge and Route 53 API (record edits, GetChange), which take connections and never answer; Route 53 DNS answers and health checks keep working. No HealthCheckStatus alarm can arrive: a plan with a standby prober (trigger.prober) detects the outage from the standby region; otherwise an operator starts the failover by hand 5 minutes in.',
+      "All of us-east-1 goes down and stays down: its RDS, CloudWatch (so the HealthCheckStatus alarms), EventBridge and Route 53 API (record edits, GetChange), which take connections and never answer; Route 53 DNS answers and health checks keep working. The plan's scheduled readiness ran a second in, while us-east-1 still answered: what a failover that reads no record goes by (its record findings, and the records its verify compares DNS answers with). No HealthCheckStatus alarm can arrive: a plan with a standby prober (trigger.prober) detects the outage from the standby region; otherwise an operator starts the failover by hand 5 minutes in.",
     build: (at) => ({
       outages: [{ region: 'us-east-1', atSeconds: at }],
       outageAffects: ALL_OUTAGE_SERVICES,
+      readinessAtSeconds: 1,
       // Modelling choice, no published figure: the on-call engineer, paged by something outside us-east-1 or by
       // customers, starts the run by hand 5 minutes after the outage.
       manualStart: {
