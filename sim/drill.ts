@@ -680,8 +680,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const world = new World({ plan, scenario, seed, clock });
       onCleanup(() => world.stop());
       // What the steps ask DNS (Verify Recovery, Verify Failback): the simulated Route 53's data plane, which answers
-      // in every outage the drill models (its name servers are not in any one region).
-      useDnsAnswers({ answer: async (name, type) => world.resolve(name, type)?.values ?? [] });
+      // in every outage the drill models (its name servers are not in any one region), unless the path to it does
+      // not (World#dnsUnansweredFromMs).
+      useDnsAnswers({ answer: (name, type) => world.answerDns(name, type) });
       onCleanup(() => resetDnsAnswers());
       // The prober's requests to the primary's health endpoints go to the simulated application; the rest as before.
       const prober = world.prober;

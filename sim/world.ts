@@ -1,6 +1,8 @@
 import type { CloudWatchRegion } from '@aws-sdk/client-route-53';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import { DNS_QUERY_TIMEOUT_MS, DnsQueryError } from '../shared/aws/dns-answers';
 import { copyName } from '../shared/domain/copy-names';
+import { dnsName } from '../shared/domain/dns-answers';
 import type { Topology } from '../shared/domain/topology';
 import type { Plan, RdsReadReplica } from '../shared/plan/schema';
 import type { Scheduler } from './clock';
@@ -629,6 +631,27 @@ export class World {
   /** What DNS answers now for `name` (see Route53Model.resolve). */
   resolve(name: string, type?: string) {
     return this.route53.resolve(name, type);
+  }
+
+  /**
+   * From when (epoch ms) the steps' DNS questions go unanswered: the path from Switchback's functions to DNS does not
+   * answer (UDP and TCP 53 blocked on the way, or the resolver down); Route 53's name servers themselves answer in
+   * every outage the drill models. Undefined: DNS answers. `resolve`, the drill's own look, is not affected.
+   */
+  dnsUnansweredFromMs: number | undefined;
+
+  /**
+   * What a step's DNS question gets (the verify steps' DnsAnswerPort in a drill): the simulated Route 53's answer, or,
+   * once DNS goes unanswered, what the live adapter (shared/aws/dns-answers.ts) gives after its resolver's timeout
+   * on virtual time: a DnsQueryError.
+   */
+  async answerDns(name: string, type: string): Promise<string[]> {
+    if (this.dnsUnansweredFromMs !== undefined && this.clock.now() >= this.dnsUnansweredFromMs) {
+      await new Promise<void>((resolve) => this.clock.schedule(this.clock.now() + DNS_QUERY_TIMEOUT_MS, resolve));
+      // The adapter's first question, the name's own NS, is the one that times out.
+      throw new DnsQueryError(`${dnsName(name)} NS: the resolver did not answer (ETIMEOUT)`);
+    }
+    return this.resolve(name, type)?.values ?? [];
   }
 
   /** Records a mutating call (the SDK plugin does this). */

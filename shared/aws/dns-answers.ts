@@ -26,6 +26,13 @@ const QUERIES: Readonly<Record<string, (resolver: ResolverLike, name: string) =>
   CNAME: (resolver, name) => resolver.resolveCname(name),
 };
 
+/**
+ * How long one DNS question waits for an answer before it is a failure, one try per server: Route 53's name servers
+ * answer in milliseconds, and a name server that does not answer costs the verify step (60 s in all) seconds, never a
+ * hang. A modelling choice, no published figure. The drill's DNS (sim/world.ts answerDns) waits as long.
+ */
+export const DNS_QUERY_TIMEOUT_MS = 1000;
+
 /** No name server answered: a DNS failure, not an answer. */
 export class DnsQueryError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -45,12 +52,11 @@ export class AuthoritativeDns implements DnsAnswerPort {
   private readonly resolver: () => ResolverLike;
 
   /**
-   * @param deps.resolver - builds a resolver; defaults to node's, 1 s and one try per server (a zone has four, tried
-   *   in turn): Route 53's name servers answer in milliseconds, and a name server that does not answer costs the
-   *   verify step (60 s in all) seconds, never a hang. A modelling choice, no published figure.
+   * @param deps.resolver - builds a resolver; defaults to node's, DNS_QUERY_TIMEOUT_MS and one try per server (a
+   *   zone has four, tried in turn).
    */
   constructor(deps: { resolver?: () => ResolverLike } = {}) {
-    this.resolver = deps.resolver ?? (() => new Resolver({ timeout: 1000, tries: 1 }));
+    this.resolver = deps.resolver ?? (() => new Resolver({ timeout: DNS_QUERY_TIMEOUT_MS, tries: 1 }));
   }
 
   async answer(record: string, type: string): Promise<string[]> {

@@ -1348,6 +1348,32 @@ describe('runDrill', () => {
         );
       });
 
+      it('recovers with a warning, never a pass, when its functions get no DNS answer: what users reach was not compared', async () => {
+        // Act: from the start, DNS questions from Switchback's functions time out (the drill's own look still answers).
+        const { report, world } = await drill(ARC_PLAN, {
+          onWorld: (world) => {
+            world.dnsUnansweredFromMs = world.t0Ms;
+          },
+        });
+
+        // Assess: recovered, the answer not compared (the live adapter's error, after its timeout), and a warning that
+        // asks for a look with dig; the drill's own DNS check reads that DNS does answer the standby.
+        expect(report.outcome).toBe('recovered');
+        expect(report.checks).toContainEqual({
+          name: 'dns answer www.storefront.example.com CNAME',
+          ok: false,
+          detail:
+            "not compared: asking www.storefront.example.com CNAME's name servers failed (DnsQueryError: www.storefront.example.com NS: the resolver did not answer (ETIMEOUT))",
+        });
+        expect(report.warnings).toContainEqual(
+          expect.stringMatching(
+            /^could not compare what DNS answers for www\.storefront\.example\.com CNAME: .*; check with dig$/,
+          ),
+        );
+        expect(report.dns?.disagreements).toEqual([]);
+        expect(world.resolve('www.storefront.example.com')).toMatchObject({ region: 'us-west-2' });
+      });
+
       it("verifies the record fence while us-east-1 is down: the old region's routing control reads Off on ARC's data plane", async () => {
         // Act
         const { report, world } = await drill(ARC_PLAN);

@@ -1,3 +1,4 @@
+import { DNS_QUERY_TIMEOUT_MS, DnsQueryError } from '../../../shared/aws/dns-answers';
 import { startSim } from './fixture';
 
 const run = async (seed: number) => {
@@ -67,6 +68,34 @@ describe('World', () => {
     const sim = startSim('region-outage');
     try {
       expect(() => sim.world.criticalPathLowerBound()).toThrow(/no plan alarm has gone to ALARM/);
+    } finally {
+      sim.close();
+    }
+  });
+
+  it("answers the steps' DNS questions as Route 53 does, and once they go unanswered fails them after the adapter's timeout", async () => {
+    const sim = startSim('region-outage');
+    try {
+      // Act
+      const answered = await sim.world.answerDns('api.orders.example.com', 'CNAME');
+      sim.world.dnsUnansweredFromMs = sim.clock.now();
+      const askedAt = sim.clock.now();
+      let failedAt: number | undefined;
+      const unanswered = sim.world.answerDns('api.orders.example.com', 'CNAME').finally(() => {
+        failedAt = sim.clock.now();
+      });
+      unanswered.catch(() => {});
+      await sim.advanceTo(5);
+
+      // Assess
+      expect(answered).toEqual(sim.world.resolve('api.orders.example.com', 'CNAME')?.values);
+      expect(answered.length).toBeGreaterThan(0);
+      await expect(unanswered).rejects.toThrow(
+        new DnsQueryError('api.orders.example.com NS: the resolver did not answer (ETIMEOUT)'),
+      );
+      expect(failedAt).toBe(askedAt + DNS_QUERY_TIMEOUT_MS);
+      // The drill's own look is not the steps' path: it still reads the answer.
+      expect(sim.world.resolve('api.orders.example.com', 'CNAME')?.values).toEqual(answered);
     } finally {
       sim.close();
     }
