@@ -150,7 +150,8 @@ export const checkDnsAnswers = async (
   const recordsOf = (zone: string, pair: { name: string; type: string }): Promise<FailoverRecordSet[] | undefined> => {
     if (!kept) return readRecordPair(reads, deps.route53, zone, pair);
     const match = kept.find(
-      (kept) => kept.hostedZoneId === zone && dnsName(kept.name) === dnsName(pair.name) && kept.type === pair.type,
+      (stored) =>
+        stored.hostedZoneId === zone && dnsName(stored.name) === dnsName(pair.name) && stored.type === pair.type,
     );
     return Promise.resolve(match ? recordSetsOf(match) : undefined);
   };
