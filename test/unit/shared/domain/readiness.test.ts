@@ -2,7 +2,7 @@ import type { RecordSetReading } from '../../../../shared/domain/preflight';
 import { assessReadiness, projectRto, type ReadinessReadings } from '../../../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import type { RunRecord } from '../../../../shared/domain/run';
-import type { Plan } from '../../../../shared/plan/schema';
+import type { FailoverRecord, Plan } from '../../../../shared/plan/schema';
 import { ARC_SWITCH, ordersPlan } from '../../../support/plan-fixtures';
 
 const AT = new Date('2026-11-25T03:00:00.000Z');
@@ -120,30 +120,21 @@ describe('assessReadiness', () => {
         error: 'Throttling',
       },
     );
+    const planPair = (host: string, name: string, type: FailoverRecord['type']): FailoverRecord => ({
+      name,
+      type,
+      primarySetIdentifier: `${host}-us-east-1`,
+      standbySetIdentifier: `${host}-us-west-2`,
+    });
     const arcPlan = ordersPlan({
       dnsSwitch: ARC_SWITCH,
       dns: [
         {
           hostedZoneId: 'Z0123456789ORDERSAPI',
           records: [
-            {
-              name: 'api.orders.example.com',
-              type: 'CNAME',
-              primarySetIdentifier: 'api-us-east-1',
-              standbySetIdentifier: 'api-us-west-2',
-            },
-            {
-              name: 'orders.example.com',
-              type: 'TXT',
-              primarySetIdentifier: 'txt-us-east-1',
-              standbySetIdentifier: 'txt-us-west-2',
-            },
-            {
-              name: 'www.orders.example.com',
-              type: 'A',
-              primarySetIdentifier: 'www-us-east-1',
-              standbySetIdentifier: 'www-us-west-2',
-            },
+            planPair('api', 'api.orders.example.com', 'CNAME'),
+            planPair('txt', 'orders.example.com', 'TXT'),
+            planPair('www', 'www.orders.example.com', 'A'),
           ],
         },
       ],
