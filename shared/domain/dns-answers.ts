@@ -55,6 +55,20 @@ export const recordTarget = (record: FailoverRecordSet): RecordTarget => {
 const normalized = (type: string, values: readonly string[]): string[] =>
   [...new Set(values.map((value) => (type === 'CNAME' ? dnsName(value) : value.trim().toLowerCase())))].sort();
 
+/**
+ * Whether two records make DNS answer the same: the same alias target, or the same values (CNAME targets as names).
+ * A record pair whose two records do is no failover: switching between them changes nothing users reach.
+ */
+export const sameTarget = (type: string, a: RecordTarget, b: RecordTarget): boolean => {
+  if ('alias' in a || 'alias' in b) return 'alias' in a && 'alias' in b && dnsName(a.alias) === dnsName(b.alias);
+  const [left, right] = [normalized(type, a.values), normalized(type, b.values)];
+  return left.length > 0 && left.length === right.length && left.every((value, i) => value === right[i]);
+};
+
+/** A record's target as a finding names it: `alias to <name>`, or its values. */
+export const describeTarget = (target: RecordTarget): string =>
+  'alias' in target ? `alias to ${target.alias}` : target.values.join(', ') || 'nothing';
+
 /** `api.example.com CNAME` */
 export const recordLabel = (name: string, type: string): string => `${dnsName(name)} ${type}`;
 

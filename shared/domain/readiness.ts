@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/schema';
 import { backupMaxAgeSeconds } from '../plan/settings';
-import { ANSWER_COMPARED_TYPES, type RecordPairTargets } from './dns-answers';
+import { ANSWER_COMPARED_TYPES, describeTarget, type RecordPairTargets, sameTarget } from './dns-answers';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from './health-checks';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
@@ -25,6 +25,7 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'alarm-watches-health-check'
     | 'health-check-exists'
     | 'record-health-check'
+    | 'record-targets'
     | 'standby-health-check'
     | 'ttl-within-rto'
     | 'lag-within-rpo'
@@ -285,6 +286,18 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
           expected: 'a health check on the primary region record',
           found: 'none',
           fix: "associate the primary region's Route 53 health check with the record, so that its alarm can see the outage",
+        });
+      }
+      // Two records that answer the same make no failover: switching to the standby's changes nothing users reach (a
+      // copy of the primary's record, say), and what DNS answers after it would pass Verify's comparison all the same.
+      const standby = reading?.records.find((r) => r.setIdentifier === record.standbySetIdentifier);
+      if (primary?.target && standby?.target && sameTarget(record.type, primary.target, standby.target)) {
+        findings.push({
+          check: 'record-targets',
+          resource,
+          expected: `${record.standbySetIdentifier} answering the standby region's endpoint, ${record.primarySetIdentifier} the primary region's`,
+          found: `both answer ${describeTarget(primary.target)}`,
+          fix: `point ${record.standbySetIdentifier} at ${plan.regions.standby}'s endpoint: a failover to it would change nothing users reach`,
         });
       }
       const ttl = ttlOf(reading);

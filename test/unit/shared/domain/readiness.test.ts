@@ -1,3 +1,4 @@
+import type { RecordTarget } from '../../../../shared/domain/dns-answers';
 import type { RecordSetReading } from '../../../../shared/domain/preflight';
 import { assessReadiness, projectRto, type ReadinessReadings } from '../../../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
@@ -161,6 +162,50 @@ describe('assessReadiness', () => {
       },
     ]);
     expect(records).not.toHaveProperty('records');
+  });
+
+  it('is not ready when both records of a pair answer the same: a failover to the standby changes nothing', () => {
+    // Prepare: the standby record a copy of the primary's (the same CNAME target, written another way); then alias
+    // records to the same load balancer; then a pair that does fail over.
+    const withTargets = (primary: RecordTarget, standby: RecordTarget): ReadinessReadings => {
+      const read = readings();
+      const pair = read.records[0];
+      if (!pair) throw new Error('the fixture has a record pair');
+      pair.records = [
+        { ...record('api-us-east-1', 'PRIMARY'), target: primary },
+        { ...record('api-us-west-2', 'SECONDARY'), target: standby },
+      ];
+      return read;
+    };
+    const east = 'orders-east.us-east-1.elb.amazonaws.com';
+
+    // Act
+    const copied = assessReadiness(
+      ordersPlan(),
+      withTargets({ values: [east] }, { values: [`${east.toUpperCase()}.`] }),
+      AT,
+    );
+    const aliased = assessReadiness(ordersPlan(), withTargets({ alias: east }, { alias: east }), AT);
+    const apart = assessReadiness(
+      ordersPlan(),
+      withTargets({ alias: east }, { alias: 'orders-west.us-west-2.elb.amazonaws.com' }),
+      AT,
+    );
+
+    // Assess
+    expect(copied.ready).toBe(false);
+    expect(copied.findings).toEqual([
+      {
+        check: 'record-targets',
+        resource: 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME',
+        expected: "api-us-west-2 answering the standby region's endpoint, api-us-east-1 the primary region's",
+        found: `both answer ${east}`,
+        fix: "point api-us-west-2 at us-west-2's endpoint: a failover to it would change nothing users reach",
+      },
+    ]);
+    expect(aliased.findings.map((finding) => finding.found)).toEqual([`both answer alias to ${east}`]);
+    expect(apart.findings).toEqual([]);
+    expect(apart.ready).toBe(true);
   });
 
   it('is not ready when the TTL alone breaks the RTO budget', () => {
