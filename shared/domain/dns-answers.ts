@@ -30,19 +30,6 @@ export interface RecordPairTargets {
   records: { setIdentifier: string; failover: 'PRIMARY' | 'SECONDARY'; target: RecordTarget }[];
 }
 
-/** A record pair's records as verify reads them (FailoverRecordSet), from what readiness kept of them. */
-export const recordSetsOf = (pair: RecordPairTargets): FailoverRecordSet[] =>
-  pair.records.map(({ setIdentifier, failover, target }) => ({
-    name: pair.name,
-    type: pair.type,
-    setIdentifier,
-    failover,
-    rest:
-      'alias' in target
-        ? { AliasTarget: { DNSName: target.alias } }
-        : { ResourceRecords: target.values.map((value) => ({ Value: value })) },
-  }));
-
 /** The values of a failover record as ListResourceRecordSets returns it (`rest` keeps ResourceRecords or AliasTarget). */
 export const recordTarget = (record: FailoverRecordSet): RecordTarget => {
   const alias = record.rest.AliasTarget as { DNSName?: unknown } | undefined;
@@ -61,13 +48,13 @@ const normalized = (type: string, values: readonly string[]): string[] =>
  */
 export const sameTarget = (type: string, a: RecordTarget, b: RecordTarget): boolean => {
   if ('alias' in a || 'alias' in b) return 'alias' in a && 'alias' in b && dnsName(a.alias) === dnsName(b.alias);
-  const [left, right] = [normalized(type, a.values), normalized(type, b.values)];
-  return left.length > 0 && left.length === right.length && left.every((value, i) => value === right[i]);
+  const values = normalized(type, a.values);
+  return values.length > 0 && sameSet(values, normalized(type, b.values));
 };
 
 /** A record's target as a finding names it: `alias to <name>`, or its values. */
 export const describeTarget = (target: RecordTarget): string =>
-  'alias' in target ? `alias to ${target.alias}` : target.values.join(', ') || 'nothing';
+  'alias' in target ? `alias to ${target.alias}` : shown(target.values);
 
 /** `api.example.com CNAME` */
 export const recordLabel = (name: string, type: string): string => `${dnsName(name)} ${type}`;

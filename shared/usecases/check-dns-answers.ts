@@ -6,7 +6,6 @@ import {
   type RecordPairTargets,
   type RecordTarget,
   recordLabel,
-  recordSetsOf,
   recordTarget,
 } from '../domain/dns-answers';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from '../domain/health-checks';
@@ -48,6 +47,13 @@ export interface DnsAnswerFindings {
   checks: Check[];
   warnings: string[];
   failures: string[];
+}
+
+/** A record of a pair as a look compares it: what it makes DNS answer, and its health check (Route 53's API only). */
+interface PairRecord {
+  setIdentifier: string;
+  target: RecordTarget;
+  healthCheckId?: string;
 }
 
 /** What readiness kept of a plan's records, or why there is nothing to compare with. */
@@ -147,13 +153,19 @@ export const checkDnsAnswers = async (
     kept = found.pairs;
     keptAt = found.at;
   }
-  const recordsOf = (zone: string, pair: { name: string; type: string }): Promise<FailoverRecordSet[] | undefined> => {
-    if (!kept) return readRecordPair(reads, deps.route53, zone, pair);
-    const match = kept.find(
-      (stored) =>
-        stored.hostedZoneId === zone && dnsName(stored.name) === dnsName(pair.name) && stored.type === pair.type,
-    );
-    return Promise.resolve(match ? recordSetsOf(match) : undefined);
+  const recordsOf = async (zone: string, pair: { name: string; type: string }): Promise<PairRecord[] | undefined> => {
+    if (kept) {
+      return kept.find(
+        (stored) =>
+          stored.hostedZoneId === zone && dnsName(stored.name) === dnsName(pair.name) && stored.type === pair.type,
+      )?.records;
+    }
+    const records = await readRecordPair(reads, deps.route53, zone, pair);
+    return records.map((record) => ({
+      setIdentifier: record.setIdentifier,
+      target: recordTarget(record),
+      ...(typeof record.rest.HealthCheckId === 'string' ? { healthCheckId: record.rest.HealthCheckId } : {}),
+    }));
   };
   const asRead = keptAt ? ` (the records as the plan's readiness read them at ${keptAt})` : '';
   const region = { serving: plan.regions[toward], other: plan.regions[toward === 'standby' ? 'primary' : 'standby'] };
@@ -191,7 +203,7 @@ export const checkDnsAnswers = async (
           `could not compare what DNS answers for ${label}: ${what} failed (${text}); check with dig`,
         );
       };
-      let records: FailoverRecordSet[];
+      let records: PairRecord[];
       try {
         const read = await recordsOf(zone, pair);
         if (!read) throw new Error(`the plan's readiness at ${keptAt} did not read them`);
@@ -217,8 +229,8 @@ export const checkDnsAnswers = async (
       try {
         const [answered, servingTarget, otherTarget] = await Promise.all([
           deps.dns.answer(pair.name, pair.type),
-          resolveTarget(recordTarget(serving), pair.type, deps.dns),
-          other ? resolveTarget(recordTarget(other), pair.type, deps.dns) : undefined,
+          resolveTarget(serving.target, pair.type, deps.dns),
+          other ? resolveTarget(other.target, pair.type, deps.dns) : undefined,
         ]);
         reading = {
           name: pair.name,
@@ -233,7 +245,7 @@ export const checkDnsAnswers = async (
       }
       const verdict = judgeDnsAnswer(reading);
       found.checks.push({ name, ok: verdict.ok, detail: `${verdict.detail}${asRead}` });
-      const healthCheckId = serving.rest.HealthCheckId;
+      const { healthCheckId } = serving;
       if (!verdict.ok) {
         found.failures.push(
           `${verdict.detail}${asRead}: ${SWITCHED[method]}, what users reach is not; ` +
@@ -244,13 +256,13 @@ export const checkDnsAnswers = async (
                 `and that the plan's readiness finds its records in place (switchback readiness --plan ${plan.app})`
               : // Without a health check Route 53 answers the PRIMARY record whatever happens: another answer comes
                 // from another zone than the plan's.
-                reading.answered.length === 0 || typeof healthCheckId !== 'string'
+                reading.answered.length === 0 || healthCheckId === undefined
                 ? `check that the domain delegates to hosted zone ${zone}'s name servers`
                 : `make ${region.serving}'s endpoint pass its Route 53 health check (${healthCheckId}), then check with dig ${pair.name} ${pair.type}`),
         );
         return found;
       }
-      if (typeof healthCheckId !== 'string') return found;
+      if (healthCheckId === undefined) return found;
       try {
         const status = await healthCheckStatus(healthCheckId);
         if (!status || status.checkers === 0) return found;
