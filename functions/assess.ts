@@ -11,6 +11,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { type AssessFailoverDeps, type AssessResult, assessFailover } from '../shared/usecases/assess-failover';
 import * as z from '../shared/zod';
 
@@ -29,6 +30,9 @@ const assessEventSchema = z.object({
 });
 
 let adapters: Omit<AssessFailoverDeps, 'plans' | 'rds'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 // Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
 // test that brings its own (setPlans) is heard.
 const defaultDeps = (): AssessFailoverDeps => {

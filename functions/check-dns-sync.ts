@@ -5,6 +5,7 @@ import type { DnsResult } from '../shared/domain/run';
 import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { onColdStart } from '../shared/runtime/warm';
 import { type CheckDnsSyncDeps, checkDnsSync } from '../shared/usecases/check-dns-sync';
 import { dnsResultSchema, parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
@@ -13,6 +14,9 @@ import * as z from '../shared/zod';
 const eventSchema = z.object({ run: runContextSchema, dns: dnsResultSchema });
 
 let deps: CheckDnsSyncDeps | undefined;
+onColdStart(() => {
+  deps = undefined;
+});
 const defaultDeps = (): CheckDnsSyncDeps => {
   deps ??= {
     route53: new Route53Reader(),

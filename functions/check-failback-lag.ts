@@ -6,6 +6,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { type CheckFailbackLagDeps, checkFailbackLag } from '../shared/usecases/failback/check-failback-lag';
 import { failbackTargetSchema } from '../shared/usecases/failback/step-inputs';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
@@ -19,6 +20,9 @@ const eventSchema = z.object({
 });
 
 let adapters: Omit<CheckFailbackLagDeps, 'plans' | 'rds'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 const defaultDeps = (): CheckFailbackLagDeps => {
   adapters ??= {
     replicaLag: new CloudWatchReplicaLag(),

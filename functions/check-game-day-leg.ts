@@ -5,6 +5,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { runbookStateMachineArns } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   type CheckGameDayLegDeps,
   type CheckGameDayLegResult,
@@ -17,6 +18,9 @@ import * as z from '../shared/zod';
 const eventSchema = z.object({ run: runContextSchema, leg: legSchema });
 
 let deps: CheckGameDayLegDeps | undefined;
+onColdStart(() => {
+  deps = undefined;
+});
 const defaultDeps = (): CheckGameDayLegDeps => {
   if (!deps) {
     const arns = runbookStateMachineArns();

@@ -12,6 +12,7 @@ import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { type NotifyResult, notifyIncident } from '../shared/usecases/notify-incident';
 import { notifyReadiness } from '../shared/usecases/notify-readiness';
 import { notifyRestoreTestFailed } from '../shared/usecases/restore-test/notify-restore-test';
@@ -38,6 +39,9 @@ type RestoreNotice = { status: 'sent' | 'already-sent' | 'no-slack' } | { status
 const SAFETY_MARGIN_MS = 2000;
 
 let ledger: DynamoLedger | undefined;
+onColdStart(() => {
+  ledger = undefined;
+});
 
 /**
  * Slack notifier, behind an EventBridge rule on source "switchback" (async: retries, then the DLQ). Never a step

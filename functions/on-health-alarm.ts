@@ -10,6 +10,7 @@ import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   type AlarmIntakeResult,
   alarmStateChangeSchema,
@@ -18,6 +19,9 @@ import {
 } from '../shared/usecases/handle-health-alarm';
 
 let adapters: Omit<HandleHealthAlarmDeps, 'plans' | 'seen'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 // One memory of state changes taken in per set of plans: a container loads its plans once, and a drill or a test
 // that brings its own (setPlans) starts with an empty memory, as a new deployment would.
 const seenByPlans = new WeakMap<PlanRegistry, SeenStateChanges<AlarmIntakeResult>>();

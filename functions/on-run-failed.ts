@@ -8,6 +8,7 @@ import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
 import { runbookAdapters } from '../shared/runtime/step-adapters';
+import { onColdStart } from '../shared/runtime/warm';
 import { parseInput, type RunFailureResult, recordRunFailure } from '../shared/usecases/record-run-failure';
 import {
   recordUnfinishedRestoreTest,
@@ -43,6 +44,9 @@ const defaultDeps = () => {
   return { ...shared, topology: shared.ledger, plans: plans() };
 };
 let restoreTestAdapters: { ledger: DynamoRestoreTestLedger; metrics: EmfRestoreTestMetrics } | undefined;
+onColdStart(() => {
+  restoreTestAdapters = undefined;
+});
 const restoreTestDeps = () => {
   restoreTestAdapters ??= { ledger: new DynamoRestoreTestLedger(), metrics: new EmfRestoreTestMetrics() };
   return { ...adapters(), ...restoreTestAdapters, plans: plans() };

@@ -6,6 +6,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { type ProbeOutcome, type ProbePrimaryDeps, probePrimary } from '../shared/usecases/probe-primary';
 import * as z from '../shared/zod';
 
@@ -13,6 +14,9 @@ import * as z from '../shared/zod';
 const probeEventSchema = z.looseObject({ plan: z.string().check(z.minLength(1, { error: 'expected the plan name' })) });
 
 let adapters: Omit<ProbePrimaryDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 // Built on first use, once per process; the plans are looked up on every call (a drill or a test brings its own).
 const defaultDeps = (): ProbePrimaryDeps => {
   adapters ??= {

@@ -12,6 +12,7 @@ import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { type RecordReadinessDeps, recordReadiness } from '../shared/usecases/record-readiness';
 import * as z from '../shared/zod';
 
@@ -38,6 +39,9 @@ const buildAdapters = (functionArn: string): Omit<RecordReadinessDeps, 'plans'> 
 };
 
 let adapters: Omit<RecordReadinessDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 // The plans are looked up on every call, so that a drill or a test that brings its own (setPlans) is heard.
 const defaultDeps = (functionArn: string): RecordReadinessDeps => {
   adapters ??= buildAdapters(functionArn);

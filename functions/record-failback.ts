@@ -4,6 +4,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   type RecordFailbackDeps,
   type RecordFailbackEvent,
@@ -33,6 +34,9 @@ const eventSchema = z.object({
 });
 
 let adapters: Omit<RecordFailbackDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 const defaultDeps = (): RecordFailbackDeps => {
   adapters ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
   return { ...adapters, plans: plans() };

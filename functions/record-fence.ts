@@ -4,6 +4,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import type { FenceAssessment } from '../shared/usecases/fence/assess-fence';
 import {
   type RecordFenceDeps,
@@ -28,6 +29,9 @@ const eventSchema = z.object({
 });
 
 let adapters: Omit<RecordFenceDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 const defaultDeps = (): RecordFenceDeps => {
   adapters ??= { ledger: new DynamoLedger(), events: new EventBridgeEvents(), clock: systemClock, log: logger };
   return { ...adapters, plans: plans() };

@@ -4,6 +4,7 @@ import { MalformedEventError } from '../shared/errors';
 import { toFieldIssues } from '../shared/field-issues';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { onColdStart } from '../shared/runtime/warm';
 import { type ReleaseLockDeps, releaseLock } from '../shared/usecases/release-lock';
 import * as z from '../shared/zod';
 
@@ -16,6 +17,9 @@ const releaseLockEventSchema = z.object({
 });
 
 let deps: ReleaseLockDeps | undefined;
+onColdStart(() => {
+  deps = undefined;
+});
 const defaultDeps = (): ReleaseLockDeps => {
   deps ??= { ledger: new DynamoLedger(), log: logger };
   return deps;

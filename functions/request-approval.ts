@@ -6,6 +6,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   type RequestApprovalDeps,
   type RequestApprovalEvent,
@@ -25,6 +26,9 @@ const requestApprovalEventSchema = z.object({
 });
 
 let adapters: Omit<RequestApprovalDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 // Adapters are built on first use, once per process. The plans are looked up on every call, so that a drill or a
 // test that brings its own (setPlans) is heard.
 const defaultDeps = (): RequestApprovalDeps => {

@@ -5,6 +5,7 @@ import { config } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { type StartFenceDeps, type StartFenceOutcome, startFence } from '../shared/usecases/fence/start-fence';
 import { parseStepInput } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
@@ -22,6 +23,9 @@ const failoverSchema = z.looseObject({
 });
 
 let adapters: Omit<StartFenceDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 const defaultDeps = (): StartFenceDeps => {
   if (!adapters) {
     const fence = new StepFunctionsWorkflow({ stateMachineArn: config().FENCE_STATE_MACHINE_ARN });

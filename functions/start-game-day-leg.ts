@@ -4,6 +4,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { runbookStateMachineArns } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   type StartGameDayLegDeps,
   type StartGameDayLegResult,
@@ -24,6 +25,9 @@ const eventSchema = z.object({
 });
 
 let deps: StartGameDayLegDeps | undefined;
+onColdStart(() => {
+  deps = undefined;
+});
 const defaultDeps = (): StartGameDayLegDeps => {
   if (!deps) {
     const arns = runbookStateMachineArns();

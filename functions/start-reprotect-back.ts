@@ -7,6 +7,7 @@ import { runbookStateMachineArns } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   type StartReprotectBackDeps,
   type StartReprotectBackEvent,
@@ -38,6 +39,9 @@ const eventSchema = z.object({
 });
 
 let adapters: Omit<StartReprotectBackDeps, 'plans'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 const defaultDeps = (): StartReprotectBackDeps => {
   if (!adapters) {
     const arns = runbookStateMachineArns();

@@ -1,6 +1,7 @@
 import { LambdaValidationHook } from '../shared/aws/validation-hook';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   restoreStateSchema,
   restoreTestDatabaseSchema,
@@ -18,6 +19,9 @@ const eventSchema = z.object({
 });
 
 let hook: LambdaValidationHook | undefined;
+onColdStart(() => {
+  hook = undefined;
+});
 
 /** "Validate Restore": the plan's validation hook, given the restored endpoint. */
 export const handler = lambdaHandler(async (event: unknown) => {

@@ -8,6 +8,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import { failbackResultSchema } from '../shared/usecases/failback/step-inputs';
 import { type VerifyFailbackDeps, verifyFailback } from '../shared/usecases/failback/verify-failback';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
@@ -17,6 +18,9 @@ import * as z from '../shared/zod';
 const eventSchema = z.object({ run: runContextSchema, results: z.array(failbackResultSchema) });
 
 let adapters: Omit<VerifyFailbackDeps, 'plans' | 'dns'> | undefined;
+onColdStart(() => {
+  adapters = undefined;
+});
 const defaultDeps = (): VerifyFailbackDeps => {
   adapters ??= {
     rds: new RdsReader(),

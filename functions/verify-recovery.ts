@@ -9,6 +9,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
 import { plans } from '../shared/runtime/plans';
+import { onColdStart } from '../shared/runtime/warm';
 import {
   assessmentSchema,
   parseStepInput,
@@ -26,6 +27,9 @@ const eventSchema = z.object({
 });
 
 let deps: Omit<VerifyRecoveryDeps, 'rds' | 'dns'> | undefined;
+onColdStart(() => {
+  deps = undefined;
+});
 const defaultDeps = (): VerifyRecoveryDeps => {
   deps ??= {
     route53: new Route53Reader(),

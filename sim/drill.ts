@@ -33,6 +33,7 @@ import { loadPlanFile, PlanRegistry } from '../shared/plan/load';
 import type { Plan } from '../shared/plan/schema';
 import { logger } from '../shared/runtime/logger';
 import { setPlans } from '../shared/runtime/plans';
+import { coldStart } from '../shared/runtime/warm';
 import { answerApproval as answerPendingApproval } from '../shared/usecases/answer-approval';
 import { runPreflight } from '../shared/usecases/read-preflight';
 import { RESTORE_TEST_DETAIL_TYPES } from '../shared/usecases/restore-test/record-restore-test';
@@ -623,6 +624,10 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           POWERTOOLS_METRICS_DISABLED: 'true',
         }),
       );
+      // A deployment of its own: every function starts cold and reads this drill's environment, whatever drills ran
+      // before in this process (shared/runtime/warm.ts); and forgets it when the drill ends.
+      coldStart();
+      onCleanup(coldStart);
       // The logger was built before (the CLI and this module import it) and the middy stack resets it to its
       // initial level on every warm invocation: set that initial level (a Powertools method not in its typings).
       const previousLevel = logger.getLevelName();

@@ -10,6 +10,7 @@ import { lambdaHandler } from './handler';
 import { logger } from './logger';
 import { plans } from './plans';
 import { type RunbookAdapters, runbookAdapters } from './step-adapters';
+import { onColdStart } from './warm';
 
 /** The task's envelope, set by the ASL; the runbook input inside it is validated by the use case. */
 const assessTaskSchema = z.object({
@@ -31,6 +32,9 @@ export interface AssessTaskDeps extends RunbookAdapters {
 }
 
 let orphanAdapters: Pick<TakeLockDeps, 'metrics' | 'executions'> | undefined;
+onColdStart(() => {
+  orphanAdapters = undefined;
+});
 /** The lock holder's execution (any runbook's: DescribeExecution takes the ARN; starts nothing), and the metrics. */
 const orphanReaders = (): Pick<TakeLockDeps, 'metrics' | 'executions'> => {
   orphanAdapters ??= { metrics: new EmfMetrics(), executions: new StepFunctionsExecutions() };

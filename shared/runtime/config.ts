@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import * as z from '../zod';
+import { onColdStart } from './warm';
 
 /**
  * The environment, parsed once. Nothing else reads `process.env`: a missing or malformed variable fails the
@@ -94,6 +95,10 @@ export const parseConfig = (env: NodeJS.ProcessEnv): Config => {
 };
 
 let cached: Config | undefined;
+// A new deployment (a drill's) reads its environment again.
+onColdStart(() => {
+  cached = undefined;
+});
 
 /** The process's configuration, parsed on first use and frozen. */
 export const config = (): Config => {

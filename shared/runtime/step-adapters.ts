@@ -3,6 +3,7 @@ import { EventBridgeEvents } from '../aws/events';
 import { DynamoLedger } from '../aws/ledger';
 import { type Clock, systemClock } from './clock';
 import { type Log, logger } from './logger';
+import { onColdStart } from './warm';
 
 /** What the runbooks' assess and record steps receive besides their own adapters and the plans. */
 export interface RunbookAdapters {
@@ -22,6 +23,9 @@ export const runbookAdapters = <TOwn extends object>(
   own: () => TOwn = () => ({}) as TOwn,
 ): (() => RunbookAdapters & TOwn) => {
   let adapters: (RunbookAdapters & TOwn) | undefined;
+  onColdStart(() => {
+    adapters = undefined;
+  });
   return () => {
     adapters ??= {
       ledger: new DynamoLedger(),
@@ -51,6 +55,9 @@ export interface RecordingStepAdapters {
  */
 export const recordingStepAdapters = <TOwn extends object>(own: () => TOwn): (() => TOwn & RecordingStepAdapters) => {
   let adapters: (TOwn & RecordingStepAdapters) | undefined;
+  onColdStart(() => {
+    adapters = undefined;
+  });
   return () => {
     if (!adapters) {
       const ledger = new DynamoLedger();

@@ -4,6 +4,7 @@ import { DynamoLedger } from '../../../../shared/aws/ledger';
 import { systemClock } from '../../../../shared/runtime/clock';
 import { logger } from '../../../../shared/runtime/logger';
 import { recordingStepAdapters, runbookAdapters } from '../../../../shared/runtime/step-adapters';
+import { coldStart } from '../../../../shared/runtime/warm';
 
 describe('recordingStepAdapters', () => {
   it("builds the step's own adapters, the ledger, its action log, the clock and the log on first use", () => {
@@ -36,6 +37,23 @@ describe('recordingStepAdapters', () => {
     expect(second).toBe(first);
     expect(second.ledger).toBe(first.ledger);
     expect(own).toHaveBeenCalledTimes(1);
+  });
+
+  it('builds them again after a cold start (a drill that is a deployment of its own), and only then', () => {
+    // Prepare
+    const own = jest.fn(() => ({ parameters: {} }));
+    const adapters = recordingStepAdapters(own);
+    const warm = adapters();
+
+    // Act
+    coldStart();
+    const cold = adapters();
+
+    // Assess
+    expect(cold).not.toBe(warm);
+    expect(cold.ledger).not.toBe(warm.ledger);
+    expect(adapters()).toBe(cold);
+    expect(own).toHaveBeenCalledTimes(2);
   });
 
   it('is not built until first asked for (a handler module loads without touching the environment)', () => {
