@@ -469,12 +469,17 @@ module.exports = {
    */
   restoreStartStatements: () => {
     const plans = restoreTestPlans(loadPlans());
-    const subnetGroups = unique(
-      plans.map((plan) => JSON.stringify([plan.regions.standby, plan.backups.restoreTest.subnetGroup])),
-    ).map((key) => {
-      const [region, name] = JSON.parse(key);
-      return rdsArn(region, 'subgrp', name);
-    });
+    // A restore authorizes on the subnet group it names: an instance restore on the groups of plans with an RDS
+    // instance, a cluster restore on those of plans with an Aurora global database.
+    const subnetGroups = (withKind) =>
+      unique(withKind.map((plan) => JSON.stringify([plan.regions.standby, plan.backups.restoreTest.subnetGroup]))).map(
+        (key) => {
+          const [region, name] = JSON.parse(key);
+          return rdsArn(region, 'subgrp', name);
+        },
+      );
+    const instanceGroups = subnetGroups(plans.filter((plan) => instances([plan]).length > 0));
+    const clusterGroups = subnetGroups(plans.filter((plan) => globals([plan]).length > 0));
     const secondaries = globals(plans).map((db) => rdsArn(db.secondary.region, 'cluster', db.secondary.cluster));
     const standbyRegions = unique(plans.map((plan) => plan.regions.standby));
     return [
@@ -487,13 +492,13 @@ module.exports = {
           ? [
               ...restoreArns(plans, 'db'),
               ...standbyRegions.map((region) => rdsArn(region, 'auto-backup', '*')),
-              ...subnetGroups,
+              ...instanceGroups,
             ]
           : [],
       ),
       ...allow(
         ['rds:RestoreDBClusterToPointInTime'],
-        secondaries.length ? [...restoreArns(plans, 'cluster'), ...secondaries, ...subnetGroups] : [],
+        secondaries.length ? [...restoreArns(plans, 'cluster'), ...secondaries, ...clusterGroups] : [],
       ),
       ...allow(['rds:AddTagsToResource'], [...restoreArns(plans, 'db'), ...restoreArns(plans, 'cluster')]),
     ];

@@ -194,6 +194,8 @@ export const stepPermissions = (
         for (const resource of [rds(standby, 'db', THROWAWAY), rds(standby, 'auto-backup', '*'), ...subnetGroup]) {
           add('start-restore', ['rds:RestoreDBInstanceToPointInTime'], resource);
         }
+        // A redriven Start Restore that finds its throwaway already made reads its restore-point tag.
+        add('start-restore', ['rds:DescribeDBInstances'], rds(standby, 'db', THROWAWAY));
       }
       for (const standby of [replica, madeBack]) {
         for (const fn of ['assess', 'check-promotion', 'verify-recovery'] as const) {

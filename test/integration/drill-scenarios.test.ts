@@ -1997,13 +1997,6 @@ const ALLOWANCES: Allowance[] = [
     reason:
       'RDS authorizes the Tags of a restore or CreateDBInstance as rds:AddTagsToResource on the new resource; the SDK makes no separate call',
   })),
-  {
-    function: 'start-restore',
-    action: 'rds:DescribeDBInstances',
-    resource: ':db:sbrt-',
-    reason:
-      'a redriven Start Restore that finds its RDS throwaway reads its restore-point tag; in the drill the first run deletes the instance before a second run starts (test/statemachines/restore-test.test.ts drives this path)',
-  },
   ...['kms:CreateGrant', 'kms:DescribeKey'].map((action) => ({
     function: 'reprotect-database',
     action,
