@@ -137,6 +137,12 @@ export interface DrillOptions {
   restoreDatabase?: string;
   /** Finds a function's handler (tests wrap the real ones to inject a failure); default functions/<name>.ts. */
   loadHandler?: (name: string) => Promise<LambdaHandler>;
+  /**
+   * Whether the plan's scheduled readiness runs a second in when the scenario does not say when (default: for plans
+   * whose live path reads no record, `arc-routing-control` and `alarm-health-check`; see SCHEDULED_READINESS_AT_SECONDS).
+   * `false`: none, as on a deployment whose readiness never ran (tests of what a run does without one).
+   */
+  scheduledReadiness?: boolean;
 }
 
 export interface DrillResult {
@@ -148,6 +154,16 @@ export interface DrillResult {
   /** Who holds the plan's lock when the drill ends (null: released, as every finished run must leave it). */
   lockHolder: string | null;
 }
+
+/**
+ * When a drill of a plan whose live path reads no record runs the plan's scheduled readiness, in seconds from its
+ * start, unless the scenario says when. A deployment's readiness runs on the plan's schedule (EventBridge Scheduler,
+ * every `readiness.scheduleMinutes`), so when an outage comes, its last run is at most one schedule old; the live
+ * failover of an `arc-routing-control` or `alarm-health-check` plan goes by that run's record findings, and its verify
+ * compares what DNS answers with the records as that run read them (Route 53's API is in us-east-1). A drill without
+ * one would show what a deployment whose readiness never ran does: skipped record checks and an uncompared answer.
+ */
+const SCHEDULED_READINESS_AT_SECONDS = 1;
 
 /** The scenarios' virtual start: a quiet night, moved by whole minutes per scenario and seed (drillStartMs). */
 const DRILL_START_MS = Date.UTC(2026, 0, 15, 3, 0, 0);
@@ -558,6 +574,14 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   const scenario = buildScenario(scenarioName, options.timing ? { timing: options.timing } : {});
   const startMs = drillStartMs(scenarioName, seed);
   if (options.restoreFaults) scenario.restore = { ...scenario.restore, ...options.restoreFaults };
+  if (
+    scenario.readinessAtSeconds === undefined &&
+    scenario.runbook !== 'restore-test' &&
+    plan.dnsSwitch.method !== 'route53-records' &&
+    options.scheduledReadiness !== false
+  ) {
+    scenario.readinessAtSeconds = SCHEDULED_READINESS_AT_SECONDS;
+  }
   const region = plan.regions.standby;
   const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:switchback-drill-failover`;
   // The runbooks a scenario starts by hand after the failover, each its own state machine (as serverless.yml names them).
