@@ -1,3 +1,4 @@
+import { foundAsRead } from '../shared/domain/found-as-read';
 import type { PlanReadiness } from '../shared/domain/readiness';
 
 const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -17,7 +18,7 @@ export const renderReadinessHtml = (plans: readonly PlanReadiness[]): string => 
         ? `<table><tr><th>Check</th><th>Resource</th><th>Expected</th><th>Found</th><th>Fix</th></tr>${readiness.findings
             .map(
               (f) =>
-                `<tr><td>${escapeHtml(f.check)}${f.warning ? ' (warning)' : ''}</td><td><code>${escapeHtml(f.resource)}</code></td><td>${escapeHtml(f.expected)}</td><td class="${f.warning ? 'muted' : 'bad'}">${escapeHtml(f.found)}</td><td>${escapeHtml(f.fix)}</td></tr>`,
+                `<tr><td>${escapeHtml(f.check)}${f.warning ? ' (warning)' : ''}</td><td><code>${escapeHtml(f.resource)}</code></td><td>${escapeHtml(f.expected)}</td><td class="${f.warning ? 'muted' : 'bad'}">${escapeHtml(foundAsRead(f))}</td><td>${escapeHtml(f.fix)}</td></tr>`,
             )
             .join('')}</table>`
         : '<p class="muted">Every check passed.</p>';

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { readDeployedTargets } from '../../shared/aws/deployed-targets';
 import type { ReadinessTargets } from '../../shared/aws/readiness-adapters';
 import type { ReadinessRunSummary } from '../../shared/aws/readiness-function';
+import { foundAsRead } from '../../shared/domain/found-as-read';
 import type { PlanReadiness } from '../../shared/domain/readiness';
 import { SwitchbackError } from '../../shared/errors';
 import { loadPlanDirectory, loadPlanFile, PlanRegistry } from '../../shared/plan/load';
@@ -111,7 +112,7 @@ export const formatReadiness = (readiness: PlanReadiness): string => {
   ];
   for (const finding of readiness.findings) {
     lines.push(
-      `  ${finding.warning ? 'warning (not blocking)' : 'finding'}: ${finding.resource}: expected ${finding.expected}, found ${finding.found}`,
+      `  ${finding.warning ? 'warning (not blocking)' : 'finding'}: ${finding.resource}: expected ${finding.expected}, found ${foundAsRead(finding)}`,
     );
     lines.push(`    fix: ${finding.fix}`);
   }

@@ -28,6 +28,11 @@ export interface RecordPairTargets {
   name: string;
   type: string;
   records: { setIdentifier: string; failover: 'PRIMARY' | 'SECONDARY'; target: RecordTarget }[];
+  /**
+   * When these records were read, when that was before the readiness that keeps them: a run whose read Route 53's API
+   * did not answer keeps the earlier reading (shared/domain/readiness.ts carryUnansweredRecords).
+   */
+  readAt?: string;
 }
 
 /** The values of a failover record as ListResourceRecordSets returns it (`rest` keeps ResourceRecords or AliasTarget). */

@@ -81,6 +81,11 @@ export interface RecordPairReading {
   records: RecordSetReading[];
   /** Route 53 did not answer for this pair (readiness only): its checks are skipped, readiness says "could not check". */
   error?: string;
+  /**
+   * The error is that Route 53's API took no answer at all (its endpoint, in us-east-1, did not answer), not a refusal:
+   * nobody's edits reach the records through it meanwhile, so readiness carries the pair's last reading forward.
+   */
+  unanswered?: true;
 }
 
 /** Another plan's run in progress (it holds that plan's lock) on resources this plan also names. */

@@ -9,7 +9,7 @@ import { proberDetectionSeconds } from './prober';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
 import { type PermissionReading, permissionChecks } from './step-permissions';
-import { couldNotCheck, type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
+import { COULD_NOT_CHECK, couldNotCheck, type WiringCheck, type WiringReadings, wiringChecks } from './wiring';
 
 /**
  * Readiness: "if the primary region died now, would this plan recover within its budgets?" The preflight's findings
@@ -37,6 +37,11 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | WiringCheck;
   /** A warning: shown with the findings, but it does not make the plan not ready. */
   warning?: true;
+  /**
+   * When what it found was read, when that was before this readiness: a record finding an earlier run made, carried
+   * forward while Route 53's API does not answer (carryUnansweredRecords).
+   */
+  readAt?: string;
 }
 
 /** The standby prober's alarm as DescribeAlarms in the standby region shows it, or why it could not be read. */
@@ -128,6 +133,11 @@ export interface PlanReadiness {
    * readiness items written before it was kept.
    */
   records?: RecordPairTargets[];
+  /**
+   * Record pairs whose read Route 53's API did not answer in this run, kept as an earlier run read them (their records
+   * and record findings, each with its `readAt`): carryUnansweredRecords.
+   */
+  carriedRecords?: { resource: string; readAt: string }[];
 }
 
 /** Route 53 defaults when a health check cannot be read: 30 s interval, 3 failures (Route 53 Developer Guide). */
@@ -414,9 +424,20 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
 };
 
 /** Readiness of one plan: ready only when nothing but warnings is found and the projected RTO fits the budget. */
-export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Date): PlanReadiness => {
+export const assessReadiness = (
+  plan: Plan,
+  readings: ReadinessReadings,
+  at: Date,
+  previous?: PlanReadiness,
+): PlanReadiness => {
   const projectedRto = projectRto(plan, readings);
-  const findings: ReadinessFinding[] = [...readings.preflightFindings, ...readinessChecks(plan, readings, at)];
+  const carried =
+    plan.dnsSwitch.method === 'route53-records' ? undefined : carryUnansweredRecords(readings, previous, at);
+  const findings: ReadinessFinding[] = [
+    ...readings.preflightFindings,
+    ...readinessChecks(plan, readings, at),
+    ...(carried?.findings ?? []),
+  ];
   if (!projectedRto.withinBudget) {
     const { detection, promotion, dns, orchestration } = projectedRto.terms;
     findings.push({
@@ -435,8 +456,63 @@ export const assessReadiness = (plan: Plan, readings: ReadinessReadings, at: Dat
     findings,
     projectedRto,
     replicaLagSeconds: lags.some((lag) => lag === null) ? null : Math.max(0, ...(lags as number[])),
-    ...(plan.dnsSwitch.method === 'route53-records' ? {} : { records: recordTargetsOf(plan, readings) }),
+    ...(carried ? { records: [...recordTargetsOf(plan, readings), ...carried.pairs] } : {}),
+    ...(carried && carried.resources.length > 0 ? { carriedRecords: carried.resources } : {}),
   };
+};
+
+/**
+ * How long readiness carries a record pair's last reading forward while Route 53's API does not answer: a design
+ * choice, long enough for a long outage of us-east-1, short enough that a readiness that lost Route 53 for another
+ * reason (its network) does not vouch for records read a day ago.
+ */
+export const RECORDS_CARRIED_HOURS = 24;
+
+/** A record pair's resource, as its "could not check" finding names it (shared/usecases/check-readiness.ts). */
+const pairResource = (hostedZoneId: string, name: string, type: string): string =>
+  `route53:${hostedZoneId}/${name}/${type}`;
+
+/**
+ * The record pairs of a plan whose live path reads no record (ARC, alarm-health-check) that this run could not read
+ * because Route 53's API did not answer (its control plane is in us-east-1), kept as the previous run had them: their
+ * records and record findings, each marked with when it was read. Nobody's edits reach the records through an API
+ * that does not answer, so a reading from before the outage still says what they are; without it, the first run of a
+ * us-east-1 outage would leave the failover (which goes by the last readiness) with no records to check, and its
+ * verify with none to compare DNS answers with. Carried for RECORDS_CARRIED_HOURS at most, and never what the
+ * previous run did not have itself. The run's own "could not check" finding stays: readiness did not read them.
+ */
+const carryUnansweredRecords = (
+  readings: ReadinessReadings,
+  previous: PlanReadiness | undefined,
+  at: Date,
+): { pairs: RecordPairTargets[]; findings: ReadinessFinding[]; resources: { resource: string; readAt: string }[] } => {
+  const carried = {
+    pairs: [] as RecordPairTargets[],
+    findings: [] as ReadinessFinding[],
+    resources: [] as { resource: string; readAt: string }[],
+  };
+  if (!previous) return carried;
+  for (const reading of readings.records) {
+    if (!reading.unanswered) continue;
+    const resource = pairResource(reading.hostedZoneId, reading.name, reading.type);
+    const wasCarried = previous.carriedRecords?.find((entry) => entry.resource === resource);
+    const previousUnread = previous.findings.some(
+      (finding) => finding.check === COULD_NOT_CHECK && finding.resource === resource,
+    );
+    if (previousUnread && !wasCarried) continue;
+    const readAt = wasCarried?.readAt ?? previous.at;
+    if (at.getTime() - Date.parse(readAt) > RECORDS_CARRIED_HOURS * 3600_000) continue;
+    carried.resources.push({ resource, readAt });
+    const samePair = (pair: RecordPairTargets) => pairResource(pair.hostedZoneId, pair.name, pair.type) === resource;
+    for (const pair of previous.records?.filter(samePair) ?? [])
+      carried.pairs.push({ ...pair, readAt: pair.readAt ?? readAt });
+    for (const finding of previous.findings) {
+      if (finding.check === COULD_NOT_CHECK) continue;
+      if (finding.resource !== resource && !finding.resource.startsWith(`${resource}/`)) continue;
+      carried.findings.push({ ...finding, readAt: finding.readAt ?? readAt });
+    }
+  }
+  return carried;
 };
 
 /**
@@ -614,15 +690,32 @@ export const recordsByReadiness = (
         check: finding.check as PreflightCheck,
         resource: finding.resource,
         expected: finding.expected,
-        found: `${finding.found} (the plan's readiness at ${last.at})`,
+        found: `${finding.found} (${finding.readAt ? `as the plan's readiness read it at ${finding.readAt}` : `the plan's readiness at ${last.at}`})`,
         fix: `${finding.fix}; then run the plan's readiness again (every ${minutes} min, or now: switchback readiness --plan ${plan.app} --record) and start the failover again`,
       }),
     );
-  return {
-    findings,
-    note:
-      findings.length === 0
-        ? `${notRead}: the plan's readiness at ${last.at} found every record pair in place`
-        : `${notRead}: the plan's readiness at ${last.at} found ${findings.length === 1 ? 'a record finding' : `${findings.length} record findings`}`,
-  };
+  // What the run could not read (Route 53's API did not answer), kept as an earlier run read it or not at all.
+  const carried = last.carriedRecords ?? [];
+  const unread = plan.dns
+    .flatMap((zone) => zone.records.map((record) => pairResource(zone.hostedZoneId, record.name, record.type)))
+    .filter(
+      (resource) =>
+        !carried.some((entry) => entry.resource === resource) &&
+        last.findings.some((finding) => finding.check === COULD_NOT_CHECK && finding.resource === resource),
+    );
+  const found =
+    findings.length > 0
+      ? `found ${findings.length === 1 ? 'a record finding' : `${findings.length} record findings`}`
+      : unread.length > 0
+        ? 'found no record finding in what it read'
+        : 'found every record pair in place';
+  const keptNote =
+    carried.length > 0
+      ? `; it kept ${carried.map((entry) => `${entry.resource} as read at ${entry.readAt}`).join(', ')} (Route 53's API did not answer it)`
+      : '';
+  const unreadNote =
+    unread.length > 0
+      ? `; it could not read ${unread.join(', ')}: record checks skipped for ${unread.length === 1 ? 'it' : 'them'}`
+      : '';
+  return { findings, note: `${notRead}: the plan's readiness at ${last.at} ${found}${keptNote}${unreadNote}` };
 };

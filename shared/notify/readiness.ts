@@ -1,3 +1,4 @@
+import { foundAsRead } from '../domain/found-as-read';
 import type { ReadinessChange, ReadinessFinding } from '../domain/readiness';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../domain/run';
 import { MalformedEventError } from '../errors';
@@ -72,7 +73,7 @@ export const renderReadinessChange = (change: ReadinessChange): SlackMessage => 
       ...listed(
         change.appeared,
         (f) =>
-          `• \`${escapeMrkdwn(f.resource)}\`: expected ${escapeMrkdwn(f.expected)}, found ${escapeMrkdwn(f.found)}\n   fix: ${escapeMrkdwn(f.fix)}`,
+          `• \`${escapeMrkdwn(f.resource)}\`: expected ${escapeMrkdwn(f.expected)}, found ${escapeMrkdwn(foundAsRead(f))}\n   fix: ${escapeMrkdwn(f.fix)}`,
       ),
     );
   }

@@ -153,21 +153,26 @@ export const checkDnsAnswers = async (
     kept = found.pairs;
     keptAt = found.at;
   }
-  const recordsOf = async (zone: string, pair: { name: string; type: string }): Promise<PairRecord[] | undefined> => {
+  /** A pair's records, and when readiness read them (kept records only): its run, or an earlier one it carried. */
+  const recordsOf = async (
+    zone: string,
+    pair: { name: string; type: string },
+  ): Promise<{ records: PairRecord[]; readAt?: string } | undefined> => {
     if (kept) {
-      return kept.find(
-        (stored) =>
-          stored.hostedZoneId === zone && dnsName(stored.name) === dnsName(pair.name) && stored.type === pair.type,
-      )?.records;
+      const stored = kept.find(
+        (each) => each.hostedZoneId === zone && dnsName(each.name) === dnsName(pair.name) && each.type === pair.type,
+      );
+      return stored && { records: stored.records, readAt: stored.readAt ?? keptAt };
     }
     const records = await readRecordPair(reads, deps.route53, zone, pair);
-    return records.map((record) => ({
-      setIdentifier: record.setIdentifier,
-      target: recordTarget(record),
-      ...(typeof record.rest.HealthCheckId === 'string' ? { healthCheckId: record.rest.HealthCheckId } : {}),
-    }));
+    return {
+      records: records.map((record) => ({
+        setIdentifier: record.setIdentifier,
+        target: recordTarget(record),
+        ...(typeof record.rest.HealthCheckId === 'string' ? { healthCheckId: record.rest.HealthCheckId } : {}),
+      })),
+    };
   };
-  const asRead = keptAt ? ` (the records as the plan's readiness read them at ${keptAt})` : '';
   const region = { serving: plan.regions[toward], other: plan.regions[toward === 'standby' ? 'primary' : 'standby'] };
   const pairs = plan.dns.flatMap((zone) => zone.records.map((pair) => ({ zone: zone.hostedZoneId, pair })));
   // Records often share a health check (one per regional endpoint): each is read once. GetHealthCheckStatus has a
@@ -204,10 +209,12 @@ export const checkDnsAnswers = async (
         );
       };
       let records: PairRecord[];
+      let asRead = '';
       try {
         const read = await recordsOf(zone, pair);
         if (!read) throw new Error(`the plan's readiness at ${keptAt} did not read them`);
-        records = read;
+        records = read.records;
+        if (read.readAt) asRead = ` (the records as the plan's readiness read them at ${read.readAt})`;
       } catch (error) {
         couldNot(
           name,

@@ -186,7 +186,14 @@ const standbyResource = (db: Plan['databases'][number]): { resource: string; cal
  * throttles or does not answer) is a "could not check" finding naming the resource, the call and the error: never a
  * crash of the run, never a pass.
  */
-export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Promise<PlanReadiness> => {
+export const checkReadiness = async (
+  plan: Plan,
+  deps: CheckReadinessDeps,
+  options: {
+    /** The plan's previous readiness: what a record pair Route 53's API does not answer for is carried from. */
+    previous?: PlanReadiness;
+  } = {},
+): Promise<PlanReadiness> => {
   const now = deps.clock.now();
   const unread: UnreadReading[] = [...(deps.notRead ?? [])];
   /** The read's answer, or `failed` after noting the failure. */
@@ -318,6 +325,7 @@ export const checkReadiness = async (plan: Plan, deps: CheckReadinessDeps): Prom
       ...(prober ? { prober } : {}),
     },
     now,
+    options.previous,
   );
   deps.log.info('readiness checked', {
     plan: plan.app,

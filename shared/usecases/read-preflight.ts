@@ -62,7 +62,14 @@ const readRecords = async (
         } catch (error) {
           // A zone that does not exist holds no record: the record checks say so, with the fix.
           if (awsErrorName(error) === 'NoSuchHostedZone') return { ...base, records: [] };
-          if (keepErrors) return { ...base, records: [], error: describeError(error) };
+          if (keepErrors) {
+            return {
+              ...base,
+              records: [],
+              error: describeError(error),
+              ...(error instanceof EndpointUnreachableError ? { unanswered: true as const } : {}),
+            };
+          }
           throw error;
         }
       }),

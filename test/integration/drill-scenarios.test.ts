@@ -1369,6 +1369,38 @@ describe('runDrill', () => {
         );
       });
 
+      it("goes by the records readiness read before the outage when a scheduled run during it could not reach Route 53's API", async () => {
+        // Act: the plan's schedule runs readiness again 200 s in, after us-east-1 went down (60 s) and before the
+        // operator starts the failover (360 s): that run takes no answer from Route 53's API.
+        const { report } = await drill(ARC_PLAN, {
+          onWorld: (world, runner) => {
+            world.clock.schedule(world.t0Ms + 200_000, () => {
+              void runner.invoke('readiness', { plan: 'storefront' }, { viaStateMachine: false });
+            });
+          },
+        });
+
+        // Assess: that run is the last readiness; it kept the records as the run before the outage read them, so
+        // Assess goes by them (and says so, never "every record pair in place" of records it did not read) and Verify
+        // compares what DNS answers with them.
+        const before = report.readiness?.at;
+        expect(before).toBeDefined();
+        expect(report.outcome).toBe('recovered');
+        expect(report.warnings).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `the plan's readiness at \\S+ found every record pair in place; it kept route53:Z0123456789STOREFRONT/www\\.storefront\\.example\\.com/CNAME as read at ${before} \\(Route 53's API did not answer it\\)$`,
+            ),
+          ),
+        );
+        expect(report.checks).toContainEqual({
+          name: 'dns answer www.storefront.example.com CNAME',
+          ok: true,
+          detail: expect.stringContaining(`(the records as the plan's readiness read them at ${before})`),
+        });
+        expect(JSON.stringify(report)).not.toContain('could not compare');
+      });
+
       it('recovers with a warning, never a pass, when its functions get no DNS answer: what users reach was not compared', async () => {
         // Act: from the start, DNS questions from Switchback's functions time out (the drill's own look still answers).
         const { report, world } = await drill(ARC_PLAN, {

@@ -381,3 +381,117 @@ describe('assessReadiness with restore tests', () => {
     ]);
   });
 });
+
+describe("assessReadiness: a record pair Route 53's API did not answer (us-east-1 down)", () => {
+  const PAIR = 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME';
+  const arcPlan = () => ordersPlan({ dnsSwitch: ARC_SWITCH });
+  /** The pair read, with a record finding of the preflight's (the standby record is weighted)... */
+  const answered = (): ReadinessReadings => {
+    const read = readings({
+      preflightFindings: [
+        {
+          check: 'record-failover',
+          resource: `${PAIR}/api-us-west-2`,
+          expected: 'a failover record (SECONDARY)',
+          found: 'a weighted record',
+          fix: 'make it a failover record',
+        },
+      ],
+    });
+    const pair = read.records[0];
+    if (!pair) throw new Error('the fixture has a record pair');
+    pair.records = [
+      { ...record('api-us-east-1', 'PRIMARY'), target: { values: ['api.us-east-1.orders.example.com'] } },
+      { ...record('api-us-west-2', 'SECONDARY'), target: { values: ['api.us-west-2.orders.example.com'] } },
+    ];
+    return read;
+  };
+  /** ...then the same pair unread: the API took no answer at all, or refused. */
+  const unreadWith = (error: string, unanswered: boolean): ReadinessReadings => ({
+    ...readings({
+      records: [
+        {
+          hostedZoneId: 'Z0123456789ORDERSAPI',
+          name: 'api.orders.example.com',
+          type: 'CNAME',
+          records: [],
+          error,
+          ...(unanswered ? { unanswered: true as const } : {}),
+        },
+      ],
+      unread: [{ resource: PAIR, call: 'route53:ListResourceRecordSets', error }],
+    }),
+  });
+  const UNANSWERED = 'EndpointUnreachableError: route53 ListResourceRecordSets got no answer from its endpoint';
+  const later = (hours: number) => new Date(AT.getTime() + hours * 3600_000);
+  const recordFindings = (findings: { check: string; resource: string }[]) =>
+    findings.filter((finding) => finding.resource.startsWith(PAIR) && finding.check !== 'could-not-check');
+
+  it('keeps the records and record findings of the run before, each with when it was read, and still says it could not read them', () => {
+    // Prepare
+    const plan = arcPlan();
+    const before = assessReadiness(plan, answered(), AT);
+    expect(recordFindings(before.findings).length).toBeGreaterThan(0);
+
+    // Act
+    const during = assessReadiness(plan, unreadWith(UNANSWERED, true), later(0.25), before);
+
+    // Assess
+    expect(during.carriedRecords).toEqual([{ resource: PAIR, readAt: AT.toISOString() }]);
+    expect(during.records).toEqual(before.records?.map((pair) => ({ ...pair, readAt: AT.toISOString() })));
+    expect(recordFindings(during.findings)).toEqual(
+      recordFindings(before.findings).map((finding) => ({ ...finding, readAt: AT.toISOString() })),
+    );
+    expect(during.findings).toContainEqual(expect.objectContaining({ check: 'could-not-check', resource: PAIR }));
+    expect(during.ready).toBe(false);
+  });
+
+  it('keeps the first reading through a run after run of the outage, for 24 hours at most', () => {
+    // Prepare
+    const plan = arcPlan();
+    const before = assessReadiness(plan, answered(), AT);
+    const first = assessReadiness(plan, unreadWith(UNANSWERED, true), later(0.25), before);
+
+    // Act
+    const second = assessReadiness(plan, unreadWith(UNANSWERED, true), later(23.5), first);
+    const dayLater = assessReadiness(plan, unreadWith(UNANSWERED, true), later(24.25), second);
+
+    // Assess
+    expect(second.carriedRecords).toEqual([{ resource: PAIR, readAt: AT.toISOString() }]);
+    expect(second.records?.[0]?.readAt).toBe(AT.toISOString());
+    expect(dayLater.carriedRecords).toBeUndefined();
+    expect(dayLater.records).toEqual([]);
+    expect(recordFindings(dayLater.findings)).toEqual([]);
+  });
+
+  it('keeps nothing when the API answered with a refusal (records may change meanwhile), or nothing was read before', () => {
+    // Prepare
+    const plan = arcPlan();
+    const before = assessReadiness(plan, answered(), AT);
+    const refused = 'AccessDenied: not authorized to perform route53:ListResourceRecordSets';
+
+    // Act
+    const afterRefusal = assessReadiness(plan, unreadWith(refused, false), later(0.25), before);
+    const unreadBefore = assessReadiness(plan, unreadWith(UNANSWERED, true), later(0.25), afterRefusal);
+    const withoutPrevious = assessReadiness(plan, unreadWith(UNANSWERED, true), later(0.25));
+
+    // Assess
+    for (const readiness of [afterRefusal, unreadBefore, withoutPrevious]) {
+      expect(readiness.carriedRecords).toBeUndefined();
+      expect(readiness.records).toEqual([]);
+      expect(recordFindings(readiness.findings)).toEqual([]);
+    }
+  });
+
+  it('carries nothing for a route53-records plan, whose live path reads the records itself', () => {
+    // Prepare
+    const before = assessReadiness(ordersPlan(), answered(), AT);
+
+    // Act
+    const during = assessReadiness(ordersPlan(), unreadWith(UNANSWERED, true), later(0.25), before);
+
+    // Assess
+    expect(during).not.toHaveProperty('carriedRecords');
+    expect(recordFindings(during.findings)).toEqual([]);
+  });
+});

@@ -1,6 +1,8 @@
+import { foundAsRead } from '../../../../shared/domain/found-as-read';
 import { preflight } from '../../../../shared/domain/preflight';
 import type { PlanReadiness, ReadinessFinding } from '../../../../shared/domain/readiness';
 import { recordsByReadiness } from '../../../../shared/domain/readiness';
+import { renderReadinessChange } from '../../../../shared/notify/readiness';
 import { arcOrdersPlan } from '../../../support/plan-fixtures';
 import { planReadiness } from '../../../support/readiness-fixtures';
 
@@ -97,6 +99,45 @@ describe('recordsByReadiness', () => {
     );
   });
 
+  it("says which pairs the readiness kept from an earlier run and which it could not read, never 'every record pair in place'", () => {
+    // Prepare: Route 53's API took no answer for the plan's pair; an earlier run's reading was kept, with its record
+    // finding; then a run that kept nothing (no earlier reading to keep).
+    const PAIR = 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME';
+    const couldNot: ReadinessFinding = {
+      check: 'could-not-check',
+      resource: PAIR,
+      expected: 'an answer to route53:ListResourceRecordSets',
+      found: 'EndpointUnreachableError: route53 ListResourceRecordSets got no answer from its endpoint',
+      fix: 'check that the readiness role may call route53:ListResourceRecordSets and that the service answers',
+    };
+    const kept = planReadiness({
+      at: '2026-11-25T03:30:00.000Z',
+      ready: false,
+      findings: [couldNot, { ...missingRecord, readAt: '2026-11-25T02:45:00.000Z' }],
+      carriedRecords: [{ resource: PAIR, readAt: '2026-11-25T02:45:00.000Z' }],
+    });
+    const unread = planReadiness({ at: '2026-11-25T03:30:00.000Z', ready: false, findings: [couldNot] });
+
+    // Act
+    const fromKept = recordsByReadiness(arcPlan(), kept, NOW);
+    const fromUnread = recordsByReadiness(arcPlan(), unread, NOW);
+
+    // Assess: the kept finding still stops the run, saying when it was read.
+    expect(fromKept.findings).toEqual([
+      expect.objectContaining({
+        check: 'record-exists',
+        found: "only api-us-east-1 (as the plan's readiness read it at 2026-11-25T02:45:00.000Z)",
+      }),
+    ]);
+    expect(fromKept.note).toBe(
+      `records not read: an arc-routing-control plan's live failover does not call Route 53's API (us-east-1): the plan's readiness at 2026-11-25T03:30:00.000Z found a record finding; it kept ${PAIR} as read at 2026-11-25T02:45:00.000Z (Route 53's API did not answer it)`,
+    );
+    expect(fromUnread.findings).toEqual([]);
+    expect(fromUnread.note).toBe(
+      `records not read: an arc-routing-control plan's live failover does not call Route 53's API (us-east-1): the plan's readiness at 2026-11-25T03:30:00.000Z found no record finding in what it read; it could not read ${PAIR}: record checks skipped for it`,
+    );
+  });
+
   it('says when no readiness of the plan is on record', () => {
     expect(recordsByReadiness(arcPlan(), undefined, NOW)).toEqual({
       findings: [],
@@ -124,5 +165,31 @@ describe('preflight with the record findings of readiness', () => {
     expect(notRead).toContainEqual(carried);
     const read = preflight(plan, { ...base, records: [], recordFindings: [carried] }, { switchover: false });
     expect(read).not.toContainEqual(carried);
+  });
+});
+
+describe('a record finding readiness carried from an earlier run, as people read it', () => {
+  it('says when it was read, in the Slack message of a readiness change', () => {
+    // Prepare
+    const carried: ReadinessFinding = { ...missingRecord, readAt: '2026-11-25T02:45:00.000Z' };
+
+    // Act
+    const message = renderReadinessChange({
+      plan: 'orders',
+      at: '2026-11-25T03:30:00.000Z',
+      wasReady: true,
+      ready: false,
+      appeared: [carried, missingRecord],
+      cleared: [],
+    });
+
+    // Assess
+    expect(foundAsRead(missingRecord)).toBe('only api-us-east-1');
+    expect(foundAsRead(carried)).toBe(
+      "only api-us-east-1 (as read at 2026-11-25T02:45:00.000Z; Route 53's API has not answered since)",
+    );
+    expect(JSON.stringify(message.blocks)).toContain(
+      "found only api-us-east-1 (as read at 2026-11-25T02:45:00.000Z; Route 53's API has not answered since)",
+    );
   });
 });

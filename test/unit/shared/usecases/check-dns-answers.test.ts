@@ -151,6 +151,33 @@ describe('checkDnsAnswers', () => {
       );
     });
 
+    it('says when the records it compared were read, for a pair the readiness kept from an earlier run', async () => {
+      // Prepare: the 03:30 run could not reach Route 53's API (us-east-1 down) and kept the pair as read at 02:45.
+      const current = readinessWithRecords('2026-11-25T03:30:00.000Z');
+      await ledger.putReadiness({
+        ...current,
+        records: current.records?.map((pair) => ({ ...pair, readAt: '2026-11-25T02:45:00.000Z' })),
+        carriedRecords: [
+          { resource: `route53:${ZONE}/api.orders.example.com/CNAME`, readAt: '2026-11-25T02:45:00.000Z' },
+        ],
+      });
+
+      // Act
+      const findings = await checkDnsAnswers(arcOrdersPlan(), 'standby', deps);
+
+      // Assess
+      expect(findings.failures).toEqual([]);
+      expect(findings.checks).toEqual([
+        {
+          name: 'dns answer api.orders.example.com CNAME',
+          ok: true,
+          detail:
+            'DNS answers us-west-2\'s record "api-us-west-2" (api.us-west-2.orders.example.com) for api.orders.example.com CNAME ' +
+            "(the records as the plan's readiness read them at 2026-11-25T02:45:00.000Z)",
+        },
+      ]);
+    });
+
     it('warns about a pair the readiness did not read, and says what an alarm plan switched when DNS disagrees', async () => {
       // Prepare: an alarm-switched plan with a second pair (checkout) that the readiness kept nothing of.
       await ledger.putReadiness(readinessWithRecords('2026-11-25T03:30:00.000Z'));

@@ -1,10 +1,11 @@
 import type { ReadinessChange } from '../../../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import { DETAIL_TYPES } from '../../../../shared/domain/run';
+import { EndpointUnreachableError } from '../../../../shared/errors';
 import { PlanRegistry } from '../../../../shared/plan/load';
 import { type RecordReadinessDeps, recordReadiness } from '../../../../shared/usecases/record-readiness';
 import { FakeClock, FakeEvents, FakeLedger, FakeLog, FakeMetrics, type FakeRds } from '../../../support/fakes';
-import { ordersPlan } from '../../../support/plan-fixtures';
+import { arcOrdersPlan, ordersPlan } from '../../../support/plan-fixtures';
 import { NOW, REPLICA, readinessWorld } from '../../../support/readiness-fixtures';
 
 describe('recordReadiness', () => {
@@ -72,6 +73,35 @@ describe('recordReadiness', () => {
       NOW,
     ]);
     expect(metrics.readiness.map((run) => run.ready)).toEqual([true, false, false]);
+  });
+
+  it("keeps an ARC plan's records as the run before read them when Route 53's API takes no answer (us-east-1 down), and not when it refuses", async () => {
+    // Prepare: a run that reads the records; then Route 53's API stops answering.
+    const plan = arcOrdersPlan();
+    deps.plans = new PlanRegistry([plan]);
+    const before = await recordReadiness(plan, deps);
+    const listRecordSets = jest
+      .spyOn(deps.route53, 'listRecordSets')
+      .mockRejectedValue(new EndpointUnreachableError('route53', 'ListResourceRecordSets', new Error('TimeoutError')));
+    clock.advance(900);
+
+    // Act
+    const during = await recordReadiness(plan, deps);
+    listRecordSets.mockRejectedValue(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    clock.advance(900);
+    const refused = await recordReadiness(plan, deps);
+
+    // Assess
+    expect(before.readiness.records?.length).toBeGreaterThan(0);
+    const resource = 'route53:Z0123456789ORDERSAPI/api.orders.example.com/CNAME';
+    expect(during.readiness.carriedRecords).toEqual([{ resource, readAt: before.readiness.at }]);
+    expect(during.readiness.records).toEqual(
+      before.readiness.records?.map((pair) => ({ ...pair, readAt: before.readiness.at })),
+    );
+    expect(during.readiness.findings).toContainEqual(expect.objectContaining({ check: 'could-not-check', resource }));
+    expect((await ledger.listReadiness('orders', 1))[0]).toEqual(refused.readiness);
+    expect(refused.readiness.carriedRecords).toBeUndefined();
+    expect(refused.readiness.records).toEqual([]);
   });
 
   it('announces not ready -> ready with the findings that cleared', async () => {
