@@ -913,11 +913,22 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           clock.schedule(at, () => fenceProbes.push(...probeFence(world, plan, plan.regions.primary)));
         }
       }
-      // The plan's scheduled readiness, as EventBridge Scheduler invokes the deployed function (asynchronously).
+      // A scenario that starts runbooks one after another (game-day-twice) gets the horizon after its last start.
+      const runbookStarts = (scenario.runbooks ?? []).map((runbook) => runbook.atSeconds);
+      const horizonMs =
+        DEFAULT_HORIZON_MS +
+        (runbookStarts.length > 1 ? (Math.max(...runbookStarts) - Math.min(...runbookStarts)) * 1000 : 0);
+      // The plan's scheduled readiness, as EventBridge Scheduler invokes the deployed function (asynchronously): first
+      // at `readinessAtSeconds`, then every readiness.scheduleMinutes while the drill runs, outages or not (a run
+      // during one reads what still answers, and keeps what did not: shared/domain/readiness.ts).
       if (scenario.readinessAtSeconds !== undefined) {
-        clock.schedule(startMs + scenario.readinessAtSeconds * 1000, () => {
-          void runner.invoke('readiness', { plan: plan.app }, { viaStateMachine: false });
-        });
+        const untilMs = startMs + horizonMs;
+        const everyMs = plan.readiness.scheduleMinutes * 60_000;
+        for (let at = startMs + scenario.readinessAtSeconds * 1000; at <= untilMs; at += everyMs) {
+          clock.schedule(at, () => {
+            void runner.invoke('readiness', { plan: plan.app }, { viaStateMachine: false });
+          });
+        }
       }
       // EventBridge Scheduler invokes the prober as it would the deployed function (asynchronously, not awaited).
       if (world.prober) {
@@ -947,11 +958,6 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         const lockHolder = await probeLock(plan.app, clock.date());
         return { report, ...(paths ? { paths } : {}), world, runner, lockHolder };
       }
-      // A scenario that starts runbooks one after another (game-day-twice) gets the horizon after its last start.
-      const runbookStarts = (scenario.runbooks ?? []).map((runbook) => runbook.atSeconds);
-      const horizonMs =
-        DEFAULT_HORIZON_MS +
-        (runbookStarts.length > 1 ? (Math.max(...runbookStarts) - Math.min(...runbookStarts)) * 1000 : 0);
       /** Runs the clock until `work` settles: a call that waits on a (virtual) timer, an SDK retry, still ends. */
       const drive = async <T>(work: Promise<T>): Promise<T> => {
         let settled = false;
@@ -1015,7 +1021,9 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       const record = incidentId ? await drive(readRun(plan.app, incidentId)) : undefined;
       const topologyAfter = await drive(readTopology(plan));
       const legs = await drive(readLegs(plan.app, allRunners(), topologyAfterLeg));
-      const outageMs = world.regions.list()[0]?.fromMs ?? clock.now();
+      // The readiness shown is the last before anything happened: the outage, or a scenario's first run (a game day).
+      const firstRunMs = Math.min(...legs.map((leg) => Date.parse(leg.startedAt)));
+      const outageMs = world.regions.list()[0]?.fromMs ?? (Number.isFinite(firstRunMs) ? firstRunMs : clock.now());
       const readiness =
         scenario.readinessAtSeconds === undefined ? undefined : await drive(readReadinessBefore(plan.app, outageMs));
       for (const leg of legs) {
@@ -1198,6 +1206,7 @@ const readLegs = async (
       ...(record?.deferral ? { deferral: record.deferral } : {}),
       ...(topologyAfter.has(execution.name) ? { topologyAfter: topologyAfter.get(execution.name) } : {}),
       ...(record?.phases ? { phases: record.phases } : {}),
+      ...(record?.warnings.length ? { warnings: record.warnings } : {}),
       ...(execution.largestState ? { largestState: execution.largestState } : {}),
     });
   }

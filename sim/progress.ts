@@ -1,7 +1,7 @@
 import type { Outcome, PhaseName } from '../shared/domain/run';
 import type { Topology } from '../shared/domain/topology';
 import { legDnsDisagreements } from './dns-answers';
-import type { DrillReport } from './report';
+import { type DrillReport, legWarnings } from './report';
 import { formatSeconds } from './report-html';
 import { oldPrimaryWrites } from './writer-check';
 
@@ -363,6 +363,7 @@ export const summaryTable = (report: DrillReport): string => {
   for (const disagreement of legDnsDisagreements(report)) rows.push(`DNS CHECK FAILED ${disagreement}`);
   for (const disagreement of report.writers?.disagreements ?? []) rows.push(`WRITER CHECK FAILED: ${disagreement}`);
   for (const warning of report.warnings) rows.push(`Warning: ${warning}`);
+  for (const warning of legWarnings(report)) rows.push(`Warning ${warning}`);
   // Wrapped, never cut: a failure's cause and a warning end with what to do about it.
   return `${rows.map(wrapped).join('\n')}\n`;
 };

@@ -1,6 +1,6 @@
 import { describeCopy, type Topology } from '../shared/domain/topology';
 import { type DnsCheck, legDnsDisagreements } from './dns-answers';
-import type { DrillReport } from './report';
+import { type DrillReport, legWarnings } from './report';
 import { oldPrimaryWrites, type WriterCheck } from './writer-check';
 
 /**
@@ -395,7 +395,7 @@ ${report.dns ? dnsSection(report.dns, legDnsDisagreements(report)) : ''}
 ${report.writers ? writersSection(report.writers) : ''}
 ${failure}
 ${report.checks ? checksSection(report.checks) : ''}
-<section><h2>Warnings</h2>${list(report.warnings, 'None.')}</section>
+<section><h2>Warnings</h2>${list([...report.warnings, ...legWarnings(report)], 'None.')}</section>
 <section><h2>Changes made</h2>${actions}</section>
 ${throttled}
 <section><h2>Events</h2>${list(

@@ -59,12 +59,27 @@ export interface DrillLeg {
   dns?: DnsCheck;
   /** The phases this leg's run recorded. */
   phases?: PhaseTiming[];
+  /** What this leg's run recorded as warnings (a verify that could not compare, a fence deferred...), when any. */
+  warnings?: string[];
   /**
    * The largest output a state of this leg's execution returned, in bytes, against Step Functions' payload quota
    * (256 KB): how much room the plan leaves its runbooks.
    */
   largestState?: { state: string; bytes: number };
 }
+
+/**
+ * The warnings of the drill's other runs (a game day's legs, the runbooks a scenario starts after the failover), each
+ * prefixed with its leg, that the report's own `warnings` (its first run's) do not already say.
+ */
+export const legWarnings = (report: Pick<DrillReport, 'incidentId' | 'legs' | 'warnings'>): string[] =>
+  report.legs.flatMap((leg, index) =>
+    leg.incidentId === report.incidentId
+      ? []
+      : (leg.warnings ?? [])
+          .filter((warning) => !report.warnings.includes(warning))
+          .map((warning) => `(leg ${index + 1}, ${leg.action}) ${warning}`),
+  );
 
 export interface DrillReport {
   plan: string;

@@ -978,6 +978,38 @@ describe('runDrill', () => {
     expect(lockHolder).toBeNull();
   });
 
+  it("keeps each leg's warnings in the report and shows them; the plan's readiness runs on its schedule all along", async () => {
+    // Act: the game days of the plans that switch DNS with ARC routing controls and with a switch alarm (the IAM check's
+    // drills), each two hours of virtual time.
+    const arc = (await drills.shared(join(ROOT, 'plans', 'example-arc.yml'), 'game-day')).report;
+    const alarm = (await drills.shared(join(ROOT, 'plans', 'example-alarm-dns.yml'), 'game-day')).report;
+
+    // Assess: the alarm plan's record has no fence: each fence leg recorded that warning, and the report says whose.
+    const fences = alarm.legs.filter((leg) => leg.action === 'fence');
+    expect(fences).toHaveLength(2);
+    for (const leg of fences) {
+      expect(leg.warnings).toContainEqual(
+        'no fence in the plan for api.ledger.example.com CNAME: when the switch alarm leaves the state the switch set ' +
+          'it to (its metric published again, the alarm edited), Route 53 answers the old region again (add ' +
+          'dns[].records[].fence)',
+      );
+    }
+    const summary = summaryTable(alarm);
+    expect(summary).toContain('Warning (leg 2, fence) no fence in the plan for api.ledger.example.com CNAME');
+    expect(summary).toContain('Warning (leg 5, fence) no fence in the plan for api.ledger.example.com CNAME');
+    expect(renderReportHtml(alarm)).toContain('(leg 2, fence) no fence in the plan for api.ledger.example.com CNAME');
+    // The failback, over an hour after the first readiness, compared what DNS answers with the records of a readiness
+    // its schedule (every 15 minutes) ran since: not "more than two of its runs ago".
+    for (const report of [arc, alarm]) {
+      const failback = report.legs.find((leg) => leg.action === 'failback');
+      expect(failback?.outcome).toBe('recovered');
+      expect(failback?.warnings ?? []).toEqual([]);
+      expect(JSON.stringify(report)).not.toContain('could not compare');
+      // The readiness shown is the last before the game day began, not one of its own.
+      expect(Date.parse(report.readiness?.at ?? '')).toBeLessThan(Date.parse(report.legs[0]?.startedAt ?? ''));
+    }
+  });
+
   it('runs the game-day runbook as one drill: planned failover, fence, reprotect, failback, fence, reprotect, back home and protected with RPO 0', async () => {
     // Act
     const { report, lockHolder, world } = await drill('game-day');

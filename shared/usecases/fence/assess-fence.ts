@@ -12,6 +12,7 @@ import { DETAIL_TYPES, type PhaseChangedDetail, type RunContext } from '../../do
 import { currentTopology, type Topology } from '../../domain/topology';
 import { InvalidRunInputError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
+import type { Plan } from '../../plan/schema';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import { type AssessEvent, parseRunInput } from '../assess-failover';
@@ -51,6 +52,17 @@ export interface AssessFenceDeps {
 
 const phaseEvent = (events: EventsPort, detail: PhaseChangedDetail): Promise<void> =>
   events.publish(DETAIL_TYPES.phaseChanged, detail);
+
+/**
+ * When Route 53 answers an unfenced old region again, by the plan's DNS switch: its failover records answer whichever
+ * record is healthy, and only a fence changes what the old region's record answers.
+ */
+const OLD_REGION_RETURNS: Readonly<Record<Plan['dnsSwitch']['method'], string>> = {
+  'route53-records': "when the new primary's health check fails, Route 53 answers the old region again",
+  'arc-routing-control': "when the new primary's routing control reads Off, Route 53 answers the old region again",
+  'alarm-health-check':
+    'when the switch alarm leaves the state the switch set it to (its metric published again, the alarm edited), Route 53 answers the old region again',
+};
 
 /**
  * "Assess Fence": validates the input (action `fence`), takes the plan's lock (not in a dry run), reads the plan's
@@ -104,7 +116,7 @@ export const assessFence = async (event: AssessEvent, deps: AssessFenceDeps): Pr
     warnings:
       proceed && unfenced.length > 0
         ? [
-            `no fence in the plan for ${unfenced.join(', ')}: when the new primary's health check fails, Route 53 answers the old region again (add dns[].records[].fence)`,
+            `no fence in the plan for ${unfenced.join(', ')}: ${OLD_REGION_RETURNS[plan.dnsSwitch.method]} (add dns[].records[].fence)`,
           ]
         : [],
   };
