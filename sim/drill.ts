@@ -138,9 +138,10 @@ export interface DrillOptions {
   /** Finds a function's handler (tests wrap the real ones to inject a failure); default functions/<name>.ts. */
   loadHandler?: (name: string) => Promise<LambdaHandler>;
   /**
-   * Whether the plan's scheduled readiness runs a second in when the scenario does not say when (default: for plans
-   * whose live path reads no record, `arc-routing-control` and `alarm-health-check`; see SCHEDULED_READINESS_AT_SECONDS).
-   * `false`: none, as on a deployment whose readiness never ran (tests of what a run does without one).
+   * Whether the plan's scheduled readiness runs (a second in, then on its schedule) when the scenario does not say
+   * when: by default for plans whose live path reads no record, `arc-routing-control` and `alarm-health-check` (see
+   * SCHEDULED_READINESS_AT_SECONDS). `false`: none, as on a deployment whose readiness never ran (tests of what a run
+   * does without one).
    */
   scheduledReadiness?: boolean;
 }
@@ -319,8 +320,12 @@ const readRun = (plan: string, incidentId: string): Promise<RunRecord | undefine
  * The plan's newest readiness recorded at or before `beforeMs` (the outage), as the ledger keeps it: what the scheduled
  * readiness found before anything went wrong.
  */
-const readReadinessBefore = async (plan: string, beforeMs: number): Promise<DrillReport['readiness']> => {
-  const runs = await new DynamoLedger().listReadiness(plan, 10);
+const readReadinessBefore = async (
+  plan: string,
+  beforeMs: number,
+  runsSince: number,
+): Promise<DrillReport['readiness']> => {
+  const runs = await new DynamoLedger().listReadiness(plan, runsSince + 1);
   const last = runs.find((run) => Date.parse(run.at) <= beforeMs);
   return last && { at: last.at, ready: last.ready, findings: last.findings };
 };
@@ -1024,8 +1029,12 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
       // The readiness shown is the last before anything happened: the outage, or a scenario's first run (a game day).
       const firstRunMs = Math.min(...legs.map((leg) => Date.parse(leg.startedAt)));
       const outageMs = world.regions.list()[0]?.fromMs ?? (Number.isFinite(firstRunMs) ? firstRunMs : clock.now());
+      // Newest first: the runs the schedule made since, and the one before.
+      const runsSince = Math.ceil((clock.now() - outageMs) / (plan.readiness.scheduleMinutes * 60_000)) + 1;
       const readiness =
-        scenario.readinessAtSeconds === undefined ? undefined : await drive(readReadinessBefore(plan.app, outageMs));
+        scenario.readinessAtSeconds === undefined
+          ? undefined
+          : await drive(readReadinessBefore(plan.app, outageMs, runsSince));
       for (const leg of legs) {
         const answers = dnsAfterLeg.get(leg.incidentId);
         if (answers && leg.topologyAfter) {
