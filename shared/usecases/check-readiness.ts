@@ -72,9 +72,25 @@ const readPermissions = async (
 ): Promise<PermissionReading[]> => {
   const byRole = new Map<string, PermissionReading>();
   const arnParts = (arn: string) => arn.split(':');
+  // Every role's needs come from one list per account (the roles share theirs): built once, not once per role.
+  const needsByAccount = new Map<string, Map<string, ReturnType<typeof stepPermissions>>>();
+  const needsOf = (fn: string, partition: string, account: string) => {
+    const key = `${partition}:${account}`;
+    let byFunction = needsByAccount.get(key);
+    if (!byFunction) {
+      byFunction = new Map();
+      for (const need of stepPermissions(plan, account, partition, stack)) {
+        const needs = byFunction.get(need.function);
+        if (needs) needs.push(need);
+        else byFunction.set(need.function, [need]);
+      }
+      needsByAccount.set(key, byFunction);
+    }
+    return byFunction.get(fn) ?? [];
+  };
   const jobs = Object.entries(roles).map(async ([fn, roleArn]) => {
     const [, partition = 'aws', , , account = ''] = arnParts(roleArn);
-    const needed = stepPermissions(plan, account, partition, stack).filter((need) => need.function === fn);
+    const needed = needsOf(fn, partition, account);
     const groups = new Map<
       string,
       { action: string; resources: string[]; context: (typeof needed)[number]['context'] }
