@@ -275,6 +275,20 @@ export const summaryTable = (report: DrillReport): string => {
     const throttled = Object.entries(report.throttledCalls).map(([call, count]) => `${call} ${count}`);
     rows.push(`${'Throttled by AWS'.padEnd(20)}${throttled.join(', ')}`);
   }
+  // A drill of more than one run (a game day's legs, the runbooks a scenario starts by hand): each, in start order.
+  if (report.legs.length > 1) {
+    rows.push('', 'Runs');
+    report.legs.forEach((leg, index) => {
+      const took = leg.endedAt
+        ? formatSeconds((Date.parse(leg.endedAt) - Date.parse(leg.startedAt)) / 1000)
+        : 'not ended';
+      const rto = leg.rto ? `, RTO ${formatSeconds(leg.rto.actualSeconds)}` : '';
+      const warned = leg.warnings?.length
+        ? `, ${leg.warnings.length} warning${leg.warnings.length === 1 ? '' : 's'}`
+        : '';
+      rows.push(`${`${index + 1}. ${leg.action}`.padEnd(20)}${leg.outcome} in ${took}${rto}${warned}`);
+    });
+  }
   if (rows.length > 0) rows.push('');
   const protectedCount = (topology: Topology) => topology.databases.filter((db) => db.standby !== null).length;
   const topologyText = (topology: Topology) =>

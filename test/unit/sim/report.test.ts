@@ -269,6 +269,44 @@ describe('summaryTable', () => {
     expect(table.split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
+  it("lists each run of a drill of several, in start order, with its outcome, duration, RTO and warnings, and each warning after its run's number", () => {
+    // Prepare: a failover (the report's own run) and the fence a person started after it.
+    const fence = {
+      action: 'fence',
+      incidentId: 'orders-fence-1',
+      outcome: 'recovered',
+      startedAt: iso(900),
+      endedAt: iso(1021),
+      rto: null,
+      rpo: null,
+      warnings: ['no fence in the plan for api.orders.example.com CNAME: add dns[].records[].fence'],
+    };
+    const failover = {
+      action: 'failover',
+      incidentId: 'orders-20260115T030100Z',
+      outcome: 'recovered',
+      startedAt: iso(150),
+      endedAt: iso(463),
+      rto: record().rto ?? null,
+      rpo: record().rpo ?? null,
+      warnings: record().warnings,
+    };
+    const report = buildReport(input({ legs: [failover, fence] }));
+    const single = buildReport(input({ legs: [failover] }));
+
+    // Act
+    const table = summaryTable(report);
+
+    // Assess: the failover's warning is the report's own, said once.
+    expect(table).toContain(
+      'Runs\n1. failover         recovered in 5m13s, RTO 6m43s, 1 warning\n2. fence            recovered in 2m01s, 1 warning\n',
+    );
+    expect(table).toContain('Warning: cross-region backup copy is 2h old');
+    expect(table).toContain('Warning (leg 2, fence) no fence in the plan for api.orders.example.com CNAME');
+    expect(table.match(/cross-region backup copy/g)).toHaveLength(1);
+    expect(summaryTable(single)).not.toContain('Runs');
+  });
+
   it('names the requests AWS throttled, and says nothing of throttling when none was', () => {
     // Prepare
     const throttled = buildReport(
