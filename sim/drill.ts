@@ -582,7 +582,6 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
   if (
     scenario.readinessAtSeconds === undefined &&
     scenario.runbook !== 'restore-test' &&
-    plan.dnsSwitch.method !== 'route53-records' &&
     options.scheduledReadiness !== false
   ) {
     scenario.readinessAtSeconds = SCHEDULED_READINESS_AT_SECONDS;
@@ -744,6 +743,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
           ...statusChangeOf(runbook),
           waits: 'virtual',
           track: (work) => clock.track(work, 'load handler'),
+          ...(options.loadHandler ? { loadHandler: options.loadHandler } : {}),
           latency: {
             taskStepMs: () => timing.stepFunctions.stepLatencyMs,
             lambdaMs: (name) => {
@@ -893,6 +893,17 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         });
       };
       for (const each of allRunners()) each.onStart = watchLegs;
+      // A scheduled invocation that fails (the scheduler's target answers an error) fails on its own, as in AWS: the
+      // next one comes on schedule. The report says which failed, how often and why, once per distinct error.
+      const scheduledFailures = new Map<string, { firstAt: string; count: number }>();
+      const invokeOnSchedule = (name: string, event: unknown): void => {
+        runner.invoke(name, event, { viaStateMachine: false }).catch((error: unknown) => {
+          const why = `scheduled ${name} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+          const seen = scheduledFailures.get(why);
+          if (seen) seen.count += 1;
+          else scheduledFailures.set(why, { firstAt: iso(clock.now()), count: 1 });
+        });
+      };
       const fenceProbes: FenceProbe[] = [];
       const retry = scenario.fenceRetry;
       if (retry) {
@@ -911,7 +922,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
               resources: [`arn:aws:events:${region}:${ACCOUNT}:rule/switchback-drill-fence-retry`],
               detail: {},
             };
-            void runner.invoke('start-fence', event, { viaStateMachine: false });
+            invokeOnSchedule('start-fence', event);
           });
         }
         for (let at = startMs; at <= untilMs; at += retry.probeEverySeconds * 1000) {
@@ -930,9 +941,7 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         const untilMs = startMs + horizonMs;
         const everyMs = plan.readiness.scheduleMinutes * 60_000;
         for (let at = startMs + scenario.readinessAtSeconds * 1000; at <= untilMs; at += everyMs) {
-          clock.schedule(at, () => {
-            void runner.invoke('readiness', { plan: plan.app }, { viaStateMachine: false });
-          });
+          clock.schedule(at, () => invokeOnSchedule('readiness', { plan: plan.app }));
         }
       }
       // EventBridge Scheduler invokes the prober as it would the deployed function (asynchronously, not awaited).
@@ -1069,7 +1078,13 @@ export const runDrill = async (options: DrillOptions): Promise<DrillResult> => {
         lowerBoundSeconds: lowerBound(world, record),
         timeline: execution?.transitions ?? [],
         events: switchbackEvents(world),
-        warnings: [...new Set(warnings), ...(answerError ? [`approval: ${answerError}`] : [])],
+        warnings: [
+          ...new Set(warnings),
+          ...(answerError ? [`approval: ${answerError}`] : []),
+          ...[...scheduledFailures].map(
+            ([why, { firstAt, count }]) => `${why} (${count === 1 ? 'at' : `${count} times, first at`} ${firstAt})`,
+          ),
+        ],
         preflight,
         ...(readiness ? { readiness } : {}),
         topology: { before: topologyBefore, after: topologyAfter },

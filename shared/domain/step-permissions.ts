@@ -434,7 +434,18 @@ export interface PermissionFinding {
   fix: string;
 }
 
-/** One finding per denied action and resource, naming the role, the step, the action and the fix. */
+/**
+ * How many resources of one denied action a role's finding names one by one. Past it, the denials of that action and
+ * cause are one finding that counts them and names the first few: a plan missing from the deployment (every call of
+ * every step denied) gave a plan at the size limits over a thousand findings, a readiness item over DynamoDB's 400 KB
+ * item quota, and so no readiness at all.
+ */
+export const DENIALS_LISTED = 8;
+
+/**
+ * One finding per denied action and resource, naming the role, the step, the action and the fix; more than
+ * DENIALS_LISTED resources of the same action and cause, one finding for them all.
+ */
 export const permissionChecks = (plan: Plan, readings: readonly PermissionReading[]): PermissionFinding[] =>
   readings.flatMap((reading): PermissionFinding[] => {
     const resource = `iam:${reading.roleArn}`;
@@ -449,21 +460,44 @@ export const permissionChecks = (plan: Plan, readings: readonly PermissionReadin
         },
       ];
     }
-    return (reading.decisions ?? [])
-      .filter((decision) => decision.decision !== 'allowed')
-      .map((decision) => {
-        const byOrganizations = decision.allowedByOrganizations === false;
-        const byBoundary = decision.allowedByBoundary === false;
-        return {
-          check: 'role-permission' as const,
-          resource,
-          expected: `${decision.action} allowed on ${decision.resource} (the ${reading.function} step of plan ${plan.app})`,
-          found: `${decision.decision}${byOrganizations ? " by the organization's SCPs" : byBoundary ? ' by the permissions boundary' : ''}`,
-          fix: byOrganizations
-            ? `have the organization's administrators exempt this role from the SCP that denies ${decision.action}`
-            : byBoundary
-              ? `allow ${decision.action} in the role's permissions boundary`
-              : `deploy again with this plan in plans/ (npm run package, then npx serverless deploy): the ${reading.function} role is then granted ${decision.action}`,
-        };
-      });
+    const step = `the ${reading.function} step of plan ${plan.app}`;
+    const groups = new Map<string, { action: string; found: string; fix: string; resources: string[] }>();
+    for (const decision of reading.decisions ?? []) {
+      if (decision.decision === 'allowed') continue;
+      const byOrganizations = decision.allowedByOrganizations === false;
+      const byBoundary = decision.allowedByBoundary === false;
+      const found = `${decision.decision}${byOrganizations ? " by the organization's SCPs" : byBoundary ? ' by the permissions boundary' : ''}`;
+      const key = `${decision.action}|${found}`;
+      const group = groups.get(key) ?? {
+        action: decision.action,
+        found,
+        fix: byOrganizations
+          ? `have the organization's administrators exempt this role from the SCP that denies ${decision.action}`
+          : byBoundary
+            ? `allow ${decision.action} in the role's permissions boundary`
+            : `deploy again with this plan in plans/ (npm run package, then npx serverless deploy): the ${reading.function} role is then granted ${decision.action}`,
+        resources: [],
+      };
+      group.resources.push(decision.resource);
+      groups.set(key, group);
+    }
+    return [...groups.values()].flatMap(({ action, found, fix, resources }): PermissionFinding[] =>
+      resources.length <= DENIALS_LISTED
+        ? resources.map((denied) => ({
+            check: 'role-permission',
+            resource,
+            expected: `${action} allowed on ${denied} (${step})`,
+            found,
+            fix,
+          }))
+        : [
+            {
+              check: 'role-permission',
+              resource,
+              expected: `${action} allowed on ${resources.length} resources (${step}): ${resources.slice(0, DENIALS_LISTED).join(', ')} and ${resources.length - DENIALS_LISTED} more`,
+              found,
+              fix,
+            },
+          ],
+    );
   });

@@ -22,7 +22,7 @@ import { VirtualClock } from '../../sim/clock';
 import { legDnsDisagreements } from '../../sim/dns-answers';
 import { type DrillOptions, type DrillResult, runDrill } from '../../sim/drill';
 import type { LocalRunner } from '../../sim/local-runner';
-import { outsideInvocation } from '../../sim/local-runner';
+import { loadFunctionHandler, outsideInvocation } from '../../sim/local-runner';
 import { type DrillProgress, ProgressDisplay, summaryTable } from '../../sim/progress';
 import { criticalPathRatio, type DrillReport, withoutWall } from '../../sim/report';
 import { renderReportHtml } from '../../sim/report-html';
@@ -1437,6 +1437,31 @@ describe('runDrill', () => {
           detail: expect.stringContaining(`(the records as the plan's readiness read them at ${before})`),
         });
         expect(JSON.stringify(report)).not.toContain('could not compare');
+      });
+
+      it('goes on when a scheduled readiness fails, as the next one comes on schedule, and the report says which failed and how often', async () => {
+        // Act: every run of the readiness function fails (a deployment whose readiness code throws).
+        const { report } = await drill(ARC_PLAN, {
+          loadHandler: async (name) =>
+            name === 'readiness'
+              ? async () => {
+                  throw new Error('the readiness code throws');
+                }
+              : loadFunctionHandler(name),
+        });
+
+        // Assess: the failover went on without a readiness on record (its warnings say so), and the report names
+        // the failed scheduled runs once.
+        expect(report.outcome).toBe('recovered');
+        expect(report.readiness).toBeUndefined();
+        expect(report.warnings).toContainEqual(
+          expect.stringMatching(
+            /^scheduled readiness failed: Error: the readiness code throws \((\d+ times, first )?at \S+\)$/,
+          ),
+        );
+        expect(report.warnings).toContainEqual(
+          expect.stringContaining('no readiness of plan storefront is on record: record checks skipped'),
+        );
       });
 
       it('recovers with a warning, never a pass, when its functions get no DNS answer: what users reach was not compared', async () => {

@@ -255,7 +255,11 @@ describe('runDrill with a bot-delivery plan', () => {
     // Assess
     expect(report.outcome).toBe('recovered');
     expect(report.warnings.filter((warning) => warning.startsWith(UNDELIVERED))).toEqual([]);
-    expect(previews[0]).toBe('🚨 orders-bot failover in progress');
+    // The plan's scheduled readiness ran first. This fixture plan is not in plans/, so the deployment's roles lack
+    // its grants: one message says it is not ready (readiness's first run that is not ready is news).
+    expect(previews[0]).toMatch(/^⚠️ orders-bot is NOT ready to fail over/);
+    expect(report.readiness?.findings).toContainEqual(expect.objectContaining({ check: 'role-permission' }));
+    expect(previews.filter((line) => !line.startsWith('⚠️'))[0]).toBe('🚨 orders-bot failover in progress');
     expect(previews.filter((line) => line.startsWith('(updated) '))).not.toEqual([]);
     expect(previews).toContain('(updated) ✅ orders-bot recovered');
   });

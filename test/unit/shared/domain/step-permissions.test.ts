@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  DENIALS_LISTED,
   normalizeRecordName,
   type PermissionReading,
   permissionChecks,
@@ -283,6 +284,33 @@ describe('permissionChecks', () => {
       expect.objectContaining({
         found: "explicitDeny by the organization's SCPs",
         fix: "have the organization's administrators exempt this role from the SCP that denies rds:FailoverGlobalCluster",
+      }),
+    ]);
+  });
+
+  it('counts the denials of one action past DENIALS_LISTED resources in one finding, naming the first ones', () => {
+    // Prepare: a plan missing from the deployment, as at the size limits: every replica's promotion denied, and one
+    // other action denied on one resource.
+    const replicas = Array.from({ length: 40 }, (_, index) => `${REPLICA}-${index + 1}`);
+    const decisions = [
+      ...replicas.map((resource) => ({ action: 'rds:PromoteReadReplica', resource, decision: 'implicitDeny' })),
+      { action: 'rds:DescribeDBInstances', resource: REPLICA, decision: 'implicitDeny' },
+    ];
+
+    // Act
+    const findings = permissionChecks(ordersPlan(), [reading(decisions)]);
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        check: 'role-permission',
+        resource: `iam:${ROLE}`,
+        expected: `rds:PromoteReadReplica allowed on 40 resources (the promote-database step of plan orders): ${replicas.slice(0, DENIALS_LISTED).join(', ')} and ${40 - DENIALS_LISTED} more`,
+        found: 'implicitDeny',
+        fix: 'deploy again with this plan in plans/ (npm run package, then npx serverless deploy): the promote-database role is then granted rds:PromoteReadReplica',
+      },
+      expect.objectContaining({
+        expected: `rds:DescribeDBInstances allowed on ${REPLICA} (the promote-database step of plan orders)`,
       }),
     ]);
   });
