@@ -263,7 +263,11 @@ export const checkAuroraSecondary = (
   return findings;
 };
 
-const recordResource = (zone: string, record: FailoverRecord, setIdentifier?: string): string =>
+/**
+ * A record pair's resource as findings name it, `route53:<zone>/<name>/<type>`, or one of its records' with its set
+ * identifier: readiness keeps what Route 53's API did not answer by it (shared/domain/readiness.ts).
+ */
+export const recordResource = (zone: string, record: { name: string; type: string }, setIdentifier?: string): string =>
   `route53:${zone}/${record.name}/${record.type}${setIdentifier ? `/${setIdentifier}` : ''}`;
 
 /**

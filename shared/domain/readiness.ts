@@ -4,7 +4,7 @@ import { ANSWER_COMPARED_TYPES, describeTarget, type RecordPairTargets, sameTarg
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from './health-checks';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
-import type { PreflightCheck, PreflightFinding, RecordPairReading } from './preflight';
+import { type PreflightCheck, type PreflightFinding, type RecordPairReading, recordResource } from './preflight';
 import { proberDetectionSeconds } from './prober';
 import { checkRestoreTests, type RestoreTestRecord } from './restore-test';
 import type { RunRecord } from './run';
@@ -283,7 +283,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
   for (const zone of plan.dns) {
     for (const record of zone.records) {
       const reading = recordReading(readings, zone.hostedZoneId, record.name, record.type);
-      const resource = `route53:${zone.hostedZoneId}/${record.name}/${record.type}`;
+      const resource = recordResource(zone.hostedZoneId, record);
       const primary = reading?.records.find((r) => r.setIdentifier === record.primarySetIdentifier);
       // A plan that switches DNS by routing controls or an alarm puts their health checks on its records: its trigger
       // alarms watch the endpoints' health checks, which no record names.
@@ -468,10 +468,6 @@ export const assessReadiness = (
  */
 export const RECORDS_CARRIED_HOURS = 24;
 
-/** A record pair's resource, as its "could not check" finding names it (shared/usecases/check-readiness.ts). */
-const pairResource = (hostedZoneId: string, name: string, type: string): string =>
-  `route53:${hostedZoneId}/${name}/${type}`;
-
 /**
  * The record pairs of a plan whose live path reads no record (ARC, alarm-health-check) that this run could not read
  * because Route 53's API did not answer (its control plane is in us-east-1), kept as the previous run had them: their
@@ -494,7 +490,7 @@ const carryUnansweredRecords = (
   if (!previous) return carried;
   for (const reading of readings.records) {
     if (!reading.unanswered) continue;
-    const resource = pairResource(reading.hostedZoneId, reading.name, reading.type);
+    const resource = recordResource(reading.hostedZoneId, reading);
     const wasCarried = previous.carriedRecords?.find((entry) => entry.resource === resource);
     const previousUnread = previous.findings.some(
       (finding) => finding.check === COULD_NOT_CHECK && finding.resource === resource,
@@ -503,7 +499,7 @@ const carryUnansweredRecords = (
     const readAt = wasCarried?.readAt ?? previous.at;
     if (at.getTime() - Date.parse(readAt) > RECORDS_CARRIED_HOURS * 3600_000) continue;
     carried.resources.push({ resource, readAt });
-    const samePair = (pair: RecordPairTargets) => pairResource(pair.hostedZoneId, pair.name, pair.type) === resource;
+    const samePair = (pair: RecordPairTargets) => recordResource(pair.hostedZoneId, pair) === resource;
     for (const pair of previous.records?.filter(samePair) ?? [])
       carried.pairs.push({ ...pair, readAt: pair.readAt ?? readAt });
     for (const finding of previous.findings) {
@@ -697,7 +693,7 @@ export const recordsByReadiness = (
   // What the run could not read (Route 53's API did not answer), kept as an earlier run read it or not at all.
   const carried = last.carriedRecords ?? [];
   const unread = plan.dns
-    .flatMap((zone) => zone.records.map((record) => pairResource(zone.hostedZoneId, record.name, record.type)))
+    .flatMap((zone) => zone.records.map((record) => recordResource(zone.hostedZoneId, record)))
     .filter(
       (resource) =>
         !carried.some((entry) => entry.resource === resource) &&

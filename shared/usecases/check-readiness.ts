@@ -5,7 +5,7 @@ import { backupWarnings as backupWarningsOf } from '../domain/decision';
 import type { HealthCheckStatus } from '../domain/health-checks';
 import type { LedgerPort, RdsPort, ReplicaLagPort, Route53Port } from '../domain/ports';
 import type { RecordPairReading, StandbyReading } from '../domain/preflight';
-import { preflight } from '../domain/preflight';
+import { preflight, recordResource } from '../domain/preflight';
 import {
   type AlarmReading,
   assessReadiness,
@@ -171,7 +171,7 @@ const readStandbyHealthChecks = async (
       if (id)
         named.set(id, [
           ...(named.get(id) ?? []),
-          `route53:${zone.hostedZoneId}/${name}/${type}/${standbySetIdentifier}`,
+          recordResource(zone.hostedZoneId, { name, type }, standbySetIdentifier),
         ]);
     }
   }
@@ -287,7 +287,7 @@ export const checkReadiness = async (
   for (const pair of preflightReadings.records) {
     if (pair.error !== undefined) {
       unread.push({
-        resource: `route53:${pair.hostedZoneId}/${pair.name}/${pair.type}`,
+        resource: recordResource(pair.hostedZoneId, pair),
         call: 'route53:ListResourceRecordSets',
         error: pair.error,
       });
