@@ -9,6 +9,7 @@ import { criticalPathRatio, type DrillReport } from '../sim/report';
 import { isPlanLevelScenario, SCENARIO_NAMES } from '../sim/scenarios';
 import { childCpuSeconds } from './cpu';
 import { LONG_PROMOTION_DATABASES, runLongPromotion, TARGET_HISTORY_EVENTS } from './long-promotion';
+import { speedProbe } from './speed';
 import { runStormProcess, stormReport } from './storm';
 import { buildBundles, median, pairedInits, targetLine } from './weight';
 
@@ -26,7 +27,8 @@ import { buildBundles, median, pairedInits, targetLine } from './weight';
  * intake against dynalite, sequentially and with STORM_IN_FLIGHT in flight, and in flight with no container memory,
  * each run in a fresh process. The suite section runs `npm test` whole (scripts/test.js: type-check, lint, ASL
  * validation, packaging and every jest suite side by side) twice, first with nothing cached, then again, and times
- * each: under 60 s of wall time on a 2-core machine (the CPU time of its processes is printed beside it, bench/cpu.ts).
+ * each: under 60 s of wall time on a 2-core machine (the CPU time of its processes is printed beside it, bench/cpu.ts,
+ * and the machine's speed before and after it, bench/speed.ts).
  * Sections: drill, long-promotion, weight, storm, suite (all by default).
  */
 
@@ -214,8 +216,9 @@ const timeNpmTest = async (env: NodeJS.ProcessEnv): Promise<{ wallMs: number; co
  * `node_modules/.cache/switchback`) and the runs get a new, empty temporary folder, where jest and tsx keep theirs
  * (the spawned CLIs' tsx too), and where osls keeps the validator it generates for serverless.yml's schema (which it
  * otherwise keeps in the home folder, about 3.7 s of CPU to generate).
- * Each run's summary (each stage's wall and CPU seconds) is printed, its whole output only when it fails, and the load average
- * before it: the target is for an otherwise idle machine, and a loaded one says so.
+ * Each run's summary (each stage's wall and CPU seconds) is printed, its whole output only when it fails, the load average
+ * before it (the target is for an otherwise idle machine, and a loaded one says so) and the machine's speed before and
+ * after it (bench/speed.ts: a slow hour and a heavier suite both cost more CPU; only the second costs more probes).
  */
 const suiteSection = async (out: Out): Promise<void> => {
   const temp = mkdtempSync(join(tmpdir(), 'switchback-bench-suite-'));
@@ -223,6 +226,7 @@ const suiteSection = async (out: Out): Promise<void> => {
   try {
     for (const run of ['first run, nothing cached', 'run again']) {
       const load = loadavg()[0] ?? 0;
+      const probeBefore = speedProbe();
       const cpuBefore = childCpuSeconds();
       const { wallMs, code, output } = await timeNpmTest({
         ...process.env,
@@ -230,15 +234,20 @@ const suiteSection = async (out: Out): Promise<void> => {
         SLS_SCHEMA_CACHE_BASE_DIR: temp,
       });
       const cpuAfter = childCpuSeconds();
-      const cpu =
-        cpuBefore === undefined || cpuAfter === undefined
-          ? ''
-          : `, ${(cpuAfter - cpuBefore).toFixed(1)} s CPU (user + system of its processes)`;
+      const probeAfter = speedProbe();
+      const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      const cpu = cpuSeconds === undefined ? '' : `, ${cpuSeconds.toFixed(1)} s CPU (user + system of its processes)`;
       out(
         `npm test (all of it), ${run}: ${(wallMs / 1000).toFixed(1)} s wall${cpu} on ${availableParallelism()} cores, load average ${load.toFixed(2)} before, ${code === 0 ? 'passed' : `FAILED (exit ${code})`}`,
       );
       const summary = output.split('---- npm test ----')[1];
       for (const line of (summary ?? '').trim().split('\n')) if (line) out(`  ${line}`);
+      // The probe's CPU before and after the run, each the least of its tries (bench/speed.ts): the run's CPU over
+      // their mean stays put when only the machine's speed changes, and grows when the suite does.
+      const probeMs = (probeBefore.ms + probeAfter.ms) / 2;
+      out(
+        `  machine speed: the fixed workload of bench/speed.ts took ${probeBefore.ms.toFixed(0)} ms of CPU before the run, ${probeAfter.ms.toFixed(0)} ms after${cpuSeconds === undefined ? '' : `; the run's CPU is ${Math.round((cpuSeconds * 1000) / probeMs)}x their mean`}`,
+      );
       if (code !== 0) out(output);
       out(`  ${targetLine(`< ${TARGET_SUITE_MS / 1000} s wall, passing`, code === 0 && wallMs < TARGET_SUITE_MS)}`);
     }
