@@ -134,26 +134,38 @@ const putItem = async (table: LedgerTable, item: Record<string, unknown>): Promi
   }
 };
 
-/** A partition's items newest first (sort-key order is time order), without the ledger's own attributes. */
+/**
+ * A partition's newest `limit` items, newest first (sort-key order is time order), without the ledger's own
+ * attributes. A Query answers at most 1 MB of items a page (DynamoDB Developer Guide, "Paginating table query
+ * results"): it reads on from where a page ended until it has `limit` items or the partition has no more (readiness
+ * items of a plan at the size limits are some 70 KB: fourteen of them fill a page).
+ */
 const queryNewestFirst = async <T>(
   table: LedgerTable,
   pk: string,
   limit: number,
   options: { skPrefix?: string; consistent?: boolean } = {},
 ): Promise<T[]> => {
+  const items: T[] = [];
+  let from: Record<string, unknown> | undefined;
   try {
-    const result = await table.client.send(
-      new QueryCommand({
-        TableName: table.name,
-        KeyConditionExpression: options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues:
-          options.skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': options.skPrefix },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(options.consistent ? { ConsistentRead: true } : {}),
-      }),
-    );
-    return (result.Items ?? []).map((item) => strip<T>(item));
+    do {
+      const result = await table.client.send(
+        new QueryCommand({
+          TableName: table.name,
+          KeyConditionExpression: options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues:
+            options.skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': options.skPrefix },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ...(options.consistent ? { ConsistentRead: true } : {}),
+          ...(from ? { ExclusiveStartKey: from } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) items.push(strip<T>(item));
+      from = result.LastEvaluatedKey;
+    } while (from && items.length < limit);
+    return items;
   } catch (error) {
     throw toSwitchbackError('dynamodb', 'Query', error);
   }

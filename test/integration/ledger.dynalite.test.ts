@@ -318,6 +318,23 @@ describe('DynamoLedger (dynalite)', () => {
         'readied-20261125T180000Z-aaaa',
       ]);
     });
+
+    it('lists as many runs as asked for when they fill more than one page of a Query (1 MB)', async () => {
+      // Prepare: sixteen runs of about 100 KB each (a plan at the size limits keeps some 70 KB), 1.6 MB in all
+      const finding = { check: 'role-permission', resource: 'x', expected: 'y', found: 'z'.repeat(1000), fix: 'f' };
+      const ats = Array.from({ length: 16 }, (_, i) => new Date(now.getTime() + i * 15 * 60_000).toISOString());
+      for (const at of ats) {
+        await ledger.putReadiness({ ...run('paged', at, false), findings: Array(100).fill(finding) });
+      }
+
+      // Act
+      const all = await ledger.listReadiness('paged', 16);
+      const some = await ledger.listReadiness('paged', 12);
+
+      // Assess: every one, newest first; no more than asked for
+      expect(all.map((r) => r.at)).toEqual([...ats].reverse());
+      expect(some.map((r) => r.at)).toEqual([...ats].reverse().slice(0, 12));
+    });
   });
 
   describe("the readiness function's part of the ledger (DynamoReadinessLedger)", () => {
