@@ -33,6 +33,8 @@ export interface RecordPairTargets {
    * did not answer keeps the earlier reading (shared/domain/readiness.ts carryUnansweredRecords).
    */
   readAt?: string;
+  /** The largest TTL of the pair's records as read (seconds), when they have one (an alias record has none). */
+  ttl?: number;
 }
 
 /** The values of a failover record as ListResourceRecordSets returns it (`rest` keeps ResourceRecords or AliasTarget). */

@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/schema';
 import { backupMaxAgeSeconds } from '../plan/settings';
-import { ANSWER_COMPARED_TYPES, describeTarget, type RecordPairTargets, sameTarget } from './dns-answers';
+import { describeTarget, type RecordPairTargets, sameTarget } from './dns-answers';
 import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from './health-checks';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
@@ -128,7 +128,7 @@ export interface PlanReadiness {
   replicaLagSeconds: number | null;
   /**
    * A plan whose live path calls no Route 53 API (`arc-routing-control`, `alarm-health-check`): its record pairs'
-   * failover records as read, what each makes DNS answer. The verify steps compare DNS answers with them
+   * failover records as read, what each makes DNS answer, and their TTL. The verify steps compare DNS answers with them
    * (recordTargetsByReadiness). Absent for `route53-records` plans, whose verify reads the records itself, and from
    * readiness items written before it was kept.
    */
@@ -194,7 +194,11 @@ const detectionTerm = (plan: Plan, alarmDetection: RtoTerm): RtoTerm => {
 };
 
 /** The projected RTO of a plan: detection + promotion + DNS + orchestration, each with its source. */
-export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRto => {
+export const projectRto = (
+  plan: Plan,
+  readings: ReadinessReadings,
+  carriedPairs: readonly RecordPairTargets[] = [],
+): ProjectedRto => {
   // Detection: the slowest health check the plan's alarms watch, then the alarm itself.
   const checks = readings.healthChecks.flatMap((check) => (check.config ? [check.config] : []));
   const check = checks.length
@@ -224,11 +228,19 @@ export const projectRto = (plan: Plan, readings: ReadinessReadings): ProjectedRt
         seconds: Math.max(0, ...plan.databases.map((db) => PUBLISHED_PROMOTION_SECONDS[db.kind])),
         source: 'published figures (no recorded run of this plan)',
       };
-  // DNS: clients may keep the old answer for the TTL, after the change propagates.
+  // DNS: clients may keep the old answer for the TTL, after the change propagates. A pair this run could not read
+  // counts with the TTL it had when an earlier run read it, when that reading is carried (carryUnansweredRecords).
+  const carriedTtl = (zone: string, name: string, type: string) =>
+    carriedPairs.find((pair) => pair.hostedZoneId === zone && pair.name === name && pair.type === type)?.ttl;
   const ttl = Math.max(
     0,
     ...plan.dns.flatMap((zone) =>
-      zone.records.map((record) => ttlOf(recordReading(readings, zone.hostedZoneId, record.name, record.type)) ?? 0),
+      zone.records.map(
+        (record) =>
+          ttlOf(recordReading(readings, zone.hostedZoneId, record.name, record.type)) ??
+          carriedTtl(zone.hostedZoneId, record.name, record.type) ??
+          0,
+      ),
     ),
   );
   // A switch alarm adds its own delay instead of a record change's propagation: one alarm period, then Route 53's
@@ -430,9 +442,9 @@ export const assessReadiness = (
   at: Date,
   previous?: PlanReadiness,
 ): PlanReadiness => {
-  const projectedRto = projectRto(plan, readings);
   const carried =
     plan.dnsSwitch.method === 'route53-records' ? undefined : carryUnansweredRecords(readings, previous, at);
+  const projectedRto = projectRto(plan, readings, carried?.pairs);
   const findings: ReadinessFinding[] = [
     ...readings.preflightFindings,
     ...readinessChecks(plan, readings, at),
@@ -475,7 +487,9 @@ export const RECORDS_CARRIED_HOURS = 24;
  * that does not answer, so a reading from before the outage still says what they are; without it, the first run of a
  * us-east-1 outage would leave the failover (which goes by the last readiness) with no records to check, and its
  * verify with none to compare DNS answers with. Carried for RECORDS_CARRIED_HOURS at most, and never what the
- * previous run did not have itself. The run's own "could not check" finding stays: readiness did not read them.
+ * previous run did not have itself: only a pair it kept in its `records` (read, or carried in turn), never one it
+ * could not read or one the plan did not have then. The run's own "could not check" finding stays: readiness did not
+ * read them.
  */
 const carryUnansweredRecords = (
   readings: ReadinessReadings,
@@ -491,17 +505,13 @@ const carryUnansweredRecords = (
   for (const reading of readings.records) {
     if (!reading.unanswered) continue;
     const resource = recordResource(reading.hostedZoneId, reading);
+    const kept = previous.records?.find((pair) => recordResource(pair.hostedZoneId, pair) === resource);
+    if (!kept) continue;
     const wasCarried = previous.carriedRecords?.find((entry) => entry.resource === resource);
-    const previousUnread = previous.findings.some(
-      (finding) => finding.check === COULD_NOT_CHECK && finding.resource === resource,
-    );
-    if (previousUnread && !wasCarried) continue;
-    const readAt = wasCarried?.readAt ?? previous.at;
+    const readAt = kept.readAt ?? wasCarried?.readAt ?? previous.at;
     if (at.getTime() - Date.parse(readAt) > RECORDS_CARRIED_HOURS * 3600_000) continue;
     carried.resources.push({ resource, readAt });
-    const samePair = (pair: RecordPairTargets) => recordResource(pair.hostedZoneId, pair) === resource;
-    for (const pair of previous.records?.filter(samePair) ?? [])
-      carried.pairs.push({ ...pair, readAt: pair.readAt ?? readAt });
+    carried.pairs.push({ ...kept, readAt });
     for (const finding of previous.findings) {
       if (finding.check === COULD_NOT_CHECK) continue;
       if (finding.resource !== resource && !finding.resource.startsWith(`${resource}/`)) continue;
@@ -512,20 +522,30 @@ const carryUnansweredRecords = (
 };
 
 /**
- * What readiness keeps of a plan's record pairs for its verify steps (PlanReadiness.records): each pair whose records
- * were read and whose answers are compared (ANSWER_COMPARED_TYPES), with its failover records' targets.
+ * What readiness keeps of a plan's record pairs (PlanReadiness.records): each pair whose records were read, with its
+ * failover records' targets, which the verify steps compare DNS answers with (for the types in ANSWER_COMPARED_TYPES),
+ * and its largest TTL, which the projected RTO counts while a later run cannot read the pair (carryUnansweredRecords).
  */
 const recordTargetsOf = (plan: Plan, readings: ReadinessReadings): RecordPairTargets[] =>
   plan.dns.flatMap((zone) =>
     zone.records.flatMap((pair): RecordPairTargets[] => {
       const reading = recordReading(readings, zone.hostedZoneId, pair.name, pair.type);
-      if (!reading || reading.error || !ANSWER_COMPARED_TYPES.has(pair.type)) return [];
+      if (!reading || reading.error) return [];
       const records = reading.records.flatMap((record) =>
         record.routing === 'failover' && record.setIdentifier && record.failover && record.target
           ? [{ setIdentifier: record.setIdentifier, failover: record.failover, target: record.target }]
           : [],
       );
-      return [{ hostedZoneId: zone.hostedZoneId, name: pair.name, type: pair.type, records }];
+      const ttl = ttlOf(reading);
+      return [
+        {
+          hostedZoneId: zone.hostedZoneId,
+          name: pair.name,
+          type: pair.type,
+          records,
+          ...(ttl === undefined ? {} : { ttl }),
+        },
+      ];
     }),
   );
 

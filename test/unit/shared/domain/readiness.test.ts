@@ -1,6 +1,11 @@
 import type { RecordTarget } from '../../../../shared/domain/dns-answers';
 import type { RecordSetReading } from '../../../../shared/domain/preflight';
-import { assessReadiness, projectRto, type ReadinessReadings } from '../../../../shared/domain/readiness';
+import {
+  assessReadiness,
+  projectRto,
+  type ReadinessReadings,
+  recordsByReadiness,
+} from '../../../../shared/domain/readiness';
 import type { RestoreTestRecord } from '../../../../shared/domain/restore-test';
 import type { RunRecord } from '../../../../shared/domain/run';
 import type { FailoverRecord, Plan } from '../../../../shared/plan/schema';
@@ -95,8 +100,9 @@ describe('assessReadiness', () => {
     expect(readiness).toMatchObject({ plan: 'orders', ready: true, findings: [], replicaLagSeconds: 2 });
   });
 
-  it("keeps an ARC plan's failover records for its verify steps, and none of a route53-records plan's", () => {
-    // Prepare: what each record answers, a pair of a type whose answers are not compared, and a pair not read.
+  it("keeps an ARC plan's failover records as read, with their TTL, for its verify steps and later runs; none of a route53-records plan's", () => {
+    // Prepare: what each record answers, a pair of a type whose answers are not compared (kept: it was read, which a
+    // later run that cannot read it goes by), and a pair not read (not kept).
     const read = readings();
     const pair = read.records[0];
     if (!pair) throw new Error('the fixture has a record pair');
@@ -159,7 +165,9 @@ describe('assessReadiness', () => {
           },
           { setIdentifier: 'api-us-west-2', failover: 'SECONDARY', target: { alias: 'orders-west.elb.amazonaws.com' } },
         ],
+        ttl: 60,
       },
+      { hostedZoneId: 'Z0123456789ORDERSAPI', name: 'orders.example.com', type: 'TXT', records: [] },
     ]);
     expect(records).not.toHaveProperty('records');
   });
@@ -481,6 +489,61 @@ describe("assessReadiness: a record pair Route 53's API did not answer (us-east-
       expect(readiness.records).toEqual([]);
       expect(recordFindings(readiness.findings)).toEqual([]);
     }
+  });
+
+  it('never carries a pair the run before did not read: one added to the plan since stays unread, for readiness and for assess', () => {
+    // Prepare: the run before read the plan's one pair; then the plan gained a second, and Route 53's API answers neither
+    const WWW = 'route53:Z0123456789ORDERSAPI/www.orders.example.com/CNAME';
+    const before = assessReadiness(arcPlan(), answered(), AT);
+    const grown = arcPlan();
+    const zone = grown.dns[0];
+    if (!zone) throw new Error('the fixture has a zone');
+    zone.records.push({
+      name: 'www.orders.example.com',
+      type: 'CNAME',
+      primarySetIdentifier: 'www-us-east-1',
+      standbySetIdentifier: 'www-us-west-2',
+    });
+    const unread = unreadWith(UNANSWERED, true);
+    unread.records.push({
+      hostedZoneId: 'Z0123456789ORDERSAPI',
+      name: 'www.orders.example.com',
+      type: 'CNAME',
+      records: [],
+      error: UNANSWERED,
+      unanswered: true,
+    });
+    unread.unread?.push({ resource: WWW, call: 'route53:ListResourceRecordSets', error: UNANSWERED });
+
+    // Act
+    const during = assessReadiness(grown, unread, later(0.25), before);
+    const assess = recordsByReadiness(grown, during, later(0.5));
+
+    // Assess: the pair read before is kept; the new one is not, and assess says it could not be read
+    expect(during.carriedRecords).toEqual([{ resource: PAIR, readAt: AT.toISOString() }]);
+    expect(during.records?.map((pair) => pair.name)).toEqual(['api.orders.example.com']);
+    expect(during.findings).toContainEqual(expect.objectContaining({ check: 'could-not-check', resource: WWW }));
+    expect(assess.note).toContain(`it could not read ${WWW}`);
+    expect(assess.note).not.toContain('found every record pair in place');
+  });
+
+  it("counts a kept pair's TTL, as read before, in the projected RTO", () => {
+    // Prepare: the pair's records read with a TTL of 600 s
+    const read = answered();
+    const pair = read.records[0];
+    if (!pair) throw new Error('the fixture has a record pair');
+    pair.records = pair.records.map((one) => ({ ...one, ttl: 600 }));
+    const before = assessReadiness(arcPlan(), read, AT);
+
+    // Act
+    const during = assessReadiness(arcPlan(), unreadWith(UNANSWERED, true), later(0.25), before);
+    const refused = assessReadiness(arcPlan(), unreadWith('AccessDenied: no', false), later(0.25), before);
+
+    // Assess: the DNS term as before (not a TTL of 0); a refusal keeps nothing, and no TTL with it
+    expect(before.records?.[0]?.ttl).toBe(600);
+    expect(during.projectedRto.terms.dns).toEqual(before.projectedRto.terms.dns);
+    expect(during.projectedRto.terms.dns.source).toContain('TTL 600 s');
+    expect(refused.projectedRto.terms.dns.source).toContain('TTL 0 s');
   });
 
   it('carries nothing for a route53-records plan, whose live path reads the records itself', () => {
