@@ -139,7 +139,7 @@ export interface DrillOptions {
   loadHandler?: (name: string) => Promise<LambdaHandler>;
   /**
    * Whether the plan's scheduled readiness runs (a second in, then on its schedule) when the scenario does not say
-   * when: by default for plans whose live path reads no record, `arc-routing-control` and `alarm-health-check` (see
+   * when: by default in every drill but a restore test's, whatever the plan's DNS switch, as on a deployment (see
    * SCHEDULED_READINESS_AT_SECONDS). `false`: none, as on a deployment whose readiness never ran (tests of what a run
    * does without one).
    */
@@ -157,9 +157,9 @@ export interface DrillResult {
 }
 
 /**
- * When a drill of a plan whose live path reads no record runs the plan's scheduled readiness, in seconds from its
- * start, unless the scenario says when. A deployment's readiness runs on the plan's schedule (EventBridge Scheduler,
- * every `readiness.scheduleMinutes`), so when an outage comes, its last run is at most one schedule old; the live
+ * When a drill (every drill but a restore test's) first runs the plan's scheduled readiness, in seconds from its start,
+ * unless the scenario says when; it then runs every `readiness.scheduleMinutes`. A deployment's readiness runs on the
+ * plan's schedule (EventBridge Scheduler), so when an outage comes, its last run is at most one schedule old; the live
  * failover of an `arc-routing-control` or `alarm-health-check` plan goes by that run's record findings, and its verify
  * compares what DNS answers with the records as that run read them (Route 53's API is in us-east-1). A drill without
  * one would show what a deployment whose readiness never ran does: skipped record checks and an uncompared answer.

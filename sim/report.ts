@@ -116,9 +116,9 @@ export interface DrillReport {
    */
   preflight: { at: string; findings: PreflightFinding[] } | null;
   /**
-   * The plan's scheduled readiness that ran before the outage (scenarios with `readinessAtSeconds`, and every drill of a
-   * plan whose live path reads no record), as the readiness function kept it in the ledger: what the failover's Assess
-   * went by. Absent when no readiness ran.
+   * The plan's scheduled readiness that ran last before the outage (or before the first run when no region goes down),
+   * as the readiness function kept it in the ledger: what the failover's Assess went by. Every drill but a restore
+   * test's runs it on the plan's schedule (sim/drill.ts SCHEDULED_READINESS_AT_SECONDS). Absent when no readiness ran.
    */
   readiness?: { at: string; ready: boolean; findings: ReadinessFinding[] };
   /** What the run's own preflight found (Assess): for a blocked run, why nothing was changed. */
