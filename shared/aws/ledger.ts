@@ -1,12 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerPort, LockOwner, LockState, NotificationState } from '../domain/ports';
 import type { SignalState } from '../domain/quorum';
 import type { PlanReadiness } from '../domain/readiness';
@@ -16,6 +10,7 @@ import { LockHeldError } from '../errors';
 import { config } from '../runtime/config';
 import { type Log, logger } from '../runtime/logger';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { queryFirst } from './query-first';
 import { dynamodbClient } from './sdk/dynamodb';
 
 /**
@@ -134,38 +129,27 @@ const putItem = async (table: LedgerTable, item: Record<string, unknown>): Promi
   }
 };
 
-/**
- * A partition's newest `limit` items, newest first (sort-key order is time order), without the ledger's own
- * attributes. A Query answers at most 1 MB of items a page (DynamoDB Developer Guide, "Paginating table query
- * results"): it reads on from where a page ended until it has `limit` items or the partition has no more (readiness
- * items of a plan at the size limits are some 70 KB: fourteen of them fill a page).
- */
+/** A partition's newest `limit` items, newest first (sort-key order is time order), without the ledger's own attributes. */
 const queryNewestFirst = async <T>(
   table: LedgerTable,
   pk: string,
   limit: number,
   options: { skPrefix?: string; consistent?: boolean } = {},
 ): Promise<T[]> => {
-  const items: T[] = [];
-  let from: Record<string, unknown> | undefined;
   try {
-    do {
-      const result = await table.client.send(
-        new QueryCommand({
-          TableName: table.name,
-          KeyConditionExpression: options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues:
-            options.skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': options.skPrefix },
-          ScanIndexForward: false,
-          Limit: limit - items.length,
-          ...(options.consistent ? { ConsistentRead: true } : {}),
-          ...(from ? { ExclusiveStartKey: from } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) items.push(strip<T>(item));
-      from = result.LastEvaluatedKey;
-    } while (from && items.length < limit);
-    return items;
+    const items = await queryFirst(
+      table.client,
+      {
+        TableName: table.name,
+        KeyConditionExpression: options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues:
+          options.skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': options.skPrefix },
+        ScanIndexForward: false,
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      },
+      limit,
+    );
+    return items.map((item) => strip<T>(item));
   } catch (error) {
     throw toSwitchbackError('dynamodb', 'Query', error);
   }

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RestoreTestRecord } from '../domain/restore-test';
 import { config } from '../runtime/config';
 import { awsErrorName, toSwitchbackError } from './aws-errors';
+import { queryFirst } from './query-first';
 import { dynamodbClient } from './sdk/dynamodb';
 
 const planKey = (plan: string) => `PLAN#${plan}`;
@@ -65,16 +66,17 @@ export class DynamoRestoreTestLedger implements RestoreTestLedgerPort {
 
   async listRestoreTests(plan: string, limit: number): Promise<RestoreTestRecord[]> {
     try {
-      const out = await this.#client.send(
-        new QueryCommand({
+      const items = await queryFirst(
+        this.#client,
+        {
           TableName: this.#tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': planKey(plan), ':prefix': PREFIX },
           ScanIndexForward: false,
-          Limit: limit,
-        }),
+        },
+        limit,
       );
-      return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as RestoreTestRecord);
+      return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as RestoreTestRecord);
     } catch (error) {
       throw toSwitchbackError('dynamodb', 'Query', error);
     }
