@@ -191,6 +191,8 @@ export interface FailbackResult extends PromotionResult {
  * The topology after a failback: the plan's primary region serves; an Aurora database's old writer stays as the
  * secondary (the switchover re-protects it the other way); an RDS database's old writer is an old primary whose
  * state is unknown until the fence runbook looks, and the database has no standby until reprotect gives it one.
+ * A topology this failback already moved (its `lastFailbackIncidentId`) is returned as it is: a retried or redriven
+ * Record Failback must not swap an Aurora database's writer and standby back.
  */
 export const topologyAfterFailback = (
   topology: Topology,
@@ -199,6 +201,7 @@ export const topologyAfterFailback = (
   results: readonly Pick<FailbackResult, 'databaseId'>[],
   change: { at: string; incidentId: string },
 ): Topology => {
+  if (topology.lastFailbackIncidentId === change.incidentId) return topology;
   const byId = new Map(results.map((result) => [result.databaseId, result]));
   // The records of the region that serves again answer their own values (Flip DNS Back restored them): their fences
   // are over. A fence of the other region's records stays (the fence runbook adds those).

@@ -55,6 +55,38 @@ describe('topologyAfterFailback', () => {
       oldPrimary: { region: 'us-west-2', identifier: 'orders-db-replica', state: 'unknown' },
     });
   });
+
+  it('moves a topology once per failback: applied again for the same incident (a retried Record Failback), it changes nothing', () => {
+    // Prepare: an Aurora database, whose failback swaps its writer and standby
+    const before: Topology = {
+      activeRegion: 'us-west-2',
+      databases: [
+        {
+          id: 'catalog',
+          kind: 'aurora-global',
+          writer: { region: 'us-west-2', identifier: 'catalog-west' },
+          standby: { region: 'us-east-1', identifier: 'catalog-east' },
+        },
+      ],
+    };
+    const change = { at, incidentId: 'orders-failback-1' };
+    const once = topologyAfterFailback(before, 'us-east-1', [{ databaseId: 'catalog' }], change);
+
+    // Act
+    const again = topologyAfterFailback(once, 'us-east-1', [{ databaseId: 'catalog' }], change);
+    const nextFailback = topologyAfterFailback(once, 'us-east-1', [{ databaseId: 'catalog' }], {
+      at,
+      incidentId: 'orders-failback-2',
+    });
+
+    // Assess: the writer is back in us-east-1 and stays there; another failback's record would move it
+    expect(once.databases[0]).toMatchObject({
+      writer: { region: 'us-east-1', identifier: 'catalog-east' },
+      standby: { region: 'us-west-2', identifier: 'catalog-west' },
+    });
+    expect(again).toEqual(once);
+    expect(nextFailback.databases[0]?.writer).toEqual({ region: 'us-west-2', identifier: 'catalog-west' });
+  });
 });
 
 describe('reprotectBackNames', () => {
