@@ -65,7 +65,8 @@ export interface RecordRunFailureDeps {
 export const MAX_CAUSE_LENGTH = 1000;
 /** A failed Standard execution can be redriven from its failed step for 14 days (RedriveExecution API). */
 const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000;
-const TERMINAL_OUTCOMES = new Set(['recovered', 'skipped', 'denied']);
+/** What a runbook records as its end: a failure after it (Release Lock) releases the lock and leaves the record be. */
+const TERMINAL_OUTCOMES = new Set(['recovered', 'skipped', 'denied', 'blocked', 'deferred']);
 /**
  * Failures a redrive cannot get past, and what to do instead (said in the record's "Recovery Failed" and on Slack).
  * Redriving cannot fix an input that does not validate: a new run with a corrected input can. Nor a state output over

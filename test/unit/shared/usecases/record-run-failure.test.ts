@@ -577,6 +577,24 @@ describe('recordRunFailure', () => {
     expect(events.published).toEqual([]);
   });
 
+  it.each(['blocked', 'deferred'] as const)(
+    'keeps a run recorded as %s (it changed nothing, or waits for the fence retry) when a step after Record failed',
+    async (outcome) => {
+      // Prepare
+      const record = await ledger.getRun('orders', runContext().incidentId);
+      if (record) await ledger.putRun({ ...record, outcome });
+
+      // Act
+      const result = await recordRunFailure(stopped({ error: 'Lambda.ServiceException' }), EVENT_TIME, deps);
+
+      // Assess: no "Recovery Failed" with a redrive command for it, and the lock released
+      expect(result.status).toBe('ignored');
+      expect(ledger.runs.get(`orders/${runContext().incidentId}`)?.outcome).toBe(outcome);
+      expect(ledger.locks.has('orders')).toBe(false);
+      expect(events.published).toEqual([]);
+    },
+  );
+
   it('ignores an execution whose input is not JSON', async () => {
     // Act
     const result = await recordRunFailure(stopped({ input: '{oops' }), EVENT_TIME, deps);
