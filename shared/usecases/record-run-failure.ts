@@ -84,6 +84,10 @@ const NOT_REDRIVABLE = new Map([
     'States.DataLimitExceeded',
     "a redrive reruns the state whose output was over Step Functions' 256 KiB payload quota: start a new run once the cause is fixed",
   ],
+  [
+    'FailbackStoppedBeforeChanges',
+    'the failback changed no database and lifted its write pause (a redrive would go on without the pause): start the failback again once the cause is fixed',
+  ],
 ]);
 
 /**

@@ -537,6 +537,38 @@ describe('failback state machine', () => {
     expect(((await suite.ledger.getTopology('orders')) as Topology).activeRegion).toBe(STANDBY_REGION);
   });
 
+  it.each([
+    ['the lag cannot be read (CloudWatch denies GetMetricData)', 'cloudwatch'],
+    ["DNS cannot be switched back (Route 53's API refuses the read)", 'route53'],
+  ] as const)(
+    'stops with nothing changed and writes resumed when %s, and says to start it again',
+    async (_, failing) => {
+      // Prepare
+      const world = new FailedOverWorld();
+      const denied = Object.assign(new Error('User is not authorized to perform this action'), {
+        name: 'AccessDenied',
+      });
+      if (failing === 'cloudwatch') mocks.cloudwatch.on(GetMetricDataCommand).rejects(denied);
+      else mocks.route53.on(ListResourceRecordSetsCommand).rejects(denied);
+
+      // Act
+      const { done } = await runFailback();
+
+      // Assess: the pause was lifted before the execution failed, with an error that says a redrive would not do
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('FailbackStoppedBeforeChanges');
+      expect(done.cause).toBe('AccessDenied: User is not authorized to perform this action');
+      expect(world.parameterHistory).toEqual(['paused', 'open']);
+      expect(mutating()).toMatchObject({
+        PromoteReadReplica: 0,
+        SwitchoverGlobalCluster: 0,
+        FailoverGlobalCluster: 0,
+        ChangeResourceRecordSets: 0,
+      });
+      expect(((await suite.ledger.getTopology('orders')) as Topology).activeRegion).toBe(STANDBY_REGION);
+    },
+  );
+
   it('refuses a topology that is not re-protected, with findings and no change at all', async () => {
     // Prepare
     new FailedOverWorld();

@@ -541,6 +541,22 @@ describe('recordRunFailure', () => {
     expect(failed?.redrive === undefined).toBe(notRedrivable !== undefined);
   });
 
+  it('says to start a failback again, not to redrive it, when it stopped before any change with its write pause lifted', async () => {
+    // Act
+    await recordRunFailure(
+      stopped({ error: 'FailbackStoppedBeforeChanges', cause: 'AccessDenied: not authorized to read ReplicaLag' }),
+      EVENT_TIME,
+      deps,
+    );
+
+    // Assess
+    const failed = events.ofType<RecoveryFailedDetail>(DETAIL_TYPES.recoveryFailed)[0];
+    expect(failed?.redrive).toBeUndefined();
+    expect(failed?.notRedrivable).toBe(
+      'the failback changed no database and lifted its write pause (a redrive would go on without the pause): start the failback again once the cause is fixed',
+    );
+  });
+
   it('takes the redrive status the caller already read, without asking again', async () => {
     // Prepare: asking would fail the test
     deps.executions = {
