@@ -227,6 +227,24 @@ export interface ActionRecord {
 }
 
 /**
+ * A run record's actions at its end: the ones its steps returned, and the ones the ledger kept as they were made
+ * (ledger.appendActions) that those leave out. A step attempt that changed something and then failed is retried (or
+ * redriven) with the same input; the retry finds the change made ("already promoted") and returns no action for it,
+ * so only the ledger still knows it. The returned ones first, as the step ordered them, then those only the ledger
+ * kept, by when each was made; an action in both is kept once.
+ */
+export const withLoggedActions = (
+  built: readonly ActionRecord[],
+  logged: readonly ActionRecord[] | undefined,
+): ActionRecord[] => {
+  const key = (action: ActionRecord) =>
+    `${action.at}|${action.service}|${action.operation}|${action.target}|${action.region}`;
+  const seen = new Set(built.map(key));
+  const missing = (logged ?? []).filter((action) => !seen.has(key(action)));
+  return [...built, ...missing.sort((a, b) => a.at.localeCompare(b.at))];
+};
+
+/**
  * `deferred`: an automatic fence (after the failover, or the fence retry) that could not reach the old region. Not a
  * failure: what answered is fenced, the rest waits for the fence retry, which runs until the region answers.
  */

@@ -14,6 +14,7 @@ import { currentTopology, topologyAfterFailover } from '../domain/topology';
 import type { PlanRegistry } from '../plan/registry';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/logger';
+import { loggedActions } from './publish-runbook-end';
 
 export const RECORDED_OUTCOMES = ['recovered', 'skipped', 'denied', 'blocked'] as const;
 export type RecordedOutcome = (typeof RECORDED_OUTCOMES)[number];
@@ -37,7 +38,7 @@ export interface RecordOutcomeResult {
 
 export interface RecordOutcomeDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'putRun' | 'getTopology' | 'putTopology'>;
+  ledger: Pick<LedgerPort, 'putRun' | 'getRun' | 'getTopology' | 'putTopology'>;
   metrics: MetricsPort;
   events: EventsPort;
   clock: Clock;
@@ -58,7 +59,8 @@ export const recordOutcome = async (
   const { run, outcome } = event;
   const plan = plans.get(run.plan);
   const endedAt = clock.now().toISOString();
-  const record = buildRunRecord(plan, event, outcome, endedAt);
+  const built = buildRunRecord(plan, event, outcome, endedAt);
+  const record = { ...built, actions: await loggedActions(ledger, built) };
 
   await ledger.putRun(record);
   // A dry run changed nothing; a drill really failed over and must be failed back like any failover.

@@ -13,6 +13,7 @@ import { currentTopology, type Topology } from '../../domain/topology';
 import type { PlanRegistry } from '../../plan/registry';
 import { type Clock, secondsBetween } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
+import { loggedActions } from '../publish-runbook-end';
 import type { FailbackAssessment } from './assess-failback';
 import type { WritePauseResult } from './set-write-pause';
 
@@ -37,7 +38,7 @@ export interface RecordFailbackResult {
 
 export interface RecordFailbackDeps {
   plans: PlanRegistry;
-  ledger: Pick<LedgerPort, 'getTopology' | 'putTopology' | 'putRun'>;
+  ledger: Pick<LedgerPort, 'getTopology' | 'putTopology' | 'putRun' | 'getRun'>;
   events: EventsPort;
   clock: Clock;
   log: Log;
@@ -132,7 +133,7 @@ export const recordFailback = async (
     ...(findings.length > 0 ? { findings } : {}),
     endedAt,
   };
-  await deps.ledger.putRun(record);
+  await deps.ledger.putRun({ ...record, actions: await loggedActions(deps.ledger, record) });
   await deps.events.publish(
     outcome === 'recovered'
       ? DETAIL_TYPES.recoveryCompleted

@@ -30,7 +30,7 @@ export interface RecordFenceResult {
   topology: Topology;
 }
 
-export interface RecordFenceDeps extends RecordStepDeps<'getTopology' | 'putTopology' | 'putRun'> {
+export interface RecordFenceDeps extends RecordStepDeps<'getTopology' | 'putTopology' | 'putRun' | 'getRun'> {
   plans: PlanRegistry;
 }
 

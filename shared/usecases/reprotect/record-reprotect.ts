@@ -19,7 +19,7 @@ export interface RecordReprotectResult {
   topology: Topology;
 }
 
-export interface RecordReprotectDeps extends RecordStepDeps<'getTopology' | 'putTopology' | 'putRun'> {
+export interface RecordReprotectDeps extends RecordStepDeps<'getTopology' | 'putTopology' | 'putRun' | 'getRun'> {
   plans: PlanRegistry;
 }
 

@@ -77,6 +77,48 @@ describe('recordOutcome', () => {
     expect(metrics.records).toEqual([record]);
   });
 
+  it("keeps the changes an earlier attempt of a retried step made, which only the ledger's record still has", async () => {
+    // Prepare: Flip DNS changed zone 1's records, then failed on zone 2 and was retried: the retry found zone 1
+    // already flipped (no action) and changed zone 2; zone 1's change was appended to the record as it was made.
+    const run = runContext();
+    const zone1 = {
+      service: 'route53' as const,
+      operation: 'ChangeResourceRecordSets',
+      target: 'Z0123456789ORDERSWWW',
+      region: 'us-east-1',
+      at: '2026-11-25T03:06:32.000Z',
+      dryRun: false,
+    };
+    const progress = recovered(run);
+    await ledger.putRun({
+      run,
+      outcome: 'in-progress',
+      phases: [],
+      actions: [...progress.promotions.flatMap((p) => p.actions), zone1, ...progress.dns.actions],
+      warnings: [],
+      endedAt: run.startedAt,
+    });
+    const ofAnotherExecution = { ...runContext(), incidentId: 'orders-other', executionArn: 'arn:other' };
+    await ledger.putRun({
+      run: { ...ofAnotherExecution, executionArn: 'arn:an-earlier-execution' },
+      outcome: 'failed',
+      phases: [],
+      actions: [zone1],
+      warnings: [],
+      endedAt: run.startedAt,
+    });
+
+    // Act
+    await recordOutcome(progress, deps);
+    await recordOutcome(recovered(ofAnotherExecution), deps);
+
+    // Assess: every change once, zone 1's with them; never another execution's
+    const actions = ledger.runs.get(`orders/${run.incidentId}`)?.actions ?? [];
+    expect(actions).toHaveLength(4);
+    expect(actions.filter((action) => action.target === 'Z0123456789ORDERSWWW')).toEqual([zone1]);
+    expect(ledger.runs.get('orders/orders-other')?.actions).toHaveLength(3);
+  });
+
   it('publishes Recovery Completed with the run record, and no second verify event', async () => {
     // Act
     await recordOutcome(recovered(), deps);
