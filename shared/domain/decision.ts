@@ -44,6 +44,19 @@ export const worstLag = (databases: readonly DatabaseAssessment[]): number | nul
 };
 
 /**
+ * The databases promoted before the run began (an earlier run that failed after promoting them, or a person): what
+ * each lost was decided then, with a lag this run cannot measure any more, so the run records no RPO
+ * (recoveryPoint).
+ */
+export const promotedBeforeWarnings = (databases: readonly DatabaseAssessment[]): string[] =>
+  databases
+    .filter((db) => db.alreadyPromoted)
+    .map(
+      (db) =>
+        `${db.id}: already promoted when this run began (by an earlier run or a person): the data it lost then was not measured by this run, which records no RPO; see the earlier run's record`,
+    );
+
+/**
  * Backup problems a failover warns about (a standby with no restorable time or an old one, no cross-region copy):
  * never a stop. Readiness reports the same warnings as findings.
  */
@@ -139,7 +152,7 @@ export const decide = (
   const skip = skipReason(plan, topology, trigger, now);
   if (skip) return { ...base, decision: 'skip', reasons: [skip], warnings: [] };
 
-  const warnings = backupWarnings(plan, readings, now);
+  const warnings = [...promotedBeforeWarnings(readings), ...backupWarnings(plan, readings, now)];
   let asks: string[] = [];
   let reasons: string[];
   switch (plan.trigger.approval) {

@@ -22,9 +22,12 @@ export const recoveryTime = (plan: Plan, progress: RunProgress): Budgeted | unde
 
 /**
  * RPO: the worst replica lag at promotion, the data that may have been lost. A promotion that could not measure
- * its lag is covered by the lag measured at assessment, so an unknown never reads as zero.
+ * its lag is covered by the lag measured at assessment, so an unknown never reads as zero. A database promoted before
+ * the run began (by an earlier run that failed after it, or by a person) lost what it lost then, unmeasured by this
+ * run: the RPO is then unknown, not recorded (Assess warns which database).
  */
 export const recoveryPoint = (plan: Plan, progress: RunProgress): Budgeted | undefined => {
+  if (progress.assessment?.databases.some((db) => db.alreadyPromoted)) return undefined;
   const promotions: readonly PromotionResult[] = progress.promotions ?? [];
   const known = promotions.map((p) => p.lagSecondsAtPromotion).filter((lag): lag is number => lag !== null);
   const assessed = progress.assessment?.maxLagSeconds ?? null;

@@ -84,9 +84,12 @@ describe('decide', () => {
       NOW,
     );
 
-    // Assess
+    // Assess: and says that what it lost is not this run's to measure
     expect(assessment.decision).toBe('proceed');
     expect(assessment.maxLagSeconds).toBe(0.4);
+    expect(assessment.warnings).toContain(
+      "orders-db: already promoted when this run began (by an earlier run or a person): the data it lost then was not measured by this run, which records no RPO; see the earlier run's record",
+    );
   });
 
   it('always asks when the approval policy is always, even with no lag', () => {

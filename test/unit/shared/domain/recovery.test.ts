@@ -43,6 +43,26 @@ describe('recoveryPoint', () => {
     });
   });
 
+  it('is unknown, never 0, when a database was promoted before the run began (an earlier run failed after it)', () => {
+    // Prepare: orders-db promoted by an earlier run; catalog promoted by this one
+    const [first, second] = promotions();
+    if (!first || !second) throw new Error('fixture has two promotions');
+    const before = assessment();
+    const databases = before.databases.map((db) =>
+      db.id === 'orders-db' ? { ...db, alreadyPromoted: true, lagSeconds: null } : db,
+    );
+
+    // Act
+    const rpo = recoveryPoint(ordersPlan(), {
+      ...progress(),
+      assessment: { ...before, databases, maxLagSeconds: 0.5 },
+      promotions: [{ ...first, alreadyPromoted: true, lagSecondsAtPromotion: null, actions: [] }, second],
+    });
+
+    // Assess
+    expect(rpo).toBeUndefined();
+  });
+
   it('falls back on the assessed worst lag when a promotion could not measure its lag', () => {
     // Prepare
     const [first, second] = promotions();
