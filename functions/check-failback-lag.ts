@@ -12,10 +12,14 @@ import { failbackTargetSchema } from '../shared/usecases/failback/step-inputs';
 import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs';
 import * as z from '../shared/zod';
 
-/** The "Check Failback Lag" payload: the run, the targets and, after a Wait, the previous check's bound. */
+/**
+ * The "Check Failback Lag" payload: the run, the targets, when Pause Writes took effect and, after a Wait, the
+ * previous check's bound.
+ */
 const eventSchema = z.object({
   run: runContextSchema,
   targets: z.array(failbackTargetSchema),
+  pausedAt: z.optional(z.iso.datetime()),
   previous: z.nullish(z.looseObject({ waitUntil: z.string(), checks: z.number().check(z.int(), z.nonnegative()) })),
 });
 
@@ -36,7 +40,10 @@ const defaultDeps = (): CheckFailbackLagDeps => {
 
 /** "Check Failback Lag": read each standby's lag; proceed, wait or block. Returns a LagDecision. */
 export const handler = lambdaHandler(async (event: unknown): Promise<LagDecision> => {
-  const { run, targets, previous } = parseStepInput('Check Failback Lag task payload', eventSchema, event);
+  const { run, targets, previous, pausedAt } = parseStepInput('Check Failback Lag task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
-  return checkFailbackLag({ run, targets, ...(previous ? { previous } : {}) }, defaultDeps());
+  return checkFailbackLag(
+    { run, targets, ...(pausedAt ? { pausedAt } : {}), ...(previous ? { previous } : {}) },
+    defaultDeps(),
+  );
 });

@@ -25,9 +25,17 @@ export class CloudWatchReplicaLag implements ReplicaLagPort {
     this.#clientFor = options.clientFor ?? ((region) => cloudwatchClient(region));
   }
 
-  /** Newest `ReplicaLag` (seconds) of an RDS read replica in the 10 minutes before `at`. */
-  async rdsReplicaLagSeconds(region: string, replicaIdentifier: string, at: Date): Promise<number | undefined> {
-    return this.#newest(region, 'ReplicaLag', 'DBInstanceIdentifier', replicaIdentifier, at);
+  /**
+   * Newest `ReplicaLag` (seconds) of an RDS read replica in the 10 minutes before `at`; with `since`, of a minute
+   * that began at or after it (each datapoint is the worst lag of the minute its timestamp begins).
+   */
+  async rdsReplicaLagSeconds(
+    region: string,
+    replicaIdentifier: string,
+    at: Date,
+    since?: Date,
+  ): Promise<number | undefined> {
+    return this.#newest(region, 'ReplicaLag', 'DBInstanceIdentifier', replicaIdentifier, at, since);
   }
 
   /** Newest `AuroraGlobalDBRPOLag` of a secondary cluster in the 10 minutes before `at`, converted to seconds. */
@@ -48,6 +56,7 @@ export class CloudWatchReplicaLag implements ReplicaLagPort {
     dimensionName: string,
     identifier: string,
     at: Date,
+    since?: Date,
   ): Promise<number | undefined> {
     const command = new GetMetricDataCommand({
       StartTime: new Date(at.getTime() - WINDOW_MS),
@@ -76,12 +85,15 @@ export class CloudWatchReplicaLag implements ReplicaLagPort {
     } catch (error) {
       throw toSwitchbackError('cloudwatch', 'GetMetricData', error);
     }
-    return newestValue(output.MetricDataResults ?? []);
+    return newestValue(output.MetricDataResults ?? [], since?.getTime() ?? Number.NEGATIVE_INFINITY);
   }
 }
 
-/** The value of the newest datapoint over all results; ordering is not trusted, timestamps are compared. */
-const newestValue = (results: MetricDataResult[]): number | undefined => {
+/**
+ * The value of the newest datapoint over all results, of those timestamped at or after `sinceMs`; ordering is not
+ * trusted, timestamps are compared.
+ */
+const newestValue = (results: MetricDataResult[], sinceMs: number): number | undefined => {
   let newest: { at: number; value: number } | undefined;
   for (const result of results) {
     const timestamps = result.Timestamps ?? [];
@@ -89,7 +101,7 @@ const newestValue = (results: MetricDataResult[]): number | undefined => {
     timestamps.forEach((timestamp, index) => {
       const value = values[index];
       const at = new Date(timestamp).getTime();
-      if (value === undefined || Number.isNaN(at)) return;
+      if (value === undefined || Number.isNaN(at) || at < sinceMs) return;
       if (!newest || at > newest.at) newest = { at, value };
     });
   }

@@ -158,8 +158,11 @@ export interface SwitchAlarmPort {
 }
 
 export interface ReplicaLagPort {
-  /** Newest ReplicaLag (seconds) of an RDS replica; undefined when no datapoint in the window. */
-  rdsReplicaLagSeconds(region: string, replicaIdentifier: string, at: Date): Promise<number | undefined>;
+  /**
+   * Newest ReplicaLag (seconds) of an RDS replica; undefined when no datapoint in the window. With `since`, only a
+   * datapoint of a minute that began at or after it counts (what a failback reads after pausing writes).
+   */
+  rdsReplicaLagSeconds(region: string, replicaIdentifier: string, at: Date, since?: Date): Promise<number | undefined>;
   /** Newest AuroraGlobalDBRPOLag (converted to seconds) of a secondary cluster. */
   auroraRpoLagSeconds(region: string, secondaryClusterIdentifier: string, at: Date): Promise<number | undefined>;
 }

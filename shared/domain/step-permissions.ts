@@ -189,6 +189,8 @@ export const stepPermissions = (
       for (const failbackStandby of [rds(db.primary.region, 'db', `${db.primary.instance}-*`), made]) {
         add('fail-back-database', ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], failbackStandby);
         add('verify-failback', ['rds:DescribeDBInstances'], failbackStandby);
+        // Check Failback Lag reads it when no minute since the pause has a ReplicaLag datapoint yet (promoted?).
+        add('check-failback-lag', ['rds:DescribeDBInstances'], failbackStandby);
       }
       if (restore) {
         for (const resource of [rds(standby, 'db', THROWAWAY), rds(standby, 'auto-backup', '*'), ...subnetGroup]) {

@@ -2126,12 +2126,6 @@ const ALLOWANCES: Allowance[] = [
     reason:
       "authorized on the global cluster and its member clusters; which members AWS checks cannot be tried without AWS (as promote-database's)",
   },
-  {
-    function: 'check-failback-lag',
-    action: 'rds:DescribeDBInstances',
-    reason:
-      'read only when an RDS standby publishes no ReplicaLag because an earlier attempt promoted it; test/statemachines/failback.test.ts drives this path',
-  },
   ...['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'].map((action) => ({
     function: 'promote-database',
     action,

@@ -268,6 +268,8 @@ describe('runLocalReadiness', () => {
           (action) => `switchback-drill-fail-back-database ${action} ${east}-rp-*`,
         ),
         `switchback-drill-verify-failback rds:DescribeDBInstances ${east}-rp-*`,
+        // Check Failback Lag reads it while no minute since the write pause has a ReplicaLag datapoint.
+        `switchback-drill-check-failback-lag rds:DescribeDBInstances ${east}-rp-*`,
         // Reprotect reads, snapshots and copies the replica, in both directions (after a failover, after a failback),
         // and after a game day the copies reprotect made, in either region.
         ...[west, `${west}-rp-*`, `${east}-rp-*`].flatMap((arn) => [

@@ -415,7 +415,16 @@ export class FakeLag implements ReplicaLagPort {
     return this;
   }
 
-  async rdsReplicaLagSeconds(region: string, replicaIdentifier: string, _at: Date): Promise<number | undefined> {
+  /** The `since` of each RDS read, in order (undefined: any datapoint in the window counts). */
+  readonly rdsSince: (Date | undefined)[] = [];
+
+  async rdsReplicaLagSeconds(
+    region: string,
+    replicaIdentifier: string,
+    _at: Date,
+    since?: Date,
+  ): Promise<number | undefined> {
+    this.rdsSince.push(since);
     return this.rds.get(key(region, replicaIdentifier));
   }
 

@@ -19,6 +19,11 @@ export interface CheckFailbackLagInput {
   targets: FailbackTarget[];
   /** The previous check, when the ASL loops back after a Wait (it carries the bound). */
   previous?: Pick<LagDecision, 'waitUntil' | 'checks'>;
+  /**
+   * When Pause Writes took effect (its result's `at`): an RDS lag counts only from a minute that began after it, so
+   * a 0 read before the pause (a quiet minute) never stands for the writes made until then.
+   */
+  pausedAt?: string;
 }
 
 /**
@@ -35,7 +40,8 @@ export const checkFailbackLag = async (
   const settings = deps.plans.get(run.plan).failback;
   const now = deps.clock.now();
   const waitUntil = previous?.waitUntil ?? new Date(now.getTime() + settings.maxLagWaitSeconds * 1000).toISOString();
-  const readings = await Promise.all(targets.map((target) => readLag(target, deps, now)));
+  const since = input.pausedAt ? new Date(input.pausedAt) : undefined;
+  const readings = await Promise.all(targets.map((target) => readLag(target, deps, now, since)));
   const decision = decideLag(readings, {
     now,
     waitUntil,
@@ -64,10 +70,15 @@ const lagFact = (reading: LagReading): string =>
   `${reading.databaseId}: lag ${reading.lagSeconds === null ? 'unknown' : `${reading.lagSeconds} s`}` +
   (reading.synchronizationStatus ? ` (${reading.synchronizationStatus})` : '');
 
-const readLag = async (target: FailbackTarget, deps: CheckFailbackLagDeps, now: Date): Promise<LagReading> => {
+const readLag = async (
+  target: FailbackTarget,
+  deps: CheckFailbackLagDeps,
+  now: Date,
+  since: Date | undefined,
+): Promise<LagReading> => {
   const { region, identifier } = target.to;
   if (target.kind === 'rds-read-replica') {
-    const lag = await deps.replicaLag.rdsReplicaLagSeconds(region, identifier, now);
+    const lag = await deps.replicaLag.rdsReplicaLagSeconds(region, identifier, now, since);
     if (lag === undefined) {
       // No datapoint: an instance that no longer replicates was promoted by an earlier attempt of this failback.
       const instance = await deps.rds.describeInstance(region, identifier);

@@ -76,6 +76,40 @@ describe('CloudWatchReplicaLag', () => {
     expect(seconds).toBe(12);
   });
 
+  it('counts only the minutes that began at or after `since` (a failback reads the lag after pausing writes)', async () => {
+    // Prepare: the minute of 18:09 read 0 (a quiet minute); writes paused at 18:09:30, inside it
+    cloudWatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        {
+          Id: 'lag',
+          Timestamps: [new Date('2026-11-25T18:08:00.000Z'), new Date('2026-11-25T18:09:00.000Z')],
+          Values: [2, 0],
+        },
+      ],
+    });
+    const { lag } = lagFor();
+
+    // Act
+    const any = await lag.rdsReplicaLagSeconds('us-west-2', 'orders-replica', at);
+    const sincePause = await lag.rdsReplicaLagSeconds(
+      'us-west-2',
+      'orders-replica',
+      at,
+      new Date('2026-11-25T18:09:30Z'),
+    );
+    const sinceEarlier = await lag.rdsReplicaLagSeconds(
+      'us-west-2',
+      'orders-replica',
+      at,
+      new Date('2026-11-25T18:08:30Z'),
+    );
+
+    // Assess: the 0 of the minute the pause fell in does not count for a reading since the pause: none yet
+    expect(any).toBe(0);
+    expect(sincePause).toBeUndefined();
+    expect(sinceEarlier).toBe(0);
+  });
+
   it('converts AuroraGlobalDBRPOLag from milliseconds to seconds for the secondary cluster', async () => {
     // Prepare
     cloudWatch.on(GetMetricDataCommand).resolves({
