@@ -1053,7 +1053,8 @@ module.exports = {
 
   /**
    * Readiness reads the plans' trigger alarms, which live in us-east-1 with the Route 53 health-check metrics
-   * (shared/aws/alarms.ts HEALTH_ALARM_REGION): DescribeAlarms on those alarms only.
+   * (shared/aws/alarms.ts HEALTH_ALARM_REGION), the probers' and the DNS switch alarms in the standby region:
+   * DescribeAlarms on those alarms only.
    */
   readinessAlarmStatements: () =>
     allow(
@@ -1070,6 +1071,8 @@ module.exports = {
               `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${require('../shared/plan/schema').proberAlarmName(plan)}`,
             ),
           ),
+        // The DNS switch alarms of the alarm-health-check plans, which readiness checks against what a switch does.
+        ...switchAlarmArns(loadPlans()),
       ],
     ),
 

@@ -10,7 +10,10 @@ import { cloudwatchClient } from './sdk/cloudwatch';
  */
 export const HEALTH_ALARM_REGION = 'us-east-1';
 
-/** The plans' trigger alarms as readiness reads them (DescribeAlarms), with the health checks they watch. */
+/**
+ * The plans' alarms as readiness reads them (DescribeAlarms): the trigger alarms with the health checks they watch,
+ * and, in the standby region, the prober's and the DNS switch's, with what each watches.
+ */
 export class CloudWatchAlarms {
   readonly #client: () => CloudWatchClient;
 
@@ -38,6 +41,14 @@ export class CloudWatchAlarms {
                 .map((dimension) => dimension.Value as string),
               periodSeconds: alarm.Period ?? 60,
               evaluationPeriods: alarm.EvaluationPeriods ?? 1,
+              metric: {
+                ...(alarm.Namespace ? { namespace: alarm.Namespace } : {}),
+                ...(alarm.MetricName ? { name: alarm.MetricName } : {}),
+                dimensions: (alarm.Dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })),
+                ...(alarm.ComparisonOperator ? { comparison: alarm.ComparisonOperator } : {}),
+                ...(alarm.Threshold === undefined ? {} : { threshold: alarm.Threshold }),
+                ...(alarm.TreatMissingData ? { treatMissingData: alarm.TreatMissingData } : {}),
+              },
             });
           }
           token = out.NextToken;

@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/schema';
 import { backupMaxAgeSeconds } from '../plan/settings';
 import { describeTarget, type RecordPairTargets, sameTarget } from './dns-answers';
-import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS } from './dns-switch';
+import { ALARM_SWITCH_DELAY, ALARM_SWITCH_DELAY_SECONDS, SWITCH_METRIC } from './dns-switch';
 import { HEALTHY_CHECKER_SHARE, type HealthCheckStatus } from './health-checks';
 import { DNS_PROPAGATION_SECONDS } from './plan-checks';
 import { type PreflightCheck, type PreflightFinding, type RecordPairReading, recordResource } from './preflight';
@@ -34,6 +34,7 @@ export interface ReadinessFinding extends Omit<PreflightFinding, 'check'> {
     | 'projected-rto'
     | 'role-permission'
     | 'prober-alarm-exists'
+    | 'switch-alarm'
     | WiringCheck;
   /** A warning: shown with the findings, but it does not make the plan not ready. */
   warning?: true;
@@ -50,8 +51,27 @@ export type ProberAlarmReading = { name: string; exists: boolean } | { name: str
 /** A CloudWatch alarm of the plan's trigger, as DescribeAlarms shows it (undefined: no such alarm). */
 export interface AlarmReading {
   name: string;
-  alarm?: { healthCheckIds: string[]; periodSeconds: number; evaluationPeriods: number };
+  alarm?: {
+    healthCheckIds: string[];
+    periodSeconds: number;
+    evaluationPeriods: number;
+    /** What it watches and how it judges it: readiness compares a switch alarm's with what a switch publishes. */
+    metric?: {
+      namespace?: string;
+      name?: string;
+      dimensions: readonly { name: string; value: string }[];
+      comparison?: string;
+      threshold?: number;
+      treatMissingData?: string;
+    };
+  };
 }
+
+/**
+ * An `alarm-health-check` plan's switch alarm (dnsSwitch.alarmName) as DescribeAlarms shows it in the standby region,
+ * where Switchback is deployed and publishes the switch metric, or why it could not be read.
+ */
+export type SwitchAlarmReading = AlarmReading | { name: string; error: string };
 
 /** A Route 53 health check the plan's primary records use (undefined config: no such health check). */
 export interface HealthCheckReading {
@@ -103,6 +123,8 @@ export interface ReadinessReadings {
   unread?: UnreadReading[];
   /** The plan's prober alarm (trigger.prober), when the use case read it. */
   prober?: ProberAlarmReading;
+  /** An `alarm-health-check` plan's switch alarm, when the use case read it. */
+  switchAlarm?: SwitchAlarmReading;
 }
 
 export interface RtoTerm {
@@ -358,6 +380,7 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
       fix: 'deploy Switchback again (serverless deploy): packaging creates the alarm for every plan with a trigger.prober',
     });
   }
+  findings.push(...switchAlarmChecks(plan, readings.switchAlarm));
   for (const reading of readings.alarms) {
     if (!reading.alarm) {
       findings.push({
@@ -433,6 +456,100 @@ export const readinessChecks = (plan: Plan, readings: ReadinessReadings, at?: Da
   if (readings.wiring) findings.push(...wiringChecks(readings.wiring));
   if (readings.permissions) findings.push(...permissionChecks(plan, readings.permissions));
   return findings;
+};
+
+/**
+ * An `alarm-health-check` plan's switch alarm against what a switch does (README, "DNS switch on a CloudWatch alarm"):
+ * a failover publishes 1 on Switchback/DnsSwitch PrimaryOut (plan=<app>), a failback 0, once each. The alarm must
+ * exist; watch that metric; go ALARM on 1 and OK on 0; and treat missing data as `ignore`, keeping its state between
+ * switches: `notBreaching` would fail DNS back on its own once the failover's datapoint ages out (split brain),
+ * `breaching` would fail over on a quiet metric. Route 53 reads standard-resolution alarms only (period >= 60 s).
+ */
+const switchAlarmChecks = (plan: Plan, reading: SwitchAlarmReading | undefined): ReadinessFinding[] => {
+  if (plan.dnsSwitch.method !== 'alarm-health-check' || !reading) return [];
+  const resource = `cloudwatch:alarm/${reading.name}`;
+  if ('error' in reading) return [couldNotCheck(resource, 'cloudwatch:DescribeAlarms', reading.error)];
+  const where = `${SWITCH_METRIC.namespace} ${SWITCH_METRIC.name} (${SWITCH_METRIC.dimension}=${plan.app})`;
+  const finding = (expected: string, found: string, fix: string): ReadinessFinding => ({
+    check: 'switch-alarm',
+    resource,
+    expected,
+    found,
+    fix,
+  });
+  const alarm = reading.alarm;
+  if (!alarm) {
+    return [
+      finding(
+        `the switch alarm (dnsSwitch.alarmName) in ${plan.regions.standby}, on ${where}`,
+        `no such alarm in ${plan.regions.standby}: a failover publishes the switch and DNS does not move`,
+        'create it as the README shows ("DNS switch on a CloudWatch alarm"), or fix dnsSwitch.alarmName',
+      ),
+    ];
+  }
+  const metric = alarm.metric;
+  if (!metric) return [];
+  const found: ReadinessFinding[] = [];
+  const watches =
+    metric.namespace === SWITCH_METRIC.namespace &&
+    metric.name === SWITCH_METRIC.name &&
+    metric.dimensions.length === 1 &&
+    metric.dimensions[0]?.name === SWITCH_METRIC.dimension &&
+    metric.dimensions[0]?.value === plan.app;
+  if (!watches) {
+    const dimensions = metric.dimensions.map((d) => `${d.name}=${d.value}`).join(', ');
+    found.push(
+      finding(
+        `an alarm on ${where}, what a failover publishes`,
+        `it watches ${metric.namespace ?? '?'} ${metric.name ?? '?'} (${dimensions || 'no dimension'}): a failover's switch never reaches it`,
+        `point it at ${where} (README, "DNS switch on a CloudWatch alarm")`,
+      ),
+    );
+  }
+  const breaches = (value: number): boolean | undefined => {
+    const threshold = metric.threshold;
+    if (threshold === undefined) return undefined;
+    switch (metric.comparison) {
+      case 'GreaterThanOrEqualToThreshold':
+        return value >= threshold;
+      case 'GreaterThanThreshold':
+        return value > threshold;
+      case 'LessThanThreshold':
+        return value < threshold;
+      case 'LessThanOrEqualToThreshold':
+        return value <= threshold;
+      default:
+        return undefined;
+    }
+  };
+  if (!(breaches(1) === true && breaches(0) === false)) {
+    found.push(
+      finding(
+        'ALARM on 1 (primary out, a failover) and OK on 0 (primary in, a failback)',
+        `${metric.comparison ?? 'no comparison'} ${metric.threshold ?? 'no threshold'}: the switch does not move it as it should`,
+        'set ComparisonOperator GreaterThanOrEqualToThreshold and Threshold 1',
+      ),
+    );
+  }
+  if (metric.treatMissingData !== 'ignore') {
+    found.push(
+      finding(
+        'TreatMissingData ignore: the alarm keeps the state the last switch set',
+        `TreatMissingData ${metric.treatMissingData ?? 'missing (evaluated as missing)'}: once the switch's one datapoint ages out the alarm leaves that state, and DNS moves on its own (back to the old region after a failover)`,
+        'set TreatMissingData to ignore',
+      ),
+    );
+  }
+  if (alarm.periodSeconds < 60) {
+    found.push(
+      finding(
+        'a standard-resolution alarm (period of 60 s or more): Route 53 health checks read no other',
+        `a period of ${alarm.periodSeconds} s`,
+        'set Period to 60',
+      ),
+    );
+  }
+  return found;
 };
 
 /** Readiness of one plan: ready only when nothing but warnings is found and the projected RTO fits the budget. */

@@ -13,6 +13,7 @@ import {
   type PlanReadiness,
   type ProberAlarmReading,
   type StandbyHealthCheckReading,
+  type SwitchAlarmReading,
   type UnreadReading,
 } from '../domain/readiness';
 import type { DatabaseAssessment } from '../domain/run';
@@ -39,7 +40,10 @@ export interface CheckReadinessDeps {
     getHealthCheckStatus(id: string): Promise<HealthCheckStatus | undefined>;
   };
   alarms: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
-  /** The standby prober's alarms, in the deployment's (standby) region; without it, not checked. */
+  /**
+   * The alarms in the deployment's (standby) region: the standby prober's, and an `alarm-health-check` plan's DNS
+   * switch alarm; without it, neither is checked.
+   */
   proberAlarms?: { describeAlarms(names: readonly string[]): Promise<AlarmReading[]> };
   replicaLag: ReplicaLagPort;
   ledger: Pick<LedgerPort, 'getLock' | 'listRuns'>;
@@ -132,6 +136,21 @@ const readProberAlarm = async (
   try {
     const [reading] = await reader.describeAlarms([name]);
     return { name, exists: reading?.alarm !== undefined };
+  } catch (error) {
+    return { name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+};
+
+/** An `alarm-health-check` plan's switch alarm: as DescribeAlarms shows it, or why it could not be read. */
+const readSwitchAlarm = async (
+  plan: Plan,
+  reader: CheckReadinessDeps['proberAlarms'],
+): Promise<SwitchAlarmReading | undefined> => {
+  if (plan.dnsSwitch.method !== 'alarm-health-check' || !reader) return undefined;
+  const name = plan.dnsSwitch.alarmName;
+  try {
+    const [reading] = await reader.describeAlarms([name]);
+    return reading ?? { name };
   } catch (error) {
     return { name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
@@ -244,7 +263,7 @@ export const checkReadiness = async (
       return lock === failed ? undefined : lock;
     },
   };
-  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions, prober] =
+  const [preflightReadings, assessments, alarms, history, restoreTests, wiring, permissions, prober, switchAlarm] =
     await Promise.all([
       readPreflight(plan, { plans: deps.plans, rds: deps.rds, route53: deps.route53, ledger }, standbys, {
         keepRecordErrors: true,
@@ -283,6 +302,7 @@ export const checkReadiness = async (
       deps.wiring ? readWiring(deps.wiring) : undefined,
       deps.permissions ? readPermissions(plan, deps.permissions, deps.wiring?.targets) : undefined,
       readProberAlarm(plan, deps.proberAlarms),
+      readSwitchAlarm(plan, deps.proberAlarms),
     ]);
   for (const pair of preflightReadings.records) {
     if (pair.error !== undefined) {
@@ -339,6 +359,7 @@ export const checkReadiness = async (
       ...(permissions ? { permissions } : {}),
       unread,
       ...(prober ? { prober } : {}),
+      ...(switchAlarm ? { switchAlarm } : {}),
     },
     now,
     options.previous,

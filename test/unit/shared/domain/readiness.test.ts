@@ -1,6 +1,7 @@
 import type { RecordTarget } from '../../../../shared/domain/dns-answers';
 import type { RecordSetReading } from '../../../../shared/domain/preflight';
 import {
+  type AlarmReading,
   assessReadiness,
   projectRto,
   type ReadinessReadings,
@@ -556,5 +557,95 @@ describe("assessReadiness: a record pair Route 53's API did not answer (us-east-
     // Assess
     expect(during).not.toHaveProperty('carriedRecords');
     expect(recordFindings(during.findings)).toEqual([]);
+  });
+});
+
+describe("assessReadiness: an alarm-health-check plan's switch alarm", () => {
+  const alarmPlan = () => ordersPlan({ dnsSwitch: { method: 'alarm-health-check', alarmName: 'orders-primary-out' } });
+  /** The switch alarm as the README has it, with `changes` applied to what it watches. */
+  const switchAlarm = (
+    changes: Partial<NonNullable<NonNullable<AlarmReading['alarm']>['metric']>> = {},
+    periodSeconds = 60,
+  ): AlarmReading => ({
+    name: 'orders-primary-out',
+    alarm: {
+      healthCheckIds: [],
+      periodSeconds,
+      evaluationPeriods: 1,
+      metric: {
+        namespace: 'Switchback/DnsSwitch',
+        name: 'PrimaryOut',
+        dimensions: [{ name: 'plan', value: 'orders' }],
+        comparison: 'GreaterThanOrEqualToThreshold',
+        threshold: 1,
+        treatMissingData: 'ignore',
+        ...changes,
+      },
+    },
+  });
+  const switchFindings = (reading: ReadinessReadings['switchAlarm']) =>
+    assessReadiness(alarmPlan(), readings({ switchAlarm: reading }), AT).findings.filter(
+      (finding) => finding.check === 'switch-alarm' || finding.resource === 'cloudwatch:alarm/orders-primary-out',
+    );
+
+  it('finds nothing in an alarm that does what a switch needs', () => {
+    expect(switchFindings(switchAlarm())).toEqual([]);
+    expect(switchFindings(switchAlarm({ comparison: 'GreaterThanThreshold', threshold: 0.5 }))).toEqual([]);
+  });
+
+  it('is not ready when the switch alarm does not exist, or cannot be read', () => {
+    // Act
+    const missing = assessReadiness(alarmPlan(), readings({ switchAlarm: { name: 'orders-primary-out' } }), AT);
+    const unread = switchFindings({ name: 'orders-primary-out', error: 'AccessDenied: no' });
+
+    // Assess
+    expect(missing.ready).toBe(false);
+    expect(missing.findings).toContainEqual(
+      expect.objectContaining({
+        check: 'switch-alarm',
+        found: 'no such alarm in us-west-2: a failover publishes the switch and DNS does not move',
+      }),
+    );
+    expect(unread).toEqual([expect.objectContaining({ check: 'could-not-check' })]);
+  });
+
+  it.each([
+    [
+      'watches another plan',
+      { dimensions: [{ name: 'plan', value: 'billing' }] },
+      "a failover's switch never reaches it",
+    ],
+    ['watches another metric', { name: 'PrimaryIn' }, "a failover's switch never reaches it"],
+    ['goes ALARM on 0', { comparison: 'LessThanThreshold', threshold: 1 }, 'LessThanThreshold 1'],
+    ['stays OK on 1', { threshold: 2 }, 'GreaterThanOrEqualToThreshold 2'],
+    [
+      'fails DNS back once the datapoint ages out',
+      { treatMissingData: 'notBreaching' },
+      'TreatMissingData notBreaching',
+    ],
+    ['treats missing data as missing', { treatMissingData: undefined }, 'TreatMissingData missing'],
+  ] as const)('is not ready when the switch alarm %s, naming what it found', (_, changes, found) => {
+    // Act
+    const findings = switchFindings(switchAlarm(changes));
+
+    // Assess
+    expect(findings).toEqual([
+      expect.objectContaining({ check: 'switch-alarm', found: expect.stringContaining(found) }),
+    ]);
+    expect(assessReadiness(alarmPlan(), readings({ switchAlarm: switchAlarm(changes) }), AT).ready).toBe(false);
+  });
+
+  it('names a high-resolution switch alarm, which Route 53 cannot read', () => {
+    expect(switchFindings(switchAlarm({}, 10))).toEqual([
+      expect.objectContaining({ check: 'switch-alarm', found: 'a period of 10 s' }),
+    ]);
+  });
+
+  it('checks no switch alarm of a plan that switches DNS another way', () => {
+    expect(
+      assessReadiness(ordersPlan(), readings({ switchAlarm: { name: 'orders-primary-out' } }), AT).findings.filter(
+        (finding) => finding.check === 'switch-alarm',
+      ),
+    ).toEqual([]);
   });
 });
