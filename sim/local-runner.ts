@@ -505,9 +505,11 @@ export class LocalRunner {
   }
 
   /**
-   * StartExecution. The same name with the same input is idempotent (returns the first execution); the same name
-   * with another input throws ExecutionAlreadyExists, as Step Functions Standard does (aws-facts.md,
-   * Orchestration: "StartExecution with the same name and input is idempotent").
+   * StartExecution. The same name with the same input as a running execution is idempotent (returns that execution);
+   * the same name with another input, or as an execution that has ended (whatever its input), throws
+   * ExecutionAlreadyExists, as Step Functions Standard does (aws-facts.md, Orchestration; Step Functions API
+   * Reference, StartExecution: "When the original execution is closed, the ExecutionAlreadyExists message is
+   * returned regardless of input").
    */
   startExecution(request: { stateMachineArn?: string; name?: string; input?: string }): {
     executionArn: string;
@@ -524,7 +526,9 @@ export class LocalRunner {
     const executionArn = `arn:aws:states:${this.region}:${this.account}:execution:${this.stateMachineName}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
-      if (existing.input === input) return { executionArn, startDate: existing.startDate };
+      if (existing.input === input && existing.status === 'RUNNING') {
+        return { executionArn, startDate: existing.startDate };
+      }
       throw new ExecutionAlreadyExists({
         message: `Execution Already Exists: '${executionArn}'`,
         $metadata: { httpStatusCode: 400 },

@@ -567,6 +567,21 @@ describe('LocalRunner', () => {
     expect(act).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
   });
 
+  it('throws ExecutionAlreadyExists for the name of an execution that has ended, whatever its input', async () => {
+    // Prepare: the first execution runs to its end
+    const local = runner({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, {});
+    const { executionArn } = local.startExecution({ name: 'inc-1', input: '{"a":1}' });
+    await local.get(executionArn)?.done;
+
+    // Act
+    const act = () => local.startExecution({ name: 'inc-1', input: '{"a":1}' });
+
+    // Assess: as Step Functions answers (StartExecution API reference), no second run of it
+    expect(local.get(executionArn)?.status).toBe('SUCCEEDED');
+    expect(act).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
+    expect(local.list()).toHaveLength(1);
+  });
+
   describe('waitForTaskToken', () => {
     const approvalMachine = {
       StartAt: 'Request Approval',
