@@ -33,6 +33,13 @@ export interface CheckPromotionsInput {
  * writer before we call the failover lost: DescribeGlobalClusters may lag the call that started it.
  */
 const FAILOVER_SETTLE_SECONDS = 120;
+/**
+ * How long after PromoteReadReplica an RDS replica may still read `available` and replicating before we call the
+ * promotion lost. RDS answers the call once it has taken it and shows the instance `modifying` (then `rebooting`);
+ * a replica that reads available and replicating ten minutes on never started promoting, and waiting for it would
+ * poll until the execution's history is full, holding the plan's lock.
+ */
+export const PROMOTE_SETTLE_SECONDS = 600;
 
 /**
  * Checks every database's promotion at once ("Check Promotions" in the failover state machine): the ones not yet
@@ -87,7 +94,7 @@ export const checkPromotion = async (
   const database = findPlanDatabase(input.plan, promotion.databaseId);
   const state =
     database.kind === 'rds-read-replica'
-      ? await readReplicaState(database, deps)
+      ? await readReplicaState(database, promotion, deps)
       : await readGlobalState(database, promotion, deps);
   const now = deps.clock.now();
   deps.log.debug('promotion checked', { database: database.id, writable: state.writable, status: state.status });
@@ -102,6 +109,7 @@ export const checkPromotion = async (
 
 const readReplicaState = async (
   database: RdsReadReplica,
+  promotion: PromotionResult,
   deps: CheckPromotionDeps,
 ): Promise<{ writable: boolean; status: string }> => {
   const { region, instance } = database.replica;
@@ -113,6 +121,16 @@ const readReplicaState = async (
     throw new PromotionFailedError(
       database.id,
       `instance "${instance}" in ${region} is ${state.status}. Check its events in the RDS console.`,
+    );
+  }
+  const waited = secondsBetween(promotion.startedAt, deps.clock.now());
+  if (state.status === 'available' && state.replicationSource && waited >= PROMOTE_SETTLE_SECONDS) {
+    throw new PromotionFailedError(
+      database.id,
+      `instance "${instance}" in ${region} still reads available and replicates from ${state.replicationSource} ` +
+        `${Math.round(waited)} s after PromoteReadReplica: the promotion never started. Check its events in the RDS ` +
+        `console, promote it (aws rds promote-read-replica --db-instance-identifier ${instance} --region ${region}), ` +
+        'then redrive the run: Check Promotions waits for it.',
     );
   }
   return { writable: state.status === 'available' && !state.replicationSource, status: state.status };

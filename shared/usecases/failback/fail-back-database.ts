@@ -4,13 +4,19 @@ import type { ActionLog, EventsPort, LedgerPort, RdsPort } from '../../domain/po
 import { type ActionRecord, DETAIL_TYPES, lockOwnerOf, type RunContext } from '../../domain/run';
 import { describeCopy } from '../../domain/topology';
 import { PromotionFailedError, ResourceBusyError } from '../../errors';
-import type { Clock } from '../../runtime/clock';
+import { type Clock, secondsBetween } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
+import { PROMOTE_SETTLE_SECONDS } from '../check-promotion';
 import { isFailedState, isGlobalFailoverRunning, isTransientInstanceState } from '../database-state';
 import { markPhaseReached } from '../mark-phase';
 
 /** Seconds between two checks of a promotion or switchover under way. */
 export const FAILBACK_POLL_SECONDS = 30;
+/**
+ * How long after SwitchoverGlobalCluster a global cluster may show neither a running switchover nor the new writer
+ * (DescribeGlobalClusters may lag the call) before the switchover counts as cancelled or rolled back.
+ */
+const SWITCHOVER_SETTLE_SECONDS = 120;
 /** A promoted RDS instance keeps point-in-time restore: 7 days when the replica had no retention of its own. */
 const DEFAULT_BACKUP_RETENTION_DAYS = 7;
 
@@ -111,7 +117,17 @@ export const failBackDatabase = async (
     if (!instance.replicationSource) {
       return result(instance.status === 'available', instance.status, `${to} writes (${instance.status})`);
     }
-    if (actions.some((a) => a.operation === 'PromoteReadReplica' && !a.dryRun)) {
+    const promoted = actions.find((a) => a.operation === 'PromoteReadReplica' && !a.dryRun);
+    if (promoted) {
+      const waited = secondsBetween(promoted.at, deps.clock.now());
+      if (instance.status === 'available' && waited >= PROMOTE_SETTLE_SECONDS) {
+        // As in a failover (check-promotion.ts): RDS shows a replica it promotes modifying within seconds.
+        throw new PromotionFailedError(
+          target.id,
+          `${to} still reads available and replicates ${Math.round(waited)} s after PromoteReadReplica: the ` +
+            'promotion never started. Check its events in the RDS console; writes stay paused until the failback ends.',
+        );
+      }
       return result(false, instance.status, `${to} is being promoted (${instance.status})`);
     }
     if (isTransientInstanceState(instance.status)) {
@@ -151,6 +167,21 @@ export const failBackDatabase = async (
     const cluster = await deps.rds.describeCluster(target.to.region, target.to.identifier);
     const status = cluster?.status ?? 'unknown';
     return result(status === 'available', status, `${to} is the writer of ${globalCluster} (${status})`);
+  }
+  const switched = actions.find((a) => a.operation === 'SwitchoverGlobalCluster' && !a.dryRun);
+  if (switched) {
+    // This failback switched over already, no switchover runs and the target is not the writer: it was cancelled or
+    // rolled back (DescribeGlobalClusters may lag the call that started it for a while). Never switch over again.
+    const waited = secondsBetween(switched.at, deps.clock.now());
+    if (waited < SWITCHOVER_SETTLE_SECONDS) {
+      return result(false, 'switching-over', `switching ${globalCluster} over to ${to}`);
+    }
+    throw new PromotionFailedError(
+      target.id,
+      `no switchover of ${globalCluster} runs ${Math.round(waited)} s after SwitchoverGlobalCluster and ${to} is not ` +
+        'its writer: the switchover was cancelled or rolled back. Check the global cluster events; writes stay paused ' +
+        'until the failback ends.',
+    );
   }
   const action = await mutate(
     'SwitchoverGlobalCluster',

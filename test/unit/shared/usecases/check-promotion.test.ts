@@ -1,5 +1,10 @@
 import { PromotionFailedError } from '../../../../shared/errors';
-import { type CheckPromotionDeps, checkPromotion, checkPromotions } from '../../../../shared/usecases/check-promotion';
+import {
+  type CheckPromotionDeps,
+  checkPromotion,
+  checkPromotions,
+  PROMOTE_SETTLE_SECONDS,
+} from '../../../../shared/usecases/check-promotion';
 import { FakeClock, FakeLog, FakeRds } from '../../../support/fakes';
 import { CATALOG_EAST_ARN, CATALOG_WEST_ARN, ORDERS_PRIMARY_ARN, ordersPlan } from '../../../support/plan-fixtures';
 import { catalogPromotion, ordersDbPromotion, ordersRun } from '../../../support/resource-fixtures';
@@ -60,6 +65,27 @@ describe('checkPromotion', () => {
 
       // Assess
       expect(result.writable).toBe(false);
+    });
+
+    it('fails, saying what to do, when the instance still reads available and replicating ten minutes after the call', async () => {
+      // Prepare: RDS never took the promotion (it shows modifying within seconds when it does)
+      rds.addInstance('us-west-2', replica('available', ORDERS_PRIMARY_ARN));
+      clock.advance(PROMOTE_SETTLE_SECONDS - 1);
+      const before = await checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
+      clock.advance(1);
+
+      // Act
+      const act = checkPromotion({ run: ordersRun(), plan, promotion: promoting }, deps);
+
+      // Assess: it waited until then, and no longer
+      expect(before.writable).toBe(false);
+      await expect(act).rejects.toThrow(PromotionFailedError);
+      await expect(act).rejects.toThrow(
+        'still reads available and replicates from arn:aws:rds:us-east-1:123456789012:db:orders-db 600 s after PromoteReadReplica',
+      );
+      await expect(act).rejects.toThrow(
+        'aws rds promote-read-replica --db-instance-identifier orders-db-replica --region us-west-2',
+      );
     });
 
     it('becomes writable at the time of the check when the instance is available and standalone', async () => {
