@@ -5,6 +5,7 @@ import { systemClock } from '../shared/runtime/clock';
 import { runbookStateMachineArns } from '../shared/runtime/config';
 import { lambdaHandler } from '../shared/runtime/handler';
 import { logger } from '../shared/runtime/logger';
+import { plans } from '../shared/runtime/plans';
 import { onColdStart } from '../shared/runtime/warm';
 import {
   type CheckGameDayLegDeps,
@@ -17,7 +18,7 @@ import * as z from '../shared/zod';
 
 const eventSchema = z.object({ run: runContextSchema, leg: legSchema });
 
-let deps: CheckGameDayLegDeps | undefined;
+let deps: Omit<CheckGameDayLegDeps, 'plans'> | undefined;
 onColdStart(() => {
   deps = undefined;
 });
@@ -32,7 +33,7 @@ const defaultDeps = (): CheckGameDayLegDeps => {
       log: logger,
     };
   }
-  return deps;
+  return { ...deps, plans: plans() };
 };
 
 /** "Check Leg": not started, running, or done (its run recovered or skipped); throws when it stopped. */

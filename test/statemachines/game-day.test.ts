@@ -8,6 +8,7 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
+import { recordFenceTargets } from '../../shared/domain/fence';
 import type { Outcome, RunInput, RunRecord } from '../../shared/domain/run';
 import { planTopology, topologyAfterFailover } from '../../shared/domain/topology';
 import { compilePlans } from '../../shared/plan/compile';
@@ -37,6 +38,11 @@ const RUNBOOK_ARNS = {
 const mocks = mockAws();
 
 const crash = () => Object.assign(new Error('the function crashed'), { name: 'Lambda.Unknown' });
+/** The fence retry's run (start-fence names it after the minute of its tick). */
+const RETRY_OWNER = {
+  incidentId: 'orders-fence-retry-20261125T0905Z',
+  executionArn: `arn:aws:states:${STANDBY_REGION}:${ACCOUNT}:execution:switchback-fence:orders-fence-retry-20261125T0905Z`,
+};
 
 describe('game-day state machine', () => {
   const compiledPlans = scratchFolders('switchback-plans-')();
@@ -58,6 +64,11 @@ describe('game-day state machine', () => {
         outcomes?: Partial<Record<string, Outcome>>;
         /** The leg (by its index) whose start crashes once, after StartExecution created it. */
         crashAfterStartOf?: number;
+        /**
+         * The fence leg (by its index) that found the plan's lock held by a fence retry: it ends at once with no
+         * record ("Already Handled"); the retry fences (`fences`) and releases the lock at the leg's second look.
+         */
+        retryHoldsLockAt?: { leg: number; fences: boolean };
       } = {},
     ) {
       mocks.eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
@@ -65,11 +76,26 @@ describe('game-day state machine', () => {
         const name = request.name ?? '';
         const input = JSON.parse(request.input ?? '{}') as RunInput;
         const executionArn = `${(request.stateMachineArn ?? '').replace(':stateMachine:', ':execution:')}:${name}`;
+        const index = Number(/-(\d+)-[a-z]+$/.exec(name)?.[1]);
         if (!this.created.some((each) => each.name === name)) {
           this.created.push({ name, stateMachineArn: request.stateMachineArn ?? '', input });
-          await suite.ledger.putRun(this.record(name, input));
+          if (this.options.retryHoldsLockAt?.leg === index) {
+            await suite.ledger.acquireLock('orders', RETRY_OWNER, new Date());
+          } else {
+            await suite.ledger.putRun(this.record(name, input));
+          }
+          // The failover leg leaves old primaries to fence, which the fence retry schedule sees too.
+          if (this.options.retryHoldsLockAt && input.action === 'failover') {
+            await suite.ledger.putTopology(
+              'orders',
+              topologyAfterFailover(planTopology(plan), {
+                toRegion: 'us-west-2',
+                at: new Date().toISOString(),
+                incidentId: name,
+              }),
+            );
+          }
         }
-        const index = Number(/-(\d+)-[a-z]+$/.exec(name)?.[1]);
         if (this.options.crashAfterStartOf === index && !this.crashed.has(name)) {
           this.crashed.add(name);
           throw crash();
@@ -81,8 +107,38 @@ describe('game-day state machine', () => {
         if (!this.created.some((each) => each.name === name)) {
           throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: { httpStatusCode: 400 } });
         }
+        const retry = this.options.retryHoldsLockAt;
+        if (retry && Number(/-(\d+)-[a-z]+$/.exec(name)?.[1]) === retry.leg) {
+          this.retryLooks += 1;
+          if (this.retryLooks === 2) return this.retryEnds(retry.fences);
+        }
         return { executionArn: request.executionArn, name, status: 'SUCCEEDED', startDate: new Date() };
       });
+    }
+
+    private retryLooks = 0;
+
+    /** The fence retry ends: it fenced every old primary (or none), then released the plan's lock. */
+    private async retryEnds(fences: boolean) {
+      const topology = await suite.ledger.getTopology('orders');
+      if (fences && topology) {
+        const at = new Date().toISOString();
+        await suite.ledger.putTopology('orders', {
+          ...topology,
+          databases: topology.databases.map((db) =>
+            db.oldPrimary ? { ...db, oldPrimary: { ...db.oldPrimary, state: 'fenced' as const, since: at } } : db,
+          ),
+          dnsFences: recordFenceTargets(plan, topology).map((target) => ({
+            record: target.key,
+            region: target.region,
+            state: 'fenced' as const,
+            since: at,
+            replaced: [],
+          })),
+        });
+      }
+      await suite.ledger.releaseLock('orders', RETRY_OWNER);
+      return { status: 'SUCCEEDED', startDate: new Date() };
     }
 
     private record(name: string, input: RunInput): RunRecord {
@@ -193,6 +249,47 @@ describe('game-day state machine', () => {
     // The game day holds the plan's lock only while it assesses: every leg can take it.
     expect((await suite.ledger.getLock('orders'))?.holder).toBeUndefined();
   });
+
+  it.each([
+    [true, 'SUCCEEDED'],
+    [false, 'FAILED'],
+  ] as const)(
+    'waits for a fence retry that held the lock when its fence leg asked, and goes on when it fenced (%s)',
+    async (fences, status) => {
+      // Prepare: the failover leg left old primaries to fence; the retry schedule's fence took the lock first
+      new Runbooks({ retryHoldsLockAt: { leg: 2, fences } });
+
+      // Act
+      const { done, incidentId } = await runGameDay();
+
+      // Assess: it looked while the retry held the lock, then went on to the next leg (or stopped at this one)
+      expect(done.status).toBe(status);
+      const gameDay = await record(incidentId);
+      if (fences) {
+        expect(gameDay.outcome).toBe('recovered');
+        expect(gameDay.legs?.map((leg) => `${leg.action} ${leg.outcome}`)).toEqual([
+          'failover recovered',
+          'fence skipped',
+          'reprotect recovered',
+          'failback recovered',
+          'fence recovered',
+          'reprotect recovered',
+        ]);
+        expect(gameDay.reasons).toContain(
+          `${incidentId}-2-fence: skipped: another fence (the fence retry's) held the plan's lock when it asked, and fenced in its place`,
+        );
+        // It looked while the retry held the lock, and went on once it had fenced.
+        expect(done.transitions.filter((t) => t.state === 'Check Leg' && t.event === 'entered').length).toBeGreaterThan(
+          7,
+        );
+      } else {
+        expect(gameDay.outcome).toBe('failed');
+        expect(done.error).toBe('GameDayLegStoppedError');
+        expect(done.cause).toContain(`${incidentId}-2-fence`);
+      }
+      expect((await suite.ledger.getLock('orders'))?.holder).toBeUndefined();
+    },
+  );
 
   it.each([1, 2, 3, 4, 5, 6])(
     'starts no leg twice when the start of leg %i crashes after StartExecution and the game day is run again',

@@ -1,7 +1,10 @@
+import { needsFence } from '../../domain/fence';
 import { type GameDayLeg, LEG_POLL_SECONDS, type LegAction, legDone } from '../../domain/game-day';
 import type { LedgerPort, WorkflowPort } from '../../domain/ports';
 import type { Outcome, RunContext } from '../../domain/run';
+import { currentTopology } from '../../domain/topology';
 import { GameDayLegStoppedError } from '../../errors';
+import type { PlanRegistry } from '../../plan/registry';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 
@@ -19,9 +22,10 @@ export interface CheckGameDayLegResult {
 }
 
 export interface CheckGameDayLegDeps {
+  plans: PlanRegistry;
   workflows: Record<LegAction, Pick<WorkflowPort, 'getExecutionStatus'>>;
   stateMachineArns: Record<LegAction, string>;
-  ledger: Pick<LedgerPort, 'getRun'>;
+  ledger: Pick<LedgerPort, 'getRun' | 'getLock' | 'getTopology'>;
   clock: Clock;
   log: Log;
 }
@@ -53,6 +57,14 @@ export const checkGameDayLeg = async (
     );
   }
   const record = await deps.ledger.getRun(run.plan, leg.name);
+  if (!record && leg.action === 'fence') {
+    const fencedByAnother = await fencedByAnotherRun(run, deps);
+    if (fencedByAnother === 'waiting') return { ...base, state: 'running' };
+    if (fencedByAnother === 'fenced') {
+      deps.log.info('game day leg done by another fence', { leg: leg.name });
+      return { ...base, state: 'done', outcome: 'recovered' };
+    }
+  }
   if (!legDone(record?.outcome)) {
     throw new GameDayLegStoppedError(
       leg.name,
@@ -62,4 +74,18 @@ export const checkGameDayLeg = async (
   }
   deps.log.info('game day leg done', { leg: leg.name, outcome: record?.outcome });
   return { ...base, state: 'done', ...(record?.outcome ? { outcome: record.outcome } : {}) };
+};
+
+/**
+ * A fence leg whose execution succeeded with no record of its own found the plan's lock held ("Already Handled"):
+ * after the failover and failback legs the topology has old writers to fence, and the fence retry schedule fences
+ * them too, so its fence may have taken the lock first. That run fences in the leg's place: the game day waits while
+ * another run holds the lock (`waiting`), and goes on once nothing awaits fencing (`fenced`); otherwise the leg
+ * stopped (`no`).
+ */
+const fencedByAnotherRun = async (run: RunContext, deps: CheckGameDayLegDeps): Promise<'waiting' | 'fenced' | 'no'> => {
+  const lock = await deps.ledger.getLock(run.plan);
+  if (lock && lock.holder !== run.incidentId) return 'waiting';
+  const plan = deps.plans.get(run.plan);
+  return needsFence(plan, currentTopology(plan, await deps.ledger.getTopology(run.plan))) ? 'no' : 'fenced';
 };

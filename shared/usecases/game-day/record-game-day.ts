@@ -28,13 +28,19 @@ export const recordGameDay = async (
   const { run, assessment } = event;
   const endedAt = deps.clock.now().toISOString();
   const legs: LegRecord[] = [];
-  for (const leg of assessment.legs) {
-    const record = await deps.ledger.getRun(run.plan, leg.name);
+  const records = await Promise.all(assessment.legs.map((leg) => deps.ledger.getRun(run.plan, leg.name)));
+  const fencedByAnother: string[] = [];
+  for (const [index, leg] of assessment.legs.entries()) {
+    const record = records[index];
     const planned = !assessment.toStart.some((each) => each.name === leg.name);
+    // A fence leg with no record of its own that a later leg followed: its fence found the plan's lock held by
+    // another fence (the fence retry's), which fenced in its place (Check Leg waited for it: check-game-day-leg.ts).
+    const skipped = !record && leg.action === 'fence' && records.slice(index + 1).some(Boolean);
+    if (skipped) fencedByAnother.push(leg.name);
     legs.push({
       action: leg.action,
       incidentId: leg.name,
-      outcome: record?.outcome ?? 'not-started',
+      outcome: record?.outcome ?? (skipped ? 'skipped' : 'not-started'),
       ...(record ? { startedAt: record.run.startedAt, endedAt: record.endedAt } : {}),
       ...(record?.rto ? { rto: record.rto } : {}),
       ...(record?.rpo ? { rpo: record.rpo } : {}),
@@ -57,7 +63,11 @@ export const recordGameDay = async (
       .map((leg) => `${leg.incidentId}: not started`),
     reasons: [
       ...assessment.reasons,
-      ...legs.map((leg) => `${leg.incidentId}: ${leg.planned ? 'planned only' : leg.outcome}`),
+      ...legs.map((leg) =>
+        fencedByAnother.includes(leg.incidentId)
+          ? `${leg.incidentId}: skipped: another fence (the fence retry's) held the plan's lock when it asked, and fenced in its place`
+          : `${leg.incidentId}: ${leg.planned ? 'planned only' : leg.outcome}`,
+      ),
     ],
     endedAt,
     legs,
