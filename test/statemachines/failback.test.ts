@@ -465,6 +465,7 @@ describe('failback state machine', () => {
       'orders-db writes in us-east-1 true',
       'catalog writes in us-east-1 true',
       'dns api.orders.example.com CNAME true',
+      'unfenced api.orders.example.com CNAME true',
       'dns checkout.orders.example.com CNAME true',
       'dns answer api.orders.example.com CNAME true',
       'dns answer checkout.orders.example.com CNAME true',
@@ -568,6 +569,26 @@ describe('failback state machine', () => {
       expect(((await suite.ledger.getTopology('orders')) as Topology).activeRegion).toBe(STANDBY_REGION);
     },
   );
+
+  it('fails its verify when a record the fence pointed at maintenance still answers it (the fence kept no values to give back)', async () => {
+    // Prepare: the fence changed api's us-east-1 record and failed before recording what it replaced
+    const world = new FailedOverWorld();
+    const api = world.records.find((r) => r.SetIdentifier === 'api-us-east-1');
+    if (!api) throw new Error('the world has the api record');
+    api.ResourceRecords = [{ Value: 'maintenance.orders.example.com' }];
+
+    // Act
+    const { done, name } = await runFailback();
+
+    // Assess: DNS answers what the record says, so only this check tells
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('VerificationFailedError');
+    expect(done.cause).toContain(
+      "unfenced api.orders.example.com CNAME: api-us-east-1 still answers maintenance.orders.example.com, the fence's maintenance target",
+    );
+    expect(world.roles()['api-us-east-1']).toBe('PRIMARY');
+    expect((await runRecord(name)).outcome).not.toBe('recovered');
+  });
 
   it('refuses a topology that is not re-protected, with findings and no change at all', async () => {
     // Prepare

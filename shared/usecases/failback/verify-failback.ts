@@ -1,3 +1,4 @@
+import { describeTarget, recordTarget, sameTarget } from '../../domain/dns-answers';
 import type { FailbackResult } from '../../domain/failback';
 import type { DnsAnswerPort, EventsPort, LedgerPort, RdsPort } from '../../domain/ports';
 import type { RunContext, VerificationResult } from '../../domain/run';
@@ -70,12 +71,28 @@ export const verifyFailback = async (
       for (const zone of plan.dns) {
         for (const pair of zone.records) {
           const records = await readRecordPair(reads, deps.route53, zone.hostedZoneId, pair);
-          const role = records.find((r) => r.setIdentifier === pair.primarySetIdentifier)?.failover ?? 'missing';
+          const primary = records.find((r) => r.setIdentifier === pair.primarySetIdentifier);
+          const role = primary?.failover ?? 'missing';
           checks.push({
             name: `dns ${pair.name} ${pair.type}`,
             ok: role === 'PRIMARY',
             detail: `${pair.primarySetIdentifier} is ${role}`,
           });
+          // A record the fence pointed at maintenance and the failback did not give its values back (the fence kept
+          // none: a fence attempt that changed it and failed before recording what it replaced). DNS answers what
+          // the record says, so the answer check below would pass: the primary region would serve the maintenance
+          // page.
+          const fence = pair.fence;
+          if (primary && fence?.method === 'maintenance-target') {
+            const fenced = sameTarget(pair.type, recordTarget(primary), { values: [fence.value] });
+            checks.push({
+              name: `unfenced ${pair.name} ${pair.type}`,
+              ok: !fenced,
+              detail: fenced
+                ? `${pair.primarySetIdentifier} still answers ${fence.value}, the fence's maintenance target: give it its values back (aws route53 change-resource-record-sets) and redrive`
+                : `${pair.primarySetIdentifier} answers ${describeTarget(recordTarget(primary))}`,
+            });
+          }
         }
       }
     }
