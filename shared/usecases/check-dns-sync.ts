@@ -1,4 +1,4 @@
-import { switchAlarmInSync } from '../domain/dns-switch';
+import { SWITCH_METRIC, switchAlarmInSync } from '../domain/dns-switch';
 import { pollSeconds } from '../domain/polling';
 import type { EventsPort, Route53ReadPort, SwitchAlarmPort } from '../domain/ports';
 import type { DnsResult, RunContext } from '../domain/run';
@@ -28,8 +28,19 @@ export interface CheckDnsSyncInput {
  */
 export const SWITCH_ALARM_DEADLINE_SECONDS = 600;
 
+/**
+ * What to do once the alarm is fixed: the switch was published once, before the fix, and a redrive of Check DNS Sync
+ * (the same input, its deadline long past) publishes nothing, so the alarm needs the switch published again by hand;
+ * once it reads the wanted state, a redrive finds DNS switched.
+ */
+const publishByHand = (alarm: NonNullable<DnsResult['switchAlarm']>, plan: string): string =>
+  `publish the switch again (aws cloudwatch put-metric-data --region ${alarm.region} --namespace ${SWITCH_METRIC.namespace} ` +
+  `--metric-name ${SWITCH_METRIC.name} --dimensions ${SWITCH_METRIC.dimension}=${plan} --value ${alarm.wanted === 'ALARM' ? 1 : 0}), ` +
+  `and once the alarm reads ${alarm.wanted}, redrive this run`;
+
 const readSwitchAlarm = async (
   alarm: NonNullable<DnsResult['switchAlarm']>,
+  run: RunContext,
   startedAt: string,
   deps: CheckDnsSyncDeps,
 ): Promise<NonNullable<DnsResult['switchAlarm']>> => {
@@ -38,7 +49,7 @@ const readSwitchAlarm = async (
   if (read === undefined) {
     throw new DnsFlipError(
       `The switch alarm "${alarm.name}" no longer exists in ${alarm.region}: DNS does not follow what was published. ` +
-        'Create it again (README, "DNS switch on a CloudWatch alarm") and redrive this run.',
+        `Create it again (README, "DNS switch on a CloudWatch alarm"), then ${publishByHand(alarm, run.plan)}.`,
     );
   }
   const waited = (deps.clock.now().getTime() - Date.parse(startedAt)) / 1000;
@@ -46,7 +57,7 @@ const readSwitchAlarm = async (
     throw new DnsFlipError(
       `The switch alarm "${alarm.name}" in ${alarm.region} still reads ${read.value} ${Math.round(waited)} s after the ` +
         `switch was published (expected ${alarm.wanted}): it does not watch the metric Switchback publishes. Check its ` +
-        'namespace, metric, dimension and threshold against the README ("DNS switch on a CloudWatch alarm"), then redrive.',
+        `namespace, metric, dimension and threshold against the README ("DNS switch on a CloudWatch alarm"), then ${publishByHand(alarm, run.plan)}.`,
     );
   }
   return { ...alarm, state: read.value, since: read.since };
@@ -71,7 +82,7 @@ export const checkDnsSync = async (input: CheckDnsSyncInput, deps: CheckDnsSyncD
     }
     changes.push({ ...change, status: await deps.route53.getChangeStatus(change.changeId) });
   }
-  const switchAlarm = dns.switchAlarm && (await readSwitchAlarm(dns.switchAlarm, dns.startedAt, deps));
+  const switchAlarm = dns.switchAlarm && (await readSwitchAlarm(dns.switchAlarm, run, dns.startedAt, deps));
   const now = deps.clock.now();
   const inSync =
     changes.every((change) => change.status === 'INSYNC') && (!switchAlarm || switchAlarmInSync(switchAlarm, now));

@@ -173,7 +173,11 @@ describe('flipDns and checkDnsSync with alarm-health-check', () => {
     // Act
     const outcome = checkDnsSync({ run: ordersRun(), dns: flipped }, syncDeps);
 
-    // Assess
+    // Assess: and how to get DNS switched once the alarm is fixed (a redrive alone would fail again at once)
     await expect(outcome).rejects.toThrow(/"orders-primary-out" in us-west-2 still reads OK 601 s after/);
+    await expect(outcome).rejects.toThrow(
+      'publish the switch again (aws cloudwatch put-metric-data --region us-west-2 --namespace Switchback/DnsSwitch ' +
+        '--metric-name PrimaryOut --dimensions plan=orders --value 1), and once the alarm reads ALARM, redrive this run',
+    );
   });
 });
