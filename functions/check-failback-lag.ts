@@ -13,13 +13,13 @@ import { parseStepInput, runContextSchema } from '../shared/usecases/step-inputs
 import * as z from '../shared/zod';
 
 /**
- * The "Check Failback Lag" payload: the run, the targets, when Pause Writes took effect and, after a Wait, the
- * previous check's bound.
+ * The "Check Failback Lag" payload: the run, the targets, what Pause Writes did and, after a Wait, the previous
+ * check's bound.
  */
 const eventSchema = z.object({
   run: runContextSchema,
   targets: z.array(failbackTargetSchema),
-  pausedAt: z.optional(z.iso.datetime()),
+  pause: z.optional(z.looseObject({ at: z.iso.datetime(), parameter: z.nullable(z.looseObject({})) })),
   previous: z.nullish(z.looseObject({ waitUntil: z.string(), checks: z.number().check(z.int(), z.nonnegative()) })),
 });
 
@@ -40,10 +40,10 @@ const defaultDeps = (): CheckFailbackLagDeps => {
 
 /** "Check Failback Lag": read each standby's lag; proceed, wait or block. Returns a LagDecision. */
 export const handler = lambdaHandler(async (event: unknown): Promise<LagDecision> => {
-  const { run, targets, previous, pausedAt } = parseStepInput('Check Failback Lag task payload', eventSchema, event);
+  const { run, targets, previous, pause } = parseStepInput('Check Failback Lag task payload', eventSchema, event);
   logger.appendKeys({ plan: run.plan, incidentId: run.incidentId, executionArn: run.executionArn });
   return checkFailbackLag(
-    { run, targets, ...(pausedAt ? { pausedAt } : {}), ...(previous ? { previous } : {}) },
+    { run, targets, ...(pause ? { pause } : {}), ...(previous ? { previous } : {}) },
     defaultDeps(),
   );
 });

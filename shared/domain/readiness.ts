@@ -535,7 +535,7 @@ const switchAlarmChecks = (plan: Plan, reading: SwitchAlarmReading | undefined):
     found.push(
       finding(
         'TreatMissingData ignore: the alarm keeps the state the last switch set',
-        `TreatMissingData ${metric.treatMissingData ?? 'missing (evaluated as missing)'}: once the switch's one datapoint ages out the alarm leaves that state, and DNS moves on its own (back to the old region after a failover)`,
+        `TreatMissingData ${metric.treatMissingData ?? 'missing'}: once the switch's one datapoint ages out the alarm ${metric.treatMissingData === 'notBreaching' ? 'returns to OK and DNS fails back on its own' : metric.treatMissingData === 'breaching' ? 'goes ALARM and DNS fails over on its own' : 'goes INSUFFICIENT_DATA, and no longer says which way DNS is switched'}`,
         'set TreatMissingData to ignore',
       ),
     );

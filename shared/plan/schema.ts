@@ -40,6 +40,9 @@ const seconds = (what: string) =>
       z.positive({ error: (issue) => `${what} must be greater than 0 seconds (got ${String(issue.input)})` }),
     );
 
+/** The shortest failback.maxLagWaitSeconds: three minutes, for a ReplicaLag datapoint of a minute after the pause. */
+export const MIN_LAG_WAIT_SECONDS = 180;
+
 /** RDS's naming rules, each broken one named, so that the author knows what to change (shared/domain/copy-names.ts). */
 const RDS_IDENTIFIER_RULES = rdsIdentifierRules();
 
@@ -607,8 +610,20 @@ export const planSchema = z
             region: z.optional(regionSchema),
           }),
         ),
-        /** How long a failback waits for replica lag to reach 0 before it stops with nothing changed. */
-        maxLagWaitSeconds: z._default(seconds('the failback lag wait'), 300),
+        /**
+         * How long a failback waits for replica lag to reach 0 before it stops with nothing changed. At least
+         * MIN_LAG_WAIT_SECONDS: an RDS lag counts only from a minute that began after writes paused, which CloudWatch
+         * publishes a minute or two after that minute ends.
+         */
+        maxLagWaitSeconds: z._default(
+          seconds('the failback lag wait').check(
+            z.gte(MIN_LAG_WAIT_SECONDS, {
+              error: (issue) =>
+                `the failback lag wait must be at least ${MIN_LAG_WAIT_SECONDS} seconds (got ${String(issue.input)}): the lag counts from the first minute after writes paused, which CloudWatch publishes a minute or two after it ends`,
+            }),
+          ),
+          300,
+        ),
         /** How often it reads the lag meanwhile. */
         pollSeconds: z._default(seconds('the failback lag poll interval'), 30),
       }),

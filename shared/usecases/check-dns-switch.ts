@@ -37,8 +37,9 @@ const ROUTE53_DOWN =
  * two routing controls on the cluster's endpoints (`arc-routing-control`), or the switch alarm in the standby
  * region (`alarm-health-check`; a missing alarm stops the run here too, since publishing would move nothing). When that API does not answer within the
  * clients' timeouts it throws DnsSwitchUnavailableError, which says why and that no database was changed: the run
- * stops there (after the ASL's bounded retries), recorded and redrivable, instead of promoting databases that no
- * DNS change could follow.
+ * stops there (after the ASL's bounded retries), recorded, instead of promoting databases that no DNS change could
+ * follow: a failover is redriven; a failback lifts its write pause and is started again (a redrive would go on
+ * without the pause: statemachines/failback.asl.json "Resume Writes After Error").
  */
 export const checkDnsSwitch = async ({ run, plan }: CheckDnsSwitchInput, deps: CheckDnsSwitchDeps) => {
   const dnsSwitch = plan.dnsSwitch;

@@ -558,7 +558,11 @@ describe('failback state machine', () => {
       // Assess: the pause was lifted before the execution failed, with an error that says a redrive would not do
       expect(done.status).toBe('FAILED');
       expect(done.error).toBe('FailbackStoppedBeforeChanges');
-      expect(done.cause).toBe('AccessDenied: User is not authorized to perform this action');
+      expect(done.cause).toBe(
+        'The failback stopped before any database change and lifted its write pause: start the failback again once the ' +
+          'cause is fixed (a redrive would go on without the pause, whatever the cause below says). AccessDenied: User ' +
+          'is not authorized to perform this action',
+      );
       expect(world.parameterHistory).toEqual(['paused', 'open']);
       expect(mutating()).toMatchObject({
         PromoteReadReplica: 0,

@@ -68,7 +68,7 @@ describe('game-day state machine', () => {
          * The fence leg (by its index) that found the plan's lock held by a fence retry: it ends at once with no
          * record ("Already Handled"); the retry fences (`fences`) and releases the lock at the leg's second look.
          */
-        retryHoldsLockAt?: { leg: number; fences: boolean };
+        retryHoldsLockAt?: { leg: number; fences: boolean; holder?: 'failover' };
       } = {},
     ) {
       mocks.eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
@@ -80,7 +80,19 @@ describe('game-day state machine', () => {
         if (!this.created.some((each) => each.name === name)) {
           this.created.push({ name, stateMachineArn: request.stateMachineArn ?? '', input });
           if (this.options.retryHoldsLockAt?.leg === index) {
+            // The fence retry's run, in progress: it holds the plan's lock.
             await suite.ledger.acquireLock('orders', RETRY_OWNER, new Date());
+            await suite.ledger.putRun(
+              endedRunRecord(
+                RETRY_OWNER.incidentId,
+                { ...input, mode: 'live', action: this.options.retryHoldsLockAt.holder ?? input.action },
+                'in-progress',
+                {
+                  type: 'automatic',
+                  by: 'fence-retry',
+                },
+              ),
+            );
           } else {
             await suite.ledger.putRun(this.record(name, input));
           }
@@ -248,6 +260,18 @@ describe('game-day state machine', () => {
     expect(windowWaits).toHaveLength(6);
     // The game day holds the plan's lock only while it assesses: every leg can take it.
     expect((await suite.ledger.getLock('orders'))?.holder).toBeUndefined();
+  });
+
+  it('stops at a fence leg that found the lock held by a run that is not a fence, instead of waiting for it', async () => {
+    // Prepare
+    new Runbooks({ retryHoldsLockAt: { leg: 2, fences: true, holder: 'failover' } });
+
+    // Act
+    const { done, incidentId } = await runGameDay();
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.cause).toContain(`${incidentId}-2-fence stopped: its run ended with no record`);
   });
 
   it.each([

@@ -20,10 +20,11 @@ export interface CheckFailbackLagInput {
   /** The previous check, when the ASL loops back after a Wait (it carries the bound). */
   previous?: Pick<LagDecision, 'waitUntil' | 'checks'>;
   /**
-   * When Pause Writes took effect (its result's `at`): an RDS lag counts only from a minute that began after it, so
-   * a 0 read before the pause (a quiet minute) never stands for the writes made until then.
+   * What Pause Writes did (its result): with a write pause, an RDS lag counts only from a minute that began after it
+   * took effect (`at`), so a 0 read before the pause (a quiet minute) never stands for the writes made until then.
+   * Without one (no `parameter`), or in a dry run (nothing paused), the newest reading counts.
    */
-  pausedAt?: string;
+  pause?: { at: string; parameter: unknown };
 }
 
 /**
@@ -40,7 +41,7 @@ export const checkFailbackLag = async (
   const settings = deps.plans.get(run.plan).failback;
   const now = deps.clock.now();
   const waitUntil = previous?.waitUntil ?? new Date(now.getTime() + settings.maxLagWaitSeconds * 1000).toISOString();
-  const since = input.pausedAt ? new Date(input.pausedAt) : undefined;
+  const since = input.pause?.parameter && run.mode !== 'dry-run' ? new Date(input.pause.at) : undefined;
   const readings = await Promise.all(targets.map((target) => readLag(target, deps, now, since)));
   const decision = decideLag(readings, {
     now,

@@ -125,7 +125,9 @@ export const failBackDatabase = async (
         throw new PromotionFailedError(
           target.id,
           `${to} still reads available and replicates ${Math.round(waited)} s after PromoteReadReplica: the ` +
-            'promotion never started. Check its events in the RDS console; writes stay paused until the failback ends.',
+            'promotion never started. Check its events in the RDS console, promote it (aws rds promote-read-replica ' +
+            `--db-instance-identifier ${target.to.identifier} --region ${target.to.region}), then redrive the run: it ` +
+            'waits for it. Writes stay paused meanwhile (failback.writePause): lift the pause by hand if you stop here.',
         );
       }
       return result(false, instance.status, `${to} is being promoted (${instance.status})`);
@@ -179,8 +181,10 @@ export const failBackDatabase = async (
     throw new PromotionFailedError(
       target.id,
       `no switchover of ${globalCluster} runs ${Math.round(waited)} s after SwitchoverGlobalCluster and ${to} is not ` +
-        'its writer: the switchover was cancelled or rolled back. Check the global cluster events; writes stay paused ' +
-        'until the failback ends.',
+        'its writer: the switchover was cancelled or rolled back. Check the global cluster events, switch it over ' +
+        `(aws rds switchover-global-cluster --global-cluster-identifier ${globalCluster} --target-db-cluster-identifier ` +
+        `${member.clusterArn} --region ${target.to.region}), then redrive the run: it waits for it. Writes stay paused ` +
+        'meanwhile (failback.writePause): lift the pause by hand if you stop here.',
     );
   }
   const action = await mutate(

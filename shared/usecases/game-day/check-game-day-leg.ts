@@ -50,10 +50,18 @@ export const checkGameDayLeg = async (
   if (!status) return { ...base, state: 'not-started' };
   if (status.status === 'RUNNING') return { ...base, state: 'running' };
   if (status.status !== 'SUCCEEDED') {
+    const ended = `its execution ended ${status.status}${status.error ? ` (${status.error}: ${status.cause ?? ''})` : ''}`;
+    if (status.error === 'FailbackStoppedBeforeChanges') {
+      // Not redrivable on purpose, and its name is taken: the game day cannot run this leg again.
+      throw new GameDayLegStoppedError(
+        leg.name,
+        `${ended}; it changed nothing and lifted its write pause: once the cause is fixed, fail back with ` +
+          `switchback run --plan ${run.plan} --action failback (re-protecting the other way after it)`,
+      );
+    }
     throw new GameDayLegStoppedError(
       leg.name,
-      `its execution ended ${status.status}${status.error ? ` (${status.error}: ${status.cause ?? ''})` : ''}; ` +
-        `redrive it (aws stepfunctions redrive-execution --execution-arn ${arn}), then start the game day again with incidentId ${run.incidentId}`,
+      `${ended}; redrive it (aws stepfunctions redrive-execution --execution-arn ${arn}), then start the game day again with incidentId ${run.incidentId}`,
     );
   }
   const record = await deps.ledger.getRun(run.plan, leg.name);
@@ -62,7 +70,7 @@ export const checkGameDayLeg = async (
     if (fencedByAnother === 'waiting') return { ...base, state: 'running' };
     if (fencedByAnother === 'fenced') {
       deps.log.info('game day leg done by another fence', { leg: leg.name });
-      return { ...base, state: 'done', outcome: 'recovered' };
+      return { ...base, state: 'done', outcome: 'skipped' };
     }
   }
   if (!legDone(record?.outcome)) {
@@ -85,7 +93,11 @@ export const checkGameDayLeg = async (
  */
 const fencedByAnotherRun = async (run: RunContext, deps: CheckGameDayLegDeps): Promise<'waiting' | 'fenced' | 'no'> => {
   const lock = await deps.ledger.getLock(run.plan);
-  if (lock && lock.holder !== run.incidentId) return 'waiting';
+  if (lock && lock.holder !== run.incidentId) {
+    // Only a fence in progress is waited for: any other holder (a failover, a failed run's orphan) stops the leg.
+    const holder = await deps.ledger.getRun(run.plan, lock.holder);
+    return holder?.run.action === 'fence' && holder.outcome === 'in-progress' ? 'waiting' : 'no';
+  }
   const plan = deps.plans.get(run.plan);
   return needsFence(plan, currentTopology(plan, await deps.ledger.getTopology(run.plan))) ? 'no' : 'fenced';
 };

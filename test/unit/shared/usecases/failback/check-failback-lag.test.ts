@@ -36,7 +36,11 @@ describe('checkFailbackLag', () => {
   it('reads the RDS lag of the minutes since Pause Writes took effect, and proceeds on a 0 among them', async () => {
     // Act
     const decision = await checkFailbackLag(
-      { run: run(), targets: [target], pausedAt: '2026-11-26T09:00:20.000Z' },
+      {
+        run: run(),
+        targets: [target],
+        pause: { at: '2026-11-26T09:00:20.000Z', parameter: { name: '/orders/writes', region: 'us-west-2' } },
+      },
       deps,
     );
 
@@ -58,11 +62,34 @@ describe('checkFailbackLag', () => {
 
     // Act
     const decision = await checkFailbackLag(
-      { run: run(), targets: [target], pausedAt: '2026-11-26T09:00:20.000Z' },
+      {
+        run: run(),
+        targets: [target],
+        pause: { at: '2026-11-26T09:00:20.000Z', parameter: { name: '/orders/writes', region: 'us-west-2' } },
+      },
       deps,
     );
 
     // Assess
     expect(decision.decision).toBe('wait');
+  });
+
+  it('takes the newest reading when the plan has no write pause, or in a dry run (nothing was paused)', async () => {
+    // Act
+    await checkFailbackLag(
+      { run: run(), targets: [target], pause: { at: '2026-11-26T09:00:20.000Z', parameter: null } },
+      deps,
+    );
+    await checkFailbackLag(
+      {
+        run: { ...run(), mode: 'dry-run' },
+        targets: [target],
+        pause: { at: '2026-11-26T09:00:20.000Z', parameter: { name: '/orders/writes', region: 'us-west-2' } },
+      },
+      deps,
+    );
+
+    // Assess
+    expect(lag.rdsSince).toEqual([undefined, undefined]);
   });
 });
