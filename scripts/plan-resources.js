@@ -279,28 +279,43 @@ const secretStatements = (plans) => {
 };
 
 /**
- * Flip DNS of the `route53-records` plans: list their zones, and UPSERT only their record names and types in them
- * (record-level condition keys). ARC plans never edit their records during a failover: none of their zones here.
+ * The records Flip DNS edits, by zone: every record of a `route53-records` plan (it flips their roles); of a plan that
+ * switches DNS with ARC or a switch alarm, only those with a `maintenance-target` fence, which its failback gives
+ * their values back (their failover never edits a record).
+ */
+const flipDnsZones = (plans) =>
+  plans.flatMap((plan) =>
+    plan.dns
+      .map((zone) => ({
+        zone,
+        records:
+          plan.dnsSwitch.method === 'route53-records'
+            ? zone.records
+            : zone.records.filter((record) => record.fence?.method === 'maintenance-target'),
+      }))
+      .filter(({ records }) => records.length > 0),
+  );
+
+/**
+ * Flip DNS: list the zones of the records it edits (flipDnsZones), and UPSERT only those record names and types in
+ * them (record-level condition keys).
  */
 const route53FlipStatements = (plans) =>
-  plans
-    .filter((plan) => plan.dnsSwitch.method === 'route53-records')
-    .flatMap((plan) => plan.dns)
-    .flatMap((zone) => {
-      const arn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/${zoneId(zone.hostedZoneId)}`);
-      return [
-        ...allow(['route53:ListResourceRecordSets'], [arn]),
-        ...allow(['route53:ChangeResourceRecordSets'], [arn], {
-          'ForAllValues:StringEquals': {
-            'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(
-              zone.records.map((record) => normalizeRecordName(record.name)),
-            ),
-            'route53:ChangeResourceRecordSetsRecordTypes': unique(zone.records.map((record) => record.type)),
-            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
-          },
-        }),
-      ];
-    });
+  flipDnsZones(plans).flatMap(({ zone, records }) => {
+    const arn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/${zoneId(zone.hostedZoneId)}`);
+    return [
+      ...allow(['route53:ListResourceRecordSets'], [arn]),
+      ...allow(['route53:ChangeResourceRecordSets'], [arn], {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(
+            records.map((record) => normalizeRecordName(record.name)),
+          ),
+          'route53:ChangeResourceRecordSetsRecordTypes': unique(records.map((record) => record.type)),
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+        },
+      }),
+    ];
+  });
 
 /**
  * Fence the old region's records of every plan that gives them a fence (`dns[].records[].fence`), whatever its DNS
@@ -752,6 +767,17 @@ module.exports = {
       .filter((plan) => plan.dnsSwitch.method === 'route53-records')
       .flatMap((plan) => plan.dns);
     const arns = unique(zones.map((zone) => zoneId(zone.hostedZoneId))).map((id) =>
+      sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`),
+    );
+    return allow(['route53:ListResourceRecordSets'], arns);
+  },
+
+  /**
+   * Verify Failback reads the record pairs of `route53-records` plans (their roles, what DNS answers), and of the
+   * other plans the zones of their `maintenance-target` fences (a record that still answers the maintenance target).
+   */
+  verifyFailbackRoute53ReadStatements: () => {
+    const arns = unique(flipDnsZones(loadPlans()).map(({ zone }) => zoneId(zone.hostedZoneId))).map((id) =>
       sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`),
     );
     return allow(['route53:ListResourceRecordSets'], arns);

@@ -167,6 +167,10 @@ export const recordFenceTargets = (plan: Plan, topology: Topology): RecordFenceT
       const fence = record.fence;
       const oldIsPrimary = region === plan.regions.primary;
       const dnsSwitch = plan.dnsSwitch;
+      // A plan that switches DNS without Route 53's API (ARC, a switch alarm) fails over onto the standby region's
+      // record as it stands, with us-east-1 away: a maintenance target there (after a failback) would be what the next
+      // failover switches users to, and only Route 53's API could give it its values back. Its record stays as it is.
+      if (fence.method === 'maintenance-target' && dnsSwitch.method !== 'route53-records' && !oldIsPrimary) return [];
       // The active region's endpoint first, the old region's and us-east-1's last (endpointOrder's rule, turned to
       // whichever way the last change of writer went).
       const active = oldIsPrimary ? plan.regions.standby : plan.regions.primary;

@@ -333,13 +333,24 @@ export const stepPermissions = (
     for (const fn of ['verify-recovery', 'verify-failback'] as const) {
       add(fn, ['route53:GetHealthCheckStatus'], `arn:${partition}:route53:::healthcheck/*`);
     }
-  } else if (plan.dnsSwitch.method === 'alarm-health-check') {
+  } else {
+    // A failback gives the primary region's records the fence pointed at maintenance their values back (flip-dns's
+    // restoreFencedRecords), and Verify Failback reads them back: their failover never edits a record.
+    for (const zone of plan.dns) {
+      const edited = zone.records.filter((record) => record.fence?.method === 'maintenance-target');
+      if (edited.length === 0) continue;
+      const arn = zoneArn(zone.hostedZoneId);
+      for (const fn of ['flip-dns', 'verify-failback'] as const) add(fn, ['route53:ListResourceRecordSets'], arn);
+      add('flip-dns', ['route53:ChangeResourceRecordSets'], arn, recordContext(edited));
+    }
+  }
+  if (plan.dnsSwitch.method === 'alarm-health-check') {
     // PutMetricData names no resource (IAM authorizes it on "*", held to Switchback's namespace by a condition):
     // only the switch alarm's read is on the plan's own resources.
     const alarm = `arn:${partition}:cloudwatch:${plan.regions.standby}:${account}:alarm:${plan.dnsSwitch.alarmName}`;
     add('flip-dns', ['cloudwatch:DescribeAlarms'], alarm);
     add('check-dns-sync', ['cloudwatch:DescribeAlarms'], alarm);
-  } else {
+  } else if (plan.dnsSwitch.method === 'arc-routing-control') {
     for (const control of [plan.dnsSwitch.routingControls.primary, plan.dnsSwitch.routingControls.standby]) {
       add(
         'flip-dns',

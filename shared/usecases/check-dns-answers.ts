@@ -158,6 +158,15 @@ export const checkDnsAnswers = async (
     zone: string,
     pair: { name: string; type: string },
   ): Promise<{ records: PairRecord[]; readAt?: string } | undefined> => {
+    const readNow = reads.pairs.get(`${zone} ${pair.name} ${pair.type}`);
+    if (kept && readNow) {
+      // Read from Route 53 in this step (Verify Failback reads the records a fence edited, which its Flip DNS Back
+      // gave their values back since readiness read them): what they say now, with no health check to read.
+      const records = await readNow;
+      return {
+        records: records.map((record) => ({ setIdentifier: record.setIdentifier, target: recordTarget(record) })),
+      };
+    }
     if (kept) {
       const stored = kept.find(
         (each) => each.hostedZoneId === zone && dnsName(each.name) === dnsName(pair.name) && each.type === pair.type,

@@ -356,6 +356,59 @@ const changeZones = async (
 };
 
 /**
+ * A failback of a plan that switches DNS without editing records (ARC routing controls, a switch alarm): the records
+ * of the primary region that the fence pointed at their maintenance target get their own values back (topology
+ * `dnsFences`), one ChangeResourceRecordSets per zone (Route 53's API), before the switch moves traffic to them;
+ * their roles stay as they are. A record that answers its own values already (an earlier attempt) is not changed.
+ * Check DNS Sync waits for the changes to be INSYNC.
+ */
+const restoreFencedRecords = async (
+  { run, plan }: Pick<FlipDnsInput, 'run' | 'plan'>,
+  deps: FlipDnsDeps,
+): Promise<{ changes: DnsResult['changes']; actions: ActionRecord[] }> => {
+  const changes: DnsResult['changes'] = [];
+  const actions: ActionRecord[] = [];
+  const edited = (zone: HostedZone) => zone.records.filter((record) => record.fence?.method === 'maintenance-target');
+  if (!isFailback(run) || !plan.dns.some((zone) => edited(zone).length > 0)) return { changes, actions };
+  const dnsFences = (await deps.ledger.getTopology(plan.app))?.dnsFences ?? [];
+  const fenced = new Map(
+    dnsFences.filter((f) => f.region === run.regions.primary && f.replaced?.length).map((f) => [f.record, f.replaced]),
+  );
+  if (fenced.size === 0) return { changes, actions };
+  for (const zone of plan.dns) {
+    const upserts: FailoverRecordSet[] = [];
+    for (const pair of edited(zone)) {
+      const records = await deps.route53.listFailoverRecords(zone.hostedZoneId, pair.name, pair.type);
+      const primary = records.find((record) => record.setIdentifier === pair.primarySetIdentifier);
+      if (!primary) continue;
+      const { record, restored } = unfence(primary, zone.hostedZoneId, pair, fenced);
+      if (restored) upserts.push(record);
+    }
+    if (upserts.length === 0) continue;
+    let changeId: string | null = null;
+    const action = await deps.actions.perform(
+      {
+        service: 'route53',
+        operation: 'ChangeResourceRecordSets',
+        target: `${zone.hostedZoneId}: ${upserts.map((r) => `${r.name} ${r.type} "${r.setIdentifier}" unfenced`).join(', ')}`,
+        region: deps.route53Region,
+      },
+      run,
+      async () => {
+        changeId = await deps.route53.upsertRecords(
+          zone.hostedZoneId,
+          upserts,
+          `Switchback ${run.incidentId}: give ${plan.app}'s fenced records in ${run.regions.primary} their values back`,
+        );
+      },
+    );
+    actions.push(action);
+    changes.push({ hostedZoneId: zone.hostedZoneId, changeId, status: action.dryRun ? 'INSYNC' : 'PENDING' });
+  }
+  return { changes, actions };
+};
+
+/**
  * Switches DNS to the standby ("Flip DNS" in the failover state machine) by the plan's `dnsSwitch.method`. With
  * `arc-routing-control`, see switchRoutingControls (no Route 53 call at all). With `route53-records` (the default),
  * flips the plan's Route 53 failover records: per hosted zone, one
@@ -384,15 +437,22 @@ export const flipDns = async (input: FlipDnsInput, deps: FlipDnsDeps): Promise<D
   const method = input.plan.dnsSwitch.method;
   const switched: Pick<DnsResult, 'changes' | 'actions' | 'alreadyFlipped' | 'routingControls' | 'switchAlarm'> & {
     inSync?: boolean;
-  } = await (method === 'arc-routing-control'
-    ? switchRoutingControls(input, deps)
-    : method === 'alarm-health-check'
-      ? publishSwitchMetric(input, deps)
-      : changeZones(input, deps).then(({ zones, changes, actions }) => ({
-          changes,
-          actions,
-          alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
-        }))
+  } = await (method === 'route53-records'
+    ? changeZones(input, deps).then(({ zones, changes, actions }) => ({
+        changes,
+        actions,
+        alreadyFlipped: zones.filter((zone) => zone.alreadyFlipped).map((zone) => zone.zone.hostedZoneId),
+      }))
+    : restoreFencedRecords(input, deps).then(async (restored) => {
+        const switchedNow = await (method === 'arc-routing-control'
+          ? switchRoutingControls(input, deps)
+          : publishSwitchMetric(input, deps));
+        return {
+          ...switchedNow,
+          changes: [...restored.changes, ...switchedNow.changes],
+          actions: [...restored.actions, ...switchedNow.actions],
+        };
+      })
   ).finally(() => announced);
 
   const now = deps.clock.now();

@@ -982,12 +982,21 @@ describe('runDrill', () => {
     // Act: the game days of the plans that switch DNS with ARC routing controls and with a switch alarm (the IAM check's
     // drills), each two hours of virtual time.
     const arc = (await drills.shared(join(ROOT, 'plans', 'example-arc.yml'), 'game-day')).report;
-    const alarm = (await drills.shared(join(ROOT, 'plans', 'example-alarm-dns.yml'), 'game-day')).report;
+    const alarmDrill = await drills.shared(join(ROOT, 'plans', 'example-alarm-dns.yml'), 'game-day');
+    const alarm = alarmDrill.report;
     // Two game days three hours apart: some twenty runs of the schedule after the first began.
     const twice = (await drills.shared(join(ROOT, 'plans', 'example-arc.yml'), 'game-day-twice')).report;
 
-    // Assess: the alarm plan's record has no fence: each fence leg recorded that warning, and the report says whose.
-    const fences = alarm.legs.filter((leg) => leg.action === 'fence');
+    // The alarm plan with its record fence taken out: each fence leg recorded that warning, and the report says whose.
+    const dir = await mkdtemp(join(tmpdir(), 'switchback-alarm-no-fence-'));
+    const unfencedPlan = join(dir, 'example-alarm-dns.yml');
+    const text = await readFile(join(ROOT, 'plans', 'example-alarm-dns.yml'), 'utf8');
+    await writeFile(unfencedPlan, text.replace(/^\s*fence: \{ method: maintenance-target.*$/gm, ''));
+    const unfenced = (await drill('game-day', { planFile: unfencedPlan })).report;
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    const fences = unfenced.legs.filter((leg) => leg.action === 'fence');
     expect(fences).toHaveLength(2);
     for (const leg of fences) {
       expect(leg.warnings).toContainEqual(
@@ -996,10 +1005,25 @@ describe('runDrill', () => {
           'dns[].records[].fence)',
       );
     }
-    const summary = summaryTable(alarm);
+    const summary = summaryTable(unfenced);
     expect(summary).toContain('Warning (leg 2, fence) no fence in the plan for api.ledger.example.com CNAME');
     expect(summary).toContain('Warning (leg 5, fence) no fence in the plan for api.ledger.example.com CNAME');
-    expect(renderReportHtml(alarm)).toContain('(leg 2, fence) no fence in the plan for api.ledger.example.com CNAME');
+    expect(renderReportHtml(unfenced)).toContain(
+      '(leg 2, fence) no fence in the plan for api.ledger.example.com CNAME',
+    );
+    // With its fence, the shipped plan's first fence points the old region's record at maintenance, and its failback
+    // gives it its values back (a Route 53 edit: the alarm switch edits no record), before it switches DNS home; the
+    // fence after the failback leaves the standby region's record as it is, what the next failover switches to
+    // without Route 53's API.
+    expect(alarm.legs.flatMap((leg) => leg.warnings ?? []).filter((w) => w.includes('no fence'))).toEqual([]);
+    const edits = alarm.actions.filter((action) => action.operation === 'ChangeResourceRecordSets');
+    // Two record edits in the whole game day: the first fence's, and the failback's giving the values back.
+    expect(edits.map((action) => action.target)).toEqual(['Z0123456789LEDGERAPI', 'Z0123456789LEDGERAPI']);
+    expect(alarmDrill.world.resolve('api.ledger.example.com')).toMatchObject({
+      failover: 'PRIMARY',
+      region: 'us-east-1',
+    });
+    expect(JSON.stringify(alarmDrill.world.resolve('api.ledger.example.com'))).not.toContain('maintenance');
     // The failback, over an hour after the first readiness, compared what DNS answers with the records of a readiness
     // its schedule (every 15 minutes) ran since: not "more than two of its runs ago".
     for (const report of [arc, alarm, twice]) {

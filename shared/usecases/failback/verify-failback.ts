@@ -1,10 +1,11 @@
 import { describeTarget, recordTarget, sameTarget } from '../../domain/dns-answers';
 import type { FailbackResult } from '../../domain/failback';
-import type { DnsAnswerPort, EventsPort, LedgerPort, RdsPort } from '../../domain/ports';
+import type { DnsAnswerPort, EventsPort, FailoverRecordSet, LedgerPort, RdsPort } from '../../domain/ports';
 import type { RunContext, VerificationResult } from '../../domain/run';
 import { describeCopy } from '../../domain/topology';
 import { VerificationFailedError } from '../../errors';
 import type { PlanRegistry } from '../../plan/registry';
+import type { FailoverRecord } from '../../plan/schema';
 import type { Clock } from '../../runtime/clock';
 import type { Log } from '../../runtime/logger';
 import {
@@ -67,33 +68,38 @@ export const verifyFailback = async (
     for (const result of results) checks.push(await checkWriter(result, deps));
     // Each pair's records are read once, for its role here and for what DNS answers below.
     const reads = new RecordReads();
-    if (plan.dnsSwitch.method === 'route53-records') {
-      for (const zone of plan.dns) {
-        for (const pair of zone.records) {
-          const records = await readRecordPair(reads, deps.route53, zone.hostedZoneId, pair);
-          const primary = records.find((r) => r.setIdentifier === pair.primarySetIdentifier);
+    const unfenced = (pair: FailoverRecord, primary: FailoverRecordSet | undefined): Check | undefined => {
+      // A record the fence pointed at maintenance that did not get its values back (the fence kept none: a fence
+      // attempt that changed it and failed before recording what it replaced). DNS answers what the record says,
+      // so the answer check below would pass: the primary region would serve the maintenance page.
+      const fence = pair.fence;
+      if (!primary || fence?.method !== 'maintenance-target') return undefined;
+      const fenced = sameTarget(pair.type, recordTarget(primary), { values: [fence.value] });
+      return {
+        name: `unfenced ${pair.name} ${pair.type}`,
+        ok: !fenced,
+        detail: fenced
+          ? `${pair.primarySetIdentifier} still answers ${fence.value}, the fence's maintenance target: give it its values back (aws route53 change-resource-record-sets) and redrive`
+          : `${pair.primarySetIdentifier} answers ${describeTarget(recordTarget(primary))}`,
+      };
+    };
+    for (const zone of plan.dns) {
+      for (const pair of zone.records) {
+        const byRecords = plan.dnsSwitch.method === 'route53-records';
+        // A plan that switches with ARC or an alarm reads only the records its fence edits (Route 53's API).
+        if (!byRecords && pair.fence?.method !== 'maintenance-target') continue;
+        const records = await readRecordPair(reads, deps.route53, zone.hostedZoneId, pair);
+        const primary = records.find((r) => r.setIdentifier === pair.primarySetIdentifier);
+        if (byRecords) {
           const role = primary?.failover ?? 'missing';
           checks.push({
             name: `dns ${pair.name} ${pair.type}`,
             ok: role === 'PRIMARY',
             detail: `${pair.primarySetIdentifier} is ${role}`,
           });
-          // A record the fence pointed at maintenance and the failback did not give its values back (the fence kept
-          // none: a fence attempt that changed it and failed before recording what it replaced). DNS answers what
-          // the record says, so the answer check below would pass: the primary region would serve the maintenance
-          // page.
-          const fence = pair.fence;
-          if (primary && fence?.method === 'maintenance-target') {
-            const fenced = sameTarget(pair.type, recordTarget(primary), { values: [fence.value] });
-            checks.push({
-              name: `unfenced ${pair.name} ${pair.type}`,
-              ok: !fenced,
-              detail: fenced
-                ? `${pair.primarySetIdentifier} still answers ${fence.value}, the fence's maintenance target: give it its values back (aws route53 change-resource-record-sets) and redrive`
-                : `${pair.primarySetIdentifier} answers ${describeTarget(recordTarget(primary))}`,
-            });
-          }
         }
+        const check = unfenced(pair, primary);
+        if (check) checks.push(check);
       }
     }
     // Looked at again for a while only when everything else stands (DNS_SETTLE). A plan that switches with ARC or an

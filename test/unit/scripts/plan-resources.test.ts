@@ -29,13 +29,40 @@ describe('plan-resources', () => {
     const zones = shippedPlans
       .filter((plan) => plan.dnsSwitch.method === 'route53-records')
       .flatMap((plan) => plan.dns);
-    expect(change).toHaveLength(zones.length);
-    const condition = change[0]?.Condition?.['ForAllValues:StringEquals'];
+    // And the zones of the other plans' maintenance-target fences, which their failback gives their values back.
+    const fencedZones = shippedPlans
+      .filter((plan) => plan.dnsSwitch.method !== 'route53-records')
+      .flatMap((plan) => plan.dns)
+      .filter((zone) => zone.records.some((record) => record.fence?.method === 'maintenance-target'));
+    expect(fencedZones.length).toBeGreaterThan(0);
+    expect(change).toHaveLength(zones.length + fencedZones.length);
+    const condition = change.find((statement) =>
+      JSON.stringify(statement.Resource).includes(`hostedzone/${zones[0]?.hostedZoneId}`),
+    )?.Condition?.['ForAllValues:StringEquals'];
     expect(condition?.['route53:ChangeResourceRecordSetsActions']).toEqual(['UPSERT']);
     expect(condition?.['route53:ChangeResourceRecordSetsNormalizedRecordNames']).toEqual(
       zones[0]?.records.map((record) => record.name.toLowerCase()),
     );
     expect(JSON.stringify(statements)).toContain(`hostedzone/${zones[0]?.hostedZoneId}`);
+  });
+
+  it("grants an alarm plan's failback the edit of its maintenance-target fenced records only", () => {
+    // Act
+    const statements = resources.route53FlipStatements?.() as Statement[];
+
+    // Assess
+    const zone = shippedPlans.find((plan) => plan.dnsSwitch.method === 'alarm-health-check')?.dns[0];
+    const edits = statements.filter(
+      (statement) =>
+        statement.Action.includes('route53:ChangeResourceRecordSets') &&
+        JSON.stringify(statement.Resource).includes(`hostedzone/${zone?.hostedZoneId}`),
+    );
+    expect(edits).toHaveLength(1);
+    expect(
+      edits[0]?.Condition?.['ForAllValues:StringEquals']?.['route53:ChangeResourceRecordSetsNormalizedRecordNames'],
+    ).toEqual(
+      zone?.records.filter((record) => record.fence?.method === 'maintenance-target').map((r) => r.name.toLowerCase()),
+    );
   });
 
   it('grants no record edit on the zones of ARC plans, whose failover never edits records', () => {
