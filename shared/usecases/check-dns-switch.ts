@@ -70,25 +70,40 @@ export const checkDnsSwitch = async ({ run, plan }: CheckDnsSwitchInput, deps: C
       }
       answeredFrom = 'us-east-1';
     }
+    if (run.action === 'failback' && dnsSwitch.method !== 'route53-records') {
+      // Flip DNS Back gives the records the fence pointed at maintenance their values back, through Route 53's API,
+      // before it switches: that API must answer too, before any database moves.
+      for (const zone of plan.dns) {
+        for (const pair of zone.records.filter((record) => record.fence?.method === 'maintenance-target')) {
+          await deps.route53.listFailoverRecords(zone.hostedZoneId, pair.name, pair.type);
+        }
+      }
+    }
     const check: DnsSwitchCheck = { method: dnsSwitch.method, answeredFrom, checkedAt: deps.clock.now().toISOString() };
     deps.log.info('dns switch reachable', { ...check });
     return check;
   } catch (error) {
     if (!(error instanceof EndpointUnreachableError)) throw error;
     const why =
-      dnsSwitch.method === 'arc-routing-control'
-        ? `No endpoint of the ARC cluster answers (${error.operation}), so the routing controls cannot be switched now.`
-        : dnsSwitch.method === 'alarm-health-check'
-          ? `CloudWatch in ${plan.regions.standby} does not answer (${error.operation}), so "primary out" cannot be ` +
-            "published now; Route 53 keeps the health check's last known status meanwhile, so DNS stays where it is."
-          : ROUTE53_DOWN;
+      error.service === 'route53' && dnsSwitch.method !== 'route53-records'
+        ? "Route 53's API (its control plane, served from us-east-1 only) does not answer ListResourceRecordSets, so " +
+          'the records the fence pointed at maintenance cannot get their values back now, which the failback does ' +
+          'before it switches.'
+        : dnsSwitch.method === 'arc-routing-control'
+          ? `No endpoint of the ARC cluster answers (${error.operation}), so the routing controls cannot be switched now.`
+          : dnsSwitch.method === 'alarm-health-check'
+            ? `CloudWatch in ${plan.regions.standby} does not answer (${error.operation}), so "primary out" cannot be ` +
+              "published now; Route 53 keeps the health check's last known status meanwhile, so DNS stays where it is."
+            : ROUTE53_DOWN;
     const fix =
-      dnsSwitch.method === 'route53-records'
-        ? "Redrive this run once Route 53's API answers, or give the plan dnsSwitch.method arc-routing-control or " +
-          'alarm-health-check, neither of which depends on us-east-1.'
-        : dnsSwitch.method === 'alarm-health-check'
-          ? `Redrive this run once CloudWatch in ${plan.regions.standby} answers.`
-          : 'Redrive this run once an endpoint answers.';
+      error.service === 'route53' && dnsSwitch.method !== 'route53-records'
+        ? "Start the failback again once Route 53's API answers."
+        : dnsSwitch.method === 'route53-records'
+          ? "Redrive this run once Route 53's API answers, or give the plan dnsSwitch.method arc-routing-control or " +
+            'alarm-health-check, neither of which depends on us-east-1.'
+          : dnsSwitch.method === 'alarm-health-check'
+            ? `Redrive this run once CloudWatch in ${plan.regions.standby} answers.`
+            : 'Redrive this run once an endpoint answers.';
     throw new DnsSwitchUnavailableError(
       `Plan ${plan.app} switches DNS with ${dnsSwitch.method}: ${why} No database was changed. ${fix}`,
       error,

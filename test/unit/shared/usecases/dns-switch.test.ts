@@ -79,6 +79,30 @@ describe('checkDnsSwitch', () => {
     await expect(outcome).rejects.toThrow(/dnsSwitch.method arc-routing-control/);
   });
 
+  it("needs Route 53's API for an ARC plan's failback that gives maintenance-fenced records their values back, and for no failover", async () => {
+    // Prepare: an ARC plan whose api record has a maintenance-target fence; both routing controls answer
+    const plan = arcPlan();
+    const zone = plan.dns[0];
+    const api = zone?.records[0];
+    if (!zone || !api) throw new Error('the fixture has a record pair');
+    zone.records[0] = { ...api, fence: { method: 'maintenance-target', value: 'maintenance.orders.example.com' } };
+    const controls = () => new FakeRoutingControls().set(EAST, 'Off').set(WEST, 'On');
+
+    // Act
+    const failback = checkDnsSwitch(
+      { run: { ...ordersRun(), action: 'failback' }, plan },
+      deps(new UnreachableRoute53(), controls()),
+    );
+    const failover = await checkDnsSwitch({ run: ordersRun(), plan }, deps(new UnreachableRoute53(), controls()));
+
+    // Assess: before any database moves, the failback stops; a failover never asks Route 53
+    await expect(failback).rejects.toThrow(DnsSwitchUnavailableError);
+    await expect(failback).rejects.toThrow(
+      'the records the fence pointed at maintenance cannot get their values back now, which the failback does before it switches. No database was changed. Start the failback again',
+    );
+    expect(failover.method).toBe('arc-routing-control');
+  });
+
   it('answers from Route 53 (us-east-1) when its API answers for a route53-records plan', async () => {
     // Act
     const check = await checkDnsSwitch({ run: ordersRun(), plan: ordersPlan() }, deps(new FakeRoute53()));
