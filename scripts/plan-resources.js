@@ -1014,8 +1014,9 @@ module.exports = {
   alarmSwitchStatements: () => alarmSwitchStatements(loadPlans()),
 
   /**
-   * flip-dns's plan policies, as a resources fragment that serverless merges into `resources`: the records of the
-   * `route53-records` plans, the routing controls of the `arc-routing-control` plans and the switch alarms of the
+   * flip-dns's plan policies, as a resources fragment that serverless merges into `resources`: the records it edits
+   * (flipDnsZones: a `route53-records` plan's, and the other plans' maintenance-fenced ones, which a failback gives their
+   * values back), the routing controls of the `arc-routing-control` plans and the switch alarms of the
    * `alarm-health-check` plans (read by check-dns-sync too), each policy only when some plan needs it (IAM refuses an empty statement list). Decided at package time, like notifySecretsResources.
    */
   flipDnsPlanResources: () => {

@@ -125,8 +125,10 @@ const resolveTarget = async (
  *   configured");
  * - a read that fails: a warning (could not compare), never a pass.
  * Plans that switch DNS with ARC routing controls or a switch alarm call no Route 53 API on their live path (it runs
- * without us-east-1): their records are the ones the plan's last readiness read (recordTargetsByReadiness), and no
- * health check is read. Without a current readiness that kept them, their answers are not compared: a warning.
+ * without us-east-1): their records are the ones the plan's last readiness read (recordTargetsByReadiness), but a
+ * pair the step read through Route 53's API itself (Verify Failback reads the records the fence pointed at
+ * maintenance) counts as read now; no health check is read. Without a current readiness that kept them, their answers
+ * are not compared: a warning.
  */
 export const checkDnsAnswers = async (
   plan: Plan,

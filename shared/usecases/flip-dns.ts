@@ -496,7 +496,10 @@ export const dnsFacts = (dns: DnsResult): string[] => [
     : []),
   ...dns.changes.map((change) => {
     if (dns.alreadyFlipped.includes(change.hostedZoneId)) return `${change.hostedZoneId} already flipped`;
-    if (change.changeId === null) return `${change.hostedZoneId} flip planned (dry run)`;
-    return `${change.hostedZoneId} flipped (${change.changeId}) ${change.status}`;
+    // An ARC or alarm plan changes records only to give the fenced ones their values back (a failback).
+    const what = dns.routingControls || dns.switchAlarm ? 'records unfenced' : 'flipped';
+    if (change.changeId === null)
+      return `${change.hostedZoneId} ${what === 'flipped' ? 'flip' : 'unfence'} planned (dry run)`;
+    return `${change.hostedZoneId} ${what} (${change.changeId}) ${change.status}`;
   }),
 ];

@@ -47,9 +47,10 @@ type Check = VerificationResult['checks'][number];
  * "Verify Failback": reads back what the failback changed. Each database's writer in the plan's primary region
  * writes (RDS: `available` and no longer a replica; Aurora: the global cluster's writer, no switchover running);
  * with `route53-records`, each pair's record for the primary region is PRIMARY again (ARC plans: Flip DNS read the
- * routing controls back already); and what DNS answers for each pair is the primary region's record, not by failing
- * open (checkDnsAnswers, looked at again for DNS_SETTLE; a read that fails is a warning; an ARC or alarm plan's
- * records as its last readiness read them). A dry run changed nothing and checks nothing.
+ * routing controls back already); no record the fence pointed at maintenance still answers it (every plan: an ARC or
+ * alarm plan reads those records through Route 53's API); and what DNS answers for each pair is the primary region's
+ * record, not by failing open (checkDnsAnswers, looked at again for DNS_SETTLE; a read that fails is a warning; an ARC
+ * or alarm plan's other records as its last readiness read them). A dry run changed nothing and checks nothing.
  *
  * @throws VerificationFailedError naming each failed check
  */
