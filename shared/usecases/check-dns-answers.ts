@@ -69,6 +69,9 @@ export class RecordReads {
   kept?: Promise<KeptRecords>;
 }
 
+/** A record pair's key in RecordReads. */
+const pairKey = (zone: string, pair: { name: string; type: string }): string => `${zone} ${pair.name} ${pair.type}`;
+
 /** A record pair's records, read once per RecordReads (ListResourceRecordSets, Route 53's API in us-east-1). */
 export const readRecordPair = (
   reads: RecordReads,
@@ -76,7 +79,7 @@ export const readRecordPair = (
   zone: string,
   pair: { name: string; type: string },
 ): Promise<FailoverRecordSet[]> => {
-  const key = `${zone} ${pair.name} ${pair.type}`;
+  const key = pairKey(zone, pair);
   let read = reads.pairs.get(key);
   if (!read) {
     read = route53.listFailoverRecords(zone, pair.name, pair.type);
@@ -160,7 +163,7 @@ export const checkDnsAnswers = async (
     zone: string,
     pair: { name: string; type: string },
   ): Promise<{ records: PairRecord[]; readAt?: string } | undefined> => {
-    const readNow = reads.pairs.get(`${zone} ${pair.name} ${pair.type}`);
+    const readNow = reads.pairs.get(pairKey(zone, pair));
     if (kept && readNow) {
       // Read from Route 53 in this step (Verify Failback reads the records a fence edited, which its Flip DNS Back
       // gave their values back since readiness read them): what they say now, with no health check to read.

@@ -332,27 +332,43 @@ const changeZones = async (
       changes.push({ hostedZoneId: zone.hostedZoneId, changeId: null, status: 'INSYNC' });
       continue;
     }
-    let changeId: string | null = null;
     const comment = isFailback(run)
       ? `Switchback ${run.incidentId}: fail ${plan.app} back to ${run.regions.primary}`
       : `Switchback ${run.incidentId}: fail over ${plan.app} to ${run.regions.standby}`;
     const names = upserts.filter((record) => record.failover === 'PRIMARY').map((r) => `${r.name} ${r.type}`);
-    const action = await deps.actions.perform(
-      {
-        service: 'route53',
-        operation: 'ChangeResourceRecordSets',
-        target: `${zone.hostedZoneId}: ${names.join(', ')}`,
-        region: deps.route53Region,
-      },
-      run,
-      async () => {
-        changeId = await deps.route53.upsertRecords(zone.hostedZoneId, upserts, comment);
-      },
-    );
+    const { change, action } = await upsertZone(run, deps, zone.hostedZoneId, upserts, names.join(', '), comment);
     actions.push(action);
-    changes.push({ hostedZoneId: zone.hostedZoneId, changeId, status: action.dryRun ? 'INSYNC' : 'PENDING' });
+    changes.push(change);
   }
   return { zones, changes, actions };
+};
+
+/**
+ * One ChangeResourceRecordSets of a zone's UPSERTs (Route 53's API), as an action of the run (planned only in a dry
+ * run): the change to wait for, PENDING until Check DNS Sync reads it INSYNC.
+ */
+const upsertZone = async (
+  run: RunContext,
+  deps: FlipDnsDeps,
+  hostedZoneId: string,
+  upserts: FailoverRecordSet[],
+  what: string,
+  comment: string,
+): Promise<{ change: DnsResult['changes'][number]; action: ActionRecord }> => {
+  let changeId: string | null = null;
+  const action = await deps.actions.perform(
+    {
+      service: 'route53',
+      operation: 'ChangeResourceRecordSets',
+      target: `${hostedZoneId}: ${what}`,
+      region: deps.route53Region,
+    },
+    run,
+    async () => {
+      changeId = await deps.route53.upsertRecords(hostedZoneId, upserts, comment);
+    },
+  );
+  return { change: { hostedZoneId, changeId, status: action.dryRun ? 'INSYNC' : 'PENDING' }, action };
 };
 
 /**
@@ -385,25 +401,16 @@ const restoreFencedRecords = async (
       if (restored) upserts.push(record);
     }
     if (upserts.length === 0) continue;
-    let changeId: string | null = null;
-    const action = await deps.actions.perform(
-      {
-        service: 'route53',
-        operation: 'ChangeResourceRecordSets',
-        target: `${zone.hostedZoneId}: ${upserts.map((r) => `${r.name} ${r.type} "${r.setIdentifier}" unfenced`).join(', ')}`,
-        region: deps.route53Region,
-      },
+    const { change, action } = await upsertZone(
       run,
-      async () => {
-        changeId = await deps.route53.upsertRecords(
-          zone.hostedZoneId,
-          upserts,
-          `Switchback ${run.incidentId}: give ${plan.app}'s fenced records in ${run.regions.primary} their values back`,
-        );
-      },
+      deps,
+      zone.hostedZoneId,
+      upserts,
+      upserts.map((r) => `${r.name} ${r.type} "${r.setIdentifier}" unfenced`).join(', '),
+      `Switchback ${run.incidentId}: give ${plan.app}'s fenced records in ${run.regions.primary} their values back`,
     );
     actions.push(action);
-    changes.push({ hostedZoneId: zone.hostedZoneId, changeId, status: action.dryRun ? 'INSYNC' : 'PENDING' });
+    changes.push(change);
   }
   return { changes, actions };
 };
@@ -497,9 +504,9 @@ export const dnsFacts = (dns: DnsResult): string[] => [
   ...dns.changes.map((change) => {
     if (dns.alreadyFlipped.includes(change.hostedZoneId)) return `${change.hostedZoneId} already flipped`;
     // An ARC or alarm plan changes records only to give the fenced ones their values back (a failback).
-    const what = dns.routingControls || dns.switchAlarm ? 'records unfenced' : 'flipped';
-    if (change.changeId === null)
-      return `${change.hostedZoneId} ${what === 'flipped' ? 'flip' : 'unfence'} planned (dry run)`;
-    return `${change.hostedZoneId} ${what} (${change.changeId}) ${change.status}`;
+    const [done, planned] =
+      dns.routingControls || dns.switchAlarm ? ['records unfenced', 'unfence'] : ['flipped', 'flip'];
+    if (change.changeId === null) return `${change.hostedZoneId} ${planned} planned (dry run)`;
+    return `${change.hostedZoneId} ${done} (${change.changeId}) ${change.status}`;
   }),
 ];

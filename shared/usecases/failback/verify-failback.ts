@@ -69,24 +69,9 @@ export const verifyFailback = async (
     for (const result of results) checks.push(await checkWriter(result, deps));
     // Each pair's records are read once, for its role here and for what DNS answers below.
     const reads = new RecordReads();
-    const unfenced = (pair: FailoverRecord, primary: FailoverRecordSet | undefined): Check | undefined => {
-      // A record the fence pointed at maintenance that did not get its values back (the fence kept none: a fence
-      // attempt that changed it and failed before recording what it replaced). DNS answers what the record says,
-      // so the answer check below would pass: the primary region would serve the maintenance page.
-      const fence = pair.fence;
-      if (!primary || fence?.method !== 'maintenance-target') return undefined;
-      const fenced = sameTarget(pair.type, recordTarget(primary), { values: [fence.value] });
-      return {
-        name: `unfenced ${pair.name} ${pair.type}`,
-        ok: !fenced,
-        detail: fenced
-          ? `${pair.primarySetIdentifier} still answers ${fence.value}, the fence's maintenance target: give it its values back (aws route53 change-resource-record-sets) and redrive`
-          : `${pair.primarySetIdentifier} answers ${describeTarget(recordTarget(primary))}`,
-      };
-    };
+    const byRecords = plan.dnsSwitch.method === 'route53-records';
     for (const zone of plan.dns) {
       for (const pair of zone.records) {
-        const byRecords = plan.dnsSwitch.method === 'route53-records';
         // A plan that switches with ARC or an alarm reads only the records its fence edits (Route 53's API).
         if (!byRecords && pair.fence?.method !== 'maintenance-target') continue;
         const records = await readRecordPair(reads, deps.route53, zone.hostedZoneId, pair);
@@ -127,6 +112,24 @@ export const verifyFailback = async (
   if (failures.length > 0) throw new VerificationFailedError(failures);
   deps.log.info('failback verified', { checks: checks.length, warnings: warnings.length });
   return { startedAt, endedAt, checks, warnings };
+};
+
+/**
+ * A record the fence pointed at maintenance that did not get its values back (the fence kept none: a fence attempt
+ * that changed it and failed before recording what it replaced). DNS answers what the record says, so the answer check
+ * would pass: the primary region would serve the maintenance page. Undefined for a pair without such a fence.
+ */
+const unfenced = (pair: FailoverRecord, primary: FailoverRecordSet | undefined): Check | undefined => {
+  const fence = pair.fence;
+  if (!primary || fence?.method !== 'maintenance-target') return undefined;
+  const fenced = sameTarget(pair.type, recordTarget(primary), { values: [fence.value] });
+  return {
+    name: `unfenced ${pair.name} ${pair.type}`,
+    ok: !fenced,
+    detail: fenced
+      ? `${pair.primarySetIdentifier} still answers ${fence.value}, the fence's maintenance target: give it its values back (aws route53 change-resource-record-sets) and redrive`
+      : `${pair.primarySetIdentifier} answers ${describeTarget(recordTarget(primary))}`,
+  };
 };
 
 const checkWriter = async (result: FailbackResult, deps: VerifyFailbackDeps): Promise<Check> => {
